@@ -1,0 +1,101 @@
+# Seawall — the front door. `make run` starts the whole stack; `make test` runs every test.
+# Out-of-tree builds in build/<variant>/; SANITIZER=address,undefined builds a separate variant.
+
+SANITIZER ?=
+comma := ,
+VARIANT := $(if $(SANITIZER),$(subst $(comma),-,$(SANITIZER)),default)
+BUILD ?= build/$(VARIANT)
+PREFIX ?= /usr/local
+DESTDIR ?=
+PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+
+CC ?= cc
+PKGS := fcgi hiredis jansson libsodium
+# Evaluated when a recipe runs, after `deps` has installed the packages.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+        -Wwrite-strings -Wno-unused-parameter
+ifneq ($(filter true 1,$(CI) $(WERROR)),)
+WARN += -Werror
+endif
+OPT ?= -O2 -g
+SAN_FLAGS := $(if $(SANITIZER),-fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+CFLAGS_ALL = -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -Iinclude -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(SAN_FLAGS) $(LDFLAGS)
+LIBS_ALL = $(PKG_LIBS) -lpthread
+
+LIB_SRC := $(wildcard lib/*.c)
+API_SRC := $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+API_OBJ := $(API_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BINS := $(BUILD)/bin/seawall-api $(BUILD)/bin/seawall
+DEPS_STAMP := build/.deps-ok
+
+.PHONY: all deps test test-unit test-integration run bench bench-api install clean
+.DEFAULT_GOAL := all
+
+all: $(BINS)
+
+# Installs missing Debian packages (apt-get as root; otherwise prints the command).
+deps $(DEPS_STAMP): scripts/deps.sh
+	@scripts/deps.sh
+	@mkdir -p build && touch $(DEPS_STAMP)
+
+$(BUILD)/%.o: %.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libseawall.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/libseawall-api.a: $(API_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/seawall-api: $(BUILD)/fcgi/main.o $(BUILD)/libseawall-api.a $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
+$(BUILD)/bin/seawall: $(BUILD)/tools/seawall.o $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libseawall-api.a $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL) $(shell pkg-config --libs cmocka)
+
+test: $(BINS) $(UNIT_BIN)
+	$(PYTHON) tests/run.py --build $(BUILD) $(if $(SANITIZER),--sanitizer $(SANITIZER))
+
+test-unit: $(UNIT_BIN)
+	$(PYTHON) tests/run.py --build $(BUILD) --only unit
+
+test-integration: $(BINS)
+	$(PYTHON) tests/run.py --build $(BUILD) --only integration
+
+run: $(BINS)
+	scripts/stack.sh run --build $(BUILD)
+
+bench: bench-api
+
+bench-api: $(BINS)
+	bench/api.sh $(BUILD)
+
+install: $(BINS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/seawall/nginx \
+	    $(DESTDIR)$(PREFIX)/share/seawall/etc
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 nginx/seawall.conf.in $(DESTDIR)$(PREFIX)/share/seawall/nginx/
+	install -m 0644 etc/seawall.conf $(DESTDIR)$(PREFIX)/share/seawall/etc/
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d \
+         $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

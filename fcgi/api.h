@@ -1,0 +1,171 @@
+/* api.h — what seawall-api's parts share: the request, the response, the per-request context,
+ * the route table and the helpers handlers answer with. Private to fcgi/. */
+#ifndef SEAWALL_API_H
+#define SEAWALL_API_H
+
+#include <jansson.h>
+
+#include "seawall/auth.h"
+#include "seawall/buf.h"
+#include "seawall/common.h"
+#include "seawall/json.h"
+
+struct sw_config;
+struct sw_store;
+
+#define SW_MAX_PARAMS 8
+#define SW_MAX_QUERY  16
+
+struct sw_kv {
+    const char *name;   /* path parameters: the pattern's name; query: decoded copy */
+    char *value;        /* decoded copy, owned by the request */
+};
+
+/* A request as the handlers see it. Strings from FastCGI live until the request ends. */
+struct sw_req {
+    const char *method;
+    const char *path;            /* DOCUMENT_URI: decoded and normalised by nginx */
+    const char *query;           /* raw QUERY_STRING, may be empty */
+    const char *content_type;    /* may be NULL */
+    const char *authorization;   /* may be NULL */
+    const char *idempotency_key; /* may be NULL */
+    const char *last_event_id;   /* may be NULL */
+    long long content_length;
+    char *body;                  /* content_length bytes plus NUL, or NULL; owned */
+    size_t body_len;
+    struct sw_kv params[SW_MAX_PARAMS];
+    int nparams;
+    struct sw_kv qs[SW_MAX_QUERY];
+    int nqs;
+};
+
+struct sw_resp {
+    int status;
+    const char *ctype;
+    struct sw_buf headers;   /* extra header lines, each ending in \r\n */
+    struct sw_buf body;
+};
+
+struct sw_route;
+
+/* Everything a handler may touch. */
+struct sw_ctx {
+    struct sw_req *req;
+    struct sw_resp *resp;
+    struct sw_store *store;
+    const struct sw_config *cfg;
+    const struct sw_route *route;
+    struct sw_principal who;     /* valid when the route needs a token */
+    /* Reads up to n body bytes from the client; returns the count, 0 at the end, -1 on error. */
+    int (*read_body)(void *io, char *buf, int n);
+    void *io;
+};
+
+typedef void (*sw_handler)(struct sw_ctx *c);
+
+#define SW_RT_BODY     0x01   /* the route takes a JSON body */
+#define SW_RT_NO_IDEM  0x02   /* never cache the result for Idempotency-Key (it holds a secret) */
+
+struct sw_route {
+    const char *method;
+    const char *pattern;      /* "/api/v1/subscribers/{id}" */
+    sw_handler handler;
+    unsigned roles;           /* enum sw_role bits; 0 means no token needed */
+    unsigned flags;
+    const char *query;        /* allowed query parameters, comma-separated, or NULL */
+};
+
+extern const struct sw_route sw_routes[];
+extern const size_t sw_nroutes;
+
+/* Matches path against pattern; on success fills req->params and returns 1. */
+int sw_route_match(const char *pattern, const char *path, struct sw_req *req);
+
+/* Decodes a query string into req->qs. Returns SW_OK, or SW_INVALID with a reason in err
+ * (too many parameters, a repeated one, a bad %-escape). */
+int sw_query_parse(const char *qs, struct sw_req *req, char *err, size_t errlen);
+
+/* The value of query parameter name, or NULL. */
+const char *sw_query(const struct sw_ctx *c, const char *name);
+
+/* The value of path parameter name; the route pattern guarantees it exists. */
+const char *sw_param(const struct sw_ctx *c, const char *name);
+
+/* Runs the whole request: routing, auth, limits, idempotency, the handler, metrics.
+ * The response is left in c->resp. */
+void sw_dispatch(struct sw_ctx *c);
+
+/* Frees what the request owns (body, decoded parameters). */
+void sw_req_free(struct sw_req *req);
+
+/* --- answering --- */
+
+/* Sets a JSON response; takes ownership of v. */
+void sw_reply_json(struct sw_ctx *c, int status, json_t *v);
+
+/* Sets an application/problem+json response (RFC 9457) of type urn:seawall:problem:<slug>.
+ * errors (stolen, may be NULL) becomes the "errors" member. */
+void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char *title,
+                      json_t *errors, const char *fmt, ...) SW_PRINTF(6, 7);
+
+/* 400 listing every problem in errs (which is emptied). */
+void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs);
+
+/* The answer for a failed store call: 503 when Redis is unreachable, 404 for SW_NOTFOUND,
+ * 409 for SW_CONFLICT, else 500 without internals (the reason goes to the log). */
+void sw_reply_store(struct sw_ctx *c, int rc, const char *what);
+
+/* 404 that says nothing about whether the thing exists for someone else. */
+void sw_reply_not_found(struct sw_ctx *c);
+
+/* Adds a header line to the response. */
+void sw_reply_header(struct sw_ctx *c, const char *name, const char *value);
+
+/* --- reading --- */
+
+/* Decodes the body as a JSON object and checks it against spec. Returns SW_OK with *out
+ * (caller decrefs), or SW_INVALID after answering 400 naming each bad field. */
+int sw_body_object(struct sw_ctx *c, const struct sw_jfield *spec, int partial, json_t **out);
+
+/* Path parameter name as a positive id. Returns SW_OK, or SW_NOTFOUND after answering 404. */
+int sw_param_id(struct sw_ctx *c, const char *name, long long *id);
+
+/* Reads ?cursor= and ?limit= (default 50, at most api.page_max). Returns SW_OK, or
+ * SW_INVALID after answering 400 naming the parameter. */
+int sw_page_args(struct sw_ctx *c, long long *after, int *limit);
+
+/* Wraps a page of items as {"items": [...], "next": "<cursor>"|null}; steals items. */
+json_t *sw_page_json(json_t *items, long long next);
+
+/* --- metrics (fcgi/metrics.c) --- */
+
+/* Maps counters into memory shared by every process forked after this call. */
+int sw_metrics_init(void);
+void sw_metrics_observe(int route_index, int status, int64_t micros);
+void sw_metrics_redis_error(void);
+void sw_metrics_inflight(int delta);
+void sw_metrics_render(struct sw_buf *out);
+
+/* --- handlers --- */
+void sw_h_healthz(struct sw_ctx *c);
+void sw_h_metrics(struct sw_ctx *c);
+void sw_h_me(struct sw_ctx *c);
+void sw_h_subscribers_create(struct sw_ctx *c);
+void sw_h_subscribers_list(struct sw_ctx *c);
+void sw_h_subscribers_get(struct sw_ctx *c);
+void sw_h_subscribers_patch(struct sw_ctx *c);
+void sw_h_centres_create(struct sw_ctx *c);
+void sw_h_centres_list(struct sw_ctx *c);
+void sw_h_centres_get(struct sw_ctx *c);
+void sw_h_staff_create(struct sw_ctx *c);
+void sw_h_staff_list(struct sw_ctx *c);
+void sw_h_staff_get(struct sw_ctx *c);
+void sw_h_stations_create(struct sw_ctx *c);
+void sw_h_stations_list(struct sw_ctx *c);
+void sw_h_stations_get(struct sw_ctx *c);
+void sw_h_tokens_create(struct sw_ctx *c);
+void sw_h_tokens_list(struct sw_ctx *c);
+void sw_h_tokens_get(struct sw_ctx *c);
+void sw_h_tokens_revoke(struct sw_ctx *c);
+
+#endif

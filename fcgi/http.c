@@ -1,0 +1,345 @@
+/* http.c — path matching, query decoding and the reply helpers handlers use. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seawall/config.h"
+#include "seawall/log.h"
+#include "seawall/store.h"
+#include "api.h"
+
+#define PARAM_MAX 256
+
+int sw_route_match(const char *pattern, const char *path, struct sw_req *req)
+{
+    const char *p = pattern, *s = path;
+
+    req->nparams = 0;
+    while (*p != '\0') {
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            const char *end = strchr(s, '/');
+            size_t n = end ? (size_t)(end - s) : strlen(s);
+            struct sw_kv *kv;
+
+            if (close == NULL || n == 0 || n > PARAM_MAX || req->nparams >= SW_MAX_PARAMS)
+                goto fail;
+            kv = &req->params[req->nparams];
+            kv->name = p + 1;   /* ends at '}' — compared with sw_param's length rule */
+            kv->value = strndup(s, n);
+            if (kv->value == NULL)
+                goto fail;
+            req->nparams++;
+            p = close + 1;
+            s += n;
+            continue;
+        }
+        if (*p != *s)
+            goto fail;
+        p++;
+        s++;
+    }
+    if (*s == '\0')
+        return 1;
+fail:
+    while (req->nparams > 0)
+        free(req->params[--req->nparams].value);
+    return 0;
+}
+
+const char *sw_param(const struct sw_ctx *c, const char *name)
+{
+    size_t n = strlen(name);
+    int i;
+
+    for (i = 0; i < c->req->nparams; i++)
+        if (strncmp(c->req->params[i].name, name, n) == 0 && c->req->params[i].name[n] == '}')
+            return c->req->params[i].value;
+    return NULL;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes n bytes of %-escaped, '+'-for-space text into a new string; NULL when malformed
+ * (bad escape, or an escaped NUL). */
+static char *url_decode(const char *s, size_t n)
+{
+    char *out = malloc(n + 1), *o = out;
+    size_t i;
+
+    if (out == NULL)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            int hi, lo;
+
+            if (i + 2 >= n)
+                goto bad;
+            hi = hexval(s[i + 1]);
+            lo = hexval(s[i + 2]);
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+                goto bad;
+            *o++ = (char)(hi * 16 + lo);
+            i += 2;
+        } else if (s[i] == '+') {
+            *o++ = ' ';
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o = '\0';
+    return out;
+bad:
+    free(out);
+    return NULL;
+}
+
+int sw_query_parse(const char *qs, struct sw_req *req, char *err, size_t errlen)
+{
+    const char *p = qs;
+
+    req->nqs = 0;
+    while (p != NULL && *p != '\0') {
+        const char *amp = strchr(p, '&');
+        size_t n = amp ? (size_t)(amp - p) : strlen(p);
+        const char *eq = memchr(p, '=', n);
+        size_t klen = eq ? (size_t)(eq - p) : n;
+        char *name, *value;
+        int i;
+
+        if (n == 0) {
+            p = amp ? amp + 1 : NULL;
+            continue;
+        }
+        if (req->nqs >= SW_MAX_QUERY) {
+            snprintf(err, errlen, "more than %d query parameters", SW_MAX_QUERY);
+            return SW_INVALID;
+        }
+        name = url_decode(p, klen);
+        value = eq ? url_decode(eq + 1, n - klen - 1) : strdup("");
+        if (name == NULL || value == NULL) {
+            snprintf(err, errlen, "malformed %%-escape in the query string");
+            free(name);
+            free(value);
+            return SW_INVALID;
+        }
+        for (i = 0; i < req->nqs; i++) {
+            if (strcmp(req->qs[i].name, name) == 0) {
+                snprintf(err, errlen, "query parameter \"%.64s\" given twice", name);
+                free(name);
+                free(value);
+                return SW_INVALID;
+            }
+        }
+        req->qs[req->nqs].name = name;
+        req->qs[req->nqs].value = value;
+        req->nqs++;
+        p = amp ? amp + 1 : NULL;
+    }
+    return SW_OK;
+}
+
+const char *sw_query(const struct sw_ctx *c, const char *name)
+{
+    int i;
+
+    for (i = 0; i < c->req->nqs; i++)
+        if (strcmp(c->req->qs[i].name, name) == 0)
+            return c->req->qs[i].value;
+    return NULL;
+}
+
+void sw_req_free(struct sw_req *req)
+{
+    int i;
+
+    for (i = 0; i < req->nparams; i++)
+        free(req->params[i].value);
+    for (i = 0; i < req->nqs; i++) {
+        free((char *)req->qs[i].name);
+        free(req->qs[i].value);
+    }
+    req->nparams = 0;
+    req->nqs = 0;
+    free(req->body);
+    req->body = NULL;
+}
+
+static void reply_text(struct sw_ctx *c, int status, const char *ctype, const char *text)
+{
+    c->resp->status = status;
+    c->resp->ctype = ctype;
+    sw_buf_reset(&c->resp->body);
+    if (text == NULL || sw_buf_adds(&c->resp->body, text) != SW_OK) {
+        sw_error("response body of %zu bytes could not be kept", text ? strlen(text) : 0);
+        c->resp->status = 500;
+        c->resp->ctype = "application/problem+json";
+        sw_buf_reset(&c->resp->body);
+        sw_buf_adds(&c->resp->body, "{\"type\":\"urn:seawall:problem:internal\","
+                                    "\"title\":\"Internal error\",\"status\":500}");
+    }
+}
+
+void sw_reply_json(struct sw_ctx *c, int status, json_t *v)
+{
+    char *text = v ? sw_json_dumps(v) : NULL;
+
+    reply_text(c, status, "application/json", text);
+    free(text);
+    json_decref(v);
+}
+
+void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char *title,
+                      json_t *errors, const char *fmt, ...)
+{
+    char detail[1024], type[128];
+    json_t *p;
+    va_list ap;
+    char *text;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    snprintf(type, sizeof(type), "urn:seawall:problem:%s", slug);
+    p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", title, "status", status,
+                  "detail", detail, "instance", c->req->path ? c->req->path : "");
+    if (p != NULL && errors != NULL)
+        json_object_set_new(p, "errors", errors);
+    else
+        json_decref(errors);
+    text = p ? sw_json_dumps(p) : NULL;
+    reply_text(c, status, "application/problem+json", text);
+    free(text);
+    json_decref(p);
+}
+
+void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs)
+{
+    size_t n = sw_verrs_count(errs);
+    json_t *first = json_array_get(errs->list, 0);
+
+    sw_reply_problem(c, 400, "validation", "Invalid request", errs->list,
+                     "%zu field%s failed validation; first: %s %s", n, n == 1 ? "" : "s",
+                     json_string_value(json_object_get(first, "pointer")),
+                     json_string_value(json_object_get(first, "message")));
+    errs->list = NULL;
+}
+
+void sw_reply_not_found(struct sw_ctx *c)
+{
+    sw_reply_problem(c, 404, "not-found", "Not found", NULL, "no such resource: %s",
+                     c->req->path);
+}
+
+void sw_reply_store(struct sw_ctx *c, int rc, const char *what)
+{
+    switch (rc) {
+    case SW_NOTFOUND:
+        sw_reply_not_found(c);
+        return;
+    case SW_EAGAIN:
+        sw_warn("%s: storage unavailable (%s)", what, c->store->errstr);
+        sw_reply_header(c, "Retry-After", "1");
+        sw_reply_problem(c, 503, "unavailable", "Service unavailable", NULL,
+                         "the data store is unreachable; retry shortly");
+        return;
+    case SW_CONFLICT:
+        sw_reply_problem(c, 409, "conflict", "Conflict", NULL,
+                         "the resource changed concurrently; retry the request");
+        return;
+    default:
+        sw_error("%s failed (rc %d, %s)", what, rc, c->store->errstr);
+        sw_reply_problem(c, 500, "internal", "Internal error", NULL,
+                         "the request could not be completed; it has been logged");
+        return;
+    }
+}
+
+void sw_reply_header(struct sw_ctx *c, const char *name, const char *value)
+{
+    sw_buf_printf(&c->resp->headers, "%s: %s\r\n", name, value);
+}
+
+int sw_body_object(struct sw_ctx *c, const struct sw_jfield *spec, int partial, json_t **out)
+{
+    char err[512];
+    struct sw_verrs errs;
+    json_t *obj;
+
+    if (sw_json_parse_object(c->req->body ? c->req->body : "", c->req->body_len,
+                             (int)sw_config_int(c->cfg, "api.json_depth_max"), &obj, err,
+                             sizeof(err)) != SW_OK) {
+        sw_reply_problem(c, 400, "malformed-json", "Malformed JSON", NULL, "%s", err);
+        return SW_INVALID;
+    }
+    sw_verrs_init(&errs);
+    if (sw_json_check(obj, spec, partial, "", &errs) > 0) {
+        sw_reply_invalid(c, &errs);
+        json_decref(obj);
+        return SW_INVALID;
+    }
+    sw_verrs_free(&errs);
+    if (partial && json_object_size(obj) == 0) {
+        sw_reply_problem(c, 400, "validation", "Invalid request", NULL,
+                         "the update names no fields");
+        json_decref(obj);
+        return SW_INVALID;
+    }
+    *out = obj;
+    return SW_OK;
+}
+
+int sw_param_id(struct sw_ctx *c, const char *name, long long *id)
+{
+    if (sw_parse_ll(sw_param(c, name), 1, INT64_MAX, id) != SW_OK) {
+        sw_reply_not_found(c);
+        return SW_NOTFOUND;
+    }
+    return SW_OK;
+}
+
+int sw_page_args(struct sw_ctx *c, long long *after, int *limit)
+{
+    const char *cur = sw_query(c, "cursor"), *lim = sw_query(c, "limit");
+    long long max = sw_config_int(c->cfg, "api.page_max"), v;
+    json_t *errors;
+
+    *after = 0;
+    *limit = 50 < max ? 50 : (int)max;
+    if (cur != NULL && sw_parse_ll(cur, 0, INT64_MAX, after) != SW_OK) {
+        errors = json_pack("[{s:s, s:s}]", "parameter", "cursor", "message",
+                           "must be a cursor returned as \"next\" by this list");
+        sw_reply_problem(c, 400, "validation", "Invalid request", errors,
+                         "query parameter cursor is not a cursor from this list");
+        return SW_INVALID;
+    }
+    if (lim != NULL) {
+        if (sw_parse_ll(lim, 1, max, &v) != SW_OK) {
+            errors = json_pack("[{s:s, s:s}]", "parameter", "limit", "message",
+                               "must be a whole number from 1 to the page maximum");
+            sw_reply_problem(c, 400, "validation", "Invalid request", errors,
+                             "query parameter limit must be from 1 to %lld", max);
+            return SW_INVALID;
+        }
+        *limit = (int)v;
+    }
+    return SW_OK;
+}
+
+json_t *sw_page_json(json_t *items, long long next)
+{
+    char cur[32];
+
+    snprintf(cur, sizeof(cur), "%lld", next);
+    return json_pack("{s:o, s:o}", "items", items, "next", next ? json_string(cur) : json_null());
+}

@@ -1,0 +1,341 @@
+/* router.c — one request from start to finish: route, method, query, token, body limits,
+ * Idempotency-Key, the handler, metrics. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "seawall/config.h"
+#include "seawall/log.h"
+#include "seawall/store.h"
+#include "api.h"
+
+/* Finds the route for method and path. Returns it, or NULL with *path_known set when some
+ * route has this path under another method (then allow lists those methods). */
+static const struct sw_route *route_find(struct sw_req *req, int *path_known, char *allow,
+                                         size_t allowlen)
+{
+    size_t i, used = 0;
+
+    *path_known = 0;
+    allow[0] = '\0';
+    for (i = 0; i < sw_nroutes; i++) {
+        const struct sw_route *r = &sw_routes[i];
+
+        if (!sw_route_match(r->pattern, req->path, req))
+            continue;
+        if (strcmp(r->method, req->method) == 0)
+            return r;
+        while (req->nparams > 0)
+            free(req->params[--req->nparams].value);
+        *path_known = 1;
+        if (used < allowlen) {
+            int n = snprintf(allow + used, allowlen - used, "%s%s", used ? ", " : "", r->method);
+
+            if (n > 0)
+                used += (size_t)n;
+        }
+    }
+    return NULL;
+}
+
+/* 1 when name is in the comma-separated list. */
+static int in_list(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    const char *p = list;
+
+    while (p != NULL && *p != '\0') {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+        if (len == n && strncmp(p, name, n) == 0)
+            return 1;
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+static int check_query(struct sw_ctx *c)
+{
+    int i;
+
+    for (i = 0; i < c->req->nqs; i++) {
+        if (c->route->query == NULL || !in_list(c->route->query, c->req->qs[i].name)) {
+            json_t *errors = json_pack("[{s:s, s:s}]", "parameter", c->req->qs[i].name,
+                                       "message", "unknown query parameter");
+
+            sw_reply_problem(c, 400, "validation", "Invalid request", errors,
+                             "unknown query parameter \"%.64s\"%s%s", c->req->qs[i].name,
+                             c->route->query ? "; this route takes: " : "",
+                             c->route->query ? c->route->query : "");
+            return SW_INVALID;
+        }
+    }
+    return SW_OK;
+}
+
+static int check_auth(struct sw_ctx *c)
+{
+    int rc;
+
+    if (c->route->roles == 0)
+        return SW_OK;
+    rc = sw_auth_lookup(c->store, c->req->authorization, &c->who);
+    if (rc == SW_EAGAIN) {
+        sw_reply_store(c, rc, "token lookup");
+        return rc;
+    }
+    if (rc != SW_OK) {
+        sw_reply_header(c, "WWW-Authenticate", "Bearer realm=\"seawall\"");
+        sw_reply_problem(c, 401, "unauthorized", "Unauthorized", NULL, "%s",
+                         c->req->authorization == NULL
+                             ? "this route needs an Authorization: Bearer token"
+                             : "the bearer token is not valid (unknown, malformed or revoked)");
+        return SW_INVALID;
+    }
+    if (!(c->route->roles & (unsigned)c->who.role)) {
+        /* A route about one resource does not reveal whether it exists. */
+        if (strchr(c->route->pattern, '{') != NULL)
+            sw_reply_not_found(c);
+        else
+            sw_reply_problem(c, 403, "forbidden", "Forbidden", NULL,
+                             "a %s token may not use %s %s", sw_role_name(c->who.role),
+                             c->route->method, c->route->pattern);
+        return SW_INVALID;
+    }
+    return SW_OK;
+}
+
+static int is_json_type(const char *ct)
+{
+    size_t n = strlen("application/json");
+
+    if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
+        return 0;
+    return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+static int read_body(struct sw_ctx *c)
+{
+    long long max = sw_config_int(c->cfg, "api.body_max");
+    size_t got = 0, want;
+
+    if (c->req->content_length > max) {
+        sw_reply_problem(c, 413, "too-large", "Request body too large", NULL,
+                         "the body is %lld bytes; the limit is %lld", c->req->content_length,
+                         max);
+        return SW_TOOBIG;
+    }
+    if (c->req->content_length > 0 && !is_json_type(c->req->content_type)) {
+        sw_reply_problem(c, 415, "unsupported-media-type", "Unsupported media type", NULL,
+                         "send the body as application/json (got %.100s)",
+                         c->req->content_type ? c->req->content_type : "no Content-Type");
+        return SW_INVALID;
+    }
+    want = (size_t)c->req->content_length;
+    c->req->body = malloc(want + 1);
+    if (c->req->body == NULL) {
+        sw_reply_store(c, SW_ERR, "body allocation");
+        return SW_ERR;
+    }
+    while (got < want) {
+        int n = c->read_body(c->io, c->req->body + got,
+                             (int)(want - got > 65536 ? 65536 : want - got));
+
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    c->req->body[got] = '\0';
+    c->req->body_len = got;
+    if (got != want) {
+        sw_reply_problem(c, 400, "truncated-body", "Truncated body", NULL,
+                         "Content-Length said %zu bytes but %zu arrived", want, got);
+        return SW_INVALID;
+    }
+    return SW_OK;
+}
+
+/* --- Idempotency-Key --------------------------------------------------------------------- */
+
+#define IDEM_REPLAYED 1   /* idem_begin: the first result was replayed */
+
+struct idem {
+    char key[160];
+    char fp[65];
+    int active;      /* this request holds the key and must store or release it */
+};
+
+static int idem_key_valid(const char *k)
+{
+    size_t n = strlen(k), i;
+
+    if (n == 0 || n > 255)
+        return 0;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)k[i] < 0x21 || (unsigned char)k[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
+/* Claims the key, or answers with the first result. Returns SW_OK to go on with the handler,
+ * anything else when the response is already set. */
+static int idem_begin(struct sw_ctx *c, struct idem *im)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_state st;
+    char kh[65], pending[128];
+    const char *k = c->req->idempotency_key;
+    redisReply *r;
+    json_t *prev;
+    int rc = SW_ERR;
+
+    im->active = 0;
+    if (k == NULL || strcmp(c->req->method, "POST") != 0 || (c->route->flags & SW_RT_NO_IDEM))
+        return SW_OK;
+    if (!idem_key_valid(k)) {
+        json_t *errors = json_pack("[{s:s, s:s}]", "header", "Idempotency-Key", "message",
+                                   "must be 1 to 255 visible ASCII characters");
+
+        sw_reply_problem(c, 400, "validation", "Invalid request", errors,
+                         "the Idempotency-Key header must be 1 to 255 visible ASCII characters");
+        return SW_INVALID;
+    }
+    crypto_hash_sha256((unsigned char *)h, (const unsigned char *)k, strlen(k));
+    sw_hex(h, sizeof(h), kh);
+    snprintf(im->key, sizeof(im->key), "sw:idem:%s:%lld:%s", sw_role_name(c->who.role),
+             c->who.subject, kh);
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)c->req->path, strlen(c->req->path) + 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)(c->req->body ? c->req->body : ""),
+                              c->req->body_len);
+    crypto_hash_sha256_final(&st, h);
+    sw_hex(h, sizeof(h), im->fp);
+
+    snprintf(pending, sizeof(pending), "{\"state\":\"pending\",\"fp\":\"%s\"}", im->fp);
+    r = sw_store_cmd(c->store, "SET", im->key, pending, "NX", "EX", "60", NULL);
+    if (r == NULL) {
+        sw_reply_store(c, SW_EAGAIN, "idempotency claim");
+        return SW_EAGAIN;
+    }
+    if (r->type == REDIS_REPLY_STATUS) {
+        freeReplyObject(r);
+        im->active = 1;
+        return SW_OK;
+    }
+    freeReplyObject(r);
+    r = sw_store_cmd(c->store, "GET", im->key, NULL);
+    if (r == NULL) {
+        sw_reply_store(c, SW_EAGAIN, "idempotency lookup");
+        return SW_EAGAIN;
+    }
+    prev = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
+    freeReplyObject(r);
+    if (prev == NULL) {
+        /* Expired between SET and GET: rare; ask the client to send it again. */
+        sw_reply_problem(c, 409, "idempotency-retry", "Conflict", NULL,
+                         "the Idempotency-Key changed state; retry the request");
+        return SW_CONFLICT;
+    }
+    if (strcmp(json_string_value(json_object_get(prev, "fp")) ?: "", im->fp) != 0) {
+        sw_reply_problem(c, 422, "idempotency-mismatch", "Idempotency-Key reused", NULL,
+                         "this Idempotency-Key was first used with a different request");
+        rc = SW_INVALID;
+    } else if (strcmp(json_string_value(json_object_get(prev, "state")) ?: "", "done") != 0) {
+        sw_reply_header(c, "Retry-After", "1");
+        sw_reply_problem(c, 409, "idempotency-in-progress", "Conflict", NULL,
+                         "a request with this Idempotency-Key is still being processed");
+        rc = SW_CONFLICT;
+    } else {
+        c->resp->status = (int)json_integer_value(json_object_get(prev, "status"));
+        c->resp->ctype = strcmp(json_string_value(json_object_get(prev, "ctype")) ?: "",
+                                "application/problem+json") == 0
+                             ? "application/problem+json"
+                             : "application/json";
+        sw_buf_reset(&c->resp->body);
+        sw_buf_adds(&c->resp->body, json_string_value(json_object_get(prev, "body")) ?: "");
+        sw_buf_adds(&c->resp->headers,
+                    json_string_value(json_object_get(prev, "headers")) ?: "");
+        sw_reply_header(c, "Idempotent-Replayed", "true");
+        rc = IDEM_REPLAYED;
+    }
+    json_decref(prev);
+    return rc;
+}
+
+/* Keeps the handler's result for replays (not a 5xx: that one may be retried for real). */
+static void idem_end(struct sw_ctx *c, struct idem *im)
+{
+    char ttl[32];
+    redisReply *r;
+    json_t *rec;
+    char *text;
+
+    if (!im->active)
+        return;
+    if (c->resp->status >= 500) {
+        r = sw_store_cmd(c->store, "DEL", im->key, NULL);
+        if (r != NULL)
+            freeReplyObject(r);
+        return;
+    }
+    rec = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "state", "done", "fp", im->fp, "status",
+                    c->resp->status, "ctype", c->resp->ctype, "body",
+                    c->resp->body.p ? c->resp->body.p : "", "headers",
+                    c->resp->headers.p ? c->resp->headers.p : "");
+    text = rec ? sw_json_dumps(rec) : NULL;
+    json_decref(rec);
+    if (text == NULL)
+        return;
+    snprintf(ttl, sizeof(ttl), "%lld", sw_config_int(c->cfg, "api.idempotency_ttl_s"));
+    r = sw_store_cmd(c->store, "SET", im->key, text, "EX", ttl, NULL);
+    if (r == NULL)
+        sw_warn("keeping the result for Idempotency-Key failed (%s)", c->store->errstr);
+    else
+        freeReplyObject(r);
+    free(text);
+}
+
+void sw_dispatch(struct sw_ctx *c)
+{
+    int64_t t0 = sw_mono_us();
+    int path_known, route_index = (int)sw_nroutes;
+    char allow[128], err[256];
+    struct idem im = { .active = 0 };
+
+    c->resp->status = 0;
+    c->route = NULL;
+    if (sw_query_parse(c->req->query, c->req, err, sizeof(err)) != SW_OK) {
+        sw_reply_problem(c, 400, "bad-query", "Invalid query string", NULL, "%s", err);
+        goto done;
+    }
+    c->route = route_find(c->req, &path_known, allow, sizeof(allow));
+    if (c->route == NULL) {
+        if (path_known) {
+            sw_reply_header(c, "Allow", allow);
+            sw_reply_problem(c, 405, "method-not-allowed", "Method not allowed", NULL,
+                             "%s is not allowed here; allowed: %s", c->req->method, allow);
+        } else {
+            sw_reply_not_found(c);
+        }
+        goto done;
+    }
+    route_index = (int)(c->route - sw_routes);
+    if (check_query(c) != SW_OK || check_auth(c) != SW_OK)
+        goto done;
+    if ((c->route->flags & SW_RT_BODY) && read_body(c) != SW_OK)
+        goto done;
+    if (idem_begin(c, &im) != SW_OK)
+        goto done;
+    c->route->handler(c);
+    if (c->resp->status == 0) {
+        sw_error("handler for %s %s set no response", c->route->method, c->route->pattern);
+        sw_reply_store(c, SW_ERR, "handler");
+    }
+    idem_end(c, &im);
+done:
+    sw_metrics_observe(route_index, c->resp->status, sw_mono_us() - t0);
+}

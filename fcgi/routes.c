@@ -1,0 +1,39 @@
+/* routes.c — the route table: every URL seawall-api answers, who may call it, what it takes.
+ * docs/openapi.yaml lists the same routes; tests/integration/test_openapi.py checks that. */
+#include "api.h"
+
+#define ADMIN    SW_ROLE_ADMIN
+#define STAFF    SW_ROLE_STAFF
+#define EXPORTER SW_ROLE_EXPORTER
+#define STATION  SW_ROLE_STATION
+#define PAGE     "cursor,limit"
+
+const struct sw_route sw_routes[] = {
+    { "GET", "/healthz", sw_h_healthz, 0, 0, NULL },
+    { "GET", "/metrics", sw_h_metrics, 0, 0, NULL },
+    { "GET", "/api/v1/me", sw_h_me, SW_ROLE_ANY, 0, NULL },
+
+    { "POST", "/api/v1/subscribers", sw_h_subscribers_create, ADMIN, SW_RT_BODY, NULL },
+    { "GET", "/api/v1/subscribers", sw_h_subscribers_list, ADMIN | STAFF, 0, PAGE },
+    { "GET", "/api/v1/subscribers/{id}", sw_h_subscribers_get, ADMIN | STAFF | EXPORTER, 0, NULL },
+    { "PATCH", "/api/v1/subscribers/{id}", sw_h_subscribers_patch, ADMIN | EXPORTER, SW_RT_BODY,
+      NULL },
+
+    { "POST", "/api/v1/centres", sw_h_centres_create, ADMIN, SW_RT_BODY, NULL },
+    { "GET", "/api/v1/centres", sw_h_centres_list, ADMIN, 0, PAGE },
+    { "GET", "/api/v1/centres/{id}", sw_h_centres_get, ADMIN | STAFF, 0, NULL },
+    { "POST", "/api/v1/centres/{id}/staff", sw_h_staff_create, ADMIN, SW_RT_BODY, NULL },
+    { "GET", "/api/v1/centres/{id}/staff", sw_h_staff_list, ADMIN | STAFF, 0, PAGE },
+    { "GET", "/api/v1/centres/{id}/staff/{staff_id}", sw_h_staff_get, ADMIN | STAFF, 0, NULL },
+
+    { "POST", "/api/v1/stations", sw_h_stations_create, ADMIN, SW_RT_BODY, NULL },
+    { "GET", "/api/v1/stations", sw_h_stations_list, ADMIN, 0, PAGE },
+    { "GET", "/api/v1/stations/{id}", sw_h_stations_get, ADMIN | STATION, 0, NULL },
+
+    { "POST", "/api/v1/tokens", sw_h_tokens_create, ADMIN, SW_RT_BODY | SW_RT_NO_IDEM, NULL },
+    { "GET", "/api/v1/tokens", sw_h_tokens_list, ADMIN, 0, PAGE },
+    { "GET", "/api/v1/tokens/{id}", sw_h_tokens_get, ADMIN, 0, NULL },
+    { "DELETE", "/api/v1/tokens/{id}", sw_h_tokens_revoke, ADMIN, 0, NULL },
+};
+
+const size_t sw_nroutes = SW_ARRAY_LEN(sw_routes);

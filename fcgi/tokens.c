@@ -1,0 +1,111 @@
+/* tokens.c — the admin API for bearer tokens: create (the secret is shown once), list, get,
+ * revoke. */
+#include <string.h>
+
+#include "seawall/auth.h"
+#include "seawall/store.h"
+#include "api.h"
+
+static const char *const roles[] = { "exporter", "triager", "expert", "station", "admin", NULL };
+
+static const struct sw_jfield token_fields[] = {
+    { "role", SW_J_STRING, SW_JF_REQUIRED, 1, 16, roles },
+    { "subject", SW_J_INT, SW_JF_REQUIRED, 0, INT64_MAX, NULL },
+    { "label", SW_J_STRING, 0, 0, 120, NULL },
+    { NULL, SW_J_STRING, 0, 0, 0, NULL },
+};
+
+void sw_h_tokens_create(struct sw_ctx *c)
+{
+    char err[256], loc[128];
+    enum sw_role role;
+    json_t *in, *out;
+    int rc;
+
+    if (sw_body_object(c, token_fields, 0, &in) != SW_OK)
+        return;
+    sw_role_parse(json_string_value(json_object_get(in, "role")), &role);
+    rc = sw_auth_token_create(c->store, role, json_integer_value(json_object_get(in, "subject")),
+                              json_string_value(json_object_get(in, "label")) ?: "", &out, err,
+                              sizeof(err));
+    json_decref(in);
+    if (rc == SW_INVALID) {
+        json_t *errors = json_pack("[{s:s, s:s}]", "pointer", "/subject", "message", err);
+
+        sw_reply_problem(c, 400, "validation", "Invalid request", errors, "%s", err);
+        return;
+    }
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "creating a token");
+        return;
+    }
+    snprintf(loc, sizeof(loc), "/api/v1/tokens/%s", json_string_value(json_object_get(out, "id")));
+    sw_reply_header(c, "Location", loc);
+    sw_reply_header(c, "Cache-Control", "no-store");
+    sw_reply_json(c, 201, out);
+}
+
+void sw_h_tokens_list(struct sw_ctx *c)
+{
+    long long after, next;
+    json_t *items;
+    int limit, rc;
+
+    if (sw_page_args(c, &after, &limit) != SW_OK)
+        return;
+    rc = sw_auth_token_list(c->store, after, limit, &items, &next);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "listing tokens");
+        return;
+    }
+    sw_reply_json(c, 200, sw_page_json(items, next));
+}
+
+/* Token ids are 16 lower-case hex digits; anything else cannot exist. */
+static int token_id_ok(const char *id)
+{
+    size_t i;
+
+    if (id == NULL || strlen(id) != SW_TOKEN_ID_LEN)
+        return 0;
+    for (i = 0; i < SW_TOKEN_ID_LEN; i++)
+        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+void sw_h_tokens_get(struct sw_ctx *c)
+{
+    const char *id = sw_param(c, "id");
+    json_t *out;
+    int rc;
+
+    if (!token_id_ok(id)) {
+        sw_reply_not_found(c);
+        return;
+    }
+    rc = sw_auth_token_get(c->store, id, &out);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "loading a token");
+        return;
+    }
+    sw_reply_json(c, 200, out);
+}
+
+void sw_h_tokens_revoke(struct sw_ctx *c)
+{
+    const char *id = sw_param(c, "id");
+    json_t *out;
+    int rc;
+
+    if (!token_id_ok(id)) {
+        sw_reply_not_found(c);
+        return;
+    }
+    rc = sw_auth_token_revoke(c->store, id, &out);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "revoking a token");
+        return;
+    }
+    sw_reply_json(c, 200, out);
+}

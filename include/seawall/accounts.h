@@ -1,0 +1,52 @@
+/* accounts.h — subscribers (exporters), assistance centres and their staff, trade-show
+ * stations: JSON documents in Redis, validated by one field table per kind, shared by the
+ * API and the admin program.
+ *
+ * Keys: a subscriber's profile lives under its hash tag (sw:{sub:42}:profile) with the rest
+ * of its data; each kind has a sorted-set index by id for cursor pagination. */
+#ifndef SEAWALL_ACCOUNTS_H
+#define SEAWALL_ACCOUNTS_H
+
+#include <jansson.h>
+#include "seawall/common.h"
+#include "seawall/json.h"
+
+struct sw_store;
+
+struct sw_kind {
+    const char *name;                 /* "subscriber" */
+    const char *key_fmt;              /* printf format with one %lld: the document key */
+    const char *index_key;            /* sorted set of every id */
+    const char *seq_key;              /* INCR counter for new ids */
+    const char *parent_field;         /* member naming the parent (staff: "centre_id") or NULL */
+    const char *parent_key_fmt;       /* the parent document's key, one %lld, or NULL */
+    const char *parent_index_fmt;     /* per-parent index, one %lld, or NULL */
+    const struct sw_jfield *fields;   /* what a client may send */
+};
+
+extern const struct sw_kind sw_kind_subscriber;
+extern const struct sw_kind sw_kind_centre;
+extern const struct sw_kind sw_kind_staff;
+extern const struct sw_kind sw_kind_station;
+
+/* Stores a new document built from in (already checked with sw_json_check; borrowed).
+ * parent is the parent id for kinds that have one (it must exist), else 0. Adds "id" and
+ * "created_at". Returns SW_OK with *out (caller decrefs), SW_NOTFOUND (no such parent),
+ * SW_EAGAIN (Redis down). The document and its indexes are written in one MULTI/EXEC. */
+int sw_doc_create(struct sw_store *s, const struct sw_kind *k, const json_t *in,
+                  long long parent, json_t **out);
+
+/* Loads document id. SW_OK with *out, SW_NOTFOUND, or SW_EAGAIN. */
+int sw_doc_get(struct sw_store *s, const struct sw_kind *k, long long id, json_t **out);
+
+/* Merges patch (checked with partial=1; borrowed) into document id atomically (WATCH, retried
+ * on a concurrent change). Adds "updated_at". SW_OK with *out, SW_NOTFOUND, SW_EAGAIN. */
+int sw_doc_patch(struct sw_store *s, const struct sw_kind *k, long long id,
+                 const json_t *patch, json_t **out);
+
+/* Lists documents with id > after, ascending, at most limit, from the kind's index or, when
+ * parent != 0, from the parent's index. *next is the cursor for the next page, 0 at the end. */
+int sw_doc_list(struct sw_store *s, const struct sw_kind *k, long long parent,
+                long long after, int limit, json_t **items, long long *next);
+
+#endif

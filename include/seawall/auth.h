@@ -1,0 +1,79 @@
+/* auth.h — bearer tokens: random, shown once, stored only as a SHA-256 hash, revocable.
+ *
+ * A token reads "swt_<id>_<secret>": <id> is 16 hex digits naming the record
+ * (sw:tok:<id>), <secret> is 32 random bytes in unpadded base64url. Lookup goes by id, so the
+ * secret is never used as a key; the hash of the presented secret is compared with the stored
+ * one in constant time. Tokens are high-entropy, so a fast hash is right here (Argon2id is for
+ * passwords a person chooses). */
+#ifndef SEAWALL_AUTH_H
+#define SEAWALL_AUTH_H
+
+#include <jansson.h>
+#include "seawall/common.h"
+
+struct sw_store;
+
+enum sw_role {
+    SW_ROLE_NONE     = 0,
+    SW_ROLE_EXPORTER = 1 << 0,  /* one subscriber; subject = subscriber id */
+    SW_ROLE_TRIAGER  = 1 << 1,  /* centre staff; subject = staff id, centre = their centre */
+    SW_ROLE_EXPERT   = 1 << 2,  /* centre staff; as triager */
+    SW_ROLE_STATION  = 1 << 3,  /* one show's service station; subject = station id */
+    SW_ROLE_ADMIN    = 1 << 4,  /* everything; subject 0 */
+};
+#define SW_ROLE_STAFF (SW_ROLE_TRIAGER | SW_ROLE_EXPERT)
+#define SW_ROLE_ANY   (SW_ROLE_EXPORTER | SW_ROLE_STAFF | SW_ROLE_STATION | SW_ROLE_ADMIN)
+
+#define SW_TOKEN_ID_LEN   16
+#define SW_TOKEN_MAX      80     /* "swt_" + 16 + "_" + 43 + NUL fits */
+
+/* Who is calling, as the token says. */
+struct sw_principal {
+    enum sw_role role;
+    long long subject;                 /* subscriber, staff or station id; 0 for admin */
+    long long centre;                  /* the staff member's centre, else 0 */
+    char token_id[SW_TOKEN_ID_LEN + 1];
+    char label[128];
+};
+
+const char *sw_role_name(enum sw_role r);
+int sw_role_parse(const char *s, enum sw_role *out);
+
+/* Makes a new random token. id gets SW_TOKEN_ID_LEN+1 bytes, token SW_TOKEN_MAX bytes. */
+int sw_token_generate(char *id, char *token);
+
+/* Splits "swt_<id>_<secret>". Returns SW_OK with id copied and *secret pointing into token,
+ * or SW_INVALID when the text is not of that form. */
+int sw_token_split(const char *token, char *id, const char **secret);
+
+/* SHA-256 of the secret as 64 hex digits plus NUL. */
+void sw_token_hash(const char *secret, size_t len, char *hex);
+
+/* Constant-time comparison of the presented secret's hash with the stored hex hash.
+ * Returns 1 when they match. */
+int sw_token_verify(const char *secret, const char *stored_hex);
+
+/* Creates a token record for role and subject (checked against the accounts: an exporter
+ * token needs an existing subscriber, a triager or expert token a staff member of that role,
+ * a station token a station). On success *out is the record including "token", the only time
+ * the secret is shown. Returns SW_OK, SW_INVALID (err says why), SW_EAGAIN (Redis down). */
+int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subject,
+                         const char *label, json_t **out, char *err, size_t errlen);
+
+/* Resolves an Authorization header value ("Bearer swt_…"). Returns SW_OK with *p filled,
+ * SW_NOTFOUND when the header is absent, malformed, unknown, revoked or wrong,
+ * SW_EAGAIN when Redis cannot be asked. */
+int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p);
+
+/* Marks the token revoked; it is refused from the next request on. SW_NOTFOUND if no such. */
+int sw_auth_token_revoke(struct sw_store *s, const char *id, json_t **out);
+
+/* One token record without its hash, or SW_NOTFOUND. */
+int sw_auth_token_get(struct sw_store *s, const char *id, json_t **out);
+
+/* Lists token records oldest first after cursor (a record's "seq"; 0 for the start), at most
+ * limit. *next is the cursor of the next page, 0 when this was the last. */
+int sw_auth_token_list(struct sw_store *s, long long after, int limit, json_t **items,
+                       long long *next);
+
+#endif

@@ -1,0 +1,55 @@
+/* store.h — the one place that talks to Redis: a connection that reconnects by itself.
+ *
+ * A handle belongs to one thread. Every command goes through sw_store_cmdv with binary-safe
+ * arguments. When the connection is gone the call returns NULL, sets errstr and drops the
+ * context; the next call connects again, so a Redis restart needs no restart of ours. */
+#ifndef SEAWALL_STORE_H
+#define SEAWALL_STORE_H
+
+#include <hiredis/hiredis.h>
+#include "seawall/common.h"
+
+struct sw_config;
+
+struct sw_store {
+    redisContext *c;
+    char host[256];
+    int  port;
+    char unix_path[256];
+    char password[256];
+    int  db;
+    int  connect_timeout_ms;
+    int  command_timeout_ms;
+    size_t reply_max;          /* ceiling on one bulk reply we accept, bytes */
+    unsigned long errors;      /* connection and protocol failures seen */
+    void (*on_error)(void);    /* called once per failure, e.g. to count it in metrics */
+    char errstr[256];
+};
+
+/* Fills s from cfg's redis.* keys. Connects lazily; never fails for an absent server. */
+void sw_store_init(struct sw_store *s, const struct sw_config *cfg);
+
+/* Runs one command. Returns the reply (caller frees with freeReplyObject) or NULL when the
+ * connection failed (errstr says why). An error reply is returned as a reply of type
+ * REDIS_REPLY_ERROR: the command was refused, the connection is fine. */
+redisReply *sw_store_cmdv(struct sw_store *s, int argc, const char **argv, const size_t *lens);
+
+/* Same, with NUL-terminated arguments, given as a NULL-terminated list. */
+redisReply *sw_store_cmd(struct sw_store *s, const char *arg0, ...);
+
+/* Runs n commands in one round trip inside MULTI/EXEC. Returns the EXEC reply (an array of
+ * n replies, or NIL when a WATCH fired) or NULL on connection failure. */
+redisReply *sw_store_multi(struct sw_store *s, int n, const int *argcs, const char ***argvs,
+                           const size_t **lens);
+
+/* Returns SW_OK when PING answers PONG, SW_EAGAIN otherwise. */
+int sw_store_ping(struct sw_store *s);
+
+/* Closes the connection; the handle may be used again (it reconnects). */
+void sw_store_close(struct sw_store *s);
+
+/* Helpers on replies: integer value, or string contents (NULL when not a string). */
+long long sw_reply_int(const redisReply *r, long long dflt);
+const char *sw_reply_str(const redisReply *r);
+
+#endif

@@ -1,0 +1,111 @@
+/* buf.c — bounded growable buffer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seawall/buf.h"
+
+void sw_buf_init(struct sw_buf *b, size_t max)
+{
+    b->p = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->max = max;
+}
+
+static int buf_reserve(struct sw_buf *b, size_t extra)
+{
+    size_t need, cap;
+    char *p;
+
+    if (extra > b->max - b->len)
+        return SW_TOOBIG;
+    need = b->len + extra + 1;
+    if (need <= b->cap)
+        return SW_OK;
+    cap = b->cap ? b->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    if (cap > b->max + 1)
+        cap = b->max + 1;
+    p = realloc(b->p, cap);
+    if (p == NULL)
+        return SW_ERR;
+    b->p = p;
+    b->cap = cap;
+    return SW_OK;
+}
+
+int sw_buf_add(struct sw_buf *b, const void *data, size_t n)
+{
+    int rc = buf_reserve(b, n);
+
+    if (rc != SW_OK)
+        return rc;
+    if (n > 0)
+        memcpy(b->p + b->len, data, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return SW_OK;
+}
+
+int sw_buf_adds(struct sw_buf *b, const char *s)
+{
+    return sw_buf_add(b, s, strlen(s));
+}
+
+int sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n, rc;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return SW_ERR;
+    rc = buf_reserve(b, (size_t)n);
+    if (rc != SW_OK)
+        return rc;
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+    return SW_OK;
+}
+
+int sw_buf_printf(struct sw_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = sw_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+void sw_buf_reset(struct sw_buf *b)
+{
+    b->len = 0;
+    if (b->p != NULL)
+        b->p[0] = '\0';
+}
+
+void sw_buf_free(struct sw_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+char *sw_buf_take(struct sw_buf *b)
+{
+    char *p = b->p;
+
+    if (p == NULL)
+        p = calloc(1, 1);
+    b->p = NULL;
+    b->len = 0;
+    b->cap = 0;
+    return p;
+}

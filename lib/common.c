@@ -1,0 +1,81 @@
+/* common.c — time, string and number helpers used everywhere. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "seawall/common.h"
+
+int64_t sw_now_ms(void)
+{
+    const char *fake = getenv("SEAWALL_FAKE_NOW_MS");
+    long long v;
+    struct timespec ts;
+
+    if (fake != NULL && sw_parse_ll(fake, 0, INT64_MAX, &v) == SW_OK)
+        return (int64_t)v;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t sw_mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+char *sw_iso8601(int64_t ms, char *out, size_t outlen)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    if (strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0 && outlen > 0)
+        out[0] = '\0';
+    return out;
+}
+
+int sw_strlcpy(char *dst, const char *src, size_t dstlen)
+{
+    size_t n = strlen(src);
+
+    if (dstlen == 0)
+        return SW_TOOBIG;
+    if (n >= dstlen) {
+        memcpy(dst, src, dstlen - 1);
+        dst[dstlen - 1] = '\0';
+        return SW_TOOBIG;
+    }
+    memcpy(dst, src, n + 1);
+    return SW_OK;
+}
+
+int sw_parse_ll(const char *s, long long min, long long max, long long *out)
+{
+    char *end;
+    long long v;
+
+    if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')
+        return SW_INVALID;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return SW_INVALID;
+    *out = v;
+    return SW_OK;
+}
+
+void sw_hex(const unsigned char *in, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        out[2 * i] = digits[in[i] >> 4];
+        out[2 * i + 1] = digits[in[i] & 15];
+    }
+    out[2 * n] = '\0';
+}

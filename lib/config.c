@@ -1,0 +1,252 @@
+/* config.c — the table of configuration keys, their defaults and meaning; file and
+ * environment loading with validation. */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seawall/config.h"
+
+enum cfg_type { CFG_STR, CFG_INT };
+
+struct cfg_key {
+    const char *key;
+    enum cfg_type type;
+    const char *dflt;
+    long long min, max;
+    const char *doc;
+};
+
+static const struct cfg_key cfg_keys[] = {
+    { "redis.host", CFG_STR, "127.0.0.1", 0, 255, "Redis host (ignored when redis.socket is set)" },
+    { "redis.port", CFG_INT, "6379", 1, 65535, "Redis TCP port" },
+    { "redis.socket", CFG_STR, "", 0, 255, "Redis unix socket path; empty means TCP" },
+    { "redis.password", CFG_STR, "", 0, 255, "Redis AUTH password; empty means none" },
+    { "redis.db", CFG_INT, "0", 0, 15, "Redis database number" },
+    { "redis.connect_timeout_ms", CFG_INT, "500", 10, 60000, "Redis connect timeout" },
+    { "redis.command_timeout_ms", CFG_INT, "2000", 10, 60000, "Redis command timeout" },
+    { "redis.reply_max", CFG_INT, "16777216", 1024, 1073741824,
+      "largest single Redis string reply accepted, bytes" },
+    { "api.listen", CFG_STR, "/run/seawall/api.sock", 1, 255,
+      "FastCGI socket: a unix socket path, or host:port" },
+    { "api.socket_mode", CFG_STR, "0660", 3, 4,
+      "permissions of the unix socket (octal); nginx's workers must be able to connect" },
+    { "api.processes", CFG_INT, "1", 1, 64, "seawall-api processes sharing the socket" },
+    { "api.threads", CFG_INT, "8", 1, 256,
+      "accepting threads per process (each with its own Redis connection)" },
+    { "api.backlog", CFG_INT, "256", 1, 65535, "listen backlog of the FastCGI socket" },
+    { "api.body_max", CFG_INT, "1048576", 1024, 268435456,
+      "largest JSON request body, bytes; larger answers 413" },
+    { "api.json_depth_max", CFG_INT, "32", 2, 2048, "deepest JSON nesting accepted in a body" },
+    { "api.idempotency_ttl_s", CFG_INT, "86400", 60, 2592000,
+      "how long the first result of a POST with Idempotency-Key is kept" },
+    { "api.page_max", CFG_INT, "200", 1, 10000, "largest page a list returns (?limit=)" },
+    { "log.level", CFG_STR, "info", 4, 5, "lowest level logged: debug, info, warn, error" },
+    { "data.dir", CFG_STR, "/var/lib/seawall", 1, 255, "folder for evidence files and state" },
+};
+
+#define CFG_NKEYS SW_ARRAY_LEN(cfg_keys)
+
+struct sw_config {
+    char *val[CFG_NKEYS];
+};
+
+static int cfg_index(const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < CFG_NKEYS; i++)
+        if (strcmp(cfg_keys[i].key, key) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Validates value for key i and stores a copy. Returns SW_OK or SW_INVALID with err set. */
+static int cfg_put(struct sw_config *cfg, int i, const char *value, const char *where,
+                   char *err, size_t errlen)
+{
+    const struct cfg_key *k = &cfg_keys[i];
+    long long v;
+    char *copy;
+    size_t n = strlen(value);
+
+    if (k->type == CFG_INT) {
+        if (sw_parse_ll(value, k->min, k->max, &v) != SW_OK) {
+            snprintf(err, errlen, "%s: %s = \"%s\": expected a whole number from %lld to %lld",
+                     where, k->key, value, k->min, k->max);
+            return SW_INVALID;
+        }
+    } else if ((long long)n < k->min || (long long)n > k->max) {
+        snprintf(err, errlen, "%s: %s: length %zu is outside %lld..%lld", where, k->key, n,
+                 k->min, k->max);
+        return SW_INVALID;
+    }
+    copy = strdup(value);
+    if (copy == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return SW_ERR;
+    }
+    free(cfg->val[i]);
+    cfg->val[i] = copy;
+    return SW_OK;
+}
+
+int sw_config_set(struct sw_config *cfg, const char *key, const char *value, char *err,
+                  size_t errlen)
+{
+    int i = cfg_index(key);
+
+    if (i < 0) {
+        snprintf(err, errlen, "unknown configuration key \"%s\"", key);
+        return SW_INVALID;
+    }
+    return cfg_put(cfg, i, value, "setting", err, errlen);
+}
+
+static char *trim(char *s)
+{
+    char *e;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+static int cfg_read_file(struct sw_config *cfg, const char *path, char *err, size_t errlen)
+{
+    FILE *fp = fopen(path, "r");
+    char line[1024], where[512];
+    int lineno = 0, rc = SW_OK;
+
+    if (fp == NULL) {
+        snprintf(err, errlen, "open(\"%s\") failed (%s)", path, strerror(errno));
+        return SW_INVALID;
+    }
+    while (fgets(line, sizeof(line), fp) != NULL) {
+        char *s, *eq, *key, *value;
+        int i;
+
+        lineno++;
+        snprintf(where, sizeof(where), "%s:%d", path, lineno);
+        if (strchr(line, '\n') == NULL && !feof(fp)) {
+            snprintf(err, errlen, "%s: line longer than %zu bytes", where, sizeof(line) - 2);
+            rc = SW_INVALID;
+            break;
+        }
+        s = trim(line);
+        if (*s == '\0' || *s == '#')
+            continue;
+        eq = strchr(s, '=');
+        if (eq == NULL) {
+            snprintf(err, errlen, "%s: expected \"key = value\"", where);
+            rc = SW_INVALID;
+            break;
+        }
+        *eq = '\0';
+        key = trim(s);
+        value = trim(eq + 1);
+        i = cfg_index(key);
+        if (i < 0) {
+            snprintf(err, errlen, "%s: unknown key \"%s\"", where, key);
+            rc = SW_INVALID;
+            break;
+        }
+        rc = cfg_put(cfg, i, value, where, err, errlen);
+        if (rc != SW_OK)
+            break;
+    }
+    fclose(fp);
+    return rc;
+}
+
+/* SEAWALL_ + upper-cased key with '.' as '_'. */
+static void env_name(const char *key, char *out, size_t outlen)
+{
+    size_t i, j = 0;
+    const char *prefix = "SEAWALL_";
+
+    for (i = 0; prefix[i] != '\0' && j + 1 < outlen; i++)
+        out[j++] = prefix[i];
+    for (i = 0; key[i] != '\0' && j + 1 < outlen; i++)
+        out[j++] = key[i] == '.' ? '_' : (char)toupper((unsigned char)key[i]);
+    out[j] = '\0';
+}
+
+int sw_config_load(struct sw_config **out, const char *path, char *err, size_t errlen)
+{
+    struct sw_config *cfg = calloc(1, sizeof(*cfg));
+    char name[128];
+    size_t i;
+    int rc = SW_OK;
+
+    if (cfg == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return SW_ERR;
+    }
+    for (i = 0; i < CFG_NKEYS && rc == SW_OK; i++)
+        rc = cfg_put(cfg, (int)i, cfg_keys[i].dflt, "default", err, errlen);
+    if (rc == SW_OK && path == NULL)
+        path = getenv("SEAWALL_CONFIG");
+    if (rc == SW_OK && path != NULL && *path != '\0')
+        rc = cfg_read_file(cfg, path, err, errlen);
+    for (i = 0; i < CFG_NKEYS && rc == SW_OK; i++) {
+        const char *v;
+
+        env_name(cfg_keys[i].key, name, sizeof(name));
+        v = getenv(name);
+        if (v != NULL)
+            rc = cfg_put(cfg, (int)i, v, name, err, errlen);
+    }
+    if (rc != SW_OK) {
+        sw_config_free(cfg);
+        return rc;
+    }
+    *out = cfg;
+    return SW_OK;
+}
+
+const char *sw_config_str(const struct sw_config *cfg, const char *key)
+{
+    int i = cfg_index(key);
+
+    if (i < 0) {
+        fprintf(stderr, "BUG: configuration key \"%s\" is not in the table\n", key);
+        abort();
+    }
+    return cfg->val[i];
+}
+
+long long sw_config_int(const struct sw_config *cfg, const char *key)
+{
+    return strtoll(sw_config_str(cfg, key), NULL, 10);
+}
+
+void sw_config_dump(const struct sw_config *cfg, FILE *fp)
+{
+    size_t i;
+    char name[128];
+
+    for (i = 0; i < CFG_NKEYS; i++) {
+        env_name(cfg_keys[i].key, name, sizeof(name));
+        fprintf(fp, "# %s (default \"%s\"; environment %s)\n%s = %s\n\n", cfg_keys[i].doc,
+                cfg_keys[i].dflt, name, cfg_keys[i].key,
+                strcmp(cfg_keys[i].key, "redis.password") == 0 && cfg->val[i][0] ? "********"
+                                                                                 : cfg->val[i]);
+    }
+}
+
+void sw_config_free(struct sw_config *cfg)
+{
+    size_t i;
+
+    if (cfg == NULL)
+        return;
+    for (i = 0; i < CFG_NKEYS; i++)
+        free(cfg->val[i]);
+    free(cfg);
+}

@@ -1,0 +1,319 @@
+/* json.c — strict request decoding and field-table validation over jansson. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seawall/json.h"
+
+void sw_verrs_init(struct sw_verrs *e)
+{
+    e->list = json_array();
+}
+
+void sw_verrs_add(struct sw_verrs *e, const char *pointer, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (e->list != NULL)
+        json_array_append_new(e->list, json_pack("{s:s, s:s}", "pointer", pointer, "message", msg));
+}
+
+size_t sw_verrs_count(const struct sw_verrs *e)
+{
+    return e->list != NULL ? json_array_size(e->list) : 0;
+}
+
+void sw_verrs_free(struct sw_verrs *e)
+{
+    json_decref(e->list);
+    e->list = NULL;
+}
+
+/* Depth of the deepest container in buf, scanning outside strings. Stops counting past
+ * limit so hostile input costs one pass. jansson's own ceiling is 2048. */
+static int json_depth_exceeds(const char *buf, size_t len, int limit)
+{
+    int depth = 0, in_str = 0;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        char c = buf[i];
+
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == '{' || c == '[') {
+            if (++depth > limit)
+                return 1;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return 0;
+}
+
+int sw_json_parse_object(const char *buf, size_t len, int max_depth, json_t **out, char *err,
+                         size_t errlen)
+{
+    json_error_t je;
+    json_t *v;
+
+    if (len == 0) {
+        snprintf(err, errlen, "the request body is empty; a JSON object is expected");
+        return SW_INVALID;
+    }
+    if (json_depth_exceeds(buf, len, max_depth)) {
+        snprintf(err, errlen, "JSON nested deeper than %d levels", max_depth);
+        return SW_INVALID;
+    }
+    v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    if (v == NULL) {
+        snprintf(err, errlen, "malformed JSON at line %d, column %d: %s", je.line, je.column,
+                 je.text);
+        return SW_INVALID;
+    }
+    if (!json_is_object(v)) {
+        snprintf(err, errlen, "the request body must be a JSON object");
+        json_decref(v);
+        return SW_INVALID;
+    }
+    *out = v;
+    return SW_OK;
+}
+
+static const char countries[] =
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
+    "BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM "
+    "DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS "
+    "GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN "
+    "KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ "
+    "MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM "
+    "PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV "
+    "SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI "
+    "VN VU WF WS YE YT ZA ZM ZW";
+
+int sw_country_valid(const char *s)
+{
+    size_t i;
+
+    if (s == NULL || strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z')
+        return 0;
+    for (i = 0; i + 1 < sizeof(countries); i += 3)
+        if (countries[i] == s[0] && countries[i + 1] == s[1])
+            return 1;
+    return 0;
+}
+
+int sw_email_valid(const char *s)
+{
+    const char *at = NULL, *p;
+    size_t n = strlen(s);
+
+    if (n < 3 || n > 254)
+        return 0;
+    for (p = s; *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';' || c == '"')
+            return 0;
+        if (c == '@') {
+            if (at != NULL)
+                return 0;
+            at = p;
+        }
+    }
+    return at != NULL && at != s && at[1] != '\0' && strchr(at, '.') != NULL &&
+           at[strlen(at) - 1] != '.';
+}
+
+static int has_content(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 1;
+    return 0;
+}
+
+static int has_control(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+            return 1;
+    return 0;
+}
+
+static int in_choices(const char *s, const char *const *choices)
+{
+    for (; *choices != NULL; choices++)
+        if (strcmp(*choices, s) == 0)
+            return 1;
+    return 0;
+}
+
+static void choices_text(const char *const *choices, char *out, size_t outlen)
+{
+    size_t used = 0;
+
+    out[0] = '\0';
+    for (; *choices != NULL && used < outlen; choices++) {
+        int n = snprintf(out + used, outlen - used, "%s%s", used ? ", " : "", *choices);
+
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+/* Checks one string value (a field or an array item) at pointer. */
+static void check_string(const struct sw_jfield *f, const char *s, size_t len, long long min,
+                         long long max, const char *pointer, struct sw_verrs *errs)
+{
+    char opts[512];
+
+    if (strlen(s) != len) {
+        sw_verrs_add(errs, pointer, "must not contain NUL characters");
+    } else if ((long long)len < min || (long long)len > max) {
+        sw_verrs_add(errs, pointer, "must be %lld to %lld bytes long (got %zu)", min, max, len);
+    } else if (has_control(s)) {
+        sw_verrs_add(errs, pointer, "must not contain control characters");
+    } else if ((f->flags & SW_JF_NONEMPTY) && !has_content(s)) {
+        sw_verrs_add(errs, pointer, "must not be blank");
+    } else if ((f->flags & SW_JF_COUNTRY) && !sw_country_valid(s)) {
+        sw_verrs_add(errs, pointer, "\"%.8s\" is not an ISO 3166-1 alpha-2 country code", s);
+    } else if ((f->flags & SW_JF_EMAIL) && !sw_email_valid(s)) {
+        sw_verrs_add(errs, pointer, "is not a valid e-mail address");
+    } else if (f->choices != NULL && !in_choices(s, f->choices)) {
+        choices_text(f->choices, opts, sizeof(opts));
+        sw_verrs_add(errs, pointer, "must be one of: %s", opts);
+    }
+}
+
+static const char *jtype_name(enum sw_jtype t)
+{
+    switch (t) {
+    case SW_J_STRING: return "a string";
+    case SW_J_INT: return "an integer";
+    case SW_J_NUMBER: return "a number";
+    case SW_J_BOOL: return "true or false";
+    case SW_J_STRINGS: return "an array of strings";
+    }
+    return "?";
+}
+
+static void check_field(const struct sw_jfield *f, const json_t *v, const char *pointer,
+                        struct sw_verrs *errs)
+{
+    char ip[600];
+    size_t i, n;
+
+    switch (f->type) {
+    case SW_J_STRING:
+        if (!json_is_string(v))
+            goto wrong_type;
+        check_string(f, json_string_value(v), json_string_length(v), f->min, f->max, pointer,
+                     errs);
+        return;
+    case SW_J_INT:
+        if (!json_is_integer(v))
+            goto wrong_type;
+        if (json_integer_value(v) < f->min || json_integer_value(v) > f->max)
+            sw_verrs_add(errs, pointer, "must be from %lld to %lld", f->min, f->max);
+        return;
+    case SW_J_NUMBER:
+        if (!json_is_number(v))
+            goto wrong_type;
+        if (json_number_value(v) * 1000.0 < (double)f->min ||
+            json_number_value(v) * 1000.0 > (double)f->max)
+            sw_verrs_add(errs, pointer, "must be from %g to %g", (double)f->min / 1000.0,
+                         (double)f->max / 1000.0);
+        return;
+    case SW_J_BOOL:
+        if (!json_is_boolean(v))
+            goto wrong_type;
+        return;
+    case SW_J_STRINGS:
+        if (!json_is_array(v))
+            goto wrong_type;
+        n = json_array_size(v);
+        if ((long long)n < f->min || (long long)n > f->max) {
+            sw_verrs_add(errs, pointer, "must have %lld to %lld items (got %zu)", f->min, f->max,
+                         n);
+            return;
+        }
+        for (i = 0; i < n; i++) {
+            const json_t *item = json_array_get(v, i);
+            size_t j;
+
+            snprintf(ip, sizeof(ip), "%s/%zu", pointer, i);
+            if (!json_is_string(item)) {
+                sw_verrs_add(errs, ip, "must be a string");
+                continue;
+            }
+            check_string(f, json_string_value(item), json_string_length(item), 1, 256, ip, errs);
+            for (j = 0; j < i; j++) {
+                if (json_equal(json_array_get(v, j), item)) {
+                    sw_verrs_add(errs, ip, "repeats item %zu", j);
+                    break;
+                }
+            }
+        }
+        return;
+    }
+wrong_type:
+    sw_verrs_add(errs, pointer, "must be %s", jtype_name(f->type));
+}
+
+size_t sw_json_check(const json_t *obj, const struct sw_jfield *spec, int partial,
+                     const char *prefix, struct sw_verrs *errs)
+{
+    size_t before = sw_verrs_count(errs);
+    const struct sw_jfield *f;
+    const char *key;
+    json_t *v;
+    char pointer[512];
+
+    /* Unknown members first, in the order the client sent them (jansson keeps it). */
+    json_object_foreach((json_t *)obj, key, v) {
+        int known = 0;
+
+        for (f = spec; f->name != NULL; f++)
+            if (strcmp(f->name, key) == 0)
+                known = 1;
+        if (!known) {
+            snprintf(pointer, sizeof(pointer), "%s/%.200s", prefix, key);
+            sw_verrs_add(errs, pointer, "unknown field");
+        }
+    }
+    for (f = spec; f->name != NULL; f++) {
+        snprintf(pointer, sizeof(pointer), "%s/%s", prefix, f->name);
+        v = json_object_get(obj, f->name);
+        if (v == NULL) {
+            if (!partial && (f->flags & SW_JF_REQUIRED))
+                sw_verrs_add(errs, pointer, "is required");
+            continue;
+        }
+        if (json_is_null(v)) {
+            if (!partial && (f->flags & SW_JF_REQUIRED))
+                sw_verrs_add(errs, pointer, "is required and may not be null");
+            else if (f->flags & SW_JF_REQUIRED)
+                sw_verrs_add(errs, pointer, "may not be null");
+            continue;
+        }
+        check_field(f, v, pointer, errs);
+    }
+    return sw_verrs_count(errs) - before;
+}
+
+char *sw_json_dumps(const json_t *v)
+{
+    return json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+}

@@ -1,0 +1,46 @@
+#!/bin/sh
+# deps.sh — install the Debian 12 packages Seawall builds, runs and tests with.
+#
+# Idempotent: checks each package with dpkg first and installs only what is missing.
+# As root it runs apt-get; otherwise it prints the exact command to run and exits 1.
+# Usage: scripts/deps.sh [--bench]   (--bench adds the benchmark tools)
+set -eu
+
+PKGS="build-essential pkg-config
+libfcgi-dev libhiredis-dev libcurl4-openssl-dev libxml2-dev libxml2-utils libjansson-dev
+libicu-dev libical-dev libsodium-dev
+redis-server nginx-light
+libcmocka-dev python3 curl ca-certificates
+wrk"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+echo "deps: missing Debian packages:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: not root; run this and try again:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends$missing" >&2
+    exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2
+# The packaged services must not hold the default ports or run outside our control:
+# Seawall starts its own redis-server and nginx in a run folder.
+for svc in redis-server nginx; do
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
+        systemctl stop "$svc" >/dev/null 2>&1 || true
+        systemctl disable "$svc" >/dev/null 2>&1 || true
+    fi
+done
+echo "deps: installed:$missing" >&2

@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# stack.sh — start, inspect and stop a whole local Seawall stack (Redis with AOF, seawall-api,
+# nginx, and the workers as they exist) in one run folder on free loopback ports.
+#
+#   stack.sh start --dir DIR [--build BUILD]   start everything, wait until each is ready
+#   stack.sh stop --dir DIR                    stop exactly what start started (by pid)
+#   stack.sh restart-redis --dir DIR [--kill]  stop Redis (SIGKILL with --kill), start it on
+#                                              the same port from its AOF
+#   stack.sh restart-api --dir DIR             stop and start seawall-api
+#   stack.sh run [--build BUILD] [--dir DIR]   start, seed demo data, print where to look,
+#                                              and stay in the foreground until Ctrl-C
+#
+# DIR/env holds the ports and URLs (shell syntax); DIR/pids/NAME.pid each started process;
+# DIR/logs/ every log. Nothing listens anywhere but 127.0.0.1.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cmd=${1:-}
+[ -n "$cmd" ] && shift
+DIR=""
+BUILD="$ROOT/build/default"
+KILL=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --dir) DIR=$2; shift 2 ;;
+    --build) BUILD=$2; shift 2 ;;
+    --kill) KILL=1; shift ;;
+    *) echo "stack.sh: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+
+die() { echo "stack.sh: $*" >&2; exit 1; }
+log() { echo "stack.sh: $*" >&2; }
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits until "$@" succeeds, up to $1 seconds (polling every 50 ms).
+wait_for() {
+    local secs=$1 what=$2; shift 2
+    local deadline=$(( $(date +%s%N) / 1000000 + secs * 1000 ))
+    until "$@" >/dev/null 2>&1; do
+        if [ $(( $(date +%s%N) / 1000000 )) -ge $deadline ]; then
+            log "$what not ready after ${secs}s"
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+# pid_alive NAME: the recorded process still runs and is still the program we started.
+pid_alive() {
+    local f="$DIR/pids/$1.pid" pid state
+    [ -f "$f" ] || return 1
+    pid=$(cat "$f")
+    [ -r "/proc/$pid/stat" ] || return 1
+    state=$(sed 's/^.*) //' "/proc/$pid/stat" | cut -d' ' -f1)
+    [ "$state" != Z ] || return 1
+    tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "$(cat "$DIR/pids/$1.cmd")"
+}
+
+stop_one() {
+    local name=$1 sig=${2:-TERM} pid
+    pid_alive "$name" || { rm -f "$DIR/pids/$name.pid"; return 0; }
+    pid=$(cat "$DIR/pids/$name.pid")
+    kill -"$sig" "$pid" 2>/dev/null || true
+    if ! wait_for 15 "$name to stop" bash -c "! [ -r /proc/$pid/stat ] || [ \"\$(sed 's/^.*) //' /proc/$pid/stat | cut -d' ' -f1)\" = Z ]"; then
+        log "$name (pid $pid) ignored SIG$sig; sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$DIR/pids/$name.pid"
+}
+
+# start_bg NAME MATCH CMD...: runs CMD in the background with its output in logs/NAME.log and
+# records its pid; MATCH is a piece of its command line that stop checks before signalling.
+start_bg() {
+    local name=$1 match=$2; shift 2
+    "$@" >>"$DIR/logs/$name.log" 2>&1 </dev/null &
+    echo $! >"$DIR/pids/$name.pid"
+    echo "$match" >"$DIR/pids/$name.cmd"
+}
+
+start_redis() {
+    start_bg redis "redis-server 127.0.0.1:$REDIS_PORT" redis-server "$DIR/redis.conf"
+    wait_for 15 "redis" bash -c "[ \"\$(redis-cli -h 127.0.0.1 -p $REDIS_PORT ping)\" = PONG ]" \
+        || { tail -n 20 "$DIR/logs/redis.log" >&2; return 1; }
+}
+
+start_api() {
+    # shellcheck disable=SC1091
+    (set -a; . "$DIR/env"; exec "$BUILD/bin/seawall-api" --config "$DIR/seawall.conf") \
+        >>"$DIR/logs/seawall-api.log" 2>&1 </dev/null &
+    echo $! >"$DIR/pids/seawall-api.pid"
+    echo "seawall-api" >"$DIR/pids/seawall-api.cmd"
+    wait_for 15 "seawall-api" test -S "$DIR/api.sock" \
+        || { tail -n 20 "$DIR/logs/seawall-api.log" >&2; return 1; }
+}
+
+http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
+
+do_start() {
+    [ -n "$DIR" ] || die "start needs --dir DIR"
+    [ -x "$BUILD/bin/seawall-api" ] || die "$BUILD/bin/seawall-api is missing: run make first"
+    command -v redis-server >/dev/null || die "redis-server is missing: run scripts/deps.sh"
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx is missing: run scripts/deps.sh"
+    mkdir -p "$DIR"/{pids,logs,redis,data,feeds,nginx/tmp}
+    DIR=$(cd "$DIR" && pwd)
+    # nginx's workers run as nobody when the master is root: they must reach the socket.
+    chmod 0755 "$DIR"
+    [ ! -e "$DIR/pids/seawall-api.pid" ] || ! pid_alive seawall-api \
+        || die "a stack already runs in $DIR; stop it first"
+
+    REDIS_PORT=$(free_port)
+    HTTP_PORT=$(free_port)
+    cat >"$DIR/env" <<ENV
+REDIS_PORT=$REDIS_PORT
+HTTP_PORT=$HTTP_PORT
+BASE_URL=http://127.0.0.1:$HTTP_PORT
+SEAWALL_REDIS_HOST=127.0.0.1
+SEAWALL_REDIS_PORT=$REDIS_PORT
+SEAWALL_API_LISTEN=$DIR/api.sock
+SEAWALL_API_SOCKET_MODE=0666
+SEAWALL_DATA_DIR=$DIR/data
+ENV
+    cat >"$DIR/seawall.conf" <<CONF
+# Written by scripts/stack.sh for the stack in this folder.
+redis.host = 127.0.0.1
+redis.port = $REDIS_PORT
+api.listen = $DIR/api.sock
+api.socket_mode = 0666
+api.threads = ${SEAWALL_API_THREADS:-8}
+data.dir = $DIR/data
+CONF
+    cat >"$DIR/redis.conf" <<CONF
+bind 127.0.0.1
+port $REDIS_PORT
+protected-mode yes
+daemonize no
+dir $DIR/redis
+logfile ""
+save ""
+appendonly yes
+appendfilename "appendonly.aof"
+# People's records (cases, incidents) must survive a crash: fsync every write.
+appendfsync always
+CONF
+    local user_line=""
+    [ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
+    sed -e "s|@RUN@|$DIR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$HTTP_PORT|g" \
+        -e "s|@SOCKET@|$DIR/api.sock|g" -e "s|@USER_LINE@|$user_line|" \
+        -e "s|@BODY_MAX_NGINX@|4m|" \
+        "$ROOT/nginx/seawall.conf.in" >"$DIR/nginx.conf"
+
+    start_redis || { do_stop; die "Redis did not start"; }
+    start_api || { do_stop; die "seawall-api did not start"; }
+    local nginx_bin
+    nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+    "$nginx_bin" -t -q -p "$DIR/nginx" -c "$DIR/nginx.conf" -e "$DIR/logs/nginx-error.log" \
+        || { do_stop; die "nginx rejected $DIR/nginx.conf"; }
+    start_bg nginx "nginx: master process" "$nginx_bin" -p "$DIR/nginx" -c "$DIR/nginx.conf" \
+        -e "$DIR/logs/nginx-error.log" -g "daemon off;"
+    wait_for 15 "nginx" http_ok "http://127.0.0.1:$HTTP_PORT/healthz" \
+        || { tail -n 20 "$DIR/logs/nginx-error.log" >&2; do_stop; die "nginx did not answer"; }
+    log "ready: http://127.0.0.1:$HTTP_PORT (redis 127.0.0.1:$REDIS_PORT, run folder $DIR)"
+}
+
+do_stop() {
+    [ -n "$DIR" ] || die "stop needs --dir DIR"
+    [ -d "$DIR/pids" ] || return 0
+    # Workers first, then the front, the API, and Redis last so nothing loses its store.
+    local name
+    for name in seawall-notifier seawall-matcher seawall-poller nginx seawall-api redis; do
+        stop_one "$name"
+    done
+}
+
+load_env() {
+    [ -n "$DIR" ] && [ -f "$DIR/env" ] || die "no stack in '$DIR' (missing env)"
+    DIR=$(cd "$DIR" && pwd)
+    # shellcheck disable=SC1091
+    . "$DIR/env"
+}
+
+do_restart_redis() {
+    load_env
+    if [ "$KILL" -eq 1 ]; then stop_one redis KILL; else stop_one redis; fi
+    start_redis
+}
+
+do_restart_api() {
+    load_env
+    stop_one seawall-api
+    start_api
+}
+
+seawall_cli() {
+    (set -a; . "$DIR/env"; exec "$BUILD/bin/seawall" --config "$DIR/seawall.conf" "$@")
+}
+
+# Demo accounts: an admin, two exporters, a centre with a triager and an expert, a station.
+do_seed() {
+    local sub1 sub2 centre tri exp station
+    sub1=$(seawall_cli subscriber create --name "Ningbo Harbour Lighting Co., Ltd." --country CN \
+        --email ip@nbh-lighting.example --markets US --markets DE --markets FR | json_field id)
+    sub2=$(seawall_cli subscriber create --name "Shenzhen Bright Audio Technology Co., Ltd." \
+        --country CN --email legal@brightaudio.example --markets US --markets GB | json_field id)
+    centre=$(seawall_cli centre create --name "Overseas IP Dispute Assistance Centre" --country CN \
+        --email desk@ipcentre.example | json_field id)
+    tri=$(seawall_cli staff create --centre "$centre" --name "Li Na" --email li.na@ipcentre.example \
+        --role triager | json_field id)
+    exp=$(seawall_cli staff create --centre "$centre" --name "Wang Jun" \
+        --email wang.jun@ipcentre.example --role expert --expertise US --expertise trademark \
+        --expertise patent | json_field id)
+    station=$(seawall_cli station create --name "IP service station, Hall 5" \
+        --show "ifa-berlin-2026" --country DE | json_field id)
+    {
+        echo "ADMIN_TOKEN=$(seawall_cli token create --role admin --label demo-admin -q)"
+        echo "EXPORTER_TOKEN=$(seawall_cli token create --role exporter --subject "$sub1" --label demo-exporter -q)"
+        echo "EXPORTER2_TOKEN=$(seawall_cli token create --role exporter --subject "$sub2" --label demo-exporter-2 -q)"
+        echo "TRIAGER_TOKEN=$(seawall_cli token create --role triager --subject "$tri" --label demo-triager -q)"
+        echo "EXPERT_TOKEN=$(seawall_cli token create --role expert --subject "$exp" --label demo-expert -q)"
+        echo "STATION_TOKEN=$(seawall_cli token create --role station --subject "$station" --label demo-station -q)"
+        echo "DEMO_SUBSCRIBER=$sub1"
+        echo "DEMO_SUBSCRIBER2=$sub2"
+        echo "DEMO_CENTRE=$centre"
+    } >"$DIR/demo.env"
+}
+
+json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+
+do_run() {
+    [ -n "$DIR" ] || DIR="$ROOT/build/run"
+    if [ -d "$DIR/pids" ]; then do_stop || true; fi
+    rm -rf "$DIR"
+    trap 'echo; log "stopping"; do_stop; exit 0' INT TERM
+    do_start
+    do_seed
+    # shellcheck disable=SC1091
+    . "$DIR/demo.env"
+    cat <<EOT
+
+Seawall is running (Ctrl-C stops everything).
+
+  portal     http://127.0.0.1:$HTTP_PORT/
+  health     http://127.0.0.1:$HTTP_PORT/healthz
+  metrics    http://127.0.0.1:$HTTP_PORT/metrics
+  redis      127.0.0.1:$REDIS_PORT (AOF in $DIR/redis)
+  logs       $DIR/logs/
+
+Demo tokens (also in $DIR/demo.env):
+  admin      $ADMIN_TOKEN
+  exporter   $EXPORTER_TOKEN
+  triager    $TRIAGER_TOKEN
+  station    $STATION_TOKEN
+
+Try:
+  curl -s http://127.0.0.1:$HTTP_PORT/healthz
+  curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/me
+  curl -s -H 'Authorization: Bearer $ADMIN_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/subscribers
+  curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' -H 'Content-Type: application/json' \\
+       -X PATCH -d '{"markets":["US","DE","JP"]}' http://127.0.0.1:$HTTP_PORT/api/v1/subscribers/$DEMO_SUBSCRIBER
+  curl -s -H 'Authorization: Bearer $ADMIN_TOKEN' -H 'Content-Type: application/json' \\
+       -d '{"role":"exporter","subject":$DEMO_SUBSCRIBER2,"label":"laptop"}' http://127.0.0.1:$HTTP_PORT/api/v1/tokens
+
+EOT
+    while :; do
+        for name in redis seawall-api nginx; do
+            if ! pid_alive "$name"; then
+                log "$name stopped unexpectedly; see $DIR/logs/; stopping the rest"
+                do_stop
+                exit 1
+            fi
+        done
+        sleep 1
+    done
+}
+
+case "$cmd" in
+start) do_start ;;
+stop) do_stop ;;
+restart-redis) do_restart_redis ;;
+restart-api) do_restart_api ;;
+run) do_run ;;
+*) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac

@@ -1,0 +1,295 @@
+/* seawall.c — the admin program: accounts and tokens straight in Redis, configuration.
+ * Feed parsing and match inspection join it as those modules land.
+ *
+ *   seawall config
+ *   seawall token create --role ROLE [--subject ID] [--label TEXT] [-q]
+ *   seawall token list | get ID | revoke ID
+ *   seawall subscriber|centre|station create --FIELD VALUE ...
+ *   seawall staff create --centre ID --FIELD VALUE ...
+ *   seawall subscriber|centre|staff|station list | get ID
+ *
+ * Output is one JSON document on stdout; errors are one line on stderr and a non-zero exit. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "seawall/accounts.h"
+#include "seawall/auth.h"
+#include "seawall/config.h"
+#include "seawall/store.h"
+
+static const char *prog = "seawall";
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: seawall [--config FILE] COMMAND ...\n"
+            "  config                                   print the effective configuration\n"
+            "  token create --role R [--subject ID] [--label T] [-q]\n"
+            "                                           new token (shown once; -q: only the token)\n"
+            "  token list | token get ID | token revoke ID\n"
+            "  subscriber create --name N --country CC --email E [--markets CC]... "
+            "[--alert_threshold X]\n"
+            "  centre create --name N --country CC [--email E]\n"
+            "  staff create --centre ID --name N --email E --role triager|expert "
+            "[--expertise TAG]...\n"
+            "  station create --name N --show SHOW --country CC [--email E]\n"
+            "  subscriber|centre|staff|station list | get ID\n"
+            "Roles: exporter (subject: subscriber id), triager and expert (staff id),\n"
+            "       station (station id), admin (no subject).\n");
+}
+
+static int fail(const char *fmt, ...) SW_PRINTF(1, 2);
+
+static int fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: ", prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
+static int print_json(json_t *v)
+{
+    char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+    if (s == NULL)
+        return fail("%s", "out of memory");
+    puts(s);
+    free(s);
+    json_decref(v);
+    return 0;
+}
+
+static int store_fail(struct sw_store *s, int rc)
+{
+    if (rc == SW_EAGAIN)
+        return fail("Redis unavailable: %s", s->errstr);
+    if (rc == SW_NOTFOUND)
+        return fail("%s", "not found");
+    return fail("%s", "the operation failed");
+}
+
+static const struct sw_kind *kind_named(const char *name)
+{
+    static const struct sw_kind *const kinds[] = { &sw_kind_subscriber, &sw_kind_centre,
+                                                   &sw_kind_staff, &sw_kind_station };
+    size_t i;
+
+    for (i = 0; i < SW_ARRAY_LEN(kinds); i++)
+        if (strcmp(kinds[i]->name, name) == 0)
+            return kinds[i];
+    return NULL;
+}
+
+/* Builds a document from --field value pairs as the kind's field table types them. */
+static int doc_from_args(const struct sw_kind *k, int argc, char **argv, long long *parent,
+                         json_t **out)
+{
+    json_t *doc = json_object();
+    struct sw_verrs errs;
+    int i;
+
+    for (i = 0; i < argc; i++) {
+        const struct sw_jfield *f;
+        const char *name = argv[i], *val;
+
+        if (strncmp(name, "--", 2) != 0 || i + 1 >= argc) {
+            json_decref(doc);
+            return fail("expected --FIELD VALUE, got \"%s\"", name);
+        }
+        name += 2;
+        val = argv[++i];
+        if (k->parent_field != NULL && strcmp(name, "centre") == 0) {
+            if (sw_parse_ll(val, 1, INT64_MAX, parent) != SW_OK) {
+                json_decref(doc);
+                return fail("--centre takes a centre id, not \"%s\"", val);
+            }
+            continue;
+        }
+        for (f = k->fields; f->name != NULL && strcmp(f->name, name) != 0; f++)
+            ;
+        if (f->name == NULL) {
+            json_decref(doc);
+            return fail("unknown field --%s", name);
+        }
+        if (f->type == SW_J_STRINGS) {
+            json_t *arr = json_object_get(doc, name);
+
+            if (arr == NULL) {
+                arr = json_array();
+                json_object_set_new(doc, name, arr);
+            }
+            json_array_append_new(arr, json_string(val));
+        } else if (f->type == SW_J_INT) {
+            long long v;
+
+            if (sw_parse_ll(val, INT64_MIN, INT64_MAX, &v) != SW_OK) {
+                json_decref(doc);
+                return fail("--%s takes a whole number", name);
+            }
+            json_object_set_new(doc, name, json_integer(v));
+        } else if (f->type == SW_J_NUMBER) {
+            json_object_set_new(doc, name, json_real(strtod(val, NULL)));
+        } else {
+            json_object_set_new(doc, name, json_string(val));
+        }
+    }
+    sw_verrs_init(&errs);
+    if (sw_json_check(doc, k->fields, 0, "", &errs) > 0) {
+        size_t j;
+
+        for (j = 0; j < sw_verrs_count(&errs); j++) {
+            json_t *e = json_array_get(errs.list, j);
+
+            fprintf(stderr, "%s: --%s %s\n", prog,
+                    json_string_value(json_object_get(e, "pointer")) + 1,
+                    json_string_value(json_object_get(e, "message")));
+        }
+        sw_verrs_free(&errs);
+        json_decref(doc);
+        return 1;
+    }
+    sw_verrs_free(&errs);
+    if (k->parent_field != NULL && *parent == 0) {
+        json_decref(doc);
+        return fail("%s", "--centre ID is required");
+    }
+    *out = doc;
+    return 0;
+}
+
+static int cmd_kind(struct sw_store *s, const struct sw_kind *k, int argc, char **argv)
+{
+    long long id, next, parent = 0;
+    json_t *doc = NULL, *out;
+    int rc;
+
+    if (argc >= 1 && strcmp(argv[0], "create") == 0) {
+        if (doc_from_args(k, argc - 1, argv + 1, &parent, &doc) != 0)
+            return 1;
+        rc = sw_doc_create(s, k, doc, parent, &out);
+        json_decref(doc);
+        if (rc == SW_NOTFOUND)
+            return fail("%s", "no such centre");
+        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+    }
+    if (argc == 2 && strcmp(argv[0], "get") == 0) {
+        if (sw_parse_ll(argv[1], 1, INT64_MAX, &id) != SW_OK)
+            return fail("not an id: \"%s\"", argv[1]);
+        rc = sw_doc_get(s, k, id, &out);
+        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+    }
+    if (argc == 1 && strcmp(argv[0], "list") == 0) {
+        rc = sw_doc_list(s, k, 0, 0, 10000, &out, &next);
+        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+    }
+    usage(stderr);
+    return 2;
+}
+
+static int cmd_token(struct sw_store *s, int argc, char **argv)
+{
+    const char *label = "", *role_name = NULL;
+    long long subject = 0, next;
+    enum sw_role role;
+    char err[256];
+    json_t *out;
+    int i, rc, quiet = 0;
+
+    if (argc >= 1 && strcmp(argv[0], "create") == 0) {
+        for (i = 1; i < argc; i++) {
+            if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+                role_name = argv[++i];
+            else if (strcmp(argv[i], "--subject") == 0 && i + 1 < argc) {
+                if (sw_parse_ll(argv[++i], 0, INT64_MAX, &subject) != SW_OK)
+                    return fail("--subject takes an id, not \"%s\"", argv[i]);
+            } else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc)
+                label = argv[++i];
+            else if (strcmp(argv[i], "-q") == 0)
+                quiet = 1;
+            else
+                return fail("unknown argument \"%s\"", argv[i]);
+        }
+        if (role_name == NULL || sw_role_parse(role_name, &role) != SW_OK)
+            return fail("%s", "--role must be exporter, triager, expert, station or admin");
+        if (strlen(label) > 120)
+            return fail("%s", "--label is longer than 120 bytes");
+        rc = sw_auth_token_create(s, role, subject, label, &out, err, sizeof(err));
+        if (rc == SW_INVALID)
+            return fail("%s", err);
+        if (rc != SW_OK)
+            return store_fail(s, rc);
+        if (quiet) {
+            puts(json_string_value(json_object_get(out, "token")));
+            json_decref(out);
+            return 0;
+        }
+        return print_json(out);
+    }
+    if (argc == 1 && strcmp(argv[0], "list") == 0) {
+        rc = sw_auth_token_list(s, 0, 100000, &out, &next);
+        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+    }
+    if (argc == 2 && strcmp(argv[0], "get") == 0) {
+        rc = sw_auth_token_get(s, argv[1], &out);
+        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+    }
+    if (argc == 2 && strcmp(argv[0], "revoke") == 0) {
+        rc = sw_auth_token_revoke(s, argv[1], &out);
+        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+    }
+    usage(stderr);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    const char *config_path = NULL;
+    const struct sw_kind *k;
+    struct sw_config *cfg;
+    struct sw_store store;
+    char err[512];
+    int rc;
+
+    argv++;
+    argc--;
+    if (argc >= 2 && strcmp(argv[0], "--config") == 0) {
+        config_path = argv[1];
+        argv += 2;
+        argc -= 2;
+    }
+    if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+        usage(argc == 0 ? stderr : stdout);
+        return argc == 0 ? 2 : 0;
+    }
+    if (sw_config_load(&cfg, config_path, err, sizeof(err)) != SW_OK)
+        return fail("%s", err);
+    if (sodium_init() < 0) {
+        sw_config_free(cfg);
+        return fail("%s", "libsodium failed to initialise");
+    }
+    sw_store_init(&store, cfg);
+    if (strcmp(argv[0], "config") == 0) {
+        sw_config_dump(cfg, stdout);
+        rc = 0;
+    } else if (strcmp(argv[0], "token") == 0) {
+        rc = cmd_token(&store, argc - 1, argv + 1);
+    } else if ((k = kind_named(argv[0])) != NULL) {
+        rc = cmd_kind(&store, k, argc - 1, argv + 1);
+    } else {
+        fprintf(stderr, "%s: unknown command \"%s\"\n", prog, argv[0]);
+        usage(stderr);
+        rc = 2;
+    }
+    sw_store_close(&store);
+    sw_config_free(cfg);
+    return rc;
+}
