@@ -131,12 +131,18 @@ static redisReply *store_check(struct sw_store *s, redisReply *r)
 
 redisReply *sw_store_cmdv(struct sw_store *s, int argc, const char **argv, const size_t *lens)
 {
+    int reused = s->c != NULL;
     redisReply *r;
 
     if (store_connect(s) != SW_OK)
         return NULL;
-    r = redisCommandArgv(s->c, argc, argv, lens);
-    return store_check(s, r);
+    r = store_check(s, redisCommandArgv(s->c, argc, argv, lens));
+    /* A connection kept from before may have died with a Redis restart; the server that now
+     * runs never saw this command, so it is sent once more on a fresh connection. (Not for
+     * sw_store_multi: a WATCH from the old connection would be lost silently.) */
+    if (r == NULL && reused && store_connect(s) == SW_OK)
+        r = store_check(s, redisCommandArgv(s->c, argc, argv, lens));
+    return r;
 }
 
 redisReply *sw_store_cmd(struct sw_store *s, const char *arg0, ...)

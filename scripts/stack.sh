@@ -7,6 +7,8 @@
 #   stack.sh restart-redis --dir DIR [--kill]  stop Redis (SIGKILL with --kill), start it on
 #                                              the same port from its AOF
 #   stack.sh restart-api --dir DIR             stop and start seawall-api
+#   stack.sh stop-one NAME --dir DIR [--kill]  stop one process (redis, seawall-api, nginx …)
+#   stack.sh start-redis --dir DIR             start Redis again on its port, from its AOF
 #   stack.sh run [--build BUILD] [--dir DIR]   start, seed demo data, print where to look,
 #                                              and stay in the foreground until Ctrl-C
 #
@@ -18,6 +20,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cmd=${1:-}
 [ -n "$cmd" ] && shift
 DIR=""
+ONE=""
 BUILD="$ROOT/build/default"
 KILL=0
 while [ $# -gt 0 ]; do
@@ -25,7 +28,8 @@ while [ $# -gt 0 ]; do
     --dir) DIR=$2; shift 2 ;;
     --build) BUILD=$2; shift 2 ;;
     --kill) KILL=1; shift ;;
-    *) echo "stack.sh: unknown argument '$1'" >&2; exit 2 ;;
+    -*) echo "stack.sh: unknown argument '$1'" >&2; exit 2 ;;
+    *) ONE=$1; shift ;;
     esac
 done
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
@@ -279,9 +283,14 @@ EOT
 
 case "$cmd" in
 start) do_start ;;
+stop-one)
+    name=${ONE:-}; [ -n "$name" ] || die "stop-one needs a NAME"
+    load_env
+    if [ "$KILL" -eq 1 ]; then stop_one "$name" KILL; else stop_one "$name"; fi ;;
+start-redis) load_env; start_redis ;;
 stop) do_stop ;;
 restart-redis) do_restart_redis ;;
 restart-api) do_restart_api ;;
 run) do_run ;;
-*) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+*) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -1,0 +1,178 @@
+"""The integration tests' view of a running stack: start and stop through scripts/stack.sh,
+HTTP through nginx as a client would, the admin program, and deadline-bounded waiting."""
+import http.client
+import json
+import os
+import subprocess
+import time
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def __repr__(self):
+        return f"<{self.status} {self.body[:300]!r}>"
+
+
+class Stack:
+    def __init__(self, root, build, run_dir):
+        self.root = root
+        self.build = build
+        self.dir = run_dir
+        self.env = {}
+        self.tokens = {}
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def script(self, *args, check=True):
+        p = subprocess.run([os.path.join(self.root, "scripts", "stack.sh"), *args,
+                            "--dir", self.dir, "--build", self.build],
+                           capture_output=True, text=True, timeout=120)
+        if check and p.returncode != 0:
+            raise RuntimeError(f"stack.sh {' '.join(args)} failed ({p.returncode}):\n"
+                               f"{p.stdout}{p.stderr}")
+        return p
+
+    def start(self):
+        self.script("start")
+        with open(os.path.join(self.dir, "env")) as f:
+            for line in f:
+                k, _, v = line.strip().partition("=")
+                self.env[k] = v
+        self.port = int(self.env["HTTP_PORT"])
+        self.redis_port = int(self.env["REDIS_PORT"])
+        self.tokens["admin"] = self.cli("token", "create", "--role", "admin", "--label",
+                                        "test-admin", "-q").strip()
+
+    def stop(self):
+        if os.path.exists(os.path.join(self.dir, "pids")):
+            self.script("stop", check=False)
+
+    def ensure_running(self):
+        """Brings back anything a test stopped on purpose and did not restart."""
+        for name, starter in (("redis", "start-redis"), ("seawall-api", "restart-api")):
+            pidf = os.path.join(self.dir, "pids", f"{name}.pid")
+            if not os.path.exists(pidf):
+                self.script(starter)
+
+    def logs_tail(self, n=30):
+        out = []
+        for name in ("seawall-api.log", "nginx-error.log", "redis.log"):
+            path = os.path.join(self.dir, "logs", name)
+            if os.path.exists(path):
+                with open(path, errors="replace") as f:
+                    lines = f.readlines()[-n:]
+                out.append(f"--- {name} (last {len(lines)} lines)\n{''.join(lines)}")
+        return "\n".join(out)
+
+    # --- clients ---------------------------------------------------------------------------
+
+    def cli(self, *args, check=True, env=None):
+        e = dict(os.environ)
+        e.update(self.env_for_programs())
+        e.update(env or {})
+        p = subprocess.run([os.path.join(self.build, "bin", "seawall"), "--config",
+                            os.path.join(self.dir, "seawall.conf"), *args],
+                           capture_output=True, text=True, env=e, timeout=30)
+        if check and p.returncode != 0:
+            raise AssertionError(f"seawall {' '.join(args)} exited {p.returncode}: {p.stderr}")
+        return p.stdout if check else p
+
+    def env_for_programs(self):
+        return {k: v for k, v in self.env.items() if k.startswith("SEAWALL_")}
+
+    def request(self, method, path, body=None, token=None, headers=None, raw=None,
+                timeout=15):
+        """One HTTP/1.1 request to nginx. body is JSON-encoded; raw is sent as is."""
+        h = {}
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        data = None
+        if raw is not None:
+            data = raw if isinstance(raw, bytes) else raw.encode()
+        elif body is not None:
+            data = json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        h.update(headers or {})
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=data, headers=h)
+            r = conn.getresponse()
+            return Response(r.status, r.getheaders(), r.read().decode("utf-8", "replace"))
+        finally:
+            conn.close()
+
+    def get(self, path, token=None, **kw):
+        return self.request("GET", path, token=token, **kw)
+
+    def post(self, path, body, token=None, **kw):
+        return self.request("POST", path, body=body, token=token, **kw)
+
+    # --- fixtures --------------------------------------------------------------------------
+
+    @property
+    def admin(self):
+        return self.tokens["admin"]
+
+    def make(self, path, body):
+        r = self.post(path, body, token=self.admin)
+        assert r.status == 201, r
+        return r.json()
+
+    def token_for(self, role, subject, label="test"):
+        r = self.post("/api/v1/tokens", {"role": role, "subject": subject, "label": label},
+                      token=self.admin)
+        assert r.status == 201, r
+        return r.json()["token"]
+
+    def tenant(self, name="Test Exporter Ltd", country="CN"):
+        """A new subscriber and an exporter token for it."""
+        sub = self.make("/api/v1/subscribers", {"name": name, "country": country,
+                                                "email": "legal@exporter.example",
+                                                "markets": ["US", "DE"]})
+        return sub, self.token_for("exporter", sub["id"])
+
+
+def wait_until(what, fn, timeout=20.0, interval=0.05):
+    """Calls fn until it returns a true value; returns it, or fails after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = fn()
+            if last:
+                return last
+        except (OSError, http.client.HTTPException) as e:
+            last = e
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+
+
+def problem(r, status, slug=None):
+    """Asserts r is an RFC 9457 problem of this status (and type slug); returns its JSON."""
+    assert r.status == status, r
+    ct = r.header("Content-Type") or ""
+    assert ct.startswith("application/problem+json"), (ct, r)
+    p = r.json()
+    assert p["status"] == status, p
+    assert p["title"] and p["detail"], p
+    assert p["type"].startswith("urn:seawall:problem:"), p
+    if slug:
+        assert p["type"] == f"urn:seawall:problem:{slug}", p
+    return p
+
+
+def pointers(p):
+    return [e.get("pointer") for e in p.get("errors", [])]

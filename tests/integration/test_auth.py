@@ -1,0 +1,138 @@
+"""Tokens and scopes through nginx: missing, malformed, wrong, revoked; each role's reach."""
+from harness import problem
+
+
+def test_missing_token_is_401_with_challenge(s):
+    r = s.get("/api/v1/me")
+    problem(r, 401, "unauthorized")
+    assert r.header("WWW-Authenticate") == 'Bearer realm="seawall"'
+
+
+def test_malformed_and_unknown_tokens_are_401(s):
+    for bad in ("Basic dXNlcjpwYXNz", "Bearer", "Bearer nonsense",
+                "Bearer swt_0123456789abcdef_" + "A" * 43,        # well-formed, unknown id
+                "Bearer swt_0123456789ABCDEF_" + "A" * 43,        # upper-case id
+                "Bearer " + s.admin + "x"):                      # secret one byte long
+        r = s.request("GET", "/api/v1/me", headers={"Authorization": bad})
+        problem(r, 401, "unauthorized")
+
+
+def test_right_id_wrong_secret_is_401(s):
+    good = s.admin
+    prefix, secret = good[:21], good[21:]
+    flipped = ("B" if secret[0] != "B" else "C") + secret[1:]
+    r = s.request("GET", "/api/v1/me", headers={"Authorization": "Bearer " + prefix + flipped})
+    problem(r, 401)
+    assert s.get("/api/v1/me", token=good).status == 200
+
+
+def test_token_shown_once_and_stored_only_as_hash(s):
+    sub, tok = s.tenant()
+    tid = tok.split("_")[1]
+    r = s.get(f"/api/v1/tokens/{tid}", token=s.admin)
+    assert r.status == 200, r
+    assert "token" not in r.json() and "hash" not in r.json()
+    assert tok.split("_", 2)[2] not in r.body
+    # Redis holds the SHA-256 of the secret, never the secret.
+    import hashlib
+    import subprocess
+    raw = subprocess.run(["redis-cli", "-p", str(s.redis_port), "HGET", f"sw:tok:{tid}", "hash"],
+                         capture_output=True, text=True).stdout.strip()
+    assert raw == hashlib.sha256(tok.split("_", 2)[2].encode()).hexdigest()
+
+
+def test_revoked_token_refused_at_once(s):
+    sub, tok = s.tenant()
+    assert s.get("/api/v1/me", token=tok).status == 200
+    tid = tok.split("_")[1]
+    r = s.request("DELETE", f"/api/v1/tokens/{tid}", token=s.admin)
+    assert r.status == 200 and r.json()["revoked_at"], r
+    problem(s.get("/api/v1/me", token=tok), 401)
+    # Revoking again keeps the first time; an unknown id is 404.
+    again = s.request("DELETE", f"/api/v1/tokens/{tid}", token=s.admin)
+    assert again.json()["revoked_at"] == r.json()["revoked_at"]
+    problem(s.request("DELETE", "/api/v1/tokens/0000000000000000", token=s.admin), 404)
+    problem(s.request("DELETE", "/api/v1/tokens/../../etc", token=s.admin), 404)
+
+
+def test_me_for_every_role(s):
+    sub, exp_tok = s.tenant("Me Exporter")
+    centre = s.make("/api/v1/centres", {"name": "Me Centre", "country": "CN"})
+    tri = s.make(f"/api/v1/centres/{centre['id']}/staff",
+                 {"name": "T", "email": "t@c.example", "role": "triager"})
+    expert = s.make(f"/api/v1/centres/{centre['id']}/staff",
+                    {"name": "E", "email": "e@c.example", "role": "expert",
+                     "expertise": ["US", "patent"]})
+    st = s.make("/api/v1/stations", {"name": "Hall 3", "show": "canton-fair-2026",
+                                     "country": "CN"})
+    cases = [("exporter", sub["id"], "subscriber"), ("triager", tri["id"], "staff"),
+             ("expert", expert["id"], "staff"), ("station", st["id"], "station")]
+    for role, subject, key in cases:
+        tok = s.token_for(role, subject)
+        me = s.get("/api/v1/me", token=tok).json()
+        assert me["role"] == role and me[key] == subject, me
+        assert me["account"]["id"] == subject, me
+        if role in ("triager", "expert"):
+            assert me["centre"] == centre["id"], me
+    me = s.get("/api/v1/me", token=s.admin).json()
+    assert me["role"] == "admin" and me["account"] is None
+
+
+def test_token_subject_must_fit_role(s):
+    centre = s.make("/api/v1/centres", {"name": "Fit Centre", "country": "DE"})
+    tri = s.make(f"/api/v1/centres/{centre['id']}/staff",
+                 {"name": "T", "email": "t@c.example", "role": "triager"})
+    for body, field in (({"role": "exporter", "subject": 999999}, "/subject"),
+                        ({"role": "expert", "subject": tri["id"]}, "/subject"),
+                        ({"role": "admin", "subject": 5}, "/subject"),
+                        ({"role": "root", "subject": 0}, "/role"),
+                        ({"role": "admin"}, "/subject")):
+        p = problem(s.post("/api/v1/tokens", body, token=s.admin), 400, "validation")
+        assert field in [e["pointer"] for e in p["errors"]], (body, p)
+
+
+def test_exporter_scope(s):
+    sub_a, tok_a = s.tenant("Tenant A")
+    sub_b, tok_b = s.tenant("Tenant B")
+    assert s.get(f"/api/v1/subscribers/{sub_a['id']}", token=tok_a).status == 200
+    # Another tenant's id, existing or not, answers the same 404 with none of its content.
+    for path in (f"/api/v1/subscribers/{sub_b['id']}", "/api/v1/subscribers/987654321"):
+        r = s.get(path, token=tok_a)
+        problem(r, 404, "not-found")
+        assert "Tenant B" not in r.body
+    r = s.request("PATCH", f"/api/v1/subscribers/{sub_b['id']}", body={"markets": ["JP"]},
+                  token=tok_a)
+    problem(r, 404)
+    assert s.get(f"/api/v1/subscribers/{sub_b['id']}", token=s.admin).json()["markets"] == \
+        ["US", "DE"]
+    # Collections that are not theirs: 403, no data.
+    for method, path in (("GET", "/api/v1/subscribers"), ("GET", "/api/v1/tokens"),
+                         ("POST", "/api/v1/tokens"), ("GET", "/api/v1/centres"),
+                         ("GET", "/api/v1/stations")):
+        r = s.request(method, path, token=tok_a,
+                      body={"role": "admin", "subject": 0} if method == "POST" else None)
+        problem(r, 403, "forbidden")
+
+
+def test_staff_and_station_scope(s):
+    c1 = s.make("/api/v1/centres", {"name": "Centre One", "country": "CN"})
+    c2 = s.make("/api/v1/centres", {"name": "Centre Two", "country": "CN"})
+    t1 = s.make(f"/api/v1/centres/{c1['id']}/staff",
+                {"name": "A", "email": "a@one.example", "role": "triager"})
+    t2 = s.make(f"/api/v1/centres/{c2['id']}/staff",
+                {"name": "B", "email": "b@two.example", "role": "triager"})
+    tok = s.token_for("triager", t1["id"])
+    assert s.get(f"/api/v1/centres/{c1['id']}", token=tok).status == 200
+    assert s.get(f"/api/v1/centres/{c1['id']}/staff", token=tok).json()["items"][0]["id"] == \
+        t1["id"]
+    problem(s.get(f"/api/v1/centres/{c2['id']}", token=tok), 404)
+    problem(s.get(f"/api/v1/centres/{c2['id']}/staff", token=tok), 404)
+    problem(s.get(f"/api/v1/centres/{c2['id']}/staff/{t2['id']}", token=tok), 404)
+    # Staff of centre 2 addressed through centre 1's path is not found either.
+    problem(s.get(f"/api/v1/centres/{c1['id']}/staff/{t2['id']}", token=tok), 404)
+    st1 = s.make("/api/v1/stations", {"name": "S1", "show": "show-a", "country": "DE"})
+    st2 = s.make("/api/v1/stations", {"name": "S2", "show": "show-b", "country": "DE"})
+    stok = s.token_for("station", st1["id"])
+    assert s.get(f"/api/v1/stations/{st1['id']}", token=stok).status == 200
+    problem(s.get(f"/api/v1/stations/{st2['id']}", token=stok), 404)
+    problem(s.get(f"/api/v1/subscribers/1", token=stok), 404)

@@ -1,0 +1,47 @@
+"""The admin program: tokens and accounts from the command line, clear errors."""
+import json
+
+from harness import problem
+
+
+def test_token_lifecycle_from_cli(s):
+    sub = json.loads(s.cli("subscriber", "create", "--name", "CLI Exporter", "--country", "VN",
+                           "--email", "cli@exporter.example", "--markets", "US"))
+    rec = json.loads(s.cli("token", "create", "--role", "exporter", "--subject",
+                           str(sub["id"]), "--label", "from-cli"))
+    assert rec["token"].startswith("swt_") and rec["label"] == "from-cli"
+    me = s.get("/api/v1/me", token=rec["token"]).json()
+    assert me["account"]["name"] == "CLI Exporter"
+    listed = json.loads(s.cli("token", "list"))
+    assert rec["id"] in [t["id"] for t in listed]
+    assert all("token" not in t and "hash" not in t for t in listed)
+    s.cli("token", "revoke", rec["id"])
+    problem(s.get("/api/v1/me", token=rec["token"]), 401)
+
+
+def test_cli_validation_errors(s):
+    p = s.cli("subscriber", "create", "--name", "X", "--country", "ZZ", "--email", "bad",
+              check=False)
+    assert p.returncode == 1
+    assert "--country" in p.stderr and "--email" in p.stderr, p.stderr
+    p = s.cli("token", "create", "--role", "exporter", "--subject", "99999999", check=False)
+    assert p.returncode == 1 and "no subscriber with id 99999999" in p.stderr, p.stderr
+    p = s.cli("staff", "create", "--centre", "99999", "--name", "N", "--email", "n@x.example",
+              "--role", "expert", check=False)
+    assert p.returncode == 1 and "no such centre" in p.stderr, p.stderr
+    p = s.cli("frobnicate", check=False)
+    assert p.returncode == 2 and "unknown command" in p.stderr
+
+
+def test_cli_reports_redis_unreachable(s):
+    p = s.cli("token", "list", check=False, env={"SEAWALL_REDIS_PORT": "1"})
+    assert p.returncode == 1
+    assert 'connect() to "127.0.0.1:1" failed' in p.stderr, p.stderr
+
+
+def test_config_file_env_and_errors(s):
+    out = s.cli("config", env={"SEAWALL_API_THREADS": "3"})
+    assert "\napi.threads = 3\n" in out
+    assert "(default \"8\"; environment SEAWALL_API_THREADS)" in out
+    p = s.cli("config", check=False, env={"SEAWALL_API_THREADS": "zero"})
+    assert p.returncode == 1 and "SEAWALL_API_THREADS" in p.stderr and "1 to 256" in p.stderr

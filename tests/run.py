@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Seawall's test runner: the C unit tests (cmocka, TAP output), then the integration tests
+against one real stack (Redis, seawall-api, nginx) started by scripts/stack.sh in a temporary
+folder and stopped, by pid, however the run ends. The last line is "N passed, N failed".
+
+    tests/run.py --build build/default [--only unit|integration] [-k SUBSTRING]
+                 [--sanitizer address,undefined]
+"""
+import argparse
+import glob
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(HERE, "integration"))
+
+import harness  # noqa: E402
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.failures = []
+
+    def ok(self, name):
+        self.passed += 1
+        print(f"ok   {name}", flush=True)
+
+    def fail(self, name, why):
+        self.failed += 1
+        self.failures.append((name, why))
+        print(f"FAIL {name}\n{why}", flush=True)
+
+
+def run_unit(build, res, pattern):
+    bins = sorted(glob.glob(os.path.join(build, "tests", "test_*")))
+    bins = [b for b in bins if os.access(b, os.X_OK) and not b.endswith((".o", ".d"))]
+    if not bins:
+        res.fail("unit", f"no unit test programs in {build}/tests (run make)")
+        return
+    for b in bins:
+        env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP")
+        p = subprocess.run([b], capture_output=True, text=True, env=env, timeout=300)
+        seen = 0
+        for line in p.stdout.splitlines():
+            if line.startswith("ok ") or line.startswith("not ok "):
+                name = line.split(" - ", 1)[-1].strip()
+                full = f"unit/{os.path.basename(b)}/{name}"
+                if pattern and pattern not in full:
+                    continue
+                seen += 1
+                if line.startswith("ok "):
+                    res.ok(full)
+                else:
+                    res.fail(full, p.stdout[-2000:] + p.stderr[-2000:])
+        if p.returncode != 0 and seen == 0:
+            res.fail(f"unit/{os.path.basename(b)}",
+                     f"exit {p.returncode}\n{p.stdout[-2000:]}{p.stderr[-2000:]}")
+
+
+def load_modules(pattern):
+    mods = []
+    for path in sorted(glob.glob(os.path.join(HERE, "integration", "test_*.py"))):
+        name = os.path.splitext(os.path.basename(path))[0]
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        tests = [(f"integration/{name}/{t}", getattr(mod, t))
+                 for t in sorted(dir(mod)) if t.startswith("test_")]
+        mods.append((mod, [t for t in tests if not pattern or pattern in t[0]]))
+    return mods
+
+
+def sanitizer_reports(run_dir):
+    """Reports that AddressSanitizer/UBSan/LeakSanitizer wrote in the run folder."""
+    out = []
+    for f in sorted(glob.glob(os.path.join(run_dir, "logs", "sanitizer.*"))):
+        with open(f, errors="replace") as fh:
+            text = fh.read()
+        if text.strip():
+            out.append(f"{f}:\n{text[:4000]}")
+    return out
+
+
+def run_integration(build, res, pattern, sanitizer):
+    mods = load_modules(pattern)
+    if not any(tests for _, tests in mods):
+        return
+    run_dir = tempfile.mkdtemp(prefix="seawall-test-")
+    os.makedirs(os.path.join(run_dir, "logs"), exist_ok=True)
+    if sanitizer:
+        log = os.path.join(run_dir, "logs", "sanitizer")
+        os.environ["ASAN_OPTIONS"] = f"log_path={log}:detect_leaks=1:abort_on_error=0"
+        os.environ["UBSAN_OPTIONS"] = f"log_path={log}:print_stacktrace=1:halt_on_error=1"
+        os.environ["LSAN_OPTIONS"] = f"log_path={log}"
+    stack = harness.Stack(ROOT, build, run_dir)
+
+    def on_signal(signum, _frame):
+        stack.stop()
+        sys.exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    keep = False
+    try:
+        try:
+            stack.start()
+        except Exception as e:  # the stack is the precondition of every test below
+            res.fail("integration/stack-start", f"{e}\n{stack.logs_tail()}")
+            keep = True
+            return
+        for mod, tests in mods:
+            for name, fn in tests:
+                t0 = time.monotonic()
+                try:
+                    fn(stack)
+                    res.ok(f"{name} ({time.monotonic() - t0:.1f}s)")
+                except Exception:
+                    res.fail(name, traceback.format_exc() + stack.logs_tail())
+                    keep = True
+                stack.ensure_running()
+    finally:
+        stack.stop()
+        reports = sanitizer_reports(run_dir)
+        if reports:
+            res.fail("integration/sanitizer-clean", "\n".join(reports))
+            keep = True
+        elif sanitizer:
+            res.ok("integration/sanitizer-clean")
+        if keep:
+            print(f"(run folder kept for inspection: {run_dir})")
+        else:
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build", "default"))
+    ap.add_argument("--only", choices=["unit", "integration"])
+    ap.add_argument("-k", dest="pattern", default="")
+    ap.add_argument("--sanitizer", default="")
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+    res = Results()
+    if args.only in (None, "unit"):
+        run_unit(build, res, args.pattern)
+    if args.only in (None, "integration"):
+        run_integration(build, res, args.pattern, args.sanitizer)
+    if res.failures:
+        print("\nfailed:")
+        for name, _ in res.failures:
+            print(f"  {name}")
+    print(f"{res.passed} passed, {res.failed} failed")
+    sys.exit(1 if res.failed or res.passed == 0 else 0)
+
+
+if __name__ == "__main__":
+    main()
