@@ -36,6 +36,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BINS := $(BUILD)/bin/seawall-api $(BUILD)/bin/seawall
 DEPS_STAMP := build/.deps-ok
 
+.SECONDARY:
+
 .PHONY: all deps test test-unit test-integration run bench bench-api install clean
 .DEFAULT_GOAL := all
 
@@ -91,7 +93,7 @@ install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/seawall/nginx \
 	    $(DESTDIR)$(PREFIX)/share/seawall/etc
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 nginx/seawall.conf.in $(DESTDIR)$(PREFIX)/share/seawall/nginx/
+	install -m 0644 nginx/seawall.conf.in nginx/fastcgi.conf $(DESTDIR)$(PREFIX)/share/seawall/nginx/
 	install -m 0644 etc/seawall.conf $(DESTDIR)$(PREFIX)/share/seawall/etc/
 
 clean:
