@@ -10,7 +10,7 @@ DESTDIR ?=
 PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 
 CC ?= cc
-PKGS := fcgi hiredis jansson libsodium
+PKGS := fcgi hiredis jansson libsodium libxml-2.0 libcurl libical icu-uc icu-i18n
 # Evaluated when a recipe runs, after `deps` has installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
@@ -28,10 +28,12 @@ LIBS_ALL = $(PKG_LIBS) -lpthread
 
 LIB_SRC := $(wildcard lib/*.c)
 API_SRC := $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))
+FEED_SRC := $(wildcard feeds/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 API_OBJ := $(API_SRC:%.c=$(BUILD)/%.o)
+FEED_OBJ := $(FEED_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BINS := $(BUILD)/bin/seawall-api $(BUILD)/bin/seawall
 DEPS_STAMP := build/.deps-ok
@@ -56,6 +58,10 @@ $(BUILD)/libseawall.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+$(BUILD)/libseawall-feeds.a: $(FEED_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
 $(BUILD)/libseawall-api.a: $(API_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -64,11 +70,12 @@ $(BUILD)/bin/seawall-api: $(BUILD)/fcgi/main.o $(BUILD)/libseawall-api.a $(BUILD
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
-$(BUILD)/bin/seawall: $(BUILD)/tools/seawall.o $(BUILD)/libseawall.a
+$(BUILD)/bin/seawall: $(BUILD)/tools/seawall.o $(BUILD)/libseawall-feeds.a $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libseawall-api.a $(BUILD)/libseawall.a
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libseawall-api.a $(BUILD)/libseawall-feeds.a \
+                  $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL) $(shell pkg-config --libs cmocka)
 
@@ -99,5 +106,5 @@ install: $(BINS)
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d \
+-include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d \
          $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

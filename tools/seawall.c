@@ -9,16 +9,20 @@
  *   seawall subscriber|centre|staff|station list | get ID
  *
  * Output is one JSON document on stdout; errors are one line on stderr and a non-zero exit. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "seawall/accounts.h"
 #include "seawall/auth.h"
 #include "seawall/config.h"
+#include "seawall/feed.h"
 #include "seawall/store.h"
 
 static const char *prog = "seawall";
@@ -38,6 +42,9 @@ static void usage(FILE *fp)
             "[--expertise TAG]...\n"
             "  station create --name N --show SHOW --country CC [--email E]\n"
             "  subscriber|centre|staff|station list | get ID\n"
+            "  feed parse [--format F|auto] [--charset C] [--type T] [--source S] FILE|-\n"
+            "                                           one event per line as JSON\n"
+            "Feed formats: rss, cmecf, uspto-tm, uspto-patent, st66, st96, euipo, ical, json.\n"
             "Roles: exporter (subject: subscriber id), triager and expert (staff id),\n"
             "       station (station id), admin (no subject).\n");
 }
@@ -250,6 +257,69 @@ static int cmd_token(struct sw_store *s, int argc, char **argv)
     return 2;
 }
 
+static int print_event(void *ud, json_t *ev)
+{
+    char *s = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+    (void)ud;
+    json_decref(ev);
+    if (s == NULL)
+        return 1;
+    fputs(s, stdout);
+    fputc('\n', stdout);
+    free(s);
+    return ferror(stdout) ? 1 : 0;
+}
+
+/* seawall feed parse: prints one event per line; a document it cannot read (or reads only in
+ * part) ends with a one-line reason on stderr and exit status 1. */
+static int cmd_feed(int argc, char **argv)
+{
+    struct sw_feed_opts o = { .format = SW_FEED_AUTO };
+    struct sw_feed_result res;
+    const char *path = NULL;
+    int i, fd, rc;
+
+    if (argc < 1 || strcmp(argv[0], "parse") != 0) {
+        usage(stderr);
+        return 2;
+    }
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            if (sw_feed_format_parse(argv[++i], &o.format) != SW_OK)
+                return fail("unknown format \"%s\"", argv[i]);
+        } else if (strcmp(argv[i], "--charset") == 0 && i + 1 < argc) {
+            o.charset = argv[++i];
+        } else if (strcmp(argv[i], "--type") == 0 && i + 1 < argc) {
+            o.item_type = argv[++i];
+        } else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc) {
+            o.source = argv[++i];
+        } else if (path == NULL && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)) {
+            path = argv[i];
+        } else {
+            return fail("unknown argument \"%s\"", argv[i]);
+        }
+    }
+    if (path == NULL)
+        return fail("%s", "feed parse needs a FILE (or - for standard input)");
+    fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
+    if (fd < 0)
+        return fail("open(\"%s\") failed (%s)", path, strerror(errno));
+    rc = sw_feed_parse_fd(fd, &o, print_event, NULL, &res);
+    if (fd != 0)
+        close(fd);
+    fflush(stdout);
+    if (rc != SW_OK) {
+        if (res.partial)
+            return fail("%s: read in part (%zu events): %s", path, res.events, res.err);
+        return fail("%s: %s", path, res.err[0] ? res.err : "cannot be read");
+    }
+    if (res.warnings > 0)
+        fprintf(stderr, "%s: %s: %zu warning%s; first: %s\n", prog, path, res.warnings,
+                res.warnings == 1 ? "" : "s", res.err);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *config_path = NULL;
@@ -277,7 +347,9 @@ int main(int argc, char **argv)
         return fail("%s", "libsodium failed to initialise");
     }
     sw_store_init(&store, cfg);
-    if (strcmp(argv[0], "config") == 0) {
+    if (strcmp(argv[0], "feed") == 0) {
+        rc = cmd_feed(argc - 1, argv + 1);
+    } else if (strcmp(argv[0], "config") == 0) {
         sw_config_dump(cfg, stdout);
         rc = 0;
     } else if (strcmp(argv[0], "token") == 0) {

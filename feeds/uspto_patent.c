@@ -1,0 +1,228 @@
+/* uspto_patent.c — USPTO patent grant and application full text (DTD v4.x) into patent_grant
+ * and patent_publication events. Weekly files are many XML documents, each with its own
+ * declaration and DOCTYPE, one after another: they are split and read one by one. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const records[] = { "us-patent-grant", "us-patent-application", NULL };
+
+/* A person or organisation from an <addressbook>: orgname, else "first last". */
+static char *addressbook_name(xmlNodePtr ab)
+{
+    char *org = sw_x_path_text(ab, "orgname", SW_FEED_FIELD_MAX), *first, *last, *out;
+    size_t n;
+
+    if (org != NULL && org[0] != '\0')
+        return org;
+    free(org);
+    first = sw_x_path_text(ab, "first-name", 256);
+    last = sw_x_path_text(ab, "last-name", 256);
+    n = (first ? strlen(first) : 0) + (last ? strlen(last) : 0) + 2;
+    out = malloc(n);
+    if (out != NULL)
+        snprintf(out, n, "%s%s%s", first ? first : "", first && last ? " " : "",
+                 last ? last : "");
+    free(first);
+    free(last);
+    return out;
+}
+
+static void parties_of(json_t *ev, xmlNodePtr list, const char *item, const char *role)
+{
+    xmlNodePtr p;
+
+    for (p = sw_x_child(list, item); p != NULL; p = sw_x_next(p, item)) {
+        xmlNodePtr ab = sw_x_child(p, "addressbook");
+        char *name = addressbook_name(ab);
+        char *country = sw_x_path_text(ab, "address/country", 8);
+
+        if (country == NULL || country[0] == '\0') {
+            free(country);
+            country = sw_x_path_text(p, "residence/country", 8);
+        }
+        sw_ev_party(ev, name, role, country, NULL);
+        free(name);
+        free(country);
+    }
+}
+
+/* "G06F 15/16" from an IPCR or CPC entry's parts. */
+static void classification(json_t *ev, xmlNodePtr c, const char *scheme)
+{
+    char *sec = sw_x_path_text(c, "section", 4), *cls = sw_x_path_text(c, "class", 4);
+    char *sub = sw_x_path_text(c, "subclass", 4), *grp = sw_x_path_text(c, "main-group", 8);
+    char *sg = sw_x_path_text(c, "subgroup", 8), out[64];
+
+    if (sec && cls && sub && grp && sg) {
+        snprintf(out, sizeof(out), "%s%s%s %s/%s", sec, cls, sub, grp, sg);
+        sw_ev_class_str(ev, scheme, out);
+    }
+    free(sec);
+    free(cls);
+    free(sub);
+    free(grp);
+    free(sg);
+}
+
+static void classes(json_t *ev, xmlNodePtr bib)
+{
+    xmlNodePtr c, cpc;
+    char *v;
+
+    for (c = sw_x_child(sw_x_child(bib, "classifications-ipcr"), "classification-ipcr");
+         c != NULL; c = sw_x_next(c, "classification-ipcr"))
+        classification(ev, c, "ipc");
+    /* DTD v4.0–v4.1: <classification-ipc><main-classification>7G06F 15/16</…> */
+    c = sw_x_child(bib, "classification-ipc");
+    if (c != NULL) {
+        xmlNodePtr k;
+
+        for (k = c->children; k != NULL; k = k->next) {
+            if (!sw_x_is(k, "main-classification") && !sw_x_is(k, "further-classification"))
+                continue;
+            v = sw_x_text(k, 64);
+            if (v != NULL) {
+                char *p = v, *q;
+
+                while (isdigit((unsigned char)*p))   /* the edition digit */
+                    p++;
+                for (q = p; *q; q++)   /* "G06F  15/16" → "G06F 15/16" */
+                    if (q[0] == ' ' && q[1] == ' ')
+                        memmove(q, q + 1, strlen(q));
+                sw_ev_class_str(ev, "ipc", p);
+            }
+            free(v);
+        }
+    }
+    cpc = sw_x_child(bib, "classifications-cpc");
+    if (cpc != NULL) {
+        for (c = sw_x_find(cpc, "classification-cpc"); c != NULL;
+             c = sw_x_next(c, "classification-cpc"))
+            classification(ev, c, "cpc");
+        c = sw_x_child(cpc, "further-cpc");
+        for (c = sw_x_child(c, "classification-cpc"); c != NULL;
+             c = sw_x_next(c, "classification-cpc"))
+            classification(ev, c, "cpc");
+    }
+    v = sw_x_path_text(bib, "classification-locarno/main-classification", 16);
+    sw_ev_class_str(ev, "locarno", v);
+    free(v);
+}
+
+/* "08930553" → "8930553", "D0651376" → "D651376"; publication numbers stay as they are. */
+static void strip_zeros(const char *in, char *out, size_t outlen)
+{
+    size_t i = 0, o = 0;
+
+    while (isalpha((unsigned char)in[i]) && o + 1 < outlen)
+        out[o++] = in[i++];
+    while (in[i] == '0' && in[i + 1] != '\0')
+        i++;
+    while (in[i] != '\0' && o + 1 < outlen)
+        out[o++] = in[i++];
+    out[o] = '\0';
+}
+
+static int record(struct sw_fctx *c, xmlNodePtr doc)
+{
+    int grant = sw_x_is(doc, "us-patent-grant");
+    xmlNodePtr bib = sw_x_child(doc, grant ? "us-bibliographic-data-grant"
+                                           : "us-bibliographic-data-application");
+    xmlNodePtr pub = sw_x_path(bib, "publication-reference/document-id");
+    char *country = sw_x_path_text(pub, "country", 8), *num = sw_x_path_text(pub, "doc-number", 32);
+    char *kind = sw_x_path_text(pub, "kind", 8), *date = sw_x_path_text(pub, "date", 16);
+    char *appl = sw_x_path_text(bib, "application-reference/document-id/doc-number", 32);
+    char *title = sw_x_path_text(bib, "invention-title", SW_FEED_FIELD_MAX);
+    char *abstract = sw_x_text(sw_x_child(doc, "abstract"), SW_FEED_TEXT_MAX);
+    char number[64], label[96], text[SW_FEED_FIELD_MAX + 160], url[160], key[128];
+    xmlNodePtr parties;
+    json_t *ev;
+
+    if (num == NULL || num[0] == '\0') {
+        sw_feed_warn(c, "a patent document without a publication number was skipped");
+        goto out;
+    }
+    if (country == NULL || country[0] == '\0') {
+        free(country);
+        country = strdup("US");
+    }
+    ev = sw_ev_new(c, grant ? "patent_grant" : "patent_publication");
+    json_object_set_new(ev, "jurisdiction", json_string(country));
+    strip_zeros(num, number, sizeof(number));
+    snprintf(label, sizeof(label), "%s%s%s", country, number, kind ? kind : "");
+    snprintf(text, sizeof(text), "%s %s %s: %s", grant ? "Patent" : "Application", label,
+             grant ? "granted" : "published", title ? title : "(no title)");
+    sw_ev_str(ev, "title", text, SW_FEED_FIELD_MAX);
+    snprintf(url, sizeof(url), "https://patents.google.com/patent/%s", label);
+    sw_ev_str(ev, "url", url, sizeof(url));
+    sw_ev_date(c, ev, date);
+    snprintf(text, sizeof(text), "%s%s", country, number);
+    sw_ev_number(ev, "publication", text);
+    sw_ev_number(ev, "kind", kind);
+    sw_ev_number(ev, "application", appl);
+    sw_ev_number_add(ev, "patents", text);
+    parties = sw_x_child(bib, "us-parties");
+    if (parties == NULL)
+        parties = sw_x_child(bib, "parties");
+    parties_of(ev, sw_x_child(parties, "us-applicants"), "us-applicant", "applicant");
+    parties_of(ev, sw_x_child(parties, "applicants"), "applicant", "applicant");
+    parties_of(ev, sw_x_child(bib, "assignees"), "assignee", "assignee");
+    classes(ev, bib);
+    sw_ev_str(ev, "invention_title", title, SW_FEED_FIELD_MAX);
+    sw_ev_str(ev, "text", abstract, SW_FEED_TEXT_MAX);
+    snprintf(key, sizeof(key), "%s|%s|%s", country, number, kind ? kind : "");
+    sw_ev_emit(c, ev, "uspto-patent", key);
+out:
+    free(country);
+    free(num);
+    free(kind);
+    free(date);
+    free(appl);
+    free(title);
+    free(abstract);
+    return 0;
+}
+
+int sw_feed_uspto_patent(struct sw_fctx *c, const char *buf, size_t len)
+{
+    const char *start = buf, *end = buf + len;
+    int rc = SW_OK, docs = 0;
+
+    /* Each document starts at "<?xml"; a file may hold one or thousands. */
+    while (start < end && !c->stop) {
+        const char *next = memmem(start + 5 > end ? end : start + 5,
+                                  (size_t)(end - (start + 5 > end ? end : start + 5)),
+                                  "<?xml", 5);
+        struct sw_feed_input in;
+        int r;
+
+        if (next == NULL)
+            next = end;
+        in.buf = start;
+        in.len = (size_t)(next - start);
+        in.fd = -1;
+        in.pos = 0;
+        if (docs > 0 || memchr(in.buf, '<', in.len) != NULL) {
+            char before[sizeof(c->res->err)];
+
+            sw_strlcpy(before, c->res->err, sizeof(before));
+            r = sw_xml_records(c, &in, records, record, NULL);
+            if (r != SW_OK) {
+                /* One broken document does not hide the others; the first reason stays. */
+                if (before[0] != '\0')
+                    sw_strlcpy(c->res->err, before, sizeof(c->res->err));
+                rc = r;
+            }
+        }
+        docs++;
+        start = next;
+    }
+    if (rc != SW_OK && c->res->events > 0)
+        c->res->partial = 1;
+    return rc;
+}

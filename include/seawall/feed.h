@@ -1,0 +1,69 @@
+/* feed.h — feed documents into events (DESIGN.md "Events"). Parsers are pure: they read a
+ * buffer or a file descriptor and hand each event to a callback; no network, no Redis.
+ *
+ * XML is read with libxml2's streaming reader, one record subtree at a time, so memory stays
+ * bounded however large the file (USPTO daily files are hundreds of MB). Safety: never
+ * XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE; XML_PARSE_NONET; an external-entity
+ * loader that refuses everything; caps on events, string lengths and nesting depth. */
+#ifndef SEAWALL_FEED_H
+#define SEAWALL_FEED_H
+
+#include <jansson.h>
+#include "seawall/common.h"
+
+enum sw_feed_format {
+    SW_FEED_AUTO = 0,
+    SW_FEED_RSS,          /* RSS 0.9x, 1.0 (RDF), 2.0; Atom 0.3 and 1.0 */
+    SW_FEED_CMECF,        /* US federal courts' CM/ECF "Recent Entries" RSS */
+    SW_FEED_USPTO_TM,     /* USPTO trademark daily/annual XML (case-file records) */
+    SW_FEED_USPTO_PATENT, /* USPTO patent grant/application full text, DTD v4.x */
+    SW_FEED_ST66,         /* WIPO ST.66 trademark XML */
+    SW_FEED_ST96,         /* WIPO ST.96 trademark XML (both namespace generations) */
+    SW_FEED_EUIPO,        /* EUIPO trademark XML */
+    SW_FEED_ICAL,         /* iCalendar (trade-show calendars) */
+    SW_FEED_JSON,         /* Seawall's own JSON feed format (docs/feeds.md) */
+};
+
+struct sw_feed_opts {
+    enum sw_feed_format format;  /* SW_FEED_AUTO: recognised from the document */
+    const char *charset;         /* charset from HTTP Content-Type, or NULL */
+    const char *source;          /* feed id for the events' "source"; NULL: the format name */
+    const char *item_type;       /* what generic RSS items are: "news" (default), "bulletin",
+                                    "litigation", "customs_seizure", … */
+    size_t max_events;           /* 0: 1,000,000 */
+    size_t max_bytes;            /* largest document read whole (non-streamed formats);
+                                    0: 256 MiB */
+    size_t max_record;           /* largest record subtree (bytes of text); 0: 16 MiB */
+    int max_depth;               /* deepest element nesting; 0: 256 */
+};
+
+struct sw_feed_result {
+    enum sw_feed_format format;  /* the format used (as detected) */
+    size_t events;               /* events handed to the callback */
+    size_t records;              /* records seen, including ones that gave no event */
+    size_t warnings;             /* recoverable problems (unreadable dates, skipped records) */
+    int partial;                 /* 1 when the document broke off after some events */
+    char err[512];               /* one-line reason when the call failed or was partial */
+};
+
+/* Receives one event; takes ownership of ev. Return 0 to go on, non-zero to stop. */
+typedef int (*sw_feed_emit_fn)(void *ud, json_t *ev);
+
+/* Parses len bytes. Returns SW_OK (all read; res->partial 0), SW_INVALID (nothing usable,
+ * or a partial result: res->partial says which, res->err why), SW_TOOBIG (a cap was hit). */
+int sw_feed_parse_buffer(const char *buf, size_t len, const struct sw_feed_opts *o,
+                         sw_feed_emit_fn emit, void *ud, struct sw_feed_result *res);
+
+/* Same, reading from fd until end of file; streamed formats never hold the whole document. */
+int sw_feed_parse_fd(int fd, const struct sw_feed_opts *o, sw_feed_emit_fn emit, void *ud,
+                     struct sw_feed_result *res);
+
+/* Names as used by --format and in "source": rss, cmecf, uspto-tm, uspto-patent, st66, st96,
+ * euipo, ical, json, auto. */
+const char *sw_feed_format_name(enum sw_feed_format f);
+int sw_feed_format_parse(const char *name, enum sw_feed_format *out);
+
+/* Recognises the format from the first bytes of a document; SW_FEED_AUTO if unknown. */
+enum sw_feed_format sw_feed_detect(const char *head, size_t len);
+
+#endif
