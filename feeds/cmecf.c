@@ -1,6 +1,7 @@
 /* cmecf.c — US federal courts' CM/ECF "Recent Entries" RSS into litigation events: docket
  * number and case name from the title, entry type and document number from the escaped HTML
  * description. Every item becomes an event. */
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,14 +94,58 @@ static void description_parts(const char *d, char *type, size_t tlen, char *num,
             docid[n] = '\0';
         }
     }
+    /* The link's text is the entry's number; some entries link a document as "doc". */
     if (gt != NULL && (end = strstr(gt, "</a>")) != NULL) {
         size_t n = (size_t)(end - gt - 1);
 
-        if (n >= nlen)
-            n = nlen - 1;
-        memcpy(num, gt + 1, n);
-        num[n] = '\0';
+        if (n > 0 && n < nlen && strspn(gt + 1, "0123456789") == n) {
+            memcpy(num, gt + 1, n);
+            num[n] = '\0';
+        }
     }
+}
+
+/* Drops the judge's initials courts append ("16-35015-cgm", "1:22-cv-01234-ABC-DEF"), so
+ * the number is the case's and matches across feeds and documents. */
+static void docket_base(char *d)
+{
+    for (;;) {
+        char *dash = strrchr(d, '-'), *p;
+
+        if (dash == NULL || dash == d || !isdigit((unsigned char)dash[-1]) || dash[1] == '\0')
+            return;
+        for (p = dash + 1; *p != '\0'; p++)
+            if (!isalpha((unsigned char)*p))
+                return;
+        if (p - dash - 1 > 4)
+            return;
+        *dash = '\0';
+        /* Keep going only while what is left still ends in a digit then letters. */
+        if (!isdigit((unsigned char)dash[-1]))
+            return;
+    }
+}
+
+/* "Breitburn Energy Partners LP, et al.," → "Breitburn Energy Partners LP": the "et al." a
+ * court adds says nothing about who is named, and would spoil matching on the names. */
+static void clean_case_name(char *s)
+{
+    static const char *const etal[] = { ", et al.", " et al.", ", et al", " et al", NULL };
+    const char *const *e;
+    size_t n;
+
+    for (e = etal; *e != NULL; e++) {
+        char *at;
+
+        while ((at = strcasestr(s, *e)) != NULL) {
+            size_t l = strlen(*e);
+
+            memmove(at, at + l, strlen(at + l) + 1);
+        }
+    }
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == ',' || s[n - 1] == ' ' || s[n - 1] == ';'))
+        s[--n] = '\0';
 }
 
 static int record(struct sw_fctx *c, xmlNodePtr item)
@@ -112,7 +157,7 @@ static int record(struct sw_fctx *c, xmlNodePtr item)
     char *date = sw_x_path_text(item, "pubDate", 128);
     char *guid = sw_x_path_text(item, "guid", SW_FEED_FIELD_MAX);
     char docket[128] = "", type[256], num[32], docid[64], *text, *key, *plain;
-    const char *name = "";
+    char name[SW_FEED_FIELD_MAX] = "";
     size_t klen;
 
     if (title != NULL) {
@@ -122,10 +167,10 @@ static int record(struct sw_fctx *c, xmlNodePtr item)
             memcpy(docket, title, n);
             docket[n] = '\0';
         }
-        name = title + n;
-        while (*name == ' ')
-            name++;
+        sw_strlcpy(name, title + n + strspn(title + n, " "), sizeof(name));
+        clean_case_name(name);
     }
+    docket_base(docket);
     description_parts(desc ? desc : "", type, sizeof(type), num, sizeof(num), docid,
                       sizeof(docid));
     json_object_set_new(ev, "jurisdiction", json_string("US"));
@@ -140,10 +185,11 @@ static int record(struct sw_fctx *c, xmlNodePtr item)
     sw_ev_str(ev, "entry_type", type, 256);
     case_parties(ev, name);
     plain = sw_html_to_text(desc ? desc : "", SW_FEED_TEXT_MAX);
-    klen = strlen(type) + strlen(name) + 4;
+    klen = strlen(type) + strlen(name) + (plain ? strlen(plain) : 0) + 4;
     text = malloc(klen);
     if (text != NULL) {
-        snprintf(text, klen, "%s: %s", type[0] ? type : (plain ? plain : ""), name);
+        snprintf(text, klen, "%s%s%s", type[0] ? type : (plain ? plain : ""),
+                 name[0] ? ": " : "", name);
         sw_ev_str(ev, "text", text, SW_FEED_TEXT_MAX);
     }
     klen = strlen(c->court) + strlen(docket) + strlen(num) + strlen(docid) + strlen(type) +

@@ -132,8 +132,12 @@ enum sw_feed_format sw_feed_detect(const char *head, size_t len)
         return SW_FEED_JSON;
     if (len - i >= 15 && strncasecmp(head + i, "BEGIN:VCALENDAR", 15) == 0)
         return SW_FEED_ICAL;
-    if (first_tag(head, len, name, sizeof(name), &tag) != SW_OK)
-        return SW_FEED_AUTO;
+    if (first_tag(head, len, name, sizeof(name), &tag) != SW_OK) {
+        /* No root element in sight: a DOCTYPE may still say what the document is. */
+        const char *dt = memmem(head, len, "<!DOCTYPE trademark-applications-daily", 38);
+
+        return dt != NULL ? SW_FEED_USPTO_TM : SW_FEED_AUTO;
+    }
     local = local_of(name);
     if (strcmp(local, "rss") == 0) {
         /* CM/ECF feeds name a court and their channel is "… - Recent Entries". */

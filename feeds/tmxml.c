@@ -9,7 +9,10 @@
 
 #include "internal.h"
 
-static const char *const records[] = { "TradeMark", "Trademark", NULL };
+/* ST.66 and EUIPO: <TransactionData><TradeMarkDetails> holds one or more <TradeMark>, and
+ * USPTO's ST.66 puts the applicants beside <TradeMarkDetails> rather than in the mark; ST.96:
+ * <TransactionData><TrademarkBag><Trademark>, each with its applicants. */
+static const char *const records[] = { "TransactionData", NULL };
 
 /* Calls fn for every descendant element of n named local (depth-first, document order). */
 static void each(xmlNodePtr n, const char *local, void (*fn)(xmlNodePtr, void *), void *ud)
@@ -161,7 +164,7 @@ static void on_opposition(xmlNodePtr o, void *ev)
     }
 }
 
-static int record(struct sw_fctx *c, xmlNodePtr tm)
+static int one_mark(struct sw_fctx *c, xmlNodePtr tm, xmlNodePtr details)
 {
     static const char *const appnums[] = { "ApplicationNumberText", "ApplicationNumber", NULL };
     static const char *const statuses[] = { "MarkCurrentStatusCode", "MarkCurrentStatusText",
@@ -176,6 +179,7 @@ static int record(struct sw_fctx *c, xmlNodePtr tm)
     const char *fmt = sw_feed_format_name(c->res->format);
     struct party_ctx pc;
     struct goods g = { .used = 0 };
+    xmlNodePtr applicants;
     char title[SW_FEED_FIELD_MAX + 256], key[256], url[192];
     int filing;
     json_t *ev;
@@ -215,10 +219,13 @@ static int record(struct sw_fctx *c, xmlNodePtr tm)
     sw_ev_mark(ev, mark);
     pc.ev = ev;
     pc.role = "applicant";
-    each(sw_x_find(tm, "ApplicantDetails") ? sw_x_find(tm, "ApplicantDetails")
-                                            : sw_x_find(tm, "ApplicantBag"),
-         "Applicant", on_party, &pc);
-    each(sw_x_find(tm, "ApplicantDetails"), "ApplicantKey", on_party, &pc);
+    applicants = sw_x_find(tm, "ApplicantDetails");
+    if (applicants == NULL)
+        applicants = sw_x_find(tm, "ApplicantBag");
+    if (applicants == NULL && details != NULL)
+        applicants = sw_x_child(details, "ApplicantDetails");
+    each(applicants, "Applicant", on_party, &pc);
+    each(applicants, "ApplicantKey", on_party, &pc);
     each(tm, "ClassNumber", on_class, ev);
     each(tm, "NationalClassNumber", on_national_class, ev);
     each(tm, "ClassDescription", on_class_description, &g);
@@ -237,6 +244,25 @@ out:
     free(status);
     free(status_date);
     free(mark);
+    return 0;
+}
+
+static int record(struct sw_fctx *c, xmlNodePtr rec)
+{
+    xmlNodePtr list = sw_x_child(rec, "TradeMarkDetails"), tm;
+    const char *name = "TradeMark";
+    int marks = 0;
+
+    if (list == NULL) {
+        list = sw_x_child(rec, "TrademarkBag");
+        name = "Trademark";
+    }
+    for (tm = sw_x_child(list, name); tm != NULL; tm = sw_x_next(tm, name))
+        marks++;
+    if (marks == 0)
+        sw_feed_warn(c, "a transaction without a trademark record was skipped");
+    for (tm = sw_x_child(list, name); tm != NULL && !c->stop; tm = sw_x_next(tm, name))
+        one_mark(c, tm, marks == 1 ? rec : NULL);
     return 0;
 }
 

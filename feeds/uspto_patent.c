@@ -69,10 +69,34 @@ static void classification(json_t *ev, xmlNodePtr c, const char *scheme)
     free(sg);
 }
 
+/* Written IPC symbols of DTD v4.0 ("7G06F 15/16", "G06F015/00") in the form the structured
+ * entries give: "G06F 15/16". */
+static int ipc_text(const char *in, char *out, size_t outlen)
+{
+    char sym[64];
+    size_t n = 0;
+    const char *p = in, *slash;
+    long group;
+
+    while (isdigit((unsigned char)*p))   /* the edition digit */
+        p++;
+    for (; *p != '\0' && n + 1 < sizeof(sym); p++)
+        if (*p != ' ')
+            sym[n++] = *p;
+    sym[n] = '\0';
+    if (n < 7 || !isalpha((unsigned char)sym[0]) || !isdigit((unsigned char)sym[1]) ||
+        !isdigit((unsigned char)sym[2]) || !isalpha((unsigned char)sym[3]) ||
+        (slash = strchr(sym, '/')) == NULL)
+        return SW_INVALID;
+    group = strtol(sym + 4, NULL, 10);
+    snprintf(out, outlen, "%.4s %ld%s", sym, group, slash);
+    return SW_OK;
+}
+
 static void classes(json_t *ev, xmlNodePtr bib)
 {
     xmlNodePtr c, cpc;
-    char *v;
+    char *v, out[64];
 
     for (c = sw_x_child(sw_x_child(bib, "classifications-ipcr"), "classification-ipcr");
          c != NULL; c = sw_x_next(c, "classification-ipcr"))
@@ -86,16 +110,8 @@ static void classes(json_t *ev, xmlNodePtr bib)
             if (!sw_x_is(k, "main-classification") && !sw_x_is(k, "further-classification"))
                 continue;
             v = sw_x_text(k, 64);
-            if (v != NULL) {
-                char *p = v, *q;
-
-                while (isdigit((unsigned char)*p))   /* the edition digit */
-                    p++;
-                for (q = p; *q; q++)   /* "G06F  15/16" → "G06F 15/16" */
-                    if (q[0] == ' ' && q[1] == ' ')
-                        memmove(q, q + 1, strlen(q));
-                sw_ev_class_str(ev, "ipc", p);
-            }
+            if (v != NULL && ipc_text(v, out, sizeof(out)) == SW_OK)
+                sw_ev_class_str(ev, "ipc", out);
             free(v);
         }
     }

@@ -21,7 +21,9 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "integration"))
+sys.path.insert(0, os.path.join(HERE, "feeds"))
 
+import feedlib  # noqa: E402
 import harness  # noqa: E402
 
 
@@ -67,17 +69,37 @@ def run_unit(build, res, pattern):
                      f"exit {p.returncode}\n{p.stdout[-2000:]}{p.stderr[-2000:]}")
 
 
-def load_modules(pattern):
+def load_modules(folder, pattern):
     mods = []
-    for path in sorted(glob.glob(os.path.join(HERE, "integration", "test_*.py"))):
+    for path in sorted(glob.glob(os.path.join(HERE, folder, "test_*.py"))):
         name = os.path.splitext(os.path.basename(path))[0]
-        spec = importlib.util.spec_from_file_location(name, path)
+        spec = importlib.util.spec_from_file_location(f"{folder}_{name}", path)
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
-        tests = [(f"integration/{name}/{t}", getattr(mod, t))
+        tests = [(f"{folder}/{name}/{t}", getattr(mod, t))
                  for t in sorted(dir(mod)) if t.startswith("test_")]
         mods.append((mod, [t for t in tests if not pattern or pattern in t[0]]))
     return mods
+
+
+def run_tests(mods, ctx, res):
+    """Runs each test with ctx; returns True when all passed."""
+    ok = True
+    for _, tests in mods:
+        for name, fn in tests:
+            t0 = time.monotonic()
+            try:
+                fn(ctx)
+                res.ok(f"{name} ({time.monotonic() - t0:.1f}s)")
+            except Exception:
+                res.fail(name, traceback.format_exc())
+                ok = False
+    return ok
+
+
+def run_feeds(build, res, pattern):
+    """Parser tests: the real sample files, hostile documents, the conformance corpus."""
+    run_tests(load_modules("feeds", pattern), feedlib.Feeds(ROOT, build), res)
 
 
 def sanitizer_reports(run_dir):
@@ -92,7 +114,7 @@ def sanitizer_reports(run_dir):
 
 
 def run_integration(build, res, pattern, sanitizer):
-    mods = load_modules(pattern)
+    mods = load_modules("integration", pattern)
     if not any(tests for _, tests in mods):
         return
     run_dir = tempfile.mkdtemp(prefix="seawall-test-")
@@ -145,7 +167,7 @@ def run_integration(build, res, pattern, sanitizer):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build", "default"))
-    ap.add_argument("--only", choices=["unit", "integration"])
+    ap.add_argument("--only", choices=["unit", "feeds", "integration"])
     ap.add_argument("-k", dest="pattern", default="")
     ap.add_argument("--sanitizer", default="")
     args = ap.parse_args()
@@ -153,6 +175,8 @@ def main():
     res = Results()
     if args.only in (None, "unit"):
         run_unit(build, res, args.pattern)
+    if args.only in (None, "feeds"):
+        run_feeds(build, res, args.pattern)
     if args.only in (None, "integration"):
         run_integration(build, res, args.pattern, args.sanitizer)
     if res.failures:
