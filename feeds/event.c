@@ -28,11 +28,19 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
     return n;
 }
 
-/* Copies text with runs of white space folded to one space and controls dropped. */
+/* windows-1252's characters at 0x80–0x9F (0: unassigned, dropped). */
+static const unsigned short c1_to_cp1252[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
+    0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC,
+    0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+/* Copies text with runs of white space folded to one space, controls dropped and C1 controls
+ * read as windows-1252. The output is at most 3/2 the input (2 bytes become 3). */
 static char *fold(const char *text, size_t max)
 {
     size_t n = strlen(text), i, o = 0;
-    char *out = malloc(n + 1);
+    char *out = malloc(n + n / 2 + 1);
     int space = 1;
 
     if (out == NULL)
@@ -40,7 +48,20 @@ static char *fold(const char *text, size_t max)
     for (i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)text[i];
 
-        if (isspace(ch)) {
+        if (ch == 0xC2 && i + 1 < n && (unsigned char)text[i + 1] >= 0x80 &&
+            (unsigned char)text[i + 1] <= 0x9F) {
+            /* U+0080–U+009F are never text: they are windows-1252 punctuation that went
+             * through a Latin-1 decoder ("don't" with a curly quote). Put it back. */
+            unsigned cp = c1_to_cp1252[(unsigned char)text[i + 1] - 0x80];
+
+            i++;
+            if (cp == 0)
+                continue;
+            out[o++] = (char)(0xE0 | (cp >> 12));
+            out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+            space = 0;
+        } else if (isspace(ch)) {
             if (!space)
                 out[o++] = ' ';
             space = 1;
@@ -326,12 +347,15 @@ char *sw_html_to_text(const char *html, size_t max)
 
     sw_buf_init(&b, max);
     while (*p != '\0' && b.len < max) {
-        if (*p == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!')) {
+        if (*p == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/' ||
+                          (p[1] == '!' && (p[2] == '-' || isalpha((unsigned char)p[2]))))) {
             const char *end = strchr(p, '>');
             int block;
 
-            if (end == NULL)
+            if (end == NULL) {   /* not a tag after all: the rest is text */
+                sw_buf_adds(&b, p);
                 break;
+            }
             /* Tags that separate words become a space. */
             block = strncasecmp(p, "<br", 3) == 0 || strncasecmp(p, "<p", 2) == 0 ||
                     strncasecmp(p, "</p", 3) == 0 || strncasecmp(p, "<div", 4) == 0 ||

@@ -215,9 +215,30 @@ static const char *choose_encoding(struct sw_fctx *c, const char *head, size_t n
         return NULL;   /* UTF-16 without BOM: libxml2 recognises it */
     if (n >= 5 && strncmp(head, "<?xml", 5) == 0) {
         const char *end = memmem(head, n, "?>", 2);
+        const char *enc = end ? memmem(head, (size_t)(end - head), "encoding", 8) : NULL;
 
-        if (end != NULL && memmem(head, (size_t)(end - head), "encoding", 8) != NULL)
+        if (enc != NULL) {
+            /* Documents that say ISO-8859-1 or ASCII are, in practice, windows-1252: its
+             * curly quotes and dashes sit where Latin-1 has invisible C1 controls (as the
+             * WHATWG Encoding Standard reads them too). */
+            static const char *const latin1[] = { "iso-8859-1", "iso8859-1", "latin1",
+                                                  "us-ascii", "ascii", NULL };
+            const char *const *l;
+            const char *q = enc + 8;
+
+            while (q < end && (*q == ' ' || *q == '=' || *q == '"' || *q == '\''))
+                q++;
+            for (l = latin1; *l != NULL; l++) {
+                size_t ln = strlen(*l);
+
+                if ((size_t)(end - q) > ln && strncasecmp(q, *l, ln) == 0 &&
+                    (q[ln] == '"' || q[ln] == '\'')) {
+                    sw_strlcpy(buf, "windows-1252", buflen);
+                    return buf;
+                }
+            }
             return NULL;
+        }
     }
     if (c->o->charset != NULL && c->o->charset[0] != '\0') {
         xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler(c->o->charset);

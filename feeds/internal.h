@@ -51,8 +51,8 @@ xmlNodePtr sw_x_path(xmlNodePtr n, const char *path);       /* "a/b/c" */
 xmlNodePtr sw_x_find(xmlNodePtr n, const char *local);      /* first descendant */
 int sw_x_is(xmlNodePtr n, const char *local);
 const char *sw_x_nsuri(xmlNodePtr n);
-/* Text of n's subtree (text and CDATA only; entity references are never expanded), trimmed,
- * at most max bytes. Allocated; NULL when n is NULL. */
+/* Text of n's subtree (text and CDATA; an internal entity's replacement text once, never
+ * expanded recursively), trimmed, at most max bytes. Allocated; NULL when n is NULL. */
 char *sw_x_text(xmlNodePtr n, size_t max);
 char *sw_x_path_text(xmlNodePtr n, const char *path, size_t max);
 char *sw_x_attr(xmlNodePtr n, const char *name);

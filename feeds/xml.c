@@ -2,6 +2,8 @@
  * that never expands entity references. */
 #include <string.h>
 
+#include <libxml/entities.h>
+
 #include "seawall/buf.h"
 #include "internal.h"
 
@@ -71,8 +73,8 @@ xmlNodePtr sw_x_find(xmlNodePtr n, const char *local)
     return NULL;
 }
 
-/* Appends the text and CDATA under n to b; stops quietly at b's ceiling. Entity reference
- * nodes are skipped: their content is never expanded (no billion laughs). */
+/* Appends the text and CDATA under n to b; stops quietly at b's ceiling. An entity reference
+ * adds its declared replacement text once, as written; nothing is expanded recursively. */
 static void collect(xmlNodePtr n, struct sw_buf *b, int depth)
 {
     xmlNodePtr k;
@@ -90,6 +92,15 @@ static void collect(xmlNodePtr n, struct sw_buf *b, int depth)
             }
         } else if (k->type == XML_ELEMENT_NODE) {
             collect(k, b, depth + 1);
+        } else if (k->type == XML_ENTITY_REF_NODE && k->children != NULL &&
+                   k->children->type == XML_ENTITY_DECL) {
+            /* An entity declared in the document's own DTD: its replacement text, once, as
+             * written (references inside it are not followed: no billion laughs). */
+            xmlEntityPtr e = (xmlEntityPtr)k->children;
+
+            if (e->etype == XML_INTERNAL_GENERAL_ENTITY && e->content != NULL &&
+                sw_buf_adds(b, (const char *)e->content) == SW_TOOBIG)
+                return;
         }
     }
 }
