@@ -40,7 +40,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps test test-unit test-integration run bench bench-api install clean
+.PHONY: all deps test test-unit test-integration run bench bench-api bench-parse install clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -91,10 +91,13 @@ test-integration: $(BINS)
 run: $(BINS)
 	scripts/stack.sh run --build $(BUILD)
 
-bench: bench-api
+bench: bench-api bench-parse
 
 bench-api: $(BINS)
 	bench/api.sh $(BUILD)
+
+bench-parse: $(BINS)
+	$(PYTHON) bench/parse.py $(BUILD)
 
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/seawall/nginx \

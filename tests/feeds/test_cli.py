@@ -1,0 +1,60 @@
+"""`seawall feed parse` as people and scripts use it: detection, forced formats, clear errors."""
+import os
+
+EXPECTED_SOURCE = {
+    "generic-rss-atom": "rss", "pacer-rss": "cmecf", "uspto-trademark-daily": "uspto-tm",
+    "uspto-patent-fulltext": "uspto-patent", "euipo-tm-xml": "euipo", "icalendar": "ical",
+}
+
+
+def test_auto_detection_names_every_format(f):
+    for folder, source in EXPECTED_SOURCE.items():
+        for name in sorted(os.listdir(f.sample(folder))):
+            if name.endswith(".json") or name.startswith("prolog-"):
+                continue
+            events, _, _ = f.parse(f.sample(f"{folder}/{name}"))
+            assert {e["source"] for e in events} == {source}, (folder, name)
+    assert f.one("uspto-tsdr-st66-st96/sn76044902-ST66.xml")["source"] == "st66"
+    assert f.one("uspto-tsdr-st66-st96/sn76044902-ST96.xml")["source"] == "st96"
+    events, _, _ = f.parse("-", data=b'{"seawall_feed":1,"items":[{"id":"1","title":"t"}]}')
+    assert events[0]["source"] == "json" and events[0]["type"] == "news"
+
+
+def test_source_and_forced_format(f):
+    events, _, _ = f.parse(f.sample("pacer-rss/cafc.xml"), "--format", "rss", "--source",
+                           "feed-17", "--type", "litigation")
+    assert {e["source"] for e in events} == {"feed-17"}
+    assert all(e["type"] == "litigation" and "docket" not in e.get("numbers", {})
+               for e in events)
+
+
+def test_errors_are_one_line_and_nonzero(f):
+    cases = [
+        ((f.sample("pacer-rss/cafc.xml"), "--format", "nonsense"), "unknown format"),
+        (("/nonexistent/feed.xml",), "No such file"),
+        ((f.sample("icalendar/issue_350.ics"), "--format", "rss"), "XML error"),
+        ((f.sample("pacer-rss/cafc.xml"), "--format", "ical"), "not an iCalendar document"),
+        ((f.sample("pacer-rss/cafc.xml"), "--format", "json"), "malformed JSON"),
+        ((f.sample("pacer-rss/cafc.xml"), "--bogus"), "unknown argument"),
+    ]
+    for args, needle in cases:
+        events, rc, err = f.parse(args[0], *args[1:], check=False)
+        assert rc == 1 and events == [], (args, rc, err)
+        assert needle in err and err.count("\n") == 1, (args, err)
+
+
+def test_unreadable_date_is_reported_not_replaced(f):
+    doc = (b"<rss><channel><item><title>t</title><guid>g</guid>"
+           b"<pubDate>the day after tomorrow</pubDate></item></channel></rss>")
+    events, rc, err = f.parse("-", data=doc)
+    assert rc == 0 and "date" not in events[0]
+    assert events[0]["date_raw"] == "the day after tomorrow"
+    assert "1 warning; first: unreadable date" in err
+
+
+def test_partial_document_prints_what_it_read(f):
+    doc = (b"<rss><channel><item><title>one</title><guid>1</guid></item>"
+           b"<item><title>two</title><guid>2</guid></item><item><tit")
+    events, rc, err = f.parse("-", data=doc, check=False)
+    assert rc == 1 and [e["title"] for e in events] == ["one", "two"]
+    assert "read in part (2 events)" in err
