@@ -82,8 +82,9 @@ def load_modules(folder, pattern):
     return mods
 
 
-def run_tests(mods, ctx, res):
-    """Runs each test with ctx; returns True when all passed."""
+def run_tests(mods, ctx, res, context=lambda: "", after=None):
+    """Runs each test with ctx (context() is added to a failure's report, after() runs after
+    each test); returns True when all passed."""
     ok = True
     for _, tests in mods:
         for name, fn in tests:
@@ -92,8 +93,10 @@ def run_tests(mods, ctx, res):
                 fn(ctx)
                 res.ok(f"{name} ({time.monotonic() - t0:.1f}s)")
             except Exception:
-                res.fail(name, traceback.format_exc())
+                res.fail(name, traceback.format_exc() + context())
                 ok = False
+            if after is not None:
+                after()
     return ok
 
 
@@ -140,16 +143,7 @@ def run_integration(build, res, pattern, sanitizer):
             res.fail("integration/stack-start", f"{e}\n{stack.logs_tail()}")
             keep = True
             return
-        for mod, tests in mods:
-            for name, fn in tests:
-                t0 = time.monotonic()
-                try:
-                    fn(stack)
-                    res.ok(f"{name} ({time.monotonic() - t0:.1f}s)")
-                except Exception:
-                    res.fail(name, traceback.format_exc() + stack.logs_tail())
-                    keep = True
-                stack.ensure_running()
+        keep = not run_tests(mods, stack, res, stack.logs_tail, stack.ensure_running)
     finally:
         stack.stop()
         reports = sanitizer_reports(run_dir)
