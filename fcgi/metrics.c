@@ -8,7 +8,7 @@
 
 #define MAX_ROUTES 128
 
-static const int statuses[] = { 200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 413, 415,
+static const int statuses[] = { 200, 201, 202, 204, 304, 400, 401, 403, 404, 405, 409, 413, 415,
                                 422, 429, 500, 503 };
 #define NSTATUS (SW_ARRAY_LEN(statuses) + 1)   /* last: any other code */
 

@@ -30,6 +30,13 @@ const struct sw_route sw_routes[] = {
     { "GET", "/api/v1/stations", sw_h_stations_list, ADMIN, 0, PAGE },
     { "GET", "/api/v1/stations/{id}", sw_h_stations_get, ADMIN | STATION, 0, NULL },
 
+    { "POST", "/api/v1/feeds", sw_h_feeds_create, ADMIN, SW_RT_BODY, NULL },
+    { "GET", "/api/v1/feeds", sw_h_feeds_list, ADMIN, 0, PAGE },
+    { "GET", "/api/v1/feeds/{id}", sw_h_feeds_get, ADMIN, 0, NULL },
+    { "PATCH", "/api/v1/feeds/{id}", sw_h_feeds_patch, ADMIN, SW_RT_BODY, NULL },
+    { "DELETE", "/api/v1/feeds/{id}", sw_h_feeds_delete, ADMIN, 0, NULL },
+    { "POST", "/api/v1/feeds/{id}/poll", sw_h_feeds_poll, ADMIN, 0, NULL },
+
     { "POST", "/api/v1/tokens", sw_h_tokens_create, ADMIN, SW_RT_BODY | SW_RT_NO_IDEM, NULL },
     { "GET", "/api/v1/tokens", sw_h_tokens_list, ADMIN, 0, PAGE },
     { "GET", "/api/v1/tokens/{id}", sw_h_tokens_get, ADMIN, 0, NULL },

@@ -291,3 +291,26 @@ out:
     *items = list;
     return SW_OK;
 }
+
+int sw_doc_delete(struct sw_store *s, const struct sw_kind *k, long long id)
+{
+    char key[128], idtxt[32];
+    const char *del[2], *zrem[3];
+    const char **argvs[2];
+    int argcs[2];
+    redisReply *r;
+    long long n;
+
+    kind_key(k->key_fmt, id, key, sizeof(key));
+    snprintf(idtxt, sizeof(idtxt), "%lld", id);
+    del[0] = "DEL"; del[1] = key;
+    zrem[0] = "ZREM"; zrem[1] = k->index_key; zrem[2] = idtxt;
+    argvs[0] = del; argcs[0] = 2;
+    argvs[1] = zrem; argcs[1] = 3;
+    r = sw_store_multi(s, 2, argcs, argvs, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    n = r->type == REDIS_REPLY_ARRAY && r->elements == 2 ? sw_reply_int(r->element[0], 0) : -1;
+    freeReplyObject(r);
+    return n == 1 ? SW_OK : n == 0 ? SW_NOTFOUND : SW_ERR;
+}

@@ -190,6 +190,54 @@ redisReply *sw_store_multi(struct sw_store *s, int n, const int *argcs, const ch
     return store_check(s, r);
 }
 
+redisReply *sw_store_eval(struct sw_store *s, const char *script, int nkeys, const char **keys,
+                          int nargs, const char **args)
+{
+    const char *argv[3 + STORE_MAX_ARGS];
+    char nk[16];
+    const char *sha = NULL;
+    redisReply *r;
+    int i, argc = 0;
+
+    if (nkeys + nargs > STORE_MAX_ARGS)
+        return NULL;
+    /* The SHA-1 Redis gave the script the first time; scripts are known by their address. */
+    for (i = 0; i < s->nscripts; i++)
+        if (s->scripts[i].text == script)
+            sha = s->scripts[i].sha;
+    if (sha == NULL) {
+        const char *load[] = { "SCRIPT", "LOAD", script };
+
+        r = sw_store_cmdv(s, 3, load, NULL);
+        if (r == NULL)
+            return NULL;
+        if (r->type != REDIS_REPLY_STRING || r->len >= sizeof(s->scripts[0].sha) ||
+            s->nscripts >= (int)SW_ARRAY_LEN(s->scripts))
+            return r;   /* an error reply (or a full cache: a bug) goes to the caller */
+        sw_strlcpy(s->scripts[s->nscripts].sha, r->str, sizeof(s->scripts[0].sha));
+        s->scripts[s->nscripts].text = script;
+        sha = s->scripts[s->nscripts++].sha;
+        freeReplyObject(r);
+    }
+    snprintf(nk, sizeof(nk), "%d", nkeys);
+    argv[argc++] = "EVALSHA";
+    argv[argc++] = sha;
+    argv[argc++] = nk;
+    for (i = 0; i < nkeys; i++)
+        argv[argc++] = keys[i];
+    for (i = 0; i < nargs; i++)
+        argv[argc++] = args[i];
+    r = sw_store_cmdv(s, argc, argv, NULL);
+    if (r != NULL && r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOSCRIPT", 8) == 0) {
+        /* Redis restarted and forgot it (scripts are not persisted): EVAL loads it again. */
+        freeReplyObject(r);
+        argv[0] = "EVAL";
+        argv[1] = script;
+        r = sw_store_cmdv(s, argc, argv, NULL);
+    }
+    return r;
+}
+
 int sw_store_ping(struct sw_store *s)
 {
     redisReply *r = sw_store_cmd(s, "PING", NULL);

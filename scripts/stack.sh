@@ -9,6 +9,7 @@
 #   stack.sh restart-api --dir DIR             stop and start seawall-api
 #   stack.sh stop-one NAME --dir DIR [--kill]  stop one process (redis, seawall-api, nginx …)
 #   stack.sh start-redis --dir DIR             start Redis again on its port, from its AOF
+#   stack.sh start-worker NAME --dir DIR       start a worker (seawall-poller, seawall-poller-2 …)
 #   stack.sh run [--build BUILD] [--dir DIR]   start, seed demo data, print where to look,
 #                                              and stay in the foreground until Ctrl-C
 #
@@ -104,6 +105,19 @@ start_api() {
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
 
+# start_worker NAME: a worker program (NAME, or NAME less a "-N" suffix) with the stack's
+# configuration; ready once its log says so.
+start_worker() {
+    local name=$1 prog=${1%-[0-9]*}
+    [ -x "$BUILD/bin/$prog" ] || die "$BUILD/bin/$prog is missing: run make first"
+    (set -a; . "$DIR/env"; SEAWALL_POLLER_ID=${SEAWALL_POLLER_ID:-$name}; \
+     exec "$BUILD/bin/$prog" --config "$DIR/seawall.conf") >>"$DIR/logs/$name.log" 2>&1 </dev/null &
+    echo $! >"$DIR/pids/$name.pid"
+    echo "$prog" >"$DIR/pids/$name.cmd"
+    wait_for 15 "$name" grep -q "polling as\|matching as\|delivering as" "$DIR/logs/$name.log" \
+        || { tail -n 20 "$DIR/logs/$name.log" >&2; return 1; }
+}
+
 do_start() {
     [ -n "$DIR" ] || die "start needs --dir DIR"
     [ -x "$BUILD/bin/seawall-api" ] || die "$BUILD/bin/seawall-api is missing: run make first"
@@ -127,6 +141,7 @@ SEAWALL_REDIS_PORT=$REDIS_PORT
 SEAWALL_API_LISTEN=$DIR/api.sock
 SEAWALL_API_SOCKET_MODE=0666
 SEAWALL_DATA_DIR=$DIR/data
+SEAWALL_NET_ALLOW_PRIVATE=127.0.0.1/32
 ENV
     cat >"$DIR/seawall.conf" <<CONF
 # Written by scripts/stack.sh for the stack in this folder.
@@ -167,6 +182,10 @@ CONF
         -e "$DIR/logs/nginx-error.log" -g "daemon off;"
     wait_for 15 "nginx" http_ok "http://127.0.0.1:$HTTP_PORT/healthz" \
         || { tail -n 20 "$DIR/logs/nginx-error.log" >&2; do_stop; die "nginx did not answer"; }
+    local w
+    for w in ${SEAWALL_WORKERS-seawall-poller}; do
+        start_worker "$w" || { do_stop; die "$w did not start"; }
+    done
     log "ready: http://127.0.0.1:$HTTP_PORT (redis 127.0.0.1:$REDIS_PORT, run folder $DIR)"
 }
 
@@ -174,8 +193,14 @@ do_stop() {
     [ -n "$DIR" ] || die "stop needs --dir DIR"
     [ -d "$DIR/pids" ] || return 0
     # Workers first, then the front, the API, and Redis last so nothing loses its store.
-    local name
-    for name in seawall-notifier seawall-matcher seawall-poller nginx seawall-api redis; do
+    local name f
+    for f in "$DIR"/pids/seawall-notifier*.pid "$DIR"/pids/seawall-matcher*.pid \
+             "$DIR"/pids/seawall-poller*.pid; do
+        [ -e "$f" ] || continue
+        name=$(basename "$f" .pid)
+        stop_one "$name"
+    done
+    for name in nginx seawall-api redis; do
         stop_one "$name"
     done
 }
@@ -230,6 +255,23 @@ do_seed() {
         echo "DEMO_SUBSCRIBER2=$sub2"
         echo "DEMO_CENTRE=$centre"
     } >"$DIR/demo.env"
+    # Sample feeds, served by this stack's nginx: the real files in ../shared/feeds when they
+    # are there, and Seawall's own demo feed; each registered for polling.
+    local base="http://127.0.0.1:$HTTP_PORT/feeds" f shared="$ROOT/../shared/feeds"
+    cp "$ROOT"/demo/feeds/*.json "$DIR/feeds/"
+    seawall_cli feed add --url "$base/customs-notices.json" --name "Demo customs notices" \
+        --interval_s 300 >/dev/null
+    if [ -d "$shared" ]; then
+        for f in pacer-rss/cafc.xml pacer-rss/sdny_1.xml uspto-trademark-daily/daily-na-98763166.xml \
+                 uspto-tsdr-st66-st96/sn76044902-ST96.xml euipo-tm-xml/018222474.xml \
+                 uspto-patent-fulltext/PatentPublicData-US08930553-grant-v4.5.xml \
+                 generic-rss-atom/miniflux-small_atom.xml icalendar/america_new_york.ics; do
+            [ -f "$shared/$f" ] || continue
+            cp "$shared/$f" "$DIR/feeds/"
+            seawall_cli feed add --url "$base/$(basename "$f")" --name "Sample $(basename "$f")" \
+                --interval_s 300 >/dev/null
+        done
+    fi
 }
 
 json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
@@ -267,10 +309,12 @@ Try:
        -X PATCH -d '{"markets":["US","DE","JP"]}' http://127.0.0.1:$HTTP_PORT/api/v1/subscribers/$DEMO_SUBSCRIBER
   curl -s -H 'Authorization: Bearer $ADMIN_TOKEN' -H 'Content-Type: application/json' \\
        -d '{"role":"exporter","subject":$DEMO_SUBSCRIBER2,"label":"laptop"}' http://127.0.0.1:$HTTP_PORT/api/v1/tokens
+  curl -s -H 'Authorization: Bearer $ADMIN_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/feeds
+  redis-cli -p $REDIS_PORT XLEN events          # events the poller has stored
 
 EOT
     while :; do
-        for name in redis seawall-api nginx; do
+        for name in redis seawall-api nginx seawall-poller; do
             if ! pid_alive "$name"; then
                 log "$name stopped unexpectedly; see $DIR/logs/; stopping the rest"
                 do_stop
@@ -288,9 +332,10 @@ stop-one)
     load_env
     if [ "$KILL" -eq 1 ]; then stop_one "$name" KILL; else stop_one "$name"; fi ;;
 start-redis) load_env; start_redis ;;
+start-worker) [ -n "$ONE" ] || die "start-worker needs a NAME"; load_env; start_worker "$ONE" ;;
 stop) do_stop ;;
 restart-redis) do_restart_redis ;;
 restart-api) do_restart_api ;;
 run) do_run ;;
-*) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+*) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -23,6 +23,7 @@
 #include "seawall/auth.h"
 #include "seawall/config.h"
 #include "seawall/feed.h"
+#include "seawall/feedreg.h"
 #include "seawall/store.h"
 
 static const char *prog = "seawall";
@@ -44,6 +45,9 @@ static void usage(FILE *fp)
             "  subscriber|centre|staff|station list | get ID\n"
             "  feed parse [--format F|auto] [--charset C] [--type T] [--source S] FILE|-\n"
             "                                           one event per line as JSON\n"
+            "  feed add --url U [--name N] [--format F] [--type T] [--interval_s S]\n"
+            "           [--charset C] [--enabled true|false]   register a feed (polled at once)\n"
+            "  feed list | feed get ID | feed poll ID | feed rm ID\n"
             "Feed formats: rss, cmecf, uspto-tm, uspto-patent, st66, st96, euipo, ical, json.\n"
             "Roles: exporter (subject: subscriber id), triager and expert (staff id),\n"
             "       station (station id), admin (no subject).\n");
@@ -143,6 +147,12 @@ static int doc_from_args(const struct sw_kind *k, int argc, char **argv, long lo
                 return fail("--%s takes a whole number", name);
             }
             json_object_set_new(doc, name, json_integer(v));
+        } else if (f->type == SW_J_BOOL) {
+            if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0) {
+                json_decref(doc);
+                return fail("--%s takes true or false", name);
+            }
+            json_object_set_new(doc, name, json_boolean(strcmp(val, "true") == 0));
         } else if (f->type == SW_J_NUMBER) {
             json_object_set_new(doc, name, json_real(strtod(val, NULL)));
         } else {
@@ -273,17 +283,84 @@ static int print_event(void *ud, json_t *ev)
 
 /* seawall feed parse: prints one event per line; a document it cannot read (or reads only in
  * part) ends with a one-line reason on stderr and exit status 1. */
-static int cmd_feed(int argc, char **argv)
+/* The feed registry from the command line: the same checks and effects as the API. */
+static int cmd_feed_registry(struct sw_store *s, const struct sw_config *cfg, int argc,
+                             char **argv)
+{
+    long long id, parent = 0, next;
+    json_t *doc = NULL, *out, *st;
+    struct sw_verrs errs;
+    int rc;
+
+    if (argc >= 1 && strcmp(argv[0], "add") == 0) {
+        if (doc_from_args(&sw_kind_feed, argc - 1, argv + 1, &parent, &doc) != 0)
+            return 1;
+        sw_verrs_init(&errs);
+        sw_feedreg_check(doc, sw_config_int(cfg, "poller.min_interval_s"), &errs);
+        if (sw_verrs_count(&errs) > 0) {
+            json_t *e = json_array_get(errs.list, 0);
+
+            rc = fail("--%s %s", json_string_value(json_object_get(e, "pointer")) + 1,
+                      json_string_value(json_object_get(e, "message")));
+            sw_verrs_free(&errs);
+            json_decref(doc);
+            return rc;
+        }
+        sw_verrs_free(&errs);
+        sw_feedreg_defaults(doc);
+        rc = sw_doc_create(s, &sw_kind_feed, doc, 0, &out);
+        json_decref(doc);
+        if (rc == SW_OK && json_is_true(json_object_get(out, "enabled")))
+            rc = sw_feedreg_schedule(s, json_integer_value(json_object_get(out, "id")), 0);
+        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+    }
+    if (argc == 1 && strcmp(argv[0], "list") == 0) {
+        size_t i;
+
+        rc = sw_doc_list(s, &sw_kind_feed, 0, 0, 100000, &out, &next);
+        json_array_foreach(out, i, doc)
+            if (rc == SW_OK && (rc = sw_feedreg_status(s, json_integer_value(
+                                    json_object_get(doc, "id")), &st)) == SW_OK)
+                json_object_set_new(doc, "status", st);
+        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+    }
+    if (argc != 2 || sw_parse_ll(argv[1], 1, INT64_MAX, &id) != SW_OK) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[0], "get") == 0) {
+        rc = sw_doc_get(s, &sw_kind_feed, id, &out);
+        if (rc == SW_OK && (rc = sw_feedreg_status(s, id, &st)) == SW_OK)
+            json_object_set_new(out, "status", st);
+        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+    }
+    if (strcmp(argv[0], "poll") == 0) {
+        rc = sw_doc_get(s, &sw_kind_feed, id, &out);
+        if (rc == SW_OK && !json_is_true(json_object_get(out, "enabled"))) {
+            json_decref(out);
+            return fail("feed %s is disabled", argv[1]);
+        }
+        json_decref(out);
+        rc = rc == SW_OK ? sw_feedreg_schedule(s, id, 0) : rc;
+        return rc == SW_OK ? 0 : store_fail(s, rc);
+    }
+    if (strcmp(argv[0], "rm") == 0) {
+        rc = sw_feedreg_delete(s, id);
+        return rc == SW_OK ? 0 : store_fail(s, rc);
+    }
+    usage(stderr);
+    return 2;
+}
+
+static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, char **argv)
 {
     struct sw_feed_opts o = { .format = SW_FEED_AUTO };
     struct sw_feed_result res;
     const char *path = NULL;
     int i, fd, rc;
 
-    if (argc < 1 || strcmp(argv[0], "parse") != 0) {
-        usage(stderr);
-        return 2;
-    }
+    if (argc < 1 || strcmp(argv[0], "parse") != 0)
+        return cmd_feed_registry(s, cfg, argc, argv);
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             if (sw_feed_format_parse(argv[++i], &o.format) != SW_OK)
@@ -348,7 +425,7 @@ int main(int argc, char **argv)
     }
     sw_store_init(&store, cfg);
     if (strcmp(argv[0], "feed") == 0) {
-        rc = cmd_feed(argc - 1, argv + 1);
+        rc = cmd_feed(&store, cfg, argc - 1, argv + 1);
     } else if (strcmp(argv[0], "config") == 0) {
         sw_config_dump(cfg, stdout);
         rc = 0;

@@ -44,6 +44,9 @@ int sw_doc_get(struct sw_store *s, const struct sw_kind *k, long long id, json_t
 int sw_doc_patch(struct sw_store *s, const struct sw_kind *k, long long id,
                  const json_t *patch, json_t **out);
 
+/* Deletes document id and its index entries. SW_OK, SW_NOTFOUND or SW_EAGAIN. */
+int sw_doc_delete(struct sw_store *s, const struct sw_kind *k, long long id);
+
 /* Lists documents with id > after, ascending, at most limit, from the kind's index or, when
  * parent != 0, from the parent's index. *next is the cursor for the next page, 0 at the end. */
 int sw_doc_list(struct sw_store *s, const struct sw_kind *k, long long parent,

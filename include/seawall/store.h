@@ -23,6 +23,11 @@ struct sw_store {
     size_t reply_max;          /* ceiling on one bulk reply we accept, bytes */
     unsigned long errors;      /* connection and protocol failures seen */
     void (*on_error)(void);    /* called once per failure, e.g. to count it in metrics */
+    struct {
+        const char *text;      /* the script, known by its address */
+        char sha[48];
+    } scripts[16];             /* SHA-1s from SCRIPT LOAD, for EVALSHA */
+    int nscripts;
     char errstr[256];
 };
 
@@ -41,6 +46,11 @@ redisReply *sw_store_cmd(struct sw_store *s, const char *arg0, ...);
  * n replies, or NIL when a WATCH fired) or NULL on connection failure. */
 redisReply *sw_store_multi(struct sw_store *s, int n, const int *argcs, const char ***argvs,
                            const size_t **lens);
+
+/* Runs a Lua script (EVALSHA, loading it with EVAL the first time a server lacks it) with
+ * nkeys keys then nargs arguments, all NUL-terminated. Returns the reply or NULL. */
+redisReply *sw_store_eval(struct sw_store *s, const char *script, int nkeys, const char **keys,
+                          int nargs, const char **args);
 
 /* Returns SW_OK when PING answers PONG, SW_EAGAIN otherwise. */
 int sw_store_ping(struct sw_store *s);

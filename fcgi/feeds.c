@@ -1,0 +1,191 @@
+/* feeds.c — the feed registry API (admin): create, list, read with status, change, delete,
+ * and poll now. The pollers pick changes up from Redis; nothing here fetches anything. */
+#include <string.h>
+
+#include "seawall/config.h"
+#include "seawall/feedreg.h"
+#include "seawall/store.h"
+#include "api.h"
+
+/* The feed's settings with its status under "status". */
+static int with_status(struct sw_ctx *c, json_t *doc)
+{
+    json_t *st;
+    int rc = sw_feedreg_status(c->store, json_integer_value(json_object_get(doc, "id")), &st);
+
+    if (rc != SW_OK)
+        return rc;
+    json_object_set_new(doc, "status", st);
+    return SW_OK;
+}
+
+static int checked(struct sw_ctx *c, json_t *doc)
+{
+    struct sw_verrs errs;
+
+    sw_verrs_init(&errs);
+    sw_feedreg_check(doc, sw_config_int(c->cfg, "poller.min_interval_s"), &errs);
+    if (sw_verrs_count(&errs) > 0) {
+        sw_reply_invalid(c, &errs);
+        return SW_INVALID;
+    }
+    sw_verrs_free(&errs);
+    return SW_OK;
+}
+
+void sw_h_feeds_create(struct sw_ctx *c)
+{
+    json_t *in, *out;
+    char loc[64];
+    int rc;
+
+    if (sw_body_object(c, sw_kind_feed.fields, 0, &in) != SW_OK)
+        return;
+    if (checked(c, in) != SW_OK) {
+        json_decref(in);
+        return;
+    }
+    sw_feedreg_defaults(in);
+    rc = sw_doc_create(c->store, &sw_kind_feed, in, 0, &out);
+    json_decref(in);
+    if (rc == SW_OK && json_is_true(json_object_get(out, "enabled")))
+        rc = sw_feedreg_schedule(c->store, json_integer_value(json_object_get(out, "id")), 0);
+    if (rc == SW_OK)
+        rc = with_status(c, out);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "creating a feed");
+        return;
+    }
+    snprintf(loc, sizeof(loc), "/api/v1/feeds/%lld",
+             (long long)json_integer_value(json_object_get(out, "id")));
+    sw_reply_header(c, "Location", loc);
+    sw_reply_json(c, 201, out);
+}
+
+void sw_h_feeds_list(struct sw_ctx *c)
+{
+    long long after, next;
+    json_t *items, *doc;
+    size_t i;
+    int limit, rc;
+
+    if (sw_page_args(c, &after, &limit) != SW_OK)
+        return;
+    rc = sw_doc_list(c->store, &sw_kind_feed, 0, after, limit, &items, &next);
+    json_array_foreach(items, i, doc)
+        if (rc == SW_OK)
+            rc = with_status(c, doc);
+    if (rc != SW_OK) {
+        json_decref(items);
+        sw_reply_store(c, rc, "listing feeds");
+        return;
+    }
+    sw_reply_json(c, 200, sw_page_json(items, next));
+}
+
+void sw_h_feeds_get(struct sw_ctx *c)
+{
+    long long id;
+    json_t *doc;
+    int rc;
+
+    if (sw_param_id(c, "id", &id) != SW_OK)
+        return;
+    rc = sw_doc_get(c->store, &sw_kind_feed, id, &doc);
+    if (rc == SW_OK && (rc = with_status(c, doc)) != SW_OK)
+        json_decref(doc);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "loading a feed");
+        return;
+    }
+    sw_reply_json(c, 200, doc);
+}
+
+void sw_h_feeds_patch(struct sw_ctx *c)
+{
+    json_t *patch, *out;
+    long long id;
+    int rc;
+
+    if (sw_param_id(c, "id", &id) != SW_OK)
+        return;
+    if (sw_body_object(c, sw_kind_feed.fields, 1, &patch) != SW_OK)
+        return;
+    if (checked(c, patch) != SW_OK) {
+        json_decref(patch);
+        return;
+    }
+    rc = sw_doc_patch(c->store, &sw_kind_feed, id, patch, &out);
+    if (rc == SW_OK) {
+        /* Enabling a feed polls it now and clears why it was off; disabling stops polls. */
+        json_t *en = json_object_get(patch, "enabled");
+
+        if (json_is_true(en) || json_object_get(patch, "url") != NULL) {
+            char key[64];
+            redisReply *r;
+
+            snprintf(key, sizeof(key), "sw:feed:%lld:status", id);
+            r = sw_store_cmd(c->store, "HDEL", key, "disabled_reason", "etag", "last_modified",
+                             NULL);
+            if (r != NULL)
+                freeReplyObject(r);
+            if (json_is_true(json_object_get(out, "enabled")))
+                rc = sw_feedreg_schedule(c->store, id, 0);
+        } else if (json_is_false(en)) {
+            rc = sw_feedreg_unschedule(c->store, id);
+        }
+    }
+    json_decref(patch);
+    if (rc == SW_OK && (rc = with_status(c, out)) != SW_OK)
+        json_decref(out);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "updating a feed");
+        return;
+    }
+    sw_reply_json(c, 200, out);
+}
+
+void sw_h_feeds_delete(struct sw_ctx *c)
+{
+    long long id;
+    int rc;
+
+    if (sw_param_id(c, "id", &id) != SW_OK)
+        return;
+    rc = sw_feedreg_delete(c->store, id);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "deleting a feed");
+        return;
+    }
+    c->resp->status = 204;
+    c->resp->ctype = "application/json";
+}
+
+void sw_h_feeds_poll(struct sw_ctx *c)
+{
+    long long id;
+    json_t *doc;
+    int rc;
+
+    if (sw_param_id(c, "id", &id) != SW_OK)
+        return;
+    rc = sw_doc_get(c->store, &sw_kind_feed, id, &doc);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "loading a feed");
+        return;
+    }
+    if (!json_is_true(json_object_get(doc, "enabled"))) {
+        json_decref(doc);
+        sw_reply_problem(c, 409, "feed-disabled", "Feed disabled", NULL,
+                         "feed %lld is disabled; enable it (PATCH enabled=true) to poll it", id);
+        return;
+    }
+    json_decref(doc);
+    rc = sw_feedreg_schedule(c->store, id, 0);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "scheduling a feed");
+        return;
+    }
+    sw_reply_json(c, 202, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status",
+                                    "queued: the next free poller takes it"));
+}

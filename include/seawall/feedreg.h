@@ -1,0 +1,48 @@
+/* feedreg.h — the registry of feeds the pollers keep fresh: each feed's settings (a document,
+ * sw:feed:<id>), its status (a hash, sw:feed:<id>:status), the schedule (sorted set
+ * sw:feeds:due, score = when the next poll is due, ms), the per-feed lease that lets only one
+ * poller poll a feed at a time, and the once-only store for the events polls produce. */
+#ifndef SEAWALL_FEEDREG_H
+#define SEAWALL_FEEDREG_H
+
+#include <jansson.h>
+
+#include "seawall/accounts.h"
+#include "seawall/common.h"
+
+struct sw_store;
+
+extern const struct sw_kind sw_kind_feed;
+
+#define SW_FEEDS_DUE     "sw:feeds:due"
+#define SW_EVENTS_STREAM "events"
+
+/* Checks a new or changed feed beyond its field table: the URL (sw_url_check), the format
+ * name, and interval_s against min_interval_s. Adds problems to errs. */
+void sw_feedreg_check(const json_t *doc, long long min_interval_s, struct sw_verrs *errs);
+
+/* Fills the defaults of a new feed (format auto, type news, interval 900 s, enabled). */
+void sw_feedreg_defaults(json_t *doc);
+
+/* The feed's status as JSON (numbers as numbers, absent fields left out). */
+int sw_feedreg_status(struct sw_store *s, long long id, json_t **out);
+
+/* Sets the due time of feed id (ms since the epoch); 0 means now. */
+int sw_feedreg_schedule(struct sw_store *s, long long id, int64_t when_ms);
+int sw_feedreg_unschedule(struct sw_store *s, long long id);
+
+/* Removes a feed, its status, lease and schedule. */
+int sw_feedreg_delete(struct sw_store *s, long long id);
+
+/* Lease on feed id for owner, ttl_ms long. Returns 1 taken, 0 held by another, <0 error. */
+int sw_feedreg_lease_take(struct sw_store *s, long long id, const char *owner, long ttl_ms);
+/* Extends (renew) or drops (release) the lease if owner still holds it. */
+int sw_feedreg_lease_renew(struct sw_store *s, long long id, const char *owner, long ttl_ms);
+int sw_feedreg_lease_release(struct sw_store *s, long long id, const char *owner);
+
+/* Stores ev (sw:ev:<id>, kept ttl_s) and adds it to the events stream (about maxlen long)
+ * only if no event with its id was stored before, in one script. Returns 1 new, 0 already
+ * known, SW_EAGAIN when Redis is unreachable, SW_ERR otherwise. */
+int sw_events_store(struct sw_store *s, const json_t *ev, long ttl_s, long maxlen);
+
+#endif

@@ -1,0 +1,60 @@
+/* fetch.h — one outbound HTTP transfer (feeds now, webhooks later) with every rule applied:
+ * http and https only, no proxies from the environment, redirects never followed by libcurl
+ * (the caller follows them, so it can count hops and see permanent moves), connect and total
+ * timeouts, a low-speed limit, a body cap enforced in the write callback after decompression,
+ * and the net.h address check on every connection libcurl opens. */
+#ifndef SEAWALL_FETCH_H
+#define SEAWALL_FETCH_H
+
+#include <curl/curl.h>
+
+#include "seawall/buf.h"
+#include "seawall/common.h"
+#include "seawall/net.h"
+
+struct sw_fetch_opts {
+    long connect_timeout_ms;
+    long total_timeout_ms;
+    long low_speed_bytes;          /* abort when slower than this many bytes/s … */
+    long low_speed_s;              /* … for this many seconds */
+    size_t body_max;               /* bytes of (decompressed) body kept; more is an error */
+    const struct sw_allowlist *allow;
+    const char *user_agent;
+};
+
+struct sw_fetch {
+    CURL *easy;
+    struct curl_slist *headers;
+    struct sw_buf body;
+    const struct sw_allowlist *allow;
+    int over_cap;                  /* the body passed body_max */
+    char refused[160];             /* why the address check refused a connection, if it did */
+    char etag[256];
+    char last_modified[64];
+    char content_type[256];
+    char retry_after[64];
+    char errbuf[CURL_ERROR_SIZE];
+    void *owner;                   /* the caller's, untouched */
+};
+
+/* Prepares f to GET url with the extra request headers (may be NULL; f takes them over).
+ * Returns SW_OK, or SW_ERR when libcurl refused the setup. Clean up with sw_fetch_cleanup. */
+int sw_fetch_init(struct sw_fetch *f, const char *url, const struct sw_fetch_opts *o,
+                  struct curl_slist *headers);
+void sw_fetch_cleanup(struct sw_fetch *f);
+
+/* One line saying why the transfer failed (rc from libcurl), naming the cap, the refused
+ * address or libcurl's own message. */
+void sw_fetch_describe(const struct sw_fetch *f, CURLcode rc, char *out, size_t outlen);
+
+/* The charset parameter of the response's Content-Type, or NULL. */
+const char *sw_fetch_charset(const struct sw_fetch *f, char *buf, size_t buflen);
+
+/* Retry-After in seconds (delta or HTTP-date against now_ms), or -1 when absent or unusable. */
+long sw_fetch_retry_after(const struct sw_fetch *f, int64_t now_ms);
+
+/* Checks a URL given by a person: http or https, a host, at most 2048 bytes, no user name or
+ * password in it. Returns SW_OK or SW_INVALID with the reason in err. */
+int sw_url_check(const char *url, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,220 @@
+/* feedreg.c — feed settings, status, schedule, leases and the once-only event store. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seawall/feedreg.h"
+#include "seawall/fetch.h"
+#include "seawall/store.h"
+
+static const char *const formats[] = { "auto", "rss", "cmecf", "uspto-tm", "uspto-patent",
+                                       "st66", "st96", "euipo", "ical", "json", NULL };
+static const char *const item_types[] = { "news", "bulletin", "litigation",
+                                          "trade_investigation", "customs_seizure",
+                                          "show_event", "trademark_filing", "trademark_status",
+                                          "patent_publication", "patent_grant", NULL };
+
+static const struct sw_jfield feed_fields[] = {
+    { "url", SW_J_STRING, SW_JF_REQUIRED, 10, 2048, NULL },
+    { "name", SW_J_STRING, SW_JF_NONEMPTY, 1, 200, NULL },
+    { "format", SW_J_STRING, 0, 2, 16, formats },
+    { "type", SW_J_STRING, 0, 2, 32, item_types },
+    { "interval_s", SW_J_INT, 0, 1, 86400, NULL },
+    { "enabled", SW_J_BOOL, 0, 0, 0, NULL },
+    { "charset", SW_J_STRING, 0, 1, 40, NULL },
+    { NULL, SW_J_STRING, 0, 0, 0, NULL },
+};
+
+const struct sw_kind sw_kind_feed = {
+    .name = "feed", .key_fmt = "sw:feed:%lld",
+    .index_key = "sw:idx:feeds", .seq_key = "sw:seq:feed",
+    .fields = feed_fields,
+};
+
+void sw_feedreg_check(const json_t *doc, long long min_interval_s, struct sw_verrs *errs)
+{
+    const char *url = json_string_value(json_object_get(doc, "url"));
+    json_t *iv = json_object_get(doc, "interval_s");
+    char err[256];
+
+    if (url != NULL && sw_url_check(url, err, sizeof(err)) != SW_OK)
+        sw_verrs_add(errs, "/url", "%s", err);
+    if (json_is_integer(iv) && json_integer_value(iv) < min_interval_s)
+        sw_verrs_add(errs, "/interval_s", "must be at least %lld (poller.min_interval_s)",
+                     min_interval_s);
+}
+
+void sw_feedreg_defaults(json_t *doc)
+{
+    if (json_object_get(doc, "format") == NULL)
+        json_object_set_new(doc, "format", json_string("auto"));
+    if (json_object_get(doc, "type") == NULL)
+        json_object_set_new(doc, "type", json_string("news"));
+    if (json_object_get(doc, "interval_s") == NULL)
+        json_object_set_new(doc, "interval_s", json_integer(900));
+    if (json_object_get(doc, "enabled") == NULL)
+        json_object_set_new(doc, "enabled", json_true());
+}
+
+static const char *const counters[] = { "items_seen", "events_emitted", "consecutive_failures",
+                                         "polls", "not_modified", "http_status", NULL };
+
+int sw_feedreg_status(struct sw_store *s, long long id, json_t **out)
+{
+    char key[64];
+    redisReply *r;
+    json_t *st;
+    size_t i;
+
+    snprintf(key, sizeof(key), "sw:feed:%lld:status", id);
+    r = sw_store_cmd(s, "HGETALL", key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    st = json_object();
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+        const char *k = r->element[i]->str, *v = r->element[i + 1]->str;
+        const char *const *c;
+        int numeric = 0;
+
+        if (strcmp(k, "etag") == 0 || strcmp(k, "last_modified") == 0)
+            continue;   /* the poller's own bookkeeping */
+        for (c = counters; *c != NULL; c++)
+            numeric |= strcmp(*c, k) == 0;
+        json_object_set_new(st, k, numeric ? json_integer(sw_reply_int(r->element[i + 1], 0))
+                                           : json_string(v));
+    }
+    freeReplyObject(r);
+    *out = st;
+    return SW_OK;
+}
+
+int sw_feedreg_schedule(struct sw_store *s, long long id, int64_t when_ms)
+{
+    char score[32], member[32];
+    redisReply *r;
+
+    snprintf(score, sizeof(score), "%lld", (long long)when_ms);
+    snprintf(member, sizeof(member), "%lld", id);
+    r = sw_store_cmd(s, "ZADD", SW_FEEDS_DUE, score, member, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_feedreg_unschedule(struct sw_store *s, long long id)
+{
+    char member[32];
+    redisReply *r;
+
+    snprintf(member, sizeof(member), "%lld", id);
+    r = sw_store_cmd(s, "ZREM", SW_FEEDS_DUE, member, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_feedreg_delete(struct sw_store *s, long long id)
+{
+    char status[64], lease[64];
+    redisReply *r;
+    int rc = sw_doc_delete(s, &sw_kind_feed, id);
+
+    if (rc != SW_OK)
+        return rc;
+    snprintf(status, sizeof(status), "sw:feed:%lld:status", id);
+    snprintf(lease, sizeof(lease), "sw:feed:%lld:lease", id);
+    r = sw_store_cmd(s, "DEL", status, lease, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return sw_feedreg_unschedule(s, id);
+}
+
+int sw_feedreg_lease_take(struct sw_store *s, long long id, const char *owner, long ttl_ms)
+{
+    char key[64], ttl[32];
+    redisReply *r;
+    int got;
+
+    snprintf(key, sizeof(key), "sw:feed:%lld:lease", id);
+    snprintf(ttl, sizeof(ttl), "%ld", ttl_ms);
+    r = sw_store_cmd(s, "SET", key, owner, "NX", "PX", ttl, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    got = r->type == REDIS_REPLY_STATUS;
+    freeReplyObject(r);
+    return got;
+}
+
+static const char lease_renew_lua[] =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+    "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+static const char lease_release_lua[] =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+    "return redis.call('DEL', KEYS[1]) end return 0";
+
+static int lease_script(struct sw_store *s, const char *script, long long id, const char *owner,
+                        long ttl_ms)
+{
+    char key[64], ttl[32];
+    const char *keys[] = { key }, *args[] = { owner, ttl };
+    redisReply *r;
+    int rc;
+
+    snprintf(key, sizeof(key), "sw:feed:%lld:lease", id);
+    snprintf(ttl, sizeof(ttl), "%ld", ttl_ms);
+    r = sw_store_eval(s, script, 1, keys, 2, args);
+    if (r == NULL)
+        return SW_EAGAIN;
+    rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : SW_ERR;
+    freeReplyObject(r);
+    return rc;
+}
+
+int sw_feedreg_lease_renew(struct sw_store *s, long long id, const char *owner, long ttl_ms)
+{
+    return lease_script(s, lease_renew_lua, id, owner, ttl_ms);
+}
+
+int sw_feedreg_lease_release(struct sw_store *s, long long id, const char *owner)
+{
+    return lease_script(s, lease_release_lua, id, owner, 0);
+}
+
+/* The event and its stream entry, or neither: SET NX decides, in the same script. */
+static const char events_store_lua[] =
+    "if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'EX', ARGV[3]) then "
+    "redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'id', ARGV[1], 'event', ARGV[2]) "
+    "return 1 end return 0";
+
+int sw_events_store(struct sw_store *s, const json_t *ev, long ttl_s, long maxlen)
+{
+    const char *id = json_string_value(json_object_get(ev, "id"));
+    char key[96], ttl[32], max[32];
+    const char *keys[] = { key, SW_EVENTS_STREAM }, *args[4];
+    redisReply *r;
+    char *text;
+    int rc;
+
+    if (id == NULL)
+        return SW_ERR;
+    text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (text == NULL)
+        return SW_ERR;
+    snprintf(key, sizeof(key), "sw:ev:%s", id);
+    snprintf(ttl, sizeof(ttl), "%ld", ttl_s);
+    snprintf(max, sizeof(max), "%ld", maxlen);
+    args[0] = id;
+    args[1] = text;
+    args[2] = ttl;
+    args[3] = max;
+    r = sw_store_eval(s, events_store_lua, 2, keys, 4, args);
+    free(text);
+    if (r == NULL)
+        return SW_EAGAIN;
+    rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : SW_ERR;
+    freeReplyObject(r);
+    return rc;
+}

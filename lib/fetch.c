@@ -1,0 +1,220 @@
+/* fetch.c — a safely configured libcurl easy handle and what its response said. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "seawall/fetch.h"
+
+static size_t on_body(char *data, size_t size, size_t n, void *ud)
+{
+    struct sw_fetch *f = ud;
+    size_t len = size * n;
+
+    if (sw_buf_add(&f->body, data, len) != SW_OK) {
+        f->over_cap = 1;
+        return 0;   /* CURLE_WRITE_ERROR: the transfer stops here */
+    }
+    return len;
+}
+
+static void copy_value(char *dst, size_t dstlen, const char *v, size_t n)
+{
+    while (n > 0 && (*v == ' ' || *v == '\t')) {
+        v++;
+        n--;
+    }
+    while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' '))
+        n--;
+    if (n >= dstlen)
+        n = dstlen - 1;
+    memcpy(dst, v, n);
+    dst[n] = '\0';
+}
+
+/* Keeps the headers of the response being read; a new status line starts afresh. */
+static size_t on_header(char *data, size_t size, size_t n, void *ud)
+{
+    static const struct { const char *name; size_t off, len; } wanted[] = {
+        { "etag:", offsetof(struct sw_fetch, etag), sizeof(((struct sw_fetch *)0)->etag) },
+        { "last-modified:", offsetof(struct sw_fetch, last_modified),
+          sizeof(((struct sw_fetch *)0)->last_modified) },
+        { "content-type:", offsetof(struct sw_fetch, content_type),
+          sizeof(((struct sw_fetch *)0)->content_type) },
+        { "retry-after:", offsetof(struct sw_fetch, retry_after),
+          sizeof(((struct sw_fetch *)0)->retry_after) },
+    };
+    struct sw_fetch *f = ud;
+    size_t len = size * n, i;
+
+    if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+        f->etag[0] = f->last_modified[0] = f->content_type[0] = f->retry_after[0] = '\0';
+        return len;
+    }
+    for (i = 0; i < SW_ARRAY_LEN(wanted); i++) {
+        size_t nl = strlen(wanted[i].name);
+
+        if (len > nl && strncasecmp(data, wanted[i].name, nl) == 0)
+            copy_value((char *)f + wanted[i].off, wanted[i].len, data + nl, len - nl);
+    }
+    return len;
+}
+
+/* Every connection libcurl opens comes here first, with the resolved address. */
+static curl_socket_t on_open(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    struct sw_fetch *f = ud;
+    const char *why = sw_net_refused(&a->addr, f->allow);
+
+    (void)purpose;
+    if (why != NULL) {
+        char host[INET6_ADDRSTRLEN] = "?";
+
+        if (a->family == AF_INET)
+            inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)&a->addr)->sin_addr, host,
+                      sizeof(host));
+        else if (a->family == AF_INET6)
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)&a->addr)->sin6_addr, host,
+                      sizeof(host));
+        snprintf(f->refused, sizeof(f->refused), "refused to connect to %s (%s address)", host,
+                 why);
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype, a->protocol);
+}
+
+int sw_fetch_init(struct sw_fetch *f, const char *url, const struct sw_fetch_opts *o,
+                  struct curl_slist *headers)
+{
+    CURL *e;
+    int bad = 0;
+
+    memset(f, 0, sizeof(*f));
+    sw_buf_init(&f->body, o->body_max);
+    f->headers = headers;
+    f->allow = o->allow;
+    e = f->easy = curl_easy_init();
+    if (e == NULL)
+        return SW_ERR;
+    bad |= curl_easy_setopt(e, CURLOPT_URL, url) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_PROXY, "") != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "") != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->total_timeout_ms) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_bytes) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_s) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->body_max) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_WRITEDATA, f) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_HEADERDATA, f) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, f) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, f->errbuf) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_PRIVATE, f) != CURLE_OK;
+    if (headers != NULL)
+        bad |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers) != CURLE_OK;
+    return bad ? SW_ERR : SW_OK;
+}
+
+void sw_fetch_cleanup(struct sw_fetch *f)
+{
+    if (f->easy != NULL)
+        curl_easy_cleanup(f->easy);
+    f->easy = NULL;
+    curl_slist_free_all(f->headers);
+    f->headers = NULL;
+    sw_buf_free(&f->body);
+}
+
+void sw_fetch_describe(const struct sw_fetch *f, CURLcode rc, char *out, size_t outlen)
+{
+    if (f->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
+        snprintf(out, outlen, "the body is larger than %zu bytes (after decompression)",
+                 f->body.max);
+    else if (f->refused[0] != '\0')
+        snprintf(out, outlen, "%s: not allowed for fetches", f->refused);
+    else if (f->errbuf[0] != '\0')
+        snprintf(out, outlen, "%s (%s)", curl_easy_strerror(rc), f->errbuf);
+    else
+        snprintf(out, outlen, "%s", curl_easy_strerror(rc));
+}
+
+const char *sw_fetch_charset(const struct sw_fetch *f, char *buf, size_t buflen)
+{
+    const char *p = strcasestr(f->content_type, "charset=");
+    size_t n = 0;
+
+    if (p == NULL)
+        return NULL;
+    p += 8;
+    if (*p == '"' || *p == '\'')
+        p++;
+    while (p[n] != '\0' && p[n] != '"' && p[n] != '\'' && p[n] != ';' && p[n] != ' ' &&
+           n + 1 < buflen)
+        n++;
+    if (n == 0)
+        return NULL;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+long sw_fetch_retry_after(const struct sw_fetch *f, int64_t now_ms)
+{
+    long long secs;
+    time_t t;
+
+    if (f->retry_after[0] == '\0')
+        return -1;
+    if (sw_parse_ll(f->retry_after, 0, 365LL * 86400, &secs) == SW_OK)
+        return (long)secs;
+    t = curl_getdate(f->retry_after, NULL);
+    if (t == (time_t)-1)
+        return -1;
+    secs = (long long)t - now_ms / 1000;
+    return secs < 0 ? 0 : (long)secs;
+}
+
+int sw_url_check(const char *url, char *err, size_t errlen)
+{
+    CURLU *u;
+    char *scheme = NULL, *host = NULL, *user = NULL;
+    int rc = SW_INVALID;
+
+    if (strlen(url) > 2048) {
+        snprintf(err, errlen, "the URL is longer than 2048 bytes");
+        return SW_INVALID;
+    }
+    u = curl_url();
+    if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+        snprintf(err, errlen, "not a valid absolute URL");
+        goto out;
+    }
+    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+    curl_url_get(u, CURLUPART_HOST, &host, 0);
+    curl_url_get(u, CURLUPART_USER, &user, 0);
+    if (scheme == NULL || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
+        snprintf(err, errlen, "only http and https URLs are allowed");
+    else if (host == NULL || host[0] == '\0')
+        snprintf(err, errlen, "the URL has no host");
+    else if (user != NULL)
+        snprintf(err, errlen, "credentials in the URL are not allowed");
+    else
+        rc = SW_OK;
+out:
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(user);
+    curl_url_cleanup(u);
+    return rc;
+}

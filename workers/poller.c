@@ -1,0 +1,566 @@
+/* poller.c — seawall-poller: keeps every enabled feed fresh. Takes due feeds from the schedule
+ * (sw:feeds:due) under a per-feed lease, fetches them with libcurl multi (conditional GET,
+ * redirects followed here so hops are counted and permanent moves recorded), parses them with
+ * feeds/, stores each new event once and appends it to the events stream, and schedules the
+ * next poll: the feed's interval after a success, Retry-After after 429/503, exponential
+ * backoff with jitter after a failure, never for a feed that answered 410 (disabled, with the
+ * reason). Several pollers share the work; a killed one's feeds return when its leases lapse. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "seawall/config.h"
+#include "seawall/feed.h"
+#include "seawall/feedreg.h"
+#include "seawall/fetch.h"
+#include "seawall/log.h"
+#include "seawall/store.h"
+
+struct transfer {
+    struct sw_fetch f;
+    long long feed;
+    json_t *doc;                 /* the feed's settings when the poll began */
+    char url[2100];
+    int hops;                    /* redirects followed so far */
+    int permanent;               /* every hop so far was 301 or 308 */
+    struct transfer *next;
+};
+
+static const struct sw_config *cfg;
+static struct sw_store store;
+static struct sw_fetch_opts fopts;
+static struct sw_allowlist allow;
+static CURLM *multi;
+static struct transfer *running;
+static int nrunning;
+static char me[160];
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
+
+static long long cfgi(const char *key)
+{
+    return sw_config_int(cfg, key);
+}
+
+static void status_key(long long feed, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "sw:feed:%lld:status", feed);
+}
+
+/* Runs HSET with the given field/value pairs (NULL-terminated) on the feed's status. */
+static void status_set(long long feed, ...)
+{
+    const char *argv[40];
+    char key[64];
+    va_list ap;
+    const char *a;
+    int argc = 0;
+    redisReply *r;
+
+    status_key(feed, key, sizeof(key));
+    argv[argc++] = "HSET";
+    argv[argc++] = key;
+    va_start(ap, feed);
+    while ((a = va_arg(ap, const char *)) != NULL && argc < 40)
+        argv[argc++] = a;
+    va_end(ap);
+    r = sw_store_cmdv(&store, argc, argv, NULL);
+    if (r == NULL)
+        sw_warn("feed %lld: status not saved (%s)", feed, store.errstr);
+    else
+        freeReplyObject(r);
+}
+
+static long long status_incr(long long feed, const char *field, long long by)
+{
+    char key[64], n[32];
+    redisReply *r;
+    long long v;
+
+    status_key(feed, key, sizeof(key));
+    snprintf(n, sizeof(n), "%lld", by);
+    r = sw_store_cmd(&store, "HINCRBY", key, field, n, NULL);
+    v = sw_reply_int(r, 0);
+    if (r != NULL)
+        freeReplyObject(r);
+    return v;
+}
+
+static void when_text(int64_t ms, char *out, size_t outlen)
+{
+    sw_iso8601(ms, out, outlen);
+}
+
+/* Next poll at when_ms: schedule it and say so in the status. */
+static void schedule(long long feed, int64_t when_ms)
+{
+    char when[32];
+
+    when_text(when_ms, when, sizeof(when));
+    status_set(feed, "next_poll_at", when, NULL);
+    if (sw_feedreg_schedule(&store, feed, when_ms) != SW_OK)
+        sw_warn("feed %lld: not rescheduled (%s); its old due time stands", feed, store.errstr);
+}
+
+static void release(struct transfer *t)
+{
+    sw_feedreg_lease_release(&store, t->feed, me);
+}
+
+/* A failed poll: count it, say why, and try again after base·2^(n-1) seconds (at most
+ * backoff_max), half of it fixed and half random, so many failing feeds do not retry in step. */
+static void failed(struct transfer *t, long http, const char *why, long retry_after_s)
+{
+    int64_t now = sw_now_ms(), delay_ms;
+    long long n = status_incr(t->feed, "consecutive_failures", 1);
+    char when[32], code[16];
+
+    status_incr(t->feed, "polls", 1);
+    when_text(now, when, sizeof(when));
+    snprintf(code, sizeof(code), "%ld", http);
+    status_set(t->feed, "last_poll_at", when, "last_error", why, "last_error_at", when,
+               "http_status", code, NULL);
+    if (retry_after_s >= 0) {
+        delay_ms = (int64_t)(retry_after_s < 1 ? 1 : retry_after_s) * 1000;
+        if (delay_ms > cfgi("poller.backoff_max_s") * 1000)
+            delay_ms = cfgi("poller.backoff_max_s") * 1000;
+    } else {
+        int shift = n < 1 ? 0 : n > 40 ? 40 : (int)(n - 1);
+        int64_t d = cfgi("poller.backoff_base_s") * 1000 * ((int64_t)1 << shift);
+
+        if (d > cfgi("poller.backoff_max_s") * 1000 || d <= 0)
+            d = cfgi("poller.backoff_max_s") * 1000;
+        delay_ms = d / 2 + (int64_t)randombytes_uniform((uint32_t)(d / 2 + 1));
+    }
+    sw_warn("feed %lld: %s; failure %lld, next try in %lld s", t->feed, why, n,
+            (long long)(delay_ms / 1000));
+    schedule(t->feed, now + delay_ms);
+}
+
+/* The document fetched fully: remember the validators, reset failures, poll again after the
+ * feed's interval. */
+static void succeeded(struct transfer *t, long http, size_t records, long long fresh)
+{
+    int64_t now = sw_now_ms();
+    char when[32], code[16], key[64];
+    long long interval = json_integer_value(json_object_get(t->doc, "interval_s"));
+    redisReply *r;
+
+    when_text(now, when, sizeof(when));
+    snprintf(code, sizeof(code), "%ld", http);
+    status_set(t->feed, "last_poll_at", when, "last_success_at", when, "http_status", code,
+               "consecutive_failures", "0", NULL);
+    status_incr(t->feed, "polls", 1);
+    if (http == 304) {
+        status_incr(t->feed, "not_modified", 1);
+    } else {
+        status_incr(t->feed, "items_seen", (long long)records);
+        status_incr(t->feed, "events_emitted", fresh);
+        status_key(t->feed, key, sizeof(key));
+        r = sw_store_cmd(&store, "HDEL", key, "etag", "last_modified", NULL);
+        if (r != NULL)
+            freeReplyObject(r);
+        if (t->f.etag[0] != '\0')
+            status_set(t->feed, "etag", t->f.etag, NULL);
+        if (t->f.last_modified[0] != '\0')
+            status_set(t->feed, "last_modified", t->f.last_modified, NULL);
+    }
+    if (t->hops > 0 && t->permanent) {
+        /* Moved permanently: poll the new address from now on, and say where it came from. */
+        json_t *patch = json_pack("{s:s}", "url", t->url), *out = NULL;
+        const char *old = json_string_value(json_object_get(t->doc, "url"));
+
+        if (sw_doc_patch(&store, &sw_kind_feed, t->feed, patch, &out) == SW_OK) {
+            status_set(t->feed, "moved_from", old ? old : "", "moved_at", when, NULL);
+            sw_info("feed %lld: moved permanently to %s", t->feed, t->url);
+        }
+        json_decref(patch);
+        json_decref(out);
+    }
+    schedule(t->feed, now + (interval > 0 ? interval : 900) * 1000);
+}
+
+/* 410 Gone: the feed is disabled with a reason a person can read; an admin may enable it. */
+static void gone(struct transfer *t)
+{
+    json_t *patch = json_pack("{s:b}", "enabled", 0), *out = NULL;
+    char when[32], why[256];
+
+    when_text(sw_now_ms(), when, sizeof(when));
+    snprintf(why, sizeof(why), "HTTP 410 Gone on %s: the server says this feed no longer "
+             "exists; set enabled to true to poll it again", when);
+    status_incr(t->feed, "polls", 1);
+    status_set(t->feed, "last_poll_at", when, "http_status", "410", "last_error", why,
+               "last_error_at", when, "disabled_reason", why, "next_poll_at", "", NULL);
+    if (sw_doc_patch(&store, &sw_kind_feed, t->feed, patch, &out) != SW_OK)
+        sw_warn("feed %lld: could not disable (%s)", t->feed, store.errstr);
+    sw_feedreg_unschedule(&store, t->feed);
+    sw_warn("feed %lld: %s", t->feed, why);
+    json_decref(patch);
+    json_decref(out);
+}
+
+struct emit_ctx {
+    long long fresh;
+    int store_failed;
+};
+
+static int store_event(void *ud, json_t *ev)
+{
+    struct emit_ctx *e = ud;
+    int rc = sw_events_store(&store, ev, (long)cfgi("events.ttl_s"), (long)cfgi("events.maxlen"));
+
+    json_decref(ev);
+    if (rc == 1)
+        e->fresh++;
+    if (rc < 0) {
+        e->store_failed = 1;
+        return 1;   /* stop: the rest waits for the next poll */
+    }
+    return 0;
+}
+
+static void parsed(struct transfer *t, long http)
+{
+    struct sw_feed_opts o = { .format = SW_FEED_AUTO };
+    struct sw_feed_result res;
+    struct emit_ctx e = { 0, 0 };
+    char source[48], cs[64], why[700];
+    const char *fmt = json_string_value(json_object_get(t->doc, "format"));
+    int rc;
+
+    if (fmt != NULL)
+        sw_feed_format_parse(fmt, &o.format);
+    o.charset = json_string_value(json_object_get(t->doc, "charset"));
+    if (o.charset == NULL)
+        o.charset = sw_fetch_charset(&t->f, cs, sizeof(cs));
+    o.item_type = json_string_value(json_object_get(t->doc, "type"));
+    snprintf(source, sizeof(source), "feed:%lld", t->feed);
+    o.source = source;
+    rc = sw_feed_parse_buffer(t->f.body.p ? t->f.body.p : "", t->f.body.len, &o, store_event, &e,
+                              &res);
+    if (e.store_failed) {
+        snprintf(why, sizeof(why), "storing events failed after %lld new ones (%s)", e.fresh,
+                 store.errstr);
+        failed(t, http, why, -1);
+        return;
+    }
+    if (rc != SW_OK) {
+        if (res.partial)
+            snprintf(why, sizeof(why), "the document broke off after %zu events (%lld new): %s",
+                     res.events, e.fresh, res.err);
+        else
+            snprintf(why, sizeof(why), "the document could not be read: %s", res.err);
+        status_incr(t->feed, "items_seen", (long long)res.records);
+        status_incr(t->feed, "events_emitted", e.fresh);
+        failed(t, http, why, -1);
+        return;
+    }
+    succeeded(t, http, res.records, e.fresh);
+}
+
+static int start(long long feed, json_t *doc, const char *url, int hops, int permanent);
+
+static void finish(struct transfer *t, CURLcode rc)
+{
+    long http = 0;
+    char why[600];
+    char *loc = NULL;
+
+    curl_easy_getinfo(t->f.easy, CURLINFO_RESPONSE_CODE, &http);
+    if (rc != CURLE_OK) {
+        sw_fetch_describe(&t->f, rc, why, sizeof(why));
+        failed(t, http, why, -1);
+    } else if (http == 301 || http == 302 || http == 303 || http == 307 || http == 308) {
+        curl_easy_getinfo(t->f.easy, CURLINFO_REDIRECT_URL, &loc);
+        if (loc == NULL) {
+            snprintf(why, sizeof(why), "HTTP %ld without a usable Location", http);
+            failed(t, http, why, -1);
+        } else if (t->hops >= (int)cfgi("poller.max_redirects")) {
+            snprintf(why, sizeof(why), "more than %lld redirects (a loop?); the last to %.300s",
+                     cfgi("poller.max_redirects"), loc);
+            failed(t, http, why, -1);
+        } else if (start(t->feed, json_incref(t->doc), loc, t->hops + 1,
+                         t->permanent && (http == 301 || http == 308)) == SW_OK) {
+            return;   /* the lease stays: the next hop carries on */
+        } else {
+            snprintf(why, sizeof(why), "cannot follow the redirect to %.300s", loc);
+            failed(t, http, why, -1);
+        }
+    } else if (http == 304) {
+        succeeded(t, http, 0, 0);
+    } else if (http >= 200 && http < 300) {
+        parsed(t, http);
+    } else if (http == 410) {
+        gone(t);
+    } else if (http == 429 || http == 503) {
+        long ra = sw_fetch_retry_after(&t->f, sw_now_ms());
+
+        if (ra >= 0)
+            snprintf(why, sizeof(why), "HTTP %ld; the server asks for a retry after %ld s", http,
+                     ra);
+        else
+            snprintf(why, sizeof(why), "HTTP %ld without Retry-After", http);
+        failed(t, http, why, ra);
+    } else {
+        snprintf(why, sizeof(why), "HTTP %ld", http);
+        failed(t, http, why, -1);
+    }
+    release(t);
+}
+
+/* Headers for a conditional GET, unless this poll is one of the unconditional ones. */
+static struct curl_slist *conditional(long long feed)
+{
+    char key[64], h[400];
+    struct curl_slist *list = NULL;
+    redisReply *r;
+    long long polls;
+
+    status_key(feed, key, sizeof(key));
+    r = sw_store_cmd(&store, "HMGET", key, "etag", "last_modified", "polls", NULL);
+    if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+        if (r != NULL)
+            freeReplyObject(r);
+        return NULL;
+    }
+    polls = sw_reply_int(r->element[2], 0);
+    if ((polls + 1) % cfgi("poller.unconditional_every") != 0) {
+        if (sw_reply_str(r->element[0]) != NULL) {
+            snprintf(h, sizeof(h), "If-None-Match: %s", r->element[0]->str);
+            list = curl_slist_append(list, h);
+        }
+        if (sw_reply_str(r->element[1]) != NULL) {
+            snprintf(h, sizeof(h), "If-Modified-Since: %s", r->element[1]->str);
+            list = curl_slist_append(list, h);
+        }
+    }
+    freeReplyObject(r);
+    return list;
+}
+
+/* Starts fetching url for feed (doc is taken over). Returns SW_OK, or SW_ERR after releasing
+ * nothing: the caller decides what the failure means. */
+static int start(long long feed, json_t *doc, const char *url, int hops, int permanent)
+{
+    struct transfer *t = calloc(1, sizeof(*t));
+
+    if (t == NULL) {
+        json_decref(doc);
+        return SW_ERR;
+    }
+    t->feed = feed;
+    t->doc = doc;
+    t->hops = hops;
+    t->permanent = permanent;
+    sw_strlcpy(t->url, url, sizeof(t->url));
+    if (sw_fetch_init(&t->f, url, &fopts, hops == 0 ? conditional(feed) : NULL) != SW_OK ||
+        curl_multi_add_handle(multi, t->f.easy) != CURLM_OK) {
+        sw_fetch_cleanup(&t->f);
+        json_decref(doc);
+        free(t);
+        return SW_ERR;
+    }
+    t->f.owner = t;
+    t->next = running;
+    running = t;
+    nrunning++;
+    sw_debug("feed %lld: GET %s (hop %d)", feed, url, hops);
+    return SW_OK;
+}
+
+static int is_running(long long feed)
+{
+    struct transfer *t;
+
+    for (t = running; t != NULL; t = t->next)
+        if (t->feed == feed)
+            return 1;
+    return 0;
+}
+
+/* Takes due feeds while there is room, each under its lease. */
+static void claim(void)
+{
+    char now[32], lim[16];
+    redisReply *ids;
+    size_t i;
+    int room = (int)cfgi("poller.concurrency") - nrunning;
+
+    if (room <= 0)
+        return;
+    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+    snprintf(lim, sizeof(lim), "%d", room * 4);
+    ids = sw_store_cmd(&store, "ZRANGEBYSCORE", SW_FEEDS_DUE, "-inf", now, "LIMIT", "0", lim,
+                       NULL);
+    if (ids == NULL) {
+        sw_warn("schedule unreadable (%s)", store.errstr);
+        return;
+    }
+    for (i = 0; ids->type == REDIS_REPLY_ARRAY && i < ids->elements && room > 0 && !stopping;
+         i++) {
+        long long feed = sw_reply_int(ids->element[i], 0);
+        json_t *doc = NULL;
+        int rc;
+
+        if (feed <= 0 || is_running(feed))
+            continue;
+        if (sw_feedreg_lease_take(&store, feed, me, (long)cfgi("poller.lease_ms")) != 1)
+            continue;
+        rc = sw_doc_get(&store, &sw_kind_feed, feed, &doc);
+        if (rc == SW_NOTFOUND || (rc == SW_OK && !json_is_true(json_object_get(doc, "enabled")))) {
+            sw_feedreg_unschedule(&store, feed);   /* deleted or disabled: nothing is due */
+            sw_feedreg_lease_release(&store, feed, me);
+            json_decref(doc);
+            continue;
+        }
+        if (rc != SW_OK || start(feed, json_incref(doc),
+                                 json_string_value(json_object_get(doc, "url")), 0, 1) != SW_OK)
+            sw_feedreg_lease_release(&store, feed, me);
+        else
+            room--;
+        json_decref(doc);
+    }
+    freeReplyObject(ids);
+}
+
+static void unlink_transfer(struct transfer *t)
+{
+    struct transfer **pp;
+
+    for (pp = &running; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == t) {
+            *pp = t->next;
+            nrunning--;
+            break;
+        }
+    }
+    curl_multi_remove_handle(multi, t->f.easy);
+    sw_fetch_cleanup(&t->f);
+    json_decref(t->doc);
+    free(t);
+}
+
+static void renew_leases(void)
+{
+    struct transfer *t;
+
+    for (t = running; t != NULL; t = t->next)
+        sw_feedreg_lease_renew(&store, t->feed, me, (long)cfgi("poller.lease_ms"));
+}
+
+static int setup(int argc, char **argv)
+{
+    const char *path = NULL;
+    struct sw_config *loaded;
+    enum sw_log_level lvl;
+    char err[512], host[100];
+
+    if (argc == 3 && strcmp(argv[1], "--config") == 0)
+        path = argv[2];
+    else if (argc != 1) {
+        fprintf(stderr, "usage: seawall-poller [--config FILE]\n");
+        return 2;
+    }
+    if (sw_config_load(&loaded, path, err, sizeof(err)) != SW_OK) {
+        fprintf(stderr, "seawall-poller: %s\n", err);
+        return 2;
+    }
+    cfg = loaded;
+    if (sw_log_level_parse(sw_config_str(cfg, "log.level"), &lvl) != SW_OK)
+        lvl = SW_LOG_INFO;
+    sw_log_init("seawall-poller", lvl);
+    if (sw_allowlist_parse(sw_config_str(cfg, "net.allow_private"), &allow, err, sizeof(err)) !=
+        SW_OK) {
+        fprintf(stderr, "seawall-poller: net.allow_private: %s\n", err);
+        return 2;
+    }
+    if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return 1;
+    if (sw_config_str(cfg, "poller.id")[0] != '\0') {
+        sw_strlcpy(me, sw_config_str(cfg, "poller.id"), sizeof(me));
+    } else {
+        if (gethostname(host, sizeof(host)) != 0)
+            sw_strlcpy(host, "localhost", sizeof(host));
+        host[sizeof(host) - 1] = '\0';
+        snprintf(me, sizeof(me), "%s:%d", host, (int)getpid());
+    }
+    sw_store_init(&store, cfg);
+    fopts.connect_timeout_ms = (long)cfgi("poller.connect_timeout_ms");
+    fopts.total_timeout_ms = (long)cfgi("poller.timeout_ms");
+    fopts.low_speed_bytes = (long)cfgi("poller.low_speed_bytes");
+    fopts.low_speed_s = (long)cfgi("poller.low_speed_s");
+    fopts.body_max = (size_t)cfgi("poller.body_max");
+    fopts.allow = &allow;
+    fopts.user_agent = sw_config_str(cfg, "poller.user_agent");
+    multi = curl_multi_init();
+    if (multi == NULL)
+        return 1;
+    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)cfgi("poller.max_per_host"));
+    curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)cfgi("poller.concurrency"));
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int64_t last_renew = 0;
+    int rc = setup(argc, argv);
+    struct sigaction sa;
+
+    if (rc != 0)
+        return rc;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sw_info("polling as %s, up to %lld feeds at once", me, cfgi("poller.concurrency"));
+    while (!stopping) {
+        struct CURLMsg *msg;
+        int still, queued;
+        int64_t now;
+
+        claim();
+        curl_multi_perform(multi, &still);
+        while ((msg = curl_multi_info_read(multi, &queued)) != NULL) {
+            struct transfer *t = NULL;
+
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+            if (t == NULL)
+                continue;
+            finish(t, msg->data.result);
+            unlink_transfer(t);
+        }
+        now = sw_now_ms();
+        if (now - last_renew >= cfgi("poller.lease_ms") / 3) {
+            renew_leases();
+            last_renew = now;
+        }
+        curl_multi_poll(multi, NULL, 0, (int)cfgi("poller.idle_ms"), NULL);
+    }
+    sw_info("stopping: %d transfers abandoned, their feeds stay due", nrunning);
+    while (running != NULL) {
+        release(running);
+        unlink_transfer(running);
+    }
+    curl_multi_cleanup(multi);
+    sw_store_close(&store);
+    curl_global_cleanup();
+    sw_config_free((struct sw_config *)cfg);
+    return 0;
+}
