@@ -196,7 +196,9 @@ int sw_url_check(const char *url, char *err, size_t errlen)
         return SW_INVALID;
     }
     u = curl_url();
-    if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+    /* libcurl reads "http:///x" as host x; a person who wrote that meant something else. */
+    if (strstr(url, ":///") != NULL || u == NULL ||
+        curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
         snprintf(err, errlen, "not a valid absolute URL");
         goto out;
     }

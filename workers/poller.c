@@ -60,59 +60,105 @@ static void status_key(long long feed, char *out, size_t outlen)
     snprintf(out, outlen, "sw:feed:%lld:status", feed);
 }
 
-/* Runs HSET with the given field/value pairs (NULL-terminated) on the feed's status. */
-static void status_set(long long feed, ...)
+/* One poll's effect on a feed's status and schedule, written in one MULTI/EXEC so nobody
+ * reads half of it. Only the lease holder writes a feed's status. */
+struct update {
+    const char *set[48];     /* HSET field, value, … */
+    int nset;
+    const char *incr[16];    /* HINCRBY field, amount, … */
+    int nincr;
+    const char *del[8];      /* HDEL fields */
+    int ndel;
+    int64_t next_ms;         /* > 0: schedule the next poll then; 0: leave; < 0: unschedule */
+    char bufs[12][32];       /* room for numbers */
+    int nbufs;
+};
+
+static const char *num(struct update *u, long long v)
 {
-    const char *argv[40];
-    char key[64];
-    va_list ap;
-    const char *a;
-    int argc = 0;
+    char *b = u->bufs[u->nbufs++];
+
+    snprintf(b, sizeof(u->bufs[0]), "%lld", v);
+    return b;
+}
+
+static void put(struct update *u, const char *field, const char *value)
+{
+    u->set[u->nset++] = field;
+    u->set[u->nset++] = value;
+}
+
+static void add(struct update *u, const char *field, long long by)
+{
+    u->incr[u->nincr++] = field;
+    u->incr[u->nincr++] = num(u, by);
+}
+
+static void commit(long long feed, struct update *u)
+{
+    char key[64], when[32], member[32], score[32];
+    const char *hset[52], *hdel[10], *incrs[8][4], *z[4];
+    const char **argvs[12];
+    int argcs[12], n = 0, i;
     redisReply *r;
 
     status_key(feed, key, sizeof(key));
-    argv[argc++] = "HSET";
-    argv[argc++] = key;
-    va_start(ap, feed);
-    while ((a = va_arg(ap, const char *)) != NULL && argc < 40)
-        argv[argc++] = a;
-    va_end(ap);
-    r = sw_store_cmdv(&store, argc, argv, NULL);
-    if (r == NULL)
-        sw_warn("feed %lld: status not saved (%s)", feed, store.errstr);
-    else
+    snprintf(member, sizeof(member), "%lld", feed);
+    if (u->next_ms > 0) {
+        sw_iso8601(u->next_ms, when, sizeof(when));
+        put(u, "next_poll_at", when);
+    }
+    hset[0] = "HSET";
+    hset[1] = key;
+    for (i = 0; i < u->nset; i++)
+        hset[2 + i] = u->set[i];
+    argvs[n] = hset;
+    argcs[n++] = 2 + u->nset;
+    for (i = 0; i + 1 < u->nincr; i += 2) {
+        incrs[i / 2][0] = "HINCRBY";
+        incrs[i / 2][1] = key;
+        incrs[i / 2][2] = u->incr[i];
+        incrs[i / 2][3] = u->incr[i + 1];
+        argvs[n] = incrs[i / 2];
+        argcs[n++] = 4;
+    }
+    if (u->ndel > 0) {
+        hdel[0] = "HDEL";
+        hdel[1] = key;
+        for (i = 0; i < u->ndel; i++)
+            hdel[2 + i] = u->del[i];
+        argvs[n] = hdel;
+        argcs[n++] = 2 + u->ndel;
+    }
+    if (u->next_ms != 0) {
+        snprintf(score, sizeof(score), "%lld", (long long)u->next_ms);
+        z[0] = u->next_ms > 0 ? "ZADD" : "ZREM";
+        z[1] = SW_FEEDS_DUE;
+        z[2] = u->next_ms > 0 ? score : member;
+        z[3] = member;
+        argvs[n] = z;
+        argcs[n++] = u->next_ms > 0 ? 4 : 3;
+    }
+    r = sw_store_multi(&store, n, argcs, argvs, NULL);
+    if (r == NULL || r->type != REDIS_REPLY_ARRAY)
+        sw_warn("feed %lld: status and schedule not saved (%s); its old due time stands", feed,
+                r == NULL ? store.errstr : "transaction refused");
+    if (r != NULL)
         freeReplyObject(r);
 }
 
-static long long status_incr(long long feed, const char *field, long long by)
+static long long status_get(long long feed, const char *field)
 {
-    char key[64], n[32];
+    char key[64];
     redisReply *r;
     long long v;
 
     status_key(feed, key, sizeof(key));
-    snprintf(n, sizeof(n), "%lld", by);
-    r = sw_store_cmd(&store, "HINCRBY", key, field, n, NULL);
+    r = sw_store_cmd(&store, "HGET", key, field, NULL);
     v = sw_reply_int(r, 0);
     if (r != NULL)
         freeReplyObject(r);
     return v;
-}
-
-static void when_text(int64_t ms, char *out, size_t outlen)
-{
-    sw_iso8601(ms, out, outlen);
-}
-
-/* Next poll at when_ms: schedule it and say so in the status. */
-static void schedule(long long feed, int64_t when_ms)
-{
-    char when[32];
-
-    when_text(when_ms, when, sizeof(when));
-    status_set(feed, "next_poll_at", when, NULL);
-    if (sw_feedreg_schedule(&store, feed, when_ms) != SW_OK)
-        sw_warn("feed %lld: not rescheduled (%s); its old due time stands", feed, store.errstr);
 }
 
 static void release(struct transfer *t)
@@ -121,93 +167,109 @@ static void release(struct transfer *t)
 }
 
 /* A failed poll: count it, say why, and try again after base·2^(n-1) seconds (at most
- * backoff_max), half of it fixed and half random, so many failing feeds do not retry in step. */
-static void failed(struct transfer *t, long http, const char *why, long retry_after_s)
+ * backoff_max), half of it fixed and half random, so many failing feeds do not retry in step.
+ * A Retry-After the server sent wins (within 1 s .. backoff_max). */
+static void failed(struct transfer *t, long http, const char *why, long retry_after_s,
+                   size_t records, long long fresh)
 {
-    int64_t now = sw_now_ms(), delay_ms;
-    long long n = status_incr(t->feed, "consecutive_failures", 1);
-    char when[32], code[16];
+    struct update u = { .nset = 0 };
+    int64_t now = sw_now_ms(), delay_ms, max_ms = cfgi("poller.backoff_max_s") * 1000;
+    long long n = status_get(t->feed, "consecutive_failures") + 1;
+    char when[32];
 
-    status_incr(t->feed, "polls", 1);
-    when_text(now, when, sizeof(when));
-    snprintf(code, sizeof(code), "%ld", http);
-    status_set(t->feed, "last_poll_at", when, "last_error", why, "last_error_at", when,
-               "http_status", code, NULL);
     if (retry_after_s >= 0) {
         delay_ms = (int64_t)(retry_after_s < 1 ? 1 : retry_after_s) * 1000;
-        if (delay_ms > cfgi("poller.backoff_max_s") * 1000)
-            delay_ms = cfgi("poller.backoff_max_s") * 1000;
     } else {
-        int shift = n < 1 ? 0 : n > 40 ? 40 : (int)(n - 1);
+        int shift = n > 40 ? 40 : (int)(n - 1);
         int64_t d = cfgi("poller.backoff_base_s") * 1000 * ((int64_t)1 << shift);
 
-        if (d > cfgi("poller.backoff_max_s") * 1000 || d <= 0)
-            d = cfgi("poller.backoff_max_s") * 1000;
+        if (d > max_ms || d <= 0)
+            d = max_ms;
         delay_ms = d / 2 + (int64_t)randombytes_uniform((uint32_t)(d / 2 + 1));
     }
+    if (delay_ms > max_ms)
+        delay_ms = max_ms;
+    sw_iso8601(now, when, sizeof(when));
+    put(&u, "last_poll_at", when);
+    put(&u, "last_error", why);
+    put(&u, "last_error_at", when);
+    put(&u, "http_status", num(&u, http));
+    put(&u, "consecutive_failures", num(&u, n));
+    add(&u, "polls", 1);
+    add(&u, "items_seen", (long long)records);
+    add(&u, "events_emitted", fresh);
+    u.next_ms = now + delay_ms;
+    commit(t->feed, &u);
     sw_warn("feed %lld: %s; failure %lld, next try in %lld s", t->feed, why, n,
             (long long)(delay_ms / 1000));
-    schedule(t->feed, now + delay_ms);
 }
 
-/* The document fetched fully: remember the validators, reset failures, poll again after the
- * feed's interval. */
+/* The document fetched fully (or not modified): remember the validators, reset failures,
+ * poll again after the feed's interval. */
 static void succeeded(struct transfer *t, long http, size_t records, long long fresh)
 {
+    struct update u = { .nset = 0 };
     int64_t now = sw_now_ms();
-    char when[32], code[16], key[64];
+    char when[32];
     long long interval = json_integer_value(json_object_get(t->doc, "interval_s"));
-    redisReply *r;
+    const char *old = json_string_value(json_object_get(t->doc, "url"));
 
-    when_text(now, when, sizeof(when));
-    snprintf(code, sizeof(code), "%ld", http);
-    status_set(t->feed, "last_poll_at", when, "last_success_at", when, "http_status", code,
-               "consecutive_failures", "0", NULL);
-    status_incr(t->feed, "polls", 1);
-    if (http == 304) {
-        status_incr(t->feed, "not_modified", 1);
-    } else {
-        status_incr(t->feed, "items_seen", (long long)records);
-        status_incr(t->feed, "events_emitted", fresh);
-        status_key(t->feed, key, sizeof(key));
-        r = sw_store_cmd(&store, "HDEL", key, "etag", "last_modified", NULL);
-        if (r != NULL)
-            freeReplyObject(r);
-        if (t->f.etag[0] != '\0')
-            status_set(t->feed, "etag", t->f.etag, NULL);
-        if (t->f.last_modified[0] != '\0')
-            status_set(t->feed, "last_modified", t->f.last_modified, NULL);
-    }
     if (t->hops > 0 && t->permanent) {
         /* Moved permanently: poll the new address from now on, and say where it came from. */
         json_t *patch = json_pack("{s:s}", "url", t->url), *out = NULL;
-        const char *old = json_string_value(json_object_get(t->doc, "url"));
 
         if (sw_doc_patch(&store, &sw_kind_feed, t->feed, patch, &out) == SW_OK) {
-            status_set(t->feed, "moved_from", old ? old : "", "moved_at", when, NULL);
+            put(&u, "moved_from", old ? old : "");
             sw_info("feed %lld: moved permanently to %s", t->feed, t->url);
         }
         json_decref(patch);
         json_decref(out);
     }
-    schedule(t->feed, now + (interval > 0 ? interval : 900) * 1000);
+    sw_iso8601(now, when, sizeof(when));
+    put(&u, "last_poll_at", when);
+    put(&u, "last_success_at", when);
+    put(&u, "http_status", num(&u, http));
+    put(&u, "consecutive_failures", "0");
+    add(&u, "polls", 1);
+    if (http == 304) {
+        add(&u, "not_modified", 1);
+    } else {
+        add(&u, "items_seen", (long long)records);
+        add(&u, "events_emitted", fresh);
+        if (t->f.etag[0] != '\0')
+            put(&u, "etag", t->f.etag);
+        else
+            u.del[u.ndel++] = "etag";
+        if (t->f.last_modified[0] != '\0')
+            put(&u, "last_modified", t->f.last_modified);
+        else
+            u.del[u.ndel++] = "last_modified";
+    }
+    u.next_ms = now + (interval > 0 ? interval : 900) * 1000;
+    commit(t->feed, &u);
 }
 
 /* 410 Gone: the feed is disabled with a reason a person can read; an admin may enable it. */
 static void gone(struct transfer *t)
 {
+    struct update u = { .nset = 0 };
     json_t *patch = json_pack("{s:b}", "enabled", 0), *out = NULL;
     char when[32], why[256];
 
-    when_text(sw_now_ms(), when, sizeof(when));
+    sw_iso8601(sw_now_ms(), when, sizeof(when));
     snprintf(why, sizeof(why), "HTTP 410 Gone on %s: the server says this feed no longer "
              "exists; set enabled to true to poll it again", when);
-    status_incr(t->feed, "polls", 1);
-    status_set(t->feed, "last_poll_at", when, "http_status", "410", "last_error", why,
-               "last_error_at", when, "disabled_reason", why, "next_poll_at", "", NULL);
     if (sw_doc_patch(&store, &sw_kind_feed, t->feed, patch, &out) != SW_OK)
         sw_warn("feed %lld: could not disable (%s)", t->feed, store.errstr);
-    sw_feedreg_unschedule(&store, t->feed);
+    put(&u, "last_poll_at", when);
+    put(&u, "http_status", "410");
+    put(&u, "last_error", why);
+    put(&u, "last_error_at", when);
+    put(&u, "disabled_reason", why);
+    add(&u, "polls", 1);
+    u.del[u.ndel++] = "next_poll_at";
+    u.next_ms = -1;
+    commit(t->feed, &u);
     sw_warn("feed %lld: %s", t->feed, why);
     json_decref(patch);
     json_decref(out);
@@ -255,7 +317,7 @@ static void parsed(struct transfer *t, long http)
     if (e.store_failed) {
         snprintf(why, sizeof(why), "storing events failed after %lld new ones (%s)", e.fresh,
                  store.errstr);
-        failed(t, http, why, -1);
+        failed(t, http, why, -1, res.records, e.fresh);
         return;
     }
     if (rc != SW_OK) {
@@ -264,9 +326,7 @@ static void parsed(struct transfer *t, long http)
                      res.events, e.fresh, res.err);
         else
             snprintf(why, sizeof(why), "the document could not be read: %s", res.err);
-        status_incr(t->feed, "items_seen", (long long)res.records);
-        status_incr(t->feed, "events_emitted", e.fresh);
-        failed(t, http, why, -1);
+        failed(t, http, why, -1, res.records, e.fresh);
         return;
     }
     succeeded(t, http, res.records, e.fresh);
@@ -283,22 +343,22 @@ static void finish(struct transfer *t, CURLcode rc)
     curl_easy_getinfo(t->f.easy, CURLINFO_RESPONSE_CODE, &http);
     if (rc != CURLE_OK) {
         sw_fetch_describe(&t->f, rc, why, sizeof(why));
-        failed(t, http, why, -1);
+        failed(t, http, why, -1, 0, 0);
     } else if (http == 301 || http == 302 || http == 303 || http == 307 || http == 308) {
         curl_easy_getinfo(t->f.easy, CURLINFO_REDIRECT_URL, &loc);
         if (loc == NULL) {
             snprintf(why, sizeof(why), "HTTP %ld without a usable Location", http);
-            failed(t, http, why, -1);
+            failed(t, http, why, -1, 0, 0);
         } else if (t->hops >= (int)cfgi("poller.max_redirects")) {
             snprintf(why, sizeof(why), "more than %lld redirects (a loop?); the last to %.300s",
                      cfgi("poller.max_redirects"), loc);
-            failed(t, http, why, -1);
+            failed(t, http, why, -1, 0, 0);
         } else if (start(t->feed, json_incref(t->doc), loc, t->hops + 1,
                          t->permanent && (http == 301 || http == 308)) == SW_OK) {
             return;   /* the lease stays: the next hop carries on */
         } else {
             snprintf(why, sizeof(why), "cannot follow the redirect to %.300s", loc);
-            failed(t, http, why, -1);
+            failed(t, http, why, -1, 0, 0);
         }
     } else if (http == 304) {
         succeeded(t, http, 0, 0);
@@ -314,10 +374,10 @@ static void finish(struct transfer *t, CURLcode rc)
                      ra);
         else
             snprintf(why, sizeof(why), "HTTP %ld without Retry-After", http);
-        failed(t, http, why, ra);
+        failed(t, http, why, ra, 0, 0);
     } else {
         snprintf(why, sizeof(why), "HTTP %ld", http);
-        failed(t, http, why, -1);
+        failed(t, http, why, -1, 0, 0);
     }
     release(t);
 }

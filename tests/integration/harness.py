@@ -3,8 +3,23 @@ HTTP through nginx as a client would, the admin program, and deadline-bounded wa
 import http.client
 import json
 import os
+import socket
 import subprocess
 import time
+
+# The poller, made quick for tests: short backoff, leases and waits; small caps.
+TEST_ENV = {
+    "SEAWALL_POLLER_IDLE_MS": "50",
+    "SEAWALL_POLLER_MIN_INTERVAL_S": "1",
+    "SEAWALL_POLLER_BACKOFF_BASE_S": "2",
+    "SEAWALL_POLLER_LEASE_MS": "1500",
+    "SEAWALL_POLLER_BODY_MAX": "262144",
+    "SEAWALL_POLLER_LOW_SPEED_BYTES": "100",
+    "SEAWALL_POLLER_LOW_SPEED_S": "2",
+    "SEAWALL_POLLER_TIMEOUT_MS": "8000",
+    "SEAWALL_POLLER_CONNECT_TIMEOUT_MS": "2000",
+    "SEAWALL_POLLER_UNCONDITIONAL_EVERY": "1000",
+}
 
 
 class Response:
@@ -46,6 +61,7 @@ class Stack:
         return p
 
     def start(self):
+        os.environ.update(TEST_ENV)
         self.script("start")
         with open(os.path.join(self.dir, "env")) as f:
             for line in f:
@@ -62,14 +78,15 @@ class Stack:
 
     def ensure_running(self):
         """Brings back anything a test stopped on purpose and did not restart."""
-        for name, starter in (("redis", "start-redis"), ("seawall-api", "restart-api")):
+        for name, starter in (("redis", ["start-redis"]), ("seawall-api", ["restart-api"]),
+                              ("seawall-poller", ["start-worker", "seawall-poller"])):
             pidf = os.path.join(self.dir, "pids", f"{name}.pid")
             if not os.path.exists(pidf):
-                self.script(starter)
+                self.script(*starter)
 
     def logs_tail(self, n=30):
         out = []
-        for name in ("seawall-api.log", "nginx-error.log", "redis.log"):
+        for name in ("seawall-api.log", "seawall-poller.log", "nginx-error.log", "redis.log"):
             path = os.path.join(self.dir, "logs", name)
             if os.path.exists(path):
                 with open(path, errors="replace") as f:
@@ -78,6 +95,17 @@ class Stack:
         return "\n".join(out)
 
     # --- clients ---------------------------------------------------------------------------
+
+    def redis(self, *args):
+        """One Redis command over a plain socket (RESP); returns the decoded reply."""
+        with socket.create_connection(("127.0.0.1", self.redis_port), timeout=10) as sock:
+            parts = [b"*%d\r\n" % len(args)]
+            for a in args:
+                a = a if isinstance(a, bytes) else str(a).encode()
+                parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
+            sock.sendall(b"".join(parts))
+            f = sock.makefile("rb")
+            return _resp(f)
 
     def cli(self, *args, check=True, env=None):
         e = dict(os.environ)
@@ -143,6 +171,27 @@ class Stack:
                                                 "email": "legal@exporter.example",
                                                 "markets": ["US", "DE"]})
         return sub, self.token_for("exporter", sub["id"])
+
+
+def _resp(f):
+    line = f.readline()
+    kind, rest = line[:1], line[1:-2]
+    if kind == b"+":
+        return rest.decode()
+    if kind == b"-":
+        raise RuntimeError(rest.decode())
+    if kind == b":":
+        return int(rest)
+    if kind == b"$":
+        n = int(rest)
+        if n < 0:
+            return None
+        data = f.read(n + 2)[:-2]
+        return data.decode("utf-8", "replace")
+    if kind == b"*":
+        n = int(rest)
+        return None if n < 0 else [_resp(f) for _ in range(n)]
+    raise RuntimeError(f"unexpected reply {line!r}")
 
 
 def wait_until(what, fn, timeout=20.0, interval=0.05):

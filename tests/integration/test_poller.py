@@ -1,0 +1,283 @@
+"""The poller through the real stack: feeds registered by API, served over HTTP on loopback by
+nginx (ETag, Last-Modified) or by the misbehaving test server, and the status each poll leaves
+behind, its schedule, and the events stream (each event once)."""
+import datetime
+import os
+import shutil
+import signal
+
+from feedserver import Server
+from harness import problem, wait_until
+
+SERVER = None
+
+
+def server():
+    global SERVER
+    if SERVER is None:
+        SERVER = Server()
+    return SERVER
+
+
+def add_feed(s, url, **kw):
+    body = {"url": url, "interval_s": 3600}
+    body.update(kw)
+    r = s.post("/api/v1/feeds", body, token=s.admin)
+    assert r.status == 201, r
+    return r.json()
+
+
+def feed(s, fid):
+    r = s.get(f"/api/v1/feeds/{fid}", token=s.admin)
+    assert r.status == 200, r
+    return r.json()
+
+
+def wait_status(s, fid, pred, what, timeout=20):
+    return wait_until(what, lambda: (lambda f: f if pred(f["status"]) else None)(feed(s, fid)),
+                      timeout=timeout)
+
+
+def poll(s, fid):
+    r = s.post(f"/api/v1/feeds/{fid}/poll", None, token=s.admin)
+    assert r.status == 202, r
+
+
+def ts(text):
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def stream_ids(s, fid):
+    """Event ids in the events stream that came from this feed, in order."""
+    out = []
+    for _, fields in s.redis("XRANGE", "events", "-", "+"):
+        ev = dict(zip(fields[::2], fields[1::2]))
+        if f'"source":"feed:{fid}"' in ev["event"]:
+            out.append(ev["id"])
+    return out
+
+
+def failed_once(s, fid, needle, timeout=20):
+    f = wait_status(s, fid, lambda st: st.get("consecutive_failures", 0) >= 1,
+                    f"feed {fid} to fail", timeout)
+    st = f["status"]
+    assert needle in st["last_error"], st
+    return f
+
+
+def assert_backoff(st, failures, base=2):
+    """next_poll_at lies in [d/2, d] after the failure, d = base·2^(n-1) s (second precision)."""
+    d = base * 2 ** (failures - 1)
+    delay = (ts(st["next_poll_at"]) - ts(st["last_error_at"])).total_seconds()
+    assert d / 2 - 1 <= delay <= d + 1, (d, delay, st)
+
+
+def test_nginx_feed_conditional_get(s):
+    src = os.path.join(s.root, "..", "shared", "feeds", "pacer-rss", "cafc.xml")
+    shutil.copy(src, os.path.join(s.dir, "feeds", "poll-cafc.xml"))
+    f = add_feed(s, f"http://127.0.0.1:{s.port}/feeds/poll-cafc.xml")
+    f = wait_status(s, f["id"], lambda st: st.get("polls", 0) >= 1, "the first poll")
+    st = f["status"]
+    assert st["http_status"] == 200 and st["items_seen"] == 2 and st["events_emitted"] == 2, st
+    assert f["format"] == "auto" and f["enabled"] is True
+    poll(s, f["id"])
+    f = wait_status(s, f["id"], lambda st: st.get("not_modified", 0) >= 1, "a 304 from nginx")
+    assert f["status"]["http_status"] == 304 and f["status"]["events_emitted"] == 2
+    assert f["status"]["consecutive_failures"] == 0
+    ids = stream_ids(s, f["id"])
+    assert len(ids) == 2 and len(set(ids)) == 2
+    # A changed file is fetched again; its items are the same, so no new event.
+    with open(os.path.join(s.dir, "feeds", "poll-cafc.xml"), "ab") as fh:
+        fh.write(b"\n")
+    poll(s, f["id"])
+    f = wait_status(s, f["id"], lambda st: st.get("polls", 0) >= 3, "a third poll")
+    assert f["status"]["http_status"] == 200 and len(stream_ids(s, f["id"])) == 2
+
+
+def test_etag_sent_back(s):
+    srv = server()
+    f = add_feed(s, srv.url("/ok"))
+    wait_status(s, f["id"], lambda st: st.get("polls", 0) >= 1, "the first poll")
+    poll(s, f["id"])
+    f = wait_status(s, f["id"], lambda st: st.get("not_modified", 0) >= 1, "a 304")
+    assert srv.headers["/ok"][-1].get("If-None-Match") == '"v1"'
+    assert f["status"]["events_emitted"] == 3
+
+
+def test_same_items_with_new_dates_make_no_new_events(s):
+    f = add_feed(s, server().url("/redated"))
+    wait_status(s, f["id"], lambda st: st.get("polls", 0) >= 1, "the first poll")
+    for n in (2, 3):
+        poll(s, f["id"])
+        wait_status(s, f["id"], lambda st, n=n: st.get("polls", 0) >= n, f"poll {n}")
+    st = feed(s, f["id"])["status"]
+    assert st["items_seen"] == 12 and st["events_emitted"] == 4, st
+    assert len(stream_ids(s, f["id"])) == 4
+
+
+def test_stall_mid_body_fails_and_backs_off(s):
+    f = add_feed(s, server().url("/stall"))
+    st = failed_once(s, f["id"], "Timeout was reached")["status"]
+    assert "too slow" in st["last_error"].lower() or "timed out" in st["last_error"].lower(), st
+    assert_backoff(st, 1)
+
+
+def test_body_caps_plain_chunked_and_gzip_bomb(s):
+    for path in ("/big-plain", "/big-chunked", "/gzip-bomb"):
+        f = add_feed(s, server().url(path))
+        st = failed_once(s, f["id"], "larger than 262144 bytes")["status"]
+        assert st.get("events_emitted", 0) == 0, st
+        assert stream_ids(s, f["id"]) == []
+
+
+def test_lying_content_length(s):
+    f = add_feed(s, server().url("/lying-length"))
+    st = failed_once(s, f["id"], "Transferred a partial file")["status"]
+    assert_backoff(st, 1)
+
+
+def test_redirect_loop(s):
+    f = add_feed(s, server().url("/loop"))
+    failed_once(s, f["id"], "more than 5 redirects")
+    assert server().count("/loop") >= 6
+
+
+def test_redirects_inside_the_network_refused_at_connect(s):
+    for path, needle in (("/to-private", "refused to connect to 10.255.255.1 (private address)"),
+                         ("/to-loopback", "refused to connect to 127.0.0.2 (loopback address)"),
+                         ("/to-ftp", "Unsupported protocol")):
+        f = add_feed(s, server().url(path))
+        failed_once(s, f["id"], needle)
+
+
+def test_addresses_inside_the_network_refused(s):
+    port = server().port
+    for url, needle in ((f"http://127.0.0.2:{port}/ok", "127.0.0.2 (loopback"),
+                        (f"http://2130706434:{port}/ok", "127.0.0.2 (loopback"),
+                        (f"http://0x7f000002:{port}/ok", "127.0.0.2 (loopback"),
+                        (f"http://[::1]:{port}/ok", "::1 (loopback"),
+                        (f"http://[::ffff:169.254.169.254]:{port}/ok", "link-local"),
+                        ("http://169.254.169.254/latest/meta-data/", "cloud metadata")):
+        f = add_feed(s, url)
+        failed_once(s, f["id"], needle)
+
+
+def test_permanent_redirect_updates_the_url(s):
+    for path in ("/moved", "/moved-308"):
+        f = add_feed(s, server().url(path))
+        f = wait_status(s, f["id"], lambda st: st.get("polls", 0) >= 1, "the first poll")
+        assert f["url"] == server().url("/ok"), f
+        assert f["status"]["moved_from"] == server().url(path)
+        assert f["status"]["events_emitted"] == 3 or f["status"]["http_status"] == 200
+
+
+def test_temporary_redirect_keeps_the_url(s):
+    f = add_feed(s, server().url("/temp"))
+    f = wait_status(s, f["id"], lambda st: st.get("polls", 0) >= 1, "the first poll")
+    assert f["url"] == server().url("/temp") and f["status"]["http_status"] == 200
+    assert "moved_from" not in f["status"]
+
+
+def test_server_errors_back_off_exponentially(s):
+    f = add_feed(s, server().url("/e500"))
+    st = failed_once(s, f["id"], "HTTP 500")["status"]
+    assert st["http_status"] == 500
+    assert_backoff(st, 1)
+    poll(s, f["id"])
+    st = wait_status(s, f["id"], lambda st: st.get("consecutive_failures", 0) >= 2,
+                     "a second failure")["status"]
+    assert_backoff(st, 2)
+    f = add_feed(s, server().url("/e404"))
+    assert failed_once(s, f["id"], "HTTP 404")["status"]["http_status"] == 404
+
+
+def test_gone_disables_with_reason(s):
+    f = add_feed(s, server().url("/gone"))
+    f = wait_status(s, f["id"], lambda st: "disabled_reason" in st, "the feed to be disabled")
+    assert f["enabled"] is False and "410 Gone" in f["status"]["disabled_reason"]
+    assert s.redis("ZSCORE", "sw:feeds:due", f["id"]) is None
+    problem(s.post(f"/api/v1/feeds/{f['id']}/poll", None, token=s.admin), 409, "feed-disabled")
+    hits = server().count("/gone")
+    r = s.request("PATCH", f"/api/v1/feeds/{f['id']}", body={"enabled": True}, token=s.admin)
+    assert r.status == 200 and "disabled_reason" not in r.json()["status"], r
+    wait_until("a poll after enabling", lambda: server().count("/gone") > hits)
+
+
+def test_retry_after_is_honoured(s):
+    f = add_feed(s, server().url("/e429"))
+    st = failed_once(s, f["id"], "retry after 120 s")["status"]
+    delay = (ts(st["next_poll_at"]) - ts(st["last_error_at"])).total_seconds()
+    assert 119 <= delay <= 121, st
+    f = add_feed(s, server().url("/e503-date"))
+    st = failed_once(s, f["id"], "HTTP 503; the server asks for a retry after")["status"]
+    delay = (ts(st["next_poll_at"]) - ts(st["last_error_at"])).total_seconds()
+    assert 290 <= delay <= 302, st
+    f = add_feed(s, server().url("/e429-bare"))
+    st = failed_once(s, f["id"], "HTTP 429 without Retry-After")["status"]
+    assert_backoff(st, 1)
+
+
+def test_broken_documents(s):
+    f = add_feed(s, server().url("/broken"))
+    st = failed_once(s, f["id"], "the document broke off after 2 events")["status"]
+    assert st["events_emitted"] == 2 and len(stream_ids(s, f["id"])) == 2
+    f = add_feed(s, server().url("/garbage"))
+    failed_once(s, f["id"], "the document could not be read: unrecognised document")
+
+
+def test_http_charset_and_deflate(s):
+    f = add_feed(s, server().url("/cp1251"))
+    wait_status(s, f["id"], lambda st: st.get("events_emitted", 0) == 1, "the event")
+    ev = s.redis("GET", f"sw:ev:{stream_ids(s, f['id'])[0]}")
+    assert '"title":"Цитата"' in ev, ev
+    f = add_feed(s, server().url("/deflate"))
+    wait_status(s, f["id"], lambda st: st.get("events_emitted", 0) == 2, "two events")
+
+
+def test_feed_api_validation(s):
+    for body, ptr in (({"url": "ftp://example.com/feed"}, "/url"),
+                      ({"url": "http:///nohost"}, "/url"),
+                      ({"url": "http://"}, "/url"),
+                      ({"url": "https://user:pw@example.com/feed"}, "/url"),
+                      ({"url": "not a url at all"}, "/url"),
+                      ({"url": "https://example.com/f", "interval_s": 0}, "/interval_s"),
+                      ({"url": "https://example.com/f", "format": "xls"}, "/format"),
+                      ({"url": "https://example.com/f", "type": "gossip"}, "/type"),
+                      ({"url": "https://example.com/f", "enabled": "yes"}, "/enabled"),
+                      ({"url": "https://example.com/f", "colour": "red"}, "/colour")):
+        p = problem(s.post("/api/v1/feeds", body, token=s.admin), 400, "validation")
+        assert ptr in [e["pointer"] for e in p["errors"]], (body, p)
+    sub, tok = s.tenant("Feed Snooper")
+    problem(s.get("/api/v1/feeds", token=tok), 403)
+    problem(s.get("/api/v1/feeds/1", token=tok), 404)
+    f = add_feed(s, "https://example.invalid/feed.xml", enabled=False)
+    assert s.redis("ZSCORE", "sw:feeds:due", f["id"]) is None
+    assert s.request("DELETE", f"/api/v1/feeds/{f['id']}", token=s.admin).status == 204
+    problem(s.get(f"/api/v1/feeds/{f['id']}", token=s.admin), 404)
+    problem(s.request("DELETE", f"/api/v1/feeds/{f['id']}", token=s.admin), 404)
+    listed = s.get("/api/v1/feeds?limit=200", token=s.admin).json()["items"]
+    assert all("status" in x for x in listed)
+
+
+def test_poller_killed_mid_poll_loses_and_doubles_nothing(s):
+    srv = server()
+    srv.release.clear()
+    s.script("start-worker", "seawall-poller-2")
+    try:
+        f = add_feed(s, srv.url("/slow"))
+        holder = wait_until("a poller to take the feed",
+                            lambda: s.redis("GET", f"sw:feed:{f['id']}:lease"))
+        wait_until("the request to arrive", lambda: srv.count("/slow") >= 1)
+        s.script("stop-one", holder, "--kill")
+        srv.release.set()
+        f = wait_status(s, f["id"], lambda st: st.get("events_emitted", 0) == 5,
+                        "the other poller to finish the feed", timeout=30)
+        assert f["status"]["consecutive_failures"] == 0
+        ids = stream_ids(s, f["id"])
+        assert len(ids) == 5 and len(set(ids)) == 5
+        assert s.redis("GET", f"sw:feed:{f['id']}:lease") is None
+    finally:
+        srv.release.set()
+        for name in ("seawall-poller-2",):
+            s.script("stop-one", name, check=False)
+        s.ensure_running()
