@@ -40,7 +40,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps test test-unit test-integration run bench bench-api bench-parse install clean
+.PHONY: all deps test test-unit test-integration run bench bench-api bench-parse bench-poll install clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -95,13 +95,16 @@ test-integration: $(BINS)
 run: $(BINS)
 	scripts/stack.sh run --build $(BUILD)
 
-bench: bench-api bench-parse
+bench: bench-api bench-parse bench-poll
 
 bench-api: $(BINS)
 	bench/api.sh $(BUILD)
 
 bench-parse: $(BINS)
 	$(PYTHON) bench/parse.py $(BUILD)
+
+bench-poll: $(BINS)
+	$(PYTHON) bench/poll.py $(BUILD)
 
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/seawall/nginx \

@@ -452,23 +452,25 @@ static int is_running(long long feed)
     return 0;
 }
 
-/* Takes due feeds while there is room, each under its lease. */
-static void claim(void)
+/* Takes due feeds while there is room, each under its lease. Returns how many it started;
+ * *more is set when the schedule may hold further due feeds for this poller. */
+static int claim(int *more)
 {
     char now[32], lim[16];
     redisReply *ids;
     size_t i;
-    int room = (int)cfgi("poller.concurrency") - nrunning;
+    int room = (int)cfgi("poller.concurrency") - nrunning, started = 0;
 
+    *more = 0;
     if (room <= 0)
-        return;
+        return 0;
     snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
     snprintf(lim, sizeof(lim), "%d", room * 4);
     ids = sw_store_cmd(&store, "ZRANGEBYSCORE", SW_FEEDS_DUE, "-inf", now, "LIMIT", "0", lim,
                        NULL);
     if (ids == NULL) {
         sw_warn("schedule unreadable (%s)", store.errstr);
-        return;
+        return 0;
     }
     for (i = 0; ids->type == REDIS_REPLY_ARRAY && i < ids->elements && room > 0 && !stopping;
          i++) {
@@ -488,13 +490,17 @@ static void claim(void)
             continue;
         }
         if (rc != SW_OK || start(feed, json_incref(doc),
-                                 json_string_value(json_object_get(doc, "url")), 0, 1) != SW_OK)
+                                 json_string_value(json_object_get(doc, "url")), 0, 1) != SW_OK) {
             sw_feedreg_lease_release(&store, feed, me);
-        else
+        } else {
             room--;
+            started++;
+        }
         json_decref(doc);
     }
+    *more = started > 0 && room == 0;
     freeReplyObject(ids);
+    return started;
 }
 
 static void unlink_transfer(struct transfer *t)
@@ -590,10 +596,10 @@ int main(int argc, char **argv)
     sw_info("polling as %s, up to %lld feeds at once", me, cfgi("poller.concurrency"));
     while (!stopping) {
         struct CURLMsg *msg;
-        int still, queued;
+        int still, queued, more, finished = 0;
         int64_t now;
 
-        claim();
+        claim(&more);
         curl_multi_perform(multi, &still);
         while ((msg = curl_multi_info_read(multi, &queued)) != NULL) {
             struct transfer *t = NULL;
@@ -605,13 +611,17 @@ int main(int argc, char **argv)
                 continue;
             finish(t, msg->data.result);
             unlink_transfer(t);
+            finished++;
         }
         now = sw_now_ms();
         if (now - last_renew >= cfgi("poller.lease_ms") / 3) {
             renew_leases();
             last_renew = now;
         }
-        curl_multi_poll(multi, NULL, 0, (int)cfgi("poller.idle_ms"), NULL);
+        /* Work just finished or more is due: look again at once; else wait for sockets, the
+         * schedule or a signal, at most idle_ms. */
+        curl_multi_poll(multi, NULL, 0,
+                        finished > 0 || more ? 0 : (int)cfgi("poller.idle_ms"), NULL);
     }
     sw_info("stopping: %d transfers abandoned, their feeds stay due", nrunning);
     while (running != NULL) {

@@ -60,8 +60,10 @@ class Stack:
                                f"{p.stdout}{p.stderr}")
         return p
 
-    def start(self):
-        os.environ.update(TEST_ENV)
+    def start(self, test_settings=True):
+        """Starts the stack; test_settings makes the poller quick (TEST_ENV), for tests."""
+        if test_settings:
+            os.environ.update(TEST_ENV)
         self.script("start")
         with open(os.path.join(self.dir, "env")) as f:
             for line in f:
