@@ -24,6 +24,7 @@
 #include "seawall/config.h"
 #include "seawall/feed.h"
 #include "seawall/feedreg.h"
+#include "seawall/normalise.h"
 #include "seawall/store.h"
 
 static const char *prog = "seawall";
@@ -48,6 +49,9 @@ static void usage(FILE *fp)
             "  feed add --url U [--name N] [--format F] [--type T] [--interval_s S]\n"
             "           [--charset C] [--enabled true|false]   register a feed (polled at once)\n"
             "  feed list | feed get ID | feed poll ID | feed rm ID\n"
+            "  match pair [--kind mark|name] [--threshold X] A B\n"
+            "                                           how two texts compare, as JSON\n"
+            "  match eval [--threshold X] FILE          precision and recall on labelled pairs\n"
             "Feed formats: rss, cmecf, uspto-tm, uspto-patent, st66, st96, euipo, ical, json.\n"
             "Roles: exporter (subject: subscriber id), triager and expert (staff id),\n"
             "       station (station id), admin (no subject).\n");
@@ -397,6 +401,139 @@ static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, c
     return 0;
 }
 
+static json_t *keys_json(const struct sw_keys *k)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "exact", k->exact, "visual", k->visual,
+                     "phonetic", k->phonetic, "words", k->words, "bare", k->bare,
+                     "transliterated", k->translit);
+}
+
+/* seawall match eval: reads "kind<TAB>label<TAB>category<TAB>a<TAB>b" lines and reports
+ * precision and recall at the threshold, overall and by category, with each miss. */
+static int cmd_match_eval(const char *path, double threshold)
+{
+    FILE *fp = fopen(path, "r");
+    char line[2048];
+    long tp = 0, fp_ = 0, fn = 0, tn = 0;
+    json_t *cats = json_object();
+
+    if (fp == NULL)
+        return fail("open(\"%s\") failed (%s)", path, strerror(errno));
+    while (fgets(line, sizeof(line), fp) != NULL) {
+        char *f[5], *save = NULL, *p = line, why[64];
+        struct sw_keys ka, kb;
+        json_t *c;
+        int n = 0, label, said;
+        double score;
+
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        line[strcspn(line, "\n")] = '\0';
+        for (; n < 5 && (f[n] = strtok_r(p, "\t", &save)) != NULL; n++)
+            p = NULL;
+        if (n != 5)
+            continue;
+        label = strcmp(f[1], "1") == 0;
+        if (sw_normalise(f[3], strcmp(f[0], "name") == 0 ? SW_NORM_NAME : SW_NORM_MARK, &ka) !=
+                SW_OK ||
+            sw_normalise(f[4], strcmp(f[0], "name") == 0 ? SW_NORM_NAME : SW_NORM_MARK, &kb) !=
+                SW_OK)
+            score = 0;
+        else
+            score = sw_similarity(&ka, &kb, why, sizeof(why));
+        said = score >= threshold;
+        tp += label && said;
+        fn += label && !said;
+        fp_ += !label && said;
+        tn += !label && !said;
+        c = json_object_get(cats, f[2]);
+        if (c == NULL) {
+            c = json_pack("{s:i, s:i}", "pairs", 0, "right", 0);
+            json_object_set_new(cats, f[2], c);
+        }
+        json_object_set_new(c, "pairs", json_integer(json_integer_value(
+                                            json_object_get(c, "pairs")) + 1));
+        if (said == label)
+            json_object_set_new(c, "right", json_integer(json_integer_value(
+                                                json_object_get(c, "right")) + 1));
+        else
+            printf("MISS %s %s \"%s\" ~ \"%s\": %.3f\n", f[2], label ? "similar" : "different",
+                   f[3], f[4], score);
+    }
+    fclose(fp);
+    {
+        const char *k;
+        json_t *c;
+
+        json_object_foreach(cats, k, c)
+            printf("%-26s %3lld/%-3lld\n", k, (long long)json_integer_value(
+                   json_object_get(c, "right")), (long long)json_integer_value(
+                   json_object_get(c, "pairs")));
+    }
+    json_decref(cats);
+    printf("RESULT quality pairs=%ld precision=%.3f recall=%.3f threshold=%.2f\n",
+           tp + fp_ + fn + tn, tp + fp_ ? (double)tp / (tp + fp_) : 0.0,
+           tp + fn ? (double)tp / (tp + fn) : 0.0, threshold);
+    return 0;
+}
+
+/* seawall match pair: the normalised forms, the score and the decision for two texts. */
+static int cmd_match(int argc, char **argv)
+{
+    enum sw_norm_kind kind = SW_NORM_MARK;
+    const char *a = NULL, *b = NULL;
+    double threshold = SW_MATCH_THRESHOLD, score;
+    struct sw_keys ka, kb;
+    char why[64];
+    int i;
+
+    if (argc < 1 || (strcmp(argv[0], "pair") != 0 && strcmp(argv[0], "eval") != 0)) {
+        usage(stderr);
+        return 2;
+    }
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--kind") == 0 && i + 1 < argc) {
+            i++;
+            if (strcmp(argv[i], "mark") == 0)
+                kind = SW_NORM_MARK;
+            else if (strcmp(argv[i], "name") == 0)
+                kind = SW_NORM_NAME;
+            else
+                return fail("--kind is mark or name, not \"%s\"", argv[i]);
+        } else if (strcmp(argv[i], "--threshold") == 0 && i + 1 < argc) {
+            char *end;
+
+            threshold = strtod(argv[++i], &end);
+            if (*end != '\0' || threshold < 0.5 || threshold > 1.0)
+                return fail("%s", "--threshold is a number from 0.5 to 1");
+        } else if (a == NULL) {
+            a = argv[i];
+        } else if (b == NULL) {
+            b = argv[i];
+        } else {
+            return fail("unexpected argument \"%s\"", argv[i]);
+        }
+    }
+    if (strcmp(argv[0], "eval") == 0) {
+        if (a == NULL || b != NULL)
+            return fail("%s", "match eval needs one FILE");
+        return cmd_match_eval(a, threshold);
+    }
+    if (a == NULL || b == NULL)
+        return fail("%s", "match pair needs two texts");
+    if (sw_normalise(a, kind, &ka) != SW_OK)
+        return fail("nothing to compare in \"%s\" (empty, or not UTF-8)", a);
+    if (sw_normalise(b, kind, &kb) != SW_OK)
+        return fail("nothing to compare in \"%s\" (empty, or not UTF-8)", b);
+    score = sw_similarity(&ka, &kb, why, sizeof(why));
+    return print_json(json_pack("{s:s, s:o, s:o, s:f, s:s, s:f, s:s}", "kind",
+                                kind == SW_NORM_MARK ? "mark" : "name", "a", keys_json(&ka), "b",
+                                keys_json(&kb), "score", (double)((int)(score * 1000 + 0.5)) / 1000,
+                                "why", why, "threshold", threshold, "decision",
+                                score >= 1.0 ? "identical" : score >= threshold ? "similar"
+                                                                                : "different"));
+}
+
 int main(int argc, char **argv)
 {
     const char *config_path = NULL;
@@ -424,7 +561,9 @@ int main(int argc, char **argv)
         return fail("%s", "libsodium failed to initialise");
     }
     sw_store_init(&store, cfg);
-    if (strcmp(argv[0], "feed") == 0) {
+    if (strcmp(argv[0], "match") == 0) {
+        rc = cmd_match(argc - 1, argv + 1);
+    } else if (strcmp(argv[0], "feed") == 0) {
         rc = cmd_feed(&store, cfg, argc - 1, argv + 1);
     } else if (strcmp(argv[0], "config") == 0) {
         sw_config_dump(cfg, stdout);

@@ -1,0 +1,510 @@
+/* normalise.c — matching keys through ICU (NFKC case fold, UTS #39 skeletons, Any-Latin
+ * transliteration) with an ICU-free fast path for plain ASCII, and the similarity score. */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uspoof.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+#include "seawall/normalise.h"
+#include "legal_forms.h"
+
+#define WORK_MAX 1024   /* UTF-16 units of one text we work on; longer input is cut */
+
+static const char *const generic_words[] = {
+    "pro", "max", "plus", "mini", "lite", "ultra", "tech", "technology", "technologies", "smart",
+    "go", "one", "air", "home", "global", "international", "group", "digital", "online", "shop",
+    "store", "official", "new", "best", "the", "and", "x", "s", "hd", "life", "world", "star",
+    NULL,
+};
+
+static const UNormalizer2 *nfkc, *nfkc_cf;
+static USpoofChecker *spoof;
+static pthread_once_t icu_once = PTHREAD_ONCE_INIT;
+static __thread UTransliterator *translit;
+
+static void icu_init(void)
+{
+    UErrorCode st = U_ZERO_ERROR;
+
+    nfkc = unorm2_getNFKCInstance(&st);
+    nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+    st = U_ZERO_ERROR;
+    spoof = uspoof_open(&st);
+    if (U_FAILURE(st))
+        spoof = NULL;
+}
+
+static UTransliterator *thread_translit(void)
+{
+    static const UChar id[] = { 'A', 'n', 'y', '-', 'L', 'a', 't', 'i', 'n', ';', ' ', 'L', 'a',
+                                't', 'i', 'n', '-', 'A', 'S', 'C', 'I', 'I', 0 };
+    UErrorCode st = U_ZERO_ERROR;
+
+    if (translit == NULL) {
+        translit = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+        if (U_FAILURE(st))
+            translit = NULL;
+    }
+    return translit;
+}
+
+/* Lower-case ASCII words from s: letters and digits kept, anything else a word break. */
+static void ascii_words(const char *s, char *out, size_t outlen)
+{
+    size_t o = 0;
+    int gap = 0;
+
+    for (; *s != '\0' && o + 2 < outlen; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (isalnum(c)) {
+            if (gap && o > 0)
+                out[o++] = ' ';
+            out[o++] = (char)tolower(c);
+            gap = 0;
+        } else {
+            gap = 1;
+        }
+    }
+    out[o] = '\0';
+}
+
+static int count_words(const char *w)
+{
+    int n = *w != '\0';
+
+    for (; *w != '\0'; w++)
+        n += *w == ' ';
+    return n;
+}
+
+static void squeeze(const char *words, char *out, size_t outlen)
+{
+    size_t o = 0;
+
+    for (; *words != '\0' && o + 1 < outlen; words++)
+        if (*words != ' ')
+            out[o++] = *words;
+    out[o] = '\0';
+}
+
+/* Drops legal forms (as whole words) from the end of words, repeatedly: "acme co ltd" → "acme". */
+static void drop_latin_forms(char *words)
+{
+    int changed = 1;
+
+    while (changed) {
+        const struct sw_legal_form *f;
+        size_t n = strlen(words);
+
+        changed = 0;
+        for (f = sw_legal_forms; f->form != NULL; f++) {
+            size_t l = strlen(f->form);
+
+            if ((unsigned char)f->form[0] >= 0x80 || l >= n)
+                continue;
+            if (strcmp(words + n - l, f->form) == 0 && words[n - l - 1] == ' ') {
+                words[n - l - 1] = '\0';
+                changed = 1;
+                break;
+            }
+        }
+    }
+}
+
+/* Drops CJK legal forms at either end of a UTF-8 text (before transliteration). */
+static void drop_cjk_forms(char *s)
+{
+    int changed = 1;
+
+    while (changed) {
+        const struct sw_legal_form *f;
+        size_t n;
+
+        changed = 0;
+        while (*s == ' ')
+            memmove(s, s + 1, strlen(s));
+        n = strlen(s);
+        while (n > 0 && s[n - 1] == ' ')
+            s[--n] = '\0';
+        for (f = sw_legal_forms; f->form != NULL; f++) {
+            size_t l = strlen(f->form);
+
+            if ((unsigned char)f->form[0] < 0x80 && f->form[0] != '(')
+                continue;
+            if (l < n && strcmp(s + n - l, f->form) == 0) {
+                s[n - l] = '\0';
+                changed = 1;
+                break;
+            }
+            if (l < n && strncmp(s, f->form, l) == 0) {
+                memmove(s, s + l, n - l + 1);
+                changed = 1;
+                break;
+            }
+        }
+    }
+}
+
+/* The ASCII part of a UTS #39 skeleton plus the look-alikes it leaves distinct: i, l, 1 and |
+ * are one stroke; 0 is o; rn is m; vv is w. Works on lower-case words in place. */
+static void visual_fold(const char *in, char *out, size_t outlen)
+{
+    size_t o = 0;
+
+    for (; *in != '\0' && o + 1 < outlen; in++) {
+        char c = *in;
+
+        if (c == ' ')
+            continue;
+        if (c == 'i' || c == '1' || c == '|')
+            c = 'l';
+        else if (c == '0')
+            c = 'o';
+        else if (c == 'r' && in[1] == 'n') {
+            c = 'm';
+            in++;
+        } else if (c == 'v' && in[1] == 'v') {
+            c = 'w';
+            in++;
+        }
+        out[o++] = c;
+    }
+    out[o] = '\0';
+}
+
+/* A consonant skeleton in the spirit of Metaphone, enough for brand sound-alikes: doubled
+ * letters once, ph/f, ch/ck/k/c/q, x/ks, z/s, gh silent, y/i, vowels dropped but the first. */
+static void phonetic(const char *in, char *out, size_t outlen)
+{
+    char tmp[SW_KEY_MAX * 2];
+    size_t t = 0, o = 0, i;
+    const char *p = in;
+
+    char once[SW_KEY_MAX];
+    size_t n = 0;
+
+    if (strncmp(p, "ex", 2) == 0 && p[2] != '\0' && !strchr("aeiou", p[2]))
+        p++;   /* "extreme" sounds like "xtreme" */
+    for (i = 0; p[i] != '\0' && n + 1 < sizeof(once); i++)   /* doubled letters sound once */
+        if (n == 0 || once[n - 1] != p[i])
+            once[n++] = p[i];
+    once[n] = '\0';
+    p = once;
+    for (i = 0; p[i] != '\0' && t + 3 < sizeof(tmp); i++) {
+        const char *s = p + i;
+
+        if (strncmp(s, "ph", 2) == 0) { tmp[t++] = 'f'; i++; }
+        else if (strncmp(s, "ch", 2) == 0) { tmp[t++] = 'k'; i++; }
+        else if (strncmp(s, "ck", 2) == 0) { tmp[t++] = 'k'; i++; }
+        else if (strncmp(s, "qu", 2) == 0) { tmp[t++] = 'k'; tmp[t++] = 'w'; i++; }
+        else if (strncmp(s, "gh", 2) == 0) { i++; }
+        else if (strncmp(s, "wh", 2) == 0) { tmp[t++] = 'w'; i++; }
+        else if (*s == 'q') tmp[t++] = 'k';
+        else if (*s == 'c') tmp[t++] = (s[1] == 'e' || s[1] == 'i' || s[1] == 'y') ? 's' : 'k';
+        else if (*s == 'x') { tmp[t++] = 'k'; tmp[t++] = 's'; }
+        else if (*s == 'z') tmp[t++] = 's';
+        else if (*s == 'y') tmp[t++] = 'i';
+        else tmp[t++] = *s;
+    }
+    tmp[t] = '\0';
+    for (i = 0; i < t && o + 1 < outlen; i++) {
+        char c = tmp[i];
+
+        if (i > 0 && strchr("aeiou", c) != NULL)
+            continue;
+        if (o > 0 && out[o - 1] == c)
+            continue;
+        out[o++] = c;
+    }
+    out[o] = '\0';
+}
+
+static int is_ascii(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s >= 0x80)
+            return 0;
+    return 1;
+}
+
+static int valid_utf8(const char *s)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = 0;
+
+    u_strFromUTF8(NULL, 0, &n, s, -1, &st);
+    return st != U_INVALID_CHAR_FOUND && st != U_ILLEGAL_CHAR_FOUND;
+}
+
+/* Letters and digits of u (UTF-16) kept, everything else a space: symbols are dropped here,
+ * before transliteration could spell them out ("®" would become "(R)"). */
+static void keep_alnum(UChar *u, int32_t *n)
+{
+    int32_t i = 0, o = 0;
+
+    while (i < *n) {
+        UChar32 c;
+        int32_t start = i, k;
+
+        U16_NEXT(u, i, *n, c);
+        if (u_isalnum(c)) {
+            for (k = start; k < i; k++)
+                u[o++] = u[k];
+        } else {
+            u[o++] = ' ';
+        }
+    }
+    *n = o;
+}
+
+/* Symbols (™ ® © ℠, currency, arrows …) go first: NFKC would spell some of them as letters
+ * ("™" is "TM") and transliteration others ("®" is "(R)"). */
+static void drop_symbols(UChar *u, int32_t *n)
+{
+    int32_t i = 0, o = 0;
+
+    while (i < *n) {
+        UChar32 c;
+        int32_t start = i, k;
+        int8_t t;
+
+        U16_NEXT(u, i, *n, c);
+        t = u_charType(c);
+        if (t == U_MATH_SYMBOL || t == U_CURRENCY_SYMBOL || t == U_MODIFIER_SYMBOL ||
+            t == U_OTHER_SYMBOL) {
+            u[o++] = ' ';
+            continue;
+        }
+        for (k = start; k < i; k++)
+            u[o++] = u[k];
+    }
+    *n = o;
+}
+
+/* NFKC case fold, symbols out, legal CJK forms out (names), transliterated to ASCII words. */
+static int to_words(const UChar *src, int32_t n, enum sw_norm_kind kind, char *words,
+                    size_t wlen, int *translitd)
+{
+    UChar a[WORK_MAX * 2], b[WORK_MAX * 4];
+    char u8[WORK_MAX * 4];
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t len, limit, i, ascii = 1;
+    UTransliterator *t;
+
+    len = unorm2_normalize(nfkc_cf, src, n, a, WORK_MAX * 2, &st);
+    if (U_FAILURE(st))
+        return SW_INVALID;
+    keep_alnum(a, &len);
+    if (kind == SW_NORM_NAME) {
+        st = U_ZERO_ERROR;
+        u_strToUTF8(u8, sizeof(u8), NULL, a, len, &st);
+        if (U_FAILURE(st))
+            return SW_INVALID;
+        drop_cjk_forms(u8);
+        st = U_ZERO_ERROR;
+        u_strFromUTF8(a, WORK_MAX * 2, &len, u8, -1, &st);
+        if (U_FAILURE(st))
+            return SW_INVALID;
+    }
+    for (i = 0; i < len; i++)
+        ascii &= a[i] < 0x80;
+    if (!ascii && (t = thread_translit()) != NULL) {
+        memcpy(b, a, (size_t)len * sizeof(UChar));
+        limit = len;
+        st = U_ZERO_ERROR;
+        utrans_transUChars(t, b, &len, WORK_MAX * 4, 0, &limit, &st);
+        if (U_FAILURE(st))
+            return SW_INVALID;
+        memcpy(a, b, (size_t)(len < WORK_MAX * 2 ? len : WORK_MAX * 2) * sizeof(UChar));
+        len = len < WORK_MAX * 2 ? len : WORK_MAX * 2;
+        *translitd = 1;
+    }
+    st = U_ZERO_ERROR;
+    u_strToUTF8(u8, sizeof(u8), NULL, a, len, &st);
+    if (U_FAILURE(st))
+        return SW_INVALID;
+    ascii_words(u8, words, wlen);   /* anything still not ASCII is a word break */
+    return SW_OK;
+}
+
+int sw_normalise(const char *text, enum sw_norm_kind kind, struct sw_keys *out)
+{
+    char vis_words[SW_KEY_MAX];
+    const char *const *g;
+    size_t o = 0;
+    char *w, *save = NULL, copy[SW_KEY_MAX];
+
+    memset(out, 0, sizeof(*out));
+    if (text == NULL || !valid_utf8(text))
+        return SW_INVALID;
+    if (is_ascii(text)) {
+        char skel[WORK_MAX];
+        size_t i;
+
+        /* The UTS #39 skeleton's ASCII mappings, without ICU: | is l (the rest, I/1/l and
+         * 0/O, visual_fold does on the lower-case words). */
+        for (i = 0; text[i] != '\0' && i + 1 < sizeof(skel); i++)
+            skel[i] = text[i] == '|' ? 'l' : text[i];
+        skel[i] = '\0';
+        ascii_words(text, out->words, sizeof(out->words));
+        ascii_words(skel, vis_words, sizeof(vis_words));
+    } else {
+        UChar u[WORK_MAX], nf[WORK_MAX * 2], sk[WORK_MAX * 2];
+        UErrorCode st = U_ZERO_ERROR;
+        int32_t n = 0, nn, sn;
+        int dummy = 0;
+
+        pthread_once(&icu_once, icu_init);
+        if (nfkc == NULL || nfkc_cf == NULL)
+            return SW_ERR;
+        u_strFromUTF8(u, WORK_MAX, &n, text, -1, &st);
+        if (st == U_BUFFER_OVERFLOW_ERROR || st == U_STRING_NOT_TERMINATED_WARNING) {
+            n = WORK_MAX;
+            st = U_ZERO_ERROR;
+        }
+        if (U_FAILURE(st))
+            return SW_INVALID;
+        drop_symbols(u, &n);
+        if (to_words(u, n, kind, out->words, sizeof(out->words), &out->translit) != SW_OK)
+            return SW_INVALID;
+        /* Skeleton of the NFKC form, before case folding (Greek Η and Cyrillic А are H and A)
+         * and before transliteration (which would make Η an "e"). */
+        st = U_ZERO_ERROR;
+        nn = unorm2_normalize(nfkc, u, n, nf, WORK_MAX * 2, &st);
+        sn = 0;
+        if (U_SUCCESS(st) && spoof != NULL) {
+            sn = uspoof_getSkeleton(spoof, 0, nf, nn, sk, WORK_MAX * 2, &st);
+            if (U_FAILURE(st))
+                sn = 0;
+        }
+        if (sn > 0)
+            to_words(sk, sn, kind, vis_words, sizeof(vis_words), &dummy);
+        else
+            sw_strlcpy(vis_words, out->words, sizeof(vis_words));
+    }
+    if (kind == SW_NORM_NAME) {
+        /* The legal-form words dropped from the name go from its skeleton too (the skeleton
+         * may spell them differently: "LIMITED" is "llmlted" there). */
+        int before = count_words(out->words), drop;
+
+        drop_latin_forms(out->words);
+        drop = before - count_words(out->words);
+        while (drop-- > 0) {
+            char *sp = strrchr(vis_words, ' ');
+
+            if (sp == NULL)
+                break;
+            *sp = '\0';
+        }
+    }
+    squeeze(out->words, out->exact, sizeof(out->exact));
+    if (out->exact[0] == '\0')
+        return SW_INVALID;
+    visual_fold(vis_words, out->visual, sizeof(out->visual));
+    phonetic(out->exact, out->phonetic, sizeof(out->phonetic));
+    /* bare: the words that are not generic, run together. */
+    sw_strlcpy(copy, out->words, sizeof(copy));
+    for (w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save)) {
+        for (g = generic_words; *g != NULL && strcmp(*g, w) != 0; g++)
+            ;
+        if (*g == NULL && o + strlen(w) + 1 < sizeof(out->bare)) {
+            memcpy(out->bare + o, w, strlen(w));
+            o += strlen(w);
+        }
+    }
+    out->bare[o] = '\0';
+    return SW_OK;
+}
+
+int sw_edit_distance(const char *a, const char *b, int max)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b), i, j;
+    int row[SW_KEY_MAX + 1];
+
+    if (la - lb > max || lb - la > max)
+        return max + 1;
+    if (lb > SW_KEY_MAX)
+        return max + 1;
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
+    for (i = 1; i <= la; i++) {
+        int prev = row[0], best;
+
+        row[0] = i;
+        best = row[0];
+        for (j = 1; j <= lb; j++) {
+            int cur = row[j];
+            int sub = prev + (a[i - 1] != b[j - 1]);
+            int v = row[j - 1] + 1 < cur + 1 ? row[j - 1] + 1 : cur + 1;
+
+            row[j] = v < sub ? v : sub;
+            prev = cur;
+            if (row[j] < best)
+                best = row[j];
+        }
+        if (best > max)
+            return max + 1;
+    }
+    return row[lb] > max ? max + 1 : row[lb];
+}
+
+/* Edit similarity: 1 − d / (L + 6), L the longer key. The six make an edit weigh less in a
+ * longer mark, as a reader sees it: one edit in five letters (0.91) and two in eight (0.86)
+ * stay above the default threshold, two in seven (0.85 −) and three in eleven fall below.
+ * Keys under 4 characters must be equal. */
+static double ratio(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b), longer = la > lb ? la : lb, d;
+
+    if (la < 4 || lb < 4)
+        return strcmp(a, b) == 0 && la > 0 ? 1.0 : 0.0;
+    d = sw_edit_distance(a, b, longer / 3 + 1);
+    return d > longer / 3 ? 0.0 : 1.0 - (double)d / (longer + 6);
+}
+
+double sw_similarity(const struct sw_keys *a, const struct sw_keys *b, char *why, size_t whylen)
+{
+    double best = 0.0, s;
+    const char *how = "different";
+
+    if (a->exact[0] != '\0' && strcmp(a->exact, b->exact) == 0) {
+        snprintf(why, whylen, "identical");
+        return 1.0;
+    }
+    if ((s = ratio(a->exact, b->exact)) > best) {
+        best = s;
+        how = "spelling";
+    }
+    if (a->visual[0] != '\0' && strcmp(a->visual, b->visual) == 0) {
+        if (0.97 > best) {
+            best = 0.97;
+            how = "look-alike characters";
+        }
+    } else if ((s = 0.97 * ratio(a->visual, b->visual)) > best) {
+        best = s;
+        how = "look-alike spelling";
+    }
+    if (strlen(a->phonetic) >= 2 && strlen(a->exact) >= 4 && strlen(b->exact) >= 4 &&
+        strcmp(a->phonetic, b->phonetic) == 0 && 0.9 > best) {
+        best = 0.9;
+        how = "sound-alike";
+    }
+    if (a->bare[0] != '\0' && b->bare[0] != '\0' &&
+        (strcmp(a->bare, a->exact) != 0 || strcmp(b->bare, b->exact) != 0)) {
+        s = strcmp(a->bare, b->bare) == 0 ? 0.95 : 0.95 * ratio(a->bare, b->bare);
+        if (s > best) {
+            best = s;
+            how = "same but for generic words";
+        }
+    }
+    snprintf(why, whylen, "%s", how);
+    return best;
+}
