@@ -65,6 +65,8 @@ typedef void (*sw_handler)(struct sw_ctx *c);
 
 #define SW_RT_BODY     0x01   /* the route takes a JSON body */
 #define SW_RT_NO_IDEM  0x02   /* never cache the result for Idempotency-Key (it holds a secret) */
+#define SW_RT_LARGE    0x04   /* the body may be up to api.import_max, not api.body_max */
+#define SW_RT_CSV      0x08   /* text/csv is accepted besides JSON */
 
 struct sw_route {
     const char *method;
@@ -169,6 +171,13 @@ void sw_h_feeds_get(struct sw_ctx *c);
 void sw_h_feeds_patch(struct sw_ctx *c);
 void sw_h_feeds_delete(struct sw_ctx *c);
 void sw_h_feeds_poll(struct sw_ctx *c);
+void sw_h_portfolio_create(struct sw_ctx *c);
+void sw_h_portfolio_import(struct sw_ctx *c);
+void sw_h_portfolio_list(struct sw_ctx *c);
+void sw_h_portfolio_export(struct sw_ctx *c);
+void sw_h_portfolio_get(struct sw_ctx *c);
+void sw_h_portfolio_patch(struct sw_ctx *c);
+void sw_h_portfolio_delete(struct sw_ctx *c);
 void sw_h_tokens_create(struct sw_ctx *c);
 void sw_h_tokens_list(struct sw_ctx *c);
 void sw_h_tokens_get(struct sw_ctx *c);

@@ -120,7 +120,8 @@ static int is_json_type(const char *ct)
 
 static int read_body(struct sw_ctx *c)
 {
-    long long max = sw_config_int(c->cfg, "api.body_max");
+    long long max = sw_config_int(c->cfg, (c->route->flags & SW_RT_LARGE) ? "api.import_max"
+                                                                            : "api.body_max");
     size_t got = 0, want;
 
     if (c->req->content_length > max) {
@@ -129,7 +130,9 @@ static int read_body(struct sw_ctx *c)
                          max);
         return SW_TOOBIG;
     }
-    if (c->req->content_length > 0 && !is_json_type(c->req->content_type)) {
+    if (c->req->content_length > 0 && !is_json_type(c->req->content_type) &&
+        !((c->route->flags & SW_RT_CSV) && c->req->content_type != NULL &&
+          strncasecmp(c->req->content_type, "text/csv", 8) == 0)) {
         sw_reply_problem(c, 415, "unsupported-media-type", "Unsupported media type", NULL,
                          "send the body as application/json (got %.100s)",
                          c->req->content_type ? c->req->content_type : "no Content-Type");

@@ -39,6 +39,8 @@ static const struct cfg_key cfg_keys[] = {
     { "api.backlog", CFG_INT, "256", 1, 65535, "listen backlog of the FastCGI socket" },
     { "api.body_max", CFG_INT, "1048576", 1024, 268435456,
       "largest JSON request body, bytes; larger answers 413" },
+    { "api.import_max", CFG_INT, "8388608", 1024, 268435456,
+      "largest body of a bulk import (portfolio), bytes; larger answers 413" },
     { "api.json_depth_max", CFG_INT, "32", 2, 2048, "deepest JSON nesting accepted in a body" },
     { "api.idempotency_ttl_s", CFG_INT, "86400", 60, 2592000,
       "how long the first result of a POST with Idempotency-Key is kept" },

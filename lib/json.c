@@ -205,6 +205,7 @@ static const char *jtype_name(enum sw_jtype t)
     case SW_J_NUMBER: return "a number";
     case SW_J_BOOL: return "true or false";
     case SW_J_STRINGS: return "an array of strings";
+    case SW_J_INTS: return "an array of integers";
     }
     return "?";
 }
@@ -239,6 +240,28 @@ static void check_field(const struct sw_jfield *f, const json_t *v, const char *
     case SW_J_BOOL:
         if (!json_is_boolean(v))
             goto wrong_type;
+        return;
+    case SW_J_INTS:
+        if (!json_is_array(v))
+            goto wrong_type;
+        n = json_array_size(v);
+        if ((long long)n < f->min || (long long)n > f->max) {
+            sw_verrs_add(errs, pointer, "must have %lld to %lld items (got %zu)", f->min, f->max,
+                         n);
+            return;
+        }
+        for (i = 0; i < n; i++) {
+            size_t j;
+
+            snprintf(ip, sizeof(ip), "%s/%zu", pointer, i);
+            if (!json_is_integer(json_array_get(v, i))) {
+                sw_verrs_add(errs, ip, "must be an integer");
+                continue;
+            }
+            for (j = 0; j < i; j++)
+                if (json_equal(json_array_get(v, j), json_array_get(v, i)))
+                    sw_verrs_add(errs, ip, "repeats item %zu", j);
+        }
         return;
     case SW_J_STRINGS:
         if (!json_is_array(v))

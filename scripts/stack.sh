@@ -169,7 +169,7 @@ CONF
     [ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
     sed -e "s|@RUN@|$DIR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$HTTP_PORT|g" \
         -e "s|@SOCKET@|$DIR/api.sock|g" -e "s|@USER_LINE@|$user_line|" \
-        -e "s|@BODY_MAX_NGINX@|4m|" \
+        -e "s|@BODY_MAX_NGINX@|16m|" \
         "$ROOT/nginx/seawall.conf.in" >"$DIR/nginx.conf"
 
     start_redis || { do_stop; die "Redis did not start"; }

@@ -13,6 +13,7 @@ enum sw_jtype {
     SW_J_NUMBER,      /* min/max: value (as double, scaled by 1/1000: 850 means 0.85) */
     SW_J_BOOL,
     SW_J_STRINGS,     /* array of strings; min/max: item count; each item 1..256 bytes */
+    SW_J_INTS,        /* array of distinct integers; min/max: item count */
 };
 
 #define SW_JF_REQUIRED 0x01   /* must be present on create */

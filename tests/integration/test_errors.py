@@ -93,7 +93,7 @@ def test_body_over_the_app_cap_is_413(s):
 
 
 def test_body_over_the_nginx_cap_is_413_problem(s):
-    raw = b"x" * (4 * 1024 * 1024 + 1)
+    raw = b"x" * (16 * 1024 * 1024 + 1)
     r = s.request("POST", SUB, raw=raw, token=s.admin,
                   headers={"Content-Type": "application/json"})
     problem(r, 413, "too-large")

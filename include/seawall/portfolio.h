@@ -1,0 +1,42 @@
+/* portfolio.h — what an exporter watches: marks, names, patents, keywords and shows, kept
+ * per subscriber (sw:{sub:N}:pf hash of item id → JSON, sw:{sub:N}:pf:ids for order), every
+ * change also appended to the portfolio-changes stream so running matchers follow it. */
+#ifndef SEAWALL_PORTFOLIO_H
+#define SEAWALL_PORTFOLIO_H
+
+#include <jansson.h>
+
+#include "seawall/common.h"
+#include "seawall/json.h"
+
+struct sw_store;
+
+#define SW_PORTFOLIO_CHANGES "portfolio-changes"
+#define SW_PORTFOLIO_MAX 20000   /* items one subscriber may keep */
+
+/* Checks one item as a client sent it (kind-specific fields, unknown ones refused) and
+ * completes it: a patent number is stored in its normal form ("US 8,930,553 B2" → US8930553).
+ * Problems go to errs under prefix ("/items/3"). Returns the number of problems. */
+size_t sw_portfolio_check(json_t *item, const char *prefix, int partial, struct sw_verrs *errs);
+
+/* "US 8,930,553 B2", "US8930553", "8930553" (country given or US), "USD0651376S1" →
+ * "US8930553" / "USD651376". Returns SW_OK or SW_INVALID. */
+int sw_patent_normalise(const char *in, const char *country, char *out, size_t outlen);
+
+/* Stores items (an array of checked items; ids are given here) for subscriber sub in one
+ * MULTI/EXEC with their change records. Fails with SW_TOOBIG past SW_PORTFOLIO_MAX. On success
+ * each item in the array has its "id". */
+int sw_portfolio_put(struct sw_store *s, long long sub, json_t *items);
+
+/* Replaces item id (merged with patch, re-checked by the caller). SW_NOTFOUND if absent. */
+int sw_portfolio_update(struct sw_store *s, long long sub, long long id, const json_t *patch,
+                        json_t **out);
+
+int sw_portfolio_get(struct sw_store *s, long long sub, long long id, json_t **out);
+int sw_portfolio_delete(struct sw_store *s, long long sub, long long id);
+
+/* Items with id > after, ascending, at most limit (0: all), of kind (NULL: any). */
+int sw_portfolio_list(struct sw_store *s, long long sub, long long after, int limit,
+                      const char *kind, json_t **items, long long *next);
+
+#endif

@@ -1,0 +1,118 @@
+"""Portfolios through the API: items of each kind, validation naming each field, scope, bulk
+import (JSON and CSV, all or nothing), export (JSON and CSV, formula-safe), change stream."""
+import json
+
+from harness import problem
+
+
+def pf(sub):
+    return f"/api/v1/subscribers/{sub['id']}/portfolio"
+
+
+def test_items_of_each_kind(s):
+    sub, tok = s.tenant("Portfolio Owner Ltd")
+    items = [{"kind": "mark", "text": "BRIGHTSOUND", "classes": [9, 42], "countries": ["US"]},
+             {"kind": "name", "text": "Shenzhen Bright Audio Technology Co., Ltd.",
+              "aliases": ["深圳明亮音响有限公司"]},
+             {"kind": "patent", "number": "US 8,930,553 B2"},
+             {"kind": "keyword", "text": "bluetooth speaker", "countries": ["DE"]},
+             {"kind": "show", "show": "ifa-berlin-2026"}]
+    made = []
+    for it in items:
+        r = s.post(pf(sub), it, token=tok)
+        assert r.status == 201 and r.header("Location").endswith(str(r.json()["id"])), r
+        made.append(r.json())
+    assert made[2]["normalised"] == "US8930553"
+    listed = s.get(pf(sub), token=tok).json()["items"]
+    assert [x["id"] for x in listed] == [m["id"] for m in made]
+    marks = s.get(pf(sub) + "?kind=mark", token=tok).json()["items"]
+    assert [x["text"] for x in marks] == ["BRIGHTSOUND"]
+    r = s.request("PATCH", f"{pf(sub)}/{made[0]['id']}", body={"classes": [9]}, token=tok)
+    assert r.status == 200 and r.json()["classes"] == [9] and r.json()["text"] == "BRIGHTSOUND"
+    assert s.request("DELETE", f"{pf(sub)}/{made[4]['id']}", token=tok).status == 204
+    problem(s.get(f"{pf(sub)}/{made[4]['id']}", token=tok), 404)
+    # Each change went to the stream the matchers follow.
+    changes = s.redis("XRANGE", "portfolio-changes", "-", "+")
+    mine = [dict(zip(f[::2], f[1::2])) for _, f in changes]
+    mine = [c for c in mine if c["sub"] == str(sub["id"])]
+    assert len(mine) == 7 and "delete" in mine[-1] and mine[-1]["delete"] == str(made[4]["id"])
+
+
+def test_item_validation_names_fields(s):
+    sub, tok = s.tenant("Validator Ltd")
+    for body, ptr in (({"kind": "logo"}, "/kind"),
+                      ({"kind": "mark"}, "/text"),
+                      ({"kind": "mark", "text": "X", "classes": [0, 46]}, "/classes/0"),
+                      ({"kind": "mark", "text": "X", "countries": ["ZZ"]}, "/countries/0"),
+                      ({"kind": "mark", "text": "X", "number": "1"}, "/number"),
+                      ({"kind": "patent", "number": "not a number"}, "/number"),
+                      ({"kind": "show"}, "/show")):
+        p = problem(s.post(pf(sub), body, token=tok), 400)
+        assert ptr in [e["pointer"] for e in p.get("errors", [])], (body, p)
+
+
+def test_scope(s):
+    a, tok_a = s.tenant("Scope A")
+    b, tok_b = s.tenant("Scope B")
+    s.post(pf(b), {"kind": "mark", "text": "SECRETMARK"}, token=tok_b)
+    r = s.get(pf(b), token=tok_a)
+    problem(r, 404)
+    assert "SECRETMARK" not in r.body
+    problem(s.post(pf(b), {"kind": "mark", "text": "X"}, token=tok_a), 404)
+    centre = s.make("/api/v1/centres", {"name": "Reader Centre", "country": "CN"})
+    tri = s.make(f"/api/v1/centres/{centre['id']}/staff",
+                 {"name": "R", "email": "r@c.example", "role": "triager"})
+    staff = s.token_for("triager", tri["id"])
+    assert s.get(pf(b), token=staff).json()["items"][0]["text"] == "SECRETMARK"
+    problem(s.post(pf(b), {"kind": "mark", "text": "X"}, token=staff), 404)
+    assert s.post(pf(b), {"kind": "mark", "text": "ADMINMARK"}, token=s.admin).status == 201
+    problem(s.get("/api/v1/subscribers/99999999/portfolio", token=s.admin), 404)
+
+
+def test_bulk_import_all_or_nothing(s):
+    sub, tok = s.tenant("Importer Ltd")
+    good = [{"kind": "mark", "text": f"MARK{i:05d}", "classes": [9]} for i in range(10000)]
+    bad = list(good)
+    bad[17] = {"kind": "mark", "text": ""}
+    bad[9000] = {"kind": "patent", "number": "??"}
+    p = problem(s.post(pf(sub) + "/import", {"items": bad}, token=tok), 400, "validation")
+    ptrs = [e["pointer"] for e in p["errors"]]
+    assert "/items/17/text" in ptrs and "/items/9000/number" in ptrs
+    assert s.get(pf(sub), token=tok).json()["items"] == []       # nothing stored
+    r = s.post(pf(sub) + "/import", {"items": good}, token=tok)
+    assert r.status == 201 and r.json()["stored"] == 10000, r
+    page = s.get(pf(sub) + "?limit=200", token=tok).json()
+    assert len(page["items"]) == 200 and page["next"]
+    p = problem(s.post(pf(sub) + "/import", {"items": good[:1] * 10001}, token=tok), 400)
+    assert "at most 10000" in json.dumps(p)
+
+
+def test_csv_import_and_export(s):
+    sub, tok = s.tenant("CSV Ltd")
+    csv = ("kind,text,classes,countries,aliases,number,country,show,label\r\n"
+           "mark,BRIGHTSOUND,9;42,US;DE,,,,,\"main, mark\"\r\n"
+           "name,Bright Audio Co.,,,\"Bright Audio;明亮音响\",,,,\r\n"
+           "patent,,,,,\"US 8,930,553 B2\",,,\r\n"
+           "mark,=HYPERLINK(\"http://evil\"),,,,,,,\r\n")
+    r = s.request("POST", pf(sub) + "/import", raw=csv, token=tok,
+                  headers={"Content-Type": "text/csv"})
+    assert r.status == 201 and r.json()["stored"] == 4, r
+    items = r.json()["items"]
+    assert items[0]["classes"] == [9, 42] and items[0]["label"] == "main, mark"
+    assert items[1]["aliases"] == ["Bright Audio", "明亮音响"]
+    assert items[2]["normalised"] == "US8930553"
+    bad = "kind,text,classes\r\nmark,OK,9\r\nmark,,9\r\nmark,X,99\r\n"
+    p = problem(s.request("POST", pf(sub) + "/import", raw=bad, token=tok,
+                          headers={"Content-Type": "text/csv"}), 400)
+    ptrs = [e["pointer"] for e in p["errors"]]
+    assert "/rows/3/text" in ptrs and "/rows/4/classes/0" in ptrs, ptrs
+    p = problem(s.request("POST", pf(sub) + "/import", raw="kind,colour\r\nmark,red\r\n",
+                          token=tok, headers={"Content-Type": "text/csv"}), 400)
+    assert p["errors"][0]["pointer"] == "/header"
+    out = s.get(pf(sub) + "/export?format=csv", token=tok)
+    assert out.status == 200 and out.header("Content-Type").startswith("text/csv")
+    assert '"\'=HYPERLINK(""http://evil"")"' in out.body          # formula neutralised
+    assert '"BRIGHTSOUND","9;42","US;DE"' in out.body
+    js = s.get(pf(sub) + "/export", token=tok).json()
+    assert len(js["items"]) == 4
+    problem(s.get(pf(sub) + "/export?format=xls", token=tok), 400)
