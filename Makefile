@@ -35,7 +35,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 API_OBJ := $(API_SRC:%.c=$(BUILD)/%.o)
 FEED_OBJ := $(FEED_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-BINS := $(BUILD)/bin/seawall-api $(BUILD)/bin/seawall $(BUILD)/bin/seawall-poller
+BINS := $(BUILD)/bin/seawall-api $(BUILD)/bin/seawall $(BUILD)/bin/seawall-poller \
+        $(BUILD)/bin/seawall-matcher
 DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
@@ -78,6 +79,10 @@ $(BUILD)/bin/seawall-poller: $(BUILD)/workers/poller.o $(BUILD)/libseawall-feeds
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
+$(BUILD)/bin/seawall-matcher: $(BUILD)/workers/matcher.o $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libseawall-api.a $(BUILD)/libseawall-feeds.a \
                   $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
@@ -116,5 +121,5 @@ install: $(BINS)
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d $(BUILD)/workers/poller.d \
+-include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d $(BUILD)/workers/poller.d $(BUILD)/workers/matcher.d \
          $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -96,6 +96,17 @@ void sw_h_subscribers_patch(struct sw_ctx *c)
         sw_reply_store(c, rc, "updating a subscriber");
         return;
     }
+    {
+        /* Markets and threshold matter to the matchers: they follow this stream. */
+        char sub[32];
+        redisReply *r;
+
+        snprintf(sub, sizeof(sub), "%lld", id);
+        r = sw_store_cmd(c->store, "XADD", "portfolio-changes", "MAXLEN", "~", "1000000", "*",
+                         "sub", sub, "profile", "1", NULL);
+        if (r != NULL)
+            freeReplyObject(r);
+    }
     sw_reply_json(c, 200, out);
 }
 

@@ -178,6 +178,8 @@ void sw_h_portfolio_export(struct sw_ctx *c);
 void sw_h_portfolio_get(struct sw_ctx *c);
 void sw_h_portfolio_patch(struct sw_ctx *c);
 void sw_h_portfolio_delete(struct sw_ctx *c);
+void sw_h_alerts_list(struct sw_ctx *c);
+void sw_h_alerts_get(struct sw_ctx *c);
 void sw_h_tokens_create(struct sw_ctx *c);
 void sw_h_tokens_list(struct sw_ctx *c);
 void sw_h_tokens_get(struct sw_ctx *c);

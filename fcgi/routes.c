@@ -45,6 +45,9 @@ const struct sw_route sw_routes[] = {
     { "GET", "/api/v1/stations", sw_h_stations_list, ADMIN, 0, PAGE },
     { "GET", "/api/v1/stations/{id}", sw_h_stations_get, ADMIN | STATION, 0, NULL },
 
+    { "GET", "/api/v1/alerts", sw_h_alerts_list, EXPORTER, 0, PAGE },
+    { "GET", "/api/v1/alerts/{id}", sw_h_alerts_get, EXPORTER, 0, NULL },
+
     { "POST", "/api/v1/feeds", sw_h_feeds_create, ADMIN, SW_RT_BODY, NULL },
     { "GET", "/api/v1/feeds", sw_h_feeds_list, ADMIN, 0, PAGE },
     { "GET", "/api/v1/feeds/{id}", sw_h_feeds_get, ADMIN, 0, NULL },

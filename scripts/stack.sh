@@ -111,6 +111,7 @@ start_worker() {
     local name=$1 prog=${1%-[0-9]*}
     [ -x "$BUILD/bin/$prog" ] || die "$BUILD/bin/$prog is missing: run make first"
     (set -a; . "$DIR/env"; SEAWALL_POLLER_ID=${SEAWALL_POLLER_ID:-$name}; \
+     SEAWALL_MATCHER_ID=${SEAWALL_MATCHER_ID:-$name}; \
      exec "$BUILD/bin/$prog" --config "$DIR/seawall.conf") >>"$DIR/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$DIR/pids/$name.pid"
     echo "$prog" >"$DIR/pids/$name.cmd"
@@ -183,7 +184,7 @@ CONF
     wait_for 15 "nginx" http_ok "http://127.0.0.1:$HTTP_PORT/healthz" \
         || { tail -n 20 "$DIR/logs/nginx-error.log" >&2; do_stop; die "nginx did not answer"; }
     local w
-    for w in ${SEAWALL_WORKERS-seawall-poller}; do
+    for w in ${SEAWALL_WORKERS-seawall-poller seawall-matcher}; do
         start_worker "$w" || { do_stop; die "$w did not start"; }
     done
     log "ready: http://127.0.0.1:$HTTP_PORT (redis 127.0.0.1:$REDIS_PORT, run folder $DIR)"
@@ -314,7 +315,7 @@ Try:
 
 EOT
     while :; do
-        for name in redis seawall-api nginx seawall-poller; do
+        for name in redis seawall-api nginx seawall-poller seawall-matcher; do
             if ! pid_alive "$name"; then
                 log "$name stopped unexpectedly; see $DIR/logs/; stopping the rest"
                 do_stop

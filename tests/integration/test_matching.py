@@ -1,0 +1,132 @@
+"""Matching end to end: portfolios stored through the API, real sample feeds served by nginx
+and polled, and events added to the stream directly; alerts appear once, with reasons, only
+for their own tenant; a matcher that died holding events loses none of them."""
+import json
+import os
+import shutil
+
+from harness import wait_until
+
+SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "feeds")
+
+
+def add_items(s, sub, tok, items):
+    r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio/import", {"items": items}, token=tok)
+    assert r.status == 201, r
+
+
+def alerts(s, tok):
+    return s.get("/api/v1/alerts?limit=200", token=tok).json()["items"]
+
+
+def wait_alerts(s, tok, n, what):
+    return wait_until(what, lambda: (lambda a: a if len(a) >= n else None)(alerts(s, tok)),
+                      timeout=30)
+
+
+def serve(s, rel, name):
+    shutil.copy(os.path.join(SHARED, rel), os.path.join(s.dir, "feeds", name))
+    r = s.post("/api/v1/feeds", {"url": f"http://127.0.0.1:{s.port}/feeds/{name}",
+                                 "interval_s": 3600}, token=s.admin)
+    assert r.status == 201, r
+
+
+def push_event(s, ev):
+    return s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+
+
+def matched_up_to(s, entry_id):
+    """The matchers have read and acknowledged everything up to entry_id."""
+    for g in s.redis("XINFO", "GROUPS", "events"):
+        info = dict(zip(g[::2], g[1::2]))
+        if info["name"] == "matchers":
+            last = tuple(int(x) for x in info["last-delivered-id"].split("-"))
+            return info["pending"] == 0 and last >= tuple(int(x) for x in entry_id.split("-"))
+    return False
+
+
+def test_look_alike_mark_from_a_real_uspto_filing(s):
+    owner, tok = s.tenant("Sticker Brand Owner Ltd")
+    add_items(s, owner, tok, [{"kind": "mark", "text": "SUVENER", "classes": [16],
+                               "countries": ["US"]},
+                              {"kind": "mark", "text": "SUVENEER", "classes": [25]}])
+    other, tok2 = s.tenant("Unrelated Ltd")
+    add_items(s, other, tok2, [{"kind": "mark", "text": "GLACIO"}])
+    serve(s, "uspto-trademark-daily/daily-na-98763166.xml", "match-tm.xml")
+    got = wait_alerts(s, tok, 1, "an alert for the look-alike filing")
+    a = got[0]
+    assert a["severity"] == "medium" and a["rule"] == "similar-mark", a
+    r = a["reasons"][0]
+    assert r["matched"] == ["SUVENEER", "SUVENER"] and r["field"] == "marks[0]"
+    assert 0.85 <= r["score"] < 1 and r["item"]["text"] == "SUVENER"
+    assert a["event"]["numbers"]["serial"] == "98763166"
+    # The identical mark is in class 25 only: the filing is class 16, so no alert for it.
+    assert len(alerts(s, tok)) == 1
+    assert alerts(s, tok2) == []
+    one = s.get(f"/api/v1/alerts/{a['id']}", token=tok)
+    assert one.status == 200 and one.json()["id"] == a["id"]
+    assert s.get(f"/api/v1/alerts/{a['id']}", token=tok2).status == 404
+
+
+def test_named_defendant_and_cited_patent(s):
+    sub, tok = s.tenant("Defendant Holder")
+    add_items(s, sub, tok, [{"kind": "name", "text": "Shenzhen Bright Audio Technology Co., Ltd."},
+                            {"kind": "patent", "number": "US 9,123,456 B2"},
+                            {"kind": "keyword", "text": "bluetooth speaker",
+                             "countries": ["US"]}])
+    ev = {"id": "ev_test_litigation_0001", "source": "test", "type": "litigation",
+          "jurisdiction": "US", "title": "1:26-cv-01234 Acme Audio Inc. v. Shenzhen Bright "
+          "Audio Technology Co., Ltd.",
+          "parties": [{"name": "Acme Audio Inc.", "role": "plaintiff"},
+                      {"name": "SHENZHEN BRIGHT AUDIO TECHNOLOGY LIMITED", "role": "defendant"}],
+          "text": "Complaint for infringement of U.S. Patent No. 9,123,456 by a bluetooth "
+                  "speaker"}
+    push_event(s, ev)
+    got = wait_alerts(s, tok, 3, "three alerts")
+    by_rule = {a["rule"]: a for a in got}
+    assert by_rule["named-as-defendant"]["severity"] == "critical"
+    assert by_rule["patent-cited"]["severity"] == "high"
+    assert by_rule["keyword-in-market"]["severity"] == "medium"
+    # The same event delivered again makes no second alert.
+    push_event(s, ev)
+    marker = push_event(s, dict(ev, id="ev_marker_after_duplicate", parties=[],
+                                text="nothing here"))
+    wait_until("the matcher to pass the duplicate", lambda: matched_up_to(s, marker))
+    assert len(alerts(s, tok)) == 3
+
+
+def test_pending_events_of_a_dead_matcher_are_claimed(s):
+    sub, tok = s.tenant("Claim Test Ltd")
+    add_items(s, sub, tok, [{"kind": "keyword", "text": "photovoltaic inverter"}])
+    # A matcher that read these events and died before acknowledging them:
+    s.script("stop-one", "seawall-matcher")
+    try:
+        for i in range(5):
+            push_event(s, {"id": f"ev_claim_{i}", "source": "test", "type": "news",
+                           "title": f"Photovoltaic inverter recall {i}"})
+        got = s.redis("XREADGROUP", "GROUP", "matchers", "dead-matcher", "COUNT", "100",
+                      "STREAMS", "events", ">")
+        assert got and len(got[0][1]) >= 5
+    finally:
+        os.environ["SEAWALL_MATCHER_CLAIM_IDLE_MS"] = "1000"
+        s.script("start-worker", "seawall-matcher")
+        del os.environ["SEAWALL_MATCHER_CLAIM_IDLE_MS"]
+    got = wait_alerts(s, tok, 5, "the claimed events to alert")
+    assert sorted(a["event_id"] for a in got) == [f"ev_claim_{i}" for i in range(5)]
+    assert all(a["severity"] == "low" and a["rule"] == "keyword-in-news" for a in got)
+    wait_until("nothing pending", lambda: s.redis("XPENDING", "events", "matchers")[0] == 0)
+    assert s.redis("XPENDING", "events", "matchers", "-", "+", "10", "dead-matcher") == []
+    # Restarted with the usual settings for the tests after this one.
+    s.script("stop-one", "seawall-matcher")
+    s.script("start-worker", "seawall-matcher")
+
+
+def test_portfolio_changes_reach_a_running_matcher(s):
+    sub, tok = s.tenant("Late Adder Ltd")
+    push_event(s, {"id": "ev_before_item", "source": "test", "type": "news",
+                   "title": "Graphene battery news"})
+    add_items(s, sub, tok, [{"kind": "keyword", "text": "graphene battery"}])
+    push_event(s, {"id": "ev_after_item", "source": "test", "type": "news",
+                   "title": "More graphene battery news"})
+    got = wait_alerts(s, tok, 1, "an alert after the item was added")
+    assert [a["event_id"] for a in got] == ["ev_after_item"]

@@ -1,0 +1,355 @@
+/* matcher.c — seawall-matcher: every event against every portfolio. Builds the index from
+ * Redis at start, follows the portfolio-changes stream, reads the events stream in batches
+ * with the consumer group "matchers", stores each alert once (keyed by subscriber, event and
+ * item) together with its entry in the deliveries stream, and acknowledges an event only after
+ * all its alerts are stored. Entries a crashed matcher read but never acknowledged are claimed
+ * after matcher.claim_idle_ms. Several matchers share the events; each keeps its own index. */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "seawall/accounts.h"
+#include "seawall/config.h"
+#include "seawall/log.h"
+#include "seawall/matchidx.h"
+#include "seawall/portfolio.h"
+#include "seawall/store.h"
+
+#define EVENTS "events"
+#define GROUP "matchers"
+#define DELIVERIES "deliveries"
+
+static const struct sw_config *cfg;
+static struct sw_store store;
+static struct sw_mindex *ix;
+static char me[160];
+static char last_change[64] = "0-0";
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
+
+static int load_subscriber(long long sub, int with_items)
+{
+    json_t *profile = NULL, *items = NULL, *it;
+    long long next;
+    size_t i;
+    int rc = sw_doc_get(&store, &sw_kind_subscriber, sub, &profile);
+
+    if (rc == SW_NOTFOUND)
+        return SW_OK;
+    if (rc != SW_OK)
+        return rc;
+    sw_mindex_subscriber(ix, sub, profile);
+    json_decref(profile);
+    if (!with_items)
+        return SW_OK;
+    rc = sw_portfolio_list(&store, sub, 0, 0, NULL, &items, &next);
+    if (rc != SW_OK)
+        return rc;
+    json_array_foreach(items, i, it)
+        if (sw_mindex_put(ix, sub, it) != SW_OK)
+            sw_warn("subscriber %lld: item %lld not indexed", sub,
+                    (long long)json_integer_value(json_object_get(it, "id")));
+    json_decref(items);
+    return SW_OK;
+}
+
+/* The whole index from Redis; changes made meanwhile are replayed from the stream position
+ * taken before (replaying is harmless: puts and deletes are idempotent). */
+static int build(void)
+{
+    redisReply *r = sw_store_cmd(&store, "XREVRANGE", SW_PORTFOLIO_CHANGES, "+", "-", "COUNT",
+                                 "1", NULL);
+    size_t i, items, postings, bytes;
+    int64_t t0 = sw_mono_us();
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 1)
+        sw_strlcpy(last_change, r->element[0]->element[0]->str, sizeof(last_change));
+    freeReplyObject(r);
+    r = sw_store_cmd(&store, "ZRANGE", "sw:idx:subscribers", "0", "-1", NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        if (load_subscriber(sw_reply_int(r->element[i], 0), 1) != SW_OK) {
+            freeReplyObject(r);
+            return SW_EAGAIN;
+        }
+    }
+    freeReplyObject(r);
+    sw_mindex_stats(ix, &items, &postings, &bytes);
+    sw_info("index built in %.2f s: %zu entries, %zu postings, %zu MB", (double)(sw_mono_us() - t0) / 1e6,
+            items, postings, bytes >> 20);
+    return SW_OK;
+}
+
+static const char *field(const redisReply *entry, const char *name)
+{
+    size_t i;
+    const redisReply *f = entry->element[1];
+
+    for (i = 0; f->type == REDIS_REPLY_ARRAY && i + 1 < f->elements; i += 2)
+        if (strcmp(f->element[i]->str, name) == 0)
+            return f->element[i + 1]->str;
+    return NULL;
+}
+
+static void follow_changes(void)
+{
+    redisReply *r = sw_store_cmd(&store, "XREAD", "COUNT", "1000", "STREAMS",
+                                 SW_PORTFOLIO_CHANGES, last_change, NULL);
+    redisReply *entries;
+    size_t i;
+
+    if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
+        if (r != NULL)
+            freeReplyObject(r);
+        return;
+    }
+    entries = r->element[0]->element[1];
+    for (i = 0; i < entries->elements; i++) {
+        redisReply *e = entries->element[i];
+        long long sub = 0;
+        const char *v;
+
+        if (field(e, "sub") != NULL)
+            sw_parse_ll(field(e, "sub"), 1, INT64_MAX, &sub);
+        if ((v = field(e, "upsert")) != NULL) {
+            json_t *it = json_loads(v, 0, NULL);
+
+            load_subscriber(sub, 0);
+            if (it != NULL)
+                sw_mindex_put(ix, sub, it);
+            json_decref(it);
+        } else if ((v = field(e, "delete")) != NULL) {
+            long long id;
+
+            if (sw_parse_ll(v, 1, INT64_MAX, &id) == SW_OK)
+                sw_mindex_del(ix, sub, id);
+        } else if (field(e, "profile") != NULL) {
+            load_subscriber(sub, 0);
+        }
+        sw_strlcpy(last_change, e->element[0]->str, sizeof(last_change));
+    }
+    freeReplyObject(r);
+}
+
+/* The alert, its place in the subscriber's inbox and its delivery, or none of them. */
+static const char alert_lua[] =
+    "if redis.call('SET', KEYS[1], ARGV[2], 'NX') then "
+    "redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1]) "
+    "redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'alert', ARGV[1], 'sub', ARGV[4], "
+    "'severity', ARGV[5]) return 1 end return 0";
+
+struct emit {
+    const json_t *event;
+    const char *event_id;
+    int failed;
+    int stored;
+};
+
+static void store_alert(void *ud, long long sub, long long item, json_t *alert)
+{
+    struct emit *e = ud;
+    unsigned char h[32];
+    crypto_hash_sha256_state st;
+    char raw[160], id[72], hex[65], key[96], zkey[64], score[32], subtxt[32], maxlen[32];
+    char when[32];
+    const char *keys[3], *args[6];
+    redisReply *r;
+    char *text;
+    int64_t now = sw_now_ms();
+
+    snprintf(raw, sizeof(raw), "%lld|%s|%lld", sub, e->event_id, item);
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)raw, strlen(raw));
+    crypto_hash_sha256_final(&st, h);
+    sw_hex(h, 16, hex);
+    snprintf(id, sizeof(id), "al_%s", hex);
+    json_object_set_new(alert, "id", json_string(id));
+    json_object_set_new(alert, "subscriber", json_integer(sub));
+    json_object_set_new(alert, "item_id", json_integer(item));
+    json_object_set_new(alert, "event_id", json_string(e->event_id));
+    json_object_set_new(alert, "status", json_string("new"));
+    json_object_set_new(alert, "created_at", json_string(sw_iso8601(now, when, sizeof(when))));
+    json_object_set(alert, "event", (json_t *)e->event);
+    text = json_dumps(alert, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:alert:%s", sub, id);
+    snprintf(zkey, sizeof(zkey), "sw:{sub:%lld}:alerts", sub);
+    snprintf(score, sizeof(score), "%lld", (long long)now);
+    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+    snprintf(maxlen, sizeof(maxlen), "%lld", sw_config_int(cfg, "deliveries.maxlen"));
+    keys[0] = key;
+    keys[1] = zkey;
+    keys[2] = DELIVERIES;
+    args[0] = id;
+    args[1] = text ? text : "{}";
+    args[2] = score;
+    args[3] = subtxt;
+    args[4] = json_string_value(json_object_get(alert, "severity"));
+    args[5] = maxlen;
+    r = text ? sw_store_eval(&store, alert_lua, 3, keys, 6, args) : NULL;
+    if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+        e->failed = 1;
+        sw_warn("alert %s not stored (%s)", id, r ? r->str : store.errstr);
+    } else if (r->integer == 1) {
+        e->stored++;
+    }
+    if (r != NULL)
+        freeReplyObject(r);
+    free(text);
+    json_decref(alert);
+}
+
+/* Matches each entry and acknowledges it once its alerts are stored. */
+static void process(const redisReply *entries)
+{
+    size_t i;
+
+    for (i = 0; entries != NULL && entries->type == REDIS_REPLY_ARRAY && i < entries->elements &&
+                !stopping;
+         i++) {
+        const redisReply *entry = entries->element[i];
+        const char *eid = entry->element[0]->str, *text;
+        struct emit e = { NULL, NULL, 0, 0 };
+        json_t *ev;
+        redisReply *r;
+
+        if (entry->type != REDIS_REPLY_ARRAY || entry->elements < 2 ||
+            entry->element[1]->type != REDIS_REPLY_ARRAY)
+            continue;   /* deleted by trimming while pending: nothing to match */
+        text = field(entry, "event");
+        ev = text ? json_loads(text, 0, NULL) : NULL;
+        if (ev != NULL) {
+            e.event = ev;
+            e.event_id = json_string_value(json_object_get(ev, "id"));
+            if (e.event_id != NULL)
+                sw_mindex_match(ix, ev, store_alert, &e);
+            json_decref(ev);
+        }
+        if (e.failed)
+            return;   /* not acknowledged: it comes back, and stored alerts stay single */
+        r = sw_store_cmd(&store, "XACK", EVENTS, GROUP, eid, NULL);
+        if (r != NULL)
+            freeReplyObject(r);
+        if (e.stored > 0)
+            sw_debug("event %s: %d alerts", eid, e.stored);
+    }
+}
+
+static void claim_stale(void)
+{
+    char idle[32], count[16], cursor[64] = "0-0";
+    int rounds = 0;
+
+    snprintf(idle, sizeof(idle), "%lld", sw_config_int(cfg, "matcher.claim_idle_ms"));
+    snprintf(count, sizeof(count), "%lld", sw_config_int(cfg, "matcher.batch"));
+    do {
+        redisReply *r = sw_store_cmd(&store, "XAUTOCLAIM", EVENTS, GROUP, me, idle, cursor,
+                                     "COUNT", count, NULL);
+
+        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
+            if (r != NULL)
+                freeReplyObject(r);
+            return;
+        }
+        sw_strlcpy(cursor, r->element[0]->str, sizeof(cursor));
+        if (r->element[1]->elements > 0)
+            sw_info("claimed %zu events left pending by another matcher",
+                    r->element[1]->elements);
+        follow_changes();
+        process(r->element[1]);
+        freeReplyObject(r);
+    } while (strcmp(cursor, "0-0") != 0 && ++rounds < 100 && !stopping);
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = NULL;
+    struct sw_config *loaded;
+    enum sw_log_level lvl;
+    char err[512], host[100], count[16], block[16];
+    int64_t last_claim = 0;
+    struct sigaction sa;
+    redisReply *r;
+
+    if (argc == 3 && strcmp(argv[1], "--config") == 0) {
+        path = argv[2];
+    } else if (argc != 1) {
+        fprintf(stderr, "usage: seawall-matcher [--config FILE]\n");
+        return 2;
+    }
+    if (sw_config_load(&loaded, path, err, sizeof(err)) != SW_OK) {
+        fprintf(stderr, "seawall-matcher: %s\n", err);
+        return 2;
+    }
+    cfg = loaded;
+    if (sw_log_level_parse(sw_config_str(cfg, "log.level"), &lvl) != SW_OK)
+        lvl = SW_LOG_INFO;
+    sw_log_init("seawall-matcher", lvl);
+    if (sodium_init() < 0 || (ix = sw_mindex_new()) == NULL)
+        return 1;
+    if (sw_config_str(cfg, "matcher.id")[0] != '\0') {
+        sw_strlcpy(me, sw_config_str(cfg, "matcher.id"), sizeof(me));
+    } else {
+        if (gethostname(host, sizeof(host)) != 0)
+            sw_strlcpy(host, "localhost", sizeof(host));
+        host[sizeof(host) - 1] = '\0';
+        snprintf(me, sizeof(me), "%s:%d", host, (int)getpid());
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sw_store_init(&store, cfg);
+    while (build() != SW_OK && !stopping) {
+        sw_warn("building the index failed (%s); trying again", store.errstr);
+        sw_mindex_free(ix);
+        ix = sw_mindex_new();
+        sleep(1);
+    }
+    r = sw_store_cmd(&store, "XGROUP", "CREATE", EVENTS, GROUP, "0", "MKSTREAM", NULL);
+    if (r != NULL)
+        freeReplyObject(r);
+    snprintf(count, sizeof(count), "%lld", sw_config_int(cfg, "matcher.batch"));
+    snprintf(block, sizeof(block), "%lld", sw_config_int(cfg, "matcher.block_ms"));
+    sw_info("matching as %s", me);
+    while (!stopping) {
+        int64_t now = sw_mono_us() / 1000;
+
+        follow_changes();
+        if (now - last_claim >= sw_config_int(cfg, "matcher.claim_idle_ms") / 4 + 1) {
+            claim_stale();
+            last_claim = now;
+        }
+        r = sw_store_cmd(&store, "XREADGROUP", "GROUP", GROUP, me, "COUNT", count, "BLOCK", block,
+                         "STREAMS", EVENTS, ">", NULL);
+        if (r == NULL) {
+            sw_warn("reading events failed (%s)", store.errstr);
+            sleep(1);
+            continue;
+        }
+        if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
+            /* A portfolio change stored before these events may have come while we waited:
+             * take it in first, so the events meet the portfolio as it was when they came. */
+            follow_changes();
+            process(r->element[0]->element[1]);
+        }
+        freeReplyObject(r);
+    }
+    sw_info("stopping");
+    sw_mindex_free(ix);
+    sw_store_close(&store);
+    sw_config_free(loaded);
+    return 0;
+}
