@@ -41,7 +41,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps test test-unit test-integration run bench bench-api bench-parse bench-poll install clean
+.PHONY: all deps test test-unit test-integration run bench bench-api bench-parse bench-poll bench-match install clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -100,7 +100,7 @@ test-integration: $(BINS)
 run: $(BINS)
 	scripts/stack.sh run --build $(BUILD)
 
-bench: bench-api bench-parse bench-poll
+bench: bench-api bench-parse bench-poll bench-match
 
 bench-api: $(BINS)
 	bench/api.sh $(BUILD)
@@ -110,6 +110,13 @@ bench-parse: $(BINS)
 
 bench-poll: $(BINS)
 	$(PYTHON) bench/poll.py $(BUILD)
+
+$(BUILD)/bin/match-bench: $(BUILD)/bench/match_bench.o $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
+bench-match: $(BUILD)/bin/match-bench
+	taskset -c 0 $(BUILD)/bin/match-bench
 
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/seawall/nginx \
@@ -121,5 +128,5 @@ install: $(BINS)
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d $(BUILD)/workers/poller.d $(BUILD)/workers/matcher.d \
+-include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d $(BUILD)/workers/poller.d $(BUILD)/workers/matcher.d $(BUILD)/bench/match_bench.d \
          $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -43,6 +43,8 @@ struct sw_mindex {
     size_t imsize, imused;
     struct sub *subs;          /* open addressing by subscriber id */
     size_t ssize, sused;
+    uint32_t *stamp;           /* per item: the probe set that last took it as a candidate */
+    uint32_t round;
 };
 
 static uint64_t fnv(char tag, const char *s)
@@ -98,6 +100,7 @@ void sw_mindex_free(struct sw_mindex *ix)
     free(ix->pnext);
     free(ix->imap);
     free(ix->subs);
+    free(ix->stamp);
     free(ix);
 }
 
@@ -342,9 +345,9 @@ static int set_keys(struct item *it, const struct sw_keys *k)
     return SW_OK;
 }
 
+/* The keys sw_similarity reads (exact, visual, phonetic, bare) of an item. */
 static void keys_of(const struct item *it, struct sw_keys *k)
 {
-    memset(k, 0, sizeof(*k));
     sw_strlcpy(k->exact, it->exact, sizeof(k->exact));
     sw_strlcpy(k->visual, it->visual, sizeof(k->visual));
     sw_strlcpy(k->phonetic, it->phonetic, sizeof(k->phonetic));
@@ -362,10 +365,16 @@ static int add_entry(struct sw_mindex *ix, long long sub, long long id, int kind
     if (ix->nitems == ix->capitems) {
         size_t cap = ix->capitems ? ix->capitems * 2 : 1024;
         struct item *a = realloc(ix->items, cap * sizeof(*a));
+        uint32_t *st;
 
         if (a == NULL)
             return SW_ERR;
         ix->items = a;
+        st = realloc(ix->stamp, cap * sizeof(*st));
+        if (st == NULL)
+            return SW_ERR;
+        memset(st + ix->capitems, 0, (cap - ix->capitems) * sizeof(*st));
+        ix->stamp = st;
         ix->capitems = cap;
     }
     idx = (uint32_t)ix->nitems;
@@ -523,15 +532,23 @@ struct run {
     int nowners;
 };
 
+/* Starts a new candidate set: earlier stamps no longer count. */
+static void new_set(struct run *r)
+{
+    r->ncand = 0;
+    if (++r->ix->round == 0) {
+        memset(r->ix->stamp, 0, r->ix->capitems * sizeof(*r->ix->stamp));
+        r->ix->round = 1;
+    }
+}
+
 static void add_cand(struct sw_mindex *ix, uint32_t idx, void *ud)
 {
     struct run *r = ud;
-    size_t i;
 
-    (void)ix;
-    for (i = 0; i < r->ncand; i++)   /* candidate sets are small */
-        if (r->cand[i] == idx)
-            return;
+    if (ix->stamp[idx] == ix->round)
+        return;
+    ix->stamp[idx] = ix->round;
     if (r->ncand == r->capcand) {
         size_t cap = r->capcand ? r->capcand * 2 : 64;
         uint32_t *c = realloc(r->cand, cap * sizeof(*c));
@@ -644,7 +661,7 @@ static void mark_candidates(struct run *r, const struct sw_keys *k)
     size_t n = strlen(k->exact), i;
     char v[32];
 
-    r->ncand = 0;
+    new_set(r);
     probe(r->ix, 'E', k->exact, add_cand, r);
     probe(r->ix, 'V', k->visual, add_cand, r);
     if (strlen(k->phonetic) >= 2 && n >= 4)
@@ -723,7 +740,7 @@ static void find_owners(struct run *r)
         if (sw_normalise(json_string_value(json_object_get(p, "name")), SW_NORM_NAME, &k) !=
             SW_OK)
             continue;
-        r->ncand = 0;
+        new_set(r);
         probe(r->ix, 'N', k.exact, add_cand, r);
         for (c = 0; c < r->ncand && r->nowners < 16; c++)
             if (r->ix->items[r->cand[c]].kind == K_NAME)
@@ -749,7 +766,7 @@ static void parties_rule(struct run *r)
             continue;
         if (sw_normalise(name, SW_NORM_NAME, &k) != SW_OK)
             continue;
-        r->ncand = 0;
+        new_set(r);
         probe(r->ix, 'N', k.exact, add_cand, r);
         probe(r->ix, 'W', k.visual, add_cand, r);
         snprintf(field, sizeof(field), "parties[%zu]", i);
@@ -775,7 +792,7 @@ static void patent_probe(struct run *r, const char *number, const char *field)
 
     if (sw_patent_normalise(number, NULL, norm, sizeof(norm)) != SW_OK)
         return;
-    r->ncand = 0;
+    new_set(r);
     probe(r->ix, 'T', norm, add_cand, r);
     for (c = 0; c < r->ncand; c++) {
         const struct item *it = &r->ix->items[r->cand[c]];
@@ -826,6 +843,20 @@ static void patents_rule(struct run *r)
         patents_in_text(r, json_string_value(json_object_get(r->ev, "title")), "title");
 }
 
+/* A plain ASCII token in lower case, as sw_normalise would give it; SW_INVALID otherwise. */
+static int ascii_word(const char *tok, char *out, size_t outlen)
+{
+    size_t i;
+
+    for (i = 0; tok[i] != '\0' && i + 1 < outlen; i++) {
+        if ((unsigned char)tok[i] >= 0x80)
+            return SW_INVALID;
+        out[i] = (char)tolower((unsigned char)tok[i]);
+    }
+    out[i] = '\0';
+    return SW_OK;
+}
+
 /* Watched keywords (one to three words) among the words of the event's texts. */
 static void keywords_rule(struct run *r, int sev, const char *rule)
 {
@@ -852,19 +883,31 @@ static void keywords_rule(struct run *r, int sev, const char *rule)
                    n + 1 < sizeof(tok))
                 tok[n++] = *t++;
             tok[n] = '\0';
-            if (n == 0 || sw_normalise(tok, SW_NORM_TEXT, &k) != SW_OK)
+            if (n == 0)
                 continue;
             memmove(words[0], words[1], sizeof(words[0]) * 2);
-            sw_strlcpy(words[2], k.words, sizeof(words[2]));
+            if (ascii_word(tok, words[2], sizeof(words[2])) != SW_OK) {
+                /* Not plain ASCII: the full normalisation (case fold, transliteration). */
+                if (sw_normalise(tok, SW_NORM_TEXT, &k) != SW_OK)
+                    continue;
+                sw_strlcpy(words[2], k.words, sizeof(words[2]));
+            }
             if (have < 3)
                 have++;
             for (g = 1; g <= have; g++) {
-                int w, used = 0;
+                size_t used = 0, l;
+                int w;
 
-                for (w = 3 - g; w < 3; w++)
-                    used += snprintf(gram + used, sizeof(gram) - (size_t)used, "%s%s",
-                                     w > 3 - g ? " " : "", words[w]);
-                r->ncand = 0;
+                /* "w1", "w0 w1", … built by hand: this runs for every word of every text. */
+                for (w = 3 - g; w < 3; w++) {
+                    if (w > 3 - g)
+                        gram[used++] = ' ';
+                    l = strlen(words[w]);
+                    memcpy(gram + used, words[w], l);
+                    used += l;
+                }
+                gram[used] = '\0';
+                new_set(r);
                 probe(r->ix, 'K', gram, add_cand, r);
                 for (c = 0; c < r->ncand; c++) {
                     const struct item *it = &r->ix->items[r->cand[c]];
@@ -888,7 +931,7 @@ static void shows_rule(struct run *r)
     for (i = 0; show[i] != '\0' && i + 1 < sizeof(key); i++)
         key[i] = (char)tolower((unsigned char)show[i]);
     key[i] = '\0';
-    r->ncand = 0;
+    new_set(r);
     probe(r->ix, 'S', key, add_cand, r);
     for (c = 0; c < r->ncand; c++) {
         const struct item *it = &r->ix->items[r->cand[c]];

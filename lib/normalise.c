@@ -476,7 +476,7 @@ double sw_similarity(const struct sw_keys *a, const struct sw_keys *b, char *why
     const char *how = "different";
 
     if (a->exact[0] != '\0' && strcmp(a->exact, b->exact) == 0) {
-        snprintf(why, whylen, "identical");
+        sw_strlcpy(why, "identical", whylen);
         return 1.0;
     }
     if ((s = ratio(a->exact, b->exact)) > best) {
@@ -488,7 +488,9 @@ double sw_similarity(const struct sw_keys *a, const struct sw_keys *b, char *why
             best = 0.97;
             how = "look-alike characters";
         }
-    } else if ((s = 0.97 * ratio(a->visual, b->visual)) > best) {
+    } else if ((strcmp(a->visual, a->exact) != 0 || strcmp(b->visual, b->exact) != 0) &&
+               (s = 0.97 * ratio(a->visual, b->visual)) > best) {
+        /* (When both visual keys are their exact keys, this is the spelling score again.) */
         best = s;
         how = "look-alike spelling";
     }
@@ -505,6 +507,6 @@ double sw_similarity(const struct sw_keys *a, const struct sw_keys *b, char *why
             how = "same but for generic words";
         }
     }
-    snprintf(why, whylen, "%s", how);
+    sw_strlcpy(why, how, whylen);
     return best;
 }

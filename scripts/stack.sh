@@ -256,6 +256,24 @@ do_seed() {
         echo "DEMO_SUBSCRIBER2=$sub2"
         echo "DEMO_CENTRE=$centre"
     } >"$DIR/demo.env"
+    # Portfolios that meet the sample feeds below, so alerts arrive within seconds.
+    local admin
+    admin=$(grep ADMIN_TOKEN "$DIR/demo.env" | cut -d= -f2)
+    curl -fsS -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+        -d '{"items":[
+              {"kind":"name","text":"Ningbo Harbour Lighting Co., Ltd.","aliases":["宁波港湾照明有限公司"]},
+              {"kind":"mark","text":"SUVENER","classes":[16],"countries":["US"]},
+              {"kind":"patent","number":"US 8,930,553 B2"},
+              {"kind":"keyword","text":"led lamps","countries":["DE"]},
+              {"kind":"show","show":"ifa-berlin-2026"}]}' \
+        "http://127.0.0.1:$HTTP_PORT/api/v1/subscribers/$sub1/portfolio/import"
+    curl -fsS -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+        -d '{"items":[
+              {"kind":"name","text":"Shenzhen Bright Audio Technology Co., Ltd."},
+              {"kind":"mark","text":"BRIGHTSOUND","classes":[9],"countries":["US","DE"]},
+              {"kind":"mark","text":"PYTH0N","classes":[9]},
+              {"kind":"keyword","text":"portable loudspeakers"}]}' \
+        "http://127.0.0.1:$HTTP_PORT/api/v1/subscribers/$sub2/portfolio/import"
     # Sample feeds, served by this stack's nginx: the real files in ../shared/feeds when they
     # are there, and Seawall's own demo feed; each registered for polling.
     local base="http://127.0.0.1:$HTTP_PORT/feeds" f shared="$ROOT/../shared/feeds"
@@ -312,6 +330,9 @@ Try:
        -d '{"role":"exporter","subject":$DEMO_SUBSCRIBER2,"label":"laptop"}' http://127.0.0.1:$HTTP_PORT/api/v1/tokens
   curl -s -H 'Authorization: Bearer $ADMIN_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/feeds
   redis-cli -p $REDIS_PORT XLEN events          # events the poller has stored
+  curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
+  curl -s -H 'Authorization: Bearer $EXPORTER2_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
+  $BUILD/bin/seawall match pair BRIGHTSOUND BR1GHTS0UND
 
 EOT
     while :; do

@@ -123,8 +123,9 @@ def test_pending_events_of_a_dead_matcher_are_claimed(s):
 
 def test_portfolio_changes_reach_a_running_matcher(s):
     sub, tok = s.tenant("Late Adder Ltd")
-    push_event(s, {"id": "ev_before_item", "source": "test", "type": "news",
-                   "title": "Graphene battery news"})
+    before = push_event(s, {"id": "ev_before_item", "source": "test", "type": "news",
+                            "title": "Graphene battery news"})
+    wait_until("the first event to be matched", lambda: matched_up_to(s, before))
     add_items(s, sub, tok, [{"kind": "keyword", "text": "graphene battery"}])
     push_event(s, {"id": "ev_after_item", "source": "test", "type": "news",
                    "title": "More graphene battery news"})
