@@ -858,7 +858,7 @@ static int ascii_word(const char *tok, char *out, size_t outlen)
 }
 
 /* Watched keywords (one to three words) among the words of the event's texts. */
-static void keywords_rule(struct run *r, int sev, const char *rule)
+static void keywords_rule(struct run *r, int sev, const char *rule, int any_market)
 {
     static const char *const fields[] = { "title", "text", "goods", NULL };
     const char *const *f;
@@ -912,7 +912,7 @@ static void keywords_rule(struct run *r, int sev, const char *rule)
                 for (c = 0; c < r->ncand; c++) {
                     const struct item *it = &r->ix->items[r->cand[c]];
 
-                    if (it->kind == K_KEYWORD && country_ok(r, it))
+                    if (it->kind == K_KEYWORD && (any_market || country_ok(r, it)))
                         hit(r, it, sev, rule, *f, gram, 1.0, "keyword in the text");
                 }
             }
@@ -938,6 +938,31 @@ static void shows_rule(struct run *r)
 
         if (it->kind == K_SHOW)
             hit(r, it, SEV_MEDIUM, "show-attended", "show", show, 1.0, "a show you attend");
+    }
+}
+
+/* A bulletin about a country alerts every subscriber trading there (item 0: the market). */
+static void bulletin_markets(struct run *r, int sev)
+{
+    struct item market;
+    char label[64];
+    size_t i;
+
+    if (r->jur == NULL || strlen(r->jur) != 2)
+        return;
+    snprintf(label, sizeof(label), "market %s", r->jur);
+    memset(&market, 0, sizeof(market));
+    market.id = 0;
+    market.kind = K_KEYWORD;
+    market.text = label;
+    for (i = 0; i < r->ix->ssize; i++) {
+        const struct sub *s = &r->ix->subs[i];
+
+        if (!s->used || !in_list(s->markets, r->jur))
+            continue;
+        market.sub = s->id;
+        hit(r, &market, sev, "bulletin-market", "jurisdiction", r->jur, 1.0,
+            "a market you trade in");
     }
 }
 
@@ -976,17 +1001,18 @@ size_t sw_mindex_match(struct sw_mindex *ix, const json_t *event, sw_alert_fn fn
         parties_rule(&r);
         patents_rule(&r);
         marks_rule(&r, 1);
-        keywords_rule(&r, SEV_MEDIUM, "keyword-in-market");
+        keywords_rule(&r, SEV_MEDIUM, "keyword-in-market", 0);
         if (strcmp(type, "show_incident") == 0)
             shows_rule(&r);
     } else if (strcmp(type, "patent_grant") == 0 || strcmp(type, "patent_publication") == 0) {
-        keywords_rule(&r, SEV_LOW, "keyword-in-patent");
+        keywords_rule(&r, SEV_LOW, "keyword-in-patent", 0);
     } else if (strcmp(type, "show_event") == 0) {
         shows_rule(&r);
     } else if (strcmp(type, "bulletin") == 0) {
-        keywords_rule(&r, sev_of(event, SEV_LOW), "bulletin-keyword");
+        keywords_rule(&r, sev_of(event, SEV_LOW), "bulletin-keyword", 1);   /* or: any market */
+        bulletin_markets(&r, sev_of(event, SEV_LOW));
     } else if (strcmp(type, "news") == 0) {
-        keywords_rule(&r, SEV_LOW, "keyword-in-news");
+        keywords_rule(&r, SEV_LOW, "keyword-in-news", 0);
     }
     n = r.nhits;
     for (i = 0; i < r.nhits; i++) {

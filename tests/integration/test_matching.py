@@ -131,3 +131,21 @@ def test_portfolio_changes_reach_a_running_matcher(s):
                    "title": "More graphene battery news"})
     got = wait_alerts(s, tok, 1, "an alert after the item was added")
     assert [a["event_id"] for a in got] == ["ev_after_item"]
+
+
+def test_bulletin_alerts_by_market_and_keyword(s):
+    de, tok_de = s.tenant("German Market Trader")           # markets US, DE
+    r = s.request("PATCH", f"/api/v1/subscribers/{de['id']}", body={"markets": ["DE"]},
+                  token=tok_de)
+    assert r.status == 200
+    jp, tok_jp = s.tenant("Japan Only Trader")
+    s.request("PATCH", f"/api/v1/subscribers/{jp['id']}", body={"markets": ["JP"]}, token=tok_jp)
+    add_items(s, jp, tok_jp, [{"kind": "keyword", "text": "solar panels"}])
+    push_event(s, {"id": "ev_bulletin_de_1", "source": "test", "type": "bulletin",
+                   "jurisdiction": "DE", "severity": "high",
+                   "title": "Customs in Germany step up checks on solar panels"})
+    got = wait_alerts(s, tok_de, 1, "the market alert")
+    assert got[0]["rule"] == "bulletin-market" and got[0]["severity"] == "high"
+    assert got[0]["item_id"] == 0
+    kw = wait_alerts(s, tok_jp, 1, "the keyword alert")
+    assert kw[0]["rule"] == "bulletin-keyword" and kw[0]["severity"] == "high"
