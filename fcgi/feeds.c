@@ -19,6 +19,19 @@ static int with_status(struct sw_ctx *c, json_t *doc)
     return SW_OK;
 }
 
+/* Answers 200 with doc and its status, or the store's error. Takes doc over (may be NULL). */
+static void reply_feed(struct sw_ctx *c, int rc, json_t *doc, const char *what)
+{
+    if (rc == SW_OK)
+        rc = with_status(c, doc);
+    if (rc != SW_OK) {
+        json_decref(doc);
+        sw_reply_store(c, rc, what);
+        return;
+    }
+    sw_reply_json(c, 200, doc);
+}
+
 static int checked(struct sw_ctx *c, json_t *doc)
 {
     struct sw_verrs errs;
@@ -92,18 +105,12 @@ void sw_h_feeds_get(struct sw_ctx *c)
     if (sw_param_id(c, "id", &id) != SW_OK)
         return;
     rc = sw_doc_get(c->store, &sw_kind_feed, id, &doc);
-    if (rc == SW_OK && (rc = with_status(c, doc)) != SW_OK)
-        json_decref(doc);
-    if (rc != SW_OK) {
-        sw_reply_store(c, rc, "loading a feed");
-        return;
-    }
-    sw_reply_json(c, 200, doc);
+    reply_feed(c, rc, rc == SW_OK ? doc : NULL, "loading a feed");
 }
 
 void sw_h_feeds_patch(struct sw_ctx *c)
 {
-    json_t *patch, *out;
+    json_t *patch, *out = NULL;
     long long id;
     int rc;
 
@@ -136,13 +143,7 @@ void sw_h_feeds_patch(struct sw_ctx *c)
         }
     }
     json_decref(patch);
-    if (rc == SW_OK && (rc = with_status(c, out)) != SW_OK)
-        json_decref(out);
-    if (rc != SW_OK) {
-        sw_reply_store(c, rc, "updating a feed");
-        return;
-    }
-    sw_reply_json(c, 200, out);
+    reply_feed(c, rc, out, "updating a feed");
 }
 
 void sw_h_feeds_delete(struct sw_ctx *c)

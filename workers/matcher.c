@@ -19,6 +19,7 @@
 #include "seawall/matchidx.h"
 #include "seawall/portfolio.h"
 #include "seawall/store.h"
+#include "seawall/worker.h"
 
 #define EVENTS "events"
 #define GROUP "matchers"
@@ -30,12 +31,6 @@ static struct sw_mindex *ix;
 static char me[160];
 static char last_change[64] = "0-0";
 static volatile sig_atomic_t stopping;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stopping = 1;
-}
 
 static int load_subscriber(long long sub, int with_items)
 {
@@ -275,42 +270,18 @@ static void claim_stale(void)
 
 int main(int argc, char **argv)
 {
-    const char *path = NULL;
     struct sw_config *loaded;
-    enum sw_log_level lvl;
-    char err[512], host[100], count[16], block[16];
+    char count[16], block[16];
     int64_t last_claim = 0;
-    struct sigaction sa;
     redisReply *r;
+    int rc = sw_worker_start("seawall-matcher", argc, argv, "matcher.id", &loaded, me,
+                             sizeof(me), &stopping);
 
-    if (argc == 3 && strcmp(argv[1], "--config") == 0) {
-        path = argv[2];
-    } else if (argc != 1) {
-        fprintf(stderr, "usage: seawall-matcher [--config FILE]\n");
-        return 2;
-    }
-    if (sw_config_load(&loaded, path, err, sizeof(err)) != SW_OK) {
-        fprintf(stderr, "seawall-matcher: %s\n", err);
-        return 2;
-    }
+    if (rc != 0)
+        return rc;
     cfg = loaded;
-    if (sw_log_level_parse(sw_config_str(cfg, "log.level"), &lvl) != SW_OK)
-        lvl = SW_LOG_INFO;
-    sw_log_init("seawall-matcher", lvl);
     if (sodium_init() < 0 || (ix = sw_mindex_new()) == NULL)
         return 1;
-    if (sw_config_str(cfg, "matcher.id")[0] != '\0') {
-        sw_strlcpy(me, sw_config_str(cfg, "matcher.id"), sizeof(me));
-    } else {
-        if (gethostname(host, sizeof(host)) != 0)
-            sw_strlcpy(host, "localhost", sizeof(host));
-        host[sizeof(host) - 1] = '\0';
-        snprintf(me, sizeof(me), "%s:%d", host, (int)getpid());
-    }
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
     sw_store_init(&store, cfg);
     while (build() != SW_OK && !stopping) {
         sw_warn("building the index failed (%s); trying again", store.errstr);

@@ -23,6 +23,7 @@
 #include "seawall/fetch.h"
 #include "seawall/log.h"
 #include "seawall/store.h"
+#include "seawall/worker.h"
 
 struct transfer {
     struct sw_fetch f;
@@ -43,12 +44,6 @@ static struct transfer *running;
 static int nrunning;
 static char me[160];
 static volatile sig_atomic_t stopping;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stopping = 1;
-}
 
 static long long cfgi(const char *key)
 {
@@ -530,25 +525,14 @@ static void renew_leases(void)
 
 static int setup(int argc, char **argv)
 {
-    const char *path = NULL;
     struct sw_config *loaded;
-    enum sw_log_level lvl;
-    char err[512], host[100];
+    char err[512];
+    int rc = sw_worker_start("seawall-poller", argc, argv, "poller.id", &loaded, me, sizeof(me),
+                             &stopping);
 
-    if (argc == 3 && strcmp(argv[1], "--config") == 0)
-        path = argv[2];
-    else if (argc != 1) {
-        fprintf(stderr, "usage: seawall-poller [--config FILE]\n");
-        return 2;
-    }
-    if (sw_config_load(&loaded, path, err, sizeof(err)) != SW_OK) {
-        fprintf(stderr, "seawall-poller: %s\n", err);
-        return 2;
-    }
+    if (rc != 0)
+        return rc;
     cfg = loaded;
-    if (sw_log_level_parse(sw_config_str(cfg, "log.level"), &lvl) != SW_OK)
-        lvl = SW_LOG_INFO;
-    sw_log_init("seawall-poller", lvl);
     if (sw_allowlist_parse(sw_config_str(cfg, "net.allow_private"), &allow, err, sizeof(err)) !=
         SW_OK) {
         fprintf(stderr, "seawall-poller: net.allow_private: %s\n", err);
@@ -556,14 +540,6 @@ static int setup(int argc, char **argv)
     }
     if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
-    if (sw_config_str(cfg, "poller.id")[0] != '\0') {
-        sw_strlcpy(me, sw_config_str(cfg, "poller.id"), sizeof(me));
-    } else {
-        if (gethostname(host, sizeof(host)) != 0)
-            sw_strlcpy(host, "localhost", sizeof(host));
-        host[sizeof(host) - 1] = '\0';
-        snprintf(me, sizeof(me), "%s:%d", host, (int)getpid());
-    }
     sw_store_init(&store, cfg);
     fopts.connect_timeout_ms = (long)cfgi("poller.connect_timeout_ms");
     fopts.total_timeout_ms = (long)cfgi("poller.timeout_ms");
@@ -584,15 +560,9 @@ int main(int argc, char **argv)
 {
     int64_t last_renew = 0;
     int rc = setup(argc, argv);
-    struct sigaction sa;
 
     if (rc != 0)
         return rc;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
     sw_info("polling as %s, up to %lld feeds at once", me, cfgi("poller.concurrency"));
     while (!stopping) {
         struct CURLMsg *msg;
