@@ -56,6 +56,7 @@ struct sw_ctx {
     const struct sw_config *cfg;
     const struct sw_route *route;
     struct sw_principal who;     /* valid when the route needs a token */
+    json_t *account;             /* the caller's account, for SW_RT_ACCOUNT routes, or NULL */
     /* Reads up to n body bytes from the client; returns the count, 0 at the end, -1 on error. */
     int (*read_body)(void *io, char *buf, int n);
     void *io;
@@ -67,6 +68,7 @@ typedef void (*sw_handler)(struct sw_ctx *c);
 #define SW_RT_NO_IDEM  0x02   /* never cache the result for Idempotency-Key (it holds a secret) */
 #define SW_RT_LARGE    0x04   /* the body may be up to api.import_max, not api.body_max */
 #define SW_RT_CSV      0x08   /* text/csv is accepted besides JSON */
+#define SW_RT_ACCOUNT  0x10   /* load the caller's account with the token (c->account) */
 
 struct sw_route {
     const char *method;

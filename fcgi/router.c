@@ -83,7 +83,10 @@ static int check_auth(struct sw_ctx *c)
 
     if (c->route->roles == 0)
         return SW_OK;
-    rc = sw_auth_lookup(c->store, c->req->authorization, &c->who);
+    if (c->route->flags & SW_RT_ACCOUNT)
+        rc = sw_auth_lookup_account(c->store, c->req->authorization, &c->who, &c->account);
+    else
+        rc = sw_auth_lookup(c->store, c->req->authorization, &c->who);
     if (rc == SW_EAGAIN) {
         sw_reply_store(c, rc, "token lookup");
         return rc;
@@ -340,5 +343,7 @@ void sw_dispatch(struct sw_ctx *c)
     }
     idem_end(c, &im);
 done:
+    json_decref(c->account);
+    c->account = NULL;
     sw_metrics_observe(route_index, c->resp->status, sw_mono_us() - t0);
 }

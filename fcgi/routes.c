@@ -11,7 +11,7 @@
 const struct sw_route sw_routes[] = {
     { "GET", "/healthz", sw_h_healthz, 0, 0, NULL },
     { "GET", "/metrics", sw_h_metrics, 0, 0, NULL },
-    { "GET", "/api/v1/me", sw_h_me, SW_ROLE_ANY, 0, NULL },
+    { "GET", "/api/v1/me", sw_h_me, SW_ROLE_ANY, SW_RT_ACCOUNT, NULL },
 
     { "POST", "/api/v1/subscribers", sw_h_subscribers_create, ADMIN, SW_RT_BODY, NULL },
     { "GET", "/api/v1/subscribers", sw_h_subscribers_list, ADMIN | STAFF, 0, PAGE },

@@ -72,6 +72,11 @@ static void kind_key(const char *tmpl, long long id, char *out, size_t outlen)
     snprintf(out, outlen, "%.*s%lld%s", n, tmpl, id, at ? at + 4 : "");
 }
 
+void sw_doc_key(const struct sw_kind *k, long long id, char *out, size_t outlen)
+{
+    kind_key(k->key_fmt, id, out, outlen);
+}
+
 int sw_doc_get(struct sw_store *s, const struct sw_kind *k, long long id, json_t **out)
 {
     char key[128];

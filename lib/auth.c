@@ -366,3 +366,109 @@ int sw_auth_token_list(struct sw_store *s, long long after, int limit, json_t **
     *items = list;
     return SW_OK;
 }
+
+/* Token records this thread has verified: everything but revoked_at is immutable. */
+struct tok_cache {
+    char id[SW_TOKEN_ID_LEN + 1];
+    char hash[65];
+    struct sw_principal p;
+};
+
+static __thread struct tok_cache tcache[64];
+
+static struct tok_cache *cache_slot(const char *id)
+{
+    unsigned h = 2166136261u;
+
+    for (; *id != '\0'; id++)
+        h = (h ^ (unsigned char)*id) * 16777619u;
+    return &tcache[h & 63];
+}
+
+static const struct sw_kind *account_kind(enum sw_role role)
+{
+    switch (role) {
+    case SW_ROLE_EXPORTER: return &sw_kind_subscriber;
+    case SW_ROLE_TRIAGER:
+    case SW_ROLE_EXPERT: return &sw_kind_staff;
+    case SW_ROLE_STATION: return &sw_kind_station;
+    default: return NULL;
+    }
+}
+
+static json_t *doc_of(const redisReply *r)
+{
+    return r != NULL && r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL)
+                                                      : NULL;
+}
+
+int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
+                           struct sw_principal *p, json_t **account)
+{
+    char id[SW_TOKEN_ID_LEN + 1], tkey[64], akey[128];
+    const char *secret, *tok;
+    const struct sw_kind *k;
+    struct tok_cache *c;
+    int rc;
+
+    *account = NULL;
+    if (authorization == NULL || strncasecmp(authorization, "Bearer ", 7) != 0)
+        return SW_NOTFOUND;
+    tok = authorization + 7;
+    while (*tok == ' ')
+        tok++;
+    if (sw_token_split(tok, id, &secret) != SW_OK)
+        return SW_NOTFOUND;
+    c = cache_slot(id);
+    if (strcmp(c->id, id) == 0 && sw_token_verify(secret, c->hash)) {
+        redisReply *rep[2] = { NULL, NULL };
+        const char *hget[] = { "HGET", tkey, "revoked_at" }, *get[] = { "GET", akey };
+        const char **argvs[] = { hget, get };
+        int argcs[] = { 3, 2 }, n = 1;
+
+        snprintf(tkey, sizeof(tkey), "sw:tok:%s", id);
+        k = account_kind(c->p.role);
+        if (k != NULL) {
+            sw_doc_key(k, c->p.subject, akey, sizeof(akey));
+            n = 2;
+        }
+        if (sw_store_pipeline(s, n, argcs, argvs, rep) != SW_OK)
+            return SW_EAGAIN;
+        if (rep[0]->type != REDIS_REPLY_NIL) {   /* revoked (or the record is gone) */
+            c->id[0] = '\0';
+            rc = SW_NOTFOUND;
+        } else {
+            *p = c->p;
+            *account = doc_of(rep[1]);
+            rc = SW_OK;
+        }
+        freeReplyObject(rep[0]);
+        if (rep[1] != NULL)
+            freeReplyObject(rep[1]);
+        return rc;
+    }
+    rc = sw_auth_lookup(s, authorization, p);
+    if (rc != SW_OK)
+        return rc;
+    /* Verified the long way: remember it, then read the account. */
+    {
+        redisReply *r;
+
+        snprintf(tkey, sizeof(tkey), "sw:tok:%s", id);
+        r = sw_store_cmd(s, "HGET", tkey, "hash", NULL);
+        if (r != NULL && r->type == REDIS_REPLY_STRING && r->len == 64) {
+            memcpy(c->hash, r->str, 65);
+            c->p = *p;
+            memcpy(c->id, id, sizeof(id));
+        }
+        if (r != NULL)
+            freeReplyObject(r);
+    }
+    k = account_kind(p->role);
+    if (k != NULL) {
+        rc = sw_doc_get(s, k, p->subject, account);
+        if (rc == SW_NOTFOUND)
+            rc = SW_OK;
+    }
+    return rc;
+}

@@ -238,6 +238,32 @@ redisReply *sw_store_eval(struct sw_store *s, const char *script, int nkeys, con
     return r;
 }
 
+int sw_store_pipeline(struct sw_store *s, int n, const int *argcs, const char ***argvs,
+                      redisReply **replies)
+{
+    void *reply;
+    int i, k;
+
+    if (store_connect(s) != SW_OK)
+        return SW_EAGAIN;
+    for (i = 0; i < n; i++)
+        if (redisAppendCommandArgv(s->c, argcs[i], argvs[i], NULL) != REDIS_OK)
+        {
+            store_check(s, NULL);
+            return SW_EAGAIN;
+        }
+    for (i = 0; i < n; i++) {
+        if (redisGetReply(s->c, &reply) != REDIS_OK) {
+            for (k = 0; k < i; k++)
+                freeReplyObject(replies[k]);
+            store_check(s, NULL);
+            return SW_EAGAIN;
+        }
+        replies[i] = reply;
+    }
+    return SW_OK;
+}
+
 int sw_store_ping(struct sw_store *s)
 {
     redisReply *r = sw_store_cmd(s, "PING", NULL);

@@ -36,6 +36,9 @@ extern const struct sw_kind sw_kind_station;
 int sw_doc_create(struct sw_store *s, const struct sw_kind *k, const json_t *in,
                   long long parent, json_t **out);
 
+/* The Redis key of document id of kind k. */
+void sw_doc_key(const struct sw_kind *k, long long id, char *out, size_t outlen);
+
 /* Loads document id. SW_OK with *out, SW_NOTFOUND, or SW_EAGAIN. */
 int sw_doc_get(struct sw_store *s, const struct sw_kind *k, long long id, json_t **out);
 

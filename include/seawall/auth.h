@@ -65,6 +65,13 @@ int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subjec
  * SW_EAGAIN when Redis cannot be asked. */
 int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p);
 
+/* As sw_auth_lookup, and also loads the caller's account (subscriber, staff member or
+ * station; admins have none) into *account (caller decrefs; NULL when there is none). A token
+ * this thread has verified before is checked for revocation and its account read in one
+ * round trip: only revocation can change a token record, and it is asked every time. */
+int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
+                           struct sw_principal *p, json_t **account);
+
 /* Marks the token revoked; it is refused from the next request on. SW_NOTFOUND if no such. */
 int sw_auth_token_revoke(struct sw_store *s, const char *id, json_t **out);
 

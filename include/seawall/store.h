@@ -47,6 +47,11 @@ redisReply *sw_store_cmd(struct sw_store *s, const char *arg0, ...);
 redisReply *sw_store_multi(struct sw_store *s, int n, const int *argcs, const char ***argvs,
                            const size_t **lens);
 
+/* Sends n commands in one round trip (no transaction) and reads their n replies into
+ * replies[] (the caller frees each). Returns SW_OK, or SW_EAGAIN with no replies kept. */
+int sw_store_pipeline(struct sw_store *s, int n, const int *argcs, const char ***argvs,
+                      redisReply **replies);
+
 /* Runs a Lua script (EVALSHA, loading it with EVAL the first time a server lacks it) with
  * nkeys keys then nargs arguments, all NUL-terminated. Returns the reply or NULL. */
 redisReply *sw_store_eval(struct sw_store *s, const char *script, int nkeys, const char **keys,

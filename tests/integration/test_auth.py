@@ -136,3 +136,25 @@ def test_staff_and_station_scope(s):
     assert s.get(f"/api/v1/stations/{st1['id']}", token=stok).status == 200
     problem(s.get(f"/api/v1/stations/{st2['id']}", token=stok), 404)
     problem(s.get(f"/api/v1/subscribers/1", token=stok), 404)
+
+
+def test_revocation_reaches_every_thread_at_once(s):
+    # Used often enough that every API thread has verified and remembered it …
+    sub, tok = s.tenant("Busy Token Holder")
+    for _ in range(40):
+        me = s.get("/api/v1/me", token=tok)
+        assert me.status == 200 and me.json()["account"]["name"] == "Busy Token Holder"
+    s.request("DELETE", f"/api/v1/tokens/{tok.split('_')[1]}", token=s.admin)
+    # … and refused by all of them from the next request on.
+    for _ in range(40):
+        problem(s.get("/api/v1/me", token=tok), 401)
+    # The remembered record never stands in for a wrong secret.
+    other, tok2 = s.tenant("Second Holder")
+    assert s.get("/api/v1/me", token=tok2).status == 200
+    forged = tok2[:-1] + ("A" if tok2[-1] != "A" else "B")
+    for _ in range(10):
+        problem(s.get("/api/v1/me", token=forged), 401)
+    # An account change shows at once too (it is read on every request).
+    s.request("PATCH", f"/api/v1/subscribers/{other['id']}", body={"name": "Renamed Holder"},
+              token=tok2)
+    assert s.get("/api/v1/me", token=tok2).json()["account"]["name"] == "Renamed Holder"
