@@ -256,20 +256,28 @@ static int token_reply_found(const redisReply *r)
            sw_reply_str(r->element[TF_HASH]) != NULL && sw_reply_str(r->element[TF_ROLE]) != NULL;
 }
 
-int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p)
+/* The token id and secret of an "Authorization: Bearer swt_…" value. */
+static int bearer(const char *authorization, char *id, const char **secret)
 {
-    char id[SW_TOKEN_ID_LEN + 1];
-    const char *secret, *tok;
-    redisReply *r;
-    enum sw_role role;
-    int rc = SW_NOTFOUND;
+    const char *tok;
 
     if (authorization == NULL || strncasecmp(authorization, "Bearer ", 7) != 0)
         return SW_NOTFOUND;
     tok = authorization + 7;
     while (*tok == ' ')
         tok++;
-    if (sw_token_split(tok, id, &secret) != SW_OK)
+    return sw_token_split(tok, id, secret) == SW_OK ? SW_OK : SW_NOTFOUND;
+}
+
+int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p)
+{
+    char id[SW_TOKEN_ID_LEN + 1];
+    const char *secret;
+    redisReply *r;
+    enum sw_role role;
+    int rc = SW_NOTFOUND;
+
+    if (bearer(authorization, id, &secret) != SW_OK)
         return SW_NOTFOUND;
     r = token_fetch(s, id);
     if (r == NULL)
@@ -406,18 +414,13 @@ int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
                            struct sw_principal *p, json_t **account)
 {
     char id[SW_TOKEN_ID_LEN + 1], tkey[64], akey[128];
-    const char *secret, *tok;
+    const char *secret;
     const struct sw_kind *k;
     struct tok_cache *c;
     int rc;
 
     *account = NULL;
-    if (authorization == NULL || strncasecmp(authorization, "Bearer ", 7) != 0)
-        return SW_NOTFOUND;
-    tok = authorization + 7;
-    while (*tok == ' ')
-        tok++;
-    if (sw_token_split(tok, id, &secret) != SW_OK)
+    if (bearer(authorization, id, &secret) != SW_OK)
         return SW_NOTFOUND;
     c = cache_slot(id);
     if (strcmp(c->id, id) == 0 && sw_token_verify(secret, c->hash)) {
