@@ -4,17 +4,11 @@
 
 void sw_h_me(struct sw_ctx *c)
 {
-    const char *kind = NULL;
+    const struct sw_kind *k = sw_auth_account_kind(c->who.role);
+    const char *kind = k != NULL ? k->name : NULL;
     json_t *me;
 
     /* The account came with the token (SW_RT_ACCOUNT): one round trip for the whole answer. */
-    switch (c->who.role) {
-    case SW_ROLE_EXPORTER: kind = sw_kind_subscriber.name; break;
-    case SW_ROLE_TRIAGER:
-    case SW_ROLE_EXPERT: kind = sw_kind_staff.name; break;
-    case SW_ROLE_STATION: kind = sw_kind_station.name; break;
-    default: break;
-    }
     me = json_pack("{s:s, s:{s:s, s:s}}", "role", sw_role_name(c->who.role), "token", "id",
                    c->who.token_id, "label", c->who.label);
     if (c->who.role != SW_ROLE_ADMIN)

@@ -108,6 +108,17 @@ int sw_token_verify(const char *secret, const char *stored_hex)
     return sodium_memcmp(got, want, sizeof(want)) == 0;
 }
 
+const struct sw_kind *sw_auth_account_kind(enum sw_role role)
+{
+    switch (role) {
+    case SW_ROLE_EXPORTER: return &sw_kind_subscriber;
+    case SW_ROLE_TRIAGER:
+    case SW_ROLE_EXPERT: return &sw_kind_staff;
+    case SW_ROLE_STATION: return &sw_kind_station;
+    default: return NULL;
+    }
+}
+
 /* Checks that subject names an account fit for role; sets *centre for staff. */
 static int token_subject_check(struct sw_store *s, enum sw_role role, long long subject,
                                long long *centre, char *err, size_t errlen)
@@ -117,18 +128,15 @@ static int token_subject_check(struct sw_store *s, enum sw_role role, long long 
     int rc;
 
     *centre = 0;
-    switch (role) {
-    case SW_ROLE_ADMIN:
+    if (role == SW_ROLE_ADMIN) {
         if (subject != 0) {
             snprintf(err, errlen, "an admin token has no subject (use 0)");
             return SW_INVALID;
         }
         return SW_OK;
-    case SW_ROLE_EXPORTER: k = &sw_kind_subscriber; break;
-    case SW_ROLE_TRIAGER:
-    case SW_ROLE_EXPERT: k = &sw_kind_staff; break;
-    case SW_ROLE_STATION: k = &sw_kind_station; break;
-    default:
+    }
+    k = sw_auth_account_kind(role);
+    if (k == NULL) {
         snprintf(err, errlen, "unknown role");
         return SW_INVALID;
     }
@@ -269,16 +277,15 @@ static int bearer(const char *authorization, char *id, const char **secret)
     return sw_token_split(tok, id, secret) == SW_OK ? SW_OK : SW_NOTFOUND;
 }
 
-int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p)
+/* Looks token id up and checks secret against it. On SW_OK fills *p and, when hash is not
+ * NULL, copies the stored hash (65 bytes). */
+static int lookup_record(struct sw_store *s, const char *id, const char *secret,
+                         struct sw_principal *p, char *hash)
 {
-    char id[SW_TOKEN_ID_LEN + 1];
-    const char *secret;
     redisReply *r;
     enum sw_role role;
     int rc = SW_NOTFOUND;
 
-    if (bearer(authorization, id, &secret) != SW_OK)
-        return SW_NOTFOUND;
     r = token_fetch(s, id);
     if (r == NULL)
         return SW_EAGAIN;
@@ -293,12 +300,24 @@ int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_prin
     p->role = role;
     p->subject = sw_reply_int(r->element[TF_SUBJECT], 0);
     p->centre = sw_reply_int(r->element[TF_CENTRE], 0);
-    memcpy(p->token_id, id, sizeof(id));
+    sw_strlcpy(p->token_id, id, sizeof(p->token_id));
     sw_strlcpy(p->label, sw_reply_str(r->element[TF_LABEL]) ?: "", sizeof(p->label));
+    if (hash != NULL)
+        sw_strlcpy(hash, sw_reply_str(r->element[TF_HASH]), 65);
     rc = SW_OK;
 out:
     freeReplyObject(r);
     return rc;
+}
+
+int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p)
+{
+    char id[SW_TOKEN_ID_LEN + 1];
+    const char *secret;
+
+    if (bearer(authorization, id, &secret) != SW_OK)
+        return SW_NOTFOUND;
+    return lookup_record(s, id, secret, p, NULL);
 }
 
 int sw_auth_token_get(struct sw_store *s, const char *id, json_t **out)
@@ -393,17 +412,6 @@ static struct tok_cache *cache_slot(const char *id)
     return &tcache[h & 63];
 }
 
-static const struct sw_kind *account_kind(enum sw_role role)
-{
-    switch (role) {
-    case SW_ROLE_EXPORTER: return &sw_kind_subscriber;
-    case SW_ROLE_TRIAGER:
-    case SW_ROLE_EXPERT: return &sw_kind_staff;
-    case SW_ROLE_STATION: return &sw_kind_station;
-    default: return NULL;
-    }
-}
-
 static json_t *doc_of(const redisReply *r)
 {
     return r != NULL && r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL)
@@ -430,7 +438,7 @@ int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
         int argcs[] = { 3, 2 }, n = 1;
 
         snprintf(tkey, sizeof(tkey), "sw:tok:%s", id);
-        k = account_kind(c->p.role);
+        k = sw_auth_account_kind(c->p.role);
         if (k != NULL) {
             sw_doc_key(k, c->p.subject, akey, sizeof(akey));
             n = 2;
@@ -450,24 +458,14 @@ int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
             freeReplyObject(rep[1]);
         return rc;
     }
-    rc = sw_auth_lookup(s, authorization, p);
+    /* Verified the long way: remember it (the record already had the hash), then read the
+     * account. */
+    rc = lookup_record(s, id, secret, p, c->hash);
     if (rc != SW_OK)
         return rc;
-    /* Verified the long way: remember it, then read the account. */
-    {
-        redisReply *r;
-
-        snprintf(tkey, sizeof(tkey), "sw:tok:%s", id);
-        r = sw_store_cmd(s, "HGET", tkey, "hash", NULL);
-        if (r != NULL && r->type == REDIS_REPLY_STRING && r->len == 64) {
-            memcpy(c->hash, r->str, 65);
-            c->p = *p;
-            memcpy(c->id, id, sizeof(id));
-        }
-        if (r != NULL)
-            freeReplyObject(r);
-    }
-    k = account_kind(p->role);
+    c->p = *p;
+    memcpy(c->id, id, sizeof(id));
+    k = sw_auth_account_kind(p->role);
     if (k != NULL) {
         rc = sw_doc_get(s, k, p->subject, account);
         if (rc == SW_NOTFOUND)

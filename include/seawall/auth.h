@@ -12,6 +12,7 @@
 #include "seawall/common.h"
 
 struct sw_store;
+struct sw_kind;
 
 enum sw_role {
     SW_ROLE_NONE     = 0,
@@ -37,6 +38,9 @@ struct sw_principal {
 };
 
 const char *sw_role_name(enum sw_role r);
+
+/* The kind of account a role's subject is (subscriber, staff, station), or NULL (admin). */
+const struct sw_kind *sw_auth_account_kind(enum sw_role role);
 int sw_role_parse(const char *s, enum sw_role *out);
 
 /* Makes a new random token. id gets SW_TOKEN_ID_LEN+1 bytes, token SW_TOKEN_MAX bytes. */
