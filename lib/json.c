@@ -242,27 +242,6 @@ static void check_field(const struct sw_jfield *f, const json_t *v, const char *
             goto wrong_type;
         return;
     case SW_J_INTS:
-        if (!json_is_array(v))
-            goto wrong_type;
-        n = json_array_size(v);
-        if ((long long)n < f->min || (long long)n > f->max) {
-            sw_verrs_add(errs, pointer, "must have %lld to %lld items (got %zu)", f->min, f->max,
-                         n);
-            return;
-        }
-        for (i = 0; i < n; i++) {
-            size_t j;
-
-            snprintf(ip, sizeof(ip), "%s/%zu", pointer, i);
-            if (!json_is_integer(json_array_get(v, i))) {
-                sw_verrs_add(errs, ip, "must be an integer");
-                continue;
-            }
-            for (j = 0; j < i; j++)
-                if (json_equal(json_array_get(v, j), json_array_get(v, i)))
-                    sw_verrs_add(errs, ip, "repeats item %zu", j);
-        }
-        return;
     case SW_J_STRINGS:
         if (!json_is_array(v))
             goto wrong_type;
@@ -277,11 +256,14 @@ static void check_field(const struct sw_jfield *f, const json_t *v, const char *
             size_t j;
 
             snprintf(ip, sizeof(ip), "%s/%zu", pointer, i);
-            if (!json_is_string(item)) {
-                sw_verrs_add(errs, ip, "must be a string");
+            if (f->type == SW_J_INTS ? !json_is_integer(item) : !json_is_string(item)) {
+                sw_verrs_add(errs, ip, f->type == SW_J_INTS ? "must be an integer"
+                                                            : "must be a string");
                 continue;
             }
-            check_string(f, json_string_value(item), json_string_length(item), 1, 256, ip, errs);
+            if (f->type == SW_J_STRINGS)
+                check_string(f, json_string_value(item), json_string_length(item), 1, 256, ip,
+                             errs);
             for (j = 0; j < i; j++) {
                 if (json_equal(json_array_get(v, j), item)) {
                     sw_verrs_add(errs, ip, "repeats item %zu", j);
