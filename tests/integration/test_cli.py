@@ -45,3 +45,20 @@ def test_config_file_env_and_errors(s):
     assert "(default \"8\"; environment SEAWALL_API_THREADS)" in out
     p = s.cli("config", check=False, env={"SEAWALL_API_THREADS": "zero"})
     assert p.returncode == 1 and "SEAWALL_API_THREADS" in p.stderr and "1 to 256" in p.stderr
+
+
+def test_feed_registry_from_cli(s):
+    p = s.cli("feed", "add", "--url", "ftp://example.com/feed", check=False)
+    assert p.returncode == 1 and "--url only http and https URLs are allowed" in p.stderr, p.stderr
+    p = s.cli("feed", "add", "--url", "https://example.com/f", "--interval_s", "0", check=False)
+    assert p.returncode == 1 and "--interval_s" in p.stderr, p.stderr
+    p = s.cli("feed", "add", "--url", "https://example.com/f", "--enabled", "yes", check=False)
+    assert p.returncode == 1 and "--enabled takes true or false" in p.stderr, p.stderr
+    made = json.loads(s.cli("feed", "add", "--url", "https://example.invalid/cli.xml",
+                            "--enabled", "false"))
+    assert made["enabled"] is False and made["format"] == "auto"
+    p = s.cli("feed", "poll", str(made["id"]), check=False)
+    assert p.returncode == 1 and "is disabled" in p.stderr
+    s.cli("feed", "rm", str(made["id"]))
+    p = s.cli("feed", "get", str(made["id"]), check=False)
+    assert p.returncode == 1 and "not found" in p.stderr

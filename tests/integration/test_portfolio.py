@@ -116,3 +116,38 @@ def test_csv_import_and_export(s):
     js = s.get(pf(sub) + "/export", token=tok).json()
     assert len(js["items"]) == 4
     problem(s.get(pf(sub) + "/export?format=xls", token=tok), 400)
+
+
+def test_bad_updates_and_imports_answered_precisely(s):
+    sub, tok = s.tenant("Precise Ltd")
+    it = s.post(pf(sub), {"kind": "mark", "text": "PRECISA", "classes": [9]}, token=tok).json()
+    path = f"{pf(sub)}/{it['id']}"
+    p = problem(s.request("PATCH", path, body={"classes": [99]}, token=tok), 400, "validation")
+    assert [e["pointer"] for e in p["errors"]] == ["/classes/0"]
+    # Changing the kind is checked as the whole new item: a show needs its "show".
+    p = problem(s.request("PATCH", path, body={"kind": "show"}, token=tok), 400)
+    assert "/show" in [e["pointer"] for e in p["errors"]], p
+    p = problem(s.request("PATCH", path, body={"colour": "red"}, token=tok), 400)
+    assert [e["pointer"] for e in p["errors"]] == ["/colour"]
+    problem(s.request("PATCH", path, raw="{", token=tok,
+                      headers={"Content-Type": "application/json"}), 400, "malformed-json")
+    assert s.get(path, token=tok).json()["classes"] == [9]            # nothing changed
+    problem(s.request("PATCH", f"{pf(sub)}/999999", body={"label": "x"}, token=tok), 404)
+    p = problem(s.post(pf(sub) + "/import", {"items": [], "extra": 1}, token=tok), 400)
+    assert p["errors"][0]["pointer"] == "/items"
+    p = problem(s.post(pf(sub) + "/import", {"items": "mark"}, token=tok), 400)
+    assert p["errors"][0]["pointer"] == "/items"
+    problem(s.request("POST", pf(sub) + "/import", raw="kind,text\r\nmark,X\r\n", token=tok,
+                      headers={"Content-Type": "text/plain"}), 415)
+
+
+def test_alert_list_and_id_checked(s):
+    sub, tok = s.tenant("Alert Reader Ltd")
+    assert s.get("/api/v1/alerts", token=tok).json() == {"items": [], "next": None}
+    for q in ("limit=0", "limit=201", "limit=x", "cursor=-1", "cursor=abc"):
+        problem(s.get(f"/api/v1/alerts?{q}", token=tok), 400, "validation")
+    problem(s.get("/api/v1/alerts?colour=red", token=tok), 400)
+    for bad in ("al_123", "xx_" + "0" * 32, "al_" + "G" * 32, "al_" + "0" * 33):
+        problem(s.get(f"/api/v1/alerts/{bad}", token=tok), 404)
+    problem(s.get("/api/v1/alerts/al_" + "0" * 32, token=tok), 404)
+    problem(s.get("/api/v1/alerts", token=s.admin), 403)
