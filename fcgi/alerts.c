@@ -1,99 +1,583 @@
-/* alerts.c — an exporter's alerts, newest first (the full inbox — filters, status changes,
- * counts, the live stream — grows here). */
+/* alerts.c — an exporter's inbox: newest first with filters and a cursor, one alert, status
+ * changes one or many, counts for a badge, and the live stream (Server-Sent Events). */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "seawall/alerts.h"
+#include "seawall/config.h"
+#include "seawall/date.h"
+#include "seawall/json.h"
+#include "seawall/log.h"
 #include "seawall/store.h"
 #include "api.h"
 
+static const char *const severities[] = { "low", "medium", "high", "critical", NULL };
+static const char *const statuses[] = { "new", "read", "dismissed", NULL };
+static const char *const event_types[] = {
+    "trademark_filing", "trademark_status", "patent_publication", "patent_grant", "litigation",
+    "trade_investigation", "customs_seizure", "show_event", "show_incident", "bulletin", "news",
+    NULL
+};
+
+/* 1 when every comma-separated part of list is one of allowed (or, with allowed NULL, a
+ * country code); an empty part is an error. */
+static int list_valid(const char *list, const char *const *allowed)
+{
+    char part[64];
+    const char *p = list;
+
+    if (list == NULL || strlen(list) > 512)
+        return 0;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        int ok = 0;
+
+        if (len == 0 || len >= sizeof(part))
+            return 0;
+        memcpy(part, p, len);
+        part[len] = '\0';
+        if (allowed == NULL) {
+            ok = sw_country_valid(part) || strcmp(part, "EM") == 0 || strcmp(part, "WO") == 0 ||
+                 strcmp(part, "EP") == 0;
+        } else {
+            size_t i;
+
+            for (i = 0; allowed[i] != NULL && !ok; i++)
+                ok = strcmp(part, allowed[i]) == 0;
+        }
+        if (!ok)
+            return 0;
+        if (comma == NULL)
+            return 1;
+        p = comma + 1;
+    }
+}
+
+/* Reads the list filters; answers 400 naming every bad parameter. */
+static int read_filter(struct sw_ctx *c, struct sw_alert_filter *f)
+{
+    struct sw_verrs errs;
+    const char *v;
+    int64_t ms;
+
+    memset(f, 0, sizeof(*f));
+    sw_verrs_init(&errs);
+    if ((v = sw_query(c, "severity")) != NULL && !list_valid(v, severities))
+        sw_verrs_add(&errs, "?severity", "must be low, medium, high or critical (several "
+                     "separated by commas)");
+    f->severity = v;
+    if ((v = sw_query(c, "status")) != NULL && !list_valid(v, statuses))
+        sw_verrs_add(&errs, "?status", "must be new, read or dismissed (several separated by "
+                     "commas)");
+    f->status = v;
+    if ((v = sw_query(c, "type")) != NULL && !list_valid(v, event_types))
+        sw_verrs_add(&errs, "?type", "must be event types such as trademark_filing or "
+                     "litigation (several separated by commas)");
+    f->type = v;
+    if ((v = sw_query(c, "country")) != NULL && !list_valid(v, NULL))
+        sw_verrs_add(&errs, "?country", "must be ISO 3166 alpha-2 codes (or EM, WO, EP), "
+                     "separated by commas");
+    f->country = v;
+    if ((v = sw_query(c, "rule")) != NULL) {
+        size_t i, n = strlen(v);
+
+        for (i = 0; i < n; i++)
+            if (!((v[i] >= 'a' && v[i] <= 'z') || v[i] == '-' || v[i] == ','))
+                break;
+        if (n == 0 || n > 256 || i < n)
+            sw_verrs_add(&errs, "?rule", "must be rule names such as similar-mark");
+        f->rule = v;
+    }
+    if ((v = sw_query(c, "item")) != NULL && sw_parse_ll(v, 1, INT64_MAX, &f->item) != SW_OK)
+        sw_verrs_add(&errs, "?item", "must be a portfolio item id");
+    if ((v = sw_query(c, "since")) != NULL) {
+        if (sw_date_ms(v, &ms) != SW_OK)
+            sw_verrs_add(&errs, "?since", "must be an ISO 8601 date or date-time");
+        else
+            f->since_ms = ms;
+    }
+    if ((v = sw_query(c, "until")) != NULL) {
+        if (sw_date_ms(v, &ms) != SW_OK)
+            sw_verrs_add(&errs, "?until", "must be an ISO 8601 date or date-time");
+        else
+            f->until_ms = ms;
+    }
+    if (sw_verrs_count(&errs) > 0) {
+        sw_reply_invalid(c, &errs);
+        sw_verrs_free(&errs);
+        return SW_INVALID;
+    }
+    sw_verrs_free(&errs);
+    return SW_OK;
+}
+
 void sw_h_alerts_list(struct sw_ctx *c)
 {
-    char zkey[64], max[32], lim[24];
     const char *cur = sw_query(c, "cursor"), *lm = sw_query(c, "limit");
-    long long before = INT64_MAX, limit = 50;
-    redisReply *ids, *docs = NULL;
-    const char **argv = NULL;
-    char (*keys)[96] = NULL;
-    json_t *items = json_array();
-    size_t i, n;
+    long long cursor = 0, limit = 50, next;
+    struct sw_alert_filter f;
+    json_t *ids, *items;
+    int rc;
 
-    if ((cur != NULL && sw_parse_ll(cur, 0, INT64_MAX, &before) != SW_OK) ||
-        (lm != NULL && sw_parse_ll(lm, 1, 200, &limit) != SW_OK)) {
-        json_decref(items);
+    if ((cur != NULL && sw_parse_ll(cur, 1, INT64_MAX, &cursor) != SW_OK) ||
+        (lm != NULL && sw_parse_ll(lm, 1, sw_config_int(c->cfg, "api.page_max"), &limit) !=
+                           SW_OK)) {
         sw_reply_problem(c, 400, "validation", "Invalid request", NULL,
-                         "cursor must come from this list and limit be 1 to 200");
+                         "cursor must come from this list and limit be 1 to %lld",
+                         sw_config_int(c->cfg, "api.page_max"));
         return;
     }
-    snprintf(zkey, sizeof(zkey), "sw:{sub:%lld}:alerts", c->who.subject);
-    snprintf(max, sizeof(max), "(%lld", before);
-    snprintf(lim, sizeof(lim), "%lld", limit + 1);
-    ids = sw_store_cmd(c->store, "ZREVRANGEBYSCORE", zkey, max, "-inf", "WITHSCORES", "LIMIT",
-                       "0", lim, NULL);
-    if (ids == NULL) {
+    if (read_filter(c, &f) != SW_OK)
+        return;
+    rc = sw_alert_page(c->store, c->who.subject, &f, cursor, (int)limit,
+                       (int)sw_config_int(c->cfg, "alerts.scan_max"), &ids, &next);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "listing alerts");
+        return;
+    }
+    rc = sw_alert_load(c->store, c->who.subject, ids, &items);
+    json_decref(ids);
+    if (rc != SW_OK) {
         json_decref(items);
-        sw_reply_store(c, SW_EAGAIN, "listing alerts");
+        sw_reply_store(c, rc, "loading alerts");
         return;
     }
-    n = ids->type == REDIS_REPLY_ARRAY ? ids->elements / 2 : 0;
-    if (n > (size_t)limit)
-        n = (size_t)limit;
-    if (n > 0) {
-        argv = calloc(n + 1, sizeof(*argv));
-        keys = calloc(n, sizeof(*keys));
-        if (argv != NULL && keys != NULL) {
-            argv[0] = "MGET";
-            for (i = 0; i < n; i++) {
-                snprintf(keys[i], sizeof(keys[i]), "sw:{sub:%lld}:alert:%s", c->who.subject,
-                         ids->element[2 * i]->str);
-                argv[i + 1] = keys[i];
-            }
-            docs = sw_store_cmdv(c->store, (int)n + 1, argv, NULL);
-        }
-    }
-    for (i = 0; docs != NULL && i < docs->elements; i++)
-        if (docs->element[i]->type == REDIS_REPLY_STRING)
-            json_array_append_new(items, json_loadb(docs->element[i]->str,
-                                                    docs->element[i]->len, 0, NULL));
-    {
-        long long next = ids->elements / 2 > (size_t)limit
-                             ? sw_reply_int(ids->element[2 * (limit - 1) + 1], 0) : 0;
+    sw_reply_json(c, 200, sw_page_json(items, next));
+}
 
-        sw_reply_json(c, 200, sw_page_json(items, next));
+/* Loads one alert named by the path, or answers 404. Returns it or NULL. */
+static json_t *one_alert(struct sw_ctx *c, const char *id)
+{
+    json_t *ids, *items, *a;
+    int rc;
+
+    if (!sw_alert_id_valid(id)) {
+        sw_reply_not_found(c);
+        return NULL;
     }
-    if (docs != NULL)
-        freeReplyObject(docs);
-    freeReplyObject(ids);
-    free(argv);
-    free(keys);
+    ids = json_pack("[s]", id);
+    rc = sw_alert_load(c->store, c->who.subject, ids, &items);
+    json_decref(ids);
+    if (rc != SW_OK) {
+        json_decref(items);
+        sw_reply_store(c, rc, "loading an alert");
+        return NULL;
+    }
+    a = json_array_get(items, 0);
+    if (a == NULL) {
+        sw_reply_not_found(c);
+        json_decref(items);
+        return NULL;
+    }
+    json_incref(a);
+    json_decref(items);
+    return a;
 }
 
 void sw_h_alerts_get(struct sw_ctx *c)
 {
+    json_t *a = one_alert(c, sw_param(c, "id"));
+
+    if (a != NULL)
+        sw_reply_json(c, 200, a);
+}
+
+static const struct sw_jfield status_fields[] = {
+    { "status", SW_J_STRING, SW_JF_REQUIRED, 1, 16, statuses },
+    { NULL, 0, 0, 0, 0, NULL }
+};
+
+void sw_h_alerts_patch(struct sw_ctx *c)
+{
     const char *id = sw_param(c, "id");
-    char key[128];
+    json_t *in, *ids, *changed, *a;
+    int rc;
+
+    if (!sw_alert_id_valid(id)) {
+        sw_reply_not_found(c);
+        return;
+    }
+    if (sw_body_object(c, status_fields, 0, &in) != SW_OK)
+        return;
+    ids = json_pack("[s]", id);
+    rc = sw_alert_set_status(c->store, c->who.subject,
+                             json_string_value(json_object_get(in, "status")), ids, &changed);
+    json_decref(ids);
+    json_decref(in);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "changing an alert's status");
+        return;
+    }
+    rc = (int)json_integer_value(json_array_get(changed, 0));
+    json_decref(changed);
+    if (rc < 0) {
+        sw_reply_not_found(c);
+        return;
+    }
+    if ((a = one_alert(c, id)) != NULL)
+        sw_reply_json(c, 200, a);
+}
+
+static const struct sw_jfield bulk_fields[] = {
+    { "status", SW_J_STRING, SW_JF_REQUIRED, 1, 16, statuses },
+    { "ids", SW_J_STRINGS, SW_JF_REQUIRED, 1, 1000, NULL },
+    { NULL, 0, 0, 0, 0, NULL }
+};
+
+void sw_h_alerts_bulk_status(struct sw_ctx *c)
+{
+    json_t *in, *ids, *changed, *updated, *unchanged, *missing, *v;
+    struct sw_verrs errs;
+    size_t i;
+    int rc;
+
+    if (sw_body_object(c, bulk_fields, 0, &in) != SW_OK)
+        return;
+    ids = json_object_get(in, "ids");
+    sw_verrs_init(&errs);
+    json_array_foreach(ids, i, v)
+        if (!sw_alert_id_valid(json_string_value(v)))
+            sw_verrs_add(&errs, "", "not an alert id");
+    if (sw_verrs_count(&errs) > 0) {
+        /* Point at each bad id. */
+        sw_verrs_free(&errs);
+        sw_verrs_init(&errs);
+        json_array_foreach(ids, i, v) {
+            char ptr[32];
+
+            snprintf(ptr, sizeof(ptr), "/ids/%zu", i);
+            if (!sw_alert_id_valid(json_string_value(v)))
+                sw_verrs_add(&errs, ptr, "not an alert id (al_ followed by 32 hex digits)");
+        }
+        sw_reply_invalid(c, &errs);
+        sw_verrs_free(&errs);
+        json_decref(in);
+        return;
+    }
+    sw_verrs_free(&errs);
+    rc = sw_alert_set_status(c->store, c->who.subject,
+                             json_string_value(json_object_get(in, "status")), ids, &changed);
+    if (rc != SW_OK) {
+        json_decref(in);
+        sw_reply_store(c, rc, "changing alert statuses");
+        return;
+    }
+    updated = json_array();
+    unchanged = json_array();
+    missing = json_array();
+    json_array_foreach(ids, i, v) {
+        json_int_t r = json_integer_value(json_array_get(changed, i));
+
+        json_array_append(r > 0 ? updated : r == 0 ? unchanged : missing, v);
+    }
+    json_decref(changed);
+    sw_reply_json(c, 200, json_pack("{s:O, s:o, s:o, s:o}", "status",
+                                    json_object_get(in, "status"), "updated", updated,
+                                    "unchanged", unchanged, "not_found", missing));
+    json_decref(in);
+}
+
+void sw_h_alerts_counts(struct sw_ctx *c)
+{
+    json_t *out;
+    int rc = sw_alert_counts(c->store, c->who.subject, &out);
+
+    if (rc != SW_OK)
+        sw_reply_store(c, rc, "counting alerts");
+    else
+        sw_reply_json(c, 200, out);
+}
+
+/* --- the live stream --------------------------------------------------------------------- */
+
+/* Streams held by this process; each holds a thread, so at least one thread stays free. */
+static int local_streams;
+
+/* KEYS: all streams, this subscriber's streams. ARGV: member, now, expiry, max all, max sub.
+ * Returns 0 (taken), 1 (too many overall), 2 (too many for this subscriber). Slots expire, so
+ * a process that died holding one gives it back by itself. */
+static const char slot_lua[] =
+    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2]) "
+    "redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2]) "
+    "if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 2 end "
+    "if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 1 end "
+    "redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) "
+    "redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1]) "
+    "return 0";
+
+struct stream {
+    struct sw_ctx *c;
+    char member[40];
+    char subkey[64];
+    int64_t expiry_ms;
+};
+
+static int slot_take(struct stream *st, long long *why)
+{
+    char now[24], exp[24], all[24], per[24];
+    const char *keys[2] = { "sw:sse:slots", st->subkey }, *args[5];
     redisReply *r;
+
+    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+    snprintf(exp, sizeof(exp), "%lld", (long long)(sw_now_ms() + st->expiry_ms));
+    snprintf(all, sizeof(all), "%lld", sw_config_int(st->c->cfg, "api.sse_max"));
+    snprintf(per, sizeof(per), "%lld", sw_config_int(st->c->cfg, "api.sse_per_subscriber"));
+    args[0] = st->member;
+    args[1] = now;
+    args[2] = exp;
+    args[3] = all;
+    args[4] = per;
+    r = sw_store_eval(st->c->store, slot_lua, 2, keys, 5, args);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *why = r->type == REDIS_REPLY_INTEGER ? r->integer : 1;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+static void slot_renew(struct stream *st)
+{
+    char exp[24];
+    const char *argv[5] = { "ZADD", NULL, "XX", exp, st->member };
+    redisReply *r;
+
+    snprintf(exp, sizeof(exp), "%lld", (long long)(sw_now_ms() + st->expiry_ms));
+    argv[1] = "sw:sse:slots";
+    if ((r = sw_store_cmdv(st->c->store, 5, argv, NULL)) != NULL)
+        freeReplyObject(r);
+    argv[1] = st->subkey;
+    if ((r = sw_store_cmdv(st->c->store, 5, argv, NULL)) != NULL)
+        freeReplyObject(r);
+}
+
+static void slot_release(struct stream *st)
+{
+    redisReply *r;
+
+    if ((r = sw_store_cmd(st->c->store, "ZREM", "sw:sse:slots", st->member, NULL)) != NULL)
+        freeReplyObject(r);
+    if ((r = sw_store_cmd(st->c->store, "ZREM", st->subkey, st->member, NULL)) != NULL)
+        freeReplyObject(r);
+}
+
+static const char stream_head[] = "Status: 200 OK\r\n"
+                                  "Content-Type: text/event-stream; charset=utf-8\r\n"
+                                  "Cache-Control: no-store\r\n"
+                                  "X-Accel-Buffering: no\r\n\r\n"
+                                  "retry: 3000\n\n";
+
+static int put(struct sw_ctx *c, const char *text, size_t n)
+{
+    return c->write_out(c->io, text, n);
+}
+
+/* 1 when a is a stream id "ms-seq". */
+static int stream_id_valid(const char *a)
+{
+    size_t i, dash = 0, n = strlen(a);
+
+    if (n == 0 || n > 41)
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (a[i] == '-' && dash == 0 && i > 0 && i + 1 < n)
+            dash = i;
+        else if (a[i] < '0' || a[i] > '9')
+            return 0;
+    }
+    return dash > 0;
+}
+
+/* Compares stream ids numerically: <0, 0, >0. */
+static int stream_id_cmp(const char *a, const char *b)
+{
+    unsigned long long am = strtoull(a, NULL, 10), bm = strtoull(b, NULL, 10);
+    unsigned long long as = strtoull(strchr(a, '-') ? strchr(a, '-') + 1 : "0", NULL, 10);
+    unsigned long long bs = strtoull(strchr(b, '-') ? strchr(b, '-') + 1 : "0", NULL, 10);
+
+    if (am != bm)
+        return am < bm ? -1 : 1;
+    return as < bs ? -1 : as > bs;
+}
+
+/* Sends the alerts of one XREAD reply; returns -1 when the client has gone. */
+static int send_entries(struct sw_ctx *c, const redisReply *entries, char *last, size_t lastlen)
+{
     size_t i;
 
-    for (i = 0; id[i] != '\0'; i++)
-        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f') || id[i] == '_' ||
-              id[i] == 'l'))
-            break;
-    if (id[i] != '\0' || strncmp(id, "al_", 3) != 0 || strlen(id) != 35) {
-        sw_reply_not_found(c);
+    for (i = 0; i < entries->elements; i++) {
+        const redisReply *e = entries->element[i], *f = e->element[1];
+        json_t *ids, *items;
+        char head[96];
+        int n;
+
+        sw_strlcpy(last, e->element[0]->str, lastlen);
+        if (f->type != REDIS_REPLY_ARRAY || f->elements < 2)
+            continue;
+        ids = json_pack("[s]", f->element[1]->str);
+        if (sw_alert_load(c->store, c->who.subject, ids, &items) == SW_OK &&
+            json_array_size(items) == 1) {
+            char *text = sw_json_dumps(json_array_get(items, 0));
+
+            n = snprintf(head, sizeof(head), "id: %s\nevent: alert\ndata: ", last);
+            if (text == NULL || put(c, head, (size_t)n) < 0 || put(c, text, strlen(text)) < 0 ||
+                put(c, "\n\n", 2) < 0) {
+                free(text);
+                json_decref(ids);
+                json_decref(items);
+                return -1;
+            }
+            free(text);
+        }
+        json_decref(ids);
+        json_decref(items);
+    }
+    return 0;
+}
+
+void sw_h_alerts_stream(struct sw_ctx *c)
+{
+    long long heartbeat_s = sw_config_int(c->cfg, "api.sse_heartbeat_s"), why = 0;
+    long long threads = sw_config_int(c->cfg, "api.threads");
+    const char *resume = c->req->last_event_id;
+    char lkey[64], last[48] = "0-0", block[16];
+    unsigned char rnd[12];
+    struct stream st;
+    struct sw_store live;
+    int64_t quiet_since, renewed;
+    int rc, mine;
+
+    if (resume != NULL && resume[0] != '\0' && !stream_id_valid(resume)) {
+        json_t *errors = json_pack("[{s:s, s:s}]", "header", "Last-Event-ID", "message",
+                                   "must be an id this stream sent");
+
+        sw_reply_problem(c, 400, "validation", "Invalid request", errors,
+                         "Last-Event-ID must be an id this stream sent (\"<ms>-<n>\")");
         return;
     }
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:alert:%s", c->who.subject, id);
-    r = sw_store_cmd(c->store, "GET", key, NULL);
-    if (r == NULL) {
-        sw_reply_store(c, SW_EAGAIN, "loading an alert");
+    memset(&st, 0, sizeof(st));
+    st.c = c;
+    st.expiry_ms = heartbeat_s * 3000;
+    randombytes_buf(rnd, sizeof(rnd));
+    sw_hex(rnd, sizeof(rnd), st.member);
+    snprintf(st.subkey, sizeof(st.subkey), "sw:{sub:%lld}:sse", c->who.subject);
+    mine = __atomic_add_fetch(&local_streams, 1, __ATOMIC_SEQ_CST);
+    if (mine > threads - 1) {
+        __atomic_sub_fetch(&local_streams, 1, __ATOMIC_SEQ_CST);
+        sw_reply_header(c, "Retry-After", "5");
+        sw_reply_problem(c, 429, "too-many-streams", "Too many live streams", NULL,
+                         "this API process keeps its last thread for ordinary requests; try "
+                         "again shortly");
         return;
     }
-    if (r->type != REDIS_REPLY_STRING) {
+    rc = slot_take(&st, &why);
+    if (rc != SW_OK || why != 0) {
+        __atomic_sub_fetch(&local_streams, 1, __ATOMIC_SEQ_CST);
+        if (rc != SW_OK) {
+            sw_reply_store(c, rc, "taking a stream slot");
+            return;
+        }
+        sw_reply_header(c, "Retry-After", "5");
+        sw_reply_problem(c, 429, "too-many-streams", "Too many live streams", NULL,
+                         why == 2 ? "this subscriber already has %lld live streams open"
+                                  : "the service already has %lld live streams open",
+                         sw_config_int(c->cfg, why == 2 ? "api.sse_per_subscriber"
+                                                        : "api.sse_max"));
+        return;
+    }
+    snprintf(lkey, sizeof(lkey), "sw:{sub:%lld}:live", c->who.subject);
+    sw_store_init(&live, c->cfg);
+    live.command_timeout_ms = 1000 + 2000;
+    snprintf(block, sizeof(block), "%d", 1000);
+
+    /* Where to start: after the client's last id, else after the newest entry now. */
+    {
+        redisReply *r = sw_store_cmd(c->store, resume && resume[0] ? "XRANGE" : "XREVRANGE",
+                                     lkey, resume && resume[0] ? "-" : "+",
+                                     resume && resume[0] ? "+" : "-", "COUNT", "1", NULL);
+
+        if (r == NULL) {
+            slot_release(&st);
+            __atomic_sub_fetch(&local_streams, 1, __ATOMIC_SEQ_CST);
+            sw_store_close(&live);
+            sw_reply_store(c, SW_EAGAIN, "opening the live stream");
+            return;
+        }
+        c->resp->streamed = 1;
+        if (put(c, stream_head, sizeof(stream_head) - 1) < 0) {
+            freeReplyObject(r);
+            goto out;
+        }
+        c->resp->status = 200;
+        if (resume && resume[0]) {
+            sw_strlcpy(last, resume, sizeof(last));
+            /* Older than anything kept: some alerts are no longer in the stream. */
+            if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+                stream_id_cmp(resume, r->element[0]->element[0]->str) < 0) {
+                static const char gap[] = "event: gap\ndata: {\"detail\":\"some alerts since "
+                                          "Last-Event-ID are no longer kept for streaming; "
+                                          "list /api/v1/alerts to catch up\"}\n\n";
+
+                put(c, gap, sizeof(gap) - 1);
+            }
+        } else if (r->type == REDIS_REPLY_ARRAY && r->elements == 1) {
+            sw_strlcpy(last, r->element[0]->element[0]->str, sizeof(last));
+        }
         freeReplyObject(r);
-        sw_reply_not_found(c);
-        return;
     }
-    sw_reply_json(c, 200, json_loadb(r->str, r->len, 0, NULL));
-    freeReplyObject(r);
+    quiet_since = renewed = sw_mono_us();
+    while (!sw_api_stopping) {
+        redisReply *r = sw_store_cmd(&live, "XREAD", "COUNT", "100", "BLOCK", block, "STREAMS",
+                                     lkey, last, NULL);
+        int64_t now = sw_mono_us();
+
+        if (r == NULL) {
+            static const char down[] = ": store unavailable\n\n";
+
+            if (put(c, down, sizeof(down) - 1) < 0)
+                break;
+            sw_store_close(&live);
+            break;   /* the client reconnects with Last-Event-ID */
+        }
+        if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
+            if (send_entries(c, r->element[0]->element[1], last, sizeof(last)) < 0) {
+                freeReplyObject(r);
+                break;
+            }
+            quiet_since = now;
+        }
+        freeReplyObject(r);
+        if (now - renewed >= heartbeat_s * 1000000) {
+            struct sw_principal again;
+
+            /* A revoked token ends its streams at the next heartbeat. */
+            rc = sw_auth_lookup(c->store, c->req->authorization, &again);
+            if (rc != SW_OK && rc != SW_EAGAIN) {
+                static const char end[] = "event: end\ndata: {\"detail\":\"the token is no "
+                                          "longer valid\"}\n\n";
+
+                put(c, end, sizeof(end) - 1);
+                break;
+            }
+            slot_renew(&st);
+            renewed = now;
+        }
+        if (now - quiet_since >= heartbeat_s * 1000000) {
+            char beat[64];
+            int n = snprintf(beat, sizeof(beat), ": heartbeat %lld\n\n",
+                             (long long)sw_now_ms());
+
+            if (put(c, beat, (size_t)n) < 0)
+                break;
+            quiet_since = now;
+        }
+    }
+out:
+    sw_store_close(&live);
+    slot_release(&st);
+    __atomic_sub_fetch(&local_streams, 1, __ATOMIC_SEQ_CST);
 }

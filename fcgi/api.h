@@ -44,6 +44,7 @@ struct sw_resp {
     const char *ctype;
     struct sw_buf headers;   /* extra header lines, each ending in \r\n */
     struct sw_buf body;
+    int streamed;            /* the handler wrote the response itself (a live stream) */
 };
 
 struct sw_route;
@@ -59,8 +60,14 @@ struct sw_ctx {
     json_t *account;             /* the caller's account, for SW_RT_ACCOUNT routes, or NULL */
     /* Reads up to n body bytes from the client; returns the count, 0 at the end, -1 on error. */
     int (*read_body)(void *io, char *buf, int n);
+    /* Writes n bytes to the client at once (flushed); -1 when the client has gone. For
+     * handlers that stream: they set resp->streamed and write the CGI head themselves. */
+    int (*write_out)(void *io, const char *buf, size_t n);
     void *io;
 };
+
+/* Set when the process is stopping: long-running handlers (live streams) end. */
+extern volatile int sw_api_stopping;
 
 typedef void (*sw_handler)(struct sw_ctx *c);
 
@@ -182,6 +189,10 @@ void sw_h_portfolio_patch(struct sw_ctx *c);
 void sw_h_portfolio_delete(struct sw_ctx *c);
 void sw_h_alerts_list(struct sw_ctx *c);
 void sw_h_alerts_get(struct sw_ctx *c);
+void sw_h_alerts_patch(struct sw_ctx *c);
+void sw_h_alerts_bulk_status(struct sw_ctx *c);
+void sw_h_alerts_counts(struct sw_ctx *c);
+void sw_h_alerts_stream(struct sw_ctx *c);
 void sw_h_tokens_create(struct sw_ctx *c);
 void sw_h_tokens_list(struct sw_ctx *c);
 void sw_h_tokens_get(struct sw_ctx *c);

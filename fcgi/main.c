@@ -55,6 +55,17 @@ static int fcgi_read(void *io, char *buf, int n)
     return FCGX_GetStr(buf, n, ((FCGX_Request *)io)->in);
 }
 
+static int fcgi_write(void *io, const char *buf, size_t n)
+{
+    FCGX_Stream *out = ((FCGX_Request *)io)->out;
+
+    if (n > 0 && FCGX_PutStr(buf, (int)n, out) != (int)n)
+        return -1;
+    return FCGX_FFlush(out) == 0 ? 0 : -1;
+}
+
+volatile int sw_api_stopping;
+
 static void handle(FCGX_Request *r, struct sw_store *store)
 {
     struct sw_req req;
@@ -70,6 +81,7 @@ static void handle(FCGX_Request *r, struct sw_store *store)
     sw_buf_init(&resp.headers, 16 * 1024);
     sw_buf_init(&resp.body, (size_t)body_max * 4 + 1024 * 1024);
     resp.status = 0;
+    resp.streamed = 0;
     resp.ctype = "application/json";
     req.method = FCGX_GetParam("REQUEST_METHOD", r->envp);
     req.path = FCGX_GetParam("DOCUMENT_URI", r->envp);
@@ -94,6 +106,7 @@ static void handle(FCGX_Request *r, struct sw_store *store)
     c.store = store;
     c.cfg = cfg;
     c.read_body = fcgi_read;
+    c.write_out = fcgi_write;
     c.io = r;
     sw_metrics_inflight(1);
     if (cl != NULL && cl[0] != '\0' &&
@@ -106,6 +119,8 @@ static void handle(FCGX_Request *r, struct sw_store *store)
     }
     sw_metrics_inflight(-1);
 
+    if (resp.streamed)
+        goto done;
     /* libfcgi's own FCGX_FPrintF knows no %zu: format here. */
     n = snprintf(head, sizeof(head), "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n",
                  resp.status, reason(resp.status), resp.ctype, resp.body.len);
@@ -115,6 +130,7 @@ static void handle(FCGX_Request *r, struct sw_store *store)
     FCGX_PutStr("\r\n", 2, r->out);
     if (resp.body.len > 0 && strcmp(req.method, "HEAD") != 0)
         FCGX_PutStr(resp.body.p, (int)resp.body.len, r->out);
+done:
     sw_req_free(&req);
     sw_buf_free(&resp.headers);
     sw_buf_free(&resp.body);
@@ -171,6 +187,7 @@ static int run_threads(void)
     if (started > 0) {
         sigwait(&set, &sig);
         sw_info("signal %d: finishing requests in progress and stopping", sig);
+        __atomic_store_n(&sw_api_stopping, 1, __ATOMIC_SEQ_CST);
     }
     /* Wake every thread blocked in accept(): libfcgi then returns -1 from FCGX_Accept_r. */
     FCGX_ShutdownPending();

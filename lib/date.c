@@ -170,3 +170,19 @@ int sw_date_normalise(const char *in, char *out, size_t outlen)
     strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return SW_OK;
 }
+
+int sw_date_ms(const char *in, int64_t *ms)
+{
+    char norm[32];
+    struct tm tm;
+    const char *end;
+
+    if (sw_date_normalise(in, norm, sizeof(norm)) != SW_OK)
+        return SW_INVALID;
+    memset(&tm, 0, sizeof(tm));
+    end = strptime(norm, strlen(norm) > 10 ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm);
+    if (end == NULL || *end != '\0')
+        return SW_INVALID;
+    *ms = (int64_t)timegm(&tm) * 1000;
+    return SW_OK;
+}

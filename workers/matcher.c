@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "seawall/accounts.h"
+#include "seawall/alerts.h"
 #include "seawall/config.h"
 #include "seawall/log.h"
 #include "seawall/matchidx.h"
@@ -23,7 +24,6 @@
 
 #define EVENTS "events"
 #define GROUP "matchers"
-#define DELIVERIES "deliveries"
 
 static const struct sw_config *cfg;
 static struct sw_store store;
@@ -139,13 +139,6 @@ static void follow_changes(void)
     freeReplyObject(r);
 }
 
-/* The alert, its place in the subscriber's inbox and its delivery, or none of them. */
-static const char alert_lua[] =
-    "if redis.call('SET', KEYS[1], ARGV[2], 'NX') then "
-    "redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1]) "
-    "redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'alert', ARGV[1], 'sub', ARGV[4], "
-    "'severity', ARGV[5]) return 1 end return 0";
-
 struct emit {
     const json_t *event;
     const char *event_id;
@@ -156,53 +149,25 @@ struct emit {
 static void store_alert(void *ud, long long sub, long long item, json_t *alert)
 {
     struct emit *e = ud;
-    unsigned char h[32];
-    crypto_hash_sha256_state st;
-    char raw[160], id[72], hex[65], key[96], zkey[64], score[32], subtxt[32], maxlen[32];
-    char when[32];
-    const char *keys[3], *args[6];
-    redisReply *r;
-    char *text;
-    int64_t now = sw_now_ms();
+    char id[40], when[32];
+    int stored, rc;
 
-    snprintf(raw, sizeof(raw), "%lld|%s|%lld", sub, e->event_id, item);
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const unsigned char *)raw, strlen(raw));
-    crypto_hash_sha256_final(&st, h);
-    sw_hex(h, 16, hex);
-    snprintf(id, sizeof(id), "al_%s", hex);
+    sw_alert_id(sub, e->event_id, item, id, sizeof(id));
     json_object_set_new(alert, "id", json_string(id));
     json_object_set_new(alert, "subscriber", json_integer(sub));
     json_object_set_new(alert, "item_id", json_integer(item));
     json_object_set_new(alert, "event_id", json_string(e->event_id));
     json_object_set_new(alert, "status", json_string("new"));
-    json_object_set_new(alert, "created_at", json_string(sw_iso8601(now, when, sizeof(when))));
+    json_object_set_new(alert, "created_at", json_string(sw_iso8601(sw_now_ms(), when,
+                                                                     sizeof(when))));
     json_object_set(alert, "event", (json_t *)e->event);
-    text = json_dumps(alert, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:alert:%s", sub, id);
-    snprintf(zkey, sizeof(zkey), "sw:{sub:%lld}:alerts", sub);
-    snprintf(score, sizeof(score), "%lld", (long long)now);
-    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
-    snprintf(maxlen, sizeof(maxlen), "%lld", sw_config_int(cfg, "deliveries.maxlen"));
-    keys[0] = key;
-    keys[1] = zkey;
-    keys[2] = DELIVERIES;
-    args[0] = id;
-    args[1] = text ? text : "{}";
-    args[2] = score;
-    args[3] = subtxt;
-    args[4] = json_string_value(json_object_get(alert, "severity"));
-    args[5] = maxlen;
-    r = text ? sw_store_eval(&store, alert_lua, 3, keys, 6, args) : NULL;
-    if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+    rc = sw_alert_store(&store, cfg, sub, alert, &stored);
+    if (rc != SW_OK) {
         e->failed = 1;
-        sw_warn("alert %s not stored (%s)", id, r ? r->str : store.errstr);
-    } else if (r->integer == 1) {
+        sw_warn("alert %s not stored (%s)", id, store.errstr);
+    } else if (stored) {
         e->stored++;
     }
-    if (r != NULL)
-        freeReplyObject(r);
-    free(text);
     json_decref(alert);
 }
 

@@ -11,4 +11,8 @@
  * only a date was. Returns SW_OK, or SW_INVALID for text that is not a date (never "now"). */
 int sw_date_normalise(const char *in, char *out, size_t outlen);
 
+/* The instant a date names, in milliseconds since the epoch (a date alone: its midnight UTC).
+ * Accepts what sw_date_normalise accepts. Returns SW_OK or SW_INVALID. */
+int sw_date_ms(const char *in, int64_t *ms);
+
 #endif
