@@ -36,7 +36,7 @@ API_OBJ := $(API_SRC:%.c=$(BUILD)/%.o)
 FEED_OBJ := $(FEED_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BINS := $(BUILD)/bin/seawall-api $(BUILD)/bin/seawall $(BUILD)/bin/seawall-poller \
-        $(BUILD)/bin/seawall-matcher
+        $(BUILD)/bin/seawall-matcher $(BUILD)/bin/seawall-notifier
 DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
@@ -80,6 +80,10 @@ $(BUILD)/bin/seawall-poller: $(BUILD)/workers/poller.o $(BUILD)/libseawall-feeds
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
 $(BUILD)/bin/seawall-matcher: $(BUILD)/workers/matcher.o $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
+$(BUILD)/bin/seawall-notifier: $(BUILD)/workers/notifier.o $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
@@ -128,5 +132,5 @@ install: $(BINS)
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d $(BUILD)/workers/poller.d $(BUILD)/workers/matcher.d $(BUILD)/bench/match_bench.d \
+-include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d $(BUILD)/workers/poller.d $(BUILD)/workers/matcher.d $(BUILD)/workers/notifier.d $(BUILD)/bench/match_bench.d \
          $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

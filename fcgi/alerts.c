@@ -240,20 +240,14 @@ void sw_h_alerts_bulk_status(struct sw_ctx *c)
         return;
     ids = json_object_get(in, "ids");
     sw_verrs_init(&errs);
-    json_array_foreach(ids, i, v)
-        if (!sw_alert_id_valid(json_string_value(v)))
-            sw_verrs_add(&errs, "", "not an alert id");
-    if (sw_verrs_count(&errs) > 0) {
-        /* Point at each bad id. */
-        sw_verrs_free(&errs);
-        sw_verrs_init(&errs);
-        json_array_foreach(ids, i, v) {
-            char ptr[32];
+    json_array_foreach(ids, i, v) {
+        char ptr[32];
 
-            snprintf(ptr, sizeof(ptr), "/ids/%zu", i);
-            if (!sw_alert_id_valid(json_string_value(v)))
-                sw_verrs_add(&errs, ptr, "not an alert id (al_ followed by 32 hex digits)");
-        }
+        snprintf(ptr, sizeof(ptr), "/ids/%zu", i);
+        if (!sw_alert_id_valid(json_string_value(v)))
+            sw_verrs_add(&errs, ptr, "not an alert id (al_ followed by 32 hex digits)");
+    }
+    if (sw_verrs_count(&errs) > 0) {
         sw_reply_invalid(c, &errs);
         sw_verrs_free(&errs);
         json_decref(in);

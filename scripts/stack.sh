@@ -103,6 +103,15 @@ start_api() {
         || { tail -n 20 "$DIR/logs/seawall-api.log" >&2; return 1; }
 }
 
+# The stack's mailbox: an SMTP server on loopback keeping each message in mail/ as a file.
+start_mailsink() {
+    mkdir -p "$DIR/mail"
+    start_bg mailsink "mailsink.py --port $MAIL_PORT" python3 "$ROOT/scripts/mailsink.py" \
+        --port "$MAIL_PORT" --dir "$DIR/mail"
+    wait_for 15 "mail sink" grep -q "listening" "$DIR/logs/mailsink.log" \
+        || { tail -n 20 "$DIR/logs/mailsink.log" >&2; return 1; }
+}
+
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
 
 # start_worker NAME: a worker program (NAME, or NAME less a "-N" suffix) with the stack's
@@ -112,6 +121,7 @@ start_worker() {
     [ -x "$BUILD/bin/$prog" ] || die "$BUILD/bin/$prog is missing: run make first"
     (set -a; . "$DIR/env"; SEAWALL_POLLER_ID=${SEAWALL_POLLER_ID:-$name}; \
      SEAWALL_MATCHER_ID=${SEAWALL_MATCHER_ID:-$name}; \
+     SEAWALL_NOTIFIER_ID=${SEAWALL_NOTIFIER_ID:-$name}; \
      exec "$BUILD/bin/$prog" --config "$DIR/seawall.conf") >>"$DIR/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$DIR/pids/$name.pid"
     echo "$prog" >"$DIR/pids/$name.cmd"
@@ -133,6 +143,7 @@ do_start() {
 
     REDIS_PORT=$(free_port)
     HTTP_PORT=$(free_port)
+    MAIL_PORT=$(free_port)
     cat >"$DIR/env" <<ENV
 REDIS_PORT=$REDIS_PORT
 HTTP_PORT=$HTTP_PORT
@@ -143,6 +154,10 @@ SEAWALL_API_LISTEN=$DIR/api.sock
 SEAWALL_API_SOCKET_MODE=0666
 SEAWALL_DATA_DIR=$DIR/data
 SEAWALL_NET_ALLOW_PRIVATE=127.0.0.1/32
+MAIL_PORT=$MAIL_PORT
+SEAWALL_NOTIFIER_SMTP_URL=${SEAWALL_NOTIFIER_SMTP_URL:-smtp://127.0.0.1:$MAIL_PORT}
+SEAWALL_NOTIFIER_PUBLIC_URL=${SEAWALL_NOTIFIER_PUBLIC_URL:-http://127.0.0.1:$HTTP_PORT}
+SEAWALL_NOTIFIER_MAIL_FROM=alerts@seawall.example
 ENV
     cat >"$DIR/seawall.conf" <<CONF
 # Written by scripts/stack.sh for the stack in this folder.
@@ -173,6 +188,7 @@ CONF
         -e "s|@BODY_MAX_NGINX@|16m|" \
         "$ROOT/nginx/seawall.conf.in" >"$DIR/nginx.conf"
 
+    start_mailsink || { do_stop; die "the mail sink did not start"; }
     start_redis || { do_stop; die "Redis did not start"; }
     start_api || { do_stop; die "seawall-api did not start"; }
     local nginx_bin
@@ -184,7 +200,7 @@ CONF
     wait_for 15 "nginx" http_ok "http://127.0.0.1:$HTTP_PORT/healthz" \
         || { tail -n 20 "$DIR/logs/nginx-error.log" >&2; do_stop; die "nginx did not answer"; }
     local w
-    for w in ${SEAWALL_WORKERS-seawall-poller seawall-matcher}; do
+    for w in ${SEAWALL_WORKERS-seawall-poller seawall-matcher seawall-notifier}; do
         start_worker "$w" || { do_stop; die "$w did not start"; }
     done
     log "ready: http://127.0.0.1:$HTTP_PORT (redis 127.0.0.1:$REDIS_PORT, run folder $DIR)"
@@ -201,7 +217,7 @@ do_stop() {
         name=$(basename "$f" .pid)
         stop_one "$name"
     done
-    for name in nginx seawall-api redis; do
+    for name in nginx seawall-api redis mailsink; do
         stop_one "$name"
     done
 }
@@ -313,6 +329,7 @@ Seawall is running (Ctrl-C stops everything).
   metrics    http://127.0.0.1:$HTTP_PORT/metrics
   redis      127.0.0.1:$REDIS_PORT (AOF in $DIR/redis)
   logs       $DIR/logs/
+  mail       $DIR/mail/ (every message the notifier sends, one .eml file each)
 
 Demo tokens (also in $DIR/demo.env):
   admin      $ADMIN_TOKEN
@@ -336,7 +353,8 @@ Try:
 
 EOT
     while :; do
-        for name in redis seawall-api nginx seawall-poller seawall-matcher; do
+        for name in redis seawall-api nginx seawall-poller seawall-matcher seawall-notifier \
+                    mailsink; do
             if ! pid_alive "$name"; then
                 log "$name stopped unexpectedly; see $DIR/logs/; stopping the rest"
                 do_stop

@@ -1,5 +1,7 @@
 """The integration tests' view of a running stack: start and stop through scripts/stack.sh,
 HTTP through nginx as a client would, the admin program, and deadline-bounded waiting."""
+import email
+import email.policy
 import http.client
 import json
 import os
@@ -19,6 +21,18 @@ TEST_ENV = {
     "SEAWALL_POLLER_TIMEOUT_MS": "8000",
     "SEAWALL_POLLER_CONNECT_TIMEOUT_MS": "2000",
     "SEAWALL_POLLER_UNCONDITIONAL_EVERY": "1000",
+    # The notifier: retries in milliseconds, short timeouts and leases, quick give-up.
+    "SEAWALL_NOTIFIER_RETRY_SCHEDULE": "200ms,400ms,800ms,1600ms",
+    "SEAWALL_NOTIFIER_TIMEOUT_MS": "2000",
+    "SEAWALL_NOTIFIER_CONNECT_TIMEOUT_MS": "1000",
+    "SEAWALL_NOTIFIER_SMTP_TIMEOUT_MS": "3000",
+    "SEAWALL_NOTIFIER_LEASE_MS": "3000",
+    "SEAWALL_NOTIFIER_IDLE_MS": "50",
+    "SEAWALL_NOTIFIER_CLAIM_IDLE_MS": "2000",
+    "SEAWALL_NOTIFIER_DISABLE_AFTER_S": "2",
+    # Live streams: a heartbeat a second, two streams per subscriber.
+    "SEAWALL_API_SSE_HEARTBEAT_S": "1",
+    "SEAWALL_API_SSE_PER_SUBSCRIBER": "2",
 }
 
 
@@ -81,14 +95,17 @@ class Stack:
     def ensure_running(self):
         """Brings back anything a test stopped on purpose and did not restart."""
         for name, starter in (("redis", ["start-redis"]), ("seawall-api", ["restart-api"]),
-                              ("seawall-poller", ["start-worker", "seawall-poller"])):
+                              ("seawall-poller", ["start-worker", "seawall-poller"]),
+                              ("seawall-matcher", ["start-worker", "seawall-matcher"]),
+                              ("seawall-notifier", ["start-worker", "seawall-notifier"])):
             pidf = os.path.join(self.dir, "pids", f"{name}.pid")
             if not os.path.exists(pidf):
                 self.script(*starter)
 
     def logs_tail(self, n=30):
         out = []
-        for name in ("seawall-api.log", "seawall-poller.log", "nginx-error.log", "redis.log"):
+        for name in ("seawall-api.log", "seawall-poller.log", "seawall-matcher.log",
+                     "seawall-notifier.log", "nginx-error.log", "redis.log"):
             path = os.path.join(self.dir, "logs", name)
             if os.path.exists(path):
                 with open(path, errors="replace") as f:
@@ -166,6 +183,46 @@ class Stack:
                       token=self.admin)
         assert r.status == 201, r
         return r.json()["token"]
+
+    def mail(self):
+        """Every message the stack's mail sink has accepted, oldest first, parsed."""
+        folder = os.path.join(self.dir, "mail")
+        names = sorted((n for n in os.listdir(folder) if n.endswith(".eml")),
+                       key=lambda n: int(n[:-4]))
+        out = []
+        for n in names:
+            with open(os.path.join(folder, n), "rb") as f:
+                out.append(email.message_from_bytes(f.read(), policy=email.policy.default))
+        return out
+
+    def mail_to(self, addr):
+        return [m for m in self.mail() if m["X-Sink-To"] == addr]
+
+    def make_alerts(self, sub, tok, n, tag, kind="keyword"):
+        """n new alerts for sub through the matcher: a portfolio item and n events naming it
+        (keyword: medium; patent: high; name: critical). Returns the alerts, newest first."""
+        word = f"zq{tag}x"
+        item = {"keyword": {"kind": "keyword", "text": f"{word} speaker", "countries": ["US"]},
+                "patent": {"kind": "patent", "number": f"US {7000000 + abs(hash(tag)) % 999999}"},
+                "name": {"kind": "name", "text": f"{word.capitalize()} Audio Ltd."}}[kind]
+        r = self.post(f"/api/v1/subscribers/{sub['id']}/portfolio", item, token=tok)
+        assert r.status == 201, r
+        before = {a["id"] for a in self.get("/api/v1/alerts?limit=200", token=tok).json()["items"]}
+        for i in range(n):
+            ev = {"id": f"ev_{tag}_{i}", "source": "test", "type": "litigation",
+                  "jurisdiction": "US", "title": f"Case {i}: {word} speaker dispute",
+                  "text": f"complaint about {word} speaker sales"}
+            if kind == "patent":
+                ev["numbers"] = {"patents": [item["number"]]}
+            if kind == "name":
+                ev["parties"] = [{"name": item["text"], "role": "defendant"}]
+            self.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+
+        def fresh():
+            got = [a for a in self.get("/api/v1/alerts?limit=200", token=tok).json()["items"]
+                   if a["id"] not in before]
+            return got if len(got) >= n else None
+        return wait_until(f"{n} alerts for {tag}", fresh, timeout=30)
 
     def tenant(self, name="Test Exporter Ltd", country="CN"):
         """A new subscriber and an exporter token for it."""

@@ -1,0 +1,645 @@
+/* delivery.c — an exporter's delivery settings, webhook endpoints (secret shown once,
+ * rotation with an overlap), the deliveries made for them with replay, the delivery log, and
+ * the one-click unsubscribe link mail carries (RFC 8058). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "seawall/config.h"
+#include "seawall/delivery.h"
+#include "seawall/log.h"
+#include "seawall/store.h"
+#include "api.h"
+
+/* --- settings ---------------------------------------------------------------------------- */
+
+static void with_next_digest(json_t *doc)
+{
+    char when[32];
+    int64_t next;
+
+    if (strcmp(json_string_value(json_object_get(doc, "email_mode")) ?: "", "digest") != 0)
+        return;
+    next = sw_digest_next((int)json_integer_value(json_object_get(doc, "digest_hour")),
+                          json_string_value(json_object_get(doc, "digest_tz")) ?: "UTC",
+                          sw_now_ms());
+    if (next > 0)
+        json_object_set_new(doc, "next_digest_at", json_string(sw_iso8601(next, when,
+                                                                          sizeof(when))));
+}
+
+void sw_h_delivery_get(struct sw_ctx *c)
+{
+    json_t *doc;
+    int rc = sw_delivery_get(c->store, c->who.subject, &doc);
+
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "loading delivery settings");
+        return;
+    }
+    with_next_digest(doc);
+    sw_reply_json(c, 200, doc);
+}
+
+void sw_h_delivery_patch(struct sw_ctx *c)
+{
+    struct sw_verrs errs;
+    json_t *in, *doc;
+    int rc;
+
+    if (sw_body_object(c, sw_delivery_fields, 1, &in) != SW_OK)
+        return;
+    sw_verrs_init(&errs);
+    sw_delivery_check(in, &errs);
+    if (sw_verrs_count(&errs) > 0) {
+        sw_reply_invalid(c, &errs);
+        sw_verrs_free(&errs);
+        json_decref(in);
+        return;
+    }
+    sw_verrs_free(&errs);
+    rc = sw_delivery_patch(c->store, c->who.subject, in, &doc);
+    json_decref(in);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "saving delivery settings");
+        return;
+    }
+    with_next_digest(doc);
+    sw_reply_json(c, 200, doc);
+}
+
+/* Sends the waiting digest now instead of at its hour. */
+void sw_h_delivery_digest(struct sw_ctx *c)
+{
+    char sub[24], now[24], dkey[64];
+    json_t *doc;
+    redisReply *r;
+    long long waiting;
+    int rc = sw_delivery_get(c->store, c->who.subject, &doc);
+
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "loading delivery settings");
+        return;
+    }
+    if (strcmp(json_string_value(json_object_get(doc, "email_mode")) ?: "", "digest") != 0) {
+        json_decref(doc);
+        sw_reply_problem(c, 409, "not-digest", "Not in digest mode", NULL,
+                         "email_mode is not \"digest\"; alerts are mailed as they come or not "
+                         "at all");
+        return;
+    }
+    json_decref(doc);
+    snprintf(dkey, sizeof(dkey), "sw:{sub:%lld}:digest", c->who.subject);
+    snprintf(sub, sizeof(sub), "%lld", c->who.subject);
+    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+    r = sw_store_cmd(c->store, "ZCARD", dkey, NULL);
+    if (r == NULL) {
+        sw_reply_store(c, SW_EAGAIN, "counting the digest");
+        return;
+    }
+    waiting = sw_reply_int(r, 0);
+    freeReplyObject(r);
+    if (waiting > 0) {
+        r = sw_store_cmd(c->store, "ZADD", SW_DIGEST_DUE, now, sub, NULL);
+        if (r == NULL) {
+            sw_reply_store(c, SW_EAGAIN, "scheduling the digest");
+            return;
+        }
+        freeReplyObject(r);
+    }
+    sw_reply_json(c, 202, json_pack("{s:I, s:s}", "alerts", (json_int_t)waiting, "detail",
+                                    waiting > 0 ? "the digest is being sent"
+                                                : "no alerts are waiting for a digest"));
+}
+
+/* --- webhooks ---------------------------------------------------------------------------- */
+
+static int url_checked(struct sw_ctx *c, const json_t *in)
+{
+    struct sw_verrs errs;
+
+    sw_verrs_init(&errs);
+    sw_webhook_check_url(in, sw_config_str(c->cfg, "net.allow_private"), &errs);
+    if (sw_verrs_count(&errs) > 0) {
+        sw_reply_invalid(c, &errs);
+        sw_verrs_free(&errs);
+        return SW_INVALID;
+    }
+    sw_verrs_free(&errs);
+    return SW_OK;
+}
+
+void sw_h_webhooks_create(struct sw_ctx *c)
+{
+    json_t *in, *wh, *out;
+    char loc[64];
+    long long max = sw_config_int(c->cfg, "webhooks.max_per_subscriber");
+    int rc;
+
+    if (sw_body_object(c, sw_webhook_fields, 0, &in) != SW_OK)
+        return;
+    if (url_checked(c, in) != SW_OK) {
+        json_decref(in);
+        return;
+    }
+    rc = sw_webhook_create(c->store, c->who.subject, in, max, &wh);
+    json_decref(in);
+    if (rc == SW_TOOBIG) {
+        sw_reply_problem(c, 409, "too-many-webhooks", "Too many webhooks", NULL,
+                         "a subscriber may have at most %lld webhook endpoints; delete one "
+                         "first", max);
+        return;
+    }
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "creating a webhook");
+        return;
+    }
+    out = sw_webhook_public(c->store, c->who.subject, wh);
+    json_object_set(out, "secret", json_object_get(json_array_get(json_object_get(wh,
+                                                                                  "secrets"),
+                                                                  0),
+                                                   "secret"));
+    json_decref(wh);
+    snprintf(loc, sizeof(loc), "/api/v1/webhooks/%lld",
+             (long long)json_integer_value(json_object_get(out, "id")));
+    sw_reply_header(c, "Location", loc);
+    sw_reply_json(c, 201, out);
+}
+
+void sw_h_webhooks_list(struct sw_ctx *c)
+{
+    json_t *all, *items = json_array(), *v;
+    size_t i;
+    int rc = sw_webhook_all(c->store, c->who.subject, &all);
+
+    if (rc != SW_OK) {
+        json_decref(items);
+        sw_reply_store(c, rc, "listing webhooks");
+        return;
+    }
+    json_array_foreach(all, i, v)
+        json_array_append_new(items, sw_webhook_public(c->store, c->who.subject, v));
+    json_decref(all);
+    sw_reply_json(c, 200, sw_page_json(items, 0));
+}
+
+/* The webhook the path names, or NULL after answering. */
+static json_t *path_webhook(struct sw_ctx *c, long long *id)
+{
+    json_t *wh;
+    int rc;
+
+    if (sw_param_id(c, "id", id) != SW_OK)
+        return NULL;
+    rc = sw_webhook_get(c->store, c->who.subject, *id, &wh);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "loading a webhook");
+        return NULL;
+    }
+    return wh;
+}
+
+void sw_h_webhooks_get(struct sw_ctx *c)
+{
+    long long id;
+    json_t *wh = path_webhook(c, &id);
+
+    if (wh == NULL)
+        return;
+    sw_reply_json(c, 200, sw_webhook_public(c->store, c->who.subject, wh));
+    json_decref(wh);
+}
+
+void sw_h_webhooks_patch(struct sw_ctx *c)
+{
+    long long id;
+    json_t *wh, *in;
+    char when[32];
+    int rc;
+
+    if ((wh = path_webhook(c, &id)) == NULL)
+        return;
+    if (sw_body_object(c, sw_webhook_fields, 1, &in) != SW_OK) {
+        json_decref(wh);
+        return;
+    }
+    if (url_checked(c, in) != SW_OK) {
+        json_decref(in);
+        json_decref(wh);
+        return;
+    }
+    json_object_update(wh, in);
+    json_object_set_new(wh, "updated_at", json_string(sw_iso8601(sw_now_ms(), when,
+                                                                 sizeof(when))));
+    rc = sw_webhook_put(c->store, c->who.subject, wh);
+    if (rc == SW_OK && json_is_true(json_object_get(in, "enabled"))) {
+        /* Enabled again by its owner: the failure record starts afresh. */
+        char key[80];
+        redisReply *r;
+
+        snprintf(key, sizeof(key), "sw:{sub:%lld}:whstate:%lld", c->who.subject, id);
+        r = sw_store_cmd(c->store, "HDEL", key, "disabled_at", "failing_since", NULL);
+        if (r == NULL)
+            rc = SW_EAGAIN;
+        else
+            freeReplyObject(r);
+    }
+    json_decref(in);
+    if (rc != SW_OK) {
+        json_decref(wh);
+        sw_reply_store(c, rc, "saving a webhook");
+        return;
+    }
+    sw_reply_json(c, 200, sw_webhook_public(c->store, c->who.subject, wh));
+    json_decref(wh);
+}
+
+void sw_h_webhooks_delete(struct sw_ctx *c)
+{
+    long long id;
+    int rc;
+
+    if (sw_param_id(c, "id", &id) != SW_OK)
+        return;
+    rc = sw_webhook_delete(c->store, c->who.subject, id);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "deleting a webhook");
+        return;
+    }
+    c->resp->status = 204;
+}
+
+static const struct sw_jfield rotate_fields[] = {
+    { "overlap_s", SW_J_INT, 0, 0, 2592000, NULL },
+    { NULL, SW_J_STRING, 0, 0, 0, NULL },
+};
+
+/* A new secret signs from now on; the current one keeps signing for overlap_s more seconds,
+ * so receivers can switch without losing a message. */
+void sw_h_webhooks_rotate(struct sw_ctx *c)
+{
+    long long id, overlap;
+    json_t *wh, *in = NULL, *secrets, *v, *out;
+    char secret[64];
+    int64_t now = sw_now_ms();
+    size_t i;
+    int rc;
+
+    if ((wh = path_webhook(c, &id)) == NULL)
+        return;
+    if (c->req->content_length > 0) {
+        if (sw_body_object(c, rotate_fields, 1, &in) != SW_OK) {
+            json_decref(wh);
+            return;
+        }
+    }
+    overlap = json_is_integer(json_object_get(in, "overlap_s"))
+                  ? json_integer_value(json_object_get(in, "overlap_s"))
+                  : sw_config_int(c->cfg, "webhooks.rotate_overlap_s");
+    json_decref(in);
+    secrets = json_array();
+    json_array_foreach(json_object_get(wh, "secrets"), i, v) {
+        json_t *exp = json_object_get(v, "expires_at");
+
+        if (json_is_integer(exp) && json_integer_value(exp) <= now)
+            continue;   /* expired earlier: gone for good */
+        if (!json_is_integer(exp) || json_integer_value(exp) > now + overlap * 1000)
+            json_object_set_new(v, "expires_at", json_integer(now + overlap * 1000));
+        if (overlap > 0)
+            json_array_append(secrets, v);
+    }
+    sw_webhook_secret(secret, sizeof(secret));
+    json_array_insert_new(secrets, 0, json_pack("{s:s, s:n}", "secret", secret, "expires_at"));
+    json_object_set_new(wh, "secrets", secrets);
+    rc = sw_webhook_put(c->store, c->who.subject, wh);
+    if (rc != SW_OK) {
+        json_decref(wh);
+        sw_reply_store(c, rc, "rotating a webhook secret");
+        return;
+    }
+    out = sw_webhook_public(c->store, c->who.subject, wh);
+    json_object_set_new(out, "secret", json_string(secret));
+    json_decref(wh);
+    sodium_memzero(secret, sizeof(secret));
+    sw_reply_json(c, 200, out);
+}
+
+/* --- deliveries -------------------------------------------------------------------------- */
+
+static const char *const dlv_statuses[] = { "pending", "delivered", "exhausted", "cancelled",
+                                            NULL };
+static const char *const dlv_kinds[] = { "webhook", "email", "digest", NULL };
+
+static int one_of(const char *v, const char *const *set)
+{
+    for (; *set != NULL; set++)
+        if (strcmp(v, *set) == 0)
+            return 1;
+    return 0;
+}
+
+void sw_h_deliveries_list(struct sw_ctx *c)
+{
+    const char *status = sw_query(c, "status"), *kind = sw_query(c, "kind");
+    const char *cur = sw_query(c, "cursor"), *lm = sw_query(c, "limit");
+    long long cursor = 0, limit = 50, next = 0, scanned = 0;
+    long long scan_max = sw_config_int(c->cfg, "alerts.scan_max");
+    char idx[64], max[40];
+    json_t *items = json_array();
+
+    if ((cur != NULL && sw_parse_ll(cur, 1, INT64_MAX, &cursor) != SW_OK) ||
+        (lm != NULL && sw_parse_ll(lm, 1, sw_config_int(c->cfg, "api.page_max"), &limit) !=
+                           SW_OK) ||
+        (status != NULL && !one_of(status, dlv_statuses)) ||
+        (kind != NULL && !one_of(kind, dlv_kinds))) {
+        json_decref(items);
+        sw_reply_problem(c, 400, "validation", "Invalid request", NULL,
+                         "status must be pending, delivered, exhausted or cancelled; kind "
+                         "webhook, email or digest; cursor from this list; limit 1 to %lld",
+                         sw_config_int(c->cfg, "api.page_max"));
+        return;
+    }
+    snprintf(idx, sizeof(idx), "sw:{sub:%lld}:dlvs", c->who.subject);
+    for (;;) {
+        redisReply *ids, *docs;
+        const char *argv[130];
+        char keys[128][96];
+        size_t i, n;
+
+        if (cursor > 0)
+            snprintf(max, sizeof(max), "(%lld", cursor);
+        else
+            snprintf(max, sizeof(max), "+inf");
+        ids = sw_store_cmd(c->store, "ZREVRANGEBYSCORE", idx, max, "-inf", "WITHSCORES",
+                           "LIMIT", "0", "128", NULL);
+        if (ids == NULL) {
+            json_decref(items);
+            sw_reply_store(c, SW_EAGAIN, "listing deliveries");
+            return;
+        }
+        n = ids->type == REDIS_REPLY_ARRAY ? ids->elements / 2 : 0;
+        if (n == 0) {
+            freeReplyObject(ids);
+            next = 0;
+            break;
+        }
+        argv[0] = "MGET";
+        for (i = 0; i < n; i++) {
+            snprintf(keys[i], sizeof(keys[i]), "sw:{sub:%lld}:dlv:%s", c->who.subject,
+                     ids->element[2 * i]->str);
+            argv[i + 1] = keys[i];
+        }
+        docs = sw_store_cmdv(c->store, (int)n + 1, argv, NULL);
+        for (i = 0; docs != NULL && i < docs->elements; i++) {
+            json_t *d;
+
+            cursor = (long long)strtod(ids->element[2 * i + 1]->str, NULL);
+            scanned++;
+            if (docs->element[i]->type == REDIS_REPLY_STRING &&
+                (d = json_loadb(docs->element[i]->str, docs->element[i]->len, 0, NULL)) !=
+                    NULL) {
+                if ((status == NULL ||
+                     strcmp(json_string_value(json_object_get(d, "status")) ?: "", status) ==
+                         0) &&
+                    (kind == NULL ||
+                     strcmp(json_string_value(json_object_get(d, "kind")) ?: "", kind) == 0))
+                    json_array_append_new(items, d);
+                else
+                    json_decref(d);
+            }
+            if ((long long)json_array_size(items) == limit || scanned >= scan_max)
+                break;
+        }
+        if (docs != NULL)
+            freeReplyObject(docs);
+        freeReplyObject(ids);
+        if (docs == NULL) {
+            json_decref(items);
+            sw_reply_store(c, SW_EAGAIN, "loading deliveries");
+            return;
+        }
+        if ((long long)json_array_size(items) == limit || scanned >= scan_max) {
+            next = cursor;
+            break;
+        }
+        if (n < 128) {
+            next = 0;
+            break;
+        }
+    }
+    sw_reply_json(c, 200, sw_page_json(items, next));
+}
+
+/* The delivery the path names with its attempts, or NULL after answering. */
+static json_t *path_delivery(struct sw_ctx *c)
+{
+    const char *id = sw_param(c, "id");
+    json_t *d;
+    int rc;
+
+    if (!sw_dlv_id_valid(id)) {
+        sw_reply_not_found(c);
+        return NULL;
+    }
+    rc = sw_dlv_get(c->store, c->who.subject, id, &d);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "loading a delivery");
+        return NULL;
+    }
+    return d;
+}
+
+void sw_h_deliveries_get(struct sw_ctx *c)
+{
+    json_t *d = path_delivery(c), *attempts = json_array();
+    char key[112];
+    redisReply *r;
+    size_t i;
+
+    if (d == NULL) {
+        json_decref(attempts);
+        return;
+    }
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s:attempts", c->who.subject,
+             json_string_value(json_object_get(d, "id")));
+    r = sw_store_cmd(c->store, "LRANGE", key, "0", "-1", NULL);
+    for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        json_t *a = json_loadb(r->element[i]->str, r->element[i]->len, 0, NULL);
+
+        if (a != NULL)
+            json_array_append_new(attempts, a);
+    }
+    if (r != NULL)
+        freeReplyObject(r);
+    json_object_set_new(d, "attempt_log", attempts);
+    sw_reply_json(c, 200, d);
+}
+
+void sw_h_deliveries_replay(struct sw_ctx *c)
+{
+    const char *id = sw_param(c, "id");
+    json_t *d = NULL;
+    int rc;
+
+    if (!sw_dlv_id_valid(id)) {
+        sw_reply_not_found(c);
+        return;
+    }
+    rc = sw_dlv_replay(c->store, c->who.subject, id, &d);
+    if (rc == SW_CONFLICT) {
+        json_decref(d);
+        sw_reply_problem(c, 409, "delivery-pending", "Delivery still pending", NULL,
+                         "this delivery is still being attempted; replay it once it is "
+                         "delivered, exhausted or cancelled");
+        return;
+    }
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "replaying a delivery");
+        return;
+    }
+    sw_reply_json(c, 202, d);
+}
+
+/* Newest attempts first; the cursor is the stream id of the last one shown. */
+void sw_h_delivery_log(struct sw_ctx *c)
+{
+    const char *cur = sw_query(c, "cursor"), *lm = sw_query(c, "limit");
+    long long limit = 50;
+    char key[64], max[48], count[24];
+    json_t *items = json_array(), *page;
+    redisReply *r;
+    size_t i, j, n;
+
+    if (cur != NULL) {
+        size_t dash = strspn(cur, "0123456789");
+
+        if (dash == 0 || dash > 20 || cur[dash] != '-' || cur[dash + 1] == '\0' ||
+            strspn(cur + dash + 1, "0123456789") != strlen(cur + dash + 1) ||
+            strlen(cur) > 41)
+            cur = "";
+    }
+    if ((cur != NULL && cur[0] == '\0') ||
+        (lm != NULL && sw_parse_ll(lm, 1, sw_config_int(c->cfg, "api.page_max"), &limit) !=
+                           SW_OK)) {
+        json_decref(items);
+        sw_reply_problem(c, 400, "validation", "Invalid request", NULL,
+                         "cursor must come from this list and limit be 1 to %lld",
+                         sw_config_int(c->cfg, "api.page_max"));
+        return;
+    }
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlog", c->who.subject);
+    snprintf(max, sizeof(max), "%s%s", cur ? "(" : "", cur ? cur : "+");
+    snprintf(count, sizeof(count), "%lld", limit + 1);
+    r = sw_store_cmd(c->store, "XREVRANGE", key, max, "-", "COUNT", count, NULL);
+    if (r == NULL) {
+        json_decref(items);
+        sw_reply_store(c, SW_EAGAIN, "reading the delivery log");
+        return;
+    }
+    n = r->type == REDIS_REPLY_ARRAY ? r->elements : 0;
+    for (i = 0; i < n && i < (size_t)limit; i++) {
+        const redisReply *e = r->element[i], *f = e->element[1];
+        json_t *item = json_pack("{s:s}", "log_id", e->element[0]->str);
+
+        for (j = 0; j + 1 < f->elements; j += 2) {
+            const char *name = f->element[j]->str, *val = f->element[j + 1]->str;
+            long long num;
+
+            if ((strcmp(name, "status_code") == 0 || strcmp(name, "latency_ms") == 0 ||
+                 strcmp(name, "attempt") == 0) &&
+                sw_parse_ll(val, 0, INT64_MAX, &num) == SW_OK)
+                json_object_set_new(item, name, json_integer(num));
+            else
+                json_object_set_new(item, name, json_string(val));
+        }
+        json_array_append_new(items, item);
+    }
+    page = json_pack("{s:o, s:o}", "items", items, "next",
+                     n > (size_t)limit ? json_string(r->element[limit - 1]->element[0]->str)
+                                       : json_null());
+    freeReplyObject(r);
+    sw_reply_json(c, 200, page);
+}
+
+/* --- unsubscribe (no token: the link is the credential) --------------------------------- */
+
+/* Checks ?s=&e=&t=; returns SW_OK with *sub and email, else answers 404. */
+static int unsub_args(struct sw_ctx *c, long long *sub, const char **email)
+{
+    const char *s = sw_query(c, "s"), *e = sw_query(c, "e"), *t = sw_query(c, "t");
+    char want[64];
+
+    if (s == NULL || e == NULL || t == NULL || sw_parse_ll(s, 1, INT64_MAX, sub) != SW_OK ||
+        strlen(e) > 254) {
+        sw_reply_not_found(c);
+        return SW_NOTFOUND;
+    }
+    if (sw_unsub_token(c->store, *sub, e, want, sizeof(want)) != SW_OK) {
+        sw_reply_store(c, SW_EAGAIN, "checking an unsubscribe link");
+        return SW_EAGAIN;
+    }
+    if (strlen(t) != strlen(want) || sodium_memcmp(t, want, strlen(want)) != 0) {
+        sw_reply_not_found(c);
+        return SW_NOTFOUND;
+    }
+    *email = e;
+    return SW_OK;
+}
+
+/* A person who opened the link: a page with one button (mail scanners that follow links must
+ * not unsubscribe anyone, so only the POST acts). */
+void sw_h_unsubscribe_page(struct sw_ctx *c)
+{
+    static const char page[] =
+        "<!doctype html><meta charset=utf-8><title>Unsubscribe</title>"
+        "<p>Stop Seawall alert email to this address?</p>"
+        "<form method=post><input type=hidden name=List-Unsubscribe value=One-Click>"
+        "<button>Unsubscribe</button></form>";
+    long long sub;
+    const char *email;
+
+    if (unsub_args(c, &sub, &email) != SW_OK)
+        return;
+    c->resp->status = 200;
+    c->resp->ctype = "text/html; charset=utf-8";
+    sw_buf_reset(&c->resp->body);
+    sw_buf_adds(&c->resp->body, page);
+}
+
+/* RFC 8058 one-click: POST with List-Unsubscribe=One-Click removes the address. */
+void sw_h_unsubscribe(struct sw_ctx *c)
+{
+    long long sub;
+    const char *email;
+    json_t *doc, *emails, *keep, *v, *patch, *out;
+    size_t i;
+    int rc;
+
+    if (unsub_args(c, &sub, &email) != SW_OK)
+        return;
+    rc = sw_delivery_get(c->store, sub, &doc);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "loading delivery settings");
+        return;
+    }
+    emails = json_object_get(doc, "emails");
+    keep = json_array();
+    json_array_foreach(emails, i, v)
+        if (strcasecmp(json_string_value(v), email) != 0)
+            json_array_append(keep, v);
+    patch = json_pack("{s:o}", "emails", keep);
+    rc = sw_delivery_patch(c->store, sub, patch, &out);
+    json_decref(patch);
+    json_decref(doc);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "unsubscribing");
+        return;
+    }
+    json_decref(out);
+    sw_info("subscriber %lld: %s unsubscribed by link", sub, email);
+    sw_reply_json(c, 200, json_pack("{s:s, s:s}", "unsubscribed", email, "detail",
+                                    "this address gets no more Seawall alert email"));
+}

@@ -1,0 +1,117 @@
+/* delivery.h — where a subscriber's alerts go besides the inbox, and the deliveries that take
+ * them there. Shared by the API (settings, webhooks, the delivery list, replay, unsubscribe)
+ * and seawall-notifier (which makes the deliveries).
+ *
+ * Keys, under the subscriber's hash tag unless noted:
+ *   sw:{sub:N}:delivery          settings JSON (emails, email_mode, digest hour and zone, floor)
+ *   sw:{sub:N}:webhooks          hash id -> webhook JSON (url, floor, enabled, secrets)
+ *   sw:{sub:N}:whstate:<id>      hash the notifier keeps: failing_since, last_success_at,
+ *                                last_error, disabled_at (ms)
+ *   sw:{sub:N}:dlv:<id>          one delivery (JSON): kind webhook | email | digest
+ *   sw:{sub:N}:dlv:<id>:attempts list of its attempts, newest first, capped
+ *   sw:{sub:N}:dlvs              sorted set of delivery ids, newest first by score
+ *   sw:{sub:N}:dlog              stream: every attempt (the delivery log), capped
+ *   sw:{sub:N}:digest            sorted set of alert ids waiting for the daily digest
+ *   sw:dlv:due                   (shared) sorted set "N|<id>" -> when the next attempt is due
+ *   sw:digest:due                (shared) sorted set N -> when the subscriber's digest is due
+ *   sw:secret:unsubscribe        (shared) key for unsubscribe links */
+#ifndef SEAWALL_DELIVERY_H
+#define SEAWALL_DELIVERY_H
+
+#include <jansson.h>
+
+#include "seawall/common.h"
+#include "seawall/json.h"
+
+struct sw_store;
+struct sw_config;
+
+#define SW_DLV_DUE "sw:dlv:due"
+#define SW_DIGEST_DUE "sw:digest:due"
+
+extern const char *const sw_severities[];   /* "low" … "critical", NULL-terminated */
+
+/* 1..4 for low..critical, 0 for anything else. */
+int sw_severity_rank(const char *s);
+
+/* --- settings --- */
+
+extern const struct sw_jfield sw_delivery_fields[];
+
+/* Checks what sw_json_check cannot: the time zone names a zone this machine knows. */
+void sw_delivery_check(const json_t *in, struct sw_verrs *errs);
+
+/* The settings, with defaults for what was never set. SW_OK with *out, or SW_EAGAIN. */
+int sw_delivery_get(struct sw_store *s, long long sub, json_t **out);
+
+/* Merges patch (checked) into the settings. SW_OK with *out, or SW_EAGAIN. */
+int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, json_t **out);
+
+/* The next time (ms) after now_ms at which it is hour:00 in zone tz, or -1 for a bad zone. */
+int64_t sw_digest_next(int hour, const char *tz, int64_t now_ms);
+
+/* --- webhooks --- */
+
+extern const struct sw_jfield sw_webhook_fields[];
+
+/* Checks the url member beyond its type: http(s), no credentials, and no literal address
+ * inside the network (loopback, private, link-local, metadata, in any written form) unless
+ * allowed. Names are checked again on every connection by the notifier. */
+void sw_webhook_check_url(const json_t *in, const char *allow_private, struct sw_verrs *errs);
+
+/* A new secret "whsec_" + base64 of 24 random bytes, into out (>= 40 bytes). */
+void sw_webhook_secret(char *out, size_t outlen);
+
+/* Stores a new webhook; *out includes the secret (shown once). SW_TOOBIG past max. */
+int sw_webhook_create(struct sw_store *s, long long sub, const json_t *in, long long max,
+                      json_t **out);
+
+/* One webhook with its secrets (for signing) or SW_NOTFOUND. */
+int sw_webhook_get(struct sw_store *s, long long sub, long long id, json_t **out);
+
+/* Every webhook of sub, an array, with secrets. SW_OK or SW_EAGAIN. */
+int sw_webhook_all(struct sw_store *s, long long sub, json_t **out);
+
+/* Replaces the stored webhook (its "id" says which). SW_OK or SW_EAGAIN. */
+int sw_webhook_put(struct sw_store *s, long long sub, const json_t *wh);
+
+/* Deletes one. SW_OK or SW_NOTFOUND. */
+int sw_webhook_delete(struct sw_store *s, long long sub, long long id);
+
+/* What a client may see: no secrets, the notifier's state merged in. Steals nothing. */
+json_t *sw_webhook_public(struct sw_store *s, long long sub, const json_t *wh);
+
+/* Secrets still signing at now_ms. */
+json_t *sw_webhook_live_secrets(const json_t *wh, int64_t now_ms);
+
+/* The webhook-signature value for (id, ts, body): "v1,<b64>" for each live secret,
+ * separated by spaces. Returns SW_OK or SW_ERR (no usable secret). */
+int sw_webhook_sign(const json_t *secrets, const char *msg_id, long long ts, const char *body,
+                    size_t bodylen, char *out, size_t outlen);
+
+/* --- deliveries --- */
+
+/* The delivery id for (what, target): "dl_" + 32 hex digits. out >= 36 bytes. */
+void sw_dlv_id(long long sub, const char *what, const char *target, char *out, size_t outlen);
+
+/* Stores job (must carry "id") once, indexed and due at due_ms. *created 1 or 0. */
+int sw_dlv_enqueue(struct sw_store *s, long long sub, json_t *job, int64_t due_ms,
+                   int *created);
+
+int sw_dlv_get(struct sw_store *s, long long sub, const char *id, json_t **out);
+
+/* Puts a finished delivery back in the queue from its first attempt. SW_CONFLICT when it is
+ * still pending (being delivered or waiting for a retry). */
+int sw_dlv_replay(struct sw_store *s, long long sub, const char *id, json_t **out);
+
+/* 1 when text is "dl_" + 32 hex digits. */
+int sw_dlv_id_valid(const char *text);
+
+/* --- unsubscribe links --- */
+
+/* The token for (sub, email), base64url of an HMAC under a key kept in Redis (made on first
+ * use). out >= 48 bytes. SW_OK or SW_EAGAIN. */
+int sw_unsub_token(struct sw_store *s, long long sub, const char *email, char *out,
+                   size_t outlen);
+
+#endif

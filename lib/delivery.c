@@ -1,0 +1,672 @@
+/* delivery.c — delivery settings, webhook endpoints and their secrets, the delivery queue and
+ * unsubscribe tokens. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "seawall/delivery.h"
+#include "seawall/fetch.h"
+#include "seawall/net.h"
+#include "seawall/store.h"
+
+const char *const sw_severities[] = { "low", "medium", "high", "critical", NULL };
+static const char *const email_modes[] = { "immediate", "digest", "off", NULL };
+
+int sw_severity_rank(const char *s)
+{
+    int i;
+
+    for (i = 0; s != NULL && sw_severities[i] != NULL; i++)
+        if (strcmp(s, sw_severities[i]) == 0)
+            return i + 1;
+    return 0;
+}
+
+/* --- settings ---------------------------------------------------------------------------- */
+
+const struct sw_jfield sw_delivery_fields[] = {
+    { "emails", SW_J_STRINGS, SW_JF_EMAIL, 0, 10, NULL },
+    { "email_mode", SW_J_STRING, 0, 1, 16, email_modes },
+    { "email_severity_floor", SW_J_STRING, 0, 1, 16, sw_severities },
+    { "digest_hour", SW_J_INT, 0, 0, 23, NULL },
+    { "digest_tz", SW_J_STRING, 0, 1, 64, NULL },
+    { NULL, SW_J_STRING, 0, 0, 0, NULL },
+};
+
+/* A zone name this machine has a rule file for: letters, digits, _ + - and /, no "..". */
+static int tz_known(const char *tz)
+{
+    char path[128];
+    struct stat st;
+    size_t i;
+
+    if (strcmp(tz, "UTC") == 0)
+        return 1;
+    if (tz[0] == '/' || strstr(tz, "..") != NULL || strlen(tz) > 64)
+        return 0;
+    for (i = 0; tz[i] != '\0'; i++)
+        if (!((tz[i] >= 'A' && tz[i] <= 'Z') || (tz[i] >= 'a' && tz[i] <= 'z') ||
+              (tz[i] >= '0' && tz[i] <= '9') || strchr("_+-/", tz[i]) != NULL))
+            return 0;
+    snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+void sw_delivery_check(const json_t *in, struct sw_verrs *errs)
+{
+    const char *tz = json_string_value(json_object_get(in, "digest_tz"));
+
+    if (tz != NULL && !tz_known(tz))
+        sw_verrs_add(errs, "/digest_tz", "\"%.64s\" is not a time zone this server knows "
+                     "(an IANA name such as Europe/Berlin or Asia/Shanghai)", tz);
+}
+
+static void settings_key(long long sub, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "sw:{sub:%lld}:delivery", sub);
+}
+
+int sw_delivery_get(struct sw_store *s, long long sub, json_t **out)
+{
+    char key[64];
+    redisReply *r;
+    json_t *doc = NULL;
+
+    settings_key(sub, key, sizeof(key));
+    r = sw_store_cmd(s, "GET", key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_STRING)
+        doc = json_loadb(r->str, r->len, 0, NULL);
+    freeReplyObject(r);
+    if (doc == NULL)
+        doc = json_object();
+    if (json_object_get(doc, "emails") == NULL)
+        json_object_set_new(doc, "emails", json_array());
+    if (json_object_get(doc, "email_mode") == NULL)
+        json_object_set_new(doc, "email_mode", json_string("immediate"));
+    if (json_object_get(doc, "email_severity_floor") == NULL)
+        json_object_set_new(doc, "email_severity_floor", json_string("high"));
+    if (json_object_get(doc, "digest_hour") == NULL)
+        json_object_set_new(doc, "digest_hour", json_integer(8));
+    if (json_object_get(doc, "digest_tz") == NULL)
+        json_object_set_new(doc, "digest_tz", json_string("UTC"));
+    *out = doc;
+    return SW_OK;
+}
+
+int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, json_t **out)
+{
+    char key[64];
+    json_t *doc;
+    redisReply *r;
+    char *text;
+    int rc = sw_delivery_get(s, sub, &doc);
+
+    if (rc != SW_OK)
+        return rc;
+    json_object_update(doc, (json_t *)patch);
+    text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (text == NULL) {
+        json_decref(doc);
+        return SW_ERR;
+    }
+    settings_key(sub, key, sizeof(key));
+    r = sw_store_cmd(s, "SET", key, text, NULL);
+    free(text);
+    if (r == NULL) {
+        json_decref(doc);
+        return SW_EAGAIN;
+    }
+    freeReplyObject(r);
+    *out = doc;
+    return SW_OK;
+}
+
+int64_t sw_digest_next(int hour, const char *tz, int64_t now_ms)
+{
+    time_t now = (time_t)(now_ms / 1000), t;
+    const char *saved = getenv("TZ");
+    char keep[80] = "";
+    struct tm tm;
+    int day;
+
+    if (!tz_known(tz) || hour < 0 || hour > 23)
+        return -1;
+    if (saved != NULL)
+        snprintf(keep, sizeof(keep), "%s", saved);
+    setenv("TZ", tz, 1);
+    tzset();
+    t = -1;
+    for (day = 0; day < 3; day++) {
+        localtime_r(&now, &tm);
+        tm.tm_mday += day;
+        tm.tm_hour = hour;
+        tm.tm_min = 0;
+        tm.tm_sec = 0;
+        tm.tm_isdst = -1;
+        t = mktime(&tm);
+        if (t > now)
+            break;
+    }
+    if (saved != NULL)
+        setenv("TZ", keep, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    return t > now ? (int64_t)t * 1000 : -1;
+}
+
+/* --- webhooks ---------------------------------------------------------------------------- */
+
+const struct sw_jfield sw_webhook_fields[] = {
+    { "url", SW_J_STRING, SW_JF_REQUIRED, 8, 2048, NULL },
+    { "description", SW_J_STRING, 0, 0, 200, NULL },
+    { "severity_floor", SW_J_STRING, 0, 1, 16, sw_severities },
+    { "enabled", SW_J_BOOL, 0, 0, 0, NULL },
+    { NULL, SW_J_STRING, 0, 0, 0, NULL },
+};
+
+/* Reads host as a literal address the way a resolver would, including 2130706433,
+ * 0x7f.1 and 0177.0.0.1 (inet_aton's forms) and [::1]. Returns 1 with sa filled. */
+static int literal_address(const char *host, struct sockaddr_storage *sa)
+{
+    char h[256];
+    size_t n = strlen(host);
+
+    memset(sa, 0, sizeof(*sa));
+    if (n >= sizeof(h))
+        return 0;
+    if (host[0] == '[' && n > 2 && host[n - 1] == ']') {
+        memcpy(h, host + 1, n - 2);
+        h[n - 2] = '\0';
+    } else {
+        memcpy(h, host, n + 1);
+    }
+    if (inet_pton(AF_INET6, h, &((struct sockaddr_in6 *)sa)->sin6_addr) == 1) {
+        sa->ss_family = AF_INET6;
+        return 1;
+    }
+    if (inet_aton(h, &((struct sockaddr_in *)sa)->sin_addr) != 0) {
+        sa->ss_family = AF_INET;
+        return 1;
+    }
+    return 0;
+}
+
+void sw_webhook_check_url(const json_t *in, const char *allow_private, struct sw_verrs *errs)
+{
+    const char *url = json_string_value(json_object_get(in, "url"));
+    struct sw_allowlist allow;
+    struct sockaddr_storage sa;
+    char err[256], *host = NULL;
+    const char *why = NULL;
+    CURLU *u;
+
+    if (url == NULL)
+        return;
+    if (sw_url_check(url, err, sizeof(err)) != SW_OK) {
+        sw_verrs_add(errs, "/url", "%s", err);
+        return;
+    }
+    if (sw_allowlist_parse(allow_private, &allow, err, sizeof(err)) != SW_OK)
+        allow.n = 0;
+    u = curl_url();
+    if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+        sw_verrs_add(errs, "/url", "is not a URL this server can read");
+    } else if (strcasecmp(host, "localhost") == 0 ||
+               (strlen(host) > 10 && strcasecmp(host + strlen(host) - 10, ".localhost") == 0)) {
+        sw_verrs_add(errs, "/url", "points at this machine (localhost); webhooks must reach a "
+                     "public address");
+    } else if (literal_address(host, &sa) && (why = sw_net_refused((struct sockaddr *)&sa,
+                                                                   &allow)) != NULL) {
+        sw_verrs_add(errs, "/url", "points inside the network (%s address); webhooks must "
+                     "reach a public address", why);
+    }
+    curl_free(host);
+    curl_url_cleanup(u);
+}
+
+void sw_webhook_secret(char *out, size_t outlen)
+{
+    unsigned char key[24];
+    char b64[sodium_base64_ENCODED_LEN(24, sodium_base64_VARIANT_ORIGINAL)];
+
+    randombytes_buf(key, sizeof(key));
+    sodium_bin2base64(b64, sizeof(b64), key, sizeof(key), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(out, outlen, "whsec_%s", b64);
+    sodium_memzero(key, sizeof(key));
+}
+
+static void hooks_key(long long sub, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "sw:{sub:%lld}:webhooks", sub);
+}
+
+int sw_webhook_put(struct sw_store *s, long long sub, const json_t *wh)
+{
+    char key[64], field[24];
+    char *text = json_dumps(wh, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    redisReply *r;
+
+    if (text == NULL)
+        return SW_ERR;
+    hooks_key(sub, key, sizeof(key));
+    snprintf(field, sizeof(field), "%lld", (long long)json_integer_value(json_object_get(wh,
+                                                                                       "id")));
+    r = sw_store_cmd(s, "HSET", key, field, text, NULL);
+    free(text);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_webhook_create(struct sw_store *s, long long sub, const json_t *in, long long max,
+                      json_t **out)
+{
+    char key[64], seq[64], secret[64], when[32];
+    redisReply *r;
+    json_t *wh;
+    long long id;
+    int rc;
+
+    hooks_key(sub, key, sizeof(key));
+    r = sw_store_cmd(s, "HLEN", key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    id = sw_reply_int(r, 0);
+    freeReplyObject(r);
+    if (id >= max)
+        return SW_TOOBIG;
+    snprintf(seq, sizeof(seq), "sw:{sub:%lld}:seq:webhook", sub);
+    r = sw_store_cmd(s, "INCR", seq, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    id = sw_reply_int(r, 0);
+    freeReplyObject(r);
+    sw_webhook_secret(secret, sizeof(secret));
+    wh = json_deep_copy(in);
+    json_object_set_new(wh, "id", json_integer(id));
+    if (json_object_get(wh, "severity_floor") == NULL)
+        json_object_set_new(wh, "severity_floor", json_string("low"));
+    if (json_object_get(wh, "enabled") == NULL)
+        json_object_set_new(wh, "enabled", json_true());
+    if (json_object_get(wh, "description") == NULL)
+        json_object_set_new(wh, "description", json_string(""));
+    json_object_set_new(wh, "created_at", json_string(sw_iso8601(sw_now_ms(), when,
+                                                                 sizeof(when))));
+    json_object_set_new(wh, "secrets", json_pack("[{s:s, s:n}]", "secret", secret,
+                                                 "expires_at"));
+    rc = sw_webhook_put(s, sub, wh);
+    if (rc != SW_OK) {
+        json_decref(wh);
+        return rc;
+    }
+    *out = wh;
+    return SW_OK;
+}
+
+int sw_webhook_get(struct sw_store *s, long long sub, long long id, json_t **out)
+{
+    char key[64], field[24];
+    redisReply *r;
+
+    hooks_key(sub, key, sizeof(key));
+    snprintf(field, sizeof(field), "%lld", id);
+    r = sw_store_cmd(s, "HGET", key, field, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *out = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
+    freeReplyObject(r);
+    return *out != NULL ? SW_OK : SW_NOTFOUND;
+}
+
+static int id_order(const void *a, const void *b)
+{
+    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "id"));
+    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "id"));
+
+    return x < y ? -1 : x > y;
+}
+
+int sw_webhook_all(struct sw_store *s, long long sub, json_t **out)
+{
+    char key[64];
+    redisReply *r;
+    json_t **v;
+    size_t i, n = 0;
+
+    hooks_key(sub, key, sizeof(key));
+    r = sw_store_cmd(s, "HVALS", key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *out = json_array();
+    v = calloc(r->elements + 1, sizeof(*v));
+    for (i = 0; v != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+        if ((v[n] = json_loadb(r->element[i]->str, r->element[i]->len, 0, NULL)) != NULL)
+            n++;
+    if (v != NULL)
+        qsort(v, n, sizeof(*v), id_order);
+    for (i = 0; i < n; i++)
+        json_array_append_new(*out, v[i]);
+    free(v);
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_webhook_delete(struct sw_store *s, long long sub, long long id)
+{
+    char key[64], field[24], state[80];
+    redisReply *r;
+    long long gone;
+
+    hooks_key(sub, key, sizeof(key));
+    snprintf(field, sizeof(field), "%lld", id);
+    snprintf(state, sizeof(state), "sw:{sub:%lld}:whstate:%lld", sub, id);
+    r = sw_store_cmd(s, "HDEL", key, field, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    gone = sw_reply_int(r, 0);
+    freeReplyObject(r);
+    if ((r = sw_store_cmd(s, "DEL", state, NULL)) != NULL)
+        freeReplyObject(r);
+    return gone > 0 ? SW_OK : SW_NOTFOUND;
+}
+
+json_t *sw_webhook_live_secrets(const json_t *wh, int64_t now_ms)
+{
+    json_t *out = json_array(), *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(wh, "secrets"), i, v) {
+        json_t *exp = json_object_get(v, "expires_at");
+
+        if (json_is_integer(exp) && json_integer_value(exp) <= now_ms)
+            continue;
+        json_array_append(out, json_object_get(v, "secret"));
+    }
+    return out;
+}
+
+json_t *sw_webhook_public(struct sw_store *s, long long sub, const json_t *wh)
+{
+    json_t *out = json_deep_copy(wh), *v, *state = json_object();
+    char key[80], when[32];
+    redisReply *r;
+    size_t i;
+    int64_t rotating_until = 0;
+
+    json_array_foreach(json_object_get(wh, "secrets"), i, v) {
+        json_t *exp = json_object_get(v, "expires_at");
+
+        if (json_is_integer(exp) && json_integer_value(exp) > rotating_until &&
+            json_integer_value(exp) > sw_now_ms())
+            rotating_until = json_integer_value(exp);
+    }
+    json_object_del(out, "secrets");
+    if (rotating_until > 0)
+        json_object_set_new(out, "previous_secret_expires_at",
+                            json_string(sw_iso8601(rotating_until, when, sizeof(when))));
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:whstate:%lld", sub,
+             (long long)json_integer_value(json_object_get(wh, "id")));
+    r = sw_store_cmd(s, "HGETALL", key, NULL);
+    for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+        const char *f = r->element[i]->str, *val = r->element[i + 1]->str;
+
+        if (strcmp(f, "last_error") == 0)
+            json_object_set_new(state, f, json_string(val));
+        else
+            json_object_set_new(state, f, json_string(sw_iso8601(atoll(val), when,
+                                                                 sizeof(when))));
+    }
+    if (r != NULL)
+        freeReplyObject(r);
+    if (json_object_get(state, "disabled_at") != NULL)
+        json_object_set_new(out, "enabled", json_false());
+    json_object_set_new(out, "state", state);
+    return out;
+}
+
+int sw_webhook_sign(const json_t *secrets, const char *msg_id, long long ts, const char *body,
+                    size_t bodylen, char *out, size_t outlen)
+{
+    unsigned char key[96], mac[crypto_auth_hmacsha256_BYTES];
+    char b64[sodium_base64_ENCODED_LEN(crypto_auth_hmacsha256_BYTES,
+                                       sodium_base64_VARIANT_ORIGINAL)];
+    char tsbuf[24];
+    crypto_auth_hmacsha256_state st;
+    const json_t *v;
+    size_t i, used = 0, keylen;
+
+    out[0] = '\0';
+    snprintf(tsbuf, sizeof(tsbuf), "%lld", ts);
+    json_array_foreach(secrets, i, v) {
+        const char *sec = json_string_value(v);
+        int n;
+
+        if (sec == NULL || strncmp(sec, "whsec_", 6) != 0 ||
+            sodium_base642bin(key, sizeof(key), sec + 6, strlen(sec + 6), NULL, &keylen, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) != 0)
+            continue;
+        crypto_auth_hmacsha256_init(&st, key, keylen);
+        crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg_id, strlen(msg_id));
+        crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);
+        crypto_auth_hmacsha256_update(&st, (const unsigned char *)tsbuf, strlen(tsbuf));
+        crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);
+        crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, bodylen);
+        crypto_auth_hmacsha256_final(&st, mac);
+        sodium_bin2base64(b64, sizeof(b64), mac, sizeof(mac), sodium_base64_VARIANT_ORIGINAL);
+        n = snprintf(out + used, outlen - used, "%sv1,%s", used ? " " : "", b64);
+        if (n < 0 || (size_t)n >= outlen - used)
+            break;
+        used += (size_t)n;
+    }
+    sodium_memzero(key, sizeof(key));
+    return used > 0 ? SW_OK : SW_ERR;
+}
+
+/* --- deliveries -------------------------------------------------------------------------- */
+
+void sw_dlv_id(long long sub, const char *what, const char *target, char *out, size_t outlen)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_state st;
+    char subtxt[24], hex[33];
+
+    snprintf(subtxt, sizeof(subtxt), "%lld|", sub);
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)subtxt, strlen(subtxt));
+    crypto_hash_sha256_update(&st, (const unsigned char *)what, strlen(what) + 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)target, strlen(target));
+    crypto_hash_sha256_final(&st, h);
+    sw_hex(h, 16, hex);
+    snprintf(out, outlen, "dl_%s", hex);
+}
+
+int sw_dlv_id_valid(const char *text)
+{
+    size_t i;
+
+    if (text == NULL || strncmp(text, "dl_", 3) != 0 || strlen(text) != 35)
+        return 0;
+    for (i = 3; i < 35; i++)
+        if (!((text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* KEYS: job, index, seq, due. ARGV: json, id, now ms, due member, due ms. */
+static const char enqueue_lua[] =
+    "if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end "
+    "local seq = redis.call('INCR', KEYS[3]) % 1000 "
+    "redis.call('ZADD', KEYS[2], ARGV[3] .. string.format('%03d', seq), ARGV[2]) "
+    "redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4]) "
+    "return 1";
+
+int sw_dlv_enqueue(struct sw_store *s, long long sub, json_t *job, int64_t due_ms, int *created)
+{
+    const char *id = json_string_value(json_object_get(job, "id"));
+    char key[96], idx[64], seq[64], member[80], now[24], due[24], when[32];
+    const char *keys[4], *args[5];
+    redisReply *r;
+    char *text;
+
+    *created = 0;
+    if (json_object_get(job, "created_at") == NULL)
+        json_object_set_new(job, "created_at", json_string(sw_iso8601(sw_now_ms(), when,
+                                                                      sizeof(when))));
+    if (json_object_get(job, "status") == NULL)
+        json_object_set_new(job, "status", json_string("pending"));
+    if (json_object_get(job, "attempts") == NULL)
+        json_object_set_new(job, "attempts", json_integer(0));
+    json_object_set_new(job, "next_attempt_at", json_string(sw_iso8601(due_ms, when,
+                                                                       sizeof(when))));
+    text = json_dumps(job, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (id == NULL || text == NULL) {
+        free(text);
+        return SW_ERR;
+    }
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s", sub, id);
+    snprintf(idx, sizeof(idx), "sw:{sub:%lld}:dlvs", sub);
+    snprintf(seq, sizeof(seq), "sw:{sub:%lld}:dlvseq", sub);
+    snprintf(member, sizeof(member), "%lld|%s", sub, id);
+    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+    snprintf(due, sizeof(due), "%lld", (long long)due_ms);
+    keys[0] = key;
+    keys[1] = idx;
+    keys[2] = seq;
+    keys[3] = SW_DLV_DUE;
+    args[0] = text;
+    args[1] = id;
+    args[2] = now;
+    args[3] = member;
+    args[4] = due;
+    r = sw_store_eval(s, enqueue_lua, 4, keys, 5, args);
+    free(text);
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_ERROR) {
+        snprintf(s->errstr, sizeof(s->errstr), "%s", r->str);
+        freeReplyObject(r);
+        return SW_ERR;
+    }
+    *created = r->integer == 1;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_dlv_get(struct sw_store *s, long long sub, const char *id, json_t **out)
+{
+    char key[96];
+    redisReply *r;
+
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s", sub, id);
+    r = sw_store_cmd(s, "GET", key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *out = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
+    freeReplyObject(r);
+    return *out != NULL ? SW_OK : SW_NOTFOUND;
+}
+
+int sw_dlv_replay(struct sw_store *s, long long sub, const char *id, json_t **out)
+{
+    char key[96], member[80], due[24], when[32];
+    const char *status;
+    redisReply *r;
+    json_t *job;
+    char *text;
+    int rc, tries;
+
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s", sub, id);
+    snprintf(member, sizeof(member), "%lld|%s", sub, id);
+    for (tries = 0; tries < 5; tries++) {
+        if ((r = sw_store_cmd(s, "WATCH", key, NULL)) == NULL)
+            return SW_EAGAIN;
+        freeReplyObject(r);
+        if ((rc = sw_dlv_get(s, sub, id, &job)) != SW_OK) {
+            if ((r = sw_store_cmd(s, "UNWATCH", NULL)) != NULL)
+                freeReplyObject(r);
+            return rc;
+        }
+        status = json_string_value(json_object_get(job, "status"));
+        if (status == NULL || strcmp(status, "pending") == 0) {
+            if ((r = sw_store_cmd(s, "UNWATCH", NULL)) != NULL)
+                freeReplyObject(r);
+            *out = job;
+            return SW_CONFLICT;
+        }
+        json_object_set_new(job, "status", json_string("pending"));
+        json_object_set_new(job, "attempts", json_integer(0));
+        json_object_set_new(job, "replays",
+                            json_integer(json_integer_value(json_object_get(job, "replays")) + 1));
+        json_object_set_new(job, "next_attempt_at", json_string(sw_iso8601(sw_now_ms(), when,
+                                                                           sizeof(when))));
+        text = json_dumps(job, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        snprintf(due, sizeof(due), "%lld", (long long)sw_now_ms());
+        {
+            const char *a1[] = { "SET", key, text ? text : "{}" };
+            const char *a2[] = { "ZADD", SW_DLV_DUE, due, member };
+            const char **argvs[] = { a1, a2 };
+            int argcs[] = { 3, 4 };
+
+            r = text ? sw_store_multi(s, 2, argcs, argvs, NULL) : NULL;
+        }
+        free(text);
+        if (r == NULL) {
+            json_decref(job);
+            return SW_EAGAIN;
+        }
+        if (r->type == REDIS_REPLY_ARRAY) {
+            freeReplyObject(r);
+            *out = job;
+            return SW_OK;
+        }
+        freeReplyObject(r);
+        json_decref(job);
+    }
+    return SW_CONFLICT;
+}
+
+/* --- unsubscribe ------------------------------------------------------------------------- */
+
+int sw_unsub_token(struct sw_store *s, long long sub, const char *email, char *out,
+                   size_t outlen)
+{
+    unsigned char key[32], mac[crypto_auth_hmacsha256_BYTES];
+    char hex[65], msg[300];
+    redisReply *r;
+    size_t i, keylen;
+
+    randombytes_buf(key, sizeof(key));
+    sw_hex(key, sizeof(key), hex);
+    r = sw_store_cmd(s, "SET", "sw:secret:unsubscribe", hex, "NX", "GET", NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_STRING && r->len == 64)
+        memcpy(hex, r->str, 64);
+    freeReplyObject(r);
+    if (sodium_hex2bin(key, sizeof(key), hex, 64, NULL, &keylen, NULL) != 0)
+        return SW_ERR;
+    snprintf(msg, sizeof(msg), "unsubscribe|%lld|", sub);
+    for (i = strlen(msg); *email != '\0' && i + 1 < sizeof(msg); email++)
+        msg[i++] = (char)((*email >= 'A' && *email <= 'Z') ? *email + 32 : *email);
+    msg[i] = '\0';
+    crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), key);
+    sodium_memzero(key, sizeof(key));
+    if (outlen < sodium_base64_ENCODED_LEN(sizeof(mac), sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+        return SW_ERR;
+    sodium_bin2base64(out, outlen, mac, sizeof(mac), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return SW_OK;
+}

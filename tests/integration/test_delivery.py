@@ -1,0 +1,306 @@
+"""Delivery end to end: alerts made by the matcher reach a local webhook receiver (signatures
+checked) and the stack's SMTP sink; failing, redirecting, slow and refusing endpoints are
+retried on the schedule, exhausted, replayed, disabled; a notifier killed mid-delivery makes
+every delivery after its restart with the same webhook-id; digests and unsubscribe work."""
+import email.header
+import urllib.parse
+
+from harness import pointers, problem, wait_until
+from hookserver import Receiver, signatures
+
+
+def hook(s, tok, url, **kw):
+    r = s.post("/api/v1/webhooks", dict(url=url, **kw), token=tok)
+    assert r.status == 201, r
+    w = r.json()
+    assert w["secret"].startswith("whsec_") and "secrets" not in w
+    return w
+
+
+def deliveries(s, tok, q=""):
+    return s.get(f"/api/v1/deliveries?limit=200{q}", token=tok).json()["items"]
+
+
+def wait_deliveries(s, tok, pred, what, timeout=30):
+    return wait_until(what, lambda: (lambda d: d if pred(d) else None)(deliveries(s, tok)),
+                      timeout=timeout)
+
+
+def settle(s, tok, n, what):
+    """Waits until n deliveries exist and none is pending."""
+    return wait_deliveries(s, tok, lambda d: len(d) >= n and
+                           all(x["status"] != "pending" for x in d), what)
+
+
+def test_alert_reaches_webhook_and_mailbox_signed(s):
+    rec = Receiver().start()
+    try:
+        sub, tok = s.tenant("Hook Owner Ltd")
+        w = hook(s, tok, rec.url("ok", "basic"), description="legal team")
+        rec.secrets["basic"] = [w["secret"]]
+        assert s.get("/api/v1/webhooks", token=tok).json()["items"][0]["id"] == w["id"]
+        assert "secret" not in s.get(f"/api/v1/webhooks/{w['id']}", token=tok).json()
+        r = s.request("PATCH", "/api/v1/delivery", body={"emails": ["legal@hook.example"],
+                                                         "email_severity_floor": "low"},
+                      token=tok)
+        assert r.status == 200 and r.json()["email_mode"] == "immediate", r
+        alerts = s.make_alerts(sub, tok, 1, "hookbasic")
+        a = alerts[0]
+        h = rec.wait("the webhook", lambda hs: [x for x in hs if x.path == "/ok/basic"])[0]
+        assert h.valid_with == [w["secret"]], h.headers
+        body = h.json()
+        assert body["type"] == "alert.created" and body["data"]["id"] == a["id"]
+        assert body["data"]["reasons"] and body["data"]["severity"] == "medium"
+        d = settle(s, tok, 2, "both deliveries made")
+        by_kind = {x["kind"]: x for x in d}
+        assert by_kind["webhook"]["id"] == h.id and by_kind["webhook"]["status"] == "delivered"
+        assert by_kind["email"]["status"] == "delivered", by_kind
+        msgs = wait_until("the mail", lambda: s.mail_to("legal@hook.example"))
+        m = msgs[0]
+        assert "[Seawall] medium:" in str(m["Subject"])
+        assert m.get_content_type() == "multipart/mixed"
+        alt = next(p for p in m.walk() if p.get_content_type() == "multipart/alternative")
+        types = [p.get_content_type() for p in alt.iter_parts()]
+        assert types == ["text/plain", "text/html"], types
+        assert "zqhookbasicx speaker" in alt.get_body(("plain",)).get_content()
+        assert m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert m["List-Unsubscribe"].startswith(f"<http://127.0.0.1:{s.port}/api/v1/unsubscribe?")
+        one = s.get(f"/api/v1/deliveries/{h.id}", token=tok).json()
+        assert one["attempt_log"][0]["outcome"] == "delivered"
+        assert one["attempt_log"][0]["status_code"] == 200
+        log = s.get("/api/v1/delivery-log", token=tok).json()["items"]
+        assert {x["kind"] for x in log} == {"webhook", "email"}
+        assert all(x["outcome"] == "delivered" and x["latency_ms"] >= 0 for x in log)
+        # Another exporter sees none of it.
+        _, tok2 = s.tenant("Bystander Ltd")
+        assert s.get(f"/api/v1/deliveries/{h.id}", token=tok2).status == 404
+        assert deliveries(s, tok2) == []
+    finally:
+        rec.stop()
+
+
+def test_failures_retry_on_schedule_exhaust_disable_and_replay(s):
+    rec = Receiver().start()
+    try:
+        sub, tok = s.tenant("Failing Endpoint Ltd")
+        w = hook(s, tok, rec.url("switch", "sched"))
+        rec.secrets["sched"] = [w["secret"]]
+        rec.mode["sched"] = "fail"
+        s.make_alerts(sub, tok, 1, "hooksched")
+        d = settle(s, tok, 1, "the delivery exhausted")[0]
+        assert d["status"] == "exhausted" and d["attempts"] == 5, d
+        hs = rec.for_name("sched")
+        assert len(hs) == 5 and len({h.id for h in hs}) == 1
+        gaps = [round(b.at - a.at, 3) for a, b in zip(hs, hs[1:])]
+        for gap, planned in zip(gaps, [0.2, 0.4, 0.8, 1.6]):
+            assert gap >= planned * 0.95, gaps     # never earlier than the schedule
+        assert gaps[3] > gaps[0], gaps              # and growing
+        # Failing for longer than notifier.disable_after_s (2 s here): disabled, owner told.
+        wh = wait_until("the webhook disabled", lambda: (lambda x: x if not x["enabled"]
+                        else None)(s.get(f"/api/v1/webhooks/{w['id']}", token=tok).json()))
+        assert wh["state"]["disabled_at"] and "HTTP 500" in wh["state"]["last_error"]
+        r = s.post(f"/api/v1/deliveries/{d['id']}/replay", None, token=tok)
+        assert r.status == 202, r
+        d2 = settle(s, tok, 1, "the replay cancelled while disabled")[0]
+        assert d2["status"] == "cancelled" and "disabled" in d2["last_error"]
+        # Enabled again and answering: the replay goes out with the same webhook-id.
+        rec.mode["sched"] = "ok"
+        r = s.request("PATCH", f"/api/v1/webhooks/{w['id']}", body={"enabled": True}, token=tok)
+        assert r.status == 200 and r.json()["enabled"] is True and "disabled_at" not in \
+            r.json()["state"], r
+        assert s.post(f"/api/v1/deliveries/{d['id']}/replay", None, token=tok).status == 202
+        d3 = wait_deliveries(s, tok, lambda x: x[0]["status"] == "delivered", "replayed")[0]
+        assert d3["replays"] == 2
+        last = rec.for_name("sched")[-1]
+        assert last.id == d["id"] and last.valid_with == [w["secret"]]
+        # A delivered one replays too; one still pending answers 409.
+        assert s.post(f"/api/v1/deliveries/{d['id']}/replay", None, token=tok).status == 202
+        problem(s.post(f"/api/v1/deliveries/{d['id']}/replay", None, token=tok), 409,
+                "delivery-pending")
+    finally:
+        rec.stop()
+
+
+def test_flaky_redirecting_and_slow_endpoints(s):
+    rec = Receiver().start()
+    rec.flaky["fl"] = 2
+    try:
+        sub, tok = s.tenant("Odd Endpoints Ltd")
+        hook(s, tok, rec.url("flaky", "fl"))
+        hook(s, tok, rec.url("redirect", "rd"))
+        hook(s, tok, rec.url("slow", "sl"))
+        s.make_alerts(sub, tok, 1, "hookodd")
+        d = settle(s, tok, 3, "three deliveries settled")
+        by_url = {x["url"].split("/")[3]: x for x in d}
+        assert by_url["flaky"]["status"] == "delivered" and by_url["flaky"]["attempts"] == 3
+        assert by_url["redirect"]["status"] == "exhausted"
+        assert "redirect to /ok/rd not followed" in by_url["redirect"]["last_error"] or \
+            "not followed" in by_url["redirect"]["last_error"], by_url["redirect"]
+        assert by_url["redirect"]["last_status_code"] == 302
+        # The slow one times out each time; failing for over 2 s disables its endpoint, so
+        # the attempts left are cancelled rather than made.
+        assert by_url["slow"]["status"] in ("exhausted", "cancelled"), by_url["slow"]
+        log = s.get(f"/api/v1/deliveries/{by_url['slow']['id']}", token=tok).json()
+        assert any("imed out" in (a.get("error") or "") for a in log["attempt_log"]), log
+        assert rec.for_name("rd") and not [h for h in rec.hooks if h.path == "/ok/rd"]
+    finally:
+        rec.stop()
+
+
+def test_webhook_urls_inside_the_network_are_refused(s):
+    _, tok = s.tenant("SSRF Probe Ltd")
+    for url, why in [("http://10.1.2.3/h", "private"), ("http://169.254.169.254/latest", "link"),
+                     ("http://[::1]:8080/", "loopback"), ("http://0x0a000001/", "private"),
+                     ("http://3232235777/", "private"), ("http://localhost:9/", "localhost"),
+                     ("http://[::ffff:10.0.0.1]/", "private"), ("ftp://example.com/", "http"),
+                     ("http://user:pw@example.com/", "password")]:
+        p = problem(s.post("/api/v1/webhooks", {"url": url}, token=tok), 400, "validation")
+        assert pointers(p) == ["/url"], (url, p)
+        assert why in p["errors"][0]["message"].lower() or why in p["detail"].lower(), (url, p)
+    p = problem(s.post("/api/v1/webhooks", {"url": "https://hooks.example.com/x",
+                                            "severity_floor": "urgent", "extra": 1}, token=tok),
+                400)
+    assert sorted(pointers(p)) == ["/extra", "/severity_floor"], p
+    w = hook(s, tok, "https://hooks.example.com/x")
+    p = problem(s.request("PATCH", f"/api/v1/webhooks/{w['id']}",
+                          body={"url": "http://192.168.0.1/"}, token=tok), 400)
+    assert pointers(p) == ["/url"]
+
+
+def test_secret_rotation_signs_with_both_during_the_overlap(s):
+    rec = Receiver().start()
+    try:
+        sub, tok = s.tenant("Rotating Secrets Ltd")
+        w = hook(s, tok, rec.url("ok", "rot"))
+        r = s.post(f"/api/v1/webhooks/{w['id']}/rotate", {"overlap_s": 3600}, token=tok)
+        assert r.status == 200 and r.json()["secret"] != w["secret"], r
+        new = r.json()["secret"]
+        assert r.json()["previous_secret_expires_at"]
+        rec.secrets["rot"] = [w["secret"], new]
+        s.make_alerts(sub, tok, 1, "hookrot1")
+        h = rec.wait("the first hook", lambda hs: [x for x in hs if x.path == "/ok/rot"])[0]
+        assert sorted(h.valid_with) == sorted([w["secret"], new])
+        assert len(h.headers["webhook-signature"].split(" ")) == 2
+        # Rotated again without overlap: only the newest signs.
+        r = s.post(f"/api/v1/webhooks/{w['id']}/rotate", {"overlap_s": 0}, token=tok)
+        newest = r.json()["secret"]
+        rec.secrets["rot"] = [w["secret"], new, newest]
+        s.make_alerts(sub, tok, 1, "hookrot2")
+        h2 = rec.wait("the second hook",
+                      lambda hs: [x for x in hs if x.path == "/ok/rot"][1:])[0]
+        assert h2.valid_with == [newest], h2.headers
+        assert signatures(newest, h2.id, h2.headers["webhook-timestamp"], h2.body) == \
+            h2.headers["webhook-signature"]
+    finally:
+        rec.stop()
+
+
+def test_notifier_killed_mid_delivery_delivers_everything_after_restart(s):
+    rec = Receiver().start()
+    rec.hold = 1.0
+    try:
+        sub, tok = s.tenant("Crash Survivor Ltd")
+        w = hook(s, tok, rec.url("slow", "crash"))
+        rec.secrets["crash"] = [w["secret"]]
+        s.make_alerts(sub, tok, 5, "hookcrash")
+        rec.wait("a delivery in flight", lambda hs: [x for x in hs if x.path == "/slow/crash"])
+        s.script("stop-one", "seawall-notifier", "--kill")
+        s.script("start-worker", "seawall-notifier")
+        d = settle(s, tok, 5, "all five delivered after the restart")
+        assert all(x["status"] == "delivered" for x in d), d
+        seen = {h.id for h in rec.for_name("crash")}
+        assert seen == {x["id"] for x in d}
+        assert all(h.valid_with for h in rec.for_name("crash"))
+    finally:
+        rec.stop()
+
+
+def test_smtp_refusal_and_dropped_connection_are_retried_then_exhausted(s):
+    sub, tok = s.tenant("Mail Trouble Ltd")
+    r = s.request("PATCH", "/api/v1/delivery", body={
+        "emails": ["refuse@trouble.example", "drop@trouble.example", "fine@trouble.example"],
+        "email_severity_floor": "medium"}, token=tok)
+    assert r.status == 200, r
+    s.make_alerts(sub, tok, 1, "mailtrouble")
+    d = settle(s, tok, 3, "three mail deliveries settled")
+    by_to = {x["to"]: x for x in d}
+    assert by_to["fine@trouble.example"]["status"] == "delivered"
+    for bad in ("refuse@trouble.example", "drop@trouble.example"):
+        assert by_to[bad]["status"] == "exhausted" and by_to[bad]["attempts"] == 5
+        assert by_to[bad]["last_error"].startswith("SMTP"), by_to[bad]
+    assert by_to["refuse@trouble.example"]["last_status_code"] == 550
+    assert len(s.mail_to("fine@trouble.example")) == 1
+
+
+def test_mail_headers_cannot_be_injected_and_utf8_subjects_are_encoded(s):
+    sub, tok = s.tenant("Header Safety Ltd")
+    s.request("PATCH", "/api/v1/delivery", body={"emails": ["safe@header.example"],
+                                                 "email_severity_floor": "low"}, token=tok)
+    s.post(f"/api/v1/subscribers/{sub['id']}/portfolio",
+           {"kind": "keyword", "text": "zqinjx lamp", "countries": ["US"]}, token=tok)
+    ev = {"id": "ev_inject_1", "source": "test", "type": "litigation", "jurisdiction": "US",
+          "title": "Lampe «zqinjx lamp» Klage\r\nBcc: thief@evil.example\r\n\r\nbody",
+          "text": "zqinjx lamp"}
+    import json
+    s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    m = wait_until("the mail", lambda: s.mail_to("safe@header.example"))[0]
+    assert m["Bcc"] is None and "thief" not in m["X-Sink-To"]
+    subject = str(email.header.make_header(email.header.decode_header(m["Subject"])))
+    assert "«zqinjx lamp»" in subject and "\n" not in subject and "\r" not in subject
+    assert "Bcc: thief@evil.example" in subject   # kept as text, on one line
+
+
+def test_digest_groups_alerts_by_severity_and_settings_validate(s):
+    sub, tok = s.tenant("Digest Reader Ltd")
+    p = problem(s.request("PATCH", "/api/v1/delivery", body={
+        "email_mode": "weekly", "digest_hour": 24, "digest_tz": "Mars/Olympus",
+        "emails": ["not-an-address"]}, token=tok), 400)
+    assert sorted(pointers(p)) == ["/digest_hour", "/email_mode", "/emails/0"], p
+    p = problem(s.request("PATCH", "/api/v1/delivery", body={"digest_tz": "../../etc/passwd"},
+                          token=tok), 400)
+    assert pointers(p) == ["/digest_tz"]
+    problem(s.post("/api/v1/delivery/digest", None, token=tok), 409, "not-digest")
+    r = s.request("PATCH", "/api/v1/delivery", body={
+        "emails": ["digest@reader.example"], "email_mode": "digest", "digest_hour": 8,
+        "digest_tz": "Asia/Shanghai", "email_severity_floor": "low"}, token=tok)
+    assert r.status == 200, r
+    assert r.json()["next_digest_at"].endswith("T00:00:00Z"), r.json()   # 08:00 in UTC+8
+    s.make_alerts(sub, tok, 2, "digmed")
+    s.make_alerts(sub, tok, 1, "dighigh", kind="patent")
+    wait_until("three alerts waiting for the digest", lambda: s.redis(
+        "ZCARD", f"sw:{{sub:{sub['id']}}}:digest") == 3)
+    assert s.mail_to("digest@reader.example") == []
+    r = s.post("/api/v1/delivery/digest", None, token=tok)
+    assert r.status == 202 and r.json()["alerts"] == 3, r
+    m = wait_until("the digest", lambda: s.mail_to("digest@reader.example"))[0]
+    assert str(m["Subject"]).startswith("[Seawall] Daily digest: 3 alerts (0 critical, 1 high, "
+                                        "2 medium")
+    text = m.get_body(("plain",)).get_content()
+    assert text.index("== high ==") < text.index("== medium ==")
+    assert text.count("zqdigmedx") == 2 and text.count("zqdighighx") == 1, text
+    d = settle(s, tok, 1, "the digest delivered")
+    assert d[0]["kind"] == "digest" and len(d[0]["alerts"]) == 3
+    assert s.redis("ZCARD", f"sw:{{sub:{sub['id']}}}:digest") == 0
+
+
+def test_one_click_unsubscribe(s):
+    sub, tok = s.tenant("Unsubscriber Ltd")
+    s.request("PATCH", "/api/v1/delivery", body={"emails": ["bye@unsub.example",
+                                                            "stay@unsub.example"],
+                                                 "email_severity_floor": "low"}, token=tok)
+    s.make_alerts(sub, tok, 1, "unsub")
+    m = wait_until("the mail", lambda: s.mail_to("bye@unsub.example"))[0]
+    link = m["List-Unsubscribe"].strip("<>")
+    path = link.split(str(s.port), 1)[1]
+    page = s.get(path)
+    assert page.status == 200 and "<form method=post>" in page.body
+    bad = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
+    assert s.get(bad).status == 404
+    q = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
+    other = f"/api/v1/unsubscribe?s={q['s'][0]}&e=stay%40unsub.example&t={q['t'][0]}"
+    assert s.request("POST", other, raw="List-Unsubscribe=One-Click",
+                     headers={"Content-Type": "application/x-www-form-urlencoded"}).status == 404
+    r = s.request("POST", path, raw="List-Unsubscribe=One-Click",
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status == 200 and r.json()["unsubscribed"] == "bye@unsub.example", r
+    assert s.get("/api/v1/delivery", token=tok).json()["emails"] == ["stay@unsub.example"]

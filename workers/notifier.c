@@ -1,0 +1,1116 @@
+/* notifier.c — seawall-notifier: takes each new alert from the deliveries stream (consumer
+ * group "notifiers"), turns it into one delivery per webhook endpoint and mail address the
+ * subscriber set (or a place in the daily digest), and makes the deliveries: signed webhooks
+ * (Standard Webhooks) and mail over SMTP, many at once through one curl multi handle.
+ *
+ * Nothing is lost to a crash: a stream entry is acknowledged only after its deliveries are
+ * stored (storing is idempotent, delivery ids are derived from alert and target), and a
+ * delivery being attempted carries a lease in the due set, so one whose notifier died is
+ * attempted again, with the same webhook-id, once the lease runs out. */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "seawall/alerts.h"
+#include "seawall/buf.h"
+#include "seawall/config.h"
+#include "seawall/delivery.h"
+#include "seawall/fetch.h"
+#include "seawall/log.h"
+#include "seawall/store.h"
+#include "seawall/worker.h"
+
+#define GROUP "notifiers"
+#define MAX_SCHEDULE 32
+
+static const struct sw_config *cfg;
+static struct sw_store store;
+static CURLM *multi;
+static struct sw_allowlist allow;
+static int64_t schedule[MAX_SCHEDULE];
+static int nschedule;
+static int inflight;
+static char me[160];
+static volatile sig_atomic_t stopping;
+
+/* One attempt in flight. f comes first: for webhooks it is the whole transfer. */
+struct run {
+    struct sw_fetch f;
+    curl_mime *mime;
+    struct curl_slist *rcpt;
+    struct curl_slist *mail_headers;
+    char errbuf[CURL_ERROR_SIZE];
+    int is_mail;
+    long long sub;
+    char member[80];
+    json_t *job;
+    int64_t started_us;
+    int done;                  /* finish() ran: the outcome is stored */
+    struct run *prev, *next;   /* every run in flight, to free them at exit */
+};
+
+static struct run *runs;
+
+/* --- the retry schedule ------------------------------------------------------------------ */
+
+static int parse_schedule(const char *text)
+{
+    const char *p = text;
+
+    nschedule = 0;
+    while (*p != '\0') {
+        char *end;
+        long long v = strtoll(p, &end, 10), mult;
+
+        if (end == p || v < 0 || nschedule == MAX_SCHEDULE)
+            return SW_INVALID;
+        if (strncmp(end, "ms", 2) == 0) {
+            mult = 1;
+            end += 2;
+        } else if (*end == 's') {
+            mult = 1000;
+            end++;
+        } else if (*end == 'm') {
+            mult = 60000;
+            end++;
+        } else if (*end == 'h') {
+            mult = 3600000;
+            end++;
+        } else {
+            return SW_INVALID;
+        }
+        schedule[nschedule++] = v * mult;
+        while (*end == ' ')
+            end++;
+        if (*end == ',')
+            end++;
+        else if (*end != '\0')
+            return SW_INVALID;
+        while (*end == ' ')
+            end++;
+        p = end;
+    }
+    return nschedule > 0 ? SW_OK : SW_INVALID;
+}
+
+/* --- intake: new alerts become deliveries ------------------------------------------------ */
+
+static const char *field(const redisReply *entry, const char *name)
+{
+    const redisReply *f = entry->element[1];
+    size_t i;
+
+    for (i = 0; f->type == REDIS_REPLY_ARRAY && i + 1 < f->elements; i += 2)
+        if (strcmp(f->element[i]->str, name) == 0)
+            return f->element[i + 1]->str;
+    return NULL;
+}
+
+static int webhook_disabled(long long sub, long long id)
+{
+    char key[80];
+    redisReply *r;
+    int off;
+
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:whstate:%lld", sub, id);
+    r = sw_store_cmd(&store, "HEXISTS", key, "disabled_at", NULL);
+    off = r != NULL && sw_reply_int(r, 0) == 1;
+    if (r != NULL)
+        freeReplyObject(r);
+    return off;
+}
+
+/* Stores a job; SW_OK when stored now or before. */
+static int enqueue(long long sub, json_t *job)
+{
+    int created, rc = sw_dlv_enqueue(&store, sub, job, sw_now_ms(), &created);
+
+    json_decref(job);
+    return rc;
+}
+
+/* The deliveries for one new alert. Returns SW_OK when all are stored. */
+static int intake_alert(long long sub, const char *alert, const char *severity)
+{
+    json_t *settings, *hooks, *wh, *v;
+    char id[40], target[300];
+    const char *mode;
+    int rank = sw_severity_rank(severity), rc;
+    size_t i;
+
+    if ((rc = sw_delivery_get(&store, sub, &settings)) != SW_OK)
+        return rc;
+    if ((rc = sw_webhook_all(&store, sub, &hooks)) != SW_OK) {
+        json_decref(settings);
+        return rc;
+    }
+    json_array_foreach(hooks, i, wh) {
+        long long wid = json_integer_value(json_object_get(wh, "id"));
+
+        if (!json_is_true(json_object_get(wh, "enabled")) ||
+            rank < sw_severity_rank(json_string_value(json_object_get(wh, "severity_floor"))) ||
+            webhook_disabled(sub, wid))
+            continue;
+        snprintf(target, sizeof(target), "webhook:%lld", wid);
+        sw_dlv_id(sub, alert, target, id, sizeof(id));
+        if ((rc = enqueue(sub, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:O}", "id", id,
+                                         "kind", "webhook", "topic", "alert.created", "alert",
+                                         alert, "severity", severity, "webhook", (json_int_t)wid,
+                                         "url", json_object_get(wh, "url")))) != SW_OK)
+            goto out;
+    }
+    mode = json_string_value(json_object_get(settings, "email_mode"));
+    if (rank < sw_severity_rank(json_string_value(json_object_get(settings,
+                                                                  "email_severity_floor"))) ||
+        json_array_size(json_object_get(settings, "emails")) == 0 || mode == NULL ||
+        strcmp(mode, "off") == 0) {
+        rc = SW_OK;
+    } else if (strcmp(mode, "digest") == 0) {
+        char dkey[64], now[24], due[24], subtxt[24];
+        int64_t next = sw_digest_next((int)json_integer_value(json_object_get(settings,
+                                                                              "digest_hour")),
+                                      json_string_value(json_object_get(settings, "digest_tz")),
+                                      sw_now_ms());
+        const char *a1[] = { "ZADD", dkey, "NX", now, alert };
+        const char *a2[] = { "ZADD", SW_DIGEST_DUE, "NX", due, subtxt };
+        const char **argvs[] = { a1, a2 };
+        int argcs[] = { 5, 5 };
+        redisReply *r;
+
+        snprintf(dkey, sizeof(dkey), "sw:{sub:%lld}:digest", sub);
+        snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+        snprintf(due, sizeof(due), "%lld", (long long)(next > 0 ? next : sw_now_ms() + 86400000));
+        snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+        r = sw_store_multi(&store, 2, argcs, argvs, NULL);
+        rc = r != NULL ? SW_OK : SW_EAGAIN;
+        if (r != NULL)
+            freeReplyObject(r);
+    } else {
+        json_array_foreach(json_object_get(settings, "emails"), i, v) {
+            snprintf(target, sizeof(target), "email:%s", json_string_value(v));
+            sw_dlv_id(sub, alert, target, id, sizeof(id));
+            if ((rc = enqueue(sub, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", id, "kind",
+                                             "email", "topic", "alert.created", "alert", alert,
+                                             "severity", severity, "to", v))) != SW_OK)
+                goto out;
+        }
+        rc = SW_OK;
+    }
+out:
+    json_decref(settings);
+    json_decref(hooks);
+    return rc;
+}
+
+static void intake(const redisReply *entries)
+{
+    size_t i;
+
+    for (i = 0; entries != NULL && entries->type == REDIS_REPLY_ARRAY && i < entries->elements;
+         i++) {
+        const redisReply *e = entries->element[i];
+        const char *alert, *sub, *sev;
+        long long subid;
+        redisReply *r;
+
+        if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
+            e->element[1]->type != REDIS_REPLY_ARRAY)
+            continue;   /* trimmed while pending */
+        alert = field(e, "alert");
+        sub = field(e, "sub");
+        sev = field(e, "severity");
+        if (alert != NULL && sub != NULL && sev != NULL &&
+            sw_parse_ll(sub, 1, INT64_MAX, &subid) == SW_OK &&
+            intake_alert(subid, alert, sev) != SW_OK) {
+            sw_warn("deliveries for alert %s not stored yet (%s); it stays pending", alert,
+                    store.errstr);
+            return;
+        }
+        r = sw_store_cmd(&store, "XACK", SW_DELIVERIES, GROUP, e->element[0]->str, NULL);
+        if (r != NULL)
+            freeReplyObject(r);
+    }
+}
+
+static void claim_stale(void)
+{
+    char idle[32], count[16], cursor[64] = "0-0";
+    int rounds = 0;
+
+    snprintf(idle, sizeof(idle), "%lld", sw_config_int(cfg, "notifier.claim_idle_ms"));
+    snprintf(count, sizeof(count), "%lld", sw_config_int(cfg, "notifier.batch"));
+    do {
+        redisReply *r = sw_store_cmd(&store, "XAUTOCLAIM", SW_DELIVERIES, GROUP, me, idle,
+                                     cursor, "COUNT", count, NULL);
+
+        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
+            if (r != NULL)
+                freeReplyObject(r);
+            return;
+        }
+        sw_strlcpy(cursor, r->element[0]->str, sizeof(cursor));
+        if (r->element[1]->elements > 0)
+            sw_info("claimed %zu new alerts left pending by another notifier",
+                    r->element[1]->elements);
+        intake(r->element[1]);
+        freeReplyObject(r);
+    } while (strcmp(cursor, "0-0") != 0 && ++rounds < 100 && !stopping);
+}
+
+/* --- digests ----------------------------------------------------------------------------- */
+
+/* KEYS: digest, digest due. ARGV: up to score, sub, next due. */
+static const char digest_done_lua[] =
+    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]) "
+    "if redis.call('ZCARD', KEYS[1]) > 0 then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2]) "
+    "else redis.call('ZREM', KEYS[2], ARGV[2]) end return 1";
+
+static void make_digest(long long sub)
+{
+    char dkey[64], subtxt[24], upto[24] = "0", next[24], id[40], what[64], target[300];
+    json_t *settings = NULL, *ids = json_array(), *v;
+    redisReply *r;
+    const char *keys[2], *args[3];
+    int64_t nxt;
+    size_t i;
+
+    snprintf(dkey, sizeof(dkey), "sw:{sub:%lld}:digest", sub);
+    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+    if (sw_delivery_get(&store, sub, &settings) != SW_OK)
+        goto out;
+    r = sw_store_cmd(&store, "ZRANGE", dkey, "0", "499", "WITHSCORES", NULL);
+    if (r == NULL)
+        goto out;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+        json_array_append_new(ids, json_string(r->element[i]->str));
+        sw_strlcpy(upto, r->element[i + 1]->str, sizeof(upto));
+    }
+    if (json_array_size(ids) > 0)
+        snprintf(what, sizeof(what), "digest:%s", r->element[1]->str);
+    freeReplyObject(r);
+    if (json_array_size(ids) > 0 &&
+        strcmp(json_string_value(json_object_get(settings, "email_mode")) ?: "", "digest") == 0) {
+        json_array_foreach(json_object_get(settings, "emails"), i, v) {
+            json_t *job, *old = NULL;
+            int created;
+
+            snprintf(target, sizeof(target), "email:%s", json_string_value(v));
+            sw_dlv_id(sub, what, target, id, sizeof(id));
+            job = json_pack("{s:s, s:s, s:s, s:O, s:O, s:s}", "id", id, "kind", "digest",
+                            "topic", "alert.digest", "to", v, "alerts", ids, "upto", upto);
+            if (sw_dlv_enqueue(&store, sub, job, sw_now_ms(), &created) != SW_OK) {
+                json_decref(job);
+                goto out;
+            }
+            json_decref(job);
+            /* Made before a crash: take only what that digest holds off the list. */
+            if (!created && sw_dlv_get(&store, sub, id, &old) == SW_OK) {
+                sw_strlcpy(upto, json_string_value(json_object_get(old, "upto")) ?: upto,
+                           sizeof(upto));
+                json_decref(old);
+            }
+        }
+    }
+    nxt = sw_digest_next((int)json_integer_value(json_object_get(settings, "digest_hour")),
+                         json_string_value(json_object_get(settings, "digest_tz")) ?: "UTC",
+                         sw_now_ms());
+    snprintf(next, sizeof(next), "%lld", (long long)(nxt > 0 ? nxt : sw_now_ms() + 86400000));
+    keys[0] = dkey;
+    keys[1] = SW_DIGEST_DUE;
+    args[0] = upto;
+    args[1] = subtxt;
+    args[2] = next;
+    r = sw_store_eval(&store, digest_done_lua, 2, keys, 3, args);
+    if (r != NULL)
+        freeReplyObject(r);
+out:
+    json_decref(settings);
+    json_decref(ids);
+}
+
+static void digests(void)
+{
+    char now[24];
+    redisReply *r;
+    size_t i;
+
+    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+    r = sw_store_cmd(&store, "ZRANGEBYSCORE", SW_DIGEST_DUE, "-inf", now, "LIMIT", "0", "20",
+                     NULL);
+    for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        long long sub;
+
+        if (sw_parse_ll(r->element[i]->str, 1, INT64_MAX, &sub) == SW_OK)
+            make_digest(sub);
+    }
+    if (r != NULL)
+        freeReplyObject(r);
+}
+
+/* --- building messages ------------------------------------------------------------------- */
+
+static json_t *load_alert(long long sub, const char *id)
+{
+    json_t *ids = json_pack("[s]", id), *items = NULL, *a = NULL;
+
+    if (sw_alert_load(&store, sub, ids, &items) == SW_OK && json_array_size(items) == 1) {
+        a = json_array_get(items, 0);
+        json_incref(a);
+    }
+    json_decref(ids);
+    json_decref(items);
+    return a;
+}
+
+static void html_escape(struct sw_buf *b, const char *s)
+{
+    for (; s != NULL && *s != '\0'; s++) {
+        switch (*s) {
+        case '<': sw_buf_adds(b, "&lt;"); break;
+        case '>': sw_buf_adds(b, "&gt;"); break;
+        case '&': sw_buf_adds(b, "&amp;"); break;
+        case '"': sw_buf_adds(b, "&quot;"); break;
+        default: sw_buf_add(b, s, 1);
+        }
+    }
+}
+
+/* Text for one line of a header or body: controls (CR and LF above all) become spaces. */
+static void one_line(char *out, size_t outlen, const char *in)
+{
+    size_t i;
+
+    sw_strlcpy(out, in ? in : "", outlen);
+    for (i = 0; out[i] != '\0'; i++)
+        if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+            out[i] = ' ';
+}
+
+/* "Subject: …" with non-ASCII text as RFC 2047 encoded words, each cut on a UTF-8 boundary. */
+static void subject_header(char *out, size_t outlen, const char *text)
+{
+    size_t i, n = strlen(text), used;
+    int ascii = 1;
+
+    for (i = 0; i < n; i++)
+        if ((unsigned char)text[i] >= 0x80 || (text[i] == '=' && text[i + 1] == '?'))
+            ascii = 0;
+    if (ascii) {
+        snprintf(out, outlen, "Subject: %s", text);
+        return;
+    }
+    used = (size_t)snprintf(out, outlen, "Subject:");
+    for (i = 0; i < n && used + 80 < outlen;) {
+        char b64[80];
+        size_t take = n - i > 45 ? 45 : n - i;
+
+        while (i + take < n && ((unsigned char)text[i + take] & 0xc0) == 0x80)
+            take--;
+        sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)text + i, take,
+                          sodium_base64_VARIANT_ORIGINAL);
+        used += (size_t)snprintf(out + used, outlen - used, " =?UTF-8?B?%s?=", b64);
+        i += take;
+    }
+}
+
+static void url_encode(struct sw_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+            ch == '-' || ch == '.' || ch == '_') {
+            sw_buf_add(b, s, 1);
+        } else {
+            char e[3] = { '%', hex[ch >> 4], hex[ch & 15] };
+
+            sw_buf_add(b, e, 3);
+        }
+    }
+}
+
+static void alert_lines(struct sw_buf *text, struct sw_buf *html, const json_t *a)
+{
+    const json_t *ev = json_object_get(a, "event"), *r;
+    char line[600], title[400];
+    size_t i;
+
+    one_line(title, sizeof(title), json_string_value(json_object_get(ev, "title")));
+    snprintf(line, sizeof(line), "[%s] %s (%s, %s)\n",
+             json_string_value(json_object_get(a, "severity")) ?: "?", title,
+             json_string_value(json_object_get(a, "rule")) ?: "?",
+             json_string_value(json_object_get(ev, "jurisdiction")) ?: "-");
+    sw_buf_adds(text, line);
+    sw_buf_adds(html, "<li><b>");
+    html_escape(html, json_string_value(json_object_get(a, "severity")));
+    sw_buf_adds(html, "</b> ");
+    html_escape(html, title);
+    sw_buf_adds(html, "<ul>");
+    json_array_foreach(json_object_get(a, "reasons"), i, r) {
+        char why[300];
+
+        one_line(why, sizeof(why), json_string_value(json_object_get(r, "why")));
+        snprintf(line, sizeof(line), "    why: %s (field %s, score %.2f)\n", why,
+                 json_string_value(json_object_get(r, "field")) ?: "-",
+                 json_number_value(json_object_get(r, "score")));
+        sw_buf_adds(text, line);
+        sw_buf_adds(html, "<li>");
+        html_escape(html, why);
+        sw_buf_adds(html, "</li>");
+    }
+    if (json_string_value(json_object_get(ev, "url")) != NULL) {
+        one_line(line, sizeof(line), json_string_value(json_object_get(ev, "url")));
+        sw_buf_adds(text, "    source: ");
+        sw_buf_adds(text, line);
+        sw_buf_adds(text, "\n");
+        sw_buf_adds(html, "<li>source: ");
+        html_escape(html, line);
+        sw_buf_adds(html, "</li>");
+    }
+    sw_buf_adds(html, "</ul></li>");
+}
+
+/* The mail for a job: subject and the two bodies. SW_NOTFOUND when its alerts are gone. */
+static int compose(long long sub, const json_t *job, char *subject, size_t sublen,
+                   struct sw_buf *text, struct sw_buf *html)
+{
+    const char *kind = json_string_value(json_object_get(job, "kind"));
+    const char *topic = json_string_value(json_object_get(job, "topic")) ?: "";
+    char title[300];
+
+    sw_buf_adds(html, "<!doctype html><html><body>");
+    if (strcmp(topic, "webhook.disabled") == 0) {
+        one_line(title, sizeof(title), json_string_value(json_object_get(job, "detail")));
+        snprintf(subject, sublen, "[Seawall] A webhook endpoint was disabled");
+        sw_buf_adds(text, title);
+        sw_buf_adds(text, "\nEnable it again (PATCH /api/v1/webhooks/{id} with "
+                          "{\"enabled\": true}) once it answers, and replay what it missed.\n");
+        sw_buf_adds(html, "<p>");
+        html_escape(html, title);
+        sw_buf_adds(html, "</p>");
+    } else if (strcmp(kind, "digest") == 0) {
+        static const char *const order[] = { "critical", "high", "medium", "low" };
+        json_t *alerts = json_array(), *v;
+        size_t i, k, counts[4] = { 0, 0, 0, 0 };
+
+        json_array_foreach(json_object_get(job, "alerts"), i, v) {
+            json_t *a = load_alert(sub, json_string_value(v));
+
+            if (a != NULL)
+                json_array_append_new(alerts, a);
+        }
+        if (json_array_size(alerts) == 0) {
+            json_decref(alerts);
+            return SW_NOTFOUND;
+        }
+        for (k = 0; k < 4; k++) {
+            int header = 0;
+
+            json_array_foreach(alerts, i, v) {
+                if (strcmp(json_string_value(json_object_get(v, "severity")) ?: "", order[k]))
+                    continue;
+                if (!header) {
+                    char h[64];
+
+                    snprintf(h, sizeof(h), "\n== %s ==\n", order[k]);
+                    sw_buf_adds(text, h);
+                    sw_buf_adds(html, "<h2>");
+                    sw_buf_adds(html, order[k]);
+                    sw_buf_adds(html, "</h2><ul>");
+                    header = 1;
+                }
+                counts[k]++;
+                alert_lines(text, html, v);
+            }
+            if (header)
+                sw_buf_adds(html, "</ul>");
+        }
+        snprintf(subject, sublen, "[Seawall] Daily digest: %zu alerts (%zu critical, %zu high, "
+                 "%zu medium, %zu low)", json_array_size(alerts), counts[0], counts[1],
+                 counts[2], counts[3]);
+        json_decref(alerts);
+    } else {
+        json_t *a = load_alert(sub, json_string_value(json_object_get(job, "alert")));
+
+        if (a == NULL)
+            return SW_NOTFOUND;
+        one_line(title, sizeof(title),
+                 json_string_value(json_object_get(json_object_get(a, "event"), "title")));
+        snprintf(subject, sublen, "[Seawall] %s: %s",
+                 json_string_value(json_object_get(a, "severity")) ?: "alert", title);
+        sw_buf_adds(html, "<ul>");
+        alert_lines(text, html, a);
+        sw_buf_adds(html, "</ul>");
+        json_decref(a);
+    }
+    sw_buf_adds(html, "</body></html>");
+    return SW_OK;
+}
+
+/* --- starting attempts ------------------------------------------------------------------- */
+
+static void finish(struct run *run, int delivered, long code, const char *error);
+static void release(struct run *run);
+
+static int start_webhook(struct run *run)
+{
+    long long sub = run->sub, wid = json_integer_value(json_object_get(run->job, "webhook"));
+    const char *msg_id = json_string_value(json_object_get(run->job, "id"));
+    json_t *wh = NULL, *alert, *payload, *secrets;
+    struct sw_fetch_opts o;
+    struct curl_slist *h = NULL;
+    char sig[512], hdr[600], when[32];
+    long long ts = (long long)(sw_now_ms() / 1000);
+    char *body;
+    int rc;
+
+    rc = sw_webhook_get(&store, sub, wid, &wh);
+    if (rc == SW_NOTFOUND || (rc == SW_OK && (!json_is_true(json_object_get(wh, "enabled")) ||
+                                              webhook_disabled(sub, wid)))) {
+        json_decref(wh);
+        finish(run, -1, 0, rc == SW_NOTFOUND ? "the webhook was deleted"
+                                             : "the webhook is disabled");
+        return SW_OK;
+    }
+    if (rc != SW_OK)
+        return rc;
+    alert = load_alert(sub, json_string_value(json_object_get(run->job, "alert")));
+    if (alert == NULL) {
+        json_decref(wh);
+        finish(run, -1, 0, "the alert no longer exists");
+        return SW_OK;
+    }
+    payload = json_pack("{s:s, s:s, s:o}", "type", "alert.created", "timestamp",
+                        sw_iso8601(sw_now_ms(), when, sizeof(when)), "data", alert);
+    body = json_dumps(payload, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(payload);
+    secrets = sw_webhook_live_secrets(wh, sw_now_ms());
+    if (body == NULL ||
+        sw_webhook_sign(secrets, msg_id, ts, body, strlen(body), sig, sizeof(sig)) != SW_OK) {
+        json_decref(secrets);
+        json_decref(wh);
+        free(body);
+        finish(run, -1, 0, "the webhook has no usable secret");
+        return SW_OK;
+    }
+    json_decref(secrets);
+    h = curl_slist_append(h, "Content-Type: application/json");
+    snprintf(hdr, sizeof(hdr), "webhook-id: %s", msg_id);
+    h = curl_slist_append(h, hdr);
+    snprintf(hdr, sizeof(hdr), "webhook-timestamp: %lld", ts);
+    h = curl_slist_append(h, hdr);
+    snprintf(hdr, sizeof(hdr), "webhook-signature: %s", sig);
+    h = curl_slist_append(h, hdr);
+    h = curl_slist_append(h, "Expect:");
+    memset(&o, 0, sizeof(o));
+    o.connect_timeout_ms = sw_config_int(cfg, "notifier.connect_timeout_ms");
+    o.total_timeout_ms = sw_config_int(cfg, "notifier.timeout_ms");
+    o.low_speed_bytes = 1;
+    o.low_speed_s = (o.total_timeout_ms + 999) / 1000;
+    o.body_max = 65536;
+    o.allow = &allow;
+    o.user_agent = sw_config_str(cfg, "notifier.user_agent");
+    if (sw_fetch_init(&run->f, json_string_value(json_object_get(wh, "url")), &o, h) != SW_OK) {
+        json_decref(wh);
+        free(body);
+        finish(run, 0, 0, "libcurl refused the request setup");
+        return SW_OK;
+    }
+    json_decref(wh);
+    curl_easy_setopt(run->f.easy, CURLOPT_ACCEPT_ENCODING, NULL);
+    curl_easy_setopt(run->f.easy, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    curl_easy_setopt(run->f.easy, CURLOPT_COPYPOSTFIELDS, body);
+    curl_easy_setopt(run->f.easy, CURLOPT_PRIVATE, run);
+    free(body);
+    curl_multi_add_handle(multi, run->f.easy);
+    return SW_OK;
+}
+
+static int start_mail(struct run *run)
+{
+    const char *to = json_string_value(json_object_get(run->job, "to"));
+    const char *from = sw_config_str(cfg, "notifier.mail_from");
+    const char *domain = strchr(from, '@') ? strchr(from, '@') + 1 : "seawall.invalid";
+    struct sw_buf text, html, link;
+    char subject[400], hdr[1200], tok[64], date[64];
+    curl_mime *alt;
+    curl_mimepart *part;
+    time_t now = time(NULL);
+    struct tm tm;
+    CURL *e;
+    int rc;
+
+    if (to == NULL) {
+        finish(run, -1, 0, "no address");
+        return SW_OK;
+    }
+    if ((rc = sw_unsub_token(&store, run->sub, to, tok, sizeof(tok))) != SW_OK)
+        return rc;
+    sw_buf_init(&text, 4 * 1024 * 1024);
+    sw_buf_init(&html, 8 * 1024 * 1024);
+    sw_buf_init(&link, 4096);
+    rc = compose(run->sub, run->job, subject, sizeof(subject), &text, &html);
+    if (rc != SW_OK) {
+        sw_buf_free(&text);
+        sw_buf_free(&html);
+        sw_buf_free(&link);
+        finish(run, -1, 0, "the alerts no longer exist");
+        return SW_OK;
+    }
+    sw_buf_adds(&link, sw_config_str(cfg, "notifier.public_url"));
+    snprintf(hdr, sizeof(hdr), "/api/v1/unsubscribe?s=%lld&e=", run->sub);
+    sw_buf_adds(&link, hdr);
+    url_encode(&link, to);
+    sw_buf_adds(&link, "&t=");
+    sw_buf_adds(&link, tok);
+    sw_buf_adds(&text, "\n--\nStop these emails: ");
+    sw_buf_adds(&text, link.p);
+    sw_buf_adds(&text, "\n");
+    sw_buf_adds(&html, "");
+
+    e = curl_easy_init();
+    if (e == NULL) {
+        sw_buf_free(&text);
+        sw_buf_free(&html);
+        sw_buf_free(&link);
+        return SW_ERR;
+    }
+    run->is_mail = 1;
+    run->f.easy = e;
+    run->mime = curl_mime_init(e);
+    alt = curl_mime_init(e);
+    part = curl_mime_addpart(alt);
+    curl_mime_data(part, text.p, text.len);
+    curl_mime_type(part, "text/plain; charset=utf-8");
+    curl_mime_encoder(part, "quoted-printable");
+    part = curl_mime_addpart(alt);
+    curl_mime_data(part, html.p, html.len);
+    curl_mime_type(part, "text/html; charset=utf-8");
+    curl_mime_encoder(part, "quoted-printable");
+    part = curl_mime_addpart(run->mime);
+    curl_mime_subparts(part, alt);
+    curl_mime_type(part, "multipart/alternative");
+
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof(date), "Date: %a, %d %b %Y %H:%M:%S +0000", &tm);
+    run->mail_headers = curl_slist_append(NULL, date);
+    snprintf(hdr, sizeof(hdr), "From: Seawall <%s>", from);
+    run->mail_headers = curl_slist_append(run->mail_headers, hdr);
+    snprintf(hdr, sizeof(hdr), "To: <%s>", to);
+    run->mail_headers = curl_slist_append(run->mail_headers, hdr);
+    subject_header(hdr, sizeof(hdr), subject);
+    run->mail_headers = curl_slist_append(run->mail_headers, hdr);
+    snprintf(hdr, sizeof(hdr), "Message-ID: <%s@%s>",
+             json_string_value(json_object_get(run->job, "id")), domain);
+    run->mail_headers = curl_slist_append(run->mail_headers, hdr);
+    snprintf(hdr, sizeof(hdr), "List-Unsubscribe: <%s>", link.p);
+    run->mail_headers = curl_slist_append(run->mail_headers, hdr);
+    run->mail_headers = curl_slist_append(run->mail_headers,
+                                          "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+    snprintf(hdr, sizeof(hdr), "<%s>", to);
+    run->rcpt = curl_slist_append(NULL, hdr);
+    snprintf(hdr, sizeof(hdr), "<%s>", from);
+    curl_easy_setopt(e, CURLOPT_URL, sw_config_str(cfg, "notifier.smtp_url"));
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_PROXY, "");
+    curl_easy_setopt(e, CURLOPT_MAIL_FROM, hdr);
+    curl_easy_setopt(e, CURLOPT_MAIL_RCPT, run->rcpt);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, run->mail_headers);
+    curl_easy_setopt(e, CURLOPT_MIMEPOST, run->mime);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)sw_config_int(cfg, "notifier.connect_timeout_ms"));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)sw_config_int(cfg, "notifier.smtp_timeout_ms"));
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, run->errbuf);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, run);
+    sw_buf_free(&text);
+    sw_buf_free(&html);
+    sw_buf_free(&link);
+    curl_multi_add_handle(multi, e);
+    return SW_OK;
+}
+
+/* KEYS: due. ARGV: now, lease until, count. Takes due deliveries, pushing each past its
+ * lease so no other notifier takes it meanwhile. */
+static const char claim_lua[] =
+    "local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3]) "
+    "for i = 1, #m do redis.call('ZADD', KEYS[1], ARGV[2], m[i]) end "
+    "return m";
+
+static void dispatch(void)
+{
+    long long room = sw_config_int(cfg, "notifier.concurrency") - inflight;
+    char now[24], until[24], count[24];
+    const char *keys[1] = { SW_DLV_DUE }, *args[3] = { now, until, count };
+    redisReply *r;
+    size_t i;
+
+    if (room <= 0)
+        return;
+    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+    snprintf(until, sizeof(until), "%lld",
+             (long long)(sw_now_ms() + sw_config_int(cfg, "notifier.lease_ms")));
+    snprintf(count, sizeof(count), "%lld", room);
+    r = sw_store_eval(&store, claim_lua, 1, keys, 3, args);
+    for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        const char *m = r->element[i]->str, *bar = strchr(m, '|');
+        struct run *run;
+        long long sub;
+        char subtxt[24];
+        json_t *job;
+        int rc;
+
+        if (bar == NULL || (size_t)(bar - m) >= sizeof(subtxt))
+            continue;
+        memcpy(subtxt, m, (size_t)(bar - m));
+        subtxt[bar - m] = '\0';
+        if (sw_parse_ll(subtxt, 1, INT64_MAX, &sub) != SW_OK)
+            continue;
+        rc = sw_dlv_get(&store, sub, bar + 1, &job);
+        if (rc == SW_NOTFOUND ||
+            (rc == SW_OK &&
+             strcmp(json_string_value(json_object_get(job, "status")) ?: "", "pending") != 0)) {
+            redisReply *z = sw_store_cmd(&store, "ZREM", SW_DLV_DUE, m, NULL);
+
+            if (z != NULL)
+                freeReplyObject(z);
+            json_decref(job);
+            continue;
+        }
+        if (rc != SW_OK)
+            continue;   /* comes back when its lease runs out */
+        run = calloc(1, sizeof(*run));
+        if (run == NULL) {
+            json_decref(job);
+            continue;
+        }
+        run->sub = sub;
+        run->job = job;
+        sw_strlcpy(run->member, m, sizeof(run->member));
+        run->started_us = sw_mono_us();
+        run->next = runs;
+        if (runs != NULL)
+            runs->prev = run;
+        runs = run;
+        inflight++;
+        if (strcmp(json_string_value(json_object_get(job, "kind")) ?: "", "webhook") == 0)
+            rc = start_webhook(run);
+        else
+            rc = start_mail(run);
+        /* Finished without a transfer (nothing left to deliver), or Redis went away mid-way
+         * (the lease brings it back). */
+        if (rc != SW_OK || run->done)
+            release(run);
+    }
+    if (r != NULL)
+        freeReplyObject(r);
+}
+
+/* --- finishing attempts ------------------------------------------------------------------ */
+
+static void enqueue_disabled_notice(long long sub, long long wid, const char *url,
+                                    const char *error)
+{
+    json_t *settings, *v;
+    char id[40], what[64], target[300], detail[700];
+    size_t i;
+
+    if (sw_delivery_get(&store, sub, &settings) != SW_OK)
+        return;
+    snprintf(what, sizeof(what), "webhook.disabled:%lld:%lld", wid, (long long)sw_now_ms());
+    snprintf(detail, sizeof(detail), "Seawall stopped sending alerts to webhook %lld (%s): it "
+             "has failed for longer than the allowed time. Last error: %s", wid, url, error);
+    json_array_foreach(json_object_get(settings, "emails"), i, v) {
+        snprintf(target, sizeof(target), "email:%s", json_string_value(v));
+        sw_dlv_id(sub, what, target, id, sizeof(id));
+        enqueue(sub, json_pack("{s:s, s:s, s:s, s:O, s:s, s:I}", "id", id, "kind", "email",
+                               "topic", "webhook.disabled", "to", v, "detail", detail,
+                               "webhook", (json_int_t)wid));
+    }
+    json_decref(settings);
+}
+
+/* Keeps the endpoint's record: a success clears its failure streak; a failure starts one or,
+ * when it has lasted notifier.disable_after_s, disables the endpoint and tells its owner. */
+static void webhook_state(long long sub, const json_t *job, int ok, const char *error)
+{
+    long long wid = json_integer_value(json_object_get(job, "webhook"));
+    char key[80], now[24];
+    redisReply *r;
+    long long since;
+
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:whstate:%lld", sub, wid);
+    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+    if (ok) {
+        const char *a1[] = { "HDEL", key, "failing_since", "last_error" };
+        const char *a2[] = { "HSET", key, "last_success_at", now };
+        const char **argvs[] = { a1, a2 };
+        int argcs[] = { 4, 4 };
+
+        r = sw_store_multi(&store, 2, argcs, argvs, NULL);
+        if (r != NULL)
+            freeReplyObject(r);
+        return;
+    }
+    {
+        const char *a1[] = { "HSETNX", key, "failing_since", now };
+        const char *a2[] = { "HSET", key, "last_error", error };
+        const char *a3[] = { "HGET", key, "failing_since" };
+        const char **argvs[] = { a1, a2, a3 };
+        int argcs[] = { 4, 4, 3 };
+
+        r = sw_store_multi(&store, 3, argcs, argvs, NULL);
+        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+            if (r != NULL)
+                freeReplyObject(r);
+            return;
+        }
+        since = atoll(sw_reply_str(r->element[2]) ?: "0");
+        freeReplyObject(r);
+    }
+    if (since > 0 && sw_now_ms() - since >= sw_config_int(cfg, "notifier.disable_after_s") * 1000) {
+        r = sw_store_cmd(&store, "HSETNX", key, "disabled_at", now, NULL);
+        if (r != NULL && sw_reply_int(r, 0) == 1) {
+            sw_warn("subscriber %lld: webhook %lld disabled after failing since %lld", sub, wid,
+                    since);
+            enqueue_disabled_notice(sub, wid, json_string_value(json_object_get(job, "url")) ?: "",
+                                    error);
+        }
+        if (r != NULL)
+            freeReplyObject(r);
+    }
+}
+
+/* delivered: 1 yes, 0 failed (retry or exhaust), -1 cancelled (nothing left to deliver). */
+static void finish(struct run *run, int delivered, long code, const char *error)
+{
+    json_t *job = run->job, *attempt;
+    const char *id = json_string_value(json_object_get(job, "id"));
+    const char *kind = json_string_value(json_object_get(job, "kind")) ?: "";
+    long long n = json_integer_value(json_object_get(job, "attempts")) + 1;
+    long long latency = (sw_mono_us() - run->started_us) / 1000;
+    int64_t now = sw_now_ms(), next = 0;
+    char key[96], akey[112], lkey[64], when[32], due[24], ntxt[24], ctxt[24], ltxt[24];
+    const char *outcome;
+    char *atext, *jtext;
+    redisReply *r;
+
+    run->done = 1;
+    if (delivered > 0) {
+        outcome = "delivered";
+    } else if (delivered < 0) {
+        outcome = "cancelled";
+    } else if (n > nschedule) {
+        outcome = "exhausted";
+    } else {
+        outcome = "retry";
+        next = now + schedule[n - 1];
+    }
+    json_object_set_new(job, "attempts", json_integer(n));
+    json_object_set_new(job, "status", json_string(strcmp(outcome, "retry") == 0 ? "pending"
+                                                                                : outcome));
+    json_object_set_new(job, "last_attempt_at", json_string(sw_iso8601(now, when, sizeof(when))));
+    json_object_set_new(job, "last_status_code", json_integer(code));
+    json_object_set_new(job, "last_error", error ? json_string(error) : json_null());
+    if (next > 0)
+        json_object_set_new(job, "next_attempt_at", json_string(sw_iso8601(next, when,
+                                                                           sizeof(when))));
+    else
+        json_object_del(job, "next_attempt_at");
+    if (delivered > 0)
+        json_object_set_new(job, "delivered_at", json_string(sw_iso8601(now, when,
+                                                                        sizeof(when))));
+    attempt = json_pack("{s:I, s:s, s:s, s:I, s:I, s:s?}", "attempt", (json_int_t)n, "at",
+                        sw_iso8601(now, when, sizeof(when)), "outcome", outcome, "status_code",
+                        (json_int_t)code, "latency_ms", (json_int_t)latency, "error", error);
+    atext = json_dumps(attempt, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    jtext = json_dumps(job, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(attempt);
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s", run->sub, id);
+    snprintf(akey, sizeof(akey), "%s:attempts", key);
+    snprintf(lkey, sizeof(lkey), "sw:{sub:%lld}:dlog", run->sub);
+    snprintf(due, sizeof(due), "%lld", (long long)next);
+    snprintf(ntxt, sizeof(ntxt), "%lld", n);
+    snprintf(ctxt, sizeof(ctxt), "%ld", code);
+    snprintf(ltxt, sizeof(ltxt), "%lld", latency);
+    {
+        const char *a1[] = { "SET", key, jtext ? jtext : "{}" };
+        const char *a2[] = { "LPUSH", akey, atext ? atext : "{}" };
+        const char *a3[] = { "LTRIM", akey, "0", "49" };
+        const char *a4[] = { "XADD", lkey, "MAXLEN", "~", "10000", "*", "delivery", id, "kind",
+                             kind, "target", json_string_value(json_object_get(job, "to")) ?:
+                             json_string_value(json_object_get(job, "url")) ?: "", "attempt",
+                             ntxt, "outcome", outcome, "status_code", ctxt, "latency_ms", ltxt,
+                             "error", error ? error : "" };
+        const char *a5z[] = { "ZADD", SW_DLV_DUE, due, run->member };
+        const char *a5r[] = { "ZREM", SW_DLV_DUE, run->member };
+        const char **argvs[] = { a1, a2, a3, a4, next > 0 ? a5z : a5r };
+        int argcs[] = { 3, 3, 4, 22, next > 0 ? 4 : 3 };
+
+        r = jtext && atext ? sw_store_multi(&store, 5, argcs, argvs, NULL) : NULL;
+    }
+    if (r == NULL)
+        sw_warn("delivery %s: the outcome (%s) was not stored (%s); it will be attempted again",
+                id, outcome, store.errstr);
+    else
+        freeReplyObject(r);
+    if (strcmp(kind, "webhook") == 0 && delivered >= 0)
+        webhook_state(run->sub, job, delivered > 0, error ? error : "");
+    sw_debug("delivery %s attempt %lld: %s (%ld, %lld ms%s%s)", id, n, outcome, code, latency,
+             error ? ", " : "", error ? error : "");
+    free(atext);
+    free(jtext);
+}
+
+static void release(struct run *run)
+{
+    if (run->prev != NULL)
+        run->prev->next = run->next;
+    else
+        runs = run->next;
+    if (run->next != NULL)
+        run->next->prev = run->prev;
+    if (run->f.easy != NULL)
+        curl_multi_remove_handle(multi, run->f.easy);
+    if (run->is_mail) {
+        curl_easy_cleanup(run->f.easy);
+        curl_mime_free(run->mime);
+        curl_slist_free_all(run->rcpt);
+        curl_slist_free_all(run->mail_headers);
+    } else {
+        sw_fetch_cleanup(&run->f);
+    }
+    json_decref(run->job);
+    free(run);
+    inflight--;
+}
+
+static void completed(CURL *easy, CURLcode res)
+{
+    struct run *run = NULL;
+    long code = 0;
+    char why[512];
+
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&run);
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+    if (run->is_mail) {
+        if (res == CURLE_OK) {
+            finish(run, 1, code, NULL);
+        } else {
+            snprintf(why, sizeof(why), "SMTP: %s", run->errbuf[0] ? run->errbuf
+                                                                  : curl_easy_strerror(res));
+            finish(run, 0, code, why);
+        }
+    } else if (code >= 200 && code < 300 && (res == CURLE_OK || run->f.over_cap)) {
+        finish(run, 1, code, NULL);
+    } else if (res == CURLE_OK && code >= 300 && code < 400) {
+        char *loc = NULL;
+
+        curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &loc);
+        snprintf(why, sizeof(why), "HTTP %ld: redirect to %.300s not followed (a webhook must "
+                 "answer 2xx at its own URL)", code, loc ? loc : "(no Location)");
+        finish(run, 0, code, why);
+    } else if (res == CURLE_OK) {
+        snprintf(why, sizeof(why), "HTTP %ld", code);
+        finish(run, 0, code, why);
+    } else {
+        sw_fetch_describe(&run->f, res, why, sizeof(why));
+        finish(run, 0, code, why);
+    }
+    release(run);
+}
+
+static void pump(int wait_ms)
+{
+    CURLMsg *msg;
+    int running, left;
+
+    curl_multi_perform(multi, &running);
+    while ((msg = curl_multi_info_read(multi, &left)) != NULL)
+        if (msg->msg == CURLMSG_DONE)
+            completed(msg->easy_handle, msg->data.result);
+    if (wait_ms > 0)
+        curl_multi_poll(multi, NULL, 0, wait_ms, NULL);
+}
+
+int main(int argc, char **argv)
+{
+    struct sw_config *loaded;
+    char count[16], block[16], err[256];
+    int64_t last_claim = 0, last_digest = 0;
+    redisReply *r;
+    int rc = sw_worker_start("seawall-notifier", argc, argv, "notifier.id", &loaded, me,
+                             sizeof(me), &stopping);
+
+    if (rc != 0)
+        return rc;
+    cfg = loaded;
+    if (parse_schedule(sw_config_str(cfg, "notifier.retry_schedule")) != SW_OK) {
+        fprintf(stderr, "seawall-notifier: notifier.retry_schedule must be waits such as "
+                        "\"5s,5m,30m,2h\" (at most %d)\n", MAX_SCHEDULE);
+        return 2;
+    }
+    if (sw_allowlist_parse(sw_config_str(cfg, "net.allow_private"), &allow, err,
+                           sizeof(err)) != SW_OK) {
+        fprintf(stderr, "seawall-notifier: net.allow_private: %s\n", err);
+        return 2;
+    }
+    if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+        (multi = curl_multi_init()) == NULL)
+        return 1;
+    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 16L);
+    sw_store_init(&store, cfg);
+    r = sw_store_cmd(&store, "XGROUP", "CREATE", SW_DELIVERIES, GROUP, "0", "MKSTREAM", NULL);
+    if (r != NULL)
+        freeReplyObject(r);
+    snprintf(count, sizeof(count), "%lld", sw_config_int(cfg, "notifier.batch"));
+    snprintf(block, sizeof(block), "%lld", sw_config_int(cfg, "notifier.idle_ms"));
+    sw_info("delivering as %s, up to %lld at once, %d retries", me,
+            sw_config_int(cfg, "notifier.concurrency"), nschedule);
+    while (!stopping) {
+        int64_t now = sw_mono_us() / 1000;
+
+        if (now - last_claim >= sw_config_int(cfg, "notifier.claim_idle_ms") / 4 + 1) {
+            claim_stale();
+            last_claim = now;
+        }
+        if (now - last_digest >= 1000) {
+            digests();
+            last_digest = now;
+        }
+        /* Idle: wait on the stream itself, so a new alert wakes us at once. */
+        r = inflight > 0
+                ? sw_store_cmd(&store, "XREADGROUP", "GROUP", GROUP, me, "COUNT", count,
+                               "STREAMS", SW_DELIVERIES, ">", NULL)
+                : sw_store_cmd(&store, "XREADGROUP", "GROUP", GROUP, me, "COUNT", count,
+                               "BLOCK", block, "STREAMS", SW_DELIVERIES, ">", NULL);
+        if (r == NULL) {
+            sw_warn("reading new alerts failed (%s)", store.errstr);
+            pump(1000);
+            continue;
+        }
+        if (r->type == REDIS_REPLY_ARRAY && r->elements > 0)
+            intake(r->element[0]->element[1]);
+        freeReplyObject(r);
+        dispatch();
+        pump(inflight > 0 ? 20 : 0);
+    }
+    sw_info("stopping with %d deliveries in flight (they are attempted again after their "
+            "lease)", inflight);
+    while (runs != NULL)
+        release(runs);
+    curl_multi_cleanup(multi);
+    sw_store_close(&store);
+    sw_config_free(loaded);
+    curl_global_cleanup();
+    return 0;
+}
