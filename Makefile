@@ -41,7 +41,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps test test-unit test-integration run bench bench-api bench-parse bench-poll bench-match install clean
+.PHONY: all deps test test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver install clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -104,7 +104,7 @@ test-integration: $(BINS)
 run: $(BINS)
 	scripts/stack.sh run --build $(BUILD)
 
-bench: bench-api bench-parse bench-poll bench-match
+bench: bench-api bench-parse bench-poll bench-match bench-deliver
 
 bench-api: $(BINS)
 	bench/api.sh $(BUILD)
@@ -114,6 +114,9 @@ bench-parse: $(BINS)
 
 bench-poll: $(BINS)
 	$(PYTHON) bench/poll.py $(BUILD)
+
+bench-deliver: $(BINS)
+	$(PYTHON) bench/deliver.py $(BUILD)
 
 $(BUILD)/bin/match-bench: $(BUILD)/bench/match_bench.o $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)

@@ -64,8 +64,6 @@ static int fcgi_write(void *io, const char *buf, size_t n)
     return FCGX_FFlush(out) == 0 ? 0 : -1;
 }
 
-volatile int sw_api_stopping;
-
 static void handle(FCGX_Request *r, struct sw_store *store)
 {
     struct sw_req req;

@@ -12,6 +12,8 @@
 #include "seawall/store.h"
 #include "api.h"
 
+volatile int sw_api_stopping;
+
 /* Finds the route for method and path. Returns it, or NULL with *path_known set when some
  * route has this path under another method (then allow lists those methods). */
 static const struct sw_route *route_find(struct sw_req *req, int *path_known, char *allow,
