@@ -290,6 +290,13 @@ do_seed() {
               {"kind":"mark","text":"PYTH0N","classes":[9]},
               {"kind":"keyword","text":"portable loudspeakers"}]}' \
         "http://127.0.0.1:$HTTP_PORT/api/v1/subscribers/$sub2/portfolio/import"
+    # The first exporter's alerts also go out by mail (into this stack's mailbox, mail/).
+    local exporter
+    exporter=$(grep '^EXPORTER_TOKEN' "$DIR/demo.env" | cut -d= -f2)
+    curl -fsS -o /dev/null -X PATCH -H "Authorization: Bearer $exporter" \
+        -H 'Content-Type: application/json' \
+        -d '{"emails":["ip-desk@ningbo-harbour.example"],"email_severity_floor":"medium"}' \
+        "http://127.0.0.1:$HTTP_PORT/api/v1/delivery"
     # Sample feeds, served by this stack's nginx: the real files in ../shared/feeds when they
     # are there, and Seawall's own demo feed; each registered for polling.
     local base="http://127.0.0.1:$HTTP_PORT/feeds" f shared="$ROOT/../shared/feeds"
@@ -349,6 +356,10 @@ Try:
   redis-cli -p $REDIS_PORT XLEN events          # events the poller has stored
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
   curl -s -H 'Authorization: Bearer $EXPORTER2_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
+  curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts/counts
+  curl -N -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts/stream
+  curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/deliveries
+  ls $DIR/mail/                                   # alert mail (immediate, medium and up)
   $BUILD/bin/seawall match pair BRIGHTSOUND BR1GHTS0UND
 
 EOT
