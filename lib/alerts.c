@@ -111,8 +111,9 @@ int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long su
     const json_t *ev = json_object_get(alert, "event");
     const char *id = json_string_value(json_object_get(alert, "id"));
     const char *keys[7], *args[8];
-    redisReply *r;
+    long long added = 0;
     char *text;
+    int rc;
 
     *stored = 0;
     if (id == NULL || json_string_value(json_object_get(alert, "severity")) == NULL) {
@@ -155,18 +156,10 @@ int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long su
     args[5] = maxlen;
     args[6] = meta;
     args[7] = livemax;
-    r = sw_store_eval(s, store_lua, 7, keys, 8, args);
+    rc = sw_store_eval_int(s, store_lua, 7, keys, 8, args, &added);
     free(text);
-    if (r == NULL)
-        return SW_EAGAIN;
-    if (r->type == REDIS_REPLY_ERROR) {
-        snprintf(s->errstr, sizeof(s->errstr), "%s", r->str);
-        freeReplyObject(r);
-        return SW_ERR;
-    }
-    *stored = r->integer == 1;
-    freeReplyObject(r);
-    return SW_OK;
+    *stored = rc == SW_OK && added == 1;
+    return rc;
 }
 
 /* ",a,b," from "a,b" (spaces dropped), "" from NULL or "". */

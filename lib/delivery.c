@@ -519,8 +519,9 @@ int sw_dlv_enqueue(struct sw_store *s, long long sub, json_t *job, int64_t due_m
     const char *id = json_string_value(json_object_get(job, "id"));
     char key[96], idx[64], seq[64], member[80], now[24], due[24], when[32];
     const char *keys[4], *args[5];
-    redisReply *r;
+    long long added = 0;
     char *text;
+    int rc;
 
     *created = 0;
     if (json_object_get(job, "created_at") == NULL)
@@ -552,18 +553,10 @@ int sw_dlv_enqueue(struct sw_store *s, long long sub, json_t *job, int64_t due_m
     args[2] = now;
     args[3] = member;
     args[4] = due;
-    r = sw_store_eval(s, enqueue_lua, 4, keys, 5, args);
+    rc = sw_store_eval_int(s, enqueue_lua, 4, keys, 5, args, &added);
     free(text);
-    if (r == NULL)
-        return SW_EAGAIN;
-    if (r->type == REDIS_REPLY_ERROR) {
-        snprintf(s->errstr, sizeof(s->errstr), "%s", r->str);
-        freeReplyObject(r);
-        return SW_ERR;
-    }
-    *created = r->integer == 1;
-    freeReplyObject(r);
-    return SW_OK;
+    *created = rc == SW_OK && added == 1;
+    return rc;
 }
 
 int sw_dlv_get(struct sw_store *s, long long sub, const char *id, json_t **out)

@@ -160,17 +160,13 @@ static int lease_script(struct sw_store *s, const char *script, long long id, co
 {
     char key[64], ttl[32];
     const char *keys[] = { key }, *args[] = { owner, ttl };
-    redisReply *r;
+    long long v = 0;
     int rc;
 
     snprintf(key, sizeof(key), "sw:feed:%lld:lease", id);
     snprintf(ttl, sizeof(ttl), "%ld", ttl_ms);
-    r = sw_store_eval(s, script, 1, keys, 2, args);
-    if (r == NULL)
-        return SW_EAGAIN;
-    rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : SW_ERR;
-    freeReplyObject(r);
-    return rc;
+    rc = sw_store_eval_int(s, script, 1, keys, 2, args, &v);
+    return rc == SW_OK ? (int)v : rc;
 }
 
 int sw_feedreg_lease_renew(struct sw_store *s, long long id, const char *owner, long ttl_ms)
@@ -194,7 +190,7 @@ int sw_events_store(struct sw_store *s, const json_t *ev, long ttl_s, long maxle
     const char *id = json_string_value(json_object_get(ev, "id"));
     char key[96], ttl[32], max[32];
     const char *keys[] = { key, SW_EVENTS_STREAM }, *args[4];
-    redisReply *r;
+    long long v = 0;
     char *text;
     int rc;
 
@@ -210,11 +206,7 @@ int sw_events_store(struct sw_store *s, const json_t *ev, long ttl_s, long maxle
     args[1] = text;
     args[2] = ttl;
     args[3] = max;
-    r = sw_store_eval(s, events_store_lua, 2, keys, 4, args);
+    rc = sw_store_eval_int(s, events_store_lua, 2, keys, 4, args, &v);
     free(text);
-    if (r == NULL)
-        return SW_EAGAIN;
-    rc = r->type == REDIS_REPLY_INTEGER ? (int)r->integer : SW_ERR;
-    freeReplyObject(r);
-    return rc;
+    return rc == SW_OK ? (int)v : rc;
 }

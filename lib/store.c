@@ -264,6 +264,25 @@ int sw_store_pipeline(struct sw_store *s, int n, const int *argcs, const char **
     return SW_OK;
 }
 
+int sw_store_eval_int(struct sw_store *s, const char *script, int nkeys, const char **keys,
+                      int nargs, const char **args, long long *out)
+{
+    redisReply *r = sw_store_eval(s, script, nkeys, keys, nargs, args);
+    int rc = SW_OK;
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_INTEGER) {
+        *out = r->integer;
+    } else {
+        snprintf(s->errstr, sizeof(s->errstr), "%s",
+                 r->type == REDIS_REPLY_ERROR ? r->str : "the script answered no integer");
+        rc = SW_ERR;
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
 int sw_store_ping(struct sw_store *s)
 {
     redisReply *r = sw_store_cmd(s, "PING", NULL);

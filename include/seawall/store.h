@@ -57,6 +57,11 @@ int sw_store_pipeline(struct sw_store *s, int n, const int *argcs, const char **
 redisReply *sw_store_eval(struct sw_store *s, const char *script, int nkeys, const char **keys,
                           int nargs, const char **args);
 
+/* As sw_store_eval, for a script that answers an integer: SW_OK with *out, SW_EAGAIN when
+ * the connection failed, SW_ERR for an error or other reply (errstr says which). */
+int sw_store_eval_int(struct sw_store *s, const char *script, int nkeys, const char **keys,
+                      int nargs, const char **args, long long *out);
+
 /* Returns SW_OK when PING answers PONG, SW_EAGAIN otherwise. */
 int sw_store_ping(struct sw_store *s);
 
