@@ -7,6 +7,7 @@
 
 #include "seawall/config.h"
 #include "seawall/log.h"
+#include "seawall/store.h"
 #include "seawall/worker.h"
 
 static volatile sig_atomic_t *stop_flag;
@@ -55,4 +56,43 @@ int sw_worker_start(const char *prog, int argc, char **argv, const char *id_key,
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     return 0;
+}
+
+const char *sw_stream_field(const redisReply *entry, const char *name)
+{
+    const redisReply *f = entry->element[1];
+    size_t i;
+
+    for (i = 0; f->type == REDIS_REPLY_ARRAY && i + 1 < f->elements; i += 2)
+        if (strcmp(f->element[i]->str, name) == 0)
+            return f->element[i + 1]->str;
+    return NULL;
+}
+
+void sw_worker_claim(struct sw_store *s, const char *stream, const char *group, const char *me,
+                     long long idle_ms, long long count, const char *what,
+                     void (*take)(void *ud, const redisReply *entries), void *ud,
+                     volatile sig_atomic_t *stopping)
+{
+    char idle[32], cnt[32], cursor[64] = "0-0";
+    int rounds = 0;
+
+    snprintf(idle, sizeof(idle), "%lld", idle_ms);
+    snprintf(cnt, sizeof(cnt), "%lld", count);
+    do {
+        redisReply *r = sw_store_cmd(s, "XAUTOCLAIM", stream, group, me, idle, cursor, "COUNT",
+                                     cnt, NULL);
+
+        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
+            if (r != NULL)
+                freeReplyObject(r);
+            return;
+        }
+        sw_strlcpy(cursor, r->element[0]->str, sizeof(cursor));
+        if (r->element[1]->elements > 0)
+            sw_info("claimed %zu %s left pending by another consumer", r->element[1]->elements,
+                    what);
+        take(ud, r->element[1]);
+        freeReplyObject(r);
+    } while (strcmp(cursor, "0-0") != 0 && ++rounds < 100 && !*stopping);
 }

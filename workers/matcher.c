@@ -88,17 +88,6 @@ static int build(void)
     return SW_OK;
 }
 
-static const char *field(const redisReply *entry, const char *name)
-{
-    size_t i;
-    const redisReply *f = entry->element[1];
-
-    for (i = 0; f->type == REDIS_REPLY_ARRAY && i + 1 < f->elements; i += 2)
-        if (strcmp(f->element[i]->str, name) == 0)
-            return f->element[i + 1]->str;
-    return NULL;
-}
-
 static void follow_changes(void)
 {
     redisReply *r = sw_store_cmd(&store, "XREAD", "COUNT", "1000", "STREAMS",
@@ -117,21 +106,21 @@ static void follow_changes(void)
         long long sub = 0;
         const char *v;
 
-        if (field(e, "sub") != NULL)
-            sw_parse_ll(field(e, "sub"), 1, INT64_MAX, &sub);
-        if ((v = field(e, "upsert")) != NULL) {
+        if (sw_stream_field(e, "sub") != NULL)
+            sw_parse_ll(sw_stream_field(e, "sub"), 1, INT64_MAX, &sub);
+        if ((v = sw_stream_field(e, "upsert")) != NULL) {
             json_t *it = json_loads(v, 0, NULL);
 
             load_subscriber(sub, 0);
             if (it != NULL)
                 sw_mindex_put(ix, sub, it);
             json_decref(it);
-        } else if ((v = field(e, "delete")) != NULL) {
+        } else if ((v = sw_stream_field(e, "delete")) != NULL) {
             long long id;
 
             if (sw_parse_ll(v, 1, INT64_MAX, &id) == SW_OK)
                 sw_mindex_del(ix, sub, id);
-        } else if (field(e, "profile") != NULL) {
+        } else if (sw_stream_field(e, "profile") != NULL) {
             load_subscriber(sub, 0);
         }
         sw_strlcpy(last_change, e->element[0]->str, sizeof(last_change));
@@ -188,7 +177,7 @@ static void process(const redisReply *entries)
         if (entry->type != REDIS_REPLY_ARRAY || entry->elements < 2 ||
             entry->element[1]->type != REDIS_REPLY_ARRAY)
             continue;   /* deleted by trimming while pending: nothing to match */
-        text = field(entry, "event");
+        text = sw_stream_field(entry, "event");
         ev = text ? json_loads(text, 0, NULL) : NULL;
         if (ev != NULL) {
             e.event = ev;
@@ -207,30 +196,19 @@ static void process(const redisReply *entries)
     }
 }
 
+/* A claimed batch: portfolio changes first, as for a fresh read. */
+static void take_claimed(void *ud, const redisReply *entries)
+{
+    (void)ud;
+    follow_changes();
+    process(entries);
+}
+
 static void claim_stale(void)
 {
-    char idle[32], count[16], cursor[64] = "0-0";
-    int rounds = 0;
-
-    snprintf(idle, sizeof(idle), "%lld", sw_config_int(cfg, "matcher.claim_idle_ms"));
-    snprintf(count, sizeof(count), "%lld", sw_config_int(cfg, "matcher.batch"));
-    do {
-        redisReply *r = sw_store_cmd(&store, "XAUTOCLAIM", EVENTS, GROUP, me, idle, cursor,
-                                     "COUNT", count, NULL);
-
-        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
-            if (r != NULL)
-                freeReplyObject(r);
-            return;
-        }
-        sw_strlcpy(cursor, r->element[0]->str, sizeof(cursor));
-        if (r->element[1]->elements > 0)
-            sw_info("claimed %zu events left pending by another matcher",
-                    r->element[1]->elements);
-        follow_changes();
-        process(r->element[1]);
-        freeReplyObject(r);
-    } while (strcmp(cursor, "0-0") != 0 && ++rounds < 100 && !stopping);
+    sw_worker_claim(&store, EVENTS, GROUP, me, sw_config_int(cfg, "matcher.claim_idle_ms"),
+                    sw_config_int(cfg, "matcher.batch"), "events", take_claimed, NULL,
+                    &stopping);
 }
 
 int main(int argc, char **argv)

@@ -102,17 +102,6 @@ static int parse_schedule(const char *text)
 
 /* --- intake: new alerts become deliveries ------------------------------------------------ */
 
-static const char *field(const redisReply *entry, const char *name)
-{
-    const redisReply *f = entry->element[1];
-    size_t i;
-
-    for (i = 0; f->type == REDIS_REPLY_ARRAY && i + 1 < f->elements; i += 2)
-        if (strcmp(f->element[i]->str, name) == 0)
-            return f->element[i + 1]->str;
-    return NULL;
-}
-
 static int webhook_disabled(long long sub, long long id)
 {
     char key[80];
@@ -223,9 +212,9 @@ static void intake(const redisReply *entries)
         if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
             e->element[1]->type != REDIS_REPLY_ARRAY)
             continue;   /* trimmed while pending */
-        alert = field(e, "alert");
-        sub = field(e, "sub");
-        sev = field(e, "severity");
+        alert = sw_stream_field(e, "alert");
+        sub = sw_stream_field(e, "sub");
+        sev = sw_stream_field(e, "severity");
         if (alert != NULL && sub != NULL && sev != NULL &&
             sw_parse_ll(sub, 1, INT64_MAX, &subid) == SW_OK &&
             intake_alert(subid, alert, sev) != SW_OK) {
@@ -239,29 +228,18 @@ static void intake(const redisReply *entries)
     }
 }
 
+static void take_claimed(void *ud, const redisReply *entries)
+{
+    (void)ud;
+    intake(entries);
+}
+
 static void claim_stale(void)
 {
-    char idle[32], count[16], cursor[64] = "0-0";
-    int rounds = 0;
-
-    snprintf(idle, sizeof(idle), "%lld", sw_config_int(cfg, "notifier.claim_idle_ms"));
-    snprintf(count, sizeof(count), "%lld", sw_config_int(cfg, "notifier.batch"));
-    do {
-        redisReply *r = sw_store_cmd(&store, "XAUTOCLAIM", SW_DELIVERIES, GROUP, me, idle,
-                                     cursor, "COUNT", count, NULL);
-
-        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
-            if (r != NULL)
-                freeReplyObject(r);
-            return;
-        }
-        sw_strlcpy(cursor, r->element[0]->str, sizeof(cursor));
-        if (r->element[1]->elements > 0)
-            sw_info("claimed %zu new alerts left pending by another notifier",
-                    r->element[1]->elements);
-        intake(r->element[1]);
-        freeReplyObject(r);
-    } while (strcmp(cursor, "0-0") != 0 && ++rounds < 100 && !stopping);
+    sw_worker_claim(&store, SW_DELIVERIES, GROUP, me,
+                    sw_config_int(cfg, "notifier.claim_idle_ms"),
+                    sw_config_int(cfg, "notifier.batch"), "new alerts", take_claimed, NULL,
+                    &stopping);
 }
 
 /* --- digests ----------------------------------------------------------------------------- */
@@ -675,7 +653,6 @@ static int start_mail(struct run *run)
     sw_buf_adds(&text, "\n--\nStop these emails: ");
     sw_buf_adds(&text, link.p);
     sw_buf_adds(&text, "\n");
-    sw_buf_adds(&html, "");
 
     e = curl_easy_init();
     if (e == NULL) {
