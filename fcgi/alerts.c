@@ -107,34 +107,19 @@ static int read_filter(struct sw_ctx *c, struct sw_alert_filter *f)
         else
             f->until_ms = ms;
     }
-    if (sw_verrs_count(&errs) > 0) {
-        sw_reply_invalid(c, &errs);
-        sw_verrs_free(&errs);
-        return SW_INVALID;
-    }
-    sw_verrs_free(&errs);
-    return SW_OK;
+    return sw_reply_if_invalid(c, &errs);
 }
 
 void sw_h_alerts_list(struct sw_ctx *c)
 {
-    const char *cur = sw_query(c, "cursor"), *lm = sw_query(c, "limit");
-    long long cursor = 0, limit = 50, next;
+    long long cursor, next;
     struct sw_alert_filter f;
     json_t *ids, *items;
-    int rc;
+    int rc, limit;
 
-    if ((cur != NULL && sw_parse_ll(cur, 1, INT64_MAX, &cursor) != SW_OK) ||
-        (lm != NULL && sw_parse_ll(lm, 1, sw_config_int(c->cfg, "api.page_max"), &limit) !=
-                           SW_OK)) {
-        sw_reply_problem(c, 400, "validation", "Invalid request", NULL,
-                         "cursor must come from this list and limit be 1 to %lld",
-                         sw_config_int(c->cfg, "api.page_max"));
+    if (sw_page_args(c, &cursor, &limit) != SW_OK || read_filter(c, &f) != SW_OK)
         return;
-    }
-    if (read_filter(c, &f) != SW_OK)
-        return;
-    rc = sw_alert_page(c->store, c->who.subject, &f, cursor, (int)limit,
+    rc = sw_alert_page(c->store, c->who.subject, &f, cursor, limit,
                        (int)sw_config_int(c->cfg, "alerts.scan_max"), &ids, &next);
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "listing alerts");
@@ -247,13 +232,10 @@ void sw_h_alerts_bulk_status(struct sw_ctx *c)
         if (!sw_alert_id_valid(json_string_value(v)))
             sw_verrs_add(&errs, ptr, "not an alert id (al_ followed by 32 hex digits)");
     }
-    if (sw_verrs_count(&errs) > 0) {
-        sw_reply_invalid(c, &errs);
-        sw_verrs_free(&errs);
+    if (sw_reply_if_invalid(c, &errs) != SW_OK) {
         json_decref(in);
         return;
     }
-    sw_verrs_free(&errs);
     rc = sw_alert_set_status(c->store, c->who.subject,
                              json_string_value(json_object_get(in, "status")), ids, &changed);
     if (rc != SW_OK) {
@@ -315,7 +297,6 @@ static int slot_take(struct stream *st, long long *why)
 {
     char now[24], exp[24], all[24], per[24];
     const char *keys[2] = { "sw:sse:slots", st->subkey }, *args[5];
-    redisReply *r;
 
     snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
     snprintf(exp, sizeof(exp), "%lld", (long long)(sw_now_ms() + st->expiry_ms));
@@ -326,12 +307,7 @@ static int slot_take(struct stream *st, long long *why)
     args[2] = exp;
     args[3] = all;
     args[4] = per;
-    r = sw_store_eval(st->c->store, slot_lua, 2, keys, 5, args);
-    if (r == NULL)
-        return SW_EAGAIN;
-    *why = r->type == REDIS_REPLY_INTEGER ? r->integer : 1;
-    freeReplyObject(r);
-    return SW_OK;
+    return sw_store_eval_int(st->c->store, slot_lua, 2, keys, 5, args, why);
 }
 
 static void slot_renew(struct stream *st)
@@ -368,22 +344,6 @@ static const char stream_head[] = "Status: 200 OK\r\n"
 static int put(struct sw_ctx *c, const char *text, size_t n)
 {
     return c->write_out(c->io, text, n);
-}
-
-/* 1 when a is a stream id "ms-seq". */
-static int stream_id_valid(const char *a)
-{
-    size_t i, dash = 0, n = strlen(a);
-
-    if (n == 0 || n > 41)
-        return 0;
-    for (i = 0; i < n; i++) {
-        if (a[i] == '-' && dash == 0 && i > 0 && i + 1 < n)
-            dash = i;
-        else if (a[i] < '0' || a[i] > '9')
-            return 0;
-    }
-    return dash > 0;
 }
 
 /* Compares stream ids numerically: <0, 0, >0. */
@@ -445,7 +405,7 @@ void sw_h_alerts_stream(struct sw_ctx *c)
     int64_t quiet_since, renewed;
     int rc, mine;
 
-    if (resume != NULL && resume[0] != '\0' && !stream_id_valid(resume)) {
+    if (resume != NULL && resume[0] != '\0' && !sw_stream_id_valid(resume)) {
         json_t *errors = json_pack("[{s:s, s:s}]", "header", "Last-Event-ID", "message",
                                    "must be an id this stream sent");
 

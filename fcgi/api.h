@@ -122,6 +122,10 @@ void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char
 /* 400 listing every problem in errs (which is emptied). */
 void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs);
 
+/* When errs holds problems, answers 400 naming each and returns SW_INVALID; else SW_OK.
+ * Frees errs either way. */
+int sw_reply_if_invalid(struct sw_ctx *c, struct sw_verrs *errs);
+
 /* The answer for a failed store call: 503 when Redis is unreachable, 404 for SW_NOTFOUND,
  * 409 for SW_CONFLICT, else 500 without internals (the reason goes to the log). */
 void sw_reply_store(struct sw_ctx *c, int rc, const char *what);
@@ -147,6 +151,13 @@ int sw_page_args(struct sw_ctx *c, long long *after, int *limit);
 
 /* Wraps a page of items as {"items": [...], "next": "<cursor>"|null}; steals items. */
 json_t *sw_page_json(json_t *items, long long next);
+
+/* 1 when text is a Redis stream id "<ms>-<seq>" (how the live stream and the delivery log
+ * name their entries). */
+int sw_stream_id_valid(const char *text);
+
+/* Reads ?limit= alone (for lists whose cursor is not a number), as sw_page_args does. */
+int sw_page_limit(struct sw_ctx *c, int *limit);
 
 /* --- metrics (fcgi/metrics.c) --- */
 

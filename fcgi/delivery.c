@@ -54,13 +54,10 @@ void sw_h_delivery_patch(struct sw_ctx *c)
         return;
     sw_verrs_init(&errs);
     sw_delivery_check(in, &errs);
-    if (sw_verrs_count(&errs) > 0) {
-        sw_reply_invalid(c, &errs);
-        sw_verrs_free(&errs);
+    if (sw_reply_if_invalid(c, &errs) != SW_OK) {
         json_decref(in);
         return;
     }
-    sw_verrs_free(&errs);
     rc = sw_delivery_patch(c->store, c->who.subject, in, &doc);
     json_decref(in);
     if (rc != SW_OK) {
@@ -123,13 +120,7 @@ static int url_checked(struct sw_ctx *c, const json_t *in)
 
     sw_verrs_init(&errs);
     sw_webhook_check_url(in, sw_config_str(c->cfg, "net.allow_private"), &errs);
-    if (sw_verrs_count(&errs) > 0) {
-        sw_reply_invalid(c, &errs);
-        sw_verrs_free(&errs);
-        return SW_INVALID;
-    }
-    sw_verrs_free(&errs);
-    return SW_OK;
+    return sw_reply_if_invalid(c, &errs);
 }
 
 void sw_h_webhooks_create(struct sw_ctx *c)
@@ -344,24 +335,23 @@ static int one_of(const char *v, const char *const *set)
 void sw_h_deliveries_list(struct sw_ctx *c)
 {
     const char *status = sw_query(c, "status"), *kind = sw_query(c, "kind");
-    const char *cur = sw_query(c, "cursor"), *lm = sw_query(c, "limit");
-    long long cursor = 0, limit = 50, next = 0, scanned = 0;
+    long long cursor, next = 0, scanned = 0;
     long long scan_max = sw_config_int(c->cfg, "alerts.scan_max");
     char idx[64], max[40];
-    json_t *items = json_array();
+    struct sw_verrs errs;
+    json_t *items;
+    int limit;
 
-    if ((cur != NULL && sw_parse_ll(cur, 1, INT64_MAX, &cursor) != SW_OK) ||
-        (lm != NULL && sw_parse_ll(lm, 1, sw_config_int(c->cfg, "api.page_max"), &limit) !=
-                           SW_OK) ||
-        (status != NULL && !one_of(status, dlv_statuses)) ||
-        (kind != NULL && !one_of(kind, dlv_kinds))) {
-        json_decref(items);
-        sw_reply_problem(c, 400, "validation", "Invalid request", NULL,
-                         "status must be pending, delivered, exhausted or cancelled; kind "
-                         "webhook, email or digest; cursor from this list; limit 1 to %lld",
-                         sw_config_int(c->cfg, "api.page_max"));
+    if (sw_page_args(c, &cursor, &limit) != SW_OK)
         return;
-    }
+    sw_verrs_init(&errs);
+    if (status != NULL && !one_of(status, dlv_statuses))
+        sw_verrs_add(&errs, "?status", "must be pending, delivered, exhausted or cancelled");
+    if (kind != NULL && !one_of(kind, dlv_kinds))
+        sw_verrs_add(&errs, "?kind", "must be webhook, email or digest");
+    if (sw_reply_if_invalid(c, &errs) != SW_OK)
+        return;
+    items = json_array();
     snprintf(idx, sizeof(idx), "sw:{sub:%lld}:dlvs", c->who.subject);
     for (;;) {
         redisReply *ids, *docs;
@@ -506,33 +496,26 @@ void sw_h_deliveries_replay(struct sw_ctx *c)
 /* Newest attempts first; the cursor is the stream id of the last one shown. */
 void sw_h_delivery_log(struct sw_ctx *c)
 {
-    const char *cur = sw_query(c, "cursor"), *lm = sw_query(c, "limit");
-    long long limit = 50;
+    const char *cur = sw_query(c, "cursor");
     char key[64], max[48], count[24];
-    json_t *items = json_array(), *page;
+    json_t *items, *page;
+    struct sw_verrs errs;
     redisReply *r;
     size_t i, j, n;
+    int limit;
 
-    if (cur != NULL) {
-        size_t dash = strspn(cur, "0123456789");
-
-        if (dash == 0 || dash > 20 || cur[dash] != '-' || cur[dash + 1] == '\0' ||
-            strspn(cur + dash + 1, "0123456789") != strlen(cur + dash + 1) ||
-            strlen(cur) > 41)
-            cur = "";
-    }
-    if ((cur != NULL && cur[0] == '\0') ||
-        (lm != NULL && sw_parse_ll(lm, 1, sw_config_int(c->cfg, "api.page_max"), &limit) !=
-                           SW_OK)) {
-        json_decref(items);
-        sw_reply_problem(c, 400, "validation", "Invalid request", NULL,
-                         "cursor must come from this list and limit be 1 to %lld",
-                         sw_config_int(c->cfg, "api.page_max"));
+    /* The cursor here is a stream id ("<ms>-<n>"), so only the limit is read the common way. */
+    sw_verrs_init(&errs);
+    if (cur != NULL && !sw_stream_id_valid(cur))
+        sw_verrs_add(&errs, "?cursor", "must be a log_id this list returned as \"next\"");
+    if (sw_reply_if_invalid(c, &errs) != SW_OK)
         return;
-    }
+    if (sw_page_limit(c, &limit) != SW_OK)
+        return;
+    items = json_array();
     snprintf(key, sizeof(key), "sw:{sub:%lld}:dlog", c->who.subject);
     snprintf(max, sizeof(max), "%s%s", cur ? "(" : "", cur ? cur : "+");
-    snprintf(count, sizeof(count), "%lld", limit + 1);
+    snprintf(count, sizeof(count), "%d", limit + 1);
     r = sw_store_cmd(c->store, "XREVRANGE", key, max, "-", "COUNT", count, NULL);
     if (r == NULL) {
         json_decref(items);

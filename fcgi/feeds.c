@@ -38,12 +38,7 @@ static int checked(struct sw_ctx *c, json_t *doc)
 
     sw_verrs_init(&errs);
     sw_feedreg_check(doc, sw_config_int(c->cfg, "poller.min_interval_s"), &errs);
-    if (sw_verrs_count(&errs) > 0) {
-        sw_reply_invalid(c, &errs);
-        return SW_INVALID;
-    }
-    sw_verrs_free(&errs);
-    return SW_OK;
+    return sw_reply_if_invalid(c, &errs);
 }
 
 void sw_h_feeds_create(struct sw_ctx *c)

@@ -235,6 +235,33 @@ void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs)
     errs->list = NULL;
 }
 
+int sw_stream_id_valid(const char *a)
+{
+    size_t i, dash = 0, n = strlen(a);
+
+    if (n == 0 || n > 41)
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (a[i] == '-' && dash == 0 && i > 0 && i + 1 < n)
+            dash = i;
+        else if (a[i] < '0' || a[i] > '9')
+            return 0;
+    }
+    return dash > 0;
+}
+
+int sw_reply_if_invalid(struct sw_ctx *c, struct sw_verrs *errs)
+{
+    int rc = SW_OK;
+
+    if (sw_verrs_count(errs) > 0) {
+        sw_reply_invalid(c, errs);
+        rc = SW_INVALID;
+    }
+    sw_verrs_free(errs);
+    return rc;
+}
+
 void sw_reply_not_found(struct sw_ctx *c)
 {
     sw_reply_problem(c, 404, "not-found", "Not found", NULL, "no such resource: %s",
@@ -310,12 +337,10 @@ int sw_param_id(struct sw_ctx *c, const char *name, long long *id)
 
 int sw_page_args(struct sw_ctx *c, long long *after, int *limit)
 {
-    const char *cur = sw_query(c, "cursor"), *lim = sw_query(c, "limit");
-    long long max = sw_config_int(c->cfg, "api.page_max"), v;
+    const char *cur = sw_query(c, "cursor");
     json_t *errors;
 
     *after = 0;
-    *limit = 50 < max ? 50 : (int)max;
     if (cur != NULL && sw_parse_ll(cur, 0, INT64_MAX, after) != SW_OK) {
         errors = json_pack("[{s:s, s:s}]", "parameter", "cursor", "message",
                            "must be a cursor returned as \"next\" by this list");
@@ -323,6 +348,16 @@ int sw_page_args(struct sw_ctx *c, long long *after, int *limit)
                          "query parameter cursor is not a cursor from this list");
         return SW_INVALID;
     }
+    return sw_page_limit(c, limit);
+}
+
+int sw_page_limit(struct sw_ctx *c, int *limit)
+{
+    const char *lim = sw_query(c, "limit");
+    long long max = sw_config_int(c->cfg, "api.page_max"), v;
+    json_t *errors;
+
+    *limit = 50 < max ? 50 : (int)max;
     if (lim != NULL) {
         if (sw_parse_ll(lim, 1, max, &v) != SW_OK) {
             errors = json_pack("[{s:s, s:s}]", "parameter", "limit", "message",

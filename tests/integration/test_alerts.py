@@ -161,6 +161,11 @@ def test_bad_filters_and_status_changes_are_named(s):
     assert pointers(p) == ["/ids"]
     assert s.request("PATCH", "/api/v1/alerts/al_nope", body={"status": "read"},
                      token=tok).status == 404
+    p = problem(s.request("PATCH", "/api/v1/alerts/al_" + "0" * 32,
+                          body={"status": "archived", "note": "x"}, token=tok), 400)
+    assert sorted(pointers(p)) == ["/note", "/status"], p
+    problem(s.request("PATCH", "/api/v1/alerts/al_" + "0" * 32, body={"status": "read"},
+                      token=tok), 404, "not-found")
     assert s.get("/api/v1/alerts/counts", token=s.admin).status == 403
 
 

@@ -306,3 +306,62 @@ def test_one_click_unsubscribe(s):
                   headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status == 200 and r.json()["unsubscribed"] == "bye@unsub.example", r
     assert s.get("/api/v1/delivery", token=tok).json()["emails"] == ["stay@unsub.example"]
+
+
+def test_bad_delivery_requests_are_answered_precisely(s):
+    sub, tok = s.tenant("Careless Client Ltd")
+    _, tok2 = s.tenant("Neighbour Ltd")
+    # Lists: each bad parameter named.
+    p = problem(s.get("/api/v1/deliveries?status=lost&kind=fax", token=tok), 400, "validation")
+    assert sorted(pointers(p)) == ["?kind", "?status"], p
+    p = problem(s.get("/api/v1/deliveries?cursor=abc", token=tok), 400, "validation")
+    assert p["errors"][0]["parameter"] == "cursor"
+    p = problem(s.get("/api/v1/deliveries?limit=0", token=tok), 400, "validation")
+    assert p["errors"][0]["parameter"] == "limit"
+    for cur in ("12", "1-2-3", "-1", "a-1", "1-"):
+        p = problem(s.get(f"/api/v1/delivery-log?cursor={cur}", token=tok), 400, "validation")
+        assert pointers(p) == ["?cursor"], (cur, p)
+    p = problem(s.get("/api/v1/delivery-log?limit=100000", token=tok), 400, "validation")
+    assert p["errors"][0]["parameter"] == "limit"
+    # Ids that are malformed, unknown or someone else's: 404 and nothing more.
+    for did in ("dl_nope", "dl_" + "0" * 32, "xx_" + "0" * 32):
+        problem(s.get(f"/api/v1/deliveries/{did}", token=tok), 404, "not-found")
+        problem(s.post(f"/api/v1/deliveries/{did}/replay", None, token=tok), 404, "not-found")
+    w = hook(s, tok, "https://hooks.example.com/careless")
+    for wid in ("999", "abc", "0"):
+        problem(s.get(f"/api/v1/webhooks/{wid}", token=tok), 404)
+        problem(s.request("DELETE", f"/api/v1/webhooks/{wid}", token=tok), 404)
+        problem(s.post(f"/api/v1/webhooks/{wid}/rotate", {}, token=tok), 404)
+    for call in (lambda t: s.get(f"/api/v1/webhooks/{w['id']}", token=t),
+                 lambda t: s.request("PATCH", f"/api/v1/webhooks/{w['id']}",
+                                     body={"enabled": False}, token=t),
+                 lambda t: s.post(f"/api/v1/webhooks/{w['id']}/rotate", {}, token=t),
+                 lambda t: s.request("DELETE", f"/api/v1/webhooks/{w['id']}", token=t)):
+        problem(call(tok2), 404)
+    assert s.get(f"/api/v1/webhooks/{w['id']}", token=tok).json()["enabled"] is True
+    # Bodies: wrong types, ranges and unknown members named.
+    p = problem(s.post(f"/api/v1/webhooks/{w['id']}/rotate", {"overlap_s": -1, "now": 1},
+                       token=tok), 400)
+    assert sorted(pointers(p)) == ["/now", "/overlap_s"], p
+    p = problem(s.post(f"/api/v1/webhooks/{w['id']}/rotate", {"overlap_s": "1h"}, token=tok),
+                400)
+    assert pointers(p) == ["/overlap_s"], p
+    p = problem(s.request("PATCH", "/api/v1/delivery", body={"emails": "a@b.example",
+                                                             "colour": "red"}, token=tok), 400)
+    assert sorted(pointers(p)) == ["/colour", "/emails"], p
+    p = problem(s.request("PATCH", f"/api/v1/webhooks/{w['id']}", body={"enabled": "yes"},
+                          token=tok), 400)
+    assert pointers(p) == ["/enabled"], p
+    # At most webhooks.max_per_subscriber (10) endpoints.
+    for i in range(9):
+        hook(s, tok, f"https://hooks.example.com/more/{i}")
+    p = problem(s.post("/api/v1/webhooks", {"url": "https://hooks.example.com/eleventh"},
+                       token=tok), 409, "too-many-webhooks")
+    assert "at most 10" in p["detail"]
+    assert len(s.get("/api/v1/webhooks", token=tok).json()["items"]) == 10
+    # Unsubscribe links missing a part or naming no subscriber: 404, nothing changed.
+    for q in ("", "?s=1&e=a%40b.example", "?s=x&e=a%40b.example&t=abc",
+              f"?s={sub['id']}&e=a%40b.example&t="):
+        problem(s.request("POST", "/api/v1/unsubscribe" + q, raw="List-Unsubscribe=One-Click",
+                          headers={"Content-Type": "application/x-www-form-urlencoded"}), 404)
+    problem(s.get("/api/v1/unsubscribe?s=1&e=a%40b.example&t=abc&extra=1"), 400, "validation")

@@ -145,7 +145,8 @@ def test_alert_list_and_id_checked(s):
     sub, tok = s.tenant("Alert Reader Ltd")
     assert s.get("/api/v1/alerts", token=tok).json() == {"items": [], "next": None}
     for q in ("limit=0", "limit=201", "limit=x", "cursor=-1", "cursor=abc"):
-        problem(s.get(f"/api/v1/alerts?{q}", token=tok), 400, "validation")
+        p = problem(s.get(f"/api/v1/alerts?{q}", token=tok), 400, "validation")
+        assert p["errors"][0]["parameter"] == q.split("=")[0], (q, p)
     problem(s.get("/api/v1/alerts?colour=red", token=tok), 400)
     for bad in ("al_123", "xx_" + "0" * 32, "al_" + "G" * 32, "al_" + "0" * 33):
         problem(s.get(f"/api/v1/alerts/{bad}", token=tok), 404)
