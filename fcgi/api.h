@@ -66,6 +66,10 @@ struct sw_ctx {
     void *io;
 };
 
+/* The legal deadline rules, loaded at start (NULL when not loaded). */
+struct sw_deadlines;
+extern const struct sw_deadlines *sw_api_deadlines;
+
 /* Set when the process is stopping: long-running handlers (live streams) end. */
 extern volatile int sw_api_stopping;
 
@@ -115,7 +119,8 @@ void sw_req_free(struct sw_req *req);
 void sw_reply_json(struct sw_ctx *c, int status, json_t *v);
 
 /* Sets an application/problem+json response (RFC 9457) of type urn:seawall:problem:<slug>.
- * errors (stolen, may be NULL) becomes the "errors" member. */
+ * errors (stolen, may be NULL) becomes the "errors" member; an object instead adds its members
+ * to the problem (RFC 9457 extension members such as "allowed"). */
 void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char *title,
                       json_t *errors, const char *fmt, ...) SW_PRINTF(6, 7);
 
@@ -158,6 +163,21 @@ int sw_stream_id_valid(const char *text);
 
 /* Reads ?limit= alone (for lists whose cursor is not a number), as sw_page_args does. */
 int sw_page_limit(struct sw_ctx *c, int *limit);
+
+/* --- cases (fcgi/cases.c), shared with evidence.c --- */
+
+/* The time case clocks use (cases.test_clock may shift it). */
+int64_t sw_cases_now(struct sw_ctx *c);
+
+/* 1 when the caller may see the case. */
+int sw_case_visible(const struct sw_ctx *c, const json_t *doc);
+
+/* Loads the case named by path parameter {id} if the caller may see it; otherwise answers
+ * (404, 503) and returns that code. *doc is the caller's to decref. */
+int sw_case_load_visible(struct sw_ctx *c, long long *id, json_t **doc);
+
+/* A CSV cell, quoted, with a leading ' where a spreadsheet would read a formula. */
+void sw_csv_cell(struct sw_buf *b, const char *v, int first);
 
 /* --- metrics (fcgi/metrics.c) --- */
 
@@ -219,6 +239,25 @@ void sw_h_deliveries_replay(struct sw_ctx *c);
 void sw_h_delivery_log(struct sw_ctx *c);
 void sw_h_unsubscribe_page(struct sw_ctx *c);
 void sw_h_unsubscribe(struct sw_ctx *c);
+void sw_h_cases_create(struct sw_ctx *c);
+void sw_h_cases_list(struct sw_ctx *c);
+void sw_h_cases_queue(struct sw_ctx *c);
+void sw_h_cases_stats(struct sw_ctx *c);
+void sw_h_cases_get(struct sw_ctx *c);
+void sw_h_cases_transition(struct sw_ctx *c);
+void sw_h_cases_experts(struct sw_ctx *c);
+void sw_h_cases_priority(struct sw_ctx *c);
+void sw_h_cases_deadline(struct sw_ctx *c);
+void sw_h_cases_messages_create(struct sw_ctx *c);
+void sw_h_cases_messages_list(struct sw_ctx *c);
+void sw_h_cases_history(struct sw_ctx *c);
+void sw_h_cases_evidence_upload(struct sw_ctx *c);
+void sw_h_cases_evidence_list(struct sw_ctx *c);
+void sw_h_cases_evidence_get(struct sw_ctx *c);
+void sw_h_deadline_rules(struct sw_ctx *c);
+void sw_h_bulletins_create(struct sw_ctx *c);
+void sw_h_bulletins_list(struct sw_ctx *c);
+void sw_h_bulletins_get(struct sw_ctx *c);
 void sw_h_tokens_create(struct sw_ctx *c);
 void sw_h_tokens_list(struct sw_ctx *c);
 void sw_h_tokens_get(struct sw_ctx *c);

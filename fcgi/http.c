@@ -213,7 +213,10 @@ void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char
     snprintf(type, sizeof(type), "urn:seawall:problem:%s", slug);
     p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", title, "status", status,
                   "detail", detail, "instance", c->req->path ? c->req->path : "");
-    if (p != NULL && errors != NULL)
+    if (p != NULL && json_is_object(errors)) {
+        json_object_update(p, errors);
+        json_decref(errors);
+    } else if (p != NULL && errors != NULL)
         json_object_set_new(p, "errors", errors);
     else
         json_decref(errors);
@@ -377,4 +380,16 @@ json_t *sw_page_json(json_t *items, long long next)
 
     snprintf(cur, sizeof(cur), "%lld", next);
     return json_pack("{s:o, s:o}", "items", items, "next", next ? json_string(cur) : json_null());
+}
+
+void sw_csv_cell(struct sw_buf *b, const char *v, int first)
+{
+    if (!first)
+        sw_buf_adds(b, ",");
+    sw_buf_adds(b, "\"");
+    if (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r')
+        sw_buf_adds(b, "'");
+    for (; *v != '\0'; v++)
+        sw_buf_add(b, *v == '"' ? "\"\"" : v, *v == '"' ? 2 : 1);
+    sw_buf_adds(b, "\"");
 }

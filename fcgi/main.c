@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "seawall/config.h"
+#include "seawall/deadlines.h"
 #include "seawall/log.h"
 #include "seawall/store.h"
 #include "api.h"
@@ -315,6 +316,17 @@ int main(int argc, char **argv)
         return 2;
     }
     sw_log_init("seawall-api", lvl);
+    {
+        struct sw_deadlines *dl;
+
+        if (sw_deadlines_load(sw_config_str(cfg, "cases.deadline_rules"), &dl, err,
+                              sizeof(err)) != SW_OK) {
+            sw_error("deadline rules not loaded: %s", err);
+            sw_config_free(loaded);
+            return 2;
+        }
+        sw_api_deadlines = dl;
+    }
     signal(SIGPIPE, SIG_IGN);
     if (sodium_init() < 0 || sw_metrics_init() != SW_OK || FCGX_Init() != 0) {
         sw_error("initialisation failed (sodium, metrics memory or libfcgi)");
@@ -350,6 +362,7 @@ int main(int argc, char **argv)
     if (strchr(listen_on, '/') != NULL)
         unlink(listen_on);
     sw_info("stopped");
+    sw_deadlines_free((struct sw_deadlines *)sw_api_deadlines);
     sw_config_free(loaded);
     return rc;
 }

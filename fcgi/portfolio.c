@@ -267,19 +267,6 @@ void sw_h_portfolio_list(struct sw_ctx *c)
     sw_reply_json(c, 200, sw_page_json(items, next));
 }
 
-/* A CSV cell, quoted, with a leading ' where a spreadsheet would read a formula. */
-static void csv_cell(struct sw_buf *b, const char *v, int first)
-{
-    if (!first)
-        sw_buf_adds(b, ",");
-    sw_buf_adds(b, "\"");
-    if (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r')
-        sw_buf_adds(b, "'");
-    for (; *v != '\0'; v++)
-        sw_buf_add(b, *v == '"' ? "\"\"" : v, *v == '"' ? 2 : 1);
-    sw_buf_adds(b, "\"");
-}
-
 void sw_h_portfolio_export(struct sw_ctx *c)
 {
     const char *fmt = sw_query(c, "format");
@@ -336,7 +323,7 @@ void sw_h_portfolio_export(struct sw_ctx *c)
             } else if (json_is_string(v)) {
                 sw_strlcpy(cell, json_string_value(v), sizeof(cell));
             }
-            csv_cell(b, cell, col == csv_columns);
+            sw_csv_cell(b, cell, col == csv_columns);
         }
         sw_buf_adds(b, "\r\n");
     }

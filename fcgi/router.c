@@ -13,6 +13,7 @@
 #include "api.h"
 
 volatile int sw_api_stopping;
+const struct sw_deadlines *sw_api_deadlines;
 
 /* Finds the route for method and path. Returns it, or NULL with *path_known set when some
  * route has this path under another method (then allow lists those methods). */

@@ -6,6 +6,8 @@
 #define STAFF    SW_ROLE_STAFF
 #define EXPORTER SW_ROLE_EXPORTER
 #define STATION  SW_ROLE_STATION
+#define TRIAGER  SW_ROLE_TRIAGER
+#define CASE_READERS (EXPORTER | STAFF | ADMIN)
 #define PAGE     "cursor,limit"
 
 const struct sw_route sw_routes[] = {
@@ -70,6 +72,36 @@ const struct sw_route sw_routes[] = {
     { "POST", "/api/v1/deliveries/{id}/replay", sw_h_deliveries_replay, EXPORTER, 0, NULL },
     { "GET", "/api/v1/unsubscribe", sw_h_unsubscribe_page, 0, 0, "s,e,t" },
     { "POST", "/api/v1/unsubscribe", sw_h_unsubscribe, 0, 0, "s,e,t" },
+
+    { "POST", "/api/v1/cases", sw_h_cases_create, EXPORTER, SW_RT_BODY, NULL },
+    { "GET", "/api/v1/cases", sw_h_cases_list, CASE_READERS, 0,
+      PAGE ",state,type,country,assignee,due_within_h,sla" },
+    { "GET", "/api/v1/cases/queue", sw_h_cases_queue, STAFF | ADMIN, 0,
+      "limit,state,type,country,assignee,due_within_h,sla,centre" },
+    { "GET", "/api/v1/cases/stats", sw_h_cases_stats, TRIAGER | ADMIN, 0,
+      "from,until,format,centre" },
+    { "GET", "/api/v1/cases/{id}", sw_h_cases_get, CASE_READERS, 0, NULL },
+    { "POST", "/api/v1/cases/{id}/transition", sw_h_cases_transition, CASE_READERS, SW_RT_BODY,
+      NULL },
+    { "GET", "/api/v1/cases/{id}/experts", sw_h_cases_experts, TRIAGER | ADMIN, 0, NULL },
+    { "POST", "/api/v1/cases/{id}/priority", sw_h_cases_priority, TRIAGER | ADMIN, SW_RT_BODY,
+      NULL },
+    { "POST", "/api/v1/cases/{id}/deadline", sw_h_cases_deadline, STAFF | ADMIN, SW_RT_BODY,
+      NULL },
+    { "POST", "/api/v1/cases/{id}/messages", sw_h_cases_messages_create, CASE_READERS,
+      SW_RT_BODY, NULL },
+    { "GET", "/api/v1/cases/{id}/messages", sw_h_cases_messages_list, CASE_READERS, 0, PAGE },
+    { "GET", "/api/v1/cases/{id}/history", sw_h_cases_history, CASE_READERS, 0, PAGE },
+    { "POST", "/api/v1/cases/{id}/evidence", sw_h_cases_evidence_upload, CASE_READERS,
+      SW_RT_NO_IDEM, "name,sha256" },
+    { "GET", "/api/v1/cases/{id}/evidence", sw_h_cases_evidence_list, CASE_READERS, 0, NULL },
+    { "GET", "/api/v1/cases/{id}/evidence/{sha256}", sw_h_cases_evidence_get, CASE_READERS, 0,
+      NULL },
+    { "GET", "/api/v1/deadline-rules", sw_h_deadline_rules, SW_ROLE_ANY, 0, NULL },
+
+    { "POST", "/api/v1/bulletins", sw_h_bulletins_create, STAFF | ADMIN, SW_RT_BODY, NULL },
+    { "GET", "/api/v1/bulletins", sw_h_bulletins_list, 0, 0, PAGE ",country,severity" },
+    { "GET", "/api/v1/bulletins/{id}", sw_h_bulletins_get, 0, 0, NULL },
 
     { "POST", "/api/v1/feeds", sw_h_feeds_create, ADMIN, SW_RT_BODY, NULL },
     { "GET", "/api/v1/feeds", sw_h_feeds_list, ADMIN, 0, PAGE },

@@ -21,6 +21,8 @@ static const struct sw_jfield centre_fields[] = {
     { "name", SW_J_STRING, SW_JF_REQUIRED | SW_JF_NONEMPTY, 1, 200, NULL },
     { "country", SW_J_STRING, SW_JF_REQUIRED | SW_JF_COUNTRY, 2, 2, NULL },
     { "email", SW_J_STRING, SW_JF_EMAIL, 3, 254, NULL },
+    { "sla_first_response_h", SW_J_INT, 0, 1, 8760, NULL },
+    { "sla_resolution_h", SW_J_INT, 0, 1, 87600, NULL },
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
 

@@ -153,6 +153,7 @@ SEAWALL_REDIS_PORT=$REDIS_PORT
 SEAWALL_API_LISTEN=$DIR/api.sock
 SEAWALL_API_SOCKET_MODE=0666
 SEAWALL_DATA_DIR=$DIR/data
+SEAWALL_CASES_DEADLINE_RULES=$ROOT/etc/deadlines.json
 SEAWALL_NET_ALLOW_PRIVATE=127.0.0.1/32
 MAIL_PORT=$MAIL_PORT
 SEAWALL_NOTIFIER_SMTP_URL=${SEAWALL_NOTIFIER_SMTP_URL:-smtp://127.0.0.1:$MAIL_PORT}
@@ -167,6 +168,7 @@ api.listen = $DIR/api.sock
 api.socket_mode = 0666
 api.threads = ${SEAWALL_API_THREADS:-8}
 data.dir = $DIR/data
+cases.deadline_rules = $ROOT/etc/deadlines.json
 CONF
     cat >"$DIR/redis.conf" <<CONF
 bind 127.0.0.1

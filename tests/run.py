@@ -50,7 +50,7 @@ def run_unit(build, res, pattern):
         res.fail("unit", f"no unit test programs in {build}/tests (run make)")
         return
     for b in bins:
-        env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP")
+        env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP", SEAWALL_SOURCE_ROOT=ROOT)
         p = subprocess.run([b], capture_output=True, text=True, env=env, timeout=300)
         seen = 0
         for line in p.stdout.splitlines():

@@ -33,6 +33,9 @@ TEST_ENV = {
     # Live streams: a heartbeat a second, two streams per subscriber.
     "SEAWALL_API_SSE_HEARTBEAT_S": "1",
     "SEAWALL_API_SSE_PER_SUBSCRIBER": "2",
+    # Cases: a clock the tests move (Redis key sw:testclock:offset_ms), small evidence files.
+    "SEAWALL_CASES_TEST_CLOCK": "1",
+    "SEAWALL_CASES_EVIDENCE_MAX": "65536",
 }
 
 

@@ -1,0 +1,418 @@
+/* evidence.c — evidence files of a case: uploaded as the raw body, hashed (SHA-256) while
+ * they stream to disk, stored once by hash under <data.dir>/evidence/, recorded in the case's
+ * history (name, size, hash, who, when) and served back only to those who may see the case,
+ * after checking that the file still has the hash recorded at upload. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "seawall/cases.h"
+#include "seawall/config.h"
+#include "seawall/log.h"
+#include "seawall/store.h"
+#include "api.h"
+
+static int param_problem(struct sw_ctx *c, int status, const char *slug, const char *param,
+                         const char *msg)
+{
+    sw_reply_problem(c, status, slug, status == 413 ? "Request body too large" : "Invalid request",
+                     json_pack("[{s:s, s:s}]", "parameter", param, "message", msg), "%s: %s",
+                     param, msg);
+    return SW_INVALID;
+}
+
+/* A file name as the uploader's system wrote it: no path, no controls, valid UTF-8. */
+static int name_valid(const char *s)
+{
+    size_t n = strlen(s), i;
+
+    if (n == 0 || n > 200 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+        return 0;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        int more;
+
+        if (ch < 0x20 || ch == 0x7f || ch == '/' || ch == '\\')
+            return 0;
+        if (ch < 0x80)
+            continue;
+        more = ch >= 0xf0 && ch <= 0xf4 ? 3 : ch >= 0xe0 ? 2 : ch >= 0xc2 && ch < 0xe0 ? 1 : -1;
+        if (more < 0 || ch > 0xf4)
+            return 0;
+        while (more-- > 0)
+            if (++i >= n || ((unsigned char)s[i] & 0xc0) != 0x80)
+                return 0;
+    }
+    return 1;
+}
+
+static int hex64(const char *s)
+{
+    size_t i;
+
+    for (i = 0; s[i] != '\0'; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return i == 64;
+}
+
+static int mkdirs(const char *path)
+{
+    char tmp[512];
+    char *p;
+
+    if (sw_strlcpy(tmp, path, sizeof(tmp)) != SW_OK)
+        return -1;
+    for (p = tmp + 1; *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, 0750) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* The evidence entries of a case's history, and whether (name, hash) is among them. */
+static int evidence_of(struct sw_ctx *c, long long id, const char *name, const char *hash,
+                       json_t **items, json_t **found)
+{
+    json_t *hist, *e;
+    size_t i;
+    int rc = sw_case_history(c->store, id, &hist);
+
+    if (rc != SW_OK)
+        return rc;
+    *items = json_array();
+    if (found != NULL)
+        *found = NULL;
+    json_array_foreach(hist, i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "action")) ?: "", "evidence") != 0)
+            continue;
+        json_array_append(*items, e);
+        if (found != NULL && *found == NULL && hash != NULL &&
+            strcmp(json_string_value(json_object_get(e, "sha256")) ?: "", hash) == 0 &&
+            (name == NULL || strcmp(json_string_value(json_object_get(e, "name")) ?: "", name)
+                                 == 0))
+            *found = e;
+    }
+    if (found != NULL && *found != NULL)
+        json_incref(*found);
+    json_decref(hist);
+    return SW_OK;
+}
+
+struct add {
+    const struct sw_principal *who;
+    json_t *entry;
+    long long max;
+    int64_t now;
+};
+
+static int do_add(json_t *doc, json_t *hist, void *ud)
+{
+    struct add *a = ud;
+    json_int_t n = json_integer_value(json_object_get(doc, "evidence_count"));
+
+    if (n >= a->max)
+        return SW_TOOBIG;
+    json_object_set_new(doc, "evidence_count", json_integer(n + 1));
+    json_array_append_new(hist, sw_case_entry(a->who, a->now, "evidence", 1,
+                                              json_incref(a->entry)));
+    return SW_OK;
+}
+
+/* Streams the body into tmp while hashing it. Returns SW_OK with hex, or answers. */
+static int receive(struct sw_ctx *c, const char *tmp, char *hex)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_state st;
+    char buf[65536];
+    size_t got = 0, want = (size_t)c->req->content_length;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0640), ok = fd >= 0;
+
+    if (!ok) {
+        sw_error("open(\"%s\") failed (%s)", tmp, strerror(errno));
+        sw_reply_store(c, SW_ERR, "storing evidence");
+        return SW_ERR;
+    }
+    crypto_hash_sha256_init(&st);
+    while (got < want) {
+        int n = c->read_body(c->io, buf, (int)(want - got > sizeof(buf) ? sizeof(buf)
+                                                                       : want - got));
+
+        if (n <= 0)
+            break;
+        crypto_hash_sha256_update(&st, (unsigned char *)buf, (unsigned long long)n);
+        if (ok && write(fd, buf, (size_t)n) != n)
+            ok = 0;
+        got += (size_t)n;
+    }
+    if (ok && fsync(fd) != 0)
+        ok = 0;
+    close(fd);
+    if (got != want) {
+        unlink(tmp);
+        sw_reply_problem(c, 400, "truncated-body", "Truncated body", NULL,
+                         "Content-Length said %zu bytes but %zu arrived", want, got);
+        return SW_INVALID;
+    }
+    if (!ok) {
+        sw_error("writing \"%s\" failed (%s)", tmp, strerror(errno));
+        unlink(tmp);
+        sw_reply_store(c, SW_ERR, "storing evidence");
+        return SW_ERR;
+    }
+    crypto_hash_sha256_final(&st, h);
+    sw_hex(h, sizeof(h), hex);
+    return SW_OK;
+}
+
+static void evidence_path(struct sw_ctx *c, const char *hex, char *dir, size_t dlen, char *file,
+                          size_t flen)
+{
+    snprintf(dir, dlen, "%s/evidence/%.2s", sw_config_str(c->cfg, "data.dir"), hex);
+    snprintf(file, flen, "%s/%s", dir, hex);
+}
+
+static json_t *entry_view(long long id, const json_t *e)
+{
+    char url[160];
+
+    snprintf(url, sizeof(url), "/api/v1/cases/%lld/evidence/%s", id,
+             json_string_value(json_object_get(e, "sha256")) ?: "");
+    return json_pack("{s:O, s:O, s:O, s:O?, s:O, s:O, s:s}", "name", json_object_get(e, "name"),
+                     "size", json_object_get(e, "size"), "sha256", json_object_get(e, "sha256"),
+                     "content_type", json_object_get(e, "content_type"), "uploaded_at",
+                     json_object_get(e, "at"), "uploaded_by", json_object_get(e, "by"), "url",
+                     url);
+}
+
+void sw_h_cases_evidence_upload(struct sw_ctx *c)
+{
+    const char *name = sw_query(c, "name"), *declared = sw_query(c, "sha256");
+    const char *ct = c->req->content_type;
+    long long id, max = sw_config_int(c->cfg, "cases.evidence_max");
+    char tmpdir[512], tmp[600], dir[512], file[600], hex[65], rnd[17], ctype[101];
+    unsigned char rb[8];
+    struct add a = { .who = &c->who };
+    json_t *doc, *items = NULL, *found = NULL;
+    int rc;
+    size_t i;
+
+    if (sw_case_load_visible(c, &id, &doc) != SW_OK)
+        return;
+    json_decref(doc);
+    if (name == NULL) {
+        param_problem(c, 400, "validation", "name", "give the file's name as ?name=");
+        return;
+    }
+    if (!name_valid(name)) {
+        param_problem(c, 400, "validation", "name", "must be a file name (1 to 200 bytes of "
+                      "UTF-8), without a path, slashes or control characters");
+        return;
+    }
+    if (declared != NULL && !hex64(declared)) {
+        param_problem(c, 400, "validation", "sha256", "must be 64 lower-case hex digits");
+        return;
+    }
+    if (c->req->content_length > max) {
+        sw_reply_problem(c, 413, "too-large", "Request body too large", NULL,
+                         "the file is %lld bytes; evidence files may have at most %lld",
+                         c->req->content_length, max);
+        return;
+    }
+    if (c->req->content_length <= 0) {
+        sw_reply_problem(c, 400, "empty-body", "Empty file", NULL,
+                         "send the file's bytes as the request body");
+        return;
+    }
+    snprintf(tmpdir, sizeof(tmpdir), "%s/evidence/tmp", sw_config_str(c->cfg, "data.dir"));
+    if (mkdirs(tmpdir) != 0) {
+        sw_error("mkdir(\"%s\") failed (%s)", tmpdir, strerror(errno));
+        sw_reply_store(c, SW_ERR, "storing evidence");
+        return;
+    }
+    randombytes_buf(rb, sizeof(rb));
+    sw_hex(rb, sizeof(rb), rnd);
+    snprintf(tmp, sizeof(tmp), "%s/up-%s", tmpdir, rnd);
+    if (receive(c, tmp, hex) != SW_OK)
+        return;
+    if (declared != NULL && strcmp(declared, hex) != 0) {
+        unlink(tmp);
+        sw_reply_problem(c, 400, "hash-mismatch", "Evidence hash mismatch",
+                         json_pack("[{s:s, s:s}]", "parameter", "sha256", "message",
+                                   "the file received does not have this SHA-256"),
+                         "declared sha256 %.64s, received %s: the file was changed or cut on "
+                         "the way; nothing was stored", declared, hex);
+        return;
+    }
+    evidence_path(c, hex, dir, sizeof(dir), file, sizeof(file));
+    if (mkdirs(dir) != 0 || (access(file, F_OK) != 0 && rename(tmp, file) != 0)) {
+        sw_error("storing \"%s\" failed (%s)", file, strerror(errno));
+        unlink(tmp);
+        sw_reply_store(c, SW_ERR, "storing evidence");
+        return;
+    }
+    unlink(tmp);   /* left only when the same bytes were stored before */
+    rc = evidence_of(c, id, name, hex, &items, &found);
+    json_decref(items);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "reading evidence");
+        return;
+    }
+    if (found != NULL) {   /* the same file under the same name: the first record stands */
+        sw_reply_json(c, 200, entry_view(id, found));
+        json_decref(found);
+        return;
+    }
+    for (i = 0; ct != NULL && ct[i] != '\0' && i < sizeof(ctype) - 1; i++)
+        ctype[i] = ct[i] >= 0x20 && ct[i] < 0x7f ? ct[i] : '_';
+    ctype[i] = '\0';
+    a.entry = json_pack("{s:s, s:I, s:s, s:s}", "name", name, "size",
+                        (json_int_t)c->req->content_length, "sha256", hex, "content_type",
+                        i > 0 ? ctype : "application/octet-stream");
+    a.max = sw_config_int(c->cfg, "cases.evidence_per_case");
+    a.now = sw_cases_now(c);
+    rc = sw_case_update(c->store, id, sw_config_int(c->cfg, "cases.history_max"), do_add, &a,
+                        NULL);
+    if (rc == SW_TOOBIG) {
+        sw_reply_problem(c, 409, "evidence-full", "Too much evidence", NULL,
+                         "this case holds as many evidence files (or history entries) as it may");
+    } else if (rc != SW_OK) {
+        sw_reply_store(c, rc, "recording evidence");
+    } else {
+        json_t *e = sw_case_entry(&c->who, a.now, "evidence", 1, json_incref(a.entry));
+
+        sw_reply_json(c, 201, entry_view(id, e));
+        json_decref(e);
+    }
+    json_decref(a.entry);
+}
+
+void sw_h_cases_evidence_list(struct sw_ctx *c)
+{
+    long long id;
+    json_t *doc, *items, *out, *e;
+    size_t i;
+    int rc;
+
+    if (sw_case_load_visible(c, &id, &doc) != SW_OK)
+        return;
+    json_decref(doc);
+    rc = evidence_of(c, id, NULL, NULL, &items, NULL);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "reading evidence");
+        return;
+    }
+    out = json_array();
+    json_array_foreach(items, i, e)
+        json_array_append_new(out, entry_view(id, e));
+    json_decref(items);
+    sw_reply_json(c, 200, json_pack("{s:o}", "items", out));
+}
+
+/* SHA-256 of the file at path as hex; SW_OK or SW_ERR. */
+static int file_hash(const char *path, char *hex, long long *size)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_state st;
+    char buf[65536];
+    ssize_t n;
+    int fd = open(path, O_RDONLY);
+
+    if (fd < 0)
+        return SW_ERR;
+    *size = 0;
+    crypto_hash_sha256_init(&st);
+    while ((n = read(fd, buf, sizeof(buf))) > 0) {
+        crypto_hash_sha256_update(&st, (unsigned char *)buf, (unsigned long long)n);
+        *size += n;
+    }
+    close(fd);
+    if (n < 0)
+        return SW_ERR;
+    crypto_hash_sha256_final(&st, h);
+    sw_hex(h, sizeof(h), hex);
+    return SW_OK;
+}
+
+void sw_h_cases_evidence_get(struct sw_ctx *c)
+{
+    const char *hash = sw_param(c, "sha256");
+    char dir[512], file[600], hex[65], head[1400], enc[700], plain[201];
+    json_t *doc, *items, *found = NULL;
+    const char *name, *p;
+    long long id, size;
+    size_t k = 0, q = 0;
+    int rc, fd, n;
+
+    if (sw_case_load_visible(c, &id, &doc) != SW_OK)
+        return;
+    json_decref(doc);
+    if (!hex64(hash)) {
+        sw_reply_not_found(c);
+        return;
+    }
+    rc = evidence_of(c, id, NULL, hash, &items, &found);
+    json_decref(items);
+    if (rc != SW_OK || found == NULL) {
+        sw_reply_store(c, rc != SW_OK ? rc : SW_NOTFOUND, "reading evidence");
+        return;
+    }
+    evidence_path(c, hash, dir, sizeof(dir), file, sizeof(file));
+    if (file_hash(file, hex, &size) != SW_OK || strcmp(hex, hash) != 0) {
+        sw_error("evidence %s of case %lld is missing or no longer has its hash (now %s)",
+                 hash, id, hex);
+        sw_reply_problem(c, 500, "evidence-damaged", "Evidence damaged", NULL,
+                         "the stored file no longer matches the SHA-256 recorded at upload; "
+                         "it is not served");
+        json_decref(found);
+        return;
+    }
+    name = json_string_value(json_object_get(found, "name")) ?: "evidence";
+    for (p = name; *p != '\0' && k < sizeof(enc) - 4; p++) {
+        unsigned char ch = (unsigned char)*p;
+
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+            ch == '.' || ch == '-' || ch == '_')
+            enc[k++] = (char)ch;
+        else
+            k += (size_t)snprintf(enc + k, sizeof(enc) - k, "%%%02X", ch);
+        if (q < sizeof(plain) - 1)
+            plain[q++] = ch < 0x80 && ch >= 0x20 && ch != '"' && ch != '\\' ? (char)ch : '_';
+    }
+    enc[k] = '\0';
+    plain[q] = '\0';
+    json_decref(found);
+    fd = open(file, O_RDONLY);
+    if (fd < 0) {
+        sw_reply_store(c, SW_ERR, "opening evidence");
+        return;
+    }
+    n = snprintf(head, sizeof(head),
+                 "Status: 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                 "Content-Length: %lld\r\nX-Content-Type-Options: nosniff\r\n"
+                 "Content-Disposition: attachment; filename=\"%s\"; filename*=UTF-8''%s\r\n"
+                 "X-Content-SHA256: %s\r\nCache-Control: private, no-store\r\n\r\n",
+                 size, plain, enc, hash);
+    c->resp->status = 200;
+    c->resp->streamed = 1;
+    if (c->write_out(c->io, head, (size_t)n) == 0 && strcmp(c->req->method, "HEAD") != 0) {
+        char buf[65536];
+        ssize_t got;
+
+        while ((got = read(fd, buf, sizeof(buf))) > 0)
+            if (c->write_out(c->io, buf, (size_t)got) != 0)
+                break;
+    }
+    close(fd);
+}

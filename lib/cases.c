@@ -1,0 +1,699 @@
+/* cases.c — assistance cases: intake checks, the state machine, service-level clocks, triage
+ * priority, and the store with its append-only history. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seawall/alerts.h"
+#include "seawall/cases.h"
+#include "seawall/date.h"
+#include "seawall/store.h"
+
+const char *const sw_case_types[] = { "lawsuit", "trade_investigation", "schedule_a",
+                                      "cease_and_desist", "customs_seizure", "show_complaint",
+                                      "opposition", "bad_faith_filing", "other", NULL };
+const char *const sw_case_states[] = { "submitted", "needs_info", "accepted", "rejected",
+                                       "assigned", "in_progress", "waiting_on_exporter",
+                                       "resolved", "closed", NULL };
+static const char *const own_roles[] = { "defendant", "respondent", "exhibitor", "plaintiff",
+                                         "complainant", "rights_holder", "applicant",
+                                         "opponent", "other", NULL };
+static const char *const right_types[] = { "trademark", "patent", "design", "copyright",
+                                           "trade_secret", "domain", "other", NULL };
+
+const struct sw_jfield sw_case_fields[] = {
+    { "type", SW_J_STRING, SW_JF_REQUIRED, 1, 32, sw_case_types },
+    { "country", SW_J_STRING, SW_JF_REQUIRED, 2, 2, NULL },
+    { "forum", SW_J_STRING, 0, 0, 200, NULL },
+    { "proceeding", SW_J_STRING, 0, 0, 40, NULL },
+    { "opposing_party", SW_J_STRING, SW_JF_REQUIRED | SW_JF_NONEMPTY, 1, 200, NULL },
+    { "own_role", SW_J_STRING, SW_JF_REQUIRED, 1, 32, own_roles },
+    { "products", SW_J_STRINGS, 0, 0, 50, NULL },
+    { "amount_usd", SW_J_INT, 0, 0, 10000000000000LL, NULL },
+    { "served_at", SW_J_STRING, 0, 1, 40, NULL },
+    { "description", SW_J_STRING, SW_JF_REQUIRED | SW_JF_NONEMPTY, 1, 20000, NULL },
+    { "alerts", SW_J_STRINGS, 0, 0, 50, NULL },
+    { "incidents", SW_J_STRINGS, 0, 0, 50, NULL },
+    { "centre_id", SW_J_INT, 0, 1, INT64_MAX, NULL },
+    { NULL, SW_J_STRING, 0, 0, 0, NULL },
+};
+
+static int in_list(const char *const *list, const char *v)
+{
+    for (; v != NULL && *list != NULL; list++)
+        if (strcmp(*list, v) == 0)
+            return 1;
+    return 0;
+}
+
+/* A problem at pointer "/<list>/<i>[/<member>]". */
+static void item_err(struct sw_verrs *errs, const char *list, size_t i, const char *member,
+                     const char *msg)
+{
+    char ptr[128];
+
+    snprintf(ptr, sizeof(ptr), "/%s/%zu%s%.40s", list, i, member ? "/" : "", member ? member : "");
+    sw_verrs_add(errs, ptr, "%s", msg);
+}
+
+static void check_rights(const json_t *rights, struct sw_verrs *errs)
+{
+    const json_t *r;
+    const char *k;
+    json_t *v;
+    size_t i;
+
+    if (rights == NULL)
+        return;
+    if (!json_is_array(rights) || json_array_size(rights) > 50) {
+        sw_verrs_add(errs, "/rights", "must be a list of at most 50 {type, number, country}");
+        return;
+    }
+    json_array_foreach(rights, i, r) {
+        if (!json_is_object(r)) {
+            item_err(errs, "rights", i, NULL, "must be an object {type, number, country}");
+            continue;
+        }
+        if (!in_list(right_types, json_string_value(json_object_get(r, "type"))))
+            item_err(errs, "rights", i, "type", "must be one of trademark, patent, design, "
+                     "copyright, trade_secret, domain, other");
+        json_object_foreach((json_t *)r, k, v) {
+            if (strcmp(k, "type") == 0)
+                continue;
+            if (strcmp(k, "number") == 0) {
+                if (!json_is_string(v) || json_string_length(v) < 1 || json_string_length(v) > 100)
+                    item_err(errs, "rights", i, "number", "must be text of 1 to 100 bytes");
+            } else if (strcmp(k, "country") == 0) {
+                if (!json_is_string(v) || !(sw_country_valid(json_string_value(v)) ||
+                                            strcmp(json_string_value(v), "EM") == 0 ||
+                                            strcmp(json_string_value(v), "WO") == 0 ||
+                                            strcmp(json_string_value(v), "EP") == 0))
+                    item_err(errs, "rights", i, "country", "must be an ISO 3166 code, EM, WO or EP");
+            } else {
+                item_err(errs, "rights", i, k, "unknown member");
+            }
+        }
+    }
+}
+
+void sw_case_check(const json_t *in, struct sw_verrs *errs)
+{
+    const char *country = json_string_value(json_object_get(in, "country"));
+    const char *served = json_string_value(json_object_get(in, "served_at"));
+    const char *proc = json_string_value(json_object_get(in, "proceeding"));
+    const json_t *v;
+    int64_t ms;
+    size_t i;
+
+    if (country != NULL && !sw_country_valid(country) && strcmp(country, "EM") != 0 &&
+        strcmp(country, "EU") != 0)
+        sw_verrs_add(errs, "/country", "must be an ISO 3166 alpha-2 code (or EM/EU for the "
+                     "European Union)");
+    if (served != NULL && sw_date_ms(served, &ms) != SW_OK)
+        sw_verrs_add(errs, "/served_at", "must be a date or date-time (ISO 8601)");
+    if (proc != NULL) {
+        for (i = 0; proc[i] != '\0'; i++)
+            if (!((proc[i] >= 'a' && proc[i] <= 'z') || proc[i] == '_'))
+                break;
+        if (proc[i] != '\0')
+            sw_verrs_add(errs, "/proceeding", "must be a word of a-z and _ such as complaint, "
+                         "tro, preliminary_injunction");
+    }
+    json_array_foreach(json_object_get(in, "alerts"), i, v)
+        if (json_is_string(v) && !sw_alert_id_valid(json_string_value(v)))
+            item_err(errs, "alerts", i, NULL, "is not an alert id");
+    check_rights(json_object_get(in, "rights"), errs);
+}
+
+/* --- the state machine ------------------------------------------------------------------ */
+
+#define EXP SW_ROLE_EXPORTER
+#define TRI SW_ROLE_TRIAGER
+#define XPT SW_ROLE_EXPERT
+
+const struct sw_case_transition sw_case_transitions[] = {
+    { "submitted", "needs_info", TRI, SW_CT_REASON, "more material is needed" },
+    { "needs_info", "submitted", EXP | TRI, 0, NULL },
+    { "submitted", "accepted", TRI, 0, "accepted" },
+    { "submitted", "rejected", TRI, SW_CT_REASON, "rejected" },
+    { "accepted", "assigned", TRI, SW_CT_EXPERT, "assigned to an expert" },
+    { "assigned", "assigned", TRI, SW_CT_EXPERT, "assigned to another expert" },
+    { "assigned", "in_progress", XPT | TRI, 0, NULL },
+    { "in_progress", "waiting_on_exporter", XPT | TRI, SW_CT_REASON, "more material is needed" },
+    { "waiting_on_exporter", "in_progress", EXP | XPT | TRI, 0, NULL },
+    { "in_progress", "resolved", XPT | TRI, SW_CT_REASON, "resolved" },
+    { "resolved", "closed", EXP | TRI, 0, NULL },
+};
+const size_t sw_case_ntransitions = SW_ARRAY_LEN(sw_case_transitions);
+
+const struct sw_case_transition *sw_case_transition_find(const char *from, const char *to)
+{
+    size_t i;
+
+    for (i = 0; i < sw_case_ntransitions; i++)
+        if (strcmp(sw_case_transitions[i].from, from) == 0 &&
+            strcmp(sw_case_transitions[i].to, to) == 0)
+            return &sw_case_transitions[i];
+    return NULL;
+}
+
+json_t *sw_case_next_states(const char *from, enum sw_role role)
+{
+    json_t *out = json_array();
+    size_t i;
+
+    for (i = 0; i < sw_case_ntransitions; i++)
+        if (strcmp(sw_case_transitions[i].from, from) == 0 &&
+            (role == SW_ROLE_ADMIN || (sw_case_transitions[i].roles & (unsigned)role)))
+            json_array_append_new(out, json_string(sw_case_transitions[i].to));
+    return out;
+}
+
+/* --- clocks ------------------------------------------------------------------------------ */
+
+int sw_case_clock_mode(const char *state)
+{
+    if (strcmp(state, "needs_info") == 0 || strcmp(state, "waiting_on_exporter") == 0)
+        return 1;
+    if (strcmp(state, "resolved") == 0 || strcmp(state, "closed") == 0 ||
+        strcmp(state, "rejected") == 0)
+        return 2;
+    return 0;
+}
+
+static json_t *clock_of(json_t *doc)
+{
+    json_t *ck = json_object_get(doc, "clock");
+
+    if (!json_is_object(ck)) {
+        ck = json_pack("{s:I, s:n, s:n, s:n}", "active_ms", (json_int_t)0, "running_since",
+                       "first_response_ms", "resolution_ms");
+        json_object_set_new(doc, "clock", ck);
+    }
+    return ck;
+}
+
+void sw_case_clock_move(json_t *doc, int64_t now_ms)
+{
+    json_t *ck = clock_of(doc);
+    json_t *since = json_object_get(ck, "running_since");
+    json_int_t active = json_integer_value(json_object_get(ck, "active_ms"));
+
+    if (json_is_integer(since) && now_ms > json_integer_value(since))
+        active += now_ms - json_integer_value(since);
+    json_object_set_new(ck, "active_ms", json_integer(active));
+    if (sw_case_clock_mode(json_string_value(json_object_get(doc, "state")) ?: "closed") == 0)
+        json_object_set_new(ck, "running_since", json_integer(now_ms));
+    else
+        json_object_set_new(ck, "running_since", json_null());
+}
+
+void sw_case_set_state(json_t *doc, const char *state, int staff, int64_t now_ms)
+{
+    char when[32];
+    json_t *ck;
+
+    sw_case_clock_move(doc, now_ms);
+    json_object_set_new(doc, "state", json_string(state));
+    sw_case_clock_move(doc, now_ms);
+    ck = clock_of(doc);
+    if (staff && json_is_null(json_object_get(ck, "first_response_ms")))
+        json_object_set(ck, "first_response_ms", json_object_get(ck, "active_ms"));
+    if (strcmp(state, "resolved") == 0)
+        json_object_set(ck, "resolution_ms", json_object_get(ck, "active_ms"));
+    json_object_set_new(doc, "state_since", json_string(sw_iso8601(now_ms, when, sizeof(when))));
+}
+
+int64_t sw_case_active_ms(const json_t *doc, int64_t now_ms)
+{
+    const json_t *ck = json_object_get(doc, "clock");
+    const json_t *since = json_object_get(ck, "running_since");
+    int64_t active = json_integer_value(json_object_get(ck, "active_ms"));
+
+    if (json_is_integer(since) && now_ms > json_integer_value(since))
+        active += now_ms - json_integer_value(since);
+    return active;
+}
+
+/* --- priority --------------------------------------------------------------------------- */
+
+static int type_weight(const char *type)
+{
+    static const struct { const char *type; int w; } weights[] = {
+        { "trade_investigation", 20 }, { "schedule_a", 20 }, { "show_complaint", 20 },
+        { "customs_seizure", 15 },     { "lawsuit", 15 },    { "cease_and_desist", 8 },
+        { "opposition", 8 },           { "bad_faith_filing", 5 },
+    };
+    size_t i;
+
+    for (i = 0; type != NULL && i < SW_ARRAY_LEN(weights); i++)
+        if (strcmp(weights[i].type, type) == 0)
+            return weights[i].w;
+    return 3;
+}
+
+int sw_case_priority(const json_t *doc, int64_t now_ms, int *computed)
+{
+    const json_t *due = json_object_get(json_object_get(doc, "deadline"), "at_ms");
+    const json_t *ov = json_object_get(json_object_get(doc, "priority_override"), "score");
+    json_int_t amount = json_integer_value(json_object_get(doc, "amount_usd"));
+    int p = 5;
+
+    if (json_is_integer(due)) {
+        int64_t h = (json_integer_value(due) - now_ms) / 3600000;
+
+        p = json_integer_value(due) < now_ms ? 60 : h < 24 ? 55 : h < 72 ? 45 : h < 168 ? 35
+            : h < 720 ? 20 : 10;
+    }
+    p += type_weight(json_string_value(json_object_get(doc, "type")));
+    p += amount >= 10000000 ? 20 : amount >= 1000000 ? 14 : amount >= 100000 ? 8
+         : amount >= 10000 ? 4 : 0;
+    if (p > 100)
+        p = 100;
+    if (computed != NULL)
+        *computed = p;
+    return json_is_integer(ov) ? (int)json_integer_value(ov) : p;
+}
+
+/* One service-level clock against its target. */
+static json_t *sla_clock(const json_t *recorded, int64_t running, int stopped, long long target_h,
+                         int near_pct, int64_t now_ms, int paused)
+{
+    int64_t target = target_h * 3600000LL;
+    int64_t elapsed = json_is_integer(recorded) ? json_integer_value(recorded) : running;
+    const char *status;
+    char when[32];
+    json_t *o;
+
+    if (json_is_integer(recorded))
+        status = elapsed <= target ? "met" : "breached";
+    else if (stopped)
+        status = "stopped";
+    else if (elapsed > target)
+        status = "breached";
+    else if (elapsed * 100 >= target * near_pct)
+        status = "near_breach";
+    else
+        status = "ok";
+    o = json_pack("{s:I, s:I, s:s, s:b}", "target_s", (json_int_t)(target / 1000), "elapsed_s",
+                  (json_int_t)(elapsed / 1000), "status", status, "paused",
+                  paused && !json_is_integer(recorded) && !stopped);
+    if (!json_is_integer(recorded) && !stopped && !paused && elapsed <= target)
+        json_object_set_new(o, "due_at", json_string(sw_iso8601(now_ms + (target - elapsed),
+                                                                when, sizeof(when))));
+    return o;
+}
+
+json_t *sw_case_view(const json_t *doc, int64_t now_ms, long long first_h, long long resolve_h,
+                     int near_pct)
+{
+    json_t *v = json_deep_copy(doc), *dl = json_object_get(v, "deadline"), *ck;
+    const char *state = json_string_value(json_object_get(doc, "state")) ?: "closed";
+    int64_t active = sw_case_active_ms(doc, now_ms);
+    int mode = sw_case_clock_mode(state), computed, score;
+
+    if (v == NULL)
+        return NULL;
+    if (json_is_integer(json_object_get(dl, "at_ms"))) {
+        int64_t left = json_integer_value(json_object_get(dl, "at_ms")) - now_ms;
+
+        json_object_set_new(dl, "time_left_s", json_integer(left / 1000));
+        json_object_set_new(dl, "overdue", json_boolean(left < 0 && mode != 2));
+    }
+    score = sw_case_priority(doc, now_ms, &computed);
+    json_object_set_new(v, "priority", json_pack("{s:i, s:i, s:O?}", "score", score, "computed",
+                                                 computed, "override",
+                                                 json_object_get(doc, "priority_override")));
+    json_object_del(v, "priority_override");
+    ck = json_object_get(doc, "clock");
+    json_object_set_new(v, "sla", json_pack("{s:o, s:o}",
+        "first_response", sla_clock(json_object_get(ck, "first_response_ms"), active,
+                                    mode == 2, first_h, near_pct, now_ms, mode == 1),
+        "resolution", sla_clock(json_object_get(ck, "resolution_ms"), active,
+                                mode == 2 && strcmp(state, "closed") != 0 ? 1 : mode == 2,
+                                resolve_h, near_pct, now_ms, mode == 1)));
+    json_object_del(v, "clock");
+    return v;
+}
+
+/* --- the store -------------------------------------------------------------------------- */
+
+int64_t sw_case_now(struct sw_store *s, int test_clock)
+{
+    int64_t now = sw_now_ms();
+    redisReply *r;
+
+    if (!test_clock)
+        return now;
+    r = sw_store_cmd(s, "GET", "sw:testclock:offset_ms", NULL);
+    if (r != NULL && r->type == REDIS_REPLY_STRING)
+        now += strtoll(r->str, NULL, 10);
+    if (r != NULL)
+        freeReplyObject(r);
+    return now;
+}
+
+json_t *sw_case_entry(const struct sw_principal *who, int64_t now_ms, const char *action,
+                      int visible, json_t *extra)
+{
+    char when[32];
+    json_t *e = json_pack("{s:s, s:{s:s, s:I}, s:s, s:b}", "at",
+                          sw_iso8601(now_ms, when, sizeof(when)), "by", "role",
+                          sw_role_name(who->role), "id", (json_int_t)who->subject, "action",
+                          action, "visible", visible);
+
+    if (e != NULL && extra != NULL)
+        json_object_update(e, extra);
+    json_decref(extra);
+    return e;
+}
+
+static void doc_key(long long id, char *out, size_t n)
+{
+    snprintf(out, n, "sw:{case:%lld}:doc", id);
+}
+
+static void hist_key(long long id, char *out, size_t n)
+{
+    snprintf(out, n, "sw:{case:%lld}:history", id);
+}
+
+int sw_case_get(struct sw_store *s, long long id, json_t **doc)
+{
+    char key[64];
+    redisReply *r;
+
+    doc_key(id, key, sizeof(key));
+    r = sw_store_cmd(s, "GET", key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *doc = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
+    freeReplyObject(r);
+    return *doc != NULL ? SW_OK : SW_NOTFOUND;
+}
+
+int sw_case_create(struct sw_store *s, json_t *doc, json_t *entry, long long *id)
+{
+    char key[64], hkey[64], idtxt[24], sub[64], centre[64], open[64];
+    const char *set[3], *push[3], *z1[4], *z2[4], *z3[4], *z4[4];
+    const char **argvs[6];
+    int argcs[6] = { 3, 3, 4, 4, 4, 4 };
+    char *text = NULL, *etext = NULL;
+    redisReply *r;
+    int rc = SW_EAGAIN;
+
+    r = sw_store_cmd(s, "INCR", "sw:seq:case", NULL);
+    if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+        if (r != NULL)
+            freeReplyObject(r);
+        return SW_EAGAIN;
+    }
+    *id = r->integer;
+    freeReplyObject(r);
+    json_object_set_new(doc, "id", json_integer(*id));
+    json_object_set_new(doc, "history_len", json_integer(1));
+    json_object_set_new(entry, "seq", json_integer(1));
+    text = sw_json_dumps(doc);
+    etext = sw_json_dumps(entry);
+    if (text == NULL || etext == NULL) {
+        rc = SW_ERR;
+        goto out;
+    }
+    doc_key(*id, key, sizeof(key));
+    hist_key(*id, hkey, sizeof(hkey));
+    snprintf(idtxt, sizeof(idtxt), "%lld", *id);
+    snprintf(sub, sizeof(sub), "sw:{sub:%lld}:cases",
+             (long long)json_integer_value(json_object_get(doc, "subscriber_id")));
+    snprintf(centre, sizeof(centre), "sw:{centre:%lld}:cases",
+             (long long)json_integer_value(json_object_get(doc, "centre_id")));
+    snprintf(open, sizeof(open), "sw:{centre:%lld}:open",
+             (long long)json_integer_value(json_object_get(doc, "centre_id")));
+    set[0] = "SET"; set[1] = key; set[2] = text;
+    push[0] = "RPUSH"; push[1] = hkey; push[2] = etext;
+    z1[0] = z2[0] = z3[0] = z4[0] = "ZADD";
+    z1[1] = "sw:idx:cases"; z2[1] = sub; z3[1] = centre; z4[1] = open;
+    z1[2] = z2[2] = z3[2] = z4[2] = idtxt;
+    z1[3] = z2[3] = z3[3] = z4[3] = idtxt;
+    argvs[0] = set; argvs[1] = push; argvs[2] = z1; argvs[3] = z2; argvs[4] = z3; argvs[5] = z4;
+    r = sw_store_multi(s, 6, argcs, argvs, NULL);
+    if (r != NULL) {
+        rc = r->type == REDIS_REPLY_ARRAY ? SW_OK : SW_ERR;
+        freeReplyObject(r);
+    }
+out:
+    free(text);
+    free(etext);
+    return rc;
+}
+
+/* In a state where the assigned expert is working on the case (counts towards their load). */
+static int holds_expert(const json_t *doc)
+{
+    const char *st = json_string_value(json_object_get(doc, "state")) ?: "";
+
+    return strcmp(st, "assigned") == 0 || strcmp(st, "in_progress") == 0 ||
+           strcmp(st, "waiting_on_exporter") == 0;
+}
+
+static int is_open(const json_t *doc)
+{
+    const char *st = json_string_value(json_object_get(doc, "state")) ?: "";
+
+    return strcmp(st, "closed") != 0 && strcmp(st, "rejected") != 0;
+}
+
+static long long assignee(const json_t *doc)
+{
+    return json_integer_value(json_object_get(json_object_get(doc, "assignee"), "id"));
+}
+
+#define MAX_CMDS 8
+
+struct cmds {
+    int n;
+    int argcs[MAX_CMDS];
+    const char **argvs[MAX_CMDS];
+    const char *args[MAX_CMDS][4];
+    char keys[MAX_CMDS][64];
+};
+
+static void cmd4(struct cmds *c, const char *verb, const char *idtxt)
+{
+    c->args[c->n][0] = verb;
+    c->args[c->n][1] = c->keys[c->n];
+    c->args[c->n][2] = idtxt;
+    c->args[c->n][3] = idtxt;
+    c->argcs[c->n] = strcmp(verb, "ZADD") == 0 ? 4 : 3;
+    c->argvs[c->n] = c->args[c->n];
+    c->n++;
+}
+
+/* The index changes that follow from old -> doc. */
+static void index_moves(struct cmds *c, const json_t *old, const json_t *doc, long long id,
+                        const char *idtxt)
+{
+    long long a = assignee(old), b = assignee(doc);
+    long long centre = json_integer_value(json_object_get(doc, "centre_id"));
+
+    (void)id;
+    if (is_open(old) != is_open(doc)) {
+        snprintf(c->keys[c->n], sizeof(c->keys[0]), "sw:{centre:%lld}:open", centre);
+        cmd4(c, is_open(doc) ? "ZADD" : "ZREM", idtxt);
+    }
+    if (a != 0 && holds_expert(old) && (a != b || !holds_expert(doc))) {
+        snprintf(c->keys[c->n], sizeof(c->keys[0]), "sw:staff:%lld:open", a);
+        cmd4(c, "ZREM", idtxt);
+    }
+    if (b != 0 && holds_expert(doc)) {
+        snprintf(c->keys[c->n], sizeof(c->keys[0]), "sw:staff:%lld:open", b);
+        cmd4(c, "ZADD", idtxt);
+        snprintf(c->keys[c->n], sizeof(c->keys[0]), "sw:staff:%lld:cases", b);
+        cmd4(c, "ZADD", idtxt);
+    }
+}
+
+int sw_case_update(struct sw_store *s, long long id, long long history_max, sw_case_edit_fn fn,
+                   void *ud, json_t **out)
+{
+    char key[64], hkey[64], idtxt[24];
+    int attempt, rc = SW_EAGAIN;
+
+    doc_key(id, key, sizeof(key));
+    hist_key(id, hkey, sizeof(hkey));
+    snprintf(idtxt, sizeof(idtxt), "%lld", id);
+    for (attempt = 0; attempt < 16; attempt++) {
+        json_t *doc = NULL, *old = NULL, *hist = NULL, *e;
+        const char **push = NULL;
+        char **texts = NULL, *text = NULL;
+        struct cmds c = { .n = 0 };
+        const char *set[3];
+        const char **argvs[2 + MAX_CMDS];
+        int argcs[2 + MAX_CMDS], i;
+        size_t k, nh = 0;
+        long long len;
+        redisReply *r = sw_store_cmd(s, "WATCH", key, NULL);
+
+        if (r == NULL)
+            return SW_EAGAIN;
+        freeReplyObject(r);
+        rc = sw_case_get(s, id, &doc);
+        if (rc != SW_OK)
+            goto next;
+        old = json_deep_copy(doc);
+        hist = json_array();
+        rc = fn(doc, hist, ud);
+        if (rc != SW_OK)
+            goto next;
+        len = json_integer_value(json_object_get(doc, "history_len"));
+        nh = json_array_size(hist);
+        if (nh == 0) {      /* every change is recorded: fn must add an entry */
+            rc = SW_ERR;
+            goto next;
+        }
+        if (len + (long long)nh > history_max) {
+            rc = SW_TOOBIG;
+            goto next;
+        }
+        push = calloc(nh + 2, sizeof(*push));
+        texts = calloc(nh + 1, sizeof(*texts));
+        rc = SW_ERR;
+        if (push == NULL || texts == NULL)
+            goto next;
+        push[0] = "RPUSH";
+        push[1] = hkey;
+        json_array_foreach(hist, k, e) {
+            json_object_set_new(e, "seq", json_integer(len + (long long)k + 1));
+            if ((texts[k] = sw_json_dumps(e)) == NULL)
+                goto next;
+            push[k + 2] = texts[k];
+        }
+        json_object_set_new(doc, "history_len", json_integer(len + (long long)nh));
+        if ((text = sw_json_dumps(doc)) == NULL)
+            goto next;
+        set[0] = "SET"; set[1] = key; set[2] = text;
+        argvs[0] = set;
+        argcs[0] = 3;
+        argvs[1] = push;
+        argcs[1] = (int)nh + 2;
+        index_moves(&c, old, doc, id, idtxt);
+        for (i = 0; i < c.n; i++) {
+            argvs[2 + i] = c.argvs[i];
+            argcs[2 + i] = c.argcs[i];
+        }
+        r = sw_store_multi(s, 2 + c.n, argcs, argvs, NULL);
+        rc = r == NULL ? SW_EAGAIN : r->type == REDIS_REPLY_ARRAY ? SW_OK
+             : r->type == REDIS_REPLY_NIL ? SW_CONFLICT : SW_ERR;
+        if (r != NULL)
+            freeReplyObject(r);
+        if (rc == SW_OK && out != NULL) {
+            *out = doc;
+            doc = NULL;
+        }
+next:
+        if (rc != SW_OK && rc != SW_CONFLICT) {
+            r = sw_store_cmd(s, "UNWATCH", NULL);
+            if (r != NULL)
+                freeReplyObject(r);
+        }
+        for (k = 0; texts != NULL && k < nh; k++)
+            free(texts[k]);
+        free(texts);
+        free(push);
+        free(text);
+        json_decref(doc);
+        json_decref(old);
+        json_decref(hist);
+        if (rc != SW_CONFLICT)
+            return rc;
+    }
+    return SW_EAGAIN;
+}
+
+int sw_case_history(struct sw_store *s, long long id, json_t **out)
+{
+    char key[64];
+    redisReply *r;
+    size_t i;
+
+    hist_key(id, key, sizeof(key));
+    r = sw_store_cmd(s, "LRANGE", key, "0", "-1", NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *out = json_array();
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        json_t *e = json_loadb(r->element[i]->str, r->element[i]->len, 0, NULL);
+
+        if (e != NULL)
+            json_array_append_new(*out, e);
+    }
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_case_load(struct sw_store *s, const json_t *ids, json_t **out)
+{
+    size_t n = json_array_size(ids), i, at;
+    int rc = SW_OK;
+
+    *out = json_array();
+    for (at = 0; at < n && rc == SW_OK; at += 256) {
+        size_t m = n - at < 256 ? n - at : 256;
+        const char *argv[257];
+        char keys[256][64];
+        redisReply *r;
+
+        argv[0] = "MGET";
+        for (i = 0; i < m; i++) {
+            doc_key(json_integer_value(json_array_get(ids, at + i)), keys[i], sizeof(keys[i]));
+            argv[i + 1] = keys[i];
+        }
+        r = sw_store_cmdv(s, (int)m + 1, argv, NULL);
+        if (r == NULL) {
+            rc = SW_EAGAIN;
+            break;
+        }
+        for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+            json_t *d = r->element[i]->type == REDIS_REPLY_STRING
+                            ? json_loadb(r->element[i]->str, r->element[i]->len, 0, NULL)
+                            : NULL;
+
+            if (d != NULL)
+                json_array_append_new(*out, d);
+        }
+        freeReplyObject(r);
+    }
+    if (rc != SW_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int sw_case_ids(struct sw_store *s, const char *key, long long after, int limit, long long max,
+                json_t **ids, long long *next)
+{
+    char min[32], cnt[32];
+    redisReply *r;
+    size_t i;
+
+    snprintf(min, sizeof(min), "(%lld", after);
+    snprintf(cnt, sizeof(cnt), "%lld", limit > 0 ? (long long)limit + 1 : max);
+    r = sw_store_cmd(s, "ZRANGEBYSCORE", key, min, "+inf", "LIMIT", "0", cnt, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *ids = json_array();
+    *next = 0;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        long long id = strtoll(r->element[i]->str ?: "0", NULL, 10);
+
+        if (limit > 0 && i == (size_t)limit) {
+            *next = json_integer_value(json_array_get(*ids, i - 1));
+            break;
+        }
+        json_array_append_new(*ids, json_integer(id));
+    }
+    if (limit <= 0 && r->type == REDIS_REPLY_ARRAY && (long long)r->elements >= max)
+        *next = json_integer_value(json_array_get(*ids, r->elements - 1));
+    freeReplyObject(r);
+    return SW_OK;
+}

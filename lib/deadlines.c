@@ -1,0 +1,280 @@
+/* deadlines.c — the legal deadline table: loading and checking it, choosing a rule, and
+ * counting its period over calendars of weekends and holidays. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seawall/deadlines.h"
+
+#define DAY_MS 86400000LL
+
+struct sw_deadlines {
+    json_t *doc;
+};
+
+/* Days since 1970-01-01 of a civil date, and back (proleptic Gregorian). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    int64_t era, doe, yoe, doy, mp;
+
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int month_days(int y, int m)
+{
+    static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return n[m - 1];
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+static int parse_day(const char *s, int64_t *day)
+{
+    int y, m, d;
+    char tail;
+
+    if (s == NULL || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || strlen(s) != 10 ||
+        m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+        return SW_INVALID;
+    *day = days_from_civil(y, m, d);
+    return SW_OK;
+}
+
+static const json_t *calendar(const struct sw_deadlines *d, const char *country)
+{
+    const json_t *cals = json_object_get(d->doc, "calendars"), *c = NULL;
+
+    if (country != NULL)
+        c = json_object_get(cals, country);
+    return c != NULL ? c : json_object_get(cals, "default");
+}
+
+int sw_deadline_working_day(const struct sw_deadlines *d, const char *country, int64_t day)
+{
+    static const char *const names[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
+    const json_t *cal = calendar(d, country), *v;
+    const char *wd = names[(int)(((day % 7) + 11) % 7)];   /* 1970-01-01 was a Thursday */
+    char text[16];
+    int y, m, dd;
+    size_t i;
+
+    json_array_foreach(json_object_get(cal, "weekend"), i, v)
+        if (strcmp(json_string_value(v), wd) == 0)
+            return 0;
+    civil_from_days(day, &y, &m, &dd);
+    snprintf(text, sizeof(text), "%04d-%02d-%02d", y, m, dd);
+    json_array_foreach(json_object_get(cal, "holidays"), i, v)
+        if (strcmp(json_string_value(v), text) == 0)
+            return 0;
+    return 1;
+}
+
+/* A country matches an entry: the code itself, "*" (any), or "@GROUP" naming a group. */
+static int country_fits(const struct sw_deadlines *d, const json_t *list, const char *country)
+{
+    const json_t *v, *g;
+    size_t i, j;
+
+    json_array_foreach(list, i, v) {
+        const char *c = json_string_value(v);
+
+        if (strcmp(c, "*") == 0 || strcmp(c, country) == 0)
+            return 1;
+        if (c[0] == '@') {
+            json_array_foreach(json_object_get(json_object_get(d->doc, "country_groups"), c + 1),
+                               j, g)
+                if (strcmp(json_string_value(g), country) == 0)
+                    return 1;
+        }
+    }
+    return 0;
+}
+
+const json_t *sw_deadline_rule(const struct sw_deadlines *d, const char *type,
+                               const char *country, const char *proceeding)
+{
+    const json_t *r, *p;
+    size_t i, j;
+
+    if (d == NULL || type == NULL || country == NULL)
+        return NULL;
+    if (proceeding == NULL)
+        proceeding = "";
+    json_array_foreach(json_object_get(d->doc, "rules"), i, r) {
+        if (strcmp(json_string_value(json_object_get(r, "type")), type) != 0 ||
+            !country_fits(d, json_object_get(r, "countries"), country))
+            continue;
+        json_array_foreach(json_object_get(r, "proceedings"), j, p)
+            if (strcmp(json_string_value(p), proceeding) == 0)
+                return r;
+    }
+    return NULL;
+}
+
+int64_t sw_deadline_due(const struct sw_deadlines *d, const json_t *rule, const char *country,
+                        int64_t from_ms)
+{
+    const json_t *per = json_object_get(rule, "period");
+    int64_t day = floor_div(from_ms, DAY_MS), n;
+    int y, m, dd;
+
+    if ((n = json_integer_value(json_object_get(per, "hours"))) > 0)
+        return from_ms + n * 3600000LL;
+    if ((n = json_integer_value(json_object_get(per, "days"))) > 0) {
+        day += n;
+    } else if ((n = json_integer_value(json_object_get(per, "working_days"))) > 0) {
+        while (n > 0)
+            if (sw_deadline_working_day(d, country, ++day))
+                n--;
+    } else {
+        n = json_integer_value(json_object_get(per, "months"));
+        civil_from_days(day, &y, &m, &dd);
+        m += (int)n;
+        y += (m - 1) / 12;
+        m = (m - 1) % 12 + 1;
+        if (dd > month_days(y, m))
+            dd = month_days(y, m);
+        day = days_from_civil(y, m, dd);
+    }
+    if (strcmp(json_string_value(json_object_get(rule, "roll")), "next_working_day") == 0)
+        while (!sw_deadline_working_day(d, country, day))
+            day++;
+    return day * DAY_MS + DAY_MS - 1000;
+}
+
+/* --- loading ----------------------------------------------------------------------------- */
+
+static int bad(char *err, size_t errlen, const char *path, const char *what, size_t i,
+               const char *why)
+{
+    snprintf(err, errlen, "%s: %s %zu: %s", path, what, i, why);
+    return SW_INVALID;
+}
+
+static int check_strings(const json_t *a, int allow_empty)
+{
+    const json_t *v;
+    size_t i;
+
+    if (!json_is_array(a) || json_array_size(a) == 0)
+        return 0;
+    json_array_foreach(a, i, v)
+        if (!json_is_string(v) || (!allow_empty && json_string_length(v) == 0))
+            return 0;
+    return 1;
+}
+
+static int check_rule(const json_t *r)
+{
+    static const char *const strs[] = { "id", "type", "from", "roll", "text", "source" };
+    static const char *const units[] = { "hours", "days", "working_days", "months" };
+    const json_t *per = json_object_get(r, "period");
+    size_t i, nunits = 0;
+
+    for (i = 0; i < SW_ARRAY_LEN(strs); i++)
+        if (json_string_length(json_object_get(r, strs[i])) == 0)
+            return 0;
+    if (!check_strings(json_object_get(r, "countries"), 0) ||
+        !check_strings(json_object_get(r, "proceedings"), 1) || !json_is_object(per) ||
+        json_object_size(per) != 1)
+        return 0;
+    for (i = 0; i < SW_ARRAY_LEN(units); i++) {
+        json_int_t n = json_integer_value(json_object_get(per, units[i]));
+
+        if (json_object_get(per, units[i]) != NULL && (n < 1 || n > 3660))
+            return 0;
+        nunits += json_object_get(per, units[i]) != NULL;
+    }
+    return nunits == 1 && (strcmp(json_string_value(json_object_get(r, "roll")), "none") == 0 ||
+                           strcmp(json_string_value(json_object_get(r, "roll")),
+                                  "next_working_day") == 0);
+}
+
+int sw_deadlines_load(const char *path, struct sw_deadlines **out, char *err, size_t errlen)
+{
+    struct sw_deadlines *d;
+    json_error_t je;
+    const json_t *r, *cal, *v;
+    const char *name;
+    size_t i;
+    int64_t day;
+    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+
+    if (doc == NULL) {
+        snprintf(err, errlen, "%s: line %d: %s", path, je.line, je.text);
+        return SW_INVALID;
+    }
+    if (!json_is_array(json_object_get(doc, "rules")) ||
+        json_object_get(json_object_get(doc, "calendars"), "default") == NULL) {
+        json_decref(doc);
+        snprintf(err, errlen, "%s: needs \"rules\" and a \"default\" calendar", path);
+        return SW_INVALID;
+    }
+    json_array_foreach(json_object_get(doc, "rules"), i, r) {
+        if (!check_rule(r)) {
+            json_decref(doc);
+            return bad(err, errlen, path, "rule", i,
+                       "needs id, type, countries, proceedings, from, one period unit "
+                       "(hours, days, working_days, months: 1..3660), roll (none or "
+                       "next_working_day), text and source");
+        }
+    }
+    json_object_foreach((json_t *)json_object_get(doc, "calendars"), name, cal) {
+        json_array_foreach(json_object_get(cal, "holidays"), i, v) {
+            if (parse_day(json_string_value(v), &day) != SW_OK) {
+                snprintf(err, errlen, "%s: calendar %s: holiday %zu is not YYYY-MM-DD", path,
+                         name, i);
+                json_decref(doc);
+                return SW_INVALID;
+            }
+        }
+    }
+    d = calloc(1, sizeof(*d));
+    if (d == NULL) {
+        json_decref(doc);
+        snprintf(err, errlen, "out of memory");
+        return SW_ERR;
+    }
+    d->doc = doc;
+    *out = d;
+    return SW_OK;
+}
+
+void sw_deadlines_free(struct sw_deadlines *d)
+{
+    if (d == NULL)
+        return;
+    json_decref(d->doc);
+    free(d);
+}
+
+const json_t *sw_deadlines_doc(const struct sw_deadlines *d)
+{
+    return d->doc;
+}
