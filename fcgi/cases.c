@@ -131,6 +131,13 @@ static json_t *rule_deadline(const json_t *doc)
     return d;
 }
 
+/* 409 for a case whose history holds cases.history_max entries. */
+static void reply_history_full(struct sw_ctx *c)
+{
+    sw_reply_problem(c, 409, "history-full", "Case history full", NULL,
+                     "this case's history holds cases.history_max entries");
+}
+
 /* --- notices ----------------------------------------------------------------------------- */
 
 /* Tells the exporter through their alert inbox (and so their webhooks and mail). A notice is
@@ -457,6 +464,28 @@ void sw_h_cases_list(struct sw_ctx *c)
     sw_reply_json(c, 200, sw_page_json(items, next));
 }
 
+/* Every case in sorted set key (up to max) with the time and the centre's targets to view
+ * them by. Answers and returns the code on failure. */
+static int load_set(struct sw_ctx *c, const char *key, long long max, json_t **docs,
+                    long long *next, int64_t *now, long long centre, long long *first_h,
+                    long long *resolve_h)
+{
+    json_t *ids;
+    int rc = sw_case_ids(c->store, key, 0, 0, max, &ids, next);
+
+    if (rc == SW_OK) {
+        rc = sw_case_load(c->store, ids, docs);
+        json_decref(ids);
+    }
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "reading cases");
+        return rc;
+    }
+    *now = sw_cases_now(c);
+    targets(c, centre, first_h, resolve_h);
+    return SW_OK;
+}
+
 /* --- the triage queue ---------------------------------------------------------------------- */
 
 static int by_priority(const void *a, const void *b)
@@ -482,9 +511,9 @@ void sw_h_cases_queue(struct sw_ctx *c)
     long long centre = c->who.centre, next, first_h, resolve_h;
     long long max = sw_config_int(c->cfg, "cases.queue_max");
     char key[64];
-    json_t *ids, *docs, *d, **views, *items;
+    json_t *docs, *d, **views, *items;
     size_t i, n = 0, total;
-    int limit, rc;
+    int limit;
     int64_t now;
 
     if (sw_page_limit(c, &limit) != SW_OK || filters_ok(c) != SW_OK)
@@ -500,18 +529,9 @@ void sw_h_cases_queue(struct sw_ctx *c)
         centre = strtoll(sw_query(c, "centre"), NULL, 10);
     }
     snprintf(key, sizeof(key), "sw:{centre:%lld}:open", centre);
-    rc = sw_case_ids(c->store, key, 0, 0, max, &ids, &next);
-    if (rc == SW_OK) {
-        total = json_array_size(ids);
-        rc = sw_case_load(c->store, ids, &docs);
-        json_decref(ids);
-    }
-    if (rc != SW_OK) {
-        sw_reply_store(c, rc, "reading the queue");
+    if (load_set(c, key, max, &docs, &next, &now, centre, &first_h, &resolve_h) != SW_OK)
         return;
-    }
-    now = sw_cases_now(c);
-    targets(c, centre, &first_h, &resolve_h);
+    total = json_array_size(docs);
     views = calloc(json_array_size(docs) + 1, sizeof(*views));
     json_array_foreach(docs, i, d) {
         json_t *v;
@@ -698,8 +718,7 @@ void sw_h_cases_transition(struct sw_ctx *c)
                          "moving to %s needs %s", m.to,
                          m.fail == FAIL_REASON ? "a reason" : "expert_id");
     } else if (rc == SW_TOOBIG) {
-        sw_reply_problem(c, 409, "history-full", "Case history full", NULL,
-                         "this case's history holds cases.history_max entries");
+        reply_history_full(c);
     } else if (rc != SW_OK) {
         sw_reply_store(c, rc, "changing the case");
     } else {
@@ -857,8 +876,7 @@ static void manual_change(struct sw_ctx *c, struct manual *m)
     rc = sw_case_update(c->store, id, sw_config_int(c->cfg, "cases.history_max"), do_manual, m,
                         &out);
     if (rc == SW_TOOBIG)
-        sw_reply_problem(c, 409, "history-full", "Case history full", NULL,
-                         "this case's history holds cases.history_max entries");
+        reply_history_full(c);
     else if (rc != SW_OK)
         sw_reply_store(c, rc, "changing the case");
     else
@@ -981,8 +999,7 @@ void sw_h_cases_messages_create(struct sw_ctx *c)
     rc = sw_case_update(c->store, id, sw_config_int(c->cfg, "cases.history_max"), do_message,
                         &m, &out);
     if (rc == SW_TOOBIG) {
-        sw_reply_problem(c, 409, "history-full", "Case history full", NULL,
-                         "this case's history holds cases.history_max entries");
+        reply_history_full(c);
     } else if (rc != SW_OK) {
         sw_reply_store(c, rc, "adding the message");
     } else {
@@ -1088,11 +1105,10 @@ void sw_h_cases_stats(struct sw_ctx *c)
     int64_t from_ms = 0, until_ms = INT64_MAX, now;
     struct sw_verrs errs;
     char key[64];
-    json_t *ids, *docs, *d, *by_type, *by_country, *by_state, *by_month;
+    json_t *docs, *d, *by_type, *by_country, *by_state, *by_month;
     long long *fr = NULL, *rs = NULL;
     size_t i, nfr = 0, nrs = 0, total = 0, fr_breach = 0, rs_breach = 0;
     struct sw_buf *b = &c->resp->body;
-    int rc;
 
     sw_verrs_init(&errs);
     if (from != NULL && sw_date_ms(from, &from_ms) != SW_OK)
@@ -1109,17 +1125,9 @@ void sw_h_cases_stats(struct sw_ctx *c)
     if (params_invalid(c, &errs) != SW_OK)
         return;
     snprintf(key, sizeof(key), "sw:{centre:%lld}:cases", centre);
-    rc = sw_case_ids(c->store, key, 0, 0, sw_config_int(c->cfg, "cases.stats_max"), &ids, &next);
-    if (rc == SW_OK) {
-        rc = sw_case_load(c->store, ids, &docs);
-        json_decref(ids);
-    }
-    if (rc != SW_OK) {
-        sw_reply_store(c, rc, "reading cases");
+    if (load_set(c, key, sw_config_int(c->cfg, "cases.stats_max"), &docs, &next, &now, centre,
+                 &first_h, &resolve_h) != SW_OK)
         return;
-    }
-    now = sw_cases_now(c);
-    targets(c, centre, &first_h, &resolve_h);
     fr = calloc(json_array_size(docs) + 1, sizeof(*fr));
     rs = calloc(json_array_size(docs) + 1, sizeof(*rs));
     by_type = json_object();
