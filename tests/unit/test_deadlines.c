@@ -173,7 +173,7 @@ static void broken_tables_are_refused(void **state)
         assert_int_equal(sw_deadlines_load(path, &d, err, sizeof(err)), SW_INVALID);
         assert_non_null(strstr(err, path));
         remove(path);
-        strcpy(path, "/tmp/sw-deadlines-XXXXXX");
+        snprintf(path, sizeof(path), "%s", "/tmp/sw-deadlines-XXXXXX");
     }
 }
 
