@@ -299,6 +299,22 @@ do_seed() {
         -H 'Content-Type: application/json' \
         -d '{"emails":["ip-desk@ningbo-harbour.example"],"email_severity_floor":"medium"}' \
         "http://127.0.0.1:$HTTP_PORT/api/v1/delivery"
+    # A case on the assistance desk (its deadline from etc/deadlines.json) and a bulletin, which
+    # the matcher turns into alerts for exporters trading in the US.
+    local triager
+    triager=$(grep '^TRIAGER_TOKEN' "$DIR/demo.env" | cut -d= -f2)
+    curl -fsS -o /dev/null -H "Authorization: Bearer $exporter" -H 'Content-Type: application/json' \
+        -d "{\"type\":\"lawsuit\",\"country\":\"US\",\"forum\":\"N.D. Ill.\",\"own_role\":\"defendant\",
+             \"opposing_party\":\"Suvener Brands LLC\",\"served_at\":\"$(date -u +%Y-%m-%d)\",
+             \"rights\":[{\"type\":\"trademark\",\"number\":\"SUVENER\"}],\"amount_usd\":250000,
+             \"products\":[\"LED lamps\"],\"centre_id\":$centre,
+             \"description\":\"Schedule A complaint served by email; the online store is frozen.\"}" \
+        "http://127.0.0.1:$HTTP_PORT/api/v1/cases"
+    curl -fsS -o /dev/null -H "Authorization: Bearer $triager" -H 'Content-Type: application/json' \
+        -d '{"title":"Schedule A suits against LED lamp sellers","country":"US","severity":"high",
+             "keywords":["led lamps"],
+             "text":"Several Illinois filings name online sellers of LED lamps; check your listings."}' \
+        "http://127.0.0.1:$HTTP_PORT/api/v1/bulletins"
     # Sample feeds, served by this stack's nginx: the real files in ../shared/feeds when they
     # are there, and Seawall's own demo feed; each registered for polling.
     local base="http://127.0.0.1:$HTTP_PORT/feeds" f shared="$ROOT/../shared/feeds"
@@ -344,6 +360,7 @@ Demo tokens (also in $DIR/demo.env):
   admin      $ADMIN_TOKEN
   exporter   $EXPORTER_TOKEN
   triager    $TRIAGER_TOKEN
+  expert     $EXPERT_TOKEN
   station    $STATION_TOKEN
 
 Try:
@@ -362,6 +379,11 @@ Try:
   curl -N -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts/stream
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/deliveries
   ls $DIR/mail/                                   # alert mail (immediate, medium and up)
+  curl -s -H 'Authorization: Bearer $TRIAGER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/cases/queue
+  curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/cases
+  curl -s -H 'Authorization: Bearer $TRIAGER_TOKEN' -H 'Content-Type: application/json' \\
+       -d '{"to":"accepted"}' http://127.0.0.1:$HTTP_PORT/api/v1/cases/1/transition
+  curl -s http://127.0.0.1:$HTTP_PORT/api/v1/bulletins       # public, no token
   $BUILD/bin/seawall match pair BRIGHTSOUND BR1GHTS0UND
 
 EOT
