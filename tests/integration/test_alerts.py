@@ -20,8 +20,11 @@ class SSE:
             h += f"Last-Event-ID: {last_id}\r\n"
         self.sock.sendall((h + "\r\n").encode())
         self.raw = b""
+        self.ended = False
         while b"\r\n\r\n" not in self.raw:
             self._recv()
+            if self.ended:
+                raise EOFError("closed before the response head")
         head, self.raw = self.raw.split(b"\r\n\r\n", 1)
         lines = head.decode().split("\r\n")
         self.status = int(lines[0].split()[1])
@@ -31,12 +34,14 @@ class SSE:
             self.headers[k.lower()] = v.strip()
         self.chunked = self.headers.get("transfer-encoding") == "chunked"
         self.buf = b""
+        self.ended = False
         self.comments = []
 
     def _recv(self):
         data = self.sock.recv(65536)
         if not data:
-            raise EOFError("stream closed")
+            self.ended = True
+            return
         self.raw += data
 
     def _decode(self):
@@ -47,8 +52,10 @@ class SSE:
         while b"\r\n" in self.raw:
             size_line, rest = self.raw.split(b"\r\n", 1)
             size = int(size_line.split(b";")[0] or b"0", 16)
-            if size == 0:
-                raise EOFError("stream ended")
+            if size == 0:   # the last chunk: events already decoded are still read
+                self.ended = True
+                self.raw = b""
+                return
             if len(rest) < size + 2:
                 return
             self.buf += rest[:size]
@@ -60,6 +67,8 @@ class SSE:
         while True:
             self._decode()
             while b"\n\n" not in self.buf:
+                if self.ended:
+                    raise EOFError("stream ended")
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise AssertionError("no event in time")
