@@ -329,8 +329,7 @@ json_t *sw_case_view(const json_t *doc, int64_t now_ms, long long first_h, long 
     json_object_set_new(v, "sla", json_pack("{s:o, s:o}",
         "first_response", sla_clock(json_object_get(ck, "first_response_ms"), active,
                                     mode == 2, first_h, near_pct, now_ms, mode == 1),
-        "resolution", sla_clock(json_object_get(ck, "resolution_ms"), active,
-                                mode == 2 && strcmp(state, "closed") != 0 ? 1 : mode == 2,
+        "resolution", sla_clock(json_object_get(ck, "resolution_ms"), active, mode == 2,
                                 resolve_h, near_pct, now_ms, mode == 1)));
     json_object_del(v, "clock");
     return v;
