@@ -1,6 +1,7 @@
 /* accounts.c — subscribers, centres, centre staff and stations: admin management, and each
  * account's own read (and, for subscribers, update) within its scope. */
 #include "seawall/accounts.h"
+#include "seawall/portfolio.h"
 #include "seawall/store.h"
 #include "api.h"
 
@@ -19,6 +20,8 @@ static void create_doc(struct sw_ctx *c, const struct sw_kind *k, long long pare
         sw_reply_store(c, rc, "creating an account");
         return;
     }
+    if (k == &sw_kind_subscriber)   /* matchers learn its markets before it has items */
+        sw_portfolio_profile_changed(c->store, json_integer_value(json_object_get(out, "id")));
     snprintf(loc, sizeof(loc), "%s/%lld", c->req->path, (long long)json_integer_value(
                                                             json_object_get(out, "id")));
     sw_reply_header(c, "Location", loc);
@@ -96,17 +99,8 @@ void sw_h_subscribers_patch(struct sw_ctx *c)
         sw_reply_store(c, rc, "updating a subscriber");
         return;
     }
-    {
-        /* Markets and threshold matter to the matchers: they follow this stream. */
-        char sub[32];
-        redisReply *r;
-
-        snprintf(sub, sizeof(sub), "%lld", id);
-        r = sw_store_cmd(c->store, "XADD", "portfolio-changes", "MAXLEN", "~", "1000000", "*",
-                         "sub", sub, "profile", "1", NULL);
-        if (r != NULL)
-            freeReplyObject(r);
-    }
+    /* Markets and threshold matter to the matchers: they follow this stream. */
+    sw_portfolio_profile_changed(c->store, id);
     sw_reply_json(c, 200, out);
 }
 

@@ -374,3 +374,17 @@ int sw_portfolio_list(struct sw_store *s, long long sub, long long after, int li
     *items = list;
     return SW_OK;
 }
+
+int sw_portfolio_profile_changed(struct sw_store *s, long long sub)
+{
+    char id[32];
+    redisReply *r;
+
+    snprintf(id, sizeof(id), "%lld", sub);
+    r = sw_store_cmd(s, "XADD", SW_PORTFOLIO_CHANGES, "MAXLEN", "~", "1000000", "*", "sub", id,
+                     "profile", "1", NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
+}

@@ -25,6 +25,7 @@
 #include "seawall/feed.h"
 #include "seawall/feedreg.h"
 #include "seawall/normalise.h"
+#include "seawall/portfolio.h"
 #include "seawall/store.h"
 
 static const char *prog = "seawall";
@@ -198,6 +199,8 @@ static int cmd_kind(struct sw_store *s, const struct sw_kind *k, int argc, char 
             return 1;
         rc = sw_doc_create(s, k, doc, parent, &out);
         json_decref(doc);
+        if (rc == SW_OK && k == &sw_kind_subscriber)
+            sw_portfolio_profile_changed(s, json_integer_value(json_object_get(out, "id")));
         if (rc == SW_NOTFOUND)
             return fail("%s", "no such centre");
         return rc == SW_OK ? print_json(out) : store_fail(s, rc);

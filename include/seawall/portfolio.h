@@ -35,6 +35,10 @@ int sw_portfolio_update(struct sw_store *s, long long sub, long long id, const j
 int sw_portfolio_get(struct sw_store *s, long long sub, long long id, json_t **out);
 int sw_portfolio_delete(struct sw_store *s, long long sub, long long id);
 
+/* Tells running matchers that subscriber sub's profile (markets, threshold) is new or
+ * changed, so they know it even before it has any item. Returns SW_OK or SW_EAGAIN. */
+int sw_portfolio_profile_changed(struct sw_store *s, long long sub);
+
 /* Items with id > after, ascending, at most limit (0: all), of kind (NULL: any). */
 int sw_portfolio_list(struct sw_store *s, long long sub, long long after, int limit,
                       const char *kind, json_t **items, long long *next);

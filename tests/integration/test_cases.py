@@ -484,6 +484,7 @@ def test_stats_and_csv_export(s):
 
 def test_bulletins_public_and_alerting(s):
     d = Desk(s, "bulletin")
+    _, bare_tok = s.tenant("No Items Yet Trading Co.")
     # The exporter watches a product keyword (the matcher indexes subscribers by their items).
     r = s.post(f"/api/v1/subscribers/{d.sub['id']}/portfolio",
                {"kind": "keyword", "text": "zqbulletinx lamps"}, token=d.exp)
@@ -509,6 +510,12 @@ def test_bulletins_public_and_alerting(s):
         return got or None
     a = wait_until("the bulletin alert", alerted)[0]
     assert a["severity"] == "high" and a["rule"] in ("bulletin-keyword", "bulletin-market"), a
+    # An exporter trading in the US with an empty portfolio is alerted too (its market).
+    b2 = wait_until("the bulletin alert for an empty portfolio",
+                    lambda: [x for x in s.get("/api/v1/alerts?type=bulletin&limit=50",
+                                              token=bare_tok).json()["items"]
+                             if x["event"].get("bulletin_id") == b["id"]] or None)[0]
+    assert b2["rule"] == "bulletin-market", b2
     p = problem(s.post("/api/v1/bulletins", {"title": "", "country": "Mars",
                                              "severity": "dire"}, token=d.tri),
                 400, "validation")

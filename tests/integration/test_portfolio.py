@@ -35,6 +35,8 @@ def test_items_of_each_kind(s):
     changes = s.redis("XRANGE", "portfolio-changes", "-", "+")
     mine = [dict(zip(f[::2], f[1::2])) for _, f in changes]
     mine = [c for c in mine if c["sub"] == str(sub["id"])]
+    assert "profile" in mine[0], mine[0]          # the new subscriber itself, then its items
+    mine = mine[1:]
     assert len(mine) == 7 and "delete" in mine[-1] and mine[-1]["delete"] == str(made[4]["id"])
 
 
