@@ -23,41 +23,6 @@ static const char *const event_types[] = {
     NULL
 };
 
-/* 1 when every comma-separated part of list is one of allowed (or, with allowed NULL, a
- * country code); an empty part is an error. */
-static int list_valid(const char *list, const char *const *allowed)
-{
-    char part[64];
-    const char *p = list;
-
-    if (list == NULL || strlen(list) > 512)
-        return 0;
-    for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        int ok = 0;
-
-        if (len == 0 || len >= sizeof(part))
-            return 0;
-        memcpy(part, p, len);
-        part[len] = '\0';
-        if (allowed == NULL) {
-            ok = sw_country_valid(part) || strcmp(part, "EM") == 0 || strcmp(part, "WO") == 0 ||
-                 strcmp(part, "EP") == 0;
-        } else {
-            size_t i;
-
-            for (i = 0; allowed[i] != NULL && !ok; i++)
-                ok = strcmp(part, allowed[i]) == 0;
-        }
-        if (!ok)
-            return 0;
-        if (comma == NULL)
-            return 1;
-        p = comma + 1;
-    }
-}
-
 /* Reads the list filters; answers 400 naming every bad parameter. */
 static int read_filter(struct sw_ctx *c, struct sw_alert_filter *f)
 {
@@ -67,19 +32,19 @@ static int read_filter(struct sw_ctx *c, struct sw_alert_filter *f)
 
     memset(f, 0, sizeof(*f));
     sw_verrs_init(&errs);
-    if ((v = sw_query(c, "severity")) != NULL && !list_valid(v, severities))
+    if ((v = sw_query(c, "severity")) != NULL && !sw_list_valid(v, severities))
         sw_verrs_add(&errs, "?severity", "must be low, medium, high or critical (several "
                      "separated by commas)");
     f->severity = v;
-    if ((v = sw_query(c, "status")) != NULL && !list_valid(v, statuses))
+    if ((v = sw_query(c, "status")) != NULL && !sw_list_valid(v, statuses))
         sw_verrs_add(&errs, "?status", "must be new, read or dismissed (several separated by "
                      "commas)");
     f->status = v;
-    if ((v = sw_query(c, "type")) != NULL && !list_valid(v, event_types))
+    if ((v = sw_query(c, "type")) != NULL && !sw_list_valid(v, event_types))
         sw_verrs_add(&errs, "?type", "must be event types such as trademark_filing or "
                      "litigation (several separated by commas)");
     f->type = v;
-    if ((v = sw_query(c, "country")) != NULL && !list_valid(v, NULL))
+    if ((v = sw_query(c, "country")) != NULL && !sw_list_valid(v, NULL))
         sw_verrs_add(&errs, "?country", "must be ISO 3166 alpha-2 codes (or EM, WO, EP), "
                      "separated by commas");
     f->country = v;

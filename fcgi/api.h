@@ -176,6 +176,13 @@ int sw_case_visible(const struct sw_ctx *c, const json_t *doc);
  * (404, 503) and returns that code. *doc is the caller's to decref. */
 int sw_case_load_visible(struct sw_ctx *c, long long *id, json_t **doc);
 
+/* 1 when name is one of the comma-separated list's parts. */
+int sw_in_list(const char *list, const char *name);
+
+/* 1 when every comma-separated part of list (at most 512 bytes) is one of allowed (or, with
+ * allowed NULL, a country code, EM, WO or EP); an empty part is an error. */
+int sw_list_valid(const char *list, const char *const *allowed);
+
 /* A CSV cell, quoted, with a leading ' where a spreadsheet would read a formula. */
 void sw_csv_cell(struct sw_buf *b, const char *v, int first);
 

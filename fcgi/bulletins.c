@@ -164,10 +164,10 @@ void sw_h_bulletins_list(struct sw_ctx *c)
                 freeReplyObject(d);
             if (b == NULL)
                 continue;
-            if ((country == NULL || strstr(country, json_string_value(json_object_get(b,
-                                           "country")) ?: "#") != NULL) &&
-                (sev == NULL || strstr(sev, json_string_value(json_object_get(b,
-                                       "severity")) ?: "#") != NULL))
+            if ((country == NULL || sw_in_list(country, json_string_value(json_object_get(b,
+                                              "country")) ?: "")) &&
+                (sev == NULL || sw_in_list(sev, json_string_value(json_object_get(b,
+                                          "severity")) ?: "")))
                 json_array_append_new(items, b);
             else
                 json_decref(b);

@@ -147,23 +147,22 @@ static void notice(struct sw_ctx *c, const json_t *doc, const char *what, const 
 {
     long long sub = json_integer_value(json_object_get(doc, "subscriber_id"));
     long long id = json_integer_value(json_object_get(doc, "id"));
-    char evid[64], aid[40], title[160], when[32];
+    char evid[64], title[160];
     json_t *a;
     int stored;
 
     snprintf(evid, sizeof(evid), "case:%lld:%lld", id,
              (long long)json_integer_value(json_object_get(doc, "history_len")));
-    sw_alert_id(sub, evid, 0, aid, sizeof(aid));
     snprintf(title, sizeof(title), "Your case #%lld: %s", id, what);
-    a = json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s?, s:O, s:I, "
-                  "s:s}, s:[{s:s, s:s, s:s}]}",
-                  "id", aid, "subscriber", (json_int_t)sub, "item_id", (json_int_t)0, "event_id",
-                  evid, "status", "new", "severity", severity, "rule", "case-notice",
-                  "created_at", sw_iso8601(sw_now_ms(), when, sizeof(when)), "event", "id", evid,
+    a = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s?, s:O, s:I, s:s}, s:[{s:s, s:s, s:s}]}",
+                  "severity", severity, "rule", "case-notice",
+                  "event", "id", evid,
                   "type", "case_notice", "title", title, "text", text, "jurisdiction",
                   json_object_get(doc, "country"), "case_id", (json_int_t)id, "state",
                   json_string_value(json_object_get(doc, "state")) ?: "",
                   "reasons", "rule", "case-notice", "field", "state", "text", what);
+    if (a != NULL)
+        sw_alert_stamp(a, sub, evid, 0);
     if (a == NULL || sw_alert_store(c->store, c->cfg, sub, a, &stored) != SW_OK)
         sw_warn("case %lld: notice \"%s\" to subscriber %lld not stored (%s)", id, what, sub,
                 c->store->errstr);
@@ -300,46 +299,10 @@ void sw_h_cases_get(struct sw_ctx *c)
     json_decref(doc);
 }
 
-/* 1 when v is in the comma-separated list (or there is no list). */
+/* 1 when there is no filter list, or v is in it. */
 static int listed(const char *list, const char *v)
 {
-    size_t n;
-
-    if (list == NULL)
-        return 1;
-    if (v == NULL)
-        return 0;
-    n = strlen(v);
-    for (const char *p = list; (p = strstr(p, v)) != NULL; p += n)
-        if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-            return 1;
-    return 0;
-}
-
-static int check_list_param(struct sw_ctx *c, const char *name, const char *const *allowed,
-                            struct sw_verrs *errs)
-{
-    const char *v = sw_query(c, name), *p, *q;
-    char one[64];
-
-    if (v == NULL)
-        return SW_OK;
-    for (p = v; *p != '\0'; p = *q ? q + 1 : q) {
-        size_t i, n;
-
-        q = strchr(p, ',');
-        if (q == NULL)
-            q = p + strlen(p);
-        n = (size_t)(q - p);
-        snprintf(one, sizeof(one), "%.*s", (int)(n < 63 ? n : 63), p);
-        for (i = 0; allowed[i] != NULL && strcmp(allowed[i], one) != 0; i++)
-            ;
-        if (allowed[i] == NULL) {
-            sw_verrs_add(errs, name, "\"%.40s\" is not one of the allowed values", one);
-            return SW_INVALID;
-        }
-    }
-    return SW_OK;
+    return list == NULL || (v != NULL && sw_in_list(list, v));
 }
 
 /* As sw_reply_if_invalid, for query parameters: each problem names its "parameter". */
@@ -362,8 +325,12 @@ static int filters_ok(struct sw_ctx *c)
     long long n;
 
     sw_verrs_init(&errs);
-    check_list_param(c, "state", sw_case_states, &errs);
-    check_list_param(c, "type", sw_case_types, &errs);
+    if ((v = sw_query(c, "state")) != NULL && !sw_list_valid(v, sw_case_states))
+        sw_verrs_add(&errs, "state", "must be case states such as submitted or in_progress "
+                     "(several separated by commas)");
+    if ((v = sw_query(c, "type")) != NULL && !sw_list_valid(v, sw_case_types))
+        sw_verrs_add(&errs, "type", "must be case types such as lawsuit or customs_seizure "
+                     "(several separated by commas)");
     if ((v = sw_query(c, "country")) != NULL && (strlen(v) < 2 || strlen(v) > 200))
         sw_verrs_add(&errs, "country", "must be a comma-separated list of country codes");
     if ((v = sw_query(c, "assignee")) != NULL && strcmp(v, "none") != 0 &&
@@ -417,7 +384,7 @@ static int matches(struct sw_ctx *c, const json_t *doc, const json_t *v, int64_t
 void sw_h_cases_list(struct sw_ctx *c)
 {
     char key[64];
-    long long after, next;
+    long long after, next, last_centre = 0, first_h = 0, resolve_h = 0;
     json_t *ids, *docs, *items, *d;
     int limit, rc;
     size_t i;
@@ -450,11 +417,16 @@ void sw_h_cases_list(struct sw_ctx *c)
     now = sw_cases_now(c);
     items = json_array();
     json_array_foreach(docs, i, d) {
+        long long centre = json_integer_value(json_object_get(d, "centre_id"));
         json_t *v;
 
         if (!sw_case_visible(c, d))
             continue;
-        v = view(c, d);
+        if (centre != last_centre) {   /* a page is mostly one centre's: read its targets once */
+            targets(c, centre, &first_h, &resolve_h);
+            last_centre = centre;
+        }
+        v = view_with(c, d, now, first_h, resolve_h);
         if (v != NULL && matches(c, d, v, now))
             json_array_append_new(items, v);
         else

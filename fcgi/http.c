@@ -393,3 +393,36 @@ void sw_csv_cell(struct sw_buf *b, const char *v, int first)
         sw_buf_add(b, *v == '"' ? "\"\"" : v, *v == '"' ? 2 : 1);
     sw_buf_adds(b, "\"");
 }
+
+int sw_list_valid(const char *list, const char *const *allowed)
+{
+    char part[64];
+    const char *p = list;
+
+    if (list == NULL || strlen(list) > 512)
+        return 0;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        int ok = 0;
+
+        if (len == 0 || len >= sizeof(part))
+            return 0;
+        memcpy(part, p, len);
+        part[len] = '\0';
+        if (allowed == NULL) {
+            ok = sw_country_valid(part) || strcmp(part, "EM") == 0 || strcmp(part, "WO") == 0 ||
+                 strcmp(part, "EP") == 0;
+        } else {
+            size_t i;
+
+            for (i = 0; allowed[i] != NULL && !ok; i++)
+                ok = strcmp(part, allowed[i]) == 0;
+        }
+        if (!ok)
+            return 0;
+        if (comma == NULL)
+            return 1;
+        p = comma + 1;
+    }
+}

@@ -44,8 +44,7 @@ static const struct sw_route *route_find(struct sw_req *req, int *path_known, ch
     return NULL;
 }
 
-/* 1 when name is in the comma-separated list. */
-static int in_list(const char *list, const char *name)
+int sw_in_list(const char *list, const char *name)
 {
     size_t n = strlen(name);
     const char *p = list;
@@ -66,7 +65,7 @@ static int check_query(struct sw_ctx *c)
     int i;
 
     for (i = 0; i < c->req->nqs; i++) {
-        if (c->route->query == NULL || !in_list(c->route->query, c->req->qs[i].name)) {
+        if (c->route->query == NULL || !sw_in_list(c->route->query, c->req->qs[i].name)) {
             json_t *errors = json_pack("[{s:s, s:s}]", "parameter", c->req->qs[i].name,
                                        "message", "unknown query parameter");
 

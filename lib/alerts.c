@@ -389,3 +389,17 @@ int sw_alert_counts(struct sw_store *s, long long sub, json_t **out)
                      "severity", by_sev, "new", fresh);
     return SW_OK;
 }
+
+void sw_alert_stamp(json_t *alert, long long sub, const char *event_id, long long item)
+{
+    char id[40], when[32];
+
+    sw_alert_id(sub, event_id, item, id, sizeof(id));
+    json_object_set_new(alert, "id", json_string(id));
+    json_object_set_new(alert, "subscriber", json_integer(sub));
+    json_object_set_new(alert, "item_id", json_integer(item));
+    json_object_set_new(alert, "event_id", json_string(event_id));
+    json_object_set_new(alert, "status", json_string("new"));
+    json_object_set_new(alert, "created_at", json_string(sw_iso8601(sw_now_ms(), when,
+                                                                     sizeof(when))));
+}

@@ -138,17 +138,11 @@ struct emit {
 static void store_alert(void *ud, long long sub, long long item, json_t *alert)
 {
     struct emit *e = ud;
-    char id[40], when[32];
+    const char *id;
     int stored, rc;
 
-    sw_alert_id(sub, e->event_id, item, id, sizeof(id));
-    json_object_set_new(alert, "id", json_string(id));
-    json_object_set_new(alert, "subscriber", json_integer(sub));
-    json_object_set_new(alert, "item_id", json_integer(item));
-    json_object_set_new(alert, "event_id", json_string(e->event_id));
-    json_object_set_new(alert, "status", json_string("new"));
-    json_object_set_new(alert, "created_at", json_string(sw_iso8601(sw_now_ms(), when,
-                                                                     sizeof(when))));
+    sw_alert_stamp(alert, sub, e->event_id, item);
+    id = json_string_value(json_object_get(alert, "id"));
     json_object_set(alert, "event", (json_t *)e->event);
     rc = sw_alert_store(&store, cfg, sub, alert, &stored);
     if (rc != SW_OK) {

@@ -36,6 +36,10 @@ int sw_alert_id_valid(const char *text);
 /* The alert id for (subscriber, event, item): "al_" + 32 hex digits of a SHA-256. out >= 36. */
 void sw_alert_id(long long sub, const char *event_id, long long item, char *out, size_t outlen);
 
+/* Gives alert what every stored alert carries: its id for (sub, event_id, item), "subscriber",
+ * "item_id", "event_id", status "new" and "created_at" (now). */
+void sw_alert_stamp(json_t *alert, long long sub, const char *event_id, long long item);
+
 /* A filter for sw_alert_page; empty strings match everything. Lists are comma-separated. */
 struct sw_alert_filter {
     const char *severity;   /* "high,critical" */
