@@ -279,6 +279,18 @@ def test_intake_validation_isolation_and_idempotency(s):
     p = problem(s.get("/api/v1/cases/queue?state=lost&due_within_h=-1&sla=late",
                       token=d.tri), 400, "validation")
     assert sorted(e["parameter"] for e in p["errors"]) == ["due_within_h", "sla", "state"]
+    p = problem(s.get("/api/v1/cases?assignee=bob&type=lawsuit,,other&country=X", token=d.tri),
+                400, "validation")
+    assert sorted(e["parameter"] for e in p["errors"]) == ["assignee", "country", "type"]
+    p = problem(s.get("/api/v1/cases/queue?centre=first", token=s.admin), 400, "validation")
+    assert [e["parameter"] for e in p["errors"]] == ["centre"]
+    p = problem(s.post(f"/api/v1/cases/{c['id']}/priority", {"score": 50, "clear": True,
+                                                            "reason": "x"}, token=d.tri),
+                400, "validation")
+    assert pointers(p) == ["/score"]
+    p = problem(s.post(f"/api/v1/cases/{c['id']}/deadline", {"at": "2027-01-01"}, token=d.tri),
+                400, "validation")
+    assert pointers(p) == ["/reason"]
 
 
 def test_queue_order_override_filters_and_breaches(s):
