@@ -88,7 +88,8 @@ static int build(void)
     return SW_OK;
 }
 
-static void follow_changes(void)
+/* Reads up to 1000 changes past last_change into the index; returns how many it read. */
+static size_t follow_some(void)
 {
     redisReply *r = sw_store_cmd(&store, "XREAD", "COUNT", "1000", "STREAMS",
                                  SW_PORTFOLIO_CHANGES, last_change, NULL);
@@ -98,7 +99,7 @@ static void follow_changes(void)
     if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
         if (r != NULL)
             freeReplyObject(r);
-        return;
+        return 0;
     }
     entries = r->element[0]->element[1];
     for (i = 0; i < entries->elements; i++) {
@@ -126,6 +127,16 @@ static void follow_changes(void)
         sw_strlcpy(last_change, e->element[0]->str, sizeof(last_change));
     }
     freeReplyObject(r);
+    return i;
+}
+
+/* Every change stored so far: the events read next meet the portfolios as they are (a bulk
+ * import is thousands of changes; reading only one chunk per batch of events left the index
+ * behind for as many batches). */
+static void follow_changes(void)
+{
+    while (follow_some() == 1000 && !stopping)
+        continue;
 }
 
 struct emit {
