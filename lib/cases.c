@@ -7,6 +7,7 @@
 #include "seawall/alerts.h"
 #include "seawall/cases.h"
 #include "seawall/date.h"
+#include "seawall/record.h"
 #include "seawall/store.h"
 
 const char *const sw_case_types[] = { "lawsuit", "trade_investigation", "schedule_a",
@@ -46,18 +47,21 @@ static int in_list(const char *const *list, const char *v)
     return 0;
 }
 
-/* A problem at pointer "/<list>/<i>[/<member>]". */
-static void item_err(struct sw_verrs *errs, const char *list, size_t i, const char *member,
-                     const char *msg)
+/* A problem at pointer "<prefix>/<list>/<i>[/<member>]". */
+static void item_err(struct sw_verrs *errs, const char *prefix, const char *list, size_t i,
+                     const char *member, const char *msg)
 {
-    char ptr[128];
+    char ptr[200];
 
-    snprintf(ptr, sizeof(ptr), "/%s/%zu%s%.40s", list, i, member ? "/" : "", member ? member : "");
+    snprintf(ptr, sizeof(ptr), "%.100s/%s/%zu%s%.40s", prefix, list, i, member ? "/" : "",
+             member ? member : "");
     sw_verrs_add(errs, ptr, "%s", msg);
 }
 
-static void check_rights(const json_t *rights, struct sw_verrs *errs)
+void sw_rights_check(const json_t *rights, const char *prefix, struct sw_verrs *errs)
 {
+    char ptr[128];
+
     const json_t *r;
     const char *k;
     json_t *v;
@@ -66,31 +70,32 @@ static void check_rights(const json_t *rights, struct sw_verrs *errs)
     if (rights == NULL)
         return;
     if (!json_is_array(rights) || json_array_size(rights) > 50) {
-        sw_verrs_add(errs, "/rights", "must be a list of at most 50 {type, number, country}");
+        snprintf(ptr, sizeof(ptr), "%.100s/rights", prefix);
+        sw_verrs_add(errs, ptr, "must be a list of at most 50 {type, number, country}");
         return;
     }
     json_array_foreach(rights, i, r) {
         if (!json_is_object(r)) {
-            item_err(errs, "rights", i, NULL, "must be an object {type, number, country}");
+            item_err(errs, prefix, "rights", i, NULL, "must be an object {type, number, country}");
             continue;
         }
         if (!in_list(right_types, json_string_value(json_object_get(r, "type"))))
-            item_err(errs, "rights", i, "type", "must be one of trademark, patent, design, "
+            item_err(errs, prefix, "rights", i, "type", "must be one of trademark, patent, design, "
                      "copyright, trade_secret, domain, other");
         json_object_foreach((json_t *)r, k, v) {
             if (strcmp(k, "type") == 0)
                 continue;
             if (strcmp(k, "number") == 0) {
                 if (!json_is_string(v) || json_string_length(v) < 1 || json_string_length(v) > 100)
-                    item_err(errs, "rights", i, "number", "must be text of 1 to 100 bytes");
+                    item_err(errs, prefix, "rights", i, "number", "must be text of 1 to 100 bytes");
             } else if (strcmp(k, "country") == 0) {
                 if (!json_is_string(v) || !(sw_country_valid(json_string_value(v)) ||
                                             strcmp(json_string_value(v), "EM") == 0 ||
                                             strcmp(json_string_value(v), "WO") == 0 ||
                                             strcmp(json_string_value(v), "EP") == 0))
-                    item_err(errs, "rights", i, "country", "must be an ISO 3166 code, EM, WO or EP");
+                    item_err(errs, prefix, "rights", i, "country", "must be an ISO 3166 code, EM, WO or EP");
             } else {
-                item_err(errs, "rights", i, k, "unknown member");
+                item_err(errs, prefix, "rights", i, k, "unknown member");
             }
         }
     }
@@ -121,8 +126,8 @@ void sw_case_check(const json_t *in, struct sw_verrs *errs)
     }
     json_array_foreach(json_object_get(in, "alerts"), i, v)
         if (json_is_string(v) && !sw_alert_id_valid(json_string_value(v)))
-            item_err(errs, "alerts", i, NULL, "is not an alert id");
-    check_rights(json_object_get(in, "rights"), errs);
+            item_err(errs, "", "alerts", i, NULL, "is not an alert id");
+    sw_rights_check(json_object_get(in, "rights"), "", errs);
 }
 
 /* --- the state machine ------------------------------------------------------------------ */
@@ -367,41 +372,43 @@ json_t *sw_case_entry(const struct sw_principal *who, int64_t now_ms, const char
     return e;
 }
 
-static void doc_key(long long id, char *out, size_t n)
+static void case_keys(struct sw_rec_keys *k, long long id)
 {
-    snprintf(out, n, "sw:{case:%lld}:doc", id);
-}
-
-static void hist_key(long long id, char *out, size_t n)
-{
-    snprintf(out, n, "sw:{case:%lld}:history", id);
+    sw_rec_keys(k, "case", id);
 }
 
 int sw_case_get(struct sw_store *s, long long id, json_t **doc)
 {
-    char key[64];
-    redisReply *r;
+    struct sw_rec_keys k;
 
-    doc_key(id, key, sizeof(key));
-    r = sw_store_cmd(s, "GET", key, NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    *doc = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
-    freeReplyObject(r);
-    return *doc != NULL ? SW_OK : SW_NOTFOUND;
+    case_keys(&k, id);
+    return sw_rec_get(s, &k, doc);
 }
 
-int sw_case_create(struct sw_store *s, json_t *doc, json_t *entry, long long *id)
+void sw_case_create_cmds(struct sw_cmds *c, json_t *doc, json_t *entry, long long id)
 {
-    char key[64], hkey[64], idtxt[24], sub[64], centre[64], open[64];
-    const char *set[3], *push[3], *z1[4], *z2[4], *z3[4], *z4[4];
-    const char **argvs[6];
-    int argcs[6] = { 3, 3, 4, 4, 4, 4 };
-    char *text = NULL, *etext = NULL;
-    redisReply *r;
-    int rc = SW_EAGAIN;
+    struct sw_rec_keys k;
+    char idtxt[24], key[64];
+    long long centre = json_integer_value(json_object_get(doc, "centre_id"));
 
-    r = sw_store_cmd(s, "INCR", "sw:seq:case", NULL);
+    case_keys(&k, id);
+    json_object_set_new(doc, "id", json_integer(id));
+    snprintf(idtxt, sizeof(idtxt), "%lld", id);
+    sw_rec_create_cmds(c, &k, doc, entry);
+    sw_cmds_add(c, "ZADD", "sw:idx:cases", idtxt, idtxt, NULL);
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:cases",
+             (long long)json_integer_value(json_object_get(doc, "subscriber_id")));
+    sw_cmds_add(c, "ZADD", key, idtxt, idtxt, NULL);
+    snprintf(key, sizeof(key), "sw:{centre:%lld}:cases", centre);
+    sw_cmds_add(c, "ZADD", key, idtxt, idtxt, NULL);
+    snprintf(key, sizeof(key), "sw:{centre:%lld}:open", centre);
+    sw_cmds_add(c, "ZADD", key, idtxt, idtxt, NULL);
+}
+
+int sw_case_new_id(struct sw_store *s, long long *id)
+{
+    redisReply *r = sw_store_cmd(s, "INCR", "sw:seq:case", NULL);
+
     if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
         if (r != NULL)
             freeReplyObject(r);
@@ -409,40 +416,20 @@ int sw_case_create(struct sw_store *s, json_t *doc, json_t *entry, long long *id
     }
     *id = r->integer;
     freeReplyObject(r);
-    json_object_set_new(doc, "id", json_integer(*id));
-    json_object_set_new(doc, "history_len", json_integer(1));
-    json_object_set_new(entry, "seq", json_integer(1));
-    text = sw_json_dumps(doc);
-    etext = sw_json_dumps(entry);
-    if (text == NULL || etext == NULL) {
-        rc = SW_ERR;
-        goto out;
-    }
-    doc_key(*id, key, sizeof(key));
-    hist_key(*id, hkey, sizeof(hkey));
-    snprintf(idtxt, sizeof(idtxt), "%lld", *id);
-    snprintf(sub, sizeof(sub), "sw:{sub:%lld}:cases",
-             (long long)json_integer_value(json_object_get(doc, "subscriber_id")));
-    snprintf(centre, sizeof(centre), "sw:{centre:%lld}:cases",
-             (long long)json_integer_value(json_object_get(doc, "centre_id")));
-    snprintf(open, sizeof(open), "sw:{centre:%lld}:open",
-             (long long)json_integer_value(json_object_get(doc, "centre_id")));
-    set[0] = "SET"; set[1] = key; set[2] = text;
-    push[0] = "RPUSH"; push[1] = hkey; push[2] = etext;
-    z1[0] = z2[0] = z3[0] = z4[0] = "ZADD";
-    z1[1] = "sw:idx:cases"; z2[1] = sub; z3[1] = centre; z4[1] = open;
-    z1[2] = z2[2] = z3[2] = z4[2] = idtxt;
-    z1[3] = z2[3] = z3[3] = z4[3] = idtxt;
-    argvs[0] = set; argvs[1] = push; argvs[2] = z1; argvs[3] = z2; argvs[4] = z3; argvs[5] = z4;
-    r = sw_store_multi(s, 6, argcs, argvs, NULL);
-    if (r != NULL) {
-        rc = r->type == REDIS_REPLY_ARRAY ? SW_OK : SW_ERR;
-        freeReplyObject(r);
-    }
-out:
-    free(text);
-    free(etext);
-    return rc;
+    return SW_OK;
+}
+
+int sw_case_create(struct sw_store *s, json_t *doc, json_t *entry, long long *id)
+{
+    struct sw_cmds c = { .n = 0 };
+    int rc = sw_case_new_id(s, id);
+
+    if (rc != SW_OK)
+        return rc;
+    sw_case_create_cmds(&c, doc, entry, *id);
+    rc = sw_cmds_exec(s, &c);
+    sw_cmds_free(&c);
+    return rc == SW_CONFLICT ? SW_ERR : rc;
 }
 
 /* In a state where the assigned expert is working on the case (counts towards their load). */
@@ -466,233 +453,58 @@ static long long assignee(const json_t *doc)
     return json_integer_value(json_object_get(json_object_get(doc, "assignee"), "id"));
 }
 
-#define MAX_CMDS 8
-
-struct cmds {
-    int n;
-    int argcs[MAX_CMDS];
-    const char **argvs[MAX_CMDS];
-    const char *args[MAX_CMDS][4];
-    char keys[MAX_CMDS][64];
-};
-
-static void cmd4(struct cmds *c, const char *verb, const char *idtxt)
-{
-    c->args[c->n][0] = verb;
-    c->args[c->n][1] = c->keys[c->n];
-    c->args[c->n][2] = idtxt;
-    c->args[c->n][3] = idtxt;
-    c->argcs[c->n] = strcmp(verb, "ZADD") == 0 ? 4 : 3;
-    c->argvs[c->n] = c->args[c->n];
-    c->n++;
-}
-
 /* The index changes that follow from old -> doc. */
-static void index_moves(struct cmds *c, const json_t *old, const json_t *doc, long long id,
-                        const char *idtxt)
+static void index_moves(struct sw_cmds *c, const json_t *old, const json_t *doc, void *ud)
 {
     long long a = assignee(old), b = assignee(doc);
     long long centre = json_integer_value(json_object_get(doc, "centre_id"));
+    char idtxt[24], key[64];
 
-    (void)id;
+    (void)ud;
+    snprintf(idtxt, sizeof(idtxt), "%lld", (long long)json_integer_value(json_object_get(doc, "id")));
     if (is_open(old) != is_open(doc)) {
-        snprintf(c->keys[c->n], sizeof(c->keys[0]), "sw:{centre:%lld}:open", centre);
-        cmd4(c, is_open(doc) ? "ZADD" : "ZREM", idtxt);
+        snprintf(key, sizeof(key), "sw:{centre:%lld}:open", centre);
+        if (is_open(doc))
+            sw_cmds_add(c, "ZADD", key, idtxt, idtxt, NULL);
+        else
+            sw_cmds_add(c, "ZREM", key, idtxt, NULL);
     }
     if (a != 0 && holds_expert(old) && (a != b || !holds_expert(doc))) {
-        snprintf(c->keys[c->n], sizeof(c->keys[0]), "sw:staff:%lld:open", a);
-        cmd4(c, "ZREM", idtxt);
+        snprintf(key, sizeof(key), "sw:staff:%lld:open", a);
+        sw_cmds_add(c, "ZREM", key, idtxt, NULL);
     }
     if (b != 0 && holds_expert(doc)) {
-        snprintf(c->keys[c->n], sizeof(c->keys[0]), "sw:staff:%lld:open", b);
-        cmd4(c, "ZADD", idtxt);
-        snprintf(c->keys[c->n], sizeof(c->keys[0]), "sw:staff:%lld:cases", b);
-        cmd4(c, "ZADD", idtxt);
+        snprintf(key, sizeof(key), "sw:staff:%lld:open", b);
+        sw_cmds_add(c, "ZADD", key, idtxt, idtxt, NULL);
+        snprintf(key, sizeof(key), "sw:staff:%lld:cases", b);
+        sw_cmds_add(c, "ZADD", key, idtxt, idtxt, NULL);
     }
 }
 
 int sw_case_update(struct sw_store *s, long long id, long long history_max, sw_case_edit_fn fn,
                    void *ud, json_t **out)
 {
-    char key[64], hkey[64], idtxt[24];
-    int attempt, rc = SW_EAGAIN;
+    struct sw_rec_keys k;
 
-    doc_key(id, key, sizeof(key));
-    hist_key(id, hkey, sizeof(hkey));
-    snprintf(idtxt, sizeof(idtxt), "%lld", id);
-    for (attempt = 0; attempt < 16; attempt++) {
-        json_t *doc = NULL, *old = NULL, *hist = NULL, *e;
-        const char **push = NULL;
-        char **texts = NULL, *text = NULL;
-        struct cmds c = { .n = 0 };
-        const char *set[3];
-        const char **argvs[2 + MAX_CMDS];
-        int argcs[2 + MAX_CMDS], i;
-        size_t k, nh = 0;
-        long long len;
-        redisReply *r = sw_store_cmd(s, "WATCH", key, NULL);
-
-        if (r == NULL)
-            return SW_EAGAIN;
-        freeReplyObject(r);
-        rc = sw_case_get(s, id, &doc);
-        if (rc != SW_OK)
-            goto next;
-        old = json_deep_copy(doc);
-        hist = json_array();
-        rc = fn(doc, hist, ud);
-        if (rc != SW_OK)
-            goto next;
-        len = json_integer_value(json_object_get(doc, "history_len"));
-        nh = json_array_size(hist);
-        if (nh == 0) {      /* every change is recorded: fn must add an entry */
-            rc = SW_ERR;
-            goto next;
-        }
-        if (len + (long long)nh > history_max) {
-            rc = SW_TOOBIG;
-            goto next;
-        }
-        push = calloc(nh + 2, sizeof(*push));
-        texts = calloc(nh + 1, sizeof(*texts));
-        rc = SW_ERR;
-        if (push == NULL || texts == NULL)
-            goto next;
-        push[0] = "RPUSH";
-        push[1] = hkey;
-        json_array_foreach(hist, k, e) {
-            json_object_set_new(e, "seq", json_integer(len + (long long)k + 1));
-            if ((texts[k] = sw_json_dumps(e)) == NULL)
-                goto next;
-            push[k + 2] = texts[k];
-        }
-        json_object_set_new(doc, "history_len", json_integer(len + (long long)nh));
-        if ((text = sw_json_dumps(doc)) == NULL)
-            goto next;
-        set[0] = "SET"; set[1] = key; set[2] = text;
-        argvs[0] = set;
-        argcs[0] = 3;
-        argvs[1] = push;
-        argcs[1] = (int)nh + 2;
-        index_moves(&c, old, doc, id, idtxt);
-        for (i = 0; i < c.n; i++) {
-            argvs[2 + i] = c.argvs[i];
-            argcs[2 + i] = c.argcs[i];
-        }
-        r = sw_store_multi(s, 2 + c.n, argcs, argvs, NULL);
-        rc = r == NULL ? SW_EAGAIN : r->type == REDIS_REPLY_ARRAY ? SW_OK
-             : r->type == REDIS_REPLY_NIL ? SW_CONFLICT : SW_ERR;
-        if (r != NULL)
-            freeReplyObject(r);
-        if (rc == SW_OK && out != NULL) {
-            *out = doc;
-            doc = NULL;
-        }
-next:
-        if (rc != SW_OK && rc != SW_CONFLICT) {
-            r = sw_store_cmd(s, "UNWATCH", NULL);
-            if (r != NULL)
-                freeReplyObject(r);
-        }
-        for (k = 0; texts != NULL && k < nh; k++)
-            free(texts[k]);
-        free(texts);
-        free(push);
-        free(text);
-        json_decref(doc);
-        json_decref(old);
-        json_decref(hist);
-        if (rc != SW_CONFLICT)
-            return rc;
-    }
-    return SW_EAGAIN;
+    case_keys(&k, id);
+    return sw_rec_update(s, &k, history_max, fn, index_moves, ud, out);
 }
 
 int sw_case_history(struct sw_store *s, long long id, json_t **out)
 {
-    char key[64];
-    redisReply *r;
-    size_t i;
+    struct sw_rec_keys k;
 
-    hist_key(id, key, sizeof(key));
-    r = sw_store_cmd(s, "LRANGE", key, "0", "-1", NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    *out = json_array();
-    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-        json_t *e = json_loadb(r->element[i]->str, r->element[i]->len, 0, NULL);
-
-        if (e != NULL)
-            json_array_append_new(*out, e);
-    }
-    freeReplyObject(r);
-    return SW_OK;
+    case_keys(&k, id);
+    return sw_rec_history(s, &k, out);
 }
 
 int sw_case_load(struct sw_store *s, const json_t *ids, json_t **out)
 {
-    size_t n = json_array_size(ids), i, at;
-    int rc = SW_OK;
-
-    *out = json_array();
-    for (at = 0; at < n && rc == SW_OK; at += 256) {
-        size_t m = n - at < 256 ? n - at : 256;
-        const char *argv[257];
-        char keys[256][64];
-        redisReply *r;
-
-        argv[0] = "MGET";
-        for (i = 0; i < m; i++) {
-            doc_key(json_integer_value(json_array_get(ids, at + i)), keys[i], sizeof(keys[i]));
-            argv[i + 1] = keys[i];
-        }
-        r = sw_store_cmdv(s, (int)m + 1, argv, NULL);
-        if (r == NULL) {
-            rc = SW_EAGAIN;
-            break;
-        }
-        for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-            json_t *d = r->element[i]->type == REDIS_REPLY_STRING
-                            ? json_loadb(r->element[i]->str, r->element[i]->len, 0, NULL)
-                            : NULL;
-
-            if (d != NULL)
-                json_array_append_new(*out, d);
-        }
-        freeReplyObject(r);
-    }
-    if (rc != SW_OK) {
-        json_decref(*out);
-        *out = NULL;
-    }
-    return rc;
+    return sw_rec_load(s, "case", ids, out);
 }
 
 int sw_case_ids(struct sw_store *s, const char *key, long long after, int limit, long long max,
                 json_t **ids, long long *next)
 {
-    char min[32], cnt[32];
-    redisReply *r;
-    size_t i;
-
-    snprintf(min, sizeof(min), "(%lld", after);
-    snprintf(cnt, sizeof(cnt), "%lld", limit > 0 ? (long long)limit + 1 : max);
-    r = sw_store_cmd(s, "ZRANGEBYSCORE", key, min, "+inf", "LIMIT", "0", cnt, NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    *ids = json_array();
-    *next = 0;
-    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-        long long id = strtoll(r->element[i]->str ?: "0", NULL, 10);
-
-        if (limit > 0 && i == (size_t)limit) {
-            *next = json_integer_value(json_array_get(*ids, i - 1));
-            break;
-        }
-        json_array_append_new(*ids, json_integer(id));
-    }
-    if (limit <= 0 && r->type == REDIS_REPLY_ARRAY && (long long)r->elements >= max)
-        *next = json_integer_value(json_array_get(*ids, r->elements - 1));
-    freeReplyObject(r);
-    return SW_OK;
+    return sw_rec_ids(s, key, after, limit, max, ids, next);
 }

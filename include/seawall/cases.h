@@ -30,6 +30,10 @@ extern const struct sw_jfield sw_case_fields[];
 /* Checks what the field table cannot: country codes, served_at, rights, links. */
 void sw_case_check(const json_t *in, struct sw_verrs *errs);
 
+/* Checks a list of rights invoked, [{type, number, country}], naming problems under
+ * prefix + "/rights" (shared with show incidents). NULL is fine. */
+void sw_rights_check(const json_t *rights, const char *prefix, struct sw_verrs *errs);
+
 /* --- the state machine ---------------------------------------------------------------- */
 
 #define SW_CT_REASON   0x01   /* the transition needs a reason (shown to the exporter) */
@@ -84,6 +88,12 @@ int64_t sw_case_now(struct sw_store *s, int test_clock);
  * and indexes, in one transaction. SW_OK with *id, or SW_EAGAIN. */
 int sw_case_create(struct sw_store *s, json_t *doc, json_t *entry, long long *id);
 
+/* The parts of sw_case_create, for a case made in the same transaction as another change
+ * (an escalated incident): a new case id, then the case's commands queued onto c. */
+struct sw_cmds;
+int sw_case_new_id(struct sw_store *s, long long *id);
+void sw_case_create_cmds(struct sw_cmds *c, json_t *doc, json_t *entry, long long id);
+
 int sw_case_get(struct sw_store *s, long long id, json_t **doc);
 
 /* Changes case id: fn edits doc (borrowed) and appends history entries to hist (an array);
@@ -92,7 +102,7 @@ int sw_case_get(struct sw_store *s, long long id, json_t **doc);
  * written in one transaction, retried when the case changed meanwhile. SW_OK with *out (the
  * stored document, caller decrefs; NULL allowed), SW_NOTFOUND, SW_EAGAIN, SW_TOOBIG (history
  * full), or fn's code. */
-typedef int (*sw_case_edit_fn)(json_t *doc, json_t *hist, void *ud);
+typedef int (*sw_case_edit_fn)(json_t *doc, json_t *hist, void *ud);   /* sw_rec_edit_fn */
 int sw_case_update(struct sw_store *s, long long id, long long history_max, sw_case_edit_fn fn,
                    void *ud, json_t **out);
 
