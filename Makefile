@@ -67,7 +67,8 @@ $(BUILD)/libseawall-api.a: $(API_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/bin/seawall-api: $(BUILD)/fcgi/main.o $(BUILD)/libseawall-api.a $(BUILD)/libseawall.a
+$(BUILD)/bin/seawall-api: $(BUILD)/fcgi/main.o $(BUILD)/libseawall-api.a $(BUILD)/libseawall-feeds.a \
+                         $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 

@@ -80,6 +80,7 @@ typedef void (*sw_handler)(struct sw_ctx *c);
 #define SW_RT_LARGE    0x04   /* the body may be up to api.import_max, not api.body_max */
 #define SW_RT_CSV      0x08   /* text/csv is accepted besides JSON */
 #define SW_RT_ACCOUNT  0x10   /* load the caller's account with the token (c->account) */
+#define SW_RT_ICAL     0x20   /* text/calendar is accepted besides JSON */
 
 struct sw_route {
     const char *method;
@@ -123,6 +124,10 @@ void sw_reply_json(struct sw_ctx *c, int status, json_t *v);
  * to the problem (RFC 9457 extension members such as "allowed"). */
 void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char *title,
                       json_t *errors, const char *fmt, ...) SW_PRINTF(6, 7);
+
+/* As sw_reply_if_invalid for query parameters: each problem's "pointer" (the parameter's
+ * name) is given as "parameter". */
+int sw_reply_params_invalid(struct sw_ctx *c, struct sw_verrs *errs);
 
 /* 400 listing every problem in errs (which is emptied). */
 void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs);
@@ -175,6 +180,21 @@ int sw_case_visible(const struct sw_ctx *c, const json_t *doc);
 /* Loads the case named by path parameter {id} if the caller may see it; otherwise answers
  * (404, 503) and returns that code. *doc is the caller's to decref. */
 int sw_case_load_visible(struct sw_ctx *c, long long *id, json_t **doc);
+
+/* Tells the case's exporter through their alert inbox (keyed by the history entry). */
+void sw_case_notice(struct sw_ctx *c, const json_t *doc, const char *what, const char *text,
+                    const char *severity);
+
+/* The centre a new case goes to: in's centre_id (a missing one is added to errs) or the first
+ * centre. SW_OK, SW_NOTFOUND (no centre at all) or SW_EAGAIN. */
+int sw_case_choose_centre(struct sw_ctx *c, const json_t *in, long long *centre,
+                          struct sw_verrs *errs);
+
+/* --- show incidents (fcgi/incidents.c), shared with evidence.c --- */
+
+/* Loads the incident named by path parameter {id} if the caller may see it (admins, centre
+ * staff, the station of its show); otherwise answers and returns that code. */
+int sw_incident_load_visible(struct sw_ctx *c, long long *id, json_t **doc);
 
 /* 1 when name is one of the comma-separated list's parts. */
 int sw_in_list(const char *list, const char *name);
@@ -265,6 +285,22 @@ void sw_h_deadline_rules(struct sw_ctx *c);
 void sw_h_bulletins_create(struct sw_ctx *c);
 void sw_h_bulletins_list(struct sw_ctx *c);
 void sw_h_bulletins_get(struct sw_ctx *c);
+void sw_h_shows_create(struct sw_ctx *c);
+void sw_h_shows_list(struct sw_ctx *c);
+void sw_h_shows_get(struct sw_ctx *c);
+void sw_h_shows_patch(struct sw_ctx *c);
+void sw_h_shows_import(struct sw_ctx *c);
+void sw_h_incidents_create(struct sw_ctx *c);
+void sw_h_incidents_batch(struct sw_ctx *c);
+void sw_h_incidents_list(struct sw_ctx *c);
+void sw_h_incidents_export(struct sw_ctx *c);
+void sw_h_incidents_get(struct sw_ctx *c);
+void sw_h_incidents_patch(struct sw_ctx *c);
+void sw_h_incidents_history(struct sw_ctx *c);
+void sw_h_incidents_escalate(struct sw_ctx *c);
+void sw_h_incidents_evidence_upload(struct sw_ctx *c);
+void sw_h_incidents_evidence_list(struct sw_ctx *c);
+void sw_h_incidents_evidence_get(struct sw_ctx *c);
 void sw_h_tokens_create(struct sw_ctx *c);
 void sw_h_tokens_list(struct sw_ctx *c);
 void sw_h_tokens_get(struct sw_ctx *c);

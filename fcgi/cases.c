@@ -142,8 +142,8 @@ static void reply_history_full(struct sw_ctx *c)
 
 /* Tells the exporter through their alert inbox (and so their webhooks and mail). A notice is
  * keyed by the history entry it reports, so a retried call makes no second one. */
-static void notice(struct sw_ctx *c, const json_t *doc, const char *what, const char *text,
-                   const char *severity)
+void sw_case_notice(struct sw_ctx *c, const json_t *doc, const char *what, const char *text,
+                    const char *severity)
 {
     long long sub = json_integer_value(json_object_get(doc, "subscriber_id"));
     long long id = json_integer_value(json_object_get(doc, "id"));
@@ -171,8 +171,8 @@ static void notice(struct sw_ctx *c, const json_t *doc, const char *what, const 
 
 /* --- intake ------------------------------------------------------------------------------ */
 
-static int choose_centre(struct sw_ctx *c, const json_t *in, long long *centre,
-                         struct sw_verrs *errs)
+int sw_case_choose_centre(struct sw_ctx *c, const json_t *in, long long *centre,
+                          struct sw_verrs *errs)
 {
     json_t *doc = NULL;
     redisReply *r;
@@ -242,7 +242,7 @@ void sw_h_cases_create(struct sw_ctx *c)
     sw_json_check(shape, sw_case_fields, 0, "", &errs);
     json_decref(shape);
     sw_case_check(in, &errs);
-    rc = choose_centre(c, in, &centre, &errs);
+    rc = sw_case_choose_centre(c, in, &centre, &errs);
     if (rc == SW_OK)
         rc = check_alert_links(c, in, &errs);
     if (rc == SW_NOTFOUND) {
@@ -306,18 +306,6 @@ static int listed(const char *list, const char *v)
 }
 
 /* As sw_reply_if_invalid, for query parameters: each problem names its "parameter". */
-static int params_invalid(struct sw_ctx *c, struct sw_verrs *errs)
-{
-    json_t *e;
-    size_t i;
-
-    json_array_foreach(errs->list, i, e) {
-        json_object_set(e, "parameter", json_object_get(e, "pointer"));
-        json_object_del(e, "pointer");
-    }
-    return sw_reply_if_invalid(c, errs);
-}
-
 static int filters_ok(struct sw_ctx *c)
 {
     struct sw_verrs errs;
@@ -343,7 +331,7 @@ static int filters_ok(struct sw_ctx *c)
         sw_verrs_add(&errs, "sla", "must be breached, near_breach or at_risk");
     if ((v = sw_query(c, "centre")) != NULL && sw_parse_ll(v, 1, INT64_MAX, &n) != SW_OK)
         sw_verrs_add(&errs, "centre", "must be a centre id");
-    return params_invalid(c, &errs);
+    return sw_reply_params_invalid(c, &errs);
 }
 
 static int matches(struct sw_ctx *c, const json_t *doc, const json_t *v, int64_t now)
@@ -695,7 +683,7 @@ void sw_h_cases_transition(struct sw_ctx *c)
         sw_reply_store(c, rc, "changing the case");
     } else {
         if (m.t->notice != NULL)
-            notice(c, out, m.t->notice, m.reason ? m.reason : m.t->notice,
+            sw_case_notice(c, out, m.t->notice, m.reason ? m.reason : m.t->notice,
                    strcmp(m.to, "rejected") == 0 || strcmp(m.to, "needs_info") == 0 ||
                    strcmp(m.to, "waiting_on_exporter") == 0 ? "high" : "medium");
         sw_reply_json(c, 200, view(c, out));
@@ -976,7 +964,7 @@ void sw_h_cases_messages_create(struct sw_ctx *c)
         sw_reply_store(c, rc, "adding the message");
     } else {
         if (!m.internal && STAFFISH(c->who.role))
-            notice(c, out, "a reply from the assistance centre", m.text, "medium");
+            sw_case_notice(c, out, "a reply from the assistance centre", m.text, "medium");
         h = sw_case_entry(&c->who, m.now, m.internal ? "note" : "reply", !m.internal,
                           json_pack("{s:s, s:O}", "text", m.text, "seq",
                                     json_object_get(out, "history_len")));
@@ -1094,7 +1082,7 @@ void sw_h_cases_stats(struct sw_ctx *c)
     if (c->who.role == SW_ROLE_ADMIN && sw_query(c, "centre") != NULL &&
         sw_parse_ll(sw_query(c, "centre"), 1, INT64_MAX, &centre) != SW_OK)
         sw_verrs_add(&errs, "centre", "must be a centre id");
-    if (params_invalid(c, &errs) != SW_OK)
+    if (sw_reply_params_invalid(c, &errs) != SW_OK)
         return;
     snprintf(key, sizeof(key), "sw:{centre:%lld}:cases", centre);
     if (load_set(c, key, sw_config_int(c->cfg, "cases.stats_max"), &docs, &next, &now, centre,

@@ -1,7 +1,8 @@
-/* evidence.c — evidence files of a case: uploaded as the raw body, hashed (SHA-256) while
- * they stream to disk, stored once by hash under <data.dir>/evidence/, recorded in the case's
- * history (name, size, hash, who, when) and served back only to those who may see the case,
- * after checking that the file still has the hash recorded at upload. */
+/* evidence.c — evidence files of a case or a show incident: uploaded as the raw body, hashed
+ * (SHA-256) while they stream to disk, stored once by hash under <data.dir>/evidence/,
+ * recorded in the record's history (name, size, hash, who, when) and served back only to
+ * those who may see the record, after checking that the file still has the hash recorded at
+ * upload. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,8 +17,25 @@
 #include "seawall/cases.h"
 #include "seawall/config.h"
 #include "seawall/log.h"
+#include "seawall/record.h"
 #include "seawall/store.h"
 #include "api.h"
+
+/* What holds evidence: cases and show incidents. */
+struct owner {
+    const char *base;        /* URL of the records: "/api/v1/cases" */
+    const char *tag;         /* record tag (record.h) */
+    const char *per_key;     /* configuration: files one record may hold */
+    const char *hist_key;    /* configuration: history entries one record may hold */
+    int (*load)(struct sw_ctx *c, long long *id, json_t **doc);
+};
+
+static const struct owner case_owner = { "/api/v1/cases", "case", "cases.evidence_per_case",
+                                         "cases.history_max", sw_case_load_visible };
+static const struct owner incident_owner = { "/api/v1/incidents", "inc",
+                                             "shows.evidence_per_incident",
+                                             "shows.incident_history_max",
+                                             sw_incident_load_visible };
 
 static int param_problem(struct sw_ctx *c, int status, const char *slug, const char *param,
                          const char *msg)
@@ -82,12 +100,16 @@ static int mkdirs(const char *path)
 }
 
 /* The evidence entries of a case's history, and whether (name, hash) is among them. */
-static int evidence_of(struct sw_ctx *c, long long id, const char *name, const char *hash,
-                       json_t **items, json_t **found)
+static int evidence_of(struct sw_ctx *c, const struct owner *o, long long id, const char *name,
+                       const char *hash, json_t **items, json_t **found)
 {
     json_t *hist, *e;
     size_t i;
-    int rc = sw_case_history(c->store, id, &hist);
+    struct sw_rec_keys k;
+    int rc;
+
+    sw_rec_keys(&k, o->tag, id);
+    rc = sw_rec_history(c->store, &k, &hist);
 
     if (rc != SW_OK)
         return rc;
@@ -183,11 +205,11 @@ static void evidence_path(struct sw_ctx *c, const char *hex, char *dir, size_t d
     snprintf(file, flen, "%s/%s", dir, hex);
 }
 
-static json_t *entry_view(long long id, const json_t *e)
+static json_t *entry_view(const struct owner *o, long long id, const json_t *e)
 {
     char url[160];
 
-    snprintf(url, sizeof(url), "/api/v1/cases/%lld/evidence/%s", id,
+    snprintf(url, sizeof(url), "%s/%lld/evidence/%s", o->base, id,
              json_string_value(json_object_get(e, "sha256")) ?: "");
     return json_pack("{s:O, s:O, s:O, s:O?, s:O, s:O, s:s}", "name", json_object_get(e, "name"),
                      "size", json_object_get(e, "size"), "sha256", json_object_get(e, "sha256"),
@@ -196,8 +218,9 @@ static json_t *entry_view(long long id, const json_t *e)
                      url);
 }
 
-void sw_h_cases_evidence_upload(struct sw_ctx *c)
+static void upload(struct sw_ctx *c, const struct owner *o)
 {
+    struct sw_rec_keys k;
     const char *name = sw_query(c, "name"), *declared = sw_query(c, "sha256");
     const char *ct = c->req->content_type;
     long long id, max = sw_config_int(c->cfg, "cases.evidence_max");
@@ -208,7 +231,7 @@ void sw_h_cases_evidence_upload(struct sw_ctx *c)
     int rc;
     size_t i;
 
-    if (sw_case_load_visible(c, &id, &doc) != SW_OK)
+    if (o->load(c, &id, &doc) != SW_OK)
         return;
     json_decref(doc);
     if (name == NULL) {
@@ -263,14 +286,14 @@ void sw_h_cases_evidence_upload(struct sw_ctx *c)
         return;
     }
     unlink(tmp);   /* left only when the same bytes were stored before */
-    rc = evidence_of(c, id, name, hex, &items, &found);
+    rc = evidence_of(c, o, id, name, hex, &items, &found);
     json_decref(items);
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "reading evidence");
         return;
     }
     if (found != NULL) {   /* the same file under the same name: the first record stands */
-        sw_reply_json(c, 200, entry_view(id, found));
+        sw_reply_json(c, 200, entry_view(o, id, found));
         json_decref(found);
         return;
     }
@@ -280,42 +303,43 @@ void sw_h_cases_evidence_upload(struct sw_ctx *c)
     a.entry = json_pack("{s:s, s:I, s:s, s:s}", "name", name, "size",
                         (json_int_t)c->req->content_length, "sha256", hex, "content_type",
                         i > 0 ? ctype : "application/octet-stream");
-    a.max = sw_config_int(c->cfg, "cases.evidence_per_case");
+    a.max = sw_config_int(c->cfg, o->per_key);
     a.now = sw_cases_now(c);
-    rc = sw_case_update(c->store, id, sw_config_int(c->cfg, "cases.history_max"), do_add, &a,
-                        NULL);
+    sw_rec_keys(&k, o->tag, id);
+    rc = sw_rec_update(c->store, &k, sw_config_int(c->cfg, o->hist_key), do_add, NULL, &a, NULL);
     if (rc == SW_TOOBIG) {
         sw_reply_problem(c, 409, "evidence-full", "Too much evidence", NULL,
-                         "this case holds as many evidence files (or history entries) as it may");
+                         "this %s holds as many evidence files (or history entries) as it may",
+                         strcmp(o->tag, "case") == 0 ? "case" : "incident");
     } else if (rc != SW_OK) {
         sw_reply_store(c, rc, "recording evidence");
     } else {
         json_t *e = sw_case_entry(&c->who, a.now, "evidence", 1, json_incref(a.entry));
 
-        sw_reply_json(c, 201, entry_view(id, e));
+        sw_reply_json(c, 201, entry_view(o, id, e));
         json_decref(e);
     }
     json_decref(a.entry);
 }
 
-void sw_h_cases_evidence_list(struct sw_ctx *c)
+static void list(struct sw_ctx *c, const struct owner *o)
 {
     long long id;
     json_t *doc, *items, *out, *e;
     size_t i;
     int rc;
 
-    if (sw_case_load_visible(c, &id, &doc) != SW_OK)
+    if (o->load(c, &id, &doc) != SW_OK)
         return;
     json_decref(doc);
-    rc = evidence_of(c, id, NULL, NULL, &items, NULL);
+    rc = evidence_of(c, o, id, NULL, NULL, &items, NULL);
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "reading evidence");
         return;
     }
     out = json_array();
     json_array_foreach(items, i, e)
-        json_array_append_new(out, entry_view(id, e));
+        json_array_append_new(out, entry_view(o, id, e));
     json_decref(items);
     sw_reply_json(c, 200, json_pack("{s:o}", "items", out));
 }
@@ -345,7 +369,7 @@ static int file_hash(const char *path, char *hex, long long *size)
     return SW_OK;
 }
 
-void sw_h_cases_evidence_get(struct sw_ctx *c)
+static void get(struct sw_ctx *c, const struct owner *o)
 {
     const char *hash = sw_param(c, "sha256");
     char dir[512], file[600], hex[65], head[1400], enc[700], plain[201];
@@ -355,14 +379,14 @@ void sw_h_cases_evidence_get(struct sw_ctx *c)
     size_t k = 0, q = 0;
     int rc, fd, n;
 
-    if (sw_case_load_visible(c, &id, &doc) != SW_OK)
+    if (o->load(c, &id, &doc) != SW_OK)
         return;
     json_decref(doc);
     if (!hex64(hash)) {
         sw_reply_not_found(c);
         return;
     }
-    rc = evidence_of(c, id, NULL, hash, &items, &found);
+    rc = evidence_of(c, o, id, NULL, hash, &items, &found);
     json_decref(items);
     if (rc != SW_OK || found == NULL) {
         sw_reply_store(c, rc != SW_OK ? rc : SW_NOTFOUND, "reading evidence");
@@ -370,8 +394,8 @@ void sw_h_cases_evidence_get(struct sw_ctx *c)
     }
     evidence_path(c, hash, dir, sizeof(dir), file, sizeof(file));
     if (file_hash(file, hex, &size) != SW_OK || strcmp(hex, hash) != 0) {
-        sw_error("evidence %s of case %lld is missing or no longer has its hash (now %s)",
-                 hash, id, hex);
+        sw_error("evidence %s of %s %lld is missing or no longer has its hash (now %s)",
+                 hash, o->tag, id, hex);
         sw_reply_problem(c, 500, "evidence-damaged", "Evidence damaged", NULL,
                          "the stored file no longer matches the SHA-256 recorded at upload; "
                          "it is not served");
@@ -416,3 +440,10 @@ void sw_h_cases_evidence_get(struct sw_ctx *c)
     }
     close(fd);
 }
+
+void sw_h_cases_evidence_upload(struct sw_ctx *c) { upload(c, &case_owner); }
+void sw_h_cases_evidence_list(struct sw_ctx *c) { list(c, &case_owner); }
+void sw_h_cases_evidence_get(struct sw_ctx *c) { get(c, &case_owner); }
+void sw_h_incidents_evidence_upload(struct sw_ctx *c) { upload(c, &incident_owner); }
+void sw_h_incidents_evidence_list(struct sw_ctx *c) { list(c, &incident_owner); }
+void sw_h_incidents_evidence_get(struct sw_ctx *c) { get(c, &incident_owner); }

@@ -426,3 +426,15 @@ int sw_list_valid(const char *list, const char *const *allowed)
         p = comma + 1;
     }
 }
+
+int sw_reply_params_invalid(struct sw_ctx *c, struct sw_verrs *errs)
+{
+    json_t *e;
+    size_t i;
+
+    json_array_foreach(errs->list, i, e) {
+        json_object_set(e, "parameter", json_object_get(e, "pointer"));
+        json_object_del(e, "pointer");
+    }
+    return sw_reply_if_invalid(c, errs);
+}

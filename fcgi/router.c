@@ -137,9 +137,13 @@ static int read_body(struct sw_ctx *c)
     }
     if (c->req->content_length > 0 && !is_json_type(c->req->content_type) &&
         !((c->route->flags & SW_RT_CSV) && c->req->content_type != NULL &&
-          strncasecmp(c->req->content_type, "text/csv", 8) == 0)) {
+          strncasecmp(c->req->content_type, "text/csv", 8) == 0) &&
+        !((c->route->flags & SW_RT_ICAL) && c->req->content_type != NULL &&
+          strncasecmp(c->req->content_type, "text/calendar", 13) == 0)) {
         sw_reply_problem(c, 415, "unsupported-media-type", "Unsupported media type", NULL,
-                         "send the body as application/json (got %.100s)",
+                         "send the body as application/json%s (got %.100s)",
+                         (c->route->flags & SW_RT_CSV) ? " or text/csv"
+                         : (c->route->flags & SW_RT_ICAL) ? " or text/calendar" : "",
                          c->req->content_type ? c->req->content_type : "no Content-Type");
         return SW_INVALID;
     }

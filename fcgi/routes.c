@@ -8,6 +8,7 @@
 #define STATION  SW_ROLE_STATION
 #define TRIAGER  SW_ROLE_TRIAGER
 #define CASE_READERS (EXPORTER | STAFF | ADMIN)
+#define INCIDENT_READERS (STATION | STAFF | ADMIN)
 #define PAGE     "cursor,limit"
 
 const struct sw_route sw_routes[] = {
@@ -102,6 +103,35 @@ const struct sw_route sw_routes[] = {
     { "POST", "/api/v1/bulletins", sw_h_bulletins_create, STAFF | ADMIN, SW_RT_BODY, NULL },
     { "GET", "/api/v1/bulletins", sw_h_bulletins_list, 0, 0, PAGE ",country,severity" },
     { "GET", "/api/v1/bulletins/{id}", sw_h_bulletins_get, 0, 0, NULL },
+
+    { "POST", "/api/v1/shows", sw_h_shows_create, ADMIN, SW_RT_BODY, NULL },
+    { "GET", "/api/v1/shows", sw_h_shows_list, 0, 0, PAGE ",from,until,country" },
+    { "POST", "/api/v1/shows/import", sw_h_shows_import, ADMIN,
+      SW_RT_BODY | SW_RT_LARGE | SW_RT_ICAL, "country" },
+    { "GET", "/api/v1/shows/{show}", sw_h_shows_get, 0, 0, NULL },
+    { "PATCH", "/api/v1/shows/{show}", sw_h_shows_patch, ADMIN, SW_RT_BODY, NULL },
+    { "POST", "/api/v1/shows/{show}/incidents", sw_h_incidents_create, STATION | ADMIN,
+      SW_RT_BODY | SW_RT_ACCOUNT, NULL },
+    { "POST", "/api/v1/shows/{show}/incidents/batch", sw_h_incidents_batch, STATION | ADMIN,
+      SW_RT_BODY | SW_RT_LARGE | SW_RT_ACCOUNT, NULL },
+    { "GET", "/api/v1/shows/{show}/incidents", sw_h_incidents_list, INCIDENT_READERS,
+      SW_RT_ACCOUNT, PAGE ",status,kind,overdue" },
+    { "GET", "/api/v1/shows/{show}/incidents/export", sw_h_incidents_export, INCIDENT_READERS,
+      SW_RT_ACCOUNT, "format" },
+    { "GET", "/api/v1/incidents/{id}", sw_h_incidents_get, INCIDENT_READERS, SW_RT_ACCOUNT,
+      NULL },
+    { "PATCH", "/api/v1/incidents/{id}", sw_h_incidents_patch, STATION | ADMIN,
+      SW_RT_BODY | SW_RT_ACCOUNT, NULL },
+    { "GET", "/api/v1/incidents/{id}/history", sw_h_incidents_history, INCIDENT_READERS,
+      SW_RT_ACCOUNT, NULL },
+    { "POST", "/api/v1/incidents/{id}/escalate", sw_h_incidents_escalate, INCIDENT_READERS,
+      SW_RT_BODY | SW_RT_ACCOUNT, NULL },
+    { "POST", "/api/v1/incidents/{id}/evidence", sw_h_incidents_evidence_upload,
+      STATION | ADMIN, SW_RT_NO_IDEM | SW_RT_ACCOUNT, "name,sha256" },
+    { "GET", "/api/v1/incidents/{id}/evidence", sw_h_incidents_evidence_list, INCIDENT_READERS,
+      SW_RT_ACCOUNT, NULL },
+    { "GET", "/api/v1/incidents/{id}/evidence/{sha256}", sw_h_incidents_evidence_get,
+      INCIDENT_READERS, SW_RT_ACCOUNT, NULL },
 
     { "POST", "/api/v1/feeds", sw_h_feeds_create, ADMIN, SW_RT_BODY, NULL },
     { "GET", "/api/v1/feeds", sw_h_feeds_list, ADMIN, 0, PAGE },

@@ -16,7 +16,8 @@ const struct sw_legal_form sw_legal_forms[] = {
     /* German */
     { "de", "gmbh" }, { "de", "gmbh co kg" }, { "de", "ag" }, { "de", "kg" }, { "de", "ohg" },
     { "de", "ug" }, { "de", "ug haftungsbeschrankt" }, { "de", "e v" }, { "de", "kgaa" },
-    { "de", "mbh" }, { "de", "se" },
+    { "de", "mbh" }, { "de", "se" }, { "de", "aktiengesellschaft" },
+    { "de", "gesellschaft mit beschrankter haftung" }, { "de", "kommanditgesellschaft" },
     /* French */
     { "fr", "sa" }, { "fr", "s a" }, { "fr", "sarl" }, { "fr", "s a r l" }, { "fr", "sas" },
     { "fr", "s a s" }, { "fr", "sasu" }, { "fr", "eurl" }, { "fr", "snc" }, { "fr", "sca" },

@@ -315,6 +315,26 @@ do_seed() {
              "keywords":["led lamps"],
              "text":"Several Illinois filings name online sellers of LED lamps; check your listings."}' \
         "http://127.0.0.1:$HTTP_PORT/api/v1/bulletins"
+    # The station's fair, and an incident logged there: the first exporter attends the show, the
+    # second is the accused exhibitor — both are alerted by the matcher.
+    local station_tok
+    station_tok=$(grep '^STATION_TOKEN' "$DIR/demo.env" | cut -d= -f2)
+    curl -fsS -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+        -d "{\"id\":\"ifa-berlin-2026\",\"name\":\"IFA Berlin 2026\",\"city\":\"Berlin\",
+             \"country\":\"DE\",\"venue\":\"Messe Berlin\",\"starts\":\"2026-09-04\",
+             \"ends\":\"2026-09-08\",\"organiser\":\"Messe Berlin GmbH\",\"station_id\":$station,
+             \"website\":\"https://www.ifa-berlin.com/\"}" \
+        "http://127.0.0.1:$HTTP_PORT/api/v1/shows"
+    curl -fsS -o /dev/null -H "Authorization: Bearer $station_tok" -H 'Content-Type: application/json' \
+        -H 'Idempotency-Key: demo-incident-1' \
+        -d "{\"booth\":\"Hall 5, 112\",\"kind\":\"complaint_received\",
+             \"exhibitor\":{\"name\":\"Shenzhen Bright Audio Technology Co., Ltd.\",\"country\":\"CN\",
+                            \"subscriber_id\":$sub2},
+             \"complainant\":{\"name\":\"Klangwerk Audio GmbH\",\"country\":\"DE\"},
+             \"rights\":[{\"type\":\"design\",\"number\":\"EM 008123456-0002\",\"country\":\"EM\"}],
+             \"measures\":[\"complaint handed to exhibitor\",\"photos taken\"],
+             \"notes\":\"Portable loudspeaker on display said to copy a registered design.\"}" \
+        "http://127.0.0.1:$HTTP_PORT/api/v1/shows/ifa-berlin-2026/incidents"
     # Sample feeds, served by this stack's nginx: the real files in ../shared/feeds when they
     # are there, and Seawall's own demo feed; each registered for polling.
     local base="http://127.0.0.1:$HTTP_PORT/feeds" f shared="$ROOT/../shared/feeds"
@@ -384,6 +404,10 @@ Try:
   curl -s -H 'Authorization: Bearer $TRIAGER_TOKEN' -H 'Content-Type: application/json' \\
        -d '{"to":"accepted"}' http://127.0.0.1:$HTTP_PORT/api/v1/cases/1/transition
   curl -s http://127.0.0.1:$HTTP_PORT/api/v1/bulletins       # public, no token
+  curl -s http://127.0.0.1:$HTTP_PORT/api/v1/shows?from=2026-01-01   # public, no token
+  curl -s -H 'Authorization: Bearer $STATION_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/shows/ifa-berlin-2026/incidents
+  curl -s -H 'Authorization: Bearer $STATION_TOKEN' -X POST http://127.0.0.1:$HTTP_PORT/api/v1/incidents/1/escalate
+  curl -s -H 'Authorization: Bearer $STATION_TOKEN' 'http://127.0.0.1:$HTTP_PORT/api/v1/shows/ifa-berlin-2026/incidents/export?format=html'
   $BUILD/bin/seawall match pair BRIGHTSOUND BR1GHTS0UND
 
 EOT

@@ -22,6 +22,7 @@
 #include "seawall/feedreg.h"
 #include "seawall/fetch.h"
 #include "seawall/log.h"
+#include "seawall/shows.h"
 #include "seawall/store.h"
 #include "seawall/worker.h"
 
@@ -273,12 +274,29 @@ static void gone(struct transfer *t)
 struct emit_ctx {
     long long fresh;
     int store_failed;
+    const char *source;
 };
 
 static int store_event(void *ud, json_t *ev)
 {
     struct emit_ctx *e = ud;
-    int rc = sw_events_store(&store, ev, (long)cfgi("events.ttl_s"), (long)cfgi("events.maxlen"));
+    int rc;
+
+    /* A calendar's fair becomes a show (or updates the one an earlier poll made), and the
+     * event names the show by its id, as portfolios and stations do. */
+    if (strcmp(json_string_value(json_object_get(ev, "type")) ?: "", "show_event") == 0 &&
+        json_is_string(json_object_get(ev, "show"))) {
+        char id[SW_SHOW_ID_MAX + 1];
+        int created;
+
+        if (sw_show_from_event(&store, ev, e->source, NULL, id, sizeof(id), &created) ==
+            SW_EAGAIN) {
+            json_decref(ev);
+            e->store_failed = 1;
+            return 1;
+        }
+    }
+    rc = sw_events_store(&store, ev, (long)cfgi("events.ttl_s"), (long)cfgi("events.maxlen"));
 
     json_decref(ev);
     if (rc == 1)
@@ -294,7 +312,7 @@ static void parsed(struct transfer *t, long http)
 {
     struct sw_feed_opts o = { .format = SW_FEED_AUTO };
     struct sw_feed_result res;
-    struct emit_ctx e = { 0, 0 };
+    struct emit_ctx e = { 0, 0, NULL };
     char source[48], cs[64], why[700];
     const char *fmt = json_string_value(json_object_get(t->doc, "format"));
     int rc;
@@ -307,6 +325,7 @@ static void parsed(struct transfer *t, long http)
     o.item_type = json_string_value(json_object_get(t->doc, "type"));
     snprintf(source, sizeof(source), "feed:%lld", t->feed);
     o.source = source;
+    e.source = source;
     rc = sw_feed_parse_buffer(t->f.body.p ? t->f.body.p : "", t->f.body.len, &o, store_event, &e,
                               &res);
     if (e.store_failed) {

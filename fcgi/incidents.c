@@ -1,0 +1,1204 @@
+/* incidents.c — what a fair's service station logs: incidents at its show, sent one by one or
+ * as an offline batch (each with a submission key, so a retry never makes a second), kept as
+ * records with an append-only history, the accused exhibitor's answer deadline counted down,
+ * escalation into an assistance case, the parties' earlier incidents at any show, and the
+ * show's export as CSV or a printable report. Who sees an incident: the station of its show,
+ * centre staff, admins; anyone else gets 404. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seawall/accounts.h"
+#include "seawall/cases.h"
+#include "seawall/config.h"
+#include "seawall/date.h"
+#include "seawall/log.h"
+#include "seawall/normalise.h"
+#include "seawall/record.h"
+#include "seawall/shows.h"
+#include "seawall/store.h"
+#include "api.h"
+
+#define EARLIER_MAX 20
+
+/* The show a station token works at ("" for other roles). */
+static const char *station_show(const struct sw_ctx *c)
+{
+    if (c->who.role != SW_ROLE_STATION)
+        return "";
+    return json_string_value(json_object_get(c->account, "show")) ?: "";
+}
+
+static int visible(const struct sw_ctx *c, const json_t *doc)
+{
+    switch (c->who.role) {
+    case SW_ROLE_ADMIN:
+    case SW_ROLE_TRIAGER:
+    case SW_ROLE_EXPERT:
+        return 1;
+    case SW_ROLE_STATION:
+        return strcmp(json_string_value(json_object_get(doc, "show")) ?: "",
+                      station_show(c)) == 0;
+    default:
+        return 0;
+    }
+}
+
+int sw_incident_load_visible(struct sw_ctx *c, long long *id, json_t **doc)
+{
+    struct sw_rec_keys k;
+    int rc;
+
+    if (sw_param_id(c, "id", id) != SW_OK)
+        return SW_NOTFOUND;
+    sw_rec_keys(&k, "inc", *id);
+    rc = sw_rec_get(c->store, &k, doc);
+    if (rc == SW_OK && !visible(c, *doc)) {
+        json_decref(*doc);
+        *doc = NULL;
+        rc = SW_NOTFOUND;
+    }
+    if (rc != SW_OK)
+        sw_reply_store(c, rc, "loading the incident");
+    return rc;
+}
+
+/* The show in the path, if the caller works there (stations) or may see every show. */
+static int caller_show(struct sw_ctx *c, json_t **show)
+{
+    const char *id = sw_param(c, "show");
+    int rc;
+
+    *show = NULL;
+    if (c->who.role == SW_ROLE_STATION && strcmp(id, station_show(c)) != 0) {
+        sw_reply_not_found(c);
+        return SW_NOTFOUND;
+    }
+    rc = sw_show_get(c->store, id, show);
+    if (rc != SW_OK)
+        sw_reply_store(c, rc, "loading the show");
+    return rc;
+}
+
+/* --- views --------------------------------------------------------------------------------- */
+
+/* deadline.left_s and the answer's standing: running, overdue, answered (in time or late),
+ * or stopped (mediated, escalated or closed without an answer). */
+static void deadline_view(json_t *v, int64_t now)
+{
+    json_t *d = json_object_get(v, "deadline");
+    const char *status = json_string_value(json_object_get(v, "status")) ?: "";
+    int64_t due = json_integer_value(json_object_get(d, "at_ms")), answered;
+    const char *state;
+
+    if (!json_is_object(d))
+        return;
+    if (json_is_string(json_object_get(v, "answered_at")) &&
+        sw_date_ms(json_string_value(json_object_get(v, "answered_at")), &answered) == SW_OK)
+        state = answered <= due ? "answered_in_time" : "answered_late";
+    else if (strcmp(status, "open") == 0)
+        state = now > due ? "overdue" : "running";
+    else
+        state = "stopped";
+    json_object_set_new(d, "status", json_string(state));
+    json_object_set_new(d, "overdue", json_boolean(strcmp(state, "overdue") == 0));
+    json_object_set_new(d, "left_s", strcmp(state, "running") == 0 || strcmp(state, "overdue") == 0
+                                         ? json_integer((due - now) / 1000) : json_null());
+}
+
+static json_t *view(const json_t *doc, int64_t now)
+{
+    json_t *v = json_deep_copy(doc);
+    char url[64];
+
+    deadline_view(v, now);
+    json_object_del(v, "history_len");
+    json_object_del(v, "received_ms");
+    if (json_is_integer(json_object_get(v, "case_id"))) {
+        snprintf(url, sizeof(url), "/api/v1/cases/%lld",
+                 (long long)json_integer_value(json_object_get(v, "case_id")));
+        json_object_set_new(v, "case_url", json_string(url));
+    }
+    return v;
+}
+
+/* Earlier incidents naming the same party (by normalised name) in either role, at any show. */
+static json_t *earlier(struct sw_ctx *c, const json_t *doc, const char *role)
+{
+    static const char *const roles[] = { "exhibitor", "complainant" };
+    const char *name = json_string_value(json_object_get(json_object_get(doc, role), "name"));
+    long long self = json_integer_value(json_object_get(doc, "id"));
+    char pk[SW_KEY_MAX], key[SW_KEY_MAX + 40], max[32];
+    json_t *out = json_array(), *ids = json_array(), *docs = NULL, *d;
+    size_t i, r;
+
+    if (sw_party_key(name, pk, sizeof(pk)) != SW_OK)
+        return out;
+    snprintf(max, sizeof(max), "%lld",
+             (long long)json_integer_value(json_object_get(doc, "received_ms")));
+    for (r = 0; r < SW_ARRAY_LEN(roles); r++) {
+        redisReply *rep;
+
+        snprintf(key, sizeof(key), "sw:party:%s:%s", roles[r], pk);
+        rep = sw_store_cmd(c->store, "ZREVRANGEBYSCORE", key, max, "-inf", "LIMIT", "0", "21",
+                           NULL);
+        for (i = 0; rep != NULL && rep->type == REDIS_REPLY_ARRAY && i < rep->elements; i++) {
+            long long id = strtoll(rep->element[i]->str, NULL, 10);
+
+            if (id != self)
+                json_array_append_new(ids, json_integer(id));
+        }
+        if (rep != NULL)
+            freeReplyObject(rep);
+    }
+    if (sw_rec_load(c->store, "inc", ids, &docs) == SW_OK) {
+        json_array_foreach(docs, i, d) {
+            const char *as = NULL;
+            size_t k;
+
+            for (k = 0; k < SW_ARRAY_LEN(roles) && as == NULL; k++) {
+                char dk[SW_KEY_MAX];
+                const char *n = json_string_value(json_object_get(json_object_get(d, roles[k]),
+                                                                  "name"));
+
+                if (sw_party_key(n, dk, sizeof(dk)) == SW_OK && strcmp(dk, pk) == 0)
+                    as = roles[k];
+            }
+            if (json_array_size(out) < EARLIER_MAX)
+                json_array_append_new(out, json_pack(
+                    "{s:O, s:O, s:O, s:O, s:O, s:s, s:O, s:O}", "id", json_object_get(d, "id"),
+                    "show", json_object_get(d, "show"), "received_at",
+                    json_object_get(d, "received_at"), "kind", json_object_get(d, "kind"),
+                    "status", json_object_get(d, "status"), "as", as ? as : role, "exhibitor",
+                    json_object_get(json_object_get(d, "exhibitor"), "name"), "complainant",
+                    json_object_get(json_object_get(d, "complainant"), "name")));
+        }
+        json_decref(docs);
+    }
+    json_decref(ids);
+    return out;
+}
+
+/* The single-incident view: with the parties' earlier incidents and which declared evidence
+ * hashes have arrived. */
+static json_t *full_view(struct sw_ctx *c, const json_t *doc)
+{
+    json_t *v = view(doc, sw_cases_now(c)), *hist = NULL, *e, *decl;
+    struct sw_rec_keys k;
+    size_t i, j;
+
+    json_object_set_new(v, "earlier", json_pack("{s:o, s:o}", "exhibitor",
+                                                earlier(c, doc, "exhibitor"), "complainant",
+                                                earlier(c, doc, "complainant")));
+    decl = json_array();
+    sw_rec_keys(&k, "inc", json_integer_value(json_object_get(doc, "id")));
+    if (json_array_size(json_object_get(doc, "evidence_declared")) > 0 &&
+        sw_rec_history(c->store, &k, &hist) == SW_OK) {
+        json_array_foreach(json_object_get(doc, "evidence_declared"), i, e) {
+            int got = 0;
+            json_t *h;
+
+            json_array_foreach(hist, j, h)
+                if (json_equal(json_object_get(h, "sha256"), e))
+                    got = 1;
+            json_array_append_new(decl, json_pack("{s:O, s:b}", "sha256", e, "uploaded", got));
+        }
+    }
+    json_decref(hist);
+    json_object_set_new(v, "evidence_declared", decl);
+    return v;
+}
+
+/* --- logging ------------------------------------------------------------------------------- */
+
+/* Checks one submitted incident; problems go to errs under prefix. */
+static void check_item(const json_t *in, int partial, const char *prefix, struct sw_verrs *errs)
+{
+    json_t *shape;
+    const char *status = json_string_value(json_object_get(in, "status"));
+    char ptr[160];
+
+    if (!json_is_object(in)) {
+        sw_verrs_add(errs, prefix[0] ? prefix : "/", "must be an incident object");
+        return;
+    }
+    shape = json_copy((json_t *)in);
+    json_object_del(shape, "exhibitor");
+    json_object_del(shape, "complainant");
+    json_object_del(shape, "rights");
+    sw_json_check(shape, sw_incident_fields, partial, prefix, errs);
+    json_decref(shape);
+    sw_incident_check(in, partial, prefix, errs);
+    if (status != NULL && strcmp(status, "escalated") == 0) {
+        snprintf(ptr, sizeof(ptr), "%s/status", prefix);
+        sw_verrs_add(errs, ptr, "an incident becomes escalated through POST "
+                     "/api/v1/incidents/{id}/escalate, which opens its case");
+    }
+}
+
+static json_t *party_names_text(const json_t *in)
+{
+    const json_t *m;
+    size_t i;
+    struct sw_buf b;
+    json_t *out;
+
+    sw_buf_init(&b, 16 * 1024);
+    sw_buf_adds(&b, "Kind: ");
+    sw_buf_adds(&b, json_string_value(json_object_get(in, "kind")) ?: "");
+    json_array_foreach(json_object_get(in, "rights"), i, m) {
+        sw_buf_adds(&b, i == 0 ? "\nRights invoked: " : "; ");
+        sw_buf_adds(&b, json_string_value(json_object_get(m, "type")) ?: "");
+        sw_buf_adds(&b, " ");
+        sw_buf_adds(&b, json_string_value(json_object_get(m, "number")) ?: "");
+    }
+    json_array_foreach(json_object_get(in, "measures"), i, m) {
+        sw_buf_adds(&b, i == 0 ? "\nMeasures: " : "; ");
+        sw_buf_adds(&b, json_string_value(m));
+    }
+    if (json_is_string(json_object_get(in, "notes"))) {
+        sw_buf_adds(&b, "\n");
+        sw_buf_adds(&b, json_string_value(json_object_get(in, "notes")));
+    }
+    out = json_string(b.p ? b.p : "");
+    sw_buf_free(&b);
+    return out;
+}
+
+/* The show_incident event: the matcher alerts exporters attending the show and those named
+ * as the accused exhibitor; patents invoked are probed as cited numbers. */
+static json_t *event_of(const json_t *doc, const json_t *show)
+{
+    const char *exh = json_string_value(json_object_get(json_object_get(doc, "exhibitor"),
+                                                        "name"));
+    const char *comp = json_string_value(json_object_get(json_object_get(doc, "complainant"),
+                                                         "name"));
+    const char *booth = json_string_value(json_object_get(doc, "booth"));
+    char title[600];
+    json_t *ev, *patents = json_array(), *m;
+    size_t i;
+
+    json_array_foreach(json_object_get(doc, "rights"), i, m)
+        if (strcmp(json_string_value(json_object_get(m, "type")) ?: "", "patent") == 0 &&
+            json_is_string(json_object_get(m, "number")))
+            json_array_append(patents, json_object_get(m, "number"));
+    snprintf(title, sizeof(title), "IP incident at %.200s: %.150s accused by %.150s%s%.32s",
+             json_string_value(json_object_get(show, "name")) ?: "a show", exh ?: "",
+             comp ?: "", booth && booth[0] ? ", booth " : "", booth && booth[0] ? booth : "");
+    ev = json_pack("{s:s, s:s, s:O, s:O, s:s, s:o, s:[{s:s, s:s}, {s:s, s:s}], s:{s:o}}",
+                   "source", "stations", "type", "show_incident", "show",
+                   json_object_get(doc, "show"), "date", json_object_get(doc, "received_at"),
+                   "title", title, "text", party_names_text(doc), "parties", "role",
+                   "exhibitor", "name", exh ?: "", "role", "complainant", "name", comp ?: "",
+                   "numbers", "patents", patents);
+    if (ev != NULL && json_is_string(json_object_get(show, "country")))
+        json_object_set(ev, "jurisdiction", json_object_get(show, "country"));
+    return ev;
+}
+
+/* Stores one checked submission (in is consumed). SW_OK with *out (the view) and *dup. */
+static int store_item(struct sw_ctx *c, json_t *in, const json_t *show, const char *key,
+                      long long *id, int *dup)
+{
+    const char *received = json_string_value(json_object_get(in, "received_at"));
+    int64_t now = sw_cases_now(c), rms = now;
+    char when[32], rwhen[32];
+    json_t *entry, *ev;
+    int rc;
+
+    if (received != NULL)
+        sw_date_ms(received, &rms);
+    json_object_del(in, "key");
+    json_object_set(in, "show", json_object_get(show, "id"));
+    json_object_set_new(in, "station_id", c->who.role == SW_ROLE_STATION
+                                              ? json_integer(c->who.subject) : json_null());
+    json_object_set_new(in, "received_at", json_string(sw_iso8601(rms, rwhen, sizeof(rwhen))));
+    json_object_set_new(in, "received_ms", json_integer(rms));
+    if (json_object_get(in, "status") == NULL)
+        json_object_set_new(in, "status", json_string("open"));
+    if (strcmp(json_string_value(json_object_get(in, "status")), "answered") == 0)
+        json_object_set_new(in, "answered_at", json_string(sw_iso8601(now, when, sizeof(when))));
+    json_object_set_new(in, "deadline", sw_incident_deadline(sw_api_deadlines, show, rms));
+    json_object_set_new(in, "created_at", json_string(sw_iso8601(now, when, sizeof(when))));
+    json_object_set_new(in, "updated_at", json_string(when));
+    json_object_set_new(in, "created_by", json_pack("{s:s, s:I}", "role",
+                                                    sw_role_name(c->who.role), "id",
+                                                    (json_int_t)c->who.subject));
+    json_object_set_new(in, "case_id", json_null());
+    json_object_set_new(in, "evidence_count", json_integer(0));
+    if (key != NULL)
+        json_object_set_new(in, "key", json_string(key));
+    entry = sw_case_entry(&c->who, now, "logged", 1,
+                          json_pack("{s:{s:O}}", "after", "status",
+                                    json_object_get(in, "status")));
+    ev = event_of(in, show);
+    rc = ev && entry ? sw_incident_create(c->store, in, entry, ev, key,
+                                          (long)sw_config_int(c->cfg, "events.ttl_s"),
+                                          (long)sw_config_int(c->cfg, "events.maxlen"), id, dup)
+                     : SW_ERR;
+    json_decref(entry);
+    json_decref(ev);
+    return rc;
+}
+
+static json_t *load_one(struct sw_ctx *c, long long id)
+{
+    struct sw_rec_keys k;
+    json_t *doc = NULL;
+
+    sw_rec_keys(&k, "inc", id);
+    if (sw_rec_get(c->store, &k, &doc) != SW_OK)
+        return NULL;
+    return doc;
+}
+
+static int parse_body(struct sw_ctx *c, json_t **in)
+{
+    char err[512];
+
+    if (sw_json_parse_object(c->req->body ? c->req->body : "", c->req->body_len,
+                             (int)sw_config_int(c->cfg, "api.json_depth_max"), in, err,
+                             sizeof(err)) != SW_OK) {
+        sw_reply_problem(c, 400, "malformed-json", "Malformed JSON", NULL, "%s", err);
+        return SW_INVALID;
+    }
+    return SW_OK;
+}
+
+void sw_h_incidents_create(struct sw_ctx *c)
+{
+    struct sw_verrs errs;
+    const char *key;
+    json_t *show, *in, *doc;
+    char loc[64], *keycopy = NULL;
+    long long id;
+    int rc, dup;
+
+    if (caller_show(c, &show) != SW_OK)
+        return;
+    if (parse_body(c, &in) != SW_OK) {
+        json_decref(show);
+        return;
+    }
+    sw_verrs_init(&errs);
+    check_item(in, 0, "", &errs);
+    key = c->req->idempotency_key ? c->req->idempotency_key
+                                  : json_string_value(json_object_get(in, "key"));
+    if (key == NULL)
+        sw_verrs_add(&errs, "/key", "give each submission a key (or an Idempotency-Key "
+                     "header) so a retry over a bad network cannot log it twice");
+    if (sw_reply_if_invalid(c, &errs) != SW_OK) {
+        json_decref(in);
+        json_decref(show);
+        return;
+    }
+    keycopy = strdup(key);
+    rc = keycopy ? store_item(c, in, show, keycopy, &id, &dup) : SW_ERR;
+    free(keycopy);
+    json_decref(in);
+    json_decref(show);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "storing the incident");
+        return;
+    }
+    if ((doc = load_one(c, id)) == NULL) {
+        sw_reply_store(c, SW_EAGAIN, "reading the incident back");
+        return;
+    }
+    snprintf(loc, sizeof(loc), "/api/v1/incidents/%lld", id);
+    sw_reply_header(c, "Location", loc);
+    if (dup)
+        sw_reply_header(c, "Idempotent-Replayed", "true");
+    sw_reply_json(c, dup ? 200 : 201, full_view(c, doc));
+    json_decref(doc);
+}
+
+/* {"incidents": [...]}: each item stored, found a duplicate of an earlier submission with the
+ * same key, or rejected with its problems — each on its own. */
+void sw_h_incidents_batch(struct sw_ctx *c)
+{
+    long long max = sw_config_int(c->cfg, "shows.batch_max");
+    json_t *show, *in, *items, *item, *results;
+    size_t i, counts[3] = { 0, 0, 0 };
+    const char *k;
+    json_t *v;
+
+    if (caller_show(c, &show) != SW_OK)
+        return;
+    if (parse_body(c, &in) != SW_OK) {
+        json_decref(show);
+        return;
+    }
+    items = json_object_get(in, "incidents");
+    json_object_foreach(in, k, v)
+        if (strcmp(k, "incidents") != 0)
+            items = NULL;
+    if (!json_is_array(items) || json_array_size(items) == 0 ||
+        (long long)json_array_size(items) > max) {
+        sw_reply_problem(c, 400, "validation", "Invalid request",
+                         json_pack("[{s:s, s:s}]", "pointer", "/incidents", "message",
+                                   "must be the only member: a list of 1 or more incidents"),
+                         "send {\"incidents\": [...]} with 1 to %lld incidents, each with its "
+                         "key", max);
+        json_decref(in);
+        json_decref(show);
+        return;
+    }
+    results = json_array();
+    json_array_foreach(items, i, item) {
+        struct sw_verrs errs;
+        char prefix[48];
+        const char *key = json_string_value(json_object_get(item, "key"));
+        json_t *res = json_pack("{s:I, s:s?}", "index", (json_int_t)i, "key", key);
+        long long id;
+        int dup, rc;
+
+        snprintf(prefix, sizeof(prefix), "/incidents/%zu", i);
+        sw_verrs_init(&errs);
+        check_item(item, 0, prefix, &errs);
+        if (json_is_object(item) && key == NULL) {
+            char ptr[64];
+
+            snprintf(ptr, sizeof(ptr), "%s/key", prefix);
+            sw_verrs_add(&errs, ptr, "every incident in a batch needs its key");
+        }
+        if (sw_verrs_count(&errs) > 0) {
+            json_object_set_new(res, "status", json_string("rejected"));
+            json_object_set(res, "errors", errs.list);
+            counts[2]++;
+        } else {
+            json_t *copy = json_deep_copy(item);
+            char *kc = strdup(key);
+
+            rc = kc ? store_item(c, copy, show, kc, &id, &dup) : SW_ERR;
+            free(kc);
+            json_decref(copy);
+            if (rc != SW_OK) {
+                json_object_set_new(res, "status", json_string("rejected"));
+                json_object_set_new(res, "errors", json_pack(
+                    "[{s:s, s:s}]", "pointer", prefix, "message",
+                    "not stored: the store is unavailable; send this incident again"));
+                counts[2]++;
+            } else {
+                char url[64];
+
+                snprintf(url, sizeof(url), "/api/v1/incidents/%lld", id);
+                json_object_set_new(res, "status", json_string(dup ? "duplicate" : "stored"));
+                json_object_set_new(res, "id", json_integer(id));
+                json_object_set_new(res, "url", json_string(url));
+                counts[dup ? 1 : 0]++;
+            }
+        }
+        sw_verrs_free(&errs);
+        json_array_append_new(results, res);
+    }
+    sw_reply_json(c, 200, json_pack("{s:o, s:I, s:I, s:I}", "results", results, "stored",
+                                    (json_int_t)counts[0], "duplicate", (json_int_t)counts[1],
+                                    "rejected", (json_int_t)counts[2]));
+    json_decref(in);
+    json_decref(show);
+}
+
+/* --- reading ------------------------------------------------------------------------------- */
+
+static int filters_ok(struct sw_ctx *c)
+{
+    struct sw_verrs errs;
+    const char *status = sw_query(c, "status"), *kind = sw_query(c, "kind");
+    const char *overdue = sw_query(c, "overdue");
+
+    sw_verrs_init(&errs);
+    if (status != NULL && !sw_list_valid(status, sw_incident_statuses))
+        sw_verrs_add(&errs, "status", "must be open, answered, mediated, escalated or closed "
+                     "(several separated by commas)");
+    if (kind != NULL && !sw_list_valid(kind, sw_incident_kinds))
+        sw_verrs_add(&errs, "kind", "must be incident kinds separated by commas");
+    if (overdue != NULL && strcmp(overdue, "true") != 0 && strcmp(overdue, "false") != 0)
+        sw_verrs_add(&errs, "overdue", "must be true or false");
+    return sw_reply_params_invalid(c, &errs);
+}
+
+static int wanted(struct sw_ctx *c, const json_t *v)
+{
+    const char *status = sw_query(c, "status"), *kind = sw_query(c, "kind");
+    const char *overdue = sw_query(c, "overdue");
+    int od = json_is_true(json_object_get(json_object_get(v, "deadline"), "overdue"));
+
+    return (status == NULL || sw_in_list(status, json_string_value(json_object_get(v,
+                                                                                   "status")))) &&
+           (kind == NULL || sw_in_list(kind, json_string_value(json_object_get(v, "kind")))) &&
+           (overdue == NULL || od == (strcmp(overdue, "true") == 0));
+}
+
+/* The show's incidents, oldest first; filters ?status=, ?kind=, ?overdue=. */
+void sw_h_incidents_list(struct sw_ctx *c)
+{
+    json_t *show, *ids = NULL, *docs = NULL, *items, *d;
+    long long after, next = 0;
+    int64_t now;
+    char key[96];
+    size_t i;
+    int limit, rc;
+
+    if (caller_show(c, &show) != SW_OK)
+        return;
+    json_decref(show);
+    if (sw_page_args(c, &after, &limit) != SW_OK || filters_ok(c) != SW_OK)
+        return;
+    snprintf(key, sizeof(key), "sw:show:%s:incidents", sw_param(c, "show"));
+    rc = sw_rec_ids(c->store, key, after, limit, 0, &ids, &next);
+    if (rc == SW_OK)
+        rc = sw_rec_load(c->store, "inc", ids, &docs);
+    json_decref(ids);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "listing incidents");
+        return;
+    }
+    now = sw_cases_now(c);
+    items = json_array();
+    json_array_foreach(docs, i, d) {
+        json_t *v = view(d, now);
+
+        if (wanted(c, v))
+            json_array_append_new(items, v);
+        else
+            json_decref(v);
+    }
+    json_decref(docs);
+    sw_reply_json(c, 200, sw_page_json(items, next));
+}
+
+void sw_h_incidents_get(struct sw_ctx *c)
+{
+    long long id;
+    json_t *doc;
+
+    if (sw_incident_load_visible(c, &id, &doc) != SW_OK)
+        return;
+    sw_reply_json(c, 200, full_view(c, doc));
+    json_decref(doc);
+}
+
+void sw_h_incidents_history(struct sw_ctx *c)
+{
+    struct sw_rec_keys k;
+    long long id;
+    json_t *doc, *hist;
+    int rc;
+
+    if (sw_incident_load_visible(c, &id, &doc) != SW_OK)
+        return;
+    json_decref(doc);
+    sw_rec_keys(&k, "inc", id);
+    rc = sw_rec_history(c->store, &k, &hist);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "reading the history");
+        return;
+    }
+    sw_reply_json(c, 200, json_pack("{s:o}", "items", hist));
+}
+
+/* --- changes ------------------------------------------------------------------------------- */
+
+static const char *const patchable[] = { "booth", "kind", "measures", "notes", "status",
+                                         "answer", "rights", "exhibitor", "complainant",
+                                         "evidence_declared", NULL };
+
+struct patch {
+    const struct sw_principal *who;
+    const json_t *in;
+    int64_t now;
+    const char *refused;   /* why the change cannot be made */
+};
+
+static int do_patch(json_t *doc, json_t *hist, void *ud)
+{
+    struct patch *p = ud;
+    const char *from = json_string_value(json_object_get(doc, "status")) ?: "";
+    const char *to = json_string_value(json_object_get(p->in, "status"));
+    json_t *before = json_object(), *after = json_object(), *v;
+    const char *k;
+    char when[32];
+
+    if (strcmp(from, "closed") == 0) {
+        p->refused = "the incident is closed; its record stays as it is";
+        json_decref(before);
+        json_decref(after);
+        return SW_INVALID;
+    }
+    if (strcmp(from, "escalated") == 0 && to != NULL && strcmp(to, "closed") != 0 &&
+        strcmp(to, "escalated") != 0) {
+        p->refused = "an escalated incident may only be closed: its case carries it on";
+        json_decref(before);
+        json_decref(after);
+        return SW_INVALID;
+    }
+    json_object_foreach((json_t *)p->in, k, v) {
+        json_t *old = json_object_get(doc, k);
+
+        if (old != NULL && json_equal(old, v))
+            continue;
+        json_object_set(before, k, old ? old : json_null());
+        json_object_set(after, k, v);
+        json_object_set(doc, k, v);
+    }
+    if (to != NULL && strcmp(to, "answered") == 0 && strcmp(from, "answered") != 0 &&
+        !json_is_string(json_object_get(doc, "answered_at"))) {
+        json_object_set_new(doc, "answered_at", json_string(sw_iso8601(p->now, when,
+                                                                       sizeof(when))));
+        json_object_set(after, "answered_at", json_object_get(doc, "answered_at"));
+    }
+    json_object_set_new(doc, "updated_at", json_string(sw_iso8601(p->now, when, sizeof(when))));
+    json_array_append_new(hist, sw_case_entry(p->who, p->now, "updated", 1,
+                                              json_pack("{s:o, s:o}", "before", before, "after",
+                                                        after)));
+    return SW_OK;
+}
+
+/* A changed kind moves the show's counts; changed names move the party indexes. */
+static void patch_moves(struct sw_cmds *c, const json_t *old, const json_t *doc, void *ud)
+{
+    const char *ok = json_string_value(json_object_get(old, "kind"));
+    const char *nk = json_string_value(json_object_get(doc, "kind"));
+    char key[96], f[48];
+
+    (void)ud;
+    if (ok != NULL && nk != NULL && strcmp(ok, nk) != 0) {
+        snprintf(key, sizeof(key), "sw:show:%s:stats",
+                 json_string_value(json_object_get(doc, "show")) ?: "");
+        snprintf(f, sizeof(f), "kind:%s", ok);
+        sw_cmds_add(c, "HINCRBY", key, f, "-1", NULL);
+        snprintf(f, sizeof(f), "kind:%s", nk);
+        sw_cmds_add(c, "HINCRBY", key, f, "1", NULL);
+    }
+    if (!json_equal(json_object_get(old, "exhibitor"), json_object_get(doc, "exhibitor")) ||
+        !json_equal(json_object_get(old, "complainant"), json_object_get(doc, "complainant")))
+        sw_incident_party_moves(c, old, doc);
+}
+
+void sw_h_incidents_patch(struct sw_ctx *c)
+{
+    struct sw_verrs errs;
+    struct sw_rec_keys k;
+    struct patch p = { .who = &c->who };
+    long long id;
+    json_t *doc, *in, *out = NULL, *v;
+    const char *key;
+    char ptr[64];
+    int rc;
+
+    if (sw_incident_load_visible(c, &id, &doc) != SW_OK)
+        return;
+    json_decref(doc);
+    if (parse_body(c, &in) != SW_OK)
+        return;
+    sw_verrs_init(&errs);
+    json_object_foreach(in, key, v) {
+        size_t i;
+
+        for (i = 0; patchable[i] != NULL && strcmp(patchable[i], key) != 0; i++)
+            continue;
+        if (patchable[i] != NULL)
+            continue;
+        snprintf(ptr, sizeof(ptr), "/%.40s", key);
+        sw_verrs_add(&errs, ptr, "%s", strcmp(key, "key") == 0 || strcmp(key, "received_at") == 0
+                                           ? "cannot be changed once logged"
+                                           : "unknown field or one that cannot be changed");
+    }
+    if (sw_verrs_count(&errs) == 0)
+        check_item(in, 1, "", &errs);
+    if (json_object_size(in) == 0 && sw_verrs_count(&errs) == 0)
+        sw_verrs_add(&errs, "/", "send at least one field to change");
+    if (sw_reply_if_invalid(c, &errs) != SW_OK) {
+        json_decref(in);
+        return;
+    }
+    p.in = in;
+    p.now = sw_cases_now(c);
+    sw_rec_keys(&k, "inc", id);
+    rc = sw_rec_update(c->store, &k, sw_config_int(c->cfg, "shows.incident_history_max"),
+                       do_patch, patch_moves, &p, &out);
+    json_decref(in);
+    if (rc == SW_INVALID && p.refused != NULL)
+        sw_reply_problem(c, 409, "incident-locked", "Incident cannot change", NULL, "%s",
+                         p.refused);
+    else if (rc != SW_OK)
+        sw_reply_store(c, rc, "changing the incident");
+    else
+        sw_reply_json(c, 200, full_view(c, out));
+    json_decref(out);
+}
+
+/* --- escalation ---------------------------------------------------------------------------- */
+
+static const struct sw_jfield escalate_fields[] = {
+    { "subscriber_id", SW_J_INT, 0, 1, INT64_MAX, NULL },
+    { "centre_id", SW_J_INT, 0, 1, INT64_MAX, NULL },
+    { "note", SW_J_STRING, 0, 0, 4000, NULL },
+    { NULL, SW_J_STRING, 0, 0, 0, NULL },
+};
+
+struct escalation {
+    const struct sw_principal *who;
+    int64_t now;
+    long long case_id;
+    json_t *casedoc, *caseentry;
+    long long existing;    /* the case an earlier escalation made */
+};
+
+static int do_escalate(json_t *doc, json_t *hist, void *ud)
+{
+    struct escalation *e = ud;
+    char when[32];
+
+    if (json_is_integer(json_object_get(doc, "case_id"))) {
+        e->existing = json_integer_value(json_object_get(doc, "case_id"));
+        return SW_INVALID;
+    }
+    if (strcmp(json_string_value(json_object_get(doc, "status")) ?: "", "closed") == 0)
+        return SW_INVALID;
+    json_array_append_new(hist, sw_case_entry(e->who, e->now, "escalated", 1,
+                                              json_pack("{s:{s:O}, s:{s:s, s:I}}", "before",
+                                                        "status", json_object_get(doc, "status"),
+                                                        "after", "status", "escalated",
+                                                        "case_id", (json_int_t)e->case_id)));
+    json_object_set_new(doc, "status", json_string("escalated"));
+    json_object_set_new(doc, "case_id", json_integer(e->case_id));
+    json_object_set_new(doc, "escalated_at", json_string(sw_iso8601(e->now, when,
+                                                                    sizeof(when))));
+    json_object_set_new(doc, "updated_at", json_string(when));
+    return SW_OK;
+}
+
+/* The case is written by the same transaction as the incident's change. */
+static void escalate_moves(struct sw_cmds *c, const json_t *old, const json_t *doc, void *ud)
+{
+    struct escalation *e = ud;
+    json_t *cd = json_deep_copy(e->casedoc), *ce = json_deep_copy(e->caseentry);
+    char key[96];
+
+    (void)old;
+    sw_case_create_cmds(c, cd, ce, e->case_id);
+    snprintf(key, sizeof(key), "sw:show:%s:stats",
+             json_string_value(json_object_get(doc, "show")) ?: "");
+    sw_cmds_add(c, "HINCRBY", key, "escalated", "1", NULL);
+    json_decref(cd);
+    json_decref(ce);
+}
+
+/* The case's description: the incident's facts as the station logged them. */
+static json_t *facts(const json_t *doc, const json_t *show, const char *note)
+{
+    struct sw_buf b;
+    char line[800];
+    const json_t *m;
+    size_t i;
+    json_t *out;
+
+    sw_buf_init(&b, 64 * 1024);
+    snprintf(line, sizeof(line), "Escalated from incident #%lld at %.200s (%.100s, %.10s to "
+             "%.10s), booth %.32s.\nExhibitor: %.200s. Complainant: %.200s.\nKind: %.32s. "
+             "Received: %.40s. Answer due: %.40s.\n",
+             (long long)json_integer_value(json_object_get(doc, "id")),
+             json_string_value(json_object_get(show, "name")) ?: "",
+             json_string_value(json_object_get(show, "city")) ?: "",
+             json_string_value(json_object_get(show, "starts")) ?: "",
+             json_string_value(json_object_get(show, "ends")) ?: "",
+             json_string_value(json_object_get(doc, "booth")) ?: "-",
+             json_string_value(json_object_get(json_object_get(doc, "exhibitor"), "name")) ?: "",
+             json_string_value(json_object_get(json_object_get(doc, "complainant"), "name")) ?: "",
+             json_string_value(json_object_get(doc, "kind")) ?: "",
+             json_string_value(json_object_get(doc, "received_at")) ?: "",
+             json_string_value(json_object_get(json_object_get(doc, "deadline"), "at")) ?: "");
+    sw_buf_adds(&b, line);
+    json_array_foreach(json_object_get(doc, "measures"), i, m) {
+        sw_buf_adds(&b, i == 0 ? "Measures taken: " : "; ");
+        sw_buf_adds(&b, json_string_value(m));
+    }
+    if (json_array_size(json_object_get(doc, "measures")) > 0)
+        sw_buf_adds(&b, ".\n");
+    if (json_is_string(json_object_get(doc, "notes"))) {
+        sw_buf_adds(&b, "Station notes: ");
+        sw_buf_adds(&b, json_string_value(json_object_get(doc, "notes")));
+        sw_buf_adds(&b, "\n");
+    }
+    if (note != NULL) {
+        sw_buf_adds(&b, "Escalation note: ");
+        sw_buf_adds(&b, note);
+        sw_buf_adds(&b, "\n");
+    }
+    out = json_stringn(b.p ? b.p : "", b.len > 20000 ? 20000 : b.len);
+    sw_buf_free(&b);
+    return out;
+}
+
+/* The incident's evidence as references the case carries (the files stay where they are). */
+static json_t *evidence_refs(struct sw_ctx *c, long long id)
+{
+    struct sw_rec_keys k;
+    json_t *hist = NULL, *out = json_array(), *e;
+    char url[160];
+    size_t i;
+
+    sw_rec_keys(&k, "inc", id);
+    if (sw_rec_history(c->store, &k, &hist) != SW_OK)
+        return out;
+    json_array_foreach(hist, i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "action")) ?: "", "evidence") != 0)
+            continue;
+        snprintf(url, sizeof(url), "/api/v1/incidents/%lld/evidence/%s", id,
+                 json_string_value(json_object_get(e, "sha256")) ?: "");
+        json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:s}", "name",
+                                             json_object_get(e, "name"), "sha256",
+                                             json_object_get(e, "sha256"), "size",
+                                             json_object_get(e, "size"), "url", url));
+    }
+    json_decref(hist);
+    return out;
+}
+
+void sw_h_incidents_escalate(struct sw_ctx *c)
+{
+    struct escalation e = { .who = &c->who };
+    struct sw_verrs errs;
+    struct sw_rec_keys k;
+    long long id, sub, centre = 0;
+    json_t *doc, *in, *show = NULL, *subdoc = NULL, *out = NULL, *d;
+    const char *country;
+    char idtxt[24], when[32], loc[64];
+    int rc;
+
+    if (sw_incident_load_visible(c, &id, &doc) != SW_OK)
+        return;
+    if (c->req->body_len == 0)   /* no body: the exhibitor's subscriber, the first centre */
+        in = json_object();
+    else if (sw_body_object(c, escalate_fields, 0, &in) != SW_OK) {
+        json_decref(doc);
+        return;
+    }
+    sub = json_is_integer(json_object_get(in, "subscriber_id"))
+              ? json_integer_value(json_object_get(in, "subscriber_id"))
+              : json_integer_value(json_object_get(json_object_get(doc, "exhibitor"),
+                                                   "subscriber_id"));
+    if (json_is_integer(json_object_get(doc, "case_id"))) {
+        e.existing = json_integer_value(json_object_get(doc, "case_id"));
+        goto already;
+    }
+    sw_verrs_init(&errs);
+    rc = sw_show_get(c->store, json_string_value(json_object_get(doc, "show")), &show);
+    if (rc == SW_OK && sub > 0) {
+        rc = sw_doc_get(c->store, &sw_kind_subscriber, sub, &subdoc);
+        if (rc == SW_NOTFOUND) {
+            sw_verrs_add(&errs, "/subscriber_id", "no such subscriber");
+            rc = SW_OK;
+        }
+    }
+    if (rc == SW_OK)
+        rc = sw_case_choose_centre(c, in, &centre, &errs);
+    json_decref(subdoc);
+    if (rc == SW_NOTFOUND) {
+        sw_verrs_free(&errs);
+        sw_reply_problem(c, 409, "no-centre", "No assistance centre", NULL,
+                         "no assistance centre is set up to take cases yet");
+        goto done;
+    }
+    if (rc != SW_OK) {
+        sw_verrs_free(&errs);
+        sw_reply_store(c, rc, "preparing the case");
+        goto done;
+    }
+    if (sw_reply_if_invalid(c, &errs) != SW_OK)
+        goto done;
+    if (sub <= 0) {
+        sw_reply_problem(c, 409, "exhibitor-not-subscriber", "Whose case?",
+                         json_pack("[{s:s, s:s}]", "pointer", "/subscriber_id", "message",
+                                   "give the subscriber the case is for"),
+                         "the accused exhibitor is not linked to a Seawall subscriber; give "
+                         "subscriber_id of the exporter the case is opened for");
+        goto done;
+    }
+    country = json_string_value(json_object_get(show, "country"));
+    if (country == NULL)
+        country = json_string_value(json_object_get(json_object_get(doc, "exhibitor"),
+                                                    "country"));
+    if (country == NULL) {
+        sw_reply_problem(c, 409, "country-unknown", "Country unknown", NULL,
+                         "the show has no country (set it with PATCH /api/v1/shows/%s) and the "
+                         "exhibitor none either; a case needs the country of the dispute",
+                         json_string_value(json_object_get(doc, "show")) ?: "");
+        goto done;
+    }
+    e.now = sw_cases_now(c);
+    if (sw_case_new_id(c->store, &e.case_id) != SW_OK) {
+        sw_reply_store(c, SW_EAGAIN, "numbering the case");
+        goto done;
+    }
+    snprintf(idtxt, sizeof(idtxt), "%lld", id);
+    d = json_deep_copy(json_object_get(doc, "deadline"));
+    json_object_del(d, "status");
+    json_object_set_new(d, "manual", json_false());
+    e.casedoc = json_pack("{s:s, s:s, s:O, s:s, s:O, s:s, s:O, s:o, s:[s], s:I, s:I, s:I, s:n, "
+                          "s:n, s:o, s:o}",
+                          "type", "show_complaint", "country", country, "forum",
+                          json_object_get(show, "name"), "proceeding", "", "opposing_party",
+                          json_object_get(json_object_get(doc, "complainant"), "name"),
+                          "own_role", "exhibitor", "served_at",
+                          json_object_get(doc, "received_at"), "description",
+                          facts(doc, show, json_string_value(json_object_get(in, "note"))),
+                          "incidents", idtxt, "subscriber_id", (json_int_t)sub, "centre_id",
+                          (json_int_t)centre, "from_incident", (json_int_t)id, "assignee",
+                          "priority_override", "deadline", d, "evidence_refs",
+                          evidence_refs(c, id));
+    if (e.casedoc == NULL) {
+        sw_reply_store(c, SW_ERR, "preparing the case");
+        goto done;
+    }
+    if (json_array_size(json_object_get(doc, "rights")) > 0)
+        json_object_set(e.casedoc, "rights", json_object_get(doc, "rights"));
+    json_object_set_new(e.casedoc, "created_at", json_string(sw_iso8601(e.now, when,
+                                                                        sizeof(when))));
+    json_object_set_new(e.casedoc, "updated_at", json_string(when));
+    sw_case_set_state(e.casedoc, "submitted", 0, e.now);
+    e.caseentry = sw_case_entry(&c->who, e.now, "created", 1,
+                                json_pack("{s:{s:s}, s:I}", "after", "state", "submitted",
+                                          "from_incident", (json_int_t)id));
+    sw_rec_keys(&k, "inc", id);
+    rc = sw_rec_update(c->store, &k, sw_config_int(c->cfg, "shows.incident_history_max"),
+                       do_escalate, escalate_moves, &e, &out);
+    if (rc == SW_INVALID && e.existing > 0)
+        goto already;
+    if (rc == SW_INVALID) {
+        sw_reply_problem(c, 409, "incident-locked", "Incident cannot change", NULL,
+                         "the incident is closed; it cannot be escalated");
+    } else if (rc != SW_OK) {
+        sw_reply_store(c, rc, "escalating the incident");
+    } else {
+        json_object_set_new(e.casedoc, "id", json_integer(e.case_id));
+        json_object_set_new(e.casedoc, "history_len", json_integer(1));
+        sw_case_notice(c, e.casedoc, "opened from a trade-show incident",
+                       "A service station opened this case from an incident at a trade show "
+                       "where your company was accused; the assistance centre will contact you.",
+                       "high");
+        snprintf(loc, sizeof(loc), "/api/v1/cases/%lld", e.case_id);
+        sw_reply_header(c, "Location", loc);
+        sw_reply_json(c, 201, json_pack("{s:o, s:{s:I, s:s, s:s}, s:b}", "incident",
+                                        full_view(c, out), "case", "id",
+                                        (json_int_t)e.case_id, "url", loc, "state",
+                                        "submitted", "created", 1));
+    }
+    goto done;
+already:
+    /* A retried escalation answers with the case the first one made. */
+    json_decref(out);
+    out = load_one(c, id);
+    snprintf(loc, sizeof(loc), "/api/v1/cases/%lld", e.existing);
+    sw_reply_header(c, "Location", loc);
+    sw_reply_json(c, 200, json_pack("{s:o, s:{s:I, s:s}, s:b}", "incident",
+                                    out ? full_view(c, out) : json_null(), "case", "id",
+                                    (json_int_t)e.existing, "url", loc, "created", 0));
+done:
+    json_decref(e.casedoc);
+    json_decref(e.caseentry);
+    json_decref(out);
+    json_decref(show);
+    json_decref(in);
+    json_decref(doc);
+}
+
+/* --- export -------------------------------------------------------------------------------- */
+
+static void html_text(struct sw_buf *b, const char *s)
+{
+    for (; s != NULL && *s != '\0'; s++) {
+        switch (*s) {
+        case '<': sw_buf_adds(b, "&lt;"); break;
+        case '>': sw_buf_adds(b, "&gt;"); break;
+        case '&': sw_buf_adds(b, "&amp;"); break;
+        case '"': sw_buf_adds(b, "&quot;"); break;
+        case '\'': sw_buf_adds(b, "&#39;"); break;
+        default: sw_buf_add(b, s, 1);
+        }
+    }
+}
+
+static const char *str_of(const json_t *v, const char *path1, const char *path2)
+{
+    const json_t *x = json_object_get(v, path1);
+
+    if (path2 != NULL)
+        x = json_object_get(x, path2);
+    return json_string_value(x) ?: "";
+}
+
+/* "trademark 123; patent US1" */
+static void join_list(struct sw_buf *b, const json_t *list, int rights)
+{
+    const json_t *m;
+    size_t i;
+
+    json_array_foreach(list, i, m) {
+        if (i > 0)
+            sw_buf_adds(b, "; ");
+        if (rights) {
+            sw_buf_adds(b, str_of(m, "type", NULL));
+            sw_buf_adds(b, " ");
+            sw_buf_adds(b, str_of(m, "number", NULL));
+        } else {
+            sw_buf_adds(b, json_string_value(m) ?: "");
+        }
+    }
+}
+
+static const char *const csv_cols[] = { "id", "received_at", "booth", "kind", "status",
+                                        "exhibitor", "exhibitor_country", "complainant",
+                                        "complainant_country", "rights", "measures",
+                                        "answer_due", "deadline_status", "answered_at",
+                                        "case_id", "evidence_files", "notes", NULL };
+
+/* One row's cells, in csv_cols order. */
+static void row_cells(const json_t *v, char cells[][64], const char **vals, struct sw_buf *rights,
+                      struct sw_buf *measures)
+{
+    snprintf(cells[0], 64, "%lld", (long long)json_integer_value(json_object_get(v, "id")));
+    snprintf(cells[1], 64, "%lld",
+             (long long)json_integer_value(json_object_get(v, "evidence_count")));
+    if (json_is_integer(json_object_get(v, "case_id")))
+        snprintf(cells[2], 64, "%lld",
+                 (long long)json_integer_value(json_object_get(v, "case_id")));
+    else
+        cells[2][0] = '\0';
+    sw_buf_reset(rights);
+    sw_buf_reset(measures);
+    join_list(rights, json_object_get(v, "rights"), 1);
+    join_list(measures, json_object_get(v, "measures"), 0);
+    vals[0] = cells[0];
+    vals[1] = str_of(v, "received_at", NULL);
+    vals[2] = str_of(v, "booth", NULL);
+    vals[3] = str_of(v, "kind", NULL);
+    vals[4] = str_of(v, "status", NULL);
+    vals[5] = str_of(v, "exhibitor", "name");
+    vals[6] = str_of(v, "exhibitor", "country");
+    vals[7] = str_of(v, "complainant", "name");
+    vals[8] = str_of(v, "complainant", "country");
+    vals[9] = rights->p ? rights->p : "";
+    vals[10] = measures->p ? measures->p : "";
+    vals[11] = str_of(v, "deadline", "at");
+    vals[12] = str_of(v, "deadline", "status");
+    vals[13] = str_of(v, "answered_at", NULL);
+    vals[14] = cells[2];
+    vals[15] = cells[1];
+    vals[16] = str_of(v, "notes", NULL);
+}
+
+/* ?format=csv (one row per incident, cells safe from formula injection) or ?format=html (a
+ * printable report for the organiser). */
+void sw_h_incidents_export(struct sw_ctx *c)
+{
+    const char *fmt = sw_query(c, "format") ?: "csv";
+    json_t *show, *ids = NULL, *docs = NULL, *d, *st;
+    struct sw_buf out, rights, measures;
+    long long next = 0;
+    char key[96], cells[3][64], when[32], disp[160];
+    const char *vals[17];
+    int64_t now;
+    size_t i, j;
+    int rc, html = strcmp(fmt, "html") == 0;
+
+    if (caller_show(c, &show) != SW_OK)
+        return;
+    if (!html && strcmp(fmt, "csv") != 0) {
+        sw_reply_problem(c, 400, "validation", "Invalid request",
+                         json_pack("[{s:s, s:s}]", "parameter", "format", "message",
+                                   "must be csv or html"), "format must be csv or html");
+        json_decref(show);
+        return;
+    }
+    snprintf(key, sizeof(key), "sw:show:%s:incidents", sw_param(c, "show"));
+    rc = sw_rec_ids(c->store, key, 0, 0, sw_config_int(c->cfg, "shows.export_max"), &ids, &next);
+    if (rc == SW_OK)
+        rc = sw_rec_load(c->store, "inc", ids, &docs);
+    json_decref(ids);
+    if (rc != SW_OK) {
+        json_decref(show);
+        sw_reply_store(c, rc, "reading incidents");
+        return;
+    }
+    now = sw_cases_now(c);
+    sw_buf_init(&out, 64 * 1024 * 1024);
+    sw_buf_init(&rights, 64 * 1024);
+    sw_buf_init(&measures, 64 * 1024);
+    if (html) {
+        sw_buf_adds(&out, "<!doctype html><html lang=en><meta charset=utf-8><title>Incidents at ");
+        html_text(&out, str_of(show, "name", NULL));
+        sw_buf_adds(&out, "</title><style>body{font:11pt sans-serif;margin:2em}"
+                    "table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;"
+                    "padding:3px 5px;vertical-align:top;font-size:9pt}th{background:#eee}"
+                    "@media print{body{margin:0}tr{page-break-inside:avoid}}</style><h1>"
+                    "IP incidents at ");
+        html_text(&out, str_of(show, "name", NULL));
+        sw_buf_adds(&out, "</h1><p>");
+        html_text(&out, str_of(show, "venue", NULL));
+        sw_buf_adds(&out, " ");
+        html_text(&out, str_of(show, "city", NULL));
+        sw_buf_adds(&out, " ");
+        html_text(&out, str_of(show, "country", NULL));
+        sw_buf_adds(&out, " &middot; ");
+        html_text(&out, str_of(show, "starts", NULL));
+        sw_buf_adds(&out, " to ");
+        html_text(&out, str_of(show, "ends", NULL));
+        sw_buf_adds(&out, "<br>Organiser: ");
+        html_text(&out, str_of(show, "organiser", NULL));
+        sw_buf_adds(&out, "<br>Report made ");
+        sw_buf_adds(&out, sw_iso8601(now, when, sizeof(when)));
+        snprintf(disp, sizeof(disp), " &middot; %zu incidents%s</p><table><tr>",
+                 json_array_size(docs), next ? " (the first shows.export_max)" : "");
+        sw_buf_adds(&out, disp);
+        for (j = 0; csv_cols[j] != NULL; j++) {
+            sw_buf_adds(&out, "<th>");
+            sw_buf_adds(&out, csv_cols[j]);
+            sw_buf_adds(&out, "</th>");
+        }
+        sw_buf_adds(&out, "</tr>\n");
+    } else {
+        for (j = 0; csv_cols[j] != NULL; j++)
+            sw_csv_cell(&out, csv_cols[j], j == 0);
+        sw_buf_adds(&out, "\r\n");
+    }
+    json_array_foreach(docs, i, d) {
+        json_t *v = view(d, now);
+
+        row_cells(v, cells, vals, &rights, &measures);
+        if (html)
+            sw_buf_adds(&out, "<tr>");
+        for (j = 0; csv_cols[j] != NULL; j++) {
+            if (html) {
+                sw_buf_adds(&out, "<td>");
+                html_text(&out, vals[j]);
+                sw_buf_adds(&out, "</td>");
+            } else {
+                sw_csv_cell(&out, vals[j], j == 0);
+            }
+        }
+        sw_buf_adds(&out, html ? "</tr>\n" : "\r\n");
+        json_decref(v);
+    }
+    if (html) {
+        st = json_object_get(show, "id");
+        sw_buf_adds(&out, "</table><p>Show id ");
+        html_text(&out, json_string_value(st));
+        sw_buf_adds(&out, ". Each incident's evidence is listed with the SHA-256 recorded at "
+                    "upload at /api/v1/incidents/{id}/evidence.</p></html>\n");
+    }
+    json_decref(docs);
+    sw_buf_free(&rights);
+    sw_buf_free(&measures);
+    c->resp->status = 200;
+    c->resp->ctype = html ? "text/html; charset=utf-8" : "text/csv; charset=utf-8";
+    snprintf(disp, sizeof(disp), "%s; filename=\"incidents-%.64s.%s\"",
+             html ? "inline" : "attachment", sw_param(c, "show"), html ? "html" : "csv");
+    sw_reply_header(c, "Content-Disposition", disp);
+    sw_buf_reset(&c->resp->body);
+    sw_buf_add(&c->resp->body, out.p ? out.p : "", out.len);
+    sw_buf_free(&out);
+    json_decref(show);
+}

@@ -1,0 +1,88 @@
+/* shows.h — trade shows and the incidents their service stations log.
+ *
+ * A show is a JSON document under a readable id ("canton-fair-2026") — the id exporters put in
+ * their portfolio's show items and stations carry as their show:
+ *   sw:show:<id>             the show
+ *   sw:idx:shows             sorted set of show ids, score = the day the show ends
+ *   sw:series:<series>       the editions of a recurring show, score = the day each starts
+ *   sw:show-uid:<hash>       the show made from an iCalendar event (UID, occurrence date)
+ *   sw:show:<id>:stats       hash: incidents, escalated, kind:<kind> — the show's record
+ *
+ * An incident is a record (record.h) with tag "inc": sw:{inc:N}:doc and :history, and
+ *   sw:idx:incidents, sw:show:<id>:incidents   sorted sets of ids
+ *   sw:show:<id>:inckey:<hash>                 the incident a submission key made
+ *   sw:party:<role>:<key>                      incidents naming a party, score = received ms
+ * It is created together with its show_incident event in one transaction. */
+#ifndef SEAWALL_SHOWS_H
+#define SEAWALL_SHOWS_H
+
+#include <jansson.h>
+
+#include "seawall/common.h"
+#include "seawall/json.h"
+
+struct sw_store;
+struct sw_deadlines;
+
+#define SW_SHOW_ID_MAX 64
+
+extern const struct sw_jfield sw_show_fields[];
+extern const char *const sw_incident_kinds[];
+extern const char *const sw_incident_statuses[];
+extern const struct sw_jfield sw_incident_fields[];
+extern const struct sw_jfield sw_party_fields[];
+
+/* 1 when id is a show id: 1 to 64 of a-z, 0-9 and '-', starting with a letter or digit. */
+int sw_show_id_valid(const char *id);
+
+/* Checks a show beyond its field table: id, dates (ends not before starts), website. */
+void sw_show_check(const json_t *in, struct sw_verrs *errs);
+
+/* A readable id from a name and the start date: "Canton Fair", "2026-04-15" ->
+ * "canton-fair-2026" (the year is not repeated when the name has it). */
+void sw_show_slug(const char *name, const char *starts, char *out, size_t n);
+
+/* The series a show belongs to: its name without years and edition numbers, as a slug. */
+void sw_show_series(const char *name, char *out, size_t n);
+
+int sw_show_get(struct sw_store *s, const char *id, json_t **doc);
+
+/* Stores show doc (which has "id"); old is the stored version or NULL for a new show, which
+ * must not exist yet (SW_CONFLICT). Indexes follow the dates and series. */
+int sw_show_put(struct sw_store *s, json_t *doc, const json_t *old);
+
+/* Makes or updates the show an iCalendar show_event event describes (title, date, end,
+ * location, url, show = the event's UID), and points the event's "show" at the show id.
+ * country (may be NULL) is given to a new show. *created: 1 new, 0 updated, -1 unchanged.
+ * SW_INVALID for an event without a start. */
+int sw_show_from_event(struct sw_store *s, json_t *ev, const char *source, const char *country,
+                       char *id, size_t idlen, int *created);
+
+/* --- incidents --------------------------------------------------------------------------- */
+
+/* Checks an incident (or, partial, a change to one) beyond its field table: parties, rights,
+ * received_at, evidence hashes. prefix goes before each pointer ("/incidents/3"). */
+void sw_incident_check(const json_t *in, int partial, const char *prefix,
+                       struct sw_verrs *errs);
+
+/* The key incidents naming a party are filed under: the normalised name (legal forms and
+ * look-alike letters folded). SW_OK or SW_INVALID for a name with nothing to match on. */
+int sw_party_key(const char *name, char *out, size_t n);
+
+/* Queues the party index changes from old to doc (names edited). */
+struct sw_cmds;
+void sw_incident_party_moves(struct sw_cmds *c, const json_t *old, const json_t *doc);
+
+/* The answer deadline for an incident received at received_ms at show: the show's own
+ * answer_deadline_h, else the deadline rules for a show_complaint in the show's country. */
+json_t *sw_incident_deadline(const struct sw_deadlines *d, const json_t *show,
+                             int64_t received_ms);
+
+/* Stores a new incident (doc complete but for "id") with its first history entry, indexes,
+ * the show's counts and ev (its show_incident event, given the id) — all in one transaction,
+ * unless the submission key (may be NULL) already made one: then *dup is 1 and *id that
+ * incident. SW_OK or SW_EAGAIN. */
+int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *ev,
+                       const char *key, long ttl_s, long maxlen, long long *id, int *dup);
+
+#endif

@@ -1,0 +1,604 @@
+/* shows.c — trade shows (admin API, iCalendar) and their incidents: checks, ids, the store. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "seawall/cases.h"
+#include "seawall/date.h"
+#include "seawall/deadlines.h"
+#include "seawall/feedreg.h"
+#include "seawall/normalise.h"
+#include "seawall/record.h"
+#include "seawall/shows.h"
+#include "seawall/store.h"
+
+#define DAY_MS 86400000LL
+
+const struct sw_jfield sw_show_fields[] = {
+    { "id", SW_J_STRING, 0, 1, SW_SHOW_ID_MAX, NULL },
+    { "name", SW_J_STRING, SW_JF_REQUIRED | SW_JF_NONEMPTY, 1, 200, NULL },
+    { "city", SW_J_STRING, 0, 0, 100, NULL },
+    { "country", SW_J_STRING, SW_JF_REQUIRED | SW_JF_COUNTRY, 2, 2, NULL },
+    { "venue", SW_J_STRING, 0, 0, 200, NULL },
+    { "starts", SW_J_STRING, SW_JF_REQUIRED, 10, 10, NULL },
+    { "ends", SW_J_STRING, SW_JF_REQUIRED, 10, 10, NULL },
+    { "organiser", SW_J_STRING, 0, 0, 200, NULL },
+    { "station_id", SW_J_INT, 0, 1, INT64_MAX, NULL },
+    { "website", SW_J_STRING, 0, 1, 2000, NULL },
+    { "answer_deadline_h", SW_J_INT, 0, 1, 720, NULL },
+    { "series", SW_J_STRING, 0, 1, SW_SHOW_ID_MAX, NULL },
+    { NULL, SW_J_STRING, 0, 0, 0, NULL },
+};
+
+const char *const sw_incident_kinds[] = { "complaint_received", "booth_inspection",
+                                          "evidence_preserved", "mediation", "goods_removed",
+                                          "injunction_served", "customs_sweep", "other", NULL };
+const char *const sw_incident_statuses[] = { "open", "answered", "mediated", "escalated",
+                                             "closed", NULL };
+
+const struct sw_jfield sw_incident_fields[] = {
+    { "key", SW_J_STRING, 0, 1, 255, NULL },
+    { "booth", SW_J_STRING, 0, 0, 32, NULL },
+    { "kind", SW_J_STRING, SW_JF_REQUIRED, 1, 32, sw_incident_kinds },
+    { "measures", SW_J_STRINGS, 0, 0, 20, NULL },
+    { "notes", SW_J_STRING, 0, 0, 8000, NULL },
+    { "status", SW_J_STRING, 0, 1, 16, sw_incident_statuses },
+    { "received_at", SW_J_STRING, 0, 1, 40, NULL },
+    { "answer", SW_J_STRING, 0, 0, 8000, NULL },
+    { "evidence_declared", SW_J_STRINGS, 0, 0, 50, NULL },
+    { NULL, SW_J_STRING, 0, 0, 0, NULL },
+};
+
+const struct sw_jfield sw_party_fields[] = {
+    { "name", SW_J_STRING, SW_JF_REQUIRED | SW_JF_NONEMPTY, 1, 200, NULL },
+    { "country", SW_J_STRING, SW_JF_COUNTRY, 2, 2, NULL },
+    { "subscriber_id", SW_J_INT, 0, 1, INT64_MAX, NULL },
+    { "representative", SW_J_STRING, 0, 0, 200, NULL },
+    { NULL, SW_J_STRING, 0, 0, 0, NULL },
+};
+
+int sw_show_id_valid(const char *id)
+{
+    size_t i;
+
+    if (id == NULL || !(islower((unsigned char)id[0]) || isdigit((unsigned char)id[0])))
+        return 0;
+    for (i = 0; id[i] != '\0'; i++)
+        if (!(islower((unsigned char)id[i]) || isdigit((unsigned char)id[i]) || id[i] == '-') ||
+            i >= SW_SHOW_ID_MAX)
+            return 0;
+    return 1;
+}
+
+/* "YYYY-MM-DD" naming a real day, as ms at its midnight UTC. */
+static int day_valid(const char *s, int64_t *ms)
+{
+    char norm[32];
+
+    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+        sw_date_normalise(s, norm, sizeof(norm)) != SW_OK || strcmp(norm, s) != 0)
+        return 0;
+    return sw_date_ms(s, ms) == SW_OK;
+}
+
+void sw_show_check(const json_t *in, struct sw_verrs *errs)
+{
+    const char *id = json_string_value(json_object_get(in, "id"));
+    const char *series = json_string_value(json_object_get(in, "series"));
+    const char *web = json_string_value(json_object_get(in, "website"));
+    const char *starts = json_string_value(json_object_get(in, "starts"));
+    const char *ends = json_string_value(json_object_get(in, "ends"));
+    int64_t s = 0, e = 0;
+    int sok = 1, eok = 1;
+
+    if (id != NULL && !sw_show_id_valid(id))
+        sw_verrs_add(errs, "/id", "must be 1 to 64 of a-z, 0-9 and '-', starting with a letter "
+                     "or digit, such as canton-fair-2026");
+    if (series != NULL && !sw_show_id_valid(series))
+        sw_verrs_add(errs, "/series", "must be 1 to 64 of a-z, 0-9 and '-', such as "
+                     "canton-fair");
+    if (web != NULL && strncmp(web, "https://", 8) != 0 && strncmp(web, "http://", 7) != 0)
+        sw_verrs_add(errs, "/website", "must be an http or https address");
+    if (starts != NULL && !(sok = day_valid(starts, &s)))
+        sw_verrs_add(errs, "/starts", "must be a date YYYY-MM-DD");
+    if (ends != NULL && !(eok = day_valid(ends, &e)))
+        sw_verrs_add(errs, "/ends", "must be a date YYYY-MM-DD");
+    if (starts != NULL && ends != NULL && sok && eok && e < s)
+        sw_verrs_add(errs, "/ends", "must not be before starts");
+}
+
+/* Appends the slug of text to out (at len), words joined by '-'; skip says which words to
+ * leave out. Returns the new length. */
+static size_t slug_words(const char *text, char *out, size_t n, size_t len,
+                         int (*skip)(const char *w, size_t wl))
+{
+    const char *p = text;
+
+    while (*p != '\0') {
+        const char *w;
+        size_t wl, i;
+
+        while (*p != '\0' && !isalnum((unsigned char)*p))
+            p++;
+        w = p;
+        while (isalnum((unsigned char)*p))
+            p++;
+        wl = (size_t)(p - w);
+        if (wl == 0 || (skip != NULL && skip(w, wl)))
+            continue;
+        if (len > 0 && len + 1 < n)
+            out[len++] = '-';
+        for (i = 0; i < wl && len + 1 < n; i++)
+            out[len++] = (char)tolower((unsigned char)w[i]);
+    }
+    out[len < n ? len : n - 1] = '\0';
+    return len;
+}
+
+/* Years and edition numbers: "2026", "139", "139th", "1st". */
+static int edition_word(const char *w, size_t wl)
+{
+    size_t d = 0;
+
+    while (d < wl && isdigit((unsigned char)w[d]))
+        d++;
+    if (d == wl)
+        return 1;
+    return d > 0 && wl - d == 2 &&
+           (strncasecmp(w + d, "st", 2) == 0 || strncasecmp(w + d, "nd", 2) == 0 ||
+            strncasecmp(w + d, "rd", 2) == 0 || strncasecmp(w + d, "th", 2) == 0);
+}
+
+void sw_show_series(const char *name, char *out, size_t n)
+{
+    size_t len = slug_words(name ? name : "", out, n > 49 ? 49 : n, 0, edition_word);
+
+    if (len == 0)
+        snprintf(out, n, "show");
+}
+
+void sw_show_slug(const char *name, const char *starts, char *out, size_t n)
+{
+    char year[5] = "";
+    size_t len;
+
+    if (starts != NULL && strlen(starts) >= 4)
+        memcpy(year, starts, 4);
+    len = slug_words(name ? name : "", out, n > 49 ? 49 : n, 0, NULL);
+    if (len == 0)
+        len = (size_t)snprintf(out, n, "show");
+    if (year[0] != '\0' && strstr(out, year) == NULL)
+        snprintf(out + len, n - len, "-%s", year);
+}
+
+static void show_key(const char *id, char *out, size_t n)
+{
+    snprintf(out, n, "sw:show:%s", id);
+}
+
+int sw_show_get(struct sw_store *s, const char *id, json_t **doc)
+{
+    char key[96];
+    redisReply *r;
+
+    *doc = NULL;
+    if (!sw_show_id_valid(id))
+        return SW_NOTFOUND;
+    show_key(id, key, sizeof(key));
+    r = sw_store_cmd(s, "GET", key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *doc = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
+    freeReplyObject(r);
+    return *doc != NULL ? SW_OK : SW_NOTFOUND;
+}
+
+static long long day_of(const json_t *doc, const char *field)
+{
+    int64_t ms = 0;
+
+    if (sw_date_ms(json_string_value(json_object_get(doc, field)) ?: "", &ms) != SW_OK)
+        return 0;
+    return ms / DAY_MS;
+}
+
+int sw_show_put(struct sw_store *s, json_t *doc, const json_t *old)
+{
+    const char *id = json_string_value(json_object_get(doc, "id"));
+    const char *series = json_string_value(json_object_get(doc, "series"));
+    const char *old_series = old ? json_string_value(json_object_get(old, "series")) : NULL;
+    char key[96], score[24], skey[96], oskey[96];
+    struct sw_cmds c = { .n = 0 };
+    char *text = sw_json_dumps(doc);
+    int rc;
+
+    if (text == NULL || id == NULL || series == NULL)
+        return SW_ERR;
+    show_key(id, key, sizeof(key));
+    if (old == NULL) {
+        redisReply *r = sw_store_cmd(s, "SET", key, text, "NX", NULL);
+
+        rc = r == NULL ? SW_EAGAIN : r->type == REDIS_REPLY_STATUS ? SW_OK : SW_CONFLICT;
+        if (r != NULL)
+            freeReplyObject(r);
+        if (rc != SW_OK) {
+            free(text);
+            return rc;
+        }
+    }
+    sw_cmds_add(&c, "SET", key, text, NULL);
+    free(text);
+    snprintf(score, sizeof(score), "%lld", day_of(doc, "ends"));
+    sw_cmds_add(&c, "ZADD", "sw:idx:shows", score, id, NULL);
+    snprintf(skey, sizeof(skey), "sw:series:%s", series);
+    if (old_series != NULL && strcmp(old_series, series) != 0) {
+        snprintf(oskey, sizeof(oskey), "sw:series:%s", old_series);
+        sw_cmds_add(&c, "ZREM", oskey, id, NULL);
+    }
+    snprintf(score, sizeof(score), "%lld", day_of(doc, "starts"));
+    sw_cmds_add(&c, "ZADD", skey, score, id, NULL);
+    rc = sw_cmds_exec(s, &c);
+    sw_cmds_free(&c);
+    return rc;
+}
+
+/* --- iCalendar ----------------------------------------------------------------------------- */
+
+static void uid_key(const char *uid, const char *occurrence, char *out, size_t n)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_state st;
+    char hex[65];
+
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)uid, strlen(uid) + 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)occurrence, strlen(occurrence));
+    crypto_hash_sha256_final(&st, h);
+    sw_hex(h, 16, hex);
+    snprintf(out, n, "sw:show-uid:%s", hex);
+}
+
+/* A show's fields from an iCalendar event: name, starts, ends (all-day DTEND is exclusive),
+ * venue, website. SW_INVALID when the event has no start. */
+static int event_fields(const json_t *ev, json_t *doc)
+{
+    const char *title = json_string_value(json_object_get(ev, "title"));
+    const char *date = json_string_value(json_object_get(ev, "date"));
+    const char *end = json_string_value(json_object_get(ev, "end"));
+    const char *loc = json_string_value(json_object_get(ev, "location"));
+    const char *url = json_string_value(json_object_get(ev, "url"));
+    char starts[11], ends[11], name[201];
+    int64_t s, e;
+
+    if (date == NULL || strlen(date) < 10 || sw_date_ms(date, &s) != SW_OK)
+        return SW_INVALID;
+    snprintf(starts, sizeof(starts), "%.10s", date);
+    snprintf(ends, sizeof(ends), "%s", starts);
+    if (end != NULL && strlen(end) >= 10 && sw_date_ms(end, &e) == SW_OK && e > s) {
+        if (strlen(end) == 10)   /* an all-day event ends the day before DTEND */
+            e -= DAY_MS;
+        sw_iso8601(e, name, sizeof(name));
+        snprintf(ends, sizeof(ends), "%.10s", name);
+        if (strcmp(ends, starts) < 0)
+            snprintf(ends, sizeof(ends), "%s", starts);
+    }
+    snprintf(name, sizeof(name), "%s", title && title[0] ? title : "Untitled show");
+    json_object_set_new(doc, "name", json_string(name));
+    json_object_set_new(doc, "starts", json_string(starts));
+    json_object_set_new(doc, "ends", json_string(ends));
+    if (loc != NULL && loc[0] != '\0' && strlen(loc) <= 200)
+        json_object_set_new(doc, "venue", json_string(loc));
+    if (url != NULL && strlen(url) <= 2000 &&
+        (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0))
+        json_object_set_new(doc, "website", json_string(url));
+    return SW_OK;
+}
+
+int sw_show_from_event(struct sw_store *s, json_t *ev, const char *source, const char *country,
+                       char *id, size_t idlen, int *created)
+{
+    const char *uid = json_string_value(json_object_get(ev, "show"));
+    const char *date = json_string_value(json_object_get(ev, "date"));
+    int occurrence = json_is_true(json_object_get(ev, "recurrence"));
+    char ukey[96], base[SW_SHOW_ID_MAX + 1], series[SW_SHOW_ID_MAX + 1];
+    json_t *doc = json_object(), *old = NULL;
+    redisReply *r;
+    int rc, n;
+
+    *created = -1;
+    if (uid == NULL || event_fields(ev, doc) != SW_OK) {
+        json_decref(doc);
+        return SW_INVALID;
+    }
+    uid_key(uid, occurrence ? date : "", ukey, sizeof(ukey));
+    r = sw_store_cmd(s, "GET", ukey, NULL);
+    if (r == NULL) {
+        json_decref(doc);
+        return SW_EAGAIN;
+    }
+    if (r->type == REDIS_REPLY_STRING && sw_show_get(s, r->str, &old) == SW_OK) {
+        json_t *merged = json_deep_copy(old);
+
+        json_object_update(merged, doc);
+        snprintf(id, idlen, "%s", json_string_value(json_object_get(old, "id")));
+        rc = SW_OK;
+        if (!json_equal(merged, old)) {
+            char when[32];
+
+            json_object_set_new(merged, "updated_at",
+                                json_string(sw_iso8601(sw_now_ms(), when, sizeof(when))));
+            rc = sw_show_put(s, merged, old);
+            *created = 0;
+        }
+        freeReplyObject(r);
+        json_decref(merged);
+        json_decref(old);
+        json_decref(doc);
+        if (rc == SW_OK)
+            json_object_set_new(ev, "show", json_string(id));
+        return rc;
+    }
+    freeReplyObject(r);
+    /* An occurrence of a recurring event is named by its day, the first by its year. */
+    sw_show_slug(json_string_value(json_object_get(doc, "name")),
+                 occurrence ? NULL : json_string_value(json_object_get(doc, "starts")), base,
+                 sizeof(base));
+    if (occurrence)
+        snprintf(base + strlen(base), sizeof(base) - strlen(base), "-%s",
+                 json_string_value(json_object_get(doc, "starts")));
+    sw_show_series(json_string_value(json_object_get(doc, "name")), series, sizeof(series));
+    json_object_set_new(doc, "series", json_string(series));
+    json_object_set_new(doc, "source", json_string(source));
+    if (country != NULL)
+        json_object_set_new(doc, "country", json_string(country));
+    json_object_set_new(doc, "ical_uid", json_stringn(uid, strlen(uid) > 256 ? 256 : strlen(uid)));
+    {
+        char when[32];
+
+        json_object_set_new(doc, "created_at",
+                            json_string(sw_iso8601(sw_now_ms(), when, sizeof(when))));
+    }
+    rc = SW_CONFLICT;
+    for (n = 1; n <= 50 && rc == SW_CONFLICT; n++) {
+        if (n == 1)
+            snprintf(id, idlen, "%s", base);
+        else
+            snprintf(id, idlen, "%.58s-%d", base, n);
+        json_object_set_new(doc, "id", json_string(id));
+        rc = sw_show_put(s, doc, NULL);
+    }
+    if (rc == SW_OK) {
+        r = sw_store_cmd(s, "SET", ukey, id, NULL);
+        rc = r == NULL ? SW_EAGAIN : SW_OK;
+        if (r != NULL)
+            freeReplyObject(r);
+        *created = 1;
+        json_object_set_new(ev, "show", json_string(id));
+    }
+    json_decref(doc);
+    return rc == SW_CONFLICT ? SW_ERR : rc;
+}
+
+/* --- incidents --------------------------------------------------------------------------- */
+
+static int hex64(const char *s)
+{
+    size_t i;
+
+    for (i = 0; s[i] != '\0'; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return i == 64;
+}
+
+void sw_incident_check(const json_t *in, int partial, const char *prefix,
+                       struct sw_verrs *errs)
+{
+    static const char *const parties[] = { "exhibitor", "complainant" };
+    const char *received = json_string_value(json_object_get(in, "received_at"));
+    char ptr[160];
+    const json_t *v;
+    size_t i;
+    int64_t ms;
+
+    for (i = 0; i < SW_ARRAY_LEN(parties); i++) {
+        const json_t *p = json_object_get(in, parties[i]);
+
+        snprintf(ptr, sizeof(ptr), "%s/%s", prefix, parties[i]);
+        if (p == NULL) {
+            if (!partial)
+                sw_verrs_add(errs, ptr, "is required: an object {name, country, "
+                             "subscriber_id}");
+        } else if (!json_is_object(p)) {
+            sw_verrs_add(errs, ptr, "must be an object {name, country, subscriber_id}");
+        } else {
+            char key[8];
+
+            sw_json_check(p, sw_party_fields, 0, ptr, errs);
+            if (json_is_string(json_object_get(p, "name")) &&
+                sw_party_key(json_string_value(json_object_get(p, "name")), key,
+                             sizeof(key)) == SW_INVALID) {
+                snprintf(ptr, sizeof(ptr), "%s/%s/name", prefix, parties[i]);
+                sw_verrs_add(errs, ptr, "must hold letters or digits in valid UTF-8");
+            }
+        }
+    }
+    sw_rights_check(json_object_get(in, "rights"), prefix, errs);
+    if (received != NULL && sw_date_ms(received, &ms) != SW_OK) {
+        snprintf(ptr, sizeof(ptr), "%s/received_at", prefix);
+        sw_verrs_add(errs, ptr, "must be a date-time (ISO 8601)");
+    }
+    json_array_foreach(json_object_get(in, "evidence_declared"), i, v)
+        if (json_is_string(v) && !hex64(json_string_value(v))) {
+            snprintf(ptr, sizeof(ptr), "%s/evidence_declared/%zu", prefix, i);
+            sw_verrs_add(errs, ptr, "must be a SHA-256 as 64 lower-case hex digits");
+        }
+}
+
+int sw_party_key(const char *name, char *out, size_t n)
+{
+    struct sw_keys k;
+
+    if (name == NULL || sw_normalise(name, SW_NORM_NAME, &k) != SW_OK || k.visual[0] == '\0')
+        return SW_INVALID;
+    return sw_strlcpy(out, k.visual, n) == SW_OK ? SW_OK : SW_TOOBIG;
+}
+
+json_t *sw_incident_deadline(const struct sw_deadlines *d, const json_t *show,
+                             int64_t received_ms)
+{
+    const char *country = json_string_value(json_object_get(show, "country"));
+    json_int_t hours = json_integer_value(json_object_get(show, "answer_deadline_h"));
+    const json_t *rule;
+    json_t *out;
+    int64_t due;
+    char when[32];
+
+    if (hours > 0) {
+        due = received_ms + hours * 3600000LL;
+        out = json_pack("{s:{s:s, s:s}}", "rule", "id", "show", "text",
+                        "the answer period set for this show");
+        json_object_set_new(json_object_get(out, "rule"), "hours", json_integer(hours));
+    } else {
+        rule = d ? sw_deadline_rule(d, "show_complaint", country ?: "", "") : NULL;
+        if (rule == NULL) {   /* no table loaded: the customary fair day */
+            due = received_ms + 24 * 3600000LL;
+            out = json_pack("{s:{s:s, s:s}}", "rule", "id", "default", "text",
+                            "24 hours, the customary answer period at fairs");
+        } else {
+            due = sw_deadline_due(d, rule, country ?: "", received_ms);
+            out = json_pack("{s:{s:O, s:O, s:O}}", "rule", "id", json_object_get(rule, "id"),
+                            "text", json_object_get(rule, "text"), "source",
+                            json_object_get(rule, "source"));
+        }
+    }
+    json_object_set_new(out, "at", json_string(sw_iso8601(due, when, sizeof(when))));
+    json_object_set_new(out, "at_ms", json_integer(due));
+    return out;
+}
+
+static void key_hash(const char *key, char *hex)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+
+    crypto_hash_sha256(h, (const unsigned char *)key, strlen(key));
+    sw_hex(h, sizeof(h), hex);
+}
+
+/* The party indexes an incident is filed under. */
+static void party_cmds(struct sw_cmds *c, const char *verb, const json_t *doc)
+{
+    static const char *const roles[] = { "exhibitor", "complainant" };
+    char key[SW_KEY_MAX + 40], pk[SW_KEY_MAX], score[24], idtxt[24];
+    size_t i;
+
+    snprintf(idtxt, sizeof(idtxt), "%lld", (long long)json_integer_value(json_object_get(doc,
+                                                                                       "id")));
+    snprintf(score, sizeof(score), "%lld",
+             (long long)json_integer_value(json_object_get(doc, "received_ms")));
+    for (i = 0; i < SW_ARRAY_LEN(roles); i++) {
+        const char *name = json_string_value(json_object_get(json_object_get(doc, roles[i]),
+                                                             "name"));
+
+        if (sw_party_key(name, pk, sizeof(pk)) != SW_OK)
+            continue;
+        snprintf(key, sizeof(key), "sw:party:%s:%s", roles[i], pk);
+        if (strcmp(verb, "ZADD") == 0)
+            sw_cmds_add(c, "ZADD", key, score, idtxt, NULL);
+        else
+            sw_cmds_add(c, "ZREM", key, idtxt, NULL);
+    }
+}
+
+void sw_incident_party_moves(struct sw_cmds *c, const json_t *old, const json_t *doc)
+{
+    party_cmds(c, "ZREM", old);
+    party_cmds(c, "ZADD", doc);
+}
+
+int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *ev,
+                       const char *key, long ttl_s, long maxlen, long long *id, int *dup)
+{
+    const char *show = json_string_value(json_object_get(doc, "show"));
+    char ikey[160], hex[65], idtxt[24], evid[48], evkey[64], ttl[24], max[24], skey[96];
+    char kindf[48];
+    int attempt, rc = SW_EAGAIN;
+
+    *dup = 0;
+    ikey[0] = '\0';
+    if (key != NULL) {
+        key_hash(key, hex);
+        snprintf(ikey, sizeof(ikey), "sw:show:%s:inckey:%s", show, hex);
+    }
+    for (attempt = 0; attempt < 16; attempt++) {
+        struct sw_cmds c = { .n = 0 };
+        struct sw_rec_keys k;
+        redisReply *r;
+        char *evtext;
+
+        if (ikey[0] != '\0') {
+            if ((r = sw_store_cmd(s, "WATCH", ikey, NULL)) == NULL)
+                return SW_EAGAIN;
+            freeReplyObject(r);
+            if ((r = sw_store_cmd(s, "GET", ikey, NULL)) == NULL)
+                return SW_EAGAIN;
+            if (r->type == REDIS_REPLY_STRING) {
+                *id = strtoll(r->str, NULL, 10);
+                *dup = 1;
+                freeReplyObject(r);
+                r = sw_store_cmd(s, "UNWATCH", NULL);
+                if (r != NULL)
+                    freeReplyObject(r);
+                return SW_OK;
+            }
+            freeReplyObject(r);
+        }
+        r = sw_store_cmd(s, "INCR", "sw:seq:incident", NULL);
+        if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+            if (r != NULL)
+                freeReplyObject(r);
+            return SW_EAGAIN;
+        }
+        *id = r->integer;
+        freeReplyObject(r);
+        json_object_set_new(doc, "id", json_integer(*id));
+        snprintf(idtxt, sizeof(idtxt), "%lld", *id);
+        snprintf(evid, sizeof(evid), "incident:%lld", *id);
+        json_object_set_new(ev, "id", json_string(evid));
+        json_object_set_new(ev, "incident_id", json_integer(*id));
+        sw_rec_keys(&k, "inc", *id);
+        sw_rec_create_cmds(&c, &k, doc, entry);
+        sw_cmds_add(&c, "ZADD", "sw:idx:incidents", idtxt, idtxt, NULL);
+        snprintf(skey, sizeof(skey), "sw:show:%s:incidents", show);
+        sw_cmds_add(&c, "ZADD", skey, idtxt, idtxt, NULL);
+        party_cmds(&c, "ZADD", doc);
+        snprintf(skey, sizeof(skey), "sw:show:%s:stats", show);
+        snprintf(kindf, sizeof(kindf), "kind:%s",
+                 json_string_value(json_object_get(doc, "kind")) ?: "other");
+        sw_cmds_add(&c, "HINCRBY", skey, "incidents", "1", NULL);
+        sw_cmds_add(&c, "HINCRBY", skey, kindf, "1", NULL);
+        if (ikey[0] != '\0')
+            sw_cmds_add(&c, "SET", ikey, idtxt, NULL);
+        evtext = sw_json_dumps(ev);
+        snprintf(evkey, sizeof(evkey), "sw:ev:%s", evid);
+        snprintf(ttl, sizeof(ttl), "%ld", ttl_s);
+        snprintf(max, sizeof(max), "%ld", maxlen);
+        if (evtext != NULL) {
+            sw_cmds_add(&c, "SET", evkey, evtext, "EX", ttl, NULL);
+            sw_cmds_add(&c, "XADD", SW_EVENTS_STREAM, "MAXLEN", "~", max, "*", "id", evid,
+                        "event", evtext, NULL);
+        } else {
+            c.failed = 1;
+        }
+        free(evtext);
+        rc = sw_cmds_exec(s, &c);
+        sw_cmds_free(&c);
+        if (rc != SW_CONFLICT)
+            return rc;
+    }
+    return SW_EAGAIN;
+}
