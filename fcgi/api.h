@@ -148,6 +148,10 @@ void sw_reply_header(struct sw_ctx *c, const char *name, const char *value);
 
 /* --- reading --- */
 
+/* Decodes the body as a JSON object (no field checks). Returns SW_OK with *out (caller decrefs),
+ * or SW_INVALID after answering 400 malformed-json. */
+int sw_body_parse(struct sw_ctx *c, json_t **out);
+
 /* Decodes the body as a JSON object and checks it against spec. Returns SW_OK with *out
  * (caller decrefs), or SW_INVALID after answering 400 naming each bad field. */
 int sw_body_object(struct sw_ctx *c, const struct sw_jfield *spec, int partial, json_t **out);

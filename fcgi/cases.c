@@ -224,18 +224,14 @@ static int check_alert_links(struct sw_ctx *c, const json_t *in, struct sw_verrs
 void sw_h_cases_create(struct sw_ctx *c)
 {
     struct sw_verrs errs;
-    char err[512], when[32], loc[64];
+    char when[32], loc[64];
     json_t *in = NULL, *shape, *doc, *entry;
     long long centre = 0, id;
     int64_t now;
     int rc;
 
-    if (sw_json_parse_object(c->req->body ? c->req->body : "", c->req->body_len,
-                             (int)sw_config_int(c->cfg, "api.json_depth_max"), &in, err,
-                             sizeof(err)) != SW_OK) {
-        sw_reply_problem(c, 400, "malformed-json", "Malformed JSON", NULL, "%s", err);
+    if (sw_body_parse(c, &in) != SW_OK)
         return;
-    }
     sw_verrs_init(&errs);
     shape = json_copy(in);
     json_object_del(shape, "rights");

@@ -71,16 +71,6 @@ static int name_valid(const char *s)
     return 1;
 }
 
-static int hex64(const char *s)
-{
-    size_t i;
-
-    for (i = 0; s[i] != '\0'; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return 0;
-    return i == 64;
-}
-
 static int mkdirs(const char *path)
 {
     char tmp[512];
@@ -243,7 +233,7 @@ static void upload(struct sw_ctx *c, const struct owner *o)
                       "UTF-8), without a path, slashes or control characters");
         return;
     }
-    if (declared != NULL && !hex64(declared)) {
+    if (declared != NULL && !sw_sha256_hex_valid(declared)) {
         param_problem(c, 400, "validation", "sha256", "must be 64 lower-case hex digits");
         return;
     }
@@ -382,7 +372,7 @@ static void get(struct sw_ctx *c, const struct owner *o)
     if (o->load(c, &id, &doc) != SW_OK)
         return;
     json_decref(doc);
-    if (!hex64(hash)) {
+    if (!sw_sha256_hex_valid(hash)) {
         sw_reply_not_found(c);
         return;
     }

@@ -300,18 +300,26 @@ void sw_reply_header(struct sw_ctx *c, const char *name, const char *value)
     sw_buf_printf(&c->resp->headers, "%s: %s\r\n", name, value);
 }
 
-int sw_body_object(struct sw_ctx *c, const struct sw_jfield *spec, int partial, json_t **out)
+int sw_body_parse(struct sw_ctx *c, json_t **out)
 {
     char err[512];
-    struct sw_verrs errs;
-    json_t *obj;
 
     if (sw_json_parse_object(c->req->body ? c->req->body : "", c->req->body_len,
-                             (int)sw_config_int(c->cfg, "api.json_depth_max"), &obj, err,
+                             (int)sw_config_int(c->cfg, "api.json_depth_max"), out, err,
                              sizeof(err)) != SW_OK) {
         sw_reply_problem(c, 400, "malformed-json", "Malformed JSON", NULL, "%s", err);
         return SW_INVALID;
     }
+    return SW_OK;
+}
+
+int sw_body_object(struct sw_ctx *c, const struct sw_jfield *spec, int partial, json_t **out)
+{
+    struct sw_verrs errs;
+    json_t *obj;
+
+    if (sw_body_parse(c, &obj) != SW_OK)
+        return SW_INVALID;
     sw_verrs_init(&errs);
     if (sw_json_check(obj, spec, partial, "", &errs) > 0) {
         sw_reply_invalid(c, &errs);

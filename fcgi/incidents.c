@@ -236,6 +236,33 @@ static void check_item(const json_t *in, int partial, const char *prefix, struct
     }
 }
 
+/* A party's subscriber_id must name a subscriber (escalation opens the case for it). */
+static int parties_exist(struct sw_ctx *c, const json_t *in, const char *prefix,
+                         struct sw_verrs *errs)
+{
+    static const char *const roles[] = { "exhibitor", "complainant" };
+    size_t i;
+
+    for (i = 0; i < SW_ARRAY_LEN(roles); i++) {
+        const json_t *id = json_object_get(json_object_get(in, roles[i]), "subscriber_id");
+        json_t *doc = NULL;
+        char ptr[160];
+        int rc;
+
+        if (!json_is_integer(id))
+            continue;
+        rc = sw_doc_get(c->store, &sw_kind_subscriber, json_integer_value(id), &doc);
+        json_decref(doc);
+        if (rc == SW_NOTFOUND) {
+            snprintf(ptr, sizeof(ptr), "%s/%s/subscriber_id", prefix, roles[i]);
+            sw_verrs_add(errs, ptr, "no such subscriber");
+        } else if (rc != SW_OK) {
+            return rc;
+        }
+    }
+    return SW_OK;
+}
+
 static json_t *party_names_text(const json_t *in)
 {
     const json_t *m;
@@ -352,19 +379,6 @@ static json_t *load_one(struct sw_ctx *c, long long id)
     return doc;
 }
 
-static int parse_body(struct sw_ctx *c, json_t **in)
-{
-    char err[512];
-
-    if (sw_json_parse_object(c->req->body ? c->req->body : "", c->req->body_len,
-                             (int)sw_config_int(c->cfg, "api.json_depth_max"), in, err,
-                             sizeof(err)) != SW_OK) {
-        sw_reply_problem(c, 400, "malformed-json", "Malformed JSON", NULL, "%s", err);
-        return SW_INVALID;
-    }
-    return SW_OK;
-}
-
 void sw_h_incidents_create(struct sw_ctx *c)
 {
     struct sw_verrs errs;
@@ -376,12 +390,19 @@ void sw_h_incidents_create(struct sw_ctx *c)
 
     if (caller_show(c, &show) != SW_OK)
         return;
-    if (parse_body(c, &in) != SW_OK) {
+    if (sw_body_parse(c, &in) != SW_OK) {
         json_decref(show);
         return;
     }
     sw_verrs_init(&errs);
     check_item(in, 0, "", &errs);
+    if (parties_exist(c, in, "", &errs) != SW_OK) {
+        sw_verrs_free(&errs);
+        json_decref(in);
+        json_decref(show);
+        sw_reply_store(c, SW_EAGAIN, "checking the parties");
+        return;
+    }
     key = c->req->idempotency_key ? c->req->idempotency_key
                                   : json_string_value(json_object_get(in, "key"));
     if (key == NULL)
@@ -425,7 +446,7 @@ void sw_h_incidents_batch(struct sw_ctx *c)
 
     if (caller_show(c, &show) != SW_OK)
         return;
-    if (parse_body(c, &in) != SW_OK) {
+    if (sw_body_parse(c, &in) != SW_OK) {
         json_decref(show);
         return;
     }
@@ -456,6 +477,9 @@ void sw_h_incidents_batch(struct sw_ctx *c)
         snprintf(prefix, sizeof(prefix), "/incidents/%zu", i);
         sw_verrs_init(&errs);
         check_item(item, 0, prefix, &errs);
+        if (json_is_object(item) && parties_exist(c, item, prefix, &errs) != SW_OK)
+            sw_verrs_add(&errs, prefix, "not checked: the store is unavailable; send this "
+                         "incident again");
         if (json_is_object(item) && key == NULL) {
             char ptr[64];
 
@@ -690,7 +714,7 @@ void sw_h_incidents_patch(struct sw_ctx *c)
     if (sw_incident_load_visible(c, &id, &doc) != SW_OK)
         return;
     json_decref(doc);
-    if (parse_body(c, &in) != SW_OK)
+    if (sw_body_parse(c, &in) != SW_OK)
         return;
     sw_verrs_init(&errs);
     json_object_foreach(in, key, v) {
@@ -707,6 +731,12 @@ void sw_h_incidents_patch(struct sw_ctx *c)
     }
     if (sw_verrs_count(&errs) == 0)
         check_item(in, 1, "", &errs);
+    if (sw_verrs_count(&errs) == 0 && parties_exist(c, in, "", &errs) != SW_OK) {
+        sw_verrs_free(&errs);
+        json_decref(in);
+        sw_reply_store(c, SW_EAGAIN, "checking the parties");
+        return;
+    }
     if (json_object_size(in) == 0 && sw_verrs_count(&errs) == 0)
         sw_verrs_add(&errs, "/", "send at least one field to change");
     if (sw_reply_if_invalid(c, &errs) != SW_OK) {
@@ -1007,20 +1037,6 @@ done:
 
 /* --- export -------------------------------------------------------------------------------- */
 
-static void html_text(struct sw_buf *b, const char *s)
-{
-    for (; s != NULL && *s != '\0'; s++) {
-        switch (*s) {
-        case '<': sw_buf_adds(b, "&lt;"); break;
-        case '>': sw_buf_adds(b, "&gt;"); break;
-        case '&': sw_buf_adds(b, "&amp;"); break;
-        case '"': sw_buf_adds(b, "&quot;"); break;
-        case '\'': sw_buf_adds(b, "&#39;"); break;
-        default: sw_buf_add(b, s, 1);
-        }
-    }
-}
-
 static const char *str_of(const json_t *v, const char *path1, const char *path2)
 {
     const json_t *x = json_object_get(v, path1);
@@ -1129,25 +1145,25 @@ void sw_h_incidents_export(struct sw_ctx *c)
     sw_buf_init(&measures, 64 * 1024);
     if (html) {
         sw_buf_adds(&out, "<!doctype html><html lang=en><meta charset=utf-8><title>Incidents at ");
-        html_text(&out, str_of(show, "name", NULL));
+        sw_buf_add_html(&out, str_of(show, "name", NULL));
         sw_buf_adds(&out, "</title><style>body{font:11pt sans-serif;margin:2em}"
                     "table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;"
                     "padding:3px 5px;vertical-align:top;font-size:9pt}th{background:#eee}"
                     "@media print{body{margin:0}tr{page-break-inside:avoid}}</style><h1>"
                     "IP incidents at ");
-        html_text(&out, str_of(show, "name", NULL));
+        sw_buf_add_html(&out, str_of(show, "name", NULL));
         sw_buf_adds(&out, "</h1><p>");
-        html_text(&out, str_of(show, "venue", NULL));
+        sw_buf_add_html(&out, str_of(show, "venue", NULL));
         sw_buf_adds(&out, " ");
-        html_text(&out, str_of(show, "city", NULL));
+        sw_buf_add_html(&out, str_of(show, "city", NULL));
         sw_buf_adds(&out, " ");
-        html_text(&out, str_of(show, "country", NULL));
+        sw_buf_add_html(&out, str_of(show, "country", NULL));
         sw_buf_adds(&out, " &middot; ");
-        html_text(&out, str_of(show, "starts", NULL));
+        sw_buf_add_html(&out, str_of(show, "starts", NULL));
         sw_buf_adds(&out, " to ");
-        html_text(&out, str_of(show, "ends", NULL));
+        sw_buf_add_html(&out, str_of(show, "ends", NULL));
         sw_buf_adds(&out, "<br>Organiser: ");
-        html_text(&out, str_of(show, "organiser", NULL));
+        sw_buf_add_html(&out, str_of(show, "organiser", NULL));
         sw_buf_adds(&out, "<br>Report made ");
         sw_buf_adds(&out, sw_iso8601(now, when, sizeof(when)));
         snprintf(disp, sizeof(disp), " &middot; %zu incidents%s</p><table><tr>",
@@ -1173,7 +1189,7 @@ void sw_h_incidents_export(struct sw_ctx *c)
         for (j = 0; csv_cols[j] != NULL; j++) {
             if (html) {
                 sw_buf_adds(&out, "<td>");
-                html_text(&out, vals[j]);
+                sw_buf_add_html(&out, vals[j]);
                 sw_buf_adds(&out, "</td>");
             } else {
                 sw_csv_cell(&out, vals[j], j == 0);
@@ -1185,7 +1201,7 @@ void sw_h_incidents_export(struct sw_ctx *c)
     if (html) {
         st = json_object_get(show, "id");
         sw_buf_adds(&out, "</table><p>Show id ");
-        html_text(&out, json_string_value(st));
+        sw_buf_add_html(&out, json_string_value(st));
         sw_buf_adds(&out, ". Each incident's evidence is listed with the SHA-256 recorded at "
                     "upload at /api/v1/incidents/{id}/evidence.</p></html>\n");
     }

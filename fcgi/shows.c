@@ -104,14 +104,8 @@ static int station_ok(struct sw_ctx *c, const json_t *in, struct sw_verrs *errs)
 /* The body as an object checked against the field table, every problem in errs. */
 static int show_body(struct sw_ctx *c, int partial, json_t **in, struct sw_verrs *errs)
 {
-    char err[512];
-
-    if (sw_json_parse_object(c->req->body ? c->req->body : "", c->req->body_len,
-                             (int)sw_config_int(c->cfg, "api.json_depth_max"), in, err,
-                             sizeof(err)) != SW_OK) {
-        sw_reply_problem(c, 400, "malformed-json", "Malformed JSON", NULL, "%s", err);
+    if (sw_body_parse(c, in) != SW_OK)
         return SW_INVALID;
-    }
     sw_verrs_init(errs);
     sw_json_check(*in, sw_show_fields, partial, "", errs);
     return SW_OK;

@@ -109,3 +109,20 @@ char *sw_buf_take(struct sw_buf *b)
     b->cap = 0;
     return p;
 }
+
+int sw_buf_add_html(struct sw_buf *b, const char *s)
+{
+    int rc = SW_OK;
+
+    for (; s != NULL && *s != '\0' && rc == SW_OK; s++) {
+        switch (*s) {
+        case '<': rc = sw_buf_adds(b, "&lt;"); break;
+        case '>': rc = sw_buf_adds(b, "&gt;"); break;
+        case '&': rc = sw_buf_adds(b, "&amp;"); break;
+        case '"': rc = sw_buf_adds(b, "&quot;"); break;
+        case '\'': rc = sw_buf_adds(b, "&#39;"); break;
+        default: rc = sw_buf_add(b, s, 1);
+        }
+    }
+    return rc;
+}

@@ -79,3 +79,13 @@ void sw_hex(const unsigned char *in, size_t n, char *out)
     }
     out[2 * n] = '\0';
 }
+
+int sw_sha256_hex_valid(const char *s)
+{
+    size_t i;
+
+    for (i = 0; s != NULL && s[i] != '\0'; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return i == 64;
+}

@@ -385,16 +385,6 @@ int sw_show_from_event(struct sw_store *s, json_t *ev, const char *source, const
 
 /* --- incidents --------------------------------------------------------------------------- */
 
-static int hex64(const char *s)
-{
-    size_t i;
-
-    for (i = 0; s[i] != '\0'; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return 0;
-    return i == 64;
-}
-
 void sw_incident_check(const json_t *in, int partial, const char *prefix,
                        struct sw_verrs *errs)
 {
@@ -433,7 +423,7 @@ void sw_incident_check(const json_t *in, int partial, const char *prefix,
         sw_verrs_add(errs, ptr, "must be a date-time (ISO 8601)");
     }
     json_array_foreach(json_object_get(in, "evidence_declared"), i, v)
-        if (json_is_string(v) && !hex64(json_string_value(v))) {
+        if (json_is_string(v) && !sw_sha256_hex_valid(json_string_value(v))) {
             snprintf(ptr, sizeof(ptr), "%s/evidence_declared/%zu", prefix, i);
             sw_verrs_add(errs, ptr, "must be a SHA-256 as 64 lower-case hex digits");
         }

@@ -347,19 +347,6 @@ static json_t *load_alert(long long sub, const char *id)
     return a;
 }
 
-static void html_escape(struct sw_buf *b, const char *s)
-{
-    for (; s != NULL && *s != '\0'; s++) {
-        switch (*s) {
-        case '<': sw_buf_adds(b, "&lt;"); break;
-        case '>': sw_buf_adds(b, "&gt;"); break;
-        case '&': sw_buf_adds(b, "&amp;"); break;
-        case '"': sw_buf_adds(b, "&quot;"); break;
-        default: sw_buf_add(b, s, 1);
-        }
-    }
-}
-
 /* Text for one line of a header or body: controls (CR and LF above all) become spaces. */
 static void one_line(char *out, size_t outlen, const char *in)
 {
@@ -429,9 +416,9 @@ static void alert_lines(struct sw_buf *text, struct sw_buf *html, const json_t *
              json_string_value(json_object_get(ev, "jurisdiction")) ?: "-");
     sw_buf_adds(text, line);
     sw_buf_adds(html, "<li><b>");
-    html_escape(html, json_string_value(json_object_get(a, "severity")));
+    sw_buf_add_html(html, json_string_value(json_object_get(a, "severity")));
     sw_buf_adds(html, "</b> ");
-    html_escape(html, title);
+    sw_buf_add_html(html, title);
     sw_buf_adds(html, "<ul>");
     json_array_foreach(json_object_get(a, "reasons"), i, r) {
         char why[300];
@@ -442,7 +429,7 @@ static void alert_lines(struct sw_buf *text, struct sw_buf *html, const json_t *
                  json_number_value(json_object_get(r, "score")));
         sw_buf_adds(text, line);
         sw_buf_adds(html, "<li>");
-        html_escape(html, why);
+        sw_buf_add_html(html, why);
         sw_buf_adds(html, "</li>");
     }
     if (json_string_value(json_object_get(ev, "url")) != NULL) {
@@ -451,7 +438,7 @@ static void alert_lines(struct sw_buf *text, struct sw_buf *html, const json_t *
         sw_buf_adds(text, line);
         sw_buf_adds(text, "\n");
         sw_buf_adds(html, "<li>source: ");
-        html_escape(html, line);
+        sw_buf_add_html(html, line);
         sw_buf_adds(html, "</li>");
     }
     sw_buf_adds(html, "</ul></li>");
@@ -473,7 +460,7 @@ static int compose(long long sub, const json_t *job, char *subject, size_t suble
         sw_buf_adds(text, "\nEnable it again (PATCH /api/v1/webhooks/{id} with "
                           "{\"enabled\": true}) once it answers, and replay what it missed.\n");
         sw_buf_adds(html, "<p>");
-        html_escape(html, title);
+        sw_buf_add_html(html, title);
         sw_buf_adds(html, "</p>");
     } else if (strcmp(kind, "digest") == 0) {
         static const char *const order[] = { "critical", "high", "medium", "low" };

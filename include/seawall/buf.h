@@ -22,6 +22,9 @@ int sw_buf_printf(struct sw_buf *b, const char *fmt, ...) SW_PRINTF(2, 3);
 int sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap) SW_PRINTF(2, 0);
 
 /* Empties the buffer but keeps its memory. */
+/* Appends s with <, >, &, " and ' written as HTML character references. */
+int sw_buf_add_html(struct sw_buf *b, const char *s);
+
 void sw_buf_reset(struct sw_buf *b);
 
 /* Releases the memory; the buffer may be used again after sw_buf_init. */

@@ -45,4 +45,7 @@ int sw_parse_ll(const char *s, long long min, long long max, long long *out);
 /* Hex-encodes n bytes of in into out (2n+1 bytes). */
 void sw_hex(const unsigned char *in, size_t n, char *out);
 
+/* 1 when s is a SHA-256 written as 64 lower-case hex digits. */
+int sw_sha256_hex_valid(const char *s);
+
 #endif

@@ -227,6 +227,11 @@ def test_station_logs_updates_and_closes_at_its_own_show_only(s):
                        {"kind": "other", "exhibitor": {"name": "X"},
                         "complainant": {"name": "Y"}}, token=a.tok), 400, "validation")
     assert pointers(p) == ["/key"]
+    p = problem(s.post(f"/api/v1/shows/{a.id}/incidents",
+                       {"kind": "other", "exhibitor": {"name": "X", "subscriber_id": 99999999},
+                        "complainant": {"name": "Y"}}, token=a.tok,
+                       headers={"Idempotency-Key": "ghost"}), 400, "validation")
+    assert pointers(p) == ["/exhibitor/subscriber_id"]
     p = problem(s.request("PATCH", f"/api/v1/incidents/{iid}", {"received_at": "2026-01-01",
                                                                  "key": "k"}, token=a.tok), 400)
     assert sorted(pointers(p)) == ["/key", "/received_at"]
