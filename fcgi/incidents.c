@@ -263,7 +263,9 @@ static int parties_exist(struct sw_ctx *c, const json_t *in, const char *prefix,
     return SW_OK;
 }
 
-static json_t *party_names_text(const json_t *in)
+/* The event's text: kind, rights invoked, measures and notes, where the keyword and patent
+ * rules look. */
+static json_t *event_text(const json_t *in)
 {
     const json_t *m;
     size_t i;
@@ -315,7 +317,7 @@ static json_t *event_of(const json_t *doc, const json_t *show)
     ev = json_pack("{s:s, s:s, s:O, s:O, s:s, s:o, s:[{s:s, s:s}, {s:s, s:s}], s:{s:o}}",
                    "source", "stations", "type", "show_incident", "show",
                    json_object_get(doc, "show"), "date", json_object_get(doc, "received_at"),
-                   "title", title, "text", party_names_text(doc), "parties", "role",
+                   "title", title, "text", event_text(doc), "parties", "role",
                    "exhibitor", "name", exh ?: "", "role", "complainant", "name", comp ?: "",
                    "numbers", "patents", patents);
     if (ev != NULL && json_is_string(json_object_get(show, "country")))
@@ -323,7 +325,8 @@ static json_t *event_of(const json_t *doc, const json_t *show)
     return ev;
 }
 
-/* Stores one checked submission (in is consumed). SW_OK with *out (the view) and *dup. */
+/* Completes a checked submission into the incident document (in place) and stores it.
+ * SW_OK with *id; *dup 1 when the key had already made incident *id (in is not stored). */
 static int store_item(struct sw_ctx *c, json_t *in, const json_t *show, const char *key,
                       long long *id, int *dup)
 {
@@ -416,14 +419,18 @@ void sw_h_incidents_create(struct sw_ctx *c)
     keycopy = strdup(key);
     rc = keycopy ? store_item(c, in, show, keycopy, &id, &dup) : SW_ERR;
     free(keycopy);
-    json_decref(in);
     json_decref(show);
     if (rc != SW_OK) {
+        json_decref(in);
         sw_reply_store(c, rc, "storing the incident");
         return;
     }
-    if ((doc = load_one(c, id)) == NULL) {
-        sw_reply_store(c, SW_EAGAIN, "reading the incident back");
+    /* A new incident is the document just stored; a duplicate is the one its key made. */
+    doc = dup ? load_one(c, id) : in;
+    if (dup)
+        json_decref(in);
+    if (doc == NULL) {
+        sw_reply_store(c, SW_EAGAIN, "reading the incident");
         return;
     }
     snprintf(loc, sizeof(loc), "/api/v1/incidents/%lld", id);

@@ -45,7 +45,7 @@ static json_t *record_of(struct sw_ctx *c, const json_t *doc)
 {
     const char *series = json_string_value(json_object_get(doc, "series"));
     const char *starts = json_string_value(json_object_get(doc, "starts"));
-    char key[96], max[32];
+    char key[96], max[32], cnt[16];
     json_t *eds = json_array();
     json_int_t total = 0;
     int64_t ms = 0;
@@ -56,7 +56,8 @@ static json_t *record_of(struct sw_ctx *c, const json_t *doc)
         return json_pack("{s:o, s:i}", "editions", eds, "incidents", 0);
     snprintf(key, sizeof(key), "sw:series:%s", series);
     snprintf(max, sizeof(max), "(%lld", (long long)(ms / DAY_MS));
-    r = sw_store_cmd(c->store, "ZREVRANGEBYSCORE", key, max, "-inf", "LIMIT", "0", "10", NULL);
+    snprintf(cnt, sizeof(cnt), "%d", EDITIONS_MAX);
+    r = sw_store_cmd(c->store, "ZREVRANGEBYSCORE", key, max, "-inf", "LIMIT", "0", cnt, NULL);
     for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
         json_t *ed = NULL, *st;
 
