@@ -151,6 +151,8 @@ def test_ical_import_of_the_real_samples(s):
                       headers={"Content-Type": "text/plain"}), 415)
     problem(s.request("POST", "/api/v1/shows/import?country=Germany", raw=b"x", token=s.admin,
                       headers={"Content-Type": "text/calendar"}), 400, "validation")
+    problem(s.request("POST", "/api/v1/shows/import", raw=b"", token=s.admin,
+                      headers={"Content-Type": "text/calendar"}), 400, "empty-body")
 
 
 def test_calendar_feed_polled_makes_shows(s):
@@ -171,6 +173,22 @@ def test_calendar_feed_polled_makes_shows(s):
     assert '"show":"omitted-2021"' in ev, ev    # the event names the show by its id
     show = s.get("/api/v1/shows/omitted-2021").json()
     assert show["starts"] == "2021-11-01" and show["source"] == f"feed:{fid}"
+    # A calendar gives no country: escalating an incident there (exhibitor without one either)
+    # says what is missing.
+    assert "country" not in show
+    s.make("/api/v1/centres", {"name": "Calendar Centre", "country": "CN"})
+    sub, _ = s.tenant("Calendar Exhibitor Ltd")
+    st = s.make("/api/v1/stations", {"name": "Desk khal", "show": "omitted-2021", "country": "DE",
+                                     "email": "khal@station.example"})
+    tok = s.token_for("station", st["id"])
+    r = s.post("/api/v1/shows/omitted-2021/incidents",
+               {"kind": "other", "exhibitor": {"name": "Calendar Exhibitor Ltd"},
+                "complainant": {"name": "Someone"}}, token=tok,
+               headers={"Idempotency-Key": "khal-1"})
+    assert r.status == 201, r
+    p = problem(s.post(f"/api/v1/incidents/{r.json()['id']}/escalate",
+                       {"subscriber_id": sub["id"]}, token=tok), 409, "country-unknown")
+    assert "PATCH /api/v1/shows/omitted-2021" in p["detail"]
 
 
 def test_station_logs_updates_and_closes_at_its_own_show_only(s):
@@ -232,6 +250,8 @@ def test_station_logs_updates_and_closes_at_its_own_show_only(s):
                         "complainant": {"name": "Y"}}, token=a.tok,
                        headers={"Idempotency-Key": "ghost"}), 400, "validation")
     assert pointers(p) == ["/exhibitor/subscriber_id"]
+    p = problem(s.request("PATCH", f"/api/v1/incidents/{iid}", {}, token=a.tok), 400)
+    assert pointers(p) == ["/"]
     p = problem(s.request("PATCH", f"/api/v1/incidents/{iid}", {"received_at": "2026-01-01",
                                                                  "key": "k"}, token=a.tok), 400)
     assert sorted(pointers(p)) == ["/key", "/received_at"]
@@ -292,6 +312,13 @@ def test_retries_and_offline_batches_make_no_duplicates(s):
             400, "validation")
     problem(s.post(f"/api/v1/shows/{f.id}/incidents/batch", {"incidents": [base], "x": 1},
                    token=f.tok), 400, "validation")
+    problem(s.post(f"/api/v1/shows/{f.id}/incidents/batch", {"incidents": base}, token=f.tok),
+            400, "validation")
+    p = problem(s.post(f"/api/v1/shows/{f.id}/incidents/batch",
+                       {"incidents": [dict(base, key=f"big-{i}") for i in range(501)]},
+                       token=f.tok), 400, "validation")
+    assert "1 to 500" in p["detail"]
+    assert len(f.list()) == 4          # nothing of the refused batches was stored
 
 
 def test_answer_deadline_counts_down_and_goes_overdue(s):
@@ -349,6 +376,9 @@ def test_escalation_makes_exactly_one_case_with_the_facts(s):
     assert case["deadline"]["at"] == inc["deadline"]["at"]
     assert "booth 5.1 C12" in case["description"] and "today" in case["description"]
     assert case["evidence_refs"][0]["sha256"] == hashlib.sha256(data).hexdigest()
+    p = problem(s.request("PATCH", f"/api/v1/incidents/{inc['id']}", {"status": "open"},
+                          token=f.tok), 409, "incident-locked")
+    assert "only be closed" in p["detail"]
     # Retried: the same case, no second one.
     r = s.post(f"/api/v1/incidents/{inc['id']}/escalate", {}, token=f.tok)
     assert r.status == 200 and r.json()["case"]["id"] == cid and r.json()["created"] is False
