@@ -126,3 +126,31 @@ int sw_buf_add_html(struct sw_buf *b, const char *s)
     }
     return rc;
 }
+
+int sw_buf_add_json(struct sw_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *run;
+    int rc = sw_buf_add(b, "\"", 1);
+
+    /* Runs of characters that need no escape go in one append. */
+    for (run = s; s != NULL && rc == SW_OK; s++) {
+        unsigned char c = (unsigned char)*s;
+        char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        if (s > run)
+            rc = sw_buf_add(b, run, (size_t)(s - run));
+        if (c == '\0' || rc != SW_OK)
+            break;
+        if (c == '"' || c == '\\') {
+            esc[1] = (char)c;
+            rc = sw_buf_add(b, esc, 2);
+        } else {
+            rc = sw_buf_add(b, esc, 6);
+        }
+        run = s + 1;
+    }
+    return rc == SW_OK ? sw_buf_add(b, "\"", 1) : rc;
+}

@@ -342,10 +342,13 @@ int sw_normalise(const char *text, enum sw_norm_kind kind, struct sw_keys *out)
     size_t o = 0;
     char *w, *save = NULL, copy[SW_KEY_MAX];
 
-    memset(out, 0, sizeof(*out));
-    if (text == NULL || !valid_utf8(text))
+    /* Every key is written below; clearing the whole struct (1.3 KB) cost more than the rest of
+     * an ASCII mark's keys. */
+    out->exact[0] = out->visual[0] = out->phonetic[0] = out->words[0] = out->bare[0] = '\0';
+    out->translit = 0;
+    if (text == NULL)
         return SW_INVALID;
-    if (is_ascii(text)) {
+    if (is_ascii(text)) {   /* ASCII is valid UTF-8: no ICU check needed */
         char skel[WORK_MAX];
         size_t i;
 
@@ -362,6 +365,8 @@ int sw_normalise(const char *text, enum sw_norm_kind kind, struct sw_keys *out)
         int32_t n = 0, nn, sn;
         int dummy = 0;
 
+        if (!valid_utf8(text))
+            return SW_INVALID;
         pthread_once(&icu_once, icu_init);
         if (nfkc == NULL || nfkc_cf == NULL)
             return SW_ERR;
@@ -470,7 +475,8 @@ static double ratio(const char *a, const char *b)
     return d > longer / 3 ? 0.0 : 1.0 - (double)d / (longer + 6);
 }
 
-double sw_similarity(const struct sw_keys *a, const struct sw_keys *b, char *why, size_t whylen)
+double sw_similarity_ref(const struct sw_keyref *a, const struct sw_keyref *b, char *why,
+                         size_t whylen)
 {
     double best = 0.0, s;
     const char *how = "different";
@@ -494,7 +500,8 @@ double sw_similarity(const struct sw_keys *a, const struct sw_keys *b, char *why
         best = s;
         how = "look-alike spelling";
     }
-    if (strlen(a->phonetic) >= 2 && strlen(a->exact) >= 4 && strlen(b->exact) >= 4 &&
+    if (a->phonetic[0] != '\0' && a->phonetic[1] != '\0' && strlen(a->exact) >= 4 &&
+        strlen(b->exact) >= 4 &&
         strcmp(a->phonetic, b->phonetic) == 0 && 0.9 > best) {
         best = 0.9;
         how = "sound-alike";
@@ -509,4 +516,47 @@ double sw_similarity(const struct sw_keys *a, const struct sw_keys *b, char *why
     }
     sw_strlcpy(why, how, whylen);
     return best;
+}
+
+double sw_similarity(const struct sw_keys *a, const struct sw_keys *b, char *why, size_t whylen)
+{
+    struct sw_keyref ra = { a->exact, a->visual, a->phonetic, a->bare };
+    struct sw_keyref rb = { b->exact, b->visual, b->phonetic, b->bare };
+
+    return sw_similarity_ref(&ra, &rb, why, whylen);
+}
+
+int sw_fold_chars(const char *text, char *out, size_t outlen)
+{
+    UChar u[WORK_MAX], f[WORK_MAX * 2];
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = 0, len, i, o = 0;
+
+    out[0] = '\0';
+    if (text == NULL || is_ascii(text) || !valid_utf8(text))
+        return SW_INVALID;
+    pthread_once(&icu_once, icu_init);
+    if (nfkc_cf == NULL)
+        return SW_ERR;
+    u_strFromUTF8(u, WORK_MAX, &n, text, -1, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR || st == U_STRING_NOT_TERMINATED_WARNING) {
+        n = WORK_MAX;
+        st = U_ZERO_ERROR;
+    }
+    if (U_FAILURE(st))
+        return SW_INVALID;
+    len = unorm2_normalize(nfkc_cf, u, n, f, WORK_MAX * 2, &st);
+    if (U_FAILURE(st))
+        return SW_INVALID;
+    keep_alnum(f, &len);
+    for (i = 0; i < len; i++)   /* keep_alnum leaves a space for each dropped character */
+        if (f[i] != ' ')
+            f[o++] = f[i];
+    st = U_ZERO_ERROR;
+    u_strToUTF8(out, (int32_t)outlen, NULL, f, o, &st);
+    if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING) {
+        out[0] = '\0';
+        return SW_INVALID;
+    }
+    return is_ascii(out) ? SW_INVALID : SW_OK;
 }

@@ -21,10 +21,13 @@ int sw_buf_adds(struct sw_buf *b, const char *s);
 int sw_buf_printf(struct sw_buf *b, const char *fmt, ...) SW_PRINTF(2, 3);
 int sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap) SW_PRINTF(2, 0);
 
-/* Empties the buffer but keeps its memory. */
 /* Appends s with <, >, &, " and ' written as HTML character references. */
 int sw_buf_add_html(struct sw_buf *b, const char *s);
 
+/* Appends s (UTF-8) as a JSON string, quoted, with ", \\ and control characters escaped. */
+int sw_buf_add_json(struct sw_buf *b, const char *s);
+
+/* Empties the buffer but keeps its memory. */
 void sw_buf_reset(struct sw_buf *b);
 
 /* Releases the memory; the buffer may be used again after sw_buf_init. */

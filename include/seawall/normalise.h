@@ -29,10 +29,25 @@ struct sw_keys {
  * Returns SW_OK, or SW_INVALID for invalid UTF-8 or an empty result. */
 int sw_normalise(const char *text, enum sw_norm_kind kind, struct sw_keys *out);
 
+/* The four keys sw_similarity reads, by pointer: the index keeps them packed in one block per
+ * item and compares without copying. The strings must outlive the call. */
+struct sw_keyref {
+    const char *exact, *visual, *phonetic, *bare;
+};
+
 /* How alike two marks or names are, from 0 to 1: 1 for the same exact key; otherwise the best
  * of edit similarity on the exact, visual and bare keys, and agreement of phonetic keys.
  * why (at least 32 bytes) names the comparison that gave the score. */
 double sw_similarity(const struct sw_keys *a, const struct sw_keys *b, char *why, size_t whylen);
+double sw_similarity_ref(const struct sw_keyref *a, const struct sw_keyref *b, char *why,
+                         size_t whylen);
+
+/* The letters and digits of text after NFKC case folding, as UTF-8 with nothing between them:
+ * "華為 手機" → "華為手機". Keywords in scripts written without spaces (Chinese, Japanese,
+ * Korean with particles attached) are found in a text by these characters, not by words.
+ * Returns SW_OK when the result holds a character outside ASCII, SW_INVALID otherwise (plain
+ * Latin text, invalid UTF-8, nothing left). */
+int sw_fold_chars(const char *text, char *out, size_t outlen);
 
 /* Levenshtein distance of two ASCII keys, stopping early past max (returns max + 1). */
 int sw_edit_distance(const char *a, const char *b, int max);
