@@ -105,18 +105,19 @@ static void meta_part(char *out, size_t outlen, const char *v)
 int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long sub,
                    const json_t *alert, int *stored)
 {
-    char key[96], zkey[64], mkey[64], ckey[64], seqkey[64], lkey[64];
-    char now[32], subtxt[32], maxlen[32], livemax[32], meta[256];
-    char sev[16], rule[64], type[48], country[8];
     const json_t *ev = json_object_get(alert, "event");
-    const char *id = json_string_value(json_object_get(alert, "id"));
-    const char *keys[7], *args[8];
-    long long added = 0;
+    struct sw_alert_meta m;
     char *text;
     int rc;
 
     *stored = 0;
-    if (id == NULL || json_string_value(json_object_get(alert, "severity")) == NULL) {
+    m.id = json_string_value(json_object_get(alert, "id"));
+    m.severity = json_string_value(json_object_get(alert, "severity"));
+    m.rule = json_string_value(json_object_get(alert, "rule"));
+    m.type = json_string_value(json_object_get(ev, "type"));
+    m.country = json_string_value(json_object_get(ev, "jurisdiction"));
+    m.item = json_integer_value(json_object_get(alert, "item_id"));
+    if (m.id == NULL || m.severity == NULL) {
         sw_strlcpy(s->errstr, "alert without id or severity", sizeof(s->errstr));
         return SW_ERR;
     }
@@ -125,13 +126,32 @@ int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long su
         sw_strlcpy(s->errstr, "out of memory", sizeof(s->errstr));
         return SW_ERR;
     }
-    meta_part(sev, sizeof(sev), json_string_value(json_object_get(alert, "severity")));
-    meta_part(rule, sizeof(rule), json_string_value(json_object_get(alert, "rule")));
-    meta_part(type, sizeof(type), json_string_value(json_object_get(ev, "type")));
-    meta_part(country, sizeof(country), json_string_value(json_object_get(ev, "jurisdiction")));
-    snprintf(meta, sizeof(meta), "%s|%s|%s|%s|%lld", sev, rule, type, country,
-             (long long)json_integer_value(json_object_get(alert, "item_id")));
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:alert:%s", sub, id);
+    rc = sw_alert_store_text(s, cfg, sub, &m, text, stored);
+    free(text);
+    return rc;
+}
+
+int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long long sub,
+                        const struct sw_alert_meta *m, const char *text, int *stored)
+{
+    char key[96], zkey[64], mkey[64], ckey[64], seqkey[64], lkey[64];
+    char now[32], subtxt[32], maxlen[32], livemax[32], meta[256];
+    char sev[16], rule[64], type[48], country[8];
+    const char *keys[7], *args[8];
+    long long added = 0;
+    int rc;
+
+    *stored = 0;
+    if (m->id == NULL || m->severity == NULL) {
+        sw_strlcpy(s->errstr, "alert without id or severity", sizeof(s->errstr));
+        return SW_ERR;
+    }
+    meta_part(sev, sizeof(sev), m->severity);
+    meta_part(rule, sizeof(rule), m->rule);
+    meta_part(type, sizeof(type), m->type);
+    meta_part(country, sizeof(country), m->country);
+    snprintf(meta, sizeof(meta), "%s|%s|%s|%s|%lld", sev, rule, type, country, m->item);
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:alert:%s", sub, m->id);
     snprintf(zkey, sizeof(zkey), "sw:{sub:%lld}:alerts", sub);
     snprintf(mkey, sizeof(mkey), "sw:{sub:%lld}:almeta", sub);
     snprintf(ckey, sizeof(ckey), "sw:{sub:%lld}:alcounts", sub);
@@ -148,7 +168,7 @@ int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long su
     keys[4] = ckey;
     keys[5] = seqkey;
     keys[6] = lkey;
-    args[0] = id;
+    args[0] = m->id;
     args[1] = text;
     args[2] = now;
     args[3] = subtxt;
@@ -157,7 +177,6 @@ int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long su
     args[6] = meta;
     args[7] = livemax;
     rc = sw_store_eval_int(s, store_lua, 7, keys, 8, args, &added);
-    free(text);
     *stored = rc == SW_OK && added == 1;
     return rc;
 }

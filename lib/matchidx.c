@@ -1,60 +1,116 @@
-/* matchidx.c — the portfolio index and the matching rules. */
+/* matchidx.c — the portfolio index and the matching rules.
+ *
+ * An event costs the index its cache misses more than its instructions, so the layout is
+ * chosen for memory:
+ * - Keys are 64-bit hashes in open-addressed tables of 16-byte slots. Mark and name keys
+ *   (exact, look-alike, phonetic, bare, deletion neighbourhoods) share the big table;
+ *   keywords, patents and shows have a small one of their own, which stays in cache while a
+ *   1 KB text probes it with every word, pair and triple.
+ * - A slot's postings lie side by side in one pool (a vector per key, doubled when full), so
+ *   walking a popular key reads consecutive memory. Each posting carries, beside the entry it
+ *   names, the entry's Nice classes folded into 32 bits: a filing in class 9 skips the marks
+ *   of other classes without touching them.
+ * - An event's keys are hashed first and their slots prefetched together, then read.
+ * - Entries are 48 bytes with their keys packed in one block; subscribers are 24 bytes and
+ *   name their markets, as items their countries, by an interned set of country bits.
+ * Removing an item takes its postings out; the entry stays, marked dead, and its block is
+ * freed. */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
+#include "seawall/buf.h"
 #include "seawall/matchidx.h"
 #include "seawall/normalise.h"
 #include "seawall/portfolio.h"
 
 enum { K_MARK = 1, K_NAME, K_PATENT, K_KEYWORD, K_SHOW };
 
+#define CLS_ANY 0xffffffffu             /* posting filter of an entry without classes */
+#define NCODES (26 * 26)                /* two-letter country codes */
+#define CSET_WORDS ((NCODES + 63) / 64)
+#define GRAM_MAX SW_KEYWORD_WORDS_MAX   /* words in the longest keyword matched by words */
+#define DEL1_MIN 4                      /* keys this long or longer file their deletions */
+#define DEL1_MAX 24
+#define DEL2_MIN 8                      /* ... and their two-letter deletions: two edits */
+#define DEL2_MAX 14                     /* only score as similar from eight letters up */
+
+struct cset {
+    uint64_t w[CSET_WORDS];
+};
+
 struct item {
     long long sub, id;
-    uint8_t kind, dead;
     uint64_t classes;          /* Nice classes as bits 1..45; 0: any */
-    char countries[64];        /* "US,DE" or "" for the subscriber's markets */
-    char *text;                /* as the exporter wrote it */
-    char *exact, *visual, *phonetic, *bare;   /* one allocation, owned via exact */
+    char *blk;                 /* text, then each key, NUL-terminated; NULL once dead */
+    uint16_t o_exact, o_visual, o_phon, o_bare, o_chars;   /* offsets of the keys in blk */
+    uint16_t cset;             /* countries watched; 0: the subscriber's markets */
+    uint32_t sref;             /* index into subs */
+    uint8_t kind, dead;
 };
 
 struct sub {
     long long id;
     double threshold;
-    char markets[1024];        /* "US,DE,FR" */
-    int used;
+    uint16_t cset;             /* markets; 0: none given */
 };
 
-struct bucket {
-    uint64_t h;
-    uint32_t head;             /* index into postings + 1; 0: empty */
+struct slot {
+    uint64_t h;                /* 0: free */
+    uint32_t off;              /* first posting in the pool */
+    uint32_t len : 26;         /* postings held */
+    uint32_t lcap : 6;         /* room for 1 << (lcap - 1) postings; 0: none */
+};
+
+struct post {
+    uint32_t item;             /* entry index */
+    uint32_t cls;              /* the entry's classes folded mod 32; CLS_ANY without */
+};
+
+struct htab {
+    struct slot *s;
+    size_t size, used;         /* size a power of two */
 };
 
 struct sw_mindex {
     struct item *items;
-    size_t nitems, capitems;
-    struct bucket *table;      /* open addressing, size a power of two */
-    size_t tsize, tused;
-    uint32_t *pitem, *pnext;   /* postings: item index and next posting (+1) */
-    size_t npost, cappost;
+    size_t nitems, capitems, nlive;
+    struct htab big, small;
+    struct post *pool;
+    size_t npool, cappool, garbage, npost;
     struct { uint64_t key; uint32_t idx; } *imap;   /* (sub, id) → item index + 1 */
     size_t imsize, imused;
-    struct sub *subs;          /* open addressing by subscriber id */
-    size_t ssize, sused;
-    uint32_t *stamp;           /* per item: the probe set that last took it as a candidate */
+    struct sub *subs;          /* in order of arrival */
+    size_t nsubs, capsubs;
+    uint32_t *smap;            /* subscriber id → subs index + 1, open addressing */
+    size_t smsize;
+    struct cset *csets;        /* [0] is the empty set */
+    size_t ncsets, capcsets;
+    uint16_t *cmap;            /* set contents → csets index, open addressing */
+    size_t cmsize;
+    uint32_t *stamp;           /* per entry: the candidate set that last took it */
     uint32_t round;
+    unsigned gram_sizes;       /* bit n: some keyword has n words */
+    int chars_one;             /* some character keyword is a single character */
 };
+
+static uint64_t fnv_n(char tag, const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    size_t i;
+
+    h = (h ^ (unsigned char)tag) * 1099511628211ULL;
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h ? h : 1;
+}
 
 static uint64_t fnv(char tag, const char *s)
 {
-    uint64_t h = 1469598103934665603ULL;
-
-    h = (h ^ (unsigned char)tag) * 1099511628211ULL;
-    for (; *s != '\0'; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h ? h : 1;
+    return fnv_n(tag, s, strlen(s));
 }
 
 static uint64_t mix(uint64_t x)
@@ -65,19 +121,49 @@ static uint64_t mix(uint64_t x)
     return x ? x : 1;
 }
 
+/* Asks for transparent huge pages over the 2 MB-aligned part of a large array: the tables
+ * and the pool are read at random, and 4 KB pages made most probes a TLB miss as well. */
+static void huge_pages(void *p, size_t bytes)
+{
+    uintptr_t a = ((uintptr_t)p + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1);
+    uintptr_t b = ((uintptr_t)p + bytes) & ~(uintptr_t)((2u << 20) - 1);
+
+#ifdef MADV_HUGEPAGE
+    if (b > a)
+        madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)a;
+    (void)b;
+#endif
+}
+
+static int htab_init(struct htab *t, size_t size)
+{
+    t->s = calloc(size, sizeof(*t->s));
+    t->size = size;
+    t->used = 0;
+    if (t->s != NULL)
+        huge_pages(t->s, size * sizeof(*t->s));
+    return t->s != NULL ? SW_OK : SW_ERR;
+}
+
 struct sw_mindex *sw_mindex_new(void)
 {
     struct sw_mindex *ix = calloc(1, sizeof(*ix));
 
     if (ix == NULL)
         return NULL;
-    ix->tsize = 1 << 16;
-    ix->table = calloc(ix->tsize, sizeof(*ix->table));
     ix->imsize = 1 << 12;
     ix->imap = calloc(ix->imsize, sizeof(*ix->imap));
-    ix->ssize = 1 << 10;
-    ix->subs = calloc(ix->ssize, sizeof(*ix->subs));
-    if (ix->table == NULL || ix->imap == NULL || ix->subs == NULL) {
+    ix->smsize = 1 << 10;
+    ix->smap = calloc(ix->smsize, sizeof(*ix->smap));
+    ix->cmsize = 1 << 6;
+    ix->cmap = calloc(ix->cmsize, sizeof(*ix->cmap));
+    ix->capcsets = 16;
+    ix->csets = calloc(ix->capcsets, sizeof(*ix->csets));
+    ix->ncsets = 1;
+    if (htab_init(&ix->big, 1 << 16) != SW_OK || htab_init(&ix->small, 1 << 12) != SW_OK ||
+        ix->imap == NULL || ix->smap == NULL || ix->cmap == NULL || ix->csets == NULL) {
         sw_mindex_free(ix);
         return NULL;
     }
@@ -90,181 +176,427 @@ void sw_mindex_free(struct sw_mindex *ix)
 
     if (ix == NULL)
         return;
-    for (i = 0; i < ix->nitems; i++) {
-        free(ix->items[i].text);
-        free(ix->items[i].exact);
-    }
+    for (i = 0; i < ix->nitems; i++)
+        free(ix->items[i].blk);
     free(ix->items);
-    free(ix->table);
-    free(ix->pitem);
-    free(ix->pnext);
+    free(ix->big.s);
+    free(ix->small.s);
+    free(ix->pool);
     free(ix->imap);
     free(ix->subs);
+    free(ix->smap);
+    free(ix->csets);
+    free(ix->cmap);
     free(ix->stamp);
     free(ix);
 }
 
-/* --- subscribers --- */
+/* --- country sets --- */
 
-static struct sub *sub_slot(struct sw_mindex *ix, long long id, int create)
+static int code_bit(const char *c)
 {
-    size_t mask, i;
-
-    if (create && (ix->sused + 1) * 2 > ix->ssize) {
-        struct sub *old = ix->subs;
-        size_t oldn = ix->ssize, k;
-
-        ix->subs = calloc(oldn * 2, sizeof(*ix->subs));
-        if (ix->subs == NULL) {
-            ix->subs = old;
-            return NULL;
-        }
-        ix->ssize = oldn * 2;
-        ix->sused = 0;
-        for (k = 0; k < oldn; k++) {
-            if (old[k].used) {
-                struct sub *n = sub_slot(ix, old[k].id, 1);
-
-                *n = old[k];
-            }
-        }
-        free(old);
-    }
-    mask = ix->ssize - 1;
-    for (i = (size_t)mix((uint64_t)id) & mask;; i = (i + 1) & mask) {
-        if (ix->subs[i].used && ix->subs[i].id == id)
-            return &ix->subs[i];
-        if (!ix->subs[i].used) {
-            if (!create)
-                return NULL;
-            ix->subs[i].used = 1;
-            ix->subs[i].id = id;
-            ix->subs[i].threshold = SW_MATCH_THRESHOLD;
-            ix->sused++;
-            return &ix->subs[i];
-        }
-    }
+    if (c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' || c[2] != '\0')
+        return -1;
+    return (c[0] - 'A') * 26 + (c[1] - 'A');
 }
 
-static void join_codes(const json_t *arr, char *out, size_t outlen)
+static int cset_has(const struct cset *s, int bit)
 {
-    size_t i, used = 0;
-    json_t *v;
+    return bit >= 0 && (s->w[bit / 64] >> (bit % 64) & 1) != 0;
+}
 
-    out[0] = '\0';
-    json_array_foreach(arr, i, v) {
-        const char *c = json_string_value(v);
+static uint64_t cset_hash(const struct cset *s)
+{
+    uint64_t h = 0;
+    int i;
 
-        if (c != NULL && strlen(c) == 2 && used + 4 < outlen) {
-            used += (size_t)snprintf(out + used, outlen - used, "%s%s", used ? "," : "", c);
+    for (i = 0; i < CSET_WORDS; i++)
+        h = mix(h ^ s->w[i]);
+    return h;
+}
+
+/* The index of set s among the interned sets (0 for the empty set), adding it when new;
+ * -1 when out of memory or after 65,535 different sets. */
+static int cset_intern(struct sw_mindex *ix, const struct cset *s)
+{
+    static const struct cset none;
+    size_t mask, i;
+
+    if (memcmp(s, &none, sizeof(none)) == 0)
+        return 0;
+    if ((ix->ncsets + 1) * 2 > ix->cmsize) {
+        uint16_t *m = calloc(ix->cmsize * 2, sizeof(*m));
+        size_t k;
+
+        if (m == NULL)
+            return -1;
+        free(ix->cmap);
+        ix->cmap = m;
+        ix->cmsize *= 2;
+        for (k = 1; k < ix->ncsets; k++) {
+            for (i = cset_hash(&ix->csets[k]) & (ix->cmsize - 1); ix->cmap[i] != 0;
+                 i = (i + 1) & (ix->cmsize - 1))
+                ;
+            ix->cmap[i] = (uint16_t)k;
         }
     }
+    mask = ix->cmsize - 1;
+    for (i = cset_hash(s) & mask; ix->cmap[i] != 0; i = (i + 1) & mask)
+        if (memcmp(&ix->csets[ix->cmap[i]], s, sizeof(*s)) == 0)
+            return ix->cmap[i];
+    if (ix->ncsets == 65535)
+        return -1;
+    if (ix->ncsets == ix->capcsets) {
+        struct cset *a = realloc(ix->csets, ix->capcsets * 2 * sizeof(*a));
+
+        if (a == NULL)
+            return -1;
+        ix->csets = a;
+        ix->capcsets *= 2;
+    }
+    ix->csets[ix->ncsets] = *s;
+    ix->cmap[i] = (uint16_t)ix->ncsets;
+    return (int)ix->ncsets++;
+}
+
+/* The set of the two-letter codes in arr (others are ignored), interned. */
+static int cset_of(struct sw_mindex *ix, const json_t *arr)
+{
+    struct cset s;
+    size_t i;
+    json_t *v;
+
+    memset(&s, 0, sizeof(s));
+    json_array_foreach(arr, i, v) {
+        int bit = json_is_string(v) ? code_bit(json_string_value(v)) : -1;
+
+        if (bit >= 0)
+            s.w[bit / 64] |= 1ULL << (bit % 64);
+    }
+    return cset_intern(ix, &s);
+}
+
+/* --- subscribers --- */
+
+/* The index of subscriber id in subs, adding it (with the default threshold, no markets)
+ * when create is set; -1 when absent or out of memory. */
+static long sub_ref(struct sw_mindex *ix, long long id, int create)
+{
+    size_t mask = ix->smsize - 1, i;
+
+    for (i = (size_t)mix((uint64_t)id) & mask; ix->smap[i] != 0; i = (i + 1) & mask)
+        if (ix->subs[ix->smap[i] - 1].id == id)
+            return (long)ix->smap[i] - 1;
+    if (!create)
+        return -1;
+    if (ix->nsubs == ix->capsubs) {
+        size_t cap = ix->capsubs ? ix->capsubs * 2 : 1024;
+        struct sub *a = realloc(ix->subs, cap * sizeof(*a));
+
+        if (a == NULL)
+            return -1;
+        ix->subs = a;
+        ix->capsubs = cap;
+    }
+    if ((ix->nsubs + 1) * 2 > ix->smsize) {
+        uint32_t *m = calloc(ix->smsize * 2, sizeof(*m));
+        size_t k;
+
+        if (m == NULL)
+            return -1;
+        free(ix->smap);
+        ix->smap = m;
+        ix->smsize *= 2;
+        mask = ix->smsize - 1;
+        for (k = 0; k < ix->nsubs; k++) {
+            for (i = (size_t)mix((uint64_t)ix->subs[k].id) & mask; ix->smap[i] != 0;
+                 i = (i + 1) & mask)
+                ;
+            ix->smap[i] = (uint32_t)k + 1;
+        }
+        for (i = (size_t)mix((uint64_t)id) & mask; ix->smap[i] != 0; i = (i + 1) & mask)
+            ;
+    }
+    ix->subs[ix->nsubs].id = id;
+    ix->subs[ix->nsubs].threshold = SW_MATCH_THRESHOLD;
+    ix->subs[ix->nsubs].cset = 0;
+    ix->smap[i] = (uint32_t)++ix->nsubs;
+    return (long)ix->nsubs - 1;
 }
 
 int sw_mindex_subscriber(struct sw_mindex *ix, long long sub, const json_t *profile)
 {
-    struct sub *s = sub_slot(ix, sub, 1);
+    long s = sub_ref(ix, sub, 1);
+    int cs = cset_of(ix, json_object_get(profile, "markets"));
     json_t *t;
 
-    if (s == NULL)
+    if (s < 0 || cs < 0)
         return SW_ERR;
-    join_codes(json_object_get(profile, "markets"), s->markets, sizeof(s->markets));
+    ix->subs[s].cset = (uint16_t)cs;
     t = json_object_get(profile, "alert_threshold");
-    s->threshold = json_is_number(t) ? json_number_value(t) : SW_MATCH_THRESHOLD;
+    ix->subs[s].threshold = json_is_number(t) ? json_number_value(t) : SW_MATCH_THRESHOLD;
     return SW_OK;
 }
 
 /* --- postings --- */
 
-static int file_under(struct sw_mindex *ix, char tag, const char *key, uint32_t item)
+static uint32_t slot_cap(const struct slot *sl)
 {
-    uint64_t h = fnv(tag, key);
-    size_t mask, i;
+    return sl->lcap ? 1u << (sl->lcap - 1) : 0;
+}
 
-    if (key[0] == '\0')
-        return SW_OK;
-    if ((ix->tused + 1) * 10 > ix->tsize * 7) {
-        struct bucket *old = ix->table;
-        size_t oldn = ix->tsize, k;
+/* Moves every slot's postings into a new pool without the holes that growing left. */
+static int pool_compact(struct sw_mindex *ix)
+{
+    struct htab *tabs[2] = { &ix->big, &ix->small };
+    struct post *np = malloc(ix->cappool * sizeof(*np));
+    size_t used = 0, i;
+    int t;
 
-        ix->table = calloc(oldn * 2, sizeof(*ix->table));
-        if (ix->table == NULL) {
-            ix->table = old;
-            return SW_ERR;
-        }
-        ix->tsize = oldn * 2;
-        for (k = 0; k < oldn; k++) {
-            if (old[k].head == 0)
+    if (np == NULL)
+        return SW_ERR;
+    huge_pages(np, ix->cappool * sizeof(*np));
+    for (t = 0; t < 2; t++) {
+        for (i = 0; i < tabs[t]->size; i++) {
+            struct slot *sl = &tabs[t]->s[i];
+
+            if (sl->h == 0 || sl->lcap == 0)
                 continue;
-            for (i = (size_t)mix(old[k].h) & (ix->tsize - 1); ix->table[i].head != 0;
-                 i = (i + 1) & (ix->tsize - 1))
-                ;
-            ix->table[i] = old[k];
+            memcpy(np + used, ix->pool + sl->off, sl->len * sizeof(*np));
+            sl->off = (uint32_t)used;
+            used += slot_cap(sl);
         }
-        free(old);
     }
-    if (ix->npost == ix->cappost) {
-        size_t cap = ix->cappost ? ix->cappost * 2 : 4096;
-        uint32_t *a = realloc(ix->pitem, cap * sizeof(*a)), *b;
-
-        if (a == NULL)
-            return SW_ERR;
-        ix->pitem = a;
-        b = realloc(ix->pnext, cap * sizeof(*b));
-        if (b == NULL)
-            return SW_ERR;
-        ix->pnext = b;
-        ix->cappost = cap;
-    }
-    mask = ix->tsize - 1;
-    for (i = (size_t)mix(h) & mask; ix->table[i].head != 0 && ix->table[i].h != h;
-         i = (i + 1) & mask)
-        ;
-    if (ix->table[i].head == 0) {
-        ix->table[i].h = h;
-        ix->tused++;
-    }
-    ix->pitem[ix->npost] = item;
-    ix->pnext[ix->npost] = ix->table[i].head;
-    ix->table[i].head = (uint32_t)(++ix->npost);
+    free(ix->pool);
+    ix->pool = np;
+    ix->npool = used;
+    ix->garbage = 0;
     return SW_OK;
 }
 
-/* Calls fn for every live item filed under (tag, key). */
-static void probe(struct sw_mindex *ix, char tag, const char *key,
-                  void (*fn)(struct sw_mindex *, uint32_t, void *), void *ud)
+/* Room for n postings at the end of the pool; returns its offset, or -1. */
+static long pool_take(struct sw_mindex *ix, size_t n)
 {
-    uint64_t h;
-    size_t mask = ix->tsize - 1, i;
-    uint32_t p;
+    if (ix->garbage > (1u << 20) && ix->garbage > ix->npool / 2 && pool_compact(ix) != SW_OK)
+        return -1;
+    if (ix->npool + n > ix->cappool) {
+        size_t cap = ix->cappool ? ix->cappool : 1 << 16;
+        struct post *np;
 
-    if (key[0] == '\0')
-        return;
-    h = fnv(tag, key);
-    for (i = (size_t)mix(h) & mask; ix->table[i].head != 0; i = (i + 1) & mask) {
-        if (ix->table[i].h != h)
-            continue;
-        for (p = ix->table[i].head; p != 0; p = ix->pnext[p - 1])
-            if (!ix->items[ix->pitem[p - 1]].dead)
-                fn(ix, ix->pitem[p - 1], ud);
-        return;
+        while (ix->npool + n > cap)
+            cap *= 2;
+        if (cap > UINT32_MAX)
+            return -1;
+        np = malloc(cap * sizeof(*np));
+        if (np == NULL)
+            return -1;
+        huge_pages(np, cap * sizeof(*np));
+        if (ix->npool > 0)
+            memcpy(np, ix->pool, ix->npool * sizeof(*np));
+        free(ix->pool);
+        ix->pool = np;
+        ix->cappool = cap;
     }
+    ix->npool += n;
+    return (long)(ix->npool - n);
 }
 
-/* Files the one-deletion neighbourhood of key (for keys of 5 to 24 characters). */
-static void file_deletions(struct sw_mindex *ix, const char *key, uint32_t item)
+static int htab_grow(struct htab *t)
 {
-    size_t n = strlen(key), i;
-    char v[32];
+    struct htab n;
+    size_t k, i;
 
-    if (n < 5 || n > 24)
-        return;
-    file_under(ix, 'D', key, item);
+    if (htab_init(&n, t->size * 2) != SW_OK)
+        return SW_ERR;
+    for (k = 0; k < t->size; k++) {
+        if (t->s[k].h == 0)
+            continue;
+        for (i = (size_t)mix(t->s[k].h) & (n.size - 1); n.s[i].h != 0; i = (i + 1) & (n.size - 1))
+            ;
+        n.s[i] = t->s[k];
+    }
+    n.used = t->used;
+    free(t->s);
+    *t = n;
+    return SW_OK;
+}
+
+static struct slot *slot_find(const struct htab *t, uint64_t h)
+{
+    size_t mask = t->size - 1, i;
+
+    for (i = (size_t)mix(h) & mask; t->s[i].h != 0; i = (i + 1) & mask)
+        if (t->s[i].h == h)
+            return &t->s[i];
+    return NULL;
+}
+
+/* Files entry item (whose classes fold to cls) under (tag, key); an empty key files nothing,
+ * and a key the entry already has (two deletions giving one string) is not filed twice. */
+static int file_under(struct sw_mindex *ix, struct htab *t, char tag, const char *key,
+                      uint32_t item, uint32_t cls)
+{
+    uint64_t h;
+    size_t mask, i;
+    struct slot *sl;
+
+    if (key[0] == '\0')
+        return SW_OK;
+    h = fnv(tag, key);
+    if ((t->used + 1) * 10 > t->size * 7 && htab_grow(t) != SW_OK)
+        return SW_ERR;
+    mask = t->size - 1;
+    for (i = (size_t)mix(h) & mask; t->s[i].h != 0 && t->s[i].h != h; i = (i + 1) & mask)
+        ;
+    sl = &t->s[i];
+    if (sl->h == 0) {
+        sl->h = h;
+        t->used++;
+    }
+    if (sl->len > 0 && ix->pool[sl->off + sl->len - 1].item == item)
+        return SW_OK;
+    if (sl->len == slot_cap(sl)) {
+        uint32_t cap = sl->len ? sl->len * 2 : 1;
+        long off;
+
+        if (sl->lcap >= 26)
+            return SW_ERR;
+        off = pool_take(ix, cap);   /* may compact the pool: read sl->off after it */
+        if (off < 0)
+            return SW_ERR;
+        if (sl->len > 0)
+            memcpy(ix->pool + off, ix->pool + sl->off, sl->len * sizeof(*ix->pool));
+        ix->garbage += slot_cap(sl);
+        sl->off = (uint32_t)off;
+        sl->lcap++;
+    }
+    ix->pool[sl->off + sl->len].item = item;
+    ix->pool[sl->off + sl->len].cls = cls;
+    sl->len++;
+    ix->npost++;
+    return SW_OK;
+}
+
+/* Takes entry item's postings out of (tag, key). */
+static int unfile(struct sw_mindex *ix, struct htab *t, char tag, const char *key,
+                  uint32_t item, uint32_t cls)
+{
+    struct slot *sl;
+    uint32_t i, o = 0;
+
+    (void)cls;
+    if (key[0] == '\0' || (sl = slot_find(t, fnv(tag, key))) == NULL)
+        return SW_OK;
+    for (i = 0; i < sl->len; i++)
+        if (ix->pool[sl->off + i].item != item)
+            ix->pool[sl->off + o++] = ix->pool[sl->off + i];
+    ix->npost -= sl->len - o;
+    sl->len = o;
+    return SW_OK;
+}
+
+typedef int (*key_fn)(struct sw_mindex *, struct htab *, char, const char *, uint32_t, uint32_t);
+
+/* Calls fn for the one- and two-letter deletions of key (and key itself) where its length
+ * calls for them. */
+static int each_deletion(struct sw_mindex *ix, const char *key, uint32_t idx, uint32_t cls,
+                         key_fn fn)
+{
+    size_t n = strlen(key), i, j;
+    char v[DEL1_MAX + 1], w[DEL2_MAX + 1];
+    int rc = SW_OK;
+
+    if (n < DEL1_MIN || n > DEL1_MAX)
+        return SW_OK;
+    rc |= fn(ix, &ix->big, 'D', key, idx, cls);
     for (i = 0; i < n; i++) {
+        if (i > 0 && key[i] == key[i - 1])
+            continue;   /* deleting either of two equal letters gives the same string */
         memcpy(v, key, i);
         memcpy(v + i, key + i + 1, n - i);
-        file_under(ix, 'D', v, item);
+        rc |= fn(ix, &ix->big, 'D', v, idx, cls);
+        if (n < DEL2_MIN || n > DEL2_MAX)
+            continue;
+        for (j = i; j + 1 < n; j++) {
+            if (j > i && v[j] == v[j - 1])
+                continue;
+            memcpy(w, v, j);
+            memcpy(w + j, v + j + 1, n - 1 - j);
+            rc |= fn(ix, &ix->big, 'D', w, idx, cls);
+        }
     }
+    return rc;
+}
+
+static uint32_t fold_classes(uint64_t classes)
+{
+    uint32_t f = 0;
+    int c;
+
+    if (classes == 0)
+        return CLS_ANY;
+    for (c = 1; c <= 45; c++)
+        if (classes >> c & 1)
+            f |= 1u << (c % 32);
+    return f;
+}
+
+/* Calls fn for every key entry idx is filed under: the one place that says which keys each
+ * kind of entry has, for filing and for taking out alike. */
+static int each_key(struct sw_mindex *ix, uint32_t idx, key_fn fn)
+{
+    const struct item *it = &ix->items[idx];
+    const char *exact = it->blk + it->o_exact, *visual = it->blk + it->o_visual;
+    const char *phon = it->blk + it->o_phon, *bare = it->blk + it->o_bare;
+    const char *chars = it->blk + it->o_chars;
+    uint32_t cls = fold_classes(it->classes);
+    int rc = SW_OK;
+
+    switch (it->kind) {
+    case K_MARK:
+        rc |= fn(ix, &ix->big, 'E', exact, idx, cls);
+        rc |= fn(ix, &ix->big, 'V', visual, idx, cls);
+        if (strlen(phon) >= 2 && strlen(exact) >= 4)
+            rc |= fn(ix, &ix->big, 'P', phon, idx, cls);
+        if (strcmp(bare, exact) != 0)
+            rc |= fn(ix, &ix->big, 'B', bare, idx, cls);
+        rc |= each_deletion(ix, exact, idx, cls, fn);
+        break;
+    case K_NAME:
+        rc |= fn(ix, &ix->big, 'N', exact, idx, CLS_ANY);
+        rc |= fn(ix, &ix->big, 'W', visual, idx, CLS_ANY);
+        break;
+    case K_PATENT:
+        rc |= fn(ix, &ix->small, 'T', exact, idx, CLS_ANY);
+        break;
+    case K_KEYWORD:
+        if (chars[0] != '\0') {
+            /* Filed under its first two characters (one, when it has one); the match checks
+             * the rest. */
+            size_t n = 1;
+            char key[16];
+
+            while (((unsigned char)chars[n] & 0xC0) == 0x80)
+                n++;
+            if (chars[n] != '\0') {
+                n++;
+                while (((unsigned char)chars[n] & 0xC0) == 0x80)
+                    n++;
+            }
+            if (n >= sizeof(key))
+                n = sizeof(key) - 1;
+            memcpy(key, chars, n);
+            key[n] = '\0';
+            rc |= fn(ix, &ix->small, 'C', key, idx, CLS_ANY);
+        } else {
+            rc |= fn(ix, &ix->small, 'K', exact, idx, CLS_ANY);
+        }
+        break;
+    case K_SHOW:
+        rc |= fn(ix, &ix->small, 'S', exact, idx, CLS_ANY);
+        break;
+    }
+    return rc ? SW_ERR : SW_OK;
 }
 
 /* --- items --- */
@@ -320,53 +652,46 @@ void sw_mindex_del(struct sw_mindex *ix, long long sub, long long id)
 
     if (slot == NULL || *slot == 0)
         return;
-    /* The item and its aliases, filed one after the other: postings stay, the entries are
-     * skipped from now on. */
-    for (i = *slot - 1; i < ix->nitems && ix->items[i].sub == sub && ix->items[i].id == id; i++)
-        ix->items[i].dead = 1;
+    /* The item and its aliases, filed one after the other. */
+    for (i = *slot - 1; i < ix->nitems && ix->items[i].sub == sub && ix->items[i].id == id;
+         i++) {
+        struct item *it = &ix->items[i];
+
+        if (it->dead)
+            continue;
+        each_key(ix, (uint32_t)i, unfile);
+        it->dead = 1;
+        free(it->blk);
+        it->blk = NULL;
+        ix->nlive--;
+    }
 }
 
-static int set_keys(struct item *it, const struct sw_keys *k)
+/* Adds one entry (an item, or one alias of a name) and files it. chars is the keyword's
+ * folded characters, or "". */
+static int add_entry(struct sw_mindex *ix, long sub, long long id, int kind, const char *text,
+                     const struct sw_keys *k, const char *chars, uint64_t classes, int cset)
 {
-    size_t a = strlen(k->exact) + 1, b = strlen(k->visual) + 1, c = strlen(k->phonetic) + 1;
-    size_t d = strlen(k->bare) + 1;
-    char *block = malloc(a + b + c + d);
-
-    if (block == NULL)
-        return SW_ERR;
-    memcpy(block, k->exact, a);
-    memcpy(block + a, k->visual, b);
-    memcpy(block + a + b, k->phonetic, c);
-    memcpy(block + a + b + c, k->bare, d);
-    it->exact = block;
-    it->visual = block + a;
-    it->phonetic = block + a + b;
-    it->bare = block + a + b + c;
-    return SW_OK;
-}
-
-/* The keys sw_similarity reads (exact, visual, phonetic, bare) of an item. */
-static void keys_of(const struct item *it, struct sw_keys *k)
-{
-    sw_strlcpy(k->exact, it->exact, sizeof(k->exact));
-    sw_strlcpy(k->visual, it->visual, sizeof(k->visual));
-    sw_strlcpy(k->phonetic, it->phonetic, sizeof(k->phonetic));
-    sw_strlcpy(k->bare, it->bare, sizeof(k->bare));
-}
-
-/* Adds one entry (an item, or one alias of a name) and files it. */
-static int add_entry(struct sw_mindex *ix, long long sub, long long id, int kind,
-                     const char *text, const struct sw_keys *k, uint64_t classes,
-                     const char *countries)
-{
+    const char *keys[6] = { text, kind == K_KEYWORD ? k->words : k->exact, k->visual,
+                            k->phonetic, k->bare, chars };
+    size_t len[6], total = 0, o = 0, i;
+    uint16_t off[6];
     struct item *it;
-    uint32_t idx;
 
+    for (i = 0; i < 6; i++) {
+        len[i] = strlen(keys[i]) + 1;
+        total += len[i];
+    }
+    if (total > UINT16_MAX)
+        return SW_INVALID;
     if (ix->nitems == ix->capitems) {
         size_t cap = ix->capitems ? ix->capitems * 2 : 1024;
-        struct item *a = realloc(ix->items, cap * sizeof(*a));
+        struct item *a;
         uint32_t *st;
 
+        if (cap > UINT32_MAX)
+            return SW_ERR;
+        a = realloc(ix->items, cap * sizeof(*a));
         if (a == NULL)
             return SW_ERR;
         ix->items = a;
@@ -377,45 +702,46 @@ static int add_entry(struct sw_mindex *ix, long long sub, long long id, int kind
         ix->stamp = st;
         ix->capitems = cap;
     }
-    idx = (uint32_t)ix->nitems;
     it = &ix->items[ix->nitems];
     memset(it, 0, sizeof(*it));
-    it->sub = sub;
+    it->blk = malloc(total);
+    if (it->blk == NULL)
+        return SW_ERR;
+    for (i = 0; i < 6; i++) {
+        memcpy(it->blk + o, keys[i], len[i]);
+        off[i] = (uint16_t)o;
+        o += len[i];
+    }
+    it->o_exact = off[1];
+    it->o_visual = off[2];
+    it->o_phon = off[3];
+    it->o_bare = off[4];
+    it->o_chars = off[5];
+    it->sub = ix->subs[sub].id;
+    it->sref = (uint32_t)sub;
     it->id = id;
     it->kind = (uint8_t)kind;
     it->classes = classes;
-    sw_strlcpy(it->countries, countries, sizeof(it->countries));
-    it->text = strdup(text);
-    if (it->text == NULL || set_keys(it, k) != SW_OK) {
-        free(it->text);
-        return SW_ERR;
-    }
+    it->cset = (uint16_t)cset;
     ix->nitems++;
-    switch (kind) {
-    case K_MARK:
-        file_under(ix, 'E', k->exact, idx);
-        file_under(ix, 'V', k->visual, idx);
-        if (strlen(k->phonetic) >= 2 && strlen(k->exact) >= 4)
-            file_under(ix, 'P', k->phonetic, idx);
-        if (strcmp(k->bare, k->exact) != 0)
-            file_under(ix, 'B', k->bare, idx);
-        file_deletions(ix, k->exact, idx);
-        break;
-    case K_NAME:
-        file_under(ix, 'N', k->exact, idx);
-        file_under(ix, 'W', k->visual, idx);
-        break;
-    case K_PATENT:
-        file_under(ix, 'T', k->exact, idx);
-        break;
-    case K_KEYWORD:
-        file_under(ix, 'K', k->words, idx);
-        break;
-    case K_SHOW:
-        file_under(ix, 'S', k->exact, idx);
-        break;
+    ix->nlive++;
+    if (kind == K_KEYWORD && chars[0] == '\0') {
+        size_t words = 1;
+        const char *p;
+
+        for (p = k->words; *p != '\0'; p++)
+            words += *p == ' ';
+        if (words <= GRAM_MAX)
+            ix->gram_sizes |= 1u << words;
+    } else if (kind == K_KEYWORD) {
+        size_t n = 1;
+
+        while (((unsigned char)chars[n] & 0xC0) == 0x80)
+            n++;
+        if (chars[n] == '\0')
+            ix->chars_one = 1;
     }
-    return SW_OK;
+    return each_key(ix, (uint32_t)(ix->nitems - 1), file_under);
 }
 
 int sw_mindex_put(struct sw_mindex *ix, long long sub, const json_t *item)
@@ -423,20 +749,23 @@ int sw_mindex_put(struct sw_mindex *ix, long long sub, const json_t *item)
     const char *kind = json_string_value(json_object_get(item, "kind"));
     long long id = json_integer_value(json_object_get(item, "id"));
     uint64_t classes = 0;
-    char countries[64];
     struct sw_keys k;
-    uint32_t *slot;
+    char chars[SW_KEY_MAX];
+    uint32_t *slot, first;
     size_t i;
     json_t *v;
-    int kd, rc;
+    int kd, rc, cs;
+    long sref;
 
     if (kind == NULL || id <= 0)
         return SW_INVALID;
     sw_mindex_del(ix, sub, id);
+    if ((sref = sub_ref(ix, sub, 1)) < 0 ||
+        (cs = cset_of(ix, json_object_get(item, "countries"))) < 0)
+        return SW_ERR;
     json_array_foreach(json_object_get(item, "classes"), i, v)
         if (json_integer_value(v) >= 1 && json_integer_value(v) <= 45)
             classes |= 1ULL << json_integer_value(v);
-    join_codes(json_object_get(item, "countries"), countries, sizeof(countries));
     if (strcmp(kind, "mark") == 0)
         kd = K_MARK;
     else if (strcmp(kind, "name") == 0)
@@ -449,57 +778,63 @@ int sw_mindex_put(struct sw_mindex *ix, long long sub, const json_t *item)
         kd = K_SHOW;
     else
         return SW_INVALID;
-    if (kd == K_PATENT) {
-        const char *n = json_string_value(json_object_get(item, "normalised"));
+    first = (uint32_t)ix->nitems;
+    chars[0] = '\0';
+    if (kd == K_PATENT || kd == K_SHOW) {
+        const char *n = json_string_value(json_object_get(item, kd == K_PATENT ? "normalised"
+                                                                                : "show"));
 
-        memset(&k, 0, sizeof(k));
         if (n == NULL)
             return SW_INVALID;
-        sw_strlcpy(k.exact, n, sizeof(k.exact));
-        rc = add_entry(ix, sub, id, kd, n, &k, 0, countries);
-    } else if (kd == K_SHOW) {
-        const char *sh = json_string_value(json_object_get(item, "show"));
-
         memset(&k, 0, sizeof(k));
-        if (sh == NULL)
-            return SW_INVALID;
-        for (i = 0; sh[i] != '\0' && i + 1 < sizeof(k.exact); i++)
-            k.exact[i] = (char)tolower((unsigned char)sh[i]);
-        rc = add_entry(ix, sub, id, kd, sh, &k, 0, countries);
+        for (i = 0; n[i] != '\0' && i + 1 < sizeof(k.exact); i++)
+            k.exact[i] = kd == K_SHOW ? (char)tolower((unsigned char)n[i]) : n[i];
+        rc = add_entry(ix, sref, id, kd, n, &k, chars, 0, cs);
     } else {
         const char *text = json_string_value(json_object_get(item, "text"));
 
         if (text == NULL || sw_normalise(text, kd == K_NAME ? SW_NORM_NAME : SW_NORM_MARK, &k) !=
                                 SW_OK)
             return SW_INVALID;
-        rc = add_entry(ix, sub, id, kd, text, &k, classes, countries);
-        json_array_foreach(json_object_get(item, "aliases"), i, v) {
-            if (rc == SW_OK && sw_normalise(json_string_value(v), SW_NORM_NAME, &k) == SW_OK)
-                rc = add_entry(ix, sub, id, kd, json_string_value(v), &k, 0, countries);
+        if (kd == K_KEYWORD && sw_fold_chars(text, chars, sizeof(chars)) != SW_OK)
+            chars[0] = '\0';
+        rc = add_entry(ix, sref, id, kd, text, &k, chars, classes, cs);
+        if (kd == K_NAME) {
+            json_array_foreach(json_object_get(item, "aliases"), i, v) {
+                if (rc == SW_OK && sw_normalise(json_string_value(v), SW_NORM_NAME, &k) == SW_OK)
+                    rc = add_entry(ix, sref, id, kd, json_string_value(v), &k, "", 0, cs);
+            }
         }
     }
-    if (rc != SW_OK)
-        return rc;
-    /* The map points at the item's first entry (aliases follow it in the array). */
-    slot = imap_slot(ix, sub, id, 1);
-    if (slot == NULL)
-        return SW_ERR;
-    *slot = (uint32_t)(ix->nitems - (size_t)(kd == K_NAME ? 1 + json_array_size(
-                                                                    json_object_get(item, "aliases"))
-                                                          : 1)) + 1;
-    return SW_OK;
+    if (ix->nitems > first) {
+        /* The map points at the item's first entry (its aliases follow it); on a failure
+         * the entries made so far are taken out again through it. */
+        slot = imap_slot(ix, sub, id, 1);
+        if (slot == NULL)
+            return SW_ERR;
+        *slot = first + 1;
+        if (rc != SW_OK)
+            sw_mindex_del(ix, sub, id);
+    }
+    return rc;
 }
 
 void sw_mindex_stats(const struct sw_mindex *ix, size_t *items, size_t *postings, size_t *bytes)
 {
     size_t i, b = sizeof(*ix);
 
-    for (i = 0; i < ix->nitems; i++)
-        b += strlen(ix->items[i].text) + 1 + strlen(ix->items[i].exact) * 4 + 4;
-    b += ix->capitems * sizeof(*ix->items) + ix->tsize * sizeof(*ix->table) +
-         ix->cappost * 2 * sizeof(uint32_t) + ix->imsize * sizeof(*ix->imap) +
-         ix->ssize * sizeof(*ix->subs);
-    *items = ix->nitems;
+    for (i = 0; i < ix->nitems; i++) {
+        const struct item *it = &ix->items[i];
+
+        if (it->blk != NULL)
+            b += (size_t)it->o_chars + strlen(it->blk + it->o_chars) + 1;
+    }
+    b += ix->capitems * (sizeof(*ix->items) + sizeof(*ix->stamp)) +
+         (ix->big.size + ix->small.size) * sizeof(struct slot) +
+         ix->cappool * sizeof(*ix->pool) + ix->imsize * sizeof(*ix->imap) +
+         ix->capsubs * sizeof(*ix->subs) + ix->smsize * sizeof(*ix->smap) +
+         ix->capcsets * sizeof(*ix->csets) + ix->cmsize * sizeof(*ix->cmap);
+    *items = ix->nlive;
     *postings = ix->npost;
     *bytes = b;
 }
@@ -513,38 +848,71 @@ static const char *const eu[] = { "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE"
                                   "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL",
                                   "PL", "PT", "RO", "SK", "SI", "ES", "SE", NULL };
 
+/* A reason while the event is matched: field and why are copied, and so is an event text
+ * shorter than 32 bytes (a patent number read out of a docket's prose lives on the stack);
+ * longer event texts and the item's point into the event or the index. Reasons of one hit
+ * are chained through next, strongest first. */
+struct reason {
+    const char *rule, *event_text, *item_text;   /* event_text NULL: it is in short */
+    long long item_id;
+    double score;
+    int kind;
+    int next;                  /* index of the hit's next reason; -1: the last */
+    char field[24], why[48], short_text[32];
+};
+
 struct hit {
     long long sub, item;
     int sev;
-    json_t *reasons;
+    int head, tail;            /* first and last reason */
+    size_t n;
 };
+
+#define PROBE_BATCH 64
 
 struct run {
     struct sw_mindex *ix;
     const json_t *ev;
     const char *jur;
+    int jur_bit;               /* the jurisdiction's country bit; -1 for none or other */
+    int jur_any;               /* no jurisdiction, or WO: every country list agrees */
+    int jur_em;                /* EM: any EU member state agrees */
     uint64_t nice;
+    uint32_t want;             /* posting filter: the event's classes folded, CLS_ANY */
     struct hit *hits;
     size_t nhits, caphits;
+    uint32_t *hmap;            /* (sub, item) → hits index + 1, once hits are many */
+    size_t hmsize;
+    struct reason *reasons;
+    size_t nreasons, capreasons;
+    char market[16];           /* the text of a bulletin's market "item" */
     uint32_t *cand;            /* candidates of the current probe set */
     size_t ncand, capcand;
     long long owners[16];      /* subscribers that own the event's trademark */
     int nowners;
+    uint64_t ph[PROBE_BATCH];  /* keys waiting to be probed */
+    size_t nph;
+    struct htab *ptab;         /* the table they are probed in */
+    char *wbuf;                /* a text's normalised words, one space between */
+    size_t wlen, wcap;
+    uint32_t *wstart;          /* where each word starts in wbuf */
+    size_t nwords, capwords;
 };
 
 /* Starts a new candidate set: earlier stamps no longer count. */
 static void new_set(struct run *r)
 {
     r->ncand = 0;
+    r->nph = 0;
     if (++r->ix->round == 0) {
         memset(r->ix->stamp, 0, r->ix->capitems * sizeof(*r->ix->stamp));
         r->ix->round = 1;
     }
 }
 
-static void add_cand(struct sw_mindex *ix, uint32_t idx, void *ud)
+static void add_cand(struct run *r, uint32_t idx)
 {
-    struct run *r = ud;
+    struct sw_mindex *ix = r->ix;
 
     if (ix->stamp[idx] == ix->round)
         return;
@@ -561,47 +929,93 @@ static void add_cand(struct sw_mindex *ix, uint32_t idx, void *ud)
     r->cand[r->ncand++] = idx;
 }
 
-static int in_list(const char *list, const char *code)
+/* Probes the keys queued in r->ph: every slot is prefetched before any is read, then every
+ * found slot's postings, so the cache misses of one event overlap instead of queueing.
+ * Postings whose class filter misses r->want are skipped unread. */
+static void probe_flush(struct run *r)
 {
-    size_t n = strlen(code);
-    const char *p = list;
+    const struct htab *t = r->ptab;
+    size_t mask = t->size - 1, i, nf = 0;
+    const struct slot *found[PROBE_BATCH];
+    uint32_t p;
 
-    while ((p = strstr(p, code)) != NULL) {
-        if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-            return 1;
-        p += n;
+    for (i = 0; i < r->nph; i++)
+        __builtin_prefetch(&t->s[mix(r->ph[i]) & mask]);
+    for (i = 0; i < r->nph; i++) {
+        const struct slot *sl = slot_find(t, r->ph[i]);
+
+        if (sl != NULL && sl->len > 0) {
+            __builtin_prefetch(&r->ix->pool[sl->off]);
+            found[nf++] = sl;
+        }
     }
-    return 0;
+    for (i = 0; i < nf; i++) {
+        const struct post *ps = &r->ix->pool[found[i]->off];
+
+        for (p = 0; p < found[i]->len; p++)
+            if ((ps[p].cls & r->want) != 0)
+                add_cand(r, ps[p].item);
+    }
+    r->nph = 0;
+}
+
+/* Queues (tag, key) for probing in t; an empty key probes nothing. */
+static void probe_n(struct run *r, struct htab *t, char tag, const char *key, size_t n)
+{
+    if (n == 0)
+        return;
+    if (r->nph > 0 && r->ptab != t)
+        probe_flush(r);
+    r->ptab = t;
+    r->ph[r->nph++] = fnv_n(tag, key, n);
+    if (r->nph == PROBE_BATCH)
+        probe_flush(r);
+}
+
+static void probe(struct run *r, struct htab *t, char tag, const char *key)
+{
+    probe_n(r, t, tag, key, strlen(key));
 }
 
 /* The item watches the event's country: its own countries, else its subscriber's markets,
  * else everywhere. EM (EU trademarks) counts for any EU member state; WO for all. */
 static int country_ok(struct run *r, const struct item *it)
 {
-    const char *list = it->countries;
+    const struct cset *s;
     const char *const *c;
+    int cs = it->cset ? it->cset : r->ix->subs[it->sref].cset;
 
-    if (list[0] == '\0') {
-        struct sub *s = sub_slot(r->ix, it->sub, 0);
-
-        list = s != NULL ? s->markets : "";
-    }
-    if (list[0] == '\0' || r->jur == NULL || r->jur[0] == '\0' || strcmp(r->jur, "WO") == 0)
+    if (cs == 0 || r->jur_any)
         return 1;
-    if (in_list(list, r->jur))
+    s = &r->ix->csets[cs];
+    if (cset_has(s, r->jur_bit))
         return 1;
-    if (strcmp(r->jur, "EM") == 0)
+    if (r->jur_em)
         for (c = eu; *c != NULL; c++)
-            if (in_list(list, *c))
+            if (cset_has(s, code_bit(*c)))
                 return 1;
     return 0;
 }
 
-static double threshold_of(struct run *r, long long sub)
+static double threshold_of(struct run *r, const struct item *it)
 {
-    struct sub *s = sub_slot(r->ix, sub, 0);
+    return r->ix->subs[it->sref].threshold;
+}
 
-    return s != NULL ? s->threshold : SW_MATCH_THRESHOLD;
+static void keys_of(const struct item *it, struct sw_keyref *k)
+{
+    k->exact = it->blk + it->o_exact;
+    k->visual = it->blk + it->o_visual;
+    k->phonetic = it->blk + it->o_phon;
+    k->bare = it->blk + it->o_bare;
+}
+
+static void keyref(const struct sw_keys *k, struct sw_keyref *r)
+{
+    r->exact = k->exact;
+    r->visual = k->visual;
+    r->phonetic = k->phonetic;
+    r->bare = k->bare;
 }
 
 static int owner(struct run *r, long long sub)
@@ -625,79 +1039,243 @@ static const char *kind_name(int kind)
     }
 }
 
-static void hit(struct run *r, const struct item *it, int sev, const char *rule, const char *field,
-                const char *event_text, double score, const char *why)
+static uint64_t hit_key(long long sub, long long item)
 {
-    /* Built member by member (json_pack's format parsing was most of a hit's cost). */
-    json_t *reason = json_object(), *item = json_object(), *matched = json_array();
+    return mix((uint64_t)sub * 0x9e3779b97f4a7c15ULL ^ (uint64_t)item);
+}
 
-    json_object_set_new_nocheck(item, "id", json_integer(it->id));
-    json_object_set_new_nocheck(item, "kind", json_string_nocheck(kind_name(it->kind)));
-    json_object_set_new(item, "text", json_string(it->text));
-    json_array_append_new(matched, json_string(event_text));
-    json_array_append_new(matched, json_string(it->text));
-    json_object_set_new_nocheck(reason, "rule", json_string_nocheck(rule));
-    json_object_set_new_nocheck(reason, "item", item);
-    json_object_set_new_nocheck(reason, "field", json_string(field));
-    json_object_set_new_nocheck(reason, "matched", matched);
-    json_object_set_new_nocheck(reason, "score",
-                                json_real((double)((int)(score * 1000 + 0.5)) / 1000));
-    json_object_set_new_nocheck(reason, "why", json_string_nocheck(why));
-    size_t i;
+/* The hit of (sub, item), made when new; NULL when out of memory. Looked up by a scan while
+ * there are few, through a map once a bulletin reaches many subscribers. */
+static struct hit *hit_slot(struct run *r, long long sub, long long item)
+{
+    size_t i, mask;
 
-    for (i = 0; i < r->nhits; i++) {
-        if (r->hits[i].sub == it->sub && r->hits[i].item == it->id) {
-            if (sev > r->hits[i].sev) {
-                r->hits[i].sev = sev;
-                json_array_insert_new(r->hits[i].reasons, 0, reason);
-            } else {
-                json_array_append_new(r->hits[i].reasons, reason);
-            }
-            return;
-        }
+    if (r->hmap == NULL) {
+        for (i = 0; i < r->nhits; i++)
+            if (r->hits[i].sub == sub && r->hits[i].item == item)
+                return &r->hits[i];
+    } else {
+        mask = r->hmsize - 1;
+        for (i = hit_key(sub, item) & mask; r->hmap[i] != 0; i = (i + 1) & mask)
+            if (r->hits[r->hmap[i] - 1].sub == sub && r->hits[r->hmap[i] - 1].item == item)
+                return &r->hits[r->hmap[i] - 1];
     }
     if (r->nhits == r->caphits) {
         size_t cap = r->caphits ? r->caphits * 2 : 16;
         struct hit *h = realloc(r->hits, cap * sizeof(*h));
 
-        if (h == NULL) {
-            json_decref(reason);
-            return;
-        }
+        if (h == NULL)
+            return NULL;
         r->hits = h;
         r->caphits = cap;
     }
-    r->hits[r->nhits].sub = it->sub;
-    r->hits[r->nhits].item = it->id;
-    r->hits[r->nhits].sev = sev;
-    r->hits[r->nhits].reasons = json_pack("[o]", reason);
-    r->nhits++;
-}
+    if (r->nhits >= 32 && (r->nhits + 1) * 2 > r->hmsize) {
+        size_t size = r->hmsize ? r->hmsize * 2 : 128, k;
+        uint32_t *m = calloc(size, sizeof(*m));
 
-/* Candidates for a mark text: every key a similar mark or a name could be filed under. */
-static void mark_candidates(struct run *r, const struct sw_keys *k)
-{
-    size_t n = strlen(k->exact), i;
-    char v[32];
-
-    new_set(r);
-    probe(r->ix, 'E', k->exact, add_cand, r);
-    probe(r->ix, 'V', k->visual, add_cand, r);
-    if (strlen(k->phonetic) >= 2 && n >= 4)
-        probe(r->ix, 'P', k->phonetic, add_cand, r);
-    probe(r->ix, 'E', k->bare, add_cand, r);
-    probe(r->ix, 'B', k->bare, add_cand, r);
-    probe(r->ix, 'B', k->exact, add_cand, r);
-    probe(r->ix, 'N', k->exact, add_cand, r);
-    probe(r->ix, 'W', k->visual, add_cand, r);
-    if (n >= 4 && n <= 25) {
-        probe(r->ix, 'D', k->exact, add_cand, r);
-        for (i = 0; i < n; i++) {
-            memcpy(v, k->exact, i);
-            memcpy(v + i, k->exact + i + 1, n - i);
-            probe(r->ix, 'D', v, add_cand, r);
+        if (m == NULL)
+            return NULL;
+        free(r->hmap);
+        r->hmap = m;
+        r->hmsize = size;
+        for (k = 0; k < r->nhits; k++) {
+            for (i = hit_key(r->hits[k].sub, r->hits[k].item) & (size - 1); m[i] != 0;
+                 i = (i + 1) & (size - 1))
+                ;
+            m[i] = (uint32_t)k + 1;
         }
     }
+    if (r->hmap != NULL) {
+        mask = r->hmsize - 1;
+        for (i = hit_key(sub, item) & mask; r->hmap[i] != 0; i = (i + 1) & mask)
+            ;
+        r->hmap[i] = (uint32_t)r->nhits + 1;
+    }
+    r->hits[r->nhits].sub = sub;
+    r->hits[r->nhits].item = item;
+    r->hits[r->nhits].sev = 0;
+    r->hits[r->nhits].head = r->hits[r->nhits].tail = -1;
+    r->hits[r->nhits].n = 0;
+    return &r->hits[r->nhits++];
+}
+
+/* Records that item it alerts for this event, for this reason: the hit of (subscriber, item)
+ * gains the reason, first when it is the strongest so far. */
+static void hit(struct run *r, const struct item *it, int sev, const char *rule, const char *field,
+                const char *event_text, double score, const char *why)
+{
+    struct hit *h;
+    struct reason *re;
+    int idx;
+
+    if (r->nreasons == r->capreasons) {
+        size_t cap = r->capreasons ? r->capreasons * 2 : 16;
+        struct reason *a = realloc(r->reasons, cap * sizeof(*a));
+
+        if (a == NULL)
+            return;
+        r->reasons = a;
+        r->capreasons = cap;
+    }
+    if ((h = hit_slot(r, it->sub, it->id)) == NULL)
+        return;
+    idx = (int)r->nreasons++;
+    re = &r->reasons[idx];
+    re->rule = rule;
+    if (event_text == NULL)
+        event_text = "";
+    if (strlen(event_text) < sizeof(re->short_text)) {
+        memcpy(re->short_text, event_text, strlen(event_text) + 1);
+        re->event_text = NULL;
+    } else {
+        re->event_text = event_text;
+    }
+    re->item_text = it->blk;
+    re->item_id = it->id;
+    re->score = score;
+    re->kind = it->kind;
+    sw_strlcpy(re->field, field, sizeof(re->field));
+    sw_strlcpy(re->why, why, sizeof(re->why));
+    if (h->head < 0) {
+        re->next = -1;
+        h->head = h->tail = idx;
+    } else if (sev > h->sev) {
+        re->next = h->head;
+        h->head = idx;
+    } else {
+        re->next = -1;
+        r->reasons[h->tail].next = idx;
+        h->tail = idx;
+    }
+    if (sev > h->sev)
+        h->sev = sev;
+    h->n++;
+}
+
+/* Appends v in decimal (printf's number formatting was a third of writing an alert). */
+static int add_int(struct sw_buf *b, long long v)
+{
+    char d[24], *p = d + sizeof(d);
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--p = '-';
+    return sw_buf_add(b, p, (size_t)(d + sizeof(d) - p));
+}
+
+/* Appends a score from 0 to 1 with three decimals: "0.857", "1.000". */
+static int add_score(struct sw_buf *b, double score)
+{
+    int t = (int)(score * 1000 + 0.5);
+    char d[5];
+
+    if (t < 0)
+        t = 0;
+    if (t > 1000)
+        t = 1000;
+    d[0] = (char)('0' + t / 1000);
+    d[1] = '.';
+    d[2] = (char)('0' + t / 100 % 10);
+    d[3] = (char)('0' + t / 10 % 10);
+    d[4] = (char)('0' + t % 10);
+    return sw_buf_add(b, d, sizeof(d));
+}
+
+int sw_match_json_members(const struct sw_match *m, struct sw_buf *b)
+{
+    size_t i;
+    int rc = sw_buf_adds(b, "\"severity\":");
+
+    rc = rc ?: sw_buf_add_json(b, m->severity);
+    rc = rc ?: sw_buf_adds(b, ",\"rule\":");
+    rc = rc ?: sw_buf_add_json(b, m->rule);
+    rc = rc ?: sw_buf_adds(b, ",\"reasons\":[");
+    for (i = 0; i < m->nreasons && rc == SW_OK; i++) {
+        const struct sw_match_reason *re = &m->reasons[i];
+
+        rc = sw_buf_adds(b, i ? ",{\"rule\":" : "{\"rule\":");
+        rc = rc ?: sw_buf_add_json(b, re->rule);
+        rc = rc ?: sw_buf_adds(b, ",\"item\":{\"id\":");
+        rc = rc ?: add_int(b, re->item_id);
+        rc = rc ?: sw_buf_adds(b, ",\"kind\":");
+        rc = rc ?: sw_buf_add_json(b, re->item_kind);
+        rc = rc ?: sw_buf_adds(b, ",\"text\":");
+        rc = rc ?: sw_buf_add_json(b, re->item_text);
+        rc = rc ?: sw_buf_adds(b, "},\"field\":");
+        rc = rc ?: sw_buf_add_json(b, re->field);
+        rc = rc ?: sw_buf_adds(b, ",\"matched\":[");
+        rc = rc ?: sw_buf_add_json(b, re->event_text);
+        rc = rc ?: sw_buf_add(b, ",", 1);
+        rc = rc ?: sw_buf_add_json(b, re->item_text);
+        rc = rc ?: sw_buf_adds(b, "],\"score\":");
+        rc = rc ?: add_score(b, re->score);
+        rc = rc ?: sw_buf_adds(b, ",\"why\":");
+        rc = rc ?: sw_buf_add_json(b, re->why);
+        rc = rc ?: sw_buf_add(b, "}", 1);
+    }
+    return rc ?: sw_buf_add(b, "]", 1);
+}
+
+/* Brings the candidates' entries into cache together, then what each points to (its key
+ * block and its subscriber), before they are verified one by one. */
+static void prefetch_candidates(struct run *r)
+{
+    size_t c;
+
+    for (c = 0; c < r->ncand; c++)
+        __builtin_prefetch(&r->ix->items[r->cand[c]]);
+    for (c = 0; c < r->ncand; c++) {
+        const struct item *it = &r->ix->items[r->cand[c]];
+
+        __builtin_prefetch(it->blk);
+        __builtin_prefetch(&r->ix->subs[it->sref]);
+    }
+}
+
+/* Candidates for a mark text: every key a similar mark or a name could be filed under,
+ * among them the one- and two-letter deletions that meet an item's own (two strings within
+ * two edits share a string made from each by at most two deletions). */
+static void mark_candidates(struct run *r, const struct sw_keys *k)
+{
+    struct htab *t = &r->ix->big;
+    size_t n = strlen(k->exact), i, j;
+    char v[DEL2_MAX + 3], w[DEL2_MAX + 3];
+
+    new_set(r);
+    probe(r, t, 'E', k->exact);
+    probe(r, t, 'V', k->visual);
+    if (strlen(k->phonetic) >= 2 && n >= 4)
+        probe(r, t, 'P', k->phonetic);
+    if (strcmp(k->bare, k->exact) != 0) {
+        probe(r, t, 'E', k->bare);
+        probe(r, t, 'B', k->bare);
+    }
+    probe(r, t, 'B', k->exact);
+    probe(r, t, 'N', k->exact);
+    probe(r, t, 'W', k->visual);
+    if (n >= DEL1_MIN && n <= DEL1_MAX + 1) {
+        probe(r, t, 'D', k->exact);
+        for (i = 0; i < n; i++) {
+            if (i > 0 && k->exact[i] == k->exact[i - 1])
+                continue;
+            memcpy(v, k->exact, i);
+            memcpy(v + i, k->exact + i + 1, n - i);
+            probe(r, t, 'D', v);
+            if (n < DEL2_MIN || n > DEL2_MAX + 2)
+                continue;
+            for (j = i; j + 1 < n; j++) {
+                if (j > i && v[j] == v[j - 1])
+                    continue;
+                memcpy(w, v, j);
+                memcpy(w + j, v + j + 1, n - 1 - j);
+                probe(r, t, 'D', w);
+            }
+        }
+    }
+    probe_flush(r);
 }
 
 static int classes_ok(struct run *r, const struct item *it)
@@ -714,11 +1292,16 @@ static void marks_rule(struct run *r, int litigation)
     char field[32], why[64];
 
     json_array_foreach(marks, i, m) {
-        struct sw_keys k, ik;
+        struct sw_keys k;
+        struct sw_keyref ek, ik;
 
         if (sw_normalise(json_string_value(m), SW_NORM_MARK, &k) != SW_OK)
             continue;
+        r->want = litigation || r->nice == 0 ? CLS_ANY : fold_classes(r->nice);
         mark_candidates(r, &k);
+        r->want = CLS_ANY;
+        keyref(&k, &ek);
+        prefetch_candidates(r);
         snprintf(field, sizeof(field), "marks[%zu]", i);
         for (c = 0; c < r->ncand; c++) {
             const struct item *it = &r->ix->items[r->cand[c]];
@@ -730,8 +1313,8 @@ static void marks_rule(struct run *r, int litigation)
             if ((!litigation && it->kind == K_MARK && !classes_ok(r, it)) || !country_ok(r, it))
                 continue;
             keys_of(it, &ik);
-            score = sw_similarity(&k, &ik, why, sizeof(why));
-            if (score < threshold_of(r, it->sub))
+            score = sw_similarity_ref(&ek, &ik, why, sizeof(why));
+            if (score < threshold_of(r, it))
                 continue;
             if (litigation)
                 hit(r, it, SEV_HIGH, "mark-mentioned", field, json_string_value(m), score, why);
@@ -763,7 +1346,8 @@ static void find_owners(struct run *r)
             SW_OK)
             continue;
         new_set(r);
-        probe(r->ix, 'N', k.exact, add_cand, r);
+        probe(r, &r->ix->big, 'N', k.exact);
+        probe_flush(r);
         for (c = 0; c < r->ncand && r->nowners < 16; c++)
             if (r->ix->items[r->cand[c]].kind == K_NAME)
                 r->owners[r->nowners++] = r->ix->items[r->cand[c]].sub;
@@ -780,7 +1364,8 @@ static void parties_rule(struct run *r)
     json_array_foreach(json_object_get(r->ev, "parties"), i, p) {
         const char *role = json_string_value(json_object_get(p, "role"));
         const char *name = json_string_value(json_object_get(p, "name"));
-        struct sw_keys k, ik;
+        struct sw_keys k;
+        struct sw_keyref ek, ik;
 
         if (role == NULL || name == NULL ||
             (strcmp(role, "defendant") != 0 && strcmp(role, "respondent") != 0 &&
@@ -789,8 +1374,10 @@ static void parties_rule(struct run *r)
         if (sw_normalise(name, SW_NORM_NAME, &k) != SW_OK)
             continue;
         new_set(r);
-        probe(r->ix, 'N', k.exact, add_cand, r);
-        probe(r->ix, 'W', k.visual, add_cand, r);
+        probe(r, &r->ix->big, 'N', k.exact);
+        probe(r, &r->ix->big, 'W', k.visual);
+        probe_flush(r);
+        keyref(&k, &ek);
         snprintf(field, sizeof(field), "parties[%zu]", i);
         snprintf(rule, sizeof(rule), "named-as-%s", role);
         for (c = 0; c < r->ncand; c++) {
@@ -800,8 +1387,8 @@ static void parties_rule(struct run *r)
             if (it->kind != K_NAME)
                 continue;
             keys_of(it, &ik);
-            score = sw_similarity(&k, &ik, why, sizeof(why));
-            if (score >= threshold_of(r, it->sub))
+            score = sw_similarity_ref(&ek, &ik, why, sizeof(why));
+            if (score >= threshold_of(r, it))
                 hit(r, it, SEV_CRITICAL, rule, field, name, score, why);
         }
     }
@@ -815,7 +1402,8 @@ static void patent_probe(struct run *r, const char *number, const char *field)
     if (sw_patent_normalise(number, NULL, norm, sizeof(norm)) != SW_OK)
         return;
     new_set(r);
-    probe(r->ix, 'T', norm, add_cand, r);
+    probe(r, &r->ix->small, 'T', norm);
+    probe_flush(r);
     for (c = 0; c < r->ncand; c++) {
         const struct item *it = &r->ix->items[r->cand[c]];
 
@@ -865,79 +1453,183 @@ static void patents_rule(struct run *r)
         patents_in_text(r, json_string_value(json_object_get(r->ev, "title")), "title");
 }
 
-/* A plain ASCII token in lower case, as sw_normalise would give it; SW_INVALID otherwise. */
-static int ascii_word(const char *tok, char *out, size_t outlen)
+/* Appends a word to the run's word buffer; SW_ERR when out of memory. */
+static int push_word(struct run *r, const char *w, size_t n)
 {
-    size_t i;
+    if (r->wlen + n + 2 > r->wcap) {
+        size_t cap = r->wcap ? r->wcap * 2 : 4096;
+        char *b;
 
-    for (i = 0; tok[i] != '\0' && i + 1 < outlen; i++) {
-        if ((unsigned char)tok[i] >= 0x80)
-            return SW_INVALID;
-        out[i] = (char)tolower((unsigned char)tok[i]);
+        while (r->wlen + n + 2 > cap)
+            cap *= 2;
+        if ((b = realloc(r->wbuf, cap)) == NULL)
+            return SW_ERR;
+        r->wbuf = b;
+        r->wcap = cap;
     }
-    out[i] = '\0';
+    if (r->nwords == r->capwords) {
+        size_t cap = r->capwords ? r->capwords * 2 : 512;
+        uint32_t *a = realloc(r->wstart, (cap + 1) * sizeof(*a));
+
+        if (a == NULL)
+            return SW_ERR;
+        r->wstart = a;
+        r->capwords = cap;
+    }
+    if (r->nwords > 0)
+        r->wbuf[r->wlen++] = ' ';
+    r->wstart[r->nwords++] = (uint32_t)r->wlen;
+    memcpy(r->wbuf + r->wlen, w, n);
+    r->wlen += n;
+    r->wbuf[r->wlen] = '\0';
     return SW_OK;
 }
 
-/* Watched keywords (one to three words) among the words of the event's texts. */
+/* The words of text as sw_normalise gives them (lower case, transliterated), in r->wbuf:
+ * plain ASCII words directly, anything else through the full normalisation, whose words
+ * (a Chinese run transliterates to one word per character) are taken one by one. */
+static void text_words(struct run *r, const char *t)
+{
+    r->wlen = 0;
+    r->nwords = 0;
+    while (*t != '\0') {
+        char tok[64];
+        size_t n = 0, i;
+        int ascii = 1;
+        struct sw_keys k;
+        const char *w;
+
+        while (*t != '\0' && !isalnum((unsigned char)*t) && (unsigned char)*t < 0x80)
+            t++;
+        while (*t != '\0' && (isalnum((unsigned char)*t) || (unsigned char)*t >= 0x80) &&
+               n + 1 < sizeof(tok)) {
+            ascii &= (unsigned char)*t < 0x80;
+            tok[n++] = *t++;
+        }
+        tok[n] = '\0';
+        if (n == 0)
+            continue;
+        if (ascii) {
+            for (i = 0; i < n; i++)
+                tok[i] = (char)tolower((unsigned char)tok[i]);
+            if (push_word(r, tok, n) != SW_OK)
+                return;
+            continue;
+        }
+        if (sw_normalise(tok, SW_NORM_TEXT, &k) != SW_OK)
+            continue;
+        for (w = k.words; *w != '\0';) {
+            size_t l = strcspn(w, " ");
+
+            if (push_word(r, w, l) != SW_OK)
+                return;
+            w += l;
+            w += *w == ' ';
+        }
+    }
+}
+
+/* Keywords written in characters (Chinese, Japanese, Korean) inside field f's text: the
+ * text's folded characters are probed at every position under two characters (and one,
+ * when a one-character keyword exists), and each candidate's characters must follow there. */
+static void chars_rule(struct run *r, const char *t, const char *f, int sev, const char *rule,
+                       int any_market)
+{
+    char folded[4 * SW_KEY_MAX], piece[768];
+    size_t c;
+
+    while (*t != '\0') {
+        /* Pieces of at most 767 bytes, cut after a space where there is one. */
+        size_t n = strlen(t), cut = n < sizeof(piece) - 1 ? n : sizeof(piece) - 1;
+        const char *p;
+
+        if (cut < n) {
+            size_t k = cut;
+
+            while (k > 0 && t[k] != ' ')
+                k--;
+            if (k > 0)
+                cut = k;
+            while (cut > 0 && ((unsigned char)t[cut] & 0xC0) == 0x80)
+                cut--;   /* never inside a character */
+            if (cut == 0)
+                cut = 1;
+        }
+        memcpy(piece, t, cut);
+        piece[cut] = '\0';
+        t += cut;
+        if (sw_fold_chars(piece, folded, sizeof(folded)) != SW_OK)
+            continue;
+        new_set(r);
+        for (p = folded; *p != '\0';) {
+            size_t one = 1, two;
+
+            while (((unsigned char)p[one] & 0xC0) == 0x80)
+                one++;
+            two = one;
+            if (p[one] != '\0') {
+                two++;
+                while (((unsigned char)p[two] & 0xC0) == 0x80)
+                    two++;
+                probe_n(r, &r->ix->small, 'C', p, two);
+            }
+            if (r->ix->chars_one)
+                probe_n(r, &r->ix->small, 'C', p, one);
+            p += one;
+        }
+        probe_flush(r);
+        for (c = 0; c < r->ncand; c++) {
+            const struct item *it = &r->ix->items[r->cand[c]];
+            const char *kw = it->blk + it->o_chars;
+
+            if (it->kind != K_KEYWORD || (!any_market && !country_ok(r, it)) ||
+                strstr(folded, kw) == NULL)
+                continue;
+            hit(r, it, sev, rule, f, kw, 1.0, "keyword in the text");
+        }
+    }
+}
+
+/* Watched keywords among the words of the event's texts: every run of one to eight words
+ * that some keyword has as many words as, probed in the keyword table. */
 static void keywords_rule(struct run *r, int sev, const char *rule, int any_market)
 {
     static const char *const fields[] = { "title", "text", "goods", NULL };
     const char *const *f;
-    size_t c;
+    size_t c, j;
 
     for (f = fields; *f != NULL; f++) {
         const char *t = json_string_value(json_object_get(r->ev, *f));
-        char words[3][64], gram[200];
-        int have = 0;
+        const char *p;
+        int ascii = 1;
+        unsigned g;
 
         if (t == NULL)
             continue;
-        while (*t != '\0') {
-            char tok[64];
-            size_t n = 0;
-            struct sw_keys k;
-            int g;
+        for (p = t; *p != '\0' && ascii; p++)
+            ascii = (unsigned char)*p < 0x80;
+        if (!ascii)
+            chars_rule(r, t, *f, sev, rule, any_market);
+        if (r->ix->gram_sizes == 0)
+            continue;
+        text_words(r, t);
+        r->wstart[r->nwords] = (uint32_t)r->wlen + 1;   /* one past the last word's end */
+        new_set(r);
+        for (j = 0; j < r->nwords; j++) {
+            for (g = 1; g <= GRAM_MAX && g <= j + 1; g++) {
+                size_t s = j + 1 - g;
 
-            while (*t != '\0' && !isalnum((unsigned char)*t) && (unsigned char)*t < 0x80)
-                t++;
-            while (*t != '\0' && (isalnum((unsigned char)*t) || (unsigned char)*t >= 0x80) &&
-                   n + 1 < sizeof(tok))
-                tok[n++] = *t++;
-            tok[n] = '\0';
-            if (n == 0)
-                continue;
-            memmove(words[0], words[1], sizeof(words[0]) * 2);
-            if (ascii_word(tok, words[2], sizeof(words[2])) != SW_OK) {
-                /* Not plain ASCII: the full normalisation (case fold, transliteration). */
-                if (sw_normalise(tok, SW_NORM_TEXT, &k) != SW_OK)
-                    continue;
-                sw_strlcpy(words[2], k.words, sizeof(words[2]));
+                if (r->ix->gram_sizes >> g & 1)
+                    probe_n(r, &r->ix->small, 'K', r->wbuf + r->wstart[s],
+                            r->wstart[j + 1] - 1 - r->wstart[s]);
             }
-            if (have < 3)
-                have++;
-            for (g = 1; g <= have; g++) {
-                size_t used = 0, l;
-                int w;
+        }
+        probe_flush(r);
+        for (c = 0; c < r->ncand; c++) {
+            const struct item *it = &r->ix->items[r->cand[c]];
 
-                /* "w1", "w0 w1", … built by hand: this runs for every word of every text. */
-                for (w = 3 - g; w < 3; w++) {
-                    if (w > 3 - g)
-                        gram[used++] = ' ';
-                    l = strlen(words[w]);
-                    memcpy(gram + used, words[w], l);
-                    used += l;
-                }
-                gram[used] = '\0';
-                new_set(r);
-                probe(r->ix, 'K', gram, add_cand, r);
-                for (c = 0; c < r->ncand; c++) {
-                    const struct item *it = &r->ix->items[r->cand[c]];
-
-                    if (it->kind == K_KEYWORD && (any_market || country_ok(r, it)))
-                        hit(r, it, sev, rule, *f, gram, 1.0, "keyword in the text");
-                }
-            }
+            if (it->kind == K_KEYWORD && (any_market || country_ok(r, it)))
+                hit(r, it, sev, rule, *f, it->blk + it->o_exact, 1.0, "keyword in the text");
         }
     }
 }
@@ -954,7 +1646,8 @@ static void shows_rule(struct run *r)
         key[i] = (char)tolower((unsigned char)show[i]);
     key[i] = '\0';
     new_set(r);
-    probe(r->ix, 'S', key, add_cand, r);
+    probe(r, &r->ix->small, 'S', key);
+    probe_flush(r);
     for (c = 0; c < r->ncand; c++) {
         const struct item *it = &r->ix->items[r->cand[c]];
 
@@ -967,20 +1660,18 @@ static void shows_rule(struct run *r)
 static void bulletin_markets(struct run *r, int sev)
 {
     struct item market;
-    char label[64];
     size_t i;
 
-    if (r->jur == NULL || strlen(r->jur) != 2)
+    if (r->jur_bit < 0)
         return;
-    snprintf(label, sizeof(label), "market %s", r->jur);
+    snprintf(r->market, sizeof(r->market), "market %s", r->jur);
     memset(&market, 0, sizeof(market));
-    market.id = 0;
     market.kind = K_KEYWORD;
-    market.text = label;
-    for (i = 0; i < r->ix->ssize; i++) {
+    market.blk = r->market;
+    for (i = 0; i < r->ix->nsubs; i++) {
         const struct sub *s = &r->ix->subs[i];
 
-        if (!s->used || !in_list(s->markets, r->jur))
+        if (s->cset == 0 || !cset_has(&r->ix->csets[s->cset], r->jur_bit))
             continue;
         market.sub = s->id;
         hit(r, &market, sev, "bulletin-market", "jurisdiction", r->jur, 1.0,
@@ -999,7 +1690,7 @@ static int sev_of(const json_t *ev, int dflt)
     return dflt;
 }
 
-size_t sw_mindex_match(struct sw_mindex *ix, const json_t *event, sw_alert_fn fn, void *ud)
+size_t sw_mindex_match(struct sw_mindex *ix, const json_t *event, sw_match_fn fn, void *ud)
 {
     const char *type = json_string_value(json_object_get(event, "type"));
     struct run r;
@@ -1012,6 +1703,10 @@ size_t sw_mindex_match(struct sw_mindex *ix, const json_t *event, sw_alert_fn fn
     r.ix = ix;
     r.ev = event;
     r.jur = json_string_value(json_object_get(event, "jurisdiction"));
+    r.jur_bit = r.jur != NULL ? code_bit(r.jur) : -1;
+    r.jur_any = r.jur == NULL || r.jur[0] == '\0' || strcmp(r.jur, "WO") == 0;
+    r.jur_em = r.jur != NULL && strcmp(r.jur, "EM") == 0;
+    r.want = CLS_ANY;
     json_array_foreach(json_object_get(json_object_get(event, "classes"), "nice"), i, v)
         if (json_integer_value(v) >= 1 && json_integer_value(v) <= 45)
             r.nice |= 1ULL << json_integer_value(v);
@@ -1037,14 +1732,44 @@ size_t sw_mindex_match(struct sw_mindex *ix, const json_t *event, sw_alert_fn fn
         keywords_rule(&r, SEV_LOW, "keyword-in-news", 0);
     }
     n = r.nhits;
-    for (i = 0; i < r.nhits; i++) {
-        json_t *a = json_pack("{s:s, s:s, s:o}", "severity", sev_names[r.hits[i].sev], "rule",
-                              json_string_value(json_object_get(json_array_get(
-                                  r.hits[i].reasons, 0), "rule")), "reasons", r.hits[i].reasons);
+    if (n > 0) {
+        struct sw_match_reason *out = malloc(r.nreasons * sizeof(*out));
 
-        fn(ud, r.hits[i].sub, r.hits[i].item, a);
+        for (i = 0; out != NULL && i < r.nhits; i++) {
+            const struct hit *h = &r.hits[i];
+            struct sw_match m;
+            size_t k = 0;
+            int j;
+
+            for (j = h->head; j >= 0; j = r.reasons[j].next, k++) {
+                const struct reason *re = &r.reasons[j];
+
+                out[k].rule = re->rule;
+                out[k].field = re->field;
+                out[k].event_text = re->event_text != NULL ? re->event_text : re->short_text;
+                out[k].item_kind = kind_name(re->kind);
+                out[k].item_text = re->item_text;
+                out[k].why = re->why;
+                out[k].item_id = re->item_id;
+                out[k].score = (double)(int)(re->score * 1000 + 0.5) / 1000;
+            }
+            m.sub = h->sub;
+            m.item = h->item;
+            m.severity = sev_names[h->sev];
+            m.rule = out[0].rule;
+            m.reasons = out;
+            m.nreasons = k;
+            fn(ud, &m);
+        }
+        if (out == NULL)
+            n = 0;
+        free(out);
     }
     free(r.hits);
+    free(r.hmap);
+    free(r.reasons);
     free(r.cand);
+    free(r.wbuf);
+    free(r.wstart);
     return n;
 }

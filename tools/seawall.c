@@ -24,6 +24,7 @@
 #include "seawall/config.h"
 #include "seawall/feed.h"
 #include "seawall/feedreg.h"
+#include "seawall/matchidx.h"
 #include "seawall/normalise.h"
 #include "seawall/portfolio.h"
 #include "seawall/store.h"
@@ -411,13 +412,48 @@ static json_t *keys_json(const struct sw_keys *k)
                      "transliterated", k->translit);
 }
 
+static void count_alert(void *ud, const struct sw_match *m)
+{
+    (void)m;
+    (*(int *)ud)++;
+}
+
+/* Whether the matching index, holding b as a subscriber's only item, alerts on an event that
+ * carries a: a trademark filing for a mark, a defendant for a name. This is the score and
+ * the index's candidate generation together: a pair the score calls similar but no key
+ * proposes is missed here. -1 when the index could not be made. */
+static int index_alerts(int name, const char *a, const char *b, double threshold)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    json_t *profile = json_pack("{s:f}", "alert_threshold", threshold);
+    json_t *item = json_pack("{s:i, s:s, s:s}", "id", 1, "kind", name ? "name" : "mark", "text",
+                             b);
+    json_t *ev = name ? json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "id", "eval", "type",
+                                  "litigation", "parties", "name", a, "role", "defendant")
+                      : json_pack("{s:s, s:s, s:[s]}", "id", "eval", "type", "trademark_filing",
+                                  "marks", a);
+    int alerts = -1;
+
+    if (ix != NULL && profile != NULL && item != NULL && ev != NULL &&
+        sw_mindex_subscriber(ix, 1, profile) == SW_OK) {
+        alerts = 0;
+        if (sw_mindex_put(ix, 1, item) == SW_OK)
+            sw_mindex_match(ix, ev, count_alert, &alerts);
+    }
+    json_decref(profile);
+    json_decref(item);
+    json_decref(ev);
+    sw_mindex_free(ix);
+    return alerts < 0 ? -1 : alerts > 0;
+}
+
 /* seawall match eval: reads "kind<TAB>label<TAB>category<TAB>a<TAB>b" lines and reports
  * precision and recall at the threshold, overall and by category, with each miss. */
 static int cmd_match_eval(const char *path, double threshold)
 {
     FILE *fp = fopen(path, "r");
     char line[2048];
-    long tp = 0, fp_ = 0, fn = 0, tn = 0;
+    long tp = 0, fp_ = 0, fn = 0, tn = 0, itp = 0, ifp = 0, ifn = 0, itn = 0;
     json_t *cats = json_object();
 
     if (fp == NULL)
@@ -426,7 +462,7 @@ static int cmd_match_eval(const char *path, double threshold)
         char *f[5], *save = NULL, *p = line, why[64];
         struct sw_keys ka, kb;
         json_t *c;
-        int n = 0, label, said;
+        int n = 0, label, said, found;
         double score;
 
         if (line[0] == '#' || line[0] == '\n')
@@ -445,6 +481,20 @@ static int cmd_match_eval(const char *path, double threshold)
         else
             score = sw_similarity(&ka, &kb, why, sizeof(why));
         said = score >= threshold;
+        found = index_alerts(strcmp(f[0], "name") == 0, f[3], f[4], threshold);
+        if (found < 0) {
+            fclose(fp);
+            json_decref(cats);
+            return fail("%s", "out of memory");
+        }
+        itp += label && found;
+        ifn += label && !found;
+        ifp += !label && found;
+        itn += !label && !found;
+        if (found != said)
+            printf("INDEX %s %s \"%s\" ~ \"%s\": score %.3f, index %s\n", f[2],
+                   label ? "similar" : "different", f[3], f[4], score,
+                   found ? "alerted" : "proposed nothing");
         tp += label && said;
         fn += label && !said;
         fp_ += !label && said;
@@ -477,6 +527,9 @@ static int cmd_match_eval(const char *path, double threshold)
     printf("RESULT quality pairs=%ld precision=%.3f recall=%.3f threshold=%.2f\n",
            tp + fp_ + fn + tn, tp + fp_ ? (double)tp / (tp + fp_) : 0.0,
            tp + fn ? (double)tp / (tp + fn) : 0.0, threshold);
+    printf("RESULT index pairs=%ld precision=%.3f recall=%.3f threshold=%.2f\n",
+           itp + ifp + ifn + itn, itp + ifp ? (double)itp / (itp + ifp) : 0.0,
+           itp + ifn ? (double)itp / (itp + ifn) : 0.0, threshold);
     return 0;
 }
 

@@ -15,6 +15,7 @@
 
 #include "seawall/accounts.h"
 #include "seawall/alerts.h"
+#include "seawall/buf.h"
 #include "seawall/config.h"
 #include "seawall/log.h"
 #include "seawall/matchidx.h"
@@ -24,6 +25,7 @@
 
 #define EVENTS "events"
 #define GROUP "matchers"
+#define ALERT_MAX (16u << 20)   /* an alert embeds its event: the poller caps events far below */
 
 static const struct sw_config *cfg;
 static struct sw_store store;
@@ -141,28 +143,56 @@ static void follow_changes(void)
 
 struct emit {
     const json_t *event;
+    const char *event_text;    /* the event as the stream holds it: embedded as it is */
     const char *event_id;
+    struct sw_buf text;        /* the alert being written, reused for each */
     int failed;
     int stored;
 };
 
-static void store_alert(void *ud, long long sub, long long item, json_t *alert)
+/* Writes the alert's JSON — the index's members, what every stored alert carries (as
+ * sw_alert_stamp gives it) and the event — and stores it with its inbox entry. */
+static void store_alert(void *ud, const struct sw_match *m)
 {
     struct emit *e = ud;
-    const char *id;
+    struct sw_alert_meta meta;
+    char id[40], when[32];
     int stored, rc;
+    struct sw_buf *b = &e->text;
 
-    sw_alert_stamp(alert, sub, e->event_id, item);
-    id = json_string_value(json_object_get(alert, "id"));
-    json_object_set(alert, "event", (json_t *)e->event);
-    rc = sw_alert_store(&store, cfg, sub, alert, &stored);
+    sw_alert_id(m->sub, e->event_id, m->item, id, sizeof(id));
+    sw_buf_reset(b);
+    rc = sw_buf_add(b, "{", 1);
+    rc = rc ?: sw_match_json_members(m, b);
+    rc = rc ?: sw_buf_printf(b, ",\"id\":\"%s\",\"subscriber\":%lld,\"item_id\":%lld,"
+                                "\"event_id\":", id, m->sub, m->item);
+    rc = rc ?: sw_buf_add_json(b, e->event_id);
+    rc = rc ?: sw_buf_printf(b, ",\"status\":\"new\",\"created_at\":\"%s\",\"event\":",
+                             sw_iso8601(sw_now_ms(), when, sizeof(when)));
+    rc = rc ?: sw_buf_adds(b, e->event_text);
+    rc = rc ?: sw_buf_add(b, "}", 1);
+    if (rc == SW_TOOBIG) {   /* it would be as big the next time: not worth a retry */
+        sw_warn("alert %s not stored: over %u bytes", id, ALERT_MAX);
+        return;
+    }
+    if (rc != SW_OK) {
+        e->failed = 1;
+        sw_warn("alert %s not written (out of memory)", id);
+        return;
+    }
+    meta.id = id;
+    meta.severity = m->severity;
+    meta.rule = m->rule;
+    meta.type = json_string_value(json_object_get(e->event, "type"));
+    meta.country = json_string_value(json_object_get(e->event, "jurisdiction"));
+    meta.item = m->item;
+    rc = sw_alert_store_text(&store, cfg, m->sub, &meta, b->p, &stored);
     if (rc != SW_OK) {
         e->failed = 1;
         sw_warn("alert %s not stored (%s)", id, store.errstr);
     } else if (stored) {
         e->stored++;
     }
-    json_decref(alert);
 }
 
 /* Matches each entry and acknowledges it once its alerts are stored. */
@@ -175,7 +205,7 @@ static void process(const redisReply *entries)
          i++) {
         const redisReply *entry = entries->element[i];
         const char *eid = entry->element[0]->str, *text;
-        struct emit e = { NULL, NULL, 0, 0 };
+        struct emit e = { NULL, NULL, NULL, { NULL, 0, 0, 0 }, 0, 0 };
         json_t *ev;
         redisReply *r;
 
@@ -186,9 +216,12 @@ static void process(const redisReply *entries)
         ev = text ? json_loads(text, 0, NULL) : NULL;
         if (ev != NULL) {
             e.event = ev;
+            e.event_text = text;
             e.event_id = json_string_value(json_object_get(ev, "id"));
+            sw_buf_init(&e.text, ALERT_MAX);
             if (e.event_id != NULL)
                 sw_mindex_match(ix, ev, store_alert, &e);
+            sw_buf_free(&e.text);
             json_decref(ev);
         }
         if (e.failed)

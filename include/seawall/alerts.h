@@ -30,6 +30,18 @@ struct sw_config;
 int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long sub,
                    const json_t *alert, int *stored);
 
+/* What the inbox files an alert under, beside its text. */
+struct sw_alert_meta {
+    const char *id, *severity, *rule;
+    const char *type, *country;   /* the event's type and jurisdiction (NULL: none) */
+    long long item;               /* portfolio item id, 0 for none */
+};
+
+/* sw_alert_store for an alert already written as JSON text (the matcher writes it without
+ * building a tree); m says what the text holds. */
+int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long long sub,
+                        const struct sw_alert_meta *m, const char *text, int *stored);
+
 /* 1 when text is an alert id as sw_alert_id makes them ("al_" + 32 hex digits). */
 int sw_alert_id_valid(const char *text);
 

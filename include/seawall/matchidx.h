@@ -29,13 +29,39 @@ int sw_mindex_put(struct sw_mindex *ix, long long sub, const json_t *item);
 /* Removes item id of sub (no-op when absent). */
 void sw_mindex_del(struct sw_mindex *ix, long long sub, long long id);
 
-/* Receives one alert: sub, item id, and the alert JSON (severity, rule, reasons; no id,
- * no event) which the callee takes over. */
-typedef void (*sw_alert_fn)(void *ud, long long sub, long long item, json_t *alert);
+/* One reason for an alert. The strings point into the event, the index or the matcher's
+ * own memory and are valid only until the callback returns: copy what you keep. */
+struct sw_match_reason {
+    const char *rule;          /* "similar-mark", "named-as-defendant", … */
+    const char *field;         /* where in the event: "marks[0]", "parties[1]", "text" */
+    const char *event_text;    /* what the event says there */
+    const char *item_kind;     /* "mark", "name", "patent", "keyword", "show" */
+    const char *item_text;     /* the portfolio item as the exporter wrote it */
+    const char *why;           /* what gave the score: "identical", "look-alike characters" */
+    long long item_id;
+    double score;              /* 0 to 1, as sw_similarity gives it */
+};
+
+/* An alert: subscriber, portfolio item (0 for a market the subscriber trades in), the
+ * severity and rule of its strongest reason, and all its reasons, strongest first. */
+struct sw_match {
+    long long sub, item;
+    const char *severity, *rule;
+    const struct sw_match_reason *reasons;
+    size_t nreasons;
+};
+
+typedef void (*sw_match_fn)(void *ud, const struct sw_match *m);
 
 /* Matches one event (the JSON of DESIGN.md); calls fn once per (subscriber, item) that
- * alerts, with its strongest reason first. Returns the number of alerts. */
-size_t sw_mindex_match(struct sw_mindex *ix, const json_t *event, sw_alert_fn fn, void *ud);
+ * alerts. Returns the number of alerts. */
+size_t sw_mindex_match(struct sw_mindex *ix, const json_t *event, sw_match_fn fn, void *ud);
+
+/* Appends the alert's members as JSON text — "severity":…,"rule":…,"reasons":[…] — without
+ * braces, so the caller writes its own members beside them. Returns SW_OK, SW_TOOBIG or
+ * SW_ERR as sw_buf_add does. */
+struct sw_buf;
+int sw_match_json_members(const struct sw_match *m, struct sw_buf *b);
 
 /* Items held and postings filed, and the bytes the index uses (approximately). */
 void sw_mindex_stats(const struct sw_mindex *ix, size_t *items, size_t *postings, size_t *bytes);

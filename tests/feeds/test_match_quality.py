@@ -22,6 +22,12 @@ def test_precision_and_recall_at_the_default_threshold(f):
     pairs, precision, recall = int(m.group(1)), float(m.group(2)), float(m.group(3))
     assert pairs >= 300
     assert recall >= 0.95 and precision >= 0.85, p.stdout
+    # The same pairs through the matching index (each b the only item, each a an event): the
+    # index must propose what the score calls similar.
+    m = re.search(r"^RESULT index pairs=(\d+) precision=([\d.]+) recall=([\d.]+) "
+                  r"threshold=0\.85$", p.stdout, re.M)
+    assert m and int(m.group(1)) == pairs, p.stdout
+    assert float(m.group(3)) >= 0.95 and float(m.group(2)) >= 0.85, p.stdout
     for cat in ("case-spacing-punctuation", "confusable", "one-edit", "two-edits", "sound-alike",
                 "cjk-pinyin", "generic-word", "legal-form", "negative-shared-letters"):
         assert re.search(rf"^{cat} +\d+/\d+", p.stdout, re.M), cat

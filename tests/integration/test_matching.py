@@ -149,3 +149,31 @@ def test_bulletin_alerts_by_market_and_keyword(s):
     assert got[0]["item_id"] == 0
     kw = wait_alerts(s, tok_jp, 1, "the keyword alert")
     assert kw[0]["rule"] == "bulletin-keyword" and kw[0]["severity"] == "high"
+
+
+def test_keywords_in_text_without_spaces(s):
+    """Chinese, Japanese and Korean keywords are found by their characters inside running
+    text; the alert names the keyword and the field."""
+    sub, tok = s.tenant("Shenzhen Keyword Co")
+    r = s.request("PATCH", f"/api/v1/subscribers/{sub['id']}",
+                  body={"markets": ["CN", "JP", "KR"]}, token=s.admin)
+    assert r.status == 200, r
+    add_items(s, sub, tok, [{"kind": "keyword", "text": "蓝牙音箱"},
+                            {"kind": "keyword", "text": "ソニー"},
+                            {"kind": "keyword", "text": "삼성"}])
+    for i, (jur, text) in enumerate((("CN", "深圳一家公司的蓝牙音箱被控侵犯外观设计专利"),
+                                     ("JP", "ソニーの特許をめぐる訴訟"),
+                                     ("KR", "삼성이 특허 소송을 제기했다"),
+                                     ("CN", "蓝牙耳机和音箱"))):   # the words apart: no alert
+        push_event(s, {"id": f"ev_cjk_{i}", "source": "test", "type": "news",
+                       "jurisdiction": jur, "text": text})
+    marker = push_event(s, {"id": "ev_cjk_marker", "source": "test", "type": "news",
+                            "text": "nothing"})
+    wait_until("the matcher to read the news", lambda: matched_up_to(s, marker))
+    got = alerts(s, tok)
+    assert sorted(a["event_id"] for a in got) == ["ev_cjk_0", "ev_cjk_1", "ev_cjk_2"], got
+    by_event = {a["event_id"]: a for a in got}
+    r = by_event["ev_cjk_0"]["reasons"][0]
+    assert r["rule"] == "keyword-in-news" and r["field"] == "text"
+    assert r["item"]["text"] == "蓝牙音箱" and r["matched"] == ["蓝牙音箱", "蓝牙音箱"]
+    assert by_event["ev_cjk_2"]["event"]["text"] == "삼성이 특허 소송을 제기했다"

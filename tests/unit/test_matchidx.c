@@ -1,0 +1,359 @@
+/* test_matchidx.c — the matching index: which items an event alerts, through the index's own
+ * candidate generation (not only the score), and the alert it hands out. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "seawall/buf.h"
+#include "seawall/matchidx.h"
+
+/* What one sw_mindex_match call gave: each alert as the JSON text the matcher would write. */
+struct got {
+    int n;
+    json_t *alerts;            /* array of {"sub", "item", …members} */
+};
+
+static void collect(void *ud, const struct sw_match *m)
+{
+    struct got *g = ud;
+    struct sw_buf b;
+    json_t *a;
+
+    sw_buf_init(&b, 1 << 20);
+    assert_int_equal(sw_buf_add(&b, "{", 1), SW_OK);
+    assert_int_equal(sw_match_json_members(m, &b), SW_OK);
+    assert_int_equal(sw_buf_printf(&b, ",\"sub\":%lld,\"item\":%lld}", m->sub, m->item), SW_OK);
+    a = json_loads(b.p, 0, NULL);
+    assert_non_null(a);   /* the members are valid JSON */
+    json_array_append_new(g->alerts, a);
+    g->n++;
+    sw_buf_free(&b);
+}
+
+static struct got last;   /* the latest match's, freed by the next */
+
+static struct got *match(struct sw_mindex *ix, json_t *ev)
+{
+    size_t n;
+
+    json_decref(last.alerts);
+    last.alerts = json_array();
+    last.n = 0;
+    n = sw_mindex_match(ix, ev, collect, &last);
+    assert_int_equal(n, (size_t)last.n);
+    json_decref(ev);
+    return &last;
+}
+
+/* The alert of (sub, item) in g, or NULL. */
+static json_t *alert_of(const struct got *g, long long sub, long long item)
+{
+    size_t i;
+    json_t *a;
+
+    json_array_foreach(g->alerts, i, a)
+        if (json_integer_value(json_object_get(a, "sub")) == sub &&
+            json_integer_value(json_object_get(a, "item")) == item)
+            return a;
+    return NULL;
+}
+
+static void subscriber(struct sw_mindex *ix, long long sub, const char *markets_json)
+{
+    json_t *p = json_pack("{s:o}", "markets", json_loads(markets_json, 0, NULL));
+
+    assert_int_equal(sw_mindex_subscriber(ix, sub, p), SW_OK);
+    json_decref(p);
+}
+
+static void put(struct sw_mindex *ix, long long sub, const char *item_json)
+{
+    json_t *it = json_loads(item_json, 0, NULL);
+
+    assert_non_null(it);
+    assert_int_equal(sw_mindex_put(ix, sub, it), SW_OK);
+    json_decref(it);
+}
+
+static json_t *filing(const char *mark, const char *jur, int nice)
+{
+    return nice ? json_pack("{s:s, s:s, s:s, s:[s], s:{s:[i]}}", "id", "ev", "type",
+                            "trademark_filing", "jurisdiction", jur, "marks", mark, "classes",
+                            "nice", nice)
+                : json_pack("{s:s, s:s, s:s, s:[s]}", "id", "ev", "type", "trademark_filing",
+                            "jurisdiction", jur, "marks", mark);
+}
+
+static const char *rule_of(const json_t *a)
+{
+    return json_string_value(json_object_get(a, "rule"));
+}
+
+/* Two edits score as similar from eight letters on; the index must propose them, whatever the
+ * edits are: two substitutions, or an item two letters longer. */
+static void two_edits_proposed(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    struct got *g;
+
+    subscriber(ix, 1, "[]");
+    put(ix, 1, "{\"id\": 1, \"kind\": \"mark\", \"text\": \"SILVERSTONE\"}");
+    put(ix, 1, "{\"id\": 2, \"kind\": \"mark\", \"text\": \"BRIGHTSOUND\"}");
+    put(ix, 1, "{\"id\": 3, \"kind\": \"mark\", \"text\": \"NIKE\"}");
+    g = match(ix, filing("SILWERSTOME", "US", 0));   /* v→w, n→m */
+    assert_int_equal(g->n, 1);
+    assert_string_equal(rule_of(alert_of(g, 1, 1)), "similar-mark");
+    g = match(ix, filing("BRIGHSUND", "US", 0));      /* t and o gone */
+    assert_non_null(alert_of(g, 1, 2));
+    g = match(ix, filing("BRIGHTSOUNDS", "US", 0));   /* one letter more */
+    assert_non_null(alert_of(g, 1, 2));
+    g = match(ix, filing("MIKE", "US", 0));           /* one edit in four letters: 0.9 */
+    assert_non_null(alert_of(g, 1, 3));
+    g = match(ix, filing("SILWERSTAMP", "US", 0));    /* four edits: nothing */
+    assert_int_equal(g->n, 0);
+    sw_mindex_free(ix);
+}
+
+/* Classes fold into 32 bits in the postings; class 41 shares class 9's bit and must still be
+ * told apart. */
+static void classes_filter(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+
+    subscriber(ix, 1, "[]");
+    put(ix, 1, "{\"id\": 1, \"kind\": \"mark\", \"text\": \"ZEPHYRA\", \"classes\": [9]}");
+    assert_int_equal(match(ix, filing("ZEPHYRA", "US", 9))->n, 1);
+    assert_int_equal(match(ix, filing("ZEPHYRA", "US", 25))->n, 0);
+    assert_int_equal(match(ix, filing("ZEPHYRA", "US", 41))->n, 0);
+    assert_int_equal(match(ix, filing("ZEPHYRA", "US", 0))->n, 1);
+    sw_mindex_free(ix);
+}
+
+/* An item's own countries, else the subscriber's markets; EM stands for the EU members. */
+static void countries_and_markets(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    struct got *g;
+
+    subscriber(ix, 1, "[\"FR\"]");
+    put(ix, 1, "{\"id\": 1, \"kind\": \"mark\", \"text\": \"QUORIVA\", \"countries\": [\"DE\"]}");
+    put(ix, 1, "{\"id\": 2, \"kind\": \"mark\", \"text\": \"QUORIVO\"}");
+    g = match(ix, filing("QUORIVA", "EM", 0));
+    assert_non_null(alert_of(g, 1, 1));   /* DE is in the EU */
+    assert_non_null(alert_of(g, 1, 2));   /* the markets: FR is too */
+    g = match(ix, filing("QUORIVA", "DE", 0));
+    assert_non_null(alert_of(g, 1, 1));
+    assert_null(alert_of(g, 1, 2));
+    g = match(ix, filing("QUORIVA", "US", 0));
+    assert_int_equal(g->n, 0);
+    g = match(ix, filing("QUORIVA", "WO", 0));
+    assert_int_equal(g->n, 2);
+    sw_mindex_free(ix);
+}
+
+/* Replacing and deleting take the old postings out: nothing stale alerts, nothing piles up. */
+static void replace_and_delete(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    size_t items, postings, postings2, bytes;
+    int i;
+
+    subscriber(ix, 1, "[]");
+    put(ix, 1, "{\"id\": 7, \"kind\": \"mark\", \"text\": \"VANTORIX\"}");
+    sw_mindex_stats(ix, &items, &postings, &bytes);
+    for (i = 0; i < 50; i++) {
+        put(ix, 1, "{\"id\": 7, \"kind\": \"mark\", \"text\": \"MELODRAN\"}");
+        put(ix, 1, "{\"id\": 7, \"kind\": \"mark\", \"text\": \"VANTORIX\"}");
+    }
+    sw_mindex_stats(ix, &items, &postings2, &bytes);
+    assert_int_equal(items, 1);
+    assert_int_equal(postings2, postings);
+    put(ix, 1, "{\"id\": 7, \"kind\": \"mark\", \"text\": \"MELODRAN\"}");
+    assert_int_equal(match(ix, filing("VANTORIX", "US", 0))->n, 0);
+    assert_int_equal(match(ix, filing("MELODRAN", "US", 0))->n, 1);
+    sw_mindex_del(ix, 1, 7);
+    assert_int_equal(match(ix, filing("MELODRAN", "US", 0))->n, 0);
+    sw_mindex_stats(ix, &items, &postings, &bytes);
+    assert_int_equal(items, 0);
+    assert_int_equal(postings, 0);
+    sw_mindex_del(ix, 1, 7);   /* again: nothing to do */
+    sw_mindex_free(ix);
+}
+
+static json_t *news(const char *jur, const char *text)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "id", "ev", "type", "news", "jurisdiction", jur,
+                     "text", text);
+}
+
+/* Keywords in scripts written without spaces are found by their characters; Latin keywords
+ * of up to eight words by their words. */
+static void keywords_in_any_script(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    struct got *g;
+
+    subscriber(ix, 1, "[\"CN\", \"JP\", \"KR\", \"US\"]");
+    put(ix, 1, "{\"id\": 1, \"kind\": \"keyword\", \"text\": \"手机\"}");
+    put(ix, 1, "{\"id\": 2, \"kind\": \"keyword\", \"text\": \"ソニー\"}");
+    put(ix, 1, "{\"id\": 3, \"kind\": \"keyword\", \"text\": \"삼성\"}");
+    put(ix, 1, "{\"id\": 4, \"kind\": \"keyword\", \"text\": \"wireless charging pad holder\"}");
+    put(ix, 1, "{\"id\": 5, \"kind\": \"keyword\", \"text\": \"表\"}");
+    g = match(ix, news("CN", "华为手机侵权案在深圳开庭"));
+    assert_int_equal(g->n, 1);
+    assert_string_equal(rule_of(alert_of(g, 1, 1)), "keyword-in-news");
+    g = match(ix, news("JP", "ソニーの特許が争われている"));
+    assert_non_null(alert_of(g, 1, 2));
+    g = match(ix, news("KR", "삼성이 소송을 제기했다"));
+    assert_non_null(alert_of(g, 1, 3));
+    g = match(ix, news("CN", "手表 and 手 机"));   /* 表 alone; 手机 split by a space folds */
+    assert_non_null(alert_of(g, 1, 5));
+    assert_non_null(alert_of(g, 1, 1));
+    g = match(ix, news("US", "A Wireless Charging-Pad Holder, seized at the port"));
+    assert_non_null(alert_of(g, 1, 4));
+    g = match(ix, news("US", "a wireless charging pad"));
+    assert_int_equal(g->n, 0);
+    g = match(ix, news("DE", "华为手机"));   /* not a market of the subscriber */
+    assert_int_equal(g->n, 0);
+    sw_mindex_free(ix);
+}
+
+/* One alert per (subscriber, item), its strongest reason first; text is escaped. */
+static void one_alert_with_reasons(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    struct got *g;
+    json_t *a, *ev, *r0, *r1;
+
+    subscriber(ix, 1, "[]");
+    put(ix, 1, "{\"id\": 9, \"kind\": \"name\", \"text\": \"Acme \\\"Widgets\\\"\\tCo., Ltd.\"}");
+    ev = json_pack("{s:s, s:s, s:s, s:[s], s:[{s:s, s:s}]}", "id", "ev", "type", "litigation",
+                   "jurisdiction", "US", "marks", "ACME WIDGETS", "parties", "name",
+                   "ACME \"WIDGETS\" GMBH", "role", "defendant");
+    g = match(ix, ev);
+    assert_int_equal(g->n, 1);
+    a = alert_of(g, 1, 9);
+    assert_string_equal(json_string_value(json_object_get(a, "severity")), "critical");
+    assert_string_equal(rule_of(a), "named-as-defendant");
+    assert_int_equal(json_array_size(json_object_get(a, "reasons")), 2);
+    r0 = json_array_get(json_object_get(a, "reasons"), 0);
+    r1 = json_array_get(json_object_get(a, "reasons"), 1);
+    assert_string_equal(json_string_value(json_object_get(r0, "rule")), "named-as-defendant");
+    assert_string_equal(json_string_value(json_object_get(r0, "field")), "parties[0]");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(r0, "matched"), 0)),
+                        "ACME \"WIDGETS\" GMBH");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r0, "item"), "text")),
+                        "Acme \"Widgets\"\tCo., Ltd.");
+    assert_true(json_real_value(json_object_get(r0, "score")) == 1.0);
+    assert_string_equal(json_string_value(json_object_get(r1, "rule")), "mark-mentioned");
+    sw_mindex_free(ix);
+}
+
+/* A bulletin reaches every subscriber trading in its country, each once. */
+static void bulletin_to_many(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    struct got *g;
+    long long s;
+
+    for (s = 1; s <= 300; s++)
+        subscriber(ix, s, s % 3 ? "[\"US\", \"DE\"]" : "[\"FR\"]");
+    put(ix, 5, "{\"id\": 1, \"kind\": \"keyword\", \"text\": \"anti-dumping\"}");
+    g = match(ix, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", "b1", "type", "bulletin",
+                            "jurisdiction", "US", "severity", "high", "text",
+                            "New anti-dumping duties in the US"));
+    assert_int_equal(g->n, 201);   /* 200 markets, and subscriber 5's keyword */
+    assert_string_equal(rule_of(alert_of(g, 7, 0)), "bulletin-market");
+    assert_null(alert_of(g, 3, 0));
+    assert_string_equal(rule_of(alert_of(g, 5, 1)), "bulletin-keyword");
+    assert_string_equal(json_string_value(json_object_get(alert_of(g, 5, 0), "severity")),
+                        "high");
+    sw_mindex_free(ix);
+}
+
+/* The subscriber's own filing (its name among the applicants) does not alert it. */
+static void own_filing_skipped(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    struct got *g;
+
+    subscriber(ix, 1, "[]");
+    subscriber(ix, 2, "[]");
+    put(ix, 1, "{\"id\": 1, \"kind\": \"name\", \"text\": \"Acme Widgets Co., Ltd.\"}");
+    put(ix, 1, "{\"id\": 2, \"kind\": \"mark\", \"text\": \"WIDGETRON\"}");
+    put(ix, 2, "{\"id\": 3, \"kind\": \"mark\", \"text\": \"WIDGETRON\"}");
+    g = match(ix, json_pack("{s:s, s:s, s:s, s:[s], s:[{s:s, s:s}]}", "id", "ev", "type",
+                            "trademark_filing", "jurisdiction", "US", "marks", "WIDGETRON",
+                            "parties", "name", "ACME WIDGETS GMBH", "role", "applicant"));
+    assert_int_equal(g->n, 1);
+    assert_string_equal(rule_of(alert_of(g, 2, 3)), "identical-mark");
+    sw_mindex_free(ix);
+}
+
+/* A docket entry: the exporter as defendant, its patent cited in the text (US style), its
+ * keyword in the text — three alerts, one per item. */
+static void docket_entry(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    struct got *g;
+
+    subscriber(ix, 1, "[]");
+    put(ix, 1, "{\"id\": 1, \"kind\": \"name\", \"text\": \"Shenzhen Bright Audio Technology Co., "
+               "Ltd.\"}");
+    put(ix, 1, "{\"id\": 2, \"kind\": \"patent\", \"number\": \"US 9,123,456 B2\", "
+               "\"normalised\": \"US9123456\"}");
+    put(ix, 1, "{\"id\": 3, \"kind\": \"keyword\", \"text\": \"bluetooth speaker\", "
+               "\"countries\": [\"US\"]}");
+    g = match(ix, json_pack("{s:s, s:s, s:s, s:s, s:[{s:s, s:s}, {s:s, s:s}], s:s}", "id", "ev",
+                            "type", "litigation", "jurisdiction", "US", "title",
+                            "1:26-cv-01234 Acme Audio Inc. v. Shenzhen Bright Audio Technology "
+                            "Co., Ltd.", "parties", "name", "Acme Audio Inc.", "role",
+                            "plaintiff", "name", "SHENZHEN BRIGHT AUDIO TECHNOLOGY LIMITED",
+                            "role", "defendant", "text", "Complaint for infringement of U.S. "
+                            "Patent No. 9,123,456 by a bluetooth speaker"));
+    assert_string_equal(rule_of(alert_of(g, 1, 1)), "named-as-defendant");
+    assert_string_equal(rule_of(alert_of(g, 1, 2)), "patent-cited");
+    assert_string_equal(rule_of(alert_of(g, 1, 3)), "keyword-in-market");
+    assert_int_equal(g->n, 3);
+    sw_mindex_free(ix);
+}
+
+static void json_escapes(void **state)
+{
+    struct sw_buf b;
+
+    sw_buf_init(&b, 100);
+    assert_int_equal(sw_buf_add_json(&b, "a\"b\\c\n\x01é"), SW_OK);
+    assert_string_equal(b.p, "\"a\\\"b\\\\c\\u000a\\u0001é\"");
+    sw_buf_reset(&b);
+    assert_int_equal(sw_buf_add_json(&b, ""), SW_OK);
+    assert_string_equal(b.p, "\"\"");
+    sw_buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(two_edits_proposed),
+        cmocka_unit_test(classes_filter),
+        cmocka_unit_test(countries_and_markets),
+        cmocka_unit_test(replace_and_delete),
+        cmocka_unit_test(keywords_in_any_script),
+        cmocka_unit_test(one_alert_with_reasons),
+        cmocka_unit_test(bulletin_to_many),
+        cmocka_unit_test(own_filing_skipped),
+        cmocka_unit_test(docket_entry),
+        cmocka_unit_test(json_escapes),
+    };
+    int rc = cmocka_run_group_tests_name("matchidx", tests, NULL, NULL);
+
+    json_decref(last.alerts);
+    return rc;
+}
