@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seawall/normalise.h"
 #include "seawall/portfolio.h"
 #include "seawall/store.h"
 
@@ -112,6 +113,30 @@ size_t sw_portfolio_check(json_t *item, const char *prefix, int partial, struct 
         if (json_is_integer(v) && (json_integer_value(v) < 1 || json_integer_value(v) > 45)) {
             snprintf(ptr, sizeof(ptr), "%s/classes/%zu", prefix, i);
             sw_verrs_add(errs, ptr, "Nice classes are 1 to 45");
+        }
+    }
+    if (json_is_string(json_object_get(item, "text")) && json_string_length(
+            json_object_get(item, "text")) > 0 && strcmp(kind, "show") != 0) {
+        /* What the matcher could not index is refused here, not dropped there. */
+        const char *text = json_string_value(json_object_get(item, "text"));
+        char chars[SW_KEY_MAX];
+        struct sw_keys k;
+
+        snprintf(ptr, sizeof(ptr), "%s/text", prefix);
+        if (sw_normalise(text, strcmp(kind, "name") == 0 ? SW_NORM_NAME : SW_NORM_MARK, &k) !=
+            SW_OK) {
+            sw_verrs_add(errs, ptr, strcmp(kind, "name") == 0
+                                        ? "has nothing to match but a legal form or symbols"
+                                        : "has no letters or digits to match");
+        } else if (strcmp(kind, "keyword") == 0 &&
+                   sw_fold_chars(text, chars, sizeof(chars)) != SW_OK) {
+            size_t words = 1;
+            const char *p;
+
+            for (p = k.words; *p != '\0'; p++)
+                words += *p == ' ';
+            if (words > SW_KEYWORD_WORDS_MAX)
+                sw_verrs_add(errs, ptr, "a keyword has at most %d words", SW_KEYWORD_WORDS_MAX);
         }
     }
     if (strcmp(kind, "patent") == 0 && json_is_string(json_object_get(item, "number"))) {

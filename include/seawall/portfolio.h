@@ -13,6 +13,7 @@ struct sw_store;
 
 #define SW_PORTFOLIO_CHANGES "portfolio-changes"
 #define SW_PORTFOLIO_MAX 20000   /* items one subscriber may keep */
+#define SW_KEYWORD_WORDS_MAX 8   /* words in a keyword written in Latin script */
 
 /* Checks one item as a client sent it (kind-specific fields, unknown ones refused) and
  * completes it: a patent number is stored in its normal form ("US 8,930,553 B2" → US8930553).

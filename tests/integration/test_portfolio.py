@@ -53,6 +53,28 @@ def test_item_validation_names_fields(s):
         assert ptr in [e["pointer"] for e in p.get("errors", [])], (body, p)
 
 
+def test_texts_the_matcher_could_not_use_are_refused(s):
+    sub, tok = s.tenant("Unmatchable Ltd")
+    for body, detail in (({"kind": "mark", "text": "®™!!"}, "no letters or digits"),
+                         ({"kind": "keyword", "text": "--- ..."}, "no letters or digits"),
+                         ({"kind": "name", "text": "® &"}, "legal form or symbols"),
+                         ({"kind": "keyword", "text": "one two three four five six seven eight "
+                           "nine"}, "at most 8 words")):
+        p = problem(s.post(pf(sub), body, token=tok), 400, "validation")
+        assert [(e["pointer"], detail in e["message"]) for e in p["errors"]] == \
+            [("/text", True)], (body, p)
+    # Eight words, and a long keyword written in characters (matched by them), are fine.
+    for text in ("one two three four five six seven eight", "华为 手机 电池 充电器 耳机 音箱 平板 手表 相机"):
+        r = s.post(pf(sub), {"kind": "keyword", "text": text}, token=tok)
+        assert r.status == 201, r
+    # In a bulk import each such row is named, and nothing is stored.
+    p = problem(s.post(pf(sub) + "/import", {"items": [{"kind": "mark", "text": "GOOD"},
+                                                       {"kind": "mark", "text": "…"}]},
+                       token=tok), 400, "validation")
+    assert [e["pointer"] for e in p["errors"]] == ["/items/1/text"], p
+    assert len(s.get(pf(sub), token=tok).json()["items"]) == 2
+
+
 def test_scope(s):
     a, tok_a = s.tenant("Scope A")
     b, tok_b = s.tenant("Scope B")
