@@ -848,17 +848,18 @@ static const char *const eu[] = { "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE"
                                   "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL",
                                   "PL", "PT", "RO", "SK", "SI", "ES", "SE", NULL };
 
-/* A reason while the event is matched: field and why are copied, and so is an event text
- * shorter than 32 bytes (a patent number read out of a docket's prose lives on the stack);
- * longer event texts and the item's point into the event or the index. Reasons of one hit
- * are chained through next, strongest first. */
+/* A reason while the event is matched: rule, field and why are copied (the rules build some
+ * of them on the stack: "named-as-defendant"), and so is an event text shorter than 32 bytes
+ * (a patent number read out of a docket's prose); longer event texts and the item's point
+ * into the event or the index. Reasons of one hit are chained through next, strongest
+ * first. */
 struct reason {
-    const char *rule, *event_text, *item_text;   /* event_text NULL: it is in short */
+    const char *event_text, *item_text;   /* event_text NULL: it is in short_text */
     long long item_id;
     double score;
     int kind;
     int next;                  /* index of the hit's next reason; -1: the last */
-    char field[24], why[48], short_text[32];
+    char rule[32], field[24], why[48], short_text[32];
 };
 
 struct hit {
@@ -1121,7 +1122,7 @@ static void hit(struct run *r, const struct item *it, int sev, const char *rule,
         return;
     idx = (int)r->nreasons++;
     re = &r->reasons[idx];
-    re->rule = rule;
+    sw_strlcpy(re->rule, rule, sizeof(re->rule));
     if (event_text == NULL)
         event_text = "";
     if (strlen(event_text) < sizeof(re->short_text)) {
