@@ -936,10 +936,13 @@ static void add_cand(struct run *r, uint32_t idx)
 static void probe_flush(struct run *r)
 {
     const struct htab *t = r->ptab;
-    size_t mask = t->size - 1, i, nf = 0;
+    size_t mask, i, nf = 0;
     const struct slot *found[PROBE_BATCH];
     uint32_t p;
 
+    if (r->nph == 0)
+        return;   /* nothing queued (and maybe no table chosen yet) */
+    mask = t->size - 1;
     for (i = 0; i < r->nph; i++)
         __builtin_prefetch(&t->s[mix(r->ph[i]) & mask]);
     for (i = 0; i < r->nph; i++) {
@@ -1243,7 +1246,7 @@ static void mark_candidates(struct run *r, const struct sw_keys *k)
 {
     struct htab *t = &r->ix->big;
     size_t n = strlen(k->exact), i, j;
-    char v[DEL2_MAX + 3], w[DEL2_MAX + 3];
+    char v[DEL1_MAX + 2], w[DEL1_MAX + 2];   /* keys of up to DEL1_MAX + 1 letters */
 
     new_set(r);
     probe(r, t, 'E', k->exact);
@@ -1614,6 +1617,8 @@ static void keywords_rule(struct run *r, int sev, const char *rule, int any_mark
         if (r->ix->gram_sizes == 0)
             continue;
         text_words(r, t);
+        if (r->nwords == 0)
+            continue;   /* no words (and maybe no word array yet) */
         r->wstart[r->nwords] = (uint32_t)r->wlen + 1;   /* one past the last word's end */
         new_set(r);
         for (j = 0; j < r->nwords; j++) {
