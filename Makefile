@@ -21,7 +21,8 @@ ifneq ($(filter true 1,$(CI) $(WERROR)),)
 WARN += -Werror
 endif
 OPT ?= -O2 -g
-SAN_FLAGS := $(if $(SANITIZER),-fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+SAN_FLAGS := $(if $(SANITIZER),-fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all) \
+             $(if $(FUZZ),-fsanitize=fuzzer-no-link)
 CFLAGS_ALL = -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -Iinclude -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(SAN_FLAGS) $(LDFLAGS)
 LIBS_ALL = $(PKG_LIBS) -lpthread
@@ -41,7 +42,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps test test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver install clean
+.PHONY: all deps test test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver install clean fuzz fuzz-build fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -93,8 +94,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libseawall-api.a $(BUILD)/lib
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL) $(shell pkg-config --libs cmocka)
 
-test: $(BINS) $(UNIT_BIN)
-	$(PYTHON) tests/run.py --build $(BUILD) $(if $(SANITIZER),--sanitizer $(SANITIZER))
+# The plain run also replays every fuzz target's kept inputs and seeds and mutates for
+# FUZZ_SHORT seconds each (the sanitizer run would only repeat it).
+FUZZ_SHORT ?= 2
+test: $(BINS) $(UNIT_BIN) $(if $(SANITIZER),,fuzz-build)
+	$(PYTHON) tests/run.py --build $(BUILD) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT))
 
 test-unit: $(UNIT_BIN)
 	$(PYTHON) tests/run.py --build $(BUILD) --only unit
@@ -125,6 +129,41 @@ $(BUILD)/bin/match-bench: $(BUILD)/bench/match_bench.o $(BUILD)/libseawall.a
 
 bench-match: $(BUILD)/bin/match-bench
 	taskset -c 0 $(BUILD)/bin/match-bench
+
+# libFuzzer targets (clang, AddressSanitizer + UBSan), built in their own folder:
+# `make fuzz FUZZ_SECONDS=N` replays each target's kept inputs and seeds, then mutates N s.
+FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_FEEDS := auto rss cmecf uspto-tm uspto-patent st66 st96 euipo ical json
+FUZZ_TARGETS := $(FUZZ_FEEDS:%=feed-%) json route csv normalise match
+fmt_auto := SW_FEED_AUTO
+fmt_rss := SW_FEED_RSS
+fmt_cmecf := SW_FEED_CMECF
+fmt_uspto-tm := SW_FEED_USPTO_TM
+fmt_uspto-patent := SW_FEED_USPTO_PATENT
+fmt_st66 := SW_FEED_ST66
+fmt_st96 := SW_FEED_ST96
+fmt_euipo := SW_FEED_EUIPO
+fmt_ical := SW_FEED_ICAL
+fmt_json := SW_FEED_JSON
+
+fuzz: fuzz-build
+	$(PYTHON) tests/fuzz/run.py --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS)
+
+fuzz-build: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory CC=clang CI= WERROR= SANITIZER=address,undefined FUZZ=1 \
+	    BUILD=$(FUZZ_BUILD) fuzz-bins
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
+
+$(BUILD)/fuzz/fuzz-feed-%: tests/fuzz/fuzz_feed.c $(BUILD)/libseawall-feeds.a $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -DFUZZ_FORMAT=$(fmt_$*) -o $@ $< $(filter %.a,$^) $(LIBS_ALL)
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(BUILD)/libseawall-api.a $(BUILD)/libseawall-feeds.a \
+                      $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(filter %.a,$^) $(LIBS_ALL)
 
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/seawall/nginx \

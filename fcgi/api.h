@@ -91,6 +91,11 @@ struct sw_route {
     const char *query;        /* allowed query parameters, comma-separated, or NULL */
 };
 
+/* A portfolio import in CSV: a header naming the columns (kind, text, classes, countries,
+ * aliases, …), lists inside a cell separated by ";". Returns the items as JSON (caller
+ * decrefs) with every bad row added to errs, or NULL on no memory. */
+json_t *sw_portfolio_csv_items(const char *buf, size_t len, struct sw_verrs *errs);
+
 extern const struct sw_route sw_routes[];
 extern const size_t sw_nroutes;
 

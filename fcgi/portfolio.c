@@ -139,8 +139,7 @@ static int csv_record(const char **p, const char *end, char fields[][1024], int 
     return any ? n + 1 : 0;
 }
 
-/* CSV with a header naming columns of csv_columns; lists separated by ";". */
-static json_t *csv_items(const char *buf, size_t len, struct sw_verrs *errs)
+json_t *sw_portfolio_csv_items(const char *buf, size_t len, struct sw_verrs *errs)
 {
     const char *p = buf, *end = buf + len;
     char (*f)[1024] = malloc(16 * 1024), header[16][64];
@@ -216,7 +215,7 @@ void sw_h_portfolio_import(struct sw_ctx *c)
         return;
     sw_verrs_init(&errs);
     if (csv) {
-        items = csv_items(c->req->body ? c->req->body : "", c->req->body_len, &errs);
+        items = sw_portfolio_csv_items(c->req->body ? c->req->body : "", c->req->body_len, &errs);
     } else {
         if (sw_json_parse_object(c->req->body ? c->req->body : "", c->req->body_len, 16, &doc,
                                  err, sizeof(err)) != SW_OK) {

@@ -3,8 +3,11 @@
 against one real stack (Redis, seawall-api, nginx) started by scripts/stack.sh in a temporary
 folder and stopped, by pid, however the run ends. The last line is "N passed, N failed".
 
-    tests/run.py --build build/default [--only unit|integration] [-k SUBSTRING]
-                 [--sanitizer address,undefined]
+    tests/run.py --build build/default [--only unit|feeds|integration|fuzz] [-k SUBSTRING]
+                 [--sanitizer address,undefined] [--fuzz build/fuzz --fuzz-seconds N]
+
+With --fuzz, every libFuzzer target there replays its kept inputs and seeds and mutates for
+N seconds (tests/fuzz/run.py), each target one result.
 """
 import argparse
 import glob
@@ -158,10 +161,27 @@ def run_integration(build, res, pattern, sanitizer):
             shutil.rmtree(run_dir, ignore_errors=True)
 
 
+def run_fuzz(build, res, pattern, seconds):
+    spec = importlib.util.spec_from_file_location("fuzzrun", os.path.join(HERE, "fuzz", "run.py"))
+    fuzzrun = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fuzzrun)
+    for target in fuzzrun.SEEDS:
+        name = f"fuzz/{target}"
+        if pattern and pattern not in name:
+            continue
+        ok, what = fuzzrun.run(build, target, seconds)
+        if ok:
+            res.ok(f"{name} ({what})")
+        else:
+            res.fail(name, what)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build", "default"))
-    ap.add_argument("--only", choices=["unit", "feeds", "integration"])
+    ap.add_argument("--only", choices=["unit", "feeds", "integration", "fuzz"])
+    ap.add_argument("--fuzz", default="", help="folder of the libFuzzer build")
+    ap.add_argument("--fuzz-seconds", type=int, default=2)
     ap.add_argument("-k", dest="pattern", default="")
     ap.add_argument("--sanitizer", default="")
     args = ap.parse_args()
@@ -173,6 +193,8 @@ def main():
         run_feeds(build, res, args.pattern)
     if args.only in (None, "integration"):
         run_integration(build, res, args.pattern, args.sanitizer)
+    if args.fuzz and args.only in (None, "fuzz"):
+        run_fuzz(os.path.abspath(args.fuzz), res, args.pattern, args.fuzz_seconds)
     if res.failures:
         print("\nfailed:")
         for name, _ in res.failures:
