@@ -117,6 +117,7 @@ def main():
                             os.path.join(ROOT, "build", "default"))
     n = int(os.environ.get("BENCH_DELIVER_N", "10000"))
     os.environ["SEAWALL_WORKERS"] = "seawall-notifier"
+    os.environ.update(harness.HIGH_LIMIT)
     run = tempfile.mkdtemp(prefix="seawall-bench-deliver-")
     stack = harness.Stack(ROOT, build, run)
     rec = Receiver()

@@ -30,6 +30,7 @@ struct sw_req {
     const char *authorization;   /* may be NULL */
     const char *idempotency_key; /* may be NULL */
     const char *last_event_id;   /* may be NULL */
+    const char *remote_addr;     /* the client's address as nginx saw it, may be NULL */
     long long content_length;
     char *body;                  /* content_length bytes plus NUL, or NULL; owned */
     size_t body_len;
@@ -81,6 +82,7 @@ typedef void (*sw_handler)(struct sw_ctx *c);
 #define SW_RT_CSV      0x08   /* text/csv is accepted besides JSON */
 #define SW_RT_ACCOUNT  0x10   /* load the caller's account with the token (c->account) */
 #define SW_RT_ICAL     0x20   /* text/calendar is accepted besides JSON */
+#define SW_RT_UNLIMITED 0x40  /* not counted by the request limit (health and metrics probes) */
 
 struct sw_route {
     const char *method;

@@ -91,6 +91,7 @@ static void handle(FCGX_Request *r, struct sw_store *store)
     req.authorization = FCGX_GetParam("HTTP_AUTHORIZATION", r->envp);
     req.idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", r->envp);
     req.last_event_id = FCGX_GetParam("HTTP_LAST_EVENT_ID", r->envp);
+    req.remote_addr = FCGX_GetParam("REMOTE_ADDR", r->envp);
     if (req.method == NULL)
         req.method = "GET";
     if (req.path == NULL || req.path[0] == '\0')

@@ -9,6 +9,7 @@
 
 #include "seawall/config.h"
 #include "seawall/log.h"
+#include "seawall/ratelimit.h"
 #include "seawall/store.h"
 #include "api.h"
 
@@ -77,6 +78,36 @@ static int check_query(struct sw_ctx *c)
         }
     }
     return SW_OK;
+}
+
+/* The request limit (ratelimit.h), before the token is looked at: a caller over it gets 429
+ * whether or not its token is right. */
+static int check_rate(struct sw_ctx *c)
+{
+    struct sw_rate rate;
+    long long retry_ms;
+    char key[96], after[24];
+    int rc;
+
+    if (c->route->flags & SW_RT_UNLIMITED)
+        return SW_OK;
+    sw_rate_init(&rate, sw_config_int(c->cfg, "api.rate_per_s"),
+                 sw_config_int(c->cfg, "api.rate_burst"));
+    sw_rate_key(c->req->authorization, c->req->remote_addr, key, sizeof(key));
+    rc = sw_rate_take(c->store, key, &rate, &retry_ms);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "request limit");
+        return rc;
+    }
+    if (retry_ms == 0)
+        return SW_OK;
+    snprintf(after, sizeof(after), "%lld", (retry_ms + 999) / 1000);
+    sw_reply_header(c, "Retry-After", after);
+    sw_reply_problem(c, 429, "rate-limited", "Too many requests", NULL,
+                     "more than %lld requests a second (bursts of %lld); try again in %lld ms",
+                     sw_config_int(c->cfg, "api.rate_per_s"),
+                     sw_config_int(c->cfg, "api.rate_burst"), retry_ms);
+    return SW_INVALID;
 }
 
 static int check_auth(struct sw_ctx *c)
@@ -336,7 +367,7 @@ void sw_dispatch(struct sw_ctx *c)
         goto done;
     }
     route_index = (int)(c->route - sw_routes);
-    if (check_query(c) != SW_OK || check_auth(c) != SW_OK)
+    if (check_query(c) != SW_OK || check_rate(c) != SW_OK || check_auth(c) != SW_OK)
         goto done;
     if ((c->route->flags & SW_RT_BODY) && read_body(c) != SW_OK)
         goto done;

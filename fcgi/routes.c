@@ -12,8 +12,8 @@
 #define PAGE     "cursor,limit"
 
 const struct sw_route sw_routes[] = {
-    { "GET", "/healthz", sw_h_healthz, 0, 0, NULL },
-    { "GET", "/metrics", sw_h_metrics, 0, 0, NULL },
+    { "GET", "/healthz", sw_h_healthz, 0, SW_RT_UNLIMITED, NULL },
+    { "GET", "/metrics", sw_h_metrics, 0, SW_RT_UNLIMITED, NULL },
     { "GET", "/api/v1/me", sw_h_me, SW_ROLE_ANY, SW_RT_ACCOUNT, NULL },
 
     { "POST", "/api/v1/subscribers", sw_h_subscribers_create, ADMIN, SW_RT_BODY, NULL },

@@ -1,0 +1,66 @@
+/* ratelimit.c — GCRA request limits in Redis (see ratelimit.h). */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "seawall/auth.h"
+#include "seawall/ratelimit.h"
+#include "seawall/store.h"
+
+/* KEYS[1] the caller; ARGV[1] period, ARGV[2] tolerance (µs). The key holds the theoretical
+ * arrival time (TAT) of the caller's next request, in µs of the server's clock. A request at
+ * now is allowed when TAT - tolerance <= now; TAT then moves on by one period. Answers 0, or
+ * the ms to wait. */
+static const char gcra_lua[] =
+    "local t = redis.call('TIME')\n"
+    "local now = tonumber(t[1]) * 1000000 + tonumber(t[2])\n"
+    "local period, tol = tonumber(ARGV[1]), tonumber(ARGV[2])\n"
+    "local tat = tonumber(redis.call('GET', KEYS[1]) or '0')\n"
+    "if tat < now then tat = now end\n"
+    "if tat - tol > now then return math.ceil((tat - tol - now) / 1000) end\n"
+    "tat = tat + period\n"
+    "redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX',\n"
+    "           math.ceil((tat - now) / 1000) + 1)\n"
+    "return 0\n";
+
+void sw_rate_init(struct sw_rate *r, long long per_s, long long burst)
+{
+    r->period_us = per_s > 0 ? 1000000 / per_s : 0;
+    if (per_s > 0 && r->period_us == 0)
+        r->period_us = 1;
+    r->tolerance_us = r->period_us * (burst > 1 ? burst - 1 : 0);
+}
+
+void sw_rate_key(const char *authorization, const char *remote_addr, char *out, size_t outlen)
+{
+    char id[SW_TOKEN_ID_LEN + 1];
+    const char *tok, *secret;
+    size_t i;
+
+    if (authorization != NULL && strncasecmp(authorization, "Bearer ", 7) == 0) {
+        for (tok = authorization + 7; *tok == ' '; tok++)
+            ;
+        if (sw_token_split(tok, id, &secret) == SW_OK) {
+            snprintf(out, outlen, "sw:rl:%s", id);
+            return;
+        }
+    }
+    snprintf(out, outlen, "sw:rl:ip:%.64s", remote_addr != NULL ? remote_addr : "-");
+    for (i = 6; out[i] != '\0'; i++)   /* an address is no key syntax: keep it printable */
+        if ((unsigned char)out[i] <= ' ' || (unsigned char)out[i] >= 0x7f)
+            out[i] = '_';
+}
+
+int sw_rate_take(struct sw_store *s, const char *key, const struct sw_rate *r,
+                 long long *retry_ms)
+{
+    char period[24], tol[24];
+    const char *keys[1] = { key }, *args[2] = { period, tol };
+
+    *retry_ms = 0;
+    if (r->period_us == 0)
+        return SW_OK;
+    snprintf(period, sizeof(period), "%lld", r->period_us);
+    snprintf(tol, sizeof(tol), "%lld", r->tolerance_us);
+    return sw_store_eval_int(s, gcra_lua, 1, keys, 2, args, retry_ms);
+}
