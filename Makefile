@@ -42,7 +42,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps test test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver install clean fuzz fuzz-build fuzz-bins
+.PHONY: all deps test test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load install clean fuzz fuzz-build fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -122,6 +122,9 @@ bench-poll: $(BINS)
 
 bench-deliver: $(BINS)
 	$(PYTHON) bench/deliver.py $(BUILD)
+
+bench-load: $(BINS)
+	$(PYTHON) bench/load.py $(BUILD)
 
 $(BUILD)/bin/match-bench: $(BUILD)/bench/match_bench.o $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
