@@ -27,7 +27,19 @@ static const char *const generic_words[] = {
 static const UNormalizer2 *nfkc, *nfkc_cf;
 static USpoofChecker *spoof;
 static pthread_once_t icu_once = PTHREAD_ONCE_INIT;
-static __thread UTransliterator *translit;
+/* Each thread's transliterator (they are not thread-safe), closed when the thread ends. */
+static pthread_key_t translit_key;
+static pthread_once_t translit_once = PTHREAD_ONCE_INIT;
+
+static void translit_close(void *t)
+{
+    utrans_close(t);
+}
+
+static void translit_key_make(void)
+{
+    pthread_key_create(&translit_key, translit_close);
+}
 
 static void icu_init(void)
 {
@@ -46,13 +58,19 @@ static UTransliterator *thread_translit(void)
     static const UChar id[] = { 'A', 'n', 'y', '-', 'L', 'a', 't', 'i', 'n', ';', ' ', 'L', 'a',
                                 't', 'i', 'n', '-', 'A', 'S', 'C', 'I', 'I', 0 };
     UErrorCode st = U_ZERO_ERROR;
+    UTransliterator *t;
 
-    if (translit == NULL) {
-        translit = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-        if (U_FAILURE(st))
-            translit = NULL;
+    pthread_once(&translit_once, translit_key_make);
+    t = pthread_getspecific(translit_key);
+    if (t == NULL) {
+        t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+        if (U_FAILURE(st)) {
+            utrans_close(t);
+            return NULL;
+        }
+        pthread_setspecific(translit_key, t);
     }
-    return translit;
+    return t;
 }
 
 /* Lower-case ASCII words from s: letters and digits kept, anything else a word break. */
