@@ -870,6 +870,7 @@ struct hit {
 };
 
 #define PROBE_BATCH 64
+#define SMALL_SET 16
 
 struct run {
     struct sw_mindex *ix;
@@ -889,6 +890,7 @@ struct run {
     char market[16];           /* the text of a bulletin's market "item" */
     uint32_t *cand;            /* candidates of the current probe set */
     size_t ncand, capcand;
+    int stamped;               /* the set is past SMALL_SET: stamps say who is in it */
     long long owners[16];      /* subscribers that own the event's trademark */
     int nowners;
     uint64_t ph[PROBE_BATCH];  /* keys waiting to be probed */
@@ -905,19 +907,34 @@ static void new_set(struct run *r)
 {
     r->ncand = 0;
     r->nph = 0;
+    r->stamped = 0;
     if (++r->ix->round == 0) {
         memset(r->ix->stamp, 0, r->ix->capitems * sizeof(*r->ix->stamp));
         r->ix->round = 1;
     }
 }
 
+/* Adds entry idx to the candidate set once. A small set (a filing has a handful) is searched
+ * as it is, which touches no other memory; past SMALL_SET the entries' stamps take over. */
 static void add_cand(struct run *r, uint32_t idx)
 {
     struct sw_mindex *ix = r->ix;
+    size_t i;
 
-    if (ix->stamp[idx] == ix->round)
-        return;
-    ix->stamp[idx] = ix->round;
+    if (r->ncand < SMALL_SET) {
+        for (i = 0; i < r->ncand; i++)
+            if (r->cand[i] == idx)
+                return;
+    } else {
+        if (!r->stamped) {
+            for (i = 0; i < r->ncand; i++)
+                ix->stamp[r->cand[i]] = ix->round;
+            r->stamped = 1;
+        }
+        if (ix->stamp[idx] == ix->round)
+            return;
+        ix->stamp[idx] = ix->round;
+    }
     if (r->ncand == r->capcand) {
         size_t cap = r->capcand ? r->capcand * 2 : 64;
         uint32_t *c = realloc(r->cand, cap * sizeof(*c));

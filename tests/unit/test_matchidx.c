@@ -278,6 +278,30 @@ static void bulletin_to_many(void **state)
     sw_mindex_free(ix);
 }
 
+/* Past sixteen candidates the set is kept by stamps: every entry still counts once, though it
+ * is filed under several of the keys probed (exact, look-alike, deletions). */
+static void many_candidates_each_once(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    struct got *g;
+    long long sub;
+    size_t i;
+    json_t *a;
+
+    for (sub = 1; sub <= 40; sub++) {
+        subscriber(ix, sub, "[]");
+        put(ix, sub, "{\"id\": 1, \"kind\": \"mark\", \"text\": \"ZEPHYRA\"}");
+        put(ix, sub, "{\"id\": 2, \"kind\": \"mark\", \"text\": \"ZEPHYRAS\"}");
+    }
+    g = match(ix, filing("ZEPHYRA", "US", 0));
+    assert_int_equal(g->n, 80);
+    json_array_foreach(g->alerts, i, a)
+        assert_int_equal(json_array_size(json_object_get(a, "reasons")), 1);
+    assert_string_equal(rule_of(alert_of(g, 40, 1)), "identical-mark");
+    assert_string_equal(rule_of(alert_of(g, 40, 2)), "similar-mark");
+    sw_mindex_free(ix);
+}
+
 /* The subscriber's own filing (its name among the applicants) does not alert it. */
 static void own_filing_skipped(void **state)
 {
@@ -348,6 +372,7 @@ int main(void)
         cmocka_unit_test(keywords_in_any_script),
         cmocka_unit_test(one_alert_with_reasons),
         cmocka_unit_test(bulletin_to_many),
+        cmocka_unit_test(many_candidates_each_once),
         cmocka_unit_test(own_filing_skipped),
         cmocka_unit_test(docket_entry),
         cmocka_unit_test(json_escapes),
