@@ -474,7 +474,7 @@ void sw_h_alerts_stream(struct sw_ctx *c)
             struct sw_principal again;
 
             /* A revoked token ends its streams at the next heartbeat. */
-            rc = sw_auth_lookup(c->store, c->req->authorization, &again);
+            rc = sw_auth_lookup(c->store, c->req->authorization, &again, NULL);
             if (rc != SW_OK && rc != SW_EAGAIN) {
                 static const char end[] = "event: end\ndata: {\"detail\":\"the token is no "
                                           "longer valid\"}\n\n";

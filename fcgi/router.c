@@ -80,50 +80,73 @@ static int check_query(struct sw_ctx *c)
     return SW_OK;
 }
 
-/* The request limit (ratelimit.h), before the token is looked at: a caller over it gets 429
- * whether or not its token is right. */
-static int check_rate(struct sw_ctx *c)
+/* Answers 429 for a caller over the request limit. */
+static void reply_limited(struct sw_ctx *c, long long retry_ms)
 {
-    struct sw_rate rate;
-    long long retry_ms;
-    char key[96], after[24];
-    int rc;
+    char after[24];
 
-    if (c->route->flags & SW_RT_UNLIMITED)
-        return SW_OK;
-    sw_rate_init(&rate, sw_config_int(c->cfg, "api.rate_per_s"),
-                 sw_config_int(c->cfg, "api.rate_burst"));
-    sw_rate_key(c->req->authorization, c->req->remote_addr, key, sizeof(key));
-    rc = sw_rate_take(c->store, key, &rate, &retry_ms);
-    if (rc != SW_OK) {
-        sw_reply_store(c, rc, "request limit");
-        return rc;
-    }
-    if (retry_ms == 0)
-        return SW_OK;
     snprintf(after, sizeof(after), "%lld", (retry_ms + 999) / 1000);
     sw_reply_header(c, "Retry-After", after);
     sw_reply_problem(c, 429, "rate-limited", "Too many requests", NULL,
                      "more than %lld requests a second (bursts of %lld); try again in %lld ms",
                      sw_config_int(c->cfg, "api.rate_per_s"),
                      sw_config_int(c->cfg, "api.rate_burst"), retry_ms);
-    return SW_INVALID;
 }
 
+/* The request limit (ratelimit.h) and the token. The limit's count rides in the token
+ * lookup's round trip when it can (sw_auth_extra), else goes on its own; a caller over it
+ * gets 429 whatever its token says, so a right guess of a secret looks like a wrong one. */
 static int check_auth(struct sw_ctx *c)
 {
-    int rc;
+    struct sw_rate rate;
+    char key[96], bufs[2][24];
+    const char *argv[6];
+    struct sw_auth_extra extra = { 0, argv, NULL };
+    long long retry_ms = 0;
+    int rc = SW_OK, counted = 0;
 
+    sw_rate_init(&rate, (c->route->flags & SW_RT_UNLIMITED) ? 0
+                                                              : sw_config_int(c->cfg, "api.rate_per_s"),
+                 sw_config_int(c->cfg, "api.rate_burst"));
+    if (rate.period_us > 0) {
+        sw_rate_key(c->req->authorization, c->req->remote_addr, key, sizeof(key));
+        extra.argc = sw_rate_argv(c->store, key, &rate, argv, bufs);
+    }
+    if (c->route->roles != 0) {
+        struct sw_auth_extra *ex = extra.argc > 0 ? &extra : NULL;
+
+        if (c->route->flags & SW_RT_ACCOUNT)
+            rc = sw_auth_lookup_account(c->store, c->req->authorization, &c->who, &c->account,
+                                        ex);
+        else
+            rc = sw_auth_lookup(c->store, c->req->authorization, &c->who, ex);
+        if (rc == SW_EAGAIN) {
+            if (extra.reply != NULL)
+                freeReplyObject(extra.reply);
+            sw_reply_store(c, rc, "token lookup");
+            return rc;
+        }
+    }
+    if (rate.period_us > 0) {
+        if (extra.reply != NULL) {
+            counted = sw_rate_reply(extra.reply, &retry_ms) == SW_OK;
+            freeReplyObject(extra.reply);
+        }
+        if (!counted) {   /* not sent, or the server had forgotten the script */
+            int lrc = sw_rate_take(c->store, key, &rate, &retry_ms);
+
+            if (lrc != SW_OK) {
+                sw_reply_store(c, lrc, "request limit");
+                return lrc;
+            }
+        }
+        if (retry_ms > 0) {
+            reply_limited(c, retry_ms);
+            return SW_INVALID;
+        }
+    }
     if (c->route->roles == 0)
         return SW_OK;
-    if (c->route->flags & SW_RT_ACCOUNT)
-        rc = sw_auth_lookup_account(c->store, c->req->authorization, &c->who, &c->account);
-    else
-        rc = sw_auth_lookup(c->store, c->req->authorization, &c->who);
-    if (rc == SW_EAGAIN) {
-        sw_reply_store(c, rc, "token lookup");
-        return rc;
-    }
     if (rc != SW_OK) {
         sw_reply_header(c, "WWW-Authenticate", "Bearer realm=\"seawall\"");
         sw_reply_problem(c, 401, "unauthorized", "Unauthorized", NULL, "%s",
@@ -367,7 +390,7 @@ void sw_dispatch(struct sw_ctx *c)
         goto done;
     }
     route_index = (int)(c->route - sw_routes);
-    if (check_query(c) != SW_OK || check_rate(c) != SW_OK || check_auth(c) != SW_OK)
+    if (check_query(c) != SW_OK || check_auth(c) != SW_OK)
         goto done;
     if ((c->route->flags & SW_RT_BODY) && read_body(c) != SW_OK)
         goto done;

@@ -227,10 +227,14 @@ static const char *const token_fields[] = { "hash", "role", "subject", "centre",
 #define TF_REVOKED 6
 #define TF_SEQ 7
 
-static redisReply *token_fetch(struct sw_store *s, const char *id)
+/* The token record's fields; with extra, the extra command goes in the same round trip. */
+static redisReply *token_fetch(struct sw_store *s, const char *id, struct sw_auth_extra *extra)
 {
     char key[64];
     const char *argv[2 + SW_ARRAY_LEN(token_fields)];
+    const char **argvs[2];
+    int argcs[2];
+    redisReply *rep[2];
     size_t i;
 
     snprintf(key, sizeof(key), "sw:tok:%s", id);
@@ -238,7 +242,16 @@ static redisReply *token_fetch(struct sw_store *s, const char *id)
     argv[1] = key;
     for (i = 0; i < SW_ARRAY_LEN(token_fields); i++)
         argv[2 + i] = token_fields[i];
-    return sw_store_cmdv(s, (int)SW_ARRAY_LEN(argv), argv, NULL);
+    if (extra == NULL)
+        return sw_store_cmdv(s, (int)SW_ARRAY_LEN(argv), argv, NULL);
+    argvs[0] = argv;
+    argcs[0] = (int)SW_ARRAY_LEN(argv);
+    argvs[1] = extra->argv;
+    argcs[1] = extra->argc;
+    if (sw_store_pipeline(s, 2, argcs, argvs, rep) != SW_OK)
+        return NULL;
+    extra->reply = rep[1];
+    return rep[0];
 }
 
 /* The public view of a token record (never the hash). */
@@ -280,13 +293,13 @@ static int bearer(const char *authorization, char *id, const char **secret)
 /* Looks token id up and checks secret against it. On SW_OK fills *p and, when hash is not
  * NULL, copies the stored hash (65 bytes). */
 static int lookup_record(struct sw_store *s, const char *id, const char *secret,
-                         struct sw_principal *p, char *hash)
+                         struct sw_principal *p, char *hash, struct sw_auth_extra *extra)
 {
     redisReply *r;
     enum sw_role role;
     int rc = SW_NOTFOUND;
 
-    r = token_fetch(s, id);
+    r = token_fetch(s, id, extra);
     if (r == NULL)
         return SW_EAGAIN;
     if (!token_reply_found(r) || sw_reply_str(r->element[TF_REVOKED]) != NULL)
@@ -310,14 +323,15 @@ out:
     return rc;
 }
 
-int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p)
+int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p,
+                   struct sw_auth_extra *extra)
 {
     char id[SW_TOKEN_ID_LEN + 1];
     const char *secret;
 
     if (bearer(authorization, id, &secret) != SW_OK)
         return SW_NOTFOUND;
-    return lookup_record(s, id, secret, p, NULL);
+    return lookup_record(s, id, secret, p, NULL, extra);
 }
 
 int sw_auth_token_get(struct sw_store *s, const char *id, json_t **out)
@@ -325,7 +339,7 @@ int sw_auth_token_get(struct sw_store *s, const char *id, json_t **out)
     redisReply *r;
     int rc = SW_NOTFOUND;
 
-    r = token_fetch(s, id);
+    r = token_fetch(s, id, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     if (token_reply_found(r)) {
@@ -419,7 +433,8 @@ static json_t *doc_of(const redisReply *r)
 }
 
 int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
-                           struct sw_principal *p, json_t **account)
+                           struct sw_principal *p, json_t **account,
+                           struct sw_auth_extra *extra)
 {
     char id[SW_TOKEN_ID_LEN + 1], tkey[64], akey[128];
     const char *secret;
@@ -432,10 +447,10 @@ int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
         return SW_NOTFOUND;
     c = cache_slot(id);
     if (strcmp(c->id, id) == 0 && sw_token_verify(secret, c->hash)) {
-        redisReply *rep[2] = { NULL, NULL };
+        redisReply *rep[3] = { NULL, NULL, NULL };
         const char *hget[] = { "HGET", tkey, "revoked_at" }, *get[] = { "GET", akey };
-        const char **argvs[] = { hget, get };
-        int argcs[] = { 3, 2 }, n = 1;
+        const char **argvs[3] = { hget, get, NULL };
+        int argcs[3] = { 3, 2, 0 }, n = 1;
 
         snprintf(tkey, sizeof(tkey), "sw:tok:%s", id);
         k = sw_auth_account_kind(c->p.role);
@@ -443,8 +458,16 @@ int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
             sw_doc_key(k, c->p.subject, akey, sizeof(akey));
             n = 2;
         }
-        if (sw_store_pipeline(s, n, argcs, argvs, rep) != SW_OK)
+        if (extra != NULL) {   /* last, so rep[1] stays the account's */
+            argvs[n] = extra->argv;
+            argcs[n] = extra->argc;
+        }
+        if (sw_store_pipeline(s, n + (extra != NULL), argcs, argvs, rep) != SW_OK)
             return SW_EAGAIN;
+        if (extra != NULL) {
+            extra->reply = rep[n];
+            rep[n] = NULL;
+        }
         if (rep[0]->type != REDIS_REPLY_NIL) {   /* revoked (or the record is gone) */
             c->id[0] = '\0';
             rc = SW_NOTFOUND;
@@ -460,7 +483,7 @@ int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
     }
     /* Verified the long way: remember it (the record already had the hash), then read the
      * account. */
-    rc = lookup_record(s, id, secret, p, c->hash);
+    rc = lookup_record(s, id, secret, p, c->hash, extra);
     if (rc != SW_OK)
         return rc;
     c->p = *p;

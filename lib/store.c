@@ -238,14 +238,31 @@ redisReply *sw_store_eval(struct sw_store *s, const char *script, int nkeys, con
     return r;
 }
 
+static int pipeline_once(struct sw_store *s, int n, const int *argcs, const char ***argvs,
+                         redisReply **replies);
+
 int sw_store_pipeline(struct sw_store *s, int n, const int *argcs, const char ***argvs,
                       redisReply **replies)
+{
+    int reused = s->c != NULL;
+
+    if (store_connect(s) != SW_OK)
+        return SW_EAGAIN;
+    /* As in sw_store_cmdv: a connection kept from before may have died with a Redis restart,
+     * and the server that now runs never saw these commands. */
+    if (pipeline_once(s, n, argcs, argvs, replies) == SW_OK)
+        return SW_OK;
+    if (!reused || store_connect(s) != SW_OK)
+        return SW_EAGAIN;
+    return pipeline_once(s, n, argcs, argvs, replies);
+}
+
+static int pipeline_once(struct sw_store *s, int n, const int *argcs, const char ***argvs,
+                         redisReply **replies)
 {
     void *reply;
     int i, k;
 
-    if (store_connect(s) != SW_OK)
-        return SW_EAGAIN;
     for (i = 0; i < n; i++)
         if (redisAppendCommandArgv(s->c, argcs[i], argvs[i], NULL) != REDIS_OK)
         {
@@ -262,6 +279,16 @@ int sw_store_pipeline(struct sw_store *s, int n, const int *argcs, const char **
         replies[i] = reply;
     }
     return SW_OK;
+}
+
+const char *sw_store_script_sha(const struct sw_store *s, const char *script)
+{
+    int i;
+
+    for (i = 0; i < s->nscripts; i++)
+        if (s->scripts[i].text == script)
+            return s->scripts[i].sha;
+    return NULL;
 }
 
 int sw_store_eval_int(struct sw_store *s, const char *script, int nkeys, const char **keys,

@@ -64,17 +64,29 @@ int sw_token_verify(const char *secret, const char *stored_hex);
 int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subject,
                          const char *label, json_t **out, char *err, size_t errlen);
 
+/* A command of the caller's that rides in the lookup's first round trip to Redis (the request
+ * limit, so that it costs no round trip of its own). reply is set to its reply (the caller
+ * frees it) when it was sent, and stays NULL when the lookup asked Redis nothing (no token, a
+ * malformed one) or failed. */
+struct sw_auth_extra {
+    int argc;
+    const char **argv;
+    struct redisReply *reply;
+};
+
 /* Resolves an Authorization header value ("Bearer swt_…"). Returns SW_OK with *p filled,
  * SW_NOTFOUND when the header is absent, malformed, unknown, revoked or wrong,
- * SW_EAGAIN when Redis cannot be asked. */
-int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p);
+ * SW_EAGAIN when Redis cannot be asked. extra may be NULL. */
+int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p,
+                   struct sw_auth_extra *extra);
 
 /* As sw_auth_lookup, and also loads the caller's account (subscriber, staff member or
  * station; admins have none) into *account (caller decrefs; NULL when there is none). A token
  * this thread has verified before is checked for revocation and its account read in one
  * round trip: only revocation can change a token record, and it is asked every time. */
 int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
-                           struct sw_principal *p, json_t **account);
+                           struct sw_principal *p, json_t **account,
+                           struct sw_auth_extra *extra);
 
 /* Marks the token revoked; it is refused from the next request on. SW_NOTFOUND if no such. */
 int sw_auth_token_revoke(struct sw_store *s, const char *id, json_t **out);

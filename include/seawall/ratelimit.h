@@ -12,6 +12,7 @@
 #include "seawall/common.h"
 
 struct sw_store;
+struct redisReply;
 
 struct sw_rate {
     long long period_us;       /* time one request uses up at the steady rate; 0: no limit */
@@ -29,5 +30,16 @@ void sw_rate_key(const char *authorization, const char *remote_addr, char *out, 
  * milliseconds (at least 1) until it may; SW_EAGAIN / SW_ERR when Redis did not answer. */
 int sw_rate_take(struct sw_store *s, const char *key, const struct sw_rate *r,
                  long long *retry_ms);
+
+/* The count of key as a command to send in another round trip (sw_auth_extra): fills argv
+ * (at least 6 entries, pointing into bufs and key) with EVALSHA once the script is known to
+ * the server, and returns argc; 0 when it is not known yet (use sw_rate_take) or there is no
+ * limit. */
+int sw_rate_argv(const struct sw_store *s, const char *key, const struct sw_rate *r,
+                 const char **argv, char bufs[2][24]);
+
+/* The reply to such a command: SW_OK with *retry_ms as sw_rate_take gives it, or SW_ERR
+ * (NOSCRIPT after a Redis restart, or another error: count again with sw_rate_take). */
+int sw_rate_reply(const struct redisReply *reply, long long *retry_ms);
 
 #endif

@@ -62,6 +62,10 @@ redisReply *sw_store_eval(struct sw_store *s, const char *script, int nkeys, con
 int sw_store_eval_int(struct sw_store *s, const char *script, int nkeys, const char **keys,
                       int nargs, const char **args, long long *out);
 
+/* The SHA-1 under which this handle's server knows script (sw_store_eval loaded it there),
+ * or NULL when it has not been loaded through this handle yet. */
+const char *sw_store_script_sha(const struct sw_store *s, const char *script);
+
 /* Returns SW_OK when PING answers PONG, SW_EAGAIN otherwise. */
 int sw_store_ping(struct sw_store *s);
 
