@@ -42,7 +42,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps test test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load install clean fuzz fuzz-build fuzz-bins
+.PHONY: all deps test test-faults test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load install clean fuzz fuzz-build fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -97,8 +97,15 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libseawall-api.a $(BUILD)/lib
 # The plain run also replays every fuzz target's kept inputs and seeds and mutates for
 # FUZZ_SHORT seconds each (the sanitizer run would only repeat it).
 FUZZ_SHORT ?= 2
+# ... and the fault run with FAULTS_SHORT events (make test-faults: FAULTS_EVENTS, 10,000).
+FAULTS_SHORT ?= 1000
+FAULTS_EVENTS ?= 10000
+FAULTS_SEED ?= 7
 test: $(BINS) $(UNIT_BIN) $(if $(SANITIZER),,fuzz-build)
-	$(PYTHON) tests/run.py --build $(BUILD) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT))
+	$(PYTHON) tests/run.py --build $(BUILD) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT) --faults $(FAULTS_SHORT))
+
+test-faults: $(BINS)
+	$(PYTHON) tests/faults/run.py --build $(BUILD) --events $(FAULTS_EVENTS) --seed $(FAULTS_SEED)
 
 test-unit: $(UNIT_BIN)
 	$(PYTHON) tests/run.py --build $(BUILD) --only unit

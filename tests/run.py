@@ -3,8 +3,11 @@
 against one real stack (Redis, seawall-api, nginx) started by scripts/stack.sh in a temporary
 folder and stopped, by pid, however the run ends. The last line is "N passed, N failed".
 
-    tests/run.py --build build/default [--only unit|feeds|integration|fuzz] [-k SUBSTRING]
-                 [--sanitizer address,undefined] [--fuzz build/fuzz --fuzz-seconds N]
+    tests/run.py --build build/default [--only unit|feeds|integration|faults|fuzz]
+                 [-k SUBSTRING] [--sanitizer address,undefined]
+                 [--faults EVENTS] [--fuzz build/fuzz --fuzz-seconds N]
+
+With --faults, the fault run (tests/faults/run.py) with that many events is one result.
 
 With --fuzz, every libFuzzer target there replays its kept inputs and seeds and mutates for
 N seconds (tests/fuzz/run.py), each target one result.
@@ -161,6 +164,18 @@ def run_integration(build, res, pattern, sanitizer):
             shutil.rmtree(run_dir, ignore_errors=True)
 
 
+def run_faults(build, res, events):
+    """The fault run (tests/faults/run.py) as one result: its RESULT line, or its output."""
+    p = subprocess.run([sys.executable, os.path.join(HERE, "faults", "run.py"), "--build",
+                        build, "--events", str(events), "--quiet"], capture_output=True,
+                       text=True, timeout=1200)
+    result = [l for l in p.stdout.splitlines() if l.startswith("RESULT faults")]
+    if p.returncode == 0 and result:
+        res.ok(f"faults ({result[0][len('RESULT faults '):]})")
+    else:
+        res.fail("faults", (p.stdout + p.stderr)[-6000:])
+
+
 def run_fuzz(build, res, pattern, seconds):
     spec = importlib.util.spec_from_file_location("fuzzrun", os.path.join(HERE, "fuzz", "run.py"))
     fuzzrun = importlib.util.module_from_spec(spec)
@@ -179,9 +194,11 @@ def run_fuzz(build, res, pattern, seconds):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build", "default"))
-    ap.add_argument("--only", choices=["unit", "feeds", "integration", "fuzz"])
+    ap.add_argument("--only", choices=["unit", "feeds", "integration", "faults", "fuzz"])
     ap.add_argument("--fuzz", default="", help="folder of the libFuzzer build")
     ap.add_argument("--fuzz-seconds", type=int, default=2)
+    ap.add_argument("--faults", type=int, default=0,
+                    help="events for the fault run (tests/faults/run.py); 0: none")
     ap.add_argument("-k", dest="pattern", default="")
     ap.add_argument("--sanitizer", default="")
     args = ap.parse_args()
@@ -193,6 +210,8 @@ def main():
         run_feeds(build, res, args.pattern)
     if args.only in (None, "integration"):
         run_integration(build, res, args.pattern, args.sanitizer)
+    if args.faults and args.only in (None, "faults"):
+        run_faults(build, res, args.faults)
     if args.fuzz and args.only in (None, "fuzz"):
         run_fuzz(os.path.abspath(args.fuzz), res, args.pattern, args.fuzz_seconds)
     if res.failures:

@@ -1,0 +1,142 @@
+"""Tenant isolation, route by route: every route with a path parameter (read from
+`seawall-api --routes`, so a new route is covered when it is added), filled with the ids of
+another tenant's resources, as an exporter, a station at another show and staff of another
+centre. Each answers 404 — or, where a handler checks the body first, exactly what the same
+route answers for ids that do not exist — and nothing of the other tenant is in the answer."""
+import hashlib
+import json
+import os
+import re
+import subprocess
+
+from harness import wait_until
+
+# Public reads: anyone may see a bulletin or a show, with or without a token.
+PUBLIC = {("GET", "/api/v1/bulletins/{id}"), ("GET", "/api/v1/shows/{show}")}
+# What centre staff may read of any exporter (portfolios are theirs to read), and incidents
+# (centre staff read all of them): not isolation from staff.
+STAFF_MAY = re.compile(r"^(GET /api/v1/subscribers/\{id\}(/portfolio.*)?|"
+                       r"GET /api/v1/incidents/.*|POST /api/v1/incidents/\{id\}/escalate|"
+                       r"GET /api/v1/shows/\{show\}/incidents.*|GET /api/v1/stations/\{id\}|"
+                       r"GET /api/v1/centres/\{id\}.*)$")
+
+
+def routes(s):
+    out = subprocess.run([os.path.join(s.build, "bin", "seawall-api"), "--routes"],
+                         capture_output=True, text=True, check=True).stdout
+    return [tuple(line.split()[:2]) for line in out.splitlines() if "{" in line]
+
+
+class Other:
+    """Tenant B: an exporter with every kind of resource, its centre and staff, a show with a
+    station and an incident, each carrying the marker in its text."""
+    MARK = "Zqisolated"
+
+    def __init__(self, s):
+        m = self.MARK
+        self.sub, self.tok = s.tenant(f"{m} Holdings Co., Ltd.")
+        sid = self.sub["id"]
+        self.item = s.post(f"/api/v1/subscribers/{sid}/portfolio",
+                           {"kind": "mark", "text": f"{m}MARK"}, token=self.tok).json()
+        self.hook = s.post("/api/v1/webhooks", {"url": f"http://127.0.0.1:9/{m}"},
+                           token=self.tok).json()
+        self.alert = s.make_alerts(self.sub, self.tok, 1, "isolated")[0]
+        self.delivery = wait_until("the other tenant's delivery", lambda: (lambda d: d[0] if d
+                                   else None)(s.get("/api/v1/deliveries?limit=5",
+                                                    token=self.tok).json()["items"]))
+        self.centre = s.make("/api/v1/centres", {"name": f"{m} Centre", "country": "CN"})
+        self.staff = s.make(f"/api/v1/centres/{self.centre['id']}/staff",
+                            {"name": f"{m} Triager", "email": "t@iso.example", "role": "triager"})
+        self.case = s.post("/api/v1/cases", {
+            "type": "lawsuit", "country": "US", "forum": "D. Del.",
+            "opposing_party": f"{m} Opponent LLC", "own_role": "defendant",
+            "served_at": "2026-03-02", "description": f"{m} case",
+            "centre_id": self.centre["id"]}, token=self.tok).json()
+        data = f"{m} evidence".encode()
+        self.sha = hashlib.sha256(data).hexdigest()
+        r = s.request("POST", f"/api/v1/cases/{self.case['id']}/evidence?name=e.txt", raw=data,
+                      token=self.tok, headers={"Content-Type": "text/plain"})
+        assert r.status == 201, r
+        self.show = s.make("/api/v1/shows", {"id": "iso-fair-b-2026", "name": f"{m} Fair 2026",
+                                             "city": "Hannover", "country": "DE",
+                                             "starts": "2026-10-15", "ends": "2026-10-19"})
+        self.station = s.make("/api/v1/stations", {"name": f"{m} desk", "show": self.show["id"],
+                                                   "country": "DE",
+                                                   "email": "desk@iso.example"})
+        st = s.token_for("station", self.station["id"])
+        r = s.post(f"/api/v1/shows/{self.show['id']}/incidents",
+                   {"booth": "1", "kind": "complaint_received",
+                    "exhibitor": {"name": f"{m} Exhibitor", "country": "CN"},
+                    "complainant": {"name": f"{m} Complainant", "country": "DE"},
+                    "notes": f"{m} notes"}, token=st, headers={"Idempotency-Key": "iso-1"})
+        assert r.status == 201, r
+        self.incident = r.json()
+        r = s.request("POST", f"/api/v1/incidents/{self.incident['id']}/evidence?name=e.txt",
+                      raw=data, token=st, headers={"Content-Type": "text/plain"})
+        assert r.status == 201, r
+
+    def fill(self, pattern, real=True):
+        """The route's path with this tenant's ids, or (real False) with ids of the same
+        shape that name nothing."""
+        dlv = self.delivery["id"]
+        first = {"subscribers": self.sub["id"], "centres": self.centre["id"],
+                 "stations": self.station["id"], "alerts": self.alert["id"],
+                 "webhooks": self.hook["id"], "deliveries": dlv,
+                 "cases": self.case["id"], "bulletins": 1, "shows": self.show["id"],
+                 "incidents": self.incident["id"], "feeds": 1, "tokens": "0" * 16}
+        none = {"subscribers": 99999999, "centres": 99999999, "stations": 99999999,
+                "alerts": "al_" + "0" * 32, "webhooks": 99999999,
+                "deliveries": dlv[:-1] + ("0" if dlv[-1] != "0" else "1"), "cases": 99999999,
+                "bulletins": 99999999, "shows": "no-such-fair-2026", "incidents": 99999999,
+                "feeds": 99999999, "tokens": "0" * 16}
+        ids = first if real else none
+        seg = pattern.split("/")[3]
+        path = pattern.replace("{id}", str(ids[seg])).replace(
+            "{show}", str(ids["shows"]))
+        return (path.replace("{item}", str(self.item["id"] if real else 99999999))
+                .replace("{staff_id}", str(self.staff["id"] if real else 99999999))
+                .replace("{sha256}", self.sha if real else "0" * 64))
+
+
+def test_every_route_with_another_tenants_ids_answers_404_and_nothing_else(s):
+    b = Other(s)
+    sub_a, exp_a = s.tenant("Isolation A Co., Ltd.")
+    show_a = s.make("/api/v1/shows", {"id": "iso-fair-a-2026", "name": "Iso A Fair 2026",
+                                      "city": "Guangzhou", "country": "CN",
+                                      "starts": "2026-10-15", "ends": "2026-10-19"})
+    st_a = s.make("/api/v1/stations", {"name": "A desk", "show": show_a["id"], "country": "CN",
+                                       "email": "desk@a.example"})
+    centre_a = s.make("/api/v1/centres", {"name": "Iso A Centre", "country": "CN"})
+    tri_a = s.make(f"/api/v1/centres/{centre_a['id']}/staff",
+                   {"name": "A Triager", "email": "t@a.example", "role": "triager"})
+    xp_a = s.make(f"/api/v1/centres/{centre_a['id']}/staff",
+                  {"name": "A Expert", "email": "x@a.example", "role": "expert"})
+    callers = {"exporter": exp_a, "station": s.token_for("station", st_a["id"]),
+               "triager": s.token_for("triager", tri_a["id"]),
+               "expert": s.token_for("expert", xp_a["id"])}
+    wrong, checked = [], 0
+    for method, pattern in routes(s):
+        if (method, pattern) in PUBLIC:
+            continue
+        path = b.fill(pattern)
+        for role, tok in callers.items():
+            if role in ("triager", "expert") and STAFF_MAY.match(f"{method} {pattern}"):
+                continue
+            body = None if method in ("GET", "DELETE") else {}
+            r = s.request(method, path, body=body, token=tok)
+            checked += 1
+            if Other.MARK.lower() in r.body.lower():
+                wrong.append(f"{role} {method} {path}: the other tenant's data: {r.body[:120]}")
+            elif r.status != 404:
+                n = s.request(method, b.fill(pattern, real=False), body=body, token=tok)
+                same = n.status == r.status and (r.status == 204 or (
+                    json.loads(n.body).get("type") == json.loads(r.body).get("type") and
+                    json.loads(n.body).get("detail") == json.loads(r.body).get("detail")))
+                if not same:
+                    wrong.append(f"{role} {method} {path}: {r.status} {r.body[:120]} but "
+                                 f"{n.status} {n.body[:80]} for ids that do not exist")
+    assert not wrong, "\n".join(wrong)
+    assert checked >= 150, checked
+    # The other tenant's own view still has all of it (the ids were real).
+    assert s.get(f"/api/v1/cases/{b.case['id']}", token=b.tok).status == 200
+    assert s.get(f"/api/v1/alerts/{b.alert['id']}", token=b.tok).status == 200
