@@ -101,6 +101,10 @@ FUZZ_SHORT ?= 2
 FAULTS_SHORT ?= 1000
 FAULTS_EVENTS ?= 10000
 FAULTS_SEED ?= 7
+# The allocation-failure test fails Seawall's own allocations through the linker.
+$(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+                                               -Wl,--wrap=strdup,--wrap=strndup
+
 test: $(BINS) $(UNIT_BIN) $(if $(SANITIZER),,fuzz-build)
 	$(PYTHON) tests/run.py --build $(BUILD) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT) --faults $(FAULTS_SHORT))
 
