@@ -347,6 +347,20 @@ void sw_h_shows_import(struct sw_ctx *c)
                          "send an iCalendar file (text/calendar) as the body");
         return;
     }
+    {
+        size_t bad, line = 1, i;
+
+        if (!sw_utf8_valid(c->req->body, c->req->body_len, &bad)) {
+            /* iCalendar is UTF-8 (RFC 5545 §3.1.4); a name dropped here would be a show
+             * stored wrong without a word. */
+            for (i = 0; i < bad; i++)
+                line += c->req->body[i] == '\n';
+            sw_reply_problem(c, 400, "bad-encoding", "Not UTF-8", NULL,
+                             "the calendar is not UTF-8: line %zu, byte %zu; nothing was "
+                             "imported", line, bad);
+            return;
+        }
+    }
     im.created = json_array();
     im.updated = json_array();
     im.unchanged = json_array();

@@ -89,3 +89,50 @@ int sw_sha256_hex_valid(const char *s)
             return 0;
     return i == 64;
 }
+
+int sw_utf8_valid(const char *s, size_t len, size_t *bad)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < len) {
+        unsigned c = p[i];
+        size_t n, k;
+        unsigned lo = 0x80, hi = 0xBF;
+
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 2;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 3;
+        else
+            goto invalid;
+        if (c == 0xE0)
+            lo = 0xA0;      /* overlong */
+        else if (c == 0xED)
+            hi = 0x9F;      /* surrogates */
+        else if (c == 0xF0)
+            lo = 0x90;      /* overlong */
+        else if (c == 0xF4)
+            hi = 0x8F;      /* past U+10FFFF */
+        if (i + n >= len)
+            goto invalid;   /* cut off */
+        for (k = 1; k <= n; k++) {
+            unsigned b = p[i + k];
+
+            if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
+                goto invalid;
+        }
+        i += n + 1;
+    }
+    return 1;
+invalid:
+    if (bad != NULL)
+        *bad = i;
+    return 0;
+}

@@ -48,4 +48,8 @@ void sw_hex(const unsigned char *in, size_t n, char *out);
 /* 1 when s is a SHA-256 written as 64 lower-case hex digits. */
 int sw_sha256_hex_valid(const char *s);
 
+/* 1 when the len bytes at s are UTF-8 (no overlong forms, surrogates or code points past
+ * U+10FFFF); else 0 with *bad (may be NULL) the offset of the first byte that is not. */
+int sw_utf8_valid(const char *s, size_t len, size_t *bad);
+
 #endif

@@ -147,6 +147,34 @@ static void countries_and_emails(void **state)
     assert_false(sw_email_valid("<a@example.com>"));
 }
 
+static void utf8_checked(void **state)
+{
+    static const struct { const char *s; size_t len, bad; } cases[] = {
+        { "plain", 5, 0 }, { "caf\xc3\xa9 \xe5\x8d\x8e \xf0\x9f\x98\x80", 14, 0 },
+        { "a\xc0\x80", 3, 1 },             /* overlong NUL */
+        { "ab\xe0\x80\x80", 5, 2 },       /* overlong, three bytes */
+        { "\xf0\x80\x80\x80", 4, 0 },     /* overlong, four bytes */
+        { "x\xed\xa0\x80", 4, 1 },        /* a surrogate */
+        { "\xf4\x90\x80\x80", 4, 0 },     /* past U+10FFFF */
+        { "ok\xe2\x82", 4, 2 },            /* cut off */
+        { "\x80", 1, 0 },                 /* a lone continuation byte */
+        { "\xff", 1, 0 }, { "abc\xc3(", 5, 3 },
+    };
+    size_t i, bad;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bad = 999;
+        if (i < 2) {
+            assert_true(sw_utf8_valid(cases[i].s, cases[i].len, &bad));
+        } else {
+            assert_false(sw_utf8_valid(cases[i].s, cases[i].len, &bad));
+            assert_int_equal(bad, cases[i].bad);
+        }
+    }
+    assert_true(sw_utf8_valid("", 0, NULL));
+    assert_true(sw_utf8_valid("\xf4\x8f\xbf\xbf", 4, NULL));   /* U+10FFFF itself */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +183,7 @@ int main(void)
         cmocka_unit_test(check_names_each_problem),
         cmocka_unit_test(check_required_and_lengths),
         cmocka_unit_test(countries_and_emails),
+        cmocka_unit_test(utf8_checked),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
