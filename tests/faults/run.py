@@ -44,10 +44,19 @@ def rss(items):
             "</channel></rss>")
 
 
+VERSION = {}
+
+
 def write_atomically(path, text):
+    """Replaces the feed file; each version gets a modification time one second past the last.
+    nginx's validators are the mtime in whole seconds and the size, so two versions written
+    in the same second with the same size would look alike and be answered 304."""
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
         f.write(text)
+    VERSION[path] = VERSION.get(path, 0) + 1
+    t = 1_700_000_000 + VERSION[path]
+    os.utime(tmp, (t, t))
     os.replace(tmp, path)
 
 
