@@ -42,7 +42,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps test test-faults test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load install clean fuzz fuzz-build fuzz-bins
+.PHONY: all deps test test-faults test-valgrind test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load install clean fuzz fuzz-build fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -107,6 +107,10 @@ $(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += -Wl,--wrap=malloc,--wrap=calloc,-
 
 test: $(BINS) $(UNIT_BIN) $(if $(SANITIZER),,fuzz-build)
 	$(PYTHON) tests/run.py --build $(BUILD) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT) --faults $(FAULTS_SHORT))
+
+# The integration suite with seawall-api under valgrind's memcheck (slow; not part of test).
+test-valgrind: $(BINS)
+	$(PYTHON) tests/run.py --build $(BUILD) --only integration --valgrind
 
 test-faults: $(BINS)
 	$(PYTHON) tests/faults/run.py --build $(BUILD) --events $(FAULTS_EVENTS) --seed $(FAULTS_SEED)

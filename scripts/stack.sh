@@ -93,13 +93,21 @@ start_redis() {
         || { tail -n 20 "$DIR/logs/redis.log" >&2; return 1; }
 }
 
+# SEAWALL_API_VALGRIND=1 runs the API under valgrind's memcheck, a log per process in
+# logs/valgrind.PID (make test-valgrind reads them).
 start_api() {
-    # shellcheck disable=SC1091
-    (set -a; . "$DIR/env"; exec "$BUILD/bin/seawall-api" --config "$DIR/seawall.conf") \
+    local wrap="" wait_s=15
+    if [ "${SEAWALL_API_VALGRIND:-0}" = 1 ]; then
+        wrap="valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite"
+        wrap="$wrap --track-origins=yes --log-file=$DIR/logs/valgrind.%p"
+        wait_s=90
+    fi
+    # shellcheck disable=SC1091,SC2086
+    (set -a; . "$DIR/env"; exec $wrap "$BUILD/bin/seawall-api" --config "$DIR/seawall.conf") \
         >>"$DIR/logs/seawall-api.log" 2>&1 </dev/null &
     echo $! >"$DIR/pids/seawall-api.pid"
     echo "seawall-api" >"$DIR/pids/seawall-api.cmd"
-    wait_for 15 "seawall-api" test -S "$DIR/api.sock" \
+    wait_for "$wait_s" "seawall-api" test -S "$DIR/api.sock" \
         || { tail -n 20 "$DIR/logs/seawall-api.log" >&2; return 1; }
 }
 

@@ -16,6 +16,7 @@ import argparse
 import glob
 import importlib.util
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -122,7 +123,24 @@ def sanitizer_reports(run_dir):
     return out
 
 
-def run_integration(build, res, pattern, sanitizer):
+def valgrind_reports(run_dir):
+    """The API's memcheck logs that report errors (make test-valgrind)."""
+    out = []
+    for f in sorted(glob.glob(os.path.join(run_dir, "logs", "valgrind.*"))):
+        with open(f, errors="replace") as fh:
+            text = fh.read()
+        m = re.search(r"ERROR SUMMARY: (\d+) errors", text)
+        if m is not None:
+            bad = int(m.group(1)) > 0
+        else:   # killed before its summary (a test SIGKILLs API processes): errors are
+            bad = re.search(r"Invalid (read|write|free)|Conditional jump|uninitialised|"
+                            r"Syscall param|Mismatched|overlap|definitely lost", text)
+        if bad:
+            out.append(f"{f}:\n{text[-6000:]}")
+    return out
+
+
+def run_integration(build, res, pattern, sanitizer, valgrind=False):
     mods = load_modules("integration", pattern)
     if not any(tests for _, tests in mods):
         return
@@ -133,6 +151,8 @@ def run_integration(build, res, pattern, sanitizer):
         os.environ["ASAN_OPTIONS"] = f"log_path={log}:detect_leaks=1:abort_on_error=0"
         os.environ["UBSAN_OPTIONS"] = f"log_path={log}:print_stacktrace=1:halt_on_error=1"
         os.environ["LSAN_OPTIONS"] = f"log_path={log}"
+    if valgrind:
+        os.environ["SEAWALL_API_VALGRIND"] = "1"
     stack = harness.Stack(ROOT, build, run_dir)
 
     def on_signal(signum, _frame):
@@ -158,6 +178,13 @@ def run_integration(build, res, pattern, sanitizer):
             keep = True
         elif sanitizer:
             res.ok("integration/sanitizer-clean")
+        if valgrind:
+            vg = valgrind_reports(run_dir)
+            if vg or not glob.glob(os.path.join(run_dir, "logs", "valgrind.*")):
+                res.fail("integration/valgrind-clean", "\n".join(vg) or "no valgrind log")
+                keep = True
+            else:
+                res.ok("integration/valgrind-clean")
         if keep:
             print(f"(run folder kept for inspection: {run_dir})")
         else:
@@ -201,6 +228,8 @@ def main():
                     help="events for the fault run (tests/faults/run.py); 0: none")
     ap.add_argument("-k", dest="pattern", default="")
     ap.add_argument("--sanitizer", default="")
+    ap.add_argument("--valgrind", action="store_true",
+                    help="run seawall-api under valgrind's memcheck; fail on any error")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     res = Results()
@@ -209,7 +238,7 @@ def main():
     if args.only in (None, "feeds"):
         run_feeds(build, res, args.pattern)
     if args.only in (None, "integration"):
-        run_integration(build, res, args.pattern, args.sanitizer)
+        run_integration(build, res, args.pattern, args.sanitizer, args.valgrind)
     if args.faults and args.only in (None, "faults"):
         run_faults(build, res, args.faults)
     if args.fuzz and args.only in (None, "fuzz"):
