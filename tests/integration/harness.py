@@ -1,5 +1,6 @@
 """The integration tests' view of a running stack: start and stop through scripts/stack.sh,
 HTTP through nginx as a client would, the admin program, and deadline-bounded waiting."""
+import contextlib
 import email
 import email.policy
 import http.client
@@ -232,6 +233,30 @@ class Stack:
                    if a["id"] not in before]
             return got if len(got) >= n else None
         return wait_until(f"{n} alerts for {tag}", fresh, timeout=30)
+
+    @contextlib.contextmanager
+    def no_private_allowed(self, *workers):
+        """Runs workers as production would: the test stack allows 127.0.0.1 so that its own
+        feed server and webhook receiver can be reached; here nothing inside the network is.
+        The allowance comes back, and the workers restart with it, afterwards."""
+        path = os.path.join(self.dir, "env")
+        with open(path) as f:
+            saved = f.read()
+        assert "SEAWALL_NET_ALLOW_PRIVATE=127.0.0.1/32" in saved
+        with open(path, "w") as f:
+            f.write(saved.replace("SEAWALL_NET_ALLOW_PRIVATE=127.0.0.1/32",
+                                  "SEAWALL_NET_ALLOW_PRIVATE="))
+        try:
+            for w in workers:
+                self.script("stop-one", w)
+                self.script("start-worker", w)
+            yield
+        finally:
+            with open(path, "w") as f:
+                f.write(saved)
+            for w in workers:
+                self.script("stop-one", w)
+                self.script("start-worker", w)
 
     def tenant(self, name="Test Exporter Ltd", country="CN"):
         """A new subscriber and an exporter token for it."""

@@ -365,3 +365,23 @@ def test_bad_delivery_requests_are_answered_precisely(s):
         problem(s.request("POST", "/api/v1/unsubscribe" + q, raw="List-Unsubscribe=One-Click",
                           headers={"Content-Type": "application/x-www-form-urlencoded"}), 404)
     problem(s.get("/api/v1/unsubscribe?s=1&e=a%40b.example&t=abc&extra=1"), 400, "validation")
+
+
+def test_webhook_to_a_name_inside_the_network_refused_at_connect(s):
+    """The entry check sees only a name; the connection sees where it leads. With no private
+    range allowed, this machine's own host name (a loopback address) is refused each time and
+    the receiver gets nothing."""
+    import socket
+    rec = Receiver().start()
+    try:
+        sub, tok = s.tenant("Named Inside Ltd")
+        url = rec.url("ok", "inside").replace("127.0.0.1", socket.gethostname())
+        hook(s, tok, url)
+        with s.no_private_allowed("seawall-notifier"):
+            s.make_alerts(sub, tok, 1, "namedinside")
+            d = settle(s, tok, 1, "the delivery to give up")
+            assert d[0]["status"] == "exhausted", d
+            assert "loopback address" in d[0]["last_error"], d
+            assert rec.for_name("inside") == []
+    finally:
+        rec.stop()

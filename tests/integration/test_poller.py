@@ -162,6 +162,20 @@ def test_addresses_inside_the_network_refused(s):
         failed_once(s, f["id"], needle)
 
 
+def test_names_that_resolve_inside_the_network_refused_at_connect(s):
+    """A name is judged by the address it resolves to, when the connection is made: with no
+    private range allowed, "localhost" (127.0.0.1) is refused and the server sees nothing."""
+    port = server().port
+    with s.no_private_allowed("seawall-poller"):
+        before = server().count("/ok")
+        f = add_feed(s, f"http://localhost:{port}/ok")
+        failed_once(s, f["id"], "(loopback address): not allowed for fetches")
+        assert server().count("/ok") == before
+    # The same name is fetched once the allowance is back: the refusal was the guard's.
+    poll(s, f["id"])
+    wait_status(s, f["id"], lambda st: st.get("http_status") == 200, "a fetch with the allowance")
+
+
 def test_permanent_redirect_updates_the_url(s):
     for path in ("/moved", "/moved-308"):
         f = add_feed(s, server().url(path))
