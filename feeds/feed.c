@@ -164,38 +164,6 @@ enum sw_feed_format sw_feed_detect(const char *head, size_t len)
     return SW_FEED_AUTO;
 }
 
-/* 1 when s is valid UTF-8; a sequence cut by the end of the head counts as valid when
- * allow_cut is set (the head is only the start of the document). */
-static int valid_utf8(const unsigned char *s, size_t n, int allow_cut)
-{
-    size_t i = 0, k, need;
-
-    while (i < n) {
-        unsigned char c = s[i];
-
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            need = 1;
-        else if (c >= 0xE0 && c <= 0xEF)
-            need = 2;
-        else if (c >= 0xF0 && c <= 0xF4)
-            need = 3;
-        else
-            return 0;
-        for (k = 1; k <= need; k++) {
-            if (i + k >= n)
-                return allow_cut;
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-        }
-        i += need + 1;
-    }
-    return 1;
-}
-
 /* The encoding to impose on the parser, or NULL to let libxml2 read the BOM or declaration
  * (or assume UTF-8). Order: BOM, XML declaration, the caller's charset, sniffing. */
 static const char *choose_encoding(struct sw_fctx *c, const char *head, size_t n, char *buf,
@@ -251,7 +219,7 @@ static const char *choose_encoding(struct sw_fctx *c, const char *head, size_t n
         sw_feed_warn(c, "unknown charset \"%.40s\" from the caller; guessing instead",
                      c->o->charset);
     }
-    if (valid_utf8(u, n, 1))
+    if (sw_utf8_valid_head((const char *)u, n))
         return NULL;
     det = ucsdet_open(&st);
     if (U_SUCCESS(st)) {

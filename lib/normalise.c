@@ -262,6 +262,20 @@ static int valid_utf8(const char *s)
     return st != U_INVALID_CHAR_FOUND && st != U_ILLEGAL_CHAR_FOUND;
 }
 
+/* text (UTF-8) as UTF-16 in u (WORK_MAX units; longer text is cut), its length in *n. */
+static int to_utf16(const char *text, UChar *u, int32_t *n)
+{
+    UErrorCode st = U_ZERO_ERROR;
+
+    *n = 0;
+    u_strFromUTF8(u, WORK_MAX, n, text, -1, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR || st == U_STRING_NOT_TERMINATED_WARNING) {
+        *n = WORK_MAX;
+        st = U_ZERO_ERROR;
+    }
+    return U_FAILURE(st) ? SW_INVALID : SW_OK;
+}
+
 /* Letters and digits of u (UTF-16) kept, everything else a space: symbols are dropped here,
  * before transliteration could spell them out ("®" would become "(R)"). */
 static void keep_alnum(UChar *u, int32_t *n)
@@ -388,12 +402,7 @@ int sw_normalise(const char *text, enum sw_norm_kind kind, struct sw_keys *out)
         pthread_once(&icu_once, icu_init);
         if (nfkc == NULL || nfkc_cf == NULL)
             return SW_ERR;
-        u_strFromUTF8(u, WORK_MAX, &n, text, -1, &st);
-        if (st == U_BUFFER_OVERFLOW_ERROR || st == U_STRING_NOT_TERMINATED_WARNING) {
-            n = WORK_MAX;
-            st = U_ZERO_ERROR;
-        }
-        if (U_FAILURE(st))
+        if (to_utf16(text, u, &n) != SW_OK)
             return SW_INVALID;
         drop_symbols(u, &n);
         if (to_words(u, n, kind, out->words, sizeof(out->words), &out->translit) != SW_OK)
@@ -556,12 +565,7 @@ int sw_fold_chars(const char *text, char *out, size_t outlen)
     pthread_once(&icu_once, icu_init);
     if (nfkc_cf == NULL)
         return SW_ERR;
-    u_strFromUTF8(u, WORK_MAX, &n, text, -1, &st);
-    if (st == U_BUFFER_OVERFLOW_ERROR || st == U_STRING_NOT_TERMINATED_WARNING) {
-        n = WORK_MAX;
-        st = U_ZERO_ERROR;
-    }
-    if (U_FAILURE(st))
+    if (to_utf16(text, u, &n) != SW_OK)
         return SW_INVALID;
     len = unorm2_normalize(nfkc_cf, u, n, f, WORK_MAX * 2, &st);
     if (U_FAILURE(st))
