@@ -55,20 +55,11 @@ static int name_valid(const char *s)
         return 0;
     for (i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
-        int more;
 
         if (ch < 0x20 || ch == 0x7f || ch == '/' || ch == '\\')
             return 0;
-        if (ch < 0x80)
-            continue;
-        more = ch >= 0xf0 && ch <= 0xf4 ? 3 : ch >= 0xe0 ? 2 : ch >= 0xc2 && ch < 0xe0 ? 1 : -1;
-        if (more < 0 || ch > 0xf4)
-            return 0;
-        while (more-- > 0)
-            if (++i >= n || ((unsigned char)s[i] & 0xc0) != 0x80)
-                return 0;
     }
-    return 1;
+    return sw_utf8_valid(s, n, NULL);
 }
 
 static int mkdirs(const char *path)

@@ -255,11 +255,7 @@ static int is_ascii(const char *s)
 
 static int valid_utf8(const char *s)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t n = 0;
-
-    u_strFromUTF8(NULL, 0, &n, s, -1, &st);
-    return st != U_INVALID_CHAR_FOUND && st != U_ILLEGAL_CHAR_FOUND;
+    return sw_utf8_valid(s, strlen(s), NULL);
 }
 
 /* text (UTF-8) as UTF-16 in u (WORK_MAX units; longer text is cut), its length in *n. */
