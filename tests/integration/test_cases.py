@@ -398,8 +398,9 @@ def test_evidence_files(s):
     problem(up("big.bin", b"x" * 65537), 413, "too-large")
     p = problem(up("photo.jpg", b"photo bytes", sha256="a" * 64), 400, "hash-mismatch")
     assert p["errors"][0]["parameter"] == "sha256"
+    # (%E0%80%AF is an overlong "/", %ED%A0%80 a surrogate: neither is UTF-8.)
     for bad in ("..%2F..%2Fetc%2Fpasswd", "a%2Fb.pdf", "..", "a%5Cb.pdf", "x%0Ay.pdf",
-                "%FF%FE.pdf"):
+                "%FF%FE.pdf", "..%E0%80%AF..%E0%80%AFetc.pdf", "%ED%A0%80.pdf"):
         p = problem(up(bad, b"abc"), 400, "validation")
         assert p["errors"][0]["parameter"] == "name", bad
     problem(up("empty.txt", b""), 400, "empty-body")
