@@ -323,6 +323,13 @@ out:
     return rc;
 }
 
+int sw_auth_bearer_id(const char *authorization, char *id)
+{
+    const char *secret;
+
+    return bearer(authorization, id, &secret);
+}
+
 int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p,
                    struct sw_auth_extra *extra)
 {

@@ -1,7 +1,6 @@
 /* ratelimit.c — GCRA request limits in Redis (see ratelimit.h). */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <hiredis/hiredis.h>
 
@@ -39,16 +38,11 @@ void sw_rate_init(struct sw_rate *r, long long per_s, long long burst)
 void sw_rate_key(const char *authorization, const char *remote_addr, char *out, size_t outlen)
 {
     char id[SW_TOKEN_ID_LEN + 1];
-    const char *tok, *secret;
     size_t i;
 
-    if (authorization != NULL && strncasecmp(authorization, "Bearer ", 7) == 0) {
-        for (tok = authorization + 7; *tok == ' '; tok++)
-            ;
-        if (sw_token_split(tok, id, &secret) == SW_OK) {
-            snprintf(out, outlen, "sw:rl:%s", id);
-            return;
-        }
+    if (sw_auth_bearer_id(authorization, id) == SW_OK) {
+        snprintf(out, outlen, "sw:rl:%s", id);
+        return;
     }
     snprintf(out, outlen, "sw:rl:ip:%.64s", remote_addr != NULL ? remote_addr : "-");
     for (i = 6; out[i] != '\0'; i++)   /* an address is no key syntax: keep it printable */

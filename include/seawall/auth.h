@@ -74,6 +74,11 @@ struct sw_auth_extra {
     struct redisReply *reply;
 };
 
+/* The public id of the token in an Authorization header value ("Bearer swt_<id>_…"), into id
+ * (SW_TOKEN_ID_LEN + 1 bytes), without looking it up. SW_OK, or SW_NOTFOUND when the header
+ * is absent or holds no token. */
+int sw_auth_bearer_id(const char *authorization, char *id);
+
 /* Resolves an Authorization header value ("Bearer swt_…"). Returns SW_OK with *p filled,
  * SW_NOTFOUND when the header is absent, malformed, unknown, revoked or wrong,
  * SW_EAGAIN when Redis cannot be asked. extra may be NULL. */
