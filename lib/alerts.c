@@ -117,10 +117,6 @@ int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long su
     m.type = json_string_value(json_object_get(ev, "type"));
     m.country = json_string_value(json_object_get(ev, "jurisdiction"));
     m.item = json_integer_value(json_object_get(alert, "item_id"));
-    if (m.id == NULL || m.severity == NULL) {
-        sw_strlcpy(s->errstr, "alert without id or severity", sizeof(s->errstr));
-        return SW_ERR;
-    }
     text = json_dumps(alert, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (text == NULL) {
         sw_strlcpy(s->errstr, "out of memory", sizeof(s->errstr));
