@@ -541,6 +541,25 @@ static uint32_t fold_classes(uint64_t classes)
     return f;
 }
 
+/* Bytes of the UTF-8 character at p (not at the end). */
+static size_t char_len(const char *p)
+{
+    size_t n = 1;
+
+    while (((unsigned char)p[n] & 0xC0) == 0x80)
+        n++;
+    return n;
+}
+
+/* Bytes of what a character keyword is filed under and a text probed with: the first two
+ * characters at p, or the one there is. */
+static size_t key_chars_len(const char *p)
+{
+    size_t n = char_len(p);
+
+    return p[n] != '\0' ? n + char_len(p + n) : n;
+}
+
 /* Calls fn for every key entry idx is filed under: the one place that says which keys each
  * kind of entry has, for filing and for taking out alike. */
 static int each_key(struct sw_mindex *ix, uint32_t idx, key_fn fn)
@@ -573,16 +592,9 @@ static int each_key(struct sw_mindex *ix, uint32_t idx, key_fn fn)
         if (chars[0] != '\0') {
             /* Filed under its first two characters (one, when it has one); the match checks
              * the rest. */
-            size_t n = 1;
+            size_t n = key_chars_len(chars);
             char key[16];
 
-            while (((unsigned char)chars[n] & 0xC0) == 0x80)
-                n++;
-            if (chars[n] != '\0') {
-                n++;
-                while (((unsigned char)chars[n] & 0xC0) == 0x80)
-                    n++;
-            }
             if (n >= sizeof(key))
                 n = sizeof(key) - 1;
             memcpy(key, chars, n);
@@ -733,13 +745,8 @@ static int add_entry(struct sw_mindex *ix, long sub, long long id, int kind, con
             words += *p == ' ';
         if (words <= GRAM_MAX)
             ix->gram_sizes |= 1u << words;
-    } else if (kind == K_KEYWORD) {
-        size_t n = 1;
-
-        while (((unsigned char)chars[n] & 0xC0) == 0x80)
-            n++;
-        if (chars[n] == '\0')
-            ix->chars_one = 1;
+    } else if (kind == K_KEYWORD && chars[char_len(chars)] == '\0') {
+        ix->chars_one = 1;
     }
     return each_key(ix, (uint32_t)(ix->nitems - 1), file_under);
 }
@@ -1582,21 +1589,11 @@ static void chars_rule(struct run *r, const char *t, const char *f, int sev, con
         if (sw_fold_chars(piece, folded, sizeof(folded)) != SW_OK)
             continue;
         new_set(r);
-        for (p = folded; *p != '\0';) {
-            size_t one = 1, two;
-
-            while (((unsigned char)p[one] & 0xC0) == 0x80)
-                one++;
-            two = one;
-            if (p[one] != '\0') {
-                two++;
-                while (((unsigned char)p[two] & 0xC0) == 0x80)
-                    two++;
-                probe_n(r, &r->ix->small, 'C', p, two);
-            }
+        for (p = folded; *p != '\0'; p += char_len(p)) {
+            if (p[char_len(p)] != '\0')
+                probe_n(r, &r->ix->small, 'C', p, key_chars_len(p));
             if (r->ix->chars_one)
-                probe_n(r, &r->ix->small, 'C', p, one);
-            p += one;
+                probe_n(r, &r->ix->small, 'C', p, char_len(p));
         }
         probe_flush(r);
         for (c = 0; c < r->ncand; c++) {
