@@ -164,6 +164,41 @@ enum sw_feed_format sw_feed_detect(const char *head, size_t len)
     return SW_FEED_AUTO;
 }
 
+/* 1 when s is shaped like UTF-8: lead bytes followed by as many continuation bytes; a
+ * sequence cut by the end of the head counts when allow_cut is set (the head is only the start
+ * of the document). Only the shape, on purpose, not sw_utf8_valid: a document that is UTF-8
+ * but for an overlong form or a surrogate is read as UTF-8, so that libxml2 reports the bad
+ * bytes ("not proper UTF-8"), instead of a guessed encoding turning them into other letters. */
+static int valid_utf8(const unsigned char *s, size_t n, int allow_cut)
+{
+    size_t i = 0, k, need;
+
+    while (i < n) {
+        unsigned char c = s[i];
+
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            need = 1;
+        else if (c >= 0xE0 && c <= 0xEF)
+            need = 2;
+        else if (c >= 0xF0 && c <= 0xF4)
+            need = 3;
+        else
+            return 0;
+        for (k = 1; k <= need; k++) {
+            if (i + k >= n)
+                return allow_cut;
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+        }
+        i += need + 1;
+    }
+    return 1;
+}
+
 /* The encoding to impose on the parser, or NULL to let libxml2 read the BOM or declaration
  * (or assume UTF-8). Order: BOM, XML declaration, the caller's charset, sniffing. */
 static const char *choose_encoding(struct sw_fctx *c, const char *head, size_t n, char *buf,
@@ -219,7 +254,7 @@ static const char *choose_encoding(struct sw_fctx *c, const char *head, size_t n
         sw_feed_warn(c, "unknown charset \"%.40s\" from the caller; guessing instead",
                      c->o->charset);
     }
-    if (sw_utf8_valid_head((const char *)u, n))
+    if (valid_utf8(u, n, 1))
         return NULL;
     det = ucsdet_open(&st);
     if (U_SUCCESS(st)) {

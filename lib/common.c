@@ -90,7 +90,7 @@ int sw_sha256_hex_valid(const char *s)
     return i == 64;
 }
 
-static int utf8_walk(const char *s, size_t len, int allow_cut, size_t *bad)
+int sw_utf8_valid(const char *s, size_t len, size_t *bad)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
@@ -123,13 +123,9 @@ static int utf8_walk(const char *s, size_t len, int allow_cut, size_t *bad)
         for (k = 1; k <= n; k++) {
             unsigned b;
 
-            if (i + k >= len) {
-                if (allow_cut)
-                    return 1;
+            if (i + k >= len)
                 goto invalid;   /* cut off */
-            }
             b = p[i + k];
-
             if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
                 goto invalid;
         }
@@ -140,14 +136,4 @@ invalid:
     if (bad != NULL)
         *bad = i;
     return 0;
-}
-
-int sw_utf8_valid(const char *s, size_t len, size_t *bad)
-{
-    return utf8_walk(s, len, 0, bad);
-}
-
-int sw_utf8_valid_head(const char *s, size_t len)
-{
-    return utf8_walk(s, len, 1, NULL);
 }

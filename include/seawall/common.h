@@ -52,8 +52,4 @@ int sw_sha256_hex_valid(const char *s);
  * U+10FFFF); else 0 with *bad (may be NULL) the offset of the first byte that is not. */
 int sw_utf8_valid(const char *s, size_t len, size_t *bad);
 
-/* As sw_utf8_valid, for the first len bytes of a longer text: a sequence cut off by the end
- * counts as valid when what there is of it is right. */
-int sw_utf8_valid_head(const char *s, size_t len);
-
 #endif

@@ -149,6 +149,23 @@ static void invalid_utf8_with_utf8_declaration_is_an_error(void **state)
     json_decref(ev);
 }
 
+static void overlong_utf8_without_declaration_is_an_error(void **state)
+{
+    /* No declaration, and UTF-8 in shape but for an overlong "/": read as UTF-8, so the bad
+     * bytes are reported, not guessed into another encoding's letters. */
+    const char *doc = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
+                      "<item><title>bad \xe0\x80\xaf here</title><guid>a</guid></item>"
+                      "</channel></rss>";
+    struct sw_feed_result res;
+    json_t *ev;
+    int rc = runs(doc, SW_FEED_AUTO, &res, &ev);
+
+    assert_int_equal(rc, SW_INVALID);
+    assert_int_equal(json_array_size(ev), 0);
+    assert_non_null(strstr(res.err, "not proper UTF-8"));
+    json_decref(ev);
+}
+
 static void lying_declaration_reads_as_declared(void **state)
 {
     /* Declared ISO-8859-1, bytes are UTF-8 "é": read as declared, mojibake but no crash and
@@ -350,6 +367,7 @@ int main(void)
         cmocka_unit_test(billion_laughs_does_not_explode),
         cmocka_unit_test(truncated_document_gives_partial_result),
         cmocka_unit_test(invalid_utf8_with_utf8_declaration_is_an_error),
+        cmocka_unit_test(overlong_utf8_without_declaration_is_an_error),
         cmocka_unit_test(lying_declaration_reads_as_declared),
         cmocka_unit_test(unknown_declared_encoding_is_an_error),
         cmocka_unit_test(deep_nesting_refused),
