@@ -10,11 +10,18 @@
 #   stack.sh stop-one NAME --dir DIR [--kill]  stop one process (redis, seawall-api, nginx …)
 #   stack.sh start-redis --dir DIR             start Redis again on its port, from its AOF
 #   stack.sh start-worker NAME --dir DIR       start a worker (seawall-poller, seawall-poller-2 …)
+#   stack.sh status --dir DIR                  list each started process: running or ended
 #   stack.sh run [--build BUILD] [--dir DIR]   start, seed demo data, print where to look,
 #                                              and stay in the foreground until Ctrl-C
 #
 # DIR/env holds the ports and URLs (shell syntax); DIR/pids/NAME.pid each started process;
 # DIR/logs/ every log. Nothing listens anywhere but 127.0.0.1.
+#
+# What nginx's workers open themselves — the API's socket, the portal's files, the sample
+# feeds, nginx's temporary files — lives in the public folder (DIR/public). When root starts
+# the stack, nginx's workers run as nobody and must be able to enter every folder above it;
+# when DIR lies under a folder they cannot enter (root's home is 0700), the public folder is
+# made under /tmp instead, DIR/public links to it, and stop removes it.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -80,11 +87,55 @@ stop_one() {
 
 # start_bg NAME MATCH CMD...: runs CMD in the background with its output in logs/NAME.log and
 # records its pid; MATCH is a piece of its command line that stop checks before signalling.
+# Every process runs in a session of its own (setsid; a background job is no group leader, so
+# setsid execs in place and $! is the program's pid): a Ctrl-C at the terminal reaches this
+# script alone, which then stops everything in order, instead of reaching each process at once.
 start_bg() {
     local name=$1 match=$2; shift 2
-    "$@" >>"$DIR/logs/$name.log" 2>&1 </dev/null &
+    setsid "$@" >>"$DIR/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$DIR/pids/$name.pid"
     echo "$match" >"$DIR/pids/$name.cmd"
+}
+
+# reachable_by_workers PATH: 0 when nginx's workers may enter every folder down to PATH. As
+# root nginx runs its workers as nobody, who needs the search (x) right for "others" on each.
+reachable_by_workers() {
+    local p=$1 perms
+    [ "$(id -u)" -eq 0 ] || return 0
+    while [ -n "$p" ] && [ "$p" != / ]; do
+        perms=$(stat -L -c %A "$p") || return 1
+        case "${perms:9:1}" in x|t) ;; *) return 1 ;; esac
+        p=$(dirname "$p")
+    done
+}
+
+# Makes the public folder (see the top of this file) and sets PUB to it.
+make_public() {
+    if reachable_by_workers "$DIR"; then
+        PUB=$DIR/public
+        mkdir -p "$PUB"
+    else
+        PUB=$(mktemp -d /tmp/seawall-public.XXXXXX)
+        ln -sfn "$PUB" "$DIR/public"
+        log "$DIR is inside a folder nginx's workers (user nobody) cannot enter;" \
+            "the socket, the portal's files and the feeds are in $PUB"
+    fi
+    chmod 0755 "$PUB"
+    mkdir -p "$PUB/feeds" "$PUB/nginx-tmp"
+    # The demo and the tests write feeds into DIR/feeds.
+    [ -e "$DIR/feeds" ] || ln -s "$PUB/feeds" "$DIR/feeds"
+    rm -rf "$PUB/www"
+    cp -R "$ROOT/www" "$PUB/www"
+    chmod -R a+rX "$PUB/www" "$PUB/feeds"
+}
+
+# Removes a public folder made under /tmp (one inside DIR goes with DIR).
+remove_public() {
+    local target
+    [ -L "$DIR/public" ] || return 0
+    target=$(readlink "$DIR/public")
+    case "$target" in /tmp/seawall-public.*) rm -rf "$target" ;; esac
+    rm -f "$DIR/public"
 }
 
 start_redis() {
@@ -102,13 +153,28 @@ start_api() {
         wrap="$wrap --track-origins=yes --log-file=$DIR/logs/valgrind.%p"
         wait_s=90
     fi
+    # A socket left by an API that was killed cannot answer: without it, readiness below means
+    # the new process made its own.
+    rm -f "$SEAWALL_API_LISTEN"
     # shellcheck disable=SC1091,SC2086
-    (set -a; . "$DIR/env"; exec $wrap "$BUILD/bin/seawall-api" --config "$DIR/seawall.conf") \
+    (set -a; . "$DIR/env"; exec setsid $wrap "$BUILD/bin/seawall-api" --config "$DIR/seawall.conf") \
         >>"$DIR/logs/seawall-api.log" 2>&1 </dev/null &
     echo $! >"$DIR/pids/seawall-api.pid"
     echo "seawall-api" >"$DIR/pids/seawall-api.cmd"
-    wait_for "$wait_s" "seawall-api" test -S "$DIR/api.sock" \
+    wait_for "$wait_s" "seawall-api" test -S "$SEAWALL_API_LISTEN" \
         || { tail -n 20 "$DIR/logs/seawall-api.log" >&2; return 1; }
+    # Ready means answering through nginx, once nginx runs (at the first start it comes next
+    # and is itself waited for through the API).
+    if pid_alive nginx; then
+        wait_for "$wait_s" "seawall-api (through nginx)" api_answers \
+            || { tail -n 20 "$DIR/logs/seawall-api.log" >&2; return 1; }
+    fi
+}
+
+# 0 when the API itself answers /healthz through nginx (200, or 503 with "redis":"down" while
+# Redis is away) — not nginx's own 503 for an API that is not answering.
+api_answers() {
+    curl -sS --max-time 5 "http://127.0.0.1:$HTTP_PORT/healthz" 2>/dev/null | grep -q '"redis"'
 }
 
 # The stack's mailbox: an SMTP server on loopback keeping each message in mail/ as a file.
@@ -130,7 +196,7 @@ start_worker() {
     (set -a; . "$DIR/env"; SEAWALL_POLLER_ID=${SEAWALL_POLLER_ID:-$name}; \
      SEAWALL_MATCHER_ID=${SEAWALL_MATCHER_ID:-$name}; \
      SEAWALL_NOTIFIER_ID=${SEAWALL_NOTIFIER_ID:-$name}; \
-     exec "$BUILD/bin/$prog" --config "$DIR/seawall.conf") >>"$DIR/logs/$name.log" 2>&1 </dev/null &
+     exec setsid "$BUILD/bin/$prog" --config "$DIR/seawall.conf") >>"$DIR/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$DIR/pids/$name.pid"
     echo "$prog" >"$DIR/pids/$name.cmd"
     wait_for 15 "$name" grep -q "polling as\|matching as\|delivering as" "$DIR/logs/$name.log" \
@@ -142,12 +208,12 @@ do_start() {
     [ -x "$BUILD/bin/seawall-api" ] || die "$BUILD/bin/seawall-api is missing: run make first"
     command -v redis-server >/dev/null || die "redis-server is missing: run scripts/deps.sh"
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx is missing: run scripts/deps.sh"
-    mkdir -p "$DIR"/{pids,logs,redis,data,feeds,nginx/tmp}
+    mkdir -p "$DIR"/{pids,logs,redis,data,nginx}
     DIR=$(cd "$DIR" && pwd)
-    # nginx's workers run as nobody when the master is root: they must reach the socket.
-    chmod 0755 "$DIR"
     [ ! -e "$DIR/pids/seawall-api.pid" ] || ! pid_alive seawall-api \
         || die "a stack already runs in $DIR; stop it first"
+    make_public
+    SEAWALL_API_LISTEN=$PUB/api.sock
 
     REDIS_PORT=$(free_port)
     HTTP_PORT=$(free_port)
@@ -158,8 +224,9 @@ HTTP_PORT=$HTTP_PORT
 BASE_URL=http://127.0.0.1:$HTTP_PORT
 SEAWALL_REDIS_HOST=127.0.0.1
 SEAWALL_REDIS_PORT=$REDIS_PORT
-SEAWALL_API_LISTEN=$DIR/api.sock
+SEAWALL_API_LISTEN=$PUB/api.sock
 SEAWALL_API_SOCKET_MODE=0666
+SEAWALL_PUBLIC_DIR=$PUB
 SEAWALL_DATA_DIR=$DIR/data
 SEAWALL_CASES_DEADLINE_RULES=$ROOT/etc/deadlines.json
 SEAWALL_NET_ALLOW_PRIVATE=127.0.0.1/32
@@ -172,7 +239,7 @@ ENV
 # Written by scripts/stack.sh for the stack in this folder.
 redis.host = 127.0.0.1
 redis.port = $REDIS_PORT
-api.listen = $DIR/api.sock
+api.listen = $PUB/api.sock
 api.socket_mode = 0666
 api.threads = ${SEAWALL_API_THREADS:-8}
 data.dir = $DIR/data
@@ -194,7 +261,7 @@ CONF
     local user_line=""
     [ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
     sed -e "s|@RUN@|$DIR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$HTTP_PORT|g" \
-        -e "s|@SOCKET@|$DIR/api.sock|g" -e "s|@USER_LINE@|$user_line|" \
+        -e "s|@PUBLIC@|$PUB|g" -e "s|@SOCKET@|$PUB/api.sock|g" -e "s|@USER_LINE@|$user_line|" \
         -e "s|@BODY_MAX_NGINX@|16m|" \
         "$ROOT/nginx/seawall.conf.in" >"$DIR/nginx.conf"
 
@@ -230,6 +297,20 @@ do_stop() {
     for name in nginx seawall-api redis mailsink; do
         stop_one "$name"
     done
+    remove_public
+}
+
+# Prints "NAME running" or "NAME ended" for every process start recorded (a process stopped on
+# purpose has no pid file and is not listed). Exits 1 when one has ended.
+do_status() {
+    local f name rc=0
+    [ -d "$DIR/pids" ] || die "no stack in '$DIR'"
+    for f in "$DIR"/pids/*.pid; do
+        [ -e "$f" ] || continue
+        name=$(basename "$f" .pid)
+        if pid_alive "$name"; then echo "$name running"; else echo "$name ended"; rc=1; fi
+    done
+    return $rc
 }
 
 load_env() {
@@ -258,6 +339,13 @@ seawall_cli() {
 # Demo accounts: an admin, two exporters, a centre with a triager and an expert, a station.
 do_seed() {
     local sub1 sub2 centre tri exp station
+    # The demo fair is on now: it opened yesterday and closes in three days, so the public list
+    # of fairs shows it and the incident below is logged during it.
+    local year show starts ends
+    year=$(date -u +%Y)
+    show="berlin-electronics-fair-$year"
+    starts=$(date -u -d 'yesterday' +%Y-%m-%d)
+    ends=$(date -u -d '+3 days' +%Y-%m-%d)
     sub1=$(seawall_cli subscriber create --name "Ningbo Harbour Lighting Co., Ltd." --country CN \
         --email ip@nbh-lighting.example --markets US --markets DE --markets FR | json_field id)
     sub2=$(seawall_cli subscriber create --name "Shenzhen Bright Audio Technology Co., Ltd." \
@@ -270,7 +358,7 @@ do_seed() {
         --email wang.jun@ipcentre.example --role expert --expertise US --expertise trademark \
         --expertise patent | json_field id)
     station=$(seawall_cli station create --name "IP service station, Hall 5" \
-        --show "ifa-berlin-2026" --country DE | json_field id)
+        --show "$show" --country DE | json_field id)
     {
         echo "ADMIN_TOKEN=$(seawall_cli token create --role admin --label demo-admin -q)"
         echo "EXPORTER_TOKEN=$(seawall_cli token create --role exporter --subject "$sub1" --label demo-exporter -q)"
@@ -281,6 +369,7 @@ do_seed() {
         echo "DEMO_SUBSCRIBER=$sub1"
         echo "DEMO_SUBSCRIBER2=$sub2"
         echo "DEMO_CENTRE=$centre"
+        echo "DEMO_SHOW=$show"
     } >"$DIR/demo.env"
     # Portfolios that meet the sample feeds below, so alerts arrive within seconds.
     local admin
@@ -291,7 +380,7 @@ do_seed() {
               {"kind":"mark","text":"SUVENER","classes":[16],"countries":["US"]},
               {"kind":"patent","number":"US 8,930,553 B2"},
               {"kind":"keyword","text":"led lamps","countries":["DE"]},
-              {"kind":"show","show":"ifa-berlin-2026"}]}' \
+              {"kind":"show","show":"'"$show"'"}]}' \
         "http://127.0.0.1:$HTTP_PORT/api/v1/subscribers/$sub1/portfolio/import"
     curl -fsS -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
         -d '{"items":[
@@ -328,10 +417,10 @@ do_seed() {
     local station_tok
     station_tok=$(grep '^STATION_TOKEN' "$DIR/demo.env" | cut -d= -f2)
     curl -fsS -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-        -d "{\"id\":\"ifa-berlin-2026\",\"name\":\"IFA Berlin 2026\",\"city\":\"Berlin\",
-             \"country\":\"DE\",\"venue\":\"Messe Berlin\",\"starts\":\"2026-09-04\",
-             \"ends\":\"2026-09-08\",\"organiser\":\"Messe Berlin GmbH\",\"station_id\":$station,
-             \"website\":\"https://www.ifa-berlin.com/\"}" \
+        -d "{\"id\":\"$show\",\"name\":\"Berlin Consumer Electronics Fair $year\",
+             \"city\":\"Berlin\",\"country\":\"DE\",\"venue\":\"Messe Berlin\",\"starts\":\"$starts\",
+             \"ends\":\"$ends\",\"organiser\":\"Messe Berlin GmbH\",\"station_id\":$station,
+             \"website\":\"https://www.messe-berlin.de/\"}" \
         "http://127.0.0.1:$HTTP_PORT/api/v1/shows"
     curl -fsS -o /dev/null -H "Authorization: Bearer $station_tok" -H 'Content-Type: application/json' \
         -H 'Idempotency-Key: demo-incident-1' \
@@ -342,7 +431,7 @@ do_seed() {
              \"rights\":[{\"type\":\"design\",\"number\":\"EM 008123456-0002\",\"country\":\"EM\"}],
              \"measures\":[\"complaint handed to exhibitor\",\"photos taken\"],
              \"notes\":\"Portable loudspeaker on display said to copy a registered design.\"}" \
-        "http://127.0.0.1:$HTTP_PORT/api/v1/shows/ifa-berlin-2026/incidents"
+        "http://127.0.0.1:$HTTP_PORT/api/v1/shows/$show/incidents"
     # Sample feeds, served by this stack's nginx: the real files in ../shared/feeds when they
     # are there, and Seawall's own demo feed; each registered for polling.
     local base="http://127.0.0.1:$HTTP_PORT/feeds" f shared="$ROOT/../shared/feeds"
@@ -368,8 +457,10 @@ do_run() {
     [ -n "$DIR" ] || DIR="$ROOT/build/run"
     if [ -d "$DIR/pids" ]; then do_stop || true; fi
     rm -rf "$DIR"
-    trap 'echo; log "stopping"; do_stop; exit 0' INT TERM
+    trap on_interrupt INT TERM HUP
+    echo "Starting Seawall (Ctrl-C stops it at any moment)…"
     do_start
+    echo "Creating the demo accounts, portfolios, a case, a bulletin, a fair and its feeds…"
     do_seed
     # shellcheck disable=SC1091
     . "$DIR/demo.env"
@@ -385,11 +476,15 @@ Seawall is running (Ctrl-C stops everything).
   mail       $DIR/mail/ (every message the notifier sends, one .eml file each)
 
 Demo tokens (also in $DIR/demo.env):
-  admin      $ADMIN_TOKEN
-  exporter   $EXPORTER_TOKEN
-  triager    $TRIAGER_TOKEN
-  expert     $EXPERT_TOKEN
-  station    $STATION_TOKEN
+  admin       $ADMIN_TOKEN
+  exporter    $EXPORTER_TOKEN   (Ningbo Harbour Lighting, subscriber $DEMO_SUBSCRIBER)
+  exporter 2  $EXPORTER2_TOKEN   (Shenzhen Bright Audio, subscriber $DEMO_SUBSCRIBER2)
+  triager     $TRIAGER_TOKEN
+  expert      $EXPERT_TOKEN
+  station     $STATION_TOKEN   (the desk at $DEMO_SHOW)
+
+Admin program (accounts, tokens, feeds, matching; it needs this stack's configuration):
+  SEAWALL_CONFIG=$DIR/seawall.conf $BUILD/bin/seawall --help
 
 Try:
   curl -s http://127.0.0.1:$HTTP_PORT/healthz
@@ -413,9 +508,9 @@ Try:
        -d '{"to":"accepted"}' http://127.0.0.1:$HTTP_PORT/api/v1/cases/1/transition
   curl -s http://127.0.0.1:$HTTP_PORT/api/v1/bulletins       # public, no token
   curl -s http://127.0.0.1:$HTTP_PORT/api/v1/shows?from=2026-01-01   # public, no token
-  curl -s -H 'Authorization: Bearer $STATION_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/shows/ifa-berlin-2026/incidents
+  curl -s -H 'Authorization: Bearer $STATION_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/shows/$DEMO_SHOW/incidents
   curl -s -H 'Authorization: Bearer $STATION_TOKEN' -X POST http://127.0.0.1:$HTTP_PORT/api/v1/incidents/1/escalate
-  curl -s -H 'Authorization: Bearer $STATION_TOKEN' 'http://127.0.0.1:$HTTP_PORT/api/v1/shows/ifa-berlin-2026/incidents/export?format=html'
+  curl -s -H 'Authorization: Bearer $STATION_TOKEN' 'http://127.0.0.1:$HTTP_PORT/api/v1/shows/$DEMO_SHOW/incidents/export?format=html'
   $BUILD/bin/seawall match pair BRIGHTSOUND BR1GHTS0UND
 
 EOT
@@ -423,13 +518,33 @@ EOT
         for name in redis seawall-api nginx seawall-poller seawall-matcher seawall-notifier \
                     mailsink; do
             if ! pid_alive "$name"; then
-                log "$name stopped unexpectedly; see $DIR/logs/; stopping the rest"
+                trap '' INT TERM HUP
+                log "$name stopped unexpectedly; see $DIR/logs/$name.log; stopping the rest"
                 do_stop
                 exit 1
             fi
         done
-        sleep 1
+        # A background sleep and wait: a signal ends the wait at once and runs the trap.
+        sleep 1 &
+        wait $! || true
     done
+}
+
+# Ctrl-C (or TERM, HUP) during `run`, at any moment: stop everything started so far, in order,
+# and say so. A second Ctrl-C while stopping is ignored so the stop completes.
+on_interrupt() {
+    trap '' INT TERM HUP
+    echo
+    echo "Stopping Seawall…"
+    [ -z "$DIR" ] || [ ! -d "$DIR/pids" ] || do_stop
+    local left=0 f
+    for f in "$DIR"/pids/*.pid; do [ -e "$f" ] && left=$((left + 1)); done
+    if [ "$left" -eq 0 ]; then
+        echo "Seawall stopped: every process it started has ended."
+    else
+        echo "Seawall stopped, but $left process(es) could not be stopped: see $DIR/pids/" >&2
+    fi
+    exit 0
 }
 
 case "$cmd" in
@@ -441,6 +556,7 @@ stop-one)
 start-redis) load_env; start_redis ;;
 start-worker) [ -n "$ONE" ] || die "start-worker needs a NAME"; load_env; start_worker "$ONE" ;;
 stop) do_stop ;;
+status) do_status ;;
 restart-redis) do_restart_redis ;;
 restart-api) do_restart_api ;;
 run) do_run ;;

@@ -90,8 +90,9 @@ def load_modules(folder, pattern):
 
 
 def run_tests(mods, ctx, res, context=lambda: "", after=None):
-    """Runs each test with ctx (context() is added to a failure's report, after() runs after
-    each test); returns True when all passed."""
+    """Runs each test with ctx (context() is added to a failure's report, after(name) runs
+    after each test and returns False when something broke past the test); returns True when
+    all passed."""
     ok = True
     for _, tests in mods:
         for name, fn in tests:
@@ -102,8 +103,8 @@ def run_tests(mods, ctx, res, context=lambda: "", after=None):
             except Exception:
                 res.fail(name, traceback.format_exc() + context())
                 ok = False
-            if after is not None:
-                after()
+            if after is not None and after(name) is False:
+                ok = False
     return ok
 
 
@@ -169,7 +170,16 @@ def run_integration(build, res, pattern, sanitizer, valgrind=False):
             res.fail("integration/stack-start", f"{e}\n{stack.logs_tail()}")
             keep = True
             return
-        keep = not run_tests(mods, stack, res, stack.logs_tail, stack.ensure_running)
+        def after(name):
+            # A process that died is reported once, with its log, and started again, so the
+            # tests after it meet a whole stack instead of failing one by one with 503s.
+            died = stack.ensure_running()
+            for proc in died:
+                res.fail(f"integration/{proc}-died", f"{proc} ended during or after {name}; "
+                         f"it was started again for the next tests.\n{stack.logs_tail(60)}")
+            return not died
+
+        keep = not run_tests(mods, stack, res, stack.logs_tail, after)
     finally:
         stack.stop()
         reports = sanitizer_reports(run_dir)
@@ -186,7 +196,11 @@ def run_integration(build, res, pattern, sanitizer, valgrind=False):
             else:
                 res.ok("integration/valgrind-clean")
         if keep:
-            print(f"(run folder kept for inspection: {run_dir})")
+            # The logs (valgrind's and sanitizers' reports among them) also go into the
+            # checkout's build folder, which outlives a temporary folder and a CI machine's /tmp.
+            saved = os.path.join(ROOT, "build", "test-logs", os.path.basename(run_dir))
+            shutil.copytree(os.path.join(run_dir, "logs"), saved, dirs_exist_ok=True)
+            print(f"(run folder kept for inspection: {run_dir}; its logs copied to {saved})")
         else:
             shutil.rmtree(run_dir, ignore_errors=True)
 

@@ -102,15 +102,28 @@ class Stack:
         if os.path.exists(os.path.join(self.dir, "pids")):
             self.script("stop", check=False)
 
+    STARTERS = (("redis", ["start-redis"]), ("seawall-api", ["restart-api"]),
+                ("seawall-poller", ["start-worker", "seawall-poller"]),
+                ("seawall-matcher", ["start-worker", "seawall-matcher"]),
+                ("seawall-notifier", ["start-worker", "seawall-notifier"]))
+
+    def ended(self):
+        """The processes that were started and have ended without being stopped (a process
+        a test stops on purpose loses its pid file and is not listed)."""
+        p = self.script("status", check=False)
+        return [line.split()[0] for line in p.stdout.splitlines() if line.endswith(" ended")]
+
     def ensure_running(self):
-        """Brings back anything a test stopped on purpose and did not restart."""
-        for name, starter in (("redis", ["start-redis"]), ("seawall-api", ["restart-api"]),
-                              ("seawall-poller", ["start-worker", "seawall-poller"]),
-                              ("seawall-matcher", ["start-worker", "seawall-matcher"]),
-                              ("seawall-notifier", ["start-worker", "seawall-notifier"])):
+        """Brings back anything a test stopped on purpose and did not restart, and anything
+        that died. Returns the names of those that died (pid file kept, process gone)."""
+        died = self.ended()
+        for name in died:
+            self.script("stop-one", name, check=False)   # forgets the dead pid
+        for name, starter in self.STARTERS:
             pidf = os.path.join(self.dir, "pids", f"{name}.pid")
             if not os.path.exists(pidf):
                 self.script(*starter)
+        return died
 
     def logs_tail(self, n=30):
         out = []
