@@ -105,11 +105,25 @@ FAULTS_SEED ?= 7
 $(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
                                                -Wl,--wrap=strdup,--wrap=strndup
 
-test: $(BINS) $(UNIT_BIN) $(if $(SANITIZER),,fuzz-build)
+# The OpenAPI validator (@apidevtools/swagger-parser, pinned by tests/openapi/package-lock.json)
+# installed from the npm registry into build/, never into the source folders.
+NODE_OPENAPI := build/node/openapi
+OPENAPI_CHECK := $(NODE_OPENAPI)/validate.mjs
+
+$(NODE_OPENAPI)/node_modules/.package-lock.json: tests/openapi/package.json \
+                                                 tests/openapi/package-lock.json $(DEPS_STAMP)
+	@mkdir -p $(NODE_OPENAPI)
+	cp tests/openapi/package.json tests/openapi/package-lock.json $(NODE_OPENAPI)/
+	cd $(NODE_OPENAPI) && npm ci --no-audit --no-fund --loglevel=error
+
+$(OPENAPI_CHECK): tests/openapi/validate.mjs $(NODE_OPENAPI)/node_modules/.package-lock.json
+	cp $< $@
+
+test: $(BINS) $(UNIT_BIN) $(OPENAPI_CHECK) $(if $(SANITIZER),,fuzz-build)
 	$(PYTHON) tests/run.py --build $(BUILD) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT) --faults $(FAULTS_SHORT))
 
 # The integration suite with seawall-api under valgrind's memcheck (slow; not part of test).
-test-valgrind: $(BINS)
+test-valgrind: $(BINS) $(OPENAPI_CHECK)
 	$(PYTHON) tests/run.py --build $(BUILD) --only integration --valgrind
 
 test-faults: $(BINS)
@@ -118,7 +132,7 @@ test-faults: $(BINS)
 test-unit: $(UNIT_BIN)
 	$(PYTHON) tests/run.py --build $(BUILD) --only unit
 
-test-integration: $(BINS)
+test-integration: $(BINS) $(OPENAPI_CHECK)
 	$(PYTHON) tests/run.py --build $(BUILD) --only integration
 
 run: $(BINS)

@@ -174,15 +174,31 @@ static void choices_text(const char *const *choices, char *out, size_t outlen)
 }
 
 /* Checks one string value (a field or an array item) at pointer. */
+/* Characters (Unicode code points) in UTF-8 text of len bytes: the bytes that do not
+ * continue a sequence. The text was checked to be UTF-8 when the body was decoded. */
+static size_t utf8_chars(const char *s, size_t len)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* Lengths are counted in characters, not bytes, so a limit means the same in Chinese as in
+ * English: 200 characters is 200 letters or 200 Han characters (600 bytes of UTF-8). */
 static void check_string(const struct sw_jfield *f, const char *s, size_t len, long long min,
                          long long max, const char *pointer, struct sw_verrs *errs)
 {
     char opts[512];
+    size_t chars = utf8_chars(s, len);
 
     if (strlen(s) != len) {
         sw_verrs_add(errs, pointer, "must not contain NUL characters");
-    } else if ((long long)len < min || (long long)len > max) {
-        sw_verrs_add(errs, pointer, "must be %lld to %lld bytes long (got %zu)", min, max, len);
+    } else if ((long long)chars < min || (long long)chars > max) {
+        sw_verrs_add(errs, pointer, "must be %lld to %lld characters long (got %zu)", min, max,
+                     chars);
     } else if (has_control(s)) {
         sw_verrs_add(errs, pointer, "must not contain control characters");
     } else if ((f->flags & SW_JF_NONEMPTY) && !has_content(s)) {

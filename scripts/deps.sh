@@ -14,6 +14,12 @@ libcmocka-dev python3 curl ca-certificates
 clang libclang-rt-14-dev valgrind
 wrk"
 
+# Node.js and npm run the OpenAPI validator in the tests (and, with the portal, its checks).
+# A machine that already has node and npm (from any source) keeps them; Debian's otherwise.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    PKGS="$PKGS nodejs npm"
+fi
+
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

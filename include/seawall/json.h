@@ -8,7 +8,7 @@
 #include "seawall/common.h"
 
 enum sw_jtype {
-    SW_J_STRING,      /* min/max: length in bytes */
+    SW_J_STRING,      /* min/max: length in characters (code points) */
     SW_J_INT,         /* min/max: value */
     SW_J_NUMBER,      /* min/max: value (as double, scaled by 1/1000: 850 means 0.85) */
     SW_J_BOOL,

@@ -24,7 +24,7 @@ TEST_ENV = {
     "SEAWALL_POLLER_LEASE_MS": "1500",
     "SEAWALL_POLLER_BODY_MAX": "262144",
     "SEAWALL_POLLER_LOW_SPEED_BYTES": "100",
-    "SEAWALL_POLLER_LOW_SPEED_S": "2",
+    "SEAWALL_POLLER_LOW_SPEED_S": "4",
     "SEAWALL_POLLER_TIMEOUT_MS": "8000",
     "SEAWALL_POLLER_CONNECT_TIMEOUT_MS": "2000",
     "SEAWALL_POLLER_UNCONDITIONAL_EVERY": "1000",
@@ -164,8 +164,10 @@ class Stack:
         return {k: v for k, v in self.env.items() if k.startswith("SEAWALL_")}
 
     def request(self, method, path, body=None, token=None, headers=None, raw=None,
-                timeout=15):
-        """One HTTP/1.1 request to nginx. body is JSON-encoded; raw is sent as is."""
+                timeout=60):
+        """One HTTP/1.1 request to nginx. body is JSON-encoded; raw is sent as is. The timeout
+        only ends a request that hangs: nginx answers within its own FastCGI timeouts (30 s),
+        and an API under valgrind on a slow machine may take many seconds for a large import."""
         h = {}
         if token:
             h["Authorization"] = f"Bearer {token}"

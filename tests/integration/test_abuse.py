@@ -28,7 +28,12 @@ def test_every_json_route_refuses_hostile_bodies_and_stores_nothing(s):
     sid = sub["id"]
     item = s.post(f"/api/v1/subscribers/{sid}/portfolio", {"kind": "mark", "text": "ABUSEMARK"},
                   token=exp).json()
-    hook = s.post("/api/v1/webhooks", {"url": "http://127.0.0.1:9/abuse"}, token=exp).json()
+    # Disabled, so the notifier never writes to it (a failing endpoint would be disabled by the
+    # notifier meanwhile, and the before/after comparison below would see the notifier's
+    # write, not a hostile body's).
+    hook = s.post("/api/v1/webhooks", {"url": "http://127.0.0.1:9/abuse", "enabled": False},
+                  token=exp).json()
+    assert hook["enabled"] is False, hook
     alert = s.make_alerts(sub, exp, 1, "abuse")[0]
     centre = s.make("/api/v1/centres", {"name": "Abuse Centre", "country": "CN"})
     tri = s.make(f"/api/v1/centres/{centre['id']}/staff",

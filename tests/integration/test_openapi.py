@@ -32,3 +32,15 @@ def test_openapi_lists_every_route(s):
     assert code, "the router lists no routes"
     assert code - spec == set(), f"routes missing from docs/openapi.yaml: {sorted(code - spec)}"
     assert spec - code == set(), f"documented but not routed: {sorted(spec - code)}"
+
+
+def test_reference_is_valid_openapi(s):
+    """docs/openapi.yaml passes a standard validator (@apidevtools/swagger-parser, installed
+    by make from tests/openapi/package-lock.json), which sees what the route list cannot: a
+    response or parameter whose YAML does not say what it seems to."""
+    check = os.path.join(s.root, "build", "node", "openapi", "validate.mjs")
+    assert os.path.exists(check), f"{check} is missing: make installs it (make test)"
+    p = subprocess.run(["node", check, os.path.join(s.root, "docs", "openapi.yaml")],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert p.stdout.startswith("valid: "), p.stdout

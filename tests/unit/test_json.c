@@ -118,7 +118,11 @@ static void check_required_and_lengths(void **state)
     assert_int_equal(check("{\"name\":null}", 1, out, sizeof(out)), 1);
     assert_string_equal(out, "/name may not be null\n");
     assert_int_equal(check("{\"name\":\"01234567890\"}", 0, out, sizeof(out)), 1);
-    assert_non_null(strstr(out, "1 to 10 bytes long (got 11)"));
+    assert_non_null(strstr(out, "1 to 10 characters long (got 11)"));
+    /* Limits count characters: ten Han characters (30 bytes) fit a 10-character name. */
+    assert_int_equal(check("{\"name\":\"宁波港湾照明有限公司\"}", 0, out, sizeof(out)), 0);
+    assert_int_equal(check("{\"name\":\"宁波港湾照明有限公司司\"}", 0, out, sizeof(out)), 1);
+    assert_non_null(strstr(out, "1 to 10 characters long (got 11)"));
     assert_int_equal(check("{\"name\":\" \\t \"}", 0, out, sizeof(out)), 1);
     assert_non_null(strstr(out, "blank"));
     assert_int_equal(check("{\"name\":\"a\\u0001\"}", 0, out, sizeof(out)), 1);
