@@ -37,7 +37,8 @@ static int checked(struct sw_ctx *c, json_t *doc)
     struct sw_verrs errs;
 
     sw_verrs_init(&errs);
-    sw_feedreg_check(doc, sw_config_int(c->cfg, "poller.min_interval_s"), &errs);
+    sw_feedreg_check(doc, sw_config_int(c->cfg, "poller.min_interval_s"),
+                     sw_config_str(c->cfg, "net.allow_private"), &errs);
     return sw_reply_if_invalid(c, &errs);
 }
 

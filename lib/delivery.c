@@ -1,20 +1,15 @@
 /* delivery.c — delivery settings, webhook endpoints and their secrets, the delivery queue and
  * unsubscribe tokens. */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <sodium.h>
 
 #include "seawall/delivery.h"
-#include "seawall/fetch.h"
 #include "seawall/net.h"
 #include "seawall/store.h"
 
@@ -176,65 +171,18 @@ const struct sw_jfield sw_webhook_fields[] = {
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
 
-/* Reads host as a literal address the way a resolver would, including 2130706433,
- * 0x7f.1 and 0177.0.0.1 (inet_aton's forms) and [::1]. Returns 1 with sa filled. */
-static int literal_address(const char *host, struct sockaddr_storage *sa)
-{
-    char h[256];
-    size_t n = strlen(host);
-
-    memset(sa, 0, sizeof(*sa));
-    if (n >= sizeof(h))
-        return 0;
-    if (host[0] == '[' && n > 2 && host[n - 1] == ']') {
-        memcpy(h, host + 1, n - 2);
-        h[n - 2] = '\0';
-    } else {
-        memcpy(h, host, n + 1);
-    }
-    if (inet_pton(AF_INET6, h, &((struct sockaddr_in6 *)sa)->sin6_addr) == 1) {
-        sa->ss_family = AF_INET6;
-        return 1;
-    }
-    if (inet_aton(h, &((struct sockaddr_in *)sa)->sin_addr) != 0) {
-        sa->ss_family = AF_INET;
-        return 1;
-    }
-    return 0;
-}
-
 void sw_webhook_check_url(const json_t *in, const char *allow_private, struct sw_verrs *errs)
 {
     const char *url = json_string_value(json_object_get(in, "url"));
     struct sw_allowlist allow;
-    struct sockaddr_storage sa;
-    char err[256], *host = NULL;
-    const char *why = NULL;
-    CURLU *u;
+    char err[400];
 
     if (url == NULL)
         return;
-    if (sw_url_check(url, err, sizeof(err)) != SW_OK) {
-        sw_verrs_add(errs, "/url", "%s", err);
-        return;
-    }
     if (sw_allowlist_parse(allow_private, &allow, err, sizeof(err)) != SW_OK)
         allow.n = 0;
-    u = curl_url();
-    if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-        sw_verrs_add(errs, "/url", "is not a URL this server can read");
-    } else if (strcasecmp(host, "localhost") == 0 ||
-               (strlen(host) > 10 && strcasecmp(host + strlen(host) - 10, ".localhost") == 0)) {
-        sw_verrs_add(errs, "/url", "points at this machine (localhost); webhooks must reach a "
-                     "public address");
-    } else if (literal_address(host, &sa) && (why = sw_net_refused((struct sockaddr *)&sa,
-                                                                   &allow)) != NULL) {
-        sw_verrs_add(errs, "/url", "points inside the network (%s address); webhooks must "
-                     "reach a public address", why);
-    }
-    curl_free(host);
-    curl_url_cleanup(u);
+    if (sw_url_check(url, &allow, err, sizeof(err)) != SW_OK)
+        sw_verrs_add(errs, "/url", "%s", err);
 }
 
 void sw_webhook_secret(char *out, size_t outlen)
@@ -578,7 +526,8 @@ int sw_dlv_replay(struct sw_store *s, long long sub, const char *id, json_t **ou
     char key[96], member[80], due[24], when[32];
     const char *status;
     redisReply *r;
-    json_t *job;
+    json_t *job, *wh;
+    long long wid;
     char *text;
     int rc, tries;
 
@@ -599,6 +548,12 @@ int sw_dlv_replay(struct sw_store *s, long long sub, const char *id, json_t **ou
                 freeReplyObject(r);
             *out = job;
             return SW_CONFLICT;
+        }
+        wid = json_integer_value(json_object_get(job, "webhook"));
+        if (wid > 0 && sw_webhook_get(s, sub, wid, &wh) == SW_OK) {
+            if (json_is_string(json_object_get(wh, "url")))
+                json_object_set(job, "url", json_object_get(wh, "url"));
+            json_decref(wh);
         }
         json_object_set_new(job, "status", json_string("pending"));
         json_object_set_new(job, "attempts", json_integer(0));

@@ -31,13 +31,17 @@ const struct sw_kind sw_kind_feed = {
     .fields = feed_fields,
 };
 
-void sw_feedreg_check(const json_t *doc, long long min_interval_s, struct sw_verrs *errs)
+void sw_feedreg_check(const json_t *doc, long long min_interval_s, const char *allow_private,
+                      struct sw_verrs *errs)
 {
     const char *url = json_string_value(json_object_get(doc, "url"));
     json_t *iv = json_object_get(doc, "interval_s");
-    char err[256];
+    struct sw_allowlist allow;
+    char err[400];
 
-    if (url != NULL && sw_url_check(url, err, sizeof(err)) != SW_OK)
+    if (sw_allowlist_parse(allow_private, &allow, err, sizeof(err)) != SW_OK)
+        allow.n = 0;
+    if (url != NULL && sw_url_check(url, &allow, err, sizeof(err)) != SW_OK)
         sw_verrs_add(errs, "/url", "%s", err);
     if (json_is_integer(iv) && json_integer_value(iv) < min_interval_s)
         sw_verrs_add(errs, "/interval_s", "must be at least %lld (poller.min_interval_s)",

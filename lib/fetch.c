@@ -47,12 +47,15 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
           sizeof(((struct sw_fetch *)0)->content_type) },
         { "retry-after:", offsetof(struct sw_fetch, retry_after),
           sizeof(((struct sw_fetch *)0)->retry_after) },
+        { "location:", offsetof(struct sw_fetch, location),
+          sizeof(((struct sw_fetch *)0)->location) },
     };
     struct sw_fetch *f = ud;
     size_t len = size * n, i;
 
     if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
         f->etag[0] = f->last_modified[0] = f->content_type[0] = f->retry_after[0] = '\0';
+        f->location[0] = '\0';
         return len;
     }
     for (i = 0; i < SW_ARRAY_LEN(wanted); i++) {
@@ -80,8 +83,8 @@ static curl_socket_t on_open(void *ud, curlsocktype purpose, struct curl_sockadd
         else if (a->family == AF_INET6)
             inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)&a->addr)->sin6_addr, host,
                       sizeof(host));
-        snprintf(f->refused, sizeof(f->refused), "refused to connect to %s (%s address)", host,
-                 why);
+        snprintf(f->refused, sizeof(f->refused),
+                 "refused to connect to %s (%s address): not allowed for fetches", host, why);
         return CURL_SOCKET_BAD;
     }
     return socket(a->family, a->socktype, a->protocol);
@@ -91,12 +94,17 @@ int sw_fetch_init(struct sw_fetch *f, const char *url, const struct sw_fetch_opt
                   struct curl_slist *headers)
 {
     CURL *e;
+    char why[400];
     int bad = 0;
 
     memset(f, 0, sizeof(*f));
     sw_buf_init(&f->body, o->body_max);
     f->headers = headers;
     f->allow = o->allow;
+    if (sw_url_check(url, o->allow, why, sizeof(why)) != SW_OK) {
+        snprintf(f->refused, sizeof(f->refused), "refused the URL: %s", why);
+        return SW_INVALID;
+    }
     e = f->easy = curl_easy_init();
     if (e == NULL)
         return SW_ERR;
@@ -142,7 +150,7 @@ void sw_fetch_describe(const struct sw_fetch *f, CURLcode rc, char *out, size_t 
         snprintf(out, outlen, "the body is larger than %zu bytes (after decompression)",
                  f->body.max);
     else if (f->refused[0] != '\0')
-        snprintf(out, outlen, "%s: not allowed for fetches", f->refused);
+        snprintf(out, outlen, "%s", f->refused);
     else if (f->errbuf[0] != '\0')
         snprintf(out, outlen, "%s (%s)", curl_easy_strerror(rc), f->errbuf);
     else
@@ -185,38 +193,19 @@ long sw_fetch_retry_after(const struct sw_fetch *f, int64_t now_ms)
     return secs < 0 ? 0 : (long)secs;
 }
 
-int sw_url_check(const char *url, char *err, size_t errlen)
+int sw_fetch_location_check(const struct sw_fetch *f, const char *scheme, char *err,
+                            size_t errlen)
 {
-    CURLU *u;
-    char *scheme = NULL, *host = NULL, *user = NULL;
-    int rc = SW_INVALID;
+    const char *p = f->location;
+    char full[sizeof(f->location) + 8];
 
-    if (strlen(url) > 2048) {
-        snprintf(err, errlen, "the URL is longer than 2048 bytes");
-        return SW_INVALID;
+    while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    if (p > f->location && *p == ':')
+        return sw_url_check(f->location, f->allow, err, errlen);
+    if (f->location[0] == '/' && f->location[1] == '/') {
+        snprintf(full, sizeof(full), "%s:%s", scheme, f->location);
+        return sw_url_check(full, f->allow, err, errlen);
     }
-    u = curl_url();
-    /* libcurl reads "http:///x" as host x; a person who wrote that meant something else. */
-    if (strstr(url, ":///") != NULL || u == NULL ||
-        curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
-        snprintf(err, errlen, "not a valid absolute URL");
-        goto out;
-    }
-    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
-    curl_url_get(u, CURLUPART_HOST, &host, 0);
-    curl_url_get(u, CURLUPART_USER, &user, 0);
-    if (scheme == NULL || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
-        snprintf(err, errlen, "only http and https URLs are allowed");
-    else if (host == NULL || host[0] == '\0')
-        snprintf(err, errlen, "the URL has no host");
-    else if (user != NULL)
-        snprintf(err, errlen, "credentials in the URL are not allowed");
-    else
-        rc = SW_OK;
-out:
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(user);
-    curl_url_cleanup(u);
-    return rc;
+    return SW_OK;
 }

@@ -539,6 +539,10 @@ static int start_webhook(struct run *run)
     int rc;
 
     rc = sw_webhook_get(&store, sub, wid, &wh);
+    /* Each attempt is for the webhook's URL as it is now (changed since the delivery was made,
+     * or since its last attempt, perhaps); the delivery and the attempt's record show that. */
+    if (rc == SW_OK && json_is_string(json_object_get(wh, "url")))
+        json_object_set(run->job, "url", json_object_get(wh, "url"));
     if (rc == SW_NOTFOUND || (rc == SW_OK && (!json_is_true(json_object_get(wh, "enabled")) ||
                                               webhook_disabled(sub, wid)))) {
         json_decref(wh);
@@ -584,10 +588,12 @@ static int start_webhook(struct run *run)
     o.body_max = 65536;
     o.allow = &allow;
     o.user_agent = sw_config_str(cfg, "notifier.user_agent");
-    if (sw_fetch_init(&run->f, json_string_value(json_object_get(wh, "url")), &o, h) != SW_OK) {
+    rc = sw_fetch_init(&run->f, json_string_value(json_object_get(wh, "url")), &o, h);
+    if (rc != SW_OK) {
         json_decref(wh);
         free(body);
-        finish(run, 0, 0, "libcurl refused the request setup");
+        finish(run, 0, 0,
+               rc == SW_INVALID ? run->f.refused : "libcurl refused the request setup");
         return SW_OK;
     }
     json_decref(wh);
@@ -893,9 +899,11 @@ static void finish(struct run *run, int delivered, long code, const char *error)
     if (delivered > 0)
         json_object_set_new(job, "delivered_at", json_string(sw_iso8601(now, when,
                                                                         sizeof(when))));
-    attempt = json_pack("{s:I, s:s, s:s, s:I, s:I, s:s?}", "attempt", (json_int_t)n, "at",
-                        sw_iso8601(now, when, sizeof(when)), "outcome", outcome, "status_code",
-                        (json_int_t)code, "latency_ms", (json_int_t)latency, "error", error);
+    attempt = json_pack("{s:I, s:s, s:s?, s:s, s:I, s:I, s:s?}", "attempt", (json_int_t)n, "at",
+                        sw_iso8601(now, when, sizeof(when)), "url",
+                        json_string_value(json_object_get(job, "url")), "outcome", outcome,
+                        "status_code", (json_int_t)code, "latency_ms", (json_int_t)latency,
+                        "error", error);
     atext = json_dumps(attempt, JSON_COMPACT | JSON_PRESERVE_ORDER);
     jtext = json_dumps(job, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(attempt);

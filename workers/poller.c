@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -165,12 +166,12 @@ static void release(struct transfer *t)
 /* A failed poll: count it, say why, and try again after base·2^(n-1) seconds (at most
  * backoff_max), half of it fixed and half random, so many failing feeds do not retry in step.
  * A Retry-After the server sent wins (within 1 s .. backoff_max). */
-static void failed(struct transfer *t, long http, const char *why, long retry_after_s,
+static void failed(long long feed, long http, const char *why, long retry_after_s,
                    size_t records, long long fresh)
 {
     struct update u = { .nset = 0 };
     int64_t now = sw_now_ms(), delay_ms, max_ms = cfgi("poller.backoff_max_s") * 1000;
-    long long n = status_get(t->feed, "consecutive_failures") + 1;
+    long long n = status_get(feed, "consecutive_failures") + 1;
     char when[32];
 
     if (retry_after_s >= 0) {
@@ -195,8 +196,8 @@ static void failed(struct transfer *t, long http, const char *why, long retry_af
     add(&u, "items_seen", (long long)records);
     add(&u, "events_emitted", fresh);
     u.next_ms = now + delay_ms;
-    commit(t->feed, &u);
-    sw_warn("feed %lld: %s; failure %lld, next try in %lld s", t->feed, why, n,
+    commit(feed, &u);
+    sw_warn("feed %lld: %s; failure %lld, next try in %lld s", feed, why, n,
             (long long)(delay_ms / 1000));
 }
 
@@ -331,7 +332,7 @@ static void parsed(struct transfer *t, long http)
     if (e.store_failed) {
         snprintf(why, sizeof(why), "storing events failed after %lld new ones (%s)", e.fresh,
                  store.errstr);
-        failed(t, http, why, -1, res.records, e.fresh);
+        failed(t->feed, http, why, -1, res.records, e.fresh);
         return;
     }
     if (rc != SW_OK) {
@@ -340,39 +341,48 @@ static void parsed(struct transfer *t, long http)
                      res.events, e.fresh, res.err);
         else
             snprintf(why, sizeof(why), "the document could not be read: %s", res.err);
-        failed(t, http, why, -1, res.records, e.fresh);
+        failed(t->feed, http, why, -1, res.records, e.fresh);
         return;
     }
     succeeded(t, http, res.records, e.fresh);
 }
 
-static int start(long long feed, json_t *doc, const char *url, int hops, int permanent);
+static int start(long long feed, json_t *doc, const char *url, int hops, int permanent,
+                 char *why, size_t whylen);
 
 static void finish(struct transfer *t, CURLcode rc)
 {
     long http = 0;
-    char why[600];
+    char why[900], refusal[sizeof(t->f.refused)];
     char *loc = NULL;
+    const char *scheme = strncasecmp(t->url, "https:", 6) == 0 ? "https" : "http";
+    int rc2;
 
     curl_easy_getinfo(t->f.easy, CURLINFO_RESPONSE_CODE, &http);
     if (rc != CURLE_OK) {
         sw_fetch_describe(&t->f, rc, why, sizeof(why));
-        failed(t, http, why, -1, 0, 0);
+        failed(t->feed, http, why, -1, 0, 0);
     } else if (http == 301 || http == 302 || http == 303 || http == 307 || http == 308) {
         curl_easy_getinfo(t->f.easy, CURLINFO_REDIRECT_URL, &loc);
         if (loc == NULL) {
             snprintf(why, sizeof(why), "HTTP %ld without a usable Location", http);
-            failed(t, http, why, -1, 0, 0);
+            failed(t->feed, http, why, -1, 0, 0);
         } else if (t->hops >= (int)cfgi("poller.max_redirects")) {
             snprintf(why, sizeof(why), "more than %lld redirects (a loop?); the last to %.300s",
                      cfgi("poller.max_redirects"), loc);
-            failed(t, http, why, -1, 0, 0);
-        } else if (start(t->feed, json_incref(t->doc), loc, t->hops + 1,
-                         t->permanent && (http == 301 || http == 308)) == SW_OK) {
+            failed(t->feed, http, why, -1, 0, 0);
+        } else if (sw_fetch_location_check(&t->f, scheme, refusal, sizeof(refusal)) != SW_OK) {
+            snprintf(why, sizeof(why), "cannot follow the redirect to %.300s: refused the URL: %s",
+                     t->f.location, refusal);
+            failed(t->feed, http, why, -1, 0, 0);
+        } else if ((rc2 = start(t->feed, json_incref(t->doc), loc, t->hops + 1,
+                                t->permanent && (http == 301 || http == 308), refusal,
+                                sizeof(refusal))) == SW_OK) {
             return;   /* the lease stays: the next hop carries on */
         } else {
-            snprintf(why, sizeof(why), "cannot follow the redirect to %.300s", loc);
-            failed(t, http, why, -1, 0, 0);
+            snprintf(why, sizeof(why), "cannot follow the redirect to %.300s%s%s", loc,
+                     rc2 == SW_INVALID ? ": " : "", rc2 == SW_INVALID ? refusal : "");
+            failed(t->feed, http, why, -1, 0, 0);
         }
     } else if (http == 304) {
         succeeded(t, http, 0, 0);
@@ -388,10 +398,10 @@ static void finish(struct transfer *t, CURLcode rc)
                      ra);
         else
             snprintf(why, sizeof(why), "HTTP %ld without Retry-After", http);
-        failed(t, http, why, ra, 0, 0);
+        failed(t->feed, http, why, ra, 0, 0);
     } else {
         snprintf(why, sizeof(why), "HTTP %ld", http);
-        failed(t, http, why, -1, 0, 0);
+        failed(t->feed, http, why, -1, 0, 0);
     }
     release(t);
 }
@@ -426,11 +436,14 @@ static struct curl_slist *conditional(long long feed)
     return list;
 }
 
-/* Starts fetching url for feed (doc is taken over). Returns SW_OK, or SW_ERR after releasing
- * nothing: the caller decides what the failure means. */
-static int start(long long feed, json_t *doc, const char *url, int hops, int permanent)
+/* Starts fetching url for feed (doc is taken over). Returns SW_OK; SW_INVALID when the URL is
+ * refused (why says so: a URL stored before a rule existed, or a redirect's target); SW_ERR.
+ * Nothing is recorded or released on failure: the caller decides what it means. */
+static int start(long long feed, json_t *doc, const char *url, int hops, int permanent,
+                 char *why, size_t whylen)
 {
     struct transfer *t = calloc(1, sizeof(*t));
+    int rc;
 
     if (t == NULL) {
         json_decref(doc);
@@ -441,12 +454,14 @@ static int start(long long feed, json_t *doc, const char *url, int hops, int per
     t->hops = hops;
     t->permanent = permanent;
     sw_strlcpy(t->url, url, sizeof(t->url));
-    if (sw_fetch_init(&t->f, url, &fopts, hops == 0 ? conditional(feed) : NULL) != SW_OK ||
-        curl_multi_add_handle(multi, t->f.easy) != CURLM_OK) {
+    rc = sw_fetch_init(&t->f, url, &fopts, hops == 0 ? conditional(feed) : NULL);
+    if (rc == SW_INVALID)
+        snprintf(why, whylen, "%s", t->f.refused);
+    if (rc != SW_OK || curl_multi_add_handle(multi, t->f.easy) != CURLM_OK) {
         sw_fetch_cleanup(&t->f);
         json_decref(doc);
         free(t);
-        return SW_ERR;
+        return rc == SW_INVALID ? SW_INVALID : SW_ERR;
     }
     t->f.owner = t;
     t->next = running;
@@ -490,6 +505,7 @@ static int claim(int *more)
          i++) {
         long long feed = sw_reply_int(ids->element[i], 0);
         json_t *doc = NULL;
+        char why[sizeof(((struct sw_fetch *)0)->refused)];
         int rc;
 
         if (feed <= 0 || is_running(feed))
@@ -503,8 +519,12 @@ static int claim(int *more)
             json_decref(doc);
             continue;
         }
-        if (rc != SW_OK || start(feed, json_incref(doc),
-                                 json_string_value(json_object_get(doc, "url")), 0, 1) != SW_OK) {
+        if (rc == SW_OK)
+            rc = start(feed, json_incref(doc), json_string_value(json_object_get(doc, "url")), 0,
+                       1, why, sizeof(why));
+        if (rc != SW_OK) {
+            if (rc == SW_INVALID)
+                failed(feed, 0, why, -1, 0, 0);   /* backs off like any failed poll */
             sw_feedreg_lease_release(&store, feed, me);
         } else {
             room--;

@@ -54,9 +54,9 @@ int64_t sw_digest_next(int hour, const char *tz, int64_t now_ms);
 
 extern const struct sw_jfield sw_webhook_fields[];
 
-/* Checks the url member beyond its type: http(s), no credentials, and no literal address
- * inside the network (loopback, private, link-local, metadata, in any written form) unless
- * allowed. Names are checked again on every connection by the notifier. */
+/* Checks the url member beyond its type with sw_url_check against the allow-list text
+ * (net.allow_private; unreadable counts as empty). The notifier checks the URL again before
+ * every attempt and the address of every connection. */
 void sw_webhook_check_url(const json_t *in, const char *allow_private, struct sw_verrs *errs);
 
 /* A new secret "whsec_" + base64 of 24 random bytes, into out (>= 40 bytes). */
@@ -100,8 +100,10 @@ int sw_dlv_enqueue(struct sw_store *s, long long sub, json_t *job, int64_t due_m
 
 int sw_dlv_get(struct sw_store *s, long long sub, const char *id, json_t **out);
 
-/* Puts a finished delivery back in the queue from its first attempt. SW_CONFLICT when it is
- * still pending (being delivered or waiting for a retry). */
+/* Puts a finished delivery back in the queue from its first attempt, its url now the
+ * webhook's current one (the notifier refreshes it again at every attempt, and each attempt
+ * records the URL it went to). SW_CONFLICT when it is still pending (being delivered or
+ * waiting for a retry). */
 int sw_dlv_replay(struct sw_store *s, long long sub, const char *id, json_t **out);
 
 /* 1 when text is "dl_" + 32 hex digits. */

@@ -17,9 +17,11 @@ extern const struct sw_kind sw_kind_feed;
 #define SW_FEEDS_DUE     "sw:feeds:due"
 #define SW_EVENTS_STREAM "events"
 
-/* Checks a new or changed feed beyond its field table: the URL (sw_url_check), the format
- * name, and interval_s against min_interval_s. Adds problems to errs. */
-void sw_feedreg_check(const json_t *doc, long long min_interval_s, struct sw_verrs *errs);
+/* Checks a new or changed feed beyond its field table: the URL (sw_url_check against the
+ * allow-list text net.allow_private; unreadable counts as empty), the format name, and
+ * interval_s against min_interval_s. Adds problems to errs. */
+void sw_feedreg_check(const json_t *doc, long long min_interval_s, const char *allow_private,
+                      struct sw_verrs *errs);
 
 /* Fills the defaults of a new feed (format auto, type news, interval 900 s, enabled). */
 void sw_feedreg_defaults(json_t *doc);

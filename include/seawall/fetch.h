@@ -2,7 +2,8 @@
  * http and https only, no proxies from the environment, redirects never followed by libcurl
  * (the caller follows them, so it can count hops and see permanent moves), connect and total
  * timeouts, a low-speed limit, a body cap enforced in the write callback after decompression,
- * and the net.h address check on every connection libcurl opens. */
+ * the net.h URL check before the transfer and its address check on every connection libcurl
+ * opens. */
 #ifndef SEAWALL_FETCH_H
 #define SEAWALL_FETCH_H
 
@@ -28,17 +29,20 @@ struct sw_fetch {
     struct sw_buf body;
     const struct sw_allowlist *allow;
     int over_cap;                  /* the body passed body_max */
-    char refused[160];             /* why the address check refused a connection, if it did */
+    char refused[480];             /* why the URL or address check refused, if it did */
     char etag[256];
     char last_modified[64];
     char content_type[256];
     char retry_after[64];
+    char location[SW_URL_MAX + 64];   /* the Location header as the server wrote it */
     char errbuf[CURL_ERROR_SIZE];
     void *owner;                   /* the caller's, untouched */
 };
 
 /* Prepares f to GET url with the extra request headers (may be NULL; f takes them over).
- * Returns SW_OK, or SW_ERR when libcurl refused the setup. Clean up with sw_fetch_cleanup. */
+ * Returns SW_OK; SW_INVALID when sw_url_check refuses the URL (f->refused says why, for
+ * sw_fetch_describe); SW_ERR when libcurl refused the setup. Clean up with sw_fetch_cleanup
+ * in every case. */
 int sw_fetch_init(struct sw_fetch *f, const char *url, const struct sw_fetch_opts *o,
                   struct curl_slist *headers);
 void sw_fetch_cleanup(struct sw_fetch *f);
@@ -50,11 +54,14 @@ void sw_fetch_describe(const struct sw_fetch *f, CURLcode rc, char *out, size_t 
 /* The charset parameter of the response's Content-Type, or NULL. */
 const char *sw_fetch_charset(const struct sw_fetch *f, char *buf, size_t buflen);
 
+/* Checks a redirect's Location as the server wrote it, when it names a host (absolute, or
+ * "//host/…" completed with scheme), with sw_url_check: libcurl's resolved redirect URL has the
+ * host already decoded ("%31%32%37.0.0.1" reads 127.0.0.1), so a disguise would pass there.
+ * A Location without a host stays on the host already checked: SW_OK. */
+int sw_fetch_location_check(const struct sw_fetch *f, const char *scheme, char *err,
+                            size_t errlen);
+
 /* Retry-After in seconds (delta or HTTP-date against now_ms), or -1 when absent or unusable. */
 long sw_fetch_retry_after(const struct sw_fetch *f, int64_t now_ms);
-
-/* Checks a URL given by a person: http or https, a host, at most 2048 bytes, no user name or
- * password in it. Returns SW_OK or SW_INVALID with the reason in err. */
-int sw_url_check(const char *url, char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,6 @@
 """A feed server for the poller tests that misbehaves on purpose: it stalls, sends too much
 (plain, chunked, gzip-bombed), lies about its length, loops redirects, points them inside the
-network, answers 4xx/5xx with and without Retry-After, and serves broken documents. It listens
+network (plainly or with the host disguised), answers 4xx/5xx with and without Retry-After, and serves broken documents. It listens
 on 127.0.0.1 on a free port, in a thread of the test process, and stops with stop()."""
 import email.utils
 import gzip
@@ -132,6 +132,16 @@ class Server:
             send(h, 302, extra={"Location": "http://10.255.255.1/feed"})
         elif path == "/to-loopback":
             send(h, 302, extra={"Location": f"http://127.0.0.2:{self.port}/ok"})
+        elif path == "/to-localhost-dot":
+            send(h, 302, extra={"Location": f"http://LOCALHOST.:{self.port}/ssrf-target"})
+        elif path == "/to-percent-encoded":
+            send(h, 302, extra={"Location": f"http://%31%32%37.0.0.1:{self.port}/ssrf-target"})
+        elif path == "/to-percent-encoded-no-scheme":
+            send(h, 302, extra={"Location": f"//%31%32%37.0.0.1:{self.port}/ssrf-target"})
+        elif path == "/to-6to4":
+            send(h, 302, extra={"Location": f"http://[2002:7f00:1::]:{self.port}/ssrf-target"})
+        elif path == "/to-decimal-ip":
+            send(h, 302, extra={"Location": f"http://2130706433:{self.port}/ssrf-target"})
         elif path == "/to-ftp":
             send(h, 302, extra={"Location": "ftp://127.0.0.1/feed.xml"})
         elif path == "/moved":

@@ -147,11 +147,61 @@ def test_flaky_redirecting_and_slow_endpoints(s):
         rec.stop()
 
 
+def test_a_delivery_shows_the_url_each_attempt_went_to(s):
+    """A webhook's URL corrected while its delivery is being retried, and again before a replay:
+    each attempt goes to the URL the webhook has then, records it in attempt_log and the
+    delivery log, and the delivery shows the one its latest attempt used."""
+    rec = Receiver().start()
+    try:
+        sub, tok = s.tenant("Moved Endpoint Ltd")
+        old, new, newer = rec.url("fail", "moved"), rec.url("ok", "moved"), rec.url("ok", "moved2")
+        w = hook(s, tok, old)
+        s.make_alerts(sub, tok, 1, "hookmoved")
+        d = wait_deliveries(s, tok, lambda x: x and x[0]["attempts"] >= 1, "a failed attempt")[0]
+        assert d["url"] == old and d["status"] == "pending", d
+        r = s.request("PATCH", f"/api/v1/webhooks/{w['id']}", body={"url": new, "enabled": True},
+                      token=tok)
+        assert r.status == 200 and r.json()["url"] == new, r
+        d = settle(s, tok, 1, "the delivery to finish")[0]
+        if d["status"] != "delivered":
+            # The retries ran out (or the webhook was disabled) before the change landed: a
+            # replay makes the attempt to the corrected URL instead.
+            assert s.post(f"/api/v1/deliveries/{d['id']}/replay", None, token=tok).status == 202
+            d = wait_deliveries(s, tok, lambda x: x[0]["status"] == "delivered", "replayed")[0]
+        one = s.get(f"/api/v1/deliveries/{d['id']}", token=tok).json()
+        assert one["url"] == new, one
+        attempts = one["attempt_log"]   # newest first
+        assert attempts[0]["url"] == new and attempts[0]["outcome"] == "delivered", attempts
+        assert attempts[-1]["url"] == old and attempts[-1]["outcome"] == "retry", attempts
+        assert all(a["url"] == old for a in attempts if a["outcome"] in ("retry", "exhausted"))
+        got = [h.path for h in rec.for_name("moved")]
+        assert got[-1] == "/ok/moved" and set(got[:-1]) == {"/fail/moved"}, got
+        log = [x for x in s.get("/api/v1/delivery-log?limit=100", token=tok).json()["items"]
+               if x["delivery"] == d["id"]]
+        assert log[0]["target"] == new and log[-1]["target"] == old, log
+        # Changed again, then replayed: the replay answers with the new URL and goes there.
+        r = s.request("PATCH", f"/api/v1/webhooks/{w['id']}", body={"url": newer}, token=tok)
+        assert r.status == 200, r
+        r = s.post(f"/api/v1/deliveries/{d['id']}/replay", None, token=tok)
+        assert r.status == 202 and r.json()["url"] == newer, r
+        rec.wait("the replay", lambda hs: [h for h in hs if h.path == "/ok/moved2"])
+        one = wait_until("the replay recorded", lambda: (lambda x: x if x["status"] == "delivered"
+                         and x["attempt_log"][0]["url"] == newer else None)(
+                         s.get(f"/api/v1/deliveries/{d['id']}", token=tok).json()))
+        assert one["url"] == newer and attempts[0]["url"] in [a["url"] for a in
+                                                             one["attempt_log"][1:]], one
+        assert rec.for_name("moved2")[0].id == d["id"]
+    finally:
+        rec.stop()
+
+
 def test_webhook_urls_inside_the_network_are_refused(s):
     _, tok = s.tenant("SSRF Probe Ltd")
     for url, why in [("http://10.1.2.3/h", "private"), ("http://169.254.169.254/latest", "link"),
-                     ("http://[::1]:8080/", "loopback"), ("http://0x0a000001/", "private"),
-                     ("http://3232235777/", "private"), ("http://localhost:9/", "localhost"),
+                     ("http://[::1]:8080/", "loopback"),
+                     ("http://0x0a000001/", "reads as 10.0.0.1"),
+                     ("http://3232235777/", "reads as 192.168.1.1"),
+                     ("http://localhost:9/", "localhost"),
                      ("http://[::ffff:10.0.0.1]/", "private"), ("ftp://example.com/", "http"),
                      ("http://user:pw@example.com/", "credentials")]:
         p = problem(s.post("/api/v1/webhooks", {"url": url}, token=tok), 400, "validation")
