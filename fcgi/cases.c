@@ -120,7 +120,7 @@ static json_t *rule_deadline(const json_t *doc)
                   "text", json_object_get(rule, "text"), "source",
                   json_object_get(rule, "source"), "from", json_object_get(rule, "from"),
                   "manual", 0);
-    if (served == NULL || sw_date_ms(served, &from) != SW_OK) {
+    if (served == NULL || sw_deadline_when(sw_api_deadlines, country, served, 0, &from) != SW_OK) {
         json_object_set_new(d, "at", json_null());
         json_object_set_new(d, "note", json_string("give served_at to compute the deadline"));
         return d;
@@ -800,6 +800,12 @@ static int do_manual(json_t *doc, json_t *hist, void *ud)
     } else {
         json_t *old = json_object_get(doc, "deadline");
 
+        /* A date alone means the end of that day where the case is heard. */
+        if (sw_deadline_when(sw_api_deadlines,
+                             json_string_value(json_object_get(doc, "country")),
+                             json_string_value(json_object_get(m->in, "at")), 1,
+                             &m->at_ms) != SW_OK)
+            return SW_INVALID;
         before = json_incref(old);
         after = json_pack("{s:s, s:I, s:O?, s:b, s:s, s:{s:s, s:I}}", "at",
                           sw_iso8601(m->at_ms, at, sizeof(at)), "at_ms", (json_int_t)m->at_ms,
@@ -875,7 +881,6 @@ void sw_h_cases_deadline(struct sw_ctx *c)
 {
     struct manual m = { .what = "deadline" };
     const char *at;
-    char norm[32];
 
     if (sw_body_object(c, deadline_fields, 0, &m.in) != SW_OK)
         return;
@@ -886,9 +891,6 @@ void sw_h_cases_deadline(struct sw_ctx *c)
                                    "must be a date or date-time (ISO 8601)"),
                          "at is not a date");
     } else {
-        /* A date alone means the end of that day. */
-        if (sw_date_normalise(at, norm, sizeof(norm)) == SW_OK && strlen(norm) == 10)
-            m.at_ms += 86399000;
         manual_change(c, &m);
     }
     json_decref(m.in);

@@ -10,6 +10,7 @@
 #include "seawall/feed.h"
 #include "seawall/shows.h"
 #include "seawall/store.h"
+#include "seawall/zone.h"
 #include "api.h"
 
 #define DAY_MS 86400000LL
@@ -232,8 +233,13 @@ void sw_h_shows_patch(struct sw_ctx *c)
     json_decref(old);
 }
 
+/* The zone whose today the public list starts from: UTC-12, the last place where a day is
+ * still going (a fair's days are its own; on its last day, wherever it is, it is still on). */
+#define LAST_ZONE "Etc/GMT+12"
+
 /* Upcoming shows (not yet over), by the day they end: ?from= and ?until= (dates) bound the
- * end day, ?country= filters (comma list); ?cursor= is how many index entries were passed. */
+ * end day (from: today in LAST_ZONE unless given), ?country= filters (comma list); ?cursor= is
+ * how many index entries were passed. */
 void sw_h_shows_list(struct sw_ctx *c)
 {
     const char *from = sw_query(c, "from"), *until = sw_query(c, "until");
@@ -241,7 +247,7 @@ void sw_h_shows_list(struct sw_ctx *c)
     struct sw_verrs errs;
     char min[32], max[32], off[32], cnt[32];
     long long after, next = 0;
-    int64_t ms;
+    int64_t ms, day;
     json_t *items;
     redisReply *r;
     int limit;
@@ -250,10 +256,15 @@ void sw_h_shows_list(struct sw_ctx *c)
     if (sw_page_args(c, &after, &limit) != SW_OK)
         return;
     sw_verrs_init(&errs);
-    ms = sw_now_ms();
-    if (from != NULL && sw_date_ms(from, &ms) != SW_OK)
-        sw_verrs_add(&errs, "from", "must be a date YYYY-MM-DD");
-    snprintf(min, sizeof(min), "%lld", (long long)(ms / DAY_MS));
+    if (sw_zone_day(LAST_ZONE, sw_now_ms(), &day) != SW_OK)
+        day = sw_now_ms() / DAY_MS;
+    if (from != NULL) {
+        if (sw_date_ms(from, &ms) != SW_OK)
+            sw_verrs_add(&errs, "from", "must be a date YYYY-MM-DD");
+        else
+            day = ms / DAY_MS;
+    }
+    snprintf(min, sizeof(min), "%lld", (long long)day);
     snprintf(max, sizeof(max), "+inf");
     if (until != NULL) {
         if (sw_date_ms(until, &ms) != SW_OK)

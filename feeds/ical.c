@@ -29,6 +29,18 @@ static void ical_iso(struct icaltimetype t, char *out, size_t outlen)
              t.minute, t.second);
 }
 
+/* "YYYY-MM-DD": the calendar day t names where the event happens — the date as written, in its
+ * TZID's wall clock (no conversion: a fair that opens at 07:00 in Shanghai opens on that day,
+ * though it is still the day before in UTC); the UTC date for a UTC time. "" for none. */
+static void ical_day(struct icaltimetype t, char *out, size_t outlen)
+{
+    if (icaltime_is_null_time(t)) {
+        out[0] = '\0';
+        return;
+    }
+    snprintf(out, outlen, "%04d-%02d-%02d", t.year, t.month, t.day);
+}
+
 static void one_event(struct sw_fctx *c, icalcomponent *ve, struct icaltimetype start,
                       struct icaltimetype end, const char *uid, int occurrence)
 {
@@ -36,11 +48,13 @@ static void one_event(struct sw_fctx *c, icalcomponent *ve, struct icaltimetype 
     const char *location = icalcomponent_get_location(ve);
     const char *desc = icalcomponent_get_description(ve);
     icalproperty *urlp = icalcomponent_get_first_property(ve, ICAL_URL_PROPERTY);
-    char s[32], e[32], key[1200];
+    char s[32], e[32], sday[16], eday[16], key[1200];
     json_t *ev = sw_ev_new(c, "show_event");
 
     ical_iso(start, s, sizeof(s));
     ical_iso(end, e, sizeof(e));
+    ical_day(start, sday, sizeof(sday));
+    ical_day(end, eday, sizeof(eday));
     sw_ev_str(ev, "title", summary, SW_FEED_FIELD_MAX);
     if (urlp != NULL)
         sw_ev_str(ev, "url", icalproperty_get_url(urlp), SW_FEED_FIELD_MAX);
@@ -48,6 +62,10 @@ static void one_event(struct sw_fctx *c, icalcomponent *ve, struct icaltimetype 
         json_object_set_new(ev, "date", json_string(s));
     if (e[0] != '\0')
         json_object_set_new(ev, "end", json_string(e));
+    if (sday[0] != '\0' && s[0] != '\0')
+        json_object_set_new(ev, "local_date", json_string(sday));
+    if (eday[0] != '\0' && e[0] != '\0')
+        json_object_set_new(ev, "local_end", json_string(eday));
     sw_ev_str(ev, "location", location, SW_FEED_FIELD_MAX);
     sw_ev_str(ev, "text", desc, SW_FEED_TEXT_MAX);
     sw_ev_str(ev, "show", uid, 256);

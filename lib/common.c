@@ -7,14 +7,26 @@
 
 #include "seawall/common.h"
 
-int64_t sw_now_ms(void)
+/* SEAWALL_FAKE_NOW_MS, read once before main (so before any thread starts): getenv while
+ * another thread changes the environment is undefined behaviour, and the clock runs in every
+ * thread. -1 when unset or not a number. */
+static long long fake_now_ms = -1;
+
+__attribute__((constructor)) static void read_fake_now(void)
 {
     const char *fake = getenv("SEAWALL_FAKE_NOW_MS");
     long long v;
-    struct timespec ts;
 
     if (fake != NULL && sw_parse_ll(fake, 0, INT64_MAX, &v) == SW_OK)
-        return (int64_t)v;
+        fake_now_ms = v;
+}
+
+int64_t sw_now_ms(void)
+{
+    struct timespec ts;
+
+    if (fake_now_ms >= 0)
+        return (int64_t)fake_now_ms;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -4,50 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seawall/date.h"
 #include "seawall/deadlines.h"
+#include "seawall/zone.h"
 
 #define DAY_MS 86400000LL
 
 struct sw_deadlines {
     json_t *doc;
 };
-
-/* Days since 1970-01-01 of a civil date, and back (proleptic Gregorian). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    int64_t era, doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int month_days(int y, int m)
-{
-    static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return n[m - 1];
-}
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -60,9 +25,9 @@ static int parse_day(const char *s, int64_t *day)
     char tail;
 
     if (s == NULL || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || strlen(s) != 10 ||
-        m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+        m < 1 || m > 12 || d < 1 || d > sw_month_days(y, m))
         return SW_INVALID;
-    *day = days_from_civil(y, m, d);
+    *day = sw_days_from_civil(y, m, d);
     return SW_OK;
 }
 
@@ -73,6 +38,37 @@ static const json_t *calendar(const struct sw_deadlines *d, const char *country)
     if (country != NULL)
         c = json_object_get(cals, country);
     return c != NULL ? c : json_object_get(cals, "default");
+}
+
+const char *sw_deadline_zone(const struct sw_deadlines *d, const char *country)
+{
+    const char *zone = d != NULL ? json_string_value(json_object_get(calendar(d, country),
+                                                                     "zone"))
+                                 : NULL;
+
+    return zone != NULL ? zone : "UTC";
+}
+
+int sw_deadline_when(const struct sw_deadlines *d, const char *country, const char *text,
+                     int end_of_day, int64_t *ms)
+{
+    char norm[32];
+    int64_t at, day;
+    int rc;
+
+    if (text == NULL || sw_date_normalise(text, norm, sizeof(norm)) != SW_OK ||
+        sw_date_ms(norm, &at) != SW_OK)
+        return SW_INVALID;
+    if (strlen(norm) != 10) {
+        *ms = at;
+        return SW_OK;
+    }
+    day = floor_div(at, DAY_MS);
+    rc = end_of_day ? sw_zone_day_end(sw_deadline_zone(d, country), day, ms)
+                    : sw_zone_day_start(sw_deadline_zone(d, country), day, ms);
+    if (rc != SW_OK)   /* out of the zone module's years: the UTC day */
+        *ms = end_of_day ? at + DAY_MS - 1000 : at;
+    return SW_OK;
 }
 
 int sw_deadline_working_day(const struct sw_deadlines *d, const char *country, int64_t day)
@@ -87,7 +83,7 @@ int sw_deadline_working_day(const struct sw_deadlines *d, const char *country, i
     json_array_foreach(json_object_get(cal, "weekend"), i, v)
         if (strcmp(json_string_value(v), wd) == 0)
             return 0;
-    civil_from_days(day, &y, &m, &dd);
+    sw_civil_from_days(day, &y, &m, &dd);
     snprintf(text, sizeof(text), "%04d-%02d-%02d", y, m, dd);
     json_array_foreach(json_object_get(cal, "holidays"), i, v)
         if (strcmp(json_string_value(v), text) == 0)
@@ -141,11 +137,14 @@ int64_t sw_deadline_due(const struct sw_deadlines *d, const json_t *rule, const 
                         int64_t from_ms)
 {
     const json_t *per = json_object_get(rule, "period");
-    int64_t day = floor_div(from_ms, DAY_MS), n;
+    const char *zone = sw_deadline_zone(d, country);
+    int64_t day, n, end;
     int y, m, dd;
 
     if ((n = json_integer_value(json_object_get(per, "hours"))) > 0)
         return from_ms + n * 3600000LL;
+    if (sw_zone_day(zone, from_ms, &day) != SW_OK)   /* out of the zone module's years */
+        day = floor_div(from_ms, DAY_MS);
     if ((n = json_integer_value(json_object_get(per, "days"))) > 0) {
         day += n;
     } else if ((n = json_integer_value(json_object_get(per, "working_days"))) > 0) {
@@ -154,18 +153,20 @@ int64_t sw_deadline_due(const struct sw_deadlines *d, const json_t *rule, const 
                 n--;
     } else {
         n = json_integer_value(json_object_get(per, "months"));
-        civil_from_days(day, &y, &m, &dd);
+        sw_civil_from_days(day, &y, &m, &dd);
         m += (int)n;
         y += (m - 1) / 12;
         m = (m - 1) % 12 + 1;
-        if (dd > month_days(y, m))
-            dd = month_days(y, m);
-        day = days_from_civil(y, m, dd);
+        if (dd > sw_month_days(y, m))
+            dd = sw_month_days(y, m);
+        day = sw_days_from_civil(y, m, dd);
     }
     if (strcmp(json_string_value(json_object_get(rule, "roll")), "next_working_day") == 0)
         while (!sw_deadline_working_day(d, country, day))
             day++;
-    return day * DAY_MS + DAY_MS - 1000;
+    if (sw_zone_day_end(zone, day, &end) != SW_OK)
+        end = day * DAY_MS + DAY_MS - 1000;
+    return end;
 }
 
 /* --- loading ----------------------------------------------------------------------------- */
@@ -246,6 +247,13 @@ int sw_deadlines_load(const char *path, struct sw_deadlines **out, char *err, si
         }
     }
     json_object_foreach((json_t *)json_object_get(doc, "calendars"), name, cal) {
+        v = json_object_get(cal, "zone");
+        if (v != NULL && !sw_zone_valid(json_string_value(v))) {
+            snprintf(err, errlen, "%s: calendar %s: zone is not a time zone ICU knows (an IANA "
+                     "name such as Europe/Berlin)", path, name);
+            json_decref(doc);
+            return SW_INVALID;
+        }
         json_array_foreach(json_object_get(cal, "holidays"), i, v) {
             if (parse_day(json_string_value(v), &day) != SW_OK) {
                 snprintf(err, errlen, "%s: calendar %s: holiday %zu is not YYYY-MM-DD", path,

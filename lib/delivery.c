@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -12,6 +13,7 @@
 #include "seawall/delivery.h"
 #include "seawall/net.h"
 #include "seawall/store.h"
+#include "seawall/zone.h"
 
 const char *const sw_severities[] = { "low", "medium", "high", "critical", NULL };
 static const char *const email_modes[] = { "immediate", "digest", "off", NULL };
@@ -37,30 +39,11 @@ const struct sw_jfield sw_delivery_fields[] = {
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
 
-/* A zone name this machine has a rule file for: letters, digits, _ + - and /, no "..". */
-static int tz_known(const char *tz)
-{
-    char path[128];
-    struct stat st;
-    size_t i;
-
-    if (strcmp(tz, "UTC") == 0)
-        return 1;
-    if (tz[0] == '/' || strstr(tz, "..") != NULL || strlen(tz) > 64)
-        return 0;
-    for (i = 0; tz[i] != '\0'; i++)
-        if (!((tz[i] >= 'A' && tz[i] <= 'Z') || (tz[i] >= 'a' && tz[i] <= 'z') ||
-              (tz[i] >= '0' && tz[i] <= '9') || strchr("_+-/", tz[i]) != NULL))
-            return 0;
-    snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 void sw_delivery_check(const json_t *in, struct sw_verrs *errs)
 {
     const char *tz = json_string_value(json_object_get(in, "digest_tz"));
 
-    if (tz != NULL && !tz_known(tz))
+    if (tz != NULL && !sw_zone_valid(tz))
         sw_verrs_add(errs, "/digest_tz", "\"%.64s\" is not a time zone this server knows "
                      "(an IANA name such as Europe/Berlin or Asia/Shanghai)", tz);
 }
@@ -129,36 +112,9 @@ int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, js
 
 int64_t sw_digest_next(int hour, const char *tz, int64_t now_ms)
 {
-    time_t now = (time_t)(now_ms / 1000), t;
-    const char *saved = getenv("TZ");
-    char keep[80] = "";
-    struct tm tm;
-    int day;
+    int64_t next;
 
-    if (!tz_known(tz) || hour < 0 || hour > 23)
-        return -1;
-    if (saved != NULL)
-        snprintf(keep, sizeof(keep), "%s", saved);
-    setenv("TZ", tz, 1);
-    tzset();
-    t = -1;
-    for (day = 0; day < 3; day++) {
-        localtime_r(&now, &tm);
-        tm.tm_mday += day;
-        tm.tm_hour = hour;
-        tm.tm_min = 0;
-        tm.tm_sec = 0;
-        tm.tm_isdst = -1;
-        t = mktime(&tm);
-        if (t > now)
-            break;
-    }
-    if (saved != NULL)
-        setenv("TZ", keep, 1);
-    else
-        unsetenv("TZ");
-    tzset();
-    return t > now ? (int64_t)t * 1000 : -1;
+    return sw_zone_next_hour(tz, hour, now_ms, &next) == SW_OK ? next : -1;
 }
 
 /* --- webhooks ---------------------------------------------------------------------------- */

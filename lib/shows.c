@@ -262,8 +262,22 @@ static void uid_key(const char *uid, const char *occurrence, char *out, size_t n
     snprintf(out, n, "sw:show-uid:%s", hex);
 }
 
+/* The calendar day of an event's start or end: its local_date / local_end (the day where the
+ * fair is, as the calendar wrote it), else the date of its UTC instant. */
+static void event_day(const json_t *ev, const char *local, const char *utc, char *out,
+                      size_t outlen)
+{
+    const char *day = json_string_value(json_object_get(ev, local));
+    int64_t ms;
+
+    if (day == NULL || strlen(day) != 10 || sw_date_ms(day, &ms) != SW_OK)
+        day = json_string_value(json_object_get(ev, utc));
+    snprintf(out, outlen, "%.10s", day ? day : "");
+}
+
 /* A show's fields from an iCalendar event: name, starts, ends (all-day DTEND is exclusive),
- * venue, website. SW_INVALID when the event has no start. */
+ * venue, website. The days are the fair's own (event_day). SW_INVALID when the event has no
+ * start. */
 static int event_fields(const json_t *ev, json_t *doc)
 {
     const char *title = json_string_value(json_object_get(ev, "title"));
@@ -276,13 +290,15 @@ static int event_fields(const json_t *ev, json_t *doc)
 
     if (date == NULL || strlen(date) < 10 || sw_date_ms(date, &s) != SW_OK)
         return SW_INVALID;
-    snprintf(starts, sizeof(starts), "%.10s", date);
+    event_day(ev, "local_date", "date", starts, sizeof(starts));
     snprintf(ends, sizeof(ends), "%s", starts);
     if (end != NULL && strlen(end) >= 10 && sw_date_ms(end, &e) == SW_OK && e > s) {
-        if (strlen(end) == 10)   /* an all-day event ends the day before DTEND */
-            e -= DAY_MS;
-        sw_iso8601(e, name, sizeof(name));
-        snprintf(ends, sizeof(ends), "%.10s", name);
+        if (strlen(end) == 10) {   /* an all-day event ends the day before DTEND */
+            sw_iso8601(e - DAY_MS, name, sizeof(name));
+            snprintf(ends, sizeof(ends), "%.10s", name);
+        } else {
+            event_day(ev, "local_end", "end", ends, sizeof(ends));
+        }
         if (strcmp(ends, starts) < 0)
             snprintf(ends, sizeof(ends), "%s", starts);
     }

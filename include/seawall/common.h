@@ -25,7 +25,7 @@
 #endif
 
 /* Milliseconds since the epoch (CLOCK_REALTIME), or a value fixed by
- * SEAWALL_FAKE_NOW_MS for tests that need to control the clock. */
+ * SEAWALL_FAKE_NOW_MS for tests that need to control the clock (read once, before main). */
 int64_t sw_now_ms(void);
 
 /* Milliseconds from an arbitrary start (CLOCK_MONOTONIC), for durations. */

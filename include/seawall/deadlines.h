@@ -2,7 +2,10 @@
  * rule applies to a case (type, country, proceeding), and when its period ends, counted in
  * hours, calendar days, working days (per-country weekends and holidays) or months.
  *
- * Days are whole UTC days; a period in days or months ends at 23:59:59 UTC of its last day. */
+ * Days are local days of the forum: a calendar may name its zone ("zone": "Europe/Berlin"),
+ * otherwise UTC. A period in days or months counts from the local day of its start and ends at
+ * the last second of its last local day (23:59:59 there). Zones go through lib/zone.c (ICU), so
+ * any thread may compute a deadline. */
 #ifndef SEAWALL_DEADLINES_H
 #define SEAWALL_DEADLINES_H
 
@@ -24,7 +27,18 @@ const json_t *sw_deadlines_doc(const struct sw_deadlines *d);
 const json_t *sw_deadline_rule(const struct sw_deadlines *d, const char *type,
                                const char *country, const char *proceeding);
 
-/* When rule's period, started at from_ms, ends for a case in country. */
+/* The zone whose days country's deadlines count: its calendar's "zone", or "UTC" (also for a
+ * NULL d). Borrowed; lives as long as d. */
+const char *sw_deadline_zone(const struct sw_deadlines *d, const char *country);
+
+/* The instant text (a date or date-time, as sw_date_ms reads them) means for a deadline in
+ * country: a date-time is that instant; a date alone is the start of that day in the country's
+ * zone, or its last second when end_of_day is set. SW_OK with *ms, or SW_INVALID. d may be
+ * NULL (UTC). */
+int sw_deadline_when(const struct sw_deadlines *d, const char *country, const char *text,
+                     int end_of_day, int64_t *ms);
+
+/* When rule's period, started at from_ms, ends for a case in country (see above for days). */
 int64_t sw_deadline_due(const struct sw_deadlines *d, const json_t *rule, const char *country,
                         int64_t from_ms);
 

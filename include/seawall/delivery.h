@@ -38,7 +38,7 @@ int sw_severity_rank(const char *s);
 
 extern const struct sw_jfield sw_delivery_fields[];
 
-/* Checks what sw_json_check cannot: the time zone names a zone this machine knows. */
+/* Checks what sw_json_check cannot: the time zone names a zone ICU knows (sw_zone_valid). */
 void sw_delivery_check(const json_t *in, struct sw_verrs *errs);
 
 /* The settings, with defaults for what was never set. SW_OK with *out, or SW_EAGAIN. */
@@ -47,7 +47,8 @@ int sw_delivery_get(struct sw_store *s, long long sub, json_t **out);
 /* Merges patch (checked) into the settings. SW_OK with *out, or SW_EAGAIN. */
 int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, json_t **out);
 
-/* The next time (ms) after now_ms at which it is hour:00 in zone tz, or -1 for a bad zone. */
+/* The next time (ms) after now_ms at which a local day in zone tz reaches hour:00
+ * (sw_zone_next_hour: safe from any thread), or -1 for a bad zone or hour. */
 int64_t sw_digest_next(int hour, const char *tz, int64_t now_ms);
 
 /* --- webhooks --- */

@@ -232,9 +232,39 @@ def test_cmecf_matches_juriscraper(f):
     assert vs and all({p["role"] for p in e["parties"]} == {"plaintiff", "defendant"} for e in vs)
 
 
+ZONED_FAIRS = "\r\n".join([
+    "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//seawall//zones//EN",
+    "BEGIN:VEVENT", "UID:kiri@zones", "SUMMARY:Kiritimati Expo 2027",
+    "DTSTART;TZID=Pacific/Kiritimati:20270301T090000",
+    "DTEND;TZID=Pacific/Kiritimati:20270303T170000", "END:VEVENT",
+    "BEGIN:VEVENT", "UID:pago@zones", "SUMMARY:Pago Pago Fair 2027",
+    "DTSTART;TZID=Pacific/Pago_Pago:20270301T180000",
+    "DTEND;TZID=Pacific/Pago_Pago:20270303T200000", "END:VEVENT",
+    "BEGIN:VEVENT", "UID:canton@zones", "SUMMARY:Canton Zone Fair 2027",
+    "DTSTART;TZID=Asia/Shanghai:20270415T070000",
+    "DTEND;TZID=Asia/Shanghai:20270419T180000", "END:VEVENT",
+    "BEGIN:VEVENT", "UID:utc@zones", "SUMMARY:UTC Fair 2027",
+    "DTSTART:20270501T230000Z", "DTEND:20270502T010000Z", "END:VEVENT",
+    "END:VCALENDAR", ""])
+
+
+def test_icalendar_days_are_the_fairs_own(f):
+    """date and end are UTC instants; local_date and local_end the days where the fair is."""
+    events, _, _ = f.parse("-", "--format", "ical", data=ZONED_FAIRS.encode())
+    got = {e["show"]: (e["date"], e["end"], e["local_date"], e["local_end"]) for e in events}
+    assert got == {
+        "kiri@zones": ("2027-02-28T19:00:00Z", "2027-03-03T03:00:00Z", "2027-03-01", "2027-03-03"),
+        "pago@zones": ("2027-03-02T05:00:00Z", "2027-03-04T07:00:00Z", "2027-03-01", "2027-03-03"),
+        "canton@zones": ("2027-04-14T23:00:00Z", "2027-04-19T10:00:00Z", "2027-04-15",
+                         "2027-04-19"),
+        "utc@zones": ("2027-05-01T23:00:00Z", "2027-05-02T01:00:00Z", "2027-05-01", "2027-05-02"),
+    }, got
+
+
 def test_icalendar(f):
     ev = f.one("icalendar/america_new_york.ics")
     assert ev["type"] == "show_event" and ev["date"] == "2014-08-29T12:00:00Z"  # 08:00 EDT
+    assert ev["local_date"] == "2014-08-29"      # a custom TZID, through its VTIMEZONE
     ev = f.one("icalendar/issue_350.ics")
     assert ev["title"] == 'Termin 4353 und"so"' and ev["location"] == "online"
     assert ev["url"].startswith("https://podio.com/")

@@ -2,11 +2,15 @@
 state path with service-level clocks on a clock the test moves, every role against every
 transition, the triage queue and its overrides, expert offers, notices in the exporter's inbox,
 evidence files (cap, declared hash, names with paths, tampering), an append-only history,
-statistics with a formula-safe CSV, and public bulletins that alert exporters."""
+statistics with a formula-safe CSV, public bulletins that alert exporters, and deadline days
+counted and ended where the case is heard, right from any number of requests at once."""
 import csv
+import datetime
 import hashlib
 import io
 import os
+import threading
+import zoneinfo
 
 from harness import pointers, problem, wait_until
 
@@ -475,7 +479,7 @@ def test_stats_and_csv_export(s):
     a = d.file(opposing_party='=HYPERLINK("http://evil.example","x")')
     b = d.file(type="customs_seizure", country="DE", served_at="2026-12-18",
                opposing_party="+Zoll", rights=[])
-    assert b["deadline"]["at"] == "2027-01-05T23:59:59Z"
+    assert b["deadline"]["at"] == "2027-01-05T22:59:59Z"     # midnight in Berlin
     d.move(a, "accepted", d.tri)
     st = s.get("/api/v1/cases/stats", token=d.tri).json()
     assert st["cases"] == 2 and st["by_type"] == {"lawsuit": 1, "customs_seizure": 1}
@@ -493,6 +497,71 @@ def test_stats_and_csv_export(s):
     assert s.get("/api/v1/cases/stats?from=2099-01-01", token=d.tri).json()["cases"] == 0
     rules = s.get("/api/v1/deadline-rules", token=d.exp).json()["rules"]
     assert len(rules) >= 9 and all(r["source"] for r in rules)
+
+
+def day_end(zone, date):
+    """The last second of local date (YYYY-MM-DD) in zone, as the API writes instants."""
+    nxt = datetime.date.fromisoformat(date) + datetime.timedelta(days=1)
+    start = datetime.datetime(nxt.year, nxt.month, nxt.day, tzinfo=zoneinfo.ZoneInfo(zone))
+    return (start.astimezone(datetime.timezone.utc) -
+            datetime.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_deadline_days_are_the_forums_own_under_concurrent_filing(s):
+    d = Desk(s, "zones")
+    # (case fields, the rule's last day there, that country's zone in etc/deadlines.json)
+    kinds = [
+        # Served at 00:30 in Berlin while it is still 1 December in UTC: one month from the
+        # German day, 2 December.
+        (dict(type="lawsuit", country="DE", proceeding="preliminary_injunction",
+              served_at="2026-12-01T23:30:00Z", rights=[]), "2027-01-02", "Europe/Berlin"),
+        (dict(type="customs_seizure", country="DE", served_at="2026-12-18", rights=[]),
+         "2027-01-05", "Europe/Berlin"),
+        (dict(type="customs_seizure", country="FR", proceeding="detention",
+              served_at="2026-04-24", rights=[]), "2026-05-12", "Europe/Paris"),
+        # Good Friday and Easter Monday skipped; across the change to summer time.
+        (dict(type="customs_seizure", country="NL", served_at="2026-03-20", rights=[]),
+         "2026-04-07", "Europe/Amsterdam"),
+        (dict(), "2026-03-23", "UTC"),        # a US complaint: US days stay UTC
+    ]
+    got, errors = [], []
+
+    def client(n):
+        try:
+            for i in range(4):
+                k = (n + i) % len(kinds)
+                got.append((k, d.file(**kinds[k][0])))
+        except Exception as e:  # noqa: BLE001 — any failure fails the test below
+            errors.append((n, repr(e)))
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(got) == 32, errors
+    wrong = [(kinds[k][0], c["deadline"]) for k, c in got
+             if c["deadline"]["at"] != day_end(kinds[k][2], kinds[k][1])]
+    assert wrong == [], wrong[:3]
+    # The same again on reading, each case from its own thread.
+    seen = []
+    readers = [threading.Thread(target=lambda c=c: seen.append(
+        s.get(f"/api/v1/cases/{c['id']}", token=d.tri).json()["deadline"]["at"] ==
+        c["deadline"]["at"])) for _, c in got]
+    for t in readers:
+        t.start()
+    for t in readers:
+        t.join()
+    assert len(seen) == 32 and all(seen)
+    # A date set by hand ends that day where the case is heard.
+    de = next(c for k, c in got if kinds[k][2] == "Europe/Berlin")
+    us = next(c for k, c in got if kinds[k][2] == "UTC")
+    for case, zone in ((de, "Europe/Berlin"), (us, "UTC")):
+        r = s.post(f"/api/v1/cases/{case['id']}/deadline", {"at": "2027-07-15",
+                                                             "reason": "Extension granted"},
+                   token=d.tri)
+        assert r.status == 200, r
+        assert r.json()["deadline"]["at"] == day_end(zone, "2027-07-15"), r.json()["deadline"]
 
 
 def test_bulletins_public_and_alerting(s):

@@ -1,9 +1,14 @@
 """Delivery end to end: alerts made by the matcher reach a local webhook receiver (signatures
 checked) and the stack's SMTP sink; failing, redirecting, slow and refusing endpoints are
 retried on the schedule, exhausted, replayed, disabled; a notifier killed mid-delivery makes
-every delivery after its restart with the same webhook-id; digests and unsubscribe work."""
+every delivery after its restart with the same webhook-id; digests and unsubscribe work, and
+each tenant's digest time is in its own zone however many requests run at once."""
+import datetime
 import email.header
+import threading
+import time
 import urllib.parse
+import zoneinfo
 
 from harness import pointers, problem, wait_until
 from hookserver import Receiver, signatures
@@ -333,6 +338,82 @@ def test_digest_groups_alerts_by_severity_and_settings_validate(s):
     d = settle(s, tok, 1, "the digest delivered")
     assert d[0]["kind"] == "digest" and len(d[0]["alerts"]) == 3
     assert s.redis("ZCARD", f"sw:{{sub:{sub['id']}}}:digest") == 0
+
+
+def next_digest(zone, hour, t):
+    """The first instant after t (epoch seconds) at which a local day in zone reaches hour:00,
+    as the API writes it. A skipped hour is read with the earlier offset (fold=0), a repeated
+    one is its first occurrence: what seawall's zone module does."""
+    z = zoneinfo.ZoneInfo(zone)
+    day = datetime.datetime.fromtimestamp(t, z).date()
+    for i in range(3):
+        d = day + datetime.timedelta(days=i)
+        at = datetime.datetime(d.year, d.month, d.day, hour, tzinfo=z)
+        if at.timestamp() > t:
+            return at.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    raise AssertionError(f"no {hour}:00 in {zone} after {t}")
+
+
+DIGEST_ZONES = [("Pacific/Kiritimati", 8), ("Pacific/Pago_Pago", 8), ("Asia/Shanghai", 8),
+                ("America/New_York", 2), ("Europe/Berlin", 23), ("UTC", 8)]
+
+
+def test_digest_times_stay_in_each_tenants_zone_under_concurrent_requests(s):
+    tenants = []
+    for zone, hour in DIGEST_ZONES:
+        sub, tok = s.tenant(f"Zone {zone} Trading Ltd")
+        t0 = time.time()
+        r = s.request("PATCH", "/api/v1/delivery", body={
+            "emails": [f"digest@{zone.replace('/', '-').lower()}.example"],
+            "email_mode": "digest", "digest_hour": hour, "digest_tz": zone,
+            "email_severity_floor": "low"}, token=tok)
+        assert r.status == 200, r
+        assert r.json()["next_digest_at"] in {next_digest(zone, hour, t0),
+                                              next_digest(zone, hour, time.time())}, r.json()
+        tenants.append((sub, tok, zone, hour))
+    # The instants differ from tenant to tenant, so an answer in another tenant's zone (or in
+    # UTC) cannot pass for the right one.
+    now = time.time()
+    assert len({next_digest(z, h, now) for _, _, z, h in tenants}) == len(tenants)
+
+    answers, errors = [], []
+
+    def client(n):
+        try:
+            for i in range(40):
+                sub, tok, zone, hour = tenants[(n + i) % len(tenants)]
+                t0 = time.time()
+                if i % 5 == 0:   # writes too: the same settings again
+                    r = s.request("PATCH", "/api/v1/delivery", body={
+                        "digest_hour": hour, "digest_tz": zone}, token=tok)
+                else:
+                    r = s.get("/api/v1/delivery", token=tok)
+                answers.append((zone, hour, t0, time.time(), r.status,
+                                r.json().get("next_digest_at"), r.json().get("digest_tz")))
+        except Exception as e:   # noqa: BLE001 - reported below with the thread's number
+            errors.append((n, repr(e)))
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(answers) == 8 * 40, errors
+    wrong = [a for a in answers if a[4] != 200 or a[6] != a[0] or
+             a[5] not in {next_digest(a[0], a[1], a[2]), next_digest(a[0], a[1], a[3])}]
+    assert wrong == [], wrong[:5]
+
+    # The notifier schedules each tenant's digest in its own zone too.
+    far = [t for t in tenants if t[2] in ("Pacific/Kiritimati", "Pacific/Pago_Pago")]
+    for sub, tok, zone, hour in far:
+        t0 = time.time()
+        s.make_alerts(sub, tok, 1, f"zone{sub['id']}")
+        t1 = time.time()
+        due = wait_until(f"the digest of {zone} scheduled", lambda: s.redis(
+            "ZSCORE", "sw:digest:due", str(sub["id"])))
+        at = datetime.datetime.fromtimestamp(int(float(due)) / 1000, datetime.timezone.utc)
+        assert at.strftime("%Y-%m-%dT%H:%M:%SZ") in {next_digest(zone, hour, t0),
+                                                     next_digest(zone, hour, t1)}, (zone, at)
 
 
 def test_one_click_unsubscribe(s):

@@ -2,14 +2,16 @@
 (uploaded real samples, and a calendar feed polled over HTTP), a station's incident log scoped
 to its show, retries and offline batches without duplicates, the answer deadline on a clock the
 test moves, escalation into exactly one case, evidence hashes, repeat offenders across shows,
-show_incident alerts, and the CSV and printable exports."""
+show_incident alerts, the CSV and printable exports, and show days that are the fair's own."""
 import csv
+import datetime
 import glob
 import hashlib
 import io
 import os
 import shutil
 import threading
+import zoneinfo
 
 from harness import pointers, problem, wait_until
 
@@ -153,6 +155,56 @@ def test_ical_import_of_the_real_samples(s):
                       headers={"Content-Type": "text/calendar"}), 400, "validation")
     problem(s.request("POST", "/api/v1/shows/import", raw=b"", token=s.admin,
                       headers={"Content-Type": "text/calendar"}), 400, "empty-body")
+
+
+ZONED_FAIRS = "\r\n".join([
+    "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//seawall//zones//EN",
+    "BEGIN:VEVENT", "UID:kiri@zones", "SUMMARY:Kiritimati Expo 2027",
+    "DTSTART;TZID=Pacific/Kiritimati:20270301T090000",
+    "DTEND;TZID=Pacific/Kiritimati:20270303T170000", "END:VEVENT",
+    "BEGIN:VEVENT", "UID:pago@zones", "SUMMARY:Pago Pago Fair 2027",
+    "DTSTART;TZID=Pacific/Pago_Pago:20270301T180000",
+    "DTEND;TZID=Pacific/Pago_Pago:20270303T200000", "END:VEVENT",
+    "BEGIN:VEVENT", "UID:canton@zones", "SUMMARY:Canton Zone Fair 2027",
+    "DTSTART;TZID=Asia/Shanghai:20270415T070000",
+    "DTEND;TZID=Asia/Shanghai:20270419T180000", "END:VEVENT",
+    "END:VCALENDAR", ""])
+
+
+def test_imported_shows_keep_the_fairs_own_days(s):
+    # In UTC the Kiritimati fair opens on 28 February, the Canton one on 14 April and the Pago
+    # Pago one closes on 4 March: none of those is a day of the fair.
+    r = s.request("POST", "/api/v1/shows/import", raw=ZONED_FAIRS.encode(), token=s.admin,
+                  headers={"Content-Type": "text/calendar"})
+    assert r.status == 200 and len(r.json()["created"]) == 3, r
+    days = {}
+    for sid in r.json()["created"]:
+        sh = s.get(f"/api/v1/shows/{sid}").json()
+        days[sh["name"]] = (sh["starts"], sh["ends"])
+    assert days == {"Kiritimati Expo 2027": ("2027-03-01", "2027-03-03"),
+                    "Pago Pago Fair 2027": ("2027-03-01", "2027-03-03"),
+                    "Canton Zone Fair 2027": ("2027-04-15", "2027-04-19")}, days
+
+
+def test_a_fair_on_its_last_day_anywhere_is_still_upcoming(s):
+    """The list starts from today at UTC-12: a fair whose last day is still going somewhere
+    (in Pago Pago or Las Vegas after 16:00 their time, when UTC has moved on) is listed."""
+    def aoe_today():
+        return datetime.datetime.now(zoneinfo.ZoneInfo("Etc/GMT+12")).date()
+
+    for _ in range(2):   # computed before and after the request: retry across midnight there
+        today = aoe_today()
+        last = s.make("/api/v1/shows", {"name": f"Last Day Fair {today.year}", "country": "AS",
+                                        "starts": (today - datetime.timedelta(days=2)).isoformat(),
+                                        "ends": today.isoformat()})
+        over = s.make("/api/v1/shows", {"name": f"Over Fair {today.year}", "country": "AS",
+                                        "starts": (today - datetime.timedelta(days=3)).isoformat(),
+                                        "ends": (today - datetime.timedelta(days=1)).isoformat()})
+        ids = [x["id"] for x in s.get(f"/api/v1/shows?country=AS&until={today.isoformat()}"
+                                      "&limit=200").json()["items"]]
+        if aoe_today() == today:
+            break
+    assert last["id"] in ids and over["id"] not in ids, (today, ids)
 
 
 def test_calendar_feed_polled_makes_shows(s):
