@@ -248,6 +248,21 @@ void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char
     json_decref(p);
 }
 
+/* What one error names: its body pointer, query parameter or header ("" if none). */
+static const char *error_subject(const json_t *e)
+{
+    static const char *const names[] = { "pointer", "parameter", "header" };
+    size_t i;
+
+    for (i = 0; i < SW_ARRAY_LEN(names); i++) {
+        const char *v = json_string_value(json_object_get(e, names[i]));
+
+        if (v != NULL)
+            return v;
+    }
+    return "";
+}
+
 void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs)
 {
     size_t n = sw_verrs_count(errs);
@@ -255,8 +270,8 @@ void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs)
 
     sw_reply_problem(c, 400, "validation", "Invalid request", errs->list,
                      "%zu field%s failed validation; first: %s %s", n, n == 1 ? "" : "s",
-                     json_string_value(json_object_get(first, "pointer")),
-                     json_string_value(json_object_get(first, "message")));
+                     error_subject(first),
+                     json_string_value(json_object_get(first, "message")) ?: "is not valid");
     errs->list = NULL;
 }
 
