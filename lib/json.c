@@ -21,9 +21,12 @@ void sw_verrs_add(struct sw_verrs *e, const char *pointer, const char *fmt, ...)
     va_end(ap);
     /* Either may hold request bytes, or be cut inside a character: JSON holds only UTF-8. */
     sw_utf8_escape(raw, strlen(raw), 0, msg, sizeof(msg));
-    sw_utf8_escape(pointer, strlen(pointer), 0, ptr, sizeof(ptr));
+    if (!sw_utf8_valid(pointer, strlen(pointer), NULL)) {
+        sw_utf8_escape(pointer, strlen(pointer), 0, ptr, sizeof(ptr));
+        pointer = ptr;
+    }
     if (e->list != NULL)
-        json_array_append_new(e->list, json_pack("{s:s, s:s}", "pointer", ptr, "message", msg));
+        json_array_append_new(e->list, json_pack("{s:s, s:s}", "pointer", pointer, "message", msg));
 }
 
 size_t sw_verrs_count(const struct sw_verrs *e)
