@@ -33,19 +33,19 @@ static int read_filter(struct sw_ctx *c, struct sw_alert_filter *f)
     memset(f, 0, sizeof(*f));
     sw_verrs_init(&errs);
     if ((v = sw_query(c, "severity")) != NULL && !sw_list_valid(v, severities))
-        sw_verrs_add(&errs, "?severity", "must be low, medium, high or critical (several "
+        sw_verrs_add(&errs, "severity", "must be low, medium, high or critical (several "
                      "separated by commas)");
     f->severity = v;
     if ((v = sw_query(c, "status")) != NULL && !sw_list_valid(v, statuses))
-        sw_verrs_add(&errs, "?status", "must be new, read or dismissed (several separated by "
+        sw_verrs_add(&errs, "status", "must be new, read or dismissed (several separated by "
                      "commas)");
     f->status = v;
     if ((v = sw_query(c, "type")) != NULL && !sw_list_valid(v, event_types))
-        sw_verrs_add(&errs, "?type", "must be event types such as trademark_filing or "
+        sw_verrs_add(&errs, "type", "must be event types such as trademark_filing or "
                      "litigation (several separated by commas)");
     f->type = v;
     if ((v = sw_query(c, "country")) != NULL && !sw_list_valid(v, NULL))
-        sw_verrs_add(&errs, "?country", "must be ISO 3166 alpha-2 codes (or EM, WO, EP), "
+        sw_verrs_add(&errs, "country", "must be ISO 3166 alpha-2 codes (or EM, WO, EP), "
                      "separated by commas");
     f->country = v;
     if ((v = sw_query(c, "rule")) != NULL) {
@@ -55,24 +55,24 @@ static int read_filter(struct sw_ctx *c, struct sw_alert_filter *f)
             if (!((v[i] >= 'a' && v[i] <= 'z') || v[i] == '-' || v[i] == ','))
                 break;
         if (n == 0 || n > 256 || i < n)
-            sw_verrs_add(&errs, "?rule", "must be rule names such as similar-mark");
+            sw_verrs_add(&errs, "rule", "must be rule names such as similar-mark");
         f->rule = v;
     }
     if ((v = sw_query(c, "item")) != NULL && sw_parse_ll(v, 1, INT64_MAX, &f->item) != SW_OK)
-        sw_verrs_add(&errs, "?item", "must be a portfolio item id");
+        sw_verrs_add(&errs, "item", "must be a portfolio item id");
     if ((v = sw_query(c, "since")) != NULL) {
         if (sw_date_ms(v, &ms) != SW_OK)
-            sw_verrs_add(&errs, "?since", "must be an ISO 8601 date or date-time");
+            sw_verrs_add(&errs, "since", "must be an ISO 8601 date or date-time");
         else
             f->since_ms = ms;
     }
     if ((v = sw_query(c, "until")) != NULL) {
         if (sw_date_ms(v, &ms) != SW_OK)
-            sw_verrs_add(&errs, "?until", "must be an ISO 8601 date or date-time");
+            sw_verrs_add(&errs, "until", "must be an ISO 8601 date or date-time");
         else
             f->until_ms = ms;
     }
-    return sw_reply_if_invalid(c, &errs);
+    return sw_reply_params_invalid(c, &errs);
 }
 
 void sw_h_alerts_list(struct sw_ctx *c)

@@ -101,11 +101,13 @@ json_t *sw_portfolio_csv_items(const char *buf, size_t len, struct sw_verrs *err
 extern const struct sw_route sw_routes[];
 extern const size_t sw_nroutes;
 
-/* Matches path against pattern; on success fills req->params and returns 1. */
+/* Matches path against pattern; on success fills req->params and returns 1. A parameter
+ * that is not UTF-8 matches nothing (no resource has such a name: the answer is 404). */
 int sw_route_match(const char *pattern, const char *path, struct sw_req *req);
 
 /* Decodes a query string into req->qs. Returns SW_OK, or SW_INVALID with a reason in err
- * (too many parameters, a repeated one, a bad %-escape). */
+ * (too many parameters, a repeated one, a bad %-escape, a name that is not UTF-8). Values
+ * may hold any bytes but NUL: the handler judges them. */
 int sw_query_parse(const char *qs, struct sw_req *req, char *err, size_t errlen);
 
 /* The value of query parameter name, or NULL. */
@@ -128,7 +130,9 @@ void sw_reply_json(struct sw_ctx *c, int status, json_t *v);
 
 /* Sets an application/problem+json response (RFC 9457) of type urn:seawall:problem:<slug>.
  * errors (stolen, may be NULL) becomes the "errors" member; an object instead adds its members
- * to the problem (RFC 9457 extension members such as "allowed"). */
+ * to the problem (RFC 9457 extension members such as "allowed"). The detail and the instance
+ * (the path) are escaped to UTF-8 (sw_utf8_escape), so request bytes in them never fail the
+ * answer. */
 void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char *title,
                       json_t *errors, const char *fmt, ...) SW_PRINTF(6, 7);
 

@@ -655,7 +655,8 @@ void sw_h_cases_transition(struct sw_ctx *c)
         sw_reply_problem(c, 409, "illegal-transition", "Illegal transition",
                          json_pack("{s:O}", "allowed", m.allowed),
                          "a case in state %s cannot go to %s; allowed for you: %s",
-                         json_string_value(json_object_get(doc, "state")), m.to, list ?: "[]");
+                         json_string_value(json_object_get(doc, "state")) ?: "unknown",
+                         m.to ?: "", list ?: "[]");
         free(list);
     } else if (rc == SW_INVALID && m.fail == FAIL_ROLE) {
         char *list = sw_json_dumps(m.allowed);

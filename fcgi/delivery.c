@@ -346,10 +346,10 @@ void sw_h_deliveries_list(struct sw_ctx *c)
         return;
     sw_verrs_init(&errs);
     if (status != NULL && !one_of(status, dlv_statuses))
-        sw_verrs_add(&errs, "?status", "must be pending, delivered, exhausted or cancelled");
+        sw_verrs_add(&errs, "status", "must be pending, delivered, exhausted or cancelled");
     if (kind != NULL && !one_of(kind, dlv_kinds))
-        sw_verrs_add(&errs, "?kind", "must be webhook, email or digest");
-    if (sw_reply_if_invalid(c, &errs) != SW_OK)
+        sw_verrs_add(&errs, "kind", "must be webhook, email or digest");
+    if (sw_reply_params_invalid(c, &errs) != SW_OK)
         return;
     items = json_array();
     snprintf(idx, sizeof(idx), "sw:{sub:%lld}:dlvs", c->who.subject);
@@ -507,8 +507,8 @@ void sw_h_delivery_log(struct sw_ctx *c)
     /* The cursor here is a stream id ("<ms>-<n>"), so only the limit is read the common way. */
     sw_verrs_init(&errs);
     if (cur != NULL && !sw_stream_id_valid(cur))
-        sw_verrs_add(&errs, "?cursor", "must be a log_id this list returned as \"next\"");
-    if (sw_reply_if_invalid(c, &errs) != SW_OK)
+        sw_verrs_add(&errs, "cursor", "must be a log_id this list returned as \"next\"");
+    if (sw_reply_params_invalid(c, &errs) != SW_OK)
         return;
     if (sw_page_limit(c, &limit) != SW_OK)
         return;

@@ -31,6 +31,8 @@ int sw_route_match(const char *pattern, const char *path, struct sw_req *req)
             if (kv->value == NULL)
                 goto fail;
             req->nparams++;
+            if (!sw_utf8_valid(kv->value, n, NULL))
+                goto fail;   /* no resource has such a name: not found */
             p = close + 1;
             s += n;
             continue;
@@ -133,6 +135,15 @@ int sw_query_parse(const char *qs, struct sw_req *req, char *err, size_t errlen)
             free(value);
             return SW_INVALID;
         }
+        if (!sw_utf8_valid(name, strlen(name), NULL)) {   /* no route takes such a name */
+            char shown[4 * 64 + 1];
+
+            sw_utf8_escape(name, strnlen(name, 64), 1, shown, sizeof(shown));
+            snprintf(err, errlen, "unknown query parameter \"%s\": not UTF-8", shown);
+            free(name);
+            free(value);
+            return SW_INVALID;
+        }
         for (i = 0; i < req->nqs; i++) {
             if (strcmp(req->qs[i].name, name) == 0) {
                 snprintf(err, errlen, "query parameter \"%.64s\" given twice", name);
@@ -199,20 +210,31 @@ void sw_reply_json(struct sw_ctx *c, int status, json_t *v)
     json_decref(v);
 }
 
+/* The problem's detail and instance carry request bytes (a path, a query parameter's name or
+ * value) and may have been cut inside a character: each is escaped to valid UTF-8
+ * (sw_utf8_escape) so that JSON can hold it and the answer is never lost to a 500. */
 void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char *title,
                       json_t *errors, const char *fmt, ...)
 {
-    char detail[1024], type[128];
-    json_t *p;
+    char raw[1024], detail[1024], type[128];
+    const char *path = c->req->path ? c->req->path : "";
+    size_t plen = strlen(path);
+    char *instance = malloc(4 * plen + 1);
+    json_t *p = NULL;
     va_list ap;
     char *text;
 
     va_start(ap, fmt);
-    vsnprintf(detail, sizeof(detail), fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    sw_utf8_escape(raw, strlen(raw), 0, detail, sizeof(detail));
     snprintf(type, sizeof(type), "urn:seawall:problem:%s", slug);
-    p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", title, "status", status,
-                  "detail", detail, "instance", c->req->path ? c->req->path : "");
+    if (instance != NULL) {
+        sw_utf8_escape(path, plen, 0, instance, 4 * plen + 1);
+        p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", title, "status",
+                      status, "detail", detail, "instance", instance);
+        free(instance);
+    }
     if (p != NULL && json_is_object(errors)) {
         json_object_update(p, errors);
         json_decref(errors);
@@ -226,6 +248,21 @@ void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char
     json_decref(p);
 }
 
+/* What one error names: its body pointer, query parameter or header ("" if none). */
+static const char *error_subject(const json_t *e)
+{
+    static const char *const names[] = { "pointer", "parameter", "header" };
+    size_t i;
+
+    for (i = 0; i < SW_ARRAY_LEN(names); i++) {
+        const char *v = json_string_value(json_object_get(e, names[i]));
+
+        if (v != NULL)
+            return v;
+    }
+    return "";
+}
+
 void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs)
 {
     size_t n = sw_verrs_count(errs);
@@ -233,8 +270,8 @@ void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs)
 
     sw_reply_problem(c, 400, "validation", "Invalid request", errs->list,
                      "%zu field%s failed validation; first: %s %s", n, n == 1 ? "" : "s",
-                     json_string_value(json_object_get(first, "pointer")),
-                     json_string_value(json_object_get(first, "message")));
+                     error_subject(first),
+                     json_string_value(json_object_get(first, "message")) ?: "is not valid");
     errs->list = NULL;
 }
 

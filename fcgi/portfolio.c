@@ -314,7 +314,7 @@ void sw_h_portfolio_export(struct sw_ctx *c)
                                 ? snprintf(cell + used, sizeof(cell) - used, "%s%lld",
                                            k ? ";" : "", (long long)json_integer_value(x))
                                 : snprintf(cell + used, sizeof(cell) - used, "%s%s",
-                                           k ? ";" : "", json_string_value(x));
+                                           k ? ";" : "", json_string_value(x) ?: "");
 
                     if (n > 0 && used + (size_t)n < sizeof(cell))
                         used += (size_t)n;

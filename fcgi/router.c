@@ -99,8 +99,9 @@ static void reply_limited(struct sw_ctx *c, long long retry_ms)
 static int check_auth(struct sw_ctx *c)
 {
     struct sw_rate rate;
-    char key[96], bufs[2][24];
-    const char *argv[6];
+    struct sw_rate_caller caller;
+    char bufs[2][24];
+    const char *argv[SW_RATE_ARGV];
     struct sw_auth_extra extra = { 0, argv, NULL };
     long long retry_ms = 0;
     int rc = SW_OK, counted = 0;
@@ -109,8 +110,8 @@ static int check_auth(struct sw_ctx *c)
                                                               : sw_config_int(c->cfg, "api.rate_per_s"),
                  sw_config_int(c->cfg, "api.rate_burst"));
     if (rate.period_us > 0) {
-        sw_rate_key(c->req->authorization, c->req->remote_addr, key, sizeof(key));
-        extra.argc = sw_rate_argv(c->store, key, &rate, argv, bufs);
+        sw_rate_caller(&caller, c->req->authorization, c->req->remote_addr);
+        extra.argc = sw_rate_argv(c->store, &caller, &rate, argv, bufs);
     }
     if (c->route->roles != 0) {
         struct sw_auth_extra *ex = extra.argc > 0 ? &extra : NULL;
@@ -133,7 +134,7 @@ static int check_auth(struct sw_ctx *c)
             freeReplyObject(extra.reply);
         }
         if (!counted) {   /* not sent, or the server had forgotten the script */
-            int lrc = sw_rate_take(c->store, key, &rate, &retry_ms);
+            int lrc = sw_rate_take(c->store, &caller, &rate, &retry_ms);
 
             if (lrc != SW_OK) {
                 sw_reply_store(c, lrc, "request limit");

@@ -185,7 +185,7 @@ int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subjec
     seq = sw_reply_int(r, 0);
     freeReplyObject(r);
 
-    snprintf(key, sizeof(key), "sw:tok:%s", id);
+    sw_auth_token_key(id, key, sizeof(key));
     snprintf(subj, sizeof(subj), "%lld", subject);
     snprintf(cen, sizeof(cen), "%lld", centre);
     snprintf(seqtxt, sizeof(seqtxt), "%lld", seq);
@@ -237,7 +237,7 @@ static redisReply *token_fetch(struct sw_store *s, const char *id, struct sw_aut
     redisReply *rep[2];
     size_t i;
 
-    snprintf(key, sizeof(key), "sw:tok:%s", id);
+    sw_auth_token_key(id, key, sizeof(key));
     argv[0] = "HMGET";
     argv[1] = key;
     for (i = 0; i < SW_ARRAY_LEN(token_fields); i++)
@@ -323,6 +323,11 @@ out:
     return rc;
 }
 
+void sw_auth_token_key(const char *id, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "sw:tok:%s", id);
+}
+
 int sw_auth_bearer_id(const char *authorization, char *id)
 {
     const char *secret;
@@ -370,7 +375,7 @@ int sw_auth_token_revoke(struct sw_store *s, const char *id, json_t **out)
         return SW_OK;   /* revoking twice is harmless and keeps the first time */
     json_decref(*out);
     *out = NULL;
-    snprintf(key, sizeof(key), "sw:tok:%s", id);
+    sw_auth_token_key(id, key, sizeof(key));
     sw_iso8601(sw_now_ms(), when, sizeof(when));
     r = sw_store_cmd(s, "HSETNX", key, "revoked_at", when, NULL);
     if (r == NULL)
@@ -459,7 +464,7 @@ int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
         const char **argvs[3] = { hget, get, NULL };
         int argcs[3] = { 3, 2, 0 }, n = 1;
 
-        snprintf(tkey, sizeof(tkey), "sw:tok:%s", id);
+        sw_auth_token_key(id, tkey, sizeof(tkey));
         k = sw_auth_account_kind(c->p.role);
         if (k != NULL) {
             sw_doc_key(k, c->p.subject, akey, sizeof(akey));

@@ -102,50 +102,85 @@ int sw_sha256_hex_valid(const char *s)
     return i == 64;
 }
 
+/* The length (1 to 4) of the UTF-8 character that starts the len (> 0) bytes at p, or 0 when
+ * they do not start with one (no overlong forms, surrogates or code points past U+10FFFF). */
+static size_t utf8_char_len(const unsigned char *p, size_t len)
+{
+    unsigned c = p[0], lo = 0x80, hi = 0xBF;
+    size_t n, k;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 1;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 2;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 3;
+    else
+        return 0;
+    if (c == 0xE0)
+        lo = 0xA0;      /* overlong */
+    else if (c == 0xED)
+        hi = 0x9F;      /* surrogates */
+    else if (c == 0xF0)
+        lo = 0x90;      /* overlong */
+    else if (c == 0xF4)
+        hi = 0x8F;      /* past U+10FFFF */
+    for (k = 1; k <= n; k++) {
+        if (k >= len)
+            return 0;   /* cut off */
+        if (p[k] < (k == 1 ? lo : 0x80) || p[k] > (k == 1 ? hi : 0xBF))
+            return 0;
+    }
+    return n + 1;
+}
+
 int sw_utf8_valid(const char *s, size_t len, size_t *bad)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
 
     while (i < len) {
-        unsigned c = p[i];
-        size_t n, k;
-        unsigned lo = 0x80, hi = 0xBF;
+        size_t n = utf8_char_len(p + i, len - i);
 
-        if (c < 0x80) {
+        if (n == 0) {
+            if (bad != NULL)
+                *bad = i;
+            return 0;
+        }
+        i += n;
+    }
+    return 1;
+}
+
+size_t sw_utf8_escape(const char *s, size_t len, int controls, char *out, size_t outlen)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, o = 0;
+
+    if (outlen == 0)
+        return 0;
+    while (i < len) {
+        size_t n = utf8_char_len(p + i, len - i);
+
+        if (n == 0 || (controls && n == 1 && (p[i] < 0x20 || p[i] == 0x7f))) {
+            if (o + 4 >= outlen)
+                break;
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[p[i] >> 4];
+            out[o++] = hex[p[i] & 15];
             i++;
             continue;
         }
-        if (c >= 0xC2 && c <= 0xDF)
-            n = 1;
-        else if (c >= 0xE0 && c <= 0xEF)
-            n = 2;
-        else if (c >= 0xF0 && c <= 0xF4)
-            n = 3;
-        else
-            goto invalid;
-        if (c == 0xE0)
-            lo = 0xA0;      /* overlong */
-        else if (c == 0xED)
-            hi = 0x9F;      /* surrogates */
-        else if (c == 0xF0)
-            lo = 0x90;      /* overlong */
-        else if (c == 0xF4)
-            hi = 0x8F;      /* past U+10FFFF */
-        for (k = 1; k <= n; k++) {
-            unsigned b;
-
-            if (i + k >= len)
-                goto invalid;   /* cut off */
-            b = p[i + k];
-            if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
-                goto invalid;
-        }
-        i += n + 1;
+        if (o + n >= outlen)
+            break;
+        memcpy(out + o, p + i, n);
+        o += n;
+        i += n;
     }
-    return 1;
-invalid:
-    if (bad != NULL)
-        *bad = i;
-    return 0;
+    out[o] = '\0';
+    return o;
 }

@@ -13,12 +13,18 @@ void sw_verrs_init(struct sw_verrs *e)
 
 void sw_verrs_add(struct sw_verrs *e, const char *pointer, const char *fmt, ...)
 {
-    char msg[512];
+    char raw[512], msg[512], ptr[512];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    /* Either may hold request bytes, or be cut inside a character: JSON holds only UTF-8. */
+    sw_utf8_escape(raw, strlen(raw), 0, msg, sizeof(msg));
+    if (!sw_utf8_valid(pointer, strlen(pointer), NULL)) {
+        sw_utf8_escape(pointer, strlen(pointer), 0, ptr, sizeof(ptr));
+        pointer = ptr;
+    }
     if (e->list != NULL)
         json_array_append_new(e->list, json_pack("{s:s, s:s}", "pointer", pointer, "message", msg));
 }

@@ -340,7 +340,7 @@ int sw_show_from_event(struct sw_store *s, json_t *ev, const char *source, const
         json_t *merged = json_deep_copy(old);
 
         json_object_update(merged, doc);
-        snprintf(id, idlen, "%s", json_string_value(json_object_get(old, "id")));
+        snprintf(id, idlen, "%s", json_string_value(json_object_get(old, "id")) ?: "");
         rc = SW_OK;
         if (!json_equal(merged, old)) {
             char when[32];

@@ -79,6 +79,9 @@ struct sw_auth_extra {
  * is absent or holds no token. */
 int sw_auth_bearer_id(const char *authorization, char *id);
 
+/* The Redis key of token id's record ("sw:tok:<id>") into out (at least 24 bytes). */
+void sw_auth_token_key(const char *id, char *out, size_t outlen);
+
 /* Resolves an Authorization header value ("Bearer swt_…"). Returns SW_OK with *p filled,
  * SW_NOTFOUND when the header is absent, malformed, unknown, revoked or wrong,
  * SW_EAGAIN when Redis cannot be asked. extra may be NULL. */

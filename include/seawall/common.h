@@ -52,4 +52,10 @@ int sw_sha256_hex_valid(const char *s);
  * U+10FFFF); else 0 with *bad (may be NULL) the offset of the first byte that is not. */
 int sw_utf8_valid(const char *s, size_t len, size_t *bad);
 
+/* Copies the len bytes at s into out (outlen bytes, NUL-terminated when outlen > 0) as valid
+ * UTF-8 text: each byte that is not part of a UTF-8 character is written as the four
+ * characters \xHH (upper-case hex), and with controls also each byte below 0x20 and 0x7f.
+ * Stops before a character or escape that would not fit whole. Returns the bytes written. */
+size_t sw_utf8_escape(const char *s, size_t len, int controls, char *out, size_t outlen);
+
 #endif

@@ -35,6 +35,9 @@ struct sw_verrs {
 };
 
 void sw_verrs_init(struct sw_verrs *e);
+/* Adds one error naming pointer with a formatted message; bytes in either that are not UTF-8
+ * are escaped (sw_utf8_escape), so request bytes or a message cut inside a character cannot
+ * lose it. */
 void sw_verrs_add(struct sw_verrs *e, const char *pointer, const char *fmt, ...) SW_PRINTF(3, 4);
 size_t sw_verrs_count(const struct sw_verrs *e);
 void sw_verrs_free(struct sw_verrs *e);

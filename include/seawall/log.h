@@ -12,6 +12,9 @@ void sw_log_init(const char *prog, enum sw_log_level min);
 /* Parses "debug", "info", "warn" or "error"; returns SW_OK or SW_INVALID. */
 int sw_log_level_parse(const char *s, enum sw_log_level *out);
 
+/* Writes one line to stderr in one write. In the formatted text every byte below 0x20, 0x7f
+ * and every byte that is not UTF-8 is written as \xHH, so what came from outside cannot end
+ * the line or forge another; a long message is cut to the line's 2 KiB. */
 void sw_log(enum sw_log_level lvl, const char *fmt, ...) SW_PRINTF(2, 3);
 
 #define sw_debug(...) sw_log(SW_LOG_DEBUG, __VA_ARGS__)

@@ -1,5 +1,7 @@
 """Every error class answered as application/problem+json through nginx."""
 import json
+import os
+import subprocess
 
 from harness import pointers, problem
 
@@ -119,6 +121,65 @@ def test_query_parameters_checked(s):
     problem(s.get("/api/v1/subscribers?limit=1&limit=2", token=s.admin), 400, "bad-query")
     problem(s.get("/api/v1/subscribers?limit=%zz", token=s.admin), 400, "bad-query")
     problem(s.get("/api/v1/me?x=1", token=s.admin), 400)
+
+
+def api_log(s):
+    with open(os.path.join(s.dir, "logs", "seawall-api.log"), encoding="utf-8",
+              errors="replace") as f:
+        return f.read()
+
+
+def test_bytes_that_are_not_utf8_in_paths_and_queries(s):
+    _, tok = s.tenant("Byte Fiddler Ltd")
+    # A path parameter that is not UTF-8 names no resource: 404, the bytes shown as \xHH.
+    for path, shown in (("/api/v1/shows/%ff", "/api/v1/shows/\\xFF"),
+                        ("/api/v1/subscribers/%c0%80", "/api/v1/subscribers/\\xC0\\x80"),
+                        ("/api/v1/alerts/al_%ed%a0%80", "/api/v1/alerts/al_\\xED\\xA0\\x80"),
+                        ("/api/v1/cases/%e6%89/history", "/api/v1/cases/\\xE6\\x89/history")):
+        for t in (tok, s.admin, None):
+            p = problem(s.get(path, token=t), 404, "not-found")
+            assert p["instance"] == shown and p["detail"] == f"no such resource: {shown}", p
+    # Every route with a path parameter, by every method.
+    out = subprocess.run([os.path.join(s.build, "bin", "seawall-api"), "--routes"],
+                         capture_output=True, text=True, check=True).stdout
+    for method, pattern in (line.split()[:2] for line in out.splitlines() if "{" in line):
+        path = "/".join("x%ffy" if part.startswith("{") else part for part in pattern.split("/"))
+        r = s.request(method, path, body={} if method in ("POST", "PATCH") else None,
+                      token=s.admin)
+        assert problem(r, 404, "not-found")["instance"] == path.replace("%ff", "\\xFF"), r
+    # A query parameter name that is not UTF-8 is no parameter of any route: 400 bad-query
+    # naming it.
+    for path in ("/api/v1/alerts?%ff=1", "/api/v1/shows?limit=5&%ff", "/api/v1/me?a%ffb=1",
+                 "/api/v1/nothing-here?%e6%89=2"):
+        p = problem(s.get(path, token=tok), 400, "bad-query")
+        name = path.split("?")[1].split("&")[-1].split("=")[0]
+        shown = name.replace("%ff", "\\xFF").replace("%e6%89", "\\xE6\\x89")
+        assert p["detail"] == f'unknown query parameter "{shown}": not UTF-8', p
+    # Values that are not UTF-8 are judged like any other bad value.
+    p = problem(s.get("/api/v1/subscribers?limit=%ff", token=s.admin), 400, "validation")
+    assert p["errors"][0]["parameter"] == "limit", p
+    p = problem(s.get("/api/v1/deliveries?status=%ff&kind=a%c0", token=tok), 400, "validation")
+    assert sorted(e["parameter"] for e in p["errors"]) == ["kind", "status"], p
+    # A name cut inside a character where the detail quotes 64 bytes of it.
+    name = "a" * 63 + "%c3%a9"
+    p = problem(s.get(f"/api/v1/shows?{name}=1&{name}=2"), 400, "bad-query")
+    assert p["detail"] == f'query parameter "{"a" * 63}\\xC3" given twice', p
+    assert "could not be kept" not in api_log(s)
+
+
+def test_a_bad_query_parameter_is_named_in_the_detail(s):
+    # The detail names the first error's parameter (it once read "first: (null) …").
+    p = problem(s.get("/api/v1/shows?country=XX"), 400, "validation")
+    assert p["detail"] == ("1 field failed validation; first: country must be country codes "
+                           "separated by commas"), p
+    assert p["errors"] == [{"parameter": "country",
+                            "message": "must be country codes separated by commas"}], p
+    p = problem(s.get("/api/v1/shows?from=soon&until=later"), 400, "validation")
+    assert p["detail"] == "2 fields failed validation; first: from must be a date YYYY-MM-DD", p
+    _, tok = s.tenant("Named Parameter Ltd")
+    p = problem(s.get("/api/v1/alerts?severity=urgent", token=tok), 400, "validation")
+    assert p["errors"][0]["parameter"] == "severity" and "pointer" not in p["errors"][0], p
+    assert p["detail"].startswith("1 field failed validation; first: severity must be low, "), p
 
 
 def test_bad_ids_are_404(s):

@@ -298,3 +298,28 @@ def test_poller_killed_mid_poll_loses_and_doubles_nothing(s):
         for name in ("seawall-poller-2",):
             s.script("stop-one", name, check=False)
         s.ensure_running()
+
+
+def test_a_feed_cannot_forge_a_log_line(s):
+    # An item's date holds an encoded newline and then a whole log line; the document breaks
+    # off after it, so the poller logs the failure with the date's warning in it.
+    forged = "2026-12-01T00:00:00Z seawall-poller[1] error: FORGED"
+    doc = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+           '<item><title>forger</title><guid>forged-log-1</guid>'
+           f'<pubDate>Mon&#10;{forged}</pubDate></item><item><title>cut')
+    with open(os.path.join(s.dir, "feeds", "poll-forged-log.xml"), "w") as fh:
+        fh.write(doc)
+    f = add_feed(s, f"http://127.0.0.1:{s.port}/feeds/poll-forged-log.xml")
+    st = failed_once(s, f["id"], "unreadable date")["status"]
+    assert f"Mon\n{forged}" in st["last_error"], st   # the status keeps the text as it was
+    path = os.path.join(s.dir, "logs", "seawall-poller.log")
+
+    def logged():
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().split("\n")
+        mine = [ln for ln in lines if f"feed {f['id']}: the document broke off" in ln]
+        return (lines, mine) if mine else None
+
+    lines, mine = wait_until("the poller to log the failure", logged)
+    assert not [ln for ln in lines if ln.startswith(forged)], lines
+    assert f'unreadable date "Mon\\x0A{forged}"' in mine[0], mine

@@ -1,6 +1,6 @@
-"""The request limit (GCRA in Redis): a token or, without one, an address gets its burst and
-then 429 with Retry-After; guessing a token's secret is slowed with the token; other callers
-and health probes go on. seawall-api is restarted with a low limit for these tests."""
+"""The request limit (GCRA in Redis): a token or, without one (or with an invented id), an
+address gets its burst and then 429 with Retry-After; guessing a token's secret is slowed with
+the token; other callers and health probes go on. seawall-api is restarted with a low limit for these tests."""
 import os
 import time
 
@@ -9,10 +9,21 @@ from harness import HIGH_LIMIT, problem, wait_until
 PER_S, BURST = "1", "5"
 
 
+def limiter_keys(s):
+    keys, cursor = set(), "0"
+    while True:
+        cursor, batch = s.redis("SCAN", cursor, "MATCH", "sw:rl:*", "COUNT", "1000")
+        keys.update(batch)
+        if cursor == "0":
+            return keys
+
+
 def low_limit(s):
     os.environ["SEAWALL_API_RATE_PER_S"] = PER_S
     os.environ["SEAWALL_API_RATE_BURST"] = BURST
     s.script("restart-api")
+    for k in limiter_keys(s):   # every caller starts with a full burst
+        s.redis("DEL", k)
 
 
 def restore(s):
@@ -69,6 +80,34 @@ def test_requests_without_a_token_are_limited_by_address(s):
         # A malformed token counts against the address too.
         problem(s.get("/api/v1/me", token="not-a-token"), 429, "rate-limited")
         # A token is a caller of its own.
+        assert s.get("/api/v1/me", token=s.admin).status == 200
+    finally:
+        restore(s)
+
+
+def test_invented_token_ids_count_against_the_address_and_write_nothing(s):
+    low_limit(s)
+    try:
+        before = limiter_keys(s)
+        n, codes = 150, []
+        t0 = time.monotonic()
+        for i in range(n):
+            invented = "swt_%016x_%s" % (0xfeed0000 + i, "A" * 43)
+            codes.append(s.get("/api/v1/me", token=invented).status)
+        elapsed = time.monotonic() - t0
+        # Like requests without a token: the address's burst (plus what refilled meanwhile)
+        # answered 401, the rest 429.
+        assert set(codes) <= {401, 429}, codes
+        assert codes[:int(BURST)] == [401] * int(BURST), codes
+        allowed = codes.count(401)
+        assert allowed <= int(BURST) + int(elapsed * int(PER_S)) + 1, (allowed, elapsed)
+        assert codes.count(429) >= n - allowed and codes.count(429) > 0, codes
+        # The same address without a token is over its limit too: one count.
+        problem(s.get("/api/v1/shows"), 429, "rate-limited")
+        # No key per invented id: at most the address's own.
+        added = limiter_keys(s) - before
+        assert len(added) <= 1 and all(k.startswith("sw:rl:ip:") for k in added), added
+        # A real token still has its own count.
         assert s.get("/api/v1/me", token=s.admin).status == 200
     finally:
         restore(s)

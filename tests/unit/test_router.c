@@ -44,6 +44,35 @@ static void match_refuses_overlong_parameter(void **state)
     assert_false(sw_route_match("/a/{id}", path, &req));
 }
 
+static void match_refuses_parameter_that_is_not_utf8(void **state)
+{
+    struct sw_req req;
+
+    memset(&req, 0, sizeof(req));
+    assert_false(sw_route_match("/a/{id}", "/a/\xff", &req));
+    assert_int_equal(req.nparams, 0);
+    assert_false(sw_route_match("/a/{id}/b/{x}", "/a/1/b/\xc0\x80", &req));
+    assert_int_equal(req.nparams, 0);
+    assert_true(sw_route_match("/a/{id}", "/a/\xe6\x89\x8b", &req));
+    sw_req_free(&req);
+}
+
+static void query_name_that_is_not_utf8(void **state)
+{
+    struct sw_req req;
+    struct sw_ctx c = { .req = &req };
+    char err[128];
+
+    memset(&req, 0, sizeof(req));
+    assert_int_equal(sw_query_parse("limit=1&a%ffb=1", &req, err, sizeof(err)), SW_INVALID);
+    assert_string_equal(err, "unknown query parameter \"a\\xFFb\": not UTF-8");
+    sw_req_free(&req);
+    /* A value may hold any bytes but NUL: the handler judges it. */
+    assert_int_equal(sw_query_parse("a=%ff", &req, err, sizeof(err)), SW_OK);
+    assert_string_equal(sw_query(&c, "a"), "\xff");
+    sw_req_free(&req);
+}
+
 static void query_decoding(void **state)
 {
     struct sw_req req;
@@ -120,6 +149,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(match_literal_and_params),
         cmocka_unit_test(match_refuses_overlong_parameter),
+        cmocka_unit_test(match_refuses_parameter_that_is_not_utf8),
+        cmocka_unit_test(query_name_that_is_not_utf8),
         cmocka_unit_test(query_decoding),
         cmocka_unit_test(query_too_many_parameters),
         cmocka_unit_test(route_table_is_consistent),
