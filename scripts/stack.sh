@@ -45,8 +45,10 @@ case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 die() { echo "stack.sh: $*" >&2; exit 1; }
 log() { echo "stack.sh: $*" >&2; }
 
+# The small Python helpers run in a session of their own (setsid -w waits for them): a Ctrl-C
+# meant for this script would otherwise interrupt Python mid-start and print a traceback.
 free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+    setsid -w python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
 # Waits until "$@" succeeds, up to $1 seconds (polling every 50 ms).
@@ -451,7 +453,16 @@ do_seed() {
     fi
 }
 
-json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+# A field of the JSON document on stdin; fails quietly (no traceback) when there is none, as
+# when Ctrl-C ended the command that was writing it.
+json_field() {
+    setsid -w python3 -c "
+import json, sys
+try:
+    print(json.load(sys.stdin)['$1'])
+except (ValueError, KeyError, TypeError):
+    sys.exit('stack.sh: no \"$1\" in the answer')"
+}
 
 do_run() {
     [ -n "$DIR" ] || DIR="$ROOT/build/run"
