@@ -43,6 +43,8 @@ TEST_ENV = {
     # Cases: a clock the tests move (Redis key sw:testclock:offset_ms), small evidence files.
     "SEAWALL_CASES_TEST_CLOCK": "1",
     "SEAWALL_CASES_EVIDENCE_MAX": "65536",
+    # Evidence quota per tenant (subscriber, or show): small, so a test can reach it.
+    "SEAWALL_EVIDENCE_QUOTA_BYTES": "200000",
 }
 
 
