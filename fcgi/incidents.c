@@ -1208,26 +1208,81 @@ static void row_cells(const json_t *v, char cells[][64], const char **vals, stru
     vals[16] = str_of(v, "notes", NULL);
 }
 
+/* The report's head (html) or the CSV header row, into b. */
+static void export_head(struct sw_buf *b, const json_t *show, int html, size_t n, int more,
+                        int64_t now)
+{
+    char when[32], line[160];
+    size_t j;
+
+    if (!html) {
+        for (j = 0; csv_cols[j] != NULL; j++)
+            sw_csv_cell(b, csv_cols[j], j == 0);
+        sw_buf_adds(b, "\r\n");
+        return;
+    }
+    sw_buf_adds(b, "<!doctype html><html lang=en><meta charset=utf-8><title>Incidents at ");
+    sw_buf_add_html(b, str_of(show, "name", NULL));
+    sw_buf_adds(b, "</title><style>body{font:11pt sans-serif;margin:2em}"
+                "table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;"
+                "padding:3px 5px;vertical-align:top;font-size:9pt}th{background:#eee}"
+                "@media print{body{margin:0}tr{page-break-inside:avoid}}</style><h1>"
+                "IP incidents at ");
+    sw_buf_add_html(b, str_of(show, "name", NULL));
+    sw_buf_adds(b, "</h1><p>");
+    sw_buf_add_html(b, str_of(show, "venue", NULL));
+    sw_buf_adds(b, " ");
+    sw_buf_add_html(b, str_of(show, "city", NULL));
+    sw_buf_adds(b, " ");
+    sw_buf_add_html(b, str_of(show, "country", NULL));
+    sw_buf_adds(b, " &middot; ");
+    sw_buf_add_html(b, str_of(show, "starts", NULL));
+    sw_buf_adds(b, " to ");
+    sw_buf_add_html(b, str_of(show, "ends", NULL));
+    sw_buf_adds(b, "<br>Organiser: ");
+    sw_buf_add_html(b, str_of(show, "organiser", NULL));
+    sw_buf_adds(b, "<br>Report made ");
+    sw_buf_adds(b, sw_iso8601(now, when, sizeof(when)));
+    snprintf(line, sizeof(line), " &middot; %zu incidents%s</p><table><tr>", n,
+             more ? " (the first shows.export_max)" : "");
+    sw_buf_adds(b, line);
+    for (j = 0; csv_cols[j] != NULL; j++) {
+        sw_buf_adds(b, "<th>");
+        sw_buf_adds(b, csv_cols[j]);
+        sw_buf_adds(b, "</th>");
+    }
+    sw_buf_adds(b, "</tr>\n");
+}
+
 /* ?format=csv (one row per incident, cells safe from formula injection) or ?format=html (a
- * printable report for the organiser). */
+ * printable report for the organiser), of the incidents received in [from, until). Each part
+ * is made in a small buffer and added to the export whole; an export that would pass
+ * shows.export_bytes_max answers 507 export-too-large instead — never a cut or empty 200. */
 void sw_h_incidents_export(struct sw_ctx *c)
 {
-    const char *fmt = sw_query(c, "format") ?: "csv";
-    json_t *show, *ids = NULL, *docs = NULL, *d, *st;
-    struct sw_buf out, rights, measures;
+    const char *fmt = sw_query(c, "format") ?: "csv", *from = sw_query(c, "from"),
+               *until = sw_query(c, "until");
+    long long cap = sw_config_int(c->cfg, "shows.export_bytes_max");
+    json_t *show, *ids = NULL, *docs = NULL, *d, *kept;
+    struct sw_buf out, part, rights, measures;
+    struct sw_verrs errs;
     long long next = 0;
-    char key[96], cells[3][64], when[32], disp[160];
+    char key[96], cells[3][64], disp[160];
     const char *vals[17];
-    int64_t now;
-    size_t i, j;
-    int rc, html = strcmp(fmt, "html") == 0;
+    int64_t now, from_ms = INT64_MIN, until_ms = INT64_MAX, at;
+    size_t i, j, rows = 0;
+    int rc, html = strcmp(fmt, "html") == 0, full = 0;
 
     if (caller_show(c, &show) != SW_OK)
         return;
-    if (!html && strcmp(fmt, "csv") != 0) {
-        sw_reply_problem(c, 400, "validation", "Invalid request",
-                         json_pack("[{s:s, s:s}]", "parameter", "format", "message",
-                                   "must be csv or html"), "format must be csv or html");
+    sw_verrs_init(&errs);
+    if (!html && strcmp(fmt, "csv") != 0)
+        sw_verrs_add(&errs, "format", "must be csv or html");
+    if (from != NULL && sw_date_ms(from, &from_ms) != SW_OK)
+        sw_verrs_add(&errs, "from", "must be a date or date-time (ISO 8601)");
+    if (until != NULL && sw_date_ms(until, &until_ms) != SW_OK)
+        sw_verrs_add(&errs, "until", "must be a date or date-time (ISO 8601)");
+    if (sw_reply_params_invalid(c, &errs) != SW_OK) {
         json_decref(show);
         return;
     }
@@ -1241,82 +1296,73 @@ void sw_h_incidents_export(struct sw_ctx *c)
         sw_reply_store(c, rc, "reading incidents");
         return;
     }
-    now = sw_cases_now(c);
-    sw_buf_init(&out, 64 * 1024 * 1024);
-    sw_buf_init(&rights, 64 * 1024);
-    sw_buf_init(&measures, 64 * 1024);
-    if (html) {
-        sw_buf_adds(&out, "<!doctype html><html lang=en><meta charset=utf-8><title>Incidents at ");
-        sw_buf_add_html(&out, str_of(show, "name", NULL));
-        sw_buf_adds(&out, "</title><style>body{font:11pt sans-serif;margin:2em}"
-                    "table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;"
-                    "padding:3px 5px;vertical-align:top;font-size:9pt}th{background:#eee}"
-                    "@media print{body{margin:0}tr{page-break-inside:avoid}}</style><h1>"
-                    "IP incidents at ");
-        sw_buf_add_html(&out, str_of(show, "name", NULL));
-        sw_buf_adds(&out, "</h1><p>");
-        sw_buf_add_html(&out, str_of(show, "venue", NULL));
-        sw_buf_adds(&out, " ");
-        sw_buf_add_html(&out, str_of(show, "city", NULL));
-        sw_buf_adds(&out, " ");
-        sw_buf_add_html(&out, str_of(show, "country", NULL));
-        sw_buf_adds(&out, " &middot; ");
-        sw_buf_add_html(&out, str_of(show, "starts", NULL));
-        sw_buf_adds(&out, " to ");
-        sw_buf_add_html(&out, str_of(show, "ends", NULL));
-        sw_buf_adds(&out, "<br>Organiser: ");
-        sw_buf_add_html(&out, str_of(show, "organiser", NULL));
-        sw_buf_adds(&out, "<br>Report made ");
-        sw_buf_adds(&out, sw_iso8601(now, when, sizeof(when)));
-        snprintf(disp, sizeof(disp), " &middot; %zu incidents%s</p><table><tr>",
-                 json_array_size(docs), next ? " (the first shows.export_max)" : "");
-        sw_buf_adds(&out, disp);
-        for (j = 0; csv_cols[j] != NULL; j++) {
-            sw_buf_adds(&out, "<th>");
-            sw_buf_adds(&out, csv_cols[j]);
-            sw_buf_adds(&out, "</th>");
-        }
-        sw_buf_adds(&out, "</tr>\n");
-    } else {
-        for (j = 0; csv_cols[j] != NULL; j++)
-            sw_csv_cell(&out, csv_cols[j], j == 0);
-        sw_buf_adds(&out, "\r\n");
-    }
+    kept = json_array();
     json_array_foreach(docs, i, d) {
-        json_t *v = view(d, now);
-
-        row_cells(v, cells, vals, &rights, &measures);
-        if (html)
-            sw_buf_adds(&out, "<tr>");
-        for (j = 0; csv_cols[j] != NULL; j++) {
-            if (html) {
-                sw_buf_adds(&out, "<td>");
-                sw_buf_add_html(&out, vals[j]);
-                sw_buf_adds(&out, "</td>");
-            } else {
-                sw_csv_cell(&out, vals[j], j == 0);
-            }
-        }
-        sw_buf_adds(&out, html ? "</tr>\n" : "\r\n");
-        json_decref(v);
-    }
-    if (html) {
-        st = json_object_get(show, "id");
-        sw_buf_adds(&out, "</table><p>Show id ");
-        sw_buf_add_html(&out, json_string_value(st));
-        sw_buf_adds(&out, ". Each incident's evidence is listed with the SHA-256 recorded at "
-                    "upload at /api/v1/incidents/{id}/evidence.</p></html>\n");
+        if (sw_date_ms(str_of(d, "received_at", NULL), &at) != SW_OK ||
+            (at >= from_ms && at < until_ms))
+            json_array_append(kept, d);
     }
     json_decref(docs);
+    now = sw_cases_now(c);
+    sw_buf_init(&out, (size_t)cap);
+    sw_buf_init(&part, 4 * 1024 * 1024);
+    sw_buf_init(&rights, 64 * 1024);
+    sw_buf_init(&measures, 64 * 1024);
+    export_head(&part, show, html, json_array_size(kept), next != 0, now);
+    full = sw_buf_add(&out, part.p, part.len) != SW_OK;
+    json_array_foreach(kept, i, d) {
+        json_t *v;
+
+        if (full)
+            break;
+        v = view(d, now);
+        row_cells(v, cells, vals, &rights, &measures);
+        sw_buf_reset(&part);
+        if (html)
+            sw_buf_adds(&part, "<tr>");
+        for (j = 0; csv_cols[j] != NULL; j++) {
+            if (html) {
+                sw_buf_adds(&part, "<td>");
+                sw_buf_add_html(&part, vals[j]);
+                sw_buf_adds(&part, "</td>");
+            } else {
+                sw_csv_cell(&part, vals[j], j == 0);
+            }
+        }
+        sw_buf_adds(&part, html ? "</tr>\n" : "\r\n");
+        json_decref(v);
+        full = sw_buf_add(&out, part.p, part.len) != SW_OK;
+        rows += !full;
+    }
+    if (html && !full) {
+        sw_buf_reset(&part);
+        sw_buf_adds(&part, "</table><p>Show id ");
+        sw_buf_add_html(&part, str_of(show, "id", NULL));
+        sw_buf_adds(&part, ". Each incident's evidence is listed with the SHA-256 recorded at "
+                    "upload at /api/v1/incidents/{id}/evidence.</p></html>\n");
+        full = sw_buf_add(&out, part.p, part.len) != SW_OK;
+    }
+    sw_buf_free(&part);
     sw_buf_free(&rights);
     sw_buf_free(&measures);
-    c->resp->status = 200;
-    c->resp->ctype = html ? "text/html; charset=utf-8" : "text/csv; charset=utf-8";
-    snprintf(disp, sizeof(disp), "%s; filename=\"incidents-%.64s.%s\"",
-             html ? "inline" : "attachment", sw_param(c, "show"), html ? "html" : "csv");
-    sw_reply_header(c, "Content-Disposition", disp);
-    sw_buf_reset(&c->resp->body);
-    sw_buf_add(&c->resp->body, out.p ? out.p : "", out.len);
-    sw_buf_free(&out);
+    if (full) {
+        sw_reply_problem(c, 507, "export-too-large", "Export too large", NULL,
+                         "the export of %zu incidents would pass shows.export_bytes_max (%lld "
+                         "bytes) after %zu of them; narrow it with from and until (when the "
+                         "incidents were received) or ask an admin to raise the limit",
+                         json_array_size(kept), cap, rows);
+        sw_buf_free(&out);
+    } else {
+        c->resp->status = 200;
+        c->resp->ctype = html ? "text/html; charset=utf-8" : "text/csv; charset=utf-8";
+        snprintf(disp, sizeof(disp), "%s; filename=\"incidents-%.64s.%s\"",
+                 html ? "inline" : "attachment", sw_param(c, "show"), html ? "html" : "csv");
+        sw_reply_header(c, "Content-Disposition", disp);
+        /* The export's buffer becomes the body (its ceiling is the export's, not the one
+         * every response gets); main.c frees it. */
+        sw_buf_free(&c->resp->body);
+        c->resp->body = out;
+    }
+    json_decref(kept);
     json_decref(show);
 }

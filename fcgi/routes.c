@@ -117,7 +117,7 @@ const struct sw_route sw_routes[] = {
     { "GET", "/api/v1/shows/{show}/incidents", sw_h_incidents_list, INCIDENT_READERS,
       SW_RT_ACCOUNT, PAGE ",status,kind,overdue" },
     { "GET", "/api/v1/shows/{show}/incidents/export", sw_h_incidents_export, INCIDENT_READERS,
-      SW_RT_ACCOUNT, "format" },
+      SW_RT_ACCOUNT, "format,from,until" },
     { "GET", "/api/v1/incidents/{id}", sw_h_incidents_get, INCIDENT_READERS, SW_RT_ACCOUNT,
       NULL },
     { "PATCH", "/api/v1/incidents/{id}", sw_h_incidents_patch, STATION | ADMIN,

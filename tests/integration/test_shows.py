@@ -628,3 +628,42 @@ def test_export_csv_and_printable_report(s):
     assert "O&#39;Neil &amp; Sons" in r.body and "Fair export 2026" in r.body
     problem(s.get(f"/api/v1/shows/{f.id}/incidents/export?format=pdf", token=f.tok), 400,
             "validation")
+
+
+def test_export_guards_formulas_hidden_behind_line_feeds_and_full_width_signs(s):
+    f = Fair(s, "export-formulas")
+    notes = ["\n=1+1", "\uff1dSUM(A1)", "\uff0b1", "\uff0d1", "\uff20A1", "\t=1", "plain"]
+    for n, text in enumerate(notes):
+        f.incident(f"xf-{n}", notes=text)
+    r = s.get(f"/api/v1/shows/{f.id}/incidents/export?format=csv", token=f.tok)
+    assert r.status == 200, r
+    got = [row["notes"] for row in csv.DictReader(io.StringIO(r.body))]
+    assert got == ["'" + t for t in notes[:-1]] + ["plain"], got
+
+
+def test_export_past_its_ceiling_answers_507_never_an_empty_200(s):
+    """harness.TEST_ENV sets shows.export_bytes_max to 16,384: three incidents with 6,000-byte
+    notes pass it; narrowed with from/until to two days, the export fits."""
+    f = Fair(s, "export-big")
+    for day in (16, 17, 18):
+        f.incident(f"xb-{day}", received_at=f"2026-10-{day}T10:00:00Z", notes="n" * 6000)
+    for fmt in ("csv", "html"):
+        r = s.get(f"/api/v1/shows/{f.id}/incidents/export?format={fmt}", token=f.tok)
+        p = problem(r, 507, "export-too-large")
+        assert p["detail"] == ("the export of 3 incidents would pass shows.export_bytes_max "
+                               "(16384 bytes) after 2 of them; narrow it with from and until "
+                               "(when the incidents were received) or ask an admin to raise "
+                               "the limit"), p
+    r = s.get(f"/api/v1/shows/{f.id}/incidents/export?format=csv&from=2026-10-17"
+              f"&until=2026-10-19", token=f.tok)
+    assert r.status == 200, r
+    rows = list(csv.DictReader(io.StringIO(r.body)))
+    assert [row["received_at"] for row in rows] == ["2026-10-17T10:00:00Z",
+                                                     "2026-10-18T10:00:00Z"], rows
+    assert all(row["notes"] == "n" * 6000 for row in rows)
+    r = s.get(f"/api/v1/shows/{f.id}/incidents/export?format=html&until=2026-10-17", token=f.tok)
+    assert r.status == 200 and r.body.endswith("</html>\n") and "1 incidents" in r.body, r
+    p = problem(s.get(f"/api/v1/shows/{f.id}/incidents/export?from=soon", token=f.tok), 400,
+                "validation")
+    assert p["errors"] == [{"parameter": "from",
+                            "message": "must be a date or date-time (ISO 8601)"}], p
