@@ -577,11 +577,13 @@ static int lookup(struct sw_store *s, const char *authorization, struct sw_princ
             return SW_EAGAIN;
         *account = doc_of(rep[i_acc]);
     } else {
+        /* Only the use to record: the caller is known; a failure here refuses nothing (the
+         * next request on this thread records it). */
         minute = used_argv(id, now, mbuf, sizeof(mbuf), used);
         argvs[n] = used;
         argcs[n++] = 5;
         if (sw_store_pipeline(s, n, argcs, argvs, rep) != SW_OK)
-            return SW_EAGAIN;
+            return SW_OK;
     }
     c->used = minute;
     for (i = 0; i < n; i++)
