@@ -25,7 +25,7 @@ SAN_FLAGS := $(if $(SANITIZER),-fsanitize=$(SANITIZER) -fno-omit-frame-pointer -
              $(if $(FUZZ),-fsanitize=fuzzer-no-link)
 CFLAGS_ALL = -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -Iinclude -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(SAN_FLAGS) $(LDFLAGS)
-LIBS_ALL = $(PKG_LIBS) -lpthread
+LIBS_ALL = $(PKG_LIBS) -lcsv -lpthread
 
 LIB_SRC := $(wildcard lib/*.c)
 API_SRC := $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))

@@ -218,8 +218,10 @@ int sw_in_list(const char *list, const char *name);
  * allowed NULL, a country code, EM, WO or EP); an empty part is an error. */
 int sw_list_valid(const char *list, const char *const *allowed);
 
-/* A CSV cell, quoted, with a leading ' where a spreadsheet would read a formula. */
-void sw_csv_cell(struct sw_buf *b, const char *v, int first);
+/* Appends a CSV cell (after a comma unless first), quoted, with a leading ' where a
+ * spreadsheet would read a formula (= + - @, tab, CR, LF, full-width ＝ ＋ － ＠). Returns SW_OK,
+ * or SW_TOOBIG when b's ceiling cut the cell short (b then holds part of it). */
+int sw_csv_cell(struct sw_buf *b, const char *v, int first);
 
 /* --- metrics (fcgi/metrics.c) --- */
 

@@ -16,6 +16,7 @@
 
 #include "seawall/cases.h"
 #include "seawall/config.h"
+#include "seawall/evidence.h"
 #include "seawall/log.h"
 #include "seawall/record.h"
 #include "seawall/store.h"
@@ -28,14 +29,15 @@ struct owner {
     const char *per_key;     /* configuration: files one record may hold */
     const char *hist_key;    /* configuration: history entries one record may hold */
     int (*load)(struct sw_ctx *c, long long *id, json_t **doc);
+    int by_show;             /* the quota is the show's (incidents), else the subscriber's */
 };
 
 static const struct owner case_owner = { "/api/v1/cases", "case", "cases.evidence_per_case",
-                                         "cases.history_max", sw_case_load_visible };
+                                         "cases.history_max", sw_case_load_visible, 0 };
 static const struct owner incident_owner = { "/api/v1/incidents", "inc",
                                              "shows.evidence_per_incident",
                                              "shows.incident_history_max",
-                                             sw_incident_load_visible };
+                                             sw_incident_load_visible, 1 };
 
 static int param_problem(struct sw_ctx *c, int status, const char *slug, const char *param,
                          const char *msg)
@@ -44,6 +46,25 @@ static int param_problem(struct sw_ctx *c, int status, const char *slug, const c
                      json_pack("[{s:s, s:s}]", "parameter", param, "message", msg), "%s: %s",
                      param, msg);
     return SW_INVALID;
+}
+
+/* 1 when s holds a bidirectional control — embeddings and overrides U+202A–U+202E, isolates
+ * U+2066–U+2069, marks U+200E, U+200F and U+061C — with which "invoice\u202Efdp.exe" shows
+ * as "invoiceexe.pdf". */
+static int has_bidi_control(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (; *u != '\0'; u++) {
+        if (u[0] == 0xE2 && u[1] == 0x80 &&
+            ((u[2] >= 0xAA && u[2] <= 0xAE) || u[2] == 0x8E || u[2] == 0x8F))
+            return 1;
+        if (u[0] == 0xE2 && u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)
+            return 1;
+        if (u[0] == 0xD8 && u[1] == 0x9C)
+            return 1;
+    }
+    return 0;
 }
 
 /* A file name as the uploader's system wrote it: no path, no controls, valid UTF-8. */
@@ -199,84 +220,122 @@ static json_t *entry_view(const struct owner *o, long long id, const json_t *e)
                      url);
 }
 
+/* Answers 507 quota-exceeded for an upload of n bytes that would pass the tenant's quota. */
+static void reply_quota(struct sw_ctx *c, const struct owner *o, const json_t *doc, long long n,
+                        long long held, long long quota)
+{
+    char who[96];
+
+    if (o->by_show)
+        snprintf(who, sizeof(who), "show %.64s",
+                 json_string_value(json_object_get(doc, "show")) ?: "");
+    else
+        snprintf(who, sizeof(who), "subscriber %lld",
+                 (long long)json_integer_value(json_object_get(doc, "subscriber_id")));
+    sw_reply_problem(c, 507, "quota-exceeded", "Evidence quota exceeded", NULL,
+                     "%s holds %lld bytes of evidence; this file of %lld bytes would pass its "
+                     "quota of %lld bytes (evidence.quota_bytes); nothing was stored", who, held,
+                     n, quota);
+}
+
+/* Receives the file, stores it by hash and records it in the record's history. A file new to
+ * the record reserves its bytes from the tenant's evidence quota before it is moved into the
+ * store; they are given back unless it is recorded (201). */
 static void upload(struct sw_ctx *c, const struct owner *o)
 {
     struct sw_rec_keys k;
     const char *name = sw_query(c, "name"), *declared = sw_query(c, "sha256");
     const char *ct = c->req->content_type;
     long long id, max = sw_config_int(c->cfg, "cases.evidence_max");
-    char tmpdir[512], tmp[600], dir[512], file[600], hex[65], rnd[17], ctype[101];
+    long long quota = sw_config_int(c->cfg, "evidence.quota_bytes"), held = 0;
+    char tmpdir[512], tmp[600], dir[512], file[600], hex[65], rnd[17], ctype[101], qkey[160];
     unsigned char rb[8];
     struct add a = { .who = &c->who };
     json_t *doc, *items = NULL, *found = NULL;
-    int rc;
+    int rc, reserved = 0, kept = 0;
     size_t i;
 
     if (o->load(c, &id, &doc) != SW_OK)
         return;
-    json_decref(doc);
     if (name == NULL) {
         param_problem(c, 400, "validation", "name", "give the file's name as ?name=");
-        return;
+        goto out_doc;
     }
     if (!name_valid(name)) {
         param_problem(c, 400, "validation", "name", "must be a file name (1 to 200 bytes of "
                       "UTF-8), without a path, slashes or control characters");
-        return;
+        goto out_doc;
+    }
+    if (has_bidi_control(name)) {
+        param_problem(c, 400, "validation", "name", "must not contain bidirectional controls "
+                      "(U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C), which "
+                      "can make a name show another file type");
+        goto out_doc;
     }
     if (declared != NULL && !sw_sha256_hex_valid(declared)) {
         param_problem(c, 400, "validation", "sha256", "must be 64 lower-case hex digits");
-        return;
+        goto out_doc;
     }
     if (c->req->content_length > max) {
         sw_reply_problem(c, 413, "too-large", "Request body too large", NULL,
                          "the file is %lld bytes; evidence files may have at most %lld",
                          c->req->content_length, max);
-        return;
+        goto out_doc;
     }
     if (c->req->content_length <= 0) {
         sw_reply_problem(c, 400, "empty-body", "Empty file", NULL,
                          "send the file's bytes as the request body");
-        return;
+        goto out_doc;
     }
     snprintf(tmpdir, sizeof(tmpdir), "%s/evidence/tmp", sw_config_str(c->cfg, "data.dir"));
     if (mkdirs(tmpdir) != 0) {
         sw_error("mkdir(\"%s\") failed (%s)", tmpdir, strerror(errno));
         sw_reply_store(c, SW_ERR, "storing evidence");
-        return;
+        goto out_doc;
     }
     randombytes_buf(rb, sizeof(rb));
     sw_hex(rb, sizeof(rb), rnd);
     snprintf(tmp, sizeof(tmp), "%s/up-%s", tmpdir, rnd);
     if (receive(c, tmp, hex) != SW_OK)
-        return;
+        goto out_doc;
     if (declared != NULL && strcmp(declared, hex) != 0) {
-        unlink(tmp);
         sw_reply_problem(c, 400, "hash-mismatch", "Evidence hash mismatch",
                          json_pack("[{s:s, s:s}]", "parameter", "sha256", "message",
                                    "the file received does not have this SHA-256"),
                          "declared sha256 %.64s, received %s: the file was changed or cut on "
                          "the way; nothing was stored", declared, hex);
-        return;
+        goto out_tmp;
     }
-    evidence_path(c, hex, dir, sizeof(dir), file, sizeof(file));
-    if (mkdirs(dir) != 0 || (access(file, F_OK) != 0 && rename(tmp, file) != 0)) {
-        sw_error("storing \"%s\" failed (%s)", file, strerror(errno));
-        unlink(tmp);
-        sw_reply_store(c, SW_ERR, "storing evidence");
-        return;
-    }
-    unlink(tmp);   /* left only when the same bytes were stored before */
     rc = evidence_of(c, o, id, name, hex, &items, &found);
     json_decref(items);
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "reading evidence");
-        return;
+        goto out_tmp;
     }
     if (found != NULL) {   /* the same file under the same name: the first record stands */
         sw_reply_json(c, 200, entry_view(o, id, found));
         json_decref(found);
-        return;
+        goto out_tmp;
+    }
+    /* Counted once the file is known to be new here: a retried upload is never refused. */
+    sw_evidence_quota_key(o->by_show ? 0 : json_integer_value(json_object_get(doc,
+                                                                              "subscriber_id")),
+                          json_string_value(json_object_get(doc, "show")), qkey, sizeof(qkey));
+    rc = sw_evidence_reserve(c->store, qkey, c->req->content_length, quota, &held);
+    if (rc == SW_TOOBIG) {
+        reply_quota(c, o, doc, c->req->content_length, held, quota);
+        goto out_tmp;
+    }
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "reserving evidence quota");
+        goto out_tmp;
+    }
+    reserved = 1;
+    evidence_path(c, hex, dir, sizeof(dir), file, sizeof(file));
+    if (mkdirs(dir) != 0 || (access(file, F_OK) != 0 && rename(tmp, file) != 0)) {
+        sw_error("storing \"%s\" failed (%s)", file, strerror(errno));
+        sw_reply_store(c, SW_ERR, "storing evidence");
+        goto out_tmp;
     }
     for (i = 0; ct != NULL && ct[i] != '\0' && i < sizeof(ctype) - 1; i++)
         ctype[i] = ct[i] >= 0x20 && ct[i] < 0x7f ? ct[i] : '_';
@@ -297,10 +356,18 @@ static void upload(struct sw_ctx *c, const struct owner *o)
     } else {
         json_t *e = sw_case_entry(&c->who, a.now, "evidence", 1, json_incref(a.entry));
 
+        kept = 1;
         sw_reply_json(c, 201, entry_view(o, id, e));
         json_decref(e);
     }
     json_decref(a.entry);
+out_tmp:
+    unlink(tmp);   /* left when refused, or when the same bytes were stored before */
+    if (reserved && !kept && sw_evidence_release(c->store, qkey, c->req->content_length) != SW_OK)
+        sw_error("giving back %lld bytes of evidence quota under %s failed (the tenant's count "
+                 "stays that much high)", c->req->content_length, qkey);
+out_doc:
+    json_decref(doc);
 }
 
 static void list(struct sw_ctx *c, const struct owner *o)

@@ -427,16 +427,32 @@ json_t *sw_page_json(json_t *items, long long next)
     return json_pack("{s:o, s:o}", "items", items, "next", next ? json_string(cur) : json_null());
 }
 
-void sw_csv_cell(struct sw_buf *b, const char *v, int first)
+/* 1 when a spreadsheet could read a cell starting so as a formula (or strip what hides one):
+ * = + - @, a tab, carriage return or line feed, or the full-width ＝ ＋ － ＠ (U+FF1D, U+FF0B,
+ * U+FF0D, U+FF20) that some spreadsheets fold to their ASCII forms. */
+static int csv_formula_start(const char *v)
 {
+    const unsigned char *u = (const unsigned char *)v;
+
+    if (u[0] != '\0' && strchr("=+-@\t\r\n", u[0]) != NULL)
+        return 1;
+    return u[0] == 0xEF && u[1] == 0xBC &&
+           (u[2] == 0x9D || u[2] == 0x8B || u[2] == 0x8D || u[2] == 0xA0);
+}
+
+int sw_csv_cell(struct sw_buf *b, const char *v, int first)
+{
+    int bad = 0;
+
     if (!first)
-        sw_buf_adds(b, ",");
-    sw_buf_adds(b, "\"");
-    if (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r')
-        sw_buf_adds(b, "'");
+        bad |= sw_buf_adds(b, ",") != SW_OK;
+    bad |= sw_buf_adds(b, "\"") != SW_OK;
+    if (csv_formula_start(v))
+        bad |= sw_buf_adds(b, "'") != SW_OK;
     for (; *v != '\0'; v++)
-        sw_buf_add(b, *v == '"' ? "\"\"" : v, *v == '"' ? 2 : 1);
-    sw_buf_adds(b, "\"");
+        bad |= sw_buf_add(b, *v == '"' ? "\"\"" : v, *v == '"' ? 2 : 1) != SW_OK;
+    bad |= sw_buf_adds(b, "\"") != SW_OK;
+    return bad ? SW_TOOBIG : SW_OK;
 }
 
 int sw_list_valid(const char *list, const char *const *allowed)

@@ -14,6 +14,7 @@
 #include "seawall/date.h"
 #include "seawall/log.h"
 #include "seawall/normalise.h"
+#include "seawall/portfolio.h"
 #include "seawall/record.h"
 #include "seawall/shows.h"
 #include "seawall/store.h"
@@ -78,6 +79,16 @@ static int caller_show(struct sw_ctx *c, json_t **show)
     if (rc != SW_OK)
         sw_reply_store(c, rc, "loading the show");
     return rc;
+}
+
+/* v[path1][path2] (path2 may be NULL) when it is a string, else "". */
+static const char *str_of(const json_t *v, const char *path1, const char *path2)
+{
+    const json_t *x = json_object_get(v, path1);
+
+    if (path2 != NULL)
+        x = json_object_get(x, path2);
+    return json_string_value(x) ?: "";
 }
 
 /* --- views --------------------------------------------------------------------------------- */
@@ -823,37 +834,56 @@ static void escalate_moves(struct sw_cmds *c, const json_t *old, const json_t *d
     json_decref(ce);
 }
 
-/* The case's description: the incident's facts as the station logged them. */
+/* Appends label, text and a full stop, unless text already ends a sentence ("Co., Ltd.",
+ * "?", "。"): a name's own stop is not doubled. */
+static void sentence(struct sw_buf *b, const char *label, const char *text)
+{
+    size_t n = strlen(text);
+
+    sw_buf_adds(b, label);
+    sw_buf_adds(b, text);
+    if (n > 0 && (strchr(".!?", text[n - 1]) != NULL ||
+                  (n >= 3 && memcmp(text + n - 3, "\xE3\x80\x82", 3) == 0)))  /* 。 */
+        return;
+    sw_buf_adds(b, ".");
+}
+
+/* The case's description: the incident's facts as the station logged them, at most 20,000
+ * bytes (cut at a character boundary). Returns a new JSON string. */
 static json_t *facts(const json_t *doc, const json_t *show, const char *note)
 {
     struct sw_buf b;
-    char line[800];
-    const json_t *m;
-    size_t i;
+    const json_t *m, *measures = json_object_get(doc, "measures");
+    size_t i, len;
     json_t *out;
 
     sw_buf_init(&b, 64 * 1024);
-    snprintf(line, sizeof(line), "Escalated from incident #%lld at %.200s (%.100s, %.10s to "
-             "%.10s), booth %.32s.\nExhibitor: %.200s. Complainant: %.200s.\nKind: %.32s. "
-             "Received: %.40s. Answer due: %.40s.\n",
-             (long long)json_integer_value(json_object_get(doc, "id")),
-             json_string_value(json_object_get(show, "name")) ?: "",
-             json_string_value(json_object_get(show, "city")) ?: "",
-             json_string_value(json_object_get(show, "starts")) ?: "",
-             json_string_value(json_object_get(show, "ends")) ?: "",
-             json_string_value(json_object_get(doc, "booth")) ?: "-",
-             json_string_value(json_object_get(json_object_get(doc, "exhibitor"), "name")) ?: "",
-             json_string_value(json_object_get(json_object_get(doc, "complainant"), "name")) ?: "",
-             json_string_value(json_object_get(doc, "kind")) ?: "",
-             json_string_value(json_object_get(doc, "received_at")) ?: "",
-             json_string_value(json_object_get(json_object_get(doc, "deadline"), "at")) ?: "");
-    sw_buf_adds(&b, line);
-    json_array_foreach(json_object_get(doc, "measures"), i, m) {
-        sw_buf_adds(&b, i == 0 ? "Measures taken: " : "; ");
-        sw_buf_adds(&b, json_string_value(m));
+    sw_buf_printf(&b, "Escalated from incident #%lld at ",
+                  (long long)json_integer_value(json_object_get(doc, "id")));
+    sw_buf_adds(&b, str_of(show, "name", NULL));
+    sw_buf_adds(&b, " (");
+    sw_buf_adds(&b, str_of(show, "city", NULL));
+    sw_buf_adds(&b, ", ");
+    sw_buf_adds(&b, str_of(show, "starts", NULL));
+    sw_buf_adds(&b, " to ");
+    sw_buf_adds(&b, str_of(show, "ends", NULL));
+    sentence(&b, "), booth ", json_string_value(json_object_get(doc, "booth")) ?: "-");
+    sentence(&b, "\nExhibitor: ", str_of(doc, "exhibitor", "name"));
+    sentence(&b, " Complainant: ", str_of(doc, "complainant", "name"));
+    sentence(&b, "\nKind: ", str_of(doc, "kind", NULL));
+    sentence(&b, " Received: ", str_of(doc, "received_at", NULL));
+    sentence(&b, " Answer due: ", str_of(doc, "deadline", "at"));
+    sw_buf_adds(&b, "\n");
+    json_array_foreach(measures, i, m) {
+        if (i + 1 < json_array_size(measures)) {
+            sw_buf_adds(&b, i == 0 ? "Measures taken: " : "");
+            sw_buf_adds(&b, json_string_value(m) ?: "");
+            sw_buf_adds(&b, "; ");
+        } else {
+            sentence(&b, i == 0 ? "Measures taken: " : "", json_string_value(m) ?: "");
+            sw_buf_adds(&b, "\n");
+        }
     }
-    if (json_array_size(json_object_get(doc, "measures")) > 0)
-        sw_buf_adds(&b, ".\n");
     if (json_is_string(json_object_get(doc, "notes"))) {
         sw_buf_adds(&b, "Station notes: ");
         sw_buf_adds(&b, json_string_value(json_object_get(doc, "notes")));
@@ -864,7 +894,10 @@ static json_t *facts(const json_t *doc, const json_t *show, const char *note)
         sw_buf_adds(&b, note);
         sw_buf_adds(&b, "\n");
     }
-    out = json_stringn(b.p ? b.p : "", b.len > 20000 ? 20000 : b.len);
+    len = b.len > 20000 ? 20000 : b.len;
+    while (len > 0 && len < b.len && ((unsigned char)b.p[len] & 0xC0) == 0x80)
+        len--;
+    out = json_stringn(b.p ? b.p : "", len);
     sw_buf_free(&b);
     return out;
 }
@@ -894,12 +927,48 @@ static json_t *evidence_refs(struct sw_ctx *c, long long id)
     return out;
 }
 
+/* SW_OK when subscriber sub (its document subdoc) is the accused exhibitor named exhibitor:
+ * its own name, or the text or an alias of a company name in its portfolio, has the same
+ * party key (legal forms and look-alike letters folded, as repeat offenders are found).
+ * SW_NOTFOUND when none does; SW_EAGAIN when the store fails. */
+static int is_exhibitor(struct sw_ctx *c, long long sub, const json_t *subdoc,
+                        const char *exhibitor)
+{
+    char want[SW_KEY_MAX], got[SW_KEY_MAX];
+    json_t *items = NULL, *it, *a;
+    long long next;
+    size_t i, j;
+    int rc;
+
+    if (sw_party_key(exhibitor, want, sizeof(want)) != SW_OK)
+        return SW_NOTFOUND;
+    if (sw_party_key(str_of(subdoc, "name", NULL), got, sizeof(got)) == SW_OK &&
+        strcmp(got, want) == 0)
+        return SW_OK;
+    rc = sw_portfolio_list(c->store, sub, 0, 0, "name", &items, &next);
+    if (rc != SW_OK)
+        return rc;
+    rc = SW_NOTFOUND;
+    json_array_foreach(items, i, it) {
+        if (sw_party_key(str_of(it, "text", NULL), got, sizeof(got)) == SW_OK &&
+            strcmp(got, want) == 0)
+            rc = SW_OK;
+        json_array_foreach(json_object_get(it, "aliases"), j, a) {
+            if (sw_party_key(json_string_value(a), got, sizeof(got)) == SW_OK &&
+                strcmp(got, want) == 0)
+                rc = SW_OK;
+        }
+    }
+    json_decref(items);
+    return rc;
+}
+
 void sw_h_incidents_escalate(struct sw_ctx *c)
 {
     struct escalation e = { .who = &c->who };
     struct sw_verrs errs;
     struct sw_rec_keys k;
-    long long id, sub, centre = 0;
+    long long id, sub, linked, named, centre = 0;
     json_t *doc, *in, *show = NULL, *subdoc = NULL, *out = NULL, *d;
     const char *country;
     char idtxt[24], when[32], loc[64];
@@ -913,15 +982,19 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
         json_decref(doc);
         return;
     }
-    sub = json_is_integer(json_object_get(in, "subscriber_id"))
-              ? json_integer_value(json_object_get(in, "subscriber_id"))
-              : json_integer_value(json_object_get(json_object_get(doc, "exhibitor"),
-                                                   "subscriber_id"));
+    linked = json_integer_value(json_object_get(json_object_get(doc, "exhibitor"),
+                                                "subscriber_id"));
+    named = json_integer_value(json_object_get(in, "subscriber_id"));
+    sub = linked > 0 ? linked : named;
     if (json_is_integer(json_object_get(doc, "case_id"))) {
         e.existing = json_integer_value(json_object_get(doc, "case_id"));
         goto already;
     }
     sw_verrs_init(&errs);
+    if (linked > 0 && named > 0 && named != linked)
+        sw_verrs_add(&errs, "/subscriber_id", "the accused exhibitor is linked to subscriber "
+                     "%lld, whose case it is (the link is the incident's "
+                     "exhibitor.subscriber_id)", linked);
     rc = sw_show_get(c->store, json_string_value(json_object_get(doc, "show")), &show);
     if (rc == SW_OK && sub > 0) {
         rc = sw_doc_get(c->store, &sw_kind_subscriber, sub, &subdoc);
@@ -930,9 +1003,16 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
             rc = SW_OK;
         }
     }
-    if (rc == SW_OK)
+    if (rc == SW_OK && c->who.role == SW_ROLE_TRIAGER) {
+        /* A triager's escalation goes to the triager's own centre. */
+        centre = c->who.centre;
+        if (json_is_integer(json_object_get(in, "centre_id")) &&
+            json_integer_value(json_object_get(in, "centre_id")) != centre)
+            sw_verrs_add(&errs, "/centre_id", "a triager escalates to their own centre (%lld)",
+                         centre);
+    } else if (rc == SW_OK) {
         rc = sw_case_choose_centre(c, in, &centre, &errs);
-    json_decref(subdoc);
+    }
     if (rc == SW_NOTFOUND) {
         sw_verrs_free(&errs);
         sw_reply_problem(c, 409, "no-centre", "No assistance centre", NULL,
@@ -953,6 +1033,29 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
                          "the accused exhibitor is not linked to a Seawall subscriber; give "
                          "subscriber_id of the exporter the case is opened for");
         goto done;
+    }
+    /* The case tells its exporter the incident's facts: only the accused exhibitor's own
+     * subscriber may receive it, unless an admin links it. */
+    if (c->who.role != SW_ROLE_ADMIN) {
+        rc = is_exhibitor(c, sub, subdoc, str_of(doc, "exhibitor", "name"));
+        if (rc == SW_NOTFOUND) {
+            sw_reply_problem(c, 409, "subscriber-not-exhibitor", "Not the accused exhibitor",
+                             linked > 0 ? json_pack("[{s:s, s:s}]", "pointer",
+                                                    "/exhibitor/subscriber_id", "message",
+                                                    "is not the accused exhibitor")
+                                        : json_pack("[{s:s, s:s}]", "pointer",
+                                                    "/subscriber_id", "message",
+                                                    "is not the accused exhibitor"),
+                             "subscriber %lld (\"%.200s\") is not the accused exhibitor "
+                             "\"%.200s\": neither its name nor a company name in its portfolio "
+                             "is the exhibitor's; an admin may link it", sub,
+                             str_of(subdoc, "name", NULL), str_of(doc, "exhibitor", "name"));
+            goto done;
+        }
+        if (rc != SW_OK) {
+            sw_reply_store(c, rc, "reading the subscriber's company names");
+            goto done;
+        }
     }
     country = json_string_value(json_object_get(show, "country"));
     if (country == NULL)
@@ -1037,21 +1140,13 @@ done:
     json_decref(e.casedoc);
     json_decref(e.caseentry);
     json_decref(out);
+    json_decref(subdoc);
     json_decref(show);
     json_decref(in);
     json_decref(doc);
 }
 
 /* --- export -------------------------------------------------------------------------------- */
-
-static const char *str_of(const json_t *v, const char *path1, const char *path2)
-{
-    const json_t *x = json_object_get(v, path1);
-
-    if (path2 != NULL)
-        x = json_object_get(x, path2);
-    return json_string_value(x) ?: "";
-}
 
 /* "trademark 123; patent US1" */
 static void join_list(struct sw_buf *b, const json_t *list, int rights)
@@ -1113,26 +1208,81 @@ static void row_cells(const json_t *v, char cells[][64], const char **vals, stru
     vals[16] = str_of(v, "notes", NULL);
 }
 
+/* The report's head (html) or the CSV header row, into b. */
+static void export_head(struct sw_buf *b, const json_t *show, int html, size_t n, int more,
+                        int64_t now)
+{
+    char when[32], line[160];
+    size_t j;
+
+    if (!html) {
+        for (j = 0; csv_cols[j] != NULL; j++)
+            sw_csv_cell(b, csv_cols[j], j == 0);
+        sw_buf_adds(b, "\r\n");
+        return;
+    }
+    sw_buf_adds(b, "<!doctype html><html lang=en><meta charset=utf-8><title>Incidents at ");
+    sw_buf_add_html(b, str_of(show, "name", NULL));
+    sw_buf_adds(b, "</title><style>body{font:11pt sans-serif;margin:2em}"
+                "table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;"
+                "padding:3px 5px;vertical-align:top;font-size:9pt}th{background:#eee}"
+                "@media print{body{margin:0}tr{page-break-inside:avoid}}</style><h1>"
+                "IP incidents at ");
+    sw_buf_add_html(b, str_of(show, "name", NULL));
+    sw_buf_adds(b, "</h1><p>");
+    sw_buf_add_html(b, str_of(show, "venue", NULL));
+    sw_buf_adds(b, " ");
+    sw_buf_add_html(b, str_of(show, "city", NULL));
+    sw_buf_adds(b, " ");
+    sw_buf_add_html(b, str_of(show, "country", NULL));
+    sw_buf_adds(b, " &middot; ");
+    sw_buf_add_html(b, str_of(show, "starts", NULL));
+    sw_buf_adds(b, " to ");
+    sw_buf_add_html(b, str_of(show, "ends", NULL));
+    sw_buf_adds(b, "<br>Organiser: ");
+    sw_buf_add_html(b, str_of(show, "organiser", NULL));
+    sw_buf_adds(b, "<br>Report made ");
+    sw_buf_adds(b, sw_iso8601(now, when, sizeof(when)));
+    snprintf(line, sizeof(line), " &middot; %zu incidents%s</p><table><tr>", n,
+             more ? " (the first shows.export_max)" : "");
+    sw_buf_adds(b, line);
+    for (j = 0; csv_cols[j] != NULL; j++) {
+        sw_buf_adds(b, "<th>");
+        sw_buf_adds(b, csv_cols[j]);
+        sw_buf_adds(b, "</th>");
+    }
+    sw_buf_adds(b, "</tr>\n");
+}
+
 /* ?format=csv (one row per incident, cells safe from formula injection) or ?format=html (a
- * printable report for the organiser). */
+ * printable report for the organiser), of the incidents received in [from, until). Each part
+ * is made in a small buffer and added to the export whole; an export that would pass
+ * shows.export_bytes_max answers 507 export-too-large instead — never a cut or empty 200. */
 void sw_h_incidents_export(struct sw_ctx *c)
 {
-    const char *fmt = sw_query(c, "format") ?: "csv";
-    json_t *show, *ids = NULL, *docs = NULL, *d, *st;
-    struct sw_buf out, rights, measures;
+    const char *fmt = sw_query(c, "format") ?: "csv", *from = sw_query(c, "from"),
+               *until = sw_query(c, "until");
+    long long cap = sw_config_int(c->cfg, "shows.export_bytes_max");
+    json_t *show, *ids = NULL, *docs = NULL, *d, *kept;
+    struct sw_buf out, part, rights, measures;
+    struct sw_verrs errs;
     long long next = 0;
-    char key[96], cells[3][64], when[32], disp[160];
+    char key[96], cells[3][64], disp[160];
     const char *vals[17];
-    int64_t now;
-    size_t i, j;
-    int rc, html = strcmp(fmt, "html") == 0;
+    int64_t now, from_ms = INT64_MIN, until_ms = INT64_MAX, at;
+    size_t i, j, rows = 0;
+    int rc, html = strcmp(fmt, "html") == 0, full = 0;
 
     if (caller_show(c, &show) != SW_OK)
         return;
-    if (!html && strcmp(fmt, "csv") != 0) {
-        sw_reply_problem(c, 400, "validation", "Invalid request",
-                         json_pack("[{s:s, s:s}]", "parameter", "format", "message",
-                                   "must be csv or html"), "format must be csv or html");
+    sw_verrs_init(&errs);
+    if (!html && strcmp(fmt, "csv") != 0)
+        sw_verrs_add(&errs, "format", "must be csv or html");
+    if (from != NULL && sw_date_ms(from, &from_ms) != SW_OK)
+        sw_verrs_add(&errs, "from", "must be a date or date-time (ISO 8601)");
+    if (until != NULL && sw_date_ms(until, &until_ms) != SW_OK)
+        sw_verrs_add(&errs, "until", "must be a date or date-time (ISO 8601)");
+    if (sw_reply_params_invalid(c, &errs) != SW_OK) {
         json_decref(show);
         return;
     }
@@ -1146,82 +1296,73 @@ void sw_h_incidents_export(struct sw_ctx *c)
         sw_reply_store(c, rc, "reading incidents");
         return;
     }
-    now = sw_cases_now(c);
-    sw_buf_init(&out, 64 * 1024 * 1024);
-    sw_buf_init(&rights, 64 * 1024);
-    sw_buf_init(&measures, 64 * 1024);
-    if (html) {
-        sw_buf_adds(&out, "<!doctype html><html lang=en><meta charset=utf-8><title>Incidents at ");
-        sw_buf_add_html(&out, str_of(show, "name", NULL));
-        sw_buf_adds(&out, "</title><style>body{font:11pt sans-serif;margin:2em}"
-                    "table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;"
-                    "padding:3px 5px;vertical-align:top;font-size:9pt}th{background:#eee}"
-                    "@media print{body{margin:0}tr{page-break-inside:avoid}}</style><h1>"
-                    "IP incidents at ");
-        sw_buf_add_html(&out, str_of(show, "name", NULL));
-        sw_buf_adds(&out, "</h1><p>");
-        sw_buf_add_html(&out, str_of(show, "venue", NULL));
-        sw_buf_adds(&out, " ");
-        sw_buf_add_html(&out, str_of(show, "city", NULL));
-        sw_buf_adds(&out, " ");
-        sw_buf_add_html(&out, str_of(show, "country", NULL));
-        sw_buf_adds(&out, " &middot; ");
-        sw_buf_add_html(&out, str_of(show, "starts", NULL));
-        sw_buf_adds(&out, " to ");
-        sw_buf_add_html(&out, str_of(show, "ends", NULL));
-        sw_buf_adds(&out, "<br>Organiser: ");
-        sw_buf_add_html(&out, str_of(show, "organiser", NULL));
-        sw_buf_adds(&out, "<br>Report made ");
-        sw_buf_adds(&out, sw_iso8601(now, when, sizeof(when)));
-        snprintf(disp, sizeof(disp), " &middot; %zu incidents%s</p><table><tr>",
-                 json_array_size(docs), next ? " (the first shows.export_max)" : "");
-        sw_buf_adds(&out, disp);
-        for (j = 0; csv_cols[j] != NULL; j++) {
-            sw_buf_adds(&out, "<th>");
-            sw_buf_adds(&out, csv_cols[j]);
-            sw_buf_adds(&out, "</th>");
-        }
-        sw_buf_adds(&out, "</tr>\n");
-    } else {
-        for (j = 0; csv_cols[j] != NULL; j++)
-            sw_csv_cell(&out, csv_cols[j], j == 0);
-        sw_buf_adds(&out, "\r\n");
-    }
+    kept = json_array();
     json_array_foreach(docs, i, d) {
-        json_t *v = view(d, now);
-
-        row_cells(v, cells, vals, &rights, &measures);
-        if (html)
-            sw_buf_adds(&out, "<tr>");
-        for (j = 0; csv_cols[j] != NULL; j++) {
-            if (html) {
-                sw_buf_adds(&out, "<td>");
-                sw_buf_add_html(&out, vals[j]);
-                sw_buf_adds(&out, "</td>");
-            } else {
-                sw_csv_cell(&out, vals[j], j == 0);
-            }
-        }
-        sw_buf_adds(&out, html ? "</tr>\n" : "\r\n");
-        json_decref(v);
-    }
-    if (html) {
-        st = json_object_get(show, "id");
-        sw_buf_adds(&out, "</table><p>Show id ");
-        sw_buf_add_html(&out, json_string_value(st));
-        sw_buf_adds(&out, ". Each incident's evidence is listed with the SHA-256 recorded at "
-                    "upload at /api/v1/incidents/{id}/evidence.</p></html>\n");
+        if (sw_date_ms(str_of(d, "received_at", NULL), &at) != SW_OK ||
+            (at >= from_ms && at < until_ms))
+            json_array_append(kept, d);
     }
     json_decref(docs);
+    now = sw_cases_now(c);
+    sw_buf_init(&out, (size_t)cap);
+    sw_buf_init(&part, 4 * 1024 * 1024);
+    sw_buf_init(&rights, 64 * 1024);
+    sw_buf_init(&measures, 64 * 1024);
+    export_head(&part, show, html, json_array_size(kept), next != 0, now);
+    full = sw_buf_add(&out, part.p, part.len) != SW_OK;
+    json_array_foreach(kept, i, d) {
+        json_t *v;
+
+        if (full)
+            break;
+        v = view(d, now);
+        row_cells(v, cells, vals, &rights, &measures);
+        sw_buf_reset(&part);
+        if (html)
+            sw_buf_adds(&part, "<tr>");
+        for (j = 0; csv_cols[j] != NULL; j++) {
+            if (html) {
+                sw_buf_adds(&part, "<td>");
+                sw_buf_add_html(&part, vals[j]);
+                sw_buf_adds(&part, "</td>");
+            } else {
+                sw_csv_cell(&part, vals[j], j == 0);
+            }
+        }
+        sw_buf_adds(&part, html ? "</tr>\n" : "\r\n");
+        json_decref(v);
+        full = sw_buf_add(&out, part.p, part.len) != SW_OK;
+        rows += !full;
+    }
+    if (html && !full) {
+        sw_buf_reset(&part);
+        sw_buf_adds(&part, "</table><p>Show id ");
+        sw_buf_add_html(&part, str_of(show, "id", NULL));
+        sw_buf_adds(&part, ". Each incident's evidence is listed with the SHA-256 recorded at "
+                    "upload at /api/v1/incidents/{id}/evidence.</p></html>\n");
+        full = sw_buf_add(&out, part.p, part.len) != SW_OK;
+    }
+    sw_buf_free(&part);
     sw_buf_free(&rights);
     sw_buf_free(&measures);
-    c->resp->status = 200;
-    c->resp->ctype = html ? "text/html; charset=utf-8" : "text/csv; charset=utf-8";
-    snprintf(disp, sizeof(disp), "%s; filename=\"incidents-%.64s.%s\"",
-             html ? "inline" : "attachment", sw_param(c, "show"), html ? "html" : "csv");
-    sw_reply_header(c, "Content-Disposition", disp);
-    sw_buf_reset(&c->resp->body);
-    sw_buf_add(&c->resp->body, out.p ? out.p : "", out.len);
-    sw_buf_free(&out);
+    if (full) {
+        sw_reply_problem(c, 507, "export-too-large", "Export too large", NULL,
+                         "the export of %zu incidents would pass shows.export_bytes_max (%lld "
+                         "bytes) after %zu of them; narrow it with from and until (when the "
+                         "incidents were received) or ask an admin to raise the limit",
+                         json_array_size(kept), cap, rows);
+        sw_buf_free(&out);
+    } else {
+        c->resp->status = 200;
+        c->resp->ctype = html ? "text/html; charset=utf-8" : "text/csv; charset=utf-8";
+        snprintf(disp, sizeof(disp), "%s; filename=\"incidents-%.64s.%s\"",
+                 html ? "inline" : "attachment", sw_param(c, "show"), html ? "html" : "csv");
+        sw_reply_header(c, "Content-Disposition", disp);
+        /* The export's buffer becomes the body (its ceiling is the export's, not the one
+         * every response gets); main.c frees it. */
+        sw_buf_free(&c->resp->body);
+        c->resp->body = out;
+    }
+    json_decref(kept);
     json_decref(show);
 }

@@ -9,8 +9,9 @@ void sw_h_me(struct sw_ctx *c)
     json_t *me;
 
     /* The account came with the token (SW_RT_ACCOUNT): one round trip for the whole answer. */
-    me = json_pack("{s:s, s:{s:s, s:s}}", "role", sw_role_name(c->who.role), "token", "id",
-                   c->who.token_id, "label", c->who.label);
+    me = json_pack("{s:s, s:{s:s, s:s, s:o}}", "role", sw_role_name(c->who.role), "token", "id",
+                   c->who.token_id, "label", c->who.label, "expires_at",
+                   c->who.expires_at[0] ? json_string(c->who.expires_at) : json_null());
     if (c->who.role != SW_ROLE_ADMIN)
         json_object_set_new(me, kind ? kind : "subject", json_integer(c->who.subject));
     if (c->who.centre != 0)

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <csv.h>
+
 #include "seawall/accounts.h"
 #include "seawall/buf.h"
 #include "seawall/portfolio.h"
@@ -94,112 +96,221 @@ void sw_h_portfolio_create(struct sw_ctx *c)
     put_items(c, sub, json_pack("[o]", item), 1);
 }
 
-/* Splits one CSV record (RFC 4180 quoting) at *p into fields; advances *p past it. */
-static int csv_record(const char **p, const char *end, char fields[][1024], int max)
+/* --- CSV import ------------------------------------------------------------------------------
+ * libcsv in strict mode reads RFC 4180: cells quoted with ", a quote inside written "", commas
+ * and line breaks inside quotes kept; a quote inside an unquoted cell, text after a closing
+ * quote, or an unterminated quote is refused, never guessed at. Spaces are part of a cell.
+ * The first record is the header: each column named once, from csv_columns (so at most
+ * CSV_COLS columns). Nothing is cut: a cell reaches the item whole and meets the same checks
+ * as a JSON import's field; a cell that is not UTF-8 or holds a NUL, or a row with more cells
+ * than the header has columns, is an error naming the row (a spreadsheet's row number: the
+ * header is row 1, blank rows count) and column. Rows of empty cells are skipped. */
+
+#define CSV_COLS (SW_ARRAY_LEN(csv_columns) - 1)
+#define CSV_ERRORS_MAX 1000
+
+struct csv_read {
+    json_t *items;
+    struct sw_verrs *errs;
+    int map[CSV_COLS];      /* header position -> index in csv_columns */
+    unsigned seen;          /* csv_columns already named in the header (bits) */
+    size_t ncol;            /* columns in the header */
+    size_t col;             /* cell of the current record */
+    long long row;          /* the current record's row number (header: 1) */
+    json_t *cur;            /* the current row's item */
+    int header_bad, last_cr, any;
+};
+
+static void csv_err(struct csv_read *r, const char *pointer, const char *msg)
 {
-    int n = 0;
-    size_t o = 0;
-    int quoted = 0, any = 0;
+    if (sw_verrs_count(r->errs) < CSV_ERRORS_MAX)
+        sw_verrs_add(r->errs, pointer, "%s", msg);
+}
 
-    fields[0][0] = '\0';
-    while (*p < end) {
-        char ch = **p;
+static void csv_header_cell(struct csv_read *r, const char *s, size_t n)
+{
+    char ptr[48], msg[160];
+    size_t k;
 
-        (*p)++;
-        any = 1;
-        if (quoted) {
-            if (ch == '"' && *p < end && **p == '"') {
-                (*p)++;
-                if (o + 1 < 1024)
-                    fields[n][o++] = '"';
-            } else if (ch == '"') {
-                quoted = 0;
-            } else if (o + 1 < 1024) {
-                fields[n][o++] = ch;
-            }
-            continue;
-        }
-        if (ch == '"' && o == 0) {
-            quoted = 1;
-        } else if (ch == ',') {
-            fields[n][o] = '\0';
-            if (++n >= max)
-                return -1;
-            o = 0;
-            fields[n][0] = '\0';
-        } else if (ch == '\n' || ch == '\r') {
-            if (ch == '\r' && *p < end && **p == '\n')
-                (*p)++;
+    snprintf(ptr, sizeof(ptr), "/header/%zu", r->col);
+    for (k = 0; k < CSV_COLS; k++)
+        if (strlen(csv_columns[k]) == n && memcmp(csv_columns[k], s, n) == 0)
             break;
-        } else if (o + 1 < 1024) {
-            fields[n][o++] = ch;
+    if (k == CSV_COLS) {
+        if (n <= 40 && memchr(s, '\0', n) == NULL && sw_utf8_valid(s, n, NULL))
+            snprintf(msg, sizeof(msg), "unknown column \"%.*s\"; columns are kind, text, "
+                     "classes, countries, aliases, number, country, show, label", (int)n, s);
+        else
+            snprintf(msg, sizeof(msg), "unknown column; columns are kind, text, classes, "
+                     "countries, aliases, number, country, show, label");
+        csv_err(r, ptr, msg);
+        r->header_bad = 1;
+    } else if (r->seen & (1u << k)) {
+        snprintf(msg, sizeof(msg), "repeats column \"%s\"", csv_columns[k]);
+        csv_err(r, ptr, msg);
+        r->header_bad = 1;
+    } else {
+        r->seen |= 1u << k;
+        if (r->col < CSV_COLS)
+            r->map[r->col] = (int)k;
+    }
+}
+
+/* One data cell, already checked to be UTF-8 without NUL: a string, or for the list columns
+ * the ";"-separated parts (leading spaces dropped), classes as integers where they are. */
+static void csv_data_cell(struct csv_read *r, const char *name, const char *s, size_t n)
+{
+    int classes = strcmp(name, "classes") == 0;
+    json_t *arr;
+    const char *p = s, *end = s + n;
+
+    if (strcmp(name, "aliases") != 0 && strcmp(name, "countries") != 0 && !classes) {
+        json_object_set_new(r->cur, name, json_stringn(s, n));
+        return;
+    }
+    arr = json_array();
+    while (p < end) {
+        const char *semi = memchr(p, ';', (size_t)(end - p)), *stop = semi ? semi : end;
+        char num[24];
+        long long v;
+
+        while (p < stop && *p == ' ')
+            p++;
+        if (p < stop) {
+            size_t len = (size_t)(stop - p);
+
+            if (classes && len < sizeof(num)) {
+                memcpy(num, p, len);
+                num[len] = '\0';
+            }
+            if (classes && len < sizeof(num) && sw_parse_ll(num, -1000, 1000, &v) == SW_OK)
+                json_array_append_new(arr, json_integer(v));
+            else
+                json_array_append_new(arr, json_stringn(p, len));
+        }
+        p = semi ? semi + 1 : end;
+    }
+    json_object_set_new(r->cur, name, arr);
+}
+
+static void csv_cell(void *data, size_t n, void *ud)
+{
+    struct csv_read *r = ud;
+    const char *s = data ? data : "";
+    const char *name;
+    char ptr[96], msg[96];
+    size_t bad;
+
+    if (r->row == 1) {
+        csv_header_cell(r, s, n);
+    } else if (!r->header_bad && r->col < r->ncol && json_array_size(r->items) <= IMPORT_MAX) {
+        name = csv_columns[r->map[r->col]];
+        snprintf(ptr, sizeof(ptr), "/rows/%lld/%s", r->row, name);
+        if (n > 0)
+            r->any = 1;
+        if (r->cur == NULL)
+            r->cur = json_object();
+        if (memchr(s, '\0', n) != NULL) {
+            csv_err(r, ptr, "must not contain NUL characters");
+        } else if (!sw_utf8_valid(s, n, &bad)) {
+            snprintf(msg, sizeof(msg), "is not UTF-8 (byte %zu of the cell)", bad + 1);
+            csv_err(r, ptr, msg);
+        } else if (n > 0) {
+            csv_data_cell(r, name, s, n);
         }
     }
-    fields[n][o] = '\0';
-    return any ? n + 1 : 0;
+    r->col++;
+}
+
+/* The end of a record (c: the CR or LF that ended it, -1 at the end of the data). With
+ * CSV_REPALL_NL every line break outside a record is reported too: the LF of a CRLF is folded
+ * into its CR, other reports are blank rows. */
+static void csv_end(int c, void *ud)
+{
+    struct csv_read *r = ud;
+    char ptr[48], msg[96];
+
+    if (r->col == 0 && c == '\n' && r->last_cr) {
+        r->last_cr = 0;
+        return;
+    }
+    r->last_cr = c == '\r';
+    if (r->row == 1) {
+        r->ncol = r->col;
+        if (r->col == 0)
+            r->row--;             /* blank lines before the header */
+    } else if (!r->header_bad && r->col > r->ncol) {
+        snprintf(ptr, sizeof(ptr), "/rows/%lld", r->row);
+        snprintf(msg, sizeof(msg), "has %zu cells; the header has %zu columns", r->col, r->ncol);
+        csv_err(r, ptr, msg);
+    }
+    if (r->cur != NULL && r->any) {
+        json_object_set_new(r->cur, "_row", json_integer(r->row));
+        json_array_append_new(r->items, r->cur);
+    } else {
+        json_decref(r->cur);
+    }
+    r->cur = NULL;
+    r->any = 0;
+    r->col = 0;
+    r->row++;
+}
+
+static int csv_no_space(unsigned char ch)
+{
+    (void)ch;
+    return 0;
 }
 
 json_t *sw_portfolio_csv_items(const char *buf, size_t len, struct sw_verrs *errs)
 {
-    const char *p = buf, *end = buf + len;
-    char (*f)[1024] = malloc(16 * 1024), header[16][64];
-    json_t *items = json_array();
-    int ncol, row = 1, i;
+    struct csv_parser p;
+    struct csv_read r;
+    size_t done;
+    char ptr[48], msg[200];
 
-    if (f == NULL)
-        return items;
-    ncol = csv_record(&p, end, f, 16);
-    for (i = 0; i < ncol; i++) {
-        const char *const *k;
-
-        for (k = csv_columns; *k != NULL && strcmp(*k, f[i]) != 0; k++)
-            ;
-        if (*k == NULL)
-            sw_verrs_add(errs, "/header", "unknown column \"%.40s\"; columns are kind, text, "
-                         "classes, countries, aliases, number, country, show, label", f[i]);
-        sw_strlcpy(header[i], f[i], sizeof(header[i]));
+    memset(&r, 0, sizeof(r));
+    r.items = json_array();
+    r.errs = errs;
+    r.row = 1;
+    if (r.items == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
+        json_decref(r.items);
+        return NULL;
     }
-    while (p < end && json_array_size(items) <= IMPORT_MAX) {
-        int n = csv_record(&p, end, f, 16);
-        json_t *it;
-
-        row++;
-        if (n <= 0 || (n == 1 && f[0][0] == '\0'))
-            continue;
-        it = json_object();
-        for (i = 0; i < n && i < ncol; i++) {
-            if (f[i][0] == '\0')
-                continue;
-            if (strcmp(header[i], "classes") == 0 || strcmp(header[i], "countries") == 0 ||
-                strcmp(header[i], "aliases") == 0) {
-                json_t *arr = json_array();
-                char *save = NULL, *tok;
-
-                for (tok = strtok_r(f[i], ";", &save); tok != NULL;
-                     tok = strtok_r(NULL, ";", &save)) {
-                    while (*tok == ' ')
-                        tok++;
-                    if (strcmp(header[i], "classes") == 0) {
-                        long long v;
-
-                        json_array_append_new(arr, sw_parse_ll(tok, -1000, 1000, &v) == SW_OK
-                                                       ? json_integer(v) : json_string(tok));
-                    } else {
-                        json_array_append_new(arr, json_string(tok));
-                    }
-                }
-                json_object_set_new(it, header[i], arr);
-            } else {
-                json_t *v = json_string(f[i]);
-
-                json_object_set_new(it, header[i], v ? v : json_string(""));
-            }
-        }
-        json_object_set_new(it, "_row", json_integer(row));
-        json_array_append_new(items, it);
+    csv_set_space_func(&p, csv_no_space);
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {     /* a spreadsheet's BOM */
+        buf += 3;
+        len -= 3;
     }
-    free(f);
-    return items;
+    done = csv_parse(&p, buf, len, csv_cell, csv_end, &r);
+    if (done == len && csv_fini(&p, csv_cell, csv_end, &r) == 0) {
+        csv_free(&p);
+        json_decref(r.cur);
+        if (r.row == 1 && r.ncol == 0 && len > 0)
+            csv_err(&r, "/header", "the first row must name the columns");
+        return r.items;
+    }
+    if (csv_error(&p) == CSV_ENOMEM) {
+        csv_free(&p);
+        json_decref(r.cur);
+        json_decref(r.items);
+        return NULL;
+    }
+    /* Strict mode refused a quote: name the row it is in, whose cells are not kept. */
+    if (r.row == 1)
+        sw_strlcpy(ptr, "/header", sizeof(ptr));
+    else
+        snprintf(ptr, sizeof(ptr), "/rows/%lld", r.row);
+    if (done < len)
+        snprintf(msg, sizeof(msg), "malformed CSV at byte %zu: a quote inside a cell that is "
+                 "not quoted, or text after a closing quote (write a quote as \"\" inside a "
+                 "quoted cell)", done + 1);
+    else
+        snprintf(msg, sizeof(msg), "malformed CSV: a quoted cell is not closed before the end");
+    csv_err(&r, ptr, msg);
+    csv_free(&p);
+    json_decref(r.cur);
+    return r.items;
 }
 
 void sw_h_portfolio_import(struct sw_ctx *c)

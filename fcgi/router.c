@@ -148,6 +148,14 @@ static int check_auth(struct sw_ctx *c)
     }
     if (c->route->roles == 0)
         return SW_OK;
+    if (rc == SW_CONFLICT) {
+        sw_reply_header(c, "WWW-Authenticate", "Bearer realm=\"seawall\", "
+                        "error=\"invalid_token\", error_description=\"The token expired\"");
+        sw_reply_problem(c, 401, "token-expired", "Token expired", NULL,
+                         "the token expired at %s; ask an admin for a new one",
+                         c->who.expires_at);
+        return SW_INVALID;
+    }
     if (rc != SW_OK) {
         sw_reply_header(c, "WWW-Authenticate", "Bearer realm=\"seawall\"");
         sw_reply_problem(c, 401, "unauthorized", "Unauthorized", NULL, "%s",

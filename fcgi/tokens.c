@@ -1,8 +1,9 @@
-/* tokens.c — the admin API for bearer tokens: create (the secret is shown once), list, get,
- * revoke. */
+/* tokens.c — the admin API for bearer tokens: create (the secret is shown once, with an
+ * optional expiry), list and get (with when each was last used), revoke. */
 #include <string.h>
 
 #include "seawall/auth.h"
+#include "seawall/date.h"
 #include "seawall/store.h"
 #include "api.h"
 
@@ -12,22 +13,58 @@ static const struct sw_jfield token_fields[] = {
     { "role", SW_J_STRING, SW_JF_REQUIRED, 1, 16, roles },
     { "subject", SW_J_INT, SW_JF_REQUIRED, 0, INT64_MAX, NULL },
     { "label", SW_J_STRING, 0, 0, 120, NULL },
+    { "expires_at", SW_J_STRING, 0, 1, 40, NULL },
+    { "expires_in_s", SW_J_INT, 0, 1, 315360000, NULL },
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
+
+/* The expiry the body asks for (expires_at, or expires_in_s from now) in ms, 0 for none;
+ * answers 400 naming the member and returns SW_INVALID when it cannot be used. */
+static int expiry(struct sw_ctx *c, const json_t *in, int64_t *ms)
+{
+    const char *at = json_string_value(json_object_get(in, "expires_at"));
+    const json_t *in_s = json_object_get(in, "expires_in_s");
+    const char *ptr = NULL, *msg = NULL;
+
+    *ms = 0;
+    if (at != NULL && in_s != NULL) {
+        ptr = "/expires_in_s";
+        msg = "give expires_at or expires_in_s, not both";
+    } else if (at != NULL && sw_date_ms(at, ms) != SW_OK) {
+        ptr = "/expires_at";
+        msg = "must be a date-time (ISO 8601, e.g. 2027-06-30T00:00:00Z)";
+    } else if (at != NULL && *ms <= sw_now_ms()) {
+        ptr = "/expires_at";
+        msg = "must be in the future";
+    } else if (in_s != NULL) {
+        *ms = sw_now_ms() + json_integer_value(in_s) * 1000;
+    }
+    if (ptr == NULL)
+        return SW_OK;
+    sw_reply_problem(c, 400, "validation", "Invalid request",
+                     json_pack("[{s:s, s:s}]", "pointer", ptr, "message", msg), "%s: %s", ptr + 1,
+                     msg);
+    return SW_INVALID;
+}
 
 void sw_h_tokens_create(struct sw_ctx *c)
 {
     char err[256], loc[128];
     enum sw_role role;
     json_t *in, *out;
+    int64_t expires;
     int rc;
 
     if (sw_body_object(c, token_fields, 0, &in) != SW_OK)
         return;
+    if (expiry(c, in, &expires) != SW_OK) {
+        json_decref(in);
+        return;
+    }
     sw_role_parse(json_string_value(json_object_get(in, "role")), &role);
     rc = sw_auth_token_create(c->store, role, json_integer_value(json_object_get(in, "subject")),
-                              json_string_value(json_object_get(in, "label")) ?: "", &out, err,
-                              sizeof(err));
+                              json_string_value(json_object_get(in, "label")) ?: "", expires,
+                              &out, err, sizeof(err));
     json_decref(in);
     if (rc == SW_INVALID) {
         json_t *errors = json_pack("[{s:s, s:s}]", "pointer", "/subject", "message", err);

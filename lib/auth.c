@@ -9,11 +9,14 @@
 
 #include "seawall/accounts.h"
 #include "seawall/auth.h"
+#include "seawall/date.h"
 #include "seawall/store.h"
 
 #define TOKEN_PREFIX "swt_"
 #define SECRET_BYTES 32
 #define SECRET_LEN   43     /* unpadded base64url of 32 bytes */
+#define USED_KEY     "sw:idx:tokens:used"   /* token id -> the minute it was last used (ms) */
+#define USED_EVERY_MS 60000
 
 static const struct { enum sw_role role; const char *name; } role_names[] = {
     { SW_ROLE_EXPORTER, "exporter" }, { SW_ROLE_TRIAGER, "triager" },
@@ -163,17 +166,25 @@ static int token_subject_check(struct sw_store *s, enum sw_role role, long long 
 }
 
 int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subject,
-                         const char *label, json_t **out, char *err, size_t errlen)
+                         const char *label, int64_t expires_ms, json_t **out, char *err,
+                         size_t errlen)
 {
     char id[SW_TOKEN_ID_LEN + 1], token[SW_TOKEN_MAX], hash[65], key[64];
-    char subj[32], cen[32], seqtxt[32], created[32];
+    char subj[32], cen[32], seqtxt[32], created[32], expires[32] = "";
     long long centre, seq;
+    int64_t now = sw_now_ms();
     redisReply *r;
     int rc;
 
+    if (expires_ms != 0 && expires_ms <= now) {
+        snprintf(err, errlen, "the expiry must be in the future");
+        return SW_INVALID;
+    }
     rc = token_subject_check(s, role, subject, &centre, err, errlen);
     if (rc != SW_OK)
         return rc;
+    if (expires_ms != 0)
+        sw_iso8601(expires_ms, expires, sizeof(expires));
     if (sw_token_generate(id, token) != SW_OK) {
         snprintf(err, errlen, "random source unavailable");
         return SW_ERR;
@@ -189,14 +200,16 @@ int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subjec
     snprintf(subj, sizeof(subj), "%lld", subject);
     snprintf(cen, sizeof(cen), "%lld", centre);
     snprintf(seqtxt, sizeof(seqtxt), "%lld", seq);
-    sw_iso8601(sw_now_ms(), created, sizeof(created));
+    sw_iso8601(now, created, sizeof(created));
     {
         const char *hset[] = { "HSET", key, "hash", hash, "role", sw_role_name(role),
                                "subject", subj, "centre", cen, "label", label,
-                               "created_at", created, "seq", seqtxt };
+                               "created_at", created, "seq", seqtxt, "expires_at", expires };
         const char *zadd[] = { "ZADD", "sw:idx:tokens", seqtxt, id };
         const char **argvs[] = { hset, zadd };
-        int argcs[] = { (int)SW_ARRAY_LEN(hset), (int)SW_ARRAY_LEN(zadd) };
+        /* A token that never expires has no expires_at field. */
+        int argcs[] = { (int)SW_ARRAY_LEN(hset) - (expires[0] ? 0 : 2),
+                        (int)SW_ARRAY_LEN(zadd) };
 
         r = sw_store_multi(s, 2, argcs, argvs, NULL);
     }
@@ -208,16 +221,17 @@ int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subjec
         snprintf(err, errlen, "storing the token failed");
         return rc;
     }
-    *out = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:I}", "id", id, "token", token,
-                     "role", sw_role_name(role), "subject", (json_int_t)subject, "centre",
-                     (json_int_t)centre, "label", label, "created_at", created, "seq",
-                     (json_int_t)seq);
+    *out = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:I, s:o, s:n}", "id", id, "token",
+                     token, "role", sw_role_name(role), "subject", (json_int_t)subject,
+                     "centre", (json_int_t)centre, "label", label, "created_at", created, "seq",
+                     (json_int_t)seq, "expires_at",
+                     expires[0] ? json_string(expires) : json_null(), "last_used_at");
     sodium_memzero(token, sizeof(token));
     return *out != NULL ? SW_OK : SW_ERR;
 }
 
 static const char *const token_fields[] = { "hash", "role", "subject", "centre", "label",
-                                            "created_at", "revoked_at", "seq" };
+                                            "created_at", "revoked_at", "seq", "expires_at" };
 #define TF_HASH 0
 #define TF_ROLE 1
 #define TF_SUBJECT 2
@@ -226,6 +240,7 @@ static const char *const token_fields[] = { "hash", "role", "subject", "centre",
 #define TF_CREATED 5
 #define TF_REVOKED 6
 #define TF_SEQ 7
+#define TF_EXPIRES 8
 
 /* The token record's fields; with extra, the extra command goes in the same round trip. */
 static redisReply *token_fetch(struct sw_store *s, const char *id, struct sw_auth_extra *extra)
@@ -254,10 +269,13 @@ static redisReply *token_fetch(struct sw_store *s, const char *id, struct sw_aut
     return rep[0];
 }
 
-/* The public view of a token record (never the hash). */
-static json_t *token_json(const char *id, const redisReply *r)
+/* The public view of a token record (never the hash); used is the minute of its last use
+ * (ms), or 0 when it was never used. */
+static json_t *token_json(const char *id, const redisReply *r, long long used)
 {
     const char *revoked = sw_reply_str(r->element[TF_REVOKED]);
+    const char *expires = sw_reply_str(r->element[TF_EXPIRES]);
+    char when[32];
     json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:I}", "id", id,
                           "role", sw_reply_str(r->element[TF_ROLE]),
                           "subject", (json_int_t)sw_reply_int(r->element[TF_SUBJECT], 0),
@@ -266,8 +284,13 @@ static json_t *token_json(const char *id, const redisReply *r)
                           "created_at", sw_reply_str(r->element[TF_CREATED]) ?: "",
                           "seq", (json_int_t)sw_reply_int(r->element[TF_SEQ], 0));
 
-    if (o != NULL)
+    if (o != NULL) {
         json_object_set_new(o, "revoked_at", revoked ? json_string(revoked) : json_null());
+        json_object_set_new(o, "expires_at", expires ? json_string(expires) : json_null());
+        json_object_set_new(o, "last_used_at", used > 0 ? json_string(sw_iso8601(
+                                                               used, when, sizeof(when)))
+                                                         : json_null());
+    }
     return o;
 }
 
@@ -290,13 +313,20 @@ static int bearer(const char *authorization, char *id, const char **secret)
     return sw_token_split(tok, id, secret) == SW_OK ? SW_OK : SW_NOTFOUND;
 }
 
+static int expired(const struct sw_principal *p)
+{
+    return p->expires_ms > 0 && sw_now_ms() >= p->expires_ms;
+}
+
 /* Looks token id up and checks secret against it. On SW_OK fills *p and, when hash is not
- * NULL, copies the stored hash (65 bytes). */
+ * NULL, copies the stored hash (65 bytes). A right secret for an expired token answers
+ * SW_CONFLICT with p->expires_at set; a wrong one never learns of the expiry. */
 static int lookup_record(struct sw_store *s, const char *id, const char *secret,
                          struct sw_principal *p, char *hash, struct sw_auth_extra *extra)
 {
     redisReply *r;
     enum sw_role role;
+    const char *expires;
     int rc = SW_NOTFOUND;
 
     r = token_fetch(s, id, extra);
@@ -315,9 +345,13 @@ static int lookup_record(struct sw_store *s, const char *id, const char *secret,
     p->centre = sw_reply_int(r->element[TF_CENTRE], 0);
     sw_strlcpy(p->token_id, id, sizeof(p->token_id));
     sw_strlcpy(p->label, sw_reply_str(r->element[TF_LABEL]) ?: "", sizeof(p->label));
+    expires = sw_reply_str(r->element[TF_EXPIRES]);
+    if (expires != NULL && (sw_strlcpy(p->expires_at, expires, sizeof(p->expires_at)) != SW_OK ||
+                            sw_date_ms(expires, &p->expires_ms) != SW_OK))
+        goto out;   /* an expiry that cannot be read is not "never" */
     if (hash != NULL)
         sw_strlcpy(hash, sw_reply_str(r->element[TF_HASH]), 65);
-    rc = SW_OK;
+    rc = expired(p) ? SW_CONFLICT : SW_OK;
 out:
     freeReplyObject(r);
     return rc;
@@ -335,29 +369,23 @@ int sw_auth_bearer_id(const char *authorization, char *id)
     return bearer(authorization, id, &secret);
 }
 
-int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p,
-                   struct sw_auth_extra *extra)
-{
-    char id[SW_TOKEN_ID_LEN + 1];
-    const char *secret;
-
-    if (bearer(authorization, id, &secret) != SW_OK)
-        return SW_NOTFOUND;
-    return lookup_record(s, id, secret, p, NULL, extra);
-}
-
 int sw_auth_token_get(struct sw_store *s, const char *id, json_t **out)
 {
+    const char *zscore[] = { "ZSCORE", USED_KEY, id };
+    struct sw_auth_extra used = { 3, zscore, NULL };
     redisReply *r;
     int rc = SW_NOTFOUND;
 
-    r = token_fetch(s, id, NULL);
+    r = token_fetch(s, id, &used);   /* the last use rides in the same round trip */
     if (r == NULL)
         return SW_EAGAIN;
     if (token_reply_found(r)) {
-        *out = token_json(id, r);
+        *out = token_json(id, r, used.reply != NULL && used.reply->type == REDIS_REPLY_STRING
+                                     ? strtoll(used.reply->str, NULL, 10) : 0);
         rc = *out != NULL ? SW_OK : SW_ERR;
     }
+    if (used.reply != NULL)
+        freeReplyObject(used.reply);
     freeReplyObject(r);
     return rc;
 }
@@ -425,6 +453,7 @@ struct tok_cache {
     char id[SW_TOKEN_ID_LEN + 1];
     char hash[65];
     struct sw_principal p;
+    int64_t used;          /* the minute this thread last recorded a use of it (ms) */
 };
 
 static __thread struct tok_cache tcache[64];
@@ -444,67 +473,138 @@ static json_t *doc_of(const redisReply *r)
                                                       : NULL;
 }
 
-int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
-                           struct sw_principal *p, json_t **account,
-                           struct sw_auth_extra *extra)
+/* The command recording a use of token id in the minute of now, into argv (5) with minute's
+ * text in buf: ZADD GT, so Redis changes (and appends to its AOF) only when the minute is
+ * later than the one it holds — at most once a minute per token, whichever API process or
+ * thread sends it. Returns the minute. */
+static int64_t used_argv(const char *id, int64_t now, char *buf, size_t n, const char **argv)
 {
-    char id[SW_TOKEN_ID_LEN + 1], tkey[64], akey[128];
-    const char *secret;
+    int64_t minute = now - now % USED_EVERY_MS;
+
+    snprintf(buf, n, "%lld", (long long)minute);
+    argv[0] = "ZADD";
+    argv[1] = USED_KEY;
+    argv[2] = "GT";
+    argv[3] = buf;
+    argv[4] = id;
+    return minute;
+}
+
+/* sw_auth_lookup and, with account not NULL, sw_auth_lookup_account. A token this thread has
+ * verified is checked for revocation in one round trip that also carries the account, the
+ * token's use (when this thread has not recorded it this minute) and extra. A token new to
+ * the thread is read whole (with extra), then its account and use go in a second round trip:
+ * once per thread and token, not per request. */
+static int lookup(struct sw_store *s, const char *authorization, struct sw_principal *p,
+                  json_t **account, struct sw_auth_extra *extra)
+{
+    char id[SW_TOKEN_ID_LEN + 1], tkey[64], akey[128], mbuf[24];
+    const char *secret, *used[5];
     const struct sw_kind *k;
     struct tok_cache *c;
-    int rc;
+    int64_t now = sw_now_ms(), minute;
+    redisReply *rep[4] = { NULL, NULL, NULL, NULL };
+    const char **argvs[4];
+    int argcs[4], n = 0, i_acc = -1, i_used = -1, i, rc;
 
-    *account = NULL;
+    if (account != NULL)
+        *account = NULL;
     if (bearer(authorization, id, &secret) != SW_OK)
         return SW_NOTFOUND;
     c = cache_slot(id);
     if (strcmp(c->id, id) == 0 && sw_token_verify(secret, c->hash)) {
-        redisReply *rep[3] = { NULL, NULL, NULL };
         const char *hget[] = { "HGET", tkey, "revoked_at" }, *get[] = { "GET", akey };
-        const char **argvs[3] = { hget, get, NULL };
-        int argcs[3] = { 3, 2, 0 }, n = 1;
 
+        *p = c->p;
+        if (expired(p))
+            return SW_CONFLICT;
         sw_auth_token_key(id, tkey, sizeof(tkey));
+        argvs[n] = hget;
+        argcs[n++] = 3;
         k = sw_auth_account_kind(c->p.role);
-        if (k != NULL) {
+        if (account != NULL && k != NULL) {
             sw_doc_key(k, c->p.subject, akey, sizeof(akey));
-            n = 2;
+            i_acc = n;
+            argvs[n] = get;
+            argcs[n++] = 2;
         }
-        if (extra != NULL) {   /* last, so rep[1] stays the account's */
+        minute = used_argv(id, now, mbuf, sizeof(mbuf), used);
+        if (c->used < minute) {
+            i_used = n;
+            argvs[n] = used;
+            argcs[n++] = 5;
+        }
+        if (extra != NULL) {   /* last */
             argvs[n] = extra->argv;
             argcs[n] = extra->argc;
         }
         if (sw_store_pipeline(s, n + (extra != NULL), argcs, argvs, rep) != SW_OK)
             return SW_EAGAIN;
-        if (extra != NULL) {
+        if (extra != NULL)
             extra->reply = rep[n];
-            rep[n] = NULL;
-        }
         if (rep[0]->type != REDIS_REPLY_NIL) {   /* revoked (or the record is gone) */
             c->id[0] = '\0';
+            memset(p, 0, sizeof(*p));
             rc = SW_NOTFOUND;
         } else {
-            *p = c->p;
-            *account = doc_of(rep[1]);
+            if (i_acc >= 0)
+                *account = doc_of(rep[i_acc]);
+            if (i_used >= 0)
+                c->used = minute;
             rc = SW_OK;
         }
-        freeReplyObject(rep[0]);
-        if (rep[1] != NULL)
-            freeReplyObject(rep[1]);
+        for (i = 0; i < n; i++)
+            freeReplyObject(rep[i]);
         return rc;
     }
     /* Verified the long way: remember it (the record already had the hash), then read the
-     * account. */
+     * account and record the use. */
     rc = lookup_record(s, id, secret, p, c->hash, extra);
-    if (rc != SW_OK)
+    if (rc != SW_OK && rc != SW_CONFLICT)
         return rc;
     c->p = *p;
+    c->used = 0;
     memcpy(c->id, id, sizeof(id));
+    if (rc == SW_CONFLICT)
+        return rc;
     k = sw_auth_account_kind(p->role);
-    if (k != NULL) {
-        rc = sw_doc_get(s, k, p->subject, account);
-        if (rc == SW_NOTFOUND)
-            rc = SW_OK;
+    if (account != NULL && k != NULL) {
+        const char *g[] = { "GET", akey };
+
+        sw_doc_key(k, p->subject, akey, sizeof(akey));
+        i_acc = n;
+        argvs[n] = g;
+        argcs[n++] = 2;
+        minute = used_argv(id, now, mbuf, sizeof(mbuf), used);
+        argvs[n] = used;
+        argcs[n++] = 5;
+        if (sw_store_pipeline(s, n, argcs, argvs, rep) != SW_OK)
+            return SW_EAGAIN;
+        *account = doc_of(rep[i_acc]);
+    } else {
+        /* Only the use to record: the caller is known; a failure here refuses nothing (the
+         * next request on this thread records it). */
+        minute = used_argv(id, now, mbuf, sizeof(mbuf), used);
+        argvs[n] = used;
+        argcs[n++] = 5;
+        if (sw_store_pipeline(s, n, argcs, argvs, rep) != SW_OK)
+            return SW_OK;
     }
-    return rc;
+    c->used = minute;
+    for (i = 0; i < n; i++)
+        freeReplyObject(rep[i]);
+    return SW_OK;
+}
+
+int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p,
+                   struct sw_auth_extra *extra)
+{
+    return lookup(s, authorization, p, NULL, extra);
+}
+
+int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
+                           struct sw_principal *p, json_t **account,
+                           struct sw_auth_extra *extra)
+{
+    return lookup(s, authorization, p, account, extra);
 }

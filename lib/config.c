@@ -102,6 +102,9 @@ static const struct cfg_key cfg_keys[] = {
     { "cases.evidence_max", CFG_INT, "10485760", 1024, 1073741824,
       "largest evidence file, bytes; larger answers 413" },
     { "cases.evidence_per_case", CFG_INT, "200", 1, 100000, "evidence files one case may hold" },
+    { "evidence.quota_bytes", CFG_INT, "1073741824", 1024, 1125899906842624LL,
+      "bytes of evidence one tenant may hold: a subscriber, for its cases' files; a show, for "
+      "its incidents' files (its station uploads them); an upload past it answers 507" },
     { "cases.history_max", CFG_INT, "10000", 100, 1000000,
       "entries one case's history may hold (changes, notes, replies, evidence)" },
     { "cases.queue_max", CFG_INT, "5000", 10, 1000000,
@@ -117,6 +120,9 @@ static const struct cfg_key cfg_keys[] = {
       "evidence files one incident may hold (each at most cases.evidence_max bytes)" },
     { "shows.export_max", CFG_INT, "10000", 10, 1000000,
       "incidents one show's export or list reads at most" },
+    { "shows.export_bytes_max", CFG_INT, "5242880", 1024, 268435456,
+      "largest incidents export (CSV or report), bytes; a larger one answers 507 and asks to "
+      "narrow it with from/until" },
     { "notifier.id", CFG_STR, "", 0, 120, "this notifier's consumer name; empty: host:pid" },
     { "notifier.concurrency", CFG_INT, "64", 1, 4096, "deliveries in flight at once" },
     { "notifier.batch", CFG_INT, "200", 1, 10000, "new alerts read at once" },

@@ -2,7 +2,8 @@
  * Feed parsing and match inspection join it as those modules land.
  *
  *   seawall config
- *   seawall token create --role ROLE [--subject ID] [--label TEXT] [-q]
+ *   seawall token create --role ROLE [--subject ID] [--label TEXT]
+ *                        [--expires-at WHEN | --expires-in-s N] [-q]
  *   seawall token list | get ID | revoke ID
  *   seawall subscriber|centre|station create --FIELD VALUE ...
  *   seawall staff create --centre ID --FIELD VALUE ...
@@ -22,6 +23,7 @@
 #include "seawall/accounts.h"
 #include "seawall/auth.h"
 #include "seawall/config.h"
+#include "seawall/date.h"
 #include "seawall/feed.h"
 #include "seawall/feedreg.h"
 #include "seawall/matchidx.h"
@@ -36,7 +38,8 @@ static void usage(FILE *fp)
     fprintf(fp,
             "usage: seawall [--config FILE] COMMAND ...\n"
             "  config                                   print the effective configuration\n"
-            "  token create --role R [--subject ID] [--label T] [-q]\n"
+            "  token create --role R [--subject ID] [--label T]\n"
+            "               [--expires-at ISO-8601 | --expires-in-s N] [-q]\n"
             "                                           new token (shown once; -q: only the token)\n"
             "  token list | token get ID | token revoke ID\n"
             "  subscriber create --name N --country CC --email E [--markets CC]... "
@@ -224,6 +227,7 @@ static int cmd_token(struct sw_store *s, int argc, char **argv)
 {
     const char *label = "", *role_name = NULL;
     long long subject = 0, next;
+    int64_t expires = 0;
     enum sw_role role;
     char err[256];
     json_t *out;
@@ -236,18 +240,31 @@ static int cmd_token(struct sw_store *s, int argc, char **argv)
             else if (strcmp(argv[i], "--subject") == 0 && i + 1 < argc) {
                 if (sw_parse_ll(argv[++i], 0, INT64_MAX, &subject) != SW_OK)
                     return fail("--subject takes an id, not \"%s\"", argv[i]);
-            } else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc)
+            } else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc) {
                 label = argv[++i];
-            else if (strcmp(argv[i], "-q") == 0)
+            } else if (strcmp(argv[i], "--expires-at") == 0 && i + 1 < argc) {
+                if (sw_date_ms(argv[++i], &expires) != SW_OK)
+                    return fail("--expires-at takes a date-time (ISO 8601), not \"%s\"", argv[i]);
+                if (expires <= sw_now_ms())
+                    return fail("--expires-at %s is not in the future", argv[i]);
+            } else if (strcmp(argv[i], "--expires-in-s") == 0 && i + 1 < argc) {
+                long long in_s;
+
+                if (sw_parse_ll(argv[++i], 1, 315360000, &in_s) != SW_OK)
+                    return fail("--expires-in-s takes 1 to 315360000 seconds, not \"%s\"",
+                                argv[i]);
+                expires = sw_now_ms() + in_s * 1000;
+            } else if (strcmp(argv[i], "-q") == 0) {
                 quiet = 1;
-            else
+            } else {
                 return fail("unknown argument \"%s\"", argv[i]);
+            }
         }
         if (role_name == NULL || sw_role_parse(role_name, &role) != SW_OK)
             return fail("%s", "--role must be exporter, triager, expert, station or admin");
         if (strlen(label) > 120)
             return fail("%s", "--label is longer than 120 bytes");
-        rc = sw_auth_token_create(s, role, subject, label, &out, err, sizeof(err));
+        rc = sw_auth_token_create(s, role, subject, label, expires, &out, err, sizeof(err));
         if (rc == SW_INVALID)
             return fail("%s", err);
         if (rc != SW_OK)

@@ -35,6 +35,8 @@ struct sw_principal {
     long long centre;                  /* the staff member's centre, else 0 */
     char token_id[SW_TOKEN_ID_LEN + 1];
     char label[128];
+    char expires_at[32];               /* when the token stops working (ISO 8601), "" never */
+    int64_t expires_ms;                /* the same in ms since the epoch, 0 never */
 };
 
 const char *sw_role_name(enum sw_role r);
@@ -59,10 +61,12 @@ int sw_token_verify(const char *secret, const char *stored_hex);
 
 /* Creates a token record for role and subject (checked against the accounts: an exporter
  * token needs an existing subscriber, a triager or expert token a staff member of that role,
- * a station token a station). On success *out is the record including "token", the only time
- * the secret is shown. Returns SW_OK, SW_INVALID (err says why), SW_EAGAIN (Redis down). */
+ * a station token a station), refused from expires_ms on (ms since the epoch, in the future;
+ * 0: never). On success *out is the record including "token", the only time the secret is
+ * shown. Returns SW_OK, SW_INVALID (err says why), SW_EAGAIN (Redis down). */
 int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subject,
-                         const char *label, json_t **out, char *err, size_t errlen);
+                         const char *label, int64_t expires_ms, json_t **out, char *err,
+                         size_t errlen);
 
 /* A command of the caller's that rides in the lookup's first round trip to Redis (the request
  * limit, so that it costs no round trip of its own). reply is set to its reply (the caller
@@ -83,8 +87,13 @@ int sw_auth_bearer_id(const char *authorization, char *id);
 void sw_auth_token_key(const char *id, char *out, size_t outlen);
 
 /* Resolves an Authorization header value ("Bearer swt_…"). Returns SW_OK with *p filled,
- * SW_NOTFOUND when the header is absent, malformed, unknown, revoked or wrong,
- * SW_EAGAIN when Redis cannot be asked. extra may be NULL. */
+ * SW_NOTFOUND when the header is absent, malformed, unknown, revoked or wrong, SW_CONFLICT
+ * when the secret is right but the token has expired (p->expires_at says when; nothing else
+ * in *p may be used), SW_EAGAIN when Redis cannot be asked. extra may be NULL.
+ *
+ * Each use is recorded as the minute it happened in (the token's last_used_at), at most once a
+ * minute per token, in the round trip that checks revocation; only a token's first request on
+ * an API thread costs a second round trip. */
 int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p,
                    struct sw_auth_extra *extra);
 
@@ -99,7 +108,8 @@ int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
 /* Marks the token revoked; it is refused from the next request on. SW_NOTFOUND if no such. */
 int sw_auth_token_revoke(struct sw_store *s, const char *id, json_t **out);
 
-/* One token record without its hash, or SW_NOTFOUND. */
+/* One token record without its hash (with expires_at and last_used_at, null when none), or
+ * SW_NOTFOUND. */
 int sw_auth_token_get(struct sw_store *s, const char *id, json_t **out);
 
 /* Lists token records oldest first after cursor (a record's "seq"; 0 for the start), at most

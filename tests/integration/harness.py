@@ -43,6 +43,10 @@ TEST_ENV = {
     # Cases: a clock the tests move (Redis key sw:testclock:offset_ms), small evidence files.
     "SEAWALL_CASES_TEST_CLOCK": "1",
     "SEAWALL_CASES_EVIDENCE_MAX": "65536",
+    # Evidence quota per tenant (subscriber, or show): small, so a test can reach it.
+    "SEAWALL_EVIDENCE_QUOTA_BYTES": "200000",
+    # Incident exports: a small ceiling, so a test can pass it with a few long notes.
+    "SEAWALL_SHOWS_EXPORT_BYTES_MAX": "16384",
 }
 
 

@@ -1,5 +1,5 @@
 """Tokens and scopes through nginx: missing, malformed, wrong, revoked; each role's reach."""
-from harness import problem
+from harness import problem, wait_until
 
 
 def test_missing_token_is_401_with_challenge(s):
@@ -158,3 +158,80 @@ def test_revocation_reaches_every_thread_at_once(s):
     s.request("PATCH", f"/api/v1/subscribers/{other['id']}", body={"name": "Renamed Holder"},
               token=tok2)
     assert s.get("/api/v1/me", token=tok2).json()["account"]["name"] == "Renamed Holder"
+
+
+def test_token_expiry_refused_with_when(s):
+    sub, _ = s.tenant("Expiring Token Holder")
+
+    def create(**kw):
+        return s.post("/api/v1/tokens", {"role": "exporter", "subject": sub["id"], **kw},
+                      token=s.admin)
+
+    # Bad expiries, each named.
+    for body, ptr, msg in (
+            ({"expires_at": "2020-01-01T00:00:00Z"}, "/expires_at", "must be in the future"),
+            ({"expires_at": "next tuesday"}, "/expires_at",
+             "must be a date-time (ISO 8601, e.g. 2027-06-30T00:00:00Z)"),
+            ({"expires_at": "2099-01-01T00:00:00Z", "expires_in_s": 60}, "/expires_in_s",
+             "give expires_at or expires_in_s, not both"),
+            ({"expires_in_s": 0}, "/expires_in_s", "must be from 1 to 315360000")):
+        p = problem(create(**body), 400, "validation")
+        assert p["errors"] == [{"pointer": ptr, "message": msg}], (body, p)
+    # A token with an expiry in an hour works and says when it ends; one without has none.
+    r = create(expires_at="2099-06-30T08:00:00+08:00", label="long")
+    assert r.status == 201 and r.json()["expires_at"] == "2099-06-30T00:00:00Z", r
+    long_tok = r.json()["token"]
+    me = s.get("/api/v1/me", token=long_tok).json()
+    assert me["token"]["expires_at"] == "2099-06-30T00:00:00Z", me
+    assert s.get("/api/v1/me", token=s.tenant("No Expiry Ltd")[1]).json()[
+        "token"]["expires_at"] is None
+    # A token that expires in a second: refused afterwards, saying when, on every thread and
+    # on routes with and without the account.
+    r = create(expires_in_s=1, label="short")
+    assert r.status == 201, r
+    rec = r.json()
+    tok = rec["token"]
+    assert s.get(f"/api/v1/tokens/{rec['id']}", token=s.admin).json()["expires_at"] == \
+        rec["expires_at"]
+    wait_until("the token to expire", lambda: s.get("/api/v1/me", token=tok).status == 401)
+    for path in ("/api/v1/me", "/api/v1/alerts") * 10:
+        r = s.get(path, token=tok)
+        p = problem(r, 401, "token-expired")
+        assert p["detail"] == (f"the token expired at {rec['expires_at']}; ask an admin for "
+                               f"a new one"), p
+        assert 'error="invalid_token"' in r.header("WWW-Authenticate"), r.header(
+            "WWW-Authenticate")
+    # A wrong secret for it learns nothing of the expiry.
+    forged = tok[:-1] + ("A" if tok[-1] != "A" else "B")
+    problem(s.get("/api/v1/me", token=forged), 401, "unauthorized")
+    assert s.get("/api/v1/me", token=long_tok).status == 200
+
+
+def test_token_last_use_shown_to_the_minute(s):
+    sub, tok = s.tenant("Last Use Ltd")
+    tid = tok.split("_")[1]
+    rec = s.get(f"/api/v1/tokens/{tid}", token=s.admin).json()
+    assert rec["last_used_at"] is None, rec
+    assert s.get("/api/v1/alerts", token=tok).status == 200      # a route without the account
+
+    def used():
+        return s.get(f"/api/v1/tokens/{tid}", token=s.admin).json()["last_used_at"]
+    first = wait_until("the use to be recorded", used)
+    assert first.endswith(":00Z") and first[:16] >= rec["created_at"][:16], (first, rec)
+    score = int(float(s.redis("ZSCORE", "sw:idx:tokens:used", tid)))
+    # Used again and again: the record changes at most when the minute turns.
+    for _ in range(30):
+        assert s.get("/api/v1/me", token=tok).status == 200
+    again = int(float(s.redis("ZSCORE", "sw:idx:tokens:used", tid)))
+    assert again in (score, score + 60000), (score, again)
+    listed = {t["id"]: t for t in s.get("/api/v1/tokens?limit=200", token=s.admin).json()["items"]}
+    assert listed[tid]["last_used_at"] >= first
+
+
+def test_revocation_reaches_every_thread_on_routes_without_the_account(s):
+    sub, tok = s.tenant("Busy Alert Reader")
+    for _ in range(40):
+        assert s.get("/api/v1/alerts", token=tok).status == 200
+    s.request("DELETE", f"/api/v1/tokens/{tok.split('_')[1]}", token=s.admin)
+    for _ in range(40):
+        problem(s.get("/api/v1/alerts", token=tok), 401, "unauthorized")

@@ -1,9 +1,10 @@
 """Cases end to end through nginx: intake with validation and Idempotency-Key, the whole
 state path with service-level clocks on a clock the test moves, every role against every
 transition, the triage queue and its overrides, expert offers, notices in the exporter's inbox,
-evidence files (cap, declared hash, names with paths, tampering), an append-only history,
-statistics with a formula-safe CSV, public bulletins that alert exporters, and deadline days
-counted and ended where the case is heard, right from any number of requests at once."""
+evidence files (cap, declared hash, names with paths or bidi controls, tampering, the
+per-tenant quota), an append-only history, statistics with a formula-safe CSV, public
+bulletins that alert exporters, and deadline days counted and ended where the case is heard,
+right from any number of requests at once."""
 import csv
 import datetime
 import hashlib
@@ -417,6 +418,97 @@ def test_evidence_files(s):
         f.write(b"tampered")
     problem(s.get(f"{base}/{sha}", token=d.tri), 500, "evidence-damaged")
     assert s.get(base, token=d.tri).json()["items"][0]["sha256"] == sha   # record unchanged
+
+
+def test_evidence_names_with_bidi_controls_refused(s):
+    d = Desk(s, "bidi")
+    c = d.file()
+    base = f"/api/v1/cases/{c['id']}/evidence"
+    # U+202E makes "invoice\u202Efdp.exe" show as "invoiceexe.pdf"; each control is refused.
+    for cp in ("%E2%80%AA", "%E2%80%AB", "%E2%80%AC", "%E2%80%AD", "%E2%80%AE", "%E2%81%A6",
+               "%E2%81%A7", "%E2%81%A8", "%E2%81%A9", "%E2%80%8E", "%E2%80%8F", "%D8%9C"):
+        r = s.request("POST", f"{base}?name=invoice{cp}fdp.exe", raw=b"MZ", token=d.exp,
+                      headers={"Content-Type": "application/octet-stream"})
+        p = problem(r, 400, "validation")
+        assert p["errors"] == [{"parameter": "name", "message":
+                                "must not contain bidirectional controls (U+202A to U+202E, "
+                                "U+2066 to U+2069, U+200E, U+200F, U+061C), which can make a "
+                                "name show another file type"}], (cp, p)
+    assert s.get(base, token=d.exp).json()["items"] == []
+    # Right-to-left letters themselves are names like any other.
+    r = s.request("POST", f"{base}?name=%D8%B9%D9%82%D8%AF.pdf", raw=b"contract", token=d.exp,
+                  headers={"Content-Type": "application/pdf"})
+    assert r.status == 201 and r.json()["name"] == "عقد.pdf", r
+
+
+def test_evidence_quota_per_subscriber_and_per_show(s):
+    """harness.TEST_ENV sets evidence.quota_bytes to 200,000: a subscriber's cases share it, a
+    show's incidents share another; past it 507 with the numbers, nothing stored, and what
+    was refused or not recorded does not count."""
+    d = Desk(s, "quota")
+    c1, c2 = d.file(), d.file(opposing_party="Second Brand LLC")
+
+    def up(case, name, body, **q):
+        qs = "&".join(f"{k}={v}" for k, v in dict(name=name, **q).items())
+        return s.request("POST", f"/api/v1/cases/{case['id']}/evidence?{qs}", raw=body,
+                         token=d.exp, headers={"Content-Type": "application/pdf"})
+
+    files = [os.urandom(60000) for _ in range(3)]
+    for n, (case, data) in enumerate(zip((c1, c1, c2), files)):
+        assert up(case, f"f{n}.pdf", data).status == 201
+    assert up(c1, "f0.pdf", files[0]).status == 200              # the same file: not counted
+    # A declared hash that does not match: refused, not counted.
+    problem(up(c2, "bad.pdf", os.urandom(20000), sha256="a" * 64), 400, "hash-mismatch")
+    p = problem(up(c2, "over.pdf", os.urandom(20001)), 507, "quota-exceeded")
+    assert p["detail"] == (f"subscriber {d.sub['id']} holds 180000 bytes of evidence; this file "
+                           f"of 20001 bytes would pass its quota of 200000 bytes "
+                           f"(evidence.quota_bytes); nothing was stored"), p
+    assert [x["name"] for x in s.get(f"/api/v1/cases/{c2['id']}/evidence",
+                                     token=d.exp).json()["items"]] == ["f2.pdf"]
+    assert up(c2, "exact.pdf", os.urandom(20000)).status == 201   # exactly the quota
+    problem(up(c1, "one-more.pdf", b"x"), 507, "quota-exceeded")
+    # Another subscriber has its own.
+    other = Desk(s, "quota-other")
+    r = s.request("POST", f"/api/v1/cases/{other.file()['id']}/evidence?name=a.pdf",
+                  raw=os.urandom(60000), token=other.exp,
+                  headers={"Content-Type": "application/pdf"})
+    assert r.status == 201, r
+    # Six uploads at once where two fit: exactly two are stored (the reservation is atomic).
+    oc = other.file(opposing_party="Concurrent Brand LLC")
+    answers = []
+
+    def send(n):
+        answers.append(s.request("POST", f"/api/v1/cases/{oc['id']}/evidence?name=c{n}.pdf",
+                                 raw=os.urandom(50000), token=other.exp,
+                                 headers={"Content-Type": "application/pdf"}).status)
+    ts = [threading.Thread(target=send, args=(n,)) for n in range(6)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert sorted(answers) == [201, 201, 507, 507, 507, 507], answers
+    # A show's incidents share the show's quota.
+    show = s.make("/api/v1/shows", {"id": "quota-fair-2026", "name": "Quota Fair 2026",
+                                    "country": "DE", "starts": "2026-09-01",
+                                    "ends": "2026-09-05"})
+    st = s.make("/api/v1/stations", {"name": "Quota Desk", "show": show["id"], "country": "DE",
+                                     "email": "q@station.example"})
+    stok = s.token_for("station", st["id"])
+    incs = [s.post(f"/api/v1/shows/{show['id']}/incidents",
+                   {"kind": "other", "exhibitor": {"name": f"Exhibitor {n}"},
+                    "complainant": {"name": "Brand"}}, token=stok,
+                   headers={"Idempotency-Key": f"quota-{n}"}).json() for n in range(2)]
+
+    def inc_up(inc, name, body):
+        return s.request("POST", f"/api/v1/incidents/{inc['id']}/evidence?name={name}",
+                         raw=body, token=stok, headers={"Content-Type": "image/jpeg"})
+
+    for n in range(3):
+        assert inc_up(incs[n % 2], f"p{n}.jpg", os.urandom(65536)).status == 201
+    p = problem(inc_up(incs[1], "p3.jpg", os.urandom(3393)), 507, "quota-exceeded")
+    assert p["detail"].startswith("show quota-fair-2026 holds 196608 bytes of evidence; this "
+                                  "file of 3393 bytes would pass its quota of 200000 bytes"), p
+    assert inc_up(incs[1], "p4.jpg", os.urandom(3392)).status == 201
 
 
 def _get_bytes(s, path, tok):

@@ -17,6 +17,19 @@ def test_token_lifecycle_from_cli(s):
     assert all("token" not in t and "hash" not in t for t in listed)
     s.cli("token", "revoke", rec["id"])
     problem(s.get("/api/v1/me", token=rec["token"]), 401)
+    # With an expiry: shown in the record and to the token itself.
+    rec = json.loads(s.cli("token", "create", "--role", "exporter", "--subject",
+                           str(sub["id"]), "--expires-at", "2099-01-02T03:04:05Z"))
+    assert rec["expires_at"] == "2099-01-02T03:04:05Z" and rec["last_used_at"] is None, rec
+    assert s.get("/api/v1/me", token=rec["token"]).json()["token"]["expires_at"] == \
+        "2099-01-02T03:04:05Z"
+    rec = json.loads(s.cli("token", "create", "--role", "admin", "--expires-in-s", "600"))
+    assert rec["expires_at"] > rec["created_at"], rec
+    p = s.cli("token", "create", "--role", "admin", "--expires-at", "2001-01-01", check=False)
+    assert p.returncode == 1 and "--expires-at 2001-01-01 is not in the future" in p.stderr, \
+        p.stderr
+    p = s.cli("token", "create", "--role", "admin", "--expires-in-s", "0", check=False)
+    assert p.returncode == 1 and "--expires-in-s takes 1 to 315360000 seconds" in p.stderr
 
 
 def test_cli_validation_errors(s):

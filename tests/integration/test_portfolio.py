@@ -117,7 +117,7 @@ def test_csv_import_and_export(s):
            "mark,BRIGHTSOUND,9;42,US;DE,,,,,\"main, mark\"\r\n"
            "name,Bright Audio Co.,,,\"Bright Audio;明亮音响\",,,,\r\n"
            "patent,,,,,\"US 8,930,553 B2\",,,\r\n"
-           "mark,=HYPERLINK(\"http://evil\"),,,,,,,\r\n")
+           "mark,\"=HYPERLINK(\"\"http://evil\"\")\",,,,,,,\r\n")
     r = s.request("POST", pf(sub) + "/import", raw=csv, token=tok,
                   headers={"Content-Type": "text/csv"})
     assert r.status == 201 and r.json()["stored"] == 4, r
@@ -132,7 +132,8 @@ def test_csv_import_and_export(s):
     assert "/rows/3/text" in ptrs and "/rows/4/classes/0" in ptrs, ptrs
     p = problem(s.request("POST", pf(sub) + "/import", raw="kind,colour\r\nmark,red\r\n",
                           token=tok, headers={"Content-Type": "text/csv"}), 400)
-    assert p["errors"][0]["pointer"] == "/header"
+    assert p["errors"][0]["pointer"] == "/header/1"
+    assert 'unknown column "colour"' in p["errors"][0]["message"], p
     out = s.get(pf(sub) + "/export?format=csv", token=tok)
     assert out.status == 200 and out.header("Content-Type").startswith("text/csv")
     assert '"\'=HYPERLINK(""http://evil"")"' in out.body          # formula neutralised
@@ -140,6 +141,62 @@ def test_csv_import_and_export(s):
     js = s.get(pf(sub) + "/export", token=tok).json()
     assert len(js["items"]) == 4
     problem(s.get(pf(sub) + "/export?format=xls", token=tok), 400)
+
+
+def csv_import(s, sub, tok, text):
+    return s.request("POST", pf(sub) + "/import", raw=text, token=tok,
+                     headers={"Content-Type": "text/csv"})
+
+
+def test_csv_import_refuses_what_json_refuses_and_stores_nothing(s):
+    """Each bad input is a 400 naming its row and column; nothing of the import is kept."""
+    sub, tok = s.tenant("CSV Strict Ltd")
+    head = b"kind,text,aliases,label\r\n"
+    good = b"name,Good Trading Co,,\r\n"
+    cases = [
+        # An alias that is not UTF-8 (was dropped silently, 201).
+        (head + good + b"name,Bad Alias Co,\"Fine;\xc3\x28\",\r\n",
+         [("/rows/3/aliases", "is not UTF-8 (byte 6 of the cell)")]),
+        # A NUL inside a cell (was stored).
+        (head + good + b"name,Nul Co,,a\x00b\r\n",
+         [("/rows/3/label", "must not contain NUL characters")]),
+        # A cell of 1,500 bytes (was cut to 1,023): refused with its real length.
+        (head + good + b"name,Long Co,," + b"L" * 1500 + b"\r\n",
+         [("/rows/3/label", "must be 0 to 200 characters long (got 1500)")]),
+        # More than 16 columns (the header error was lost and rows mis-split): each column
+        # that is not one of the nine is named, by its place in the header.
+        (b"kind,text," + b",".join(b"c%d" % i for i in range(2, 20)) + b"\r\n" +
+         b"name,X" + b",y" * 18 + b"\r\n",
+         [(f"/header/{i}", f'unknown column "c{i}"; columns are kind, text, classes, '
+           f'countries, aliases, number, country, show, label') for i in range(2, 20)]),
+        # A row with more cells than the header has columns.
+        (head + good + b"name,Wide Co,,,extra\r\n",
+         [("/rows/3", "has 5 cells; the header has 4 columns")]),
+    ]
+    for text, want in cases:
+        p = problem(csv_import(s, sub, tok, text), 400, "validation")
+        assert [(e["pointer"], e["message"]) for e in p["errors"]] == want, (text[:80], p)
+    assert s.get(pf(sub), token=tok).json()["items"] == []
+
+
+def test_csv_quoted_cells_kept_whole(s):
+    sub, tok = s.tenant("CSV Quoting Ltd")
+    aliases = [f"Alias Number {i:02d} " + "x" * 60 for i in range(20)]
+    text = ("kind,text,aliases,label\r\n"
+            'name,"Comma, ""Quote"" Co",' + ";".join(aliases) + ',"line one\nline two, ""2"""\r\n')
+    assert len(";".join(aliases)) > 1023
+    r = csv_import(s, sub, tok, text)
+    assert r.status == 201, r
+    it = r.json()["items"][0]
+    assert it["text"] == 'Comma, "Quote" Co'
+    assert it["label"] == 'line one\nline two, "2"'
+    assert it["aliases"] == aliases                     # all 20, none cut
+    stored = s.get(pf(sub), token=tok).json()["items"]
+    assert [x["label"] for x in stored] == ['line one\nline two, "2"']
+    # A quote inside a cell that is not quoted is ambiguous: refused, not guessed at.
+    p = problem(csv_import(s, sub, tok, 'kind,text\r\nmark,=HYPERLINK("x")\r\n'), 400)
+    assert [e["pointer"] for e in p["errors"]] == ["/rows/2"]
+    assert "malformed CSV at byte" in p["errors"][0]["message"], p
 
 
 def test_bad_updates_and_imports_answered_precisely(s):

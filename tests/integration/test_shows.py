@@ -470,6 +470,113 @@ def test_escalation_makes_exactly_one_case_with_the_facts(s):
                    token=f.tok), 409, "incident-locked")
 
 
+def test_escalation_by_each_role_and_whose_case_it_is(s):
+    """The show's station, a triager (into their own centre) and an admin escalate; an expert,
+    a station of another show and an exporter get 404 and nothing is made. The case goes only
+    to the accused exhibitor's own subscriber (by name, or a company name in its portfolio)
+    unless an admin links it; a named centre must exist."""
+    centre = s.make("/api/v1/centres", {"name": "Roles Centre", "country": "CN"})
+    elsewhere = s.make("/api/v1/centres", {"name": "Roles Other Centre", "country": "CN"})
+    staff = lambda body: s.make(f"/api/v1/centres/{centre['id']}/staff", body)
+    tri = s.token_for("triager", staff({"name": "Tri Roles", "email": "t@c.example",
+                                        "role": "triager"})["id"])
+    xp = s.token_for("expert", staff({"name": "Expert Roles", "email": "e@c.example",
+                                      "role": "expert", "expertise": ["CN"]})["id"])
+    accused, atok = s.tenant("Roles Lamp Works Co., Ltd.")
+    # Known by a company name in its portfolio (its account name differs).
+    trading, ttok = s.tenant("RT Holdings")
+    assert s.post(f"/api/v1/subscribers/{trading['id']}/portfolio",
+                  {"kind": "name", "text": "Xiamen Roles Trading Co., Ltd.",
+                   "aliases": ["厦门角色贸易有限公司"]}, token=ttok).status == 201
+    bystander, btok = s.tenant("Bystander Exporter Ltd")
+    f, g = Fair(s, "roles"), Fair(s, "roles-other")
+    linked = {"name": "Roles Lamp Works Co., Ltd.", "country": "CN",
+              "subscriber_id": accused["id"]}
+
+    def cases(tok):
+        return s.get("/api/v1/cases?limit=200", token=tok).json()["items"]
+
+    def escalate(inc, tok, body=None):
+        return s.post(f"/api/v1/incidents/{inc['id']}/escalate", body or {}, token=tok)
+
+    # Refused roles: 404, as for an incident they cannot act on; nothing is made.
+    inc = f.incident("roles-1", exhibitor=linked)
+    problem(escalate(inc, xp), 404, "not-found")                 # experts only read incidents
+    problem(escalate(inc, g.tok), 404, "not-found")              # a station of another show
+    problem(escalate(inc, atok), 404, "not-found")               # the exporter itself
+    assert s.get(f"/api/v1/incidents/{inc['id']}", token=xp).json()["status"] == "open"
+    assert cases(atok) == [] and s.get(f"/api/v1/shows/{f.id}").json()[
+        "incidents"]["escalated"] == 0
+    # The show's station: the case is the linked exhibitor's, in the centre it names.
+    r = escalate(inc, f.tok, {"centre_id": centre["id"]})
+    assert r.status == 201, r
+    case = s.get(r.header("Location"), token=atok).json()
+    assert case["subscriber_id"] == accused["id"] and case["centre_id"] == centre["id"]
+    # A triager: into their own centre, never another.
+    inc2 = f.incident("roles-2", exhibitor=linked)
+    p = problem(escalate(inc2, tri, {"centre_id": elsewhere["id"]}), 400, "validation")
+    assert p["errors"] == [{"pointer": "/centre_id",
+                            "message": f"a triager escalates to their own centre "
+                                       f"({centre['id']})"}], p
+    r = escalate(inc2, tri)
+    assert r.status == 201, r
+    assert s.get(r.header("Location"), token=atok).json()["centre_id"] == centre["id"]
+    # A centre or subscriber that does not exist; a subscriber other than the linked one.
+    inc3 = f.incident("roles-3", exhibitor=linked)
+    p = problem(escalate(inc3, f.tok, {"centre_id": 99999999}), 400, "validation")
+    assert p["errors"] == [{"pointer": "/centre_id", "message": "no such assistance centre"}]
+    p = problem(escalate(inc3, f.tok, {"subscriber_id": bystander["id"]}), 400, "validation")
+    assert p["errors"] == [{"pointer": "/subscriber_id", "message":
+                            f"the accused exhibitor is linked to subscriber {accused['id']}, "
+                            f"whose case it is (the link is the incident's "
+                            f"exhibitor.subscriber_id)"}], p
+    # An exhibitor with no link: the named subscriber must be that company.
+    stranger = f.incident("roles-4", exhibitor={"name": "XIAMEN ROLES TRADING", "country": "CN"})
+    p = problem(escalate(stranger, f.tok, {"subscriber_id": bystander["id"]}), 409,
+                "subscriber-not-exhibitor")
+    assert pointers(p) == ["/subscriber_id"]
+    assert p["detail"] == (f"subscriber {bystander['id']} (\"Bystander Exporter Ltd\") is not the "
+                           f"accused exhibitor \"XIAMEN ROLES TRADING\": neither its name nor a "
+                           f"company name in its portfolio is the exhibitor's; an admin may "
+                           f"link it"), p
+    problem(escalate(stranger, tri, {"subscriber_id": bystander["id"]}), 409,
+            "subscriber-not-exhibitor")
+    # ... and a link made when the incident was logged is held to the same rule.
+    mislinked = f.incident("roles-5", exhibitor={"name": "Someone Else Ltd",
+                                                 "subscriber_id": bystander["id"]})
+    p = problem(escalate(mislinked, f.tok), 409, "subscriber-not-exhibitor")
+    assert pointers(p) == ["/exhibitor/subscriber_id"]
+    assert cases(btok) == []
+    # A company name in the portfolio makes the link.
+    r = escalate(stranger, f.tok, {"subscriber_id": trading["id"]})
+    assert r.status == 201, r
+    assert [c["from_incident"] for c in cases(ttok)] == [stranger["id"]]
+    # An admin may link any subscriber that exists.
+    r = escalate(mislinked, s.admin)
+    assert r.status == 201, r
+    assert [c["from_incident"] for c in cases(btok)] == [mislinked["id"]]
+    assert sorted(c["from_incident"] for c in cases(atok)) == [inc["id"], inc2["id"]]
+    assert s.get(f"/api/v1/shows/{f.id}").json()["incidents"]["escalated"] == 4
+
+
+def test_escalated_description_ends_each_sentence_once(s):
+    s.make("/api/v1/centres", {"name": "Sentence Centre", "country": "CN"})
+    sub, etok = s.tenant("Full Stop Trading Co., Ltd.")
+    f = Fair(s, "stops")
+    inc = f.incident("stops-1", booth="Hall 3.",
+                     exhibitor={"name": "Full Stop Trading Co., Ltd.", "subscriber_id": sub["id"]},
+                     complainant={"name": "Brand Holdings Inc."},
+                     measures=["photos taken", "exhibitor told."])
+    r = s.post(f"/api/v1/incidents/{inc['id']}/escalate", {}, token=f.tok)
+    assert r.status == 201, r
+    text = s.get(r.header("Location"), token=etok).json()["description"]
+    assert "booth Hall 3.\n" in text, text
+    assert "Exhibitor: Full Stop Trading Co., Ltd. Complainant: Brand Holdings Inc.\n" in text
+    assert "Measures taken: photos taken; exhibitor told.\n" in text, text
+    assert "Kind: complaint_received. Received: " in text, text
+    assert ".." not in text, text
+
+
 def test_evidence_hashes_recorded_and_checked(s):
     f = Fair(s, "evidence")
     data = os.urandom(5000)
@@ -573,3 +680,42 @@ def test_export_csv_and_printable_report(s):
     assert "O&#39;Neil &amp; Sons" in r.body and "Fair export 2026" in r.body
     problem(s.get(f"/api/v1/shows/{f.id}/incidents/export?format=pdf", token=f.tok), 400,
             "validation")
+
+
+def test_export_guards_formulas_hidden_behind_line_feeds_and_full_width_signs(s):
+    f = Fair(s, "export-formulas")
+    notes = ["\n=1+1", "\uff1dSUM(A1)", "\uff0b1", "\uff0d1", "\uff20A1", "\t=1", "plain"]
+    for n, text in enumerate(notes):
+        f.incident(f"xf-{n}", notes=text)
+    r = s.get(f"/api/v1/shows/{f.id}/incidents/export?format=csv", token=f.tok)
+    assert r.status == 200, r
+    got = [row["notes"] for row in csv.DictReader(io.StringIO(r.body))]
+    assert got == ["'" + t for t in notes[:-1]] + ["plain"], got
+
+
+def test_export_past_its_ceiling_answers_507_never_an_empty_200(s):
+    """harness.TEST_ENV sets shows.export_bytes_max to 16,384: three incidents with 6,000-byte
+    notes pass it; narrowed with from/until to two days, the export fits."""
+    f = Fair(s, "export-big")
+    for day in (16, 17, 18):
+        f.incident(f"xb-{day}", received_at=f"2026-10-{day}T10:00:00Z", notes="n" * 6000)
+    for fmt in ("csv", "html"):
+        r = s.get(f"/api/v1/shows/{f.id}/incidents/export?format={fmt}", token=f.tok)
+        p = problem(r, 507, "export-too-large")
+        assert p["detail"] == ("the export of 3 incidents would pass shows.export_bytes_max "
+                               "(16384 bytes) after 2 of them; narrow it with from and until "
+                               "(when the incidents were received) or ask an admin to raise "
+                               "the limit"), p
+    r = s.get(f"/api/v1/shows/{f.id}/incidents/export?format=csv&from=2026-10-17"
+              f"&until=2026-10-19", token=f.tok)
+    assert r.status == 200, r
+    rows = list(csv.DictReader(io.StringIO(r.body)))
+    assert [row["received_at"] for row in rows] == ["2026-10-17T10:00:00Z",
+                                                     "2026-10-18T10:00:00Z"], rows
+    assert all(row["notes"] == "n" * 6000 for row in rows)
+    r = s.get(f"/api/v1/shows/{f.id}/incidents/export?format=html&until=2026-10-17", token=f.tok)
+    assert r.status == 200 and r.body.endswith("</html>\n") and "1 incidents" in r.body, r
+    p = problem(s.get(f"/api/v1/shows/{f.id}/incidents/export?from=soon", token=f.tok), 400,
+                "validation")
+    assert p["errors"] == [{"parameter": "from",
+                            "message": "must be a date or date-time (ISO 8601)"}], p
