@@ -30,6 +30,7 @@ struct sw_req {
     const char *authorization;   /* may be NULL */
     const char *idempotency_key; /* may be NULL */
     const char *last_event_id;   /* may be NULL */
+    const char *accept;          /* the Accept header, may be NULL */
     const char *remote_addr;     /* the client's address as nginx saw it, may be NULL */
     long long content_length;
     char *body;                  /* content_length bytes plus NUL, or NULL; owned */

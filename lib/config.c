@@ -83,14 +83,20 @@ static const struct cfg_key cfg_keys[] = {
     { "deliveries.maxlen", CFG_INT, "1000000", 1000, 1000000000,
       "approximate length the deliveries stream is trimmed to" },
     { "alerts.live_maxlen", CFG_INT, "1000", 10, 1000000,
-      "new alerts kept per subscriber for live streams to resume from (Last-Event-ID)" },
+      "ids of alerts published to live streams remembered per subscriber, to tell a resumable "
+      "Last-Event-ID from a gap (keep it above nginx's nchan_message_buffer_length)" },
     { "alerts.scan_max", CFG_INT, "5000", 100, 1000000,
       "alerts examined at most by one filtered list request (the page then ends early, with a "
       "cursor)" },
     { "api.sse_max", CFG_INT, "64", 1, 100000, "live alert streams open at once, all processes" },
     { "api.sse_per_subscriber", CFG_INT, "4", 1, 1000, "live alert streams per subscriber" },
     { "api.sse_heartbeat_s", CFG_INT, "15", 1, 300,
-      "seconds between heartbeat comments on a quiet live stream" },
+      "seconds between heartbeat comments on a live stream (nginx's "
+      "nchan_eventsource_ping_interval; a revoked token's streams end within it)" },
+    { "live.socket", CFG_STR, "/run/seawall/live.sock", 1, 200,
+      "nginx's unix socket for the live streams' Nchan channels (publish, count, close)" },
+    { "live.timeout_ms", CFG_INT, "2000", 50, 60000,
+      "longest wait for nginx on the live socket" },
     { "cases.deadline_rules", CFG_STR, "/etc/seawall/deadlines.json", 1, 255,
       "the legal deadline rules and working-day calendars (JSON; see etc/deadlines.json)" },
     { "cases.sla_first_response_h", CFG_INT, "24", 1, 8760,

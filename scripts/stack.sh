@@ -177,6 +177,7 @@ api.socket_mode = 0666
 api.threads = ${SEAWALL_API_THREADS:-8}
 data.dir = $DIR/data
 cases.deadline_rules = $ROOT/etc/deadlines.json
+live.socket = $DIR/live.sock
 CONF
     cat >"$DIR/redis.conf" <<CONF
 bind 127.0.0.1
@@ -195,7 +196,8 @@ CONF
     [ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
     sed -e "s|@RUN@|$DIR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$HTTP_PORT|g" \
         -e "s|@SOCKET@|$DIR/api.sock|g" -e "s|@USER_LINE@|$user_line|" \
-        -e "s|@BODY_MAX_NGINX@|16m|" \
+        -e "s|@BODY_MAX_NGINX@|16m|" -e "s|@LIVE_SOCKET@|$DIR/live.sock|" \
+        -e "s|@SSE_HEARTBEAT_S@|${SEAWALL_API_SSE_HEARTBEAT_S:-15}|" \
         "$ROOT/nginx/seawall.conf.in" >"$DIR/nginx.conf"
 
     start_mailsink || { do_stop; die "the mail sink did not start"; }
