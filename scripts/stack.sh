@@ -406,7 +406,7 @@ Try:
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
   curl -s -H 'Authorization: Bearer $EXPORTER2_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts/counts
-  curl -N -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts/stream
+  curl -N -H 'Accept: text/event-stream' -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts/stream
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/deliveries
   ls $DIR/mail/                                   # alert mail (immediate, medium and up)
   curl -s -H 'Authorization: Bearer $TRIAGER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/cases/queue
