@@ -374,3 +374,39 @@ def test_open_streams_hold_no_api_thread(s):
         for k in ("SEAWALL_API_THREADS", "SEAWALL_API_SSE_MAX"):
             os.environ.pop(k, None)
         s.script("restart-api")
+
+
+def test_streams_outlive_restarts_and_no_alert_is_lost_to_them(s):
+    """nginx holds the stream: restarting seawall-api does not end it. An alert stored while
+    the matcher's live publisher cannot reach nginx stays unacknowledged and reaches the
+    stream once a matcher that can is back."""
+    sub, tok = s.tenant("Steady Watcher Ltd")
+    word = "zqsteadyx speaker"
+    r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio",
+               {"kind": "keyword", "text": word, "countries": ["US"]}, token=tok)
+    assert r.status == 201, r
+    c = SSE(s, tok)
+    try:
+        s.script("restart-api")
+        s.script("stop-one", "seawall-matcher")
+        os.environ["SEAWALL_LIVE_SOCKET"] = os.path.join(s.dir, "no-such-live.sock")
+        try:
+            s.script("start-worker", "seawall-matcher")
+        finally:
+            del os.environ["SEAWALL_LIVE_SOCKET"]
+        s.redis("XADD", "events", "*", "id", "ev_steady_1", "event", json.dumps(
+            {"id": "ev_steady_1", "source": "test", "type": "litigation",
+             "jurisdiction": "US", "title": f"Case about {word} sales"}))
+        stored = wait_until("the alert stored", lambda: s.get(
+            "/api/v1/alerts", token=tok).json()["items"], timeout=20)
+        pending = wait_until("the publish failing", lambda: s.redis(
+            "XPENDING", "deliveries", "live")[0], timeout=20)
+        assert pending >= 1
+        s.script("stop-one", "seawall-matcher")
+        s.script("start-worker", "seawall-matcher")
+        ev = c.event(timeout=30)
+        assert ev["event"] == "alert" and json.loads(ev["data"])["id"] == stored[0]["id"], ev
+        wait_until("the entry acknowledged",
+                   lambda: s.redis("XPENDING", "deliveries", "live")[0] == 0, timeout=20)
+    finally:
+        c.close()
