@@ -189,7 +189,6 @@ static int run_threads(void)
     if (started > 0) {
         sigwait(&set, &sig);
         sw_info("signal %d: finishing requests in progress and stopping", sig);
-        __atomic_store_n(&sw_api_stopping, 1, __ATOMIC_SEQ_CST);
     }
     /* Wake every thread blocked in accept(): libfcgi then returns -1 from FCGX_Accept_r. */
     FCGX_ShutdownPending();

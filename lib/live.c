@@ -121,6 +121,8 @@ int sw_live_publish(struct sw_live *lv, const char *channel, const char *event,
         *id = info.last;
     } else if (status != 0) {
         snprintf(lv->errstr, sizeof(lv->errstr), "POST %s answered %ld", path, status);
+        if (status >= 400 && status < 500)
+            rc = SW_ERR;   /* refused (too large, say): it would be refused again */
     }
     sw_buf_free(&a);
     return rc;
@@ -299,10 +301,12 @@ int sw_live_publish_alert(struct sw_live *lv, struct sw_store *s, const struct s
     json_t *ids = json_pack("[s]", alert_id), *items = NULL;
     char channel[32], *text = NULL;
     struct sw_live_id id;
-    int rc = ids != NULL ? sw_alert_load(s, sub, ids, &items) : SW_ERR;
+    int rc = ids != NULL ? sw_alert_load(s, sub, ids, &items) : SW_EAGAIN;
 
-    if (rc != SW_OK)
+    if (rc != SW_OK) {
+        sw_strlcpy(lv->errstr, ids != NULL ? s->errstr : "out of memory", sizeof(lv->errstr));
         goto out;
+    }
     if (json_array_size(items) != 1)
         goto out;   /* gone since: nothing to tell */
     if ((text = sw_json_dumps(json_array_get(items, 0))) == NULL) {

@@ -280,7 +280,8 @@ struct live {
 static struct live live;
 static pthread_t live_thread;
 
-/* One entry of either stream: SW_OK (done, acknowledge it) or SW_EAGAIN (try again later). */
+/* One entry of either stream: SW_OK (done, acknowledge it), SW_ERR (it can never be done:
+ * acknowledge it too) or SW_EAGAIN (try again later). */
 static int live_entry(struct live *l, const char *stream, const redisReply *entry)
 {
     const char *token, *alert, *sub;
@@ -313,7 +314,7 @@ static int live_entry(struct live *l, const char *stream, const redisReply *entr
 static int live_batch(struct live *l, const redisReply *r)
 {
     size_t i, j;
-    int seen = 0;
+    int seen = 0, rc;
 
     for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
         const redisReply *st = r->element[i];
@@ -324,7 +325,11 @@ static int live_batch(struct live *l, const redisReply *r)
             redisReply *ack;
 
             seen++;
-            if (live_entry(l, stream, e) != SW_OK) {
+            rc = live_entry(l, stream, e);
+            if (rc == SW_ERR) {
+                sw_warn("live streams: %s entry %s skipped (%s)", stream, e->element[0]->str,
+                        l->lv.errstr);
+            } else if (rc != SW_OK) {
                 if (!l->failing)
                     sw_warn("live streams: %s; trying again every second", l->lv.errstr);
                 l->failing = 1;

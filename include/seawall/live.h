@@ -56,7 +56,8 @@ void sw_live_init(struct sw_live *lv, const struct sw_config *cfg);
 void sw_live_close(struct sw_live *lv);
 
 /* Publishes data (n bytes, one line) to channel as an EventSource event of type event.
- * SW_OK with *id the message's Nchan id; SW_EAGAIN when nginx did not take it (errstr). */
+ * SW_OK with *id the message's Nchan id; SW_EAGAIN when nginx did not take it (errstr), SW_ERR
+ * when it refused it for good (a 4xx: too large, say). */
 int sw_live_publish(struct sw_live *lv, const char *channel, const char *event,
                     const char *data, size_t n, struct sw_live_id *id);
 
@@ -87,7 +88,8 @@ void sw_live_event_id(const struct sw_live_id *id, char *out, size_t outlen);
 
 /* Publishes subscriber sub's alert alert_id (as stored, with its status) to the subscriber's
  * channel and remembers its id. SW_OK, also when the alert is gone; SW_EAGAIN when nginx or
- * Redis did not answer (errstr of lv or s says which): try again later. */
+ * Redis did not answer (lv->errstr says which): try again later; SW_ERR when it can never be
+ * published (lv->errstr). */
 int sw_live_publish_alert(struct sw_live *lv, struct sw_store *s, const struct sw_config *cfg,
                           long long sub, const char *alert_id);
 
