@@ -173,12 +173,13 @@ int sw_live_streams(struct sw_live *lv, long long *out)
 
     if (status == 200 && a.p != NULL) {
         /* Nchan's stub status: "name: value" lines, one of them "subscribers: N". */
-        for (line = a.p; line != NULL; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        for (line = a.p; line != NULL && rc != SW_OK; line = strchr(line, '\n')) {
+            line += *line == '\n';
             if (strncmp(line, "subscribers: ", 13) == 0) {
                 *out = strtoll(line + 13, NULL, 10);
                 rc = SW_OK;
-                break;
             }
+        }
         if (rc != SW_OK)
             sw_strlcpy(lv->errstr, "Nchan's status has no subscriber count", sizeof(lv->errstr));
     } else if (status != 0) {
@@ -351,19 +352,14 @@ int sw_live_resume(struct sw_store *s, long long sub, const struct sw_live_info 
      * the newest that nginx no longer has, if nginx holds exactly what was published last. */
     ids_key(sub, key, sizeof(key));
     snprintf(stop, sizeof(stop), "%lld", info->messages);
-    {
-        const char *argv[] = { "ZREVRANGE", key, "0", stop };
-        const char *argv0[] = { "ZREVRANGE", key, "0", "0" };
-
-        r = sw_store_cmdv(s, 4, info->messages > 0 ? argv : argv0, NULL);
-    }
+    r = sw_store_cmd(s, "ZREVRANGE", key, "0", stop, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
-        sw_live_id_parse(r->element[0]->str, &rec[0]) == SW_OK) {
+        sw_live_id_parse(sw_reply_str(r->element[0]), &rec[0]) == SW_OK) {
         nrec = 1;
         if (info->messages > 0 && r->elements > (size_t)info->messages &&
-            sw_live_id_parse(r->element[info->messages]->str, &rec[1]) == SW_OK)
+            sw_live_id_parse(sw_reply_str(r->element[info->messages]), &rec[1]) == SW_OK)
             nrec = 2;
     }
     freeReplyObject(r);
