@@ -88,7 +88,8 @@ static const struct cfg_key cfg_keys[] = {
     { "alerts.scan_max", CFG_INT, "5000", 100, 1000000,
       "alerts examined at most by one filtered list request (the page then ends early, with a "
       "cursor)" },
-    { "api.sse_max", CFG_INT, "64", 1, 100000, "live alert streams open at once, all processes" },
+    { "api.sse_max", CFG_INT, "4096", 1, 100000,
+      "live alert streams open at once, as nginx holds them (each is one nginx connection)" },
     { "api.sse_per_subscriber", CFG_INT, "4", 1, 1000, "live alert streams per subscriber" },
     { "api.sse_heartbeat_s", CFG_INT, "15", 1, 300,
       "seconds between heartbeat comments on a live stream (nginx's "
