@@ -42,7 +42,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps test test-faults test-valgrind test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load install clean fuzz fuzz-build fuzz-bins
+.PHONY: all deps test test-faults test-valgrind test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams install clean fuzz fuzz-build fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -138,7 +138,7 @@ test-integration: $(BINS) $(OPENAPI_CHECK)
 run: $(BINS)
 	scripts/stack.sh run --build $(BUILD)
 
-bench: bench-api bench-parse bench-poll bench-match bench-deliver
+bench: bench-api bench-parse bench-poll bench-match bench-deliver bench-streams
 
 bench-api: $(BINS)
 	bench/api.sh $(BUILD)
@@ -154,6 +154,9 @@ bench-deliver: $(BINS)
 
 bench-load: $(BINS)
 	$(PYTHON) bench/load.py $(BUILD)
+
+bench-streams: $(BINS)
+	$(PYTHON) bench/streams.py $(BUILD)
 
 $(BUILD)/bin/match-bench: $(BUILD)/bench/match_bench.o $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)

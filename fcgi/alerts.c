@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sodium.h>
+#include <strings.h>
 
 #include "seawall/alerts.h"
 #include "seawall/config.h"
 #include "seawall/date.h"
 #include "seawall/json.h"
+#include "seawall/live.h"
 #include "seawall/log.h"
 #include "seawall/store.h"
 #include "api.h"
@@ -236,267 +236,96 @@ void sw_h_alerts_counts(struct sw_ctx *c)
 
 /* --- the live stream --------------------------------------------------------------------- */
 
-/* Streams held by this process; each holds a thread, so at least one thread stays free. */
-static int local_streams;
+/* The answer to a resume that can no longer be honoured: the gap, and the id to go on from.
+ * The response ends there; the client reconnects (EventSource does by itself) with that id. */
+static const char gap_data[] =
+    "data: {\"detail\":\"some alerts since Last-Event-ID are no longer kept for streaming; list "
+    "/api/v1/alerts to catch up, and reconnect with this event's id to go on\"}\n\n";
 
-/* KEYS: all streams, this subscriber's streams. ARGV: member, now, expiry, max all, max sub.
- * Returns 0 (taken), 1 (too many overall), 2 (too many for this subscriber). Slots expire, so
- * a process that died holding one gives it back by itself. */
-static const char slot_lua[] =
-    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2]) "
-    "redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2]) "
-    "if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 2 end "
-    "if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 1 end "
-    "redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) "
-    "redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1]) "
-    "return 0";
-
-struct stream {
-    struct sw_ctx *c;
-    char member[40];
-    char subkey[64];
-    int64_t expiry_ms;
-};
-
-static int slot_take(struct stream *st, long long *why)
+/* 1 when the Accept header names text/event-stream (what EventSource sends). */
+static int accepts_events(const char *accept)
 {
-    char now[24], exp[24], all[24], per[24];
-    const char *keys[2] = { "sw:sse:slots", st->subkey }, *args[5];
+    static const char want[] = "text/event-stream";
+    const char *p;
 
-    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
-    snprintf(exp, sizeof(exp), "%lld", (long long)(sw_now_ms() + st->expiry_ms));
-    snprintf(all, sizeof(all), "%lld", sw_config_int(st->c->cfg, "api.sse_max"));
-    snprintf(per, sizeof(per), "%lld", sw_config_int(st->c->cfg, "api.sse_per_subscriber"));
-    args[0] = st->member;
-    args[1] = now;
-    args[2] = exp;
-    args[3] = all;
-    args[4] = per;
-    return sw_store_eval_int(st->c->store, slot_lua, 2, keys, 5, args, why);
-}
-
-static void slot_renew(struct stream *st)
-{
-    char exp[24];
-    const char *argv[5] = { "ZADD", NULL, "XX", exp, st->member };
-    redisReply *r;
-
-    snprintf(exp, sizeof(exp), "%lld", (long long)(sw_now_ms() + st->expiry_ms));
-    argv[1] = "sw:sse:slots";
-    if ((r = sw_store_cmdv(st->c->store, 5, argv, NULL)) != NULL)
-        freeReplyObject(r);
-    argv[1] = st->subkey;
-    if ((r = sw_store_cmdv(st->c->store, 5, argv, NULL)) != NULL)
-        freeReplyObject(r);
-}
-
-static void slot_release(struct stream *st)
-{
-    redisReply *r;
-
-    if ((r = sw_store_cmd(st->c->store, "ZREM", "sw:sse:slots", st->member, NULL)) != NULL)
-        freeReplyObject(r);
-    if ((r = sw_store_cmd(st->c->store, "ZREM", st->subkey, st->member, NULL)) != NULL)
-        freeReplyObject(r);
-}
-
-static const char stream_head[] = "Status: 200 OK\r\n"
-                                  "Content-Type: text/event-stream; charset=utf-8\r\n"
-                                  "Cache-Control: no-store\r\n"
-                                  "X-Accel-Buffering: no\r\n\r\n"
-                                  "retry: 3000\n\n";
-
-static int put(struct sw_ctx *c, const char *text, size_t n)
-{
-    return c->write_out(c->io, text, n);
-}
-
-/* Compares stream ids numerically: <0, 0, >0. */
-static int stream_id_cmp(const char *a, const char *b)
-{
-    unsigned long long am = strtoull(a, NULL, 10), bm = strtoull(b, NULL, 10);
-    unsigned long long as = strtoull(strchr(a, '-') ? strchr(a, '-') + 1 : "0", NULL, 10);
-    unsigned long long bs = strtoull(strchr(b, '-') ? strchr(b, '-') + 1 : "0", NULL, 10);
-
-    if (am != bm)
-        return am < bm ? -1 : 1;
-    return as < bs ? -1 : as > bs;
-}
-
-/* Sends the alerts of one XREAD reply; returns -1 when the client has gone. */
-static int send_entries(struct sw_ctx *c, const redisReply *entries, char *last, size_t lastlen)
-{
-    size_t i;
-
-    for (i = 0; i < entries->elements; i++) {
-        const redisReply *e = entries->element[i], *f = e->element[1];
-        json_t *ids, *items;
-        char head[96];
-        int n;
-
-        sw_strlcpy(last, e->element[0]->str, lastlen);
-        if (f->type != REDIS_REPLY_ARRAY || f->elements < 2)
-            continue;
-        ids = json_pack("[s]", f->element[1]->str);
-        if (sw_alert_load(c->store, c->who.subject, ids, &items) == SW_OK &&
-            json_array_size(items) == 1) {
-            char *text = sw_json_dumps(json_array_get(items, 0));
-
-            n = snprintf(head, sizeof(head), "id: %s\nevent: alert\ndata: ", last);
-            if (text == NULL || put(c, head, (size_t)n) < 0 || put(c, text, strlen(text)) < 0 ||
-                put(c, "\n\n", 2) < 0) {
-                free(text);
-                json_decref(ids);
-                json_decref(items);
-                return -1;
-            }
-            free(text);
-        }
-        json_decref(ids);
-        json_decref(items);
-    }
+    for (p = accept; p != NULL && *p != '\0'; p++)
+        if (strncasecmp(p, want, sizeof(want) - 1) == 0)
+            return 1;
     return 0;
 }
 
+/* Admits a live stream and hands it to nginx, which holds it (Nchan; see seawall/live.h): no
+ * thread of ours waits on an open stream. Checks the caps against the streams nginx holds,
+ * and a Last-Event-ID against the alerts it still keeps; then answers X-Accel-Redirect to the
+ * internal subscriber location for this subscriber's alerts and this token's end. */
 void sw_h_alerts_stream(struct sw_ctx *c)
 {
-    long long heartbeat_s = sw_config_int(c->cfg, "api.sse_heartbeat_s"), why = 0;
-    long long threads = sw_config_int(c->cfg, "api.threads");
     const char *resume = c->req->last_event_id;
-    char lkey[64], last[48] = "0-0", block[16];
-    unsigned char rnd[12];
-    struct stream st;
-    struct sw_store live;
-    int64_t quiet_since, renewed;
-    int rc, mine;
+    long long per = sw_config_int(c->cfg, "api.sse_per_subscriber");
+    long long max = sw_config_int(c->cfg, "api.sse_max"), all = 0, now_s;
+    struct sw_live_id pos = { 0, -1 }, from;
+    struct sw_live_info info;
+    struct sw_live lv;
+    char channel[32], uri[96], id[48];
+    int rc, gap = 0, resuming = resume != NULL && resume[0] != '\0';
 
-    if (resume != NULL && resume[0] != '\0' && !sw_stream_id_valid(resume)) {
+    if (!accepts_events(c->req->accept)) {
+        sw_reply_problem(c, 406, "not-acceptable", "Not acceptable", NULL,
+                         "the live stream is Server-Sent Events: send Accept: "
+                         "text/event-stream (as EventSource does)");
+        return;
+    }
+    if (resuming && (rc = sw_live_event_id_parse(resume, &pos)) == SW_INVALID) {
         json_t *errors = json_pack("[{s:s, s:s}]", "header", "Last-Event-ID", "message",
                                    "must be an id this stream sent");
 
         sw_reply_problem(c, 400, "validation", "Invalid request", errors,
-                         "Last-Event-ID must be an id this stream sent (\"<ms>-<n>\")");
+                         "Last-Event-ID must be an id this stream sent (\"<s>:[<n>],-\")");
         return;
     }
-    memset(&st, 0, sizeof(st));
-    st.c = c;
-    st.expiry_ms = heartbeat_s * 3000;
-    randombytes_buf(rnd, sizeof(rnd));
-    sw_hex(rnd, sizeof(rnd), st.member);
-    snprintf(st.subkey, sizeof(st.subkey), "sw:{sub:%lld}:sse", c->who.subject);
-    mine = __atomic_add_fetch(&local_streams, 1, __ATOMIC_SEQ_CST);
-    if (mine > threads - 1) {
-        __atomic_sub_fetch(&local_streams, 1, __ATOMIC_SEQ_CST);
+    snprintf(channel, sizeof(channel), "a%lld", c->who.subject);
+    now_s = sw_now_ms() / 1000;
+    sw_live_init(&lv, c->cfg);
+    rc = sw_live_channel(&lv, channel, &info);
+    if (rc == SW_OK)
+        rc = sw_live_streams(&lv, &all);
+    sw_live_close(&lv);
+    if (rc != SW_OK) {
+        sw_warn("live stream for subscriber %lld: %s", c->who.subject, lv.errstr);
+        sw_reply_header(c, "Retry-After", "5");
+        sw_reply_problem(c, 503, "unavailable", "Service unavailable", NULL,
+                         "live streams are not available just now; try again shortly");
+        return;
+    }
+    if (info.subscribers >= per || all >= max) {
         sw_reply_header(c, "Retry-After", "5");
         sw_reply_problem(c, 429, "too-many-streams", "Too many live streams", NULL,
-                         "this API process keeps its last thread for ordinary requests; try "
-                         "again shortly");
+                         info.subscribers >= per
+                             ? "this subscriber already has %lld live streams open"
+                             : "the service already has %lld live streams open",
+                         info.subscribers >= per ? per : max);
         return;
     }
-    rc = slot_take(&st, &why);
-    if (rc != SW_OK || why != 0) {
-        __atomic_sub_fetch(&local_streams, 1, __ATOMIC_SEQ_CST);
+    if (resuming) {
+        /* An id of the streams before Nchan (SW_NOTFOUND) keeps pos.tag -1: a gap. */
+        rc = sw_live_resume(c->store, c->who.subject, &info, &pos, now_s, &gap, &from);
         if (rc != SW_OK) {
-            sw_reply_store(c, rc, "taking a stream slot");
+            sw_reply_store(c, rc, "opening the live stream");
             return;
         }
-        sw_reply_header(c, "Retry-After", "5");
-        sw_reply_problem(c, 429, "too-many-streams", "Too many live streams", NULL,
-                         why == 2 ? "this subscriber already has %lld live streams open"
-                                  : "the service already has %lld live streams open",
-                         sw_config_int(c->cfg, why == 2 ? "api.sse_per_subscriber"
-                                                        : "api.sse_max"));
+    }
+    if (gap) {
+        sw_live_event_id(&from, id, sizeof(id));
+        c->resp->status = 200;
+        c->resp->ctype = "text/event-stream; charset=utf-8";
+        sw_reply_header(c, "Cache-Control", "no-store");
+        sw_buf_reset(&c->resp->body);
+        sw_buf_printf(&c->resp->body, "retry: 1000\nid: %s\nevent: gap\n%s", id, gap_data);
         return;
     }
-    snprintf(lkey, sizeof(lkey), "sw:{sub:%lld}:live", c->who.subject);
-    sw_store_init(&live, c->cfg);
-    live.command_timeout_ms = 1000 + 2000;
-    snprintf(block, sizeof(block), "%d", 1000);
-
-    /* Where to start: after the client's last id, else after the newest entry now. */
-    {
-        redisReply *r = sw_store_cmd(c->store, resume && resume[0] ? "XRANGE" : "XREVRANGE",
-                                     lkey, resume && resume[0] ? "-" : "+",
-                                     resume && resume[0] ? "+" : "-", "COUNT", "1", NULL);
-
-        if (r == NULL) {
-            slot_release(&st);
-            __atomic_sub_fetch(&local_streams, 1, __ATOMIC_SEQ_CST);
-            sw_store_close(&live);
-            sw_reply_store(c, SW_EAGAIN, "opening the live stream");
-            return;
-        }
-        c->resp->streamed = 1;
-        if (put(c, stream_head, sizeof(stream_head) - 1) < 0) {
-            freeReplyObject(r);
-            goto out;
-        }
-        c->resp->status = 200;
-        if (resume && resume[0]) {
-            sw_strlcpy(last, resume, sizeof(last));
-            /* Older than anything kept: some alerts are no longer in the stream. */
-            if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
-                stream_id_cmp(resume, r->element[0]->element[0]->str) < 0) {
-                static const char gap[] = "event: gap\ndata: {\"detail\":\"some alerts since "
-                                          "Last-Event-ID are no longer kept for streaming; "
-                                          "list /api/v1/alerts to catch up\"}\n\n";
-
-                put(c, gap, sizeof(gap) - 1);
-            }
-        } else if (r->type == REDIS_REPLY_ARRAY && r->elements == 1) {
-            sw_strlcpy(last, r->element[0]->element[0]->str, sizeof(last));
-        }
-        freeReplyObject(r);
-    }
-    quiet_since = renewed = sw_mono_us();
-    while (!sw_api_stopping) {
-        redisReply *r = sw_store_cmd(&live, "XREAD", "COUNT", "100", "BLOCK", block, "STREAMS",
-                                     lkey, last, NULL);
-        int64_t now = sw_mono_us();
-
-        if (r == NULL) {
-            static const char down[] = ": store unavailable\n\n";
-
-            if (put(c, down, sizeof(down) - 1) < 0)
-                break;
-            sw_store_close(&live);
-            break;   /* the client reconnects with Last-Event-ID */
-        }
-        if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
-            if (send_entries(c, r->element[0]->element[1], last, sizeof(last)) < 0) {
-                freeReplyObject(r);
-                break;
-            }
-            quiet_since = now;
-        }
-        freeReplyObject(r);
-        if (now - renewed >= heartbeat_s * 1000000) {
-            struct sw_principal again;
-
-            /* A revoked token ends its streams at the next heartbeat. */
-            rc = sw_auth_lookup(c->store, c->req->authorization, &again, NULL);
-            if (rc != SW_OK && rc != SW_EAGAIN) {
-                static const char end[] = "event: end\ndata: {\"detail\":\"the token is no "
-                                          "longer valid\"}\n\n";
-
-                put(c, end, sizeof(end) - 1);
-                break;
-            }
-            slot_renew(&st);
-            renewed = now;
-        }
-        if (now - quiet_since >= heartbeat_s * 1000000) {
-            char beat[64];
-            int n = snprintf(beat, sizeof(beat), ": heartbeat %lld\n\n",
-                             (long long)sw_now_ms());
-
-            if (put(c, beat, (size_t)n) < 0)
-                break;
-            quiet_since = now;
-        }
-    }
-out:
-    sw_store_close(&live);
-    slot_release(&st);
-    __atomic_sub_fetch(&local_streams, 1, __ATOMIC_SEQ_CST);
+    snprintf(uri, sizeof(uri), "/_live/sub/%lld/%s", c->who.subject, c->who.token_id);
+    sw_reply_header(c, "X-Accel-Redirect", uri);
+    c->resp->status = 200;
+    c->resp->ctype = "text/event-stream; charset=utf-8";
+    sw_buf_reset(&c->resp->body);
 }

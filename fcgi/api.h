@@ -30,6 +30,7 @@ struct sw_req {
     const char *authorization;   /* may be NULL */
     const char *idempotency_key; /* may be NULL */
     const char *last_event_id;   /* may be NULL */
+    const char *accept;          /* the Accept header, may be NULL */
     const char *remote_addr;     /* the client's address as nginx saw it, may be NULL */
     long long content_length;
     char *body;                  /* content_length bytes plus NUL, or NULL; owned */
@@ -45,7 +46,7 @@ struct sw_resp {
     const char *ctype;
     struct sw_buf headers;   /* extra header lines, each ending in \r\n */
     struct sw_buf body;
-    int streamed;            /* the handler wrote the response itself (a live stream) */
+    int streamed;            /* the handler wrote the response itself (a file in pieces) */
 };
 
 struct sw_route;
@@ -70,9 +71,6 @@ struct sw_ctx {
 /* The legal deadline rules, loaded at start (NULL when not loaded). */
 struct sw_deadlines;
 extern const struct sw_deadlines *sw_api_deadlines;
-
-/* Set when the process is stopping: long-running handlers (live streams) end. */
-extern volatile int sw_api_stopping;
 
 typedef void (*sw_handler)(struct sw_ctx *c);
 

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <sodium.h>
 
 #include "seawall/config.h"
@@ -92,6 +93,7 @@ static void handle(FCGX_Request *r, struct sw_store *store)
     req.authorization = FCGX_GetParam("HTTP_AUTHORIZATION", r->envp);
     req.idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", r->envp);
     req.last_event_id = FCGX_GetParam("HTTP_LAST_EVENT_ID", r->envp);
+    req.accept = FCGX_GetParam("HTTP_ACCEPT", r->envp);
     req.remote_addr = FCGX_GetParam("REMOTE_ADDR", r->envp);
     if (req.method == NULL)
         req.method = "GET";
@@ -188,7 +190,6 @@ static int run_threads(void)
     if (started > 0) {
         sigwait(&set, &sig);
         sw_info("signal %d: finishing requests in progress and stopping", sig);
-        __atomic_store_n(&sw_api_stopping, 1, __ATOMIC_SEQ_CST);
     }
     /* Wake every thread blocked in accept(): libfcgi then returns -1 from FCGX_Accept_r. */
     FCGX_ShutdownPending();
@@ -330,8 +331,9 @@ int main(int argc, char **argv)
         sw_api_deadlines = dl;
     }
     signal(SIGPIPE, SIG_IGN);
-    if (sodium_init() < 0 || sw_metrics_init() != SW_OK || FCGX_Init() != 0) {
-        sw_error("initialisation failed (sodium, metrics memory or libfcgi)");
+    if (sodium_init() < 0 || sw_metrics_init() != SW_OK || FCGX_Init() != 0 ||
+        curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        sw_error("initialisation failed (sodium, metrics memory, libfcgi or libcurl)");
         sw_config_free(loaded);
         return 1;
     }

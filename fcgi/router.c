@@ -13,7 +13,6 @@
 #include "seawall/store.h"
 #include "api.h"
 
-volatile int sw_api_stopping;
 const struct sw_deadlines *sw_api_deadlines;
 
 /* Finds the route for method and path. Returns it, or NULL with *path_known set when some

@@ -10,8 +10,8 @@
 #include "seawall/config.h"
 #include "seawall/store.h"
 
-/* KEYS: alert, inbox, deliveries, meta, counts, seq, live.
- * ARGV: id, json, now_ms, sub, severity, deliveries maxlen, meta, live maxlen.
+/* KEYS: alert, inbox, deliveries, meta, counts, seq.
+ * ARGV: id, json, now_ms, sub, severity, deliveries maxlen, meta.
  * The score is built as a string: Lua would print a 16-digit number in %.14g and lose it. */
 static const char store_lua[] =
     "if not redis.call('SET', KEYS[1], ARGV[2], 'NX') then return 0 end "
@@ -19,7 +19,6 @@ static const char store_lua[] =
     "redis.call('ZADD', KEYS[2], ARGV[3] .. string.format('%03d', seq), ARGV[1]) "
     "redis.call('HSET', KEYS[4], ARGV[1], ARGV[7]) "
     "redis.call('HINCRBY', KEYS[5], 'new:' .. ARGV[5], 1) "
-    "redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[8], '*', 'alert', ARGV[1]) "
     "redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'kind', 'alert', 'alert', ARGV[1], "
     "'sub', ARGV[4], 'severity', ARGV[5]) "
     "return 1";
@@ -130,10 +129,10 @@ int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long su
 int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long long sub,
                         const struct sw_alert_meta *m, const char *text, int *stored)
 {
-    char key[96], zkey[64], mkey[64], ckey[64], seqkey[64], lkey[64];
-    char now[32], subtxt[32], maxlen[32], livemax[32], meta[256];
+    char key[96], zkey[64], mkey[64], ckey[64], seqkey[64];
+    char now[32], subtxt[32], maxlen[32], meta[256];
     char sev[16], rule[64], type[48], country[8];
-    const char *keys[7], *args[8];
+    const char *keys[6], *args[7];
     long long added = 0;
     int rc;
 
@@ -152,18 +151,15 @@ int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long lo
     snprintf(mkey, sizeof(mkey), "sw:{sub:%lld}:almeta", sub);
     snprintf(ckey, sizeof(ckey), "sw:{sub:%lld}:alcounts", sub);
     snprintf(seqkey, sizeof(seqkey), "sw:{sub:%lld}:alseq", sub);
-    snprintf(lkey, sizeof(lkey), "sw:{sub:%lld}:live", sub);
     snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
     snprintf(subtxt, sizeof(subtxt), "%lld", sub);
     snprintf(maxlen, sizeof(maxlen), "%lld", sw_config_int(cfg, "deliveries.maxlen"));
-    snprintf(livemax, sizeof(livemax), "%lld", sw_config_int(cfg, "alerts.live_maxlen"));
     keys[0] = key;
     keys[1] = zkey;
     keys[2] = SW_DELIVERIES;
     keys[3] = mkey;
     keys[4] = ckey;
     keys[5] = seqkey;
-    keys[6] = lkey;
     args[0] = m->id;
     args[1] = text;
     args[2] = now;
@@ -171,8 +167,7 @@ int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long lo
     args[4] = sev;
     args[5] = maxlen;
     args[6] = meta;
-    args[7] = livemax;
-    rc = sw_store_eval_int(s, store_lua, 7, keys, 8, args, &added);
+    rc = sw_store_eval_int(s, store_lua, 6, keys, 7, args, &added);
     *stored = rc == SW_OK && added == 1;
     return rc;
 }

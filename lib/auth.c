@@ -10,6 +10,7 @@
 #include "seawall/accounts.h"
 #include "seawall/auth.h"
 #include "seawall/date.h"
+#include "seawall/live.h"
 #include "seawall/store.h"
 
 #define TOKEN_PREFIX "swt_"
@@ -390,10 +391,17 @@ int sw_auth_token_get(struct sw_store *s, const char *id, json_t **out)
     return rc;
 }
 
+/* KEYS: the token record, the revoked tokens' stream. ARGV: when, token id. The revocation
+ * and the note that ends the token's live streams (seawall/live.h) are written together. */
+static const char revoke_lua[] =
+    "if redis.call('HSETNX', KEYS[1], 'revoked_at', ARGV[1]) == 1 then "
+    "  redis.call('XADD', KEYS[2], 'MAXLEN', '~', '10000', '*', 'token', ARGV[2]) "
+    "  return 1 end "
+    "return 0";
+
 int sw_auth_token_revoke(struct sw_store *s, const char *id, json_t **out)
 {
     char key[64], when[32];
-    redisReply *r;
     int rc;
 
     rc = sw_auth_token_get(s, id, out);
@@ -405,10 +413,14 @@ int sw_auth_token_revoke(struct sw_store *s, const char *id, json_t **out)
     *out = NULL;
     sw_auth_token_key(id, key, sizeof(key));
     sw_iso8601(sw_now_ms(), when, sizeof(when));
-    r = sw_store_cmd(s, "HSETNX", key, "revoked_at", when, NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    freeReplyObject(r);
+    {
+        const char *keys[2] = { key, SW_LIVE_REVOKED }, *args[2] = { when, id };
+        long long done;
+
+        rc = sw_store_eval_int(s, revoke_lua, 2, keys, 2, args, &done);
+        if (rc != SW_OK)
+            return rc;
+    }
     return sw_auth_token_get(s, id, out);
 }
 

@@ -211,6 +211,9 @@ do_start() {
     command -v redis-server >/dev/null || die "redis-server is missing: run scripts/deps.sh"
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx is missing: run scripts/deps.sh"
     mkdir -p "$DIR"/{pids,logs,redis,data,nginx}
+    # The socket the matcher publishes live alerts on: nginx's master (not its workers) makes
+    # it, so it stays where only this user may enter.
+    mkdir -p -m 0700 "$DIR/private"
     DIR=$(cd "$DIR" && pwd)
     [ ! -e "$DIR/pids/seawall-api.pid" ] || ! pid_alive seawall-api \
         || die "a stack already runs in $DIR; stop it first"
@@ -246,6 +249,7 @@ api.socket_mode = 0666
 api.threads = ${SEAWALL_API_THREADS:-8}
 data.dir = $DIR/data
 cases.deadline_rules = $ROOT/etc/deadlines.json
+live.socket = $DIR/private/live.sock
 CONF
     cat >"$DIR/redis.conf" <<CONF
 bind 127.0.0.1
@@ -264,7 +268,8 @@ CONF
     [ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
     sed -e "s|@RUN@|$DIR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$HTTP_PORT|g" \
         -e "s|@PUBLIC@|$PUB|g" -e "s|@SOCKET@|$PUB/api.sock|g" -e "s|@USER_LINE@|$user_line|" \
-        -e "s|@BODY_MAX_NGINX@|16m|" \
+        -e "s|@BODY_MAX_NGINX@|16m|" -e "s|@LIVE_SOCKET@|$DIR/private/live.sock|" \
+        -e "s|@SSE_HEARTBEAT_S@|${SEAWALL_API_SSE_HEARTBEAT_S:-15}|" \
         "$ROOT/nginx/seawall.conf.in" >"$DIR/nginx.conf"
 
     start_mailsink || { do_stop; die "the mail sink did not start"; }
@@ -510,7 +515,7 @@ Try:
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
   curl -s -H 'Authorization: Bearer $EXPORTER2_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts/counts
-  curl -N -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts/stream
+  curl -N -H 'Accept: text/event-stream' -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts/stream
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/deliveries
   ls $DIR/mail/                                   # alert mail (immediate, medium and up)
   curl -s -H 'Authorization: Bearer $TRIAGER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/cases/queue

@@ -3,20 +3,24 @@
  * with the consumer group "matchers", stores each alert once (keyed by subscriber, event and
  * item) together with its entry in the deliveries stream, and acknowledges an event only after
  * all its alerts are stored. Entries a crashed matcher read but never acknowledged are claimed
- * after matcher.claim_idle_ms. Several matchers share the events; each keeps its own index. */
+ * after matcher.claim_idle_ms. Several matchers share the events; each keeps its own index.
+ * A second thread, the live publisher, hands each stored alert to nginx's live streams. */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <sodium.h>
 
 #include "seawall/accounts.h"
 #include "seawall/alerts.h"
 #include "seawall/buf.h"
 #include "seawall/config.h"
+#include "seawall/live.h"
 #include "seawall/log.h"
 #include "seawall/matchidx.h"
 #include "seawall/portfolio.h"
@@ -249,6 +253,187 @@ static void claim_stale(void)
                     &stopping);
 }
 
+/* --- the live publisher ------------------------------------------------------------------
+ * A thread of its own, so matching never waits on nginx: it reads the deliveries stream and
+ * the revoked tokens with the consumer group "live", publishes each new alert to its
+ * subscriber's live streams and ends a revoked token's streams (seawall/live.h), and
+ * acknowledges an entry only once nginx has taken it. When nginx does not answer it goes back
+ * to its unacknowledged entries a second later, so an alert stored while nginx was down still
+ * reaches the streams when it is back; a publisher that died leaves its entries to be claimed
+ * after matcher.claim_idle_ms. */
+
+#define LIVE_AGAIN_MAX 64
+
+struct live {
+    struct sw_store store;
+    struct sw_live lv;
+    char name[200];
+    int pending;          /* read our unacknowledged entries ("0") before new ones (">") */
+    int failing;          /* nginx or Redis failed last time: log once per spell */
+    struct {              /* revoked tokens to end once more a heartbeat later: a stream */
+        char token[40];   /* admitted in the instant of the revocation is ended then */
+        int64_t due_ms;
+    } again[LIVE_AGAIN_MAX];
+    int nagain;
+};
+
+static struct live live;
+static pthread_t live_thread;
+
+/* One entry of either stream: SW_OK (done, acknowledge it), SW_ERR (it can never be done:
+ * acknowledge it too) or SW_EAGAIN (try again later). */
+static int live_entry(struct live *l, const char *stream, const redisReply *entry)
+{
+    const char *token, *alert, *sub;
+    long long subid;
+    int rc;
+
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements < 2 ||
+        entry->element[1]->type != REDIS_REPLY_ARRAY)
+        return SW_OK;   /* trimmed while pending */
+    if (strcmp(stream, SW_LIVE_REVOKED) == 0) {
+        if ((token = sw_stream_field(entry, "token")) == NULL)
+            return SW_OK;
+        rc = sw_live_end_token(&l->lv, token);
+        if (rc == SW_OK && l->nagain < LIVE_AGAIN_MAX) {
+            sw_strlcpy(l->again[l->nagain].token, token, sizeof(l->again[0].token));
+            l->again[l->nagain++].due_ms =
+                sw_mono_us() / 1000 + sw_config_int(cfg, "api.sse_heartbeat_s") * 1000;
+        }
+        return rc;
+    }
+    alert = sw_stream_field(entry, "alert");
+    sub = sw_stream_field(entry, "sub");
+    if (alert == NULL || sub == NULL || sw_parse_ll(sub, 1, INT64_MAX, &subid) != SW_OK ||
+        strcmp(sw_stream_field(entry, "kind") ?: "", "alert") != 0)
+        return SW_OK;
+    return sw_live_publish_alert(&l->lv, &l->store, cfg, subid, alert);
+}
+
+/* Handles one XREADGROUP reply; returns the entries seen, or -1 when one must be retried. */
+static int live_batch(struct live *l, const redisReply *r)
+{
+    size_t i, j;
+    int seen = 0, rc;
+
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        const redisReply *st = r->element[i];
+        const char *stream = st->element[0]->str;
+
+        for (j = 0; j < st->element[1]->elements && !stopping; j++) {
+            const redisReply *e = st->element[1]->element[j];
+            redisReply *ack;
+
+            seen++;
+            rc = live_entry(l, stream, e);
+            if (rc == SW_ERR) {
+                sw_warn("live streams: %s entry %s skipped (%s)", stream, e->element[0]->str,
+                        l->lv.errstr);
+            } else if (rc != SW_OK) {
+                if (!l->failing)
+                    sw_warn("live streams: %s; trying again every second", l->lv.errstr);
+                l->failing = 1;
+                return -1;
+            }
+            if (l->failing)
+                sw_info("live streams: publishing again");
+            l->failing = 0;
+            ack = sw_store_cmd(&l->store, "XACK", stream, SW_LIVE_GROUP, e->element[0]->str,
+                               NULL);
+            if (ack != NULL)
+                freeReplyObject(ack);
+        }
+    }
+    return seen;
+}
+
+static void live_claimed(void *ud, const redisReply *entries)
+{
+    struct live *l = ud;
+
+    if (entries != NULL && entries->type == REDIS_REPLY_ARRAY && entries->elements > 0)
+        l->pending = 1;   /* now ours: read with the rest of our unacknowledged entries */
+}
+
+/* Ends once more the streams of tokens revoked a heartbeat ago. */
+static void live_again(struct live *l)
+{
+    int64_t now = sw_mono_us() / 1000;
+    int i = 0;
+
+    while (i < l->nagain) {
+        if (l->again[i].due_ms > now) {
+            i++;
+            continue;
+        }
+        if (sw_live_end_token(&l->lv, l->again[i].token) != SW_OK)
+            sw_warn("live streams: %s", l->lv.errstr);
+        l->again[i] = l->again[--l->nagain];
+    }
+}
+
+static void live_group(struct live *l, const char *stream)
+{
+    redisReply *r = sw_store_cmd(&l->store, "XGROUP", "CREATE", stream, SW_LIVE_GROUP, "$",
+                                 "MKSTREAM", NULL);
+
+    if (r != NULL)
+        freeReplyObject(r);
+}
+
+static void *live_run(void *arg)
+{
+    struct live *l = arg;
+    long long idle = sw_config_int(cfg, "matcher.claim_idle_ms");
+    int64_t last_claim = 0;
+
+    l->pending = 1;
+    while (!stopping) {
+        int64_t now = sw_mono_us() / 1000;
+        const char *from = l->pending ? "0" : ">";
+        redisReply *r;
+        int seen;
+
+        live_again(l);
+        if (now - last_claim >= idle / 4 + 1) {
+            sw_worker_claim(&l->store, SW_DELIVERIES, SW_LIVE_GROUP, l->name, idle, 100,
+                            "alerts for live streams", live_claimed, l, &stopping);
+            sw_worker_claim(&l->store, SW_LIVE_REVOKED, SW_LIVE_GROUP, l->name, idle, 100,
+                            "revoked tokens", live_claimed, l, &stopping);
+            last_claim = now;
+        }
+        r = sw_store_cmd(&l->store, "XREADGROUP", "GROUP", SW_LIVE_GROUP, l->name, "COUNT", "100",
+                         "BLOCK", "1000", "STREAMS", SW_DELIVERIES, SW_LIVE_REVOKED, from, from,
+                         NULL);
+        if (r == NULL) {
+            if (!l->failing)
+                sw_warn("live streams: reading failed (%s)", l->store.errstr);
+            l->failing = 1;
+            sleep(1);
+            continue;
+        }
+        if (r->type == REDIS_REPLY_ERROR) {   /* a group lost with its stream (FLUSHALL) */
+            sw_warn("live streams: %s", r->str);
+            freeReplyObject(r);
+            live_group(l, SW_DELIVERIES);
+            live_group(l, SW_LIVE_REVOKED);
+            sleep(1);
+            continue;
+        }
+        seen = live_batch(l, r);
+        freeReplyObject(r);
+        if (seen < 0) {
+            l->pending = 1;
+            sleep(1);
+        } else if (l->pending && seen == 0) {
+            l->pending = 0;   /* our unacknowledged entries are done: new ones next */
+        }
+    }
+    sw_live_close(&l->lv);
+    sw_store_close(&l->store);
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     struct sw_config *loaded;
@@ -261,7 +446,8 @@ int main(int argc, char **argv)
     if (rc != 0)
         return rc;
     cfg = loaded;
-    if (sodium_init() < 0 || (ix = sw_mindex_new()) == NULL)
+    if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+        (ix = sw_mindex_new()) == NULL)
         return 1;
     sw_store_init(&store, cfg);
     while (build() != SW_OK && !stopping) {
@@ -273,6 +459,16 @@ int main(int argc, char **argv)
     r = sw_store_cmd(&store, "XGROUP", "CREATE", EVENTS, GROUP, "0", "MKSTREAM", NULL);
     if (r != NULL)
         freeReplyObject(r);
+    /* The live groups exist before the first alert is stored, so none is missed. */
+    sw_store_init(&live.store, cfg);
+    sw_live_init(&live.lv, cfg);
+    live_group(&live, SW_DELIVERIES);
+    live_group(&live, SW_LIVE_REVOKED);
+    snprintf(live.name, sizeof(live.name), "%s/live", me);
+    if ((rc = pthread_create(&live_thread, NULL, live_run, &live)) != 0) {
+        sw_error("pthread_create() failed (%s)", strerror(rc));
+        return 1;
+    }
     snprintf(count, sizeof(count), "%lld", sw_config_int(cfg, "matcher.batch"));
     snprintf(block, sizeof(block), "%lld", sw_config_int(cfg, "matcher.block_ms"));
     sw_info("matching as %s", me);
@@ -300,6 +496,7 @@ int main(int argc, char **argv)
         freeReplyObject(r);
     }
     sw_info("stopping");
+    pthread_join(live_thread, NULL);
     sw_mindex_free(ix);
     sw_store_close(&store);
     sw_config_free(loaded);

@@ -9,8 +9,8 @@
  *   sw:{sub:N}:almeta       hash id -> "severity|rule|type|country|item" for filtering
  *   sw:{sub:N}:alstatus     hash id -> "read" | "dismissed" (absent: "new")
  *   sw:{sub:N}:alcounts     hash "<status>:<severity>" -> count, kept in step by the scripts
- *   sw:{sub:N}:live         stream of new alert ids for the live (SSE) endpoint, capped
- * and the shared stream "deliveries", where the notifier learns of each new alert. */
+ * and the shared stream "deliveries", where the notifier (group "notifiers") and the live
+ * publisher (group "live", seawall/live.h) learn of each new alert. */
 #ifndef SEAWALL_ALERTS_H
 #define SEAWALL_ALERTS_H
 
@@ -24,7 +24,7 @@ struct sw_config;
 #define SW_DELIVERIES "deliveries"
 
 /* Stores alert (which must carry "id" and "severity") for subscriber sub, with its inbox
- * entry, counters, live-stream entry and delivery, all or nothing, once: a second call with
+ * entry, counters and delivery, all or nothing, once: a second call with
  * the same id changes nothing. Returns SW_OK with *stored 1 (new) or 0 (already there), or
  * SW_EAGAIN / SW_ERR with the reason in s->errstr. */
 int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long sub,

@@ -1,9 +1,10 @@
 """The inbox: filters and cursors, status changes one or many with counts kept in step, and the
-live stream (Server-Sent Events through nginx): alerts arrive as they are made, a client
-resumes with Last-Event-ID, heartbeats keep it open, a cap answers 429, and revoking the
-token ends it."""
-import http.client
+live stream (Server-Sent Events held by nginx's Nchan, admitted by the API): alerts arrive as
+they are made, a client resumes with Last-Event-ID or is told of a gap, heartbeats keep it
+open, caps answer 429, revoking the token ends it, and open streams hold no API thread."""
 import json
+import os
+import re
 import socket
 import time
 
@@ -15,7 +16,8 @@ class SSE:
 
     def __init__(self, s, tok, last_id=None):
         self.sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
-        h = f"GET /api/v1/alerts/stream HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {tok}\r\n"
+        h = (f"GET /api/v1/alerts/stream HTTP/1.1\r\nHost: t\r\nAccept: text/event-stream\r\n"
+             f"Authorization: Bearer {tok}\r\n")
         if last_id:
             h += f"Last-Event-ID: {last_id}\r\n"
         self.sock.sendall((h + "\r\n").encode())
@@ -33,6 +35,9 @@ class SSE:
             k, _, v = line.partition(":")
             self.headers[k.lower()] = v.strip()
         self.chunked = self.headers.get("transfer-encoding") == "chunked"
+        # A response with a length (the gap, a problem) ends there, the connection kept open.
+        self.left = int(self.headers["content-length"]) if "content-length" in self.headers \
+            else None
         self.buf = b""
         self.ended = False
         self.comments = []
@@ -46,6 +51,13 @@ class SSE:
 
     def _decode(self):
         """Moves whole chunks (or everything, unchunked) from raw to buf."""
+        if self.left is not None:
+            take, self.raw = self.raw[:self.left], self.raw[self.left:]
+            self.buf += take
+            self.left -= len(take)
+            if self.left == 0:
+                self.ended = True
+            return
         if not self.chunked:
             self.buf, self.raw = self.buf + self.raw, b""
             return
@@ -60,6 +72,16 @@ class SSE:
                 return
             self.buf += rest[:size]
             self.raw = rest[size + 2:]
+
+    def body(self, timeout=15):
+        """The whole body of a response with a length (a problem, the gap)."""
+        deadline = time.monotonic() + timeout
+        self._decode()
+        while not self.ended:
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            self._recv()
+            self._decode()
+        return self.buf
 
     def event(self, timeout=15):
         """The next event as a dict (id, event, data), skipping comments (kept in .comments)."""
@@ -180,6 +202,9 @@ def test_bad_filters_and_status_changes_are_named(s):
     assert s.get("/api/v1/alerts/counts", token=s.admin).status == 403
 
 
+EVENT_ID = re.compile(r"\d+:\[\d+\],-")
+
+
 def test_live_stream_delivers_resumes_and_beats(s):
     sub, tok = s.tenant("Live Watcher Ltd")
     c = SSE(s, tok)
@@ -188,7 +213,8 @@ def test_live_stream_delivers_resumes_and_beats(s):
         made = s.make_alerts(sub, tok, 2, "livea")
         got = [c.event(), c.event()]
         assert all(e["event"] == "alert" for e in got)
-        assert {json.loads(e["data"])["id"] for e in got} == {a["id"] for a in made}
+        assert all(EVENT_ID.fullmatch(e["id"]) for e in got), got
+        assert [json.loads(e["data"])["id"] for e in got] == [a["id"] for a in reversed(made)]
         first_id = got[0]["id"]
         # A quiet stream carries heartbeats (one a second in the tests).
         wait_until("a heartbeat", lambda: _heartbeat(c), timeout=10)
@@ -202,8 +228,61 @@ def test_live_stream_delivers_resumes_and_beats(s):
         assert ids == [json.loads(got[1]["data"])["id"], more[0]["id"]], ids
     finally:
         c2.close()
-    problem(s.get("/api/v1/alerts/stream", token=tok, headers={"Last-Event-ID": "x; DROP"}),
+    problem(s.get("/api/v1/alerts/stream", token=tok,
+                  headers={"Accept": "text/event-stream", "Last-Event-ID": "x; DROP"}),
             400, "validation")
+    # The stream is Server-Sent Events: a client that does not take them is told so.
+    p = problem(s.get("/api/v1/alerts/stream", token=tok), 406, "not-acceptable")
+    assert "text/event-stream" in p["detail"], p
+
+
+def _first_event(s, tok, last_id):
+    c = SSE(s, tok, last_id=last_id)
+    try:
+        return c.event()
+    finally:
+        c.close()
+
+
+def test_resume_past_what_nginx_keeps_is_a_gap(s):
+    """nginx keeps a subscriber's newest 100 alerts (nchan_message_buffer_length): a resume
+    from within them replays, from before them answers event: gap with an id to go on from,
+    and the stream then goes on from that id. An id of the streams before Nchan is a gap."""
+    sub, tok = s.tenant("Gap Watcher Ltd")
+    c = SSE(s, tok)
+    try:
+        s.make_alerts(sub, tok, 1, "gapa")
+        seen = c.event()["id"]
+    finally:
+        c.close()
+    # 100 more: nginx holds exactly the alerts after the one seen: nothing is lost.
+    more = s.make_alerts(sub, tok, 100, "gapb")
+    ev = _first_event(s, tok, seen)
+    assert ev["event"] == "alert" and json.loads(ev["data"])["id"] == more[-1]["id"], ev
+    # One more pushes out the first unseen alert: now the resume point is too old.
+    s.make_alerts(sub, tok, 1, "gapc")
+    gap = wait_until("a gap", lambda: (lambda e: e if e["event"] == "gap" else None)(
+        _first_event(s, tok, seen)), timeout=15)
+    assert EVENT_ID.fullmatch(gap["id"]) and "/api/v1/alerts" in json.loads(gap["data"])["detail"]
+    c = SSE(s, tok, last_id=seen)
+    try:
+        assert c.event()["event"] == "gap"
+        try:
+            c.event(timeout=5)
+            raise AssertionError("the gap's response did not end")
+        except EOFError:
+            pass
+    finally:
+        c.close()
+    # Going on from the gap's id: nothing replayed, the next alert arrives.
+    c = SSE(s, tok, last_id=gap["id"])
+    try:
+        latest = s.make_alerts(sub, tok, 1, "gapd")
+        ev = c.event()
+        assert ev["event"] == "alert" and json.loads(ev["data"])["id"] == latest[0]["id"], ev
+    finally:
+        c.close()
+    assert _first_event(s, tok, "1764590000000-0")["event"] == "gap"
 
 
 def _heartbeat(c):
@@ -214,6 +293,18 @@ def _heartbeat(c):
     return [x for x in c.comments if x.startswith(": heartbeat")]
 
 
+def _refused(s, tok):
+    """Opens a stream: its 429 problem, or None (the stream closed) when it was admitted."""
+    c = SSE(s, tok)
+    try:
+        if c.status == 429:
+            return json.loads(c.body())
+        assert c.status == 200, c.status
+        return None
+    finally:
+        c.close()
+
+
 def test_stream_cap_answers_429_and_revocation_ends_a_stream(s):
     sub, _ = s.tenant("Many Tabs Ltd")
     r = s.post("/api/v1/tokens", {"role": "exporter", "subject": sub["id"], "label": "tabs"},
@@ -222,24 +313,28 @@ def test_stream_cap_answers_429_and_revocation_ends_a_stream(s):
     a, b = SSE(s, tok), SSE(s, tok)
     try:
         assert a.status == 200 and b.status == 200
-        r = s.get("/api/v1/alerts/stream", token=tok)
-        p = problem(r, 429, "too-many-streams")
-        assert r.header("Retry-After") and "2 live streams" in p["detail"]
+        # The cap counts the streams nginx holds; a third is refused once both are counted.
+        p = wait_until("the subscriber's cap", lambda: _refused(s, tok), timeout=10)
+        assert p["type"] == "urn:seawall:problem:too-many-streams", p
+        assert "2 live streams" in p["detail"], p
+        r = s.get("/api/v1/alerts/stream", token=tok, headers={"Accept": "text/event-stream"})
+        assert r.status == 429 and r.header("Retry-After"), r
         # Another subscriber is not held back by this one's streams.
         _, other = s.tenant("Single Tab Ltd")
         o = SSE(s, other)
         assert o.status == 200
         o.close()
-        # Revoked: the streams end at their next heartbeat, and the slots come free.
+        # Revoked: the streams end within a heartbeat with event: end, and their slots free.
         assert s.request("DELETE", f"/api/v1/tokens/{tid}", token=s.admin).status == 200
         ends = []
         for c in (a, b):
             try:
-                ev = c.event(timeout=10)
-                ends.append(ev["event"])
+                ends.append(c.event(timeout=10)["event"])
+                c.event(timeout=10)
+                ends.append("open")
             except EOFError:
                 ends.append("closed")
-        assert ends == ["end", "end"], ends
+        assert ends == ["end", "closed", "end", "closed"], ends
     finally:
         a.close()
         b.close()
@@ -249,14 +344,71 @@ def test_stream_cap_answers_429_and_revocation_ends_a_stream(s):
     c.close()
 
 
-def test_api_still_answers_while_streams_are_open(s):
-    subs = [s.tenant(f"Stream Holder {i}") for i in range(3)]
-    streams = [SSE(s, tok) for _, tok in subs for _ in range(2)]
+def _in_flight(s):
+    r = s.get("/metrics")
+    assert r.status == 200, r
+    return int(re.search(r"^seawall_http_requests_in_flight (\d+)$", r.body, re.M).group(1))
+
+
+def test_open_streams_hold_no_api_thread(s):
+    """Two API threads and four open streams: every ordinary request is answered, the only
+    request in flight is the one asking, the streams still deliver, and the overall cap
+    (api.sse_max 4 here) refuses a fifth."""
+    os.environ.update({"SEAWALL_API_THREADS": "2", "SEAWALL_API_SSE_MAX": "4"})
+    s.script("restart-api")
+    streams = []
     try:
-        assert [c.status for c in streams] == [200] * 6
-        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=5)
-        conn.request("GET", "/healthz")
-        assert conn.getresponse().status == 200
+        subs = [s.tenant(f"Stream Holder {i}") for i in range(3)]
+        streams = [SSE(s, tok) for _, tok in subs[:2] for _ in range(2)]
+        assert [c.status for c in streams] == [200] * 4
+        for _ in range(20):
+            assert s.get("/api/v1/me", token=subs[2][1]).status == 200
+        assert _in_flight(s) == 1
+        p = wait_until("the overall cap", lambda: _refused(s, subs[2][1]), timeout=10)
+        assert p["type"] == "urn:seawall:problem:too-many-streams", p
+        assert "the service already has 4 live streams open" in p["detail"], p
+        made = s.make_alerts(subs[0][0], subs[0][1], 1, "threadless")
+        for c in streams[:2]:
+            assert json.loads(c.event()["data"])["id"] == made[0]["id"]
     finally:
         for c in streams:
             c.close()
+        for k in ("SEAWALL_API_THREADS", "SEAWALL_API_SSE_MAX"):
+            os.environ.pop(k, None)
+        s.script("restart-api")
+
+
+def test_streams_outlive_restarts_and_no_alert_is_lost_to_them(s):
+    """nginx holds the stream: restarting seawall-api does not end it. An alert stored while
+    the matcher's live publisher cannot reach nginx stays unacknowledged and reaches the
+    stream once a matcher that can is back."""
+    sub, tok = s.tenant("Steady Watcher Ltd")
+    word = "zqsteadyx speaker"
+    r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio",
+               {"kind": "keyword", "text": word, "countries": ["US"]}, token=tok)
+    assert r.status == 201, r
+    c = SSE(s, tok)
+    try:
+        s.script("restart-api")
+        s.script("stop-one", "seawall-matcher")
+        os.environ["SEAWALL_LIVE_SOCKET"] = os.path.join(s.dir, "no-such-live.sock")
+        try:
+            s.script("start-worker", "seawall-matcher")
+        finally:
+            del os.environ["SEAWALL_LIVE_SOCKET"]
+        s.redis("XADD", "events", "*", "id", "ev_steady_1", "event", json.dumps(
+            {"id": "ev_steady_1", "source": "test", "type": "litigation",
+             "jurisdiction": "US", "title": f"Case about {word} sales"}))
+        stored = wait_until("the alert stored", lambda: s.get(
+            "/api/v1/alerts", token=tok).json()["items"], timeout=20)
+        pending = wait_until("the publish failing", lambda: s.redis(
+            "XPENDING", "deliveries", "live")[0], timeout=20)
+        assert pending >= 1
+        s.script("stop-one", "seawall-matcher")
+        s.script("start-worker", "seawall-matcher")
+        ev = c.event(timeout=30)
+        assert ev["event"] == "alert" and json.loads(ev["data"])["id"] == stored[0]["id"], ev
+        wait_until("the entry acknowledged",
+                   lambda: s.redis("XPENDING", "deliveries", "live")[0] == 0, timeout=20)
+    finally:
+        c.close()
