@@ -43,6 +43,10 @@ TEST_ENV = {
     # Cases: a clock the tests move (Redis key sw:testclock:offset_ms), small evidence files.
     "SEAWALL_CASES_TEST_CLOCK": "1",
     "SEAWALL_CASES_EVIDENCE_MAX": "65536",
+    # People: a cheap Argon2id (the hash names its parameters; production keeps 64 MiB) so the
+    # suite and its valgrind pass stay quick.
+    "SEAWALL_PEOPLE_ARGON2_OPSLIMIT": "1",
+    "SEAWALL_PEOPLE_ARGON2_MEMLIMIT": "1048576",
 }
 
 
