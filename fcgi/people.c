@@ -38,7 +38,7 @@ void sw_people_mail(struct sw_ctx *c, const char *to, const char *lang, enum sw_
                  sw_tr(lang, "[Seawall] Confirm your email address"));
         snprintf(para, sizeof(para),
                  sw_tr(lang, "Welcome to Seawall. Open the link below to confirm this address "
-                             "and finish signing up %s. The link works once, for 24 hours."), d);
+                             "and finish signing up for %s. The link works once, for 24 hours."), d);
         break;
     case SW_MAIL_SIGNUP_EXISTS:
         snprintf(subject, sizeof(subject), "%s",
@@ -190,8 +190,12 @@ void sw_h_me_patch(struct sw_ctx *c)
         return;
     }
     rc = sw_person_update(c->store, c->who.person, in, &out);
+    if (rc == SW_OK && json_object_get(in, "lang") != NULL)
+        rc = sw_session_set_lang(c->store, c->who.person,
+                                 json_string_value(json_object_get(in, "lang")));
     json_decref(in);
     if (rc != SW_OK) {
+        json_decref(out);
         sw_reply_store(c, rc, "changing the person");
         return;
     }

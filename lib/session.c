@@ -325,17 +325,45 @@ int sw_session_list(struct sw_store *s, long long person, const char *current, i
     return SW_OK;
 }
 
-int sw_session_unlimit(struct sw_store *s, const char *key)
+/* KEYS[1] a session; ARGV field, value. Sets the field only while the session exists, so an
+ * ended session is not brought back as a stray hash without a TTL. */
+static const char sess_set_lua[] =
+    "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
+    "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
+    "return 1\n";
+
+static int sess_set(struct sw_store *s, const char *hash, const char *field, const char *value)
 {
     char skey[96];
-    redisReply *r;
+    const char *keys[1] = { skey }, *args[2] = { field, value };
+    long long done = 0;
+    int rc;
 
-    sess_key(key, skey, sizeof(skey));
-    r = sw_store_cmd(s, "HSET", skey, "limited", "0", NULL);
+    sess_key(hash, skey, sizeof(skey));
+    rc = sw_store_eval_int(s, sess_set_lua, 1, keys, 2, args, &done);
+    return rc == SW_ERR ? SW_EAGAIN : rc;
+}
+
+int sw_session_set_lang(struct sw_store *s, long long person, const char *lang)
+{
+    char pkey[64];
+    redisReply *r;
+    size_t i;
+    int rc = SW_OK;
+
+    person_key(person, pkey, sizeof(pkey));
+    r = sw_store_cmd(s, "ZRANGE", pkey, "0", "-1", NULL);
     if (r == NULL)
         return SW_EAGAIN;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && rc == SW_OK; i++)
+        rc = sess_set(s, r->element[i]->str, "lang", lang);
     freeReplyObject(r);
-    return SW_OK;
+    return rc;
+}
+
+int sw_session_unlimit(struct sw_store *s, const char *key)
+{
+    return sess_set(s, key, "limited", "0");
 }
 
 void sw_session_principal(const struct sw_session *ss, struct sw_principal *p)

@@ -71,6 +71,9 @@ int sw_session_find(struct sw_store *s, long long person, const char *pubid, cha
 int sw_session_list(struct sw_store *s, long long person, const char *current, int64_t now_ms,
                     const struct sw_session_limits *lim, json_t **items);
 
+/* Sets the language of every session of person (the person changed theirs). */
+int sw_session_set_lang(struct sw_store *s, long long person, const char *lang);
+
 /* Lifts a session's TOTP-setup limit. */
 int sw_session_unlimit(struct sw_store *s, const char *key);
 

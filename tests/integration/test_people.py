@@ -357,6 +357,10 @@ def test_profile_language_and_zone(s):
     b = sign_in(s, make_person(s, "exporter", sub["id"]))
     r = b.patch("/api/v1/me", {"name": "Zhang Wei", "lang": "zh-CN", "tz": "Asia/Shanghai"})
     assert r.status == 200 and r.json()["lang"] == "zh-CN", r
+    # The person's sessions answer in the new language from the next request on.
+    pid = r.json()["id"]
+    keys = s.redis("ZRANGE", f"sw:{{person:{pid}}}:sessions", "0", "-1")
+    assert keys and all(s.redis("HGET", f"sw:sess:{k}", "lang") == "zh-CN" for k in keys)
     p = problem(b.patch("/api/v1/me", {"tz": "Mars/Olympus"}), 400, "validation")
     assert p["errors"][0]["pointer"] == "/tz"
     problem(b.patch("/api/v1/me", {"lang": "fr"}), 400, "validation")
