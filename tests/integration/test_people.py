@@ -400,3 +400,22 @@ def test_sign_in_from_a_new_place_is_told_by_mail(s):
     msg = wait_until("the new sign-in notice", lambda: mails_with(s, email, "new sign-in"))[0]
     assert "Unfamiliar Browser/1.0" in msg.get_body(("plain",)).get_content()
     assert len(mails_with(s, email, "new sign-in")) == 1
+
+
+def test_second_factor_removed_with_a_code(s):
+    clear_throttle(s)
+    sub, _ = s.tenant("TOTP Removing Ltd")
+    email = make_person(s, "exporter", sub["id"])
+    b = sign_in(s, email)
+    problem(b.delete("/api/v1/me/totp", {"code": "123456"}), 409, "totp-not-enabled")
+    secret = b.post("/api/v1/me/totp").json()["secret"]
+    t = time.time()
+    assert b.post("/api/v1/me/totp/confirm", {"code": totp(secret, t)}).status == 200
+    problem(b.post("/api/v1/me/totp"), 409, "totp-enabled")
+    p = problem(b.delete("/api/v1/me/totp", {"code": totp(secret, t)}), 400, "totp-invalid")
+    assert "used already" in p["detail"], p
+    assert b.delete("/api/v1/me/totp", {"code": totp(secret, t + 30)}).status == 204
+    assert sign_in(s, email).last.json()["person"]["totp_enabled"] is False
+    assert "totp-disabled" in audit_events(b)
+    wait_until("the second-factor notices",
+               lambda: len(mails_with(s, email, "second factor was changed")) == 2)
