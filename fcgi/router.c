@@ -409,8 +409,9 @@ static int idem_begin(struct sw_ctx *c, struct idem *im)
     }
     crypto_hash_sha256((unsigned char *)h, (const unsigned char *)k, strlen(k));
     sw_hex(h, sizeof(h), kh);
-    snprintf(im->key, sizeof(im->key), "sw:idem:%s:%lld:%s", sw_role_name(c->who.role),
-             c->who.subject, kh);
+    /* Per caller: two people of one company do not share their keys. */
+    snprintf(im->key, sizeof(im->key), "sw:idem:%s:%lld:%lld:%s", sw_role_name(c->who.role),
+             c->who.subject, c->who.person, kh);
     crypto_hash_sha256_init(&st);
     crypto_hash_sha256_update(&st, (const unsigned char *)c->req->path, strlen(c->req->path) + 1);
     crypto_hash_sha256_update(&st, (const unsigned char *)(c->req->body ? c->req->body : ""),

@@ -179,3 +179,19 @@ def test_origin_is_the_configured_portal_origin(s):
     status, _, text = fastcgi(s, "GET", "/api/v1/session",
                               {"HTTP_COOKIE": b.cookie})
     assert status == 200 and '"csrf_token"' in text, text
+
+
+def test_idempotency_keys_are_each_persons_own(s):
+    """Two people of one company sending the same Idempotency-Key get their own results."""
+    clear_throttle(s)
+    sub, email = person(s, "Idempotent Team Ltd")
+    a = sign_in(s, email)
+    b = sign_in(s, make_person(s, "exporter", sub["id"], team_role="member"))
+    path = f"/api/v1/subscribers/{sub['id']}/portfolio"
+    item = {"kind": "mark", "text": "IDEMTEAM"}
+    ra = a.post(path, item, headers={"Idempotency-Key": "same-key-1"})
+    rb = b.post(path, item, headers={"Idempotency-Key": "same-key-1"})
+    assert ra.status == rb.status == 201, (ra, rb)
+    assert rb.header("Idempotent-Replayed") is None and ra.json()["id"] != rb.json()["id"]
+    again = a.post(path, item, headers={"Idempotency-Key": "same-key-1"})
+    assert again.header("Idempotent-Replayed") == "true" and again.json()["id"] == ra.json()["id"]
