@@ -3,6 +3,7 @@
 #ifndef SEAWALL_API_H
 #define SEAWALL_API_H
 
+#include <stdint.h>
 #include <jansson.h>
 
 #include "seawall/auth.h"
@@ -32,6 +33,12 @@ struct sw_req {
     const char *last_event_id;   /* may be NULL */
     const char *accept;          /* the Accept header, may be NULL */
     const char *remote_addr;     /* the client's address as nginx saw it, may be NULL */
+    const char *cookie;          /* Cookie, may be NULL */
+    const char *origin;          /* Origin, may be NULL */
+    const char *host;            /* Host, may be NULL */
+    const char *user_agent;      /* User-Agent, may be NULL */
+    const char *csrf_token;      /* X-CSRF-Token, may be NULL */
+    int https;                   /* the request came over TLS (nginx's HTTPS parameter) */
     long long content_length;
     char *body;                  /* content_length bytes plus NUL, or NULL; owned */
     size_t body_len;
@@ -60,6 +67,8 @@ struct sw_ctx {
     const struct sw_route *route;
     struct sw_principal who;     /* valid when the route needs a token */
     json_t *account;             /* the caller's account, for SW_RT_ACCOUNT routes, or NULL */
+    char csrf[48];               /* the session's CSRF token, when who.via_session */
+    int64_t session_expires_ms;  /* the session's absolute end, when who.via_session */
     /* Reads up to n body bytes from the client; returns the count, 0 at the end, -1 on error. */
     int (*read_body)(void *io, char *buf, int n);
     /* Writes n bytes to the client at once (flushed); -1 when the client has gone. For
@@ -81,6 +90,9 @@ typedef void (*sw_handler)(struct sw_ctx *c);
 #define SW_RT_ACCOUNT  0x10   /* load the caller's account with the token (c->account) */
 #define SW_RT_ICAL     0x20   /* text/calendar is accepted besides JSON */
 #define SW_RT_UNLIMITED 0x40  /* not counted by the request limit (health and metrics probes) */
+#define SW_RT_SETUP    0x80   /* open to a session limited to setting up TOTP */
+#define SW_RT_ORIGIN   0x100  /* an Origin header, when sent, must be the portal's (sign-in and
+                                 the mail-link routes that start a session) */
 
 struct sw_route {
     const char *method;
@@ -221,6 +233,43 @@ int sw_list_valid(const char *list, const char *const *allowed);
  * or SW_TOOBIG when b's ceiling cut the cell short (b then holds part of it). */
 int sw_csv_cell(struct sw_buf *b, const char *v, int first);
 
+/* --- people and sessions (fcgi/people.c, fcgi/session.c) --- */
+
+/* The time sessions and mail tokens are checked against (cases.test_clock may shift it). */
+int64_t sw_people_now(struct sw_ctx *c);
+
+/* The session limits from the configuration. */
+struct sw_session_limits;
+void sw_session_limits_of(const struct sw_ctx *c, struct sw_session_limits *lim);
+
+/* The portal's origin (portal.origin, else the request's scheme and Host) into out. */
+void sw_portal_origin(const struct sw_ctx *c, char *out, size_t outlen);
+
+/* Starts a session for person (stored document), sets the cookie and answers 200 with
+ * {person, csrf_token, expires_at, totp_setup_required}. */
+void sw_session_start_reply(struct sw_ctx *c, const json_t *person, int limited,
+                            const char *how);
+
+/* Account mail to one address in lang: what it is about, an absolute link (or NULL) and a
+ * detail some kinds name (the inviter, the address a sign-in came from). Best effort. */
+enum sw_mail_kind {
+    SW_MAIL_VERIFY,          /* confirm the address of a sign-up (link) */
+    SW_MAIL_SIGNUP_EXISTS,   /* someone signed up with an address that has an account */
+    SW_MAIL_RESET,           /* reset the password (link) */
+    SW_MAIL_INVITE,          /* an invitation (link; detail: who invites, to what) */
+    SW_MAIL_SIGNIN,          /* a sign-in from a new place (detail: address, browser) */
+    SW_MAIL_PASSWORD,        /* the password was changed or reset */
+    SW_MAIL_TOTP,            /* the second factor was turned on or off (detail: which) */
+};
+void sw_people_mail(struct sw_ctx *c, const char *to, const char *lang, enum sw_mail_kind kind,
+                    const char *link, const char *detail);
+
+/* Adds an audit entry for the caller's person (address and user agent of this request). */
+void sw_people_audit(struct sw_ctx *c, long long person, const char *event, const char *detail);
+
+/* 403 unless the caller is a person (a session, or a token a person made); SW_OK when so. */
+int sw_need_person(struct sw_ctx *c);
+
 /* --- metrics (fcgi/metrics.c) --- */
 
 /* Maps counters into memory shared by every process forked after this call. */
@@ -320,5 +369,25 @@ void sw_h_tokens_create(struct sw_ctx *c);
 void sw_h_tokens_list(struct sw_ctx *c);
 void sw_h_tokens_get(struct sw_ctx *c);
 void sw_h_tokens_revoke(struct sw_ctx *c);
+void sw_h_session_create(struct sw_ctx *c);
+void sw_h_session_get(struct sw_ctx *c);
+void sw_h_session_delete(struct sw_ctx *c);
+void sw_h_me_sessions(struct sw_ctx *c);
+void sw_h_me_sessions_delete(struct sw_ctx *c);
+void sw_h_me_audit(struct sw_ctx *c);
+void sw_h_me_patch(struct sw_ctx *c);
+void sw_h_me_password(struct sw_ctx *c);
+void sw_h_me_totp(struct sw_ctx *c);
+void sw_h_me_totp_confirm(struct sw_ctx *c);
+void sw_h_me_totp_delete(struct sw_ctx *c);
+void sw_h_signup(struct sw_ctx *c);
+void sw_h_signup_verify(struct sw_ctx *c);
+void sw_h_password_forgot(struct sw_ctx *c);
+void sw_h_password_reset(struct sw_ctx *c);
+void sw_h_invitations_create(struct sw_ctx *c);
+void sw_h_invitations_list(struct sw_ctx *c);
+void sw_h_invitations_get(struct sw_ctx *c);
+void sw_h_invitations_delete(struct sw_ctx *c);
+void sw_h_invitations_accept(struct sw_ctx *c);
 
 #endif

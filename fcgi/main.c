@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -41,6 +42,7 @@ static const char *reason(int status)
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
+    case 410: return "Gone";
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
     case 413: return "Content Too Large";
@@ -95,6 +97,16 @@ static void handle(FCGX_Request *r, struct sw_store *store)
     req.last_event_id = FCGX_GetParam("HTTP_LAST_EVENT_ID", r->envp);
     req.accept = FCGX_GetParam("HTTP_ACCEPT", r->envp);
     req.remote_addr = FCGX_GetParam("REMOTE_ADDR", r->envp);
+    req.cookie = FCGX_GetParam("HTTP_COOKIE", r->envp);
+    req.origin = FCGX_GetParam("HTTP_ORIGIN", r->envp);
+    req.host = FCGX_GetParam("HTTP_HOST", r->envp);
+    req.user_agent = FCGX_GetParam("HTTP_USER_AGENT", r->envp);
+    req.csrf_token = FCGX_GetParam("HTTP_X_CSRF_TOKEN", r->envp);
+    {
+        const char *https = FCGX_GetParam("HTTPS", r->envp);
+
+        req.https = https != NULL && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
+    }
     if (req.method == NULL)
         req.method = "GET";
     if (req.path == NULL || req.path[0] == '\0')

@@ -1,5 +1,7 @@
-/* me.c — GET /api/v1/me: who the token says the caller is, with their account. */
+/* me.c — GET /api/v1/me: who the token or session says the caller is, with their account
+ * and, for a person, the person. */
 #include "seawall/accounts.h"
+#include "seawall/people.h"
 #include "api.h"
 
 void sw_h_me(struct sw_ctx *c)
@@ -17,5 +19,21 @@ void sw_h_me(struct sw_ctx *c)
     if (c->who.centre != 0)
         json_object_set_new(me, "centre", json_integer(c->who.centre));
     json_object_set(me, "account", c->account != NULL ? c->account : json_null());
+    if (c->who.via_session)
+        json_object_set_new(me, "token", json_null());
+    if (c->who.person > 0) {
+        json_t *doc;
+        int rc = sw_person_get(c->store, c->who.person, &doc);
+
+        if (rc == SW_EAGAIN) {
+            json_decref(me);
+            sw_reply_store(c, rc, "loading the person");
+            return;
+        }
+        json_object_set_new(me, "person", rc == SW_OK ? sw_person_public(doc) : json_null());
+        json_decref(doc);
+    } else {
+        json_object_set_new(me, "person", json_null());
+    }
     sw_reply_json(c, 200, me);
 }

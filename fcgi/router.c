@@ -7,9 +7,12 @@
 
 #include <sodium.h>
 
+#include "seawall/accounts.h"
 #include "seawall/config.h"
+#include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/ratelimit.h"
+#include "seawall/session.h"
 #include "seawall/store.h"
 #include "api.h"
 
@@ -92,14 +95,154 @@ static void reply_limited(struct sw_ctx *c, long long retry_ms)
                      sw_config_int(c->cfg, "api.rate_burst"), retry_ms);
 }
 
+/* 403 for a caller whose role may not use the route (404 for a route about one resource, so
+ * that it does not reveal whether the resource exists). */
+static int check_role(struct sw_ctx *c)
+{
+    if (c->route->roles & (unsigned)c->who.role)
+        return SW_OK;
+    if (strchr(c->route->pattern, '{') != NULL)
+        sw_reply_not_found(c);
+    else
+        sw_reply_problem(c, 403, "forbidden", "Forbidden", NULL, "a %s %s may not use %s %s",
+                         sw_role_name(c->who.role), c->who.via_session ? "session" : "token",
+                         c->route->method, c->route->pattern);
+    return SW_INVALID;
+}
+
+static int unsafe_method(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+/* An Origin header, when sent, must be the portal's: answers 403 csrf otherwise. */
+static int check_origin(struct sw_ctx *c, int required)
+{
+    char origin[300];
+
+    sw_portal_origin(c, origin, sizeof(origin));
+    if (c->req->origin == NULL || c->req->origin[0] == '\0') {
+        if (!required)
+            return SW_OK;
+        sw_reply_problem(c, 403, "csrf", "Cross-site request refused", NULL,
+                         "a change made with the session cookie needs the Origin header of "
+                         "the portal (%s)", origin);
+        return SW_INVALID;
+    }
+    if (strcmp(c->req->origin, origin) != 0) {
+        sw_reply_problem(c, 403, "csrf", "Cross-site request refused", NULL,
+                         "the request came from %.120s, not from the portal (%s)",
+                         c->req->origin, origin);
+        return SW_INVALID;
+    }
+    return SW_OK;
+}
+
+/* CSRF for a cookie-authenticated unsafe request: the portal's Origin and the session's
+ * token in X-CSRF-Token. */
+static int check_csrf(struct sw_ctx *c, const struct sw_session *ss)
+{
+    const char *t = c->req->csrf_token;
+
+    if (!unsafe_method(c->req->method))
+        return SW_OK;
+    if (check_origin(c, 1) != SW_OK)
+        return SW_INVALID;
+    if (t == NULL || strlen(t) != strlen(ss->csrf) || ss->csrf[0] == '\0' ||
+        sodium_memcmp(t, ss->csrf, strlen(ss->csrf)) != 0) {
+        sw_reply_problem(c, 403, "csrf", "Cross-site request refused", NULL,
+                         "the X-CSRF-Token header must carry this session's token (csrf_token "
+                         "from POST or GET /api/v1/session)");
+        return SW_INVALID;
+    }
+    return SW_OK;
+}
+
+/* Tells the browser to forget the session cookie. */
+static void clear_cookie(struct sw_ctx *c)
+{
+    sw_reply_header(c, "Set-Cookie", c->req->https
+                    ? SW_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure"
+                    : SW_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+}
+
+/* A request that came with the session cookie (and no Authorization): the session, the
+ * request limit keyed by its person (every session of one person shares one count), CSRF,
+ * the TOTP-setup limit, the role. Two round trips: the person is known only after the
+ * session has been read. */
+static int check_session(struct sw_ctx *c, const char *sid, const struct sw_rate *rate)
+{
+    struct sw_session ss;
+    struct sw_session_limits lim;
+    struct sw_rate_caller caller;
+    long long retry_ms = 0;
+    int rc, lrc;
+
+    sw_session_limits_of(c, &lim);
+    rc = sw_session_lookup(c->store, sid, sw_people_now(c), &lim, &ss);
+    if (rc == SW_EAGAIN) {
+        sw_reply_store(c, rc, "session lookup");
+        return rc;
+    }
+    if (rate->period_us > 0) {
+        if (rc == SW_OK)
+            sw_rate_caller_person(&caller, ss.person, c->req->remote_addr);
+        else
+            sw_rate_caller(&caller, NULL, c->req->remote_addr);
+        lrc = sw_rate_take(c->store, &caller, rate, &retry_ms);
+        if (lrc != SW_OK) {
+            sw_reply_store(c, lrc, "request limit");
+            return lrc;
+        }
+        if (retry_ms > 0) {
+            reply_limited(c, retry_ms);
+            return SW_INVALID;
+        }
+    }
+    if (rc != SW_OK) {
+        clear_cookie(c);
+        sw_reply_problem(c, 401, "unauthorized", "Unauthorized", NULL,
+                         "the session has ended (signed out, unused for too long or past its "
+                         "limit); sign in again");
+        return SW_INVALID;
+    }
+    sw_session_principal(&ss, &c->who);
+    sw_strlcpy(c->csrf, ss.csrf, sizeof(c->csrf));
+    c->session_expires_ms = ss.expires_ms;
+    sw_i18n_set_thread_lang(ss.lang);
+    if (check_csrf(c, &ss) != SW_OK)
+        return SW_INVALID;
+    if (ss.limited && !(c->route->flags & SW_RT_SETUP)) {
+        sw_reply_problem(c, 403, "totp-setup-required", "Second factor required", NULL,
+                         "an admin must set up a second factor before anything else: POST "
+                         "/api/v1/me/totp, then POST /api/v1/me/totp/confirm with a code");
+        return SW_INVALID;
+    }
+    if (check_role(c) != SW_OK)
+        return SW_INVALID;
+    if (c->route->flags & SW_RT_ACCOUNT) {
+        const struct sw_kind *k = sw_auth_account_kind(c->who.role);
+
+        if (k != NULL) {
+            rc = sw_doc_get(c->store, k, c->who.subject, &c->account);
+            if (rc == SW_EAGAIN) {
+                sw_reply_store(c, rc, "account lookup");
+                return rc;
+            }
+        }
+    }
+    return SW_OK;
+}
+
 /* The request limit (ratelimit.h) and the token. The limit's count rides in the token
  * lookup's round trip when it can (sw_auth_extra), else goes on its own; a caller over it
- * gets 429 whatever its token says, so a right guess of a secret looks like a wrong one. */
+ * gets 429 whatever its token says, so a right guess of a secret looks like a wrong one.
+ * Without an Authorization header, a route that needs a caller takes the session cookie. */
 static int check_auth(struct sw_ctx *c)
 {
     struct sw_rate rate;
     struct sw_rate_caller caller;
-    char bufs[2][24];
+    char bufs[2][24], sid[SW_SESSION_ID_LEN + 1];
     const char *argv[SW_RATE_ARGV];
     struct sw_auth_extra extra = { 0, argv, NULL };
     long long retry_ms = 0;
@@ -108,6 +251,9 @@ static int check_auth(struct sw_ctx *c)
     sw_rate_init(&rate, (c->route->flags & SW_RT_UNLIMITED) ? 0
                                                               : sw_config_int(c->cfg, "api.rate_per_s"),
                  sw_config_int(c->cfg, "api.rate_burst"));
+    if (c->route->roles != 0 && c->req->authorization == NULL && c->req->cookie != NULL &&
+        sw_session_cookie(c->req->cookie, sid) == SW_OK)
+        return check_session(c, sid, &rate);
     if (rate.period_us > 0) {
         sw_rate_caller(&caller, c->req->authorization, c->req->remote_addr);
         extra.argc = sw_rate_argv(c->store, &caller, &rate, argv, bufs);
@@ -146,7 +292,7 @@ static int check_auth(struct sw_ctx *c)
         }
     }
     if (c->route->roles == 0)
-        return SW_OK;
+        return (c->route->flags & SW_RT_ORIGIN) ? check_origin(c, 0) : SW_OK;
     if (rc == SW_CONFLICT) {
         sw_reply_header(c, "WWW-Authenticate", "Bearer realm=\"seawall\", "
                         "error=\"invalid_token\", error_description=\"The token expired\"");
@@ -159,21 +305,12 @@ static int check_auth(struct sw_ctx *c)
         sw_reply_header(c, "WWW-Authenticate", "Bearer realm=\"seawall\"");
         sw_reply_problem(c, 401, "unauthorized", "Unauthorized", NULL, "%s",
                          c->req->authorization == NULL
-                             ? "this route needs an Authorization: Bearer token"
+                             ? "this route needs a session (sign in) or an Authorization: "
+                               "Bearer token"
                              : "the bearer token is not valid (unknown, malformed or revoked)");
         return SW_INVALID;
     }
-    if (!(c->route->roles & (unsigned)c->who.role)) {
-        /* A route about one resource does not reveal whether it exists. */
-        if (strchr(c->route->pattern, '{') != NULL)
-            sw_reply_not_found(c);
-        else
-            sw_reply_problem(c, 403, "forbidden", "Forbidden", NULL,
-                             "a %s token may not use %s %s", sw_role_name(c->who.role),
-                             c->route->method, c->route->pattern);
-        return SW_INVALID;
-    }
-    return SW_OK;
+    return check_role(c);
 }
 
 static int is_json_type(const char *ct)
@@ -280,8 +417,9 @@ static int idem_begin(struct sw_ctx *c, struct idem *im)
     }
     crypto_hash_sha256((unsigned char *)h, (const unsigned char *)k, strlen(k));
     sw_hex(h, sizeof(h), kh);
-    snprintf(im->key, sizeof(im->key), "sw:idem:%s:%lld:%s", sw_role_name(c->who.role),
-             c->who.subject, kh);
+    /* Per caller: two people of one company do not share their keys. */
+    snprintf(im->key, sizeof(im->key), "sw:idem:%s:%lld:%lld:%s", sw_role_name(c->who.role),
+             c->who.subject, c->who.person, kh);
     crypto_hash_sha256_init(&st);
     crypto_hash_sha256_update(&st, (const unsigned char *)c->req->path, strlen(c->req->path) + 1);
     crypto_hash_sha256_update(&st, (const unsigned char *)(c->req->body ? c->req->body : ""),

@@ -1,5 +1,6 @@
-/* tokens.c — the admin API for bearer tokens: create (the secret is shown once, with an
- * optional expiry), list and get (with when each was last used), revoke. */
+/* tokens.c — bearer tokens: an admin makes them for any account; a person makes and revokes
+ * their own, for scripts (create shows the secret once, with an optional expiry; list and get
+ * show when each was last used; revoke). */
 #include <string.h>
 
 #include "seawall/auth.h"
@@ -10,8 +11,8 @@
 static const char *const roles[] = { "exporter", "triager", "expert", "station", "admin", NULL };
 
 static const struct sw_jfield token_fields[] = {
-    { "role", SW_J_STRING, SW_JF_REQUIRED, 1, 16, roles },
-    { "subject", SW_J_INT, SW_JF_REQUIRED, 0, INT64_MAX, NULL },
+    { "role", SW_J_STRING, 0, 1, 16, roles },
+    { "subject", SW_J_INT, 0, 0, INT64_MAX, NULL },
     { "label", SW_J_STRING, 0, 0, 120, NULL },
     { "expires_at", SW_J_STRING, 0, 1, 40, NULL },
     { "expires_in_s", SW_J_INT, 0, 1, 315360000, NULL },
@@ -55,17 +56,54 @@ void sw_h_tokens_create(struct sw_ctx *c)
     int64_t expires;
     int rc;
 
+    const json_t *jrole, *jsubject;
+    long long subject, person = 0;
+
     if (sw_body_object(c, token_fields, 0, &in) != SW_OK)
         return;
     if (expiry(c, in, &expires) != SW_OK) {
         json_decref(in);
         return;
     }
-    sw_role_parse(json_string_value(json_object_get(in, "role")), &role);
-    rc = sw_auth_token_create(c->store, role, json_integer_value(json_object_get(in, "subject")),
-                              json_string_value(json_object_get(in, "label")) ?: "", expires,
-                              &out, err, sizeof(err));
+    jrole = json_object_get(in, "role");
+    jsubject = json_object_get(in, "subject");
+    if (c->who.role == SW_ROLE_ADMIN && jrole != NULL) {
+        /* An admin's token for any account. */
+        sw_role_parse(json_string_value(jrole), &role);
+        if (jsubject == NULL) {
+            json_t *errors = json_pack("[{s:s, s:s}]", "pointer", "/subject", "message",
+                                       "is required with role");
+
+            json_decref(in);
+            sw_reply_problem(c, 400, "validation", "Invalid request", errors,
+                             "subject is required with role");
+            return;
+        }
+        subject = json_integer_value(jsubject);
+    } else {
+        /* A person's token for themselves. */
+        if (sw_need_person(c) != SW_OK) {
+            json_decref(in);
+            return;
+        }
+        if ((jrole != NULL && strcmp(json_string_value(jrole), sw_role_name(c->who.role))) ||
+            (jsubject != NULL && json_integer_value(jsubject) != c->who.subject)) {
+            json_decref(in);
+            sw_reply_problem(c, 403, "forbidden", "Forbidden", NULL,
+                             "a person makes tokens for their own account only (send a label "
+                             "alone)");
+            return;
+        }
+        role = c->who.role;
+        subject = c->who.subject;
+        person = c->who.person;
+    }
+    rc = sw_auth_token_create(c->store, role, subject, person,
+                              json_string_value(json_object_get(in, "label")) ?: "", expires, &out,
+                              err, sizeof(err));
     json_decref(in);
+    if (rc == SW_OK && person > 0)
+        sw_people_audit(c, person, "token-created", json_string_value(json_object_get(out, "id")));
     if (rc == SW_INVALID) {
         json_t *errors = json_pack("[{s:s, s:s}]", "pointer", "/subject", "message", err);
 
@@ -90,6 +128,17 @@ void sw_h_tokens_list(struct sw_ctx *c)
 
     if (sw_page_args(c, &after, &limit) != SW_OK)
         return;
+    if (c->who.role != SW_ROLE_ADMIN) {
+        if (sw_need_person(c) != SW_OK)
+            return;
+        rc = sw_auth_token_list_person(c->store, c->who.person, limit, &items);
+        if (rc != SW_OK) {
+            sw_reply_store(c, rc, "listing tokens");
+            return;
+        }
+        sw_reply_json(c, 200, sw_page_json(items, 0));
+        return;
+    }
     rc = sw_auth_token_list(c->store, after, limit, &items, &next);
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "listing tokens");
@@ -111,17 +160,28 @@ static int token_id_ok(const char *id)
     return 1;
 }
 
-void sw_h_tokens_get(struct sw_ctx *c)
+/* Loads token id if the caller may see it: an admin any, a person their own. */
+static int token_visible(struct sw_ctx *c, const char *id, json_t **out)
 {
-    const char *id = sw_param(c, "id");
-    json_t *out;
     int rc;
 
-    if (!token_id_ok(id)) {
-        sw_reply_not_found(c);
-        return;
+    if (!token_id_ok(id))
+        return SW_NOTFOUND;
+    rc = sw_auth_token_get(c->store, id, out);
+    if (rc == SW_OK && c->who.role != SW_ROLE_ADMIN &&
+        (c->who.person == 0 ||
+         json_integer_value(json_object_get(*out, "person")) != c->who.person)) {
+        json_decref(*out);
+        rc = SW_NOTFOUND;
     }
-    rc = sw_auth_token_get(c->store, id, &out);
+    return rc;
+}
+
+void sw_h_tokens_get(struct sw_ctx *c)
+{
+    json_t *out;
+    int rc = token_visible(c, sw_param(c, "id"), &out);
+
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "loading a token");
         return;
@@ -133,13 +193,16 @@ void sw_h_tokens_revoke(struct sw_ctx *c)
 {
     const char *id = sw_param(c, "id");
     json_t *out;
-    int rc;
+    int rc = token_visible(c, id, &out);
 
-    if (!token_id_ok(id)) {
-        sw_reply_not_found(c);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "revoking a token");
         return;
     }
+    json_decref(out);
     rc = sw_auth_token_revoke(c->store, id, &out);
+    if (rc == SW_OK && c->who.person > 0)
+        sw_people_audit(c, c->who.person, "token-revoked", id);
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "revoking a token");
         return;

@@ -123,8 +123,7 @@ const struct sw_kind *sw_auth_account_kind(enum sw_role role)
     }
 }
 
-/* Checks that subject names an account fit for role; sets *centre for staff. */
-static int token_subject_check(struct sw_store *s, enum sw_role role, long long subject,
+int sw_auth_subject_check(struct sw_store *s, enum sw_role role, long long subject,
                                long long *centre, char *err, size_t errlen)
 {
     const struct sw_kind *k = NULL;
@@ -167,11 +166,11 @@ static int token_subject_check(struct sw_store *s, enum sw_role role, long long 
 }
 
 int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subject,
-                         const char *label, int64_t expires_ms, json_t **out, char *err,
-                         size_t errlen)
+                         long long person, const char *label, int64_t expires_ms, json_t **out,
+                         char *err, size_t errlen)
 {
-    char id[SW_TOKEN_ID_LEN + 1], token[SW_TOKEN_MAX], hash[65], key[64];
-    char subj[32], cen[32], seqtxt[32], created[32], expires[32] = "";
+    char id[SW_TOKEN_ID_LEN + 1], token[SW_TOKEN_MAX], hash[65], key[64], pkey[64];
+    char subj[32], cen[32], seqtxt[32], created[32], expires[32] = "", ptxt[32];
     long long centre, seq;
     int64_t now = sw_now_ms();
     redisReply *r;
@@ -181,7 +180,7 @@ int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subjec
         snprintf(err, errlen, "the expiry must be in the future");
         return SW_INVALID;
     }
-    rc = token_subject_check(s, role, subject, &centre, err, errlen);
+    rc = sw_auth_subject_check(s, role, subject, &centre, err, errlen);
     if (rc != SW_OK)
         return rc;
     if (expires_ms != 0)
@@ -201,18 +200,22 @@ int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subjec
     snprintf(subj, sizeof(subj), "%lld", subject);
     snprintf(cen, sizeof(cen), "%lld", centre);
     snprintf(seqtxt, sizeof(seqtxt), "%lld", seq);
+    snprintf(ptxt, sizeof(ptxt), "%lld", person);
+    snprintf(pkey, sizeof(pkey), "sw:{person:%lld}:tokens", person);
     sw_iso8601(now, created, sizeof(created));
     {
+        /* A token that never expires has no expires_at field (it comes last). */
         const char *hset[] = { "HSET", key, "hash", hash, "role", sw_role_name(role),
                                "subject", subj, "centre", cen, "label", label,
-                               "created_at", created, "seq", seqtxt, "expires_at", expires };
+                               "created_at", created, "seq", seqtxt, "person", ptxt,
+                               "expires_at", expires };
         const char *zadd[] = { "ZADD", "sw:idx:tokens", seqtxt, id };
-        const char **argvs[] = { hset, zadd };
-        /* A token that never expires has no expires_at field. */
+        const char *pzadd[] = { "ZADD", pkey, seqtxt, id };
+        const char **argvs[] = { hset, zadd, pzadd };
         int argcs[] = { (int)SW_ARRAY_LEN(hset) - (expires[0] ? 0 : 2),
-                        (int)SW_ARRAY_LEN(zadd) };
+                        (int)SW_ARRAY_LEN(zadd), (int)SW_ARRAY_LEN(pzadd) };
 
-        r = sw_store_multi(s, 2, argcs, argvs, NULL);
+        r = sw_store_multi(s, person > 0 ? 3 : 2, argcs, argvs, NULL);
     }
     if (r == NULL)
         return SW_EAGAIN;
@@ -222,17 +225,18 @@ int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subjec
         snprintf(err, errlen, "storing the token failed");
         return rc;
     }
-    *out = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:I, s:o, s:n}", "id", id, "token",
-                     token, "role", sw_role_name(role), "subject", (json_int_t)subject,
+    *out = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:I, s:I, s:o, s:n}", "id", id,
+                     "token", token, "role", sw_role_name(role), "subject", (json_int_t)subject,
                      "centre", (json_int_t)centre, "label", label, "created_at", created, "seq",
-                     (json_int_t)seq, "expires_at",
+                     (json_int_t)seq, "person", (json_int_t)person, "expires_at",
                      expires[0] ? json_string(expires) : json_null(), "last_used_at");
     sodium_memzero(token, sizeof(token));
     return *out != NULL ? SW_OK : SW_ERR;
 }
 
 static const char *const token_fields[] = { "hash", "role", "subject", "centre", "label",
-                                            "created_at", "revoked_at", "seq", "expires_at" };
+                                            "created_at", "revoked_at", "seq", "expires_at",
+                                            "person" };
 #define TF_HASH 0
 #define TF_ROLE 1
 #define TF_SUBJECT 2
@@ -242,6 +246,7 @@ static const char *const token_fields[] = { "hash", "role", "subject", "centre",
 #define TF_REVOKED 6
 #define TF_SEQ 7
 #define TF_EXPIRES 8
+#define TF_PERSON 9
 
 /* The token record's fields; with extra, the extra command goes in the same round trip. */
 static redisReply *token_fetch(struct sw_store *s, const char *id, struct sw_auth_extra *extra)
@@ -277,13 +282,14 @@ static json_t *token_json(const char *id, const redisReply *r, long long used)
     const char *revoked = sw_reply_str(r->element[TF_REVOKED]);
     const char *expires = sw_reply_str(r->element[TF_EXPIRES]);
     char when[32];
-    json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:I}", "id", id,
+    json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:I, s:I}", "id", id,
                           "role", sw_reply_str(r->element[TF_ROLE]),
                           "subject", (json_int_t)sw_reply_int(r->element[TF_SUBJECT], 0),
                           "centre", (json_int_t)sw_reply_int(r->element[TF_CENTRE], 0),
                           "label", sw_reply_str(r->element[TF_LABEL]) ?: "",
                           "created_at", sw_reply_str(r->element[TF_CREATED]) ?: "",
-                          "seq", (json_int_t)sw_reply_int(r->element[TF_SEQ], 0));
+                          "seq", (json_int_t)sw_reply_int(r->element[TF_SEQ], 0),
+                          "person", (json_int_t)sw_reply_int(r->element[TF_PERSON], 0));
 
     if (o != NULL) {
         json_object_set_new(o, "revoked_at", revoked ? json_string(revoked) : json_null());
@@ -344,6 +350,7 @@ static int lookup_record(struct sw_store *s, const char *id, const char *secret,
     p->role = role;
     p->subject = sw_reply_int(r->element[TF_SUBJECT], 0);
     p->centre = sw_reply_int(r->element[TF_CENTRE], 0);
+    p->person = sw_reply_int(r->element[TF_PERSON], 0);
     sw_strlcpy(p->token_id, id, sizeof(p->token_id));
     sw_strlcpy(p->label, sw_reply_str(r->element[TF_LABEL]) ?: "", sizeof(p->label));
     expires = sw_reply_str(r->element[TF_EXPIRES]);
@@ -619,4 +626,34 @@ int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
                            struct sw_auth_extra *extra)
 {
     return lookup(s, authorization, p, account, extra);
+}
+
+int sw_auth_token_list_person(struct sw_store *s, long long person, int limit, json_t **items)
+{
+    char key[64], lim[16];
+    redisReply *ids;
+    json_t *list;
+    size_t i;
+
+    snprintf(key, sizeof(key), "sw:{person:%lld}:tokens", person);
+    snprintf(lim, sizeof(lim), "%d", limit - 1);
+    ids = sw_store_cmd(s, "ZREVRANGE", key, "0", lim, NULL);
+    if (ids == NULL)
+        return SW_EAGAIN;
+    list = json_array();
+    for (i = 0; ids->type == REDIS_REPLY_ARRAY && i < ids->elements; i++) {
+        json_t *t;
+        int rc = sw_auth_token_get(s, ids->element[i]->str, &t);
+
+        if (rc == SW_EAGAIN) {
+            freeReplyObject(ids);
+            json_decref(list);
+            return rc;
+        }
+        if (rc == SW_OK)
+            json_array_append_new(list, t);
+    }
+    freeReplyObject(ids);
+    *items = list;
+    return SW_OK;
 }

@@ -5,6 +5,8 @@
 #include <hiredis/hiredis.h>
 
 #include "seawall/auth.h"
+#include "seawall/accounts.h"
+#include "seawall/people.h"
 #include "seawall/ratelimit.h"
 #include "seawall/store.h"
 
@@ -55,6 +57,14 @@ void sw_rate_caller(struct sw_rate_caller *rc, const char *authorization,
         sw_auth_token_key(id, rc->record, sizeof(rc->record));
         snprintf(rc->count, sizeof(rc->count), "sw:rl:%s", id);
     }
+}
+
+void sw_rate_caller_person(struct sw_rate_caller *rc, long long person,
+                           const char *remote_addr)
+{
+    sw_rate_caller(rc, NULL, remote_addr);
+    sw_doc_key(&sw_kind_person, person, rc->record, sizeof(rc->record));
+    snprintf(rc->count, sizeof(rc->count), "sw:rl:p:%lld", person);
 }
 
 /* The keys of rc as the script takes them, into keys (3 entries); returns how many. */

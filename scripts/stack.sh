@@ -238,6 +238,7 @@ SEAWALL_NET_ALLOW_PRIVATE=127.0.0.1/32
 MAIL_PORT=$MAIL_PORT
 SEAWALL_NOTIFIER_SMTP_URL=${SEAWALL_NOTIFIER_SMTP_URL:-smtp://127.0.0.1:$MAIL_PORT}
 SEAWALL_NOTIFIER_PUBLIC_URL=${SEAWALL_NOTIFIER_PUBLIC_URL:-http://127.0.0.1:$HTTP_PORT}
+SEAWALL_PORTAL_ORIGIN=${SEAWALL_PORTAL_ORIGIN:-http://127.0.0.1:$HTTP_PORT}
 SEAWALL_NOTIFIER_MAIL_FROM=alerts@seawall.example
 ENV
     cat >"$DIR/seawall.conf" <<CONF
@@ -378,6 +379,21 @@ do_seed() {
         echo "DEMO_CENTRE=$centre"
         echo "DEMO_SHOW=$show"
     } >"$DIR/demo.env"
+    # A person per role who signs in to the portal, all with one printed password (the admin
+    # is asked to set up a second factor at first sign-in).
+    local pw
+    pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+    seawall_cli person create --email admin@seawall.example --role admin --name "Demo Admin" \
+        --password-stdin <<<"$pw" >/dev/null
+    seawall_cli person create --email ip@nbh-lighting.example --role exporter --subject "$sub1" \
+        --team-role owner --name "Chen Jie" --password-stdin <<<"$pw" >/dev/null
+    seawall_cli person create --email li.na@ipcentre.example --role triager --subject "$tri" \
+        --name "Li Na" --lang zh-CN --password-stdin <<<"$pw" >/dev/null
+    seawall_cli person create --email wang.jun@ipcentre.example --role expert --subject "$exp" \
+        --name "Wang Jun" --lang zh-CN --password-stdin <<<"$pw" >/dev/null
+    seawall_cli person create --email desk@hall5.example --role station --subject "$station" \
+        --name "Hall 5 desk" --password-stdin <<<"$pw" >/dev/null
+    echo "DEMO_PASSWORD=$pw" >>"$DIR/demo.env"
     # Portfolios that meet the sample feeds below, so alerts arrive within seconds.
     local admin
     admin=$(grep ADMIN_TOKEN "$DIR/demo.env" | cut -d= -f2)
@@ -498,6 +514,13 @@ Demo tokens (also in $DIR/demo.env):
   triager     $TRIAGER_TOKEN
   expert      $EXPERT_TOKEN
   station     $STATION_TOKEN   (the desk at $DEMO_SHOW)
+
+Demo sign-in (portal or POST /api/v1/session), password $DEMO_PASSWORD for each:
+  admin       admin@seawall.example       (asked to set up a second factor first)
+  exporter    ip@nbh-lighting.example     (Ningbo Harbour Lighting, team owner)
+  triager     li.na@ipcentre.example
+  expert      wang.jun@ipcentre.example
+  station     desk@hall5.example
 
 Admin program (accounts, tokens, feeds, matching; it needs this stack's configuration):
   SEAWALL_CONFIG=$DIR/seawall.conf $BUILD/bin/seawall --help

@@ -8,6 +8,9 @@
  *   seawall subscriber|centre|station create --FIELD VALUE ...
  *   seawall staff create --centre ID --FIELD VALUE ...
  *   seawall subscriber|centre|staff|station list | get ID
+ *   seawall person create --email E --role R [--subject ID] [--name N] [--team-role T]
+ *                         [--lang L] [--password-stdin]
+ *   seawall person list
  *
  * Output is one JSON document on stdout; errors are one line on stderr and a non-zero exit. */
 #include <errno.h>
@@ -28,6 +31,7 @@
 #include "seawall/feedreg.h"
 #include "seawall/matchidx.h"
 #include "seawall/normalise.h"
+#include "seawall/people.h"
 #include "seawall/portfolio.h"
 #include "seawall/store.h"
 
@@ -49,6 +53,14 @@ static void usage(FILE *fp)
             "[--expertise TAG]...\n"
             "  station create --name N --show SHOW --country CC [--email E]\n"
             "  subscriber|centre|staff|station list | get ID\n"
+            "  person create --email E --role R [--subject ID] [--name N] [--team-role "
+            "owner|member]\n"
+            "                [--lang en|zh-CN] [--password-stdin]\n"
+            "                                           a person who signs in (password: the "
+            "first\n"
+            "                                           line of stdin; without it, set by "
+            "reset mail)\n"
+            "  person list\n"
             "  feed parse [--format F|auto] [--charset C] [--type T] [--source S] FILE|-\n"
             "                                           one event per line as JSON\n"
             "  feed add --url U [--name N] [--format F] [--type T] [--interval_s S]\n"
@@ -264,7 +276,7 @@ static int cmd_token(struct sw_store *s, int argc, char **argv)
             return fail("%s", "--role must be exporter, triager, expert, station or admin");
         if (strlen(label) > 120)
             return fail("%s", "--label is longer than 120 bytes");
-        rc = sw_auth_token_create(s, role, subject, label, expires, &out, err, sizeof(err));
+        rc = sw_auth_token_create(s, role, subject, 0, label, expires, &out, err, sizeof(err));
         if (rc == SW_INVALID)
             return fail("%s", err);
         if (rc != SW_OK)
@@ -286,6 +298,98 @@ static int cmd_token(struct sw_store *s, int argc, char **argv)
     }
     if (argc == 2 && strcmp(argv[0], "revoke") == 0) {
         rc = sw_auth_token_revoke(s, argv[1], &out);
+        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+    }
+    usage(stderr);
+    return 2;
+}
+
+/* Reads the password from the first line of stdin into pw (pwlen bytes). */
+static int read_password(char *pw, size_t pwlen)
+{
+    size_t n;
+
+    if (fgets(pw, (int)pwlen, stdin) == NULL)
+        return fail("%s", "--password-stdin: no password on standard input");
+    n = strlen(pw);
+    while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+        pw[--n] = '\0';
+    return 0;
+}
+
+static int cmd_person(struct sw_store *s, const struct sw_config *cfg, int argc, char **argv)
+{
+    const char *email = NULL, *role = NULL, *name = NULL, *team = NULL, *lang = "en";
+    char pw[SW_PW_MAX + 2], hash[SW_PWHASH_MAX], err[256];
+    long long subject = 0, next;
+    struct sw_pwparams params;
+    struct sw_verrs errs;
+    json_t *in, *out, *v;
+    int i, rc, with_pw = 0;
+
+    if (argc >= 1 && strcmp(argv[0], "create") == 0) {
+        for (i = 1; i < argc; i++) {
+            if (strcmp(argv[i], "--email") == 0 && i + 1 < argc)
+                email = argv[++i];
+            else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+                role = argv[++i];
+            else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+                name = argv[++i];
+            else if (strcmp(argv[i], "--team-role") == 0 && i + 1 < argc)
+                team = argv[++i];
+            else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+                lang = argv[++i];
+            else if (strcmp(argv[i], "--subject") == 0 && i + 1 < argc) {
+                if (sw_parse_ll(argv[++i], 0, INT64_MAX, &subject) != SW_OK)
+                    return fail("--subject takes an id, not \"%s\"", argv[i]);
+            } else if (strcmp(argv[i], "--password-stdin") == 0)
+                with_pw = 1;
+            else
+                return fail("unknown argument \"%s\"", argv[i]);
+        }
+        if (email == NULL || role == NULL)
+            return fail("%s", "person create needs --email and --role");
+        if (strcmp(lang, "en") != 0 && strcmp(lang, "zh-CN") != 0)
+            return fail("%s", "--lang must be en or zh-CN");
+        if (team != NULL && strcmp(team, "owner") != 0 && strcmp(team, "member") != 0)
+            return fail("%s", "--team-role must be owner or member");
+        if (with_pw) {
+            if (read_password(pw, sizeof(pw)) != 0)
+                return 1;
+            v = json_string(pw);
+            sw_verrs_init(&errs);
+            sw_password_check(v, "password", &errs);
+            json_decref(v);
+            if (sw_verrs_count(&errs) > 0) {
+                const char *m = json_string_value(json_object_get(json_array_get(errs.list, 0),
+                                                                  "message"));
+
+                rc = fail("the password %s", m ? m : "is not acceptable");
+                sw_verrs_free(&errs);
+                return rc;
+            }
+            sw_verrs_free(&errs);
+            sw_pwparams_from(cfg, &params);
+            rc = sw_password_hash(&params, pw, hash);
+            sodium_memzero(pw, sizeof(pw));
+            if (rc != SW_OK)
+                return fail("%s", "hashing the password failed (out of memory?)");
+        }
+        in = json_pack("{s:s, s:s, s:s?, s:I, s:s?, s:s, s:b}", "email", email, "role", role,
+                       "name", name, "subject", (json_int_t)subject, "team_role", team, "lang",
+                       lang, "verified", 1);
+        rc = sw_person_create(s, in, with_pw ? hash : NULL, &out, err, sizeof(err));
+        json_decref(in);
+        if (rc == SW_INVALID || rc == SW_CONFLICT)
+            return fail("%s", err);
+        if (rc != SW_OK)
+            return store_fail(s, rc);
+        v = sw_person_public(out);
+        json_decref(out);
+        return print_json(v);
+    }
+    if (argc == 1 && strcmp(argv[0], "list") == 0) {
+        rc = sw_person_list(s, 0, 100000, &out, &next);
         return rc == SW_OK ? print_json(out) : store_fail(s, rc);
     }
     usage(stderr);
@@ -644,6 +748,8 @@ int main(int argc, char **argv)
         rc = 0;
     } else if (strcmp(argv[0], "token") == 0) {
         rc = cmd_token(&store, argc - 1, argv + 1);
+    } else if (strcmp(argv[0], "person") == 0) {
+        rc = cmd_person(&store, cfg, argc - 1, argv + 1);
     } else if ((k = kind_named(argv[0])) != NULL) {
         rc = cmd_kind(&store, k, argc - 1, argv + 1);
     } else {

@@ -611,6 +611,10 @@ static int start_mail(struct run *run)
     const char *to = json_string_value(json_object_get(run->job, "to"));
     const char *from = sw_config_str(cfg, "notifier.mail_from");
     const char *domain = strchr(from, '@') ? strchr(from, '@') + 1 : "seawall.invalid";
+    /* Account mail (verification, reset, invitation, security notices) is written by the API
+     * in the person's language and has no unsubscribe link: a person cannot opt out of it. */
+    int account = strcmp(json_string_value(json_object_get(run->job, "kind")) ?: "",
+                         "account") == 0;
     struct sw_buf text, html, link;
     char subject[400], hdr[1200], tok[64], date[64];
     curl_mime *alt;
@@ -624,12 +628,20 @@ static int start_mail(struct run *run)
         finish(run, -1, 0, "no address");
         return SW_OK;
     }
-    if ((rc = sw_unsub_token(&store, run->sub, to, tok, sizeof(tok))) != SW_OK)
+    if (!account && (rc = sw_unsub_token(&store, run->sub, to, tok, sizeof(tok))) != SW_OK)
         return rc;
     sw_buf_init(&text, 4 * 1024 * 1024);
     sw_buf_init(&html, 8 * 1024 * 1024);
     sw_buf_init(&link, 4096);
-    rc = compose(run->sub, run->job, subject, sizeof(subject), &text, &html);
+    if (account) {
+        one_line(subject, sizeof(subject), json_string_value(json_object_get(run->job,
+                                                                              "subject")));
+        sw_buf_adds(&text, json_string_value(json_object_get(run->job, "text")) ?: "");
+        sw_buf_adds(&html, json_string_value(json_object_get(run->job, "html")) ?: "");
+        rc = text.len > 0 ? SW_OK : SW_NOTFOUND;
+    } else {
+        rc = compose(run->sub, run->job, subject, sizeof(subject), &text, &html);
+    }
     if (rc != SW_OK) {
         sw_buf_free(&text);
         sw_buf_free(&html);
@@ -637,15 +649,17 @@ static int start_mail(struct run *run)
         finish(run, -1, 0, "the alerts no longer exist");
         return SW_OK;
     }
-    sw_buf_adds(&link, sw_config_str(cfg, "notifier.public_url"));
-    snprintf(hdr, sizeof(hdr), "/api/v1/unsubscribe?s=%lld&e=", run->sub);
-    sw_buf_adds(&link, hdr);
-    url_encode(&link, to);
-    sw_buf_adds(&link, "&t=");
-    sw_buf_adds(&link, tok);
-    sw_buf_adds(&text, "\n--\nStop these emails: ");
-    sw_buf_adds(&text, link.p);
-    sw_buf_adds(&text, "\n");
+    if (!account) {
+        sw_buf_adds(&link, sw_config_str(cfg, "notifier.public_url"));
+        snprintf(hdr, sizeof(hdr), "/api/v1/unsubscribe?s=%lld&e=", run->sub);
+        sw_buf_adds(&link, hdr);
+        url_encode(&link, to);
+        sw_buf_adds(&link, "&t=");
+        sw_buf_adds(&link, tok);
+        sw_buf_adds(&text, "\n--\nStop these emails: ");
+        sw_buf_adds(&text, link.p);
+        sw_buf_adds(&text, "\n");
+    }
 
     e = curl_easy_init();
     if (e == NULL) {
@@ -682,10 +696,12 @@ static int start_mail(struct run *run)
     snprintf(hdr, sizeof(hdr), "Message-ID: <%s@%s>",
              json_string_value(json_object_get(run->job, "id")), domain);
     run->mail_headers = curl_slist_append(run->mail_headers, hdr);
-    snprintf(hdr, sizeof(hdr), "List-Unsubscribe: <%s>", link.p);
-    run->mail_headers = curl_slist_append(run->mail_headers, hdr);
-    run->mail_headers = curl_slist_append(run->mail_headers,
-                                          "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+    if (!account) {
+        snprintf(hdr, sizeof(hdr), "List-Unsubscribe: <%s>", link.p);
+        run->mail_headers = curl_slist_append(run->mail_headers, hdr);
+        run->mail_headers = curl_slist_append(run->mail_headers,
+                                              "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+    }
     snprintf(hdr, sizeof(hdr), "<%s>", to);
     run->rcpt = curl_slist_append(NULL, hdr);
     snprintf(hdr, sizeof(hdr), "<%s>", from);
@@ -743,7 +759,7 @@ static void dispatch(void)
             continue;
         memcpy(subtxt, m, (size_t)(bar - m));
         subtxt[bar - m] = '\0';
-        if (sw_parse_ll(subtxt, 1, INT64_MAX, &sub) != SW_OK)
+        if (sw_parse_ll(subtxt, 0, INT64_MAX, &sub) != SW_OK)   /* 0: account mail */
             continue;
         rc = sw_dlv_get(&store, sub, bar + 1, &job);
         if (rc == SW_NOTFOUND ||
@@ -899,6 +915,11 @@ static void finish(struct run *run, int delivered, long code, const char *error)
     if (delivered > 0)
         json_object_set_new(job, "delivered_at", json_string(sw_iso8601(now, when,
                                                                         sizeof(when))));
+    if (strcmp(kind, "account") == 0 && next == 0) {
+        /* Account mail may carry a sign-in link: the record keeps no body once it is done. */
+        json_object_del(job, "text");
+        json_object_del(job, "html");
+    }
     attempt = json_pack("{s:I, s:s, s:s?, s:s, s:I, s:I, s:s?}", "attempt", (json_int_t)n, "at",
                         sw_iso8601(now, when, sizeof(when)), "url",
                         json_string_value(json_object_get(job, "url")), "outcome", outcome,

@@ -33,10 +33,14 @@ struct sw_principal {
     enum sw_role role;
     long long subject;                 /* subscriber, staff or station id; 0 for admin */
     long long centre;                  /* the staff member's centre, else 0 */
-    char token_id[SW_TOKEN_ID_LEN + 1];
+    char token_id[SW_TOKEN_ID_LEN + 1];   /* empty for a session */
     char label[128];
     char expires_at[32];               /* when the token stops working (ISO 8601), "" never */
     int64_t expires_ms;                /* the same in ms since the epoch, 0 never */
+    long long person;                  /* the person acting (people.h), 0 for a bare token */
+    int via_session;                   /* 1: the session cookie, not a bearer token */
+    int limited;                       /* a session that may only set up TOTP */
+    char session[65];                  /* the session's key hash when via_session */
 };
 
 const char *sw_role_name(enum sw_role r);
@@ -44,6 +48,12 @@ const char *sw_role_name(enum sw_role r);
 /* The kind of account a role's subject is (subscriber, staff, station), or NULL (admin). */
 const struct sw_kind *sw_auth_account_kind(enum sw_role role);
 int sw_role_parse(const char *s, enum sw_role *out);
+
+/* Checks that subject names an account fit for role (an exporter a subscriber, a triager or
+ * expert a staff member of that role, a station a station; admin subject 0); sets *centre
+ * for staff. SW_OK, SW_INVALID (err says why) or SW_EAGAIN. */
+int sw_auth_subject_check(struct sw_store *s, enum sw_role role, long long subject,
+                          long long *centre, char *err, size_t errlen);
 
 /* Makes a new random token. id gets SW_TOKEN_ID_LEN+1 bytes, token SW_TOKEN_MAX bytes. */
 int sw_token_generate(char *id, char *token);
@@ -62,11 +72,16 @@ int sw_token_verify(const char *secret, const char *stored_hex);
 /* Creates a token record for role and subject (checked against the accounts: an exporter
  * token needs an existing subscriber, a triager or expert token a staff member of that role,
  * a station token a station), refused from expires_ms on (ms since the epoch, in the future;
- * 0: never). On success *out is the record including "token", the only time the secret is
- * shown. Returns SW_OK, SW_INVALID (err says why), SW_EAGAIN (Redis down). */
+ * 0: never). person is the person who made it for their own principal (shown as "person" and
+ * listed in their token index), 0 for an admin's token. On success *out is the record
+ * including "token", the only time the secret is shown. Returns SW_OK, SW_INVALID (err says
+ * why), SW_EAGAIN (Redis down). */
 int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subject,
-                         const char *label, int64_t expires_ms, json_t **out, char *err,
-                         size_t errlen);
+                         long long person, const char *label, int64_t expires_ms, json_t **out,
+                         char *err, size_t errlen);
+
+/* The person's tokens, newest first (at most limit). */
+int sw_auth_token_list_person(struct sw_store *s, long long person, int limit, json_t **items);
 
 /* A command of the caller's that rides in the lookup's first round trip to Redis (the request
  * limit, so that it costs no round trip of its own). reply is set to its reply (the caller

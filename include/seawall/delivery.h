@@ -13,6 +13,8 @@
  *   sw:{sub:N}:dlog              stream: every attempt (the delivery log), capped
  *   sw:{sub:N}:digest            sorted set of alert ids waiting for the daily digest
  *   sw:dlv:due                   (shared) sorted set "N|<id>" -> when the next attempt is due
+ *                                (N 0 is the platform itself: account mail to people, kind
+ *                                "account", queued by the API; see people.h)
  *   sw:digest:due                (shared) sorted set N -> when the subscriber's digest is due
  *   sw:secret:unsubscribe        (shared) key for unsubscribe links */
 #ifndef SEAWALL_DELIVERY_H

@@ -27,14 +27,18 @@ void sw_rate_init(struct sw_rate *r, long long per_s, long long burst);
 /* The keys one request may be counted under. */
 struct sw_rate_caller {
     char addr[80];     /* sw:rl:ip:<address>: always */
-    char record[32];   /* the token's record (sw:tok:<id>); "" without a token id */
-    char count[32];    /* sw:rl:<id>, used when the record exists */
+    char record[48];   /* the token's record (sw:tok:<id>) or the person's profile; "" without */
+    char count[32];    /* sw:rl:<id> or sw:rl:p:<person>, used when the record exists */
 };
 
 /* The caller's keys from the Authorization header (a bearer token's id) and remote_addr
  * (may be NULL). */
 void sw_rate_caller(struct sw_rate_caller *rc, const char *authorization,
                     const char *remote_addr);
+
+/* The keys of a signed-in person (every session of one person shares one count). */
+void sw_rate_caller_person(struct sw_rate_caller *rc, long long person,
+                           const char *remote_addr);
 
 /* Counts one request of the caller. SW_OK with *retry_ms 0 when it may go on, or with the
  * milliseconds (at least 1) until it may; SW_EAGAIN / SW_ERR when Redis did not answer. */

@@ -47,6 +47,10 @@ TEST_ENV = {
     "SEAWALL_EVIDENCE_QUOTA_BYTES": "200000",
     # Incident exports: a small ceiling, so a test can pass it with a few long notes.
     "SEAWALL_SHOWS_EXPORT_BYTES_MAX": "16384",
+    # People: a cheap Argon2id (the hash names its parameters; production keeps 64 MiB) so the
+    # suite and its valgrind pass stay quick.
+    "SEAWALL_PEOPLE_ARGON2_OPSLIMIT": "1",
+    "SEAWALL_PEOPLE_ARGON2_MEMLIMIT": "1048576",
 }
 
 

@@ -105,13 +105,16 @@ def test_exporter_scope(s):
     problem(r, 404)
     assert s.get(f"/api/v1/subscribers/{sub_b['id']}", token=s.admin).json()["markets"] == \
         ["US", "DE"]
-    # Collections that are not theirs: 403, no data.
-    for method, path in (("GET", "/api/v1/subscribers"), ("GET", "/api/v1/tokens"),
-                         ("POST", "/api/v1/tokens"), ("GET", "/api/v1/centres"),
-                         ("GET", "/api/v1/stations")):
+    # Collections that are not theirs: 403, no data. Tokens are a person's own business: a bare
+    # exporter token (no person made it) lists and makes none.
+    for method, path, slug in (("GET", "/api/v1/subscribers", "forbidden"),
+                               ("GET", "/api/v1/tokens", "person-required"),
+                               ("POST", "/api/v1/tokens", "person-required"),
+                               ("GET", "/api/v1/centres", "forbidden"),
+                               ("GET", "/api/v1/stations", "forbidden")):
         r = s.request(method, path, token=tok_a,
                       body={"role": "admin", "subject": 0} if method == "POST" else None)
-        problem(r, 403, "forbidden")
+        problem(r, 403, slug)
 
 
 def test_staff_and_station_scope(s):

@@ -106,6 +106,9 @@ def test_unknown_path_404_and_wrong_method_405(s):
     problem(s.get("/api/v2/me", token=s.admin), 404)
     r = s.request("PUT", "/api/v1/me", token=s.admin)
     problem(r, 405, "method-not-allowed")
+    assert r.header("Allow") == "GET, PATCH"
+    r = s.request("PUT", "/api/v1/me/sessions", token=s.admin)
+    problem(r, 405, "method-not-allowed")
     assert r.header("Allow") == "GET"
     r = s.request("DELETE", "/api/v1/subscribers/1", token=s.admin)
     problem(r, 405)

@@ -10,9 +10,11 @@ import re
 import subprocess
 
 from harness import wait_until
+from peoplelib import make_person, sign_in
 
 # Public reads: anyone may see a bulletin or a show, with or without a token.
-PUBLIC = {("GET", "/api/v1/bulletins/{id}"), ("GET", "/api/v1/shows/{show}")}
+PUBLIC = {("GET", "/api/v1/bulletins/{id}"), ("GET", "/api/v1/shows/{show}"),
+          ("GET", "/api/v1/invitations/{token}")}
 # What centre staff may read of any exporter (portfolios are theirs to read), and incidents
 # (centre staff read all of them): not isolation from staff.
 STAFF_MAY = re.compile(r"^(GET /api/v1/subscribers/\{id\}(/portfolio.*)?|"
@@ -74,6 +76,16 @@ class Other:
         r = s.request("POST", f"/api/v1/incidents/{self.incident['id']}/evidence?name=e.txt",
                       raw=data, token=st, headers={"Content-Type": "text/plain"})
         assert r.status == 201, r
+        # A person of this exporter: a session, an invitation sent and a token made.
+        self.person = sign_in(s, make_person(s, "exporter", sid, name=f"{m} Person"))
+        self.session = self.person.get("/api/v1/me/sessions").json()["items"][0]["id"]
+        r = self.person.post("/api/v1/invitations", {"email": "colleague@iso.example",
+                                                      "role": "exporter"})
+        assert r.status == 201, r
+        self.invitation = r.json()["id"]
+        r = self.person.post("/api/v1/tokens", {"label": f"{m} token"})
+        assert r.status == 201, r
+        self.person_token = r.json()["id"]
 
     def fill(self, pattern, real=True):
         """The route's path with this tenant's ids, or (real False) with ids of the same
@@ -83,16 +95,18 @@ class Other:
                  "stations": self.station["id"], "alerts": self.alert["id"],
                  "webhooks": self.hook["id"], "deliveries": dlv,
                  "cases": self.case["id"], "bulletins": 1, "shows": self.show["id"],
-                 "incidents": self.incident["id"], "feeds": 1, "tokens": "0" * 16}
+                 "incidents": self.incident["id"], "feeds": 1, "tokens": self.person_token,
+                 "me": self.session, "invitations": self.invitation}
         none = {"subscribers": 99999999, "centres": 99999999, "stations": 99999999,
                 "alerts": "al_" + "0" * 32, "webhooks": 99999999,
                 "deliveries": dlv[:-1] + ("0" if dlv[-1] != "0" else "1"), "cases": 99999999,
                 "bulletins": 99999999, "shows": "no-such-fair-2026", "incidents": 99999999,
-                "feeds": 99999999, "tokens": "0" * 16}
+                "feeds": 99999999, "tokens": "0" * 16, "me": "0" * 16,
+                "invitations": "0" * 16}
         ids = first if real else none
         seg = pattern.split("/")[3]
         path = pattern.replace("{id}", str(ids[seg])).replace(
-            "{show}", str(ids["shows"]))
+            "{show}", str(ids["shows"])).replace("{token}", str(ids[seg]))
         return (path.replace("{item}", str(self.item["id"] if real else 99999999))
                 .replace("{staff_id}", str(self.staff["id"] if real else 99999999))
                 .replace("{sha256}", self.sha if real else "0" * 64))
@@ -111,6 +125,10 @@ def test_every_route_with_another_tenants_ids_answers_404_and_nothing_else(s):
                    {"name": "A Triager", "email": "t@a.example", "role": "triager"})
     xp_a = s.make(f"/api/v1/centres/{centre_a['id']}/staff",
                   {"name": "A Expert", "email": "x@a.example", "role": "expert"})
+    # The exporter is a person (a token the person made), so the person's own routes (sessions,
+    # invitations, tokens) are tried too.
+    person_a = sign_in(s, make_person(s, "exporter", sub_a["id"]))
+    exp_a = person_a.post("/api/v1/tokens", {"label": "isolation"}).json()["token"]
     callers = {"exporter": exp_a, "station": s.token_for("station", st_a["id"]),
                "triager": s.token_for("triager", tri_a["id"]),
                "expert": s.token_for("expert", xp_a["id"])}
@@ -140,3 +158,7 @@ def test_every_route_with_another_tenants_ids_answers_404_and_nothing_else(s):
     # The other tenant's own view still has all of it (the ids were real).
     assert s.get(f"/api/v1/cases/{b.case['id']}", token=b.tok).status == 200
     assert s.get(f"/api/v1/alerts/{b.alert['id']}", token=b.tok).status == 200
+    assert [x["id"] for x in b.person.get("/api/v1/me/sessions").json()["items"]] == [b.session]
+    assert [x["id"] for x in b.person.get("/api/v1/invitations").json()["items"]] == \
+        [b.invitation]
+    assert b.person.get(f"/api/v1/tokens/{b.person_token}").json()["revoked_at"] is None

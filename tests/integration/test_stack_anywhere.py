@@ -117,6 +117,15 @@ def test_run_from_a_folder_only_its_owner_may_enter_then_ctrl_c(s):
         assert status == 200 and json.loads(body)["redis"] == "up", (status, body)
         status, _, body = get(port, "/api/v1/me", token=demo["EXPORTER_TOKEN"])
         assert status == 200 and json.loads(body)["role"] == "exporter", (status, body)
+        # The demo people sign in with the password the banner prints.
+        assert f"password {demo['DEMO_PASSWORD']}" in run.output()
+        status, _, body = get(port, "/api/v1/session", body=json.dumps(
+            {"email": "ip@nbh-lighting.example", "password": demo["DEMO_PASSWORD"]}))
+        assert status == 200 and json.loads(body)["person"]["subject"] == \
+            int(demo["DEMO_SUBSCRIBER"]), (status, body)
+        status, _, body = get(port, "/api/v1/session", body=json.dumps(
+            {"email": "admin@seawall.example", "password": demo["DEMO_PASSWORD"]}))
+        assert status == 200 and json.loads(body)["totp_setup_required"] is True, (status, body)
         status, _, body = get(port, "/feeds/customs-notices.json")
         assert status == 200, (status, body[:200])
         # A body larger than nginx keeps in memory goes through its temporary files.

@@ -1,0 +1,380 @@
+/* session.c — sign-in sessions in Redis (see session.h). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "seawall/session.h"
+#include "seawall/store.h"
+
+static const char *const sess_fields[] = { "person", "role", "subject", "centre", "csrf",
+                                           "created", "last", "expires", "limited", "addr",
+                                           "ua", "lang" };
+enum { SF_PERSON, SF_ROLE, SF_SUBJECT, SF_CENTRE, SF_CSRF, SF_CREATED, SF_LAST, SF_EXPIRES,
+       SF_LIMITED, SF_ADDR, SF_UA, SF_LANG, SF_N };
+
+static void sess_key(const char *hash, char *key, size_t keylen)
+{
+    snprintf(key, keylen, "sw:sess:%.64s", hash);
+}
+
+static void person_key(long long person, char *key, size_t keylen)
+{
+    snprintf(key, keylen, "sw:{person:%lld}:sessions", person);
+}
+
+static int id_valid(const char *id, size_t n)
+{
+    size_t i;
+
+    if (n != SW_SESSION_ID_LEN)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!isalnum((unsigned char)id[i]) && id[i] != '-' && id[i] != '_')
+            return 0;
+    return 1;
+}
+
+int sw_session_cookie(const char *cookie_header, char *id)
+{
+    const char *p = cookie_header;
+    size_t nlen = strlen(SW_SESSION_COOKIE);
+
+    while (p != NULL && *p != '\0') {
+        const char *end;
+        size_t n;
+
+        while (*p == ' ' || *p == ';')
+            p++;
+        end = strchr(p, ';');
+        n = end ? (size_t)(end - p) : strlen(p);
+        if (n > nlen + 1 && strncmp(p, SW_SESSION_COOKIE, nlen) == 0 && p[nlen] == '=') {
+            const char *v = p + nlen + 1;
+            size_t vlen = n - nlen - 1;
+
+            while (vlen > 0 && v[vlen - 1] == ' ')
+                vlen--;
+            if (id_valid(v, vlen)) {
+                memcpy(id, v, vlen);
+                id[vlen] = '\0';
+                return SW_OK;
+            }
+        }
+        p = end;
+    }
+    return SW_NOTFOUND;
+}
+
+static void random_b64(char *out, size_t outlen)
+{
+    unsigned char raw[32];
+
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(out, outlen, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof(raw));
+}
+
+int sw_session_create(struct sw_store *s, const json_t *person, const char *addr,
+                      const char *ua, int limited, int64_t now_ms,
+                      const struct sw_session_limits *lim, char *id, struct sw_session *out)
+{
+    char key[96], pkey[64], ptxt[24], subj[24], cen[24], created[24], expires[24], ttl[24];
+    char uabuf[256];
+    const char *role = json_string_value(json_object_get(person, "role")) ?: "none";
+    const char *lang = json_string_value(json_object_get(person, "lang")) ?: "en";
+    redisReply *r;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    random_b64(id, SW_SESSION_ID_LEN + 1);
+    sw_token_hash(id, SW_SESSION_ID_LEN, out->key);
+    random_b64(out->csrf, sizeof(out->csrf));
+    out->person = json_integer_value(json_object_get(person, "id"));
+    if (sw_role_parse(role, &out->role) != SW_OK)
+        return SW_ERR;
+    out->subject = json_integer_value(json_object_get(person, "subject"));
+    out->centre = json_integer_value(json_object_get(person, "centre"));
+    out->created_ms = out->last_ms = now_ms;
+    out->expires_ms = now_ms + lim->absolute_ms;
+    out->limited = limited;
+    sw_strlcpy(out->lang, lang, sizeof(out->lang));
+    sw_strlcpy(uabuf, ua != NULL ? ua : "", sizeof(uabuf));
+
+    sess_key(out->key, key, sizeof(key));
+    person_key(out->person, pkey, sizeof(pkey));
+    snprintf(ptxt, sizeof(ptxt), "%lld", out->person);
+    snprintf(subj, sizeof(subj), "%lld", out->subject);
+    snprintf(cen, sizeof(cen), "%lld", out->centre);
+    snprintf(created, sizeof(created), "%lld", (long long)now_ms);
+    snprintf(expires, sizeof(expires), "%lld", (long long)out->expires_ms);
+    /* Redis forgets an idle session a minute after the idle limit; the times decide. */
+    snprintf(ttl, sizeof(ttl), "%lld", (long long)(lim->idle_ms + 60000));
+    {
+        const char *hset[] = { "HSET", key, "person", ptxt, "role", role, "subject", subj,
+                               "centre", cen, "csrf", out->csrf, "created", created, "last",
+                               created, "expires", expires, "limited", limited ? "1" : "0",
+                               "addr", addr != NULL ? addr : "", "ua", uabuf, "lang", lang };
+        const char *pexp[] = { "PEXPIRE", key, ttl };
+        const char *zadd[] = { "ZADD", pkey, created, out->key };
+        const char **argvs[] = { hset, pexp, zadd };
+        int argcs[] = { (int)SW_ARRAY_LEN(hset), 3, 4 };
+
+        r = sw_store_multi(s, 3, argcs, argvs, NULL);
+    }
+    if (r == NULL)
+        return SW_EAGAIN;
+    rc = r->type == REDIS_REPLY_ARRAY ? SW_OK : SW_ERR;
+    freeReplyObject(r);
+    return rc;
+}
+
+/* Reads the session stored under key. SW_OK with the reply's fields in *out. */
+static int sess_read(struct sw_store *s, const char *hash, struct sw_session *out,
+                     redisReply **raw)
+{
+    char key[96];
+    const char *argv[2 + SF_N];
+    redisReply *r;
+    size_t i;
+
+    sess_key(hash, key, sizeof(key));
+    argv[0] = "HMGET";
+    argv[1] = key;
+    for (i = 0; i < SF_N; i++)
+        argv[2 + i] = sess_fields[i];
+    r = sw_store_cmdv(s, (int)SW_ARRAY_LEN(argv), argv, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != SF_N ||
+        sw_reply_str(r->element[SF_PERSON]) == NULL ||
+        sw_role_parse(sw_reply_str(r->element[SF_ROLE]) ?: "", &out->role) != SW_OK) {
+        freeReplyObject(r);
+        return SW_NOTFOUND;
+    }
+    sw_strlcpy(out->key, hash, sizeof(out->key));
+    out->person = sw_reply_int(r->element[SF_PERSON], 0);
+    out->subject = sw_reply_int(r->element[SF_SUBJECT], 0);
+    out->centre = sw_reply_int(r->element[SF_CENTRE], 0);
+    sw_strlcpy(out->csrf, sw_reply_str(r->element[SF_CSRF]) ?: "", sizeof(out->csrf));
+    out->created_ms = sw_reply_int(r->element[SF_CREATED], 0);
+    out->last_ms = sw_reply_int(r->element[SF_LAST], 0);
+    out->expires_ms = sw_reply_int(r->element[SF_EXPIRES], 0);
+    out->limited = sw_reply_int(r->element[SF_LIMITED], 0) != 0;
+    sw_strlcpy(out->lang, sw_reply_str(r->element[SF_LANG]) ?: "en", sizeof(out->lang));
+    if (raw != NULL)
+        *raw = r;
+    else
+        freeReplyObject(r);
+    return SW_OK;
+}
+
+static int live(const struct sw_session *ss, int64_t now_ms, const struct sw_session_limits *l)
+{
+    return now_ms < ss->expires_ms && now_ms - ss->last_ms < l->idle_ms;
+}
+
+int sw_session_lookup(struct sw_store *s, const char *id, int64_t now_ms,
+                      const struct sw_session_limits *lim, struct sw_session *out)
+{
+    char hash[65], key[96], now[24], ttl[24];
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (id == NULL || !id_valid(id, strlen(id)))
+        return SW_NOTFOUND;
+    sw_token_hash(id, strlen(id), hash);
+    rc = sess_read(s, hash, out, NULL);
+    if (rc != SW_OK)
+        return rc;
+    if (!live(out, now_ms, lim)) {
+        sw_session_end(s, out->person, out->key);
+        return SW_NOTFOUND;
+    }
+    /* Marks it used; within a second of the last mark the mark is left as it is, so a burst
+     * of requests costs one write. */
+    if (now_ms - out->last_ms >= 1000) {
+        const char *hset[] = { "HSET", key, "last", now }, *pexp[] = { "PEXPIRE", key, ttl };
+        const char **argvs[] = { hset, pexp };
+        int argcs[] = { 4, 3 };
+        redisReply *rep[2];
+
+        sess_key(hash, key, sizeof(key));
+        snprintf(now, sizeof(now), "%lld", (long long)now_ms);
+        snprintf(ttl, sizeof(ttl), "%lld", (long long)(lim->idle_ms + 60000));
+        if (sw_store_pipeline(s, 2, argcs, argvs, rep) != SW_OK)
+            return SW_EAGAIN;
+        freeReplyObject(rep[0]);
+        freeReplyObject(rep[1]);
+        out->last_ms = now_ms;
+    }
+    return SW_OK;
+}
+
+int sw_session_end(struct sw_store *s, long long person, const char *key)
+{
+    char skey[96], pkey[64];
+    const char *del[] = { "DEL", skey }, *zrem[] = { "ZREM", pkey, key };
+    const char **argvs[] = { del, zrem };
+    int argcs[] = { 2, 3 };
+    redisReply *r;
+    long long n;
+
+    sess_key(key, skey, sizeof(skey));
+    person_key(person, pkey, sizeof(pkey));
+    r = sw_store_multi(s, 2, argcs, argvs, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    n = r->type == REDIS_REPLY_ARRAY && r->elements == 2 ? sw_reply_int(r->element[0], 0) : 0;
+    freeReplyObject(r);
+    return n == 1 ? SW_OK : SW_NOTFOUND;
+}
+
+int sw_session_end_all(struct sw_store *s, long long person, const char *except)
+{
+    char pkey[64];
+    redisReply *r;
+    size_t i;
+
+    person_key(person, pkey, sizeof(pkey));
+    r = sw_store_cmd(s, "ZRANGE", pkey, "0", "-1", NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        const char *k = r->element[i]->str;
+
+        if (except != NULL && strcmp(k, except) == 0)
+            continue;
+        if (sw_session_end(s, person, k) == SW_EAGAIN) {
+            freeReplyObject(r);
+            return SW_EAGAIN;
+        }
+    }
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_session_find(struct sw_store *s, long long person, const char *pubid, char *key)
+{
+    char pkey[64];
+    redisReply *r;
+    size_t i;
+    int rc = SW_NOTFOUND;
+
+    if (pubid == NULL || strlen(pubid) != 16)
+        return SW_NOTFOUND;
+    person_key(person, pkey, sizeof(pkey));
+    r = sw_store_cmd(s, "ZRANGE", pkey, "0", "-1", NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        if (r->element[i]->len == 64 && strncmp(r->element[i]->str, pubid, 16) == 0) {
+            sw_strlcpy(key, r->element[i]->str, 65);
+            rc = SW_OK;
+            break;
+        }
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
+int sw_session_list(struct sw_store *s, long long person, const char *current, int64_t now_ms,
+                    const struct sw_session_limits *lim, json_t **items)
+{
+    char pkey[64], pub[17], when[3][32];
+    redisReply *r;
+    json_t *list;
+    size_t i;
+
+    person_key(person, pkey, sizeof(pkey));
+    r = sw_store_cmd(s, "ZRANGE", pkey, "0", "-1", NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    list = json_array();
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        struct sw_session ss;
+        redisReply *raw = NULL;
+        int rc = sess_read(s, r->element[i]->str, &ss, &raw);
+
+        if (rc == SW_EAGAIN) {
+            freeReplyObject(r);
+            json_decref(list);
+            return rc;
+        }
+        if (rc != SW_OK || !live(&ss, now_ms, lim)) {
+            sw_session_end(s, person, r->element[i]->str);
+            if (raw != NULL)
+                freeReplyObject(raw);
+            continue;
+        }
+        memcpy(pub, ss.key, 16);
+        pub[16] = '\0';
+        json_array_append_new(list, json_pack(
+            "{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", pub, "created_at",
+            sw_iso8601(ss.created_ms, when[0], sizeof(when[0])), "last_seen_at",
+            sw_iso8601(ss.last_ms, when[1], sizeof(when[1])), "expires_at",
+            sw_iso8601(ss.expires_ms, when[2], sizeof(when[2])), "address",
+            sw_reply_str(raw->element[SF_ADDR]) ?: "", "user_agent",
+            sw_reply_str(raw->element[SF_UA]) ?: "", "current",
+            current != NULL && strcmp(current, ss.key) == 0));
+        freeReplyObject(raw);
+    }
+    freeReplyObject(r);
+    *items = list;
+    return SW_OK;
+}
+
+/* KEYS[1] a session; ARGV field, value. Sets the field only while the session exists, so an
+ * ended session is not brought back as a stray hash without a TTL. */
+static const char sess_set_lua[] =
+    "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
+    "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
+    "return 1\n";
+
+static int sess_set(struct sw_store *s, const char *hash, const char *field, const char *value)
+{
+    char skey[96];
+    const char *keys[1] = { skey }, *args[2] = { field, value };
+    long long done = 0;
+    int rc;
+
+    sess_key(hash, skey, sizeof(skey));
+    rc = sw_store_eval_int(s, sess_set_lua, 1, keys, 2, args, &done);
+    return rc == SW_ERR ? SW_EAGAIN : rc;
+}
+
+int sw_session_set_lang(struct sw_store *s, long long person, const char *lang)
+{
+    char pkey[64];
+    redisReply *r;
+    size_t i;
+    int rc = SW_OK;
+
+    person_key(person, pkey, sizeof(pkey));
+    r = sw_store_cmd(s, "ZRANGE", pkey, "0", "-1", NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && rc == SW_OK; i++)
+        rc = sess_set(s, r->element[i]->str, "lang", lang);
+    freeReplyObject(r);
+    return rc;
+}
+
+int sw_session_unlimit(struct sw_store *s, const char *key)
+{
+    return sess_set(s, key, "limited", "0");
+}
+
+void sw_session_principal(const struct sw_session *ss, struct sw_principal *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->role = ss->role;
+    p->subject = ss->subject;
+    p->centre = ss->centre;
+    p->person = ss->person;
+    p->via_session = 1;
+    p->limited = ss->limited;
+    sw_strlcpy(p->session, ss->key, sizeof(p->session));
+    sw_strlcpy(p->label, "session", sizeof(p->label));
+}
