@@ -9,6 +9,7 @@
 
 #include "seawall/alerts.h"
 #include "seawall/config.h"
+#include "seawall/i18n.h"
 #include "seawall/date.h"
 #include "seawall/json.h"
 #include "seawall/log.h"
@@ -311,6 +312,20 @@ static int put(struct sw_ctx *c, const char *text, size_t n)
     return c->write_out(c->io, text, n);
 }
 
+/* Sends "event: <event>" with {"detail": <detail in the reader's language>}. */
+static int put_event(struct sw_ctx *c, const char *event, const char *detail)
+{
+    struct sw_buf b;
+    int rc = -1;
+
+    sw_buf_init(&b, 4096);
+    if (sw_buf_printf(&b, "event: %s\ndata: {\"detail\":", event) == SW_OK &&
+        sw_buf_add_json(&b, sw_tr(c->lang, detail)) == SW_OK && sw_buf_adds(&b, "}\n\n") == SW_OK)
+        rc = put(c, b.p, b.len);
+    sw_buf_free(&b);
+    return rc;
+}
+
 /* Compares stream ids numerically: <0, 0, >0. */
 static int stream_id_cmp(const char *a, const char *b)
 {
@@ -372,7 +387,7 @@ void sw_h_alerts_stream(struct sw_ctx *c)
 
     if (resume != NULL && resume[0] != '\0' && !sw_stream_id_valid(resume)) {
         json_t *errors = json_pack("[{s:s, s:s}]", "header", "Last-Event-ID", "message",
-                                   "must be an id this stream sent");
+                                   sw_tr(c->lang, "must be an id this stream sent"));
 
         sw_reply_problem(c, 400, "validation", "Invalid request", errors,
                          "Last-Event-ID must be an id this stream sent (\"<ms>-<n>\")");
@@ -401,11 +416,14 @@ void sw_h_alerts_stream(struct sw_ctx *c)
             return;
         }
         sw_reply_header(c, "Retry-After", "5");
-        sw_reply_problem(c, 429, "too-many-streams", "Too many live streams", NULL,
-                         why == 2 ? "this subscriber already has %lld live streams open"
-                                  : "the service already has %lld live streams open",
-                         sw_config_int(c->cfg, why == 2 ? "api.sse_per_subscriber"
-                                                        : "api.sse_max"));
+        if (why == 2)
+            sw_reply_problem(c, 429, "too-many-streams", "Too many live streams", NULL,
+                             "this subscriber already has %lld live streams open",
+                             sw_config_int(c->cfg, "api.sse_per_subscriber"));
+        else
+            sw_reply_problem(c, 429, "too-many-streams", "Too many live streams", NULL,
+                             "the service already has %lld live streams open",
+                             sw_config_int(c->cfg, "api.sse_max"));
         return;
     }
     snprintf(lkey, sizeof(lkey), "sw:{sub:%lld}:live", c->who.subject);
@@ -437,11 +455,8 @@ void sw_h_alerts_stream(struct sw_ctx *c)
             /* Older than anything kept: some alerts are no longer in the stream. */
             if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
                 stream_id_cmp(resume, r->element[0]->element[0]->str) < 0) {
-                static const char gap[] = "event: gap\ndata: {\"detail\":\"some alerts since "
-                                          "Last-Event-ID are no longer kept for streaming; "
-                                          "list /api/v1/alerts to catch up\"}\n\n";
-
-                put(c, gap, sizeof(gap) - 1);
+                put_event(c, "gap", SW_N("some alerts since Last-Event-ID are no longer kept "
+                                         "for streaming; list /api/v1/alerts to catch up"));
             }
         } else if (r->type == REDIS_REPLY_ARRAY && r->elements == 1) {
             sw_strlcpy(last, r->element[0]->element[0]->str, sizeof(last));
@@ -476,10 +491,7 @@ void sw_h_alerts_stream(struct sw_ctx *c)
             /* A revoked token ends its streams at the next heartbeat. */
             rc = sw_auth_lookup(c->store, c->req->authorization, &again, NULL);
             if (rc != SW_OK && rc != SW_EAGAIN) {
-                static const char end[] = "event: end\ndata: {\"detail\":\"the token is no "
-                                          "longer valid\"}\n\n";
-
-                put(c, end, sizeof(end) - 1);
+                put_event(c, "end", SW_N("the token is no longer valid"));
                 break;
             }
             slot_renew(&st);

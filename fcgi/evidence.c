@@ -16,6 +16,7 @@
 
 #include "seawall/cases.h"
 #include "seawall/config.h"
+#include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/record.h"
 #include "seawall/store.h"
@@ -37,12 +38,15 @@ static const struct owner incident_owner = { "/api/v1/incidents", "inc",
                                              "shows.incident_history_max",
                                              sw_incident_load_visible };
 
+/* 400 naming query parameter param; msg is an English msgid (marked with SW_N). */
 static int param_problem(struct sw_ctx *c, int status, const char *slug, const char *param,
                          const char *msg)
 {
-    sw_reply_problem(c, status, slug, status == 413 ? "Request body too large" : "Invalid request",
-                     json_pack("[{s:s, s:s}]", "parameter", param, "message", msg), "%s: %s",
-                     param, msg);
+    msg = sw_tr(c->lang, msg);
+    sw_reply_problem(c, status, slug, "Invalid request",
+                     json_pack("[{s:s, s:s}]", "parameter", param, "message", msg),
+                     /* TRANSLATORS: a query parameter's name, then what is wrong with it. */
+                     "%s: %s", param, msg);
     return SW_INVALID;
 }
 
@@ -216,16 +220,16 @@ static void upload(struct sw_ctx *c, const struct owner *o)
         return;
     json_decref(doc);
     if (name == NULL) {
-        param_problem(c, 400, "validation", "name", "give the file's name as ?name=");
+        param_problem(c, 400, "validation", "name", SW_N("give the file's name as ?name="));
         return;
     }
     if (!name_valid(name)) {
-        param_problem(c, 400, "validation", "name", "must be a file name (1 to 200 bytes of "
-                      "UTF-8), without a path, slashes or control characters");
+        param_problem(c, 400, "validation", "name", SW_N("must be a file name (1 to 200 bytes "
+                      "of UTF-8), without a path, slashes or control characters"));
         return;
     }
     if (declared != NULL && !sw_sha256_hex_valid(declared)) {
-        param_problem(c, 400, "validation", "sha256", "must be 64 lower-case hex digits");
+        param_problem(c, 400, "validation", "sha256", SW_N("must be 64 lower-case hex digits"));
         return;
     }
     if (c->req->content_length > max) {
@@ -254,7 +258,7 @@ static void upload(struct sw_ctx *c, const struct owner *o)
         unlink(tmp);
         sw_reply_problem(c, 400, "hash-mismatch", "Evidence hash mismatch",
                          json_pack("[{s:s, s:s}]", "parameter", "sha256", "message",
-                                   "the file received does not have this SHA-256"),
+                                   sw_tr(c->lang, "the file received does not have this SHA-256")),
                          "declared sha256 %.64s, received %s: the file was changed or cut on "
                          "the way; nothing was stored", declared, hex);
         return;
@@ -289,9 +293,14 @@ static void upload(struct sw_ctx *c, const struct owner *o)
     sw_rec_keys(&k, o->tag, id);
     rc = sw_rec_update(c->store, &k, sw_config_int(c->cfg, o->hist_key), do_add, NULL, &a, NULL);
     if (rc == SW_TOOBIG) {
-        sw_reply_problem(c, 409, "evidence-full", "Too much evidence", NULL,
-                         "this %s holds as many evidence files (or history entries) as it may",
-                         strcmp(o->tag, "case") == 0 ? "case" : "incident");
+        if (strcmp(o->tag, "case") == 0)
+            sw_reply_problem(c, 409, "evidence-full", "Too much evidence", NULL,
+                             "this case holds as many evidence files (or history entries) as "
+                             "it may");
+        else
+            sw_reply_problem(c, 409, "evidence-full", "Too much evidence", NULL,
+                             "this incident holds as many evidence files (or history entries) "
+                             "as it may");
     } else if (rc != SW_OK) {
         sw_reply_store(c, rc, "recording evidence");
     } else {

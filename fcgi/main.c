@@ -18,6 +18,7 @@
 
 #include "seawall/config.h"
 #include "seawall/deadlines.h"
+#include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/store.h"
 #include "api.h"
@@ -92,6 +93,7 @@ static void handle(FCGX_Request *r, struct sw_store *store)
     req.idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", r->envp);
     req.last_event_id = FCGX_GetParam("HTTP_LAST_EVENT_ID", r->envp);
     req.remote_addr = FCGX_GetParam("REMOTE_ADDR", r->envp);
+    req.accept_language = FCGX_GetParam("HTTP_ACCEPT_LANGUAGE", r->envp);
     if (req.method == NULL)
         req.method = "GET";
     if (req.path == NULL || req.path[0] == '\0')
@@ -111,6 +113,7 @@ static void handle(FCGX_Request *r, struct sw_store *store)
     sw_metrics_inflight(1);
     if (cl != NULL && cl[0] != '\0' &&
         sw_parse_ll(cl, 0, INT64_MAX, &req.content_length) != SW_OK) {
+        sw_set_lang(&c, sw_lang_negotiate(req.accept_language));
         sw_reply_problem(&c, 400, "bad-request", "Bad request", NULL,
                          "Content-Length is not a number");
         sw_metrics_observe((int)sw_nroutes, 400, 0);
@@ -328,6 +331,12 @@ int main(int argc, char **argv)
         }
         sw_api_deadlines = dl;
     }
+    if (sw_i18n_load(sw_config_str(cfg, "i18n.dir"), err, sizeof(err)) != SW_OK) {
+        sw_error("message catalogue not loaded: %s", err);
+        sw_deadlines_free((struct sw_deadlines *)sw_api_deadlines);
+        sw_config_free(loaded);
+        return 2;
+    }
     signal(SIGPIPE, SIG_IGN);
     if (sodium_init() < 0 || sw_metrics_init() != SW_OK || FCGX_Init() != 0) {
         sw_error("initialisation failed (sodium, metrics memory or libfcgi)");
@@ -364,6 +373,7 @@ int main(int argc, char **argv)
         unlink(listen_on);
     sw_info("stopped");
     sw_deadlines_free((struct sw_deadlines *)sw_api_deadlines);
+    sw_i18n_free();
     sw_config_free(loaded);
     return rc;
 }

@@ -17,6 +17,7 @@
 #include "seawall/alerts.h"
 #include "seawall/buf.h"
 #include "seawall/config.h"
+#include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/matchidx.h"
 #include "seawall/portfolio.h"
@@ -302,6 +303,7 @@ int main(int argc, char **argv)
     sw_info("stopping");
     sw_mindex_free(ix);
     sw_store_close(&store);
+    sw_i18n_free();
     sw_config_free(loaded);
     return 0;
 }
