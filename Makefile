@@ -42,7 +42,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps test test-faults test-valgrind test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams install clean fuzz fuzz-build fuzz-bins
+.PHONY: all deps po test test-faults test-valgrind test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams install clean fuzz fuzz-build fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -73,7 +73,8 @@ $(BUILD)/bin/seawall-api: $(BUILD)/fcgi/main.o $(BUILD)/libseawall-api.a $(BUILD
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
-$(BUILD)/bin/seawall: $(BUILD)/tools/seawall.o $(BUILD)/libseawall-feeds.a $(BUILD)/libseawall.a
+$(BUILD)/bin/seawall: $(BUILD)/tools/seawall.o $(BUILD)/tools/i18n.o $(BUILD)/libseawall-feeds.a \
+                     $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
@@ -138,6 +139,11 @@ test-integration: $(BINS) $(OPENAPI_CHECK)
 run: $(BINS)
 	scripts/stack.sh run --build $(BUILD)
 
+# The message catalogue: extract the English texts from the sources into po/seawall.pot and
+# merge it into every po/<lang>.po (translators then fill in what is new; README "Languages").
+po: $(DEPS_STAMP)
+	scripts/po.sh update
+
 bench: bench-api bench-parse bench-poll bench-match bench-deliver bench-streams
 
 bench-api: $(BINS)
@@ -170,7 +176,7 @@ bench-match: $(BUILD)/bin/match-bench
 FUZZ_BUILD := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_FEEDS := auto rss cmecf uspto-tm uspto-patent st66 st96 euipo ical json
-FUZZ_TARGETS := $(FUZZ_FEEDS:%=feed-%) json route csv normalise match
+FUZZ_TARGETS := $(FUZZ_FEEDS:%=feed-%) json route csv normalise match po
 fmt_auto := SW_FEED_AUTO
 fmt_rss := SW_FEED_RSS
 fmt_cmecf := SW_FEED_CMECF
@@ -202,13 +208,14 @@ $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(BUILD)/libseawall-api.a $(BUILD)/lib
 
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/seawall/nginx \
-	    $(DESTDIR)$(PREFIX)/share/seawall/etc
+	    $(DESTDIR)$(PREFIX)/share/seawall/etc $(DESTDIR)$(PREFIX)/share/seawall/po
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 nginx/seawall.conf.in nginx/fastcgi.conf nginx/fastcgi_params.conf $(DESTDIR)$(PREFIX)/share/seawall/nginx/
 	install -m 0644 etc/seawall.conf etc/deadlines.json $(DESTDIR)$(PREFIX)/share/seawall/etc/
+	install -m 0644 po/*.po po/seawall.pot $(DESTDIR)$(PREFIX)/share/seawall/po/
 
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d $(BUILD)/workers/poller.d $(BUILD)/workers/matcher.d $(BUILD)/workers/notifier.d $(BUILD)/bench/match_bench.d \
+-include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d $(BUILD)/tools/i18n.d $(BUILD)/workers/poller.d $(BUILD)/workers/matcher.d $(BUILD)/workers/notifier.d $(BUILD)/bench/match_bench.d \
          $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -8,6 +8,7 @@
 
 #include "seawall/alerts.h"
 #include "seawall/config.h"
+#include "seawall/i18n.h"
 #include "seawall/date.h"
 #include "seawall/json.h"
 #include "seawall/live.h"
@@ -277,7 +278,7 @@ void sw_h_alerts_stream(struct sw_ctx *c)
     }
     if (resuming && (rc = sw_live_event_id_parse(resume, &pos)) == SW_INVALID) {
         json_t *errors = json_pack("[{s:s, s:s}]", "header", "Last-Event-ID", "message",
-                                   "must be an id this stream sent");
+                                   sw_tr(c->lang, "must be an id this stream sent"));
 
         sw_reply_problem(c, 400, "validation", "Invalid request", errors,
                          "Last-Event-ID must be an id this stream sent (\"<s>:[<n>],-\")");

@@ -39,6 +39,7 @@ struct sw_req {
     const char *user_agent;      /* User-Agent, may be NULL */
     const char *csrf_token;      /* X-CSRF-Token, may be NULL */
     int https;                   /* the request came over TLS (nginx's HTTPS parameter) */
+    const char *accept_language; /* may be NULL */
     long long content_length;
     char *body;                  /* content_length bytes plus NUL, or NULL; owned */
     size_t body_len;
@@ -69,6 +70,8 @@ struct sw_ctx {
     json_t *account;             /* the caller's account, for SW_RT_ACCOUNT routes, or NULL */
     char csrf[48];               /* the session's CSRF token, when who.via_session */
     int64_t session_expires_ms;  /* the session's absolute end, when who.via_session */
+    const char *lang;            /* the language answers are worded in ("en", "zh-CN"); the
+                                  * thread's language too (sw_set_lang) */
     /* Reads up to n body bytes from the client; returns the count, 0 at the end, -1 on error. */
     int (*read_body)(void *io, char *buf, int n);
     /* Writes n bytes to the client at once (flushed); -1 when the client has gone. For
@@ -130,6 +133,11 @@ const char *sw_param(const struct sw_ctx *c, const char *name);
  * The response is left in c->resp. */
 void sw_dispatch(struct sw_ctx *c);
 
+/* Words this request's answers in lang (unknown: English): sets c->lang and the thread's
+ * language, which sw_reply_problem and sw_verrs_add translate through. sw_dispatch calls it
+ * first with the Accept-Language choice; a signed-in person's own language may replace it. */
+void sw_set_lang(struct sw_ctx *c, const char *lang);
+
 /* Frees what the request owns (body, decoded parameters). */
 void sw_req_free(struct sw_req *req);
 
@@ -140,7 +148,9 @@ void sw_reply_json(struct sw_ctx *c, int status, json_t *v);
 
 /* Sets an application/problem+json response (RFC 9457) of type urn:seawall:problem:<slug>.
  * errors (stolen, may be NULL) becomes the "errors" member; an object instead adds its members
- * to the problem (RFC 9457 extension members such as "allowed"). The detail and the instance
+ * to the problem (RFC 9457 extension members such as "allowed"). title and fmt are English
+ * msgids, translated into the thread's language (make po extracts them); type never changes.
+ * The answer says Content-Language and Vary: Accept-Language. The detail and the instance
  * (the path) are escaped to UTF-8 (sw_utf8_escape), so request bytes in them never fail the
  * answer. */
 void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char *title,
@@ -166,6 +176,10 @@ void sw_reply_not_found(struct sw_ctx *c);
 
 /* Adds a header line to the response. */
 void sw_reply_header(struct sw_ctx *c, const char *name, const char *value);
+
+/* Marks the answer as worded in c->lang (Content-Language, Vary: Accept-Language), once: for
+ * answers whose text depends on the reader's language. */
+void sw_reply_lang(struct sw_ctx *c);
 
 /* --- reading --- */
 

@@ -8,6 +8,7 @@
 
 #include "seawall/config.h"
 #include "seawall/feedreg.h"
+#include "seawall/i18n.h"
 #include "seawall/store.h"
 #include "api.h"
 
@@ -51,7 +52,7 @@ void sw_h_bulletins_create(struct sw_ctx *c)
     if (!sw_country_valid(country) && strcmp(country, "EM") != 0 && strcmp(country, "EU") != 0) {
         sw_reply_problem(c, 400, "validation", "Invalid request",
                          json_pack("[{s:s, s:s}]", "pointer", "/country", "message",
-                                   "must be an ISO 3166 alpha-2 code (or EM/EU)"),
+                                   sw_tr(c->lang, "must be an ISO 3166 alpha-2 code (or EM/EU)")),
                          "country is not a country code");
         json_decref(in);
         return;

@@ -12,6 +12,7 @@
 #include "seawall/config.h"
 #include "seawall/date.h"
 #include "seawall/deadlines.h"
+#include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/store.h"
 #include "api.h"
@@ -122,7 +123,7 @@ static json_t *rule_deadline(const json_t *doc)
                   "manual", 0);
     if (served == NULL || sw_deadline_when(sw_api_deadlines, country, served, 0, &from) != SW_OK) {
         json_object_set_new(d, "at", json_null());
-        json_object_set_new(d, "note", json_string("give served_at to compute the deadline"));
+        json_object_set_new(d, "note", json_string(SW_N("give served_at to compute the deadline")));
         return d;
     }
     due = sw_deadline_due(sw_api_deadlines, rule, country, from);
@@ -153,7 +154,9 @@ void sw_case_notice(struct sw_ctx *c, const json_t *doc, const char *what, const
 
     snprintf(evid, sizeof(evid), "case:%lld:%lld", id,
              (long long)json_integer_value(json_object_get(doc, "history_len")));
-    snprintf(title, sizeof(title), "Your case #%lld: %s", id, what);
+    /* The exporter's language is known once people have accounts (issue 19): until then the
+     * notice is kept in English; the texts are in the catalogue already. */
+    snprintf(title, sizeof(title), SW_N("Your case #%lld: %s"), id, what);
     a = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s?, s:O, s:I, s:s}, s:[{s:s, s:s, s:s}]}",
                   "severity", severity, "rule", "case-notice",
                   "event", "id", evid,
@@ -478,7 +481,8 @@ void sw_h_cases_queue(struct sw_ctx *c)
         if (sw_query(c, "centre") == NULL) {
             sw_reply_problem(c, 400, "validation", "Invalid request",
                              json_pack("[{s:s, s:s}]", "parameter", "centre", "message",
-                                       "an admin names the centre whose queue to show"),
+                                       sw_tr(c->lang, "an admin names the centre whose queue "
+                                                      "to show")),
                              "query parameter centre is required for an admin");
             return;
         }
@@ -621,7 +625,7 @@ static json_t *expert_for(struct sw_ctx *c, const json_t *doc, long long expert_
     if (out == NULL)
         sw_reply_problem(c, 400, "validation", "Invalid request",
                          json_pack("[{s:s, s:s}]", "pointer", "/expert_id", "message",
-                                   "not an expert of this case's centre"),
+                                   sw_tr(c->lang, "not an expert of this case's centre")),
                          "expert_id %lld is not an expert of this case's centre", expert_id);
     return out;
 }
@@ -667,13 +671,16 @@ void sw_h_cases_transition(struct sw_ctx *c)
                          sw_role_name(c->who.role), m.t->from, m.to, list ?: "[]");
         free(list);
     } else if (rc == SW_INVALID) {
-        sw_reply_problem(c, 400, "validation", "Invalid request",
-                         json_pack("[{s:s, s:s}]", "pointer",
-                                   m.fail == FAIL_REASON ? "/reason" : "/expert_id", "message",
-                                   m.fail == FAIL_REASON ? "this transition needs a reason"
-                                                         : "this transition needs expert_id"),
-                         "moving to %s needs %s", m.to,
-                         m.fail == FAIL_REASON ? "a reason" : "expert_id");
+        if (m.fail == FAIL_REASON)
+            sw_reply_problem(c, 400, "validation", "Invalid request",
+                             json_pack("[{s:s, s:s}]", "pointer", "/reason", "message",
+                                       sw_tr(c->lang, "this transition needs a reason")),
+                             "moving to %s needs a reason", m.to);
+        else
+            sw_reply_problem(c, 400, "validation", "Invalid request",
+                             json_pack("[{s:s, s:s}]", "pointer", "/expert_id", "message",
+                                       sw_tr(c->lang, "this transition needs expert_id")),
+                             "moving to %s needs expert_id", m.to);
     } else if (rc == SW_TOOBIG) {
         reply_history_full(c);
     } else if (rc != SW_OK) {
@@ -864,7 +871,8 @@ void sw_h_cases_priority(struct sw_ctx *c)
                                                                                    "clear"))) {
         sw_reply_problem(c, 400, "validation", "Invalid request",
                          json_pack("[{s:s, s:s}]", "pointer", "/score", "message",
-                                   "give score (0-100) to override, or clear: true, not both"),
+                                   sw_tr(c->lang, "give score (0-100) to override, or clear: "
+                                                  "true, not both")),
                          "give score to override the computed priority, or clear: true");
     } else {
         manual_change(c, &m);
@@ -889,7 +897,7 @@ void sw_h_cases_deadline(struct sw_ctx *c)
     if (sw_date_ms(at, &m.at_ms) != SW_OK) {
         sw_reply_problem(c, 400, "validation", "Invalid request",
                          json_pack("[{s:s, s:s}]", "pointer", "/at", "message",
-                                   "must be a date or date-time (ISO 8601)"),
+                                   sw_tr(c->lang, "must be a date or date-time (ISO 8601)")),
                          "at is not a date");
     } else {
         manual_change(c, &m);
@@ -949,7 +957,7 @@ void sw_h_cases_messages_create(struct sw_ctx *c)
     if (m.internal && !STAFFISH(c->who.role)) {
         sw_reply_problem(c, 400, "validation", "Invalid request",
                          json_pack("[{s:s, s:s}]", "pointer", "/internal", "message",
-                                   "internal notes are for centre staff"),
+                                   sw_tr(c->lang, "internal notes are for centre staff")),
                          "internal notes are for centre staff");
         json_decref(in);
         return;
@@ -963,7 +971,8 @@ void sw_h_cases_messages_create(struct sw_ctx *c)
         sw_reply_store(c, rc, "adding the message");
     } else {
         if (!m.internal && STAFFISH(c->who.role))
-            sw_case_notice(c, out, "a reply from the assistance centre", m.text, "medium");
+            sw_case_notice(c, out, SW_N("a reply from the assistance centre"), m.text,
+                           "medium");
         h = sw_case_entry(&c->who, m.now, m.internal ? "note" : "reply", !m.internal,
                           json_pack("{s:s, s:O}", "text", m.text, "seq",
                                     json_object_get(out, "history_len")));

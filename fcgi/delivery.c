@@ -10,6 +10,7 @@
 
 #include "seawall/config.h"
 #include "seawall/delivery.h"
+#include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/store.h"
 #include "api.h"
@@ -576,11 +577,7 @@ static int unsub_args(struct sw_ctx *c, long long *sub, const char **email)
  * not unsubscribe anyone, so only the POST acts). */
 void sw_h_unsubscribe_page(struct sw_ctx *c)
 {
-    static const char page[] =
-        "<!doctype html><meta charset=utf-8><title>Unsubscribe</title>"
-        "<p>Stop Seawall alert email to this address?</p>"
-        "<form method=post><input type=hidden name=List-Unsubscribe value=One-Click>"
-        "<button>Unsubscribe</button></form>";
+    struct sw_buf *b = &c->resp->body;
     long long sub;
     const char *email;
 
@@ -588,8 +585,17 @@ void sw_h_unsubscribe_page(struct sw_ctx *c)
         return;
     c->resp->status = 200;
     c->resp->ctype = "text/html; charset=utf-8";
-    sw_buf_reset(&c->resp->body);
-    sw_buf_adds(&c->resp->body, page);
+    sw_buf_reset(b);
+    sw_buf_printf(b, "<!doctype html><html lang=%s><meta charset=utf-8><title>", c->lang);
+    /* TRANSLATORS: the page a mail's unsubscribe link opens: its title and its button. */
+    sw_buf_add_html(b, sw_tr(c->lang, "Unsubscribe"));
+    sw_buf_adds(b, "</title><p>");
+    sw_buf_add_html(b, sw_tr(c->lang, "Stop Seawall alert email to this address?"));
+    sw_buf_adds(b, "</p><form method=post><input type=hidden name=List-Unsubscribe "
+                   "value=One-Click><button>");
+    sw_buf_add_html(b, sw_tr(c->lang, "Unsubscribe"));
+    sw_buf_adds(b, "</button></form></html>");
+    sw_reply_lang(c);
 }
 
 /* RFC 8058 one-click: POST with List-Unsubscribe=One-Click removes the address. */
@@ -624,5 +630,7 @@ void sw_h_unsubscribe(struct sw_ctx *c)
     json_decref(out);
     sw_info("subscriber %lld: %s unsubscribed by link", sub, email);
     sw_reply_json(c, 200, json_pack("{s:s, s:s}", "unsubscribed", email, "detail",
-                                    "this address gets no more Seawall alert email"));
+                                    sw_tr(c->lang, "this address gets no more Seawall alert "
+                                                   "email")));
+    sw_reply_lang(c);
 }

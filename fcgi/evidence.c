@@ -17,6 +17,7 @@
 #include "seawall/cases.h"
 #include "seawall/config.h"
 #include "seawall/evidence.h"
+#include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/record.h"
 #include "seawall/store.h"
@@ -39,12 +40,15 @@ static const struct owner incident_owner = { "/api/v1/incidents", "inc",
                                              "shows.incident_history_max",
                                              sw_incident_load_visible, 1 };
 
+/* 400 naming query parameter param; msg is an English msgid (marked with SW_N). */
 static int param_problem(struct sw_ctx *c, int status, const char *slug, const char *param,
                          const char *msg)
 {
-    sw_reply_problem(c, status, slug, status == 413 ? "Request body too large" : "Invalid request",
-                     json_pack("[{s:s, s:s}]", "parameter", param, "message", msg), "%s: %s",
-                     param, msg);
+    msg = sw_tr(c->lang, msg);
+    sw_reply_problem(c, status, slug, "Invalid request",
+                     json_pack("[{s:s, s:s}]", "parameter", param, "message", msg),
+                     /* TRANSLATORS: a query parameter's name, then what is wrong with it. */
+                     "%s: %s", param, msg);
     return SW_INVALID;
 }
 
@@ -258,22 +262,22 @@ static void upload(struct sw_ctx *c, const struct owner *o)
     if (o->load(c, &id, &doc) != SW_OK)
         return;
     if (name == NULL) {
-        param_problem(c, 400, "validation", "name", "give the file's name as ?name=");
+        param_problem(c, 400, "validation", "name", SW_N("give the file's name as ?name="));
         goto out_doc;
     }
     if (!name_valid(name)) {
-        param_problem(c, 400, "validation", "name", "must be a file name (1 to 200 bytes of "
-                      "UTF-8), without a path, slashes or control characters");
+        param_problem(c, 400, "validation", "name", SW_N("must be a file name (1 to 200 bytes "
+                      "of UTF-8), without a path, slashes or control characters"));
         goto out_doc;
     }
     if (has_bidi_control(name)) {
-        param_problem(c, 400, "validation", "name", "must not contain bidirectional controls "
-                      "(U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C), which "
-                      "can make a name show another file type");
+        param_problem(c, 400, "validation", "name", SW_N("must not contain bidirectional "
+                      "controls (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C), "
+                      "which can make a name show another file type"));
         goto out_doc;
     }
     if (declared != NULL && !sw_sha256_hex_valid(declared)) {
-        param_problem(c, 400, "validation", "sha256", "must be 64 lower-case hex digits");
+        param_problem(c, 400, "validation", "sha256", SW_N("must be 64 lower-case hex digits"));
         goto out_doc;
     }
     if (c->req->content_length > max) {
@@ -301,7 +305,7 @@ static void upload(struct sw_ctx *c, const struct owner *o)
     if (declared != NULL && strcmp(declared, hex) != 0) {
         sw_reply_problem(c, 400, "hash-mismatch", "Evidence hash mismatch",
                          json_pack("[{s:s, s:s}]", "parameter", "sha256", "message",
-                                   "the file received does not have this SHA-256"),
+                                   sw_tr(c->lang, "the file received does not have this SHA-256")),
                          "declared sha256 %.64s, received %s: the file was changed or cut on "
                          "the way; nothing was stored", declared, hex);
         goto out_tmp;
@@ -348,9 +352,14 @@ static void upload(struct sw_ctx *c, const struct owner *o)
     sw_rec_keys(&k, o->tag, id);
     rc = sw_rec_update(c->store, &k, sw_config_int(c->cfg, o->hist_key), do_add, NULL, &a, NULL);
     if (rc == SW_TOOBIG) {
-        sw_reply_problem(c, 409, "evidence-full", "Too much evidence", NULL,
-                         "this %s holds as many evidence files (or history entries) as it may",
-                         strcmp(o->tag, "case") == 0 ? "case" : "incident");
+        if (strcmp(o->tag, "case") == 0)
+            sw_reply_problem(c, 409, "evidence-full", "Too much evidence", NULL,
+                             "this case holds as many evidence files (or history entries) as "
+                             "it may");
+        else
+            sw_reply_problem(c, 409, "evidence-full", "Too much evidence", NULL,
+                             "this incident holds as many evidence files (or history entries) "
+                             "as it may");
     } else if (rc != SW_OK) {
         sw_reply_store(c, rc, "recording evidence");
     } else {

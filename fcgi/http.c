@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "seawall/config.h"
+#include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/store.h"
 #include "api.h"
@@ -124,13 +125,14 @@ int sw_query_parse(const char *qs, struct sw_req *req, char *err, size_t errlen)
             continue;
         }
         if (req->nqs >= SW_MAX_QUERY) {
-            snprintf(err, errlen, "more than %d query parameters", SW_MAX_QUERY);
+            snprintf(err, errlen, sw_t("more than %d query parameters"), SW_MAX_QUERY);
             return SW_INVALID;
         }
         name = url_decode(p, klen);
         value = eq ? url_decode(eq + 1, n - klen - 1) : strdup("");
         if (name == NULL || value == NULL) {
-            snprintf(err, errlen, "malformed %%-escape in the query string");
+            /* xgettext:no-c-format */
+            snprintf(err, errlen, "%s", sw_t("malformed %-escape in the query string"));
             free(name);
             free(value);
             return SW_INVALID;
@@ -146,7 +148,7 @@ int sw_query_parse(const char *qs, struct sw_req *req, char *err, size_t errlen)
         }
         for (i = 0; i < req->nqs; i++) {
             if (strcmp(req->qs[i].name, name) == 0) {
-                snprintf(err, errlen, "query parameter \"%.64s\" given twice", name);
+                snprintf(err, errlen, sw_t("query parameter \"%.64s\" given twice"), name);
                 free(name);
                 free(value);
                 return SW_INVALID;
@@ -210,29 +212,31 @@ void sw_reply_json(struct sw_ctx *c, int status, json_t *v)
     json_decref(v);
 }
 
-/* The problem's detail and instance carry request bytes (a path, a query parameter's name or
- * value) and may have been cut inside a character: each is escaped to valid UTF-8
- * (sw_utf8_escape) so that JSON can hold it and the answer is never lost to a 500. */
-void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char *title,
-                      json_t *errors, const char *fmt, ...)
+/* The problem answer with detail made from fmt, which is already in the thread's language.
+ * The detail and the instance carry request bytes (a path, a query parameter's name or value)
+ * and may have been cut inside a character: each is escaped to valid UTF-8 (sw_utf8_escape)
+ * so that JSON can hold it and the answer is never lost to a 500. */
+static void problem_va(struct sw_ctx *c, int status, const char *slug, const char *title,
+                       json_t *errors, const char *fmt, va_list ap) SW_PRINTF(6, 0);
+
+static void problem_va(struct sw_ctx *c, int status, const char *slug, const char *title,
+                       json_t *errors, const char *fmt, va_list ap)
 {
     char raw[1024], detail[1024], type[128];
     const char *path = c->req->path ? c->req->path : "";
     size_t plen = strlen(path);
     char *instance = malloc(4 * plen + 1);
     json_t *p = NULL;
-    va_list ap;
     char *text;
 
-    va_start(ap, fmt);
     vsnprintf(raw, sizeof(raw), fmt, ap);
-    va_end(ap);
     sw_utf8_escape(raw, strlen(raw), 0, detail, sizeof(detail));
     snprintf(type, sizeof(type), "urn:seawall:problem:%s", slug);
     if (instance != NULL) {
         sw_utf8_escape(path, plen, 0, instance, 4 * plen + 1);
-        p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", title, "status",
-                      status, "detail", detail, "instance", instance);
+        p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title",
+                      sw_tr(sw_i18n_thread_lang(), title), "status", status, "detail", detail,
+                      "instance", instance);
         free(instance);
     }
     if (p != NULL && json_is_object(errors)) {
@@ -246,6 +250,51 @@ void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char
     reply_text(c, status, "application/problem+json", text);
     free(text);
     json_decref(p);
+    sw_reply_lang(c);
+}
+
+/* Says in the log when a text reaches a reader in a language the catalogue lacks it for. */
+static void check_known(const char *lang, const char *msgid)
+{
+    if (!sw_tr_known(lang, NULL, msgid))
+        sw_warn("no %s translation of \"%.200s\" (run make po and translate it)", lang, msgid);
+}
+
+void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char *title,
+                      json_t *errors, const char *fmt, ...)
+{
+    const char *lang = sw_i18n_thread_lang();
+    va_list ap;
+
+    check_known(lang, title);
+    check_known(lang, fmt);
+    va_start(ap, fmt);
+    problem_va(c, status, slug, title, errors, sw_tr(lang, fmt), ap);
+    va_end(ap);
+}
+
+/* As sw_reply_problem for a detail already chosen in the thread's language (plural forms). */
+static void reply_problem_worded(struct sw_ctx *c, int status, const char *slug,
+                                 const char *title, json_t *errors, const char *fmt, ...)
+    SW_PRINTF(6, 7);
+
+static void reply_problem_worded(struct sw_ctx *c, int status, const char *slug,
+                                 const char *title, json_t *errors, const char *fmt, ...)
+{
+    va_list ap;
+
+    check_known(sw_i18n_thread_lang(), title);
+    va_start(ap, fmt);
+    problem_va(c, status, slug, title, errors, fmt, ap);
+    va_end(ap);
+}
+
+void sw_reply_lang(struct sw_ctx *c)
+{
+    if (c->resp->headers.p != NULL && strstr(c->resp->headers.p, "Content-Language:") != NULL)
+        return;
+    sw_reply_header(c, "Content-Language", sw_i18n_thread_lang());
+    sw_reply_header(c, "Vary", "Accept-Language");
 }
 
 /* What one error names: its body pointer, query parameter or header ("" if none). */
@@ -268,10 +317,12 @@ void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs)
     size_t n = sw_verrs_count(errs);
     json_t *first = json_array_get(errs->list, 0);
 
-    sw_reply_problem(c, 400, "validation", "Invalid request", errs->list,
-                     "%zu field%s failed validation; first: %s %s", n, n == 1 ? "" : "s",
-                     error_subject(first),
-                     json_string_value(json_object_get(first, "message")) ?: "is not valid");
+    reply_problem_worded(c, 400, "validation", "Invalid request", errs->list,
+                         sw_trn(sw_i18n_thread_lang(),
+                                "%zu field failed validation; first: %s %s",
+                                "%zu fields failed validation; first: %s %s", n),
+                         n, error_subject(first),
+                         json_string_value(json_object_get(first, "message")) ?: "");
     errs->list = NULL;
 }
 
@@ -391,7 +442,7 @@ int sw_page_args(struct sw_ctx *c, long long *after, int *limit)
     *after = 0;
     if (cur != NULL && sw_parse_ll(cur, 0, INT64_MAX, after) != SW_OK) {
         errors = json_pack("[{s:s, s:s}]", "parameter", "cursor", "message",
-                           "must be a cursor returned as \"next\" by this list");
+                           sw_tr(c->lang, "must be a cursor returned as \"next\" by this list"));
         sw_reply_problem(c, 400, "validation", "Invalid request", errors,
                          "query parameter cursor is not a cursor from this list");
         return SW_INVALID;
@@ -409,7 +460,8 @@ int sw_page_limit(struct sw_ctx *c, int *limit)
     if (lim != NULL) {
         if (sw_parse_ll(lim, 1, max, &v) != SW_OK) {
             errors = json_pack("[{s:s, s:s}]", "parameter", "limit", "message",
-                               "must be a whole number from 1 to the page maximum");
+                               sw_tr(c->lang, "must be a whole number from 1 to the page "
+                                              "maximum"));
             sw_reply_problem(c, 400, "validation", "Invalid request", errors,
                              "query parameter limit must be from 1 to %lld", max);
             return SW_INVALID;

@@ -12,6 +12,7 @@
 #include "seawall/cases.h"
 #include "seawall/config.h"
 #include "seawall/date.h"
+#include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/normalise.h"
 #include "seawall/portfolio.h"
@@ -476,7 +477,8 @@ void sw_h_incidents_batch(struct sw_ctx *c)
         (long long)json_array_size(items) > max) {
         sw_reply_problem(c, 400, "validation", "Invalid request",
                          json_pack("[{s:s, s:s}]", "pointer", "/incidents", "message",
-                                   "must be the only member: a list of 1 or more incidents"),
+                                   sw_tr(c->lang, "must be the only member: a list of 1 or more "
+                                                  "incidents")),
                          "send {\"incidents\": [...]} with 1 to %lld incidents, each with its "
                          "key", max);
         json_decref(in);
@@ -519,7 +521,8 @@ void sw_h_incidents_batch(struct sw_ctx *c)
                 json_object_set_new(res, "status", json_string("rejected"));
                 json_object_set_new(res, "errors", json_pack(
                     "[{s:s, s:s}]", "pointer", prefix, "message",
-                    "not stored: the store is unavailable; send this incident again"));
+                    sw_tr(c->lang, "not stored: the store is unavailable; send this incident "
+                                   "again")));
                 counts[2]++;
             } else {
                 char url[64];
@@ -650,7 +653,7 @@ struct patch {
     const struct sw_principal *who;
     const json_t *in;
     int64_t now;
-    const char *refused;   /* why the change cannot be made */
+    const char *refused;   /* why the change cannot be made (an English msgid) */
 };
 
 static int do_patch(json_t *doc, json_t *hist, void *ud)
@@ -663,14 +666,14 @@ static int do_patch(json_t *doc, json_t *hist, void *ud)
     char when[32];
 
     if (strcmp(from, "closed") == 0) {
-        p->refused = "the incident is closed; its record stays as it is";
+        p->refused = SW_N("the incident is closed; its record stays as it is");
         json_decref(before);
         json_decref(after);
         return SW_INVALID;
     }
     if (strcmp(from, "escalated") == 0 && to != NULL && strcmp(to, "closed") != 0 &&
         strcmp(to, "escalated") != 0) {
-        p->refused = "an escalated incident may only be closed: its case carries it on";
+        p->refused = SW_N("an escalated incident may only be closed: its case carries it on");
         json_decref(before);
         json_decref(after);
         return SW_INVALID;
@@ -743,9 +746,10 @@ void sw_h_incidents_patch(struct sw_ctx *c)
         if (patchable[i] != NULL)
             continue;
         snprintf(ptr, sizeof(ptr), "/%.40s", key);
-        sw_verrs_add(&errs, ptr, "%s", strcmp(key, "key") == 0 || strcmp(key, "received_at") == 0
-                                           ? "cannot be changed once logged"
-                                           : "unknown field or one that cannot be changed");
+        if (strcmp(key, "key") == 0 || strcmp(key, "received_at") == 0)
+            sw_verrs_add(&errs, ptr, "cannot be changed once logged");
+        else
+            sw_verrs_add(&errs, ptr, "unknown field or one that cannot be changed");
     }
     if (sw_verrs_count(&errs) == 0)
         check_item(in, 1, "", &errs);
@@ -769,7 +773,7 @@ void sw_h_incidents_patch(struct sw_ctx *c)
     json_decref(in);
     if (rc == SW_INVALID && p.refused != NULL)
         sw_reply_problem(c, 409, "incident-locked", "Incident cannot change", NULL, "%s",
-                         p.refused);
+                         sw_tr(c->lang, p.refused));
     else if (rc != SW_OK)
         sw_reply_store(c, rc, "changing the incident");
     else
@@ -1029,7 +1033,7 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
     if (sub <= 0) {
         sw_reply_problem(c, 409, "exhibitor-not-subscriber", "Whose case?",
                          json_pack("[{s:s, s:s}]", "pointer", "/subscriber_id", "message",
-                                   "give the subscriber the case is for"),
+                                   sw_tr(c->lang, "give the subscriber the case is for")),
                          "the accused exhibitor is not linked to a Seawall subscriber; give "
                          "subscriber_id of the exporter the case is opened for");
         goto done;
@@ -1115,9 +1119,10 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
     } else {
         json_object_set_new(e.casedoc, "id", json_integer(e.case_id));
         json_object_set_new(e.casedoc, "history_len", json_integer(1));
-        sw_case_notice(c, e.casedoc, "opened from a trade-show incident",
-                       "A service station opened this case from an incident at a trade show "
-                       "where your company was accused; the assistance centre will contact you.",
+        sw_case_notice(c, e.casedoc, SW_N("opened from a trade-show incident"),
+                       SW_N("A service station opened this case from an incident at a trade "
+                            "show where your company was accused; the assistance centre will "
+                            "contact you."),
                        "high");
         snprintf(loc, sizeof(loc), "/api/v1/cases/%lld", e.case_id);
         sw_reply_header(c, "Location", loc);
@@ -1208,11 +1213,20 @@ static void row_cells(const json_t *v, char cells[][64], const char **vals, stru
     vals[16] = str_of(v, "notes", NULL);
 }
 
-/* The report's head (html) or the CSV header row, into b. */
-static void export_head(struct sw_buf *b, const json_t *show, int html, size_t n, int more,
-                        int64_t now)
+/* s (may be NULL) HTML-escaped in tmp, which is emptied first; valid until tmp changes. */
+static const char *html_of(struct sw_buf *tmp, const char *s)
 {
-    char when[32], line[160];
+    sw_buf_reset(tmp);
+    sw_buf_add_html(tmp, s != NULL ? s : "");
+    return tmp->p != NULL ? tmp->p : "";
+}
+
+/* The report's head (html, in lang) or the CSV header row, into b. */
+static void export_head(struct sw_buf *b, const json_t *show, int html, size_t n, int more,
+                        int64_t now, const char *lang)
+{
+    struct sw_buf t1, t2;
+    char when[32];
     size_t j;
 
     if (!html) {
@@ -1221,14 +1235,15 @@ static void export_head(struct sw_buf *b, const json_t *show, int html, size_t n
         sw_buf_adds(b, "\r\n");
         return;
     }
-    sw_buf_adds(b, "<!doctype html><html lang=en><meta charset=utf-8><title>Incidents at ");
-    sw_buf_add_html(b, str_of(show, "name", NULL));
+    sw_buf_init(&t1, 64 * 1024);
+    sw_buf_init(&t2, 64 * 1024);
+    sw_buf_printf(b, "<!doctype html><html lang=%s><meta charset=utf-8><title>", lang);
+    sw_buf_printf(b, sw_tr(lang, "Incidents at %s"), html_of(&t1, str_of(show, "name", NULL)));
     sw_buf_adds(b, "</title><style>body{font:11pt sans-serif;margin:2em}"
                 "table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;"
                 "padding:3px 5px;vertical-align:top;font-size:9pt}th{background:#eee}"
-                "@media print{body{margin:0}tr{page-break-inside:avoid}}</style><h1>"
-                "IP incidents at ");
-    sw_buf_add_html(b, str_of(show, "name", NULL));
+                "@media print{body{margin:0}tr{page-break-inside:avoid}}</style><h1>");
+    sw_buf_printf(b, sw_tr(lang, "IP incidents at %s"), html_of(&t1, str_of(show, "name", NULL)));
     sw_buf_adds(b, "</h1><p>");
     sw_buf_add_html(b, str_of(show, "venue", NULL));
     sw_buf_adds(b, " ");
@@ -1236,28 +1251,35 @@ static void export_head(struct sw_buf *b, const json_t *show, int html, size_t n
     sw_buf_adds(b, " ");
     sw_buf_add_html(b, str_of(show, "country", NULL));
     sw_buf_adds(b, " &middot; ");
-    sw_buf_add_html(b, str_of(show, "starts", NULL));
-    sw_buf_adds(b, " to ");
-    sw_buf_add_html(b, str_of(show, "ends", NULL));
-    sw_buf_adds(b, "<br>Organiser: ");
-    sw_buf_add_html(b, str_of(show, "organiser", NULL));
-    sw_buf_adds(b, "<br>Report made ");
-    sw_buf_adds(b, sw_iso8601(now, when, sizeof(when)));
-    snprintf(line, sizeof(line), " &middot; %zu incidents%s</p><table><tr>", n,
-             more ? " (the first shows.export_max)" : "");
-    sw_buf_adds(b, line);
+    /* TRANSLATORS: the show's first and last day (YYYY-MM-DD). */
+    sw_buf_printf(b, sw_tr(lang, "%s to %s"), html_of(&t1, str_of(show, "starts", NULL)),
+                  html_of(&t2, str_of(show, "ends", NULL)));
+    sw_buf_adds(b, "<br>");
+    sw_buf_printf(b, sw_tr(lang, "Organiser: %s"), html_of(&t1, str_of(show, "organiser", NULL)));
+    sw_buf_adds(b, "<br>");
+    sw_buf_printf(b, sw_tr(lang, "Report made %s"), sw_iso8601(now, when, sizeof(when)));
+    sw_buf_adds(b, " &middot; ");
+    sw_buf_printf(b, sw_trn(lang, "%zu incident", "%zu incidents", n), n);
+    if (more) {
+        sw_buf_adds(b, " ");
+        sw_buf_add_html(b, sw_tr(lang, "(the first shows.export_max)"));
+    }
+    sw_buf_adds(b, "</p><table><tr>");
     for (j = 0; csv_cols[j] != NULL; j++) {
         sw_buf_adds(b, "<th>");
         sw_buf_adds(b, csv_cols[j]);
         sw_buf_adds(b, "</th>");
     }
     sw_buf_adds(b, "</tr>\n");
+    sw_buf_free(&t1);
+    sw_buf_free(&t2);
 }
 
 /* ?format=csv (one row per incident, cells safe from formula injection) or ?format=html (a
- * printable report for the organiser), of the incidents received in [from, until). Each part
- * is made in a small buffer and added to the export whole; an export that would pass
- * shows.export_bytes_max answers 507 export-too-large instead — never a cut or empty 200. */
+ * printable report for the organiser, in the reader's language), of the incidents received
+ * in [from, until). Each part is made in a small buffer and added to the export whole; an
+ * export that would pass shows.export_bytes_max answers 507 export-too-large instead — never
+ * a cut or empty 200. */
 void sw_h_incidents_export(struct sw_ctx *c)
 {
     const char *fmt = sw_query(c, "format") ?: "csv", *from = sw_query(c, "from"),
@@ -1308,7 +1330,7 @@ void sw_h_incidents_export(struct sw_ctx *c)
     sw_buf_init(&part, 4 * 1024 * 1024);
     sw_buf_init(&rights, 64 * 1024);
     sw_buf_init(&measures, 64 * 1024);
-    export_head(&part, show, html, json_array_size(kept), next != 0, now);
+    export_head(&part, show, html, json_array_size(kept), next != 0, now, c->lang);
     full = sw_buf_add(&out, part.p, part.len) != SW_OK;
     json_array_foreach(kept, i, d) {
         json_t *v;
@@ -1336,10 +1358,12 @@ void sw_h_incidents_export(struct sw_ctx *c)
     }
     if (html && !full) {
         sw_buf_reset(&part);
-        sw_buf_adds(&part, "</table><p>Show id ");
-        sw_buf_add_html(&part, str_of(show, "id", NULL));
-        sw_buf_adds(&part, ". Each incident's evidence is listed with the SHA-256 recorded at "
-                    "upload at /api/v1/incidents/{id}/evidence.</p></html>\n");
+        sw_buf_adds(&part, "</table><p>");
+        sw_buf_printf(&part, sw_tr(c->lang, "Show id %s. Each incident's evidence is listed "
+                                            "with the SHA-256 recorded at upload at "
+                                            "/api/v1/incidents/{id}/evidence."),
+                      html_of(&rights, str_of(show, "id", NULL)));
+        sw_buf_adds(&part, "</p></html>\n");
         full = sw_buf_add(&out, part.p, part.len) != SW_OK;
     }
     sw_buf_free(&part);
@@ -1355,6 +1379,8 @@ void sw_h_incidents_export(struct sw_ctx *c)
     } else {
         c->resp->status = 200;
         c->resp->ctype = html ? "text/html; charset=utf-8" : "text/csv; charset=utf-8";
+        if (html)
+            sw_reply_lang(c);
         snprintf(disp, sizeof(disp), "%s; filename=\"incidents-%.64s.%s\"",
                  html ? "inline" : "attachment", sw_param(c, "show"), html ? "html" : "csv");
         sw_reply_header(c, "Content-Disposition", disp);

@@ -20,6 +20,7 @@
 
 #include "seawall/config.h"
 #include "seawall/deadlines.h"
+#include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/store.h"
 #include "api.h"
@@ -107,6 +108,7 @@ static void handle(FCGX_Request *r, struct sw_store *store)
 
         req.https = https != NULL && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
     }
+    req.accept_language = FCGX_GetParam("HTTP_ACCEPT_LANGUAGE", r->envp);
     if (req.method == NULL)
         req.method = "GET";
     if (req.path == NULL || req.path[0] == '\0')
@@ -126,6 +128,7 @@ static void handle(FCGX_Request *r, struct sw_store *store)
     sw_metrics_inflight(1);
     if (cl != NULL && cl[0] != '\0' &&
         sw_parse_ll(cl, 0, INT64_MAX, &req.content_length) != SW_OK) {
+        sw_set_lang(&c, sw_lang_negotiate(req.accept_language));
         sw_reply_problem(&c, 400, "bad-request", "Bad request", NULL,
                          "Content-Length is not a number");
         sw_metrics_observe((int)sw_nroutes, 400, 0);
@@ -342,6 +345,12 @@ int main(int argc, char **argv)
         }
         sw_api_deadlines = dl;
     }
+    if (sw_i18n_load(sw_config_str(cfg, "i18n.dir"), err, sizeof(err)) != SW_OK) {
+        sw_error("message catalogue not loaded: %s", err);
+        sw_deadlines_free((struct sw_deadlines *)sw_api_deadlines);
+        sw_config_free(loaded);
+        return 2;
+    }
     signal(SIGPIPE, SIG_IGN);
     if (sodium_init() < 0 || sw_metrics_init() != SW_OK || FCGX_Init() != 0 ||
         curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -379,6 +388,7 @@ int main(int argc, char **argv)
         unlink(listen_on);
     sw_info("stopped");
     sw_deadlines_free((struct sw_deadlines *)sw_api_deadlines);
+    sw_i18n_free();
     sw_config_free(loaded);
     return rc;
 }

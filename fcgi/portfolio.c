@@ -10,6 +10,7 @@
 
 #include "seawall/accounts.h"
 #include "seawall/buf.h"
+#include "seawall/i18n.h"
 #include "seawall/portfolio.h"
 #include "seawall/store.h"
 #include "api.h"
@@ -390,7 +391,7 @@ void sw_h_portfolio_export(struct sw_ctx *c)
         return;
     if (fmt != NULL && strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0) {
         json_t *errors = json_pack("[{s:s, s:s}]", "parameter", "format", "message",
-                                   "must be csv or json");
+                                   sw_tr(c->lang, "must be csv or json"));
 
         sw_reply_problem(c, 400, "validation", "Invalid request", errors,
                          "format must be csv or json");

@@ -70,12 +70,15 @@ static int check_query(struct sw_ctx *c)
     for (i = 0; i < c->req->nqs; i++) {
         if (c->route->query == NULL || !sw_in_list(c->route->query, c->req->qs[i].name)) {
             json_t *errors = json_pack("[{s:s, s:s}]", "parameter", c->req->qs[i].name,
-                                       "message", "unknown query parameter");
+                                       "message", sw_tr(c->lang, "unknown query parameter"));
 
-            sw_reply_problem(c, 400, "validation", "Invalid request", errors,
-                             "unknown query parameter \"%.64s\"%s%s", c->req->qs[i].name,
-                             c->route->query ? "; this route takes: " : "",
-                             c->route->query ? c->route->query : "");
+            if (c->route->query != NULL)
+                sw_reply_problem(c, 400, "validation", "Invalid request", errors,
+                                 "unknown query parameter \"%.64s\"; this route takes: %s",
+                                 c->req->qs[i].name, c->route->query);
+            else
+                sw_reply_problem(c, 400, "validation", "Invalid request", errors,
+                                 "unknown query parameter \"%.64s\"", c->req->qs[i].name);
             return SW_INVALID;
         }
     }
@@ -303,11 +306,13 @@ static int check_auth(struct sw_ctx *c)
     }
     if (rc != SW_OK) {
         sw_reply_header(c, "WWW-Authenticate", "Bearer realm=\"seawall\"");
-        sw_reply_problem(c, 401, "unauthorized", "Unauthorized", NULL, "%s",
-                         c->req->authorization == NULL
-                             ? "this route needs a session (sign in) or an Authorization: "
-                               "Bearer token"
-                             : "the bearer token is not valid (unknown, malformed or revoked)");
+        if (c->req->authorization == NULL)
+            sw_reply_problem(c, 401, "unauthorized", "Unauthorized", NULL,
+                             "this route needs a session (sign in) or an Authorization: "
+                             "Bearer token");
+        else
+            sw_reply_problem(c, 401, "unauthorized", "Unauthorized", NULL,
+                             "the bearer token is not valid (unknown, malformed or revoked)");
         return SW_INVALID;
     }
     return check_role(c);
@@ -339,11 +344,19 @@ static int read_body(struct sw_ctx *c)
           strncasecmp(c->req->content_type, "text/csv", 8) == 0) &&
         !((c->route->flags & SW_RT_ICAL) && c->req->content_type != NULL &&
           strncasecmp(c->req->content_type, "text/calendar", 13) == 0)) {
-        sw_reply_problem(c, 415, "unsupported-media-type", "Unsupported media type", NULL,
-                         "send the body as application/json%s (got %.100s)",
-                         (c->route->flags & SW_RT_CSV) ? " or text/csv"
-                         : (c->route->flags & SW_RT_ICAL) ? " or text/calendar" : "",
-                         c->req->content_type ? c->req->content_type : "no Content-Type");
+        const char *sent = c->req->content_type ? c->req->content_type
+                                                 : sw_tr(c->lang, "no Content-Type");
+
+        if (c->route->flags & SW_RT_CSV)
+            sw_reply_problem(c, 415, "unsupported-media-type", "Unsupported media type", NULL,
+                             "send the body as application/json or text/csv (got %.100s)", sent);
+        else if (c->route->flags & SW_RT_ICAL)
+            sw_reply_problem(c, 415, "unsupported-media-type", "Unsupported media type", NULL,
+                             "send the body as application/json or text/calendar (got %.100s)",
+                             sent);
+        else
+            sw_reply_problem(c, 415, "unsupported-media-type", "Unsupported media type", NULL,
+                             "send the body as application/json (got %.100s)", sent);
         return SW_INVALID;
     }
     want = (size_t)c->req->content_length;
@@ -409,7 +422,7 @@ static int idem_begin(struct sw_ctx *c, struct idem *im)
         return SW_OK;
     if (!idem_key_valid(k)) {
         json_t *errors = json_pack("[{s:s, s:s}]", "header", "Idempotency-Key", "message",
-                                   "must be 1 to 255 visible ASCII characters");
+                                   sw_tr(c->lang, "must be 1 to 255 visible ASCII characters"));
 
         sw_reply_problem(c, 400, "validation", "Invalid request", errors,
                          "the Idempotency-Key header must be 1 to 255 visible ASCII characters");
@@ -511,6 +524,12 @@ static void idem_end(struct sw_ctx *c, struct idem *im)
     free(text);
 }
 
+void sw_set_lang(struct sw_ctx *c, const char *lang)
+{
+    sw_i18n_set_thread_lang(lang);
+    c->lang = sw_i18n_thread_lang();
+}
+
 void sw_dispatch(struct sw_ctx *c)
 {
     int64_t t0 = sw_mono_us();
@@ -518,6 +537,7 @@ void sw_dispatch(struct sw_ctx *c)
     char allow[128], err[256];
     struct idem im = { .active = 0 };
 
+    sw_set_lang(c, sw_lang_negotiate(c->req->accept_language));
     c->resp->status = 0;
     c->route = NULL;
     if (sw_query_parse(c->req->query, c->req, err, sizeof(err)) != SW_OK) {

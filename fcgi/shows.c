@@ -8,6 +8,7 @@
 #include "seawall/config.h"
 #include "seawall/date.h"
 #include "seawall/feed.h"
+#include "seawall/i18n.h"
 #include "seawall/shows.h"
 #include "seawall/store.h"
 #include "seawall/zone.h"
@@ -164,7 +165,7 @@ void sw_h_shows_create(struct sw_ctx *c)
     if (rc == SW_CONFLICT) {
         sw_reply_problem(c, 409, "show-exists", "Show exists",
                          json_pack("[{s:s, s:s}]", "pointer", "/id", "message",
-                                   "a show with this id exists; choose another"),
+                                   sw_tr(c->lang, "a show with this id exists; choose another")),
                          "show %s exists already", id);
     } else if (rc != SW_OK) {
         sw_reply_store(c, rc, "storing the show");
@@ -349,7 +350,7 @@ void sw_h_shows_import(struct sw_ctx *c)
     if (im.country != NULL && !sw_country_valid(im.country)) {
         sw_reply_problem(c, 400, "validation", "Invalid request",
                          json_pack("[{s:s, s:s}]", "parameter", "country", "message",
-                                   "must be an ISO 3166 alpha-2 code"),
+                                   sw_tr(c->lang, "must be an ISO 3166 alpha-2 code")),
                          "country: not a country code");
         return;
     }
@@ -381,6 +382,7 @@ void sw_h_shows_import(struct sw_ctx *c)
         sw_reply_store(c, im.failed, "storing shows");
     } else if (rc != SW_OK && res.events == 0) {
         sw_reply_problem(c, 400, "invalid-calendar", "Invalid calendar", NULL,
+                         /* TRANSLATORS: %s is the calendar reader's own English explanation. */
                          "the body is not a readable iCalendar file: %s", res.err);
     } else {
         sw_reply_json(c, 200, json_pack("{s:I, s:o, s:o, s:o, s:o, s:b, s:s?}", "events",

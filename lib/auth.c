@@ -11,6 +11,7 @@
 #include "seawall/auth.h"
 #include "seawall/date.h"
 #include "seawall/live.h"
+#include "seawall/i18n.h"
 #include "seawall/store.h"
 
 #define TOKEN_PREFIX "swt_"
@@ -133,19 +134,24 @@ int sw_auth_subject_check(struct sw_store *s, enum sw_role role, long long subje
     *centre = 0;
     if (role == SW_ROLE_ADMIN) {
         if (subject != 0) {
-            snprintf(err, errlen, "an admin token has no subject (use 0)");
+            snprintf(err, errlen, "%s", sw_t("an admin token has no subject (use 0)"));
             return SW_INVALID;
         }
         return SW_OK;
     }
     k = sw_auth_account_kind(role);
     if (k == NULL) {
-        snprintf(err, errlen, "unknown role");
+        snprintf(err, errlen, "%s", sw_t("unknown role"));
         return SW_INVALID;
     }
     rc = sw_doc_get(s, k, subject, &doc);
     if (rc == SW_NOTFOUND) {
-        snprintf(err, errlen, "no %s with id %lld", k->name, subject);
+        if (k == &sw_kind_staff)
+            snprintf(err, errlen, sw_t("no staff with id %lld"), subject);
+        else if (k == &sw_kind_station)
+            snprintf(err, errlen, sw_t("no station with id %lld"), subject);
+        else
+            snprintf(err, errlen, sw_t("no subscriber with id %lld"), subject);
         return SW_INVALID;
     }
     if (rc != SW_OK)
@@ -154,7 +160,7 @@ int sw_auth_subject_check(struct sw_store *s, enum sw_role role, long long subje
         const char *r = json_string_value(json_object_get(doc, "role"));
 
         if (r == NULL || strcmp(r, sw_role_name(role)) != 0) {
-            snprintf(err, errlen, "staff %lld is a %s, not a %s", subject, r ? r : "?",
+            snprintf(err, errlen, sw_t("staff %lld is a %s, not a %s"), subject, r ? r : "?",
                      sw_role_name(role));
             json_decref(doc);
             return SW_INVALID;

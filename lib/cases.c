@@ -7,6 +7,7 @@
 #include "seawall/alerts.h"
 #include "seawall/cases.h"
 #include "seawall/date.h"
+#include "seawall/i18n.h"
 #include "seawall/record.h"
 #include "seawall/store.h"
 
@@ -47,7 +48,8 @@ static int in_list(const char *const *list, const char *v)
     return 0;
 }
 
-/* A problem at pointer "<prefix>/<list>/<i>[/<member>]". */
+/* A problem at pointer "<prefix>/<list>/<i>[/<member>]"; msg is an English msgid (SW_N),
+ * worded in the thread's language. */
 static void item_err(struct sw_verrs *errs, const char *prefix, const char *list, size_t i,
                      const char *member, const char *msg)
 {
@@ -55,7 +57,8 @@ static void item_err(struct sw_verrs *errs, const char *prefix, const char *list
 
     snprintf(ptr, sizeof(ptr), "%.100s/%s/%zu%s%.40s", prefix, list, i, member ? "/" : "",
              member ? member : "");
-    sw_verrs_add(errs, ptr, "%s", msg);
+    /* TRANSLATORS: a message worded in the reader's language already; keep it as it is. */
+    sw_verrs_add(errs, ptr, "%s", sw_t(msg));
 }
 
 void sw_rights_check(const json_t *rights, const char *prefix, struct sw_verrs *errs)
@@ -76,26 +79,30 @@ void sw_rights_check(const json_t *rights, const char *prefix, struct sw_verrs *
     }
     json_array_foreach(rights, i, r) {
         if (!json_is_object(r)) {
-            item_err(errs, prefix, "rights", i, NULL, "must be an object {type, number, country}");
+            item_err(errs, prefix, "rights", i, NULL,
+                     SW_N("must be an object {type, number, country}"));
             continue;
         }
         if (!in_list(right_types, json_string_value(json_object_get(r, "type"))))
-            item_err(errs, prefix, "rights", i, "type", "must be one of trademark, patent, design, "
-                     "copyright, trade_secret, domain, other");
+            item_err(errs, prefix, "rights", i, "type",
+                     SW_N("must be one of trademark, patent, design, copyright, trade_secret, "
+                          "domain, other"));
         json_object_foreach((json_t *)r, k, v) {
             if (strcmp(k, "type") == 0)
                 continue;
             if (strcmp(k, "number") == 0) {
                 if (!json_is_string(v) || json_string_length(v) < 1 || json_string_length(v) > 100)
-                    item_err(errs, prefix, "rights", i, "number", "must be text of 1 to 100 bytes");
+                    item_err(errs, prefix, "rights", i, "number",
+                             SW_N("must be text of 1 to 100 bytes"));
             } else if (strcmp(k, "country") == 0) {
                 if (!json_is_string(v) || !(sw_country_valid(json_string_value(v)) ||
                                             strcmp(json_string_value(v), "EM") == 0 ||
                                             strcmp(json_string_value(v), "WO") == 0 ||
                                             strcmp(json_string_value(v), "EP") == 0))
-                    item_err(errs, prefix, "rights", i, "country", "must be an ISO 3166 code, EM, WO or EP");
+                    item_err(errs, prefix, "rights", i, "country",
+                             SW_N("must be an ISO 3166 code, EM, WO or EP"));
             } else {
-                item_err(errs, prefix, "rights", i, k, "unknown member");
+                item_err(errs, prefix, "rights", i, k, SW_N("unknown member"));
             }
         }
     }
@@ -126,7 +133,7 @@ void sw_case_check(const json_t *in, struct sw_verrs *errs)
     }
     json_array_foreach(json_object_get(in, "alerts"), i, v)
         if (json_is_string(v) && !sw_alert_id_valid(json_string_value(v)))
-            item_err(errs, "", "alerts", i, NULL, "is not an alert id");
+            item_err(errs, "", "alerts", i, NULL, SW_N("is not an alert id"));
     sw_rights_check(json_object_get(in, "rights"), "", errs);
 }
 
@@ -136,17 +143,20 @@ void sw_case_check(const json_t *in, struct sw_verrs *errs)
 #define TRI SW_ROLE_TRIAGER
 #define XPT SW_ROLE_EXPERT
 
+/* TRANSLATORS: the notices are what an exporter is told about their case, after "Your case
+   #12: " (accepted, rejected, more material is needed ...). */
 const struct sw_case_transition sw_case_transitions[] = {
-    { "submitted", "needs_info", TRI, SW_CT_REASON, "more material is needed" },
+    { "submitted", "needs_info", TRI, SW_CT_REASON, SW_N("more material is needed") },
     { "needs_info", "submitted", EXP | TRI, 0, NULL },
-    { "submitted", "accepted", TRI, 0, "accepted" },
-    { "submitted", "rejected", TRI, SW_CT_REASON, "rejected" },
-    { "accepted", "assigned", TRI, SW_CT_EXPERT, "assigned to an expert" },
-    { "assigned", "assigned", TRI, SW_CT_EXPERT, "assigned to another expert" },
+    { "submitted", "accepted", TRI, 0, SW_N("accepted") },
+    { "submitted", "rejected", TRI, SW_CT_REASON, SW_N("rejected") },
+    { "accepted", "assigned", TRI, SW_CT_EXPERT, SW_N("assigned to an expert") },
+    { "assigned", "assigned", TRI, SW_CT_EXPERT, SW_N("assigned to another expert") },
     { "assigned", "in_progress", XPT | TRI, 0, NULL },
-    { "in_progress", "waiting_on_exporter", XPT | TRI, SW_CT_REASON, "more material is needed" },
+    { "in_progress", "waiting_on_exporter", XPT | TRI, SW_CT_REASON,
+      SW_N("more material is needed") },
     { "waiting_on_exporter", "in_progress", EXP | XPT | TRI, 0, NULL },
-    { "in_progress", "resolved", XPT | TRI, SW_CT_REASON, "resolved" },
+    { "in_progress", "resolved", XPT | TRI, SW_CT_REASON, SW_N("resolved") },
     { "resolved", "closed", EXP | TRI, 0, NULL },
 };
 const size_t sw_case_ntransitions = SW_ARRAY_LEN(sw_case_transitions);

@@ -51,6 +51,9 @@ static const struct cfg_key cfg_keys[] = {
       "requests one caller may make at once before api.rate_per_s applies" },
     { "log.level", CFG_STR, "info", 4, 5, "lowest level logged: debug, info, warn, error" },
     { "data.dir", CFG_STR, "/var/lib/seawall", 1, 255, "folder for evidence files and state" },
+    { "i18n.dir", CFG_STR, "/usr/local/share/seawall/po", 1, 255,
+      "the message catalogue: a folder with one <language>.po per language besides English "
+      "(zh-CN.po); every program reads it at start" },
     { "net.allow_private", CFG_STR, "", 0, 1024,
       "CIDR blocks outbound fetches may reach although private or loopback (comma-separated; "
       "empty: none)" },

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seawall/i18n.h"
 #include "seawall/json.h"
+#include "seawall/log.h"
 
 void sw_verrs_init(struct sw_verrs *e)
 {
@@ -13,11 +15,14 @@ void sw_verrs_init(struct sw_verrs *e)
 
 void sw_verrs_add(struct sw_verrs *e, const char *pointer, const char *fmt, ...)
 {
+    const char *lang = sw_i18n_thread_lang();
     char raw[512], msg[512], ptr[512];
     va_list ap;
 
+    if (!sw_tr_known(lang, NULL, fmt))
+        sw_warn("no %s translation of \"%.200s\" (run make po and translate it)", lang, fmt);
     va_start(ap, fmt);
-    vsnprintf(raw, sizeof(raw), fmt, ap);
+    vsnprintf(raw, sizeof(raw), sw_tr(lang, fmt), ap);
     va_end(ap);
     /* Either may hold request bytes, or be cut inside a character: JSON holds only UTF-8. */
     sw_utf8_escape(raw, strlen(raw), 0, msg, sizeof(msg));
@@ -74,21 +79,22 @@ int sw_json_parse_object(const char *buf, size_t len, int max_depth, json_t **ou
     json_t *v;
 
     if (len == 0) {
-        snprintf(err, errlen, "the request body is empty; a JSON object is expected");
+        snprintf(err, errlen, "%s", sw_t("the request body is empty; a JSON object is expected"));
         return SW_INVALID;
     }
     if (json_depth_exceeds(buf, len, max_depth)) {
-        snprintf(err, errlen, "JSON nested deeper than %d levels", max_depth);
+        snprintf(err, errlen, sw_t("JSON nested deeper than %d levels"), max_depth);
         return SW_INVALID;
     }
     v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
     if (v == NULL) {
-        snprintf(err, errlen, "malformed JSON at line %d, column %d: %s", je.line, je.column,
-                 je.text);
+        /* TRANSLATORS: the last %s is the JSON parser's own English explanation. */
+        snprintf(err, errlen, sw_t("malformed JSON at line %d, column %d: %s"), je.line,
+                 je.column, je.text);
         return SW_INVALID;
     }
     if (!json_is_object(v)) {
-        snprintf(err, errlen, "the request body must be a JSON object");
+        snprintf(err, errlen, "%s", sw_t("the request body must be a JSON object"));
         json_decref(v);
         return SW_INVALID;
     }
@@ -219,17 +225,16 @@ static void check_string(const struct sw_jfield *f, const char *s, size_t len, l
     }
 }
 
-static const char *jtype_name(enum sw_jtype t)
+static void wrong_type(enum sw_jtype t, const char *pointer, struct sw_verrs *errs)
 {
     switch (t) {
-    case SW_J_STRING: return "a string";
-    case SW_J_INT: return "an integer";
-    case SW_J_NUMBER: return "a number";
-    case SW_J_BOOL: return "true or false";
-    case SW_J_STRINGS: return "an array of strings";
-    case SW_J_INTS: return "an array of integers";
+    case SW_J_STRING: sw_verrs_add(errs, pointer, "must be a string"); return;
+    case SW_J_INT: sw_verrs_add(errs, pointer, "must be an integer"); return;
+    case SW_J_NUMBER: sw_verrs_add(errs, pointer, "must be a number"); return;
+    case SW_J_BOOL: sw_verrs_add(errs, pointer, "must be true or false"); return;
+    case SW_J_STRINGS: sw_verrs_add(errs, pointer, "must be an array of strings"); return;
+    case SW_J_INTS: sw_verrs_add(errs, pointer, "must be an array of integers"); return;
     }
-    return "?";
 }
 
 static void check_field(const struct sw_jfield *f, const json_t *v, const char *pointer,
@@ -279,8 +284,10 @@ static void check_field(const struct sw_jfield *f, const json_t *v, const char *
 
             snprintf(ip, sizeof(ip), "%s/%zu", pointer, i);
             if (f->type == SW_J_INTS ? !json_is_integer(item) : !json_is_string(item)) {
-                sw_verrs_add(errs, ip, f->type == SW_J_INTS ? "must be an integer"
-                                                            : "must be a string");
+                if (f->type == SW_J_INTS)
+                    sw_verrs_add(errs, ip, "must be an integer");
+                else
+                    sw_verrs_add(errs, ip, "must be a string");
                 continue;
             }
             if (f->type == SW_J_STRINGS)
@@ -296,7 +303,7 @@ static void check_field(const struct sw_jfield *f, const json_t *v, const char *
         return;
     }
 wrong_type:
-    sw_verrs_add(errs, pointer, "must be %s", jtype_name(f->type));
+    wrong_type(f->type, pointer, errs);
 }
 
 size_t sw_json_check(const json_t *obj, const struct sw_jfield *spec, int partial,

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <curl/curl.h>
 
+#include "seawall/i18n.h"
 #include "seawall/net.h"
 
 struct range {
@@ -42,25 +43,25 @@ static const char *in_ranges(const unsigned char *a, const struct range *r, size
 static const char *v4_refused(const unsigned char *a)
 {
     static const struct range r[] = {
-        { { 0, 0, 0, 0 }, 32, "unspecified" },
-        { { 0 }, 8, "this-network" },
-        { { 10 }, 8, "private" },
-        { { 100, 64 }, 10, "shared (CGNAT)" },
-        { { 127 }, 8, "loopback" },
-        { { 168, 63, 129, 16 }, 32, "cloud metadata (Azure)" },
-        { { 169, 254, 169, 254 }, 32, "link-local (cloud metadata)" },
-        { { 169, 254 }, 16, "link-local" },
-        { { 172, 16 }, 12, "private" },
-        { { 192, 0, 0 }, 24, "IETF protocol" },
-        { { 192, 0, 2 }, 24, "documentation" },
-        { { 192, 88, 99 }, 24, "6to4 relay" },
-        { { 192, 168 }, 16, "private" },
-        { { 198, 18 }, 15, "benchmarking" },
-        { { 198, 51, 100 }, 24, "documentation" },
-        { { 203, 0, 113 }, 24, "documentation" },
-        { { 224 }, 4, "multicast" },
-        { { 255, 255, 255, 255 }, 32, "broadcast" },
-        { { 240 }, 4, "reserved" },
+        { { 0, 0, 0, 0 }, 32, SW_N("unspecified") },
+        { { 0 }, 8, SW_N("this-network") },
+        { { 10 }, 8, SW_N("private") },
+        { { 100, 64 }, 10, SW_N("shared (CGNAT)") },
+        { { 127 }, 8, SW_N("loopback") },
+        { { 168, 63, 129, 16 }, 32, SW_N("cloud metadata (Azure)") },
+        { { 169, 254, 169, 254 }, 32, SW_N("link-local (cloud metadata)") },
+        { { 169, 254 }, 16, SW_N("link-local") },
+        { { 172, 16 }, 12, SW_N("private") },
+        { { 192, 0, 0 }, 24, SW_N("IETF protocol") },
+        { { 192, 0, 2 }, 24, SW_N("documentation") },
+        { { 192, 88, 99 }, 24, SW_N("6to4 relay") },
+        { { 192, 168 }, 16, SW_N("private") },
+        { { 198, 18 }, 15, SW_N("benchmarking") },
+        { { 198, 51, 100 }, 24, SW_N("documentation") },
+        { { 203, 0, 113 }, 24, SW_N("documentation") },
+        { { 224 }, 4, SW_N("multicast") },
+        { { 255, 255, 255, 255 }, 32, SW_N("broadcast") },
+        { { 240 }, 4, SW_N("reserved") },
     };
 
     return in_ranges(a, r, SW_ARRAY_LEN(r));
@@ -82,19 +83,19 @@ static const char *v6_refused(const unsigned char *a)
     static const unsigned char mapped[12] = { [10] = 0xFF, [11] = 0xFF };
     static const unsigned char nat64[12] = { 0, 0x64, 0xFF, 0x9B };
     static const struct range r[] = {
-        { { 0, 0x64, 0xFF, 0x9B, 0, 1 }, 48, "NAT64 local-use" },
+        { { 0, 0x64, 0xFF, 0x9B, 0, 1 }, 48, SW_N("NAT64 local-use") },
         { { 0xFD, 0x00, 0x0E, 0xC2, [14] = 0x02, [15] = 0x54 }, 128,
-          "unique local (cloud metadata)" },
-        { { 0xFC }, 7, "unique local (private)" },
-        { { 0xFE, 0x80 }, 10, "link-local" },
-        { { 0xFE, 0xC0 }, 10, "site-local" },
-        { { 0xFF }, 8, "multicast" },
-        { { 0x01 }, 64, "discard" },
-        { { 0x20, 0x01, 0x00, 0x00 }, 32, "Teredo" },
-        { { 0x20, 0x01, 0x0D, 0xB8 }, 32, "documentation" },
-        { { 0x3F, 0xFF, 0x00 }, 20, "documentation" },
-        { { 0x20, 0x01, 0x00 }, 23, "IETF protocol" },
-        { { 0x20, 0x02 }, 16, "6to4" },
+          SW_N("unique local (cloud metadata)") },
+        { { 0xFC }, 7, SW_N("unique local (private)") },
+        { { 0xFE, 0x80 }, 10, SW_N("link-local") },
+        { { 0xFE, 0xC0 }, 10, SW_N("site-local") },
+        { { 0xFF }, 8, SW_N("multicast") },
+        { { 0x01 }, 64, SW_N("discard") },
+        { { 0x20, 0x01, 0x00, 0x00 }, 32, SW_N("Teredo") },
+        { { 0x20, 0x01, 0x0D, 0xB8 }, 32, SW_N("documentation") },
+        { { 0x3F, 0xFF, 0x00 }, 20, SW_N("documentation") },
+        { { 0x20, 0x01, 0x00 }, 23, SW_N("IETF protocol") },
+        { { 0x20, 0x02 }, 16, SW_N("6to4") },
     };
     const char *why;
 
@@ -105,7 +106,7 @@ static const char *v6_refused(const unsigned char *a)
     if (memcmp(a, mapped, 12) == 0 || memcmp(a, nat64, 12) == 0)
         return v4_refused(a + 12);
     if (memcmp(a, zero, 12) == 0)
-        return (why = v4_refused(a + 12)) != NULL ? why : "IPv4-compatible (deprecated)";
+        return (why = v4_refused(a + 12)) != NULL ? why : SW_N("IPv4-compatible (deprecated)");
     if ((why = in_ranges(a, r, SW_ARRAY_LEN(r))) != NULL)
         return why;
     return (a[0] & 0xE0) == 0x20 ? NULL : "reserved (not global unicast)";
@@ -207,35 +208,35 @@ static int host_plain(struct url_host *h, char *err, size_t errlen)
     char shown[INET_ADDRSTRLEN];
 
     if (strchr(s, '%') != NULL) {
-        snprintf(err, errlen, "the host \"%.100s\" is percent-encoded; write it plainly", s);
+        snprintf(err, errlen, sw_t("the host \"%.100s\" is percent-encoded; write it plainly"), s);
         return SW_INVALID;
     }
     for (i = 0; i < n; i++)
         if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.' && s[i] != '_') {
-            snprintf(err, errlen, "the host \"%.100s\" has a character a host name may not have "
-                     "('%c')", s, s[i]);
+            snprintf(err, errlen, sw_t("the host \"%.100s\" has a character a host name may not "
+                                       "have ('%c')"), s, s[i]);
             return SW_INVALID;
         }
     if (is_localhost(s)) {
-        snprintf(err, errlen, "the host \"%.100s\" names this machine (localhost); only public "
-                 "addresses may be reached", s);
+        snprintf(err, errlen, sw_t("the host \"%.100s\" names this machine (localhost); only "
+                                   "public addresses may be reached"), s);
         return SW_INVALID;
     }
     if (n > 253) {
-        snprintf(err, errlen, "the host is longer than 253 characters");
+        snprintf(err, errlen, sw_t("the host is longer than 253 characters"));
         return SW_INVALID;
     }
     if (s[n - 1] == '.') {
-        snprintf(err, errlen, "the host \"%.100s\" ends in a dot; write it without", s);
+        snprintf(err, errlen, sw_t("the host \"%.100s\" ends in a dot; write it without"), s);
         return SW_INVALID;
     }
     for (i = 0, last = s; i <= n; i++) {
         if (s[i] != '.' && s[i] != '\0')
             continue;
         if (s + i == label || s + i - label > 63 || *label == '-' || s[i - 1] == '-') {
-            snprintf(err, errlen, "the host \"%.100s\" is not a valid name (each dot-separated "
-                     "part is 1 to 63 letters, digits or hyphens, not starting or ending with a "
-                     "hyphen)", s);
+            snprintf(err, errlen, sw_t("the host \"%.100s\" is not a valid name (each "
+                                       "dot-separated part is 1 to 63 letters, digits or hyphens, "
+                                       "not starting or ending with a hyphen)"), s);
             return SW_INVALID;
         }
         last = label;
@@ -248,11 +249,12 @@ static int host_plain(struct url_host *h, char *err, size_t errlen)
     if (ipv4_plain(s, (unsigned char *)&((struct sockaddr_in *)&h->addr)->sin_addr))
         return SW_OK;
     if (inet_aton(s, &read_as) != 0 && inet_ntop(AF_INET, &read_as, shown, sizeof(shown)))
-        snprintf(err, errlen, "the host \"%.100s\" is an IPv4 address in an unusual form (it "
-                 "reads as %s); write it as four decimal numbers, like 192.0.2.1", s, shown);
+        snprintf(err, errlen, sw_t("the host \"%.100s\" is an IPv4 address in an unusual form "
+                                   "(it reads as %s); write it as four decimal numbers, like "
+                                   "192.0.2.1"), s, shown);
     else
-        snprintf(err, errlen, "the host \"%.100s\" ends in a number but is not an IPv4 address "
-                 "written as four decimal numbers, like 192.0.2.1", s);
+        snprintf(err, errlen, sw_t("the host \"%.100s\" ends in a number but is not an IPv4 "
+                                   "address written as four decimal numbers, like 192.0.2.1"), s);
     return SW_INVALID;
 }
 
@@ -265,69 +267,69 @@ static int url_host_read(const char *url, struct url_host *h, char *err, size_t 
     memset(h, 0, sizeof(*h));
     h->port = -1;
     if (url == NULL) {
-        snprintf(err, errlen, "there is no URL");
+        snprintf(err, errlen, sw_t("there is no URL"));
         return SW_INVALID;
     }
     n = strlen(url);
     if (n > SW_URL_MAX) {
-        snprintf(err, errlen, "the URL is longer than %d bytes", SW_URL_MAX);
+        snprintf(err, errlen, sw_t("the URL is longer than %d bytes"), SW_URL_MAX);
         return SW_INVALID;
     }
     for (i = 0; i < n; i++)
         if ((unsigned char)url[i] <= 0x20 || (unsigned char)url[i] >= 0x7F) {
-            snprintf(err, errlen, "the URL has a space, a control character or a character "
-                     "outside ASCII at byte %zu (percent-encode it; write a host name in its "
-                     "xn-- form)", i + 1);
+            snprintf(err, errlen, sw_t("the URL has a space, a control character or a character "
+                                       "outside ASCII at byte %zu (percent-encode it; write a host "
+                                       "name in its xn-- form)"), i + 1);
             return SW_INVALID;
         }
     for (i = 0; isalnum((unsigned char)url[i]) || url[i] == '+' || url[i] == '-' ||
                 url[i] == '.'; i++)
         ;
     if (i == 0 || url[i] != ':' || !isalpha((unsigned char)url[0])) {
-        snprintf(err, errlen, "not an absolute URL (it starts with http:// or https://)");
+        snprintf(err, errlen, sw_t("not an absolute URL (it starts with http:// or https://)"));
         return SW_INVALID;
     }
     if (!((i == 4 && strncasecmp(url, "http", 4) == 0) ||
           (i == 5 && strncasecmp(url, "https", 5) == 0))) {
-        snprintf(err, errlen, "only http and https URLs are allowed");
+        snprintf(err, errlen, sw_t("only http and https URLs are allowed"));
         return SW_INVALID;
     }
     if (strncmp(url + i, "://", 3) != 0) {
-        snprintf(err, errlen, "not an absolute URL (it starts with http:// or https://)");
+        snprintf(err, errlen, sw_t("not an absolute URL (it starts with http:// or https://)"));
         return SW_INVALID;
     }
     auth = url + i + 3;
     alen = strcspn(auth, "/?#");
     if (memchr(auth, '@', alen) != NULL) {
-        snprintf(err, errlen, "credentials (a user name or password) in the URL are not "
-                 "allowed");
+        snprintf(err, errlen, sw_t("credentials (a user name or password) in the URL are not "
+                                   "allowed"));
         return SW_INVALID;
     }
     if (auth[0] == '[') {
         end = memchr(auth, ']', alen);
         if (end == NULL) {
-            snprintf(err, errlen, "the IPv6 address in the host has no closing ']'");
+            snprintf(err, errlen, sw_t("the IPv6 address in the host has no closing ']'"));
             return SW_INVALID;
         }
         hlen = (size_t)(end - auth - 1);
         colon = end + 1 < auth + alen ? end + 1 : NULL;
         if (colon != NULL && *colon != ':') {
-            snprintf(err, errlen, "the host has characters after its ']'");
+            snprintf(err, errlen, sw_t("the host has characters after its ']'"));
             return SW_INVALID;
         }
         if (memchr(auth + 1, '%', hlen) != NULL) {
-            snprintf(err, errlen, "an IPv6 zone identifier (%%) in the host is not allowed");
+            snprintf(err, errlen, sw_t("an IPv6 zone identifier (%%) in the host is not allowed"));
             return SW_INVALID;
         }
         if (hlen >= INET6_ADDRSTRLEN) {
-            snprintf(err, errlen, "the host is not an IPv6 address");
+            snprintf(err, errlen, sw_t("the host is not an IPv6 address"));
             return SW_INVALID;
         }
         memcpy(h->host, auth + 1, hlen);
         h->host[hlen] = '\0';
         if (inet_pton(AF_INET6, h->host,
                       &((struct sockaddr_in6 *)&h->addr)->sin6_addr) != 1) {
-            snprintf(err, errlen, "the host [%s] is not an IPv6 address", h->host);
+            snprintf(err, errlen, sw_t("the host [%s] is not an IPv6 address"), h->host);
             return SW_INVALID;
         }
         h->addr.ss_family = AF_INET6;
@@ -335,16 +337,16 @@ static int url_host_read(const char *url, struct url_host *h, char *err, size_t 
         colon = memchr(auth, ':', alen);
         hlen = colon != NULL ? (size_t)(colon - auth) : alen;
         if (colon != NULL && memchr(colon + 1, ':', alen - hlen - 1) != NULL) {
-            snprintf(err, errlen, "an IPv6 address in a URL is written in brackets, like "
-                     "http://[2001:db8::1]/");
+            snprintf(err, errlen, sw_t("an IPv6 address in a URL is written in brackets, like "
+                                       "http://[2001:db8::1]/"));
             return SW_INVALID;
         }
         if (hlen == 0) {
-            snprintf(err, errlen, "the URL has no host");
+            snprintf(err, errlen, sw_t("the URL has no host"));
             return SW_INVALID;
         }
         if (hlen >= sizeof(h->host)) {
-            snprintf(err, errlen, "the host is longer than 253 characters");
+            snprintf(err, errlen, sw_t("the host is longer than 253 characters"));
             return SW_INVALID;
         }
         for (i = 0; i < hlen; i++)
@@ -360,7 +362,7 @@ static int url_host_read(const char *url, struct url_host *h, char *err, size_t 
         for (i = 0; i < plen && isdigit((unsigned char)colon[1 + i]) && i < 5; i++)
             port = port * 10 + (colon[1 + i] - '0');
         if (plen == 0 || i != plen || port < 1 || port > 65535) {
-            snprintf(err, errlen, "the port must be a number from 1 to 65535");
+            snprintf(err, errlen, sw_t("the port must be a number from 1 to 65535"));
             return SW_INVALID;
         }
         h->port = port;
@@ -412,14 +414,17 @@ int sw_url_check(const char *url, const struct sw_allowlist *allow, char *err, s
     if (url_host_read(url, &h, err, errlen) != SW_OK)
         return SW_INVALID;
     if (h.addr.ss_family != 0 && (why = sw_net_refused((struct sockaddr *)&h.addr, allow))) {
-        snprintf(err, errlen, "the host %s%s%s points inside the network (%s address); only "
-                 "public addresses may be reached", h.addr.ss_family == AF_INET6 ? "[" : "",
-                 h.host, h.addr.ss_family == AF_INET6 ? "]" : "", why);
+        /* TRANSLATORS: the host (IPv6 in brackets), then the kind of address, such as
+           loopback or private. */
+        snprintf(err, errlen, sw_t("the host %s%s%s points inside the network (%s address); only "
+                                   "public addresses may be reached"),
+                 h.addr.ss_family == AF_INET6 ? "[" : "", h.host,
+                 h.addr.ss_family == AF_INET6 ? "]" : "", sw_t(why));
         return SW_INVALID;
     }
     if (!curl_agrees(url, &h)) {
-        snprintf(err, errlen, "libcurl reads this URL's host or port differently; write the "
-                 "host plainly");
+        snprintf(err, errlen, sw_t("libcurl reads this URL's host or port differently; write the "
+                                   "host plainly"));
         return SW_INVALID;
     }
     return SW_OK;

@@ -125,9 +125,10 @@ size_t sw_portfolio_check(json_t *item, const char *prefix, int partial, struct 
         snprintf(ptr, sizeof(ptr), "%s/text", prefix);
         if (sw_normalise(text, strcmp(kind, "name") == 0 ? SW_NORM_NAME : SW_NORM_MARK, &k) !=
             SW_OK) {
-            sw_verrs_add(errs, ptr, strcmp(kind, "name") == 0
-                                        ? "has nothing to match but a legal form or symbols"
-                                        : "has no letters or digits to match");
+            if (strcmp(kind, "name") == 0)
+                sw_verrs_add(errs, ptr, "has nothing to match but a legal form or symbols");
+            else
+                sw_verrs_add(errs, ptr, "has no letters or digits to match");
         } else if (strcmp(kind, "keyword") == 0 &&
                    sw_fold_chars(text, chars, sizeof(chars)) != SW_OK) {
             size_t words = 1;

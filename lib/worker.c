@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "seawall/config.h"
+#include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/store.h"
 #include "seawall/worker.h"
@@ -41,6 +42,12 @@ int sw_worker_start(const char *prog, int argc, char **argv, const char *id_key,
     if (sw_log_level_parse(sw_config_str(*cfg, "log.level"), &lvl) != SW_OK)
         lvl = SW_LOG_INFO;
     sw_log_init(prog, lvl);
+    if (sw_i18n_load(sw_config_str(*cfg, "i18n.dir"), err, sizeof(err)) != SW_OK) {
+        sw_error("message catalogue not loaded: %s", err);
+        sw_config_free(*cfg);
+        *cfg = NULL;
+        return 2;
+    }
     if (sw_config_str(*cfg, id_key)[0] != '\0') {
         sw_strlcpy(id, sw_config_str(*cfg, id_key), idlen);
     } else {

@@ -11,6 +11,7 @@ libfcgi-dev libhiredis-dev libcurl4-openssl-dev libxml2-dev libxml2-utils libjan
 libicu-dev libical-dev libsodium-dev libcsv-dev liboath-dev
 redis-server nginx-light libnginx-mod-nchan
 libcmocka-dev python3 curl ca-certificates
+gettext
 clang libclang-rt-14-dev valgrind
 wrk"
 

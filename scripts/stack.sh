@@ -128,6 +128,10 @@ make_public() {
     [ -e "$DIR/feeds" ] || ln -s "$PUB/feeds" "$DIR/feeds"
     rm -rf "$PUB/www"
     cp -R "$ROOT/www" "$PUB/www"
+    # The portal's catalogue (/i18n/zh-CN.json), made from po/zh-CN.po.
+    mkdir -p "$PUB/www/i18n"
+    SEAWALL_I18N_DIR="$ROOT/po" "$BUILD/bin/seawall" i18n json zh-CN >"$PUB/www/i18n/zh-CN.json" \
+        || die "the message catalogue in $ROOT/po did not load"
     chmod -R a+rX "$PUB/www" "$PUB/feeds"
 }
 
@@ -234,6 +238,7 @@ SEAWALL_API_SOCKET_MODE=0666
 SEAWALL_PUBLIC_DIR=$PUB
 SEAWALL_DATA_DIR=$DIR/data
 SEAWALL_CASES_DEADLINE_RULES=$ROOT/etc/deadlines.json
+SEAWALL_I18N_DIR=$ROOT/po
 SEAWALL_NET_ALLOW_PRIVATE=127.0.0.1/32
 MAIL_PORT=$MAIL_PORT
 SEAWALL_NOTIFIER_SMTP_URL=${SEAWALL_NOTIFIER_SMTP_URL:-smtp://127.0.0.1:$MAIL_PORT}

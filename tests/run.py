@@ -3,7 +3,7 @@
 against one real stack (Redis, seawall-api, nginx) started by scripts/stack.sh in a temporary
 folder and stopped, by pid, however the run ends. The last line is "N passed, N failed".
 
-    tests/run.py --build build/default [--only unit|feeds|integration|faults|fuzz]
+    tests/run.py --build build/default [--only unit|catalogue|feeds|integration|faults|fuzz]
                  [-k SUBSTRING] [--sanitizer address,undefined]
                  [--faults EVENTS] [--fuzz build/fuzz --fuzz-seconds N]
 
@@ -29,7 +29,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "integration"))
 sys.path.insert(0, os.path.join(HERE, "feeds"))
+sys.path.insert(0, os.path.join(HERE, "catalogue"))
 
+import cataloguelib  # noqa: E402
 import feedlib  # noqa: E402
 import harness  # noqa: E402
 
@@ -111,6 +113,12 @@ def run_tests(mods, ctx, res, context=lambda: "", after=None):
 def run_feeds(build, res, pattern):
     """Parser tests: the real sample files, hostile documents, the conformance corpus."""
     run_tests(load_modules("feeds", pattern), feedlib.Feeds(ROOT, build), res)
+
+
+def run_catalogue(build, res, pattern):
+    """The message catalogue: the template extracted afresh into the build folder, every
+    message translated in every language alike, broken catalogues refused at start."""
+    run_tests(load_modules("catalogue", pattern), cataloguelib.Catalogue(ROOT, build), res)
 
 
 def sanitizer_reports(run_dir):
@@ -235,7 +243,8 @@ def run_fuzz(build, res, pattern, seconds):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build", "default"))
-    ap.add_argument("--only", choices=["unit", "feeds", "integration", "faults", "fuzz"])
+    ap.add_argument("--only", choices=["unit", "catalogue", "feeds", "integration", "faults",
+                                       "fuzz"])
     ap.add_argument("--fuzz", default="", help="folder of the libFuzzer build")
     ap.add_argument("--fuzz-seconds", type=int, default=2)
     ap.add_argument("--faults", type=int, default=0,
@@ -249,6 +258,8 @@ def main():
     res = Results()
     if args.only in (None, "unit"):
         run_unit(build, res, args.pattern)
+    if args.only in (None, "catalogue"):
+        run_catalogue(build, res, args.pattern)
     if args.only in (None, "feeds"):
         run_feeds(build, res, args.pattern)
     if args.only in (None, "integration"):

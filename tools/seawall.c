@@ -11,6 +11,7 @@
  *   seawall person create --email E --role R [--subject ID] [--name N] [--team-role T]
  *                         [--lang L] [--password-stdin]
  *   seawall person list
+ *   seawall i18n json LANG | i18n check [--pot FILE] [--dir DIR]
  *
  * Output is one JSON document on stdout; errors are one line on stderr and a non-zero exit. */
 #include <errno.h>
@@ -29,11 +30,13 @@
 #include "seawall/date.h"
 #include "seawall/feed.h"
 #include "seawall/feedreg.h"
+#include "seawall/i18n.h"
 #include "seawall/matchidx.h"
 #include "seawall/normalise.h"
 #include "seawall/people.h"
 #include "seawall/portfolio.h"
 #include "seawall/store.h"
+#include "tool.h"
 
 static const char *prog = "seawall";
 
@@ -69,14 +72,15 @@ static void usage(FILE *fp)
             "  match pair [--kind mark|name] [--threshold X] A B\n"
             "                                           how two texts compare, as JSON\n"
             "  match eval [--threshold X] FILE          precision and recall on labelled pairs\n"
+            "  i18n json LANG [--dir DIR]               the portal's catalogue {msgid: msgstr}\n"
+            "  i18n check [--pot FILE] [--dir DIR]      every message translated alike; exit 1\n"
+            "                                           and each problem when not\n"
             "Feed formats: rss, cmecf, uspto-tm, uspto-patent, st66, st96, euipo, ical, json.\n"
             "Roles: exporter (subject: subscriber id), triager and expert (staff id),\n"
             "       station (station id), admin (no subject).\n");
 }
 
-static int fail(const char *fmt, ...) SW_PRINTF(1, 2);
-
-static int fail(const char *fmt, ...)
+int sw_tool_fail(const char *fmt, ...)
 {
     va_list ap;
 
@@ -88,12 +92,12 @@ static int fail(const char *fmt, ...)
     return 1;
 }
 
-static int print_json(json_t *v)
+int sw_tool_print_json(json_t *v)
 {
     char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
     if (s == NULL)
-        return fail("%s", "out of memory");
+        return sw_tool_fail("%s", "out of memory");
     puts(s);
     free(s);
     json_decref(v);
@@ -103,10 +107,10 @@ static int print_json(json_t *v)
 static int store_fail(struct sw_store *s, int rc)
 {
     if (rc == SW_EAGAIN)
-        return fail("Redis unavailable: %s", s->errstr);
+        return sw_tool_fail("Redis unavailable: %s", s->errstr);
     if (rc == SW_NOTFOUND)
-        return fail("%s", "not found");
-    return fail("%s", "the operation failed");
+        return sw_tool_fail("%s", "not found");
+    return sw_tool_fail("%s", "the operation failed");
 }
 
 static const struct sw_kind *kind_named(const char *name)
@@ -135,14 +139,14 @@ static int doc_from_args(const struct sw_kind *k, int argc, char **argv, long lo
 
         if (strncmp(name, "--", 2) != 0 || i + 1 >= argc) {
             json_decref(doc);
-            return fail("expected --FIELD VALUE, got \"%s\"", name);
+            return sw_tool_fail("expected --FIELD VALUE, got \"%s\"", name);
         }
         name += 2;
         val = argv[++i];
         if (k->parent_field != NULL && strcmp(name, "centre") == 0) {
             if (sw_parse_ll(val, 1, INT64_MAX, parent) != SW_OK) {
                 json_decref(doc);
-                return fail("--centre takes a centre id, not \"%s\"", val);
+                return sw_tool_fail("--centre takes a centre id, not \"%s\"", val);
             }
             continue;
         }
@@ -150,7 +154,7 @@ static int doc_from_args(const struct sw_kind *k, int argc, char **argv, long lo
             ;
         if (f->name == NULL) {
             json_decref(doc);
-            return fail("unknown field --%s", name);
+            return sw_tool_fail("unknown field --%s", name);
         }
         if (f->type == SW_J_STRINGS) {
             json_t *arr = json_object_get(doc, name);
@@ -165,13 +169,13 @@ static int doc_from_args(const struct sw_kind *k, int argc, char **argv, long lo
 
             if (sw_parse_ll(val, INT64_MIN, INT64_MAX, &v) != SW_OK) {
                 json_decref(doc);
-                return fail("--%s takes a whole number", name);
+                return sw_tool_fail("--%s takes a whole number", name);
             }
             json_object_set_new(doc, name, json_integer(v));
         } else if (f->type == SW_J_BOOL) {
             if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0) {
                 json_decref(doc);
-                return fail("--%s takes true or false", name);
+                return sw_tool_fail("--%s takes true or false", name);
             }
             json_object_set_new(doc, name, json_boolean(strcmp(val, "true") == 0));
         } else if (f->type == SW_J_NUMBER) {
@@ -198,7 +202,7 @@ static int doc_from_args(const struct sw_kind *k, int argc, char **argv, long lo
     sw_verrs_free(&errs);
     if (k->parent_field != NULL && *parent == 0) {
         json_decref(doc);
-        return fail("%s", "--centre ID is required");
+        return sw_tool_fail("%s", "--centre ID is required");
     }
     *out = doc;
     return 0;
@@ -218,18 +222,18 @@ static int cmd_kind(struct sw_store *s, const struct sw_kind *k, int argc, char 
         if (rc == SW_OK && k == &sw_kind_subscriber)
             sw_portfolio_profile_changed(s, json_integer_value(json_object_get(out, "id")));
         if (rc == SW_NOTFOUND)
-            return fail("%s", "no such centre");
-        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+            return sw_tool_fail("%s", "no such centre");
+        return rc == SW_OK ? sw_tool_print_json(out) : store_fail(s, rc);
     }
     if (argc == 2 && strcmp(argv[0], "get") == 0) {
         if (sw_parse_ll(argv[1], 1, INT64_MAX, &id) != SW_OK)
-            return fail("not an id: \"%s\"", argv[1]);
+            return sw_tool_fail("not an id: \"%s\"", argv[1]);
         rc = sw_doc_get(s, k, id, &out);
-        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+        return rc == SW_OK ? sw_tool_print_json(out) : store_fail(s, rc);
     }
     if (argc == 1 && strcmp(argv[0], "list") == 0) {
         rc = sw_doc_list(s, k, 0, 0, 10000, &out, &next);
-        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+        return rc == SW_OK ? sw_tool_print_json(out) : store_fail(s, rc);
     }
     usage(stderr);
     return 2;
@@ -251,34 +255,34 @@ static int cmd_token(struct sw_store *s, int argc, char **argv)
                 role_name = argv[++i];
             else if (strcmp(argv[i], "--subject") == 0 && i + 1 < argc) {
                 if (sw_parse_ll(argv[++i], 0, INT64_MAX, &subject) != SW_OK)
-                    return fail("--subject takes an id, not \"%s\"", argv[i]);
+                    return sw_tool_fail("--subject takes an id, not \"%s\"", argv[i]);
             } else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc) {
                 label = argv[++i];
             } else if (strcmp(argv[i], "--expires-at") == 0 && i + 1 < argc) {
                 if (sw_date_ms(argv[++i], &expires) != SW_OK)
-                    return fail("--expires-at takes a date-time (ISO 8601), not \"%s\"", argv[i]);
+                    return sw_tool_fail("--expires-at takes a date-time (ISO 8601), not \"%s\"", argv[i]);
                 if (expires <= sw_now_ms())
-                    return fail("--expires-at %s is not in the future", argv[i]);
+                    return sw_tool_fail("--expires-at %s is not in the future", argv[i]);
             } else if (strcmp(argv[i], "--expires-in-s") == 0 && i + 1 < argc) {
                 long long in_s;
 
                 if (sw_parse_ll(argv[++i], 1, 315360000, &in_s) != SW_OK)
-                    return fail("--expires-in-s takes 1 to 315360000 seconds, not \"%s\"",
+                    return sw_tool_fail("--expires-in-s takes 1 to 315360000 seconds, not \"%s\"",
                                 argv[i]);
                 expires = sw_now_ms() + in_s * 1000;
             } else if (strcmp(argv[i], "-q") == 0) {
                 quiet = 1;
             } else {
-                return fail("unknown argument \"%s\"", argv[i]);
+                return sw_tool_fail("unknown argument \"%s\"", argv[i]);
             }
         }
         if (role_name == NULL || sw_role_parse(role_name, &role) != SW_OK)
-            return fail("%s", "--role must be exporter, triager, expert, station or admin");
+            return sw_tool_fail("%s", "--role must be exporter, triager, expert, station or admin");
         if (strlen(label) > 120)
-            return fail("%s", "--label is longer than 120 bytes");
+            return sw_tool_fail("%s", "--label is longer than 120 bytes");
         rc = sw_auth_token_create(s, role, subject, 0, label, expires, &out, err, sizeof(err));
         if (rc == SW_INVALID)
-            return fail("%s", err);
+            return sw_tool_fail("%s", err);
         if (rc != SW_OK)
             return store_fail(s, rc);
         if (quiet) {
@@ -286,19 +290,19 @@ static int cmd_token(struct sw_store *s, int argc, char **argv)
             json_decref(out);
             return 0;
         }
-        return print_json(out);
+        return sw_tool_print_json(out);
     }
     if (argc == 1 && strcmp(argv[0], "list") == 0) {
         rc = sw_auth_token_list(s, 0, 100000, &out, &next);
-        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+        return rc == SW_OK ? sw_tool_print_json(out) : store_fail(s, rc);
     }
     if (argc == 2 && strcmp(argv[0], "get") == 0) {
         rc = sw_auth_token_get(s, argv[1], &out);
-        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+        return rc == SW_OK ? sw_tool_print_json(out) : store_fail(s, rc);
     }
     if (argc == 2 && strcmp(argv[0], "revoke") == 0) {
         rc = sw_auth_token_revoke(s, argv[1], &out);
-        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+        return rc == SW_OK ? sw_tool_print_json(out) : store_fail(s, rc);
     }
     usage(stderr);
     return 2;
@@ -310,7 +314,7 @@ static int read_password(char *pw, size_t pwlen)
     size_t n;
 
     if (fgets(pw, (int)pwlen, stdin) == NULL)
-        return fail("%s", "--password-stdin: no password on standard input");
+        return sw_tool_fail("%s", "--password-stdin: no password on standard input");
     n = strlen(pw);
     while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
         pw[--n] = '\0';
@@ -341,18 +345,18 @@ static int cmd_person(struct sw_store *s, const struct sw_config *cfg, int argc,
                 lang = argv[++i];
             else if (strcmp(argv[i], "--subject") == 0 && i + 1 < argc) {
                 if (sw_parse_ll(argv[++i], 0, INT64_MAX, &subject) != SW_OK)
-                    return fail("--subject takes an id, not \"%s\"", argv[i]);
+                    return sw_tool_fail("--subject takes an id, not \"%s\"", argv[i]);
             } else if (strcmp(argv[i], "--password-stdin") == 0)
                 with_pw = 1;
             else
-                return fail("unknown argument \"%s\"", argv[i]);
+                return sw_tool_fail("unknown argument \"%s\"", argv[i]);
         }
         if (email == NULL || role == NULL)
-            return fail("%s", "person create needs --email and --role");
+            return sw_tool_fail("%s", "person create needs --email and --role");
         if (strcmp(lang, "en") != 0 && strcmp(lang, "zh-CN") != 0)
-            return fail("%s", "--lang must be en or zh-CN");
+            return sw_tool_fail("%s", "--lang must be en or zh-CN");
         if (team != NULL && strcmp(team, "owner") != 0 && strcmp(team, "member") != 0)
-            return fail("%s", "--team-role must be owner or member");
+            return sw_tool_fail("%s", "--team-role must be owner or member");
         if (with_pw) {
             if (read_password(pw, sizeof(pw)) != 0)
                 return 1;
@@ -364,7 +368,7 @@ static int cmd_person(struct sw_store *s, const struct sw_config *cfg, int argc,
                 const char *m = json_string_value(json_object_get(json_array_get(errs.list, 0),
                                                                   "message"));
 
-                rc = fail("the password %s", m ? m : "is not acceptable");
+                rc = sw_tool_fail("the password %s", m ? m : "is not acceptable");
                 sw_verrs_free(&errs);
                 return rc;
             }
@@ -373,7 +377,7 @@ static int cmd_person(struct sw_store *s, const struct sw_config *cfg, int argc,
             rc = sw_password_hash(&params, pw, hash);
             sodium_memzero(pw, sizeof(pw));
             if (rc != SW_OK)
-                return fail("%s", "hashing the password failed (out of memory?)");
+                return sw_tool_fail("%s", "hashing the password failed (out of memory?)");
         }
         in = json_pack("{s:s, s:s, s:s?, s:I, s:s?, s:s, s:b}", "email", email, "role", role,
                        "name", name, "subject", (json_int_t)subject, "team_role", team, "lang",
@@ -381,16 +385,16 @@ static int cmd_person(struct sw_store *s, const struct sw_config *cfg, int argc,
         rc = sw_person_create(s, in, with_pw ? hash : NULL, &out, err, sizeof(err));
         json_decref(in);
         if (rc == SW_INVALID || rc == SW_CONFLICT)
-            return fail("%s", err);
+            return sw_tool_fail("%s", err);
         if (rc != SW_OK)
             return store_fail(s, rc);
         v = sw_person_public(out);
         json_decref(out);
-        return print_json(v);
+        return sw_tool_print_json(v);
     }
     if (argc == 1 && strcmp(argv[0], "list") == 0) {
         rc = sw_person_list(s, 0, 100000, &out, &next);
-        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+        return rc == SW_OK ? sw_tool_print_json(out) : store_fail(s, rc);
     }
     usage(stderr);
     return 2;
@@ -430,7 +434,7 @@ static int cmd_feed_registry(struct sw_store *s, const struct sw_config *cfg, in
         if (sw_verrs_count(&errs) > 0) {
             json_t *e = json_array_get(errs.list, 0);
 
-            rc = fail("--%s %s", json_string_value(json_object_get(e, "pointer")) + 1,
+            rc = sw_tool_fail("--%s %s", json_string_value(json_object_get(e, "pointer")) + 1,
                       json_string_value(json_object_get(e, "message")));
             sw_verrs_free(&errs);
             json_decref(doc);
@@ -442,7 +446,7 @@ static int cmd_feed_registry(struct sw_store *s, const struct sw_config *cfg, in
         json_decref(doc);
         if (rc == SW_OK && json_is_true(json_object_get(out, "enabled")))
             rc = sw_feedreg_schedule(s, json_integer_value(json_object_get(out, "id")), 0);
-        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+        return rc == SW_OK ? sw_tool_print_json(out) : store_fail(s, rc);
     }
     if (argc == 1 && strcmp(argv[0], "list") == 0) {
         size_t i;
@@ -452,7 +456,7 @@ static int cmd_feed_registry(struct sw_store *s, const struct sw_config *cfg, in
             if (rc == SW_OK && (rc = sw_feedreg_status(s, json_integer_value(
                                     json_object_get(doc, "id")), &st)) == SW_OK)
                 json_object_set_new(doc, "status", st);
-        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+        return rc == SW_OK ? sw_tool_print_json(out) : store_fail(s, rc);
     }
     if (argc != 2 || sw_parse_ll(argv[1], 1, INT64_MAX, &id) != SW_OK) {
         usage(stderr);
@@ -462,13 +466,13 @@ static int cmd_feed_registry(struct sw_store *s, const struct sw_config *cfg, in
         rc = sw_doc_get(s, &sw_kind_feed, id, &out);
         if (rc == SW_OK && (rc = sw_feedreg_status(s, id, &st)) == SW_OK)
             json_object_set_new(out, "status", st);
-        return rc == SW_OK ? print_json(out) : store_fail(s, rc);
+        return rc == SW_OK ? sw_tool_print_json(out) : store_fail(s, rc);
     }
     if (strcmp(argv[0], "poll") == 0) {
         rc = sw_doc_get(s, &sw_kind_feed, id, &out);
         if (rc == SW_OK && !json_is_true(json_object_get(out, "enabled"))) {
             json_decref(out);
-            return fail("feed %s is disabled", argv[1]);
+            return sw_tool_fail("feed %s is disabled", argv[1]);
         }
         json_decref(out);
         rc = rc == SW_OK ? sw_feedreg_schedule(s, id, 0) : rc;
@@ -494,7 +498,7 @@ static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, c
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             if (sw_feed_format_parse(argv[++i], &o.format) != SW_OK)
-                return fail("unknown format \"%s\"", argv[i]);
+                return sw_tool_fail("unknown format \"%s\"", argv[i]);
         } else if (strcmp(argv[i], "--charset") == 0 && i + 1 < argc) {
             o.charset = argv[++i];
         } else if (strcmp(argv[i], "--type") == 0 && i + 1 < argc) {
@@ -504,22 +508,22 @@ static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, c
         } else if (path == NULL && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)) {
             path = argv[i];
         } else {
-            return fail("unknown argument \"%s\"", argv[i]);
+            return sw_tool_fail("unknown argument \"%s\"", argv[i]);
         }
     }
     if (path == NULL)
-        return fail("%s", "feed parse needs a FILE (or - for standard input)");
+        return sw_tool_fail("%s", "feed parse needs a FILE (or - for standard input)");
     fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
     if (fd < 0)
-        return fail("open(\"%s\") failed (%s)", path, strerror(errno));
+        return sw_tool_fail("open(\"%s\") failed (%s)", path, strerror(errno));
     rc = sw_feed_parse_fd(fd, &o, print_event, NULL, &res);
     if (fd != 0)
         close(fd);
     fflush(stdout);
     if (rc != SW_OK) {
         if (res.partial)
-            return fail("%s: read in part (%zu events): %s", path, res.events, res.err);
-        return fail("%s: %s", path, res.err[0] ? res.err : "cannot be read");
+            return sw_tool_fail("%s: read in part (%zu events): %s", path, res.events, res.err);
+        return sw_tool_fail("%s: %s", path, res.err[0] ? res.err : "cannot be read");
     }
     if (res.warnings > 0)
         fprintf(stderr, "%s: %s: %zu warning%s; first: %s\n", prog, path, res.warnings,
@@ -579,7 +583,7 @@ static int cmd_match_eval(const char *path, double threshold)
     json_t *cats = json_object();
 
     if (fp == NULL)
-        return fail("open(\"%s\") failed (%s)", path, strerror(errno));
+        return sw_tool_fail("open(\"%s\") failed (%s)", path, strerror(errno));
     while (fgets(line, sizeof(line), fp) != NULL) {
         char *f[5], *save = NULL, *p = line, why[64];
         struct sw_keys ka, kb;
@@ -607,7 +611,7 @@ static int cmd_match_eval(const char *path, double threshold)
         if (found < 0) {
             fclose(fp);
             json_decref(cats);
-            return fail("%s", "out of memory");
+            return sw_tool_fail("%s", "out of memory");
         }
         itp += label && found;
         ifn += label && !found;
@@ -677,34 +681,34 @@ static int cmd_match(int argc, char **argv)
             else if (strcmp(argv[i], "name") == 0)
                 kind = SW_NORM_NAME;
             else
-                return fail("--kind is mark or name, not \"%s\"", argv[i]);
+                return sw_tool_fail("--kind is mark or name, not \"%s\"", argv[i]);
         } else if (strcmp(argv[i], "--threshold") == 0 && i + 1 < argc) {
             char *end;
 
             threshold = strtod(argv[++i], &end);
             if (*end != '\0' || threshold < 0.5 || threshold > 1.0)
-                return fail("%s", "--threshold is a number from 0.5 to 1");
+                return sw_tool_fail("%s", "--threshold is a number from 0.5 to 1");
         } else if (a == NULL) {
             a = argv[i];
         } else if (b == NULL) {
             b = argv[i];
         } else {
-            return fail("unexpected argument \"%s\"", argv[i]);
+            return sw_tool_fail("unexpected argument \"%s\"", argv[i]);
         }
     }
     if (strcmp(argv[0], "eval") == 0) {
         if (a == NULL || b != NULL)
-            return fail("%s", "match eval needs one FILE");
+            return sw_tool_fail("%s", "match eval needs one FILE");
         return cmd_match_eval(a, threshold);
     }
     if (a == NULL || b == NULL)
-        return fail("%s", "match pair needs two texts");
+        return sw_tool_fail("%s", "match pair needs two texts");
     if (sw_normalise(a, kind, &ka) != SW_OK)
-        return fail("nothing to compare in \"%s\" (empty, or not UTF-8)", a);
+        return sw_tool_fail("nothing to compare in \"%s\" (empty, or not UTF-8)", a);
     if (sw_normalise(b, kind, &kb) != SW_OK)
-        return fail("nothing to compare in \"%s\" (empty, or not UTF-8)", b);
+        return sw_tool_fail("nothing to compare in \"%s\" (empty, or not UTF-8)", b);
     score = sw_similarity(&ka, &kb, why, sizeof(why));
-    return print_json(json_pack("{s:s, s:o, s:o, s:f, s:s, s:f, s:s}", "kind",
+    return sw_tool_print_json(json_pack("{s:s, s:o, s:o, s:f, s:s, s:f, s:s}", "kind",
                                 kind == SW_NORM_MARK ? "mark" : "name", "a", keys_json(&ka), "b",
                                 keys_json(&kb), "score", (double)((int)(score * 1000 + 0.5)) / 1000,
                                 "why", why, "threshold", threshold, "decision",
@@ -733,10 +737,18 @@ int main(int argc, char **argv)
         return argc == 0 ? 2 : 0;
     }
     if (sw_config_load(&cfg, config_path, err, sizeof(err)) != SW_OK)
-        return fail("%s", err);
+        return sw_tool_fail("%s", err);
     if (sodium_init() < 0) {
         sw_config_free(cfg);
-        return fail("%s", "libsodium failed to initialise");
+        return sw_tool_fail("%s", "libsodium failed to initialise");
+    }
+    /* What words text for people loads the catalogue; the offline commands (parsing a file,
+     * comparing two names, the configuration, the catalogue's own check) need none. */
+    if (strcmp(argv[0], "match") != 0 && strcmp(argv[0], "feed") != 0 &&
+        strcmp(argv[0], "config") != 0 && strcmp(argv[0], "i18n") != 0 &&
+        sw_i18n_load(sw_config_str(cfg, "i18n.dir"), err, sizeof(err)) != SW_OK) {
+        sw_config_free(cfg);
+        return sw_tool_fail("message catalogue not loaded: %s", err);
     }
     sw_store_init(&store, cfg);
     if (strcmp(argv[0], "match") == 0) {
@@ -746,6 +758,8 @@ int main(int argc, char **argv)
     } else if (strcmp(argv[0], "config") == 0) {
         sw_config_dump(cfg, stdout);
         rc = 0;
+    } else if (strcmp(argv[0], "i18n") == 0) {
+        rc = sw_tool_i18n(sw_config_str(cfg, "i18n.dir"), argc - 1, argv + 1);
     } else if (strcmp(argv[0], "token") == 0) {
         rc = cmd_token(&store, argc - 1, argv + 1);
     } else if (strcmp(argv[0], "person") == 0) {
@@ -758,6 +772,7 @@ int main(int argc, char **argv)
         rc = 2;
     }
     sw_store_close(&store);
+    sw_i18n_free();
     sw_config_free(cfg);
     return rc;
 }

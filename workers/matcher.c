@@ -20,6 +20,7 @@
 #include "seawall/alerts.h"
 #include "seawall/buf.h"
 #include "seawall/config.h"
+#include "seawall/i18n.h"
 #include "seawall/live.h"
 #include "seawall/log.h"
 #include "seawall/matchidx.h"
@@ -499,6 +500,7 @@ int main(int argc, char **argv)
     pthread_join(live_thread, NULL);
     sw_mindex_free(ix);
     sw_store_close(&store);
+    sw_i18n_free();
     sw_config_free(loaded);
     return 0;
 }

@@ -21,6 +21,7 @@
 #include "seawall/alerts.h"
 #include "seawall/buf.h"
 #include "seawall/config.h"
+#include "seawall/i18n.h"
 #include "seawall/delivery.h"
 #include "seawall/fetch.h"
 #include "seawall/log.h"
@@ -1103,6 +1104,7 @@ int main(int argc, char **argv)
         release(runs);
     curl_multi_cleanup(multi);
     sw_store_close(&store);
+    sw_i18n_free();
     sw_config_free(loaded);
     curl_global_cleanup();
     return 0;

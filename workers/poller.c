@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "seawall/config.h"
+#include "seawall/i18n.h"
 #include "seawall/feed.h"
 #include "seawall/feedreg.h"
 #include "seawall/fetch.h"
@@ -640,6 +641,7 @@ int main(int argc, char **argv)
     curl_multi_cleanup(multi);
     sw_store_close(&store);
     curl_global_cleanup();
+    sw_i18n_free();
     sw_config_free((struct sw_config *)cfg);
     return 0;
 }

@@ -10,9 +10,10 @@
 
 struct sw_config;
 
-/* Returns 0 with *cfg loaded (free it with sw_config_free), id filled from the configuration
- * key id_key (or host:pid), and SIGTERM/SIGINT setting *stopping; otherwise the exit status
- * the program should end with, after saying why on stderr. SIGPIPE is ignored. */
+/* Returns 0 with *cfg loaded (free it with sw_config_free), the message catalogue loaded
+ * from i18n.dir (sw_i18n_free), id filled from the configuration key id_key (or host:pid),
+ * and SIGTERM/SIGINT setting *stopping; otherwise the exit status the program should end
+ * with, after saying why on stderr. SIGPIPE is ignored. */
 int sw_worker_start(const char *prog, int argc, char **argv, const char *id_key,
                     struct sw_config **cfg, char *id, size_t idlen,
                     volatile sig_atomic_t *stopping);

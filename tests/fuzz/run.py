@@ -37,6 +37,7 @@ SEEDS = {
     "csv": [],
     "normalise": [],
     "match": [],
+    "po": [os.path.join(ROOT, "po")],
 }
 MAX_SEED = 256 * 1024   # larger real files are left to the replay of smaller ones
 

@@ -15,7 +15,7 @@ import threading
 
 from harness import wait_until
 
-COPIED = ("scripts", "nginx", "www", "etc", "demo")
+COPIED = ("scripts", "nginx", "www", "etc", "demo", "po")
 
 
 class Run:
