@@ -106,9 +106,22 @@ struct sw_route {
     const char *query;        /* allowed query parameters, comma-separated, or NULL */
 };
 
-/* A portfolio import in CSV: a header naming the columns (kind, text, classes, countries,
- * aliases, …), lists inside a cell separated by ";". Returns the items as JSON (caller
- * decrefs) with every bad row added to errs, or NULL on no memory. */
+/* A portfolio import in CSV: a header naming the columns (id, kind, text, classes,
+ * countries, aliases, …), lists inside a cell separated by ";", the body in charset cs
+ * (SW_CS_AUTO: found out, see sw_text_decode). Returns the items as JSON (caller decrefs; each
+ * with "_row", its row number) with every bad row added to errs, or NULL on no memory. info
+ * says what was read, and bad_encoding when a byte is not in the encoding: then errs holds one
+ * problem naming its row, column and offset, and no items are returned. */
+#include "seawall/charset.h"
+struct sw_csv_info {
+    enum sw_charset charset;   /* what the body was read as */
+    char delim;                /* ',' or '\t' */
+    int bad_encoding;
+};
+json_t *sw_portfolio_csv_read(const char *buf, size_t len, enum sw_charset cs,
+                              struct sw_csv_info *info, struct sw_verrs *errs);
+
+/* The same, the charset found out. */
 json_t *sw_portfolio_csv_items(const char *buf, size_t len, struct sw_verrs *errs);
 
 extern const struct sw_route sw_routes[];
@@ -284,6 +297,15 @@ void sw_people_audit(struct sw_ctx *c, long long person, const char *event, cons
 /* 403 unless the caller is a person (a session, or a token a person made); SW_OK when so. */
 int sw_need_person(struct sw_ctx *c);
 
+/* 1 when a spreadsheet could read a cell starting so as a formula: what sw_csv_cell guards
+ * with a leading ' (and a CSV import takes the ' off again). */
+int sw_csv_formula_start(const char *v);
+
+/* Adds Content-Disposition: attachment with name as a plain ASCII filename (others as _) and
+ * as RFC 8187 filename*=UTF-8''… (characters a file name cannot hold — / \ : * ? " < > | and
+ * controls — as _; at most 150 bytes, never cut inside a character). */
+void sw_reply_attachment(struct sw_ctx *c, const char *name);
+
 /* --- metrics (fcgi/metrics.c) --- */
 
 /* Maps counters into memory shared by every process forked after this call. */
@@ -318,6 +340,7 @@ void sw_h_feeds_delete(struct sw_ctx *c);
 void sw_h_feeds_poll(struct sw_ctx *c);
 void sw_h_portfolio_create(struct sw_ctx *c);
 void sw_h_portfolio_import(struct sw_ctx *c);
+void sw_h_portfolio_check(struct sw_ctx *c);
 void sw_h_portfolio_list(struct sw_ctx *c);
 void sw_h_portfolio_export(struct sw_ctx *c);
 void sw_h_portfolio_get(struct sw_ctx *c);

@@ -482,7 +482,7 @@ json_t *sw_page_json(json_t *items, long long next)
 /* 1 when a spreadsheet could read a cell starting so as a formula (or strip what hides one):
  * = + - @, a tab, carriage return or line feed, or the full-width ＝ ＋ － ＠ (U+FF1D, U+FF0B,
  * U+FF0D, U+FF20) that some spreadsheets fold to their ASCII forms. */
-static int csv_formula_start(const char *v)
+int sw_csv_formula_start(const char *v)
 {
     const unsigned char *u = (const unsigned char *)v;
 
@@ -499,12 +499,44 @@ int sw_csv_cell(struct sw_buf *b, const char *v, int first)
     if (!first)
         bad |= sw_buf_adds(b, ",") != SW_OK;
     bad |= sw_buf_adds(b, "\"") != SW_OK;
-    if (csv_formula_start(v))
+    if (sw_csv_formula_start(v))
         bad |= sw_buf_adds(b, "'") != SW_OK;
     for (; *v != '\0'; v++)
         bad |= sw_buf_add(b, *v == '"' ? "\"\"" : v, *v == '"' ? 2 : 1) != SW_OK;
     bad |= sw_buf_adds(b, "\"") != SW_OK;
     return bad ? SW_TOOBIG : SW_OK;
+}
+
+void sw_reply_attachment(struct sw_ctx *c, const char *name)
+{
+    char plain[160], enc[480], head[700];
+    size_t i = 0, p = 0, e = 0, len = strlen(name);
+
+    while (i < len && i < 150) {
+        size_t n = 1, k;
+        unsigned char ch = (unsigned char)name[i];
+
+        while (i + n < len && n < 4 && ((unsigned char)name[i + n] & 0xC0) == 0x80)
+            n++;
+        if (i + n > 150 || !sw_utf8_valid(name + i, n, NULL))
+            break;
+        if (n == 1 && (ch < 0x20 || ch == 0x7f || strchr("/\\:*?\"<>|", ch) != NULL))
+            ch = '_';
+        if (n == 1 && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                       (ch >= '0' && ch <= '9') || strchr(".-_", ch) != NULL)) {
+            enc[e++] = (char)ch;
+        } else {
+            for (k = 0; k < n; k++)
+                e += (size_t)snprintf(enc + e, sizeof(enc) - e, "%%%02X",
+                                      n == 1 ? ch : (unsigned char)name[i + k]);
+        }
+        plain[p++] = n == 1 && ch != '%' ? (char)ch : '_';
+        i += n;
+    }
+    plain[p] = '\0';
+    enc[e] = '\0';
+    snprintf(head, sizeof(head), "attachment; filename=\"%s\"; filename*=UTF-8''%s", plain, enc);
+    sw_reply_header(c, "Content-Disposition", head);
 }
 
 int sw_list_valid(const char *list, const char *const *allowed)

@@ -12,7 +12,7 @@ static const struct sw_jfield subscriber_fields[] = {
     { "name", SW_J_STRING, SW_JF_REQUIRED | SW_JF_NONEMPTY, 1, 200, NULL },
     { "country", SW_J_STRING, SW_JF_REQUIRED | SW_JF_COUNTRY, 2, 2, NULL },
     { "email", SW_J_STRING, SW_JF_REQUIRED | SW_JF_EMAIL, 3, 254, NULL },
-    { "markets", SW_J_STRINGS, SW_JF_COUNTRY, 0, 250, NULL },
+    { "markets", SW_J_STRINGS, SW_JF_COUNTRY | SW_JF_EU, 0, 250, NULL },
     { "alert_threshold", SW_J_NUMBER, 0, 500, 1000, NULL },
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };

@@ -102,29 +102,6 @@ int sw_json_parse_object(const char *buf, size_t len, int max_depth, json_t **ou
     return SW_OK;
 }
 
-static const char countries[] =
-    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
-    "BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM "
-    "DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS "
-    "GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN "
-    "KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ "
-    "MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM "
-    "PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV "
-    "SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI "
-    "VN VU WF WS YE YT ZA ZM ZW";
-
-int sw_country_valid(const char *s)
-{
-    size_t i;
-
-    if (s == NULL || strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z')
-        return 0;
-    for (i = 0; i + 1 < sizeof(countries); i += 3)
-        if (countries[i] == s[0] && countries[i + 1] == s[1])
-            return 1;
-    return 0;
-}
-
 int sw_email_valid(const char *s)
 {
     const char *at = NULL, *p;
@@ -215,8 +192,11 @@ static void check_string(const struct sw_jfield *f, const char *s, size_t len, l
         sw_verrs_add(errs, pointer, "must not contain control characters");
     } else if ((f->flags & SW_JF_NONEMPTY) && !has_content(s)) {
         sw_verrs_add(errs, pointer, "must not be blank");
-    } else if ((f->flags & SW_JF_COUNTRY) && !sw_country_valid(s)) {
-        sw_verrs_add(errs, pointer, "\"%.8s\" is not an ISO 3166-1 alpha-2 country code", s);
+    } else if ((f->flags & SW_JF_COUNTRY) &&
+               sw_country_check(s, ((f->flags & SW_JF_EM) ? SW_CC_EM : 0) |
+                                       ((f->flags & SW_JF_EU) ? SW_CC_EU : 0),
+                                opts, sizeof(opts)) != NULL) {
+        sw_verrs_add(errs, pointer, "%s", opts);
     } else if ((f->flags & SW_JF_EMAIL) && !sw_email_valid(s)) {
         sw_verrs_add(errs, pointer, "is not a valid e-mail address");
     } else if (f->choices != NULL && !in_choices(s, f->choices)) {

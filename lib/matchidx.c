@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 
 #include "seawall/buf.h"
+#include "seawall/country.h"
 #include "seawall/matchidx.h"
 #include "seawall/normalise.h"
 #include "seawall/portfolio.h"
@@ -91,6 +92,7 @@ struct sw_mindex {
     size_t ncsets, capcsets;
     uint16_t *cmap;            /* set contents → csets index, open addressing */
     size_t cmsize;
+    struct cset eu;            /* the whole EU: member states, EM and EU (eu_wide) */
     uint32_t *stamp;           /* per entry: the candidate set that last took it */
     uint32_t round;
     unsigned gram_sizes;       /* bit n: some keyword has n words */
@@ -146,6 +148,7 @@ static int htab_init(struct htab *t, size_t size)
         huge_pages(t->s, size * sizeof(*t->s));
     return t->s != NULL ? SW_OK : SW_ERR;
 }
+static void eu_wide(struct cset *s);
 
 struct sw_mindex *sw_mindex_new(void)
 {
@@ -162,6 +165,7 @@ struct sw_mindex *sw_mindex_new(void)
     ix->capcsets = 16;
     ix->csets = calloc(ix->capcsets, sizeof(*ix->csets));
     ix->ncsets = 1;
+    eu_wide(&ix->eu);
     if (htab_init(&ix->big, 1 << 16) != SW_OK || htab_init(&ix->small, 1 << 12) != SW_OK ||
         ix->imap == NULL || ix->smap == NULL || ix->cmap == NULL || ix->csets == NULL) {
         sw_mindex_free(ix);
@@ -259,7 +263,37 @@ static int cset_intern(struct sw_mindex *ix, const struct cset *s)
     return (int)ix->ncsets++;
 }
 
-/* The set of the two-letter codes in arr (others are ignored), interned. */
+static void cset_add(struct cset *s, int bit)
+{
+    if (bit >= 0)
+        s->w[bit / 64] |= 1ULL << (bit % 64);
+}
+
+/* The whole EU: every member state, EM (the EU trade mark) and EU (the market). */
+static void eu_wide(struct cset *s)
+{
+    const char *const *m;
+
+    memset(s, 0, sizeof(*s));
+    for (m = sw_eu_members; *m != NULL; m++)
+        cset_add(s, code_bit(*m));
+    cset_add(s, code_bit("EM"));
+    cset_add(s, code_bit("EU"));
+}
+
+static int cset_meets(const struct cset *a, const struct cset *b)
+{
+    int i;
+
+    for (i = 0; i < CSET_WORDS; i++)
+        if ((a->w[i] & b->w[i]) != 0)
+            return 1;
+    return 0;
+}
+
+/* The set of the two-letter codes in arr (others are ignored), interned. EM or EU in it
+ * stands for the whole Union, so the set holds every member state then as well: a DE event
+ * meets an item watched in EM and a subscriber whose market is EU. */
 static int cset_of(struct sw_mindex *ix, const json_t *arr)
 {
     struct cset s;
@@ -268,10 +302,18 @@ static int cset_of(struct sw_mindex *ix, const json_t *arr)
 
     memset(&s, 0, sizeof(s));
     json_array_foreach(arr, i, v) {
-        int bit = json_is_string(v) ? code_bit(json_string_value(v)) : -1;
+        const char *c = json_string_value(v);
 
-        if (bit >= 0)
-            s.w[bit / 64] |= 1ULL << (bit % 64);
+        if (c == NULL)
+            continue;
+        if (sw_country_eu_wide(c)) {
+            int k;
+
+            for (k = 0; k < CSET_WORDS; k++)
+                s.w[k] |= ix->eu.w[k];
+        } else {
+            cset_add(&s, code_bit(c));
+        }
     }
     return cset_intern(ix, &s);
 }
@@ -851,10 +893,6 @@ void sw_mindex_stats(const struct sw_mindex *ix, size_t *items, size_t *postings
 enum { SEV_LOW = 1, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
 static const char *const sev_names[] = { "", "low", "medium", "high", "critical" };
 
-static const char *const eu[] = { "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR",
-                                  "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL",
-                                  "PL", "PT", "RO", "SK", "SI", "ES", "SE", NULL };
-
 /* A reason while the event is matched: rule, field and why are copied (the rules build some
  * of them on the stack: "named-as-defendant"), and so is an event text shorter than 32 bytes
  * (a patent number read out of a docket's prose); longer event texts and the item's point
@@ -885,7 +923,7 @@ struct run {
     const char *jur;
     int jur_bit;               /* the jurisdiction's country bit; -1 for none or other */
     int jur_any;               /* no jurisdiction, or WO: every country list agrees */
-    int jur_em;                /* EM: any EU member state agrees */
+    int jur_eu;                /* EM or EU: a set that meets the whole EU agrees */
     uint64_t nice;
     uint32_t want;             /* posting filter: the event's classes folded, CLS_ANY */
     struct hit *hits;
@@ -1005,24 +1043,23 @@ static void probe(struct run *r, struct htab *t, char tag, const char *key)
     probe_n(r, t, tag, key, strlen(key));
 }
 
+/* Country set cs (0: none given) concerns the event's jurisdiction: it holds it, or the event
+ * is the EU's (EM, EU) and the set holds a member state, or EM or EU (which cset_of widened
+ * to all of them). */
+static int jur_in(const struct run *r, int cs)
+{
+    const struct cset *s = &r->ix->csets[cs];
+
+    return cset_has(s, r->jur_bit) || (r->jur_eu && cset_meets(s, &r->ix->eu));
+}
+
 /* The item watches the event's country: its own countries, else its subscriber's markets,
- * else everywhere. EM (EU trademarks) counts for any EU member state; WO for all. */
+ * else everywhere; WO (and no jurisdiction) counts for all. */
 static int country_ok(struct run *r, const struct item *it)
 {
-    const struct cset *s;
-    const char *const *c;
     int cs = it->cset ? it->cset : r->ix->subs[it->sref].cset;
 
-    if (cs == 0 || r->jur_any)
-        return 1;
-    s = &r->ix->csets[cs];
-    if (cset_has(s, r->jur_bit))
-        return 1;
-    if (r->jur_em)
-        for (c = eu; *c != NULL; c++)
-            if (cset_has(s, code_bit(*c)))
-                return 1;
-    return 0;
+    return cs == 0 || r->jur_any || jur_in(r, cs);
 }
 
 static double threshold_of(struct run *r, const struct item *it)
@@ -1691,7 +1728,7 @@ static void bulletin_markets(struct run *r, int sev)
     for (i = 0; i < r->ix->nsubs; i++) {
         const struct sub *s = &r->ix->subs[i];
 
-        if (s->cset == 0 || !cset_has(&r->ix->csets[s->cset], r->jur_bit))
+        if (s->cset == 0 || !jur_in(r, s->cset))
             continue;
         market.sub = s->id;
         hit(r, &market, sev, "bulletin-market", "jurisdiction", r->jur, 1.0,
@@ -1725,7 +1762,7 @@ size_t sw_mindex_match(struct sw_mindex *ix, const json_t *event, sw_match_fn fn
     r.jur = json_string_value(json_object_get(event, "jurisdiction"));
     r.jur_bit = r.jur != NULL ? code_bit(r.jur) : -1;
     r.jur_any = r.jur == NULL || r.jur[0] == '\0' || strcmp(r.jur, "WO") == 0;
-    r.jur_em = r.jur != NULL && strcmp(r.jur, "EM") == 0;
+    r.jur_eu = sw_country_eu_wide(r.jur);
     r.want = CLS_ANY;
     json_array_foreach(json_object_get(json_object_get(event, "classes"), "nice"), i, v)
         if (json_integer_value(v) >= 1 && json_integer_value(v) <= 45)

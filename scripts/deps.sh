@@ -8,7 +8,7 @@ set -eu
 
 PKGS="build-essential pkg-config
 libfcgi-dev libhiredis-dev libcurl4-openssl-dev libxml2-dev libxml2-utils libjansson-dev
-libicu-dev libical-dev libsodium-dev libcsv-dev liboath-dev
+libicu-dev libical-dev libsodium-dev libcsv-dev liboath-dev libxlsxwriter-dev
 redis-server nginx-light libnginx-mod-nchan
 libcmocka-dev python3 curl ca-certificates
 gettext

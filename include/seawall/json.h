@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include "seawall/common.h"
+#include "seawall/country.h"
 
 enum sw_jtype {
     SW_J_STRING,      /* min/max: length in characters (code points) */
@@ -20,6 +21,8 @@ enum sw_jtype {
 #define SW_JF_COUNTRY  0x02   /* string (or each item) is an ISO 3166 alpha-2 code */
 #define SW_JF_EMAIL    0x04   /* string is an e-mail address */
 #define SW_JF_NONEMPTY 0x08   /* string must have non-space content */
+#define SW_JF_EM       0x10   /* with SW_JF_COUNTRY: EM (the EU trade mark) too */
+#define SW_JF_EU       0x20   /* with SW_JF_COUNTRY: EU (the EU as a market) too */
 
 struct sw_jfield {
     const char *name;
@@ -53,9 +56,6 @@ int sw_json_parse_object(const char *buf, size_t len, int max_depth, json_t **ou
  * Returns the number of problems added. */
 size_t sw_json_check(const json_t *obj, const struct sw_jfield *spec, int partial,
                      const char *prefix, struct sw_verrs *errs);
-
-/* 1 when s is an assigned ISO 3166-1 alpha-2 code (upper case), else 0. */
-int sw_country_valid(const char *s);
 
 /* 1 when s looks like a deliverable address: one '@', no spaces or controls, <= 254 bytes. */
 int sw_email_valid(const char *s);

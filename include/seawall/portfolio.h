@@ -25,9 +25,38 @@ size_t sw_portfolio_check(json_t *item, const char *prefix, int partial, struct 
 int sw_patent_normalise(const char *in, const char *country, char *out, size_t outlen);
 
 /* Stores items (an array of checked items; ids are given here) for subscriber sub in one
- * MULTI/EXEC with their change records. Fails with SW_TOOBIG past SW_PORTFOLIO_MAX. On success
- * each item in the array has its "id". */
+ * MULTI/EXEC with their change records: sw_portfolio_apply in SW_PF_ADD. Fails with
+ * SW_TOOBIG past SW_PORTFOLIO_MAX. On success each item in the array has its "id". */
 int sw_portfolio_put(struct sw_store *s, long long sub, json_t *items);
+
+/* What an import does with the portfolio it meets. */
+enum sw_pf_mode {
+    SW_PF_ADD,       /* every row is a new item (an "id" in a row is ignored here: refuse it
+                        before, as the API does) */
+    SW_PF_UPSERT,    /* a row with an "id" replaces that item whole; one without is added */
+    SW_PF_REPLACE,   /* as upsert, and the portfolio becomes exactly the rows: items no row
+                        names are removed; a row without an id that equals such an item (all
+                        members but the id, empty ones left out) is that item, kept */
+};
+
+struct sw_pf_outcome {
+    size_t added, updated, unchanged;
+    json_t *removed;   /* ids removed (or, in a dry run, to be), ascending; caller decrefs */
+};
+
+/* Applies an import of items (an array of checked items, changed in place: each gets its
+ * "id", except the rows a dry run would add) to subscriber sub's portfolio. All or nothing:
+ * the portfolio is read under WATCH and every write, with one change record per item added,
+ * updated or removed on the portfolio-changes stream (so running matchers follow), goes in one
+ * MULTI/EXEC, planned again when the portfolio changed meanwhile. A row equal to its item
+ * (empty members aside) is left alone: no write, no change record, nothing re-indexed.
+ * prefixes (may be NULL: "/items/<i>") is an array of pointers naming each row, for the row
+ * problems added to errs: an id that is not in the portfolio, an id given twice. dry_run
+ * plans and counts without writing. Returns SW_OK (out filled), SW_INVALID, SW_TOOBIG (the
+ * result would pass SW_PORTFOLIO_MAX), SW_EAGAIN or SW_ERR. */
+int sw_portfolio_apply(struct sw_store *s, long long sub, enum sw_pf_mode mode, json_t *items,
+                       const json_t *prefixes, int dry_run, struct sw_pf_outcome *out,
+                       struct sw_verrs *errs);
 
 /* Replaces item id (merged with patch, re-checked by the caller). SW_NOTFOUND if absent. */
 int sw_portfolio_update(struct sw_store *s, long long sub, long long id, const json_t *patch,

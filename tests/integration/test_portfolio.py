@@ -1,8 +1,18 @@
 """Portfolios through the API: items of each kind, validation naming each field, scope, bulk
-import (JSON and CSV, all or nothing), export (JSON and CSV, formula-safe), change stream."""
+import (JSON and CSV in UTF-8, UTF-16 or GB18030; add, upsert, replace; all or nothing),
+export (JSON, CSV as Excel reads it, .xlsx), round trips, inline checks, change stream, and
+what EM and EU mean for validation and matching."""
+import codecs
+import http.client
+import io
 import json
+import os
+import time
+import urllib.parse
+import xml.etree.ElementTree as ET
+import zipfile
 
-from harness import problem
+from harness import problem, wait_until
 
 
 def pf(sub):
@@ -154,9 +164,6 @@ def test_csv_import_refuses_what_json_refuses_and_stores_nothing(s):
     head = b"kind,text,aliases,label\r\n"
     good = b"name,Good Trading Co,,\r\n"
     cases = [
-        # An alias that is not UTF-8 (was dropped silently, 201).
-        (head + good + b"name,Bad Alias Co,\"Fine;\xc3\x28\",\r\n",
-         [("/rows/3/aliases", "is not UTF-8 (byte 6 of the cell)")]),
         # A NUL inside a cell (was stored).
         (head + good + b"name,Nul Co,,a\x00b\r\n",
          [("/rows/3/label", "must not contain NUL characters")]),
@@ -167,7 +174,7 @@ def test_csv_import_refuses_what_json_refuses_and_stores_nothing(s):
         # that is not one of the nine is named, by its place in the header.
         (b"kind,text," + b",".join(b"c%d" % i for i in range(2, 20)) + b"\r\n" +
          b"name,X" + b",y" * 18 + b"\r\n",
-         [(f"/header/{i}", f'unknown column "c{i}"; columns are kind, text, classes, '
+         [(f"/header/{i}", f'unknown column "c{i}"; columns are id, kind, text, classes, '
            f'countries, aliases, number, country, show, label') for i in range(2, 20)]),
         # A row with more cells than the header has columns.
         (head + good + b"name,Wide Co,,,extra\r\n",
@@ -176,6 +183,13 @@ def test_csv_import_refuses_what_json_refuses_and_stores_nothing(s):
     for text, want in cases:
         p = problem(csv_import(s, sub, tok, text), 400, "validation")
         assert [(e["pointer"], e["message"]) for e in p["errors"]] == want, (text[:80], p)
+    # An alias that is not UTF-8 (was dropped silently, 201), in a file that is not GB18030
+    # either: the encoding is refused, naming the cell and the byte.
+    p = problem(csv_import(s, sub, tok, head + good + b"name,Bad Alias Co,\"Fine;\xc3\x28\",\r\n"),
+                400, "bad-encoding")
+    assert [(e["pointer"], e["message"]) for e in p["errors"]] == \
+        [("/rows/3/aliases", 'byte 74 of the file (0xC3 0x28) is neither UTF-8 nor GB18030 '
+          '(GBK): save the file as "CSV UTF-8", or name its encoding with ?charset=')], p
     assert s.get(pf(sub), token=tok).json()["items"] == []
 
 
@@ -233,3 +247,436 @@ def test_alert_list_and_id_checked(s):
         problem(s.get(f"/api/v1/alerts/{bad}", token=tok), 404)
     problem(s.get("/api/v1/alerts/al_" + "0" * 32, token=tok), 404)
     problem(s.get("/api/v1/alerts", token=s.admin), 403)
+
+
+# --- EM and EU ------------------------------------------------------------------------------
+
+def test_em_and_eu_accepted_where_they_mean_something(s):
+    """EM (an EU trade mark) on a mark, EU (the EU as a market) in markets and on keywords;
+    each refused elsewhere with a message saying what to write, naming the field."""
+    sub, tok = s.tenant("Union Trader Ltd")
+    for body in ({"kind": "mark", "text": "VELMORA", "countries": ["EM", "US"]},
+                 {"kind": "keyword", "text": "solar inverter", "countries": ["EU", "CH"]},
+                 {"kind": "patent", "number": "EP1234567", "country": "EP"}):
+        r = s.post(pf(sub), body, token=tok)
+        assert r.status == 201, (body, r)
+    for body, ptr, words in (
+            ({"kind": "mark", "text": "X", "countries": ["US", "EU"]}, "/countries/1",
+             "an EU trade mark is written EM"),
+            ({"kind": "keyword", "text": "x", "countries": ["EM"]}, "/countries/0",
+             "the EU as a market is written EU"),
+            ({"kind": "patent", "number": "1234567", "country": "EM"}, "/country",
+             "not EM or EU"),
+            ({"kind": "mark", "text": "X", "countries": ["XU"]}, "/countries/0",
+             "is not an ISO 3166-1 alpha-2 country code or EM")):
+        p = problem(s.post(pf(sub), body, token=tok), 400, "validation")
+        assert [(e["pointer"], words in e["message"]) for e in p["errors"]] == [(ptr, True)], p
+    r = s.request("PATCH", f"/api/v1/subscribers/{sub['id']}", body={"markets": ["EU", "US"]},
+                  token=tok)
+    assert r.status == 200 and r.json()["markets"] == ["EU", "US"], r
+    p = problem(s.request("PATCH", f"/api/v1/subscribers/{sub['id']}", body={"markets": ["EM"]},
+                          token=tok), 400, "validation")
+    assert [e["pointer"] for e in p["errors"]] == ["/markets/0"], p
+    assert "written EU" in p["errors"][0]["message"]
+    p = problem(s.post("/api/v1/subscribers", {"name": "Nowhere Ltd", "country": "EU",
+                                               "email": "a@b.example"}, token=s.admin), 400)
+    assert [e["pointer"] for e in p["errors"]] == ["/country"], p
+    assert "name a member state" in p["errors"][0]["message"]
+
+
+def _matcher_done(s):
+    """A marker event pushed now has been matched and acknowledged."""
+    from test_matching import matched_up_to, push_event
+    marker = push_event(s, {"id": f"ev_marker_{time.monotonic_ns()}", "source": "test",
+                            "type": "news", "title": "nothing to see"})
+    wait_until("the matcher to pass the marker", lambda: matched_up_to(s, marker))
+
+
+def test_euipo_filing_alerts_marks_watched_in_em_and_markets_in_eu(s):
+    from test_matching import serve, wait_alerts
+    em, tok_em = s.tenant("EUTM Holder Ltd")
+    s.post(pf(em) + "/import", {"items": [{"kind": "mark", "text": "HICARE", "classes": [9],
+                                           "countries": ["EM"]}]}, token=tok_em)
+    eu, tok_eu = s.tenant("EU Market Trader Ltd")
+    s.request("PATCH", f"/api/v1/subscribers/{eu['id']}", body={"markets": ["EU"]}, token=tok_eu)
+    s.post(pf(eu) + "/import", {"items": [{"kind": "mark", "text": "HICARE"}]}, token=tok_eu)
+    us, tok_us = s.tenant("US Only Ltd")
+    s.request("PATCH", f"/api/v1/subscribers/{us['id']}", body={"markets": ["US"]}, token=tok_us)
+    s.post(pf(us) + "/import", {"items": [{"kind": "mark", "text": "HICARE",
+                                           "countries": ["US"]},
+                                          {"kind": "mark", "text": "HICARES"}]}, token=tok_us)
+    serve(s, "euipo-tm-xml/018222474.xml", "euipo-hicare.xml")
+    a = wait_alerts(s, tok_em, 1, "the EUIPO filing to alert the EU trade mark")[0]
+    assert a["rule"] == "identical-mark" and a["event"]["jurisdiction"] == "EM", a
+    assert a["event"]["marks"] == ["HiCare"], a
+    b = wait_alerts(s, tok_eu, 1, "the EUIPO filing to alert the EU market")[0]
+    assert b["event_id"] == a["event_id"]
+    _matcher_done(s)
+    assert s.get("/api/v1/alerts", token=tok_us).json()["items"] == []
+
+
+def test_market_eu_alerted_for_a_member_state_not_for_the_us(s):
+    from test_matching import push_event
+    sub, tok = s.tenant("Inverter Exporter Ltd")
+    s.request("PATCH", f"/api/v1/subscribers/{sub['id']}", body={"markets": ["EU"]}, token=tok)
+    s.post(pf(sub) + "/import", {"items": [{"kind": "keyword", "text": "photovoltaic combiner"},
+                                           {"kind": "mark", "text": "SOLVANTEX",
+                                            "countries": ["EM"]}]}, token=tok)
+    for jur, n in (("US", 0), ("DE", 1)):
+        push_event(s, {"id": f"ev_eu_market_{jur}", "source": "test", "type": "news",
+                       "jurisdiction": jur, "title": "Photovoltaic combiner boxes recalled"})
+        push_event(s, {"id": f"ev_eu_mark_{jur}", "source": "test", "type": "trademark_filing",
+                       "jurisdiction": jur, "marks": ["SOLVANTEX"],
+                       "parties": [{"name": "Someone Else GmbH", "role": "applicant"}]})
+    _matcher_done(s)
+    got = s.get("/api/v1/alerts", token=tok).json()["items"]
+    assert sorted((a["event_id"], a["rule"]) for a in got) == \
+        [("ev_eu_mark_DE", "identical-mark"), ("ev_eu_market_DE", "keyword-in-news")], got
+
+
+# --- encodings --------------------------------------------------------------------------------
+
+ROWS = [["kind", "text", "aliases", "label"],
+        ["name", "深圳明亮音响科技有限公司", "明亮音响;Bright Audio", "主要客户, \"VIP\""],
+        ["mark", "华为", "", ""],
+        ["keyword", "蓝牙音箱", "", "多行\n备注"]]
+
+
+def csv_text(rows, delim=","):
+    def cell(v):
+        return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\n\t') else v
+    return "".join(delim.join(cell(v) for v in r) + "\r\n" for r in rows)
+
+
+def test_csv_in_each_encoding_spreadsheets_save(s):
+    sub, tok = s.tenant("Encodings Ltd")
+    text = csv_text(ROWS)
+    tabbed = csv_text(ROWS, "\t")
+    files = [("UTF-8 with a BOM", codecs.BOM_UTF8 + text.encode(), None, "UTF-8", "comma"),
+             ("UTF-16LE, tabs (Excel's Unicode text)", codecs.BOM_UTF16_LE +
+              tabbed.encode("utf-16-le"), None, "UTF-16LE", "tab"),
+             ("UTF-16BE with a BOM", codecs.BOM_UTF16_BE + text.encode("utf-16-be"), None,
+              "UTF-16BE", "comma"),
+             ("GB18030 found out", text.encode("gb18030"), None, "GB18030", "comma"),
+             ("GBK, tabs", tabbed.encode("gbk"), None, "GB18030", "tab"),
+             ("GBK declared", text.encode("gbk"), "?charset=gbk", "GB18030", "comma"),
+             ("GBK in the Content-Type", text.encode("gbk"), "text/csv; charset=GBK",
+              "GB18030", "comma")]
+    for what, body, say, charset, delim in files:
+        path, ctype = pf(sub) + "/import?dry_run=true", "text/csv"
+        if say and say.startswith("?"):
+            path += "&" + say[1:]
+        elif say:
+            ctype = say
+        r = s.request("POST", path, raw=body, token=tok, headers={"Content-Type": ctype})
+        assert r.status == 200, (what, r)
+        got = r.json()
+        assert (got["charset"], got["delimiter"], got["added"]) == (charset, delim, 3), (what, got)
+        assert got["items"][0]["text"] == "深圳明亮音响科技有限公司", (what, got)
+        assert got["items"][0]["aliases"] == ["明亮音响", "Bright Audio"], (what, got)
+        assert got["items"][0]["label"] == '主要客户, "VIP"', (what, got)
+        assert got["items"][2]["label"] == "多行\n备注", (what, got)
+    assert s.get(pf(sub), token=tok).json()["items"] == []          # dry runs stored nothing
+    r = csv_import(s, sub, tok, text.encode("gb18030"))
+    assert r.status == 201 and r.json()["stored"] == 3 and r.json()["charset"] == "GB18030", r
+    assert [x["text"] for x in s.get(pf(sub), token=tok).json()["items"]] == \
+        ["深圳明亮音响科技有限公司", "华为", "蓝牙音箱"]
+
+
+def test_csv_encoding_errors_named(s):
+    sub, tok = s.tenant("Bad Bytes Ltd")
+    head = b"kind,text,aliases\r\n"
+    # Neither UTF-8 nor GB18030: 0xFF leads nothing in either.
+    body = head + "name,华为,".encode("gbk") + b"ok\r\nname,X,a\xffb\r\n"
+    p = problem(csv_import(s, sub, tok, body), 400, "bad-encoding")
+    assert p["charset"] == "GB18030"
+    assert [(e["pointer"], e["message"]) for e in p["errors"]] == \
+        [("/rows/3/aliases", f"byte {len(body) - 3} of the file (0xFF 0x62) is neither UTF-8 "
+          'nor GB18030 (GBK): save the file as "CSV UTF-8", or name its encoding with '
+          "?charset=")], p
+    # Declared UTF-8, but GBK: named as not UTF-8.
+    r = s.request("POST", pf(sub) + "/import?charset=utf-8", raw=head + "name,华为\r\n".encode("gbk"),
+                  token=tok, headers={"Content-Type": "text/csv"})
+    p = problem(r, 400, "bad-encoding")
+    assert p["errors"] == [{"pointer": "/rows/2/text",
+                            "message": f"byte {len(head) + 6} of the file (0xBB 0xAA) is not "
+                                       "UTF-8"}], p
+    # UTF-16 with a lone surrogate.
+    body = codecs.BOM_UTF16_LE + "kind\ttext\r\nmark\t".encode("utf-16-le") + b"\x3d\xd8A\x00"
+    p = problem(csv_import(s, sub, tok, body), 400, "bad-encoding")
+    assert p["charset"] == "UTF-16LE" and p["errors"][0]["pointer"] == "/rows/2/text", p
+    # Charsets named wrong.
+    p = problem(s.request("POST", pf(sub) + "/import?charset=latin1", raw=head, token=tok,
+                          headers={"Content-Type": "text/csv"}), 400, "validation")
+    assert p["errors"][0]["parameter"] == "charset", p
+    p = problem(s.request("POST", pf(sub) + "/import?charset=gbk", body={"items": []}, token=tok),
+                400, "validation")
+    assert p["errors"][0]["parameter"] == "charset", p
+    p = problem(s.request("POST", pf(sub) + "/import", raw=head, token=tok,
+                          headers={"Content-Type": "text/csv; charset=ebcdic"}), 400)
+    assert p["errors"][0]["parameter"] == "Content-Type", p
+    assert s.get(pf(sub), token=tok).json()["items"] == []
+
+
+# --- modes and round trips --------------------------------------------------------------------
+
+ITEMS = [{"kind": "mark", "text": "BRIGHTSOUND", "classes": [9, 42], "countries": ["US", "EM"],
+          "label": "=1+2 (not a formula)"},
+         {"kind": "name", "text": "深圳明亮音响科技有限公司", "aliases": ["明亮音响", "+86 Audio"]},
+         {"kind": "patent", "number": "US 8,930,553 B2"},
+         {"kind": "keyword", "text": "蓝牙音箱", "countries": ["EU"], "label": "-5% 折扣"},
+         {"kind": "show", "show": "canton-fair-2026", "label": "@展位 12.1"},
+         {"kind": "mark", "text": "'QUOTED", "label": "'=already quoted"}]
+
+
+def change_count(s, sub):
+    return sum(1 for _, f in s.redis("XRANGE", "portfolio-changes", "-", "+")
+               if dict(zip(f[::2], f[1::2])).get("sub") == str(sub["id"]))
+
+
+def filing(eid, mark):
+    return {"id": eid, "source": "test", "type": "trademark_filing", "jurisdiction": "US",
+            "marks": [mark], "parties": [{"name": "Copycat Trading LLC", "role": "applicant"}]}
+
+
+def test_csv_round_trip_upsert_then_replace(s):
+    from test_matching import push_event, wait_alerts
+    sub, tok = s.tenant("Round Trip Ltd")
+    r = s.post(pf(sub) + "/import", {"items": ITEMS}, token=tok)
+    assert r.status == 201, r
+    before = s.get(pf(sub), token=tok).json()["items"]
+    push_event(s, filing("ev_rt_1", "BRIGHTSOUND"))
+    assert len(wait_alerts(s, tok, 1, "the first filing's alert")) == 1
+    out = s.get(pf(sub) + "/export?format=csv", token=tok)
+    assert out.status == 200 and out.header("Content-Type") == "text/csv; charset=utf-8"
+    raw = out.body.encode()
+    assert raw.startswith(codecs.BOM_UTF8 + b"id,kind,text,classes,countries,aliases,number,"
+                          b"country,show,label\r\n"), raw[:120]
+    assert raw.count(b"\r\n") == 7 and b"\n" not in raw.replace(b"\r\n", b"")
+    assert "\"'=1+2 (not a formula)\"" in out.body and "\"'-5% 折扣\"" in out.body
+    assert "\"'@展位 12.1\"" in out.body and "\"明亮音响;+86 Audio\"" in out.body
+    assert "\"'QUOTED\"" in out.body and "\"''=already quoted\"" in out.body
+    disp = out.header("Content-Disposition")
+    assert disp.startswith('attachment; filename="Round Trip Ltd portfolio 2026-') and \
+        "filename*=UTF-8''Round%20Trip%20Ltd%20portfolio%20" in disp, disp
+    # Imported back as it is: mode=add refuses the ids (that doubled everything) ...
+    p = problem(csv_import(s, sub, tok, raw), 400, "validation")
+    assert p["errors"][0]["pointer"] == "/rows/2/id" and "mode=upsert" in p["errors"][0]["message"]
+    # ... mode=upsert finds every item unchanged: nothing written, nothing re-indexed.
+    changes = change_count(s, sub)
+    r = s.request("POST", pf(sub) + "/import?mode=upsert", raw=raw, token=tok,
+                  headers={"Content-Type": "text/csv"})
+    assert r.status == 200, r
+    got = r.json()
+    assert (got["added"], got["updated"], got["unchanged"], got["removed"]) == (0, 0, 6, 0), got
+    assert s.get(pf(sub), token=tok).json()["items"] == before
+    assert change_count(s, sub) == changes
+    push_event(s, filing("ev_rt_2", "BRIGHTSOUND"))
+    _matcher_done(s)
+    assert [a["event_id"] for a in s.get("/api/v1/alerts", token=tok).json()["items"]] == \
+        ["ev_rt_2", "ev_rt_1"]                      # one alert per filing, not one per copy
+    # Edited in the spreadsheet: the mark renamed, the show row gone, a row added.
+    lines = out.body.lstrip("\ufeff").split("\r\n")
+    mark_id, show_id = before[0]["id"], before[4]["id"]
+    lines[1] = lines[1].replace("BRIGHTSOUND", "BRIGHTSONIC")
+    lines = [ln for ln in lines if not ln.startswith(f'"{show_id}"')]
+    lines.insert(-1, ',"mark","新标志",,,,,,,')
+    r = s.request("POST", pf(sub) + "/import?mode=replace", raw="\r\n".join(lines), token=tok,
+                  headers={"Content-Type": "text/csv"})
+    assert r.status == 200, r
+    got = r.json()
+    assert (got["added"], got["updated"], got["unchanged"], got["removed"],
+            got["removed_ids"]) == (1, 1, 4, 1, [show_id]), got
+    after = s.get(pf(sub), token=tok).json()["items"]
+    assert [x["text"] if "text" in x else x.get("number", x.get("show")) for x in after] == \
+        ["BRIGHTSONIC", "深圳明亮音响科技有限公司", "US 8,930,553 B2", "蓝牙音箱", "'QUOTED", "新标志"]
+    assert after[0]["id"] == mark_id and after[0]["label"] == "=1+2 (not a formula)"
+    assert after[4]["text"] == "'QUOTED" and after[4]["label"] == "'=already quoted"
+    assert after[1]["aliases"] == ["明亮音响", "+86 Audio"]
+    # The matcher followed: the old text no longer alerts, the new one does.
+    push_event(s, filing("ev_rt_3", "BRIGHTSOUND"))
+    push_event(s, filing("ev_rt_4", "BRIGHTSONIC"))
+    _matcher_done(s)
+    assert [a["event_id"] for a in s.get("/api/v1/alerts", token=tok).json()["items"]] == \
+        ["ev_rt_4", "ev_rt_2", "ev_rt_1"]
+
+
+def test_modes_refuse_unknown_and_repeated_ids(s):
+    sub, tok = s.tenant("Id Checker Ltd")
+    mine = s.post(pf(sub), {"kind": "mark", "text": "IDMARK"}, token=tok).json()
+    other, tok2 = s.tenant("Someone Else Ltd")
+    theirs = s.post(pf(other), {"kind": "mark", "text": "THEIRS"}, token=tok2).json()
+    for mode in ("upsert", "replace"):
+        text = (f"id,kind,text\r\n{mine['id']},mark,A\r\n{theirs['id']},mark,B\r\n"
+                f"{mine['id']},mark,C\r\n,mark,D\r\nx,mark,E\r\n")
+        p = problem(s.request("POST", pf(sub) + f"/import?mode={mode}", raw=text, token=tok,
+                              headers={"Content-Type": "text/csv"}), 400, "validation")
+        assert [e["pointer"] for e in p["errors"]] == ["/rows/6/id"], p    # read first
+        text = text.replace("\r\nx,mark,E", "")
+        p = problem(s.request("POST", pf(sub) + f"/import?mode={mode}", raw=text, token=tok,
+                              headers={"Content-Type": "text/csv"}), 400, "validation")
+        assert [(e["pointer"], e["message"]) for e in p["errors"]] == \
+            [("/rows/3/id", f"no item {theirs['id']} in this portfolio (ids come from its "
+              "export; leave the id out to add the row as a new item)"),
+             ("/rows/4/id", f"item {mine['id']} is already given at /rows/2")], p
+    assert [x["text"] for x in s.get(pf(sub), token=tok).json()["items"]] == ["IDMARK"]
+    assert [x["text"] for x in s.get(pf(other), token=tok2).json()["items"]] == ["THEIRS"]
+
+
+def test_json_import_modes(s):
+    sub, tok = s.tenant("JSON Modes Ltd")
+    s.post(pf(sub) + "/import", {"items": ITEMS}, token=tok)
+    exported = s.get(pf(sub) + "/export", token=tok).json()["items"]
+    assert "normalised" in exported[2]
+    changes = change_count(s, sub)
+    r = s.post(pf(sub) + "/import", {"items": exported, "mode": "upsert"}, token=tok)
+    assert r.status == 200 and r.json()["unchanged"] == 6 and r.json()["mode"] == "upsert", r
+    assert change_count(s, sub) == changes
+    r = s.post(pf(sub) + "/import?mode=replace", {"items": exported[:2] + [{"kind": "mark",
+                                                                          "text": "ZETA"}]},
+               token=tok)
+    assert r.status == 200, r
+    assert (r.json()["added"], r.json()["unchanged"], r.json()["removed"]) == (1, 2, 4), r
+    assert change_count(s, sub) == changes + 5               # one added, four removed
+    assert [x.get("text") for x in s.get(pf(sub), token=tok).json()["items"]] == \
+        ["BRIGHTSOUND", "深圳明亮音响科技有限公司", "ZETA"]
+    for body, path, ptr in (({"items": [], "mode": "merge"}, "", "/mode"),
+                            ({"items": [], "mode": "add"}, "?mode=upsert", "/mode"),
+                            ({"items": [{"kind": "mark", "text": "X", "id": 5}]}, "",
+                             "/items/0/id"),
+                            ({"items": [{"kind": "mark", "text": "X", "id": "5"}],
+                              "mode": "upsert"}, "", "/items/0/id"),
+                            ({"items": [{"kind": "mark", "text": "X"},
+                                        {"kind": "mark", "text": "X", "id": 999999999}],
+                              "mode": "upsert"}, "", "/items/1/id"),
+                            ({"items": [{"kind": "mark"}]}, "?mode=replace", "/items/0/text")):
+        p = problem(s.post(pf(sub) + "/import" + path, body, token=tok), 400, "validation")
+        assert [e["pointer"] for e in p["errors"]] == [ptr], (body, p)
+    p = problem(s.post(pf(sub) + "/import?mode=merge", {"items": []}, token=tok), 400)
+    assert p["errors"][0]["parameter"] == "mode"
+    assert len(s.get(pf(sub), token=tok).json()["items"]) == 3
+
+
+def test_replace_with_rows_without_ids_keeps_equal_items(s):
+    """A spreadsheet made by hand (no id column) replacing the portfolio: the rows that equal
+    items keep those items (and their ids); only the differences are written."""
+    sub, tok = s.tenant("Hand Made Ltd")
+    s.post(pf(sub) + "/import", {"items": ITEMS[:3]}, token=tok)
+    before = s.get(pf(sub), token=tok).json()["items"]
+    changes = change_count(s, sub)
+    text = ("kind,text,classes,countries,aliases,number\r\n"
+            "mark,BRIGHTSOUND,9;42,US;EM,,\r\n"
+            "patent,,,,,\"US 8,930,553 B2\"\r\n"
+            "mark,NEWMARK,,,,\r\n")
+    r = s.request("POST", pf(sub) + "/import?mode=replace&dry_run=true", raw=text, token=tok,
+                  headers={"Content-Type": "text/csv"})
+    assert r.status == 200 and r.json()["dry_run"] is True, r
+    got = r.json()
+    # The mark's label is not in the file: that is a change, so it is updated.
+    assert (got["added"], got["updated"], got["unchanged"], got["removed_ids"]) == \
+        (2, 0, 1, [before[0]["id"], before[1]["id"]]), got
+    assert got["items"][1]["id"] == before[2]["id"] and "id" not in got["items"][2]
+    assert s.get(pf(sub), token=tok).json()["items"] == before and \
+        change_count(s, sub) == changes                       # a dry run writes nothing
+    r = s.request("POST", pf(sub) + "/import?mode=replace", raw=text, token=tok,
+                  headers={"Content-Type": "text/csv"})
+    assert r.status == 200 and r.json()["removed"] == 2, r
+    after = s.get(pf(sub), token=tok).json()["items"]
+    assert [x["id"] for x in after][0] == before[2]["id"] and len(after) == 3
+
+
+# --- xlsx -------------------------------------------------------------------------------------
+
+def raw_get(s, path, token):
+    conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=60)
+    try:
+        conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        r = conn.getresponse()
+        return r.status, dict(r.getheaders()), r.read()
+    finally:
+        conn.close()
+
+
+def read_xlsx(data):
+    """The first sheet as rows of values (numbers as float, text as str), and its widths."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    z = zipfile.ZipFile(io.BytesIO(data))
+    shared = [("".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t")))
+              for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
+    sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in sheet.find("m:sheetData", ns).findall("m:row", ns):
+        cells = {}
+        for c in row.findall("m:c", ns):
+            col = ord(c.get("r")[0]) - ord("A")
+            v = c.find("m:v", ns)
+            cells[col] = shared[int(v.text)] if c.get("t") == "s" else float(v.text)
+        rows.append([cells.get(i) for i in range(max(cells) + 1)])
+    widths = [float(c.get("width")) for c in sheet.find("m:cols", ns).findall("m:col", ns)]
+    return rows, widths
+
+
+def test_xlsx_export(s):
+    sub, tok = s.tenant("深圳明亮音响科技有限公司")
+    s.post(pf(sub) + "/import", {"items": ITEMS}, token=tok)
+    items = s.get(pf(sub) + "/export", token=tok).json()["items"]
+    data_dir = os.path.join(s.dir, "data")
+    files_before = sorted(os.listdir(data_dir))
+    status, headers, data = raw_get(s, pf(sub) + "/export?format=xlsx", tok)
+    assert status == 200, data[:300]
+    assert headers["Content-Type"] == \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    name = "深圳明亮音响科技有限公司 portfolio "
+    disp = headers["Content-Disposition"]
+    assert disp.startswith('attachment; filename="____________ portfolio 2026-'), disp
+    assert "filename*=UTF-8''" + urllib.parse.quote(name) in disp and disp.endswith(".xlsx"), disp
+    assert sorted(os.listdir(data_dir)) == files_before                   # nothing left behind
+    rows, widths = read_xlsx(data)
+    assert rows[0] == ["id", "kind", "text", "classes", "countries", "aliases", "number",
+                       "country", "show", "label"]
+    want = []
+    for it in items:
+        row = [float(it["id"])]
+        for col in rows[0][1:]:
+            v = it.get(col)
+            row.append("; ".join(str(x) for x in v) if isinstance(v, list) else v)
+        while row and row[-1] is None:
+            row.pop()
+        want.append(row)
+    assert rows[1:] == want, (rows, want)
+    assert rows[1][3] == "9; 42" and rows[1][9] == "=1+2 (not a formula)"     # text, no guard
+    assert rows[2][2] == "深圳明亮音响科技有限公司" and rows[2][5] == "明亮音响; +86 Audio"
+    assert len(widths) == 10 and widths[2] > widths[1]
+    problem(s.get(pf(sub) + "/export?format=xls", token=tok), 400, "validation")
+
+
+# --- inline checks ----------------------------------------------------------------------------
+
+def test_check_and_dry_runs_store_nothing(s):
+    sub, tok = s.tenant("Typing Person Ltd")
+    item = s.post(pf(sub), {"kind": "mark", "text": "TYPED"}, token=tok).json()
+    changes = change_count(s, sub)
+    r = s.post(pf(sub) + "/check", {"kind": "patent", "number": "US 8,930,553 B2"}, token=tok)
+    assert r.status == 200 and r.json()["normalised"] == "US8930553" and "id" not in r.json(), r
+    r = s.post(pf(sub) + "/check", {"id": item["id"], "kind": "mark", "text": "TYPED2"},
+               token=tok)
+    assert r.status == 200 and r.json()["id"] == item["id"], r
+    # The same problems, the same pointers, as create answers.
+    for body in ({"kind": "mark", "text": "X", "classes": [0], "countries": ["EU"]},
+                 {"kind": "show"}, {"kind": "logo"}):
+        want = problem(s.post(pf(sub), body, token=tok), 400, "validation")["errors"]
+        p = problem(s.post(pf(sub) + "/check", body, token=tok), 400, "validation")
+        assert p["errors"] == want, (body, p)
+    p = problem(s.post(pf(sub) + "/check", {"id": 99999999, "kind": "mark", "text": "X"},
+                       token=tok), 400)
+    assert [e["pointer"] for e in p["errors"]] == ["/id"], p
+    r = s.post(pf(sub) + "?dry_run=true", {"kind": "name", "text": "试运行有限公司"}, token=tok)
+    assert r.status == 200 and r.json() == {"kind": "name", "text": "试运行有限公司"}, r
+    p = problem(s.post(pf(sub) + "?dry_run=maybe", {"kind": "mark", "text": "X"}, token=tok), 400)
+    assert p["errors"][0]["parameter"] == "dry_run"
+    r = s.post(pf(sub) + "/import?dry_run=true", {"items": ITEMS}, token=tok)
+    assert r.status == 200 and r.json()["added"] == 6 and r.json()["dry_run"] is True, r
+    assert [x["text"] for x in s.get(pf(sub), token=tok).json()["items"]] == ["TYPED"]
+    assert change_count(s, sub) == changes
+    _, tok_other = s.tenant("Not Yours Ltd")
+    problem(s.post(pf(sub) + "/check", {"kind": "mark", "text": "X"}, token=tok_other), 404)

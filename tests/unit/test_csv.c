@@ -95,20 +95,99 @@ static void quoting_line_ends_and_row_numbers(void **state)
 static void bad_cells_named_by_row_and_column(void **state)
 {
     static const char text[] = "kind,text,aliases,label\n"
-                               "name,Good Co,\"A;\xC3\x28\",\n"
+                               "name,Good Co,,\n"
                                "name,Nul Co,,a\0b\n"
                                "name,Wide Co,,,extra\n";
+    static const char ided[] = "id,kind,text\n"
+                               "x7,name,Bad Id\n";
     json_t *items;
     char *errs;
 
     import(text, sizeof(text) - 1, &items, &errs);
     assert_string_equal(errs,
-                        "[{\"pointer\":\"/rows/2/aliases\",\"message\":\"is not UTF-8 (byte 3 "
-                        "of the cell)\"},{\"pointer\":\"/rows/3/label\",\"message\":\"must not "
+                        "[{\"pointer\":\"/rows/3/label\",\"message\":\"must not "
                         "contain NUL characters\"},{\"pointer\":\"/rows/4\",\"message\":\"has 5 "
                         "cells; the header has 4 columns\"}]");
     free(errs);
     json_decref(items);
+    import(ided, sizeof(ided) - 1, &items, &errs);
+    assert_non_null(strstr(errs, "\"/rows/2/id\",\"message\":\"must be an item's id"));
+    free(errs);
+    json_decref(items);
+}
+
+/* A byte that is neither UTF-8 nor GB18030 is named by its cell and its place in the file;
+ * no row is returned. */
+static void bad_encoding_named_by_cell(void **state)
+{
+    static const char text[] = "kind,text,aliases,label\n"
+                               "name,Good Co,\"A;\xC3\x28\",\n"
+                               "name,Other Co,,\n";
+    static const char header[] = "kind,te\xFFxt\n";
+    struct sw_verrs e;
+    struct sw_csv_info info;
+    json_t *items;
+    char *errs;
+
+    sw_verrs_init(&e);
+    items = sw_portfolio_csv_read(text, sizeof(text) - 1, SW_CS_AUTO, &info, &e);
+    errs = json_dumps(e.list, JSON_COMPACT);
+    assert_string_equal(errs, "[{\"pointer\":\"/rows/2/aliases\",\"message\":\"byte 41 of the "
+                              "file (0xC3 0x28) is neither UTF-8 nor GB18030 (GBK): save the "
+                              "file as \\\"CSV UTF-8\\\", or name its encoding with "
+                              "?charset=\"}]");
+    assert_int_equal(info.bad_encoding, 1);
+    assert_int_equal(info.charset, SW_CS_GB18030);
+    assert_int_equal(json_array_size(items), 0);
+    free(errs);
+    json_decref(items);
+    sw_verrs_free(&e);
+    /* Declared: the message says the encoding it is not in. */
+    sw_verrs_init(&e);
+    items = sw_portfolio_csv_read(header, sizeof(header) - 1, SW_CS_UTF8, &info, &e);
+    errs = json_dumps(e.list, JSON_COMPACT);
+    assert_string_equal(errs, "[{\"pointer\":\"/header/1\",\"message\":\"byte 8 of the file "
+                              "(0xFF 0x78) is not UTF-8\"}]");
+    free(errs);
+    json_decref(items);
+    sw_verrs_free(&e);
+}
+
+/* Excel's "Unicode text": UTF-16LE, tab-separated; GBK as Excel on Chinese Windows saves
+ * "CSV"; the formula guard's ' taken off again; ids read as numbers. */
+static void spreadsheet_files(void **state)
+{
+    static const char tabbed[] =
+        "\xFF\xFE" "i\0d\0\t\0k\0i\0n\0d\0\t\0t\0e\0x\0t\0\r\0\n\0"
+        "7\0\t\0n\0a\0m\0e\0\t\0\x4E\x53\x3A\x4E\r\0\n\0";
+    static const char gbk[] = "kind,text,aliases\r\nname,\xBB\xAA\xCE\xAA,\"'=A;B\"\r\n"
+                              "mark,'-5,'x\r\n";
+    struct sw_verrs e;
+    struct sw_csv_info info;
+    json_t *items;
+    char *js;
+
+    sw_verrs_init(&e);
+    items = sw_portfolio_csv_read(tabbed, sizeof(tabbed) - 1, SW_CS_AUTO, &info, &e);
+    assert_int_equal(sw_verrs_count(&e), 0);
+    assert_int_equal(info.charset, SW_CS_UTF16LE);
+    assert_int_equal(info.delim, '\t');
+    js = json_dumps(items, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert_string_equal(js, "[{\"id\":7,\"kind\":\"name\",\"text\":\"\xE5\x8D\x8E\xE4\xB8\xBA\","
+                            "\"_row\":2}]");
+    free(js);
+    json_decref(items);
+    items = sw_portfolio_csv_read(gbk, sizeof(gbk) - 1, SW_CS_AUTO, &info, &e);
+    assert_int_equal(sw_verrs_count(&e), 0);
+    assert_int_equal(info.charset, SW_CS_GB18030);
+    assert_int_equal(info.delim, ',');
+    js = json_dumps(items, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert_string_equal(js, "[{\"kind\":\"name\",\"text\":\"\xE5\x8D\x8E\xE4\xB8\xBA\","
+                            "\"aliases\":[\"=A\",\"B\"],\"_row\":2},"
+                            "{\"kind\":\"mark\",\"text\":\"-5\",\"aliases\":[\"'x\"],\"_row\":3}]");
+    free(js);
+    json_decref(items);
+    sw_verrs_free(&e);
 }
 
 static void header_names_each_bad_column(void **state)
@@ -171,6 +250,8 @@ int main(void)
         cmocka_unit_test(cell_past_the_ceiling_is_reported),
         cmocka_unit_test(quoting_line_ends_and_row_numbers),
         cmocka_unit_test(bad_cells_named_by_row_and_column),
+        cmocka_unit_test(bad_encoding_named_by_cell),
+        cmocka_unit_test(spreadsheet_files),
         cmocka_unit_test(header_names_each_bad_column),
         cmocka_unit_test(malformed_quoting_refused),
     };

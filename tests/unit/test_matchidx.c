@@ -136,6 +136,12 @@ static void classes_filter(void **state)
     sw_mindex_free(ix);
 }
 
+static json_t *news(const char *jur, const char *text)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "id", "ev", "type", "news", "jurisdiction", jur,
+                     "text", text);
+}
+
 /* An item's own countries, else the subscriber's markets; EM stands for the EU members. */
 static void countries_and_markets(void **state)
 {
@@ -155,6 +161,51 @@ static void countries_and_markets(void **state)
     assert_int_equal(g->n, 0);
     g = match(ix, filing("QUORIVA", "WO", 0));
     assert_int_equal(g->n, 2);
+    sw_mindex_free(ix);
+}
+
+static json_t *bulletin(const char *jur)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "id", "b", "type", "bulletin", "jurisdiction", jur,
+                     "title", "market notice");
+}
+
+/* EM (an EU trade mark) and EU (the EU as a market) stand for every member state: an item
+ * watched in EM meets a DE filing and an EUIPO one, a market EU meets DE, EM and EU events
+ * and bulletins; neither meets the US or Switzerland. */
+static void em_and_eu_stand_for_the_union(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    struct got *g;
+
+    subscriber(ix, 1, "[\"EU\"]");
+    put(ix, 1, "{\"id\": 1, \"kind\": \"mark\", \"text\": \"VELMORA\", \"countries\": [\"EM\"]}");
+    put(ix, 1, "{\"id\": 2, \"kind\": \"mark\", \"text\": \"VELMORE\"}");
+    put(ix, 1, "{\"id\": 3, \"kind\": \"keyword\", \"text\": \"solar inverter\"}");
+    subscriber(ix, 2, "[\"FR\"]");
+    put(ix, 2, "{\"id\": 4, \"kind\": \"mark\", \"text\": \"VELMORA\", \"countries\": [\"US\"]}");
+    g = match(ix, filing("VELMORA", "EM", 0));
+    assert_int_equal(g->n, 2);
+    assert_non_null(alert_of(g, 1, 1));   /* the EU trade mark */
+    assert_non_null(alert_of(g, 1, 2));   /* the market EU */
+    g = match(ix, filing("VELMORA", "DE", 0));
+    assert_int_equal(g->n, 2);
+    assert_non_null(alert_of(g, 1, 1));   /* a national filing against an EU trade mark */
+    assert_non_null(alert_of(g, 1, 2));
+    assert_int_equal(match(ix, filing("VELMORA", "US", 0))->n, 1);
+    assert_non_null(alert_of(&last, 2, 4));
+    assert_int_equal(match(ix, filing("VELMORA", "CH", 0))->n, 0);
+    assert_non_null(alert_of(match(ix, news("DE", "a solar inverter recall")), 1, 3));
+    assert_int_equal(match(ix, news("US", "a solar inverter recall"))->n, 0);
+    /* Bulletins about the Union reach FR's trader too; one about DE only the EU's. */
+    g = match(ix, bulletin("EU"));
+    assert_int_equal(g->n, 2);
+    assert_non_null(alert_of(g, 1, 0));
+    assert_non_null(alert_of(g, 2, 0));
+    g = match(ix, bulletin("DE"));
+    assert_int_equal(g->n, 1);
+    assert_non_null(alert_of(g, 1, 0));
+    assert_int_equal(match(ix, bulletin("US"))->n, 0);
     sw_mindex_free(ix);
 }
 
@@ -185,12 +236,6 @@ static void replace_and_delete(void **state)
     assert_int_equal(postings, 0);
     sw_mindex_del(ix, 1, 7);   /* again: nothing to do */
     sw_mindex_free(ix);
-}
-
-static json_t *news(const char *jur, const char *text)
-{
-    return json_pack("{s:s, s:s, s:s, s:s}", "id", "ev", "type", "news", "jurisdiction", jur,
-                     "text", text);
 }
 
 /* Keywords in scripts written without spaces are found by their characters; Latin keywords
@@ -372,6 +417,7 @@ int main(void)
         cmocka_unit_test(keywords_in_any_script),
         cmocka_unit_test(one_alert_with_reasons),
         cmocka_unit_test(bulletin_to_many),
+        cmocka_unit_test(em_and_eu_stand_for_the_union),
         cmocka_unit_test(many_candidates_each_once),
         cmocka_unit_test(own_filing_skipped),
         cmocka_unit_test(docket_entry),
