@@ -126,6 +126,9 @@ make_public() {
     [ -e "$DIR/feeds" ] || ln -s "$PUB/feeds" "$DIR/feeds"
     rm -rf "$PUB/www"
     cp -R "$ROOT/www" "$PUB/www"
+    # The portal's catalogue, {msgid: msgstr}, from po/zh-CN.po.
+    mkdir -p "$PUB/www/i18n"
+    python3 "$ROOT/scripts/po2json.py" "$ROOT/po/zh-CN.po" >"$PUB/www/i18n/zh-CN.json"
     chmod -R a+rX "$PUB/www" "$PUB/feeds"
 }
 
