@@ -42,7 +42,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps test test-faults test-valgrind test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load install clean fuzz fuzz-build fuzz-bins
+.PHONY: all deps test test-faults test-valgrind test-unit test-integration test-browser screenshots run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load install clean fuzz fuzz-build fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -134,6 +134,14 @@ test-unit: $(UNIT_BIN)
 
 test-integration: $(BINS) $(OPENAPI_CHECK)
 	$(PYTHON) tests/run.py --build $(BUILD) --only integration
+
+# The portal in Debian's headless Chromium (python3-selenium), against the same kind of stack.
+test-browser: $(BINS)
+	$(PYTHON) tests/run.py --build $(BUILD) --only browser
+
+# Every portal page at 390x844 and 1366x768 in Chinese and English, into build/screenshots/.
+screenshots: $(BINS)
+	$(PYTHON) tests/run.py --build $(BUILD) --screenshots build/screenshots
 
 run: $(BINS)
 	scripts/stack.sh run --build $(BUILD)

@@ -26,7 +26,7 @@ function day(ymd) {
 }
 
 export function dayRange(from, to) {
-  const f = new Intl.DateTimeFormat(current(), { dateStyle: "medium", timeZone: "UTC" });
+  const f = new Intl.DateTimeFormat(current(), { dateStyle: "long", timeZone: "UTC" });
   const a = day(from);
   const b = day(to || from);
   if (Number.isNaN(a.getTime()) || Number.isNaN(b.getTime())) return "";
