@@ -74,9 +74,16 @@ async function render({ push = false } = {}) {
       content = await page.default(ctx);
     }
   } catch (e) {
-    if (e instanceof api.ApiError && e.status === 404) content = notFound();
-    else if (e instanceof api.ApiError) content = failure(e.problem, router.reload);
-    else throw e;
+    if (e instanceof api.ApiError && e.status === 404) {
+      content = notFound();
+      title = t("Page not found");
+    } else if (e instanceof api.ApiError) {
+      content = failure(e.problem, router.reload);
+    } else {
+      console.error(e);   // a fault of the portal itself: reported, and the page says so
+      content = failure({ title: t("This page could not be shown"),
+        detail: t("Something went wrong in this page. Try again, or reload it.") }, router.reload);
+    }
   }
   if (n !== rendering) return;   // a newer navigation has begun
   const app = found?.route.layout === "app";
