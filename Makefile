@@ -211,6 +211,9 @@ install: $(BINS)
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 nginx/seawall.conf.in nginx/fastcgi.conf nginx/fastcgi_params.conf nginx/portal.conf $(DESTDIR)$(PREFIX)/share/seawall/nginx/
 	install -m 0644 etc/seawall.conf etc/deadlines.json $(DESTDIR)$(PREFIX)/share/seawall/etc/
+	install -d $(DESTDIR)$(PREFIX)/share/seawall/www/i18n
+	cp -R www/. $(DESTDIR)$(PREFIX)/share/seawall/www/
+	$(PYTHON) scripts/po2json.py po/zh-CN.po >$(DESTDIR)$(PREFIX)/share/seawall/www/i18n/zh-CN.json
 
 clean:
 	rm -rf build
