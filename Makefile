@@ -42,7 +42,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps po test test-faults test-valgrind test-unit test-integration run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams install clean fuzz fuzz-build fuzz-bins
+.PHONY: all deps po test test-faults test-valgrind test-unit test-integration test-browser screenshots run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams install clean fuzz fuzz-build fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -136,6 +136,14 @@ test-unit: $(UNIT_BIN)
 test-integration: $(BINS) $(OPENAPI_CHECK)
 	$(PYTHON) tests/run.py --build $(BUILD) --only integration
 
+# The portal in Debian's headless Chromium (python3-selenium), against the same kind of stack.
+test-browser: $(BINS)
+	$(PYTHON) tests/run.py --build $(BUILD) --only browser
+
+# Every portal page at 390x844 and 1366x768 in Chinese and English, into build/screenshots/.
+screenshots: $(BINS)
+	$(PYTHON) tests/run.py --build $(BUILD) --screenshots build/screenshots
+
 run: $(BINS)
 	scripts/stack.sh run --build $(BUILD)
 
@@ -210,9 +218,13 @@ install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/seawall/nginx \
 	    $(DESTDIR)$(PREFIX)/share/seawall/etc $(DESTDIR)$(PREFIX)/share/seawall/po
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 nginx/seawall.conf.in nginx/fastcgi.conf nginx/fastcgi_params.conf $(DESTDIR)$(PREFIX)/share/seawall/nginx/
+	install -m 0644 nginx/seawall.conf.in nginx/fastcgi.conf nginx/fastcgi_params.conf nginx/portal.conf $(DESTDIR)$(PREFIX)/share/seawall/nginx/
 	install -m 0644 etc/seawall.conf etc/deadlines.json $(DESTDIR)$(PREFIX)/share/seawall/etc/
 	install -m 0644 po/*.po po/seawall.pot $(DESTDIR)$(PREFIX)/share/seawall/po/
+	install -d $(DESTDIR)$(PREFIX)/share/seawall/www/i18n
+	cp -R www/. $(DESTDIR)$(PREFIX)/share/seawall/www/
+	SEAWALL_I18N_DIR=po $(BUILD)/bin/seawall i18n json zh-CN \
+	    >$(DESTDIR)$(PREFIX)/share/seawall/www/i18n/zh-CN.json
 
 clean:
 	rm -rf build

@@ -1,16 +1,22 @@
 /* bulletins.c — early-warning bulletins: centre staff publish them; anyone may read them
  * (no token); each becomes a "bulletin" event, so the matcher alerts exporters whose markets
  * or keywords it concerns. The bulletin, its index entry and its event are written by one
- * script: all or nothing. */
+ * script: all or nothing (lib/bulletins.c). The newest are also an Atom feed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "seawall/atom.h"
+#include "seawall/bulletins.h"
 #include "seawall/config.h"
 #include "seawall/feedreg.h"
 #include "seawall/i18n.h"
 #include "seawall/store.h"
 #include "api.h"
+
+#define ATOM_ENTRIES 50              /* the newest bulletins a feed carries */
+#define ATOM_MAX     (8 * 1024 * 1024)   /* 50 bulletins of 20,000 characters, each escaped
+                                          * to at most 6 bytes (&quot;) */
 
 static const char *const severities[] = { "low", "medium", "high", "critical", NULL };
 
@@ -24,25 +30,14 @@ static const struct sw_jfield bulletin_fields[] = {
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
 
-/* KEYS: bulletin, index, event key, events stream. ARGV: bulletin json, id, event json,
- * event id, event ttl, stream maxlen. */
-static const char publish_lua[] =
-    "redis.call('SET', KEYS[1], ARGV[1]) "
-    "redis.call('ZADD', KEYS[2], ARGV[2], ARGV[2]) "
-    "if redis.call('SET', KEYS[3], ARGV[3], 'NX', 'EX', ARGV[5]) then "
-    "  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', 'id', ARGV[4], 'event', ARGV[3]) "
-    "end return 1";
-
 void sw_h_bulletins_create(struct sw_ctx *c)
 {
     const char *country;
-    char key[64], evkey[96], evid[48], idtxt[24], ttl[24], maxlen[24], when[32], loc[64];
-    const char *keys[4], *args[6];
+    char evid[48], when[32], loc[64];
     json_t *in, *ev, *kw;
     char *text = NULL, *evtext = NULL;
     struct sw_buf body;
-    long long id, v;
-    redisReply *r;
+    long long id;
     size_t i;
     int rc;
 
@@ -57,14 +52,12 @@ void sw_h_bulletins_create(struct sw_ctx *c)
         json_decref(in);
         return;
     }
-    r = sw_store_cmd(c->store, "INCR", "sw:seq:bulletin", NULL);
-    if (r == NULL) {
+    rc = sw_bulletin_next_id(c->store, &id);
+    if (rc != SW_OK) {
         json_decref(in);
-        sw_reply_store(c, SW_EAGAIN, "numbering the bulletin");
+        sw_reply_store(c, rc, "numbering the bulletin");
         return;
     }
-    id = sw_reply_int(r, 0);
-    freeReplyObject(r);
     sw_iso8601(sw_now_ms(), when, sizeof(when));
     json_object_set_new(in, "id", json_integer(id));
     json_object_set_new(in, "published_at", json_string(when));
@@ -97,15 +90,9 @@ void sw_h_bulletins_create(struct sw_ctx *c)
         rc = SW_ERR;
         goto out;
     }
-    snprintf(key, sizeof(key), "sw:bulletin:%lld", id);
-    snprintf(evkey, sizeof(evkey), "sw:ev:%s", evid);
-    snprintf(idtxt, sizeof(idtxt), "%lld", id);
-    snprintf(ttl, sizeof(ttl), "%lld", sw_config_int(c->cfg, "events.ttl_s"));
-    snprintf(maxlen, sizeof(maxlen), "%lld", sw_config_int(c->cfg, "events.maxlen"));
-    keys[0] = key; keys[1] = "sw:idx:bulletins"; keys[2] = evkey; keys[3] = SW_EVENTS_STREAM;
-    args[0] = text; args[1] = idtxt; args[2] = evtext; args[3] = evid; args[4] = ttl;
-    args[5] = maxlen;
-    rc = sw_store_eval_int(c->store, publish_lua, 4, keys, 6, args, &v);
+    rc = sw_bulletin_publish(c->store, id, text, evid, evtext,
+                             sw_config_int(c->cfg, "events.ttl_s"),
+                             sw_config_int(c->cfg, "events.maxlen"));
 out:
     free(text);
     free(evtext);
@@ -118,96 +105,100 @@ out:
     sw_reply_json(c, 201, in);
 }
 
-/* Newest first; ?country= and ?severity= filter (comma lists), ?cursor= is the last id seen. */
+/* The listing's filters: ?country= and ?severity=, comma lists of whole values. */
+struct filter {
+    const char *country, *severity;
+};
+
+static int keep(const json_t *b, void *ud)
+{
+    const struct filter *f = ud;
+
+    return (f->country == NULL ||
+            sw_in_list(f->country, json_string_value(json_object_get(b, "country")) ?: "")) &&
+           (f->severity == NULL ||
+            sw_in_list(f->severity, json_string_value(json_object_get(b, "severity")) ?: ""));
+}
+
+/* Newest first; ?cursor= is the last id seen. */
 void sw_h_bulletins_list(struct sw_ctx *c)
 {
-    const char *country = sw_query(c, "country"), *sev = sw_query(c, "severity");
-    long long after, next = 0, last = 0;
-    char max[32];
-    const char *argv[8];
-    json_t *items = json_array();
-    redisReply *r;
-    size_t i;
-    int limit, scanned = 0;
+    struct filter f = { sw_query(c, "country"), sw_query(c, "severity") };
+    long long after, next;
+    json_t *items;
+    int limit, rc;
 
-    if (sw_page_args(c, &after, &limit) != SW_OK) {
-        json_decref(items);
+    if (sw_page_args(c, &after, &limit) != SW_OK)
         return;
-    }
-    snprintf(max, sizeof(max), after > 0 ? "(%lld" : "+inf", after);
-    /* Filters are applied to batches; a scan bound keeps a narrow filter answering quickly. */
-    while (json_array_size(items) < (size_t)limit && scanned < 5000) {
-        argv[0] = "ZREVRANGEBYSCORE"; argv[1] = "sw:idx:bulletins"; argv[2] = max;
-        argv[3] = "-inf"; argv[4] = "LIMIT"; argv[5] = "0"; argv[6] = "100";
-        r = sw_store_cmdv(c->store, 7, argv, NULL);
-        if (r == NULL) {
-            json_decref(items);
-            sw_reply_store(c, SW_EAGAIN, "listing bulletins");
-            return;
-        }
-        if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
-            freeReplyObject(r);
-            last = 0;
-            break;
-        }
-        for (i = 0; i < r->elements && json_array_size(items) < (size_t)limit; i++) {
-            char key[64];
-            redisReply *d;
-            json_t *b;
-
-            last = strtoll(r->element[i]->str, NULL, 10);
-            scanned++;
-            snprintf(key, sizeof(key), "sw:bulletin:%lld", last);
-            d = sw_store_cmd(c->store, "GET", key, NULL);
-            b = d != NULL && d->type == REDIS_REPLY_STRING ? json_loadb(d->str, d->len, 0, NULL)
-                                                            : NULL;
-            if (d != NULL)
-                freeReplyObject(d);
-            if (b == NULL)
-                continue;
-            if ((country == NULL || sw_in_list(country, json_string_value(json_object_get(b,
-                                              "country")) ?: "")) &&
-                (sev == NULL || sw_in_list(sev, json_string_value(json_object_get(b,
-                                          "severity")) ?: "")))
-                json_array_append_new(items, b);
-            else
-                json_decref(b);
-        }
-        freeReplyObject(r);
-        snprintf(max, sizeof(max), "(%lld", last);
-    }
-    if (last > 0)
-        next = last;
-    if (next > 0) {   /* is there anything below? */
-        r = sw_store_cmd(c->store, "ZREVRANGEBYSCORE", "sw:idx:bulletins", max, "-inf", "LIMIT",
-                         "0", "1", NULL);
-        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements == 0)
-            next = 0;
-        if (r != NULL)
-            freeReplyObject(r);
+    rc = sw_bulletins_page(c->store, after, limit, keep, &f, &items, &next);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "listing bulletins");
+        return;
     }
     sw_reply_json(c, 200, sw_page_json(items, next));
 }
 
+/* The newest bulletins (the same filters) as an Atom feed whose links point at the portal
+ * (notifier.public_url, as links in mail do). The feed's id is its own address. */
+void sw_h_bulletins_atom(struct sw_ctx *c)
+{
+    struct filter f = { sw_query(c, "country"), sw_query(c, "severity") };
+    char portal[256], self[2048], alternate[2048], now[32];
+    struct sw_atom_feed feed;
+    struct sw_buf out;
+    const char *qs = c->req->query != NULL ? c->req->query : "";
+    long long next;
+    json_t *items;
+    size_t n;
+    int rc;
+
+    sw_strlcpy(portal, sw_config_str(c->cfg, "notifier.public_url"), sizeof(portal));
+    n = strlen(portal);
+    while (n > 0 && portal[n - 1] == '/')
+        portal[--n] = '\0';
+    rc = sw_bulletins_page(c->store, 0, ATOM_ENTRIES, keep, &f, &items, &next);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "listing bulletins");
+        return;
+    }
+    snprintf(self, sizeof(self), "%s/api/v1/bulletins.atom%s%.1500s", portal, *qs ? "?" : "", qs);
+    snprintf(alternate, sizeof(alternate), "%s/bulletins%s%.1500s", portal, *qs ? "?" : "", qs);
+    sw_iso8601(sw_now_ms(), now, sizeof(now));
+    feed.id = self;
+    feed.title = "Seawall early-warning bulletins";
+    feed.self = self;
+    feed.alternate = alternate;
+    feed.fallback_updated = now;
+    sw_buf_init(&out, ATOM_MAX);
+    rc = sw_atom_bulletins(&out, &feed, items, portal);
+    json_decref(items);
+    if (rc != SW_OK) {
+        sw_buf_free(&out);
+        sw_reply_store(c, SW_ERR, "writing the bulletins feed");
+        return;
+    }
+    c->resp->status = 200;
+    c->resp->ctype = "application/atom+xml; charset=utf-8";
+    sw_buf_reset(&c->resp->body);
+    sw_buf_add(&c->resp->body, out.p, out.len);
+    sw_buf_free(&out);
+}
+
 void sw_h_bulletins_get(struct sw_ctx *c)
 {
-    char key[64];
     long long id;
-    redisReply *r;
     json_t *b;
+    int rc;
 
     if (sw_param_id(c, "id", &id) != SW_OK)
         return;
-    snprintf(key, sizeof(key), "sw:bulletin:%lld", id);
-    r = sw_store_cmd(c->store, "GET", key, NULL);
-    if (r == NULL) {
-        sw_reply_store(c, SW_EAGAIN, "loading the bulletin");
+    rc = sw_bulletin_get(c->store, id, &b);
+    if (rc == SW_NOTFOUND) {
+        sw_reply_not_found(c);
         return;
     }
-    b = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
-    freeReplyObject(r);
-    if (b == NULL) {
-        sw_reply_not_found(c);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "loading the bulletin");
         return;
     }
     sw_reply_json(c, 200, b);

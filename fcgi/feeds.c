@@ -186,3 +186,60 @@ void sw_h_feeds_poll(struct sw_ctx *c)
     sw_reply_json(c, 202, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status",
                                     "queued: the next free poller takes it"));
 }
+
+/* What anyone may know about one source: its name, format, whether it is polled, when it last
+ * worked and failed, why (a fixed public phrase, never the stored text with its hosts and
+ * URLs), and how much it has brought. The feed's URL stays with the admins. */
+static json_t *coverage_view(const json_t *doc, const json_t *st)
+{
+    json_t *v = json_object();
+    const char *reason = sw_feedreg_public_reason(
+        json_integer_value(json_object_get(st, "http_status")),
+        json_string_value(json_object_get(st, "last_error")));
+    json_t *name = json_object_get(doc, "name");
+
+    json_object_set_new(v, "id", json_integer(json_integer_value(json_object_get(doc, "id"))));
+    json_object_set_new(v, "name", json_is_string(name) ? json_copy(name) : json_null());
+    json_object_set(v, "format", json_object_get(doc, "format"));
+    json_object_set_new(v, "enabled", json_boolean(json_is_true(json_object_get(doc,
+                                                                              "enabled"))));
+    json_object_set(v, "last_success_at", json_object_get(st, "last_success_at") ?: json_null());
+    json_object_set(v, "last_error_at", json_object_get(st, "last_error_at") ?: json_null());
+    json_object_set_new(v, "last_error", reason != NULL ? json_string(reason) : json_null());
+    json_object_set_new(v, "consecutive_failures",
+                        json_integer(json_integer_value(json_object_get(st,
+                                                                        "consecutive_failures"))));
+    json_object_set_new(v, "items_seen",
+                        json_integer(json_integer_value(json_object_get(st, "items_seen"))));
+    return v;
+}
+
+/* Source coverage, public: every registered feed in the public view, by id. */
+void sw_h_coverage(struct sw_ctx *c)
+{
+    long long after, next;
+    json_t *items = NULL, *out, *doc, *st;
+    size_t i;
+    int limit, rc;
+
+    if (sw_page_args(c, &after, &limit) != SW_OK)
+        return;
+    rc = sw_doc_list(c->store, &sw_kind_feed, 0, after, limit, &items, &next);
+    out = json_array();
+    json_array_foreach(items, i, doc) {
+        if (rc != SW_OK)
+            break;
+        rc = sw_feedreg_status(c->store, json_integer_value(json_object_get(doc, "id")), &st);
+        if (rc == SW_OK) {
+            json_array_append_new(out, coverage_view(doc, st));
+            json_decref(st);
+        }
+    }
+    json_decref(items);
+    if (rc != SW_OK) {
+        json_decref(out);
+        sw_reply_store(c, rc, "listing the sources");
+        return;
+    }
+    sw_reply_json(c, 200, sw_page_json(out, next));
+}

@@ -136,6 +136,7 @@ const struct sw_route sw_routes[] = {
 
     { "POST", "/api/v1/bulletins", sw_h_bulletins_create, STAFF | ADMIN, SW_RT_BODY, NULL },
     { "GET", "/api/v1/bulletins", sw_h_bulletins_list, 0, 0, PAGE ",country,severity" },
+    { "GET", "/api/v1/bulletins.atom", sw_h_bulletins_atom, 0, 0, "country,severity" },
     { "GET", "/api/v1/bulletins/{id}", sw_h_bulletins_get, 0, 0, NULL },
 
     { "POST", "/api/v1/shows", sw_h_shows_create, ADMIN, SW_RT_BODY, NULL },
@@ -173,6 +174,7 @@ const struct sw_route sw_routes[] = {
     { "PATCH", "/api/v1/feeds/{id}", sw_h_feeds_patch, ADMIN, SW_RT_BODY, NULL },
     { "DELETE", "/api/v1/feeds/{id}", sw_h_feeds_delete, ADMIN, 0, NULL },
     { "POST", "/api/v1/feeds/{id}/poll", sw_h_feeds_poll, ADMIN, 0, NULL },
+    { "GET", "/api/v1/coverage", sw_h_coverage, 0, 0, PAGE },
 
     { "POST", "/api/v1/tokens", sw_h_tokens_create, SW_ROLE_ANY, SW_RT_BODY | SW_RT_NO_IDEM,
       NULL },

@@ -78,10 +78,27 @@ static json_t *record_of(struct sw_ctx *c, const json_t *doc)
     return json_pack("{s:o, s:I}", "editions", eds, "incidents", total);
 }
 
+/* The show's on-site station as the public may see it ({id, name}), or NULL when the show
+ * names none or it cannot be read. */
+static json_t *station_of(struct sw_ctx *c, const json_t *doc)
+{
+    json_t *id = json_object_get(doc, "station_id"), *st = NULL, *v;
+
+    if (!json_is_integer(id) ||
+        sw_doc_get(c->store, &sw_kind_station, json_integer_value(id), &st) != SW_OK)
+        return NULL;
+    v = json_pack("{s:I, s:O}", "id", (json_int_t)json_integer_value(id), "name",
+                  json_object_get(st, "name"));
+    json_decref(st);
+    return v;
+}
+
 static json_t *view(struct sw_ctx *c, const json_t *doc)
 {
-    json_t *v = json_deep_copy(doc);
+    json_t *v = json_deep_copy(doc), *st = station_of(c, doc);
 
+    if (st != NULL)
+        json_object_set_new(v, "station", st);
     json_object_set_new(v, "incidents", stats_of(c, json_string_value(json_object_get(doc,
                                                                                      "id"))));
     json_object_set_new(v, "record", record_of(c, doc));

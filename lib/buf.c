@@ -127,6 +127,45 @@ int sw_buf_add_html(struct sw_buf *b, const char *s)
     return rc;
 }
 
+int sw_buf_add_xml(struct sw_buf *b, const char *s)
+{
+    static const char replacement[] = "\xEF\xBF\xBD";   /* U+FFFD */
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = s != NULL ? strlen(s) : 0, i = 0, n;
+    int rc = SW_OK;
+
+    while (i < len && rc == SW_OK) {
+        unsigned c = p[i];
+
+        if (c < 0x80) {
+            switch (c) {
+            case '<': rc = sw_buf_adds(b, "&lt;"); break;
+            case '>': rc = sw_buf_adds(b, "&gt;"); break;
+            case '&': rc = sw_buf_adds(b, "&amp;"); break;
+            case '"': rc = sw_buf_adds(b, "&quot;"); break;
+            case '\'': rc = sw_buf_adds(b, "&#39;"); break;
+            default:
+                if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                    rc = sw_buf_adds(b, replacement);
+                else
+                    rc = sw_buf_add(b, s + i, 1);
+            }
+            i++;
+            continue;
+        }
+        n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (i + n > len || !sw_utf8_valid(s + i, n, NULL) ||
+            (c == 0xEF && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF))) {
+            rc = sw_buf_adds(b, replacement);   /* one byte at a time until it is UTF-8 */
+            i++;
+            continue;
+        }
+        rc = sw_buf_add(b, s + i, n);
+        i += n;
+    }
+    return rc;
+}
+
 int sw_buf_add_json(struct sw_buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";

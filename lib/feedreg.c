@@ -92,6 +92,44 @@ int sw_feedreg_status(struct sw_store *s, long long id, json_t **out)
     return SW_OK;
 }
 
+/* The poller's failure texts (workers/poller.c failed() callers and sw_fetch_describe), most
+ * specific first: a piece of the text and the public phrase it maps to. */
+static const struct { const char *piece, *reason; } public_reasons[] = {
+    { "the body is larger than", "the document was too large" },
+    { "the document could not be read", "the document could not be read" },
+    { "the document broke off", "the document could not be read" },
+    { "storing events failed", "the events could not be stored" },
+    { "cannot follow the redirect", "a redirect could not be followed" },
+    { "redirects (a loop?)", "a redirect could not be followed" },
+    { "without a usable Location", "a redirect could not be followed" },
+    { "refused to connect to", "the source's address is not allowed" },
+    { "refused the URL", "the source's address is not allowed" },
+    { "Timeout was reached", "the source did not answer in time" },
+    { "timed out", "the source did not answer in time" },
+    { "resolve", "the source's host name could not be resolved" },
+    { "SSL", "a secure connection could not be made" },
+    { "certificate", "a secure connection could not be made" },
+    { "connect", "the source could not be reached" },
+};
+
+const char *sw_feedreg_public_reason(long long http_status, const char *last_error)
+{
+    size_t i;
+
+    if (last_error == NULL || *last_error == '\0')
+        return NULL;
+    if (http_status == 410)
+        return "the source says the feed no longer exists";
+    if (http_status == 429 || (http_status == 503 && strstr(last_error, "retry after") != NULL))
+        return "the source asked to be polled later";
+    for (i = 0; i < SW_ARRAY_LEN(public_reasons); i++)
+        if (strstr(last_error, public_reasons[i].piece) != NULL)
+            return public_reasons[i].reason;
+    if (http_status >= 400)
+        return "the source answered with an error";
+    return "the poll failed";
+}
+
 int sw_feedreg_schedule(struct sw_store *s, long long id, int64_t when_ms)
 {
     char score[32], member[32];

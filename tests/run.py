@@ -1,11 +1,20 @@
 #!/usr/bin/env python3
 """Seawall's test runner: the C unit tests (cmocka, TAP output), then the integration tests
 against one real stack (Redis, seawall-api, nginx) started by scripts/stack.sh in a temporary
-folder and stopped, by pid, however the run ends. The last line is "N passed, N failed".
+folder and stopped, by pid, however the run ends, then the browser tests (the portal in
+Debian's headless Chromium, driven by Debian's python3-selenium) against the same stack. The
+last line is "N passed, N failed".
 
-    tests/run.py --build build/default [--only unit|catalogue|feeds|integration|faults|fuzz]
+    tests/run.py --build build/default [--only unit|catalogue|feeds|integration|browser|faults|fuzz]
                  [-k SUBSTRING] [--sanitizer address,undefined]
                  [--faults EVENTS] [--fuzz build/fuzz --fuzz-seconds N]
+                 [--screenshots FOLDER]
+
+The browser tests need python3-selenium, which only Debian's own Python sees: run under
+another Python, the runner starts itself again with /usr/bin/python3.
+
+With --screenshots, the runner starts the stack, seeds the portal's data and saves every page
+at 390x844 and 1366x768 in Chinese and English into FOLDER (make screenshots); no tests run.
 
 With --faults, the fault run (tests/faults/run.py) with that many events is one result.
 
@@ -30,6 +39,8 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "integration"))
 sys.path.insert(0, os.path.join(HERE, "feeds"))
 sys.path.insert(0, os.path.join(HERE, "catalogue"))
+sys.path.insert(0, os.path.join(HERE, "browser"))
+SYSTEM_PYTHON = "/usr/bin/python3"
 
 import cataloguelib  # noqa: E402
 import feedlib  # noqa: E402
@@ -149,9 +160,16 @@ def valgrind_reports(run_dir):
     return out
 
 
-def run_integration(build, res, pattern, sanitizer, valgrind=False):
-    mods = load_modules("integration", pattern)
-    if not any(tests for _, tests in mods):
+def selenium_here():
+    return importlib.util.find_spec("selenium") is not None
+
+
+def run_integration(build, res, pattern, sanitizer, valgrind=False,
+                    groups=("integration",), screenshots=None):
+    """The groups' tests (integration, browser) against one stack; with screenshots (a
+    folder), the portal's pages saved there instead of any test."""
+    mods = [m for g in groups for m in load_modules(g, pattern)]
+    if not screenshots and not any(tests for _, tests in mods):
         return
     run_dir = tempfile.mkdtemp(prefix="seawall-test-")
     os.makedirs(os.path.join(run_dir, "logs"), exist_ok=True)
@@ -187,7 +205,16 @@ def run_integration(build, res, pattern, sanitizer, valgrind=False):
                          f"it was started again for the next tests.\n{stack.logs_tail(60)}")
             return not died
 
-        keep = not run_tests(mods, stack, res, stack.logs_tail, after)
+        if screenshots:
+            import shots
+            try:
+                for name in shots.save_all(stack, screenshots):
+                    res.ok(f"screenshots/{name}")
+            except Exception:
+                res.fail("screenshots", traceback.format_exc() + stack.logs_tail())
+                keep = True
+        else:
+            keep = not run_tests(mods, stack, res, stack.logs_tail, after)
     finally:
         stack.stop()
         reports = sanitizer_reports(run_dir)
@@ -243,8 +270,10 @@ def run_fuzz(build, res, pattern, seconds):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build", "default"))
-    ap.add_argument("--only", choices=["unit", "catalogue", "feeds", "integration", "faults",
-                                       "fuzz"])
+    ap.add_argument("--only", choices=["unit", "catalogue", "feeds", "integration", "browser",
+                                       "faults", "fuzz"])
+    ap.add_argument("--screenshots", default="",
+                    help="save the portal's pages into this folder instead of testing")
     ap.add_argument("--fuzz", default="", help="folder of the libFuzzer build")
     ap.add_argument("--fuzz-seconds", type=int, default=2)
     ap.add_argument("--faults", type=int, default=0,
@@ -255,15 +284,34 @@ def main():
                     help="run seawall-api under valgrind's memcheck; fail on any error")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
+    browser = args.screenshots or args.only in (None, "browser")
+    if browser and not selenium_here() and os.path.realpath(sys.executable) != \
+            os.path.realpath(SYSTEM_PYTHON) and os.access(SYSTEM_PYTHON, os.X_OK):
+        print(f"(the browser tests need Debian's python3-selenium: running under {SYSTEM_PYTHON})",
+              flush=True)
+        os.execv(SYSTEM_PYTHON, [SYSTEM_PYTHON, os.path.abspath(__file__), *sys.argv[1:]])
     res = Results()
+    if args.screenshots:
+        if not selenium_here():
+            res.fail("screenshots", "python3-selenium is missing: run scripts/deps.sh")
+        else:
+            run_integration(build, res, "", args.sanitizer,
+                            screenshots=os.path.abspath(args.screenshots))
+        print(f"{res.passed} passed, {res.failed} failed")
+        sys.exit(1 if res.failed or res.passed == 0 else 0)
     if args.only in (None, "unit"):
         run_unit(build, res, args.pattern)
     if args.only in (None, "catalogue"):
         run_catalogue(build, res, args.pattern)
     if args.only in (None, "feeds"):
         run_feeds(build, res, args.pattern)
-    if args.only in (None, "integration"):
-        run_integration(build, res, args.pattern, args.sanitizer, args.valgrind)
+    groups = [g for g in ("integration", "browser") if args.only in (None, g)]
+    if "browser" in groups and not selenium_here():
+        res.fail("browser", "python3-selenium is missing (Debian's, for /usr/bin/python3): "
+                 "run scripts/deps.sh")
+        groups.remove("browser")
+    if groups:
+        run_integration(build, res, args.pattern, args.sanitizer, args.valgrind, groups)
     if args.faults and args.only in (None, "faults"):
         run_faults(build, res, args.faults)
     if args.fuzz and args.only in (None, "fuzz"):

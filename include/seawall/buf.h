@@ -24,6 +24,11 @@ int sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap) SW_PRINTF(2, 0
 /* Appends s with <, >, &, " and ' written as HTML character references. */
 int sw_buf_add_html(struct sw_buf *b, const char *s);
 
+/* Appends s as XML 1.0 character data or attribute value: <, >, &, " and ' as references,
+ * and what XML cannot carry at all (control characters other than tab, newline and carriage
+ * return, U+FFFE, U+FFFF, bytes that are not UTF-8) as U+FFFD. */
+int sw_buf_add_xml(struct sw_buf *b, const char *s);
+
 /* Appends s (UTF-8) as a JSON string, quoted, with ", \\ and control characters escaped. */
 int sw_buf_add_json(struct sw_buf *b, const char *s);
 

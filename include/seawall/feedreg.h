@@ -29,6 +29,12 @@ void sw_feedreg_defaults(json_t *doc);
 /* The feed's status as JSON (numbers as numbers, absent fields left out). */
 int sw_feedreg_status(struct sw_store *s, long long id, json_t **out);
 
+/* A short reason for a feed's last failed poll that anyone may read: one phrase from a fixed
+ * set (README "The portal" lists them), chosen from the HTTP status and the kind of failure in
+ * the stored text — never that text itself, which may name hosts, addresses or a URL with a
+ * secret in it. NULL when last_error is NULL or empty. The string is static. */
+const char *sw_feedreg_public_reason(long long http_status, const char *last_error);
+
 /* Sets the due time of feed id (ms since the epoch); 0 means now. */
 int sw_feedreg_schedule(struct sw_store *s, long long id, int64_t when_ms);
 int sw_feedreg_unschedule(struct sw_store *s, long long id);

@@ -34,4 +34,6 @@ def test_metrics_count_requests_by_route_and_status(s):
 
 def test_portal_static_files_served(s):
     r = s.get("/")
-    assert r.status == 200 and "<h1>Seawall</h1>" in r.body
+    assert r.status == 200 and "<title>Seawall</title>" in r.body, r
+    assert '<script type="module" src="/app.js"></script>' in r.body, r
+    assert s.get("/app.js").status == 200

@@ -113,6 +113,8 @@ def test_run_from_a_folder_only_its_owner_may_enter_then_ctrl_c(s):
         # The portal's files, the API through the socket, the sample feeds.
         status, ctype, body = get(port, "/")
         assert status == 200 and ctype.startswith("text/html"), (status, ctype, body[:200])
+        status, ctype, body = get(port, "/i18n/zh-CN.json")       # made from po/ at start
+        assert status == 200 and json.loads(body)["Early-warning bulletins"] == "预警公告", status
         status, _, body = get(port, "/healthz")
         assert status == 200 and json.loads(body)["redis"] == "up", (status, body)
         status, _, body = get(port, "/api/v1/me", token=demo["EXPORTER_TOKEN"])

@@ -1,4 +1,5 @@
-/* test_buf.c — the bounded buffer never grows past its ceiling. */
+/* test_buf.c — the bounded buffer never grows past its ceiling; XML escaping keeps documents
+ * well-formed whatever the text holds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -58,12 +59,48 @@ static void grows_past_initial_block(void **state)
     sw_buf_free(&b);
 }
 
+static void xml_escape(void **state)
+{
+    struct sw_buf b;
+
+    sw_buf_init(&b, 1000);
+    assert_int_equal(sw_buf_add_xml(&b, "<a href=\"x\">Tom & Jerry's</a>"), SW_OK);
+    assert_string_equal(b.p, "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
+    sw_buf_reset(&b);
+    /* Tab, newline and carriage return stay; other control characters cannot be in XML 1.0,
+     * not even as references. */
+    assert_int_equal(sw_buf_add_xml(&b, "a\tb\nc\rd\x01" "e\x1f\x0b"), SW_OK);
+    assert_string_equal(b.p, "a\tb\nc\rd\xEF\xBF\xBD" "e\xEF\xBF\xBD\xEF\xBF\xBD");
+    sw_buf_reset(&b);
+    /* Chinese passes as it is; U+FFFE, U+FFFF, a lone continuation byte, an overlong form, a
+     * surrogate and a cut-off sequence become U+FFFD, one per byte refused. */
+    assert_int_equal(sw_buf_add_xml(&b, "预警\xEF\xBF\xBE\xEF\xBF\xBF"), SW_OK);
+    assert_string_equal(b.p, "预警\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+                             "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    sw_buf_reset(&b);
+    assert_int_equal(sw_buf_add_xml(&b, "x\x80y\xC0\xAFz\xED\xA0\x80!\xE4\xB8"), SW_OK);
+    assert_string_equal(b.p, "x\xEF\xBF\xBDy\xEF\xBF\xBD\xEF\xBF\xBDz"
+                             "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD!\xEF\xBF\xBD\xEF\xBF\xBD");
+    sw_buf_reset(&b);
+    /* U+FFFD itself, U+10000 and U+10FFFF are fine. */
+    assert_int_equal(sw_buf_add_xml(&b, "\xEF\xBF\xBD\xF0\x90\x80\x80\xF4\x8F\xBF\xBF"),
+                     SW_OK);
+    assert_string_equal(b.p, "\xEF\xBF\xBD\xF0\x90\x80\x80\xF4\x8F\xBF\xBF");
+    sw_buf_free(&b);
+    /* The ceiling holds for escapes too. */
+    sw_buf_init(&b, 6);
+    assert_int_equal(sw_buf_add_xml(&b, "&&"), SW_TOOBIG);
+    assert_true(b.len <= 6);
+    sw_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ceiling_enforced),
         cmocka_unit_test(take_hands_over),
         cmocka_unit_test(grows_past_initial_block),
+        cmocka_unit_test(xml_escape),
     };
     return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
 }

@@ -1,0 +1,75 @@
+"""make screenshots: every page of the portal at 390x844 (a phone) and 1366x768 (a desktop), in
+Chinese and English, from the stack tests/run.py starts, seeded as the browser tests seed it.
+Whole pages, one PNG each: build/screenshots/<page>-<lang>-<width>.png, and the first screen of
+the README's few in build/screenshots/readme/. A page that logs a console error or a CSP
+violation fails the run, as in the tests."""
+import os
+
+from browser import DESKTOP, PHONE, Browser
+from portal import seed
+
+PERSON = {"id": 7, "email": "li.wei@nbh-lighting.example", "name": "Li Wei", "role": "exporter",
+          "subject": 1, "team_role": "owner", "lang": None, "tz": "Asia/Shanghai",
+          "totp_enabled": False, "verified": True, "created_at": "2026-11-02T08:00:00Z"}
+
+
+# The few the README shows: what the screen shows first, not the whole page.
+README = {("home", "zh-CN", DESKTOP), ("bulletins", "zh-CN", PHONE), ("coverage", "en", DESKTOP)}
+
+
+def page_list(data):
+    return [
+        ("home", "/", None),
+        ("bulletins", "/bulletins", None),
+        ("bulletins-filtered", "/bulletins?severity=high&country=US", None),
+        ("bulletin", f"/bulletins/{data['chinese']['id']}", None),
+        ("fairs", "/fairs", None),
+        ("coverage", "/coverage", None),
+        ("signin", "/signin", None),
+        ("signin-errors", "/signin", "submit"),
+        ("signup", "/signup", None),
+        ("verify", "/verify", None),
+        ("reset", "/reset", None),
+        ("reset-token", "/reset?token=example", None),
+        ("invite", "/invite?token=example", None),
+        ("invite-invalid", "/invite", None),
+        ("not-found", "/no/such/page", None),
+        ("workspace", "/app", "signed-in"),
+    ]
+
+
+def save_all(stack, folder):
+    """Saves every page; yields each file's name."""
+    data = seed(stack)
+    os.makedirs(folder, exist_ok=True)
+    for lang in ("zh-CN", "en"):
+        for size in (PHONE, DESKTOP):
+            b = Browser(f"http://127.0.0.1:{stack.port}", lang=lang, size=size)
+            try:
+                # The workspace needs a session: the contract's answer to GET /api/v1/session
+                # stands in for one (the people/sessions routes make real ones).
+                # An invitation is the contract's answer too.
+                b.stub({"GET /api/v1/session": [{"status": 200, "body": {
+                    "person": dict(PERSON, lang=lang), "csrf_token": "example",
+                    "expires_at": "2026-12-31T00:00:00Z"}}],
+                    "GET /api/v1/invitations/example": [{"status": 200, "body": {
+                        "email": "wang.fang@nbh-lighting.example", "role": "exporter",
+                        "inviter": {"name": "Li Wei"},
+                        "account": {"name": "Ningbo Harbour Lighting Co., Ltd."}}}]})
+                for name, path, how in page_list(data):
+                    b.open(path)
+                    if how == "submit":
+                        b.click("main form button[type=submit]")
+                        b.wait("the errors", lambda: b.finds(".error-summary:not([hidden])"))
+                    b.js("document.activeElement && document.activeElement.blur()")
+                    file = f"{name}-{lang}-{size[0]}.png"
+                    b.screenshot(os.path.join(folder, file))
+                    if (name, lang, size) in README:
+                        os.makedirs(os.path.join(folder, "readme"), exist_ok=True)
+                        b.screenshot(os.path.join(folder, "readme", file), full=False)
+                    problems = b.problems()
+                    if problems:
+                        raise AssertionError(f"{path} ({lang}, {size[0]}px): {problems}")
+                    yield file
+            finally:
+                b.close()

@@ -1,0 +1,42 @@
+// registry.js — every page of the portal, one line each: its path (":name" is a parameter),
+// its module in this folder (which exports `default async function (ctx)` returning the page's
+// content), its layout ("public", or "app": signed in, with the side navigation), its title,
+// and where it appears: nav "main" in the header, nav "app" in the workspace's side
+// navigation (for the roles listed; every role when roles is absent).
+// Adding a page: write pages/<name>.js and add its line here.
+import { t } from "../lib/i18n.js";
+
+export const routes = [
+  { path: "/", module: "./home.js", title: () => t("Home"), nav: "main" },
+  { path: "/bulletins", module: "./bulletins.js", title: () => t("Early-warning bulletins"),
+    nav: "main" },
+  { path: "/bulletins/:id", module: "./bulletin.js", title: () => t("Early-warning bulletin") },
+  { path: "/fairs", module: "./fairs.js", title: () => t("Trade fairs"), nav: "main" },
+  { path: "/coverage", module: "./coverage.js", title: () => t("Source coverage"), nav: "main" },
+  { path: "/signin", module: "./signin.js", title: () => t("Sign in") },
+  { path: "/signup", module: "./signup.js", title: () => t("Sign up") },
+  { path: "/verify", module: "./verify.js", title: () => t("Confirm your email address") },
+  { path: "/reset", module: "./reset.js", title: () => t("Reset your password") },
+  { path: "/invite", module: "./invite.js", title: () => t("Accept an invitation") },
+  { path: "/app", module: "./app/home.js", layout: "app", title: () => t("Workspace"),
+    nav: "app" },
+];
+
+// The page for a path: {route, params} or null.
+export function match(pathname) {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  for (const route of routes) {
+    const names = [];
+    const re = new RegExp(`^${route.path.replace(/:([a-z]+)/g, (_, n) => {
+      names.push(n);
+      return "([^/]+)";
+    })}$`);
+    const m = re.exec(path);
+    if (m) {
+      const params = {};
+      names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
+      return { route, params };
+    }
+  }
+  return null;
+}
