@@ -425,13 +425,15 @@ static void ical_rules_expanded_within_bounds(void **state)
         size_t events;
     } cases[] = {
         /* June is months away; a SECONDLY rule is expanded over about a day. */
-        { ":20270101T000000Z", "FREQ=SECONDLY;BYMONTH=6", "has no occurrence before 2027-01-02", 1 },
+        { ":20270101T000000Z", "FREQ=SECONDLY;BYMONTH=6", "has no occurrence before 2027-01-02",
+          1 },
         /* A Monday 29 February is 17 years away, the expansion three. */
         { ":20270101T000000Z", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO",
           "has no occurrence before 2030-01-01", 1 },
         { ":20270101T000000Z", "RSCALE=CHINESE;FREQ=MONTHLY;BYMONTHDAY=1;BYDAY=5MO",
           "RSCALE rules are not", 1 },
-        { ";VALUE=DATE:20270101", "FREQ=HOURLY", "an all-day event does not repeat by the hour", 1 },
+        { ";VALUE=DATE:20270101", "FREQ=HOURLY", "an all-day event does not repeat by the hour",
+          1 },
         { ":20270101T000000Z", "FREQ=MONTHLY;BYSETPOS=3;BYMONTHDAY=1;BYHOUR=1,2,3",
           "libical applies BYSETPOS to days", 1 },
         { ":20270101T000000Z", "FREQ=WEEKLY;BYDAY=MO,WE", NULL, 51 },
