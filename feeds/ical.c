@@ -7,8 +7,9 @@
  * call on a rule no date satisfies (FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30) runs for days, and
  * nothing outside the call can stop it. Hence, for each rule:
  *  - its date parts (BYMONTH, BYMONTHDAY, BYYEARDAY, BYDAY; BYSETPOS for MONTHLY and YEARLY)
- *    are tried on the days of the 400-year Gregorian cycle from DTSTART; a rule no day
- *    satisfies fails the calendar, in a first pass, before any event is emitted;
+ *    are tried on the days of a year of each of the 14 kinds (weekday of 1 January, leap or
+ *    not); a rule no day satisfies fails the calendar, in a first pass, before any event is
+ *    emitted;
  *  - libical is given an UNTIL, which it tests after every candidate: the earliest of the
  *    rule's own, three years, and the time in which the rule makes MAX_CANDIDATES candidates;
  *    a rule with no matching day before then is not expanded (a warning says so);
@@ -27,9 +28,8 @@
 
 #define MAX_OCCURRENCES 50
 #define WINDOW_YEARS 3
-#define MAX_CANDIDATES 100000L   /* candidate times libical may try for one rule, ~1 µs each */
+#define MAX_CANDIDATES 50000L    /* candidate times libical may try for one rule, ~1 µs each */
 #define MAX_CALLS (4 * MAX_OCCURRENCES)   /* iterator calls for one rule */
-#define CYCLE_DAYS 146097L       /* 400 Gregorian years, after which every date pattern repeats */
 
 /* The document's expansion: its time budget and what has been spent. */
 struct ical_run {
@@ -116,6 +116,18 @@ static void day_next(struct day *t)
         t->diy = leap(t->y) ? 366 : 365;
     }
     t->dim = month_days(t->y, t->m);
+}
+
+/* To the first day of the next month; returns the days stepped. */
+static int day_next_month(struct day *t)
+{
+    int n = t->dim - t->d + 1;
+
+    t->d = t->dim;
+    t->wd = (t->wd + n - 1) % 7;
+    t->yd += n - 1;
+    day_next(t);
+    return n;
 }
 
 static int bit(const uint8_t *set, int i)
@@ -257,11 +269,17 @@ static void first_day(const struct dayset *ds, const struct day *from, long hori
 
     *rfc = *lib = -1;
     if (ds->setpos == 0) {
-        for (off = 0; off <= horizon; off++, day_next(&t)) {
+        for (off = 0; off <= horizon;) {
+            if (ds->has_month && !(ds->month >> t.m & 1)) {   /* a month BYMONTH leaves out */
+                off += day_next_month(&t);
+                continue;
+            }
             if (day_ok(ds, &t)) {
                 *rfc = *lib = off;
                 return;
             }
+            off++;
+            day_next(&t);
         }
         return;
     }
@@ -286,6 +304,29 @@ static void first_day(const struct dayset *ds, const struct day *from, long hori
         if (n >= ds->setpos)
             *lib = first;
     }
+}
+
+/* Whether any day can hold an occurrence (as RFC 5545 reads the rule). What the date parts
+ * see of a day depends only on its year's type, the weekday of 1 January and whether it is a
+ * leap year, and all 14 types come round in 400 years: one year of each type is tried. */
+static int can_occur(const struct dayset *ds, int from_year)
+{
+    unsigned seen = 0;
+    long rfc, lib;
+    struct day t;
+    int y, type;
+
+    for (y = from_year; y < from_year + 400 && seen != 0x3fff; y++) {
+        day_set(&t, y, 1, 1);
+        type = t.wd + 7 * leap(y);
+        if (seen >> type & 1)
+            continue;
+        seen |= 1u << type;
+        first_day(ds, &t, t.diy - 1, &rfc, &lib);
+        if (rfc >= 0)
+            return 1;
+    }
+    return 0;
 }
 
 /* --- judging a rule --- */
@@ -314,18 +355,16 @@ static void rule_warn(struct sw_fctx *c, const char *uid, const struct icalrecur
 }
 
 /* Why no day satisfies the rule's date parts, for the error. */
-static void never_why(const struct dayset *ds, const struct day *from, char *why, size_t len)
+static void never_why(const struct dayset *ds, int from_year, char *why, size_t len)
 {
     struct dayset plain = *ds;
     const char *name[4] = { "BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYDAY" };
     int has[4] = { ds->has_month, ds->has_mday, ds->has_yday, ds->has_wday };
-    long rfc, lib;
     size_t used;
     int i, n = 0;
 
     plain.setpos = 0;
-    first_day(&plain, from, CYCLE_DAYS, &rfc, &lib);
-    if (rfc >= 0) {
+    if (can_occur(&plain, from_year)) {
         snprintf(why, len, "no %s has as many days and times as BYSETPOS asks",
                  ds->yearly ? "year" : "month");
         return;
@@ -373,7 +412,7 @@ static struct icaltimetype window_end(const struct icalrecurrencetype *r,
 }
 
 /* Judges the rule of event uid, which starts at start, in the first pass (check: RULE_NEVER,
- * with why, when no date of the 400-year cycle can hold an occurrence) or the second:
+ * with why, when no date can ever hold an occurrence) or the second:
  * RULE_SKIP, with a warning, when it is not expanded; RULE_EXPAND with *rule made ready for
  * libical (its UNTIL no later than *limit, where the expansion stops, exclusive). Rules that
  * are not expanded in any case are RULE_SKIP in the first pass too, without a warning. */
@@ -412,6 +451,12 @@ static int judge(struct ical_run *run, const char *uid, struct icaltimetype star
                 ICAL_RECURRENCE_ARRAY_MAX;
         }
     }
+    if (start.month < 1 || start.month > 12 || start.day < 1 ||
+        start.day > month_days(start.year, start.month)) {   /* libical keeps 20271350 */
+        if (!check)
+            rule_warn(c, uid, &asked, "not expanded: DTSTART is not a calendar date");
+        return RULE_SKIP;
+    }
     if (rule->freq == ICAL_SECONDLY_RECURRENCE && (n = BY_COUNT(rule, by_second)) > 0) {
         for (i = 0; i < n && rule->by_second[i] == 60; i++)
             ;
@@ -423,9 +468,8 @@ static int judge(struct ical_run *run, const char *uid, struct icaltimetype star
     dayset_make(&ds, rule);
     day_set(&from, start.year, start.month, start.day);
     if (check) {
-        first_day(&ds, &from, CYCLE_DAYS, &rfc, &lib);
-        if (rfc < 0) {
-            never_why(&ds, &from, why, whylen);
+        if (!can_occur(&ds, start.year)) {
+            never_why(&ds, start.year, why, whylen);
             return RULE_NEVER;
         }
         return RULE_EXPAND;
