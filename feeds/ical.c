@@ -436,6 +436,12 @@ static int judge(struct ical_run *run, const char *uid, struct icaltimetype star
             rule_warn(c, uid, &asked, "not expanded: RSCALE rules are not");
         return RULE_SKIP;
     }
+    if (start.month < 1 || start.month > 12 || start.day < 1 ||
+        start.day > month_days(start.year, start.month)) {   /* libical keeps 20271350 */
+        if (!check)
+            rule_warn(c, uid, &asked, "not expanded: DTSTART is not a calendar date");
+        return RULE_SKIP;
+    }
     if (start.is_date) {
         if (rule->freq < ICAL_DAILY_RECURRENCE) {
             if (!check)
@@ -450,12 +456,6 @@ static int judge(struct ical_run *run, const char *uid, struct icaltimetype star
             rule->by_hour[0] = rule->by_minute[0] = rule->by_second[0] =
                 ICAL_RECURRENCE_ARRAY_MAX;
         }
-    }
-    if (start.month < 1 || start.month > 12 || start.day < 1 ||
-        start.day > month_days(start.year, start.month)) {   /* libical keeps 20271350 */
-        if (!check)
-            rule_warn(c, uid, &asked, "not expanded: DTSTART is not a calendar date");
-        return RULE_SKIP;
     }
     if (rule->freq == ICAL_SECONDLY_RECURRENCE && (n = BY_COUNT(rule, by_second)) > 0) {
         for (i = 0; i < n && rule->by_second[i] == 60; i++)
