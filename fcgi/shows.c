@@ -400,7 +400,7 @@ void sw_h_shows_import(struct sw_ctx *c)
     } else if (rc != SW_OK && res.events == 0) {
         sw_reply_problem(c, 400, "invalid-calendar", "Invalid calendar", NULL,
                          /* TRANSLATORS: %s is the calendar reader's own English explanation. */
-                         "the body is not a readable iCalendar file: %s", res.err);
+                         "the calendar was refused and nothing imported: %s", res.err);
     } else {
         sw_reply_json(c, 200, json_pack("{s:I, s:o, s:o, s:o, s:o, s:b, s:s?}", "events",
                                         (json_int_t)res.events, "created", im.created,

@@ -468,6 +468,8 @@ static int parse(struct sw_feed_input *in, const struct sw_feed_opts *o, sw_feed
         opts.max_record = 16u << 20;
     if (opts.max_depth <= 0)
         opts.max_depth = 256;
+    if (opts.max_expand_ms <= 0)
+        opts.max_expand_ms = 2000;
     if (opts.item_type == NULL)
         opts.item_type = "news";
     if (f == SW_FEED_AUTO)

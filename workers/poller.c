@@ -611,7 +611,10 @@ int main(int argc, char **argv)
 
         claim(&more);
         curl_multi_perform(multi, &still);
-        while ((msg = curl_multi_info_read(multi, &queued)) != NULL) {
+        /* One finished transfer is parsed at a time, each parse bounded (feeds/ical.c bounds
+         * repeat rules too); SIGTERM is honoured between documents: those not parsed yet stay
+         * due and their leases are released below. */
+        while (!stopping && (msg = curl_multi_info_read(multi, &queued)) != NULL) {
             struct transfer *t = NULL;
 
             if (msg->msg != CURLMSG_DONE)

@@ -35,6 +35,9 @@ struct sw_feed_opts {
                                     0: 256 MiB */
     size_t max_record;           /* largest record subtree (bytes of text); 0: 16 MiB */
     int max_depth;               /* deepest element nesting; 0: 256 */
+    int max_expand_ms;           /* time one document may spend judging and expanding repeat
+                                    rules (iCalendar RRULE), one rule at most a quarter of it;
+                                    over it the document fails; 0: 2000 */
 };
 
 struct sw_feed_result {

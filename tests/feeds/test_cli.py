@@ -58,3 +58,21 @@ def test_partial_document_prints_what_it_read(f):
     events, rc, err = f.parse("-", data=doc, check=False)
     assert rc == 1 and [e["title"] for e in events] == ["one", "two"]
     assert "read in part (2 events)" in err
+
+
+HOSTILE_ICS = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
+               b"UID:leap-second@example.org\r\nDTSTART:20270101T000000Z\r\n"
+               b"DTEND:20270101T010000Z\r\nSUMMARY:Never\r\n"
+               b"RRULE:FREQ=%s;BYMONTH=2;BYMONTHDAY=30\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+def test_calendar_rule_that_can_never_occur_returns_an_error(f):
+    # libical would walk such a rule second by second to the year 2582; the parse returns
+    # (subprocess timeout in feedlib) with the event and the rule named.
+    for freq in (b"SECONDLY", b"MINUTELY"):
+        events, rc, err = f.parse("-", data=HOSTILE_ICS % freq, check=False)
+        assert rc == 1 and events == [], (freq, rc, err)
+        assert err.count("\n") == 1, err
+        assert (f'event "leap-second@example.org": RRULE FREQ={freq.decode()};BYMONTHDAY=30;'
+                'BYMONTH=2 can never occur: no date satisfies BYMONTH and BYMONTHDAY together'
+                in err), err

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Runs Seawall's libFuzzer targets.
 
-    tests/fuzz/run.py --build build/fuzz --seconds N [--only TARGET]
+    tests/fuzz/run.py --build build/fuzz --seconds N [--only TARGET] [--timeout S]
 
-Each target first replays its kept inputs (tests/fuzz/corpus/<target>/: every crash ever found,
-kept as a regression test, and hand-written seeds) and the seeds taken from ../shared (real
-feeds and the feedparser conformance corpus), then mutates for N seconds (0: replay only). A
-target fails on any crash, leak, sanitizer report or timeout; the input that did it is saved
-under <build>/crashes/ and named in the output, to be fixed and then kept in the corpus.
+Each target first replays its kept inputs (tests/fuzz/corpus/<target>/: every crash or hang
+ever found, kept as a regression test, and hand-written seeds) and the seeds taken from
+../shared (real feeds and the feedparser conformance corpus), then mutates for N seconds (0:
+replay only). A target fails on any crash, leak, sanitizer report, or input that runs longer
+than S seconds (libFuzzer's -timeout, 5 by default: a parse is bounded well inside that, see
+docs/feeds.md); the input that did it is saved under <build>/crashes/ and named in the output,
+to be fixed and then kept in the corpus.
 Prints one line per target and a closing 'N passed, N failed'."""
 import argparse
 import os
@@ -40,6 +42,7 @@ SEEDS = {
     "po": [os.path.join(ROOT, "po")],
 }
 MAX_SEED = 256 * 1024   # larger real files are left to the replay of smaller ones
+TIMEOUT_S = 5           # an input running longer fails the target (libFuzzer's -timeout)
 
 
 def seed_dir(build, target):
@@ -62,7 +65,12 @@ def seed_dir(build, target):
     return out
 
 
-def run(build, target, seconds):
+def slow(p):
+    """' (an input ran over the timeout)' when libFuzzer stopped for that, else ''."""
+    return " (an input ran over the timeout)" if "ERROR: libFuzzer: timeout" in p.stderr else ""
+
+
+def run(build, target, seconds, timeout=TIMEOUT_S):
     binary = os.path.join(build, "fuzz", f"fuzz-{target}")
     if not os.path.exists(binary):
         return False, f"{binary} missing (make fuzz builds it)"
@@ -72,7 +80,7 @@ def run(build, target, seconds):
     os.makedirs(work, exist_ok=True)
     os.makedirs(crashes, exist_ok=True)
     dirs = [d for d in (kept, seed_dir(build, target)) if os.path.isdir(d) and os.listdir(d)]
-    args = [binary, f"-artifact_prefix={crashes}/{target}-", "-timeout=20",
+    args = [binary, f"-artifact_prefix={crashes}/{target}-", f"-timeout={timeout}",
             "-rss_limit_mb=3072", "-max_len=262144", "-print_final_stats=1"]
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=1",
                UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
@@ -80,12 +88,12 @@ def run(build, target, seconds):
     for d in dirs:
         p = subprocess.run(args + ["-runs=0", d], capture_output=True, text=True, env=env)
         if p.returncode != 0:
-            return False, f"replay of {d} failed:\n{p.stderr[-4000:]}"
+            return False, f"replay of {d} failed{slow(p)}:\n{p.stderr[-4000:]}"
     if seconds > 0:
         p = subprocess.run(args + [f"-max_total_time={seconds}", work] + dirs,
                            capture_output=True, text=True, env=env)
         if p.returncode != 0:
-            return False, f"crash after mutation:\n{p.stderr[-4000:]}"
+            return False, f"failed after mutation{slow(p)}:\n{p.stderr[-4000:]}"
         execs = [l for l in p.stderr.splitlines() if "stat::number_of_executed_units" in l]
         return True, execs[-1].split(":")[-1].strip() + " runs" if execs else "ran"
     return True, "replayed"
@@ -96,12 +104,14 @@ def main():
     ap.add_argument("--build", required=True)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--only")
+    ap.add_argument("--timeout", type=int, default=TIMEOUT_S,
+                    help="seconds one input may run before it counts as a failure")
     a = ap.parse_args()
     passed = failed = 0
     for target in SEEDS:
         if a.only and target != a.only:
             continue
-        ok, what = run(a.build, target, a.seconds)
+        ok, what = run(a.build, target, a.seconds, a.timeout)
         print(f"{'ok  ' if ok else 'FAIL'} fuzz/{target} ({what})", flush=True)
         if ok:
             passed += 1

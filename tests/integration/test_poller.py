@@ -242,6 +242,45 @@ def test_broken_documents(s):
     failed_once(s, f["id"], "the document could not be read: unrecognised document")
 
 
+NEVER_ICS = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
+             b"UID:feb-30@example.org\r\nSUMMARY:Never\r\nDTSTART:20270101T000000Z\r\n"
+             b"RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+GOOD_ICS = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
+            b"UID:weekly-fair@example.org\r\nSUMMARY:Weekly Poller Fair\r\n"
+            b"DTSTART:20270104T090000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nEND:VEVENT\r\n"
+            b"END:VCALENDAR\r\n")
+
+
+def test_calendar_rule_that_can_never_occur_fails_its_feed_alone(s):
+    # libical would walk this rule second by second to the year 2582, and the poller with it:
+    # no other feed polled, SIGTERM unheard. Now that feed fails, saying which event and rule;
+    # the good calendar registered with it is polled; the poller still stops on SIGTERM.
+    for name, data in (("never.ics", NEVER_ICS), ("good-fairs.ics", GOOD_ICS)):
+        with open(os.path.join(s.dir, "feeds", name), "wb") as fh:
+            fh.write(data)
+    bad = add_feed(s, f"http://127.0.0.1:{s.port}/feeds/never.ics")
+    good = add_feed(s, f"http://127.0.0.1:{s.port}/feeds/good-fairs.ics", format="ical")
+    st = failed_once(s, bad["id"], 'the document could not be read: event "feb-30@example.org": '
+                     "RRULE FREQ=SECONDLY;BYMONTHDAY=30;BYMONTH=2 can never occur: no date "
+                     "satisfies BYMONTH and BYMONTHDAY together")["status"]
+    assert st["events_emitted"] == 0 and stream_ids(s, bad["id"]) == [], st
+    st = wait_status(s, good["id"], lambda st: st.get("events_emitted", 0) == 3,
+                     "the good calendar's three events")["status"]
+    assert st["consecutive_failures"] == 0 and len(set(stream_ids(s, good["id"]))) == 3, st
+    log = os.path.join(s.dir, "logs", "seawall-poller.log")
+    with open(log, errors="replace") as fh:
+        stops = fh.read().count("stopping:")
+    try:
+        p = s.script("stop-one", "seawall-poller")
+        assert "ignored SIGTERM" not in p.stderr, p.stderr
+        with open(log, errors="replace") as fh:
+            assert fh.read().count("stopping:") == stops + 1
+    finally:
+        s.ensure_running()
+    for f in (bad, good):
+        assert s.request("DELETE", f"/api/v1/feeds/{f['id']}", token=s.admin).status == 204
+
+
 def test_http_charset_and_deflate(s):
     f = add_feed(s, server().url("/cp1251"))
     wait_status(s, f["id"], lambda st: st.get("events_emitted", 0) == 1, "the event")

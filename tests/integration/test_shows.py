@@ -207,6 +207,39 @@ def test_a_fair_on_its_last_day_anywhere_is_still_upcoming(s):
     assert last["id"] in ids and over["id"] not in ids, (today, ids)
 
 
+GOOD_VEVENT = (b"BEGIN:VEVENT\r\nUID:hostile-check@example.org\r\n"
+               b"SUMMARY:Hostile Check Fair\r\nDTSTART;VALUE=DATE:20270301\r\n"
+               b"RRULE:FREQ=YEARLY;COUNT=2\r\nEND:VEVENT\r\n")
+NEVER_VEVENT = (b"BEGIN:VEVENT\r\nUID:feb-30@example.org\r\nSUMMARY:Never\r\n"
+                b"DTSTART:20270101T000000Z\r\nRRULE:FREQ=%s;BYMONTH=2;BYMONTHDAY=30\r\n"
+                b"END:VEVENT\r\n")
+
+
+def calendar(*vevents):
+    return b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n" + b"".join(vevents) + \
+        b"END:VCALENDAR\r\n"
+
+
+def test_ical_import_of_a_rule_that_can_never_occur(s):
+    # libical would walk it second by second to the year 2582, the API thread with it. The
+    # answer is a 400 naming the event and the rule, and nothing of the calendar is stored.
+    for freq in (b"SECONDLY", b"MINUTELY"):
+        r = s.request("POST", "/api/v1/shows/import", token=s.admin,
+                      raw=calendar(GOOD_VEVENT, NEVER_VEVENT % freq),
+                      headers={"Content-Type": "text/calendar"})
+        p = problem(r, 400, "invalid-calendar")
+        assert p["detail"] == (
+            'the calendar was refused and nothing imported: event "feb-30@example.org": RRULE '
+            f'FREQ={freq.decode()};BYMONTHDAY=30;BYMONTH=2 can never occur: no date satisfies '
+            'BYMONTH and BYMONTHDAY together'), p
+        problem(s.get("/api/v1/shows/hostile-check-fair-2027"), 404)
+    # Without it the same calendar imports: the show the refusal did not make.
+    r = s.request("POST", "/api/v1/shows/import", raw=calendar(GOOD_VEVENT), token=s.admin,
+                  headers={"Content-Type": "text/calendar"})
+    assert r.status == 200 and r.json()["events"] == 2 and r.json()["partial"] is False, r
+    assert s.get("/api/v1/shows/hostile-check-fair-2027").json()["starts"] == "2027-03-01"
+
+
 def test_calendar_feed_polled_makes_shows(s):
     src = os.path.join(ICAL, "issue_156_RDATE_with_PERIOD_TZID_khal_2.ics")
     shutil.copy(src, os.path.join(s.dir, "feeds", "khal.ics"))

@@ -359,6 +359,129 @@ static void ical_hostile_inputs(void **state)
     json_decref(ev);
 }
 
+/* A calendar with one event, UID uid, starting at dtstart and repeating by rule. */
+static char *one_rule(char *buf, size_t len, const char *uid, const char *dtstart,
+                      const char *rule)
+{
+    snprintf(buf, len, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
+             "UID:%s\r\nDTSTART%s\r\nSUMMARY:Fair\r\nRRULE:%s\r\nEND:VEVENT\r\nEND:VCALENDAR"
+             "\r\n", uid, dtstart, rule);
+    return buf;
+}
+
+/* Repeat rules no date can satisfy: libical's iterator would walk them second by second to
+ * the year 2582. Each is refused at once, by its event and rule, and nothing is emitted. */
+static void ical_rule_that_can_never_occur_is_refused(void **state)
+{
+    static const struct {
+        const char *rule, *why;
+    } never[] = {
+        { "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30", "no date satisfies BYMONTH and BYMONTHDAY" },
+        { "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30", "no date satisfies BYMONTH and BYMONTHDAY" },
+        { "FREQ=SECONDLY;COUNT=3;BYMONTH=2;BYMONTHDAY=30", "BYMONTH and BYMONTHDAY together" },
+        { "FREQ=HOURLY;BYMONTH=4,6,9,11;BYMONTHDAY=31", "BYMONTH and BYMONTHDAY together" },
+        { "FREQ=SECONDLY;BYMONTH=1;BYYEARDAY=-1", "BYMONTH and BYYEARDAY together" },
+        { "FREQ=MINUTELY;BYMONTHDAY=1;BYDAY=5MO", "BYMONTHDAY and BYDAY" },
+        { "FREQ=DAILY;BYDAY=1MO", "a numbered BYDAY needs FREQ=MONTHLY or YEARLY" },
+        { "FREQ=MONTHLY;BYMONTHDAY=1;BYDAY=5MO", "BYMONTHDAY and BYDAY together" },
+        { "FREQ=MONTHLY;BYSETPOS=3;BYMONTHDAY=1", "no month has as many days" },
+        { "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "BYMONTH and BYMONTHDAY together" },
+        { "FREQ=SECONDLY;BYSECOND=60", "never reaches BYSECOND=60" },
+    };
+    struct sw_feed_result res;
+    char doc[1024];
+    json_t *ev;
+    size_t i;
+
+    for (i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+        assert_int_equal(runs(one_rule(doc, sizeof(doc), "hostile-1@example.org",
+                                       ":20270101T000000Z", never[i].rule),
+                              SW_FEED_AUTO, &res, &ev), SW_INVALID);
+        assert_int_equal(json_array_size(ev), 0);
+        assert_int_equal(res.partial, 0);
+        assert_non_null(strstr(res.err, "event \"hostile-1@example.org\": RRULE FREQ="));
+        assert_non_null(strstr(res.err, "can never occur"));
+        if (strstr(res.err, never[i].why) == NULL)
+            fail_msg("%s: %s", never[i].rule, res.err);
+        json_decref(ev);
+    }
+    /* The check comes before any event: a good event ahead of the bad one is not emitted. */
+    assert_int_equal(runs("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:good\r\nDTSTART:20270301\r\n"
+                          "RRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:bad\r\n"
+                          "DTSTART:20270101T000000Z\r\nRRULE:FREQ=SECONDLY;BYMONTH=2;"
+                          "BYMONTHDAY=31\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+                          SW_FEED_ICAL, &res, &ev), SW_INVALID);
+    assert_int_equal(json_array_size(ev), 0);
+    assert_non_null(strstr(res.err, "event \"bad\": RRULE"));
+    json_decref(ev);
+}
+
+/* Rules that can occur, but not where or how they would be expanded: the event is kept, its
+ * occurrences are not, and a warning says why. Ordinary rules expand as before. */
+static void ical_rules_expanded_within_bounds(void **state)
+{
+    static const struct {
+        const char *dtstart, *rule, *warning;
+        size_t events;
+    } cases[] = {
+        /* June is months away; a SECONDLY rule is expanded over some 14 hours. */
+        { ":20270101T000000Z", "FREQ=SECONDLY;BYMONTH=6", "has no occurrence before 2027-01-01",
+          1 },
+        /* A Monday 29 February is 17 years away, the expansion three. */
+        { ":20270101T000000Z", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO",
+          "has no occurrence before 2030-01-01", 1 },
+        { ":20270101T000000Z", "RSCALE=CHINESE;FREQ=MONTHLY;BYMONTHDAY=1;BYDAY=5MO",
+          "RSCALE rules are not", 1 },
+        { ";VALUE=DATE:20270101", "FREQ=HOURLY", "an all-day event does not repeat by the hour",
+          1 },
+        { ":20270101T000000Z", "FREQ=MONTHLY;BYSETPOS=3;BYMONTHDAY=1;BYHOUR=1,2,3",
+          "libical applies BYSETPOS to days", 1 },
+        /* libical keeps a month 50 (found by fuzz-feed-auto). */
+        { ":10135050T000000Z", "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30",
+          "not expanded: DTSTART is not a calendar date", 1 },
+        { ":20270101T000000Z", "FREQ=WEEKLY;BYDAY=MO,WE", NULL, 51 },
+        { ":20270101T000000Z", "FREQ=MONTHLY;BYDAY=-1FR;COUNT=5", NULL, 6 },
+        { ":20270101T000000Z", "FREQ=DAILY;UNTIL=20270104T000000Z", NULL, 4 },
+        { ":20270101T000000Z", "FREQ=SECONDLY;BYMONTHDAY=1", NULL, 51 },
+    };
+    struct sw_feed_result res;
+    char doc[1024];
+    json_t *ev;
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(runs(one_rule(doc, sizeof(doc), "fair-7", cases[i].dtstart,
+                                       cases[i].rule), SW_FEED_ICAL, &res, &ev), SW_OK);
+        if (json_array_size(ev) != cases[i].events)
+            fail_msg("%s: %zu events", cases[i].rule, json_array_size(ev));
+        if (cases[i].warning == NULL)
+            assert_int_equal(res.warnings, 0);
+        else if (res.warnings != 1 || strstr(res.err, "event \"fair-7\": RRULE") == NULL ||
+                 strstr(res.err, cases[i].warning) == NULL)
+            fail_msg("%s: %zu warnings: %s", cases[i].rule, res.warnings, res.err);
+        json_decref(ev);
+    }
+}
+
+/* Over its time budget a rule fails the document, named; what was emitted before is the
+ * partial result. The budget is 4 ms, a rule's share 1 ms; the rule needs half a day of
+ * candidate seconds (43,200 libical steps, some 50 ms) before its first occurrence. */
+static void ical_time_budget_fails_the_document(void **state)
+{
+    struct sw_feed_opts o = { .format = SW_FEED_ICAL, .max_expand_ms = 4 };
+    struct collected c = { json_array() };
+    struct sw_feed_result res;
+    char doc[1024];
+
+    one_rule(doc, sizeof(doc), "slow-1", ":20270101T120000Z", "FREQ=SECONDLY;BYMONTHDAY=2");
+    assert_int_equal(sw_feed_parse_buffer(doc, strlen(doc), &o, collect, &c, &res), SW_INVALID);
+    assert_int_equal(json_array_size(c.events), 1);   /* the event itself */
+    assert_int_equal(res.partial, 1);
+    assert_non_null(strstr(res.err, "event \"slow-1\": RRULE FREQ=SECONDLY;BYMONTHDAY=2 took "
+                                    "more than 1 ms to judge and expand, the limit for one rule"));
+    json_decref(c.events);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -377,6 +500,9 @@ int main(void)
         cmocka_unit_test(unrecognised_and_empty_documents),
         cmocka_unit_test(json_feed_items_checked_one_by_one),
         cmocka_unit_test(ical_hostile_inputs),
+        cmocka_unit_test(ical_rule_that_can_never_occur_is_refused),
+        cmocka_unit_test(ical_rules_expanded_within_bounds),
+        cmocka_unit_test(ical_time_budget_fails_the_document),
     };
     return cmocka_run_group_tests_name("feed_safety", tests, NULL, NULL);
 }
