@@ -176,6 +176,9 @@ int sw_reply_params_invalid(struct sw_ctx *c, struct sw_verrs *errs);
 /* 400 listing every problem in errs (which is emptied). */
 void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs);
 
+/* As sw_reply_invalid, with extra's members (stolen, may be NULL) beside the errors. */
+void sw_reply_invalid_with(struct sw_ctx *c, struct sw_verrs *errs, json_t *extra);
+
 /* When errs holds problems, answers 400 naming each and returns SW_INVALID; else SW_OK.
  * Frees errs either way. */
 int sw_reply_if_invalid(struct sw_ctx *c, struct sw_verrs *errs);

@@ -312,18 +312,27 @@ static const char *error_subject(const json_t *e)
     return "";
 }
 
-void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs)
+void sw_reply_invalid_with(struct sw_ctx *c, struct sw_verrs *errs, json_t *extra)
 {
     size_t n = sw_verrs_count(errs);
-    json_t *first = json_array_get(errs->list, 0);
+    json_t *first = json_array_get(errs->list, 0), *members = errs->list;
 
-    reply_problem_worded(c, 400, "validation", "Invalid request", errs->list,
+    if (extra != NULL) {
+        json_object_set_new(extra, "errors", errs->list);
+        members = extra;
+    }
+    reply_problem_worded(c, 400, "validation", "Invalid request", members,
                          sw_trn(sw_i18n_thread_lang(),
                                 "%zu field failed validation; first: %s %s",
                                 "%zu fields failed validation; first: %s %s", n),
                          n, error_subject(first),
                          json_string_value(json_object_get(first, "message")) ?: "");
     errs->list = NULL;
+}
+
+void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs)
+{
+    sw_reply_invalid_with(c, errs, NULL);
 }
 
 int sw_stream_id_valid(const char *a)

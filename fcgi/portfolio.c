@@ -85,20 +85,20 @@ static int mode_parse(const char *v, enum sw_pf_mode *mode)
 static void reply_rows_invalid(struct sw_ctx *c, const char *slug, struct sw_verrs *errs,
                                json_t *extra)
 {
-    json_t *first = json_array_get(errs->list, 0), *p = extra ? extra : json_object();
-    size_t n = sw_verrs_count(errs);
+    json_t *first, *p;
     char ptr[160], msg[400];
 
+    if (strcmp(slug, "bad-encoding") != 0) {
+        sw_reply_invalid_with(c, errs, extra);
+        return;
+    }
+    first = json_array_get(errs->list, 0);
+    p = extra ? extra : json_object();
     sw_strlcpy(ptr, json_string_value(json_object_get(first, "pointer")) ?: "", sizeof(ptr));
     sw_strlcpy(msg, json_string_value(json_object_get(first, "message")) ?: "", sizeof(msg));
     json_object_set_new(p, "errors", errs->list);
     errs->list = NULL;
-    if (strcmp(slug, "bad-encoding") == 0)
-        sw_reply_problem(c, 400, slug, "Text in an unknown encoding", p, "%s %s", ptr, msg);
-    else
-        sw_reply_problem(c, 400, slug, "Invalid request", p,
-                         "%zu field%s failed validation; first: %s %s", n, n == 1 ? "" : "s",
-                         ptr, msg);
+    sw_reply_problem(c, 400, slug, "Text in an unknown encoding", p, "%s %s", ptr, msg);
 }
 
 static void reply_full(struct sw_ctx *c)
@@ -611,10 +611,14 @@ static void import_row(json_t *it, const char *prefix, enum sw_pf_mode mode, int
     if (id != NULL && (!json_is_integer(id) || json_integer_value(id) < 1)) {
         sw_verrs_add(errs, ptr, "must be an item's id (a whole number from 1)");
     } else if (id != NULL && mode == SW_PF_ADD) {
-        sw_verrs_add(errs, ptr, "an import with mode=add adds new items: to update item %"
-                     JSON_INTEGER_FORMAT " import with mode=upsert (or replace), or leave the "
-                     "%s out to add a copy", json_integer_value(id),
-                     csv ? "id column" : "id");
+        if (csv)
+            sw_verrs_add(errs, ptr, "an import with mode=add adds new items: to update item "
+                         "%lld import with mode=upsert (or replace), or leave the id column out "
+                         "to add a copy", (long long)json_integer_value(id));
+        else
+            sw_verrs_add(errs, ptr, "an import with mode=add adds new items: to update item "
+                         "%lld import with mode=upsert (or replace), or leave the id out to add "
+                         "a copy", (long long)json_integer_value(id));
     }
     sw_portfolio_check(it, prefix, 0, errs);
     if (id != NULL && json_is_integer(id))

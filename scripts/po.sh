@@ -11,7 +11,8 @@
 #   C:  sw_reply_problem (title, argument 4; detail format, argument 6), sw_verrs_add (3),
 #       sw_tr (2), sw_trn (2, 3: singular and plural), sw_trc (2: context, 3), sw_t (1),
 #       SW_N (1: marked, translated later). Log lines are not marked and are not extracted.
-#   JS: t("English {name}", {...}) and tn("one {n} file", "{n} files", n).
+#   JS: t("English {name}", {...}), tnodes (the same, with nodes for placeholders) and
+#       tn("one {n} file", "{n} files", n).
 # A comment "/* TRANSLATORS: ... */" just before a marked string reaches the translator.
 set -eu
 
@@ -46,7 +47,7 @@ extract() {
     js_files=$(find "${PO_WWW:-www}" -name '*.js' -type f 2>/dev/null | LC_ALL=C sort)
     if [ -n "$js_files" ]; then
         # shellcheck disable=SC2086
-        xg --language=JavaScript -k --keyword=t:1 --keyword=tn:1,2 \
+        xg --language=JavaScript -k --keyword=t:1 --keyword=tn:1,2 --keyword=tnodes:1 \
             -j -o "$out" $js_files
     fi
 }

@@ -157,7 +157,9 @@ NOT_WORDS = re.compile(r"^[\s\d.,:;!?()\[\]{}/\\·•…—–\-+*#%&'\"“”�
 
 def foreign(texts, lang, cat):
     """The visible texts that are neither data nor from the catalogue for lang."""
-    strings = list(cat.values()) if lang == "zh-CN" else list(cat.keys())
+    strings = []
+    for v in (cat.values() if lang == "zh-CN" else cat.keys()):
+        strings.extend(v if isinstance(v, list) else [v])   # a plural message: its forms
     strings.append("Seawall")
     pats = patterns(strings)
     lit = pieces(strings)

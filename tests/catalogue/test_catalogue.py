@@ -47,7 +47,8 @@ def test_msgfmt_agrees(c):
 def test_extraction_takes_what_people_read_and_leaves_logs(c):
     pot = c.extract(fresh(c))
     for msgid in ("Invalid request",                            # sw_reply_problem: title
-                  "this route needs an Authorization: Bearer token",  # ... and detail
+                  "this route needs a session (sign in) or an Authorization: "
+                  "Bearer token",  # ... and detail
                   "must be a string",                           # sw_verrs_add
                   "the URL has no host",                        # sw_t (library wording)
                   "unknown query parameter",                    # sw_tr

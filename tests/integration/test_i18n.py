@@ -21,14 +21,14 @@ def test_problem_title_and_detail_follow_accept_language(s):
     r = s.get("/api/v1/alerts", headers=ZH)
     p = problem(r, 401, "unauthorized")
     assert p["title"] == "未通过身份验证", p
-    assert p["detail"] == "此接口需要 Authorization: Bearer 令牌", p
+    assert p["detail"] == "此接口需要会话（请先登录）或 Authorization: Bearer 令牌", p
     assert lang_of(r)[0] == "zh-CN" and "Accept-Language" in lang_of(r)[1], r
     for headers in ({}, {"Accept-Language": "en"}, {"Accept-Language": "zh;q=0.1, en;q=0.9"},
                     {"Accept-Language": "zh-TW"}, {"Accept-Language": "fr, de;q=0.5"}):
         r = s.get("/api/v1/alerts", headers=headers)
         en = problem(r, 401, "unauthorized")
         assert en["title"] == "Unauthorized", (headers, en)
-        assert en["detail"] == "this route needs an Authorization: Bearer token", (headers, en)
+        assert en["detail"] == "this route needs a session (sign in) or an Authorization: Bearer token", (headers, en)
         assert en["type"] == p["type"] and lang_of(r)[0] == "en", (headers, r)
     for value in ("zh", "zh-Hans-CN", "zh-SG", "en;q=0.5, zh-CN;q=0.8"):
         p = problem(s.get("/api/v1/alerts", headers={"Accept-Language": value}), 401)

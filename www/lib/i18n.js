@@ -79,9 +79,21 @@ export function timeZone() {
 
 // The translation of msgid with its {placeholders} filled from vars.
 export function t(msgid, vars) {
-  const text = (lang !== "en" && catalogue[msgid]) || msgid;
+  return fill((lang !== "en" && catalogue[msgid]) || msgid, vars);
+}
+
+function fill(text, vars) {
   if (!vars) return text;
   return text.replace(/\{([a-z_][a-z0-9_]*)\}/gi, (m, k) => (k in vars ? String(vars[k]) : m));
+}
+
+// A message with a plural: the catalogue's form for n (Simplified Chinese has one form, the
+// catalogue keeps it as a list), else the English singular for 1 and the plural otherwise;
+// {n} and the other {placeholders} filled from vars.
+export function tn(singular, plural, n, vars) {
+  const forms = lang !== "en" ? catalogue[singular] : undefined;
+  const text = Array.isArray(forms) ? forms[0] : n === 1 ? singular : plural;
+  return fill(text, { n, ...vars });
 }
 
 // As t, but placeholders may be nodes (a link, a <time>): returns a DocumentFragment in which
