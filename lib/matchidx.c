@@ -1143,6 +1143,14 @@ static struct hit *hit_slot(struct run *r, const struct item *it)
     h->best = 0;
     h->classes = it->classes;
     h->text = it->blk;
+    if (it->kind == K_NAME && it->id != 0) {
+        /* An alias may be what met the event: the item is shown by its own text, which its
+         * first entry holds (the reason names the alias). */
+        uint32_t *slot = imap_slot(r->ix, it->sub, it->id, 0);
+
+        if (slot != NULL && *slot != 0 && r->ix->items[*slot - 1].blk != NULL)
+            h->text = r->ix->items[*slot - 1].blk;
+    }
     h->cset = it->cset;
     h->watch = it->cset ? it->cset : r->ix->subs[it->sref].cset;
     h->kind = it->kind;

@@ -455,6 +455,18 @@ static void comparison_members(void **state)
     e = alert_of(g, 3, 7);
     assert_non_null(e);
     same_json(json_object_get(e, "countries_common"), "[\"DE\", \"FR\"]");
+    /* A name met by its alias is shown by its own text; the reason names the alias. */
+    put(ix, 3, "{\"id\": 8, \"kind\": \"name\", \"text\": \"Ningbo Harbour Lighting Co., Ltd.\", "
+               "\"aliases\": [\"宁波港湾照明有限公司\"]}");
+    g = match(ix, json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}]}", "id", "ev", "type", "litigation",
+                            "jurisdiction", "CN", "parties", "name", "宁波港湾照明有限公司", "role",
+                            "defendant"));
+    e = alert_of(g, 3, 8);
+    assert_non_null(e);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(e, "item"), "text")),
+                        "Ningbo Harbour Lighting Co., Ltd.");
+    same_json(json_object_get(json_array_get(json_object_get(e, "reasons"), 0), "matched"),
+              "[\"宁波港湾照明有限公司\", \"宁波港湾照明有限公司\"]");
     /* A bulletin's market "item" is the market. */
     g = match(ix, json_pack("{s:s, s:s, s:s, s:s}", "id", "b", "type", "bulletin",
                             "jurisdiction", "US", "title", "New rules"));
