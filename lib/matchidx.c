@@ -1249,13 +1249,11 @@ static int add_score(struct sw_buf *b, double score)
 /* Appends the Nice classes of bits as a JSON array: [9,42]. */
 static int add_classes(struct sw_buf *b, uint64_t bits)
 {
-    int rc = sw_buf_add(b, "[", 1), c, first = 1;
+    int rc = sw_buf_add(b, "[", 1), first = 1;
 
-    for (c = 1; c <= 45 && rc == SW_OK; c++) {
-        if (!(bits >> c & 1))
-            continue;
+    for (bits &= ((1ULL << 46) - 1) & ~1ULL; bits != 0 && rc == SW_OK; bits &= bits - 1) {
         rc = first ? SW_OK : sw_buf_add(b, ",", 1);
-        rc = rc ?: add_int(b, c);
+        rc = rc ?: add_int(b, __builtin_ctzll(bits));
         first = 0;
     }
     return rc ?: sw_buf_add(b, "]", 1);
@@ -1274,11 +1272,14 @@ static int add_code(struct sw_buf *b, int bit, int *first)
 /* Appends the codes of interned set cs as a JSON array ([] for the empty set 0). */
 static int add_countries(struct sw_buf *b, const struct sw_mindex *ix, unsigned cs)
 {
-    int rc = sw_buf_add(b, "[", 1), bit, first = 1;
+    int rc = sw_buf_add(b, "[", 1), w, first = 1;
 
-    for (bit = 0; cs != 0 && cs < ix->ncsets && bit < NCODES && rc == SW_OK; bit++)
-        if (cset_has(&ix->csets[cs], bit))
-            rc = add_code(b, bit, &first);
+    for (w = 0; cs != 0 && cs < ix->ncsets && w < CSET_WORDS && rc == SW_OK; w++) {
+        uint64_t x = ix->csets[cs].w[w];
+
+        for (; x != 0 && rc == SW_OK; x &= x - 1)   /* each set bit, lowest first */
+            rc = add_code(b, w * 64 + __builtin_ctzll(x), &first);
+    }
     return rc ?: sw_buf_add(b, "]", 1);
 }
 
@@ -1879,22 +1880,19 @@ static int hit_order(const void *a, const void *b, void *hits)
  * SW_MATCH_FAILED). Returns the number of alerts. */
 static size_t emit(struct run *r, sw_match_fn fn, void *ud)
 {
-    struct sw_match_reason *out = NULL;
-    struct sw_match_item *items = NULL;
-    uint32_t *order = NULL;
+    struct sw_match_reason *out;
+    struct sw_match_item *items;
+    uint32_t *order;
     size_t i, k = 0, alerts = 0, g;
 
     if (r->nhits == 0)
         return 0;
-    out = malloc(r->nreasons * sizeof(*out));
-    items = malloc(r->nhits * sizeof(*items));
-    order = malloc(r->nhits * sizeof(*order));
-    if (out == NULL || items == NULL || order == NULL) {
-        free(out);
-        free(items);
-        free(order);
+    /* One block: the reasons, the items, the order (each part aligned for its type). */
+    out = malloc(r->nreasons * sizeof(*out) + r->nhits * (sizeof(*items) + sizeof(*order)));
+    if (out == NULL)
         return SW_MATCH_FAILED;
-    }
+    items = (struct sw_match_item *)(out + r->nreasons);
+    order = (uint32_t *)(items + r->nhits);
     for (i = 0; i < r->nhits; i++)
         order[i] = (uint32_t)i;
     qsort_r(order, r->nhits, sizeof(*order), hit_order, r->hits);
@@ -1945,8 +1943,6 @@ static size_t emit(struct run *r, sw_match_fn fn, void *ud)
         alerts++;
     }
     free(out);
-    free(items);
-    free(order);
     return alerts;
 }
 
