@@ -26,9 +26,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 import harness  # noqa: E402
 
-ALERT = {"severity": "medium", "rule": "keyword-in-market", "reasons": [
-    {"rule": "keyword-in-market", "field": "text", "matched": ["bench lamp"], "score": 1.0,
-     "why": "keyword in the text"}],
+ALERT = {"severity": "medium", "rule": "keyword-in-market", "item_ids": [1], "items": [
+    {"item": {"id": 1, "kind": "keyword", "text": "bench lamp", "classes": [],
+              "countries": ["US"]},
+     "severity": "medium", "rule": "keyword-in-market", "score": 1.0,
+     "event_texts": ["bench lamp"], "classes_common": [], "countries_common": ["US"],
+     "countries_source": "item",
+     "reasons": [{"rule": "keyword-in-market", "field": "text",
+                  "matched": ["bench lamp", "bench lamp"], "score": 1.0,
+                  "why": "keyword in the text"}]}],
     "event": {"id": "", "type": "litigation", "jurisdiction": "US",
               "title": "Bench case about bench lamp", "text": "bench lamp " * 20}}
 

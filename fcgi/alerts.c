@@ -1,5 +1,6 @@
-/* alerts.c — an exporter's inbox: newest first with filters and a cursor, one alert, status
- * changes one or many, counts for a badge, and the live stream (Server-Sent Events). */
+/* alerts.c — an exporter's inbox: newest first with filters, text search and a cursor, one
+ * alert, status changes one, many or every match of a filter, counts for a badge, and the
+ * live stream (Server-Sent Events). */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,56 +25,97 @@ static const char *const event_types[] = {
     NULL
 };
 
-/* Reads the list filters; answers 400 naming every bad parameter. */
-static int read_filter(struct sw_ctx *c, struct sw_alert_filter *f)
+/* A filter as the client gave it: the list's query parameters, or the "filter" member of a
+ * bulk status change (item there a JSON integer, printed into item_buf). */
+struct filter_in {
+    const char *severity, *status, *type, *rule, *country, *item, *since, *until, *q;
+    char item_buf[24];
+};
+
+/* Checks in and fills f (pointing into in); each problem is added to errs naming prefix +
+ * the member ("" for query parameters, "/filter/" for a body). */
+static void filter_read(const struct filter_in *in, const char *prefix,
+                        struct sw_alert_filter *f, struct sw_verrs *errs)
 {
-    struct sw_verrs errs;
-    const char *v;
+    char at[32];
     int64_t ms;
 
+#define AT(name) (snprintf(at, sizeof(at), "%s%s", prefix, name), at)
     memset(f, 0, sizeof(*f));
-    sw_verrs_init(&errs);
-    if ((v = sw_query(c, "severity")) != NULL && !sw_list_valid(v, severities))
-        sw_verrs_add(&errs, "severity", "must be low, medium, high or critical (several "
+    if (in->severity != NULL && !sw_list_valid(in->severity, severities))
+        sw_verrs_add(errs, AT("severity"), "must be low, medium, high or critical (several "
                      "separated by commas)");
-    f->severity = v;
-    if ((v = sw_query(c, "status")) != NULL && !sw_list_valid(v, statuses))
-        sw_verrs_add(&errs, "status", "must be new, read or dismissed (several separated by "
-                     "commas)");
-    f->status = v;
-    if ((v = sw_query(c, "type")) != NULL && !sw_list_valid(v, event_types))
-        sw_verrs_add(&errs, "type", "must be event types such as trademark_filing or "
+    f->severity = in->severity;
+    if (in->status != NULL && !sw_list_valid(in->status, statuses))
+        sw_verrs_add(errs, AT("status"), "must be new, read or dismissed (several separated "
+                     "by commas)");
+    f->status = in->status;
+    if (in->type != NULL && !sw_list_valid(in->type, event_types))
+        sw_verrs_add(errs, AT("type"), "must be event types such as trademark_filing or "
                      "litigation (several separated by commas)");
-    f->type = v;
-    if ((v = sw_query(c, "country")) != NULL && !sw_list_valid(v, NULL))
-        sw_verrs_add(&errs, "country", "must be ISO 3166 alpha-2 codes (or EM, WO, EP), "
+    f->type = in->type;
+    if (in->country != NULL && !sw_list_valid(in->country, NULL))
+        sw_verrs_add(errs, AT("country"), "must be ISO 3166 alpha-2 codes (or EM, WO, EP), "
                      "separated by commas");
-    f->country = v;
-    if ((v = sw_query(c, "rule")) != NULL) {
-        size_t i, n = strlen(v);
+    f->country = in->country;
+    if (in->rule != NULL) {
+        size_t i, n = strlen(in->rule);
 
         for (i = 0; i < n; i++)
-            if (!((v[i] >= 'a' && v[i] <= 'z') || v[i] == '-' || v[i] == ','))
+            if (!((in->rule[i] >= 'a' && in->rule[i] <= 'z') || in->rule[i] == '-' ||
+                  in->rule[i] == ','))
                 break;
         if (n == 0 || n > 256 || i < n)
-            sw_verrs_add(&errs, "rule", "must be rule names such as similar-mark");
-        f->rule = v;
+            sw_verrs_add(errs, AT("rule"), "must be rule names such as similar-mark");
+        f->rule = in->rule;
     }
-    if ((v = sw_query(c, "item")) != NULL && sw_parse_ll(v, 1, INT64_MAX, &f->item) != SW_OK)
-        sw_verrs_add(&errs, "item", "must be a portfolio item id");
-    if ((v = sw_query(c, "since")) != NULL) {
-        if (sw_date_ms(v, &ms) != SW_OK)
-            sw_verrs_add(&errs, "since", "must be an ISO 8601 date or date-time");
+    if (in->item != NULL && sw_parse_ll(in->item, 1, INT64_MAX, &f->item) != SW_OK)
+        sw_verrs_add(errs, AT("item"), "must be a portfolio item id");
+    if (in->since != NULL) {
+        if (sw_date_ms(in->since, &ms) != SW_OK)
+            sw_verrs_add(errs, AT("since"), "must be an ISO 8601 date or date-time");
         else
             f->since_ms = ms;
     }
-    if ((v = sw_query(c, "until")) != NULL) {
-        if (sw_date_ms(v, &ms) != SW_OK)
-            sw_verrs_add(&errs, "until", "must be an ISO 8601 date or date-time");
+    if (in->until != NULL) {
+        if (sw_date_ms(in->until, &ms) != SW_OK)
+            sw_verrs_add(errs, AT("until"), "must be an ISO 8601 date or date-time");
         else
             f->until_ms = ms;
     }
+    if (in->q != NULL && !sw_alert_q_valid(in->q))
+        sw_verrs_add(errs, AT("q"), "must be 1 to %d bytes of UTF-8 text with a letter or a "
+                     "digit", SW_ALERT_Q_MAX);
+    f->q = in->q;
+#undef AT
+}
+
+/* Reads the list filters; answers 400 naming every bad parameter. */
+static int read_filter(struct sw_ctx *c, struct sw_alert_filter *f)
+{
+    struct filter_in in;
+    struct sw_verrs errs;
+
+    memset(&in, 0, sizeof(in));
+    in.severity = sw_query(c, "severity");
+    in.status = sw_query(c, "status");
+    in.type = sw_query(c, "type");
+    in.rule = sw_query(c, "rule");
+    in.country = sw_query(c, "country");
+    in.item = sw_query(c, "item");
+    in.since = sw_query(c, "since");
+    in.until = sw_query(c, "until");
+    in.q = sw_query(c, "q");
+    sw_verrs_init(&errs);
+    filter_read(&in, "", f, &errs);
     return sw_reply_params_invalid(c, &errs);
+}
+
+/* Alerts one request examines at most: fewer when each costs a text search. */
+static int scan_max(const struct sw_ctx *c, const struct sw_alert_filter *f)
+{
+    return (int)sw_config_int(c->cfg, f->q != NULL ? "alerts.search_scan_max"
+                                                   : "alerts.scan_max");
 }
 
 void sw_h_alerts_list(struct sw_ctx *c)
@@ -85,8 +127,8 @@ void sw_h_alerts_list(struct sw_ctx *c)
 
     if (sw_page_args(c, &cursor, &limit) != SW_OK || read_filter(c, &f) != SW_OK)
         return;
-    rc = sw_alert_page(c->store, c->who.subject, &f, cursor, limit,
-                       (int)sw_config_int(c->cfg, "alerts.scan_max"), &ids, &next);
+    rc = sw_alert_page(c->store, c->who.subject, &f, cursor, limit, scan_max(c, &f), &ids,
+                       &next);
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "listing alerts");
         return;
@@ -176,20 +218,33 @@ void sw_h_alerts_patch(struct sw_ctx *c)
 
 static const struct sw_jfield bulk_fields[] = {
     { "status", SW_J_STRING, SW_JF_REQUIRED, 1, 16, statuses },
-    { "ids", SW_J_STRINGS, SW_JF_REQUIRED, 1, 1000, NULL },
+    { "ids", SW_J_STRINGS, 0, 1, 1000, NULL },
+    { "cursor", SW_J_STRING, 0, 1, 24, NULL },
     { NULL, 0, 0, 0, 0, NULL }
 };
 
-void sw_h_alerts_bulk_status(struct sw_ctx *c)
+static const struct sw_jfield filter_fields[] = {
+    { "severity", SW_J_STRING, 0, 1, 512, NULL },
+    { "status", SW_J_STRING, 0, 1, 512, NULL },
+    { "type", SW_J_STRING, 0, 1, 512, NULL },
+    { "rule", SW_J_STRING, 0, 1, 512, NULL },
+    { "country", SW_J_STRING, 0, 1, 512, NULL },
+    { "item", SW_J_INT, 0, 1, INT64_MAX, NULL },
+    { "since", SW_J_STRING, 0, 1, 64, NULL },
+    { "until", SW_J_STRING, 0, 1, 64, NULL },
+    { "q", SW_J_STRING, 0, 1, SW_ALERT_Q_MAX, NULL },
+    { NULL, 0, 0, 0, 0, NULL }
+};
+
+/* The explicit list: each id answered updated, unchanged or not_found. Steals nothing. */
+static void bulk_by_ids(struct sw_ctx *c, const json_t *in)
 {
-    json_t *in, *ids, *changed, *updated, *unchanged, *missing, *v;
+    const json_t *ids = json_object_get(in, "ids"), *v;
+    json_t *changed, *updated, *unchanged, *missing;
     struct sw_verrs errs;
     size_t i;
     int rc;
 
-    if (sw_body_object(c, bulk_fields, 0, &in) != SW_OK)
-        return;
-    ids = json_object_get(in, "ids");
     sw_verrs_init(&errs);
     json_array_foreach(ids, i, v) {
         char ptr[32];
@@ -198,14 +253,11 @@ void sw_h_alerts_bulk_status(struct sw_ctx *c)
         if (!sw_alert_id_valid(json_string_value(v)))
             sw_verrs_add(&errs, ptr, "not an alert id (al_ followed by 32 hex digits)");
     }
-    if (sw_reply_if_invalid(c, &errs) != SW_OK) {
-        json_decref(in);
+    if (sw_reply_if_invalid(c, &errs) != SW_OK)
         return;
-    }
     rc = sw_alert_set_status(c->store, c->who.subject,
                              json_string_value(json_object_get(in, "status")), ids, &changed);
     if (rc != SW_OK) {
-        json_decref(in);
         sw_reply_store(c, rc, "changing alert statuses");
         return;
     }
@@ -215,12 +267,96 @@ void sw_h_alerts_bulk_status(struct sw_ctx *c)
     json_array_foreach(ids, i, v) {
         json_int_t r = json_integer_value(json_array_get(changed, i));
 
-        json_array_append(r > 0 ? updated : r == 0 ? unchanged : missing, v);
+        json_array_append(r > 0 ? updated : r == 0 ? unchanged : missing, (json_t *)v);
     }
     json_decref(changed);
     sw_reply_json(c, 200, json_pack("{s:O, s:o, s:o, s:o}", "status",
                                     json_object_get(in, "status"), "updated", updated,
                                     "unchanged", unchanged, "not_found", missing));
+}
+
+/* Every alert the filter matches, newest first from the cursor, in steps of at most
+ * alerts.scan_max examined (alerts.search_scan_max with q): each answer says how many changed
+ * and gives the cursor to send for the next step (null when the inbox was gone through).
+ * Alerts that arrive after the first step are above its cursor and stay as they are. */
+static void bulk_by_filter(struct sw_ctx *c, const json_t *in)
+{
+    const json_t *fj = json_object_get(in, "filter");
+    const char *cur = json_string_value(json_object_get(in, "cursor"));
+    long long cursor = 0, changed, matched, next;
+    struct sw_alert_filter f;
+    struct filter_in fin;
+    struct sw_verrs errs;
+    char nexttxt[32];
+    int rc;
+
+    sw_verrs_init(&errs);
+    if (!json_is_object(fj)) {
+        sw_verrs_add(&errs, "/filter", "must be an object with the list's filters (severity, "
+                     "status, type, rule, country, item, since, until, q)");
+    } else if (sw_json_check(fj, filter_fields, 1, "/filter", &errs) == 0) {
+        memset(&fin, 0, sizeof(fin));
+        fin.severity = json_string_value(json_object_get(fj, "severity"));
+        fin.status = json_string_value(json_object_get(fj, "status"));
+        fin.type = json_string_value(json_object_get(fj, "type"));
+        fin.rule = json_string_value(json_object_get(fj, "rule"));
+        fin.country = json_string_value(json_object_get(fj, "country"));
+        fin.since = json_string_value(json_object_get(fj, "since"));
+        fin.until = json_string_value(json_object_get(fj, "until"));
+        fin.q = json_string_value(json_object_get(fj, "q"));
+        if (json_is_integer(json_object_get(fj, "item"))) {
+            snprintf(fin.item_buf, sizeof(fin.item_buf), "%lld",
+                     (long long)json_integer_value(json_object_get(fj, "item")));
+            fin.item = fin.item_buf;
+        }
+        filter_read(&fin, "/filter/", &f, &errs);
+    }
+    if (cur != NULL && sw_parse_ll(cur, 1, INT64_MAX, &cursor) != SW_OK)
+        sw_verrs_add(&errs, "/cursor", "must be a cursor this request returned as \"next\"");
+    if (sw_reply_if_invalid(c, &errs) != SW_OK)
+        return;
+    rc = sw_alert_set_status_where(c->store, c->who.subject, &f,
+                                   json_string_value(json_object_get(in, "status")), cursor,
+                                   scan_max(c, &f), &changed, &matched, &next);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "changing alert statuses");
+        return;
+    }
+    snprintf(nexttxt, sizeof(nexttxt), "%lld", next);
+    sw_reply_json(c, 200, json_pack("{s:O, s:I, s:I, s:o}", "status",
+                                    json_object_get(in, "status"), "changed",
+                                    (json_int_t)changed, "matched", (json_int_t)matched, "next",
+                                    next > 0 ? json_string(nexttxt) : json_null()));
+}
+
+/* Status for an explicit list of ids, or for every alert matching a filter ("mark all"). */
+void sw_h_alerts_bulk_status(struct sw_ctx *c)
+{
+    json_t *in, *top;
+    struct sw_verrs errs;
+
+    if (sw_body_parse(c, &in) != SW_OK)
+        return;
+    top = json_copy(in);   /* the members the table checks; filter is checked on its own */
+    json_object_del(top, "filter");
+    sw_verrs_init(&errs);
+    sw_json_check(top, bulk_fields, 0, "", &errs);
+    json_decref(top);
+    if (json_object_get(in, "ids") != NULL && json_object_get(in, "filter") != NULL)
+        sw_verrs_add(&errs, "/filter", "give ids or filter, not both");
+    else if (json_object_get(in, "ids") == NULL && json_object_get(in, "filter") == NULL)
+        sw_verrs_add(&errs, "/ids", "give ids (up to 1000 alert ids) or filter (every alert "
+                     "it matches)");
+    if (json_object_get(in, "cursor") != NULL && json_object_get(in, "filter") == NULL)
+        sw_verrs_add(&errs, "/cursor", "goes with filter only");
+    if (sw_reply_if_invalid(c, &errs) != SW_OK) {
+        json_decref(in);
+        return;
+    }
+    if (json_object_get(in, "filter") != NULL)
+        bulk_by_filter(c, in);
+    else
+        bulk_by_ids(c, in);
     json_decref(in);
 }
 

@@ -165,7 +165,7 @@ void sw_case_notice(struct sw_ctx *c, const json_t *doc, const char *what, const
                   json_string_value(json_object_get(doc, "state")) ?: "",
                   "reasons", "rule", "case-notice", "field", "state", "text", what);
     if (a != NULL)
-        sw_alert_stamp(a, sub, evid, 0);
+        sw_alert_stamp(a, sub, evid);
     if (a == NULL || sw_alert_store(c->store, c->cfg, sub, a, &stored) != SW_OK)
         sw_warn("case %lld: notice \"%s\" to subscriber %lld not stored (%s)", id, what, sub,
                 c->store->errstr);

@@ -35,7 +35,7 @@ static void with_next_digest(json_t *doc)
 void sw_h_delivery_get(struct sw_ctx *c)
 {
     json_t *doc;
-    int rc = sw_delivery_get(c->store, c->who.subject, &doc);
+    int rc = sw_delivery_view(c->store, c->who.subject, &doc);
 
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "loading delivery settings");
@@ -319,6 +319,28 @@ void sw_h_webhooks_rotate(struct sw_ctx *c)
     sw_reply_json(c, 200, out);
 }
 
+/* A signed test event through the notifier, like an alert's delivery; the answer is the
+ * delivery, to follow at /api/v1/deliveries/{id}. */
+void sw_h_webhooks_test(struct sw_ctx *c)
+{
+    long long id;
+    json_t *d;
+    char loc[64];
+    int rc;
+
+    if (sw_param_id(c, "id", &id) != SW_OK)
+        return;
+    rc = sw_webhook_test(c->store, c->who.subject, id, &d);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "sending a test event");
+        return;
+    }
+    snprintf(loc, sizeof(loc), "/api/v1/deliveries/%s",
+             json_string_value(json_object_get(d, "id")));
+    sw_reply_header(c, "Location", loc);
+    sw_reply_json(c, 202, d);
+}
+
 /* --- deliveries -------------------------------------------------------------------------- */
 
 static const char *const dlv_statuses[] = { "pending", "delivered", "exhausted", "cancelled",
@@ -489,6 +511,40 @@ void sw_h_deliveries_replay(struct sw_ctx *c)
     }
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "replaying a delivery");
+        return;
+    }
+    sw_reply_json(c, 202, d);
+}
+
+/* "Retry now" for a pending delivery: due at once instead of at its next scheduled attempt. */
+void sw_h_deliveries_retry(struct sw_ctx *c)
+{
+    const char *id = sw_param(c, "id");
+    const char *status;
+    json_t *d = NULL;
+    int rc;
+
+    if (!sw_dlv_id_valid(id)) {
+        sw_reply_not_found(c);
+        return;
+    }
+    rc = sw_dlv_retry(c->store, c->who.subject, id, &d);
+    if (rc == SW_CONFLICT) {
+        status = json_string_value(json_object_get(d, "status")) ?: "";
+        if (strcmp(status, "pending") == 0)
+            sw_reply_problem(c, 409, "delivery-in-flight", "Delivery being attempted", NULL,
+                             "an attempt is being made right now; its outcome is recorded "
+                             "within the notifier's timeout, and if it fails the delivery can "
+                             "be retried again");
+        else
+            sw_reply_problem(c, 409, "delivery-finished", "Delivery finished", NULL,
+                             "this delivery is %s, not pending: replay it "
+                             "(POST /api/v1/deliveries/{id}/replay) to make it again", status);
+        json_decref(d);
+        return;
+    }
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "retrying a delivery");
         return;
     }
     sw_reply_json(c, 202, d);

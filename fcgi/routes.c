@@ -83,12 +83,14 @@ const struct sw_route sw_routes[] = {
     { "GET", "/api/v1/stations/{id}", sw_h_stations_get, ADMIN | STATION, 0, NULL },
 
     { "GET", "/api/v1/alerts", sw_h_alerts_list, EXPORTER, 0,
-      PAGE ",severity,status,type,rule,country,item,since,until" },
+      PAGE ",severity,status,type,rule,country,item,since,until,q" },
     { "GET", "/api/v1/alerts/counts", sw_h_alerts_counts, EXPORTER, 0, NULL },
     { "GET", "/api/v1/alerts/stream", sw_h_alerts_stream, EXPORTER, 0, NULL },
     { "POST", "/api/v1/alerts/status", sw_h_alerts_bulk_status, EXPORTER, SW_RT_BODY, NULL },
     { "GET", "/api/v1/alerts/{id}", sw_h_alerts_get, EXPORTER, 0, NULL },
     { "PATCH", "/api/v1/alerts/{id}", sw_h_alerts_patch, EXPORTER, SW_RT_BODY, NULL },
+
+    { "GET", "/api/v1/dashboard", sw_h_dashboard, EXPORTER, 0, NULL },
 
     { "GET", "/api/v1/delivery", sw_h_delivery_get, EXPORTER, 0, NULL },
     { "PATCH", "/api/v1/delivery", sw_h_delivery_patch, EXPORTER, SW_RT_BODY, NULL },
@@ -102,9 +104,11 @@ const struct sw_route sw_routes[] = {
     { "DELETE", "/api/v1/webhooks/{id}", sw_h_webhooks_delete, EXPORTER, 0, NULL },
     { "POST", "/api/v1/webhooks/{id}/rotate", sw_h_webhooks_rotate, EXPORTER,
       SW_RT_BODY | SW_RT_NO_IDEM, NULL },
+    { "POST", "/api/v1/webhooks/{id}/test", sw_h_webhooks_test, EXPORTER, 0, NULL },
     { "GET", "/api/v1/deliveries", sw_h_deliveries_list, EXPORTER, 0, PAGE ",status,kind" },
     { "GET", "/api/v1/deliveries/{id}", sw_h_deliveries_get, EXPORTER, 0, NULL },
     { "POST", "/api/v1/deliveries/{id}/replay", sw_h_deliveries_replay, EXPORTER, 0, NULL },
+    { "POST", "/api/v1/deliveries/{id}/retry", sw_h_deliveries_retry, EXPORTER, 0, NULL },
     { "GET", "/api/v1/unsubscribe", sw_h_unsubscribe_page, 0, 0, "s,e,t" },
     { "POST", "/api/v1/unsubscribe", sw_h_unsubscribe, 0, 0, "s,e,t" },
 

@@ -1,71 +1,117 @@
 /* alerts.c — the alert inbox: one Lua script per change so the alert, its index entries,
- * its counters and its delivery are written together or not at all. */
+ * its search text, its counters and its delivery are written together or not at all; the
+ * filter the list and the bulk status change share, run inside Redis in bounded steps. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
 #include "seawall/alerts.h"
+#include "seawall/buf.h"
 #include "seawall/config.h"
+#include "seawall/normalise.h"
 #include "seawall/store.h"
 
-/* KEYS: alert, inbox, deliveries, meta, counts, seq.
- * ARGV: id, json, now_ms, sub, severity, deliveries maxlen, meta.
+/* KEYS: alert, inbox, deliveries, meta, counts, seq, search.
+ * ARGV: id, json, now_ms, sub, severity, deliveries maxlen, meta, search text.
  * The score is built as a string: Lua would print a 16-digit number in %.14g and lose it. */
 static const char store_lua[] =
     "if not redis.call('SET', KEYS[1], ARGV[2], 'NX') then return 0 end "
     "local seq = redis.call('INCR', KEYS[6]) % 1000 "
     "redis.call('ZADD', KEYS[2], ARGV[3] .. string.format('%03d', seq), ARGV[1]) "
     "redis.call('HSET', KEYS[4], ARGV[1], ARGV[7]) "
+    "if ARGV[8] ~= '' then redis.call('HSET', KEYS[7], ARGV[1], ARGV[8]) end "
     "redis.call('HINCRBY', KEYS[5], 'new:' .. ARGV[5], 1) "
     "redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'kind', 'alert', 'alert', ARGV[1], "
     "'sub', ARGV[4], 'severity', ARGV[5]) "
     "return 1";
 
+/* One status change, shared by the scripts that make them. KEYS[2] status, KEYS[3] counts.
+ * Returns 1 when id's status changed, 0 when it already was st. */
+#define SET_STATUS_LUA \
+    "local function set_status(id, sev, st) " \
+    "  local old = redis.call('HGET', KEYS[2], id) or 'new' " \
+    "  if old == st then return 0 end " \
+    "  if st == 'new' then redis.call('HDEL', KEYS[2], id) " \
+    "  else redis.call('HSET', KEYS[2], id, st) end " \
+    "  redis.call('HINCRBY', KEYS[3], old .. ':' .. sev, -1) " \
+    "  redis.call('HINCRBY', KEYS[3], st .. ':' .. sev, 1) " \
+    "  return 1 end "
+
 /* KEYS: meta, status, counts. ARGV: new status, ids... Returns one number per id. */
 static const char status_lua[] =
+    SET_STATUS_LUA
     "local out = {} "
     "for i = 2, #ARGV do "
     "  local m = redis.call('HGET', KEYS[1], ARGV[i]) "
     "  if not m then out[#out + 1] = -1 else "
-    "    local sev = string.match(m, '^([^|]*)') "
-    "    local old = redis.call('HGET', KEYS[2], ARGV[i]) or 'new' "
-    "    if old == ARGV[1] then out[#out + 1] = 0 else "
-    "      if ARGV[1] == 'new' then redis.call('HDEL', KEYS[2], ARGV[i]) "
-    "      else redis.call('HSET', KEYS[2], ARGV[i], ARGV[1]) end "
-    "      redis.call('HINCRBY', KEYS[3], old .. ':' .. sev, -1) "
-    "      redis.call('HINCRBY', KEYS[3], ARGV[1] .. ':' .. sev, 1) "
-    "      out[#out + 1] = 1 end end end "
+    "    out[#out + 1] = set_status(ARGV[i], string.match(m, '^([^|]*)'), ARGV[1]) end "
+    "end "
     "return out";
 
-/* KEYS: inbox, meta, status. ARGV: max, min, limit, scan cap, severity, status, type, rule,
- * country, item (lists arrive wrapped in commas: ",high,critical,"; "" matches all).
+/* The filter the list and the bulk change share. KEYS[1] inbox, KEYS[2] status, KEYS[4] meta,
+ * KEYS[5] search. ARGV: max, min, scan cap, severity, status, type, rule, country, item, q
+ * (lists arrive wrapped in commas: ",high,critical,"; "" matches all; q is folded, its words
+ * separated by one space). accept(id) returns the alert's severity when it passes, else nil;
+ * walk(fn) calls fn(id, sev) for each that passes, newest first from ARGV[1], until fn
+ * returns true or ARGV[3] alerts were examined, and returns the last score examined, or ''
+ * when the inbox ran out. */
+#define FILTER_LUA \
+    "local function has(list, v) " \
+    "  return list == '' or string.find(list, ',' .. v .. ',', 1, true) ~= nil end " \
+    "local words = {} " \
+    "for w in string.gmatch(ARGV[10], '[^ ]+') do words[#words + 1] = w end " \
+    "local function accept(id) " \
+    "  local m = redis.call('HGET', KEYS[4], id) or '||||' " \
+    "  local sev, rule, typ, country, items = string.match(m, " \
+    "    '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$') " \
+    "  if sev == nil or not (has(ARGV[4], sev) and has(ARGV[6], typ) and has(ARGV[7], rule) " \
+    "    and has(ARGV[8], country)) then return nil end " \
+    "  if ARGV[9] ~= '' and not string.find(',' .. items .. ',', ',' .. ARGV[9] .. ',', 1, " \
+    "    true) then return nil end " \
+    "  if ARGV[5] ~= '' and not has(ARGV[5], redis.call('HGET', KEYS[2], id) or 'new') then " \
+    "    return nil end " \
+    "  if #words > 0 then " \
+    "    local text = redis.call('HGET', KEYS[5], id) or '' " \
+    "    for i = 1, #words do " \
+    "      if not string.find(text, words[i], 1, true) then return nil end end end " \
+    "  return sev end " \
+    "local function walk(fn) " \
+    "  local cursor, scanned, cap = ARGV[1], 0, tonumber(ARGV[3]) " \
+    "  while true do " \
+    "    local batch = redis.call('ZREVRANGEBYSCORE', KEYS[1], cursor, ARGV[2], 'WITHSCORES', " \
+    "      'LIMIT', 0, 128) " \
+    "    if #batch == 0 then return '' end " \
+    "    for i = 1, #batch, 2 do " \
+    "      local id, score = batch[i], batch[i + 1] " \
+    "      scanned = scanned + 1 " \
+    "      cursor = '(' .. score " \
+    "      local sev = accept(id) " \
+    "      if (sev and fn(id, sev)) or scanned >= cap then return score end " \
+    "    end " \
+    "  end end "
+
+/* KEYS: inbox, status, (unused), meta, search. ARGV: the filter's, then the page's limit.
  * Returns {ids, last score examined or ""}. */
 static const char page_lua[] =
-    "local out, cursor, scanned = {}, ARGV[1], 0 "
-    "local limit, cap = tonumber(ARGV[3]), tonumber(ARGV[4]) "
-    "local function has(list, v) return list == '' or string.find(list, ',' .. v .. ',', 1, true) "
-    "  ~= nil end "
-    "while true do "
-    "  local batch = redis.call('ZREVRANGEBYSCORE', KEYS[1], cursor, ARGV[2], 'WITHSCORES', "
-    "    'LIMIT', 0, 128) "
-    "  if #batch == 0 then return {out, ''} end "
-    "  for i = 1, #batch, 2 do "
-    "    local id, score = batch[i], batch[i + 1] "
-    "    scanned = scanned + 1 "
-    "    cursor = '(' .. score "
-    "    local m = redis.call('HGET', KEYS[2], id) or '||||' "
-    "    local sev, rule, typ, country, item = string.match(m, "
-    "      '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$') "
-    "    local ok = sev ~= nil and has(ARGV[5], sev) and has(ARGV[7], typ) and "
-    "      has(ARGV[8], rule) and has(ARGV[9], country) and (ARGV[10] == '' or ARGV[10] == item) "
-    "    if ok and ARGV[6] ~= '' then "
-    "      ok = has(ARGV[6], redis.call('HGET', KEYS[3], id) or 'new') end "
-    "    if ok then out[#out + 1] = id end "
-    "    if #out == limit or scanned >= cap then return {out, score} end "
-    "  end "
-    "end";
+    FILTER_LUA
+    "local out, limit = {}, tonumber(ARGV[11]) "
+    "local last = walk(function(id) out[#out + 1] = id return #out == limit end) "
+    "return {out, last}";
+
+/* KEYS: inbox, status, counts, meta, search. ARGV: the filter's, then the new status.
+ * Returns {changed, matched, last score examined or ""}. */
+static const char status_where_lua[] =
+    SET_STATUS_LUA
+    FILTER_LUA
+    "local changed, matched = 0, 0 "
+    "local last = walk(function(id, sev) "
+    "  matched = matched + 1 "
+    "  changed = changed + set_status(id, sev, ARGV[11]) "
+    "  return false end) "
+    "return {changed, matched, last}";
 
 int sw_alert_id_valid(const char *text)
 {
@@ -79,13 +125,19 @@ int sw_alert_id_valid(const char *text)
     return 1;
 }
 
-void sw_alert_id(long long sub, const char *event_id, long long item, char *out, size_t outlen)
+void sw_alert_id(long long sub, const char *event_id, char *out, size_t outlen)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
-    char raw[320], hex[33];
+    crypto_hash_sha256_state st;
+    char subtxt[32], hex[33];
 
-    snprintf(raw, sizeof(raw), "%lld|%s|%lld", sub, event_id, item);
-    crypto_hash_sha256(h, (const unsigned char *)raw, strlen(raw));
+    /* "<sub>|<event id>": the whole event id, however long (a prefix cut to a buffer would
+     * let two long ids share an alert). */
+    snprintf(subtxt, sizeof(subtxt), "%lld|", sub);
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)subtxt, strlen(subtxt));
+    crypto_hash_sha256_update(&st, (const unsigned char *)event_id, strlen(event_id));
+    crypto_hash_sha256_final(&st, h);
     sw_hex(h, 16, hex);
     snprintf(out, outlen, "al_%s", hex);
 }
@@ -101,13 +153,87 @@ static void meta_part(char *out, size_t outlen, const char *v)
             out[i] = '_';
 }
 
+const char *sw_alert_source_url(const json_t *event)
+{
+    const char *u = json_string_value(json_object_get(event, "url"));
+    size_t i;
+
+    if (u == NULL || (strncasecmp(u, "http://", 7) != 0 && strncasecmp(u, "https://", 8) != 0))
+        return NULL;
+    for (i = 0; u[i] != '\0'; i++)
+        if ((unsigned char)u[i] <= 0x20 || u[i] == 0x7f)
+            return NULL;
+    return i > 8 && i <= 2048 ? u : NULL;
+}
+
+/* Appends v (a string, or the strings of an array or object, one level down) to raw, each
+ * after a line break. Stops quietly at raw's ceiling. */
+static void search_add(struct sw_buf *raw, const json_t *v)
+{
+    const json_t *x;
+    const char *k;
+    size_t i;
+
+    if (json_is_string(v)) {
+        if (sw_buf_add(raw, "\n", 1) == SW_OK)
+            sw_buf_add(raw, json_string_value(v), json_string_length(v));
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x)
+            if (json_is_string(x))
+                search_add(raw, x);
+    } else if (json_is_object(v)) {
+        json_object_foreach((json_t *)v, k, x)
+            if (json_is_string(x) || json_is_array(x))
+                search_add(raw, x);
+    }
+}
+
+int sw_alert_search_text(const json_t *event, const char *const *texts, size_t ntexts,
+                         struct sw_buf *out)
+{
+    static const char *const fields[] = { "title", "marks", "goods", "text", "numbers" };
+    struct sw_buf raw;
+    const json_t *p;
+    size_t i;
+    int rc;
+
+    sw_buf_reset(out);
+    sw_buf_init(&raw, 4 * SW_ALERT_SEARCH_MAX);   /* folding never makes text longer by 4x */
+    for (i = 0; i < SW_ARRAY_LEN(fields); i++)
+        search_add(&raw, json_object_get(event, fields[i]));
+    json_array_foreach(json_object_get(event, "parties"), i, p)
+        search_add(&raw, json_object_get(p, "name"));
+    for (i = 0; i < ntexts; i++)
+        if (texts[i] != NULL && sw_buf_add(&raw, "\n", 1) == SW_OK)
+            sw_buf_adds(&raw, texts[i]);
+    rc = sw_fold_search(raw.p ? raw.p : "", raw.len, out);
+    sw_buf_free(&raw);
+    return rc == SW_TOOBIG ? SW_OK : rc;
+}
+
+int sw_alert_q_valid(const char *q)
+{
+    struct sw_buf b;
+    int ok;
+
+    if (q == NULL || strlen(q) > SW_ALERT_Q_MAX)
+        return 0;
+    sw_buf_init(&b, 4 * SW_ALERT_Q_MAX);
+    ok = sw_utf8_valid(q, strlen(q), NULL) && sw_fold_search(q, strlen(q), &b) == SW_OK && b.len > 0;
+    sw_buf_free(&b);
+    return ok;
+}
+
 int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long sub,
                    const json_t *alert, int *stored)
 {
-    const json_t *ev = json_object_get(alert, "event");
+    const json_t *ev = json_object_get(alert, "event"), *v;
     struct sw_alert_meta m;
+    struct sw_buf items, search;
+    const char **texts;
+    size_t i, n = json_array_size(json_object_get(alert, "items"));
     char *text;
-    int rc;
+    int rc = SW_ERR;
 
     *stored = 0;
     m.id = json_string_value(json_object_get(alert, "id"));
@@ -115,24 +241,37 @@ int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long su
     m.rule = json_string_value(json_object_get(alert, "rule"));
     m.type = json_string_value(json_object_get(ev, "type"));
     m.country = json_string_value(json_object_get(ev, "jurisdiction"));
-    m.item = json_integer_value(json_object_get(alert, "item_id"));
+    sw_buf_init(&items, 1 << 20);
+    sw_buf_init(&search, SW_ALERT_SEARCH_MAX);
+    texts = calloc(n + 1, sizeof(*texts));
+    json_array_foreach(json_object_get(alert, "item_ids"), i, v)
+        sw_buf_printf(&items, i ? ",%lld" : "%lld", (long long)json_integer_value(v));
+    for (i = 0; texts != NULL && i < n; i++)
+        texts[i] = json_string_value(json_object_get(json_object_get(json_array_get(
+            json_object_get(alert, "items"), i), "item"), "text"));
     text = json_dumps(alert, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (text == NULL) {
+    if (text == NULL || texts == NULL || sw_alert_search_text(ev, texts, n, &search) != SW_OK) {
         sw_strlcpy(s->errstr, "out of memory", sizeof(s->errstr));
-        return SW_ERR;
+    } else {
+        m.items = items.p;
+        m.search = search.p;
+        rc = sw_alert_store_text(s, cfg, sub, &m, text, stored);
     }
-    rc = sw_alert_store_text(s, cfg, sub, &m, text, stored);
     free(text);
+    free(texts);
+    sw_buf_free(&items);
+    sw_buf_free(&search);
     return rc;
 }
 
 int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long long sub,
                         const struct sw_alert_meta *m, const char *text, int *stored)
 {
-    char key[96], zkey[64], mkey[64], ckey[64], seqkey[64];
-    char now[32], subtxt[32], maxlen[32], meta[256];
+    char key[96], zkey[64], mkey[64], ckey[64], seqkey[64], skey[64];
+    char now[32], subtxt[32], maxlen[32];
     char sev[16], rule[64], type[48], country[8];
-    const char *keys[6], *args[7];
+    const char *keys[7], *args[8];
+    struct sw_buf meta;
     long long added = 0;
     int rc;
 
@@ -145,12 +284,21 @@ int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long lo
     meta_part(rule, sizeof(rule), m->rule);
     meta_part(type, sizeof(type), m->type);
     meta_part(country, sizeof(country), m->country);
-    snprintf(meta, sizeof(meta), "%s|%s|%s|%s|%lld", sev, rule, type, country, m->item);
+    /* Item ids are digits and commas (the writers make them so): no separator can hide in
+     * them. An event that touched many items makes a long list, as long as the alert's. */
+    sw_buf_init(&meta, (1 << 20) + 256);
+    if (sw_buf_printf(&meta, "%s|%s|%s|%s|%s", sev, rule, type, country,
+                      m->items ? m->items : "") != SW_OK) {
+        sw_buf_free(&meta);
+        sw_strlcpy(s->errstr, "alert meta too long or out of memory", sizeof(s->errstr));
+        return SW_ERR;
+    }
     snprintf(key, sizeof(key), "sw:{sub:%lld}:alert:%s", sub, m->id);
     snprintf(zkey, sizeof(zkey), "sw:{sub:%lld}:alerts", sub);
     snprintf(mkey, sizeof(mkey), "sw:{sub:%lld}:almeta", sub);
     snprintf(ckey, sizeof(ckey), "sw:{sub:%lld}:alcounts", sub);
     snprintf(seqkey, sizeof(seqkey), "sw:{sub:%lld}:alseq", sub);
+    snprintf(skey, sizeof(skey), "sw:{sub:%lld}:alsearch", sub);
     snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
     snprintf(subtxt, sizeof(subtxt), "%lld", sub);
     snprintf(maxlen, sizeof(maxlen), "%lld", sw_config_int(cfg, "deliveries.maxlen"));
@@ -160,14 +308,17 @@ int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long lo
     keys[3] = mkey;
     keys[4] = ckey;
     keys[5] = seqkey;
+    keys[6] = skey;
     args[0] = m->id;
     args[1] = text;
     args[2] = now;
     args[3] = subtxt;
     args[4] = sev;
     args[5] = maxlen;
-    args[6] = meta;
-    rc = sw_store_eval_int(s, store_lua, 6, keys, 7, args, &added);
+    args[6] = meta.p;
+    args[7] = m->search ? m->search : "";
+    rc = sw_store_eval_int(s, store_lua, 7, keys, 8, args, &added);
+    sw_buf_free(&meta);
     *stored = rc == SW_OK && added == 1;
     return rc;
 }
@@ -188,70 +339,134 @@ static void wrap_list(const char *in, char *out, size_t outlen)
     out[o] = '\0';
 }
 
+/* The arguments of FILTER_LUA for f from cursor, with one more (the page's limit or the new
+ * status) after them; the strings live in a. */
+struct filter_args {
+    char zkey[64], skey[64], ckey[64], mkey[64], qkey[64];
+    char max[40], min[40], cap[16], item[24], extra[16];
+    char sev[128], status[64], type[256], rule[256], country[256];
+    struct sw_buf q;
+    const char *keys[5], *args[11];
+};
+
+static int filter_args(struct filter_args *a, long long sub, const struct sw_alert_filter *f,
+                       long long cursor, int scan_max, const char *extra)
+{
+    snprintf(a->zkey, sizeof(a->zkey), "sw:{sub:%lld}:alerts", sub);
+    snprintf(a->skey, sizeof(a->skey), "sw:{sub:%lld}:alstatus", sub);
+    snprintf(a->ckey, sizeof(a->ckey), "sw:{sub:%lld}:alcounts", sub);
+    snprintf(a->mkey, sizeof(a->mkey), "sw:{sub:%lld}:almeta", sub);
+    snprintf(a->qkey, sizeof(a->qkey), "sw:{sub:%lld}:alsearch", sub);
+    if (cursor > 0 && (f->until_ms <= 0 || cursor <= f->until_ms * 1000))
+        snprintf(a->max, sizeof(a->max), "(%lld", cursor);
+    else if (f->until_ms > 0)
+        snprintf(a->max, sizeof(a->max), "(%lld", f->until_ms * 1000);
+    else
+        sw_strlcpy(a->max, "+inf", sizeof(a->max));
+    if (f->since_ms > 0)
+        snprintf(a->min, sizeof(a->min), "%lld", f->since_ms * 1000);
+    else
+        sw_strlcpy(a->min, "-inf", sizeof(a->min));
+    snprintf(a->cap, sizeof(a->cap), "%d", scan_max);
+    if (f->item > 0)
+        snprintf(a->item, sizeof(a->item), "%lld", f->item);
+    else
+        a->item[0] = '\0';
+    sw_strlcpy(a->extra, extra, sizeof(a->extra));
+    wrap_list(f->severity, a->sev, sizeof(a->sev));
+    wrap_list(f->status, a->status, sizeof(a->status));
+    wrap_list(f->type, a->type, sizeof(a->type));
+    wrap_list(f->rule, a->rule, sizeof(a->rule));
+    wrap_list(f->country, a->country, sizeof(a->country));
+    sw_buf_init(&a->q, 4 * SW_ALERT_Q_MAX);
+    if (f->q != NULL && f->q[0] != '\0' && sw_fold_search(f->q, strlen(f->q), &a->q) != SW_OK) {
+        sw_buf_free(&a->q);
+        return SW_ERR;
+    }
+    a->keys[0] = a->zkey;
+    a->keys[1] = a->skey;
+    a->keys[2] = a->ckey;
+    a->keys[3] = a->mkey;
+    a->keys[4] = a->qkey;
+    a->args[0] = a->max;
+    a->args[1] = a->min;
+    a->args[2] = a->cap;
+    a->args[3] = a->sev;
+    a->args[4] = a->status;
+    a->args[5] = a->type;
+    a->args[6] = a->rule;
+    a->args[7] = a->country;
+    a->args[8] = a->item;
+    a->args[9] = a->q.p ? a->q.p : "";
+    a->args[10] = a->extra;
+    return SW_OK;
+}
+
+/* A score the scripts returned as the cursor to go on from (0: none). A score is an integer
+ * kept exactly in a double; Redis may print it as "1.7e+15". */
+static long long cursor_of(const redisReply *r)
+{
+    return r->type == REDIS_REPLY_STRING && r->len > 0 ? (long long)strtod(r->str, NULL) : 0;
+}
+
+/* A script's reply that is not the array expected: the reason into errstr, the reply freed. */
+static int bad_reply(struct sw_store *s, redisReply *r)
+{
+    if (r != NULL) {
+        snprintf(s->errstr, sizeof(s->errstr), "%s",
+                 r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+        freeReplyObject(r);
+    }
+    return SW_EAGAIN;
+}
+
 int sw_alert_page(struct sw_store *s, long long sub, const struct sw_alert_filter *f,
                   long long cursor, int limit, int scan_max, json_t **ids, long long *next)
 {
-    char zkey[64], mkey[64], skey[64], max[40], min[40], lim[16], cap[16], item[24];
-    char sev[128], status[64], type[256], rule[256], country[256];
-    const char *keys[3], *args[10];
+    struct filter_args a;
+    char lim[16];
     redisReply *r;
     size_t i;
 
     *ids = NULL;
     *next = 0;
-    snprintf(zkey, sizeof(zkey), "sw:{sub:%lld}:alerts", sub);
-    snprintf(mkey, sizeof(mkey), "sw:{sub:%lld}:almeta", sub);
-    snprintf(skey, sizeof(skey), "sw:{sub:%lld}:alstatus", sub);
-    if (cursor > 0 && (f->until_ms <= 0 || cursor <= f->until_ms * 1000))
-        snprintf(max, sizeof(max), "(%lld", cursor);
-    else if (f->until_ms > 0)
-        snprintf(max, sizeof(max), "(%lld", f->until_ms * 1000);
-    else
-        sw_strlcpy(max, "+inf", sizeof(max));
-    if (f->since_ms > 0)
-        snprintf(min, sizeof(min), "%lld", f->since_ms * 1000);
-    else
-        sw_strlcpy(min, "-inf", sizeof(min));
     snprintf(lim, sizeof(lim), "%d", limit);
-    snprintf(cap, sizeof(cap), "%d", scan_max);
-    if (f->item > 0)
-        snprintf(item, sizeof(item), "%lld", f->item);
-    else
-        item[0] = '\0';
-    wrap_list(f->severity, sev, sizeof(sev));
-    wrap_list(f->status, status, sizeof(status));
-    wrap_list(f->type, type, sizeof(type));
-    wrap_list(f->rule, rule, sizeof(rule));
-    wrap_list(f->country, country, sizeof(country));
-    keys[0] = zkey;
-    keys[1] = mkey;
-    keys[2] = skey;
-    args[0] = max;
-    args[1] = min;
-    args[2] = lim;
-    args[3] = cap;
-    args[4] = sev;
-    args[5] = status;
-    args[6] = type;
-    args[7] = rule;
-    args[8] = country;
-    args[9] = item;
-    r = sw_store_eval(s, page_lua, 3, keys, 10, args);
-    if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
-        if (r != NULL) {
-            snprintf(s->errstr, sizeof(s->errstr), "%s",
-                     r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
-            freeReplyObject(r);
-        }
-        return SW_EAGAIN;
+    if (filter_args(&a, sub, f, cursor, scan_max, lim) != SW_OK) {
+        sw_strlcpy(s->errstr, "folding the search failed", sizeof(s->errstr));
+        return SW_ERR;
     }
+    r = sw_store_eval(s, page_lua, 5, a.keys, 11, a.args);
+    sw_buf_free(&a.q);
+    if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+        r->element[0]->type != REDIS_REPLY_ARRAY)
+        return bad_reply(s, r);
     *ids = json_array();
-    for (i = 0; r->element[0]->type == REDIS_REPLY_ARRAY && i < r->element[0]->elements; i++)
+    for (i = 0; i < r->element[0]->elements; i++)
         json_array_append_new(*ids, json_string(r->element[0]->element[i]->str));
-    if (r->element[1]->type == REDIS_REPLY_STRING && r->element[1]->len > 0) {
-        /* A score is an integer kept exactly in a double; Redis may print it as "1.7e+15". */
-        *next = (long long)strtod(r->element[1]->str, NULL);
+    *next = cursor_of(r->element[1]);
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_alert_set_status_where(struct sw_store *s, long long sub, const struct sw_alert_filter *f,
+                              const char *status, long long cursor, int scan_max,
+                              long long *changed, long long *matched, long long *next)
+{
+    struct filter_args a;
+    redisReply *r;
+
+    *changed = *matched = *next = 0;
+    if (filter_args(&a, sub, f, cursor, scan_max, status) != SW_OK) {
+        sw_strlcpy(s->errstr, "folding the search failed", sizeof(s->errstr));
+        return SW_ERR;
     }
+    r = sw_store_eval(s, status_where_lua, 5, a.keys, 11, a.args);
+    sw_buf_free(&a.q);
+    if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3)
+        return bad_reply(s, r);
+    *changed = sw_reply_int(r->element[0], 0);
+    *matched = sw_reply_int(r->element[1], 0);
+    *next = cursor_of(r->element[2]);
     freeReplyObject(r);
     return SW_OK;
 }
@@ -400,16 +615,56 @@ int sw_alert_counts(struct sw_store *s, long long sub, json_t **out)
     return SW_OK;
 }
 
-void sw_alert_stamp(json_t *alert, long long sub, const char *event_id, long long item)
+void sw_alert_stamp(json_t *alert, long long sub, const char *event_id)
 {
+    const char *src = sw_alert_source_url(json_object_get(alert, "event"));
     char id[40], when[32];
 
-    sw_alert_id(sub, event_id, item, id, sizeof(id));
+    sw_alert_id(sub, event_id, id, sizeof(id));
     json_object_set_new(alert, "id", json_string(id));
     json_object_set_new(alert, "subscriber", json_integer(sub));
-    json_object_set_new(alert, "item_id", json_integer(item));
     json_object_set_new(alert, "event_id", json_string(event_id));
+    if (json_object_get(alert, "item_ids") == NULL)
+        json_object_set_new(alert, "item_ids", json_array());
+    if (json_object_get(alert, "items") == NULL)
+        json_object_set_new(alert, "items", json_array());
+    if (src != NULL)
+        json_object_set_new(alert, "source_url", json_string(src));
     json_object_set_new(alert, "status", json_string("new"));
     json_object_set_new(alert, "created_at", json_string(sw_iso8601(sw_now_ms(), when,
                                                                      sizeof(when))));
+}
+
+json_t *sw_alert_summary(const json_t *alert)
+{
+    static const char *const top[] = { "id", "severity", "status", "rule", "created_at",
+                                       "source_url" };
+    static const char *const evf[] = { "id", "type", "title", "jurisdiction", "date" };
+    const json_t *ev = json_object_get(alert, "event"), *it;
+    json_t *out = json_object(), *e = json_object(), *items = json_array();
+    size_t i;
+
+    if (out == NULL || e == NULL || items == NULL) {
+        json_decref(out);
+        json_decref(e);
+        json_decref(items);
+        return NULL;
+    }
+    for (i = 0; i < SW_ARRAY_LEN(top); i++)
+        if (json_object_get(alert, top[i]) != NULL)
+            json_object_set(out, top[i], json_object_get(alert, top[i]));
+    for (i = 0; i < SW_ARRAY_LEN(evf); i++)
+        if (json_object_get(ev, evf[i]) != NULL)
+            json_object_set(e, evf[i], json_object_get(ev, evf[i]));
+    json_array_foreach(json_object_get(alert, "items"), i, it) {
+        const json_t *item = json_object_get(it, "item");
+
+        json_array_append_new(items, json_pack("{s:O?, s:O?, s:O?}", "id",
+                                               json_object_get(item, "id"), "kind",
+                                               json_object_get(item, "kind"), "text",
+                                               json_object_get(item, "text")));
+    }
+    json_object_set_new(out, "event", e);
+    json_object_set_new(out, "items", items);
+    return out;
 }

@@ -518,3 +518,33 @@ int sw_case_ids(struct sw_store *s, const char *key, long long after, int limit,
 {
     return sw_rec_ids(s, key, after, limit, max, ids, next);
 }
+
+int sw_case_open_of(struct sw_store *s, long long sub, long long max, json_t **out)
+{
+    char key[64], stop[24];
+    json_t *ids, *docs, *d;
+    redisReply *r;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:cases", sub);
+    snprintf(stop, sizeof(stop), "%lld", max - 1);
+    r = sw_store_cmd(s, "ZREVRANGE", key, "0", stop, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    ids = json_array();
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+        json_array_append_new(ids, json_integer(strtoll(r->element[i]->str ?: "0", NULL, 10)));
+    freeReplyObject(r);
+    rc = sw_case_load(s, ids, &docs);
+    json_decref(ids);
+    if (rc != SW_OK)
+        return rc;
+    *out = json_array();
+    json_array_foreach(docs, i, d)
+        if (sw_case_clock_mode(json_string_value(json_object_get(d, "state")) ?: "closed") != 2)
+            json_array_append(*out, d);
+    json_decref(docs);
+    return SW_OK;
+}

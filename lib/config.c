@@ -89,8 +89,11 @@ static const struct cfg_key cfg_keys[] = {
       "ids of alerts published to live streams remembered per subscriber, to tell a resumable "
       "Last-Event-ID from a gap (keep it above nginx's nchan_message_buffer_length)" },
     { "alerts.scan_max", CFG_INT, "5000", 100, 1000000,
-      "alerts examined at most by one filtered list request (the page then ends early, with a "
-      "cursor)" },
+      "alerts examined at most by one filtered list request or one bulk status change (the "
+      "page then ends early, with a cursor)" },
+    { "alerts.search_scan_max", CFG_INT, "1000", 10, 100000,
+      "alerts examined at most by one list request or bulk status change with ?q= (each "
+      "costs a substring search in up to 8 KB of its text)" },
     { "api.sse_max", CFG_INT, "4096", 1, 100000,
       "live alert streams open at once, as nginx holds them (each is one nginx connection)" },
     { "api.sse_per_subscriber", CFG_INT, "4", 1, 1000, "live alert streams per subscriber" },

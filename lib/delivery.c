@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "seawall/accounts.h"
 #include "seawall/delivery.h"
 #include "seawall/net.h"
 #include "seawall/store.h"
@@ -53,7 +54,8 @@ static void settings_key(long long sub, char *out, size_t outlen)
     snprintf(out, outlen, "sw:{sub:%lld}:delivery", sub);
 }
 
-int sw_delivery_get(struct sw_store *s, long long sub, json_t **out)
+/* The settings as stored: only what the exporter set (an empty object when nothing). */
+static int settings_stored(struct sw_store *s, long long sub, json_t **out)
 {
     char key[64];
     redisReply *r;
@@ -66,8 +68,13 @@ int sw_delivery_get(struct sw_store *s, long long sub, json_t **out)
     if (r->type == REDIS_REPLY_STRING)
         doc = json_loadb(r->str, r->len, 0, NULL);
     freeReplyObject(r);
-    if (doc == NULL)
-        doc = json_object();
+    *out = doc != NULL ? doc : json_object();
+    return SW_OK;
+}
+
+/* Fills in what was never set. */
+static void with_defaults(json_t *doc)
+{
     if (json_object_get(doc, "emails") == NULL)
         json_object_set_new(doc, "emails", json_array());
     if (json_object_get(doc, "email_mode") == NULL)
@@ -78,8 +85,51 @@ int sw_delivery_get(struct sw_store *s, long long sub, json_t **out)
         json_object_set_new(doc, "digest_hour", json_integer(8));
     if (json_object_get(doc, "digest_tz") == NULL)
         json_object_set_new(doc, "digest_tz", json_string("UTC"));
-    *out = doc;
+}
+
+int sw_delivery_get(struct sw_store *s, long long sub, json_t **out)
+{
+    int rc = settings_stored(s, sub, out);
+
+    if (rc == SW_OK)
+        with_defaults(*out);
+    return rc;
+}
+
+/* doc (stored settings) as the exporter sees them: defaults filled in, and while no address
+ * list was ever saved, the account's address offered (emails_default true). */
+static int settings_view(struct sw_store *s, long long sub, json_t *doc)
+{
+    json_t *profile = NULL;
+    const char *email;
+    int rc;
+
+    if (json_object_get(doc, "emails") != NULL) {
+        with_defaults(doc);
+        json_object_set_new(doc, "emails_default", json_false());
+        return SW_OK;
+    }
+    rc = sw_doc_get(s, &sw_kind_subscriber, sub, &profile);
+    if (rc != SW_OK && rc != SW_NOTFOUND)
+        return rc;
+    email = json_string_value(json_object_get(profile, "email"));
+    json_object_set_new(doc, "emails", email != NULL && sw_email_valid(email)
+                                           ? json_pack("[s]", email) : json_array());
+    json_object_set_new(doc, "emails_default", json_true());
+    json_decref(profile);
+    with_defaults(doc);
     return SW_OK;
+}
+
+int sw_delivery_view(struct sw_store *s, long long sub, json_t **out)
+{
+    int rc = settings_stored(s, sub, out);
+
+    if (rc == SW_OK && (rc = settings_view(s, sub, *out)) != SW_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, json_t **out)
@@ -88,7 +138,7 @@ int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, js
     json_t *doc;
     redisReply *r;
     char *text;
-    int rc = sw_delivery_get(s, sub, &doc);
+    int rc = settings_stored(s, sub, &doc);
 
     if (rc != SW_OK)
         return rc;
@@ -106,6 +156,10 @@ int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, js
         return SW_EAGAIN;
     }
     freeReplyObject(r);
+    if ((rc = settings_view(s, sub, doc)) != SW_OK) {
+        json_decref(doc);
+        return rc;
+    }
     *out = doc;
     return SW_OK;
 }
@@ -541,6 +595,105 @@ int sw_dlv_replay(struct sw_store *s, long long sub, const char *id, json_t **ou
         json_decref(job);
     }
     return SW_CONFLICT;
+}
+
+/* KEYS: delivery, due, leases. ARGV: the delivery as read, as it will be, due member, now.
+ * Returns -1 when the delivery changed since it was read, 0 when a notifier holds its lease
+ * (an attempt is being made), 1 when it is due now. */
+static const char retry_lua[] =
+    "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end "
+    "local l = tonumber(redis.call('HGET', KEYS[3], ARGV[3]) or '0') "
+    "if l > tonumber(ARGV[4]) then return 0 end "
+    "redis.call('SET', KEYS[1], ARGV[2]) "
+    "redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3]) "
+    "return 1";
+
+int sw_dlv_retry(struct sw_store *s, long long sub, const char *id, json_t **out)
+{
+    char key[96], member[80], now[24], when[32];
+    const char *keys[3], *args[4];
+    redisReply *r;
+    json_t *job;
+    char *text;
+    long long res = -1;
+    int rc, tries;
+
+    *out = NULL;
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s", sub, id);
+    snprintf(member, sizeof(member), "%lld|%s", sub, id);
+    keys[0] = key;
+    keys[1] = SW_DLV_DUE;
+    keys[2] = SW_DLV_LEASES;
+    for (tries = 0; tries < 5 && res < 0; tries++) {
+        if ((r = sw_store_cmd(s, "GET", key, NULL)) == NULL)
+            return SW_EAGAIN;
+        job = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
+        if (job == NULL) {
+            freeReplyObject(r);
+            return SW_NOTFOUND;
+        }
+        if (strcmp(json_string_value(json_object_get(job, "status")) ?: "", "pending") != 0) {
+            freeReplyObject(r);
+            *out = job;
+            return SW_CONFLICT;
+        }
+        snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+        json_object_set_new(job, "next_attempt_at", json_string(sw_iso8601(sw_now_ms(), when,
+                                                                           sizeof(when))));
+        text = json_dumps(job, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (text == NULL) {
+            freeReplyObject(r);
+            json_decref(job);
+            return SW_ERR;
+        }
+        args[0] = r->str;
+        args[1] = text;
+        args[2] = member;
+        args[3] = now;
+        rc = sw_store_eval_int(s, retry_lua, 3, keys, 4, args, &res);
+        free(text);
+        freeReplyObject(r);
+        if (rc != SW_OK) {
+            json_decref(job);
+            return rc;
+        }
+        if (res >= 0)
+            *out = job;
+        else
+            json_decref(job);
+    }
+    return res > 0 ? SW_OK : res == 0 ? SW_CONFLICT : SW_EAGAIN;
+}
+
+int sw_webhook_test(struct sw_store *s, long long sub, long long wid, json_t **out)
+{
+    unsigned char nonce[8];
+    char what[96], target[48], id[40], hex[17];
+    json_t *wh, *job;
+    int rc = sw_webhook_get(s, sub, wid, &wh), created;
+
+    *out = NULL;
+    if (rc != SW_OK)
+        return rc;
+    /* Every press of the button is a test of its own: its own delivery and webhook-id. */
+    randombytes_buf(nonce, sizeof(nonce));
+    sw_hex(nonce, sizeof(nonce), hex);
+    snprintf(what, sizeof(what), "webhook.test:%lld:%lld:%s", wid, (long long)sw_now_ms(), hex);
+    snprintf(target, sizeof(target), "webhook:%lld", wid);
+    sw_dlv_id(sub, what, target, id, sizeof(id));
+    job = json_pack("{s:s, s:s, s:s, s:I, s:O}", "id", id, "kind", "webhook", "topic",
+                    "webhook.test", "webhook", (json_int_t)wid, "url",
+                    json_object_get(wh, "url"));
+    json_decref(wh);
+    if (job == NULL)
+        return SW_ERR;
+    rc = sw_dlv_enqueue(s, sub, job, sw_now_ms(), &created);
+    if (rc != SW_OK) {
+        json_decref(job);
+        return rc;
+    }
+    *out = job;
+    return SW_OK;
 }
 
 /* --- unsubscribe ------------------------------------------------------------------------- */

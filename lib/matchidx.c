@@ -15,6 +15,7 @@
  *   name their markets, as items their countries, by an interned set of country bits.
  * Removing an item takes its postings out; the entry stays, marked dead, and its block is
  * freed. */
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -912,6 +913,11 @@ struct hit {
     int sev;
     int head, tail;            /* first and last reason */
     size_t n;
+    double best;               /* the best score of its reasons */
+    uint64_t classes;          /* the item's, as it was when hit */
+    const char *text;          /* the item's text (in the index, or the run's market text) */
+    uint16_t cset, watch;      /* the item's countries; those it watches (0: everywhere) */
+    uint8_t kind;
 };
 
 #define PROBE_BATCH 64
@@ -933,6 +939,7 @@ struct run {
     struct reason *reasons;
     size_t nreasons, capreasons;
     char market[16];           /* the text of a bulletin's market "item" */
+    int oom;                   /* memory ran out: something may be missing, alert nothing */
     uint32_t *cand;            /* candidates of the current probe set */
     size_t ncand, capcand;
     int stamped;               /* the set is past SMALL_SET: stamps say who is in it */
@@ -984,8 +991,10 @@ static void add_cand(struct run *r, uint32_t idx)
         size_t cap = r->capcand ? r->capcand * 2 : 64;
         uint32_t *c = realloc(r->cand, cap * sizeof(*c));
 
-        if (c == NULL)
+        if (c == NULL) {
+            r->oom = 1;
             return;
+        }
         r->cand = c;
         r->capcand = cap;
     }
@@ -1111,8 +1120,10 @@ static uint64_t hit_key(long long sub, long long item)
 
 /* The hit of (sub, item), made when new; NULL when out of memory. Looked up by a scan while
  * there are few, through a map once a bulletin reaches many subscribers. */
-static struct hit *hit_slot(struct run *r, long long sub, long long item)
+static struct hit *hit_slot(struct run *r, const struct item *it)
 {
+    long long sub = it->sub, item = it->id;
+    struct hit *h;
     size_t i, mask;
 
     if (r->hmap == NULL) {
@@ -1127,19 +1138,23 @@ static struct hit *hit_slot(struct run *r, long long sub, long long item)
     }
     if (r->nhits == r->caphits) {
         size_t cap = r->caphits ? r->caphits * 2 : 16;
-        struct hit *h = realloc(r->hits, cap * sizeof(*h));
+        struct hit *a = realloc(r->hits, cap * sizeof(*a));
 
-        if (h == NULL)
+        if (a == NULL) {
+            r->oom = 1;
             return NULL;
-        r->hits = h;
+        }
+        r->hits = a;
         r->caphits = cap;
     }
     if (r->nhits >= 32 && (r->nhits + 1) * 2 > r->hmsize) {
         size_t size = r->hmsize ? r->hmsize * 2 : 128, k;
         uint32_t *m = calloc(size, sizeof(*m));
 
-        if (m == NULL)
+        if (m == NULL) {
+            r->oom = 1;
             return NULL;
+        }
         free(r->hmap);
         r->hmap = m;
         r->hmsize = size;
@@ -1156,12 +1171,27 @@ static struct hit *hit_slot(struct run *r, long long sub, long long item)
             ;
         r->hmap[i] = (uint32_t)r->nhits + 1;
     }
-    r->hits[r->nhits].sub = sub;
-    r->hits[r->nhits].item = item;
-    r->hits[r->nhits].sev = 0;
-    r->hits[r->nhits].head = r->hits[r->nhits].tail = -1;
-    r->hits[r->nhits].n = 0;
-    return &r->hits[r->nhits++];
+    h = &r->hits[r->nhits++];
+    h->sub = sub;
+    h->item = item;
+    h->sev = 0;
+    h->head = h->tail = -1;
+    h->n = 0;
+    h->best = 0;
+    h->classes = it->classes;
+    h->text = it->blk;
+    if (it->kind == K_NAME && it->id != 0) {
+        /* An alias may be what met the event: the item is shown by its own text, which its
+         * first entry holds (the reason names the alias). */
+        uint32_t *slot = imap_slot(r->ix, it->sub, it->id, 0);
+
+        if (slot != NULL && *slot != 0 && r->ix->items[*slot - 1].blk != NULL)
+            h->text = r->ix->items[*slot - 1].blk;
+    }
+    h->cset = it->cset;
+    h->watch = it->cset ? it->cset : r->ix->subs[it->sref].cset;
+    h->kind = it->kind;
+    return h;
 }
 
 /* Records that item it alerts for this event, for this reason: the hit of (subscriber, item)
@@ -1177,12 +1207,14 @@ static void hit(struct run *r, const struct item *it, int sev, const char *rule,
         size_t cap = r->capreasons ? r->capreasons * 2 : 16;
         struct reason *a = realloc(r->reasons, cap * sizeof(*a));
 
-        if (a == NULL)
+        if (a == NULL) {
+            r->oom = 1;
             return;
+        }
         r->reasons = a;
         r->capreasons = cap;
     }
-    if ((h = hit_slot(r, it->sub, it->id)) == NULL)
+    if ((h = hit_slot(r, it)) == NULL)
         return;
     idx = (int)r->nreasons++;
     re = &r->reasons[idx];
@@ -1214,6 +1246,8 @@ static void hit(struct run *r, const struct item *it, int sev, const char *rule,
     }
     if (sev > h->sev)
         h->sev = sev;
+    if (score > h->best)
+        h->best = score;
     h->n++;
 }
 
@@ -1249,37 +1283,147 @@ static int add_score(struct sw_buf *b, double score)
     return sw_buf_add(b, d, sizeof(d));
 }
 
+/* Appends the Nice classes of bits as a JSON array: [9,42]. */
+static int add_classes(struct sw_buf *b, uint64_t bits)
+{
+    int rc = sw_buf_add(b, "[", 1), first = 1;
+
+    for (bits &= ((1ULL << 46) - 1) & ~1ULL; bits != 0 && rc == SW_OK; bits &= bits - 1) {
+        rc = first ? SW_OK : sw_buf_add(b, ",", 1);
+        rc = rc ?: add_int(b, __builtin_ctzll(bits));
+        first = 0;
+    }
+    return rc ?: sw_buf_add(b, "]", 1);
+}
+
+/* Appends one country code as a JSON string, after a comma unless first. */
+static int add_code(struct sw_buf *b, int bit, int *first)
+{
+    char q[6] = { ',', '"', (char)('A' + bit / 26), (char)('A' + bit % 26), '"', '\0' };
+    int rc = sw_buf_add(b, *first ? q + 1 : q, *first ? 4 : 5);
+
+    *first = 0;
+    return rc;
+}
+
+/* Appends the codes of interned set cs as a JSON array ([] for the empty set 0). */
+static int add_countries(struct sw_buf *b, const struct sw_mindex *ix, unsigned cs)
+{
+    int rc = sw_buf_add(b, "[", 1), w, first = 1;
+
+    for (w = 0; cs != 0 && cs < ix->ncsets && w < CSET_WORDS && rc == SW_OK; w++) {
+        uint64_t x = ix->csets[cs].w[w];
+
+        for (; x != 0 && rc == SW_OK; x &= x - 1)   /* each set bit, lowest first */
+            rc = add_code(b, w * 64 + __builtin_ctzll(x), &first);
+    }
+    return rc ?: sw_buf_add(b, "]", 1);
+}
+
+static int int_order(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+/* Appends where the event's jurisdiction meets the countries the item watches (set watch):
+ * the jurisdiction itself when watched (or when the item watches everywhere, or for WO; a set
+ * holding EM or EU holds every member state too), else for an EU-wide jurisdiction (EM, EU)
+ * the member states watched; [] when they do not meet or the event names no jurisdiction. */
+static int add_common(struct sw_buf *b, const struct sw_mindex *ix, unsigned watch,
+                      const char *jur)
+{
+    const struct cset *w = watch != 0 && watch < ix->ncsets ? &ix->csets[watch] : NULL;
+    int rc = sw_buf_add(b, "[", 1), jb = jur != NULL ? code_bit(jur) : -1, first = 1;
+    const char *const *c;
+
+    if (jb < 0 || rc != SW_OK)
+        return rc ?: sw_buf_add(b, "]", 1);
+    if (w == NULL || cset_has(w, jb) || strcmp(jur, "WO") == 0) {
+        rc = add_code(b, jb, &first);
+    } else if (sw_country_eu_wide(jur)) {
+        int bits[SW_EU_MEMBERS_N], n = 0, i;
+
+        for (c = sw_eu_members; *c != NULL; c++)
+            if (cset_has(w, code_bit(*c)))
+                bits[n++] = code_bit(*c);
+        qsort(bits, (size_t)n, sizeof(*bits), int_order);   /* in code order, as elsewhere */
+        for (i = 0; i < n && rc == SW_OK; i++)
+            rc = add_code(b, bits[i], &first);
+    }
+    return rc ?: sw_buf_add(b, "]", 1);
+}
+
 int sw_match_json_members(const struct sw_match *m, struct sw_buf *b)
 {
-    size_t i;
+    size_t i, j, k;
     int rc = sw_buf_adds(b, "\"severity\":");
 
     rc = rc ?: sw_buf_add_json(b, m->severity);
     rc = rc ?: sw_buf_adds(b, ",\"rule\":");
     rc = rc ?: sw_buf_add_json(b, m->rule);
-    rc = rc ?: sw_buf_adds(b, ",\"reasons\":[");
-    for (i = 0; i < m->nreasons && rc == SW_OK; i++) {
-        const struct sw_match_reason *re = &m->reasons[i];
+    rc = rc ?: sw_buf_adds(b, ",\"item_ids\":[");
+    for (i = 0; i < m->nitems && rc == SW_OK; i++) {
+        rc = i ? sw_buf_add(b, ",", 1) : SW_OK;
+        rc = rc ?: add_int(b, m->items[i].id);
+    }
+    rc = rc ?: sw_buf_adds(b, "],\"items\":[");
+    for (i = 0; i < m->nitems && rc == SW_OK; i++) {
+        const struct sw_match_item *it = &m->items[i];
 
-        rc = sw_buf_adds(b, i ? ",{\"rule\":" : "{\"rule\":");
-        rc = rc ?: sw_buf_add_json(b, re->rule);
-        rc = rc ?: sw_buf_adds(b, ",\"item\":{\"id\":");
-        rc = rc ?: add_int(b, re->item_id);
+        rc = sw_buf_adds(b, i ? ",{\"item\":{\"id\":" : "{\"item\":{\"id\":");
+        rc = rc ?: add_int(b, it->id);
         rc = rc ?: sw_buf_adds(b, ",\"kind\":");
-        rc = rc ?: sw_buf_add_json(b, re->item_kind);
+        rc = rc ?: sw_buf_add_json(b, it->kind);
         rc = rc ?: sw_buf_adds(b, ",\"text\":");
-        rc = rc ?: sw_buf_add_json(b, re->item_text);
-        rc = rc ?: sw_buf_adds(b, "},\"field\":");
-        rc = rc ?: sw_buf_add_json(b, re->field);
-        rc = rc ?: sw_buf_adds(b, ",\"matched\":[");
-        rc = rc ?: sw_buf_add_json(b, re->event_text);
-        rc = rc ?: sw_buf_add(b, ",", 1);
-        rc = rc ?: sw_buf_add_json(b, re->item_text);
-        rc = rc ?: sw_buf_adds(b, "],\"score\":");
-        rc = rc ?: add_score(b, re->score);
-        rc = rc ?: sw_buf_adds(b, ",\"why\":");
-        rc = rc ?: sw_buf_add_json(b, re->why);
-        rc = rc ?: sw_buf_add(b, "}", 1);
+        rc = rc ?: sw_buf_add_json(b, it->text);
+        rc = rc ?: sw_buf_adds(b, ",\"classes\":");
+        rc = rc ?: add_classes(b, it->classes);
+        rc = rc ?: sw_buf_adds(b, ",\"countries\":");
+        rc = rc ?: add_countries(b, m->index, it->countries);
+        rc = rc ?: sw_buf_adds(b, "},\"severity\":");
+        rc = rc ?: sw_buf_add_json(b, it->severity);
+        rc = rc ?: sw_buf_adds(b, ",\"rule\":");
+        rc = rc ?: sw_buf_add_json(b, it->rule);
+        rc = rc ?: sw_buf_adds(b, ",\"score\":");
+        rc = rc ?: add_score(b, it->score);
+        rc = rc ?: sw_buf_adds(b, ",\"event_texts\":[");
+        for (j = 0, k = 0; j < it->nreasons && rc == SW_OK; j++) {
+            size_t d;
+
+            for (d = 0; d < j; d++)   /* each text once: reasons are a handful */
+                if (strcmp(it->reasons[d].event_text, it->reasons[j].event_text) == 0)
+                    break;
+            if (d < j)
+                continue;
+            rc = k++ ? sw_buf_add(b, ",", 1) : SW_OK;
+            rc = rc ?: sw_buf_add_json(b, it->reasons[j].event_text);
+        }
+        rc = rc ?: sw_buf_adds(b, "],\"classes_common\":");
+        rc = rc ?: add_classes(b, it->classes_common);
+        rc = rc ?: sw_buf_adds(b, ",\"countries_common\":");
+        rc = rc ?: add_common(b, m->index, it->watched, m->jurisdiction);
+        rc = rc ?: sw_buf_adds(b, ",\"countries_source\":");
+        rc = rc ?: sw_buf_add_json(b, it->countries ? "item" : it->watched ? "markets"
+                                                                             : "anywhere");
+        rc = rc ?: sw_buf_adds(b, ",\"reasons\":[");
+        for (j = 0; j < it->nreasons && rc == SW_OK; j++) {
+            const struct sw_match_reason *re = &it->reasons[j];
+
+            rc = sw_buf_adds(b, j ? ",{\"rule\":" : "{\"rule\":");
+            rc = rc ?: sw_buf_add_json(b, re->rule);
+            rc = rc ?: sw_buf_adds(b, ",\"field\":");
+            rc = rc ?: sw_buf_add_json(b, re->field);
+            rc = rc ?: sw_buf_adds(b, ",\"matched\":[");
+            rc = rc ?: sw_buf_add_json(b, re->event_text);
+            rc = rc ?: sw_buf_add(b, ",", 1);
+            rc = rc ?: sw_buf_add_json(b, re->item_text);
+            rc = rc ?: sw_buf_adds(b, "],\"score\":");
+            rc = rc ?: add_score(b, re->score);
+            rc = rc ?: sw_buf_adds(b, ",\"why\":");
+            rc = rc ?: sw_buf_add_json(b, re->why);
+            rc = rc ?: sw_buf_add(b, "}", 1);
+        }
+        rc = rc ?: sw_buf_adds(b, "]}");
     }
     return rc ?: sw_buf_add(b, "]", 1);
 }
@@ -1527,8 +1671,10 @@ static int push_word(struct run *r, const char *w, size_t n)
 
         while (r->wlen + n + 2 > cap)
             cap *= 2;
-        if ((b = realloc(r->wbuf, cap)) == NULL)
+        if ((b = realloc(r->wbuf, cap)) == NULL) {
+            r->oom = 1;
             return SW_ERR;
+        }
         r->wbuf = b;
         r->wcap = cap;
     }
@@ -1536,8 +1682,10 @@ static int push_word(struct run *r, const char *w, size_t n)
         size_t cap = r->capwords ? r->capwords * 2 : 512;
         uint32_t *a = realloc(r->wstart, (cap + 1) * sizeof(*a));
 
-        if (a == NULL)
+        if (a == NULL) {
+            r->oom = 1;
             return SW_ERR;
+        }
         r->wstart = a;
         r->capwords = cap;
     }
@@ -1731,6 +1879,7 @@ static void bulletin_markets(struct run *r, int sev)
         if (s->cset == 0 || !jur_in(r, s->cset))
             continue;
         market.sub = s->id;
+        market.sref = (uint32_t)i;
         hit(r, &market, sev, "bulletin-market", "jurisdiction", r->jur, 1.0,
             "a market you trade in");
     }
@@ -1745,6 +1894,93 @@ static int sev_of(const json_t *ev, int dflt)
         if (strcmp(s, sev_names[i]) == 0)
             return i;
     return dflt;
+}
+
+/* Orders hits (indexes into the array hits) by subscriber, then strongest first: severity,
+ * best score, item id. */
+static int hit_order(const void *a, const void *b, void *hits)
+{
+    const struct hit *x = (const struct hit *)hits + *(const uint32_t *)a;
+    const struct hit *y = (const struct hit *)hits + *(const uint32_t *)b;
+
+    if (x->sub != y->sub)
+        return x->sub < y->sub ? -1 : 1;
+    if (x->sev != y->sev)
+        return x->sev > y->sev ? -1 : 1;
+    if (x->best != y->best)
+        return x->best > y->best ? -1 : 1;
+    return x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* Hands out the run's hits, one sw_match per subscriber with all its items. Everything is
+ * allocated before the first call, so either every alert is handed out or none (then
+ * SW_MATCH_FAILED). Returns the number of alerts. */
+static size_t emit(struct run *r, sw_match_fn fn, void *ud)
+{
+    struct sw_match_reason *out;
+    struct sw_match_item *items;
+    uint32_t *order;
+    size_t i, k = 0, alerts = 0, g;
+
+    if (r->nhits == 0)
+        return 0;
+    /* One block: the reasons, the items, the order (each part aligned for its type). */
+    out = malloc(r->nreasons * sizeof(*out) + r->nhits * (sizeof(*items) + sizeof(*order)));
+    if (out == NULL)
+        return SW_MATCH_FAILED;
+    items = (struct sw_match_item *)(out + r->nreasons);
+    order = (uint32_t *)(items + r->nhits);
+    for (i = 0; i < r->nhits; i++)
+        order[i] = (uint32_t)i;
+    qsort_r(order, r->nhits, sizeof(*order), hit_order, r->hits);
+    for (i = 0; i < r->nhits; i++) {
+        const struct hit *h = &r->hits[order[i]];
+        struct sw_match_item *it = &items[i];
+        size_t first = k;
+        int j;
+
+        for (j = h->head; j >= 0; j = r->reasons[j].next, k++) {
+            const struct reason *re = &r->reasons[j];
+
+            out[k].rule = re->rule;
+            out[k].field = re->field;
+            out[k].event_text = re->event_text != NULL ? re->event_text : re->short_text;
+            out[k].item_kind = kind_name(re->kind);
+            out[k].item_text = re->item_text;
+            out[k].why = re->why;
+            out[k].item_id = re->item_id;
+            out[k].score = (double)(int)(re->score * 1000 + 0.5) / 1000;
+        }
+        it->id = h->item;
+        it->kind = h->item == 0 ? "market" : kind_name(h->kind);
+        it->text = h->item == 0 && r->jur != NULL ? r->jur : h->text;
+        it->severity = sev_names[h->sev];
+        it->rule = out[first].rule;
+        it->score = (double)(int)(h->best * 1000 + 0.5) / 1000;
+        it->classes = h->classes;
+        it->classes_common = h->classes & r->nice;
+        it->countries = h->cset;
+        it->watched = h->watch;
+        it->reasons = &out[first];
+        it->nreasons = k - first;
+    }
+    for (g = 0; g < r->nhits; g = i) {
+        struct sw_match m;
+
+        for (i = g + 1; i < r->nhits && r->hits[order[i]].sub == r->hits[order[g]].sub; i++)
+            continue;
+        m.sub = r->hits[order[g]].sub;
+        m.severity = items[g].severity;
+        m.rule = items[g].rule;
+        m.items = &items[g];
+        m.nitems = i - g;
+        m.index = r->ix;
+        m.jurisdiction = r->jur;
+        fn(ud, &m);
+        alerts++;
+    }
+    free(out);
+    return alerts;
 }
 
 size_t sw_mindex_match(struct sw_mindex *ix, const json_t *event, sw_match_fn fn, void *ud)
@@ -1788,40 +2024,7 @@ size_t sw_mindex_match(struct sw_mindex *ix, const json_t *event, sw_match_fn fn
     } else if (strcmp(type, "news") == 0) {
         keywords_rule(&r, SEV_LOW, "keyword-in-news", 0);
     }
-    n = r.nhits;
-    if (n > 0) {
-        struct sw_match_reason *out = malloc(r.nreasons * sizeof(*out));
-
-        for (i = 0; out != NULL && i < r.nhits; i++) {
-            const struct hit *h = &r.hits[i];
-            struct sw_match m;
-            size_t k = 0;
-            int j;
-
-            for (j = h->head; j >= 0; j = r.reasons[j].next, k++) {
-                const struct reason *re = &r.reasons[j];
-
-                out[k].rule = re->rule;
-                out[k].field = re->field;
-                out[k].event_text = re->event_text != NULL ? re->event_text : re->short_text;
-                out[k].item_kind = kind_name(re->kind);
-                out[k].item_text = re->item_text;
-                out[k].why = re->why;
-                out[k].item_id = re->item_id;
-                out[k].score = (double)(int)(re->score * 1000 + 0.5) / 1000;
-            }
-            m.sub = h->sub;
-            m.item = h->item;
-            m.severity = sev_names[h->sev];
-            m.rule = out[0].rule;
-            m.reasons = out;
-            m.nreasons = k;
-            fn(ud, &m);
-        }
-        if (out == NULL)
-            n = 0;
-        free(out);
-    }
+    n = r.oom ? SW_MATCH_FAILED : emit(&r, fn, ud);
     free(r.hits);
     free(r.hmap);
     free(r.reasons);

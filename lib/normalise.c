@@ -2,6 +2,7 @@
  * transliteration) with an ICU-free fast path for plain ASCII, and the similarity score. */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
+#include "seawall/buf.h"
 #include "seawall/normalise.h"
 #include "legal_forms.h"
 
@@ -577,4 +579,78 @@ int sw_fold_chars(const char *text, char *out, size_t outlen)
         return SW_INVALID;
     }
     return is_ascii(out) ? SW_INVALID : SW_OK;
+}
+
+/* 1 for the characters search keeps: letters, digits and combining marks (a Devanagari vowel
+ * sign or a Thai tone mark belongs to its word). */
+static int search_keeps(UChar32 c)
+{
+    int8_t t;
+
+    if (u_isalnum(c))
+        return 1;
+    t = u_charType(c);
+    return t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK || t == U_ENCLOSING_MARK;
+}
+
+int sw_fold_search(const char *text, size_t len, struct sw_buf *out)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UChar *u = NULL, *f = NULL;
+    char *u8 = NULL;
+    int32_t n = 0, m, i = 0, o = 0, n8 = 0;
+    size_t room, take;
+    int rc = SW_ERR, gap = 0;
+
+    pthread_once(&icu_once, icu_init);
+    if (nfkc_cf == NULL || len > INT32_MAX / 8)
+        return SW_ERR;
+    if (len == 0)
+        return SW_OK;
+    if ((u = malloc((len + 1) * sizeof(*u))) == NULL)
+        goto out;
+    u_strFromUTF8WithSub(u, (int32_t)len + 1, &n, text, (int32_t)len, 0xfffd, NULL, &st);
+    if (U_FAILURE(st))
+        goto out;
+    m = unorm2_normalize(nfkc_cf, u, n, NULL, 0, &st);   /* how long the folded text is */
+    if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+        goto out;
+    st = U_ZERO_ERROR;
+    if ((f = malloc(((size_t)m + 1) * sizeof(*f))) == NULL)
+        goto out;
+    m = unorm2_normalize(nfkc_cf, u, n, f, m + 1, &st);
+    if (U_FAILURE(st))
+        goto out;
+    while (i < m) {   /* in place: the output never outgrows what was read */
+        int32_t start = i, k;
+        UChar32 c;
+
+        U16_NEXT(f, i, m, c);
+        if (!search_keeps(c)) {
+            gap = o > 0;
+            continue;
+        }
+        if (gap)
+            f[o++] = ' ';
+        gap = 0;
+        for (k = start; k < i; k++)
+            f[o++] = f[k];
+    }
+    if ((u8 = malloc((size_t)o * 3 + 1)) == NULL)
+        goto out;
+    u_strToUTF8(u8, o * 3 + 1, &n8, f, o, &st);
+    if (U_FAILURE(st))
+        goto out;
+    room = out->max > out->len ? out->max - out->len : 0;
+    take = (size_t)n8 <= room ? (size_t)n8 : room;
+    while (take > 0 && take < (size_t)n8 && ((unsigned char)u8[take] & 0xc0) == 0x80)
+        take--;   /* not inside a character */
+    rc = take > 0 ? sw_buf_add(out, u8, take) : SW_OK;
+    if (rc == SW_OK && take < (size_t)n8)
+        rc = SW_TOOBIG;
+out:
+    free(u);
+    free(f);
+    free(u8);
+    return rc;
 }

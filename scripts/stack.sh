@@ -543,6 +543,8 @@ Try:
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
   curl -s -H 'Authorization: Bearer $EXPORTER2_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts/counts
+  curl -s -H 'Authorization: Bearer $EXPORTER2_TOKEN' 'http://127.0.0.1:$HTTP_PORT/api/v1/alerts?q=brightsound'   # one alert, every item it touched
+  curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/dashboard
   curl -N -H 'Accept: text/event-stream' -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts/stream
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/deliveries
   ls $DIR/mail/                                   # alert mail (immediate, medium and up)

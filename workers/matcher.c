@@ -1,8 +1,8 @@
 /* matcher.c — seawall-matcher: every event against every portfolio. Builds the index from
  * Redis at start, follows the portfolio-changes stream, reads the events stream in batches
- * with the consumer group "matchers", stores each alert once (keyed by subscriber, event and
- * item) together with its entry in the deliveries stream, and acknowledges an event only after
- * all its alerts are stored. Entries a crashed matcher read but never acknowledged are claimed
+ * with the consumer group "matchers", stores one alert per subscriber the event touches
+ * (keyed by subscriber and event, every touched item in it) together with its entry in the
+ * deliveries stream, and acknowledges an event only after all its alerts are stored. Entries a crashed matcher read but never acknowledged are claimed
  * after matcher.claim_idle_ms. Several matchers share the events; each keeps its own index.
  * A second thread, the live publisher, hands each stored alert to nginx's live streams. */
 #define _GNU_SOURCE
@@ -150,13 +150,19 @@ struct emit {
     const json_t *event;
     const char *event_text;    /* the event as the stream holds it: embedded as it is */
     const char *event_id;
+    const char *source_url;    /* sw_alert_source_url of the event, or NULL */
     struct sw_buf text;        /* the alert being written, reused for each */
+    struct sw_buf items;       /* its item ids, "12,40" */
+    struct sw_buf search;      /* its search text */
+    const char **texts;        /* its items' texts, for the search text */
+    size_t ntexts;
     int failed;
     int stored;
 };
 
 /* Writes the alert's JSON — the index's members, what every stored alert carries (as
- * sw_alert_stamp gives it) and the event — and stores it with its inbox entry. */
+ * sw_alert_stamp gives it) and the event — and stores it with its inbox entry: one alert for
+ * the subscriber, every item the event touched in it, in one script. */
 static void store_alert(void *ud, const struct sw_match *m)
 {
     struct emit *e = ud;
@@ -164,20 +170,41 @@ static void store_alert(void *ud, const struct sw_match *m)
     char id[40], when[32];
     int stored, rc;
     struct sw_buf *b = &e->text;
+    size_t i;
 
-    sw_alert_id(m->sub, e->event_id, m->item, id, sizeof(id));
+    sw_alert_id(m->sub, e->event_id, id, sizeof(id));
+    if (m->nitems > e->ntexts) {
+        const char **t = realloc(e->texts, m->nitems * sizeof(*t));
+
+        if (t == NULL) {
+            e->failed = 1;
+            sw_warn("alert %s not written (out of memory)", id);
+            return;
+        }
+        e->texts = t;
+        e->ntexts = m->nitems;
+    }
+    sw_buf_reset(&e->items);
+    for (i = 0, rc = SW_OK; i < m->nitems && rc == SW_OK; i++) {
+        e->texts[i] = m->items[i].text;
+        rc = sw_buf_printf(&e->items, i ? ",%lld" : "%lld", m->items[i].id);
+    }
+    rc = rc ?: sw_alert_search_text(e->event, e->texts, m->nitems, &e->search);
     sw_buf_reset(b);
-    rc = sw_buf_add(b, "{", 1);
+    rc = rc ?: sw_buf_add(b, "{", 1);
     rc = rc ?: sw_match_json_members(m, b);
-    rc = rc ?: sw_buf_printf(b, ",\"id\":\"%s\",\"subscriber\":%lld,\"item_id\":%lld,"
-                                "\"event_id\":", id, m->sub, m->item);
+    rc = rc ?: sw_buf_printf(b, ",\"id\":\"%s\",\"subscriber\":%lld,\"event_id\":", id, m->sub);
     rc = rc ?: sw_buf_add_json(b, e->event_id);
+    if (e->source_url != NULL) {
+        rc = rc ?: sw_buf_adds(b, ",\"source_url\":");
+        rc = rc ?: sw_buf_add_json(b, e->source_url);
+    }
     rc = rc ?: sw_buf_printf(b, ",\"status\":\"new\",\"created_at\":\"%s\",\"event\":",
                              sw_iso8601(sw_now_ms(), when, sizeof(when)));
     rc = rc ?: sw_buf_adds(b, e->event_text);
     rc = rc ?: sw_buf_add(b, "}", 1);
     if (rc == SW_TOOBIG) {   /* it would be as big the next time: not worth a retry */
-        sw_warn("alert %s not stored: over %u bytes", id, ALERT_MAX);
+        sw_warn("alert %s (%zu items) not stored: over %u bytes", id, m->nitems, ALERT_MAX);
         return;
     }
     if (rc != SW_OK) {
@@ -190,7 +217,8 @@ static void store_alert(void *ud, const struct sw_match *m)
     meta.rule = m->rule;
     meta.type = json_string_value(json_object_get(e->event, "type"));
     meta.country = json_string_value(json_object_get(e->event, "jurisdiction"));
-    meta.item = m->item;
+    meta.items = e->items.p;
+    meta.search = e->search.p;
     rc = sw_alert_store_text(&store, cfg, m->sub, &meta, b->p, &stored);
     if (rc != SW_OK) {
         e->failed = 1;
@@ -210,23 +238,33 @@ static void process(const redisReply *entries)
          i++) {
         const redisReply *entry = entries->element[i];
         const char *eid = entry->element[0]->str, *text;
-        struct emit e = { NULL, NULL, NULL, { NULL, 0, 0, 0 }, 0, 0 };
+        struct emit e;
         json_t *ev;
         redisReply *r;
 
         if (entry->type != REDIS_REPLY_ARRAY || entry->elements < 2 ||
             entry->element[1]->type != REDIS_REPLY_ARRAY)
             continue;   /* deleted by trimming while pending: nothing to match */
+        memset(&e, 0, sizeof(e));
         text = sw_stream_field(entry, "event");
         ev = text ? json_loads(text, 0, NULL) : NULL;
         if (ev != NULL) {
             e.event = ev;
             e.event_text = text;
             e.event_id = json_string_value(json_object_get(ev, "id"));
+            e.source_url = sw_alert_source_url(ev);
             sw_buf_init(&e.text, ALERT_MAX);
-            if (e.event_id != NULL)
-                sw_mindex_match(ix, ev, store_alert, &e);
+            sw_buf_init(&e.items, 1 << 20);
+            sw_buf_init(&e.search, SW_ALERT_SEARCH_MAX);
+            if (e.event_id != NULL &&
+                sw_mindex_match(ix, ev, store_alert, &e) == SW_MATCH_FAILED) {
+                e.failed = 1;
+                sw_warn("event %s: matching ran out of memory; it stays pending", eid);
+            }
             sw_buf_free(&e.text);
+            sw_buf_free(&e.items);
+            sw_buf_free(&e.search);
+            free(e.texts);
             json_decref(ev);
         }
         if (e.failed)

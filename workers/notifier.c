@@ -404,43 +404,81 @@ static void url_encode(struct sw_buf *b, const char *s)
     }
 }
 
-static void alert_lines(struct sw_buf *text, struct sw_buf *html, const json_t *a)
+/* One line per portfolio item the alert names: its kind and text, the rule, the score and
+ * why, and what the event says there. */
+static void item_lines(struct sw_buf *text, struct sw_buf *html, const json_t *a)
 {
-    const json_t *ev = json_object_get(a, "event"), *r;
-    char line[600], title[400];
+    const json_t *it, *re;
+    char line[1200], kind[24], itext[300], why[200], etext[300];
     size_t i;
 
+    json_array_foreach(json_object_get(a, "items"), i, it) {
+        const json_t *item = json_object_get(it, "item");
+
+        re = json_array_get(json_object_get(it, "reasons"), 0);
+        one_line(kind, sizeof(kind), json_string_value(json_object_get(item, "kind")));
+        one_line(itext, sizeof(itext), json_string_value(json_object_get(item, "text")));
+        one_line(why, sizeof(why), json_string_value(json_object_get(re, "why")));
+        one_line(etext, sizeof(etext),
+                 json_string_value(json_array_get(json_object_get(re, "matched"), 0)));
+        snprintf(line, sizeof(line), "    your %s \"%s\": %s, score %.2f, %s (%s: \"%s\")\n",
+                 kind, itext, json_string_value(json_object_get(it, "rule")) ?: "?",
+                 json_number_value(json_object_get(it, "score")), why,
+                 json_string_value(json_object_get(re, "field")) ?: "-", etext);
+        sw_buf_adds(text, line);
+        sw_buf_adds(html, "<li>your ");
+        sw_buf_add_html(html, kind);
+        sw_buf_adds(html, " <b>");
+        sw_buf_add_html(html, itext);
+        sw_buf_adds(html, "</b>: ");
+        sw_buf_add_html(html, why);
+        sw_buf_adds(html, " — “");
+        sw_buf_add_html(html, etext);
+        sw_buf_adds(html, "”</li>");
+    }
+    /* Alerts without items (case notices) say what happened in their reasons. */
+    json_array_foreach(json_object_get(a, "reasons"), i, re) {
+        one_line(why, sizeof(why), json_string_value(json_object_get(re, "text")));
+        snprintf(line, sizeof(line), "    %s\n", why);
+        sw_buf_adds(text, line);
+        sw_buf_adds(html, "<li>");
+        sw_buf_add_html(html, why);
+        sw_buf_adds(html, "</li>");
+    }
+}
+
+/* An alert in a mail: a heading line, a line per item it names, and its source link. */
+static void alert_lines(struct sw_buf *text, struct sw_buf *html, const json_t *a)
+{
+    const json_t *ev = json_object_get(a, "event");
+    const char *src = json_string_value(json_object_get(a, "source_url"));
+    size_t n = json_array_size(json_object_get(a, "items"));
+    char line[600], title[400], items[48] = "";
+
     one_line(title, sizeof(title), json_string_value(json_object_get(ev, "title")));
-    snprintf(line, sizeof(line), "[%s] %s (%s, %s)\n",
+    if (n > 1)
+        snprintf(items, sizeof(items), ", %zu of your items", n);
+    snprintf(line, sizeof(line), "[%s] %s (%s, %s%s)\n",
              json_string_value(json_object_get(a, "severity")) ?: "?", title,
              json_string_value(json_object_get(a, "rule")) ?: "?",
-             json_string_value(json_object_get(ev, "jurisdiction")) ?: "-");
+             json_string_value(json_object_get(ev, "jurisdiction")) ?: "-", items);
     sw_buf_adds(text, line);
     sw_buf_adds(html, "<li><b>");
     sw_buf_add_html(html, json_string_value(json_object_get(a, "severity")));
     sw_buf_adds(html, "</b> ");
     sw_buf_add_html(html, title);
     sw_buf_adds(html, "<ul>");
-    json_array_foreach(json_object_get(a, "reasons"), i, r) {
-        char why[300];
-
-        one_line(why, sizeof(why), json_string_value(json_object_get(r, "why")));
-        snprintf(line, sizeof(line), "    why: %s (field %s, score %.2f)\n", why,
-                 json_string_value(json_object_get(r, "field")) ?: "-",
-                 json_number_value(json_object_get(r, "score")));
-        sw_buf_adds(text, line);
-        sw_buf_adds(html, "<li>");
-        sw_buf_add_html(html, why);
-        sw_buf_adds(html, "</li>");
-    }
-    if (json_string_value(json_object_get(ev, "url")) != NULL) {
-        one_line(line, sizeof(line), json_string_value(json_object_get(ev, "url")));
+    item_lines(text, html, a);
+    if (src != NULL) {
+        one_line(line, sizeof(line), src);
         sw_buf_adds(text, "    source: ");
         sw_buf_adds(text, line);
         sw_buf_adds(text, "\n");
-        sw_buf_adds(html, "<li>source: ");
+        sw_buf_adds(html, "<li>source: <a href=\"");
         sw_buf_add_html(html, line);
-        sw_buf_adds(html, "</li>");
+        sw_buf_adds(html, "\">");
+        sw_buf_add_html(html, line);
+        sw_buf_adds(html, "</a></li>");
     }
     sw_buf_adds(html, "</ul></li>");
 }
@@ -524,6 +562,16 @@ static int compose(long long sub, const json_t *job, char *subject, size_t suble
 
 /* --- starting attempts ------------------------------------------------------------------- */
 
+/* What a test event says (POST /api/v1/webhooks/{id}/test): fixed, and plainly not an alert. */
+#define TEST_DETAIL "A test event sent from Seawall at your request. It is not an alert; " \
+                    "reply 2xx to show that your endpoint receives and verifies our webhooks."
+
+/* 1 for a test event's delivery. */
+static int is_test(const json_t *job)
+{
+    return strcmp(json_string_value(json_object_get(job, "topic")) ?: "", "webhook.test") == 0;
+}
+
 static void finish(struct run *run, int delivered, long code, const char *error);
 static void release(struct run *run);
 
@@ -544,8 +592,10 @@ static int start_webhook(struct run *run)
      * or since its last attempt, perhaps); the delivery and the attempt's record show that. */
     if (rc == SW_OK && json_is_string(json_object_get(wh, "url")))
         json_object_set(run->job, "url", json_object_get(wh, "url"));
-    if (rc == SW_NOTFOUND || (rc == SW_OK && (!json_is_true(json_object_get(wh, "enabled")) ||
-                                              webhook_disabled(sub, wid)))) {
+    /* A test goes out to a disabled endpoint too: that is how its owner checks it works. */
+    if (rc == SW_NOTFOUND || (rc == SW_OK && !is_test(run->job) &&
+                              (!json_is_true(json_object_get(wh, "enabled")) ||
+                               webhook_disabled(sub, wid)))) {
         json_decref(wh);
         finish(run, -1, 0, rc == SW_NOTFOUND ? "the webhook was deleted"
                                              : "the webhook is disabled");
@@ -553,14 +603,20 @@ static int start_webhook(struct run *run)
     }
     if (rc != SW_OK)
         return rc;
-    alert = load_alert(sub, json_string_value(json_object_get(run->job, "alert")));
-    if (alert == NULL) {
-        json_decref(wh);
-        finish(run, -1, 0, "the alert no longer exists");
-        return SW_OK;
+    if (is_test(run->job)) {
+        payload = json_pack("{s:s, s:s, s:{s:b, s:I, s:s}}", "type", "webhook.test",
+                            "timestamp", sw_iso8601(sw_now_ms(), when, sizeof(when)), "data",
+                            "test", 1, "webhook", (json_int_t)wid, "detail", TEST_DETAIL);
+    } else {
+        alert = load_alert(sub, json_string_value(json_object_get(run->job, "alert")));
+        if (alert == NULL) {
+            json_decref(wh);
+            finish(run, -1, 0, "the alert no longer exists");
+            return SW_OK;
+        }
+        payload = json_pack("{s:s, s:s, s:o}", "type", "alert.created", "timestamp",
+                            sw_iso8601(sw_now_ms(), when, sizeof(when)), "data", alert);
     }
-    payload = json_pack("{s:s, s:s, s:o}", "type", "alert.created", "timestamp",
-                        sw_iso8601(sw_now_ms(), when, sizeof(when)), "data", alert);
     body = json_dumps(payload, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(payload);
     secrets = sw_webhook_live_secrets(wh, sw_now_ms());
@@ -726,18 +782,20 @@ static int start_mail(struct run *run)
     return SW_OK;
 }
 
-/* KEYS: due. ARGV: now, lease until, count. Takes due deliveries, pushing each past its
- * lease so no other notifier takes it meanwhile. */
+/* KEYS: due, leases. ARGV: now, lease until, count. Takes due deliveries, pushing each past
+ * its lease so no other notifier takes it meanwhile, and noting the lease (so "retry now"
+ * can tell an attempt being made from one waiting for its time). */
 static const char claim_lua[] =
     "local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3]) "
-    "for i = 1, #m do redis.call('ZADD', KEYS[1], ARGV[2], m[i]) end "
+    "for i = 1, #m do redis.call('ZADD', KEYS[1], ARGV[2], m[i]) "
+    "  redis.call('HSET', KEYS[2], m[i], ARGV[2]) end "
     "return m";
 
 static void dispatch(void)
 {
     long long room = sw_config_int(cfg, "notifier.concurrency") - inflight;
     char now[24], until[24], count[24];
-    const char *keys[1] = { SW_DLV_DUE }, *args[3] = { now, until, count };
+    const char *keys[2] = { SW_DLV_DUE, SW_DLV_LEASES }, *args[3] = { now, until, count };
     redisReply *r;
     size_t i;
 
@@ -747,7 +805,7 @@ static void dispatch(void)
     snprintf(until, sizeof(until), "%lld",
              (long long)(sw_now_ms() + sw_config_int(cfg, "notifier.lease_ms")));
     snprintf(count, sizeof(count), "%lld", room);
-    r = sw_store_eval(&store, claim_lua, 1, keys, 3, args);
+    r = sw_store_eval(&store, claim_lua, 2, keys, 3, args);
     for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
         const char *m = r->element[i]->str, *bar = strchr(m, '|');
         struct run *run;
@@ -766,7 +824,11 @@ static void dispatch(void)
         if (rc == SW_NOTFOUND ||
             (rc == SW_OK &&
              strcmp(json_string_value(json_object_get(job, "status")) ?: "", "pending") != 0)) {
-            redisReply *z = sw_store_cmd(&store, "ZREM", SW_DLV_DUE, m, NULL);
+            const char *a1[] = { "ZREM", SW_DLV_DUE, m };
+            const char *a2[] = { "HDEL", SW_DLV_LEASES, m };
+            const char **argvs[] = { a1, a2 };
+            int argcs[] = { 3, 3 };
+            redisReply *z = sw_store_multi(&store, 2, argcs, argvs, NULL);
 
             if (z != NULL)
                 freeReplyObject(z);
@@ -947,17 +1009,18 @@ static void finish(struct run *run, int delivered, long code, const char *error)
                              "error", error ? error : "" };
         const char *a5z[] = { "ZADD", SW_DLV_DUE, due, run->member };
         const char *a5r[] = { "ZREM", SW_DLV_DUE, run->member };
-        const char **argvs[] = { a1, a2, a3, a4, next > 0 ? a5z : a5r };
-        int argcs[] = { 3, 3, 4, 22, next > 0 ? 4 : 3 };
+        const char *a6[] = { "HDEL", SW_DLV_LEASES, run->member };
+        const char **argvs[] = { a1, a2, a3, a4, next > 0 ? a5z : a5r, a6 };
+        int argcs[] = { 3, 3, 4, 22, next > 0 ? 4 : 3, 3 };
 
-        r = jtext && atext ? sw_store_multi(&store, 5, argcs, argvs, NULL) : NULL;
+        r = jtext && atext ? sw_store_multi(&store, 6, argcs, argvs, NULL) : NULL;
     }
     if (r == NULL)
         sw_warn("delivery %s: the outcome (%s) was not stored (%s); it will be attempted again",
                 id, outcome, store.errstr);
     else
         freeReplyObject(r);
-    if (strcmp(kind, "webhook") == 0 && delivered >= 0)
+    if (strcmp(kind, "webhook") == 0 && delivered >= 0 && !is_test(job))
         webhook_state(run->sub, job, delivered > 0, error ? error : "");
     sw_debug("delivery %s attempt %lld: %s (%ld, %lld ms%s%s)", id, n, outcome, code, latency,
              error ? ", " : "", error ? error : "");

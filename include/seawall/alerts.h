@@ -1,16 +1,22 @@
 /* alerts.h — a subscriber's alert inbox in Redis, shared by the matcher (which stores alerts),
- * the API (which lists, filters, counts and changes them) and later writers such as case
- * notices.
+ * the API (which lists, filters, searches, counts and changes them) and later writers such as
+ * case notices.
+ *
+ * One alert per (subscriber, event): it names every portfolio item the event touched
+ * ("items", "item_ids"), its severity is the highest of theirs, and its id is derived from
+ * subscriber and event alone, so a redelivered event never makes a second one.
  *
  * Keys, all under the subscriber's hash tag:
  *   sw:{sub:N}:alert:<id>   the alert as JSON, written once
  *   sw:{sub:N}:alerts       sorted set of ids; score = created ms * 1000 + a 3-digit sequence,
  *                           so scores are unique and double as the list cursor
- *   sw:{sub:N}:almeta       hash id -> "severity|rule|type|country|item" for filtering
+ *   sw:{sub:N}:almeta       hash id -> "severity|rule|type|country|items" for filtering, items
+ *                           the item ids separated by commas
+ *   sw:{sub:N}:alsearch     hash id -> the alert's text as ?q= searches it (sw_fold_search)
  *   sw:{sub:N}:alstatus     hash id -> "read" | "dismissed" (absent: "new")
  *   sw:{sub:N}:alcounts     hash "<status>:<severity>" -> count, kept in step by the scripts
  * and the shared stream "deliveries", where the notifier (group "notifiers") and the live
- * publisher (group "live", seawall/live.h) learn of each new alert. */
+ * publisher (group "live", seawall/live.h) learn of each new alert: one entry per alert. */
 #ifndef SEAWALL_ALERTS_H
 #define SEAWALL_ALERTS_H
 
@@ -23,9 +29,14 @@ struct sw_config;
 
 #define SW_DELIVERIES "deliveries"
 
+#define SW_ALERT_SEARCH_MAX 8192   /* bytes of folded text ?q= searches in one alert */
+#define SW_ALERT_Q_MAX 200         /* bytes of a ?q= */
+
+struct sw_buf;
+
 /* Stores alert (which must carry "id" and "severity") for subscriber sub, with its inbox
- * entry, counters and delivery, all or nothing, once: a second call with
- * the same id changes nothing. Returns SW_OK with *stored 1 (new) or 0 (already there), or
+ * entry, search text, counters and delivery, all or nothing, once: a second call with the
+ * same id changes nothing. Returns SW_OK with *stored 1 (new) or 0 (already there), or
  * SW_EAGAIN / SW_ERR with the reason in s->errstr. */
 int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long sub,
                    const json_t *alert, int *stored);
@@ -34,7 +45,8 @@ int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long su
 struct sw_alert_meta {
     const char *id, *severity, *rule;
     const char *type, *country;   /* the event's type and jurisdiction (NULL: none) */
-    long long item;               /* portfolio item id, 0 for none */
+    const char *items;            /* the portfolio item ids, "12,40" ("" or NULL: none) */
+    const char *search;           /* its folded search text (sw_alert_search_text), or NULL */
 };
 
 /* sw_alert_store for an alert already written as JSON text (the matcher writes it without
@@ -42,26 +54,45 @@ struct sw_alert_meta {
 int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long long sub,
                         const struct sw_alert_meta *m, const char *text, int *stored);
 
+/* The text ?q= searches in an alert, folded (sw_fold_search) into out (reset first; give it a
+ * ceiling of SW_ALERT_SEARCH_MAX): the event's title, marks, party names, goods, text and
+ * numbers, then the texts of the items it touched (texts, ntexts). Past the ceiling the rest
+ * is left out. SW_OK or SW_ERR (no memory). */
+int sw_alert_search_text(const json_t *event, const char *const *texts, size_t ntexts,
+                         struct sw_buf *out);
+
+/* The event's source link as an alert shows it ("source_url"): its "url" when that is an
+ * http or https URL without spaces or controls, else NULL (a feed may carry javascript: or
+ * data: links; a portal must never be handed one as a link). Points into event. */
+const char *sw_alert_source_url(const json_t *event);
+
+/* 1 when q is a search an inbox can run: at most SW_ALERT_Q_MAX bytes of UTF-8 with at least
+ * one letter or digit. */
+int sw_alert_q_valid(const char *q);
+
 /* 1 when text is an alert id as sw_alert_id makes them ("al_" + 32 hex digits). */
 int sw_alert_id_valid(const char *text);
 
-/* The alert id for (subscriber, event, item): "al_" + 32 hex digits of a SHA-256. out >= 36. */
-void sw_alert_id(long long sub, const char *event_id, long long item, char *out, size_t outlen);
+/* The alert id for (subscriber, event): "al_" + 32 hex digits of a SHA-256. out >= 36. */
+void sw_alert_id(long long sub, const char *event_id, char *out, size_t outlen);
 
-/* Gives alert what every stored alert carries: its id for (sub, event_id, item), "subscriber",
- * "item_id", "event_id", status "new" and "created_at" (now). */
-void sw_alert_stamp(json_t *alert, long long sub, const char *event_id, long long item);
+/* Gives alert what every stored alert carries: its id for (sub, event_id), "subscriber",
+ * "event_id", "item_ids" and "items" (empty unless set), status "new" and "created_at"
+ * (now). */
+void sw_alert_stamp(json_t *alert, long long sub, const char *event_id);
 
-/* A filter for sw_alert_page; empty strings match everything. Lists are comma-separated. */
+/* A filter for sw_alert_page and sw_alert_set_status_where; empty strings match everything.
+ * Lists are comma-separated. */
 struct sw_alert_filter {
     const char *severity;   /* "high,critical" */
     const char *status;     /* "new,read" */
     const char *type;       /* event type */
     const char *rule;
     const char *country;    /* event jurisdiction */
-    long long item;         /* portfolio item id, 0 for any */
+    long long item;         /* portfolio item id among the alert's items, 0 for any */
     long long since_ms;     /* created at or after, 0 for any */
     long long until_ms;     /* created before, 0 for any */
+    const char *q;          /* words that must all be in the search text (sw_alert_q_valid) */
 };
 
 /* One page of ids, newest first, starting below cursor (0: from the newest). Examines at most
@@ -70,6 +101,14 @@ struct sw_alert_filter {
  * end. Returns SW_OK or SW_EAGAIN. */
 int sw_alert_page(struct sw_store *s, long long sub, const struct sw_alert_filter *f,
                   long long cursor, int limit, int scan_max, json_t **ids, long long *next);
+
+/* Sets status on every alert f matches, newest first from below cursor (0: the newest),
+ * examining at most scan_max alerts in one script: *changed gets how many changed, *matched
+ * how many matched (changed or already so), *next the cursor to go on from or 0 when every
+ * alert was examined. SW_OK or SW_EAGAIN. */
+int sw_alert_set_status_where(struct sw_store *s, long long sub, const struct sw_alert_filter *f,
+                              const char *status, long long cursor, int scan_max,
+                              long long *changed, long long *matched, long long *next);
 
 /* Loads the alerts named in ids (a JSON array of strings) with their current status.
  * Missing ones are left out. Returns SW_OK with *out, an array, or SW_EAGAIN. */
@@ -83,5 +122,10 @@ int sw_alert_set_status(struct sw_store *s, long long sub, const char *status,
 /* Counts by status and severity: {"total": n, "status": {...}, "severity": {...},
  * "new": {"<severity>": n, ...}}. SW_OK with *out or SW_EAGAIN. */
 int sw_alert_counts(struct sw_store *s, long long sub, json_t **out);
+
+/* What a list of alerts at a glance needs of one (the dashboard's latest): id, severity,
+ * status, rule, created_at, event {id, type, title, jurisdiction, date}, source_url, and its
+ * items as {id, kind, text}. New reference, or NULL on no memory. */
+json_t *sw_alert_summary(const json_t *alert);
 
 #endif

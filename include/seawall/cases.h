@@ -117,6 +117,10 @@ int sw_case_load(struct sw_store *s, const json_t *ids, json_t **out);
 int sw_case_ids(struct sw_store *s, const char *key, long long after, int limit, long long max,
                 json_t **ids, long long *next);
 
+/* Subscriber sub's open cases (not resolved, closed or rejected) among its newest max, newest
+ * first. SW_OK with *out (an array of documents, caller decrefs) or SW_EAGAIN. */
+int sw_case_open_of(struct sw_store *s, long long sub, long long max, json_t **out);
+
 /* A history entry: at, by {role, id}, action, and the members of extra (stolen; may be NULL).
  * visible says whether the exporter sees it. */
 json_t *sw_case_entry(const struct sw_principal *who, int64_t now_ms, const char *action,

@@ -15,6 +15,8 @@
  *   sw:dlv:due                   (shared) sorted set "N|<id>" -> when the next attempt is due
  *                                (N 0 is the platform itself: account mail to people, kind
  *                                "account", queued by the API; see people.h)
+ *   sw:dlv:leases                (shared) hash "N|<id>" -> until when a notifier holds it (ms):
+ *                                set as an attempt starts, removed with its outcome
  *   sw:digest:due                (shared) sorted set N -> when the subscriber's digest is due
  *   sw:secret:unsubscribe        (shared) key for unsubscribe links */
 #ifndef SEAWALL_DELIVERY_H
@@ -30,6 +32,7 @@ struct sw_config;
 
 #define SW_DLV_DUE "sw:dlv:due"
 #define SW_DIGEST_DUE "sw:digest:due"
+#define SW_DLV_LEASES "sw:dlv:leases"
 
 extern const char *const sw_severities[];   /* "low" … "critical", NULL-terminated */
 
@@ -43,10 +46,18 @@ extern const struct sw_jfield sw_delivery_fields[];
 /* Checks what sw_json_check cannot: the time zone names a zone ICU knows (sw_zone_valid). */
 void sw_delivery_check(const json_t *in, struct sw_verrs *errs);
 
-/* The settings, with defaults for what was never set. SW_OK with *out, or SW_EAGAIN. */
+/* The settings, with defaults for what was never set (no addresses: mail goes nowhere). SW_OK
+ * with *out, or SW_EAGAIN. What the notifier acts on. */
 int sw_delivery_get(struct sw_store *s, long long sub, json_t **out);
 
-/* Merges patch (checked) into the settings. SW_OK with *out, or SW_EAGAIN. */
+/* The settings as the exporter sees them: sw_delivery_get's, and "emails_default": while no
+ * address list was ever saved, "emails" offers the account's address (the subscriber's
+ * "email") and emails_default is true — nothing is mailed to it until a list is saved; once
+ * one is (even an empty one), emails_default is false. SW_OK with *out, or SW_EAGAIN. */
+int sw_delivery_view(struct sw_store *s, long long sub, json_t **out);
+
+/* Merges patch (checked) into the stored settings. SW_OK with *out (as sw_delivery_view
+ * gives them), or SW_EAGAIN. */
 int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, json_t **out);
 
 /* The next time (ms) after now_ms at which a local day in zone tz reaches hour:00
@@ -108,6 +119,19 @@ int sw_dlv_get(struct sw_store *s, long long sub, const char *id, json_t **out);
  * records the URL it went to). SW_CONFLICT when it is still pending (being delivered or
  * waiting for a retry). */
 int sw_dlv_replay(struct sw_store *s, long long sub, const char *id, json_t **out);
+
+/* "Retry now": makes a pending delivery due at once instead of at its next scheduled
+ * attempt (its attempts so far and its schedule after this one unchanged). SW_OK with *out
+ * the delivery; SW_CONFLICT with *out when it is not pending (delivered, exhausted,
+ * cancelled: replay those) or an attempt is being made right now (a notifier holds its
+ * lease: "status" pending); SW_NOTFOUND; SW_EAGAIN. */
+int sw_dlv_retry(struct sw_store *s, long long sub, const char *id, json_t **out);
+
+/* Queues a signed test event for webhook wid (a fixed payload, "type": "webhook.test"),
+ * delivered, logged and retried like an alert's, but never counted in the endpoint's
+ * failure record and sent even while the endpoint is disabled. SW_OK with *out the delivery
+ * (its id is the webhook-id the receiver sees), SW_NOTFOUND, SW_EAGAIN. */
+int sw_webhook_test(struct sw_store *s, long long sub, long long wid, json_t **out);
 
 /* 1 when text is "dl_" + 32 hex digits. */
 int sw_dlv_id_valid(const char *text);

@@ -49,6 +49,16 @@ double sw_similarity_ref(const struct sw_keyref *a, const struct sw_keyref *b, c
  * Latin text, invalid UTF-8, nothing left). */
 int sw_fold_chars(const char *text, char *out, size_t outlen);
 
+/* Text as inbox search compares it (alerts' ?q=): NFKC case fold (so "ＡＣＭＥ", "Acme" and
+ * "ACME" agree, and so do "Straße" and "STRASSE"), letters, digits and combining marks kept,
+ * every run of anything else one space, no space at either end; scripts written without
+ * spaces (Chinese, Japanese) stay as they are, so a substring search finds their words. Bytes
+ * that are not UTF-8 read as U+FFFD. Appends to out; when out's ceiling is reached, appends
+ * what fits, cut between characters, and returns SW_TOOBIG. SW_OK, or SW_ERR (no memory, no
+ * ICU). */
+struct sw_buf;
+int sw_fold_search(const char *text, size_t len, struct sw_buf *out);
+
 /* Levenshtein distance of two ASCII keys, stopping early past max (returns max + 1). */
 int sw_edit_distance(const char *a, const char *b, int max);
 

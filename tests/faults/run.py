@@ -4,18 +4,20 @@
     tests/faults/run.py --build build/default [--events 10000] [--seed 7]
 
 A real stack (Redis with its AOF, seawall-api, nginx, poller, matcher, notifier) and a local
-webhook receiver. Subscribers each watch one keyword and have a webhook; RSS feeds served by
-the stack's nginx gain items round by round, every item naming one subscriber's keyword, so
-the alerts and deliveries to expect are known. Between rounds a plan drawn from the seed kills
+webhook receiver. Subscribers each watch two keywords and have a webhook; RSS feeds served by
+the stack's nginx gain items round by round, every item naming one subscriber's two keywords
+(one alert naming both items), so the alerts and deliveries to expect are known. Between rounds a plan drawn from the seed kills
 a worker with SIGKILL (restarted a round later, so work piles up meanwhile), kills Redis and
 starts it again from its AOF, or restarts seawall-api; every round also writes portfolio
 items, cases and incidents through the API and remembers those that were acknowledged.
 
-Afterwards it checks that every expected alert exists exactly once (and no other), that every
-alert reached the receiver (each webhook-id at least once), and that every acknowledged write
-can be read back. Prints
+Afterwards it checks that every expected alert exists exactly once (and no other) and names
+both items (a matcher killed mid-way must not leave an alert with one), that every alert
+reached the receiver (each webhook-id at least once) with both items, and that every
+acknowledged write can be read back. Prints
     RESULT faults events=… kills=… lost=… duplicate_alerts=… deliveries=… redelivered=…
-and exits non-zero unless lost and duplicate_alerts are 0."""
+and exits non-zero unless lost and duplicate_alerts are 0 (an alert missing an item counts
+as lost)."""
 import argparse
 import json
 import os
@@ -155,9 +157,10 @@ def main():
         subs = []
         for i in range(SUBS):
             sub, tok = stack.tenant(f"Fault Exporter {i} Co., Ltd.")
-            resp = stack.post(f"/api/v1/subscribers/{sub['id']}/portfolio",
-                              {"kind": "keyword", "text": f"zqfault{i}x lamp"}, token=tok)
-            assert resp.status == 201, resp
+            for text in (f"zqfault{i}x lamp", f"zqfault{i}x lamp recall"):
+                resp = stack.post(f"/api/v1/subscribers/{sub['id']}/portfolio",
+                                  {"kind": "keyword", "text": text}, token=tok)
+                assert resp.status == 201, resp
             resp = stack.post("/api/v1/webhooks", {"url": rec.url("ok", f"s{i}")}, token=tok)
             assert resp.status == 201, resp
             subs.append((sub, tok))
@@ -222,12 +225,17 @@ def main():
         for i in range(SUBS):
             ids.update(x.decode() if isinstance(x, bytes) else x for x in stack.redis(
                 "ZRANGE", f"sw:{{sub:{subs[i][0]['id']}}}:alerts", "0", "-1"))
+        # Each alert names both the subscriber's keywords ("severity|rule|type|country|items").
+        partial = sum(1 for i in range(SUBS) for m in stack.redis(
+            "HVALS", f"sw:{{sub:{subs[i][0]['id']}}}:almeta")
+            if len(m.rsplit("|", 1)[1].split(",")) != 2)
 
         def delivered():
             got = set()
             for h in list(rec.hooks):
                 try:
-                    got.add(h.json()["data"]["id"])
+                    if len(h.json()["data"]["items"]) == 2:
+                        got.add(h.json()["data"]["id"])
                 except (ValueError, KeyError, TypeError):
                     pass
             return got
@@ -244,9 +252,11 @@ def main():
             resp = r.retry("read back", lambda: stack.get(path, token=tok))
             if resp.status != 200:
                 unread.append((path, resp.status))
-        lost = missing + undelivered + len(unread)
+        lost = missing + partial + undelivered + len(unread)
         if unread:
             log(f"acknowledged writes not found: {unread[:5]}")
+        if partial:
+            log(f"{partial} alerts name fewer than both items")
         print(f"checked: {total} events, {sum(counts.values())} alerts, {len(r.acked)} "
               f"acknowledged writes, {len(set(hook_ids))} webhook-ids")
         print(f"RESULT faults events={total} kills={r.kills} lost={lost} "

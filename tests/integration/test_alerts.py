@@ -7,6 +7,7 @@ import os
 import re
 import socket
 import time
+import urllib.parse
 
 from harness import pointers, problem, wait_until
 
@@ -137,7 +138,7 @@ def test_filters_cursor_status_and_counts(s):
     assert seen == [a["id"] for a in every]
     got = s.get("/api/v1/alerts?severity=high,critical", token=tok).json()["items"]
     assert {a["id"] for a in got} == {a["id"] for a in high + crit}
-    item = med[0]["item_id"]
+    item = med[0]["item_ids"][0]
     got = s.get(f"/api/v1/alerts?item={item}&type=litigation&country=US", token=tok).json()
     assert {a["id"] for a in got["items"]} == {a["id"] for a in med}
     assert s.get("/api/v1/alerts?country=DE", token=tok).json()["items"] == []
@@ -412,3 +413,166 @@ def test_streams_outlive_restarts_and_no_alert_is_lost_to_them(s):
                    lambda: s.redis("XPENDING", "deliveries", "live")[0] == 0, timeout=20)
     finally:
         c.close()
+
+
+def _push(s, ev):
+    return s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+
+
+def test_one_alert_per_event_with_every_item_and_one_live_message(s):
+    """An event that touches three items of a portfolio is one alert naming all three (its
+    severity the highest), one message on the live stream; a redelivered event changes
+    nothing."""
+    sub, tok = s.tenant("Three Items Co., Ltd.")
+    r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio/import", {"items": [
+        {"kind": "name", "text": "Ningbo Triple Lamp Co., Ltd."},
+        {"kind": "mark", "text": "TRIPLUMA", "classes": [11], "countries": ["US"]},
+        {"kind": "keyword", "text": "zqtriplex lamp", "countries": ["US"]}]}, token=tok)
+    assert r.status == 201, r
+    ev = {"id": "ev_triple_1", "source": "test", "type": "litigation", "jurisdiction": "US",
+          "title": "Acme v. Ningbo Triple Lamp: TRIPLUMA zqtriplex lamp",
+          "url": "https://courtlistener.example/docket/1",
+          "marks": ["TRIPLUMA"],
+          "parties": [{"name": "Acme Lighting Inc.", "role": "plaintiff"},
+                      {"name": "NINGBO TRIPLE LAMP CO LTD", "role": "defendant"}],
+          "text": "Complaint: the zqtriplex lamp infringes"}
+    c = SSE(s, tok)
+    try:
+        _push(s, ev)
+        got = json.loads(c.event()["data"])
+        assert got["event_id"] == "ev_triple_1" and got["severity"] == "critical", got
+        assert [i["item"]["kind"] for i in got["items"]] == ["name", "mark", "keyword"], got
+        assert got["source_url"] == ev["url"]
+        # Delivered again (a poller re-reading its feed): no second alert, no second message.
+        _push(s, ev)
+        _push(s, dict(ev, id="ev_triple_2", parties=[], marks=[], title="zqtriplex lamp news"))
+        nxt = json.loads(c.event()["data"])
+        assert nxt["event_id"] == "ev_triple_2" and len(nxt["items"]) == 1, nxt
+    finally:
+        c.close()
+    listed = s.get("/api/v1/alerts", token=tok).json()["items"]
+    assert [a["event_id"] for a in listed] == ["ev_triple_2", "ev_triple_1"], listed
+    a = listed[1]
+    assert a["id"] == got["id"] and a["rule"] == "named-as-defendant"
+    mark = a["items"][1]
+    assert mark["item"]["text"] == "TRIPLUMA" and mark["event_texts"] == ["TRIPLUMA"], mark
+    assert mark["countries_common"] == ["US"] and mark["reasons"][0]["rule"] == "mark-mentioned"
+    counts = s.get("/api/v1/alerts/counts", token=tok).json()
+    assert counts["total"] == 2 and counts["severity"]["critical"] == 1, counts
+
+
+def _deep_events(word, n, needles):
+    """n events naming word (news, low), every seventh a lawsuit against the name (critical);
+    needles maps an index to extra title text. Returns the events and how many are critical."""
+    evs, crit = [], 0
+    for i in range(n):
+        ev = {"id": f"ev_{word}_{i}", "source": "test", "type": "news", "jurisdiction": "US",
+              "title": f"{needles.get(i, 'Notice')} {i}: {word} lamp"}
+        if i % 7 == 3:
+            ev.update(type="litigation", parties=[{"name": f"{word.capitalize()} Lighting Ltd.",
+                                                   "role": "defendant"}])
+            crit += 1
+        evs.append(ev)
+    return evs, crit
+
+
+def _pages(s, tok, query, limit=50):
+    """Every page of a list, following next: (items, requests made)."""
+    items, cursor, n = [], None, 0
+    while True:
+        r = s.get(f"/api/v1/alerts?limit={limit}&{query}" + (f"&cursor={cursor}" if cursor else ""),
+                  token=tok)
+        assert r.status == 200, r
+        n += 1
+        items += r.json()["items"]
+        cursor = r.json()["next"]
+        if not cursor:
+            return items, n
+
+
+def test_search_and_mark_all_over_ten_thousand_alerts(s):
+    """10,000 alerts made by the matcher from events written at once. The first page comes
+    from the newest 50 alone; ?q= scans in steps of alerts.search_scan_max (1,000) and finds
+    a Chinese and a Latin needle near the oldest end; "mark all" over a filter changes exactly
+    the alerts it matches, in resumable steps."""
+    n, word = 10000, "zqdeepx"
+    sub, tok = s.tenant("Deep Inbox Ltd")
+    r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio/import", {"items": [
+        {"kind": "keyword", "text": f"{word} lamp", "countries": ["US"]},
+        {"kind": "name", "text": f"{word.capitalize()} Lighting Ltd."}]}, token=tok)
+    assert r.status == 201, r
+    needles = {5: "深圳一家公司的蓝牙音箱被控侵权", 12: "The Quixotic ZEBRA umbrella affair"}
+    evs, crit = _deep_events(word, n, needles)
+    s.redis_many([("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+                  for ev in evs])
+    key = f"sw:{{sub:{sub['id']}}}:alerts"
+    wait_until("10,000 alerts", lambda: s.redis("ZCARD", key) == n, timeout=300)
+    first = s.get("/api/v1/alerts?limit=50", token=tok).json()
+    assert len(first["items"]) == 50 and first["next"], first["next"]
+    assert first["items"][0]["event_id"] == f"ev_{word}_{n - 1}"
+    # A search scans at most 1,000 alerts a request: the needles (older than 9,980 others)
+    # take several requests, each answering with a cursor, and nothing else matches.
+    for q, idx in (("蓝牙音箱", 5), ("zebra QUIXOTIC", 12)):
+        found, requests = _pages(s, tok, "q=" + urllib.parse.quote(q), limit=10)
+        assert [a["event_id"] for a in found] == [f"ev_{word}_{idx}"], (q, found)
+        assert 10 <= requests <= 11, (q, requests)
+    found, _ = _pages(s, tok, "q=%E8%93%9D%E7%89%99&severity=critical")   # 蓝牙, not critical
+    assert found == []
+    # Mark all critical alerts read: each step examines at most alerts.scan_max (5,000).
+    steps, changed, body = 0, 0, {"filter": {"severity": "critical"}, "status": "read"}
+    while True:
+        r = s.post("/api/v1/alerts/status", body, token=tok)
+        assert r.status == 200, r
+        steps += 1
+        changed += r.json()["changed"]
+        if not r.json()["next"]:
+            break
+        body["cursor"] = r.json()["next"]
+    assert steps >= 2 and changed == crit, (steps, changed, crit)
+    c = s.get("/api/v1/alerts/counts", token=tok).json()
+    assert c["status"] == {"new": n - crit, "read": crit, "dismissed": 0}, c
+    assert c["new"]["critical"] == 0 and c["severity"]["critical"] == crit, c
+    read, _ = _pages(s, tok, "status=read", limit=200)
+    assert len(read) == crit and all(a["severity"] == "critical" for a in read)
+    # Again: all matched, none changed. And a search as the filter: only the needle.
+    r = s.post("/api/v1/alerts/status", {"filter": {"severity": "critical", "status": "read"},
+                                         "status": "read"}, token=tok)
+    assert r.json()["changed"] == 0 and r.json()["matched"] > 0, r
+    total, body = 0, {"filter": {"q": "Quixotic"}, "status": "dismissed"}
+    while True:
+        r = s.post("/api/v1/alerts/status", body, token=tok).json()
+        total += r["changed"]
+        if not r["next"]:
+            break
+        body["cursor"] = r["next"]
+    assert total == 1
+    got, _ = _pages(s, tok, "status=dismissed")
+    assert [a["event_id"] for a in got] == [f"ev_{word}_12"], got
+
+
+def test_bad_searches_and_bulk_filters_are_named(s):
+    _, tok = s.tenant("Search Validation Ltd")
+    for q in ("", "%20--%20", "x" * 201, "%FF"):
+        p = problem(s.get(f"/api/v1/alerts?q={q}", token=tok), 400, "validation")
+        assert [e["parameter"] for e in p["errors"]] == ["q"], (q, p)
+    p = problem(s.post("/api/v1/alerts/status", {"status": "read", "filter": {
+        "severity": "urgent", "item": "7", "since": "soon", "q": "!!", "colour": "red"}},
+        token=tok), 400, "validation")
+    assert sorted(pointers(p)) == ["/filter/colour", "/filter/item"], p   # types first
+    p = problem(s.post("/api/v1/alerts/status", {"status": "read", "filter": {
+        "severity": "urgent", "item": 7, "since": "soon", "q": "!!"}}, token=tok), 400)
+    assert sorted(pointers(p)) == ["/filter/q", "/filter/severity", "/filter/since"], p
+    p = problem(s.post("/api/v1/alerts/status", {"status": "read", "filter": {},
+                                                 "ids": ["al_" + "0" * 32]}, token=tok), 400)
+    assert pointers(p) == ["/filter"], p
+    p = problem(s.post("/api/v1/alerts/status", {"status": "read"}, token=tok), 400)
+    assert pointers(p) == ["/ids"], p
+    p = problem(s.post("/api/v1/alerts/status", {"status": "read", "filter": [],
+                                                 "cursor": "abc"}, token=tok), 400)
+    assert sorted(pointers(p)) == ["/cursor", "/filter"], p
+    p = problem(s.post("/api/v1/alerts/status", {"status": "read", "ids": ["al_" + "0" * 32],
+                                                 "cursor": "1"}, token=tok), 400)
+    assert pointers(p) == ["/cursor"], p
+    r = s.post("/api/v1/alerts/status", {"status": "read", "filter": {}}, token=tok)
+    assert r.status == 200 and r.json() == {"status": "read", "changed": 0, "matched": 0,
+                                            "next": None}, r

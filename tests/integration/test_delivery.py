@@ -5,6 +5,8 @@ every delivery after its restart with the same webhook-id; digests and unsubscri
 each tenant's digest time is in its own zone however many requests run at once."""
 import datetime
 import email.header
+import json
+import os
 import threading
 import time
 import urllib.parse
@@ -55,7 +57,7 @@ def test_alert_reaches_webhook_and_mailbox_signed(s):
         assert h.valid_with == [w["secret"]], h.headers
         body = h.json()
         assert body["type"] == "alert.created" and body["data"]["id"] == a["id"]
-        assert body["data"]["reasons"] and body["data"]["severity"] == "medium"
+        assert body["data"]["items"][0]["reasons"] and body["data"]["severity"] == "medium"
         d = settle(s, tok, 2, "both deliveries made")
         by_kind = {x["kind"]: x for x in d}
         assert by_kind["webhook"]["id"] == h.id and by_kind["webhook"]["status"] == "delivered"
@@ -298,7 +300,6 @@ def test_mail_headers_cannot_be_injected_and_utf8_subjects_are_encoded(s):
     ev = {"id": "ev_inject_1", "source": "test", "type": "litigation", "jurisdiction": "US",
           "title": "Lampe «zqinjx lamp» Klage\r\nBcc: thief@evil.example\r\n\r\nbody",
           "text": "zqinjx lamp"}
-    import json
     s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
     m = wait_until("the mail", lambda: s.mail_to("safe@header.example"))[0]
     assert m["Bcc"] is None and "thief" not in m["X-Sink-To"]
@@ -334,7 +335,8 @@ def test_digest_groups_alerts_by_severity_and_settings_validate(s):
                                         "2 medium")
     text = m.get_body(("plain",)).get_content()
     assert text.index("== high ==") < text.index("== medium ==")
-    assert text.count("zqdigmedx") == 2 and text.count("zqdighighx") == 1, text
+    assert text.count("zqdigmedx speaker dispute") == 2, text   # each alert's title once
+    assert text.count("zqdighighx speaker dispute") == 1, text
     d = settle(s, tok, 1, "the digest delivered")
     assert d[0]["kind"] == "digest" and len(d[0]["alerts"]) == 3
     assert s.redis("ZCARD", f"sw:{{sub:{sub['id']}}}:digest") == 0
@@ -519,3 +521,166 @@ def test_webhook_to_a_name_inside_the_network_refused_at_connect(s):
             assert rec.for_name("inside") == []
     finally:
         rec.stop()
+
+
+def _notified_up_to_now(s):
+    """The notifiers have taken (and acknowledged) every entry of the deliveries stream."""
+    last = s.redis("XREVRANGE", "deliveries", "+", "-", "COUNT", "1")
+    for g in s.redis("XINFO", "GROUPS", "deliveries"):
+        info = dict(zip(g[::2], g[1::2]))
+        if info["name"] == "notifiers":
+            return info["pending"] == 0 and (not last or tuple(
+                int(x) for x in info["last-delivered-id"].split("-")) >= tuple(
+                int(x) for x in last[0][0].split("-")))
+    return False
+
+
+def test_one_event_touching_three_items_is_one_call_and_one_mail_per_address(s):
+    rec = Receiver().start()
+    try:
+        sub, tok = s.tenant("Grouped Delivery Co., Ltd.")
+        w = hook(s, tok, rec.url("ok", "grouped"))
+        rec.secrets["grouped"] = [w["secret"]]
+        r = s.request("PATCH", "/api/v1/delivery", body={
+            "emails": ["one@grouped.example", "two@grouped.example"],
+            "email_severity_floor": "low"}, token=tok)
+        assert r.status == 200 and r.json()["emails_default"] is False, r
+        r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio/import", {"items": [
+            {"kind": "name", "text": "Xiamen Grouped Audio Co., Ltd."},
+            {"kind": "patent", "number": "US 7,654,321 B2"},
+            {"kind": "keyword", "text": "zqgroupedx speaker", "countries": ["US"]}]},
+            token=tok)
+        assert r.status == 201, r
+        ev = {"id": "ev_grouped_1", "source": "test", "type": "litigation",
+              "jurisdiction": "US", "title": "Acme v. Xiamen Grouped Audio",
+              "parties": [{"name": "XIAMEN GROUPED AUDIO CO LTD", "role": "defendant"}],
+              "numbers": {"patents": ["US7654321"]},
+              "text": "the zqgroupedx speaker infringes U.S. Patent No. 7,654,321"}
+        s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+        d = settle(s, tok, 3, "one webhook call and two mails")
+        assert sorted(x["kind"] for x in d) == ["email", "email", "webhook"], d
+        # A later event's deliveries settled too: nothing more came for the first one.
+        s.redis("XADD", "events", "*", "id", "ev_grouped_2", "event", json.dumps(
+            dict(ev, id="ev_grouped_2", parties=[], numbers={}, title="zqgroupedx news")))
+        settle(s, tok, 6, "the second event's deliveries")
+        hooks = [h for h in rec.for_name("grouped") if h.json()["data"]["event_id"] ==
+                 "ev_grouped_1"]
+        assert len(hooks) == 1 and hooks[0].valid_with == [w["secret"]], hooks
+        data = hooks[0].json()["data"]
+        assert data["severity"] == "critical" and len(data["items"]) == 3, data
+        assert [i["rule"] for i in data["items"]] == ["named-as-defendant", "patent-cited",
+                                                       "keyword-in-market"], data["items"]
+        for addr in ("one@grouped.example", "two@grouped.example"):
+            got = [m for m in s.mail_to(addr) if "Grouped Audio" in str(m["Subject"])]
+            assert len(got) == 1, (addr, got)
+            text = got[0].get_body(("plain",)).get_content()
+            assert "3 of your items" in text, text
+            for t in ("Xiamen Grouped Audio Co., Ltd.", "US7654321", "zqgroupedx speaker"):
+                assert t in text, (t, text)
+    finally:
+        rec.stop()
+
+
+def _restart_notifier(s, env):
+    """Restarts the notifier with env; returns the settings it replaced (None: unset)."""
+    old = {k: os.environ.get(k) for k in env}
+    for k, v in env.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    s.script("stop-one", "seawall-notifier")
+    s.script("start-worker", "seawall-notifier")
+    return old
+
+
+def test_test_events_and_retry_now(s):
+    """A test event is signed and delivered like an alert's, to a disabled endpoint too, and
+    leaves the endpoint's failure record alone; retry now makes a pending delivery's next
+    attempt at once; a finished one answers 409 (replay is for those), one being attempted
+    409 too."""
+    rec = Receiver().start()
+    rec.hold = 30.0
+    old = _restart_notifier(s, {"SEAWALL_NOTIFIER_RETRY_SCHEDULE": "1h,1h",
+                                "SEAWALL_NOTIFIER_TIMEOUT_MS": "8000",
+                                "SEAWALL_NOTIFIER_LEASE_MS": "20000"})
+    try:
+        sub, tok = s.tenant("Test Button Ltd")
+        w = hook(s, tok, rec.url("switch", "tst"))
+        rec.secrets["tst"] = [w["secret"]]
+        rec.mode["tst"] = "fail"
+        r = s.post(f"/api/v1/webhooks/{w['id']}/test", None, token=tok)
+        assert r.status == 202, r
+        d = r.json()
+        assert d["topic"] == "webhook.test" and d["status"] == "pending", d
+        assert r.header("Location") == f"/api/v1/deliveries/{d['id']}"
+        h = rec.wait("the test event", lambda hs: [x for x in hs if x.path == "/switch/tst"])[0]
+        assert h.id == d["id"] and h.valid_with == [w["secret"]], h.headers
+        body = h.json()
+        assert body["type"] == "webhook.test" and body["data"]["test"] is True, body
+        assert body["data"]["webhook"] == w["id"] and "not an alert" in body["data"]["detail"]
+        one = wait_until("the failed attempt recorded", lambda: (lambda x: x if x["attempts"] ==
+                         1 else None)(s.get(f"/api/v1/deliveries/{d['id']}", token=tok).json()))
+        assert one["status"] == "pending" and one["last_status_code"] == 500, one
+        # A failing test does not start the endpoint's failure record.
+        assert "failing_since" not in s.get(f"/api/v1/webhooks/{w['id']}",
+                                            token=tok).json()["state"]
+        # Fixed; retry now instead of in an hour: the same webhook-id, delivered.
+        rec.mode["tst"] = "ok"
+        r = s.post(f"/api/v1/deliveries/{d['id']}/retry", None, token=tok)
+        assert r.status == 202 and r.json()["status"] == "pending", r
+        done = wait_until("the retry delivered", lambda: (lambda x: x if x["status"] ==
+                          "delivered" else None)(s.get(f"/api/v1/deliveries/{d['id']}",
+                                                       token=tok).json()))
+        assert done["attempts"] == 2
+        assert [x.id for x in rec.for_name("tst")] == [d["id"], d["id"]]
+        p = problem(s.post(f"/api/v1/deliveries/{d['id']}/retry", None, token=tok), 409,
+                    "delivery-finished")
+        assert "replay" in p["detail"], p
+        # A disabled endpoint still takes a test (that is how its owner checks it).
+        r = s.request("PATCH", f"/api/v1/webhooks/{w['id']}", body={"enabled": False},
+                      token=tok)
+        assert r.status == 200, r
+        t2 = s.post(f"/api/v1/webhooks/{w['id']}/test", None, token=tok).json()
+        assert t2["id"] != d["id"]
+        rec.wait("the second test", lambda hs: [x for x in hs if x.id == t2["id"]])
+        # An attempt in flight (the endpoint holds it): retry now answers 409.
+        w2 = hook(s, tok, rec.url("slow", "held"))
+        t3 = s.post(f"/api/v1/webhooks/{w2['id']}/test", None, token=tok).json()
+        rec.wait("the held attempt", lambda hs: [x for x in hs if x.id == t3["id"]])
+        problem(s.post(f"/api/v1/deliveries/{t3['id']}/retry", None, token=tok), 409,
+                "delivery-in-flight")
+        # Nobody else's, and nothing made up.
+        _, tok2 = s.tenant("Test Button Neighbour Ltd")
+        problem(s.post(f"/api/v1/webhooks/{w['id']}/test", None, token=tok2), 404)
+        problem(s.post(f"/api/v1/deliveries/{d['id']}/retry", None, token=tok2), 404)
+        problem(s.post("/api/v1/deliveries/dl_nope/retry", None, token=tok), 404)
+        problem(s.post("/api/v1/webhooks/999/test", None, token=tok), 404)
+    finally:
+        rec.stop()
+        _restart_notifier(s, old)
+
+
+def test_settings_offer_the_account_address_until_a_list_is_saved(s):
+    sub = s.make("/api/v1/subscribers", {"name": "Fresh Subscriber Ltd", "country": "CN",
+                                         "email": "owner@fresh-subscriber.example"})
+    tok = s.token_for("exporter", sub["id"])
+    r = s.get("/api/v1/delivery", token=tok)
+    assert r.status == 200, r
+    assert r.json()["emails"] == ["owner@fresh-subscriber.example"], r.json()
+    assert r.json()["emails_default"] is True
+    r = s.request("PATCH", "/api/v1/delivery", body={"email_severity_floor": "low"}, token=tok)
+    assert r.json()["emails_default"] is True and r.json()["email_severity_floor"] == "low"
+    # Offered, not saved: an alert mails nobody.
+    s.make_alerts(sub, tok, 1, "freshsub")
+    wait_until("the notifier to take the alert", lambda: _notified_up_to_now(s))
+    assert deliveries(s, tok) == []
+    assert s.mail_to("owner@fresh-subscriber.example") == []
+    # Saved, even empty: the exporter's list from then on.
+    r = s.request("PATCH", "/api/v1/delivery", body={"emails": []}, token=tok)
+    assert r.json()["emails"] == [] and r.json()["emails_default"] is False, r
+    assert s.get("/api/v1/delivery", token=tok).json()["emails_default"] is False
+    r = s.request("PATCH", "/api/v1/delivery", body={"emails": ["owner@fresh-subscriber.example"]},
+                  token=tok)
+    assert r.json()["emails"] == ["owner@fresh-subscriber.example"]
+    assert r.json()["emails_default"] is False

@@ -56,10 +56,18 @@ def test_look_alike_mark_from_a_real_uspto_filing(s):
     got = wait_alerts(s, tok, 1, "an alert for the look-alike filing")
     a = got[0]
     assert a["severity"] == "medium" and a["rule"] == "similar-mark", a
-    r = a["reasons"][0]
+    assert len(a["items"]) == 1 and a["item_ids"] == [a["items"][0]["item"]["id"]], a
+    it = a["items"][0]
+    r = it["reasons"][0]
     assert r["matched"] == ["SUVENEER", "SUVENER"] and r["field"] == "marks[0]"
-    assert 0.85 <= r["score"] < 1 and r["item"]["text"] == "SUVENER"
+    assert 0.85 <= r["score"] < 1 and it["score"] == r["score"]
+    # What a side-by-side view needs, in the alert itself.
+    assert it["item"] == {"id": it["item"]["id"], "kind": "mark", "text": "SUVENER",
+                          "classes": [16], "countries": ["US"]}, it
+    assert it["event_texts"] == ["SUVENEER"] and it["classes_common"] == [16], it
+    assert it["countries_common"] == ["US"] and it["countries_source"] == "item", it
     assert a["event"]["numbers"]["serial"] == "98763166"
+    assert a.get("source_url") == a["event"].get("url"), a
     # The identical mark is in class 25 only: the filing is class 16, so no alert for it.
     assert len(alerts(s, tok)) == 1
     assert alerts(s, tok2) == []
@@ -82,17 +90,25 @@ def test_named_defendant_and_cited_patent(s):
           "text": "Complaint for infringement of U.S. Patent No. 9,123,456 by a bluetooth "
                   "speaker"}
     push_event(s, ev)
-    got = wait_alerts(s, tok, 3, "three alerts")
-    by_rule = {a["rule"]: a for a in got}
-    assert by_rule["named-as-defendant"]["severity"] == "critical"
-    assert by_rule["patent-cited"]["severity"] == "high"
-    assert by_rule["keyword-in-market"]["severity"] == "medium"
-    # The same event delivered again makes no second alert.
+    got = wait_alerts(s, tok, 1, "the alert")
+    # One alert for the event, naming the three items it touched, strongest first.
+    assert len(got) == 1, got
+    a = got[0]
+    assert a["severity"] == "critical" and a["rule"] == "named-as-defendant", a
+    assert [(i["rule"], i["severity"], i["item"]["kind"]) for i in a["items"]] == [
+        ("named-as-defendant", "critical", "name"), ("patent-cited", "high", "patent"),
+        ("keyword-in-market", "medium", "keyword")], a["items"]
+    assert a["item_ids"] == [i["item"]["id"] for i in a["items"]]
+    # ?item= finds the alert by any of its items.
+    for iid in a["item_ids"]:
+        assert [x["id"] for x in s.get(f"/api/v1/alerts?item={iid}",
+                                       token=tok).json()["items"]] == [a["id"]]
+    # The same event delivered again makes no second alert and changes nothing.
     push_event(s, ev)
     marker = push_event(s, dict(ev, id="ev_marker_after_duplicate", parties=[],
                                 text="nothing here"))
     wait_until("the matcher to pass the duplicate", lambda: matched_up_to(s, marker))
-    assert len(alerts(s, tok)) == 3
+    assert alerts(s, tok) == got
 
 
 def test_pending_events_of_a_dead_matcher_are_claimed(s):
@@ -146,7 +162,9 @@ def test_bulletin_alerts_by_market_and_keyword(s):
                    "title": "Customs in Germany step up checks on solar panels"})
     got = wait_alerts(s, tok_de, 1, "the market alert")
     assert got[0]["rule"] == "bulletin-market" and got[0]["severity"] == "high"
-    assert got[0]["item_id"] == 0
+    assert got[0]["item_ids"] == [0]
+    assert got[0]["items"][0]["item"]["kind"] == "market", got[0]
+    assert got[0]["items"][0]["item"]["text"] == "DE", got[0]
     kw = wait_alerts(s, tok_jp, 1, "the keyword alert")
     assert kw[0]["rule"] == "bulletin-keyword" and kw[0]["severity"] == "high"
 
@@ -173,7 +191,8 @@ def test_keywords_in_text_without_spaces(s):
     got = alerts(s, tok)
     assert sorted(a["event_id"] for a in got) == ["ev_cjk_0", "ev_cjk_1", "ev_cjk_2"], got
     by_event = {a["event_id"]: a for a in got}
-    r = by_event["ev_cjk_0"]["reasons"][0]
+    it = by_event["ev_cjk_0"]["items"][0]
+    r = it["reasons"][0]
     assert r["rule"] == "keyword-in-news" and r["field"] == "text"
-    assert r["item"]["text"] == "蓝牙音箱" and r["matched"] == ["蓝牙音箱", "蓝牙音箱"]
+    assert it["item"]["text"] == "蓝牙音箱" and r["matched"] == ["蓝牙音箱", "蓝牙音箱"]
     assert by_event["ev_cjk_2"]["event"]["text"] == "삼성이 특허 소송을 제기했다"

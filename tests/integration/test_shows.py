@@ -689,7 +689,7 @@ def test_incident_alerts_attending_and_accused_exporters(s):
     def alerts(tok, rule):
         items = s.get("/api/v1/alerts?type=show_incident&limit=50", token=tok).json()["items"]
         got = [a for a in items if a["event"].get("incident_id") == inc["id"]]
-        return got if any(x["rule"] == rule for a in got for x in a["reasons"]) else None
+        return got if any(x["rule"] == rule for a in got for x in a["items"]) else None
     a = wait_until("the attending exporter's alert", lambda: alerts(vtok, "show-attended"))
     assert len(a) == 1 and a[0]["severity"] == "medium"
     a = wait_until("the accused exporter's alert", lambda: alerts(atok, "named-as-exhibitor"))

@@ -14,26 +14,42 @@
 #include "seawall/buf.h"
 #include "seawall/matchidx.h"
 
-/* What one sw_mindex_match call gave: each alert as the JSON text the matcher would write. */
+/* What one sw_mindex_match call gave: each alert as the JSON text the matcher would write,
+ * and each item entry of the alerts on its own, marked with its subscriber. */
 struct got {
-    int n;
-    json_t *alerts;            /* array of {"sub", "item", …members} */
+    int n;                     /* item entries: (subscriber, item) pairs alerted */
+    int nalerts;               /* alerts: one per subscriber */
+    json_t *alerts;            /* array of {"sub", …members} */
+    json_t *items;             /* array of {"sub", "id", …the item entry's members} */
 };
 
 static void collect(void *ud, const struct sw_match *m)
 {
     struct got *g = ud;
     struct sw_buf b;
-    json_t *a;
+    json_t *a, *it;
+    size_t i;
 
     sw_buf_init(&b, 1 << 20);
     assert_int_equal(sw_buf_add(&b, "{", 1), SW_OK);
     assert_int_equal(sw_match_json_members(m, &b), SW_OK);
-    assert_int_equal(sw_buf_printf(&b, ",\"sub\":%lld,\"item\":%lld}", m->sub, m->item), SW_OK);
+    assert_int_equal(sw_buf_printf(&b, ",\"sub\":%lld}", m->sub), SW_OK);
     a = json_loads(b.p, 0, NULL);
     assert_non_null(a);   /* the members are valid JSON */
+    assert_int_equal(json_array_size(json_object_get(a, "items")), m->nitems);
+    assert_true(m->nitems > 0);
+    json_array_foreach(json_object_get(a, "items"), i, it) {
+        json_t *e = json_deep_copy(it);
+
+        json_object_set_new(e, "sub", json_integer(m->sub));
+        json_object_set(e, "id", json_object_get(json_object_get(it, "item"), "id"));
+        assert_int_equal(json_integer_value(json_array_get(json_object_get(a, "item_ids"), i)),
+                         json_integer_value(json_object_get(e, "id")));
+        json_array_append_new(g->items, e);
+        g->n++;
+    }
     json_array_append_new(g->alerts, a);
-    g->n++;
+    g->nalerts++;
     sw_buf_free(&b);
 }
 
@@ -44,23 +60,37 @@ static struct got *match(struct sw_mindex *ix, json_t *ev)
     size_t n;
 
     json_decref(last.alerts);
+    json_decref(last.items);
     last.alerts = json_array();
-    last.n = 0;
+    last.items = json_array();
+    last.n = last.nalerts = 0;
     n = sw_mindex_match(ix, ev, collect, &last);
-    assert_int_equal(n, (size_t)last.n);
+    assert_int_equal(n, (size_t)last.nalerts);
     json_decref(ev);
     return &last;
 }
 
-/* The alert of (sub, item) in g, or NULL. */
+/* The entry of item in sub's alert in g, or NULL. */
 static json_t *alert_of(const struct got *g, long long sub, long long item)
 {
     size_t i;
     json_t *a;
 
-    json_array_foreach(g->alerts, i, a)
+    json_array_foreach(g->items, i, a)
         if (json_integer_value(json_object_get(a, "sub")) == sub &&
-            json_integer_value(json_object_get(a, "item")) == item)
+            json_integer_value(json_object_get(a, "id")) == item)
+            return a;
+    return NULL;
+}
+
+/* Subscriber sub's alert in g, or NULL. */
+static json_t *sub_alert(const struct got *g, long long sub)
+{
+    size_t i;
+    json_t *a;
+
+    json_array_foreach(g->alerts, i, a)
+        if (json_integer_value(json_object_get(a, "sub")) == sub)
             return a;
     return NULL;
 }
@@ -270,7 +300,7 @@ static void keywords_in_any_script(void **state)
     sw_mindex_free(ix);
 }
 
-/* One alert per (subscriber, item), its strongest reason first; text is escaped. */
+/* An item's entry holds its reasons, the strongest first; text is escaped. */
 static void one_alert_with_reasons(void **state)
 {
     struct sw_mindex *ix = sw_mindex_new();
@@ -294,7 +324,9 @@ static void one_alert_with_reasons(void **state)
     assert_string_equal(json_string_value(json_object_get(r0, "field")), "parties[0]");
     assert_string_equal(json_string_value(json_array_get(json_object_get(r0, "matched"), 0)),
                         "ACME \"WIDGETS\" GMBH");
-    assert_string_equal(json_string_value(json_object_get(json_object_get(r0, "item"), "text")),
+    assert_string_equal(json_string_value(json_object_get(json_object_get(a, "item"), "text")),
+                        "Acme \"Widgets\"\tCo., Ltd.");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(r0, "matched"), 1)),
                         "Acme \"Widgets\"\tCo., Ltd.");
     assert_true(json_real_value(json_object_get(r0, "score")) == 1.0);
     assert_string_equal(json_string_value(json_object_get(r1, "rule")), "mark-mentioned");
@@ -340,7 +372,8 @@ static void many_candidates_each_once(void **state)
     }
     g = match(ix, filing("ZEPHYRA", "US", 0));
     assert_int_equal(g->n, 80);
-    json_array_foreach(g->alerts, i, a)
+    assert_int_equal(g->nalerts, 40);   /* one per subscriber, both its marks in it */
+    json_array_foreach(g->items, i, a)
         assert_int_equal(json_array_size(json_object_get(a, "reasons")), 1);
     assert_string_equal(rule_of(alert_of(g, 40, 1)), "identical-mark");
     assert_string_equal(rule_of(alert_of(g, 40, 2)), "similar-mark");
@@ -367,11 +400,12 @@ static void own_filing_skipped(void **state)
 }
 
 /* A docket entry: the exporter as defendant, its patent cited in the text (US style), its
- * keyword in the text — three alerts, one per item. */
+ * keyword in the text — one alert naming the three items, strongest first, critical. */
 static void docket_entry(void **state)
 {
     struct sw_mindex *ix = sw_mindex_new();
     struct got *g;
+    json_t *a, *ids;
 
     subscriber(ix, 1, "[]");
     put(ix, 1, "{\"id\": 1, \"kind\": \"name\", \"text\": \"Shenzhen Bright Audio Technology Co., "
@@ -391,6 +425,103 @@ static void docket_entry(void **state)
     assert_string_equal(rule_of(alert_of(g, 1, 2)), "patent-cited");
     assert_string_equal(rule_of(alert_of(g, 1, 3)), "keyword-in-market");
     assert_int_equal(g->n, 3);
+    assert_int_equal(g->nalerts, 1);
+    a = sub_alert(g, 1);
+    assert_string_equal(json_string_value(json_object_get(a, "severity")), "critical");
+    assert_string_equal(rule_of(a), "named-as-defendant");
+    ids = json_object_get(a, "item_ids");
+    assert_int_equal(json_array_size(ids), 3);
+    assert_int_equal(json_integer_value(json_array_get(ids, 0)), 1);   /* critical */
+    assert_int_equal(json_integer_value(json_array_get(ids, 1)), 2);   /* high */
+    assert_int_equal(json_integer_value(json_array_get(ids, 2)), 3);   /* medium */
+    sw_mindex_free(ix);
+}
+
+/* Fails unless got is the JSON text want. */
+static void same_json(const json_t *got, const char *want)
+{
+    json_t *w = json_loads(want, 0, NULL);
+    char *text = json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY);
+    int same = json_equal(got, w);
+
+    if (!same)
+        print_error("got %s, want %s\n", text ? text : "(nothing)", want);
+    free(text);
+    json_decref(w);
+    assert_true(same);
+}
+
+/* Each item entry carries what a side-by-side view needs: the item (kind, text, classes,
+ * countries), the event's text it met, the score, the classes and countries in common and
+ * whose countries counted. */
+static void comparison_members(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    struct got *g;
+    json_t *a, *e, *item;
+
+    subscriber(ix, 1, "[\"US\"]");
+    subscriber(ix, 2, "[]");
+    put(ix, 1, "{\"id\": 4, \"kind\": \"mark\", \"text\": \"SUVENER\", \"classes\": [16, 9], "
+               "\"countries\": [\"US\", \"DE\"]}");
+    put(ix, 1, "{\"id\": 5, \"kind\": \"mark\", \"text\": \"SUVENEER\"}");
+    put(ix, 2, "{\"id\": 6, \"kind\": \"mark\", \"text\": \"SUVENEER\", \"classes\": [25]}");
+    g = match(ix, json_pack("{s:s, s:s, s:s, s:[s], s:{s:[i, i]}}", "id", "ev", "type",
+                            "trademark_filing", "jurisdiction", "US", "marks", "SUVENEER",
+                            "classes", "nice", 9, 42));
+    assert_int_equal(g->nalerts, 1);   /* subscriber 2's mark is in class 25 only */
+    a = sub_alert(g, 1);
+    assert_string_equal(json_string_value(json_object_get(a, "severity")), "high");
+    assert_int_equal(json_integer_value(json_array_get(json_object_get(a, "item_ids"), 0)), 5);
+    e = alert_of(g, 1, 4);
+    item = json_object_get(e, "item");
+    assert_string_equal(json_string_value(json_object_get(item, "kind")), "mark");
+    assert_string_equal(json_string_value(json_object_get(item, "text")), "SUVENER");
+    same_json(json_object_get(item, "classes"), "[9, 16]");
+    same_json(json_object_get(item, "countries"), "[\"DE\", \"US\"]");
+    same_json(json_object_get(e, "classes_common"), "[9]");
+    same_json(json_object_get(e, "countries_common"), "[\"US\"]");
+    assert_string_equal(json_string_value(json_object_get(e, "countries_source")), "item");
+    same_json(json_object_get(e, "event_texts"), "[\"SUVENEER\"]");
+    assert_string_equal(rule_of(e), "similar-mark");
+    assert_true(json_real_value(json_object_get(e, "score")) >= 0.85 &&
+                json_real_value(json_object_get(e, "score")) < 1);
+    e = alert_of(g, 1, 5);   /* no classes, no countries: the subscriber's markets count */
+    assert_int_equal(json_array_size(json_object_get(json_object_get(e, "item"), "classes")), 0);
+    assert_int_equal(json_array_size(json_object_get(e, "classes_common")), 0);
+    same_json(json_object_get(e, "countries_common"), "[\"US\"]");
+    assert_string_equal(json_string_value(json_object_get(e, "countries_source")), "markets");
+    assert_string_equal(rule_of(e), "identical-mark");
+    /* An EU trademark meets the EU members an item watches. */
+    subscriber(ix, 3, "[]");
+    put(ix, 3, "{\"id\": 7, \"kind\": \"mark\", \"text\": \"KALDERON\", \"countries\": "
+               "[\"FR\", \"CN\", \"DE\"]}");
+    g = match(ix, filing("KALDERON", "EM", 0));
+    e = alert_of(g, 3, 7);
+    assert_non_null(e);
+    same_json(json_object_get(e, "countries_common"), "[\"DE\", \"FR\"]");
+    /* A name met by its alias is shown by its own text; the reason names the alias. */
+    put(ix, 3, "{\"id\": 8, \"kind\": \"name\", \"text\": \"Ningbo Harbour Lighting Co., Ltd.\", "
+               "\"aliases\": [\"宁波港湾照明有限公司\"]}");
+    g = match(ix, json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}]}", "id", "ev", "type", "litigation",
+                            "jurisdiction", "CN", "parties", "name", "宁波港湾照明有限公司", "role",
+                            "defendant"));
+    e = alert_of(g, 3, 8);
+    assert_non_null(e);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(e, "item"), "text")),
+                        "Ningbo Harbour Lighting Co., Ltd.");
+    same_json(json_object_get(json_array_get(json_object_get(e, "reasons"), 0), "matched"),
+              "[\"宁波港湾照明有限公司\", \"宁波港湾照明有限公司\"]");
+    /* A bulletin's market "item" is the market. */
+    g = match(ix, json_pack("{s:s, s:s, s:s, s:s}", "id", "b", "type", "bulletin",
+                            "jurisdiction", "US", "title", "New rules"));
+    e = alert_of(g, 1, 0);
+    assert_non_null(e);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(e, "item"), "kind")),
+                        "market");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(e, "item"), "text")),
+                        "US");
+    same_json(json_object_get(e, "countries_common"), "[\"US\"]");
     sw_mindex_free(ix);
 }
 
@@ -421,10 +552,12 @@ int main(void)
         cmocka_unit_test(many_candidates_each_once),
         cmocka_unit_test(own_filing_skipped),
         cmocka_unit_test(docket_entry),
+        cmocka_unit_test(comparison_members),
         cmocka_unit_test(json_escapes),
     };
     int rc = cmocka_run_group_tests_name("matchidx", tests, NULL, NULL);
 
     json_decref(last.alerts);
+    json_decref(last.items);
     return rc;
 }
