@@ -2,6 +2,10 @@
 # Out-of-tree builds in build/<variant>/; SANITIZER=address,undefined builds a separate variant.
 
 SANITIZER ?=
+# Builds use every core unless told otherwise (make -jN on the command line wins).
+ifeq ($(filter -j% --jobs%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 comma := ,
 VARIANT := $(if $(SANITIZER),$(subst $(comma),-,$(SANITIZER)),default)
 BUILD ?= build/$(VARIANT)
