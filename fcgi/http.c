@@ -62,17 +62,6 @@ const char *sw_param(const struct sw_ctx *c, const char *name)
     return NULL;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes n bytes of %-escaped, '+'-for-space text into a new string; NULL when malformed
  * (bad escape, or an escaped NUL). */
 static char *url_decode(const char *s, size_t n)
@@ -88,8 +77,8 @@ static char *url_decode(const char *s, size_t n)
 
             if (i + 2 >= n)
                 goto bad;
-            hi = hexval(s[i + 1]);
-            lo = hexval(s[i + 2]);
+            hi = sw_hex_digit(s[i + 1]);
+            lo = sw_hex_digit(s[i + 2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                 goto bad;
             *o++ = (char)(hi * 16 + lo);

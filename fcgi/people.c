@@ -153,6 +153,23 @@ static int check_new_password(struct sw_ctx *c, const json_t *in, const char *na
     return sw_reply_if_invalid(c, &errs);
 }
 
+/* Checks the body member name as a new password and hashes it into h (SW_PWHASH_MAX bytes).
+ * SW_OK, or SW_INVALID after answering (400 for an unacceptable password, 500 when hashing
+ * failed). */
+static int hash_new_password(struct sw_ctx *c, const json_t *in, const char *name, char *h)
+{
+    struct sw_pwparams pw;
+
+    if (check_new_password(c, in, name) != SW_OK)
+        return SW_INVALID;
+    sw_pwparams_from(c->cfg, &pw);
+    if (sw_password_hash(&pw, json_string_value(json_object_get(in, name)), h) != SW_OK) {
+        sw_reply_store(c, SW_ERR, "hashing a password");
+        return SW_INVALID;
+    }
+    return SW_OK;
+}
+
 /* 1 when tz names a time zone this machine knows. */
 static int tz_known(const char *tz)
 {
@@ -430,7 +447,6 @@ static const struct sw_jfield signup_fields[] = {
 
 void sw_h_signup(struct sw_ctx *c)
 {
-    struct sw_pwparams pw;
     char h[SW_PWHASH_MAX], token[SW_OT_TOKEN_MAX], link[600];
     const char *email, *lang;
     json_t *in, *pending;
@@ -439,19 +455,13 @@ void sw_h_signup(struct sw_ctx *c)
 
     if (sw_body_object(c, signup_fields, 0, &in) != SW_OK)
         return;
-    if (check_new_password(c, in, "password") != SW_OK) {
+    /* Hashed whether or not the address has an account: the answer takes as long. */
+    if (hash_new_password(c, in, "password", h) != SW_OK) {
         json_decref(in);
         return;
     }
     email = json_string_value(json_object_get(in, "email"));
     lang = json_string_value(json_object_get(in, "lang")) ?: "en";
-    sw_pwparams_from(c->cfg, &pw);
-    /* Hashed whether or not the address has an account: the answer takes as long. */
-    if (sw_password_hash(&pw, json_string_value(json_object_get(in, "password")), h) != SW_OK) {
-        json_decref(in);
-        sw_reply_store(c, SW_ERR, "hashing a password");
-        return;
-    }
     rc = sw_person_by_email(c->store, email, &id);
     if (rc == SW_EAGAIN) {
         json_decref(in);
@@ -592,7 +602,6 @@ static const struct sw_jfield reset_fields[] = {
 
 void sw_h_password_reset(struct sw_ctx *c)
 {
-    struct sw_pwparams pw;
     char h[SW_PWHASH_MAX];
     json_t *in, *p = NULL, *doc = NULL, *patch;
     long long id;
@@ -600,13 +609,8 @@ void sw_h_password_reset(struct sw_ctx *c)
 
     if (sw_body_object(c, reset_fields, 0, &in) != SW_OK)
         return;
-    if (check_new_password(c, in, "password") != SW_OK)
+    if (hash_new_password(c, in, "password", h) != SW_OK)
         goto out;
-    sw_pwparams_from(c->cfg, &pw);
-    if (sw_password_hash(&pw, json_string_value(json_object_get(in, "password")), h) != SW_OK) {
-        sw_reply_store(c, SW_ERR, "hashing a password");
-        goto out;
-    }
     rc = sw_onetime_take(c->store, "reset", json_string_value(json_object_get(in, "token")),
                          sw_people_now(c), &p);
     if (rc == SW_NOTFOUND) {
@@ -961,7 +965,6 @@ static const struct sw_jfield accept_fields[] = {
 
 void sw_h_invitations_accept(struct sw_ctx *c)
 {
-    struct sw_pwparams pw;
     char h[SW_PWHASH_MAX], err[256], key[64], pub[17];
     json_t *in, *p = NULL, *person = NULL, *staff = NULL, *pin;
     const char *role;
@@ -971,13 +974,8 @@ void sw_h_invitations_accept(struct sw_ctx *c)
 
     if (sw_body_object(c, accept_fields, 0, &in) != SW_OK)
         return;
-    if (check_new_password(c, in, "password") != SW_OK)
+    if (hash_new_password(c, in, "password", h) != SW_OK)
         goto out;
-    sw_pwparams_from(c->cfg, &pw);
-    if (sw_password_hash(&pw, json_string_value(json_object_get(in, "password")), h) != SW_OK) {
-        sw_reply_store(c, SW_ERR, "hashing a password");
-        goto out;
-    }
     rc = sw_onetime_take(c->store, "invite", json_string_value(json_object_get(in, "token")),
                          sw_people_now(c), &p);
     if (rc != SW_OK) {

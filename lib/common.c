@@ -184,3 +184,14 @@ size_t sw_utf8_escape(const char *s, size_t len, int controls, char *out, size_t
     out[o] = '\0';
     return o;
 }
+
+int sw_hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

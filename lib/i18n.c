@@ -303,17 +303,6 @@ static int po_finish(struct po *p)
     return rc;
 }
 
-static int hexdig(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Appends the C-quoted string at s (to end) to out, decoding escapes. After the closing
  * quote only blanks may follow. */
 static int po_string(struct po *p, const char *s, const char *end, struct sw_buf *out)
@@ -350,8 +339,8 @@ static int po_string(struct po *p, const char *s, const char *end, struct sw_buf
                 int v = 0, k = 0;
 
                 s++;
-                while (s < end && hexdig(*s) >= 0 && k < 2) {
-                    v = v * 16 + hexdig(*s++);
+                while (s < end && sw_hex_digit(*s) >= 0 && k < 2) {
+                    v = v * 16 + sw_hex_digit(*s++);
                     k++;
                 }
                 if (k == 0)

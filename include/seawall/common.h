@@ -58,4 +58,7 @@ int sw_utf8_valid(const char *s, size_t len, size_t *bad);
  * Stops before a character or escape that would not fit whole. Returns the bytes written. */
 size_t sw_utf8_escape(const char *s, size_t len, int controls, char *out, size_t outlen);
 
+/* The value of hex digit c (0-9, a-f, A-F), or -1. */
+int sw_hex_digit(int c);
+
 #endif
