@@ -427,7 +427,7 @@ export default async function account(ctx) {
     }),
   ]);
   const saved = ctx.query.get("saved") === "profile";
-  return h("div", { class: "page account" },
+  return h("div", { class: "page account-page" },
     h("h1", { tabindex: "-1" }, t("Your account")),
     saved ? h("p", { class: "notice success", role: "status" }, t("Your name, language and time zone have been saved.")) : null,
     h("nav", { class: "on-this-page", "aria-label": t("On this page") }, h("ul", {},
