@@ -12,7 +12,7 @@ PERSON_ZONE = "America/New_York"   # the person's, which the pages must use
 
 
 def exporter(s, company="Ningbo Harbour Lighting Co., Ltd.", name="Li Wei", team_role="owner",
-             tz=PERSON_ZONE):
+             tz=PERSON_ZONE, email=None):
     """A subscriber with a person of its team whose time zone is tz (set through the API):
     (subscriber, its bare token, the person's email)."""
     clear_throttle(s)
@@ -21,7 +21,7 @@ def exporter(s, company="Ningbo Harbour Lighting Co., Ltd.", name="Li Wei", team
                                    "country": "CN"})
     sub, tok = s.tenant(company)
     email = make_person(s, "exporter", sub["id"], team_role=team_role, name=name,
-                        email=unique_email("ws"))
+                        email=email or unique_email("ws"))
     if tz:
         set_person(s, email, tz=tz)
     return sub, tok, email
@@ -33,9 +33,9 @@ def set_person(s, email, **fields):
     assert r.status == 200 and all(r.json()[k] == v for k, v in fields.items()), r
 
 
-def colleague(s, sub, name, team_role="member"):
+def colleague(s, sub, name, team_role="member", email=None):
     return make_person(s, "exporter", sub["id"], team_role=team_role, name=name,
-                       email=unique_email("ws"))
+                       email=email or unique_email("ws"))
 
 
 def sign_in(b, email, password=PASSWORD, code=None, next_path="/app"):
@@ -112,3 +112,72 @@ def type_into(b, css, text):
     el = b.find(css)
     el.clear()
     el.send_keys(text)
+
+
+def demo(s):
+    """What the screenshots of the cases, team and account pages show, made once per stack
+    through the API as an exporter and a centre would: an exporter (Li Wei, owner) with a
+    colleague and an open invitation, two cases — one with evidence, a notice (more material
+    needed) and a reply —, an early warning to start a case from, and an API token."""
+    if getattr(s, "ws_demo", None):
+        return s.ws_demo
+    import hashlib
+    import json
+    import urllib.parse
+    sub, tok, email = exporter(s, tz="Asia/Shanghai", email="li.wei@nbh-lighting.example")
+    colleague(s, sub, "Wang Fang", email="wang.fang@nbh-lighting.example")
+    owner = api_sign_in(s, email)
+    r = owner.post("/api/v1/invitations", {"email": "zhao.lei@nbh-lighting.example",
+                                           "role": "exporter",
+                                           "team_role": "member"})
+    assert r.status == 201, r
+    r = owner.post("/api/v1/tokens", {"label": "ERP nightly export", "expires_in_s": 90 * 86400})
+    assert r.status == 201, r
+    first = s.post("/api/v1/cases", {
+        "type": "schedule_a", "country": "US", "forum": "U.S. District Court, N.D. Illinois",
+        "opposing_party": "Brightstar Lighting LLC", "own_role": "defendant",
+        "served_at": "2026-11-24", "amount_usd": 250000,
+        "rights": [{"type": "trademark", "number": "NINGBO HARBOUR 6123456", "country": "US"}],
+        "products": ["LED desk lamp", "LED strip light"],
+        "description": "We were served a Schedule A complaint; our Amazon store is frozen."},
+        token=tok)
+    assert first.status == 201, first
+    case = first.json()
+    for name, body in (("complaint.pdf", b"%PDF-1.4 complaint " * 200),
+                       ("store-screenshot.png", b"\x89PNG screenshot " * 300)):
+        q = urllib.parse.urlencode({"name": name, "sha256": hashlib.sha256(body).hexdigest()})
+        r = s.request("POST", f"/api/v1/cases/{case['id']}/evidence?{q}", raw=body, token=tok)
+        assert r.status == 201, r
+    st = s.make(f"/api/v1/centres/{case['centre_id']}/staff",
+                {"name": "Chen Jing", "email": "chen.jing@ningbo-ipcentre.example",
+                 "role": "triager"})
+    tri = s.token_for("triager", st["id"])
+    r = s.post(f"/api/v1/cases/{case['id']}/transition", {
+        "to": "needs_info", "reason": "Please send the licence agreement with Brightstar and "
+        "the first page of the complaint with the court's stamp."}, token=tri)
+    assert r.status == 200, r
+    r = s.post(f"/api/v1/cases/{case['id']}/messages", {
+        "text": "We have filed a notice of appearance; the answer is due on the date shown."},
+        token=tri)
+    assert r.status == 201, r
+    second = s.post("/api/v1/cases", {
+        "type": "customs_seizure", "country": "DE", "forum": "Hamburg customs",
+        "opposing_party": "Lumen Design GmbH", "own_role": "other",
+        "served_at": "2026-11-28", "description": "Two containers of desk lamps detained."},
+        token=tok)
+    assert second.status == 201, second
+    r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio",
+               {"kind": "mark", "text": "HARBOURLITE", "countries": ["US"]}, token=tok)
+    assert r.status == 201, r
+    ev = {"id": f"ev_ws_demo_{sub['id']}", "source": "demo", "type": "litigation",
+          "jurisdiction": "US", "date": "2026-11-20",
+          "title": "Brightstar Lighting LLC v. The Partnerships in Schedule A (HARBOURLITE)",
+          "text": "Complaint against online sellers of HARBOURLITE desk lamps.",
+          "marks": ["HARBOURLITE"], "url": "https://www.ilnd.uscourts.gov/",
+          "parties": [{"name": "Brightstar Lighting LLC", "role": "plaintiff"}]}
+    s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    alert = wait_until("the demo alert", lambda: [
+        a for a in s.get("/api/v1/alerts?limit=50", token=tok).json()["items"]
+        if a["event_id"] == ev["id"]])[0]
+    s.ws_demo = {"email": email, "case": case["id"], "alert": alert["id"]}
+    return s.ws_demo

@@ -265,7 +265,8 @@ function sessions(list) {
         }
       } }, t("End it"), h("span", { class: "visually-hidden" }, " ", data(s.user_agent || s.id)));
     const row = h("tr", { "data-session": s.id, class: s.current ? "current" : null },
-      h("th", { scope: "row" }, data(s.user_agent || "—", "span", { class: "agent" })),
+      h("th", { scope: "row" }, s.user_agent ? data(s.user_agent, "span", { class: "agent" })
+        : t("Unknown browser")),
       h("td", { "data-label": t("Address") }, data(s.address || "—")),
       h("td", { "data-label": t("Signed in") }, s.created_at ? timeEl(s.created_at) : "—"),
       h("td", { "data-label": t("Last used") }, s.last_seen_at ? timeEl(s.last_seen_at) : "—"),

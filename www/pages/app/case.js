@@ -92,6 +92,16 @@ function facts(c) {
     fact(t("Sent"), timeEl(c.created_at)));
 }
 
+// Where a rule's period starts (the rules table's "from").
+function startOf(from) {
+  switch (from) {
+    case "served": return t("the day you were served");
+    case "notified": return t("the day you were notified");
+    case "published": return t("the day of publication");
+    default: return data(from);
+  }
+}
+
 function clock(label, k) {
   if (!k) return null;
   return h("tr", {},
@@ -111,7 +121,7 @@ function clocks(c) {
       h("h3", {}, t("Legal deadline")),
       h("p", { class: "deadline-when" }, dl),
       d?.rule ? h("p", {}, tnodes("Rule: {rule}", { rule: ruleOf(d) })) : null,
-      d?.rule?.from ? h("p", { class: "muted" }, tnodes("Counted from: {from}", { from: data(d.rule.from) })) : null,
+      d?.rule?.from ? h("p", { class: "muted" }, tnodes("Counted from: {from}", { from: startOf(d.rule.from) })) : null,
       d?.manual && d.reason ? h("p", {}, tnodes("Set by the centre: {reason}", { reason: data(d.reason) })) : null,
       d?.note ? data(d.note, "p", { class: "muted" }) : null,
       h("p", { class: "hint" }, t("Check every deadline with your lawyer: Seawall computes it from the rules table and the date you gave."))),
