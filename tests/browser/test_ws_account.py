@@ -15,7 +15,7 @@ from browser import DESKTOP, PHONE, browser
 from peoplelib import PASSWORD, totp
 from peoplelib import sign_in as api_sign_in
 from portal import ROOT, catalogue
-from wslib import (PERSON_ZONE, ZONE, api_calls, check_page, exporter, field_error, first_load,
+from wslib import (PERSON_ZONE, ZONE, check_page, exporter, field_error, first_load,
                    select, set_person, sign_in, type_into)
 
 NEW_PASSWORD = "a new and much longer passphrase 2026"
