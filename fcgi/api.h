@@ -431,6 +431,7 @@ void sw_h_password_forgot(struct sw_ctx *c);
 void sw_h_password_reset(struct sw_ctx *c);
 void sw_h_invitations_create(struct sw_ctx *c);
 void sw_h_invitations_list(struct sw_ctx *c);
+void sw_h_team_list(struct sw_ctx *c);
 void sw_h_invitations_get(struct sw_ctx *c);
 void sw_h_invitations_delete(struct sw_ctx *c);
 void sw_h_invitations_accept(struct sw_ctx *c);

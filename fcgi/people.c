@@ -895,6 +895,23 @@ void sw_h_invitations_list(struct sw_ctx *c)
     sw_reply_json(c, 200, json_pack("{s:o}", "items", items));
 }
 
+/* GET /api/v1/team: the persons of the caller's subscriber (an exporter's colleagues). */
+void sw_h_team_list(struct sw_ctx *c)
+{
+    long long after, next;
+    json_t *items;
+    int limit, rc;
+
+    if (sw_page_args(c, &after, &limit) != SW_OK)
+        return;
+    rc = sw_person_team(c->store, c->who.subject, after, limit, &items, &next);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "listing the team");
+        return;
+    }
+    sw_reply_json(c, 200, sw_page_json(items, next));
+}
+
 void sw_h_invitations_delete(struct sw_ctx *c)
 {
     char key[64];

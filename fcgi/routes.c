@@ -47,6 +47,7 @@ const struct sw_route sw_routes[] = {
     { "GET", "/api/v1/invitations/{token}", sw_h_invitations_get, 0, 0, NULL },
     { "DELETE", "/api/v1/invitations/{token}", sw_h_invitations_delete,
       ADMIN | TRIAGER | EXPORTER, 0, NULL },
+    { "GET", "/api/v1/team", sw_h_team_list, EXPORTER, 0, PAGE },
 
     { "POST", "/api/v1/subscribers", sw_h_subscribers_create, ADMIN, SW_RT_BODY, NULL },
     { "GET", "/api/v1/subscribers", sw_h_subscribers_list, ADMIN | STAFF, 0, PAGE },

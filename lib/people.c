@@ -30,6 +30,13 @@ const struct sw_kind sw_kind_person = {
     .fields = person_fields,
 };
 
+/* The same documents for an exporter, indexed also under its subscriber: the team. */
+static const struct sw_kind team_person = {
+    .name = "person", .key_fmt = "sw:{person:%lld}:profile",
+    .index_key = "sw:idx:persons", .seq_key = "sw:seq:person",
+    .parent_index_fmt = "sw:{sub:%lld}:people", .fields = person_fields,
+};
+
 /* Members of the stored document nobody is shown. */
 static const char *const secret_members[] = { "pwhash", "totp_secret", "totp_pending" };
 
@@ -152,6 +159,20 @@ int sw_person_by_email(struct sw_store *s, const char *email, long long *id)
     return *id > 0 ? SW_OK : SW_NOTFOUND;
 }
 
+/* Takes person id out of its subscriber's team index (best effort: a stale id lists nothing,
+ * sw_doc_list skipping documents that are gone). */
+static void team_forget(struct sw_store *s, long long subscriber, long long id)
+{
+    char key[64], idtxt[32];
+    redisReply *r;
+
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:people", subscriber);
+    snprintf(idtxt, sizeof(idtxt), "%lld", id);
+    r = sw_store_cmd(s, "ZREM", key, idtxt, NULL);
+    if (r != NULL)
+        freeReplyObject(r);
+}
+
 int sw_person_create(struct sw_store *s, const json_t *in, const char *pwhash, json_t **out,
                      char *err, size_t errlen)
 {
@@ -203,7 +224,10 @@ int sw_person_create(struct sw_store *s, const json_t *in, const char *pwhash, j
         snprintf(err, errlen, "a person with this email exists");
         return SW_CONFLICT;
     }
-    rc = sw_doc_create(s, &sw_kind_person, doc, 0, &made);
+    if (role == SW_ROLE_EXPORTER)
+        rc = sw_doc_create(s, &team_person, doc, subject, &made);
+    else
+        rc = sw_doc_create(s, &sw_kind_person, doc, 0, &made);
     json_decref(doc);
     if (rc != SW_OK)
         return rc;
@@ -215,6 +239,8 @@ int sw_person_create(struct sw_store *s, const json_t *in, const char *pwhash, j
         if (r != NULL)
             freeReplyObject(r);
         sw_doc_delete(s, &sw_kind_person, id);   /* another took the address meanwhile */
+        if (role == SW_ROLE_EXPORTER)
+            team_forget(s, subject, id);
         json_decref(made);
         snprintf(err, errlen, "a person with this email exists");
         return rc;
@@ -268,6 +294,32 @@ int sw_person_list(struct sw_store *s, long long after, int limit, json_t **item
     *items = json_array();
     json_array_foreach(list, i, v)
         json_array_append_new(*items, sw_person_public(v));
+    json_decref(list);
+    return SW_OK;
+}
+
+int sw_person_team(struct sw_store *s, long long subscriber, long long after, int limit,
+                   json_t **items, long long *next)
+{
+    static const char *const shown[] = { "id", "name", "email", "team_role", "totp_enabled",
+                                         "verified", "created_at" };
+    json_t *list, *v;
+    size_t i, k;
+    int rc = sw_doc_list(s, &team_person, subscriber, after, limit, &list, next);
+
+    if (rc != SW_OK)
+        return rc;
+    *items = json_array();
+    json_array_foreach(list, i, v) {
+        json_t *o = json_object();
+
+        for (k = 0; k < SW_ARRAY_LEN(shown); k++) {
+            json_t *m = json_object_get(v, shown[k]);
+
+            json_object_set(o, shown[k], m != NULL ? m : json_null());
+        }
+        json_array_append_new(*items, o);
+    }
     json_decref(list);
     return SW_OK;
 }

@@ -7,7 +7,8 @@
 set -eu
 
 # The last line is for the portal's browser tests and screenshots: Debian's headless Chromium,
-# its WebDriver and Selenium for Debian's Python (no browser download), a Chinese font.
+# its WebDriver and Selenium for Debian's Python (no browser download), a Chinese font, and
+# zbarimg, which reads back the QR codes the portal draws.
 PKGS="build-essential pkg-config
 libfcgi-dev libhiredis-dev libcurl4-openssl-dev libxml2-dev libxml2-utils libjansson-dev
 libicu-dev libical-dev libsodium-dev libcsv-dev liboath-dev libxlsxwriter-dev
@@ -16,7 +17,7 @@ libcmocka-dev python3 curl ca-certificates
 gettext
 clang libclang-rt-14-dev valgrind
 wrk
-chromium chromium-driver python3-selenium fonts-noto-cjk"
+chromium chromium-driver python3-selenium fonts-noto-cjk zbar-tools"
 
 # Node.js and npm run the OpenAPI validator in the tests (and, with the portal, its checks).
 # A machine that already has node and npm (from any source) keeps them; Debian's otherwise.

@@ -86,6 +86,12 @@ json_t *sw_person_public(const json_t *doc);
 int sw_person_list(struct sw_store *s, long long after, int limit, json_t **items,
                    long long *next);
 
+/* The persons of subscriber's team (exporters attached to it) with id > after, ascending, at
+ * most limit: {id, name, email, team_role, totp_enabled, verified, created_at} each (new
+ * references in *items, caller decrefs). *next is the cursor of the next page, 0 at the end. */
+int sw_person_team(struct sw_store *s, long long subscriber, long long after, int limit,
+                   json_t **items, long long *next);
+
 /* Records that person signed in from (addr, ua). 1 when that pair is new and the person has
  * signed in before (worth a notice), else 0. */
 int sw_person_seen(struct sw_store *s, long long person, const char *addr, const char *ua);

@@ -7,6 +7,7 @@ import os
 
 from browser import DESKTOP, PHONE, Browser
 from portal import seed
+from wslib import demo, set_person, sign_in
 
 PERSON = {"id": 7, "email": "li.wei@nbh-lighting.example", "name": "Li Wei", "role": "exporter",
           "subject": 1, "team_role": "owner", "lang": None, "tz": "Asia/Shanghai",
@@ -36,6 +37,47 @@ def page_list(data):
         ("not-found", "/no/such/page", None),
         ("workspace", "/app", "signed-in"),
     ]
+
+
+# The exporter's cases, team and account, as a real person signed in sees them.
+def workspace_list(d):
+    return [
+        ("cases", "/app/cases", None),
+        ("case-new", "/app/cases/new", None),
+        ("case-new-errors", "/app/cases/new", "submit"),
+        ("case-new-alert", f"/app/cases/new?alert={d['alert']}", None),
+        ("case", f"/app/cases/{d['case']}", None),
+        ("team", "/app/team", None),
+        ("account", "/app/account", None),
+        ("account-totp", "/app/account", "totp"),
+    ]
+
+
+def save_workspace(stack, folder, lang, size):
+    """The workspace pages of the real person in lang at size; yields each file's name."""
+    d = demo(stack)
+    set_person(stack, d["email"], lang=lang)
+    b = Browser(f"http://127.0.0.1:{stack.port}", lang=lang, size=size, tz="Asia/Shanghai")
+    try:
+        sign_in(b, d["email"])
+        for name, path, how in workspace_list(d):
+            b.open(path)
+            if how == "submit":
+                b.click("main form.case-form button[type=submit]")
+                b.wait("the errors", lambda: b.finds(".error-summary:not([hidden])"))
+            elif how == "totp":
+                b.click("main #totp-section button")
+                b.wait("the QR code", lambda: b.finds("main sw-account-qr svg"))
+                b.js("document.getElementById('totp-section').scrollIntoView()")
+            b.js("document.activeElement && document.activeElement.blur()")
+            file = f"{name}-{lang}-{size[0]}.png"
+            b.screenshot(os.path.join(folder, file))
+            problems = b.problems()
+            if problems:
+                raise AssertionError(f"{path} ({lang}, {size[0]}px): {problems}")
+            yield file
+    finally:
+        b.close()
 
 
 def save_all(stack, folder):
@@ -73,3 +115,4 @@ def save_all(stack, folder):
                     yield file
             finally:
                 b.close()
+            yield from save_workspace(stack, folder, lang, size)

@@ -284,8 +284,9 @@ def test_invitations_by_role(s):
     problem(invite(s, exp, {"email": unique_email("e3"), "role": "expert"}), 403)
     problem(invite(s, st, {"email": unique_email("s3"), "role": "station"}), 403)
     # An exporter owner invites a colleague; the colleague (a member) cannot invite.
-    sub, _ = s.tenant("Team Exporter Ltd")
-    owner = sign_in(s, make_person(s, "exporter", sub["id"], team_role="owner"))
+    sub, sub_tok = s.tenant("Team Exporter Ltd")
+    owner_email = make_person(s, "exporter", sub["id"], team_role="owner")
+    owner = sign_in(s, owner_email)
     col_email = unique_email("colleague")
     r = invite(s, owner, {"email": col_email, "role": "exporter"})
     assert r.status == 201 and r.json()["team_role"] == "member", r
@@ -296,6 +297,22 @@ def test_invitations_by_role(s):
     # An address that has a person already cannot be invited.
     problem(invite(s, owner, {"email": col_email, "role": "exporter"}), 409, "conflict")
     assert "invitation-accepted" in audit_events(owner)
+    # The team: both persons, to each of them and to the subscriber's bare token, and no one
+    # of another subscriber's; never a secret.
+    team = owner.get("/api/v1/team").json()["items"]
+    assert [(p["email"], p["team_role"]) for p in team] == [
+        (owner_email, "owner"), (col_email, "member")], team
+    assert set(team[0]) == {"id", "name", "email", "team_role", "totp_enabled", "verified",
+                            "created_at"}, team[0]
+    assert col.get("/api/v1/team").json()["items"] == team
+    assert s.get("/api/v1/team", token=sub_tok).json()["items"] == team
+    page = owner.get("/api/v1/team?limit=1").json()
+    assert [p["email"] for p in page["items"]] == [owner_email] and page["next"], page
+    rest = owner.get(f"/api/v1/team?limit=1&cursor={page['next']}").json()
+    assert [p["email"] for p in rest["items"]] == [col_email] and rest["next"] is None, rest
+    other_sub, other_tok = s.tenant("Other Team Ltd")
+    assert s.get("/api/v1/team", token=other_tok).json()["items"] == []
+    problem(exp.get("/api/v1/team"), 403)
     clear_throttle(s)
 
 

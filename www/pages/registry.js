@@ -20,6 +20,11 @@ export const routes = [
   { path: "/invite", module: "./invite.js", title: () => t("Accept an invitation") },
   { path: "/app", module: "./app/home.js", layout: "app", title: () => t("Workspace"),
     nav: "app" },
+  { path: "/app/cases", module: "./app/cases.js", layout: "app", title: () => t("Cases"), nav: "app", roles: ["exporter"] },
+  { path: "/app/cases/new", module: "./app/case-new.js", layout: "app", title: () => t("Ask for help with a dispute"), roles: ["exporter"] },
+  { path: "/app/cases/:id", module: "./app/case.js", layout: "app", title: () => t("Case"), roles: ["exporter"] },
+  { path: "/app/team", module: "./app/team.js", layout: "app", title: () => t("Team"), nav: "app", roles: ["exporter"] },
+  { path: "/app/account", module: "./app/account.js", layout: "app", title: () => t("Your account"), nav: "app" },
 ];
 
 // The page for a path: {route, params} or null.
