@@ -499,10 +499,10 @@ static void alert_block(const struct sw_msg_ctx *m, const json_t *a, struct sw_b
     sw_buf_reset(&url);
     sw_msg_source_url(m, a, &url);
     if (url.len > 0) {
-        sw_buf_printf(text, sw_tr(lang, "Source: %s"), url.p);
+        sw_buf_printf(text, sw_tr(lang, "Source link: %s"), url.p);
         sw_buf_adds(text, "\n");
         sw_buf_adds(html, "<p>");
-        html_link(html, sw_tr(lang, "Source"), url.p);
+        html_link(html, sw_tr(lang, "Source link"), url.p);
         sw_buf_adds(html, "</p>");
     }
     sw_buf_adds(text, "\n");
@@ -720,7 +720,7 @@ void sw_msg_card(const struct sw_msg_ctx *m, enum sw_md_dialect d, const json_t 
     sw_buf_reset(&line);
     sw_msg_source_url(m, alert, &line);
     if (line.len > 0) {
-        md_link(&tail, sw_tr(lang, "Source"), line.p);
+        md_link(&tail, sw_tr(lang, "Source link"), line.p);
         sw_buf_adds(&tail, "\n");
     }
     sw_buf_add(md, head.p, head.len);

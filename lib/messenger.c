@@ -155,8 +155,14 @@ int sw_msgr_url_check(int kind, const char *url, const struct sw_allowlist *allo
     curl_free(port);
     curl_url_cleanup(u);
     if (!ok) {
-        snprintf(err, errlen, sw_t("is not a %s robot webhook URL: it must be %s"),
-                 platform_names[kind], form);
+        if (kind == SW_MSGR_WECOM)
+            snprintf(err, errlen, sw_t("is not a WeCom robot webhook URL: it must be %s"), form);
+        else if (kind == SW_MSGR_DINGTALK)
+            snprintf(err, errlen, sw_t("is not a DingTalk robot webhook URL: it must be %s"),
+                     form);
+        else
+            snprintf(err, errlen, sw_t("is not a Feishu or Lark robot webhook URL: it must be "
+                                       "%s"), form);
         return SW_INVALID;
     }
     return sw_url_check(url, allow, err, errlen);
