@@ -163,7 +163,7 @@ void sw_case_notice(struct sw_ctx *c, const json_t *doc, const char *code, const
     /* Stored with its code: each reader gets it in their language (sw_msg_localise, the
      * notifier); the English title and text stay for search and for older readers. */
     snprintf(title, sizeof(title), "Your case #%lld: %s", id, what);
-    a = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:b, s:s?, s:O, s:I, s:s}, "
+    a = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s?, s:b, s:O, s:I, s:s}, "
                   "s:[{s:s, s:s, s:s}]}",
                   "severity", severity, "rule", "case-notice",
                   "event", "id", evid,
