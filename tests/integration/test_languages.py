@@ -173,3 +173,20 @@ def test_forbidden_names_the_role_grammatically(s):
     sub, tok = s.tenant("Grammar Check Ltd")
     p = problem(s.get("/api/v1/subscribers", token=tok), 403, "forbidden")
     assert p["detail"] == "the role exporter may not use GET /api/v1/subscribers with a token", p
+
+
+def test_default_language_follows_the_account_holder(s):
+    """A subscriber in Germany whose sign-up owner reads Chinese gets Chinese until it says
+    otherwise; saying so wins."""
+    sub = s.make("/api/v1/subscribers", {"name": "Berlin Owner Lang GmbH", "country": "DE",
+                                         "email": "owner@langdefault.example"})
+    tok = s.token_for("exporter", sub["id"])
+    assert s.get("/api/v1/delivery", token=tok).json()["lang"] == "en"
+    s.cli("person", "create", "--email", "owner@langdefault.example", "--role", "exporter",
+          "--subject", str(sub["id"]), "--lang", "zh-CN")
+    st = s.get("/api/v1/delivery", token=tok).json()
+    assert st["lang"] == "zh-CN" and st["tz"] == "UTC", st
+    r = s.request("PATCH", "/api/v1/delivery", body={"lang": "en", "tz": "Europe/Berlin"},
+                  token=tok)
+    assert r.json()["lang"] == "en" and r.json()["tz"] == "Europe/Berlin", r.json()
+    assert r.json()["digest_tz"] == "Europe/Berlin", r.json()
