@@ -127,6 +127,14 @@ def test_chinese_digest_and_case_notice(s):
     en = notice("en")
     assert en["title"] == f"Your case #{case['id']}: accepted" and en["summary"] == \
         f"Medium alert: Your case #{case['id']}: accepted", en
+    # The notice waits for the next digest, which says it in Chinese.
+    wait_until("the notice waiting", lambda: s.redis(
+        "ZCARD", f"sw:{{sub:{sub['id']}}}:digest") == 1)
+    assert s.post("/api/v1/delivery/digest", None, token=tok).status == 202
+    m2 = wait_until("the second digest", lambda: s.mail_to("digest@lang.example")[1:])[0]
+    assert subject(m2) == "[Seawall] 每日汇总：1 条预警（紧急 0，高 0，中 1，低 0）", subject(m2)
+    assert f"中预警：您的案件 #{case['id']}：已受理" in body_text(m2), body_text(m2)
+    assert f"http://127.0.0.1:{s.port}/app/cases/{case['id']}" in body_text(m2)
     # The stored alert keeps its English title and codes for search and older readers.
     raw = json.loads(s.redis("GET", f"sw:{{sub:{sub['id']}}}:alert:{zh['id']}"))
     assert raw["event"]["title"] == f"Your case #{case['id']}: accepted"
