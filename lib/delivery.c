@@ -770,9 +770,9 @@ int sw_webhook_test(struct sw_store *s, long long sub, long long wid, json_t **o
     snprintf(what, sizeof(what), "webhook.test:%lld:%lld:%s", wid, (long long)sw_now_ms(), hex);
     snprintf(target, sizeof(target), "webhook:%lld", wid);
     sw_dlv_id(sub, what, target, id, sizeof(id));
-    job = json_pack("{s:s, s:s, s:s, s:I, s:O}", "id", id, "kind", "webhook", "topic",
-                    "webhook.test", "webhook", (json_int_t)wid, "url",
-                    json_object_get(wh, "url"));
+    job = json_pack("{s:s, s:s, s:s, s:s, s:I, s:O}", "id", id, "kind", "webhook", "channel",
+                    sw_webhook_kinds[sw_msgr_of(wh)], "topic", "webhook.test", "webhook",
+                    (json_int_t)wid, "url", json_object_get(wh, "url"));
     json_decref(wh);
     if (job == NULL)
         return SW_ERR;

@@ -63,7 +63,7 @@ def test_each_robot_gets_a_signed_card_in_the_subscribers_language(s):
         assert len([m for m in bots.msgs if m.ok]) == 4
         # The test button sends the fixed message, in Chinese too.
         r = s.post(f"/api/v1/webhooks/{wf['id']}/test", None, token=tok)
-        assert r.status == 202, r
+        assert r.status == 202 and r.json()["channel"] == "feishu", r
         t = bots.wait("the test card", lambda ms: [m for m in ms if m.token == "fs-cn-1" and
                                                    "测试消息" in m.body["card"]["header"]
                                                    ["title"]["content"]])
