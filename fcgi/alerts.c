@@ -14,6 +14,7 @@
 #include "seawall/json.h"
 #include "seawall/live.h"
 #include "seawall/log.h"
+#include "seawall/message.h"
 #include "seawall/store.h"
 #include "api.h"
 
@@ -118,6 +119,22 @@ static int scan_max(const struct sw_ctx *c, const struct sw_alert_filter *f)
                                                    : "alerts.scan_max");
 }
 
+/* The alerts (an array; stolen) with title, summary and each reason's text in the request's
+ * language (the person's own, else Accept-Language); the stored members unchanged. */
+static json_t *localised(struct sw_ctx *c, json_t *alerts)
+{
+    json_t *out = json_array(), *a;
+    size_t i;
+
+    json_array_foreach(alerts, i, a) {
+        json_t *l = sw_msg_localise(c->lang, a);
+
+        json_array_append_new(out, l != NULL ? l : json_incref(a));
+    }
+    json_decref(alerts);
+    return out;
+}
+
 void sw_h_alerts_list(struct sw_ctx *c)
 {
     long long cursor, next;
@@ -140,7 +157,8 @@ void sw_h_alerts_list(struct sw_ctx *c)
         sw_reply_store(c, rc, "loading alerts");
         return;
     }
-    sw_reply_json(c, 200, sw_page_json(items, next));
+    sw_reply_json(c, 200, sw_page_json(localised(c, items), next));
+    sw_reply_lang(c);
 }
 
 /* Loads one alert named by the path, or answers 404. Returns it or NULL. */
@@ -161,6 +179,7 @@ static json_t *one_alert(struct sw_ctx *c, const char *id)
         sw_reply_store(c, rc, "loading an alert");
         return NULL;
     }
+    items = localised(c, items);
     a = json_array_get(items, 0);
     if (a == NULL) {
         sw_reply_not_found(c);
@@ -169,6 +188,7 @@ static json_t *one_alert(struct sw_ctx *c, const char *id)
     }
     json_incref(a);
     json_decref(items);
+    sw_reply_lang(c);
     return a;
 }
 

@@ -236,9 +236,12 @@ int sw_case_visible(const struct sw_ctx *c, const json_t *doc);
  * (404, 503) and returns that code. *doc is the caller's to decref. */
 int sw_case_load_visible(struct sw_ctx *c, long long *id, json_t **doc);
 
-/* Tells the case's exporter through their alert inbox (keyed by the history entry). */
-void sw_case_notice(struct sw_ctx *c, const json_t *doc, const char *what, const char *text,
-                    const char *severity);
+/* Tells the case's exporter through their alert inbox (keyed by the history entry). code
+ * names the notice (sw_msg_notice_text: "accepted", "reply", …); text is what the exporter
+ * reads with it: a catalogue message when text_from_catalogue (rendered in each reader's
+ * language), else words a person wrote (a reason, a reply), shown as written. */
+void sw_case_notice(struct sw_ctx *c, const json_t *doc, const char *code, const char *text,
+                    int text_from_catalogue, const char *severity);
 
 /* The centre a new case goes to: in's centre_id (a missing one is added to errs) or the first
  * centre. SW_OK, SW_NOTFOUND (no centre at all) or SW_EAGAIN. */

@@ -14,6 +14,7 @@
 #include "seawall/deadlines.h"
 #include "seawall/i18n.h"
 #include "seawall/log.h"
+#include "seawall/message.h"
 #include "seawall/store.h"
 #include "api.h"
 
@@ -143,31 +144,38 @@ static void reply_history_full(struct sw_ctx *c)
 
 /* Tells the exporter through their alert inbox (and so their webhooks and mail). A notice is
  * keyed by the history entry it reports, so a retried call makes no second one. */
-void sw_case_notice(struct sw_ctx *c, const json_t *doc, const char *what, const char *text,
-                    const char *severity)
+void sw_case_notice(struct sw_ctx *c, const json_t *doc, const char *code, const char *text,
+                    int text_from_catalogue, const char *severity)
 {
     long long sub = json_integer_value(json_object_get(doc, "subscriber_id"));
     long long id = json_integer_value(json_object_get(doc, "id"));
+    const char *what = sw_msg_notice_text(code);
     char evid[64], title[160];
     json_t *a;
     int stored;
 
+    if (what == NULL) {
+        sw_warn("case %lld: no notice \"%s\"", id, code);
+        return;
+    }
     snprintf(evid, sizeof(evid), "case:%lld:%lld", id,
              (long long)json_integer_value(json_object_get(doc, "history_len")));
-    /* The exporter's language is known once people have accounts (issue 19): until then the
-     * notice is kept in English; the texts are in the catalogue already. */
-    snprintf(title, sizeof(title), SW_N("Your case #%lld: %s"), id, what);
-    a = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s?, s:O, s:I, s:s}, s:[{s:s, s:s, s:s}]}",
+    /* Stored with its code: each reader gets it in their language (sw_msg_localise, the
+     * notifier); the English title and text stay for search and for older readers. */
+    snprintf(title, sizeof(title), "Your case #%lld: %s", id, what);
+    a = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s?, s:b, s:O, s:I, s:s}, "
+                  "s:[{s:s, s:s, s:s}]}",
                   "severity", severity, "rule", "case-notice",
                   "event", "id", evid,
-                  "type", "case_notice", "title", title, "text", text, "jurisdiction",
+                  "type", "case_notice", "notice", code, "title", title, "text", text,
+                  "text_from_catalogue", text_from_catalogue, "jurisdiction",
                   json_object_get(doc, "country"), "case_id", (json_int_t)id, "state",
                   json_string_value(json_object_get(doc, "state")) ?: "",
                   "reasons", "rule", "case-notice", "field", "state", "text", what);
     if (a != NULL)
         sw_alert_stamp(a, sub, evid);
     if (a == NULL || sw_alert_store(c->store, c->cfg, sub, a, &stored) != SW_OK)
-        sw_warn("case %lld: notice \"%s\" to subscriber %lld not stored (%s)", id, what, sub,
+        sw_warn("case %lld: notice \"%s\" to subscriber %lld not stored (%s)", id, code, sub,
                 c->store->errstr);
     json_decref(a);
 }
@@ -667,7 +675,7 @@ void sw_h_cases_transition(struct sw_ctx *c)
 
         sw_reply_problem(c, 403, "transition-forbidden", "Forbidden",
                          json_pack("{s:O}", "roles", m.allowed),
-                         "a %s may not move a case from %s to %s; roles that may: %s",
+                         "the role %s may not move a case from %s to %s; roles that may: %s",
                          sw_role_name(c->who.role), m.t->from, m.to, list ?: "[]");
         free(list);
     } else if (rc == SW_INVALID) {
@@ -686,8 +694,12 @@ void sw_h_cases_transition(struct sw_ctx *c)
     } else if (rc != SW_OK) {
         sw_reply_store(c, rc, "changing the case");
     } else {
+        const char *code = strcmp(m.t->from, "assigned") == 0 && strcmp(m.to, "assigned") == 0
+                               ? "reassigned" : m.to;
+
         if (m.t->notice != NULL)
-            sw_case_notice(c, out, m.t->notice, m.reason ? m.reason : m.t->notice,
+            sw_case_notice(c, out, code, m.reason ? m.reason : sw_msg_notice_text(code),
+                           m.reason == NULL,
                    strcmp(m.to, "rejected") == 0 || strcmp(m.to, "needs_info") == 0 ||
                    strcmp(m.to, "waiting_on_exporter") == 0 ? "high" : "medium");
         sw_reply_json(c, 200, view(c, out));
@@ -971,8 +983,7 @@ void sw_h_cases_messages_create(struct sw_ctx *c)
         sw_reply_store(c, rc, "adding the message");
     } else {
         if (!m.internal && STAFFISH(c->who.role))
-            sw_case_notice(c, out, SW_N("a reply from the assistance centre"), m.text,
-                           "medium");
+            sw_case_notice(c, out, "reply", m.text, 0, "medium");
         h = sw_case_entry(&c->who, m.now, m.internal ? "note" : "reply", !m.internal,
                           json_pack("{s:s, s:O}", "text", m.text, "seq",
                                     json_object_get(out, "history_len")));

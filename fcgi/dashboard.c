@@ -7,6 +7,7 @@
 #include "seawall/alerts.h"
 #include "seawall/cases.h"
 #include "seawall/config.h"
+#include "seawall/message.h"
 #include "seawall/store.h"
 #include "api.h"
 
@@ -38,8 +39,17 @@ static int latest(struct sw_ctx *c, json_t **out)
         return rc;
     }
     *out = json_array();
-    json_array_foreach(alerts, i, a)
-        json_array_append_new(*out, sw_alert_summary(a));
+    json_array_foreach(alerts, i, a) {
+        json_t *l = sw_msg_localise(c->lang, a), *one = sw_alert_summary(a);
+
+        /* The title and one-line summary in the reader's language. */
+        if (l != NULL && one != NULL) {
+            json_object_set(one, "title", json_object_get(l, "title"));
+            json_object_set(one, "summary", json_object_get(l, "summary"));
+        }
+        json_decref(l);
+        json_array_append_new(*out, one);
+    }
     json_decref(alerts);
     return SW_OK;
 }
@@ -133,4 +143,5 @@ void sw_h_dashboard(struct sw_ctx *c)
     }
     sw_reply_json(c, 200, json_pack("{s:o, s:o, s:o, s:o}", "alerts", counts, "latest", news,
                                     "open_cases", open, "deadlines", deadlines));
+    sw_reply_lang(c);
 }

@@ -12,6 +12,7 @@
 #include "seawall/delivery.h"
 #include "seawall/i18n.h"
 #include "seawall/log.h"
+#include "seawall/messenger.h"
 #include "seawall/store.h"
 #include "api.h"
 
@@ -115,12 +116,12 @@ void sw_h_delivery_digest(struct sw_ctx *c)
 
 /* --- webhooks ---------------------------------------------------------------------------- */
 
-static int url_checked(struct sw_ctx *c, const json_t *in)
+static int url_checked(struct sw_ctx *c, const json_t *in, const json_t *stored)
 {
     struct sw_verrs errs;
 
     sw_verrs_init(&errs);
-    sw_webhook_check_url(in, sw_config_str(c->cfg, "net.allow_private"), &errs);
+    sw_webhook_check_url(in, stored, sw_config_str(c->cfg, "net.allow_private"), &errs);
     return sw_reply_if_invalid(c, &errs);
 }
 
@@ -133,7 +134,7 @@ void sw_h_webhooks_create(struct sw_ctx *c)
 
     if (sw_body_object(c, sw_webhook_fields, 0, &in) != SW_OK)
         return;
-    if (url_checked(c, in) != SW_OK) {
+    if (url_checked(c, in, NULL) != SW_OK) {
         json_decref(in);
         return;
     }
@@ -150,10 +151,10 @@ void sw_h_webhooks_create(struct sw_ctx *c)
         return;
     }
     out = sw_webhook_public(c->store, c->who.subject, wh);
-    json_object_set(out, "secret", json_object_get(json_array_get(json_object_get(wh,
-                                                                                  "secrets"),
-                                                                  0),
-                                                   "secret"));
+    if (sw_msgr_of(wh) == SW_MSGR_GENERIC)
+        json_object_set(out, "secret",
+                        json_object_get(json_array_get(json_object_get(wh, "secrets"), 0),
+                                        "secret"));
     json_decref(wh);
     snprintf(loc, sizeof(loc), "/api/v1/webhooks/%lld",
              (long long)json_integer_value(json_object_get(out, "id")));
@@ -218,10 +219,15 @@ void sw_h_webhooks_patch(struct sw_ctx *c)
         json_decref(wh);
         return;
     }
-    if (url_checked(c, in) != SW_OK) {
+    if (url_checked(c, in, wh) != SW_OK) {
         json_decref(in);
         json_decref(wh);
         return;
+    }
+    if (json_object_get(in, "secret") != NULL) {
+        /* A messenger robot's new signing secret, as its platform shows it. */
+        json_object_set(wh, "sign_secret", json_object_get(in, "secret"));
+        json_object_del(in, "secret");
     }
     json_object_update(wh, in);
     json_object_set_new(wh, "updated_at", json_string(sw_iso8601(sw_now_ms(), when,
@@ -282,6 +288,16 @@ void sw_h_webhooks_rotate(struct sw_ctx *c)
 
     if ((wh = path_webhook(c, &id)) == NULL)
         return;
+    if (sw_msgr_of(wh) != SW_MSGR_GENERIC) {
+        sw_reply_problem(c, 409, "secret-from-platform", "Secret set by the platform", NULL,
+                         "a %s robot has no secret of Seawall's to rotate: a WeCom robot's key "
+                         "is in its URL, DingTalk and Feishu robots sign with the secret their "
+                         "platform shows (change it with PATCH /api/v1/webhooks/{id} "
+                         "{\"secret\": …})",
+                         json_string_value(json_object_get(wh, "kind")));
+        json_decref(wh);
+        return;
+    }
     if (c->req->content_length > 0) {
         if (sw_body_object(c, rotate_fields, 1, &in) != SW_OK) {
             json_decref(wh);
@@ -629,6 +645,20 @@ static int unsub_args(struct sw_ctx *c, long long *sub, const char **email)
     return SW_OK;
 }
 
+/* The unsubscribe page and answer speak the reader's language when the request says one
+ * (Accept-Language), else the subscriber's (a mail client's one-click POST says none). */
+static void unsub_lang(struct sw_ctx *c, long long sub)
+{
+    json_t *d;
+
+    if (c->req->accept_language != NULL && c->req->accept_language[0] != '\0')
+        return;
+    if (sw_delivery_get(c->store, sub, &d) == SW_OK) {
+        sw_set_lang(c, json_string_value(json_object_get(d, "lang")));
+        json_decref(d);
+    }
+}
+
 /* A person who opened the link: a page with one button (mail scanners that follow links must
  * not unsubscribe anyone, so only the POST acts). */
 void sw_h_unsubscribe_page(struct sw_ctx *c)
@@ -639,6 +669,7 @@ void sw_h_unsubscribe_page(struct sw_ctx *c)
 
     if (unsub_args(c, &sub, &email) != SW_OK)
         return;
+    unsub_lang(c, sub);
     c->resp->status = 200;
     c->resp->ctype = "text/html; charset=utf-8";
     sw_buf_reset(b);
@@ -665,6 +696,7 @@ void sw_h_unsubscribe(struct sw_ctx *c)
 
     if (unsub_args(c, &sub, &email) != SW_OK)
         return;
+    unsub_lang(c, sub);
     rc = sw_delivery_get(c->store, sub, &doc);
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "loading delivery settings");

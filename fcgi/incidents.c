@@ -1119,11 +1119,11 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
     } else {
         json_object_set_new(e.casedoc, "id", json_integer(e.case_id));
         json_object_set_new(e.casedoc, "history_len", json_integer(1));
-        sw_case_notice(c, e.casedoc, SW_N("opened from a trade-show incident"),
+        sw_case_notice(c, e.casedoc, "incident",
                        SW_N("A service station opened this case from an incident at a trade "
                             "show where your company was accused; the assistance centre will "
                             "contact you."),
-                       "high");
+                       1, "high");
         snprintf(loc, sizeof(loc), "/api/v1/cases/%lld", e.case_id);
         sw_reply_header(c, "Location", loc);
         sw_reply_json(c, 201, json_pack("{s:o, s:{s:I, s:s, s:s}, s:b}", "incident",

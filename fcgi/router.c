@@ -106,10 +106,14 @@ static int check_role(struct sw_ctx *c)
         return SW_OK;
     if (strchr(c->route->pattern, '{') != NULL)
         sw_reply_not_found(c);
+    else if (c->who.via_session)
+        sw_reply_problem(c, 403, "forbidden", "Forbidden", NULL,
+                         "the role %s may not use %s %s (signed in)",
+                         sw_role_name(c->who.role), c->route->method, c->route->pattern);
     else
-        sw_reply_problem(c, 403, "forbidden", "Forbidden", NULL, "a %s %s may not use %s %s",
-                         sw_role_name(c->who.role), c->who.via_session ? "session" : "token",
-                         c->route->method, c->route->pattern);
+        sw_reply_problem(c, 403, "forbidden", "Forbidden", NULL,
+                         "the role %s may not use %s %s with a token",
+                         sw_role_name(c->who.role), c->route->method, c->route->pattern);
     return SW_INVALID;
 }
 

@@ -12,7 +12,10 @@
 
 #include "seawall/accounts.h"
 #include "seawall/delivery.h"
+#include "seawall/i18n.h"
+#include "seawall/messenger.h"
 #include "seawall/net.h"
+#include "seawall/people.h"
 #include "seawall/store.h"
 #include "seawall/zone.h"
 
@@ -37,16 +40,25 @@ const struct sw_jfield sw_delivery_fields[] = {
     { "email_severity_floor", SW_J_STRING, 0, 1, 16, sw_severities },
     { "digest_hour", SW_J_INT, 0, 0, 23, NULL },
     { "digest_tz", SW_J_STRING, 0, 1, 64, NULL },
+    { "lang", SW_J_STRING, 0, 2, 5, sw_langs },
+    { "tz", SW_J_STRING, 0, 1, 64, NULL },
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
 
 void sw_delivery_check(const json_t *in, struct sw_verrs *errs)
 {
-    const char *tz = json_string_value(json_object_get(in, "digest_tz"));
+    static const char *const zones[] = { "digest_tz", "tz" };
+    size_t i;
 
-    if (tz != NULL && !sw_zone_valid(tz))
-        sw_verrs_add(errs, "/digest_tz", "\"%.64s\" is not a time zone this server knows "
-                     "(an IANA name such as Europe/Berlin or Asia/Shanghai)", tz);
+    for (i = 0; i < SW_ARRAY_LEN(zones); i++) {
+        const char *tz = json_string_value(json_object_get(in, zones[i]));
+        char ptr[16];
+
+        snprintf(ptr, sizeof(ptr), "/%s", zones[i]);
+        if (tz != NULL && !sw_zone_valid(tz))
+            sw_verrs_add(errs, ptr, "\"%.64s\" is not a time zone this server knows "
+                         "(an IANA name such as Europe/Berlin or Asia/Shanghai)", tz);
+    }
 }
 
 static void settings_key(long long sub, char *out, size_t outlen)
@@ -72,7 +84,45 @@ static int settings_stored(struct sw_store *s, long long sub, json_t **out)
     return SW_OK;
 }
 
-/* Fills in what was never set. */
+/* The language and zone of a subscriber that never set them: those of the person who holds
+ * the account's address (who signed the company up), else the country's (China: zh-CN and
+ * Asia/Shanghai), else English and UTC. A person's zone counts when it is not the UTC every
+ * person starts with. */
+static void lang_defaults(struct sw_store *s, long long sub, json_t *doc)
+{
+    const char *lang = NULL, *tz = NULL, *country = NULL;
+    json_t *profile = NULL, *person = NULL;
+    long long pid;
+
+    if (json_object_get(doc, "lang") != NULL && json_object_get(doc, "tz") != NULL)
+        return;
+    if (sw_doc_get(s, &sw_kind_subscriber, sub, &profile) == SW_OK) {
+        const char *email = json_string_value(json_object_get(profile, "email"));
+
+        country = json_string_value(json_object_get(profile, "country"));
+        if (email != NULL && sw_person_by_email(s, email, &pid) == SW_OK &&
+            sw_person_get(s, pid, &person) == SW_OK &&
+            json_integer_value(json_object_get(person, "subject")) == sub &&
+            strcmp(json_string_value(json_object_get(person, "role")) ?: "", "exporter") == 0) {
+            lang = sw_lang_canonical(json_string_value(json_object_get(person, "lang")));
+            tz = json_string_value(json_object_get(person, "tz"));
+            if (tz != NULL && (strcmp(tz, "UTC") == 0 || !sw_zone_valid(tz)))
+                tz = NULL;
+        }
+    }
+    if (country != NULL && strcmp(country, "CN") == 0) {
+        lang = lang ?: SW_LANG_ZH_CN;
+        tz = tz ?: "Asia/Shanghai";
+    }
+    if (json_object_get(doc, "lang") == NULL)
+        json_object_set_new(doc, "lang", json_string(lang ?: SW_LANG_EN));
+    if (json_object_get(doc, "tz") == NULL)
+        json_object_set_new(doc, "tz", json_string(tz ?: "UTC"));
+    json_decref(person);
+    json_decref(profile);
+}
+
+/* Fills in what was never set (lang and tz first: the digest's zone defaults to tz). */
 static void with_defaults(json_t *doc)
 {
     if (json_object_get(doc, "emails") == NULL)
@@ -84,15 +134,18 @@ static void with_defaults(json_t *doc)
     if (json_object_get(doc, "digest_hour") == NULL)
         json_object_set_new(doc, "digest_hour", json_integer(8));
     if (json_object_get(doc, "digest_tz") == NULL)
-        json_object_set_new(doc, "digest_tz", json_string("UTC"));
+        json_object_set_new(doc, "digest_tz",
+                            json_string(json_string_value(json_object_get(doc, "tz")) ?: "UTC"));
 }
 
 int sw_delivery_get(struct sw_store *s, long long sub, json_t **out)
 {
     int rc = settings_stored(s, sub, out);
 
-    if (rc == SW_OK)
+    if (rc == SW_OK) {
+        lang_defaults(s, sub, *out);
         with_defaults(*out);
+    }
     return rc;
 }
 
@@ -104,6 +157,7 @@ static int settings_view(struct sw_store *s, long long sub, json_t *doc)
     const char *email;
     int rc;
 
+    lang_defaults(s, sub, doc);
     if (json_object_get(doc, "emails") != NULL) {
         with_defaults(doc);
         json_object_set_new(doc, "emails_default", json_false());
@@ -178,21 +232,39 @@ const struct sw_jfield sw_webhook_fields[] = {
     { "description", SW_J_STRING, 0, 0, 200, NULL },
     { "severity_floor", SW_J_STRING, 0, 1, 16, sw_severities },
     { "enabled", SW_J_BOOL, 0, 0, 0, NULL },
+    { "kind", SW_J_STRING, 0, 1, 16, sw_webhook_kinds },
+    { "secret", SW_J_STRING, 0, 1, SW_MSGR_SECRET_MAX, NULL },
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
 
-void sw_webhook_check_url(const json_t *in, const char *allow_private, struct sw_verrs *errs)
+void sw_webhook_check_url(const json_t *in, const json_t *stored, const char *allow_private,
+                          struct sw_verrs *errs)
 {
     const char *url = json_string_value(json_object_get(in, "url"));
+    const char *kind = json_string_value(json_object_get(in, "kind"));
+    const char *secret = json_string_value(json_object_get(in, "secret"));
     struct sw_allowlist allow;
     char err[400];
+    int k;
 
-    if (url == NULL)
-        return;
+    if (stored != NULL) {
+        k = sw_msgr_of(stored);
+        if (kind != NULL && sw_msgr_kind(kind) != k) {
+            sw_verrs_add(errs, "/kind", "cannot change once the endpoint exists (it is %s): "
+                         "delete it and make a new one", sw_webhook_kinds[k]);
+            return;
+        }
+    } else {
+        k = sw_msgr_kind(kind);
+    }
+    if (k < 0)
+        return;   /* sw_json_check named the kind */
     if (sw_allowlist_parse(allow_private, &allow, err, sizeof(err)) != SW_OK)
         allow.n = 0;
-    if (sw_url_check(url, &allow, err, sizeof(err)) != SW_OK)
+    if (url != NULL && sw_msgr_url_check(k, url, &allow, err, sizeof(err)) != SW_OK)
         sw_verrs_add(errs, "/url", "%s", err);
+    if (sw_msgr_secret_check(k, secret, err, sizeof(err)) != SW_OK)
+        sw_verrs_add(errs, "/secret", "%s", err);
 }
 
 void sw_webhook_secret(char *out, size_t outlen)
@@ -253,9 +325,16 @@ int sw_webhook_create(struct sw_store *s, long long sub, const json_t *in, long 
         return SW_EAGAIN;
     id = sw_reply_int(r, 0);
     freeReplyObject(r);
-    sw_webhook_secret(secret, sizeof(secret));
     wh = json_deep_copy(in);
     json_object_set_new(wh, "id", json_integer(id));
+    if (json_object_get(wh, "kind") == NULL)
+        json_object_set_new(wh, "kind", json_string("generic"));
+    /* A messenger robot's signing secret is the platform's, kept as given; a generic
+     * endpoint's is made here and shown once. */
+    if (json_object_get(wh, "secret") != NULL) {
+        json_object_set(wh, "sign_secret", json_object_get(wh, "secret"));
+        json_object_del(wh, "secret");
+    }
     if (json_object_get(wh, "severity_floor") == NULL)
         json_object_set_new(wh, "severity_floor", json_string("low"));
     if (json_object_get(wh, "enabled") == NULL)
@@ -264,8 +343,12 @@ int sw_webhook_create(struct sw_store *s, long long sub, const json_t *in, long 
         json_object_set_new(wh, "description", json_string(""));
     json_object_set_new(wh, "created_at", json_string(sw_iso8601(sw_now_ms(), when,
                                                                  sizeof(when))));
-    json_object_set_new(wh, "secrets", json_pack("[{s:s, s:n}]", "secret", secret,
-                                                 "expires_at"));
+    if (sw_msgr_of(wh) == SW_MSGR_GENERIC) {
+        sw_webhook_secret(secret, sizeof(secret));
+        json_object_set_new(wh, "secrets", json_pack("[{s:s, s:n}]", "secret", secret,
+                                                     "expires_at"));
+        sodium_memzero(secret, sizeof(secret));
+    }
     rc = sw_webhook_put(s, sub, wh);
     if (rc != SW_OK) {
         json_decref(wh);
@@ -373,6 +456,12 @@ json_t *sw_webhook_public(struct sw_store *s, long long sub, const json_t *wh)
             rotating_until = json_integer_value(exp);
     }
     json_object_del(out, "secrets");
+    json_object_del(out, "sign_secret");
+    if (json_object_get(out, "kind") == NULL)
+        json_object_set_new(out, "kind", json_string("generic"));
+    if (sw_msgr_of(wh) == SW_MSGR_DINGTALK || sw_msgr_of(wh) == SW_MSGR_FEISHU)
+        json_object_set_new(out, "signed", json_boolean(json_is_string(json_object_get(
+                                                                 wh, "sign_secret"))));
     if (rotating_until > 0)
         json_object_set_new(out, "previous_secret_expires_at",
                             json_string(sw_iso8601(rotating_until, when, sizeof(when))));
@@ -681,9 +770,9 @@ int sw_webhook_test(struct sw_store *s, long long sub, long long wid, json_t **o
     snprintf(what, sizeof(what), "webhook.test:%lld:%lld:%s", wid, (long long)sw_now_ms(), hex);
     snprintf(target, sizeof(target), "webhook:%lld", wid);
     sw_dlv_id(sub, what, target, id, sizeof(id));
-    job = json_pack("{s:s, s:s, s:s, s:I, s:O}", "id", id, "kind", "webhook", "topic",
-                    "webhook.test", "webhook", (json_int_t)wid, "url",
-                    json_object_get(wh, "url"));
+    job = json_pack("{s:s, s:s, s:s, s:s, s:I, s:O}", "id", id, "kind", "webhook", "channel",
+                    sw_webhook_kinds[sw_msgr_of(wh)], "topic", "webhook.test", "webhook",
+                    (json_int_t)wid, "url", json_object_get(wh, "url"));
     json_decref(wh);
     if (job == NULL)
         return SW_ERR;

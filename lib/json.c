@@ -329,5 +329,7 @@ size_t sw_json_check(const json_t *obj, const struct sw_jfield *spec, int partia
 
 char *sw_json_dumps(const json_t *v)
 {
-    return json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    /* 15 significant digits: a score stored as 0.923 reads 0.923, not jansson's default
+     * round-trip form 0.92300000000000004. */
+    return json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 }

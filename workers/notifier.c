@@ -1,7 +1,10 @@
 /* notifier.c — seawall-notifier: takes each new alert from the deliveries stream (consumer
  * group "notifiers"), turns it into one delivery per webhook endpoint and mail address the
  * subscriber set (or a place in the daily digest), and makes the deliveries: signed webhooks
- * (Standard Webhooks) and mail over SMTP, many at once through one curl multi handle.
+ * (Standard Webhooks), group-messenger robots (WeCom, DingTalk, Feishu: the alert as the
+ * platform's markdown card, signed as it documents, each robot held to its rate limit) and
+ * mail over SMTP, many at once through one curl multi handle. Everything a person reads is
+ * rendered at send time in the subscriber's language and time zone (message.h).
  *
  * Nothing is lost to a crash: a stream entry is acknowledged only after its deliveries are
  * stored (storing is idempotent, delivery ids are derived from alert and target), and a
@@ -25,6 +28,8 @@
 #include "seawall/delivery.h"
 #include "seawall/fetch.h"
 #include "seawall/log.h"
+#include "seawall/message.h"
+#include "seawall/messenger.h"
 #include "seawall/store.h"
 #include "seawall/worker.h"
 
@@ -49,6 +54,7 @@ struct run {
     struct curl_slist *mail_headers;
     char errbuf[CURL_ERROR_SIZE];
     int is_mail;
+    int msgr;                  /* the endpoint's kind (messenger.h): how its answer reads */
     long long sub;
     char member[80];
     json_t *job;
@@ -150,10 +156,12 @@ static int intake_alert(long long sub, const char *alert, const char *severity)
             continue;
         snprintf(target, sizeof(target), "webhook:%lld", wid);
         sw_dlv_id(sub, alert, target, id, sizeof(id));
-        if ((rc = enqueue(sub, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:O}", "id", id,
-                                         "kind", "webhook", "topic", "alert.created", "alert",
-                                         alert, "severity", severity, "webhook", (json_int_t)wid,
-                                         "url", json_object_get(wh, "url")))) != SW_OK)
+        if ((rc = enqueue(sub, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:O}", "id", id,
+                                         "kind", "webhook", "channel",
+                                         sw_webhook_kinds[sw_msgr_of(wh)], "topic",
+                                         "alert.created", "alert", alert, "severity", severity,
+                                         "webhook", (json_int_t)wid, "url",
+                                         json_object_get(wh, "url")))) != SW_OK)
             goto out;
     }
     mode = json_string_value(json_object_get(settings, "email_mode"));
@@ -404,107 +412,33 @@ static void url_encode(struct sw_buf *b, const char *s)
     }
 }
 
-/* One line per portfolio item the alert names: its kind and text, the rule, the score and
- * why, and what the event says there. */
-static void item_lines(struct sw_buf *text, struct sw_buf *html, const json_t *a)
+/* Who reads the subscriber's mail and cards: its language and zone (sw_delivery_get fills in
+ * the defaults), links to the portal. settings stays the caller's; m points into it. */
+static void reader(const json_t *settings, struct sw_msg_ctx *m)
 {
-    const json_t *it, *re;
-    char line[1200], kind[24], itext[300], why[200], etext[300];
-    size_t i;
-
-    json_array_foreach(json_object_get(a, "items"), i, it) {
-        const json_t *item = json_object_get(it, "item");
-
-        re = json_array_get(json_object_get(it, "reasons"), 0);
-        one_line(kind, sizeof(kind), json_string_value(json_object_get(item, "kind")));
-        one_line(itext, sizeof(itext), json_string_value(json_object_get(item, "text")));
-        one_line(why, sizeof(why), json_string_value(json_object_get(re, "why")));
-        one_line(etext, sizeof(etext),
-                 json_string_value(json_array_get(json_object_get(re, "matched"), 0)));
-        snprintf(line, sizeof(line), "    your %s \"%s\": %s, score %.2f, %s (%s: \"%s\")\n",
-                 kind, itext, json_string_value(json_object_get(it, "rule")) ?: "?",
-                 json_number_value(json_object_get(it, "score")), why,
-                 json_string_value(json_object_get(re, "field")) ?: "-", etext);
-        sw_buf_adds(text, line);
-        sw_buf_adds(html, "<li>your ");
-        sw_buf_add_html(html, kind);
-        sw_buf_adds(html, " <b>");
-        sw_buf_add_html(html, itext);
-        sw_buf_adds(html, "</b>: ");
-        sw_buf_add_html(html, why);
-        sw_buf_adds(html, " — “");
-        sw_buf_add_html(html, etext);
-        sw_buf_adds(html, "”</li>");
-    }
-    /* Alerts without items (case notices) say what happened in their reasons. */
-    json_array_foreach(json_object_get(a, "reasons"), i, re) {
-        one_line(why, sizeof(why), json_string_value(json_object_get(re, "text")));
-        snprintf(line, sizeof(line), "    %s\n", why);
-        sw_buf_adds(text, line);
-        sw_buf_adds(html, "<li>");
-        sw_buf_add_html(html, why);
-        sw_buf_adds(html, "</li>");
-    }
+    m->lang = sw_lang_canonical(json_string_value(json_object_get(settings, "lang")))
+                  ?: SW_LANG_EN;
+    m->tz = json_string_value(json_object_get(settings, "tz")) ?: "UTC";
+    m->public_url = sw_config_str(cfg, "notifier.public_url");
 }
 
-/* An alert in a mail: a heading line, a line per item it names, and its source link. */
-static void alert_lines(struct sw_buf *text, struct sw_buf *html, const json_t *a)
-{
-    const json_t *ev = json_object_get(a, "event");
-    const char *src = json_string_value(json_object_get(a, "source_url"));
-    size_t n = json_array_size(json_object_get(a, "items"));
-    char line[600], title[400], items[48] = "";
-
-    one_line(title, sizeof(title), json_string_value(json_object_get(ev, "title")));
-    if (n > 1)
-        snprintf(items, sizeof(items), ", %zu of your items", n);
-    snprintf(line, sizeof(line), "[%s] %s (%s, %s%s)\n",
-             json_string_value(json_object_get(a, "severity")) ?: "?", title,
-             json_string_value(json_object_get(a, "rule")) ?: "?",
-             json_string_value(json_object_get(ev, "jurisdiction")) ?: "-", items);
-    sw_buf_adds(text, line);
-    sw_buf_adds(html, "<li><b>");
-    sw_buf_add_html(html, json_string_value(json_object_get(a, "severity")));
-    sw_buf_adds(html, "</b> ");
-    sw_buf_add_html(html, title);
-    sw_buf_adds(html, "<ul>");
-    item_lines(text, html, a);
-    if (src != NULL) {
-        one_line(line, sizeof(line), src);
-        sw_buf_adds(text, "    source: ");
-        sw_buf_adds(text, line);
-        sw_buf_adds(text, "\n");
-        sw_buf_adds(html, "<li>source: <a href=\"");
-        sw_buf_add_html(html, line);
-        sw_buf_adds(html, "\">");
-        sw_buf_add_html(html, line);
-        sw_buf_adds(html, "</a></li>");
-    }
-    sw_buf_adds(html, "</ul></li>");
-}
-
-/* The mail for a job: subject and the two bodies. SW_NOTFOUND when its alerts are gone. */
-static int compose(long long sub, const json_t *job, char *subject, size_t sublen,
-                   struct sw_buf *text, struct sw_buf *html)
+/* The mail for a job in the reader's language: subject and the two bodies (html as a
+ * fragment). SW_NOTFOUND when its alerts are gone. */
+static int compose(long long sub, const json_t *job, const struct sw_msg_ctx *m, char *subject,
+                   size_t sublen, struct sw_buf *text, struct sw_buf *html)
 {
     const char *kind = json_string_value(json_object_get(job, "kind"));
     const char *topic = json_string_value(json_object_get(job, "topic")) ?: "";
-    char title[300];
 
-    sw_buf_adds(html, "<!doctype html><html><body>");
     if (strcmp(topic, "webhook.disabled") == 0) {
-        one_line(title, sizeof(title), json_string_value(json_object_get(job, "detail")));
-        snprintf(subject, sublen, "[Seawall] A webhook endpoint was disabled");
-        sw_buf_adds(text, title);
-        sw_buf_adds(text, "\nEnable it again (PATCH /api/v1/webhooks/{id} with "
-                          "{\"enabled\": true}) once it answers, and replay what it missed.\n");
-        sw_buf_adds(html, "<p>");
-        sw_buf_add_html(html, title);
-        sw_buf_adds(html, "</p>");
+        sw_msg_mail_disabled(m, json_integer_value(json_object_get(job, "webhook")),
+                             json_string_value(json_object_get(job, "url")),
+                             json_string_value(json_object_get(job, "error")) ?:
+                             json_string_value(json_object_get(job, "detail")),
+                             subject, sublen, text, html);
     } else if (strcmp(kind, "digest") == 0) {
-        static const char *const order[] = { "critical", "high", "medium", "low" };
         json_t *alerts = json_array(), *v;
-        size_t i, k, counts[4] = { 0, 0, 0, 0 };
+        size_t i;
 
         json_array_foreach(json_object_get(job, "alerts"), i, v) {
             json_t *a = load_alert(sub, json_string_value(v));
@@ -516,47 +450,16 @@ static int compose(long long sub, const json_t *job, char *subject, size_t suble
             json_decref(alerts);
             return SW_NOTFOUND;
         }
-        for (k = 0; k < 4; k++) {
-            int header = 0;
-
-            json_array_foreach(alerts, i, v) {
-                if (strcmp(json_string_value(json_object_get(v, "severity")) ?: "", order[k]))
-                    continue;
-                if (!header) {
-                    char h[64];
-
-                    snprintf(h, sizeof(h), "\n== %s ==\n", order[k]);
-                    sw_buf_adds(text, h);
-                    sw_buf_adds(html, "<h2>");
-                    sw_buf_adds(html, order[k]);
-                    sw_buf_adds(html, "</h2><ul>");
-                    header = 1;
-                }
-                counts[k]++;
-                alert_lines(text, html, v);
-            }
-            if (header)
-                sw_buf_adds(html, "</ul>");
-        }
-        snprintf(subject, sublen, "[Seawall] Daily digest: %zu alerts (%zu critical, %zu high, "
-                 "%zu medium, %zu low)", json_array_size(alerts), counts[0], counts[1],
-                 counts[2], counts[3]);
+        sw_msg_mail_digest(m, alerts, subject, sublen, text, html);
         json_decref(alerts);
     } else {
         json_t *a = load_alert(sub, json_string_value(json_object_get(job, "alert")));
 
         if (a == NULL)
             return SW_NOTFOUND;
-        one_line(title, sizeof(title),
-                 json_string_value(json_object_get(json_object_get(a, "event"), "title")));
-        snprintf(subject, sublen, "[Seawall] %s: %s",
-                 json_string_value(json_object_get(a, "severity")) ?: "alert", title);
-        sw_buf_adds(html, "<ul>");
-        alert_lines(text, html, a);
-        sw_buf_adds(html, "</ul>");
+        sw_msg_mail_alert(m, a, subject, sublen, text, html);
         json_decref(a);
     }
-    sw_buf_adds(html, "</body></html>");
     return SW_OK;
 }
 
@@ -575,16 +478,86 @@ static int is_test(const json_t *job)
 static void finish(struct run *run, int delivered, long code, const char *error);
 static void release(struct run *run);
 
+/* Puts a delivery back in the due set without making an attempt: its robot's rate limit has
+ * no place for it until wait_ms from now (nothing is logged, nothing counted). */
+static void postpone(struct run *run, int64_t wait_ms)
+{
+    int64_t at = sw_now_ms() + wait_ms;
+    char key[96], due[24], when[32];
+    char *text;
+    redisReply *r;
+
+    run->done = 1;
+    json_object_set_new(run->job, "next_attempt_at", json_string(sw_iso8601(at, when,
+                                                                             sizeof(when))));
+    json_object_set_new(run->job, "waiting_for", json_string("rate_limit"));
+    text = json_dumps(run->job, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s", run->sub,
+             json_string_value(json_object_get(run->job, "id")));
+    snprintf(due, sizeof(due), "%lld", (long long)at);
+    {
+        const char *a1[] = { "SET", key, text ? text : "{}" };
+        const char *a2[] = { "ZADD", SW_DLV_DUE, due, run->member };
+        const char *a3[] = { "HDEL", SW_DLV_LEASES, run->member };
+        const char **argvs[] = { a1, a2, a3 };
+        int argcs[] = { 3, 4, 3 };
+
+        r = text != NULL ? sw_store_multi(&store, 3, argcs, argvs, NULL) : NULL;
+    }
+    if (r != NULL)
+        freeReplyObject(r);
+    free(text);
+    sw_debug("delivery %s waits %lld ms for its robot's rate limit",
+             json_string_value(json_object_get(run->job, "id")), (long long)wait_ms);
+}
+
+/* The body of a generic (Standard Webhooks) delivery: the alert, or the fixed test event, with
+ * a one-line "summary" in the subscriber's language. Caller frees; NULL with why set. */
+static char *generic_body(struct run *run, long long wid, const struct sw_msg_ctx *m,
+                          const char **why)
+{
+    json_t *payload, *alert;
+    struct sw_buf sum;
+    char when[32];
+    char *body;
+
+    if (is_test(run->job)) {
+        payload = json_pack("{s:s, s:s, s:s, s:s, s:{s:b, s:I, s:s}}", "type", "webhook.test",
+                            "timestamp", sw_iso8601(sw_now_ms(), when, sizeof(when)), "lang",
+                            m->lang, "summary", sw_tr(m->lang, "Seawall test message"), "data",
+                            "test", 1, "webhook", (json_int_t)wid, "detail", TEST_DETAIL);
+    } else {
+        alert = load_alert(run->sub, json_string_value(json_object_get(run->job, "alert")));
+        if (alert == NULL) {
+            *why = "the alert no longer exists";
+            return NULL;
+        }
+        sw_buf_init(&sum, 16384);
+        sw_msg_summary(m->lang, alert, &sum);
+        payload = json_pack("{s:s, s:s, s:s, s:s, s:o}", "type", "alert.created", "timestamp",
+                            sw_iso8601(sw_now_ms(), when, sizeof(when)), "lang", m->lang,
+                            "summary", sum.p ? sum.p : "", "data", alert);
+        sw_buf_free(&sum);
+    }
+    body = payload != NULL ? sw_json_dumps(payload) : NULL;
+    json_decref(payload);
+    if (body == NULL)
+        *why = "no memory for the payload";
+    return body;
+}
+
 static int start_webhook(struct run *run)
 {
     long long sub = run->sub, wid = json_integer_value(json_object_get(run->job, "webhook"));
     const char *msg_id = json_string_value(json_object_get(run->job, "id"));
-    json_t *wh = NULL, *alert, *payload, *secrets;
+    json_t *wh = NULL, *secrets, *settings = NULL;
     struct sw_fetch_opts o;
+    struct sw_msg_ctx m;
     struct curl_slist *h = NULL;
-    char sig[512], hdr[600], when[32];
+    char sig[512] = "", hdr[600], url[SW_URL_MAX + 200], err[480];
     long long ts = (long long)(sw_now_ms() / 1000);
-    char *body;
+    const char *why = NULL;
+    char *body = NULL;
     int rc;
 
     rc = sw_webhook_get(&store, sub, wid, &wh);
@@ -603,39 +576,87 @@ static int start_webhook(struct run *run)
     }
     if (rc != SW_OK)
         return rc;
-    if (is_test(run->job)) {
-        payload = json_pack("{s:s, s:s, s:{s:b, s:I, s:s}}", "type", "webhook.test",
-                            "timestamp", sw_iso8601(sw_now_ms(), when, sizeof(when)), "data",
-                            "test", 1, "webhook", (json_int_t)wid, "detail", TEST_DETAIL);
+    if ((rc = sw_delivery_get(&store, sub, &settings)) != SW_OK) {
+        json_decref(wh);
+        return rc;
+    }
+    reader(settings, &m);
+    run->msgr = sw_msgr_of(wh);
+    sw_strlcpy(url, json_string_value(json_object_get(wh, "url")) ?: "", sizeof(url));
+    if (run->msgr == SW_MSGR_GENERIC) {
+        body = generic_body(run, wid, &m, &why);
+        secrets = sw_webhook_live_secrets(wh, sw_now_ms());
+        if (body != NULL &&
+            sw_webhook_sign(secrets, msg_id, ts, body, strlen(body), sig, sizeof(sig)) != SW_OK)
+            why = "the webhook has no usable secret";
+        json_decref(secrets);
+        h = curl_slist_append(h, "Content-Type: application/json");
+        snprintf(hdr, sizeof(hdr), "webhook-id: %s", msg_id);
+        h = curl_slist_append(h, hdr);
+        snprintf(hdr, sizeof(hdr), "webhook-timestamp: %lld", ts);
+        h = curl_slist_append(h, hdr);
+        snprintf(hdr, sizeof(hdr), "webhook-signature: %s", sig);
+        h = curl_slist_append(h, hdr);
     } else {
-        alert = load_alert(sub, json_string_value(json_object_get(run->job, "alert")));
-        if (alert == NULL) {
+        long long per_min, per_s;
+        int64_t wait_ms = 0;
+        json_t *alert = NULL;
+
+        /* The platform's URL form, checked again: the rules may be newer than the URL. */
+        if (sw_msgr_url_check(run->msgr, url, &allow, err, sizeof(err)) != SW_OK) {
             json_decref(wh);
-            finish(run, -1, 0, "the alert no longer exists");
+            json_decref(settings);
+            finish(run, 0, 0, err);
             return SW_OK;
         }
-        payload = json_pack("{s:s, s:s, s:o}", "type", "alert.created", "timestamp",
-                            sw_iso8601(sw_now_ms(), when, sizeof(when)), "data", alert);
+        sw_msgr_limits(run->msgr, sw_config_int(cfg, "notifier.wecom_per_min"),
+                       sw_config_int(cfg, "notifier.dingtalk_per_min"),
+                       sw_config_int(cfg, "notifier.feishu_per_min"),
+                       sw_config_int(cfg, "notifier.feishu_per_s"), &per_min, &per_s);
+        if (!is_test(run->job) &&
+            (alert = load_alert(sub, json_string_value(json_object_get(run->job,
+                                                                        "alert")))) == NULL) {
+            why = "the alert no longer exists";
+        } else {
+            char member[96];
+
+            snprintf(member, sizeof(member), "%s:%lld:%lld", msg_id,
+                     (long long)json_integer_value(json_object_get(run->job, "attempts")),
+                     (long long)sw_mono_us());
+            rc = sw_msgr_rate_take(&store, sub, url, per_min, per_s, sw_now_ms(), member,
+                                   &wait_ms);
+            if (rc != SW_OK) {
+                json_decref(alert);
+                json_decref(wh);
+                json_decref(settings);
+                return rc;
+            }
+            if (wait_ms > 0) {
+                json_decref(alert);
+                json_decref(wh);
+                json_decref(settings);
+                postpone(run, wait_ms);
+                return SW_OK;
+            }
+            body = sw_msgr_request(run->msgr, &m, alert,
+                                   json_string_value(json_object_get(wh, "sign_secret")),
+                                   json_string_value(json_object_get(wh, "url")), sw_now_ms(),
+                                   url, sizeof(url));
+            if (body == NULL)
+                why = "the message could not be made (no memory, or the URL is too long)";
+        }
+        json_decref(alert);
+        h = curl_slist_append(h, "Content-Type: application/json; charset=utf-8");
     }
-    body = json_dumps(payload, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(payload);
-    secrets = sw_webhook_live_secrets(wh, sw_now_ms());
-    if (body == NULL ||
-        sw_webhook_sign(secrets, msg_id, ts, body, strlen(body), sig, sizeof(sig)) != SW_OK) {
-        json_decref(secrets);
-        json_decref(wh);
+    json_decref(settings);
+    json_decref(wh);
+    json_object_del(run->job, "waiting_for");
+    if (body == NULL || why != NULL) {
+        curl_slist_free_all(h);
         free(body);
-        finish(run, -1, 0, "the webhook has no usable secret");
+        finish(run, -1, 0, why ? why : "no memory for the payload");
         return SW_OK;
     }
-    json_decref(secrets);
-    h = curl_slist_append(h, "Content-Type: application/json");
-    snprintf(hdr, sizeof(hdr), "webhook-id: %s", msg_id);
-    h = curl_slist_append(h, hdr);
-    snprintf(hdr, sizeof(hdr), "webhook-timestamp: %lld", ts);
-    h = curl_slist_append(h, hdr);
-    snprintf(hdr, sizeof(hdr), "webhook-signature: %s", sig);
-    h = curl_slist_append(h, hdr);
     h = curl_slist_append(h, "Expect:");
     memset(&o, 0, sizeof(o));
     o.connect_timeout_ms = sw_config_int(cfg, "notifier.connect_timeout_ms");
@@ -645,15 +666,13 @@ static int start_webhook(struct run *run)
     o.body_max = 65536;
     o.allow = &allow;
     o.user_agent = sw_config_str(cfg, "notifier.user_agent");
-    rc = sw_fetch_init(&run->f, json_string_value(json_object_get(wh, "url")), &o, h);
+    rc = sw_fetch_init(&run->f, url, &o, h);
     if (rc != SW_OK) {
-        json_decref(wh);
         free(body);
         finish(run, 0, 0,
                rc == SW_INVALID ? run->f.refused : "libcurl refused the request setup");
         return SW_OK;
     }
-    json_decref(wh);
     curl_easy_setopt(run->f.easy, CURLOPT_ACCEPT_ENCODING, NULL);
     curl_easy_setopt(run->f.easy, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
     curl_easy_setopt(run->f.easy, CURLOPT_COPYPOSTFIELDS, body);
@@ -673,6 +692,8 @@ static int start_mail(struct run *run)
     int account = strcmp(json_string_value(json_object_get(run->job, "kind")) ?: "",
                          "account") == 0;
     struct sw_buf text, html, link;
+    struct sw_msg_ctx m;
+    json_t *settings = NULL;
     char subject[400], hdr[1200], tok[64], date[64];
     curl_mime *alt;
     curl_mimepart *part;
@@ -687,6 +708,9 @@ static int start_mail(struct run *run)
     }
     if (!account && (rc = sw_unsub_token(&store, run->sub, to, tok, sizeof(tok))) != SW_OK)
         return rc;
+    if (!account && (rc = sw_delivery_get(&store, run->sub, &settings)) != SW_OK)
+        return rc;
+    reader(settings, &m);
     sw_buf_init(&text, 4 * 1024 * 1024);
     sw_buf_init(&html, 8 * 1024 * 1024);
     sw_buf_init(&link, 4096);
@@ -697,26 +721,32 @@ static int start_mail(struct run *run)
         sw_buf_adds(&html, json_string_value(json_object_get(run->job, "html")) ?: "");
         rc = text.len > 0 ? SW_OK : SW_NOTFOUND;
     } else {
-        rc = compose(run->sub, run->job, subject, sizeof(subject), &text, &html);
+        sw_msg_mail_open(&m, &html);
+        rc = compose(run->sub, run->job, &m, subject, sizeof(subject), &text, &html);
     }
     if (rc != SW_OK) {
         sw_buf_free(&text);
         sw_buf_free(&html);
         sw_buf_free(&link);
+        json_decref(settings);
         finish(run, -1, 0, "the alerts no longer exist");
         return SW_OK;
     }
     if (!account) {
-        sw_buf_adds(&link, sw_config_str(cfg, "notifier.public_url"));
+        const char *base = sw_config_str(cfg, "notifier.public_url");
+        size_t n = strlen(base);
+
+        while (n > 0 && base[n - 1] == '/')
+            n--;
+        sw_buf_add(&link, base, n);
         snprintf(hdr, sizeof(hdr), "/api/v1/unsubscribe?s=%lld&e=", run->sub);
         sw_buf_adds(&link, hdr);
         url_encode(&link, to);
         sw_buf_adds(&link, "&t=");
         sw_buf_adds(&link, tok);
-        sw_buf_adds(&text, "\n--\nStop these emails: ");
-        sw_buf_adds(&text, link.p);
-        sw_buf_adds(&text, "\n");
+        sw_msg_mail_close(&m, link.p, &text, &html);
     }
+    json_decref(settings);
 
     e = curl_easy_init();
     if (e == NULL) {
@@ -870,20 +900,19 @@ static void enqueue_disabled_notice(long long sub, long long wid, const char *ur
                                     const char *error)
 {
     json_t *settings, *v;
-    char id[40], what[64], target[300], detail[700];
+    char id[40], what[64], target[300];
     size_t i;
 
     if (sw_delivery_get(&store, sub, &settings) != SW_OK)
         return;
     snprintf(what, sizeof(what), "webhook.disabled:%lld:%lld", wid, (long long)sw_now_ms());
-    snprintf(detail, sizeof(detail), "Seawall stopped sending alerts to webhook %lld (%s): it "
-             "has failed for longer than the allowed time. Last error: %s", wid, url, error);
+    /* Worded when sent, in the subscriber's language then (sw_msg_mail_disabled). */
     json_array_foreach(json_object_get(settings, "emails"), i, v) {
         snprintf(target, sizeof(target), "email:%s", json_string_value(v));
         sw_dlv_id(sub, what, target, id, sizeof(id));
-        enqueue(sub, json_pack("{s:s, s:s, s:s, s:O, s:s, s:I}", "id", id, "kind", "email",
-                               "topic", "webhook.disabled", "to", v, "detail", detail,
-                               "webhook", (json_int_t)wid));
+        enqueue(sub, json_pack("{s:s, s:s, s:s, s:O, s:s, s:s, s:I}", "id", id, "kind",
+                               "email", "topic", "webhook.disabled", "to", v, "url", url,
+                               "error", error, "webhook", (json_int_t)wid));
     }
     json_decref(settings);
 }
@@ -964,6 +993,7 @@ static void finish(struct run *run, int delivered, long code, const char *error)
         outcome = "retry";
         next = now + schedule[n - 1];
     }
+    json_object_del(job, "waiting_for");
     json_object_set_new(job, "attempts", json_integer(n));
     json_object_set_new(job, "status", json_string(strcmp(outcome, "retry") == 0 ? "pending"
                                                                                 : outcome));
@@ -1068,7 +1098,15 @@ static void completed(CURL *easy, CURLcode res)
             finish(run, 0, code, why);
         }
     } else if (code >= 200 && code < 300 && (res == CURLE_OK || run->f.over_cap)) {
-        finish(run, 1, code, NULL);
+        int limited;
+
+        /* A messenger platform says in its body whether it took the message. */
+        if (run->msgr != SW_MSGR_GENERIC &&
+            sw_msgr_answer(run->msgr, run->f.body.p, run->f.body.len, why, sizeof(why),
+                           &limited) != SW_OK)
+            finish(run, 0, code, why);
+        else
+            finish(run, 1, code, NULL);
     } else if (res == CURLE_OK && code >= 300 && code < 400) {
         char *loc = NULL;
 
@@ -1077,7 +1115,16 @@ static void completed(CURL *easy, CURLcode res)
                  "answer 2xx at its own URL)", code, loc ? loc : "(no Location)");
         finish(run, 0, code, why);
     } else if (res == CURLE_OK) {
-        snprintf(why, sizeof(why), "HTTP %ld", code);
+        char said[400];
+        int limited;
+
+        /* A platform's refusal says why in its body (Feishu's rate limit comes as 429). */
+        if (run->msgr != SW_MSGR_GENERIC &&
+            sw_msgr_answer(run->msgr, run->f.body.p, run->f.body.len, said, sizeof(said),
+                           &limited) != SW_OK && strstr(said, " error ") != NULL)
+            snprintf(why, sizeof(why), "HTTP %ld: %s", code, said);
+        else
+            snprintf(why, sizeof(why), "HTTP %ld", code);
         finish(run, 0, code, why);
     } else {
         sw_fetch_describe(&run->f, res, why, sizeof(why));

@@ -3,8 +3,11 @@
  * and seawall-notifier (which makes the deliveries).
  *
  * Keys, under the subscriber's hash tag unless noted:
- *   sw:{sub:N}:delivery          settings JSON (emails, email_mode, digest hour and zone, floor)
- *   sw:{sub:N}:webhooks          hash id -> webhook JSON (url, floor, enabled, secrets)
+ *   sw:{sub:N}:delivery          settings JSON (emails, email_mode, digest hour and zone, floor,
+ *                                lang and tz: the subscriber's language and time zone)
+ *   sw:{sub:N}:webhooks          hash id -> webhook JSON (kind, url, floor, enabled, secrets;
+ *                                a messenger robot's "sign_secret")
+ *   sw:{sub:N}:mrate:<hash>      a messenger robot's recent sends (messenger.h)
  *   sw:{sub:N}:whstate:<id>      hash the notifier keeps: failing_since, last_success_at,
  *                                last_error, disabled_at (ms)
  *   sw:{sub:N}:dlv:<id>          one delivery (JSON): kind webhook | email | digest
@@ -46,8 +49,10 @@ extern const struct sw_jfield sw_delivery_fields[];
 /* Checks what sw_json_check cannot: the time zone names a zone ICU knows (sw_zone_valid). */
 void sw_delivery_check(const json_t *in, struct sw_verrs *errs);
 
-/* The settings, with defaults for what was never set (no addresses: mail goes nowhere). SW_OK
- * with *out, or SW_EAGAIN. What the notifier acts on. */
+/* The settings, with defaults for what was never set (no addresses: mail goes nowhere; lang
+ * and tz those of the person holding the account's address, else the country's — China:
+ * zh-CN, Asia/Shanghai — else en, UTC; digest_tz the tz). SW_OK with *out, or SW_EAGAIN.
+ * What the notifier acts on. */
 int sw_delivery_get(struct sw_store *s, long long sub, json_t **out);
 
 /* The settings as the exporter sees them: sw_delivery_get's, and "emails_default": while no
@@ -68,15 +73,20 @@ int64_t sw_digest_next(int hour, const char *tz, int64_t now_ms);
 
 extern const struct sw_jfield sw_webhook_fields[];
 
-/* Checks the url member beyond its type with sw_url_check against the allow-list text
- * (net.allow_private; unreadable counts as empty). The notifier checks the URL again before
- * every attempt and the address of every connection. */
-void sw_webhook_check_url(const json_t *in, const char *allow_private, struct sw_verrs *errs);
+/* Checks what the field table cannot: the url against the endpoint's kind (a messenger's URL
+ * form, see messenger.h) and the network rules (sw_url_check against the allow-list text
+ * net.allow_private; unreadable counts as empty), the signing secret against the kind, and
+ * that a stored endpoint's kind does not change (stored NULL: a new endpoint). The notifier
+ * checks the URL again before every attempt and the address of every connection. */
+void sw_webhook_check_url(const json_t *in, const json_t *stored, const char *allow_private,
+                          struct sw_verrs *errs);
 
 /* A new secret "whsec_" + base64 of 24 random bytes, into out (>= 40 bytes). */
 void sw_webhook_secret(char *out, size_t outlen);
 
-/* Stores a new webhook; *out includes the secret (shown once). SW_TOOBIG past max. */
+/* Stores a new webhook; *out includes the secret (shown once) of a generic endpoint; a
+ * messenger robot keeps the signing secret it was given as "sign_secret". SW_TOOBIG past
+ * max. */
 int sw_webhook_create(struct sw_store *s, long long sub, const json_t *in, long long max,
                       json_t **out);
 
@@ -92,7 +102,8 @@ int sw_webhook_put(struct sw_store *s, long long sub, const json_t *wh);
 /* Deletes one. SW_OK or SW_NOTFOUND. */
 int sw_webhook_delete(struct sw_store *s, long long sub, long long id);
 
-/* What a client may see: no secrets, the notifier's state merged in. Steals nothing. */
+/* What a client may see: no secrets (a DingTalk or Feishu robot says "signed"), "kind", the
+ * notifier's state merged in. Steals nothing. */
 json_t *sw_webhook_public(struct sw_store *s, long long sub, const json_t *wh);
 
 /* Secrets still signing at now_ms. */

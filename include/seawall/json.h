@@ -60,7 +60,8 @@ size_t sw_json_check(const json_t *obj, const struct sw_jfield *spec, int partia
 /* 1 when s looks like a deliverable address: one '@', no spaces or controls, <= 254 bytes. */
 int sw_email_valid(const char *s);
 
-/* Compact serialisation, caller frees; NULL on no memory. */
+/* Compact serialisation, caller frees; NULL on no memory. Reals with 15 significant digits
+ * (0.923, never 0.92300000000000004). */
 char *sw_json_dumps(const json_t *v);
 
 #endif

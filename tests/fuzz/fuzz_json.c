@@ -44,7 +44,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 7: sw_case_check(obj, &errs); break;
     case 8: sw_rights_check(json_object_get(obj, "rights"), "/rights", &errs); break;
     case 9: sw_delivery_check(obj, &errs); break;
-    case 10: sw_webhook_check_url(obj, NULL, &errs); break;
+    case 10:
+        sw_webhook_check_url(obj, NULL, NULL, &errs);
+        sw_webhook_check_url(obj, obj, "127.0.0.1/32", &errs);
+        break;
     case 11: sw_show_check(obj, &errs); break;
     case 12: sw_incident_check(obj, 0, "", &errs); break;
     default: sw_incident_check(obj, 1, "/incidents/0", &errs); break;

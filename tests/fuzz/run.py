@@ -40,6 +40,7 @@ SEEDS = {
     "normalise": [],
     "match": [],
     "po": [os.path.join(ROOT, "po")],
+    "messenger": [],
 }
 MAX_SEED = 256 * 1024   # larger real files are left to the replay of smaller ones
 TIMEOUT_S = 5           # an input running longer fails the target (libFuzzer's -timeout)

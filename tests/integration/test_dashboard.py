@@ -26,7 +26,8 @@ def test_dashboard_in_one_request(s):
     # The five newest critical or high alerts still new, newest first, as summaries.
     assert [a["id"] for a in db["latest"]] == [a["id"] for a in crit], db["latest"]
     one = db["latest"][0]
-    assert set(one) == {"id", "severity", "status", "rule", "created_at", "event", "items"}, one
+    assert set(one) == {"id", "severity", "status", "rule", "created_at", "event", "items",
+                        "title", "summary"}, one   # title and summary in the reader's language
     assert one["severity"] == "critical" and one["status"] == "new"
     assert one["event"]["type"] == "litigation" and one["event"]["title"].startswith("Case ")
     assert one["items"] == [{"id": crit[0]["item_ids"][0], "kind": "name",

@@ -47,8 +47,10 @@ def test_alert_reaches_webhook_and_mailbox_signed(s):
         rec.secrets["basic"] = [w["secret"]]
         assert s.get("/api/v1/webhooks", token=tok).json()["items"][0]["id"] == w["id"]
         assert "secret" not in s.get(f"/api/v1/webhooks/{w['id']}", token=tok).json()
+        # English on purpose: a subscriber in CN reads Chinese unless it says otherwise.
         r = s.request("PATCH", "/api/v1/delivery", body={"emails": ["legal@hook.example"],
-                                                         "email_severity_floor": "low"},
+                                                         "email_severity_floor": "low",
+                                                         "lang": "en"},
                       token=tok)
         assert r.status == 200 and r.json()["email_mode"] == "immediate", r
         alerts = s.make_alerts(sub, tok, 1, "hookbasic")
@@ -64,7 +66,8 @@ def test_alert_reaches_webhook_and_mailbox_signed(s):
         assert by_kind["email"]["status"] == "delivered", by_kind
         msgs = wait_until("the mail", lambda: s.mail_to("legal@hook.example"))
         m = msgs[0]
-        assert "[Seawall] medium:" in str(m["Subject"])
+        assert str(m["Subject"]).startswith("[Seawall] Medium alert: your keyword "
+                                            "“zqhookbasicx speaker” — ")
         assert m.get_content_type() == "multipart/mixed"
         alt = next(p for p in m.walk() if p.get_content_type() == "multipart/alternative")
         types = [p.get_content_type() for p in alt.iter_parts()]
@@ -320,7 +323,7 @@ def test_digest_groups_alerts_by_severity_and_settings_validate(s):
     problem(s.post("/api/v1/delivery/digest", None, token=tok), 409, "not-digest")
     r = s.request("PATCH", "/api/v1/delivery", body={
         "emails": ["digest@reader.example"], "email_mode": "digest", "digest_hour": 8,
-        "digest_tz": "Asia/Shanghai", "email_severity_floor": "low"}, token=tok)
+        "digest_tz": "Asia/Shanghai", "email_severity_floor": "low", "lang": "en"}, token=tok)
     assert r.status == 200, r
     assert r.json()["next_digest_at"].endswith("T00:00:00Z"), r.json()   # 08:00 in UTC+8
     s.make_alerts(sub, tok, 2, "digmed")
@@ -334,7 +337,7 @@ def test_digest_groups_alerts_by_severity_and_settings_validate(s):
     assert str(m["Subject"]).startswith("[Seawall] Daily digest: 3 alerts (0 critical, 1 high, "
                                         "2 medium")
     text = m.get_body(("plain",)).get_content()
-    assert text.index("== high ==") < text.index("== medium ==")
+    assert text.index("== High ==") < text.index("== Medium ==")
     assert text.count("zqdigmedx speaker dispute") == 2, text   # each alert's title once
     assert text.count("zqdighighx speaker dispute") == 1, text
     d = settle(s, tok, 1, "the digest delivered")
@@ -543,7 +546,7 @@ def test_one_event_touching_three_items_is_one_call_and_one_mail_per_address(s):
         rec.secrets["grouped"] = [w["secret"]]
         r = s.request("PATCH", "/api/v1/delivery", body={
             "emails": ["one@grouped.example", "two@grouped.example"],
-            "email_severity_floor": "low"}, token=tok)
+            "email_severity_floor": "low", "lang": "en"}, token=tok)
         assert r.status == 200 and r.json()["emails_default"] is False, r
         r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio/import", {"items": [
             {"kind": "name", "text": "Xiamen Grouped Audio Co., Ltd."},

@@ -95,8 +95,11 @@ def test_unsubscribe_page_in_the_readers_language(s):
     assert zh.status == 200 and "<html lang=zh-CN>" in zh.body and "退订" in zh.body, zh
     assert "停止向此地址发送 Seawall 预警邮件？" in zh.body, zh.body
     assert "<form method=post>" in zh.body and lang_of(zh)[0] == "zh-CN", zh
-    en = s.get(path)
+    en = s.get(path, headers={"Accept-Language": "en"})
     assert "Stop Seawall alert email to this address?" in en.body and lang_of(en)[0] == "en"
+    # Without Accept-Language (a mail client), the subscriber's language: zh-CN for one in CN.
+    plain = s.get(path)
+    assert "停止向此地址发送 Seawall 预警邮件？" in plain.body and lang_of(plain)[0] == "zh-CN"
     q = urllib.parse.urlsplit(path).query
     assert q  # the link is its own credential; answering it changes nothing here
 
