@@ -20,6 +20,9 @@ export const routes = [
   { path: "/invite", module: "./invite.js", title: () => t("Accept an invitation") },
   { path: "/app", module: "./app/home.js", layout: "app", title: () => t("Workspace"),
     nav: "app" },
+  { path: "/app/portfolio", module: "./app/portfolio.js", layout: "app", title: () => t("Watch list"), nav: "app", roles: ["exporter"] },
+  { path: "/app/portfolio/import", module: "./app/portfolio-import.js", layout: "app", title: () => t("Import into the watch list"), roles: ["exporter"] },
+  { path: "/app/channels", module: "./app/channels.js", layout: "app", title: () => t("Delivery channels"), nav: "app", roles: ["exporter"] },
 ];
 
 // The page for a path: {route, params} or null.
