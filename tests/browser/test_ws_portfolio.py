@@ -396,3 +396,18 @@ def test_keyboard_and_budgets(s):
                 files = [r for r in res if not r["name"][len(b.base):].startswith("/api/")]
                 size = sum(r["transfer"] for r in files)
                 assert size <= 150 * 1024, (path, size)
+
+
+def test_only_for_exporters(s):
+    """Someone signed in who is not an exporter is told whose pages these are."""
+    from peoplelib import make_person, sign_in
+    centre = s.make("/api/v1/centres", {"name": "Watch List Test Centre", "country": "CN"})
+    staff = s.make(f"/api/v1/centres/{centre['id']}/staff",
+                   {"name": "Tri Ager", "email": "tri@watchlist.example", "role": "triager"})
+    email = make_person(s, "triager", staff["id"])
+    who = {"session": sign_in(s, email)}
+    with browser(s, lang="en") as b:
+        for path in ("/app/portfolio", "/app/portfolio/import", "/app/channels"):
+            enter(b, who, path)
+            assert "This page is for exporters" in b.text("main .notice"), path
+            assert api_requests(b) == [f"{b.base}/api/v1/session"], api_requests(b)

@@ -10,7 +10,7 @@ import { h, data, replace, uid } from "../../lib/dom.js";
 import { timeEl } from "../../lib/format.js";
 import { busy, clearErrors, field, showErrors, summary } from "../../lib/forms.js";
 import { t, tnodes } from "../../lib/i18n.js";
-import { errorsByField } from "../../lib/portfolio.js";
+import { errorsByField, exportersOnly } from "../../lib/portfolio.js";
 import { loadStyle } from "../../lib/style.js";
 
 const PAGE = 20;
@@ -89,6 +89,8 @@ function browserZone() {
 }
 
 export default async function channels(ctx) {
+  const other = exportersOnly({ ...ctx, title: t("Delivery channels") });
+  if (other) return other;
   await loadStyle("portfolio");
   const view = ctx.query.get("log") === "attempts" ? "attempts" : "deliveries";
   const cursor = ctx.query.get("cursor") || "";
@@ -100,8 +102,10 @@ export default async function channels(ctx) {
       : api.get("/api/v1/deliveries", { cursor, limit: PAGE })]);
   let list = first;
   let webhooks = hooks.items || [];
-  // One dialog for the secret and the confirmations; opening it replaces what it showed.
+  // One dialog for the secret and the confirmations; opening it replaces what it showed, and
+  // closing it empties it (a secret is shown once, and then is gone from the page).
   const dialog = h("dialog", { class: "sheet" });
+  dialog.addEventListener("close", () => dialog.replaceChildren());
   const gone = () => !dialog.isConnected;   // the page was left: following stops
 
   // --- mail ------------------------------------------------------------------------------

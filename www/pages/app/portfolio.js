@@ -11,7 +11,7 @@ import { h, data, replace } from "../../lib/dom.js";
 import { country, countryEl, dayRange } from "../../lib/format.js";
 import { busy, clearErrors, showErrors, summary } from "../../lib/forms.js";
 import { t, tnodes } from "../../lib/i18n.js";
-import { KINDS, base, errorsByField, itemName, kindLabel, kindPlural, list } from "../../lib/portfolio.js";
+import { base, errorsByField, exportersOnly, itemName, kindLabel, kindPlural, KINDS, list } from "../../lib/portfolio.js";
 import { loadStyle } from "../../lib/style.js";
 
 const PAGE = 50;
@@ -58,6 +58,8 @@ function details(item, shows) {
 }
 
 export default async function portfolio(ctx) {
+  const other = exportersOnly({ ...ctx, title: t("Watch list") });
+  if (other) return other;
   await loadStyle("portfolio");
   const subject = ctx.person.subject;
   const kind = KINDS.includes(ctx.query.get("kind")) ? ctx.query.get("kind") : "";
@@ -162,7 +164,7 @@ export default async function portfolio(ctx) {
       return h("tr", { "data-item": item.id },
         h("th", { scope: "row", "data-label": t("Item") }, data(name, "span", { class: "item-name" })),
         h("td", { "data-label": t("Kind") }, kindLabel(item.kind)),
-        h("td", { "data-label": t("Details") }, details(item, shows)),
+        h("td", { class: "details" }, details(item, shows)),
         h("td", { class: "row-actions" },
           h("button", { type: "button", class: "button secondary edit",
             "aria-label": t("Change {name}", { name }), onclick: (ev) => openForm(item, ev.currentTarget) },
