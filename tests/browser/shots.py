@@ -16,7 +16,7 @@ PERSON = {"id": 7, "email": "li.wei@nbh-lighting.example", "name": "Li Wei", "ro
 
 # The few the README shows: what the screen shows first, not the whole page.
 README = {("home", "zh-CN", DESKTOP), ("bulletins", "zh-CN", PHONE), ("coverage", "en", DESKTOP),
-          ("portfolio-import-errors", "zh-CN", DESKTOP), ("channels", "en", PHONE)}
+          ("portfolio", "zh-CN", DESKTOP), ("portfolio-form-errors", "en", PHONE)}
 
 
 def page_list(data):

@@ -488,29 +488,28 @@ export default async function channels(ctx) {
     };
     return h("tr", { "data-delivery": d.id, "data-status": d.status },
       h("th", { scope: "row", tabindex: "-1", "data-label": t("What") }, topicLabel(d.topic)),
-      h("td", { "data-label": t("To") }, data(d.url || d.to || "")),
-      h("td", { "data-label": t("Status") },
-        h("span", { class: `outcome outcome-${d.status}` }, statusLabel(d.status))),
+      h("td", { class: "url", "data-label": t("To") }, data(d.url || d.to || "")),
+      h("td", { class: "status-cell", "data-label": t("Status") },
+        h("span", { class: `outcome outcome-${d.status}` }, statusLabel(d.status)),
+        d.status === "pending"
+          ? h("button", { type: "button", class: "button secondary small retry", onclick: (ev) => act(ev, "retry") }, t("Retry now"))
+          : d.status === "exhausted" || d.status === "cancelled"
+            ? h("button", { type: "button", class: "button secondary small replay", onclick: (ev) => act(ev, "replay") }, t("Replay"))
+            : null,
+        out),
       h("td", { class: "num", "data-label": t("Attempts") }, String(d.attempts ?? 0)),
       h("td", { "data-label": t("Last answer") }, d.attempts ? answerOf(d.last_status_code, d.last_error) : "—"),
-      h("td", { "data-label": t("When") },
+      h("td", { class: "when", "data-label": t("When") },
         d.status === "pending" && d.next_attempt_at
           ? tnodes("Next attempt {time}", { time: timeEl(d.next_attempt_at) })
           : d.delivered_at ? timeEl(d.delivered_at)
-            : d.last_attempt_at ? timeEl(d.last_attempt_at) : timeEl(d.created_at)),
-      h("td", { class: "row-actions" },
-        d.status === "pending"
-          ? h("button", { type: "button", class: "button secondary retry", onclick: (ev) => act(ev, "retry") }, t("Retry now"))
-          : d.status === "exhausted" || d.status === "cancelled"
-            ? h("button", { type: "button", class: "button secondary replay", onclick: (ev) => act(ev, "replay") }, t("Replay"))
-            : null,
-        out));
+            : d.last_attempt_at ? timeEl(d.last_attempt_at) : timeEl(d.created_at)));
   }
   function attemptRow(a) {
     const at = logTime(a.log_id);
     return h("tr", { "data-log": a.log_id },
-      h("th", { scope: "row", "data-label": t("Time") }, at ? timeEl(at) : "—"),
-      h("td", { "data-label": t("To") }, data(a.target || "")),
+      h("th", { scope: "row", class: "when", "data-label": t("Time") }, at ? timeEl(at) : "—"),
+      h("td", { class: "url", "data-label": t("To") }, data(a.target || "")),
       h("td", { class: "num", "data-label": t("Attempt") }, String(a.attempt)),
       h("td", { "data-label": t("Outcome") },
         h("span", { class: `outcome outcome-${a.outcome}` }, statusLabel(a.outcome))),
@@ -531,8 +530,7 @@ export default async function channels(ctx) {
       list.items.length
         ? h("div", { class: "table-wrap" }, h("table", { class: "data-table delivery-table" },
           h("caption", { class: "visually-hidden" }, attempts ? t("Every attempt") : t("Deliveries")),
-          h("thead", {}, h("tr", {}, head.map((x) => h("th", { scope: "col" }, x)),
-            attempts ? null : h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("Actions"))))),
+          h("thead", {}, h("tr", {}, head.map((x) => h("th", { scope: "col" }, x)))),
           h("tbody", {}, list.items.map(attempts ? attemptRow : deliveryRow))))
         : h("p", { class: "empty" }, t("Nothing has been delivered yet.")),
       pager);

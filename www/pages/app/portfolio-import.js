@@ -69,7 +69,7 @@ function rowsTable(bytes, problem) {
       const problems = bad.get(r.row) || [];
       const marked = new Set(problems.map((p) => (p.position ?? (p.column ? colOf(p.column) : -1))));
       return h("tr", { class: problems.length ? "bad" : null, "data-row": r.row },
-        h("th", { scope: "row" }, r.row === 1 ? t("1 (the header)") : numberEl(r.row)),
+        h("th", { scope: "row", "data-label": t("Row") }, r.row === 1 ? t("1 (the header)") : numberEl(r.row)),
         cols.map((c, i) => h("td", { class: marked.has(i) ? "cell bad-cell" : "cell",
           "data-label": c || null }, data(r.cells[i] ?? ""))),
         h("td", { class: "problems", "data-label": t("Problems") }, problems.length
