@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "seawall/country.h"
+#include "seawall/i18n.h"
 
 static const char countries[] =
     "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
@@ -53,20 +54,24 @@ const char *sw_country_check(const char *s, unsigned allow, char *msg, size_t ms
     if (sw_country_valid(s) || (strcmp(s, "EM") == 0 && (allow & SW_CC_EM)) ||
         (strcmp(s, "EU") == 0 && (allow & SW_CC_EU)))
         return NULL;
+    /* Worded for whoever the thread answers (sw_t): these reach people beside their field. */
     if (strcmp(s, "EU") == 0 && (allow & SW_CC_EM))
-        snprintf(msg, msglen, "\"EU\" is the EU as a market; an EU trade mark is written EM");
+        snprintf(msg, msglen, "%s",
+                 sw_t("\"EU\" is the EU as a market; an EU trade mark is written EM"));
     else if (strcmp(s, "EM") == 0 && (allow & SW_CC_EU))
-        snprintf(msg, msglen, "\"EM\" is the EU trade mark; the EU as a market is written EU");
+        snprintf(msg, msglen, "%s",
+                 sw_t("\"EM\" is the EU trade mark; the EU as a market is written EU"));
     else if (sw_country_eu_wide(s))
-        snprintf(msg, msglen, "\"%s\" is not a country here: name a member state (ISO 3166-1 "
-                 "alpha-2, e.g. DE)", s);
+        snprintf(msg, msglen, sw_t("\"%s\" is not a country here: name a member state (ISO "
+                                   "3166-1 alpha-2, e.g. DE)"), s);
     else if (allow == (SW_CC_EM | SW_CC_EU))
-        snprintf(msg, msglen, "\"%.8s\" is not an ISO 3166-1 alpha-2 country code, EM or EU", s);
+        snprintf(msg, msglen, sw_t("\"%.8s\" is not an ISO 3166-1 alpha-2 country code, EM or EU"),
+                 s);
     else if (allow & SW_CC_EM)
-        snprintf(msg, msglen, "\"%.8s\" is not an ISO 3166-1 alpha-2 country code or EM", s);
+        snprintf(msg, msglen, sw_t("\"%.8s\" is not an ISO 3166-1 alpha-2 country code or EM"), s);
     else if (allow & SW_CC_EU)
-        snprintf(msg, msglen, "\"%.8s\" is not an ISO 3166-1 alpha-2 country code or EU", s);
+        snprintf(msg, msglen, sw_t("\"%.8s\" is not an ISO 3166-1 alpha-2 country code or EU"), s);
     else
-        snprintf(msg, msglen, "\"%.8s\" is not an ISO 3166-1 alpha-2 country code", s);
+        snprintf(msg, msglen, sw_t("\"%.8s\" is not an ISO 3166-1 alpha-2 country code"), s);
     return msg;
 }

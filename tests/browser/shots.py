@@ -5,6 +5,7 @@ the README's few in build/screenshots/readme/. A page that logs a console error 
 violation fails the run, as in the tests."""
 import os
 
+import shots_portfolio
 from browser import DESKTOP, PHONE, Browser
 from portal import seed
 from wslib import demo, set_person, sign_in
@@ -15,7 +16,8 @@ PERSON = {"id": 7, "email": "li.wei@nbh-lighting.example", "name": "Li Wei", "ro
 
 
 # The few the README shows: what the screen shows first, not the whole page.
-README = {("home", "zh-CN", DESKTOP), ("bulletins", "zh-CN", PHONE), ("coverage", "en", DESKTOP)}
+README = {("home", "zh-CN", DESKTOP), ("bulletins", "zh-CN", PHONE), ("coverage", "en", DESKTOP),
+          ("portfolio", "zh-CN", DESKTOP), ("portfolio-form-errors", "en", PHONE)}
 
 
 def page_list(data):
@@ -84,6 +86,19 @@ def save_all(stack, folder):
     """Saves every page; yields each file's name."""
     data = seed(stack)
     os.makedirs(folder, exist_ok=True)
+    workspace = shots_portfolio.prepare(stack, data)
+
+    def shoot(b, name, lang, size, path, full=True):
+        file = f"{name}-{lang}-{size[0]}.png"
+        b.screenshot(os.path.join(folder, file), full=full)
+        if (name, lang, size) in README:
+            os.makedirs(os.path.join(folder, "readme"), exist_ok=True)
+            b.screenshot(os.path.join(folder, "readme", file), full=False)
+        problems = b.problems()
+        if problems:
+            raise AssertionError(f"{path} ({lang}, {size[0]}px): {problems}")
+        return file
+
     for lang in ("zh-CN", "en"):
         for size in (PHONE, DESKTOP):
             b = Browser(f"http://127.0.0.1:{stack.port}", lang=lang, size=size)
@@ -104,15 +119,14 @@ def save_all(stack, folder):
                         b.click("main form button[type=submit]")
                         b.wait("the errors", lambda: b.finds(".error-summary:not([hidden])"))
                     b.js("document.activeElement && document.activeElement.blur()")
-                    file = f"{name}-{lang}-{size[0]}.png"
-                    b.screenshot(os.path.join(folder, file))
-                    if (name, lang, size) in README:
-                        os.makedirs(os.path.join(folder, "readme"), exist_ok=True)
-                        b.screenshot(os.path.join(folder, "readme", file), full=False)
-                    problems = b.problems()
-                    if problems:
-                        raise AssertionError(f"{path} ({lang}, {size[0]}px): {problems}")
-                    yield file
+                    yield shoot(b, name, lang, size, path)
+            finally:
+                b.close()
+            # The watch list, its import and the channels: an exporter signed in for real.
+            b = Browser(f"http://127.0.0.1:{stack.port}", lang=lang, size=size)
+            try:
+                yield from shots_portfolio.save(b, workspace[lang], lambda name, path, full: shoot(
+                    b, name, lang, size, path, full))
             finally:
                 b.close()
             yield from save_workspace(stack, folder, lang, size)

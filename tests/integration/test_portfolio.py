@@ -282,6 +282,14 @@ def test_em_and_eu_accepted_where_they_mean_something(s):
                                                "email": "a@b.example"}, token=s.admin), 400)
     assert [e["pointer"] for e in p["errors"]] == ["/country"], p
     assert "name a member state" in p["errors"][0]["message"]
+    # In the reader's language, as the portal shows them beside the field.
+    for body, ptr, words in (
+            ({"kind": "mark", "text": "X", "countries": ["EU"]}, "/countries/0", "欧盟商标请写作 EM"),
+            ({"kind": "keyword", "text": "x", "countries": ["XU"]}, "/countries/0",
+             "“XU”不是 ISO 3166-1 两位字母国家代码，也不是 EU")):
+        p = problem(s.post(f"{pf(sub)}/check", body, token=tok,
+                           headers={"Accept-Language": "zh-CN"}), 400, "validation")
+        assert [(e["pointer"], words in e["message"]) for e in p["errors"]] == [(ptr, True)], p
 
 
 def _matcher_done(s):

@@ -58,11 +58,15 @@ async function problemOf(res) {
   };
 }
 
-export async function request(method, path, { body, query, signal } = {}) {
+// body is sent as JSON; raw (a Blob, ArrayBuffer …) is sent as it is, as type.
+export async function request(method, path, { body, raw, type, query, signal } = {}) {
   const headers = { Accept: "application/json, application/problem+json",
     "Accept-Language": current() };
   const init = { method, headers, credentials: "same-origin", signal };
-  if (body !== undefined) {
+  if (raw !== undefined) {
+    headers["Content-Type"] = type;
+    init.body = raw;
+  } else if (body !== undefined) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }

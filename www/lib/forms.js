@@ -45,9 +45,10 @@ export function clearErrors(form) {
   }
 }
 
-// errors: [{name, message, api}] — api marks a message the server wrote. lead: a sentence (or
-// node) above the list, e.g. the problem's detail. Focuses the first field in error, or the
-// summary when no field is named.
+// errors: [{name, message, api}] — api marks a message the server wrote; a message may also be
+// a function that makes it (a node) each time it is shown. lead: a sentence (or node) above
+// the list, e.g. the problem's detail. Focuses the first field in error, or the summary when
+// no field is named.
 export function showErrors(form, errors, lead) {
   clearErrors(form);
   const s = form.querySelector(".error-summary");
@@ -55,7 +56,8 @@ export function showErrors(form, errors, lead) {
   let first = null;
   for (const e of errors) {
     const control = e.name ? form.elements.namedItem(e.name) : null;
-    const msg = () => (e.api ? data(e.message) : e.message);
+    const msg = () => (typeof e.message === "function" ? e.message()
+      : e.api ? data(e.message) : e.message);
     if (control && control.id) {
       const wrap = control.closest(".field");
       const err = wrap.querySelector(".field-error");
@@ -112,4 +114,28 @@ export function check(form, required) {
     }
   }
   return errors;
+}
+
+// One field's messages as a person leaves it, without a summary and without moving focus:
+// messages (nodes or strings; none clears the field) under its label, aria-invalid on the
+// control named name. For checks made while the person fills the form in.
+export function markField(form, name, messages) {
+  const control = form.elements.namedItem(name);
+  const wrap = control?.closest?.(".field");
+  if (!wrap) return;
+  const err = wrap.querySelector(".field-error");
+  err.replaceChildren();
+  if (messages.length) {
+    for (const [i, m] of messages.entries()) {
+      if (i) err.append(h("br"));
+      err.append(h("span", { class: "visually-hidden" }, t("Error:")), " ", m);
+    }
+    err.hidden = false;
+    wrap.classList.add("invalid");
+    control.setAttribute("aria-invalid", "true");
+  } else {
+    err.hidden = true;
+    wrap.classList.remove("invalid");
+    control.removeAttribute("aria-invalid");
+  }
 }

@@ -1,0 +1,255 @@
+"""The delivery channels (/app/channels) against the real stack, signed in as an exporter: both
+languages at a phone's and a desktop's width; the account's address offered (and said not to
+be saved), then saved with a digest hour in the person's zone; a webhook added against the
+test receiver (tests/integration/hookserver.py), its secret shown once, a test event followed
+until the receiver's answer; a pending delivery retried now, one that gave up replayed; a new
+secret with the old one's overlap; switching off and deleting; the attempts log."""
+import os
+
+from browser import DESKTOP, PHONE, browser
+from exporter import api_requests, enter, exporter, field_error, no_sideways_scroll
+from harness import wait_until
+from hookserver import Receiver
+from portal import catalogue, foreign
+
+
+def hook(s, who, url):
+    r = s.post("/api/v1/webhooks", {"url": url}, token=who["token"])
+    assert r.status == 201, r
+    return r.json()
+
+
+def delivery(s, who, did):
+    return s.get(f"/api/v1/deliveries/{did}", token=who["token"]).json()
+
+
+def restart_notifier(s, env):
+    """Restarts the notifier with env; returns the settings it replaced (None: unset)."""
+    old = {k: os.environ.get(k) for k in env}
+    for k, v in env.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    s.script("stop-one", "seawall-notifier")
+    s.script("start-worker", "seawall-notifier")
+    return old
+
+
+def test_page_in_both_languages_and_widths(s):
+    cat = catalogue(s)
+    rec = Receiver().start()
+    try:
+        for lang in ("en", "zh-CN"):
+            who = exporter(s, f"Channels {lang} Ltd", lang=lang)
+            w = hook(s, who, rec.url("ok", f"both-{lang}"))
+            d = s.post(f"/api/v1/webhooks/{w['id']}/test", None, token=who["token"]).json()
+            wait_until("the test delivered", lambda: delivery(s, who, d["id"])["status"] == "delivered")
+            for size in (PHONE, DESKTOP):
+                with browser(s, lang=lang, size=size) as b:
+                    b.cdp("Network.enable")
+                    b.cdp("Network.setCacheDisabled", {"cacheDisabled": True})
+                    for path in ("/app/channels", "/app/channels?log=attempts"):
+                        enter(b, who, path)
+                        h1 = [e.text for e in b.finds("main h1")]
+                        assert h1 == ["Delivery channels" if lang == "en" else "推送渠道"], h1
+                        assert rec.url("ok", f"both-{lang}") in b.text("main .hooks")
+                        assert b.finds("main .delivery-table tbody tr"), path
+                        bad = foreign(b.texts(), lang, cat)
+                        assert not bad, (lang, size, path, bad[:8])
+                        no_sideways_scroll(b)
+                        calls = api_requests(b)
+                        assert len(calls) <= 4, (path, calls)
+                        size_kb = sum(r["transfer"] for r in b.resources()
+                                      if not r["name"][len(b.base):].startswith("/api/"))
+                        assert size_kb <= 150 * 1024, (path, size_kb)
+    finally:
+        rec.stop()
+
+
+def test_mail_offers_the_account_address_then_saves(s):
+    who = exporter(s, "Mail Settings Ltd", lang="en", tz="Europe/Berlin")
+    account = who["sub"]["email"]
+    with browser(s, lang="en") as b:
+        b.allow("/api/v1/delivery", 400)
+        enter(b, who, "/app/channels")
+        first = b.find("main .mail-form input[name=emails-0]")
+        assert first.get_attribute("value") == account
+        assert "not saved yet" in b.text("main .mail-form .warning")
+        assert not b.find("main .mail-form select[name=digest_hour]").is_displayed()
+        # A digest at 7 in the person's zone (the account's, offered first); a second address
+        # that is no address: the server's message beside it, nothing saved.
+        b.click("main .mail-form input[name=email_mode][value=digest]")
+        zone = b.find("main .mail-form select[name=digest_tz]")
+        assert zone.is_displayed() and zone.get_attribute("value") == "Europe/Berlin"
+        assert len(b.finds("main .mail-form select[name=digest_tz] option")) > 300
+        b.js("document.querySelector('main select[name=digest_hour]').value = '7'")
+        b.click("main .mail-form .emails + button")
+        second = b.find("main .mail-form input[name=emails-1]")
+        assert b.focused()["name"] == "emails-1"
+        second.send_keys("not an address")
+        b.click("main .mail-form button[type=submit]")
+        b.wait("the error", lambda: b.finds("main .mail-form .error-summary:not([hidden])"))
+        invalid, message, tied = field_error(b, "main .mail-form input[name=emails-1]")
+        assert invalid == "true" and tied and message, (invalid, message)
+        assert field_error(b, "main .mail-form input[name=emails-0]")[0] is None
+        assert b.focused()["name"] == "emails-1"
+        assert s.get("/api/v1/delivery", token=who["token"]).json()["emails_default"] is True
+        second.clear()
+        second.send_keys("export@mail-settings.example")
+        b.click("main .mail-form button[type=submit]")
+        b.wait("saved", lambda: "Your mail settings are saved." in b.text("main .panel .status"))
+        got = s.get("/api/v1/delivery", token=who["token"]).json()
+        assert got["emails"] == [account, "export@mail-settings.example"], got
+        assert got["emails_default"] is False and got["email_mode"] == "digest", got
+        assert got["digest_hour"] == 7 and got["digest_tz"] == "Europe/Berlin", got
+        b.wait("the note gone", lambda: not b.finds("main .mail-form .warning"))
+        assert "The next digest comes at" in b.text("main .mail-form")
+        # Removing an address and saving keeps the other.
+        b.click("main .mail-form [data-field=emails-0] .address-row button")
+        assert b.focused()["name"] == "emails-0"
+        b.click("main .mail-form button[type=submit]")
+        wait_until("one address", lambda: s.get("/api/v1/delivery", token=who["token"]).json()[
+            "emails"] == ["export@mail-settings.example"])
+
+
+def test_webhook_secret_shown_once_and_test_delivered(s):
+    """Added from a phone in Chinese: a URL inside the network refused with the server's
+    message at the field; the receiver's URL added, its secret shown once with a warning and
+    copied; a test event signed with it and followed to "delivered" with the receiver's
+    answer; the delivery and its attempt in the log."""
+    cat = catalogue(s)
+    rec = Receiver().start()
+    try:
+        who = exporter(s, "深圳蓝牙音箱有限公司", lang="zh-CN")
+        with browser(s, lang="zh-CN", size=PHONE) as b:
+            b.allow("/api/v1/webhooks", 400)
+            b.cdp("Browser.grantPermissions", {"origin": b.base,
+                                               "permissions": ["clipboardReadWrite",
+                                                               "clipboardSanitizedWrite"]})
+            enter(b, who, "/app/channels")
+            url = b.find("main .hook-form input[name=url]")
+            url.send_keys("http://10.0.0.1/hooks")
+            b.click("main .hook-form button[type=submit]")
+            b.wait("the URL refused", lambda: field_error(b, "main .hook-form input[name=url]")[0] == "true")
+            invalid, message, tied = field_error(b, "main .hook-form input[name=url]")
+            assert tied and "10.0.0.1" in message, message
+            assert s.get("/api/v1/webhooks", token=who["token"]).json()["items"] == []
+            url.clear()
+            url.send_keys(rec.url("ok", "phone"))
+            b.click("main .hook-form button[type=submit]")
+            b.wait("the secret", lambda: b.finds("dialog[open] .secret"))
+            secret = b.find("dialog .secret").text
+            assert secret.startswith("whsec_"), secret
+            assert cat["Copy it now: Seawall shows it only this once."] in b.text("dialog .warning")
+            assert not foreign(b.texts(), "zh-CN", cat)
+            b.click("dialog .actions .button:not(.secondary)")
+            b.wait("copied", lambda: cat["Copied."] in b.text("dialog [role=status]"))
+            assert b.js("return navigator.clipboard.readText()") == secret
+            b.click("dialog .actions .button.secondary")
+            b.wait("closed", lambda: not b.finds("dialog[open]"))
+            # Shown once: not on the page any more, nor after a reload, nor from the API.
+            assert secret not in b.js("return document.body.textContent")
+            enter(b, who, "/app/channels")
+            assert secret not in b.js("return document.body.textContent")
+            w = s.get("/api/v1/webhooks", token=who["token"]).json()["items"][0]
+            assert "secret" not in w and w["url"] == rec.url("ok", "phone")
+            rec.secrets["phone"] = [secret]
+            b.click("main .hook .actions button")                      # send a test event
+            b.wait("delivered", lambda: cat["Delivered."] in b.text("main .hook .follow"), timeout=30)
+            said = b.text("main .hook .follow")
+            assert "HTTP 200" in said, said
+            got = rec.wait("the test event", lambda hs: [x for x in hs if x.path == "/ok/phone"])[0]
+            assert got.valid_with == [secret] and got.json()["type"] == "webhook.test"
+            b.wait("the delivery listed", lambda: b.finds("main tr[data-status=delivered]"))
+            row = b.find("main tr[data-status=delivered]")
+            assert row.get_attribute("data-delivery") == got.id
+            assert cat["Test event"] in row.text and cat["HTTP {code}"].replace("{code}", "200") in row.text
+            b.follow("main .views li:nth-child(2) a")
+            assert b.path() == "/app/channels?log=attempts"
+            attempt = b.find("main .delivery-table tbody tr")
+            assert rec.url("ok", "phone") in attempt.text and "200" in attempt.text, attempt.text
+            no_sideways_scroll(b)
+    finally:
+        rec.stop()
+
+
+def test_retry_now_rotate_switch_off_delete(s):
+    """With retries an hour apart: a test event the receiver refuses stays pending with its
+    answer shown; once the receiver works, "retry now" delivers it at once. Then a new secret
+    (the old one's overlap said), switching off and on, deleting."""
+    rec = Receiver().start()
+    old = restart_notifier(s, {"SEAWALL_NOTIFIER_RETRY_SCHEDULE": "1h,1h"})
+    try:
+        who = exporter(s, "Retry Now Ltd", lang="en")
+        w = hook(s, who, rec.url("switch", "later"))
+        rec.mode["later"] = "fail"
+        with browser(s, lang="en") as b:
+            enter(b, who, "/app/channels")
+            b.click("main .hook .actions button")
+            b.wait("the refusal", lambda: "HTTP 500" in b.text("main .hook .follow"), timeout=30)
+            assert "Not delivered yet." in b.text("main .hook .follow")
+            b.wait("the pending row", lambda: b.finds("main tr[data-status=pending] button.retry"))
+            did = b.find("main tr[data-status=pending]").get_attribute("data-delivery")
+            assert delivery(s, who, did)["attempts"] == 1
+            rec.mode["later"] = "ok"
+            b.click(f"main tr[data-delivery='{did}'] button.retry")
+            b.wait("delivered", lambda: b.finds(f"main tr[data-delivery='{did}'][data-status=delivered]"),
+                   timeout=30)
+            d = delivery(s, who, did)
+            assert d["status"] == "delivered" and d["attempts"] == 2, d
+            assert "Delivered" in b.find(f"main tr[data-delivery='{did}']").text
+            assert [x.id for x in rec.for_name("later")] == [did, did]
+            # A new secret: asked first, shown once, the old one's overlap said.
+            b.click("main .hook .rotate")
+            b.wait("the question", lambda: b.finds("dialog[open] .actions"))
+            b.click("dialog .actions .button:not(.secondary)")
+            b.wait("the new secret", lambda: b.finds("dialog[open] .secret"))
+            new = b.find("dialog .secret").text
+            assert new.startswith("whsec_") and new != w["secret"]
+            assert "the old secret signs every request too" in b.text("dialog")
+            b.click("dialog .actions .button.secondary")
+            b.wait("closed", lambda: not b.finds("dialog[open]"))
+            one = s.get(f"/api/v1/webhooks/{w['id']}", token=who["token"]).json()
+            assert one["previous_secret_expires_at"], one
+            assert "The old secret also signs until" in b.text("main .hook")
+            # Off and on again.
+            b.click("main .hook .toggle")
+            b.wait("off", lambda: b.find("main .hook .toggle").text == "Switch on")
+            assert s.get(f"/api/v1/webhooks/{w['id']}", token=who["token"]).json()["enabled"] is False
+            assert b.focused()["text"] == "Switch on"
+            b.click("main .hook .toggle")
+            b.wait("on", lambda: b.find("main .hook .toggle").text == "Switch off")
+            assert s.get(f"/api/v1/webhooks/{w['id']}", token=who["token"]).json()["enabled"] is True
+            # Deleted after a question.
+            b.click("main .hook .actions button:last-child")
+            b.wait("the question", lambda: b.finds("dialog[open] .button.danger"))
+            b.click("dialog .button.danger")
+            b.wait("gone", lambda: not b.finds("main .hook"))
+            assert s.get("/api/v1/webhooks", token=who["token"]).json()["items"] == []
+    finally:
+        rec.stop()
+        restart_notifier(s, old)
+
+
+def test_replay_a_delivery_that_gave_up(s):
+    rec = Receiver().start()
+    try:
+        who = exporter(s, "Replay Ltd", lang="en")
+        w = hook(s, who, rec.url("switch", "gaveup"))
+        rec.mode["gaveup"] = "fail"
+        d = s.post(f"/api/v1/webhooks/{w['id']}/test", None, token=who["token"]).json()
+        wait_until("the delivery exhausted", lambda: delivery(s, who, d["id"])["status"] == "exhausted")
+        rec.mode["gaveup"] = "ok"
+        with browser(s, lang="en") as b:
+            enter(b, who, "/app/channels")
+            row = b.find(f"main tr[data-delivery='{d['id']}']")
+            assert "Gave up" in row.text and "HTTP 500" in row.text, row.text
+            assert not row.find_elements("css selector", "button.retry")
+            b.click(f"main tr[data-delivery='{d['id']}'] button.replay")
+            b.wait("delivered", lambda: b.finds(f"main tr[data-delivery='{d['id']}'][data-status=delivered]"),
+                   timeout=30)
+            assert delivery(s, who, d["id"])["status"] == "delivered"
+            assert "Delivered" in b.text("main .deliveries")
+    finally:
+        rec.stop()
