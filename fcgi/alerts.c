@@ -22,7 +22,7 @@ static const char *const statuses[] = { "new", "read", "dismissed", NULL };
 static const char *const event_types[] = {
     "trademark_filing", "trademark_status", "patent_publication", "patent_grant", "litigation",
     "trade_investigation", "customs_seizure", "show_event", "show_incident", "bulletin", "news",
-    NULL
+    "case_notice", NULL
 };
 
 /* A filter as the client gave it: the list's query parameters, or the "filter" member of a
@@ -51,8 +51,8 @@ static void filter_read(const struct filter_in *in, const char *prefix,
                      "by commas)");
     f->status = in->status;
     if (in->type != NULL && !sw_list_valid(in->type, event_types))
-        sw_verrs_add(errs, AT("type"), "must be event types such as trademark_filing or "
-                     "litigation (several separated by commas)");
+        sw_verrs_add(errs, AT("type"), "must be event types such as trademark_filing, "
+                     "litigation or case_notice (several separated by commas)");
     f->type = in->type;
     if (in->country != NULL && !sw_list_valid(in->country, NULL))
         sw_verrs_add(errs, AT("country"), "must be ISO 3166 alpha-2 codes (or EM, WO, EP), "
