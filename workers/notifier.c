@@ -26,6 +26,7 @@
 #include "seawall/buf.h"
 #include "seawall/cases.h"
 #include "seawall/config.h"
+#include "seawall/date.h"
 #include "seawall/i18n.h"
 #include "seawall/delivery.h"
 #include "seawall/fetch.h"
@@ -285,9 +286,9 @@ static json_t *load_alert(long long sub, const char *id);
 
 /* Claims the reminders due by the cases' clock (which tests move) and makes each one's
  * deliveries; a reminder is done once they are stored. One for an alert that is gone or
- * dismissed (the exporter said it does not concern them) or no longer has a window is done
- * with none. A failure leaves it claimed: it comes back when its lease runs out, and its
- * deliveries, already stored or not, are made once. */
+ * dismissed (the exporter said it does not concern them), or whose window has closed by now
+ * (the notifiers were down past it), is done with none. A failure leaves it claimed: it comes
+ * back when its lease runs out, and its deliveries, already stored or not, are made once. */
 static void reminders(void)
 {
     struct sw_reminder due[32];
@@ -300,10 +301,13 @@ static void reminders(void)
     for (i = 0; i < n && !stopping; i++) {
         json_t *a = load_alert(due[i].sub, due[i].alert);
         const char *st = json_string_value(json_object_get(a, "status"));
+        int64_t closes = 0;
         int rc = SW_OK;
 
         if (a != NULL && strcmp(st ?: "", "dismissed") != 0 &&
-            json_is_string(json_object_get(json_object_get(a, "action"), "closes")))
+            sw_date_ms(json_string_value(json_object_get(json_object_get(a, "action"),
+                                                         "closes")) ?: "", &closes) == SW_OK &&
+            closes > now)
             rc = intake_alert(due[i].sub, due[i].alert,
                               json_string_value(json_object_get(a, "severity")) ?: "low",
                               &due[i]);

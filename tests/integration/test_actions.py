@@ -416,12 +416,22 @@ def test_reminders_seven_days_and_one_day_before_each_once(s):
         assert "1 day left to act" in subjects[0] and "7 days left" in subjects[1], subjects
         reminded = {h.id for h in rec.for_name("zqrem") if h.json()["type"] == "alert.reminder"}
         assert reminded == {x["id"] for x in got if x["channel"] == "webhook"}, reminded
-        # A dismissed alert is reminded of no more: a reminder due for it is done with none.
+        # While the window is open, a reminder for an alert the exporter dismissed (it said the
+        # alert does not concern it) is done with none.
         s.request("PATCH", f"/api/v1/alerts/{a['id']}", body={"status": "dismissed"}, token=tok)
-        s.redis("ZADD", "sw:rem:due", str(closes - 2 * DAY), f"{sub['id']}|{a['id']}|2")
+        m2 = f"{sub['id']}|{a['id']}|2"
+        s.redis("ZADD", "sw:rem:due", str(closes - 2 * DAY), m2)
         wait_until("the dismissed alert's reminder dropped",
-                   lambda: s.redis("ZSCORE", "sw:rem:due", f"{sub['id']}|{a['id']}|2") is None,
-                   timeout=30)
+                   lambda: s.redis("ZSCORE", "sw:rem:due", m2) is None, timeout=30)
+        assert len(_reminders(s, tok)) == 4
+        # A reminder claimed only after its window closed (the notifiers were down past it) is
+        # done with none too, for an alert still in the inbox.
+        s.request("PATCH", f"/api/v1/alerts/{a['id']}", body={"status": "read"}, token=tok)
+        set_clock(s, closes + 60_000)
+        late = f"{sub['id']}|{a['id']}|3"
+        s.redis("ZADD", "sw:rem:due", str(closes - 3 * DAY), late)
+        wait_until("the late reminder dropped",
+                   lambda: s.redis("ZSCORE", "sw:rem:due", late) is None, timeout=30)
         assert len(_reminders(s, tok)) == 4
     finally:
         s.redis("DEL", "sw:testclock:offset_ms")

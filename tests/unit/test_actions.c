@@ -318,6 +318,7 @@ static void fair_24_hours_or_the_fairs_own(void **state)
 
 static void no_action_where_no_rule_fits(void **state)
 {
+    json_t *empty = json_object();
     int64_t ms = 1;
 
     (void)state;
@@ -327,8 +328,9 @@ static void no_action_where_no_rule_fits(void **state)
     none("{\"type\": \"trademark_filing\", \"jurisdiction\": \"FR\", \"published\": "
          "\"2026-10-27\"}", "similar-mark");
     none("{\"type\": \"news\", \"jurisdiction\": \"US\"}", "keyword-in-news");
-    assert_null(sw_action_for(NULL, json_object(), NULL, 0, &ms));
+    assert_null(sw_action_for(NULL, empty, NULL, 0, &ms));
     assert_int_equal(ms, 0);
+    json_decref(empty);
 }
 
 static void broken_action_rules_are_refused(void **state)
