@@ -2,6 +2,7 @@
  * account's own read (and, for subscribers, update) within its scope. */
 #include "seawall/accounts.h"
 #include "seawall/portfolio.h"
+#include "seawall/shows.h"
 #include "seawall/store.h"
 #include "api.h"
 
@@ -14,6 +15,26 @@ static void create_doc(struct sw_ctx *c, const struct sw_kind *k, long long pare
 
     if (sw_body_object(c, k->fields, 0, &in) != SW_OK)
         return;
+    if (k == &sw_kind_station) {   /* a station serves a fair that exists */
+        const char *show = json_string_value(json_object_get(in, "show"));
+        struct sw_verrs errs;
+        int known = 0;
+
+        rc = sw_shows_exist(c->store, &show, 1, &known);
+        if (rc != SW_OK) {
+            json_decref(in);
+            sw_reply_store(c, rc, "checking the station's fair");
+            return;
+        }
+        if (!known) {
+            sw_verrs_init(&errs);
+            sw_verrs_add(&errs, "/show", "no fair has the id \"%s\" (GET /api/v1/shows lists "
+                         "them)", show);
+            json_decref(in);   /* show points into it */
+            sw_reply_invalid(c, &errs);
+            return;
+        }
+    }
     rc = sw_doc_create(c->store, k, in, parent, &out);
     json_decref(in);
     if (rc != SW_OK) {

@@ -23,23 +23,30 @@ static const char *const statuses[] = { "new", "read", "dismissed", NULL };
 static const char *const event_types[] = {
     "trademark_filing", "trademark_status", "patent_publication", "patent_grant", "litigation",
     "trade_investigation", "customs_seizure", "show_event", "show_incident", "bulletin", "news",
-    NULL
+    "case_notice", NULL
 };
 
 /* A filter as the client gave it: the list's query parameters, or the "filter" member of a
  * bulk status change (item there a JSON integer, printed into item_buf). */
 struct filter_in {
     const char *severity, *status, *type, *rule, *country, *item, *since, *until, *q;
-    char item_buf[24];
+    const char *action, *due;   /* action=any|none, action_due_within_d=N */
+    char item_buf[24], due_buf[24];
 };
 
+static const char *const action_modes[] = { "any", "none", NULL };
+
+#define DUE_DAYS_MAX 3660   /* ten years: the longest window a rule gives, and then some */
+
 /* Checks in and fills f (pointing into in); each problem is added to errs naming prefix +
- * the member ("" for query parameters, "/filter/" for a body). */
-static void filter_read(const struct filter_in *in, const char *prefix,
+ * the member ("" for query parameters, "/filter/" for a body). now is the time "due within"
+ * counts from. */
+static void filter_read(const struct filter_in *in, const char *prefix, int64_t now,
                         struct sw_alert_filter *f, struct sw_verrs *errs)
 {
     char at[32];
     int64_t ms;
+    long long days;
 
 #define AT(name) (snprintf(at, sizeof(at), "%s%s", prefix, name), at)
     memset(f, 0, sizeof(*f));
@@ -52,8 +59,8 @@ static void filter_read(const struct filter_in *in, const char *prefix,
                      "by commas)");
     f->status = in->status;
     if (in->type != NULL && !sw_list_valid(in->type, event_types))
-        sw_verrs_add(errs, AT("type"), "must be event types such as trademark_filing or "
-                     "litigation (several separated by commas)");
+        sw_verrs_add(errs, AT("type"), "must be event types such as trademark_filing, "
+                     "litigation or case_notice (several separated by commas)");
     f->type = in->type;
     if (in->country != NULL && !sw_list_valid(in->country, NULL))
         sw_verrs_add(errs, AT("country"), "must be ISO 3166 alpha-2 codes (or EM, WO, EP), "
@@ -88,6 +95,21 @@ static void filter_read(const struct filter_in *in, const char *prefix,
         sw_verrs_add(errs, AT("q"), "must be 1 to %d bytes of UTF-8 text with a letter or a "
                      "digit", SW_ALERT_Q_MAX);
     f->q = in->q;
+    if (in->action != NULL && strcmp(in->action, "any") != 0 && strcmp(in->action, "none") != 0)
+        sw_verrs_add(errs, AT("action"), "must be any (alerts with an action) or none (alerts "
+                     "without one)");
+    f->action = in->action;
+    if (in->due != NULL) {
+        if (sw_parse_ll(in->due, 0, DUE_DAYS_MAX, &days) != SW_OK)
+            sw_verrs_add(errs, AT("action_due_within_d"), "must be a number of days from 0 to "
+                         "%d", DUE_DAYS_MAX);
+        else if (in->action != NULL && strcmp(in->action, "none") == 0)
+            sw_verrs_add(errs, AT("action_due_within_d"), "asks for alerts whose action is due: "
+                         "it cannot be combined with action=none");
+        else
+            f->due_until_ms = now + days * 86400000LL;
+    }
+    f->now_ms = now;
 #undef AT
 }
 
@@ -107,8 +129,10 @@ static int read_filter(struct sw_ctx *c, struct sw_alert_filter *f)
     in.since = sw_query(c, "since");
     in.until = sw_query(c, "until");
     in.q = sw_query(c, "q");
+    in.action = sw_query(c, "action");
+    in.due = sw_query(c, "action_due_within_d");
     sw_verrs_init(&errs);
-    filter_read(&in, "", f, &errs);
+    filter_read(&in, "", sw_cases_now(c), f, &errs);
     return sw_reply_params_invalid(c, &errs);
 }
 
@@ -253,6 +277,8 @@ static const struct sw_jfield filter_fields[] = {
     { "since", SW_J_STRING, 0, 1, 64, NULL },
     { "until", SW_J_STRING, 0, 1, 64, NULL },
     { "q", SW_J_STRING, 0, 1, SW_ALERT_Q_MAX, NULL },
+    { "action", SW_J_STRING, 0, 1, 8, action_modes },
+    { "action_due_within_d", SW_J_INT, 0, 0, DUE_DAYS_MAX, NULL },
     { NULL, 0, 0, 0, 0, NULL }
 };
 
@@ -313,7 +339,8 @@ static void bulk_by_filter(struct sw_ctx *c, const json_t *in)
     sw_verrs_init(&errs);
     if (!json_is_object(fj)) {
         sw_verrs_add(&errs, "/filter", "must be an object with the list's filters (severity, "
-                     "status, type, rule, country, item, since, until, q)");
+                     "status, type, rule, country, item, since, until, q, action, "
+                     "action_due_within_d)");
     } else if (sw_json_check(fj, filter_fields, 1, "/filter", &errs) == 0) {
         memset(&fin, 0, sizeof(fin));
         fin.severity = json_string_value(json_object_get(fj, "severity"));
@@ -329,7 +356,13 @@ static void bulk_by_filter(struct sw_ctx *c, const json_t *in)
                      (long long)json_integer_value(json_object_get(fj, "item")));
             fin.item = fin.item_buf;
         }
-        filter_read(&fin, "/filter/", &f, &errs);
+        fin.action = json_string_value(json_object_get(fj, "action"));
+        if (json_is_integer(json_object_get(fj, "action_due_within_d"))) {
+            snprintf(fin.due_buf, sizeof(fin.due_buf), "%lld",
+                     (long long)json_integer_value(json_object_get(fj, "action_due_within_d")));
+            fin.due = fin.due_buf;
+        }
+        filter_read(&fin, "/filter/", sw_cases_now(c), &f, &errs);
     }
     if (cur != NULL && sw_parse_ll(cur, 1, INT64_MAX, &cursor) != SW_OK)
         sw_verrs_add(&errs, "/cursor", "must be a cursor this request returned as \"next\"");

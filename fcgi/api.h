@@ -258,7 +258,7 @@ int sw_incident_load_visible(struct sw_ctx *c, long long *id, json_t **doc);
 int sw_in_list(const char *list, const char *name);
 
 /* 1 when every comma-separated part of list (at most 512 bytes) is one of allowed (or, with
- * allowed NULL, a country code, EM, WO or EP); an empty part is an error. */
+ * allowed NULL, a country code, EM, EU, WO or EP); an empty part is an error. */
 int sw_list_valid(const char *list, const char *const *allowed);
 
 /* Appends a CSV cell (after a comma unless first), quoted, with a leading ' where a

@@ -120,15 +120,33 @@ static int keep(const json_t *b, void *ud)
             sw_in_list(f->severity, json_string_value(json_object_get(b, "severity")) ?: ""));
 }
 
+/* Reads ?country= and ?severity= into f; a value no bulletin can have (an unknown severity,
+ * a code that is no country) answers 400 naming the parameter instead of an empty list. */
+static int read_filter(struct sw_ctx *c, struct filter *f)
+{
+    struct sw_verrs errs;
+
+    f->country = sw_query(c, "country");
+    f->severity = sw_query(c, "severity");
+    sw_verrs_init(&errs);
+    if (f->country != NULL && !sw_list_valid(f->country, NULL))
+        sw_verrs_add(&errs, "country", "must be ISO 3166 alpha-2 codes (or EM/EU), separated "
+                     "by commas");
+    if (f->severity != NULL && !sw_list_valid(f->severity, severities))
+        sw_verrs_add(&errs, "severity", "must be low, medium, high or critical (several "
+                     "separated by commas)");
+    return sw_reply_params_invalid(c, &errs);
+}
+
 /* Newest first; ?cursor= is the last id seen. */
 void sw_h_bulletins_list(struct sw_ctx *c)
 {
-    struct filter f = { sw_query(c, "country"), sw_query(c, "severity") };
+    struct filter f;
     long long after, next;
     json_t *items;
     int limit, rc;
 
-    if (sw_page_args(c, &after, &limit) != SW_OK)
+    if (sw_page_args(c, &after, &limit) != SW_OK || read_filter(c, &f) != SW_OK)
         return;
     rc = sw_bulletins_page(c->store, after, limit, keep, &f, &items, &next);
     if (rc != SW_OK) {
@@ -142,7 +160,7 @@ void sw_h_bulletins_list(struct sw_ctx *c)
  * (notifier.public_url, as links in mail do). The feed's id is its own address. */
 void sw_h_bulletins_atom(struct sw_ctx *c)
 {
-    struct filter f = { sw_query(c, "country"), sw_query(c, "severity") };
+    struct filter f;
     char portal[256], self[2048], alternate[2048], now[32];
     struct sw_atom_feed feed;
     struct sw_buf out;
@@ -152,6 +170,8 @@ void sw_h_bulletins_atom(struct sw_ctx *c)
     size_t n;
     int rc;
 
+    if (read_filter(c, &f) != SW_OK)
+        return;
     sw_strlcpy(portal, sw_config_str(c->cfg, "notifier.public_url"), sizeof(portal));
     n = strlen(portal);
     while (n > 0 && portal[n - 1] == '/')

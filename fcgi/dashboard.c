@@ -1,5 +1,6 @@
 /* dashboard.c — an exporter's start page in one request: alert counts by severity and status,
- * the newest critical and high alerts still new, the open cases and their coming deadlines. */
+ * the newest critical and high alerts still new, the action windows still open (soonest to
+ * close first), the open cases and their coming deadlines. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "seawall/alerts.h"
 #include "seawall/cases.h"
 #include "seawall/config.h"
+#include "seawall/date.h"
 #include "seawall/message.h"
 #include "seawall/store.h"
 #include "api.h"
@@ -14,6 +16,7 @@
 #define LATEST 5          /* critical and high alerts shown */
 #define CASES_MAX 200     /* a subscriber's newest cases looked at for open ones */
 #define DEADLINES 10      /* deadlines shown */
+#define ACTIONS 10        /* open action windows shown */
 
 /* The newest new alerts of severity high or critical, as summaries (sw_alert_summary): the
  * inbox's filter, so at most alerts.scan_max alerts are examined. */
@@ -48,6 +51,39 @@ static int latest(struct sw_ctx *c, json_t **out)
             json_object_set(one, "summary", json_object_get(l, "summary"));
         }
         json_decref(l);
+        json_array_append_new(*out, one);
+    }
+    json_decref(alerts);
+    return SW_OK;
+}
+
+/* The alerts whose action window is still open, soonest to close first, dismissed ones left
+ * out: summaries (with their action) and time_left_s, the seconds until it closes. */
+static int actions(struct sw_ctx *c, json_t **out)
+{
+    int64_t now = sw_cases_now(c), closes;
+    json_t *ids, *alerts, *a;
+    size_t i;
+    int rc = sw_alert_actions_open(c->store, c->who.subject, now, ACTIONS, &ids);
+
+    if (rc != SW_OK)
+        return rc;
+    rc = sw_alert_load(c->store, c->who.subject, ids, &alerts);
+    json_decref(ids);
+    if (rc != SW_OK) {
+        json_decref(alerts);
+        return rc;
+    }
+    *out = json_array();
+    json_array_foreach(alerts, i, a) {
+        json_t *one = sw_alert_summary(a);
+        const char *at = json_string_value(json_object_get(json_object_get(a, "action"),
+                                                           "closes"));
+
+        if (one == NULL)
+            continue;
+        if (at != NULL && sw_date_ms(at, &closes) == SW_OK)
+            json_object_set_new(one, "time_left_s", json_integer((closes - now) / 1000));
         json_array_append_new(*out, one);
     }
     json_decref(alerts);
@@ -128,20 +164,24 @@ static int cases(struct sw_ctx *c, json_t **open, json_t **deadlines)
 
 void sw_h_dashboard(struct sw_ctx *c)
 {
-    json_t *counts = NULL, *news = NULL, *open = NULL, *deadlines = NULL;
+    json_t *counts = NULL, *news = NULL, *acts = NULL, *open = NULL, *deadlines = NULL;
     int rc = sw_alert_counts(c->store, c->who.subject, &counts);
 
     if (rc == SW_OK)
         rc = latest(c, &news);
     if (rc == SW_OK)
+        rc = actions(c, &acts);
+    if (rc == SW_OK)
         rc = cases(c, &open, &deadlines);
     if (rc != SW_OK) {
         json_decref(counts);
         json_decref(news);
+        json_decref(acts);
         sw_reply_store(c, rc, "making the dashboard");
         return;
     }
-    sw_reply_json(c, 200, json_pack("{s:o, s:o, s:o, s:o}", "alerts", counts, "latest", news,
-                                    "open_cases", open, "deadlines", deadlines));
+    sw_reply_json(c, 200, json_pack("{s:o, s:o, s:o, s:o, s:o}", "alerts", counts, "latest",
+                                    news, "actions", acts, "open_cases", open, "deadlines",
+                                    deadlines));
     sw_reply_lang(c);
 }

@@ -361,7 +361,7 @@ void sw_h_webhooks_test(struct sw_ctx *c)
 
 static const char *const dlv_statuses[] = { "pending", "delivered", "exhausted", "cancelled",
                                             NULL };
-static const char *const dlv_kinds[] = { "webhook", "email", "digest", NULL };
+static const char *const dlv_kinds[] = { "webhook", "email", "digest", "reminder", NULL };
 
 static int one_of(const char *v, const char *const *set)
 {
@@ -387,7 +387,7 @@ void sw_h_deliveries_list(struct sw_ctx *c)
     if (status != NULL && !one_of(status, dlv_statuses))
         sw_verrs_add(&errs, "status", "must be pending, delivered, exhausted or cancelled");
     if (kind != NULL && !one_of(kind, dlv_kinds))
-        sw_verrs_add(&errs, "kind", "must be webhook, email or digest");
+        sw_verrs_add(&errs, "kind", "must be webhook, email, digest or reminder");
     if (sw_reply_params_invalid(c, &errs) != SW_OK)
         return;
     items = json_array();

@@ -554,8 +554,8 @@ int sw_list_valid(const char *list, const char *const *allowed)
         memcpy(part, p, len);
         part[len] = '\0';
         if (allowed == NULL) {
-            ok = sw_country_valid(part) || strcmp(part, "EM") == 0 || strcmp(part, "WO") == 0 ||
-                 strcmp(part, "EP") == 0;
+            ok = sw_country_valid(part) || strcmp(part, "EM") == 0 || strcmp(part, "EU") == 0 ||
+                 strcmp(part, "WO") == 0 || strcmp(part, "EP") == 0;
         } else {
             size_t i;
 

@@ -307,7 +307,9 @@ static json_t *event_text(const json_t *in)
 }
 
 /* The show_incident event: the matcher alerts exporters attending the show and those named
- * as the accused exhibitor; patents invoked are probed as cited numbers. */
+ * as the accused exhibitor; patents invoked are probed as cited numbers. It carries when the
+ * complaint came ("served") and the exhibitor's answer deadline as the incident has it (the
+ * fair's own period or the rules'), which the accused exhibitor's alert takes as its action. */
 static json_t *event_of(const json_t *doc, const json_t *show)
 {
     const char *exh = json_string_value(json_object_get(json_object_get(doc, "exhibitor"),
@@ -334,6 +336,14 @@ static json_t *event_of(const json_t *doc, const json_t *show)
                    "numbers", "patents", patents);
     if (ev != NULL && json_is_string(json_object_get(show, "country")))
         json_object_set(ev, "jurisdiction", json_object_get(show, "country"));
+    if (ev != NULL && json_is_string(json_object_get(doc, "received_at")))
+        json_object_set(ev, "served", json_object_get(doc, "received_at"));
+    if (ev != NULL && json_is_object(json_object_get(doc, "deadline")))
+        json_object_set_new(ev, "deadline",
+                            json_pack("{s:O?, s:O?}", "at", json_object_get(json_object_get(
+                                                                doc, "deadline"), "at"),
+                                      "rule", json_object_get(json_object_get(doc, "deadline"),
+                                                              "rule")));
     return ev;
 }
 

@@ -107,6 +107,21 @@ static void reply_full(struct sw_ctx *c)
                      "a portfolio holds at most %d items", SW_PORTFOLIO_MAX);
 }
 
+/* Checks that a show item names a fair that exists (the problem goes to errs at /show).
+ * SW_OK when it does or the item is of another kind; SW_INVALID with errs grown; or the
+ * store's code. */
+static int shows_known(struct sw_ctx *c, const json_t *item, struct sw_verrs *errs)
+{
+    json_t *items = json_pack("[O]", item), *prefixes = json_pack("[s]", "");
+    size_t before = sw_verrs_count(errs);
+    int rc = items != NULL && prefixes != NULL
+                 ? sw_portfolio_check_shows(c->store, items, prefixes, errs) : SW_ERR;
+
+    json_decref(items);
+    json_decref(prefixes);
+    return rc == SW_OK && sw_verrs_count(errs) > before ? SW_INVALID : rc;
+}
+
 /* POST …/portfolio: one item. ?dry_run=true checks it (and that there is room) and answers
  * 200 with the item as it would be stored, storing nothing. */
 void sw_h_portfolio_create(struct sw_ctx *c)
@@ -116,7 +131,7 @@ void sw_h_portfolio_create(struct sw_ctx *c)
     struct sw_pf_outcome o;
     long long sub;
     json_t *item, *items;
-    int dry, rc;
+    int dry, rc = SW_OK;
 
     sw_verrs_init(&errs);
     dry = dry_run_param(c, &errs);
@@ -128,9 +143,14 @@ void sw_h_portfolio_create(struct sw_ctx *c)
         return;
     }
     sw_verrs_init(&errs);
-    if (sw_portfolio_check(item, "", 0, &errs) > 0) {
+    if (sw_portfolio_check(item, "", 0, &errs) > 0 ||
+        (rc = shows_known(c, item, &errs)) != SW_OK) {
         json_decref(item);
-        sw_reply_invalid(c, &errs);
+        if (sw_verrs_count(&errs) > 0)
+            sw_reply_invalid(c, &errs);
+        else
+            sw_reply_store(c, rc, "checking the item's fair");
+        sw_verrs_free(&errs);
         return;
     }
     items = json_pack("[O]", item);
@@ -196,10 +216,14 @@ void sw_h_portfolio_check(struct sw_ctx *c)
         }
     }
     json_decref(idv);
-    sw_portfolio_check(item, "", 0, &errs);
-    if (sw_verrs_count(&errs) > 0) {
+    rc = sw_portfolio_check(item, "", 0, &errs) > 0 ? SW_INVALID : shows_known(c, item, &errs);
+    if (sw_verrs_count(&errs) > 0 || rc != SW_OK) {
         json_decref(item);
-        sw_reply_invalid(c, &errs);
+        if (sw_verrs_count(&errs) > 0)
+            sw_reply_invalid(c, &errs);
+        else
+            sw_reply_store(c, rc, "checking the item's fair");
+        sw_verrs_free(&errs);
         return;
     }
     sw_verrs_free(&errs);
@@ -717,7 +741,11 @@ void sw_h_portfolio_import(struct sw_ctx *c)
     }
     rc = prefixes == NULL                ? SW_ERR
          : sw_verrs_count(&errs) > 0 || items == NULL ? SW_INVALID
-         : sw_portfolio_apply(c->store, sub, mode, items, prefixes, dry, &o, &errs);
+         : sw_portfolio_check_shows(c->store, items, prefixes, &errs);
+    if (rc == SW_OK && sw_verrs_count(&errs) > 0)
+        rc = SW_INVALID;   /* a show item naming no fair */
+    if (rc == SW_OK)
+        rc = sw_portfolio_apply(c->store, sub, mode, items, prefixes, dry, &o, &errs);
     json_decref(prefixes);
     if (rc == SW_INVALID) {
         json_decref(items);
@@ -993,11 +1021,16 @@ void sw_h_portfolio_patch(struct sw_ctx *c)
             json_object_set(merged, k, v);
     }
     sw_verrs_init(&errs);
-    if (sw_portfolio_check(merged, "", 0, &errs) > 0) {
+    if (sw_portfolio_check(merged, "", 0, &errs) > 0 ||
+        (rc = shows_known(c, merged, &errs)) != SW_OK) {
         json_decref(patch);
         json_decref(cur);
         json_decref(merged);
-        sw_reply_invalid(c, &errs);
+        if (sw_verrs_count(&errs) > 0)
+            sw_reply_invalid(c, &errs);
+        else
+            sw_reply_store(c, rc, "checking the item's fair");
+        sw_verrs_free(&errs);
         return;
     }
     sw_verrs_free(&errs);

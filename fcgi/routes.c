@@ -84,7 +84,7 @@ const struct sw_route sw_routes[] = {
     { "GET", "/api/v1/stations/{id}", sw_h_stations_get, ADMIN | STATION, 0, NULL },
 
     { "GET", "/api/v1/alerts", sw_h_alerts_list, EXPORTER, 0,
-      PAGE ",severity,status,type,rule,country,item,since,until,q" },
+      PAGE ",severity,status,type,rule,country,item,since,until,q,action,action_due_within_d" },
     { "GET", "/api/v1/alerts/counts", sw_h_alerts_counts, EXPORTER, 0, NULL },
     { "GET", "/api/v1/alerts/stream", sw_h_alerts_stream, EXPORTER, 0, NULL },
     { "POST", "/api/v1/alerts/status", sw_h_alerts_bulk_status, EXPORTER, SW_RT_BODY, NULL },

@@ -121,6 +121,18 @@ void sw_ev_date(struct sw_fctx *c, json_t *ev, const char *raw)
     sw_feed_warn(c, "unreadable date \"%.64s\"", raw);
 }
 
+void sw_ev_date_as(struct sw_fctx *c, json_t *ev, const char *field, const char *raw)
+{
+    char iso[32];
+
+    if (raw == NULL || raw[0] == '\0')
+        return;
+    if (sw_date_normalise(raw, iso, sizeof(iso)) == SW_OK)
+        json_object_set_new(ev, field, json_string(iso));
+    else
+        sw_feed_warn(c, "unreadable %s date \"%.64s\"", field, raw);
+}
+
 void sw_ev_party(json_t *ev, const char *name, const char *role, const char *country,
                  const char *identifier)
 {

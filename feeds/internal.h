@@ -30,6 +30,9 @@ json_t *sw_ev_new(struct sw_fctx *c, const char *type);
 void sw_ev_str(json_t *ev, const char *field, const char *text, size_t max);
 /* Normalises raw into "date"; an unreadable date is kept as "date_raw" with a warning. */
 void sw_ev_date(struct sw_fctx *c, json_t *ev, const char *raw);
+/* Normalises raw into field ("filed", "published" …); an unreadable date is left out with a
+ * warning naming the field. NULL or empty raw sets nothing. */
+void sw_ev_date_as(struct sw_fctx *c, json_t *ev, const char *field, const char *raw);
 void sw_ev_party(json_t *ev, const char *name, const char *role, const char *country,
                  const char *identifier);
 void sw_ev_number(json_t *ev, const char *kind, const char *value);

@@ -28,6 +28,12 @@ static const struct sw_jfield item_fields[] = {
     { "title", SW_J_STRING, SW_JF_REQUIRED | SW_JF_NONEMPTY, 1, 1024, NULL },
     { "url", SW_J_STRING, 0, 1, 1024, NULL },
     { "date", SW_J_STRING, 0, 1, 64, NULL },
+    /* The dates deadlines count from (docs/deadlines.md): publication for opposition, the
+     * notification of a detention or a Madrid designation, service of a complaint. */
+    { "published", SW_J_STRING, 0, 1, 64, NULL },
+    { "notified", SW_J_STRING, 0, 1, 64, NULL },
+    { "served", SW_J_STRING, 0, 1, 64, NULL },
+    { "designations", SW_J_STRINGS, SW_JF_COUNTRY | SW_JF_EM, 0, 250, NULL },
     { "jurisdiction", SW_J_STRING, 0, 2, 2, NULL },
     { "marks", SW_J_STRINGS, 0, 0, 50, NULL },
     { "goods", SW_J_STRING, 0, 0, 65536, NULL },
@@ -90,6 +96,11 @@ static int item(struct sw_fctx *c, json_t *it, size_t i, const char *dtype, cons
     sw_ev_str(ev, "title", json_string_value(json_object_get(it, "title")), SW_FEED_FIELD_MAX);
     sw_ev_str(ev, "url", json_string_value(json_object_get(it, "url")), SW_FEED_FIELD_MAX);
     sw_ev_date(c, ev, json_string_value(json_object_get(it, "date")));
+    sw_ev_date_as(c, ev, "published", json_string_value(json_object_get(it, "published")));
+    sw_ev_date_as(c, ev, "notified", json_string_value(json_object_get(it, "notified")));
+    sw_ev_date_as(c, ev, "served", json_string_value(json_object_get(it, "served")));
+    if (json_array_size(json_object_get(it, "designations")) > 0)
+        json_object_set(ev, "designations", json_object_get(it, "designations"));
     sw_ev_str(ev, "goods", json_string_value(json_object_get(it, "goods")), SW_FEED_TEXT_MAX);
     sw_ev_str(ev, "text", json_string_value(json_object_get(it, "text")), SW_FEED_TEXT_MAX);
     sw_ev_str(ev, "show", json_string_value(json_object_get(it, "show")), 256);

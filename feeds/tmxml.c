@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "seawall/date.h"
 #include "internal.h"
 
 /* ST.66 and EUIPO: <TransactionData><TradeMarkDetails> holds one or more <TradeMark>, and
@@ -164,6 +165,25 @@ static void on_opposition(xmlNodePtr o, void *ev)
     }
 }
 
+/* The earliest publication of the application: ST.66/ST.96 <Publication> with its date; a
+ * publication in a section other than A (EUIPO's Part A: applications; Part B and on:
+ * registrations, renewals …) is not one. */
+static void on_publication(xmlNodePtr p, void *arg)
+{
+    char *earliest = arg, iso[32];
+    char *section = sw_x_text(sw_x_find(p, "PublicationSection"), 16);
+    char *date = sw_x_text(sw_x_find(p, "PublicationDate"), 32);
+
+    if ((section == NULL || section[0] == '\0' || section[0] == 'A') && date != NULL &&
+        sw_date_normalise(date, iso, sizeof(iso)) == SW_OK && strlen(iso) >= 10) {
+        iso[10] = '\0';
+        if (earliest[0] == '\0' || strcmp(iso, earliest) < 0)
+            memcpy(earliest, iso, 11);
+    }
+    free(section);
+    free(date);
+}
+
 static int one_mark(struct sw_fctx *c, xmlNodePtr tm, xmlNodePtr details)
 {
     static const char *const appnums[] = { "ApplicationNumberText", "ApplicationNumber", NULL };
@@ -180,7 +200,7 @@ static int one_mark(struct sw_fctx *c, xmlNodePtr tm, xmlNodePtr details)
     struct party_ctx pc;
     struct goods g = { .used = 0 };
     xmlNodePtr applicants;
-    char title[SW_FEED_FIELD_MAX + 256], key[256], url[192];
+    char title[SW_FEED_FIELD_MAX + 256], key[256], url[192], pub[32] = "";
     int filing;
     json_t *ev;
 
@@ -213,6 +233,8 @@ static int one_mark(struct sw_fctx *c, xmlNodePtr tm, xmlNodePtr details)
         url[0] = '\0';
     sw_ev_str(ev, "url", url, sizeof(url));
     sw_ev_date(c, ev, filing || status_date == NULL ? appdate : status_date);
+    each(tm, "Publication", on_publication, pub);
+    sw_ev_date_as(c, ev, "published", pub);
     sw_ev_number(ev, "serial", appno);
     sw_ev_number(ev, "registration", regno);
     sw_ev_number(ev, "status", status);

@@ -118,6 +118,31 @@ static void classes_and_goods(json_t *ev, xmlNodePtr cf)
     sw_ev_str(ev, "goods", goods, SW_FEED_TEXT_MAX);
 }
 
+/* "published": when the mark was published for opposition in the Official Gazette — the
+ * header's published-for-opposition-date, else the date of a PUBO ("published for
+ * opposition") entry among the case file's events. Nothing when neither is there: a new
+ * application has not been published yet. */
+static void published(struct sw_fctx *c, json_t *ev, xmlNodePtr cf, xmlNodePtr hdr)
+{
+    char *date = sw_x_path_text(hdr, "published-for-opposition-date", 32);
+    xmlNodePtr st;
+
+    for (st = sw_x_find(sw_x_child(cf, "case-file-event-statements"),
+                        "case-file-event-statement");
+         (date == NULL || date[0] == '\0') && st != NULL;
+         st = sw_x_next(st, "case-file-event-statement")) {
+        char *code = sw_x_path_text(st, "code", 16);
+
+        if (code != NULL && strcmp(code, "PUBO") == 0) {
+            free(date);
+            date = sw_x_path_text(st, "date", 32);
+        }
+        free(code);
+    }
+    sw_ev_date_as(c, ev, "published", date);
+    free(date);
+}
+
 static int record(struct sw_fctx *c, xmlNodePtr cf)
 {
     xmlNodePtr hdr = sw_x_child(cf, "case-file-header");
@@ -153,14 +178,8 @@ static int record(struct sw_fctx *c, xmlNodePtr cf)
     if (reg != NULL && strspn(reg, "0") != strlen(reg))
         sw_ev_number(ev, "registration", reg);
     sw_ev_number(ev, "status", status);
-    if (filed != NULL) {
-        json_t *tmp = json_object();
-
-        sw_ev_date(c, tmp, filed);
-        if (json_object_get(tmp, "date") != NULL)
-            json_object_set(ev, "filed", json_object_get(tmp, "date"));
-        json_decref(tmp);
-    }
+    sw_ev_date_as(c, ev, "filed", filed);
+    published(c, ev, cf, hdr);
     sw_ev_mark(ev, mark);
     owners(ev, cf);
     classes_and_goods(ev, cf);

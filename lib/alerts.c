@@ -11,11 +11,14 @@
 #include "seawall/alerts.h"
 #include "seawall/buf.h"
 #include "seawall/config.h"
+#include "seawall/date.h"
 #include "seawall/normalise.h"
+#include "seawall/reminders.h"
 #include "seawall/store.h"
 
-/* KEYS: alert, inbox, deliveries, meta, counts, seq, search.
- * ARGV: id, json, now_ms, sub, severity, deliveries maxlen, meta, search text.
+/* KEYS: alert, inbox, deliveries, meta, counts, seq, search, actions, reminders due.
+ * ARGV: id, json, now_ms, sub, severity, deliveries maxlen, meta, search text, when its action
+ * closes ('' for none), then its reminders as due, member pairs.
  * The score is built as a string: Lua would print a 16-digit number in %.14g and lose it. */
 static const char store_lua[] =
     "if not redis.call('SET', KEYS[1], ARGV[2], 'NX') then return 0 end "
@@ -23,6 +26,8 @@ static const char store_lua[] =
     "redis.call('ZADD', KEYS[2], ARGV[3] .. string.format('%03d', seq), ARGV[1]) "
     "redis.call('HSET', KEYS[4], ARGV[1], ARGV[7]) "
     "if ARGV[8] ~= '' then redis.call('HSET', KEYS[7], ARGV[1], ARGV[8]) end "
+    "if ARGV[9] ~= '' then redis.call('ZADD', KEYS[8], ARGV[9], ARGV[1]) end "
+    "for i = 10, #ARGV - 1, 2 do redis.call('ZADD', KEYS[9], 'NX', ARGV[i], ARGV[i + 1]) end "
     "redis.call('HINCRBY', KEYS[5], 'new:' .. ARGV[5], 1) "
     "redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'kind', 'alert', 'alert', ARGV[1], "
     "'sub', ARGV[4], 'severity', ARGV[5]) "
@@ -52,7 +57,8 @@ static const char status_lua[] =
     "return out";
 
 /* The filter the list and the bulk change share. KEYS[1] inbox, KEYS[2] status, KEYS[4] meta,
- * KEYS[5] search. ARGV: max, min, scan cap, severity, status, type, rule, country, item, q
+ * KEYS[5] search. ARGV: max, min, scan cap, severity, status, type, rule, country, item, q,
+ * action ('any', 'none' or ''), due until (ms or ''), now (ms)
  * (lists arrive wrapped in commas: ",high,critical,"; "" matches all; q is folded, its words
  * separated by one space). accept(id) returns the alert's severity when it passes, else nil;
  * walk(fn) calls fn(id, sev) for each that passes, newest first from ARGV[1], until fn
@@ -65,10 +71,16 @@ static const char status_lua[] =
     "for w in string.gmatch(ARGV[10], '[^ ]+') do words[#words + 1] = w end " \
     "local function accept(id) " \
     "  local m = redis.call('HGET', KEYS[4], id) or '||||' " \
-    "  local sev, rule, typ, country, items = string.match(m, " \
-    "    '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$') " \
+    "  local sev, rule, typ, country, items, act = string.match(m, " \
+    "    '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|?([^|]*)$') " \
     "  if sev == nil or not (has(ARGV[4], sev) and has(ARGV[6], typ) and has(ARGV[7], rule) " \
     "    and has(ARGV[8], country)) then return nil end " \
+    "  if (ARGV[11] == 'any' and act == '') or (ARGV[11] == 'none' and act ~= '') then " \
+    "    return nil end " \
+    "  if ARGV[12] ~= '' then " \
+    "    local closes = tonumber(act) " \
+    "    if closes == nil or closes < tonumber(ARGV[13]) or closes > tonumber(ARGV[12]) then " \
+    "      return nil end end " \
     "  if ARGV[9] ~= '' and not string.find(',' .. items .. ',', ',' .. ARGV[9] .. ',', 1, " \
     "    true) then return nil end " \
     "  if ARGV[5] ~= '' and not has(ARGV[5], redis.call('HGET', KEYS[2], id) or 'new') then " \
@@ -97,7 +109,7 @@ static const char status_lua[] =
  * Returns {ids, last score examined or ""}. */
 static const char page_lua[] =
     FILTER_LUA
-    "local out, limit = {}, tonumber(ARGV[11]) "
+    "local out, limit = {}, tonumber(ARGV[14]) "
     "local last = walk(function(id) out[#out + 1] = id return #out == limit end) "
     "return {out, last}";
 
@@ -109,7 +121,7 @@ static const char status_where_lua[] =
     "local changed, matched = 0, 0 "
     "local last = walk(function(id, sev) "
     "  matched = matched + 1 "
-    "  changed = changed + set_status(id, sev, ARGV[11]) "
+    "  changed = changed + set_status(id, sev, ARGV[14]) "
     "  return false end) "
     "return {changed, matched, last}";
 
@@ -241,6 +253,19 @@ int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long su
     m.rule = json_string_value(json_object_get(alert, "rule"));
     m.type = json_string_value(json_object_get(ev, "type"));
     m.country = json_string_value(json_object_get(ev, "jurisdiction"));
+    m.action = SW_ALERT_ACTION_NONE;
+    m.closes_ms = m.clock_ms = 0;
+    v = json_object_get(alert, "action");
+    if (json_is_object(v)) {
+        int64_t closes;
+
+        if (sw_date_ms(json_string_value(json_object_get(v, "closes")) ?: "", &closes) == SW_OK) {
+            m.action = SW_ALERT_ACTION_DATED;
+            m.closes_ms = closes;
+        } else {
+            m.action = SW_ALERT_ACTION_UNKNOWN;
+        }
+    }
     sw_buf_init(&items, 1 << 20);
     sw_buf_init(&search, SW_ALERT_SEARCH_MAX);
     texts = calloc(n + 1, sizeof(*texts));
@@ -267,12 +292,15 @@ int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long su
 int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long long sub,
                         const struct sw_alert_meta *m, const char *text, int *stored)
 {
-    char key[96], zkey[64], mkey[64], ckey[64], seqkey[64], skey[64];
-    char now[32], subtxt[32], maxlen[32];
+    char key[96], zkey[64], mkey[64], ckey[64], seqkey[64], skey[64], akey[64];
+    char now[32], subtxt[32], maxlen[32], closes[32], act[32];
     char sev[16], rule[64], type[48], country[8];
-    const char *keys[7], *args[8];
+    char members[4][80], dues[4][24];
+    int64_t due[4];
+    const char *keys[9], *args[9 + 2 * 4];
     struct sw_buf meta;
     long long added = 0;
+    size_t nrem = 0, i;
     int rc;
 
     *stored = 0;
@@ -284,11 +312,20 @@ int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long lo
     meta_part(rule, sizeof(rule), m->rule);
     meta_part(type, sizeof(type), m->type);
     meta_part(country, sizeof(country), m->country);
+    closes[0] = act[0] = '\0';
+    if (m->action == SW_ALERT_ACTION_DATED) {
+        snprintf(closes, sizeof(closes), "%lld", (long long)m->closes_ms);
+        snprintf(act, sizeof(act), "%s", closes);
+        nrem = sw_reminder_plan(sub, m->id, m->closes_ms,
+                                m->clock_ms > 0 ? m->clock_ms : sw_now_ms(), members, due, 4);
+    } else if (m->action == SW_ALERT_ACTION_UNKNOWN) {
+        snprintf(act, sizeof(act), "u");
+    }
     /* Item ids are digits and commas (the writers make them so): no separator can hide in
      * them. An event that touched many items makes a long list, as long as the alert's. */
     sw_buf_init(&meta, (1 << 20) + 256);
-    if (sw_buf_printf(&meta, "%s|%s|%s|%s|%s", sev, rule, type, country,
-                      m->items ? m->items : "") != SW_OK) {
+    if (sw_buf_printf(&meta, "%s|%s|%s|%s|%s|%s", sev, rule, type, country,
+                      m->items ? m->items : "", act) != SW_OK) {
         sw_buf_free(&meta);
         sw_strlcpy(s->errstr, "alert meta too long or out of memory", sizeof(s->errstr));
         return SW_ERR;
@@ -299,6 +336,7 @@ int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long lo
     snprintf(ckey, sizeof(ckey), "sw:{sub:%lld}:alcounts", sub);
     snprintf(seqkey, sizeof(seqkey), "sw:{sub:%lld}:alseq", sub);
     snprintf(skey, sizeof(skey), "sw:{sub:%lld}:alsearch", sub);
+    snprintf(akey, sizeof(akey), "sw:{sub:%lld}:alactions", sub);
     snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
     snprintf(subtxt, sizeof(subtxt), "%lld", sub);
     snprintf(maxlen, sizeof(maxlen), "%lld", sw_config_int(cfg, "deliveries.maxlen"));
@@ -309,6 +347,8 @@ int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long lo
     keys[4] = ckey;
     keys[5] = seqkey;
     keys[6] = skey;
+    keys[7] = akey;
+    keys[8] = SW_REMINDERS_DUE;
     args[0] = m->id;
     args[1] = text;
     args[2] = now;
@@ -317,7 +357,13 @@ int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long lo
     args[5] = maxlen;
     args[6] = meta.p;
     args[7] = m->search ? m->search : "";
-    rc = sw_store_eval_int(s, store_lua, 7, keys, 8, args, &added);
+    args[8] = closes;
+    for (i = 0; i < nrem; i++) {
+        snprintf(dues[i], sizeof(dues[i]), "%lld", (long long)due[i]);
+        args[9 + 2 * i] = dues[i];
+        args[10 + 2 * i] = members[i];
+    }
+    rc = sw_store_eval_int(s, store_lua, 9, keys, 9 + 2 * (int)nrem, args, &added);
     sw_buf_free(&meta);
     *stored = rc == SW_OK && added == 1;
     return rc;
@@ -345,8 +391,9 @@ struct filter_args {
     char zkey[64], skey[64], ckey[64], mkey[64], qkey[64];
     char max[40], min[40], cap[16], item[24], extra[16];
     char sev[128], status[64], type[256], rule[256], country[256];
+    char action[8], due[24], now[24];
     struct sw_buf q;
-    const char *keys[5], *args[11];
+    const char *keys[5], *args[14];
 };
 
 static int filter_args(struct filter_args *a, long long sub, const struct sw_alert_filter *f,
@@ -378,6 +425,14 @@ static int filter_args(struct filter_args *a, long long sub, const struct sw_ale
     wrap_list(f->type, a->type, sizeof(a->type));
     wrap_list(f->rule, a->rule, sizeof(a->rule));
     wrap_list(f->country, a->country, sizeof(a->country));
+    snprintf(a->action, sizeof(a->action), "%s",
+             f->action != NULL && (strcmp(f->action, "any") == 0 ||
+                                   strcmp(f->action, "none") == 0) ? f->action : "");
+    if (f->due_until_ms > 0)
+        snprintf(a->due, sizeof(a->due), "%lld", f->due_until_ms);
+    else
+        a->due[0] = '\0';
+    snprintf(a->now, sizeof(a->now), "%lld", f->now_ms > 0 ? f->now_ms : (long long)sw_now_ms());
     sw_buf_init(&a->q, 4 * SW_ALERT_Q_MAX);
     if (f->q != NULL && f->q[0] != '\0' && sw_fold_search(f->q, strlen(f->q), &a->q) != SW_OK) {
         sw_buf_free(&a->q);
@@ -398,7 +453,10 @@ static int filter_args(struct filter_args *a, long long sub, const struct sw_ale
     a->args[7] = a->country;
     a->args[8] = a->item;
     a->args[9] = a->q.p ? a->q.p : "";
-    a->args[10] = a->extra;
+    a->args[10] = a->action;
+    a->args[11] = a->due;
+    a->args[12] = a->now;
+    a->args[13] = a->extra;
     return SW_OK;
 }
 
@@ -435,7 +493,7 @@ int sw_alert_page(struct sw_store *s, long long sub, const struct sw_alert_filte
         sw_strlcpy(s->errstr, "folding the search failed", sizeof(s->errstr));
         return SW_ERR;
     }
-    r = sw_store_eval(s, page_lua, 5, a.keys, 11, a.args);
+    r = sw_store_eval(s, page_lua, 5, a.keys, 14, a.args);
     sw_buf_free(&a.q);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
         r->element[0]->type != REDIS_REPLY_ARRAY)
@@ -460,7 +518,7 @@ int sw_alert_set_status_where(struct sw_store *s, long long sub, const struct sw
         sw_strlcpy(s->errstr, "folding the search failed", sizeof(s->errstr));
         return SW_ERR;
     }
-    r = sw_store_eval(s, status_where_lua, 5, a.keys, 11, a.args);
+    r = sw_store_eval(s, status_where_lua, 5, a.keys, 14, a.args);
     sw_buf_free(&a.q);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3)
         return bad_reply(s, r);
@@ -635,10 +693,46 @@ void sw_alert_stamp(json_t *alert, long long sub, const char *event_id)
                                                                      sizeof(when))));
 }
 
+/* KEYS: actions, status. ARGV: now, limit. The ids of open windows, soonest first, without
+ * the dismissed; reads at most 4 x limit + 100 entries. */
+static const char actions_open_lua[] =
+    "local out, limit = {}, tonumber(ARGV[2]) "
+    "local ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf', 'LIMIT', 0, "
+    "  4 * limit + 100) "
+    "for i = 1, #ids do "
+    "  if redis.call('HGET', KEYS[2], ids[i]) ~= 'dismissed' then out[#out + 1] = ids[i] end "
+    "  if #out == limit then break end "
+    "end "
+    "return out";
+
+int sw_alert_actions_open(struct sw_store *s, long long sub, int64_t now_ms, int limit,
+                          json_t **ids)
+{
+    char akey[64], skey[64], now[24], lim[16];
+    const char *keys[2] = { akey, skey }, *args[2] = { now, lim };
+    redisReply *r;
+    size_t i;
+
+    *ids = NULL;
+    snprintf(akey, sizeof(akey), "sw:{sub:%lld}:alactions", sub);
+    snprintf(skey, sizeof(skey), "sw:{sub:%lld}:alstatus", sub);
+    snprintf(now, sizeof(now), "%lld", (long long)now_ms);
+    snprintf(lim, sizeof(lim), "%d", limit);
+    r = sw_store_eval(s, actions_open_lua, 2, keys, 2, args);
+    if (r == NULL || r->type != REDIS_REPLY_ARRAY)
+        return bad_reply(s, r);
+    *ids = json_array();
+    for (i = 0; i < r->elements; i++)
+        if (r->element[i]->type == REDIS_REPLY_STRING)
+            json_array_append_new(*ids, json_string(r->element[i]->str));
+    freeReplyObject(r);
+    return SW_OK;
+}
+
 json_t *sw_alert_summary(const json_t *alert)
 {
     static const char *const top[] = { "id", "severity", "status", "rule", "created_at",
-                                       "source_url" };
+                                       "source_url", "action" };
     static const char *const evf[] = { "id", "type", "title", "jurisdiction", "date" };
     const json_t *ev = json_object_get(alert, "event"), *it;
     json_t *out = json_object(), *e = json_object(), *items = json_array();

@@ -1,5 +1,6 @@
 /* deadlines.c — the legal deadline table: loading and checking it, choosing a rule, and
  * counting its period over calendars of weekends and holidays. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,10 @@
 struct sw_deadlines {
     json_t *doc;
 };
+
+const char *const sw_action_kinds[] = { "opposition", "madrid_refusal", "answer",
+                                        "customs_detention", "fair_answer", NULL };
+const char *const sw_action_froms[] = { "published", "notified", "served", NULL };
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -40,6 +45,18 @@ static const json_t *calendar(const struct sw_deadlines *d, const char *country)
     return c != NULL ? c : json_object_get(cals, "default");
 }
 
+/* The calendar a rule counts working days and rolls on: the one it names ("calendar": an
+ * office's own, such as the EUIPO's), else the country's. */
+static const json_t *rule_calendar(const struct sw_deadlines *d, const json_t *rule,
+                                   const char *country)
+{
+    const char *name = json_string_value(json_object_get(rule, "calendar"));
+    const json_t *c = name != NULL ? json_object_get(json_object_get(d->doc, "calendars"), name)
+                                   : NULL;
+
+    return c != NULL ? c : calendar(d, country);
+}
+
 const char *sw_deadline_zone(const struct sw_deadlines *d, const char *country)
 {
     const char *zone = d != NULL ? json_string_value(json_object_get(calendar(d, country),
@@ -49,8 +66,17 @@ const char *sw_deadline_zone(const struct sw_deadlines *d, const char *country)
     return zone != NULL ? zone : "UTC";
 }
 
-int sw_deadline_when(const struct sw_deadlines *d, const char *country, const char *text,
-                     int end_of_day, int64_t *ms)
+const char *sw_deadline_rule_zone(const struct sw_deadlines *d, const json_t *rule,
+                                  const char *country)
+{
+    const char *zone = json_string_value(json_object_get(rule, "zone"));
+
+    if (zone == NULL && d != NULL)
+        zone = json_string_value(json_object_get(rule_calendar(d, rule, country), "zone"));
+    return zone != NULL ? zone : "UTC";
+}
+
+int sw_deadline_when_in(const char *zone, const char *text, int end_of_day, int64_t *ms)
 {
     char norm[32];
     int64_t at, day;
@@ -64,17 +90,23 @@ int sw_deadline_when(const struct sw_deadlines *d, const char *country, const ch
         return SW_OK;
     }
     day = floor_div(at, DAY_MS);
-    rc = end_of_day ? sw_zone_day_end(sw_deadline_zone(d, country), day, ms)
-                    : sw_zone_day_start(sw_deadline_zone(d, country), day, ms);
+    rc = end_of_day ? sw_zone_day_end(zone, day, ms) : sw_zone_day_start(zone, day, ms);
     if (rc != SW_OK)   /* out of the zone module's years: the UTC day */
         *ms = end_of_day ? at + DAY_MS - 1000 : at;
     return SW_OK;
 }
 
-int sw_deadline_working_day(const struct sw_deadlines *d, const char *country, int64_t day)
+int sw_deadline_when(const struct sw_deadlines *d, const char *country, const char *text,
+                     int end_of_day, int64_t *ms)
+{
+    return sw_deadline_when_in(sw_deadline_zone(d, country), text, end_of_day, ms);
+}
+
+/* 1 when day is a working day in calendar cal (its weekend days and holidays are not). */
+static int cal_working_day(const json_t *cal, int64_t day)
 {
     static const char *const names[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
-    const json_t *cal = calendar(d, country), *v;
+    const json_t *v;
     const char *wd = names[(int)(((day % 7) + 11) % 7)];   /* 1970-01-01 was a Thursday */
     char text[16];
     int y, m, dd;
@@ -91,8 +123,13 @@ int sw_deadline_working_day(const struct sw_deadlines *d, const char *country, i
     return 1;
 }
 
-/* A country matches an entry: the code itself, "*" (any), or "@GROUP" naming a group. */
-static int country_fits(const struct sw_deadlines *d, const json_t *list, const char *country)
+int sw_deadline_working_day(const struct sw_deadlines *d, const char *country, int64_t day)
+{
+    return cal_working_day(calendar(d, country), day);
+}
+
+int sw_deadline_country_fits(const struct sw_deadlines *d, const json_t *list,
+                             const char *country)
 {
     const json_t *v, *g;
     size_t i, j;
@@ -124,7 +161,7 @@ const json_t *sw_deadline_rule(const struct sw_deadlines *d, const char *type,
         proceeding = "";
     json_array_foreach(json_object_get(d->doc, "rules"), i, r) {
         if (strcmp(json_string_value(json_object_get(r, "type")), type) != 0 ||
-            !country_fits(d, json_object_get(r, "countries"), country))
+            !sw_deadline_country_fits(d, json_object_get(r, "countries"), country))
             continue;
         json_array_foreach(json_object_get(r, "proceedings"), j, p)
             if (strcmp(json_string_value(p), proceeding) == 0)
@@ -136,8 +173,8 @@ const json_t *sw_deadline_rule(const struct sw_deadlines *d, const char *type,
 int64_t sw_deadline_due(const struct sw_deadlines *d, const json_t *rule, const char *country,
                         int64_t from_ms)
 {
-    const json_t *per = json_object_get(rule, "period");
-    const char *zone = sw_deadline_zone(d, country);
+    const json_t *per = json_object_get(rule, "period"), *cal = rule_calendar(d, rule, country);
+    const char *zone = sw_deadline_rule_zone(d, rule, country);
     int64_t day, n, end;
     int y, m, dd;
 
@@ -149,7 +186,7 @@ int64_t sw_deadline_due(const struct sw_deadlines *d, const json_t *rule, const 
         day += n;
     } else if ((n = json_integer_value(json_object_get(per, "working_days"))) > 0) {
         while (n > 0)
-            if (sw_deadline_working_day(d, country, ++day))
+            if (cal_working_day(cal, ++day))
                 n--;
     } else {
         n = json_integer_value(json_object_get(per, "months"));
@@ -162,7 +199,7 @@ int64_t sw_deadline_due(const struct sw_deadlines *d, const json_t *rule, const 
         day = sw_days_from_civil(y, m, dd);
     }
     if (strcmp(json_string_value(json_object_get(rule, "roll")), "next_working_day") == 0)
-        while (!sw_deadline_working_day(d, country, day))
+        while (!cal_working_day(cal, day))
             day++;
     if (sw_zone_day_end(zone, day, &end) != SW_OK)
         end = day * DAY_MS + DAY_MS - 1000;
@@ -191,40 +228,124 @@ static int check_strings(const json_t *a, int allow_empty)
     return 1;
 }
 
-static int check_rule(const json_t *r)
+/* The period both kinds of rule share: exactly one unit (hours, days, working_days, months:
+ * 1..3660), roll none or next_working_day, and optionally a zone ICU knows and a calendar the
+ * table has. NULL when fine, else what is wrong. */
+static const char *check_period(const json_t *doc, const json_t *r)
+{
+    static const char *const units[] = { "hours", "days", "working_days", "months" };
+    const json_t *per = json_object_get(r, "period"), *z = json_object_get(r, "zone");
+    const json_t *cal = json_object_get(r, "calendar");
+    const char *roll = json_string_value(json_object_get(r, "roll"));
+    size_t i, nunits = 0;
+
+    if (!json_is_object(per) || json_object_size(per) != 1)
+        return "needs a period with one unit (hours, days, working_days or months)";
+    for (i = 0; i < SW_ARRAY_LEN(units); i++) {
+        const json_t *v = json_object_get(per, units[i]);
+
+        if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 1 ||
+                          json_integer_value(v) > 3660))
+            return "a period counts 1 to 3660 of its unit";
+        nunits += v != NULL;
+    }
+    if (nunits != 1)
+        return "needs a period with one unit (hours, days, working_days or months)";
+    if (roll == NULL || (strcmp(roll, "none") != 0 && strcmp(roll, "next_working_day") != 0))
+        return "roll must be none or next_working_day";
+    if (z != NULL && !sw_zone_valid(json_string_value(z)))
+        return "zone is not a time zone ICU knows (an IANA name such as Europe/Madrid)";
+    if (cal != NULL && json_object_get(json_object_get(doc, "calendars"),
+                                       json_string_value(cal) ?: "") == NULL)
+        return "calendar names no calendar of this table";
+    return NULL;
+}
+
+static int check_rule(const json_t *doc, const json_t *r)
 {
     static const char *const strs[] = { "id", "type", "from", "roll", "text", "source" };
-    static const char *const units[] = { "hours", "days", "working_days", "months" };
-    const json_t *per = json_object_get(r, "period");
-    size_t i, nunits = 0;
+    size_t i;
 
     for (i = 0; i < SW_ARRAY_LEN(strs); i++)
         if (json_string_length(json_object_get(r, strs[i])) == 0)
             return 0;
-    if (!check_strings(json_object_get(r, "countries"), 0) ||
-        !check_strings(json_object_get(r, "proceedings"), 1) || !json_is_object(per) ||
-        json_object_size(per) != 1)
-        return 0;
-    for (i = 0; i < SW_ARRAY_LEN(units); i++) {
-        json_int_t n = json_integer_value(json_object_get(per, units[i]));
+    return check_strings(json_object_get(r, "countries"), 0) &&
+           check_strings(json_object_get(r, "proceedings"), 1) && check_period(doc, r) == NULL;
+}
 
-        if (json_object_get(per, units[i]) != NULL && (n < 1 || n > 3660))
-            return 0;
-        nunits += json_object_get(per, units[i]) != NULL;
+static int one_of(const char *v, const char *const *set)
+{
+    for (; v != NULL && *set != NULL; set++)
+        if (strcmp(v, *set) == 0)
+            return 1;
+    return 0;
+}
+
+/* An action rule (what an alert lets its subscriber do): NULL when fine, else what is
+ * wrong. */
+static const char *check_action(const json_t *doc, const json_t *r)
+{
+    static const char *const strs[] = { "id", "kind", "from", "text", "source" };
+    const json_t *ext = json_object_get(r, "extendable"), *url = json_object_get(r, "url");
+    const json_t *des = json_object_get(r, "designated");
+    size_t i;
+
+    for (i = 0; i < SW_ARRAY_LEN(strs); i++)
+        if (json_string_length(json_object_get(r, strs[i])) == 0)
+            return "needs id, kind, from, text and source (strings)";
+    if (!one_of(json_string_value(json_object_get(r, "kind")), sw_action_kinds))
+        return "kind must be opposition, madrid_refusal, answer, customs_detention or "
+               "fair_answer";
+    if (!one_of(json_string_value(json_object_get(r, "from")), sw_action_froms))
+        return "from must be published, notified or served";
+    if (!check_strings(json_object_get(r, "events"), 0) ||
+        !check_strings(json_object_get(r, "countries"), 0) ||
+        !check_strings(json_object_get(r, "reasons"), 0))
+        return "needs events, countries and reasons (lists of names)";
+    if (des != NULL && !check_strings(des, 0))
+        return "designated must be a list of codes";
+    if (!json_is_boolean(ext))
+        return "extendable must be true or false";
+    if (json_is_true(ext) != (json_string_length(json_object_get(r, "extension")) > 0))
+        return "an extendable rule says how in extension (and only it has one)";
+    if (url != NULL && (!json_is_string(url) ||
+                        strncmp(json_string_value(url), "https://", 8) != 0))
+        return "url must be an https link to the source";
+    return check_period(doc, r);
+}
+
+/* A calendar: a zone ICU knows (if any), weekend days named sun..sat (at most six: a week
+ * with no working day would never end a rolled period), holidays as YYYY-MM-DD. */
+static const char *check_calendar(const json_t *cal, size_t *bad_holiday)
+{
+    static const char *const days[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat", NULL };
+    const json_t *v = json_object_get(cal, "zone"), *w = json_object_get(cal, "weekend");
+    int64_t day;
+    size_t i;
+
+    if (v != NULL && !sw_zone_valid(json_string_value(v)))
+        return "zone is not a time zone ICU knows (an IANA name such as Europe/Berlin)";
+    if (w != NULL && (!json_is_array(w) || json_array_size(w) > 6))
+        return "weekend lists at most six days";
+    json_array_foreach(w, i, v)
+        if (!one_of(json_string_value(v), days))
+            return "weekend days are sun, mon, tue, wed, thu, fri or sat";
+    json_array_foreach(json_object_get(cal, "holidays"), i, v) {
+        if (parse_day(json_string_value(v), &day) != SW_OK) {
+            *bad_holiday = i;
+            return "is not YYYY-MM-DD";
+        }
     }
-    return nunits == 1 && (strcmp(json_string_value(json_object_get(r, "roll")), "none") == 0 ||
-                           strcmp(json_string_value(json_object_get(r, "roll")),
-                                  "next_working_day") == 0);
+    return NULL;
 }
 
 int sw_deadlines_load(const char *path, struct sw_deadlines **out, char *err, size_t errlen)
 {
     struct sw_deadlines *d;
     json_error_t je;
-    const json_t *r, *cal, *v;
-    const char *name;
+    const json_t *r, *cal, *acts;
+    const char *name, *why;
     size_t i;
-    int64_t day;
     json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 
     if (doc == NULL) {
@@ -237,8 +358,20 @@ int sw_deadlines_load(const char *path, struct sw_deadlines **out, char *err, si
         snprintf(err, errlen, "%s: needs \"rules\" and a \"default\" calendar", path);
         return SW_INVALID;
     }
+    json_object_foreach((json_t *)json_object_get(doc, "calendars"), name, cal) {
+        size_t h = SIZE_MAX;
+
+        if ((why = check_calendar(cal, &h)) != NULL) {
+            if (h != SIZE_MAX)
+                snprintf(err, errlen, "%s: calendar %s: holiday %zu %s", path, name, h, why);
+            else
+                snprintf(err, errlen, "%s: calendar %s: %s", path, name, why);
+            json_decref(doc);
+            return SW_INVALID;
+        }
+    }
     json_array_foreach(json_object_get(doc, "rules"), i, r) {
-        if (!check_rule(r)) {
+        if (!check_rule(doc, r)) {
             json_decref(doc);
             return bad(err, errlen, path, "rule", i,
                        "needs id, type, countries, proceedings, from, one period unit "
@@ -246,21 +379,17 @@ int sw_deadlines_load(const char *path, struct sw_deadlines **out, char *err, si
                        "next_working_day), text and source");
         }
     }
-    json_object_foreach((json_t *)json_object_get(doc, "calendars"), name, cal) {
-        v = json_object_get(cal, "zone");
-        if (v != NULL && !sw_zone_valid(json_string_value(v))) {
-            snprintf(err, errlen, "%s: calendar %s: zone is not a time zone ICU knows (an IANA "
-                     "name such as Europe/Berlin)", path, name);
+    acts = json_object_get(doc, "actions");
+    if (acts != NULL && !json_is_array(acts)) {
+        json_decref(doc);
+        snprintf(err, errlen, "%s: \"actions\" must be a list of rules", path);
+        return SW_INVALID;
+    }
+    json_array_foreach(acts, i, r) {
+        if ((why = check_action(doc, r)) != NULL) {
+            bad(err, errlen, path, "action", i, why);
             json_decref(doc);
             return SW_INVALID;
-        }
-        json_array_foreach(json_object_get(cal, "holidays"), i, v) {
-            if (parse_day(json_string_value(v), &day) != SW_OK) {
-                snprintf(err, errlen, "%s: calendar %s: holiday %zu is not YYYY-MM-DD", path,
-                         name, i);
-                json_decref(doc);
-                return SW_INVALID;
-            }
         }
     }
     d = calloc(1, sizeof(*d));

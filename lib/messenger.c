@@ -262,8 +262,8 @@ static void test_card(const struct sw_msg_ctx *m, char *title, size_t titlelen,
 }
 
 char *sw_msgr_request(int kind, const struct sw_msg_ctx *m, const json_t *alert,
-                      const char *secret, const char *stored_url, int64_t now_ms, char *url,
-                      size_t urllen)
+                      int reminder_days, const char *secret, const char *stored_url,
+                      int64_t now_ms, char *url, size_t urllen)
 {
     struct sw_buf md, link;
     char title[400], sign[64];
@@ -280,6 +280,21 @@ char *sw_msgr_request(int kind, const struct sw_msg_ctx *m, const json_t *alert,
                     alert, max, title, sizeof(title), &md);
     else
         test_card(m, title, sizeof(title), &md);
+    if (alert != NULL && reminder_days > 0) {
+        struct sw_buf lead;
+        char head[160];
+
+        /* A reminder leads with the time left; the alert's card follows as it is. */
+        sw_buf_init(&lead, max);
+        snprintf(head, sizeof(head), sw_trn(m->lang, "%d day left to act",
+                                            "%d days left to act",
+                                            (unsigned long)reminder_days), reminder_days);
+        sw_buf_printf(&lead, "**%s**\n\n", head);
+        sw_buf_add(&lead, md.p ? md.p : "", md.len);
+        sw_buf_free(&md);
+        md = lead;
+        snprintf(title, sizeof(title), "%s", head);
+    }
     n = snprintf(url, urllen, "%s", stored_url);
     if (n < 0 || (size_t)n >= urllen)
         goto out;

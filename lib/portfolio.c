@@ -6,6 +6,7 @@
 
 #include "seawall/normalise.h"
 #include "seawall/portfolio.h"
+#include "seawall/shows.h"
 #include "seawall/store.h"
 
 static const struct sw_jfield mark_fields[] = {
@@ -87,6 +88,51 @@ int sw_patent_normalise(const char *in, const char *country, char *out, size_t o
         return SW_INVALID;
     snprintf(out, outlen, "%s%s", cc, body);
     return SW_OK;
+}
+
+int sw_portfolio_check_shows(struct sw_store *s, const json_t *items, const json_t *prefixes,
+                             struct sw_verrs *errs)
+{
+    size_t n = json_array_size(items), i, k = 0;
+    const char **ids = n > 0 ? calloc(n, sizeof(*ids)) : NULL;
+    size_t *at = n > 0 ? calloc(n, sizeof(*at)) : NULL;
+    int *exists = n > 0 ? calloc(n, sizeof(*exists)) : NULL;
+    char ptr[300];
+    int rc = SW_OK;
+
+    if (n > 0 && (ids == NULL || at == NULL || exists == NULL)) {
+        rc = SW_ERR;
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        const json_t *it = json_array_get(items, i);
+        const char *show = json_string_value(json_object_get(it, "show"));
+
+        if (strcmp(json_string_value(json_object_get(it, "kind")) ?: "", "show") != 0 ||
+            show == NULL || show[0] == '\0')
+            continue;   /* not a show item, or one sw_portfolio_check already refused */
+        ids[k] = show;
+        at[k++] = i;
+    }
+    if (k == 0 || (rc = sw_shows_exist(s, ids, k, exists)) != SW_OK)
+        goto out;
+    for (i = 0; i < k; i++) {
+        const char *pre = json_string_value(json_array_get(prefixes, at[i]));
+
+        if (exists[i])
+            continue;
+        if (pre != NULL)
+            snprintf(ptr, sizeof(ptr), "%s/show", pre);
+        else
+            snprintf(ptr, sizeof(ptr), "/items/%zu/show", at[i]);
+        sw_verrs_add(errs, ptr, "no fair has the id \"%s\" (GET /api/v1/shows lists them)",
+                     ids[i]);
+    }
+out:
+    free(ids);
+    free(at);
+    free(exists);
+    return rc;
 }
 
 size_t sw_portfolio_check(json_t *item, const char *prefix, int partial, struct sw_verrs *errs)

@@ -197,6 +197,48 @@ int sw_show_get(struct sw_store *s, const char *id, json_t **doc)
     return *doc != NULL ? SW_OK : SW_NOTFOUND;
 }
 
+int sw_shows_exist(struct sw_store *s, const char *const *ids, size_t n, int *exists)
+{
+    char (*keys)[96] = n > 0 ? calloc(n, sizeof(*keys)) : NULL;
+    const char **argv = n > 0 ? calloc(2 * n, sizeof(*argv)) : NULL;
+    const char ***argvs = n > 0 ? calloc(n, sizeof(*argvs)) : NULL;
+    int *argcs = n > 0 ? calloc(n, sizeof(*argcs)) : NULL;
+    redisReply **rep = n > 0 ? calloc(n, sizeof(*rep)) : NULL;
+    size_t i, m = 0, *at = n > 0 ? calloc(n, sizeof(*at)) : NULL;
+    int rc = SW_OK;
+
+    if (n > 0 && (keys == NULL || argv == NULL || argvs == NULL || argcs == NULL ||
+                  rep == NULL || at == NULL)) {
+        rc = SW_ERR;
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        exists[i] = 0;
+        if (!sw_show_id_valid(ids[i]))
+            continue;
+        show_key(ids[i], keys[m], sizeof(keys[m]));
+        argv[2 * m] = "EXISTS";
+        argv[2 * m + 1] = keys[m];
+        argvs[m] = &argv[2 * m];
+        argcs[m] = 2;
+        at[m++] = i;
+    }
+    if (m > 0 && (rc = sw_store_pipeline(s, (int)m, argcs, argvs, rep)) == SW_OK) {
+        for (i = 0; i < m; i++) {
+            exists[at[i]] = sw_reply_int(rep[i], 0) == 1;
+            freeReplyObject(rep[i]);
+        }
+    }
+out:
+    free(keys);
+    free(argv);
+    free(argvs);
+    free(argcs);
+    free(rep);
+    free(at);
+    return rc;
+}
+
 static long long day_of(const json_t *doc, const char *field)
 {
     int64_t ms = 0;

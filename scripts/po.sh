@@ -2,8 +2,9 @@
 # po.sh — the message catalogue's upkeep with GNU gettext (`make po` runs `po.sh update`).
 #
 #   po.sh extract OUT.pot   the template made from the sources: the C programs (fcgi/, lib/,
-#                           workers/, tools/) and the portal's JavaScript (www/, if any; the
-#                           tests point PO_WWW at a folder of their own)
+#                           workers/, tools/), the action rules' texts in etc/deadlines.json
+#                           (scripts/po_deadlines.py) and the portal's JavaScript (www/, if
+#                           any; the tests point PO_WWW at a folder of their own)
 #   po.sh update            extract into build/po/, replace po/seawall.pot when anything but
 #                           its date changed, and msgmerge it into every po/<lang>.po
 #
@@ -44,6 +45,10 @@ extract() {
     # keyword and call, so a second pass joins them to the first).
     # shellcheck disable=SC2086
     xg --language=C -k --keyword=sw_reply_problem:4 -j -o "$out" $c_files
+    # The action rules' texts (etc/deadlines.json): an alert shows them, a reminder mails them.
+    python3 scripts/po_deadlines.py etc/deadlines.json >"$out.deadlines"
+    msgcat --use-first --add-location=file --sort-by-file -o "$out" "$out" "$out.deadlines"
+    rm -f "$out.deadlines"
     js_files=$(find "${PO_WWW:-www}" -name '*.js' -type f 2>/dev/null | LC_ALL=C sort)
     if [ -n "$js_files" ]; then
         # shellcheck disable=SC2086

@@ -370,10 +370,23 @@ do_seed() {
     exp=$(seawall_cli staff create --centre "$centre" --name "Wang Jun" \
         --email wang.jun@ipcentre.example --role expert --expertise US --expertise trademark \
         --expertise patent | json_field id)
+    # The fair first: a station serves a fair that exists, and a portfolio's show item names
+    # one. The fair then names its station.
+    local admin
+    admin=$(seawall_cli token create --role admin --label demo-admin -q)
+    curl -fsS -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+        -d "{\"id\":\"$show\",\"name\":\"Berlin Consumer Electronics Fair $year\",
+             \"city\":\"Berlin\",\"country\":\"DE\",\"venue\":\"Messe Berlin\",\"starts\":\"$starts\",
+             \"ends\":\"$ends\",\"organiser\":\"Messe Berlin GmbH\",
+             \"website\":\"https://www.messe-berlin.de/\"}" \
+        "http://127.0.0.1:$HTTP_PORT/api/v1/shows"
     station=$(seawall_cli station create --name "IP service station, Hall 5" \
         --show "$show" --country DE | json_field id)
+    curl -fsS -o /dev/null -X PATCH -H "Authorization: Bearer $admin" \
+        -H 'Content-Type: application/json' -d "{\"station_id\":$station}" \
+        "http://127.0.0.1:$HTTP_PORT/api/v1/shows/$show"
     {
-        echo "ADMIN_TOKEN=$(seawall_cli token create --role admin --label demo-admin -q)"
+        echo "ADMIN_TOKEN=$admin"
         echo "EXPORTER_TOKEN=$(seawall_cli token create --role exporter --subject "$sub1" --label demo-exporter -q)"
         echo "EXPORTER2_TOKEN=$(seawall_cli token create --role exporter --subject "$sub2" --label demo-exporter-2 -q)"
         echo "TRIAGER_TOKEN=$(seawall_cli token create --role triager --subject "$tri" --label demo-triager -q)"
@@ -400,8 +413,6 @@ do_seed() {
         --name "Hall 5 desk" --password-stdin <<<"$pw" >/dev/null
     echo "DEMO_PASSWORD=$pw" >>"$DIR/demo.env"
     # Portfolios that meet the sample feeds below, so alerts arrive within seconds.
-    local admin
-    admin=$(grep ADMIN_TOKEN "$DIR/demo.env" | cut -d= -f2)
     curl -fsS -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
         -d '{"items":[
               {"kind":"name","text":"Ningbo Harbour Lighting Co., Ltd.","aliases":["宁波港湾照明有限公司"]},
@@ -440,16 +451,10 @@ do_seed() {
              "keywords":["led lamps"],
              "text":"Several Illinois filings name online sellers of LED lamps; check your listings."}' \
         "http://127.0.0.1:$HTTP_PORT/api/v1/bulletins"
-    # The station's fair, and an incident logged there: the first exporter attends the show, the
-    # second is the accused exhibitor — both are alerted by the matcher.
+    # An incident logged at the station's fair: the first exporter attends the show, the second
+    # is the accused exhibitor — both are alerted by the matcher.
     local station_tok
     station_tok=$(grep '^STATION_TOKEN' "$DIR/demo.env" | cut -d= -f2)
-    curl -fsS -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-        -d "{\"id\":\"$show\",\"name\":\"Berlin Consumer Electronics Fair $year\",
-             \"city\":\"Berlin\",\"country\":\"DE\",\"venue\":\"Messe Berlin\",\"starts\":\"$starts\",
-             \"ends\":\"$ends\",\"organiser\":\"Messe Berlin GmbH\",\"station_id\":$station,
-             \"website\":\"https://www.messe-berlin.de/\"}" \
-        "http://127.0.0.1:$HTTP_PORT/api/v1/shows"
     curl -fsS -o /dev/null -H "Authorization: Bearer $station_tok" -H 'Content-Type: application/json' \
         -H 'Idempotency-Key: demo-incident-1' \
         -d "{\"booth\":\"Hall 5, 112\",\"kind\":\"complaint_received\",

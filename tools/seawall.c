@@ -35,6 +35,7 @@
 #include "seawall/normalise.h"
 #include "seawall/people.h"
 #include "seawall/portfolio.h"
+#include "seawall/shows.h"
 #include "seawall/store.h"
 #include "tool.h"
 
@@ -217,6 +218,22 @@ static int cmd_kind(struct sw_store *s, const struct sw_kind *k, int argc, char 
     if (argc >= 1 && strcmp(argv[0], "create") == 0) {
         if (doc_from_args(k, argc - 1, argv + 1, &parent, &doc) != 0)
             return 1;
+        if (k == &sw_kind_station) {   /* a station serves a fair that exists */
+            const char *show = json_string_value(json_object_get(doc, "show"));
+            int known = 0;
+
+            rc = sw_shows_exist(s, &show, 1, &known);
+            if (rc == SW_OK && !known) {
+                rc = sw_tool_fail("--show \"%s\": no such fair (create it first: POST "
+                                  "/api/v1/shows)", show);
+                json_decref(doc);   /* show points into it */
+                return rc;
+            }
+            if (rc != SW_OK) {
+                json_decref(doc);
+                return store_fail(s, rc);
+            }
+        }
         rc = sw_doc_create(s, k, doc, parent, &out);
         json_decref(doc);
         if (rc == SW_OK && k == &sw_kind_subscriber)

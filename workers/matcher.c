@@ -4,6 +4,8 @@
  * (keyed by subscriber and event, every touched item in it) together with its entry in the
  * deliveries stream, and acknowledges an event only after all its alerts are stored. Entries a crashed matcher read but never acknowledged are claimed
  * after matcher.claim_idle_ms. Several matchers share the events; each keeps its own index.
+ * Each alert carries its action window where the deadline table has a rule for the event and
+ * the subscriber's part in it (seawall/actions.h); its reminders are scheduled with it.
  * A second thread, the live publisher, hands each stored alert to nginx's live streams. */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -17,9 +19,12 @@
 #include <sodium.h>
 
 #include "seawall/accounts.h"
+#include "seawall/actions.h"
 #include "seawall/alerts.h"
 #include "seawall/buf.h"
+#include "seawall/cases.h"
 #include "seawall/config.h"
+#include "seawall/deadlines.h"
 #include "seawall/i18n.h"
 #include "seawall/live.h"
 #include "seawall/log.h"
@@ -35,6 +40,7 @@
 static const struct sw_config *cfg;
 static struct sw_store store;
 static struct sw_mindex *ix;
+static struct sw_deadlines *deadlines;   /* the action rules (cases.deadline_rules) */
 static char me[160];
 static char last_change[64] = "0-0";
 static volatile sig_atomic_t stopping;
@@ -160,9 +166,48 @@ struct emit {
     int stored;
 };
 
+/* Appends ,"action":{…} when the deadline table gives the alert one (for the event and the
+ * rules that made it: the subscriber's part), and notes in meta what the inbox files of it.
+ * SW_OK, or sw_buf_add's code. */
+static int action_member(const struct sw_match *m, const json_t *event, struct sw_buf *b,
+                         struct sw_alert_meta *meta)
+{
+    const char *reasons[32];
+    size_t n = 0, i, j, k;
+    int64_t closes = 0;
+    json_t *a;
+    char *text;
+    int rc;
+
+    meta->action = SW_ALERT_ACTION_NONE;
+    meta->closes_ms = 0;
+    for (i = 0; i < m->nitems; i++)
+        for (j = 0; j < m->items[i].nreasons && n < SW_ARRAY_LEN(reasons); j++) {
+            const char *r = m->items[i].reasons[j].rule;
+
+            for (k = 0; k < n && strcmp(reasons[k], r) != 0; k++)
+                continue;
+            if (k == n)
+                reasons[n++] = r;
+        }
+    a = sw_action_for(deadlines, event, reasons, n, &closes);
+    if (a == NULL)
+        return SW_OK;
+    text = json_dumps(a, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(a);
+    if (text == NULL)
+        return SW_ERR;
+    rc = sw_buf_adds(b, ",\"action\":");
+    rc = rc ?: sw_buf_adds(b, text);
+    free(text);
+    meta->action = closes > 0 ? SW_ALERT_ACTION_DATED : SW_ALERT_ACTION_UNKNOWN;
+    meta->closes_ms = closes;
+    return rc;
+}
+
 /* Writes the alert's JSON — the index's members, what every stored alert carries (as
- * sw_alert_stamp gives it) and the event — and stores it with its inbox entry: one alert for
- * the subscriber, every item the event touched in it, in one script. */
+ * sw_alert_stamp gives it), the event and its action — and stores it with its inbox entry: one
+ * alert for the subscriber, every item the event touched in it, in one script. */
 static void store_alert(void *ud, const struct sw_match *m)
 {
     struct emit *e = ud;
@@ -202,6 +247,7 @@ static void store_alert(void *ud, const struct sw_match *m)
     rc = rc ?: sw_buf_printf(b, ",\"status\":\"new\",\"created_at\":\"%s\",\"event\":",
                              sw_iso8601(sw_now_ms(), when, sizeof(when)));
     rc = rc ?: sw_buf_adds(b, e->event_text);
+    rc = rc ?: action_member(m, e->event, b, &meta);
     rc = rc ?: sw_buf_add(b, "}", 1);
     if (rc == SW_TOOBIG) {   /* it would be as big the next time: not worth a retry */
         sw_warn("alert %s (%zu items) not stored: over %u bytes", id, m->nitems, ALERT_MAX);
@@ -212,6 +258,7 @@ static void store_alert(void *ud, const struct sw_match *m)
         sw_warn("alert %s not written (out of memory)", id);
         return;
     }
+    meta.clock_ms = sw_case_now(&store, (int)sw_config_int(cfg, "cases.test_clock"));
     meta.id = id;
     meta.severity = m->severity;
     meta.rule = m->rule;
@@ -485,6 +532,15 @@ int main(int argc, char **argv)
     if (rc != 0)
         return rc;
     cfg = loaded;
+    {
+        char err[512];
+
+        if (sw_deadlines_load(sw_config_str(cfg, "cases.deadline_rules"), &deadlines, err,
+                              sizeof(err)) != SW_OK) {
+            sw_error("deadline rules not loaded: %s", err);
+            return 2;
+        }
+    }
     if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
         (ix = sw_mindex_new()) == NULL)
         return 1;
@@ -537,6 +593,7 @@ int main(int argc, char **argv)
     sw_info("stopping");
     pthread_join(live_thread, NULL);
     sw_mindex_free(ix);
+    sw_deadlines_free(deadlines);
     sw_store_close(&store);
     sw_i18n_free();
     sw_config_free(loaded);

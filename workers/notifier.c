@@ -9,7 +9,11 @@
  * Nothing is lost to a crash: a stream entry is acknowledged only after its deliveries are
  * stored (storing is idempotent, delivery ids are derived from alert and target), and a
  * delivery being attempted carries a lease in the due set, so one whose notifier died is
- * attempted again, with the same webhook-id, once the lease runs out. */
+ * attempted again, with the same webhook-id, once the lease runs out.
+ *
+ * Reminders before an alert's action window closes (seawall/reminders.h) are claimed from
+ * their schedule the same way and become ordinary deliveries of kind "reminder", one per
+ * channel the alert itself would go to ("channel": webhook or email), sent by the same code. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -23,13 +27,16 @@
 
 #include "seawall/alerts.h"
 #include "seawall/buf.h"
+#include "seawall/cases.h"
 #include "seawall/config.h"
+#include "seawall/date.h"
 #include "seawall/i18n.h"
 #include "seawall/delivery.h"
 #include "seawall/fetch.h"
 #include "seawall/log.h"
 #include "seawall/message.h"
 #include "seawall/messenger.h"
+#include "seawall/reminders.h"
 #include "seawall/store.h"
 #include "seawall/worker.h"
 
@@ -123,6 +130,13 @@ static int webhook_disabled(long long sub, long long id)
     return off;
 }
 
+/* The channel a job goes out by: its "channel" (a reminder's), else its kind. */
+static const char *channel_of(const json_t *job)
+{
+    return json_string_value(json_object_get(job, "channel"))
+               ?: json_string_value(json_object_get(job, "kind")) ?: "";
+}
+
 /* Stores a job; SW_OK when stored now or before. */
 static int enqueue(long long sub, json_t *job)
 {
@@ -132,15 +146,23 @@ static int enqueue(long long sub, json_t *job)
     return rc;
 }
 
-/* The deliveries for one new alert. Returns SW_OK when all are stored. */
-static int intake_alert(long long sub, const char *alert, const char *severity)
+/* The deliveries for one new alert, or (rem not NULL) for one of its reminders: kind
+ * "reminder" on the same channels, the mail immediate even where alerts wait for the digest (a
+ * reminder a day before the end cannot wait a day). Returns SW_OK when all are stored. */
+static int intake_alert(long long sub, const char *alert, const char *severity,
+                        const struct sw_reminder *rem)
 {
     json_t *settings, *hooks, *wh, *v;
-    char id[40], target[300];
+    char id[40], target[300], what[80];
     const char *mode;
     int rank = sw_severity_rank(severity), rc;
     size_t i;
 
+    /* What a delivery id is derived from: the alert, or the alert and which reminder. */
+    if (rem != NULL)
+        snprintf(what, sizeof(what), "%s|reminder:%d", alert, rem->days);
+    else
+        snprintf(what, sizeof(what), "%s", alert);
     if ((rc = sw_delivery_get(&store, sub, &settings)) != SW_OK)
         return rc;
     if ((rc = sw_webhook_all(&store, sub, &hooks)) != SW_OK) {
@@ -155,13 +177,21 @@ static int intake_alert(long long sub, const char *alert, const char *severity)
             webhook_disabled(sub, wid))
             continue;
         snprintf(target, sizeof(target), "webhook:%lld", wid);
-        sw_dlv_id(sub, alert, target, id, sizeof(id));
-        if ((rc = enqueue(sub, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:O}", "id", id,
-                                         "kind", "webhook", "channel",
-                                         sw_webhook_kinds[sw_msgr_of(wh)], "topic",
-                                         "alert.created", "alert", alert, "severity", severity,
-                                         "webhook", (json_int_t)wid, "url",
-                                         json_object_get(wh, "url")))) != SW_OK)
+        sw_dlv_id(sub, what, target, id, sizeof(id));
+        if ((rc = enqueue(sub, rem != NULL
+                                   ? json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:I, s:O}",
+                                               "id", id, "kind", "reminder", "channel",
+                                               sw_webhook_kinds[sw_msgr_of(wh)], "topic",
+                                               "alert.reminder", "alert", alert, "days_before",
+                                               rem->days, "severity", severity, "webhook",
+                                               (json_int_t)wid, "url",
+                                               json_object_get(wh, "url"))
+                                   : json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:O}",
+                                               "id", id, "kind", "webhook", "channel",
+                                               sw_webhook_kinds[sw_msgr_of(wh)], "topic",
+                                               "alert.created", "alert", alert, "severity",
+                                               severity, "webhook", (json_int_t)wid, "url",
+                                               json_object_get(wh, "url")))) != SW_OK)
             goto out;
     }
     mode = json_string_value(json_object_get(settings, "email_mode"));
@@ -170,7 +200,7 @@ static int intake_alert(long long sub, const char *alert, const char *severity)
         json_array_size(json_object_get(settings, "emails")) == 0 || mode == NULL ||
         strcmp(mode, "off") == 0) {
         rc = SW_OK;
-    } else if (strcmp(mode, "digest") == 0) {
+    } else if (strcmp(mode, "digest") == 0 && rem == NULL) {
         char dkey[64], now[24], due[24], subtxt[24];
         int64_t next = sw_digest_next((int)json_integer_value(json_object_get(settings,
                                                                               "digest_hour")),
@@ -193,10 +223,17 @@ static int intake_alert(long long sub, const char *alert, const char *severity)
     } else {
         json_array_foreach(json_object_get(settings, "emails"), i, v) {
             snprintf(target, sizeof(target), "email:%s", json_string_value(v));
-            sw_dlv_id(sub, alert, target, id, sizeof(id));
-            if ((rc = enqueue(sub, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", id, "kind",
-                                             "email", "topic", "alert.created", "alert", alert,
-                                             "severity", severity, "to", v))) != SW_OK)
+            sw_dlv_id(sub, what, target, id, sizeof(id));
+            if ((rc = enqueue(sub, rem != NULL
+                                       ? json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:O}",
+                                                   "id", id, "kind", "reminder", "channel",
+                                                   "email", "topic", "alert.reminder", "alert",
+                                                   alert, "days_before", rem->days, "severity",
+                                                   severity, "to", v)
+                                       : json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", id,
+                                                   "kind", "email", "topic", "alert.created",
+                                                   "alert", alert, "severity", severity, "to",
+                                                   v))) != SW_OK)
                 goto out;
         }
         rc = SW_OK;
@@ -226,7 +263,7 @@ static void intake(const redisReply *entries)
         sev = sw_stream_field(e, "severity");
         if (alert != NULL && sub != NULL && sev != NULL &&
             sw_parse_ll(sub, 1, INT64_MAX, &subid) == SW_OK &&
-            intake_alert(subid, alert, sev) != SW_OK) {
+            intake_alert(subid, alert, sev, NULL) != SW_OK) {
             sw_warn("deliveries for alert %s not stored yet (%s); it stays pending", alert,
                     store.errstr);
             return;
@@ -249,6 +286,48 @@ static void claim_stale(void)
                     sw_config_int(cfg, "notifier.claim_idle_ms"),
                     sw_config_int(cfg, "notifier.batch"), "new alerts", take_claimed, NULL,
                     &stopping);
+}
+
+/* --- reminders --------------------------------------------------------------------------- */
+
+static json_t *load_alert(long long sub, const char *id);
+
+/* Claims the reminders due by the cases' clock (which tests move) and makes each one's
+ * deliveries; a reminder is done once they are stored. One for an alert that is gone or
+ * dismissed (the exporter said it does not concern them), or whose window has closed by now
+ * (the notifiers were down past it), is done with none. A failure leaves it claimed: it comes
+ * back when its lease runs out, and its deliveries, already stored or not, are made once. */
+static void reminders(void)
+{
+    struct sw_reminder due[32];
+    int64_t now = sw_case_now(&store, (int)sw_config_int(cfg, "cases.test_clock"));
+    size_t n, i;
+
+    if (sw_reminder_claim(&store, now, sw_config_int(cfg, "notifier.lease_ms"), due,
+                          SW_ARRAY_LEN(due), &n) != SW_OK)
+        return;
+    for (i = 0; i < n && !stopping; i++) {
+        json_t *a = load_alert(due[i].sub, due[i].alert);
+        const char *st = json_string_value(json_object_get(a, "status"));
+        int64_t closes = 0;
+        int rc = SW_OK;
+
+        if (a != NULL && strcmp(st ?: "", "dismissed") != 0 &&
+            sw_date_ms(json_string_value(json_object_get(json_object_get(a, "action"),
+                                                         "closes")) ?: "", &closes) == SW_OK &&
+            closes > now)
+            rc = intake_alert(due[i].sub, due[i].alert,
+                              json_string_value(json_object_get(a, "severity")) ?: "low",
+                              &due[i]);
+        json_decref(a);
+        if (rc == SW_OK)
+            rc = sw_reminder_done(&store, &due[i]);
+        if (rc != SW_OK)
+            sw_warn("reminder %s not made yet (%s); it comes back after its lease",
+                    due[i].member, store.errstr);
+        else
+            sw_debug("reminder %s made", due[i].member);
+    }
 }
 
 /* --- digests ----------------------------------------------------------------------------- */
@@ -436,6 +515,20 @@ static int compose(long long sub, const json_t *job, const struct sw_msg_ctx *m,
                              json_string_value(json_object_get(job, "error")) ?:
                              json_string_value(json_object_get(job, "detail")),
                              subject, sublen, text, html);
+    } else if (strcmp(kind, "reminder") == 0) {
+        json_t *a = load_alert(sub, json_string_value(json_object_get(job, "alert")));
+        struct sw_buf link;
+
+        if (a == NULL)
+            return SW_NOTFOUND;
+        sw_buf_init(&link, 2048);
+        sw_buf_printf(&link, "%s/app/alerts/%s", sw_config_str(cfg, "notifier.public_url"),
+                      json_string_value(json_object_get(a, "id")) ?: "");
+        sw_reminder_mail(m->lang, m->tz, a,
+                         (int)json_integer_value(json_object_get(job, "days_before")), link.p,
+                         subject, sublen, text, html);
+        sw_buf_free(&link);
+        json_decref(a);
     } else if (strcmp(kind, "digest") == 0) {
         json_t *alerts = json_array(), *v;
         size_t i;
@@ -513,6 +606,14 @@ static void postpone(struct run *run, int64_t wait_ms)
 
 /* The body of a generic (Standard Webhooks) delivery: the alert, or the fixed test event, with
  * a one-line "summary" in the subscriber's language. Caller frees; NULL with why set. */
+/* How many days before its window closes a reminder job is sent; 0 for any other job. */
+static int reminder_days(const json_t *job)
+{
+    if (strcmp(json_string_value(json_object_get(job, "topic")) ?: "", "alert.reminder") != 0)
+        return 0;
+    return (int)json_integer_value(json_object_get(job, "days_before"));
+}
+
 static char *generic_body(struct run *run, long long wid, const struct sw_msg_ctx *m,
                           const char **why)
 {
@@ -534,9 +635,19 @@ static char *generic_body(struct run *run, long long wid, const struct sw_msg_ct
         }
         sw_buf_init(&sum, 16384);
         sw_msg_summary(m->lang, alert, &sum);
-        payload = json_pack("{s:s, s:s, s:s, s:s, s:o}", "type", "alert.created", "timestamp",
-                            sw_iso8601(sw_now_ms(), when, sizeof(when)), "lang", m->lang,
-                            "summary", sum.p ? sum.p : "", "data", alert);
+        if (reminder_days(run->job) > 0)
+            /* A reminder: the alert (its action says what and until when) and how near. */
+            payload = json_pack("{s:s, s:s, s:s, s:s, s:{s:O?, s:O?, s:o}}", "type",
+                                "alert.reminder", "timestamp",
+                                sw_iso8601(sw_now_ms(), when, sizeof(when)), "lang", m->lang,
+                                "summary", sum.p ? sum.p : "", "data", "days_before",
+                                json_object_get(run->job, "days_before"), "closes",
+                                json_object_get(json_object_get(alert, "action"), "closes"),
+                                "alert", alert);
+        else
+            payload = json_pack("{s:s, s:s, s:s, s:s, s:o}", "type", "alert.created",
+                                "timestamp", sw_iso8601(sw_now_ms(), when, sizeof(when)), "lang",
+                                m->lang, "summary", sum.p ? sum.p : "", "data", alert);
         sw_buf_free(&sum);
     }
     body = payload != NULL ? sw_json_dumps(payload) : NULL;
@@ -638,7 +749,7 @@ static int start_webhook(struct run *run)
                 postpone(run, wait_ms);
                 return SW_OK;
             }
-            body = sw_msgr_request(run->msgr, &m, alert,
+            body = sw_msgr_request(run->msgr, &m, alert, reminder_days(run->job),
                                    json_string_value(json_object_get(wh, "sign_secret")),
                                    json_string_value(json_object_get(wh, "url")), sw_now_ms(),
                                    url, sizeof(url));
@@ -881,7 +992,7 @@ static void dispatch(void)
             runs->prev = run;
         runs = run;
         inflight++;
-        if (strcmp(json_string_value(json_object_get(job, "kind")) ?: "", "webhook") == 0)
+        if (strcmp(channel_of(job), "webhook") == 0)
             rc = start_webhook(run);
         else
             rc = start_mail(run);
@@ -1050,7 +1161,7 @@ static void finish(struct run *run, int delivered, long code, const char *error)
                 id, outcome, store.errstr);
     else
         freeReplyObject(r);
-    if (strcmp(kind, "webhook") == 0 && delivered >= 0 && !is_test(job))
+    if (strcmp(channel_of(job), "webhook") == 0 && delivered >= 0 && !is_test(job))
         webhook_state(run->sub, job, delivered > 0, error ? error : "");
     sw_debug("delivery %s attempt %lld: %s (%ld, %lld ms%s%s)", id, n, outcome, code, latency,
              error ? ", " : "", error ? error : "");
@@ -1189,6 +1300,7 @@ int main(int argc, char **argv)
         }
         if (now - last_digest >= 1000) {
             digests();
+            reminders();
             last_digest = now;
         }
         /* Idle: wait on the stream itself, so a new alert wakes us at once. */

@@ -10,13 +10,17 @@
  *   sw:{sub:N}:alert:<id>   the alert as JSON, written once
  *   sw:{sub:N}:alerts       sorted set of ids; score = created ms * 1000 + a 3-digit sequence,
  *                           so scores are unique and double as the list cursor
- *   sw:{sub:N}:almeta       hash id -> "severity|rule|type|country|items" for filtering, items
- *                           the item ids separated by commas
+ *   sw:{sub:N}:almeta       hash id -> "severity|rule|type|country|items|action" for
+ *                           filtering: items the item ids separated by commas; action "" (none),
+ *                           "u" (its window unknown) or when it closes (ms); metas written
+ *                           before actions existed end at items
+ *   sw:{sub:N}:alactions    sorted set id -> when its action closes (ms), for what is coming
  *   sw:{sub:N}:alsearch     hash id -> the alert's text as ?q= searches it (sw_fold_search)
  *   sw:{sub:N}:alstatus     hash id -> "read" | "dismissed" (absent: "new")
  *   sw:{sub:N}:alcounts     hash "<status>:<severity>" -> count, kept in step by the scripts
  * and the shared stream "deliveries", where the notifier (group "notifiers") and the live
- * publisher (group "live", seawall/live.h) learn of each new alert: one entry per alert. */
+ * publisher (group "live", seawall/live.h) learn of each new alert: one entry per alert; and
+ * the shared reminder schedule (seawall/reminders.h). */
 #ifndef SEAWALL_ALERTS_H
 #define SEAWALL_ALERTS_H
 
@@ -36,8 +40,10 @@ struct sw_buf;
 
 /* Stores alert (which must carry "id" and "severity") for subscriber sub, with its inbox
  * entry, search text, counters and delivery, all or nothing, once: a second call with the
- * same id changes nothing. Returns SW_OK with *stored 1 (new) or 0 (already there), or
- * SW_EAGAIN / SW_ERR with the reason in s->errstr. */
+ * same id changes nothing. An "action" member (seawall/actions.h) is filed for the filters
+ * and, when it has a window, the window and its reminders are scheduled with it. Returns
+ * SW_OK with *stored 1 (new) or 0 (already there), or SW_EAGAIN / SW_ERR with the reason in
+ * s->errstr. */
 int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long sub,
                    const json_t *alert, int *stored);
 
@@ -47,7 +53,14 @@ struct sw_alert_meta {
     const char *type, *country;   /* the event's type and jurisdiction (NULL: none) */
     const char *items;            /* the portfolio item ids, "12,40" ("" or NULL: none) */
     const char *search;           /* its folded search text (sw_alert_search_text), or NULL */
+    int action;                   /* SW_ALERT_ACTION_NONE, _UNKNOWN or _DATED */
+    int64_t closes_ms;            /* a dated action: when its window closes */
+    int64_t clock_ms;             /* the time its reminders are planned from (0: now) */
 };
+
+#define SW_ALERT_ACTION_NONE 0      /* no action rule applies */
+#define SW_ALERT_ACTION_UNKNOWN 1   /* one applies, but the date it counts from is not known */
+#define SW_ALERT_ACTION_DATED 2     /* one applies, with its window */
 
 /* sw_alert_store for an alert already written as JSON text (the matcher writes it without
  * building a tree); m says what the text holds. */
@@ -93,6 +106,9 @@ struct sw_alert_filter {
     long long since_ms;     /* created at or after, 0 for any */
     long long until_ms;     /* created before, 0 for any */
     const char *q;          /* words that must all be in the search text (sw_alert_q_valid) */
+    const char *action;     /* "any": with an action; "none": without; NULL or "": either */
+    long long due_until_ms; /* >0: an action whose window closes in [now_ms, due_until_ms] */
+    long long now_ms;       /* "now" for due_until_ms */
 };
 
 /* One page of ids, newest first, starting below cursor (0: from the newest). Examines at most
@@ -123,9 +139,15 @@ int sw_alert_set_status(struct sw_store *s, long long sub, const char *status,
  * "new": {"<severity>": n, ...}}. SW_OK with *out or SW_EAGAIN. */
 int sw_alert_counts(struct sw_store *s, long long sub, json_t **out);
 
+/* The alerts whose action window is still open at now_ms, soonest to close first: at most
+ * limit ids into *ids (an array), dismissed ones left out. SW_OK or SW_EAGAIN. */
+int sw_alert_actions_open(struct sw_store *s, long long sub, int64_t now_ms, int limit,
+                          json_t **ids);
+
 /* What a list of alerts at a glance needs of one (the dashboard's latest): id, severity,
- * status, rule, created_at, event {id, type, title, jurisdiction, date}, source_url, and its
- * items as {id, kind, text}. New reference, or NULL on no memory. */
+ * status, rule, created_at, event {id, type, title, jurisdiction, date}, source_url, action
+ * (when it has one), and its items as {id, kind, text}. New reference, or NULL on no
+ * memory. */
 json_t *sw_alert_summary(const json_t *alert);
 
 #endif

@@ -1,11 +1,14 @@
 /* deadlines.h — legal deadlines from a rules table kept as data (etc/deadlines.json): which
  * rule applies to a case (type, country, proceeding), and when its period ends, counted in
- * hours, calendar days, working days (per-country weekends and holidays) or months.
+ * hours, calendar days, working days (per-country weekends and holidays) or months. The same
+ * table holds the action rules an alert's window comes from (seawall/actions.h).
  *
  * Days are local days of the forum: a calendar may name its zone ("zone": "Europe/Berlin"),
  * otherwise UTC. A period in days or months counts from the local day of its start and ends at
- * the last second of its last local day (23:59:59 there). Zones go through lib/zone.c (ICU), so
- * any thread may compute a deadline. */
+ * the last second of its last local day (23:59:59 there). A rule may name its own zone and
+ * calendar (an office's: "zone": "America/New_York", "calendar": "EUIPO"); then those count,
+ * not the country's. Zones go through lib/zone.c (ICU), so any thread may compute a
+ * deadline. */
 #ifndef SEAWALL_DEADLINES_H
 #define SEAWALL_DEADLINES_H
 
@@ -13,6 +16,10 @@
 #include "seawall/common.h"
 
 struct sw_deadlines;
+
+/* What an action rule may say: its kinds and the event dates it counts from (NULL-ended). */
+extern const char *const sw_action_kinds[];   /* opposition, madrid_refusal, answer, … */
+extern const char *const sw_action_froms[];   /* published, notified, served */
 
 /* Reads and checks the rules file. Returns SW_OK with *out (free with sw_deadlines_free), or
  * SW_INVALID with the file, rule index and reason in err. */
@@ -31,6 +38,19 @@ const json_t *sw_deadline_rule(const struct sw_deadlines *d, const char *type,
  * NULL d). Borrowed; lives as long as d. */
 const char *sw_deadline_zone(const struct sw_deadlines *d, const char *country);
 
+/* The zone whose days rule counts for country: the rule's own "zone", else its calendar's
+ * (the one it names, else the country's), else "UTC". Borrowed; lives as long as d and rule. */
+const char *sw_deadline_rule_zone(const struct sw_deadlines *d, const json_t *rule,
+                                  const char *country);
+
+/* 1 when country fits list: an entry that is the code itself, "*", or "@GROUP" naming one of
+ * the table's country groups with the code in it. */
+int sw_deadline_country_fits(const struct sw_deadlines *d, const json_t *list,
+                             const char *country);
+
+/* As sw_deadline_when, in zone: a date alone is that local day there. */
+int sw_deadline_when_in(const char *zone, const char *text, int end_of_day, int64_t *ms);
+
 /* The instant text (a date or date-time, as sw_date_ms reads them) means for a deadline in
  * country: a date-time is that instant; a date alone is the start of that day in the country's
  * zone, or its last second when end_of_day is set. SW_OK with *ms, or SW_INVALID. d may be
@@ -38,7 +58,8 @@ const char *sw_deadline_zone(const struct sw_deadlines *d, const char *country);
 int sw_deadline_when(const struct sw_deadlines *d, const char *country, const char *text,
                      int end_of_day, int64_t *ms);
 
-/* When rule's period, started at from_ms, ends for a case in country (see above for days). */
+/* When rule's period, started at from_ms, ends for a case in country (see above for days; a
+ * rule's own zone and calendar count where it names them). */
 int64_t sw_deadline_due(const struct sw_deadlines *d, const json_t *rule, const char *country,
                         int64_t from_ms);
 

@@ -78,12 +78,13 @@ void sw_dingtalk_sign(const char *secret, long long ts_ms, char *out, size_t out
 void sw_feishu_sign(const char *secret, long long ts_s, char *out, size_t outlen);
 
 /* One attempt's request: the URL to POST to (DingTalk's signed one carries timestamp and
- * sign) and the JSON body, for alert (or, alert NULL, the fixed test message) rendered for m.
+ * sign) and the JSON body, for alert (or, alert NULL, the fixed test message) rendered for m;
+ * with reminder_days > 0 the card leads with how many days are left to act on the alert.
  * secret may be NULL (unsigned). Returns the body (caller frees) with url filled, or NULL on no
  * memory or a URL too long for url. */
 char *sw_msgr_request(int kind, const struct sw_msg_ctx *m, const json_t *alert,
-                      const char *secret, const char *stored_url, int64_t now_ms, char *url,
-                      size_t urllen);
+                      int reminder_days, const char *secret, const char *stored_url,
+                      int64_t now_ms, char *url, size_t urllen);
 
 /* Reads a platform's answer to a request it took with HTTP 2xx: SW_OK when it accepted the
  * message; SW_ERR when it refused, with "<platform> error <code>: <its message>" in why and

@@ -20,6 +20,14 @@ struct sw_store;
  * Problems go to errs under prefix ("/items/3"). Returns the number of problems. */
 size_t sw_portfolio_check(json_t *item, const char *prefix, int partial, struct sw_verrs *errs);
 
+/* Checks that every show item among items (an array) names a fair that exists: a show no
+ * calendar has would never match. Each one that does not is added to errs at its prefix (from
+ * prefixes, an array beside items; NULL: "/items/<i>") + "/show". Items of other kinds, and
+ * show items without a show, are left to sw_portfolio_check. One round trip. SW_OK (errs may
+ * have grown), SW_EAGAIN or SW_ERR. */
+int sw_portfolio_check_shows(struct sw_store *s, const json_t *items, const json_t *prefixes,
+                             struct sw_verrs *errs);
+
 /* "US 8,930,553 B2", "US8930553", "8930553" (country given or US), "USD0651376S1" →
  * "US8930553" / "USD651376". Returns SW_OK or SW_INVALID. */
 int sw_patent_normalise(const char *in, const char *country, char *out, size_t outlen);

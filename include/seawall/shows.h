@@ -47,6 +47,10 @@ void sw_show_series(const char *name, char *out, size_t n);
 
 int sw_show_get(struct sw_store *s, const char *id, json_t **doc);
 
+/* For each of the n ids, exists[i] 1 when that show is stored, 0 when not (or ids[i] is no
+ * show id), in one round trip. SW_OK, SW_EAGAIN, or SW_ERR (no memory). */
+int sw_shows_exist(struct sw_store *s, const char *const *ids, size_t n, int *exists);
+
 /* Stores show doc (which has "id"); old is the stored version or NULL for a new show, which
  * must not exist yet (SW_CONFLICT). Indexes follow the dates and series. */
 int sw_show_put(struct sw_store *s, json_t *doc, const json_t *old);

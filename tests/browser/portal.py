@@ -69,15 +69,19 @@ def seed(s):
     assert chinese.status == 201, chinese
     today = datetime.date.today()
     show_id = f"{TAG}-fair-{today.year}"
-    station = s.make("/api/v1/stations", {"name": "IP service station, Hall 5", "show": show_id,
-                                          "country": "DE", "email": "desk@fair.example"})
     show = s.post("/api/v1/shows", {
         "id": show_id, "name": "Berlin Consumer Electronics Fair", "city": "Berlin",
         "country": "DE", "venue": "Messe Berlin", "organiser": "Messe Berlin GmbH",
         "starts": str(today), "ends": str(today + datetime.timedelta(days=3)),
-        "station_id": station["id"], "website": "https://www.messe-berlin.de/"},
+        "website": "https://www.messe-berlin.de/"},
         token=s.admin)
     assert show.status == 201, show
+    # The station serves the fair, which exists by now; the fair then names its station.
+    station = s.make("/api/v1/stations", {"name": "IP service station, Hall 5", "show": show_id,
+                                          "country": "DE", "email": "desk@fair.example"})
+    show = s.request("PATCH", f"/api/v1/shows/{show_id}", body={"station_id": station["id"]},
+                     token=s.admin)
+    assert show.status == 200, show
     bare = s.post("/api/v1/shows", {
         "id": f"{TAG}-expo-{today.year}", "name": "Milan Lighting Expo", "city": "Milan",
         "country": "IT", "starts": str(today + datetime.timedelta(days=20)),

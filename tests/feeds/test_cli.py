@@ -76,3 +76,22 @@ def test_calendar_rule_that_can_never_occur_returns_an_error(f):
         assert (f'event "leap-second@example.org": RRULE FREQ={freq.decode()};BYMONTHDAY=30;'
                 'BYMONTH=2 can never occur: no date satisfies BYMONTH and BYMONTHDAY together'
                 in err), err
+
+
+def test_json_feed_dates_deadlines_count_from(f):
+    """published, notified and served (what action windows count from) and a Madrid item's
+    designations; an unreadable date is left out with a warning, a designation that is no
+    country skips the item."""
+    doc = (b'{"seawall_feed": 1, "type": "customs_seizure", "jurisdiction": "DE", "items": ['
+           b'{"id": "1", "title": "t", "notified": "2026-12-18", "served": "20261219"},'
+           b'{"id": "2", "title": "t", "type": "trademark_filing", "jurisdiction": "WO",'
+           b' "published": "2026-03-31T10:00:00+02:00", "designations": ["US", "EM", "CN"]},'
+           b'{"id": "3", "title": "t", "notified": "someday"},'
+           b'{"id": "4", "title": "t", "designations": ["Mars"]}]}')
+    events, rc, err = f.parse("-", data=doc)
+    assert rc == 0 and [e["numbers"]["guid"] for e in events] == ["1", "2", "3"], events
+    assert events[0]["notified"] == "2026-12-18" and events[0]["served"] == "2026-12-19"
+    assert events[1]["published"] == "2026-03-31T08:00:00Z"
+    assert events[1]["designations"] == ["US", "EM", "CN"]
+    assert "notified" not in events[2] and 'unreadable notified date "someday"' in err, err
+    assert "2 warnings" in err, err     # the second: item 4's designation, item skipped

@@ -45,6 +45,25 @@ def test_uspto_trademark_daily_new_application(f):
     assert party(ev, "Nguyen Quang Huy")["country"] == "VN"
     assert ev["goods"] == "Stickers; Stick markers; Sticker albums; Sticker books"
     assert ev["date"] == "2024-09-24" and ev["filed"] == "2024-09-24"
+    # A new application: not published for opposition yet, so no publication date.
+    assert "published" not in ev
+
+
+def test_uspto_trademark_publication_date(f):
+    """published: the header's published-for-opposition-date, else a PUBO event's date."""
+    na = open(f.sample("uspto-trademark-daily/daily-na-98763166.xml"), encoding="utf-8").read()
+    pubo = na.replace("<code>NWAP</code>", "<code>PUBO</code>").replace(
+        "<date>20240925</date>", "<date>20250311</date>")
+    assert pubo != na
+    ev = f.parse("-", data=pubo.encode())[0][0]
+    assert ev["published"] == "2025-03-11", ev
+    hdr = na.replace("<status-date>20240925</status-date>",
+                     "<status-date>20240925</status-date>"
+                     "<published-for-opposition-date>20250401</published-for-opposition-date>",
+                     1)
+    assert hdr != na
+    ev = f.parse("-", data=hdr.encode())[0][0]
+    assert ev["published"] == "2025-04-01", ev
 
 
 def test_uspto_trademark_annual_record(f):
@@ -91,6 +110,9 @@ def test_st66_and_st96_same_mark(f):
         assert party(ev, "PYTHON SOFTWARE FOUNDATION")["country"] == "US"
     assert a["source"] == "st66" and b["source"] == "st96"
     assert a["date"] == "2010-09-08" and b["date"] == "2014-02-10"
+    # Published for opposition in the Official Gazette on 30 December 2003 (ST.66 writes the
+    # date with a zone, ST.96 without).
+    assert a["published"] == "2003-12-30" and b["published"] == "2003-12-30"
     assert "object-oriented computer programming language" in a["goods"]
 
 
@@ -108,6 +130,16 @@ def test_euipo_records(f):
         assert ev["numbers"]["status"] == status and ev["type"] == "trademark_status", ev
     assert f.one("euipo-tm-xml/018226743.xml")["marks"] == ["Die Bank für Ihr Zuhause."]
     assert "marks" not in f.one("euipo-tm-xml/018222714.xml")    # figurative mark
+    # Part A publications (the application) give "published"; records without one have none.
+    assert f.one("euipo-tm-xml/018222211.xml")["published"] == "2020-09-03"
+    assert f.one("euipo-tm-xml/018226756.xml")["published"] == "2020-10-16"
+    for name in ("018222474.xml", "018222714.xml", "018226743.xml"):
+        assert "published" not in f.one(f"euipo-tm-xml/{name}"), name
+    # A registration's publication (Part B) is not the application's.
+    doc = open(f.sample("euipo-tm-xml/018226756.xml"), encoding="utf-8").read()
+    doc = doc.replace("<PublicationSection>A.1</PublicationSection>",
+                      "<PublicationSection>B.1</PublicationSection>")
+    assert "published" not in f.parse("-", data=doc.encode())[0][0]
 
 
 def test_euipo_opposition_becomes_parties_and_earlier_marks(f):

@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             sw_buf_free(&a);
         }
-        text = sw_msgr_request(SW_MSGR_FEISHU, &ctx[l], alert, "secret", "https://open.feishu.cn"
+        text = sw_msgr_request(SW_MSGR_FEISHU, &ctx[l], alert, 0, "secret", "https://open.feishu.cn"
                                "/open-apis/bot/v2/hook/x", 1796086800000LL, url, sizeof(url));
         free(text);
     }

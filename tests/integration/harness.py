@@ -225,6 +225,17 @@ class Stack:
         assert r.status == 201, r
         return r.json()
 
+    def fair(self, show_id, country="DE", **kw):
+        """The fair show_id, made now unless it exists: stations and show items must name a
+        fair that exists."""
+        r = self.get(f"/api/v1/shows/{show_id}")
+        if r.status == 200:
+            return r.json()
+        body = {"id": show_id, "name": f"Fair {show_id}", "country": country,
+                "starts": "2026-10-15", "ends": "2026-10-19"}
+        body.update(kw)
+        return self.make("/api/v1/shows", body)
+
     def token_for(self, role, subject, label="test"):
         r = self.post("/api/v1/tokens", {"role": role, "subject": subject, "label": label},
                       token=self.admin)

@@ -63,6 +63,7 @@ def test_me_for_every_role(s):
     expert = s.make(f"/api/v1/centres/{centre['id']}/staff",
                     {"name": "E", "email": "e@c.example", "role": "expert",
                      "expertise": ["US", "patent"]})
+    s.fair("canton-fair-2026", "CN")
     st = s.make("/api/v1/stations", {"name": "Hall 3", "show": "canton-fair-2026",
                                      "country": "CN"})
     cases = [("exporter", sub["id"], "subscriber"), ("triager", tri["id"], "staff"),
@@ -133,6 +134,8 @@ def test_staff_and_station_scope(s):
     problem(s.get(f"/api/v1/centres/{c2['id']}/staff/{t2['id']}", token=tok), 404)
     # Staff of centre 2 addressed through centre 1's path is not found either.
     problem(s.get(f"/api/v1/centres/{c1['id']}/staff/{t2['id']}", token=tok), 404)
+    s.fair("show-a")
+    s.fair("show-b")
     st1 = s.make("/api/v1/stations", {"name": "S1", "show": "show-a", "country": "DE"})
     st2 = s.make("/api/v1/stations", {"name": "S2", "show": "show-b", "country": "DE"})
     stok = s.token_for("station", st1["id"])

@@ -6,6 +6,8 @@ def test_concurrent_reads_and_writes(s):
     sub, tok = s.tenant("Busy Exporter")
     errors, ids = [], []
     lock = threading.Lock()
+    for n in range(16):
+        s.fair(f"show-{n}", "US")
 
     def client(n):
         try:

@@ -1,6 +1,7 @@
 """The exporter's dashboard in one request: alert counts by severity and status, the newest
-critical and high alerts still new (as summaries), the open cases with whose move it is, and
-their deadlines soonest first."""
+critical and high alerts still new (as summaries), the action windows still open (filled and
+ordered in test_actions), the open cases with whose move it is, and their deadlines soonest
+first."""
 from harness import problem
 from test_cases import Desk
 
@@ -20,14 +21,17 @@ def test_dashboard_in_one_request(s):
     r = s.get("/api/v1/dashboard", token=tok)
     assert r.status == 200, r
     db = r.json()
-    assert set(db) == {"alerts", "latest", "open_cases", "deadlines"}, db
+    assert set(db) == {"alerts", "latest", "actions", "open_cases", "deadlines"}, db
     assert db["alerts"] == s.get("/api/v1/alerts/counts", token=tok).json()
     assert db["alerts"]["new"]["critical"] == 5 and db["alerts"]["new"]["medium"] == 2
     # The five newest critical or high alerts still new, newest first, as summaries.
     assert [a["id"] for a in db["latest"]] == [a["id"] for a in crit], db["latest"]
     one = db["latest"][0]
     assert set(one) == {"id", "severity", "status", "rule", "created_at", "event", "items",
-                        "title", "summary"}, one   # title and summary in the reader's language
+                        "action", "title", "summary"}, one   # title and summary in the reader's language
+    # Named as defendant in a US suit: the answer's window, its start unknown from the record.
+    assert one["action"]["kind"] == "answer" and one["action"]["unknown"] == \
+        "the date of service is not in the record", one
     assert one["severity"] == "critical" and one["status"] == "new"
     assert one["event"]["type"] == "litigation" and one["event"]["title"].startswith("Case ")
     assert one["items"] == [{"id": crit[0]["item_ids"][0], "kind": "name",
@@ -54,7 +58,8 @@ def test_dashboard_in_one_request(s):
     assert first["at"] < db["deadlines"][1]["at"]
     assert first["case_type"] == "lawsuit" and first["case_state"] == "submitted", first
     assert first["time_left_s"] < db["deadlines"][1]["time_left_s"]
-    assert isinstance(first["overdue"], bool) and "actions" not in db
+    assert isinstance(first["overdue"], bool)
+    assert db["actions"] == []    # an unknown window is not an open one
     # Nobody else's, and exporters only.
     _, other = s.tenant("Empty Dashboard Ltd")
     db = s.get("/api/v1/dashboard", token=other).json()

@@ -31,7 +31,7 @@ def test_chinese_subscriber_mail_webhook_and_unsubscribe_page(s):
         rec.secrets["langzh"] = [w["secret"]]
         a = s.make_alerts(sub, tok, 1, "langzh")[0]
         m = wait_until("the mail", lambda: s.mail_to("zh@lang.example"))[0]
-        assert subject(m) == "[Seawall] 中预警：您的关键词“zqlangzhx speaker” — Case 0: zqlangzhx " \
+        assert subject(m) == "【Seawall】中预警：您的关键词“zqlangzhx speaker” — Case 0: zqlangzhx " \
                              "speaker dispute", subject(m)
         text = body_text(m)
         base = f"http://127.0.0.1:{s.port}"
@@ -98,7 +98,7 @@ def test_chinese_digest_and_case_notice(s):
         "ZCARD", f"sw:{{sub:{sub['id']}}}:digest") == 2)
     assert s.post("/api/v1/delivery/digest", None, token=tok).status == 202
     m = wait_until("the digest", lambda: s.mail_to("digest@lang.example"))[0]
-    assert subject(m) == "[Seawall] 每日汇总：2 条预警（紧急 0，高 0，中 2，低 0）", subject(m)
+    assert subject(m) == "【Seawall】每日汇总：2 条预警（紧急 0，高 0，中 2，低 0）", subject(m)
     text = body_text(m)
     assert "== 中 ==" in text and text.count("在 Seawall 中查看：http://127.0.0.1:") == 2, text
     assert "匹配度：100%。" in text
@@ -132,7 +132,7 @@ def test_chinese_digest_and_case_notice(s):
         "ZCARD", f"sw:{{sub:{sub['id']}}}:digest") == 1)
     assert s.post("/api/v1/delivery/digest", None, token=tok).status == 202
     m2 = wait_until("the second digest", lambda: s.mail_to("digest@lang.example")[1:])[0]
-    assert subject(m2) == "[Seawall] 每日汇总：1 条预警（紧急 0，高 0，中 1，低 0）", subject(m2)
+    assert subject(m2) == "【Seawall】每日汇总：1 条预警（紧急 0，高 0，中 1，低 0）", subject(m2)
     assert f"中预警：您的案件 #{case['id']}：已受理" in body_text(m2), body_text(m2)
     assert f"http://127.0.0.1:{s.port}/app/cases/{case['id']}" in body_text(m2)
     # The stored alert keeps its English title and codes for search and older readers.

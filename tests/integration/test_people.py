@@ -251,6 +251,7 @@ def accept(s, email, name="Invited Person"):
 def test_invitations_by_role(s):
     clear_throttle(s)
     centre = s.make("/api/v1/centres", {"name": "Invitation Centre", "country": "CN"})
+    s.fair("inv-fair-2026")
     station = s.make("/api/v1/stations", {"name": "Invitation Desk", "show": "inv-fair-2026",
                                           "country": "DE"})
     # The admin invites a triager to a centre and a station person.

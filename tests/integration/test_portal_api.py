@@ -139,10 +139,14 @@ def test_coverage_is_public_and_names_no_url(s):
 
 def test_public_fairs_name_their_station(s):
     show = "zqstation-fair-2099"
+    # The fair first (a station serves a fair that exists), then its station on it.
+    s.make("/api/v1/shows", {"id": show, "name": "Zqstation Fair 2099", "country": "FR",
+                             "starts": "2099-03-01", "ends": "2099-03-04"})
     st = s.make("/api/v1/stations", {"name": "IP desk, Hall 9", "show": show, "country": "FR",
                                       "email": "desk@zqstation.example"})
-    s.make("/api/v1/shows", {"id": show, "name": "Zqstation Fair 2099", "country": "FR",
-                             "starts": "2099-03-01", "ends": "2099-03-04", "station_id": st["id"]})
+    r = s.request("PATCH", f"/api/v1/shows/{show}", body={"station_id": st["id"]},
+                  token=s.admin)
+    assert r.status == 200, r
     s.make("/api/v1/shows", {"id": "zqstation-bare-2099", "name": "Zqstation Bare 2099",
                              "country": "FR", "starts": "2099-03-05", "ends": "2099-03-06"})
     items = {i["id"]: i for i in

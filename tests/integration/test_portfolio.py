@@ -21,6 +21,7 @@ def pf(sub):
 
 def test_items_of_each_kind(s):
     sub, tok = s.tenant("Portfolio Owner Ltd")
+    s.fair("ifa-berlin-2026")
     items = [{"kind": "mark", "text": "BRIGHTSOUND", "classes": [9, 42], "countries": ["US"]},
              {"kind": "name", "text": "Shenzhen Bright Audio Technology Co., Ltd.",
               "aliases": ["深圳明亮音响有限公司"]},
@@ -450,6 +451,7 @@ def filing(eid, mark):
 def test_csv_round_trip_upsert_then_replace(s):
     from test_matching import push_event, wait_alerts
     sub, tok = s.tenant("Round Trip Ltd")
+    s.fair("canton-fair-2026", "CN")   # ITEMS names it
     r = s.post(pf(sub) + "/import", {"items": ITEMS}, token=tok)
     assert r.status == 201, r
     before = s.get(pf(sub), token=tok).json()["items"]
@@ -533,6 +535,7 @@ def test_modes_refuse_unknown_and_repeated_ids(s):
 
 def test_json_import_modes(s):
     sub, tok = s.tenant("JSON Modes Ltd")
+    s.fair("canton-fair-2026", "CN")   # ITEMS names it
     s.post(pf(sub) + "/import", {"items": ITEMS}, token=tok)
     exported = s.get(pf(sub) + "/export", token=tok).json()["items"]
     assert "normalised" in exported[2]
@@ -626,6 +629,7 @@ def read_xlsx(data):
 
 def test_xlsx_export(s):
     sub, tok = s.tenant("深圳明亮音响科技有限公司")
+    s.fair("canton-fair-2026", "CN")   # ITEMS names it
     s.post(pf(sub) + "/import", {"items": ITEMS}, token=tok)
     items = s.get(pf(sub) + "/export", token=tok).json()["items"]
     data_dir = os.path.join(s.dir, "data")
@@ -662,6 +666,7 @@ def test_xlsx_export(s):
 
 def test_check_and_dry_runs_store_nothing(s):
     sub, tok = s.tenant("Typing Person Ltd")
+    s.fair("canton-fair-2026", "CN")   # ITEMS names it
     item = s.post(pf(sub), {"kind": "mark", "text": "TYPED"}, token=tok).json()
     changes = change_count(s, sub)
     r = s.post(pf(sub) + "/check", {"kind": "patent", "number": "US 8,930,553 B2"}, token=tok)
@@ -688,3 +693,50 @@ def test_check_and_dry_runs_store_nothing(s):
     assert change_count(s, sub) == changes
     _, tok_other = s.tenant("Not Yours Ltd")
     problem(s.post(pf(sub) + "/check", {"kind": "mark", "text": "X"}, token=tok_other), 404)
+
+
+# --- a show item names a fair that exists --------------------------------------------------------
+
+def test_show_items_and_stations_name_a_fair_that_exists(s):
+    sub, tok = s.tenant("Fair Goer Ltd")
+    s.fair("zqreal-fair-2026")
+    # One item: create, check and a change to it are refused alike, naming /show.
+    for path in (pf(sub), pf(sub) + "/check"):
+        p = problem(s.post(path, {"kind": "show", "show": "zqghost-fair-2026"}, token=tok), 400,
+                    "validation")
+        assert [e["pointer"] for e in p["errors"]] == ["/show"], p
+        assert "zqghost-fair-2026" in p["errors"][0]["message"], p
+    p = problem(s.post(pf(sub), {"kind": "show", "show": "Not A Show Id"}, token=tok), 400)
+    assert [e["pointer"] for e in p["errors"]] == ["/show"], p
+    item = s.post(pf(sub), {"kind": "show", "show": "zqreal-fair-2026"}, token=tok)
+    assert item.status == 201, item
+    p = problem(s.request("PATCH", f"{pf(sub)}/{item.json()['id']}",
+                          body={"show": "zqghost-fair-2026"}, token=tok), 400, "validation")
+    assert [e["pointer"] for e in p["errors"]] == ["/show"], p
+    # An import: every row naming no fair is named, and nothing is stored.
+    rows = [{"kind": "show", "show": "zqreal-fair-2026"},
+            {"kind": "mark", "text": "FAIRMARK"},
+            {"kind": "show", "show": "zqghost-fair-2026"},
+            {"kind": "show", "show": "zqother-ghost-2026"}]
+    p = problem(s.post(pf(sub) + "/import", {"items": rows}, token=tok), 400, "validation")
+    assert [e["pointer"] for e in p["errors"]] == ["/items/2/show", "/items/3/show"], p
+    csv_body = "kind,show,text\r\nshow,zqreal-fair-2026,\r\nshow,zqghost-fair-2026,\r\n"
+    p = problem(s.request("POST", pf(sub) + "/import", raw=csv_body.encode(), token=tok,
+                          headers={"Content-Type": "text/csv"}), 400, "validation")
+    assert [e["pointer"] for e in p["errors"]] == ["/rows/3/show"], p
+    kept = s.get(pf(sub), token=tok).json()["items"]
+    assert [x.get("show") for x in kept] == ["zqreal-fair-2026"], kept
+    # A station serves a fair that exists: through the API and the admin program.
+    p = problem(s.post("/api/v1/stations", {"name": "Ghost desk", "show": "zqghost-fair-2026",
+                                            "country": "DE"}, token=s.admin), 400, "validation")
+    assert [e["pointer"] for e in p["errors"]] == ["/show"], p
+    run = s.cli("station", "create", "--name", "Ghost desk", "--show", "zqghost-fair-2026",
+                "--country", "DE", check=False)
+    assert run.returncode == 1 and "--show \"zqghost-fair-2026\": no such fair" in run.stderr, \
+        run.stderr
+    st = s.make("/api/v1/stations", {"name": "Real desk", "show": "zqreal-fair-2026",
+                                     "country": "DE"})
+    assert st["show"] == "zqreal-fair-2026"
+    out = s.cli("station", "create", "--name", "Real desk 2", "--show", "zqreal-fair-2026",
+                "--country", "DE")
+    assert '"show": "zqreal-fair-2026"' in out or '"show":"zqreal-fair-2026"' in out, out

@@ -250,6 +250,16 @@ static void broken_tables_are_refused(void **state)
         "{\"rules\": [", 
         "{\"rules\": [], \"calendars\": {\"default\": {\"zone\": \"Mars/Olympus\"}}}",
         "{\"rules\": [], \"calendars\": {\"default\": {}, \"DE\": {\"zone\": 1}}}",
+        /* A week without a working day would never end a rolled period. */
+        "{\"rules\": [], \"calendars\": {\"default\": {\"weekend\": [\"sun\", \"mon\", "
+        "\"tue\", \"wed\", \"thu\", \"fri\", \"sat\"]}}}",
+        "{\"rules\": [], \"calendars\": {\"default\": {\"weekend\": [\"caturday\"]}}}",
+        /* A case rule naming a calendar the table lacks. */
+        "{\"rules\": [{\"id\": \"x\", \"type\": \"lawsuit\", \"countries\": [\"US\"], "
+        "\"proceedings\": [\"\"], \"from\": \"served\", \"period\": {\"days\": 3}, "
+        "\"roll\": \"none\", \"calendar\": \"MARS\", \"text\": \"t\", \"source\": \"s\"}], "
+        "\"calendars\": {\"default\": {}}}",
+        "{\"rules\": [], \"calendars\": {\"default\": {}}, \"actions\": {}}",
     };
     char path[] = "/tmp/sw-deadlines-XXXXXX", err[512];
     struct sw_deadlines *d = NULL;

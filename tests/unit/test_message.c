@@ -284,7 +284,7 @@ static void requests_have_each_platforms_shape(void **state)
     char *text;
 
     (void)state;
-    text = sw_msgr_request(SW_MSGR_DINGTALK, &zh, a, "SECabc123",
+    text = sw_msgr_request(SW_MSGR_DINGTALK, &zh, a, 0, "SECabc123",
                            "https://oapi.dingtalk.com/robot/send?access_token=t", 1764550800000LL,
                            url, sizeof(url));
     assert_string_equal(url, "https://oapi.dingtalk.com/robot/send?access_token=t&timestamp="
@@ -296,7 +296,7 @@ static void requests_have_each_platforms_shape(void **state)
     assert_non_null(json_object_get(json_object_get(body, "markdown"), "title"));
     json_decref(body);
     free(text);
-    text = sw_msgr_request(SW_MSGR_FEISHU, &en, a, "fsSecret42",
+    text = sw_msgr_request(SW_MSGR_FEISHU, &en, a, 0, "fsSecret42",
                            "https://open.feishu.cn/open-apis/bot/v2/hook/x", 1764550800999LL,
                            url, sizeof(url));
     assert_string_equal(url, "https://open.feishu.cn/open-apis/bot/v2/hook/x");
@@ -309,7 +309,7 @@ static void requests_have_each_platforms_shape(void **state)
         json_object_get(body, "card"), "header"), "title"), "tag")), "plain_text");
     json_decref(body);
     free(text);
-    text = sw_msgr_request(SW_MSGR_WECOM, &zh, NULL, NULL,
+    text = sw_msgr_request(SW_MSGR_WECOM, &zh, NULL, 0, NULL,
                            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", 0, url,
                            sizeof(url));
     body = json_loads(text, 0, NULL);
