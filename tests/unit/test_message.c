@@ -139,7 +139,7 @@ static void mails_name_the_keyword_with_absolute_links(void **state)
     sw_buf_init(&text, 1 << 20);
     sw_buf_init(&html, 1 << 20);
     sw_msg_mail_alert(&zh, a, subject, sizeof(subject), &text, &html);
-    assert_string_equal(subject, "[Seawall] 高预警：您的关键词“led lamps” — Frankfurt airport: "
+    assert_string_equal(subject, "【Seawall】高预警：您的关键词“led lamps” — Frankfurt airport: "
                                  "[LED](javascript:x) lamps held");
     assert_non_null(strstr(text.p, "匹配度：92.3%。"));
     assert_non_null(strstr(text.p, "在 Seawall 中查看：https://portal.example/app/alerts/"
@@ -161,7 +161,7 @@ static void mails_name_the_keyword_with_absolute_links(void **state)
     sw_buf_reset(&text);
     sw_buf_reset(&html);
     sw_msg_mail_digest(&zh, all, subject, sizeof(subject), &text, &html);
-    assert_string_equal(subject, "[Seawall] 每日汇总：2 条预警（紧急 0，高 2，中 0，低 0）");
+    assert_string_equal(subject, "【Seawall】每日汇总：2 条预警（紧急 0，高 2，中 0，低 0）");
     sw_msg_mail_close(&zh, "https://portal.example/api/v1/unsubscribe?s=1", &text, &html);
     assert_non_null(strstr(text.p, "退订这些邮件：https://portal.example/api/v1/unsubscribe"));
     json_decref(all);
