@@ -130,11 +130,14 @@ static int webhook_disabled(long long sub, long long id)
     return off;
 }
 
-/* The channel a job goes out by: its "channel" (a reminder's), else its kind. */
-static const char *channel_of(const json_t *job)
+/* 1 when a job goes out to a webhook endpoint (a generic one or a group robot): a webhook
+ * delivery, or a reminder with no mail address; every other job goes by mail. */
+static int by_webhook(const json_t *job)
 {
-    return json_string_value(json_object_get(job, "channel"))
-               ?: json_string_value(json_object_get(job, "kind")) ?: "";
+    const char *kind = json_string_value(json_object_get(job, "kind")) ?: "";
+
+    return strcmp(kind, "webhook") == 0 ||
+           (strcmp(kind, "reminder") == 0 && json_object_get(job, "to") == NULL);
 }
 
 /* Stores a job; SW_OK when stored now or before. */
@@ -992,7 +995,7 @@ static void dispatch(void)
             runs->prev = run;
         runs = run;
         inflight++;
-        if (strcmp(channel_of(job), "webhook") == 0)
+        if (by_webhook(job))
             rc = start_webhook(run);
         else
             rc = start_mail(run);
@@ -1161,7 +1164,7 @@ static void finish(struct run *run, int delivered, long code, const char *error)
                 id, outcome, store.errstr);
     else
         freeReplyObject(r);
-    if (strcmp(channel_of(job), "webhook") == 0 && delivered >= 0 && !is_test(job))
+    if (by_webhook(job) && delivered >= 0 && !is_test(job))
         webhook_state(run->sub, job, delivered > 0, error ? error : "");
     sw_debug("delivery %s attempt %lld: %s (%ld, %lld ms%s%s)", id, n, outcome, code, latency,
              error ? ", " : "", error ? error : "");
