@@ -18,8 +18,10 @@ export const routes = [
   { path: "/verify", module: "./verify.js", title: () => t("Confirm your email address") },
   { path: "/reset", module: "./reset.js", title: () => t("Reset your password") },
   { path: "/invite", module: "./invite.js", title: () => t("Accept an invitation") },
-  { path: "/app", module: "./app/home.js", layout: "app", title: () => t("Workspace"),
+  { path: "/app", module: "./app/home.js", layout: "app", title: () => t("Dashboard"),
     nav: "app" },
+  { path: "/app/inbox", module: "./app/inbox.js", layout: "app", title: () => t("Inbox"), nav: "app", roles: ["exporter"] },
+  { path: "/app/alerts/:id", module: "./app/alert.js", layout: "app", title: () => t("Early warning"), roles: ["exporter"] },
 ];
 
 // The page for a path: {route, params} or null.
