@@ -150,6 +150,7 @@ def test_journey_from_sign_up_to_a_dismissed_early_warning(s):
         assert a["status"] == "dismissed" and a["rule"] == "similar-mark", a
         # The same in Chinese: switch the language, a second filing, the same path.
         b.open("/app/inbox")
+        b.js("document.documentElement.dataset.state = 'leaving'")     # until it re-renders
         b.click('sw-lang-switch button[lang="zh-CN"]')
         b.wait("Chinese", lambda: b.js("return document.documentElement.lang") == "zh-CN" and
                b.js("return document.documentElement.dataset.state") == "ready")

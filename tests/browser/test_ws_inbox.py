@@ -223,6 +223,25 @@ def test_new_alerts_arrive_live_behind_a_button(s):
         assert b.focused()["text"] == "Second live lawsuit"
         assert b.js("return window.__sameDocument") is True
         assert not b.finds("main .new-alerts button")
+        # Missed while away: the page is hidden (its stream closes), an alert is made, and the
+        # stream says "gap" (as it does when nginx no longer holds what was missed): the first
+        # page is listed again and what it lacked waits behind the button. Shown again, the
+        # page opens its stream again.
+        b.js("window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: true}))")
+        assert b.find("sw-inbox-live").get_attribute("data-state") == "connecting"
+        push(s, dict(ev, id=f"ev_{TAG}_missed", title="Missed lawsuit"))
+        wait_until("the missed alert", lambda: [a for a in alerts(s, d["tok"], "limit=5")
+                                                if a["event_id"] == f"ev_{TAG}_missed"])
+        assert not b.finds("main .new-alerts button")        # the stream was closed
+        b.js("document.querySelector('sw-inbox-live').dispatchEvent("
+             "new CustomEvent('sw-live-gap', {bubbles: true}))")
+        b.wait("the missed one", lambda: b.finds("main .new-alerts button"))
+        assert b.text("main .new-alerts button") == "Show 1 new early warning"
+        b.click("main .new-alerts button")
+        assert entries(b)[0][1] == "Missed lawsuit"
+        b.js("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+        b.wait("the stream again", lambda: b.find("sw-inbox-live").get_attribute("data-state")
+               == "live")
         # A filtered inbox counts only what it would list.
         b.open("/app/inbox?severity=low")
         b.wait("the live stream", lambda: b.find("sw-inbox-live").get_attribute("data-state")

@@ -110,7 +110,10 @@ const hub = {
 // A page the browser keeps for Back (the back/forward cache) would keep its stream open, and
 // hold one of the company's few: it closes as the page is hidden and opens again if the page
 // is shown once more.
-window.addEventListener("pagehide", () => hub.close());
+window.addEventListener("pagehide", () => {
+  hub.close();
+  hub.set("connecting");
+});
 window.addEventListener("pageshow", (ev) => {
   if (ev.persisted && hub.members.size && !hub.es) hub.open();
 });

@@ -110,7 +110,7 @@ export default async function home(ctx) {
             h("a", { href: `/app/cases/${encodeURIComponent(k.id)}` },
               t("Case #{id}", { id: k.id })), " ", h("span", { class: "case-type" }, caseTypeLabel(k.type)),
             k.country ? [" · ", jurisdictionEl(k.country)] : null),
-          h("td", { "data-label": t("State") }, caseStateLabel(k.state),
+          h("td", { "data-label": t("State"), class: "case-state" }, caseStateLabel(k.state),
             k.waiting_on_you ? [" ", h("strong", { class: "waiting" }, t("Your answer is needed"))] : null),
           h("td", { "data-label": t("Opposing party") }, k.opposing_party ? data(k.opposing_party) : "—"),
           h("td", { "data-label": t("Next deadline") }, deadlineEl(k.deadline)))))))
