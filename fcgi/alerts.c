@@ -15,6 +15,7 @@
 #include "seawall/live.h"
 #include "seawall/log.h"
 #include "seawall/message.h"
+#include "seawall/session.h"
 #include "seawall/store.h"
 #include "api.h"
 
@@ -513,7 +514,12 @@ void sw_h_alerts_stream(struct sw_ctx *c)
         sw_buf_printf(&c->resp->body, "retry: 1000\nid: %s\nevent: gap\n%s", id, gap_data);
         return;
     }
-    snprintf(uri, sizeof(uri), "/_live/sub/%lld/%s", c->who.subject, c->who.token_id);
+    /* The stream ends with what admitted it: the token's revocation, or the session's end. */
+    if (c->who.via_session)
+        snprintf(uri, sizeof(uri), "/_live/sub/%lld/s%.*s", c->who.subject, SW_SESSION_PUBID_LEN,
+                 c->who.session);
+    else
+        snprintf(uri, sizeof(uri), "/_live/sub/%lld/t%s", c->who.subject, c->who.token_id);
     sw_reply_header(c, "X-Accel-Redirect", uri);
     c->resp->status = 200;
     c->resp->ctype = "text/event-stream; charset=utf-8";

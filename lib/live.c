@@ -327,16 +327,31 @@ out:
     return rc;
 }
 
+/* An "end" event with detail to channel, then the channel deleted. */
+static int end_channel(struct sw_live *lv, const char *channel, const char *end, size_t n)
+{
+    struct sw_live_id id;
+    int rc = sw_live_publish(lv, channel, "end", end, n, &id);
+
+    return rc == SW_OK ? sw_live_delete(lv, channel) : rc;
+}
+
 int sw_live_end_token(struct sw_live *lv, const char *token_id)
 {
     static const char end[] = "{\"detail\":\"the token is no longer valid\"}";
     char channel[32];
-    struct sw_live_id id;
-    int rc;
 
     snprintf(channel, sizeof(channel), "t%s", token_id);
-    rc = sw_live_publish(lv, channel, "end", end, sizeof(end) - 1, &id);
-    return rc == SW_OK ? sw_live_delete(lv, channel) : rc;
+    return end_channel(lv, channel, end, sizeof(end) - 1);
+}
+
+int sw_live_end_session(struct sw_live *lv, const char *session_id)
+{
+    static const char end[] = "{\"detail\":\"the session has ended\"}";
+    char channel[32];
+
+    snprintf(channel, sizeof(channel), "s%s", session_id);
+    return end_channel(lv, channel, end, sizeof(end) - 1);
 }
 
 int sw_live_resume(struct sw_store *s, long long sub, const struct sw_live_info *info,

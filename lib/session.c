@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "seawall/live.h"
 #include "seawall/session.h"
 #include "seawall/store.h"
 
@@ -214,19 +215,21 @@ int sw_session_lookup(struct sw_store *s, const char *id, int64_t now_ms,
 
 int sw_session_end(struct sw_store *s, long long person, const char *key)
 {
-    char skey[96], pkey[64];
+    char skey[96], pkey[64], pub[SW_SESSION_PUBID_LEN + 1];
     const char *del[] = { "DEL", skey }, *zrem[] = { "ZREM", pkey, key };
-    const char **argvs[] = { del, zrem };
-    int argcs[] = { 2, 3 };
+    const char *xadd[] = { "XADD", SW_LIVE_REVOKED, "MAXLEN", "~", "10000", "*", "session", pub };
+    const char **argvs[] = { del, zrem, xadd };
+    int argcs[] = { 2, 3, 8 };
     redisReply *r;
     long long n;
 
     sess_key(key, skey, sizeof(skey));
     person_key(person, pkey, sizeof(pkey));
-    r = sw_store_multi(s, 2, argcs, argvs, NULL);
+    sw_strlcpy(pub, key, sizeof(pub));
+    r = sw_store_multi(s, 3, argcs, argvs, NULL);
     if (r == NULL)
         return SW_EAGAIN;
-    n = r->type == REDIS_REPLY_ARRAY && r->elements == 2 ? sw_reply_int(r->element[0], 0) : 0;
+    n = r->type == REDIS_REPLY_ARRAY && r->elements == 3 ? sw_reply_int(r->element[0], 0) : 0;
     freeReplyObject(r);
     return n == 1 ? SW_OK : SW_NOTFOUND;
 }
@@ -262,14 +265,14 @@ int sw_session_find(struct sw_store *s, long long person, const char *pubid, cha
     size_t i;
     int rc = SW_NOTFOUND;
 
-    if (pubid == NULL || strlen(pubid) != 16)
+    if (pubid == NULL || strlen(pubid) != SW_SESSION_PUBID_LEN)
         return SW_NOTFOUND;
     person_key(person, pkey, sizeof(pkey));
     r = sw_store_cmd(s, "ZRANGE", pkey, "0", "-1", NULL);
     if (r == NULL)
         return SW_EAGAIN;
     for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-        if (r->element[i]->len == 64 && strncmp(r->element[i]->str, pubid, 16) == 0) {
+        if (r->element[i]->len == 64 && strncmp(r->element[i]->str, pubid, SW_SESSION_PUBID_LEN) == 0) {
             sw_strlcpy(key, r->element[i]->str, 65);
             rc = SW_OK;
             break;
@@ -308,8 +311,8 @@ int sw_session_list(struct sw_store *s, long long person, const char *current, i
                 freeReplyObject(raw);
             continue;
         }
-        memcpy(pub, ss.key, 16);
-        pub[16] = '\0';
+        memcpy(pub, ss.key, SW_SESSION_PUBID_LEN);
+        pub[SW_SESSION_PUBID_LEN] = '\0';
         json_array_append_new(list, json_pack(
             "{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", pub, "created_at",
             sw_iso8601(ss.created_ms, when[0], sizeof(when[0])), "last_seen_at",

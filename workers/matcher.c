@@ -356,8 +356,9 @@ struct live {
     char name[200];
     int pending;          /* read our unacknowledged entries ("0") before new ones (">") */
     int failing;          /* nginx or Redis failed last time: log once per spell */
-    struct {              /* revoked tokens to end once more a heartbeat later: a stream */
-        char token[40];   /* admitted in the instant of the revocation is ended then */
+    struct {              /* revoked tokens and ended sessions to end once more a */
+        char id[40];      /* heartbeat later: a stream admitted in the instant of the */
+        int session;      /* revocation is ended then */
         int64_t due_ms;
     } again[LIVE_AGAIN_MAX];
     int nagain;
@@ -378,11 +379,14 @@ static int live_entry(struct live *l, const char *stream, const redisReply *entr
         entry->element[1]->type != REDIS_REPLY_ARRAY)
         return SW_OK;   /* trimmed while pending */
     if (strcmp(stream, SW_LIVE_REVOKED) == 0) {
-        if ((token = sw_stream_field(entry, "token")) == NULL)
+        int session = (token = sw_stream_field(entry, "token")) == NULL;
+
+        if (session && (token = sw_stream_field(entry, "session")) == NULL)
             return SW_OK;
-        rc = sw_live_end_token(&l->lv, token);
+        rc = session ? sw_live_end_session(&l->lv, token) : sw_live_end_token(&l->lv, token);
         if (rc == SW_OK && l->nagain < LIVE_AGAIN_MAX) {
-            sw_strlcpy(l->again[l->nagain].token, token, sizeof(l->again[0].token));
+            sw_strlcpy(l->again[l->nagain].id, token, sizeof(l->again[0].id));
+            l->again[l->nagain].session = session;
             l->again[l->nagain++].due_ms =
                 sw_mono_us() / 1000 + sw_config_int(cfg, "api.sse_heartbeat_s") * 1000;
         }
@@ -441,7 +445,7 @@ static void live_claimed(void *ud, const redisReply *entries)
         l->pending = 1;   /* now ours: read with the rest of our unacknowledged entries */
 }
 
-/* Ends once more the streams of tokens revoked a heartbeat ago. */
+/* Ends once more the streams of tokens revoked and sessions ended a heartbeat ago. */
 static void live_again(struct live *l)
 {
     int64_t now = sw_mono_us() / 1000;
@@ -452,7 +456,8 @@ static void live_again(struct live *l)
             i++;
             continue;
         }
-        if (sw_live_end_token(&l->lv, l->again[i].token) != SW_OK)
+        if ((l->again[i].session ? sw_live_end_session(&l->lv, l->again[i].id)
+                                 : sw_live_end_token(&l->lv, l->again[i].id)) != SW_OK)
             sw_warn("live streams: %s", l->lv.errstr);
         l->again[i] = l->again[--l->nagain];
     }

@@ -1,10 +1,12 @@
 /* live.h — live alert streams held by nginx's Nchan module, not by seawall-api.
  *
  * A stream is an EventSource subscription, in nginx, to two Nchan channels: "a<sub>" (the
- * subscriber's alerts) and "t<token id>" (its token's end). seawall-api only admits it (token,
- * caps, resume point) and hands the connection to nginx with X-Accel-Redirect; the matcher's
- * live publisher posts every stored alert to "a<sub>" and, when a token is revoked, an
- * "end" event to "t<token id>" before deleting that channel, which closes its streams.
+ * subscriber's alerts) and the end of what admitted it: "t<token id>" for a bearer token,
+ * "s<session id>" (the session's public id, the first 16 hex digits of its key) for the
+ * portal's session cookie. seawall-api only admits it (token or session, caps, resume point)
+ * and hands the connection to nginx with X-Accel-Redirect; the matcher's live publisher posts
+ * every stored alert to "a<sub>" and, when a token is revoked or a session ends, an "end"
+ * event to its channel before deleting that channel, which closes its streams.
  *
  * Nchan talks over its own unix socket (live.socket): POST/GET/DELETE /pub/<channel> and
  * GET /status. Its message ids are "<unix seconds>:<tag>"; a stream's event ids join its two
@@ -14,8 +16,10 @@
  *   sw:{sub:N}:live:ids   sorted set of the Nchan ids published to "a<N>", score = seconds *
  *                         100000 + tag, the newest alerts.live_maxlen kept: which ids nginx
  *                         still holds, and so whether a Last-Event-ID can be resumed
- *   sw:live:revoked       stream of revoked token ids (field "token"), written with the
- *                         revocation (lib/auth.c), read by the live publisher's group "live" */
+ *   sw:live:revoked       stream of revoked token ids (field "token", written with the
+ *                         revocation, lib/auth.c) and ended sessions' public ids (field
+ *                         "session", written as the session ends, lib/session.c), read by the
+ *                         live publisher's group "live" */
 #ifndef SEAWALL_LIVE_H
 #define SEAWALL_LIVE_H
 
@@ -96,6 +100,9 @@ int sw_live_publish_alert(struct sw_live *lv, struct sw_store *s, const struct s
 /* Ends the live streams of token token_id: an "end" event, then the channel deleted (Nchan
  * closes its streams). SW_OK or SW_EAGAIN. */
 int sw_live_end_token(struct sw_live *lv, const char *token_id);
+
+/* The same for the streams of the session whose public id is session_id. */
+int sw_live_end_session(struct sw_live *lv, const char *session_id);
 
 /* Remembers that id was published to subscriber sub's channel (keeping the newest
  * alerts.live_maxlen). SW_OK or SW_EAGAIN. */

@@ -23,6 +23,7 @@
 struct sw_store;
 
 #define SW_SESSION_ID_LEN 43
+#define SW_SESSION_PUBID_LEN 16   /* a session's public id: the first hex digits of its key */
 #define SW_SESSION_COOKIE "sw_session"
 
 struct sw_session {
@@ -56,7 +57,9 @@ int sw_session_create(struct sw_store *s, const json_t *person, const char *addr
 int sw_session_lookup(struct sw_store *s, const char *id, int64_t now_ms,
                       const struct sw_session_limits *lim, struct sw_session *out);
 
-/* Ends the session stored under key (of person). SW_OK or SW_NOTFOUND. */
+/* Ends the session stored under key (of person), and notes its public id on the live
+ * streams' stream (seawall/live.h), so that its open live streams end too. SW_OK,
+ * SW_NOTFOUND, or SW_EAGAIN. */
 int sw_session_end(struct sw_store *s, long long person, const char *key);
 
 /* Ends every session of person but except (a key, or NULL for all). */

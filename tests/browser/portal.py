@@ -117,20 +117,31 @@ def catalogue(s):
     return json.loads(r.body)
 
 
-MSGID = re.compile(r'\bt(?:nodes)?\(\s*"((?:[^"\\]|\\.)*)"')
+MSGID = re.compile(r'\bt(?:nodes|n)?\(\s*"((?:[^"\\]|\\.)*)"')
+# tn("one {n} file", "{n} files", n): the English plural, which is no key of the catalogue.
+PLURAL = re.compile(r'\btn\(\s*"(?:[^"\\]|\\.)*"\s*,\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _sources():
+    for path in sorted(glob.glob(os.path.join(ROOT, "www", "**", "*.js"), recursive=True)):
+        with open(path, encoding="utf-8") as f:
+            yield path, f.read()
 
 
 def portal_msgids():
-    """{msgid: [file:line]} of every t("…") and tnodes("…") in www/."""
+    """{msgid: [file:line]} of every t("…"), tn("…", …) and tnodes("…") in www/."""
     out = {}
-    for path in sorted(glob.glob(os.path.join(ROOT, "www", "**", "*.js"), recursive=True)):
-        with open(path, encoding="utf-8") as f:
-            src = f.read()
+    for path, src in _sources():
         for m in MSGID.finditer(src):
             msgid = json.loads(f'"{m.group(1)}"')
             line = src.count("\n", 0, m.start()) + 1
             out.setdefault(msgid, []).append(f"{os.path.relpath(path, ROOT)}:{line}")
     return out
+
+
+def english_plurals():
+    """The English plural of every tn() in www/."""
+    return {json.loads(f'"{m.group(1)}"') for _, src in _sources() for m in PLURAL.finditer(src)}
 
 
 def patterns(strings):
@@ -161,7 +172,7 @@ NOT_WORDS = re.compile(r"^[\s\d.,:;!?()\[\]{}/\\·•…—–\-+*#%&'\"“”�
 
 def foreign(texts, lang, cat):
     """The visible texts that are neither data nor from the catalogue for lang."""
-    strings = []
+    strings = [] if lang == "zh-CN" else sorted(english_plurals())
     for v in (cat.values() if lang == "zh-CN" else cat.keys()):
         strings.extend(v if isinstance(v, list) else [v])   # a plural message: its forms
     strings.append("Seawall")

@@ -1,22 +1,22 @@
 """make screenshots: every page of the portal at 390x844 (a phone) and 1366x768 (a desktop), in
 Chinese and English, from the stack tests/run.py starts, seeded as the browser tests seed it.
 Whole pages, one PNG each: build/screenshots/<page>-<lang>-<width>.png, and the first screen of
-the README's few in build/screenshots/readme/. A page that logs a console error or a CSP
-violation fails the run, as in the tests."""
+the README's few in build/screenshots/readme/. The workspace's pages are shot signed in for
+real, in the page's language: the exporter the inbox tests seed (dashboard, inbox, alerts), the
+one the portfolio tests make (watch list, import, channels) and the demo person of the cases
+tests (cases, team, account). A page that logs a console error or a CSP violation fails the
+run, as in the tests."""
 import os
 
+import inboxdata
 import shots_portfolio
+import wslib
 from browser import DESKTOP, PHONE, Browser
 from portal import seed
-from wslib import demo, set_person, sign_in
-
-PERSON = {"id": 7, "email": "li.wei@nbh-lighting.example", "name": "Li Wei", "role": "exporter",
-          "subject": 1, "team_role": "owner", "lang": None, "tz": "Asia/Shanghai",
-          "totp_enabled": False, "verified": True, "created_at": "2026-11-02T08:00:00Z"}
-
 
 # The few the README shows: what the screen shows first, not the whole page.
 README = {("home", "zh-CN", DESKTOP), ("bulletins", "zh-CN", PHONE), ("coverage", "en", DESKTOP),
+          ("inbox", "en", DESKTOP), ("alert", "zh-CN", DESKTOP),
           ("portfolio", "zh-CN", DESKTOP), ("portfolio-form-errors", "en", PHONE)}
 
 
@@ -37,16 +37,28 @@ def page_list(data):
         ("invite", "/invite?token=example", None),
         ("invite-invalid", "/invite", None),
         ("not-found", "/no/such/page", None),
-        ("workspace", "/app", "signed-in"),
     ]
 
 
-# The exporter's cases, team and account, as a real person signed in sees them.
-def workspace_list(d):
+def inbox_list(inbox):
+    """The exporter's inbox pages (tests/browser/inboxdata.py seeds them)."""
+    by, tag = inbox["by"], inboxdata.TAG
+    return [
+        ("dashboard", "/app", None),
+        ("inbox", "/app/inbox", None),
+        ("inbox-filtered", "/app/inbox?severity=critical&status=all", None),
+        ("alert", f"/app/alerts/{by[f'ev_{tag}_tm']['id']}", None),
+        ("alert-lawsuit", f"/app/alerts/{by[f'ev_{tag}_suit']['id']}", None),
+        ("alert-chinese-filing", f"/app/alerts/{by[f'ev_{tag}_de']['id']}", None),
+    ]
+
+
+def cases_list(d):
+    """The exporter's cases, team and account (tests/browser/wslib.py's demo person)."""
     return [
         ("cases", "/app/cases", None),
         ("case-new", "/app/cases/new", None),
-        ("case-new-errors", "/app/cases/new", "submit"),
+        ("case-new-errors", "/app/cases/new", "submit-case"),
         ("case-new-alert", f"/app/cases/new?alert={d['alert']}", None),
         ("case", f"/app/cases/{d['case']}", None),
         ("team", "/app/team", None),
@@ -55,78 +67,83 @@ def workspace_list(d):
     ]
 
 
-def save_workspace(stack, folder, lang, size):
-    """The workspace pages of the real person in lang at size; yields each file's name."""
-    d = demo(stack)
-    set_person(stack, d["email"], lang=lang)
-    b = Browser(f"http://127.0.0.1:{stack.port}", lang=lang, size=size, tz="Asia/Shanghai")
-    try:
-        sign_in(b, d["email"])
-        for name, path, how in workspace_list(d):
-            b.open(path)
-            if how == "submit":
-                b.click("main form.case-form button[type=submit]")
-                b.wait("the errors", lambda: b.finds(".error-summary:not([hidden])"))
-            elif how == "totp":
-                b.click("main #totp-section button")
-                b.wait("the QR code", lambda: b.finds("main sw-account-qr svg"))
-                b.js("document.getElementById('totp-section').scrollIntoView()")
-            b.js("document.activeElement && document.activeElement.blur()")
-            file = f"{name}-{lang}-{size[0]}.png"
-            b.screenshot(os.path.join(folder, file))
-            problems = b.problems()
-            if problems:
-                raise AssertionError(f"{path} ({lang}, {size[0]}px): {problems}")
-            yield file
-    finally:
-        b.close()
+def shoot(b, folder, name, lang, size, full=True):
+    """Saves the page now showing; returns the file's name. Fails on any console problem."""
+    b.js("document.activeElement && document.activeElement.blur()")
+    file = f"{name}-{lang}-{size[0]}.png"
+    b.screenshot(os.path.join(folder, file), full=full)
+    if (name, lang, size) in README:
+        os.makedirs(os.path.join(folder, "readme"), exist_ok=True)
+        b.screenshot(os.path.join(folder, "readme", file), full=False)
+    problems = b.problems()
+    if problems:
+        raise AssertionError(f"{name} ({lang}, {size[0]}px): {problems}")
+    return file
+
+
+def prepare(b, how):
+    """Brings the page into the state a shot shows."""
+    if how == "submit":
+        b.click("main form button[type=submit]")
+        b.wait("the errors", lambda: b.finds(".error-summary:not([hidden])"))
+    elif how == "submit-case":
+        b.click("main form.case-form button[type=submit]")
+        b.wait("the errors", lambda: b.finds(".error-summary:not([hidden])"))
+    elif how == "totp":
+        b.click("main #totp-section button")
+        b.wait("the QR code", lambda: b.finds("main sw-account-qr svg"))
+        b.js("document.getElementById('totp-section').scrollIntoView()")
 
 
 def save_all(stack, folder):
     """Saves every page; yields each file's name."""
     data = seed(stack)
+    inbox = inboxdata.seed_inbox(stack)
+    portfolio = shots_portfolio.prepare(stack, data)
+    demo = wslib.demo(stack)
     os.makedirs(folder, exist_ok=True)
-    workspace = shots_portfolio.prepare(stack, data)
-
-    def shoot(b, name, lang, size, path, full=True):
-        file = f"{name}-{lang}-{size[0]}.png"
-        b.screenshot(os.path.join(folder, file), full=full)
-        if (name, lang, size) in README:
-            os.makedirs(os.path.join(folder, "readme"), exist_ok=True)
-            b.screenshot(os.path.join(folder, "readme", file), full=False)
-        problems = b.problems()
-        if problems:
-            raise AssertionError(f"{path} ({lang}, {size[0]}px): {problems}")
-        return file
-
+    url = f"http://127.0.0.1:{stack.port}"
     for lang in ("zh-CN", "en"):
         for size in (PHONE, DESKTOP):
-            b = Browser(f"http://127.0.0.1:{stack.port}", lang=lang, size=size)
+            b = Browser(url, lang=lang, size=size)
             try:
-                # The workspace needs a session: the contract's answer to GET /api/v1/session
-                # stands in for one (the people/sessions routes make real ones).
-                # An invitation is the contract's answer too.
-                b.stub({"GET /api/v1/session": [{"status": 200, "body": {
-                    "person": dict(PERSON, lang=lang), "csrf_token": "example",
-                    "expires_at": "2026-12-31T00:00:00Z"}}],
-                    "GET /api/v1/invitations/example": [{"status": 200, "body": {
+                # An invitation as the contract writes it (no real one has the token
+                # "example").
+                b.stub({"GET /api/v1/invitations/example": [{"status": 200, "body": {
                         "email": "wang.fang@nbh-lighting.example", "role": "exporter",
                         "inviter": {"name": "Li Wei"},
                         "account": {"name": "Ningbo Harbour Lighting Co., Ltd."}}}]})
                 for name, path, how in page_list(data):
                     b.open(path)
-                    if how == "submit":
-                        b.click("main form button[type=submit]")
-                        b.wait("the errors", lambda: b.finds(".error-summary:not([hidden])"))
-                    b.js("document.activeElement && document.activeElement.blur()")
-                    yield shoot(b, name, lang, size, path)
+                    prepare(b, how)
+                    yield shoot(b, folder, name, lang, size)
             finally:
                 b.close()
-            # The watch list, its import and the channels: an exporter signed in for real.
-            b = Browser(f"http://127.0.0.1:{stack.port}", lang=lang, size=size)
+            # Dashboard, inbox and alerts: the inbox tests' exporter.
+            b = Browser(url, lang=lang, size=size)
             try:
-                yield from shots_portfolio.save(b, workspace[lang], lambda name, path, full: shoot(
-                    b, name, lang, size, path, full))
+                inboxdata.sign_in(stack, b, inbox["email"], lang=lang)
+                for name, path, how in inbox_list(inbox):
+                    b.open(path)
+                    prepare(b, how)
+                    yield shoot(b, folder, name, lang, size)
             finally:
                 b.close()
-            yield from save_workspace(stack, folder, lang, size)
+            # The watch list, its import and the channels.
+            b = Browser(url, lang=lang, size=size)
+            try:
+                yield from shots_portfolio.save(b, portfolio[lang], lambda name, path, full: shoot(
+                    b, folder, name, lang, size, full))
+            finally:
+                b.close()
+            # Cases, team and account.
+            wslib.set_person(stack, demo["email"], lang=lang)
+            b = Browser(url, lang=lang, size=size, tz="Asia/Shanghai")
+            try:
+                wslib.sign_in(b, demo["email"])
+                for name, path, how in cases_list(demo):
+                    b.open(path)
+                    prepare(b, how)
+                    yield shoot(b, folder, name, lang, size)
+            finally:
+                b.close()

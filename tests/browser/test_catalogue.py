@@ -22,7 +22,8 @@ def placeholders(s):
 
 def test_every_portal_string_is_translated(s):
     ids = portal_msgids()
-    cat = catalogue(s)
+    # A plural message (tn) holds its forms; zh-CN has one.
+    cat = {k: v[0] if isinstance(v, list) else v for k, v in catalogue(s).items()}
     assert len(ids) > 150, len(ids)
     missing = {m: where for m, where in ids.items() if m not in cat}
     assert not missing, f"portal strings without a zh-CN translation: {missing}"

@@ -15,6 +15,11 @@ PERSON = {"id": 41, "email": "li.wei@nbh-lighting.example", "name": "Li Wei", "r
           "tz": "America/New_York", "totp_enabled": False, "verified": True,
           "created_at": "2026-11-02T08:00:00Z"}
 SIGNED_IN = {"status": 200, "body": {"person": PERSON, "csrf_token": "csrf-zq-41"}}
+# The workspace's first page (the exporter's dashboard) for a company with nothing yet.
+DASHBOARD = {"status": 200, "body": {
+    "alerts": {"total": 0, "status": {"new": 0, "read": 0, "dismissed": 0},
+               "severity": {"critical": 0, "high": 0, "medium": 0, "low": 0}, "new": {}},
+    "latest": [], "open_cases": [], "deadlines": []}}
 
 
 def validation(*errors, detail="the request has invalid fields"):
@@ -60,6 +65,7 @@ def test_signin_answers_and_signed_in_shell(s):
             "GET /api/v1/session": [{"status": 200, "body": dict(
                 SIGNED_IN["body"], expires_at="2026-12-31T00:00:00Z")}],
             "DELETE /api/v1/session": [{"status": 204}],
+            "GET /api/v1/dashboard": [DASHBOARD],
             "PATCH /api/v1/me": [{"status": 200, "body": dict(PERSON, lang="en")}]})
         b.open("/signin?next=%2Fapp")
         fill(b, email="li.wei@nbh-lighting.example", password="correct horse battery")
@@ -134,7 +140,7 @@ def test_signed_in_pages_need_a_session(s):
         b.wait("the sign-in page", lambda: b.path() == "/signin?next=%2Fapp")
         assert b.text("main h1") == "Sign in"
     with browser(s, lang="en") as b:
-        b.stub({"POST /api/v1/session": [SIGNED_IN]})
+        b.stub({"POST /api/v1/session": [SIGNED_IN], "GET /api/v1/dashboard": [DASHBOARD]})
         b.open("/signin?next=//evil.example/")        # never to another site
         fill(b, email="li.wei@nbh-lighting.example", password="pw")
         b.js("document.documentElement.dataset.state = 'leaving'")
@@ -179,7 +185,8 @@ def test_signup_then_verify(s):
         assert b.text("main h1") == "邮箱验证失败" and "this link has expired" in b.text()
         b.open("/verify")
         assert b.text("main h1") == "链接不完整"
-        b.stub({"POST /api/v1/signup/verify": [SIGNED_IN]})     # (wraps the first stub)
+        b.stub({"POST /api/v1/signup/verify": [SIGNED_IN],      # (wraps the first stub)
+                "GET /api/v1/dashboard": [DASHBOARD]})
         b.open("/verify?token=zq-good")
         assert b.text("main h1") == "邮箱已验证"
         b.follow("main button")
@@ -222,7 +229,8 @@ def test_invitation(s):
         b.open("/invite?token=zq-gone")
         assert b.text("main h1") == "This invitation cannot be used"
     with browser(s, lang="en") as b:
-        b.stub({"GET /api/v1/invitations/zq-inv": [{"status": 200, "body": {
+        b.stub({"GET /api/v1/dashboard": [DASHBOARD],
+                "GET /api/v1/invitations/zq-inv": [{"status": 200, "body": {
                     "email": "wang.fang@nbh-lighting.example", "role": "exporter",
                     "team_role": "member", "inviter": {"name": "Li Wei"},
                     "account": {"name": "Ningbo Harbour Lighting Co., Ltd."}}}],

@@ -10,15 +10,17 @@ import time
 import urllib.parse
 
 from harness import pointers, problem, wait_until
+from peoplelib import make_person, sign_in
 
 
 class SSE:
     """A raw Server-Sent Events client: one GET kept open, events read as they come."""
 
-    def __init__(self, s, tok, last_id=None):
+    def __init__(self, s, tok, last_id=None, cookie=None):
+        """tok: a bearer token; or cookie: the portal's "sw_session=…" instead."""
         self.sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
-        h = (f"GET /api/v1/alerts/stream HTTP/1.1\r\nHost: t\r\nAccept: text/event-stream\r\n"
-             f"Authorization: Bearer {tok}\r\n")
+        h = (f"GET /api/v1/alerts/stream HTTP/1.1\r\nHost: t\r\nAccept: text/event-stream\r\n" +
+             (f"Cookie: {cookie}\r\n" if cookie else f"Authorization: Bearer {tok}\r\n"))
         if last_id:
             h += f"Last-Event-ID: {last_id}\r\n"
         self.sock.sendall((h + "\r\n").encode())
@@ -235,6 +237,45 @@ def test_live_stream_delivers_resumes_and_beats(s):
     # The stream is Server-Sent Events: a client that does not take them is told so.
     p = problem(s.get("/api/v1/alerts/stream", token=tok), 406, "not-acceptable")
     assert "text/event-stream" in p["detail"], p
+
+
+def test_the_session_cookie_opens_a_stream_and_signing_out_ends_it(s):
+    """The portal's EventSource sends the session cookie, not a token: the stream is admitted,
+    carries the subscriber's alerts, and ends (event: end, then closed) when the session does —
+    signed out here; a session ended from the person's list of sessions likewise."""
+    sub, tok = s.tenant("Portal Watcher Ltd")
+    email = make_person(s, "exporter", sub["id"])
+    for how in ("sign-out", "ended from the list"):
+        b = sign_in(s, email)
+        cookie = b.cookie
+        c = SSE(s, None, cookie=cookie)
+        try:
+            assert c.status == 200 and c.headers["content-type"].startswith("text/event-stream")
+            made = s.make_alerts(sub, tok, 1, f"cookie{len(how)}")
+            ev = c.event()
+            assert ev["event"] == "alert" and EVENT_ID.fullmatch(ev["id"]), ev
+            assert json.loads(ev["data"])["id"] == made[0]["id"]
+            if how == "sign-out":
+                assert b.delete("/api/v1/session").status == 204
+            else:
+                other = sign_in(s, email)
+                mine = [x for x in other.get("/api/v1/me/sessions").json()["items"]
+                        if not x["current"]]
+                assert len(mine) == 1, mine
+                assert other.delete(f"/api/v1/me/sessions/{mine[0]['id']}").status == 204
+                other.delete("/api/v1/session")
+            end = c.event(timeout=10)
+            assert end["event"] == "end" and "session" in end["data"], end
+            try:
+                c.event(timeout=10)
+                raise AssertionError("the stream stayed open after its session ended")
+            except EOFError:
+                pass
+        finally:
+            c.close()
+    # Without a session (the cookie of one that has ended): 401, no stream.
+    r = s.get("/api/v1/alerts/stream", headers={"Accept": "text/event-stream", "Cookie": cookie})
+    problem(r, 401)
 
 
 def _first_event(s, tok, last_id):
