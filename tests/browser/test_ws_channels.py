@@ -1,9 +1,16 @@
 """The delivery channels (/app/channels) against the real stack, signed in as an exporter: both
-languages at a phone's and a desktop's width; the account's address offered (and said not to
-be saved), then saved with a digest hour in the person's zone; a webhook added against the
-test receiver (tests/integration/hookserver.py), its secret shown once, a test event followed
-until the receiver's answer; a pending delivery retried now, one that gave up replayed; a new
-secret with the old one's overlap; switching off and deleting; the attempts log."""
+languages at a phone's and a desktop's width; the company's language and time zone, the API's
+defaults shown as such with where they come from, then chosen; the account's address offered
+(and said not to be saved), then saved with a digest hour in the company's zone, which the
+digest follows; a webhook added against the test receiver (tests/integration/hookserver.py),
+its secret shown once, a test event followed until the receiver's answer; WeCom, DingTalk and
+Feishu group robots added against the local robots (tests/integration/robotserver.py, which
+the stack's net.allow_private lets stand in for the platforms), the server's URL and secret
+messages at their fields, a test message delivered and logged, a wrong signing secret shown
+as the platform's refusal, changed and the message replayed, a robot held to its rate limit;
+a pending delivery retried now, one that gave up replayed; a new secret with the old one's
+overlap; switching off and deleting; the attempts log; and the exporter's pages as a triager
+sees them."""
 import os
 
 from browser import DESKTOP, PHONE, browser
@@ -11,6 +18,7 @@ from exporter import api_requests, enter, exporter, field_error, no_sideways_scr
 from harness import wait_until
 from hookserver import Receiver
 from portal import catalogue, foreign
+from robotserver import DINGTALK, FEISHU, WECOM, Robots
 
 
 def hook(s, who, url):
@@ -68,8 +76,13 @@ def test_page_in_both_languages_and_widths(s):
 
 
 def test_mail_offers_the_account_address_then_saves(s):
+    """The person reads Berlin time, but the company (in China, its sign-up address not the
+    person's) has the API's default zone, Asia/Shanghai: the digest's zone field offers that,
+    as the company's, and the saved digest follows it."""
     who = exporter(s, "Mail Settings Ltd", lang="en", tz="Europe/Berlin")
     account = who["sub"]["email"]
+    api = s.get("/api/v1/delivery", token=who["token"]).json()
+    assert api["tz"] == "Asia/Shanghai" and api["defaults"]["digest_tz"] == "tz", api
     with browser(s, lang="en") as b:
         b.allow("/api/v1/delivery", 400)
         enter(b, who, "/app/channels")
@@ -77,11 +90,14 @@ def test_mail_offers_the_account_address_then_saves(s):
         assert first.get_attribute("value") == account
         assert "not saved yet" in b.text("main .mail-form .warning")
         assert not b.find("main .mail-form select[name=digest_hour]").is_displayed()
-        # A digest at 7 in the person's zone (the account's, offered first); a second address
-        # that is no address: the server's message beside it, nothing saved.
+        # A digest at 7 in the company's zone (the API's default, offered first); a second
+        # address that is no address: the server's message beside it, nothing saved.
         b.click("main .mail-form input[name=email_mode][value=digest]")
         zone = b.find("main .mail-form select[name=digest_tz]")
-        assert zone.is_displayed() and zone.get_attribute("value") == "Europe/Berlin"
+        assert zone.is_displayed() and zone.get_attribute("value") == ""
+        chosen = b.js("const s = document.querySelector('main select[name=digest_tz]');"
+                      "return s.options[s.selectedIndex].textContent")
+        assert chosen == "Your company's time zone (Asia/Shanghai)", chosen
         assert len(b.finds("main .mail-form select[name=digest_tz] option")) > 300
         b.js("document.querySelector('main select[name=digest_hour]').value = '7'")
         b.click("main .mail-form .emails + button")
@@ -98,19 +114,101 @@ def test_mail_offers_the_account_address_then_saves(s):
         second.clear()
         second.send_keys("export@mail-settings.example")
         b.click("main .mail-form button[type=submit]")
-        b.wait("saved", lambda: "Your mail settings are saved." in b.text("main .panel .status"))
+        b.wait("saved", lambda: "Your mail settings are saved." in b.text("main .mail-panel .status"))
         got = s.get("/api/v1/delivery", token=who["token"]).json()
         assert got["emails"] == [account, "export@mail-settings.example"], got
         assert got["emails_default"] is False and got["email_mode"] == "digest", got
-        assert got["digest_hour"] == 7 and got["digest_tz"] == "Europe/Berlin", got
+        assert got["digest_hour"] == 7 and got["digest_tz"] == "Asia/Shanghai", got
+        assert got["defaults"].get("digest_tz") == "tz", got        # it follows, not pinned
         b.wait("the note gone", lambda: not b.finds("main .mail-form .warning"))
         assert "The next digest comes at" in b.text("main .mail-form")
+        # A zone of the digest's own, kept; then the company's again, followed.
+        b.js("const s = document.querySelector('main select[name=digest_tz]');"
+             "s.value = 'Europe/Berlin'; s.dispatchEvent(new Event('change', {bubbles: true}))")
+        b.click("main .mail-form button[type=submit]")
+        wait_until("its own zone", lambda: s.get("/api/v1/delivery", token=who["token"]).json()[
+            "digest_tz"] == "Europe/Berlin")
+        assert "digest_tz" not in s.get("/api/v1/delivery", token=who["token"]).json()["defaults"]
+        b.wait("shown", lambda: b.find("main select[name=digest_tz]").get_attribute("value")
+               == "Europe/Berlin")
+        b.js("const s = document.querySelector('main select[name=digest_tz]');"
+             "s.value = ''; s.dispatchEvent(new Event('change', {bubbles: true}))")
+        b.click("main .mail-form button[type=submit]")
+        wait_until("following again", lambda: s.get("/api/v1/delivery", token=who["token"]).json()[
+            "defaults"].get("digest_tz") == "tz")
         # Removing an address and saving keeps the other.
+        b.wait("re-rendered", lambda: b.find("main select[name=digest_tz]").get_attribute("value")
+               == "")
         b.click("main .mail-form [data-field=emails-0] .address-row button")
         assert b.focused()["name"] == "emails-0"
         b.click("main .mail-form button[type=submit]")
         wait_until("one address", lambda: s.get("/api/v1/delivery", token=who["token"]).json()[
             "emails"] == ["export@mail-settings.example"])
+
+
+def test_language_and_zone_defaults_then_chosen(s):
+    """In Chinese: the company's language and zone are the API's defaults for a company in
+    China, said to be so; English and Berlin chosen and saved (the digest, following the
+    company's zone, follows); then the defaults again."""
+    cat = catalogue(s)
+    who = exporter(s, "宁波语言时区有限公司", lang="zh-CN", tz="Europe/Berlin")
+    with browser(s, lang="zh-CN", size=PHONE) as b:
+        enter(b, who, "/app/channels")
+        form = "main .lang-form"
+        checked = b.find(f"{form} input[name=lang]:checked")
+        assert checked.get_attribute("value") == "zh-CN"
+        note = b.text(f"{form} .langs .default-note")
+        assert note == cat["Not chosen yet, so Seawall uses the language for a company in "
+                           "China: {value}."].replace("{value}", "中文"), note
+        tz = b.find(f"{form} select[name=tz]")
+        assert tz.get_attribute("value") == "Asia/Shanghai"
+        hint = b.text(f"{form} [data-field=tz] .hint")
+        assert hint == cat["Not chosen yet, so Seawall uses China's time zone: {value}."].replace(
+            "{value}", "Asia/Shanghai"), hint
+        # The notes are tied to what they describe.
+        assert b.js(f"return document.querySelector('{form} .langs').getAttribute("
+                    "'aria-describedby')") == b.find(f"{form} .langs .default-note").get_attribute("id")
+        assert not b.finds(f"{form} button.defaults")
+        assert not foreign(b.texts(), "zh-CN", cat)
+        no_sideways_scroll(b)
+        # English (by keyboard: the arrow key moves the choice) and Berlin, saved.
+        checked.send_keys("\ue014")
+        assert b.find(f"{form} input[name=lang]:checked").get_attribute("value") == "en"
+        b.js(f"document.querySelector('{form} select[name=tz]').value = 'Europe/Berlin'")
+        b.click(f"{form} button[type=submit]")
+        b.wait("saved", lambda: cat["The language and time zone are saved."] in b.text("main"))
+        got = s.get("/api/v1/delivery", token=who["token"]).json()
+        assert (got["lang"], got["tz"], got["digest_tz"]) == ("en", "Europe/Berlin", "Europe/Berlin"), got
+        assert got["defaults"] == {"digest_tz": "tz"}, got
+        assert not b.finds(f"{form} .default-note")
+        assert b.focused()["text"] == cat["Language and time zone"]
+        # The digest's first choice names the zone it now follows.
+        first = b.js("return document.querySelector('main select[name=digest_tz] option').textContent")
+        assert first == cat["Your company's time zone ({zone})"].replace("{zone}", "Europe/Berlin"), first
+        # And back to the defaults.
+        b.click(f"{form} button.defaults")
+        b.wait("the defaults", lambda: b.finds(f"{form} .langs .default-note"))
+        got = s.get("/api/v1/delivery", token=who["token"]).json()
+        assert (got["lang"], got["tz"]) == ("zh-CN", "Asia/Shanghai"), got
+        assert got["defaults"] == {"lang": "country", "tz": "country", "digest_tz": "tz"}, got
+        assert cat["Seawall's defaults apply again."] in b.text("main")
+    # An English page for a company whose owner holds the account's address: the owner's.
+    sub = s.make("/api/v1/subscribers", {"name": "Owner Default GmbH", "country": "DE",
+                                         "email": f"owner-{os.getpid()}@channels.example"})
+    from peoplelib import make_person, sign_in
+    email = make_person(s, "exporter", sub["id"], team_role="owner",
+                        email=f"owner-{os.getpid()}@channels.example")
+    session = sign_in(s, email)
+    assert session.patch("/api/v1/me", {"lang": "en", "tz": "America/Chicago"}).status == 200
+    with browser(s, lang="en", size=DESKTOP) as b:
+        enter(b, {"session": session}, "/app/channels")
+        assert b.text("main .lang-form .langs .default-note") == (
+            "Not chosen yet, so Seawall uses the language of the person who signed your "
+            "company up: English.")
+        assert b.text("main .lang-form [data-field=tz] .hint") == (
+            "Not chosen yet, so Seawall uses the time zone of the person who signed your "
+            "company up: America/Chicago.")
+        assert b.find("main .lang-form select[name=tz]").get_attribute("value") == "America/Chicago"
 
 
 def test_webhook_secret_shown_once_and_test_delivered(s):
