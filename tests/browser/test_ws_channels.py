@@ -47,12 +47,19 @@ def restart_notifier(s, env):
 def test_page_in_both_languages_and_widths(s):
     cat = catalogue(s)
     rec = Receiver().start()
+    bots = Robots().start()
     try:
         for lang in ("en", "zh-CN"):
             who = exporter(s, f"Channels {lang} Ltd", lang=lang)
             w = hook(s, who, rec.url("ok", f"both-{lang}"))
-            d = s.post(f"/api/v1/webhooks/{w['id']}/test", None, token=who["token"]).json()
-            wait_until("the test delivered", lambda: delivery(s, who, d["id"])["status"] == "delivered")
+            r = s.post("/api/v1/webhooks", {"kind": "dingtalk", "secret": "SECboth1",
+                                            "url": bots.add(DINGTALK, f"dt-both-{lang}", "SECboth1")},
+                       token=who["token"])
+            assert r.status == 201, r
+            for hid in (w["id"], r.json()["id"]):
+                d = s.post(f"/api/v1/webhooks/{hid}/test", None, token=who["token"]).json()
+                wait_until("the test delivered", lambda: delivery(s, who, d["id"])["status"] == "delivered")
+            tr = (lambda m: m) if lang == "en" else (lambda m: cat[m])
             for size in (PHONE, DESKTOP):
                 with browser(s, lang=lang, size=size) as b:
                     b.cdp("Network.enable")
@@ -61,8 +68,16 @@ def test_page_in_both_languages_and_widths(s):
                         enter(b, who, path)
                         h1 = [e.text for e in b.finds("main h1")]
                         assert h1 == ["Delivery channels" if lang == "en" else "推送渠道"], h1
-                        assert rec.url("ok", f"both-{lang}") in b.text("main .hooks")
+                        hooks = b.text("main .hooks")
+                        assert rec.url("ok", f"both-{lang}") in hooks and f"dt-both-{lang}" in hooks
+                        assert b.text("main .hook[data-kind=dingtalk] .channel-kind") == tr(
+                            "DingTalk group robot")
+                        assert b.text("main .hook[data-kind=generic] .channel-kind") == tr("Webhook")
+                        assert b.find("main .lang-form input[name=lang]:checked").get_attribute(
+                            "value") == "zh-CN"                    # a company in China
                         assert b.finds("main .delivery-table tbody tr"), path
+                        if path == "/app/channels":
+                            assert tr("DingTalk group robot") in b.text("main .delivery-table")
                         bad = foreign(b.texts(), lang, cat)
                         assert not bad, (lang, size, path, bad[:8])
                         no_sideways_scroll(b)
@@ -71,7 +86,14 @@ def test_page_in_both_languages_and_widths(s):
                         size_kb = sum(r["transfer"] for r in b.resources()
                                       if not r["name"][len(b.base):].startswith("/api/"))
                         assert size_kb <= 150 * 1024, (path, size_kb)
+                    # Each kind of channel's form, in this language and at this width.
+                    for kind in ("wecom", "dingtalk", "feishu", "generic"):
+                        b.click(f"main .hook-form input[name=kind][value={kind}]")
+                        bad = foreign(b.texts(), lang, cat)
+                        assert not bad, (lang, size, kind, bad[:8])
+                        no_sideways_scroll(b)
     finally:
+        bots.stop()
         rec.stop()
 
 
@@ -351,3 +373,204 @@ def test_replay_a_delivery_that_gave_up(s):
             assert "Delivered" in b.text("main .deliveries")
     finally:
         rec.stop()
+
+
+def test_group_robots_added_tested_and_logged(s):
+    """In Chinese on a phone: each kind's help says where its URL is found (and DingTalk and
+    Feishu offer the signing secret); a DingTalk robot's URL without its token and a secret
+    not as DingTalk writes it are refused with the server's messages at their fields; the
+    local robot's URL and secret added (no secret of Seawall's to show), listed with its kind,
+    and a test message delivered to it, signed, in the company's language, and logged."""
+    cat = catalogue(s)
+    bots = Robots().start()
+    try:
+        who = exporter(s, "宁波群机器人照明有限公司", lang="zh-CN")
+        with browser(s, lang="zh-CN", size=PHONE) as b:
+            b.allow("/api/v1/webhooks", 400)
+            enter(b, who, "/app/channels")
+            form = "main .hook-form"
+            assert not b.find(f"{form} input[name=secret]").is_displayed()
+            for kind, host in ((WECOM, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key="),
+                               (DINGTALK, "https://oapi.dingtalk.com/robot/send?access_token="),
+                               (FEISHU, "https://open.feishu.cn/open-apis/bot/v2/hook/")):
+                b.click(f"{form} input[name=kind][value={kind}]")
+                hint = b.text(f"{form} [data-field=url] .hint")
+                assert host in hint, (kind, hint)
+                assert b.text(f"{form} [data-field=url] label") == cat["The robot's webhook address"]
+                assert b.find(f"{form} input[name=secret]").is_displayed() == (kind != WECOM), kind
+                assert b.text(f"{form} button[type=submit]") == cat["Add the group robot"]
+                bad = foreign(b.texts(), "zh-CN", cat)
+                assert not bad, (kind, bad[:8])
+                no_sideways_scroll(b)
+            b.click(f"{form} input[name=kind][value={DINGTALK}]")
+            assert "加签" in b.text(f"{form} [data-field=secret] .hint")
+            url = b.find(f"{form} input[name=url]")
+            secret = b.find(f"{form} input[name=secret]")
+            url.send_keys("https://oapi.dingtalk.com/robot/send")
+            secret.send_keys("notSEC")
+            b.click(f"{form} button[type=submit]")
+            b.wait("refused", lambda: field_error(b, f"{form} input[name=url]")[0] == "true")
+            invalid, message, tied = field_error(b, f"{form} input[name=url]")
+            assert tied and "钉钉" in message, message
+            invalid, message, tied = field_error(b, f"{form} input[name=secret]")
+            assert invalid == "true" and tied and "SEC" in message, message
+            assert b.focused()["name"] == "url"
+            assert s.get("/api/v1/webhooks", token=who["token"]).json()["items"] == []
+            url.clear()
+            url.send_keys(bots.add(DINGTALK, "dt-page", "SECpage1"))
+            secret.clear()
+            secret.send_keys("SECpage1")
+            b.click(f"{form} button[type=submit]")
+            card = "main .hook[data-kind=dingtalk]"
+            b.wait("added", lambda: b.finds(card))
+            assert not b.finds("dialog[open]")                 # no secret of Seawall's
+            assert "test" in b.focused()["cls"]
+            text = b.text(card)
+            assert cat["DingTalk group robot"] in text and cat["Signed with the platform's secret"] in text
+            assert not b.finds(f"{card} .rotate") and b.finds(f"{card} .sign")
+            w = s.get("/api/v1/webhooks", token=who["token"]).json()["items"][0]
+            assert w["kind"] == "dingtalk" and w["signed"] is True and "secret" not in w, w
+            # The form is back at a webhook, its secret field hidden and empty.
+            assert b.find(f"{form} input[name=kind]:checked").get_attribute("value") == "generic"
+            assert not b.find(f"{form} input[name=secret]").is_displayed()
+            b.click(f"{card} .test")
+            b.wait("delivered", lambda: cat["Delivered."] in b.text(f"{card} .follow"), timeout=30)
+            took = cat["The group's robot took the message in {ms} ms."].split("{ms}")[0]
+            assert took in b.text(f"{card} .follow"), b.text(f"{card} .follow")
+            got = bots.wait("the test message", lambda ms: [m for m in ms if m.token == "dt-page"])
+            assert got[0].ok and "测试消息" in got[0].body["markdown"]["title"], got
+            assert got[0].query["sign"][0]                          # signed with the secret
+            b.wait("listed", lambda: b.finds("main tr[data-status=delivered]"))
+            row = b.find("main tr[data-status=delivered]").text
+            assert cat["DingTalk group robot"] in row and cat["Test event"] in row, row
+            assert not foreign(b.texts(), "zh-CN", cat)
+            b.follow("main .views li:nth-child(2) a")
+            attempt = b.find("main .delivery-table tbody tr").text
+            assert "dt-page" in attempt and "200" in attempt, attempt
+    finally:
+        bots.stop()
+
+
+def test_a_wrong_robot_secret_shown_then_changed_and_replayed(s):
+    """In English on a desktop: a Feishu robot added with a secret that is not the group's;
+    its test message refused by the platform (HTTP 200 with an error code): the platform's
+    error is shown, not "HTTP 200"; the secret changed in its dialog, the message replayed and
+    delivered, signed with the new one. A WeCom robot has neither secret button."""
+    bots = Robots().start()
+    try:
+        who = exporter(s, "Feishu Secret Lamps Ltd", lang="en")
+        with browser(s, lang="en", size=DESKTOP) as b:
+            enter(b, who, "/app/channels")
+            form = "main .hook-form"
+            b.click(f"{form} input[name=kind][value={FEISHU}]")
+            assert "签名校验" in b.text(f"{form} [data-field=secret] .hint")
+            b.find(f"{form} input[name=url]").send_keys(bots.add(FEISHU, "fs-page", "feishuright1"))
+            b.find(f"{form} input[name=secret]").send_keys("feishuwrong1")
+            b.click(f"{form} button[type=submit]")
+            card = "main .hook[data-kind=feishu]"
+            b.wait("added", lambda: b.finds(card))
+            assert "Feishu (Lark) group robot" in b.text(card)
+            b.click(f"{card} .test")
+            b.wait("given up", lambda: "Gave up" in b.text(f"{card} .follow"), timeout=30)
+            said = b.text(f"{card} .follow")
+            assert "Feishu error 19021" in said and "HTTP 200" not in said, said
+            d = s.get("/api/v1/deliveries", token=who["token"]).json()["items"][0]
+            assert d["status"] == "exhausted" and d["channel"] == "feishu", d
+            b.wait("the row", lambda: b.finds(f"main tr[data-delivery='{d['id']}'][data-status=exhausted]"))
+            assert "Feishu error 19021" in b.find(f"main tr[data-delivery='{d['id']}']").text
+            # The right secret, in the robot's own dialog.
+            b.click(f"{card} .sign")
+            b.wait("the dialog", lambda: b.finds("dialog[open] input[name=secret]"))
+            assert b.focused()["name"] == "secret"
+            assert "signs this robot's messages with a secret" in b.text("dialog")
+            b.find("dialog input[name=secret]").send_keys("feishuright1")
+            b.click("dialog button[type=submit]")
+            b.wait("saved", lambda: "The signing secret is saved." in b.text("main"))
+            assert not b.finds("dialog[open]")
+            assert "sign" in b.focused()["cls"]
+            b.click(f"main tr[data-delivery='{d['id']}'] button.replay")
+            b.wait("delivered", lambda: b.finds(f"main tr[data-delivery='{d['id']}'][data-status=delivered]"),
+                   timeout=30)
+            ok = [m for m in bots.got("fs-page") if m.ok]
+            assert len(ok) == 1 and ok[0].body["sign"], ok
+            # A WeCom robot: its key is its URL, so no secret to make or set.
+            r = s.post("/api/v1/webhooks", {"kind": "wecom", "url": bots.add(WECOM, "wk-page")},
+                       token=who["token"])
+            assert r.status == 201, r
+            enter(b, who, "/app/channels")
+            wecom = "main .hook[data-kind=wecom]"
+            assert "WeCom group robot" in b.text(wecom)
+            assert not b.finds(f"{wecom} .rotate") and not b.finds(f"{wecom} .sign")
+            assert b.text(f"{wecom} .test") == "Send a test message"
+    finally:
+        bots.stop()
+
+
+def test_a_robot_held_to_its_rate_limit(s):
+    """With WeCom robots allowed one message a minute: the second test message waits for
+    the robot's limit, and the page says so, without counting an attempt."""
+    bots = Robots().start()
+    old = restart_notifier(s, {"SEAWALL_NOTIFIER_WECOM_PER_MIN": "1"})
+    try:
+        who = exporter(s, "Rate Limited Lamps Ltd", lang="en")
+        w = s.post("/api/v1/webhooks", {"kind": "wecom", "url": bots.add(WECOM, "wk-rate-page")},
+                   token=who["token"]).json()
+        first = s.post(f"/api/v1/webhooks/{w['id']}/test", None, token=who["token"]).json()
+        wait_until("the first delivered", lambda: delivery(s, who, first["id"])["status"] == "delivered")
+        with browser(s, lang="en") as b:
+            enter(b, who, "/app/channels")
+            card = "main .hook[data-kind=wecom]"
+            b.click(f"{card} .test")
+            b.wait("held back", lambda: "limit on how often a robot may post" in b.text(f"{card} .follow"),
+                   timeout=30)
+            b.wait("the row", lambda: b.finds("main tr[data-status=pending] .waiting"))
+            row = b.find("main tr[data-status=pending]")
+            assert "Waiting for the robot's rate limit" in row.text, row.text
+            d = delivery(s, who, row.get_attribute("data-delivery"))
+            assert d["waiting_for"] == "rate_limit" and d["attempts"] == 0, d
+        assert len(bots.got("wk-rate-page")) == 1
+    finally:
+        restart_notifier(s, old)
+        bots.stop()
+
+
+EXPORTER_PAGES = ["/app/portfolio", "/app/portfolio/import", "/app/channels", "/app/cases",
+                  "/app/cases/new", "/app/cases/1", "/app/team"]
+
+
+def test_exporter_pages_tell_a_triager_whose_they_are(s):
+    """A triager signed in who opens an exporter's page (the router's roles) is told whose page
+    it is and who they are, with the way to the workspace; the page itself is not loaded and
+    asks the API nothing but the session. The side navigation does not offer these pages; the
+    account page, for every role, opens."""
+    from peoplelib import make_person, sign_in
+    cat = catalogue(s)
+    centre = s.make("/api/v1/centres", {"name": "Channels Test Centre", "country": "CN"})
+    staff = s.make(f"/api/v1/centres/{centre['id']}/staff",
+                   {"name": "Tri Ager", "email": "tri@channels.example", "role": "triager"})
+    session = sign_in(s, make_person(s, "triager", staff["id"], name="Tri Ager"))
+    who = {"session": session}
+    for lang, size in (("en", DESKTOP), ("zh-CN", PHONE)):
+        assert session.patch("/api/v1/me", {"lang": lang}).status == 200
+        tr = (lambda m: m) if lang == "en" else (lambda m: cat[m])
+        said = (tr("This page is for exporters: it shows an exporter's own company and its work.")
+                + " " + tr("You are signed in as: {role}.").replace("{role}", tr("Triager")))
+        with browser(s, lang=lang, size=size) as b:
+            b.cdp("Network.enable")
+            for path in EXPORTER_PAGES:
+                enter(b, who, path)
+                assert b.finds("main .not-for-role"), path
+                notice = " ".join(b.text("main .notice").split())
+                assert notice == said, (path, notice)
+                assert len(b.finds("main h1")) == 1
+                assert api_requests(b) == [f"{b.base}/api/v1/session"], (path, api_requests(b))
+                assert not b.finds(f"sw-app-nav a[href='{path}']"), path
+                bad = foreign(b.texts(), lang, cat)
+                assert not bad, (lang, path, bad[:8])
+                no_sideways_scroll(b)
+                b.assert_clean()
+            b.follow("main .not-for-role a[href='/app']")
+            assert b.path() == "/app"
+            assert b.text("main h1") == tr("Workspace")
+            enter(b, who, "/app/account")
+            assert b.text("main h1") == tr("Your account") and not b.finds("main .not-for-role")

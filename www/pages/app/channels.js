@@ -422,7 +422,8 @@ export default async function channels(ctx) {
 
   // --- following a delivery until the receiver has answered ------------------------------
   // out: where the state is written (a live region); done(delivery) after each attempt past
-  // the since-th and when it is finished. A group robot's delivery is worded as the robot's.
+  // the since-th, when a robot's rate limit holds it back, and when it is finished. A group
+  // robot's delivery is worded as the robot's.
   async function follow(id, out, done, since = 0) {
     let held = false;
     const until = Date.now() + FOLLOW_FOR_MS;
@@ -456,6 +457,7 @@ export default async function channels(ctx) {
         if (d.waiting_for === "rate_limit" && !held) {
           held = true;
           replace(out, t("Held back by the platform's limit on how often a robot may post: it goes out as soon as there is room."));
+          done?.(d);
         } else if (!out.dataset.waiting) {
           out.dataset.waiting = "1";
           replace(out, robot ? t("Sent to the delivery queue. Waiting for the group's robot…")
