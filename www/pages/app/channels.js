@@ -92,17 +92,12 @@ function kindChoice(kind) {
   }
 }
 
-const code = (text) => h("code", { class: "robot-url", "data-text": "url" }, text);
-
 // Where a kind's URL is found, for the add form's URL field.
 function kindHelp(kind) {
   switch (kind) {
-    case "wecom": return tnodes("In the WeCom group chat: ··· (top right) → 群机器人 (group robots) → 添加机器人 (add a robot). Copy the robot's webhook address, {url}. The key in it lets anyone who has the address post to the group: keep it as you would a password.",
-      { url: code("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…") });
-    case "dingtalk": return tnodes("In the DingTalk group: 群设置 (group settings) → 机器人 (robots) → 添加机器人 (add a robot) → 自定义 (custom, by webhook). Under 安全设置 (security settings) choose 加签 (additional signature) and paste its secret below, or 自定义关键词 (custom keywords) with the keyword Seawall. Then copy the webhook address, {url}.",
-      { url: code("https://oapi.dingtalk.com/robot/send?access_token=…") });
-    case "feishu": return tnodes("In the Feishu or Lark group: 设置 (settings) → 群机器人 (bots) → 添加机器人 (add a bot) → 自定义机器人 (custom bot). Copy its webhook address, {url} (Lark: {lark}). If you switch on 签名校验 (signature verification), paste its secret below.",
-      { url: code("https://open.feishu.cn/open-apis/bot/v2/hook/…"), lark: code("https://open.larksuite.com/open-apis/bot/v2/hook/…") });
+    case "wecom": return t("In the WeCom group chat: ··· (top right) → 群机器人 (group robots) → 添加机器人 (add a robot). Copy the robot's webhook address, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…. The key in it lets anyone who has the address post to the group: keep it as you would a password.");
+    case "dingtalk": return t("In the DingTalk group: 群设置 (group settings) → 机器人 (robots) → 添加机器人 (add a robot) → 自定义 (custom, by webhook). Under 安全设置 (security settings) choose 加签 (additional signature) and paste its secret below, or 自定义关键词 (custom keywords) with the keyword Seawall. Then copy the webhook address, https://oapi.dingtalk.com/robot/send?access_token=….");
+    case "feishu": return t("In the Feishu or Lark group: 设置 (settings) → 群机器人 (bots) → 添加机器人 (add a bot) → 自定义机器人 (custom bot). Copy its webhook address, https://open.feishu.cn/open-apis/bot/v2/hook/… (Lark: https://open.larksuite.com/open-apis/bot/v2/hook/…). If you switch on 签名校验 (signature verification), paste its secret below.");
     default: return t("Where your system receives the requests, e.g. https://erp.example.com/seawall. It must be reachable from the internet.");
   }
 }
