@@ -87,10 +87,12 @@ static int settings_stored(struct sw_store *s, long long sub, json_t **out)
 /* The language and zone of a subscriber that never set them: those of the person who holds
  * the account's address (who signed the company up), else the country's (China: zh-CN and
  * Asia/Shanghai), else English and UTC. A person's zone counts when it is not the UTC every
- * person starts with. */
-static void lang_defaults(struct sw_store *s, long long sub, json_t *doc)
+ * person starts with. from (NULL: not wanted) gets, for each member filled in here, where its
+ * value came from: "person", "country" or "seawall". */
+static void lang_defaults(struct sw_store *s, long long sub, json_t *doc, json_t *from)
 {
     const char *lang = NULL, *tz = NULL, *country = NULL;
+    const char *lang_from = "seawall", *tz_from = "seawall";
     json_t *profile = NULL, *person = NULL;
     long long pid;
 
@@ -108,22 +110,37 @@ static void lang_defaults(struct sw_store *s, long long sub, json_t *doc)
             tz = json_string_value(json_object_get(person, "tz"));
             if (tz != NULL && (strcmp(tz, "UTC") == 0 || !sw_zone_valid(tz)))
                 tz = NULL;
+            lang_from = lang != NULL ? "person" : lang_from;
+            tz_from = tz != NULL ? "person" : tz_from;
         }
     }
     if (country != NULL && strcmp(country, "CN") == 0) {
-        lang = lang ?: SW_LANG_ZH_CN;
-        tz = tz ?: "Asia/Shanghai";
+        if (lang == NULL) {
+            lang = SW_LANG_ZH_CN;
+            lang_from = "country";
+        }
+        if (tz == NULL) {
+            tz = "Asia/Shanghai";
+            tz_from = "country";
+        }
     }
-    if (json_object_get(doc, "lang") == NULL)
+    if (json_object_get(doc, "lang") == NULL) {
         json_object_set_new(doc, "lang", json_string(lang ?: SW_LANG_EN));
-    if (json_object_get(doc, "tz") == NULL)
+        if (from != NULL)
+            json_object_set_new(from, "lang", json_string(lang_from));
+    }
+    if (json_object_get(doc, "tz") == NULL) {
         json_object_set_new(doc, "tz", json_string(tz ?: "UTC"));
+        if (from != NULL)
+            json_object_set_new(from, "tz", json_string(tz_from));
+    }
     json_decref(person);
     json_decref(profile);
 }
 
-/* Fills in what was never set (lang and tz first: the digest's zone defaults to tz). */
-static void with_defaults(json_t *doc)
+/* Fills in what was never set (lang and tz first: the digest's zone defaults to tz); from as
+ * for lang_defaults ("tz" for a digest zone that follows tz). */
+static void with_defaults(json_t *doc, json_t *from)
 {
     if (json_object_get(doc, "emails") == NULL)
         json_object_set_new(doc, "emails", json_array());
@@ -133,9 +150,12 @@ static void with_defaults(json_t *doc)
         json_object_set_new(doc, "email_severity_floor", json_string("high"));
     if (json_object_get(doc, "digest_hour") == NULL)
         json_object_set_new(doc, "digest_hour", json_integer(8));
-    if (json_object_get(doc, "digest_tz") == NULL)
+    if (json_object_get(doc, "digest_tz") == NULL) {
         json_object_set_new(doc, "digest_tz",
                             json_string(json_string_value(json_object_get(doc, "tz")) ?: "UTC"));
+        if (from != NULL)
+            json_object_set_new(from, "digest_tz", json_string("tz"));
+    }
 }
 
 int sw_delivery_get(struct sw_store *s, long long sub, json_t **out)
@@ -143,35 +163,40 @@ int sw_delivery_get(struct sw_store *s, long long sub, json_t **out)
     int rc = settings_stored(s, sub, out);
 
     if (rc == SW_OK) {
-        lang_defaults(s, sub, *out);
-        with_defaults(*out);
+        lang_defaults(s, sub, *out, NULL);
+        with_defaults(*out, NULL);
     }
     return rc;
 }
 
-/* doc (stored settings) as the exporter sees them: defaults filled in, and while no address
- * list was ever saved, the account's address offered (emails_default true). */
+/* doc (stored settings) as the exporter sees them: defaults filled in, and named in
+ * "defaults" with where each comes from; while no address list was ever saved, the account's
+ * address offered (emails_default true). */
 static int settings_view(struct sw_store *s, long long sub, json_t *doc)
 {
-    json_t *profile = NULL;
+    json_t *profile = NULL, *from = json_object();
     const char *email;
     int rc;
 
-    lang_defaults(s, sub, doc);
+    lang_defaults(s, sub, doc, from);
     if (json_object_get(doc, "emails") != NULL) {
-        with_defaults(doc);
+        with_defaults(doc, from);
         json_object_set_new(doc, "emails_default", json_false());
+        json_object_set_new(doc, "defaults", from);
         return SW_OK;
     }
     rc = sw_doc_get(s, &sw_kind_subscriber, sub, &profile);
-    if (rc != SW_OK && rc != SW_NOTFOUND)
+    if (rc != SW_OK && rc != SW_NOTFOUND) {
+        json_decref(from);
         return rc;
+    }
     email = json_string_value(json_object_get(profile, "email"));
     json_object_set_new(doc, "emails", email != NULL && sw_email_valid(email)
                                            ? json_pack("[s]", email) : json_array());
     json_object_set_new(doc, "emails_default", json_true());
     json_decref(profile);
-    with_defaults(doc);
+    with_defaults(doc, from);
+    json_object_set_new(doc, "defaults", from);
     return SW_OK;
 }
 
@@ -189,7 +214,9 @@ int sw_delivery_view(struct sw_store *s, long long sub, json_t **out)
 int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, json_t **out)
 {
     char key[64];
-    json_t *doc;
+    const char *name;
+    json_t *doc, *v;
+    void *tmp;
     redisReply *r;
     char *text;
     int rc = settings_stored(s, sub, &doc);
@@ -197,6 +224,11 @@ int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, js
     if (rc != SW_OK)
         return rc;
     json_object_update(doc, (json_t *)patch);
+    /* A member given as null is no longer set: its default applies again. */
+    json_object_foreach_safe(doc, tmp, name, v) {
+        if (json_is_null(v))
+            json_object_del(doc, name);
+    }
     text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (text == NULL) {
         json_decref(doc);

@@ -10,6 +10,7 @@ import * as router from "./lib/router.js";
 import * as session from "./lib/session.js";
 import { match } from "./pages/registry.js";
 import notFound from "./pages/notfound.js";
+import notForRole from "./pages/not-for-role.js";
 import failure from "./pages/failure.js";
 
 const root = document.documentElement;
@@ -68,10 +69,15 @@ async function render({ push = false } = {}) {
         if (n === rendering) signInFirst();
         return;
       }
-      const page = await import(new URL(route.module, new URL("./pages/", import.meta.url)));
-      const ctx = { params, query, person: session.current(), navigate: router.navigate,
-        signedIn, setTitle: (text) => { title = text; } };
-      content = await page.default(ctx);
+      const person = session.current();
+      if (route.roles && !route.roles.includes(person?.role)) {
+        content = notForRole(route, person);   // the page itself is not loaded
+      } else {
+        const page = await import(new URL(route.module, new URL("./pages/", import.meta.url)));
+        const ctx = { params, query, person, navigate: router.navigate,
+          signedIn, setTitle: (text) => { title = text; } };
+        content = await page.default(ctx);
+      }
     }
   } catch (e) {
     if (e instanceof api.ApiError && e.status === 404) {

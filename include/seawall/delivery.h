@@ -58,10 +58,13 @@ int sw_delivery_get(struct sw_store *s, long long sub, json_t **out);
 /* The settings as the exporter sees them: sw_delivery_get's, and "emails_default": while no
  * address list was ever saved, "emails" offers the account's address (the subscriber's
  * "email") and emails_default is true — nothing is mailed to it until a list is saved; once
- * one is (even an empty one), emails_default is false. SW_OK with *out, or SW_EAGAIN. */
+ * one is (even an empty one), emails_default is false; "defaults" names each of lang, tz
+ * and digest_tz still at its default with where the value comes from ("person", "country",
+ * "seawall"; "tz" for digest_tz). SW_OK with *out, or SW_EAGAIN. */
 int sw_delivery_view(struct sw_store *s, long long sub, json_t **out);
 
-/* Merges patch (checked) into the stored settings. SW_OK with *out (as sw_delivery_view
+/* Merges patch (checked) into the stored settings; a member null in patch is removed (its
+ * default applies again). SW_OK with *out (as sw_delivery_view
  * gives them), or SW_EAGAIN. */
 int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, json_t **out);
 

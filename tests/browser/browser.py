@@ -217,16 +217,17 @@ class Browser:
         return self.js(TEXTS)
 
     def screenshot(self, path, full=True):
-        """The whole page (full) or what the screen shows, as a PNG."""
+        """The whole page (full) or what the screen shows where it is scrolled to, as a PNG."""
         import base64
         w, h = self.size
         height = self.js("return Math.ceil(document.documentElement.scrollHeight)") if full else h
+        top = 0 if full else self.js("return Math.floor(window.scrollY)")
         self.cdp("Emulation.setDeviceMetricsOverride",
                  {"width": w, "height": max(h, height), "deviceScaleFactor": 1, "mobile": w < 500})
         try:
             shot = self.cdp("Page.captureScreenshot",
                             {"format": "png", "captureBeyondViewport": full,
-                             "clip": {"x": 0, "y": 0, "width": w, "height": max(h, height),
+                             "clip": {"x": 0, "y": top, "width": w, "height": max(h, height),
                                       "scale": 1}})
         finally:
             self.resize(self.size)

@@ -1,13 +1,16 @@
 """make screenshots for the watch list, its import and the delivery channels: an exporter per
 language signed in for real, with a watch list of every kind, a webhook, a delivered test
-event and one that gave up; the pages as they open, the add form with the server's message
-beside a field, and an import whose bad row is shown beside the row."""
+event and one that gave up, and a DingTalk group robot (a local one standing in) with its test
+message delivered; the pages as they open, the add form with the server's message beside a
+field, the channel form with a DingTalk robot chosen (its help and signing secret), and an
+import whose bad row is shown beside the row."""
 import os
 import tempfile
 
 from exporter import enter, exporter
 from harness import wait_until
 from hookserver import Receiver
+from robotserver import DINGTALK, Robots
 
 ITEMS = [
     {"kind": "mark", "text": "LUMA", "classes": [9, 11], "countries": ["EM", "US"]},
@@ -29,6 +32,7 @@ PAGES = [
     ("portfolio-import-errors", "/app/portfolio/import", "import-errors"),
     ("channels", "/app/channels", None),
     ("channels-attempts", "/app/channels?log=attempts", None),
+    ("channels-robot", "/app/channels", "robot-form"),
 ]
 
 
@@ -36,6 +40,7 @@ def prepare(stack, data):
     """{lang: exporter} with their data; once per run."""
     out = {}
     rec = Receiver().start()
+    bots = Robots().start()
     try:
         for lang in ("zh-CN", "en"):
             who = exporter(stack, "宁波港湾照明有限公司" if lang == "zh-CN"
@@ -50,6 +55,13 @@ def prepare(stack, data):
                                token=who["token"]).json()
                 made.append(stack.post(f"/api/v1/webhooks/{w['id']}/test", None,
                                        token=who["token"]).json()["id"])
+            robot = stack.post("/api/v1/webhooks", {
+                "kind": "dingtalk", "secret": f"SECshots{lang[:2]}", "severity_floor": "high",
+                "url": bots.add(DINGTALK, f"shots-{lang}", f"SECshots{lang[:2]}"),
+                "description": "法务群" if lang == "zh-CN" else "Legal team group"},
+                token=who["token"]).json()
+            made.append(stack.post(f"/api/v1/webhooks/{robot['id']}/test", None,
+                                   token=who["token"]).json()["id"])
 
             def finished():
                 ds = [stack.get(f"/api/v1/deliveries/{d}", token=who["token"]).json()
@@ -58,6 +70,7 @@ def prepare(stack, data):
             wait_until("the test events finished", finished, timeout=30)
             out[lang] = who
     finally:
+        bots.stop()
         rec.stop()
     return out
 
@@ -80,6 +93,9 @@ def act(b, how, folder):
         b.find("main input[type=file]").send_keys(path)
         b.click("main .import-form button[type=submit]")
         b.wait("the bad rows", lambda: b.finds("main .rows-table"))
+    elif how == "robot-form":
+        b.click("main .hook-form input[name=kind][value=dingtalk]")
+        b.wait("the secret field", lambda: b.find("main .hook-form input[name=secret]").is_displayed())
 
 
 def save(b, who, shoot):
@@ -89,8 +105,12 @@ def save(b, who, shoot):
     for name, path, how in PAGES:
         enter(b, who, path)
         act(b, how, folder)
-        if how is None:
+        if how in (None, "robot-form"):
             b.js("document.activeElement && document.activeElement.blur()")
-        b.js("window.scrollTo(0, 0)")
+        if how == "robot-form":
+            # The add form as the screen shows it: the kinds, a robot's help, its secret.
+            b.js("document.querySelector('main .hook-form').scrollIntoView()")
+        else:
+            b.js("window.scrollTo(0, 0)")
         # A dialog as the screen shows it: the page behind it is not the picture.
-        yield shoot(name, path, how != "form-errors")
+        yield shoot(name, path, how not in ("form-errors", "robot-form"))

@@ -81,7 +81,7 @@ def test_every_page_is_registered(s):
     listed = set(re.findall(r'module: "\./([^"]+)"', registry))
     files = {os.path.relpath(p, os.path.join(WWW, "pages"))
              for p in glob.glob(os.path.join(WWW, "pages", "**", "*.js"), recursive=True)}
-    helpers = {"registry.js", "notfound.js", "failure.js"}
+    helpers = {"registry.js", "notfound.js", "failure.js", "not-for-role.js"}
     assert listed - files == set(), f"registered but missing: {listed - files}"
     assert files - listed - helpers == set(), f"pages nobody can open: {files - listed - helpers}"
     # The contract's public paths are all there.

@@ -194,7 +194,25 @@ def test_default_language_follows_the_account_holder(s):
           "--subject", str(sub["id"]), "--lang", "zh-CN")
     st = s.get("/api/v1/delivery", token=tok).json()
     assert st["lang"] == "zh-CN" and st["tz"] == "UTC", st
+    # Each default says where it comes from (the owner's language; UTC, Seawall's own zone,
+    # as the owner's is the UTC every person starts with; the digest follows tz).
+    assert st["defaults"] == {"lang": "person", "tz": "seawall", "digest_tz": "tz"}, st
     r = s.request("PATCH", "/api/v1/delivery", body={"lang": "en", "tz": "Europe/Berlin"},
                   token=tok)
     assert r.json()["lang"] == "en" and r.json()["tz"] == "Europe/Berlin", r.json()
     assert r.json()["digest_tz"] == "Europe/Berlin", r.json()
+    assert r.json()["defaults"] == {"digest_tz": "tz"}, r.json()
+    # A zone of the digest's own; then null: the defaults apply again, and say so.
+    r = s.request("PATCH", "/api/v1/delivery", body={"digest_tz": "Asia/Tokyo"}, token=tok)
+    assert r.json()["digest_tz"] == "Asia/Tokyo" and r.json()["defaults"] == {}, r.json()
+    r = s.request("PATCH", "/api/v1/delivery", body={"lang": None, "digest_tz": None},
+                  token=tok)
+    assert r.status == 200, r
+    got = s.get("/api/v1/delivery", token=tok).json()
+    assert got["lang"] == "zh-CN" and got["digest_tz"] == "Europe/Berlin", got
+    assert got["defaults"] == {"lang": "person", "digest_tz": "tz"}, got
+    # A subscriber in China whose owner never chose: the country's.
+    cn, cn_tok = s.tenant("Country Default Co., Ltd.")
+    got = s.get("/api/v1/delivery", token=cn_tok).json()
+    assert (got["lang"], got["tz"]) == ("zh-CN", "Asia/Shanghai"), got
+    assert got["defaults"] == {"lang": "country", "tz": "country", "digest_tz": "tz"}, got

@@ -13,6 +13,11 @@ const ROLE = {
   admin: () => t("Administrator"),
 };
 
+// What a role is called, in the reader's language (the code itself when unknown).
+export function roleLabel(role) {
+  return ROLE[role] ? ROLE[role]() : role || "";
+}
+
 class AppNav extends HTMLElement {
   render() {
     const person = session.current();
@@ -26,7 +31,7 @@ class AppNav extends HTMLElement {
     this.replaceChildren(h("nav", { "aria-label": t("Workspace") },
       h("div", { class: "who" },
         data(person.name || person.email, "p", { class: "who-name" }),
-        ROLE[person.role] ? h("p", { class: "who-role" }, ROLE[person.role]()) : null),
+        ROLE[person.role] ? h("p", { class: "who-role" }, roleLabel(person.role)) : null),
       h("ul", {}, pages.map((r) => h("li", {}, h("a", {
         href: r.path, "aria-current": r.path === here ? "page" : null,
       }, r.title())))),

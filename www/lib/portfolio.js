@@ -1,7 +1,6 @@
 // portfolio.js — what the watch list (监测清单) pages share: the five kinds of item and their
 // names, an item described in words, the address of the subscriber's portfolio in the API,
 // and an API problem's errors sorted by the field (or the file's row) they name.
-import { h } from "./dom.js";
 import { current, t } from "./i18n.js";
 
 export const KINDS = ["mark", "name", "patent", "keyword", "show"];
@@ -103,13 +102,4 @@ export function delimiterLabel(d) {
 // "A, B, C" in English, "A、B、C" in Chinese.
 export function list(items) {
   return new Intl.ListFormat(current(), { type: "conjunction", style: "narrow" }).format(items);
-}
-
-// These pages are an exporter's own: anyone else signed in is told so instead (null for an
-// exporter).
-export function exportersOnly(ctx) {
-  if (ctx.person?.role === "exporter") return null;
-  return h("div", { class: "page" },
-    h("h1", { tabindex: "-1" }, ctx.title),
-    h("p", { class: "notice" }, t("This page is for exporters: it shows an exporter's own watch list and channels.")));
 }

@@ -2,7 +2,8 @@
 // its module in this folder (which exports `default async function (ctx)` returning the page's
 // content), its layout ("public", or "app": signed in, with the side navigation), its title,
 // and where it appears: nav "main" in the header, nav "app" in the workspace's side
-// navigation (for the roles listed; every role when roles is absent).
+// navigation (for the roles listed; every role when roles is absent). A signed-in person whose
+// role a page's roles do not list is told whose page it is (pages/not-for-role.js).
 // Adding a page: write pages/<name>.js and add its line here.
 import { t } from "../lib/i18n.js";
 

@@ -11,7 +11,7 @@ import { h, data, replace, uid } from "../../lib/dom.js";
 import { numberEl } from "../../lib/format.js";
 import { busy, clearErrors, field, showErrors, summary } from "../../lib/forms.js";
 import { t, tn, tnodes } from "../../lib/i18n.js";
-import { base, charsetLabel, delimiterLabel, errorsByRow, exportersOnly, itemName, kindLabel } from "../../lib/portfolio.js";
+import { base, charsetLabel, delimiterLabel, errorsByRow, itemName, kindLabel } from "../../lib/portfolio.js";
 import { loadStyle } from "../../lib/style.js";
 
 const MODES = ["add", "upsert", "replace"];
@@ -84,8 +84,6 @@ function rowsTable(bytes, problem) {
 }
 
 export default async function portfolioImport(ctx) {
-  const other = exportersOnly({ ...ctx, title: t("Import into the watch list") });
-  if (other) return other;
   await loadStyle("portfolio");
   const subject = ctx.person.subject;
   const result = h("div", { class: "result", tabindex: "-1" });

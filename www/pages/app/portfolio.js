@@ -11,7 +11,7 @@ import { h, data, replace } from "../../lib/dom.js";
 import { country, countryEl, dayRange } from "../../lib/format.js";
 import { busy, clearErrors, showErrors, summary } from "../../lib/forms.js";
 import { t, tnodes } from "../../lib/i18n.js";
-import { base, errorsByField, exportersOnly, itemName, kindLabel, kindPlural, KINDS, list } from "../../lib/portfolio.js";
+import { base, errorsByField, itemName, kindLabel, kindPlural, KINDS, list } from "../../lib/portfolio.js";
 import { loadStyle } from "../../lib/style.js";
 
 const PAGE = 50;
@@ -58,8 +58,6 @@ function details(item, shows) {
 }
 
 export default async function portfolio(ctx) {
-  const other = exportersOnly({ ...ctx, title: t("Watch list") });
-  if (other) return other;
   await loadStyle("portfolio");
   const subject = ctx.person.subject;
   const kind = KINDS.includes(ctx.query.get("kind")) ? ctx.query.get("kind") : "";
