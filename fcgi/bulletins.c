@@ -147,7 +147,7 @@ static void reply_created(struct sw_ctx *c, json_t *doc)
     sw_reply_json(c, 201, doc);
 }
 
-/* --- writing ----------------------------------------------------------------------------------- */
+/* --- writing --------------------------------------------------------------------------------- */
 
 /* POST /bulletins: published at once (the default), or kept as a draft ("status": "draft"). */
 void sw_h_bulletins_create(struct sw_ctx *c)
@@ -176,7 +176,7 @@ void sw_h_bulletins_create(struct sw_ctx *c)
         sw_reply_store(c, SW_ERR, "writing the bulletin");
         return;
     }
-    sw_bulletin_merge(doc, in, c->lang);
+    sw_bulletin_merge(doc, in, sw_bulletin_plain_lang(in));
     json_decref(in);
     if (draft) {
         rc = sw_bulletin_save_draft(c->store, doc);
@@ -217,7 +217,7 @@ void sw_h_bulletins_patch(struct sw_ctx *c)
                          "(POST /api/v1/bulletins/%lld/corrections)", id, status_of(doc), id);
         goto out;
     }
-    sw_bulletin_merge(doc, in, c->lang);
+    sw_bulletin_merge(doc, in, sw_bulletin_plain_lang(in));
     json_object_set_new(doc, "updated_at", json_string(sw_iso8601(sw_now_ms(), when,
                                                                   sizeof(when))));
     rc = sw_bulletin_save_draft(c->store, doc);
@@ -289,7 +289,7 @@ void sw_h_bulletins_correct(struct sw_ctx *c)
     }
     v = json_integer_value(json_object_get(doc, "version"));
     ver = json_object_get(in, "version");
-    note = sw_bulletin_texts(json_object_get(in, "note"), c->lang);
+    note = sw_bulletin_texts(json_object_get(in, "note"), sw_bulletin_plain_lang(in));
     after = json_deep_copy(doc);
     if (strcmp(status_of(doc), "draft") == 0) {
         reply_not_published(c, id);
@@ -303,7 +303,7 @@ void sw_h_bulletins_correct(struct sw_ctx *c)
         sw_reply_store(c, SW_ERR, "correcting the bulletin");
         goto out;
     }
-    if (!sw_bulletin_merge(after, in, c->lang)) {
+    if (!sw_bulletin_merge(after, in, sw_bulletin_plain_lang(in))) {
         /* Nothing changes: the same correction again (a retry) answers what it made. */
         if (json_equal(note, json_object_get(json_object_get(doc, "correction"), "note")) &&
             (ver == NULL || json_integer_value(ver) == v - 1)) {
@@ -386,7 +386,7 @@ void sw_h_bulletins_withdraw(struct sw_ctx *c)
         json_decref(doc);
         return;
     }
-    reason = sw_bulletin_texts(json_object_get(in, "reason"), c->lang);
+    reason = sw_bulletin_texts(json_object_get(in, "reason"), sw_bulletin_plain_lang(in));
     for (tries = 0; tries < COMMIT_TRIES && rc == SW_CONFLICT; tries++) {
         if (tries > 0) {   /* a correction came first: withdraw what is out now */
             json_decref(doc);

@@ -309,11 +309,23 @@ static int has_han(const char *s)
     return 0;
 }
 
+const char *sw_bulletin_plain_lang(const json_t *in)
+{
+    static const char *const order[] = { "title", "text", "note", "reason" };
+    size_t i;
+
+    for (i = 0; i < SW_ARRAY_LEN(order); i++) {
+        const json_t *v = json_object_get(in, order[i]);
+
+        if (json_is_string(v))
+            return has_han(json_string_value(v)) ? SW_LANG_ZH_CN : SW_LANG_EN;
+    }
+    return SW_LANG_EN;
+}
+
 void sw_bulletin_upgrade(json_t *doc)
 {
-    const json_t *title = json_object_get(doc, "title");
-    const char *lang = json_is_string(title) && has_han(json_string_value(title))
-                           ? SW_LANG_ZH_CN : SW_LANG_EN;
+    const char *lang = sw_bulletin_plain_lang(doc);
     size_t i;
 
     for (i = 0; i < SW_ARRAY_LEN(texts); i++) {

@@ -5,8 +5,8 @@
  * deliveries stream, and acknowledges an event only after all its alerts are stored. A
  * bulletin's event alerts only while its version is out, and a correction or withdrawal tells
  * each exporter an earlier version alerted with one follow-up (seawall/bulletins.h). Entries a
- * crashed matcher read but never acknowledged are claimed after matcher.claim_idle_ms. Several matchers share the events; each keeps its own index.
- * A second thread, the live publisher, hands each stored alert to nginx's live streams. */
+ * crashed matcher read but never acknowledged are claimed after matcher.claim_idle_ms.
+ * Several matchers share the events; each keeps its own index. A second thread, the live publisher, hands each stored alert to nginx's live streams. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>

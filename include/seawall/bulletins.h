@@ -76,8 +76,14 @@ size_t sw_bulletin_check(const json_t *in, enum sw_bulletin_body what, struct sw
  * title or text), added to errs. Returns how many. */
 size_t sw_bulletin_check_complete(const json_t *doc, struct sw_verrs *errs);
 
+/* The language the plain-string texts of body in are taken to be written in (the form of
+ * older clients, and of bulletins stored before there were two languages): zh-CN when the
+ * first of title, text, note and reason that is a plain string holds a Han character, else
+ * en. One language for the whole body, so a title and its text stay together. */
+const char *sw_bulletin_plain_lang(const json_t *in);
+
 /* A text as stored: a copy of v when it is an object (null members dropped), {lang: v} for a
- * plain string (the request's language, lang), NULL for anything else. New reference. */
+ * plain string (lang from sw_bulletin_plain_lang), NULL for anything else. New reference. */
 json_t *sw_bulletin_texts(const json_t *v, const char *lang);
 
 /* Applies the content fields of in (title, text, country, severity, keywords, url) to doc: a
@@ -91,8 +97,8 @@ int sw_bulletin_merge(json_t *doc, const json_t *in, const char *lang);
 const char *sw_bulletin_text_in(const json_t *v, const char *lang, const char **got);
 
 /* Brings a stored document of an older release to the current form (in place): plain string
- * title and text under zh-CN when the title holds Han characters, else en; status published
- * and version 1 when missing; centre from published_by. */
+ * title and text under sw_bulletin_plain_lang's language; status published and version 1 when
+ * missing; centre from published_by. */
 void sw_bulletin_upgrade(json_t *doc);
 
 /* The version record of doc as it is now (see above). New reference. */

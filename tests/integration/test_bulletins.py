@@ -308,11 +308,13 @@ def test_bulletin_lifecycle_reaches_exactly_those_it_concerns(s):
 
 def test_single_language_bodies_and_what_is_refused(s):
     _, tri = staff(s, "zqbulform")
-    # The plain string form of older clients: filed under the request's language.
-    r = s.post("/api/v1/bulletins", {"title": "海关通知 zqform", "text": "正文。", "country": "NZ",
-                                     "severity": "low"}, token=tri, headers=ZH)
+    # The plain string form of older clients: the title's script says the language, and the
+    # text goes with it (whatever language the request asks answers in).
+    r = s.post("/api/v1/bulletins", {"title": "海关通知 zqform", "text": "Body in English.",
+                                     "country": "NZ", "severity": "low"}, token=tri, headers=EN)
     assert r.status == 201, r
     assert r.json()["title"] == {"zh-CN": "海关通知 zqform"} and r.json()["version"] == 1
+    assert r.json()["text"] == {"zh-CN": "Body in English."}
     r = s.post("/api/v1/bulletins", {"title": "Notice zqform", "text": "Body.", "country": "NZ",
                                      "severity": "low"}, token=tri)
     assert r.status == 201 and r.json()["title"] == {"en": "Notice zqform"}, r
