@@ -79,10 +79,11 @@ static void check_text(const json_t *in, const char *name, long long max, int re
     }
     sw_json_check(v, by_lang, 1, ptr, errs);
     json_object_foreach((json_t *)v, k, x) {
-        if (json_is_string(x))
+        int known = strcmp(k, SW_LANG_ZH_CN) == 0 || strcmp(k, SW_LANG_EN) == 0;
+
+        if (json_is_string(x) && known)
             n++;
-        else if (json_is_null(x) && !removable && (strcmp(k, SW_LANG_ZH_CN) == 0 ||
-                                                  strcmp(k, SW_LANG_EN) == 0)) {
+        else if (json_is_null(x) && !removable && known) {
             snprintf(lp, sizeof(lp), "%s/%.10s", ptr, k);
             sw_verrs_add(errs, lp, "may not be null");
         }
