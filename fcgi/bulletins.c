@@ -276,7 +276,7 @@ void sw_h_bulletins_publish(struct sw_ctx *c)
 void sw_h_bulletins_correct(struct sw_ctx *c)
 {
     char when[32], loc[80];
-    json_t *doc, *in, *after = NULL, *note = NULL, *ev = NULL, *now;
+    json_t *doc, *in, *after = NULL, *note = NULL, *ev = NULL, *now = NULL;
     const json_t *ver;
     long long id, v;
     int rc;

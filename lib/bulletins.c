@@ -475,6 +475,7 @@ int sw_bulletin_get(struct sw_store *s, long long id, json_t **doc)
     char key[64];
     redisReply *r;
 
+    *doc = NULL;
     key_of(id, "", key, sizeof(key));
     r = sw_store_cmd(s, "GET", key, NULL);
     if (r == NULL)
@@ -610,6 +611,7 @@ int sw_bulletin_versions(struct sw_store *s, long long id, json_t **out)
     redisReply *r;
     size_t i;
 
+    *out = NULL;
     key_of(id, ":versions", key, sizeof(key));
     r = sw_store_cmd(s, "LRANGE", key, "0", "-1", NULL);
     if (r == NULL)

@@ -123,8 +123,8 @@ json_t *sw_bulletin_localise(const json_t *doc, const char *lang);
 /* Gives the next bulletin id in *id. Returns SW_OK or SW_EAGAIN (errstr on the handle). */
 int sw_bulletin_next_id(struct sw_store *s, long long *id);
 
-/* Loads bulletin id into *doc (caller decrefs), upgraded (sw_bulletin_upgrade). Returns SW_OK,
- * SW_NOTFOUND or SW_EAGAIN. */
+/* Loads bulletin id into *doc (caller decrefs; NULL unless SW_OK), upgraded
+ * (sw_bulletin_upgrade). Returns SW_OK, SW_NOTFOUND or SW_EAGAIN. */
 int sw_bulletin_get(struct sw_store *s, long long id, json_t **doc);
 
 /* Stores draft doc (id in it) and files it among the drafts, unless it was published
