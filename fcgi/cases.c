@@ -1136,10 +1136,9 @@ void sw_h_cases_stats(struct sw_ctx *c)
     struct targets_cache tc = { c, NULL };
     struct sw_verrs errs;
     const struct sw_stats_col *cols;
-    char key[64];
     int64_t from_ms = 0, until_ms = INT64_MAX;
-    int all = 0, csv = fmt != NULL && strcmp(fmt, "csv") == 0, rc;
-    json_t *ids, *docs = NULL, *experts = NULL, *stats, *probe;
+    int all = 0, csv = fmt != NULL && strcmp(fmt, "csv") == 0, rc, truncated = 0;
+    json_t *docs = NULL, *experts = NULL, *stats, *probe;
     size_t i;
 
     sw_verrs_init(&errs);
@@ -1173,15 +1172,7 @@ void sw_h_cases_stats(struct sw_ctx *c)
         sw_reply_not_found(c);   /* another centre's figures are not staff's to see */
         return;
     }
-    if (all)
-        sw_strlcpy(key, "sw:idx:cases", sizeof(key));
-    else
-        snprintf(key, sizeof(key), "sw:{centre:%lld}:cases", centre);
-    rc = sw_case_ids(c->store, key, 0, 0, max, &ids, &next);
-    if (rc == SW_OK) {
-        rc = sw_case_load(c->store, ids, &docs);
-        json_decref(ids);
-    }
+    rc = sw_case_docs_of_centre(c->store, all ? 0 : centre, max, &docs, &truncated);
     if (rc == SW_OK && !all)
         rc = sw_doc_list(c->store, &sw_kind_staff, centre, 0, 1000, &experts, &next) == SW_OK
                  ? SW_OK : SW_EAGAIN;
@@ -1222,7 +1213,7 @@ void sw_h_cases_stats(struct sw_ctx *c)
     json_object_set_new(stats, "centre", all ? json_null() : json_integer(centre));
     json_object_set_new(stats, "from", from ? json_string(from) : json_null());
     json_object_set_new(stats, "until", until ? json_string(until) : json_null());
-    json_object_set_new(stats, "truncated", json_boolean(next != 0));
+    json_object_set_new(stats, "truncated", json_boolean(truncated));
     sw_reply_json(c, 200, stats);
 }
 

@@ -526,6 +526,28 @@ int sw_case_ids(struct sw_store *s, const char *key, long long after, int limit,
     return sw_rec_ids(s, key, after, limit, max, ids, next);
 }
 
+int sw_case_docs_of_centre(struct sw_store *s, long long centre, long long max, json_t **docs,
+                           int *truncated)
+{
+    char key[64];
+    long long next = 0;
+    json_t *ids;
+    int rc;
+
+    *docs = NULL;
+    if (centre > 0)
+        snprintf(key, sizeof(key), "sw:{centre:%lld}:cases", centre);
+    else
+        sw_strlcpy(key, "sw:idx:cases", sizeof(key));
+    rc = sw_case_ids(s, key, 0, 0, max, &ids, &next);
+    if (rc != SW_OK)
+        return rc;
+    rc = sw_case_load(s, ids, docs);
+    json_decref(ids);
+    *truncated = next != 0;
+    return rc;
+}
+
 int sw_case_open_of(struct sw_store *s, long long sub, long long max, json_t **out)
 {
     char key[64], stop[24];

@@ -119,6 +119,11 @@ int sw_case_load(struct sw_store *s, const json_t *ids, json_t **out);
 int sw_case_ids(struct sw_store *s, const char *key, long long after, int limit, long long max,
                 json_t **ids, long long *next);
 
+/* Every case of centre (0: of every centre), oldest first, at most max. SW_OK with *docs (an
+ * array, caller decrefs) and *truncated (1 when there were more), or SW_EAGAIN. */
+int sw_case_docs_of_centre(struct sw_store *s, long long centre, long long max, json_t **docs,
+                           int *truncated);
+
 /* Subscriber sub's open cases (not resolved, closed or rejected) among its newest max, newest
  * first. SW_OK with *out (an array of documents, caller decrefs) or SW_EAGAIN. */
 int sw_case_open_of(struct sw_store *s, long long sub, long long max, json_t **out);
