@@ -9,6 +9,7 @@
 #include "seawall/accounts.h"
 #include "seawall/alerts.h"
 #include "seawall/cases.h"
+#include "seawall/casestats.h"
 #include "seawall/config.h"
 #include "seawall/date.h"
 #include "seawall/deadlines.h"
@@ -537,7 +538,7 @@ enum { FAIL_NONE, FAIL_ILLEGAL, FAIL_ROLE, FAIL_REASON, FAIL_EXPERT };
 
 struct move {
     const struct sw_principal *who;
-    const char *to, *reason;
+    const char *to, *reason, *outcome;
     json_t *expert;          /* {id, name} for assignments */
     int64_t now;
     int fail;
@@ -599,8 +600,14 @@ static int do_move(json_t *doc, json_t *hist, void *ud)
         json_object_set(json_object_get(extra, "after"), "assignee", m->expert);
     }
     json_decref(before_assignee);
-    if (strcmp(m->to, "resolved") == 0)
+    if (strcmp(m->to, "resolved") == 0) {
         json_object_set_new(doc, "resolution", json_string(m->reason));
+        if (m->outcome != NULL) {
+            json_object_set_new(doc, "outcome", json_string(m->outcome));
+            json_object_set_new(json_object_get(extra, "after"), "outcome",
+                                json_string(m->outcome));
+        }
+    }
     if (strcmp(m->to, "rejected") == 0)
         json_object_set_new(doc, "rejection", json_string(m->reason));
     json_array_append_new(hist, sw_case_entry(m->who, m->now, "transition", 1, extra));
@@ -611,6 +618,7 @@ static const struct sw_jfield move_fields[] = {
     { "to", SW_J_STRING, SW_JF_REQUIRED, 1, 32, sw_case_states },
     { "reason", SW_J_STRING, SW_JF_NONEMPTY, 1, 4000, NULL },
     { "expert_id", SW_J_INT, 0, 1, INT64_MAX, NULL },
+    { "outcome", SW_J_STRING, 0, 1, 32, sw_case_outcomes },
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
 
@@ -653,6 +661,14 @@ void sw_h_cases_transition(struct sw_ctx *c)
     }
     m.to = json_string_value(json_object_get(in, "to"));
     m.reason = json_string_value(json_object_get(in, "reason"));
+    m.outcome = json_string_value(json_object_get(in, "outcome"));
+    if (m.outcome != NULL && strcmp(m.to, "resolved") != 0) {
+        sw_reply_problem(c, 400, "validation", "Invalid request",
+                         json_pack("[{s:s, s:s}]", "pointer", "/outcome", "message",
+                                   sw_tr(c->lang, "only a resolution records an outcome")),
+                         "outcome is given only with \"to\": \"resolved\"");
+        goto out;
+    }
     if (json_object_get(in, "expert_id") != NULL) {
         m.expert = expert_for(c, doc, json_integer_value(json_object_get(in, "expert_id")));
         if (m.expert == NULL)
@@ -1045,152 +1061,160 @@ void sw_h_cases_messages_list(struct sw_ctx *c)
 
 /* --- statistics ------------------------------------------------------------------------- */
 
-static int cmp_ll(const void *a, const void *b)
-{
-    long long x = *(const long long *)a, y = *(const long long *)b;
+/* The targets of one centre for sw_case_stats, read once per centre. */
+struct targets_cache {
+    struct sw_ctx *c;
+    json_t *seen;   /* {"<centre>": [first_h, resolve_h]} */
+};
 
-    return x < y ? -1 : x > y;
+static void stats_targets(void *ud, long long centre, long long *first_h, long long *resolve_h)
+{
+    struct targets_cache *t = ud;
+    char key[24];
+    json_t *v;
+
+    snprintf(key, sizeof(key), "%lld", centre);
+    v = json_object_get(t->seen, key);
+    if (v == NULL) {
+        targets(t->c, centre, first_h, resolve_h);
+        json_object_set_new(t->seen, key, json_pack("[I, I]", (json_int_t)*first_h,
+                                                    (json_int_t)*resolve_h));
+        return;
+    }
+    *first_h = json_integer_value(json_array_get(v, 0));
+    *resolve_h = json_integer_value(json_array_get(v, 1));
 }
 
-static json_t *median_s(long long *v, size_t n)
+/* One table of the statistics as CSV: a UTF-8 BOM (so Excel reads Chinese as it is), the
+ * header — the columns' names, or their labels in the request's language when that is not
+ * English — and a row per line, CRLF, every cell quoted and formula-guarded. */
+static void stats_csv(struct sw_ctx *c, const json_t *stats, const char *table)
 {
-    if (n == 0)
-        return json_null();
-    qsort(v, n, sizeof(*v), cmp_ll);
-    return json_integer((n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) / 1000);
+    const struct sw_stats_col *cols;
+    json_t *rows = sw_case_stats_table(stats, table, &cols), *row;
+    struct sw_buf *b = &c->resp->body;
+    int en = strcmp(c->lang, SW_LANG_ZH_CN) != 0, rc;
+    char name[64];
+    size_t i, k;
+
+    sw_buf_reset(b);
+    rc = sw_buf_add(b, "\xEF\xBB\xBF", 3);
+    for (k = 0; rc == SW_OK && cols[k].name != NULL; k++)
+        rc = sw_csv_cell(b, en ? cols[k].name : sw_tr(c->lang, cols[k].label), k == 0);
+    if (rc == SW_OK)
+        rc = sw_buf_adds(b, "\r\n");
+    json_array_foreach(rows, i, row) {
+        for (k = 0; rc == SW_OK && k < json_array_size(row); k++)
+            rc = sw_csv_cell(b, json_string_value(json_array_get(row, k)) ?: "", k == 0);
+        if (rc == SW_OK)
+            rc = sw_buf_adds(b, "\r\n");
+    }
+    json_decref(rows);
+    if (rc != SW_OK) {
+        sw_buf_reset(b);
+        sw_reply_problem(c, 413, "export-too-large", "Export too large", NULL,
+                         "the %s table is larger than this server answers; choose a shorter "
+                         "period with from and until", table);
+        return;
+    }
+    c->resp->status = 200;
+    c->resp->ctype = "text/csv; charset=utf-8";
+    sw_reply_lang(c);
+    snprintf(name, sizeof(name), "cases-%s.csv", table);
+    sw_reply_attachment(c, name);
 }
 
-static void bump(json_t *obj, const char *key)
-{
-    json_object_set_new(obj, key ? key : "?",
-                        json_integer(json_integer_value(json_object_get(obj, key ? key : "?")) +
-                                     1));
-}
-
-static const char *sla_status(const json_t *v, const char *which)
-{
-    return json_string_value(json_object_get(json_object_get(json_object_get(v, "sla"), which),
-                                             "status")) ?: "";
-}
-
-/* Cases of the centre created in [from, until): counts by type, country, state and month,
- * median times to first response and to resolution (active time, pauses excluded), and SLA
- * breaches. ?format=csv gives one row per case instead, safe to open in a spreadsheet. */
+/* GET /cases/stats: the centre's statistics (seawall/casestats.h says which cases count
+ * where) as JSON, or one table as CSV (?format=csv&table=…, the cases by default). Staff see
+ * their own centre; an admin names one (?centre=) or sees every centre's. */
 void sw_h_cases_stats(struct sw_ctx *c)
 {
     const char *fmt = sw_query(c, "format"), *from = sw_query(c, "from"),
-               *until = sw_query(c, "until");
-    long long centre = c->who.centre, next, first_h, resolve_h;
-    int64_t from_ms = 0, until_ms = INT64_MAX, now;
+               *until = sw_query(c, "until"), *table = sw_query(c, "table");
+    long long centre = c->who.centre, next, max = sw_config_int(c->cfg, "cases.stats_max");
+    struct sw_case_stats_in in;
+    struct targets_cache tc = { c, NULL };
     struct sw_verrs errs;
-    char key[64];
-    json_t *docs, *d, *by_type, *by_country, *by_state, *by_month;
-    long long *fr = NULL, *rs = NULL;
-    size_t i, nfr = 0, nrs = 0, total = 0, fr_breach = 0, rs_breach = 0;
-    struct sw_buf *b = &c->resp->body;
+    const struct sw_stats_col *cols;
+    int64_t from_ms = 0, until_ms = INT64_MAX;
+    int all = 0, csv = fmt != NULL && strcmp(fmt, "csv") == 0, rc, truncated = 0;
+    json_t *docs = NULL, *experts = NULL, *stats, *probe;
+    size_t i;
 
     sw_verrs_init(&errs);
     if (from != NULL && sw_date_ms(from, &from_ms) != SW_OK)
         sw_verrs_add(&errs, "from", "must be a date or date-time (ISO 8601)");
     if (until != NULL && sw_date_ms(until, &until_ms) != SW_OK)
         sw_verrs_add(&errs, "until", "must be a date or date-time (ISO 8601)");
-    if (fmt != NULL && strcmp(fmt, "json") != 0 && strcmp(fmt, "csv") != 0)
+    else if (from != NULL && until != NULL && until_ms <= from_ms)
+        sw_verrs_add(&errs, "until", "must be later than from");
+    if (fmt != NULL && strcmp(fmt, "json") != 0 && !csv)
         sw_verrs_add(&errs, "format", "must be json or csv");
-    if (c->who.role == SW_ROLE_ADMIN && sw_query(c, "centre") == NULL)
-        sw_verrs_add(&errs, "centre", "an admin names the centre");
-    if (c->who.role == SW_ROLE_ADMIN && sw_query(c, "centre") != NULL &&
+    if (table != NULL) {
+        json_t *none = json_object();
+
+        probe = sw_case_stats_table(none, table, &cols);
+        if (probe == NULL)
+            sw_verrs_add(&errs, "table", "must be one of: %s", sw_case_stats_tables);
+        else if (!csv)
+            sw_verrs_add(&errs, "table", "names a CSV table: give format=csv too");
+        json_decref(probe);
+        json_decref(none);
+    }
+    if (sw_query(c, "centre") != NULL &&
         sw_parse_ll(sw_query(c, "centre"), 1, INT64_MAX, &centre) != SW_OK)
         sw_verrs_add(&errs, "centre", "must be a centre id");
     if (sw_reply_params_invalid(c, &errs) != SW_OK)
         return;
-    snprintf(key, sizeof(key), "sw:{centre:%lld}:cases", centre);
-    if (load_set(c, key, sw_config_int(c->cfg, "cases.stats_max"), &docs, &next, &now, centre,
-                 &first_h, &resolve_h) != SW_OK)
+    if (c->who.role == SW_ROLE_ADMIN) {
+        all = sw_query(c, "centre") == NULL;
+    } else if (centre != c->who.centre) {
+        sw_reply_not_found(c);   /* another centre's figures are not staff's to see */
         return;
-    fr = calloc(json_array_size(docs) + 1, sizeof(*fr));
-    rs = calloc(json_array_size(docs) + 1, sizeof(*rs));
-    by_type = json_object();
-    by_country = json_object();
-    by_state = json_object();
-    by_month = json_object();
-    if (fmt != NULL && strcmp(fmt, "csv") == 0)
-        sw_buf_adds(b, "id,created_at,type,country,state,opposing_party,forum,assignee,"
-                       "first_response_s,resolution_s,first_response_sla,resolution_sla\r\n");
-    json_array_foreach(docs, i, d) {
-        const char *created = json_string_value(json_object_get(d, "created_at")) ?: "";
-        const json_t *ck = json_object_get(d, "clock");
-        json_t *v;
-        int64_t ms;
-        char month[8], num[32];
-
-        if (fr == NULL || rs == NULL || sw_date_ms(created, &ms) != SW_OK || ms < from_ms ||
-            ms >= until_ms)
-            continue;
-        v = view_with(c, d, now, first_h, resolve_h);
-        if (v == NULL)
-            continue;
-        total++;
-        snprintf(month, sizeof(month), "%.7s", created);
-        bump(by_type, json_string_value(json_object_get(d, "type")));
-        bump(by_country, json_string_value(json_object_get(d, "country")));
-        bump(by_state, json_string_value(json_object_get(d, "state")));
-        bump(by_month, month);
-        if (json_is_integer(json_object_get(ck, "first_response_ms")))
-            fr[nfr++] = json_integer_value(json_object_get(ck, "first_response_ms"));
-        if (json_is_integer(json_object_get(ck, "resolution_ms")))
-            rs[nrs++] = json_integer_value(json_object_get(ck, "resolution_ms"));
-        fr_breach += strcmp(sla_status(v, "first_response"), "breached") == 0;
-        rs_breach += strcmp(sla_status(v, "resolution"), "breached") == 0;
-        if (fmt != NULL && strcmp(fmt, "csv") == 0) {
-            snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(json_object_get(d,
-                                                                                       "id")));
-            sw_csv_cell(b, num, 1);
-            sw_csv_cell(b, created, 0);
-            sw_csv_cell(b, json_string_value(json_object_get(d, "type")) ?: "", 0);
-            sw_csv_cell(b, json_string_value(json_object_get(d, "country")) ?: "", 0);
-            sw_csv_cell(b, json_string_value(json_object_get(d, "state")) ?: "", 0);
-            sw_csv_cell(b, json_string_value(json_object_get(d, "opposing_party")) ?: "", 0);
-            sw_csv_cell(b, json_string_value(json_object_get(d, "forum")) ?: "", 0);
-            sw_csv_cell(b, json_string_value(json_object_get(json_object_get(d, "assignee"),
-                                                             "name")) ?: "", 0);
-            snprintf(num, sizeof(num), "%lld", json_is_integer(json_object_get(ck,
-                     "first_response_ms")) ? (long long)json_integer_value(json_object_get(ck,
-                     "first_response_ms")) / 1000 : -1);
-            sw_csv_cell(b, strcmp(num, "-1") == 0 ? "" : num, 0);
-            snprintf(num, sizeof(num), "%lld", json_is_integer(json_object_get(ck,
-                     "resolution_ms")) ? (long long)json_integer_value(json_object_get(ck,
-                     "resolution_ms")) / 1000 : -1);
-            sw_csv_cell(b, strcmp(num, "-1") == 0 ? "" : num, 0);
-            sw_csv_cell(b, sla_status(v, "first_response"), 0);
-            sw_csv_cell(b, sla_status(v, "resolution"), 0);
-            sw_buf_adds(b, "\r\n");
-        }
-        json_decref(v);
     }
+    rc = sw_case_docs_of_centre(c->store, all ? 0 : centre, max, &docs, &truncated);
+    if (rc == SW_OK && !all)
+        rc = sw_doc_list(c->store, &sw_kind_staff, centre, 0, 1000, &experts, &next) == SW_OK
+                 ? SW_OK : SW_EAGAIN;
+    if (rc != SW_OK) {
+        json_decref(docs);
+        sw_reply_store(c, rc, "reading cases");
+        return;
+    }
+    /* Only the experts among the centre's staff. */
+    for (i = json_array_size(experts); i-- > 0;)
+        if (strcmp(json_string_value(json_object_get(json_array_get(experts, i), "role")) ?: "",
+                   "expert") != 0)
+            json_array_remove(experts, i);
+    tc.seen = json_object();
+    memset(&in, 0, sizeof(in));
+    in.docs = docs;
+    in.experts = experts;
+    in.from_ms = from_ms;
+    in.until_ms = until_ms;
+    in.now_ms = sw_cases_now(c);
+    in.near_pct = (int)sw_config_int(c->cfg, "cases.near_breach_pct");
+    in.targets = stats_targets;
+    in.ud = &tc;
+    stats = sw_case_stats(&in);
+    json_decref(tc.seen);
     json_decref(docs);
-    if (fmt != NULL && strcmp(fmt, "csv") == 0) {
-        c->resp->status = 200;
-        c->resp->ctype = "text/csv; charset=utf-8";
-        sw_reply_header(c, "Content-Disposition", "attachment; filename=\"cases.csv\"");
-        json_decref(by_type);
-        json_decref(by_country);
-        json_decref(by_state);
-        json_decref(by_month);
-    } else {
-        sw_reply_json(c, 200, json_pack("{s:I, s:I, s:b, s:o, s:o, s:o, s:o, s:{s:o, s:I}, "
-                                        "s:{s:o, s:I}, s:{s:I, s:I}}",
-                                        "centre", (json_int_t)centre, "cases", (json_int_t)total,
-                                        "truncated", next != 0, "by_type", by_type,
-                                        "by_country", by_country, "by_state", by_state,
-                                        "by_month", by_month, "first_response", "median_s",
-                                        median_s(fr, nfr), "count", (json_int_t)nfr,
-                                        "resolution", "median_s", median_s(rs, nrs), "count",
-                                        (json_int_t)nrs, "sla_breaches", "first_response",
-                                        (json_int_t)fr_breach, "resolution",
-                                        (json_int_t)rs_breach));
+    json_decref(experts);
+    if (stats == NULL) {
+        sw_reply_store(c, SW_ERR, "counting cases");
+        return;
     }
-    free(fr);
-    free(rs);
+    if (csv) {
+        stats_csv(c, stats, table != NULL ? table : "cases");
+        json_decref(stats);
+        return;
+    }
+    json_object_del(stats, "case_rows");
+    json_object_set_new(stats, "centre", all ? json_null() : json_integer(centre));
+    json_object_set_new(stats, "from", from ? json_string(from) : json_null());
+    json_object_set_new(stats, "until", until ? json_string(until) : json_null());
+    json_object_set_new(stats, "truncated", json_boolean(truncated));
+    sw_reply_json(c, 200, stats);
 }
 
 void sw_h_deadline_rules(struct sw_ctx *c)

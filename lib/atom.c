@@ -55,6 +55,14 @@ static int web_url(const char *u)
     return u != NULL && (strncasecmp(u, "https://", 8) == 0 || strncasecmp(u, "http://", 7) == 0);
 }
 
+/* When an entry last changed: its "updated", else when it was published. */
+static const char *updated_of(const json_t *doc)
+{
+    const char *u = json_string_value(json_object_get(doc, "updated"));
+
+    return u != NULL && *u != '\0' ? u : json_string_value(json_object_get(doc, "published_at"));
+}
+
 static int entry(struct sw_buf *b, const json_t *doc, const char *portal)
 {
     json_int_t id = json_integer_value(json_object_get(doc, "id"));
@@ -69,7 +77,7 @@ static int entry(struct sw_buf *b, const json_t *doc, const char *portal)
     if (rc == SW_OK)
         rc = element(b, "published", when);
     if (rc == SW_OK)
-        rc = element(b, "updated", when);
+        rc = element(b, "updated", updated_of(doc));
     if (rc == SW_OK)
         rc = sw_buf_adds(b, "<link rel=\"alternate\" type=\"text/html\" href=\"");
     if (rc == SW_OK)
@@ -103,7 +111,7 @@ int sw_atom_bulletins(struct sw_buf *out, const struct sw_atom_feed *feed, const
     /* Newest first, but take the latest time rather than trust the order (RFC 3339 times in
      * UTC, as the store writes them, compare as text). */
     json_array_foreach(items, i, doc) {
-        when = json_string_value(json_object_get(doc, "published_at"));
+        when = updated_of(doc);
         if (when != NULL && (updated == NULL || strcmp(when, updated) > 0))
             updated = when;
     }

@@ -234,9 +234,12 @@ void sw_case_set_state(json_t *doc, const char *state, int staff, int64_t now_ms
     ck = clock_of(doc);
     if (staff && json_is_null(json_object_get(ck, "first_response_ms")))
         json_object_set(ck, "first_response_ms", json_object_get(ck, "active_ms"));
-    if (strcmp(state, "resolved") == 0)
+    sw_iso8601(now_ms, when, sizeof(when));
+    if (strcmp(state, "resolved") == 0) {
         json_object_set(ck, "resolution_ms", json_object_get(ck, "active_ms"));
-    json_object_set_new(doc, "state_since", json_string(sw_iso8601(now_ms, when, sizeof(when))));
+        json_object_set_new(doc, "resolved_at", json_string(when));
+    }
+    json_object_set_new(doc, "state_since", json_string(when));
 }
 
 int64_t sw_case_active_ms(const json_t *doc, int64_t now_ms)
@@ -359,9 +362,13 @@ int64_t sw_case_now(struct sw_store *s, int test_clock)
 
     if (!test_clock)
         return now;
-    r = sw_store_cmd(s, "GET", "sw:testclock:offset_ms", NULL);
-    if (r != NULL && r->type == REDIS_REPLY_STRING)
-        now += strtoll(r->str, NULL, 10);
+    r = sw_store_cmd(s, "MGET", "sw:testclock:offset_ms", "sw:testclock:at_ms", NULL);
+    if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
+        if (r->element[1]->type == REDIS_REPLY_STRING)   /* a clock that stands still */
+            now = strtoll(r->element[1]->str, NULL, 10);
+        else if (r->element[0]->type == REDIS_REPLY_STRING)
+            now += strtoll(r->element[0]->str, NULL, 10);
+    }
     if (r != NULL)
         freeReplyObject(r);
     return now;
@@ -517,6 +524,28 @@ int sw_case_ids(struct sw_store *s, const char *key, long long after, int limit,
                 json_t **ids, long long *next)
 {
     return sw_rec_ids(s, key, after, limit, max, ids, next);
+}
+
+int sw_case_docs_of_centre(struct sw_store *s, long long centre, long long max, json_t **docs,
+                           int *truncated)
+{
+    char key[64];
+    long long next = 0;
+    json_t *ids;
+    int rc;
+
+    *docs = NULL;
+    if (centre > 0)
+        snprintf(key, sizeof(key), "sw:{centre:%lld}:cases", centre);
+    else
+        sw_strlcpy(key, "sw:idx:cases", sizeof(key));
+    rc = sw_case_ids(s, key, 0, 0, max, &ids, &next);
+    if (rc != SW_OK)
+        return rc;
+    rc = sw_case_load(s, ids, docs);
+    json_decref(ids);
+    *truncated = next != 0;
+    return rc;
 }
 
 int sw_case_open_of(struct sw_store *s, long long sub, long long max, json_t **out)

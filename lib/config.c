@@ -125,7 +125,8 @@ static const struct cfg_key cfg_keys[] = {
     { "cases.stats_max", CFG_INT, "50000", 10, 10000000, "cases the statistics read at most" },
     { "cases.test_clock", CFG_INT, "0", 0, 1,
       "1: add the offset in Redis key sw:testclock:offset_ms to case clocks, to the clocks "
-      "of sessions and mail tokens, and to action windows and their reminders (tests only)" },
+      "of sessions and mail tokens, and to action windows and their reminders, or stand them "
+      "at sw:testclock:at_ms (tests only)" },
     { "shows.batch_max", CFG_INT, "500", 1, 10000,
       "incidents one offline batch may carry" },
     { "shows.incident_history_max", CFG_INT, "2000", 100, 1000000,

@@ -11,6 +11,7 @@
 #include <unicode/ustring.h>
 
 #include "seawall/alerts.h"
+#include "seawall/bulletins.h"
 #include "seawall/date.h"
 #include "seawall/delivery.h"
 #include "seawall/i18n.h"
@@ -269,6 +270,25 @@ static int is_notice(const json_t *alert)
     return strcmp(str(json_object_get(alert, "event"), "type") ?: "", "case_notice") == 0;
 }
 
+/* 1 when alert tells those alerted to a bulletin of its correction or withdrawal; 2 for a
+ * withdrawal. */
+static int is_followup(const json_t *alert)
+{
+    const char *rule = str(alert, "rule");
+
+    if (rule == NULL)
+        return 0;
+    return strcmp(rule, "bulletin-withdrawn") == 0 ? 2 : strcmp(rule, "bulletin-corrected") == 0;
+}
+
+/* The event's title in lang: a bulletin's "titles" has it in Chinese and English. */
+static const char *event_title(const char *lang, const json_t *ev)
+{
+    const char *t = sw_bulletin_text_in(json_object_get(ev, "titles"), lang, NULL);
+
+    return t != NULL ? t : str(ev, "title");
+}
+
 void sw_msg_title(const char *lang, const json_t *alert, struct sw_buf *out)
 {
     const json_t *ev = json_object_get(alert, "event");
@@ -281,19 +301,30 @@ void sw_msg_title(const char *lang, const json_t *alert, struct sw_buf *out)
                       sw_tr(lang, notice));
         return;
     }
-    one_line(title, sizeof(title), str(ev, "title"), TITLE_MAX);
-    sw_buf_adds(out, title);
+    one_line(title, sizeof(title), event_title(lang, ev), TITLE_MAX);
+    if (is_followup(alert) == 2)
+        sw_buf_printf(out, sw_tr(lang, "Bulletin withdrawn: %s"), title);
+    else if (is_followup(alert))
+        sw_buf_printf(out, sw_tr(lang, "Bulletin corrected: %s"), title);
+    else
+        sw_buf_adds(out, title);
 }
 
-/* A case notice's text in lang: the catalogue's when it came from there, else as written
- * (a triager's reason). */
-static const char *notice_detail(const char *lang, const json_t *alert)
+/* What an alert without items says beside its title, in lang: a case notice's text (the
+ * catalogue's when it came from there, else as written: a triager's reason), a bulletin's
+ * correction note or reason for withdrawal; "" for others. */
+static const char *alert_detail(const char *lang, const json_t *alert)
 {
     const json_t *ev = json_object_get(alert, "event");
     const char *text = str(ev, "text");
-
     const char *notice = sw_msg_notice_text(str(ev, "notice"));
 
+    if (is_followup(alert))
+        return sw_bulletin_text_in(json_object_get(ev, is_followup(alert) == 2 ? "reason"
+                                                                                : "note"),
+                                   lang, NULL) ?: "";
+    if (!is_notice(alert))
+        return "";
     if (text == NULL || (notice != NULL && strcmp(text, notice) == 0))
         return "";   /* the title says it already */
     return json_is_true(json_object_get(ev, "text_from_catalogue")) ? sw_tr(lang, text) : text;
@@ -322,7 +353,7 @@ void sw_msg_summary(const char *lang, const json_t *alert, struct sw_buf *out)
         char d[520];
 
         sw_msg_title(lang, alert, &t);
-        one_line(d, sizeof(d), is_notice(alert) ? notice_detail(lang, alert) : "", 500);
+        one_line(d, sizeof(d), alert_detail(lang, alert), 500);
         if (d[0] != '\0' && strcmp(d, t.p ? t.p : "") != 0)
             sw_buf_printf(out, sw_tr(lang, "%s alert: %s — %s"), sev, t.p ? t.p : "", d);
         else
@@ -354,6 +385,14 @@ json_t *sw_msg_localise(const char *lang, const json_t *alert)
         json_array_foreach(json_object_get(out, "reasons"), j, re)
             if (notice != NULL)
                 json_object_set_new(re, "text", json_string(sw_tr(lang, notice)));
+    }
+    if (is_followup(out)) {
+        const char *said = is_followup(out) == 2
+            ? sw_tr(lang, "The early-warning bulletin you were alerted to was withdrawn.")
+            : sw_tr(lang, "The early-warning bulletin you were alerted to was corrected.");
+
+        json_array_foreach(json_object_get(out, "reasons"), j, re)
+            json_object_set_new(re, "text", json_string(said));
     }
     sw_buf_reset(&b);
     sw_msg_title(lang, out, &b);
@@ -473,10 +512,10 @@ static void alert_block(const struct sw_msg_ctx *m, const json_t *a, struct sw_b
             both_li(text, html, line.p ? line.p : "");
         }
     }
-    if (n == 0 && is_notice(a) && notice_detail(lang, a)[0] != '\0') {
+    if (n == 0 && alert_detail(lang, a)[0] != '\0') {
         char d[2100];
 
-        one_line(d, sizeof(d), notice_detail(lang, a), 2000);
+        one_line(d, sizeof(d), alert_detail(lang, a), 2000);
         both_li(text, html, d);
     }
     sw_buf_adds(html, "</ul>");
@@ -746,10 +785,10 @@ void sw_msg_card(const struct sw_msg_ctx *m, enum sw_md_dialect d, const json_t 
             shown++;
         }
     }
-    if (total == 0 && is_notice(alert) && notice_detail(lang, alert)[0] != '\0') {
+    if (total == 0 && alert_detail(lang, alert)[0] != '\0') {
         char dt[2100];
 
-        one_line(dt, sizeof(dt), notice_detail(lang, alert), 1000);
+        one_line(dt, sizeof(dt), alert_detail(lang, alert), 1000);
         sw_buf_adds(md, d == SW_MD_WECOM ? "> " : "- ");
         sw_msg_md_text(md, dt);
         sw_buf_adds(md, "\n");

@@ -447,9 +447,11 @@ do_seed() {
              \"description\":\"Schedule A complaint served by email; the online store is frozen.\"}" \
         "http://127.0.0.1:$HTTP_PORT/api/v1/cases"
     curl -fsS -o /dev/null -H "Authorization: Bearer $triager" -H 'Content-Type: application/json' \
-        -d '{"title":"Schedule A suits against LED lamp sellers","country":"US","severity":"high",
-             "keywords":["led lamps"],
-             "text":"Several Illinois filings name online sellers of LED lamps; check your listings."}' \
+        -d '{"title":{"zh-CN":"美国伊利诺伊州集中起诉LED灯具网店卖家",
+                      "en":"Schedule A suits against LED lamp sellers"},
+             "country":"US","severity":"high","keywords":["led lamps"],
+             "text":{"zh-CN":"伊利诺伊州北区法院近期多起案件以LED灯具网店卖家为被告，请核查商品链接。",
+                     "en":"Several Illinois filings name online sellers of LED lamps; check your listings."}}' \
         "http://127.0.0.1:$HTTP_PORT/api/v1/bulletins"
     # An incident logged at the station's fair: the first exporter attends the show, the second
     # is the accused exhibitor — both are alerted by the matcher.

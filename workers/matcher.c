@@ -2,11 +2,14 @@
  * Redis at start, follows the portfolio-changes stream, reads the events stream in batches
  * with the consumer group "matchers", stores one alert per subscriber the event touches
  * (keyed by subscriber and event, every touched item in it) together with its entry in the
- * deliveries stream, and acknowledges an event only after all its alerts are stored. Entries a crashed matcher read but never acknowledged are claimed
- * after matcher.claim_idle_ms. Several matchers share the events; each keeps its own index.
- * Each alert carries its action window where the deadline table has a rule for the event and
- * the subscriber's part in it (seawall/actions.h); its reminders are scheduled with it.
- * A second thread, the live publisher, hands each stored alert to nginx's live streams. */
+ * deliveries stream, and acknowledges an event only after all its alerts are stored. A
+ * bulletin's event alerts only while its version is out, and a correction or withdrawal tells
+ * each exporter an earlier version alerted with one follow-up (seawall/bulletins.h). Entries a
+ * crashed matcher read but never acknowledged are claimed after matcher.claim_idle_ms.
+ * Several matchers share the events; each keeps its own index. Each alert carries its action
+ * window where the deadline table has a rule for the event and the subscriber's part in it
+ * (seawall/actions.h); its reminders are scheduled with it. A second thread, the live
+ * publisher, hands each stored alert to nginx's live streams. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -23,6 +26,7 @@
 #include "seawall/alerts.h"
 #include "seawall/buf.h"
 #include "seawall/cases.h"
+#include "seawall/bulletins.h"
 #include "seawall/config.h"
 #include "seawall/deadlines.h"
 #include "seawall/i18n.h"
@@ -162,6 +166,7 @@ struct emit {
     struct sw_buf search;      /* its search text */
     const char **texts;        /* its items' texts, for the search text */
     size_t ntexts;
+    struct sw_bulletin_fanout *fan;   /* a bulletin's event: who hears of it (or NULL) */
     int failed;
     int stored;
 };
@@ -205,6 +210,48 @@ static int action_member(const struct sw_match *m, const json_t *event, struct s
     return rc;
 }
 
+/* Gives sub the follow-up alert of the bulletin correction or withdrawal being processed,
+ * linked to first, their first alert about it. */
+static void followup(struct emit *e, long long sub, const char *first)
+{
+    int stored;
+
+    if (sw_bulletin_followup_store(&store, cfg, sub, first, e->event, &stored) != SW_OK) {
+        e->failed = 1;
+        sw_warn("event %s: follow-up to subscriber %lld not stored (%s)", e->event_id, sub,
+                store.errstr);
+    } else if (stored) {
+        e->stored++;
+    }
+}
+
+/* For a bulletin's event, whether sub gets its match (alert id) as a normal alert: not when
+ * an earlier version alerted them (they get a follow-up instead, given by bulletin_event or,
+ * for one alerted by another version meanwhile, here), nor when this version is no longer
+ * out. */
+static int bulletin_claim(struct emit *e, long long sub, const char *id)
+{
+    char subtxt[24], first[64];
+    int rc;
+
+    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+    if (json_object_get(e->fan->followers, subtxt) != NULL)
+        return 0;
+    rc = sw_bulletin_claim(&store, e->fan, sub, id, first, sizeof(first));
+    if (rc == SW_CONFLICT)
+        return 0;
+    if (rc != SW_OK) {
+        e->failed = 1;
+        sw_warn("event %s: subscriber %lld not claimed (%s)", e->event_id, sub, store.errstr);
+        return 0;
+    }
+    if (strcmp(first, id) == 0)
+        return 1;
+    if (e->fan->correction)
+        followup(e, sub, first);
+    return 0;
+}
+
 /* Writes the alert's JSON — the index's members, what every stored alert carries (as
  * sw_alert_stamp gives it), the event and its action — and stores it with its inbox entry: one
  * alert for the subscriber, every item the event touched in it, in one script. */
@@ -218,6 +265,8 @@ static void store_alert(void *ud, const struct sw_match *m)
     size_t i;
 
     sw_alert_id(m->sub, e->event_id, id, sizeof(id));
+    if (e->fan != NULL && !bulletin_claim(e, m->sub, id))
+        return;
     if (m->nitems > e->ntexts) {
         const char **t = realloc(e->texts, m->nitems * sizeof(*t));
 
@@ -275,6 +324,38 @@ static void store_alert(void *ud, const struct sw_match *m)
     }
 }
 
+/* A bulletin's event (seawall/bulletins.h "Who hears of a bulletin"): nothing when its version
+ * is no longer out; else the normal alerts to those it matches who had no version before,
+ * and for a correction or withdrawal one follow-up to each who had. */
+static void bulletin_event(struct emit *e, const char *eid)
+{
+    struct sw_bulletin_fanout f;
+    const char *k;
+    json_t *v;
+    int rc = sw_bulletin_fanout_begin(&store, e->event, &f);
+
+    if (rc == SW_CONFLICT) {
+        sw_debug("event %s: bulletin %lld has changed since; it alerts nobody", eid, f.id);
+        return;
+    }
+    if (rc != SW_OK) {
+        e->failed = 1;
+        sw_warn("event %s: the bulletin's state not read (%s)", eid, store.errstr);
+        return;
+    }
+    e->fan = &f;
+    if (!f.withdrawal && sw_mindex_match(ix, e->event, store_alert, e) == SW_MATCH_FAILED) {
+        e->failed = 1;
+        sw_warn("event %s: matching ran out of memory; it stays pending", eid);
+    }
+    if (f.withdrawal || f.correction)
+        json_object_foreach(f.followers, k, v)
+            if (!e->failed)
+                followup(e, strtoll(k, NULL, 10), json_string_value(v));
+    e->fan = NULL;
+    sw_bulletin_fanout_free(&f);
+}
+
 /* Matches each entry and acknowledges it once its alerts are stored. */
 static void process(const redisReply *entries)
 {
@@ -303,8 +384,11 @@ static void process(const redisReply *entries)
             sw_buf_init(&e.text, ALERT_MAX);
             sw_buf_init(&e.items, 1 << 20);
             sw_buf_init(&e.search, SW_ALERT_SEARCH_MAX);
-            if (e.event_id != NULL &&
-                sw_mindex_match(ix, ev, store_alert, &e) == SW_MATCH_FAILED) {
+            if (e.event_id != NULL && json_integer_value(json_object_get(ev, "bulletin_id")) > 0
+                && strcmp(json_string_value(json_object_get(ev, "type")) ?: "", "bulletin") == 0) {
+                bulletin_event(&e, eid);
+            } else if (e.event_id != NULL &&
+                       sw_mindex_match(ix, ev, store_alert, &e) == SW_MATCH_FAILED) {
                 e.failed = 1;
                 sw_warn("event %s: matching ran out of memory; it stays pending", eid);
             }

@@ -16,10 +16,12 @@ struct sw_atom_feed {
     const char *fallback_updated;   /* RFC 3339 time for a feed without entries */
 };
 
-/* Appends to out the feed of bulletins (an array of bulletin documents as stored, newest
- * first). portal is the portal's absolute URL without a trailing slash: each entry links to
- * portal/bulletins/<id> and has the id urn:seawall:bulletin:<id>. The feed's updated time is
- * the newest bulletin's published_at. A bulletin's own url becomes a rel="related" link only
+/* Appends to out the feed of bulletins (an array, newest first, of bulletin documents with
+ * title and text as plain strings in the feed's language: sw_bulletin_localise). portal is the
+ * portal's absolute URL without a trailing slash: each entry links to portal/bulletins/<id>
+ * and has the id urn:seawall:bulletin:<id>. An entry is updated at its "updated" (a
+ * correction's or withdrawal's time) when it has one, else at its published_at; the feed's
+ * updated time is the latest of its entries'. A bulletin's own url becomes a rel="related" link only
  * when it is http or https. Text is escaped for XML (sw_buf_add_xml). Returns SW_OK, or
  * SW_TOOBIG / SW_ERR from the buffer (out then holds a partial document). */
 int sw_atom_bulletins(struct sw_buf *out, const struct sw_atom_feed *feed, const json_t *items,

@@ -65,7 +65,7 @@ int sw_case_clock_mode(const char *state);
 void sw_case_clock_move(json_t *doc, int64_t now_ms);
 
 /* Sets doc's state at now_ms, moving its clocks; records the first response (when staff)
- * and the resolution time. */
+ * and the resolution (its active time in the clock, the instant in "resolved_at"). */
 void sw_case_set_state(json_t *doc, const char *state, int staff, int64_t now_ms);
 
 /* Active (unpaused) milliseconds so far. */
@@ -81,7 +81,9 @@ json_t *sw_case_view(const json_t *doc, int64_t now_ms, long long first_h, long 
 
 /* --- the store -------------------------------------------------------------------------- */
 
-/* The time cases live by: now, plus Redis key sw:testclock:offset_ms when test_clock is set. */
+/* The time cases live by: now, or when test_clock is set the instant in Redis key
+ * sw:testclock:at_ms (a clock standing still, for exact numbers) if there is one, else now
+ * plus sw:testclock:offset_ms. */
 int64_t sw_case_now(struct sw_store *s, int test_clock);
 
 /* Stores a new case (doc complete but for "id", which is added) with its first history entry
@@ -116,6 +118,11 @@ int sw_case_load(struct sw_store *s, const json_t *ids, json_t **out);
  * limit 0 for every id (up to max). */
 int sw_case_ids(struct sw_store *s, const char *key, long long after, int limit, long long max,
                 json_t **ids, long long *next);
+
+/* Every case of centre (0: of every centre), oldest first, at most max. SW_OK with *docs (an
+ * array, caller decrefs) and *truncated (1 when there were more), or SW_EAGAIN. */
+int sw_case_docs_of_centre(struct sw_store *s, long long centre, long long max, json_t **docs,
+                           int *truncated);
 
 /* Subscriber sub's open cases (not resolved, closed or rejected) among its newest max, newest
  * first. SW_OK with *out (an array of documents, caller decrefs) or SW_EAGAIN. */

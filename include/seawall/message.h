@@ -58,11 +58,14 @@ const char *sw_msg_notice_text(const char *code);
 void sw_msg_reason(const char *lang, const json_t *item, const json_t *reason,
                    struct sw_buf *out);
 
-/* The alert's title: a case notice's in lang ("您的案件 #12：已受理"), else the event's own. */
+/* The alert's title: a case notice's in lang ("您的案件 #12：已受理"), a bulletin's
+ * correction or withdrawal as "Bulletin corrected: <its title>", else the event's own (a
+ * bulletin's in lang, from its "titles"). */
 void sw_msg_title(const char *lang, const json_t *alert, struct sw_buf *out);
 
 /* One line that says what happened: severity, the strongest item's reason sentence and its
- * score, how many items it touches; for a case notice its title and text. */
+ * score, how many items it touches; for a case notice its title and text; for a bulletin's
+ * follow-up its title and the correction's note or the reason for the withdrawal. */
 void sw_msg_summary(const char *lang, const json_t *alert, struct sw_buf *out);
 
 /* A copy of alert for an API answer in lang: "title" and "summary" rendered, and every reason

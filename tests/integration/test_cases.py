@@ -682,7 +682,7 @@ def test_bulletins_public_and_alerting(s):
     b = r.json()
     pub = s.get("/api/v1/bulletins")                    # no token
     assert pub.status == 200 and pub.json()["items"][0]["id"] == b["id"]
-    assert s.get(f"/api/v1/bulletins/{b['id']}").json()["title"].startswith("Wave")
+    assert s.get(f"/api/v1/bulletins/{b['id']}").json()["title"]["en"].startswith("Wave")
     assert s.get("/api/v1/bulletins/999999").status == 404
     ids = lambda q: [x["id"] for x in s.get(f"/api/v1/bulletins?{q}").json()["items"]]
     assert b["id"] in ids("country=FR,US&severity=high")

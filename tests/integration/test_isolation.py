@@ -13,8 +13,8 @@ from harness import wait_until
 from peoplelib import make_person, sign_in
 
 # Public reads: anyone may see a bulletin or a show, with or without a token.
-PUBLIC = {("GET", "/api/v1/bulletins/{id}"), ("GET", "/api/v1/shows/{show}"),
-          ("GET", "/api/v1/invitations/{token}")}
+PUBLIC = {("GET", "/api/v1/bulletins/{id}"), ("GET", "/api/v1/bulletins/{id}/versions"),
+          ("GET", "/api/v1/shows/{show}"), ("GET", "/api/v1/invitations/{token}")}
 # What centre staff may read of any exporter (portfolios are theirs to read), and incidents
 # (centre staff read all of them): not isolation from staff.
 STAFF_MAY = re.compile(r"^(GET /api/v1/subscribers/\{id\}(/portfolio.*)?|"

@@ -3,9 +3,18 @@
 import "./sw-severity.js";
 import { h, data } from "../lib/dom.js";
 import { countryEl, timeEl } from "../lib/format.js";
-import { t } from "../lib/i18n.js";
+import { current, t } from "../lib/i18n.js";
 
 const EXCERPT = 220;
+
+// A bulletin's text — {"zh-CN": …, "en": …}, one language at least — in the reader's
+// language, else in the one it has.
+export function inLang(v) {
+  if (typeof v === "string") return v;
+  if (!v) return "";
+  const want = current() === "zh-CN" ? "zh-CN" : "en";
+  return v[want] ?? v[want === "en" ? "zh-CN" : "en"] ?? "";
+}
 
 export function excerpt(text) {
   const s = String(text || "").replace(/\s+/g, " ").trim();
@@ -27,8 +36,8 @@ class BulletinSummary extends HTMLElement {
           h("span", { class: "visually-hidden" }, t("Published:")), " ",
           timeEl(b.published_at, false))),
       h(heading, { class: "card-title" },
-        h("a", { href: `/bulletins/${encodeURIComponent(b.id)}` }, data(b.title))),
-      data(excerpt(b.text), "p", { class: "card-text" })));
+        h("a", { href: `/bulletins/${encodeURIComponent(b.id)}` }, data(inLang(b.title)))),
+      data(excerpt(inLang(b.text)), "p", { class: "card-text" })));
   }
 }
 

@@ -1,22 +1,31 @@
 // bulletin.js — one early-warning bulletin in full. One API request.
 import "../components/sw-severity.js";
+import { inLang } from "../components/sw-bulletin-summary.js";
 import { webUrl } from "../components/sw-fair.js";
 import * as api from "../lib/api.js";
 import { h, data } from "../lib/dom.js";
 import { countryEl, timeEl } from "../lib/format.js";
-import { t } from "../lib/i18n.js";
+import { t, tnodes } from "../lib/i18n.js";
 
 export default async function bulletin(ctx) {
   if (!/^[1-9][0-9]{0,17}$/.test(ctx.params.id)) {
     throw new api.ApiError({ status: 404, title: t("Page not found") });
   }
   const b = await api.get(`/api/v1/bulletins/${ctx.params.id}`);
-  ctx.setTitle(b.title);
-  const paragraphs = String(b.text || "").split(/\n\s*\n/).filter((p) => p.trim());
+  const title = inLang(b.title);
+  ctx.setTitle(title);
+  const paragraphs = String(inLang(b.text)).split(/\n\s*\n/).filter((p) => p.trim());
   const source = webUrl(b.url);
+  // A withdrawal, else the latest correction, said before the text.
+  const change = b.status === "withdrawn"
+    ? tnodes("Withdrawn on {date}: {reason}", { date: timeEl(b.withdrawn_at),
+      reason: data(inLang(b.withdrawal?.reason)) })
+    : b.corrected_at ? tnodes("Corrected on {date}: {note}", { date: timeEl(b.corrected_at),
+      note: data(inLang(b.correction?.note)) }) : null;
   return h("article", { class: "page narrow bulletin-full" },
     h("p", { class: "back" }, h("a", { href: "/bulletins" }, t("All bulletins"))),
-    h("h1", { tabindex: "-1" }, data(b.title)),
+    h("h1", { tabindex: "-1" }, data(title)),
+    change ? h("p", { class: "notice", role: "note" }, change) : null,
     h("dl", { class: "facts inline" },
       h("dt", {}, t("Severity")), h("dd", {}, h("sw-severity", { level: b.severity })),
       h("dt", {}, t("Country or region")), h("dd", {}, countryEl(b.country)),
