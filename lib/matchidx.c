@@ -641,8 +641,9 @@ static int each_key(struct sw_mindex *ix, uint32_t idx, key_fn fn)
 
         rc |= fn(ix, &ix->big, 'N', exact, idx, CLS_ANY);
         rc |= fn(ix, &ix->big, 'W', visual, idx, CLS_ANY);
-        /* and its trade name, where 万年青水泥 and "Wannianqing Cement" meet */
-        if (trade_of(chars, trade, sizeof(trade)))
+        /* and its trade name, where 万年青水泥 and "Wannianqing Cement" meet (a name that is
+         * all trade name is found under 'N' already) */
+        if (trade_of(chars, trade, sizeof(trade)) && strcmp(trade, exact) != 0)
             rc |= fn(ix, &ix->big, 'R', trade, idx, CLS_ANY);
         break;
     }
@@ -1612,8 +1613,11 @@ static void parties_rule(struct run *r)
         new_set(r);
         probe(r, &r->ix->big, 'N', k.exact);
         probe(r, &r->ix->big, 'W', k.visual);
-        if (trade_of(k.name, trade, sizeof(trade)))
-            probe(r, &r->ix->big, 'R', trade);
+        if (trade_of(k.name, trade, sizeof(trade))) {
+            probe(r, &r->ix->big, 'R', trade);   /* names with this trade name */
+            if (strcmp(trade, k.exact) != 0)
+                probe(r, &r->ix->big, 'N', trade);   /* and names that are only it */
+        }
         probe_flush(r);
         keyref(&k, &ek);
         snprintf(field, sizeof(field), "parties[%zu]", i);
