@@ -586,30 +586,36 @@ static void put_hex(struct out *o, unsigned v)
 }
 
 /* Appends the province and city names of p's places (but the one that is its trade name),
- * as "provinces<SEP>cities", each list space-separated. */
+ * as "provinces<SEP>cities", each list space-separated and each name once. */
 static void put_places(struct out *o, const struct parse *p, int trade_place)
 {
-    int i, pass, first;
+    int i, j, pass, done[PLACES_MAX], ndone;
 
     for (pass = 0; pass < 2; pass++) {
         if (pass == 1)
             put(o, "\x1f", 1);
-        first = 1;
+        ndone = 0;
         for (i = 0; i < p->npl; i++) {
-            const struct sw_co_place *pl = &sw_co_places[p->pl[i].ent];
+            int ent = p->pl[i].ent, dup = 0;
+            const struct sw_co_place *pl;
 
-            if (i == trade_place || pl->level == 0)
+            if (i == trade_place || sw_co_places[ent].level == 0)
                 continue;
             if (pass == 0 && p->pl[i].ambiguous)
                 continue;   /* which province is not known */
-            if (pass == 1 && pl->level < 2)
+            if (pass == 1 && sw_co_places[ent].level < 2)
                 continue;
             if (pass == 0)
-                pl = &sw_co_places[prov_of[p->pl[i].ent]];
-            if (!first)
+                ent = prov_of[ent];
+            for (j = 0; j < ndone; j++)
+                dup |= done[j] == ent;
+            if (dup)
+                continue;
+            pl = &sw_co_places[ent];
+            if (ndone > 0)
                 put(o, " ", 1);
             put(o, pl->latin, strcspn(pl->latin, "|"));
-            first = 0;
+            done[ndone++] = ent;
         }
     }
 }
@@ -714,7 +720,6 @@ int sw_company_parse(const char *text, char *packed, size_t n)
     }
     trade[t] = '\0';
     han[allhan ? h : 0] = '\0';
-
     if (t == 0)
         goto out;
     qsort(p->codes, (size_t)p->ncodes, 1, cmp_u8);
