@@ -134,59 +134,70 @@ static json_t *view(const json_t *doc, int64_t now)
     return v;
 }
 
-/* Earlier incidents naming the same party (by normalised name) in either role, at any show. */
+/* Earlier incidents naming the same party in either role, at any show: those filed under the
+ * party's key (its trade name) or the key of before, that name one company with it
+ * (sw_party_same: the same trade name in either script, nothing contradicting it). */
 static json_t *earlier(struct sw_ctx *c, const json_t *doc, const char *role)
 {
     static const char *const roles[] = { "exhibitor", "complainant" };
     const char *name = json_string_value(json_object_get(json_object_get(doc, role), "name"));
     long long self = json_integer_value(json_object_get(doc, "id"));
-    char pk[SW_KEY_MAX], key[SW_KEY_MAX + 40], max[32];
+    char keys[2][SW_KEY_MAX], key[2 * SW_KEY_MAX + 40], max[32];
     json_t *out = json_array(), *ids = json_array(), *docs = NULL, *d;
-    size_t i, r;
+    size_t i, r, k, nkeys = 1;
 
-    if (sw_party_key(name, pk, sizeof(pk)) != SW_OK)
-        return out;
+    if (sw_party_key(name, keys[0], sizeof(keys[0])) != SW_OK)
+        goto done;
+    if (sw_party_key_v1(name, keys[1], sizeof(keys[1])) == SW_OK &&
+        strcmp(keys[1], keys[0]) != 0)
+        nkeys = 2;
     snprintf(max, sizeof(max), "%lld",
              (long long)json_integer_value(json_object_get(doc, "received_ms")));
-    for (r = 0; r < SW_ARRAY_LEN(roles); r++) {
-        redisReply *rep;
+    for (k = 0; k < nkeys; k++) {
+        for (r = 0; r < SW_ARRAY_LEN(roles); r++) {
+            redisReply *rep;
 
-        snprintf(key, sizeof(key), "sw:party:%s:%s", roles[r], pk);
-        rep = sw_store_cmd(c->store, "ZREVRANGEBYSCORE", key, max, "-inf", "LIMIT", "0", "21",
-                           NULL);
-        for (i = 0; rep != NULL && rep->type == REDIS_REPLY_ARRAY && i < rep->elements; i++) {
-            long long id = strtoll(rep->element[i]->str, NULL, 10);
+            snprintf(key, sizeof(key), "sw:party:%s:%s", roles[r], keys[k]);
+            rep = sw_store_cmd(c->store, "ZREVRANGEBYSCORE", key, max, "-inf", "LIMIT", "0",
+                               "21", NULL);
+            for (i = 0; rep != NULL && rep->type == REDIS_REPLY_ARRAY && i < rep->elements;
+                 i++) {
+                json_int_t id = strtoll(rep->element[i]->str, NULL, 10);
+                size_t j;
+                json_t *v;
+                int seen = id == self;
 
-            if (id != self)
-                json_array_append_new(ids, json_integer(id));
+                json_array_foreach(ids, j, v)
+                    seen |= json_integer_value(v) == id;
+                if (!seen)
+                    json_array_append_new(ids, json_integer(id));
+            }
+            if (rep != NULL)
+                freeReplyObject(rep);
         }
-        if (rep != NULL)
-            freeReplyObject(rep);
     }
     if (sw_rec_load(c->store, "inc", ids, &docs) == SW_OK) {
         json_array_foreach(docs, i, d) {
             const char *as = NULL;
-            size_t k;
 
-            for (k = 0; k < SW_ARRAY_LEN(roles) && as == NULL; k++) {
-                char dk[SW_KEY_MAX];
-                const char *n = json_string_value(json_object_get(json_object_get(d, roles[k]),
-                                                                  "name"));
-
-                if (sw_party_key(n, dk, sizeof(dk)) == SW_OK && strcmp(dk, pk) == 0)
+            for (k = 0; k < SW_ARRAY_LEN(roles) && as == NULL; k++)
+                if (sw_party_same(name, json_string_value(json_object_get(
+                                            json_object_get(d, roles[k]), "name")), NULL))
                     as = roles[k];
-            }
+            if (as == NULL)
+                continue;   /* another company of the same trade name, or filed apart */
             if (json_array_size(out) < EARLIER_MAX)
                 json_array_append_new(out, json_pack(
                     "{s:O, s:O, s:O, s:O, s:O, s:s, s:O, s:O}", "id", json_object_get(d, "id"),
                     "show", json_object_get(d, "show"), "received_at",
                     json_object_get(d, "received_at"), "kind", json_object_get(d, "kind"),
-                    "status", json_object_get(d, "status"), "as", as ? as : role, "exhibitor",
+                    "status", json_object_get(d, "status"), "as", as, "exhibitor",
                     json_object_get(json_object_get(d, "exhibitor"), "name"), "complainant",
                     json_object_get(json_object_get(d, "complainant"), "name")));
         }
         json_decref(docs);
     }
+done:
     json_decref(ids);
     return out;
 }
@@ -942,13 +953,13 @@ static json_t *evidence_refs(struct sw_ctx *c, long long id)
 }
 
 /* SW_OK when subscriber sub (its document subdoc) is the accused exhibitor named exhibitor:
- * its own name, or the text or an alias of a company name in its portfolio, has the same
- * party key (legal forms and look-alike letters folded, as repeat offenders are found).
- * SW_NOTFOUND when none does; SW_EAGAIN when the store fails. */
+ * its own name, or the text or an alias of a company name in its portfolio, names one company
+ * with it (sw_party_same, as repeat offenders are found). SW_NOTFOUND when none does;
+ * SW_EAGAIN when the store fails. */
 static int is_exhibitor(struct sw_ctx *c, long long sub, const json_t *subdoc,
                         const char *exhibitor)
 {
-    char want[SW_KEY_MAX], got[SW_KEY_MAX];
+    char want[SW_KEY_MAX];
     json_t *items = NULL, *it, *a;
     long long next;
     size_t i, j;
@@ -956,20 +967,17 @@ static int is_exhibitor(struct sw_ctx *c, long long sub, const json_t *subdoc,
 
     if (sw_party_key(exhibitor, want, sizeof(want)) != SW_OK)
         return SW_NOTFOUND;
-    if (sw_party_key(str_of(subdoc, "name", NULL), got, sizeof(got)) == SW_OK &&
-        strcmp(got, want) == 0)
+    if (sw_party_same(exhibitor, str_of(subdoc, "name", NULL), NULL))
         return SW_OK;
     rc = sw_portfolio_list(c->store, sub, 0, 0, "name", &items, &next);
     if (rc != SW_OK)
         return rc;
     rc = SW_NOTFOUND;
     json_array_foreach(items, i, it) {
-        if (sw_party_key(str_of(it, "text", NULL), got, sizeof(got)) == SW_OK &&
-            strcmp(got, want) == 0)
+        if (sw_party_same(exhibitor, str_of(it, "text", NULL), NULL))
             rc = SW_OK;
         json_array_foreach(json_object_get(it, "aliases"), j, a) {
-            if (sw_party_key(json_string_value(a), got, sizeof(got)) == SW_OK &&
-                strcmp(got, want) == 0)
+            if (sw_party_same(exhibitor, json_string_value(a), str_of(it, "text", NULL)))
                 rc = SW_OK;
         }
     }

@@ -603,6 +603,18 @@ static size_t key_chars_len(const char *p)
     return p[n] != '\0' ? n + char_len(p + n) : n;
 }
 
+/* The trade name of a name's packed key (its first field) into out; 0 when it has none. */
+static int trade_of(const char *name, char *out, size_t n)
+{
+    size_t l = strcspn(name, "\x1f");
+
+    if (l == 0 || l >= n)
+        return 0;
+    memcpy(out, name, l);
+    out[l] = '\0';
+    return 1;
+}
+
 /* Calls fn for every key entry idx is filed under: the one place that says which keys each
  * kind of entry has, for filing and for taking out alike. */
 static int each_key(struct sw_mindex *ix, uint32_t idx, key_fn fn)
@@ -624,10 +636,17 @@ static int each_key(struct sw_mindex *ix, uint32_t idx, key_fn fn)
             rc |= fn(ix, &ix->big, 'B', bare, idx, cls);
         rc |= each_deletion(ix, exact, idx, cls, fn);
         break;
-    case K_NAME:
+    case K_NAME: {
+        char trade[SW_KEY_MAX];
+
         rc |= fn(ix, &ix->big, 'N', exact, idx, CLS_ANY);
         rc |= fn(ix, &ix->big, 'W', visual, idx, CLS_ANY);
+        /* and its trade name, where 万年青水泥 and "Wannianqing Cement" meet (a name that is
+         * all trade name is found under 'N' already) */
+        if (trade_of(chars, trade, sizeof(trade)) && strcmp(trade, exact) != 0)
+            rc |= fn(ix, &ix->big, 'R', trade, idx, CLS_ANY);
         break;
+    }
     case K_PATENT:
         rc |= fn(ix, &ix->small, 'T', exact, idx, CLS_ANY);
         break;
@@ -723,7 +742,7 @@ void sw_mindex_del(struct sw_mindex *ix, long long sub, long long id)
 }
 
 /* Adds one entry (an item, or one alias of a name) and files it. chars is the keyword's
- * folded characters, or "". */
+ * folded characters, the name's packed parts (sw_keys.name), or "". */
 static int add_entry(struct sw_mindex *ix, long sub, long long id, int kind, const char *text,
                      const struct sw_keys *k, const char *chars, uint64_t classes, int cset)
 {
@@ -848,11 +867,18 @@ int sw_mindex_put(struct sw_mindex *ix, long long sub, const json_t *item)
             return SW_INVALID;
         if (kd == K_KEYWORD && sw_fold_chars(text, chars, sizeof(chars)) != SW_OK)
             chars[0] = '\0';
-        rc = add_entry(ix, sref, id, kd, text, &k, chars, classes, cs);
+        rc = add_entry(ix, sref, id, kd, text, &k, kd == K_NAME ? k.name : chars, classes, cs);
         if (kd == K_NAME) {
+            char name[SW_KEY_MAX];
+
+            sw_strlcpy(name, k.name, sizeof(name));
             json_array_foreach(json_object_get(item, "aliases"), i, v) {
-                if (rc == SW_OK && sw_normalise(json_string_value(v), SW_NORM_NAME, &k) == SW_OK)
-                    rc = add_entry(ix, sref, id, kd, json_string_value(v), &k, "", 0, cs);
+                if (rc != SW_OK || sw_normalise(json_string_value(v), SW_NORM_NAME, &k) != SW_OK)
+                    continue;
+                /* an alias without industry or place is the name's ("GREE") */
+                if (k.name[0] != '\0' && name[0] != '\0')
+                    sw_name_inherit(k.name, sizeof(k.name), name);
+                rc = add_entry(ix, sref, id, kd, json_string_value(v), &k, k.name, 0, cs);
             }
         }
     }
@@ -1082,6 +1108,7 @@ static void keys_of(const struct item *it, struct sw_keyref *k)
     k->visual = it->blk + it->o_visual;
     k->phonetic = it->blk + it->o_phon;
     k->bare = it->blk + it->o_bare;
+    k->name = it->kind == K_NAME ? it->blk + it->o_chars : NULL;
 }
 
 static void keyref(const struct sw_keys *k, struct sw_keyref *r)
@@ -1090,6 +1117,7 @@ static void keyref(const struct sw_keys *k, struct sw_keyref *r)
     r->visual = k->visual;
     r->phonetic = k->phonetic;
     r->bare = k->bare;
+    r->name = k->name;
 }
 
 static int owner(struct run *r, long long sub)
@@ -1568,7 +1596,7 @@ static void parties_rule(struct run *r)
 {
     json_t *p;
     size_t i, c;
-    char field[32], why[64], rule[48];
+    char field[32], why[64], rule[48], trade[SW_KEY_MAX];
 
     json_array_foreach(json_object_get(r->ev, "parties"), i, p) {
         const char *role = json_string_value(json_object_get(p, "role"));
@@ -1585,6 +1613,11 @@ static void parties_rule(struct run *r)
         new_set(r);
         probe(r, &r->ix->big, 'N', k.exact);
         probe(r, &r->ix->big, 'W', k.visual);
+        if (trade_of(k.name, trade, sizeof(trade))) {
+            probe(r, &r->ix->big, 'R', trade);   /* names with this trade name */
+            if (strcmp(trade, k.exact) != 0)
+                probe(r, &r->ix->big, 'N', trade);   /* and names that are only it */
+        }
         probe_flush(r);
         keyref(&k, &ek);
         snprintf(field, sizeof(field), "parties[%zu]", i);

@@ -158,6 +158,15 @@ static const char *const whys[][2] = {
     { "keyword in the text", SW_N("the keyword is in the text") },
     { "a show you attend", SW_N("a trade fair you attend") },
     { "a market you trade in", SW_N("a market you trade in") },
+    /* Two company names (lib/company.c): what their parts say. */
+    { "same trade name", SW_N("the same trade name") },
+    { "same trade name in pinyin", SW_N("the same trade name, one written in pinyin") },
+    { "same place and industry", SW_N("the same place and industry") },
+    { "same trade name, other place", SW_N("the same trade name in another place") },
+    { "same trade name, other industry", SW_N("the same trade name in another industry") },
+    { "same place, other industry", SW_N("the same place, another industry") },
+    { "same sound, other characters", SW_N("the same sound, other characters") },
+    { "other trade name", SW_N("another trade name") },
 };
 
 const char *sw_msg_why(const char *lang, const char *why)

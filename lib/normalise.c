@@ -15,6 +15,8 @@
 
 #include "seawall/buf.h"
 #include "seawall/normalise.h"
+#include "company.h"
+#include "company_words.h"
 #include "legal_forms.h"
 
 #define WORK_MAX 1024   /* UTF-16 units of one text we work on; longer input is cut */
@@ -43,16 +45,62 @@ static void translit_key_make(void)
     pthread_key_create(&translit_key, translit_close);
 }
 
+/* The readings of lib/company_words.c in UTF-16, made once. */
+#define READINGS_MAX 16
+static struct {
+    UChar han[8], latin[24];
+    int32_t nhan, nlatin;
+} readings[READINGS_MAX];
+static int nreadings;
+
 static void icu_init(void)
 {
     UErrorCode st = U_ZERO_ERROR;
+    const struct sw_co_reading *r;
 
+    for (r = sw_co_readings; r->han != NULL && nreadings < READINGS_MAX; r++) {
+        UErrorCode e = U_ZERO_ERROR;
+
+        u_strFromUTF8(readings[nreadings].han, 8, &readings[nreadings].nhan, r->han, -1, &e);
+        u_strFromUTF8(readings[nreadings].latin, 24, &readings[nreadings].nlatin, r->latin, -1,
+                      &e);
+        if (U_SUCCESS(e) && e != U_STRING_NOT_TERMINATED_WARNING)
+            nreadings++;
+    }
     nfkc = unorm2_getNFKCInstance(&st);
     nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
     st = U_ZERO_ERROR;
     spoof = uspoof_open(&st);
     if (U_FAILURE(st))
         spoof = NULL;
+}
+
+/* Each thread's Traditional-to-Simplified transliterator, as thread_translit's. */
+static pthread_key_t simplify_key;
+static pthread_once_t simplify_once = PTHREAD_ONCE_INIT;
+
+static void simplify_key_make(void)
+{
+    pthread_key_create(&simplify_key, translit_close);
+}
+
+static UTransliterator *thread_simplify(void)
+{
+    static const UChar id[] = { 'H', 'a', 'n', 't', '-', 'H', 'a', 'n', 's', 0 };
+    UErrorCode st = U_ZERO_ERROR;
+    UTransliterator *t;
+
+    pthread_once(&simplify_once, simplify_key_make);
+    t = pthread_getspecific(simplify_key);
+    if (t == NULL) {
+        t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+        if (U_FAILURE(st)) {
+            utrans_close(t);
+            return NULL;
+        }
+        pthread_setspecific(simplify_key, t);
+    }
+    return t;
 }
 
 static UTransliterator *thread_translit(void)
@@ -171,6 +219,11 @@ static void drop_cjk_forms(char *s)
             }
         }
     }
+}
+
+void sw_norm_drop_cjk_forms(char *s)
+{
+    drop_cjk_forms(s);
 }
 
 /* The ASCII part of a UTS #39 skeleton plus the look-alikes it leaves distinct: i, l, 1 and |
@@ -319,6 +372,33 @@ static void drop_symbols(UChar *u, int32_t *n)
     *n = o;
 }
 
+/* in (n units) into out (at most cap units) with the characters names read otherwise than
+ * ICU's default pinyin spelled out in Latin letters between spaces (长 → " chang "), so that
+ * the transliterator leaves them as they are. Returns the length written. */
+static int32_t apply_readings(const UChar *in, int32_t n, UChar *out, int32_t cap)
+{
+    int32_t i = 0, o = 0, r;
+
+    while (i < n && o < cap) {
+        for (r = 0; r < nreadings; r++)
+            if (readings[r].nhan <= n - i &&
+                memcmp(in + i, readings[r].han, (size_t)readings[r].nhan * sizeof(UChar)) == 0)
+                break;
+        if (r == nreadings) {
+            out[o++] = in[i++];
+            continue;
+        }
+        if (o + readings[r].nlatin + 2 > cap)
+            break;
+        out[o++] = ' ';
+        memcpy(out + o, readings[r].latin, (size_t)readings[r].nlatin * sizeof(UChar));
+        o += readings[r].nlatin;
+        out[o++] = ' ';
+        i += readings[r].nhan;
+    }
+    return o;
+}
+
 /* NFKC case fold, symbols out, legal CJK forms out (names), transliterated to ASCII words. */
 static int to_words(const UChar *src, int32_t n, enum sw_norm_kind kind, char *words,
                     size_t wlen, int *translitd)
@@ -347,7 +427,7 @@ static int to_words(const UChar *src, int32_t n, enum sw_norm_kind kind, char *w
     for (i = 0; i < len; i++)
         ascii &= a[i] < 0x80;
     if (!ascii && (t = thread_translit()) != NULL) {
-        memcpy(b, a, (size_t)len * sizeof(UChar));
+        len = apply_readings(a, len, b, WORK_MAX * 2);
         limit = len;
         st = U_ZERO_ERROR;
         utrans_transUChars(t, b, &len, WORK_MAX * 4, 0, &limit, &st);
@@ -365,6 +445,89 @@ static int to_words(const UChar *src, int32_t n, enum sw_norm_kind kind, char *w
     return SW_OK;
 }
 
+int sw_norm_fold(const char *text, char *out, size_t outlen)
+{
+    UChar u[WORK_MAX], f[WORK_MAX * 2];
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = 0, len;
+
+    out[0] = '\0';
+    if (is_ascii(text)) {   /* the same as below, without ICU */
+        size_t o = 0;
+
+        for (; *text != '\0' && o + 1 < outlen; text++)
+            out[o++] = isalnum((unsigned char)*text) ? (char)tolower((unsigned char)*text) : ' ';
+        out[o] = '\0';
+        return SW_OK;
+    }
+    if (!valid_utf8(text))
+        return SW_INVALID;
+    pthread_once(&icu_once, icu_init);
+    if (nfkc_cf == NULL)
+        return SW_ERR;
+    if (to_utf16(text, u, &n) != SW_OK)
+        return SW_INVALID;
+    drop_symbols(u, &n);
+    len = unorm2_normalize(nfkc_cf, u, n, f, WORK_MAX * 2, &st);
+    if (U_FAILURE(st))
+        return SW_INVALID;
+    keep_alnum(f, &len);
+    st = U_ZERO_ERROR;
+    u_strToUTF8(out, (int32_t)outlen, NULL, f, len, &st);
+    if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING) {
+        out[0] = '\0';
+        return SW_INVALID;
+    }
+    return SW_OK;
+}
+
+int sw_norm_latin(const char *utf8, size_t len, char *out, size_t outlen)
+{
+    UChar u[256], b[1024];
+    char u8[2048];
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = 0, m, limit;
+    UTransliterator *t;
+
+    out[0] = '\0';
+    pthread_once(&icu_once, icu_init);
+    if (len > 255 * 3 || (t = thread_translit()) == NULL)
+        return SW_ERR;
+    u_strFromUTF8(u, 256, &n, utf8, (int32_t)len, &st);
+    if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+        return SW_ERR;
+    m = apply_readings(u, n, b, 256);
+    limit = m;
+    utrans_transUChars(t, b, &m, 1024, 0, &limit, &st);
+    if (U_FAILURE(st))
+        return SW_ERR;
+    u_strToUTF8(u8, sizeof(u8), NULL, b, m, &st);
+    if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+        return SW_ERR;
+    ascii_words(u8, out, outlen);
+    return SW_OK;
+}
+
+int sw_norm_simplified(const char *utf8, size_t len, char *out, size_t outlen)
+{
+    UChar u[WORK_MAX];
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = 0, limit;
+    UTransliterator *t;
+
+    if (len >= WORK_MAX || (t = thread_simplify()) == NULL)
+        return SW_ERR;
+    u_strFromUTF8(u, WORK_MAX, &n, utf8, (int32_t)len, &st);
+    if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+        return SW_ERR;
+    limit = n;
+    utrans_transUChars(t, u, &n, WORK_MAX, 0, &limit, &st);
+    if (U_FAILURE(st))
+        return SW_ERR;
+    u_strToUTF8(out, (int32_t)outlen, NULL, u, n, &st);
+    return U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING ? SW_ERR : SW_OK;
+}
+
 int sw_normalise(const char *text, enum sw_norm_kind kind, struct sw_keys *out)
 {
     char vis_words[SW_KEY_MAX];
@@ -375,6 +538,7 @@ int sw_normalise(const char *text, enum sw_norm_kind kind, struct sw_keys *out)
     /* Every key is written below; clearing the whole struct (1.3 KB) cost more than the rest of
      * an ASCII mark's keys. */
     out->exact[0] = out->visual[0] = out->phonetic[0] = out->words[0] = out->bare[0] = '\0';
+    out->name[0] = '\0';
     out->translit = 0;
     if (text == NULL)
         return SW_INVALID;
@@ -451,6 +615,8 @@ int sw_normalise(const char *text, enum sw_norm_kind kind, struct sw_keys *out)
         }
     }
     out->bare[o] = '\0';
+    if (kind == SW_NORM_NAME && sw_company_parse(text, out->name, sizeof(out->name)) != SW_OK)
+        out->name[0] = '\0';
     return SW_OK;
 }
 
@@ -500,15 +666,68 @@ static double ratio(const char *a, const char *b)
     return d > longer / 3 ? 0.0 : 1.0 - (double)d / (longer + 6);
 }
 
+/* The vowels of key as a sound-alike hears them: y as i, the u of qu and a final e after a
+ * consonant silent, a doubled vowel once. "kwik" and "quick" both give "i", "highlite" and
+ * "highlight" too; "kinda" gives "ia", "candy" "ai". */
+static void vowels(const char *key, char *out, size_t outlen)
+{
+    size_t o = 0, i;
+
+    for (i = 0; key[i] != '\0' && o + 1 < outlen; i++) {
+        char c = key[i] == 'y' ? 'i' : key[i];
+
+        if (strchr("aeiou", c) == NULL || (c == 'u' && i > 0 && key[i - 1] == 'q') ||
+            (c == 'e' && key[i + 1] == '\0' && i > 1 && strchr("aeiouy", key[i - 1]) == NULL))
+            continue;
+        if (o > 0 && out[o - 1] == c)
+            continue;
+        out[o++] = c;
+    }
+    out[o] = '\0';
+}
+
+/* Whether two marks sound alike: the same consonant skeleton, of four consonants or more,
+ * or of two or three with the same vowels as well — a short skeleton alone ("mk") is shared
+ * by marks nobody confuses (MIKE, MAKO). */
+static int sound_alike(const struct sw_keyref *a, const struct sw_keyref *b)
+{
+    char va[SW_KEY_MAX], vb[SW_KEY_MAX];
+    size_t n = strlen(a->phonetic);
+
+    if (n < 2 || strlen(a->exact) < 4 || strlen(b->exact) < 4 ||
+        strcmp(a->phonetic, b->phonetic) != 0)
+        return 0;
+    if (n >= 4)
+        return 1;
+    vowels(a->exact, va, sizeof(va));
+    vowels(b->exact, vb, sizeof(vb));
+    return strcmp(va, vb) == 0;
+}
+
 double sw_similarity_ref(const struct sw_keyref *a, const struct sw_keyref *b, char *why,
                          size_t whylen)
 {
     double best = 0.0, s;
     const char *how = "different";
 
+    if (a->name != NULL && b->name != NULL && a->name[0] != '\0' && b->name[0] != '\0' &&
+        sw_company_other_characters(a->name, b->name)) {
+        /* 恒力 and 恒立 read alike in pinyin, and are two trade names */
+        sw_strlcpy(why, "same sound, other characters", whylen);
+        return 0.8;
+    }
     if (a->exact[0] != '\0' && strcmp(a->exact, b->exact) == 0) {
         sw_strlcpy(why, "identical", whylen);
         return 1.0;
+    }
+    if (a->name != NULL && b->name != NULL && a->name[0] != '\0' && b->name[0] != '\0') {
+        /* Two company names: the same look-alike key, else their trade names decide. */
+        if (a->visual[0] != '\0' && strcmp(a->visual, b->visual) == 0) {
+            sw_strlcpy(why, "look-alike characters", whylen);
+            return 0.97;
+        }
+        if ((s = sw_company_similarity(a->name, b->name, why, whylen)) >= 0)
+            return s;
     }
     if ((s = ratio(a->exact, b->exact)) > best) {
         best = s;
@@ -525,9 +744,7 @@ double sw_similarity_ref(const struct sw_keyref *a, const struct sw_keyref *b, c
         best = s;
         how = "look-alike spelling";
     }
-    if (a->phonetic[0] != '\0' && a->phonetic[1] != '\0' && strlen(a->exact) >= 4 &&
-        strlen(b->exact) >= 4 &&
-        strcmp(a->phonetic, b->phonetic) == 0 && 0.9 > best) {
+    if (0.9 > best && sound_alike(a, b)) {
         best = 0.9;
         how = "sound-alike";
     }
@@ -545,8 +762,8 @@ double sw_similarity_ref(const struct sw_keyref *a, const struct sw_keyref *b, c
 
 double sw_similarity(const struct sw_keys *a, const struct sw_keys *b, char *why, size_t whylen)
 {
-    struct sw_keyref ra = { a->exact, a->visual, a->phonetic, a->bare };
-    struct sw_keyref rb = { b->exact, b->visual, b->phonetic, b->bare };
+    struct sw_keyref ra = { a->exact, a->visual, a->phonetic, a->bare, a->name };
+    struct sw_keyref rb = { b->exact, b->visual, b->phonetic, b->bare, b->name };
 
     return sw_similarity_ref(&ra, &rb, why, whylen);
 }

@@ -489,11 +489,30 @@ void sw_incident_check(const json_t *in, int partial, const char *prefix,
 
 int sw_party_key(const char *name, char *out, size_t n)
 {
+    return sw_name_key(name, out, n);
+}
+
+int sw_party_key_v1(const char *name, char *out, size_t n)
+{
     struct sw_keys k;
 
     if (name == NULL || sw_normalise(name, SW_NORM_NAME, &k) != SW_OK || k.visual[0] == '\0')
         return SW_INVALID;
     return sw_strlcpy(out, k.visual, n) == SW_OK ? SW_OK : SW_TOOBIG;
+}
+
+int sw_party_same(const char *a, const char *b, const char *b_of)
+{
+    struct sw_keys ka, kb, ko;
+    char why[64];
+
+    if (a == NULL || b == NULL || sw_normalise(a, SW_NORM_NAME, &ka) != SW_OK ||
+        sw_normalise(b, SW_NORM_NAME, &kb) != SW_OK)
+        return 0;
+    if (b_of != NULL && kb.name[0] != '\0' && sw_normalise(b_of, SW_NORM_NAME, &ko) == SW_OK &&
+        ko.name[0] != '\0')
+        sw_name_inherit(kb.name, sizeof(kb.name), ko.name);
+    return sw_similarity(&ka, &kb, why, sizeof(why)) >= SW_MATCH_THRESHOLD;
 }
 
 json_t *sw_incident_deadline(const struct sw_deadlines *d, const json_t *show,
@@ -537,11 +556,12 @@ static void key_hash(const char *key, char *hex)
     sw_hex(h, sizeof(h), hex);
 }
 
-/* The party indexes an incident is filed under. */
+/* The party indexes an incident is filed under (ZADD), or taken out of (ZREM: under the key
+ * of before as well, where it may have been filed). */
 static void party_cmds(struct sw_cmds *c, const char *verb, const json_t *doc)
 {
     static const char *const roles[] = { "exhibitor", "complainant" };
-    char key[SW_KEY_MAX + 40], pk[SW_KEY_MAX], score[24], idtxt[24];
+    char key[SW_KEY_MAX + 40], pk[SW_KEY_MAX], v1[SW_KEY_MAX], score[24], idtxt[24];
     size_t i;
 
     snprintf(idtxt, sizeof(idtxt), "%lld", (long long)json_integer_value(json_object_get(doc,
@@ -555,10 +575,15 @@ static void party_cmds(struct sw_cmds *c, const char *verb, const json_t *doc)
         if (sw_party_key(name, pk, sizeof(pk)) != SW_OK)
             continue;
         snprintf(key, sizeof(key), "sw:party:%s:%s", roles[i], pk);
-        if (strcmp(verb, "ZADD") == 0)
+        if (strcmp(verb, "ZADD") == 0) {
             sw_cmds_add(c, "ZADD", key, score, idtxt, NULL);
-        else
+            continue;
+        }
+        sw_cmds_add(c, "ZREM", key, idtxt, NULL);
+        if (sw_party_key_v1(name, v1, sizeof(v1)) == SW_OK && strcmp(v1, pk) != 0) {
+            snprintf(key, sizeof(key), "sw:party:%s:%s", roles[i], v1);
             sw_cmds_add(c, "ZREM", key, idtxt, NULL);
+        }
     }
 }
 

@@ -72,7 +72,8 @@ static void usage(FILE *fp)
             "  feed list | feed get ID | feed poll ID | feed rm ID\n"
             "  match pair [--kind mark|name] [--threshold X] A B\n"
             "                                           how two texts compare, as JSON\n"
-            "  match eval [--threshold X] FILE          precision and recall on labelled pairs\n"
+            "  match eval [--threshold X] FILE...       precision and recall on labelled pairs,\n"
+            "                                           for marks and names apart\n"
             "  i18n json LANG [--dir DIR]               the portal's catalogue {msgid: msgstr}\n"
             "  i18n check [--pot FILE] [--dir DIR]      every message translated alike; exit 1\n"
             "                                           and each problem when not\n"
@@ -550,9 +551,25 @@ static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, c
 
 static json_t *keys_json(const struct sw_keys *k)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "exact", k->exact, "visual", k->visual,
-                     "phonetic", k->phonetic, "words", k->words, "bare", k->bare,
-                     "transliterated", k->translit);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "exact", k->exact, "visual",
+                          k->visual, "phonetic", k->phonetic, "words", k->words, "bare",
+                          k->bare, "transliterated", k->translit);
+    struct sw_name_parts np;
+
+    if (o != NULL && sw_name_parts(k->name, &np) == SW_OK) {
+        json_t *ind = json_array();
+        size_t i;
+
+        for (i = 0; i < np.nindustries; i++)
+            json_array_append_new(ind, json_string(np.industries[i]));
+        json_object_set_new(o, "name", json_pack("{s:s, s:s, s:o, s:s, s:s, s:b, s:b}",
+                                                 "trade", np.trade, "han", np.han,
+                                                 "industries", ind, "provinces", np.provinces,
+                                                 "cities", np.cities, "trade_is_place",
+                                                 np.trade_is_place, "listing_marker",
+                                                 np.listing_marker));
+    }
+    return o;
 }
 
 static void count_alert(void *ud, const struct sw_match *m)
@@ -561,11 +578,13 @@ static void count_alert(void *ud, const struct sw_match *m)
     (*(int *)ud)++;
 }
 
-/* Whether the matching index, holding b as a subscriber's only item, alerts on an event that
- * carries a: a trademark filing for a mark, a defendant for a name. This is the score and
- * the index's candidate generation together: a pair the score calls similar but no key
- * proposes is missed here. -1 when the index could not be made. */
-static int index_alerts(int name, const char *a, const char *b, double threshold)
+/* Whether the matching index, holding b (with its aliases, a JSON array or NULL) as a
+ * subscriber's only item, alerts on an event that carries a: a trademark filing for a mark,
+ * a defendant for a name. This is the score and the index's candidate generation together:
+ * a pair the score calls similar but no key proposes is missed here. -1 when the index could
+ * not be made. */
+static int index_alerts(int name, const char *a, const char *b, json_t *aliases,
+                        double threshold)
 {
     struct sw_mindex *ix = sw_mindex_new();
     json_t *profile = json_pack("{s:f}", "alert_threshold", threshold);
@@ -577,6 +596,8 @@ static int index_alerts(int name, const char *a, const char *b, double threshold
                                   "marks", a);
     int alerts = -1;
 
+    if (item != NULL && aliases != NULL)
+        json_object_set(item, "aliases", aliases);
     if (ix != NULL && profile != NULL && item != NULL && ev != NULL &&
         sw_mindex_subscriber(ix, 1, profile) == SW_OK) {
         alerts = 0;
@@ -590,89 +611,195 @@ static int index_alerts(int name, const char *a, const char *b, double threshold
     return alerts < 0 ? -1 : alerts > 0;
 }
 
-/* seawall match eval: reads "kind<TAB>label<TAB>category<TAB>a<TAB>b" lines and reports
- * precision and recall at the threshold, overall and by category, with each miss. */
-static int cmd_match_eval(const char *path, double threshold)
+/* Counts of one slice of the labelled pairs. */
+struct tally {
+    const char *name;
+    long tp, fp, fn, tn;
+};
+
+static void tally_add(struct tally *t, int label, int said)
 {
-    FILE *fp = fopen(path, "r");
-    char line[2048];
-    long tp = 0, fp_ = 0, fn = 0, tn = 0, itp = 0, ifp = 0, ifn = 0, itn = 0;
-    json_t *cats = json_object();
+    t->tp += label && said;
+    t->fn += label && !said;
+    t->fp += !label && said;
+    t->tn += !label && !said;
+}
 
-    if (fp == NULL)
-        return sw_tool_fail("open(\"%s\") failed (%s)", path, strerror(errno));
-    while (fgets(line, sizeof(line), fp) != NULL) {
-        char *f[5], *save = NULL, *p = line, why[64];
-        struct sw_keys ka, kb;
-        json_t *c;
-        int n = 0, label, said, found;
-        double score;
+static void tally_print(const struct tally *t, double threshold)
+{
+    long n = t->tp + t->fp + t->fn + t->tn;
 
-        if (line[0] == '#' || line[0] == '\n')
-            continue;
-        line[strcspn(line, "\n")] = '\0';
-        for (; n < 5 && (f[n] = strtok_r(p, "\t", &save)) != NULL; n++)
-            p = NULL;
-        if (n != 5)
-            continue;
-        label = strcmp(f[1], "1") == 0;
-        if (sw_normalise(f[3], strcmp(f[0], "name") == 0 ? SW_NORM_NAME : SW_NORM_MARK, &ka) !=
-                SW_OK ||
-            sw_normalise(f[4], strcmp(f[0], "name") == 0 ? SW_NORM_NAME : SW_NORM_MARK, &kb) !=
-                SW_OK)
-            score = 0;
-        else
-            score = sw_similarity(&ka, &kb, why, sizeof(why));
-        said = score >= threshold;
-        found = index_alerts(strcmp(f[0], "name") == 0, f[3], f[4], threshold);
-        if (found < 0) {
-            fclose(fp);
-            json_decref(cats);
-            return sw_tool_fail("%s", "out of memory");
+    if (n == 0)
+        return;
+    printf("RESULT %s pairs=%ld precision=%.3f recall=%.3f threshold=%.2f\n", t->name, n,
+           t->tp + t->fp ? (double)t->tp / (double)(t->tp + t->fp) : 1.0,
+           t->tp + t->fn ? (double)t->tp / (double)(t->tp + t->fn) : 1.0, threshold);
+}
+
+/* Whether s holds a Chinese character (U+3400 to U+9FFF). */
+static int has_han(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (; *p != '\0'; p++)
+        if (*p >= 0xe3 && *p <= 0xe9 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
+            unsigned c = (unsigned)(*p & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 |
+                         (unsigned)(p[2] & 0x3f);
+
+            if (c >= 0x3400 && c <= 0x9fff)
+                return 1;
         }
-        itp += label && found;
-        ifn += label && !found;
-        ifp += !label && found;
-        itn += !label && !found;
-        if (found != said)
-            printf("INDEX %s %s \"%s\" ~ \"%s\": score %.3f, index %s\n", f[2],
-                   label ? "similar" : "different", f[3], f[4], score,
-                   found ? "alerted" : "proposed nothing");
-        tp += label && said;
-        fn += label && !said;
-        fp_ += !label && said;
-        tn += !label && !said;
-        c = json_object_get(cats, f[2]);
-        if (c == NULL) {
-            c = json_pack("{s:i, s:i}", "pairs", 0, "right", 0);
-            json_object_set_new(cats, f[2], c);
-        }
-        json_object_set_new(c, "pairs", json_integer(json_integer_value(
-                                            json_object_get(c, "pairs")) + 1));
-        if (said == label)
-            json_object_set_new(c, "right", json_integer(json_integer_value(
-                                                json_object_get(c, "right")) + 1));
-        else
-            printf("MISS %s %s \"%s\" ~ \"%s\": %.3f\n", f[2], label ? "similar" : "different",
-                   f[3], f[4], score);
+    return 0;
+}
+
+/* The best score of a against b and each of b's aliases (a JSON array, or NULL). */
+static double best_score(enum sw_norm_kind kind, const char *a, const char *b, json_t *aliases,
+                         char *why, size_t whylen)
+{
+    struct sw_keys ka, kb;
+    double best = 0.0, s;
+    size_t i;
+    json_t *v;
+    char w[64], name[SW_KEY_MAX] = "";
+
+    sw_strlcpy(why, "nothing to compare", whylen);
+    if (sw_normalise(a, kind, &ka) != SW_OK)
+        return 0.0;
+    if (sw_normalise(b, kind, &kb) == SW_OK) {
+        best = sw_similarity(&ka, &kb, why, whylen);
+        sw_strlcpy(name, kb.name, sizeof(name));
     }
-    fclose(fp);
+    json_array_foreach(aliases, i, v) {
+        if (sw_normalise(json_string_value(v), kind, &kb) != SW_OK)
+            continue;
+        if (kb.name[0] != '\0' && name[0] != '\0')   /* as the matching index does */
+            sw_name_inherit(kb.name, sizeof(kb.name), name);
+        if ((s = sw_similarity(&ka, &kb, w, sizeof(w))) > best) {
+            best = s;
+            snprintf(why, whylen, "alias: %s", w);
+        }
+    }
+    return best;
+}
+
+enum { T_ALL, T_MARKS, T_NAMES, T_ZH_EN, T_ZH_EN_UNAIDED, T_PLACE, T_SHORT, T_LISTING, T_ALIAS,
+       T_ALIAS_UNAIDED, T_INDEX, T_COUNT };
+
+/* seawall match eval: reads "kind<TAB>label<TAB>category<TAB>a<TAB>b[<TAB>aliases]" lines
+ * (aliases of b separated by ';', as a portfolio holds them) and reports precision and
+ * recall at the threshold: overall, for marks and for names apart, for the slices of names
+ * (Chinese against Latin, with a place prefix, short names, listing markers, names that need
+ * an alias) and through the matching index, with each miss. */
+static int cmd_match_eval(char **paths, int npaths, double threshold)
+{
+    struct tally t[T_COUNT] = {
+        [T_ALL] = { "quality" }, [T_MARKS] = { "marks" }, [T_NAMES] = { "names" },
+        [T_ZH_EN] = { "names-zh-en" }, [T_ZH_EN_UNAIDED] = { "names-zh-en-unaided" },
+        [T_PLACE] = { "names-place" }, [T_SHORT] = { "names-short" },
+        [T_LISTING] = { "names-listing-marker" }, [T_ALIAS] = { "names-alias" },
+        [T_ALIAS_UNAIDED] = { "names-alias-unaided" }, [T_INDEX] = { "index" },
+    };
+    json_t *cats = json_object();
+    char line[4096];
+    int f, i;
+
+    for (f = 0; f < npaths; f++) {
+        FILE *fp = fopen(paths[f], "r");
+
+        if (fp == NULL) {
+            json_decref(cats);
+            return sw_tool_fail("open(\"%s\") failed (%s)", paths[f], strerror(errno));
+        }
+        while (fgets(line, sizeof(line), fp) != NULL) {
+            char *fl[6], *save = NULL, *p = line, why[96];
+            json_t *c, *aliases = NULL;
+            int n = 0, label, said, found, name, cross, alias;
+            double score;
+
+            if (line[0] == '#' || line[0] == '\n')
+                continue;
+            line[strcspn(line, "\n")] = '\0';
+            for (; n < 6 && (fl[n] = strtok_r(p, "\t", &save)) != NULL; n++)
+                p = NULL;
+            if (n < 5)
+                continue;
+            if (n == 6) {
+                char *al, *s2 = NULL;
+
+                aliases = json_array();
+                for (al = strtok_r(fl[5], ";", &s2); al != NULL; al = strtok_r(NULL, ";", &s2))
+                    json_array_append_new(aliases, json_string(al));
+            }
+            label = strcmp(fl[1], "1") == 0;
+            name = strcmp(fl[0], "name") == 0;
+            cross = name && has_han(fl[3]) != has_han(fl[4]);
+            alias = name && strstr(fl[2], "alias") != NULL;
+            score = best_score(name ? SW_NORM_NAME : SW_NORM_MARK, fl[3], fl[4], aliases, why,
+                               sizeof(why));
+            said = score >= threshold;
+            found = index_alerts(name, fl[3], fl[4], aliases, threshold);
+            if (found < 0) {
+                fclose(fp);
+                json_decref(aliases);
+                json_decref(cats);
+                return sw_tool_fail("%s", "out of memory");
+            }
+            tally_add(&t[T_INDEX], label, found);
+            if (found != said)
+                printf("INDEX %s %s \"%s\" ~ \"%s\": score %.3f, index %s\n", fl[2],
+                       label ? "similar" : "different", fl[3], fl[4], score,
+                       found ? "alerted" : "proposed nothing");
+            tally_add(&t[T_ALL], label, said);
+            tally_add(&t[name ? T_NAMES : T_MARKS], label, said);
+            if (cross && !alias)
+                tally_add(&t[T_ZH_EN], label, said);
+            if (name && strstr(fl[2], "place") != NULL)
+                tally_add(&t[T_PLACE], label, said);
+            if (name && strstr(fl[2], "short") != NULL)
+                tally_add(&t[T_SHORT], label, said);
+            if (name && strstr(fl[2], "listing") != NULL)
+                tally_add(&t[T_LISTING], label, said);
+            if (alias)
+                tally_add(&t[T_ALIAS], label, said);
+            if (cross || alias) {   /* as a portfolio without the alias would fare */
+                char w[96];
+                int bare = best_score(SW_NORM_NAME, fl[3], fl[4], NULL, w, sizeof(w)) >=
+                           threshold;
+
+                if (cross)
+                    tally_add(&t[T_ZH_EN_UNAIDED], label, bare);
+                if (alias)
+                    tally_add(&t[T_ALIAS_UNAIDED], label, bare);
+            }
+            json_decref(aliases);
+            c = json_object_get(cats, fl[2]);
+            if (c == NULL) {
+                c = json_pack("{s:i, s:i}", "pairs", 0, "right", 0);
+                json_object_set_new(cats, fl[2], c);
+            }
+            json_object_set_new(c, "pairs", json_integer(json_integer_value(
+                                                json_object_get(c, "pairs")) + 1));
+            if (said == label)
+                json_object_set_new(c, "right", json_integer(json_integer_value(
+                                                    json_object_get(c, "right")) + 1));
+            else
+                printf("MISS %s %s \"%s\" ~ \"%s\": %.3f (%s)\n", fl[2],
+                       label ? "similar" : "different", fl[3], fl[4], score, why);
+        }
+        fclose(fp);
+    }
     {
         const char *k;
         json_t *c;
 
         json_object_foreach(cats, k, c)
-            printf("%-26s %3lld/%-3lld\n", k, (long long)json_integer_value(
+            printf("%-36s %3lld/%-3lld\n", k, (long long)json_integer_value(
                    json_object_get(c, "right")), (long long)json_integer_value(
                    json_object_get(c, "pairs")));
     }
     json_decref(cats);
-    printf("RESULT quality pairs=%ld precision=%.3f recall=%.3f threshold=%.2f\n",
-           tp + fp_ + fn + tn, tp + fp_ ? (double)tp / (tp + fp_) : 0.0,
-           tp + fn ? (double)tp / (tp + fn) : 0.0, threshold);
-    printf("RESULT index pairs=%ld precision=%.3f recall=%.3f threshold=%.2f\n",
-           itp + ifp + ifn + itn, itp + ifp ? (double)itp / (itp + ifp) : 0.0,
-           itp + ifn ? (double)itp / (itp + ifn) : 0.0, threshold);
+    for (i = 0; i < T_COUNT; i++)
+        tally_print(&t[i], threshold);
     return 0;
 }
 
@@ -684,12 +811,15 @@ static int cmd_match(int argc, char **argv)
     double threshold = SW_MATCH_THRESHOLD, score;
     struct sw_keys ka, kb;
     char why[64];
-    int i;
+    char **files = NULL;
+    int i, nfiles = 0, rc;
 
     if (argc < 1 || (strcmp(argv[0], "pair") != 0 && strcmp(argv[0], "eval") != 0)) {
         usage(stderr);
         return 2;
     }
+    if ((files = calloc((size_t)argc, sizeof(*files))) == NULL)
+        return sw_tool_fail("%s", "out of memory");
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--kind") == 0 && i + 1 < argc) {
             i++;
@@ -697,27 +827,34 @@ static int cmd_match(int argc, char **argv)
                 kind = SW_NORM_MARK;
             else if (strcmp(argv[i], "name") == 0)
                 kind = SW_NORM_NAME;
-            else
+            else {
+                free(files);
                 return sw_tool_fail("--kind is mark or name, not \"%s\"", argv[i]);
+            }
         } else if (strcmp(argv[i], "--threshold") == 0 && i + 1 < argc) {
             char *end;
 
             threshold = strtod(argv[++i], &end);
-            if (*end != '\0' || threshold < 0.5 || threshold > 1.0)
+            if (*end != '\0' || threshold < 0.5 || threshold > 1.0) {
+                free(files);
                 return sw_tool_fail("%s", "--threshold is a number from 0.5 to 1");
-        } else if (a == NULL) {
-            a = argv[i];
-        } else if (b == NULL) {
-            b = argv[i];
+            }
         } else {
-            return sw_tool_fail("unexpected argument \"%s\"", argv[i]);
+            files[nfiles++] = argv[i];
         }
     }
     if (strcmp(argv[0], "eval") == 0) {
-        if (a == NULL || b != NULL)
-            return sw_tool_fail("%s", "match eval needs one FILE");
-        return cmd_match_eval(a, threshold);
+        rc = nfiles == 0 ? sw_tool_fail("%s", "match eval needs a FILE")
+                         : cmd_match_eval(files, nfiles, threshold);
+        free(files);
+        return rc;
     }
+    a = nfiles > 0 ? files[0] : NULL;
+    b = nfiles > 1 ? files[1] : NULL;
+    rc = nfiles;
+    free(files);
+    if (rc > 2)
+        return sw_tool_fail("unexpected argument \"%s\"", argv[argc - 1]);
     if (a == NULL || b == NULL)
         return sw_tool_fail("%s", "match pair needs two texts");
     if (sw_normalise(a, kind, &ka) != SW_OK)

@@ -69,9 +69,22 @@ int sw_show_from_event(struct sw_store *s, json_t *ev, const char *source, const
 void sw_incident_check(const json_t *in, int partial, const char *prefix,
                        struct sw_verrs *errs);
 
-/* The key incidents naming a party are filed under: the normalised name (legal forms and
- * look-alike letters folded). SW_OK or SW_INVALID for a name with nothing to match on. */
+/* The key incidents naming a party are filed under: the name's trade name, as matching keys
+ * company names (sw_name_key: 深圳市山寨电子有限公司 and "Shenzhen Shanzhai Electronics Co.,
+ * Ltd." are both "shanzhai"). Parties under one key are told apart by sw_party_same. SW_OK,
+ * SW_INVALID for a name with nothing to match on, SW_TOOBIG. */
 int sw_party_key(const char *name, char *out, size_t n);
+
+/* The key incidents were filed under before names were keyed by their trade names (the
+ * look-alike key of the whole name); read beside sw_party_key's, so incidents filed then are
+ * still found. SW_OK or SW_INVALID. */
+int sw_party_key_v1(const char *name, char *out, size_t n);
+
+/* 1 when two party names are one company — the same trade name in either script, or the
+ * same look-alike key, with no place or industry that contradicts it (sw_similarity at the
+ * default threshold) — else 0. b_of: when b is an alias of a portfolio name, that name (an
+ * alias naming no industry or place takes the name's: sw_name_inherit), else NULL. */
+int sw_party_same(const char *a, const char *b, const char *b_of);
 
 /* Queues the party index changes from old to doc (names edited). */
 struct sw_cmds;

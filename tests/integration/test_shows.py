@@ -8,6 +8,7 @@ import datetime
 import glob
 import hashlib
 import io
+import json
 import os
 import shutil
 import threading
@@ -672,6 +673,68 @@ def test_repeat_offenders_across_two_shows_and_the_show_record(s):
     rec = shows[y2.id]["record"]
     assert rec["incidents"] == 2 and rec["editions"][0]["show"] == y1.id
     assert rec["editions"][0]["by_kind"] == {"goods_removed": 1, "complaint_received": 1}
+
+
+def test_repeat_offenders_known_by_their_trade_name_in_either_script(s):
+    """A station writes the exhibitor in Chinese, a foreign record in pinyin and English: one
+    party, found by its trade name (山寨 is "shanzhai"). Another company of that trade name in
+    another business or city, and another trade name of the same city and industry, are not
+    the same party. An incident filed under the key of before (the whole name's look-alike
+    key) is still found, and the escalation knows the exporter by its Chinese name."""
+    y1 = Fair(s, "trade-2025", id="trade-expo-2025", name="Trade Expo 2025",
+              starts="2025-03-01", ends="2025-03-04")
+    y2 = Fair(s, "trade-2026", id="trade-expo-2026", name="Trade Expo 2026",
+              starts="2099-03-01", ends="2099-03-04")
+    at = "2025-03-02T10:00:00Z"
+    first = y1.incident("tn-1", exhibitor={"name": "深圳市山寨电子有限公司"},
+                        received_at="2025-03-01T09:00:00Z")
+    y1.incident("tn-2", exhibitor={"name": "Shenzhen Shanzhai Trading Co., Ltd."},
+                received_at=at)                                  # another business
+    y1.incident("tn-3", exhibitor={"name": "Dongguan Shanzhai Electronics Co., Ltd."},
+                received_at=at)                                  # another city
+    y1.incident("tn-4", exhibitor={"name": "深圳市明亮电子有限公司"},
+                received_at=at)                                  # another trade name
+    complained = y1.incident("tn-5", exhibitor={"name": "Someone Else Ltd"},
+                             complainant={"name": "SHENZHEN SHANZHAI ELECTRONICS CO LTD"},
+                             received_at=at)
+    legacy = y1.incident("tn-6", exhibitor={"name": "Ningbo Legacy Lighting Co., Ltd."},
+                         received_at=at)
+    # Filed as incidents were before names were keyed by trade name.
+    old_key = json.loads(s.cli("match", "pair", "--kind", "name",
+                               "Ningbo Legacy Lighting Co., Ltd.", "x"))["a"]["visual"]
+    assert s.redis("ZREM", "sw:party:exhibitor:legacy", str(legacy["id"])) == 1
+    ms = int(datetime.datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp() * 1000)
+    s.redis("ZADD", f"sw:party:exhibitor:{old_key}", str(ms), str(legacy["id"]))
+    now = y2.incident("tn-7", exhibitor={"name": "Shenzhen Shanzhai Electronics Co., Ltd."})
+    got = sorted((e["id"], e["as"]) for e in now["earlier"]["exhibitor"])
+    assert got == sorted([(first["id"], "exhibitor"), (complained["id"], "complainant")]), got
+    # Earlier only: the first has none, whatever came after it in either script.
+    view = s.get(f"/api/v1/incidents/{first['id']}", token=s.admin).json()
+    assert view["earlier"]["exhibitor"] == []
+    again = y2.incident("tn-8", exhibitor={"name": "NINGBO LEGACY LIGHTING CO LTD"})
+    assert [e["id"] for e in again["earlier"]["exhibitor"]] == [legacy["id"]]
+    # Editing the name takes the incident out of its old keys, both of them.
+    r = s.request("PATCH", f"/api/v1/incidents/{legacy['id']}",
+                  {"exhibitor": {"name": "Ningbo Other Lamps Co., Ltd."}}, token=y1.tok)
+    assert r.status == 200, r
+    assert s.redis("ZSCORE", f"sw:party:exhibitor:{old_key}", str(legacy["id"])) is None
+    assert s.redis("ZSCORE", "sw:party:exhibitor:otherlamps", str(legacy["id"])) is not None
+    # The exporter's portfolio names it in Chinese; the station wrote English.
+    exporter, etok = s.tenant("Shanzhai Export Desk")
+    assert s.post(f"/api/v1/subscribers/{exporter['id']}/portfolio",
+                  {"kind": "name", "text": "深圳市山寨电子有限公司"}, token=etok).status == 201
+    centre = s.make("/api/v1/centres", {"name": "Trade Name Centre", "country": "CN"})
+    r = s.post(f"/api/v1/incidents/{now['id']}/escalate",
+               {"subscriber_id": exporter["id"], "centre_id": centre["id"]}, token=y2.tok)
+    assert r.status == 201, r
+    other, otok = s.tenant("Shanzhai Trading Desk")
+    assert s.post(f"/api/v1/subscribers/{other['id']}/portfolio",
+                  {"kind": "name", "text": "Shenzhen Shanzhai Trading Co., Ltd."},
+                  token=otok).status == 201
+    later = y2.incident("tn-9", exhibitor={"name": "深圳市山寨电子有限公司"})
+    problem(s.post(f"/api/v1/incidents/{later['id']}/escalate",
+                   {"subscriber_id": other["id"], "centre_id": centre["id"]}, token=y2.tok),
+            409, "subscriber-not-exhibitor")
 
 
 def test_incident_alerts_attending_and_accused_exporters(s):

@@ -437,6 +437,47 @@ static void docket_entry(void **state)
     sw_mindex_free(ix);
 }
 
+static json_t *defendant(const char *name)
+{
+    return json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}]}", "id", "ev", "type", "litigation",
+                     "jurisdiction", "US", "parties", "name", name, "role", "defendant");
+}
+
+/* A company name in Chinese meets its official English name through the index's trade-name
+ * key (万年青 is "wannianqing"), with or without a place; another trade name of the same
+ * place and industry, or the same trade name in another business, does not alert. */
+static void names_across_scripts(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    struct got *g;
+    json_t *a, *r;
+
+    subscriber(ix, 1, "[]");
+    subscriber(ix, 2, "[]");
+    put(ix, 1, "{\"id\": 1, \"kind\": \"name\", \"text\": \"江西万年青水泥股份有限公司\"}");
+    put(ix, 2, "{\"id\": 5, \"kind\": \"name\", \"text\": \"珠海格力电器股份有限公司\", "
+               "\"aliases\": [\"GREE\"]}");
+    g = match(ix, defendant("JIANGXI WANNIANQING CEMENT CO.,LTD"));
+    assert_int_equal(g->n, 1);
+    a = alert_of(g, 1, 1);
+    assert_non_null(a);
+    r = json_array_get(json_object_get(a, "reasons"), 0);
+    assert_string_equal(json_string_value(json_object_get(r, "why")), "same trade name in pinyin");
+    g = match(ix, defendant("Wannianqing Cement Co., Ltd."));
+    assert_non_null(alert_of(g, 1, 1));
+    g = match(ix, defendant("Jiangxi Copper Company Limited"));   /* same province, other name */
+    assert_int_equal(g->n, 0);
+    g = match(ix, defendant("Jiangxi Wannianqing Trading Co., Ltd."));   /* other business */
+    assert_int_equal(g->n, 0);
+    /* The English trade name is not the pinyin (GREE, not Geli): the alias finds it. */
+    g = match(ix, defendant("Gree Electric Appliances, Inc. of Zhuhai"));
+    assert_int_equal(g->n, 1);
+    assert_non_null(alert_of(g, 2, 5));
+    g = match(ix, defendant("Gree Real Estate Co., Ltd."));
+    assert_int_equal(g->n, 0);
+    sw_mindex_free(ix);
+}
+
 /* Fails unless got is the JSON text want. */
 static void same_json(const json_t *got, const char *want)
 {
@@ -552,6 +593,7 @@ int main(void)
         cmocka_unit_test(many_candidates_each_once),
         cmocka_unit_test(own_filing_skipped),
         cmocka_unit_test(docket_entry),
+        cmocka_unit_test(names_across_scripts),
         cmocka_unit_test(comparison_members),
         cmocka_unit_test(json_escapes),
     };
