@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -354,30 +355,45 @@ int sw_live_end_session(struct sw_live *lv, const char *session_id)
     return end_channel(lv, channel, end, sizeof(end) - 1);
 }
 
+/* How long a resume waits, at most, for the publisher to remember nginx's newest id. */
+#define RESUME_TRIES 10
+#define RESUME_WAIT_NS 20000000L   /* 20 ms: 200 ms in all */
+
 int sw_live_resume(struct sw_store *s, long long sub, const struct sw_live_info *info,
                    const struct sw_live_id *resume, long long now_s, int *gap,
                    struct sw_live_id *from)
 {
+    const struct timespec wait = { 0, RESUME_WAIT_NS };
     char key[64], stop[24];
     struct sw_live_id rec[2], floor;
-    int have_floor = 0, nrec = 0;
+    int have_floor = 0, nrec = 0, tries;
     redisReply *r;
 
     /* The newest published id, and the one M places older (M = the messages nginx holds):
-     * the newest that nginx no longer has, if nginx holds exactly what was published last. */
+     * the newest that nginx no longer has, if nginx holds exactly what was published last.
+     * The publisher remembers an id just after nginx took it: when nginx's newest is not
+     * remembered yet, the record is read again a few times (RESUME_TRIES × RESUME_WAIT_NS)
+     * before the answer takes the safe side and says gap. */
     ids_key(sub, key, sizeof(key));
     snprintf(stop, sizeof(stop), "%lld", info->messages);
-    r = sw_store_cmd(s, "ZREVRANGE", key, "0", stop, NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
-        sw_live_id_parse(sw_reply_str(r->element[0]), &rec[0]) == SW_OK) {
-        nrec = 1;
-        if (info->messages > 0 && r->elements > (size_t)info->messages &&
-            sw_live_id_parse(sw_reply_str(r->element[info->messages]), &rec[1]) == SW_OK)
-            nrec = 2;
+    for (tries = 0;; tries++) {
+        nrec = 0;
+        r = sw_store_cmd(s, "ZREVRANGE", key, "0", stop, NULL);
+        if (r == NULL)
+            return SW_EAGAIN;
+        if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+            sw_live_id_parse(sw_reply_str(r->element[0]), &rec[0]) == SW_OK) {
+            nrec = 1;
+            if (info->messages > 0 && r->elements > (size_t)info->messages &&
+                sw_live_id_parse(sw_reply_str(r->element[info->messages]), &rec[1]) == SW_OK)
+                nrec = 2;
+        }
+        freeReplyObject(r);
+        if (info->messages == 0 || (nrec > 0 && sw_live_id_cmp(&rec[0], &info->last) >= 0) ||
+            tries + 1 >= RESUME_TRIES)
+            break;
+        nanosleep(&wait, NULL);
     }
-    freeReplyObject(r);
     if (nrec > 0) {
         if (info->messages > 0 && sw_live_id_cmp(&rec[0], &info->last) == 0) {
             /* nginx holds the newest M published: the one before them is the floor. */

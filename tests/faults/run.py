@@ -225,10 +225,11 @@ def main():
         for i in range(SUBS):
             ids.update(x.decode() if isinstance(x, bytes) else x for x in stack.redis(
                 "ZRANGE", f"sw:{{sub:{subs[i][0]['id']}}}:alerts", "0", "-1"))
-        # Each alert names both the subscriber's keywords ("severity|rule|type|country|items").
+        # Each alert names both the subscriber's keywords (the inbox's meta reads
+        # "severity|rule|type|country|items|action").
         partial = sum(1 for i in range(SUBS) for m in stack.redis(
             "HVALS", f"sw:{{sub:{subs[i][0]['id']}}}:almeta")
-            if len(m.rsplit("|", 1)[1].split(",")) != 2)
+            if len(m.split("|")[4].split(",")) != 2)
 
         def delivered():
             got = set()

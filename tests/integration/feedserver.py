@@ -5,9 +5,20 @@ on 127.0.0.1 on a free port, in a thread of the test process, and stops with sto
 import email.utils
 import gzip
 import http.server
+import sys
 import threading
 import time
 import zlib
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A client that hangs up mid-request (a worker killed on purpose, a timeout that gave up)
+    is an ordinary event in these tests, not an error to print with a traceback."""
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 RSS = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
        '<title>T</title><link>http://feeds.test/{name}</link>{items}</channel></rss>')
@@ -46,7 +57,7 @@ class Server:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
