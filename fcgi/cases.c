@@ -583,13 +583,13 @@ static int queue_order(const void *a, const void *b)
     case SORT_ID: r = 0; break;
     default: r = by_priority(x, y); break;
     }
-    if (r != 0)
-        return sort_rev ? -r : r;
-    if ((r = by_priority(x, y)) != 0 || (r = by_deadline(x, y)) != 0)
+    if (r == 0 && sort_key != SORT_ID && ((r = by_priority(x, y)) != 0 ||
+                                          (r = by_deadline(x, y)) != 0))
         return r;
-    r = json_integer_value(json_object_get(x, "id")) <
-        json_integer_value(json_object_get(y, "id")) ? -1 : 1;
-    return sort_key == SORT_ID && sort_rev ? -r : r;
+    if (r == 0)   /* ids are unique: the last word; with created and id sorts, reversed too */
+        r = json_integer_value(json_object_get(x, "id")) <
+            json_integer_value(json_object_get(y, "id")) ? -1 : 1;
+    return sort_rev ? -r : r;
 }
 
 /* The open cases of the caller's centre (an admin names one with ?centre=), each the caller
