@@ -1085,7 +1085,9 @@ static json_t *bulk_one(struct sw_ctx *c, long long id, const json_t *in)
         json_object_set_new(res, "state", json_string(json_string_value(json_object_get(out,
                                                                           "state")) ?: ""));
         json_object_set(res, "assignee", json_object_get(out, "assignee"));
-        json_object_set(res, "tags", json_object_get(out, "tags") ?: json_array());
+        json_object_set_new(res, "tags", json_is_array(json_object_get(out, "tags"))
+                                             ? json_incref(json_object_get(out, "tags"))
+                                             : json_array());
     } else if (rc == SW_INVALID && b.too_many) {
         status = 409;
         snprintf(detail, sizeof(detail), sw_tr(c->lang, "a case holds at most %d tags"),
