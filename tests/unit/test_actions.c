@@ -283,7 +283,7 @@ static void eu_customs_detention_working_days(void **state)
     /* Italy: Christmas and New Year's Day skipped, midnight in Rome. */
     check("{\"type\": \"customs_seizure\", \"jurisdiction\": \"IT\", \"notified\": "
           "\"2026-12-18\"}", "named-as-defendant", "customs_detention", "eu-customs-declarant",
-          "2027-01-05T22:59:59Z", "2027-01-01");
+          "2027-01-05T22:59:59Z", "2027-01-05");
     unknown("{\"type\": \"customs_seizure\", \"jurisdiction\": \"DE\", \"date\": "
             "\"2026-12-18\"}", "named-as-respondent", "customs_detention",
             "eu-customs-declarant", "the date of notification is not in the record");
