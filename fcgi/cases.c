@@ -16,7 +16,10 @@
 #include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/message.h"
+#include "seawall/normalise.h"
 #include "seawall/store.h"
+#include "seawall/templates.h"
+#include "seawall/zone.h"
 #include "api.h"
 
 #define STAFFISH(role) ((role) & (SW_ROLE_STAFF | SW_ROLE_ADMIN))
@@ -79,6 +82,44 @@ static void targets(struct sw_ctx *c, long long centre, long long *first_h, long
     json_decref(doc);
 }
 
+/* The notes of the case's deadlines (catalogue messages) in the reader's language. */
+static void localise_deadlines(struct sw_ctx *c, json_t *v)
+{
+    json_t *e, *dl = json_object_get(v, "deadline");
+    size_t i;
+
+    if (json_is_string(json_object_get(dl, "note")))
+        json_object_set_new(dl, "note", json_string(sw_tr(c->lang, json_string_value(
+                                                              json_object_get(dl, "note")))));
+    json_array_foreach(json_object_get(v, "deadlines"), i, e)
+        if (json_is_string(json_object_get(e, "note")))
+            json_object_set_new(e, "note", json_string(sw_tr(c->lang, json_string_value(
+                                                                 json_object_get(e, "note")))));
+}
+
+/* Where the case came from: its alerts and show incidents, each with the API path to read it
+ * (an alert is its exporter's) and the portal page. */
+static json_t *case_links(const json_t *doc)
+{
+    json_t *out = json_array(), *v;
+    char api[128], app[128];
+    size_t i;
+
+    json_array_foreach(json_object_get(doc, "alerts"), i, v) {
+        snprintf(api, sizeof(api), "/api/v1/alerts/%.80s", json_string_value(v) ?: "");
+        snprintf(app, sizeof(app), "/app/alerts/%.80s", json_string_value(v) ?: "");
+        json_array_append_new(out, json_pack("{s:s, s:O, s:s, s:s}", "kind", "alert", "id", v,
+                                             "api", api, "page", app));
+    }
+    json_array_foreach(json_object_get(doc, "incidents"), i, v) {
+        snprintf(api, sizeof(api), "/api/v1/incidents/%.80s", json_string_value(v) ?: "");
+        snprintf(app, sizeof(app), "/app/incidents/%.80s", json_string_value(v) ?: "");
+        json_array_append_new(out, json_pack("{s:s, s:O, s:s, s:s}", "kind", "incident", "id",
+                                             v, "api", api, "page", app));
+    }
+    return out;
+}
+
 static json_t *view_with(struct sw_ctx *c, const json_t *doc, int64_t now, long long first_h,
                          long long resolve_h)
 {
@@ -93,6 +134,9 @@ static json_t *view_with(struct sw_ctx *c, const json_t *doc, int64_t now, long 
     if (c->who.role == SW_ROLE_EXPORTER)
         json_object_del(v, "priority");
     json_object_del(v, "history_len");
+    json_object_del(v, "deadline_seq");
+    localise_deadlines(c, v);
+    json_object_set_new(v, "links", case_links(doc));
     return v;
 }
 
@@ -102,36 +146,6 @@ static json_t *view(struct sw_ctx *c, const json_t *doc)
 
     targets(c, json_integer_value(json_object_get(doc, "centre_id")), &first_h, &resolve_h);
     return view_with(c, doc, sw_cases_now(c), first_h, resolve_h);
-}
-
-/* The deadline its rule gives doc (which has type, country, proceeding, served_at). */
-static json_t *rule_deadline(const json_t *doc)
-{
-    const char *country = json_string_value(json_object_get(doc, "country"));
-    const char *served = json_string_value(json_object_get(doc, "served_at"));
-    const json_t *rule = sw_deadline_rule(sw_api_deadlines,
-                                          json_string_value(json_object_get(doc, "type")),
-                                          country,
-                                          json_string_value(json_object_get(doc, "proceeding")));
-    json_t *d;
-    int64_t from, due;
-    char when[32];
-
-    if (rule == NULL)
-        return json_null();
-    d = json_pack("{s:{s:O, s:O, s:O, s:O}, s:b}", "rule", "id", json_object_get(rule, "id"),
-                  "text", json_object_get(rule, "text"), "source",
-                  json_object_get(rule, "source"), "from", json_object_get(rule, "from"),
-                  "manual", 0);
-    if (served == NULL || sw_deadline_when(sw_api_deadlines, country, served, 0, &from) != SW_OK) {
-        json_object_set_new(d, "at", json_null());
-        json_object_set_new(d, "note", json_string(SW_N("give served_at to compute the deadline")));
-        return d;
-    }
-    due = sw_deadline_due(sw_api_deadlines, rule, country, from);
-    json_object_set_new(d, "at", json_string(sw_iso8601(due, when, sizeof(when))));
-    json_object_set_new(d, "at_ms", json_integer(due));
-    return d;
 }
 
 /* 409 for a case whose history holds cases.history_max entries. */
@@ -237,7 +251,7 @@ void sw_h_cases_create(struct sw_ctx *c)
 {
     struct sw_verrs errs;
     char when[32], loc[64];
-    json_t *in = NULL, *shape, *doc, *entry;
+    json_t *in = NULL, *shape, *doc, *entry, *dl;
     long long centre = 0, id;
     int64_t now;
     int rc;
@@ -279,7 +293,14 @@ void sw_h_cases_create(struct sw_ctx *c)
     json_object_set_new(doc, "updated_at", json_string(when));
     json_object_set_new(doc, "assignee", json_null());
     json_object_set_new(doc, "priority_override", json_null());
-    json_object_set_new(doc, "deadline", rule_deadline(doc));
+    dl = sw_case_deadline_intake(sw_api_deadlines, doc);
+    json_object_set_new(doc, "deadlines", json_array());
+    json_object_set_new(doc, "deadline_seq", json_integer(dl != NULL));
+    if (dl != NULL) {
+        json_object_set_new(dl, "created_at", json_string(when));
+        json_array_append_new(json_object_get(doc, "deadlines"), dl);
+    }
+    sw_case_deadline_sync(doc);
     sw_case_set_state(doc, "submitted", 0, now);
     entry = sw_case_entry(&c->who, now, "created", 1,
                           json_pack("{s:{s:s}}", "after", "state", "submitted"));
@@ -296,14 +317,31 @@ void sw_h_cases_create(struct sw_ctx *c)
     json_decref(doc);
 }
 
+/* Adds {"exporter": {id, name}} to view v of doc from names (sw_case_exporters). */
+static void add_exporter(json_t *v, const json_t *doc, const json_t *names)
+{
+    char key[24];
+    long long sub = json_integer_value(json_object_get(doc, "subscriber_id"));
+
+    snprintf(key, sizeof(key), "%lld", sub);
+    json_object_set_new(v, "exporter", json_pack("{s:I, s:O?}", "id", (json_int_t)sub, "name",
+                                                 json_object_get(names, key)));
+}
+
 void sw_h_cases_get(struct sw_ctx *c)
 {
     long long id;
-    json_t *doc;
+    json_t *doc, *v, *one, *names = NULL;
 
     if (sw_case_load_visible(c, &id, &doc) != SW_OK)
         return;
-    sw_reply_json(c, 200, view(c, doc));
+    v = view(c, doc);
+    one = json_pack("[O]", doc);
+    if (v != NULL && sw_case_exporters(c->store, one, &names) == SW_OK)
+        add_exporter(v, doc, names);
+    json_decref(names);
+    json_decref(one);
+    sw_reply_json(c, 200, v);
     json_decref(doc);
 }
 
@@ -311,6 +349,35 @@ void sw_h_cases_get(struct sw_ctx *c)
 static int listed(const char *list, const char *v)
 {
     return list == NULL || (v != NULL && sw_in_list(list, v));
+}
+
+/* The queue's orders: by priority (the default), next deadline, creation, last change, id. */
+enum { SORT_PRIORITY, SORT_DEADLINE, SORT_CREATED, SORT_UPDATED, SORT_ID };
+
+/* The order sort names (with a leading '-' reversed into *rev when rev is given), or -1. */
+static int sort_of(const char *sort)
+{
+    static const char *const names[] = { "priority", "deadline", "created", "updated", "id" };
+    size_t i;
+
+    if (sort[0] == '-')
+        sort++;
+    for (i = 0; i < SW_ARRAY_LEN(names); i++)
+        if (strcmp(sort, names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* 1 when doc carries tag. */
+static int has_tag(const json_t *doc, const char *tag)
+{
+    const json_t *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(doc, "tags"), i, v)
+        if (strcmp(json_string_value(v), tag) == 0)
+            return 1;
+    return 0;
 }
 
 /* As sw_reply_if_invalid, for query parameters: each problem names its "parameter". */
@@ -339,6 +406,20 @@ static int filters_ok(struct sw_ctx *c)
         sw_verrs_add(&errs, "sla", "must be breached, near_breach or at_risk");
     if ((v = sw_query(c, "centre")) != NULL && sw_parse_ll(v, 1, INT64_MAX, &n) != SW_OK)
         sw_verrs_add(&errs, "centre", "must be a centre id");
+    if ((v = sw_query(c, "view")) != NULL && !sw_list_valid(v, sw_case_views))
+        sw_verrs_add(&errs, "view", "must be one of new_unassigned, mine, near_breach, "
+                     "breached, waiting, due_week, open");
+    else if (v != NULL && strchr(v, ',') != NULL)
+        sw_verrs_add(&errs, "view", "names one view");
+    if ((v = sw_query(c, "sort")) != NULL && sort_of(v) < 0)
+        sw_verrs_add(&errs, "sort", "must be priority, deadline, created, updated or id, with "
+                     "- before it for the reverse order");
+    if ((v = sw_query(c, "q")) != NULL && !sw_alert_q_valid(v))
+        sw_verrs_add(&errs, "q", "must be 1 to %d bytes of UTF-8 text with a letter or a "
+                     "digit", SW_ALERT_Q_MAX);
+    if ((v = sw_query(c, "tag")) != NULL && !sw_case_tag_valid(v))
+        sw_verrs_add(&errs, "tag", "must be a tag: 1 to %d bytes without spaces, commas or "
+                     "quotes", SW_CASE_TAG_MAX);
     return sw_reply_params_invalid(c, &errs);
 }
 
@@ -353,6 +434,8 @@ static int matches(struct sw_ctx *c, const json_t *doc, const json_t *v, int64_t
         !listed(sw_query(c, "country"), json_string_value(json_object_get(doc, "country"))))
         return 0;
     if (a != NULL && (strcmp(a, "none") == 0 ? who != 0 : who != strtoll(a, NULL, 10)))
+        return 0;
+    if (sw_query(c, "tag") != NULL && !has_tag(doc, sw_query(c, "tag")))
         return 0;
     if (due != NULL) {
         const json_t *at = json_object_get(json_object_get(doc, "deadline"), "at_ms");
@@ -456,36 +539,74 @@ static int load_set(struct sw_ctx *c, const char *key, long long max, json_t **d
 
 /* --- the triage queue ---------------------------------------------------------------------- */
 
-static int by_priority(const void *a, const void *b)
+/* The order of the queue this thread is sorting (qsort takes no user data). */
+static __thread int sort_key;
+static __thread int sort_rev;
+
+static int by_priority(const json_t *x, const json_t *y)
 {
-    const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
     json_int_t px = json_integer_value(json_object_get(json_object_get(x, "priority"), "score"));
     json_int_t py = json_integer_value(json_object_get(json_object_get(y, "priority"), "score"));
+
+    return px == py ? 0 : px > py ? -1 : 1;
+}
+
+static int by_deadline(const json_t *x, const json_t *y)
+{
     const json_t *dx = json_object_get(json_object_get(x, "deadline"), "at_ms");
     const json_t *dy = json_object_get(json_object_get(y, "deadline"), "at_ms");
 
-    if (px != py)
-        return px > py ? -1 : 1;
     if (json_is_integer(dx) != json_is_integer(dy))
         return json_is_integer(dx) ? -1 : 1;
     if (json_is_integer(dx) && json_integer_value(dx) != json_integer_value(dy))
         return json_integer_value(dx) < json_integer_value(dy) ? -1 : 1;
-    return json_integer_value(json_object_get(x, "id")) <
-           json_integer_value(json_object_get(y, "id")) ? -1 : 1;
+    return 0;
 }
 
-void sw_h_cases_queue(struct sw_ctx *c)
+static int by_text(const json_t *x, const json_t *y, const char *member)
+{
+    return strcmp(json_string_value(json_object_get(x, member)) ?: "",
+                  json_string_value(json_object_get(y, member)) ?: "");
+}
+
+/* The queue's order: the chosen key (reversed with sort_rev), then priority, deadline
+ * (earliest first, none last) and id. */
+static int queue_order(const void *a, const void *b)
+{
+    const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
+    int r = 0;
+
+    switch (sort_key) {
+    case SORT_DEADLINE: r = by_deadline(x, y); break;
+    case SORT_CREATED: r = by_text(x, y, "created_at"); break;
+    case SORT_UPDATED: r = by_text(x, y, "updated_at"); break;
+    case SORT_ID: r = 0; break;
+    default: r = by_priority(x, y); break;
+    }
+    if (r == 0 && sort_key != SORT_ID && ((r = by_priority(x, y)) != 0 ||
+                                          (r = by_deadline(x, y)) != 0))
+        return r;
+    if (r == 0)   /* ids are unique: the last word; with created and id sorts, reversed too */
+        r = json_integer_value(json_object_get(x, "id")) <
+            json_integer_value(json_object_get(y, "id")) ? -1 : 1;
+    return sort_rev ? -r : r;
+}
+
+/* The open cases of the caller's centre (an admin names one with ?centre=), each the caller
+ * may see viewed with its exporter's name. With ?q= at most cases.search_scan_max are read
+ * (each search costs a fold of up to SW_ALERT_SEARCH_MAX bytes), else cases.queue_max.
+ * Answers and returns non-OK on failure; else *views (array), *total (cases read) and
+ * *truncated. */
+static int queue_collect(struct sw_ctx *c, json_t **views, size_t *total, int *truncated,
+                         int64_t *now)
 {
     long long centre = c->who.centre, next, first_h, resolve_h;
-    long long max = sw_config_int(c->cfg, "cases.queue_max");
+    long long max = sw_config_int(c->cfg, sw_query(c, "q") != NULL ? "cases.search_scan_max"
+                                                                      : "cases.queue_max");
     char key[64];
-    json_t *docs, *d, **views, *items;
-    size_t i, n = 0, total;
-    int limit;
-    int64_t now;
+    json_t *docs, *d, *names = NULL;
+    size_t i;
 
-    if (sw_page_limit(c, &limit) != SW_OK || filters_ok(c) != SW_OK)
-        return;
     if (c->who.role == SW_ROLE_ADMIN) {
         if (sw_query(c, "centre") == NULL) {
             sw_reply_problem(c, 400, "validation", "Invalid request",
@@ -493,32 +614,87 @@ void sw_h_cases_queue(struct sw_ctx *c)
                                        sw_tr(c->lang, "an admin names the centre whose queue "
                                                       "to show")),
                              "query parameter centre is required for an admin");
-            return;
+            return SW_INVALID;
         }
         centre = strtoll(sw_query(c, "centre"), NULL, 10);
     }
     snprintf(key, sizeof(key), "sw:{centre:%lld}:open", centre);
-    if (load_set(c, key, max, &docs, &next, &now, centre, &first_h, &resolve_h) != SW_OK)
-        return;
-    total = json_array_size(docs);
-    views = calloc(json_array_size(docs) + 1, sizeof(*views));
+    if (load_set(c, key, max, &docs, &next, now, centre, &first_h, &resolve_h) != SW_OK)
+        return SW_EAGAIN;
+    if (sw_case_exporters(c->store, docs, &names) != SW_OK) {
+        json_decref(docs);
+        json_decref(names);
+        sw_reply_store(c, SW_EAGAIN, "naming exporters");
+        return SW_EAGAIN;
+    }
+    *views = json_array();
+    *total = json_array_size(docs);
+    *truncated = next != 0 || (long long)*total >= max;
     json_array_foreach(docs, i, d) {
         json_t *v;
 
-        if (views == NULL || !sw_case_visible(c, d))
+        if (!sw_case_visible(c, d))
             continue;
-        v = view_with(c, d, now, first_h, resolve_h);
-        if (v != NULL && matches(c, d, v, now))
-            views[n++] = v;
-        else
-            json_decref(v);
+        v = view_with(c, d, *now, first_h, resolve_h);
+        if (v == NULL)
+            continue;
+        add_exporter(v, d, names);
+        json_array_append_new(*views, v);
     }
+    json_decref(names);
     json_decref(docs);
+    return SW_OK;
+}
+
+/* 1 when the case view v matches the ?q= search (folded into q; NULL: no search). */
+static int search_hit(const json_t *v, const char *q, struct sw_buf *text)
+{
+    if (q == NULL)
+        return 1;
+    if (sw_case_search_text(v, json_string_value(json_object_get(json_object_get(v, "exporter"),
+                                                                 "name")), text) != SW_OK)
+        return 0;
+    return text->p != NULL && sw_case_search_match(text->p, q);
+}
+
+void sw_h_cases_queue(struct sw_ctx *c)
+{
+    const char *view = sw_query(c, "view"), *sort = sw_query(c, "sort"), *q = sw_query(c, "q");
+    json_t *all, *v, **views, *items;
+    struct sw_buf qf, text;
+    size_t i, n = 0, total;
+    int limit, truncated;
+    int64_t now;
+
+    if (sw_page_limit(c, &limit) != SW_OK || filters_ok(c) != SW_OK)
+        return;
+    if (queue_collect(c, &all, &total, &truncated, &now) != SW_OK)
+        return;
+    sw_buf_init(&qf, 4 * SW_ALERT_Q_MAX);
+    sw_buf_init(&text, SW_ALERT_SEARCH_MAX);
+    if (q != NULL && sw_fold_search(q, strlen(q), &qf) != SW_OK) {
+        json_decref(all);
+        sw_buf_free(&qf);
+        sw_reply_store(c, SW_ERR, "reading the search");
+        return;
+    }
+    views = calloc(json_array_size(all) + 1, sizeof(*views));
+    json_array_foreach(all, i, v) {
+        if (views != NULL && matches(c, v, v, now) &&
+            sw_case_in_view(view, v, v, c->who.subject, now) &&
+            search_hit(v, q != NULL ? qf.p : NULL, &text))
+            views[n++] = json_incref(v);
+    }
+    json_decref(all);
+    sw_buf_free(&qf);
+    sw_buf_free(&text);
     if (views == NULL) {
         sw_reply_store(c, SW_ERR, "ranking the queue");
         return;
     }
-    qsort(views, n, sizeof(*views), by_priority);
+    sort_key = sort != NULL ? sort_of(sort) : SORT_PRIORITY;
+    sort_rev = sort != NULL && sort[0] == '-';
+    qsort(views, n, sizeof(*views), queue_order);
     items = json_array();
     for (i = 0; i < n; i++) {
         if (i < (size_t)limit)
@@ -527,9 +703,32 @@ void sw_h_cases_queue(struct sw_ctx *c)
             json_decref(views[i]);
     }
     free(views);
-    sw_reply_json(c, 200, json_pack("{s:o, s:I, s:I, s:b}", "items", items, "matched",
+    sw_reply_json(c, 200, json_pack("{s:o, s:I, s:I, s:b, s:s}", "items", items, "matched",
                                     (json_int_t)n, "ranked", (json_int_t)total, "truncated",
-                                    next != 0 || (long long)total >= max));
+                                    truncated, "view", view ? view : "open"));
+}
+
+/* GET /cases/queue/counts: how many cases each view holds, from one read of the queue. */
+void sw_h_cases_queue_counts(struct sw_ctx *c)
+{
+    json_t *all, *v, *counts;
+    size_t i, k, total;
+    int truncated;
+    int64_t now;
+
+    if (filters_ok(c) != SW_OK || queue_collect(c, &all, &total, &truncated, &now) != SW_OK)
+        return;
+    counts = json_object();
+    for (k = 0; sw_case_views[k] != NULL; k++) {
+        json_int_t n = 0;
+
+        json_array_foreach(all, i, v)
+            n += sw_case_in_view(sw_case_views[k], v, v, c->who.subject, now);
+        json_object_set_new(counts, sw_case_views[k], json_integer(n));
+    }
+    json_decref(all);
+    sw_reply_json(c, 200, json_pack("{s:o, s:I, s:b}", "views", counts, "ranked",
+                                    (json_int_t)total, "truncated", truncated));
 }
 
 /* --- transitions ----------------------------------------------------------------------------- */
@@ -728,6 +927,294 @@ out:
     json_decref(doc);
 }
 
+/* --- bulk actions ---------------------------------------------------------------------- */
+
+static const char *const bulk_actions[] = { "assign", "transition", "move", "tag", "untag",
+                                            NULL };
+
+static const struct sw_jfield bulk_fields[] = {
+    { "ids", SW_J_INTS, SW_JF_REQUIRED, 1, 200, NULL },
+    { "action", SW_J_STRING, SW_JF_REQUIRED, 1, 16, bulk_actions },
+    { "expert_id", SW_J_INT, 0, 1, INT64_MAX, NULL },
+    { "to", SW_J_STRING, 0, 1, 32, sw_case_states },
+    { "reason", SW_J_STRING, SW_JF_NONEMPTY, 1, 4000, NULL },
+    { "outcome", SW_J_STRING, 0, 1, 32, sw_case_outcomes },
+    { "tags", SW_J_STRINGS, 0, 1, SW_CASE_TAGS_MAX, NULL },
+    { NULL, SW_J_STRING, 0, 0, 0, NULL },
+};
+
+struct bulk_edit {
+    struct move m;
+    const char *action;
+    const json_t *tags;
+    int too_many;            /* tagging would pass SW_CASE_TAGS_MAX */
+};
+
+/* One case's change: a move (an assignment of a submitted case accepts it first, in the same
+ * commit), or its tags added or taken off (an internal history entry). */
+static int do_bulk(json_t *doc, json_t *hist, void *ud)
+{
+    struct bulk_edit *b = ud;
+    json_t *before, *after, *v;
+    const char *to = b->m.to;
+    size_t i, j;
+    char when[32];
+    int rc;
+
+    if (strcmp(b->action, "tag") != 0 && strcmp(b->action, "untag") != 0) {
+        json_decref(b->m.allowed);
+        b->m.allowed = NULL;
+        b->m.fail = FAIL_NONE;
+        if (strcmp(b->action, "assign") == 0 &&
+            strcmp(json_string_value(json_object_get(doc, "state")) ?: "", "submitted") == 0) {
+            b->m.to = "accepted";
+            rc = do_move(doc, hist, &b->m);
+            b->m.to = to;
+            if (rc != SW_OK)
+                return rc;
+        }
+        return do_move(doc, hist, &b->m);
+    }
+    before = json_deep_copy(json_object_get(doc, "tags"));
+    after = json_is_array(before) ? json_deep_copy(before) : json_array();
+    json_array_foreach(b->tags, i, v) {
+        const char *tag = json_string_value(v);
+
+        for (j = json_array_size(after); j-- > 0;)
+            if (strcmp(json_string_value(json_array_get(after, j)), tag) == 0)
+                break;
+        if (strcmp(b->action, "tag") == 0 && j == (size_t)-1)
+            json_array_append(after, v);
+        else if (strcmp(b->action, "untag") == 0 && j != (size_t)-1)
+            json_array_remove(after, j);
+    }
+    if (json_array_size(after) > SW_CASE_TAGS_MAX) {
+        b->too_many = 1;
+        json_decref(before);
+        json_decref(after);
+        return SW_INVALID;
+    }
+    json_object_set(doc, "tags", after);
+    json_object_set_new(doc, "updated_at", json_string(sw_iso8601(b->m.now, when,
+                                                                  sizeof(when))));
+    json_array_append_new(hist, sw_case_entry(b->m.who, b->m.now, "tags", 0,
+                                              json_pack("{s:{s:o}, s:{s:o}}", "before", "tags",
+                                                        before ? before : json_array(),
+                                                        "after", "tags", after)));
+    return SW_OK;
+}
+
+/* A result's problem: {type, title, status, detail} in the request's language. */
+static json_t *bulk_problem(struct sw_ctx *c, int status, const char *slug, const char *title,
+                            const char *detail)
+{
+    char type[96];
+
+    snprintf(type, sizeof(type), "urn:seawall:problem:%s", slug);
+    return json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title", sw_tr(c->lang, title),
+                     "status", status, "detail", detail);
+}
+
+/* Does action to one case and says how it went: {id, status, problem?, state?}. */
+static json_t *bulk_one(struct sw_ctx *c, long long id, const json_t *in)
+{
+    struct bulk_edit b = { .m = { .who = &c->who } };
+    json_t *doc = NULL, *out = NULL, *res = json_pack("{s:I}", "id", (json_int_t)id);
+    char detail[256];
+    int rc = sw_case_get(c->store, id, &doc);
+    int status = 200;
+
+    b.action = json_string_value(json_object_get(in, "action"));
+    b.tags = json_object_get(in, "tags");
+    b.m.reason = json_string_value(json_object_get(in, "reason"));
+    b.m.outcome = json_string_value(json_object_get(in, "outcome"));
+    b.m.to = strcmp(b.action, "assign") == 0 ? "assigned" : json_string_value(json_object_get(in,
+                                                                                     "to"));
+    if (rc == SW_OK && !sw_case_visible(c, doc))
+        rc = SW_NOTFOUND;
+    if (rc == SW_NOTFOUND) {
+        json_object_set_new(res, "status", json_integer(404));
+        json_object_set_new(res, "problem", bulk_problem(c, 404, "not-found", "Not found",
+                                                         sw_tr(c->lang, "no such case")));
+        goto out;
+    }
+    if (rc != SW_OK) {
+        json_object_set_new(res, "status", json_integer(503));
+        json_object_set_new(res, "problem", bulk_problem(c, 503, "unavailable",
+                                                         "Service unavailable",
+                                                         sw_tr(c->lang, "the store did not "
+                                                                        "answer; try again")));
+        goto out;
+    }
+    if (strcmp(b.action, "tag") == 0 || strcmp(b.action, "untag") == 0) {
+        if (!STAFFISH(c->who.role))
+            rc = SW_NOTFOUND;
+    } else if (json_object_get(in, "expert_id") != NULL) {
+        json_t *st = NULL;
+        long long xid = json_integer_value(json_object_get(in, "expert_id"));
+
+        if (sw_doc_get(c->store, &sw_kind_staff, xid, &st) == SW_OK &&
+            strcmp(json_string_value(json_object_get(st, "role")) ?: "", "expert") == 0 &&
+            json_integer_value(json_object_get(st, "centre_id")) ==
+                json_integer_value(json_object_get(doc, "centre_id")))
+            b.m.expert = json_pack("{s:I, s:O}", "id", (json_int_t)xid, "name",
+                                   json_object_get(st, "name"));
+        json_decref(st);
+        if (b.m.expert == NULL) {
+            json_object_set_new(res, "status", json_integer(400));
+            json_object_set_new(res, "problem", bulk_problem(c, 400, "validation",
+                                "Invalid request", sw_tr(c->lang, "not an expert of this "
+                                                                  "case's centre")));
+            goto out;
+        }
+    }
+    b.m.now = sw_cases_now(c);
+    if (rc == SW_OK)
+        rc = sw_case_update(c->store, id, sw_config_int(c->cfg, "cases.history_max"), do_bulk,
+                            &b, &out);
+    if (rc == SW_OK) {
+        if (b.m.t != NULL && b.m.t->notice != NULL) {
+            const char *code = strcmp(b.m.t->from, "assigned") == 0 &&
+                               strcmp(b.m.to, "assigned") == 0 ? "reassigned" : b.m.to;
+
+            sw_case_notice(c, out, code, b.m.reason ? b.m.reason : sw_msg_notice_text(code),
+                           b.m.reason == NULL,
+                           strcmp(b.m.to, "rejected") == 0 || strcmp(b.m.to, "needs_info") == 0 ||
+                           strcmp(b.m.to, "waiting_on_exporter") == 0 ? "high" : "medium");
+        }
+        json_object_set_new(res, "state", json_string(json_string_value(json_object_get(out,
+                                                                          "state")) ?: ""));
+        json_object_set(res, "assignee", json_object_get(out, "assignee"));
+        json_object_set_new(res, "tags", json_is_array(json_object_get(out, "tags"))
+                                             ? json_incref(json_object_get(out, "tags"))
+                                             : json_array());
+    } else if (rc == SW_INVALID && b.too_many) {
+        status = 409;
+        snprintf(detail, sizeof(detail), sw_tr(c->lang, "a case holds at most %d tags"),
+                 SW_CASE_TAGS_MAX);
+        json_object_set_new(res, "problem", bulk_problem(c, 409, "too-many-tags",
+                                                         "Too many tags", detail));
+    } else if (rc == SW_INVALID && b.m.fail == FAIL_ILLEGAL) {
+        status = 409;
+        snprintf(detail, sizeof(detail), sw_tr(c->lang, "a case in state %s cannot go to %s"),
+                 json_string_value(json_object_get(doc, "state")) ?: "", b.m.to ?: "");
+        json_object_set_new(res, "problem", bulk_problem(c, 409, "illegal-transition",
+                                                         "Illegal transition", detail));
+        json_object_set(json_object_get(res, "problem"), "allowed", b.m.allowed);
+    } else if (rc == SW_INVALID && b.m.fail == FAIL_ROLE) {
+        status = 403;
+        snprintf(detail, sizeof(detail), sw_tr(c->lang, "the role %s may not move a case from "
+                                                        "%s to %s"),
+                 sw_role_name(c->who.role), b.m.t->from, b.m.to);
+        json_object_set_new(res, "problem", bulk_problem(c, 403, "transition-forbidden",
+                                                         "Forbidden", detail));
+    } else if (rc == SW_INVALID) {
+        status = 400;
+        json_object_set_new(res, "problem", bulk_problem(c, 400, "validation",
+                            "Invalid request", sw_tr(c->lang, b.m.fail == FAIL_REASON
+                                                     ? "this transition needs a reason"
+                                                     : "this transition needs expert_id")));
+    } else if (rc == SW_NOTFOUND) {
+        status = 404;
+        json_object_set_new(res, "problem", bulk_problem(c, 404, "not-found", "Not found",
+                                                         sw_tr(c->lang, "no such case")));
+    } else if (rc == SW_TOOBIG) {
+        status = 409;
+        json_object_set_new(res, "problem", bulk_problem(c, 409, "history-full",
+                            "Case history full", sw_tr(c->lang, "this case's history holds "
+                                                                "cases.history_max entries")));
+    } else {
+        status = 503;
+        json_object_set_new(res, "problem", bulk_problem(c, 503, "unavailable",
+                                                         "Service unavailable",
+                                                         sw_tr(c->lang, "the store did not "
+                                                                        "answer; try again")));
+    }
+    json_object_set_new(res, "status", json_integer(status));
+out:
+    json_decref(b.m.allowed);
+    json_decref(b.m.expert);
+    json_decref(out);
+    json_decref(doc);
+    return res;
+}
+
+/* POST /cases/bulk: one action on up to 200 cases, each changed on its own (its own
+ * transaction; roles checked per case) with a result per case. Idempotency-Key replays the
+ * whole answer (the router keeps it). */
+void sw_h_cases_bulk(struct sw_ctx *c)
+{
+    const char *action, *missing = NULL, *why = NULL;
+    json_t *in, *results, *v, *r;
+    char tagptr[32];
+    size_t i, done = 0;
+
+    if (sw_body_object(c, bulk_fields, 0, &in) != SW_OK)
+        return;
+    action = json_string_value(json_object_get(in, "action"));
+    if (strcmp(action, "assign") == 0 && json_object_get(in, "expert_id") == NULL) {
+        missing = "/expert_id";
+        why = SW_N("assigning needs expert_id");
+    } else if ((strcmp(action, "transition") == 0 || strcmp(action, "move") == 0) &&
+               json_object_get(in, "to") == NULL) {
+        missing = "/to";
+        why = SW_N("a move needs the state to go to (to)");
+    } else if ((strcmp(action, "tag") == 0 || strcmp(action, "untag") == 0) &&
+               json_object_get(in, "tags") == NULL) {
+        missing = "/tags";
+        why = SW_N("tagging needs tags");
+    } else if (json_object_get(in, "outcome") != NULL &&
+               strcmp(json_string_value(json_object_get(in, "to")) ?: "", "resolved") != 0) {
+        missing = "/outcome";
+        why = SW_N("only a resolution records an outcome");
+    }
+    json_array_foreach(json_object_get(in, "tags"), i, v) {
+        if (missing == NULL && !sw_case_tag_valid(json_string_value(v))) {
+            snprintf(tagptr, sizeof(tagptr), "/tags/%zu", i);
+            missing = tagptr;
+            why = SW_N("must be a tag: 1 to 32 bytes without spaces, commas or quotes");
+        }
+    }
+    if (missing != NULL) {
+        char ptr[32];
+
+        sw_strlcpy(ptr, missing, sizeof(ptr));
+        sw_reply_problem(c, 400, "validation", "Invalid request",
+                         json_pack("[{s:s, s:s}]", "pointer", ptr, "message",
+                                   sw_tr(c->lang, why)), "%s", sw_tr(c->lang, why));
+        json_decref(in);
+        return;
+    }
+    results = json_array();
+    json_array_foreach(json_object_get(in, "ids"), i, v) {
+        r = bulk_one(c, json_integer_value(v), in);
+        done += json_integer_value(json_object_get(r, "status")) == 200;
+        json_array_append_new(results, r);
+    }
+    json_decref(in);
+    sw_reply_json(c, 200, json_pack("{s:o, s:I, s:I}", "results", results, "done",
+                                    (json_int_t)done, "failed",
+                                    (json_int_t)(json_array_size(results) - done)));
+}
+
+/* The language a forum works in, as an expertise tag names it ("de", "ja"), or NULL. */
+static const char *forum_language(const char *country)
+{
+    static const struct { const char *country, *lang; } langs[] = {
+        { "US", "en" }, { "GB", "en" }, { "IE", "en" }, { "AU", "en" }, { "CA", "en" },
+        { "DE", "de" }, { "AT", "de" }, { "CH", "de" }, { "FR", "fr" }, { "BE", "fr" },
+        { "NL", "nl" }, { "IT", "it" }, { "ES", "es" }, { "MX", "es" }, { "JP", "ja" },
+        { "KR", "ko" }, { "CN", "zh" }, { "TW", "zh" }, { "BR", "pt" }, { "PT", "pt" },
+        { "EM", "en" }, { "EU", "en" },
+    };
+    size_t i;
+
+    for (i = 0; country != NULL && i < SW_ARRAY_LEN(langs); i++)
+        if (strcmp(langs[i].country, country) == 0)
+            return langs[i].lang;
+    return NULL;
+}
+
 /* The desk's offer: the centre's experts whose tags fit the case (country, IP types), the
  * best fitting and least loaded first. */
 void sw_h_cases_experts(struct sw_ctx *c)
@@ -749,9 +1236,11 @@ void sw_h_cases_experts(struct sw_ctx *c)
     list = calloc(json_array_size(staff) + 1, sizeof(*list));
     json_array_foreach(staff, i, st) {
         const json_t *tags = json_object_get(st, "expertise"), *t, *r;
-        int country = 0, types = 0, want_types = 0;
+        int country = 0, types = 0, want_types = 0, speaks = 0;
+        const char *lang;
+        json_t *reasons;
         size_t j, k;
-        char key[64];
+        char key[64], path[80];
         redisReply *rr;
 
         if (list == NULL || strcmp(json_string_value(json_object_get(st, "role")) ?: "",
@@ -770,14 +1259,37 @@ void sw_h_cases_experts(struct sw_ctx *c)
                     break;
                 }
         }
+        lang = forum_language(json_string_value(json_object_get(doc, "country")));
+        json_array_foreach(tags, j, t)
+            if (lang != NULL && strcasecmp(json_string_value(t), lang) == 0)
+                speaks = 1;
         snprintf(key, sizeof(key), "sw:staff:%lld:open",
                  (long long)json_integer_value(json_object_get(st, "id")));
         rr = sw_store_cmd(c->store, "ZCARD", key, NULL);
-        list[n++] = json_pack("{s:O, s:O, s:O?, s:I, s:{s:b, s:i, s:i}, s:i}", "id",
+        reasons = json_array();
+        if (country)
+            json_array_append_new(reasons, json_pack("{s:s, s:O, s:i}", "fit", "country",
+                                                     "value", json_object_get(doc, "country"),
+                                                     "points", 3));
+        if (types > 0)
+            json_array_append_new(reasons, json_pack("{s:s, s:i, s:i, s:i}", "fit", "ip_types",
+                                                     "matched", types, "wanted", want_types,
+                                                     "points", 2));
+        if (speaks)
+            json_array_append_new(reasons, json_pack("{s:s, s:s, s:i}", "fit", "language",
+                                                     "value", lang, "points", 1));
+        json_array_append_new(reasons, json_pack("{s:s, s:I}", "fit", "load", "open_cases",
+                                                 (json_int_t)sw_reply_int(rr, 0)));
+        snprintf(path, sizeof(path), "/api/v1/cases/%lld/transition", id);
+        list[n++] = json_pack("{s:O, s:O, s:O?, s:I, s:{s:b, s:i, s:i, s:b}, s:i, s:o, "
+                              "s:{s:s, s:s, s:{s:s, s:O}}}", "id",
                               json_object_get(st, "id"), "name", json_object_get(st, "name"),
                               "expertise", tags, "open_cases", (json_int_t)sw_reply_int(rr, 0),
                               "fit", "country", country, "ip_types", types, "ip_types_wanted",
-                              want_types, "score", country * 2 + (types > 0));
+                              want_types, "language", speaks, "score",
+                              country * 3 + (types > 0) * 2 + speaks, "reasons", reasons,
+                              "assign", "method", "POST", "path", path, "body", "to",
+                              "assigned", "expert_id", json_object_get(st, "id"));
         if (rr != NULL)
             freeReplyObject(rr);
     }
@@ -834,21 +1346,37 @@ static int do_manual(json_t *doc, json_t *hist, void *ud)
                                 "at", sw_iso8601(m->now, when, sizeof(when)));
         json_object_set(doc, "priority_override", after);
     } else {
-        json_t *old = json_object_get(doc, "deadline");
+        const char *country = json_string_value(json_object_get(doc, "country"));
+        const json_t *next;
+        json_t *e = NULL;
 
         /* A date alone means the end of that day where the case is heard. */
-        if (sw_deadline_when(sw_api_deadlines,
-                             json_string_value(json_object_get(doc, "country")),
+        if (sw_deadline_when(sw_api_deadlines, country,
                              json_string_value(json_object_get(m->in, "at")), 1,
                              &m->at_ms) != SW_OK)
             return SW_INVALID;
-        before = json_incref(old);
-        after = json_pack("{s:s, s:I, s:O?, s:b, s:s, s:{s:s, s:I}}", "at",
-                          sw_iso8601(m->at_ms, at, sizeof(at)), "at_ms", (json_int_t)m->at_ms,
-                          "rule", json_object_get(old, "rule"), "manual", 1, "reason", reason,
-                          "set_by", "role", sw_role_name(m->who->role), "id",
-                          (json_int_t)m->who->subject);
-        json_object_set(doc, "deadline", after);
+        before = json_incref(json_object_get(doc, "deadline"));
+        sw_case_deadlines(doc);
+        /* The next open deadline is the one set by hand (its rule stays on record); a case
+         * with none gets one. */
+        if ((next = sw_case_deadline_next(doc)) != NULL)
+            e = sw_case_deadline_find(doc, json_integer_value(json_object_get(next, "id")),
+                                      NULL);
+        if (e == NULL) {
+            e = sw_case_deadline_manual("other", sw_deadline_zone(sw_api_deadlines, country),
+                                        m->at_ms, reason, sw_case_deadline_next_id(doc));
+            json_array_append_new(json_object_get(doc, "deadlines"), e);
+        }
+        json_object_set_new(e, "at", json_string(sw_iso8601(m->at_ms, at, sizeof(at))));
+        json_object_set_new(e, "at_ms", json_integer(m->at_ms));
+        json_object_set_new(e, "manual", json_true());
+        json_object_set_new(e, "reason", json_string(reason));
+        json_object_del(e, "note");
+        json_object_set_new(e, "set_by", json_pack("{s:s, s:I}", "role",
+                                                   sw_role_name(m->who->role), "id",
+                                                   (json_int_t)m->who->subject));
+        sw_case_deadline_sync(doc);
+        after = json_incref(json_object_get(doc, "deadline"));
     }
     json_object_set_new(doc, "updated_at", json_string(sw_iso8601(m->now, when, sizeof(when))));
     json_array_append_new(hist, sw_case_entry(m->who, m->now, m->what,
@@ -935,11 +1463,98 @@ void sw_h_cases_deadline(struct sw_ctx *c)
 
 /* --- notes and replies -------------------------------------------------------------------- */
 
+static const char *const message_langs[] = { "zh-CN", "en", NULL };
+
 static const struct sw_jfield message_fields[] = {
-    { "text", SW_J_STRING, SW_JF_REQUIRED | SW_JF_NONEMPTY, 1, 20000, NULL },
+    { "text", SW_J_STRING, SW_JF_NONEMPTY, 1, 20000, NULL },
     { "internal", SW_J_BOOL, 0, 0, 0, NULL },
+    { "template", SW_J_INT, 0, 1, INT64_MAX, NULL },
+    { "lang", SW_J_STRING, 0, 2, 5, message_langs },
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
+
+/* The values a template's placeholders take for case doc, worded in lang: the exporter's
+ * name, "#<id>", the next open deadline as the forum's local date and time with its zone, the
+ * rule's text in lang with its source, the other side, the country, the forum, the expert. */
+static json_t *template_values(struct sw_ctx *c, const json_t *doc, const char *lang)
+{
+    const json_t *dl = json_object_get(doc, "deadline"), *rule = json_object_get(dl, "rule");
+    json_t *vals = json_object(), *one = json_pack("[O]", doc), *names = NULL;
+    char text[600], key[24];
+
+    snprintf(text, sizeof(text), "#%lld", (long long)json_integer_value(json_object_get(doc,
+                                                                                      "id")));
+    json_object_set_new(vals, "case", json_string(text));
+    if (sw_case_exporters(c->store, one, &names) == SW_OK) {
+        snprintf(key, sizeof(key), "%lld",
+                 (long long)json_integer_value(json_object_get(doc, "subscriber_id")));
+        if (json_object_get(names, key) != NULL)
+            json_object_set(vals, "exporter", json_object_get(names, key));
+    }
+    json_decref(names);
+    json_decref(one);
+    if (json_is_integer(json_object_get(dl, "at_ms"))) {
+        const char *zone = json_string_value(json_object_get(dl, "zone")) ?: "UTC";
+        struct sw_local l;
+
+        if (sw_zone_local(zone, json_integer_value(json_object_get(dl, "at_ms")), &l) == SW_OK) {
+            snprintf(text, sizeof(text), "%04d-%02d-%02d %02d:%02d (%s)", l.year, l.month, l.day,
+                     l.hour, l.minute, zone);
+            json_object_set_new(vals, "deadline", json_string(text));
+        }
+    }
+    if (json_is_string(json_object_get(rule, "text"))) {
+        snprintf(text, sizeof(text), "%s (%s)",
+                 sw_tr(lang, json_string_value(json_object_get(rule, "text"))),
+                 json_string_value(json_object_get(rule, "source")) ?: "");
+        json_object_set_new(vals, "rule", json_string(text));
+    }
+    json_object_set(vals, "opposing_party", json_object_get(doc, "opposing_party"));
+    json_object_set(vals, "country", json_object_get(doc, "country"));
+    if (json_is_string(json_object_get(doc, "forum")))
+        json_object_set(vals, "forum", json_object_get(doc, "forum"));
+    if (json_is_string(json_object_get(json_object_get(doc, "assignee"), "name")))
+        json_object_set(vals, "expert", json_object_get(json_object_get(doc, "assignee"),
+                                                        "name"));
+    return vals;
+}
+
+/* The text of template id of doc's centre in lang with doc's values, into out. SW_OK, or
+ * answers (404 for no such template of the centre) and returns the code. */
+static int render_template(struct sw_ctx *c, const json_t *doc, long long id, const char *lang,
+                           struct sw_buf *out)
+{
+    json_t *tpl = NULL, *vals;
+    int rc = sw_template_get(c->store, json_integer_value(json_object_get(doc, "centre_id")), id,
+                             &tpl);
+
+    if (rc == SW_NOTFOUND) {
+        sw_reply_problem(c, 400, "validation", "Invalid request",
+                         json_pack("[{s:s, s:s}]", "pointer", "/template", "message",
+                                   sw_tr(c->lang, "no such template in this case's centre")),
+                         "template %lld is not one of this case's centre", id);
+        return rc;
+    }
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "reading the template");
+        return rc;
+    }
+    vals = template_values(c, doc, lang);
+    rc = sw_template_render(json_string_value(json_object_get(json_object_get(tpl, "texts"),
+                                                              lang)) ?: "",
+                            vals, sw_tr(lang, "(not known yet)"), out);
+    json_decref(vals);
+    json_decref(tpl);
+    if (rc != SW_OK || out->len == 0) {
+        sw_reply_problem(c, 400, "validation", "Invalid request",
+                         json_pack("[{s:s, s:s}]", "pointer", "/template", "message",
+                                   sw_tr(c->lang, "the rendered text must be 1 to 20000 "
+                                                  "bytes")),
+                         "the template rendered to more than this server keeps");
+        return SW_INVALID;
+    }
+    return SW_OK;
+}
 
 struct message {
     const struct sw_principal *who;
@@ -972,23 +1587,43 @@ void sw_h_cases_messages_create(struct sw_ctx *c)
 {
     struct message m = { .who = &c->who };
     json_t *doc, *in, *out = NULL, *h;
+    struct sw_buf rendered;
+    const char *lang;
     long long id;
     int rc;
 
     if (sw_case_load_visible(c, &id, &doc) != SW_OK)
         return;
-    json_decref(doc);
-    if (sw_body_object(c, message_fields, 0, &in) != SW_OK)
+    sw_buf_init(&rendered, 20000);
+    if (sw_body_object(c, message_fields, 0, &in) != SW_OK) {
+        json_decref(doc);
         return;
+    }
     m.text = json_string_value(json_object_get(in, "text"));
     m.internal = json_is_true(json_object_get(in, "internal"));
-    if (m.internal && !STAFFISH(c->who.role)) {
+    lang = json_string_value(json_object_get(in, "lang")) ?: c->lang;
+    if ((m.text == NULL) == (json_object_get(in, "template") == NULL)) {
         sw_reply_problem(c, 400, "validation", "Invalid request",
-                         json_pack("[{s:s, s:s}]", "pointer", "/internal", "message",
-                                   sw_tr(c->lang, "internal notes are for centre staff")),
-                         "internal notes are for centre staff");
-        json_decref(in);
-        return;
+                         json_pack("[{s:s, s:s}]", "pointer", "/text", "message",
+                                   sw_tr(c->lang, "give text, or a template to render, not "
+                                                  "both")),
+                         "give text, or a template to render, not both");
+        goto out;
+    }
+    if ((m.internal || json_object_get(in, "template") != NULL) && !STAFFISH(c->who.role)) {
+        sw_reply_problem(c, 400, "validation", "Invalid request",
+                         json_pack("[{s:s, s:s}]", "pointer", m.internal ? "/internal"
+                                                                         : "/template",
+                                   "message", sw_tr(c->lang, "internal notes are for centre "
+                                                             "staff")),
+                         "internal notes and templates are for centre staff");
+        goto out;
+    }
+    if (json_object_get(in, "template") != NULL) {
+        if (render_template(c, doc, json_integer_value(json_object_get(in, "template")), lang,
+                            &rendered) != SW_OK)
+            goto out;
+        m.text = rendered.p;
     }
     m.now = sw_cases_now(c);
     rc = sw_case_update(c->store, id, sw_config_int(c->cfg, "cases.history_max"), do_message,
@@ -1003,10 +1638,17 @@ void sw_h_cases_messages_create(struct sw_ctx *c)
         h = sw_case_entry(&c->who, m.now, m.internal ? "note" : "reply", !m.internal,
                           json_pack("{s:s, s:O}", "text", m.text, "seq",
                                     json_object_get(out, "history_len")));
+        if (json_object_get(in, "template") != NULL)
+            json_object_set_new(h, "template", json_pack("{s:O, s:s}", "id",
+                                                         json_object_get(in, "template"),
+                                                         "lang", lang));
         sw_reply_json(c, 201, h);
     }
+out:
+    sw_buf_free(&rendered);
     json_decref(out);
     json_decref(in);
+    json_decref(doc);
 }
 
 /* The history as the caller may see it; only_messages keeps notes and replies. */

@@ -6,7 +6,7 @@
 
 #include "api.h"
 
-#define MAX_ROUTES 128
+#define MAX_ROUTES 192
 
 static const int statuses[] = { 200, 201, 202, 204, 304, 400, 401, 403, 404, 405, 409, 413, 415,
                                 422, 429, 500, 503 };

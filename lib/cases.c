@@ -4,10 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seawall/accounts.h"
 #include "seawall/alerts.h"
+#include "seawall/buf.h"
 #include "seawall/cases.h"
 #include "seawall/date.h"
 #include "seawall/i18n.h"
+#include "seawall/normalise.h"
 #include "seawall/record.h"
 #include "seawall/store.h"
 
@@ -270,24 +273,43 @@ static int type_weight(const char *type)
     return 3;
 }
 
-int sw_case_priority(const json_t *doc, int64_t now_ms, int *computed)
+/* The score's parts, each {factor, points, value}, into reasons (may be NULL). */
+static int priority_parts(const json_t *doc, int64_t now_ms, json_t *reasons)
 {
     const json_t *due = json_object_get(json_object_get(doc, "deadline"), "at_ms");
-    const json_t *ov = json_object_get(json_object_get(doc, "priority_override"), "score");
+    const char *type = json_string_value(json_object_get(doc, "type"));
     json_int_t amount = json_integer_value(json_object_get(doc, "amount_usd"));
-    int p = 5;
+    int p = 5, t, a;
+    const char *when = "none";
 
     if (json_is_integer(due)) {
         int64_t h = (json_integer_value(due) - now_ms) / 3600000;
 
         p = json_integer_value(due) < now_ms ? 60 : h < 24 ? 55 : h < 72 ? 45 : h < 168 ? 35
             : h < 720 ? 20 : 10;
+        when = json_integer_value(due) < now_ms ? "overdue" : h < 24 ? "under_24h"
+               : h < 72 ? "under_72h" : h < 168 ? "under_a_week" : h < 720 ? "under_30_days"
+               : "later";
     }
-    p += type_weight(json_string_value(json_object_get(doc, "type")));
-    p += amount >= 10000000 ? 20 : amount >= 1000000 ? 14 : amount >= 100000 ? 8
-         : amount >= 10000 ? 4 : 0;
-    if (p > 100)
-        p = 100;
+    t = type_weight(type);
+    a = amount >= 10000000 ? 20 : amount >= 1000000 ? 14 : amount >= 100000 ? 8
+        : amount >= 10000 ? 4 : 0;
+    if (reasons != NULL) {
+        json_array_append_new(reasons, json_pack("{s:s, s:i, s:s}", "factor", "deadline",
+                                                 "points", p, "value", when));
+        json_array_append_new(reasons, json_pack("{s:s, s:i, s:s}", "factor", "type",
+                                                 "points", t, "value", type ? type : ""));
+        json_array_append_new(reasons, json_pack("{s:s, s:i, s:I}", "factor", "stakes",
+                                                 "points", a, "value", amount));
+    }
+    return p + t + a > 100 ? 100 : p + t + a;
+}
+
+int sw_case_priority(const json_t *doc, int64_t now_ms, int *computed)
+{
+    const json_t *ov = json_object_get(json_object_get(doc, "priority_override"), "score");
+    int p = priority_parts(doc, now_ms, NULL);
+
     if (computed != NULL)
         *computed = p;
     return json_is_integer(ov) ? (int)json_integer_value(ov) : p;
@@ -325,7 +347,8 @@ static json_t *sla_clock(const json_t *recorded, int64_t running, int stopped, l
 json_t *sw_case_view(const json_t *doc, int64_t now_ms, long long first_h, long long resolve_h,
                      int near_pct)
 {
-    json_t *v = json_deep_copy(doc), *dl = json_object_get(v, "deadline"), *ck;
+    json_t *v = json_deep_copy(doc), *dl = json_object_get(v, "deadline"), *ck, *e;
+    size_t i;
     const char *state = json_string_value(json_object_get(doc, "state")) ?: "closed";
     int64_t active = sw_case_active_ms(doc, now_ms);
     int mode = sw_case_clock_mode(state), computed, score;
@@ -338,10 +361,22 @@ json_t *sw_case_view(const json_t *doc, int64_t now_ms, long long first_h, long 
         json_object_set_new(dl, "time_left_s", json_integer(left / 1000));
         json_object_set_new(dl, "overdue", json_boolean(left < 0 && mode != 2));
     }
+    json_array_foreach(json_object_get(v, "deadlines"), i, e) {
+        if (json_is_integer(json_object_get(e, "at_ms"))) {
+            int64_t left = json_integer_value(json_object_get(e, "at_ms")) - now_ms;
+
+            json_object_set_new(e, "time_left_s", json_integer(left / 1000));
+            json_object_set_new(e, "overdue", json_boolean(left < 0 && mode != 2 &&
+                                                           !json_is_true(json_object_get(e,
+                                                                                 "done"))));
+        }
+    }
     score = sw_case_priority(doc, now_ms, &computed);
-    json_object_set_new(v, "priority", json_pack("{s:i, s:i, s:O?}", "score", score, "computed",
-                                                 computed, "override",
-                                                 json_object_get(doc, "priority_override")));
+    json_object_set_new(v, "priority", json_pack("{s:i, s:i, s:O?, s:o}", "score", score,
+                                                 "computed", computed, "override",
+                                                 json_object_get(doc, "priority_override"),
+                                                 "reasons", json_array()));
+    priority_parts(doc, now_ms, json_object_get(json_object_get(v, "priority"), "reasons"));
     json_object_del(v, "priority_override");
     ck = json_object_get(doc, "clock");
     json_object_set_new(v, "sla", json_pack("{s:o, s:o}",
@@ -576,4 +611,225 @@ int sw_case_open_of(struct sw_store *s, long long sub, long long max, json_t **o
             json_array_append(*out, d);
     json_decref(docs);
     return SW_OK;
+}
+
+/* --- queue views, tags, search --------------------------------------------------------- */
+
+const char *const sw_case_views[] = { "new_unassigned", "mine", "near_breach", "breached",
+                                      "waiting", "due_week", "open", NULL };
+
+/* The SLA status of clock name in view v ("" when none). */
+static const char *sla_status(const json_t *v, const char *name)
+{
+    return json_string_value(json_object_get(json_object_get(json_object_get(v, "sla"), name),
+                                             "status")) ?: "";
+}
+
+int sw_case_in_view(const char *view, const json_t *doc, const json_t *v, long long me,
+                    int64_t now_ms)
+{
+    const char *st = json_string_value(json_object_get(doc, "state")) ?: "";
+    const json_t *at = json_object_get(json_object_get(doc, "deadline"), "at_ms");
+    long long who = assignee(doc);
+
+    if (view == NULL || strcmp(view, "open") == 0)
+        return is_open(doc);
+    if (strcmp(view, "new_unassigned") == 0)
+        return (strcmp(st, "submitted") == 0 || strcmp(st, "accepted") == 0) && who == 0;
+    if (strcmp(view, "mine") == 0)
+        return is_open(doc) && me != 0 && who == me;
+    if (strcmp(view, "breached") == 0)
+        return strcmp(sla_status(v, "first_response"), "breached") == 0 ||
+               strcmp(sla_status(v, "resolution"), "breached") == 0;
+    if (strcmp(view, "near_breach") == 0)
+        return strcmp(sla_status(v, "first_response"), "breached") != 0 &&
+               strcmp(sla_status(v, "resolution"), "breached") != 0 &&
+               (strcmp(sla_status(v, "first_response"), "near_breach") == 0 ||
+                strcmp(sla_status(v, "resolution"), "near_breach") == 0);
+    if (strcmp(view, "waiting") == 0)
+        return strcmp(st, "waiting_on_exporter") == 0 || strcmp(st, "needs_info") == 0;
+    if (strcmp(view, "due_week") == 0)
+        return is_open(doc) && json_is_integer(at) &&
+               json_integer_value(at) <= now_ms + 7 * 86400000LL;
+    return 0;
+}
+
+int sw_case_tag_valid(const char *tag)
+{
+    size_t n = tag != NULL ? strlen(tag) : 0, i;
+
+    if (n == 0 || n > SW_CASE_TAG_MAX || !sw_utf8_valid(tag, n, NULL))
+        return 0;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)tag[i];
+
+        if (ch <= 0x20 || ch == 0x7f || ch == ',' || ch == '"' || ch == '<' || ch == '>')
+            return 0;
+    }
+    return 1;
+}
+
+int sw_case_search_text(const json_t *doc, const char *exporter, struct sw_buf *out)
+{
+    const char *parts[5];
+    char num[40];
+    size_t i;
+    int rc = SW_OK;
+
+    snprintf(num, sizeof(num), "#%lld case %lld",
+             (long long)json_integer_value(json_object_get(doc, "id")),
+             (long long)json_integer_value(json_object_get(doc, "id")));
+    parts[0] = num;
+    parts[1] = exporter;
+    parts[2] = json_string_value(json_object_get(doc, "opposing_party"));
+    parts[3] = json_string_value(json_object_get(doc, "forum"));
+    parts[4] = json_string_value(json_object_get(doc, "description"));
+    sw_buf_reset(out);
+    for (i = 0; i < SW_ARRAY_LEN(parts) && rc == SW_OK; i++) {
+        if (parts[i] == NULL)
+            continue;
+        if (out->len > 0)
+            rc = sw_buf_adds(out, " ");
+        if (rc == SW_OK)
+            rc = sw_fold_search(parts[i], strlen(parts[i]), out);
+    }
+    return rc == SW_ERR ? SW_ERR : SW_OK;   /* past the ceiling the rest is left out */
+}
+
+int sw_case_search_match(const char *text, const char *q)
+{
+    char word[4 * SW_ALERT_Q_MAX + 1];
+    const char *p = q;
+
+    while (p != NULL && *p != '\0') {
+        const char *sp = strchr(p, ' ');
+        size_t n = sp ? (size_t)(sp - p) : strlen(p);
+
+        if (n > 0 && n < sizeof(word)) {
+            memcpy(word, p, n);
+            word[n] = '\0';
+            if (strstr(text, word) == NULL)
+                return 0;
+        }
+        p = sp ? sp + 1 : NULL;
+    }
+    return 1;
+}
+
+int sw_case_exporters(struct sw_store *s, const json_t *docs, json_t **names)
+{
+    const char *argv[SW_CASE_EXPORTERS_MAX + 1];
+    char keys[SW_CASE_EXPORTERS_MAX][64];
+    long long subs[SW_CASE_EXPORTERS_MAX];
+    const json_t *d;
+    redisReply *r;
+    size_t i, n = 0, k;
+
+    *names = json_object();
+    json_array_foreach(docs, i, d) {
+        long long sub = json_integer_value(json_object_get(d, "subscriber_id"));
+
+        for (k = 0; k < n && subs[k] != sub; k++)
+            ;
+        if (k < n || n == SW_CASE_EXPORTERS_MAX)
+            continue;
+        subs[n] = sub;
+        sw_doc_key(&sw_kind_subscriber, sub, keys[n], sizeof(keys[n]));
+        argv[n + 1] = keys[n];
+        n++;
+    }
+    if (n == 0)
+        return SW_OK;
+    argv[0] = "MGET";
+    r = sw_store_cmdv(s, (int)n + 1, argv, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && i < n; i++) {
+        json_t *doc = r->element[i]->type == REDIS_REPLY_STRING
+                          ? json_loadb(r->element[i]->str, r->element[i]->len, 0, NULL) : NULL;
+        char id[24];
+
+        snprintf(id, sizeof(id), "%lld", subs[i]);
+        if (json_is_string(json_object_get(doc, "name")))
+            json_object_set(*names, id, json_object_get(doc, "name"));
+        json_decref(doc);
+    }
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+/* --- saved views ------------------------------------------------------------------------ */
+
+/* Sets a view unless the person already has SW_CASE_SAVED_VIEWS_MAX others: KEYS[1] the
+ * hash, ARGV name, JSON, cap. 1 new, 0 replaced, -1 full. */
+static const char put_view_lua[] =
+    "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
+    "  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 0 end "
+    "if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end "
+    "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1";
+
+static void views_key(char *key, size_t len, long long person)
+{
+    snprintf(key, len, "sw:{person:%lld}:views", person);
+}
+
+int sw_case_view_put(struct sw_store *s, long long person, const char *name, const json_t *v,
+                     int *created)
+{
+    char key[64], cap[16], *text = sw_json_dumps(v);
+    const char *keys[1] = { key }, *args[3];
+    long long n;
+    int rc;
+
+    if (text == NULL)
+        return SW_ERR;
+    views_key(key, sizeof(key), person);
+    snprintf(cap, sizeof(cap), "%d", SW_CASE_SAVED_VIEWS_MAX);
+    args[0] = name;
+    args[1] = text;
+    args[2] = cap;
+    rc = sw_store_eval_int(s, put_view_lua, 1, keys, 3, args, &n);
+    free(text);
+    if (rc != SW_OK)
+        return SW_EAGAIN;
+    if (n < 0)
+        return SW_TOOBIG;
+    *created = n == 1;
+    return SW_OK;
+}
+
+int sw_case_view_list(struct sw_store *s, long long person, json_t **out)
+{
+    char key[64];
+    redisReply *r;
+    size_t i;
+
+    views_key(key, sizeof(key), person);
+    r = sw_store_cmd(s, "HGETALL", key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *out = json_array();
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+        json_t *v = json_loadb(r->element[i + 1]->str, r->element[i + 1]->len, 0, NULL);
+
+        if (v != NULL)
+            json_array_append_new(*out, v);
+    }
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_case_view_delete(struct sw_store *s, long long person, const char *name)
+{
+    char key[64];
+    redisReply *r;
+    long long n;
+
+    views_key(key, sizeof(key), person);
+    r = sw_store_cmd(s, "HDEL", key, name, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    n = sw_reply_int(r, 0);
+    freeReplyObject(r);
+    return n > 0 ? SW_OK : SW_NOTFOUND;
 }

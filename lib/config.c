@@ -122,6 +122,9 @@ static const struct cfg_key cfg_keys[] = {
       "entries one case's history may hold (changes, notes, replies, evidence)" },
     { "cases.queue_max", CFG_INT, "5000", 10, 1000000,
       "open cases of a centre the triage queue ranks at most" },
+    { "cases.search_scan_max", CFG_INT, "1000", 10, 100000,
+      "open cases one queue request with ?q= examines at most (each costs a fold of up to 8 KB "
+      "of its text); the answer says truncated when the centre has more" },
     { "cases.stats_max", CFG_INT, "50000", 10, 10000000, "cases the statistics read at most" },
     { "cases.test_clock", CFG_INT, "0", 0, 1,
       "1: add the offset in Redis key sw:testclock:offset_ms to case clocks, to the clocks "

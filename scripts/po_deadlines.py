@@ -17,7 +17,7 @@ def main():
     with open(path, encoding="utf-8") as f:
         table = json.load(f)
     seen = []
-    for rule in table.get("actions", []):
+    for rule in table.get("actions", []) + table.get("rules", []):
         for key in ("text", "extension"):
             text = rule.get(key)
             if isinstance(text, str) and text and text not in seen:

@@ -79,6 +79,96 @@ int sw_case_priority(const json_t *doc, int64_t now_ms, int *computed);
 json_t *sw_case_view(const json_t *doc, int64_t now_ms, long long first_h, long long resolve_h,
                      int near_pct);
 
+/* --- queue views, tags, search ---------------------------------------------------------- */
+
+#define SW_CASE_TAG_MAX 32            /* bytes of one tag */
+#define SW_CASE_TAGS_MAX 20           /* tags on one case */
+#define SW_CASE_EXPORTERS_MAX 512     /* exporters named in one answer (more go unnamed) */
+#define SW_CASE_SAVED_VIEWS_MAX 50    /* saved views of one person */
+
+/* The queue's views: new_unassigned, mine, near_breach, breached, waiting, due_week, open. */
+extern const char *const sw_case_views[];
+
+/* 1 when the case (its document, and v, its sw_case_view) is in view: new_unassigned
+ * (submitted or accepted, nobody assigned), mine (open, assigned to staff id me), near_breach
+ * (an SLA clock near breach, none breached), breached (an SLA clock breached), waiting
+ * (needs_info or waiting_on_exporter), due_week (open, its next deadline within 7 days of
+ * now_ms or past), open (not closed or rejected). */
+int sw_case_in_view(const char *view, const json_t *doc, const json_t *v, long long me,
+                    int64_t now_ms);
+
+/* 1 when tag is one: 1 to SW_CASE_TAG_MAX bytes of UTF-8 without spaces, controls, commas,
+ * quotes or angle brackets (a centre's own words: "urgent", "展会", "pi-hearing"). */
+int sw_case_tag_valid(const char *tag);
+
+/* What ?q= searches in a case, folded as sw_fold_search does, into out (reset first; its
+ * ceiling bounds the work): "#<id> case <id>", the exporter's name, the opposing party, the
+ * forum and the description. SW_OK or SW_ERR. */
+struct sw_buf;
+int sw_case_search_text(const json_t *doc, const char *exporter, struct sw_buf *out);
+
+/* 1 when every word of q (folded, words split by one space) is in text (folded). */
+int sw_case_search_match(const char *text, const char *q);
+
+/* The names of the exporters of docs (an array of case documents) in one round trip, as
+ * {"<subscriber id>": name} (*names, caller decrefs; at most SW_CASE_EXPORTERS_MAX). SW_OK or
+ * SW_EAGAIN. */
+int sw_case_exporters(struct sw_store *s, const json_t *docs, json_t **names);
+
+/* A person's saved queue views (sw:{person:N}:views, a hash name -> JSON). put: SW_OK with
+ * *created (0: replaced), SW_TOOBIG (SW_CASE_SAVED_VIEWS_MAX already), SW_EAGAIN. list: SW_OK
+ * with *out (array, caller decrefs). delete: SW_OK, SW_NOTFOUND, SW_EAGAIN. */
+int sw_case_view_put(struct sw_store *s, long long person, const char *name, const json_t *v,
+                     int *created);
+int sw_case_view_list(struct sw_store *s, long long person, json_t **out);
+int sw_case_view_delete(struct sw_store *s, long long person, const char *name);
+
+/* --- the deadlines of a case (lib/casedeadlines.c) ---------------------------------------
+ *
+ * doc["deadlines"] is a list of entries {id, kind, rule: {id, text, source, from, url?,
+ * extension?} | null, from (the event counted from: served, entered, published, notified,
+ * hearing), from_at (its date as given), at, at_ms (the instant it ends: the last second of
+ * the forum's local day), zone, calendar {name, covered, counted}, source, manual, reason,
+ * done, done_at, extensions, remind_days?, note?, set_by?, created_at?}; doc["deadline"] is a
+ * copy of the next open one (the earliest not done; an undated one only when none is dated),
+ * or null. */
+
+/* The exporter's side in an opposition from its own_role: "opposer" (opponent, rights holder,
+ * complainant, plaintiff), "opposed" (applicant, respondent) or NULL (either). */
+const char *sw_case_side(const json_t *doc);
+
+/* A new entry id counted by rule for a case in country from the event date from_at (NULL:
+ * not known yet — at is null and a note says what to record), in zone (NULL: the rule's).
+ * New reference, or NULL on no memory. */
+json_t *sw_case_deadline_from_rule(const struct sw_deadlines *d, const json_t *rule,
+                                   const char *country, const char *zone, const char *from_at,
+                                   long long id);
+
+/* A new entry set by hand: kind, zone (may be NULL), the instant, why. New reference. */
+json_t *sw_case_deadline_manual(const char *kind, const char *zone, int64_t at_ms,
+                                const char *reason, long long id);
+
+/* The first entry of a new case (id 1): the first rule for its type, country, proceeding and
+ * side, counted from served_at when the rule counts from service, publication or a notice.
+ * NULL when no rule applies. New reference. */
+json_t *sw_case_deadline_intake(const struct sw_deadlines *d, const json_t *doc);
+
+/* doc's list (borrowed), made first when the case was stored before lists existed (its one
+ * deadline becomes entry 1). */
+json_t *sw_case_deadlines(json_t *doc);
+
+/* The next entry id of doc (counted in doc["deadline_seq"]). */
+long long sw_case_deadline_next_id(json_t *doc);
+
+/* Entry id of doc (borrowed) and its index, or NULL. */
+json_t *sw_case_deadline_find(json_t *doc, long long id, size_t *index);
+
+/* The next open entry (borrowed), or NULL. */
+const json_t *sw_case_deadline_next(const json_t *doc);
+
+/* Sets doc["deadline"] to a copy of the next open entry, or null. */
+void sw_case_deadline_sync(json_t *doc);
+
 /* --- the store -------------------------------------------------------------------------- */
 
 /* The time cases live by: now, or when test_clock is set the instant in Redis key

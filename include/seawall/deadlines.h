@@ -21,6 +21,24 @@ struct sw_deadlines;
 extern const char *const sw_action_kinds[];   /* opposition, madrid_refusal, answer, … */
 extern const char *const sw_action_froms[];   /* published, notified, served */
 
+/* What a case rule may say (NULL-ended): the kinds of a case's deadlines (answer, tro_expiry,
+ * pi_hearing, opposition, counter_statement, …, other) and the events they count from
+ * (served, entered, published, notified, hearing). */
+extern const char *const sw_case_deadline_kinds[];
+extern const char *const sw_case_deadline_froms[];
+
+/* How a deadline was counted: the zone whose day ends it, the calendar whose weekends and
+ * holidays it skipped ("default" when the country has none), whether that calendar lists
+ * the holidays of every day the count looked at (covered; 0 means weekends only there), and
+ * whether the calendar was used at all (counted: working days or a roll). Strings are
+ * borrowed from the table or the caller. */
+struct sw_due_info {
+    const char *zone;
+    const char *calendar;
+    int covered;
+    int counted;
+};
+
 /* Reads and checks the rules file. Returns SW_OK with *out (free with sw_deadlines_free), or
  * SW_INVALID with the file, rule index and reason in err. */
 int sw_deadlines_load(const char *path, struct sw_deadlines **out, char *err, size_t errlen);
@@ -62,6 +80,27 @@ int sw_deadline_when(const struct sw_deadlines *d, const char *country, const ch
  * rule's own zone and calendar count where it names them). */
 int64_t sw_deadline_due(const struct sw_deadlines *d, const json_t *rule, const char *country,
                         int64_t from_ms);
+
+/* As sw_deadline_due, with period (NULL: the rule's own; an extension's) and zone (NULL: the
+ * rule's) given, saying in *info (may be NULL) how it was counted. */
+int64_t sw_deadline_due_info(const struct sw_deadlines *d, const json_t *rule,
+                             const json_t *period, const char *country, const char *zone,
+                             int64_t from_ms, struct sw_due_info *info);
+
+/* The case rule with this id, or NULL. Borrowed. */
+const json_t *sw_deadline_rule_by_id(const struct sw_deadlines *d, const char *id);
+
+/* 1 when rule fits the exporter's side of an opposition ("opposer", "opposed"; NULL: either):
+ * a rule without "exporter_role" fits both. */
+int sw_deadline_side_fits(const json_t *rule, const char *side);
+
+/* The first case rule of kind for country and side, preferring one of the case's type (or
+ * "*"), else any type. NULL when none. Borrowed. */
+const json_t *sw_deadline_rule_of_kind(const struct sw_deadlines *d, const char *kind,
+                                       const char *type, const char *country, const char *side);
+
+/* The calendar named name, or NULL. Borrowed. */
+const json_t *sw_deadline_calendar(const struct sw_deadlines *d, const char *name);
 
 /* 1 when day (days since 1970-01-01) is a working day in country's calendar. */
 int sw_deadline_working_day(const struct sw_deadlines *d, const char *country, int64_t day);

@@ -280,10 +280,10 @@ static void eu_customs_detention_working_days(void **state)
     check("{\"type\": \"customs_seizure\", \"jurisdiction\": \"FR\", \"notified\": "
           "\"2026-04-24\"}", "named-as-respondent", "customs_detention", "eu-customs-declarant",
           "2026-05-12T21:59:59Z", "2026-05-12");
-    /* Italy: weekends only (no holiday list), UTC days. */
+    /* Italy: Christmas and New Year's Day skipped, midnight in Rome. */
     check("{\"type\": \"customs_seizure\", \"jurisdiction\": \"IT\", \"notified\": "
           "\"2026-12-18\"}", "named-as-defendant", "customs_detention", "eu-customs-declarant",
-          "2027-01-01T23:59:59Z", "2027-01-01");
+          "2027-01-05T22:59:59Z", "2027-01-05");
     unknown("{\"type\": \"customs_seizure\", \"jurisdiction\": \"DE\", \"date\": "
             "\"2026-12-18\"}", "named-as-respondent", "customs_detention",
             "eu-customs-declarant", "the date of notification is not in the record");
