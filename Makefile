@@ -99,6 +99,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libseawall-api.a $(BUILD)/lib
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL) $(shell pkg-config --libs cmocka)
 
+# TEST_ARGS adds arguments of tests/run.py (e.g. TEST_ARGS="--skip browser").
 # The plain run also replays every fuzz target's kept inputs and seeds and mutates for
 # FUZZ_SHORT seconds each (the sanitizer run would only repeat it).
 FUZZ_SHORT ?= 2
@@ -125,7 +126,7 @@ $(OPENAPI_CHECK): tests/openapi/validate.mjs $(NODE_OPENAPI)/node_modules/.packa
 	cp $< $@
 
 test: $(BINS) $(UNIT_BIN) $(OPENAPI_CHECK) $(if $(SANITIZER),,fuzz-build)
-	$(PYTHON) tests/run.py --build $(BUILD) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT) --faults $(FAULTS_SHORT))
+	$(PYTHON) tests/run.py --build $(BUILD) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT) --faults $(FAULTS_SHORT)) $(TEST_ARGS)
 
 # The integration suite with seawall-api under valgrind's memcheck (slow; not part of test).
 test-valgrind: $(BINS) $(OPENAPI_CHECK)

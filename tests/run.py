@@ -278,13 +278,17 @@ def main():
     ap.add_argument("--fuzz-seconds", type=int, default=2)
     ap.add_argument("--faults", type=int, default=0,
                     help="events for the fault run (tests/faults/run.py); 0: none")
+    ap.add_argument("--skip", action="append", default=[],
+                    choices=["unit", "catalogue", "feeds", "integration", "browser"],
+                    help="leave a group out (.ci/run's sanitizer pass leaves out the browser "
+                         "group, which the plain pass runs)")
     ap.add_argument("-k", dest="pattern", default="")
     ap.add_argument("--sanitizer", default="")
     ap.add_argument("--valgrind", action="store_true",
                     help="run seawall-api under valgrind's memcheck; fail on any error")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
-    browser = args.screenshots or args.only in (None, "browser")
+    browser = args.screenshots or (args.only in (None, "browser") and "browser" not in args.skip)
     if browser and not selenium_here() and os.path.realpath(sys.executable) != \
             os.path.realpath(SYSTEM_PYTHON) and os.access(SYSTEM_PYTHON, os.X_OK):
         print(f"(the browser tests need Debian's python3-selenium: running under {SYSTEM_PYTHON})",
@@ -299,13 +303,14 @@ def main():
                             screenshots=os.path.abspath(args.screenshots))
         print(f"{res.passed} passed, {res.failed} failed")
         sys.exit(1 if res.failed or res.passed == 0 else 0)
-    if args.only in (None, "unit"):
+    if args.only in (None, "unit") and "unit" not in args.skip:
         run_unit(build, res, args.pattern)
-    if args.only in (None, "catalogue"):
+    if args.only in (None, "catalogue") and "catalogue" not in args.skip:
         run_catalogue(build, res, args.pattern)
-    if args.only in (None, "feeds"):
+    if args.only in (None, "feeds") and "feeds" not in args.skip:
         run_feeds(build, res, args.pattern)
-    groups = [g for g in ("integration", "browser") if args.only in (None, g)]
+    groups = [g for g in ("integration", "browser")
+              if args.only in (None, g) and g not in args.skip]
     if "browser" in groups and not selenium_here():
         res.fail("browser", "python3-selenium is missing (Debian's, for /usr/bin/python3): "
                  "run scripts/deps.sh")
