@@ -8,13 +8,17 @@ import json
 import os
 import re
 import subprocess
+import urllib.parse
 
 from harness import wait_until
 from peoplelib import make_person, sign_in
 
 # Public reads: anyone may see a bulletin or a show, with or without a token.
+# The personal calendar feed is a capability URL: whoever holds its secret may read it, and a
+# wrong secret is a 404 (test_staff.py); it takes no token to be isolated from.
 PUBLIC = {("GET", "/api/v1/bulletins/{id}"), ("GET", "/api/v1/bulletins/{id}/versions"),
-          ("GET", "/api/v1/shows/{show}"), ("GET", "/api/v1/invitations/{token}")}
+          ("GET", "/api/v1/shows/{show}"), ("GET", "/api/v1/invitations/{token}"),
+          ("GET", "/api/v1/calendar/{file}")}
 # What centre staff may read of any exporter (portfolios are theirs to read), and incidents
 # (centre staff read all of them): not isolation from staff.
 STAFF_MAY = re.compile(r"^(GET /api/v1/subscribers/\{id\}(/portfolio.*)?|"
@@ -86,6 +90,19 @@ class Other:
         r = self.person.post("/api/v1/tokens", {"label": f"{m} token"})
         assert r.status == 201, r
         self.person_token = r.json()["id"]
+        # The centre's own: a reply template and a deadline on the case, made by its triager.
+        tri = s.token_for("triager", self.staff["id"])
+        r = s.post("/api/v1/templates", {"name": f"{m} template",
+                                         "texts": {"zh-CN": f"{m} 模板", "en": f"{m} template"}},
+                   token=tri)
+        assert r.status == 201, r
+        self.template = r.json()["id"]
+        r = s.post(f"/api/v1/cases/{self.case['id']}/deadlines",
+                   {"at": "2027-03-01T12:00:00Z", "reason": f"{m} hearing"}, token=tri)
+        assert r.status == 201, r
+        self.deadline = r.json()["deadlines"][-1]["id"]
+        # A saved view is the person's own: another person's name for one names nothing of theirs.
+        self.view = "view of tenant b"   # a path the 404 echoes: no marker in it
 
     def fill(self, pattern, real=True):
         """The route's path with this tenant's ids, or (real False) with ids of the same
@@ -96,20 +113,23 @@ class Other:
                  "webhooks": self.hook["id"], "deliveries": dlv,
                  "cases": self.case["id"], "bulletins": 1, "shows": self.show["id"],
                  "incidents": self.incident["id"], "feeds": 1, "tokens": self.person_token,
-                 "me": self.session, "invitations": self.invitation}
+                 "me": self.session, "invitations": self.invitation,
+                 "templates": self.template}
         none = {"subscribers": 99999999, "centres": 99999999, "stations": 99999999,
                 "alerts": "al_" + "0" * 32, "webhooks": 99999999,
                 "deliveries": dlv[:-1] + ("0" if dlv[-1] != "0" else "1"), "cases": 99999999,
                 "bulletins": 99999999, "shows": "no-such-fair-2026", "incidents": 99999999,
                 "feeds": 99999999, "tokens": "0" * 16, "me": "0" * 16,
-                "invitations": "0" * 16}
+                "invitations": "0" * 16, "templates": 99999999}
         ids = first if real else none
         seg = pattern.split("/")[3]
         path = pattern.replace("{id}", str(ids[seg])).replace(
             "{show}", str(ids["shows"])).replace("{token}", str(ids[seg]))
         return (path.replace("{item}", str(self.item["id"] if real else 99999999))
                 .replace("{staff_id}", str(self.staff["id"] if real else 99999999))
-                .replace("{sha256}", self.sha if real else "0" * 64))
+                .replace("{sha256}", self.sha if real else "0" * 64)
+                .replace("{did}", str(self.deadline if real else 99999999))
+                .replace("{name}", urllib.parse.quote(self.view if real else "no such view")))
 
 
 def test_every_route_with_another_tenants_ids_answers_404_and_nothing_else(s):
