@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sw_json_check(obj, kinds[pick]->fields, 0, "", &errs);
         sw_json_check(obj, kinds[pick]->fields, 1, "", &errs);
         if (pick == 4)
-            sw_feedreg_check(obj, 60, NULL, &errs);
+            sw_feedreg_check(obj, 1, 60, NULL, &errs);
         break;
     case 5: sw_portfolio_check(obj, "", 0, &errs); break;
     case 6: sw_portfolio_check(obj, "/items/0", 1, &errs); break;
