@@ -211,7 +211,7 @@ static void reference(struct sw_lenient *lz)
         size_t start = hex ? 3 : 2;
         unsigned long cp = 0;
 
-        for (i = start; i < n && i - start <= 8; i++) {
+        for (i = start; i < n; i++) {
             unsigned char ch = (unsigned char)s[i];
             int d = ch >= '0' && ch <= '9' ? ch - '0'
                     : hex && ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
@@ -219,11 +219,10 @@ static void reference(struct sw_lenient *lz)
 
             if (d < 0)
                 break;
-            cp = cp * (hex ? 16 : 10) + (unsigned long)d;
+            if (cp <= 0x10FFFF)   /* past it the value no longer matters: beyond Unicode */
+                cp = cp * (hex ? 16 : 10) + (unsigned long)d;
         }
         if (i > start && i < n && s[i] == ';') {
-            if (i - start > 8)
-                cp = 0x110000;   /* too many digits: beyond Unicode */
             if (xml_char(cp) && s[2] != 'X') {
                 pass(lz, i + 1);
                 return;
