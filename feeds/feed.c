@@ -65,6 +65,11 @@ static void xml_init(void)
         abort();
 }
 
+void sw_feed_xml_init(void)
+{
+    pthread_once(&xml_once, xml_init);
+}
+
 /* Skips a BOM, white space, the XML declaration, comments, processing instructions and the
  * DOCTYPE, and returns the first start tag's name (with prefix) in name. */
 static int first_tag(const char *s, size_t n, char *name, size_t namelen, const char **tag)
@@ -507,7 +512,7 @@ static int parse(struct sw_feed_input *in, const struct sw_feed_opts *o, sw_feed
     enum sw_feed_format f = o->format;
     int rc;
 
-    pthread_once(&xml_once, xml_init);
+    sw_feed_xml_init();
     memset(res, 0, sizeof(*res));
     if (opts.max_events == 0)
         opts.max_events = 1000000;

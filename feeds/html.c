@@ -853,7 +853,10 @@ static void check(const json_t *html, const char *pointer, struct sw_verrs *errs
 
 void sw_feed_html_check(const json_t *html, const char *pointer, struct sw_verrs *errs)
 {
-    struct generic_saved g = silence();
+    struct generic_saved g;
+
+    sw_feed_xml_init();
+    g = silence();
 
     check(html, pointer, errs);
     unsilence(g);

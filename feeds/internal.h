@@ -23,6 +23,10 @@ struct sw_fctx {
     char court[64];              /* CM/ECF: the court from the channel link */
 };
 
+/* Initialises libxml2 once per process (and its external-entity loader that refuses
+ * everything); every entry point that uses libxml2 calls it first. */
+void sw_feed_xml_init(void);
+
 /* --- events --- */
 json_t *sw_ev_new(struct sw_fctx *c, const char *type);
 /* Sets field to text with white space folded and control characters dropped, cut at max
