@@ -171,6 +171,13 @@ def test_expressions_are_checked_at_registration(s):
     r = s.request("PATCH", f"/api/v1/feeds/{f['id']}", {"html": dict(spec, date_format="dmy")},
                   token=s.admin)
     assert r.status == 200 and r.json()["html"]["date_format"] == "dmy", r
+    # The admin program checks the same way.
+    p = s.cli("feed", "add", "--url", url, "--format", "html", "--enabled", "false", "--html",
+              json.dumps(dict(spec, item="//li[")), check=False)
+    assert p.returncode == 1 and "--html/item is not an XPath expression" in p.stderr, p
+    added = json.loads(s.cli("feed", "add", "--url", url, "--format", "html", "--enabled",
+                             "false", "--html", json.dumps(spec)))
+    assert added["html"] == spec, added
 
 
 LENIENT_RSS = (b"\n\n  <?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
