@@ -188,7 +188,7 @@ bench-match: $(BUILD)/bin/match-bench
 # `make fuzz FUZZ_SECONDS=N` replays each target's kept inputs and seeds, then mutates N s.
 FUZZ_BUILD := build/fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_FEEDS := auto rss cmecf uspto-tm uspto-patent st66 st96 euipo ical json
+FUZZ_FEEDS := auto rss cmecf uspto-tm uspto-patent st66 st96 euipo ical json html
 FUZZ_TARGETS := $(FUZZ_FEEDS:%=feed-%) json route csv normalise match po messenger
 fmt_auto := SW_FEED_AUTO
 fmt_rss := SW_FEED_RSS
@@ -200,6 +200,7 @@ fmt_st96 := SW_FEED_ST96
 fmt_euipo := SW_FEED_EUIPO
 fmt_ical := SW_FEED_ICAL
 fmt_json := SW_FEED_JSON
+fmt_html := SW_FEED_HTML
 
 fuzz: fuzz-build
 	$(PYTHON) tests/fuzz/run.py --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS)

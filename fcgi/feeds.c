@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "seawall/config.h"
+#include "seawall/feed.h"
 #include "seawall/feedreg.h"
 #include "seawall/store.h"
 #include "api.h"
@@ -32,13 +33,16 @@ static void reply_feed(struct sw_ctx *c, int rc, json_t *doc, const char *what)
     sw_reply_json(c, 200, doc);
 }
 
-static int checked(struct sw_ctx *c, json_t *doc)
+/* The registry's checks and an HTML source's expressions; answers 400 naming each problem. */
+static int checked(struct sw_ctx *c, json_t *doc, int partial)
 {
     struct sw_verrs errs;
 
     sw_verrs_init(&errs);
-    sw_feedreg_check(doc, sw_config_int(c->cfg, "poller.min_interval_s"),
+    sw_feedreg_check(doc, partial, sw_config_int(c->cfg, "poller.min_interval_s"),
                      sw_config_str(c->cfg, "net.allow_private"), &errs);
+    if (json_is_object(json_object_get(doc, "html")))
+        sw_feed_html_check(json_object_get(doc, "html"), "/html", &errs);
     return sw_reply_if_invalid(c, &errs);
 }
 
@@ -50,7 +54,7 @@ void sw_h_feeds_create(struct sw_ctx *c)
 
     if (sw_body_object(c, sw_kind_feed.fields, 0, &in) != SW_OK)
         return;
-    if (checked(c, in) != SW_OK) {
+    if (checked(c, in, 0) != SW_OK) {
         json_decref(in);
         return;
     }
@@ -114,7 +118,7 @@ void sw_h_feeds_patch(struct sw_ctx *c)
         return;
     if (sw_body_object(c, sw_kind_feed.fields, 1, &patch) != SW_OK)
         return;
-    if (checked(c, patch) != SW_OK) {
+    if (checked(c, patch, 1) != SW_OK) {
         json_decref(patch);
         return;
     }

@@ -107,6 +107,51 @@ void sw_feed_warn(struct sw_fctx *c, const char *fmt, ...)
     va_end(ap);
 }
 
+static const struct { const char *name, *text; } repairs[SW_REPAIR_COUNT] = {
+    [SW_REPAIR_PROLOG] = { "prolog", "white space or comments before the XML declaration: "
+                           "the declaration was read first" },
+    [SW_REPAIR_HTML_ENTITY] = { "html-entity", "HTML named entities the document never "
+                                "declares (&nbsp; …) read as their characters" },
+    [SW_REPAIR_BARE_AMP] = { "bare-amp", "an '&' that starts no entity read as a literal '&'" },
+    [SW_REPAIR_CHAR_REF] = { "char-ref", "character references XML refuses read as HTML reads "
+                             "them (&#X41; as A; &#0;, a surrogate or a control as U+FFFD)" },
+    [SW_REPAIR_ENTRY_ROOT] = { "entry-root", "the document is a single Atom entry, read as a "
+                               "feed of one" },
+};
+
+const char *sw_feed_repair_name(enum sw_feed_repair r)
+{
+    return (size_t)r < SW_REPAIR_COUNT ? repairs[r].name : "unknown";
+}
+
+const char *sw_feed_repair_text(enum sw_feed_repair r)
+{
+    return (size_t)r < SW_REPAIR_COUNT ? repairs[r].text : "unknown";
+}
+
+json_t *sw_feed_warnings_json(const struct sw_feed_result *res)
+{
+    json_t *out = json_array();
+    size_t i, repaired = 0;
+
+    for (i = 0; i < SW_REPAIR_COUNT; i++) {
+        if (res->repairs[i] == 0)
+            continue;
+        repaired += res->repairs[i];
+        json_array_append_new(out, json_pack("{s:s, s:I, s:s}", "code", repairs[i].name,
+                                             "count", (json_int_t)res->repairs[i],
+                                             "message", repairs[i].text));
+    }
+    if (res->warnings > repaired) {
+        json_t *msg = json_string(res->err);   /* NULL for bytes that are not UTF-8 */
+
+        json_array_append_new(out, json_pack("{s:s, s:I, s:o}", "code", "other", "count",
+                                             (json_int_t)(res->warnings - repaired),
+                                             "message", msg ? msg : json_string("")));
+    }
+    return out;
+}
+
 void sw_ev_date(struct sw_fctx *c, json_t *ev, const char *raw)
 {
     char iso[32];

@@ -2,6 +2,7 @@
  * reading the input, and the safe streaming XML reader every XML parser goes through. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,7 +25,7 @@ static const char *const format_names[] = {
     [SW_FEED_AUTO] = "auto",       [SW_FEED_RSS] = "rss",         [SW_FEED_CMECF] = "cmecf",
     [SW_FEED_USPTO_TM] = "uspto-tm", [SW_FEED_USPTO_PATENT] = "uspto-patent",
     [SW_FEED_ST66] = "st66",       [SW_FEED_ST96] = "st96",       [SW_FEED_EUIPO] = "euipo",
-    [SW_FEED_ICAL] = "ical",       [SW_FEED_JSON] = "json",
+    [SW_FEED_ICAL] = "ical",       [SW_FEED_JSON] = "json",       [SW_FEED_HTML] = "html",
 };
 
 const char *sw_feed_format_name(enum sw_feed_format f)
@@ -62,6 +63,11 @@ static void xml_init(void)
     xmlSetExternalEntityLoader(refuse_loader);
     if (sodium_init() < 0)
         abort();
+}
+
+void sw_feed_xml_init(void)
+{
+    pthread_once(&xml_once, xml_init);
 }
 
 /* Skips a BOM, white space, the XML declaration, comments, processing instructions and the
@@ -148,6 +154,10 @@ enum sw_feed_format sw_feed_detect(const char *head, size_t len)
     }
     if (strcmp(local, "RDF") == 0 || strcmp(local, "feed") == 0 || strcmp(local, "channel") == 0)
         return SW_FEED_RSS;
+    /* A lone Atom entry (RFC 4287 5.1 allows it as a document): a feed of one, with a
+     * warning (rss.c). */
+    if (strcmp(local, "entry") == 0 && memmem(head, len, "http://www.w3.org/2005/Atom", 27))
+        return SW_FEED_RSS;
     if (strcmp(local, "trademark-applications-daily") == 0 || strcmp(local, "case-file") == 0)
         return SW_FEED_USPTO_TM;
     if (strcmp(local, "us-patent-grant") == 0 || strcmp(local, "us-patent-application") == 0)
@@ -205,10 +215,6 @@ static const char *choose_encoding(struct sw_fctx *c, const char *head, size_t n
                                    size_t buflen)
 {
     const unsigned char *u = (const unsigned char *)head;
-    UCharsetDetector *det;
-    const UCharsetMatch *m;
-    UErrorCode st = U_ZERO_ERROR;
-    const char *name = NULL;
 
     if (n >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE)))
         return NULL;
@@ -254,7 +260,17 @@ static const char *choose_encoding(struct sw_fctx *c, const char *head, size_t n
         sw_feed_warn(c, "unknown charset \"%.40s\" from the caller; guessing instead",
                      c->o->charset);
     }
-    if (valid_utf8(u, n, 1))
+    return sw_feed_sniff_charset(head, n, buf, buflen);
+}
+
+const char *sw_feed_sniff_charset(const char *head, size_t n, char *buf, size_t buflen)
+{
+    UCharsetDetector *det;
+    const UCharsetMatch *m;
+    UErrorCode st = U_ZERO_ERROR;
+    const char *name = NULL;
+
+    if (valid_utf8((const unsigned char *)head, n, 1))
         return NULL;
     det = ucsdet_open(&st);
     if (U_SUCCESS(st)) {
@@ -286,13 +302,14 @@ static void reader_error(void *arg, xmlErrorPtr e)
     c->res->err[strcspn(c->res->err, "\n")] = '\0';
 }
 
-static int io_read(void *ctx, char *buf, int len)
+int sw_feed_input_read(struct sw_feed_input *in, char *buf, size_t len)
 {
-    struct sw_feed_input *in = ctx;
     ssize_t n;
 
+    if (len > INT_MAX)
+        len = INT_MAX;
     if (in->pos < in->len) {
-        size_t take = in->len - in->pos < (size_t)len ? in->len - in->pos : (size_t)len;
+        size_t take = in->len - in->pos < len ? in->len - in->pos : len;
 
         memcpy(buf, in->buf + in->pos, take);
         in->pos += take;
@@ -301,9 +318,29 @@ static int io_read(void *ctx, char *buf, int len)
     if (in->fd < 0)
         return 0;
     do
-        n = read(in->fd, buf, (size_t)len);
+        n = read(in->fd, buf, len);
     while (n < 0 && errno == EINTR);
     return n < 0 ? -1 : (int)n;
+}
+
+static int io_read(void *ctx, char *buf, int len)
+{
+    return sw_feed_input_read(ctx, buf, len < 0 ? 0 : (size_t)len);
+}
+
+/* 1 when '<', '&' and ASCII letters are single bytes in the document's encoding, as the
+ * lenient filter needs: not UTF-16 or UTF-32 (by BOM, shape or the encoding imposed). */
+static int ascii_compatible(const char *head, size_t n, const char *enc)
+{
+    const unsigned char *u = (const unsigned char *)head;
+
+    if (n >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE)))
+        return 0;
+    if (n >= 2 && (u[0] == 0 || u[1] == 0))
+        return 0;
+    return enc == NULL || (strncasecmp(enc, "UTF-16", 6) != 0 &&
+                           strncasecmp(enc, "UTF-32", 6) != 0 &&
+                           strncasecmp(enc, "UCS", 3) != 0);
 }
 
 static int io_close(void *ctx)
@@ -325,15 +362,29 @@ int sw_xml_records(struct sw_fctx *c, struct sw_feed_input *in, const char *cons
 {
     int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_NOWARNING |
                XML_PARSE_NOERROR;
-    char encbuf[64];
-    const char *enc = choose_encoding(c, in->buf, in->len, encbuf, sizeof(encbuf));
+    char encbuf[64], *owned = NULL;
+    const char *enc;
+    struct sw_lenient *lz = NULL;
     xmlTextReaderPtr r;
     int ret, rc = SW_OK;
 
-    r = xmlReaderForIO(io_read, io_close, in, NULL, enc, opts);
+    if (sw_lenient_prolog(c, in, &owned) != SW_OK) {
+        snprintf(c->res->err, sizeof(c->res->err), "out of memory");
+        return SW_ERR;
+    }
+    enc = choose_encoding(c, in->buf, in->len, encbuf, sizeof(encbuf));
+    if (ascii_compatible(in->buf, in->len, enc) && (lz = sw_lenient_new(c, in)) == NULL) {
+        free(owned);
+        snprintf(c->res->err, sizeof(c->res->err), "out of memory");
+        return SW_ERR;
+    }
+    r = lz != NULL ? xmlReaderForIO(sw_lenient_read, io_close, lz, NULL, enc, opts)
+                   : xmlReaderForIO(io_read, io_close, in, NULL, enc, opts);
     if (r == NULL) {
         snprintf(c->res->err, sizeof(c->res->err), "the XML reader could not start%s%s",
                  enc ? " with encoding " : "", enc ? enc : "");
+        sw_lenient_free(lz);
+        free(owned);
         return SW_INVALID;
     }
     xmlTextReaderSetStructuredErrorHandler(r, reader_error, c);
@@ -375,6 +426,8 @@ int sw_xml_records(struct sw_fctx *c, struct sw_feed_input *in, const char *cons
     if (c->stop == 2)
         rc = SW_TOOBIG;
     xmlFreeTextReader(r);
+    sw_lenient_free(lz);
+    free(owned);
     return rc;
 }
 
@@ -441,6 +494,7 @@ static int dispatch(struct sw_fctx *c, enum sw_feed_format f, struct sw_feed_inp
     case SW_FEED_USPTO_PATENT: rc = sw_feed_uspto_patent(c, whole.p ? whole.p : "", whole.len); break;
     case SW_FEED_ICAL: rc = sw_feed_ical(c, whole.p ? whole.p : "", whole.len); break;
     case SW_FEED_JSON: rc = sw_feed_jsonfeed(c, whole.p ? whole.p : "", whole.len); break;
+    case SW_FEED_HTML: rc = sw_feed_html(c, whole.p ? whole.p : "", whole.len); break;
     default:
         snprintf(c->res->err, sizeof(c->res->err), "no parser for format %d", (int)f);
         rc = SW_INVALID;
@@ -458,7 +512,7 @@ static int parse(struct sw_feed_input *in, const struct sw_feed_opts *o, sw_feed
     enum sw_feed_format f = o->format;
     int rc;
 
-    pthread_once(&xml_once, xml_init);
+    sw_feed_xml_init();
     memset(res, 0, sizeof(*res));
     if (opts.max_events == 0)
         opts.max_events = 1000000;
@@ -478,7 +532,8 @@ static int parse(struct sw_feed_input *in, const struct sw_feed_opts *o, sw_feed
     if (f == SW_FEED_AUTO) {
         snprintf(res->err, sizeof(res->err), in->len == 0 ? "the document is empty"
                  : "unrecognised document: not RSS, Atom, CM/ECF, USPTO, WIPO, EUIPO, "
-                   "iCalendar or Seawall JSON");
+                   "iCalendar or Seawall JSON (a web page is read only as format html, with "
+                   "its expressions)");
         return SW_INVALID;
     }
     memset(&c, 0, sizeof(c));
@@ -490,6 +545,14 @@ static int parse(struct sw_feed_input *in, const struct sw_feed_opts *o, sw_feed
     rc = dispatch(&c, f, in);
     if (rc == SW_OK && res->events == 0 && res->records == 0 && res->err[0] != '\0')
         rc = SW_INVALID;
+    /* The reason quotes the document (a date, an expression): cut inside a character or in
+     * another encoding, it is escaped, so that it stays text wherever it is stored. */
+    if (!sw_utf8_valid(res->err, strlen(res->err), NULL)) {
+        char text[sizeof(res->err)];
+
+        sw_utf8_escape(res->err, strlen(res->err), 0, text, sizeof(text));
+        memcpy(res->err, text, sizeof(text));
+    }
     return rc;
 }
 

@@ -23,6 +23,10 @@ struct sw_fctx {
     char court[64];              /* CM/ECF: the court from the channel link */
 };
 
+/* Initialises libxml2 once per process (and its external-entity loader that refuses
+ * everything); every entry point that uses libxml2 calls it first. */
+void sw_feed_xml_init(void);
+
 /* --- events --- */
 json_t *sw_ev_new(struct sw_fctx *c, const char *type);
 /* Sets field to text with white space folded and control characters dropped, cut at max
@@ -43,6 +47,8 @@ void sw_ev_mark(json_t *ev, const char *text);
 /* Gives the event its stable id (hash of kind and key) and hands it on. Returns 1 to stop. */
 int sw_ev_emit(struct sw_fctx *c, json_t *ev, const char *kind, const char *key);
 void sw_feed_warn(struct sw_fctx *c, const char *fmt, ...) SW_PRINTF(2, 3);
+/* Counts one repair of the lenient reader (a warning too; res->err is left alone). */
+void sw_feed_repaired(struct sw_fctx *c, enum sw_feed_repair r);
 
 /* Strips HTML tags and decodes entities into plain text (allocated; caller frees). */
 char *sw_html_to_text(const char *html, size_t max);
@@ -73,6 +79,25 @@ struct sw_feed_input {
     size_t pos;             /* how much of buf the reader has consumed */
 };
 
+/* The encoding of a document that does not say: NULL when its bytes have the shape of UTF-8
+ * (a sequence cut at the end of head counts), else ICU's guess, else windows-1252, in buf. */
+const char *sw_feed_sniff_charset(const char *head, size_t n, char *buf, size_t buflen);
+
+/* Reads up to len bytes of the input: the rest of buf, then the descriptor. Returns the bytes
+ * read, 0 at the end, -1 on a read error. */
+int sw_feed_input_read(struct sw_feed_input *in, char *buf, size_t len);
+
+/* The lenient reader (lenient.c). sw_lenient_prolog moves an XML declaration that white
+ * space or comments precede to the front of in's head: in->buf then points to an allocated
+ * copy, *owned, which the caller frees after the parse (NULL when nothing moved). Returns
+ * SW_OK or SW_ERR (no memory). sw_lenient_new makes the reading filter over in (NULL: no
+ * memory); sw_lenient_read is its xmlInputReadCallback; sw_lenient_free accepts NULL. */
+struct sw_lenient;
+int sw_lenient_prolog(struct sw_fctx *c, struct sw_feed_input *in, char **owned);
+struct sw_lenient *sw_lenient_new(struct sw_fctx *c, struct sw_feed_input *in);
+int sw_lenient_read(void *ctx, char *buf, int len);
+void sw_lenient_free(struct sw_lenient *lz);
+
 /* Reads the XML input record by record: each element whose local name is in records is
  * expanded alone and given to fn, then freed; other elements go to on_element (may be NULL).
  * Applies the safety options and caps. Returns SW_OK, SW_INVALID (res->err set, res->partial
@@ -88,5 +113,6 @@ int sw_feed_uspto_patent(struct sw_fctx *c, const char *buf, size_t len);
 int sw_feed_tmxml(struct sw_fctx *c, struct sw_feed_input *in);   /* ST.66, ST.96, EUIPO */
 int sw_feed_ical(struct sw_fctx *c, const char *buf, size_t len);
 int sw_feed_jsonfeed(struct sw_fctx *c, const char *buf, size_t len);
+int sw_feed_html(struct sw_fctx *c, const char *buf, size_t len);
 
 #endif

@@ -258,6 +258,8 @@ static int record(struct sw_fctx *c, xmlNodePtr item)
     const char *const *s;
     size_t klen;
 
+    if (item->parent == NULL || item->parent->type == XML_DOCUMENT_NODE)
+        sw_feed_repaired(c, SW_REPAIR_ENTRY_ROOT);   /* a lone entry, not a feed */
     if (guid == NULL || guid[0] == '\0') {
         free(guid);
         guid = sw_x_text(child(item, "id"), SW_FEED_FIELD_MAX);

@@ -8,7 +8,7 @@
 #include "seawall/store.h"
 
 static const char *const formats[] = { "auto", "rss", "cmecf", "uspto-tm", "uspto-patent",
-                                       "st66", "st96", "euipo", "ical", "json", NULL };
+                                       "st66", "st96", "euipo", "ical", "json", "html", NULL };
 static const char *const item_types[] = { "news", "bulletin", "litigation",
                                           "trade_investigation", "customs_seizure",
                                           "show_event", "trademark_filing", "trademark_status",
@@ -22,6 +22,19 @@ static const struct sw_jfield feed_fields[] = {
     { "interval_s", SW_J_INT, 0, 1, 86400, NULL },
     { "enabled", SW_J_BOOL, 0, 0, 0, NULL },
     { "charset", SW_J_STRING, 0, 1, 40, NULL },
+    { "html", SW_J_OBJECT, 0, 1, 6, NULL },
+    { NULL, SW_J_STRING, 0, 0, 0, NULL },
+};
+
+/* An HTML source's expressions (docs/feeds.md "HTML sources"): their shape here, their
+ * meaning (XPath that compiles, a date format) in feeds/html.c, sw_feed_html_check. */
+static const struct sw_jfield html_fields[] = {
+    { "item", SW_J_STRING, SW_JF_REQUIRED | SW_JF_NONEMPTY, 1, 1000, NULL },
+    { "title", SW_J_STRING, SW_JF_REQUIRED | SW_JF_NONEMPTY, 1, 1000, NULL },
+    { "link", SW_J_STRING, SW_JF_REQUIRED | SW_JF_NONEMPTY, 1, 1000, NULL },
+    { "date", SW_J_STRING, SW_JF_NONEMPTY, 1, 1000, NULL },
+    { "date_format", SW_J_STRING, SW_JF_NONEMPTY, 1, 64, NULL },
+    { "summary", SW_J_STRING, SW_JF_NONEMPTY, 1, 1000, NULL },
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
 
@@ -31,11 +44,12 @@ const struct sw_kind sw_kind_feed = {
     .fields = feed_fields,
 };
 
-void sw_feedreg_check(const json_t *doc, long long min_interval_s, const char *allow_private,
-                      struct sw_verrs *errs)
+void sw_feedreg_check(const json_t *doc, int partial, long long min_interval_s,
+                      const char *allow_private, struct sw_verrs *errs)
 {
     const char *url = json_string_value(json_object_get(doc, "url"));
-    json_t *iv = json_object_get(doc, "interval_s");
+    const char *format = json_string_value(json_object_get(doc, "format"));
+    json_t *iv = json_object_get(doc, "interval_s"), *html = json_object_get(doc, "html");
     struct sw_allowlist allow;
     char err[400];
 
@@ -46,6 +60,15 @@ void sw_feedreg_check(const json_t *doc, long long min_interval_s, const char *a
     if (json_is_integer(iv) && json_integer_value(iv) < min_interval_s)
         sw_verrs_add(errs, "/interval_s", "must be at least %lld (poller.min_interval_s)",
                      min_interval_s);
+    if (json_is_object(html))
+        sw_json_check(html, html_fields, 0, "/html", errs);
+    /* The pair, where this document says both (a change may say one: the poller then reports
+     * a format html without expressions as the feed's error). */
+    if (format != NULL && strcmp(format, "html") == 0 && html == NULL && !partial)
+        sw_verrs_add(errs, "/html", "is required when format is html: the item, title and "
+                     "link expressions (docs/feeds.md)");
+    if (json_is_object(html) && (format != NULL ? strcmp(format, "html") != 0 : !partial))
+        sw_verrs_add(errs, "/format", "must be html when html expressions are given");
 }
 
 void sw_feedreg_defaults(json_t *doc)
@@ -82,6 +105,14 @@ int sw_feedreg_status(struct sw_store *s, long long id, json_t **out)
 
         if (strcmp(k, "etag") == 0 || strcmp(k, "last_modified") == 0)
             continue;   /* the poller's own bookkeeping */
+        if (strcmp(k, "warnings") == 0) {
+            json_t *w = json_loads(v, 0, NULL);   /* written by the poller: a JSON array */
+
+            json_object_set_new(st, k, json_is_array(w) ? w : json_array());
+            if (!json_is_array(w))
+                json_decref(w);
+            continue;
+        }
         for (c = counters; *c != NULL; c++)
             numeric |= strcmp(*c, k) == 0;
         json_object_set_new(st, k, numeric ? json_integer(sw_reply_int(r->element[i + 1], 0))

@@ -214,6 +214,7 @@ static void wrong_type(enum sw_jtype t, const char *pointer, struct sw_verrs *er
     case SW_J_BOOL: sw_verrs_add(errs, pointer, "must be true or false"); return;
     case SW_J_STRINGS: sw_verrs_add(errs, pointer, "must be an array of strings"); return;
     case SW_J_INTS: sw_verrs_add(errs, pointer, "must be an array of integers"); return;
+    case SW_J_OBJECT: sw_verrs_add(errs, pointer, "must be an object"); return;
     }
 }
 
@@ -247,6 +248,14 @@ static void check_field(const struct sw_jfield *f, const json_t *v, const char *
     case SW_J_BOOL:
         if (!json_is_boolean(v))
             goto wrong_type;
+        return;
+    case SW_J_OBJECT:
+        if (!json_is_object(v))
+            goto wrong_type;
+        n = json_object_size(v);
+        if ((long long)n < f->min || (long long)n > f->max)
+            sw_verrs_add(errs, pointer, "must have %lld to %lld members (got %zu)", f->min,
+                         f->max, n);
         return;
     case SW_J_INTS:
     case SW_J_STRINGS:

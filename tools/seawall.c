@@ -65,10 +65,12 @@ static void usage(FILE *fp)
             "                                           line of stdin; without it, set by "
             "reset mail)\n"
             "  person list\n"
-            "  feed parse [--format F|auto] [--charset C] [--type T] [--source S] FILE|-\n"
+            "  feed parse [--format F|auto] [--charset C] [--type T] [--source S]\n"
+            "             [--html JSON] [--base URL] FILE|-\n"
             "                                           one event per line as JSON\n"
             "  feed add --url U [--name N] [--format F] [--type T] [--interval_s S]\n"
-            "           [--charset C] [--enabled true|false]   register a feed (polled at once)\n"
+            "           [--charset C] [--html JSON] [--enabled true|false]\n"
+            "                                           register a feed (polled at once)\n"
             "  feed list | feed get ID | feed poll ID | feed rm ID\n"
             "  match pair [--kind mark|name] [--threshold X] A B\n"
             "                                           how two texts compare, as JSON\n"
@@ -182,6 +184,17 @@ static int doc_from_args(const struct sw_kind *k, int argc, char **argv, long lo
             json_object_set_new(doc, name, json_boolean(strcmp(val, "true") == 0));
         } else if (f->type == SW_J_NUMBER) {
             json_object_set_new(doc, name, json_real(strtod(val, NULL)));
+        } else if (f->type == SW_J_OBJECT) {
+            json_error_t jerr;
+            json_t *obj = json_loads(val, JSON_REJECT_DUPLICATES, &jerr);
+
+            if (!json_is_object(obj)) {
+                json_decref(obj);
+                json_decref(doc);
+                return sw_tool_fail("--%s takes a JSON object (%s)", name,
+                                    obj == NULL ? jerr.text : "not an object");
+            }
+            json_object_set_new(doc, name, obj);
         } else {
             json_object_set_new(doc, name, json_string(val));
         }
@@ -447,8 +460,10 @@ static int cmd_feed_registry(struct sw_store *s, const struct sw_config *cfg, in
         if (doc_from_args(&sw_kind_feed, argc - 1, argv + 1, &parent, &doc) != 0)
             return 1;
         sw_verrs_init(&errs);
-        sw_feedreg_check(doc, sw_config_int(cfg, "poller.min_interval_s"),
+        sw_feedreg_check(doc, 0, sw_config_int(cfg, "poller.min_interval_s"),
                          sw_config_str(cfg, "net.allow_private"), &errs);
+        if (json_is_object(json_object_get(doc, "html")))
+            sw_feed_html_check(json_object_get(doc, "html"), "/html", &errs);
         if (sw_verrs_count(&errs) > 0) {
             json_t *e = json_array_get(errs.list, 0);
 
@@ -504,11 +519,34 @@ static int cmd_feed_registry(struct sw_store *s, const struct sw_config *cfg, in
     return 2;
 }
 
+static size_t repairs_total(const struct sw_feed_result *res)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < SW_REPAIR_COUNT; i++)
+        n += res->repairs[i];
+    return n;
+}
+
+/* One line on stderr per kind of repair the lenient reader made: never accepted silently. */
+static void print_repairs(const char *path, const struct sw_feed_result *res)
+{
+    size_t i;
+
+    for (i = 0; i < SW_REPAIR_COUNT; i++)
+        if (res->repairs[i] > 0)
+            fprintf(stderr, "%s: %s: repaired (%s) %zu time%s: %s\n", prog, path,
+                    sw_feed_repair_name((enum sw_feed_repair)i), res->repairs[i],
+                    res->repairs[i] == 1 ? "" : "s",
+                    sw_feed_repair_text((enum sw_feed_repair)i));
+}
+
 static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, char **argv)
 {
     struct sw_feed_opts o = { .format = SW_FEED_AUTO };
     struct sw_feed_result res;
     const char *path = NULL;
+    json_t *html = NULL;
     int i, fd, rc;
 
     if (argc < 1 || strcmp(argv[0], "parse") != 0)
@@ -523,29 +561,62 @@ static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, c
             o.item_type = argv[++i];
         } else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc) {
             o.source = argv[++i];
+        } else if (strcmp(argv[i], "--base") == 0 && i + 1 < argc) {
+            o.base_url = argv[++i];
+        } else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc && html == NULL) {
+            struct sw_verrs errs;
+            json_error_t jerr;
+
+            html = json_loads(argv[++i], JSON_REJECT_DUPLICATES, &jerr);
+            if (!json_is_object(html)) {
+                json_decref(html);
+                return sw_tool_fail("--html takes a JSON object (%s)",
+                                    html == NULL ? jerr.text : "not an object");
+            }
+            sw_verrs_init(&errs);
+            sw_feed_html_check(html, "html", &errs);
+            if (sw_verrs_count(&errs) > 0) {
+                json_t *e = json_array_get(errs.list, 0);
+
+                rc = sw_tool_fail("--%s %s", json_string_value(json_object_get(e, "pointer")),
+                                  json_string_value(json_object_get(e, "message")));
+                sw_verrs_free(&errs);
+                json_decref(html);
+                return rc;
+            }
+            sw_verrs_free(&errs);
+            o.html = html;
         } else if (path == NULL && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)) {
             path = argv[i];
         } else {
+            json_decref(html);
             return sw_tool_fail("unknown argument \"%s\"", argv[i]);
         }
     }
-    if (path == NULL)
+    if (path == NULL) {
+        json_decref(html);
         return sw_tool_fail("%s", "feed parse needs a FILE (or - for standard input)");
+    }
     fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
-    if (fd < 0)
+    if (fd < 0) {
+        json_decref(html);
         return sw_tool_fail("open(\"%s\") failed (%s)", path, strerror(errno));
+    }
     rc = sw_feed_parse_fd(fd, &o, print_event, NULL, &res);
+    json_decref(html);
     if (fd != 0)
         close(fd);
     fflush(stdout);
+    print_repairs(path, &res);
     if (rc != SW_OK) {
         if (res.partial)
             return sw_tool_fail("%s: read in part (%zu events): %s", path, res.events, res.err);
         return sw_tool_fail("%s: %s", path, res.err[0] ? res.err : "cannot be read");
     }
-    if (res.warnings > 0)
-        fprintf(stderr, "%s: %s: %zu warning%s; first: %s\n", prog, path, res.warnings,
-                res.warnings == 1 ? "" : "s", res.err);
+    if (res.warnings > repairs_total(&res))
+        fprintf(stderr, "%s: %s: %zu warning%s; first: %s\n", prog, path,
+                res.warnings - repairs_total(&res),
+                res.warnings - repairs_total(&res) == 1 ? "" : "s", res.err);
     return 0;
 }
 

@@ -35,6 +35,7 @@ struct transfer {
     char url[2100];
     int hops;                    /* redirects followed so far */
     int permanent;               /* every hop so far was 301 or 308 */
+    char *warnings;              /* what reading the document warned of (JSON), or NULL */
     struct transfer *next;
 };
 
@@ -242,6 +243,10 @@ static void succeeded(struct transfer *t, long http, size_t records, long long f
             put(&u, "last_modified", t->f.last_modified);
         else
             u.del[u.ndel++] = "last_modified";
+        if (t->warnings != NULL)
+            put(&u, "warnings", t->warnings);
+        else
+            u.del[u.ndel++] = "warnings";
     }
     u.next_ms = now + (interval > 0 ? interval : 900) * 1000;
     commit(t->feed, &u);
@@ -325,11 +330,19 @@ static void parsed(struct transfer *t, long http)
     if (o.charset == NULL)
         o.charset = sw_fetch_charset(&t->f, cs, sizeof(cs));
     o.item_type = json_string_value(json_object_get(t->doc, "type"));
+    o.html = json_object_get(t->doc, "html");
+    o.base_url = t->url;
     snprintf(source, sizeof(source), "feed:%lld", t->feed);
     o.source = source;
     e.source = source;
     rc = sw_feed_parse_buffer(t->f.body.p ? t->f.body.p : "", t->f.body.len, &o, store_event, &e,
                               &res);
+    if (res.warnings > 0) {   /* kept in the status by succeeded() */
+        json_t *w = sw_feed_warnings_json(&res);
+
+        t->warnings = sw_json_dumps(w);
+        json_decref(w);
+    }
     if (e.store_failed) {
         snprintf(why, sizeof(why), "storing events failed after %lld new ones (%s)", e.fresh,
                  store.errstr);
@@ -552,6 +565,7 @@ static void unlink_transfer(struct transfer *t)
     curl_multi_remove_handle(multi, t->f.easy);
     sw_fetch_cleanup(&t->f);
     json_decref(t->doc);
+    free(t->warnings);
     free(t);
 }
 

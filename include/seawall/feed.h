@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include "seawall/common.h"
+#include "seawall/json.h"
 
 enum sw_feed_format {
     SW_FEED_AUTO = 0,
@@ -22,6 +23,20 @@ enum sw_feed_format {
     SW_FEED_EUIPO,        /* EUIPO trademark XML */
     SW_FEED_ICAL,         /* iCalendar (trade-show calendars) */
     SW_FEED_JSON,         /* Seawall's own JSON feed format (docs/feeds.md) */
+    SW_FEED_HTML,         /* a web page listing notices, read with the source's XPath
+                             expressions (opts.html); never recognised by itself */
+};
+
+/* What the lenient XML reader repaired in a document real feed readers accept but XML does
+ * not (docs/feeds.md "Leniency"). Each repair is counted and reported as a warning. */
+enum sw_feed_repair {
+    SW_REPAIR_PROLOG = 0,   /* white space or comments before the XML declaration */
+    SW_REPAIR_HTML_ENTITY,  /* an HTML named entity the document never declares (&nbsp;) */
+    SW_REPAIR_BARE_AMP,     /* an '&' that starts no reference, read as a literal '&' */
+    SW_REPAIR_CHAR_REF,     /* &#X41; (upper-case X) or a reference to a character XML
+                               forbids (&#0;, &#xD800;, &#8;), read as in HTML */
+    SW_REPAIR_ENTRY_ROOT,   /* the document is a single Atom <entry>: a feed of one */
+    SW_REPAIR_COUNT
 };
 
 struct sw_feed_opts {
@@ -38,15 +53,23 @@ struct sw_feed_opts {
     int max_expand_ms;           /* time one document may spend judging and expanding repeat
                                     rules (iCalendar RRULE), one rule at most a quarter of it;
                                     over it the document fails; 0: 2000 */
+    const json_t *html;          /* SW_FEED_HTML: the source's expressions, the "html" member
+                                    of its registration (docs/feeds.md "HTML sources");
+                                    borrowed for the call */
+    const char *base_url;        /* the document's own URL (after redirects): relative links
+                                    of HTML sources resolve against it; NULL: kept as written */
 };
 
 struct sw_feed_result {
     enum sw_feed_format format;  /* the format used (as detected) */
     size_t events;               /* events handed to the callback */
     size_t records;              /* records seen, including ones that gave no event */
-    size_t warnings;             /* recoverable problems (unreadable dates, skipped records) */
+    size_t warnings;             /* recoverable problems (unreadable dates, skipped records),
+                                    repairs included */
+    size_t repairs[SW_REPAIR_COUNT];   /* what the lenient reader repaired, by kind */
     int partial;                 /* 1 when the document broke off after some events */
-    char err[512];               /* one-line reason when the call failed or was partial */
+    char err[512];               /* one-line reason when the call failed or was partial;
+                                    else the first warning that is not a repair, or "" */
 };
 
 /* Receives one event; takes ownership of ev. Return 0 to go on, non-zero to stop. */
@@ -62,11 +85,28 @@ int sw_feed_parse_fd(int fd, const struct sw_feed_opts *o, sw_feed_emit_fn emit,
                      struct sw_feed_result *res);
 
 /* Names as used by --format and in "source": rss, cmecf, uspto-tm, uspto-patent, st66, st96,
- * euipo, ical, json, auto. */
+ * euipo, ical, json, html, auto. */
 const char *sw_feed_format_name(enum sw_feed_format f);
 int sw_feed_format_parse(const char *name, enum sw_feed_format *out);
 
 /* Recognises the format from the first bytes of a document; SW_FEED_AUTO if unknown. */
 enum sw_feed_format sw_feed_detect(const char *head, size_t len);
+
+/* The short name of a repair ("prolog", "html-entity", "bare-amp", "char-ref", "entry-root")
+ * and a sentence saying what was repaired. Static strings. */
+const char *sw_feed_repair_name(enum sw_feed_repair r);
+const char *sw_feed_repair_text(enum sw_feed_repair r);
+
+/* The warnings of a parse as a JSON array for a feed's status: one object per repair kind
+ * that happened, {"code": name, "count": n, "message": text}, then the other warnings as
+ * {"code": "other", "count": n, "message": the first}. Empty array when there were none.
+ * Caller decrefs. */
+json_t *sw_feed_warnings_json(const struct sw_feed_result *res);
+
+/* Checks an HTML source's expressions (the "html" member of a feed's registration, whose
+ * member types the registry has checked): each XPath compiles and evaluates to what it must
+ * (the item expression to elements), and date_format is a named format or a pattern with
+ * %Y, %m (or %b) and %d. Adds problems to errs under pointer ("/html/item" …). */
+void sw_feed_html_check(const json_t *html, const char *pointer, struct sw_verrs *errs);
 
 #endif

@@ -17,16 +17,19 @@ extern const struct sw_kind sw_kind_feed;
 #define SW_FEEDS_DUE     "sw:feeds:due"
 #define SW_EVENTS_STREAM "events"
 
-/* Checks a new or changed feed beyond its field table: the URL (sw_url_check against the
- * allow-list text net.allow_private; unreadable counts as empty), the format name, and
- * interval_s against min_interval_s. Adds problems to errs. */
-void sw_feedreg_check(const json_t *doc, long long min_interval_s, const char *allow_private,
-                      struct sw_verrs *errs);
+/* Checks a new (partial 0) or changed (partial 1) feed beyond its field table: the URL
+ * (sw_url_check against the allow-list text net.allow_private; unreadable counts as empty),
+ * interval_s against min_interval_s, the shape of the html member (its expressions' meaning
+ * is feeds/' sw_feed_html_check), and that format html and the html member come together.
+ * Adds problems to errs. */
+void sw_feedreg_check(const json_t *doc, int partial, long long min_interval_s,
+                      const char *allow_private, struct sw_verrs *errs);
 
 /* Fills the defaults of a new feed (format auto, type news, interval 900 s, enabled). */
 void sw_feedreg_defaults(json_t *doc);
 
-/* The feed's status as JSON (numbers as numbers, absent fields left out). */
+/* The feed's status as JSON (numbers as numbers, absent fields left out; "warnings", the
+ * poller's JSON text of the last document read, as an array). */
 int sw_feedreg_status(struct sw_store *s, long long id, json_t **out);
 
 /* A short reason for a feed's last failed poll that anyone may read: one phrase from a fixed

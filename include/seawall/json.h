@@ -15,6 +15,8 @@ enum sw_jtype {
     SW_J_BOOL,
     SW_J_STRINGS,     /* array of strings; min/max: item count; each item 1..256 bytes */
     SW_J_INTS,        /* array of distinct integers; min/max: item count */
+    SW_J_OBJECT,      /* object; min/max: member count; its members are the owner's to check
+                         (with sw_json_check and a table of their own) */
 };
 
 #define SW_JF_REQUIRED 0x01   /* must be present on create */

@@ -1,5 +1,12 @@
-"""`seawall feed parse` as people and scripts use it: detection, forced formats, clear errors."""
+"""`seawall feed parse` as people and scripts use it: detection, forced formats, clear errors,
+HTML pages with their expressions, the lenient reader's repairs said on stderr."""
+import json
 import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "integration"))
+import htmlpages  # noqa: E402  (the pages the integration tests serve)
 
 EXPECTED_SOURCE = {
     "generic-rss-atom": "rss", "pacer-rss": "cmecf", "uspto-trademark-daily": "uspto-tm",
@@ -95,3 +102,38 @@ def test_json_feed_dates_deadlines_count_from(f):
     assert events[1]["designations"] == ["US", "EM", "CN"]
     assert "notified" not in events[2] and 'unreadable notified date "someday"' in err, err
     assert "2 warnings" in err, err     # the second: item 4's designation, item skipped
+
+
+def test_html_page_with_expressions(f):
+    page = htmlpages.gov_list(htmlpages.NOTICES, charset="gb2312")
+    spec = json.dumps(htmlpages.LIST_SPEC, ensure_ascii=False)
+    events, _, err = f.parse("-", "--format", "html", "--html", spec, "--base",
+                             "http://www.example.gov.cn/col/col1229/index.html", "--type",
+                             "bulletin", data=page)
+    assert [(e["source"], e["type"], e["url"], e["date"]) for e in events] == [
+        ("html", "bulletin", "http://www.example.gov.cn/art/2024/3/5/art_1229_101.html",
+         "2024-03-05"),
+        ("html", "bulletin", "http://www.example.gov.cn/col/col1229/art_1229_102.html",
+         "2024-03-01"),
+        ("html", "bulletin", "http://www.example.gov.cn/zcfg/103.html", "2024-02-28")], events
+    assert events[2]["title"] == "海关查扣侵权货物情况通报（2024年第2期）" and err == ""
+    # The page after a redesign: an error naming the expression, exit status 1.
+    _, rc, err = f.parse("-", "--format", "html", "--html", spec,
+                         data=htmlpages.redesigned(htmlpages.NOTICES), check=False)
+    assert rc == 1 and "the page no longer matches its item expression" in err, err
+    _, rc, err = f.parse("-", "--format", "html", "--html", '{"item": "//li[", "title": "a",'
+                         ' "link": "a/@href"}', data=page, check=False)
+    assert rc == 1 and "html/item is not an XPath expression" in err, err
+    _, rc, err = f.parse("-", "--format", "html", data=page, check=False)
+    assert rc == 1 and "needs the feed's html member" in err, err
+
+
+def test_repairs_are_said_on_stderr(f):
+    doc = (b"\n\n<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><item>"
+           b"<title>A&nbsp;B & C &#X41;</title><guid>1</guid></item></channel></rss>")
+    events, rc, err = f.parse("-", data=doc)
+    assert rc == 0 and events[0]["title"] == "A\u00a0B & C A", events
+    lines = err.strip().splitlines()
+    assert [ln.split("repaired (")[1].split(")")[0] for ln in lines] == [
+        "prolog", "html-entity", "bare-amp", "char-ref"], err
+    assert "1 time: " in lines[0] and "&nbsp;" in lines[1], err

@@ -1,13 +1,14 @@
 /* fuzz_json.c — libFuzzer target: a request body as the API decodes it (one JSON object,
  * duplicate keys and NUL refused, depth bounded), then the checks of every resource that
  * takes one: accounts, feeds, portfolio items (new and changed), cases, deliveries and
- * webhooks, shows and incidents. The first byte picks the resource. */
+ * webhooks, shows and incidents (a feed's html expressions too). The first byte picks the resource. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "seawall/accounts.h"
 #include "seawall/cases.h"
 #include "seawall/delivery.h"
+#include "seawall/feed.h"
 #include "seawall/feedreg.h"
 #include "seawall/json.h"
 #include "seawall/portfolio.h"
@@ -36,8 +37,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 0: case 1: case 2: case 3: case 4:
         sw_json_check(obj, kinds[pick]->fields, 0, "", &errs);
         sw_json_check(obj, kinds[pick]->fields, 1, "", &errs);
-        if (pick == 4)
-            sw_feedreg_check(obj, 60, NULL, &errs);
+        if (pick == 4) {
+            sw_feedreg_check(obj, 0, 60, NULL, &errs);
+            sw_feedreg_check(obj, 1, 60, NULL, &errs);
+            if (json_is_object(json_object_get(obj, "html")))   /* as the API does */
+                sw_feed_html_check(json_object_get(obj, "html"), "/html", &errs);
+        }
         break;
     case 5: sw_portfolio_check(obj, "", 0, &errs); break;
     case 6: sw_portfolio_check(obj, "/items/0", 1, &errs); break;

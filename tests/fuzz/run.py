@@ -34,6 +34,7 @@ SEEDS = {
     "feed-euipo": [os.path.join(FEEDS, "euipo-tm-xml")],
     "feed-ical": [os.path.join(FEEDS, "icalendar")],
     "feed-json": [os.path.join(ROOT, "demo", "feeds")],
+    "feed-html": [],   # its seeds are kept pages: tests/fuzz/corpus/feed-html/
     "json": [],
     "route": [],
     "csv": [],
