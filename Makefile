@@ -14,7 +14,8 @@ DESTDIR ?=
 PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 
 CC ?= cc
-PKGS := fcgi hiredis jansson libsodium libxml-2.0 libcurl libical icu-uc icu-i18n liboath xlsxwriter
+PKGS := fcgi hiredis jansson libsodium libxml-2.0 libcurl libical icu-uc icu-i18n liboath xlsxwriter \
+        libarchive
 # Evaluated when a recipe runs, after `deps` has installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
@@ -46,7 +47,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps po test test-faults test-valgrind test-unit test-integration test-browser screenshots run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams install clean fuzz fuzz-build fuzz-bins
+.PHONY: all deps po test test-faults test-valgrind test-unit test-integration test-browser screenshots run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams bench-archive install clean fuzz fuzz-build fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -156,7 +157,7 @@ run: $(BINS)
 po: $(DEPS_STAMP)
 	scripts/po.sh update
 
-bench: bench-api bench-parse bench-poll bench-match bench-deliver bench-streams
+bench: bench-api bench-parse bench-poll bench-match bench-deliver bench-streams bench-archive
 
 bench-api: $(BINS)
 	bench/api.sh $(BUILD)
@@ -166,6 +167,9 @@ bench-parse: $(BINS)
 
 bench-poll: $(BINS)
 	$(PYTHON) bench/poll.py $(BUILD)
+
+bench-archive: $(BINS)
+	$(PYTHON) bench/archive.py $(BUILD)
 
 bench-deliver: $(BINS)
 	$(PYTHON) bench/deliver.py $(BUILD)

@@ -65,12 +65,14 @@ typedef int (*sw_record_fn)(struct sw_fctx *c, xmlNodePtr rec);
 typedef void (*sw_element_fn)(struct sw_fctx *c, xmlTextReaderPtr r, const char *local,
                               int depth);
 
-/* The input: a buffer, or a head already read plus a descriptor for the rest. */
+/* The input: a buffer, or a head already read plus a reader for the rest. */
 struct sw_feed_input {
     const char *buf;
     size_t len;
-    int fd;                 /* -1 for a buffer */
+    sw_feed_read_fn read;   /* NULL for a buffer */
+    void *rctx;             /* read's context */
     size_t pos;             /* how much of buf the reader has consumed */
+    int failed;             /* read returned -1: it is not called again */
 };
 
 /* Reads the XML input record by record: each element whose local name is in records is

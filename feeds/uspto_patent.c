@@ -221,7 +221,9 @@ int sw_feed_uspto_patent(struct sw_fctx *c, const char *buf, size_t len)
             next = end;
         in.buf = start;
         in.len = (size_t)(next - start);
-        in.fd = -1;
+        in.read = NULL;
+        in.rctx = NULL;
+        in.failed = 0;
         in.pos = 0;
         if (docs > 0 || memchr(in.buf, '<', in.len) != NULL) {
             char before[sizeof(c->res->err)];

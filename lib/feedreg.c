@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seawall/archive.h"
+#include "seawall/config.h"
 #include "seawall/feedreg.h"
 #include "seawall/fetch.h"
 #include "seawall/store.h"
@@ -46,6 +48,14 @@ void sw_feedreg_check(const json_t *doc, long long min_interval_s, const char *a
     if (json_is_integer(iv) && json_integer_value(iv) < min_interval_s)
         sw_verrs_add(errs, "/interval_s", "must be at least %lld (poller.min_interval_s)",
                      min_interval_s);
+}
+
+void sw_feedreg_archive_limits(const struct sw_config *cfg, struct sw_archive_limits *out)
+{
+    out->max_entries = (uint64_t)sw_config_int(cfg, "archive.max_entries");
+    out->max_entry_bytes = (uint64_t)sw_config_int(cfg, "archive.max_entry_bytes");
+    out->max_total_bytes = (uint64_t)sw_config_int(cfg, "archive.max_total_bytes");
+    out->max_ratio = (uint64_t)sw_config_int(cfg, "archive.max_ratio");
 }
 
 void sw_feedreg_defaults(json_t *doc)

@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "seawall/accounts.h"
+#include "seawall/archive.h"
 #include "seawall/auth.h"
 #include "seawall/config.h"
 #include "seawall/date.h"
@@ -65,8 +66,10 @@ static void usage(FILE *fp)
             "                                           line of stdin; without it, set by "
             "reset mail)\n"
             "  person list\n"
-            "  feed parse [--format F|auto] [--charset C] [--type T] [--source S] FILE|-\n"
-            "                                           one event per line as JSON\n"
+            "  feed parse [--format F|auto] [--charset C] [--type T] [--source S]\n"
+            "             [--compression none|zip|gzip|auto] FILE|-\n"
+            "                                           one event per line as JSON (a ZIP or\n"
+            "                                           gzip file: each feed document in it)\n"
             "  feed add --url U [--name N] [--format F] [--type T] [--interval_s S]\n"
             "           [--charset C] [--enabled true|false]   register a feed (polled at once)\n"
             "  feed list | feed get ID | feed poll ID | feed rm ID\n"
@@ -507,6 +510,8 @@ static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, c
 {
     struct sw_feed_opts o = { .format = SW_FEED_AUTO };
     struct sw_feed_result res;
+    struct sw_archive_limits lim;
+    enum sw_compression comp = SW_COMP_AUTO;
     const char *path = NULL;
     int i, fd, rc;
 
@@ -522,6 +527,10 @@ static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, c
             o.item_type = argv[++i];
         } else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc) {
             o.source = argv[++i];
+        } else if (strcmp(argv[i], "--compression") == 0 && i + 1 < argc) {
+            if (sw_compression_parse(argv[++i], &comp) != SW_OK)
+                return sw_tool_fail("unknown compression \"%s\" (none, zip, gzip or auto)",
+                                    argv[i]);
         } else if (path == NULL && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)) {
             path = argv[i];
         } else {
@@ -533,7 +542,8 @@ static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, c
     fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
     if (fd < 0)
         return sw_tool_fail("open(\"%s\") failed (%s)", path, strerror(errno));
-    rc = sw_feed_parse_fd(fd, &o, print_event, NULL, &res);
+    sw_feedreg_archive_limits(cfg, &lim);
+    rc = sw_archive_parse_fd(fd, comp, &lim, &o, print_event, NULL, &res, NULL);
     if (fd != 0)
         close(fd);
     fflush(stdout);

@@ -11,6 +11,8 @@
 #include "seawall/common.h"
 
 struct sw_store;
+struct sw_config;
+struct sw_archive_limits;
 
 extern const struct sw_kind sw_kind_feed;
 
@@ -22,6 +24,9 @@ extern const struct sw_kind sw_kind_feed;
  * interval_s against min_interval_s. Adds problems to errs. */
 void sw_feedreg_check(const json_t *doc, long long min_interval_s, const char *allow_private,
                       struct sw_verrs *errs);
+
+/* The archive caps from the configuration (archive.max_entries, …). */
+void sw_feedreg_archive_limits(const struct sw_config *cfg, struct sw_archive_limits *out);
 
 /* Fills the defaults of a new feed (format auto, type news, interval 900 s, enabled). */
 void sw_feedreg_defaults(json_t *doc);
