@@ -302,18 +302,21 @@ static long pull(struct sw_feed_input *in, char *buf, size_t len)
     return n < 0 ? -1 : n;
 }
 
-static int io_read(void *ctx, char *buf, int len)
+long sw_feed_input_read(struct sw_feed_input *in, char *buf, size_t len)
 {
-    struct sw_feed_input *in = ctx;
-
     if (in->pos < in->len) {
-        size_t take = in->len - in->pos < (size_t)len ? in->len - in->pos : (size_t)len;
+        size_t take = in->len - in->pos < len ? in->len - in->pos : len;
 
         memcpy(buf, in->buf + in->pos, take);
         in->pos += take;
-        return (int)take;
+        return (long)take;
     }
-    return (int)pull(in, buf, (size_t)len);
+    return pull(in, buf, len);
+}
+
+static int io_read(void *ctx, char *buf, int len)
+{
+    return (int)sw_feed_input_read(ctx, buf, (size_t)len);
 }
 
 static int io_close(void *ctx)
@@ -419,6 +422,7 @@ static int dispatch(struct sw_fctx *c, enum sw_feed_format f, struct sw_feed_inp
     case SW_FEED_RSS: return sw_feed_rss(c, in);
     case SW_FEED_CMECF: return sw_feed_cmecf(c, in);
     case SW_FEED_USPTO_TM: return sw_feed_uspto_tm(c, in);
+    case SW_FEED_USPTO_PATENT: return sw_feed_uspto_patent(c, in);
     case SW_FEED_ST66:
     case SW_FEED_ST96:
     case SW_FEED_EUIPO: return sw_feed_tmxml(c, in);
@@ -447,7 +451,6 @@ static int dispatch(struct sw_fctx *c, enum sw_feed_format f, struct sw_feed_inp
         }
     }
     switch (f) {
-    case SW_FEED_USPTO_PATENT: rc = sw_feed_uspto_patent(c, whole.p ? whole.p : "", whole.len); break;
     case SW_FEED_ICAL: rc = sw_feed_ical(c, whole.p ? whole.p : "", whole.len); break;
     case SW_FEED_JSON: rc = sw_feed_jsonfeed(c, whole.p ? whole.p : "", whole.len); break;
     default:

@@ -75,6 +75,10 @@ struct sw_feed_input {
     int failed;             /* read returned -1: it is not called again */
 };
 
+/* Reads up to len bytes of the input: the rest of its head, then its reader. Returns bytes,
+ * 0 at the end, -1 when reading failed. */
+long sw_feed_input_read(struct sw_feed_input *in, char *buf, size_t len);
+
 /* Reads the XML input record by record: each element whose local name is in records is
  * expanded alone and given to fn, then freed; other elements go to on_element (may be NULL).
  * Applies the safety options and caps. Returns SW_OK, SW_INVALID (res->err set, res->partial
@@ -86,7 +90,7 @@ int sw_xml_records(struct sw_fctx *c, struct sw_feed_input *in, const char *cons
 int sw_feed_rss(struct sw_fctx *c, struct sw_feed_input *in);
 int sw_feed_cmecf(struct sw_fctx *c, struct sw_feed_input *in);
 int sw_feed_uspto_tm(struct sw_fctx *c, struct sw_feed_input *in);
-int sw_feed_uspto_patent(struct sw_fctx *c, const char *buf, size_t len);
+int sw_feed_uspto_patent(struct sw_fctx *c, struct sw_feed_input *in);
 int sw_feed_tmxml(struct sw_fctx *c, struct sw_feed_input *in);   /* ST.66, ST.96, EUIPO */
 int sw_feed_ical(struct sw_fctx *c, const char *buf, size_t len);
 int sw_feed_jsonfeed(struct sw_fctx *c, const char *buf, size_t len);
