@@ -192,7 +192,7 @@ bench-match: $(BUILD)/bin/match-bench
 FUZZ_BUILD := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_FEEDS := auto rss cmecf uspto-tm uspto-patent st66 st96 euipo ical json
-FUZZ_TARGETS := $(FUZZ_FEEDS:%=feed-%) json route csv normalise match po messenger
+FUZZ_TARGETS := $(FUZZ_FEEDS:%=feed-%) json route csv normalise match po messenger archive
 fmt_auto := SW_FEED_AUTO
 fmt_rss := SW_FEED_RSS
 fmt_cmecf := SW_FEED_CMECF

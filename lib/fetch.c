@@ -2,19 +2,40 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "seawall/fetch.h"
 
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
     struct sw_fetch *f = ud;
-    size_t len = size * n;
+    size_t len = size * n, done = 0;
 
+    if (f->sink_fd >= 0) {
+        if (f->sink_len + len > f->body.max) {
+            f->over_cap = 1;
+            return 0;
+        }
+        while (done < len) {
+            ssize_t w = write(f->sink_fd, data + done, len - done);
+
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                f->sink_err = w < 0 ? errno : EIO;
+                return 0;
+            }
+            done += (size_t)w;
+        }
+        f->sink_len += len;
+        return len;
+    }
     if (sw_buf_add(&f->body, data, len) != SW_OK) {
         f->over_cap = 1;
         return 0;   /* CURLE_WRITE_ERROR: the transfer stops here */
@@ -98,6 +119,7 @@ int sw_fetch_init(struct sw_fetch *f, const char *url, const struct sw_fetch_opt
     int bad = 0;
 
     memset(f, 0, sizeof(*f));
+    f->sink_fd = -1;
     sw_buf_init(&f->body, o->body_max);
     f->headers = headers;
     f->allow = o->allow;
@@ -144,9 +166,21 @@ void sw_fetch_cleanup(struct sw_fetch *f)
     sw_buf_free(&f->body);
 }
 
+int sw_fetch_body_to(struct sw_fetch *f, int fd, size_t max)
+{
+    f->sink_fd = fd;
+    f->sink_len = 0;
+    f->body.max = max;
+    return curl_easy_setopt(f->easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max) == CURLE_OK
+               ? SW_OK : SW_ERR;
+}
+
 void sw_fetch_describe(const struct sw_fetch *f, CURLcode rc, char *out, size_t outlen)
 {
-    if (f->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
+    if (f->sink_err != 0)
+        snprintf(out, outlen, "the body could not be written to a temporary file (%s)",
+                 strerror(f->sink_err));
+    else if (f->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
         snprintf(out, outlen, "the body is larger than %zu bytes (after decompression)",
                  f->body.max);
     else if (f->refused[0] != '\0')

@@ -449,6 +449,7 @@ static int cmd_feed_registry(struct sw_store *s, const struct sw_config *cfg, in
         if (doc_from_args(&sw_kind_feed, argc - 1, argv + 1, &parent, &doc) != 0)
             return 1;
         sw_verrs_init(&errs);
+        sw_feedreg_check_create(doc, &errs);
         sw_feedreg_check(doc, sw_config_int(cfg, "poller.min_interval_s"),
                          sw_config_str(cfg, "net.allow_private"), &errs);
         if (sw_verrs_count(&errs) > 0) {

@@ -37,6 +37,9 @@ struct sw_fetch {
     char location[SW_URL_MAX + 64];   /* the Location header as the server wrote it */
     char errbuf[CURL_ERROR_SIZE];
     void *owner;                   /* the caller's, untouched */
+    int sink_fd;                   /* >= 0: the body goes to this file, not to body */
+    size_t sink_len;               /* bytes written there */
+    int sink_err;                  /* errno of a failed write() */
 };
 
 /* Prepares f to GET url with the extra request headers (may be NULL; f takes them over).
@@ -46,6 +49,10 @@ struct sw_fetch {
 int sw_fetch_init(struct sw_fetch *f, const char *url, const struct sw_fetch_opts *o,
                   struct curl_slist *headers);
 void sw_fetch_cleanup(struct sw_fetch *f);
+
+/* Sends the body to fd (a file the caller owns and closes) instead of memory, at most max
+ * bytes: for archives of hundreds of MB. Call after sw_fetch_init. SW_OK or SW_ERR. */
+int sw_fetch_body_to(struct sw_fetch *f, int fd, size_t max);
 
 /* One line saying why the transfer failed (rc from libcurl), naming the cap, the refused
  * address or libcurl's own message. */
