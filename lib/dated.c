@@ -344,11 +344,12 @@ json_t *sw_dated_coverage(const struct sw_dated *d, const json_t *days, int64_t 
     json_object_set_new(cov, "unreadable", sorted_days(days, "unreadable"));
     json_object_set_new(cov, "pending", pending);
     json_decref(fetched);
-    /* Publication dates between the newest known one and the window: no poll fetches them. */
+    /* Publication dates between the newest one known from before the window and the window:
+     * no poll fetches them (a source new to the poller has none known: nothing was missed). */
     json_object_foreach((json_t *)days, key, v) {
         int64_t day;
 
-        if (sw_dated_day_parse(key, &day) == SW_OK && day > newest)
+        if (sw_dated_day_parse(key, &day) == SW_OK && day < first && day > newest)
             newest = day;
     }
     if (newest != INT64_MIN && newest + 1 < first) {

@@ -78,8 +78,8 @@ int sw_dated_next(const struct sw_dated *d, const json_t *days, int64_t now_ms,
  * them), last_fetched, missing (every date recorded missing, oldest first), waiting,
  * unreadable (fetched, but the file could not be read or a cap refused it), pending
  * (due in the window, not tried yet: at most 60, oldest first) and not_backfilled ({from, to,
- * days}: publication dates between the newest one known and the window, which no poll will
- * fetch), or null. */
+ * days}: publication dates between the newest one known from before the window and the
+ * window, which no poll will fetch; null when there are none). */
 json_t *sw_dated_coverage(const struct sw_dated *d, const json_t *days, int64_t now_ms,
                           int backfill_max);
 
