@@ -47,6 +47,16 @@ const struct sw_kind sw_kind_feed = {
     .fields = feed_fields,
 };
 
+int sw_feedreg_format_known(const char *name)
+{
+    const char *const *f;
+
+    for (f = formats + 1; *f != NULL; f++)   /* formats[0] is "auto" */
+        if (strcmp(*f, name) == 0)
+            return 1;
+    return 0;
+}
+
 void sw_feedreg_check_create(const json_t *doc, struct sw_verrs *errs)
 {
     if (json_object_get(doc, "url") == NULL && json_object_get(doc, "url_template") == NULL)

@@ -238,6 +238,7 @@ SEAWALL_API_SOCKET_MODE=0666
 SEAWALL_PUBLIC_DIR=$PUB
 SEAWALL_DATA_DIR=$DIR/data
 SEAWALL_CASES_DEADLINE_RULES=$ROOT/etc/deadlines.json
+SEAWALL_SOURCES_DIR=$ROOT/etc/sources
 SEAWALL_I18N_DIR=$ROOT/po
 SEAWALL_NET_ALLOW_PRIVATE=127.0.0.1/32
 MAIL_PORT=$MAIL_PORT
@@ -255,6 +256,7 @@ api.socket_mode = 0666
 api.threads = ${SEAWALL_API_THREADS:-8}
 data.dir = $DIR/data
 cases.deadline_rules = $ROOT/etc/deadlines.json
+sources.dir = $ROOT/etc/sources
 live.socket = $DIR/private/live.sock
 CONF
     cat >"$DIR/redis.conf" <<CONF

@@ -26,6 +26,9 @@ extern const struct sw_kind sw_kind_feed;
 void sw_feedreg_check(const json_t *doc, long long min_interval_s, const char *allow_private,
                       struct sw_verrs *errs);
 
+/* 1 when name is a format feeds may be registered with (one the parsers read), not "auto". */
+int sw_feedreg_format_known(const char *name);
+
 /* What a new feed must have beyond that: url, or url_template (a dated source). */
 void sw_feedreg_check_create(const json_t *doc, struct sw_verrs *errs);
 
