@@ -228,6 +228,8 @@ install: $(BINS)
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 nginx/seawall.conf.in nginx/fastcgi.conf nginx/fastcgi_params.conf nginx/portal.conf $(DESTDIR)$(PREFIX)/share/seawall/nginx/
 	install -m 0644 etc/seawall.conf etc/deadlines.json $(DESTDIR)$(PREFIX)/share/seawall/etc/
+	install -d $(DESTDIR)$(PREFIX)/share/seawall/etc/sources
+	install -m 0644 etc/sources/*.json $(DESTDIR)$(PREFIX)/share/seawall/etc/sources/
 	install -m 0644 po/*.po po/seawall.pot $(DESTDIR)$(PREFIX)/share/seawall/po/
 	install -d $(DESTDIR)$(PREFIX)/share/seawall/www/i18n
 	cp -R www/. $(DESTDIR)$(PREFIX)/share/seawall/www/
