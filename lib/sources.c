@@ -1,5 +1,5 @@
-/* sources.c — the source catalogue: reading and checking the JSON files of etc/sources, the feed an entry
- * becomes, and which feed each enabled entry is (sw:sources). */
+/* sources.c — the source catalogue: reading and checking the JSON files of etc/sources, the
+ * feed an entry becomes, and which feed each enabled entry is (sw:sources). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* sources.h — the source catalogue: the real sources a centre would follow (USPTO's bulk files,
  * the courts' CM/ECF feeds, the USITC's notices, customs, fairs, official IP notice pages), one
- * JSON entry each in the files of sources.dir (etc/sources/NAME.json), checked when read. Data, not
- * code: an entry says where the source is, in what format and on what schedule, under which
+ * JSON entry each in the files of sources.dir (etc/sources/NAME.json), checked when read. Data,
+ * not code: an entry says where the source is, in what format and on what schedule, under which
  * terms, what it covers and what its events mean; enabling it registers it as a feed
  * (feedreg.h) and remembers which (Redis hash sw:sources, name → feed id). docs/feeds.md
  * describes every field. */

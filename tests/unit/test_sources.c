@@ -109,8 +109,13 @@ static int load_files(char *err, size_t errlen, ...)
     " \"coverage\": {\"covers\": \"c\", \"since\": \"2020\"},"                                \
     " \"events\": [{\"type\": \"news\", \"meaning\": \"m\"}], \"enabled_by_default\": false" \
     extra "}"
-#define PLAIN ", \"url\": \"https://example.org/feed.xml\", \"schedule\": {\"every\": \"interval\", \"interval_s\": 900}"
-#define DATED(zone) ", \"url_template\": \"https://example.org/{yyyymmdd}.zip\", \"schedule\": {\"every\": \"day\", \"days\": [\"mon\"], \"lag_days\": 0, \"publish_at\": \"06:00\", \"zone\": \"" zone "\", \"grace_h\": 24}"
+#define PLAIN                                                                                \
+    ", \"url\": \"https://example.org/feed.xml\","                                             \
+    " \"schedule\": {\"every\": \"interval\", \"interval_s\": 900}"
+#define DATED(zone)                                                                          \
+    ", \"url_template\": \"https://example.org/{yyyymmdd}.zip\", \"schedule\": {\"every\":"    \
+    " \"day\", \"days\": [\"mon\"], \"lag_days\": 0, \"publish_at\": \"06:00\", \"zone\": \""  \
+    zone "\", \"grace_h\": 24}"
 
 static void broken_files_named_by_file_and_pointer(void **state)
 {
