@@ -13,12 +13,12 @@
  * gzip) is downloaded into an unlinked file in data.dir and read with feeds/archive.c. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <strings.h>
 #include <unistd.h>
 
