@@ -243,3 +243,65 @@ int sw_fetch_location_check(const struct sw_fetch *f, const char *scheme, char *
     }
     return SW_OK;
 }
+
+int sw_api_keys_parse(const char *text, struct sw_api_keys *keys, char *err, size_t errlen)
+{
+    const char *p = text ? text : "";
+    int n = 0;
+
+    while (*p != '\0') {
+        const char *end = strchr(p, ','), *eq, *colon;
+        size_t len;
+
+        end = end ? end : p + strlen(p);
+        while (p < end && *p == ' ')
+            p++;
+        len = (size_t)(end - p);
+        eq = memchr(p, '=', len);
+        colon = eq ? memchr(eq, ':', (size_t)(end - eq)) : NULL;
+        if (len > 0) {
+            if (eq == NULL || colon == NULL || eq == p || colon == eq + 1 || colon + 1 >= end) {
+                snprintf(err, errlen, "entry %d: not host=Header:value", n + 1);
+                return SW_INVALID;
+            }
+            if (n >= (int)SW_ARRAY_LEN(keys->k) ||
+                (size_t)(eq - p) >= sizeof(keys->k[0].host) ||
+                (size_t)(end - eq - 1) >= sizeof(keys->k[0].header)) {
+                snprintf(err, errlen, "entry %d: more than %d entries, or too long", n + 1,
+                         (int)SW_ARRAY_LEN(keys->k));
+                return SW_INVALID;
+            }
+            memcpy(keys->k[n].host, p, (size_t)(eq - p));
+            keys->k[n].host[eq - p] = '\0';
+            memcpy(keys->k[n].header, eq + 1, (size_t)(end - eq - 1));
+            keys->k[n].header[end - eq - 1] = '\0';
+            n++;
+        }
+        p = *end ? end + 1 : end;
+    }
+    keys->n = n;
+    return SW_OK;
+}
+
+struct curl_slist *sw_api_keys_headers(const struct sw_api_keys *keys, const char *url,
+                                       struct curl_slist *list)
+{
+    CURLU *u;
+    char *scheme = NULL, *host = NULL;
+    int i;
+
+    if (keys->n == 0 || (u = curl_url()) == NULL)
+        return list;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        strcasecmp(scheme, "https") == 0) {
+        for (i = 0; i < keys->n; i++)
+            if (strcasecmp(keys->k[i].host, host) == 0)
+                list = curl_slist_append(list, keys->k[i].header);
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return list;
+}

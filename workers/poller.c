@@ -52,12 +52,6 @@ struct transfer {
     struct transfer *next;
 };
 
-/* poller.api_keys: a header sent only to its host, over https, on a poll's first request. */
-struct api_key {
-    char host[256];
-    char header[768];
-};
-
 static const struct sw_config *cfg;
 static struct sw_store store;
 static struct sw_fetch_opts fopts;
@@ -68,8 +62,7 @@ static int nrunning;
 static char me[160];
 static volatile sig_atomic_t stopping;
 static struct sw_archive_limits alimits;
-static struct api_key api_keys[8];
-static int napi_keys;
+static struct sw_api_keys api_keys;   /* poller.api_keys */
 
 static long long cfgi(const char *key)
 {
@@ -620,27 +613,6 @@ static struct curl_slist *conditional(long long feed)
     return list;
 }
 
-/* An API key for url's host (poller.api_keys) added to list, when url is https. */
-static struct curl_slist *with_api_key(struct curl_slist *list, const char *url)
-{
-    CURLU *u = curl_url();
-    char *scheme = NULL, *host = NULL;
-    int i;
-
-    if (u != NULL && napi_keys > 0 && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-        strcasecmp(scheme, "https") == 0) {
-        for (i = 0; i < napi_keys; i++)
-            if (strcasecmp(api_keys[i].host, host) == 0)
-                list = curl_slist_append(list, api_keys[i].header);
-    }
-    curl_free(scheme);
-    curl_free(host);
-    curl_url_cleanup(u);
-    return list;
-}
-
 /* An unlinked file in data.dir for an archive's body, or -1 (logged). */
 static int archive_file(void)
 {
@@ -685,7 +657,7 @@ static int start(long long feed, json_t *doc, const char *url, int hops, int per
         t->comp = SW_COMP_NONE;
     sw_strlcpy(t->url, url, sizeof(t->url));
     if (hops == 0)   /* validators and keys go with the first request only */
-        headers = with_api_key(day == NO_DAY ? conditional(feed) : NULL, url);
+        headers = sw_api_keys_headers(&api_keys, url, day == NO_DAY ? conditional(feed) : NULL);
     rc = sw_fetch_init(&t->f, url, &fopts, headers);
     if (rc == SW_INVALID)
         snprintf(why, whylen, "%s", t->f.refused);
@@ -828,45 +800,6 @@ static void renew_leases(void)
         sw_feedreg_lease_renew(&store, t->feed, me, (long)cfgi("poller.lease_ms"));
 }
 
-/* poller.api_keys: "host=Header:value, …". The error never quotes a value. */
-static int parse_api_keys(const char *text, char *err, size_t errlen)
-{
-    const char *p = text;
-    int n = 0;
-
-    while (*p != '\0') {
-        const char *end = strchr(p, ','), *eq, *colon;
-        size_t len;
-
-        end = end ? end : p + strlen(p);
-        while (p < end && *p == ' ')
-            p++;
-        len = (size_t)(end - p);
-        eq = memchr(p, '=', len);
-        colon = eq ? memchr(eq, ':', (size_t)(end - eq)) : NULL;
-        if (len > 0) {
-            if (eq == NULL || colon == NULL || eq == p || colon == eq + 1 || colon + 1 >= end) {
-                snprintf(err, errlen, "entry %d: not host=Header:value", n + 1);
-                return SW_INVALID;
-            }
-            if (n >= (int)SW_ARRAY_LEN(api_keys) ||
-                (size_t)(eq - p) >= sizeof(api_keys[0].host) ||
-                (size_t)(end - eq - 1) >= sizeof(api_keys[0].header)) {
-                snprintf(err, errlen, "entry %d: too many entries or too long", n + 1);
-                return SW_INVALID;
-            }
-            memcpy(api_keys[n].host, p, (size_t)(eq - p));
-            api_keys[n].host[eq - p] = '\0';
-            memcpy(api_keys[n].header, eq + 1, (size_t)(end - eq - 1));
-            api_keys[n].header[end - eq - 1] = '\0';
-            n++;
-        }
-        p = *end ? end + 1 : end;
-    }
-    napi_keys = n;
-    return SW_OK;
-}
-
 static int setup(int argc, char **argv)
 {
     struct sw_config *loaded;
@@ -884,7 +817,8 @@ static int setup(int argc, char **argv)
     }
     if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
-    if (parse_api_keys(sw_config_str(cfg, "poller.api_keys"), err, sizeof(err)) != SW_OK) {
+    if (sw_api_keys_parse(sw_config_str(cfg, "poller.api_keys"), &api_keys, err, sizeof(err)) !=
+        SW_OK) {
         fprintf(stderr, "seawall-poller: poller.api_keys: %s\n", err);
         return 2;
     }

@@ -68,6 +68,25 @@ const char *sw_fetch_charset(const struct sw_fetch *f, char *buf, size_t buflen)
 int sw_fetch_location_check(const struct sw_fetch *f, const char *scheme, char *err,
                             size_t errlen);
 
+/* API keys by host (poller.api_keys: "host=Header:value, …"): a header sent only to its exact
+ * host, only over https, and only by a caller that adds it to a request it makes itself (the
+ * poller: a poll's first request, never a redirect's target). */
+struct sw_api_keys {
+    struct {
+        char host[256];
+        char header[768];   /* "Header:value" */
+    } k[8];
+    int n;
+};
+
+/* Reads text into keys. SW_OK; SW_INVALID with err naming the entry (never its value). */
+int sw_api_keys_parse(const char *text, struct sw_api_keys *keys, char *err, size_t errlen);
+
+/* Appends to list (may be NULL) the headers of keys for url's host when url is https, and
+ * returns the list. */
+struct curl_slist *sw_api_keys_headers(const struct sw_api_keys *keys, const char *url,
+                                       struct curl_slist *list);
+
 /* Retry-After in seconds (delta or HTTP-date against now_ms), or -1 when absent or unusable. */
 long sw_fetch_retry_after(const struct sw_fetch *f, int64_t now_ms);
 

@@ -282,3 +282,20 @@ def test_dated_settings_checked(s):
         r = s.post("/api/v1/feeds", body, token=s.admin)
         assert r.status == 400, (body, r)
         assert ptr in [e["pointer"] for e in r.json()["errors"]], (body, r.json())
+
+
+def test_api_keys_checked_at_start_and_never_shown(s):
+    """poller.api_keys: a malformed entry stops the poller at start, naming the entry and not
+    its value; `seawall config` shows the setting as stars."""
+    import subprocess
+    secret = "zqsekrit-key-123"
+    env = dict(os.environ, **s.env_for_programs(),
+               SEAWALL_POLLER_API_KEYS=f"api.uspto.gov={secret}")
+    p = subprocess.run([os.path.join(s.build, "bin", "seawall-poller"), "--config",
+                        os.path.join(s.dir, "seawall.conf")], env=env, capture_output=True,
+                       text=True, timeout=30)
+    assert p.returncode == 2, p
+    assert "poller.api_keys: entry 1: not host=Header:value" in p.stderr, p.stderr
+    assert secret not in p.stderr + p.stdout
+    out = s.cli("config", env={"SEAWALL_POLLER_API_KEYS": f"api.uspto.gov=X-API-KEY:{secret}"})
+    assert "poller.api_keys = ********" in out and secret not in out
