@@ -14,7 +14,8 @@ DESTDIR ?=
 PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 
 CC ?= cc
-PKGS := fcgi hiredis jansson libsodium libxml-2.0 libcurl libical icu-uc icu-i18n liboath xlsxwriter
+PKGS := fcgi hiredis jansson libsodium libxml-2.0 libcurl libical icu-uc icu-i18n liboath xlsxwriter \
+        libarchive
 # Evaluated when a recipe runs, after `deps` has installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
@@ -46,7 +47,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps po test test-faults test-valgrind test-unit test-integration test-browser screenshots run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams install clean fuzz fuzz-build fuzz-bins
+.PHONY: all deps po test test-faults test-valgrind test-unit test-integration test-browser screenshots run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams bench-archive install clean fuzz fuzz-build fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -157,7 +158,7 @@ run: $(BINS)
 po: $(DEPS_STAMP)
 	scripts/po.sh update
 
-bench: bench-api bench-parse bench-poll bench-match bench-deliver bench-streams
+bench: bench-api bench-parse bench-poll bench-match bench-deliver bench-streams bench-archive
 
 bench-api: $(BINS)
 	bench/api.sh $(BUILD)
@@ -167,6 +168,9 @@ bench-parse: $(BINS)
 
 bench-poll: $(BINS)
 	$(PYTHON) bench/poll.py $(BUILD)
+
+bench-archive: $(BINS)
+	$(PYTHON) bench/archive.py $(BUILD)
 
 bench-deliver: $(BINS)
 	$(PYTHON) bench/deliver.py $(BUILD)
@@ -189,7 +193,7 @@ bench-match: $(BUILD)/bin/match-bench
 FUZZ_BUILD := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_FEEDS := auto rss cmecf uspto-tm uspto-patent st66 st96 euipo ical json html
-FUZZ_TARGETS := $(FUZZ_FEEDS:%=feed-%) json route csv normalise match po messenger
+FUZZ_TARGETS := $(FUZZ_FEEDS:%=feed-%) json route csv normalise match po messenger archive
 fmt_auto := SW_FEED_AUTO
 fmt_rss := SW_FEED_RSS
 fmt_cmecf := SW_FEED_CMECF
@@ -226,6 +230,8 @@ install: $(BINS)
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 nginx/seawall.conf.in nginx/fastcgi.conf nginx/fastcgi_params.conf nginx/portal.conf $(DESTDIR)$(PREFIX)/share/seawall/nginx/
 	install -m 0644 etc/seawall.conf etc/deadlines.json $(DESTDIR)$(PREFIX)/share/seawall/etc/
+	install -d $(DESTDIR)$(PREFIX)/share/seawall/etc/sources
+	install -m 0644 etc/sources/*.json $(DESTDIR)$(PREFIX)/share/seawall/etc/sources/
 	install -m 0644 po/*.po po/seawall.pot $(DESTDIR)$(PREFIX)/share/seawall/po/
 	install -d $(DESTDIR)$(PREFIX)/share/seawall/www/i18n
 	cp -R www/. $(DESTDIR)$(PREFIX)/share/seawall/www/

@@ -8,16 +8,20 @@
 #include "seawall/store.h"
 #include "api.h"
 
-/* The feed's settings with its status under "status". */
+/* The feed's settings with its status under "status" (and a dated source's dates under
+ * "status"/"dates"). */
 static int with_status(struct sw_ctx *c, json_t *doc)
 {
-    json_t *st;
+    json_t *st, *dates = NULL;
     int rc = sw_feedreg_status(c->store, json_integer_value(json_object_get(doc, "id")), &st);
 
     if (rc != SW_OK)
         return rc;
+    rc = sw_feedreg_dated_coverage(c->store, c->cfg, doc, &dates);
+    if (dates != NULL)
+        json_object_set_new(st, "dates", dates);
     json_object_set_new(doc, "status", st);
-    return SW_OK;
+    return rc;
 }
 
 /* Answers 200 with doc and its status, or the store's error. Takes doc over (may be NULL). */
@@ -33,12 +37,15 @@ static void reply_feed(struct sw_ctx *c, int rc, json_t *doc, const char *what)
     sw_reply_json(c, 200, doc);
 }
 
-/* The registry's checks and an HTML source's expressions; answers 400 naming each problem. */
+/* The registry's checks and an HTML source's expressions; answers 400 naming each problem.
+ * partial: a change (PATCH), else a new feed. */
 static int checked(struct sw_ctx *c, json_t *doc, int partial)
 {
     struct sw_verrs errs;
 
     sw_verrs_init(&errs);
+    if (!partial)
+        sw_feedreg_check_create(doc, &errs);
     sw_feedreg_check(doc, partial, sw_config_int(c->cfg, "poller.min_interval_s"),
                      sw_config_str(c->cfg, "net.allow_private"), &errs);
     if (json_is_object(json_object_get(doc, "html")))
@@ -193,8 +200,10 @@ void sw_h_feeds_poll(struct sw_ctx *c)
 
 /* What anyone may know about one source: its name, format, whether it is polled, when it last
  * worked and failed, why (a fixed public phrase, never the stored text with its hosts and
- * URLs), and how much it has brought. The feed's URL stays with the admins. */
-static json_t *coverage_view(const json_t *doc, const json_t *st)
+ * URLs), and how much it has brought; for a source with one file per date, which dates came,
+ * which never appeared and which are still to come ("dates", or null). The feed's URL stays
+ * with the admins. */
+static json_t *coverage_view(const json_t *doc, const json_t *st, json_t *dates)
 {
     json_t *v = json_object();
     const char *reason = sw_feedreg_public_reason(
@@ -215,6 +224,8 @@ static json_t *coverage_view(const json_t *doc, const json_t *st)
                                                                         "consecutive_failures"))));
     json_object_set_new(v, "items_seen",
                         json_integer(json_integer_value(json_object_get(st, "items_seen"))));
+    json_object_set(v, "source", json_object_get(doc, "source") ?: json_null());
+    json_object_set_new(v, "dates", dates != NULL ? dates : json_null());
     return v;
 }
 
@@ -231,11 +242,16 @@ void sw_h_coverage(struct sw_ctx *c)
     rc = sw_doc_list(c->store, &sw_kind_feed, 0, after, limit, &items, &next);
     out = json_array();
     json_array_foreach(items, i, doc) {
+        json_t *dates = NULL;
+
         if (rc != SW_OK)
             break;
         rc = sw_feedreg_status(c->store, json_integer_value(json_object_get(doc, "id")), &st);
+        if (rc == SW_OK && (rc = sw_feedreg_dated_coverage(c->store, c->cfg, doc, &dates)) !=
+                               SW_OK)
+            json_decref(st);
         if (rc == SW_OK) {
-            json_array_append_new(out, coverage_view(doc, st));
+            json_array_append_new(out, coverage_view(doc, st, dates));
             json_decref(st);
         }
     }

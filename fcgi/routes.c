@@ -214,6 +214,10 @@ const struct sw_route sw_routes[] = {
     { "DELETE", "/api/v1/feeds/{id}", sw_h_feeds_delete, ADMIN, 0, NULL },
     { "POST", "/api/v1/feeds/{id}/poll", sw_h_feeds_poll, ADMIN, 0, NULL },
     { "GET", "/api/v1/coverage", sw_h_coverage, 0, 0, PAGE },
+    { "GET", "/api/v1/sources", sw_h_sources_list, ADMIN, 0, NULL },
+    { "GET", "/api/v1/sources/{name}", sw_h_sources_get, ADMIN, 0, NULL },
+    { "POST", "/api/v1/sources/{name}/enable", sw_h_sources_enable, ADMIN, SW_RT_BODY, NULL },
+    { "POST", "/api/v1/sources/{name}/disable", sw_h_sources_disable, ADMIN, 0, NULL },
 
     { "POST", "/api/v1/tokens", sw_h_tokens_create, SW_ROLE_ANY, SW_RT_BODY | SW_RT_NO_IDEM,
       NULL },

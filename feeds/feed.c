@@ -302,31 +302,39 @@ static void reader_error(void *arg, xmlErrorPtr e)
     c->res->err[strcspn(c->res->err, "\n")] = '\0';
 }
 
-int sw_feed_input_read(struct sw_feed_input *in, char *buf, size_t len)
+/* Takes up to len bytes from the input's reader; after its end (read becomes NULL) or a
+ * failure (failed) the reader is not called again. */
+static long pull(struct sw_feed_input *in, char *buf, size_t len)
 {
-    ssize_t n;
+    long n;
 
-    if (len > INT_MAX)
-        len = INT_MAX;
+    if (in->read == NULL)
+        return in->failed ? -1 : 0;
+    n = in->read(in->rctx, buf, len);
+    if (n <= 0) {
+        in->read = NULL;
+        in->failed = n < 0;
+    }
+    return n < 0 ? -1 : n;
+}
+
+long sw_feed_input_read(struct sw_feed_input *in, char *buf, size_t len)
+{
     if (in->pos < in->len) {
         size_t take = in->len - in->pos < len ? in->len - in->pos : len;
 
         memcpy(buf, in->buf + in->pos, take);
         in->pos += take;
-        return (int)take;
+        return (long)take;
     }
-    if (in->fd < 0)
-        return 0;
-    do
-        n = read(in->fd, buf, len);
-    while (n < 0 && errno == EINTR);
-    return n < 0 ? -1 : (int)n;
+    return pull(in, buf, len);
 }
 
 static int io_read(void *ctx, char *buf, int len)
 {
-    return sw_feed_input_read(ctx, buf, len < 0 ? 0 : (size_t)len);
+    return (int)sw_feed_input_read(ctx, buf, (size_t)len);
 }
+
 
 /* 1 when '<', '&' and ASCII letters are single bytes in the document's encoding, as the
  * lenient filter needs: not UTF-16 or UTF-32 (by BOM, shape or the encoding imposed). */
@@ -431,20 +439,19 @@ int sw_xml_records(struct sw_fctx *c, struct sw_feed_input *in, const char *cons
     return rc;
 }
 
-/* Reads the rest of fd after the head into one buffer of at most max bytes. */
-static int read_all(int fd, struct sw_buf *b, size_t max, char *err, size_t errlen)
+/* Reads the rest of the input after the head into one buffer of at most max bytes. */
+static int read_all(struct sw_feed_input *in, struct sw_buf *b, size_t max, char *err,
+                    size_t errlen)
 {
     char chunk[65536];
-    ssize_t n;
+    long n;
 
     for (;;) {
-        do
-            n = read(fd, chunk, sizeof(chunk));
-        while (n < 0 && errno == EINTR);
+        n = pull(in, chunk, sizeof(chunk));
         if (n == 0)
             return SW_OK;
         if (n < 0) {
-            snprintf(err, errlen, "read() failed (%s)", strerror(errno));
+            snprintf(err, errlen, "the document could not be read to its end");
             return SW_ERR;
         }
         if (sw_buf_add(b, chunk, (size_t)n) != SW_OK) {
@@ -463,13 +470,14 @@ static int dispatch(struct sw_fctx *c, enum sw_feed_format f, struct sw_feed_inp
     case SW_FEED_RSS: return sw_feed_rss(c, in);
     case SW_FEED_CMECF: return sw_feed_cmecf(c, in);
     case SW_FEED_USPTO_TM: return sw_feed_uspto_tm(c, in);
+    case SW_FEED_USPTO_PATENT: return sw_feed_uspto_patent(c, in);
     case SW_FEED_ST66:
     case SW_FEED_ST96:
     case SW_FEED_EUIPO: return sw_feed_tmxml(c, in);
     default: break;
     }
     /* The rest need the whole document. */
-    if (in->fd < 0) {
+    if (in->read == NULL) {
         if (in->len > c->o->max_bytes) {
             snprintf(c->res->err, sizeof(c->res->err), "the document is larger than %zu bytes",
                      c->o->max_bytes);
@@ -484,14 +492,13 @@ static int dispatch(struct sw_fctx *c, enum sw_feed_format f, struct sw_feed_inp
                      c->o->max_bytes);
             return SW_TOOBIG;
         }
-        rc = read_all(in->fd, &whole, c->o->max_bytes, c->res->err, sizeof(c->res->err));
+        rc = read_all(in, &whole, c->o->max_bytes, c->res->err, sizeof(c->res->err));
         if (rc != SW_OK) {
             sw_buf_free(&whole);
             return rc;
         }
     }
     switch (f) {
-    case SW_FEED_USPTO_PATENT: rc = sw_feed_uspto_patent(c, whole.p ? whole.p : "", whole.len); break;
     case SW_FEED_ICAL: rc = sw_feed_ical(c, whole.p ? whole.p : "", whole.len); break;
     case SW_FEED_JSON: rc = sw_feed_jsonfeed(c, whole.p ? whole.p : "", whole.len); break;
     case SW_FEED_HTML: rc = sw_feed_html(c, whole.p ? whole.p : "", whole.len); break;
@@ -499,7 +506,7 @@ static int dispatch(struct sw_fctx *c, enum sw_feed_format f, struct sw_feed_inp
         snprintf(c->res->err, sizeof(c->res->err), "no parser for format %d", (int)f);
         rc = SW_INVALID;
     }
-    if (in->fd >= 0)
+    if (whole.p != in->buf)
         sw_buf_free(&whole);
     return rc;
 }
@@ -559,38 +566,62 @@ static int parse(struct sw_feed_input *in, const struct sw_feed_opts *o, sw_feed
 int sw_feed_parse_buffer(const char *buf, size_t len, const struct sw_feed_opts *o,
                          sw_feed_emit_fn emit, void *ud, struct sw_feed_result *res)
 {
-    struct sw_feed_input in = { .buf = buf, .len = len, .fd = -1, .pos = 0 };
+    struct sw_feed_input in = { .buf = buf, .len = len, .read = NULL, .rctx = NULL, .pos = 0 };
 
     return parse(&in, o, emit, ud, res);
 }
 
-int sw_feed_parse_fd(int fd, const struct sw_feed_opts *o, sw_feed_emit_fn emit, void *ud,
-                     struct sw_feed_result *res)
+int sw_feed_parse_reader(sw_feed_read_fn rd, void *ctx, const struct sw_feed_opts *o,
+                         sw_feed_emit_fn emit, void *ud, struct sw_feed_result *res)
 {
     char *head = malloc(HEAD_MAX);
-    struct sw_feed_input in = { .buf = head, .len = 0, .fd = fd, .pos = 0 };
-    ssize_t n;
+    struct sw_feed_input in = { .buf = head, .len = 0, .read = rd, .rctx = ctx, .pos = 0 };
+    long n;
     int rc;
 
     if (head == NULL)
         return SW_ERR;
-    while (in.len < HEAD_MAX) {
-        n = read(fd, head + in.len, HEAD_MAX - in.len);
-        if (n < 0 && errno == EINTR)
-            continue;
+    /* The head decides the format and the encoding; the rest streams. */
+    while (in.len < HEAD_MAX && in.read != NULL) {
+        n = pull(&in, head + in.len, HEAD_MAX - in.len);
         if (n < 0) {
             memset(res, 0, sizeof(*res));
-            snprintf(res->err, sizeof(res->err), "read() failed (%s)", strerror(errno));
+            snprintf(res->err, sizeof(res->err), "the document could not be read");
             free(head);
             return SW_ERR;
-        }
-        if (n == 0) {
-            in.fd = -1;   /* all of it is in the head */
-            break;
         }
         in.len += (size_t)n;
     }
     rc = parse(&in, o, emit, ud, res);
     free(head);
+    return rc;
+}
+
+struct fd_src {
+    int fd;
+    int err;   /* errno of a failed read() */
+};
+
+static long fd_read(void *ctx, char *buf, size_t len)
+{
+    struct fd_src *src = ctx;
+    ssize_t n;
+
+    do
+        n = read(src->fd, buf, len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        src->err = errno;
+    return n < 0 ? -1 : (long)n;
+}
+
+int sw_feed_parse_fd(int fd, const struct sw_feed_opts *o, sw_feed_emit_fn emit, void *ud,
+                     struct sw_feed_result *res)
+{
+    struct fd_src src = { fd, 0 };
+    int rc = sw_feed_parse_reader(fd_read, &src, o, emit, ud, res);
+
+    if (src.err != 0)
+        snprintf(res->err, sizeof(res->err), "read() failed (%s)", strerror(src.err));
     return rc;
 }

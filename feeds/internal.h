@@ -71,21 +71,23 @@ typedef int (*sw_record_fn)(struct sw_fctx *c, xmlNodePtr rec);
 typedef void (*sw_element_fn)(struct sw_fctx *c, xmlTextReaderPtr r, const char *local,
                               int depth);
 
-/* The input: a buffer, or a head already read plus a descriptor for the rest. */
+/* The input: a buffer, or a head already read plus a reader for the rest. */
 struct sw_feed_input {
     const char *buf;
     size_t len;
-    int fd;                 /* -1 for a buffer */
+    sw_feed_read_fn read;   /* NULL for a buffer */
+    void *rctx;             /* read's context */
     size_t pos;             /* how much of buf the reader has consumed */
+    int failed;             /* read returned -1: it is not called again */
 };
 
 /* The encoding of a document that does not say: NULL when its bytes have the shape of UTF-8
  * (a sequence cut at the end of head counts), else ICU's guess, else windows-1252, in buf. */
 const char *sw_feed_sniff_charset(const char *head, size_t n, char *buf, size_t buflen);
 
-/* Reads up to len bytes of the input: the rest of buf, then the descriptor. Returns the bytes
- * read, 0 at the end, -1 on a read error. */
-int sw_feed_input_read(struct sw_feed_input *in, char *buf, size_t len);
+/* Reads up to len bytes of the input: the rest of its head, then its reader. Returns bytes,
+ * 0 at the end, -1 when reading failed. */
+long sw_feed_input_read(struct sw_feed_input *in, char *buf, size_t len);
 
 /* The lenient reader (lenient.c). sw_lenient_prolog moves an XML declaration that white
  * space or comments precede to the front of in's head: in->buf then points to an allocated
@@ -109,7 +111,7 @@ int sw_xml_records(struct sw_fctx *c, struct sw_feed_input *in, const char *cons
 int sw_feed_rss(struct sw_fctx *c, struct sw_feed_input *in);
 int sw_feed_cmecf(struct sw_fctx *c, struct sw_feed_input *in);
 int sw_feed_uspto_tm(struct sw_fctx *c, struct sw_feed_input *in);
-int sw_feed_uspto_patent(struct sw_fctx *c, const char *buf, size_t len);
+int sw_feed_uspto_patent(struct sw_fctx *c, struct sw_feed_input *in);
 int sw_feed_tmxml(struct sw_fctx *c, struct sw_feed_input *in);   /* ST.66, ST.96, EUIPO */
 int sw_feed_ical(struct sw_fctx *c, const char *buf, size_t len);
 int sw_feed_jsonfeed(struct sw_fctx *c, const char *buf, size_t len);

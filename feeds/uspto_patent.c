@@ -204,30 +204,112 @@ out:
     return 0;
 }
 
-int sw_feed_uspto_patent(struct sw_fctx *c, const char *buf, size_t len)
+/* The documents of a weekly file one after another, each ended where the next "<?xml"
+ * begins: a window of SPLIT_BUF bytes slides over the input, so a file of any size is read in
+ * bounded memory. */
+#define SPLIT_BUF (256 * 1024)
+#define MARK "<?xml"
+#define MARK_LEN 5
+
+struct splitter {
+    struct sw_feed_input *in;
+    char *buf;
+    size_t len, pos;        /* buf[pos, len) is read but not handed out */
+    int eof;                /* the input has no more */
+    int failed;             /* reading the input failed */
+    size_t doc_bytes;       /* handed out for the current document */
+    int doc_end;            /* the current document ended at a mark */
+};
+
+/* Moves what is left to the front and reads more. Returns bytes added (0 at the end). */
+static size_t refill(struct splitter *sp)
 {
-    const char *start = buf, *end = buf + len;
+    long n;
+
+    if (sp->eof)
+        return 0;
+    if (sp->pos > 0) {
+        memmove(sp->buf, sp->buf + sp->pos, sp->len - sp->pos);
+        sp->len -= sp->pos;
+        sp->pos = 0;
+    }
+    n = sw_feed_input_read(sp->in, sp->buf + sp->len, SPLIT_BUF - sp->len);
+    if (n <= 0) {
+        sp->eof = 1;
+        sp->failed = n < 0;
+        return 0;
+    }
+    sp->len += (size_t)n;
+    return (size_t)n;
+}
+
+/* The reader of one document: what comes before the next mark. */
+static long doc_read(void *ctx, char *out, size_t want)
+{
+    struct splitter *sp = ctx;
+
+    while (!sp->doc_end) {
+        size_t from = sp->pos + (sp->doc_bytes == 0 ? 1 : 0), safe, give;
+        const char *m = from < sp->len ? memmem(sp->buf + from, sp->len - from, MARK, MARK_LEN)
+                                       : NULL;
+
+        if (m != NULL) {
+            safe = (size_t)(m - sp->buf);
+            if (safe == sp->pos) {
+                sp->doc_end = 1;
+                break;
+            }
+        } else {
+            /* The last bytes may be the start of a mark the next read completes. */
+            safe = sp->eof ? sp->len : (sp->len >= MARK_LEN - 1 ? sp->len - (MARK_LEN - 1) : 0);
+        }
+        if (safe > sp->pos) {
+            give = safe - sp->pos < want ? safe - sp->pos : want;
+            memcpy(out, sp->buf + sp->pos, give);
+            sp->pos += give;
+            sp->doc_bytes += give;
+            return (long)give;
+        }
+        if (sp->eof) {
+            sp->doc_end = 1;
+            break;
+        }
+        if (refill(sp) == 0 && sp->failed)
+            return -1;
+    }
+    return 0;
+}
+
+int sw_feed_uspto_patent(struct sw_fctx *c, struct sw_feed_input *in)
+{
+    struct splitter sp = { .in = in };
+    char *head = malloc(4096), *drop = malloc(4096);
     int rc = SW_OK, docs = 0;
 
-    /* Each document starts at "<?xml"; a file may hold one or thousands. */
-    while (start < end && !c->stop) {
-        const char *next = memmem(start + 5 > end ? end : start + 5,
-                                  (size_t)(end - (start + 5 > end ? end : start + 5)),
-                                  "<?xml", 5);
-        struct sw_feed_input in;
-        int r;
+    sp.buf = malloc(SPLIT_BUF);
+    if (sp.buf == NULL || head == NULL || drop == NULL) {
+        free(sp.buf);
+        free(head);
+        free(drop);
+        return SW_ERR;
+    }
+    refill(&sp);
+    while (!c->stop && (sp.pos < sp.len || refill(&sp) > 0)) {
+        struct sw_feed_input doc = { .read = doc_read, .rctx = &sp };
+        long n;
 
-        if (next == NULL)
-            next = end;
-        in.buf = start;
-        in.len = (size_t)(next - start);
-        in.fd = -1;
-        in.pos = 0;
-        if (docs > 0 || memchr(in.buf, '<', in.len) != NULL) {
+        sp.doc_bytes = 0;
+        sp.doc_end = 0;
+        /* The document's first bytes decide its encoding, as for any other input. */
+        while (doc.len < 4096 && (n = doc_read(&sp, head + doc.len, 4096 - doc.len)) > 0)
+            doc.len += (size_t)n;
+        doc.buf = head;
+        if (docs > 0 || memchr(head, '<', doc.len) != NULL) {
             char before[sizeof(c->res->err)];
+            int r;
 
             sw_strlcpy(before, c->res->err, sizeof(before));
-            r = sw_xml_records(c, &in, records, record, NULL);
+            r = sw_xml_records(c, &doc, records, record, NULL);
             if (r != SW_OK) {
                 /* One broken document does not hide the others; the first reason stays. */
                 if (before[0] != '\0')
@@ -235,9 +317,17 @@ int sw_feed_uspto_patent(struct sw_fctx *c, const char *buf, size_t len)
                 rc = r;
             }
         }
+        while (doc_read(&sp, drop, 4096) > 0)   /* what the reader left of this document */
+            ;
         docs++;
-        start = next;
     }
+    if (sp.failed && rc == SW_OK) {
+        snprintf(c->res->err, sizeof(c->res->err), "the document could not be read to its end");
+        rc = SW_INVALID;
+    }
+    free(sp.buf);
+    free(head);
+    free(drop);
     if (rc != SW_OK && c->res->events > 0)
         c->res->partial = 1;
     return rc;

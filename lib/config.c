@@ -78,6 +78,32 @@ static const struct cfg_key cfg_keys[] = {
     { "poller.unconditional_every", CFG_INT, "24", 1, 100000,
       "every Nth poll of a feed is unconditional, for servers whose ETag lies" },
     { "poller.user_agent", CFG_STR, "Seawall-poller/0.1", 1, 200, "User-Agent of feed requests" },
+    { "poller.archive_body_max", CFG_INT, "1073741824", 1024, 68719476736LL,
+      "largest archive a feed with compression zip or gzip may download, bytes; it is written "
+      "to an unlinked file in data.dir, never held in memory" },
+    { "poller.archive_timeout_ms", CFG_INT, "1800000", 100, 86400000,
+      "whole-transfer timeout of an archive (USPTO's weekly files are over 100 MB)" },
+    { "poller.backfill_max", CFG_INT, "14", 0, 366,
+      "days back a dated source is fetched: a new one's recent files, or the days a poller "
+      "that was down missed (older days are reported as not back-filled)" },
+    { "poller.api_keys", CFG_STR, "", 0, 2048,
+      "request headers with API keys, sent only to the named host, over https, on the first "
+      "request of a poll (never to a redirect's target): host=Header:value, comma-separated "
+      "(api.uspto.gov=X-API-KEY:...)" },
+    { "poller.test_clock", CFG_INT, "0", 0, 1,
+      "1: dated sources judge which days exist by the instant in Redis key "
+      "sw:testclock:poller_at_ms when it is set (tests only)" },
+    { "archive.max_entries", CFG_INT, "10000", 1, 100000000,
+      "entries one archive may have (ZIP bombs of many entries)" },
+    { "archive.max_entry_bytes", CFG_INT, "4294967296", 1024, 1099511627776LL,
+      "uncompressed bytes of one archive entry (declared or read)" },
+    { "archive.max_total_bytes", CFG_INT, "8589934592", 1024, 1099511627776LL,
+      "uncompressed bytes of all of one archive's entries (declared or read)" },
+    { "archive.max_ratio", CFG_INT, "200", 2, 100000,
+      "how many times an archive entry may expand (judged after its first MiB)" },
+    { "sources.dir", CFG_STR, "/etc/seawall/sources", 1, 255,
+      "the source catalogue: a folder of JSON files (etc/sources in the source tree; "
+      "seawall source list)" },
     { "matcher.id", CFG_STR, "", 0, 120, "this matcher's consumer name; empty: host:pid" },
     { "matcher.batch", CFG_INT, "200", 1, 10000, "events read at once" },
     { "matcher.block_ms", CFG_INT, "1000", 10, 60000, "longest wait for new events" },
@@ -391,8 +417,9 @@ void sw_config_dump(const struct sw_config *cfg, FILE *fp)
         env_name(cfg_keys[i].key, name, sizeof(name));
         fprintf(fp, "# %s (default \"%s\"; environment %s)\n%s = %s\n\n", cfg_keys[i].doc,
                 cfg_keys[i].dflt, name, cfg_keys[i].key,
-                strcmp(cfg_keys[i].key, "redis.password") == 0 && cfg->val[i][0] ? "********"
-                                                                                 : cfg->val[i]);
+                (strcmp(cfg_keys[i].key, "redis.password") == 0 ||
+                 strcmp(cfg_keys[i].key, "poller.api_keys") == 0) && cfg->val[i][0]
+                    ? "********" : cfg->val[i]);
     }
 }
 

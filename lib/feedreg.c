@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seawall/archive.h"
+#include "seawall/config.h"
+#include "seawall/dated.h"
 #include "seawall/feedreg.h"
 #include "seawall/fetch.h"
 #include "seawall/store.h"
@@ -14,14 +17,27 @@ static const char *const item_types[] = { "news", "bulletin", "litigation",
                                           "show_event", "trademark_filing", "trademark_status",
                                           "patent_publication", "patent_grant", NULL };
 
+static const char *const compressions[] = { "none", "zip", "gzip", NULL };
+
 static const struct sw_jfield feed_fields[] = {
-    { "url", SW_J_STRING, SW_JF_REQUIRED, 10, 2048, NULL },
+    { "url", SW_J_STRING, 0, 10, 2048, NULL },          /* or url_template: see check_create */
     { "name", SW_J_STRING, SW_JF_NONEMPTY, 1, 200, NULL },
     { "format", SW_J_STRING, 0, 2, 16, formats },
     { "type", SW_J_STRING, 0, 2, 32, item_types },
     { "interval_s", SW_J_INT, 0, 1, 86400, NULL },
     { "enabled", SW_J_BOOL, 0, 0, 0, NULL },
     { "charset", SW_J_STRING, 0, 1, 40, NULL },
+    { "compression", SW_J_STRING, 0, 3, 4, compressions },
+    /* A dated source (include/seawall/dated.h): one file per date. */
+    { "url_template", SW_J_STRING, 0, 10, 2048, NULL },
+    { "days", SW_J_STRINGS, 0, 1, 7, NULL },
+    { "lag_days", SW_J_INT, 0, 0, 14, NULL },
+    { "publish_at", SW_J_STRING, 0, 5, 5, NULL },
+    { "zone", SW_J_STRING, 0, 1, SW_ZONE_MAX, NULL },
+    { "grace_h", SW_J_INT, 0, 0, 720, NULL },
+    { "start_date", SW_J_STRING, 0, 10, 10, NULL },
+    /* The catalogue entry it was registered from (seawall source enable). */
+    { "source", SW_J_STRING, 0, 1, 80, NULL },
     { "html", SW_J_OBJECT, 0, 1, 6, NULL },
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
@@ -43,6 +59,66 @@ const struct sw_kind sw_kind_feed = {
     .index_key = "sw:idx:feeds", .seq_key = "sw:seq:feed",
     .fields = feed_fields,
 };
+
+int sw_feedreg_format_known(const char *name)
+{
+    const char *const *f;
+
+    for (f = formats + 1; *f != NULL; f++)   /* formats[0] is "auto" */
+        if (strcmp(*f, name) == 0)
+            return 1;
+    return 0;
+}
+
+void sw_feedreg_check_create(const json_t *doc, struct sw_verrs *errs)
+{
+    if (json_object_get(doc, "url") == NULL && json_object_get(doc, "url_template") == NULL)
+        sw_verrs_add(errs, "/url", "required (or url_template, for a source with one file per "
+                     "date)");
+}
+
+/* The dated settings present in doc, each judged (a partial document is filled with a
+ * stand-in template so that a change of one setting is judged alone). */
+static void check_dated(const json_t *doc, const struct sw_allowlist *allow,
+                        struct sw_verrs *errs)
+{
+    static const char *const fields[] = { "url_template", "days", "lag_days", "publish_at",
+                                          "zone", "grace_h", "start_date", NULL };
+    const char *const *f;
+    json_t *probe = json_object();
+    struct sw_dated d;
+    char why[300], ptr[64], url[SW_DATED_TEMPLATE_MAX + 64], err[400];
+    int any = 0;
+    size_t n;
+
+    for (f = fields; *f != NULL; f++) {
+        json_t *v = json_object_get(doc, *f);
+
+        if (v != NULL) {
+            json_object_set(probe, *f, v);
+            any = 1;
+        }
+    }
+    if (!any) {
+        json_decref(probe);
+        return;
+    }
+    if (!json_is_string(json_object_get(probe, "url_template")))
+        json_object_set_new(probe, "url_template", json_string("https://example.org/{yyyy}"));
+    if (sw_dated_from_doc(probe, &d, why, sizeof(why)) == SW_INVALID) {
+        n = strcspn(why, ":");
+        snprintf(ptr, sizeof(ptr), "/%.*s", (int)(n < 40 ? n : 40), why);
+        sw_verrs_add(errs, ptr, "%s", why[n] == ':' ? why + n + 2 : why);
+    } else if (json_object_get(doc, "url_template") != NULL) {
+        /* The URL of a date must pass what any feed URL passes. */
+        if (sw_dated_url(d.tmpl, sw_days_from_civil(2026, 12, 1), url, sizeof(url), why,
+                         sizeof(why)) != SW_OK)
+            sw_verrs_add(errs, "/url_template", "too long once its date is filled in");
+        else if (sw_url_check(url, allow, err, sizeof(err)) != SW_OK)
+            sw_verrs_add(errs, "/url_template", "%s", err);
+    }
+    json_decref(probe);
+}
 
 void sw_feedreg_check(const json_t *doc, int partial, long long min_interval_s,
                       const char *allow_private, struct sw_verrs *errs)
@@ -69,6 +145,15 @@ void sw_feedreg_check(const json_t *doc, int partial, long long min_interval_s,
                      "link expressions (docs/feeds.md)");
     if (json_is_object(html) && (format != NULL ? strcmp(format, "html") != 0 : !partial))
         sw_verrs_add(errs, "/format", "must be html when html expressions are given");
+    check_dated(doc, &allow, errs);
+}
+
+void sw_feedreg_archive_limits(const struct sw_config *cfg, struct sw_archive_limits *out)
+{
+    out->max_entries = (uint64_t)sw_config_int(cfg, "archive.max_entries");
+    out->max_entry_bytes = (uint64_t)sw_config_int(cfg, "archive.max_entry_bytes");
+    out->max_total_bytes = (uint64_t)sw_config_int(cfg, "archive.max_total_bytes");
+    out->max_ratio = (uint64_t)sw_config_int(cfg, "archive.max_ratio");
 }
 
 void sw_feedreg_defaults(json_t *doc)
@@ -84,7 +169,8 @@ void sw_feedreg_defaults(json_t *doc)
 }
 
 static const char *const counters[] = { "items_seen", "events_emitted", "consecutive_failures",
-                                         "polls", "not_modified", "http_status", NULL };
+                                         "polls", "not_modified", "http_status",
+                                         "dates_fetched", "dates_missing", NULL };
 
 int sw_feedreg_status(struct sw_store *s, long long id, json_t **out)
 {
@@ -126,6 +212,7 @@ int sw_feedreg_status(struct sw_store *s, long long id, json_t **out)
 /* The poller's failure texts (workers/poller.c failed() callers and sw_fetch_describe), most
  * specific first: a piece of the text and the public phrase it maps to. */
 static const struct { const char *piece, *reason; } public_reasons[] = {
+    { "the archive was refused", "the archive was refused by a safety limit" },
     { "the body is larger than", "the document was too large" },
     { "the document could not be read", "the document could not be read" },
     { "the document broke off", "the document could not be read" },
@@ -190,7 +277,7 @@ int sw_feedreg_unschedule(struct sw_store *s, long long id)
 
 int sw_feedreg_delete(struct sw_store *s, long long id)
 {
-    char status[64], lease[64];
+    char status[64], lease[64], days[64];
     redisReply *r;
     int rc = sw_doc_delete(s, &sw_kind_feed, id);
 
@@ -198,11 +285,131 @@ int sw_feedreg_delete(struct sw_store *s, long long id)
         return rc;
     snprintf(status, sizeof(status), "sw:feed:%lld:status", id);
     snprintf(lease, sizeof(lease), "sw:feed:%lld:lease", id);
-    r = sw_store_cmd(s, "DEL", status, lease, NULL);
+    snprintf(days, sizeof(days), "sw:feed:%lld:days", id);
+    r = sw_store_cmd(s, "DEL", status, lease, days, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     freeReplyObject(r);
     return sw_feedreg_unschedule(s, id);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Drops the oldest dates of a hash that has grown past 800, keeping 400. */
+static void days_prune(struct sw_store *s, const char *key)
+{
+    redisReply *r = sw_store_cmd(s, "HKEYS", key, NULL);
+    const char **names, **argv;
+    redisReply *d;
+    size_t i, n, drop;
+
+    if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements <= 800) {
+        if (r != NULL)
+            freeReplyObject(r);
+        return;
+    }
+    n = r->elements;
+    names = calloc(n, sizeof(*names));
+    argv = calloc(n + 2, sizeof(*argv));
+    if (names != NULL && argv != NULL) {
+        for (i = 0; i < n; i++)
+            names[i] = r->element[i]->str ? r->element[i]->str : "";
+        qsort(names, n, sizeof(*names), cmp_str);
+        drop = n - 400;
+        argv[0] = "HDEL";
+        argv[1] = key;
+        for (i = 0; i < drop; i++)
+            argv[2 + i] = names[i];
+        d = sw_store_cmdv(s, (int)(drop + 2), argv, NULL);
+        if (d != NULL)
+            freeReplyObject(d);
+    }
+    free(names);
+    free(argv);
+    freeReplyObject(r);
+}
+
+int sw_feedreg_day_set(struct sw_store *s, long long id, const char *date, const json_t *outcome)
+{
+    char key[64];
+    char *text = json_dumps(outcome, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    redisReply *r;
+
+    if (text == NULL)
+        return SW_ERR;
+    snprintf(key, sizeof(key), "sw:feed:%lld:days", id);
+    r = sw_store_cmd(s, "HSET", key, date, text, NULL);
+    free(text);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    days_prune(s, key);
+    return SW_OK;
+}
+
+int sw_feedreg_days(struct sw_store *s, long long id, json_t **out)
+{
+    char key[64];
+    redisReply *r;
+    json_t *o;
+    size_t i;
+
+    snprintf(key, sizeof(key), "sw:feed:%lld:days", id);
+    r = sw_store_cmd(s, "HGETALL", key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    o = json_object();
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+        json_t *v = json_loadb(r->element[i + 1]->str ? r->element[i + 1]->str : "",
+                               r->element[i + 1]->len, 0, NULL);
+
+        if (json_is_object(v) && r->element[i]->str != NULL)
+            json_object_set_new(o, r->element[i]->str, v);
+        else
+            json_decref(v);
+    }
+    freeReplyObject(r);
+    *out = o;
+    return SW_OK;
+}
+
+int64_t sw_feedreg_now(struct sw_store *s, int test_clock)
+{
+    int64_t now = sw_now_ms();
+    redisReply *r;
+
+    if (!test_clock)
+        return now;
+    r = sw_store_cmd(s, "GET", "sw:testclock:poller_at_ms", NULL);
+    if (r != NULL && r->type == REDIS_REPLY_STRING)
+        now = strtoll(r->str, NULL, 10);
+    if (r != NULL)
+        freeReplyObject(r);
+    return now;
+}
+
+int sw_feedreg_dated_coverage(struct sw_store *s, const struct sw_config *cfg, const json_t *doc,
+                              json_t **out)
+{
+    struct sw_dated d;
+    json_t *days;
+    char why[300];
+    int rc;
+
+    *out = NULL;
+    if (sw_dated_from_doc(doc, &d, why, sizeof(why)) != SW_OK)
+        return SW_OK;
+    rc = sw_feedreg_days(s, json_integer_value(json_object_get(doc, "id")), &days);
+    if (rc != SW_OK)
+        return rc;
+    *out = sw_dated_coverage(&d, days, sw_feedreg_now(s, (int)sw_config_int(cfg,
+                                                                             "poller.test_clock")),
+                             (int)sw_config_int(cfg, "poller.backfill_max"));
+    json_decref(days);
+    return SW_OK;
 }
 
 int sw_feedreg_lease_take(struct sw_store *s, long long id, const char *owner, long ttl_ms)

@@ -2,19 +2,40 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "seawall/fetch.h"
 
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
     struct sw_fetch *f = ud;
-    size_t len = size * n;
+    size_t len = size * n, done = 0;
 
+    if (f->sink_fd >= 0) {
+        if (f->sink_len + len > f->body.max) {
+            f->over_cap = 1;
+            return 0;
+        }
+        while (done < len) {
+            ssize_t w = write(f->sink_fd, data + done, len - done);
+
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                f->sink_err = w < 0 ? errno : EIO;
+                return 0;
+            }
+            done += (size_t)w;
+        }
+        f->sink_len += len;
+        return len;
+    }
     if (sw_buf_add(&f->body, data, len) != SW_OK) {
         f->over_cap = 1;
         return 0;   /* CURLE_WRITE_ERROR: the transfer stops here */
@@ -98,6 +119,7 @@ int sw_fetch_init(struct sw_fetch *f, const char *url, const struct sw_fetch_opt
     int bad = 0;
 
     memset(f, 0, sizeof(*f));
+    f->sink_fd = -1;
     sw_buf_init(&f->body, o->body_max);
     f->headers = headers;
     f->allow = o->allow;
@@ -144,9 +166,21 @@ void sw_fetch_cleanup(struct sw_fetch *f)
     sw_buf_free(&f->body);
 }
 
+int sw_fetch_body_to(struct sw_fetch *f, int fd, size_t max)
+{
+    f->sink_fd = fd;
+    f->sink_len = 0;
+    f->body.max = max;
+    return curl_easy_setopt(f->easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max) == CURLE_OK
+               ? SW_OK : SW_ERR;
+}
+
 void sw_fetch_describe(const struct sw_fetch *f, CURLcode rc, char *out, size_t outlen)
 {
-    if (f->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
+    if (f->sink_err != 0)
+        snprintf(out, outlen, "the body could not be written to a temporary file (%s)",
+                 strerror(f->sink_err));
+    else if (f->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
         snprintf(out, outlen, "the body is larger than %zu bytes (after decompression)",
                  f->body.max);
     else if (f->refused[0] != '\0')
@@ -208,4 +242,66 @@ int sw_fetch_location_check(const struct sw_fetch *f, const char *scheme, char *
         return sw_url_check(full, f->allow, err, errlen);
     }
     return SW_OK;
+}
+
+int sw_api_keys_parse(const char *text, struct sw_api_keys *keys, char *err, size_t errlen)
+{
+    const char *p = text ? text : "";
+    int n = 0;
+
+    while (*p != '\0') {
+        const char *end = strchr(p, ','), *eq, *colon;
+        size_t len;
+
+        end = end ? end : p + strlen(p);
+        while (p < end && *p == ' ')
+            p++;
+        len = (size_t)(end - p);
+        eq = memchr(p, '=', len);
+        colon = eq ? memchr(eq, ':', (size_t)(end - eq)) : NULL;
+        if (len > 0) {
+            if (eq == NULL || colon == NULL || eq == p || colon == eq + 1 || colon + 1 >= end) {
+                snprintf(err, errlen, "entry %d: not host=Header:value", n + 1);
+                return SW_INVALID;
+            }
+            if (n >= (int)SW_ARRAY_LEN(keys->k) ||
+                (size_t)(eq - p) >= sizeof(keys->k[0].host) ||
+                (size_t)(end - eq - 1) >= sizeof(keys->k[0].header)) {
+                snprintf(err, errlen, "entry %d: more than %d entries, or too long", n + 1,
+                         (int)SW_ARRAY_LEN(keys->k));
+                return SW_INVALID;
+            }
+            memcpy(keys->k[n].host, p, (size_t)(eq - p));
+            keys->k[n].host[eq - p] = '\0';
+            memcpy(keys->k[n].header, eq + 1, (size_t)(end - eq - 1));
+            keys->k[n].header[end - eq - 1] = '\0';
+            n++;
+        }
+        p = *end ? end + 1 : end;
+    }
+    keys->n = n;
+    return SW_OK;
+}
+
+struct curl_slist *sw_api_keys_headers(const struct sw_api_keys *keys, const char *url,
+                                       struct curl_slist *list)
+{
+    CURLU *u;
+    char *scheme = NULL, *host = NULL;
+    int i;
+
+    if (keys->n == 0 || (u = curl_url()) == NULL)
+        return list;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        strcasecmp(scheme, "https") == 0) {
+        for (i = 0; i < keys->n; i++)
+            if (strcasecmp(keys->k[i].host, host) == 0)
+                list = curl_slist_append(list, keys->k[i].header);
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return list;
 }

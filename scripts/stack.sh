@@ -238,6 +238,7 @@ SEAWALL_API_SOCKET_MODE=0666
 SEAWALL_PUBLIC_DIR=$PUB
 SEAWALL_DATA_DIR=$DIR/data
 SEAWALL_CASES_DEADLINE_RULES=$ROOT/etc/deadlines.json
+SEAWALL_SOURCES_DIR=$ROOT/etc/sources
 SEAWALL_I18N_DIR=$ROOT/po
 SEAWALL_NET_ALLOW_PRIVATE=127.0.0.1/32
 MAIL_PORT=$MAIL_PORT
@@ -255,6 +256,7 @@ api.socket_mode = 0666
 api.threads = ${SEAWALL_API_THREADS:-8}
 data.dir = $DIR/data
 cases.deadline_rules = $ROOT/etc/deadlines.json
+sources.dir = $ROOT/etc/sources
 live.socket = $DIR/private/live.sock
 CONF
     cat >"$DIR/redis.conf" <<CONF
@@ -474,7 +476,7 @@ do_seed() {
     seawall_cli feed add --url "$base/customs-notices.json" --name "Demo customs notices" \
         --interval_s 300 >/dev/null
     if [ -d "$shared" ]; then
-        for f in pacer-rss/cafc.xml pacer-rss/sdny_1.xml uspto-trademark-daily/daily-na-98763166.xml \
+        for f in uspto-trademark-daily/daily-na-98763166.xml \
                  uspto-tsdr-st66-st96/sn76044902-ST96.xml euipo-tm-xml/018222474.xml \
                  uspto-patent-fulltext/PatentPublicData-US08930553-grant-v4.5.xml \
                  generic-rss-atom/miniflux-small_atom.xml icalendar/america_new_york.ics; do
@@ -483,7 +485,39 @@ do_seed() {
             seawall_cli feed add --url "$base/$(basename "$f")" --name "Sample $(basename "$f")" \
                 --interval_s 300 >/dev/null
         done
+        seed_catalogue "$base" "$shared"
     fi
+}
+
+# Sources from the catalogue (etc/sources), each enabled with a local copy instead of its
+# publisher's URL (no internet here): two courts' CM/ECF feeds, and the USPTO's daily
+# trademark applications as the dated, zipped files the USPTO publishes (apcYYMMDD.zip, one per
+# business day of the last two weeks, made from the real daily record with its own serial
+# number each) — `seawall source list` and GET /api/v1/coverage show their state.
+seed_catalogue() {
+    local base=$1 shared=$2 f
+    for f in cafc:cmecf-cafc sdny_1:cmecf-nysd; do
+        [ -f "$shared/pacer-rss/${f%%:*}.xml" ] || continue
+        cp "$shared/pacer-rss/${f%%:*}.xml" "$DIR/feeds/"
+        seawall_cli source enable "${f#*:}" --url "$base/${f%%:*}.xml" >/dev/null
+    done
+    [ -f "$shared/uspto-trademark-daily/daily-na-98763166.xml" ] || return 0
+    mkdir -p "$DIR/feeds/uspto-daily"
+    python3 - "$shared/uspto-trademark-daily/daily-na-98763166.xml" "$DIR/feeds/uspto-daily" <<'PY'
+import datetime, sys, zipfile
+from zoneinfo import ZoneInfo
+record = open(sys.argv[1], "rb").read()
+today = datetime.datetime.now(ZoneInfo("America/New_York")).date()
+for back in range(1, 16):
+    day = today - datetime.timedelta(days=back)
+    if day.weekday() < 5:
+        name = day.strftime("apc%y%m%d")
+        with zipfile.ZipFile(f"{sys.argv[2]}/{name}.zip", "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(name + ".xml", record.replace(b"98763166", day.strftime("97%y%m%d").encode()))
+PY
+    chmod -R a+rX "$DIR/feeds/uspto-daily"
+    seawall_cli source enable uspto-tm-daily-applications \
+        --url-template "$base/uspto-daily/apc{yymmdd}.zip" >/dev/null
 }
 
 # A field of the JSON document on stdin; fails quietly (no traceback) when there is none, as

@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "seawall/accounts.h"
+#include "seawall/archive.h"
 #include "seawall/auth.h"
 #include "seawall/config.h"
 #include "seawall/date.h"
@@ -36,6 +37,7 @@
 #include "seawall/people.h"
 #include "seawall/portfolio.h"
 #include "seawall/shows.h"
+#include "seawall/sources.h"
 #include "seawall/store.h"
 #include "tool.h"
 
@@ -66,12 +68,18 @@ static void usage(FILE *fp)
             "reset mail)\n"
             "  person list\n"
             "  feed parse [--format F|auto] [--charset C] [--type T] [--source S]\n"
-            "             [--html JSON] [--base URL] FILE|-\n"
-            "                                           one event per line as JSON\n"
+            "             [--html JSON] [--base URL] [--compression none|zip|gzip|auto] FILE|-\n"
+            "                                           one event per line as JSON (a ZIP or\n"
+            "                                           gzip file: each feed document in it)\n"
             "  feed add --url U [--name N] [--format F] [--type T] [--interval_s S]\n"
             "           [--charset C] [--html JSON] [--enabled true|false]\n"
             "                                           register a feed (polled at once)\n"
             "  feed list | feed get ID | feed poll ID | feed rm ID\n"
+            "  source list                              the source catalogue (sources.dir), each\n"
+            "                                           with its feed's state here\n"
+            "  source get NAME | source disable NAME\n"
+            "  source enable NAME [--confirm | --url U | --url-template T]\n"
+            "                                           register it as a feed, polled at once\n"
             "  match pair [--kind mark|name] [--threshold X] A B\n"
             "                                           how two texts compare, as JSON\n"
             "  match eval [--threshold X] FILE...       precision and recall on labelled pairs,\n"
@@ -460,6 +468,7 @@ static int cmd_feed_registry(struct sw_store *s, const struct sw_config *cfg, in
         if (doc_from_args(&sw_kind_feed, argc - 1, argv + 1, &parent, &doc) != 0)
             return 1;
         sw_verrs_init(&errs);
+        sw_feedreg_check_create(doc, &errs);
         sw_feedreg_check(doc, 0, sw_config_int(cfg, "poller.min_interval_s"),
                          sw_config_str(cfg, "net.allow_private"), &errs);
         if (json_is_object(json_object_get(doc, "html")))
@@ -541,10 +550,123 @@ static void print_repairs(const char *path, const struct sw_feed_result *res)
                     sw_feed_repair_text((enum sw_feed_repair)i));
 }
 
+/* One line of `seawall source list`: what a person scans for. */
+static json_t *source_summary(const json_t *v)
+{
+    json_t *f = json_object_get(v, "feed"), *st = json_object_get(f, "status");
+    json_t *dates = json_object_get(st, "dates");
+
+    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}",
+                     "name", json_object_get(v, "name"), "title",
+                     json_object_get(json_object_get(v, "title"), "en"), "format",
+                     json_object_get(v, "format"), "schedule",
+                     json_object_get(json_object_get(v, "schedule"), "every"), "url_status",
+                     json_object_get(v, "url_status"), "readable",
+                     json_object_get(v, "readable"), "ready", json_object_get(v, "ready"),
+                     "feed", json_object_get(f, "id"), "enabled", json_object_get(f, "enabled"),
+                     "last_success_at", json_object_get(st, "last_success_at"), "last_error",
+                     json_object_get(st, "last_error"), "consecutive_failures",
+                     json_object_get(st, "consecutive_failures"), "missing_dates",
+                     json_object_get(dates, "missing"));
+}
+
+/* seawall source: the catalogue from the command line, with the same checks and effects as
+ * the API (lib/sources.c). */
+static int cmd_source(struct sw_store *s, const struct sw_config *cfg, int argc, char **argv)
+{
+    json_t *cat = NULL, *e, *v, *out, *doc = NULL, *feed = NULL;
+    const char *url = NULL, *tmpl = NULL;
+    char err[600];
+    struct sw_verrs errs;
+    size_t i;
+    int rc, confirm = 0, created = 0, k;
+
+    if (argc < 1 || (strcmp(argv[0], "list") != 0 && argc < 2)) {
+        usage(stderr);
+        return 2;
+    }
+    if (sw_sources_load(sw_config_str(cfg, "sources.dir"), &cat, err, sizeof(err)) != SW_OK)
+        return sw_tool_fail("%s", err);
+    if (strcmp(argv[0], "list") == 0) {
+        out = json_array();
+        rc = SW_OK;
+        json_array_foreach(cat, i, e) {
+            if ((rc = sw_sources_view(s, cfg, e, &v)) != SW_OK)
+                break;
+            json_array_append_new(out, source_summary(v));
+            json_decref(v);
+        }
+        json_decref(cat);
+        if (rc != SW_OK) {
+            json_decref(out);
+            return store_fail(s, rc);
+        }
+        return sw_tool_print_json(out);
+    }
+    if ((e = sw_sources_find(cat, argv[1])) == NULL) {
+        json_decref(cat);
+        return sw_tool_fail("no source named \"%s\" in the catalogue", argv[1]);
+    }
+    for (k = 2; k < argc; k++) {
+        if (strcmp(argv[k], "--confirm") == 0) {
+            confirm = 1;
+        } else if (strcmp(argv[k], "--url") == 0 && k + 1 < argc) {
+            url = argv[++k];
+        } else if (strcmp(argv[k], "--url-template") == 0 && k + 1 < argc) {
+            tmpl = argv[++k];
+        } else {
+            json_decref(cat);
+            return sw_tool_fail("unknown argument \"%s\"", argv[k]);
+        }
+    }
+    if (strcmp(argv[0], "get") == 0) {
+        rc = sw_sources_view(s, cfg, e, &v);
+    } else if (strcmp(argv[0], "enable") == 0) {
+        rc = sw_sources_feed_doc(e, url, tmpl, confirm, &doc, err, sizeof(err));
+        if (rc != SW_OK) {
+            json_decref(cat);
+            return sw_tool_fail("%s", err);
+        }
+        sw_verrs_init(&errs);
+        rc = sw_sources_enable(s, cfg, e, doc, &feed, &created, &errs);
+        json_decref(doc);
+        json_decref(feed);
+        if (rc == SW_INVALID) {
+            json_t *first = json_array_get(errs.list, 0);
+
+            rc = sw_tool_fail("%s %s", json_string_value(json_object_get(first, "pointer")),
+                              json_string_value(json_object_get(first, "message")));
+            sw_verrs_free(&errs);
+            json_decref(cat);
+            return rc;
+        }
+        sw_verrs_free(&errs);
+        if (rc == SW_OK)
+            rc = sw_sources_view(s, cfg, e, &v);
+    } else if (strcmp(argv[0], "disable") == 0) {
+        rc = sw_sources_disable(s, e, &feed);
+        json_decref(feed);
+        if (rc == SW_NOTFOUND) {
+            json_decref(cat);
+            return sw_tool_fail("source %s was never enabled here", argv[1]);
+        }
+        if (rc == SW_OK)
+            rc = sw_sources_view(s, cfg, e, &v);
+    } else {
+        json_decref(cat);
+        usage(stderr);
+        return 2;
+    }
+    json_decref(cat);
+    return rc == SW_OK ? sw_tool_print_json(v) : store_fail(s, rc);
+}
+
 static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, char **argv)
 {
     struct sw_feed_opts o = { .format = SW_FEED_AUTO };
     struct sw_feed_result res;
+    struct sw_archive_limits lim;
+    enum sw_compression comp = SW_COMP_AUTO;
     const char *path = NULL;
     json_t *html = NULL;
     int i, fd, rc;
@@ -586,6 +708,10 @@ static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, c
             }
             sw_verrs_free(&errs);
             o.html = html;
+        } else if (strcmp(argv[i], "--compression") == 0 && i + 1 < argc) {
+            if (sw_compression_parse(argv[++i], &comp) != SW_OK)
+                return sw_tool_fail("unknown compression \"%s\" (none, zip, gzip or auto)",
+                                    argv[i]);
         } else if (path == NULL && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)) {
             path = argv[i];
         } else {
@@ -602,7 +728,8 @@ static int cmd_feed(struct sw_store *s, const struct sw_config *cfg, int argc, c
         json_decref(html);
         return sw_tool_fail("open(\"%s\") failed (%s)", path, strerror(errno));
     }
-    rc = sw_feed_parse_fd(fd, &o, print_event, NULL, &res);
+    sw_feedreg_archive_limits(cfg, &lim);
+    rc = sw_archive_parse_fd(fd, comp, &lim, &o, print_event, NULL, &res, NULL);
     json_decref(html);
     if (fd != 0)
         close(fd);
@@ -970,6 +1097,7 @@ int main(int argc, char **argv)
     /* What words text for people loads the catalogue; the offline commands (parsing a file,
      * comparing two names, the configuration, the catalogue's own check) need none. */
     if (strcmp(argv[0], "match") != 0 && strcmp(argv[0], "feed") != 0 &&
+        strcmp(argv[0], "source") != 0 &&
         strcmp(argv[0], "config") != 0 && strcmp(argv[0], "i18n") != 0 &&
         sw_i18n_load(sw_config_str(cfg, "i18n.dir"), err, sizeof(err)) != SW_OK) {
         sw_config_free(cfg);
@@ -980,6 +1108,8 @@ int main(int argc, char **argv)
         rc = cmd_match(argc - 1, argv + 1);
     } else if (strcmp(argv[0], "feed") == 0) {
         rc = cmd_feed(&store, cfg, argc - 1, argv + 1);
+    } else if (strcmp(argv[0], "source") == 0) {
+        rc = cmd_source(&store, cfg, argc - 1, argv + 1);
     } else if (strcmp(argv[0], "config") == 0) {
         sw_config_dump(cfg, stdout);
         rc = 0;

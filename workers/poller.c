@@ -4,9 +4,16 @@
  * feeds/, stores each new event once and appends it to the events stream, and schedules the
  * next poll: the feed's interval after a success, Retry-After after 429/503, exponential
  * backoff with jitter after a failure, never for a feed that answered 410 (disabled, with the
- * reason). Several pollers share the work; a killed one's feeds return when its leases lapse. */
+ * reason). Several pollers share the work; a killed one's feeds return when its leases lapse.
+ *
+ * A dated source (a url_template: one file per date, include/seawall/dated.h) fetches one
+ * date per turn, the oldest that should be out and is not known yet, and records its outcome
+ * (sw:feed:<id>:days): fetched, waiting (404 before its grace ran out), missing (404 after),
+ * unreadable; while dates are due it is due again at once. An archive (compression zip or
+ * gzip) is downloaded into an unlinked file in data.dir and read with feeds/archive.c. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,7 +25,9 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "seawall/archive.h"
 #include "seawall/config.h"
+#include "seawall/dated.h"
 #include "seawall/i18n.h"
 #include "seawall/feed.h"
 #include "seawall/feedreg.h"
@@ -28,6 +37,8 @@
 #include "seawall/store.h"
 #include "seawall/worker.h"
 
+#define NO_DAY INT64_MIN
+
 struct transfer {
     struct sw_fetch f;
     long long feed;
@@ -36,6 +47,9 @@ struct transfer {
     int hops;                    /* redirects followed so far */
     int permanent;               /* every hop so far was 301 or 308 */
     char *warnings;              /* what reading the document warned of (JSON), or NULL */
+    int64_t day;                 /* the date a dated source's file is of, or NO_DAY */
+    enum sw_compression comp;    /* the feed's compression */
+    int fd;                      /* an archive's unlinked file, or -1 */
     struct transfer *next;
 };
 
@@ -48,6 +62,8 @@ static struct transfer *running;
 static int nrunning;
 static char me[160];
 static volatile sig_atomic_t stopping;
+static struct sw_archive_limits alimits;
+static struct sw_api_keys api_keys;   /* poller.api_keys */
 
 static long long cfgi(const char *key)
 {
@@ -165,6 +181,133 @@ static void release(struct transfer *t)
     sw_feedreg_lease_release(&store, t->feed, me);
 }
 
+/* --- dated sources --------------------------------------------------------------------- */
+
+static int64_t dated_now(void)
+{
+    return sw_feedreg_now(&store, (int)cfgi("poller.test_clock"));
+}
+
+static long long interval_of(const json_t *doc)
+{
+    long long iv = json_integer_value(json_object_get(doc, "interval_s"));
+
+    return iv > 0 ? iv : 900;
+}
+
+/* When a dated feed is next due, on the real clock: at once while a date is due; else when
+ * the next file should be out, or a waiting date's retry comes (their distance from the dated
+ * clock's now). */
+static int64_t dated_next_ms(long long feed, const json_t *doc)
+{
+    struct sw_dated d;
+    json_t *days = NULL;
+    int64_t now_t = dated_now(), real = sw_now_ms(), day, wake, delta;
+    char why[300];
+    int rc;
+
+    if (sw_dated_from_doc(doc, &d, why, sizeof(why)) != SW_OK ||
+        sw_feedreg_days(&store, feed, &days) != SW_OK)
+        return real + interval_of(doc) * 1000;
+    rc = sw_dated_next(&d, days, now_t, (int)cfgi("poller.backfill_max"),
+                       interval_of(doc) * 1000, &day, &wake);
+    json_decref(days);
+    if (rc == 1)
+        return real;
+    if (rc < 0)
+        return real + interval_of(doc) * 1000;
+    delta = wake - now_t;
+    return real + (delta < 1000 ? 1000 : delta);
+}
+
+/* Which date a dated feed fetches now. Returns 1 with *day and its URL; 0 when none is due
+ * (the feed is scheduled for when one will be); -1 when the settings or the dates known
+ * cannot be read (why). */
+static int dated_pick(long long feed, const json_t *doc, int64_t *day, char *url, size_t urllen,
+                      char *why, size_t whylen)
+{
+    struct sw_dated d;
+    json_t *days = NULL;
+    int64_t wake, now_t = dated_now();
+    int rc;
+
+    if (sw_dated_from_doc(doc, &d, why, whylen) != SW_OK)
+        return -1;
+    if (sw_feedreg_days(&store, feed, &days) != SW_OK) {
+        snprintf(why, whylen, "the dates already fetched could not be read (%s)", store.errstr);
+        return -1;
+    }
+    rc = sw_dated_next(&d, days, now_t, (int)cfgi("poller.backfill_max"),
+                       interval_of(doc) * 1000, day, &wake);
+    json_decref(days);
+    if (rc < 0) {
+        snprintf(why, whylen, "the dates of zone %s could not be worked out", d.zone);
+        return -1;
+    }
+    if (rc == 0) {
+        struct update u = { .nset = 0 };
+        int64_t delta = wake - now_t;
+
+        u.next_ms = sw_now_ms() + (delta < 1000 ? 1000 : delta);
+        commit(feed, &u);
+        return 0;
+    }
+    why[0] = '\0';
+    if (sw_dated_url(d.tmpl, *day, url, urllen, why, whylen) != SW_OK) {
+        if (why[0] == '\0')
+            snprintf(why, whylen, "url_template is too long once its date is filled in");
+        return -1;
+    }
+    return 1;
+}
+
+/* Records the outcome of the date t fetched (takes outcome over). */
+static void day_record(struct transfer *t, json_t *outcome)
+{
+    char name[16];
+
+    sw_dated_day_name(t->day, name, sizeof(name));
+    if (outcome == NULL || sw_feedreg_day_set(&store, t->feed, name, outcome) != SW_OK)
+        sw_warn("feed %lld: the outcome for %s was not saved (%s); it will be fetched again",
+                t->feed, name, store.errstr);
+    json_decref(outcome);
+}
+
+/* A dated file answered 404 (or 410): not published yet while its grace lasts, then missing.
+ * Neither is a failure of the source: its other dates go on. */
+static void day_absent(struct transfer *t, long http)
+{
+    struct update u = { .nset = 0 };
+    struct sw_dated d;
+    json_t *days = NULL, *prev;
+    int64_t now_t = dated_now(), due = 0;
+    char when[32], when_t[32], name[16], why[300];
+    long long tries = 1;
+    int missing;
+
+    sw_dated_day_name(t->day, name, sizeof(name));
+    if (sw_feedreg_days(&store, t->feed, &days) == SW_OK &&
+        (prev = json_object_get(days, name)) != NULL)
+        tries = json_integer_value(json_object_get(prev, "tries")) + 1;
+    json_decref(days);
+    missing = sw_dated_from_doc(t->doc, &d, why, sizeof(why)) != SW_OK ||
+              sw_dated_due_ms(&d, t->day, &due) != SW_OK || now_t >= due + d.grace_ms;
+    sw_iso8601(now_t, when_t, sizeof(when_t));
+    day_record(t, json_pack("{s:s, s:s, s:I, s:I}", "state", missing ? "missing" : "waiting",
+                            "at", when_t, "http", (json_int_t)http, "tries", (json_int_t)tries));
+    if (missing) {
+        sw_warn("feed %lld: the file for %s never appeared (HTTP %ld, %lld h after it was due)",
+                t->feed, name, http, (long long)((now_t - due) / 3600000));
+        add(&u, "dates_missing", 1);
+    }
+    sw_iso8601(sw_now_ms(), when, sizeof(when));
+    put(&u, "last_poll_at", when);
+    put(&u, "http_status", num(&u, http));
+    add(&u, "polls", 1);
+    u.next_ms = dated_next_ms(t->feed, t->doc);
+    commit(t->feed, &u);
+}
+
 /* A failed poll: count it, say why, and try again after base·2^(n-1) seconds (at most
  * backoff_max), half of it fixed and half random, so many failing feeds do not retry in step.
  * A Retry-After the server sent wins (within 1 s .. backoff_max). */
@@ -209,11 +352,19 @@ static void succeeded(struct transfer *t, long http, size_t records, long long f
 {
     struct update u = { .nset = 0 };
     int64_t now = sw_now_ms();
-    char when[32];
+    char when[32], when_t[32], day[16];
     long long interval = json_integer_value(json_object_get(t->doc, "interval_s"));
     const char *old = json_string_value(json_object_get(t->doc, "url"));
 
-    if (t->hops > 0 && t->permanent) {
+    if (t->day != NO_DAY) {
+        sw_iso8601(dated_now(), when_t, sizeof(when_t));
+        day_record(t, json_pack("{s:s, s:s, s:I, s:I}", "state", "fetched", "at", when_t,
+                                "items", (json_int_t)records, "events", (json_int_t)fresh));
+        sw_dated_day_name(t->day, day, sizeof(day));
+        put(&u, "last_date", day);
+        add(&u, "dates_fetched", 1);
+    }
+    if (t->hops > 0 && t->permanent && t->day == NO_DAY) {
         /* Moved permanently: poll the new address from now on, and say where it came from. */
         json_t *patch = json_pack("{s:s}", "url", t->url), *out = NULL;
 
@@ -248,7 +399,8 @@ static void succeeded(struct transfer *t, long http, size_t records, long long f
         else
             u.del[u.ndel++] = "warnings";
     }
-    u.next_ms = now + (interval > 0 ? interval : 900) * 1000;
+    u.next_ms = t->day != NO_DAY ? dated_next_ms(t->feed, t->doc)
+                                 : now + (interval > 0 ? interval : 900) * 1000;
     commit(t->feed, &u);
 }
 
@@ -335,8 +487,18 @@ static void parsed(struct transfer *t, long http)
     snprintf(source, sizeof(source), "feed:%lld", t->feed);
     o.source = source;
     e.source = source;
-    rc = sw_feed_parse_buffer(t->f.body.p ? t->f.body.p : "", t->f.body.len, &o, store_event, &e,
-                              &res);
+    if (t->fd >= 0) {
+        if (lseek(t->fd, 0, SEEK_SET) != 0) {
+            snprintf(why, sizeof(why), "the downloaded archive could not be read back (%s)",
+                     strerror(errno));
+            failed(t->feed, http, why, -1, 0, 0);
+            return;
+        }
+        rc = sw_archive_parse_fd(t->fd, t->comp, &alimits, &o, store_event, &e, &res, NULL);
+    } else {
+        rc = sw_feed_parse_buffer(t->f.body.p ? t->f.body.p : "", t->f.body.len, &o,
+                                  store_event, &e, &res);
+    }
     if (res.warnings > 0) {   /* kept in the status by succeeded() */
         json_t *w = sw_feed_warnings_json(&res);
 
@@ -350,11 +512,23 @@ static void parsed(struct transfer *t, long http)
         return;
     }
     if (rc != SW_OK) {
-        if (res.partial)
+        if (rc == SW_TOOBIG && t->fd >= 0)
+            snprintf(why, sizeof(why), "the archive was refused: %s", res.err);
+        else if (res.partial)
             snprintf(why, sizeof(why), "the document broke off after %zu events (%lld new): %s",
                      res.events, e.fresh, res.err);
         else
             snprintf(why, sizeof(why), "the document could not be read: %s", res.err);
+        if (t->day != NO_DAY) {
+            char when_t[32];
+
+            /* The publisher's file itself is bad: the date is not fetched again, and the
+             * source's other dates go on after the backoff. */
+            sw_iso8601(dated_now(), when_t, sizeof(when_t));
+            day_record(t, json_pack("{s:s, s:s, s:I, s:I}", "state", "unreadable", "at", when_t,
+                                    "items", (json_int_t)res.records,
+                                    "events", (json_int_t)e.fresh));
+        }
         failed(t->feed, http, why, -1, res.records, e.fresh);
         return;
     }
@@ -362,7 +536,7 @@ static void parsed(struct transfer *t, long http)
 }
 
 static int start(long long feed, json_t *doc, const char *url, int hops, int permanent,
-                 char *why, size_t whylen);
+                 int64_t day, char *why, size_t whylen);
 
 static void finish(struct transfer *t, CURLcode rc)
 {
@@ -390,7 +564,7 @@ static void finish(struct transfer *t, CURLcode rc)
                      t->f.location, refusal);
             failed(t->feed, http, why, -1, 0, 0);
         } else if ((rc2 = start(t->feed, json_incref(t->doc), loc, t->hops + 1,
-                                t->permanent && (http == 301 || http == 308), refusal,
+                                t->permanent && (http == 301 || http == 308), t->day, refusal,
                                 sizeof(refusal))) == SW_OK) {
             return;   /* the lease stays: the next hop carries on */
         } else {
@@ -402,6 +576,8 @@ static void finish(struct transfer *t, CURLcode rc)
         succeeded(t, http, 0, 0);
     } else if (http >= 200 && http < 300) {
         parsed(t, http);
+    } else if (t->day != NO_DAY && (http == 404 || http == 410)) {
+        day_absent(t, http);
     } else if (http == 410) {
         gone(t);
     } else if (http == 429 || http == 503) {
@@ -450,13 +626,34 @@ static struct curl_slist *conditional(long long feed)
     return list;
 }
 
-/* Starts fetching url for feed (doc is taken over). Returns SW_OK; SW_INVALID when the URL is
- * refused (why says so: a URL stored before a rule existed, or a redirect's target); SW_ERR.
- * Nothing is recorded or released on failure: the caller decides what it means. */
+/* An unlinked file in data.dir for an archive's body, or -1 (logged). */
+static int archive_file(void)
+{
+    const char *dir = sw_config_str(cfg, "data.dir");
+    char path[600];
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+    if (fd < 0) {
+        snprintf(path, sizeof(path), "%s/.poller-XXXXXX", dir);
+        fd = mkstemp(path);
+        if (fd >= 0)
+            unlink(path);
+    }
+    if (fd < 0)
+        sw_warn("no temporary file in \"%s\" for an archive (%s)", dir, strerror(errno));
+    return fd;
+}
+
+/* Starts fetching url for feed (doc is taken over); day is the date of a dated source's file,
+ * or NO_DAY. Returns SW_OK; SW_INVALID when the URL is refused (why says so: a URL stored
+ * before a rule existed, or a redirect's target); SW_ERR (why says so when it can). Nothing is
+ * recorded or released on failure: the caller decides what it means. */
 static int start(long long feed, json_t *doc, const char *url, int hops, int permanent,
-                 char *why, size_t whylen)
+                 int64_t day, char *why, size_t whylen)
 {
     struct transfer *t = calloc(1, sizeof(*t));
+    const char *comp = json_string_value(json_object_get(doc, "compression"));
+    struct curl_slist *headers = NULL;
     int rc;
 
     if (t == NULL) {
@@ -467,12 +664,32 @@ static int start(long long feed, json_t *doc, const char *url, int hops, int per
     t->doc = doc;
     t->hops = hops;
     t->permanent = permanent;
+    t->day = day;
+    t->fd = -1;
+    if (comp == NULL || sw_compression_parse(comp, &t->comp) != SW_OK)
+        t->comp = SW_COMP_NONE;
     sw_strlcpy(t->url, url, sizeof(t->url));
-    rc = sw_fetch_init(&t->f, url, &fopts, hops == 0 ? conditional(feed) : NULL);
+    if (hops == 0)   /* validators and keys go with the first request only */
+        headers = sw_api_keys_headers(&api_keys, url, day == NO_DAY ? conditional(feed) : NULL);
+    rc = sw_fetch_init(&t->f, url, &fopts, headers);
     if (rc == SW_INVALID)
         snprintf(why, whylen, "%s", t->f.refused);
+    if (rc == SW_OK && t->comp != SW_COMP_NONE) {
+        t->fd = archive_file();
+        if (t->fd < 0) {
+            snprintf(why, whylen, "no temporary file for the archive in data.dir");
+            rc = SW_ERR;
+        } else if (sw_fetch_body_to(&t->f, t->fd, (size_t)cfgi("poller.archive_body_max")) !=
+                       SW_OK ||
+                   curl_easy_setopt(t->f.easy, CURLOPT_TIMEOUT_MS,
+                                    (long)cfgi("poller.archive_timeout_ms")) != CURLE_OK) {
+            rc = SW_ERR;
+        }
+    }
     if (rc != SW_OK || curl_multi_add_handle(multi, t->f.easy) != CURLM_OK) {
         sw_fetch_cleanup(&t->f);
+        if (t->fd >= 0)
+            close(t->fd);
         json_decref(doc);
         free(t);
         return rc == SW_INVALID ? SW_INVALID : SW_ERR;
@@ -522,6 +739,7 @@ static int claim(int *more)
         char why[sizeof(((struct sw_fetch *)0)->refused)];
         int rc;
 
+        why[0] = '\0';
         if (feed <= 0 || is_running(feed))
             continue;
         if (sw_feedreg_lease_take(&store, feed, me, (long)cfgi("poller.lease_ms")) != 1)
@@ -533,11 +751,28 @@ static int claim(int *more)
             json_decref(doc);
             continue;
         }
-        if (rc == SW_OK)
-            rc = start(feed, json_incref(doc), json_string_value(json_object_get(doc, "url")), 0,
-                       1, why, sizeof(why));
+        if (rc == SW_OK) {
+            const char *url = json_string_value(json_object_get(doc, "url"));
+            char dated_url[SW_DATED_TEMPLATE_MAX + 64];
+            int64_t day = NO_DAY;
+
+            if (json_object_get(doc, "url_template") != NULL) {
+                int pick = dated_pick(feed, doc, &day, dated_url, sizeof(dated_url), why,
+                                      sizeof(why));
+
+                if (pick == 0) {   /* nothing due: scheduled for when there will be */
+                    sw_feedreg_lease_release(&store, feed, me);
+                    json_decref(doc);
+                    continue;
+                }
+                rc = pick < 0 ? SW_INVALID : SW_OK;
+                url = dated_url;
+            }
+            if (rc == SW_OK)
+                rc = start(feed, json_incref(doc), url, 0, 1, day, why, sizeof(why));
+        }
         if (rc != SW_OK) {
-            if (rc == SW_INVALID)
+            if (rc == SW_INVALID || why[0] != '\0')
                 failed(feed, 0, why, -1, 0, 0);   /* backs off like any failed poll */
             sw_feedreg_lease_release(&store, feed, me);
         } else {
@@ -564,6 +799,8 @@ static void unlink_transfer(struct transfer *t)
     }
     curl_multi_remove_handle(multi, t->f.easy);
     sw_fetch_cleanup(&t->f);
+    if (t->fd >= 0)
+        close(t->fd);
     json_decref(t->doc);
     free(t->warnings);
     free(t);
@@ -594,6 +831,12 @@ static int setup(int argc, char **argv)
     }
     if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
+    if (sw_api_keys_parse(sw_config_str(cfg, "poller.api_keys"), &api_keys, err, sizeof(err)) !=
+        SW_OK) {
+        fprintf(stderr, "seawall-poller: poller.api_keys: %s\n", err);
+        return 2;
+    }
+    sw_feedreg_archive_limits(cfg, &alimits);
     sw_store_init(&store, cfg);
     fopts.connect_timeout_ms = (long)cfgi("poller.connect_timeout_ms");
     fopts.total_timeout_ms = (long)cfgi("poller.timeout_ms");

@@ -84,6 +84,16 @@ int sw_feed_parse_buffer(const char *buf, size_t len, const struct sw_feed_opts 
 int sw_feed_parse_fd(int fd, const struct sw_feed_opts *o, sw_feed_emit_fn emit, void *ud,
                      struct sw_feed_result *res);
 
+/* Pulls at most len bytes of a document into buf. Returns how many, 0 at its end, or -1 when
+ * the document cannot be read further (the reader keeps why; res->err then says only that
+ * reading failed, and the caller puts the reader's reason there). */
+typedef long (*sw_feed_read_fn)(void *ctx, char *buf, size_t len);
+
+/* Same, pulling the document through rd until it returns 0 or -1 (an archive entry, a pipe).
+ * rd is never called again after it returned 0 or -1. */
+int sw_feed_parse_reader(sw_feed_read_fn rd, void *ctx, const struct sw_feed_opts *o,
+                         sw_feed_emit_fn emit, void *ud, struct sw_feed_result *res);
+
 /* Names as used by --format and in "source": rss, cmecf, uspto-tm, uspto-patent, st66, st96,
  * euipo, ical, json, html, auto. */
 const char *sw_feed_format_name(enum sw_feed_format f);

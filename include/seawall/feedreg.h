@@ -11,6 +11,8 @@
 #include "seawall/common.h"
 
 struct sw_store;
+struct sw_config;
+struct sw_archive_limits;
 
 extern const struct sw_kind sw_kind_feed;
 
@@ -19,11 +21,21 @@ extern const struct sw_kind sw_kind_feed;
 
 /* Checks a new (partial 0) or changed (partial 1) feed beyond its field table: the URL
  * (sw_url_check against the allow-list text net.allow_private; unreadable counts as empty),
- * interval_s against min_interval_s, the shape of the html member (its expressions' meaning
- * is feeds/' sw_feed_html_check), and that format html and the html member come together.
- * Adds problems to errs. */
+ * interval_s against min_interval_s, a dated source's settings (dated.h; the template's URL
+ * for a date passes sw_url_check too), the shape of the html member (its expressions'
+ * meaning is feeds/' sw_feed_html_check), and that format html and the html member come
+ * together. Adds problems to errs. */
 void sw_feedreg_check(const json_t *doc, int partial, long long min_interval_s,
                       const char *allow_private, struct sw_verrs *errs);
+
+/* 1 when name is a format feeds may be registered with (one the parsers read), not "auto". */
+int sw_feedreg_format_known(const char *name);
+
+/* What a new feed must have beyond that: url, or url_template (a dated source). */
+void sw_feedreg_check_create(const json_t *doc, struct sw_verrs *errs);
+
+/* The archive caps from the configuration (archive.max_entries, …). */
+void sw_feedreg_archive_limits(const struct sw_config *cfg, struct sw_archive_limits *out);
 
 /* Fills the defaults of a new feed (format auto, type news, interval 900 s, enabled). */
 void sw_feedreg_defaults(json_t *doc);
@@ -50,6 +62,23 @@ int sw_feedreg_lease_take(struct sw_store *s, long long id, const char *owner, l
 /* Extends (renew) or drops (release) the lease if owner still holds it. */
 int sw_feedreg_lease_renew(struct sw_store *s, long long id, const char *owner, long ttl_ms);
 int sw_feedreg_lease_release(struct sw_store *s, long long id, const char *owner);
+
+/* A dated source's dates (dated.h), in the hash sw:feed:<id>:days: one field per date, its
+ * outcome as JSON. day_set records one (and, past 800 dates, drops the oldest beyond 400);
+ * days reads them all into an object (*out, caller decrefs; values that are not JSON are left
+ * out). SW_OK, SW_EAGAIN when Redis is unreachable. */
+int sw_feedreg_day_set(struct sw_store *s, long long id, const char *date, const json_t *outcome);
+int sw_feedreg_days(struct sw_store *s, long long id, json_t **out);
+
+/* The instant dated sources judge by: now, or with test_clock (poller.test_clock) the instant
+ * in Redis key sw:testclock:poller_at_ms when it is set. */
+int64_t sw_feedreg_now(struct sw_store *s, int test_clock);
+
+/* The coverage of a dated feed doc (sw_dated_coverage over its recorded dates, at the dated
+ * clock's now), into *out (caller decrefs); *out NULL when the feed is not dated or its
+ * settings are unusable. SW_OK, SW_EAGAIN. */
+int sw_feedreg_dated_coverage(struct sw_store *s, const struct sw_config *cfg, const json_t *doc,
+                              json_t **out);
 
 /* Stores ev (sw:ev:<id>, kept ttl_s) and adds it to the events stream (about maxlen long)
  * only if no event with its id was stored before, in one script. Returns 1 new, 0 already

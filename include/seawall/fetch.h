@@ -37,6 +37,9 @@ struct sw_fetch {
     char location[SW_URL_MAX + 64];   /* the Location header as the server wrote it */
     char errbuf[CURL_ERROR_SIZE];
     void *owner;                   /* the caller's, untouched */
+    int sink_fd;                   /* >= 0: the body goes to this file, not to body */
+    size_t sink_len;               /* bytes written there */
+    int sink_err;                  /* errno of a failed write() */
 };
 
 /* Prepares f to GET url with the extra request headers (may be NULL; f takes them over).
@@ -46,6 +49,10 @@ struct sw_fetch {
 int sw_fetch_init(struct sw_fetch *f, const char *url, const struct sw_fetch_opts *o,
                   struct curl_slist *headers);
 void sw_fetch_cleanup(struct sw_fetch *f);
+
+/* Sends the body to fd (a file the caller owns and closes) instead of memory, at most max
+ * bytes: for archives of hundreds of MB. Call after sw_fetch_init. SW_OK or SW_ERR. */
+int sw_fetch_body_to(struct sw_fetch *f, int fd, size_t max);
 
 /* One line saying why the transfer failed (rc from libcurl), naming the cap, the refused
  * address or libcurl's own message. */
@@ -60,6 +67,25 @@ const char *sw_fetch_charset(const struct sw_fetch *f, char *buf, size_t buflen)
  * A Location without a host stays on the host already checked: SW_OK. */
 int sw_fetch_location_check(const struct sw_fetch *f, const char *scheme, char *err,
                             size_t errlen);
+
+/* API keys by host (poller.api_keys: "host=Header:value, …"): a header sent only to its exact
+ * host, only over https, and only by a caller that adds it to a request it makes itself (the
+ * poller: a poll's first request, never a redirect's target). */
+struct sw_api_keys {
+    struct {
+        char host[256];
+        char header[768];   /* "Header:value" */
+    } k[8];
+    int n;
+};
+
+/* Reads text into keys. SW_OK; SW_INVALID with err naming the entry (never its value). */
+int sw_api_keys_parse(const char *text, struct sw_api_keys *keys, char *err, size_t errlen);
+
+/* Appends to list (may be NULL) the headers of keys for url's host when url is https, and
+ * returns the list. */
+struct curl_slist *sw_api_keys_headers(const struct sw_api_keys *keys, const char *url,
+                                       struct curl_slist *list);
 
 /* Retry-After in seconds (delta or HTTP-date against now_ms), or -1 when absent or unusable. */
 long sw_fetch_retry_after(const struct sw_fetch *f, int64_t now_ms);

@@ -1,8 +1,12 @@
 """The public pages in a real browser: both languages, every visible string from the catalogue,
 filters and paging, hostile data shown as text, keyboard alone, a phone and a desktop, and
 the budgets (first load ≤ 150 KB compressed, ≤ 4 API requests per page)."""
+import json
+import os
+
 from browser import DESKTOP, PHONE, browser
-from portal import TAG, catalogue, foreign, seed
+from harness import wait_until
+from portal import ROOT, TAG, catalogue, foreign, seed
 
 PUBLIC = ["/", "/bulletins", "/bulletins/{bulletin}", "/fairs", "/coverage", "/signin",
           "/signup", "/verify", "/reset", "/reset?token=zq", "/invite", "/no/such/page"]
@@ -177,6 +181,43 @@ def test_coverage_says_what_is_missing(s):
         b.wait("Chinese", lambda: b.text("main h1") == "数据源覆盖情况")
         rows = {r.find_element("css selector", "th").text: r.text for r in b.finds("tbody tr")}
         assert cat["the source answered with an error"] in rows[data["bad_feed"]["name"]]
+
+
+def test_coverage_lists_the_days_that_never_came(s):
+    """A source with one file per date, one of whose days never appeared: the page names the
+    day, in both languages."""
+    seed(s)
+    cat = catalogue(s)
+    with open(os.path.join(ROOT, "demo", "feeds", "customs-notices.json")) as f:
+        doc = json.load(f)
+    for day in ("2026-11-28", "2026-11-30", "2026-12-01"):   # 29 November never appears
+        for item in doc["items"]:
+            item["id"] = f"{item['id'].split('@')[0]}@{day}"
+        with open(os.path.join(s.dir, "feeds", f"{TAG}-dated-{day}.json"), "w") as f:
+            json.dump(doc, f)
+    s.redis("SET", "sw:testclock:poller_at_ms", "1796126400000")   # 1 December, 12:00 UTC
+    feed = s.make("/api/v1/feeds", {
+        "url_template": f"http://127.0.0.1:{s.port}/feeds/{TAG}-dated-{{yyyy}}-{{mm}}-{{dd}}.json",
+        "format": "json", "name": "Customs notices by day", "days": ["mon", "tue", "wed", "thu",
+        "fri", "sat", "sun"], "grace_h": 0, "start_date": "2026-11-28", "interval_s": 3600})
+    try:
+        wait_until("the four days polled", lambda: [
+            c for c in s.get("/api/v1/coverage?limit=200").json()["items"]
+            if c["id"] == feed["id"] and c["dates"]["fetched"] == 3 and c["dates"]["missing"]])
+        with browser(s, lang="en") as b:
+            b.open("/coverage")
+            rows = {r.find_element("css selector", "th").text: r.text for r in b.finds("tbody tr")}
+            row = rows["Customs notices by day"]
+            assert "Working" in row and "Files that never appeared (1): Nov 29, 2026." in row, row
+            b.click('sw-lang-switch button[lang="zh-CN"]')
+            b.wait("Chinese", lambda: b.text("main h1") == "数据源覆盖情况")
+            rows = {r.find_element("css selector", "th").text: r.text for r in b.finds("tbody tr")}
+            assert cat["Files that never appeared ({count}): {dates}."].split("（")[0] in \
+                rows["Customs notices by day"], rows["Customs notices by day"]
+            assert "2026年11月29日" in rows["Customs notices by day"], rows["Customs notices by day"]
+    finally:
+        s.redis("DEL", "sw:testclock:poller_at_ms")
+        s.request("DELETE", f"/api/v1/feeds/{feed['id']}", token=s.admin)
 
 
 def test_keyboard_alone(s):

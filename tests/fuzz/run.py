@@ -42,9 +42,48 @@ SEEDS = {
     "match": [],
     "po": [os.path.join(ROOT, "po")],
     "messenger": [],
+    "archive": [],        # made by archive_seeds()
 }
 MAX_SEED = 256 * 1024   # larger real files are left to the replay of smaller ones
 TIMEOUT_S = 5           # an input running longer fails the target (libFuzzer's -timeout)
+
+
+def archive_seeds(out):
+    """Small archives made from the real samples: a ZIP of two feeds, a gzip'd feed, one with a
+    file that is passed over, one nested, one of many entries, one cut short, one that expands
+    far (what the archive reader's caps and errors are about)."""
+    import gzip
+    import io
+    import zipfile
+
+    def sample(rel):
+        path = os.path.join(FEEDS, rel)
+        return open(path, "rb").read() if os.path.exists(path) else b"<rss><channel/></rss>"
+
+    cafc, daily = sample("pacer-rss/cafc.xml"), sample("uspto-trademark-daily/daily-na-98763166.xml")
+
+    def zipped(entries, method=zipfile.ZIP_DEFLATED):
+        b = io.BytesIO()
+        with zipfile.ZipFile(b, "w", method) as z:
+            for name, data in entries:
+                z.writestr(name, data)
+        return b.getvalue()
+
+    two = zipped([("cafc.xml", cafc), ("apc240925.xml", daily)])
+    seeds = {
+        "two.zip": two,
+        "stored.zip": zipped([("cafc.xml", cafc)], zipfile.ZIP_STORED),
+        "cafc.xml.gz": gzip.compress(cafc),
+        "readme.zip": zipped([("README.txt", b"read me"), ("cafc.xml", cafc)]),
+        "nested.zip": zipped([("inner.zip", two)]),
+        "many.zip": zipped([(f"{i}.xml", cafc[:200]) for i in range(80)]),
+        "cut.zip": two[: len(two) * 2 // 3],
+        "expands.zip": zipped([("bomb.xml", b"<rss><channel>" + b" " * (2 << 20))]),
+    }
+    for name, data in seeds.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+    return len(seeds)
 
 
 def seed_dir(build, target):
@@ -52,7 +91,7 @@ def seed_dir(build, target):
     out = os.path.join(build, "seeds", target)
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    n = 0
+    n = archive_seeds(out) if target == "archive" else 0
     for src in SEEDS[target]:
         if not os.path.exists(src):
             continue

@@ -1,7 +1,9 @@
 """A feed server for the poller tests that misbehaves on purpose: it stalls, sends too much
 (plain, chunked, gzip-bombed), lies about its length, loops redirects, points them inside the
-network (plainly or with the host disguised), answers 4xx/5xx with and without Retry-After, and serves broken documents. It listens
-on 127.0.0.1 on a free port, in a thread of the test process, and stops with stop()."""
+network (plainly or with the host disguised), answers 4xx/5xx with and without Retry-After, and
+serves broken documents; and whatever a test puts in files (dated files, archives), recording
+the order of every request. It listens on 127.0.0.1 on a free port, in a thread of the test
+process, and stops with stop()."""
 import email.utils
 import gzip
 import http.server
@@ -35,6 +37,8 @@ def rss(name, n, date=None, prefix="item"):
 class Server:
     def __init__(self):
         self.hits = {}
+        self.order = []      # paths in the order they were asked for
+        self.files = {}      # path -> bytes served 200 as they are (dated files, archives)
         self.headers = {}
         self.release = threading.Event()
         self.lock = threading.Lock()
@@ -50,6 +54,7 @@ class Server:
                 path = self.path.split("?")[0]
                 with outer.lock:
                     outer.hits[path] = outer.hits.get(path, 0) + 1
+                    outer.order.append(path)
                     outer.headers.setdefault(path, []).append(dict(self.headers))
                     n = outer.hits[path]
                 try:
@@ -87,7 +92,11 @@ class Server:
 
     def route(self, h, path, n):
         send = self.send
-        if path == "/ok":
+        with self.lock:
+            body = self.files.get(path)
+        if body is not None:
+            send(h, 200, body, ctype="application/zip")
+        elif path == "/ok":
             body = rss("ok", 3)
             if h.headers.get("If-None-Match") == '"v1"':
                 h.send_response(304)

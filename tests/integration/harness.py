@@ -28,6 +28,12 @@ TEST_ENV = {
     "SEAWALL_POLLER_TIMEOUT_MS": "8000",
     "SEAWALL_POLLER_CONNECT_TIMEOUT_MS": "2000",
     "SEAWALL_POLLER_UNCONDITIONAL_EVERY": "1000",
+    # Dated sources judge which days exist by the instant in sw:testclock:poller_at_ms (when a
+    # test sets it); small archive caps, so a test's bombs reach them quickly.
+    "SEAWALL_POLLER_TEST_CLOCK": "1",
+    "SEAWALL_ARCHIVE_MAX_ENTRIES": "1000",
+    "SEAWALL_ARCHIVE_MAX_ENTRY_BYTES": "67108864",
+    "SEAWALL_ARCHIVE_MAX_TOTAL_BYTES": "134217728",
     # The notifier: retries in milliseconds, short timeouts and leases, quick give-up.
     "SEAWALL_NOTIFIER_RETRY_SCHEDULE": "200ms,400ms,800ms,1600ms",
     "SEAWALL_NOTIFIER_TIMEOUT_MS": "2000",

@@ -114,17 +114,19 @@ class Other:
                  "cases": self.case["id"], "bulletins": 1, "shows": self.show["id"],
                  "incidents": self.incident["id"], "feeds": 1, "tokens": self.person_token,
                  "me": self.session, "invitations": self.invitation,
-                 "templates": self.template}
+                 "templates": self.template, "sources": "cmecf-cafc"}
         none = {"subscribers": 99999999, "centres": 99999999, "stations": 99999999,
                 "alerts": "al_" + "0" * 32, "webhooks": 99999999,
                 "deliveries": dlv[:-1] + ("0" if dlv[-1] != "0" else "1"), "cases": 99999999,
                 "bulletins": 99999999, "shows": "no-such-fair-2026", "incidents": 99999999,
                 "feeds": 99999999, "tokens": "0" * 16, "me": "0" * 16,
-                "invitations": "0" * 16, "templates": 99999999}
+                "invitations": "0" * 16, "templates": 99999999,
+                "sources": "no-such-source"}
         ids = first if real else none
         seg = pattern.split("/")[3]
         path = pattern.replace("{id}", str(ids[seg])).replace(
-            "{show}", str(ids["shows"])).replace("{token}", str(ids[seg]))
+            "{show}", str(ids["shows"])).replace("{token}", str(ids[seg])).replace(
+            "{name}", str(ids[seg]))
         return (path.replace("{item}", str(self.item["id"] if real else 99999999))
                 .replace("{staff_id}", str(self.staff["id"] if real else 99999999))
                 .replace("{sha256}", self.sha if real else "0" * 64)

@@ -113,8 +113,10 @@ def test_coverage_is_public_and_names_no_url(s):
     items = wait_until("both feeds polled", both, timeout=30)
     g, b, p = items[good["id"]], items[bad["id"]], items[paused["id"]]
     keys = {"id", "name", "format", "enabled", "last_success_at", "last_error_at", "last_error",
-            "consecutive_failures", "items_seen"}
+            "consecutive_failures", "items_seen", "source", "dates"}
     assert set(g) == keys and set(b) == keys and set(p) == keys, (g, b, p)
+    # Neither came from the catalogue, nor has one file per date (test_archives has those).
+    assert g["source"] is None and g["dates"] is None
     assert g["name"] == "zqcov works" and g["format"] == "json" and g["enabled"] is True
     assert g["last_error"] is None and g["consecutive_failures"] == 0 and g["items_seen"] >= 1
     assert b["last_success_at"] is None and b["consecutive_failures"] >= 1

@@ -1,13 +1,16 @@
-/* test_net.c — the addresses outbound fetches may not reach, and the allow-list. */
+/* test_net.c — the addresses outbound fetches may not reach, the allow-list, and API keys by
+ * host (sent to their host only, over https only). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "seawall/fetch.h"
 #include "seawall/net.h"
 
 static const char *verdict(const char *ip, const struct sw_allowlist *allow)
@@ -251,6 +254,55 @@ static void urls_with_bad_shapes_refused(void **state)
     assert_int_equal(sw_url_check(NULL, NULL, long_url, sizeof(long_url)), SW_INVALID);
 }
 
+/* The headers keys adds for url, joined with "|". */
+static void headers_for(const struct sw_api_keys *keys, const char *url, char *out, size_t n)
+{
+    struct curl_slist *list = sw_api_keys_headers(keys, url, NULL), *l;
+    size_t o = 0;
+
+    out[0] = '\0';
+    for (l = list; l != NULL && o < n; l = l->next)
+        o += (size_t)snprintf(out + o, n - o, "%s%s", o ? "|" : "", l->data);
+    curl_slist_free_all(list);
+}
+
+static void api_keys_by_host(void **state)
+{
+    struct sw_api_keys keys;
+    char err[200], got[400];
+
+    assert_int_equal(sw_api_keys_parse("api.uspto.gov=X-API-KEY:k1, data.test=Authorization:"
+                                       "Bearer k2", &keys, err, sizeof(err)), SW_OK);
+    assert_int_equal(keys.n, 2);
+    headers_for(&keys, "https://api.uspto.gov/api/v1/datasets/products/files/TRTDXFAP/"
+                "apc261130.zip", got, sizeof(got));
+    assert_string_equal(got, "X-API-KEY:k1");
+    headers_for(&keys, "https://API.USPTO.GOV/x", got, sizeof(got));
+    assert_string_equal(got, "X-API-KEY:k1");
+    /* Never over plain http, never to another host (a redirect's signed URL elsewhere, a host
+     * that merely ends like the named one). */
+    headers_for(&keys, "http://api.uspto.gov/x", got, sizeof(got));
+    assert_string_equal(got, "");
+    headers_for(&keys, "https://data.uspto.gov/files/PTGRXML/2026/ipg261201.zip?Expires=1", got,
+                sizeof(got));
+    assert_string_equal(got, "");
+    headers_for(&keys, "https://evil-api.uspto.gov.example/x", got, sizeof(got));
+    assert_string_equal(got, "");
+    headers_for(&keys, "https://data.test/y", got, sizeof(got));
+    assert_string_equal(got, "Authorization:Bearer k2");
+    assert_int_equal(sw_api_keys_parse("", &keys, err, sizeof(err)), SW_OK);
+    assert_int_equal(keys.n, 0);
+    headers_for(&keys, "https://api.uspto.gov/x", got, sizeof(got));
+    assert_string_equal(got, "");
+    /* A malformed entry is named by its number, never by its value. */
+    assert_int_equal(sw_api_keys_parse("a.test=H:v, secret-value-without-equals", &keys, err,
+                                       sizeof(err)), SW_INVALID);
+    assert_string_equal(err, "entry 2: not host=Header:value");
+    assert_int_equal(sw_api_keys_parse("a.test=nocolon", &keys, err, sizeof(err)), SW_INVALID);
+    assert_int_equal(sw_api_keys_parse("=H:v", &keys, err, sizeof(err)), SW_INVALID);
+    assert_int_equal(sw_api_keys_parse("a.test=H:", &keys, err, sizeof(err)), SW_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +313,7 @@ int main(void)
         cmocka_unit_test(urls_accepted),
         cmocka_unit_test(urls_with_hostile_hosts_refused),
         cmocka_unit_test(urls_with_bad_shapes_refused),
+        cmocka_unit_test(api_keys_by_host),
     };
     return cmocka_run_group_tests_name("net", tests, setup_demo, NULL);
 }

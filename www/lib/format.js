@@ -33,6 +33,15 @@ export function dayRange(from, to) {
   return a.getTime() === b.getTime() ? f.format(a) : f.formatRange(a, b);
 }
 
+// Calendar days ("2026-12-01", …) as one list in the person's language: the same days
+// everywhere, as a publisher's file dates are.
+export function dayListEl(days) {
+  const f = new Intl.DateTimeFormat(current(), { dateStyle: "medium", timeZone: "UTC" });
+  const text = new Intl.ListFormat(current(), { type: "conjunction" })
+    .format(days.map((d) => f.format(day(d))));
+  return h("span", { "data-text": "intl" }, text);
+}
+
 export function number(n) {
   return new Intl.NumberFormat(current()).format(n);
 }

@@ -3,7 +3,7 @@
 import "../components/sw-pager.js";
 import * as api from "../lib/api.js";
 import { h, data } from "../lib/dom.js";
-import { numberEl, timeEl } from "../lib/format.js";
+import { dayListEl, dayRange, numberEl, timeEl } from "../lib/format.js";
 import { t, tnodes } from "../lib/i18n.js";
 
 const PAGE = 200;
@@ -27,6 +27,8 @@ function formatName(f) {
 // The API's public reasons (lib/feedreg.c sw_feedreg_public_reason), in the page's language.
 function reason(r) {
   switch (r) {
+    case "the archive was refused by a safety limit":
+      return t("the archive was refused by a safety limit");
     case "the document was too large": return t("the document was too large");
     case "the document could not be read": return t("the document could not be read");
     case "the events could not be stored": return t("the events could not be stored");
@@ -54,6 +56,29 @@ function status(s) {
   }
   if (!s.last_success_at) return { state: "waiting", node: t("Not polled yet.") };
   return { state: "ok", node: t("Up to date.") };
+}
+
+// A source with one file per date (the API's "dates"): the dates whose file never appeared or
+// could not be read (the ten most recent), and what an outage longer than the back-fill left
+// behind. Null when none is missing.
+function missingDates(d) {
+  if (!d) return null;
+  const recent = (list) => list.slice(-10);
+  const parts = [];
+  if (d.missing.length) {
+    parts.push(h("p", {}, tnodes("Files that never appeared ({count}): {dates}.", {
+      count: numberEl(d.missing.length), dates: dayListEl(recent(d.missing)) })));
+  }
+  if (d.unreadable.length) {
+    parts.push(h("p", {}, tnodes("Files that could not be read ({count}): {dates}.", {
+      count: numberEl(d.unreadable.length), dates: dayListEl(recent(d.unreadable)) })));
+  }
+  if (d.not_backfilled) {
+    parts.push(h("p", {}, tnodes("Not fetched, older than the back-fill window: {days} ({count} files).", {
+      days: h("span", { "data-text": "intl" }, dayRange(d.not_backfilled.from, d.not_backfilled.to)),
+      count: numberEl(d.not_backfilled.days) })));
+  }
+  return parts.length ? parts : null;
 }
 
 const STATE = {
@@ -92,7 +117,9 @@ export default async function coverage(ctx) {
             h("span", { class: `state state-${st.state}` }, STATE[st.state]())),
           h("td", { "data-label": t("Last success") },
             s.last_success_at ? timeEl(s.last_success_at) : t("Never")),
-          h("td", { "data-label": t("What is missing") }, st.state === "ok" ? t("Nothing") : st.node),
+          h("td", { "data-label": t("What is missing") },
+            st.state === "ok" ? (missingDates(s.dates) || t("Nothing"))
+              : [st.node, missingDates(s.dates)]),
           h("td", { "data-label": t("Items read"), class: "num" }, numberEl(s.items_seen)))))))]
       : h("p", { class: "empty" }, t("No sources are registered yet.")),
     pager);
