@@ -71,7 +71,12 @@ def run_unit(build, res, pattern):
         return
     for b in bins:
         env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP", SEAWALL_SOURCE_ROOT=ROOT)
-        p = subprocess.run([b], capture_output=True, text=True, env=env, timeout=300)
+        try:
+            p = subprocess.run([b], capture_output=True, text=True, env=env, timeout=TEST_LIMIT)
+        except subprocess.TimeoutExpired as e:
+            res.fail(f"unit/{os.path.basename(b)}", f"ran past {TEST_LIMIT} s and was stopped\n"
+                     f"{(e.stdout or b'')[-2000:]!r}")
+            continue
         seen = 0
         for line in p.stdout.splitlines():
             if line.startswith("ok ") or line.startswith("not ok "):
@@ -102,18 +107,37 @@ def load_modules(folder, pattern):
     return mods
 
 
+class TestTimedOut(Exception):
+    pass
+
+
+def _on_alarm(_signum, _frame):
+    raise TestTimedOut(f"the test ran past its limit of {TEST_LIMIT} s (SEAWALL_TEST_LIMIT); "
+                       "the traceback shows where it was waiting")
+
+
+# One test that waits forever would stop the whole run (and CI with it): each test gets a
+# limit, far above what any takes (the longest takes under a minute under valgrind), after
+# which it fails with the place it was waiting and the run goes on.
+TEST_LIMIT = int(os.environ.get("SEAWALL_TEST_LIMIT", "300"))
+
+
 def run_tests(mods, ctx, res, context=lambda: "", after=None):
     """Runs each test with ctx (context() is added to a failure's report, after(name) runs
     after each test and returns False when something broke past the test); returns True when
-    all passed."""
+    all passed. A test past TEST_LIMIT seconds fails with its traceback."""
     ok = True
+    signal.signal(signal.SIGALRM, _on_alarm)
     for _, tests in mods:
         for name, fn in tests:
             t0 = time.monotonic()
+            signal.alarm(TEST_LIMIT)
             try:
                 fn(ctx)
+                signal.alarm(0)
                 res.ok(f"{name} ({time.monotonic() - t0:.1f}s)")
             except Exception:
+                signal.alarm(0)
                 res.fail(name, traceback.format_exc() + context())
                 ok = False
             if after is not None and after(name) is False:
@@ -242,9 +266,13 @@ def run_integration(build, res, pattern, sanitizer, valgrind=False,
 
 def run_faults(build, res, events):
     """The fault run (tests/faults/run.py) as one result: its RESULT line, or its output."""
-    p = subprocess.run([sys.executable, os.path.join(HERE, "faults", "run.py"), "--build",
-                        build, "--events", str(events), "--quiet"], capture_output=True,
-                       text=True, timeout=1200)
+    try:
+        p = subprocess.run([sys.executable, os.path.join(HERE, "faults", "run.py"), "--build",
+                            build, "--events", str(events), "--quiet"], capture_output=True,
+                           text=True, timeout=1200)
+    except subprocess.TimeoutExpired:
+        res.fail("faults", "the fault run went on past 1200 s and was stopped")
+        return
     result = [l for l in p.stdout.splitlines() if l.startswith("RESULT faults")]
     if p.returncode == 0 and result:
         res.ok(f"faults ({result[0][len('RESULT faults '):]})")
