@@ -54,8 +54,10 @@ def test_enable_poll_disable_enable_again(s):
     feed = s.get(f"/api/v1/feeds/{fid}", token=s.admin).json()
     assert feed["format"] == "cmecf" and feed["type"] == "litigation", feed
     assert feed["interval_s"] == 900 and feed["source"] == "cmecf-cafc", feed
+    # The file's two entries read (other tests poll the same real file: events already made
+    # from them are not made twice, so the count of events is not this test's to know).
     v = wait_until("the source's first poll", lambda: (lambda x: x if (x["feed"]["status"] or {})
-                   .get("events_emitted", 0) == 2 else None)(view(s, "cmecf-cafc")))
+                   .get("items_seen", 0) == 2 else None)(view(s, "cmecf-cafc")))
     assert v["feed"]["status"]["last_success_at"], v
     cov = [c for c in s.get("/api/v1/coverage?limit=200").json()["items"] if c["id"] == fid]
     assert cov[0]["source"] == "cmecf-cafc" and cov[0]["dates"] is None, cov
@@ -127,7 +129,10 @@ def test_dated_source_enabled_from_a_local_copy(s):
             x["feed"]["status"] or {}).get("dates_fetched", 0) >= 1 else None)(
             view(s, "uspto-tm-daily-applications")))
         assert v["feed"]["status"]["dates"]["last_fetched"] == "2026-11-30", v
-        assert v["feed"]["status"]["events_emitted"] == 1, v
+        # The one record read; its event is made once however many feeds carry it (other
+        # tests poll the same real record), so events_emitted is 0 or 1 here.
+        assert v["feed"]["status"]["items_seen"] == 1, v
+        assert v["feed"]["status"]["events_emitted"] in (0, 1), v
     finally:
         srv.stop()
         s.redis("DEL", "sw:testclock:poller_at_ms")

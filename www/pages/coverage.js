@@ -20,6 +20,7 @@ function formatName(f) {
     case "euipo": return t("EUIPO trademarks");
     case "ical": return t("iCalendar fair calendar");
     case "json": return t("Seawall JSON");
+    case "html": return t("Web page listing");
     default: return f || "";
   }
 }
