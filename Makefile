@@ -108,6 +108,9 @@ FUZZ_SHORT ?= 2
 FAULTS_SHORT ?= 1000
 FAULTS_EVENTS ?= 10000
 FAULTS_SEED ?= 7
+# Runner processes at a time (tests/run.py --jobs): the groups run as shards, each on its own
+# stack; the tests mostly wait, so three at once on two cores end in about half the time.
+TEST_JOBS ?= 3
 # The allocation-failure test fails Seawall's own allocations through the linker.
 $(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
                                                -Wl,--wrap=strdup,--wrap=strndup
@@ -127,7 +130,7 @@ $(OPENAPI_CHECK): tests/openapi/validate.mjs $(NODE_OPENAPI)/node_modules/.packa
 	cp $< $@
 
 test: $(BINS) $(UNIT_BIN) $(OPENAPI_CHECK) $(if $(SANITIZER),,fuzz-build)
-	$(PYTHON) tests/run.py --build $(BUILD) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT) --faults $(FAULTS_SHORT)) $(TEST_ARGS)
+	$(PYTHON) tests/run.py --build $(BUILD) --jobs $(TEST_JOBS) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT) --faults $(FAULTS_SHORT)) $(TEST_ARGS)
 
 # The integration suite with seawall-api under valgrind's memcheck (slow; not part of test).
 test-valgrind: $(BINS) $(OPENAPI_CHECK)

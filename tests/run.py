@@ -5,7 +5,7 @@ folder and stopped, by pid, however the run ends, then the browser tests (the po
 Debian's headless Chromium, driven by Debian's python3-selenium) against the same stack. The
 last line is "N passed, N failed".
 
-    tests/run.py --build build/default [--only unit|catalogue|feeds|integration|browser|faults|fuzz]
+    tests/run.py --build build/default [--only GROUP[,GROUP...]] [--jobs N]
                  [-k SUBSTRING] [--sanitizer address,undefined]
                  [--faults EVENTS] [--fuzz build/fuzz --fuzz-seconds N]
                  [--screenshots FOLDER]
@@ -15,6 +15,12 @@ another Python, the runner starts itself again with /usr/bin/python3.
 
 With --screenshots, the runner starts the stack, seeds the portal's data and saves every page
 at 390x844 and 1366x768 in Chinese and English into FOLDER (make screenshots); no tests run.
+
+With --jobs N (make test passes 3), the groups run as N runner processes at a time, each
+with its own stack: unit+catalogue+feeds, integration, the browser tests in two shards, the
+fault run, the fuzz targets. Each shard's output is printed whole when it ends; the last line
+adds them up. Most of a test's time is spent waiting (on the stack, on Chromium), so on two
+cores three shards at once end in about half the time of one after another.
 
 With --faults, the fault run (tests/faults/run.py) with that many events is one result.
 
@@ -189,10 +195,16 @@ def selenium_here():
 
 
 def run_integration(build, res, pattern, sanitizer, valgrind=False,
-                    groups=("integration",), screenshots=None):
+                    groups=("integration",), screenshots=None, shard=""):
     """The groups' tests (integration, browser) against one stack; with screenshots (a
-    folder), the portal's pages saved there instead of any test."""
+    folder), the portal's pages saved there instead of any test. shard "I/N": of the browser
+    modules, only those of shard I."""
     mods = [m for g in groups for m in load_modules(g, pattern)]
+    if shard:
+        i, n = (int(x) for x in shard.split("/"))
+        mine = browser_shards(n)[i - 1]
+        mods = [m for m in mods if not m[0].__name__.startswith("browser_")
+                or m[0].__name__[len("browser_"):] in mine]
     if not screenshots and not any(tests for _, tests in mods):
         return
     run_dir = tempfile.mkdtemp(prefix="seawall-test-")
@@ -295,11 +307,128 @@ def run_fuzz(build, res, pattern, seconds):
             res.fail(name, what)
 
 
+GROUPS = ["unit", "catalogue", "feeds", "integration", "browser", "faults", "fuzz"]
+
+# Seconds each browser module took in a whole run on two cores (the shards are balanced by
+# these; a module not listed counts as 20).
+BROWSER_SECONDS = {"test_ws_inbox": 69, "test_ws_channels": 65, "test_ws_portfolio": 43,
+                   "test_public": 39, "test_forms": 27, "test_ws_cases": 18, "test_journey": 13,
+                   "test_ws_account": 12, "test_ws_team": 9, "test_catalogue": 2}
+
+
+def browser_shards(n):
+    """The browser modules in n lists of about equal time, the same lists on every run."""
+    names = sorted(os.path.splitext(os.path.basename(p))[0]
+                   for p in glob.glob(os.path.join(HERE, "browser", "test_*.py")))
+    names.sort(key=lambda m: -BROWSER_SECONDS.get(m, 20))
+    shards = [[] for _ in range(n)]
+    for m in names:
+        min(shards, key=lambda sh: sum(BROWSER_SECONDS.get(x, 20) for x in sh)).append(m)
+    return shards
+
+
+def run_sharded(args, build):
+    """Runs the wanted groups as shards, args.jobs runner processes at a time; prints each
+    shard's output when it ends and the sum last. Returns the exit status."""
+    def wanted(g):
+        return (args.only is None or g in args.only) and g not in args.skip
+    common = ["--build", build]
+    if args.pattern:
+        common += ["-k", args.pattern]
+    if args.sanitizer:
+        common += ["--sanitizer", args.sanitizer]
+    if args.valgrind:
+        common += ["--valgrind"]
+    shards = []          # (name, arguments), the longest first
+    nb = 2 if wanted("browser") else 0
+    for i in range(1, nb + 1):
+        shards.append((f"browser {i}/{nb}", ["--only", "browser", "--shard", f"{i}/{nb}"]))
+    if wanted("integration"):
+        shards.append(("integration", ["--only", "integration"]))
+    if args.fuzz and wanted("fuzz"):
+        shards.append(("fuzz", ["--only", "fuzz", "--fuzz", args.fuzz,
+                                "--fuzz-seconds", str(args.fuzz_seconds)]))
+    if args.faults and wanted("faults"):
+        shards.append(("faults", ["--only", "faults", "--faults", str(args.faults)]))
+    small = [g for g in ("unit", "catalogue", "feeds") if wanted(g)]
+    if small:
+        shards.append(("+".join(small), ["--only", ",".join(small)]))
+    me = [sys.executable, os.path.abspath(__file__)]
+    waiting = list(shards)
+    running = {}          # Popen -> (name, output file, start)
+    passed = failed = 0
+    failures = []
+    stopping = []
+
+    def on_signal(signum, _frame):
+        stopping.append(signum)
+        for p in running:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    t0 = time.monotonic()
+    print(f"(running {len(shards)} shards, {args.jobs} at a time: "
+          f"{', '.join(n for n, _ in shards)})", flush=True)
+    while waiting or running:
+        while waiting and len(running) < args.jobs and not stopping:
+            name, extra = waiting.pop(0)
+            out = tempfile.TemporaryFile(mode="w+", prefix="seawall-shard-")
+            p = subprocess.Popen(me + common + extra, stdout=out, stderr=subprocess.STDOUT)
+            running[p] = (name, out, time.monotonic())
+            print(f"(shard {name}: started)", flush=True)
+        if stopping:
+            waiting.clear()
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        done = [p for p in running if p.pid == pid]
+        if not done:
+            continue
+        p = done[0]
+        p.returncode = os.waitstatus_to_exitcode(status)
+        name, out, started = running.pop(p)
+        out.seek(0)
+        text = out.read()
+        out.close()
+        print(f"\n=== shard {name} ({time.monotonic() - started:.0f} s, exit {p.returncode})",
+              flush=True)
+        print(text, end="" if text.endswith("\n") else "\n", flush=True)
+        sums = re.findall(r"^(\d+) passed, (\d+) failed$", text, re.M)
+        if sums:
+            passed += int(sums[-1][0])
+            failed += int(sums[-1][1])
+            m = re.search(r"^failed:\n((?:  .*\n?)+)", text, re.M)
+            if m:
+                failures += [l.strip() for l in m.group(1).splitlines() if l.strip()]
+        else:
+            failed += 1
+            failures.append(f"shard {name} (ended with exit {p.returncode} before its summary)")
+    if stopping:
+        print(f"(stopped by signal {stopping[0]})")
+        return 128 + stopping[0]
+    print(f"\n(all shards in {time.monotonic() - t0:.0f} s)")
+    if failures:
+        print("\nfailed:")
+        for name in failures:
+            print(f"  {name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or passed == 0 else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build", "default"))
-    ap.add_argument("--only", choices=["unit", "catalogue", "feeds", "integration", "browser",
-                                       "faults", "fuzz"])
+    ap.add_argument("--only", default=None,
+                    help="a group or a comma-separated list of groups: " + ", ".join(GROUPS))
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="run the groups as this many runner processes at a time")
+    ap.add_argument("--shard", default="",
+                    help="I/N: only the browser modules of shard I of N (--jobs sets this)")
     ap.add_argument("--screenshots", default="",
                     help="save the portal's pages into this folder instead of testing")
     ap.add_argument("--fuzz", default="", help="folder of the libFuzzer build")
@@ -316,7 +445,18 @@ def main():
                     help="run seawall-api under valgrind's memcheck; fail on any error")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
-    browser = args.screenshots or (args.only in (None, "browser") and "browser" not in args.skip)
+    only = None
+    if args.only:
+        only = args.only.split(",")
+        bad = [g for g in only if g not in GROUPS]
+        if bad:
+            ap.error(f"--only: unknown group {bad[0]!r} (groups: {', '.join(GROUPS)})")
+    args.only = only
+    if args.jobs > 1 and not args.screenshots:
+        sys.exit(run_sharded(args, build))
+    def wanted(g):
+        return (args.only is None or g in args.only) and g not in args.skip
+    browser = args.screenshots or wanted("browser")
     if browser and not selenium_here() and os.path.realpath(sys.executable) != \
             os.path.realpath(SYSTEM_PYTHON) and os.access(SYSTEM_PYTHON, os.X_OK):
         print(f"(the browser tests need Debian's python3-selenium: running under {SYSTEM_PYTHON})",
@@ -331,23 +471,23 @@ def main():
                             screenshots=os.path.abspath(args.screenshots))
         print(f"{res.passed} passed, {res.failed} failed")
         sys.exit(1 if res.failed or res.passed == 0 else 0)
-    if args.only in (None, "unit") and "unit" not in args.skip:
+    if wanted("unit"):
         run_unit(build, res, args.pattern)
-    if args.only in (None, "catalogue") and "catalogue" not in args.skip:
+    if wanted("catalogue"):
         run_catalogue(build, res, args.pattern)
-    if args.only in (None, "feeds") and "feeds" not in args.skip:
+    if wanted("feeds"):
         run_feeds(build, res, args.pattern)
-    groups = [g for g in ("integration", "browser")
-              if args.only in (None, g) and g not in args.skip]
+    groups = [g for g in ("integration", "browser") if wanted(g)]
     if "browser" in groups and not selenium_here():
         res.fail("browser", "python3-selenium is missing (Debian's, for /usr/bin/python3): "
                  "run scripts/deps.sh")
         groups.remove("browser")
     if groups:
-        run_integration(build, res, args.pattern, args.sanitizer, args.valgrind, groups)
-    if args.faults and args.only in (None, "faults"):
+        run_integration(build, res, args.pattern, args.sanitizer, args.valgrind, groups,
+                        shard=args.shard)
+    if args.faults and wanted("faults"):
         run_faults(build, res, args.faults)
-    if args.fuzz and args.only in (None, "fuzz"):
+    if args.fuzz and wanted("fuzz"):
         run_fuzz(os.path.abspath(args.fuzz), res, args.pattern, args.fuzz_seconds)
     if res.failures:
         print("\nfailed:")
