@@ -19,11 +19,18 @@
 /* KEYS: alert, inbox, deliveries, meta, counts, seq, search, actions, reminders due.
  * ARGV: id, json, now_ms, sub, severity, deliveries maxlen, meta, search text, when its action
  * closes ('' for none), then its reminders as due, member pairs.
- * The score is built as a string: Lua would print a 16-digit number in %.14g and lose it. */
+ * The inbox score is now_ms * 1000, or one past the last score given to this subscriber when
+ * that is higher: alerts made in the same millisecond (a file of thousands) keep the order they
+ * were made in, and a clock that steps back does not put new alerts under old ones. Scores stay
+ * below 2^53, exact in Lua's numbers; written with %.0f, as tostring's %.14g would lose digits. */
 static const char store_lua[] =
     "if not redis.call('SET', KEYS[1], ARGV[2], 'NX') then return 0 end "
-    "local seq = redis.call('INCR', KEYS[6]) % 1000 "
-    "redis.call('ZADD', KEYS[2], ARGV[3] .. string.format('%03d', seq), ARGV[1]) "
+    "local score = tonumber(ARGV[3]) * 1000 "
+    "local last = tonumber(redis.call('GET', KEYS[6]) or '0') "
+    "if score <= last then score = last + 1 end "
+    "local s = string.format('%.0f', score) "
+    "redis.call('SET', KEYS[6], s) "
+    "redis.call('ZADD', KEYS[2], s, ARGV[1]) "
     "redis.call('HSET', KEYS[4], ARGV[1], ARGV[7]) "
     "if ARGV[8] ~= '' then redis.call('HSET', KEYS[7], ARGV[1], ARGV[8]) end "
     "if ARGV[9] ~= '' then redis.call('ZADD', KEYS[8], ARGV[9], ARGV[1]) end "

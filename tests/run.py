@@ -16,9 +16,9 @@ another Python, the runner starts itself again with /usr/bin/python3.
 With --screenshots, the runner starts the stack, seeds the portal's data and saves every page
 at 390x844 and 1366x768 in Chinese and English into FOLDER (make screenshots); no tests run.
 
-With --jobs N (make test passes 3), the groups run as N runner processes at a time, each
-with its own stack: unit+catalogue+feeds, integration, the browser tests in two shards, the
-fault run, the fuzz targets. Each shard's output is printed whole when it ends; the last line
+With --jobs N (make test passes TEST_JOBS), the groups run as N runner processes at a time,
+each with its own stack: unit+catalogue+feeds, integration, the browser tests in N-1 shards,
+the fault run, the fuzz targets. Each shard's output is printed whole when it ends; the last line
 adds them up. Most of a test's time is spent waiting (on the stack, on Chromium), so on two
 cores three shards at once end in about half the time of one after another.
 
@@ -340,7 +340,7 @@ def run_sharded(args, build):
     if args.valgrind:
         common += ["--valgrind"]
     shards = []          # (name, arguments), the longest first
-    nb = 2 if wanted("browser") else 0
+    nb = max(1, args.jobs - 1) if wanted("browser") else 0
     for i in range(1, nb + 1):
         shards.append((f"browser {i}/{nb}", ["--only", "browser", "--shard", f"{i}/{nb}"]))
     if wanted("integration"):
