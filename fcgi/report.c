@@ -45,7 +45,7 @@ static const struct label labels[] = {
     { "product", SW_N("Product category"), "Produktkategorie" },
     { "exhibitor", SW_N("Exhibitor"), "Aussteller" },
     { "complainant", SW_N("Complainant"), "Beschwerdeführer" },
-    { "rights", SW_N("Rights"), "Schutzrechte" },
+    { "rights", SW_N("Rights invoked"), "Geltend gemachte Schutzrechte" },
     { "measures", SW_N("Measures"), "Maßnahmen" },
     { "due", SW_N("Answer due"), "Antwort fällig" },
     { "answered_at", SW_N("Answered at"), "Beantwortet am" },
