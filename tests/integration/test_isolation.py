@@ -14,12 +14,15 @@ from peoplelib import make_person, sign_in
 
 # Public reads: anyone may see a bulletin or a show, with or without a token.
 PUBLIC = {("GET", "/api/v1/bulletins/{id}"), ("GET", "/api/v1/bulletins/{id}/versions"),
-          ("GET", "/api/v1/shows/{show}"), ("GET", "/api/v1/invitations/{token}")}
+          ("GET", "/api/v1/shows/{show}"), ("GET", "/api/v1/invitations/{token}"),
+          # its secret is the path itself (test_staff.py: a replaced or revoked one is 404)
+          ("GET", "/api/v1/calendar/{file}")}
 # What centre staff may read of any exporter (portfolios are theirs to read), and incidents
 # (centre staff read all of them): not isolation from staff.
 STAFF_MAY = re.compile(r"^(GET /api/v1/subscribers/\{id\}(/portfolio.*)?|"
                        r"GET /api/v1/incidents/.*|POST /api/v1/incidents/\{id\}/escalate|"
-                       r"GET /api/v1/shows/\{show\}/incidents.*|GET /api/v1/stations/\{id\}|"
+                       r"GET /api/v1/shows/\{show\}/(incidents.*|attendees)|"
+                       r"GET /api/v1/stations/\{id\}|"
                        r"GET /api/v1/centres/\{id\}.*)$")
 
 
