@@ -372,36 +372,6 @@ static json_t *right_kinds(const json_t *doc)
     return out;
 }
 
-/* The event's text, where the keyword rules look: the kind, the hall, the product category
- * and the kinds of rights — nothing that names a party (notes and measures are the
- * station's free text and may: they stay in the incident). */
-static json_t *event_text(const json_t *doc, const json_t *kinds)
-{
-    const json_t *k;
-    size_t i;
-    struct sw_buf b;
-    json_t *out;
-
-    sw_buf_init(&b, 4 * 1024);
-    sw_buf_adds(&b, "Kind: ");
-    sw_buf_adds(&b, str_of(doc, "kind", NULL));
-    if (str_of(doc, "hall", NULL)[0] != '\0') {
-        sw_buf_adds(&b, "\nHall: ");
-        sw_buf_adds(&b, str_of(doc, "hall", NULL));
-    }
-    if (str_of(doc, "product_category", NULL)[0] != '\0') {
-        sw_buf_adds(&b, "\nProducts: ");
-        sw_buf_adds(&b, str_of(doc, "product_category", NULL));
-    }
-    json_array_foreach(kinds, i, k) {
-        sw_buf_adds(&b, i == 0 ? "\nRights invoked: " : ", ");
-        sw_buf_adds(&b, json_string_value(k));
-    }
-    out = json_string(b.p ? b.p : "");
-    sw_buf_free(&b);
-    return out;
-}
-
 /* The show_incident event: the matcher alerts exporters attending the show and those named
  * as a party; patents invoked are probed as cited numbers. Its title and text name no party:
  * what an attendee who is not one is shown (sw_incident_event_public) is the fair, hall,
@@ -412,41 +382,27 @@ static json_t *event_of(const json_t *doc, const json_t *show)
 {
     const char *exh = str_of(doc, "exhibitor", "name"), *comp = str_of(doc, "complainant", "name");
     const char *hall = str_of(doc, "hall", NULL), *cat = str_of(doc, "product_category", NULL);
-    char title[600];
-    json_t *ev, *patents = json_array(), *m, *kinds = right_kinds(doc);
+    json_t *ev, *patents = json_array(), *m;
     size_t i;
-    int n;
 
     json_array_foreach(json_object_get(doc, "rights"), i, m)
         if (strcmp(json_string_value(json_object_get(m, "type")) ?: "", "patent") == 0 &&
             json_is_string(json_object_get(m, "number")))
             json_array_append(patents, json_object_get(m, "number"));
-    n = snprintf(title, sizeof(title), "IP incident at %.200s: %s",
-                 json_string_value(json_object_get(show, "name")) ?: "a show",
-                 str_of(doc, "kind", NULL));
-    for (i = 0; i < json_array_size(kinds) && n > 0 && (size_t)n < sizeof(title); i++)
-        n += snprintf(title + n, sizeof(title) - (size_t)n, "%s%s", i == 0 ? " (" : ", ",
-                      json_string_value(json_array_get(kinds, i)));
-    if (json_array_size(kinds) > 0 && n > 0 && (size_t)n < sizeof(title))
-        n += snprintf(title + n, sizeof(title) - (size_t)n, ")");
-    if (hall[0] != '\0' && n > 0 && (size_t)n < sizeof(title))
-        n += snprintf(title + n, sizeof(title) - (size_t)n, ", hall %.32s", hall);
-    if (cat[0] != '\0' && n > 0 && (size_t)n < sizeof(title))
-        snprintf(title + n, sizeof(title) - (size_t)n, ", %.100s", cat);
-    ev = json_pack("{s:s, s:s, s:O, s:O?, s:O, s:s, s:o, s:[{s:s, s:s}, {s:s, s:s}], s:{s:o}, "
-                   "s:O, s:o}",
+    ev = json_pack("{s:s, s:s, s:O, s:O?, s:O, s:[{s:s, s:s}, {s:s, s:s}], s:{s:o}, s:O, s:o}",
                    "source", "stations", "type", "show_incident", "show",
                    json_object_get(doc, "show"), "show_name", json_object_get(show, "name"),
-                   "date", json_object_get(doc, "received_at"), "title", title, "text",
-                   event_text(doc, kinds), "parties", "role", "exhibitor", "name", exh, "role",
-                   "complainant", "name", comp, "numbers", "patents", patents, "kind",
-                   json_object_get(doc, "kind"), "rights_kinds", kinds);
+                   "date", json_object_get(doc, "received_at"), "parties", "role", "exhibitor",
+                   "name", exh, "role", "complainant", "name", comp, "numbers", "patents",
+                   patents, "kind", json_object_get(doc, "kind"), "rights_kinds",
+                   right_kinds(doc));
     if (ev == NULL)
         return NULL;
     if (hall[0] != '\0')
         json_object_set(ev, "hall", json_object_get(doc, "hall"));
     if (cat[0] != '\0')
         json_object_set(ev, "product_category", json_object_get(doc, "product_category"));
+    sw_incident_event_words(ev);   /* title and text: the kind, hall, products, rights */
     if (json_is_string(json_object_get(doc, "booth")))
         json_object_set(ev, "booth", json_object_get(doc, "booth"));
     if (json_is_string(json_object_get(show, "country")))

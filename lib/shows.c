@@ -1204,11 +1204,50 @@ void sw_incident_content_hash(const json_t *in, char *hex)
     json_decref(c);
 }
 
+void sw_incident_event_words(json_t *ev)
+{
+    const char *show = json_string_value(json_object_get(ev, "show_name"));
+    const char *kind = json_string_value(json_object_get(ev, "kind")) ?: "other";
+    const char *hall = json_string_value(json_object_get(ev, "hall"));
+    const char *cat = json_string_value(json_object_get(ev, "product_category"));
+    const json_t *kinds = json_object_get(ev, "rights_kinds"), *k;
+    struct sw_buf title, text;
+    size_t i;
+
+    sw_buf_init(&title, 1024);
+    sw_buf_init(&text, 4096);
+    sw_buf_printf(&title, "IP incident at %.200s: %.32s",
+                  show ? show : json_string_value(json_object_get(ev, "show")) ?: "a show", kind);
+    sw_buf_printf(&text, "Kind: %.32s", kind);
+    json_array_foreach(kinds, i, k) {
+        sw_buf_adds(&title, i == 0 ? " (" : ", ");
+        sw_buf_printf(&title, "%.32s", json_string_value(k) ?: "");
+    }
+    if (json_array_size(kinds) > 0)
+        sw_buf_adds(&title, ")");
+    if (hall != NULL && hall[0] != '\0') {
+        sw_buf_printf(&title, ", hall %.32s", hall);
+        sw_buf_printf(&text, "\nHall: %.32s", hall);
+    }
+    if (cat != NULL && cat[0] != '\0') {
+        sw_buf_printf(&title, ", %.100s", cat);
+        sw_buf_printf(&text, "\nProducts: %.100s", cat);
+    }
+    json_array_foreach(kinds, i, k) {
+        sw_buf_adds(&text, i == 0 ? "\nRights invoked: " : ", ");
+        sw_buf_printf(&text, "%.32s", json_string_value(k) ?: "");
+    }
+    json_object_set_new(ev, "title", json_string(title.p ? title.p : ""));
+    json_object_set_new(ev, "text", json_string(text.p ? text.p : ""));
+    sw_buf_free(&title);
+    sw_buf_free(&text);
+}
+
 json_t *sw_incident_event_public(const json_t *ev)
 {
     static const char *const keep[] = { "id", "source", "type", "show", "show_name", "date",
                                         "jurisdiction", "incident_id", "kind", "hall",
-                                        "product_category", "rights_kinds", "title", "text" };
+                                        "product_category", "rights_kinds" };
     json_t *out = json_object();
     size_t i;
 
@@ -1217,6 +1256,8 @@ json_t *sw_incident_event_public(const json_t *ev)
     for (i = 0; i < SW_ARRAY_LEN(keep); i++)
         if (json_object_get(ev, keep[i]) != NULL)
             json_object_set(out, keep[i], json_object_get(ev, keep[i]));
+    /* Worded afresh from those alone: an event a feed made may name parties in its own. */
+    sw_incident_event_words(out);
     json_object_set_new(out, "names_withheld", json_true());
     return out;
 }

@@ -164,9 +164,14 @@ void sw_incident_times_check(const json_t *in, const json_t *show, int64_t recei
  * one hash, and an edited one another. */
 void sw_incident_content_hash(const json_t *in, char *hex);
 
+/* Sets a show_incident event's "title" and "text" from its show_name (else show), kind,
+ * hall, product_category and rights_kinds alone — words that name no party. */
+void sw_incident_event_words(json_t *ev);
+
 /* What a show_incident event may tell someone who is not a party to it: the fair, hall,
  * product category, the kind of incident and the kinds of rights invoked — no party names,
- * numbers, notes or deadline. A new event (same id and type); NULL when out of memory. */
+ * booth, numbers, notes or deadline; title and text worded afresh from those
+ * (sw_incident_event_words). A new event (same id and type); NULL when out of memory. */
 json_t *sw_incident_event_public(const json_t *ev);
 
 /* Records that the matcher recognised subscriber sub as incident id's exhibitor (what: a

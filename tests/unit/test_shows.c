@@ -183,8 +183,9 @@ static void public_event_names_nobody(void **state)
     json_t *ev = parse(
         "{\"id\":\"incident:9\",\"type\":\"show_incident\",\"source\":\"stations\","
         "\"show\":\"fair-x\",\"show_name\":\"Fair X\",\"date\":\"2026-10-15T09:30:00Z\","
-        "\"title\":\"IP incident at Fair X: complaint_received (design), hall 5.1\","
-        "\"text\":\"Kind: complaint_received\",\"kind\":\"complaint_received\","
+        "\"title\":\"Ningbo Lamp Works accused by Brightlight GmbH at Fair X\","
+        "\"text\":\"Brightlight GmbH says Ningbo Lamp Works copied its lamp\","
+        "\"kind\":\"complaint_received\","
         "\"hall\":\"5.1\",\"product_category\":\"LED lamps\",\"rights_kinds\":[\"design\"],"
         "\"incident_id\":9,\"jurisdiction\":\"CN\",\"booth\":\"5.1 C12\","
         "\"served\":\"2026-10-15T09:30:00Z\",\"deadline\":{\"at\":\"2026-10-16T09:30:00Z\"},"
@@ -207,6 +208,13 @@ static void public_event_names_nobody(void **state)
                         "design");
     assert_string_equal(json_string_value(json_object_get(p, "show")), "fair-x");
     assert_true(json_is_true(json_object_get(p, "names_withheld")));
+    /* Worded afresh, whatever the event's own title said (a feed's may name the parties). */
+    assert_string_equal(json_string_value(json_object_get(p, "title")),
+                        "IP incident at Fair X: complaint_received (design), hall 5.1, "
+                        "LED lamps");
+    assert_string_equal(json_string_value(json_object_get(p, "text")),
+                        "Kind: complaint_received\nHall: 5.1\nProducts: LED lamps\n"
+                        "Rights invoked: design");
     free(text);
     json_decref(p);
     json_decref(ev);
