@@ -692,11 +692,12 @@ void sw_h_incidents_create(struct sw_ctx *c)
     }
     keycopy = strdup(key);
     sent = json_deep_copy(in);
+    /* store_item takes "key" out of in: the copy is what is used from here on. */
     rc = keycopy && sent ? store_item(c, in, show, keycopy, &att, &sub) : SW_ERR;
-    free(keycopy);
     json_decref(show);
     attendees_free(&att);
     if (rc != SW_OK) {
+        free(keycopy);
         json_decref(in);
         json_decref(sent);
         sw_reply_store(c, rc, "storing the incident");
@@ -707,13 +708,16 @@ void sw_h_incidents_create(struct sw_ctx *c)
         sw_reply_problem(c, 409, "submission-conflict", "Conflicting re-send",
                          conflict_members(&sub, sent, sw_cases_now(c)),
                          "key %.255s already logged incident %lld with other content; nothing "
-                         "was changed: compare stored and sent, then resolve it", key, sub.id);
+                         "was changed: compare stored and sent, then resolve it", keycopy,
+                         sub.id);
         sw_reply_header(c, "Location", loc);
+        free(keycopy);
         json_decref(sub.stored);
         json_decref(sent);
         json_decref(in);
         return;
     }
+    free(keycopy);
     json_decref(sent);
     /* A new incident is the document just stored; a duplicate is the one its key made. */
     doc = sub.what == DUPLICATE ? sub.stored : in;
