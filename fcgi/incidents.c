@@ -1379,12 +1379,10 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
         !json_is_integer(json_object_get(doc, "case_id"))) {
         /* The exhibitor as suggested: the matcher's recognition, else the attendee found
          * when it was logged (the single-incident view's exhibitor.suggested). */
-        json_t *v = full_view(c, doc);
+        json_t *sg = sw_incident_suggestion(c, doc);
 
-        named = json_integer_value(json_object_get(json_object_get(json_object_get(
-                                                       v, "exhibitor"), "suggested"),
-                                                   "subscriber_id"));
-        json_decref(v);
+        named = json_integer_value(json_object_get(sg, "subscriber_id"));
+        json_decref(sg);
         if (named <= 0) {
             sw_reply_problem(c, 409, "no-suggestion", "No suggestion",
                              json_pack("[{s:s, s:s}]", "pointer", "/use_suggestion", "message",
