@@ -55,6 +55,8 @@ struct sw_resp {
     struct sw_buf headers;   /* extra header lines, each ending in \r\n */
     struct sw_buf body;
     int streamed;            /* the handler wrote the response itself (a file in pieces) */
+    int state_dependent;     /* the answer depends on stored state a later request may find
+                              * changed (sw_reply_state_dependent): not kept for replays */
 };
 
 struct sw_route;
@@ -173,6 +175,11 @@ void sw_reply_problem(struct sw_ctx *c, int status, const char *slug, const char
  * name) is given as "parameter". */
 int sw_reply_params_invalid(struct sw_ctx *c, struct sw_verrs *errs);
 
+/* Says that this answer depends on stored state that may change (a subscriber that does not
+ * exist yet, a conflict the caller may resolve, a store that failed an item of a batch):
+ * an Idempotency-Key does not keep it, so the same request sent again is answered afresh. */
+void sw_reply_state_dependent(struct sw_ctx *c);
+
 /* 400 listing every problem in errs (which is emptied). */
 void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs);
 
@@ -253,6 +260,28 @@ int sw_case_choose_centre(struct sw_ctx *c, const json_t *in, long long *centre,
 /* Loads the incident named by path parameter {id} if the caller may see it (admins, centre
  * staff, the station of its show); otherwise answers and returns that code. */
 int sw_incident_load_visible(struct sw_ctx *c, long long *id, json_t **doc);
+
+/* Loads the show named by path parameter {show} when the caller works there (a station) or
+ * may see every show (staff, admins); otherwise answers (404) and returns that code. */
+int sw_incident_caller_show(struct sw_ctx *c, json_t **show);
+
+/* The printable report of a show's incidents (fcgi/report.c): docs (the incidents, oldest
+ * first) as an HTML page for the organiser in the fair's local time, labels in lang ("en",
+ * "zh-CN", "de") or all three side by side (lang "all"), with a summary. more: the list
+ * stopped at shows.export_max. Into out (whose ceiling is the export's); SW_OK, or SW_TOOBIG
+ * with *fitted the incidents that fitted. */
+struct sw_buf;
+int sw_incidents_report(struct sw_ctx *c, const json_t *show, const json_t *docs, int more,
+                        const char *lang, struct sw_buf *out, size_t *fitted);
+
+/* Whom doc's exhibitor is suggested to be: the matcher's own recognition first (it knows
+ * every subscriber's company names), else the attendee of the show found when it was logged;
+ * NULL when neither, or when the exhibitor is linked to its subscriber. A new object:
+ * {subscriber_id, name, match, why, matched_name, by: "matcher" | "attendees"}. */
+json_t *sw_incident_suggestion(struct sw_ctx *c, const json_t *doc);
+
+/* An incident as every reader sees it (deadline standing computed at now), a new object. */
+json_t *sw_incident_view(const json_t *doc, int64_t now);
 
 /* 1 when name is one of the comma-separated list's parts. */
 int sw_in_list(const char *list, const char *name);
@@ -441,6 +470,8 @@ void sw_h_incidents_escalate(struct sw_ctx *c);
 void sw_h_incidents_evidence_upload(struct sw_ctx *c);
 void sw_h_incidents_evidence_list(struct sw_ctx *c);
 void sw_h_incidents_evidence_get(struct sw_ctx *c);
+void sw_h_shows_attendees(struct sw_ctx *c);
+void sw_h_parties_search(struct sw_ctx *c);
 void sw_h_tokens_create(struct sw_ctx *c);
 void sw_h_tokens_list(struct sw_ctx *c);
 void sw_h_tokens_get(struct sw_ctx *c);

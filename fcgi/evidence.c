@@ -2,7 +2,8 @@
  * (SHA-256) while they stream to disk, stored once by hash under <data.dir>/evidence/,
  * recorded in the record's history (name, size, hash, who, when) and served back only to
  * those who may see the record, after checking that the file still has the hash recorded at
- * upload. */
+ * upload. A case escalated from an incident also lists and serves the incident's evidence:
+ * whoever reads the case (its exporter, its centre's staff) reads those files. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -379,15 +380,24 @@ out_doc:
     json_decref(doc);
 }
 
+/* The incident a case was escalated from (its evidence follows the case), or 0. */
+static long long followed(const struct owner *o, const json_t *doc)
+{
+    if (o != &case_owner)
+        return 0;
+    return json_integer_value(json_object_get(doc, "from_incident"));
+}
+
 static void list(struct sw_ctx *c, const struct owner *o)
 {
-    long long id;
-    json_t *doc, *items, *out, *e;
-    size_t i;
+    long long id, inc;
+    json_t *doc, *items, *out, *e, *v;
+    size_t i, j;
     int rc;
 
     if (o->load(c, &id, &doc) != SW_OK)
         return;
+    inc = followed(o, doc);
     json_decref(doc);
     rc = evidence_of(c, o, id, NULL, NULL, &items, NULL);
     if (rc != SW_OK) {
@@ -398,6 +408,28 @@ static void list(struct sw_ctx *c, const struct owner *o)
     json_array_foreach(items, i, e)
         json_array_append_new(out, entry_view(o, id, e));
     json_decref(items);
+    /* A case escalated from an incident shows the incident's evidence as its own: the files
+     * stay with the incident (referenced, not copied) and are served under the case. */
+    if (inc > 0) {
+        rc = evidence_of(c, &incident_owner, inc, NULL, NULL, &items, NULL);
+        if (rc != SW_OK) {
+            json_decref(out);
+            sw_reply_store(c, rc, "reading the incident's evidence");
+            return;
+        }
+        json_array_foreach(items, i, e) {
+            int dup = 0;
+
+            json_array_foreach(out, j, v)
+                dup |= json_equal(json_object_get(v, "sha256"), json_object_get(e, "sha256"));
+            if (dup)
+                continue;
+            v = entry_view(o, id, e);
+            json_object_set_new(v, "from_incident", json_integer(inc));
+            json_array_append_new(out, v);
+        }
+        json_decref(items);
+    }
     sw_reply_json(c, 200, json_pack("{s:o}", "items", out));
 }
 
@@ -432,12 +464,13 @@ static void get(struct sw_ctx *c, const struct owner *o)
     char dir[512], file[600], hex[65], head[1400], enc[700], plain[201];
     json_t *doc, *items, *found = NULL;
     const char *name, *p;
-    long long id, size;
+    long long id, size, inc;
     size_t k = 0, q = 0;
     int rc, fd, n;
 
     if (o->load(c, &id, &doc) != SW_OK)
         return;
+    inc = followed(o, doc);
     json_decref(doc);
     if (!sw_sha256_hex_valid(hash)) {
         sw_reply_not_found(c);
@@ -445,6 +478,10 @@ static void get(struct sw_ctx *c, const struct owner *o)
     }
     rc = evidence_of(c, o, id, NULL, hash, &items, &found);
     json_decref(items);
+    if (rc == SW_OK && found == NULL && inc > 0) {   /* the incident's, which follows the case */
+        rc = evidence_of(c, &incident_owner, inc, NULL, hash, &items, &found);
+        json_decref(items);
+    }
     if (rc != SW_OK || found == NULL) {
         sw_reply_store(c, rc != SW_OK ? rc : SW_NOTFOUND, "reading evidence");
         return;

@@ -319,6 +319,11 @@ void sw_reply_invalid_with(struct sw_ctx *c, struct sw_verrs *errs, json_t *extr
     errs->list = NULL;
 }
 
+void sw_reply_state_dependent(struct sw_ctx *c)
+{
+    c->resp->state_dependent = 1;
+}
+
 void sw_reply_invalid(struct sw_ctx *c, struct sw_verrs *errs)
 {
     sw_reply_invalid_with(c, errs, NULL);

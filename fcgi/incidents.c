@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "seawall/accounts.h"
 #include "seawall/cases.h"
@@ -65,8 +66,7 @@ int sw_incident_load_visible(struct sw_ctx *c, long long *id, json_t **doc)
     return rc;
 }
 
-/* The show in the path, if the caller works there (stations) or may see every show. */
-static int caller_show(struct sw_ctx *c, json_t **show)
+int sw_incident_caller_show(struct sw_ctx *c, json_t **show)
 {
     const char *id = sw_param(c, "show");
     int rc;
@@ -118,7 +118,7 @@ static void deadline_view(json_t *v, int64_t now)
                                          ? json_integer((due - now) / 1000) : json_null());
 }
 
-static json_t *view(const json_t *doc, int64_t now)
+json_t *sw_incident_view(const json_t *doc, int64_t now)
 {
     json_t *v = json_deep_copy(doc);
     char url[64];
@@ -126,6 +126,12 @@ static json_t *view(const json_t *doc, int64_t now)
     deadline_view(v, now);
     json_object_del(v, "history_len");
     json_object_del(v, "received_ms");
+    json_object_del(v, "sent_sha256");
+    /* Logged before the server kept its own receipt time beside the device's: it was the
+     * time it was logged. */
+    if (json_object_get(v, "server_received_at") == NULL &&
+        json_is_string(json_object_get(v, "created_at")))
+        json_object_set(v, "server_received_at", json_object_get(v, "created_at"));
     if (json_is_integer(json_object_get(v, "case_id"))) {
         snprintf(url, sizeof(url), "/api/v1/cases/%lld",
                  (long long)json_integer_value(json_object_get(v, "case_id")));
@@ -202,11 +208,66 @@ done:
     return out;
 }
 
-/* The single-incident view: with the parties' earlier incidents and which declared evidence
- * hashes have arrived. */
+/* The matcher's recognitions of doc's exhibitor as a subscriber, best first, as suggestions:
+ * {subscriber_id, name, match, why, matched_name, by: "matcher"}. An array (maybe empty). */
+static json_t *recognitions(struct sw_ctx *c, const json_t *doc)
+{
+    json_t *rec = NULL, *out = json_array(), *r;
+    size_t i;
+
+    if (sw_incident_recognised_get(c->store, json_integer_value(json_object_get(doc, "id")),
+                                   &rec) != SW_OK) {
+        json_decref(rec);
+        return out;
+    }
+    json_array_foreach(rec, i, r) {
+        json_t *sub = NULL;
+        double score = json_number_value(json_object_get(r, "score"));
+
+        if (sw_doc_get(c->store, &sw_kind_subscriber,
+                       json_integer_value(json_object_get(r, "subscriber_id")), &sub) != SW_OK)
+            continue;
+        json_array_append_new(out, json_pack(
+            "{s:O, s:O?, s:s, s:O?, s:O?, s:s}", "subscriber_id",
+            json_object_get(r, "subscriber_id"), "name", json_object_get(sub, "name"), "match",
+            score >= 0.999 ? "exact" : "same_trade_name", "why", json_object_get(r, "why"),
+            "matched_name", json_object_get(r, "matched_name"), "by", "matcher"));
+        json_decref(sub);
+    }
+    json_decref(rec);
+    return out;
+}
+
+json_t *sw_incident_suggestion(struct sw_ctx *c, const json_t *doc)
+{
+    json_t *exh = json_object_get(doc, "exhibitor"), *rec, *out = NULL;
+
+    if (!json_is_object(exh) || json_is_integer(json_object_get(exh, "subscriber_id")))
+        return NULL;
+    rec = recognitions(c, doc);
+    if (json_array_size(rec) > 0)
+        out = json_incref(json_array_get(rec, 0));
+    else if (json_is_object(json_object_get(exh, "suggested")))
+        out = json_deep_copy(json_object_get(exh, "suggested"));
+    json_decref(rec);
+    return out;
+}
+
+static void suggestion_view(struct sw_ctx *c, const json_t *doc, json_t *v)
+{
+    json_t *sg = sw_incident_suggestion(c, doc);
+
+    if (sg != NULL && json_is_object(json_object_get(v, "exhibitor")))
+        json_object_set_new(json_object_get(v, "exhibitor"), "suggested", sg);
+    else
+        json_decref(sg);
+}
+
+/* The single-incident view: with the parties' earlier incidents, which declared evidence
+ * hashes have arrived and whom the exhibitor is suggested to be. */
 static json_t *full_view(struct sw_ctx *c, const json_t *doc)
 {
-    json_t *v = view(doc, sw_cases_now(c)), *hist = NULL, *e, *decl;
+    json_t *v = sw_incident_view(doc, sw_cases_now(c)), *hist = NULL, *e, *decl;
     struct sw_rec_keys k;
     size_t i, j;
 
@@ -229,6 +290,7 @@ static json_t *full_view(struct sw_ctx *c, const json_t *doc)
     }
     json_decref(hist);
     json_object_set_new(v, "evidence_declared", decl);
+    suggestion_view(c, doc, v);
     return v;
 }
 
@@ -252,6 +314,12 @@ static void check_item(const json_t *in, int partial, const char *prefix, struct
     sw_json_check(shape, sw_incident_fields, partial, prefix, errs);
     json_decref(shape);
     sw_incident_check(in, partial, prefix, errs);
+    if (!partial && json_object_get(in, "answered_at") != NULL &&
+        (status == NULL || strcmp(status, "open") == 0)) {
+        snprintf(ptr, sizeof(ptr), "%s/answered_at", prefix);
+        sw_verrs_add(errs, ptr, "goes with a status that has an answer (answered, mediated or "
+                     "closed): an open incident has not been answered yet");
+    }
     if (status != NULL && strcmp(status, "escalated") == 0) {
         snprintf(ptr, sizeof(ptr), "%s/status", prefix);
         sw_verrs_add(errs, ptr, "an incident becomes escalated through POST "
@@ -286,49 +354,34 @@ static int parties_exist(struct sw_ctx *c, const json_t *in, const char *prefix,
     return SW_OK;
 }
 
-/* The event's text: kind, rights invoked, measures and notes, where the keyword and patent
- * rules look. */
-static json_t *event_text(const json_t *in)
+/* The kinds of rights invoked, each once: ["design", "patent"]. */
+static json_t *right_kinds(const json_t *doc)
 {
-    const json_t *m;
-    size_t i;
-    struct sw_buf b;
-    json_t *out;
+    json_t *out = json_array(), *m, *k;
+    size_t i, j;
 
-    sw_buf_init(&b, 16 * 1024);
-    sw_buf_adds(&b, "Kind: ");
-    sw_buf_adds(&b, json_string_value(json_object_get(in, "kind")) ?: "");
-    json_array_foreach(json_object_get(in, "rights"), i, m) {
-        sw_buf_adds(&b, i == 0 ? "\nRights invoked: " : "; ");
-        sw_buf_adds(&b, json_string_value(json_object_get(m, "type")) ?: "");
-        sw_buf_adds(&b, " ");
-        sw_buf_adds(&b, json_string_value(json_object_get(m, "number")) ?: "");
+    json_array_foreach(json_object_get(doc, "rights"), i, m) {
+        const char *t = json_string_value(json_object_get(m, "type"));
+        int seen = 0;
+
+        json_array_foreach(out, j, k)
+            seen |= strcmp(json_string_value(k), t ? t : "") == 0;
+        if (t != NULL && !seen)
+            json_array_append_new(out, json_string(t));
     }
-    json_array_foreach(json_object_get(in, "measures"), i, m) {
-        sw_buf_adds(&b, i == 0 ? "\nMeasures: " : "; ");
-        sw_buf_adds(&b, json_string_value(m));
-    }
-    if (json_is_string(json_object_get(in, "notes"))) {
-        sw_buf_adds(&b, "\n");
-        sw_buf_adds(&b, json_string_value(json_object_get(in, "notes")));
-    }
-    out = json_string(b.p ? b.p : "");
-    sw_buf_free(&b);
     return out;
 }
 
 /* The show_incident event: the matcher alerts exporters attending the show and those named
- * as the accused exhibitor; patents invoked are probed as cited numbers. It carries when the
- * complaint came ("served") and the exhibitor's answer deadline as the incident has it (the
- * fair's own period or the rules'), which the accused exhibitor's alert takes as its action. */
+ * as a party; patents invoked are probed as cited numbers. Its title and text name no party:
+ * what an attendee who is not one is shown (sw_incident_event_public) is the fair, hall,
+ * product category, kind and kinds of rights. The parties, the booth, patent numbers, when
+ * the complaint came ("served") and the exhibitor's answer deadline (which the accused
+ * exhibitor's alert takes as its action) are for the parties' own alerts. */
 static json_t *event_of(const json_t *doc, const json_t *show)
 {
-    const char *exh = json_string_value(json_object_get(json_object_get(doc, "exhibitor"),
-                                                        "name"));
-    const char *comp = json_string_value(json_object_get(json_object_get(doc, "complainant"),
-                                                         "name"));
-    const char *booth = json_string_value(json_object_get(doc, "booth"));
-    char title[600];
+    const char *exh = str_of(doc, "exhibitor", "name"), *comp = str_of(doc, "complainant", "name");
+    const char *hall = str_of(doc, "hall", NULL), *cat = str_of(doc, "product_category", NULL);
     json_t *ev, *patents = json_array(), *m;
     size_t i;
 
@@ -336,72 +389,33 @@ static json_t *event_of(const json_t *doc, const json_t *show)
         if (strcmp(json_string_value(json_object_get(m, "type")) ?: "", "patent") == 0 &&
             json_is_string(json_object_get(m, "number")))
             json_array_append(patents, json_object_get(m, "number"));
-    snprintf(title, sizeof(title), "IP incident at %.200s: %.150s accused by %.150s%s%.32s",
-             json_string_value(json_object_get(show, "name")) ?: "a show", exh ?: "",
-             comp ?: "", booth && booth[0] ? ", booth " : "", booth && booth[0] ? booth : "");
-    ev = json_pack("{s:s, s:s, s:O, s:O, s:s, s:o, s:[{s:s, s:s}, {s:s, s:s}], s:{s:o}}",
+    ev = json_pack("{s:s, s:s, s:O, s:O?, s:O, s:[{s:s, s:s}, {s:s, s:s}], s:{s:o}, s:O, s:o}",
                    "source", "stations", "type", "show_incident", "show",
-                   json_object_get(doc, "show"), "date", json_object_get(doc, "received_at"),
-                   "title", title, "text", event_text(doc), "parties", "role",
-                   "exhibitor", "name", exh ?: "", "role", "complainant", "name", comp ?: "",
-                   "numbers", "patents", patents);
-    if (ev != NULL && json_is_string(json_object_get(show, "country")))
+                   json_object_get(doc, "show"), "show_name", json_object_get(show, "name"),
+                   "date", json_object_get(doc, "received_at"), "parties", "role", "exhibitor",
+                   "name", exh, "role", "complainant", "name", comp, "numbers", "patents",
+                   patents, "kind", json_object_get(doc, "kind"), "rights_kinds",
+                   right_kinds(doc));
+    if (ev == NULL)
+        return NULL;
+    if (hall[0] != '\0')
+        json_object_set(ev, "hall", json_object_get(doc, "hall"));
+    if (cat[0] != '\0')
+        json_object_set(ev, "product_category", json_object_get(doc, "product_category"));
+    sw_incident_event_words(ev);   /* title and text: the kind, hall, products, rights */
+    if (json_is_string(json_object_get(doc, "booth")))
+        json_object_set(ev, "booth", json_object_get(doc, "booth"));
+    if (json_is_string(json_object_get(show, "country")))
         json_object_set(ev, "jurisdiction", json_object_get(show, "country"));
-    if (ev != NULL && json_is_string(json_object_get(doc, "received_at")))
+    if (json_is_string(json_object_get(doc, "received_at")))
         json_object_set(ev, "served", json_object_get(doc, "received_at"));
-    if (ev != NULL && json_is_object(json_object_get(doc, "deadline")))
+    if (json_is_object(json_object_get(doc, "deadline")))
         json_object_set_new(ev, "deadline",
                             json_pack("{s:O?, s:O?}", "at", json_object_get(json_object_get(
                                                                 doc, "deadline"), "at"),
                                       "rule", json_object_get(json_object_get(doc, "deadline"),
                                                               "rule")));
     return ev;
-}
-
-/* Completes a checked submission into the incident document (in place) and stores it.
- * SW_OK with *id; *dup 1 when the key had already made incident *id (in is not stored). */
-static int store_item(struct sw_ctx *c, json_t *in, const json_t *show, const char *key,
-                      long long *id, int *dup)
-{
-    const char *received = json_string_value(json_object_get(in, "received_at"));
-    int64_t now = sw_cases_now(c), rms = now;
-    char when[32], rwhen[32];
-    json_t *entry, *ev;
-    int rc;
-
-    if (received != NULL)
-        sw_date_ms(received, &rms);
-    json_object_del(in, "key");
-    json_object_set(in, "show", json_object_get(show, "id"));
-    json_object_set_new(in, "station_id", c->who.role == SW_ROLE_STATION
-                                              ? json_integer(c->who.subject) : json_null());
-    json_object_set_new(in, "received_at", json_string(sw_iso8601(rms, rwhen, sizeof(rwhen))));
-    json_object_set_new(in, "received_ms", json_integer(rms));
-    if (json_object_get(in, "status") == NULL)
-        json_object_set_new(in, "status", json_string("open"));
-    if (strcmp(json_string_value(json_object_get(in, "status")), "answered") == 0)
-        json_object_set_new(in, "answered_at", json_string(sw_iso8601(now, when, sizeof(when))));
-    json_object_set_new(in, "deadline", sw_incident_deadline(sw_api_deadlines, show, rms));
-    json_object_set_new(in, "created_at", json_string(sw_iso8601(now, when, sizeof(when))));
-    json_object_set_new(in, "updated_at", json_string(when));
-    json_object_set_new(in, "created_by", json_pack("{s:s, s:I}", "role",
-                                                    sw_role_name(c->who.role), "id",
-                                                    (json_int_t)c->who.subject));
-    json_object_set_new(in, "case_id", json_null());
-    json_object_set_new(in, "evidence_count", json_integer(0));
-    if (key != NULL)
-        json_object_set_new(in, "key", json_string(key));
-    entry = sw_case_entry(&c->who, now, "logged", 1,
-                          json_pack("{s:{s:O}}", "after", "status",
-                                    json_object_get(in, "status")));
-    ev = event_of(in, show);
-    rc = ev && entry ? sw_incident_create(c->store, in, entry, ev, key,
-                                          (long)sw_config_int(c->cfg, "events.ttl_s"),
-                                          (long)sw_config_int(c->cfg, "events.maxlen"), id, dup)
-                     : SW_ERR;
-    json_decref(entry);
-    json_decref(ev);
-    return rc;
 }
 
 static json_t *load_one(struct sw_ctx *c, long long id)
@@ -415,24 +429,249 @@ static json_t *load_one(struct sw_ctx *c, long long id)
     return doc;
 }
 
+/* The show's attendees, read once per request when an incident needs a suggestion. */
+struct attendees {
+    int loaded;
+    json_t *list;   /* as sw_show_attendees gives them; NULL when they could not be read */
+};
+
+static void attendees_free(struct attendees *a)
+{
+    json_decref(a->list);
+}
+
+/* The attendee the exhibitor name most surely is (at least the same trade name), as
+ * exhibitor.suggested: {subscriber_id, name, match, why, matched_name, by: "attendees"}; NULL
+ * when none is. */
+static json_t *attendee_suggestion(struct sw_ctx *c, const json_t *show, struct attendees *a,
+                                   const char *exhibitor)
+{
+    json_t *ranked, *best, *out = NULL;
+    int more;
+
+    if (!a->loaded) {
+        a->loaded = 1;
+        if (sw_show_attendees(c->store, str_of(show, "id", NULL),
+                              (size_t)sw_config_int(c->cfg, "shows.attendees_max"), &a->list,
+                              &more) != SW_OK)
+            sw_warn("show %s: attendees not read for the exhibitor's suggestion",
+                    str_of(show, "id", NULL));
+    }
+    if (a->list == NULL || exhibitor == NULL)
+        return NULL;
+    ranked = sw_attendees_rank(a->list, exhibitor, SW_SURE_TRADE_NAME);
+    best = json_array_get(ranked, 0);
+    if (best != NULL)
+        out = json_pack("{s:O, s:O?, s:O, s:O, s:O, s:s}", "subscriber_id",
+                        json_object_get(best, "subscriber_id"), "name",
+                        json_object_get(best, "name"), "match", json_object_get(best, "match"),
+                        "why", json_object_get(best, "why"), "matched_name",
+                        json_object_get(best, "matched_name"), "by", "attendees");
+    json_decref(ranked);
+    return out;
+}
+
+/* What became of one submission. */
+enum outcome { STORED, DUPLICATE, CONFLICT };
+
+struct submission {
+    long long id;
+    enum outcome what;
+    json_t *stored;    /* DUPLICATE, CONFLICT: the incident the key made (caller decrefs) */
+    char sent[65];     /* the content hash of what was sent (sw_incident_content_hash) */
+};
+
+/* 1 when doc was made from (or a resolved conflict accepted) content with hash sent, or
+ * was logged before contents were hashed (then a re-send is taken as the same). */
+static int same_content(const json_t *doc, const char *sent)
+{
+    const json_t *list = json_object_get(doc, "sent_sha256"), *h;
+    size_t i;
+
+    if (!json_is_array(list))
+        return 1;
+    json_array_foreach(list, i, h)
+        if (strcmp(json_string_value(h) ?: "", sent) == 0)
+            return 1;
+    return 0;
+}
+
+/* Completes a checked submission into the incident document (in place) and stores it, or
+ * finds what its key made before: the same content (duplicate) or other content (conflict;
+ * nothing is changed). The device's times (received_at, answered_at) are what the deadline
+ * is judged on; the server's own are kept beside them. SW_OK with sub filled. */
+static int store_item(struct sw_ctx *c, json_t *in, const json_t *show, const char *key,
+                      struct attendees *att, struct submission *sub)
+{
+    const char *received = json_string_value(json_object_get(in, "received_at"));
+    const char *answered = json_string_value(json_object_get(in, "answered_at"));
+    const char *status;
+    int64_t now = sw_cases_now(c), rms = now, ams = now;
+    char when[32], rwhen[32], awhen[32];
+    json_t *entry, *ev, *device = json_object(), *exh = json_object_get(in, "exhibitor");
+    int rc, dup = 0;
+
+    sub->stored = NULL;
+    sub->what = STORED;
+    sw_incident_content_hash(in, sub->sent);
+    if (received != NULL && sw_date_ms(received, &rms) == SW_OK)
+        json_object_set_new(device, "received_at", json_string(received));
+    if (answered != NULL && sw_date_ms(answered, &ams) == SW_OK)
+        json_object_set_new(device, "answered_at", json_string(answered));
+    json_object_del(in, "key");
+    json_object_set(in, "show", json_object_get(show, "id"));
+    json_object_set_new(in, "station_id", c->who.role == SW_ROLE_STATION
+                                              ? json_integer(c->who.subject) : json_null());
+    sw_iso8601(now, when, sizeof(when));
+    json_object_set_new(in, "received_at", json_string(sw_iso8601(rms, rwhen, sizeof(rwhen))));
+    json_object_set_new(in, "server_received_at", json_string(when));
+    json_object_set_new(in, "received_ms", json_integer(rms));
+    if (json_object_get(in, "status") == NULL)
+        json_object_set_new(in, "status", json_string("open"));
+    status = json_string_value(json_object_get(in, "status"));
+    if (answered != NULL || strcmp(status, "answered") == 0) {
+        json_object_set_new(in, "answered_at", json_string(sw_iso8601(ams, awhen,
+                                                                      sizeof(awhen))));
+        json_object_set_new(in, "server_answered_at", json_string(when));
+    }
+    if (json_object_size(device) > 0)
+        json_object_set(in, "device", device);
+    json_decref(device);
+    if (json_is_object(exh) && !json_is_integer(json_object_get(exh, "subscriber_id"))) {
+        json_t *sg = attendee_suggestion(c, show, att, str_of(exh, "name", NULL));
+
+        if (sg != NULL)
+            json_object_set_new(exh, "suggested", sg);
+    }
+    json_object_set_new(in, "deadline", sw_incident_deadline(sw_api_deadlines, show, rms));
+    json_object_set_new(in, "created_at", json_string(when));
+    json_object_set_new(in, "updated_at", json_string(when));
+    json_object_set_new(in, "created_by", json_pack("{s:s, s:I}", "role",
+                                                    sw_role_name(c->who.role), "id",
+                                                    (json_int_t)c->who.subject));
+    json_object_set_new(in, "case_id", json_null());
+    json_object_set_new(in, "evidence_count", json_integer(0));
+    json_object_set_new(in, "sent_sha256", json_pack("[s]", sub->sent));
+    if (key != NULL)
+        json_object_set_new(in, "key", json_string(key));
+    entry = sw_case_entry(&c->who, now, "logged", 1,
+                          json_pack("{s:{s:O}}", "after", "status",
+                                    json_object_get(in, "status")));
+    ev = event_of(in, show);
+    rc = ev && entry ? sw_incident_create(c->store, in, entry, ev, key,
+                                          (long)sw_config_int(c->cfg, "events.ttl_s"),
+                                          (long)sw_config_int(c->cfg, "events.maxlen"),
+                                          &sub->id, &dup)
+                     : SW_ERR;
+    json_decref(entry);
+    json_decref(ev);
+    if (rc != SW_OK || !dup)
+        return rc;
+    sub->stored = load_one(c, sub->id);
+    if (sub->stored == NULL)
+        return SW_EAGAIN;
+    sub->what = same_content(sub->stored, sub->sent) ? DUPLICATE : CONFLICT;
+    return SW_OK;
+}
+
+/* The top-level members in which sent and the stored incident differ (the server's own
+ * members aside), as an array of names. */
+static json_t *differences(const json_t *stored, const json_t *sent)
+{
+    json_t *out = json_array(), *v;
+    const char *k;
+    int64_t a, b;
+
+    json_object_foreach((json_t *)sent, k, v) {
+        const json_t *was = json_object_get(stored, k);
+
+        if (strcmp(k, "key") == 0)
+            continue;
+        if ((strcmp(k, "received_at") == 0 || strcmp(k, "answered_at") == 0) &&
+            json_is_string(v) && json_is_string(was) &&
+            sw_date_ms(json_string_value(v), &a) == SW_OK &&
+            sw_date_ms(json_string_value(was), &b) == SW_OK && a == b)
+            continue;
+        if (json_is_object(v) && json_is_object(was)) {   /* a party: its own members */
+            const char *pk;
+            json_t *pv;
+            int same = 1;
+
+            json_object_foreach(v, pk, pv)
+                same &= json_equal(pv, json_object_get(was, pk));
+            if (same)
+                continue;
+        }
+        if (was == NULL || !json_equal(was, v))
+            json_array_append_new(out, json_string(k));
+    }
+    return out;
+}
+
+/* The conflict's members: both versions, how to resolve it. */
+static json_t *conflict_members(const struct submission *sub, const json_t *sent, int64_t now)
+{
+    char url[64];
+    json_t *stored = sw_incident_view(sub->stored, now), *copy = json_deep_copy(sent);
+
+    snprintf(url, sizeof(url), "/api/v1/incidents/%lld", sub->id);
+    return json_pack("{s:I, s:s, s:o, s:o, s:s, s:o, s:s}", "id", (json_int_t)sub->id, "url",
+                     url, "stored", stored, "sent", copy, "sent_sha256", sub->sent, "differs",
+                     differences(sub->stored, sent), "resolve",
+                     "PATCH the incident with the members to change and \"resolves\": "
+                     "sent_sha256 to keep the sent version's content, or with \"resolves\" "
+                     "alone to keep the stored one; either way a re-send of the sent version "
+                     "then answers duplicate");
+}
+
+/* Checks what only the show and the clock can tell: the device's times. */
+static void times_check(struct sw_ctx *c, const json_t *in, const json_t *show,
+                        int64_t received_ms, const char *prefix, struct sw_verrs *errs)
+{
+    sw_incident_times_check(in, show, received_ms, sw_cases_now(c),
+                            sw_config_int(c->cfg, "shows.clock_skew_s") * 1000,
+                            sw_config_int(c->cfg, "shows.device_before_h") * 3600000,
+                            prefix, errs);
+}
+
+/* Problems of a new incident: its fields, its times, its parties' subscribers (a missing one
+ * makes the answer depend on the store: *state 1). SW_OK, or SW_EAGAIN when the store
+ * failed. */
+static int check_new(struct sw_ctx *c, const json_t *in, const json_t *show, const char *prefix,
+                     struct sw_verrs *errs, int *state)
+{
+    size_t before;
+
+    check_item(in, 0, prefix, errs);
+    if (!json_is_object(in))
+        return SW_OK;
+    times_check(c, in, show, -1, prefix, errs);
+    before = sw_verrs_count(errs);
+    if (parties_exist(c, in, prefix, errs) != SW_OK)
+        return SW_EAGAIN;
+    if (sw_verrs_count(errs) > before)
+        *state = 1;
+    return SW_OK;
+}
+
 void sw_h_incidents_create(struct sw_ctx *c)
 {
     struct sw_verrs errs;
+    struct attendees att = { 0, NULL };
+    struct submission sub;
     const char *key;
-    json_t *show, *in, *doc;
+    json_t *show, *in, *sent = NULL, *doc;
     char loc[64], *keycopy = NULL;
-    long long id;
-    int rc, dup;
+    int rc, state = 0;
 
-    if (caller_show(c, &show) != SW_OK)
+    if (sw_incident_caller_show(c, &show) != SW_OK)
         return;
     if (sw_body_parse(c, &in) != SW_OK) {
         json_decref(show);
         return;
     }
     sw_verrs_init(&errs);
-    check_item(in, 0, "", &errs);
-    if (parties_exist(c, in, "", &errs) != SW_OK) {
+    if (check_new(c, in, show, "", &errs, &state) != SW_OK) {
         sw_verrs_free(&errs);
         json_decref(in);
         json_decref(show);
@@ -444,47 +683,68 @@ void sw_h_incidents_create(struct sw_ctx *c)
     if (key == NULL)
         sw_verrs_add(&errs, "/key", "give each submission a key (or an Idempotency-Key "
                      "header) so a retry over a bad network cannot log it twice");
+    if (state)
+        sw_reply_state_dependent(c);
     if (sw_reply_if_invalid(c, &errs) != SW_OK) {
         json_decref(in);
         json_decref(show);
         return;
     }
     keycopy = strdup(key);
-    rc = keycopy ? store_item(c, in, show, keycopy, &id, &dup) : SW_ERR;
-    free(keycopy);
+    sent = json_deep_copy(in);
+    /* store_item takes "key" out of in: the copy is what is used from here on. */
+    rc = keycopy && sent ? store_item(c, in, show, keycopy, &att, &sub) : SW_ERR;
     json_decref(show);
+    attendees_free(&att);
     if (rc != SW_OK) {
+        free(keycopy);
         json_decref(in);
+        json_decref(sent);
         sw_reply_store(c, rc, "storing the incident");
         return;
     }
-    /* A new incident is the document just stored; a duplicate is the one its key made. */
-    doc = dup ? load_one(c, id) : in;
-    if (dup)
+    snprintf(loc, sizeof(loc), "/api/v1/incidents/%lld", sub.id);
+    if (sub.what == CONFLICT) {
+        sw_reply_problem(c, 409, "submission-conflict", "Conflicting re-send",
+                         conflict_members(&sub, sent, sw_cases_now(c)),
+                         "key %.255s already logged incident %lld with other content; nothing "
+                         "was changed: compare stored and sent, then resolve it", keycopy,
+                         sub.id);
+        sw_reply_header(c, "Location", loc);
+        free(keycopy);
+        json_decref(sub.stored);
+        json_decref(sent);
         json_decref(in);
-    if (doc == NULL) {
-        sw_reply_store(c, SW_EAGAIN, "reading the incident");
         return;
     }
-    snprintf(loc, sizeof(loc), "/api/v1/incidents/%lld", id);
+    free(keycopy);
+    json_decref(sent);
+    /* A new incident is the document just stored; a duplicate is the one its key made. */
+    doc = sub.what == DUPLICATE ? sub.stored : in;
+    if (sub.what == DUPLICATE)
+        json_decref(in);
     sw_reply_header(c, "Location", loc);
-    if (dup)
+    if (sub.what == DUPLICATE)
         sw_reply_header(c, "Idempotent-Replayed", "true");
-    sw_reply_json(c, dup ? 200 : 201, full_view(c, doc));
+    sw_reply_json(c, sub.what == DUPLICATE ? 200 : 201, full_view(c, doc));
     json_decref(doc);
 }
 
 /* {"incidents": [...]}: each item stored, found a duplicate of an earlier submission with the
- * same key, or rejected with its problems — each on its own. */
+ * same key, found in conflict with it (other content: both versions in the answer, nothing
+ * changed), or rejected with its problems — each on its own. An answer with a conflict or
+ * with an item rejected for the store's sake is not kept for an Idempotency-Key. */
 void sw_h_incidents_batch(struct sw_ctx *c)
 {
+    static const char *const names[] = { "stored", "duplicate", "conflict", "rejected" };
     long long max = sw_config_int(c->cfg, "shows.batch_max");
-    json_t *show, *in, *items, *item, *results;
-    size_t i, counts[3] = { 0, 0, 0 };
+    struct attendees att = { 0, NULL };
+    json_t *show, *in, *items, *item, *results, *out;
+    size_t i, counts[4] = { 0, 0, 0, 0 };
     const char *k;
     json_t *v;
 
-    if (caller_show(c, &show) != SW_OK)
+    if (sw_incident_caller_show(c, &show) != SW_OK)
         return;
     if (sw_body_parse(c, &in) != SW_OK) {
         json_decref(show);
@@ -509,33 +769,36 @@ void sw_h_incidents_batch(struct sw_ctx *c)
     results = json_array();
     json_array_foreach(items, i, item) {
         struct sw_verrs errs;
+        struct submission sub;
         char prefix[48];
         const char *key = json_string_value(json_object_get(item, "key"));
         json_t *res = json_pack("{s:I, s:s?}", "index", (json_int_t)i, "key", key);
-        long long id;
-        int dup, rc;
+        int rc, state = 0;
 
         snprintf(prefix, sizeof(prefix), "/incidents/%zu", i);
         sw_verrs_init(&errs);
-        check_item(item, 0, prefix, &errs);
-        if (json_is_object(item) && parties_exist(c, item, prefix, &errs) != SW_OK)
+        if (check_new(c, item, show, prefix, &errs, &state) != SW_OK) {
             sw_verrs_add(&errs, prefix, "not checked: the store is unavailable; send this "
                          "incident again");
+            state = 1;
+        }
         if (json_is_object(item) && key == NULL) {
             char ptr[64];
 
             snprintf(ptr, sizeof(ptr), "%s/key", prefix);
             sw_verrs_add(&errs, ptr, "every incident in a batch needs its key");
         }
+        if (state)
+            sw_reply_state_dependent(c);
         if (sw_verrs_count(&errs) > 0) {
             json_object_set_new(res, "status", json_string("rejected"));
             json_object_set(res, "errors", errs.list);
-            counts[2]++;
+            counts[3]++;
         } else {
             json_t *copy = json_deep_copy(item);
             char *kc = strdup(key);
 
-            rc = kc ? store_item(c, copy, show, kc, &id, &dup) : SW_ERR;
+            rc = kc && copy ? store_item(c, copy, show, kc, &att, &sub) : SW_ERR;
             free(kc);
             json_decref(copy);
             if (rc != SW_OK) {
@@ -544,23 +807,36 @@ void sw_h_incidents_batch(struct sw_ctx *c)
                     "[{s:s, s:s}]", "pointer", prefix, "message",
                     sw_tr(c->lang, "not stored: the store is unavailable; send this incident "
                                    "again")));
+                sw_reply_state_dependent(c);
+                counts[3]++;
+            } else if (sub.what == CONFLICT) {
+                json_t *both = conflict_members(&sub, item, sw_cases_now(c));
+
+                json_object_update(res, both);
+                json_decref(both);
+                json_object_set_new(res, "status", json_string("conflict"));
+                json_decref(sub.stored);
+                sw_reply_state_dependent(c);
                 counts[2]++;
             } else {
                 char url[64];
 
-                snprintf(url, sizeof(url), "/api/v1/incidents/%lld", id);
-                json_object_set_new(res, "status", json_string(dup ? "duplicate" : "stored"));
-                json_object_set_new(res, "id", json_integer(id));
+                json_decref(sub.stored);
+                snprintf(url, sizeof(url), "/api/v1/incidents/%lld", sub.id);
+                json_object_set_new(res, "status", json_string(names[sub.what]));
+                json_object_set_new(res, "id", json_integer(sub.id));
                 json_object_set_new(res, "url", json_string(url));
-                counts[dup ? 1 : 0]++;
+                counts[sub.what]++;
             }
         }
         sw_verrs_free(&errs);
         json_array_append_new(results, res);
     }
-    sw_reply_json(c, 200, json_pack("{s:o, s:I, s:I, s:I}", "results", results, "stored",
-                                    (json_int_t)counts[0], "duplicate", (json_int_t)counts[1],
-                                    "rejected", (json_int_t)counts[2]));
+    out = json_pack("{s:o}", "results", results);
+    for (i = 0; i < SW_ARRAY_LEN(names); i++)
+        json_object_set_new(out, names[i], json_integer((json_int_t)counts[i]));
+    sw_reply_json(c, 200, out);
+    attendees_free(&att);
     json_decref(in);
     json_decref(show);
 }
@@ -606,7 +882,7 @@ void sw_h_incidents_list(struct sw_ctx *c)
     size_t i;
     int limit, rc;
 
-    if (caller_show(c, &show) != SW_OK)
+    if (sw_incident_caller_show(c, &show) != SW_OK)
         return;
     json_decref(show);
     if (sw_page_args(c, &after, &limit) != SW_OK || filters_ok(c) != SW_OK)
@@ -623,7 +899,7 @@ void sw_h_incidents_list(struct sw_ctx *c)
     now = sw_cases_now(c);
     items = json_array();
     json_array_foreach(docs, i, d) {
-        json_t *v = view(d, now);
+        json_t *v = sw_incident_view(d, now);
 
         if (wanted(c, v))
             json_array_append_new(items, v);
@@ -668,11 +944,14 @@ void sw_h_incidents_history(struct sw_ctx *c)
 
 static const char *const patchable[] = { "booth", "kind", "measures", "notes", "status",
                                          "answer", "rights", "exhibitor", "complainant",
-                                         "evidence_declared", NULL };
+                                         "evidence_declared", "answered_at", "hall",
+                                         "product_category", "resolves", NULL };
 
 struct patch {
     const struct sw_principal *who;
     const json_t *in;
+    const char *answered_raw;   /* answered_at as the device wrote it, or NULL */
+    const char *resolves;       /* the content hash of a conflicting re-send, or NULL */
     int64_t now;
     const char *refused;   /* why the change cannot be made (an English msgid) */
 };
@@ -682,7 +961,7 @@ static int do_patch(json_t *doc, json_t *hist, void *ud)
     struct patch *p = ud;
     const char *from = json_string_value(json_object_get(doc, "status")) ?: "";
     const char *to = json_string_value(json_object_get(p->in, "status"));
-    json_t *before = json_object(), *after = json_object(), *v;
+    json_t *before = json_object(), *after = json_object(), *v, *sent;
     const char *k;
     char when[32];
 
@@ -699,22 +978,43 @@ static int do_patch(json_t *doc, json_t *hist, void *ud)
         json_decref(after);
         return SW_INVALID;
     }
+    sw_iso8601(p->now, when, sizeof(when));
     json_object_foreach((json_t *)p->in, k, v) {
         json_t *old = json_object_get(doc, k);
 
-        if (old != NULL && json_equal(old, v))
+        if (strcmp(k, "resolves") == 0 || (old != NULL && json_equal(old, v)))
             continue;
         json_object_set(before, k, old ? old : json_null());
         json_object_set(after, k, v);
         json_object_set(doc, k, v);
     }
-    if (to != NULL && strcmp(to, "answered") == 0 && strcmp(from, "answered") != 0 &&
-        !json_is_string(json_object_get(doc, "answered_at"))) {
-        json_object_set_new(doc, "answered_at", json_string(sw_iso8601(p->now, when,
-                                                                       sizeof(when))));
+    if (p->answered_raw != NULL) {   /* the device's time of the answer */
+        json_t *device = json_object_get(doc, "device");
+
+        if (!json_is_object(device)) {
+            device = json_object();
+            json_object_set_new(doc, "device", device);
+        }
+        json_object_set_new(device, "answered_at", json_string(p->answered_raw));
+        json_object_set_new(doc, "server_answered_at", json_string(when));
+        json_object_set(after, "server_answered_at", json_object_get(doc, "server_answered_at"));
+    } else if (to != NULL && strcmp(to, "answered") == 0 && strcmp(from, "answered") != 0 &&
+               !json_is_string(json_object_get(doc, "answered_at"))) {
+        json_object_set_new(doc, "answered_at", json_string(when));
+        json_object_set_new(doc, "server_answered_at", json_string(when));
         json_object_set(after, "answered_at", json_object_get(doc, "answered_at"));
     }
-    json_object_set_new(doc, "updated_at", json_string(sw_iso8601(p->now, when, sizeof(when))));
+    if (p->resolves != NULL) {   /* a conflicting re-send, now known: it answers duplicate */
+        sent = json_object_get(doc, "sent_sha256");
+        if (!json_is_array(sent)) {
+            sent = json_array();
+            json_object_set_new(doc, "sent_sha256", sent);
+        }
+        if (!same_content(doc, p->resolves))
+            json_array_append_new(sent, json_string(p->resolves));
+        json_object_set_new(after, "resolves", json_string(p->resolves));
+    }
+    json_object_set_new(doc, "updated_at", json_string(when));
     json_array_append_new(hist, sw_case_entry(p->who, p->now, "updated", 1,
                                               json_pack("{s:o, s:o}", "before", before, "after",
                                                         after)));
@@ -742,22 +1042,46 @@ static void patch_moves(struct sw_cmds *c, const json_t *old, const json_t *doc,
         sw_incident_party_moves(c, old, doc);
 }
 
+/* A changed exhibitor keeps its suggestion when the name stays; a new name is matched
+ * against the show's attendees again. */
+static void patch_suggestion(struct sw_ctx *c, json_t *in, const json_t *doc,
+                             const json_t *show)
+{
+    json_t *exh = json_object_get(in, "exhibitor"), *was = json_object_get(doc, "exhibitor");
+    struct attendees att = { 0, NULL };
+    json_t *sg;
+
+    if (!json_is_object(exh) || json_is_integer(json_object_get(exh, "subscriber_id")))
+        return;
+    if (strcmp(str_of(exh, "name", NULL), str_of(was, "name", NULL)) == 0) {
+        if (json_is_object(json_object_get(was, "suggested")))
+            json_object_set(exh, "suggested", json_object_get(was, "suggested"));
+        return;
+    }
+    sg = attendee_suggestion(c, show, &att, str_of(exh, "name", NULL));
+    if (sg != NULL)
+        json_object_set_new(exh, "suggested", sg);
+    attendees_free(&att);
+}
+
 void sw_h_incidents_patch(struct sw_ctx *c)
 {
     struct sw_verrs errs;
     struct sw_rec_keys k;
     struct patch p = { .who = &c->who };
     long long id;
-    json_t *doc, *in, *out = NULL, *v;
-    const char *key;
-    char ptr[64];
-    int rc;
+    json_t *doc, *in, *out = NULL, *v, *shape, *show = NULL;
+    const char *key, *status, *resolves;
+    char ptr[64], when[32], *raw = NULL;
+    int64_t ams;
+    int rc, state = 0;
 
     if (sw_incident_load_visible(c, &id, &doc) != SW_OK)
         return;
-    json_decref(doc);
-    if (sw_body_parse(c, &in) != SW_OK)
+    if (sw_body_parse(c, &in) != SW_OK) {
+        json_decref(doc);
         return;
+    }
     sw_verrs_init(&errs);
     json_object_foreach(in, key, v) {
         size_t i;
@@ -772,26 +1096,66 @@ void sw_h_incidents_patch(struct sw_ctx *c)
         else
             sw_verrs_add(&errs, ptr, "unknown field or one that cannot be changed");
     }
-    if (sw_verrs_count(&errs) == 0)
-        check_item(in, 1, "", &errs);
-    if (sw_verrs_count(&errs) == 0 && parties_exist(c, in, "", &errs) != SW_OK) {
+    resolves = json_string_value(json_object_get(in, "resolves"));
+    if (json_object_get(in, "resolves") != NULL &&
+        (resolves == NULL || !sw_sha256_hex_valid(resolves)))
+        sw_verrs_add(&errs, "/resolves", "must be the sent_sha256 a conflict answered with "
+                     "(64 lower-case hex digits)");
+    if (sw_verrs_count(&errs) == 0) {
+        shape = json_copy(in);
+        json_object_del(shape, "resolves");
+        check_item(shape, 1, "", &errs);
+        json_decref(shape);
+    }
+    status = json_string_value(json_object_get(in, "status"));
+    if (status == NULL)
+        status = str_of(doc, "status", NULL);
+    if (json_object_get(in, "answered_at") != NULL && strcmp(status, "open") == 0)
+        sw_verrs_add(&errs, "/answered_at", "goes with a status that has an answer "
+                     "(answered, mediated or closed): an open incident has not been answered "
+                     "yet");
+    rc = sw_show_get(c->store, str_of(doc, "show", NULL), &show);
+    if (rc == SW_OK && sw_verrs_count(&errs) == 0) {
+        times_check(c, in, show, json_integer_value(json_object_get(doc, "received_ms")), "",
+                    &errs);
+        rc = parties_exist(c, in, "", &errs);
+        state = sw_verrs_count(&errs) > 0;
+    }
+    if (rc != SW_OK) {
         sw_verrs_free(&errs);
         json_decref(in);
-        sw_reply_store(c, SW_EAGAIN, "checking the parties");
+        json_decref(doc);
+        json_decref(show);
+        sw_reply_store(c, SW_EAGAIN, "checking the change");
         return;
     }
     if (json_object_size(in) == 0 && sw_verrs_count(&errs) == 0)
         sw_verrs_add(&errs, "/", "send at least one field to change");
+    if (state)
+        sw_reply_state_dependent(c);
     if (sw_reply_if_invalid(c, &errs) != SW_OK) {
         json_decref(in);
+        json_decref(doc);
+        json_decref(show);
         return;
     }
+    /* The device's answer time is kept as it wrote it; the incident holds the instant. */
+    if (json_is_string(json_object_get(in, "answered_at")) &&
+        sw_date_ms(json_string_value(json_object_get(in, "answered_at")), &ams) == SW_OK) {
+        raw = strdup(json_string_value(json_object_get(in, "answered_at")));
+        json_object_set_new(in, "answered_at", json_string(sw_iso8601(ams, when,
+                                                                      sizeof(when))));
+    }
+    patch_suggestion(c, in, doc, show);
+    json_decref(show);
+    json_decref(doc);
     p.in = in;
+    p.answered_raw = raw;
+    p.resolves = resolves;
     p.now = sw_cases_now(c);
     sw_rec_keys(&k, "inc", id);
     rc = sw_rec_update(c->store, &k, sw_config_int(c->cfg, "shows.incident_history_max"),
                        do_patch, patch_moves, &p, &out);
-    json_decref(in);
     if (rc == SW_INVALID && p.refused != NULL)
         sw_reply_problem(c, 409, "incident-locked", "Incident cannot change", NULL, "%s",
                          sw_tr(c->lang, p.refused));
@@ -799,6 +1163,8 @@ void sw_h_incidents_patch(struct sw_ctx *c)
         sw_reply_store(c, rc, "changing the incident");
     else
         sw_reply_json(c, 200, full_view(c, out));
+    free(raw);
+    json_decref(in);
     json_decref(out);
 }
 
@@ -808,6 +1174,7 @@ static const struct sw_jfield escalate_fields[] = {
     { "subscriber_id", SW_J_INT, 0, 1, INT64_MAX, NULL },
     { "centre_id", SW_J_INT, 0, 1, INT64_MAX, NULL },
     { "note", SW_J_STRING, 0, 0, 4000, NULL },
+    { "use_suggestion", SW_J_BOOL, 0, 0, 0, NULL },
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
 
@@ -927,8 +1294,9 @@ static json_t *facts(const json_t *doc, const json_t *show, const char *note)
     return out;
 }
 
-/* The incident's evidence as references the case carries (the files stay where they are). */
-static json_t *evidence_refs(struct sw_ctx *c, long long id)
+/* The incident's evidence as references the case carries: the files stay where they are,
+ * and the case's evidence routes serve them to whoever reads the case (fcgi/evidence.c). */
+static json_t *evidence_refs(struct sw_ctx *c, long long id, long long case_id)
 {
     struct sw_rec_keys k;
     json_t *hist = NULL, *out = json_array(), *e;
@@ -941,7 +1309,7 @@ static json_t *evidence_refs(struct sw_ctx *c, long long id)
     json_array_foreach(hist, i, e) {
         if (strcmp(json_string_value(json_object_get(e, "action")) ?: "", "evidence") != 0)
             continue;
-        snprintf(url, sizeof(url), "/api/v1/incidents/%lld/evidence/%s", id,
+        snprintf(url, sizeof(url), "/api/v1/cases/%lld/evidence/%s", case_id,
                  json_string_value(json_object_get(e, "sha256")) ?: "");
         json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:s}", "name",
                                              json_object_get(e, "name"), "sha256",
@@ -1007,6 +1375,27 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
     linked = json_integer_value(json_object_get(json_object_get(doc, "exhibitor"),
                                                 "subscriber_id"));
     named = json_integer_value(json_object_get(in, "subscriber_id"));
+    if (named <= 0 && linked <= 0 && json_is_true(json_object_get(in, "use_suggestion")) &&
+        !json_is_integer(json_object_get(doc, "case_id"))) {
+        /* The exhibitor as suggested: the matcher's recognition, else the attendee found
+         * when it was logged (the single-incident view's exhibitor.suggested). */
+        json_t *sg = sw_incident_suggestion(c, doc);
+
+        named = json_integer_value(json_object_get(sg, "subscriber_id"));
+        json_decref(sg);
+        if (named <= 0) {
+            sw_reply_problem(c, 409, "no-suggestion", "No suggestion",
+                             json_pack("[{s:s, s:s}]", "pointer", "/use_suggestion", "message",
+                                       sw_tr(c->lang, "the exhibitor has no suggested "
+                                                      "subscriber")),
+                             "no attendee or subscriber was recognised as the exhibitor; pick "
+                             "one from GET /api/v1/shows/%s/attendees and give its "
+                             "subscriber_id", str_of(doc, "show", NULL));
+            json_decref(in);
+            json_decref(doc);
+            return;
+        }
+    }
     sub = linked > 0 ? linked : named;
     if (json_is_integer(json_object_get(doc, "case_id"))) {
         e.existing = json_integer_value(json_object_get(doc, "case_id"));
@@ -1022,6 +1411,7 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
         rc = sw_doc_get(c->store, &sw_kind_subscriber, sub, &subdoc);
         if (rc == SW_NOTFOUND) {
             sw_verrs_add(&errs, "/subscriber_id", "no such subscriber");
+            sw_reply_state_dependent(c);
             rc = SW_OK;
         }
     }
@@ -1110,7 +1500,7 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
                           "incidents", idtxt, "subscriber_id", (json_int_t)sub, "centre_id",
                           (json_int_t)centre, "from_incident", (json_int_t)id, "assignee",
                           "priority_override", "deadline", d, "evidence_refs",
-                          evidence_refs(c, id));
+                          evidence_refs(c, id, e.case_id));
     if (e.casedoc == NULL) {
         sw_reply_store(c, SW_ERR, "preparing the case");
         goto done;
@@ -1194,7 +1584,10 @@ static const char *const csv_cols[] = { "id", "received_at", "booth", "kind", "s
                                         "exhibitor", "exhibitor_country", "complainant",
                                         "complainant_country", "rights", "measures",
                                         "answer_due", "deadline_status", "answered_at",
-                                        "case_id", "evidence_files", "notes", NULL };
+                                        "case_id", "evidence_files", "notes", "hall",
+                                        "product_category", "server_received_at", NULL };
+
+#define CSV_COLS (SW_ARRAY_LEN(csv_cols) - 1)
 
 /* One row's cells, in csv_cols order. */
 static void row_cells(const json_t *v, char cells[][64], const char **vals, struct sw_buf *rights,
@@ -1229,91 +1622,48 @@ static void row_cells(const json_t *v, char cells[][64], const char **vals, stru
     vals[14] = cells[2];
     vals[15] = cells[1];
     vals[16] = str_of(v, "notes", NULL);
+    vals[17] = str_of(v, "hall", NULL);
+    vals[18] = str_of(v, "product_category", NULL);
+    vals[19] = str_of(v, "server_received_at", NULL);
 }
 
-/* s (may be NULL) HTML-escaped in tmp, which is emptied first; valid until tmp changes. */
-static const char *html_of(struct sw_buf *tmp, const char *s)
+/* The report's language: ?lang= en, zh-CN, de or all (the three side by side, the default:
+ * an organiser's report is read by the organiser, the station and exhibitors from abroad). */
+static const char *report_lang(struct sw_ctx *c, struct sw_verrs *errs)
 {
-    sw_buf_reset(tmp);
-    sw_buf_add_html(tmp, s != NULL ? s : "");
-    return tmp->p != NULL ? tmp->p : "";
+    static const char *const ok[] = { "all", SW_LANG_EN, SW_LANG_ZH_CN, "de" };
+    const char *lang = sw_query(c, "lang");
+    size_t i;
+
+    if (lang == NULL)
+        return "all";
+    for (i = 0; i < SW_ARRAY_LEN(ok); i++)
+        if (strcasecmp(lang, ok[i]) == 0)
+            return ok[i];
+    sw_verrs_add(errs, "lang", "must be en, zh-CN, de or all (the three side by side)");
+    return "all";
 }
 
-/* The report's head (html, in lang) or the CSV header row, into b. */
-static void export_head(struct sw_buf *b, const json_t *show, int html, size_t n, int more,
-                        int64_t now, const char *lang)
-{
-    struct sw_buf t1, t2;
-    char when[32];
-    size_t j;
-
-    if (!html) {
-        for (j = 0; csv_cols[j] != NULL; j++)
-            sw_csv_cell(b, csv_cols[j], j == 0);
-        sw_buf_adds(b, "\r\n");
-        return;
-    }
-    sw_buf_init(&t1, 64 * 1024);
-    sw_buf_init(&t2, 64 * 1024);
-    sw_buf_printf(b, "<!doctype html><html lang=%s><meta charset=utf-8><title>", lang);
-    sw_buf_printf(b, sw_tr(lang, "Incidents at %s"), html_of(&t1, str_of(show, "name", NULL)));
-    sw_buf_adds(b, "</title><style>body{font:11pt sans-serif;margin:2em}"
-                "table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;"
-                "padding:3px 5px;vertical-align:top;font-size:9pt}th{background:#eee}"
-                "@media print{body{margin:0}tr{page-break-inside:avoid}}</style><h1>");
-    sw_buf_printf(b, sw_tr(lang, "IP incidents at %s"), html_of(&t1, str_of(show, "name", NULL)));
-    sw_buf_adds(b, "</h1><p>");
-    sw_buf_add_html(b, str_of(show, "venue", NULL));
-    sw_buf_adds(b, " ");
-    sw_buf_add_html(b, str_of(show, "city", NULL));
-    sw_buf_adds(b, " ");
-    sw_buf_add_html(b, str_of(show, "country", NULL));
-    sw_buf_adds(b, " &middot; ");
-    /* TRANSLATORS: the show's first and last day (YYYY-MM-DD). */
-    sw_buf_printf(b, sw_tr(lang, "%s to %s"), html_of(&t1, str_of(show, "starts", NULL)),
-                  html_of(&t2, str_of(show, "ends", NULL)));
-    sw_buf_adds(b, "<br>");
-    sw_buf_printf(b, sw_tr(lang, "Organiser: %s"), html_of(&t1, str_of(show, "organiser", NULL)));
-    sw_buf_adds(b, "<br>");
-    sw_buf_printf(b, sw_tr(lang, "Report made %s"), sw_iso8601(now, when, sizeof(when)));
-    sw_buf_adds(b, " &middot; ");
-    sw_buf_printf(b, sw_trn(lang, "%zu incident", "%zu incidents", n), n);
-    if (more) {
-        sw_buf_adds(b, " ");
-        sw_buf_add_html(b, sw_tr(lang, "(the first shows.export_max)"));
-    }
-    sw_buf_adds(b, "</p><table><tr>");
-    for (j = 0; csv_cols[j] != NULL; j++) {
-        sw_buf_adds(b, "<th>");
-        sw_buf_adds(b, csv_cols[j]);
-        sw_buf_adds(b, "</th>");
-    }
-    sw_buf_adds(b, "</tr>\n");
-    sw_buf_free(&t1);
-    sw_buf_free(&t2);
-}
-
-/* ?format=csv (one row per incident, cells safe from formula injection) or ?format=html (a
- * printable report for the organiser, in the reader's language), of the incidents received
- * in [from, until). Each part is made in a small buffer and added to the export whole; an
- * export that would pass shows.export_bytes_max answers 507 export-too-large instead — never
- * a cut or empty 200. */
+/* ?format=csv (one row per incident, times in UTC, cells safe from formula injection) or
+ * ?format=html (the organiser's printable report: fcgi/report.c), of the incidents received
+ * in [from, until). The export is built in a buffer whose ceiling is shows.export_bytes_max;
+ * one that would pass it answers 507 export-too-large instead — never a cut or empty 200. */
 void sw_h_incidents_export(struct sw_ctx *c)
 {
     const char *fmt = sw_query(c, "format") ?: "csv", *from = sw_query(c, "from"),
-               *until = sw_query(c, "until");
+               *until = sw_query(c, "until"), *lang;
     long long cap = sw_config_int(c->cfg, "shows.export_bytes_max");
     json_t *show, *ids = NULL, *docs = NULL, *d, *kept;
     struct sw_buf out, part, rights, measures;
     struct sw_verrs errs;
     long long next = 0;
     char key[96], cells[3][64], disp[160];
-    const char *vals[17];
+    const char *vals[CSV_COLS];
     int64_t now, from_ms = INT64_MIN, until_ms = INT64_MAX, at;
     size_t i, j, rows = 0;
     int rc, html = strcmp(fmt, "html") == 0, full = 0;
 
-    if (caller_show(c, &show) != SW_OK)
+    if (sw_incident_caller_show(c, &show) != SW_OK)
         return;
     sw_verrs_init(&errs);
     if (!html && strcmp(fmt, "csv") != 0)
@@ -1322,6 +1672,7 @@ void sw_h_incidents_export(struct sw_ctx *c)
         sw_verrs_add(&errs, "from", "must be a date or date-time (ISO 8601)");
     if (until != NULL && sw_date_ms(until, &until_ms) != SW_OK)
         sw_verrs_add(&errs, "until", "must be a date or date-time (ISO 8601)");
+    lang = report_lang(c, &errs);
     if (sw_reply_params_invalid(c, &errs) != SW_OK) {
         json_decref(show);
         return;
@@ -1345,48 +1696,35 @@ void sw_h_incidents_export(struct sw_ctx *c)
     json_decref(docs);
     now = sw_cases_now(c);
     sw_buf_init(&out, (size_t)cap);
-    sw_buf_init(&part, 4 * 1024 * 1024);
-    sw_buf_init(&rights, 64 * 1024);
-    sw_buf_init(&measures, 64 * 1024);
-    export_head(&part, show, html, json_array_size(kept), next != 0, now, c->lang);
-    full = sw_buf_add(&out, part.p, part.len) != SW_OK;
-    json_array_foreach(kept, i, d) {
-        json_t *v;
+    if (html) {
+        full = sw_incidents_report(c, show, kept, next != 0, lang, &out, &rows) != SW_OK;
+    } else {
+        sw_buf_init(&part, 4 * 1024 * 1024);
+        sw_buf_init(&rights, 64 * 1024);
+        sw_buf_init(&measures, 64 * 1024);
+        for (j = 0; csv_cols[j] != NULL; j++)
+            sw_csv_cell(&part, csv_cols[j], j == 0);
+        sw_buf_adds(&part, "\r\n");
+        full = sw_buf_add(&out, part.p, part.len) != SW_OK;
+        json_array_foreach(kept, i, d) {
+            json_t *v;
 
-        if (full)
-            break;
-        v = view(d, now);
-        row_cells(v, cells, vals, &rights, &measures);
-        sw_buf_reset(&part);
-        if (html)
-            sw_buf_adds(&part, "<tr>");
-        for (j = 0; csv_cols[j] != NULL; j++) {
-            if (html) {
-                sw_buf_adds(&part, "<td>");
-                sw_buf_add_html(&part, vals[j]);
-                sw_buf_adds(&part, "</td>");
-            } else {
+            if (full)
+                break;
+            v = sw_incident_view(d, now);
+            row_cells(v, cells, vals, &rights, &measures);
+            sw_buf_reset(&part);
+            for (j = 0; csv_cols[j] != NULL; j++)
                 sw_csv_cell(&part, vals[j], j == 0);
-            }
+            sw_buf_adds(&part, "\r\n");
+            json_decref(v);
+            full = sw_buf_add(&out, part.p, part.len) != SW_OK;
+            rows += !full;
         }
-        sw_buf_adds(&part, html ? "</tr>\n" : "\r\n");
-        json_decref(v);
-        full = sw_buf_add(&out, part.p, part.len) != SW_OK;
-        rows += !full;
+        sw_buf_free(&part);
+        sw_buf_free(&rights);
+        sw_buf_free(&measures);
     }
-    if (html && !full) {
-        sw_buf_reset(&part);
-        sw_buf_adds(&part, "</table><p>");
-        sw_buf_printf(&part, sw_tr(c->lang, "Show id %s. Each incident's evidence is listed "
-                                            "with the SHA-256 recorded at upload at "
-                                            "/api/v1/incidents/{id}/evidence."),
-                      html_of(&rights, str_of(show, "id", NULL)));
-        sw_buf_adds(&part, "</p></html>\n");
-        full = sw_buf_add(&out, part.p, part.len) != SW_OK;
-    }
-    sw_buf_free(&part);
-    sw_buf_free(&rights);
-    sw_buf_free(&measures);
     if (full) {
         sw_reply_problem(c, 507, "export-too-large", "Export too large", NULL,
                          "the export of %zu incidents would pass shows.export_bytes_max (%lld "
@@ -1398,7 +1736,8 @@ void sw_h_incidents_export(struct sw_ctx *c)
         c->resp->status = 200;
         c->resp->ctype = html ? "text/html; charset=utf-8" : "text/csv; charset=utf-8";
         if (html)
-            sw_reply_lang(c);
+            sw_reply_header(c, "Content-Language",
+                            strcmp(lang, "all") == 0 ? "zh-CN, en, de" : lang);
         snprintf(disp, sizeof(disp), "%s; filename=\"incidents-%.64s.%s\"",
                  html ? "inline" : "attachment", sw_param(c, "show"), html ? "html" : "csv");
         sw_reply_header(c, "Content-Disposition", disp);

@@ -86,6 +86,7 @@ static void handle(FCGX_Request *r, struct sw_store *store)
     sw_buf_init(&resp.body, (size_t)body_max * 4 + 1024 * 1024);
     resp.status = 0;
     resp.streamed = 0;
+    resp.state_dependent = 0;
     resp.ctype = "application/json";
     req.method = FCGX_GetParam("REQUEST_METHOD", r->envp);
     req.path = FCGX_GetParam("DOCUMENT_URI", r->envp);

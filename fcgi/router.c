@@ -495,7 +495,22 @@ static int idem_begin(struct sw_ctx *c, struct idem *im)
     return rc;
 }
 
-/* Keeps the handler's result for replays (not a 5xx: that one may be retried for real). */
+/* 1 when the same request would always get this answer, so a replay may give it: a 2xx,
+ * or a 400, 413, 415 or 422 about the request itself — unless the handler said the answer
+ * depends on stored state (sw_reply_state_dependent). Never a 401, 403, 404, 409, 410, 423,
+ * 429 or 5xx: a later state (the show created, the conflict resolved, the store back) may
+ * answer otherwise. */
+static int idem_keepable(const struct sw_resp *resp)
+{
+    int st = resp->status;
+
+    if (resp->state_dependent)
+        return 0;
+    return (st >= 200 && st < 300) || st == 400 || st == 413 || st == 415 || st == 422;
+}
+
+/* Keeps the handler's result for replays when it is one the same request would always get
+ * (idem_keepable); otherwise gives the key back, so the request is answered afresh. */
 static void idem_end(struct sw_ctx *c, struct idem *im)
 {
     char ttl[32];
@@ -505,7 +520,7 @@ static void idem_end(struct sw_ctx *c, struct idem *im)
 
     if (!im->active)
         return;
-    if (c->resp->status >= 500) {
+    if (!idem_keepable(c->resp)) {
         r = sw_store_cmd(c->store, "DEL", im->key, NULL);
         if (r != NULL)
             freeReplyObject(r);
@@ -543,6 +558,7 @@ void sw_dispatch(struct sw_ctx *c)
 
     sw_set_lang(c, sw_lang_negotiate(c->req->accept_language));
     c->resp->status = 0;
+    c->resp->state_dependent = 0;
     c->route = NULL;
     if (sw_query_parse(c->req->query, c->req, err, sizeof(err)) != SW_OK) {
         sw_reply_problem(c, 400, "bad-query", "Invalid query string", NULL, "%s", err);

@@ -96,6 +96,13 @@ static json_t *station_of(struct sw_ctx *c, const json_t *doc)
 static json_t *view(struct sw_ctx *c, const json_t *doc)
 {
     json_t *v = json_deep_copy(doc), *st = station_of(c, doc);
+    char zone[SW_ZONE_MAX + 1];
+    const char *from;
+
+    /* The zone its local times are in: its own, else its country's capital's (shows.h). */
+    sw_show_zone(doc, zone, sizeof(zone), &from);
+    json_object_set_new(v, "tz", json_string(zone));
+    json_object_set_new(v, "tz_from", json_string(from));
 
     if (st != NULL)
         json_object_set_new(v, "station", st);
@@ -116,8 +123,10 @@ static int station_ok(struct sw_ctx *c, const json_t *in, struct sw_verrs *errs)
     rc = sw_doc_get(c->store, &sw_kind_station,
                     json_integer_value(json_object_get(in, "station_id")), &st);
     json_decref(st);
-    if (rc == SW_NOTFOUND)
+    if (rc == SW_NOTFOUND) {
         sw_verrs_add(errs, "/station_id", "no such station");
+        sw_reply_state_dependent(c);   /* the station may be made next */
+    }
     return rc == SW_NOTFOUND ? SW_OK : rc;
 }
 

@@ -158,6 +158,17 @@ static const struct cfg_key cfg_keys[] = {
       "at sw:testclock:at_ms (tests only)" },
     { "shows.batch_max", CFG_INT, "500", 1, 10000,
       "incidents one offline batch may carry" },
+    { "shows.clock_skew_s", CFG_INT, "300", 0, 86400,
+      "how far a station device's clock may run ahead of the server's: a received_at or "
+      "answered_at later than now plus this is refused (400)" },
+    { "shows.device_before_h", CFG_INT, "168", 0, 8760,
+      "how long before a show's first day (in its zone) a device's received_at or "
+      "answered_at may lie; earlier ones are refused as a wrong clock (400)" },
+    { "shows.attendees_max", CFG_INT, "2000", 10, 100000,
+      "attending subscribers one look-up (GET /api/v1/shows/{id}/attendees, an incident's "
+      "exhibitor suggestion) reads at most" },
+    { "shows.parties_scan_max", CFG_INT, "2000", 10, 100000,
+      "incidents one party look-up (GET /api/v1/parties) reads at most" },
     { "shows.incident_history_max", CFG_INT, "2000", 100, 1000000,
       "entries one incident's history may hold (changes, evidence, escalation)" },
     { "shows.evidence_per_incident", CFG_INT, "100", 1, 100000,

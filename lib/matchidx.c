@@ -1591,12 +1591,16 @@ static void find_owners(struct run *r)
     }
 }
 
-/* Accused parties: a watched name as defendant, respondent or exhibitor is critical. */
+/* Accused parties: a watched name as defendant, respondent or exhibitor is critical. A name
+ * as the complainant of a fair's incident (show_incident only) is medium: that exporter is a party too (and so
+ * sees the incident's names, which others attending the fair are not shown). */
 static void parties_rule(struct run *r)
 {
     json_t *p;
     size_t i, c;
     char field[32], why[64], rule[48], trade[SW_KEY_MAX];
+    int incident = strcmp(json_string_value(json_object_get(r->ev, "type")) ?: "",
+                          "show_incident") == 0;
 
     json_array_foreach(json_object_get(r->ev, "parties"), i, p) {
         const char *role = json_string_value(json_object_get(p, "role"));
@@ -1606,7 +1610,8 @@ static void parties_rule(struct run *r)
 
         if (role == NULL || name == NULL ||
             (strcmp(role, "defendant") != 0 && strcmp(role, "respondent") != 0 &&
-             strcmp(role, "exhibitor") != 0))
+             strcmp(role, "exhibitor") != 0 &&
+             (strcmp(role, "complainant") != 0 || !incident)))
             continue;
         if (sw_normalise(name, SW_NORM_NAME, &k) != SW_OK)
             continue;
@@ -1631,7 +1636,8 @@ static void parties_rule(struct run *r)
             keys_of(it, &ik);
             score = sw_similarity_ref(&ek, &ik, why, sizeof(why));
             if (score >= threshold_of(r, it))
-                hit(r, it, SEV_CRITICAL, rule, field, name, score, why);
+                hit(r, it, strcmp(role, "complainant") == 0 ? SEV_MEDIUM : SEV_CRITICAL, rule,
+                    field, name, score, why);
         }
     }
 }

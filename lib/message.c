@@ -218,6 +218,9 @@ static void reason_sentence(struct sw_buf *b, const char *lang, const char *rule
     else if (strcmp(rule, "named-as-exhibitor") == 0)
         sw_buf_printf(b, sw_tr(lang, "Your company name “%s” is named as the accused "
                                      "exhibitor: “%s” (%s)."), it, ev, why);
+    else if (strcmp(rule, "named-as-complainant") == 0)
+        sw_buf_printf(b, sw_tr(lang, "Your company name “%s” is named as the complainant: “%s” "
+                                     "(%s)."), it, ev, why);
     else if (strcmp(rule, "identical-mark") == 0)
         sw_buf_printf(b, sw_tr(lang, "A mark identical to your trademark “%s” was filed: “%s” "
                                      "(%s)."), it, ev, why);

@@ -491,12 +491,25 @@ static void pf_count(const char *act, size_t n, json_t *removed, struct sw_pf_ou
     out->removed = removed;
 }
 
+/* 1 when item is a show item: the show's attendance set (shows.h) into key. The set only
+ * grows; those who read it check the item is still there. */
+static int attends(const json_t *item, char *key, size_t n)
+{
+    const char *show = json_string_value(json_object_get(item, "show"));
+
+    if (strcmp(json_string_value(json_object_get(item, "kind")) ?: "", "show") != 0 ||
+        !sw_show_id_valid(show))
+        return 0;
+    sw_show_attendance_key(show, key, n);
+    return 1;
+}
+
 /* The transaction that carries out the plan: new and changed items stored with a change
  * record each, removed ones deleted with theirs. The rows to add take ids first, first+1, … */
 static void pf_writes(struct pf_cmds *c, long long sub, json_t *items, const char *act,
                       const json_t *removed, long long first)
 {
-    char hash[64], ids[64], subtxt[32], idtxt[24];
+    char hash[64], ids[64], subtxt[32], idtxt[24], akey[96];
     size_t i;
     json_t *it, *v;
 
@@ -526,6 +539,11 @@ static void pf_writes(struct pf_cmds *c, long long sub, json_t *items, const cha
             if (act[i] == 'a')
                 pf_cmd(c, 4, zadd);
             pf_cmd(c, 10, xadd);
+            if (attends(it, akey, sizeof(akey))) {
+                const char *sadd[] = { "SADD", akey, subtxt };
+
+                pf_cmd(c, 3, sadd);
+            }
         }
         free(text);
     }
@@ -691,7 +709,7 @@ int sw_portfolio_update(struct sw_store *s, long long sub, long long id, const j
     const char *k;
     json_t *v;
     int rc = sw_portfolio_get(s, sub, id, &doc);
-    char hash[64], ids[64], idtxt[24], subtxt[24];
+    char hash[64], ids[64], idtxt[24], subtxt[24], akey[96];
     char *text;
     redisReply *r;
 
@@ -715,10 +733,11 @@ int sw_portfolio_update(struct sw_store *s, long long sub, long long id, const j
         const char *hset[] = { "HSET", hash, idtxt, text };
         const char *xadd[] = { "XADD", SW_PORTFOLIO_CHANGES, "MAXLEN", "~", "1000000", "*",
                                "sub", subtxt, "upsert", text };
-        const char **argvs[] = { hset, xadd };
-        int argcs[] = { 4, 10 };
+        const char *sadd[] = { "SADD", akey, subtxt };
+        const char **argvs[] = { hset, xadd, sadd };
+        int argcs[] = { 4, 10, 3 };
 
-        r = sw_store_multi(s, 2, argcs, argvs, NULL);
+        r = sw_store_multi(s, attends(doc, akey, sizeof(akey)) ? 3 : 2, argcs, argvs, NULL);
     }
     free(text);
     rc = r == NULL ? SW_EAGAIN : r->type == REDIS_REPLY_ARRAY ? SW_OK : SW_ERR;

@@ -7,16 +7,23 @@
 
 #include <sodium.h>
 
+#include "seawall/accounts.h"
+#include "seawall/buf.h"
 #include "seawall/cases.h"
 #include "seawall/date.h"
 #include "seawall/deadlines.h"
 #include "seawall/feedreg.h"
 #include "seawall/normalise.h"
+#include "seawall/portfolio.h"
 #include "seawall/record.h"
 #include "seawall/shows.h"
 #include "seawall/store.h"
+#include "seawall/zone.h"
 
 #define DAY_MS 86400000LL
+#define PARTY_KEYS "sw:idx:party-keys"
+#define PARTY_KEYS_BUILT "sw:idx:party-keys:built"
+#define ATTENDEES_BUILT "sw:idx:attendees:built"
 
 const struct sw_jfield sw_show_fields[] = {
     { "id", SW_J_STRING, 0, 1, SW_SHOW_ID_MAX, NULL },
@@ -31,6 +38,7 @@ const struct sw_jfield sw_show_fields[] = {
     { "website", SW_J_STRING, 0, 1, 2000, NULL },
     { "answer_deadline_h", SW_J_INT, 0, 1, 720, NULL },
     { "series", SW_J_STRING, 0, 1, SW_SHOW_ID_MAX, NULL },
+    { "tz", SW_J_STRING, 0, 1, SW_ZONE_MAX, NULL },
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
 };
 
@@ -48,6 +56,9 @@ const struct sw_jfield sw_incident_fields[] = {
     { "notes", SW_J_STRING, 0, 0, 8000, NULL },
     { "status", SW_J_STRING, 0, 1, 16, sw_incident_statuses },
     { "received_at", SW_J_STRING, 0, 1, 40, NULL },
+    { "answered_at", SW_J_STRING, 0, 1, 40, NULL },
+    { "hall", SW_J_STRING, 0, 0, 32, NULL },
+    { "product_category", SW_J_STRING, 0, 0, 100, NULL },
     { "answer", SW_J_STRING, 0, 0, 8000, NULL },
     { "evidence_declared", SW_J_STRINGS, 0, 0, 50, NULL },
     { NULL, SW_J_STRING, 0, 0, 0, NULL },
@@ -92,6 +103,7 @@ void sw_show_check(const json_t *in, struct sw_verrs *errs)
     const char *web = json_string_value(json_object_get(in, "website"));
     const char *starts = json_string_value(json_object_get(in, "starts"));
     const char *ends = json_string_value(json_object_get(in, "ends"));
+    const char *tz = json_string_value(json_object_get(in, "tz"));
     int64_t s = 0, e = 0;
     int sok = 1, eok = 1;
 
@@ -109,6 +121,9 @@ void sw_show_check(const json_t *in, struct sw_verrs *errs)
         sw_verrs_add(errs, "/ends", "must be a date YYYY-MM-DD");
     if (starts != NULL && ends != NULL && sok && eok && e < s)
         sw_verrs_add(errs, "/ends", "must not be before starts");
+    if (tz != NULL && !sw_zone_valid(tz))
+        sw_verrs_add(errs, "/tz", "must be a time zone id such as Europe/Berlin or "
+                     "Asia/Shanghai (the zone the fair's local times are in)");
 }
 
 /* Appends the slug of text to out (at len), words joined by '-'; skip says which words to
@@ -443,11 +458,31 @@ int sw_show_from_event(struct sw_store *s, json_t *ev, const char *source, const
 
 /* --- incidents --------------------------------------------------------------------------- */
 
+/* A time a device recorded: an ISO 8601 date and time with its offset ("Z", "+08:00",
+ * "-0500"), as the instant it names. A time without an offset is refused: whose clock's
+ * local time it would be is not known. SW_OK or SW_INVALID. */
+static int device_time(const char *s, int64_t *ms)
+{
+    size_t n = s != NULL ? strlen(s) : 0, i;
+    int zoned = 0;
+
+    if (n < 16 || (s[10] != 'T' && s[10] != 't'))
+        return SW_INVALID;
+    if (s[n - 1] == 'Z' || s[n - 1] == 'z')
+        zoned = 1;
+    for (i = 11; i < n && !zoned; i++)
+        zoned = s[i] == '+' || s[i] == '-';
+    if (!zoned)
+        return SW_INVALID;
+    return sw_date_ms(s, ms);
+}
+
 void sw_incident_check(const json_t *in, int partial, const char *prefix,
                        struct sw_verrs *errs)
 {
     static const char *const parties[] = { "exhibitor", "complainant" };
     const char *received = json_string_value(json_object_get(in, "received_at"));
+    const char *answered = json_string_value(json_object_get(in, "answered_at"));
     char ptr[160];
     const json_t *v;
     size_t i;
@@ -476,9 +511,15 @@ void sw_incident_check(const json_t *in, int partial, const char *prefix,
         }
     }
     sw_rights_check(json_object_get(in, "rights"), prefix, errs);
-    if (received != NULL && sw_date_ms(received, &ms) != SW_OK) {
+    if (received != NULL && device_time(received, &ms) != SW_OK) {
         snprintf(ptr, sizeof(ptr), "%s/received_at", prefix);
-        sw_verrs_add(errs, ptr, "must be a date-time (ISO 8601)");
+        sw_verrs_add(errs, ptr, "must be a date-time with its offset (ISO 8601, such as "
+                     "2026-10-15T09:30:00+08:00)");
+    }
+    if (answered != NULL && device_time(answered, &ms) != SW_OK) {
+        snprintf(ptr, sizeof(ptr), "%s/answered_at", prefix);
+        sw_verrs_add(errs, ptr, "must be a date-time with its offset (ISO 8601, such as "
+                     "2026-10-15T09:30:00+08:00)");
     }
     json_array_foreach(json_object_get(in, "evidence_declared"), i, v)
         if (json_is_string(v) && !sw_sha256_hex_valid(json_string_value(v))) {
@@ -577,6 +618,7 @@ static void party_cmds(struct sw_cmds *c, const char *verb, const json_t *doc)
         snprintf(key, sizeof(key), "sw:party:%s:%s", roles[i], pk);
         if (strcmp(verb, "ZADD") == 0) {
             sw_cmds_add(c, "ZADD", key, score, idtxt, NULL);
+            sw_cmds_add(c, "ZADD", PARTY_KEYS, "0", pk, NULL);
             continue;
         }
         sw_cmds_add(c, "ZREM", key, idtxt, NULL);
@@ -674,4 +716,612 @@ int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *e
             return rc;
     }
     return SW_EAGAIN;
+}
+
+/* --- the fair's zone, attendees ---------------------------------------------------------- */
+
+void sw_show_zone(const json_t *show, char *out, size_t n, const char **source)
+{
+    const char *tz = json_string_value(json_object_get(show, "tz"));
+    const char *src = "show";
+
+    if (tz == NULL || !sw_zone_valid(tz) || sw_strlcpy(out, tz, n) != SW_OK) {
+        src = "country";
+        if (sw_zone_for_country(json_string_value(json_object_get(show, "country")), out,
+                                n) != SW_OK) {
+            src = "default";
+            snprintf(out, n, "UTC");
+        }
+    }
+    if (source != NULL)
+        *source = src;
+}
+
+void sw_show_attendance_key(const char *show, char *out, size_t n)
+{
+    snprintf(out, n, "sw:show:%s:attendees", show);
+}
+
+/* Files every subscriber's show items in the attendance sets, once (ATTENDEES_BUILT says it
+ * was done): the sets began after portfolios did. Two readers doing it at once add the same
+ * members. SW_OK or SW_EAGAIN. */
+static int attendees_build(struct sw_store *s)
+{
+    redisReply *r = sw_store_cmd(s, "EXISTS", ATTENDEES_BUILT, NULL), *subs;
+    size_t i, j;
+    int rc = SW_OK;
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    i = (size_t)sw_reply_int(r, 0);
+    freeReplyObject(r);
+    if (i == 1)
+        return SW_OK;
+    subs = sw_store_cmd(s, "ZRANGE", "sw:idx:subscribers", "0", "-1", NULL);
+    if (subs == NULL)
+        return SW_EAGAIN;
+    for (i = 0; subs->type == REDIS_REPLY_ARRAY && i < subs->elements && rc == SW_OK; i++) {
+        long long sub = sw_reply_int(subs->element[i], 0), next = 0;
+        json_t *items = NULL, *it;
+        char key[96], subtxt[24];
+
+        if (sw_portfolio_list(s, sub, 0, 0, "show", &items, &next) != SW_OK) {
+            rc = SW_EAGAIN;
+            break;
+        }
+        snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+        json_array_foreach(items, j, it) {
+            const char *show = json_string_value(json_object_get(it, "show"));
+
+            if (show == NULL || !sw_show_id_valid(show))
+                continue;
+            sw_show_attendance_key(show, key, sizeof(key));
+            r = sw_store_cmd(s, "SADD", key, subtxt, NULL);
+            if (r == NULL)
+                rc = SW_EAGAIN;
+            else
+                freeReplyObject(r);
+        }
+        json_decref(items);
+    }
+    freeReplyObject(subs);
+    if (rc == SW_OK) {
+        r = sw_store_cmd(s, "SET", ATTENDEES_BUILT, "1", NULL);
+        if (r == NULL)
+            return SW_EAGAIN;
+        freeReplyObject(r);
+    }
+    return rc;
+}
+
+static int cmp_sub(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* One attendee as sw_show_attendees gives it, when sub's portfolio still names show: else
+ * *out is NULL. SW_OK or SW_EAGAIN. */
+static int attendee_of(struct sw_store *s, long long sub, const char *show, json_t **out)
+{
+    json_t *doc = NULL, *items = NULL, *it, *names, *a;
+    long long next = 0;
+    size_t i, j;
+    int rc = sw_doc_get(s, &sw_kind_subscriber, sub, &doc), attends = 0;
+
+    *out = NULL;
+    if (rc == SW_NOTFOUND)
+        return SW_OK;
+    if (rc != SW_OK)
+        return SW_EAGAIN;
+    if (sw_portfolio_list(s, sub, 0, 0, NULL, &items, &next) != SW_OK) {
+        json_decref(doc);
+        return SW_EAGAIN;
+    }
+    names = json_array();
+    if (json_is_string(json_object_get(doc, "name")))
+        json_array_append_new(names, json_pack("{s:O}", "text", json_object_get(doc, "name")));
+    json_array_foreach(items, i, it) {
+        const char *kind = json_string_value(json_object_get(it, "kind")) ?: "";
+
+        if (strcmp(kind, "show") == 0 &&
+            strcmp(json_string_value(json_object_get(it, "show")) ?: "", show) == 0)
+            attends = 1;
+        if (strcmp(kind, "name") != 0 || !json_is_string(json_object_get(it, "text")))
+            continue;
+        json_array_append_new(names, json_pack("{s:O}", "text", json_object_get(it, "text")));
+        json_array_foreach(json_object_get(it, "aliases"), j, a)
+            if (json_is_string(a))
+                json_array_append_new(names, json_pack("{s:O, s:O}", "text", a, "of",
+                                                       json_object_get(it, "text")));
+    }
+    if (attends)
+        *out = json_pack("{s:I, s:O?, s:O?, s:o}", "subscriber_id", (json_int_t)sub, "name",
+                         json_object_get(doc, "name"), "country",
+                         json_object_get(doc, "country"), "names", names);
+    else
+        json_decref(names);
+    json_decref(items);
+    json_decref(doc);
+    return SW_OK;
+}
+
+int sw_show_attendees(struct sw_store *s, const char *show, size_t max, json_t **out,
+                      int *more)
+{
+    char key[96];
+    redisReply *r;
+    long long *subs = NULL;
+    size_t i, n = 0;
+    int rc;
+
+    *out = NULL;
+    *more = 0;
+    if ((rc = attendees_build(s)) != SW_OK)
+        return rc;
+    sw_show_attendance_key(show, key, sizeof(key));
+    r = sw_store_cmd(s, "SMEMBERS", key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
+        subs = calloc(r->elements, sizeof(*subs));
+        if (subs == NULL) {
+            freeReplyObject(r);
+            return SW_ERR;
+        }
+        for (i = 0; i < r->elements; i++)
+            subs[n++] = sw_reply_int(r->element[i], 0);
+        qsort(subs, n, sizeof(*subs), cmp_sub);
+    }
+    freeReplyObject(r);
+    *out = json_array();
+    for (i = 0; i < n && rc == SW_OK; i++) {
+        json_t *a = NULL;
+
+        if (json_array_size(*out) >= max) {
+            *more = 1;
+            break;
+        }
+        rc = attendee_of(s, subs[i], show, &a);
+        if (a != NULL)
+            json_array_append_new(*out, a);
+    }
+    free(subs);
+    if (rc != SW_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* --- how sure a name is another ------------------------------------------------------------ */
+
+const char *sw_sureness_name(enum sw_sureness s)
+{
+    switch (s) {
+    case SW_SURE_EXACT: return "exact";
+    case SW_SURE_TRADE_NAME: return "same_trade_name";
+    case SW_SURE_SIMILAR: return "similar";
+    default: return "none";
+    }
+}
+
+/* 1 when the folded text of q (at least two characters) is part of name's as written. */
+static int folded_part(const char *q, const char *name)
+{
+    struct sw_buf a, b;
+    int in = 0;
+
+    sw_buf_init(&a, 1024);
+    sw_buf_init(&b, 4096);
+    if (sw_fold_search(q, strlen(q), &a) == SW_OK && sw_fold_search(name, strlen(name), &b) ==
+        SW_OK && a.p != NULL && b.p != NULL && a.len >= 2)
+        in = strstr(b.p, a.p) != NULL;
+    sw_buf_free(&a);
+    sw_buf_free(&b);
+    return in;
+}
+
+enum sw_sureness sw_party_sureness(const char *q, const char *name, const char *name_of,
+                                   char *why, size_t whylen)
+{
+    struct sw_keys kq, kn;
+    char tq[SW_KEY_MAX], tn[SW_KEY_MAX];
+    size_t lq, ln;
+    int d;
+
+    snprintf(why, whylen, "another name");
+    if (q == NULL || name == NULL || sw_normalise(q, SW_NORM_NAME, &kq) != SW_OK ||
+        sw_normalise(name, SW_NORM_NAME, &kn) != SW_OK)
+        return SW_SURE_NONE;
+    if (name_of == NULL && kq.exact[0] != '\0' && strcmp(kq.exact, kn.exact) == 0) {
+        snprintf(why, whylen, "the same name");
+        return SW_SURE_EXACT;
+    }
+    if (sw_party_same(q, name, name_of)) {
+        snprintf(why, whylen, "the same trade name");
+        return SW_SURE_TRADE_NAME;
+    }
+    if (sw_name_key(q, tq, sizeof(tq)) == SW_OK && sw_name_key(name, tn, sizeof(tn)) == SW_OK) {
+        lq = strlen(tq);
+        ln = strlen(tn);
+        if (lq >= 3 && lq < ln && strncmp(tq, tn, lq) == 0) {
+            snprintf(why, whylen, "the trade name begins so");
+            return SW_SURE_SIMILAR;
+        }
+        if (lq >= 4 && ln >= 4) {
+            int max = (int)((lq > ln ? lq : ln) / 5);
+
+            d = sw_edit_distance(tq, tn, max < 1 ? 1 : max);
+            if (d <= (max < 1 ? 1 : max)) {
+                snprintf(why, whylen, "the trade name spelt %d letter%s apart", d,
+                         d == 1 ? "" : "s");
+                return SW_SURE_SIMILAR;
+            }
+        }
+    }
+    if (folded_part(q, name)) {
+        snprintf(why, whylen, "part of the name");
+        return SW_SURE_SIMILAR;
+    }
+    return SW_SURE_NONE;
+}
+
+static int by_match(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    json_int_t sx = json_integer_value(json_object_get(x, "sure"));
+    json_int_t sy = json_integer_value(json_object_get(y, "sure"));
+    json_int_t ix = json_integer_value(json_object_get(x, "subscriber_id"));
+    json_int_t iy = json_integer_value(json_object_get(y, "subscriber_id"));
+
+    if (sx != sy)
+        return sx > sy ? -1 : 1;
+    return (ix > iy) - (ix < iy);
+}
+
+json_t *sw_attendees_rank(const json_t *attendees, const char *q, enum sw_sureness min)
+{
+    json_t **v = calloc(json_array_size(attendees) + 1, sizeof(*v)), *a, *nm, *out;
+    size_t i, j, n = 0;
+
+    if (v == NULL)
+        return NULL;
+    json_array_foreach(attendees, i, a) {
+        enum sw_sureness best = SW_SURE_NONE;
+        const char *matched = NULL;
+        char why[64], bwhy[64] = "";
+
+        json_array_foreach(json_object_get(a, "names"), j, nm) {
+            const char *text = json_string_value(json_object_get(nm, "text"));
+            enum sw_sureness sure = sw_party_sureness(
+                q, text, json_string_value(json_object_get(nm, "of")), why, sizeof(why));
+
+            if (sure > best) {
+                best = sure;
+                matched = text;
+                snprintf(bwhy, sizeof(bwhy), "%s", why);
+            }
+        }
+        if (best < min || best == SW_SURE_NONE)
+            continue;
+        v[n] = json_deep_copy(a);
+        json_object_set_new(v[n], "match", json_string(sw_sureness_name(best)));
+        json_object_set_new(v[n], "why", json_string(bwhy));
+        json_object_set_new(v[n], "matched_name", json_string(matched ? matched : ""));
+        json_object_set_new(v[n], "sure", json_integer(best));
+        n++;
+    }
+    qsort(v, n, sizeof(*v), by_match);
+    out = json_array();
+    for (i = 0; i < n; i++) {
+        json_object_del(v[i], "sure");
+        json_array_append_new(out, v[i]);
+    }
+    free(v);
+    return out;
+}
+
+/* --- party look-up ------------------------------------------------------------------------- */
+
+/* Files the keys of every party index in PARTY_KEYS, once (incidents logged before it). */
+static int party_keys_build(struct sw_store *s)
+{
+    redisReply *r = sw_store_cmd(s, "EXISTS", PARTY_KEYS_BUILT, NULL);
+    char cursor[32] = "0";
+    int rc = SW_OK, done;
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    done = sw_reply_int(r, 0) == 1;
+    freeReplyObject(r);
+    if (done)
+        return SW_OK;
+    do {
+        const char **argv;
+        size_t i, n = 0;
+
+        r = sw_store_cmd(s, "SCAN", cursor, "MATCH", "sw:party:*", "COUNT", "1000", NULL);
+        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+            if (r != NULL)
+                freeReplyObject(r);
+            return SW_EAGAIN;
+        }
+        snprintf(cursor, sizeof(cursor), "%s", sw_reply_str(r->element[0]) ?: "0");
+        argv = calloc(2 + 2 * r->element[1]->elements + 1, sizeof(*argv));
+        if (argv == NULL) {
+            freeReplyObject(r);
+            return SW_ERR;
+        }
+        argv[n++] = "ZADD";
+        argv[n++] = PARTY_KEYS;
+        for (i = 0; i < r->element[1]->elements; i++) {
+            const char *k = sw_reply_str(r->element[1]->element[i]), *p;
+
+            if (k == NULL || (p = strchr(k + 9, ':')) == NULL || p[1] == '\0')
+                continue;   /* "sw:party:" then the role, ':' and the party key */
+            argv[n++] = "0";
+            argv[n++] = p + 1;
+        }
+        if (n > 2) {
+            redisReply *z = sw_store_cmdv(s, (int)n, argv, NULL);
+
+            if (z == NULL)
+                rc = SW_EAGAIN;
+            else
+                freeReplyObject(z);
+        }
+        free(argv);
+        freeReplyObject(r);
+    } while (rc == SW_OK && strcmp(cursor, "0") != 0);
+    if (rc == SW_OK) {
+        r = sw_store_cmd(s, "SET", PARTY_KEYS_BUILT, "1", NULL);
+        if (r == NULL)
+            return SW_EAGAIN;
+        freeReplyObject(r);
+    }
+    return rc;
+}
+
+int sw_party_keys_like(struct sw_store *s, const char *prefix, size_t max, json_t **out)
+{
+    char lo[SW_KEY_MAX + 2], hi[SW_KEY_MAX + 3], lim[24];
+    redisReply *r;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if ((rc = party_keys_build(s)) != SW_OK)
+        return rc;
+    snprintf(lo, sizeof(lo), "[%s", prefix);
+    snprintf(hi, sizeof(hi), "[%s\xff", prefix);
+    snprintf(lim, sizeof(lim), "%zu", max);
+    r = sw_store_cmd(s, "ZRANGEBYLEX", PARTY_KEYS, lo, hi, "LIMIT", "0", lim, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *out = json_array();
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+        if (sw_reply_str(r->element[i]) != NULL)
+            json_array_append_new(*out, json_string(sw_reply_str(r->element[i])));
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_party_incident_ids(struct sw_store *s, const char *key, size_t max, json_t *ids)
+{
+    static const char *const roles[] = { "exhibitor", "complainant" };
+    char k[SW_KEY_MAX + 40], last[24];
+    size_t r, i, j;
+
+    snprintf(last, sizeof(last), "%zu", max > 0 ? max - 1 : 0);
+    for (r = 0; r < SW_ARRAY_LEN(roles); r++) {
+        redisReply *rep;
+
+        snprintf(k, sizeof(k), "sw:party:%s:%s", roles[r], key);
+        rep = sw_store_cmd(s, "ZREVRANGE", k, "0", last, NULL);
+        if (rep == NULL)
+            return SW_EAGAIN;
+        for (i = 0; rep->type == REDIS_REPLY_ARRAY && i < rep->elements; i++) {
+            json_int_t id = sw_reply_int(rep->element[i], 0);
+            json_t *v;
+            int seen = 0;
+
+            json_array_foreach(ids, j, v)
+                seen |= json_integer_value(v) == id;
+            if (!seen && id > 0)
+                json_array_append_new(ids, json_integer(id));
+        }
+        freeReplyObject(rep);
+    }
+    return SW_OK;
+}
+
+/* --- device times, content, what others may know ------------------------------------------ */
+
+void sw_incident_times_check(const json_t *in, const json_t *show, int64_t received_ms,
+                             int64_t now, int64_t skew_ms, int64_t before_ms,
+                             const char *prefix, struct sw_verrs *errs)
+{
+    static const char *const names[] = { "received_at", "answered_at" };
+    char zone[SW_ZONE_MAX + 1], ptr[160], when[32];
+    int64_t at[2] = { 0, 0 }, start = 0, day;
+    int have[2] = { 0, 0 }, bounded = 0;
+    size_t i;
+
+    sw_show_zone(show, zone, sizeof(zone), NULL);
+    if (day_valid(json_string_value(json_object_get(show, "starts")), &day) &&
+        sw_zone_day_start(zone, day / DAY_MS, &start) == SW_OK)
+        bounded = 1;
+    for (i = 0; i < SW_ARRAY_LEN(names); i++) {
+        const char *v = json_string_value(json_object_get(in, names[i]));
+
+        if (v == NULL || device_time(v, &at[i]) != SW_OK)
+            continue;   /* absent, or refused by sw_incident_check */
+        have[i] = 1;
+        snprintf(ptr, sizeof(ptr), "%s/%s", prefix, names[i]);
+        if (at[i] > now + skew_ms)
+            sw_verrs_add(errs, ptr, "is later than the server's clock allows (%s, with %lld "
+                         "seconds for a device's clock running fast): the device's clock is "
+                         "wrong or the time was mistyped", sw_iso8601(now, when, sizeof(when)),
+                         (long long)(skew_ms / 1000));
+        else if (bounded && at[i] < start - before_ms)
+            sw_verrs_add(errs, ptr, "is before the show: it starts %s (%s), and times more "
+                         "than %lld hours before that are refused as a wrong clock",
+                         json_string_value(json_object_get(show, "starts")), zone,
+                         (long long)(before_ms / 3600000));
+    }
+    if (have[0])
+        received_ms = at[0];
+    if (have[1] && received_ms >= 0 && at[1] < received_ms) {
+        snprintf(ptr, sizeof(ptr), "%s/answered_at", prefix);
+        sw_verrs_add(errs, ptr, "is before the complaint was received (%s): an answer cannot "
+                     "come before it", sw_iso8601(received_ms, when, sizeof(when)));
+    }
+}
+
+void sw_incident_content_hash(const json_t *in, char *hex)
+{
+    static const char *const times[] = { "received_at", "answered_at" };
+    unsigned char h[crypto_hash_sha256_BYTES];
+    json_t *c = json_deep_copy(in);
+    char *text = NULL, when[32];
+    size_t i;
+    int64_t ms;
+
+    if (c != NULL) {
+        json_object_del(c, "key");
+        for (i = 0; i < SW_ARRAY_LEN(times); i++)
+            if (json_is_string(json_object_get(c, times[i])) &&
+                sw_date_ms(json_string_value(json_object_get(c, times[i])), &ms) == SW_OK)
+                json_object_set_new(c, times[i], json_string(sw_iso8601(ms, when,
+                                                                         sizeof(when))));
+        text = json_dumps(c, JSON_SORT_KEYS | JSON_COMPACT);
+    }
+    crypto_hash_sha256(h, (const unsigned char *)(text ? text : ""), text ? strlen(text) : 0);
+    sw_hex(h, sizeof(h), hex);
+    free(text);
+    json_decref(c);
+}
+
+void sw_incident_event_words(json_t *ev)
+{
+    const char *show = json_string_value(json_object_get(ev, "show_name"));
+    const char *kind = json_string_value(json_object_get(ev, "kind")) ?: "other";
+    const char *hall = json_string_value(json_object_get(ev, "hall"));
+    const char *cat = json_string_value(json_object_get(ev, "product_category"));
+    const json_t *kinds = json_object_get(ev, "rights_kinds"), *k;
+    struct sw_buf title, text;
+    size_t i;
+
+    sw_buf_init(&title, 1024);
+    sw_buf_init(&text, 4096);
+    sw_buf_printf(&title, "IP incident at %.200s: %.32s",
+                  show ? show : json_string_value(json_object_get(ev, "show")) ?: "a show", kind);
+    sw_buf_printf(&text, "Kind: %.32s", kind);
+    json_array_foreach(kinds, i, k) {
+        sw_buf_adds(&title, i == 0 ? " (" : ", ");
+        sw_buf_printf(&title, "%.32s", json_string_value(k) ?: "");
+    }
+    if (json_array_size(kinds) > 0)
+        sw_buf_adds(&title, ")");
+    if (hall != NULL && hall[0] != '\0') {
+        sw_buf_printf(&title, ", hall %.32s", hall);
+        sw_buf_printf(&text, "\nHall: %.32s", hall);
+    }
+    if (cat != NULL && cat[0] != '\0') {
+        sw_buf_printf(&title, ", %.100s", cat);
+        sw_buf_printf(&text, "\nProducts: %.100s", cat);
+    }
+    json_array_foreach(kinds, i, k) {
+        sw_buf_adds(&text, i == 0 ? "\nRights invoked: " : ", ");
+        sw_buf_printf(&text, "%.32s", json_string_value(k) ?: "");
+    }
+    json_object_set_new(ev, "title", json_string(title.p ? title.p : ""));
+    json_object_set_new(ev, "text", json_string(text.p ? text.p : ""));
+    sw_buf_free(&title);
+    sw_buf_free(&text);
+}
+
+json_t *sw_incident_event_public(const json_t *ev)
+{
+    static const char *const keep[] = { "id", "source", "type", "show", "show_name", "date",
+                                        "jurisdiction", "incident_id", "kind", "hall",
+                                        "product_category", "rights_kinds" };
+    json_t *out = json_object();
+    size_t i;
+
+    if (out == NULL)
+        return NULL;
+    for (i = 0; i < SW_ARRAY_LEN(keep); i++)
+        if (json_object_get(ev, keep[i]) != NULL)
+            json_object_set(out, keep[i], json_object_get(ev, keep[i]));
+    /* Worded afresh from those alone: an event a feed made may name parties in its own. */
+    sw_incident_event_words(out);
+    json_object_set_new(out, "names_withheld", json_true());
+    return out;
+}
+
+static void recognised_key(long long id, char *out, size_t n)
+{
+    snprintf(out, n, "sw:{inc:%lld}:recognised", id);
+}
+
+int sw_incident_recognised_put(struct sw_store *s, long long id, long long sub,
+                               const json_t *what)
+{
+    char key[64], subtxt[24], *text = sw_json_dumps(what);
+    redisReply *r;
+
+    if (text == NULL)
+        return SW_ERR;
+    recognised_key(id, key, sizeof(key));
+    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+    r = sw_store_cmd(s, "HSET", key, subtxt, text, NULL);
+    free(text);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+static int by_score(const void *a, const void *b)
+{
+    double x = json_number_value(json_object_get(*(json_t *const *)a, "score"));
+    double y = json_number_value(json_object_get(*(json_t *const *)b, "score"));
+
+    return (x < y) - (x > y);
+}
+
+int sw_incident_recognised_get(struct sw_store *s, long long id, json_t **out)
+{
+    char key[64];
+    redisReply *r;
+    json_t **v = NULL;
+    size_t i, n = 0;
+
+    *out = json_array();
+    recognised_key(id, key, sizeof(key));
+    r = sw_store_cmd(s, "HGETALL", key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2)
+        v = calloc(r->elements / 2, sizeof(*v));
+    for (i = 0; v != NULL && i + 1 < r->elements; i += 2) {
+        json_t *w = json_loadb(r->element[i + 1]->str, r->element[i + 1]->len, 0, NULL);
+
+        if (!json_is_object(w)) {
+            json_decref(w);
+            continue;
+        }
+        json_object_set_new(w, "subscriber_id", json_integer(sw_reply_int(r->element[i], 0)));
+        v[n++] = w;
+    }
+    freeReplyObject(r);
+    if (n > 0)
+        qsort(v, n, sizeof(*v), by_score);
+    for (i = 0; i < n; i++)
+        json_array_append_new(*out, v[i]);
+    free(v);
+    return SW_OK;
 }

@@ -242,3 +242,50 @@ int sw_zone_day_end(const char *zone, int64_t day, int64_t *ms)
         *ms = next - 1000;
     return rc;
 }
+
+/* Countries whose capitals are not in the first zone ICU lists for them (or that span
+ * several zones), with the capital's zone. */
+static const char *const capital_zones[][2] = {
+    { "AR", "America/Argentina/Buenos_Aires" }, { "AU", "Australia/Sydney" },
+    { "BR", "America/Sao_Paulo" }, { "CA", "America/Toronto" }, { "CD", "Africa/Kinshasa" },
+    { "CL", "America/Santiago" }, { "CN", "Asia/Shanghai" }, { "CY", "Asia/Nicosia" },
+    { "DE", "Europe/Berlin" }, { "EC", "America/Guayaquil" }, { "ES", "Europe/Madrid" },
+    { "FM", "Pacific/Pohnpei" }, { "GL", "America/Nuuk" }, { "ID", "Asia/Jakarta" },
+    { "KI", "Pacific/Tarawa" }, { "KZ", "Asia/Almaty" }, { "MH", "Pacific/Majuro" },
+    { "MN", "Asia/Ulaanbaatar" }, { "MX", "America/Mexico_City" },
+    { "MY", "Asia/Kuala_Lumpur" }, { "NZ", "Pacific/Auckland" }, { "PF", "Pacific/Tahiti" },
+    { "PG", "Pacific/Port_Moresby" }, { "PS", "Asia/Hebron" }, { "PT", "Europe/Lisbon" },
+    { "RU", "Europe/Moscow" }, { "UA", "Europe/Kyiv" }, { "US", "America/New_York" },
+    { "UZ", "Asia/Tashkent" },
+};
+
+int sw_zone_for_country(const char *country, char *out, size_t n)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UEnumeration *en;
+    const char *z;
+    int32_t len = 0;
+    size_t i;
+    int rc = SW_INVALID;
+
+    if (country == NULL || strlen(country) != 2 || n == 0)
+        return SW_INVALID;
+    for (i = 0; i < SW_ARRAY_LEN(capital_zones); i++)
+        if (strcmp(capital_zones[i][0], country) == 0 && sw_zone_valid(capital_zones[i][1]) &&
+            strlen(capital_zones[i][1]) < n) {
+            memcpy(out, capital_zones[i][1], strlen(capital_zones[i][1]) + 1);
+            return SW_OK;
+        }
+    en = ucal_openTimeZoneIDEnumeration(UCAL_ZONE_TYPE_CANONICAL_LOCATION, country, NULL, &st);
+    if (U_FAILURE(st))
+        return SW_ERR;
+    while ((z = uenum_next(en, &len, &st)) != NULL && U_SUCCESS(st)) {
+        if ((size_t)len < n && sw_zone_valid(z)) {
+            memcpy(out, z, (size_t)len + 1);
+            rc = SW_OK;
+            break;
+        }
+    }
+    uenum_close(en);
+    return rc;
+}

@@ -34,6 +34,7 @@
 #include "seawall/log.h"
 #include "seawall/matchidx.h"
 #include "seawall/portfolio.h"
+#include "seawall/shows.h"
 #include "seawall/store.h"
 #include "seawall/worker.h"
 
@@ -167,9 +168,71 @@ struct emit {
     const char **texts;        /* its items' texts, for the search text */
     size_t ntexts;
     struct sw_bulletin_fanout *fan;   /* a bulletin's event: who hears of it (or NULL) */
+    json_t *public_event;      /* a fair incident as those who are no party to it see it */
+    char *public_text;         /* (sw_incident_event_public), made for the first of them */
     int failed;
     int stored;
 };
+
+static int is_incident(const json_t *event)
+{
+    return strcmp(json_string_value(json_object_get(event, "type")) ?: "", "show_incident") == 0;
+}
+
+/* 1 when a reason of m is that the subscriber is named as a party (named-as-…): that
+ * subscriber's alert keeps the incident's names; anyone else's shows the public view. */
+static int is_party(const struct sw_match *m)
+{
+    size_t i, j;
+
+    for (i = 0; i < m->nitems; i++)
+        for (j = 0; j < m->items[i].nreasons; j++)
+            if (strncmp(m->items[i].reasons[j].rule, "named-as-", 9) == 0)
+                return 1;
+    return 0;
+}
+
+/* The public view of the incident being processed (made once). SW_OK or SW_ERR. */
+static int public_view(struct emit *e)
+{
+    if (e->public_text != NULL)
+        return SW_OK;
+    e->public_event = sw_incident_event_public(e->event);
+    e->public_text = e->public_event != NULL
+                         ? json_dumps(e->public_event, JSON_COMPACT | JSON_PRESERVE_ORDER)
+                         : NULL;
+    return e->public_text != NULL ? SW_OK : SW_ERR;
+}
+
+/* The matcher's own recognition of the accused exhibitor: when m names the subscriber as the
+ * exhibitor, the incident learns it (its suggestion for escalation). */
+static void recognise(struct emit *e, const struct sw_match *m)
+{
+    long long inc = json_integer_value(json_object_get(e->event, "incident_id"));
+    const struct sw_match_reason *best = NULL;
+    size_t i, j;
+    json_t *what;
+
+    for (i = 0; inc > 0 && i < m->nitems; i++)
+        for (j = 0; j < m->items[i].nreasons; j++) {
+            const struct sw_match_reason *r = &m->items[i].reasons[j];
+
+            if (strcmp(r->rule, "named-as-exhibitor") == 0 &&
+                (best == NULL || r->score > best->score))
+                best = r;
+        }
+    if (best == NULL)
+        return;
+    what = json_pack("{s:f, s:s?, s:s?, s:s?, s:I}", "score", best->score, "why", best->why,
+                     "matched_name", best->item_text, "named", best->event_text, "item_id",
+                     (json_int_t)best->item_id);
+    if (what == NULL || sw_incident_recognised_put(&store, inc, m->sub, what) != SW_OK) {
+        e->failed = 1;
+        sw_warn("event %s: the recognition of subscriber %lld as the exhibitor not stored (%s)",
+                e->event_id, m->sub, store.errstr);
+    }
+    json_decref(what);
+}
 
 /* Appends ,"action":{…} when the deadline table gives the alert one (for the event and the
  * rules that made it: the subscriber's part), and notes in meta what the inbox files of it.
@@ -263,10 +326,26 @@ static void store_alert(void *ud, const struct sw_match *m)
     int stored, rc;
     struct sw_buf *b = &e->text;
     size_t i;
+    const json_t *event = e->event;
+    const char *event_text = e->event_text;
 
     sw_alert_id(m->sub, e->event_id, id, sizeof(id));
     if (e->fan != NULL && !bulletin_claim(e, m->sub, id))
         return;
+    if (is_incident(e->event)) {
+        /* Names go to the parties only: another attendee learns the fair, hall, product
+         * category and kinds of incident and right. */
+        if (is_party(m)) {
+            recognise(e, m);
+        } else if (public_view(e) == SW_OK) {
+            event = e->public_event;
+            event_text = e->public_text;
+        } else {
+            e->failed = 1;
+            sw_warn("alert %s not written (out of memory)", id);
+            return;
+        }
+    }
     if (m->nitems > e->ntexts) {
         const char **t = realloc(e->texts, m->nitems * sizeof(*t));
 
@@ -283,7 +362,7 @@ static void store_alert(void *ud, const struct sw_match *m)
         e->texts[i] = m->items[i].text;
         rc = sw_buf_printf(&e->items, i ? ",%lld" : "%lld", m->items[i].id);
     }
-    rc = rc ?: sw_alert_search_text(e->event, e->texts, m->nitems, &e->search);
+    rc = rc ?: sw_alert_search_text(event, e->texts, m->nitems, &e->search);
     sw_buf_reset(b);
     rc = rc ?: sw_buf_add(b, "{", 1);
     rc = rc ?: sw_match_json_members(m, b);
@@ -295,8 +374,8 @@ static void store_alert(void *ud, const struct sw_match *m)
     }
     rc = rc ?: sw_buf_printf(b, ",\"status\":\"new\",\"created_at\":\"%s\",\"event\":",
                              sw_iso8601(sw_now_ms(), when, sizeof(when)));
-    rc = rc ?: sw_buf_adds(b, e->event_text);
-    rc = rc ?: action_member(m, e->event, b, &meta);
+    rc = rc ?: sw_buf_adds(b, event_text);
+    rc = rc ?: action_member(m, event, b, &meta);
     rc = rc ?: sw_buf_add(b, "}", 1);
     if (rc == SW_TOOBIG) {   /* it would be as big the next time: not worth a retry */
         sw_warn("alert %s (%zu items) not stored: over %u bytes", id, m->nitems, ALERT_MAX);
@@ -396,6 +475,8 @@ static void process(const redisReply *entries)
             sw_buf_free(&e.items);
             sw_buf_free(&e.search);
             free(e.texts);
+            free(e.public_text);
+            json_decref(e.public_event);
             json_decref(ev);
         }
         if (e.failed)

@@ -11,6 +11,8 @@
 #ifndef SEAWALL_ZONE_H
 #define SEAWALL_ZONE_H
 
+#include <stddef.h>
+
 #include "seawall/common.h"
 
 #define SW_ZONE_MAX 64   /* longest zone id accepted, in bytes */
@@ -52,6 +54,13 @@ int sw_zone_day_start(const char *zone, int64_t day, int64_t *ms);
 /* The last whole second of local date day in zone (23:59:59 on an ordinary day).
  * SW_OK, SW_INVALID, SW_ERR. */
 int sw_zone_day_end(const char *zone, int64_t day, int64_t *ms);
+
+/* The zone of country's capital (ISO 3166-1 alpha-2, upper case) into out (n bytes):
+ * Europe/Berlin for DE, Asia/Shanghai for CN, America/New_York for US. A table names the
+ * capitals of countries that span several zones; any other country takes the one zone ICU
+ * lists for it (the first, were there several). SW_OK, SW_INVALID for a code ICU knows no
+ * zone of (or out too small), SW_ERR when ICU fails. */
+int sw_zone_for_country(const char *country, char *out, size_t n);
 
 /* Days since 1970-01-01 of a civil date, and back (proleptic Gregorian; any int64 day). */
 int64_t sw_days_from_civil(int y, int m, int d);

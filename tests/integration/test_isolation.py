@@ -23,7 +23,8 @@ PUBLIC = {("GET", "/api/v1/bulletins/{id}"), ("GET", "/api/v1/bulletins/{id}/ver
 # (centre staff read all of them): not isolation from staff.
 STAFF_MAY = re.compile(r"^(GET /api/v1/subscribers/\{id\}(/portfolio.*)?|"
                        r"GET /api/v1/incidents/.*|POST /api/v1/incidents/\{id\}/escalate|"
-                       r"GET /api/v1/shows/\{show\}/incidents.*|GET /api/v1/stations/\{id\}|"
+                       r"GET /api/v1/shows/\{show\}/(incidents.*|attendees)|"
+                       r"GET /api/v1/stations/\{id\}|"
                        r"GET /api/v1/centres/\{id\}.*)$")
 
 

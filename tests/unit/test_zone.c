@@ -311,6 +311,31 @@ static void eight_threads_each_in_its_zone(void **state)
     assert_int_equal(wrong, 0);
 }
 
+/* A show's zone defaults to its country's capital's: a table for countries of several zones,
+ * ICU's one zone for the rest. */
+static void capital_zones(void **state)
+{
+    static const char *const want[][2] = {
+        { "DE", "Europe/Berlin" }, { "CN", "Asia/Shanghai" }, { "US", "America/New_York" },
+        { "RU", "Europe/Moscow" }, { "AU", "Australia/Sydney" }, { "BR", "America/Sao_Paulo" },
+        { "FR", "Europe/Paris" }, { "JP", "Asia/Tokyo" }, { "IT", "Europe/Rome" },
+        { "AE", "Asia/Dubai" },
+    };
+    char out[SW_ZONE_MAX + 1], tiny[4];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        assert_int_equal(sw_zone_for_country(want[i][0], out, sizeof(out)), SW_OK);
+        assert_string_equal(out, want[i][1]);
+        assert_true(sw_zone_valid(out));
+    }
+    assert_int_equal(sw_zone_for_country("XX", out, sizeof(out)), SW_INVALID);
+    assert_int_equal(sw_zone_for_country(NULL, out, sizeof(out)), SW_INVALID);
+    assert_int_equal(sw_zone_for_country("DEU", out, sizeof(out)), SW_INVALID);
+    assert_int_equal(sw_zone_for_country("DE", tiny, sizeof(tiny)), SW_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +346,7 @@ int main(void)
         cmocka_unit_test(next_hour_across_dst),
         cmocka_unit_test(local_days_start_and_end),
         cmocka_unit_test(civil_days),
+        cmocka_unit_test(capital_zones),
         cmocka_unit_test(eight_threads_each_in_its_zone),
     };
     return cmocka_run_group_tests_name("zone", tests, NULL, NULL);
