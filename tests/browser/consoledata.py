@@ -152,12 +152,12 @@ def demo(s):
                           products=["LED desk lamps", "LED strip lights"],
                           description="Schedule A complaint served by e-mail on 24 November; our "
                                       "Amazon store and its funds are frozen by a TRO.")
-        d.file(brightway, type="trade_investigation", country="US", forum="U.S. ITC",
+        itc = d.file(brightway, type="trade_investigation", country="US", forum="U.S. ITC",
                opposing_party="Apex Audio LLC", served_at="2026-11-25", amount_usd=5000000,
                rights=[{"type": "patent", "number": "US 10,234,567", "country": "US"}],
                description="Section 337 complaint over Bluetooth speakers.")
         clock(s, -20)
-        d.file(xingchen, type="customs_seizure", country="DE", forum="Hauptzollamt Hamburg",
+        customs = d.file(xingchen, type="customs_seizure", country="DE", forum="Hauptzollamt Hamburg",
                opposing_party="Lumen Design GmbH", served_at="2026-11-27", amount_usd=40000,
                rights=[{"type": "design", "number": "EU 008123456-0001", "country": "EM"}],
                description="Two containers of desk lamps detained in Hamburg.")
@@ -202,7 +202,7 @@ def demo(s):
                       opposing_party="Klangwerk GmbH", served_at="2026-12-01",
                       description="Design complaint at the booth; answer within 24 hours.")
         d.move(fair, "accepted")
-        d.file(haitian, type="opposition", country="CN", forum="CNIPA", own_role="applicant",
+        cnipa = d.file(haitian, type="opposition", country="CN", forum="CNIPA", own_role="applicant",
                opposing_party="海天照明（香港）有限公司", served_at="2026-11-20",
                rights=[{"type": "trademark", "number": "第 71234567 号", "country": "CN"}],
                description="对我司“海天”商标申请的异议，需在30日内答辩。")
@@ -248,5 +248,6 @@ def demo(s):
     assert r.status == 201, r
     s.console_demo = {"desk": d, "email": d.email, "case": main["id"],
                       "accepted": fair["id"], "needs_info": more["id"],
+                      "new": [itc["id"], customs["id"], cnipa["id"]],
                       "draft": draft.json()["id"], "bulletin": pub.json()["id"]}
     return s.console_demo
