@@ -3,12 +3,14 @@ Chinese and English, from the stack tests/run.py starts, seeded as the browser t
 Whole pages, one PNG each: build/screenshots/<page>-<lang>-<width>.png, and the first screen of
 the README's few in build/screenshots/readme/. The workspace's pages are shot signed in for
 real, in the page's language: the exporter the inbox tests seed (dashboard, inbox, alerts), the
-one the portfolio tests make (watch list, import, channels) and the demo person of the cases
-tests (cases, team, account). A page that logs a console error or a CSP violation fails the
-run, as in the tests."""
+one the portfolio tests make (watch list, import, channels), the demo person of the cases
+tests (cases, team, account), and the triager of consoledata.py's demo centre (the staff
+console). A page that logs a console error or a CSP violation fails the run, as in the
+tests."""
 import os
 
 import inboxdata
+import shots_console
 import shots_portfolio
 import wslib
 from browser import DESKTOP, PHONE, Browser
@@ -17,7 +19,9 @@ from portal import seed
 # The few the README shows: what the screen shows first, not the whole page.
 README = {("home", "zh-CN", DESKTOP), ("bulletins", "zh-CN", PHONE), ("coverage", "en", DESKTOP),
           ("inbox", "en", DESKTOP), ("alert", "zh-CN", DESKTOP),
-          ("portfolio", "zh-CN", DESKTOP), ("portfolio-form-errors", "en", PHONE)}
+          ("portfolio", "zh-CN", DESKTOP), ("portfolio-form-errors", "en", PHONE),
+          ("console-queue", "en", DESKTOP), ("console-case", "zh-CN", DESKTOP),
+          ("console-stats", "zh-CN", DESKTOP), ("console-bulk", "en", PHONE)}
 
 
 def page_list(data):
@@ -136,6 +140,13 @@ def save_all(stack, folder):
                     b, folder, name, lang, size, full))
             finally:
                 b.close()
+            # The staff console, signed in as the demo centre's triager.
+            b = Browser(url, lang=lang, size=size, tz="Asia/Shanghai")
+            try:
+                yield from shots_console.save(stack, b, lang, lambda name: shoot(
+                    b, folder, name, lang, size))
+            finally:
+                b.close()
             # Cases, team and account.
             wslib.set_person(stack, demo["email"], lang=lang)
             b = Browser(url, lang=lang, size=size, tz="Asia/Shanghai")
@@ -145,5 +156,14 @@ def save_all(stack, folder):
                     b.open(path)
                     prepare(b, how)
                     yield shoot(b, folder, name, lang, size)
+            finally:
+                b.close()
+    # Last, as it changes the demo's cases: the console's bulk assignment with its results.
+    for lang in ("zh-CN", "en"):
+        for size in (PHONE, DESKTOP):
+            b = Browser(url, lang=lang, size=size, tz="Asia/Shanghai")
+            try:
+                yield from shots_console.save_bulk(stack, b, lang, lambda name: shoot(
+                    b, folder, name, lang, size))
             finally:
                 b.close()

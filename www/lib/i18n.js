@@ -111,3 +111,11 @@ export function tnodes(msgid, vars) {
   if (last < text.length) frag.append(text.slice(last));
   return frag;
 }
+
+// The catalogue's translation of a text that arrives as data but is also one of the C side's
+// messages (a deadline rule's text from etc/deadlines.json, which the catalogue translates for
+// mail and templates too), else the text as it came.
+export function known(text) {
+  return (lang !== "en" && typeof text === "string" && typeof catalogue[text] === "string"
+    && catalogue[text]) || text;
+}

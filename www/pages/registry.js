@@ -30,6 +30,14 @@ export const routes = [
   { path: "/app/cases/new", module: "./app/case-new.js", layout: "app", title: () => t("Ask for help with a dispute"), roles: ["exporter"] },
   { path: "/app/cases/:id", module: "./app/case.js", layout: "app", title: () => t("Case"), roles: ["exporter"] },
   { path: "/app/team", module: "./app/team.js", layout: "app", title: () => t("Team"), nav: "app", roles: ["exporter"] },
+  { path: "/staff", module: "./staff/queue.js", layout: "app", title: () => t("Case queue"), nav: "app", roles: ["triager", "expert", "admin"] },
+  { path: "/staff/cases/:id", module: "./staff/case.js", layout: "app", title: () => t("Case"), roles: ["triager", "expert", "admin"] },
+  { path: "/staff/calendar", module: "./staff/calendar.js", layout: "app", title: () => t("Deadline calendar"), nav: "app", roles: ["triager", "expert", "admin"] },
+  { path: "/staff/bulletins", module: "./staff/bulletins.js", layout: "app", title: () => t("Bulletin desk"), nav: "app", roles: ["triager", "expert", "admin"] },
+  { path: "/staff/bulletins/new", module: "./staff/bulletin.js", layout: "app", title: () => t("Write a bulletin"), roles: ["triager", "admin"] },
+  { path: "/staff/bulletins/:id", module: "./staff/bulletin.js", layout: "app", title: () => t("Bulletin"), roles: ["triager", "expert", "admin"] },
+  { path: "/staff/stats", module: "./staff/stats.js", layout: "app", title: () => t("Statistics"), nav: "app", roles: ["triager", "expert", "admin"] },
+  { path: "/staff/templates", module: "./staff/templates.js", layout: "app", title: () => t("Reply templates"), nav: "app", roles: ["triager", "expert"] },
   { path: "/app/account", module: "./app/account.js", layout: "app", title: () => t("Your account"), nav: "app" },
 ];
 
