@@ -309,11 +309,13 @@ def run_fuzz(build, res, pattern, seconds):
 
 GROUPS = ["unit", "catalogue", "feeds", "integration", "browser", "faults", "fuzz"]
 
-# Seconds each browser module took in a whole run on two cores (the shards are balanced by
-# these; a module not listed counts as 20).
-BROWSER_SECONDS = {"test_ws_inbox": 69, "test_ws_channels": 65, "test_ws_portfolio": 43,
-                   "test_public": 39, "test_forms": 27, "test_ws_cases": 18, "test_journey": 13,
-                   "test_ws_account": 12, "test_ws_team": 9, "test_catalogue": 2}
+# Seconds each browser module took in a run of the browser group alone on two cores (the
+# shards are balanced by these; a module not listed counts as 20).
+BROWSER_SECONDS = {"test_ws_inbox": 56, "test_ws_channels": 54, "test_console_stats": 34,
+                   "test_public": 33, "test_ws_portfolio": 32, "test_console_queue": 22,
+                   "test_forms": 19, "test_console_case": 18, "test_ws_cases": 16,
+                   "test_ws_account": 15, "test_console_bulletins": 14, "test_journey": 12,
+                   "test_ws_team": 8, "test_catalogue": 1}
 
 
 def browser_shards(n):

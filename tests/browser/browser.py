@@ -2,6 +2,7 @@
 chromedriver by Debian's python3-selenium (nothing downloaded), against the stack the
 integration tests start. Every page a test opens is checked for console errors and
 Content-Security-Policy violations; a test that expects a failed request names it."""
+import atexit
 import contextlib
 import json
 import os
@@ -118,11 +119,43 @@ class Browser:
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
         self.driver.set_page_load_timeout(30)
+        self.scripts = []      # identifiers of scripts added for every new document
         self.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})
+        self.watch = self.scripts.pop()
         self.cdp("Emulation.setTimezoneOverride", {"timezoneId": tz})
         self.resize(size)
         self.allowed = []      # (url piece, status) of failed requests a test expects
         self.seen = []         # problems found so far
+
+    def reset(self, size):
+        """As a fresh profile would be for the next test on the same origin: no cookies, no
+        storage, cache, service workers or permissions, no scripts added by the last test, the
+        network as it is, an empty log; then the size asked for."""
+        d = self.driver
+        handles = d.window_handles
+        for h in handles[1:]:
+            d.switch_to.window(h)
+            d.close()
+        d.switch_to.window(handles[0])
+        d.get("about:blank")
+        for ident in self.scripts:
+            self.cdp("Page.removeScriptToEvaluateOnNewDocument", {"identifier": ident})
+        self.scripts = []
+        self.cdp("Network.enable")
+        self.cdp("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
+                                                      "downloadThroughput": -1,
+                                                      "uploadThroughput": -1})
+        self.cdp("Network.setCacheDisabled", {"cacheDisabled": False})
+        self.cdp("Network.clearBrowserCache")
+        self.cdp("Network.clearBrowserCookies")
+        self.cdp("Network.disable")
+        self.cdp("Storage.clearDataForOrigin", {"origin": self.base, "storageTypes": "all"})
+        self.cdp("Browser.resetPermissions")
+        d.set_page_load_timeout(30)
+        d.get_log("browser")
+        self.resize(size)
+        self.allowed = []
+        self.seen = []
 
     def stub(self, table):
         """Answers these API routes in the page from now on (see STUB)."""
@@ -132,7 +165,10 @@ class Browser:
         return self.js("return window.__swCalls || []")
 
     def cdp(self, cmd, args=None):
-        return self.driver.execute_cdp_cmd(cmd, args or {})
+        r = self.driver.execute_cdp_cmd(cmd, args or {})
+        if cmd == "Page.addScriptToEvaluateOnNewDocument":
+            self.scripts.append(r["identifier"])
+        return r
 
     def resize(self, size):
         w, h = size
@@ -277,13 +313,51 @@ class Browser:
                 .concat(performance.getEntriesByType('resource').map(e => row(e, e.initiatorType)));""")
 
 
+# Chromium takes over a second to start; a test run starts hundreds of browsers. A browser
+# whose test passed is reset (Browser.reset) and kept for the next test with the same origin,
+# language and zone; one whose test failed is closed, as are all at the end.
+# SEAWALL_BROWSER_FRESH=1 starts a new one for every test.
+_POOL = {}
+
+
+def _close_pool():
+    for kept in _POOL.values():
+        for b in kept:
+            try:
+                b.close()
+            except Exception:   # the run is ending: a browser already gone is no matter
+                pass
+    _POOL.clear()
+
+
+atexit.register(_close_pool)
+
+
 @contextlib.contextmanager
-def browser(stack, **kw):
-    """A Browser on the stack's nginx; fails the test on any console error or CSP violation
-    left at the end (tests call assert_clean themselves at the points that matter too)."""
-    b = Browser(f"http://127.0.0.1:{stack.port}", **kw)
+def browser(stack, lang="en", size=DESKTOP, tz="Asia/Shanghai"):
+    """A Browser on the stack's nginx, as fresh as a new profile; fails the test on any
+    console error or CSP violation left at the end (tests call assert_clean themselves at the
+    points that matter too)."""
+    base = f"http://127.0.0.1:{stack.port}"
+    key = (base, lang, tz)
+    kept = _POOL.get(key) or []
+    b = None
+    while kept and b is None:
+        b = kept.pop()
+        try:
+            b.reset(size)
+        except Exception:      # gone or stuck: a new one instead
+            b.close()
+            b = None
+    if b is None:
+        b = Browser(base, lang=lang, size=size, tz=tz)
+    ok = False
     try:
         yield b
         b.assert_clean()
+        ok = True
     finally:
-        b.close()
+        if ok and os.environ.get("SEAWALL_BROWSER_FRESH") != "1":
+            _POOL.setdefault(key, []).append(b)
+        else:
+            b.close()
