@@ -371,7 +371,11 @@ def test_attendees_by_name_and_escalation_without_ids(s):
     assert r.status == 201, r
     inc = r.json()
     sg = inc["exhibitor"]["suggested"]
-    assert sg["subscriber_id"] == lamp["id"] and sg["match"] == "same_trade_name", sg
+    assert sg["subscriber_id"] == lamp["id"], sg
+    # (The matcher may already have matched the event by the time the answer is read back:
+    # its recognition then stands in the answer, as it does in every later view.)
+    assert (sg["by"], sg["match"]) in (("attendees", "same_trade_name"),
+                                       ("matcher", "exact")), sg
     # ... and the matcher's own recognition (it knows every subscriber's company names) is
     # offered first once it has matched the event.
     view = wait_until("the matcher's recognition", lambda: (lambda v: v if v["exhibitor"].get(
