@@ -4,6 +4,9 @@
 import * as api from "./api.js";
 
 const HINT = "seawall.session";
+// A station person is kept on the device too, so the station app opens on a fair floor
+// without a network (the pages then work from what the device holds).
+const KEPT = "seawall.station.person";
 let person = null;
 let listeners = [];
 
@@ -21,6 +24,23 @@ function hinted() {
     return localStorage.getItem(HINT) === "1";
   } catch {
     return false;
+  }
+}
+
+function keep(p) {
+  try {
+    if (p) localStorage.setItem(KEPT, JSON.stringify(p));
+    else localStorage.removeItem(KEPT);
+  } catch {
+    // Without storage the station app needs the network to open.
+  }
+}
+
+function keptPerson() {
+  try {
+    return JSON.parse(localStorage.getItem(KEPT) || "null");
+  } catch {
+    return null;
   }
 }
 
@@ -42,6 +62,7 @@ export function adopt(answer) {
   person = answer.person || null;
   api.setCsrf(answer.csrf_token);
   hint(person !== null);
+  keep(person?.role === "station" ? person : null);
   changed();
   return person;
 }
@@ -51,6 +72,7 @@ export function forget() {
   person = null;
   api.setCsrf(null);
   hint(false);
+  keep(null);
   if (had) changed();
 }
 
@@ -65,6 +87,12 @@ export async function load(force = false) {
     if (e instanceof api.ApiError && (e.status === 401 || e.status === 404)) {
       forget();
       return null;
+    }
+    const kept = e instanceof api.ApiError && e.status === 0 ? keptPerson() : null;
+    if (kept) {
+      person = kept;
+      changed();
+      return person;
     }
     throw e;
   }
