@@ -15,6 +15,7 @@ const FILES = [
   "/lib/forms.js", "/lib/format.js", "/lib/style.js", "/lib/countries.js",
   "/lib/station.js", "/lib/station-store.js", "/lib/station-terms.js",
   "/pages/registry.js", "/pages/notfound.js", "/pages/not-for-role.js", "/pages/failure.js",
+  "/pages/signin.js",
   "/pages/station/home.js", "/pages/station/log.js", "/pages/station/queue.js",
   "/pages/station/escalate.js",
 ];

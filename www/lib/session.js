@@ -5,7 +5,8 @@ import * as api from "./api.js";
 
 const HINT = "seawall.session";
 // A station person is kept on the device too, so the station app opens on a fair floor
-// without a network (the pages then work from what the device holds).
+// without a network (the pages then work from what the device holds). A session that ended
+// (a closed browser ends it) leaves it; signing out, or another person signing in, removes it.
 const KEPT = "seawall.station.person";
 let person = null;
 let listeners = [];
@@ -72,7 +73,6 @@ export function forget() {
   person = null;
   api.setCsrf(null);
   hint(false);
-  keep(null);
   if (had) changed();
 }
 
@@ -102,6 +102,7 @@ export async function signOut() {
   try {
     await api.del("/api/v1/session");
   } finally {
+    keep(null);
     forget();
   }
 }

@@ -3,6 +3,7 @@
 // idempotent batch (on start, when the network returns, and by Background Sync where the
 // browser has it), photos uploaded as each incident's evidence, and the service worker.
 import * as api from "./api.js";
+import * as router from "./router.js";
 import * as session from "./session.js";
 import * as store from "./station-store.js";
 
@@ -34,6 +35,11 @@ export async function changed() {
 
 // {station, show} for the signed-in station person: from the API, else as last kept here.
 export async function fair(person) {
+  const kept = () => {
+    const k = JSON.parse(localStorage.getItem(FAIR) || "null");
+    return k && k.station.id === person.subject ? { ...k, offline: true } : null;
+  };
+  if (!navigator.onLine && kept()) return kept();
   try {
     const station = await api.get(`/api/v1/stations/${person.subject}`);
     const show = await api.get(`/api/v1/shows/${encodeURIComponent(station.show)}`);
@@ -41,10 +47,8 @@ export async function fair(person) {
     localStorage.setItem(FAIR, JSON.stringify(out));
     return out;
   } catch (e) {
-    if (!(e instanceof api.ApiError) || e.status !== 0) throw e;
-    const kept = JSON.parse(localStorage.getItem(FAIR) || "null");
-    if (!kept) throw e;
-    return { ...kept, offline: true };
+    if (!(e instanceof api.ApiError) || e.status !== 0 || !kept()) throw e;
+    return kept();
   }
 }
 
@@ -66,12 +70,19 @@ export async function preparePhoto(file) {
   canvas.width = w;
   canvas.height = hgt;
   canvas.getContext("2d").drawImage(bitmap, 0, 0, w, hgt);
+  // A small preview as a data: URL (the portal's CSP allows data: images, not blob:).
+  const thumb = document.createElement("canvas");
+  const ts = Math.min(1, 192 / Math.max(w, hgt));
+  thumb.width = Math.max(1, Math.round(w * ts));
+  thumb.height = Math.max(1, Math.round(hgt * ts));
+  thumb.getContext("2d").drawImage(bitmap, 0, 0, thumb.width, thumb.height);
   bitmap.close?.();
   const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
   const digest = await crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
   const sha256 = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
   const base = (file.name || "photo").replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9._-]/g, "_") || "photo";
-  return { name: `${base}.jpg`, sha256, size: blob.size, width: w, height: hgt, blob };
+  return { name: `${base}.jpg`, sha256, size: blob.size, width: w, height: hgt, blob,
+    preview: thumb.toDataURL("image/jpeg", 0.7) };
 }
 
 async function refreshSession() {
@@ -131,7 +142,15 @@ async function sendAll() {
 // Sends what waits, once at a time; never throws (a failed send leaves the records waiting).
 export function sync() {
   if (!syncing) {
-    syncing = sendAll().catch((e) => ({ error: e })).finally(async () => {
+    syncing = sendAll().catch((e) => {
+      // The session ended while the device was away (a browser closed ends it): the records
+      // stay here and are sent once the person has signed in again.
+      if (e instanceof api.ApiError && e.status === 401 && session.current()) {
+        session.forget();
+        router.navigate(`/signin?next=${encodeURIComponent(location.pathname)}`, { replace: true });
+      }
+      return { error: e };
+    }).finally(async () => {
       syncing = null;
       await changed();
     });

@@ -70,8 +70,7 @@ export default async function logPage(ctx) {
     for (const file of picker.files) {
       const p = await station.preparePhoto(file);
       photos.push(p);
-      const url = URL.createObjectURL(p.blob);
-      photoList.append(h("li", {}, h("img", { src: url, alt: t("Photo {n}", { n: photos.length }) }),
+      photoList.append(h("li", {}, h("img", { src: p.preview, alt: t("Photo {n}", { n: photos.length }) }),
         h("span", { class: "visually-hidden" }, t("Photo {n}", { n: photos.length }))));
     }
     picker.value = "";
