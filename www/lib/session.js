@@ -81,6 +81,11 @@ export function forget() {
 export async function load(force = false) {
   if (person) return person;
   if (!force && !hinted()) return null;
+  if (!navigator.onLine && keptPerson()) {
+    person = keptPerson();   // known offline: no request that cannot succeed
+    changed();
+    return person;
+  }
   try {
     return adopt(await api.get("/api/v1/session"));
   } catch (e) {

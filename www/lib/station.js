@@ -141,6 +141,7 @@ async function sendAll() {
 
 // Sends what waits, once at a time; never throws (a failed send leaves the records waiting).
 export function sync() {
+  if (!navigator.onLine) return Promise.resolve({ sent: 0, offline: true });
   if (!syncing) {
     syncing = sendAll().catch((e) => {
       // The session ended while the device was away (a browser closed ends it): the records
