@@ -204,3 +204,37 @@ def test_station_pages_in_both_languages_and_widths(s):
                 for path in ("/station", "/station/log", "/station/queue"):
                     b.open(path)
                     check_page(b, s, lang, f"{path} {size}", max_api=None)
+
+
+def test_escalation_picks_the_suggested_attendee_by_name(s):
+    d = desk(s, "escalate")
+    show = d["show"]["id"]
+    if not s.get("/api/v1/centres", token=s.admin).json()["items"]:
+        s.make("/api/v1/centres", {"name": "Hannover Fair Desk Centre", "country": "CN"})
+    sub, stok = s.tenant("Ningbo Lamp Works Co., Ltd.")
+    assert s.post(f"/api/v1/subscribers/{sub['id']}/portfolio", {"kind": "show", "show": show},
+                  token=stok).status == 201
+    other, otok = s.tenant("Ningbo Lamp Trading Co., Ltd.")
+    assert s.post(f"/api/v1/subscribers/{other['id']}/portfolio",
+                  {"kind": "show", "show": show}, token=otok).status == 201
+    r = s.post(f"/api/v1/shows/{show}/incidents", {
+        "kind": "complaint_received", "hall": "5.2",
+        "exhibitor": {"name": "Ningbo Lamp Works Co., Ltd.", "country": "CN"},
+        "complainant": {"name": "Brightlight GmbH", "country": "DE"}}, token=d["token"],
+        headers={"Idempotency-Key": "esc-1"})
+    assert r.status == 201, r
+    inc = r.json()["id"]
+    set_person(s, d["email"], lang="zh-CN")
+    with browser(s, lang="zh-CN", size=PHONE) as b:
+        sign_in(b, d["email"], next_path="/station")
+        b.open(f"/station/incidents/{inc}/escalate")
+        first = b.wait("the attendees", lambda: b.finds("main fieldset.attendees input"))[0]
+        assert first.get_attribute("data-suggested") == "true" and first.is_selected()
+        assert first.get_attribute("value") == str(sub["id"])
+        check_page(b, s, "zh-CN", "escalate", max_api=None)
+        b.click("main form.escalate-form button[type=submit]")
+        b.wait("the case", lambda: "#" in b.text("main form.escalate-form [role=status]"))
+        got = s.get(f"/api/v1/incidents/{inc}", token=s.admin).json()
+        assert got["status"] == "escalated" and got["case_id"], got
+        case = s.get(f"/api/v1/cases/{got['case_id']}", token=s.admin).json()
+        assert case["subscriber_id"] == sub["id"], case

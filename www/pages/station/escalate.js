@@ -69,7 +69,8 @@ export default async function escalatePage(ctx) {
   return h("div", { class: "station" },
     h("h1", { tabindex: "-1" }, t("Escalate an incident")),
     bar(),
-    h("p", {}, label(KINDS, inc.kind), " — ", data(inc.exhibitor?.name),
-      " ← ", data(inc.complainant?.name)),
+    h("p", {}, tnodes("{kind}: {exhibitor}, complaint by {complainant}", {
+      kind: label(KINDS, inc.kind), exhibitor: data(inc.exhibitor?.name),
+      complainant: data(inc.complainant?.name) })),
     search, form);
 }
