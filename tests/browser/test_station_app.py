@@ -195,6 +195,11 @@ def test_offline_journey_survives_closing_the_browser(s):
 
 def test_station_pages_in_both_languages_and_widths(s):
     d = desk(s, "langs")
+    r = s.post(f"/api/v1/shows/{d['show']['id']}/incidents", {
+        "kind": "booth_inspection", "hall": "3", "exhibitor": {"name": "Yiwu Toys Trading Co."},
+        "complainant": {"name": "Toy Brand Inc."}}, token=d["token"],
+        headers={"Idempotency-Key": "langs-1"})
+    assert r.status == 201, r                   # the desk's table, at each width
     for lang in ("zh-CN", "en"):
         set_person(s, d["email"], lang=lang)
         with browser(s, lang=lang, size=PHONE) as b:

@@ -78,16 +78,16 @@ export default async function home(ctx) {
         h("thead", {}, h("tr", {},
           h("th", { scope: "col" }, t("Received")),
           h("th", { scope: "col" }, t("Kind")),
-          h("th", { scope: "col", class: "wide" }, t("Hall")),
+          h("th", { scope: "col" }, t("Hall")),
           h("th", { scope: "col" }, t("Accused exhibitor")),
           h("th", { scope: "col" }, t("State")),
           h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("Actions"))))),
         h("tbody", {}, incidents.map((i) => h("tr", { "data-incident": i.id },
-          h("td", {}, timeEl(i.received_at)),
-          h("td", {}, label(KINDS, i.kind)),
-          h("td", { class: "wide" }, data(i.hall || "")),
-          h("td", {}, data(i.exhibitor?.name || "")),
-          h("td", {}, label(STATES, i.status)),
+          h("td", { "data-label": t("Received") }, timeEl(i.received_at)),
+          h("td", { "data-label": t("Kind") }, label(KINDS, i.kind)),
+          h("td", { "data-label": t("Hall") }, data(i.hall || "")),
+          h("td", { "data-label": t("Accused exhibitor") }, data(i.exhibitor?.name || "")),
+          h("td", { "data-label": t("State") }, label(STATES, i.status)),
           h("td", {}, i.status === "escalated" || i.status === "closed" ? null
             : h("a", { href: `/station/incidents/${i.id}/escalate` }, t("Escalate")))))))
         : h("p", {}, t("No incident has reached the server for this fair yet."))));

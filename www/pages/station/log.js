@@ -35,9 +35,9 @@ function lookup(role) {
         replace(out, items.length ? h("ul", { class: "lookup-results" }, items.map((c) => h("li", {},
           data(c.names?.[0] || q, "strong"), " ",
           tn("{count} incident at fairs", "{count} incidents at fairs",
-            (c.history || []).length, { count: (c.history || []).length }), ": ",
-          h("span", { "data-text": "api" }, (c.fairs || []).map((f) => `${f.name} (${f.incidents})`)
-            .join(", ")))))
+            (c.history || []).length, { count: (c.history || []).length }),
+          h("ul", { class: "lookup-fairs" }, (c.fairs || []).map((f) =>
+            h("li", { "data-text": "api" }, `${f.name} (${f.incidents})`))))))
           : h("p", {}, t("No earlier incident with this name at any fair.")));
       } catch (e) {
         if (!(e instanceof api.ApiError)) throw e;
