@@ -171,11 +171,16 @@ async function boot() {
   });
   document.addEventListener("sw-lang", (ev) => switchLanguage(ev.detail));
   document.addEventListener("sw-signout", async () => {
-    if (session.current()?.role === "station" && !(await stationLeaves())) return;
+    // A station's device may be offline: it leaves for the sign-in page, which it keeps.
+    const station = session.current()?.role === "station";
+    if (station && !(await stationLeaves())) return;
     try {
       await session.signOut();
+    } catch (e) {
+      // Signed out here all the same; a server out of reach ends the session at its expiry.
+      if (!(e instanceof api.ApiError)) throw e;
     } finally {
-      router.navigate("/");
+      router.navigate(station ? "/signin" : "/");
     }
   });
   renderChrome();

@@ -243,3 +243,21 @@ def test_escalation_picks_the_suggested_attendee_by_name(s):
         assert got["status"] == "escalated" and got["case_id"], got
         case = s.get(f"/api/v1/cases/{got['case_id']}", token=s.admin).json()
         assert case["subscriber_id"] == sub["id"], case
+        # Signing out with a record unsent warns first; staying keeps it, leaving wipes it.
+        network(b, False)
+        b.open("/station/log")
+        log_one(b, "Brightlight GmbH", "Ningbo Lamp Works Co., Ltd.", "5.2")
+        signout = "document.querySelector('sw-app-nav button.button.secondary').click()"
+        b.js(signout)
+        alert = b.wait("the warning", lambda: b.driver.switch_to.alert)
+        assert "1" in alert.text
+        alert.dismiss()
+        b.wait("the page to stay", lambda: b.path() == "/station/log")
+        assert [r["state"] for r in records(b)] == ["pending"]
+        b.js(signout)
+        b.wait("the warning", lambda: b.driver.switch_to.alert).accept()
+        b.wait("the sign-in page", lambda: b.path() == "/signin")
+        assert records(b) == []
+        assert b.js("return localStorage.getItem('seawall.station.person')") is None
+        expected_failures(b)                    # signing out could not reach the server
+        network(b, True)
