@@ -23,7 +23,7 @@ README = {("home", "zh-CN", DESKTOP), ("bulletins", "zh-CN", PHONE), ("coverage"
           ("portfolio", "zh-CN", DESKTOP), ("portfolio-form-errors", "en", PHONE),
           ("console-queue", "en", DESKTOP), ("console-case", "zh-CN", DESKTOP),
           ("console-stats", "zh-CN", DESKTOP), ("console-bulk", "en", PHONE),
-          ("station-log", "zh-CN", PHONE), ("station-queue", "en", PHONE)}
+          ("station-log", "zh-CN", PHONE), ("station-queue", "en", DESKTOP)}
 
 
 def page_list(data):

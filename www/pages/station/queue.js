@@ -11,19 +11,24 @@ import * as store from "../../lib/station-store.js";
 import { KINDS, label } from "../../lib/station-terms.js";
 import { bar, setUp } from "./home.js";
 
-const SHOWN = ["kind", "hall", "booth", "product_category", "notes", "status", "answered_at",
-  "received_at", "exhibitor", "complainant", "rights", "measures", "answer"];
-
 function value(v) {
   if (v === undefined || v === null) return "—";
   if (typeof v === "object") return JSON.stringify(v);
   return String(v);
 }
 
+const MEMBERS = {
+  kind: () => t("Kind of incident"), hall: () => t("Hall"), booth: () => t("Booth"),
+  product_category: () => t("Products"), notes: () => t("Notes"), status: () => t("State"),
+  exhibitor: () => t("Accused exhibitor"), complainant: () => t("Complainant"),
+  rights: () => t("Right invoked"), received_at: () => t("Complaint received at"),
+};
+
 function version(title, body, differs) {
   return h("section", {}, h("h3", {}, title),
-    h("dl", {}, SHOWN.filter((k) => differs.includes(k)).map((k) => [
-      h("dt", {}, data(k, "code")), h("dd", { "data-text": "api" }, value(body?.[k]))])));
+    h("dl", {}, differs.map((k) => [
+      h("dt", {}, MEMBERS[k] ? MEMBERS[k]() : data(k, "code")),
+      h("dd", { "data-text": "api" }, value(body?.[k]))])));
 }
 
 function item(r, refresh) {
