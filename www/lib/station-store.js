@@ -80,8 +80,13 @@ export async function edit(cid, changes) {
   return r;
 }
 
+// Not yet wholly on the server: the record itself, or one of its photos.
+export function isUnsent(r) {
+  return r.state !== "sent" || r.photos.some((p) => !p.sent);
+}
+
 export async function unsent() {
-  return (await all()).filter((r) => r.state !== "sent" || r.photos.some((p) => !p.sent));
+  return (await all()).filter(isUnsent);
 }
 
 // Everything on this device, gone (sign-out once all is sent, or discarding on purpose).

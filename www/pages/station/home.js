@@ -20,7 +20,7 @@ export function bar() {
     const on = navigator.onLine;
     net.className = on ? "net" : "net off";
     net.textContent = on ? t("Online") : t("Offline: records wait on this device");
-    const n = (records || await store.all()).filter((r) => r.state !== "sent").length;
+    const n = (records || await store.all()).filter(store.isUnsent).length;
     waiting.textContent = tn("{count} record not sent", "{count} records not sent", n,
       { count: n });
     el.dataset.unsent = String(n);
