@@ -5,7 +5,7 @@ import "./components/sw-app-nav.js";
 import * as api from "./lib/api.js";
 import { h, replace } from "./lib/dom.js";
 import * as i18n from "./lib/i18n.js";
-import { t } from "./lib/i18n.js";
+import { t, tn } from "./lib/i18n.js";
 import * as router from "./lib/router.js";
 import * as session from "./lib/session.js";
 import { match } from "./pages/registry.js";
@@ -139,6 +139,22 @@ async function switchLanguage(code) {
   header.querySelector(`sw-lang-switch button[lang="${code}"]`)?.focus();
 }
 
+// A station's device: what it holds is sent first; records still unsent are discarded only
+// when the person says so; then the device keeps nothing of the fair (records, photos, data).
+async function stationLeaves() {
+  const station = await import("./lib/station.js");
+  const store = await import("./lib/station-store.js");
+  await station.sync();
+  const left = (await store.unsent()).length;
+  if (left && !window.confirm(tn(
+    "{count} record on this device has not been sent. Signing out discards it. Sign out anyway?",
+    "{count} records on this device have not been sent. Signing out discards them. Sign out anyway?",
+    left, { count: left }))) return false;
+  await store.wipe();
+  localStorage.removeItem("seawall.station.fair");
+  return true;
+}
+
 async function boot() {
   setState("loading");
   await i18n.use(i18n.initial());
@@ -155,10 +171,16 @@ async function boot() {
   });
   document.addEventListener("sw-lang", (ev) => switchLanguage(ev.detail));
   document.addEventListener("sw-signout", async () => {
+    // A station's device may be offline: it leaves for the sign-in page, which it keeps.
+    const station = session.current()?.role === "station";
+    if (station && !(await stationLeaves())) return;
     try {
       await session.signOut();
+    } catch (e) {
+      // Signed out here all the same; a server out of reach ends the session at its expiry.
+      if (!(e instanceof api.ApiError)) throw e;
     } finally {
-      router.navigate("/");
+      router.navigate(station ? "/signin" : "/");
     }
   });
   renderChrome();

@@ -104,11 +104,14 @@ class PageProblem(AssertionError):
 
 class Browser:
     """One Chromium with a fresh profile. lang: the browser's language (navigator.languages);
-    size: the viewport in CSS pixels."""
+    size: the viewport in CSS pixels; profile: a user-data-dir to use and keep (the caller
+    removes it) instead of a fresh one, so a second Browser opens what the first left
+    (IndexedDB, service workers, caches, storage)."""
 
-    def __init__(self, base, lang="en", size=DESKTOP, tz="Asia/Shanghai"):
+    def __init__(self, base, lang="en", size=DESKTOP, tz="Asia/Shanghai", profile=None):
         self.base = base.rstrip("/")
-        self.profile = tempfile.mkdtemp(prefix="seawall-chromium-")
+        self.own_profile = profile is None
+        self.profile = profile or tempfile.mkdtemp(prefix="seawall-chromium-")
         opts = webdriver.ChromeOptions()
         opts.binary_location = CHROMIUM
         for f in FLAGS + [f"--user-data-dir={self.profile}", f"--lang={lang}",
@@ -180,7 +183,8 @@ class Browser:
         try:
             self.driver.quit()
         finally:
-            shutil.rmtree(self.profile, ignore_errors=True)
+            if self.own_profile:
+                shutil.rmtree(self.profile, ignore_errors=True)
 
     # --- pages ----------------------------------------------------------------------------
 

@@ -4,14 +4,15 @@ Whole pages, one PNG each: build/screenshots/<page>-<lang>-<width>.png, and the 
 the README's few in build/screenshots/readme/. The workspace's pages are shot signed in for
 real, in the page's language: the exporter the inbox tests seed (dashboard, inbox, alerts), the
 one the portfolio tests make (watch list, import, channels), the demo person of the cases
-tests (cases, team, account), and the triager of consoledata.py's demo centre (the staff
-console). A page that logs a console error or a CSP violation fails the run, as in the
-tests."""
+tests (cases, team, account), the triager of consoledata.py's demo centre (the staff
+console) and the station of stationdata.py's fair (the station app). A page that logs a
+console error or a CSP violation fails the run, as in the tests."""
 import os
 
 import inboxdata
 import shots_console
 import shots_portfolio
+import shots_station
 import wslib
 from browser import DESKTOP, PHONE, Browser
 from portal import seed
@@ -21,7 +22,8 @@ README = {("home", "zh-CN", DESKTOP), ("bulletins", "zh-CN", PHONE), ("coverage"
           ("inbox", "en", DESKTOP), ("alert", "zh-CN", DESKTOP),
           ("portfolio", "zh-CN", DESKTOP), ("portfolio-form-errors", "en", PHONE),
           ("console-queue", "en", DESKTOP), ("console-case", "zh-CN", DESKTOP),
-          ("console-stats", "zh-CN", DESKTOP), ("console-bulk", "en", PHONE)}
+          ("console-stats", "zh-CN", DESKTOP), ("console-bulk", "en", PHONE),
+          ("station-log", "zh-CN", PHONE), ("station-queue", "en", DESKTOP)}
 
 
 def page_list(data):
@@ -144,6 +146,13 @@ def save_all(stack, folder):
             b = Browser(url, lang=lang, size=size, tz="Asia/Shanghai")
             try:
                 yield from shots_console.save(stack, b, lang, lambda name: shoot(
+                    b, folder, name, lang, size))
+            finally:
+                b.close()
+            # The station app, signed in as the station of a fair running today.
+            b = Browser(url, lang=lang, size=size, tz="Asia/Shanghai")
+            try:
+                yield from shots_station.save(stack, b, lang, lambda name: shoot(
                     b, folder, name, lang, size))
             finally:
                 b.close()

@@ -4,6 +4,10 @@
 import * as api from "./api.js";
 
 const HINT = "seawall.session";
+// A station person is kept on the device too, so the station app opens on a fair floor
+// without a network (the pages then work from what the device holds). A session that ended
+// (a closed browser ends it) leaves it; signing out, or another person signing in, removes it.
+const KEPT = "seawall.station.person";
 let person = null;
 let listeners = [];
 
@@ -21,6 +25,23 @@ function hinted() {
     return localStorage.getItem(HINT) === "1";
   } catch {
     return false;
+  }
+}
+
+function keep(p) {
+  try {
+    if (p) localStorage.setItem(KEPT, JSON.stringify(p));
+    else localStorage.removeItem(KEPT);
+  } catch {
+    // Without storage the station app needs the network to open.
+  }
+}
+
+function keptPerson() {
+  try {
+    return JSON.parse(localStorage.getItem(KEPT) || "null");
+  } catch {
+    return null;
   }
 }
 
@@ -42,6 +63,7 @@ export function adopt(answer) {
   person = answer.person || null;
   api.setCsrf(answer.csrf_token);
   hint(person !== null);
+  keep(person?.role === "station" ? person : null);
   changed();
   return person;
 }
@@ -59,12 +81,23 @@ export function forget() {
 export async function load(force = false) {
   if (person) return person;
   if (!force && !hinted()) return null;
+  if (!navigator.onLine && keptPerson()) {
+    person = keptPerson();   // known offline: no request that cannot succeed
+    changed();
+    return person;
+  }
   try {
     return adopt(await api.get("/api/v1/session"));
   } catch (e) {
     if (e instanceof api.ApiError && (e.status === 401 || e.status === 404)) {
       forget();
       return null;
+    }
+    const kept = e instanceof api.ApiError && e.status === 0 ? keptPerson() : null;
+    if (kept) {
+      person = kept;
+      changed();
+      return person;
     }
     throw e;
   }
@@ -74,6 +107,7 @@ export async function signOut() {
   try {
     await api.del("/api/v1/session");
   } finally {
+    keep(null);
     forget();
   }
 }

@@ -38,6 +38,10 @@ export const routes = [
   { path: "/staff/bulletins/:id", module: "./staff/bulletin.js", layout: "app", title: () => t("Bulletin"), roles: ["triager", "expert", "admin"] },
   { path: "/staff/stats", module: "./staff/stats.js", layout: "app", title: () => t("Statistics"), nav: "app", roles: ["triager", "expert", "admin"] },
   { path: "/staff/templates", module: "./staff/templates.js", layout: "app", title: () => t("Reply templates"), nav: "app", roles: ["triager", "expert"] },
+  { path: "/station", module: "./station/home.js", layout: "app", title: () => t("Station desk"), nav: "app", roles: ["station"] },
+  { path: "/station/log", module: "./station/log.js", layout: "app", title: () => t("Log an incident"), nav: "app", roles: ["station"] },
+  { path: "/station/queue", module: "./station/queue.js", layout: "app", title: () => t("Records to send"), nav: "app", roles: ["station"] },
+  { path: "/station/incidents/:id/escalate", module: "./station/escalate.js", layout: "app", title: () => t("Escalate an incident"), roles: ["station"] },
   { path: "/app/account", module: "./app/account.js", layout: "app", title: () => t("Your account"), nav: "app" },
 ];
 
