@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """po_deadlines.py — the texts people read from etc/deadlines.json as a POT fragment on stdout:
-each action rule's "text" and "extension" (an alert's action shows them, and a reminder mails
-them, through the catalogue). po.sh joins it to the template made from the sources."""
+each rule's "text", "extension" and "source" (an alert's action and the staff console show
+them, and a reminder mails them, through the catalogue). po.sh joins it to the template made from the sources."""
 import json
 import os
 import sys
@@ -18,7 +18,7 @@ def main():
         table = json.load(f)
     seen = []
     for rule in table.get("actions", []) + table.get("rules", []):
-        for key in ("text", "extension"):
+        for key in ("text", "extension", "source"):
             text = rule.get(key)
             if isinstance(text, str) and text and text not in seen:
                 seen.append(text)

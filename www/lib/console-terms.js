@@ -160,7 +160,7 @@ export function ruleEl(rule, source) {
   return h("span", { class: "rule" },
     data(known(rule.text), "span", { class: "rule-text" }),
     source || rule.source ? h("span", { class: "rule-source" }, " — ",
-      data(source || rule.source, "cite")) : null);
+      data(known(source || rule.source), "cite")) : null);
 }
 
 // Who made a history entry: the role's word, the expert's name when it is the one assigned.
