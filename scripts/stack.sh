@@ -549,6 +549,7 @@ Seawall is running (Ctrl-C stops everything).
   portal     http://127.0.0.1:$HTTP_PORT/   (门户, Chinese and English)
   workspace  http://127.0.0.1:$HTTP_PORT/app     (exporters: dashboard, inbox, watch list, cases)
   console    http://127.0.0.1:$HTTP_PORT/staff   (centre staff: queue, deadlines, bulletins, statistics)
+  station    http://127.0.0.1:$HTTP_PORT/station (the fair's IP desk; works offline)
   health     http://127.0.0.1:$HTTP_PORT/healthz
   metrics    http://127.0.0.1:$HTTP_PORT/metrics
   redis      127.0.0.1:$REDIS_PORT (AOF in $DIR/redis)
