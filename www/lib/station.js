@@ -139,16 +139,38 @@ async function sendAll() {
   return { sent };
 }
 
+// A send that failed for any reason but an ended session is tried again, sooner first: the
+// "online" event can come before the network really carries requests (a captive portal, a
+// link still coming up), and no other event would follow.
+const RETRY_FIRST_MS = 2000;
+const RETRY_MAX_MS = 30000;
+let retryMs = RETRY_FIRST_MS;
+let retryTimer = null;
+
+function retryLater() {
+  if (retryTimer) return;
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    sync();
+  }, retryMs);
+  retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+}
+
 // Sends what waits, once at a time; never throws (a failed send leaves the records waiting).
 export function sync() {
   if (!navigator.onLine) return Promise.resolve({ sent: 0, offline: true });
   if (!syncing) {
-    syncing = sendAll().catch((e) => {
+    syncing = sendAll().then((r) => {
+      retryMs = RETRY_FIRST_MS;
+      return r;
+    }, (e) => {
       // The session ended while the device was away (a browser closed ends it): the records
       // stay here and are sent once the person has signed in again.
       if (e instanceof api.ApiError && e.status === 401 && session.current()) {
         session.forget();
         router.navigate(`/signin?next=${encodeURIComponent(location.pathname)}`, { replace: true });
+      } else {
+        retryLater();
       }
       return { error: e };
     }).finally(async () => {
