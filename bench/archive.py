@@ -19,12 +19,12 @@ Prints RESULT archive mb_per_s=… baseline_mb_per_s=… ratio=… peak_rss_mb=�
 import os
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
+
+from parse import timed  # the same measure as the plain parse benchmark
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLES = os.path.normpath(os.path.join(ROOT, "..", "shared", "feeds", "uspto-trademark-daily"))
@@ -81,20 +81,6 @@ def build_xml(path, target_mb):
             out.write(b"</action-keys>\n")
         out.write(b"</file-segments></application-information></trademark-applications-daily>\n")
     return records
-
-
-def timed(cmd, shell=False):
-    """Runs cmd with stdout to /dev/null; returns (seconds, peak RSS of a child in KiB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.monotonic()
-    with open(os.devnull, "wb") as null:
-        p = subprocess.run(cmd, stdout=null, stderr=subprocess.PIPE, shell=shell,
-                           env=dict(os.environ, SEAWALL_CONFIG=""))
-    dt = time.monotonic() - t0
-    if p.returncode != 0:
-        sys.exit(f"bench: {cmd} failed ({p.returncode}): {p.stderr.decode()[-500:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return dt, peak if peak > before else None
 
 
 def main():
