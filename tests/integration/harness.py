@@ -356,6 +356,19 @@ def wait_until(what, fn, timeout=20.0, interval=0.05):
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
+
+def feed(s, fid):
+    """A feed as an admin reads it (GET /api/v1/feeds/{id}, 200 asserted)."""
+    r = s.get(f"/api/v1/feeds/{fid}", token=s.admin)
+    assert r.status == 200, r
+    return r.json()
+
+
+def wait_status(s, fid, pred, what, timeout=20):
+    """The feed once pred(its status) holds, within timeout seconds."""
+    return wait_until(what, lambda: (lambda f: f if pred(f["status"]) else None)(feed(s, fid)),
+                      timeout=timeout)
+
 def problem(r, status, slug=None):
     """Asserts r is an RFC 9457 problem of this status (and type slug); returns its JSON."""
     assert r.status == status, r

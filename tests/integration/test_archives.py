@@ -11,7 +11,7 @@ import zipfile
 from zoneinfo import ZoneInfo
 
 from feedserver import Server
-from harness import wait_until
+from harness import feed, wait_status
 
 NY = ZoneInfo("America/New_York")
 
@@ -51,17 +51,6 @@ def add_feed(s, body):
     r = s.post("/api/v1/feeds", body, token=s.admin)
     assert r.status == 201, r
     return r.json()
-
-
-def feed(s, fid):
-    r = s.get(f"/api/v1/feeds/{fid}", token=s.admin)
-    assert r.status == 200, r
-    return r.json()
-
-
-def wait_status(s, fid, pred, what, timeout=20):
-    return wait_until(what, lambda: (lambda f: f if pred(f["status"]) else None)(feed(s, fid)),
-                      timeout=timeout)
 
 
 def coverage_of(s, fid):

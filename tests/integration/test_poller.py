@@ -7,7 +7,7 @@ import shutil
 import signal
 
 from feedserver import Server
-from harness import problem, wait_until
+from harness import feed, problem, wait_status, wait_until
 
 SERVER = None
 
@@ -25,17 +25,6 @@ def add_feed(s, url, **kw):
     r = s.post("/api/v1/feeds", body, token=s.admin)
     assert r.status == 201, r
     return r.json()
-
-
-def feed(s, fid):
-    r = s.get(f"/api/v1/feeds/{fid}", token=s.admin)
-    assert r.status == 200, r
-    return r.json()
-
-
-def wait_status(s, fid, pred, what, timeout=20):
-    return wait_until(what, lambda: (lambda f: f if pred(f["status"]) else None)(feed(s, fid)),
-                      timeout=timeout)
 
 
 def poll(s, fid):
