@@ -18,9 +18,6 @@ export const STATES = {
   closed: () => t("Closed"),
 };
 
-export const OPEN_STATES = ["submitted", "needs_info", "accepted", "assigned", "in_progress",
-  "waiting_on_exporter"];
-
 // What the button that moves a case to a state says (lib/cases.c's transitions).
 export const MOVES = {
   submitted: () => t("Material received: back to the desk"),
