@@ -99,6 +99,18 @@ export const post = (path, body, opts) => request("POST", path, { ...opts, body 
 export const patch = (path, body, opts) => request("PATCH", path, { ...opts, body });
 export const del = (path, opts) => request("DELETE", path, opts);
 
+// Every item of a cursor-paged list (GET path with query, following "next" until it ends).
+export async function getAll(path, query = {}) {
+  const items = [];
+  let cursor = "";
+  do {
+    const page = await get(path, { ...query, cursor });
+    items.push(...page.items);
+    cursor = page.next || "";
+  } while (cursor);
+  return items;
+}
+
 // Sends body (a File or Blob) as the raw request body with POST, for uploads: as request, but
 // onprogress(sent, total) follows the upload (fetch cannot tell), so it goes through
 // XMLHttpRequest. Resolves to the JSON answer; rejects with an ApiError.

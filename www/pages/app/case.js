@@ -264,15 +264,8 @@ function timeline(history) {
       h("div", { class: "timeline-text" }, entryText(e).map((x) => (typeof x === "string" ? h("p", {}, x) : x)))))));
 }
 
-async function allHistory(id) {
-  const items = [];
-  let cursor = "";
-  do {
-    const page = await api.get(`/api/v1/cases/${id}/history`, { cursor, limit: HISTORY_PAGE });
-    items.push(...page.items);
-    cursor = page.next || "";
-  } while (cursor);
-  return items;
+function allHistory(id) {
+  return api.getAll(`/api/v1/cases/${id}/history`, { limit: HISTORY_PAGE });
 }
 
 export default async function casePage(ctx) {

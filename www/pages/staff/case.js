@@ -28,15 +28,8 @@ const HISTORY_PAGE = 200;
 // POST /cases/bulk).
 const ASSIGNABLE = ["submitted", "accepted", "assigned"];
 
-async function allHistory(id) {
-  const items = [];
-  let cursor = "";
-  do {
-    const page = await api.get(`/api/v1/cases/${id}/history`, { cursor, limit: HISTORY_PAGE });
-    items.push(...page.items);
-    cursor = page.next || "";
-  } while (cursor);
-  return items;
+function allHistory(id) {
+  return api.getAll(`/api/v1/cases/${id}/history`, { limit: HISTORY_PAGE });
 }
 
 function fact(label, value) {
