@@ -95,6 +95,13 @@ $(BUILD)/bin/seawall-notifier: $(BUILD)/workers/notifier.o $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
+# Test programs that are not cmocka units (tests/cluster: lib/store.c against a Redis Cluster).
+TEST_PROGS := $(BUILD)/tests/storeprobe
+
+$(BUILD)/tests/storeprobe: $(BUILD)/tests/cluster/storeprobe.o $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libseawall-api.a $(BUILD)/libseawall-feeds.a \
                   $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
@@ -129,11 +136,11 @@ $(NODE_OPENAPI)/node_modules/.package-lock.json: tests/openapi/package.json \
 $(OPENAPI_CHECK): tests/openapi/validate.mjs $(NODE_OPENAPI)/node_modules/.package-lock.json
 	cp $< $@
 
-test: $(BINS) $(UNIT_BIN) $(OPENAPI_CHECK) $(if $(SANITIZER),,fuzz-build)
+test: $(BINS) $(UNIT_BIN) $(TEST_PROGS) $(OPENAPI_CHECK) $(if $(SANITIZER),,fuzz-build)
 	$(PYTHON) tests/run.py --build $(BUILD) --jobs $(TEST_JOBS) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT) --faults $(FAULTS_SHORT)) $(TEST_ARGS)
 
 # The integration suite with seawall-api under valgrind's memcheck (slow; not part of test).
-test-valgrind: $(BINS) $(OPENAPI_CHECK)
+test-valgrind: $(BINS) $(TEST_PROGS) $(OPENAPI_CHECK)
 	$(PYTHON) tests/run.py --build $(BUILD) --only integration --valgrind
 
 test-faults: $(BINS)

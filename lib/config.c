@@ -27,6 +27,12 @@ static const struct cfg_key cfg_keys[] = {
     { "redis.db", CFG_INT, "0", 0, 15, "Redis database number" },
     { "redis.connect_timeout_ms", CFG_INT, "500", 10, 60000, "Redis connect timeout" },
     { "redis.command_timeout_ms", CFG_INT, "2000", 10, 60000, "Redis command timeout" },
+    { "redis.url", CFG_STR, "", 0, 1023,
+      "redis://host:port[,host:port…]: one server, or seed nodes of a Redis Cluster (the slot "
+      "map is learnt from them); empty means redis.host, redis.port and redis.socket" },
+    { "redis.cluster_retry_ms", CFG_INT, "5000", 100, 120000,
+      "how long one command keeps retrying through cluster redirections, TRYAGAIN, "
+      "CLUSTERDOWN and a failover before it fails" },
     { "redis.reply_max", CFG_INT, "16777216", 1024, 1073741824,
       "largest single Redis string reply accepted, bytes" },
     { "api.listen", CFG_STR, "/run/seawall/api.sock", 1, 255,

@@ -1,16 +1,22 @@
-/* store.c — the Redis connection: lazy connect, timeouts, reconnect after failures. */
+/* store.c — the Redis connection: lazy connect, timeouts, reconnect after failures; and a
+ * Redis Cluster client on top of it (the slot map, redirections, failover; see store.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "seawall/config.h"
 #include "seawall/log.h"
 #include "seawall/store.h"
 
 #define STORE_MAX_ARGS 64
+
+static void cl_free(struct sw_store *s);
 
 void sw_store_init(struct sw_store *s, const struct sw_config *cfg)
 {
@@ -23,6 +29,8 @@ void sw_store_init(struct sw_store *s, const struct sw_config *cfg)
     s->connect_timeout_ms = (int)sw_config_int(cfg, "redis.connect_timeout_ms");
     s->command_timeout_ms = (int)sw_config_int(cfg, "redis.command_timeout_ms");
     s->reply_max = (size_t)sw_config_int(cfg, "redis.reply_max");
+    sw_strlcpy(s->url, sw_config_str(cfg, "redis.url"), sizeof(s->url));
+    s->cluster_retry_ms = (int)sw_config_int(cfg, "redis.cluster_retry_ms");
 }
 
 static void store_fail(struct sw_store *s, const char *what)
@@ -129,7 +137,7 @@ static redisReply *store_check(struct sw_store *s, redisReply *r)
     return r;
 }
 
-redisReply *sw_store_cmdv(struct sw_store *s, int argc, const char **argv, const size_t *lens)
+static redisReply *one_cmdv(struct sw_store *s, int argc, const char **argv, const size_t *lens)
 {
     int reused = s->c != NULL;
     redisReply *r;
@@ -160,8 +168,8 @@ redisReply *sw_store_cmd(struct sw_store *s, const char *arg0, ...)
     return sw_store_cmdv(s, argc, argv, NULL);
 }
 
-redisReply *sw_store_multi(struct sw_store *s, int n, const int *argcs, const char ***argvs,
-                           const size_t **lens)
+static redisReply *one_multi(struct sw_store *s, int n, const int *argcs, const char ***argvs,
+                             const size_t **lens)
 {
     static const char *multi[] = { "MULTI" };
     static const char *exec[] = { "EXEC" };
@@ -241,8 +249,8 @@ redisReply *sw_store_eval(struct sw_store *s, const char *script, int nkeys, con
 static int pipeline_once(struct sw_store *s, int n, const int *argcs, const char ***argvs,
                          redisReply **replies);
 
-int sw_store_pipeline(struct sw_store *s, int n, const int *argcs, const char ***argvs,
-                      redisReply **replies)
+static int one_pipeline(struct sw_store *s, int n, const int *argcs, const char ***argvs,
+                        redisReply **replies)
 {
     int reused = s->c != NULL;
 
@@ -326,6 +334,7 @@ void sw_store_close(struct sw_store *s)
         redisFree(s->c);
         s->c = NULL;
     }
+    cl_free(s);
 }
 
 long long sw_reply_int(const redisReply *r, long long dflt)
@@ -346,4 +355,653 @@ const char *sw_reply_str(const redisReply *r)
     if (r == NULL || (r->type != REDIS_REPLY_STRING && r->type != REDIS_REPLY_STATUS))
         return NULL;
     return r->str;
+}
+
+/* ---- Redis Cluster ---------------------------------------------------------------------- */
+
+#define CL_SLOTS 16384
+#define CL_NODES_MAX 64
+#define CL_REDIRECTS_MAX 16       /* MOVED/ASK followed at once before backing off */
+#define CL_DELAY_FIRST_MS 10
+#define CL_DELAY_MAX_MS 400
+
+struct cl_node {
+    char host[256];
+    int port;
+    redisContext *c;              /* parked connection; NULL while it is s->c */
+};
+
+struct sw_cluster {
+    struct cl_node node[CL_NODES_MAX];
+    int n;
+    int cur;                      /* the node whose connection is s->c, or -1 */
+    int stale;                    /* read the map again before the next command */
+    int mapped;
+    int16_t slot[CL_SLOTS];       /* the primary of each slot (node index), -1 unknown */
+    unsigned long moved, asked, retried, refreshed;
+};
+
+static void cl_free(struct sw_store *s)
+{
+    struct sw_cluster *cl = s->cluster;
+    int i;
+
+    if (cl == NULL)
+        return;
+    for (i = 0; i < cl->n; i++)
+        if (cl->node[i].c != NULL)
+            redisFree(cl->node[i].c);
+    free(cl);
+    s->cluster = NULL;
+}
+
+/* Index of host:port among the known nodes, added when new; -1 when the table is full. */
+static int cl_node(struct sw_cluster *cl, const char *host, size_t hostlen, int port)
+{
+    int i;
+
+    if (hostlen >= sizeof(cl->node[0].host))
+        return -1;
+    for (i = 0; i < cl->n; i++)
+        if (cl->node[i].port == port && strlen(cl->node[i].host) == hostlen &&
+            memcmp(cl->node[i].host, host, hostlen) == 0)
+            return i;
+    if (cl->n == CL_NODES_MAX)
+        return -1;
+    memcpy(cl->node[cl->n].host, host, hostlen);
+    cl->node[cl->n].host[hostlen] = '\0';
+    cl->node[cl->n].port = port;
+    cl->node[cl->n].c = NULL;
+    return cl->n++;
+}
+
+/* "host:port" or "[v6]:port" of len bytes into the node table. Returns its index or -1. */
+static int cl_node_text(struct sw_cluster *cl, const char *t, size_t len)
+{
+    const char *colon = NULL, *host = t;
+    size_t hostlen, i;
+    long long port;
+    char num[8];
+
+    for (i = len; i > 0; i--)
+        if (t[i - 1] == ':') {
+            colon = t + i - 1;
+            break;
+        }
+    if (colon == NULL || (size_t)(t + len - colon - 1) >= sizeof(num))
+        return -1;
+    memcpy(num, colon + 1, (size_t)(t + len - colon - 1));
+    num[t + len - colon - 1] = '\0';
+    if (sw_parse_ll(num, 1, 65535, &port) != SW_OK)
+        return -1;
+    hostlen = (size_t)(colon - t);
+    if (hostlen >= 2 && host[0] == '[' && host[hostlen - 1] == ']') {
+        host++;
+        hostlen -= 2;
+    }
+    if (hostlen == 0)
+        return -1;
+    return cl_node(cl, host, hostlen, (int)port);
+}
+
+/* Makes node i's connection the handle's (s->c, s->host, s->port), parking the one before. */
+static void cl_use(struct sw_store *s, int i)
+{
+    struct sw_cluster *cl = s->cluster;
+
+    if (cl->cur == i)
+        return;
+    if (cl->cur >= 0)
+        cl->node[cl->cur].c = s->c;
+    s->c = cl->node[i].c;
+    cl->node[i].c = NULL;
+    sw_strlcpy(s->host, cl->node[i].host, sizeof(s->host));
+    s->port = cl->node[i].port;
+    s->unix_path[0] = '\0';
+    cl->cur = i;
+}
+
+static void cl_sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+    nanosleep(&ts, NULL);
+}
+
+/* Reads CLUSTER SLOTS from the first node that answers (the current one first). SW_OK with
+ * the map, SW_INVALID when a node says it is not in cluster mode, SW_EAGAIN when none
+ * answered (errstr says why). */
+static int cl_refresh(struct sw_store *s)
+{
+    struct sw_cluster *cl = s->cluster;
+    int16_t map[CL_SLOTS];
+    int tried, i, start = cl->cur >= 0 ? cl->cur : 0;
+    size_t j;
+
+    for (tried = 0; tried < cl->n; tried++) {
+        const char *argv[] = { "CLUSTER", "SLOTS" };
+        redisReply *r;
+        int ok = 1;
+
+        i = (start + tried) % cl->n;
+        cl_use(s, i);
+        r = one_cmdv(s, 2, argv, NULL);
+        if (r == NULL)
+            continue;
+        if (r->type == REDIS_REPLY_ERROR) {
+            int off = strstr(r->str, "cluster support disabled") != NULL;
+
+            snprintf(s->errstr, sizeof(s->errstr), "CLUSTER SLOTS on %.64s:%d: %.120s", s->host,
+                     s->port, r->str);
+            freeReplyObject(r);
+            if (off)
+                return SW_INVALID;
+            continue;
+        }
+        for (j = 0; j < CL_SLOTS; j++)
+            map[j] = -1;
+        for (j = 0; r->type == REDIS_REPLY_ARRAY && j < r->elements && ok; j++) {
+            const redisReply *e = r->element[j], *p;
+            long long a, b, k;
+            int idx;
+
+            if (e->type != REDIS_REPLY_ARRAY || e->elements < 3 ||
+                e->element[0]->type != REDIS_REPLY_INTEGER ||
+                e->element[1]->type != REDIS_REPLY_INTEGER ||
+                e->element[2]->type != REDIS_REPLY_ARRAY || e->element[2]->elements < 2) {
+                ok = 0;
+                break;
+            }
+            a = e->element[0]->integer;
+            b = e->element[1]->integer;
+            p = e->element[2];
+            if (a < 0 || b >= CL_SLOTS || a > b || p->element[0]->type != REDIS_REPLY_STRING ||
+                p->element[1]->type != REDIS_REPLY_INTEGER) {
+                ok = 0;
+                break;
+            }
+            /* An empty or unknown endpoint means "the address you asked". */
+            if (p->element[0]->len == 0 || strcmp(p->element[0]->str, "?") == 0)
+                idx = cl_node(cl, cl->node[i].host, strlen(cl->node[i].host),
+                              (int)p->element[1]->integer);
+            else
+                idx = cl_node(cl, p->element[0]->str, p->element[0]->len,
+                              (int)p->element[1]->integer);
+            if (idx < 0) {
+                ok = 0;
+                break;
+            }
+            for (k = a; k <= b; k++)
+                map[k] = (int16_t)idx;
+        }
+        if (!ok || r->type != REDIS_REPLY_ARRAY) {
+            snprintf(s->errstr, sizeof(s->errstr), "CLUSTER SLOTS on %.64s:%d: an answer that "
+                     "is not a slot map", s->host, s->port);
+            freeReplyObject(r);
+            continue;
+        }
+        freeReplyObject(r);
+        memcpy(cl->slot, map, sizeof(map));
+        cl->mapped = 1;
+        cl->stale = 0;
+        cl->refreshed++;
+        return SW_OK;
+    }
+    return SW_EAGAIN;
+}
+
+/* Readies the handle for redis.url: nothing for host/port/socket or a single server; the
+ * seed nodes and the slot map for a cluster. SW_OK, SW_EAGAIN (no node answered yet) or
+ * SW_ERR (redis.url cannot be read; errstr says why). */
+static int cl_ready(struct sw_store *s)
+{
+    const char *u = s->url, *end;
+    struct sw_cluster *cl;
+    int rc;
+
+    if (s->url[0] == '\0' || s->one_server)
+        return SW_OK;
+    if (s->cluster != NULL)
+        return s->cluster->mapped || cl_refresh(s) == SW_OK ? SW_OK : SW_EAGAIN;
+    if ((cl = calloc(1, sizeof(*cl))) == NULL) {
+        snprintf(s->errstr, sizeof(s->errstr), "out of memory for the cluster map");
+        return SW_EAGAIN;
+    }
+    cl->cur = -1;
+    if (strncmp(u, "redis://", 8) == 0)
+        u += 8;
+    for (; *u != '\0'; u = *end == ',' ? end + 1 : end) {
+        end = strchr(u, ',');
+        if (end == NULL)
+            end = u + strlen(u);
+        if (cl_node_text(cl, u, (size_t)(end - u)) < 0) {
+            snprintf(s->errstr, sizeof(s->errstr), "redis.url: \"%.*s\" is not host:port",
+                     (int)(end - u) > 200 ? 200 : (int)(end - u), u);
+            free(cl);
+            return SW_ERR;
+        }
+    }
+    if (cl->n == 0) {
+        snprintf(s->errstr, sizeof(s->errstr), "redis.url names no node");
+        free(cl);
+        return SW_ERR;
+    }
+    memset(cl->slot, 0xff, sizeof(cl->slot));
+    /* The handle's own connection (if any) belongs to host/port, not to a node. */
+    sw_store_close(s);
+    s->cluster = cl;
+    rc = cl_refresh(s);
+    if (rc == SW_INVALID && cl->n == 1) {
+        /* One node, not a cluster: an ordinary server at that address, whose connection
+         * (s->c, s->host, s->port: cl_use made them node 0's) the handle keeps. */
+        free(cl);
+        s->cluster = NULL;
+        s->one_server = 1;
+        return SW_OK;
+    }
+    return rc == SW_OK ? SW_OK : SW_EAGAIN;
+}
+
+/* Which argument is the key that decides the slot, or -1 for a keyless command. */
+static int key_index(int argc, const char **argv)
+{
+    static const char *const keyless[] = {
+        "PING", "INFO", "TIME", "SCRIPT", "CLUSTER", "WAIT", "MULTI", "EXEC", "DISCARD",
+        "UNWATCH", "DBSIZE", "FLUSHDB", "FLUSHALL", "CONFIG", "CLIENT", "SELECT", "AUTH",
+        "ECHO", "COMMAND", "SCAN", "KEYS", "RANDOMKEY", "PUBLISH", "ROLE", "LASTSAVE",
+        "DEBUG", "SAVE", "BGSAVE", "BGREWRITEAOF", "READONLY", "READWRITE", "ASKING",
+    };
+    const char *c = argv[0];
+    size_t i;
+    int k;
+
+    if (strcasecmp(c, "EVAL") == 0 || strcasecmp(c, "EVALSHA") == 0 ||
+        strcasecmp(c, "EVAL_RO") == 0 || strcasecmp(c, "EVALSHA_RO") == 0 ||
+        strcasecmp(c, "FCALL") == 0)
+        return argc > 3 && atoi(argv[2]) > 0 ? 3 : -1;
+    if (strcasecmp(c, "XREADGROUP") == 0 || strcasecmp(c, "XREAD") == 0) {
+        for (k = 1; k + 1 < argc; k++)
+            if (strcasecmp(argv[k], "STREAMS") == 0)
+                return k + 1;
+        return -1;
+    }
+    if (strcasecmp(c, "XGROUP") == 0 || strcasecmp(c, "XINFO") == 0 ||
+        strcasecmp(c, "OBJECT") == 0 || strcasecmp(c, "MEMORY") == 0)
+        return argc > 2 ? 2 : -1;
+    for (i = 0; i < SW_ARRAY_LEN(keyless); i++)
+        if (strcasecmp(c, keyless[i]) == 0)
+            return -1;
+    return argc > 1 ? 1 : -1;
+}
+
+int sw_store_slot(const char *key, size_t len)
+{
+    size_t i, open = len, close;
+    uint16_t crc = 0;
+    int b;
+
+    for (i = 0; i < len; i++)
+        if (key[i] == '{') {
+            open = i;
+            break;
+        }
+    if (open < len) {
+        for (close = open + 1; close < len && key[close] != '}'; close++)
+            ;
+        if (close < len && close > open + 1) {
+            key += open + 1;
+            len = close - open - 1;
+        }
+    }
+    /* CRC16-CCITT (XMODEM): polynomial 0x1021, initial 0, as the cluster specification. */
+    for (i = 0; i < len; i++) {
+        crc ^= (uint16_t)((uint16_t)(unsigned char)key[i] << 8);
+        for (b = 0; b < 8; b++)
+            crc = (uint16_t)((crc & 0x8000) ? (crc << 1) ^ 0x1021 : crc << 1);
+    }
+    return crc & (CL_SLOTS - 1);
+}
+
+static int cmd_slot(int argc, const char **argv, const size_t *lens)
+{
+    int k = key_index(argc, argv);
+
+    if (k < 0)
+        return -1;
+    return sw_store_slot(argv[k], lens != NULL ? lens[k] : strlen(argv[k]));
+}
+
+/* The node for slot (any node when -1): the map's, or the current connection's. */
+static int cl_pick(const struct sw_cluster *cl, int slot)
+{
+    if (slot >= 0)
+        return cl->slot[slot];
+    if (cl->cur >= 0)
+        return cl->cur;
+    return cl->slot[0] >= 0 ? cl->slot[0] : 0;
+}
+
+/* ASKING then the command, on the current connection, in one round trip. */
+static redisReply *ask_cmdv(struct sw_store *s, int argc, const char **argv, const size_t *lens)
+{
+    static const char *asking[] = { "ASKING" };
+    void *reply;
+
+    if (store_connect(s) != SW_OK)
+        return NULL;
+    if (redisAppendCommandArgv(s->c, 1, asking, NULL) != REDIS_OK ||
+        redisAppendCommandArgv(s->c, argc, argv, lens) != REDIS_OK ||
+        redisGetReply(s->c, &reply) != REDIS_OK)
+        return store_check(s, NULL);
+    freeReplyObject(reply);
+    if (redisGetReply(s->c, &reply) != REDIS_OK)
+        return store_check(s, NULL);
+    return store_check(s, reply);
+}
+
+enum cl_verdict { CL_DONE, CL_MOVED, CL_ASK, CL_WAIT };
+
+/* What an answer asks of the client; for MOVED and ASK, *to is the node named. */
+static enum cl_verdict cl_judge(struct sw_store *s, const redisReply *r, int *to)
+{
+    struct sw_cluster *cl = s->cluster;
+    const char *sp, *addr;
+    long long slot;
+    int moved;
+
+    if (r == NULL) {
+        cl->stale = 1;
+        return CL_WAIT;
+    }
+    if (r->type != REDIS_REPLY_ERROR)
+        return CL_DONE;
+    moved = strncmp(r->str, "MOVED ", 6) == 0;
+    if (moved || strncmp(r->str, "ASK ", 4) == 0) {
+        sp = r->str + (moved ? 6 : 4);
+        addr = strchr(sp, ' ');
+        char num[8];
+
+        if (addr == NULL || (size_t)(addr - sp) >= sizeof(num)) {
+            cl->stale = 1;
+            return CL_WAIT;
+        }
+        memcpy(num, sp, (size_t)(addr - sp));
+        num[addr - sp] = '\0';
+        if (sw_parse_ll(num, 0, CL_SLOTS - 1, &slot) != SW_OK ||
+            (*to = cl_node_text(cl, addr + 1, strlen(addr + 1))) < 0) {
+            cl->stale = 1;
+            return CL_WAIT;
+        }
+        if (moved) {
+            cl->slot[slot] = (int16_t)*to;
+            cl->stale = 1;
+            cl->moved++;
+            return CL_MOVED;
+        }
+        cl->asked++;
+        return CL_ASK;
+    }
+    if (strncmp(r->str, "TRYAGAIN", 8) == 0)
+        return CL_WAIT;
+    if (strncmp(r->str, "CLUSTERDOWN", 11) == 0 || strncmp(r->str, "READONLY", 8) == 0 ||
+        strncmp(r->str, "MASTERDOWN", 10) == 0 || strncmp(r->str, "LOADING", 7) == 0) {
+        cl->stale = 1;
+        return CL_WAIT;
+    }
+    return CL_DONE;
+}
+
+/* One command in cluster mode, sent to slot's node (slot -1: any node). */
+static redisReply *cl_send(struct sw_store *s, int slot, int argc, const char **argv,
+                           const size_t *lens)
+{
+    struct sw_cluster *cl = s->cluster;
+    int64_t deadline = sw_mono_us() + (int64_t)s->cluster_retry_ms * 1000;
+    int ask = -1, node, to = -1, redirects = 0, delay = CL_DELAY_FIRST_MS;
+    redisReply *r;
+
+    for (;;) {
+        if (cl->stale)
+            cl_refresh(s);
+        node = ask >= 0 ? ask : cl_pick(cl, slot);
+        if (node < 0) {
+            snprintf(s->errstr, sizeof(s->errstr), "no node of the cluster serves slot %d",
+                     slot);
+            cl->stale = 1;
+            r = NULL;
+        } else {
+            cl_use(s, node);
+            r = ask >= 0 ? ask_cmdv(s, argc, argv, lens) : one_cmdv(s, argc, argv, lens);
+        }
+        ask = -1;
+        switch (node < 0 ? CL_WAIT : cl_judge(s, r, &to)) {
+        case CL_DONE:
+            return r;
+        case CL_MOVED:
+        case CL_ASK:
+            if (r->str[0] == 'A')
+                ask = to;
+            if (++redirects <= CL_REDIRECTS_MAX) {
+                freeReplyObject(r);
+                continue;
+            }
+            break;
+        case CL_WAIT:
+            break;
+        }
+        if (sw_mono_us() + (int64_t)delay * 1000 > deadline)
+            return r;
+        if (r != NULL)
+            freeReplyObject(r);
+        cl_sleep_ms(delay);
+        delay = delay * 2 > CL_DELAY_MAX_MS ? CL_DELAY_MAX_MS : delay * 2;
+        cl->retried++;
+        redirects = 0;
+    }
+}
+
+static void note_watch(struct sw_store *s, const char *cmd)
+{
+    if (strcasecmp(cmd, "WATCH") == 0)
+        s->watching = 1;
+    else if (strcasecmp(cmd, "UNWATCH") == 0 || strcasecmp(cmd, "EXEC") == 0 ||
+             strcasecmp(cmd, "DISCARD") == 0)
+        s->watching = 0;
+}
+
+redisReply *sw_store_cmdv(struct sw_store *s, int argc, const char **argv, const size_t *lens)
+{
+    if (argc < 1)
+        return NULL;
+    note_watch(s, argv[0]);
+    if (cl_ready(s) == SW_ERR)
+        return NULL;
+    if (s->cluster == NULL)
+        return one_cmdv(s, argc, argv, lens);
+    if (!s->cluster->mapped && cl_refresh(s) != SW_OK)
+        return NULL;
+    return cl_send(s, cmd_slot(argc, argv, lens), argc, argv, lens);
+}
+
+redisReply *sw_store_multi(struct sw_store *s, int n, const int *argcs, const char ***argvs,
+                           const size_t **lens)
+{
+    struct sw_cluster *cl;
+    int64_t deadline;
+    int i, slot = -1, node, delay = CL_DELAY_FIRST_MS, watching = s->watching;
+    redisReply *r;
+
+    s->watching = 0;
+    if (cl_ready(s) == SW_ERR)
+        return NULL;
+    if (s->cluster == NULL)
+        return one_multi(s, n, argcs, argvs, lens);
+    cl = s->cluster;
+    for (i = 0; i < n && slot < 0; i++)
+        slot = cmd_slot(argcs[i], argvs[i], lens ? lens[i] : NULL);
+    deadline = sw_mono_us() + (int64_t)s->cluster_retry_ms * 1000;
+    for (;;) {
+        if (cl->stale || !cl->mapped)
+            cl_refresh(s);
+        node = cl_pick(cl, slot);
+        if (node < 0)
+            return NULL;
+        cl_use(s, node);
+        r = one_multi(s, n, argcs, argvs, lens);
+        /* EXECABORT: a command was refused while queued (MOVED, ASK, TRYAGAIN, CLUSTERDOWN),
+         * so nothing ran and the transaction may go again, to the slot's new owner, unless a
+         * WATCH made on the old owner would be lost by it. A lost connection is not retried:
+         * EXEC may have run. */
+        if (r == NULL) {
+            cl->stale = 1;
+            return NULL;
+        }
+        if (r->type != REDIS_REPLY_ERROR || strncmp(r->str, "EXECABORT", 9) != 0 || watching)
+            return r;
+        cl->stale = 1;
+        if (sw_mono_us() + (int64_t)delay * 1000 > deadline)
+            return r;
+        freeReplyObject(r);
+        cl_sleep_ms(delay);
+        delay = delay * 2 > CL_DELAY_MAX_MS ? CL_DELAY_MAX_MS : delay * 2;
+        cl->retried++;
+    }
+}
+
+int sw_store_pipeline(struct sw_store *s, int n, const int *argcs, const char ***argvs,
+                      redisReply **replies)
+{
+    struct sw_cluster *cl;
+    int *slot, *node, *idx, *sub_argc, i, j, m, d, to;
+    const char ***sub_argv;
+    redisReply **sub;
+    int rc = SW_OK;
+
+    if (cl_ready(s) == SW_ERR)
+        return SW_EAGAIN;
+    if (s->cluster == NULL)
+        return one_pipeline(s, n, argcs, argvs, replies);
+    cl = s->cluster;
+    if ((cl->stale || !cl->mapped) && cl_refresh(s) != SW_OK && !cl->mapped)
+        return SW_EAGAIN;
+    slot = calloc((size_t)n, sizeof(*slot));
+    node = calloc((size_t)n, sizeof(*node));
+    idx = calloc((size_t)n, sizeof(*idx));
+    sub_argc = calloc((size_t)n, sizeof(*sub_argc));
+    sub_argv = calloc((size_t)n, sizeof(*sub_argv));
+    sub = calloc((size_t)n, sizeof(*sub));
+    if (n > 0 && (!slot || !node || !idx || !sub_argc || !sub_argv || !sub)) {
+        rc = SW_EAGAIN;
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        slot[i] = cmd_slot(argcs[i], argvs[i], NULL);
+        node[i] = cl_pick(cl, slot[i]);
+        replies[i] = NULL;
+    }
+    /* One round trip per node, in the order the nodes first appear. */
+    for (i = 0; i < n; i++) {
+        if (node[i] < 0)
+            continue;           /* no node known (sent alone below) or sent already */
+        d = node[i];
+        for (m = 0, j = i; j < n; j++)
+            if (node[j] == d) {
+                idx[m] = j;
+                sub_argc[m] = argcs[j];
+                sub_argv[m++] = argvs[j];
+            }
+        cl_use(s, d);
+        if (one_pipeline(s, m, sub_argc, sub_argv, sub) == SW_OK)
+            for (j = 0; j < m; j++)
+                replies[idx[j]] = sub[j];
+        for (j = 0; j < m; j++)
+            node[idx[j]] = -2;        /* sent (answered or to be sent alone) */
+    }
+    /* What a node did not answer, or answered with a redirection, goes again on its own. */
+    for (i = 0; i < n; i++) {
+        if (replies[i] != NULL && cl_judge(s, replies[i], &to) == CL_DONE)
+            continue;
+        if (replies[i] != NULL)
+            freeReplyObject(replies[i]);
+        replies[i] = cl_send(s, slot[i], argcs[i], argvs[i], NULL);
+        if (replies[i] == NULL) {
+            for (j = 0; j < n; j++)
+                if (replies[j] != NULL) {
+                    freeReplyObject(replies[j]);
+                    replies[j] = NULL;
+                }
+            rc = SW_EAGAIN;
+            break;
+        }
+    }
+out:
+    free(slot);
+    free(node);
+    free(idx);
+    free(sub_argc);
+    free(sub_argv);
+    free(sub);
+    return rc;
+}
+
+int sw_store_wait(struct sw_store *s, const char *key, int replicas, int timeout_ms)
+{
+    char want[16], ms[16];
+    const char *argv[] = { "WAIT", want, ms };
+    redisReply *r;
+    int rc;
+
+    if (replicas <= 0)
+        return SW_OK;
+    snprintf(want, sizeof(want), "%d", replicas);
+    snprintf(ms, sizeof(ms), "%d", timeout_ms);
+    if (cl_ready(s) == SW_ERR)
+        return SW_EAGAIN;
+    if (s->cluster == NULL) {
+        r = one_cmdv(s, 3, argv, NULL);
+    } else {
+        /* WAIT counts the writes of this connection: the one to key's primary. */
+        int node = cl_pick(s->cluster, sw_store_slot(key, strlen(key)));
+
+        if (node < 0)
+            return SW_EAGAIN;
+        cl_use(s, node);
+        r = one_cmdv(s, 3, argv, NULL);
+    }
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_INTEGER && r->integer >= replicas) {
+        rc = SW_OK;
+    } else {
+        snprintf(s->errstr, sizeof(s->errstr), "%s",
+                 r->type == REDIS_REPLY_INTEGER ? "fewer replicas than asked acknowledged the write in time"
+                 : r->type == REDIS_REPLY_ERROR ? r->str : "WAIT answered no integer");
+        rc = SW_ERR;
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
+int sw_store_cluster_stats(const struct sw_store *s, struct sw_store_cluster_stats *st)
+{
+    const struct sw_cluster *cl = s->cluster;
+    char seen[CL_NODES_MAX] = { 0 };
+    int i;
+
+    if (cl == NULL)
+        return 0;
+    if (st != NULL) {
+        memset(st, 0, sizeof(*st));
+        st->nodes = cl->n;
+        for (i = 0; i < CL_SLOTS; i++)
+            if (cl->slot[i] >= 0 && !seen[cl->slot[i]]) {
+                seen[cl->slot[i]] = 1;
+                st->primaries++;
+            }
+        st->moved = cl->moved;
+        st->asked = cl->asked;
+        st->retried = cl->retried;
+        st->refreshed = cl->refreshed;
+    }
+    return 1;
 }

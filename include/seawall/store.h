@@ -2,7 +2,16 @@
  *
  * A handle belongs to one thread. Every command goes through sw_store_cmdv with binary-safe
  * arguments. When the connection is gone the call returns NULL, sets errstr and drops the
- * context; the next call connects again, so a Redis restart needs no restart of ours. */
+ * context; the next call connects again, so a Redis restart needs no restart of ours.
+ *
+ * Redis Cluster: when redis.url names cluster nodes, the handle learns the slot map
+ * (CLUSTER SLOTS) from them, sends each command to the primary of its key's slot (a script's
+ * first key; the key after STREAMS for XREAD[GROUP]; keyless commands to any node), follows
+ * MOVED (refreshing the map) and ASK (with ASKING), and retries TRYAGAIN, CLUSTERDOWN, a
+ * primary's READONLY reply and a lost node with a bounded backoff for at most
+ * redis.cluster_retry_ms, refreshing the map, so a failover that promotes a replica is
+ * followed. Pipelines are split per node. Every script and MULTI must touch one slot (Redis
+ * answers CROSSSLOT otherwise). */
 #ifndef SEAWALL_STORE_H
 #define SEAWALL_STORE_H
 
@@ -10,6 +19,7 @@
 #include "seawall/common.h"
 
 struct sw_config;
+struct sw_cluster;
 
 struct sw_store {
     redisContext *c;
@@ -29,6 +39,18 @@ struct sw_store {
     } scripts[16];             /* SHA-1s from SCRIPT LOAD, for EVALSHA */
     int nscripts;
     char errstr[256];
+    struct sw_cluster *cluster; /* the slot map and node connections; NULL for one server */
+    char url[1024];            /* redis.url as configured ("" when host/port/socket) */
+    int cluster_retry_ms;
+    int watching;              /* a WATCH was sent and no EXEC/UNWATCH since */
+    int one_server;            /* redis.url named one node that is not in cluster mode */
+};
+
+/* What a handle has seen of a cluster: redirections followed and map refreshes made. */
+struct sw_store_cluster_stats {
+    int nodes;                 /* nodes known (primaries and any seed) */
+    int primaries;             /* nodes owning slots in the map */
+    unsigned long moved, asked, retried, refreshed;
 };
 
 /* Fills s from cfg's redis.* keys. Connects lazily; never fails for an absent server. */
@@ -65,6 +87,19 @@ int sw_store_eval_int(struct sw_store *s, const char *script, int nkeys, const c
 /* The SHA-1 under which this handle's server knows script (sw_store_eval loaded it there),
  * or NULL when it has not been loaded through this handle yet. */
 const char *sw_store_script_sha(const struct sw_store *s, const char *script);
+
+/* Blocks until the write last sent for key (through this handle) is on at least replicas
+ * replicas, or timeout_ms passed: WAIT on the connection of key's node. Returns SW_OK when
+ * enough replicas acknowledged, SW_ERR when fewer did in time (errstr says
+ * how many), SW_EAGAIN when the connection failed. replicas 0: SW_OK at once. */
+int sw_store_wait(struct sw_store *s, const char *key, int replicas, int timeout_ms);
+
+/* 1 when the handle talks to a Redis Cluster (after its first command), else 0; with st,
+ * the counts of what it has seen. */
+int sw_store_cluster_stats(const struct sw_store *s, struct sw_store_cluster_stats *st);
+
+/* The cluster slot of a key (CRC16 of its hash tag, or of the whole key), 0..16383. */
+int sw_store_slot(const char *key, size_t len);
 
 /* Returns SW_OK when PING answers PONG, SW_EAGAIN otherwise. */
 int sw_store_ping(struct sw_store *s);

@@ -1,0 +1,249 @@
+/* storeprobe — drives lib/store.c against a Redis Cluster for tests/integration/
+ * test_cluster_store.py: writes and reads numbered keys spread over every slot, one command,
+ * a pipeline or a script at a time, and prints what it saw as one JSON line.
+ *
+ *   storeprobe URL write FROM TO [WAIT [STOP]]
+ *                                         SET sw:{p:i}:v i, one by one; with WAIT n, each
+ *                                         write waits for n replicas (1 s at most); prints
+ *                                         "acked i" lines; ends early once file STOP exists
+ *   storeprobe URL read FROM TO           GET each; counts missing and wrong values
+ *   storeprobe URL readlist FILE          the same for the numbers in FILE, one per line
+ *   storeprobe URL pipeline FROM TO       the same SET then GET, 50 commands per pipeline
+ *   storeprobe URL script FROM TO         a script INCRs two keys of one hash tag per i
+ *   storeprobe URL multi FROM TO          MULTI/EXEC of two SETs of one hash tag per i */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "seawall/config.h"
+#include "seawall/store.h"
+
+#define BATCH 50
+
+static const char incr_two[] =
+    "redis.call('INCR', KEYS[1]); return redis.call('INCR', KEYS[2])";
+
+static void report(struct sw_store *s, const char *what, long ok, long failed, long wrong)
+{
+    struct sw_store_cluster_stats st;
+    int cluster = sw_store_cluster_stats(s, &st);
+
+    printf("{\"what\":\"%s\",\"ok\":%ld,\"failed\":%ld,\"wrong\":%ld,\"cluster\":%d,"
+           "\"nodes\":%d,\"primaries\":%d,\"moved\":%lu,\"asked\":%lu,\"retried\":%lu,"
+           "\"refreshed\":%lu,\"error\":\"%s\"}\n", what, ok, failed, wrong, cluster,
+           cluster ? st.nodes : 1, cluster ? st.primaries : 1, cluster ? st.moved : 0,
+           cluster ? st.asked : 0, cluster ? st.retried : 0, cluster ? st.refreshed : 0,
+           failed ? "see stderr" : "");
+    fflush(stdout);
+}
+
+static int run_write(struct sw_store *s, long from, long to, int wait, const char *stop)
+{
+    long i, ok = 0, failed = 0;
+    char key[64], val[32];
+
+    for (i = from; i < to; i++) {
+        redisReply *r;
+
+        if (stop != NULL && (i - from) % 50 == 0 && access(stop, F_OK) == 0)
+            break;
+        snprintf(key, sizeof(key), "sw:{p:%ld}:v", i);
+        snprintf(val, sizeof(val), "%ld", i);
+        r = sw_store_cmd(s, "SET", key, val, NULL);
+        if (r == NULL || r->type == REDIS_REPLY_ERROR ||
+            (wait > 0 && sw_store_wait(s, key, wait, 1000) != SW_OK)) {
+            fprintf(stderr, "write %ld: %s\n", i,
+                    r != NULL && r->type == REDIS_REPLY_ERROR ? r->str : s->errstr);
+            failed++;
+        } else {
+            ok++;
+            printf("acked %ld\n", i);
+            fflush(stdout);
+        }
+        if (r != NULL)
+            freeReplyObject(r);
+    }
+    report(s, "write", ok, failed, 0);
+    return failed != 0;
+}
+
+static void read_one(struct sw_store *s, long i, long *ok, long *failed, long *wrong)
+{
+    char key[64];
+    redisReply *r;
+
+    snprintf(key, sizeof(key), "sw:{p:%ld}:v", i);
+    r = sw_store_cmd(s, "GET", key, NULL);
+    if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+        fprintf(stderr, "read %ld: %s\n", i, r != NULL ? r->str : s->errstr);
+        (*failed)++;
+    } else if (r->type != REDIS_REPLY_STRING || atol(r->str) != i) {
+        fprintf(stderr, "read %ld: %s\n", i, r->type == REDIS_REPLY_NIL ? "missing" : "wrong");
+        (*wrong)++;
+    } else {
+        (*ok)++;
+    }
+    if (r != NULL)
+        freeReplyObject(r);
+}
+
+static int run_readlist(struct sw_store *s, const char *path)
+{
+    long ok = 0, failed = 0, wrong = 0, i;
+    FILE *fp = fopen(path, "r");
+
+    if (fp == NULL) {
+        perror(path);
+        return 2;
+    }
+    while (fscanf(fp, "%ld", &i) == 1)
+        read_one(s, i, &ok, &failed, &wrong);
+    fclose(fp);
+    report(s, "readlist", ok, failed, wrong);
+    return failed != 0 || wrong != 0;
+}
+
+static int run_read(struct sw_store *s, long from, long to)
+{
+    long i, ok = 0, failed = 0, wrong = 0;
+
+    for (i = from; i < to; i++)
+        read_one(s, i, &ok, &failed, &wrong);
+    report(s, "read", ok, failed, wrong);
+    return failed != 0 || wrong != 0;
+}
+
+static int run_pipeline(struct sw_store *s, long from, long to)
+{
+    static char keys[BATCH][64], vals[BATCH][32];
+    const char *set[BATCH][3], *get[BATCH][2], **argvs[BATCH];
+    int argcs[BATCH];
+    redisReply *rep[BATCH];
+    long i, ok = 0, failed = 0, wrong = 0;
+    int n, k;
+
+    for (i = from; i < to; i += n) {
+        n = to - i < BATCH ? (int)(to - i) : BATCH;
+        for (k = 0; k < n; k++) {
+            snprintf(keys[k], sizeof(keys[k]), "sw:{p:%ld}:v", i + k);
+            snprintf(vals[k], sizeof(vals[k]), "%ld", i + k);
+            set[k][0] = "SET";
+            set[k][1] = keys[k];
+            set[k][2] = vals[k];
+            argvs[k] = set[k];
+            argcs[k] = 3;
+        }
+        if (sw_store_pipeline(s, n, argcs, argvs, rep) != SW_OK) {
+            fprintf(stderr, "pipeline SET at %ld: %s\n", i, s->errstr);
+            failed += n;
+            continue;
+        }
+        for (k = 0; k < n; k++)
+            freeReplyObject(rep[k]);
+        for (k = 0; k < n; k++) {
+            get[k][0] = "GET";
+            get[k][1] = keys[k];
+            argvs[k] = get[k];
+            argcs[k] = 2;
+        }
+        if (sw_store_pipeline(s, n, argcs, argvs, rep) != SW_OK) {
+            fprintf(stderr, "pipeline GET at %ld: %s\n", i, s->errstr);
+            failed += n;
+            continue;
+        }
+        for (k = 0; k < n; k++) {
+            if (rep[k]->type == REDIS_REPLY_STRING && atol(rep[k]->str) == i + k)
+                ok++;
+            else
+                wrong++;
+            freeReplyObject(rep[k]);
+        }
+    }
+    report(s, "pipeline", ok, failed, wrong);
+    return failed != 0 || wrong != 0;
+}
+
+static int run_script(struct sw_store *s, long from, long to, int multi)
+{
+    long i, ok = 0, failed = 0, wrong = 0;
+    char a[64], b[64];
+
+    for (i = from; i < to; i++) {
+        const char *keys[2] = { a, b };
+        redisReply *r;
+        long long n = 0;
+
+        snprintf(a, sizeof(a), "sw:{q:%ld}:a", i);
+        snprintf(b, sizeof(b), "sw:{q:%ld}:b", i);
+        if (multi) {
+            const char *s1[] = { "SET", a, "1" }, *s2[] = { "INCRBY", b, "2" };
+            const char **argvs[] = { s1, s2 };
+            int argcs[] = { 3, 3 };
+
+            r = sw_store_multi(s, 2, argcs, argvs, NULL);
+            if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+                fprintf(stderr, "multi %ld: %s\n", i,
+                        r != NULL && r->type == REDIS_REPLY_ERROR ? r->str : s->errstr);
+                failed++;
+            } else {
+                ok++;
+            }
+            if (r != NULL)
+                freeReplyObject(r);
+            continue;
+        }
+        if (sw_store_eval_int(s, incr_two, 2, keys, 0, NULL, &n) != SW_OK) {
+            fprintf(stderr, "script %ld: %s\n", i, s->errstr);
+            failed++;
+        } else if (n < 1) {
+            wrong++;
+        } else {
+            ok++;
+        }
+    }
+    report(s, multi ? "multi" : "script", ok, failed, wrong);
+    return failed != 0 || wrong != 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct sw_config *cfg = NULL;
+    struct sw_store s;
+    char err[256];
+    long from, to;
+    int rc;
+
+    if (argc < 4 || (argc < 5 && strcmp(argv[2], "readlist") != 0)) {
+        fprintf(stderr, "usage: storeprobe URL write|read|pipeline|script|multi FROM TO "
+                "[WAIT [STOP]] | storeprobe URL readlist FILE\n");
+        return 2;
+    }
+    if (sw_config_load(&cfg, NULL, err, sizeof(err)) != SW_OK ||
+        sw_config_set(cfg, "redis.url", argv[1], err, sizeof(err)) != SW_OK ||
+        sw_config_set(cfg, "redis.cluster_retry_ms", "15000", err, sizeof(err)) != SW_OK) {
+        fprintf(stderr, "storeprobe: %s\n", err);
+        return 2;
+    }
+    sw_store_init(&s, cfg);
+    from = atol(argv[3]);
+    to = argc > 4 ? atol(argv[4]) : 0;
+    if (strcmp(argv[2], "readlist") == 0)
+        rc = run_readlist(&s, argv[3]);
+    else if (strcmp(argv[2], "write") == 0)
+        rc = run_write(&s, from, to, argc > 5 ? atoi(argv[5]) : 0, argc > 6 ? argv[6] : NULL);
+    else if (strcmp(argv[2], "read") == 0)
+        rc = run_read(&s, from, to);
+    else if (strcmp(argv[2], "pipeline") == 0)
+        rc = run_pipeline(&s, from, to);
+    else if (strcmp(argv[2], "script") == 0 || strcmp(argv[2], "multi") == 0)
+        rc = run_script(&s, from, to, argv[2][0] == 'm');
+    else {
+        fprintf(stderr, "storeprobe: unknown action %s\n", argv[2]);
+        rc = 2;
+    }
+    sw_store_close(&s);
+    sw_config_free(cfg);
+    return rc;
+}
