@@ -225,6 +225,42 @@ static void short_sound_alikes(void **state)
     assert_true(score("KANDOR", "CANDOR", SW_NORM_MARK, why) >= 0.85);
 }
 
+/* The words exporters' English names give their lines of business (pumps, wheels, home
+ * collections, robotics …) are industry words in both scripts, so the trade name is what is
+ * left; 拓 is read "tuo" as names read it. Made-up names: the rules, not any company. */
+static void exporters_industry_words(void **state)
+{
+    struct sw_name_parts np;
+    char why[64];
+
+    (void)state;
+    parts("Ningbo Mingliang Pumps Industry Co., Ltd.", &np);
+    assert_string_equal(np.trade, "mingliang");
+    assert_true(has_industry(&np, "machinery"));
+    parts("宁波明亮泵业股份有限公司", &np);
+    assert_string_equal(np.trade, "mingliang");
+    assert_true(has_industry(&np, "machinery"));
+    parts("Mingliang Home Collection Co., Ltd.", &np);
+    assert_string_equal(np.trade, "mingliang");
+    assert_true(has_industry(&np, "furniture"));
+    parts("深圳拓亮机器人有限公司", &np);
+    assert_string_equal(np.trade, "tuoliang");
+    assert_true(has_industry(&np, "automation"));
+    assert_true(score("Shenzhen Tuoliang Robotics Co., Ltd.", "深圳拓亮机器人有限公司",
+                      SW_NORM_NAME, why) >= 0.95);
+    assert_true(score("Zhejiang Mingliang Auto Wheel Co., Ltd.", "浙江明亮轮毂股份有限公司",
+                      SW_NORM_NAME, why) >= 0.95);
+    assert_true(score("Mingliang Hi-Tech Co., Ltd.", "明亮高科", SW_NORM_NAME, why) >= 0.95);
+    assert_true(score("Mingliang Agrochemicals Co., Ltd.", "明亮农化股份有限公司", SW_NORM_NAME,
+                      why) >= 0.95);
+    /* the same trade name in another line of business stays another company */
+    assert_true(score("Mingliang Pumps Co., Ltd.", "明亮乳业股份有限公司", SW_NORM_NAME, why) <
+                0.85);
+    assert_string_equal(why, "same trade name, other industry");
+    assert_true(score("Mingliang Kitchen and Bath Products Co., Ltd.",
+                      "明亮冷却塔股份有限公司", SW_NORM_NAME, why) < 0.85);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +270,7 @@ int main(void)
         cmocka_unit_test(trade_name_decides),
         cmocka_unit_test(name_key),
         cmocka_unit_test(short_sound_alikes),
+        cmocka_unit_test(exporters_industry_words),
     };
 
     return cmocka_run_group_tests_name("names", tests, NULL, NULL);
