@@ -47,7 +47,7 @@ DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps po test test-faults test-valgrind test-unit test-integration test-browser screenshots run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams bench-archive install clean fuzz fuzz-build fuzz-bins
+.PHONY: all deps po test test-faults test-cluster test-valgrind test-unit test-integration test-browser screenshots run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams bench-archive install clean fuzz fuzz-build fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -115,6 +115,10 @@ FUZZ_SHORT ?= 2
 FAULTS_SHORT ?= 1000
 FAULTS_EVENTS ?= 10000
 FAULTS_SEED ?= 7
+# ... and the multi-host run (network namespaces, as root) with MULTIHOST_SHORT events (make
+# test-cluster: MULTIHOST_EVENTS).
+MULTIHOST_SHORT ?= 1000
+MULTIHOST_EVENTS ?= 10000
 # Runner processes at a time (tests/run.py --jobs): the groups run as shards, each on its own
 # stack; the tests mostly wait, so three at once on two cores end in about half the time.
 TEST_JOBS ?= 3
@@ -137,7 +141,7 @@ $(OPENAPI_CHECK): tests/openapi/validate.mjs $(NODE_OPENAPI)/node_modules/.packa
 	cp $< $@
 
 test: $(BINS) $(UNIT_BIN) $(TEST_PROGS) $(OPENAPI_CHECK) $(if $(SANITIZER),,fuzz-build)
-	$(PYTHON) tests/run.py --build $(BUILD) --jobs $(TEST_JOBS) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT) --faults $(FAULTS_SHORT)) $(TEST_ARGS)
+	$(PYTHON) tests/run.py --build $(BUILD) --jobs $(TEST_JOBS) $(if $(SANITIZER),--sanitizer $(SANITIZER),--fuzz $(FUZZ_BUILD) --fuzz-seconds $(FUZZ_SHORT) --faults $(FAULTS_SHORT) --multihost $(MULTIHOST_SHORT)) $(TEST_ARGS)
 
 # The integration suite with seawall-api under valgrind's memcheck (slow; not part of test).
 test-valgrind: $(BINS) $(TEST_PROGS) $(OPENAPI_CHECK)
@@ -145,6 +149,11 @@ test-valgrind: $(BINS) $(TEST_PROGS) $(OPENAPI_CHECK)
 
 test-faults: $(BINS)
 	$(PYTHON) tests/faults/run.py --build $(BUILD) --events $(FAULTS_EVENTS) --seed $(FAULTS_SEED)
+
+# Seawall on nine hosts made of network namespaces (three Redis, two API, a web, two worker
+# hosts and a source), with a Redis failover, a reshard and hosts killed (run as root).
+test-cluster: $(BINS)
+	$(PYTHON) tests/cluster/multihost.py --build $(BUILD) --events $(MULTIHOST_EVENTS)
 
 test-unit: $(UNIT_BIN)
 	$(PYTHON) tests/run.py --build $(BUILD) --only unit

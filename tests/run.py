@@ -7,7 +7,7 @@ last line is "N passed, N failed".
 
     tests/run.py --build build/default [--only GROUP[,GROUP...]] [--jobs N]
                  [-k SUBSTRING] [--sanitizer address,undefined]
-                 [--faults EVENTS] [--fuzz build/fuzz --fuzz-seconds N]
+                 [--faults EVENTS] [--multihost EVENTS] [--fuzz build/fuzz --fuzz-seconds N]
                  [--screenshots FOLDER]
 
 The browser tests need python3-selenium, which only Debian's own Python sees: run under
@@ -22,7 +22,8 @@ the fault run, the fuzz targets. Each shard's output is printed whole when it en
 adds them up. Most of a test's time is spent waiting (on the stack, on Chromium), so on two
 cores three shards at once end in about half the time of one after another.
 
-With --faults, the fault run (tests/faults/run.py) with that many events is one result.
+With --faults, the fault run (tests/faults/run.py) with that many events is one result; with
+--multihost, the multi-host run (tests/cluster/multihost.py, as root) likewise.
 
 With --fuzz, every libFuzzer target there replays its kept inputs and seeds and mutates for
 N seconds (tests/fuzz/run.py), each target one result.
@@ -292,6 +293,23 @@ def run_faults(build, res, events):
         res.fail("faults", (p.stdout + p.stderr)[-6000:])
 
 
+def run_multihost(build, res, events):
+    """The multi-host run (tests/cluster/multihost.py) as one result: its RESULT line, or its
+    output. It needs root and `ip netns`; without them it says so (exit 2) and fails here."""
+    try:
+        p = subprocess.run([sys.executable, os.path.join(HERE, "cluster", "multihost.py"),
+                            "--build", build, "--events", str(events), "--quiet"],
+                           capture_output=True, text=True, timeout=900)
+    except subprocess.TimeoutExpired:
+        res.fail("multihost", "the multi-host run went on past 900 s and was stopped")
+        return
+    result = [l for l in p.stdout.splitlines() if l.startswith("RESULT ")]
+    if p.returncode == 0 and result:
+        res.ok(f"multihost ({result[0][len('RESULT '):]})")
+    else:
+        res.fail("multihost", (p.stdout + p.stderr)[-6000:])
+
+
 def run_fuzz(build, res, pattern, seconds):
     spec = importlib.util.spec_from_file_location("fuzzrun", os.path.join(HERE, "fuzz", "run.py"))
     fuzzrun = importlib.util.module_from_spec(spec)
@@ -307,7 +325,7 @@ def run_fuzz(build, res, pattern, seconds):
             res.fail(name, what)
 
 
-GROUPS = ["unit", "catalogue", "feeds", "integration", "browser", "faults", "fuzz"]
+GROUPS = ["unit", "catalogue", "feeds", "integration", "browser", "faults", "multihost", "fuzz"]
 
 # Seconds each browser module took in a run of the browser group alone on two cores (the
 # shards are balanced by these; a module not listed counts as 20).
@@ -352,6 +370,9 @@ def run_sharded(args, build):
                                 "--fuzz-seconds", str(args.fuzz_seconds)]))
     if args.faults and wanted("faults"):
         shards.append(("faults", ["--only", "faults", "--faults", str(args.faults)]))
+    if args.multihost and wanted("multihost"):
+        shards.append(("multihost", ["--only", "multihost", "--multihost",
+                                     str(args.multihost)]))
     small = [g for g in ("unit", "catalogue", "feeds") if wanted(g)]
     if small:
         shards.append(("+".join(small), ["--only", ",".join(small)]))
@@ -437,6 +458,9 @@ def main():
     ap.add_argument("--fuzz-seconds", type=int, default=2)
     ap.add_argument("--faults", type=int, default=0,
                     help="events for the fault run (tests/faults/run.py); 0: none")
+    ap.add_argument("--multihost", type=int, default=0,
+                    help="events for the multi-host run (tests/cluster/multihost.py, as root); "
+                         "0: none")
     ap.add_argument("--skip", action="append", default=[],
                     choices=["unit", "catalogue", "feeds", "integration", "browser"],
                     help="leave a group out (.ci/run's sanitizer pass leaves out the browser "
@@ -489,6 +513,8 @@ def main():
                         shard=args.shard)
     if args.faults and wanted("faults"):
         run_faults(build, res, args.faults)
+    if args.multihost and wanted("multihost"):
+        run_multihost(build, res, args.multihost)
     if args.fuzz and wanted("fuzz"):
         run_fuzz(os.path.abspath(args.fuzz), res, args.pattern, args.fuzz_seconds)
     if res.failures:

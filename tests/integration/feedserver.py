@@ -1,9 +1,9 @@
 """A feed server for the poller tests that misbehaves on purpose: it stalls, sends too much
 (plain, chunked, gzip-bombed), lies about its length, loops redirects, points them inside the
 network (plainly or with the host disguised), answers 4xx/5xx with and without Retry-After, and
-serves broken documents; and whatever a test puts in files (dated files, archives), recording
-the order of every request. It listens on 127.0.0.1 on a free port, in a thread of the test
-process, and stops with stop()."""
+serves broken documents; and whatever a test puts in files (dated files, archives, feed pages
+with the type in types), recording the order of every request. It listens on 127.0.0.1 (or the
+host given) on a free port, in a thread of the test process, and stops with stop()."""
 import email.utils
 import gzip
 import http.server
@@ -35,10 +35,12 @@ def rss(name, n, date=None, prefix="item"):
 
 
 class Server:
-    def __init__(self):
+    def __init__(self, host="127.0.0.1"):
+        self.host = host
         self.hits = {}
         self.order = []      # paths in the order they were asked for
         self.files = {}      # path -> bytes served 200 as they are (dated files, archives)
+        self.types = {}      # path -> the Content-Type of a file (application/zip unless here)
         self.headers = {}
         self.release = threading.Event()
         self.lock = threading.Lock()
@@ -62,14 +64,14 @@ class Server:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
+        self.httpd = QuietServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
     def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def stop(self):
         self.release.set()
@@ -94,8 +96,9 @@ class Server:
         send = self.send
         with self.lock:
             body = self.files.get(path)
+            ctype = self.types.get(path, "application/zip")
         if body is not None:
-            send(h, 200, body, ctype="application/zip")
+            send(h, 200, body, ctype=ctype)
         elif path == "/ok":
             body = rss("ok", 3)
             if h.headers.get("If-None-Match") == '"v1"':

@@ -1,4 +1,4 @@
-"""A webhook receiver for the tests, on loopback: records every request, checks its Standard
+"""A webhook receiver for the tests, on loopback (or the host given): records every request, checks its Standard
 Webhooks signature against the secrets a test registered, and answers as the path says:
 
     /ok/NAME        200
@@ -51,7 +51,8 @@ def signatures(secret, msg_id, ts, body):
 
 
 class Receiver:
-    def __init__(self):
+    def __init__(self, host="127.0.0.1"):
+        self.host = host
         self.hooks = []
         self.secrets = {}      # NAME -> [secret, ...] a test expects to sign
         self.flaky = {}
@@ -105,7 +106,7 @@ class Receiver:
                 except OSError:
                     pass   # the notifier gave up (timeout) or was killed
 
-        self.server = QuietServer(("127.0.0.1", 0), H)
+        self.server = QuietServer((host, 0), H)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -119,7 +120,7 @@ class Receiver:
         self.server.server_close()
 
     def url(self, kind, name):
-        return f"http://127.0.0.1:{self.port}/{kind}/{name}"
+        return f"http://{self.host}:{self.port}/{kind}/{name}"
 
     def for_name(self, name):
         with self.lock:
