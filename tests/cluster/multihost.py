@@ -46,6 +46,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -287,6 +288,9 @@ class Run:
         self.slots_moved = 0
         self.acked = []          # (path, token, status a read must answer) of acknowledged writes
         self.added = []          # (round, path, token) of portfolio items to remove later
+        self.lock = threading.Lock()
+        self.writes = 0
+        self.unanswered = 0
         self.notes = []
         self.reshard = None
 
@@ -329,14 +333,24 @@ class Run:
             p.wait()
 
     def stop_all(self):
-        order = [n for n in self.procs if n.split("@")[0] in WORKERS] + \
-                [n for n in self.procs if n.startswith("nginx")] + \
-                [n for n in self.procs if n.startswith("seawall-api")] + \
-                [n for n in self.procs if n.startswith("source")] + \
-                [n for n in self.procs if n.startswith("redis")]
-        for n in order:
-            if n in self.procs:
-                self.kill(n, signal.SIGTERM)
+        """SIGTERM to the workers, then the front and the API, then the rest, each group at
+        once; whatever has not ended 15 s later gets SIGKILL."""
+        groups = [[n for n in self.procs if n.split("@")[0] in WORKERS],
+                  [n for n in self.procs if n.startswith(("nginx", "seawall-api"))],
+                  list(self.procs)]
+        for names in groups:
+            names = [n for n in names if n in self.procs]
+            for n in names:
+                p = self.procs[n][0]
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+            for n in names:
+                p = self.procs.pop(n)[0]
+                try:
+                    p.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
 
     def wait_log(self, name, needle, timeout=30):
         path = os.path.join(self.dir, "logs", f"{name}.log")
@@ -603,7 +617,10 @@ class Run:
         while True:
             try:
                 r = fn()
-                if r.status < 500:
+                # A write whose first try died with its API host keeps its Idempotency-Key
+                # "in progress" until the key's claim expires: asked to retry, it retries.
+                if r.status < 500 and not (r.status == 409 and "idempotency-in-progress"
+                                           in r.body):
                     return r
             except (OSError, RuntimeError) as e:
                 r = e
@@ -623,7 +640,8 @@ class Run:
             headers={"Idempotency-Key": key}))
         if r.status in (200, 201):
             path = f"/api/v1/subscribers/{sub['id']}/portfolio/{r.json()['id']}"
-            self.acked.append((path, tok, 200))
+            with self.lock:
+                self.acked.append((path, tok, 200))
             self.added.append((rnd, path, tok))
         else:
             self.notes.append(f"round {rnd}: portfolio write answered {r.status}")
@@ -632,7 +650,9 @@ class Run:
             r = self.retry("portfolio removal", lambda: s.request("DELETE", path,
                                                                   token=old_tok))
             if r.status in (200, 204):
-                self.acked = [x for x in self.acked if x[0] != path] + [(path, old_tok, 404)]
+                with self.lock:
+                    self.acked = [x for x in self.acked if x[0] != path] + \
+                        [(path, old_tok, 404)]
             else:
                 self.notes.append(f"round {rnd}: portfolio removal answered {r.status}")
         key = f"mh-case-{rnd}"
@@ -643,13 +663,58 @@ class Run:
                               "description": f"round {rnd}"},
             token=tok, headers={"Idempotency-Key": key}))
         if r.status in (200, 201):
-            self.acked.append((f"/api/v1/cases/{r.json()['id']}", tok, 200))
+            with self.lock:
+                self.acked.append((f"/api/v1/cases/{r.json()['id']}", tok, 200))
         else:
             self.notes.append(f"round {rnd}: case write answered {r.status}")
         # Reads: the inbox's first page and the portfolio.
         self.retry("alerts read", lambda: s.get("/api/v1/alerts?limit=20", token=tok))
         self.retry("portfolio read", lambda: s.get(
             f"/api/v1/subscribers/{sub['id']}/portfolio", token=tok))
+
+    def writer(self, subs, stop):
+        """Writes all through the run, the failover and the kills included: a case, then a
+        portfolio item, for subscribers in turn. A write not answered yet (the API or Redis
+        away, or its Idempotency-Key still "in progress" after its API host died) is tried
+        again, with its key, on each later turn while new writes go on; acknowledged ones are
+        kept to be read back."""
+        s = self.client
+        waiting = []          # (key, send, path of the answer) not answered yet
+        k = 0
+        while not stop.is_set():
+            sub, tok = subs[k % len(subs)]
+            key = f"mh-w-{k}"
+            if k % 2 == 0:
+                body = {"type": "lawsuit", "country": "US", "forum": "D. Del.",
+                        "opposing_party": "Writer Holdings LLC", "own_role": "defendant",
+                        "served_at": "2026-03-02", "description": f"write {k}"}
+                waiting.append((key, tok, "/api/v1/cases", body, "/api/v1/cases/"))
+            else:
+                base = f"/api/v1/subscribers/{sub['id']}/portfolio"
+                waiting.append((key, tok, base, {"kind": "mark", "text": f"WRITERMARK{k}Q"},
+                                base + "/"))
+            still = []
+            for w in waiting:
+                key, tok, path, body, at = w
+                try:
+                    r = s.post(path, body, token=tok, headers={"Idempotency-Key": key},
+                               timeout=30)
+                except (OSError, RuntimeError):
+                    still.append(w)
+                    continue
+                if r.status in (200, 201):
+                    with self.lock:
+                        self.acked.append((at + str(r.json()["id"]), tok, 200))
+                        self.writes += 1
+                elif r.status >= 500 or (r.status == 409 and "idempotency-in-progress"
+                                         in r.body):
+                    still.append(w)
+                else:
+                    self.notes.append(f"writer: {key} answered {r.status} {r.body[:120]}")
+            waiting = still
+            k += 1
+            stop.wait(0.05)
+        self.unanswered = len(waiting)
 
     # --- counting ---
 
@@ -681,17 +746,21 @@ class Run:
                     start = "(" + batch[-1][0]
         return ids if distinct else total
 
-    def alerts_of(self, tok):
+    def pages(self, path, tok):
+        """Every item of a paged list (limit 200, following next)."""
         out, cursor = [], None
         while True:
-            q = "/api/v1/alerts?limit=200" + (f"&cursor={cursor}" if cursor else "")
-            r = self.retry("alerts page", lambda: self.client.get(q, token=tok))
+            q = f"{path}?limit=200" + (f"&cursor={cursor}" if cursor else "")
+            r = self.retry("a page", lambda: self.client.get(q, token=tok))
             assert r.status == 200, r
             page = r.json()
             out += page["items"]
             cursor = page.get("next")
             if not cursor:
                 return out
+
+    def alerts_of(self, tok):
+        return self.pages("/api/v1/alerts", tok)
 
     # --- faults ---
 
@@ -722,7 +791,6 @@ class Run:
         elif action == "api-host":
             self.log("fault: SIGKILL seawall-api on api2 (nginx has api1)")
             self.kill("seawall-api@api2")
-            self.api_down = True
         elif action == "worker-host":
             self.log("fault: SIGKILL the poller, matcher and notifier on work2 (work1 goes on)")
             for w in WORKERS:
@@ -826,8 +894,23 @@ class Run:
         self.log(f"{SUBS} subscribers with a webhook each, {FEEDS} feeds; {rounds} rounds of "
                  f"{per_feed * FEEDS} events; faults at rounds {sorted(plan.items())}")
         expected = {}
+        stop = threading.Event()
+        writer = threading.Thread(target=self.writer, args=(subs, stop), daemon=True)
+        writer.start()
+        try:
+            self.rounds(rounds, per_feed, items, expected, plan, subs)
+        finally:
+            stop.set()
+            writer.join(timeout=120)
+        self.log(f"the writer's {self.writes} acknowledged writes kept to read back "
+                 f"({self.unanswered} never answered, so never acknowledged)")
+        self.finish_reshard()
+        if "seawall-api@api2" not in self.procs:
+            self.start_api("api2")
+        return self.count(subs, expected, total)
+
+    def rounds(self, rounds, per_feed, items, expected, plan, subs):
         n = 0
-        self.api_down = False
         restart_api_at = None
         for rnd in range(rounds):
             for f in range(FEEDS):
@@ -851,10 +934,6 @@ class Run:
             harness.wait_until(f"round {rnd}: {want} events stored", lambda: self.retry(
                 "events", lambda: _Reply(self.events_stored())).value >= want, timeout=180)
             self.log(f"round {rnd + 1}/{rounds}: {n} events stored")
-        self.finish_reshard()
-        if restart_api_at is not None and "seawall-api@api2" not in self.procs:
-            self.start_api("api2")
-        return self.count(subs, expected, total)
 
     def count(self, subs, expected, total):
         ids = self.events_stored(distinct=True)
@@ -893,13 +972,21 @@ class Run:
             r = self.retry("read back", lambda: self.client.get(path, token=tok))
             if r.status != want:
                 unread.append((path, r.status))
+        # Portfolio items the writer added twice (a retry that ran afresh after its first try
+        # had written): told apart by their text.
+        twice = 0
+        for sub, tok in subs:
+            texts = [x.get("text") for x in self.pages(
+                f"/api/v1/subscribers/{sub['id']}/portfolio", tok)
+                if str(x.get("text", "")).startswith("WRITERMARK")]
+            twice += len(texts) - len(set(texts))
         lost_events = max(0, total - stored)
         lost = lost_events + missing + undelivered
         print(f"checked: {total} events fed, {stored} stored ({dup_events} stored twice), "
               f"{sum(len(x) for x in alerts)} alerts ({missing} missing), "
               f"{len(set(hook_ids))} webhook-ids received ({len(hook_ids)} requests, "
               f"{undelivered} alerts never delivered), {len(self.acked)} acknowledged writes "
-              f"({len(unread)} not read back)", flush=True)
+              f"({len(unread)} not read back, {twice} portfolio items written twice)", flush=True)
         for note in self.notes + [f"not read back: {u}" for u in unread[:5]]:
             print(f"note: {note}", flush=True)
         print(f"RESULT {'cluster' if self.cluster else 'single'} events={stored} lost={lost} "
