@@ -33,6 +33,10 @@ static const struct cfg_key cfg_keys[] = {
     { "redis.cluster_retry_ms", CFG_INT, "5000", 100, 120000,
       "how long one command keeps retrying through cluster redirections, TRYAGAIN, "
       "CLUSTERDOWN and a failover before it fails" },
+    { "redis.check_slots", CFG_STR, "off", 2, 6,
+      "off, log or refuse: check that every command, script and MULTI touches keys of one "
+      "cluster slot even on one server (log names the command; refuse fails it as a cluster "
+      "would); the tests run with refuse" },
     { "redis.reply_max", CFG_INT, "16777216", 1024, 1073741824,
       "largest single Redis string reply accepted, bytes" },
     { "api.listen", CFG_STR, "/run/seawall/api.sock", 1, 255,

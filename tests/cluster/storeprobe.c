@@ -10,7 +10,9 @@
  *   storeprobe URL readlist FILE          the same for the numbers in FILE, one per line
  *   storeprobe URL pipeline FROM TO       the same SET then GET, 50 commands per pipeline
  *   storeprobe URL script FROM TO         a script INCRs two keys of one hash tag per i
- *   storeprobe URL multi FROM TO          MULTI/EXEC of two SETs of one hash tag per i */
+ *   storeprobe URL multi FROM TO          MULTI/EXEC of two SETs of one hash tag per i
+ *   storeprobe URL crossslot FROM TO      the same with two keys of different slots (which a
+ *                                         cluster refuses, and redis.check_slots=refuse too) */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,7 +167,7 @@ static int run_pipeline(struct sw_store *s, long from, long to)
     return failed != 0 || wrong != 0;
 }
 
-static int run_script(struct sw_store *s, long from, long to, int multi)
+static int run_script(struct sw_store *s, long from, long to, int multi, int cross)
 {
     long i, ok = 0, failed = 0, wrong = 0;
     char a[64], b[64];
@@ -176,7 +178,7 @@ static int run_script(struct sw_store *s, long from, long to, int multi)
         long long n = 0;
 
         snprintf(a, sizeof(a), "sw:{q:%ld}:a", i);
-        snprintf(b, sizeof(b), "sw:{q:%ld}:b", i);
+        snprintf(b, sizeof(b), cross ? "sw:{r:%ld}:b" : "sw:{q:%ld}:b", i);
         if (multi) {
             const char *s1[] = { "SET", a, "1" }, *s2[] = { "INCRBY", b, "2" };
             const char **argvs[] = { s1, s2 };
@@ -237,8 +239,9 @@ int main(int argc, char **argv)
         rc = run_read(&s, from, to);
     else if (strcmp(argv[2], "pipeline") == 0)
         rc = run_pipeline(&s, from, to);
-    else if (strcmp(argv[2], "script") == 0 || strcmp(argv[2], "multi") == 0)
-        rc = run_script(&s, from, to, argv[2][0] == 'm');
+    else if (strcmp(argv[2], "script") == 0 || strcmp(argv[2], "multi") == 0 ||
+             strcmp(argv[2], "crossslot") == 0)
+        rc = run_script(&s, from, to, argv[2][0] != 's', argv[2][0] == 'c');
     else {
         fprintf(stderr, "storeprobe: unknown action %s\n", argv[2]);
         rc = 2;
