@@ -108,6 +108,10 @@ void sw_register_writer_free(struct sw_reg_writer *w);
 int sw_register_apply(struct sw_store *s, const json_t *ev, sw_reg_change_fn on_change,
                       sw_reg_docket_fn on_docket, void *ud);
 
+/* A court or docket as dockets are compared and followed: lower case, white space left out
+ * (at most n - 1 bytes). */
+void sw_register_docket_norm(const char *in, char *out, size_t n);
+
 /* The mark record of (office, number): SW_OK with *out (caller decrefs), SW_NOTFOUND,
  * SW_EAGAIN. */
 int sw_register_mark_get(struct sw_store *s, const char *office, const char *number,
