@@ -299,23 +299,20 @@ static int is_followed(const json_t *alert)
     return strcmp(str(json_object_get(alert, "event"), "type") ?: "", "followed") == 0;
 }
 
-/* TRANSLATORS: a trademark's state in the register, after "now": "now opposed". */
-static const char *const mark_statuses[][2] = {
-    { "live", SW_N("registered") },
-    { "pending", SW_N("pending") },
-    { "opposed", SW_N("opposed") },
-    { "dead", SW_N("dead (refused, withdrawn, cancelled or expired)") },
-};
-
-/* A register status in lang ("" as "unknown"). */
+/* A register status in lang (seawall/register.h: live, pending, opposed, dead). */
 static const char *mark_status(const char *lang, const char *st)
 {
-    size_t i;
-
-    for (i = 0; st != NULL && i < SW_ARRAY_LEN(mark_statuses); i++)
-        if (strcmp(st, mark_statuses[i][0]) == 0)
-            return sw_tr(lang, mark_statuses[i][1]);
-    return sw_tr(lang, "unknown");
+    st = st ? st : "";
+    /* TRANSLATORS: a trademark's state in the register, after "now": "now opposed". */
+    if (strcmp(st, "live") == 0)
+        return sw_trc(lang, "mark status", "registered");
+    if (strcmp(st, "pending") == 0)
+        return sw_trc(lang, "mark status", "pending");
+    if (strcmp(st, "opposed") == 0)
+        return sw_trc(lang, "mark status", "opposed");
+    if (strcmp(st, "dead") == 0)
+        return sw_trc(lang, "mark status", "dead (refused, withdrawn, cancelled or expired)");
+    return sw_trc(lang, "mark status", "unknown");
 }
 
 /* A followed record's alert: its title (what changed) and its reason, in lang. */
