@@ -5,7 +5,10 @@ in the follower's language; frequent plaintiffs are flagged on litigation alerts
 import json
 import os
 import shutil
+import signal
+import subprocess
 
+import tmgen
 from harness import pointers, problem, wait_until
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "feeds")
@@ -280,3 +283,77 @@ def test_follow_refusals_and_limit(s):
     problem(s.get(f"/api/v1/follows/{fid}", token=other), 404)
     problem(s.request("DELETE", f"/api/v1/follows/{fid}", token=other), 404)
     problem(s.get("/api/v1/follows", token=s.admin), 403)
+
+
+def import_keys(s, path):
+    """The checkpoint of the import of path, as a dict (or None)."""
+    for k in s.redis("KEYS", "sw:{reg}:import:*"):
+        h = s.redis("HGETALL", k)
+        d = dict(zip(h[::2], h[1::2]))
+        if d.get("path") == path:
+            return d
+    return None
+
+
+def test_import_a_sample_then_again(s):
+    path = os.path.join(SHARED, "uspto-trademark-daily", "annual-2025-full-tx-60146682.xml")
+    out = json.loads(s.cli("register", "import", path, "--format", "uspto-tm"))
+    assert out["records"] == 1 and out["complete"] is True and out["format"] == "uspto-tm", out
+    rec = json.loads(s.redis("GET", "sw:{reg:US}:tm:60146682"))
+    assert rec["status"] == "dead" and rec["mark"] == "MACHINE-PISTOL", rec
+    p = s.cli("register", "import", path, check=False)
+    assert p.returncode == 0 and "an earlier import of this file ended after 1" in p.stderr, p
+    again = json.loads(p.stdout)
+    assert again["marks_changed"] == 0, again   # the same events: nothing new
+    assert json.loads(s.redis("GET", "sw:{reg:US}:tm:60146682"))["rid"] == rec["rid"]
+    # Refusals: a format that is no register back-file, a file that is not there.
+    p = s.cli("register", "import", path, "--format", "rss", check=False)
+    assert p.returncode == 1 and "uspto-tm, euipo, st66, st96 or auto" in p.stderr, p
+    p = s.cli("register", "import", path + ".missing", check=False)
+    assert p.returncode == 1 and "No such file" in p.stderr, p
+    p = s.cli("register", "export", path, check=False)
+    assert p.returncode == 1 and "import FILE" in p.stderr, p
+
+
+def test_import_killed_half_way_resumes(s):
+    n = 20000
+    path = os.path.join(s.dir, "backfile.xml")
+    tmgen.write(path, n)
+    env = dict(os.environ)
+    env.update(s.env_for_programs())
+    cmd = [os.path.join(s.build, "bin", "seawall"), "--config",
+           os.path.join(s.dir, "seawall.conf"), "register", "import", path]
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        cp = wait_until("the import's first checkpoints", lambda: (
+            lambda d: d if d and int(d["done"]) >= 512 else None)(import_keys(s, path)),
+            timeout=30)
+        assert p.poll() is None, "the import ended before it could be stopped"
+        p.send_signal(signal.SIGKILL)
+    finally:
+        p.wait(timeout=30)
+        p.stdout.close()
+        p.stderr.close()
+    cp = import_keys(s, path)
+    done = int(cp["done"])
+    assert 512 <= done < n and cp["finished"] == "0", cp
+    # What the checkpoint counts is stored.
+    last = 80000000 + done - 1
+    assert s.redis("EXISTS", f"sw:{{reg:US}}:tm:{last}") == 1
+
+    r = s.cli("register", "import", path, "--resume", check=False)
+    assert r.returncode == 0, r
+    out = json.loads(r.stdout)
+    assert out["records"] == n and out["skipped"] == done and out["complete"], out
+    assert out["written"] == n - done, out
+    assert f"{n} records" in r.stderr.splitlines()[-1], r.stderr   # plain lines, no tty
+    cp = import_keys(s, path)
+    assert cp["done"] == str(n) and cp["finished"] == "1", cp
+    present = s.redis_many([("SISMEMBER", "sw:{reg:US}:tms", str(80000000 + i))
+                            for i in range(n)])
+    assert present.count(1) == n
+    # Each record once: one history entry, statuses as the codes say.
+    for i in (0, done - 1, done, n - 1):
+        rec = json.loads(s.redis("GET", f"sw:{{reg:US}}:tm:{80000000 + i}"))
+        assert len(rec["history"]) == 1 and rec["mark"] == f"GENMARK{i}", rec
+        assert rec["status"] == ("pending", "pending", "live", "dead")[i % 4], rec
