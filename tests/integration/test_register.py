@@ -60,7 +60,7 @@ def test_real_samples_make_mark_records(s):
 
     old = mark(s, tok, "US", "60146682")
     assert old["status"] == "dead" and old["mark"] == "MACHINE-PISTOL", old
-    assert old["dates"]["filed"] == "1920-09-25", old
+    assert old["dates"] == {"filed": "1920-09-25", "registered": "1921-09-20"}, old
 
     # ST.66 (status 702, 2010) and ST.96 (800, 2014) of one registration: one record, both
     # in its history, the later one deciding the status.
@@ -68,7 +68,8 @@ def test_real_samples_make_mark_records(s):
     assert py["status"] == "live" and py["status_text"] == "800", py
     assert [h["date"] for h in py["history"]] == ["2010-09-08", "2014-02-10"], py
     assert all(h["source"].startswith("feed:") for h in py["history"]), py
-    assert py["dates"]["published"] == "2003-12-30" and "expires" not in py["dates"], py
+    assert py["dates"] == {"filed": "2000-05-09", "published": "2003-12-30",
+                           "registered": "2004-03-23"}, py   # no expiry in either record
     assert py["classes"] == [9, 42], py
 
     assert mark(s, tok, "EM", "018222211")["status"] == "pending"        # published
