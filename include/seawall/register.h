@@ -1,5 +1,5 @@
 /* register.h — the register of foreign marks and parties (DESIGN.md "Register and screening";
- * docs/register.md). Trademark events and bulk back-files make one record per (office,
+ * README "The register"). Trademark events and bulk back-files make one record per (office,
  * number); litigation, Section 337, customs seizures, fair incidents and marks' owners make
  * one record per party with its cases. Written by seawall-register and `seawall register
  * import`; read by the API, the screener and the following alerts.
