@@ -213,9 +213,11 @@ static int alert_followers(struct sw_store *s, const struct sw_config *cfg, cons
                            json_t *ev, const char *reason)
 {
     redisReply *r = sw_store_cmd(s, "SMEMBERS", tkey, NULL);
-    const char *base = str(ev, "id");
+    char base[400];   /* the source event's id: ev's "id" is replaced for each follower */
     size_t i;
     int rc = SW_OK;
+
+    sw_strlcpy(base, str(ev, "id") ?: "", sizeof(base));
 
     if (r == NULL)
         return SW_EAGAIN;
@@ -233,7 +235,7 @@ static int alert_followers(struct sw_store *s, const struct sw_config *cfg, cons
         if (sw_follow_get(s, sub, fid, &f) != SW_OK)
             continue;   /* ended meanwhile: its index entry goes with the next delete */
         json_decref(f);
-        snprintf(evid, sizeof(evid), "followed:%lld:%s", fid, base ? base : "");
+        snprintf(evid, sizeof(evid), "followed:%lld:%s", fid, base);
         json_object_set_new(ev, "id", json_string(evid));
         json_object_set_new(ev, "follow_id", json_integer(fid));
         a = json_pack("{s:s, s:s, s:I, s:O, s:[{s:s, s:s, s:s}]}", "severity", "medium",
@@ -251,7 +253,7 @@ static int alert_followers(struct sw_store *s, const struct sw_config *cfg, cons
         }
         json_decref(a);
     }
-    json_object_set_new(ev, "id", json_string(base ? base : ""));
+    json_object_set_new(ev, "id", json_string(base));
     freeReplyObject(r);
     return rc;
 }
