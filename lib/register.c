@@ -185,6 +185,19 @@ static int pipe_run(struct sw_store *s, struct pipe *p, redisReply ***rep)
     return SW_OK;
 }
 
+/* SW_ERR with the first error reply's text in errstr, else rc. */
+static int replies_check(struct sw_store *s, redisReply **rep, int n, int rc)
+{
+    int i;
+
+    for (i = 0; rc == SW_OK && rep != NULL && i < n; i++)
+        if (rep[i] != NULL && rep[i]->type == REDIS_REPLY_ERROR) {
+            sw_strlcpy(s->errstr, rep[i]->str, sizeof(s->errstr));
+            return SW_ERR;
+        }
+    return rc;
+}
+
 static void replies_free(redisReply **rep, int n)
 {
     int i;
@@ -690,6 +703,7 @@ static int flush_marks(struct sw_reg_writer *w)
                     }
                 }
                 rc = pipe_run(s, &q, &qr);
+                rc = replies_check(s, qr, q.n, rc);
                 replies_free(qr, q.n);
                 pipe_free(&q);
                 for (k = 0; rc == SW_OK && k < nw; k++) {
@@ -835,6 +849,7 @@ static int resolve_parties(struct sw_reg_writer *w, struct pname *pn, size_t n)
             free(text);
         }
         rc = pipe_run(s, &q, &qr);
+        rc = replies_check(s, qr, q.n, rc);
         replies_free(qr, q.n);
         pipe_free(&q);
     }
@@ -877,9 +892,20 @@ void sw_register_docket_norm(const char *in, char *out, size_t n)
     out[j] = '\0';
 }
 
+/* A party's case, once, while it has fewer than ARGV[3]; one it brought (ARGV[4] "1") is
+ * counted in its plaintiff set too. KEYS: cases, plaintiff. ARGV: case key, case JSON, max,
+ * brought. */
+static const char case_lua[] =
+    "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end\n"
+    "if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end\n"
+    "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
+    "if ARGV[4] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) end\n"
+    "return 1\n";
+
 static int flush_parties(struct sw_reg_writer *w)
 {
     struct sw_store *s = w->s;
+    char sha[48], max[16];
     size_t i, j, n = 0, cap = 0;
     struct pname *pn = NULL;
     json_t *ev, *p;
@@ -923,6 +949,17 @@ static int flush_parties(struct sw_reg_writer *w)
         free(pn);
         return rc;
     }
+    {
+        redisReply *r = sw_store_cmd(s, "SCRIPT", "LOAD", case_lua, NULL);
+
+        if (r == NULL) {
+            free(pn);
+            return SW_EAGAIN;
+        }
+        sw_strlcpy(sha, sw_reply_str(r) ?: "", sizeof(sha));
+        freeReplyObject(r);
+    }
+    snprintf(max, sizeof(max), "%d", SW_REG_CASES_MAX);
     /* then what each is filed with, in the same order */
     n = 0;
     json_array_foreach(w->queue, i, ev) {
@@ -938,7 +975,7 @@ static int flush_parties(struct sw_reg_writer *w)
         case_key(ev, ckey, sizeof(ckey));
         json_array_foreach(json_object_get(ev, "parties"), j, p) {
             const char *name = str(p, "name"), *role = str(p, "role") ?: "";
-            char k[SW_KEY_MAX], key[64], ids[24];
+            char k[SW_KEY_MAX], key[64], pkey[64], ids[24];
             long long id;
 
             if (name == NULL || name[0] == '\0' || sw_party_key(name, k, sizeof(k)) != SW_OK)
@@ -972,17 +1009,16 @@ static int flush_parties(struct sw_reg_writer *w)
                 if (text == NULL)
                     continue;
                 party_key_of(id, "cases", key, sizeof(key));
-                PIPE(&q, "HSETNX", key, ckey, text);
+                party_key_of(id, "plaintiff", pkey, sizeof(pkey));
+                PIPE(&q, "EVALSHA", sha, "2", key, pkey, ckey, text, max,
+                     brings(role) ? "1" : "0");
                 free(text);
-                if (brings(role)) {
-                    party_key_of(id, "plaintiff", key, sizeof(key));
-                    PIPE(&q, "SADD", key, ckey);
-                }
             }
         }
     }
     free(pn);
     rc = pipe_run(s, &q, &qr);
+    rc = replies_check(s, qr, q.n, rc);
     replies_free(qr, q.n);
     pipe_free(&q);
     return rc;
@@ -1010,6 +1046,7 @@ static int flush_dockets(struct sw_reg_writer *w)
         PIPE(&q, "SADD", key, str(ev, "id"));
     }
     rc = pipe_run(w->s, &q, &qr);
+    rc = replies_check(w->s, qr, q.n, rc);
     for (i = 0, j = 0; rc == SW_OK && w->on_docket != NULL && i < json_array_size(w->queue);
          i++) {
         const json_t *nums;
