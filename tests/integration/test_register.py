@@ -320,6 +320,18 @@ def test_import_a_sample_then_again(s):
     again = json.loads(p.stdout)
     assert again["marks_changed"] == 0, again   # the same events: nothing new
     assert json.loads(s.redis("GET", "sw:{reg:US}:tm:60146682"))["rid"] == rec["rid"]
+    # On a terminal: a bar redrawn in place, ending at 100%.
+    master, slave = os.openpty()
+    env = dict(os.environ)
+    env.update(s.env_for_programs())
+    p = subprocess.run([os.path.join(s.build, "bin", "seawall"), "--config",
+                        os.path.join(s.dir, "seawall.conf"), "register", "import", path],
+                       stdout=subprocess.PIPE, stderr=slave, env=env, timeout=30)
+    os.close(slave)
+    bar = os.read(master, 65536).decode()
+    os.close(master)
+    assert p.returncode == 0 and "\r[###" in bar and "100%" in bar, bar
+    assert "1 records" in bar and "records/s" in bar, bar
     # Refusals: a format that is no register back-file, a file that is not there.
     p = s.cli("register", "import", path, "--format", "rss", check=False)
     assert p.returncode == 1 and "uspto-tm, euipo, st66, st96 or auto" in p.stderr, p
