@@ -17,6 +17,7 @@
 #define STORE_MAX_ARGS 64
 
 static void cl_free(struct sw_store *s);
+static int splittable(int argc, const char **argv);
 
 void sw_store_init(struct sw_store *s, const struct sw_config *cfg)
 {
@@ -865,7 +866,7 @@ static int check_slots(struct sw_store *s, int n, const int *argcs, const char *
     const char *first = NULL, *other = NULL, *k;
     int i, slot = -1, sl;
 
-    if (s->check_slots == 0)
+    if (s->check_slots == 0 || (n == 1 && lens == NULL && splittable(argcs[0], argvs[0])))
         return SW_OK;
     for (i = 0; i < n && other == NULL; i++) {
         if (cmd_one_slot(argcs[i], argvs[i], lens ? lens[i] : NULL, &sl, &k) != SW_OK) {
@@ -897,6 +898,81 @@ static void note_watch(struct sw_store *s, const char *cmd)
         s->watching = 0;
 }
 
+/* Commands of several keys that the client splits per key in a cluster (each key may live on
+ * another node) and answers as one: MGET's array of values, or the sum of the counts. */
+static int splittable(int argc, const char **argv)
+{
+    static const char *const cmds[] = { "MGET", "DEL", "UNLINK", "EXISTS", "TOUCH" };
+    size_t i;
+
+    for (i = 0; argc > 2 && i < SW_ARRAY_LEN(cmds); i++)
+        if (strcasecmp(argv[0], cmds[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static redisReply *cl_split(struct sw_store *s, int argc, const char **argv)
+{
+    int n = argc - 1, i, mget = strcasecmp(argv[0], "MGET") == 0;
+    const char *get = mget ? "GET" : argv[0];
+    const char ***argvs = calloc((size_t)n, sizeof(*argvs));
+    const char **pairs = calloc((size_t)n * 2, sizeof(*pairs));
+    int *argcs = calloc((size_t)n, sizeof(*argcs));
+    redisReply **reps = calloc((size_t)n, sizeof(*reps));
+    redisReply *out = calloc(1, sizeof(*out));
+
+    if (argvs == NULL || pairs == NULL || argcs == NULL || reps == NULL || out == NULL)
+        goto fail;
+    for (i = 0; i < n; i++) {
+        pairs[2 * i] = get;
+        pairs[2 * i + 1] = argv[i + 1];
+        argvs[i] = pairs + 2 * i;
+        argcs[i] = 2;
+    }
+    if (sw_store_pipeline(s, n, argcs, argvs, reps) != SW_OK)
+        goto fail;
+    for (i = 0; i < n; i++)
+        if (reps[i]->type == REDIS_REPLY_ERROR) {
+            /* The first refusal answers for the whole command, as Redis would. */
+            redisReply *err = reps[i];
+            int j;
+
+            for (j = 0; j < n; j++)
+                if (j != i)
+                    freeReplyObject(reps[j]);
+            free(argvs);
+            free(pairs);
+            free(argcs);
+            free(reps);
+            free(out);
+            return err;
+        }
+    if (mget) {
+        out->type = REDIS_REPLY_ARRAY;
+        out->elements = (size_t)n;
+        out->element = (redisReply **)reps;   /* freeReplyObject frees them with the array */
+        reps = NULL;
+    } else {
+        out->type = REDIS_REPLY_INTEGER;
+        for (i = 0; i < n; i++) {
+            out->integer += reps[i]->integer;
+            freeReplyObject(reps[i]);
+        }
+    }
+    free(argvs);
+    free(pairs);
+    free(argcs);
+    free(reps);
+    return out;
+fail:
+    free(argvs);
+    free(pairs);
+    free(argcs);
+    free(reps);
+    free(out);
+    return NULL;
+}
+
 redisReply *sw_store_cmdv(struct sw_store *s, int argc, const char **argv, const size_t *lens)
 {
     if (argc < 1)
@@ -910,6 +986,8 @@ redisReply *sw_store_cmdv(struct sw_store *s, int argc, const char **argv, const
         return one_cmdv(s, argc, argv, lens);
     if (!s->cluster->mapped && cl_refresh(s) != SW_OK)
         return NULL;
+    if (lens == NULL && splittable(argc, argv))
+        return cl_split(s, argc, argv);
     return cl_send(s, cmd_slot(argc, argv, lens), argc, argv, lens);
 }
 

@@ -75,6 +75,9 @@ def test_store_follows_a_cluster_through_reshard_and_failover(s):
         assert probe(s, cl, "read", 0, 3000)[0]["ok"] == 3000
         assert probe(s, cl, "pipeline", 3000, 6000)[0]["ok"] == 3000
         assert probe(s, cl, "script", 0, 500)[0]["ok"] == 500
+        # MGET, EXISTS and DEL over keys of every node, answered as one command.
+        assert probe(s, cl, "mget", 2936, 3000)[0]["ok"] == 64
+        assert probe(s, cl, "write", 2936, 3000)[0]["ok"] == 64
         assert probe(s, cl, "multi", 0, 500)[0]["ok"] == 500
 
         # Slots move while a writer goes on: the writer follows MOVED/ASK and loses nothing.
