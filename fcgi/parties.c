@@ -11,6 +11,7 @@
 #include "seawall/i18n.h"
 #include "seawall/normalise.h"
 #include "seawall/record.h"
+#include "seawall/register.h"
 #include "seawall/shows.h"
 #include "api.h"
 
@@ -245,6 +246,16 @@ void sw_h_parties_search(struct sw_ctx *c)
                          json_object_get(g, "roles"), "kinds", json_object_get(g, "kinds"),
                          "outcomes", json_object_get(g, "outcomes"), "history",
                          json_object_get(g, "history"));
+        {
+            /* the register's party of that name (GET /api/v1/parties/{id}), when there is one */
+            long long pid = 0;
+
+            if (sw_register_party_find(c->store, json_string_value(json_object_get(g, "name")),
+                                       &pid) == SW_OK)
+                json_object_set_new(item, "id", json_integer(pid));
+            else
+                json_object_set_new(item, "id", json_null());
+        }
         json_array_append_new(page, item);
         n++;
     }

@@ -195,6 +195,8 @@ static int one_mark(struct sw_fctx *c, xmlNodePtr tm, xmlNodePtr details)
     char *regno = sw_x_text(sw_x_find(tm, "RegistrationNumber"), 64);
     char *status = first_of(tm, statuses, 256);
     char *status_date = sw_x_text(sw_x_find(tm, "MarkCurrentStatusDate"), 32);
+    char *regdate = sw_x_text(sw_x_find(tm, "RegistrationDate"), 32);
+    char *expires = sw_x_text(sw_x_find(tm, "ExpiryDate"), 32);
     char *mark = sw_x_text(sw_x_find(tm, "MarkVerbalElementText"), SW_FEED_FIELD_MAX);
     const char *fmt = sw_feed_format_name(c->res->format);
     struct party_ctx pc;
@@ -235,6 +237,10 @@ static int one_mark(struct sw_fctx *c, xmlNodePtr tm, xmlNodePtr details)
     sw_ev_date(c, ev, filing || status_date == NULL ? appdate : status_date);
     each(tm, "Publication", on_publication, pub);
     sw_ev_date_as(c, ev, "published", pub);
+    /* the key dates the register keeps (seawall/register.h), when the record says them */
+    sw_ev_date_as(c, ev, "filed", appdate);
+    sw_ev_date_as(c, ev, "registered", regdate);
+    sw_ev_date_as(c, ev, "expires", expires);
     sw_ev_number(ev, "serial", appno);
     sw_ev_number(ev, "registration", regno);
     sw_ev_number(ev, "status", status);
@@ -265,6 +271,8 @@ out:
     free(regno);
     free(status);
     free(status_date);
+    free(regdate);
+    free(expires);
     free(mark);
     return 0;
 }

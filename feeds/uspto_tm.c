@@ -150,6 +150,7 @@ static int record(struct sw_fctx *c, xmlNodePtr cf)
     char *reg = sw_x_path_text(cf, "registration-number", 32);
     char *mark = sw_x_path_text(hdr, "mark-identification", SW_FEED_FIELD_MAX);
     char *filed = sw_x_path_text(hdr, "filing-date", 32);
+    char *regdate = sw_x_path_text(hdr, "registration-date", 32);
     char *status = sw_x_path_text(hdr, "status-code", 16);
     char *status_date = sw_x_path_text(hdr, "status-date", 32);
     int filing = is_filing(c, cf);
@@ -179,6 +180,8 @@ static int record(struct sw_fctx *c, xmlNodePtr cf)
         sw_ev_number(ev, "registration", reg);
     sw_ev_number(ev, "status", status);
     sw_ev_date_as(c, ev, "filed", filed);
+    if (regdate != NULL && strspn(regdate, "0") != strlen(regdate))
+        sw_ev_date_as(c, ev, "registered", regdate);
     published(c, ev, cf, hdr);
     sw_ev_mark(ev, mark);
     owners(ev, cf);
@@ -191,6 +194,7 @@ out:
     free(reg);
     free(mark);
     free(filed);
+    free(regdate);
     free(status);
     free(status_date);
     return 0;

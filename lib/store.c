@@ -17,6 +17,7 @@
 #define STORE_MAX_ARGS 64
 
 static void cl_free(struct sw_store *s);
+static int splittable(int argc, const char **argv);
 
 void sw_store_init(struct sw_store *s, const struct sw_config *cfg)
 {
@@ -31,6 +32,8 @@ void sw_store_init(struct sw_store *s, const struct sw_config *cfg)
     s->reply_max = (size_t)sw_config_int(cfg, "redis.reply_max");
     sw_strlcpy(s->url, sw_config_str(cfg, "redis.url"), sizeof(s->url));
     s->cluster_retry_ms = (int)sw_config_int(cfg, "redis.cluster_retry_ms");
+    s->check_slots = strcmp(sw_config_str(cfg, "redis.check_slots"), "refuse") == 0 ? 2
+                   : strcmp(sw_config_str(cfg, "redis.check_slots"), "log") == 0 ? 1 : 0;
 }
 
 static void store_fail(struct sw_store *s, const char *what)
@@ -800,6 +803,92 @@ static redisReply *cl_send(struct sw_store *s, int slot, int argc, const char **
     }
 }
 
+/* The slot all of a command's keys share: SW_OK with *slot (-1 for a keyless command) and
+ * *key its first key, or SW_CONFLICT with *key the first key of another slot. */
+static int cmd_one_slot(int argc, const char **argv, const size_t *lens, int *slot,
+                        const char **key)
+{
+    static const char *const all_keys[] = {
+        "DEL", "UNLINK", "EXISTS", "MGET", "TOUCH", "WATCH", "SINTER", "SUNION", "SDIFF",
+        "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE", "PFCOUNT", "PFMERGE",
+    };
+    static const char *const two_keys[] = {
+        "RENAME", "RENAMENX", "SMOVE", "LMOVE", "RPOPLPUSH", "BRPOPLPUSH", "BLMOVE", "COPY",
+    };
+    const char *c = argv[0];
+    int first = key_index(argc, argv), last = first, step = 1, k, sl;
+    size_t i;
+
+    *slot = -1;
+    *key = NULL;
+    if (first < 0)
+        return SW_OK;
+    for (i = 0; i < SW_ARRAY_LEN(all_keys); i++)
+        if (strcasecmp(c, all_keys[i]) == 0)
+            last = argc - 1;
+    for (i = 0; i < SW_ARRAY_LEN(two_keys); i++)
+        if (strcasecmp(c, two_keys[i]) == 0 && argc > 2)
+            last = 2;
+    if (strcasecmp(c, "MSET") == 0 || strcasecmp(c, "MSETNX") == 0) {
+        last = argc - 2;
+        step = 2;
+    } else if (strncasecmp(c, "EVAL", 4) == 0 || strcasecmp(c, "FCALL") == 0) {
+        last = first + atoi(argv[2]) - 1;
+    } else if (strcasecmp(c, "XREAD") == 0 || strcasecmp(c, "XREADGROUP") == 0) {
+        last = first + (argc - first) / 2 - 1;
+    } else if (strcasecmp(c, "ZUNIONSTORE") == 0 || strcasecmp(c, "ZINTERSTORE") == 0 ||
+               strcasecmp(c, "ZDIFFSTORE") == 0) {
+        first = 1;
+        last = argc > 2 ? 2 + atoi(argv[2]) : 1;
+    }
+    if (last >= argc)
+        last = argc - 1;
+    for (k = first; k <= last; k += step) {
+        if (k == 2 && first == 1 && last > 2 && strncasecmp(c, "Z", 1) == 0)
+            continue;           /* ZUNIONSTORE's numkeys */
+        sl = sw_store_slot(argv[k], lens != NULL ? lens[k] : strlen(argv[k]));
+        if (*slot >= 0 && sl != *slot) {
+            *key = argv[k];
+            return SW_CONFLICT;
+        }
+        if (*slot < 0)
+            *key = argv[k];
+        *slot = sl;
+    }
+    return SW_OK;
+}
+
+/* redis.check_slots: SW_OK, or SW_CONFLICT (after logging) when the keys of n commands lie
+ * in more than one slot and the handle refuses that. */
+static int check_slots(struct sw_store *s, int n, const int *argcs, const char ***argvs,
+                       const size_t **lens)
+{
+    const char *first = NULL, *other = NULL, *k;
+    int i, slot = -1, sl;
+
+    if (s->check_slots == 0 || (n == 1 && lens == NULL && splittable(argcs[0], argvs[0])))
+        return SW_OK;
+    for (i = 0; i < n && other == NULL; i++) {
+        if (cmd_one_slot(argcs[i], argvs[i], lens ? lens[i] : NULL, &sl, &k) != SW_OK) {
+            other = k;
+            if (first == NULL)
+                first = argcs[i] > 1 ? argvs[i][1] : "";
+        } else if (sl >= 0 && slot >= 0 && sl != slot) {
+            other = k;
+        } else if (sl >= 0 && slot < 0) {
+            slot = sl;
+            first = k;
+        }
+    }
+    if (other == NULL)
+        return SW_OK;
+    snprintf(s->errstr, sizeof(s->errstr), "CROSSSLOT: %s%.16s touches keys of several cluster "
+             "slots (%.80s and %.80s)", n > 1 ? "MULTI with " : "", argvs[0][0],
+             first ? first : "?", other);
+    sw_warn("redis.check_slots: %s", s->errstr);
+    return s->check_slots == 2 ? SW_CONFLICT : SW_OK;
+}
+
 static void note_watch(struct sw_store *s, const char *cmd)
 {
     if (strcasecmp(cmd, "WATCH") == 0)
@@ -809,17 +898,96 @@ static void note_watch(struct sw_store *s, const char *cmd)
         s->watching = 0;
 }
 
+/* Commands of several keys that the client splits per key in a cluster (each key may live on
+ * another node) and answers as one: MGET's array of values, or the sum of the counts. */
+static int splittable(int argc, const char **argv)
+{
+    static const char *const cmds[] = { "MGET", "DEL", "UNLINK", "EXISTS", "TOUCH" };
+    size_t i;
+
+    for (i = 0; argc > 2 && i < SW_ARRAY_LEN(cmds); i++)
+        if (strcasecmp(argv[0], cmds[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static redisReply *cl_split(struct sw_store *s, int argc, const char **argv)
+{
+    int n = argc - 1, i, mget = strcasecmp(argv[0], "MGET") == 0;
+    const char *get = mget ? "GET" : argv[0];
+    const char ***argvs = calloc((size_t)n, sizeof(*argvs));
+    const char **pairs = calloc((size_t)n * 2, sizeof(*pairs));
+    int *argcs = calloc((size_t)n, sizeof(*argcs));
+    redisReply **reps = calloc((size_t)n, sizeof(*reps));
+    redisReply *out = calloc(1, sizeof(*out));
+
+    if (argvs == NULL || pairs == NULL || argcs == NULL || reps == NULL || out == NULL)
+        goto fail;
+    for (i = 0; i < n; i++) {
+        pairs[2 * i] = get;
+        pairs[2 * i + 1] = argv[i + 1];
+        argvs[i] = pairs + 2 * i;
+        argcs[i] = 2;
+    }
+    if (sw_store_pipeline(s, n, argcs, argvs, reps) != SW_OK)
+        goto fail;
+    for (i = 0; i < n; i++)
+        if (reps[i]->type == REDIS_REPLY_ERROR) {
+            /* The first refusal answers for the whole command, as Redis would. */
+            redisReply *err = reps[i];
+            int j;
+
+            for (j = 0; j < n; j++)
+                if (j != i)
+                    freeReplyObject(reps[j]);
+            free(argvs);
+            free(pairs);
+            free(argcs);
+            free(reps);
+            free(out);
+            return err;
+        }
+    if (mget) {
+        out->type = REDIS_REPLY_ARRAY;
+        out->elements = (size_t)n;
+        out->element = (redisReply **)reps;   /* freeReplyObject frees them with the array */
+        reps = NULL;
+    } else {
+        out->type = REDIS_REPLY_INTEGER;
+        for (i = 0; i < n; i++) {
+            out->integer += reps[i]->integer;
+            freeReplyObject(reps[i]);
+        }
+    }
+    free(argvs);
+    free(pairs);
+    free(argcs);
+    free(reps);
+    return out;
+fail:
+    free(argvs);
+    free(pairs);
+    free(argcs);
+    free(reps);
+    free(out);
+    return NULL;
+}
+
 redisReply *sw_store_cmdv(struct sw_store *s, int argc, const char **argv, const size_t *lens)
 {
     if (argc < 1)
         return NULL;
     note_watch(s, argv[0]);
+    if (check_slots(s, 1, &argc, &argv, lens ? &lens : NULL) != SW_OK)
+        return NULL;
     if (cl_ready(s) == SW_ERR)
         return NULL;
     if (s->cluster == NULL)
         return one_cmdv(s, argc, argv, lens);
     if (!s->cluster->mapped && cl_refresh(s) != SW_OK)
         return NULL;
+    if (lens == NULL && splittable(argc, argv))
+        return cl_split(s, argc, argv);
     return cl_send(s, cmd_slot(argc, argv, lens), argc, argv, lens);
 }
 
@@ -832,6 +1000,8 @@ redisReply *sw_store_multi(struct sw_store *s, int n, const int *argcs, const ch
     redisReply *r;
 
     s->watching = 0;
+    if (check_slots(s, n, argcs, argvs, lens) != SW_OK)
+        return NULL;
     if (cl_ready(s) == SW_ERR)
         return NULL;
     if (s->cluster == NULL)

@@ -71,6 +71,10 @@ static void usage(FILE *fp)
             "             [--html JSON] [--base URL] [--compression none|zip|gzip|auto] FILE|-\n"
             "                                           one event per line as JSON (a ZIP or\n"
             "                                           gzip file: each feed document in it)\n"
+            "  register import [--format uspto-tm|euipo|st66|st96|auto] [--compression C]\n"
+            "                  [--resume] FILE      a trademark back-file into the register\n"
+            "                                           (progress on stderr; --resume goes on\n"
+            "                                           where a stopped import of FILE ended)\n"
             "  feed add --url U [--name N] [--format F] [--type T] [--interval_s S]\n"
             "           [--charset C] [--html JSON] [--enabled true|false]\n"
             "                                           register a feed (polled at once)\n"
@@ -1097,7 +1101,7 @@ int main(int argc, char **argv)
     /* What words text for people loads the catalogue; the offline commands (parsing a file,
      * comparing two names, the configuration, the catalogue's own check) need none. */
     if (strcmp(argv[0], "match") != 0 && strcmp(argv[0], "feed") != 0 &&
-        strcmp(argv[0], "source") != 0 &&
+        strcmp(argv[0], "source") != 0 && strcmp(argv[0], "register") != 0 &&
         strcmp(argv[0], "config") != 0 && strcmp(argv[0], "i18n") != 0 &&
         sw_i18n_load(sw_config_str(cfg, "i18n.dir"), err, sizeof(err)) != SW_OK) {
         sw_config_free(cfg);
@@ -1110,6 +1114,8 @@ int main(int argc, char **argv)
         rc = cmd_feed(&store, cfg, argc - 1, argv + 1);
     } else if (strcmp(argv[0], "source") == 0) {
         rc = cmd_source(&store, cfg, argc - 1, argv + 1);
+    } else if (strcmp(argv[0], "register") == 0) {
+        rc = sw_tool_register(&store, cfg, argc - 1, argv + 1);
     } else if (strcmp(argv[0], "config") == 0) {
         sw_config_dump(cfg, stdout);
         rc = 0;

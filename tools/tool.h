@@ -16,4 +16,11 @@ int sw_tool_print_json(json_t *v);
  * subcommand. Returns the exit status. */
 int sw_tool_i18n(const char *dir, int argc, char **argv);
 
+struct sw_store;
+struct sw_config;
+
+/* `seawall register import FILE [--format F] [--compression C] [--resume]`; argv[0] is the
+ * subcommand. Returns the exit status. */
+int sw_tool_register(struct sw_store *s, const struct sw_config *cfg, int argc, char **argv);
+
 #endif

@@ -44,6 +44,7 @@ struct sw_store {
     int cluster_retry_ms;
     int watching;              /* a WATCH was sent and no EXEC/UNWATCH since */
     int one_server;            /* redis.url named one node that is not in cluster mode */
+    int check_slots;           /* redis.check_slots: 0 off, 1 log, 2 refuse */
 };
 
 /* What a handle has seen of a cluster: redirections followed and map refreshes made. */

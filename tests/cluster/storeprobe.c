@@ -10,7 +10,11 @@
  *   storeprobe URL readlist FILE          the same for the numbers in FILE, one per line
  *   storeprobe URL pipeline FROM TO       the same SET then GET, 50 commands per pipeline
  *   storeprobe URL script FROM TO         a script INCRs two keys of one hash tag per i
- *   storeprobe URL multi FROM TO          MULTI/EXEC of two SETs of one hash tag per i */
+ *   storeprobe URL multi FROM TO          MULTI/EXEC of two SETs of one hash tag per i
+ *   storeprobe URL mget FROM TO           MGET of the keys FROM..TO (at most 64) that write
+ *                                         made, then EXISTS and DEL of them, each one command
+ *   storeprobe URL crossslot FROM TO      the same with two keys of different slots (which a
+ *                                         cluster refuses, and redis.check_slots=refuse too) */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +119,49 @@ static int run_read(struct sw_store *s, long from, long to)
     return failed != 0 || wrong != 0;
 }
 
+static int run_mget(struct sw_store *s, long from, long to)
+{
+    static char keys[64][64];
+    const char *argv[65];
+    long ok = 0, wrong = 0, failed = 0;
+    int n = 0, k;
+    redisReply *r;
+
+    for (; from < to && n < 64; from++, n++) {
+        snprintf(keys[n], sizeof(keys[n]), "sw:{p:%ld}:v", from);
+        argv[n + 1] = keys[n];
+    }
+    argv[0] = "MGET";
+    r = sw_store_cmdv(s, n + 1, argv, NULL);
+    if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != (size_t)n) {
+        fprintf(stderr, "mget: %s\n", r != NULL && r->type == REDIS_REPLY_ERROR ? r->str : s->errstr);
+        failed++;
+    } else {
+        for (k = 0; k < n; k++)
+            if (r->element[k]->type == REDIS_REPLY_STRING &&
+                atol(r->element[k]->str) == to - n + k)
+                ok++;
+            else
+                wrong++;
+    }
+    if (r != NULL)
+        freeReplyObject(r);
+    argv[0] = "EXISTS";
+    r = sw_store_cmdv(s, n + 1, argv, NULL);
+    if (r == NULL || r->type != REDIS_REPLY_INTEGER || r->integer != n)
+        wrong++;
+    if (r != NULL)
+        freeReplyObject(r);
+    argv[0] = "DEL";
+    r = sw_store_cmdv(s, n + 1, argv, NULL);
+    if (r == NULL || r->type != REDIS_REPLY_INTEGER || r->integer != n)
+        wrong++;
+    if (r != NULL)
+        freeReplyObject(r);
+    report(s, "mget", ok, failed, wrong);
+    return failed != 0 || wrong != 0;
+}
+
 static int run_pipeline(struct sw_store *s, long from, long to)
 {
     static char keys[BATCH][64], vals[BATCH][32];
@@ -165,7 +212,7 @@ static int run_pipeline(struct sw_store *s, long from, long to)
     return failed != 0 || wrong != 0;
 }
 
-static int run_script(struct sw_store *s, long from, long to, int multi)
+static int run_script(struct sw_store *s, long from, long to, int multi, int cross)
 {
     long i, ok = 0, failed = 0, wrong = 0;
     char a[64], b[64];
@@ -176,7 +223,7 @@ static int run_script(struct sw_store *s, long from, long to, int multi)
         long long n = 0;
 
         snprintf(a, sizeof(a), "sw:{q:%ld}:a", i);
-        snprintf(b, sizeof(b), "sw:{q:%ld}:b", i);
+        snprintf(b, sizeof(b), cross ? "sw:{r:%ld}:b" : "sw:{q:%ld}:b", i);
         if (multi) {
             const char *s1[] = { "SET", a, "1" }, *s2[] = { "INCRBY", b, "2" };
             const char **argvs[] = { s1, s2 };
@@ -235,10 +282,13 @@ int main(int argc, char **argv)
         rc = run_write(&s, from, to, argc > 5 ? atoi(argv[5]) : 0, argc > 6 ? argv[6] : NULL);
     else if (strcmp(argv[2], "read") == 0)
         rc = run_read(&s, from, to);
+    else if (strcmp(argv[2], "mget") == 0)
+        rc = run_mget(&s, from, to);
     else if (strcmp(argv[2], "pipeline") == 0)
         rc = run_pipeline(&s, from, to);
-    else if (strcmp(argv[2], "script") == 0 || strcmp(argv[2], "multi") == 0)
-        rc = run_script(&s, from, to, argv[2][0] == 'm');
+    else if (strcmp(argv[2], "script") == 0 || strcmp(argv[2], "multi") == 0 ||
+             strcmp(argv[2], "crossslot") == 0)
+        rc = run_script(&s, from, to, argv[2][0] != 's', argv[2][0] == 'c');
     else {
         fprintf(stderr, "storeprobe: unknown action %s\n", argv[2]);
         rc = 2;

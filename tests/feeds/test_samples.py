@@ -71,6 +71,7 @@ def test_uspto_trademark_annual_record(f):
     assert ev["type"] == "trademark_status"
     assert ev["numbers"]["serial"] == "60146682"
     assert ev["numbers"]["registration"] == "0146682"
+    assert ev["filed"] == "1920-09-25" and ev["registered"] == "1921-09-20", ev
     assert ev["marks"] == ["MACHINE-PISTOL"]
     assert ev["classes"]["nice"] == [9]
     assert len(ev["classes"]["us"]) == 5

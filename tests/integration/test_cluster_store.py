@@ -12,9 +12,10 @@ from harness import wait_until
 from rediscluster import Cluster
 
 
-def probe(s, cl, *args, check=True):
+def probe(s, cl, *args, check=True, env=None):
     p = subprocess.run([os.path.join(s.build, "tests", "storeprobe"), cl.url, *map(str, args)],
-                       capture_output=True, text=True, timeout=240)
+                       capture_output=True, text=True, timeout=240,
+                       env=dict(os.environ, **(env or {})))
     last = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else "{}"
     out = json.loads(last) if last.startswith("{") else {}
     if check:
@@ -74,6 +75,9 @@ def test_store_follows_a_cluster_through_reshard_and_failover(s):
         assert probe(s, cl, "read", 0, 3000)[0]["ok"] == 3000
         assert probe(s, cl, "pipeline", 3000, 6000)[0]["ok"] == 3000
         assert probe(s, cl, "script", 0, 500)[0]["ok"] == 500
+        # MGET, EXISTS and DEL over keys of every node, answered as one command.
+        assert probe(s, cl, "mget", 2936, 3000)[0]["ok"] == 64
+        assert probe(s, cl, "write", 2936, 3000)[0]["ok"] == 64
         assert probe(s, cl, "multi", 0, 500)[0]["ok"] == 500
 
         # Slots move while a writer goes on: the writer follows MOVED/ASK and loses nothing.
@@ -140,3 +144,20 @@ def test_redis_url_naming_one_plain_server_and_a_bad_url(s):
     out, p = probe(s, OneServer("redis://127.0.0.1:1,db.example"), "write", 0, 1, check=False)
     assert p.returncode == 1 and out["failed"] == 1, (out, p.stderr)
     assert 'redis.url: "db.example" is not host:port' in p.stderr, p.stderr
+
+
+def test_check_slots_refuses_a_transaction_over_two_slots_on_one_server(s):
+    one = OneServer(f"redis://127.0.0.1:{s.redis_port}")
+    refuse = {"SEAWALL_REDIS_CHECK_SLOTS": "refuse"}
+    # One hash tag: one slot, accepted.
+    assert probe(s, one, "multi", 0, 3, env=refuse)[0]["ok"] == 3
+    # Two tags: refused before anything is sent, naming both keys, as a cluster would.
+    out, p = probe(s, one, "crossslot", 0, 1, check=False, env=refuse)
+    assert out["failed"] == 1, (out, p.stderr)
+    assert "CROSSSLOT: MULTI with SET touches keys of several cluster slots " \
+        "(sw:{q:0}:a and sw:{r:0}:b)" in p.stderr, p.stderr
+    assert s.redis("EXISTS", "sw:{r:0}:b") == 0
+    # Off (the default on one server): the same transaction goes through.
+    assert probe(s, one, "crossslot", 0, 1)[0]["ok"] == 1
+    s.redis("DEL", "sw:{q:0}:a", "sw:{q:1}:a", "sw:{q:2}:a", "sw:{q:0}:b", "sw:{q:1}:b",
+            "sw:{q:2}:b", "sw:{r:0}:b")

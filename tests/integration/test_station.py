@@ -325,6 +325,18 @@ def test_parties_looked_up_by_name_in_either_script_across_fairs(s):
                    if any(h["incident_id"] == i3["id"] for h in p["history"])]
         assert len(trading) == 1 and trading[0] is not firm
         assert i3["id"] not in mine
+    # The incidents' parties are in the register too: the company's id names its record.
+    def with_id():
+        out = s.get(f"/api/v1/parties?q={urllib.parse.quote('山寨电子')}&limit=50",
+                    token=a.tok).json()
+        f = [p for p in out["items"] if any(h["incident_id"] == i1["id"] for h in p["history"])]
+        return f[0] if f and f[0]["id"] else None
+    firm = wait_until("the company's register id", with_id)
+    rec = s.get(f"/api/v1/parties/{firm['id']}", token=a.tok)
+    assert rec.status == 200, rec
+    rec = rec.json()
+    assert {c["type"] for c in rec["cases"]} == {"show_incident"}, rec
+    assert {c["role"] for c in rec["cases"]} == {"exhibitor", "complainant"}, rec
     # The beginning of a trade name finds it, less surely.
     out = s.get("/api/v1/parties?q=Shanzh&limit=50", token=s.admin).json()
     hit = [p for p in out["items"] if any(h["incident_id"] == i1["id"] for h in p["history"])]
