@@ -193,6 +193,8 @@ def outer(a):
         cmd.append("--single" if a.single else "--cluster")
         if a.quiet:
             cmd.append("--quiet")
+        if a.check_slots:
+            cmd.append("--check-slots")
         # A session of its own: a Ctrl-C reaches this process, which stops the run in order.
         inner_proc = subprocess.Popen(cmd, start_new_session=True)
         rc = inner_proc.wait()
@@ -400,6 +402,8 @@ class Run:
                  f"sources.dir = {ROOT}/etc/sources",
                  f"live.socket = {self.dir}/private/live.sock",
                  f"net.allow_private = {self.subnet}.0/24"]
+        if self.a.check_slots:
+            lines.append("redis.check_slots = log")
         path = os.path.join(self.dir, f"seawall-{host}.conf")
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -762,6 +766,9 @@ class Run:
     def alerts_of(self, tok):
         return self.pages("/api/v1/alerts", tok)
 
+    def slot_report(self):
+        _slot_report(self)
+
     # --- faults ---
 
     def fault(self, action):
@@ -989,11 +996,34 @@ class Run:
               f"({len(unread)} not read back, {twice} portfolio items written twice)", flush=True)
         for note in self.notes + [f"not read back: {u}" for u in unread[:5]]:
             print(f"note: {note}", flush=True)
+        if self.a.check_slots:
+            self.slot_report()
         print(f"RESULT {'cluster' if self.cluster else 'single'} events={stored} lost={lost} "
               f"duplicate_alerts={dup_alerts} acked_writes_lost={len(unread)} "
               f"failovers={self.failovers} slots_moved={self.slots_moved} "
               f"alerts={sum(len(x) for x in alerts)} deliveries={len(hook_ids)}", flush=True)
         return lost == 0 and dup_alerts == 0 and not unread
+
+
+def _slot_report(run):
+    """What redis.check_slots logged on every host: each kind of cross-slot call (numbers and
+    ids made N, X) with how often, per program."""
+    kinds = {}
+    folder = os.path.join(run.dir, "logs")
+    for name in sorted(os.listdir(folder)):
+        prog = name.split("@")[0]
+        with open(os.path.join(folder, name), errors="replace") as f:
+            for line in f:
+                if "redis.check_slots: " not in line:
+                    continue
+                msg = line.split("redis.check_slots: ", 1)[1].strip()
+                msg = re.sub(r"[0-9a-f]{16,}", "X", msg)
+                msg = re.sub(r"\d+", "N", msg)
+                kinds[(prog, msg)] = kinds.get((prog, msg), 0) + 1
+    print(f"slot check: {sum(kinds.values())} calls touching several slots, {len(kinds)} kinds",
+          flush=True)
+    for (prog, msg), c in sorted(kinds.items(), key=lambda x: -x[1]):
+        print(f"  {c:7d}  {prog}: {msg}", flush=True)
 
 
 class _Reply:
@@ -1052,6 +1082,9 @@ def main():
     mode.add_argument("--cluster", dest="single", action="store_false",
                       help="Redis Cluster: three primaries and three replicas" +
                            (" (the default)" if DEFAULT_MODE == "cluster" else ""))
+    ap.add_argument("--check-slots", action="store_true",
+                    help="redis.check_slots = log on every host, and a summary of the calls "
+                         "that touch several cluster slots (what a cluster would refuse)")
     ap.add_argument("--keep", action="store_true", help="keep the run folder")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--inside", help=argparse.SUPPRESS)
