@@ -195,6 +195,8 @@ def outer(a):
             cmd.append("--quiet")
         if a.check_slots:
             cmd.append("--check-slots")
+        if a.store_only:
+            cmd.append("--store-only")
         # A session of its own: a Ctrl-C reaches this process, which stops the run in order.
         inner_proc = subprocess.Popen(cmd, start_new_session=True)
         rc = inner_proc.wait()
@@ -942,6 +944,67 @@ class Run:
                 "events", lambda: _Reply(self.events_stored())).value >= want, timeout=180)
             self.log(f"round {rnd + 1}/{rounds}: {n} events stored")
 
+    def run_store_only(self):
+        """--store-only: the Redis hosts and the same Redis faults, with lib/store.c itself
+        (tests/cluster/storeprobe) writing from both worker hosts, each write waiting for one
+        replica (WAIT, 1 s at most); every acknowledged write is read back at the end."""
+        for d in ("logs", "redis"):
+            os.makedirs(os.path.join(self.dir, d), exist_ok=True)
+        if self.cluster:
+            self.start_cluster()
+        else:
+            self.start_single_redis()
+        probe = os.path.join(self.build, "tests", "storeprobe")
+        stop = os.path.join(self.dir, "probe.stop")
+        writers = {"work1": (0, 1_000_000), "work2": (1_000_000, 2_000_000)}
+        for h, (lo, hi) in writers.items():
+            self.start(f"probe@{h}", h, [probe, self.redis_url(), "write", str(lo), str(hi),
+                                         "1", stop])
+
+        def acked():
+            out = []
+            for h in writers:
+                with open(os.path.join(self.dir, "logs", f"probe@{h}.log"),
+                          errors="replace") as f:
+                    out += [int(line.split()[1]) for line in f if line.startswith("acked ")]
+            return out
+
+        def more(n, what):
+            base = len(acked())
+            harness.wait_until(f"{n} more acknowledged writes {what}",
+                               lambda: len(acked()) >= base + n, timeout=120)
+        more(500, "before the faults")
+        self.fault("reshard")
+        more(500, "while slots move")
+        self.finish_reshard()
+        self.fault("redis-primary")
+        more(500, "after the failover")
+        with open(stop, "w"):
+            pass
+        for h in writers:
+            p = self.procs.pop(f"probe@{h}")[0]
+            p.wait(timeout=120)
+        got = acked()
+        listing = os.path.join(self.dir, "acked.txt")
+        with open(listing, "w") as f:
+            f.write("\n".join(map(str, got)) + "\n")
+        p = subprocess.run(["ip", "netns", "exec", self.ns("work1"), probe, self.redis_url(),
+                            "readlist", listing], capture_output=True, text=True, timeout=600)
+        line = next((x for x in p.stdout.splitlines() if x.startswith("{")), "{}")
+        back = json.loads(line)
+        failed = sum(1 for h in writers for x in open(os.path.join(
+            self.dir, "logs", f"probe@{h}.log"), errors="replace") if x.startswith("write "))
+        lost = back.get("failed", 0) + back.get("wrong", 0) + (len(got) - back.get("ok", 0)
+                                                                - back.get("failed", 0)
+                                                                - back.get("wrong", 0))
+        print(f"checked: {len(got)} writes acknowledged by a replica, {back.get('ok', 0)} read "
+              f"back, {failed} writes reported failed to the writer (retried by a caller); "
+              f"reader: {line}", flush=True)
+        print(f"RESULT {'cluster' if self.cluster else 'single'}-store acked={len(got)} "
+              f"acked_writes_lost={lost} failovers={self.failovers} "
+              f"slots_moved={self.slots_moved}", flush=True)
+        return lost == 0 and len(got) > 0
+
     def count(self, subs, expected, total):
         ids = self.events_stored(distinct=True)
         stored = len(set(ids))
@@ -1049,7 +1112,7 @@ def inner(a):
     signal.signal(signal.SIGINT, on_term)
     ok = False
     try:
-        ok = r.run()
+        ok = r.run_store_only() if a.store_only else r.run()
     except KeyboardInterrupt:
         print("multihost.py: stopped", file=sys.stderr, flush=True)
     except Exception as e:  # noqa: BLE001 - the run's logs say more; print where they are
@@ -1085,6 +1148,9 @@ def main():
     ap.add_argument("--check-slots", action="store_true",
                     help="redis.check_slots = log on every host, and a summary of the calls "
                          "that touch several cluster slots (what a cluster would refuse)")
+    ap.add_argument("--store-only", action="store_true",
+                    help="only the Redis hosts and their faults, with lib/store.c "
+                         "(build/…/tests/storeprobe) writing from both worker hosts")
     ap.add_argument("--keep", action="store_true", help="keep the run folder")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--inside", help=argparse.SUPPRESS)
