@@ -157,8 +157,10 @@ test-faults: $(BINS)
 
 # Seawall on nine hosts made of network namespaces (three Redis, two API, a web, two worker
 # hosts and a source), with a Redis failover, a reshard and hosts killed (run as root).
-test-cluster: $(BINS)
-	$(PYTHON) tests/cluster/multihost.py --build $(BUILD) --events $(MULTIHOST_EVENTS)
+# MULTIHOST_ARGS: --cluster (Redis Cluster, once the stack's scripts touch one slot each),
+# --check-slots, --store-only (see the script's --help).
+test-cluster: $(BINS) $(TEST_PROGS)
+	$(PYTHON) tests/cluster/multihost.py --build $(BUILD) --events $(MULTIHOST_EVENTS) $(MULTIHOST_ARGS)
 
 test-unit: $(UNIT_BIN)
 	$(PYTHON) tests/run.py --build $(BUILD) --only unit

@@ -34,7 +34,13 @@ alerts per (subscriber, event), deliveries the receiver got and acknowledged wri
 expected alerts missing and alerts no webhook delivery reached. Exits 0 only when lost,
 duplicate_alerts and acked_writes_lost are 0; 2 (one line) when not root or `ip netns` is
 missing. Every process is started by pid; on exit, error, SIGINT or SIGTERM every process left
-in the run's namespaces is stopped by pid and every namespace deleted."""
+in the run's namespaces is stopped by pid and every namespace deleted.
+
+--check-slots sets redis.check_slots = log on every host and prints each kind of call that
+touches several cluster slots (what a cluster would refuse with CROSSSLOT), with its count.
+--store-only starts the Redis hosts alone and puts them through the same Redis faults while
+lib/store.c (build/…/tests/storeprobe) writes from both worker hosts, each write waiting for a
+replica; it prints RESULT cluster-store acked=… acked_writes_lost=… failovers=… slots_moved=…"""
 import argparse
 import json
 import os
@@ -164,7 +170,7 @@ def outer(a):
         refuse("nginx is missing: run scripts/deps.sh")
     build = os.path.abspath(a.build)
     for prog in ("seawall-api", "seawall-poller", "seawall-matcher", "seawall-notifier",
-                 "seawall"):
+                 "seawall") + (("../tests/storeprobe",) if a.store_only else ()):
         if not os.access(os.path.join(build, "bin", prog), os.X_OK):
             refuse(f"{build}/bin/{prog} is missing: run make first")
     pid = os.getpid()
