@@ -20,8 +20,11 @@ import time
 
 class QuietServer(http.server.ThreadingHTTPServer):
     """A client that hangs up mid-request (a worker killed on purpose, a timeout that gave up)
-    is an ordinary event in these tests, not an error to print with a traceback."""
+    is an ordinary event in these tests, not an error to print with a traceback. Its listen
+    backlog holds a burst of connections (socketserver's default, 5, drops the SYNs of a
+    notifier's or poller's many parallel requests, which then time out connecting)."""
     daemon_threads = True
+    request_queue_size = 128
 
     def handle_error(self, request, client_address):
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
