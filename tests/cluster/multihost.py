@@ -394,6 +394,11 @@ class Run:
             "SEAWALL_PORTAL_ORIGIN": f"http://{self.addr('web')}:{HTTP_PORT}",
             "SEAWALL_NOTIFIER_MAIL_FROM": "alerts@seawall.example",
         })
+        # A sanitized build (make SANITIZER=…) writes its reports here; the run fails on any.
+        log = os.path.join(self.dir, "logs", "sanitizer")
+        env.update({"ASAN_OPTIONS": f"log_path={log}:detect_leaks=1:abort_on_error=0",
+                    "UBSAN_OPTIONS": f"log_path={log}:print_stacktrace=1:halt_on_error=1",
+                    "LSAN_OPTIONS": f"log_path={log}"})
         return env
 
     def redis_url(self):
@@ -1154,6 +1159,17 @@ def inner(a):
             r.reshard.kill()
             r.reshard.wait()
         r.stop_all()
+    reports = []
+    logs = os.path.join(a.inside, "logs")
+    for name in sorted(os.listdir(logs) if os.path.isdir(logs) else []):
+        if name.startswith("sanitizer."):
+            text = tail(os.path.join(a.inside, "logs", name), 60)
+            if text.strip():
+                reports.append(f"--- {name}\n{text}")
+    if reports:
+        print(f"multihost.py: {len(reports)} sanitizer report(s):\n" + "\n".join(reports)[:8000],
+              flush=True)
+        ok = False
     sys.exit(0 if ok else 1)
 
 
