@@ -306,7 +306,8 @@ static int mark_hashes(struct sw_regidx *ix, uint32_t rid)
     keys_at(ix, ix->aoff[rid], &k);
     if (sw_mark_file_keys(&k, hash_key, ix) != 0)
         return SW_ERR;
-    qsort(ix->hs, ix->nhs, sizeof(*ix->hs), u64_order);
+    if (ix->nhs > 1)
+        qsort(ix->hs, ix->nhs, sizeof(*ix->hs), u64_order);
     for (i = 0; i < ix->nhs; i++)
         if (o == 0 || ix->hs[o - 1] != ix->hs[i])
             ix->hs[o++] = ix->hs[i];
@@ -653,7 +654,8 @@ int sw_regidx_query(struct sw_regidx *ix, const char *text, enum sw_norm_kind ki
             return SW_ERR;
         ix->found[ix->nfound++] = h;
     }
-    qsort(ix->found, ix->nfound, sizeof(*ix->found), hit_order);
+    if (ix->nfound > 1)
+        qsort(ix->found, ix->nfound, sizeof(*ix->found), hit_order);
     for (i = 0; i < ix->nfound && i < max; i++)
         hits[i] = ix->found[i];
     *nhits = i;
