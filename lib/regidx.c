@@ -232,6 +232,17 @@ int sw_regidx_add(struct sw_regidx *ix, uint32_t rid, const char *mark, uint64_t
         memset(aoff + ix->caprid, 0, (cap - ix->caprid) * sizeof(*aoff));
         ix->caprid = cap;
     }
+    if (present(ix, rid)) {
+        struct sw_keyref old;
+
+        keys_at(ix, ix->aoff[rid], &old);
+        if (strcmp(old.exact, k.exact) == 0 && strcmp(old.visual, k.visual) == 0 &&
+            strcmp(old.phonetic, k.phonetic) == 0 && strcmp(old.bare, k.bare) == 0) {
+            /* the same keys (a status or classes changed): its postings stand as they are */
+            ix->info[rid] = I_PRESENT | (classes & I_CLASSES) | (uint64_t)o << I_OFFICE_SHIFT;
+            return SW_OK;
+        }
+    }
     if (reserve(&ix->pending, &ix->cappending, ix->npending, 1, sizeof(uint32_t)) != SW_OK ||
         arena_put(ix, &k, &off) != SW_OK)
         return SW_ERR;

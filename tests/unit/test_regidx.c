@@ -128,6 +128,17 @@ static void changes_after_queries(void **state)
         assert_int_equal(q(ix, "SUVENIR", 0, 0), SW_OK);
         assert_non_null(hit_of(70));
         assert_int_equal(sw_regidx_count(ix), 7);
+        /* the same mark again, in other classes: no new postings, the new classes count */
+        {
+            size_t before = sw_regidx_postings(ix);
+
+            assert_int_equal(sw_regidx_add(ix, 70, "SUVENIR", C(30), "EM"), SW_OK);
+            assert_int_equal(q(ix, "SUVENIR", C(9), 0), SW_OK);
+            assert_null(hit_of(70));
+            assert_int_equal(q(ix, "SUVENIR", C(30), 0), SW_OK);
+            assert_non_null(hit_of(70));
+            assert_int_equal(sw_regidx_postings(ix), before);
+        }
         /* replaced: the old text no longer finds it, the new one does */
         assert_int_equal(sw_regidx_add(ix, 1, "Ostrander", C(9), "US"), SW_OK);
         assert_int_equal(q(ix, "SUVENEER", 0, 0), SW_OK);
