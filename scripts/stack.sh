@@ -585,6 +585,9 @@ Try:
        -X PATCH -d '{"markets":["US","DE","JP"]}' http://127.0.0.1:$HTTP_PORT/api/v1/subscribers/$DEMO_SUBSCRIBER
   curl -s -H 'Authorization: Bearer $ADMIN_TOKEN' -H 'Content-Type: application/json' \\
        -d '{"role":"exporter","subject":$DEMO_SUBSCRIBER2,"label":"laptop"}' http://127.0.0.1:$HTTP_PORT/api/v1/tokens
+  # risk screening against the register (the polled trademark filings): then GET the Location
+  curl -si -H 'Authorization: Bearer $EXPORTER_TOKEN' -H 'Content-Type: application/json' \\
+       -d '{"marks":[{"text":"SUVENER"}],"portfolio":true,"markets":["US","EU"]}' http://127.0.0.1:$HTTP_PORT/api/v1/screenings
   curl -s -H 'Authorization: Bearer $ADMIN_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/feeds
   redis-cli -p $REDIS_PORT XLEN events          # events the poller has stored
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
