@@ -589,7 +589,7 @@ int main(int argc, char **argv)
     static double t_sw[NQUERY * ROUNDS], t_pg[NQUERY * ROUNDS];
     size_t got_sw = 0, got_pg = 0, nh, tot;
     uint64_t mask;
-    int64_t t0;
+    int64_t t0, t_add;
     double build_s, p50 = 0, p99 = 0, pg50 = 0, pg99 = 0;
     int round;
 
@@ -654,13 +654,16 @@ int main(int argc, char **argv)
             fprintf(stderr, "screen-bench: add \"%s\" failed\n", m[i].text);
             return 1;
         }
+    t_add = now_us();
     if (sw_regidx_build(ix) != SW_OK) {
         fputs("screen-bench: build failed\n", stderr);
         return 1;
     }
     build_s = (double)(now_us() - t0) / 1e6;
-    fprintf(stderr, "screen-bench: index of %zu marks built in %.1f s, %zu bytes, %zu postings\n",
-            sw_regidx_count(ix), build_s, sw_regidx_bytes(ix), sw_regidx_postings(ix));
+    fprintf(stderr, "screen-bench: index of %zu marks built in %.1f s (adding, normalised: "
+                    "%.1f s; postings: %.1f s), %zu bytes, %zu postings\n",
+            sw_regidx_count(ix), build_s, (double)(t_add - t0) / 1e6,
+            (double)(now_us() - t_add) / 1e6, sw_regidx_bytes(ix), sw_regidx_postings(ix));
     mask = sw_regidx_offices(ix, markets, 4);
     for (round = -1; round < ROUNDS; round++)
         for (k = 0; k < NQUERY; k++) {

@@ -25,6 +25,7 @@
 #define BUCKET_LOAD 8                 /* postings per bucket aimed at by a build */
 #define DELTA_MIN 65536               /* marks the delta takes before a rebuild is due */
 #define STALE_MIN 4096                /* removed or replaced marks before a rebuild is due */
+#define DEDUP_SLOTS 512               /* the set one mark's keys are made unique in */
 
 struct dslot {
     uint64_t h;                /* 0: free */
@@ -55,6 +56,9 @@ struct sw_regidx {
     size_t stale;              /* marks removed or replaced since the build */
     uint64_t *hs;              /* scratch: one mark's key hashes */
     size_t nhs, caphs;
+    uint64_t dedup_key[DEDUP_SLOTS];    /* scratch: those seen of this mark's */
+    uint32_t dedup_stamp[DEDUP_SLOTS];
+    uint32_t dedup_gen;
     uint32_t *seen;            /* scratch: a query's candidates as a set (rid + 1) */
     size_t seensize, nseen;
     uint32_t *cand;
@@ -311,17 +315,39 @@ static int u64_order(const void *a, const void *b)
 static int mark_hashes(struct sw_regidx *ix, uint32_t rid)
 {
     struct sw_keyref k;
-    size_t i, o = 0;
+    size_t i, o = 0, j;
 
     ix->nhs = 0;
     keys_at(ix, ix->aoff[rid], &k);
     if (sw_mark_file_keys(&k, hash_key, ix) != 0)
         return SW_ERR;
-    if (ix->nhs > 1)
+    if (ix->nhs > DEDUP_SLOTS / 4) {   /* more keys than the set takes: sort them */
         qsort(ix->hs, ix->nhs, sizeof(*ix->hs), u64_order);
-    for (i = 0; i < ix->nhs; i++)
-        if (o == 0 || ix->hs[o - 1] != ix->hs[i])
-            ix->hs[o++] = ix->hs[i];
+        for (i = 0; i < ix->nhs; i++)
+            if (o == 0 || ix->hs[o - 1] != ix->hs[i])
+                ix->hs[o++] = ix->hs[i];
+        ix->nhs = o;
+        return SW_OK;
+    }
+    /* A set stamped per mark, so it is never cleared: one probe per key instead of a sort
+     * (the sort was a fifth of a build). */
+    if (++ix->dedup_gen == 0) {
+        memset(ix->dedup_stamp, 0, sizeof(ix->dedup_stamp));
+        ix->dedup_gen = 1;
+    }
+    for (i = 0; i < ix->nhs; i++) {
+        uint64_t h = ix->hs[i];
+
+        for (j = (size_t)(h >> 40) & (DEDUP_SLOTS - 1); ix->dedup_stamp[j] == ix->dedup_gen;
+             j = (j + 1) & (DEDUP_SLOTS - 1))
+            if (ix->dedup_key[j] == h)
+                break;
+        if (ix->dedup_stamp[j] == ix->dedup_gen)
+            continue;   /* seen: two deletions gave one string */
+        ix->dedup_stamp[j] = ix->dedup_gen;
+        ix->dedup_key[j] = h;
+        ix->hs[o++] = h;
+    }
     ix->nhs = o;
     return SW_OK;
 }
