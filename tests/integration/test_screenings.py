@@ -159,3 +159,33 @@ def test_refusals(s):
     r = s.request("POST", "/api/v1/screenings", raw=b"{not json", token=tok,
                   headers={"Content-Type": "application/json"})
     problem(r, 400)
+
+
+def test_record_written_in_the_contract_layout_and_csv_guards_formulas(s):
+    """A record written as the register writes it (its key, the office's set, the rid's
+    bucket, an entry on the changes stream) reaches the screener; a mark that a spreadsheet
+    would read as a formula comes out of the CSV guarded."""
+    _, tok = s.tenant("Screening Formula Ltd")
+    rid = s.redis("INCR", "sw:{reg}:rid")
+    number = "018999001"
+    rec = {"office": "EM", "number": number, "rid": rid, "mark": "=Plumqvartz(1)",
+           "owners": [{"name": "Formula Holdings GmbH", "country": "DE"}], "classes": [9],
+           "status": "live", "history": [], "dates": {"filed": "2026-01-05"},
+           "url": "https://euipo.europa.eu/eSearch/#details/trademarks/018999001",
+           "updated": "2026-12-02T00:00:00Z"}
+    s.redis("SET", f"sw:{{reg:EM}}:tm:{number}", json.dumps(rec))
+    s.redis("SADD", "sw:{reg:EM}:tms", number)
+    s.redis("SADD", "sw:{reg}:offices", "EM")
+    s.redis("HSET", f"sw:{{reg}}:rid:{rid // 1000}", str(rid % 1000), f"EM:{number}")
+    s.redis("XADD", "sw:{reg}:changes", "*", "office", "EM", "number", number, "rid", str(rid))
+    r = s.post("/api/v1/screenings", {"marks": [{"text": "PLUMQVARTZ1", "classes": [9]}],
+                                      "markets": ["DE"]}, token=tok)
+    assert r.status == 202, r
+    j = done(s, tok, r.header("Location"))
+    assert [c["record"]["number"] for c in j["conflicts"]] == [number], j
+    c = j["conflicts"][0]
+    assert c["reasons"] == {"key": "exact", "why": "identical"} and c["score"] == 1, c
+    assert c["record"]["status"] == "live" and c["owner"] is None, c
+    rows = list(csv.reader(io.StringIO(s.get(r.header("Location") + "?format=csv",
+                                             token=tok).body)))
+    assert rows[1][2:5] == ["EM", number, "'=Plumqvartz(1)"], rows
