@@ -3,6 +3,7 @@
 // marked, its source, the status buttons and "open a case from this alert". Opening a new
 // alert marks it read. Two API requests to show (three when it was new).
 import "../../components/sw-inbox-compare.js";
+import "../../components/sw-register-follow.js";
 import { INBOX_KEY } from "../../components/sw-inbox-entry.js";
 import "../../components/sw-severity.js";
 import { webUrl } from "../../components/sw-fair.js";
@@ -63,6 +64,36 @@ function eventFacts(ev) {
   row(t("Numbers"), nums.length ? h("ul", { class: "inline-list" },
     nums.map((n) => h("li", {}, data(String(n))))) : null);
   return rows.length ? h("dl", { class: "facts" }, rows) : null;
+}
+
+// What an alert's event lets the exporter follow: the trademark record (office and number)
+// of a filing or status event, or a lawsuit's docket; else null.
+function followTarget(ev) {
+  const n = ev.numbers || {};
+  const one = (v) => (Array.isArray(v) ? v[0] : v);
+  if ((ev.type === "trademark_filing" || ev.type === "trademark_status") && ev.jurisdiction) {
+    const number = String(one(n.serial) || one(n.application) || one(n.registration) || "")
+      .replace(/[^0-9A-Za-z]/g, "");
+    return number ? { target: { kind: "mark", office: ev.jurisdiction, number },
+      name: ev.marks?.[0] ? t("{mark} ({id})", { mark: ev.marks[0], id: `${ev.jurisdiction} ${number}` })
+        : `${ev.jurisdiction} ${number}` } : null;
+  }
+  if (ev.type === "litigation" && one(n.docket)) {
+    const docket = String(one(n.docket));
+    const court = one(n.court) ? String(one(n.court)) : "";
+    return { target: court ? { kind: "docket", court, docket } : { kind: "docket", docket },
+      name: court ? t("{docket} ({court})", { docket, court }) : docket };
+  }
+  return null;
+}
+
+function followControl(ev) {
+  const f = followTarget(ev);
+  if (!f) return null;
+  const el = h("sw-register-follow");
+  el.target = f.target;
+  el.name = f.name;
+  return el;
 }
 
 const CHANGED = {
@@ -136,6 +167,7 @@ export default async function alertPage(ctx) {
       h("dt", {}, t("Arrived")), h("dd", {}, timeEl(a.created_at))),
     h("div", { class: "alert-actions" },
       buttons,
+      followControl(ev),
       notice && ev.case_id
         ? h("a", { class: "button", href: `/app/cases/${encodeURIComponent(ev.case_id)}` }, t("Open the case"))
         : h("a", { class: "button", href: `/app/cases/new?alert=${encodeURIComponent(a.id)}` },
