@@ -8,7 +8,7 @@ import { current, t } from "./i18n.js";
 
 const STATUS = {
   live: () => t("Live"),
-  pending: () => t("Pending"),
+  pending: () => t("Application pending"),
   opposed: () => t("Opposed"),
   dead: () => t("Dead"),
 };
@@ -99,7 +99,7 @@ export function inLang(text, lang) {
 
 const JOB = {
   queued: () => t("Waiting to start"),
-  running: () => t("Running"),
+  running: () => t("In progress"),
   done: () => t("Finished"),
   failed: () => t("Failed"),
 };
@@ -120,8 +120,8 @@ export function screeningWhat(s) {
   const out = h("span", { class: "screened" });
   if (texts.length) out.append(data(listOf(texts)));
   if (q.portfolio) {
-    if (texts.length) out.append(" + ");
-    out.append(t("your whole watch list"));
+    out.append(texts.length ? h("span", { class: "plus" }, " + ", t("your whole watch list"))
+      : t("Your whole watch list"));
   }
   return out;
 }

@@ -77,7 +77,8 @@ function conflictRow(c, i, follows) {
     h("td", { "data-label": t("Your query") },
       h("span", { class: "query-kind" }, queryKind(q.kind)), " ", data(q.text, "strong")),
     h("td", { "data-label": t("Register record") },
-      data(rec.mark, "strong", { class: "rec-mark" }),
+      h("span", { class: "rec-head" }, data(rec.mark, "strong", { class: "rec-mark" }), " ",
+        recordStatus(rec.status)),
       h("span", { class: "rec-id" }, officeEl(rec.office), " ", data(rec.number)),
       rec.classes?.length ? h("span", { class: "rec-classes" },
         tnodes("Classes {list}", { list: h("span", { "data-text": "intl" }, listOf(rec.classes)) })) : null,
@@ -86,15 +87,12 @@ function conflictRow(c, i, follows) {
       /^https?:\/\//.test(rec.url || "") ? h("a", { href: rec.url, rel: "noopener noreferrer",
         target: "_blank", class: "rec-source no-print" }, t("Open the office's record"),
       h("span", { class: "visually-hidden" }, t("(opens in a new tab)"))) : null),
-    h("td", { "data-label": t("Status") }, recordStatus(rec.status)),
     h("td", { "data-label": t("Owner") }, ownerCell(c)),
-    h("td", { "data-label": t("Similarity"), class: "num" },
-      h("span", { "data-text": "intl" }, percent(c.score))),
-    h("td", { "data-label": t("Why it was found") },
+    h("td", { "data-label": t("Similarity and why"), class: "why" },
+      h("span", { class: "score" }, tnodes("{score} similar", { score: h("span", { "data-text": "intl" }, percent(c.score)) })),
       reasons.length ? h("ul", { class: "reasons" }, reasons.map((r) => h("li", {}, whySentence(r.why),
         r.key ? h("span", { class: "muted reason-key" }, " ",
-          tnodes("(compared as “{key}”)", { key: data(r.key) })) : null)))
-        : h("span", { class: "muted" }, "—")),
+          tnodes("(compared as “{key}”)", { key: data(r.key) })) : null))) : null),
     h("td", { class: "no-print follow-cell" }, follow));
 }
 
@@ -124,10 +122,8 @@ function resultsSection(s, follows) {
         h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("Rank")), h("span", { "aria-hidden": "true", "data-text": "symbol" }, "#")),
         h("th", { scope: "col" }, t("Your query")),
         h("th", { scope: "col" }, t("Register record")),
-        h("th", { scope: "col" }, t("Status")),
         h("th", { scope: "col" }, t("Owner")),
-        h("th", { scope: "col" }, t("Similarity")),
-        h("th", { scope: "col" }, t("Why it was found")),
+        h("th", { scope: "col" }, t("Similarity and why")),
         h("th", { scope: "col", class: "no-print" }, h("span", { class: "visually-hidden" }, t("Follow"))))),
       h("tbody", {}, conflicts.map((c, i) => conflictRow(c, i, follows))))) : null,
     conflicts.length ? h("p", { class: "hint" }, t("Ranked by similarity; live records before dead ones, and frequent plaintiffs first among equals. Follow a record to hear of each change of its status.")) : null);

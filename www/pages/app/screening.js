@@ -90,7 +90,7 @@ export default async function screening(ctx) {
         h("label", {}, h("input", { type: "checkbox", name: "portfolio", value: "1", id: "f-portfolio",
           "aria-describedby": "f-portfolio-error" }), " ", t("My whole watch list (its trademarks and company names)")))),
     h("fieldset", {},
-      h("legend", {}, t("Where")),
+      h("legend", {}, t("Where to screen")),
       markets,
       h("div", { class: "field", "data-field": "classes" },
         h("label", { for: "f-classes" }, t("Nice classes (optional)")),
