@@ -23,6 +23,16 @@ const WHY = {
   "same but for generic words": () => t("The mark is yours with only generic words added or left out, such as “brand”, “group” or “Co., Ltd.”."),
 };
 
+// The same when a company name was screened: the register's mark against the name.
+const WHY_NAME = {
+  identical: () => t("The mark is written the same as your company name, once case, spaces and punctuation are set aside."),
+  spelling: () => t("The mark is spelt almost like your company name: a letter or two differ."),
+  "look-alike characters": () => t("The mark differs from your company name only in characters that look alike, such as 0 and O or rn and m."),
+  "look-alike spelling": () => t("The mark is spelt like your company name with some characters swapped for ones that look alike."),
+  "sound-alike": () => t("The mark sounds like your company name when spoken."),
+  "same but for generic words": () => t("The mark is your company name with only generic words added or left out, such as “Co., Ltd.”, “group” or “trading”."),
+};
+
 const QUERY = {
   mark: () => t("Your trademark"),
   name: () => t("Your company name"),
@@ -40,9 +50,10 @@ export function recordStatus(status) {
     w !== null ? w : data(status ?? ""));
 }
 
-// Why a record was found, as a sentence (the key itself, marked as data, when unknown).
-export function whySentence(why) {
-  const w = WORD(WHY, why);
+// Why a record was found for a query of kind ("mark", "name"), as a sentence (the key itself,
+// marked as data, when unknown).
+export function whySentence(why, kind) {
+  const w = WORD(kind === "name" ? WHY_NAME : WHY, why);
   return w !== null ? w : data(why ?? "");
 }
 

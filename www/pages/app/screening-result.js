@@ -10,7 +10,7 @@ import "../../components/sw-register-follow.js";
 import * as api from "../../lib/api.js";
 import { h, data, replace } from "../../lib/dom.js";
 import { country, countryEl, dateTime, dayRange, number, numberEl, timeEl } from "../../lib/format.js";
-import { t, tn, tnodes } from "../../lib/i18n.js";
+import { current, t, tn, tnodes } from "../../lib/i18n.js";
 import { frequentBadge, listOf, officeEl, percent, queryKind, reasonList, recordId,
   recordStatus, screeningStatus, screeningWhat, whySentence } from "../../lib/register-words.js";
 import { loadStyle } from "../../lib/style.js";
@@ -76,7 +76,7 @@ function conflictRow(c, i, follows) {
     h("th", { scope: "row", class: "rank" }, numberEl(i + 1)),
     h("td", { "data-label": t("Your query") },
       h("span", { class: "query-kind" }, queryKind(q.kind)), " ", data(q.text, "strong")),
-    h("td", { "data-label": t("Register record") },
+    h("td", { "data-label": t("Register record"), class: "record" },
       h("span", { class: "rec-head" }, data(rec.mark, "strong", { class: "rec-mark" }), " ",
         recordStatus(rec.status)),
       h("span", { class: "rec-id" }, officeEl(rec.office), " ", data(rec.number)),
@@ -90,7 +90,7 @@ function conflictRow(c, i, follows) {
     h("td", { "data-label": t("Owner") }, ownerCell(c)),
     h("td", { "data-label": t("Similarity and why"), class: "why" },
       h("span", { class: "score" }, tnodes("{score} similar", { score: h("span", { "data-text": "intl" }, percent(c.score)) })),
-      reasons.length ? h("ul", { class: "reasons" }, reasons.map((r) => h("li", {}, whySentence(r.why),
+      reasons.length ? h("ul", { class: "reasons" }, reasons.map((r) => h("li", {}, whySentence(r.why, q.kind),
         r.key ? h("span", { class: "muted reason-key" }, " ",
           tnodes("(compared as “{key}”)", { key: data(r.key) })) : null))) : null),
     h("td", { class: "no-print follow-cell" }, follow));
@@ -99,6 +99,7 @@ function conflictRow(c, i, follows) {
 function resultsSection(s, follows) {
   const conflicts = s.conflicts || [];
   const base = `/api/v1/screenings/${encodeURIComponent(s.id)}`;
+  const gap = current() === "zh-CN" ? "" : " ";   // between sentences: none in Chinese
   const frequent = conflicts.filter((c) => c.owner?.frequent).length;
   const live = conflicts.filter((c) => c.record?.status === "live" || c.record?.status === "pending"
     || c.record?.status === "opposed").length;
@@ -108,8 +109,8 @@ function resultsSection(s, follows) {
       conflicts.length ? tn("{n} record in the register is like what you screened.",
         "{n} records in the register are like what you screened.", conflicts.length)
         : t("Nothing in the register is like what you screened, in these markets and classes."),
-      conflicts.length ? [" ", tn("{n} of them is live or pending.", "{n} of them are live or pending.", live)] : null,
-      frequent ? [" ", tn("{n} belongs to a frequent plaintiff.", "{n} belong to frequent plaintiffs.", frequent)] : null),
+      conflicts.length ? [gap, tn("{n} of them is live or pending.", "{n} of them are live or pending.", live)] : null,
+      frequent ? [gap, tn("{n} belongs to a frequent plaintiff.", "{n} belong to frequent plaintiffs.", frequent)] : null),
     h("div", { class: "toolbar no-print" },
       h("a", { class: "button secondary", href: `${base}?format=csv`, download: "" }, t("Download as CSV")),
       h("a", { class: "button secondary", href: base, download: `screening-${s.id}.json`, type: "application/json" },
