@@ -42,7 +42,7 @@ API_OBJ := $(API_SRC:%.c=$(BUILD)/%.o)
 FEED_OBJ := $(FEED_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BINS := $(BUILD)/bin/seawall-api $(BUILD)/bin/seawall $(BUILD)/bin/seawall-poller \
-        $(BUILD)/bin/seawall-matcher $(BUILD)/bin/seawall-notifier
+        $(BUILD)/bin/seawall-matcher $(BUILD)/bin/seawall-notifier $(BUILD)/bin/seawall-register
 DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
@@ -92,6 +92,10 @@ $(BUILD)/bin/seawall-matcher: $(BUILD)/workers/matcher.o $(BUILD)/libseawall.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
 $(BUILD)/bin/seawall-notifier: $(BUILD)/workers/notifier.o $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
+$(BUILD)/bin/seawall-register: $(BUILD)/workers/register.o $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
@@ -244,5 +248,5 @@ install: $(BINS)
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d $(BUILD)/tools/i18n.d $(BUILD)/workers/poller.d $(BUILD)/workers/matcher.d $(BUILD)/workers/notifier.d $(BUILD)/bench/match_bench.d \
+-include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d $(BUILD)/tools/i18n.d $(BUILD)/workers/poller.d $(BUILD)/workers/matcher.d $(BUILD)/workers/notifier.d $(BUILD)/workers/register.d $(BUILD)/bench/match_bench.d \
          $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

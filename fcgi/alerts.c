@@ -24,7 +24,7 @@ static const char *const statuses[] = { "new", "read", "dismissed", NULL };
 static const char *const event_types[] = {
     "trademark_filing", "trademark_status", "patent_publication", "patent_grant", "litigation",
     "trade_investigation", "customs_seizure", "show_event", "show_incident", "bulletin", "news",
-    "case_notice", NULL
+    "case_notice", "followed", NULL
 };
 
 /* A filter as the client gave it: the list's query parameters, or the "filter" member of a

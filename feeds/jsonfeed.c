@@ -124,6 +124,12 @@ static int item(struct sw_fctx *c, json_t *it, size_t i, const char *dtype, cons
             continue;
         }
         sw_ev_party(ev, name, role, json_string_value(json_object_get(v, "country")), NULL);
+        if (json_is_string(json_object_get(v, "counsel"))) {   /* who represents it, if said */
+            json_t *parties = json_object_get(ev, "parties");
+
+            sw_ev_str(json_array_get(parties, json_array_size(parties) - 1), "counsel",
+                      json_string_value(json_object_get(v, "counsel")), 256);
+        }
     }
     {
         const char *nk;

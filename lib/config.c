@@ -109,6 +109,13 @@ static const struct cfg_key cfg_keys[] = {
     { "matcher.block_ms", CFG_INT, "1000", 10, 60000, "longest wait for new events" },
     { "matcher.claim_idle_ms", CFG_INT, "60000", 100, 86400000,
       "events another matcher read but did not acknowledge for this long are taken over" },
+    { "register.id", CFG_STR, "", 0, 120, "this register writer's consumer name; empty: host:pid" },
+    { "register.batch", CFG_INT, "200", 1, 10000, "events the register reads at once" },
+    { "register.block_ms", CFG_INT, "1000", 10, 60000, "longest wait for new events" },
+    { "register.claim_idle_ms", CFG_INT, "60000", 100, 86400000,
+      "events another register writer read but did not acknowledge for this long are taken "
+      "over" },
+    { "follows.max", CFG_INT, "500", 1, 100000, "records one company may follow" },
     { "deliveries.maxlen", CFG_INT, "1000000", 1000, 1000000000,
       "approximate length the deliveries stream is trimmed to" },
     { "alerts.live_maxlen", CFG_INT, "1000", 10, 1000000,

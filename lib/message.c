@@ -293,6 +293,60 @@ static int is_followup(const json_t *alert)
     return strcmp(rule, "bulletin-withdrawn") == 0 ? 2 : strcmp(rule, "bulletin-corrected") == 0;
 }
 
+/* 1 for an alert about a record the subscriber follows (seawall/follows.h). */
+static int is_followed(const json_t *alert)
+{
+    return strcmp(str(json_object_get(alert, "event"), "type") ?: "", "followed") == 0;
+}
+
+/* A register status in lang (seawall/register.h: live, pending, opposed, dead). */
+static const char *mark_status(const char *lang, const char *st)
+{
+    st = st ? st : "";
+    /* TRANSLATORS: a trademark's state in the register, after "now": "now opposed". */
+    if (strcmp(st, "live") == 0)
+        return sw_trc(lang, "mark status", "registered");
+    if (strcmp(st, "pending") == 0)
+        return sw_trc(lang, "mark status", "pending");
+    if (strcmp(st, "opposed") == 0)
+        return sw_trc(lang, "mark status", "opposed");
+    if (strcmp(st, "dead") == 0)
+        return sw_trc(lang, "mark status", "dead (refused, withdrawn, cancelled or expired)");
+    return sw_trc(lang, "mark status", "unknown");
+}
+
+/* A followed record's alert: its title (what changed) and its reason, in lang. */
+static void followed_text(const char *lang, const json_t *ev, int title, struct sw_buf *out)
+{
+    const char *court = str(ev, "court") ?: "";
+
+    if (strcmp(str(ev, "kind") ?: "", "docket") == 0) {
+        char where[160];
+
+        snprintf(where, sizeof(where), "%s%s%s", court, court[0] ? " " : "",
+                 str(ev, "docket") ?: "");
+        if (title)
+            sw_buf_printf(out, sw_tr(lang, "Followed docket %s: a new entry (%s)"), where,
+                          str(ev, "entry_type") ?: str(ev, "case_name") ?: "-");
+        else
+            sw_buf_printf(out, sw_tr(lang, "New entry on the docket you follow: %s"),
+                          str(ev, "case_name") ?: where);
+        return;
+    }
+    if (title) {
+        sw_buf_printf(out, sw_tr(lang, "Followed trademark %s %s (%s): now %s"),
+                      str(ev, "office") ?: "", str(ev, "number") ?: "", str(ev, "mark") ?: "-",
+                      mark_status(lang, str(ev, "status")));
+    } else if ((str(ev, "old_status") ?: "")[0] != '\0') {
+        sw_buf_printf(out, sw_tr(lang, "Its status changed from %s to %s (the office says: %s)."),
+                      mark_status(lang, str(ev, "old_status")),
+                      mark_status(lang, str(ev, "status")), str(ev, "status_text") ?: "");
+    } else {
+        sw_buf_printf(out, sw_tr(lang, "It is in the register now, %s (the office says: %s)."),
+                      mark_status(lang, str(ev, "status")), str(ev, "status_text") ?: "");
+    }
+}
+
 /* The event's title in lang: a bulletin's "titles" has it in Chinese and English. */
 static const char *event_title(const char *lang, const json_t *ev)
 {
@@ -311,6 +365,10 @@ void sw_msg_title(const char *lang, const json_t *alert, struct sw_buf *out)
         sw_buf_printf(out, sw_tr(lang, "Your case #%lld: %s"),
                       (long long)json_integer_value(json_object_get(ev, "case_id")),
                       sw_tr(lang, notice));
+        return;
+    }
+    if (is_followed(alert)) {
+        followed_text(lang, ev, 1, out);
         return;
     }
     one_line(title, sizeof(title), event_title(lang, ev), TITLE_MAX);
@@ -405,6 +463,13 @@ json_t *sw_msg_localise(const char *lang, const json_t *alert)
 
         json_array_foreach(json_object_get(out, "reasons"), j, re)
             json_object_set_new(re, "text", json_string(said));
+    }
+    if (is_followed(out)) {
+        json_array_foreach(json_object_get(out, "reasons"), j, re) {
+            sw_buf_reset(&b);
+            followed_text(lang, json_object_get(out, "event"), 0, &b);
+            json_object_set_new(re, "text", json_string(b.p ? b.p : ""));
+        }
     }
     sw_buf_reset(&b);
     sw_msg_title(lang, out, &b);

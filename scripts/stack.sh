@@ -202,10 +202,11 @@ start_worker() {
     (set -a; . "$DIR/env"; SEAWALL_POLLER_ID=${SEAWALL_POLLER_ID:-$name}; \
      SEAWALL_MATCHER_ID=${SEAWALL_MATCHER_ID:-$name}; \
      SEAWALL_NOTIFIER_ID=${SEAWALL_NOTIFIER_ID:-$name}; \
+     SEAWALL_REGISTER_ID=${SEAWALL_REGISTER_ID:-$name}; \
      exec setsid "$BUILD/bin/$prog" --config "$DIR/seawall.conf") >>"$DIR/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$DIR/pids/$name.pid"
     echo "$prog" >"$DIR/pids/$name.cmd"
-    wait_for 15 "$name" grep -q "polling as\|matching as\|delivering as" "$DIR/logs/$name.log" \
+    wait_for 15 "$name" grep -q "polling as\|matching as\|delivering as\|registering as" "$DIR/logs/$name.log" \
         || { tail -n 20 "$DIR/logs/$name.log" >&2; return 1; }
 }
 
@@ -292,7 +293,7 @@ CONF
     wait_for 15 "nginx" http_ok "http://127.0.0.1:$HTTP_PORT/healthz" \
         || { tail -n 20 "$DIR/logs/nginx-error.log" >&2; do_stop; die "nginx did not answer"; }
     local w
-    for w in ${SEAWALL_WORKERS-seawall-poller seawall-matcher seawall-notifier}; do
+    for w in ${SEAWALL_WORKERS-seawall-poller seawall-matcher seawall-notifier seawall-register}; do
         start_worker "$w" || { do_stop; die "$w did not start"; }
     done
     log "ready: http://127.0.0.1:$HTTP_PORT (redis 127.0.0.1:$REDIS_PORT, run folder $DIR)"
@@ -303,7 +304,8 @@ do_stop() {
     [ -d "$DIR/pids" ] || return 0
     # Workers first, then the front, the API, and Redis last so nothing loses its store.
     local name f
-    for f in "$DIR"/pids/seawall-notifier*.pid "$DIR"/pids/seawall-matcher*.pid \
+    for f in "$DIR"/pids/seawall-register*.pid "$DIR"/pids/seawall-notifier*.pid \
+             "$DIR"/pids/seawall-matcher*.pid \
              "$DIR"/pids/seawall-poller*.pid; do
         [ -e "$f" ] || continue
         name=$(basename "$f" .pid)
@@ -606,7 +608,7 @@ Try:
 EOT
     while :; do
         for name in redis seawall-api nginx seawall-poller seawall-matcher seawall-notifier \
-                    mailsink; do
+                    seawall-register mailsink; do
             if ! pid_alive "$name"; then
                 trap '' INT TERM HUP
                 log "$name stopped unexpectedly; see $DIR/logs/$name.log; stopping the rest"

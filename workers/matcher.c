@@ -34,6 +34,7 @@
 #include "seawall/log.h"
 #include "seawall/matchidx.h"
 #include "seawall/portfolio.h"
+#include "seawall/register.h"
 #include "seawall/shows.h"
 #include "seawall/store.h"
 #include "seawall/worker.h"
@@ -170,6 +171,7 @@ struct emit {
     struct sw_bulletin_fanout *fan;   /* a bulletin's event: who hears of it (or NULL) */
     json_t *public_event;      /* a fair incident as those who are no party to it see it */
     char *public_text;         /* (sw_incident_event_public), made for the first of them */
+    char *frequent;            /* a litigation's frequent plaintiff, as JSON, or NULL */
     int failed;
     int stored;
 };
@@ -376,6 +378,10 @@ static void store_alert(void *ud, const struct sw_match *m)
                              sw_iso8601(sw_now_ms(), when, sizeof(when)));
     rc = rc ?: sw_buf_adds(b, event_text);
     rc = rc ?: action_member(m, event, b, &meta);
+    if (e->frequent != NULL) {
+        rc = rc ?: sw_buf_adds(b, ",\"frequent_plaintiff\":");
+        rc = rc ?: sw_buf_adds(b, e->frequent);
+    }
     rc = rc ?: sw_buf_add(b, "}", 1);
     if (rc == SW_TOOBIG) {   /* it would be as big the next time: not worth a retry */
         sw_warn("alert %s (%zu items) not stored: over %u bytes", id, m->nitems, ALERT_MAX);
@@ -435,6 +441,44 @@ static void bulletin_event(struct emit *e, const char *eid)
     sw_bulletin_fanout_free(&f);
 }
 
+/* A litigation's (or Section 337 investigation's) plaintiff that has brought at least
+ * SW_REG_FREQUENT cases in the register, as the alert's "frequent_plaintiff" member
+ * {"id","name","cases"} (JSON text, caller frees), or NULL. The register writer reads the
+ * same events, so the count may not include this event's case yet. */
+static char *frequent_plaintiff(const json_t *ev)
+{
+    const char *type = json_string_value(json_object_get(ev, "type")) ?: "";
+    const json_t *p;
+    size_t i;
+
+    if (strcmp(type, "litigation") != 0 && strcmp(type, "trade_investigation") != 0)
+        return NULL;
+    json_array_foreach(json_object_get(ev, "parties"), i, p) {
+        const char *role = json_string_value(json_object_get(p, "role")) ?: "";
+        json_t *sum = NULL;
+        char *text = NULL;
+
+        if (strcmp(role, "plaintiff") != 0 && strcmp(role, "complainant") != 0 &&
+            strcmp(role, "petitioner") != 0)
+            continue;
+        if (sw_register_party_summary(&store, json_string_value(json_object_get(p, "name")),
+                                      &sum) != SW_OK || sum == NULL)
+            continue;
+        if (json_is_true(json_object_get(sum, "frequent"))) {
+            json_t *out = json_pack("{s:O, s:O, s:O}", "id", json_object_get(sum, "id"), "name",
+                                    json_object_get(sum, "name"), "cases",
+                                    json_object_get(sum, "as_plaintiff"));
+
+            text = out ? json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+            json_decref(out);
+        }
+        json_decref(sum);
+        if (text != NULL)
+            return text;
+    }
+    return NULL;
+}
+
 /* Matches each entry and acknowledges it once its alerts are stored. */
 static void process(const redisReply *entries)
 {
@@ -463,6 +507,7 @@ static void process(const redisReply *entries)
             sw_buf_init(&e.text, ALERT_MAX);
             sw_buf_init(&e.items, 1 << 20);
             sw_buf_init(&e.search, SW_ALERT_SEARCH_MAX);
+            e.frequent = frequent_plaintiff(ev);
             if (e.event_id != NULL && json_integer_value(json_object_get(ev, "bulletin_id")) > 0
                 && strcmp(json_string_value(json_object_get(ev, "type")) ?: "", "bulletin") == 0) {
                 bulletin_event(&e, eid);
@@ -476,6 +521,7 @@ static void process(const redisReply *entries)
             sw_buf_free(&e.search);
             free(e.texts);
             free(e.public_text);
+            free(e.frequent);
             json_decref(e.public_event);
             json_decref(ev);
         }

@@ -57,6 +57,8 @@ TEST_ENV = {
     # suite and its valgrind pass stay quick.
     "SEAWALL_PEOPLE_ARGON2_OPSLIMIT": "1",
     "SEAWALL_PEOPLE_ARGON2_MEMLIMIT": "1048576",
+    # Following: a small limit per company, so a test can reach it.
+    "SEAWALL_FOLLOWS_MAX": "5",
 }
 
 
@@ -119,7 +121,8 @@ class Stack:
     STARTERS = (("redis", ["start-redis"]), ("seawall-api", ["restart-api"]),
                 ("seawall-poller", ["start-worker", "seawall-poller"]),
                 ("seawall-matcher", ["start-worker", "seawall-matcher"]),
-                ("seawall-notifier", ["start-worker", "seawall-notifier"]))
+                ("seawall-notifier", ["start-worker", "seawall-notifier"]),
+                ("seawall-register", ["start-worker", "seawall-register"]))
 
     def ended(self):
         """The processes that were started and have ended without being stopped (a process
@@ -142,7 +145,8 @@ class Stack:
     def logs_tail(self, n=30):
         out = []
         for name in ("seawall-api.log", "seawall-poller.log", "seawall-matcher.log",
-                     "seawall-notifier.log", "nginx-error.log", "redis.log"):
+                     "seawall-notifier.log", "seawall-register.log", "nginx-error.log",
+                     "redis.log"):
             path = os.path.join(self.dir, "logs", name)
             if os.path.exists(path):
                 with open(path, errors="replace") as f:

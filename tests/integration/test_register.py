@@ -1,0 +1,282 @@
+"""The register through the real stack: real trademark samples served by nginx and polled
+become one record per (office, number) with status, dates and history; litigation events
+make party records with their cases; following a mark or a docket brings a "followed" alert
+in the follower's language; frequent plaintiffs are flagged on litigation alerts."""
+import json
+import os
+import shutil
+
+from harness import pointers, problem, wait_until
+
+SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "feeds")
+
+
+def serve(s, rel, name):
+    shutil.copy(os.path.join(SHARED, rel), os.path.join(s.dir, "feeds", name))
+    r = s.post("/api/v1/feeds", {"url": f"http://127.0.0.1:{s.port}/feeds/{name}",
+                                 "interval_s": 3600}, token=s.admin)
+    assert r.status == 201, r
+
+
+def push(s, ev):
+    return s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+
+
+def mark(s, tok, office, number, pred=lambda m: True, what=None):
+    def get():
+        r = s.get(f"/api/v1/register/marks/{office}/{number}", token=tok)
+        return r.json() if r.status == 200 and pred(r.json()) else None
+    return wait_until(what or f"the register's {office} {number}", get, timeout=20)
+
+
+def changes(s):
+    out = []
+    for _, fields in s.redis("XRANGE", "sw:{reg}:changes", "-", "+"):
+        out.append(dict(zip(fields[::2], fields[1::2])))
+    return out
+
+
+def test_real_samples_make_mark_records(s):
+    _, tok = s.tenant("Register Reader Ltd")
+    serve(s, "uspto-trademark-daily/daily-na-98763166.xml", "reg-daily.xml")
+    serve(s, "uspto-trademark-daily/annual-2025-full-tx-60146682.xml", "reg-annual.xml")
+    serve(s, "uspto-tsdr-st66-st96/sn76044902-ST66.xml", "reg-st66.xml")
+    serve(s, "uspto-tsdr-st66-st96/sn76044902-ST96.xml", "reg-st96.xml")
+    for n in ("018222211", "018222474", "018222714", "018226743"):
+        serve(s, f"euipo-tm-xml/{n}.xml", f"reg-{n}.xml")
+
+    m = mark(s, tok, "US", "98763166")
+    assert m["office"] == "US" and m["number"] == "98763166" and m["mark"] == "SUVENEER", m
+    assert m["status"] == "pending" and m["status_text"] == "630", m
+    assert m["owners"] == [{"name": "Nguyen Quang Huy", "country": "VN"}], m
+    assert m["classes"] == [16] and m["goods"].startswith("Stickers"), m
+    assert m["dates"] == {"filed": "2024-09-24"}, m   # not published or registered yet
+    assert isinstance(m["rid"], int) and m["rid"] > 0, m
+    assert [h["event"] for h in m["history"]] and len(m["history"]) == 1, m
+    assert m["url"].startswith("https://tsdr.uspto.gov/"), m
+
+    old = mark(s, tok, "US", "60146682")
+    assert old["status"] == "dead" and old["mark"] == "MACHINE-PISTOL", old
+    assert old["dates"]["filed"] == "1920-09-25", old
+
+    # ST.66 (status 702, 2010) and ST.96 (800, 2014) of one registration: one record, both
+    # in its history, the later one deciding the status.
+    py = mark(s, tok, "US", "76044902", lambda x: len(x["history"]) == 2, "both PYTHON events")
+    assert py["status"] == "live" and py["status_text"] == "800", py
+    assert [h["date"] for h in py["history"]] == ["2010-09-08", "2014-02-10"], py
+    assert all(h["source"].startswith("feed:") for h in py["history"]), py
+    assert py["dates"]["published"] == "2003-12-30" and "expires" not in py["dates"], py
+    assert py["classes"] == [9, 42], py
+
+    assert mark(s, tok, "EM", "018222211")["status"] == "pending"        # published
+    assert mark(s, tok, "EM", "018222474")["status"] == "pending"        # under examination
+    assert mark(s, tok, "EM", "018222714")["status"] == "dead"           # refused
+    ap = mark(s, tok, "EM", "018226743")
+    assert ap["status"] == "pending" and ap["status_text"] == "Appeal pending", ap
+    assert ap["owners"] == [], ap   # EUIPO names its applicants by identifier only
+
+    # Every record is in its office's set and in the changes stream, rids unique.
+    assert "98763166" in s.redis("SMEMBERS", "sw:{reg:US}:tms")
+    assert {"US", "EM"} <= set(s.redis("SMEMBERS", "sw:{reg}:offices"))
+    ch = changes(s)
+    mine = [c for c in ch if c["number"] == "98763166"]
+    assert mine and mine[0]["office"] == "US" and int(mine[0]["rid"]) == m["rid"], mine
+    rids = {(c["office"], c["number"]): c["rid"] for c in ch}
+    assert len(set(rids.values())) == len(rids), rids
+
+    # The same event again changes nothing: no second history entry, no new change.
+    ev = {"id": m["history"][0]["event"], "source": "uspto-tm", "type": "trademark_filing",
+          "jurisdiction": "US", "title": "again", "date": "2024-09-24",
+          "numbers": {"serial": "98763166", "status": "630"}, "marks": ["SUVENEER"]}
+    before = len(changes(s))
+    entry = push(s, ev)
+    wait_until("the register to read the repeated event", lambda: registered_up_to(s, entry))
+    assert len(mark(s, tok, "US", "98763166")["history"]) == 1
+    assert len(changes(s)) == before
+
+
+def registered_up_to(s, entry_id):
+    for g in s.redis("XINFO", "GROUPS", "events"):
+        info = dict(zip(g[::2], g[1::2]))
+        if info["name"] == "registers":
+            last = tuple(int(x) for x in info["last-delivered-id"].split("-"))
+            return info["pending"] == 0 and last >= tuple(int(x) for x in entry_id.split("-"))
+    return False
+
+
+def test_mark_route_refusals(s):
+    _, tok = s.tenant("Register Refusals Ltd")
+    p = problem(s.get("/api/v1/register/marks/us/98763166", token=tok), 400)
+    assert [e["parameter"] for e in p["errors"]] == ["office"], p
+    p = problem(s.get("/api/v1/register/marks/QQ/98763166", token=tok), 400)
+    assert [e["parameter"] for e in p["errors"]] == ["office"], p
+    p = problem(s.get("/api/v1/register/marks/US/9876-3166", token=tok), 400)
+    assert [e["parameter"] for e in p["errors"]] == ["number"], p
+    p = problem(s.get("/api/v1/register/marks/US/" + "9" * 40, token=tok), 400)
+    assert [e["parameter"] for e in p["errors"]] == ["number"], p
+    p = problem(s.get("/api/v1/register/marks/US/11111111", token=tok), 404, "not-found")
+    assert "US 11111111" in p["detail"], p
+    problem(s.get("/api/v1/register/marks/US/98763166"), 401)
+
+
+def lit(i, plaintiff, defendant, court="nysd", docket=None, counsel=None, date="2026-03-0"):
+    p = {"name": plaintiff, "role": "plaintiff"}
+    if counsel:
+        p["counsel"] = counsel
+    return {"id": f"ev_reg_lit_{i}", "source": "test", "type": "litigation",
+            "jurisdiction": "US", "title": f"{plaintiff} v. {defendant}",
+            "case_name": f"{plaintiff} v. {defendant}", "date": f"{date}{i % 9 + 1}",
+            "url": f"https://courts.example/{i}",
+            "numbers": {"court": court, "docket": docket or f"1:26-cv-0{i:04d}"},
+            "parties": [p, {"name": defendant, "role": "defendant"}]}
+
+
+def test_frequent_plaintiff_party_and_alert_flag(s):
+    sub, tok = s.tenant("Quiet Exporter Co")
+    r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio",
+               {"kind": "name", "text": "Zephyrine Lamp Works Ltd"}, token=tok)
+    assert r.status == 201, r
+    # Three earlier suits by the same plaintiff (written two ways), one naming counsel.
+    push(s, lit(1, "Trollbridge Holdings LLC", "Alpha Goods Ltd", counsel="Hale & Pike LLP"))
+    push(s, lit(2, "TROLLBRIDGE HOLDINGS, LLC", "Beta Trading Co", court="cacd",
+                date="2025-06-1"))
+    push(s, lit(3, "Trollbridge Holdings LLC", "Gamma Imports Inc"))
+    push(s, {"id": "ev_reg_seiz_1", "source": "test", "type": "customs_seizure",
+             "jurisdiction": "DE", "title": "Held at Hamburg", "date": "2026-04-02",
+             "parties": [{"name": "Trollbridge Holdings LLC", "role": "complainant"}]})
+    # The party's id: through the register's name look-up (the alert below carries it too).
+    def summary():
+        out = s.redis("KEYS", "sw:{pty:*}:doc")
+        for k in out:
+            d = json.loads(s.redis("GET", k))
+            if d["name"].lower().startswith("trollbridge"):
+                if int(s.redis("HLEN", k.replace(":doc", ":cases"))) >= 4:
+                    return d
+        return None
+    d = wait_until("the plaintiff's four cases", summary, timeout=20)
+    r = s.get(f"/api/v1/parties/{d['id']}", token=tok)
+    assert r.status == 200, r
+    p = r.json()
+    assert p["id"] == d["id"] and p["cases_total"] == 4 and p["as_plaintiff"] == 4, p
+    assert p["frequent"] is True, p
+    assert set(p["names"]) == {"Trollbridge Holdings LLC", "TROLLBRIDGE HOLDINGS, LLC"}, p
+    assert p["cases_by_year"] == {"2026": 3, "2025": 1}, p
+    assert set(p["courts"]) == {"nysd", "cacd"} and p["counsel"] == ["Hale & Pike LLP"], p
+    assert [c["date"] for c in p["cases"]] == sorted((c["date"] for c in p["cases"]),
+                                                     reverse=True), p
+    one = [c for c in p["cases"] if c.get("docket") == "1:26-cv-00001"][0]
+    assert one["role"] == "plaintiff" and one["court"] == "nysd", one
+    assert one["title"] == "Trollbridge Holdings LLC v. Alpha Goods Ltd", one
+    assert one["url"] == "https://courts.example/1", one
+    problem(s.get("/api/v1/parties/999999999", token=tok), 404)
+
+    # A fourth suit names the exporter: its alert flags the frequent plaintiff.
+    push(s, lit(4, "Trollbridge Holdings LLC", "Zephyrine Lamp Works Ltd"))
+    a = wait_until("the defendant's alert", lambda: [
+        x for x in s.get("/api/v1/alerts?limit=50", token=tok).json()["items"]
+        if x["event_id"] == "ev_reg_lit_4"])[0]
+    fp = a.get("frequent_plaintiff")
+    assert fp and fp["id"] == d["id"] and fp["cases"] >= 4, a
+    assert fp["name"].lower().startswith("trollbridge"), fp
+
+
+def test_follow_mark_and_docket(s):
+    sub, tok = s.tenant("Follower Exporter Ltd")
+    # A mark the register does not hold yet may be followed; its record is null until then.
+    r = s.post("/api/v1/follows", {"kind": "mark", "office": "US", "number": "97000111"},
+               token=tok)
+    assert r.status == 201, r
+    f = r.json()
+    assert f["kind"] == "mark" and f["record"] is None and r.header("Location") == \
+        f"/api/v1/follows/{f['id']}", f
+    # Following twice gives the follow there is.
+    r = s.post("/api/v1/follows", {"kind": "mark", "office": "US", "number": "97000111"},
+               token=tok)
+    assert r.status == 200 and r.json()["id"] == f["id"], r
+    r = s.post("/api/v1/follows", {"kind": "docket", "court": "NYSD",
+                                   "docket": "1:26-cv-09999"}, token=tok)
+    assert r.status == 201, r
+    fd = r.json()
+
+    push(s, {"id": "ev_reg_f1", "source": "test", "type": "trademark_filing",
+             "jurisdiction": "US", "title": "US trademark application 97000111: GLIMMERO",
+             "date": "2026-05-01", "numbers": {"serial": "97000111",
+                                               "status": "New application"},
+             "marks": ["GLIMMERO"], "parties": [{"name": "Rival Lights Inc", "role":
+                                                  "applicant", "country": "US"}],
+             "classes": {"nice": [11]}})
+    mark(s, tok, "US", "97000111")
+    push(s, {"id": "ev_reg_f2", "source": "test", "type": "trademark_status",
+             "jurisdiction": "US", "title": "US trademark 97000111: GLIMMERO (opposed)",
+             "date": "2026-09-01", "numbers": {"serial": "97000111",
+                                               "status": "Opposition pending"},
+             "marks": ["GLIMMERO"]})
+    push(s, lit(9999, "Rival Lights Inc", "Someone Else Ltd", court="nysd",
+                docket="1:26-cv-09999"))
+
+    def followed():
+        got = [a for a in s.get("/api/v1/alerts?type=followed&limit=50", token=tok,
+                                headers={"Accept-Language": "zh-CN"}).json()["items"]]
+        return got if len(got) >= 3 else None
+    got = wait_until("three followed alerts", followed)
+    by = {a["event"]["id"]: a for a in got}
+    opposed = by[f"followed:{f['id']}:ev_reg_f2"]
+    assert opposed["rule"] == "followed" and opposed["event"]["status"] == "opposed", opposed
+    assert opposed["event"]["old_status"] == "pending", opposed
+    assert "GLIMMERO" in opposed["title"] and "异议" in opposed["title"], opposed["title"]
+    created = by[f"followed:{f['id']}:ev_reg_f1"]
+    assert created["event"]["status"] == "pending", created
+    dk = by[f"followed:{fd['id']}:ev_reg_lit_9999"]
+    assert dk["event"]["kind"] == "docket" and "1:26-cv-09999" in dk["title"], dk
+    en = s.get(f"/api/v1/alerts/{opposed['id']}", token=tok,
+               headers={"Accept-Language": "en"}).json()
+    assert en["title"].startswith("Followed trademark US 97000111"), en["title"]
+
+    lst = s.get("/api/v1/follows", token=tok).json()["items"]
+    assert [x["id"] for x in lst] == [fd["id"], f["id"]], lst
+    assert lst[1]["record"]["status"] == "opposed", lst
+
+    # Ended: no more alerts from it; a second delete is 404.
+    r = s.request("DELETE", f"/api/v1/follows/{f['id']}", token=tok)
+    assert r.status == 204, r
+    problem(s.request("DELETE", f"/api/v1/follows/{f['id']}", token=tok), 404)
+    problem(s.get(f"/api/v1/follows/{f['id']}", token=tok), 404)
+    assert [x["id"] for x in s.get("/api/v1/follows", token=tok).json()["items"]] == [fd["id"]]
+
+
+def test_follow_refusals_and_limit(s):
+    _, tok = s.tenant("Follow Limits Ltd")
+    _, other = s.tenant("Other Follower Ltd")
+    p = problem(s.post("/api/v1/follows", {"kind": "mark", "office": "US"}, token=tok), 400)
+    assert pointers(p) == ["/number"], p
+    p = problem(s.post("/api/v1/follows", {"kind": "mark", "office": "XX", "number": "1",
+                                           "colour": "red"}, token=tok), 400)
+    assert set(pointers(p)) == {"/colour"}, p
+    p = problem(s.post("/api/v1/follows", {"kind": "mark", "office": "XX", "number": "1"},
+                       token=tok), 400)
+    assert pointers(p) == ["/office"], p
+    p = problem(s.post("/api/v1/follows", {"kind": "patent", "number": "1"}, token=tok), 400)
+    assert pointers(p) == ["/kind"], p
+    p = problem(s.post("/api/v1/follows", {"kind": "docket", "docket": "  "}, token=tok), 400)
+    assert pointers(p) == ["/docket"], p
+    p = problem(s.post("/api/v1/follows", {"kind": "docket", "docket": "1:2",
+                                           "office": "US"}, token=tok), 400)
+    assert pointers(p) == ["/office"], p
+    for i in range(5):   # the test stack allows five
+        r = s.post("/api/v1/follows", {"kind": "mark", "office": "EM",
+                                       "number": f"01800000{i}"}, token=tok)
+        assert r.status == 201, r
+    p = problem(s.post("/api/v1/follows", {"kind": "mark", "office": "EM",
+                                           "number": "018000009"}, token=tok), 409,
+                "follows-full")
+    assert "5" in p["detail"], p
+    # Following one already followed is still answered at the limit.
+    r = s.post("/api/v1/follows", {"kind": "mark", "office": "EM", "number": "018000000"},
+               token=tok)
+    assert r.status == 200, r
+    # Another company sees none of them.
+    fid = r.json()["id"]
+    assert s.get("/api/v1/follows", token=other).json()["items"] == []
+    problem(s.get(f"/api/v1/follows/{fid}", token=other), 404)
+    problem(s.request("DELETE", f"/api/v1/follows/{fid}", token=other), 404)
+    problem(s.get("/api/v1/follows", token=s.admin), 403)
