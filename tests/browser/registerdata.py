@@ -1,8 +1,8 @@
 """What the risk screening, party and followed-record pages are tested and shot with, made
 through the stack as it would happen: a trademark filing by a party that keeps suing goes into
-the events stream with three lawsuits it brought (one against the exporter), so the register
-worker records the mark and the party (three cases: a frequent plaintiff) and the matcher
-makes the exporter's early warnings; then a screening through the API, waited for until done.
+the events stream with four lawsuits it brought (the last against the exporter), so the
+register worker records the mark and the party (a frequent plaintiff) and the matcher makes
+the exporter's early warnings; then a screening through the API, waited for until done.
 Every name carries a tag of letters unique to the call, so runs on one stack never meet."""
 import itertools
 import json
@@ -58,12 +58,16 @@ def plant(s, lang="en", company=None):
              "numbers": {"serial": number},
              "parties": [{"name": plaintiff, "role": "applicant", "country": "US"}],
              "url": f"https://tsdr.uspto.gov/#caseNumber={number}&caseType=SERIAL_NO"}
-    events = [ev_tm]
-    for i, (day, against) in enumerate((("2025-04-02", "Shenzhen Glow Co."),
-                                         ("2026-02-11", "Yiwu Lamps Ltd."),
+    # Three lawsuits it brought against others, then its filing: once the register holds the
+    # filing it has counted the three (one stream, read in order), so the fourth lawsuit, the
+    # one against the exporter, is flagged as a frequent plaintiff's when it is matched.
+    suits = []
+    for i, (day, against) in enumerate((("2024-04-02", "Shenzhen Glow Co."),
+                                         ("2025-02-11", "Yiwu Lamps Ltd."),
+                                         ("2025-09-30", "Dongguan Bright Ltd."),
                                          ("2026-11-20", company))):
-        d = docket if i == 2 else f"1:2{5 + i // 2}-cv-{int(number[-4:]) + i + 100:05d}"
-        events.append({
+        d = docket if i == 3 else f"1:2{4 + i}-cv-{(int(number[-4:]) + i * 17) % 99999:05d}"
+        suits.append({
             "id": f"ev_reg_suit{i}_{tag}", "source": "courtlistener", "type": "litigation",
             "jurisdiction": "US", "date": day,
             "title": f"{plaintiff} v. {against}",
@@ -72,16 +76,18 @@ def plant(s, lang="en", company=None):
             "parties": [{"name": plaintiff, "role": "plaintiff", "country": "US"},
                         {"name": against, "role": "defendant"}],
             "url": "https://www.ilnd.uscourts.gov/"})
-    for ev in events:
+    for ev in suits[:3] + [ev_tm]:
         s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    wait_until("the register's record", lambda: s.get(
+        f"/api/v1/register/marks/US/{number}", token=who["token"]).status == 200, timeout=30)
+    s.redis("XADD", "events", "*", "id", suits[3]["id"], "event", json.dumps(suits[3]))
+    events = [ev_tm] + suits
 
     def alerts():
         items = s.get("/api/v1/alerts?limit=50", token=who["token"]).json()["items"]
         by = {a["event_id"]: a["id"] for a in items}
         return ev_tm["id"] in by and events[-1]["id"] in by and by
     by = wait_until("the exporter's early warnings", alerts, timeout=30)
-    wait_until("the register's record", lambda: s.get(
-        f"/api/v1/register/marks/US/{number}", token=who["token"]).status == 200, timeout=30)
     return {"who": who, "tag": tag, "mark": mine, "filed": filed, "office": "US",
             "number": number, "plaintiff": plaintiff, "docket": docket, "court": court,
             "company": company,

@@ -10,6 +10,8 @@ import { webUrl } from "../../components/sw-fair.js";
 import * as api from "../../lib/api.js";
 import { jurisdictionEl, roleLabel, statusLabel, typeLabel } from "../../lib/alert-words.js";
 import { h, data } from "../../lib/dom.js";
+import { frequentBadge } from "../../lib/register-words.js";
+import { loadStyle } from "../../lib/style.js";
 import { number, timeEl } from "../../lib/format.js";
 import { t, tnodes } from "../../lib/i18n.js";
 
@@ -72,11 +74,11 @@ function followTarget(ev) {
   const n = ev.numbers || {};
   const one = (v) => (Array.isArray(v) ? v[0] : v);
   if ((ev.type === "trademark_filing" || ev.type === "trademark_status") && ev.jurisdiction) {
-    const number = String(one(n.serial) || one(n.application) || one(n.registration) || "")
+    const num = String(one(n.serial) || one(n.application) || one(n.registration) || "")
       .replace(/[^0-9A-Za-z]/g, "");
-    return number ? { target: { kind: "mark", office: ev.jurisdiction, number },
-      name: ev.marks?.[0] ? t("{mark} ({id})", { mark: ev.marks[0], id: `${ev.jurisdiction} ${number}` })
-        : `${ev.jurisdiction} ${number}` } : null;
+    return num ? { target: { kind: "mark", office: ev.jurisdiction, number: num },
+      name: ev.marks?.[0] ? t("{mark} ({id})", { mark: ev.marks[0], id: `${ev.jurisdiction} ${num}` })
+        : `${ev.jurisdiction} ${num}` } : null;
   }
   if (ev.type === "litigation" && one(n.docket)) {
     const docket = String(one(n.docket));
@@ -85,6 +87,15 @@ function followTarget(ev) {
       name: court ? t("{docket} ({court})", { docket, court }) : docket };
   }
   return null;
+}
+
+// A lawsuit's plaintiff that keeps suing ({id, name, cases}): the badge and a link to its page.
+function frequentNote(fp) {
+  if (!fp || !fp.name) return null;
+  const name = fp.id !== undefined && fp.id !== null
+    ? h("a", { href: `/app/parties/${encodeURIComponent(fp.id)}` }, data(fp.name)) : data(fp.name);
+  return h("p", { class: "frequent-note" }, frequentBadge(), " ",
+    tnodes("{name} has brought {n} cases in the register.", { name, n: number(fp.cases || 0) }));
 }
 
 function followControl(ev) {
@@ -108,6 +119,8 @@ export default async function alertPage(ctx) {
   }
   const a = await api.get(`/api/v1/alerts/${ctx.params.id}`);
   const ev = a.event || {};
+  // The Follow control's and the frequent plaintiff's look, only where they show.
+  if (a.frequent_plaintiff || followTarget(ev)) await loadStyle("register");
   ctx.setTitle(ev.title || t("Early warning"));
   const items = a.items || [];
   const source = webUrl(a.source_url) || webUrl(ev.url);
@@ -165,6 +178,7 @@ export default async function alertPage(ctx) {
       h("dt", {}, t("Severity")), h("dd", {}, h("sw-severity", { level: a.severity })),
       h("dt", {}, t("Status")), h("dd", {}, statusText),
       h("dt", {}, t("Arrived")), h("dd", {}, timeEl(a.created_at))),
+    frequentNote(a.frequent_plaintiff),
     h("div", { class: "alert-actions" },
       buttons,
       followControl(ev),

@@ -11,9 +11,8 @@ import { t, tnodes } from "../../lib/i18n.js";
 import { followName, recordStatus } from "../../lib/register-words.js";
 import { loadStyle } from "../../lib/style.js";
 
-const PAGE = 100;
-
-// A record's newest history entry: {date, status, event}.
+// A record's newest history entry: {date, status, event} (the list may leave the history out:
+// then the record's last update stands for its last change).
 function lastChange(rec) {
   const hist = (rec?.history || []).filter((x) => x && x.date);
   if (!hist.length) return null;
@@ -39,7 +38,7 @@ function statusCell(f) {
   const rec = f.record;
   if (f.kind === "docket") {
     return rec?.status_text ? data(rec.status_text)
-      : h("span", { class: "muted" }, t("Waiting for the first entry"));
+      : h("span", { class: "muted" }, t("Each new filing arrives as an early warning."));
   }
   if (!rec) return h("span", { class: "muted" }, t("Not in the register yet"));
   return [recordStatus(rec.status), rec.status_text ? data(rec.status_text, "span", { class: "status-text" }) : null];
@@ -57,7 +56,7 @@ function changeCell(f) {
 
 export default async function follows() {
   await Promise.all([loadStyle("portfolio"), loadStyle("register")]);
-  const first = await api.get("/api/v1/follows", { limit: PAGE });
+  const first = await api.get("/api/v1/follows");
   let items = first.items || [];
   const said = h("p", { class: "status", role: "status" });
   const area = h("section", { "aria-labelledby": "follows-heading" });
@@ -103,7 +102,7 @@ export default async function follows() {
             onclick: (ev) => stop(f, ev.currentTarget) }, t("Stop following"))))))))
         : h("p", { class: "empty" }, tnodes("You follow no records yet. Follow a trademark from a {screening}'s results, or a trademark or a lawsuit from an early warning.",
           { screening: h("a", { href: "/app/screening" }, t("risk screening")) })),
-      first.next ? h("p", { class: "hint" }, t("Only the first 100 are shown.")) : null);
+      null);
   }
 
   render();

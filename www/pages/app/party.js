@@ -33,7 +33,7 @@ export default async function party(ctx) {
   await Promise.all([loadStyle("portfolio"), loadStyle("console"), loadStyle("register")]);
   const [p, followList] = await Promise.all([
     api.get(`/api/v1/parties/${encodeURIComponent(ctx.params.id)}`),
-    api.get("/api/v1/follows", { limit: 200 }).then((x) => x.items || []).catch((e) => {
+    api.get("/api/v1/follows").then((x) => x.items || []).catch((e) => {
       if (!(e instanceof api.ApiError)) throw e;
       return [];
     })]);
@@ -43,7 +43,7 @@ export default async function party(ctx) {
 
   const years = Object.keys(p.cases_by_year || {}).sort();
   const cases = p.cases || [];
-  const totalCases = years.reduce((n, y) => n + (Number(p.cases_by_year[y]) || 0), 0) || cases.length;
+  const totalCases = typeof p.cases_total === "number" ? p.cases_total : years.reduce((n, y) => n + (Number(p.cases_by_year[y]) || 0), 0) || cases.length;
   const asPlaintiff = typeof p.as_plaintiff === "number" ? p.as_plaintiff : cases.filter((c) => ["plaintiff", "complainant", "petitioner"].includes(c.role)).length;
   const others = (p.names || []).filter((n) => n && n !== p.name);
 

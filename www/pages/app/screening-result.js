@@ -136,7 +136,7 @@ export default async function screeningResult(ctx) {
   const path = `/api/v1/screenings/${encodeURIComponent(id)}`;
   const [first, followList] = await Promise.all([
     api.get(path),
-    api.get("/api/v1/follows", { limit: 200 }).then((p) => p.items || []).catch((e) => {
+    api.get("/api/v1/follows").then((p) => p.items || []).catch((e) => {
       if (!(e instanceof api.ApiError)) throw e;
       return [];   // the results show without the follows; each button then starts afresh
     })]);
