@@ -32,7 +32,7 @@ def test_follow_from_early_warnings_party_and_follows(s):
         # An early warning about the filing: followed in one click, said, focus kept.
         enter(b, who, f"/app/alerts/{p['alerts']['tm']}")
         b.click("main sw-register-follow button.follow-button")
-        b.wait("following", lambda: b.finds("main sw-register-follow .following"))
+        b.wait("following", lambda: b.finds("main sw-register-follow .follow-state"))
         assert "unfollow" in b.focused()["cls"], b.focused()
         said = b.js("return document.querySelector('main sw-register-follow [role=status]').textContent")
         assert said == f"You are following {p['filed']} (US {p['number']}).", said
@@ -44,7 +44,7 @@ def test_follow_from_early_warnings_party_and_follows(s):
         assert re.fullmatch(f"Frequent plaintiff {re.escape(p['plaintiff'])} has brought [34] "
                             "cases in the register.", note), note
         b.click("main sw-register-follow button.follow-button")
-        b.wait("following", lambda: b.finds("main sw-register-follow .following"))
+        b.wait("following", lambda: b.finds("main sw-register-follow .follow-state"))
         follows = s.get("/api/v1/follows", token=who["token"]).json()["items"]
         assert sorted((f["kind"], f.get("number") or f.get("docket")) for f in follows) == \
             sorted([("mark", p["number"]), ("docket", p["docket"])]), follows
@@ -66,7 +66,7 @@ def test_follow_from_early_warnings_party_and_follows(s):
         assert rows == [["2024", "1"], ["2025", "2"], ["2026", "1"]], rows
         # Its docket is followed already (from the early warning): said so on its row.
         row = b.find("main table.party-cases tbody tr:first-child")
-        assert row.find_elements("css selector", ".following")
+        assert row.find_elements("css selector", ".follow-state")
         check_page(b, s, "en", "/app/parties/{id} from the alert", max_api=None)
         enter(b, who, b.path())
         calls = check_page(b, s, "en", "/app/parties/{id}")
@@ -112,7 +112,7 @@ def test_screen_a_mark_follow_the_conflict_csv_and_print(s):
         assert "The mark is spelt almost like yours: a letter or two differ." in row, row
         # Followed in one click, then the followed records list it.
         rows[0].find_element("css selector", "button.follow-button").click()
-        b.wait("following", lambda: rows[0].find_elements("css selector", ".following"))
+        b.wait("following", lambda: rows[0].find_elements("css selector", ".follow-state"))
         assert [(f["kind"], f["number"]) for f in s.get("/api/v1/follows", token=who["token"])
                 .json()["items"]] == [("mark", p["number"])]
         check_page(b, s, "en", "/app/screenings/{id}", max_api=None)

@@ -34,14 +34,14 @@ class RegisterFollow extends HTMLElement {
       // Followed already, and the answer did not say which follow: stopping is on that page.
       button = h("a", { href: "/app/follows", class: "follow-link" }, t("See the records you follow"));
       this.box.replaceChildren(
-        h("span", { class: "following" }, h("span", { "aria-hidden": "true", "data-text": "symbol" }, "✓ "),
+        h("span", { class: "follow-state" }, h("span", { "aria-hidden": "true", "data-text": "symbol" }, "✓ "),
           t("Following")), " ", button);
     } else if (this.followId) {
       button = h("button", { type: "button", class: "button secondary unfollow",
         "aria-label": t("Stop following {name}", { name: this.name }),
         onclick: () => this.stop() }, t("Stop following"));
       this.box.replaceChildren(
-        h("span", { class: "following" }, h("span", { "aria-hidden": "true", "data-text": "symbol" }, "✓ "),
+        h("span", { class: "follow-state" }, h("span", { "aria-hidden": "true", "data-text": "symbol" }, "✓ "),
           t("Following")), " ", button);
     } else {
       button = h("button", { type: "button", class: "button follow-button",

@@ -71,7 +71,7 @@ export default async function party(ctx) {
         /^https?:\/\//.test(c.url || "") ? h("a", { href: c.url, rel: "noopener noreferrer", target: "_blank" },
           data(c.title || c.docket), h("span", { class: "visually-hidden" }, t("(opens in a new tab)")))
           : data(c.title || c.docket),
-        c.docket && c.title ? data(c.docket, "span", { class: "docket" }) : null),
+        c.docket && c.title ? data(c.docket, "span", { class: "party-docket" }) : null),
       h("td", { "data-label": t("Court") }, c.court ? data(c.court) : h("span", { class: "muted" }, "—")),
       h("td", { "data-label": t("Role") }, c.role ? roleLabel(c.role) : h("span", { class: "muted" }, "—")),
       h("td", { class: "follow-cell" }, follow));

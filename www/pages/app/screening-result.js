@@ -89,8 +89,8 @@ function conflictRow(c, i, follows) {
       h("span", { class: "visually-hidden" }, t("(opens in a new tab)"))) : null),
     h("td", { "data-label": t("Owner") }, ownerCell(c)),
     h("td", { "data-label": t("Similarity and why"), class: "why" },
-      h("span", { class: "score" }, tnodes("{score} similar", { score: h("span", { "data-text": "intl" }, percent(c.score)) })),
-      reasons.length ? h("ul", { class: "reasons" }, reasons.map((r) => h("li", {}, whySentence(r.why, q.kind),
+      h("span", { class: "conflict-score" }, tnodes("{score} similar", { score: h("span", { "data-text": "intl" }, percent(c.score)) })),
+      reasons.length ? h("ul", { class: "conflict-reasons" }, reasons.map((r) => h("li", {}, whySentence(r.why, q.kind),
         r.key ? h("span", { class: "muted reason-key" }, " ",
           tnodes("(compared as “{key}”)", { key: data(r.key) })) : null))) : null),
     h("td", { class: "no-print follow-cell" }, follow));
