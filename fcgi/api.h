@@ -478,6 +478,11 @@ void sw_h_follows_create(struct sw_ctx *c);
 void sw_h_follows_list(struct sw_ctx *c);
 void sw_h_follows_get(struct sw_ctx *c);
 void sw_h_follows_delete(struct sw_ctx *c);
+
+/* fcgi/screenings.c */
+void sw_h_screenings_create(struct sw_ctx *c);
+void sw_h_screenings_list(struct sw_ctx *c);
+void sw_h_screenings_get(struct sw_ctx *c);
 void sw_h_tokens_create(struct sw_ctx *c);
 void sw_h_tokens_list(struct sw_ctx *c);
 void sw_h_tokens_get(struct sw_ctx *c);

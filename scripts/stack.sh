@@ -203,10 +203,11 @@ start_worker() {
      SEAWALL_MATCHER_ID=${SEAWALL_MATCHER_ID:-$name}; \
      SEAWALL_NOTIFIER_ID=${SEAWALL_NOTIFIER_ID:-$name}; \
      SEAWALL_REGISTER_ID=${SEAWALL_REGISTER_ID:-$name}; \
+     SEAWALL_SCREENER_ID=${SEAWALL_SCREENER_ID:-$name}; \
      exec setsid "$BUILD/bin/$prog" --config "$DIR/seawall.conf") >>"$DIR/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$DIR/pids/$name.pid"
     echo "$prog" >"$DIR/pids/$name.cmd"
-    wait_for 15 "$name" grep -q "polling as\|matching as\|delivering as\|registering as" "$DIR/logs/$name.log" \
+    wait_for 15 "$name" grep -q "polling as\|matching as\|delivering as\|registering as\|screening as" "$DIR/logs/$name.log" \
         || { tail -n 20 "$DIR/logs/$name.log" >&2; return 1; }
 }
 
@@ -293,7 +294,7 @@ CONF
     wait_for 15 "nginx" http_ok "http://127.0.0.1:$HTTP_PORT/healthz" \
         || { tail -n 20 "$DIR/logs/nginx-error.log" >&2; do_stop; die "nginx did not answer"; }
     local w
-    for w in ${SEAWALL_WORKERS-seawall-poller seawall-matcher seawall-notifier seawall-register}; do
+    for w in ${SEAWALL_WORKERS-seawall-poller seawall-matcher seawall-notifier seawall-register seawall-screener}; do
         start_worker "$w" || { do_stop; die "$w did not start"; }
     done
     log "ready: http://127.0.0.1:$HTTP_PORT (redis 127.0.0.1:$REDIS_PORT, run folder $DIR)"
@@ -304,7 +305,7 @@ do_stop() {
     [ -d "$DIR/pids" ] || return 0
     # Workers first, then the front, the API, and Redis last so nothing loses its store.
     local name f
-    for f in "$DIR"/pids/seawall-register*.pid "$DIR"/pids/seawall-notifier*.pid \
+    for f in "$DIR"/pids/seawall-screener*.pid "$DIR"/pids/seawall-register*.pid "$DIR"/pids/seawall-notifier*.pid \
              "$DIR"/pids/seawall-matcher*.pid \
              "$DIR"/pids/seawall-poller*.pid; do
         [ -e "$f" ] || continue
@@ -608,7 +609,7 @@ Try:
 EOT
     while :; do
         for name in redis seawall-api nginx seawall-poller seawall-matcher seawall-notifier \
-                    seawall-register mailsink; do
+                    seawall-register seawall-screener mailsink; do
             if ! pid_alive "$name"; then
                 trap '' INT TERM HUP
                 log "$name stopped unexpectedly; see $DIR/logs/$name.log; stopping the rest"
