@@ -4,7 +4,7 @@
 // A code the catalogue does not know is shown as the API wrote it (as data).
 import { jurisdictionEl } from "./alert-words.js";
 import { data, h } from "./dom.js";
-import { current, t } from "./i18n.js";
+import { current, t, tn } from "./i18n.js";
 
 const STATUS = {
   live: () => t("Live"),
@@ -122,14 +122,19 @@ export function screeningStatus(s) {
     w !== null ? w : data(s.status ?? ""));
 }
 
-// What a screening asked about: its marks and names (data) and "your whole watch list". The
-// API may give the request as `request` or beside the job's own members.
+// What a screening asked about: the marks and names it screened (data; the first few, and how
+// many more), and "your whole watch list" for a request that asked for it. The API keeps what
+// was screened as `items` ({kind, text}), the watch list already spread into them.
+const SHOWN = 5;
 export function screeningWhat(s) {
   const q = s.request || s;
-  const texts = [...(q.marks || []).map((m) => (typeof m === "string" ? m : m.text)), ...(q.names || [])]
-    .filter(Boolean);
+  const texts = [...(q.items || q.marks || []).map((m) => (typeof m === "string" ? m : m.text)),
+    ...(q.names || [])].filter(Boolean);
   const out = h("span", { class: "screened" });
-  if (texts.length) out.append(data(listOf(texts)));
+  if (texts.length) out.append(data(listOf(texts.slice(0, SHOWN))));
+  if (texts.length > SHOWN) {
+    out.append(" ", tn("and {n} more", "and {n} more", texts.length - SHOWN));
+  }
   if (q.portfolio) {
     out.append(texts.length ? h("span", { class: "plus" }, " + ", t("your whole watch list"))
       : t("Your whole watch list"));
