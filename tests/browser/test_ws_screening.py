@@ -10,6 +10,7 @@ as the forms' tests do): the progress while the job runs said in a live region, 
 the form's errors from the server at their fields, and the form and a Follow button used from
 the keyboard alone."""
 import base64
+import json
 import re
 
 from browser import DESKTOP, PHONE, browser
@@ -120,6 +121,12 @@ def test_screen_a_mark_follow_the_conflict_csv_and_print(s):
         csv = fetch_bytes(b, f"/api/v1/screenings/{sid}?format=csv")
         assert csv["status"] == 200 and csv["type"].startswith("text/csv"), csv["type"]
         assert p["filed"].encode() in csv["body"] and p["number"].encode() in csv["body"]
+        assert b.find("main a[href$='?format=csv']").get_attribute("download") == ""
+        link = b.find("main a[href$='?format=json']")
+        assert link.get_attribute("download") == f"screening-{sid}.json"
+        got = fetch_bytes(b, link.get_attribute("href"))
+        assert got["status"] == 200 and got["type"].startswith("application/json"), got["type"]
+        assert json.loads(got["body"])["id"] == job["id"]
         # Printed: A4, the report without the shell and the buttons.
         b.cdp("Emulation.setEmulatedMedia", {"media": "print"})
         try:
