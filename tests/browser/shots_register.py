@@ -1,7 +1,7 @@
 """make screenshots for risk screening, its report, a party and the followed records: an
 exporter per language with the register's planted filing and lawsuits (registerdata.py), a
 finished screening, the filing followed; the form with the earlier screenings, the report (and
-the report as printed, the print style sheet applied), the party's page and the followed
+the report as printed at a desktop's width, the print style sheet applied), the party's page and the followed
 records."""
 from exporter import enter
 from registerdata import plant, planted_conflict, screened
@@ -35,6 +35,8 @@ def prepare(stack):
 def save(b, d, shoot):
     """Each page for d in browser b; shoot(name) saves the picture."""
     for name, path, how in PAGES:
+        if how == "print" and b.size[0] < 500:
+            continue            # paper is as wide as a desktop's page, not a phone's
         enter(b, d["p"]["who"], path.format(sid=d["job"]["id"], pid=d["party"]))
         if how == "print":
             b.cdp("Emulation.setEmulatedMedia", {"media": "print"})

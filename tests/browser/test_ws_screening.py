@@ -184,7 +184,7 @@ def _conflict(i, status, frequent):
             "record": {"office": "US", "number": f"9000000{i}", "mark": f"LUMA{'A' * i}",
                        "status": status, "owners": [{"name": f"Owner {i} LLC", "country": "US"}],
                        "classes": [11], "dates": {"filed": "2026-01-05"}},
-            "score": 0.9 - i / 100, "reasons": {"key": "luma", "why": "spelling"},
+            "score": 0.9 - i / 100, "reasons": {"key": "deletion", "why": "spelling"},
             "owner": {"id": f"owner-{i}", "name": f"Owner {i} LLC", "cases": 4 if frequent else 0,
                       "as_plaintiff": 4 if frequent else 0, "frequent": frequent}}
 

@@ -33,6 +33,21 @@ const WHY_NAME = {
   "same but for generic words": () => t("The mark is your company name with only generic words added or left out, such as “Co., Ltd.”, “group” or “trading”."),
 };
 
+// The screener's index keys (include/seawall/regidx.h): which of the matcher's keys found it.
+const KEY = {
+  exact: () => t("the same letters"),
+  visual: () => t("characters that look alike"),
+  phonetic: () => t("the sound"),
+  bare: () => t("the words left once generic ones are set aside"),
+  deletion: () => t("a spelling a letter or two apart"),
+};
+
+// The index key that found a record, in words (the key as data when unknown).
+export function keyWords(key) {
+  const w = WORD(KEY, key);
+  return w !== null ? w : data(key ?? "");
+}
+
 const QUERY = {
   mark: () => t("Your trademark"),
   name: () => t("Your company name"),

@@ -11,7 +11,7 @@ import * as api from "../../lib/api.js";
 import { h, data, replace } from "../../lib/dom.js";
 import { country, countryEl, dateTime, dayRange, number, numberEl, timeEl } from "../../lib/format.js";
 import { current, t, tn, tnodes } from "../../lib/i18n.js";
-import { frequentBadge, listOf, officeEl, percent, queryKind, reasonList, recordId,
+import { frequentBadge, keyWords, listOf, officeEl, percent, queryKind, reasonList, recordId,
   recordStatus, screeningStatus, screeningWhat, whySentence } from "../../lib/register-words.js";
 import { loadStyle } from "../../lib/style.js";
 
@@ -92,7 +92,7 @@ function conflictRow(c, i, follows) {
       h("span", { class: "conflict-score" }, tnodes("{score} similar", { score: h("span", { "data-text": "intl" }, percent(c.score)) })),
       reasons.length ? h("ul", { class: "conflict-reasons" }, reasons.map((r) => h("li", {}, whySentence(r.why, q.kind),
         r.key ? h("span", { class: "muted reason-key" }, " ",
-          tnodes("(compared as “{key}”)", { key: data(r.key) })) : null))) : null),
+          tnodes("(found by {key})", { key: keyWords(r.key) })) : null))) : null),
     h("td", { class: "no-print follow-cell" }, follow));
 }
 
@@ -121,7 +121,7 @@ function resultsSection(s, follows) {
     conflicts.length ? h("div", { class: "table-wrap" }, h("table", { class: "ws-table conflicts" },
       h("caption", { class: "visually-hidden" }, t("Conflicts found, most serious first")),
       h("thead", {}, h("tr", {},
-        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("Rank")), h("span", { "aria-hidden": "true", "data-text": "symbol" }, "#")),
+        h("th", { scope: "col", class: "rank" }, h("span", { class: "visually-hidden" }, t("Rank")), h("span", { "aria-hidden": "true", "data-text": "symbol" }, "#")),
         h("th", { scope: "col" }, t("Your query")),
         h("th", { scope: "col" }, t("Register record")),
         h("th", { scope: "col" }, t("Owner")),
