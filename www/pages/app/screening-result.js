@@ -86,14 +86,14 @@ function conflictRow(c, i, follows) {
         tnodes("Filed {date}", { date: h("span", { "data-text": "intl" }, dayRange(rec.dates.filed)) })) : null,
       /^https?:\/\//.test(rec.url || "") ? h("a", { href: rec.url, rel: "noopener noreferrer",
         target: "_blank", class: "rec-source no-print" }, t("Open the office's record"),
-      h("span", { class: "visually-hidden" }, t("(opens in a new tab)"))) : null),
+      h("span", { class: "visually-hidden" }, t("(opens in a new tab)"))) : null,
+      follow),
     h("td", { "data-label": t("Owner") }, ownerCell(c)),
     h("td", { "data-label": t("Similarity and why"), class: "why" },
       h("span", { class: "conflict-score" }, tnodes("{score} similar", { score: h("span", { "data-text": "intl" }, percent(c.score)) })),
       reasons.length ? h("ul", { class: "conflict-reasons" }, reasons.map((r) => h("li", {}, whySentence(r.why, q.kind),
         r.key ? h("span", { class: "muted reason-key" }, " ",
-          tnodes("(found by {key})", { key: keyWords(r.key) })) : null))) : null),
-    h("td", { class: "no-print follow-cell" }, follow));
+          tnodes("(found by {key})", { key: keyWords(r.key) })) : null))) : null));
 }
 
 function resultsSection(s, follows) {
@@ -125,8 +125,7 @@ function resultsSection(s, follows) {
         h("th", { scope: "col" }, t("Your query")),
         h("th", { scope: "col" }, t("Register record")),
         h("th", { scope: "col" }, t("Owner")),
-        h("th", { scope: "col" }, t("Similarity and why")),
-        h("th", { scope: "col", class: "no-print" }, h("span", { class: "visually-hidden" }, t("Follow"))))),
+        h("th", { scope: "col" }, t("Similarity and why")))),
       h("tbody", {}, conflicts.map((c, i) => conflictRow(c, i, follows))))) : null,
     conflicts.length ? h("p", { class: "hint" }, t("Ranked by similarity; live records before dead ones, and frequent plaintiffs first among equals. Follow a record to hear of each change of its status.")) : null);
 }
