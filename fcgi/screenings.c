@@ -237,6 +237,11 @@ void sw_h_screenings_create(struct sw_ctx *c)
         sw_reply_store(c, rc, "screening");
         goto out;
     }
+    /* The answer says what was queued, even when the screener has already begun. */
+    json_object_set_new(out, "status", json_string("queued"));
+    json_object_set_new(out, "progress", json_pack("{s:i, s:I}", "done", 0, "total",
+                                                   (json_int_t)json_array_size(items)));
+    json_object_del(out, "conflicts_count");
     {
         char loc[64];
 

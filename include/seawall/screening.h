@@ -29,8 +29,9 @@ struct sw_regidx;
 
 /* The trademark offices whose records concern markets (an array of country codes, EU):
  * each market's own office, EM for the EU and its member states, and WO (international
- * registrations), each once, into codes (at most max). Returns how many; 0 for no markets
- * (then every office concerns them). */
+ * registrations), each once, into codes (at most max; they point into markets or are
+ * static, valid while markets is). Returns how many; 0 for no markets (then every office
+ * concerns them). */
 size_t sw_screening_offices(const json_t *markets, const char **codes, size_t max);
 
 /* Queues job ({"items":[{kind,text,classes}],"markets","classes","show"}; borrowed) as a new

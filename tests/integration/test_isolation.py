@@ -102,6 +102,10 @@ class Other:
                    {"at": "2027-03-01T12:00:00Z", "reason": f"{m} hearing"}, token=tri)
         assert r.status == 201, r
         self.deadline = r.json()["deadlines"][-1]["id"]
+        # A risk screening of the exporter's mark.
+        r = s.post("/api/v1/screenings", {"marks": [{"text": f"{m}MARK"}]}, token=self.tok)
+        assert r.status == 202, r
+        self.screening = r.json()["id"]
         # A saved view is the person's own: another person's name for one names nothing of theirs.
         self.view = "view of tenant b"   # a path the 404 echoes: no marker in it
 
@@ -115,14 +119,15 @@ class Other:
                  "cases": self.case["id"], "bulletins": 1, "shows": self.show["id"],
                  "incidents": self.incident["id"], "feeds": 1, "tokens": self.person_token,
                  "me": self.session, "invitations": self.invitation,
-                 "templates": self.template, "sources": "cmecf-cafc"}
+                 "templates": self.template, "sources": "cmecf-cafc",
+                 "screenings": self.screening}
         none = {"subscribers": 99999999, "centres": 99999999, "stations": 99999999,
                 "alerts": "al_" + "0" * 32, "webhooks": 99999999,
                 "deliveries": dlv[:-1] + ("0" if dlv[-1] != "0" else "1"), "cases": 99999999,
                 "bulletins": 99999999, "shows": "no-such-fair-2026", "incidents": 99999999,
                 "feeds": 99999999, "tokens": "0" * 16, "me": "0" * 16,
                 "invitations": "0" * 16, "templates": 99999999,
-                "sources": "no-such-source"}
+                "sources": "no-such-source", "screenings": 99999999}
         ids = first if real else none
         seg = pattern.split("/")[3]
         path = pattern.replace("{id}", str(ids[seg])).replace(
