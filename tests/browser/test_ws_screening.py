@@ -17,7 +17,7 @@ from browser import DESKTOP, PHONE, browser
 from exporter import enter, exporter, fetch_bytes
 from portal import catalogue
 from registerdata import plant, planted_conflict, screened
-from wslib import check_page
+from wslib import check_page, first_load
 
 PAGES = ("/app/screening", "/app/screenings/{sid}", "/app/parties/{pid}", "/app/follows")
 
@@ -167,6 +167,10 @@ def test_pages_in_both_languages_and_widths(s):
                     enter(b, p["who"], path)
                     assert b.js("return document.documentElement.lang") == lang
                     check_page(b, s, lang, f"{path} ({lang}, {size[0]})")
+                    if size == DESKTOP:
+                        # The first load within the budget: the page's files, the catalogue.
+                        weight, calls = first_load(b, path)
+                        assert weight <= 150 * 1024 and len(calls) <= 4, (path, weight, calls)
                     if lang == "zh-CN":
                         assert b.text("main h1") in (cat["Risk screening"], cat["Risk screening report"],
                                                      p["plaintiff"], cat["Followed records"])
