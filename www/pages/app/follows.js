@@ -41,7 +41,10 @@ function statusCell(f) {
       : h("span", { class: "muted" }, t("Each new filing arrives as an early warning."));
   }
   if (!rec) return h("span", { class: "muted" }, t("Not in the register yet"));
-  return [recordStatus(rec.status), rec.status_text ? data(rec.status_text, "span", { class: "status-text" }) : null];
+  // The office's own words, when they say more than the status (the register copies the code
+  // when the source has none).
+  const own = rec.status_text && rec.status_text !== rec.status ? rec.status_text : null;
+  return [recordStatus(rec.status), own ? data(own, "span", { class: "status-text" }) : null];
 }
 
 function changeCell(f) {
@@ -94,8 +97,8 @@ export default async function follows() {
         h("tbody", {}, items.map((f) => h("tr", { "data-follow": f.id },
           h("th", { scope: "row" }, whatCell(f)),
           h("td", { "data-label": t("Current status") }, statusCell(f)),
-          h("td", { "data-label": t("Last change") }, changeCell(f)),
-          h("td", { "data-label": t("Followed since") }, f.created_at ? timeEl(f.created_at, false)
+          h("td", { "data-label": t("Last change"), class: "when" }, changeCell(f)),
+          h("td", { "data-label": t("Followed since"), class: "when" }, f.created_at ? timeEl(f.created_at, false)
             : h("span", { class: "muted" }, "—")),
           h("td", { class: "row-actions" }, h("button", { type: "button", class: "button secondary small",
             "aria-label": t("Stop following {name}", { name: followName(f) }),
