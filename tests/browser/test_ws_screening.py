@@ -15,9 +15,9 @@ import re
 
 from browser import DESKTOP, PHONE, browser
 from exporter import enter, exporter, fetch_bytes
-from portal import catalogue
+from portal import catalogue, seed
 from registerdata import plant, planted_conflict, screened
-from wslib import check_page, first_load
+from wslib import check_page, first_load, select
 
 PAGES = ("/app/screening", "/app/screenings/{sid}", "/app/parties/{pid}", "/app/follows")
 
@@ -89,6 +89,7 @@ def test_follow_from_early_warnings_party_and_follows(s):
 
 
 def test_screen_a_mark_follow_the_conflict_csv_and_print(s):
+    fair = seed(s)["show"]                   # Berlin: its country joins the markets
     p = plant(s, lang="en")
     who = p["who"]
     with browser(s, lang="en", size=DESKTOP) as b:
@@ -97,6 +98,7 @@ def test_screen_a_mark_follow_the_conflict_csv_and_print(s):
         b.find("main textarea[name=marks]").send_keys(p["mark"])
         b.find("main sw-portfolio-countries input").send_keys("United States\n")
         b.find("main input[name=classes]").send_keys("9")
+        select(b, "main select[name=show]", fair["id"])
         b.js("document.documentElement.dataset.state = 'leaving'")
         b.click("main form.screening-form button[type=submit]")
         b.wait_ready()
@@ -105,6 +107,9 @@ def test_screen_a_mark_follow_the_conflict_csv_and_print(s):
         b.wait("the results", lambda: b.finds("main table.conflicts tbody tr"), timeout=60)
         job = s.get(f"/api/v1/screenings/{sid}", token=who["token"]).json()
         assert job["status"] == "done" and planted_conflict(job, p), job
+        assert job["show"] == fair["id"] and sorted(job["markets"]) == ["DE", "US"], job
+        facts = " ".join(b.text("main .screening-facts").split())
+        assert f"Trade fair {fair['name']}" in facts and "Markets United States, Germany" in facts, facts
         rows = b.finds(f"main table.conflicts tr[data-record='US {p['number']}']")
         assert len(rows) == 1, texts_of(b, "main table.conflicts tbody tr")
         row = " ".join(rows[0].text.split())

@@ -5,7 +5,8 @@
 // in words, the owner's litigation record with the frequent-plaintiff badge and a link to the
 // party's page, and a Follow button per record. Downloads as CSV and JSON, and a print layout
 // (style/register.css, A4) so the browser's Print gives the report in the page's language.
-// Two API requests besides the session (the screening, the follows), then one per poll.
+// Two API requests besides the session (the screening, the follows; a third for the fair's
+// name when it screened for a fair), then one per poll.
 import "../../components/sw-register-follow.js";
 import * as api from "../../lib/api.js";
 import { h, data, replace } from "../../lib/dom.js";
@@ -22,7 +23,7 @@ function followKey(office, number) {
   return `${office}/${number}`;
 }
 
-function requestFacts(s) {
+function requestFacts(s, fairName) {
   const q = s.request || s;
   const rows = [];
   const add = (term, value) => rows.push(h("dt", {}, term), h("dd", {}, value));
@@ -32,7 +33,7 @@ function requestFacts(s) {
   add(t("Markets"), markets.length ? h("span", { "data-text": "intl" }, listOf(markets.map(country)))
     : t("Your watch list's markets"));
   if (q.classes?.length) add(t("Nice classes"), h("span", { "data-text": "intl" }, listOf(q.classes)));
-  if (q.show) add(t("Trade fair"), data(q.show_name || q.show));
+  if (q.show) add(t("Trade fair"), data(fairName || q.show));
   add(t("Status"), screeningStatus(s));
   return h("dl", { class: "facts screening-facts" }, rows);
 }
@@ -143,6 +144,13 @@ export default async function screeningResult(ctx) {
   const follows = new Map(followList.filter((f) => f.kind === "mark")
     .map((f) => [followKey(f.office || f.record?.office, f.number || f.record?.number), f.id]));
   let s = first;
+  // The fair's name, when the screening named one (one request more).
+  const fairName = first.show ? await api.get("/api/v1/shows", { limit: 200 })
+    .then((p) => (p.items || []).find((x) => x.id === first.show)?.name)
+    .catch((e) => {
+      if (!(e instanceof api.ApiError)) throw e;
+      return null;
+    }) : null;
 
   const facts = h("div", { class: "facts-wrap" });
   const body = h("div", { class: "screening-body" });
@@ -169,7 +177,7 @@ export default async function screeningResult(ctx) {
   }
 
   function render() {
-    replace(facts, requestFacts(s));
+    replace(facts, requestFacts(s, fairName));
     if (s.status === "done") {
       replace(body, resultsSection(s, follows));
     } else if (s.status === "failed") {
