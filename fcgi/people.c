@@ -646,7 +646,8 @@ out:
 
 /* --- invitations ------------------------------------------------------------------------- */
 
-static const char *const invite_roles[] = { "exporter", "triager", "expert", "station", NULL };
+static const char *const invite_roles[] = { "exporter", "triager", "expert", "station", "association",
+                                             NULL };
 static const char *const team_roles[] = { "owner", "member", NULL };
 
 static const struct sw_jfield invite_fields[] = {
@@ -696,6 +697,11 @@ static int invite_scope(struct sw_ctx *c, const json_t *in, enum sw_role *role,
         }
         if (*role == SW_ROLE_STATION && *subject == 0) {
             invite_invalid(c, "/subject", "is required: the station the person will work for");
+            return SW_INVALID;
+        }
+        if (*role == SW_ROLE_ASSOCIATION && *subject == 0) {
+            invite_invalid(c, "/subject", "is required: the association the person will work "
+                                          "for");
             return SW_INVALID;
         }
         if ((*role & SW_ROLE_STAFF) && *subject == 0 && *centre == 0) {

@@ -7,6 +7,7 @@
 #define EXPORTER SW_ROLE_EXPORTER
 #define STATION  SW_ROLE_STATION
 #define TRIAGER  SW_ROLE_TRIAGER
+#define ASSOC    SW_ROLE_ASSOCIATION
 #define CASE_READERS (EXPORTER | STAFF | ADMIN)
 #define INCIDENT_READERS (STATION | STAFF | ADMIN)
 #define PAGE     "cursor,limit"
@@ -59,26 +60,27 @@ const struct sw_route sw_routes[] = {
 
     { "POST", "/api/v1/subscribers", sw_h_subscribers_create, ADMIN, SW_RT_BODY, NULL },
     { "GET", "/api/v1/subscribers", sw_h_subscribers_list, ADMIN | STAFF, 0, PAGE },
-    { "GET", "/api/v1/subscribers/{id}", sw_h_subscribers_get, ADMIN | STAFF | EXPORTER, 0, NULL },
+    { "GET", "/api/v1/subscribers/{id}", sw_h_subscribers_get, ADMIN | STAFF | EXPORTER | ASSOC, 0,
+      NULL },
     { "PATCH", "/api/v1/subscribers/{id}", sw_h_subscribers_patch, ADMIN | EXPORTER, SW_RT_BODY,
       NULL },
 
-    { "GET", "/api/v1/subscribers/{id}/portfolio", sw_h_portfolio_list, ADMIN | STAFF | EXPORTER,
+    { "GET", "/api/v1/subscribers/{id}/portfolio", sw_h_portfolio_list, ADMIN | STAFF | EXPORTER | ASSOC,
       0, PAGE ",kind" },
-    { "POST", "/api/v1/subscribers/{id}/portfolio", sw_h_portfolio_create, ADMIN | EXPORTER,
+    { "POST", "/api/v1/subscribers/{id}/portfolio", sw_h_portfolio_create, ADMIN | EXPORTER | ASSOC,
       SW_RT_BODY, "dry_run" },
     { "POST", "/api/v1/subscribers/{id}/portfolio/check", sw_h_portfolio_check,
-      ADMIN | EXPORTER, SW_RT_BODY, NULL },
+      ADMIN | EXPORTER | ASSOC, SW_RT_BODY, NULL },
     { "POST", "/api/v1/subscribers/{id}/portfolio/import", sw_h_portfolio_import,
-      ADMIN | EXPORTER, SW_RT_BODY | SW_RT_LARGE | SW_RT_CSV, "mode,dry_run,charset" },
+      ADMIN | EXPORTER | ASSOC, SW_RT_BODY | SW_RT_LARGE | SW_RT_CSV, "mode,dry_run,charset" },
     { "GET", "/api/v1/subscribers/{id}/portfolio/export", sw_h_portfolio_export,
-      ADMIN | STAFF | EXPORTER, 0, "format" },
+      ADMIN | STAFF | EXPORTER | ASSOC, 0, "format" },
     { "GET", "/api/v1/subscribers/{id}/portfolio/{item}", sw_h_portfolio_get,
-      ADMIN | STAFF | EXPORTER, 0, NULL },
+      ADMIN | STAFF | EXPORTER | ASSOC, 0, NULL },
     { "PATCH", "/api/v1/subscribers/{id}/portfolio/{item}", sw_h_portfolio_patch,
-      ADMIN | EXPORTER, SW_RT_BODY, NULL },
+      ADMIN | EXPORTER | ASSOC, SW_RT_BODY, NULL },
     { "DELETE", "/api/v1/subscribers/{id}/portfolio/{item}", sw_h_portfolio_delete,
-      ADMIN | EXPORTER, 0, NULL },
+      ADMIN | EXPORTER | ASSOC, 0, NULL },
 
     { "POST", "/api/v1/centres", sw_h_centres_create, ADMIN, SW_RT_BODY, NULL },
     { "GET", "/api/v1/centres", sw_h_centres_list, ADMIN, 0, PAGE },
@@ -91,13 +93,35 @@ const struct sw_route sw_routes[] = {
     { "GET", "/api/v1/stations", sw_h_stations_list, ADMIN, 0, PAGE },
     { "GET", "/api/v1/stations/{id}", sw_h_stations_get, ADMIN | STATION, 0, NULL },
 
-    { "GET", "/api/v1/alerts", sw_h_alerts_list, EXPORTER, 0,
+    { "POST", "/api/v1/associations", sw_h_associations_create, ADMIN, SW_RT_BODY, NULL },
+    { "GET", "/api/v1/associations", sw_h_associations_list, ADMIN, 0, PAGE },
+    { "GET", "/api/v1/associations/{id}", sw_h_associations_get, ADMIN | ASSOC, 0, NULL },
+    { "PATCH", "/api/v1/associations/{id}", sw_h_associations_patch, ADMIN | ASSOC, SW_RT_BODY,
+      NULL },
+    { "POST", "/api/v1/associations/{id}/invitations", sw_h_associations_invite, ADMIN | ASSOC,
+      SW_RT_BODY, NULL },
+    { "GET", "/api/v1/associations/{id}/members", sw_h_associations_members, ADMIN | ASSOC, 0,
+      NULL },
+    { "DELETE", "/api/v1/associations/{id}/members/{sub}", sw_h_associations_member_delete,
+      ADMIN | ASSOC, 0, NULL },
+    { "GET", "/api/v1/associations/{id}/stats", sw_h_associations_stats, ADMIN | ASSOC, 0,
+      NULL },
+    { "GET", "/api/v1/me/associations", sw_h_me_associations, EXPORTER, 0, NULL },
+    { "POST", "/api/v1/me/associations/{id}/consent", sw_h_me_associations_consent, EXPORTER,
+      SW_RT_BODY, NULL },
+    { "DELETE", "/api/v1/me/associations/{id}", sw_h_me_associations_leave, EXPORTER, 0, NULL },
+    { "GET", "/api/v1/matters", sw_h_matters_list, ASSOC | STAFF | ADMIN, 0, NULL },
+    { "GET", "/api/v1/matters/{id}", sw_h_matters_get, ASSOC | STAFF | ADMIN, 0, NULL },
+    { "POST", "/api/v1/matters/{id}/notices", sw_h_matters_notices, ASSOC | TRIAGER | ADMIN,
+      SW_RT_BODY, NULL },
+
+    { "GET", "/api/v1/alerts", sw_h_alerts_list, EXPORTER | ASSOC, 0,
       PAGE ",severity,status,type,rule,country,item,since,until,q,action,action_due_within_d" },
-    { "GET", "/api/v1/alerts/counts", sw_h_alerts_counts, EXPORTER, 0, NULL },
+    { "GET", "/api/v1/alerts/counts", sw_h_alerts_counts, EXPORTER | ASSOC, 0, NULL },
     { "GET", "/api/v1/alerts/stream", sw_h_alerts_stream, EXPORTER, 0, NULL },
-    { "POST", "/api/v1/alerts/status", sw_h_alerts_bulk_status, EXPORTER, SW_RT_BODY, NULL },
-    { "GET", "/api/v1/alerts/{id}", sw_h_alerts_get, EXPORTER, 0, NULL },
-    { "PATCH", "/api/v1/alerts/{id}", sw_h_alerts_patch, EXPORTER, SW_RT_BODY, NULL },
+    { "POST", "/api/v1/alerts/status", sw_h_alerts_bulk_status, EXPORTER | ASSOC, SW_RT_BODY, NULL },
+    { "GET", "/api/v1/alerts/{id}", sw_h_alerts_get, EXPORTER | ASSOC, 0, NULL },
+    { "PATCH", "/api/v1/alerts/{id}", sw_h_alerts_patch, EXPORTER | ASSOC, SW_RT_BODY, NULL },
 
     { "GET", "/api/v1/dashboard", sw_h_dashboard, EXPORTER, 0, NULL },
 
