@@ -263,7 +263,7 @@ void sw_h_associations_invite(struct sw_ctx *c)
                          json_pack("[{s:s, s:s}]", "pointer", json_object_get(in, "email")
                                                                   ? "/email" : "/subscriber",
                                    "message", sw_t("is invited already, or a member")),
-                         "%s", sw_t("this exporter is invited already, or a member"));
+                         "this exporter is invited already, or a member");
         goto out;
     }
     if (rc != SW_OK) {
