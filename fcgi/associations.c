@@ -481,8 +481,8 @@ void sw_h_associations_stats(struct sw_ctx *c)
         sw_reply_store(c, rc, "counting cases");
         goto out;
     }
-    out = json_pack("{s:I, s:O, s:I, s:o, s:o, s:o}", "association", (json_int_t)a,
-                    "members", json_object_get(doc, "members"), "cases", (json_int_t)total,
+    out = json_pack("{s:I, s:O, s:O, s:I, s:o, s:o, s:o}", "association", (json_int_t)a,
+                    "name", json_object_get(doc, "name"), "members", json_object_get(doc, "members"), "cases", (json_int_t)total,
                     "by_market", rows(market, "country"), "by_type", rows(type, "type"),
                     "by_outcome", rows(outc, "outcome"));
     market = type = outc = NULL;

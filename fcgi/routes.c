@@ -62,7 +62,8 @@ const struct sw_route sw_routes[] = {
     { "GET", "/api/v1/subscribers", sw_h_subscribers_list, ADMIN | STAFF, 0, PAGE },
     { "GET", "/api/v1/subscribers/{id}", sw_h_subscribers_get, ADMIN | STAFF | EXPORTER | ASSOC, 0,
       NULL },
-    { "PATCH", "/api/v1/subscribers/{id}", sw_h_subscribers_patch, ADMIN | EXPORTER, SW_RT_BODY,
+    { "PATCH", "/api/v1/subscribers/{id}", sw_h_subscribers_patch, ADMIN | EXPORTER | ASSOC,
+      SW_RT_BODY,
       NULL },
 
     { "GET", "/api/v1/subscribers/{id}/portfolio", sw_h_portfolio_list, ADMIN | STAFF | EXPORTER | ASSOC,
@@ -118,7 +119,7 @@ const struct sw_route sw_routes[] = {
     { "GET", "/api/v1/alerts", sw_h_alerts_list, EXPORTER | ASSOC, 0,
       PAGE ",severity,status,type,rule,country,item,since,until,q,action,action_due_within_d" },
     { "GET", "/api/v1/alerts/counts", sw_h_alerts_counts, EXPORTER | ASSOC, 0, NULL },
-    { "GET", "/api/v1/alerts/stream", sw_h_alerts_stream, EXPORTER, 0, NULL },
+    { "GET", "/api/v1/alerts/stream", sw_h_alerts_stream, EXPORTER | ASSOC, 0, NULL },
     { "POST", "/api/v1/alerts/status", sw_h_alerts_bulk_status, EXPORTER | ASSOC, SW_RT_BODY, NULL },
     { "GET", "/api/v1/alerts/{id}", sw_h_alerts_get, EXPORTER | ASSOC, 0, NULL },
     { "PATCH", "/api/v1/alerts/{id}", sw_h_alerts_patch, EXPORTER | ASSOC, SW_RT_BODY, NULL },

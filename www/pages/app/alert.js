@@ -136,10 +136,11 @@ export default async function alertPage(ctx) {
       h("dt", {}, t("Arrived")), h("dd", {}, timeEl(a.created_at))),
     h("div", { class: "alert-actions" },
       buttons,
-      notice && ev.case_id
-        ? h("a", { class: "button", href: `/app/cases/${encodeURIComponent(ev.case_id)}` }, t("Open the case"))
-        : h("a", { class: "button", href: `/app/cases/new?alert=${encodeURIComponent(a.id)}` },
-          t("Open a case from this alert")),
+      ctx.person.role !== "exporter" ? null   // an association's sector watch files no cases
+        : (notice || ev.type === "matter_notice") && ev.case_id
+          ? h("a", { class: "button", href: `/app/cases/${encodeURIComponent(ev.case_id)}` }, t("Open the case"))
+          : h("a", { class: "button", href: `/app/cases/new?alert=${encodeURIComponent(a.id)}` },
+            t("Open a case from this alert")),
       source ? h("a", { href: source, rel: "noopener noreferrer", target: "_blank", class: "source-link" },
         t("Open the source record"), h("span", { class: "visually-hidden" }, t("(opens in a new tab)")))
         : null),
