@@ -48,6 +48,37 @@ static void invalid(struct sw_ctx *c, const char *pointer, const char *msg)
     sw_reply_invalid(c, &errs);
 }
 
+/* What list entry v is sorted by: itself (an integer), its member (an integer), or that
+ * member's "id" (an object). */
+static json_int_t sort_key(const json_t *v, const char *member)
+{
+    const json_t *m;
+
+    if (json_is_integer(v))
+        return json_integer_value(v);
+    m = json_object_get(v, member);
+    return json_is_object(m) ? json_integer_value(json_object_get(m, "id"))
+                             : json_integer_value(m);
+}
+
+/* Sorts list ascending by sort_key (insertion sort: lists of one association's members): a
+ * hash gives its members in no order a reader could follow. */
+static void sort_by(json_t *list, const char *member)
+{
+    size_t i, j;
+
+    for (i = 1; i < json_array_size(list); i++)
+        for (j = i; j > 0; j--) {
+            json_t *a = json_array_get(list, j - 1), *b = json_array_get(list, j);
+
+            if (sort_key(a, member) <= sort_key(b, member))
+                break;
+            json_incref(a);
+            json_array_set(list, j - 1, b);
+            json_array_set_new(list, j, a);
+        }
+}
+
 /* The subscriber's public name and country, for lists: {name, country} (new reference). */
 static json_t *company(struct sw_ctx *c, long long sub)
 {
@@ -301,6 +332,7 @@ void sw_h_associations_members(struct sw_ctx *c)
         json_array_append_new(items, one);
     }
     json_decref(members);
+    sort_by(items, "subscriber");
     sw_reply_json(c, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -353,6 +385,7 @@ void sw_h_me_associations(struct sw_ctx *c)
         }
     }
     json_decref(mine);
+    sort_by(items, "association");
     sw_reply_json(c, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -547,9 +580,8 @@ static json_t *case_brief(const json_t *d)
                      json_object_get(d, "deadline"), "deadlines", dl);
 }
 
-/* 1 when case d belongs to the matter: it names the member's alert, or its proceeding is
- * the matter's docket. */
-static int case_in_matter(const json_t *d, const char *alert, const char *docket)
+/* 1 when case d belongs to the matter: it was opened from the member's alert of it. */
+static int case_in_matter(const json_t *d, const char *alert)
 {
     const json_t *v;
     size_t i;
@@ -557,8 +589,7 @@ static int case_in_matter(const json_t *d, const char *alert, const char *docket
     json_array_foreach(json_object_get(d, "alerts"), i, v)
         if (alert != NULL && strcmp(json_string_value(v) ?: "", alert) == 0)
             return 1;
-    return docket != NULL && *docket &&
-           strcmp(json_string_value(json_object_get(d, "proceeding")) ?: "", docket) == 0;
+    return 0;
 }
 
 /* The matter's members as the caller may see them: [{subscriber, name, country, share,
@@ -567,7 +598,6 @@ static int matter_members(struct sw_ctx *c, const json_t *doc, const json_t *sub
                           json_t **out, json_t *recipients)
 {
     long long a = json_integer_value(json_object_get(doc, "association"));
-    const char *docket = json_string_value(json_object_get(doc, "docket"));
     json_t *members = NULL, *list = json_array(), *sorted;
     const char *k;
     json_t *v;
@@ -578,21 +608,10 @@ static int matter_members(struct sw_ctx *c, const json_t *doc, const json_t *sub
         json_decref(list);
         return rc;
     }
-    /* Ascending by id, whatever order the hash gave. */
     sorted = json_array();
     json_object_foreach((json_t *)subs, k, v)
         json_array_append_new(sorted, json_integer(strtoll(k, NULL, 10)));
-    for (i = 1; i < json_array_size(sorted); i++) {
-        size_t j;
-
-        for (j = i; j > 0 && json_integer_value(json_array_get(sorted, j - 1)) >
-                                json_integer_value(json_array_get(sorted, j)); j--) {
-            json_t *x = json_incref(json_array_get(sorted, j));
-
-            json_array_set(sorted, j, json_array_get(sorted, j - 1));
-            json_array_set_new(sorted, j - 1, x);
-        }
-    }
+    sort_by(sorted, NULL);
     json_array_foreach(sorted, i, v) {
         long long sub = json_integer_value(v);
         enum sw_assoc_share sh = member_share(c, members, sub);
@@ -623,7 +642,7 @@ static int matter_members(struct sw_ctx *c, const json_t *doc, const json_t *sub
             }
             cases = json_array();
             json_array_foreach(docs, j, d)
-                if (case_in_matter(d, json_string_value(json_object_get(subs, key)), docket) &&
+                if (case_in_matter(d, json_string_value(json_object_get(subs, key))) &&
                     (c->who.role == SW_ROLE_ASSOCIATION || sw_case_visible(c, d)))
                     json_array_append_new(cases, case_brief(d));
             json_decref(docs);

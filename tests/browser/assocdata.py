@@ -2,7 +2,8 @@
 members would make it: demo(s) gives the association of the browser tests and the screenshots —
 a person who signs in for real, four member companies (two sharing cases, one its early
 warnings, one nothing), a Section 337 investigation that names three of them through the real
-matcher (one matter, cases opened from two members' alerts), a sector watch, and an exporter
+matcher (one matter, cases opened from two members' alerts), a sector watch that alerts the association to a Schedule A lawsuit (forwarded to
+the members in the market), and an exporter
 person invited by it and a member of a second association (the consent page)."""
 import json
 
@@ -92,6 +93,20 @@ def demo(s):
                                      "alerts": [alerts[k]]}, token=members[k][1])
         assert r.status == 201, r
         cases[k] = r.json()["id"]
+    # The sector watch alerts the association to a Schedule A lawsuit by a plaintiff it follows,
+    # and forwards it to the members in the market.
+    r = s.request("PATCH", f"/api/v1/associations/{a}", body={"forward_to_members": "affected"},
+                  token=a_tok)
+    assert r.status == 200, r
+    sid = f"ev_schedule_a_{a}"
+    ev = {"id": sid, "source": "courtlistener", "type": "litigation", "jurisdiction": "US",
+          "title": "Brightline Patent Holdings LLC v. The Partnerships Identified on Schedule A",
+          "text": "Schedule A complaint against online sellers of LED lighting products",
+          "parties": [{"name": "Brightline Patent Holdings LLC", "role": "plaintiff"}]}
+    s.redis("XADD", "events", "*", "id", sid, "event", json.dumps(ev))
+    wait_until("the sector watch's alert", lambda: [
+        x for x in s.get("/api/v1/alerts?limit=50", token=a_tok).json()["items"]
+        if x["event_id"] == sid], timeout=30)
     s.assoc_demo = {"a": a, "tok": a_tok, "email": email, "matter": matters[0]["id"],
                     "members": {k: v[0]["id"] for k, v in members.items()},
                     "member_tokens": {k: v[1] for k, v in members.items()},

@@ -171,8 +171,11 @@ def test_association_account_and_refusals(s):
     # The exporter's side: its invitations and memberships.
     mine = s.get("/api/v1/me/associations", token=sec.tok_of("invited")).json()["items"]
     assert [(m["association"]["id"], m["status"]) for m in mine] == [(sec.a, "invited")], mine
-    inbox = sec.alerts("invited")
-    assert any(a["event"]["type"] == "association_invitation" for a in inbox), inbox
+    inbox = [a for a in sec.alerts("invited") if a["event"]["type"] == "association_invitation"]
+    assert inbox[0]["title"] == f"{sec.assoc['name']} invites your company to join it", inbox
+    r = s.get(f"/api/v1/alerts/{inbox[0]['id']}", token=sec.tok_of("invited"),
+              headers={"Accept-Language": "zh-CN"})
+    assert r.json()["title"] == f"{sec.assoc['name']}邀请贵企业加入", r
 
 
 def test_matter_joins_members_of_one_event_and_consent_holds(s):
@@ -262,6 +265,7 @@ def test_matter_joins_members_of_one_event_and_consent_holds(s):
     assert zh[0]["event"]["title"] == "联合应诉会议", zh
     assert zh[0]["event"]["case_id"] == case["cases1"], zh
     assert en[0]["event"]["title"] == "Joint response meeting", en
+    assert en[0]["summary"] == "Medium alert: Joint response meeting — We meet on Friday.", en
     for n in ["silent", "alerts", "outside"]:
         assert not [a for a in sec.alerts(n) if a["event"]["type"] == "matter_notice"], n
     p = problem(s.post(f"/api/v1/matters/{mid}/notices",
@@ -296,6 +300,8 @@ def test_sector_watch_forwards_to_affected_members_only(s):
                          lambda n=n: [a for a in sec.alerts(n) if a["event_id"] == eid])
         assert got[0]["rule"] == "association-forward", got
         assert got[0]["forwarded_by"]["association"] == sec.a, got
+        assert got[0]["summary"].endswith(f"sent on by {sec.assoc['name']}, which watches "
+                                          "your sector"), got
     wait_until("the event acknowledged",
                lambda: s.redis("XPENDING", "events", "matchers")[0] == 0)
     for n in ["japan", "invited", "outside"]:

@@ -10,10 +10,13 @@ import { h, data, replace } from "../../lib/dom.js";
 import { countryEl, timeEl } from "../../lib/format.js";
 import { busy, showProblem, summary } from "../../lib/forms.js";
 import { t, tnodes } from "../../lib/i18n.js";
+import { loadStyle } from "../../lib/style.js";
 
 const CHOICES = ["none", "alerts", "cases"];
 
 export default async function associations() {
+  // The console's panels and actions, the watch list's radio choices with their hints.
+  await Promise.all([loadStyle("console"), loadStyle("portfolio")]);
   let items = (await api.get("/api/v1/me/associations")).items;
   const said = h("p", { class: "status", role: "status" });
   const area = h("div", { class: "association-list" });
@@ -69,7 +72,8 @@ export default async function associations() {
         }
       } },
     summary(),
-    h("fieldset", {}, h("legend", {}, t("What the association may see")), CHOICES.map(choice)),
+    h("fieldset", { class: "share-choice" }, h("legend", {}, t("What the association may see")),
+      CHOICES.map(choice)),
     h("div", { class: "form-actions split" },
       h("button", { type: "submit", class: "button" }, invited ? t("Join and share this") : t("Save the choice")),
       leave));
