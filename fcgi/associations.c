@@ -278,7 +278,7 @@ static void invite_notice(struct sw_ctx *c, const json_t *assoc, long long sub)
 
 void sw_h_associations_invite(struct sw_ctx *c)
 {
-    json_t *doc, *in, *out;
+    json_t *doc = NULL, *in = NULL, *out;
     long long a, sub;
     int rc;
 
@@ -486,7 +486,7 @@ static const char *outcome_of(const json_t *d)
 
 void sw_h_associations_stats(struct sw_ctx *c)
 {
-    json_t *doc, *subs = NULL, *v, *out;
+    json_t *doc = NULL, *subs = NULL, *v, *out;
     json_t *market = json_object(), *type = json_object(), *outc = json_object();
     long long a, total = 0;
     size_t i, j;
@@ -515,7 +515,8 @@ void sw_h_associations_stats(struct sw_ctx *c)
         goto out;
     }
     out = json_pack("{s:I, s:O, s:O, s:I, s:o, s:o, s:o}", "association", (json_int_t)a,
-                    "name", json_object_get(doc, "name"), "members", json_object_get(doc, "members"), "cases", (json_int_t)total,
+                    "name", json_object_get(doc, "name"), "members",
+                    json_object_get(doc, "members"), "cases", (json_int_t)total,
                     "by_market", rows(market, "country"), "by_type", rows(type, "type"),
                     "by_outcome", rows(outc, "outcome"));
     market = type = outc = NULL;

@@ -66,7 +66,8 @@ const struct sw_route sw_routes[] = {
       SW_RT_BODY,
       NULL },
 
-    { "GET", "/api/v1/subscribers/{id}/portfolio", sw_h_portfolio_list, ADMIN | STAFF | EXPORTER | ASSOC,
+    { "GET", "/api/v1/subscribers/{id}/portfolio", sw_h_portfolio_list,
+      ADMIN | STAFF | EXPORTER | ASSOC,
       0, PAGE ",kind" },
     { "POST", "/api/v1/subscribers/{id}/portfolio", sw_h_portfolio_create, ADMIN | EXPORTER | ASSOC,
       SW_RT_BODY, "dry_run" },
@@ -120,7 +121,8 @@ const struct sw_route sw_routes[] = {
       PAGE ",severity,status,type,rule,country,item,since,until,q,action,action_due_within_d" },
     { "GET", "/api/v1/alerts/counts", sw_h_alerts_counts, EXPORTER | ASSOC, 0, NULL },
     { "GET", "/api/v1/alerts/stream", sw_h_alerts_stream, EXPORTER | ASSOC, 0, NULL },
-    { "POST", "/api/v1/alerts/status", sw_h_alerts_bulk_status, EXPORTER | ASSOC, SW_RT_BODY, NULL },
+    { "POST", "/api/v1/alerts/status", sw_h_alerts_bulk_status, EXPORTER | ASSOC, SW_RT_BODY,
+      NULL },
     { "GET", "/api/v1/alerts/{id}", sw_h_alerts_get, EXPORTER | ASSOC, 0, NULL },
     { "PATCH", "/api/v1/alerts/{id}", sw_h_alerts_patch, EXPORTER | ASSOC, SW_RT_BODY, NULL },
 
