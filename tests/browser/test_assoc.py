@@ -4,6 +4,8 @@ matter the matcher made of one Section 337 investigation with the members' cases
 invites a company (refusals shown at the field), sends one notice in both languages; the
 company's person (Chinese, a phone) joins and chooses what to share; the sector watch's
 forwarding is chosen; every page in both languages at a phone's and a desktop's width."""
+from selenium.webdriver.common.keys import Keys
+
 from assocdata import INVESTIGATION, demo
 from browser import DESKTOP, PHONE, browser
 from portal import catalogue
@@ -98,9 +100,18 @@ def test_association_journey(s):
         assert cat["Early warnings and cases"] in c.text(card)
         mine = s.get("/api/v1/me/associations", token=new_tok).json()["items"]
         assert [(m["status"], m["share"]) for m in mine] == [("member", "cases")], mine
-        # Changing its mind: membership only; the association sees nothing more of it.
-        c.click(f"{card} input[value=none]")
-        c.click(f"{card} button[type=submit]")
+        # Changing its mind by keyboard alone: to the choice, up to "membership only", to the
+        # button, Enter; the association sees nothing more of it.
+        c.find("main h1").click()
+        for _ in range(40):
+            if c.tab()["name"] == "share":
+                break
+        assert c.focused()["id"].endswith("-cases"), c.focused()
+        c.keys(Keys.ARROW_UP, Keys.ARROW_UP)
+        assert c.focused()["id"].endswith("-none"), c.focused()
+        f = c.tab()
+        assert f["tag"] == "button" and f["text"] == cat["Save the choice"], f
+        c.keys(Keys.ENTER)
         c.wait("saved", lambda: cat["Membership only"] in c.text(card + " dl"))
         check_page(c, s, "zh-CN", "/app/associations (member)", max_api=None)
         mine = s.get("/api/v1/me/associations", token=new_tok).json()["items"]
