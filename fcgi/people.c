@@ -741,8 +741,18 @@ static int invite_scope(struct sw_ctx *c, const json_t *in, enum sw_role *role,
         *team_role = json_string_value(json_object_get(in, "team_role")) ?: "member";
         break;
     }
+    case SW_ROLE_ASSOCIATION:
+        if (sw_need_person(c) != SW_OK)
+            return SW_INVALID;
+        if (*role != SW_ROLE_ASSOCIATION || (js != NULL && *subject != c->who.subject)) {
+            invite_forbidden(c, "an association invites colleagues to its own account only "
+                                "(member companies: POST /api/v1/associations/{id}/invitations)");
+            return SW_INVALID;
+        }
+        *subject = c->who.subject;
+        break;
     default:
-        invite_forbidden(c, "only admins, triagers and exporter owners invite");
+        invite_forbidden(c, "only admins, triagers, exporter owners and associations invite");
         return SW_INVALID;
     }
     if (*role != SW_ROLE_EXPORTER && json_object_get(in, "team_role") != NULL) {

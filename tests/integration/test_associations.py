@@ -8,6 +8,7 @@ import json
 import uuid
 
 from harness import pointers, problem, wait_until
+from peoplelib import make_person, sign_in
 
 ASSOC_ROUTES = ["/api/v1/associations/{a}", "/api/v1/associations/{a}/members",
                 "/api/v1/associations/{a}/stats", "/api/v1/matters", "/api/v1/alerts?limit=200"]
@@ -124,6 +125,14 @@ def test_association_account_and_refusals(s):
                                                "role": "association"}, token=s.admin),
                 400, "validation")
     assert pointers(p) == ["/subject"], p
+    # Its people invite colleagues to it, and to nothing else.
+    head = sign_in(s, make_person(s, "association", sec.a, name="Head of office"))
+    assert head.get("/api/v1/me").json()["role"] == "association"
+    r = head.post("/api/v1/invitations", {"email": f"colleague-{sec.tag}@assoc.example",
+                                          "role": "association"})
+    assert r.status == 201 and r.json()["subject"] == sec.a, r
+    problem(head.post("/api/v1/invitations", {"email": f"e-{sec.tag}@ex.example",
+                                              "role": "exporter"}), 403, "forbidden")
     # Refusals: unknown members, consent values, inviting twice, whom to invite.
     p = problem(s.post("/api/v1/associations", {"name": "X", "country": "CN",
                                                 "email": "x@x.example", "colour": "red"},
