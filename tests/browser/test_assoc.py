@@ -121,7 +121,7 @@ def test_association_journey(s):
 def test_every_page_in_both_languages_and_widths(s):
     d = demo(s)
     pages = ["/assoc", "/assoc/members", "/assoc/watch", f"/assoc/matters/{d['matter']}",
-             "/app/inbox"]
+             "/app/inbox", "/app", "/app/account"]
     for lang in ("zh-CN", "en"):
         set_person(s, d["email"], lang=lang)
         set_person(s, d["exporter"], lang=lang)
