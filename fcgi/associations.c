@@ -411,8 +411,9 @@ void sw_h_me_associations_consent(struct sw_ctx *c)
         sw_reply_store(c, rc, "recording consent");
         return;
     }
-    sw_people_audit(c, c->who.person, "association-consent",
-                    json_string_value(json_object_get(out, "share")));
+    if (c->who.person > 0)   /* a person's choice is in their security log */
+        sw_people_audit(c, c->who.person, "association-consent",
+                        json_string_value(json_object_get(out, "share")));
     sw_reply_json(c, 200, out);
 }
 
@@ -428,7 +429,8 @@ void sw_h_me_associations_leave(struct sw_ctx *c)
         sw_reply_store(c, rc, "leaving an association");
         return;
     }
-    sw_people_audit(c, c->who.person, "association-left", NULL);
+    if (c->who.person > 0)
+        sw_people_audit(c, c->who.person, "association-left", NULL);
     c->resp->status = 204;
 }
 

@@ -94,6 +94,13 @@ def test_association_journey(s):
         assert "Ningbo Lighting Industry Association" in c.text(card)
         assert cat["Invited"] in c.text(card)
         check_page(c, s, "zh-CN", "/app/associations")
+        # The invitation also came to the inbox, worded in Chinese, with the way to answer it.
+        inv = [x for x in s.get("/api/v1/alerts?limit=50", token=new_tok).json()["items"]
+               if x["event"]["type"] == "association_invitation"][0]
+        c.open(f"/app/alerts/{inv['id']}")
+        assert c.text("main h1") == "Ningbo Lighting Industry Association邀请贵企业加入"
+        check_page(c, s, "zh-CN", "/app/alerts/:id (an invitation)")
+        c.follow("main a[href='/app/associations']")
         c.click(f"{card} input[value=cases]")
         c.click(f"{card} button[type=submit]")
         c.wait("joined", lambda: cat["Member"] in c.text(card))
