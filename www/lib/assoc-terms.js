@@ -19,7 +19,7 @@ export const SHARE_HINTS = {
 
 export const STATUS = {
   invited: () => t("Invited"),
-  member: () => t("Member"),
+  member: () => t("Has joined"),
 };
 
 export const FORWARDS = {

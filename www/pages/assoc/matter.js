@@ -10,14 +10,15 @@ import { KINDS, STATES, term } from "../../lib/console-terms.js";
 import { h, data, replace } from "../../lib/dom.js";
 import { countryEl, timeEl } from "../../lib/format.js";
 import { busy, showErrors, showProblem, summary } from "../../lib/forms.js";
-import { t, tn } from "../../lib/i18n.js";
+import { t, tn, tnodes } from "../../lib/i18n.js";
 import { loadStyle } from "../../lib/style.js";
 
 function deadlineList(c) {
   const open = (c.deadlines || []).filter((d) => d.at);
   if (!open.length) return h("span", { class: "muted" }, t("No deadline recorded"));
   return h("ul", { class: "plain" }, open.map((d) => h("li", { class: d.done ? "done" : null },
-    term(KINDS, d.kind), ": ", timeEl(d.at), d.done ? [" ", t("(met)")] : null)));
+    tnodes("{kind}: {when}", { kind: term(KINDS, d.kind), when: timeEl(d.at) }),
+    d.done ? [" ", t("(met)")] : null)));
 }
 
 function memberCell(m) {

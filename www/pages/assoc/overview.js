@@ -8,7 +8,7 @@ import { TYPES } from "../../lib/case-terms.js";
 import { OUTCOMES, term } from "../../lib/console-terms.js";
 import { h, data } from "../../lib/dom.js";
 import { countryEl, numberEl, timeEl } from "../../lib/format.js";
-import { t, tn } from "../../lib/i18n.js";
+import { t, tn, tnodes } from "../../lib/i18n.js";
 import { loadStyle } from "../../lib/style.js";
 
 const OUTCOME_WORDS = {
@@ -62,9 +62,9 @@ export default async function overview(ctx) {
       h("p", {}, tn("{n} member", "{n} members", m.members || 0, { n: m.members || 0 }), " · ",
         tn("{n} invitation open", "{n} invitations open", m.invited || 0, { n: m.invited || 0 })),
       h("ul", { class: "share-counts" },
-        h("li", {}, term(SHARES, "cases"), ": ", numberEl(sharing.cases || 0)),
-        h("li", {}, term(SHARES, "alerts"), ": ", numberEl(sharing.alerts || 0)),
-        h("li", {}, term(SHARES, "none"), ": ", numberEl(sharing.none || 0))),
+        h("li", {}, tnodes("{what}: {n}", { what: term(SHARES, "cases"), n: numberEl(sharing.cases || 0) })),
+        h("li", {}, tnodes("{what}: {n}", { what: term(SHARES, "alerts"), n: numberEl(sharing.alerts || 0) })),
+        h("li", {}, tnodes("{what}: {n}", { what: term(SHARES, "none"), n: numberEl(sharing.none || 0) }))),
       members.items.length
         ? h("div", { class: "table-wrap" }, h("table", { class: "ws-table members" },
           h("caption", { class: "visually-hidden" }, t("Members and what each shares")),
