@@ -395,6 +395,12 @@ void sw_msg_title(const char *lang, const json_t *alert, struct sw_buf *out)
                       n, title);
         return;
     }
+    if (strcmp(str(ev, "type") ?: "", "association_invitation") == 0) {
+        one_line(title, sizeof(title), str(ev, "name") ?: "", TITLE_MAX);
+        /* TRANSLATORS: %s is an industry association (行业组织) or IP alliance. */
+        sw_buf_printf(out, sw_tr(lang, "%s invites your company to join it"), title);
+        return;
+    }
     one_line(title, sizeof(title), event_title(lang, ev), TITLE_MAX);
     if (is_followup(alert) == 2)
         sw_buf_printf(out, sw_tr(lang, "Bulletin withdrawn: %s"), title);
@@ -417,6 +423,8 @@ static const char *alert_detail(const char *lang, const json_t *alert)
         return sw_bulletin_text_in(json_object_get(ev, is_followup(alert) == 2 ? "reason"
                                                                                 : "note"),
                                    lang, NULL) ?: "";
+    if (strcmp(str(ev, "type") ?: "", "matter_notice") == 0)
+        return text ? text : "";   /* written by the association or centre, in lang */
     if (!is_notice(alert))
         return "";
     if (text == NULL || (notice != NULL && strcmp(text, notice) == 0))
@@ -446,8 +454,18 @@ void sw_msg_summary(const char *lang, const json_t *alert, struct sw_buf *out)
     } else {
         char d[520];
 
+        const char *by = str(json_object_get(alert, "forwarded_by"), "name");
+
         sw_msg_title(lang, alert, &t);
-        one_line(d, sizeof(d), alert_detail(lang, alert), 500);
+        if (by != NULL) {
+            char name[220];
+
+            one_line(name, sizeof(name), by, 200);
+            /* TRANSLATORS: %s is the industry association whose sector watch matched. */
+            snprintf(d, sizeof(d), sw_tr(lang, "sent on by %s, which watches your sector"), name);
+        } else {
+            one_line(d, sizeof(d), alert_detail(lang, alert), 500);
+        }
         if (d[0] != '\0' && strcmp(d, t.p ? t.p : "") != 0)
             sw_buf_printf(out, sw_tr(lang, "%s alert: %s — %s"), sev, t.p ? t.p : "", d);
         else

@@ -6,11 +6,13 @@ real, in the page's language: the exporter the inbox tests seed (dashboard, inbo
 one the portfolio tests make (watch list, import, channels), the demo person of the cases
 tests (cases, team, account), the register tests' exporter (risk screening, a party, the
 followed records), the triager of consoledata.py's demo centre (the staff
-console) and the station of stationdata.py's fair (the station app). A page that logs a
+console), the station of stationdata.py's fair (the station app) and the association of
+assocdata.py (its pages, and the consent page of the exporter it invited). A page that logs a
 console error or a CSP violation fails the run, as in the tests."""
 import os
 
 import inboxdata
+import shots_assoc
 import shots_console
 import shots_portfolio
 import shots_register
@@ -175,6 +177,19 @@ def save_all(stack, folder):
                     b.open(path)
                     prepare(b, how)
                     yield shoot(b, folder, name, lang, size)
+            finally:
+                b.close()
+            # An industry association's pages, and the consent page of an exporter it invited.
+            b = Browser(url, lang=lang, size=size, tz="Asia/Shanghai")
+            try:
+                yield from shots_assoc.save(stack, b, lang, lambda name: shoot(
+                    b, folder, name, lang, size))
+            finally:
+                b.close()
+            b = Browser(url, lang=lang, size=size, tz="Asia/Shanghai")
+            try:
+                yield from shots_assoc.save_member(stack, b, lang, lambda name: shoot(
+                    b, folder, name, lang, size))
             finally:
                 b.close()
     # Last, as it changes the demo's cases: the console's bulk assignment with its results.

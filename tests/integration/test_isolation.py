@@ -1,7 +1,7 @@
 """Tenant isolation, route by route: every route with a path parameter (read from
 `seawall-api --routes`, so a new route is covered when it is added), filled with the ids of
-another tenant's resources, as an exporter, a station at another show and staff of another
-centre. Each answers 404 — or, where a handler checks the body first, exactly what the same
+another tenant's resources, as an exporter, a station at another show, staff of another
+centre and another industry association. Each answers 404 — or, where a handler checks the body first, exactly what the same
 route answers for ids that do not exist — and nothing of the other tenant is in the answer."""
 import hashlib
 import json
@@ -25,7 +25,8 @@ STAFF_MAY = re.compile(r"^(GET /api/v1/subscribers/\{id\}(/portfolio.*)?|"
                        r"GET /api/v1/incidents/.*|POST /api/v1/incidents/\{id\}/escalate|"
                        r"GET /api/v1/shows/\{show\}/(incidents.*|attendees)|"
                        r"GET /api/v1/stations/\{id\}|"
-                       r"GET /api/v1/centres/\{id\}.*)$")
+                       r"GET /api/v1/centres/\{id\}.*|"
+                       r"GET /api/v1/matters/\{id\}|POST /api/v1/matters/\{id\}/notices)$")
 
 
 def routes(s):
@@ -98,6 +99,26 @@ class Other:
                    token=tri)
         assert r.status == 201, r
         self.template = r.json()["id"]
+        # An association with this exporter and a second one as members sharing their cases,
+        # and the matter one trade mark filing that names both makes (through the matcher).
+        self.assoc = s.make("/api/v1/associations", {"name": f"{m} Association", "country": "CN",
+                                                     "email": "office@iso.example"})
+        a_tok = s.token_for("association", self.assoc["id"])
+        sub2, tok2 = s.tenant(f"{m} Second Co., Ltd.")
+        s.post(f"/api/v1/subscribers/{sub2['id']}/portfolio", {"kind": "mark", "text": f"{m}MARK"},
+               token=tok2)
+        for member, mtok in ((self.sub, self.tok), (sub2, tok2)):
+            r = s.post(f"/api/v1/associations/{self.assoc['id']}/invitations",
+                       {"subscriber": member["id"]}, token=a_tok)
+            assert r.status == 201, r
+            r = s.post(f"/api/v1/me/associations/{self.assoc['id']}/consent",
+                       {"share": "cases"}, token=mtok)
+            assert r.status == 200, r
+        ev = {"id": f"ev_{m}_matter", "type": "trademark_filing", "jurisdiction": "US",
+              "title": f"{m}MARK filed", "marks": [f"{m}MARK"]}
+        s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+        self.matter = wait_until("the other tenant's matter", lambda: s.get(
+            "/api/v1/matters", token=a_tok).json()["items"])[0]["id"]
         r = s.post(f"/api/v1/cases/{self.case['id']}/deadlines",
                    {"at": "2027-03-01T12:00:00Z", "reason": f"{m} hearing"}, token=tri)
         assert r.status == 201, r
@@ -120,14 +141,16 @@ class Other:
                  "incidents": self.incident["id"], "feeds": 1, "tokens": self.person_token,
                  "me": self.session, "invitations": self.invitation,
                  "templates": self.template, "sources": "cmecf-cafc",
-                 "screenings": self.screening}
+                 "screenings": self.screening,
+                 "associations": self.assoc["id"], "matters": self.matter}
         none = {"subscribers": 99999999, "centres": 99999999, "stations": 99999999,
                 "alerts": "al_" + "0" * 32, "webhooks": 99999999,
                 "deliveries": dlv[:-1] + ("0" if dlv[-1] != "0" else "1"), "cases": 99999999,
                 "bulletins": 99999999, "shows": "no-such-fair-2026", "incidents": 99999999,
                 "feeds": 99999999, "tokens": "0" * 16, "me": "0" * 16,
                 "invitations": "0" * 16, "templates": 99999999,
-                "sources": "no-such-source", "screenings": 99999999}
+                "sources": "no-such-source", "screenings": 99999999,
+                "associations": 99999999, "matters": 99999999}
         ids = first if real else none
         seg = pattern.split("/")[3]
         path = pattern.replace("{id}", str(ids[seg])).replace(
@@ -137,6 +160,7 @@ class Other:
                 .replace("{staff_id}", str(self.staff["id"] if real else 99999999))
                 .replace("{sha256}", self.sha if real else "0" * 64)
                 .replace("{did}", str(self.deadline if real else 99999999))
+                .replace("{sub}", str(self.sub["id"] if real else 99999999))
                 .replace("{name}", urllib.parse.quote(self.view if real else "no such view")))
 
 
@@ -159,7 +183,10 @@ def test_every_route_with_another_tenants_ids_answers_404_and_nothing_else(s):
     exp_a = person_a.post("/api/v1/tokens", {"label": "isolation"}).json()["token"]
     callers = {"exporter": exp_a, "station": s.token_for("station", st_a["id"]),
                "triager": s.token_for("triager", tri_a["id"]),
-               "expert": s.token_for("expert", xp_a["id"])}
+               "expert": s.token_for("expert", xp_a["id"]),
+               "association": s.token_for("association", s.make("/api/v1/associations", {
+                   "name": "Iso A Association", "country": "CN",
+                   "email": "a@assoc.example"})["id"])}
     wrong, checked = [], 0
     for method, pattern in routes(s):
         if (method, pattern) in PUBLIC:

@@ -173,7 +173,8 @@ export default async function alertPage(ctx) {
 
   return h("article", { class: "page alert-page" },
     h("p", { class: "back" }, h("a", { href: inboxAddress() }, t("Inbox"))),
-    h("h1", { tabindex: "-1" }, data(ev.title || a.event_id)),
+    // An association's invitation is worded by the API in the reader's language (a.title).
+    h("h1", { tabindex: "-1" }, data((ev.type === "association_invitation" && a.title) || ev.title || a.event_id)),
     h("dl", { class: "facts inline" },
       h("dt", {}, t("Severity")), h("dd", {}, h("sw-severity", { level: a.severity })),
       h("dt", {}, t("Status")), h("dd", {}, statusText),
@@ -182,14 +183,19 @@ export default async function alertPage(ctx) {
     h("div", { class: "alert-actions" },
       buttons,
       followControl(ev),
-      notice && ev.case_id
-        ? h("a", { class: "button", href: `/app/cases/${encodeURIComponent(ev.case_id)}` }, t("Open the case"))
-        : h("a", { class: "button", href: `/app/cases/new?alert=${encodeURIComponent(a.id)}` },
-          t("Open a case from this alert")),
+      ctx.person.role !== "exporter" ? null   // an association's sector watch files no cases
+        : (notice || ev.type === "matter_notice") && ev.case_id
+          ? h("a", { class: "button", href: `/app/cases/${encodeURIComponent(ev.case_id)}` }, t("Open the case"))
+          : h("a", { class: "button", href: `/app/cases/new?alert=${encodeURIComponent(a.id)}` },
+            t("Open a case from this alert")),
       source ? h("a", { href: source, rel: "noopener noreferrer", target: "_blank", class: "source-link" },
         t("Open the source record"), h("span", { class: "visually-hidden" }, t("(opens in a new tab)")))
         : null),
     said,
+    a.forwarded_by ? h("p", { class: "notice" }, tnodes("Sent on by {name}, an association you belong to, which watches your sector.", {
+      name: data(a.forwarded_by.name, "strong") })) : null,
+    ev.type === "association_invitation" ? h("p", {}, h("a", { class: "button", href: "/app/associations" },
+      t("Answer the invitation"))) : null,
     compares.length ? h("section", { "aria-labelledby": "cmp-title", class: "compares" },
       h("h2", { id: "cmp-title" }, items.length > 1
         ? t("Your items beside the foreign text ({n} items)", { n: number(items.length) })
