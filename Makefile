@@ -42,12 +42,13 @@ API_OBJ := $(API_SRC:%.c=$(BUILD)/%.o)
 FEED_OBJ := $(FEED_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BINS := $(BUILD)/bin/seawall-api $(BUILD)/bin/seawall $(BUILD)/bin/seawall-poller \
-        $(BUILD)/bin/seawall-matcher $(BUILD)/bin/seawall-notifier $(BUILD)/bin/seawall-register
+        $(BUILD)/bin/seawall-matcher $(BUILD)/bin/seawall-notifier $(BUILD)/bin/seawall-register \
+        $(BUILD)/bin/seawall-screener
 DEPS_STAMP := build/.deps-ok
 
 .SECONDARY:
 
-.PHONY: all deps po test test-faults test-cluster test-valgrind test-unit test-integration test-browser screenshots run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams bench-archive install clean fuzz fuzz-build fuzz-bins
+.PHONY: all deps po test test-faults test-cluster test-valgrind test-unit test-integration test-browser screenshots run bench bench-api bench-parse bench-poll bench-match bench-deliver bench-load bench-streams bench-archive bench-screen install clean fuzz fuzz-build fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -104,6 +105,10 @@ $(BUILD)/tests/storeprobe: $(BUILD)/tests/cluster/storeprobe.o $(BUILD)/libseawa
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
 $(BUILD)/bin/seawall-register: $(BUILD)/workers/register.o $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
+$(BUILD)/bin/seawall-screener: $(BUILD)/workers/screener.o $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
@@ -214,6 +219,16 @@ $(BUILD)/bin/match-bench: $(BUILD)/bench/match_bench.o $(BUILD)/libseawall.a
 bench-match: $(BUILD)/bin/match-bench
 	taskset -c 0 $(BUILD)/bin/match-bench
 
+# The screening bench also talks to PostgreSQL (its peer): libpq only here, not in `make all`.
+$(BUILD)/bench/screen_bench.o: CFLAGS += $(shell pkg-config --cflags libpq)
+$(BUILD)/bin/screen-bench: $(BUILD)/bench/screen_bench.o $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL) $(shell pkg-config --libs libpq)
+
+# BENCH_SCREEN_MARKS=200000 for a quick run; scripts/deps.sh --bench installs PostgreSQL 15.
+bench-screen: $(BUILD)/bin/screen-bench
+	bench/screen.sh $(BUILD)
+
 # libFuzzer targets (clang, AddressSanitizer + UBSan), built in their own folder:
 # `make fuzz FUZZ_SECONDS=N` replays each target's kept inputs and seeds, then mutates N s.
 FUZZ_BUILD := build/fuzz
@@ -267,5 +282,5 @@ install: $(BINS)
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d $(BUILD)/tools/i18n.d $(BUILD)/tools/register_import.d $(BUILD)/workers/poller.d $(BUILD)/workers/matcher.d $(BUILD)/workers/notifier.d $(BUILD)/workers/register.d $(BUILD)/bench/match_bench.d \
+-include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d) $(FEED_OBJ:.o=.d) $(BUILD)/fcgi/main.d $(BUILD)/tools/seawall.d $(BUILD)/tools/i18n.d $(BUILD)/tools/register_import.d $(BUILD)/workers/poller.d $(BUILD)/workers/matcher.d $(BUILD)/workers/notifier.d $(BUILD)/workers/register.d $(BUILD)/workers/screener.d $(BUILD)/bench/match_bench.d $(BUILD)/bench/screen_bench.d \
          $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

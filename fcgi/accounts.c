@@ -93,7 +93,7 @@ void sw_h_subscribers_get(struct sw_ctx *c)
 
     if (sw_param_id(c, "id", &id) != SW_OK)
         return;
-    if (c->who.role == SW_ROLE_EXPORTER && c->who.subject != id) {
+    if ((c->who.role & (SW_ROLE_EXPORTER | SW_ROLE_ASSOCIATION)) && c->who.subject != id) {
         sw_reply_not_found(c);
         return;
     }
@@ -108,7 +108,7 @@ void sw_h_subscribers_patch(struct sw_ctx *c)
 
     if (sw_param_id(c, "id", &id) != SW_OK)
         return;
-    if (c->who.role == SW_ROLE_EXPORTER && c->who.subject != id) {
+    if ((c->who.role & (SW_ROLE_EXPORTER | SW_ROLE_ASSOCIATION)) && c->who.subject != id) {
         sw_reply_not_found(c);
         return;
     }

@@ -367,6 +367,21 @@ void sw_h_staff_get(struct sw_ctx *c);
 void sw_h_stations_create(struct sw_ctx *c);
 void sw_h_stations_list(struct sw_ctx *c);
 void sw_h_stations_get(struct sw_ctx *c);
+/* associations.c */
+void sw_h_associations_create(struct sw_ctx *c);
+void sw_h_associations_list(struct sw_ctx *c);
+void sw_h_associations_get(struct sw_ctx *c);
+void sw_h_associations_patch(struct sw_ctx *c);
+void sw_h_associations_invite(struct sw_ctx *c);
+void sw_h_associations_members(struct sw_ctx *c);
+void sw_h_associations_member_delete(struct sw_ctx *c);
+void sw_h_associations_stats(struct sw_ctx *c);
+void sw_h_me_associations(struct sw_ctx *c);
+void sw_h_me_associations_consent(struct sw_ctx *c);
+void sw_h_me_associations_leave(struct sw_ctx *c);
+void sw_h_matters_list(struct sw_ctx *c);
+void sw_h_matters_get(struct sw_ctx *c);
+void sw_h_matters_notices(struct sw_ctx *c);
 void sw_h_feeds_create(struct sw_ctx *c);
 void sw_h_feeds_list(struct sw_ctx *c);
 void sw_h_feeds_get(struct sw_ctx *c);
@@ -478,6 +493,11 @@ void sw_h_follows_create(struct sw_ctx *c);
 void sw_h_follows_list(struct sw_ctx *c);
 void sw_h_follows_get(struct sw_ctx *c);
 void sw_h_follows_delete(struct sw_ctx *c);
+
+/* fcgi/screenings.c */
+void sw_h_screenings_create(struct sw_ctx *c);
+void sw_h_screenings_list(struct sw_ctx *c);
+void sw_h_screenings_get(struct sw_ctx *c);
 void sw_h_tokens_create(struct sw_ctx *c);
 void sw_h_tokens_list(struct sw_ctx *c);
 void sw_h_tokens_get(struct sw_ctx *c);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "seawall/accounts.h"
+#include "seawall/associations.h"
 #include "seawall/alerts.h"
 #include "seawall/cases.h"
 #include "seawall/casestats.h"
@@ -339,6 +340,8 @@ void sw_h_cases_get(struct sw_ctx *c)
     one = json_pack("[O]", doc);
     if (v != NULL && sw_case_exporters(c->store, one, &names) == SW_OK)
         add_exporter(v, doc, names);
+    if (v != NULL)   /* the joint matter of an association it is part of (associations.h) */
+        json_object_set_new(v, "matter", sw_matter_of_case(c->store, doc) ?: json_null());
     json_decref(names);
     json_decref(one);
     sw_reply_json(c, 200, v);

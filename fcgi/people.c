@@ -646,7 +646,8 @@ out:
 
 /* --- invitations ------------------------------------------------------------------------- */
 
-static const char *const invite_roles[] = { "exporter", "triager", "expert", "station", NULL };
+static const char *const invite_roles[] = { "exporter", "triager", "expert", "station", "association",
+                                             NULL };
 static const char *const team_roles[] = { "owner", "member", NULL };
 
 static const struct sw_jfield invite_fields[] = {
@@ -698,6 +699,11 @@ static int invite_scope(struct sw_ctx *c, const json_t *in, enum sw_role *role,
             invite_invalid(c, "/subject", "is required: the station the person will work for");
             return SW_INVALID;
         }
+        if (*role == SW_ROLE_ASSOCIATION && *subject == 0) {
+            invite_invalid(c, "/subject", "is required: the association the person will work "
+                                          "for");
+            return SW_INVALID;
+        }
         if ((*role & SW_ROLE_STAFF) && *subject == 0 && *centre == 0) {
             invite_invalid(c, "/centre", "is required (or subject, an existing staff member)");
             return SW_INVALID;
@@ -735,8 +741,18 @@ static int invite_scope(struct sw_ctx *c, const json_t *in, enum sw_role *role,
         *team_role = json_string_value(json_object_get(in, "team_role")) ?: "member";
         break;
     }
+    case SW_ROLE_ASSOCIATION:
+        if (sw_need_person(c) != SW_OK)
+            return SW_INVALID;
+        if (*role != SW_ROLE_ASSOCIATION || (js != NULL && *subject != c->who.subject)) {
+            invite_forbidden(c, "an association invites colleagues to its own account only "
+                                "(member companies: POST /api/v1/associations/{id}/invitations)");
+            return SW_INVALID;
+        }
+        *subject = c->who.subject;
+        break;
     default:
-        invite_forbidden(c, "only admins, triagers and exporter owners invite");
+        invite_forbidden(c, "only admins, triagers, exporter owners and associations invite");
         return SW_INVALID;
     }
     if (*role != SW_ROLE_EXPORTER && json_object_get(in, "team_role") != NULL) {

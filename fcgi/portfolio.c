@@ -2,7 +2,8 @@
  * UTF-8, UTF-16 or GB18030; adding, updating by id or replacing the whole; validated as a
  * whole: all stored or a 400 naming every bad row), export (JSON, CSV as Excel reads it, or
  * .xlsx), and checks without storing for the portal's inline validation. The exporter owns
- * it; admins may change it; centre staff may read it. */
+ * it (an association its sector watch, the same API); admins may change it; centre staff may
+ * read it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,9 @@ static int subscriber(struct sw_ctx *c, int write, long long *sub)
 
     if (sw_param_id(c, "id", sub) != SW_OK)
         return SW_NOTFOUND;
-    if ((c->who.role == SW_ROLE_EXPORTER && c->who.subject != *sub) ||
-        (write && c->who.role != SW_ROLE_EXPORTER && c->who.role != SW_ROLE_ADMIN) ||
+    /* An association's sector watch is its own subscriber's portfolio (associations.h). */
+    if (((c->who.role & (SW_ROLE_EXPORTER | SW_ROLE_ASSOCIATION)) && c->who.subject != *sub) ||
+        (write && !(c->who.role & (SW_ROLE_EXPORTER | SW_ROLE_ASSOCIATION | SW_ROLE_ADMIN))) ||
         (c->who.role == SW_ROLE_STATION)) {
         sw_reply_not_found(c);
         return SW_NOTFOUND;

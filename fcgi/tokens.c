@@ -8,7 +8,8 @@
 #include "seawall/store.h"
 #include "api.h"
 
-static const char *const roles[] = { "exporter", "triager", "expert", "station", "admin", NULL };
+static const char *const roles[] = { "exporter", "triager", "expert", "station", "association",
+                                     "admin", NULL };
 
 static const struct sw_jfield token_fields[] = {
     { "role", SW_J_STRING, 0, 1, 16, roles },

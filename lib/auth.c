@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "seawall/accounts.h"
+#include "seawall/associations.h"
 #include "seawall/auth.h"
 #include "seawall/date.h"
 #include "seawall/live.h"
@@ -23,7 +24,7 @@
 static const struct { enum sw_role role; const char *name; } role_names[] = {
     { SW_ROLE_EXPORTER, "exporter" }, { SW_ROLE_TRIAGER, "triager" },
     { SW_ROLE_EXPERT, "expert" },     { SW_ROLE_STATION, "station" },
-    { SW_ROLE_ADMIN, "admin" },
+    { SW_ROLE_ADMIN, "admin" },       { SW_ROLE_ASSOCIATION, "association" },
 };
 
 const char *sw_role_name(enum sw_role r)
@@ -120,6 +121,7 @@ const struct sw_kind *sw_auth_account_kind(enum sw_role role)
     case SW_ROLE_TRIAGER:
     case SW_ROLE_EXPERT: return &sw_kind_staff;
     case SW_ROLE_STATION: return &sw_kind_station;
+    case SW_ROLE_ASSOCIATION: return &sw_kind_association;
     default: return NULL;
     }
 }
@@ -150,6 +152,8 @@ int sw_auth_subject_check(struct sw_store *s, enum sw_role role, long long subje
             snprintf(err, errlen, sw_t("no staff with id %lld"), subject);
         else if (k == &sw_kind_station)
             snprintf(err, errlen, sw_t("no station with id %lld"), subject);
+        else if (k == &sw_kind_association)
+            snprintf(err, errlen, sw_t("no association with id %lld"), subject);
         else
             snprintf(err, errlen, sw_t("no subscriber with id %lld"), subject);
         return SW_INVALID;

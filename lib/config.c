@@ -119,6 +119,10 @@ static const struct cfg_key cfg_keys[] = {
     { "matcher.block_ms", CFG_INT, "1000", 10, 60000, "longest wait for new events" },
     { "matcher.claim_idle_ms", CFG_INT, "60000", 100, 86400000,
       "events another matcher read but did not acknowledge for this long are taken over" },
+    { "screener.id", CFG_STR, "", 0, 120, "this screener's consumer name; empty: host:pid" },
+    { "screener.block_ms", CFG_INT, "500", 10, 60000,
+      "longest wait for a screening job (the register's and portfolios' changes are read "
+      "between waits)" },
     { "register.id", CFG_STR, "", 0, 120, "this register writer's consumer name; empty: host:pid" },
     { "register.batch", CFG_INT, "200", 1, 10000, "events the register reads at once" },
     { "register.block_ms", CFG_INT, "1000", 10, 60000, "longest wait for new events" },

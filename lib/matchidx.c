@@ -25,6 +25,7 @@
 
 #include "seawall/buf.h"
 #include "seawall/country.h"
+#include "seawall/markkeys.h"
 #include "seawall/matchidx.h"
 #include "seawall/normalise.h"
 #include "seawall/portfolio.h"
@@ -35,10 +36,6 @@ enum { K_MARK = 1, K_NAME, K_PATENT, K_KEYWORD, K_SHOW };
 #define NCODES (26 * 26)                /* two-letter country codes */
 #define CSET_WORDS ((NCODES + 63) / 64)
 #define GRAM_MAX SW_KEYWORD_WORDS_MAX   /* words in the longest keyword matched by words */
-#define DEL1_MIN 4                      /* keys this long or longer file their deletions */
-#define DEL1_MAX 24
-#define DEL2_MIN 8                      /* ... and their two-letter deletions: two edits */
-#define DEL2_MAX 14                     /* only score as similar from eight letters up */
 
 struct cset {
     uint64_t w[CSET_WORDS];
@@ -102,13 +99,7 @@ struct sw_mindex {
 
 static uint64_t fnv_n(char tag, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
-
-    h = (h ^ (unsigned char)tag) * 1099511628211ULL;
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h ? h : 1;
+    return sw_key_hash(tag, s, n);
 }
 
 static uint64_t fnv(char tag, const char *s)
@@ -540,35 +531,18 @@ static int unfile(struct sw_mindex *ix, struct htab *t, char tag, const char *ke
 
 typedef int (*key_fn)(struct sw_mindex *, struct htab *, char, const char *, uint32_t, uint32_t);
 
-/* Calls fn for the one- and two-letter deletions of key (and key itself) where its length
- * calls for them. */
-static int each_deletion(struct sw_mindex *ix, const char *key, uint32_t idx, uint32_t cls,
-                         key_fn fn)
-{
-    size_t n = strlen(key), i, j;
-    char v[DEL1_MAX + 1], w[DEL2_MAX + 1];
-    int rc = SW_OK;
+/* What sw_mark_file_keys calls back with: the entry and what to do with each key. */
+struct filing {
+    struct sw_mindex *ix;
+    uint32_t idx, cls;
+    key_fn fn;
+};
 
-    if (n < DEL1_MIN || n > DEL1_MAX)
-        return SW_OK;
-    rc |= fn(ix, &ix->big, 'D', key, idx, cls);
-    for (i = 0; i < n; i++) {
-        if (i > 0 && key[i] == key[i - 1])
-            continue;   /* deleting either of two equal letters gives the same string */
-        memcpy(v, key, i);
-        memcpy(v + i, key + i + 1, n - i);
-        rc |= fn(ix, &ix->big, 'D', v, idx, cls);
-        if (n < DEL2_MIN || n > DEL2_MAX)
-            continue;
-        for (j = i; j + 1 < n; j++) {
-            if (j > i && v[j] == v[j - 1])
-                continue;
-            memcpy(w, v, j);
-            memcpy(w + j, v + j + 1, n - 1 - j);
-            rc |= fn(ix, &ix->big, 'D', w, idx, cls);
-        }
-    }
-    return rc;
+static int file_key(void *ud, char tag, const char *key)
+{
+    struct filing *f = ud;
+
+    return f->fn(f->ix, &f->ix->big, tag, key, f->idx, f->cls);
 }
 
 static uint32_t fold_classes(uint64_t classes)
@@ -627,15 +601,13 @@ static int each_key(struct sw_mindex *ix, uint32_t idx, key_fn fn)
     int rc = SW_OK;
 
     switch (it->kind) {
-    case K_MARK:
-        rc |= fn(ix, &ix->big, 'E', exact, idx, cls);
-        rc |= fn(ix, &ix->big, 'V', visual, idx, cls);
-        if (strlen(phon) >= 2 && strlen(exact) >= 4)
-            rc |= fn(ix, &ix->big, 'P', phon, idx, cls);
-        if (strcmp(bare, exact) != 0)
-            rc |= fn(ix, &ix->big, 'B', bare, idx, cls);
-        rc |= each_deletion(ix, exact, idx, cls, fn);
+    case K_MARK: {
+        struct sw_keyref ref = { exact, visual, phon, bare, NULL };
+        struct filing f = { ix, idx, cls, fn };
+
+        rc |= sw_mark_file_keys(&ref, file_key, &f);
         break;
+    }
     case K_NAME: {
         char trade[SW_KEY_MAX];
 
@@ -1472,46 +1444,25 @@ static void prefetch_candidates(struct run *r)
     }
 }
 
-/* Candidates for a mark text: every key a similar mark or a name could be filed under,
- * among them the one- and two-letter deletions that meet an item's own (two strings within
- * two edits share a string made from each by at most two deletions). */
+static int probe_key(void *ud, char tag, const char *key)
+{
+    struct run *r = ud;
+
+    probe(r, &r->ix->big, tag, key);
+    return 0;
+}
+
+/* Candidates for a mark text: every key a similar mark could be filed under
+ * (sw_mark_probe_keys), and those of a name filed as a mark. */
 static void mark_candidates(struct run *r, const struct sw_keys *k)
 {
-    struct htab *t = &r->ix->big;
-    size_t n = strlen(k->exact), i, j;
-    char v[DEL1_MAX + 2], w[DEL1_MAX + 2];   /* keys of up to DEL1_MAX + 1 letters */
+    struct sw_keyref ref;
 
     new_set(r);
-    probe(r, t, 'E', k->exact);
-    probe(r, t, 'V', k->visual);
-    if (strlen(k->phonetic) >= 2 && n >= 4)
-        probe(r, t, 'P', k->phonetic);
-    if (strcmp(k->bare, k->exact) != 0) {
-        probe(r, t, 'E', k->bare);
-        probe(r, t, 'B', k->bare);
-    }
-    probe(r, t, 'B', k->exact);
-    probe(r, t, 'N', k->exact);
-    probe(r, t, 'W', k->visual);
-    if (n >= DEL1_MIN && n <= DEL1_MAX + 1) {
-        probe(r, t, 'D', k->exact);
-        for (i = 0; i < n; i++) {
-            if (i > 0 && k->exact[i] == k->exact[i - 1])
-                continue;
-            memcpy(v, k->exact, i);
-            memcpy(v + i, k->exact + i + 1, n - i);
-            probe(r, t, 'D', v);
-            if (n < DEL2_MIN || n > DEL2_MAX + 2)
-                continue;
-            for (j = i; j + 1 < n; j++) {
-                if (j > i && v[j] == v[j - 1])
-                    continue;
-                memcpy(w, v, j);
-                memcpy(w + j, v + j + 1, n - 1 - j);
-                probe(r, t, 'D', w);
-            }
-        }
-    }
+    keyref(k, &ref);
+    sw_mark_probe_keys(&ref, probe_key, r);
+    probe(r, &r->ix->big, 'N', k->exact);
+    probe(r, &r->ix->big, 'W', k->visual);
     probe_flush(r);
 }
 

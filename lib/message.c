@@ -233,6 +233,12 @@ static void reason_sentence(struct sw_buf *b, const char *lang, const char *rule
     else if (strcmp(rule, "name-filed-as-mark") == 0)
         sw_buf_printf(b, sw_tr(lang, "Your company name “%s” was filed as a trademark: “%s” "
                                      "(%s)."), it, ev, why);
+    else if (strcmp(rule, "backfill") == 0 && kind != NULL && strcmp(kind, "name") == 0)
+        sw_buf_printf(b, sw_tr(lang, "Your company name “%s” is already in the register as a "
+                                     "mark: “%s” (%s)."), it, ev, why);
+    else if (strcmp(rule, "backfill") == 0)
+        sw_buf_printf(b, sw_tr(lang, "A mark like your trademark “%s” is already in the "
+                                     "register: “%s” (%s)."), it, ev, why);
     else if (strcmp(rule, "patent-cited") == 0)
         sw_buf_printf(b, sw_tr(lang, "Your patent %s is cited: “%s”."), it, ev);
     else if (strcmp(rule, "keyword-in-market") == 0)
@@ -294,6 +300,12 @@ static int is_followup(const json_t *alert)
 }
 
 /* 1 for an alert about a record the subscriber follows (seawall/follows.h). */
+/* 1 for a back-fill: what the register already held when a portfolio item was added. */
+static int is_backfill(const json_t *alert)
+{
+    return strcmp(str(json_object_get(alert, "event"), "type") ?: "", "backfill") == 0;
+}
+
 static int is_followed(const json_t *alert)
 {
     return strcmp(str(json_object_get(alert, "event"), "type") ?: "", "followed") == 0;
@@ -371,6 +383,24 @@ void sw_msg_title(const char *lang, const json_t *alert, struct sw_buf *out)
         followed_text(lang, ev, 1, out);
         return;
     }
+    if (is_backfill(alert)) {
+        size_t n = json_array_size(json_object_get(alert, "items"));
+
+        one_line(title, sizeof(title),
+                 item_text(json_object_get(json_array_get(json_object_get(alert, "items"), 0),
+                                           "item")),
+                 TITLE_MAX);
+        sw_buf_printf(out, sw_trn(lang, "Already in the register: %zu mark like your “%s”",
+                                  "Already in the register: %zu marks like your “%s”", n),
+                      n, title);
+        return;
+    }
+    if (strcmp(str(ev, "type") ?: "", "association_invitation") == 0) {
+        one_line(title, sizeof(title), str(ev, "name") ?: "", TITLE_MAX);
+        /* TRANSLATORS: %s is an industry association (行业组织) or IP alliance. */
+        sw_buf_printf(out, sw_tr(lang, "%s invites your company to join it"), title);
+        return;
+    }
     one_line(title, sizeof(title), event_title(lang, ev), TITLE_MAX);
     if (is_followup(alert) == 2)
         sw_buf_printf(out, sw_tr(lang, "Bulletin withdrawn: %s"), title);
@@ -393,6 +423,8 @@ static const char *alert_detail(const char *lang, const json_t *alert)
         return sw_bulletin_text_in(json_object_get(ev, is_followup(alert) == 2 ? "reason"
                                                                                 : "note"),
                                    lang, NULL) ?: "";
+    if (strcmp(str(ev, "type") ?: "", "matter_notice") == 0)
+        return text ? text : "";   /* written by the association or centre, in lang */
     if (!is_notice(alert))
         return "";
     if (text == NULL || (notice != NULL && strcmp(text, notice) == 0))
@@ -414,7 +446,7 @@ void sw_msg_summary(const char *lang, const json_t *alert, struct sw_buf *out)
         sw_msg_percent(lang, json_number_value(json_object_get(first, "score")), pct,
                        sizeof(pct));
         sw_buf_printf(out, sw_tr(lang, "%s alert: %s Score: %s."), sev, s.p ? s.p : "", pct);
-        if (json_array_size(items) > 1) {
+        if (json_array_size(items) > 1 && !is_backfill(alert)) {
             sw_buf_adds(out, " ");
             sw_buf_printf(out, sw_tr(lang, "It touches %zu of your items."),
                           json_array_size(items));
@@ -422,8 +454,18 @@ void sw_msg_summary(const char *lang, const json_t *alert, struct sw_buf *out)
     } else {
         char d[520];
 
+        const char *by = str(json_object_get(alert, "forwarded_by"), "name");
+
         sw_msg_title(lang, alert, &t);
-        one_line(d, sizeof(d), alert_detail(lang, alert), 500);
+        if (by != NULL) {
+            char name[220];
+
+            one_line(name, sizeof(name), by, 200);
+            /* TRANSLATORS: %s is the industry association whose sector watch matched. */
+            snprintf(d, sizeof(d), sw_tr(lang, "sent on by %s, which watches your sector"), name);
+        } else {
+            one_line(d, sizeof(d), alert_detail(lang, alert), 500);
+        }
         if (d[0] != '\0' && strcmp(d, t.p ? t.p : "") != 0)
             sw_buf_printf(out, sw_tr(lang, "%s alert: %s — %s"), sev, t.p ? t.p : "", d);
         else

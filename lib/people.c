@@ -190,7 +190,7 @@ int sw_person_create(struct sw_store *s, const json_t *in, const char *pwhash, j
         return SW_INVALID;
     }
     if (rolename == NULL || sw_role_parse(rolename, &role) != SW_OK) {
-        snprintf(err, errlen, "role must be exporter, triager, expert, station or admin");
+        snprintf(err, errlen, "role must be exporter, triager, expert, station, association or admin");
         return SW_INVALID;
     }
     rc = sw_auth_subject_check(s, role, subject, &centre, err, errlen);

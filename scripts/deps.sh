@@ -20,6 +20,14 @@ clang libclang-rt-14-dev valgrind
 wrk
 chromium chromium-driver python3-selenium fonts-noto-cjk zbar-tools"
 
+# --bench: PostgreSQL 15 (pg_trgm is in postgresql-15 on Debian 12) and libpq, the peer of
+# make bench-screen; not needed to build or test.
+for arg in "$@"; do
+    if [ "$arg" = "--bench" ]; then
+        PKGS="$PKGS postgresql-15 postgresql-client-15 libpq-dev"
+    fi
+done
+
 # Node.js and npm run the OpenAPI validator in the tests (and, with the portal, its checks).
 # A machine that already has node and npm (from any source) keeps them; Debian's otherwise.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -50,7 +58,7 @@ apt-get update -qq >&2
 apt-get install -y -qq --no-install-recommends $missing >&2
 # The packaged services must not hold the default ports or run outside our control:
 # Seawall starts its own redis-server and nginx in a run folder.
-for svc in redis-server nginx; do
+for svc in redis-server nginx postgresql; do
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
         systemctl stop "$svc" >/dev/null 2>&1 || true
         systemctl disable "$svc" >/dev/null 2>&1 || true

@@ -203,10 +203,11 @@ start_worker() {
      SEAWALL_MATCHER_ID=${SEAWALL_MATCHER_ID:-$name}; \
      SEAWALL_NOTIFIER_ID=${SEAWALL_NOTIFIER_ID:-$name}; \
      SEAWALL_REGISTER_ID=${SEAWALL_REGISTER_ID:-$name}; \
+     SEAWALL_SCREENER_ID=${SEAWALL_SCREENER_ID:-$name}; \
      exec setsid "$BUILD/bin/$prog" --config "$DIR/seawall.conf") >>"$DIR/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$DIR/pids/$name.pid"
     echo "$prog" >"$DIR/pids/$name.cmd"
-    wait_for 15 "$name" grep -q "polling as\|matching as\|delivering as\|registering as" "$DIR/logs/$name.log" \
+    wait_for 15 "$name" grep -q "polling as\|matching as\|delivering as\|registering as\|screening as" "$DIR/logs/$name.log" \
         || { tail -n 20 "$DIR/logs/$name.log" >&2; return 1; }
 }
 
@@ -293,7 +294,7 @@ CONF
     wait_for 15 "nginx" http_ok "http://127.0.0.1:$HTTP_PORT/healthz" \
         || { tail -n 20 "$DIR/logs/nginx-error.log" >&2; do_stop; die "nginx did not answer"; }
     local w
-    for w in ${SEAWALL_WORKERS-seawall-poller seawall-matcher seawall-notifier seawall-register}; do
+    for w in ${SEAWALL_WORKERS-seawall-poller seawall-matcher seawall-notifier seawall-register seawall-screener}; do
         start_worker "$w" || { do_stop; die "$w did not start"; }
     done
     log "ready: http://127.0.0.1:$HTTP_PORT (redis 127.0.0.1:$REDIS_PORT, run folder $DIR)"
@@ -304,7 +305,7 @@ do_stop() {
     [ -d "$DIR/pids" ] || return 0
     # Workers first, then the front, the API, and Redis last so nothing loses its store.
     local name f
-    for f in "$DIR"/pids/seawall-register*.pid "$DIR"/pids/seawall-notifier*.pid \
+    for f in "$DIR"/pids/seawall-screener*.pid "$DIR"/pids/seawall-register*.pid "$DIR"/pids/seawall-notifier*.pid \
              "$DIR"/pids/seawall-matcher*.pid \
              "$DIR"/pids/seawall-poller*.pid; do
         [ -e "$f" ] || continue
@@ -584,6 +585,9 @@ Try:
        -X PATCH -d '{"markets":["US","DE","JP"]}' http://127.0.0.1:$HTTP_PORT/api/v1/subscribers/$DEMO_SUBSCRIBER
   curl -s -H 'Authorization: Bearer $ADMIN_TOKEN' -H 'Content-Type: application/json' \\
        -d '{"role":"exporter","subject":$DEMO_SUBSCRIBER2,"label":"laptop"}' http://127.0.0.1:$HTTP_PORT/api/v1/tokens
+  # risk screening against the register (the polled trademark filings): then GET the Location
+  curl -si -H 'Authorization: Bearer $EXPORTER_TOKEN' -H 'Content-Type: application/json' \\
+       -d '{"marks":[{"text":"SUVENER"}],"portfolio":true,"markets":["US","EU"]}' http://127.0.0.1:$HTTP_PORT/api/v1/screenings
   curl -s -H 'Authorization: Bearer $ADMIN_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/feeds
   redis-cli -p $REDIS_PORT XLEN events          # events the poller has stored
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
@@ -608,7 +612,7 @@ Try:
 EOT
     while :; do
         for name in redis seawall-api nginx seawall-poller seawall-matcher seawall-notifier \
-                    seawall-register mailsink; do
+                    seawall-register seawall-screener mailsink; do
             if ! pid_alive "$name"; then
                 trap '' INT TERM HUP
                 log "$name stopped unexpectedly; see $DIR/logs/$name.log; stopping the rest"

@@ -24,6 +24,7 @@
 #include "seawall/accounts.h"
 #include "seawall/actions.h"
 #include "seawall/alerts.h"
+#include "seawall/associations.h"
 #include "seawall/buf.h"
 #include "seawall/cases.h"
 #include "seawall/bulletins.h"
@@ -173,9 +174,37 @@ struct emit {
     char *public_text;         /* (sw_incident_event_public), made for the first of them */
     char *frequent;            /* a litigation's frequent plaintiff, as JSON, or NULL */
     int frequent_read;         /* frequent was looked up (at the event's first alert) */
+    long long *hits;           /* the subscribers alerted (associations.h) */
+    const char **hit_severities;
+    size_t nhits, hits_cap;
     int failed;
     int stored;
 };
+
+/* Notes that sub has its alert of the event (for associations: forwarding and matters). */
+static void note_hit(struct emit *e, long long sub, const char *severity)
+{
+    if (e->nhits == e->hits_cap) {
+        size_t cap = e->hits_cap ? e->hits_cap * 2 : 16;
+        long long *h = realloc(e->hits, cap * sizeof(*h));
+        const char **sv;
+
+        if (h == NULL) {
+            e->failed = 1;
+            return;
+        }
+        e->hits = h;
+        sv = realloc(e->hit_severities, cap * sizeof(*sv));
+        if (sv == NULL) {
+            e->failed = 1;
+            return;
+        }
+        e->hit_severities = sv;
+        e->hits_cap = cap;
+    }
+    e->hits[e->nhits] = sub;
+    e->hit_severities[e->nhits++] = severity;
+}
 
 static int is_incident(const json_t *event)
 {
@@ -447,9 +476,11 @@ static void store_alert(void *ud, const struct sw_match *m)
     if (rc != SW_OK) {
         e->failed = 1;
         sw_warn("alert %s not stored (%s)", id, store.errstr);
-    } else if (stored) {
-        e->stored++;
+        return;
     }
+    if (stored)
+        e->stored++;
+    note_hit(e, m->sub, m->severity);
 }
 
 /* A bulletin's event (seawall/bulletins.h "Who hears of a bulletin"): nothing when its version
@@ -484,9 +515,11 @@ static void bulletin_event(struct emit *e, const char *eid)
     sw_bulletin_fanout_free(&f);
 }
 
-/* Matches each entry and acknowledges it once its alerts are stored. */
+/* Matches each entry and acknowledges it once its alerts are stored (and, for associations,
+ * forwarded and joined into matters). */
 static void process(const redisReply *entries)
 {
+    struct sw_assoc_batch assocs = { 0, NULL };
     size_t i;
 
     for (i = 0; entries != NULL && entries->type == REDIS_REPLY_ARRAY && i < entries->elements &&
@@ -520,6 +553,15 @@ static void process(const redisReply *entries)
                 e.failed = 1;
                 sw_warn("event %s: matching ran out of memory; it stays pending", eid);
             }
+            if (!e.failed && e.nhits > 0 &&
+                sw_assoc_event(&store, cfg, &assocs, ev, e.hits, e.hit_severities, e.nhits,
+                               &e.stored) != SW_OK) {
+                e.failed = 1;
+                sw_warn("event %s: associations' part not done (%s); it stays pending", eid,
+                        store.errstr);
+            }
+            free(e.hits);
+            free(e.hit_severities);
             sw_buf_free(&e.text);
             sw_buf_free(&e.items);
             sw_buf_free(&e.search);
@@ -530,13 +572,14 @@ static void process(const redisReply *entries)
             json_decref(ev);
         }
         if (e.failed)
-            return;   /* not acknowledged: it comes back, and stored alerts stay single */
+            break;   /* not acknowledged: it comes back, and stored alerts stay single */
         r = sw_store_cmd(&store, "XACK", EVENTS, GROUP, eid, NULL);
         if (r != NULL)
             freeReplyObject(r);
         if (e.stored > 0)
             sw_debug("event %s: %d alerts", eid, e.stored);
     }
+    sw_assoc_batch_free(&assocs);
 }
 
 /* A claimed batch: portfolio changes first, as for a fresh read. */

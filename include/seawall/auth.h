@@ -21,9 +21,11 @@ enum sw_role {
     SW_ROLE_EXPERT   = 1 << 2,  /* centre staff; as triager */
     SW_ROLE_STATION  = 1 << 3,  /* one show's service station; subject = station id */
     SW_ROLE_ADMIN    = 1 << 4,  /* everything; subject 0 */
+    SW_ROLE_ASSOCIATION = 1 << 5,  /* an association's people; subject = association id */
 };
 #define SW_ROLE_STAFF (SW_ROLE_TRIAGER | SW_ROLE_EXPERT)
-#define SW_ROLE_ANY   (SW_ROLE_EXPORTER | SW_ROLE_STAFF | SW_ROLE_STATION | SW_ROLE_ADMIN)
+#define SW_ROLE_ANY   (SW_ROLE_EXPORTER | SW_ROLE_STAFF | SW_ROLE_STATION | SW_ROLE_ADMIN | \
+                       SW_ROLE_ASSOCIATION)
 
 #define SW_TOKEN_ID_LEN   16
 #define SW_TOKEN_MAX      80     /* "swt_" + 16 + "_" + 43 + NUL fits */

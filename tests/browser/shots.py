@@ -4,14 +4,18 @@ Whole pages, one PNG each: build/screenshots/<page>-<lang>-<width>.png, and the 
 the README's few in build/screenshots/readme/. The workspace's pages are shot signed in for
 real, in the page's language: the exporter the inbox tests seed (dashboard, inbox, alerts), the
 one the portfolio tests make (watch list, import, channels), the demo person of the cases
-tests (cases, team, account), the triager of consoledata.py's demo centre (the staff
-console) and the station of stationdata.py's fair (the station app). A page that logs a
+tests (cases, team, account), the register tests' exporter (risk screening, a party, the
+followed records), the triager of consoledata.py's demo centre (the staff
+console), the station of stationdata.py's fair (the station app) and the association of
+assocdata.py (its pages, and the consent page of the exporter it invited). A page that logs a
 console error or a CSP violation fails the run, as in the tests."""
 import os
 
 import inboxdata
+import shots_assoc
 import shots_console
 import shots_portfolio
+import shots_register
 import shots_station
 import wslib
 from browser import DESKTOP, PHONE, Browser
@@ -107,6 +111,7 @@ def save_all(stack, folder):
     inbox = inboxdata.seed_inbox(stack)
     portfolio = shots_portfolio.prepare(stack, data)
     demo = wslib.demo(stack)
+    register = shots_register.prepare(stack)
     os.makedirs(folder, exist_ok=True)
     url = f"http://127.0.0.1:{stack.port}"
     for lang in ("zh-CN", "en"):
@@ -156,6 +161,13 @@ def save_all(stack, folder):
                     b, folder, name, lang, size))
             finally:
                 b.close()
+            # Risk screening, its report, a party, the followed records.
+            b = Browser(url, lang=lang, size=size)
+            try:
+                yield from shots_register.save(b, register[lang], lambda name: shoot(
+                    b, folder, name, lang, size))
+            finally:
+                b.close()
             # Cases, team and account.
             wslib.set_person(stack, demo["email"], lang=lang)
             b = Browser(url, lang=lang, size=size, tz="Asia/Shanghai")
@@ -165,6 +177,19 @@ def save_all(stack, folder):
                     b.open(path)
                     prepare(b, how)
                     yield shoot(b, folder, name, lang, size)
+            finally:
+                b.close()
+            # An industry association's pages, and the consent page of an exporter it invited.
+            b = Browser(url, lang=lang, size=size, tz="Asia/Shanghai")
+            try:
+                yield from shots_assoc.save(stack, b, lang, lambda name: shoot(
+                    b, folder, name, lang, size))
+            finally:
+                b.close()
+            b = Browser(url, lang=lang, size=size, tz="Asia/Shanghai")
+            try:
+                yield from shots_assoc.save_member(stack, b, lang, lambda name: shoot(
+                    b, folder, name, lang, size))
             finally:
                 b.close()
     # Last, as it changes the demo's cases: the console's bulk assignment with its results.

@@ -122,7 +122,8 @@ class Stack:
                 ("seawall-poller", ["start-worker", "seawall-poller"]),
                 ("seawall-matcher", ["start-worker", "seawall-matcher"]),
                 ("seawall-notifier", ["start-worker", "seawall-notifier"]),
-                ("seawall-register", ["start-worker", "seawall-register"]))
+                ("seawall-register", ["start-worker", "seawall-register"]),
+                ("seawall-screener", ["start-worker", "seawall-screener"]))
 
     def ended(self):
         """The processes that were started and have ended without being stopped (a process
@@ -145,7 +146,7 @@ class Stack:
     def logs_tail(self, n=30):
         out = []
         for name in ("seawall-api.log", "seawall-poller.log", "seawall-matcher.log",
-                     "seawall-notifier.log", "seawall-register.log", "nginx-error.log",
+                     "seawall-notifier.log", "seawall-register.log", "seawall-screener.log", "nginx-error.log",
                      "redis.log"):
             path = os.path.join(self.dir, "logs", name)
             if os.path.exists(path):

@@ -1,7 +1,7 @@
 """Tenant isolation, route by route: every route with a path parameter (read from
 `seawall-api --routes`, so a new route is covered when it is added), filled with the ids of
-another tenant's resources, as an exporter, a station at another show and staff of another
-centre. Each answers 404 — or, where a handler checks the body first, exactly what the same
+another tenant's resources, as an exporter, a station at another show, staff of another
+centre and another industry association. Each answers 404 — or, where a handler checks the body first, exactly what the same
 route answers for ids that do not exist — and nothing of the other tenant is in the answer."""
 import hashlib
 import json
@@ -19,13 +19,17 @@ from peoplelib import make_person, sign_in
 PUBLIC = {("GET", "/api/v1/bulletins/{id}"), ("GET", "/api/v1/bulletins/{id}/versions"),
           ("GET", "/api/v1/shows/{show}"), ("GET", "/api/v1/invitations/{token}"),
           ("GET", "/api/v1/calendar/{file}")}
+# The register is shared knowledge (any signed-in caller reads a mark's record or a party's
+# cases, as the offices and courts publish them): no tenant owns a record or a party.
+SHARED = {("GET", "/api/v1/parties/{id}"), ("GET", "/api/v1/register/marks/{office}/{number}")}
 # What centre staff may read of any exporter (portfolios are theirs to read), and incidents
 # (centre staff read all of them): not isolation from staff.
 STAFF_MAY = re.compile(r"^(GET /api/v1/subscribers/\{id\}(/portfolio.*)?|"
                        r"GET /api/v1/incidents/.*|POST /api/v1/incidents/\{id\}/escalate|"
                        r"GET /api/v1/shows/\{show\}/(incidents.*|attendees)|"
                        r"GET /api/v1/stations/\{id\}|"
-                       r"GET /api/v1/centres/\{id\}.*)$")
+                       r"GET /api/v1/centres/\{id\}.*|"
+                       r"GET /api/v1/matters/\{id\}|POST /api/v1/matters/\{id\}/notices)$")
 
 
 def routes(s):
@@ -98,10 +102,39 @@ class Other:
                    token=tri)
         assert r.status == 201, r
         self.template = r.json()["id"]
+        # An association with this exporter and a second one as members sharing their cases,
+        # and the matter one trade mark filing that names both makes (through the matcher).
+        self.assoc = s.make("/api/v1/associations", {"name": f"{m} Association", "country": "CN",
+                                                     "email": "office@iso.example"})
+        a_tok = s.token_for("association", self.assoc["id"])
+        sub2, tok2 = s.tenant(f"{m} Second Co., Ltd.")
+        s.post(f"/api/v1/subscribers/{sub2['id']}/portfolio", {"kind": "mark", "text": f"{m}MARK"},
+               token=tok2)
+        for member, mtok in ((self.sub, self.tok), (sub2, tok2)):
+            r = s.post(f"/api/v1/associations/{self.assoc['id']}/invitations",
+                       {"subscriber": member["id"]}, token=a_tok)
+            assert r.status == 201, r
+            r = s.post(f"/api/v1/me/associations/{self.assoc['id']}/consent",
+                       {"share": "cases"}, token=mtok)
+            assert r.status == 200, r
+        ev = {"id": f"ev_{m}_matter", "type": "trademark_filing", "jurisdiction": "US",
+              "title": f"{m}MARK filed", "marks": [f"{m}MARK"]}
+        s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+        self.matter = wait_until("the other tenant's matter", lambda: s.get(
+            "/api/v1/matters", token=a_tok).json()["items"])[0]["id"]
         r = s.post(f"/api/v1/cases/{self.case['id']}/deadlines",
                    {"at": "2027-03-01T12:00:00Z", "reason": f"{m} hearing"}, token=tri)
         assert r.status == 201, r
         self.deadline = r.json()["deadlines"][-1]["id"]
+        # A risk screening of the exporter's mark.
+        r = s.post("/api/v1/screenings", {"marks": [{"text": f"{m}MARK"}]}, token=self.tok)
+        assert r.status == 202, r
+        self.screening = r.json()["id"]
+        # A followed record.
+        r = s.post("/api/v1/follows", {"kind": "mark", "office": "US", "number": "97999111"},
+                   token=self.tok)
+        assert r.status == 201, r
+        self.follow = r.json()["id"]
         # A saved view is the person's own: another person's name for one names nothing of theirs.
         self.view = "view of tenant b"   # a path the 404 echoes: no marker in it
 
@@ -115,14 +148,17 @@ class Other:
                  "cases": self.case["id"], "bulletins": 1, "shows": self.show["id"],
                  "incidents": self.incident["id"], "feeds": 1, "tokens": self.person_token,
                  "me": self.session, "invitations": self.invitation,
-                 "templates": self.template, "sources": "cmecf-cafc"}
+                 "templates": self.template, "sources": "cmecf-cafc",
+                 "screenings": self.screening, "follows": self.follow,
+                 "associations": self.assoc["id"], "matters": self.matter}
         none = {"subscribers": 99999999, "centres": 99999999, "stations": 99999999,
                 "alerts": "al_" + "0" * 32, "webhooks": 99999999,
                 "deliveries": dlv[:-1] + ("0" if dlv[-1] != "0" else "1"), "cases": 99999999,
                 "bulletins": 99999999, "shows": "no-such-fair-2026", "incidents": 99999999,
                 "feeds": 99999999, "tokens": "0" * 16, "me": "0" * 16,
                 "invitations": "0" * 16, "templates": 99999999,
-                "sources": "no-such-source"}
+                "sources": "no-such-source", "screenings": 99999999, "follows": 99999999,
+                "associations": 99999999, "matters": 99999999}
         ids = first if real else none
         seg = pattern.split("/")[3]
         path = pattern.replace("{id}", str(ids[seg])).replace(
@@ -132,6 +168,7 @@ class Other:
                 .replace("{staff_id}", str(self.staff["id"] if real else 99999999))
                 .replace("{sha256}", self.sha if real else "0" * 64)
                 .replace("{did}", str(self.deadline if real else 99999999))
+                .replace("{sub}", str(self.sub["id"] if real else 99999999))
                 .replace("{name}", urllib.parse.quote(self.view if real else "no such view")))
 
 
@@ -154,10 +191,13 @@ def test_every_route_with_another_tenants_ids_answers_404_and_nothing_else(s):
     exp_a = person_a.post("/api/v1/tokens", {"label": "isolation"}).json()["token"]
     callers = {"exporter": exp_a, "station": s.token_for("station", st_a["id"]),
                "triager": s.token_for("triager", tri_a["id"]),
-               "expert": s.token_for("expert", xp_a["id"])}
+               "expert": s.token_for("expert", xp_a["id"]),
+               "association": s.token_for("association", s.make("/api/v1/associations", {
+                   "name": "Iso A Association", "country": "CN",
+                   "email": "a@assoc.example"})["id"])}
     wrong, checked = [], 0
     for method, pattern in routes(s):
-        if (method, pattern) in PUBLIC:
+        if (method, pattern) in PUBLIC or (method, pattern) in SHARED:
             continue
         path = b.fill(pattern)
         for role, tok in callers.items():

@@ -144,7 +144,7 @@ def test_run_from_a_folder_only_its_owner_may_enter_then_ctrl_c(s):
 
         pids = run.pids()
         assert {"redis", "seawall-api", "nginx", "seawall-poller", "seawall-matcher",
-                "seawall-notifier", "seawall-register", "mailsink"} <= set(pids), pids
+                "seawall-notifier", "seawall-register", "seawall-screener", "mailsink"} <= set(pids), pids
         run.ctrl_c()
         out = run.output()
         assert "Seawall stopped: every process it started has ended." in out, out[-2000:]

@@ -67,11 +67,12 @@ static void verify_matches_only_the_secret(void **state)
 
 static void roles_round_trip(void **state)
 {
-    const char *names[] = { "exporter", "triager", "expert", "station", "admin" };
+    const char *names[] = { "exporter", "triager", "expert", "station", "admin",
+                            "association" };
     enum sw_role r;
     size_t i;
 
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < SW_ARRAY_LEN(names); i++) {
         assert_int_equal(sw_role_parse(names[i], &r), SW_OK);
         assert_string_equal(sw_role_name(r), names[i]);
     }

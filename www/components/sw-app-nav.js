@@ -11,6 +11,7 @@ const ROLE = {
   expert: () => t("Expert"),
   station: () => t("Trade-fair IP service station"),
   admin: () => t("Administrator"),
+  association: () => t("Industry association"),
 };
 
 // What a role is called, in the reader's language (the code itself when unknown).

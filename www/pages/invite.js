@@ -11,6 +11,7 @@ const ROLE = {
   triager: () => t("a triager at the assistance centre"),
   expert: () => t("an expert in the centre's expert pool"),
   station: () => t("staff of the trade-fair IP service station"),
+  association: () => t("staff of the industry association"),
   admin: () => t("an administrator"),
 };
 

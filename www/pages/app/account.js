@@ -29,6 +29,8 @@ const EVENTS = {
   "invitation-accepted": () => t("Invitation accepted"),
   "token-created": () => t("API token created"),
   "token-revoked": () => t("API token revoked"),
+  "association-consent": () => t("What an association may see was chosen"),
+  "association-left": () => t("Left an association, or declined its invitation"),
 };
 
 const EXPIRY = [

@@ -3,12 +3,15 @@
 // marked, its source, the status buttons and "open a case from this alert". Opening a new
 // alert marks it read. Two API requests to show (three when it was new).
 import "../../components/sw-inbox-compare.js";
+import "../../components/sw-register-follow.js";
 import { INBOX_KEY } from "../../components/sw-inbox-entry.js";
 import "../../components/sw-severity.js";
 import { webUrl } from "../../components/sw-fair.js";
 import * as api from "../../lib/api.js";
 import { jurisdictionEl, roleLabel, statusLabel, typeLabel } from "../../lib/alert-words.js";
 import { h, data } from "../../lib/dom.js";
+import { frequentBadge } from "../../lib/register-words.js";
+import { loadStyle } from "../../lib/style.js";
 import { number, timeEl } from "../../lib/format.js";
 import { t, tnodes } from "../../lib/i18n.js";
 
@@ -65,6 +68,45 @@ function eventFacts(ev) {
   return rows.length ? h("dl", { class: "facts" }, rows) : null;
 }
 
+// What an alert's event lets the exporter follow: the trademark record (office and number)
+// of a filing or status event, or a lawsuit's docket; else null.
+function followTarget(ev) {
+  const n = ev.numbers || {};
+  const one = (v) => (Array.isArray(v) ? v[0] : v);
+  if ((ev.type === "trademark_filing" || ev.type === "trademark_status") && ev.jurisdiction) {
+    const num = String(one(n.serial) || one(n.application) || one(n.registration) || "")
+      .replace(/[^0-9A-Za-z]/g, "");
+    return num ? { target: { kind: "mark", office: ev.jurisdiction, number: num },
+      name: ev.marks?.[0] ? t("{mark} ({id})", { mark: ev.marks[0], id: `${ev.jurisdiction} ${num}` })
+        : `${ev.jurisdiction} ${num}` } : null;
+  }
+  if (ev.type === "litigation" && one(n.docket)) {
+    const docket = String(one(n.docket));
+    const court = one(n.court) ? String(one(n.court)) : "";
+    return { target: court ? { kind: "docket", court, docket } : { kind: "docket", docket },
+      name: court ? t("{docket} ({court})", { docket, court }) : docket };
+  }
+  return null;
+}
+
+// A lawsuit's plaintiff that keeps suing ({id, name, cases}): the badge and a link to its page.
+function frequentNote(fp) {
+  if (!fp || !fp.name) return null;
+  const name = fp.id !== undefined && fp.id !== null
+    ? h("a", { href: `/app/parties/${encodeURIComponent(fp.id)}` }, data(fp.name)) : data(fp.name);
+  return h("p", { class: "frequent-note" }, frequentBadge(), " ",
+    tnodes("{name} has brought {n} cases in the register.", { name, n: number(fp.cases || 0) }));
+}
+
+function followControl(ev) {
+  const f = followTarget(ev);
+  if (!f) return null;
+  const el = h("sw-register-follow");
+  el.target = f.target;
+  el.name = f.name;
+  return el;
+}
+
 const CHANGED = {
   read: () => t("Marked as read."),
   dismissed: () => t("Dismissed."),
@@ -77,6 +119,8 @@ export default async function alertPage(ctx) {
   }
   const a = await api.get(`/api/v1/alerts/${ctx.params.id}`);
   const ev = a.event || {};
+  // The Follow control's and the frequent plaintiff's look, only where they show.
+  if (a.frequent_plaintiff || followTarget(ev)) await loadStyle("register");
   ctx.setTitle(ev.title || t("Early warning"));
   const items = a.items || [];
   const source = webUrl(a.source_url) || webUrl(ev.url);
@@ -129,21 +173,29 @@ export default async function alertPage(ctx) {
 
   return h("article", { class: "page alert-page" },
     h("p", { class: "back" }, h("a", { href: inboxAddress() }, t("Inbox"))),
-    h("h1", { tabindex: "-1" }, data(ev.title || a.event_id)),
+    // An association's invitation is worded by the API in the reader's language (a.title).
+    h("h1", { tabindex: "-1" }, data((ev.type === "association_invitation" && a.title) || ev.title || a.event_id)),
     h("dl", { class: "facts inline" },
       h("dt", {}, t("Severity")), h("dd", {}, h("sw-severity", { level: a.severity })),
       h("dt", {}, t("Status")), h("dd", {}, statusText),
       h("dt", {}, t("Arrived")), h("dd", {}, timeEl(a.created_at))),
+    frequentNote(a.frequent_plaintiff),
     h("div", { class: "alert-actions" },
       buttons,
-      notice && ev.case_id
-        ? h("a", { class: "button", href: `/app/cases/${encodeURIComponent(ev.case_id)}` }, t("Open the case"))
-        : h("a", { class: "button", href: `/app/cases/new?alert=${encodeURIComponent(a.id)}` },
-          t("Open a case from this alert")),
+      followControl(ev),
+      ctx.person.role !== "exporter" ? null   // an association's sector watch files no cases
+        : (notice || ev.type === "matter_notice") && ev.case_id
+          ? h("a", { class: "button", href: `/app/cases/${encodeURIComponent(ev.case_id)}` }, t("Open the case"))
+          : h("a", { class: "button", href: `/app/cases/new?alert=${encodeURIComponent(a.id)}` },
+            t("Open a case from this alert")),
       source ? h("a", { href: source, rel: "noopener noreferrer", target: "_blank", class: "source-link" },
         t("Open the source record"), h("span", { class: "visually-hidden" }, t("(opens in a new tab)")))
         : null),
     said,
+    a.forwarded_by ? h("p", { class: "notice" }, tnodes("Sent on by {name}, an association you belong to, which watches your sector.", {
+      name: data(a.forwarded_by.name, "strong") })) : null,
+    ev.type === "association_invitation" ? h("p", {}, h("a", { class: "button", href: "/app/associations" },
+      t("Answer the invitation"))) : null,
     compares.length ? h("section", { "aria-labelledby": "cmp-title", class: "compares" },
       h("h2", { id: "cmp-title" }, items.length > 1
         ? t("Your items beside the foreign text ({n} items)", { n: number(items.length) })

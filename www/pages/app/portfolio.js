@@ -16,11 +16,11 @@ import { loadStyle } from "../../lib/style.js";
 
 const PAGE = 50;
 
-function address(params) {
+function address(params, path) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
   const s = q.toString();
-  return s ? `/app/portfolio?${s}` : "/app/portfolio";
+  return s ? `${path}?${s}` : path;
 }
 
 function countriesText(codes) {
@@ -57,7 +57,19 @@ function details(item, shows) {
   return rows.length ? h("dl", { class: "facts item-facts" }, rows) : null;
 }
 
-export default async function portfolio(ctx) {
+export default function portfolio(ctx) {
+  return watchList(ctx, {
+    path: "/app/portfolio",
+    heading: t("Watch list"),
+    lead: t("What Seawall watches for you: your trade marks, company names, patents, keywords and the fairs you exhibit at. When a filing, a lawsuit, a customs action or a bulletin concerns one of them, you get an early warning."),
+    importHref: "/app/portfolio/import",
+  });
+}
+
+// The page for the subscriber ctx.person.subject, shared with the association's sector watch
+// (pages/assoc/watch.js): opts.path (this page's address), heading, lead, importHref (or
+// null), before (a node shown after the lead, or null).
+export async function watchList(ctx, opts) {
   await loadStyle("portfolio");
   const subject = ctx.person.subject;
   const kind = KINDS.includes(ctx.query.get("kind")) ? ctx.query.get("kind") : "";
@@ -172,8 +184,8 @@ export default async function portfolio(ctx) {
           t("Remove"))));
     });
     const pager = cursor || page.next ? h("nav", { class: "pager", "aria-label": t("Pages") },
-      cursor ? h("a", { href: address({ kind }) }, t("First page")) : null,
-      page.next ? h("a", { href: address({ kind, cursor: page.next }), class: "pager-older", rel: "next" },
+      cursor ? h("a", { href: address({ kind }, opts.path) }, t("First page")) : null,
+      page.next ? h("a", { href: address({ kind, cursor: page.next }, opts.path), class: "pager-older", rel: "next" },
         t("Next page")) : null) : null;
     replace(listArea,
       h("h2", { id: "items-heading", tabindex: "-1" }, kindPlural(kind)),
@@ -247,8 +259,9 @@ export default async function portfolio(ctx) {
   renderMarkets(false);
   const exportUrl = (format) => `${base(subject)}/export?format=${format}`;
   return h("div", { class: "page portfolio" },
-    h("h1", { tabindex: "-1" }, t("Watch list")),
-    h("p", { class: "lead" }, t("What Seawall watches for you: your trade marks, company names, patents, keywords and the fairs you exhibit at. When a filing, a lawsuit, a customs action or a bulletin concerns one of them, you get an early warning.")),
+    h("h1", { tabindex: "-1" }, opts.heading),
+    h("p", { class: "lead" }, opts.lead),
+    opts.before || null,
     h("section", { class: "panel", "aria-labelledby": "markets-heading" },
       h("h2", { id: "markets-heading" }, t("Your markets")),
       h("p", { class: "hint" }, t("Items without countries of their own are watched in these markets.")),
@@ -256,12 +269,12 @@ export default async function portfolio(ctx) {
     h("section", { class: "portfolio-items", "aria-labelledby": "items-heading" },
       h("div", { class: "toolbar" },
         addButton,
-        h("a", { class: "button secondary", href: "/app/portfolio/import" }, t("Import from a spreadsheet")),
+        opts.importHref ? h("a", { class: "button secondary", href: opts.importHref }, t("Import from a spreadsheet")) : null,
         h("a", { class: "button secondary", href: exportUrl("xlsx"), download: "" }, t("Download for Excel (.xlsx)")),
         h("a", { class: "button secondary", href: exportUrl("csv"), download: "" }, t("Download as CSV"))),
       h("nav", { class: "kind-filter", "aria-label": t("Show items of one kind") },
         h("ul", {}, ["", ...KINDS].map((k) => h("li", {}, h("a", {
-          href: address({ kind: k }), "aria-current": k === kind ? "page" : null }, kindPlural(k)))))),
+          href: address({ kind: k }, opts.path), "aria-current": k === kind ? "page" : null }, kindPlural(k)))))),
       status,
       listArea),
     dialog);

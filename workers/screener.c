@@ -1,0 +1,547 @@
+/* screener.c — seawall-screener: risk screening and back-fill over an index of the register
+ * (seawall/regidx.h, seawall/screening.h).
+ *
+ * At start it builds its index from the register (every office's set of numbers, the records
+ * read in batches), having first set its consumer group "screeners" on sw:{reg}:changes to
+ * the stream's end, so a record changed during the build is read again after it (adding a
+ * record twice changes nothing). Then, in turn: the register's changes (each record read
+ * again and re-indexed, or taken out when gone); the portfolio-changes stream, where each
+ * mark or name item saved is checked against the register's records in the subscriber's
+ * markets (back-fill: one alert of type "backfill" listing all it found, none when nothing);
+ * and one screening job from the stream "screenings", answered with progress written as it
+ * goes. Jobs this consumer read before a crash are answered first. Its heartbeat,
+ * sw:{scr}:alive:NAME (a key that expires), says when it last looked and how many marks it
+ * holds. One screener per deployment: a second one would share the groups' entries and
+ * each miss the other's register changes. */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "seawall/accounts.h"
+#include "seawall/alerts.h"
+#include "seawall/config.h"
+#include "seawall/i18n.h"
+#include "seawall/log.h"
+#include "seawall/normalise.h"
+#include "seawall/portfolio.h"
+#include "seawall/regidx.h"
+#include "seawall/register.h"
+#include "seawall/screening.h"
+#include "seawall/store.h"
+#include "seawall/worker.h"
+
+#define SCAN_COUNT "1000"
+#define OFFICES_MAX 64
+
+static const struct sw_config *cfg;
+static struct sw_store store;
+static struct sw_regidx *ix;
+static volatile sig_atomic_t stopping;
+static char me[128];
+
+static uint64_t classes_of(const json_t *arr)
+{
+    uint64_t c = 0;
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(arr, i, v)
+        if (json_integer_value(v) >= 1 && json_integer_value(v) <= 45)
+            c |= 1ULL << json_integer_value(v);
+    return c;
+}
+
+/* Files one mark record (JSON text) in the index, or takes out its rid when it has no mark. */
+static void index_record(const char *text)
+{
+    json_t *rec = json_loads(text, 0, NULL);
+    long long rid = json_integer_value(json_object_get(rec, "rid"));
+    const char *mark = json_string_value(json_object_get(rec, "mark"));
+    const char *office = json_string_value(json_object_get(rec, "office"));
+
+    if (rid > 0 && rid < UINT32_MAX) {
+        int rc = mark != NULL && office != NULL
+            ? sw_regidx_add(ix, (uint32_t)rid, mark,
+                            classes_of(json_object_get(rec, "classes")), office)
+            : SW_INVALID;
+
+        if (rc == SW_INVALID)
+            sw_regidx_remove(ix, (uint32_t)rid);   /* a figurative mark: nothing to compare */
+        else if (rc != SW_OK)
+            sw_warn("record %lld not indexed (out of memory)", rid);
+    }
+    json_decref(rec);
+}
+
+/* Reads the records of office's numbers in r (an SSCAN page) with one MGET. */
+static int index_numbers(const char *office, const redisReply *nums)
+{
+    const char **argv;
+    char **keys;
+    size_t i, n = nums->elements;
+    redisReply *r;
+    int rc = SW_OK;
+
+    if (n == 0)
+        return SW_OK;
+    argv = calloc(n + 1, sizeof(*argv));
+    keys = calloc(n, sizeof(*keys));
+    if (argv == NULL || keys == NULL) {
+        free(argv);
+        free(keys);
+        return SW_ERR;
+    }
+    argv[0] = "MGET";
+    for (i = 0; i < n; i++) {
+        if (asprintf(&keys[i], "sw:{reg:%s}:tm:%s", office, nums->element[i]->str ?: "") < 0) {
+            keys[i] = NULL;
+            rc = SW_ERR;
+            break;
+        }
+        argv[i + 1] = keys[i];
+    }
+    if (rc == SW_OK) {
+        r = sw_store_cmdv(&store, (int)n + 1, argv, NULL);
+        if (r == NULL) {
+            rc = SW_EAGAIN;
+        } else {
+            for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+                if (r->element[i]->type == REDIS_REPLY_STRING)
+                    index_record(r->element[i]->str);
+            freeReplyObject(r);
+        }
+    }
+    for (i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
+    free(argv);
+    return rc;
+}
+
+/* The whole index from the register. */
+static int build(void)
+{
+    redisReply *r, *offices;
+    size_t i;
+    int64_t t0 = sw_mono_us();
+    int rc = SW_OK;
+
+    r = sw_store_cmd(&store, "XGROUP", "CREATE", SW_REG_CHANGES, SW_SCREENINGS_GROUP, "$",
+                     "MKSTREAM", NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_ERROR) {   /* BUSYGROUP: it exists; the build covers the past */
+        freeReplyObject(r);
+        r = sw_store_cmd(&store, "XGROUP", "SETID", SW_REG_CHANGES, SW_SCREENINGS_GROUP, "$",
+                         NULL);
+        if (r == NULL)
+            return SW_EAGAIN;
+    }
+    freeReplyObject(r);
+    if ((offices = sw_store_cmd(&store, "SMEMBERS", SW_REG_OFFICES, NULL)) == NULL)
+        return SW_EAGAIN;
+    for (i = 0; offices->type == REDIS_REPLY_ARRAY && i < offices->elements && rc == SW_OK; i++) {
+        const char *office = offices->element[i]->str;
+        char set[64], cursor[32] = "0";
+
+        if (office == NULL || !sw_register_office_valid(office))
+            continue;
+        snprintf(set, sizeof(set), "sw:{reg:%s}:tms", office);
+        do {
+            r = sw_store_cmd(&store, "SSCAN", set, cursor, "COUNT", SCAN_COUNT, NULL);
+            if (r == NULL) {
+                rc = SW_EAGAIN;
+                break;
+            }
+            if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+                freeReplyObject(r);
+                break;
+            }
+            sw_strlcpy(cursor, r->element[0]->str ?: "0", sizeof(cursor));
+            rc = index_numbers(office, r->element[1]);
+            freeReplyObject(r);
+        } while (rc == SW_OK && strcmp(cursor, "0") != 0 && !stopping);
+    }
+    freeReplyObject(offices);
+    if (rc != SW_OK)
+        return rc;
+    if (sw_regidx_build(ix) != SW_OK)
+        return SW_ERR;
+    sw_info("index built in %.2f s: %zu marks, %zu postings, %zu MB",
+            (double)(sw_mono_us() - t0) / 1e6, sw_regidx_count(ix), sw_regidx_postings(ix),
+            sw_regidx_bytes(ix) >> 20);
+    return SW_OK;
+}
+
+/* Acknowledges the entries of r (an XREADGROUP answer of one stream) on stream. */
+static void ack(const char *stream, const redisReply *entries)
+{
+    const char **argv;
+    size_t i, n = entries->elements;
+    redisReply *r;
+
+    if (n == 0 || (argv = calloc(n + 3, sizeof(*argv))) == NULL)
+        return;
+    argv[0] = "XACK";
+    argv[1] = stream;
+    argv[2] = SW_SCREENINGS_GROUP;
+    for (i = 0; i < n; i++)
+        argv[3 + i] = entries->element[i]->element[0]->str;
+    if ((r = sw_store_cmdv(&store, (int)n + 3, argv, NULL)) != NULL)
+        freeReplyObject(r);
+    free(argv);
+}
+
+/* Reads up to count entries of stream (new ones, or with from "0" this consumer's unanswered
+ * ones) without waiting; NULL when there are none. */
+static redisReply *read_group(const char *stream, const char *count, const char *block,
+                              const char *from, redisReply **entries)
+{
+    redisReply *r;
+
+    *entries = NULL;
+    if (block != NULL)
+        r = sw_store_cmd(&store, "XREADGROUP", "GROUP", SW_SCREENINGS_GROUP, me, "COUNT", count,
+                         "BLOCK", block, "STREAMS", stream, from, NULL);
+    else
+        r = sw_store_cmd(&store, "XREADGROUP", "GROUP", SW_SCREENINGS_GROUP, me, "COUNT", count,
+                         "STREAMS", stream, from, NULL);
+    if (r == NULL) {
+        sw_warn("reading %s failed (%s)", stream, store.errstr);
+        return NULL;
+    }
+    if (r->type == REDIS_REPLY_ERROR && strstr(r->str ?: "", "NOGROUP") != NULL) {
+        redisReply *g = sw_store_cmd(&store, "XGROUP", "CREATE", stream, SW_SCREENINGS_GROUP,
+                                     "0", "MKSTREAM", NULL);
+
+        if (g != NULL)
+            freeReplyObject(g);
+    }
+    if (r->type != REDIS_REPLY_ARRAY || r->elements == 0 ||
+        r->element[0]->elements != 2 || r->element[0]->element[1]->elements == 0) {
+        freeReplyObject(r);
+        return NULL;
+    }
+    *entries = r->element[0]->element[1];
+    return r;
+}
+
+/* The register's changes since the last look: each record re-read and re-indexed. */
+static void follow_register(void)
+{
+    redisReply *r, *entries;
+    size_t i;
+
+    while (!stopping && (r = read_group(SW_REG_CHANGES, "1000", NULL, ">", &entries)) != NULL) {
+        size_t n = entries->elements;
+
+        for (i = 0; i < n; i++) {
+            const redisReply *e = entries->element[i];
+            const char *office = sw_stream_field(e, "office"), *number = sw_stream_field(e, "number");
+            long long rid = 0;
+            json_t *rec = NULL;
+            int rc;
+
+            if (office == NULL || number == NULL)
+                continue;
+            rc = sw_register_mark_get(&store, office, number, &rec);
+            if (rc == SW_OK) {
+                char *text = json_dumps(rec, JSON_COMPACT);
+
+                if (text != NULL)
+                    index_record(text);
+                free(text);
+                json_decref(rec);
+            } else if (rc == SW_NOTFOUND && sw_stream_field(e, "rid") != NULL &&
+                       sw_parse_ll(sw_stream_field(e, "rid"), 1, UINT32_MAX - 1, &rid) == SW_OK) {
+                sw_regidx_remove(ix, (uint32_t)rid);
+            } else if (rc != SW_NOTFOUND) {
+                sw_warn("register record %s %s not read (%s)", office, number, store.errstr);
+            }
+        }
+        ack(SW_REG_CHANGES, entries);
+        freeReplyObject(r);
+        if (n < 1000)
+            break;
+    }
+}
+
+/* The index's mask of the offices concerning markets into *mask (0: any office, for no
+ * markets). 0 when markets are given but the register has no record of their offices. */
+static int offices_mask(const json_t *markets, uint64_t *mask)
+{
+    const char *codes[OFFICES_MAX];
+    size_t n = sw_screening_offices(markets, codes, OFFICES_MAX);
+
+    *mask = n ? sw_regidx_offices(ix, codes, n) : 0;
+    return n == 0 || *mask != 0;
+}
+
+/* --- back-fill ---------------------------------------------------------------------------- */
+
+/* Checks a mark or name item just saved against the register's records in the subscriber's
+ * markets (the item's own countries, else the profile's), and stores one backfill alert with
+ * all it found. Its event id holds the item's id and exact key, so saving the item again
+ * alerts nothing new, and changing its text checks the new text. */
+static void backfill(long long sub, const json_t *item)
+{
+    const char *kind = json_string_value(json_object_get(item, "kind"));
+    const char *text = json_string_value(json_object_get(item, "text"));
+    long long id = json_integer_value(json_object_get(item, "id"));
+    const json_t *markets = json_object_get(item, "countries");
+    json_t *profile = NULL, *conflicts = json_array(), *owners = json_object(), *items, *a;
+    json_t *c;
+    struct sw_keys k;
+    uint64_t offices;
+    char eid[SW_KEY_MAX + 48], title[600], when[32];
+    size_t i;
+    int rc, stored = 0, identical = 0;
+
+    if (kind == NULL || text == NULL || id <= 0 || conflicts == NULL || owners == NULL ||
+        (strcmp(kind, "mark") != 0 && strcmp(kind, "name") != 0) ||
+        sw_normalise(text, strcmp(kind, "name") == 0 ? SW_NORM_NAME : SW_NORM_MARK, &k) != SW_OK)
+        goto out;
+    if (json_array_size(markets) == 0 &&
+        sw_doc_get(&store, &sw_kind_subscriber, sub, &profile) == SW_OK)
+        markets = json_object_get(profile, "markets");
+    if (!offices_mask(markets, &offices))
+        goto out;   /* the register holds nothing of its markets yet */
+    rc = sw_screening_find(&store, ix, kind, text,
+                           strcmp(kind, "mark") == 0 ? classes_of(json_object_get(item, "classes"))
+                                                     : 0,
+                           offices, SW_SCREEN_HITS_MAX, 1, owners, conflicts);
+    if (rc != SW_OK) {
+        if (rc != SW_INVALID)
+            sw_warn("back-fill of subscriber %lld item %lld failed (%s)", sub, id, store.errstr);
+        goto out;
+    }
+    if (json_array_size(conflicts) == 0)
+        goto out;
+    sw_screening_rank(conflicts);
+    items = json_array();
+    json_array_foreach(conflicts, i, c) {
+        double score = json_number_value(json_object_get(c, "score"));
+        json_t *rec = json_object_get(c, "record"), *reasons = json_object_get(c, "reasons");
+
+        identical |= score >= 1.0;
+        json_array_append_new(
+            items,
+            json_pack("{s:{s:I, s:s, s:s, s:O?}, s:s, s:s, s:f, s:O, s:O, s:[{s:s, s:s, s:[O?], "
+                      "s:f, s:O?, s:O?}]}",
+                      "item", "id", (json_int_t)id, "kind", kind, "text", text, "classes",
+                      json_object_get(item, "classes"), "severity",
+                      score >= 1.0 ? "high" : "medium", "rule", "backfill", "score", score,
+                      "record", rec, "owner", json_object_get(c, "owner"), "reasons", "rule",
+                      "backfill", "field", "register", "matched", json_object_get(rec, "mark"),
+                      "score", score, "why", json_object_get(reasons, "why"), "key",
+                      json_object_get(reasons, "key")));
+    }
+    snprintf(eid, sizeof(eid), "backfill:%lld:%s", id, k.exact);
+    snprintf(title, sizeof(title), "Already in the register: %zu mark%s like “%.400s”",
+             json_array_size(conflicts), json_array_size(conflicts) == 1 ? "" : "s", text);
+    a = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:I}, s:o}", "severity",
+                  identical ? "high" : "medium", "rule", "backfill", "event", "id", eid, "type",
+                  "backfill", "title", title, "date",
+                  sw_iso8601(sw_now_ms(), when, sizeof(when)), "count",
+                  (json_int_t)json_array_size(conflicts), "items", items);
+    if (a == NULL) {
+        sw_warn("back-fill alert of subscriber %lld not written (out of memory)", sub);
+        goto out;
+    }
+    sw_alert_stamp(a, sub, eid);
+    json_object_set_new(a, "item_ids", json_pack("[I]", (json_int_t)id));
+    if (sw_alert_store(&store, cfg, sub, a, &stored) != SW_OK)
+        sw_warn("back-fill alert of subscriber %lld not stored (%s)", sub, store.errstr);
+    else if (stored)
+        sw_info("back-fill: subscriber %lld item %lld: %zu records", sub, id,
+                json_array_size(conflicts));
+    json_decref(a);
+out:
+    json_decref(profile);
+    json_decref(conflicts);
+    json_decref(owners);
+}
+
+static void follow_portfolio(void)
+{
+    redisReply *r, *entries;
+    size_t i;
+
+    while (!stopping &&
+           (r = read_group(SW_PORTFOLIO_CHANGES, "200", NULL, ">", &entries)) != NULL) {
+        size_t n = entries->elements;
+
+        for (i = 0; i < n; i++) {
+            const redisReply *e = entries->element[i];
+            const char *v = sw_stream_field(e, "upsert");
+            long long sub = 0;
+            json_t *it;
+
+            if (v == NULL || sw_stream_field(e, "sub") == NULL ||
+                sw_parse_ll(sw_stream_field(e, "sub"), 1, INT64_MAX, &sub) != SW_OK)
+                continue;
+            if ((it = json_loads(v, 0, NULL)) != NULL)
+                backfill(sub, it);
+            json_decref(it);
+        }
+        ack(SW_PORTFOLIO_CHANGES, entries);
+        freeReplyObject(r);
+        if (n < 200)
+            break;
+    }
+}
+
+/* --- screening jobs ------------------------------------------------------------------------ */
+
+static void run_job(long long sub, long long id)
+{
+    json_t *job = NULL, *conflicts = json_array(), *owners = json_object(), *it;
+    uint64_t offices, dflt;
+    size_t i, n;
+    int64_t last = 0;
+    int rc = SW_OK, known;
+
+    if (sw_screening_get(&store, sub, id, 0, &job) != SW_OK || conflicts == NULL ||
+        owners == NULL) {
+        sw_warn("screening %lld of subscriber %lld not read", id, sub);
+        goto out;
+    }
+    if (strcmp(json_string_value(json_object_get(job, "status")) ?: "", "done") == 0)
+        goto out;   /* answered before a crash lost its acknowledgement */
+    n = json_array_size(json_object_get(job, "items"));
+    known = offices_mask(json_object_get(job, "markets"), &offices);
+    dflt = classes_of(json_object_get(job, "classes"));
+    sw_screening_progress(&store, sub, id, 0, n);
+    json_array_foreach(json_object_get(job, "items"), i, it) {
+        if (!known) {   /* no record of the markets' offices: nothing to find */
+            if (i + 1 == n)
+                sw_screening_progress(&store, sub, id, n, n);
+            continue;
+        }
+        const char *kind = json_string_value(json_object_get(it, "kind")) ?: "mark";
+        uint64_t cls = classes_of(json_object_get(it, "classes"));
+
+        rc = sw_screening_find(&store, ix, kind,
+                               json_string_value(json_object_get(it, "text")) ?: "",
+                               strcmp(kind, "mark") == 0 && cls ? cls : dflt, offices,
+                               SW_SCREEN_HITS_MAX, 0, owners, conflicts);
+        if (rc == SW_INVALID)
+            rc = SW_OK;   /* the API refuses such texts; a portfolio's may have none */
+        if (rc != SW_OK)
+            break;
+        if (sw_mono_us() - last > 200000 || i + 1 == n) {
+            sw_screening_progress(&store, sub, id, i + 1, n);
+            last = sw_mono_us();
+        }
+    }
+    if (rc != SW_OK) {
+        sw_warn("screening %lld of subscriber %lld failed (%s)", id, sub, store.errstr);
+        sw_screening_finish(&store, sub, id, NULL, "the register could not be read");
+        goto out;
+    }
+    sw_screening_rank(conflicts);
+    if (sw_screening_finish(&store, sub, id, conflicts, NULL) != SW_OK)
+        sw_warn("screening %lld of subscriber %lld not stored (%s)", id, sub, store.errstr);
+    else
+        sw_info("screening %lld of subscriber %lld: %zu items, %zu conflicts", id, sub, n,
+                json_array_size(conflicts));
+out:
+    json_decref(job);
+    json_decref(conflicts);
+    json_decref(owners);
+}
+
+static void jobs(const redisReply *entries)
+{
+    size_t i;
+
+    for (i = 0; i < entries->elements && !stopping; i++) {
+        long long sub, id;
+
+        if (sw_stream_field(entries->element[i], "sub") != NULL &&
+            sw_stream_field(entries->element[i], "id") != NULL &&
+            sw_parse_ll(sw_stream_field(entries->element[i], "sub"), 1, INT64_MAX, &sub) == SW_OK &&
+            sw_parse_ll(sw_stream_field(entries->element[i], "id"), 1, INT64_MAX, &id) == SW_OK) {
+            follow_register();   /* a record filed just before the job is in its answer */
+            run_job(sub, id);
+        }
+    }
+    ack(SW_SCREENINGS, entries);
+}
+
+static void heartbeat(void)
+{
+    char key[200], val[96], when[32];
+    redisReply *r;
+
+    snprintf(key, sizeof(key), "sw:{scr}:alive:%s", me);
+    snprintf(val, sizeof(val), "%s marks=%zu", sw_iso8601(sw_now_ms(), when, sizeof(when)),
+             sw_regidx_count(ix));
+    r = sw_store_cmd(&store, "SET", key, val, "EX", "60", NULL);
+    if (r != NULL)
+        freeReplyObject(r);
+}
+
+int main(int argc, char **argv)
+{
+    struct sw_config *loaded;
+    char block[16];
+    int64_t last_beat = 0;
+    redisReply *r, *entries;
+    int rc = sw_worker_start("seawall-screener", argc, argv, "screener.id", &loaded, me,
+                             sizeof(me), &stopping);
+
+    if (rc != 0)
+        return rc;
+    cfg = loaded;
+    if ((ix = sw_regidx_new()) == NULL)
+        return 1;
+    sw_store_init(&store, cfg);
+    while ((rc = build()) != SW_OK && !stopping) {
+        sw_warn("building the index failed (%s); trying again", store.errstr);
+        sw_regidx_free(ix);
+        if ((ix = sw_regidx_new()) == NULL)
+            return 1;
+        sleep(1);
+    }
+    r = sw_store_cmd(&store, "XGROUP", "CREATE", SW_SCREENINGS, SW_SCREENINGS_GROUP, "0",
+                     "MKSTREAM", NULL);
+    if (r != NULL)
+        freeReplyObject(r);
+    r = sw_store_cmd(&store, "XGROUP", "CREATE", SW_PORTFOLIO_CHANGES, SW_SCREENINGS_GROUP, "$",
+                     "MKSTREAM", NULL);
+    if (r != NULL)
+        freeReplyObject(r);
+    snprintf(block, sizeof(block), "%lld", sw_config_int(cfg, "screener.block_ms"));
+    /* jobs this consumer took before a crash and did not finish */
+    if ((r = read_group(SW_SCREENINGS, "100", NULL, "0", &entries)) != NULL) {
+        jobs(entries);
+        freeReplyObject(r);
+    }
+    sw_info("screening as %s", me);
+    while (!stopping) {
+        int64_t now = sw_mono_us() / 1000;
+
+        if (now - last_beat >= 10000) {
+            heartbeat();
+            last_beat = now;
+        }
+        follow_register();
+        follow_portfolio();
+        if ((r = read_group(SW_SCREENINGS, "1", block, ">", &entries)) != NULL) {
+            jobs(entries);
+            freeReplyObject(r);
+        } else if (store.c == NULL) {
+            sleep(1);
+        }
+    }
+    sw_info("stopping");
+    sw_regidx_free(ix);
+    sw_store_close(&store);
+    sw_i18n_free();
+    sw_config_free(loaded);
+    return 0;
+}
