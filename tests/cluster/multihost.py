@@ -15,7 +15,8 @@ private /24 used by nothing else; the machine's own network namespace gains no i
     web         nginx (nginx/seawall.conf.in, filled as scripts/stack.sh fills it) with an
                 upstream of both API hosts, on its own address and its own 127.0.0.1; the
                 run's client (this program, re-run with `ip netns exec`) lives here
-    work1/2     seawall-poller, seawall-matcher, seawall-notifier, seawall-register each
+    work1/2     seawall-poller, seawall-matcher, seawall-notifier, seawall-register each, and
+                work1 the one seawall-screener
     source      the feed server the pollers fetch pages from and the webhook receiver
                 (tests/cluster/sourcehost.py)
 
@@ -170,7 +171,7 @@ def outer(a):
         refuse("nginx is missing: run scripts/deps.sh")
     build = os.path.abspath(a.build)
     for prog in ("seawall-api", "seawall-poller", "seawall-matcher", "seawall-notifier",
-                 "seawall") + (("../tests/storeprobe",) if a.store_only else ()):
+                 "seawall-register", "seawall-screener", "seawall") + (("../tests/storeprobe",) if a.store_only else ()):
         if not os.access(os.path.join(build, "bin", prog), os.X_OK):
             refuse(f"{build}/bin/{prog} is missing: run make first")
     pid = os.getpid()
@@ -345,7 +346,8 @@ class Run:
     def stop_all(self):
         """SIGTERM to the workers, then the front and the API, then the rest, each group at
         once; whatever has not ended 15 s later gets SIGKILL."""
-        groups = [[n for n in self.procs if n.split("@")[0] in WORKERS],
+        groups = [[n for n in self.procs if n.startswith("seawall-") and
+                   not n.startswith("seawall-api")],
                   [n for n in self.procs if n.startswith(("nginx", "seawall-api"))],
                   list(self.procs)]
         for names in groups:
@@ -572,20 +574,24 @@ class Run:
 
     def start_workers(self, host):
         conf = self.write_conf(host)
-        for w in WORKERS:
+        # One screener per deployment (workers/screener.c): on the first worker host.
+        progs = WORKERS + (("seawall-screener",) if host == "work1" else ())
+        for w in progs:
             env = self.common_env()
             env.update({"SEAWALL_POLLER_ID": f"poller-{host}",
                         "SEAWALL_MATCHER_ID": f"matcher-{host}",
                         "SEAWALL_NOTIFIER_ID": f"notifier-{host}",
-                        "SEAWALL_REGISTER_ID": f"register-{host}"})
+                        "SEAWALL_REGISTER_ID": f"register-{host}",
+                        "SEAWALL_SCREENER_ID": f"screener-{host}"})
             name = f"{w}@{host}"
             self.start(name, host, [os.path.join(self.build, "bin", w), "--config", conf],
                        env=env)
-        for w in WORKERS:
+        for w in progs:
             self.wait_log(f"{w}@{host}", {"seawall-poller": "polling as",
                                           "seawall-matcher": "matching as",
                                           "seawall-notifier": "delivering as",
-                                          "seawall-register": "registering as"}[w])
+                                          "seawall-register": "registering as",
+                                          "seawall-screener": "screening as"}[w])
 
     def start_nginx(self):
         """nginx/seawall.conf.in filled as scripts/stack.sh fills it, then given an upstream of
