@@ -820,6 +820,9 @@ class Run:
                 stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             logf.close()
         elif action == "redis-primary":
+            # The slots still moving are moved first: a reshard that loses a node midway
+            # stops with slots half-migrated, which needs `redis-cli --cluster fix`.
+            self.finish_reshard()
             if self.cluster:
                 self.fail_cluster_primary()
             else:
