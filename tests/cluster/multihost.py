@@ -1156,6 +1156,10 @@ def inner(a):
         print("multihost.py: stopped", file=sys.stderr, flush=True)
     except Exception as e:  # noqa: BLE001 - the run's logs say more; print where they are
         print(f"multihost.py: the run failed: {e}", file=sys.stderr, flush=True)
+        if not a.single:
+            print("multihost.py: (Redis Cluster refuses a script or MULTI over several slots "
+                  "with CROSSSLOT; `--single --check-slots` lists those this run makes)",
+                  file=sys.stderr, flush=True)
         for name in ("seawall-api@api1", "seawall-matcher@work1", "seawall-poller@work1",
                      "seawall-notifier@work1"):
             t = tail(os.path.join(a.inside, "logs", f"{name}.log"), 8)
