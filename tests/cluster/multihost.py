@@ -2,7 +2,7 @@
 """tests/cluster/multihost.py — Seawall on several hosts, in network namespaces, under fire.
 
     tests/cluster/multihost.py --build build/default [--events 10000] [--cluster|--single]
-                               [--seed 7] [--keep] [--quiet]
+                               [--check-slots] [--store-only] [--seed 7] [--keep] [--quiet]
 
 Run as root. The run makes its own hosts: network namespaces sw-<pid>-<host>, each with lo up
 and one veth (eth0) to a bridge that lives in a namespace of its own (sw-<pid>-net), on a
@@ -22,7 +22,9 @@ private /24 used by nothing else; the machine's own network namespace gains no i
 
 Subscribers each watch a keyword and have a webhook; feed pages gain items round by round, each
 naming one subscriber's keyword, so the alerts and deliveries to expect are known. Every round
-also writes through the API (a portfolio item, a case) and reads. During the run it moves slots
+also writes through the API (a portfolio item added, one of two rounds before removed, a case)
+and reads, and a writer adds cases and portfolio items all the time, through every fault, each
+retried with its Idempotency-Key until answered. During the run it moves slots
 with `redis-cli --cluster reshard` while traffic flows, kills a Redis primary (its replica is
 promoted; the old one comes back as a replica), kills an API host's seawall-api (started again
 later) and every worker on a worker host (not started again). Then it counts events stored,
@@ -31,7 +33,8 @@ alerts per (subscriber, event), deliveries the receiver got and acknowledged wri
     RESULT cluster events=… lost=… duplicate_alerts=… acked_writes_lost=… failovers=…
            slots_moved=… alerts=… deliveries=…
 
-(one line; "single" instead of "cluster" with --single). lost counts events not stored,
+(one line; "single" instead of "cluster" with --single, the default until every script and
+transaction of the stack touches one slot). lost counts events not stored,
 expected alerts missing and alerts no webhook delivery reached. Exits 0 only when lost,
 duplicate_alerts and acked_writes_lost are 0; 2 (one line) when not root or `ip netns` is
 missing. Every process is started by pid; on exit, error, SIGINT or SIGTERM every process left
