@@ -14,6 +14,7 @@
 #include "seawall/date.h"
 #include "seawall/deadlines.h"
 #include "seawall/i18n.h"
+#include "seawall/insurance.h"
 #include "seawall/log.h"
 #include "seawall/message.h"
 #include "seawall/normalise.h"
@@ -135,7 +136,7 @@ static json_t *view_with(struct sw_ctx *c, const json_t *doc, int64_t now, long 
         json_object_del(v, "priority");
     json_object_del(v, "history_len");
     json_object_del(v, "deadline_seq");
-    json_object_del(v, "costs");      /* GET /cases/{id}/costs lists them */
+    json_object_del(v, "costs");      /* sw_case_view_for and GET /cases/{id}/costs show them */
     json_object_del(v, "cost_seq");
     localise_deadlines(c, v);
     json_object_set_new(v, "links", case_links(doc));
@@ -332,10 +333,16 @@ static void add_exporter(json_t *v, const json_t *doc, const json_t *names)
 
 json_t *sw_case_view_for(struct sw_ctx *c, const json_t *doc)
 {
-    json_t *v = view(c, doc), *one = json_pack("[O]", doc), *names = NULL;
+    json_t *v = view(c, doc), *one = json_pack("[O]", doc), *names = NULL, *acc = NULL;
 
     if (v != NULL && sw_case_exporters(c->store, one, &names) == SW_OK)
         add_exporter(v, doc, names);
+    /* One case shows its costs and their totals (lists and the queue leave them out). */
+    if (v != NULL && sw_costs_add(&acc, json_object_get(doc, "costs")) == SW_OK)
+        json_object_set_new(v, "costs", json_pack("{s:O, s:o}", "items",
+                                                  json_object_get(doc, "costs") ?: json_array(),
+                                                  "totals", sw_costs_totals(acc)));
+    json_decref(acc);
     json_decref(names);
     json_decref(one);
     return v;

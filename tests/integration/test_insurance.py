@@ -56,7 +56,10 @@ def test_policy_decision_permissions_and_history(s):
     assert ins["limit"] == {"amount": "500000.00", "currency": "USD"}, ins
     assert ins["decision"] is None and ins["updated_by"]["role"] == "exporter"
     case = s.get(f"/api/v1/cases/{c['id']}", token=d.tri).json()
-    assert case["insurance"]["policy"] == "PICC-IP-2026-0042" and "costs" not in case
+    assert case["insurance"]["policy"] == "PICC-IP-2026-0042"
+    assert case["costs"] == {"items": [], "totals": []}, case
+    listed = s.get("/api/v1/cases?limit=50", token=d.exp).json()["items"]
+    assert all("costs" not in x for x in listed) and any("insurance" in x for x in listed)
     # Another company neither reads nor writes; the exporter never decides.
     assert put(s, c, POLICY, other.exp).status == 404
     assert s.get(f"/api/v1/cases/{c['id']}/dossier", token=other.exp).status == 404
@@ -156,6 +159,7 @@ def test_costs_totals_corrections_and_policy_totals(s):
     assert s.request("DELETE", f"{base}/{bond}", token=d.tri).status == 404
     got = s.get(base, token=d.exp).json()
     assert [x["currency"] for x in got["totals"]] == ["JPY", "USD"], got
+    assert s.get(f"/api/v1/cases/{c1['id']}", token=d.exp).json()["costs"] == got
     assert got["totals"][1]["amount"] == "1384.50", got
     h = [e for e in history(s, c1, d.exp) if e["action"].startswith("cost_")]
     assert [e["action"] for e in h] == ["cost_added"] * 4 + ["cost_changed", "cost_removed"]
