@@ -6,6 +6,7 @@
 // messages and evidence are in it) and the case notices in the inbox.
 import "../../components/sw-case-deadline.js";
 import "../../components/sw-case-evidence.js";
+import { insuranceEntry } from "../../components/sw-case-insurance.js";
 import { ruleOf } from "../../components/sw-case-deadline.js";
 import { uploadSummary } from "../../components/sw-case-evidence.js";
 import * as api from "../../lib/api.js";
@@ -64,7 +65,7 @@ function entryText(e) {
       e.after?.at ? h("p", {}, tnodes("New deadline: {at}", { at: timeEl(e.after.at) })) : null,
       e.reason ? data(e.reason, "p") : null];
     case "escalated": return [t("The case came from a trade-fair incident")];
-    default: return [data(e.action)];
+    default: return insuranceEntry(e) || [data(e.action)];
   }
 }
 
@@ -314,6 +315,7 @@ export default async function casePage(ctx) {
     notices(c, history, inbox),
     messages(c, history),
     evidenceSection(c, history, reload),
+    Object.assign(h("sw-case-insurance"), { case: c, dossier: `/app/cases/${c.id}/dossier` }),
     origin(c),
     timeline(history));
 }
