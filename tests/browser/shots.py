@@ -11,6 +11,7 @@ import os
 
 import inboxdata
 import shots_console
+import shots_insurance
 import shots_portfolio
 import shots_station
 import wslib
@@ -67,6 +68,7 @@ def cases_list(d):
         ("case-new-errors", "/app/cases/new", "submit-case"),
         ("case-new-alert", f"/app/cases/new?alert={d['alert']}", None),
         ("case", f"/app/cases/{d['case']}", None),
+        ("case-dossier", f"/app/cases/{d['case']}/dossier", None),
         ("team", "/app/team", None),
         ("account", "/app/account", None),
         ("account-totp", "/app/account", "totp"),
@@ -107,6 +109,7 @@ def save_all(stack, folder):
     inbox = inboxdata.seed_inbox(stack)
     portfolio = shots_portfolio.prepare(stack, data)
     demo = wslib.demo(stack)
+    shots_insurance.seed(stack)
     os.makedirs(folder, exist_ok=True)
     url = f"http://127.0.0.1:{stack.port}"
     for lang in ("zh-CN", "en"):

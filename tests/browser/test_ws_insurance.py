@@ -6,7 +6,8 @@ and English, on a phone and a desktop, within its request budget, without consol
 CSP violations, every string from the catalogue."""
 from browser import DESKTOP, PHONE, browser
 from consoledata import Desk, evidence
-from wslib import ZONE, check_page, exporter, field_error, select, sign_in, type_into
+from wslib import (ZONE, check_page, exporter, field_error, select, set_person, sign_in,
+                   type_into)
 
 SEC = "main sw-case-insurance"
 
@@ -64,6 +65,7 @@ def test_record_policy_and_cost_then_dossier_and_zip(s):
         assert "$500,000.00" in facts and "CLM-77812" in facts and "Not decided yet" in facts
         assert b.text(f"{SEC} [role=status]") == "The insurance policy has been saved."
         # A cost with three decimals in USD: refused at the amount, in the server's words.
+        b.allow(f"/api/v1/cases/{cid}/costs", 400)        # refused, on purpose
         type_into(b, f"{SEC} [name=amount]", "12.345")
         select(b, f"{SEC} form.cost-form [name=currency]", "USD")
         select(b, f"{SEC} form.cost-form [name=kind]", "counsel")
@@ -83,6 +85,11 @@ def test_record_policy_and_cost_then_dossier_and_zip(s):
         # The dossier, printable, with its ZIP.
         b.follow(f"{SEC} .dossier-link a")
         assert b.path() == dossier and b.focused()["tag"] == "h1"
+        # By keyboard from the heading: the ZIP first, then printing.
+        nxt = b.tab()
+        assert nxt["tag"] == "a" and nxt["href"].endswith("/dossier.zip"), nxt
+        assert b.tab()["text"] == "Print"
+        b.open(dossier)                          # counted from a fresh load
         calls = check_page(b, s, "en", dossier)
         assert [c.split("?")[0] for c in calls] == ["/api/v1/session",
                                                    f"/api/v1/cases/{cid}/dossier"], calls
@@ -97,6 +104,7 @@ def test_record_policy_and_cost_then_dossier_and_zip(s):
         b.resize(PHONE)
         b.open(page)
         check_page(b, s, "en", f"{page} phone")
+    set_person(s, email, lang="zh-CN")
     with browser(s, lang="zh-CN", size=PHONE, tz=ZONE) as b:
         sign_in(b, email, next_path=page)
         check_page(b, s, "zh-CN", page)
@@ -120,10 +128,12 @@ def test_record_policy_and_cost_then_dossier_and_zip(s):
         assert ins["decision"]["covered"] is True and ins["decision"]["by"]["role"] == "triager"
         b.follow(f"{SEC} .dossier-link a")
         assert b.path() == staff_dossier
+        b.open(staff_dossier)
         check_page(b, s, "en", staff_dossier, max_api=2)
         assert "Within the cover" in b.text("main")
         assert zip_check(b)[0] == 200
         both_sizes(b, s, "en", staff_page, 4)
+    set_person(s, d.email, lang="zh-CN")
     with browser(s, lang="zh-CN", size=PHONE, tz=ZONE) as b:
         sign_in(b, d.email, next_path=staff_page)
         check_page(b, s, "zh-CN", staff_page)
