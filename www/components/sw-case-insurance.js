@@ -164,7 +164,7 @@ class CaseInsurance extends HTMLElement {
       fact(t("Insurer"), data(ins.insurer)),
       fact(t("Policy number"), data(ins.policy, "span", { class: "policy-number" })),
       fact(t("Cover"), ins.cover ? data(ins.cover) : null),
-      fact(t("Period"), ins.period ? h("span", { "data-text": "intl" }, dayRange(ins.period.from, ins.period.until)) : null),
+      fact(t("Period of cover"), ins.period ? h("span", { "data-text": "intl" }, dayRange(ins.period.from, ins.period.until)) : null),
       fact(t("Limit"), l ? moneyEl(l.amount, l.currency) : null),
       fact(t("Claim reference"), ins.claim ? data(ins.claim) : null),
       fact(t("Covered?"), [decisionEl(ins.decision),
@@ -276,7 +276,7 @@ class CaseInsurance extends HTMLElement {
           h("button", { type: "button", class: "link-button", onclick: () => this.correct(x) },
             t("Correct"), h("span", { class: "visually-hidden" }, " ", t("cost #{id}", { id: x.id }))), " ",
           h("button", { type: "button", class: "link-button", onclick: () => this.remove(x) },
-            t("Remove"), h("span", { class: "visually-hidden" }, " ", t("cost #{id}", { id: x.id }))))))))))
+            t("Remove"), h("span", { class: "visually-hidden" }, " ", t("cost #{id}", { id: x.id })))))))))
       : h("p", { class: "empty" }, t("No costs recorded yet."));
     this.costForm = this.makeCostForm();
     return h("div", { class: "insurance-costs" },

@@ -9,7 +9,7 @@ import * as api from "../lib/api.js";
 import { ROLES, STATES, TYPES, term } from "../lib/case-terms.js";
 import { h, data } from "../lib/dom.js";
 import { countryEl, dayRange, numberEl, timeEl } from "../lib/format.js";
-import { t, tn, tnodes } from "../lib/i18n.js";
+import { known, t, tn, tnodes } from "../lib/i18n.js";
 import { loadStyle } from "../lib/style.js";
 
 const DEADLINE_STATUS = {
@@ -107,7 +107,7 @@ function insurance(d) {
     fact(t("Insurer"), data(ins.insurer)),
     fact(t("Policy number"), data(ins.policy)),
     fact(t("Cover"), ins.cover ? data(ins.cover) : null),
-    fact(t("Period"), ins.period ? h("span", { "data-text": "intl" }, dayRange(ins.period.from, ins.period.until)) : null),
+    fact(t("Period of cover"), ins.period ? h("span", { "data-text": "intl" }, dayRange(ins.period.from, ins.period.until)) : null),
     fact(t("Limit"), ins.limit ? moneyEl(ins.limit.amount, ins.limit.currency) : null),
     fact(t("Claim reference"), ins.claim ? data(ins.claim) : null),
     fact(t("Covered?"), [decisionEl(ins.decision), ins.decision?.note ? data(ins.decision.note, "p") : null,
@@ -118,7 +118,7 @@ function deadlines(d) {
   return section("dossier-deadlines", t("Legal deadlines"), table(t("Legal deadlines"),
     [t("Deadline"), t("Ends"), t("Done"), t("Status")],
     d.deadlines.map((x) => h("tr", {},
-      h("th", { scope: "row" }, term(DEADLINE_KINDS, x.kind || "other"), x.rule ? data(x.rule, "span", { class: "rule" }) : null),
+      h("th", { scope: "row" }, term(DEADLINE_KINDS, x.kind || "other"), x.rule ? data(known(x.rule), "span", { class: "rule" }) : null),
       cell(t("Ends"), x.at ? timeEl(x.at) : "—"),
       cell(t("Done"), x.done_at ? timeEl(x.done_at) : "—"),
       cell(t("Status"), h("strong", { class: `dl-${x.status}` }, term(DEADLINE_STATUS, x.status))))),
