@@ -333,16 +333,13 @@ static void add_exporter(json_t *v, const json_t *doc, const json_t *names)
 
 json_t *sw_case_view_for(struct sw_ctx *c, const json_t *doc)
 {
-    json_t *v = view(c, doc), *one = json_pack("[O]", doc), *names = NULL, *acc = NULL;
+    json_t *v = view(c, doc), *one = json_pack("[O]", doc), *names = NULL, *costs;
 
     if (v != NULL && sw_case_exporters(c->store, one, &names) == SW_OK)
         add_exporter(v, doc, names);
     /* One case shows its costs and their totals (lists and the queue leave them out). */
-    if (v != NULL && sw_costs_add(&acc, json_object_get(doc, "costs")) == SW_OK)
-        json_object_set_new(v, "costs", json_pack("{s:O, s:o}", "items",
-                                                  json_object_get(doc, "costs") ?: json_array(),
-                                                  "totals", sw_costs_totals(acc)));
-    json_decref(acc);
+    if (v != NULL && (costs = sw_costs_of(doc)) != NULL)
+        json_object_set_new(v, "costs", costs);
     json_decref(names);
     json_decref(one);
     return v;

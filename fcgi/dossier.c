@@ -42,7 +42,7 @@ static json_t *readable(const struct sw_ctx *c, json_t *hist)
  * store's code (nothing answered); SW_TOOBIG when a cost total overflows. */
 static int build(struct sw_ctx *c, long long id, const json_t *doc, json_t **out)
 {
-    json_t *all = NULL, *hist, *evidence = NULL, *view, *acc = NULL, *notices, *n, *parties;
+    json_t *all = NULL, *hist, *evidence = NULL, *view, *costs, *notices, *n, *parties;
     int64_t now = sw_cases_now(c);
     char when[32];
     size_t i;
@@ -57,10 +57,10 @@ static int build(struct sw_ctx *c, long long id, const json_t *doc, json_t **out
         json_decref(all);
         return rc;
     }
-    if (sw_costs_add(&acc, json_object_get(doc, "costs")) != SW_OK) {
+    costs = sw_costs_of(doc);
+    if (costs == NULL) {
         json_decref(all);
         json_decref(evidence);
-        json_decref(acc);
         return SW_TOOBIG;
     }
     hist = readable(c, all);
@@ -80,18 +80,16 @@ static int build(struct sw_ctx *c, long long id, const json_t *doc, json_t **out
                         json_object_get(doc, "country"), "centre_id",
                         json_object_get(doc, "centre_id"), "expert",
                         json_object_get(doc, "assignee"));
-    *out = json_pack("{s:I, s:s, s:o, s:o, s:O?, s:O, s:o, s:o, s:{s:O, s:o}, s:o, s:o}",
+    *out = json_pack("{s:I, s:s, s:o, s:o, s:O?, s:O, s:o, s:o, s:o, s:o, s:o}",
                      "case_id", (json_int_t)id, "generated_at",
                      sw_iso8601(now, when, sizeof(when)), "case", view, "parties", parties,
                      "insurance", json_object_get(doc, "insurance"), "timeline", hist,
                      "deadlines", sw_dossier_deadlines(doc, now), "experts_time",
-                     sw_dossier_experts(hist, doc, now), "costs", "items",
-                     json_object_get(doc, "costs") ?: json_array(), "totals",
-                     sw_costs_totals(acc), "notices", notices, "evidence", evidence);
+                     sw_dossier_experts(hist, doc, now), "costs", costs, "notices", notices,
+                     "evidence", evidence);
     if (*out != NULL && json_object_get(*out, "insurance") == NULL)
         json_object_set_new(*out, "insurance", json_null());
     json_decref(hist);
-    json_decref(acc);
     return *out != NULL ? SW_OK : SW_ERR;
 }
 

@@ -286,21 +286,6 @@ void sw_h_cases_insurance_decision(struct sw_ctx *c)
 
 /* --- costs ---------------------------------------------------------------------------- */
 
-/* {items, totals} of a case's costs: a new object, or NULL when a total overflows. */
-static json_t *costs_view(const json_t *doc)
-{
-    json_t *acc = NULL, *out;
-
-    if (sw_costs_add(&acc, json_object_get(doc, "costs")) != SW_OK) {
-        json_decref(acc);
-        return NULL;
-    }
-    out = json_pack("{s:O, s:o}", "items", json_object_get(doc, "costs") ?: json_array(),
-                    "totals", sw_costs_totals(acc));
-    json_decref(acc);
-    return out;
-}
-
 static void reply_overflow(struct sw_ctx *c)
 {
     sw_reply_problem(c, 409, "totals-overflow", "Totals too large", NULL,
@@ -314,7 +299,7 @@ void sw_h_cases_costs_list(struct sw_ctx *c)
 
     if (sw_case_load_visible(c, &id, &doc) != SW_OK)
         return;
-    v = costs_view(doc);
+    v = sw_costs_of(doc);
     if (v == NULL)
         reply_overflow(c);
     else

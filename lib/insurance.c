@@ -333,6 +333,21 @@ json_t *sw_costs_totals(const json_t *acc)
     return out;
 }
 
+json_t *sw_costs_of(const json_t *doc)
+{
+    json_t *items = json_object_get(doc, "costs"), *acc = NULL, *out;
+
+    if (sw_costs_add(&acc, items) != SW_OK) {
+        json_decref(acc);
+        return NULL;
+    }
+    out = json_pack("{s:o, s:o}", "items", json_is_array(items) ? json_incref(items)
+                                                                 : json_array(),
+                    "totals", sw_costs_totals(acc));
+    json_decref(acc);
+    return out;
+}
+
 /* --- the claim dossier's parts ------------------------------------------------------------- */
 
 /* An ISO 8601 member of v as ms, or -1. */

@@ -75,6 +75,10 @@ int sw_cost_check(json_t *cost, struct sw_verrs *errs);
 int sw_costs_add(json_t **acc, const json_t *costs);
 json_t *sw_costs_totals(const json_t *acc);
 
+/* doc's costs and their totals as the API shows them: {items, totals}. New object, or NULL
+ * when a total would not fit (sw_costs_add's SW_TOOBIG). */
+json_t *sw_costs_of(const json_t *doc);
+
 /* --- the claim dossier's parts ------------------------------------------------------------- */
 
 /* The case's legal deadlines, each with "status": "met" (done by its end), "late" (done
