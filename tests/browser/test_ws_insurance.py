@@ -104,16 +104,6 @@ def test_record_policy_and_cost_then_dossier_and_zip(s):
         b.resize(PHONE)
         b.open(page)
         check_page(b, s, "en", f"{page} phone")
-    set_person(s, email, lang="zh-CN")
-    with browser(s, lang="zh-CN", size=PHONE, tz=ZONE) as b:
-        sign_in(b, email, next_path=page)
-        check_page(b, s, "zh-CN", page)
-        assert b.text(f"{SEC} h2") == "保险与费用"
-        b.resize(DESKTOP)
-        b.open(page)
-        check_page(b, s, "zh-CN", f"{page} desktop")
-        both_sizes(b, s, "zh-CN", dossier, 2)
-        assert "理赔材料" in b.text("main h1")
 
     # The centre's triager decides the cover on the console's case page.
     staff_page, staff_dossier = f"/staff/cases/{cid}", f"/staff/cases/{cid}/dossier"
@@ -139,3 +129,19 @@ def test_record_policy_and_cost_then_dossier_and_zip(s):
         check_page(b, s, "zh-CN", staff_page)
         both_sizes(b, s, "zh-CN", staff_dossier, 2)
         assert "在保险责任范围内" in b.text()
+
+    # The exporter, in Chinese: the decision is in the section and among the notices.
+    set_person(s, email, lang="zh-CN")
+    with browser(s, lang="zh-CN", size=PHONE, tz=ZONE) as b:
+        sign_in(b, email, next_path=page)
+        check_page(b, s, "zh-CN", page)
+        assert b.text(f"{SEC} h2") == "保险与费用"
+        assert "在保险责任范围内" in b.text(f"{SEC} .insurance-facts")
+        # The decision reached the exporter as a notice of this case, worded from its entry.
+        assert "中心认定该纠纷属于保险责任范围" in b.text("main ul.notices")
+        assert "A suit abroad on a covered mark." in b.text("main ul.notices")
+        b.resize(DESKTOP)
+        b.open(page)
+        check_page(b, s, "zh-CN", f"{page} desktop")
+        both_sizes(b, s, "zh-CN", dossier, 2)
+        assert "理赔材料" in b.text("main h1")

@@ -140,9 +140,10 @@ function notices(c, history, inbox) {
   const mine = (inbox || []).filter((a) => (a.event?.id || "").startsWith(prefix));
   const items = mine.map((a) => {
     const e = bySeq.get(Number(a.event.id.slice(prefix.length)));
+    const ins = e && insuranceEntry(e);   // the centre's decision on the insurance cover
     const text = !e ? data(a.event.title)
-      : e.action === "reply" ? t("A reply from the assistance centre") : transitionText(e.after?.state);
-    const detail = e?.action === "reply" ? e.text : e?.reason;
+      : e.action === "reply" ? t("A reply from the assistance centre") : ins ? ins[0] : transitionText(e.after?.state);
+    const detail = e?.action === "reply" ? e.text : ins ? e.after?.note : e?.reason;
     return h("li", { class: `notice-item${a.status === "new" ? " unread" : ""}`, "data-alert": a.id },
       h("p", { class: "notice-head" },
         a.status === "new" ? h("strong", { class: "badge" }, t("New")) : null, a.status === "new" ? " " : null,
