@@ -1,7 +1,7 @@
 /* dossier.c — a case's claim dossier for its insurer: GET /cases/{id}/dossier answers the JSON
  * the printable page shows (the case, the parties, the insurance, the timeline from the
- * history, the legal deadlines and whether each was met, the experts' time, the costs with
- * their totals, the notices sent, the evidence); GET /cases/{id}/dossier.zip streams the
+ * history as the exporter sees it, the legal deadlines and whether each was met, the experts'
+ * time, the costs with their totals, the notices sent, the evidence); GET /cases/{id}/dossier.zip streams the
  * evidence files with manifest.json, manifest.csv (name, sha256, size, uploaded_at,
  * uploaded_by) and dossier.json. Every file is checked against its recorded SHA-256 before
  * the first byte goes out, so a damaged file is a clean 500, never a ZIP that lies; memory
@@ -25,15 +25,14 @@
 #define OUT_BUF (64 * 1024)
 #define MANIFEST_CSV_MAX (4 * 1024 * 1024)
 
-/* What the caller may read of the history: all of it for staff, the visible entries for the
- * exporter. */
-static json_t *readable(const struct sw_ctx *c, json_t *hist)
+/* The entries of hist the exporter sees (all_of_it: every entry, for staff). */
+static json_t *entries(json_t *hist, int all_of_it)
 {
     json_t *out = json_array(), *e;
     size_t i;
 
     json_array_foreach(hist, i, e)
-        if (c->who.role != SW_ROLE_EXPORTER || json_is_true(json_object_get(e, "visible")))
+        if (all_of_it || json_is_true(json_object_get(e, "visible")))
             json_array_append(out, e);
     return out;
 }
@@ -42,7 +41,7 @@ static json_t *readable(const struct sw_ctx *c, json_t *hist)
  * store's code (nothing answered); SW_TOOBIG when a cost total overflows. */
 static int build(struct sw_ctx *c, long long id, const json_t *doc, json_t **out)
 {
-    json_t *all = NULL, *hist, *evidence = NULL, *view, *costs, *notices, *n, *parties;
+    json_t *all = NULL, *hist, *timeline, *evidence = NULL, *view, *costs, *notices, *n, *parties;
     int64_t now = sw_cases_now(c);
     char when[32];
     size_t i;
@@ -63,10 +62,14 @@ static int build(struct sw_ctx *c, long long id, const json_t *doc, json_t **out
         json_decref(evidence);
         return SW_TOOBIG;
     }
-    hist = readable(c, all);
+    /* The timeline is what the exporter sees, whoever asks: the dossier goes to the insurer,
+     * and the centre's internal notes stay with the centre. The experts' time counts them for
+     * staff. */
+    timeline = entries(all, 0);
+    hist = entries(all, c->who.role != SW_ROLE_EXPORTER);
     json_decref(all);
     view = sw_case_view_for(c, doc);
-    notices = sw_dossier_notices(hist);
+    notices = sw_dossier_notices(timeline);
     json_array_foreach(notices, i, n)
         if (json_is_true(json_object_get(n, "text_from_catalogue")))
             json_object_set_new(n, "text", json_string(sw_tr(c->lang, json_string_value(
@@ -83,13 +86,14 @@ static int build(struct sw_ctx *c, long long id, const json_t *doc, json_t **out
     *out = json_pack("{s:I, s:s, s:o, s:o, s:O?, s:O, s:o, s:o, s:o, s:o, s:o}",
                      "case_id", (json_int_t)id, "generated_at",
                      sw_iso8601(now, when, sizeof(when)), "case", view, "parties", parties,
-                     "insurance", json_object_get(doc, "insurance"), "timeline", hist,
+                     "insurance", json_object_get(doc, "insurance"), "timeline", timeline,
                      "deadlines", sw_dossier_deadlines(doc, now), "experts_time",
                      sw_dossier_experts(hist, doc, now), "costs", costs, "notices", notices,
                      "evidence", evidence);
     if (*out != NULL && json_object_get(*out, "insurance") == NULL)
         json_object_set_new(*out, "insurance", json_null());
     json_decref(hist);
+    json_decref(timeline);
     return *out != NULL ? SW_OK : SW_ERR;
 }
 

@@ -223,6 +223,14 @@ def test_dossier_zip_manifest_matches_evidence(s):
     assert dj["deadlines"] and dj["deadlines"][0]["status"] in ("open", "missed", "undated")
     assert len(dj["evidence"]) == 4
     assert all(e["visible"] for e in dj["timeline"])       # the exporter's own view
+    # Staff see the same timeline (internal notes stay out of what goes to the insurer); the
+    # experts' time counts the note for them.
+    assert s.post(f"/api/v1/cases/{c['id']}/messages", {"text": "Bond too low", "internal": True},
+                  token=d.xp).status == 201
+    staff = s.get(f"/api/v1/cases/{c['id']}/dossier", token=d.tri).json()
+    assert all(e["visible"] for e in staff["timeline"])
+    assert "Bond too low" not in json.dumps(staff["timeline"])
+    assert staff["experts_time"]["experts"][0]["notes"] == 1
     # The ZIP: every file, a manifest whose hashes are the bytes', CRCs right, names UTF-8.
     status, headers, body = raw_get(s, f"/api/v1/cases/{c['id']}/dossier.zip", d.exp)
     assert status == 200, body[:300]
