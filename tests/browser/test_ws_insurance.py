@@ -56,9 +56,19 @@ def test_record_policy_and_cost_then_dossier_and_zip(s):
         type_into(b, f"{SEC} [name=policy]", "PICC-IP-2026-0042")
         b.js("arguments[0].value = '2026-01-01'; arguments[1].value = '2026-12-31'",
              b.find(f"{SEC} [name=period_from]"), b.find(f"{SEC} [name=period_until]"))
-        type_into(b, f"{SEC} [name=limit_amount]", "500000")
         select(b, f"{SEC} [name=limit_currency]", "USD")
         type_into(b, f"{SEC} [name=claim]", "CLM-77812")
+        # A limit in scientific notation: the server's words at the limit's own field
+        # (its pointer /limit/amount).
+        b.allow(f"/api/v1/cases/{cid}/insurance", 400)
+        type_into(b, f"{SEC} [name=limit_amount]", "1e3")
+        submit(b, "insurance-form")
+        b.wait("the error", lambda: b.finds(f"{SEC} form.insurance-form [aria-invalid=true]"))
+        assert field_error(b, "limit_amount") == ("true", "Error: must be digits with an optional "
+                                                  "decimal point, such as 1234.50 (no sign, "
+                                                  "exponent, spaces or separators)")
+        assert b.focused()["name"] == "limit_amount"
+        type_into(b, f"{SEC} [name=limit_amount]", "500000")
         submit(b, "insurance-form")
         b.wait("the policy", lambda: "PICC-IP-2026-0042" in b.text(f"{SEC} .insurance-facts"))
         facts = b.text(f"{SEC} .insurance-facts")
