@@ -110,6 +110,13 @@ def test_record_policy_and_cost_then_dossier_and_zip(s):
         assert status == 200 and ctype == "application/zip" and head == [0x50, 0x4B, 3, 4], \
             (status, ctype, head)
         assert size > 1200
+        # On paper: the portal's header, navigation and the buttons left out, the dossier whole.
+        b.cdp("Emulation.setEmulatedMedia", {"media": "print"})
+        shown = b.js("""return ['.site-header', '.side', '.dossier-actions', 'main .back',
+            '#dossier-costs', '#dossier-evidence'].map(
+            (s) => getComputedStyle(document.querySelector(s)).display)""")
+        assert shown[:4] == ["none"] * 4 and "none" not in shown[4:], shown
+        b.cdp("Emulation.setEmulatedMedia", {"media": ""})
         both_sizes(b, s, "en", dossier, 2)
         b.resize(PHONE)
         b.open(page)
