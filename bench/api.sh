@@ -5,7 +5,8 @@
 #
 #   bench/api.sh [BUILD]      BENCH_SECONDS (default 15), BENCH_CONNECTIONS (default 32)
 #
-# Prints RESULT api healthz_rps=… read_rps=… ratio=… p99_ms=… (p99 of the read).
+# Prints RESULT api healthz_rps=… read_rps=… ratio=… p99_ms=… (p99 of the read) and the
+# one-minute load average before and after the two measured runs (the machine may be shared).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build/default}
@@ -44,8 +45,10 @@ PY
 # Warm up both paths, then measure them back to back.
 wrk -t2 -c"$CONNS" -d2s "$BASE_URL/healthz" >/dev/null
 wrk -t2 -c"$CONNS" -d2s -H "Authorization: Bearer $token" "$BASE_URL/api/v1/me" >/dev/null
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 run_wrk "$BASE_URL/healthz" >"$RUN/healthz.txt"
 run_wrk -H "Authorization: Bearer $token" "$BASE_URL/api/v1/me" >"$RUN/read.txt"
+load_after=$(cut -d' ' -f1 /proc/loadavg)
 read -r h_rps h_p99 h_bad h_sockerr <<<"$(parse "$RUN/healthz.txt")"
 read -r r_rps r_p99 r_bad r_sockerr <<<"$(parse "$RUN/read.txt")"
 cat "$RUN/healthz.txt" "$RUN/read.txt" >&2
@@ -54,4 +57,4 @@ if [ "$h_bad" != 0 ] || [ "$r_bad" != 0 ]; then
     exit 1
 fi
 ratio=$(python3 -c "print(f'{$r_rps / $h_rps:.2f}')")
-echo "RESULT api healthz_rps=$h_rps read_rps=$r_rps ratio=$ratio p99_ms=$r_p99 healthz_p99_ms=$h_p99 connections=$CONNS seconds=$SECS"
+echo "RESULT api healthz_rps=$h_rps read_rps=$r_rps ratio=$ratio p99_ms=$r_p99 healthz_p99_ms=$h_p99 connections=$CONNS seconds=$SECS load=$load_before..$load_after"

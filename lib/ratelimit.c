@@ -10,45 +10,54 @@
 #include "seawall/ratelimit.h"
 #include "seawall/store.h"
 
-/* The count itself, shared by both scripts: key holds the theoretical arrival time (TAT) of
- * the caller's next request, in µs of the server's clock. A request at now is allowed when
- * TAT - tolerance <= now; TAT then moves on by one period. Answers 0, or the ms to wait; a
- * period of 0 counts nothing. The count is not written to the AOF (nor to replicas): it is
- * worth nothing after a restart, and with appendfsync always each request would have cost an
- * fsync (the authenticated read benchmark fell from 11,846 to 5,755 requests/s). */
+/* How long a count is kept at least (ms). A count past its caller's burst is worth nothing
+ * (a TAT before now counts as now), but each key that expires costs a DEL in the AOF — with
+ * appendfsync always, an fsync on Redis's one thread — so a caller that pauses longer than its
+ * count would last (2 ms at the benchmark's limit) made one each time. */
+#define RL_KEEP_MS "60000"
+
+/* The count itself, the body of both scripts (inlined rather than a Lua function, which
+ * would be made anew on every call): the key named by `key` holds the theoretical arrival
+ * time (TAT) of the caller's next request, in µs of the server's clock. A request at now is
+ * allowed when TAT - tolerance <= now; TAT then moves on by one period. Leaves in `wait` 0, or
+ * the ms to wait; a period of 0 counts nothing. The count is not written to the AOF (nor to
+ * replicas): it is worth nothing after a restart, and with appendfsync always each request
+ * would have cost an fsync (the authenticated read benchmark fell from 11,846 to 5,755
+ * requests/s). */
 #define GCRA_LUA                                                                           \
-    "local function gcra(key, period, tol)\n"                                              \
-    "  if period <= 0 then return 0 end\n"                                                 \
+    "local wait = 0\n"                                                                     \
+    "local period, tol = tonumber(ARGV[1]), tonumber(ARGV[2])\n"                           \
+    "if period > 0 then\n"                                                                 \
     "  redis.set_repl(redis.REPL_NONE)\n"                                                  \
     "  local t = redis.call('TIME')\n"                                                     \
     "  local now = tonumber(t[1]) * 1000000 + tonumber(t[2])\n"                            \
     "  local tat = tonumber(redis.call('GET', key) or '0')\n"                              \
     "  if tat < now then tat = now end\n"                                                  \
-    "  if tat - tol > now then return math.ceil((tat - tol - now) / 1000) end\n"           \
-    "  tat = tat + period\n"                                                               \
-    "  redis.call('SET', key, string.format('%.0f', tat), 'PX',\n"                         \
-    "             math.ceil((tat - now) / 1000) + 1)\n"                                    \
-    "  return 0\n"                                                                         \
+    "  if tat - tol > now then\n"                                                          \
+    "    wait = math.ceil((tat - tol - now) / 1000)\n"                                     \
+    "  else\n"                                                                             \
+    "    tat = tat + period\n"                                                             \
+    "    redis.call('SET', key, string.format('%.0f', tat), 'PX',\n"                       \
+    "               math.max(math.ceil((tat - now) / 1000) + 1, " RL_KEEP_MS "))\n"       \
+    "  end\n"                                                                              \
     "end\n"
 
 /* KEYS[1] the address's count; ARGV[1] period, ARGV[2] tolerance (µs). One key, one slot. */
 static const char addr_lua[] =
+    "local key = KEYS[1]\n"
     GCRA_LUA
-    "return gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))\n";
+    "return wait\n";
 
 /* KEYS[1] the caller's record, KEYS[2] its count (one slot: the count's hash tag is the
  * record's); ARGV[1] period, ARGV[2] tolerance (µs), ARGV[3..] fields of the record (a hash)
  * to read. Answers { -1 } and writes nothing when the record does not exist (an invented id
  * earns no count of its own), else { 0 or the ms to wait, the fields' values… }. */
 static const char record_lua[] =
-    GCRA_LUA
     "if redis.call('EXISTS', KEYS[1]) == 0 then return { -1 } end\n"
-    "local out = { gcra(KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2])) }\n"
-    "if #ARGV > 2 then\n"
-    "  local v = redis.call('HMGET', KEYS[1], unpack(ARGV, 3))\n"
-    "  for i = 1, #v do out[i + 1] = v[i] end\n"
-    "end\n"
-    "return out\n";
+    "local key = KEYS[2]\n"
+    GCRA_LUA
+    "if #ARGV == 2 then return { wait } end\n"
+    "return { wait, unpack(redis.call('HMGET', KEYS[1], unpack(ARGV, 3))) }\n";
 
 void sw_rate_init(struct sw_rate *r, long long per_s, long long burst)
 {

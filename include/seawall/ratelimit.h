@@ -11,8 +11,8 @@
  *
  * Keys, each script touching one cluster slot: sw:rl:ip:<address>, and the count of a record
  * in the record's slot — sw:rl:{sw:tok:<id>} for a token (hashed as the token's record
- * sw:tok:<id> is), sw:rl:{person:N} for a person (as sw:{person:N}:profile). Each expires once
- * its caller is back to a full burst. */
+ * sw:tok:<id> is), sw:rl:{person:N} for a person (as sw:{person:N}:profile). Each is kept a
+ * minute at least, and until its caller is back to a full burst (ratelimit.c says why). */
 #ifndef SEAWALL_RATELIMIT_H
 #define SEAWALL_RATELIMIT_H
 
