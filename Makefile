@@ -14,7 +14,7 @@ DESTDIR ?=
 PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 
 CC ?= cc
-PKGS := fcgi hiredis jansson libsodium libxml-2.0 libcurl libical icu-uc icu-i18n liboath xlsxwriter \
+PKGS := fcgi hiredis jansson libsodium libxml-2.0 libcurl libical icu-uc icu-i18n liboath xlsxwriter zlib \
         libarchive
 # Evaluated when a recipe runs, after `deps` has installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))

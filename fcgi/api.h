@@ -255,6 +255,23 @@ void sw_case_notice(struct sw_ctx *c, const json_t *doc, const char *code, const
 int sw_case_choose_centre(struct sw_ctx *c, const json_t *in, long long *centre,
                           struct sw_verrs *errs);
 
+/* A case as GET /cases/{id} shows it to the caller (the read-time views, the exporter's
+ * name). New reference, or NULL on no memory. */
+json_t *sw_case_view_for(struct sw_ctx *c, const json_t *doc);
+
+/* --- evidence (fcgi/evidence.c), shared with the dossier --- */
+
+/* The evidence case id (its document doc) shows, as GET /cases/{id}/evidence lists it (its
+ * own files, then those of the incident it came from). SW_OK with *out (caller decrefs), or
+ * the store's code (nothing answered). */
+int sw_case_evidence_list(struct sw_ctx *c, long long id, const json_t *doc, json_t **out);
+
+/* The stored file of evidence hash into file (flen bytes) and whether it still has that
+ * SHA-256: SW_OK with *size and, when crc is not NULL, its CRC-32; SW_ERR (logged) when it is
+ * missing or changed. */
+int sw_evidence_verify(struct sw_ctx *c, const char *hash, char *file, size_t flen,
+                       long long *size, uint32_t *crc);
+
 /* --- show incidents (fcgi/incidents.c), shared with evidence.c --- */
 
 /* Loads the incident named by path parameter {id} if the caller may see it (admins, centre
@@ -340,6 +357,10 @@ int sw_csv_formula_start(const char *v);
  * as RFC 8187 filename*=UTF-8''… (characters a file name cannot hold — / \ : * ? " < > | and
  * controls — as _; at most 150 bytes, never cut inside a character). */
 void sw_reply_attachment(struct sw_ctx *c, const char *name);
+
+/* The same header's value into out (at least 700 bytes), for handlers that write their own
+ * head (a streamed answer). */
+void sw_attachment_value(const char *name, char *out, size_t outlen);
 
 /* --- metrics (fcgi/metrics.c) --- */
 
@@ -455,6 +476,15 @@ void sw_h_cases_messages_create(struct sw_ctx *c);
 void sw_h_cases_messages_list(struct sw_ctx *c);
 void sw_h_cases_history(struct sw_ctx *c);
 void sw_h_cases_evidence_upload(struct sw_ctx *c);
+void sw_h_cases_insurance_put(struct sw_ctx *c);
+void sw_h_cases_insurance_decision(struct sw_ctx *c);
+void sw_h_cases_costs_list(struct sw_ctx *c);
+void sw_h_cases_costs_create(struct sw_ctx *c);
+void sw_h_cases_costs_patch(struct sw_ctx *c);
+void sw_h_cases_costs_delete(struct sw_ctx *c);
+void sw_h_policy_costs(struct sw_ctx *c);
+void sw_h_cases_dossier(struct sw_ctx *c);
+void sw_h_cases_dossier_zip(struct sw_ctx *c);
 void sw_h_cases_evidence_list(struct sw_ctx *c);
 void sw_h_cases_evidence_get(struct sw_ctx *c);
 void sw_h_deadline_rules(struct sw_ctx *c);

@@ -15,6 +15,7 @@
 #include "seawall/date.h"
 #include "seawall/deadlines.h"
 #include "seawall/i18n.h"
+#include "seawall/insurance.h"
 #include "seawall/log.h"
 #include "seawall/message.h"
 #include "seawall/normalise.h"
@@ -136,6 +137,8 @@ static json_t *view_with(struct sw_ctx *c, const json_t *doc, int64_t now, long 
         json_object_del(v, "priority");
     json_object_del(v, "history_len");
     json_object_del(v, "deadline_seq");
+    json_object_del(v, "costs");      /* sw_case_view_for and GET /cases/{id}/costs show them */
+    json_object_del(v, "cost_seq");
     localise_deadlines(c, v);
     json_object_set_new(v, "links", case_links(doc));
     return v;
@@ -329,22 +332,30 @@ static void add_exporter(json_t *v, const json_t *doc, const json_t *names)
                                                  json_object_get(names, key)));
 }
 
-void sw_h_cases_get(struct sw_ctx *c)
+json_t *sw_case_view_for(struct sw_ctx *c, const json_t *doc)
 {
-    long long id;
-    json_t *doc, *v, *one, *names = NULL;
+    json_t *v = view(c, doc), *one = json_pack("[O]", doc), *names = NULL, *costs;
 
-    if (sw_case_load_visible(c, &id, &doc) != SW_OK)
-        return;
-    v = view(c, doc);
-    one = json_pack("[O]", doc);
     if (v != NULL && sw_case_exporters(c->store, one, &names) == SW_OK)
         add_exporter(v, doc, names);
+    /* One case shows its costs and their totals (lists and the queue leave them out). */
+    if (v != NULL && (costs = sw_costs_of(doc)) != NULL)
+        json_object_set_new(v, "costs", costs);
     if (v != NULL)   /* the joint matter of an association it is part of (associations.h) */
         json_object_set_new(v, "matter", sw_matter_of_case(c->store, doc) ?: json_null());
     json_decref(names);
     json_decref(one);
-    sw_reply_json(c, 200, v);
+    return v;
+}
+
+void sw_h_cases_get(struct sw_ctx *c)
+{
+    long long id;
+    json_t *doc;
+
+    if (sw_case_load_visible(c, &id, &doc) != SW_OK)
+        return;
+    sw_reply_json(c, 200, sw_case_view_for(c, doc));
     json_decref(doc);
 }
 

@@ -22,6 +22,7 @@
 #include "seawall/log.h"
 #include "seawall/record.h"
 #include "seawall/store.h"
+#include "seawall/zip.h"
 #include "api.h"
 
 /* What holds evidence: cases and show incidents. */
@@ -388,53 +389,72 @@ static long long followed(const struct owner *o, const json_t *doc)
     return json_integer_value(json_object_get(doc, "from_incident"));
 }
 
-static void list(struct sw_ctx *c, const struct owner *o)
+/* What record id of o shows as its evidence (with inc, the incident it came from, whose files
+ * follow it): entry views, its own files first. SW_OK with *out, or the store's code. */
+static int listing(struct sw_ctx *c, const struct owner *o, long long id, long long inc,
+                   json_t **out)
 {
-    long long id, inc;
-    json_t *doc, *items, *out, *e, *v;
+    json_t *items, *e, *v;
     size_t i, j;
-    int rc;
+    int rc = evidence_of(c, o, id, NULL, NULL, &items, NULL);
 
-    if (o->load(c, &id, &doc) != SW_OK)
-        return;
-    inc = followed(o, doc);
-    json_decref(doc);
-    rc = evidence_of(c, o, id, NULL, NULL, &items, NULL);
-    if (rc != SW_OK) {
-        sw_reply_store(c, rc, "reading evidence");
-        return;
-    }
-    out = json_array();
+    if (rc != SW_OK)
+        return rc;
+    *out = json_array();
     json_array_foreach(items, i, e)
-        json_array_append_new(out, entry_view(o, id, e));
+        json_array_append_new(*out, entry_view(o, id, e));
     json_decref(items);
     /* A case escalated from an incident shows the incident's evidence as its own: the files
      * stay with the incident (referenced, not copied) and are served under the case. */
     if (inc > 0) {
         rc = evidence_of(c, &incident_owner, inc, NULL, NULL, &items, NULL);
         if (rc != SW_OK) {
-            json_decref(out);
-            sw_reply_store(c, rc, "reading the incident's evidence");
-            return;
+            json_decref(*out);
+            *out = NULL;
+            return rc;
         }
         json_array_foreach(items, i, e) {
             int dup = 0;
 
-            json_array_foreach(out, j, v)
+            json_array_foreach(*out, j, v)
                 dup |= json_equal(json_object_get(v, "sha256"), json_object_get(e, "sha256"));
             if (dup)
                 continue;
             v = entry_view(o, id, e);
             json_object_set_new(v, "from_incident", json_integer(inc));
-            json_array_append_new(out, v);
+            json_array_append_new(*out, v);
         }
         json_decref(items);
+    }
+    return SW_OK;
+}
+
+int sw_case_evidence_list(struct sw_ctx *c, long long id, const json_t *doc, json_t **out)
+{
+    return listing(c, &case_owner, id, followed(&case_owner, doc), out);
+}
+
+static void list(struct sw_ctx *c, const struct owner *o)
+{
+    long long id, inc;
+    json_t *doc, *out;
+    int rc;
+
+    if (o->load(c, &id, &doc) != SW_OK)
+        return;
+    inc = followed(o, doc);
+    json_decref(doc);
+    rc = listing(c, o, id, inc, &out);
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "reading evidence");
+        return;
     }
     sw_reply_json(c, 200, json_pack("{s:o}", "items", out));
 }
 
-/* SHA-256 of the file at path as hex; SW_OK or SW_ERR. */
-static int file_hash(const char *path, char *hex, long long *size)
+/* SHA-256 of the file at path as hex, its size, and its CRC-32 when crc is not NULL; SW_OK or
+ * SW_ERR. */
+static int file_hash(const char *path, char *hex, long long *size, uint32_t *crc)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_state st;
@@ -445,9 +465,13 @@ static int file_hash(const char *path, char *hex, long long *size)
     if (fd < 0)
         return SW_ERR;
     *size = 0;
+    if (crc != NULL)
+        *crc = 0;
     crypto_hash_sha256_init(&st);
     while ((n = read(fd, buf, sizeof(buf))) > 0) {
         crypto_hash_sha256_update(&st, (unsigned char *)buf, (unsigned long long)n);
+        if (crc != NULL)
+            *crc = sw_crc32(*crc, buf, (size_t)n);
         *size += n;
     }
     close(fd);
@@ -458,10 +482,26 @@ static int file_hash(const char *path, char *hex, long long *size)
     return SW_OK;
 }
 
+int sw_evidence_verify(struct sw_ctx *c, const char *hash, char *file, size_t flen,
+                       long long *size, uint32_t *crc)
+{
+    char dir[512], hex[65] = "";
+
+    if (!sw_sha256_hex_valid(hash))
+        return SW_ERR;
+    evidence_path(c, hash, dir, sizeof(dir), file, flen);
+    if (file_hash(file, hex, size, crc) != SW_OK || strcmp(hex, hash) != 0) {
+        sw_error("evidence %s is missing or no longer has its hash (now %s)", hash,
+                 hex[0] ? hex : "unreadable");
+        return SW_ERR;
+    }
+    return SW_OK;
+}
+
 static void get(struct sw_ctx *c, const struct owner *o)
 {
     const char *hash = sw_param(c, "sha256");
-    char dir[512], file[600], hex[65], head[1400], enc[700], plain[201];
+    char file[600], head[1400], enc[700], plain[201];
     json_t *doc, *items, *found = NULL;
     const char *name, *p;
     long long id, size, inc;
@@ -486,10 +526,8 @@ static void get(struct sw_ctx *c, const struct owner *o)
         sw_reply_store(c, rc != SW_OK ? rc : SW_NOTFOUND, "reading evidence");
         return;
     }
-    evidence_path(c, hash, dir, sizeof(dir), file, sizeof(file));
-    if (file_hash(file, hex, &size) != SW_OK || strcmp(hex, hash) != 0) {
-        sw_error("evidence %s of %s %lld is missing or no longer has its hash (now %s)",
-                 hash, o->tag, id, hex);
+    if (sw_evidence_verify(c, hash, file, sizeof(file), &size, NULL) != SW_OK) {
+        sw_error("evidence %s of %s %lld is not served", hash, o->tag, id);
         sw_reply_problem(c, 500, "evidence-damaged", "Evidence damaged", NULL,
                          "the stored file no longer matches the SHA-256 recorded at upload; "
                          "it is not served");

@@ -512,7 +512,15 @@ int sw_csv_cell(struct sw_buf *b, const char *v, int first)
 
 void sw_reply_attachment(struct sw_ctx *c, const char *name)
 {
-    char plain[160], enc[480], head[700];
+    char head[700];
+
+    sw_attachment_value(name, head, sizeof(head));
+    sw_reply_header(c, "Content-Disposition", head);
+}
+
+void sw_attachment_value(const char *name, char *head, size_t headlen)
+{
+    char plain[160], enc[480];
     size_t i = 0, p = 0, e = 0, len = strlen(name);
 
     while (i < len && i < 150) {
@@ -538,8 +546,7 @@ void sw_reply_attachment(struct sw_ctx *c, const char *name)
     }
     plain[p] = '\0';
     enc[e] = '\0';
-    snprintf(head, sizeof(head), "attachment; filename=\"%s\"; filename*=UTF-8''%s", plain, enc);
-    sw_reply_header(c, "Content-Disposition", head);
+    snprintf(head, headlen, "attachment; filename=\"%s\"; filename*=UTF-8''%s", plain, enc);
 }
 
 int sw_list_valid(const char *list, const char *const *allowed)

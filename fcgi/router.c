@@ -175,36 +175,27 @@ static void clear_cookie(struct sw_ctx *c)
 
 /* A request that came with the session cookie (and no Authorization): the session, the
  * request limit keyed by its person (every session of one person shares one count), CSRF,
- * the TOTP-setup limit, the role. Two round trips: the person is known only after the
- * session has been read. */
+ * the TOTP-setup limit, the role, and the account. One round trip for a session this API
+ * thread has seen (sw_session_lookup). */
 static int check_session(struct sw_ctx *c, const char *sid, const struct sw_rate *rate)
 {
     struct sw_session ss;
     struct sw_session_limits lim;
-    struct sw_rate_caller caller;
-    long long retry_ms = 0;
-    int rc, lrc;
+    struct sw_auth_limit limit = { rate, c->req->remote_addr, 0 };
+    json_t *account = NULL;
+    int rc;
 
     sw_session_limits_of(c, &lim);
-    rc = sw_session_lookup(c->store, sid, sw_people_now(c), &lim, &ss);
-    if (rc == SW_EAGAIN) {
+    rc = sw_session_lookup(c->store, sid, sw_people_now(c), &lim, &ss, &limit,
+                           (c->route->flags & SW_RT_ACCOUNT) ? &account : NULL);
+    if (rc == SW_EAGAIN || rc == SW_ERR) {
         sw_reply_store(c, rc, "session lookup");
         return rc;
     }
-    if (rate->period_us > 0) {
-        if (rc == SW_OK)
-            sw_rate_caller_person(&caller, ss.person, c->req->remote_addr);
-        else
-            sw_rate_caller(&caller, NULL, c->req->remote_addr);
-        lrc = sw_rate_take(c->store, &caller, rate, &retry_ms);
-        if (lrc != SW_OK) {
-            sw_reply_store(c, lrc, "request limit");
-            return lrc;
-        }
-        if (retry_ms > 0) {
-            reply_limited(c, retry_ms);
-            return SW_INVALID;
-        }
+    if (limit.retry_ms > 0) {
+        json_decref(account);
+        reply_limited(c, limit.retry_ms);
+        return SW_INVALID;
     }
     if (rc != SW_OK) {
         clear_cookie(c);
@@ -213,6 +204,7 @@ static int check_session(struct sw_ctx *c, const char *sid, const struct sw_rate
                          "limit); sign in again");
         return SW_INVALID;
     }
+    c->account = account;   /* freed with the request, whatever happens below */
     sw_session_principal(&ss, &c->who);
     sw_strlcpy(c->csrf, ss.csrf, sizeof(c->csrf));
     c->session_expires_ms = ss.expires_ms;
@@ -225,35 +217,19 @@ static int check_session(struct sw_ctx *c, const char *sid, const struct sw_rate
                          "/api/v1/me/totp, then POST /api/v1/me/totp/confirm with a code");
         return SW_INVALID;
     }
-    if (check_role(c) != SW_OK)
-        return SW_INVALID;
-    if (c->route->flags & SW_RT_ACCOUNT) {
-        const struct sw_kind *k = sw_auth_account_kind(c->who.role);
-
-        if (k != NULL) {
-            rc = sw_doc_get(c->store, k, c->who.subject, &c->account);
-            if (rc == SW_EAGAIN) {
-                sw_reply_store(c, rc, "account lookup");
-                return rc;
-            }
-        }
-    }
-    return SW_OK;
+    return check_role(c);
 }
 
 /* The request limit (ratelimit.h) and the token. The limit's count rides in the token
- * lookup's round trip when it can (sw_auth_extra), else goes on its own; a caller over it
- * gets 429 whatever its token says, so a right guess of a secret looks like a wrong one.
- * Without an Authorization header, a route that needs a caller takes the session cookie. */
+ * lookup's round trip (sw_auth_lookup); a caller over it gets 429 whatever its token says, so
+ * a right guess of a secret looks like a wrong one. Without an Authorization header, a route
+ * that needs a caller takes the session cookie. */
 static int check_auth(struct sw_ctx *c)
 {
     struct sw_rate rate;
-    struct sw_rate_caller caller;
-    char bufs[2][24], sid[SW_SESSION_ID_LEN + 1];
-    const char *argv[SW_RATE_ARGV];
-    struct sw_auth_extra extra = { 0, argv, NULL };
-    long long retry_ms = 0;
-    int rc = SW_OK, counted = 0;
+    struct sw_auth_limit limit = { &rate, c->req->remote_addr, 0 };
+    char sid[SW_SESSION_ID_LEN + 1];
+    int rc = SW_OK;
 
     sw_rate_init(&rate, (c->route->flags & SW_RT_UNLIMITED) ? 0
                                                               : sw_config_int(c->cfg, "api.rate_per_s"),
@@ -261,42 +237,30 @@ static int check_auth(struct sw_ctx *c)
     if (c->route->roles != 0 && c->req->authorization == NULL && c->req->cookie != NULL &&
         sw_session_cookie(c->req->cookie, sid) == SW_OK)
         return check_session(c, sid, &rate);
-    if (rate.period_us > 0) {
-        sw_rate_caller(&caller, c->req->authorization, c->req->remote_addr);
-        extra.argc = sw_rate_argv(c->store, &caller, &rate, argv, bufs);
-    }
     if (c->route->roles != 0) {
-        struct sw_auth_extra *ex = extra.argc > 0 ? &extra : NULL;
-
         if (c->route->flags & SW_RT_ACCOUNT)
             rc = sw_auth_lookup_account(c->store, c->req->authorization, &c->who, &c->account,
-                                        ex);
+                                        &limit);
         else
-            rc = sw_auth_lookup(c->store, c->req->authorization, &c->who, ex);
-        if (rc == SW_EAGAIN) {
-            if (extra.reply != NULL)
-                freeReplyObject(extra.reply);
+            rc = sw_auth_lookup(c->store, c->req->authorization, &c->who, &limit);
+        if (rc == SW_EAGAIN || rc == SW_ERR) {
             sw_reply_store(c, rc, "token lookup");
             return rc;
         }
-    }
-    if (rate.period_us > 0) {
-        if (extra.reply != NULL) {
-            counted = sw_rate_reply(extra.reply, &retry_ms) == SW_OK;
-            freeReplyObject(extra.reply);
-        }
-        if (!counted) {   /* not sent, or the server had forgotten the script */
-            int lrc = sw_rate_take(c->store, &caller, &rate, &retry_ms);
+    } else if (rate.period_us > 0) {
+        struct sw_rate_caller caller;
+        int lrc;
 
-            if (lrc != SW_OK) {
-                sw_reply_store(c, lrc, "request limit");
-                return lrc;
-            }
+        sw_rate_caller(&caller, c->req->authorization, c->req->remote_addr);
+        lrc = sw_rate_take(c->store, &caller, &rate, &limit.retry_ms);
+        if (lrc != SW_OK) {
+            sw_reply_store(c, lrc, "request limit");
+            return lrc;
         }
-        if (retry_ms > 0) {
-            reply_limited(c, retry_ms);
-            return SW_INVALID;
-        }
+    }
+    if (limit.retry_ms > 0) {
+        reply_limited(c, limit.retry_ms);
+        return SW_INVALID;
     }
     if (c->route->roles == 0)
         return (c->route->flags & SW_RT_ORIGIN) ? check_origin(c, 0) : SW_OK;

@@ -13,6 +13,7 @@
 #include "seawall/date.h"
 #include "seawall/live.h"
 #include "seawall/i18n.h"
+#include "seawall/ratelimit.h"
 #include "seawall/store.h"
 
 #define TOKEN_PREFIX "swt_"
@@ -258,8 +259,16 @@ static const char *const token_fields[] = { "hash", "role", "subject", "centre",
 #define TF_EXPIRES 8
 #define TF_PERSON 9
 
+/* A command that rides in the token read's round trip (token_fetch); reply is its reply (the
+ * caller frees it) once sent. */
+struct fetch_extra {
+    int argc;
+    const char **argv;
+    redisReply *reply;
+};
+
 /* The token record's fields; with extra, the extra command goes in the same round trip. */
-static redisReply *token_fetch(struct sw_store *s, const char *id, struct sw_auth_extra *extra)
+static redisReply *token_fetch(struct sw_store *s, const char *id, struct fetch_extra *extra)
 {
     char key[64];
     const char *argv[2 + SW_ARRAY_LEN(token_fields)];
@@ -335,43 +344,73 @@ static int expired(const struct sw_principal *p)
     return p->expires_ms > 0 && sw_now_ms() >= p->expires_ms;
 }
 
-/* Looks token id up and checks secret against it. On SW_OK fills *p and, when hash is not
- * NULL, copies the stored hash (65 bytes). A right secret for an expired token answers
- * SW_CONFLICT with p->expires_at set; a wrong one never learns of the expiry. */
-static int lookup_record(struct sw_store *s, const char *id, const char *secret,
-                         struct sw_principal *p, char *hash, struct sw_auth_extra *extra)
+/* Counts one request of caller by its address (the token was no caller: none, malformed, or
+ * no record). SW_OK, or what Redis answered. */
+static int count_addr(struct sw_store *s, const struct sw_rate_caller *caller,
+                      const struct sw_rate *rate, struct sw_auth_limit *limit)
 {
-    redisReply *r;
+    long long retry_ms = 0;
+    int rc;
+
+    if (limit == NULL)
+        return SW_OK;
+    rc = sw_rate_take_addr(s, caller, rate, &retry_ms);
+    limit->retry_ms = retry_ms;
+    return rc;
+}
+
+/* Reads token id's record, counting one request against it, in one script (the record and
+ * its count share a slot), and checks secret against it. On SW_OK fills *p and copies the
+ * stored hash into hash (65 bytes). A right secret for an expired token answers SW_CONFLICT
+ * with p->expires_at set; a wrong one never learns of the expiry. An id without a record is
+ * counted against the address (a second round trip) and answers SW_NOTFOUND. */
+static int lookup_record(struct sw_store *s, const char *id, const char *secret,
+                         struct sw_principal *p, char *hash, const struct sw_rate_caller *caller,
+                         const struct sw_rate *rate, struct sw_auth_limit *limit)
+{
+    redisReply *tok, view;
     enum sw_role role;
     const char *expires;
-    int rc = SW_NOTFOUND;
+    long long retry_ms = 0;
+    int rc = SW_NOTFOUND, got;
 
-    r = token_fetch(s, id, extra);
-    if (r == NULL)
+    tok = sw_rate_record_eval(s, caller, rate, (int)SW_ARRAY_LEN(token_fields), token_fields);
+    if (tok == NULL)
         return SW_EAGAIN;
-    if (!token_reply_found(r) || sw_reply_str(r->element[TF_REVOKED]) != NULL)
+    got = sw_rate_record_reply(tok, (int)SW_ARRAY_LEN(token_fields), &retry_ms);
+    if (got != SW_OK) {
+        freeReplyObject(tok);
+        if (got == SW_NOTFOUND)
+            return (rc = count_addr(s, caller, rate, limit)) == SW_OK ? SW_NOTFOUND : rc;
+        return SW_ERR;
+    }
+    if (limit != NULL)
+        limit->retry_ms = retry_ms;
+    view = *tok;              /* the fields, as HMGET would have answered them */
+    view.elements = tok->elements - 1;
+    view.element = tok->element + 1;
+    if (!token_reply_found(&view) || sw_reply_str(view.element[TF_REVOKED]) != NULL)
         goto out;
     /* Compare even when the record is unusable below, so timing says nothing. */
-    if (!sw_token_verify(secret, sw_reply_str(r->element[TF_HASH])))
+    if (!sw_token_verify(secret, sw_reply_str(view.element[TF_HASH])))
         goto out;
-    if (sw_role_parse(sw_reply_str(r->element[TF_ROLE]), &role) != SW_OK)
+    if (sw_role_parse(sw_reply_str(view.element[TF_ROLE]), &role) != SW_OK)
         goto out;
     memset(p, 0, sizeof(*p));
     p->role = role;
-    p->subject = sw_reply_int(r->element[TF_SUBJECT], 0);
-    p->centre = sw_reply_int(r->element[TF_CENTRE], 0);
-    p->person = sw_reply_int(r->element[TF_PERSON], 0);
+    p->subject = sw_reply_int(view.element[TF_SUBJECT], 0);
+    p->centre = sw_reply_int(view.element[TF_CENTRE], 0);
+    p->person = sw_reply_int(view.element[TF_PERSON], 0);
     sw_strlcpy(p->token_id, id, sizeof(p->token_id));
-    sw_strlcpy(p->label, sw_reply_str(r->element[TF_LABEL]) ?: "", sizeof(p->label));
-    expires = sw_reply_str(r->element[TF_EXPIRES]);
+    sw_strlcpy(p->label, sw_reply_str(view.element[TF_LABEL]) ?: "", sizeof(p->label));
+    expires = sw_reply_str(view.element[TF_EXPIRES]);
     if (expires != NULL && (sw_strlcpy(p->expires_at, expires, sizeof(p->expires_at)) != SW_OK ||
                             sw_date_ms(expires, &p->expires_ms) != SW_OK))
         goto out;   /* an expiry that cannot be read is not "never" */
-    if (hash != NULL)
-        sw_strlcpy(hash, sw_reply_str(r->element[TF_HASH]), 65);
+    sw_strlcpy(hash, sw_reply_str(view.element[TF_HASH]), 65);
     rc = expired(p) ? SW_CONFLICT : SW_OK;
 out:
-    freeReplyObject(r);
+    freeReplyObject(tok);
     return rc;
 }
 
@@ -390,7 +429,7 @@ int sw_auth_bearer_id(const char *authorization, char *id)
 int sw_auth_token_get(struct sw_store *s, const char *id, json_t **out)
 {
     const char *zscore[] = { "ZSCORE", USED_KEY, id };
-    struct sw_auth_extra used = { 3, zscore, NULL };
+    struct fetch_extra used = { 3, zscore, NULL };
     redisReply *r;
     int rc = SW_NOTFOUND;
 
@@ -520,36 +559,51 @@ static int64_t used_argv(const char *id, int64_t now, char *buf, size_t n, const
 }
 
 /* sw_auth_lookup and, with account not NULL, sw_auth_lookup_account. A token this thread has
- * verified is checked for revocation in one round trip that also carries the account, the
- * token's use (when this thread has not recorded it this minute) and extra. A token new to
- * the thread is read whole (with extra), then its account and use go in a second round trip:
- * once per thread and token, not per request. */
+ * verified is checked for revocation and counted against the request limit by one script
+ * (the record and its count share a cluster slot), sent in one round trip with the account,
+ * and the token's use when this thread has not recorded it this minute. A token new to the
+ * thread is read whole and counted by the same script, then its account and use go in a
+ * second round trip: once per thread and token, not per request. */
 static int lookup(struct sw_store *s, const char *authorization, struct sw_principal *p,
-                  json_t **account, struct sw_auth_extra *extra)
+                  json_t **account, struct sw_auth_limit *limit)
 {
-    char id[SW_TOKEN_ID_LEN + 1], tkey[64], akey[128], mbuf[24];
+    static const struct sw_rate unlimited = { 0, 0 };
+    static const char *const revoked_field[] = { "revoked_at" };
+    const struct sw_rate *rate = limit != NULL && limit->rate != NULL ? limit->rate : &unlimited;
+    char id[SW_TOKEN_ID_LEN + 1], akey[128], mbuf[24];
     const char *secret, *used[5];
     const struct sw_kind *k;
+    struct sw_rate_caller caller;
+    struct sw_rate_cmd cmd;
     struct tok_cache *c;
     int64_t now = sw_now_ms(), minute;
-    redisReply *rep[4] = { NULL, NULL, NULL, NULL };
-    const char **argvs[4];
-    int argcs[4], n = 0, i_acc = -1, i_used = -1, i, rc;
+    redisReply *rep[3] = { NULL, NULL, NULL }, *tok = NULL;
+    const char **argvs[3];
+    long long retry_ms = 0;
+    int argcs[3], n = 0, i_tok = -1, i_acc = -1, i_used = -1, i, rc;
 
     if (account != NULL)
         *account = NULL;
+    if (limit != NULL)
+        limit->retry_ms = 0;
+    sw_rate_caller(&caller, authorization, limit != NULL ? limit->remote_addr : NULL);
     if (bearer(authorization, id, &secret) != SW_OK)
-        return SW_NOTFOUND;
+        return (rc = count_addr(s, &caller, rate, limit)) == SW_OK ? SW_NOTFOUND : rc;
     c = cache_slot(id);
     if (strcmp(c->id, id) == 0 && sw_token_verify(secret, c->hash)) {
-        const char *hget[] = { "HGET", tkey, "revoked_at" }, *get[] = { "GET", akey };
+        const char *get[] = { "GET", akey };
 
         *p = c->p;
-        if (expired(p))
+        if (expired(p)) {
+            if (limit != NULL && (rc = sw_rate_take(s, &caller, rate, &limit->retry_ms)) != SW_OK)
+                return rc;
             return SW_CONFLICT;
-        sw_auth_token_key(id, tkey, sizeof(tkey));
-        argvs[n] = hget;
-        argcs[n++] = 3;
+        }
+        if (sw_rate_record_argv(&cmd, s, &caller, rate, 1, revoked_field) > 0) {
+            i_tok = n;
+            argvs[n] = cmd.argv;
+            argcs[n++] = cmd.argc;
+        }
         k = sw_auth_account_kind(c->p.role);
         if (account != NULL && k != NULL) {
             sw_doc_key(k, c->p.subject, akey, sizeof(akey));
@@ -563,32 +617,47 @@ static int lookup(struct sw_store *s, const char *authorization, struct sw_princ
             argvs[n] = used;
             argcs[n++] = 5;
         }
-        if (extra != NULL) {   /* last */
-            argvs[n] = extra->argv;
-            argcs[n] = extra->argc;
-        }
-        if (sw_store_pipeline(s, n + (extra != NULL), argcs, argvs, rep) != SW_OK)
+        if (n > 0 && sw_store_pipeline(s, n, argcs, argvs, rep) != SW_OK)
             return SW_EAGAIN;
-        if (extra != NULL)
-            extra->reply = rep[n];
-        if (rep[0]->type != REDIS_REPLY_NIL) {   /* revoked (or the record is gone) */
-            c->id[0] = '\0';
-            memset(p, 0, sizeof(*p));
-            rc = SW_NOTFOUND;
-        } else {
+        if (i_tok >= 0) {
+            tok = rep[i_tok];
+            rep[i_tok] = NULL;
+        }
+        if (tok == NULL || sw_rate_record_reply(tok, 1, &retry_ms) == SW_ERR) {
+            /* The script was not known to this handle yet, or Redis restarted and forgot it:
+             * once more, loading it (a round trip of its own, once per connection). */
+            freeReplyObject(tok);
+            tok = sw_rate_record_eval(s, &caller, rate, 1, revoked_field);
+        }
+        rc = tok == NULL ? SW_EAGAIN : sw_rate_record_reply(tok, 1, &retry_ms);
+        if (rc == SW_OK) {
+            if (limit != NULL)
+                limit->retry_ms = retry_ms;
+            if (tok->element[1]->type != REDIS_REPLY_NIL)
+                rc = SW_NOTFOUND;              /* revoked */
+        } else if (rc == SW_NOTFOUND) {        /* the record is gone: the caller is its address */
+            int lrc = count_addr(s, &caller, rate, limit);
+
+            if (lrc != SW_OK)
+                rc = lrc;
+        }
+        if (rc == SW_OK) {
             if (i_acc >= 0)
                 *account = doc_of(rep[i_acc]);
             if (i_used >= 0)
                 c->used = minute;
-            rc = SW_OK;
+        } else if (rc == SW_NOTFOUND) {
+            c->id[0] = '\0';
+            memset(p, 0, sizeof(*p));
         }
+        freeReplyObject(tok);
         for (i = 0; i < n; i++)
             freeReplyObject(rep[i]);
         return rc;
     }
-    /* Verified the long way: remember it (the record already had the hash), then read the
-     * account and record the use. */
-    rc = lookup_record(s, id, secret, p, c->hash, extra);
+    /* Verified the long way: remember it (the record had the hash), then read the account and
+     * record the use. */
+    rc = lookup_record(s, id, secret, p, c->hash, &caller, rate, limit);
     if (rc != SW_OK && rc != SW_CONFLICT)
         return rc;
     c->p = *p;
@@ -626,16 +695,16 @@ static int lookup(struct sw_store *s, const char *authorization, struct sw_princ
 }
 
 int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p,
-                   struct sw_auth_extra *extra)
+                   struct sw_auth_limit *limit)
 {
-    return lookup(s, authorization, p, NULL, extra);
+    return lookup(s, authorization, p, NULL, limit);
 }
 
 int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
                            struct sw_principal *p, json_t **account,
-                           struct sw_auth_extra *extra)
+                           struct sw_auth_limit *limit)
 {
-    return lookup(s, authorization, p, account, extra);
+    return lookup(s, authorization, p, account, limit);
 }
 
 int sw_auth_token_list_person(struct sw_store *s, long long person, int limit, json_t **items)

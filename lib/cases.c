@@ -561,19 +561,15 @@ int sw_case_ids(struct sw_store *s, const char *key, long long after, int limit,
     return sw_rec_ids(s, key, after, limit, max, ids, next);
 }
 
-int sw_case_docs_of_centre(struct sw_store *s, long long centre, long long max, json_t **docs,
-                           int *truncated)
+/* The documents of the ids in sorted set key, oldest first, at most max. */
+static int docs_of(struct sw_store *s, const char *key, long long max, json_t **docs,
+                   int *truncated)
 {
-    char key[64];
     long long next = 0;
     json_t *ids;
     int rc;
 
     *docs = NULL;
-    if (centre > 0)
-        snprintf(key, sizeof(key), "sw:{centre:%lld}:cases", centre);
-    else
-        sw_strlcpy(key, "sw:idx:cases", sizeof(key));
     rc = sw_case_ids(s, key, 0, 0, max, &ids, &next);
     if (rc != SW_OK)
         return rc;
@@ -581,6 +577,27 @@ int sw_case_docs_of_centre(struct sw_store *s, long long centre, long long max, 
     json_decref(ids);
     *truncated = next != 0;
     return rc;
+}
+
+int sw_case_docs_of_centre(struct sw_store *s, long long centre, long long max, json_t **docs,
+                           int *truncated)
+{
+    char key[64];
+
+    if (centre > 0)
+        snprintf(key, sizeof(key), "sw:{centre:%lld}:cases", centre);
+    else
+        sw_strlcpy(key, "sw:idx:cases", sizeof(key));
+    return docs_of(s, key, max, docs, truncated);
+}
+
+int sw_case_docs_of_subscriber(struct sw_store *s, long long sub, long long max, json_t **docs,
+                               int *truncated)
+{
+    char key[64];
+
+    snprintf(key, sizeof(key), "sw:{sub:%lld}:cases", sub);
+    return docs_of(s, key, max, docs, truncated);
 }
 
 int sw_case_open_of(struct sw_store *s, long long sub, long long max, json_t **out)

@@ -190,6 +190,9 @@ static const char *const notices[][2] = {
     { "resolved", SW_N("resolved") },
     { "reply", SW_N("a reply from the assistance centre") },
     { "incident", SW_N("opened from a trade-show incident") },
+    { "insurance_covered", SW_N("the centre finds the dispute within your insurance cover") },
+    { "insurance_not_covered", SW_N("the centre finds the dispute outside your insurance "
+                                    "cover") },
 };
 
 const char *sw_msg_notice_text(const char *code)

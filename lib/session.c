@@ -6,7 +6,10 @@
 
 #include <sodium.h>
 
+#include "seawall/accounts.h"
 #include "seawall/live.h"
+#include "seawall/log.h"
+#include "seawall/ratelimit.h"
 #include "seawall/session.h"
 #include "seawall/store.h"
 
@@ -131,6 +134,27 @@ int sw_session_create(struct sw_store *s, const json_t *person, const char *addr
     return rc;
 }
 
+/* The session of hash from r, an HMGET of sess_fields: SW_OK with *out filled, or SW_NOTFOUND
+ * when r holds no session. */
+static int sess_parse(const redisReply *r, const char *hash, struct sw_session *out)
+{
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != SF_N ||
+        sw_reply_str(r->element[SF_PERSON]) == NULL ||
+        sw_role_parse(sw_reply_str(r->element[SF_ROLE]) ?: "", &out->role) != SW_OK)
+        return SW_NOTFOUND;
+    sw_strlcpy(out->key, hash, sizeof(out->key));
+    out->person = sw_reply_int(r->element[SF_PERSON], 0);
+    out->subject = sw_reply_int(r->element[SF_SUBJECT], 0);
+    out->centre = sw_reply_int(r->element[SF_CENTRE], 0);
+    sw_strlcpy(out->csrf, sw_reply_str(r->element[SF_CSRF]) ?: "", sizeof(out->csrf));
+    out->created_ms = sw_reply_int(r->element[SF_CREATED], 0);
+    out->last_ms = sw_reply_int(r->element[SF_LAST], 0);
+    out->expires_ms = sw_reply_int(r->element[SF_EXPIRES], 0);
+    out->limited = sw_reply_int(r->element[SF_LIMITED], 0) != 0;
+    sw_strlcpy(out->lang, sw_reply_str(r->element[SF_LANG]) ?: "en", sizeof(out->lang));
+    return SW_OK;
+}
+
 /* Reads the session stored under key. SW_OK with the reply's fields in *out. */
 static int sess_read(struct sw_store *s, const char *hash, struct sw_session *out,
                      redisReply **raw)
@@ -148,22 +172,10 @@ static int sess_read(struct sw_store *s, const char *hash, struct sw_session *ou
     r = sw_store_cmdv(s, (int)SW_ARRAY_LEN(argv), argv, NULL);
     if (r == NULL)
         return SW_EAGAIN;
-    if (r->type != REDIS_REPLY_ARRAY || r->elements != SF_N ||
-        sw_reply_str(r->element[SF_PERSON]) == NULL ||
-        sw_role_parse(sw_reply_str(r->element[SF_ROLE]) ?: "", &out->role) != SW_OK) {
+    if (sess_parse(r, hash, out) != SW_OK) {
         freeReplyObject(r);
         return SW_NOTFOUND;
     }
-    sw_strlcpy(out->key, hash, sizeof(out->key));
-    out->person = sw_reply_int(r->element[SF_PERSON], 0);
-    out->subject = sw_reply_int(r->element[SF_SUBJECT], 0);
-    out->centre = sw_reply_int(r->element[SF_CENTRE], 0);
-    sw_strlcpy(out->csrf, sw_reply_str(r->element[SF_CSRF]) ?: "", sizeof(out->csrf));
-    out->created_ms = sw_reply_int(r->element[SF_CREATED], 0);
-    out->last_ms = sw_reply_int(r->element[SF_LAST], 0);
-    out->expires_ms = sw_reply_int(r->element[SF_EXPIRES], 0);
-    out->limited = sw_reply_int(r->element[SF_LIMITED], 0) != 0;
-    sw_strlcpy(out->lang, sw_reply_str(r->element[SF_LANG]) ?: "en", sizeof(out->lang));
     if (raw != NULL)
         *raw = r;
     else
@@ -176,41 +188,202 @@ static int live(const struct sw_session *ss, int64_t now_ms, const struct sw_ses
     return now_ms < ss->expires_ms && now_ms - ss->last_ms < l->idle_ms;
 }
 
-int sw_session_lookup(struct sw_store *s, const char *id, int64_t now_ms,
-                      const struct sw_session_limits *lim, struct sw_session *out)
+/* KEYS[1] a session; ARGV[1] now (ms), ARGV[2] the idle limit (ms), ARGV[3] the key's TTL
+ * (ms), ARGV[4..] sess_fields. Answers the fields (HMGET) and, when the session is live and
+ * was last marked used a second or more ago, marks it used now (so a burst of requests costs
+ * one write) and answers that. Ended sessions are left to the caller (sw_session_end). */
+static const char lookup_lua[] =
+    "local v = redis.call('HMGET', KEYS[1], unpack(ARGV, 4))\n"
+    "local now, idle = tonumber(ARGV[1]), tonumber(ARGV[2])\n"
+    "local last, expires = tonumber(v[7]), tonumber(v[8])\n"
+    "if v[1] and last and expires and now < expires and now - last < idle\n"
+    "   and now - last >= 1000 then\n"
+    "  redis.call('HSET', KEYS[1], 'last', ARGV[1])\n"
+    "  redis.call('PEXPIRE', KEYS[1], ARGV[3])\n"
+    "  v[7] = ARGV[1]\n"
+    "end\n"
+    "return v\n";
+_Static_assert(SF_PERSON == 0 && SF_LAST == 6 && SF_EXPIRES == 7,
+               "lookup_lua reads person, last and expires by position");
+
+/* What this thread has learnt of a session: who it is for, which never changes. It lets the
+ * person's request count and the account be asked in the session's own round trip. */
+struct sess_cache {
+    char key[65];
+    long long person;
+    enum sw_role role;
+    long long subject;
+};
+
+static __thread struct sess_cache scache[64];
+
+static struct sess_cache *scache_slot(const char *hash)
 {
-    char hash[65], key[96], now[24], ttl[24];
-    int rc;
+    unsigned h = 2166136261u;
+    int i;
+
+    for (i = 0; i < 8 && hash[i] != '\0'; i++)
+        h = (h ^ (unsigned char)hash[i]) * 16777619u;
+    return &scache[h & 63];
+}
+
+static json_t *doc_of(const redisReply *r)
+{
+    return r != NULL && r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL)
+                                                      : NULL;
+}
+
+/* The lookup script's arguments, into argv (4 + SF_N) with its numbers in nums. */
+static void lookup_args(const char *key, int64_t now_ms, const struct sw_session_limits *lim,
+                        char nums[3][24], const char **argv)
+{
+    size_t i;
+
+    snprintf(nums[0], 24, "%lld", (long long)now_ms);
+    snprintf(nums[1], 24, "%lld", (long long)lim->idle_ms);
+    snprintf(nums[2], 24, "%lld", (long long)(lim->idle_ms + 60000));
+    argv[0] = key;
+    argv[1] = nums[0];
+    argv[2] = nums[1];
+    argv[3] = nums[2];
+    for (i = 0; i < SF_N; i++)
+        argv[4 + i] = sess_fields[i];
+}
+
+int sw_session_lookup(struct sw_store *s, const char *id, int64_t now_ms,
+                      const struct sw_session_limits *lim, struct sw_session *out,
+                      struct sw_auth_limit *limit, json_t **account)
+{
+    static const struct sw_rate unlimited = { 0, 0 };
+    const struct sw_rate *rate = limit != NULL && limit->rate != NULL ? limit->rate : &unlimited;
+    const char *addr = limit != NULL ? limit->remote_addr : NULL;
+    char hash[65], key[96], nums[3][24], akey[128];
+    const char *largv[3 + 4 + SF_N], *get[] = { "GET", akey }, *sha;
+    const char **argvs[3];
+    const struct sw_kind *k;
+    struct sw_rate_caller caller;
+    struct sw_rate_cmd cmd;
+    struct sess_cache *c;
+    redisReply *rep[3] = { NULL, NULL, NULL }, *sess = NULL;
+    long long retry_ms = 0;
+    int argcs[3], n = 0, i_rate = -1, i_acc = -1, i, rc, lrc, known;
 
     memset(out, 0, sizeof(*out));
-    if (id == NULL || !id_valid(id, strlen(id)))
-        return SW_NOTFOUND;
+    if (account != NULL)
+        *account = NULL;
+    if (limit != NULL)
+        limit->retry_ms = 0;
+    sw_rate_caller(&caller, NULL, addr);
+    if (id == NULL || !id_valid(id, strlen(id))) {
+        rc = sw_rate_take_addr(s, &caller, rate, limit != NULL ? &limit->retry_ms : &retry_ms);
+        return rc == SW_OK ? SW_NOTFOUND : rc;
+    }
     sw_token_hash(id, strlen(id), hash);
-    rc = sess_read(s, hash, out, NULL);
-    if (rc != SW_OK)
-        return rc;
-    if (!live(out, now_ms, lim)) {
+    sess_key(hash, key, sizeof(key));
+    lookup_args(key, now_ms, lim, nums, largv + 3);
+    c = scache_slot(hash);
+    known = strcmp(c->key, hash) == 0;
+    /* The session, and for a session this thread knows its person's count and the account. */
+    if ((sha = sw_store_script_sha(s, lookup_lua)) != NULL) {
+        largv[0] = "EVALSHA";
+        largv[1] = sha;
+        largv[2] = "1";
+        argvs[n] = largv;
+        argcs[n++] = (int)SW_ARRAY_LEN(largv);
+    }
+    if (known) {
+        sw_rate_caller_person(&caller, c->person, addr);
+        if (rate->period_us > 0 && sw_rate_record_argv(&cmd, s, &caller, rate, 0, NULL) > 0) {
+            i_rate = n;
+            argvs[n] = cmd.argv;
+            argcs[n++] = cmd.argc;
+        }
+        if (account != NULL && (k = sw_auth_account_kind(c->role)) != NULL) {
+            sw_doc_key(k, c->subject, akey, sizeof(akey));
+            i_acc = n;
+            argvs[n] = get;
+            argcs[n++] = 2;
+        }
+    }
+    if (n > 0 && sw_store_pipeline(s, n, argcs, argvs, rep) != SW_OK)
+        return SW_EAGAIN;
+    if (sha != NULL) {
+        sess = rep[0];
+        rep[0] = NULL;
+    }
+    if (sess == NULL || sess->type == REDIS_REPLY_ERROR) {
+        /* Not loaded through this handle yet, or forgotten by a restarted Redis. */
+        freeReplyObject(sess);
+        sess = sw_store_eval(s, lookup_lua, 1, largv + 3, 3 + SF_N, largv + 4);
+    }
+    if (sess == NULL || sess->type == REDIS_REPLY_ERROR) {
+        if (sess != NULL)
+            sw_error("session lookup script: %s", sess->str);
+        rc = sess == NULL ? SW_EAGAIN : SW_ERR;
+        goto out;
+    }
+    rc = sess_parse(sess, hash, out);
+    if (rc == SW_OK && !live(out, now_ms, lim)) {
         sw_session_end(s, out->person, out->key);
-        return SW_NOTFOUND;
+        rc = SW_NOTFOUND;
     }
-    /* Marks it used; within a second of the last mark the mark is left as it is, so a burst
-     * of requests costs one write. */
-    if (now_ms - out->last_ms >= 1000) {
-        const char *hset[] = { "HSET", key, "last", now }, *pexp[] = { "PEXPIRE", key, ttl };
-        const char **argvs[] = { hset, pexp };
-        int argcs[] = { 4, 3 };
-        redisReply *rep[2];
-
-        sess_key(hash, key, sizeof(key));
-        snprintf(now, sizeof(now), "%lld", (long long)now_ms);
-        snprintf(ttl, sizeof(ttl), "%lld", (long long)(lim->idle_ms + 60000));
-        if (sw_store_pipeline(s, 2, argcs, argvs, rep) != SW_OK)
-            return SW_EAGAIN;
-        freeReplyObject(rep[0]);
-        freeReplyObject(rep[1]);
-        out->last_ms = now_ms;
+    if (rc != SW_OK) {
+        /* No session: the caller is its address (whatever was counted for a person above). */
+        c->key[0] = '\0';
+        memset(out, 0, sizeof(*out));
+        sw_rate_caller(&caller, NULL, addr);
+        lrc = sw_rate_take_addr(s, &caller, rate, &retry_ms);
+        rc = lrc == SW_OK ? SW_NOTFOUND : lrc;
+        goto out;
     }
-    return SW_OK;
+    if (!known || c->person != out->person || c->role != out->role ||
+        c->subject != out->subject) {
+        /* New to this thread: its person's count and its account in a second round trip. */
+        c->person = out->person;
+        c->role = out->role;
+        c->subject = out->subject;
+        sw_strlcpy(c->key, hash, sizeof(c->key));
+        for (i = 0; i < n; i++) {
+            freeReplyObject(rep[i]);
+            rep[i] = NULL;
+        }
+        n = 0;
+        i_rate = i_acc = -1;
+        sw_rate_caller_person(&caller, out->person, addr);
+        if (rate->period_us > 0 && sw_rate_record_argv(&cmd, s, &caller, rate, 0, NULL) > 0) {
+            i_rate = n;
+            argvs[n] = cmd.argv;
+            argcs[n++] = cmd.argc;
+        }
+        if (account != NULL && (k = sw_auth_account_kind(out->role)) != NULL) {
+            sw_doc_key(k, out->subject, akey, sizeof(akey));
+            i_acc = n;
+            argvs[n] = get;
+            argcs[n++] = 2;
+        }
+        if (n > 0 && sw_store_pipeline(s, n, argcs, argvs, rep) != SW_OK) {
+            rc = SW_EAGAIN;
+            goto out;
+        }
+    }
+    /* The person's count as answered, or on its own when it could not ride along (its script
+     * not loaded yet or forgotten; a person without a profile counts as the address). */
+    if (i_rate < 0 || sw_rate_record_reply(rep[i_rate], 0, &retry_ms) != SW_OK) {
+        lrc = sw_rate_take(s, &caller, rate, &retry_ms);
+        if (lrc != SW_OK) {
+            rc = lrc;
+            goto out;
+        }
+    }
+    if (i_acc >= 0)
+        *account = doc_of(rep[i_acc]);
+out:
+    if (limit != NULL)
+        limit->retry_ms = retry_ms;
+    freeReplyObject(sess);
+    for (i = 0; i < n; i++)
+        freeReplyObject(rep[i]);
+    return rc;
 }
 
 int sw_session_end(struct sw_store *s, long long person, const char *key)

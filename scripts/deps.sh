@@ -11,7 +11,7 @@ set -eu
 # zbarimg, which reads back the QR codes the portal draws.
 PKGS="build-essential pkg-config
 libfcgi-dev libhiredis-dev libcurl4-openssl-dev libxml2-dev libxml2-utils libjansson-dev
-libicu-dev libical-dev libsodium-dev libcsv-dev liboath-dev libxlsxwriter-dev libarchive-dev
+libicu-dev libical-dev libsodium-dev libcsv-dev liboath-dev libxlsxwriter-dev libarchive-dev zlib1g-dev
 unzip
 redis-server nginx-light libnginx-mod-nchan
 libcmocka-dev python3 curl ca-certificates

@@ -333,7 +333,8 @@ BROWSER_SECONDS = {"test_ws_inbox": 56, "test_ws_channels": 54, "test_console_st
                    "test_public": 33, "test_ws_portfolio": 32, "test_console_queue": 22,
                    "test_forms": 19, "test_console_case": 18, "test_ws_cases": 16,
                    "test_ws_account": 15, "test_console_bulletins": 14, "test_journey": 12,
-                   "test_ws_team": 8, "test_catalogue": 1, "test_ws_screening": 50, "test_assoc": 48}
+                   "test_ws_team": 8, "test_catalogue": 1, "test_ws_screening": 50, "test_assoc": 48,
+                   "test_ws_insurance": 32}
 
 
 def browser_shards(n):

@@ -13,6 +13,7 @@
 
 struct sw_store;
 struct sw_kind;
+struct sw_rate;
 
 enum sw_role {
     SW_ROLE_NONE     = 0,
@@ -85,14 +86,12 @@ int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subjec
 /* The person's tokens, newest first (at most limit). */
 int sw_auth_token_list_person(struct sw_store *s, long long person, int limit, json_t **items);
 
-/* A command of the caller's that rides in the lookup's first round trip to Redis (the request
- * limit, so that it costs no round trip of its own). reply is set to its reply (the caller
- * frees it) when it was sent, and stays NULL when the lookup asked Redis nothing (no token, a
- * malformed one) or failed. */
-struct sw_auth_extra {
-    int argc;
-    const char **argv;
-    struct redisReply *reply;
+/* The request limit (ratelimit.h) as a token lookup counts it: the rate and the caller's
+ * address in, and out how long the caller must wait (0: it may go on). */
+struct sw_auth_limit {
+    const struct sw_rate *rate;    /* NULL: count nothing */
+    const char *remote_addr;       /* may be NULL */
+    long long retry_ms;
 };
 
 /* The public id of the token in an Authorization header value ("Bearer swt_<id>_…"), into id
@@ -106,21 +105,27 @@ void sw_auth_token_key(const char *id, char *out, size_t outlen);
 /* Resolves an Authorization header value ("Bearer swt_…"). Returns SW_OK with *p filled,
  * SW_NOTFOUND when the header is absent, malformed, unknown, revoked or wrong, SW_CONFLICT
  * when the secret is right but the token has expired (p->expires_at says when; nothing else
- * in *p may be used), SW_EAGAIN when Redis cannot be asked. extra may be NULL.
+ * in *p may be used), SW_EAGAIN when Redis cannot be asked, SW_ERR when it refused.
+ *
+ * With limit, one request is counted against the token's count when its record exists
+ * (whatever the secret), else against the address, and limit->retry_ms says whether the
+ * caller is over its limit (a caller over it is refused whatever the answer). A token this
+ * thread has verified costs one round trip with its revocation check and the count; an id no
+ * token has costs a second (the address's count).
  *
  * Each use is recorded as the minute it happened in (the token's last_used_at), at most once a
  * minute per token, in the round trip that checks revocation; only a token's first request on
  * an API thread costs a second round trip. */
 int sw_auth_lookup(struct sw_store *s, const char *authorization, struct sw_principal *p,
-                   struct sw_auth_extra *extra);
+                   struct sw_auth_limit *limit);
 
 /* As sw_auth_lookup, and also loads the caller's account (subscriber, staff member or
  * station; admins have none) into *account (caller decrefs; NULL when there is none). A token
- * this thread has verified before is checked for revocation and its account read in one
- * round trip: only revocation can change a token record, and it is asked every time. */
+ * this thread has verified before is checked for revocation, counted, and its account read in
+ * one round trip: only revocation can change a token record, and it is asked every time. */
 int sw_auth_lookup_account(struct sw_store *s, const char *authorization,
                            struct sw_principal *p, json_t **account,
-                           struct sw_auth_extra *extra);
+                           struct sw_auth_limit *limit);
 
 /* Marks the token revoked; it is refused from the next request on. SW_NOTFOUND if no such. */
 int sw_auth_token_revoke(struct sw_store *s, const char *id, json_t **out);

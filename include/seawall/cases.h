@@ -214,6 +214,10 @@ int sw_case_ids(struct sw_store *s, const char *key, long long after, int limit,
 int sw_case_docs_of_centre(struct sw_store *s, long long centre, long long max, json_t **docs,
                            int *truncated);
 
+/* Every case of subscriber sub, oldest first, at most max; as sw_case_docs_of_centre. */
+int sw_case_docs_of_subscriber(struct sw_store *s, long long sub, long long max, json_t **docs,
+                               int *truncated);
+
 /* Subscriber sub's open cases (not resolved, closed or rejected) among its newest max, newest
  * first. SW_OK with *out (an array of documents, caller decrefs) or SW_EAGAIN. */
 int sw_case_open_of(struct sw_store *s, long long sub, long long max, json_t **out);

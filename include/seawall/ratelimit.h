@@ -3,11 +3,16 @@
  *
  * A caller is a token it presents that exists — named by the token's public id whether or not
  * the secret is right, so guessing one token's secret is slowed like any other use of it — or
- * else the address it comes from: no token, a malformed one, or an id no token has (the script
- * asks whether the token record exists, so an invented id neither earns a fresh count nor
- * writes a key). A caller may make `burst` requests at once and `per_s` a second after that;
- * past it the answer is 429 with Retry-After. Key: sw:rl:<token id> or sw:rl:ip:<address>,
- * expiring once the caller is back to a full burst. */
+ * a signed-in person (every session of one person shares one count), or else the address it
+ * comes from: no token, a malformed one, or an id no token has (the script asks whether the
+ * token record exists, so an invented id neither earns a fresh count nor writes a key). A
+ * caller may make `burst` requests at once and `per_s` a second after that; past it the answer
+ * is 429 with Retry-After.
+ *
+ * Keys, each script touching one cluster slot: sw:rl:ip:<address>, and the count of a record
+ * in the record's slot — sw:rl:{sw:tok:<id>} for a token (hashed as the token's record
+ * sw:tok:<id> is), sw:rl:{person:N} for a person (as sw:{person:N}:profile). Each is kept a
+ * minute at least, and until its caller is back to a full burst (ratelimit.c says why). */
 #ifndef SEAWALL_RATELIMIT_H
 #define SEAWALL_RATELIMIT_H
 
@@ -28,7 +33,7 @@ void sw_rate_init(struct sw_rate *r, long long per_s, long long burst);
 struct sw_rate_caller {
     char addr[80];     /* sw:rl:ip:<address>: always */
     char record[48];   /* the token's record (sw:tok:<id>) or the person's profile; "" without */
-    char count[32];    /* sw:rl:<id> or sw:rl:p:<person>, used when the record exists */
+    char count[64];    /* the record's count, in its slot; used when the record exists */
 };
 
 /* The caller's keys from the Authorization header (a bearer token's id) and remote_addr
@@ -40,21 +45,42 @@ void sw_rate_caller(struct sw_rate_caller *rc, const char *authorization,
 void sw_rate_caller_person(struct sw_rate_caller *rc, long long person,
                            const char *remote_addr);
 
-/* Counts one request of the caller. SW_OK with *retry_ms 0 when it may go on, or with the
- * milliseconds (at least 1) until it may; SW_EAGAIN / SW_ERR when Redis did not answer. */
+/* Counts one request of the caller: its record's count when it has a record that exists,
+ * else its address's (a round trip more for a record that does not exist). SW_OK with
+ * *retry_ms 0 when it may go on, or with the milliseconds (at least 1) until it may; SW_EAGAIN
+ * / SW_ERR when Redis did not answer. */
 int sw_rate_take(struct sw_store *s, const struct sw_rate_caller *rc, const struct sw_rate *r,
                  long long *retry_ms);
 
-/* The count as a command to send in another round trip (sw_auth_extra): fills argv
- * (SW_RATE_ARGV entries, pointing into bufs and rc) with EVALSHA once the script is known to
- * the server, and returns argc; 0 when it is not known yet (use sw_rate_take) or there is no
- * limit. */
-#define SW_RATE_ARGV 8
-int sw_rate_argv(const struct sw_store *s, const struct sw_rate_caller *rc,
-                 const struct sw_rate *r, const char **argv, char bufs[2][24]);
+/* As sw_rate_take, counting the address whatever the record. */
+int sw_rate_take_addr(struct sw_store *s, const struct sw_rate_caller *rc,
+                      const struct sw_rate *r, long long *retry_ms);
 
-/* The reply to such a command: SW_OK with *retry_ms as sw_rate_take gives it, or SW_ERR
- * (NOSCRIPT after a Redis restart, or another error: count again with sw_rate_take). */
-int sw_rate_reply(const struct redisReply *reply, long long *retry_ms);
+/* The record's count as one command that also reads fields of the record (a hash), to send
+ * with other commands in one round trip (lib/auth.c sends it with the token's account).
+ * Fills cmd, whose argv points into cmd, rc and fields (keep them while it is used), with
+ * EVALSHA once the script is known to the server, and returns argc; 0 when the script is not
+ * known yet (use sw_rate_record_eval) or rc has no record. A period of 0 counts nothing. */
+#define SW_RATE_FIELDS_MAX 12
+struct sw_rate_cmd {
+    int argc;
+    const char *argv[7 + SW_RATE_FIELDS_MAX];
+    char period[24], tolerance[24];
+};
+int sw_rate_record_argv(struct sw_rate_cmd *cmd, const struct sw_store *s,
+                        const struct sw_rate_caller *rc, const struct sw_rate *r, int nfields,
+                        const char *const *fields);
+
+/* The same command in a round trip of its own, loading the script where the server lacks it.
+ * Returns the reply (caller frees) or NULL when Redis did not answer. */
+struct redisReply *sw_rate_record_eval(struct sw_store *s, const struct sw_rate_caller *rc,
+                                       const struct sw_rate *r, int nfields,
+                                       const char *const *fields);
+
+/* The reply to such a command, asked for nfields fields: SW_OK with *retry_ms as
+ * sw_rate_take gives it and the fields' values in reply->element[1..nfields]; SW_NOTFOUND when
+ * the record does not exist (nothing was counted: count the address); SW_ERR for an error
+ * reply (NOSCRIPT after a Redis restart: send it again with sw_rate_record_eval). */
+int sw_rate_record_reply(const struct redisReply *reply, int nfields, long long *retry_ms);
 
 #endif

@@ -52,10 +52,18 @@ int sw_session_create(struct sw_store *s, const json_t *person, const char *addr
                       const char *ua, int limited, int64_t now_ms,
                       const struct sw_session_limits *lim, char *id, struct sw_session *out);
 
-/* The session of id if it is live at now_ms (and marks it used): SW_OK, SW_NOTFOUND (unknown,
- * ended or past a limit), SW_EAGAIN. */
+/* The session of id if it is live at now_ms (and marks it used, at most once a second):
+ * SW_OK, SW_NOTFOUND (unknown, ended or past a limit), SW_EAGAIN, SW_ERR.
+ *
+ * With limit, one request is counted against the session's person (every session of one
+ * person shares one count), or against limit->remote_addr when there is no live session;
+ * limit->retry_ms says whether the caller is over its limit. With account (caller decrefs;
+ * NULL when the role has none), the account of the session's role and subject is read too.
+ * A session this thread has seen before costs one round trip for all of it (its person and
+ * account are known before it is read); a new one two. */
 int sw_session_lookup(struct sw_store *s, const char *id, int64_t now_ms,
-                      const struct sw_session_limits *lim, struct sw_session *out);
+                      const struct sw_session_limits *lim, struct sw_session *out,
+                      struct sw_auth_limit *limit, json_t **account);
 
 /* Ends the session stored under key (of person), and notes its public id on the live
  * streams' stream (seawall/live.h), so that its open live streams end too. SW_OK,

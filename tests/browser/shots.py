@@ -14,6 +14,7 @@ import os
 import inboxdata
 import shots_assoc
 import shots_console
+import shots_insurance
 import shots_portfolio
 import shots_register
 import shots_station
@@ -71,6 +72,7 @@ def cases_list(d):
         ("case-new-errors", "/app/cases/new", "submit-case"),
         ("case-new-alert", f"/app/cases/new?alert={d['alert']}", None),
         ("case", f"/app/cases/{d['case']}", None),
+        ("case-dossier", f"/app/cases/{d['case']}/dossier", None),
         ("team", "/app/team", None),
         ("account", "/app/account", None),
         ("account-totp", "/app/account", "totp"),
@@ -112,6 +114,7 @@ def save_all(stack, folder):
     portfolio = shots_portfolio.prepare(stack, data)
     demo = wslib.demo(stack)
     register = shots_register.prepare(stack)
+    shots_insurance.seed(stack)
     os.makedirs(folder, exist_ok=True)
     url = f"http://127.0.0.1:{stack.port}"
     for lang in ("zh-CN", "en"):

@@ -15,6 +15,7 @@ def pages(d):
         ("console-case", f"/staff/cases/{d['case']}", None),
         ("console-case-template", f"/staff/cases/{d['case']}", "template"),
         ("console-case-assign", f"/staff/cases/{d['accepted']}", None),
+        ("console-case-dossier", f"/staff/cases/{d['case']}/dossier", None),
         ("console-calendar", "/staff/calendar", None),
         ("console-calendar-feed", "/staff/calendar", "feed"),
         ("console-bulletins", "/staff/bulletins", None),

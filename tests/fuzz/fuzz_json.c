@@ -1,7 +1,8 @@
 /* fuzz_json.c — libFuzzer target: a request body as the API decodes it (one JSON object,
  * duplicate keys and NUL refused, depth bounded), then the checks of every resource that
  * takes one: accounts, feeds, portfolio items (new and changed), cases, deliveries and
- * webhooks, shows and incidents (a feed's html expressions too). The first byte picks the resource. */
+ * webhooks, shows and incidents (a feed's html expressions too), a case's insurance policy and
+ * a cost on it (amounts as decimal strings). The first byte picks the resource. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,6 +11,7 @@
 #include "seawall/delivery.h"
 #include "seawall/feed.h"
 #include "seawall/feedreg.h"
+#include "seawall/insurance.h"
 #include "seawall/json.h"
 #include "seawall/portfolio.h"
 #include "seawall/shows.h"
@@ -28,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 1)
         return 0;
-    pick = data[0] % 14;
+    pick = data[0] % 16;
     if (sw_json_parse_object((const char *)data + 1, size - 1, 32, &obj, err, sizeof(err)) !=
         SW_OK)
         return 0;
@@ -55,7 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     case 11: sw_show_check(obj, &errs); break;
     case 12: sw_incident_check(obj, 0, "", &errs); break;
-    default: sw_incident_check(obj, 1, "/incidents/0", &errs); break;
+    case 13: sw_incident_check(obj, 1, "/incidents/0", &errs); break;
+    case 14: json_decref(sw_insurance_from(obj, &errs)); break;
+    default: sw_cost_check(obj, &errs); break;
     }
     sw_verrs_free(&errs);
     json_decref(obj);

@@ -6,8 +6,10 @@ import email.policy
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
+import threading
 import time
 
 # The poller, made quick for tests: short backoff, leases and waits; small caps.
@@ -344,6 +346,60 @@ def _resp(f):
         n = int(rest)
         return None if n < 0 else [_resp(f) for _ in range(n)]
     raise RuntimeError(f"unexpected reply {line!r}")
+
+
+def key_slot(key):
+    """The Redis Cluster slot of a key: CRC16 (XMODEM) of its hash tag, or of the whole key."""
+    start = key.find("{")
+    if start >= 0:
+        end = key.find("}", start + 1)
+        if end > start + 1:
+            key = key[start + 1:end]
+    crc = 0
+    for b in key.encode():
+        crc ^= b << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
+            crc &= 0xFFFF
+    return crc % 16384
+
+
+class Monitor:
+    """Redis MONITOR over its own connection, collected in a thread: each command as
+    (client, [arguments]), client "lua" for what a script ran. Use as a context manager."""
+
+    _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+    def __init__(self, s):
+        self.sock = socket.create_connection(("127.0.0.1", s.redis_port), timeout=10)
+        self.sock.sendall(b"*1\r\n$7\r\nMONITOR\r\n")
+        self.f = self.sock.makefile("rb")
+        assert self.f.readline().strip() == b"+OK"
+        self.commands, self.t = [], threading.Thread(target=self._read, daemon=True)
+        self.t.start()
+
+    def _read(self):
+        try:
+            for line in self.f:
+                head, _, rest = line.decode("utf-8", "replace").partition("] ")
+                client = head.rpartition(" ")[2]
+                args = [bytes(a, "utf-8").decode("unicode_escape") for a in self._ARG.findall(rest)]
+                self.commands.append((client, args))
+        except (OSError, ValueError):
+            pass
+
+    def naming(self, text):
+        """The commands sent by clients (not by scripts) with an argument containing text."""
+        return [args for client, args in list(self.commands)
+                if client != "lua" and any(text in a for a in args)]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.sock.shutdown(socket.SHUT_RDWR)   # wakes the reading thread
+        self.t.join(timeout=10)
+        self.sock.close()
 
 
 def wait_until(what, fn, timeout=20.0, interval=0.05):

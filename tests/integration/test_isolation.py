@@ -135,6 +135,16 @@ class Other:
                    token=self.tok)
         assert r.status == 201, r
         self.follow = r.json()["id"]
+        # The case's insurance (its insurer named with the mark) and a cost.
+        r = s.request("PUT", f"/api/v1/cases/{self.case['id']}/insurance",
+                      body={"insurer": f"{m} Insurance", "policy": "ISO-POLICY-B",
+                            "claim": f"{m} claim"}, token=self.tok)
+        assert r.status == 200, r
+        r = s.post(f"/api/v1/cases/{self.case['id']}/costs",
+                   {"kind": "counsel", "amount": "10.00", "currency": "USD",
+                    "date": "2026-03-01", "note": f"{m} fee"}, token=self.tok)
+        assert r.status == 201, r
+        self.cost = r.json()["id"]
         # A saved view is the person's own: another person's name for one names nothing of theirs.
         self.view = "view of tenant b"   # a path the 404 echoes: no marker in it
 
@@ -150,7 +160,8 @@ class Other:
                  "me": self.session, "invitations": self.invitation,
                  "templates": self.template, "sources": "cmecf-cafc",
                  "screenings": self.screening, "follows": self.follow,
-                 "associations": self.assoc["id"], "matters": self.matter}
+                 "associations": self.assoc["id"], "matters": self.matter,
+                 "policies": "ISO-POLICY-B"}
         none = {"subscribers": 99999999, "centres": 99999999, "stations": 99999999,
                 "alerts": "al_" + "0" * 32, "webhooks": 99999999,
                 "deliveries": dlv[:-1] + ("0" if dlv[-1] != "0" else "1"), "cases": 99999999,
@@ -158,17 +169,18 @@ class Other:
                 "feeds": 99999999, "tokens": "0" * 16, "me": "0" * 16,
                 "invitations": "0" * 16, "templates": 99999999,
                 "sources": "no-such-source", "screenings": 99999999, "follows": 99999999,
-                "associations": 99999999, "matters": 99999999}
+                "associations": 99999999, "matters": 99999999, "policies": "NO-SUCH-POLICY"}
         ids = first if real else none
         seg = pattern.split("/")[3]
         path = pattern.replace("{id}", str(ids[seg])).replace(
             "{show}", str(ids["shows"])).replace("{token}", str(ids[seg])).replace(
-            "{name}", str(ids[seg]))
+            "{name}", str(ids[seg])).replace("{policy}", str(ids[seg]))
         return (path.replace("{item}", str(self.item["id"] if real else 99999999))
                 .replace("{staff_id}", str(self.staff["id"] if real else 99999999))
                 .replace("{sha256}", self.sha if real else "0" * 64)
                 .replace("{did}", str(self.deadline if real else 99999999))
                 .replace("{sub}", str(self.sub["id"] if real else 99999999))
+                .replace("{cid}", str(self.cost if real else 99999999))
                 .replace("{name}", urllib.parse.quote(self.view if real else "no such view")))
 
 

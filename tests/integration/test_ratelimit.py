@@ -4,7 +4,7 @@ the token; other callers and health probes go on. seawall-api is restarted with 
 import os
 import time
 
-from harness import HIGH_LIMIT, problem, wait_until
+from harness import HIGH_LIMIT, Monitor, key_slot, problem, wait_until
 
 PER_S, BURST = "1", "5"
 
@@ -111,3 +111,23 @@ def test_invented_token_ids_count_against_the_address_and_write_nothing(s):
         assert s.get("/api/v1/me", token=s.admin).status == 200
     finally:
         restore(s)
+
+
+def test_a_token_read_is_one_script_on_the_tokens_slot(s):
+    """Authentication and the request limit are one script (ratelimit.h): each request names
+    the token in one command, the script given the token's record and its count, two keys of
+    one cluster slot (so it runs in a Redis Cluster); nothing else reads the token. The limit
+    is on (the stack's high one) and counted under sw:rl:{sw:tok:<id>}."""
+    _, tok = s.tenant("One Slot Exporter")
+    tid = tok.split("_")[1]
+    record, n = "sw:tok:" + tid, 12
+    with Monitor(s) as m:
+        codes = [s.get("/api/v1/me", token=tok).status for _ in range(n)]
+        sent = wait_until("a command of each request", lambda: (
+            len(m.naming(record)) >= n and m.naming(record)))
+    assert codes == [200] * n, codes
+    assert len(sent) == n, sent
+    for args in sent:
+        assert args[0] in ("EVALSHA", "EVAL") and args[2] == "2", args
+        assert args[3] == record and args[4] == "sw:rl:{%s}" % record, args
+        assert key_slot(args[3]) == key_slot(args[4]), args

@@ -109,10 +109,14 @@ def test_backfill_one_alert_for_a_mark_added_after_the_filing(s):
     a = s.get(f"/api/v1/alerts/{got[0]['id']}", token=tok,
               headers={"Accept-Language": "en"}).json()
     assert a["event"]["type"] == "backfill", a
-    assert [it["item"]["text"] for it in a["items"]] == ["SUVENER"], a
-    assert a["items"][0]["record"]["number"] == SUVENEER[1], a
-    assert a["items"][0]["reasons"][0]["matched"] == ["SUVENEER"], a
-    assert a["title"] == "Already in the register: 1 mark like your “SUVENER”", a
+    # Other tests register the same real SUVENEER filing under numbers of their own (the
+    # register is shared): this test's record is among them, and every one is SUVENEER.
+    n = len(a["items"])
+    assert n >= 1 and {it["item"]["text"] for it in a["items"]} == {"SUVENER"}, a
+    assert SUVENEER[1] in [it["record"]["number"] for it in a["items"]], a
+    assert all(it["reasons"][0]["matched"] == ["SUVENEER"] for it in a["items"]), a
+    assert a["title"] == (f"Already in the register: {n} mark like your “SUVENER”" if n == 1
+                          else f"Already in the register: {n} marks like your “SUVENER”"), a
     zh = s.get(f"/api/v1/alerts/{got[0]['id']}", token=tok,
                headers={"Accept-Language": "zh-CN"}).json()
     assert zh["title"] != a["title"] and "SUVENER" in zh["title"], zh

@@ -1,9 +1,10 @@
 """Sessions: the cookie and its flags, the CSRF rules for cookie-authenticated changes (bearer
 tokens unaffected), a person's list of sessions and ending one, sign-out, and the idle and
 absolute limits (moved past with the stack's test clock)."""
+import hashlib
 import os
 
-from harness import HIGH_LIMIT, problem
+from harness import HIGH_LIMIT, Monitor, key_slot, problem, wait_until
 from peoplelib import (PASSWORD, Browser, audit_events, clear_throttle, fastcgi, make_person,
                        origin, set_clock, sign_in, sign_in_fastcgi)
 
@@ -165,6 +166,34 @@ def test_request_limit_counts_a_person_not_a_session(s):
     finally:
         os.environ.update(HIGH_LIMIT)
         s.script("restart-api")
+
+
+def test_a_session_read_is_single_slot_scripts(s):
+    """A request with the session cookie reads the session with one script on the session's
+    own key (it also marks the session used) and counts the person with another on the
+    person's slot (record and count of one slot, so each runs in a Redis Cluster): one command
+    per request names the session, one the person's count, nothing else reads them."""
+    clear_throttle(s)
+    _, email = person(s, "One Slot Session Ltd")
+    b = sign_in(s, email)
+    sid = b.cookie.partition("=")[2].partition(";")[0]
+    skey = "sw:sess:" + hashlib.sha256(sid.encode()).hexdigest()
+    count, n = "sw:rl:{person:", 12
+    with Monitor(s) as m:
+        codes = [b.get("/api/v1/me").status for _ in range(n)]
+        wait_until("a command of each request", lambda: (
+            len(m.naming(skey)) >= n and len(m.naming(count)) >= n))
+        sess, limit = m.naming(skey), m.naming(count)
+    assert codes == [200] * n, codes
+    assert len(sess) == n and len(limit) == n, (sess, limit)
+    for args in sess:
+        assert args[0] in ("EVALSHA", "EVAL") and args[2] == "1" and args[3] == skey, args
+    assert len({args[4] for args in limit}) == 1, limit   # one person, one count
+    for args in limit:
+        pid = args[4][len(count):-1]
+        assert args[0] in ("EVALSHA", "EVAL") and args[2] == "2", args
+        assert args[3] == "sw:{person:%s}:profile" % pid and args[4].endswith("}"), args
+        assert key_slot(args[3]) == key_slot(args[4]), args
 
 
 def test_origin_is_the_configured_portal_origin(s):

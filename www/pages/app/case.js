@@ -6,6 +6,7 @@
 // messages and evidence are in it) and the case notices in the inbox.
 import "../../components/sw-case-deadline.js";
 import "../../components/sw-case-evidence.js";
+import { insuranceEntry } from "../../components/sw-case-insurance.js";
 import { ruleOf } from "../../components/sw-case-deadline.js";
 import { uploadSummary } from "../../components/sw-case-evidence.js";
 import * as api from "../../lib/api.js";
@@ -64,7 +65,7 @@ function entryText(e) {
       e.after?.at ? h("p", {}, tnodes("New deadline: {at}", { at: timeEl(e.after.at) })) : null,
       e.reason ? data(e.reason, "p") : null];
     case "escalated": return [t("The case came from a trade-fair incident")];
-    default: return [data(e.action)];
+    default: return insuranceEntry(e) || [data(e.action)];
   }
 }
 
@@ -139,9 +140,10 @@ function notices(c, history, inbox) {
   const mine = (inbox || []).filter((a) => (a.event?.id || "").startsWith(prefix));
   const items = mine.map((a) => {
     const e = bySeq.get(Number(a.event.id.slice(prefix.length)));
+    const ins = e && insuranceEntry(e);   // the centre's decision on the insurance cover
     const text = !e ? data(a.event.title)
-      : e.action === "reply" ? t("A reply from the assistance centre") : transitionText(e.after?.state);
-    const detail = e?.action === "reply" ? e.text : e?.reason;
+      : e.action === "reply" ? t("A reply from the assistance centre") : ins ? ins[0] : transitionText(e.after?.state);
+    const detail = e?.action === "reply" ? e.text : ins ? e.after?.note : e?.reason;
     return h("li", { class: `notice-item${a.status === "new" ? " unread" : ""}`, "data-alert": a.id },
       h("p", { class: "notice-head" },
         a.status === "new" ? h("strong", { class: "badge" }, t("New")) : null, a.status === "new" ? " " : null,
@@ -314,6 +316,7 @@ export default async function casePage(ctx) {
     notices(c, history, inbox),
     messages(c, history),
     evidenceSection(c, history, reload),
+    Object.assign(h("sw-case-insurance"), { case: c, dossier: `/app/cases/${c.id}/dossier` }),
     origin(c),
     timeline(history));
 }

@@ -9,6 +9,7 @@
 // the experts who fit; the templates, the deadline rules and a linked incident load when their
 // parts are opened.
 import "../../components/sw-case-deadline.js";
+import { insuranceEntry } from "../../components/sw-case-insurance.js";
 import * as api from "../../lib/api.js";
 import { RIGHTS, ROLES, TYPES } from "../../lib/case-terms.js";
 import { deadlinesSection } from "../../lib/console-deadlines.js";
@@ -395,7 +396,7 @@ function entryText(e, names) {
     case "priority": return [e.after ? tnodes("Priority set by hand to {score}", { score: numberEl(e.after.score) })
       : t("The priority override was cleared"), e.reason ? data(e.reason, "p") : null];
     case "escalated": return [t("The case came from a trade-fair incident")];
-    default: return [data(e.action)];
+    default: return insuranceEntry(e) || [data(e.action)];
   }
 }
 
@@ -470,6 +471,7 @@ export default async function casePage(ctx) {
     }),
     replySection(c, addEntry),
     evidenceSection(c, history),
+    Object.assign(h("sw-case-insurance"), { case: c, decide: true, dossier: `/staff/cases/${c.id}/dossier` }),
     originSection(c),
     timelineBox);
 }
