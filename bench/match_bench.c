@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "seawall/buf.h"
+#include "seawall/markkeys.h"
 #include "seawall/matchidx.h"
 #include "seawall/normalise.h"
 
@@ -82,23 +83,6 @@ static void sink(void *ud, const struct sw_match *m)
 }
 
 /* --- the floor: a plain open-addressing table of the index's keys --- */
-
-#define DEL1_MIN 4      /* as lib/matchidx.c: keys this long or longer file their deletions */
-#define DEL1_MAX 24
-#define DEL2_MIN 8      /* ... and their two-letter deletions */
-#define DEL2_MAX 14
-
-/* The index's key hash: FNV-1a of a tag letter and the key (never 0), and its slot mixer. */
-static uint64_t fnv_n(char tag, const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
-
-    h = (h ^ (unsigned char)tag) * 1099511628211ULL;
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h ? h : 1;
-}
 
 #define FLOOR_CHUNK 1000   /* mark events between two floor passes */
 
@@ -193,48 +177,28 @@ static void hash_key(struct hashes *hs, char tag, const char *key)
         hs->h = a;
         hs->cap = cap;
     }
-    hs->h[hs->n++] = fnv_n(tag, key, strlen(key));
+    hs->h[hs->n++] = sw_key_hash(tag, key, strlen(key));
 }
 
-/* key and its one- and two-letter deletions as the index files or probes them: lengths
- * min..max1 take the one-letter ones, min2..max2 the two-letter ones too. */
-static void deletions(struct hashes *hs, const char *key, size_t min, size_t max1, size_t min2,
-                      size_t max2)
+static int hash_cb(void *ud, char tag, const char *key)
 {
-    size_t n = strlen(key), i, j;
-    char v[DEL1_MAX + 2], w[DEL1_MAX + 2];
-
-    if (n < min || n > max1)
-        return;
-    hash_key(hs, 'D', key);
-    for (i = 0; i < n; i++) {
-        if (i > 0 && key[i] == key[i - 1])
-            continue;
-        memcpy(v, key, i);
-        memcpy(v + i, key + i + 1, n - i);
-        hash_key(hs, 'D', v);
-        if (n < min2 || n > max2)
-            continue;
-        for (j = i; j + 1 < n; j++) {
-            if (j > i && v[j] == v[j - 1])
-                continue;
-            memcpy(w, v, j);
-            memcpy(w + j, v + j + 1, n - 1 - j);
-            hash_key(hs, 'D', w);
-        }
-    }
+    hash_key(ud, tag, key);
+    return 0;
 }
 
-/* The keys a watched mark is filed under (lib/matchidx.c each_key, K_MARK). */
+static struct sw_keyref ref_of(const struct sw_keys *k)
+{
+    struct sw_keyref r = { k->exact, k->visual, k->phonetic, k->bare, k->name };
+
+    return r;
+}
+
+/* The keys a watched mark is filed under (lib/markkeys.c, as lib/matchidx.c files it). */
 static void mark_item_keys(struct hashes *hs, const struct sw_keys *k)
 {
-    hash_key(hs, 'E', k->exact);
-    hash_key(hs, 'V', k->visual);
-    if (strlen(k->phonetic) >= 2 && strlen(k->exact) >= 4)
-        hash_key(hs, 'P', k->phonetic);
-    if (strcmp(k->bare, k->exact) != 0)
-        hash_key(hs, 'B', k->bare);
-    deletions(hs, k->exact, DEL1_MIN, DEL1_MAX, DEL2_MIN, DEL2_MAX);
+    struct sw_keyref r = ref_of(k);
+
+    sw_mark_file_keys(&r, hash_cb, hs);
 }
 
 /* The trade name of a name's packed parts (its first field), or "" . */
@@ -266,21 +230,12 @@ static void name_item_keys(struct hashes *hs, const struct sw_keys *k)
 static void filing_probe_keys(struct hashes *hs, const struct sw_keys *mark,
                               const struct sw_keys *applicant)
 {
-    size_t n = strlen(mark->exact);
+    struct sw_keyref r = ref_of(mark);
 
     hash_key(hs, 'N', applicant->exact);
-    hash_key(hs, 'E', mark->exact);
-    hash_key(hs, 'V', mark->visual);
-    if (strlen(mark->phonetic) >= 2 && n >= 4)
-        hash_key(hs, 'P', mark->phonetic);
-    if (strcmp(mark->bare, mark->exact) != 0) {
-        hash_key(hs, 'E', mark->bare);
-        hash_key(hs, 'B', mark->bare);
-    }
-    hash_key(hs, 'B', mark->exact);
+    sw_mark_probe_keys(&r, hash_cb, hs);
     hash_key(hs, 'N', mark->exact);
     hash_key(hs, 'W', mark->visual);
-    deletions(hs, mark->exact, DEL1_MIN, DEL1_MAX + 1, DEL2_MIN, DEL2_MAX + 2);
 }
 
 /* Looks the probes of events from..to-1 up: every slot of an event prefetched, then read.

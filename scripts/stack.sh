@@ -47,8 +47,11 @@ log() { echo "stack.sh: $*" >&2; }
 
 # The small Python helpers run in a session of their own (setsid -w waits for them): a Ctrl-C
 # meant for this script would otherwise interrupt Python mid-start and print a traceback.
+# A free port below the kernel's ephemeral range: a port from that range, once freed (Redis
+# killed and started again on it), can be taken meanwhile as the local end of any outgoing
+# connection, and the restart then fails with "address already in use" (seen in the fault run).
 free_port() {
-    setsid -w python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+    setsid -w python3 "$ROOT/scripts/free_port.py"
 }
 
 # Waits until "$@" succeeds, up to $1 seconds (polling every 50 ms).

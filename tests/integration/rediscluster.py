@@ -2,34 +2,22 @@
 with one replica each, made with `redis-cli --cluster create`, stopped by pid."""
 import os
 import signal
-import socket
 import subprocess
-import time
+import sys
 
 from harness import wait_until
 
 
 def free_ports(n):
-    """n distinct free loopback ports whose port+10000 (the cluster bus) is free too."""
-    ports, socks = [], []
+    """n distinct free loopback ports whose port+10000 (the cluster bus) is free too, all
+    below the kernel's ephemeral range (scripts/free_port.py says why)."""
+    ports = []
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "free_port.py")
     while len(ports) < n:
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        p = s.getsockname()[1]
-        if p + 10000 > 65535:
-            s.close()
-            continue
-        b = socket.socket()
-        try:
-            b.bind(("127.0.0.1", p + 10000))
-        except OSError:
-            s.close()
-            b.close()
-            continue
-        socks += [s, b]
-        ports.append(p)
-    for s in socks:
-        s.close()
+        p = int(subprocess.run([sys.executable, script, "--bus"], capture_output=True,
+                               text=True, check=True).stdout)
+        if p not in ports:
+            ports.append(p)
     return ports
 
 

@@ -16,7 +16,11 @@ def add_items(s, sub, tok, items):
 
 
 def alerts(s, tok):
-    return s.get("/api/v1/alerts?limit=200", token=tok).json()["items"]
+    """The matcher's alerts. A back-fill alert of the screener (a mark already in the register)
+    is left out: another test may have put the same real filing into the shared register, and
+    then a new portfolio item hears of it from there too (test_screenings tests those)."""
+    return [a for a in s.get("/api/v1/alerts?limit=200", token=tok).json()["items"]
+            if a.get("rule") != "backfill"]
 
 
 def wait_alerts(s, tok, n, what):
