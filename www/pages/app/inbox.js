@@ -328,6 +328,13 @@ export default async function inbox(ctx) {
     const n = pending.length;
     const label = tn("Show {n} new early warning", "Show {n} new early warnings", n,
       { n: number(n) });
+    // The control there is kept and only relabelled, so that a reader whose focus is on it
+    // (or whose click is on its way) does not lose it when one more arrives.
+    const kept = more.firstElementChild;
+    if (kept && kept.tagName === (cursor ? "A" : "BUTTON")) {
+      kept.textContent = label;
+      return;
+    }
     more.replaceChildren(cursor
       ? h("a", { href: address(f), class: "button" }, label)
       : h("button", { type: "button", class: "button", onclick: showPending }, label));
