@@ -60,6 +60,7 @@ void sw_h_register_mark(struct sw_ctx *c)
         return;
     }
     json_object_del(doc, "status_date");
+    json_object_del(doc, "seen");
     sw_reply_state_dependent(c);
     sw_reply_json(c, 200, doc);
 }
@@ -110,6 +111,7 @@ static json_t *with_record(struct sw_ctx *c, json_t *f)
         sw_register_mark_get(c->store, json_string_value(json_object_get(f, "office")),
                              json_string_value(json_object_get(f, "number")), &rec) == SW_OK) {
         json_object_del(rec, "status_date");
+        json_object_del(rec, "seen");
         json_object_del(rec, "history");
     }
     json_object_set_new(f, "record", rec ? rec : json_null());

@@ -345,8 +345,12 @@ static int mark_merge(json_t *doc, const json_t *ev, const char *office, const c
     int latest;
 
     if (hist == NULL) {
+        json_int_t seen = json_integer_value(json_object_get(ev, SW_REG_STREAM_MS));
+
         hist = json_array();
         json_object_set_new(doc, "history", hist);
+        if (seen > 0)   /* a new record: when its first event entered the stream */
+            json_object_set_new(doc, "seen", json_integer(seen));
     }
     if (evid[0] != '\0' && history_has(hist, evid))
         return 0;

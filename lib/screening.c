@@ -353,7 +353,7 @@ static json_t *owner_of(struct sw_store *s, const json_t *rec, json_t *owners, i
 
 int sw_screening_find(struct sw_store *s, struct sw_regidx *ix, const char *kind,
                       const char *text, uint64_t classes, uint64_t offices, size_t max,
-                      int live_only, json_t *owners, json_t *conflicts)
+                      int live_only, int64_t seen_until_ms, json_t *owners, json_t *conflicts)
 {
     struct sw_regidx_hit hits[SW_SCREEN_HITS_MAX];
     size_t n, i;
@@ -375,7 +375,8 @@ int sw_screening_find(struct sw_store *s, struct sw_regidx *ix, const char *kind
         if (rc != SW_OK)
             return rc;
         st = json_string_value(json_object_get(rec, "status"));
-        if (live_only && st != NULL && strcmp(st, "dead") == 0) {
+        if ((live_only && st != NULL && strcmp(st, "dead") == 0) ||
+            (seen_until_ms > 0 && json_integer_value(json_object_get(rec, "seen")) > seen_until_ms)) {
             json_decref(rec);
             continue;
         }

@@ -67,6 +67,10 @@ static void process(const redisReply *entries)
         text = sw_stream_field(e, "event");
         if (text == NULL || (ev = json_loads(text, 0, NULL)) == NULL)
             continue;
+        /* When the event entered the stream: a record it makes keeps it as "seen". */
+        if (e->element[0]->type == REDIS_REPLY_STRING)
+            json_object_set_new(ev, SW_REG_STREAM_MS, json_integer(strtoll(e->element[0]->str,
+                                                                          NULL, 10)));
         rc = sw_register_add(w, ev);
         json_decref(ev);
     }

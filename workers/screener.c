@@ -285,8 +285,11 @@ static int offices_mask(const json_t *markets, uint64_t *mask)
 /* Checks a mark or name item just saved against the register's records in the subscriber's
  * markets (the item's own countries, else the profile's), and stores one backfill alert with
  * all it found. Its event id holds the item's id and exact key, so saving the item again
- * alerts nothing new, and changing its text checks the new text. */
-static void backfill(long long sub, const json_t *item)
+ * alerts nothing new, and changing its text checks the new text. since_ms is when the item
+ * was saved (its portfolio change's stream time): a record the register first took from an
+ * event written after it is left to the matcher, which alerts on that event (without this a
+ * screener running late named the same filing in a second alert). */
+static void backfill(long long sub, const json_t *item, int64_t since_ms)
 {
     const char *kind = json_string_value(json_object_get(item, "kind"));
     const char *text = json_string_value(json_object_get(item, "text"));
@@ -312,7 +315,7 @@ static void backfill(long long sub, const json_t *item)
     rc = sw_screening_find(&store, ix, kind, text,
                            strcmp(kind, "mark") == 0 ? classes_of(json_object_get(item, "classes"))
                                                      : 0,
-                           offices, SW_SCREEN_HITS_MAX, 1, owners, conflicts);
+                           offices, SW_SCREEN_HITS_MAX, 1, since_ms, owners, conflicts);
     if (rc != SW_OK) {
         if (rc != SW_INVALID)
             sw_warn("back-fill of subscriber %lld item %lld failed (%s)", sub, id, store.errstr);
@@ -365,6 +368,15 @@ out:
     json_decref(owners);
 }
 
+/* The time part of a stream entry's id ("1700000000000-3"), ms; 0 when unreadable. */
+static int64_t stream_ms(const redisReply *e)
+{
+    const char *id = e->elements > 0 && e->element[0]->type == REDIS_REPLY_STRING
+                         ? e->element[0]->str : "";
+
+    return strtoll(id, NULL, 10);
+}
+
 static void follow_portfolio(void)
 {
     redisReply *r, *entries;
@@ -384,7 +396,7 @@ static void follow_portfolio(void)
                 sw_parse_ll(sw_stream_field(e, "sub"), 1, INT64_MAX, &sub) != SW_OK)
                 continue;
             if ((it = json_loads(v, 0, NULL)) != NULL)
-                backfill(sub, it);
+                backfill(sub, it, stream_ms(e));
             json_decref(it);
         }
         ack(SW_PORTFOLIO_CHANGES, entries);
@@ -427,7 +439,7 @@ static void run_job(long long sub, long long id)
         rc = sw_screening_find(&store, ix, kind,
                                json_string_value(json_object_get(it, "text")) ?: "",
                                strcmp(kind, "mark") == 0 && cls ? cls : dflt, offices,
-                               SW_SCREEN_HITS_MAX, 0, owners, conflicts);
+                               SW_SCREEN_HITS_MAX, 0, 0, owners, conflicts);
         if (rc == SW_INVALID)
             rc = SW_OK;   /* the API refuses such texts; a portfolio's may have none */
         if (rc != SW_OK)

@@ -27,7 +27,8 @@
  * A mark record:
  *   {"office","number","rid","mark","owners":[{"name","country"}],"classes":[9,35],"goods",
  *    "status":"live|pending|opposed|dead","status_text","history":[{"date","status","event",
- *    "source"}],"dates":{"filed","published","registered","expires"},"url","updated"}
+ *    "source"}],"dates":{"filed","published","registered","expires"},"url","updated",
+ *    "seen" (SW_REG_STREAM_MS below; not shown by the API)}
  * Unknown dates are absent, never guessed. history has one entry per event applied (its id in
  * "event"), at most SW_REG_HISTORY_MAX, oldest first; an event already there changes nothing,
  * so a redelivered event or a re-import is harmless. The latest event by date decides the
@@ -43,6 +44,10 @@ struct sw_store;
 
 #define SW_REG_CHANGES "sw:{reg}:changes"
 #define SW_REG_OFFICES "sw:{reg}:offices"
+/* The member the register worker adds to an event it read: when the event entered the events
+ * stream (ms, the entry id's time). A record made from it keeps that as "seen" (absent for
+ * records made by an import), which the back-fill compares with when an item was saved. */
+#define SW_REG_STREAM_MS "stream_ms"
 #define SW_REG_NUMBER_MAX 32        /* letters and digits of a number */
 #define SW_REG_HISTORY_MAX 100      /* history entries kept per mark (the oldest go first) */
 #define SW_REG_CASES_MAX 5000       /* cases kept per party */

@@ -59,12 +59,14 @@ int sw_screening_finish(struct sw_store *s, long long sub, long long id, const j
 
 /* What one query finds: the register's records similar to text (kind "mark" or "name") in
  * classes (bits 1..45; 0: any) and offices (a sw_regidx_offices mask; 0: any), at most max,
- * appended to conflicts as the conflicts above. live_only leaves dead records out. owners
- * caches party summaries by name across calls (an object; borrowed). SW_OK, SW_INVALID
- * (no letters or digits), SW_EAGAIN (Redis), SW_ERR. */
+ * appended to conflicts as the conflicts above. live_only leaves dead records out; seen_until_ms
+ * (0: no limit) leaves out records the register first took from an event written to the
+ * events stream after that time (the matcher answers for those). owners caches party
+ * summaries by name across calls (an object; borrowed). SW_OK, SW_INVALID (no letters or
+ * digits), SW_EAGAIN (Redis), SW_ERR. */
 int sw_screening_find(struct sw_store *s, struct sw_regidx *ix, const char *kind,
                       const char *text, uint64_t classes, uint64_t offices, size_t max,
-                      int live_only, json_t *owners, json_t *conflicts);
+                      int live_only, int64_t seen_until_ms, json_t *owners, json_t *conflicts);
 
 /* Sorts conflicts in their ranking. */
 void sw_screening_rank(json_t *conflicts);

@@ -137,6 +137,50 @@ def test_backfill_one_alert_for_a_mark_added_after_the_filing(s):
         ["SUVENER", "Suveneers"], two
 
 
+def test_backfill_leaves_a_filing_polled_after_the_mark_to_the_matcher(s):
+    """A mark saved, then a filing like it polled while the screener is stopped: when the
+    screener reads the mark later, the register holds the filing, but the filing entered the
+    events stream after the mark was saved, so the matcher's alert answers for it and no
+    back-fill alert names it a second time."""
+    sub, tok = s.tenant("Late Screener Ltd")
+    s.script("stop-one", "seawall-screener")
+    try:
+        r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio",
+                   {"kind": "mark", "text": "QORVANDEX", "classes": [9], "countries": ["US"]},
+                   token=tok)
+        assert r.status == 201, r
+        path = os.path.join(s.dir, "feeds", "scr-late.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"seawall_feed": 1, "type": "trademark_filing", "jurisdiction": "US",
+                       "title": "Late screener filings", "items": [{
+                           "id": "zqlate-1", "title": "US trademark application 97991001",
+                           "date": "2026-11-30", "marks": ["QORVANDEKS"], "nice": ["9"],
+                           "parties": [{"name": "Qorvan LLC", "role": "applicant",
+                                        "country": "US"}],
+                           "numbers": {"serial": "97991001"}}]}, f)
+        r = s.post("/api/v1/feeds", {"url": f"http://127.0.0.1:{s.port}/feeds/scr-late.json",
+                                     "format": "json", "type": "trademark_filing",
+                                     "interval_s": 3600}, token=s.admin)
+        assert r.status == 201, r
+        wait_until("the matcher's alert", lambda: [
+            a for a in s.get("/api/v1/alerts", token=tok).json()["items"]
+            if a["rule"] == "similar-mark"], timeout=30)
+        wait_until("the register's record", lambda: s.get(
+            "/api/v1/register/marks/US/97991001", token=tok).status == 200, timeout=30)
+    finally:
+        s.script("start-worker", "seawall-screener")
+    # The screener reads the mark now; a marker item saved after it, like SUVENEER's record,
+    # shows when it has: its back-fill alert is there.
+    suveneer(s, tok)
+    r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio",
+               {"kind": "mark", "text": "SUVENER", "classes": [16]}, token=tok)
+    assert r.status == 201, r
+    got = wait_until("the marker's back-fill alert", lambda: alerts_of(s, tok), timeout=30)
+    texts = [it["item"]["text"] for a in got for it in s.get(
+        f"/api/v1/alerts/{a['id']}", token=tok).json()["items"]]
+    assert set(texts) == {"SUVENER"}, texts
+
+
 def test_refusals(s):
     _, tok = s.tenant("Screening Refusals Ltd")
 
