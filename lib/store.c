@@ -205,13 +205,16 @@ redisReply *sw_store_eval(struct sw_store *s, const char *script, int nkeys, con
                           int nargs, const char **args)
 {
     const char *argv[3 + STORE_MAX_ARGS];
-    char nk[16];
+    char nk[16], once[48];
     const char *sha = NULL;
     redisReply *r;
     int i, argc = 0;
 
-    if (nkeys + nargs > STORE_MAX_ARGS)
+    if (nkeys + nargs > STORE_MAX_ARGS) {
+        snprintf(s->errstr, sizeof(s->errstr), "a script called with %d keys and arguments "
+                 "(at most %d)", nkeys + nargs, STORE_MAX_ARGS);
         return NULL;
+    }
     /* The SHA-1 Redis gave the script the first time; scripts are known by their address. */
     for (i = 0; i < s->nscripts; i++)
         if (s->scripts[i].text == script)
@@ -222,12 +225,19 @@ redisReply *sw_store_eval(struct sw_store *s, const char *script, int nkeys, con
         r = sw_store_cmdv(s, 3, load, NULL);
         if (r == NULL)
             return NULL;
-        if (r->type != REDIS_REPLY_STRING || r->len >= sizeof(s->scripts[0].sha) ||
-            s->nscripts >= (int)SW_ARRAY_LEN(s->scripts))
-            return r;   /* an error reply (or a full cache: a bug) goes to the caller */
-        sw_strlcpy(s->scripts[s->nscripts].sha, r->str, sizeof(s->scripts[0].sha));
-        s->scripts[s->nscripts].text = script;
-        sha = s->scripts[s->nscripts++].sha;
+        if (r->type != REDIS_REPLY_STRING || r->len >= sizeof(s->scripts[0].sha))
+            return r;   /* an error reply goes to the caller */
+        if (s->nscripts < (int)SW_ARRAY_LEN(s->scripts)) {
+            sw_strlcpy(s->scripts[s->nscripts].sha, r->str, sizeof(s->scripts[0].sha));
+            s->scripts[s->nscripts].text = script;
+            sha = s->scripts[s->nscripts++].sha;
+        } else {
+            /* More scripts than the cache holds (it once held 16, and a thread that had run
+             * 16 scripts failed every other one, "storage unavailable" with no reason): this
+             * call uses the SHA-1 without keeping it. */
+            sw_strlcpy(once, r->str, sizeof(once));
+            sha = once;
+        }
         freeReplyObject(r);
     }
     snprintf(nk, sizeof(nk), "%d", nkeys);

@@ -36,7 +36,8 @@ struct sw_store {
     struct {
         const char *text;      /* the script, known by its address */
         char sha[48];
-    } scripts[16];             /* SHA-1s from SCRIPT LOAD, for EVALSHA */
+    } scripts[64];             /* SHA-1s from SCRIPT LOAD, for EVALSHA (more scripts than
+                                  this still run, loaded each time) */
     int nscripts;
     char errstr[256];
     struct sw_cluster *cluster; /* the slot map and node connections; NULL for one server */

@@ -13,6 +13,9 @@
  *   storeprobe URL multi FROM TO          MULTI/EXEC of two SETs of one hash tag per i
  *   storeprobe URL mget FROM TO           MGET of the keys FROM..TO (at most 64) that write
  *                                         made, then EXISTS and DEL of them, each one command
+ *   storeprobe URL scripts FROM TO        TO-FROM scripts of different texts through one handle
+ *                                         (more than its cache of SHA-1s holds), each answering
+ *                                         its own number
  *   storeprobe URL crossslot FROM TO      the same with two keys of different slots (which a
  *                                         cluster refuses, and redis.check_slots=refuse too) */
 #define _POSIX_C_SOURCE 200809L
@@ -162,6 +165,33 @@ static int run_mget(struct sw_store *s, long from, long to)
     return failed != 0 || wrong != 0;
 }
 
+static int run_scripts(struct sw_store *s, long from, long to)
+{
+    long ok = 0, failed = 0, wrong = 0, i;
+    size_t n = (size_t)(to - from), k;
+    char (*text)[64] = calloc(n, sizeof(*text));   /* scripts are known by their address */
+    const char *key = "sw:{p:scripts}:k";
+
+    if (text == NULL)
+        return 2;
+    for (k = 0, i = from; i < to; i++, k++) {
+        long long got = -1;
+
+        snprintf(text[k], sizeof(text[k]), "return %ld", i);
+        if (sw_store_eval_int(s, text[k], 1, &key, 0, NULL, &got) != SW_OK) {
+            fprintf(stderr, "script %ld: %s\n", i, s->errstr);
+            failed++;
+        } else if (got != i) {
+            wrong++;
+        } else {
+            ok++;
+        }
+    }
+    free(text);
+    report(s, "scripts", ok, failed, wrong);
+    return failed != 0 || wrong != 0;
+}
+
 static int run_pipeline(struct sw_store *s, long from, long to)
 {
     static char keys[BATCH][64], vals[BATCH][32];
@@ -282,6 +312,8 @@ int main(int argc, char **argv)
         rc = run_write(&s, from, to, argc > 5 ? atoi(argv[5]) : 0, argc > 6 ? argv[6] : NULL);
     else if (strcmp(argv[2], "read") == 0)
         rc = run_read(&s, from, to);
+    else if (strcmp(argv[2], "scripts") == 0)
+        rc = run_scripts(&s, from, to);
     else if (strcmp(argv[2], "mget") == 0)
         rc = run_mget(&s, from, to);
     else if (strcmp(argv[2], "pipeline") == 0)

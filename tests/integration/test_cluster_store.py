@@ -139,6 +139,8 @@ def test_redis_url_naming_one_plain_server_and_a_bad_url(s):
     out, _ = probe(s, one, "write", 900_000, 900_050)
     assert out["cluster"] == 0 and out["ok"] == 50, out
     assert probe(s, one, "read", 900_000, 900_050)[0]["ok"] == 50
+    # More scripts through one handle than its cache of SHA-1s holds: every one still runs.
+    assert probe(s, one, "scripts", 1, 101)[0]["ok"] == 100
     s.redis("DEL", *[f"sw:{{p:{i}}}:v" for i in range(900_000, 900_050)])
     # A list that is not host:port fails every command with the reason, naming the entry.
     out, p = probe(s, OneServer("redis://127.0.0.1:1,db.example"), "write", 0, 1, check=False)
