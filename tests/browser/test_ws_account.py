@@ -167,7 +167,9 @@ def test_account_zone_password_sessions_tokens_totp_audit(s):
         a.click("main #profile-section button[type=submit]")
         a.wait("Chinese", lambda: a.js("return document.documentElement.lang") == "zh-CN" and
                a.js("return document.documentElement.dataset.state") == "ready")
-        assert a.text("main h1") == cat["Your account"]
+        # The saved profile may render the page once more after the switch: the heading is
+        # waited for, not read once (a read between the two renders found a stale element).
+        a.wait("the heading in Chinese", lambda: a.text("main h1") == cat["Your account"])
         mine = [p for p in json.loads(s.cli("person", "list")) if p["email"] == email]
         assert mine[0]["lang"] == "zh-CN", mine
         check_page(a, s, "zh-CN", "/app/account in Chinese", max_api=None)
