@@ -548,14 +548,14 @@ static int flush_marks(struct sw_reg_writer *w)
         struct pipe p = { 0 };
         redisReply **rep = NULL;
         long long newids = 0, first = 0;
-        size_t todo = 0;
+        size_t unwritten = 0;
 
         for (i = 0; i < n; i++)
             if (!m[i].written) {
                 PIPE(&p, "GET", m[i].key);
-                todo++;
+                unwritten++;
             }
-        if (todo == 0)
+        if (unwritten == 0)
             break;
         rc = pipe_run(s, &p, &rep);
         for (i = 0, j = 0; rc == SW_OK && i < n; i++) {
@@ -1102,6 +1102,21 @@ int sw_register_apply(struct sw_store *s, const json_t *ev, sw_reg_change_fn on_
     return rc;
 }
 
+/* Appends v (a string, or nothing when NULL) to list unless it is there already or list holds
+ * max strings. */
+static void add_once(json_t *list, const char *v, size_t max)
+{
+    size_t k;
+    json_t *x;
+
+    if (v == NULL || json_array_size(list) >= max)
+        return;
+    json_array_foreach(list, k, x)
+        if (strcmp(json_string_value(x), v) == 0)
+            return;
+    json_array_append_new(list, json_string(v));
+}
+
 /* --- readers ------------------------------------------------------------------------------- */
 
 static int get_json(struct sw_store *s, const char *key, json_t **out)
@@ -1293,27 +1308,9 @@ int sw_register_party_get(struct sw_store *s, long long id, size_t max_cases, si
             bump(byyear, year);
         }
         court = str(arr[i], "court");
-        if (court != NULL && json_array_size(courts) < 100) {
-            size_t k;
-            json_t *x;
-            int seen = 0;
-
-            json_array_foreach(courts, k, x)
-                seen |= strcmp(json_string_value(x), court) == 0;
-            if (!seen)
-                json_array_append_new(courts, json_string(court));
-        }
+        add_once(courts, court, 100);
         cs = str(arr[i], "counsel");
-        if (cs != NULL && json_array_size(counsel) < 100) {
-            size_t k;
-            json_t *x;
-            int seen = 0;
-
-            json_array_foreach(counsel, k, x)
-                seen |= strcmp(json_string_value(x), cs) == 0;
-            if (!seen)
-                json_array_append_new(counsel, json_string(cs));
-        }
+        add_once(counsel, cs, 100);
     }
     if (arr != NULL)
         qsort(arr, n, sizeof(*arr), newest_case_first);
