@@ -771,6 +771,7 @@ static redisReply *cl_send(struct sw_store *s, int slot, int argc, const char **
     struct sw_cluster *cl = s->cluster;
     int64_t deadline = sw_mono_us() + (int64_t)s->cluster_retry_ms * 1000;
     int ask = -1, node, to = -1, redirects = 0, delay = CL_DELAY_FIRST_MS;
+    enum cl_verdict verdict;
     redisReply *r;
 
     for (;;) {
@@ -787,13 +788,14 @@ static redisReply *cl_send(struct sw_store *s, int slot, int argc, const char **
             r = ask >= 0 ? ask_cmdv(s, argc, argv, lens) : one_cmdv(s, argc, argv, lens);
         }
         ask = -1;
-        switch (node < 0 ? CL_WAIT : cl_judge(s, r, &to)) {
+        verdict = node < 0 ? CL_WAIT : cl_judge(s, r, &to);
+        if (verdict == CL_ASK)
+            ask = to;
+        switch (verdict) {
         case CL_DONE:
             return r;
         case CL_MOVED:
         case CL_ASK:
-            if (r->str[0] == 'A')
-                ask = to;
             if (++redirects <= CL_REDIRECTS_MAX) {
                 freeReplyObject(r);
                 continue;
