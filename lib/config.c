@@ -37,6 +37,15 @@ static const struct cfg_key cfg_keys[] = {
       "off, log or refuse: check that every command, script and MULTI touches keys of one "
       "cluster slot even on one server (log names the command; refuse fails it as a cluster "
       "would); the tests run with refuse" },
+    { "redis.stream_shards", CFG_INT, "4", 1, 64,
+      "shards of each stream (events, deliveries, portfolio changes ...): one Redis stream "
+      "per shard, so a cluster spreads them; every process of a deployment must agree" },
+    { "redis.wait_replicas", CFG_INT, "0", 0, 16,
+      "replicas that must hold a write people rely on (a case, an incident, evidence, a "
+      "portfolio change, an alert) before it is acknowledged (WAIT); 0 does not wait" },
+    { "redis.wait_timeout_ms", CFG_INT, "1000", 1, 60000,
+      "how long such a write waits for its replicas; past it the write is reported as not "
+      "safely stored (503 to a person, a retry to a worker), though it may still be there" },
     { "redis.reply_max", CFG_INT, "16777216", 1024, 1073741824,
       "largest single Redis string reply accepted, bytes" },
     { "api.listen", CFG_STR, "/run/seawall/api.sock", 1, 255,

@@ -34,6 +34,9 @@ void sw_store_init(struct sw_store *s, const struct sw_config *cfg)
     s->cluster_retry_ms = (int)sw_config_int(cfg, "redis.cluster_retry_ms");
     s->check_slots = strcmp(sw_config_str(cfg, "redis.check_slots"), "refuse") == 0 ? 2
                    : strcmp(sw_config_str(cfg, "redis.check_slots"), "log") == 0 ? 1 : 0;
+    s->stream_shards = (int)sw_config_int(cfg, "redis.stream_shards");
+    s->wait_replicas = (int)sw_config_int(cfg, "redis.wait_replicas");
+    s->wait_timeout_ms = (int)sw_config_int(cfg, "redis.wait_timeout_ms");
 }
 
 static void store_fail(struct sw_store *s, const char *what)
@@ -1124,6 +1127,13 @@ out:
     free(sub_argv);
     free(sub);
     return rc;
+}
+
+int sw_store_durable(struct sw_store *s, const char *key)
+{
+    if (s->wait_replicas <= 0)
+        return SW_OK;
+    return sw_store_wait(s, key, s->wait_replicas, s->wait_timeout_ms);
 }
 
 int sw_store_wait(struct sw_store *s, const char *key, int replicas, int timeout_ms)

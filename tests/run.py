@@ -163,6 +163,11 @@ def run_catalogue(build, res, pattern):
     run_tests(load_modules("catalogue", pattern), cataloguelib.Catalogue(ROOT, build), res)
 
 
+def run_source(res, pattern):
+    """Checks of the source itself: lib/ owns every key and script (tests/source/)."""
+    run_tests(load_modules("source", pattern), None, res)
+
+
 def sanitizer_reports(run_dir):
     """Reports that AddressSanitizer/UBSan/LeakSanitizer wrote in the run folder."""
     out = []
@@ -325,7 +330,7 @@ def run_fuzz(build, res, pattern, seconds):
             res.fail(name, what)
 
 
-GROUPS = ["unit", "catalogue", "feeds", "integration", "browser", "faults", "multihost", "fuzz"]
+GROUPS = ["unit", "source", "catalogue", "feeds", "integration", "browser", "faults", "multihost", "fuzz"]
 
 # Seconds each browser module took in a run of the browser group alone on two cores (the
 # shards are balanced by these; a module not listed counts as 20).
@@ -374,7 +379,7 @@ def run_sharded(args, build):
     if args.multihost and wanted("multihost"):
         shards.append(("multihost", ["--only", "multihost", "--multihost",
                                      str(args.multihost)]))
-    small = [g for g in ("unit", "catalogue", "feeds") if wanted(g)]
+    small = [g for g in ("unit", "source", "catalogue", "feeds") if wanted(g)]
     if small:
         shards.append(("+".join(small), ["--only", ",".join(small)]))
     me = [sys.executable, os.path.abspath(__file__)]
@@ -463,7 +468,7 @@ def main():
                     help="events for the multi-host run (tests/cluster/multihost.py, as root); "
                          "0: none")
     ap.add_argument("--skip", action="append", default=[],
-                    choices=["unit", "catalogue", "feeds", "integration", "browser"],
+                    choices=["unit", "source", "catalogue", "feeds", "integration", "browser"],
                     help="leave a group out (.ci/run's sanitizer pass leaves out the browser "
                          "group, which the plain pass runs)")
     ap.add_argument("-k", dest="pattern", default="")
@@ -500,6 +505,8 @@ def main():
         sys.exit(1 if res.failed or res.passed == 0 else 0)
     if wanted("unit"):
         run_unit(build, res, args.pattern)
+    if wanted("source"):
+        run_source(res, args.pattern)
     if wanted("catalogue"):
         run_catalogue(build, res, args.pattern)
     if wanted("feeds"):

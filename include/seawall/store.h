@@ -46,6 +46,9 @@ struct sw_store {
     int watching;              /* a WATCH was sent and no EXEC/UNWATCH since */
     int one_server;            /* redis.url named one node that is not in cluster mode */
     int check_slots;           /* redis.check_slots: 0 off, 1 log, 2 refuse */
+    int stream_shards;         /* redis.stream_shards (seawall/stream.h) */
+    int wait_replicas;         /* redis.wait_replicas: replicas a durable write waits for */
+    int wait_timeout_ms;       /* redis.wait_timeout_ms */
 };
 
 /* What a handle has seen of a cluster: redirections followed and map refreshes made. */
@@ -95,6 +98,10 @@ const char *sw_store_script_sha(const struct sw_store *s, const char *script);
  * enough replicas acknowledged, SW_ERR when fewer did in time (errstr says
  * how many), SW_EAGAIN when the connection failed. replicas 0: SW_OK at once. */
 int sw_store_wait(struct sw_store *s, const char *key, int replicas, int timeout_ms);
+
+/* A write people rely on was just sent for key: waits for redis.wait_replicas replicas for at
+ * most redis.wait_timeout_ms (sw_store_wait). SW_OK at once when wait_replicas is 0. */
+int sw_store_durable(struct sw_store *s, const char *key);
 
 /* 1 when the handle talks to a Redis Cluster (after its first command), else 0; with st,
  * the counts of what it has seen. */

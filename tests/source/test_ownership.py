@@ -1,0 +1,43 @@
+"""lib/ owns every key and script: fcgi/ and workers/ call no store function but opening and
+closing a handle, and spell no key or Redis command; lib/ spells keys only in keys.h."""
+import collections
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ownership  # noqa: E402
+
+
+def test_the_store_is_called_from_lib_alone(ctx):
+    found = collections.Counter(f"{rel}: {what}" for p in ownership.sources()
+                                for rel, _, what in ownership.findings(p))
+    allowed = collections.Counter(ownership.known())
+    new = found - allowed
+    gone = allowed - found
+    assert not new, "store use outside lib/ (move it into a lib data operation):\n" + \
+        "\n".join(sorted(new.elements()))
+    assert not gone, "no longer found; take these lines out of ownership-known.txt:\n" + \
+        "\n".join(sorted(gone.elements()))
+
+
+def test_the_check_finds_what_it_looks_for(ctx, tmp=None):
+    import tempfile
+    d = tempfile.mkdtemp()
+    try:
+        os.makedirs(os.path.join(d, "workers"))
+        path = os.path.join(d, "workers", "w.c")
+        with open(path, "w") as f:
+            f.write('/* sw_store_cmd(s, "HGET", "sw:x") in a comment */\n'
+                    'r = sw_store_cmd(&s, "HGET", "sw:{sub:1}:profile", NULL);\n'
+                    'sw_store_init(&s, cfg);\n')
+        saved = ownership.ROOT
+        ownership.ROOT = d
+        try:
+            got = [what for _, _, what in ownership.findings(path)]
+        finally:
+            ownership.ROOT = saved
+        assert got == ["calls the store: sw_store_cmd()", 'sends a Redis command: "HGET"',
+                       'spells a key: "sw:{sub:1}:profile"'], got
+    finally:
+        import shutil
+        shutil.rmtree(d)
