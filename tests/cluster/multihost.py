@@ -758,7 +758,7 @@ class Run:
         keys, cursor = [], "0"
         while True:
             cursor, batch = redis(host, port, "SCAN", cursor, "COUNT", "1000", "TYPE", "stream")
-            keys += [k for k in batch if k == "events" or re.match(r"^(sw:)?events[:{]", k)]
+            keys += [k for k in batch if k == "events" or re.match(r"^(sw:)?\{?events[:{]", k)]
             if cursor == "0":
                 return keys
 
