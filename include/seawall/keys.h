@@ -65,13 +65,15 @@ SWK2(swk_event_seen, "sw:{events:%d}:seen:%s", int, const char *)
 /* ---- Alerts and deliveries of a subscriber, tag {sub:N} (lib/alerts.c, lib/delivery.c) -- */
 
 /* ---- Portfolios and the matcher (lib/portfolio.c, lib/matchidx.c) ------------------------ */
-/* A subscriber's portfolio, under its subscriber's tag: the items (hash id -> JSON), their ids
- * in order (sorted set), the number of its last change, and the changes recorded but not yet
- * appended to the portfolio-changes stream (sorted set: number -> "N upsert JSON" /
- * "N delete ID"), so a writer that died between the two steps leaves them for the next. */
+/* A subscriber's portfolio items, under its subscriber's tag: hash item id -> item JSON. */
 SWK1(swk_pf, "sw:{sub:%lld}:pf", long long)
+/* The portfolio's item ids in order (sorted set, scored by id). */
 SWK1(swk_pf_ids, "sw:{sub:%lld}:pf:ids", long long)
+/* The number of the portfolio's last change (each change is numbered, 1, 2, ...). */
 SWK1(swk_pf_seq, "sw:{sub:%lld}:pf:seq", long long)
+/* The portfolio's changes recorded but not yet appended to the portfolio-changes stream
+ * (sorted set: number -> "N upsert JSON" or "N delete ID"): what a writer that died between
+ * the two steps leaves for the next write to append. */
 SWK1(swk_pf_outbox, "sw:{sub:%lld}:pf:outbox", long long)
 /* The counter of portfolio item ids, one for every subscriber. */
 SWK0(swk_pf_item_seq, "sw:seq:pfitem")
