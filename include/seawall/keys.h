@@ -16,10 +16,10 @@
 
 #include <stdio.h>
 
-#define SW_KEY_MAX 192
+#define SW_KEY_BYTES 192   /* (normalise.h's SW_KEY_MAX is the matching keys' size) */
 
 typedef struct {
-    char s[SW_KEY_MAX];
+    char s[SW_KEY_BYTES];
 } sw_key_t;
 
 /* SWK0(name, fmt) .. SWK3(name, fmt, T1, T2, T3): the key kind name with arguments of those
@@ -96,6 +96,18 @@ SWK1(swk_person_caltok, "sw:{person:%lld}:caltok", long long)
 /* ---- Alerts and deliveries of a subscriber, tag {sub:N} (lib/alerts.c, lib/delivery.c) -- */
 
 /* ---- Portfolios and the matcher (lib/portfolio.c, lib/matchidx.c) ------------------------ */
+/* A subscriber's portfolio items, under its subscriber's tag: hash item id -> item JSON. */
+SWK1(swk_pf, "sw:{sub:%lld}:pf", long long)
+/* The portfolio's item ids in order (sorted set, scored by id). */
+SWK1(swk_pf_ids, "sw:{sub:%lld}:pf:ids", long long)
+/* The number of the portfolio's last change (each change is numbered, 1, 2, ...). */
+SWK1(swk_pf_seq, "sw:{sub:%lld}:pf:seq", long long)
+/* The portfolio's changes recorded but not yet appended to the portfolio-changes stream
+ * (sorted set: number -> "N upsert JSON" or "N delete ID"): what a writer that died between
+ * the two steps leaves for the next write to append. */
+SWK1(swk_pf_outbox, "sw:{sub:%lld}:pf:outbox", long long)
+/* The counter of portfolio item ids, one for every subscriber. */
+SWK0(swk_pf_item_seq, "sw:seq:pfitem")
 
 /* ---- Records: cases, centres, staff, evidence, insurance, associations ------------------- */
 
