@@ -647,7 +647,7 @@ int sw_event_publish(struct sw_store *s, const json_t *ev, long ttl_s, long maxl
     char *text;
     int rc;
 
-    if (id == NULL || *id == '\0' || strlen(id) > SW_KEY_MAX / 2) {
+    if (id == NULL || *id == '\0' || strlen(id) > SW_KEY_BYTES / 2) {
         sw_strlcpy(s->errstr, "an event without a usable id", sizeof(s->errstr));
         return SW_ERR;
     }
