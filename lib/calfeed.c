@@ -1,9 +1,9 @@
 /* calfeed.c — a person's deadlines as an iCalendar feed (RFC 5545, written with libical) at a
  * secret URL: the feed's token is shown once and kept only as its SHA-256.
  *
- * Keys:
- *   sw:caltok:<sha256 hex>      JSON {person, created_at} of a live feed token
- *   sw:{person:N}:caltok        the hash of person N's live token (to replace or revoke it) */
+ * Keys (seawall/keys.h): swk_caltok, the JSON {person, created_at} of a live feed token by
+ * its SHA-256; swk_person_caltok, the hash of person N's live token (to replace or revoke
+ * it). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +14,17 @@
 #include "seawall/calfeed.h"
 #include "seawall/date.h"
 #include "seawall/json.h"
+#include "seawall/keys.h"
 #include "seawall/store.h"
 
 static void tok_key(char *out, size_t len, const char *hash)
 {
-    snprintf(out, len, "sw:caltok:%s", hash);
+    sw_strlcpy(out, swk_caltok(hash).s, len);
 }
 
 static void person_key(char *out, size_t len, long long person)
 {
-    snprintf(out, len, "sw:{person:%lld}:caltok", person);
+    sw_strlcpy(out, swk_person_caltok(person).s, len);
 }
 
 static void hash_of(const char *token, char *hex)
@@ -34,15 +35,28 @@ static void hash_of(const char *token, char *hex)
     sw_hex(h, sizeof(h), hex);
 }
 
+/* Runs one command on key, freeing the reply: SW_OK or SW_EAGAIN. */
+static int run(struct sw_store *s, const char *verb, const char *key, const char *value)
+{
+    redisReply *r = sw_store_cmd(s, verb, key, value, NULL);
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+/* A new token replaces the old in three steps, each in one slot: (1) the old token's record
+ * deleted, (2) the new one's written, (3) the person's pointer set to it. A crash after (1)
+ * leaves no feed (the person asked for a new one anyway); after (2) a record nobody was shown
+ * the token of. Never a live token the pointer does not name (it could not be revoked). */
 int sw_calfeed_token_new(struct sw_store *s, long long person, int64_t now_ms, char *token)
 {
     unsigned char raw[32];
     char hash[65], key[96], pkey[64], when[32], *text;
-    const char *argv[12];
-    int argcs[3];
-    const char **argvs[3];
     json_t *rec;
-    redisReply *r, *old;
+    redisReply *old;
+    int rc = SW_OK;
 
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2base64(token, SW_CALFEED_TOKEN_MAX, raw, sizeof(raw),
@@ -61,31 +75,19 @@ int sw_calfeed_token_new(struct sw_store *s, long long person, int64_t now_ms, c
         free(text);
         return SW_EAGAIN;
     }
-    /* The new token, the person's pointer to it, and the old token gone, at once. */
-    argv[0] = "SET"; argv[1] = key; argv[2] = text;
-    argv[3] = "SET"; argv[4] = pkey; argv[5] = hash;
-    argv[6] = "DEL";
-    argcs[0] = 3;
-    argcs[1] = 3;
-    argvs[0] = argv;
-    argvs[1] = argv + 3;
     if (old->type == REDIS_REPLY_STRING && old->len == 64) {
         char okey[96];
 
         tok_key(okey, sizeof(okey), old->str);
-        argv[7] = okey;
-        argcs[2] = 2;
-        argvs[2] = argv + 6;
-        r = sw_store_multi(s, 3, argcs, argvs, NULL);
-    } else {
-        r = sw_store_multi(s, 2, argcs, argvs, NULL);
+        rc = run(s, "DEL", okey, NULL);
     }
     freeReplyObject(old);
+    if (rc == SW_OK)
+        rc = run(s, "SET", key, text);
+    if (rc == SW_OK)
+        rc = run(s, "SET", pkey, hash);
     free(text);
-    if (r == NULL)
-        return SW_EAGAIN;
-    freeReplyObject(r);
-    return SW_OK;
+    return rc;
 }
 
 int sw_calfeed_token_status(struct sw_store *s, long long person, json_t **out)
@@ -130,18 +132,19 @@ int sw_calfeed_token_revoke(struct sw_store *s, long long person)
         return SW_EAGAIN;
     had = r->type == REDIS_REPLY_STRING && r->len == 64;
     if (had) {
-        redisReply *d;
+        int rc;
 
+        /* The token first, then the pointer (two slots): a crash between leaves a pointer to
+         * nothing, shown as no feed. */
         tok_key(key, sizeof(key), r->str);
-        d = sw_store_cmd(s, "DEL", key, pkey, NULL);
-        if (d == NULL) {
-            freeReplyObject(r);
-            return SW_EAGAIN;
-        }
-        freeReplyObject(d);
+        freeReplyObject(r);
+        rc = run(s, "DEL", key, NULL);
+        if (rc == SW_OK)
+            rc = run(s, "DEL", pkey, NULL);
+        return rc;
     }
     freeReplyObject(r);
-    return had ? SW_OK : SW_NOTFOUND;
+    return SW_NOTFOUND;
 }
 
 int sw_calfeed_token_person(struct sw_store *s, const char *token, long long *person)

@@ -18,11 +18,11 @@
 
 #define SW_KEY_MAX 192
 
-typedef struct {
+typedef struct sw_key {
     char s[SW_KEY_MAX];
 } sw_key_t;
 
-/* SWK0(name, fmt) .. SWK3(name, fmt, T1, T2, T3): the key kind name with arguments of those
+/* SWK0(name, fmt) .. SWK4(name, fmt, T1, T2, T3, T4): the key kind name with arguments of those
  * types, in the order fmt takes them. */
 #define SWK0(name, fmt)                                                                       \
     static inline sw_key_t name(void)                                                         \
@@ -53,6 +53,14 @@ typedef struct {
         return k;                                                                             \
     }
 
+#define SWK4(name, fmt, T1, T2, T3, T4)                                                       \
+    static inline sw_key_t name(T1 a1, T2 a2, T3 a3, T4 a4)                                   \
+    {                                                                                         \
+        sw_key_t k;                                                                           \
+        snprintf(k.s, sizeof(k.s), fmt, a1, a2, a3, a4);                                      \
+        return k;                                                                             \
+    }
+
 /* ---- Sharded streams (lib/stream.c): one stream per shard, tag {<kind>:<shard>} ---------- */
 /* The shard's stream; base is the stream's name ("events", "deliveries", ...). */
 SWK2(swk_stream, "sw:{%s:%d}", const char *, int)
@@ -71,9 +79,73 @@ SWK2(swk_event_seen, "sw:{events:%d}:seen:%s", int, const char *)
 /* ---- Shows, stations, incidents, attendees (lib/shows.c) --------------------------------- */
 
 /* ---- People, accounts, sessions, tokens, rate limits, idempotency ------------------------ */
+/* Accounts (lib/accounts.c): a document per id, a sorted-set index of every id and a counter
+ * for new ids per kind. A subscriber's and a centre's profile live under their own tag. */
+SWK1(swk_sub_profile, "sw:{sub:%lld}:profile", long long)
+SWK0(swk_subscribers, "sw:idx:subscribers")
+SWK0(swk_subscriber_seq, "sw:seq:subscriber")
+SWK1(swk_centre_profile, "sw:{centre:%lld}:profile", long long)
+SWK0(swk_centres, "sw:idx:centres")
+SWK0(swk_centre_seq, "sw:seq:centre")
+SWK1(swk_staff_doc, "sw:staff:%lld", long long)
+SWK0(swk_staff_index, "sw:idx:staff")
+SWK0(swk_staff_seq, "sw:seq:staff")
+/* A centre's staff, by id (under the centre's tag). */
+SWK1(swk_centre_staff, "sw:{centre:%lld}:staff", long long)
+SWK1(swk_station_doc, "sw:station:%lld", long long)
+SWK0(swk_stations, "sw:idx:stations")
+SWK0(swk_station_seq, "sw:seq:station")
+
+/* Persons (lib/people.c): everything of one person under its tag {person:N}. */
+SWK1(swk_person_profile, "sw:{person:%lld}:profile", long long)
+SWK0(swk_persons, "sw:idx:persons")
+SWK0(swk_person_seq, "sw:seq:person")
+/* A subscriber's team: its persons by id. */
+SWK1(swk_sub_people, "sw:{sub:%lld}:people", long long)
+/* The person holding an address (key: SHA-256 of the lower-cased address): "<id>:<ms>". */
+SWK1(swk_person_email, "sw:person:email:%s", const char *)
+SWK1(swk_person_audit, "sw:{person:%lld}:audit", long long)
+SWK1(swk_person_seen, "sw:{person:%lld}:seen", long long)
+SWK1(swk_person_totp_last, "sw:{person:%lld}:totp_last", long long)
+/* Invitations a person sent: public id -> the invitation's single-use token hash. */
+SWK1(swk_person_invites, "sw:{person:%lld}:invites", long long)
+/* Single-use mail tokens by kind ("invite", "reset", ...) and SHA-256 of the token. */
+SWK2(swk_onetime, "sw:ot:%s:%.64s", const char *, const char *)
+/* Failed sign-ins per account (SHA-256 of the address) and per client address. */
+SWK1(swk_throttle_acct, "sw:thr:acct:%s", const char *)
+SWK1(swk_throttle_ip, "sw:thr:ip:%.64s", const char *)
+
+/* Sessions (lib/session.c): a session by the SHA-256 of its cookie, and the person's index
+ * of their sessions' hashes (score: created, ms). */
+SWK1(swk_session, "sw:sess:%.64s", const char *)
+SWK1(swk_person_sessions, "sw:{person:%lld}:sessions", long long)
+
+/* Bearer tokens (lib/auth.c): the record by public id, every token by seq, the minute each
+ * was last used, the counter of seqs, and a person's own tokens by seq. */
+SWK1(swk_token, "sw:tok:%s", const char *)
+SWK0(swk_tokens, "sw:idx:tokens")
+SWK0(swk_tokens_used, "sw:idx:tokens:used")
+SWK0(swk_token_seq, "sw:seq:token")
+SWK1(swk_person_tokens, "sw:{person:%lld}:tokens", long long)
+
+/* A person's live calendar feed token by its SHA-256, and the person's pointer to it. */
+SWK1(swk_caltok, "sw:caltok:%s", const char *)
+SWK1(swk_person_caltok, "sw:{person:%lld}:caltok", long long)
+
+/* Request limits (lib/ratelimit.c): a client address's count, and a record's count in the
+ * record's slot (tag: the record's own tag, or the whole record key when it has none). */
+SWK1(swk_rate_addr, "sw:rl:ip:%.64s", const char *)
+SWK1(swk_rate_count, "sw:rl:{%s}", const char *)
+
+/* Idempotency-Key results per caller (role, subject, person) and SHA-256 of the key. */
+SWK4(swk_idem, "sw:idem:%s:%lld:%lld:%s", const char *, long long, long long, const char *)
 
 /* ---- Register, parties, follows, screenings (lib/register.c, lib/screening.c) ------------ */
 
 /* ---- Test clock and configuration -------------------------------------------------------- */
+/* Clocks tests may set (tests only, with poller.test_clock / cases.test_clock on). */
+SWK0(swk_testclock_poller_at, "sw:testclock:poller_at_ms")
+SWK0(swk_testclock_offset, "sw:testclock:offset_ms")
+SWK0(swk_testclock_at, "sw:testclock:at_ms")
 
 #endif
