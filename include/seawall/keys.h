@@ -79,65 +79,83 @@ SWK2(swk_event_seen, "sw:{events:%d}:seen:%s", int, const char *)
 /* ---- Shows, stations, incidents, attendees (lib/shows.c) --------------------------------- */
 
 /* ---- People, accounts, sessions, tokens, rate limits, idempotency ------------------------ */
-/* Accounts (lib/accounts.c): a document per id, a sorted-set index of every id and a counter
- * for new ids per kind. A subscriber's and a centre's profile live under their own tag. */
+/* Accounts (lib/accounts.c) are JSON documents, each kind with an index of every id (sorted
+ * set, score = id) and a counter for new ids; an index is written before its document. */
+/* A subscriber's profile (JSON), under the subscriber's tag. */
 SWK1(swk_sub_profile, "sw:{sub:%lld}:profile", long long)
+/* Every subscriber id. */
 SWK0(swk_subscribers, "sw:idx:subscribers")
+/* The counter of subscriber ids. */
 SWK0(swk_subscriber_seq, "sw:seq:subscriber")
+/* An assistance centre's profile (JSON). */
 SWK1(swk_centre_profile, "sw:{centre:%lld}:profile", long long)
+/* Every centre id. */
 SWK0(swk_centres, "sw:idx:centres")
+/* The counter of centre ids. */
 SWK0(swk_centre_seq, "sw:seq:centre")
+/* A staff member (JSON, with centre_id). */
 SWK1(swk_staff_doc, "sw:staff:%lld", long long)
+/* Every staff id. */
 SWK0(swk_staff_index, "sw:idx:staff")
+/* The counter of staff ids. */
 SWK0(swk_staff_seq, "sw:seq:staff")
-/* A centre's staff, by id (under the centre's tag). */
+/* A centre's staff ids, under the centre's tag. */
 SWK1(swk_centre_staff, "sw:{centre:%lld}:staff", long long)
+/* A trade-show station (JSON). */
 SWK1(swk_station_doc, "sw:station:%lld", long long)
+/* Every station id. */
 SWK0(swk_stations, "sw:idx:stations")
+/* The counter of station ids. */
 SWK0(swk_station_seq, "sw:seq:station")
-
-/* Persons (lib/people.c): everything of one person under its tag {person:N}. */
+/* A person's profile (JSON; secrets never shown), under the person's tag with the rest of
+ * the person's data (lib/people.c). */
 SWK1(swk_person_profile, "sw:{person:%lld}:profile", long long)
+/* Every person id. */
 SWK0(swk_persons, "sw:idx:persons")
+/* The counter of person ids. */
 SWK0(swk_person_seq, "sw:seq:person")
-/* A subscriber's team: its persons by id. */
+/* A subscriber's team: its persons' ids. */
 SWK1(swk_sub_people, "sw:{sub:%lld}:people", long long)
-/* The person holding an address (key: SHA-256 of the lower-cased address): "<id>:<ms>". */
+/* The claim of an address (SHA-256 of it lower-cased): "<person id>:<ms>", written first. */
 SWK1(swk_person_email, "sw:person:email:%s", const char *)
+/* A person's audit log (list of JSON entries, newest first, capped). */
 SWK1(swk_person_audit, "sw:{person:%lld}:audit", long long)
+/* Hashes of the (address, user agent) pairs a person signed in from. */
 SWK1(swk_person_seen, "sw:{person:%lld}:seen", long long)
+/* The last TOTP time step a person used. */
 SWK1(swk_person_totp_last, "sw:{person:%lld}:totp_last", long long)
-/* Invitations a person sent: public id -> the invitation's single-use token hash. */
+/* Invitations a person sent: public id -> "<token hash>:<ms>", written before the token. */
 SWK1(swk_person_invites, "sw:{person:%lld}:invites", long long)
-/* Single-use mail tokens by kind ("invite", "reset", ...) and SHA-256 of the token. */
+/* A single-use mail token (JSON, with TTL) by kind (invite, reset, ...) and SHA-256. */
 SWK2(swk_onetime, "sw:ot:%s:%.64s", const char *, const char *)
-/* Failed sign-ins per account (SHA-256 of the address) and per client address. */
+/* Failed sign-ins for one address (SHA-256) in the window. */
 SWK1(swk_throttle_acct, "sw:thr:acct:%s", const char *)
+/* Failed sign-ins from one client address in the window. */
 SWK1(swk_throttle_ip, "sw:thr:ip:%.64s", const char *)
-
-/* Sessions (lib/session.c): a session by the SHA-256 of its cookie, and the person's index
- * of their sessions' hashes (score: created, ms). */
+/* A sign-in session (hash) by the SHA-256 of its cookie (lib/session.c). */
 SWK1(swk_session, "sw:sess:%.64s", const char *)
+/* A person's sessions' hashes (score: created, ms), written before the session. */
 SWK1(swk_person_sessions, "sw:{person:%lld}:sessions", long long)
-
-/* Bearer tokens (lib/auth.c): the record by public id, every token by seq, the minute each
- * was last used, the counter of seqs, and a person's own tokens by seq. */
+/* A bearer token's record (hash) by its public id (lib/auth.c). */
 SWK1(swk_token, "sw:tok:%s", const char *)
+/* Every token id by seq, written before the record. */
 SWK0(swk_tokens, "sw:idx:tokens")
+/* Every token id by the minute it was last used (ms). */
 SWK0(swk_tokens_used, "sw:idx:tokens:used")
+/* The counter of token seqs. */
 SWK0(swk_token_seq, "sw:seq:token")
+/* The tokens a person made for themselves, by seq, written before the record. */
 SWK1(swk_person_tokens, "sw:{person:%lld}:tokens", long long)
-
-/* A person's live calendar feed token by its SHA-256, and the person's pointer to it. */
+/* A live calendar feed token (JSON {person, created_at}) by its SHA-256 (lib/calfeed.c). */
 SWK1(swk_caltok, "sw:caltok:%s", const char *)
+/* The hash of a person's live calendar feed token. */
 SWK1(swk_person_caltok, "sw:{person:%lld}:caltok", long long)
-
-/* Request limits (lib/ratelimit.c): a client address's count, and a record's count in the
- * record's slot (tag: the record's own tag, or the whole record key when it has none). */
+/* A client address's request count (lib/ratelimit.c). */
 SWK1(swk_rate_addr, "sw:rl:ip:%.64s", const char *)
+/* A record's request count, in the record's slot: the argument is the record's tag, or the
+ * whole record key when it has none (sw:rl:{sw:tok:<id>}, sw:rl:{person:N}). */
 SWK1(swk_rate_count, "sw:rl:{%s}", const char *)
-
-/* Idempotency-Key results per caller (role, subject, person) and SHA-256 of the key. */
+/* A POST's answer kept for its Idempotency-Key: role, subject, person, SHA-256 of the key. */
 SWK4(swk_idem, "sw:idem:%s:%lld:%lld:%s", const char *, long long, long long, const char *)
 
 /* ---- Register, parties, follows, screenings (lib/register.c, lib/screening.c) ------------ */
