@@ -18,11 +18,11 @@
 
 #define SW_KEY_BYTES 192   /* (normalise.h's SW_KEY_MAX is the matching keys' size) */
 
-typedef struct {
+typedef struct sw_key {
     char s[SW_KEY_BYTES];
 } sw_key_t;
 
-/* SWK0(name, fmt) .. SWK3(name, fmt, T1, T2, T3): the key kind name with arguments of those
+/* SWK0(name, fmt) .. SWK4(name, fmt, T1, T2, T3, T4): the key kind name with arguments of those
  * types, in the order fmt takes them. */
 #define SWK0(name, fmt)                                                                       \
     static inline sw_key_t name(void)                                                         \
@@ -50,6 +50,14 @@ typedef struct {
     {                                                                                         \
         sw_key_t k;                                                                           \
         snprintf(k.s, sizeof(k.s), fmt, a1, a2, a3);                                          \
+        return k;                                                                             \
+    }
+
+#define SWK4(name, fmt, T1, T2, T3, T4)                                                       \
+    static inline sw_key_t name(T1 a1, T2 a2, T3 a3, T4 a4)                                   \
+    {                                                                                         \
+        sw_key_t k;                                                                           \
+        snprintf(k.s, sizeof(k.s), fmt, a1, a2, a3, a4);                                      \
         return k;                                                                             \
     }
 
@@ -114,9 +122,87 @@ SWK0(swk_pf_item_seq, "sw:seq:pfitem")
 /* ---- Shows, stations, incidents, attendees (lib/shows.c) --------------------------------- */
 
 /* ---- People, accounts, sessions, tokens, rate limits, idempotency ------------------------ */
+/* Accounts (lib/accounts.c) are JSON documents, each kind with an index of every id (sorted
+ * set, score = id) and a counter for new ids; an index is written before its document. */
+/* A subscriber's profile (JSON), under the subscriber's tag. */
+SWK1(swk_sub_profile, "sw:{sub:%lld}:profile", long long)
+/* Every subscriber id. */
+SWK0(swk_subscribers, "sw:idx:subscribers")
+/* The counter of subscriber ids. */
+SWK0(swk_subscriber_seq, "sw:seq:subscriber")
+/* An assistance centre's profile (JSON). */
+SWK1(swk_centre_profile, "sw:{centre:%lld}:profile", long long)
+/* Every centre id. */
+SWK0(swk_centres, "sw:idx:centres")
+/* The counter of centre ids. */
+SWK0(swk_centre_seq, "sw:seq:centre")
+/* A staff member (JSON, with centre_id). */
+SWK1(swk_staff_doc, "sw:staff:%lld", long long)
+/* Every staff id. */
+SWK0(swk_staff_index, "sw:idx:staff")
+/* The counter of staff ids. */
+SWK0(swk_staff_seq, "sw:seq:staff")
+/* A centre's staff ids, under the centre's tag. */
+SWK1(swk_centre_staff, "sw:{centre:%lld}:staff", long long)
+/* A trade-show station (JSON). */
+SWK1(swk_station_doc, "sw:station:%lld", long long)
+/* Every station id. */
+SWK0(swk_stations, "sw:idx:stations")
+/* The counter of station ids. */
+SWK0(swk_station_seq, "sw:seq:station")
+/* A person's profile (JSON; secrets never shown), under the person's tag with the rest of
+ * the person's data (lib/people.c). */
+SWK1(swk_person_profile, "sw:{person:%lld}:profile", long long)
+/* Every person id. */
+SWK0(swk_persons, "sw:idx:persons")
+/* The counter of person ids. */
+SWK0(swk_person_seq, "sw:seq:person")
+/* A subscriber's team: its persons' ids. */
+SWK1(swk_sub_people, "sw:{sub:%lld}:people", long long)
+/* The claim of an address (SHA-256 of it lower-cased): "<person id>:<ms>", written first. */
+SWK1(swk_person_email, "sw:person:email:%s", const char *)
+/* A person's audit log (list of JSON entries, newest first, capped). */
+SWK1(swk_person_audit, "sw:{person:%lld}:audit", long long)
+/* Hashes of the (address, user agent) pairs a person signed in from. */
+SWK1(swk_person_seen, "sw:{person:%lld}:seen", long long)
+/* The last TOTP time step a person used. */
+SWK1(swk_person_totp_last, "sw:{person:%lld}:totp_last", long long)
+/* Invitations a person sent: public id -> "<token hash>:<ms>", written before the token. */
+SWK1(swk_person_invites, "sw:{person:%lld}:invites", long long)
+/* A single-use mail token (JSON, with TTL) by kind (invite, reset, ...) and SHA-256. */
+SWK2(swk_onetime, "sw:ot:%s:%.64s", const char *, const char *)
+/* Failed sign-ins for one address (SHA-256) in the window. */
+SWK1(swk_throttle_acct, "sw:thr:acct:%s", const char *)
+/* Failed sign-ins from one client address in the window. */
+SWK1(swk_throttle_ip, "sw:thr:ip:%.64s", const char *)
+/* A sign-in session (hash) by the SHA-256 of its cookie (lib/session.c). */
+SWK1(swk_session, "sw:sess:%.64s", const char *)
+/* A person's sessions' hashes (score: created, ms), written before the session. */
+SWK1(swk_person_sessions, "sw:{person:%lld}:sessions", long long)
+/* A bearer token's record (hash) by its public id (lib/auth.c). */
+SWK1(swk_token, "sw:tok:%s", const char *)
+/* Every token id by seq, written before the record. */
+SWK0(swk_tokens, "sw:idx:tokens")
+/* Every token id by the minute it was last used (ms). */
+SWK0(swk_tokens_used, "sw:idx:tokens:used")
+/* The counter of token seqs. */
+SWK0(swk_token_seq, "sw:seq:token")
+/* The tokens a person made for themselves, by seq, written before the record. */
+SWK1(swk_person_tokens, "sw:{person:%lld}:tokens", long long)
+/* A client address's request count (lib/ratelimit.c). */
+SWK1(swk_rate_addr, "sw:rl:ip:%.64s", const char *)
+/* A record's request count, in the record's slot: the argument is the record's tag, or the
+ * whole record key when it has none (sw:rl:{sw:tok:<id>}, sw:rl:{person:N}). */
+SWK1(swk_rate_count, "sw:rl:{%s}", const char *)
+/* A POST's answer kept for its Idempotency-Key: role, subject, person, SHA-256 of the key. */
+SWK4(swk_idem, "sw:idem:%s:%lld:%lld:%s", const char *, long long, long long, const char *)
 
 /* ---- Register, parties, follows, screenings (lib/register.c, lib/screening.c) ------------ */
 
 /* ---- Test clock and configuration -------------------------------------------------------- */
+/* Clocks tests may set (tests only, with poller.test_clock / cases.test_clock on). */
+SWK0(swk_testclock_poller_at, "sw:testclock:poller_at_ms")
+SWK0(swk_testclock_offset, "sw:testclock:offset_ms")
+SWK0(swk_testclock_at, "sw:testclock:at_ms")
 
 #endif
