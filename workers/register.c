@@ -4,7 +4,7 @@
  * docket (seawall/follows.h), and acknowledges the batch only once all of it is stored; a
  * batch that failed is read again (applying an event twice changes nothing). Entries a
  * crashed writer read but never acknowledged are claimed after register.claim_idle_ms. Its
- * heartbeat, sw:{reg}:alive:NAME (a key that expires), says when it last read. */
+ * heartbeat (sw_register_alive) says when it last read. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -114,18 +114,6 @@ static void take_claimed(void *ud, const redisReply *entries)
     process(entries);
 }
 
-static void heartbeat(void)
-{
-    char key[200], when[32];
-    redisReply *r;
-
-    snprintf(key, sizeof(key), "sw:{reg}:alive:%s", me);
-    r = sw_store_cmd(&store, "SET", key, sw_iso8601(sw_now_ms(), when, sizeof(when)), "EX",
-                     "60", NULL);
-    if (r != NULL)
-        freeReplyObject(r);
-}
-
 int main(int argc, char **argv)
 {
     struct sw_config *loaded;
@@ -149,7 +137,7 @@ int main(int argc, char **argv)
         int64_t now = sw_mono_us() / 1000;
 
         if (now - last_beat >= 10000) {
-            heartbeat();
+            sw_register_alive(&store, me);
             last_beat = now;
         }
         if (now - last_claim >= sw_config_int(cfg, "register.claim_idle_ms") / 4 + 1) {

@@ -16,10 +16,13 @@
 
 #include <stdio.h>
 
-#define SW_KEY_MAX 192
+/* The longest key, with its NUL (SWK_MAX, not SW_KEY_MAX: that is normalise.h's longest
+ * normalised text, and a file may include both). Longest today: a follow's target key
+ * (SW_FOLLOW_TARGET_MAX 300 + "sw:{flw}:t:"). */
+#define SWK_MAX 320
 
 typedef struct {
-    char s[SW_KEY_MAX];
+    char s[SWK_MAX];
 } sw_key_t;
 
 /* SWK0(name, fmt) .. SWK3(name, fmt, T1, T2, T3): the key kind name with arguments of those
@@ -73,6 +76,39 @@ SWK2(swk_event_seen, "sw:{events:%d}:seen:%s", int, const char *)
 /* ---- People, accounts, sessions, tokens, rate limits, idempotency ------------------------ */
 
 /* ---- Register, parties, follows, screenings (lib/register.c, lib/screening.c) ------------ */
+/* Mark records of an office, tag {reg:OFFICE}: the record, the set of the office's numbers,
+ * and the records written whose change is not yet announced (hash number -> old status). */
+SWK2(swk_reg_mark, "sw:{reg:%s}:tm:%s", const char *, const char *)
+SWK1(swk_reg_numbers, "sw:{reg:%s}:tms", const char *)
+SWK1(swk_reg_unannounced, "sw:{reg:%s}:unannounced", const char *)
+/* Tag {reg}: offices present, the record id counter and its buckets, import checkpoints,
+ * the register writers' heartbeats. */
+SWK0(swk_reg_offices, "sw:{reg}:offices")
+SWK0(swk_reg_rid_counter, "sw:{reg}:rid")
+SWK1(swk_reg_rid_bucket, "sw:{reg}:rid:%lld", long long)
+SWK1(swk_reg_import, "sw:{reg}:import:%s", const char *)
+SWK1(swk_reg_alive, "sw:{reg}:alive:%s", const char *)
+/* Ids of the litigation events seen on a docket (court, docket normalised). */
+SWK2(swk_docket_events, "sw:{dkt:%s:%s}:events", const char *, const char *)
+/* Parties: the id counter and name-key index under {pty}; each party under {pty:ID}. */
+SWK0(swk_party_counter, "sw:{pty}:id")
+SWK1(swk_party_namekey, "sw:{pty}:k:%s", const char *)
+SWK1(swk_party_doc, "sw:{pty:%lld}:doc", long long)
+SWK1(swk_party_cases, "sw:{pty:%lld}:cases", long long)
+SWK1(swk_party_plaintiff, "sw:{pty:%lld}:plaintiff", long long)
+SWK1(swk_party_names, "sw:{pty:%lld}:names", long long)
+SWK1(swk_party_marks, "sw:{pty:%lld}:marks", long long)
+/* Follows: the subscriber's own (tag {sub:N}); the id counter and who follows a target
+ * (tag {flw}). */
+SWK1(swk_follows, "sw:{sub:%lld}:follows", long long)
+SWK1(swk_followkeys, "sw:{sub:%lld}:followkeys", long long)
+SWK0(swk_follow_counter, "sw:{flw}:id")
+SWK1(swk_follow_target, "sw:{flw}:t:%s", const char *)
+/* Screenings of a subscriber (tag {sub:N}) and the screeners' heartbeats. */
+SWK2(swk_screening, "sw:{sub:%lld}:scr:%lld", long long, long long)
+SWK1(swk_screenings, "sw:{sub:%lld}:scrs", long long)
+SWK1(swk_screening_next, "sw:{sub:%lld}:scr:next", long long)
+SWK1(swk_scr_alive, "sw:{scr}:alive:%s", const char *)
 
 /* ---- Test clock and configuration -------------------------------------------------------- */
 

@@ -33,9 +33,11 @@ def mark(s, tok, office, number, pred=lambda m: True, what=None):
 
 
 def changes(s):
+    """Every entry of the register's changes stream, all its shards (sw:{reg:changes:N})."""
     out = []
-    for _, fields in s.redis("XRANGE", "sw:{reg}:changes", "-", "+"):
-        out.append(dict(zip(fields[::2], fields[1::2])))
+    for key in s.redis("KEYS", "sw:{reg:changes:*}"):
+        for _, fields in s.redis("XRANGE", key, "-", "+"):
+            out.append(dict(zip(fields[::2], fields[1::2])))
     return out
 
 
