@@ -732,13 +732,15 @@ static int marks_store(struct sw_reg_writer *w, struct mrec *m, size_t n)
 }
 
 /* Step c: each written record's change on the changes stream (its shard by office and
- * number), its followers told, and only then its marker removed. */
+ * number), its followers told, and only then its marker removed. A record whose followers
+ * could not be told (on_change's SW_EAGAIN) keeps its marker, and the flush fails with
+ * SW_EAGAIN: written again, its events find the marker and do step c again. */
 static int marks_announce(struct sw_reg_writer *w, struct mrec *m, size_t n)
 {
     struct sw_store *s = w->s;
     struct pipe p = { 0 }, d = { 0 };
     redisReply **rep = NULL;
-    size_t i;
+    size_t i, untold = 0;
     int rc;
 
     for (i = 0; i < n; i++) {
@@ -768,9 +770,10 @@ static int marks_announce(struct sw_reg_writer *w, struct mrec *m, size_t n)
         if (!m[i].announce)
             continue;
         un = swk_reg_unannounced(m[i].office);
-        PIPE(&d, "HDEL", un.s, m[i].number);
-        if (w->on_change == NULL)
+        if (w->on_change == NULL) {
+            PIPE(&d, "HDEL", un.s, m[i].number);
             continue;
+        }
         memset(&ch, 0, sizeof(ch));
         sw_strlcpy(ch.office, m[i].office, sizeof(ch.office));
         sw_strlcpy(ch.number, m[i].number, sizeof(ch.number));
@@ -781,8 +784,20 @@ static int marks_announce(struct sw_reg_writer *w, struct mrec *m, size_t n)
         sw_strlcpy(ch.status_text, str(m[i].doc, "status_text") ?: "", sizeof(ch.status_text));
         ch.event = json_array_get(m[i].evs, json_array_size(m[i].evs) - 1);
         if (strcmp(m[i].old_status, ch.new_status) != 0 ||
-            strcmp(m[i].old_text, ch.status_text) != 0)
-            w->on_change(w->ud, &ch);
+            strcmp(m[i].old_text, ch.status_text) != 0) {
+            int told = w->on_change(w->ud, &ch);
+
+            if (told == SW_EAGAIN) {   /* the marker stays: told again when written again */
+                sw_warn("register: the followers of %s %s not told (%s); the events are "
+                        "read again", m[i].office, m[i].number, s->errstr);
+                untold++;
+                continue;
+            }
+            if (told != SW_OK)
+                sw_warn("register: telling the followers of %s %s failed (%s)", m[i].office,
+                        m[i].number, s->errstr);
+        }
+        PIPE(&d, "HDEL", un.s, m[i].number);
     }
     rc = pipe_run(s, &d, &rep);
     rc = replies_check(s, rep, d.n, rc);
@@ -790,6 +805,11 @@ static int marks_announce(struct sw_reg_writer *w, struct mrec *m, size_t n)
     pipe_free(&d);
     for (i = 0; rc == SW_OK && i < n; i++)
         m[i].announce = 0;
+    if (rc == SW_OK && untold > 0) {
+        snprintf(s->errstr, sizeof(s->errstr), "the followers of %zu record%s not told",
+                 untold, untold == 1 ? "" : "s");
+        rc = SW_EAGAIN;
+    }
     return rc;
 }
 

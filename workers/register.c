@@ -29,11 +29,12 @@ static volatile sig_atomic_t stopping;
 static char me[128];
 static int follow_failed;
 
-static void on_change(void *ud, const struct sw_reg_change *ch)
+/* A followed mark's alerts not stored fail the batch (SW_EAGAIN): it is read again, and the
+ * record's marker has the alerts stored then (their ids make a second store harmless). */
+static int on_change(void *ud, const struct sw_reg_change *ch)
 {
     (void)ud;
-    if (sw_follow_mark_changed(&store, cfg, ch) != SW_OK)
-        follow_failed = 1;
+    return sw_follow_mark_changed(&store, cfg, ch);
 }
 
 static void on_docket(void *ud, const struct sw_reg_docket *d)
@@ -82,8 +83,8 @@ static void process(const redisReply *entries)
                 entries->elements, store.errstr);
         return;
     }
-    if (follow_failed)   /* the records are written: reading the batch again would not help */
-        sw_warn("register: a followed record's alert was not stored (%s)", store.errstr);
+    if (follow_failed)   /* the docket's set says it was seen: reading again would not help */
+        sw_warn("register: a followed docket's alert was not stored (%s)", store.errstr);
     {
         const char **argv = calloc(entries->elements + 3, sizeof(*argv));
         size_t n = 0;

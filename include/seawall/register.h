@@ -87,8 +87,11 @@ struct sw_reg_change {
     const json_t *event;        /* the event applied (borrowed for the callback) */
 };
 
-/* Called for each mark record an event made or changed. */
-typedef void (*sw_reg_change_fn)(void *ud, const struct sw_reg_change *ch);
+/* Called for each mark record an event made or changed, once its change is on the changes
+ * stream. Returns SW_OK, or SW_EAGAIN when what it does (the followed alerts) could not be
+ * stored: the record's marker is then kept and the flush fails with SW_EAGAIN, so the same
+ * events written again call it again (it must be idempotent). Any other value is logged. */
+typedef int (*sw_reg_change_fn)(void *ud, const struct sw_reg_change *ch);
 
 /* A docket that gained an entry (a litigation event not seen before on it). */
 struct sw_reg_docket {
