@@ -14,7 +14,7 @@
 #include "seawall/store.h"
 #include "seawall/stream.h"
 
-#define CHANGES_MAXLEN "1000000"
+#define CHANGES_MAXLEN 1000000LL   /* entries kept on the changes stream, over all shards */
 #define PARTY_CACHE_MAX 20000      /* names remembered by a writer before it forgets them all */
 #define NAMES_MAX 20               /* spellings kept per party */
 
@@ -741,8 +741,10 @@ static int marks_announce(struct sw_reg_writer *w, struct mrec *m, size_t n)
     struct pipe p = { 0 }, d = { 0 };
     redisReply **rep = NULL;
     size_t i, untold = 0;
+    char max[24];
     int rc;
 
+    snprintf(max, sizeof(max), "%lld", CHANGES_MAXLEN / sw_stream_shards(s));
     for (i = 0; i < n; i++) {
         char rid[24], route[64];
         sw_key_t key;
@@ -752,7 +754,7 @@ static int marks_announce(struct sw_reg_writer *w, struct mrec *m, size_t n)
         snprintf(rid, sizeof(rid), "%lld", json_integer_value(json_object_get(m[i].doc, "rid")));
         snprintf(route, sizeof(route), "%s:%s", m[i].office, m[i].number);
         key = sw_stream_key(SW_REG_CHANGES, sw_stream_shard_of(s, route, strlen(route)));
-        PIPE(&p, "XADD", key.s, "MAXLEN", "~", CHANGES_MAXLEN, "*", "office", m[i].office,
+        PIPE(&p, "XADD", key.s, "MAXLEN", "~", max, "*", "office", m[i].office,
              "number", m[i].number, "rid", rid);
     }
     if (p.n == 0)

@@ -16,7 +16,7 @@
 #include "seawall/store.h"
 #include "seawall/stream.h"
 
-#define JOBS_MAXLEN 100000   /* entries kept per shard of the jobs stream */
+#define JOBS_MAXLEN 100000LL   /* entries kept on the jobs stream, over all shards */
 
 static void keys(long long sub, long long id, char *doc, size_t dn, char *list, size_t ln,
                  char *next, size_t nn)
@@ -122,8 +122,8 @@ int sw_screening_create(struct sw_store *s, long long sub, const json_t *job, lo
     {
         const char *fields[] = { "sub", subtxt, "id", idtxt };
 
-        return sw_stream_add(s, SW_SCREENINGS, subtxt, strlen(subtxt), JOBS_MAXLEN, 2, fields,
-                             NULL, NULL, 0);
+        return sw_stream_add(s, SW_SCREENINGS, subtxt, strlen(subtxt),
+                             JOBS_MAXLEN / sw_stream_shards(s), 2, fields, NULL, NULL, 0);
     }
 }
 

@@ -17,8 +17,8 @@
  *                               record is missing or has another rid is skipped
  *   sw:{reg:changes:S}          the changes stream, shard S (seawall/stream.h, route
  *                               "OFFICE:NUMBER"): records made or changed: office, number,
- *                               rid (MAXLEN ~ 1,000,000 per shard); the screener's group is
- *                               "screeners"
+ *                               rid (MAXLEN ~ 1,000,000 over all shards); the screener's
+ *                               group is "screeners"
  *   sw:{reg}:import:ID          an import's checkpoint (path, size, done, finished, updated)
  *   sw:{reg}:alive:NAME         a register writer's heartbeat (expires after 60 s)
  *   sw:{dkt:COURT:DOCKET}:events  ids of the litigation events seen on a docket
