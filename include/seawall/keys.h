@@ -16,7 +16,10 @@
 
 #include <stdio.h>
 
-#define SW_KEY_BYTES 192   /* (normalise.h's SW_KEY_MAX is the matching keys' size) */
+/* The longest key, with its NUL (SW_KEY_BYTES, not SW_KEY_MAX: that is normalise.h's longest
+ * normalised text, and a file may include both). Longest today: a follow's target key
+ * (SW_FOLLOW_TARGET_MAX 300 + "sw:{flw}:t:"). */
+#define SW_KEY_BYTES 320
 
 typedef struct sw_key {
     char s[SW_KEY_BYTES];
@@ -198,6 +201,55 @@ SWK1(swk_rate_count, "sw:rl:{%s}", const char *)
 SWK4(swk_idem, "sw:idem:%s:%lld:%lld:%s", const char *, long long, long long, const char *)
 
 /* ---- Register, parties, follows, screenings (lib/register.c, lib/screening.c) ------------ */
+/* A mark record (JSON), written whole by compare-and-set (seawall/register.h). */
+SWK2(swk_reg_mark, "sw:{reg:%s}:tm:%s", const char *, const char *)
+/* Set of an office's numbers, written in the record's script. */
+SWK1(swk_reg_numbers, "sw:{reg:%s}:tms", const char *)
+/* Hash number -> what the record was, for a write whose change is not yet announced. */
+SWK1(swk_reg_unannounced, "sw:{reg:%s}:unannounced", const char *)
+/* Set of the offices present (written before their records). */
+SWK0(swk_reg_offices, "sw:{reg}:offices")
+/* Counter of mark record ids (INCRBY per batch). */
+SWK0(swk_reg_rid_counter, "sw:{reg}:rid")
+/* Hash rid % 1000 -> "OFFICE:NUMBER" for rids in bucket rid / 1000 (written before records). */
+SWK1(swk_reg_rid_bucket, "sw:{reg}:rid:%lld", long long)
+/* An import's checkpoint, by the file's identity (path, size, done, finished, updated). */
+SWK1(swk_reg_import, "sw:{reg}:import:%s", const char *)
+/* A register writer's heartbeat (expires after 60 s). */
+SWK1(swk_reg_alive, "sw:{reg}:alive:%s", const char *)
+/* Ids of the litigation events seen on a docket (court, docket normalised). */
+SWK2(swk_docket_events, "sw:{dkt:%s:%s}:events", const char *, const char *)
+/* Counter of party ids. */
+SWK0(swk_party_counter, "sw:{pty}:id")
+/* Hash party id -> name for the parties under a name key (written before their docs). */
+SWK1(swk_party_namekey, "sw:{pty}:k:%s", const char *)
+/* A party: {"id","key","name"} (SET NX). */
+SWK1(swk_party_doc, "sw:{pty:%lld}:doc", long long)
+/* Hash case key -> case JSON of a party. */
+SWK1(swk_party_cases, "sw:{pty:%lld}:cases", long long)
+/* Set of the case keys a party brought. */
+SWK1(swk_party_plaintiff, "sw:{pty:%lld}:plaintiff", long long)
+/* Set of a party's spellings. */
+SWK1(swk_party_names, "sw:{pty:%lld}:names", long long)
+/* Set of "OFFICE:NUMBER" a party owns or applied for. */
+SWK1(swk_party_marks, "sw:{pty:%lld}:marks", long long)
+/* Hash follow id -> follow JSON of a subscriber. */
+SWK1(swk_follows, "sw:{sub:%lld}:follows", long long)
+/* Hash target -> follow id of a subscriber (one follow per target). */
+SWK1(swk_followkeys, "sw:{sub:%lld}:followkeys", long long)
+/* Counter of follow ids. */
+SWK0(swk_follow_counter, "sw:{flw}:id")
+/* Set of "SUB:ID" following a target ("mark:OFFICE:NUMBER", "docket:COURT:DOCKET"); written
+ * before the follow, so an entry without one is skipped. */
+SWK1(swk_follow_target, "sw:{flw}:t:%s", const char *)
+/* A screening job: hash doc, status, done, total, result, error, updated_at. */
+SWK2(swk_screening, "sw:{sub:%lld}:scr:%lld", long long, long long)
+/* Sorted set of a subscriber's screening ids (score: the id). */
+SWK1(swk_screenings, "sw:{sub:%lld}:scrs", long long)
+/* Counter of a subscriber's screening ids. */
+SWK1(swk_screening_next, "sw:{sub:%lld}:scr:next", long long)
+/* A screener's heartbeat ("TIME marks=N", expires after 60 s). */
+SWK1(swk_scr_alive, "sw:{scr}:alive:%s", const char *)
 
 /* ---- Test clock and configuration -------------------------------------------------------- */
 /* Clocks tests may set (tests only, with poller.test_clock / cases.test_clock on). */
