@@ -1347,7 +1347,7 @@ int sw_portfolio_load_all(struct sw_store *s, struct sw_pf_follow *f,
     int rc = SW_OK;
 
     for (;;) {
-        redisReply *ids = sw_store_cmd(s, "ZRANGEBYSCORE", sw_kind_subscriber.index_key, after,
+        redisReply *ids = sw_store_cmd(s, "ZRANGEBYSCORE", swk_subscribers().s, after,
                                        "+inf", "LIMIT", "0", "1000", NULL);
         size_t i, n;
 
