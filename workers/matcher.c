@@ -33,6 +33,7 @@
 #include "seawall/bulletins.h"
 #include "seawall/config.h"
 #include "seawall/deadlines.h"
+#include "seawall/feedreg.h"
 #include "seawall/i18n.h"
 #include "seawall/live.h"
 #include "seawall/log.h"
@@ -41,9 +42,10 @@
 #include "seawall/register.h"
 #include "seawall/shows.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
 #include "seawall/worker.h"
 
-#define EVENTS "events"
+#define EVENTS SW_EVENTS_STREAM
 #define ALERT_MAX (16u << 20)   /* an alert embeds its event: the poller caps events far below */
 
 static const struct sw_config *cfg;
@@ -486,7 +488,7 @@ static void bulletin_event(struct emit *e, const char *eid)
 
 /* Matches each entry and acknowledges it once its alerts are stored (and, for associations,
  * forwarded and joined into matters). */
-static void process(const redisReply *entries)
+static void process(const redisReply *entries, int shard)
 {
     struct sw_assoc_batch assocs = { 0, NULL };
     size_t i;
@@ -498,7 +500,6 @@ static void process(const redisReply *entries)
         const char *eid = entry->element[0]->str, *text;
         struct emit e;
         json_t *ev;
-        redisReply *r;
 
         if (entry->type != REDIS_REPLY_ARRAY || entry->elements < 2 ||
             entry->element[1]->type != REDIS_REPLY_ARRAY)
@@ -542,9 +543,7 @@ static void process(const redisReply *entries)
         }
         if (e.failed)
             break;   /* not acknowledged: it comes back, and stored alerts stay single */
-        r = sw_store_cmd(&store, "XACK", EVENTS, group, eid, NULL);
-        if (r != NULL)
-            freeReplyObject(r);
+        sw_stream_ack(&store, EVENTS, shard, group, 1, &eid);
         if (e.stored > 0)
             sw_debug("event %s: %d alerts", eid, e.stored);
     }
@@ -552,16 +551,16 @@ static void process(const redisReply *entries)
 }
 
 /* A claimed batch: portfolio changes first, as for a fresh read. */
-static void take_claimed(void *ud, const redisReply *entries)
+static void take_claimed(void *ud, int shard, const redisReply *entries)
 {
     (void)ud;
     follow_changes();
-    process(entries);
+    process(entries, shard);
 }
 
 static void claim_stale(void)
 {
-    sw_worker_claim(&store, EVENTS, group, me, sw_config_int(cfg, "matcher.claim_idle_ms"),
+    sw_stream_claim(&store, EVENTS, group, me, sw_config_int(cfg, "matcher.claim_idle_ms"),
                     sw_config_int(cfg, "matcher.batch"), "events", take_claimed, NULL,
                     &stopping);
 }
@@ -755,9 +754,8 @@ static void *live_run(void *arg)
 int main(int argc, char **argv)
 {
     struct sw_config *loaded;
-    char count[16], block[16];
+    struct sw_stream_batch batch;
     int64_t last_claim = 0;
-    redisReply *r;
     int rc = sw_worker_start("seawall-matcher", argc, argv, "matcher.id", &loaded, me,
                              sizeof(me), &stopping);
 
@@ -801,9 +799,7 @@ int main(int argc, char **argv)
             return 1;
         sleep(1);
     }
-    r = sw_store_cmd(&store, "XGROUP", "CREATE", EVENTS, group, "0", "MKSTREAM", NULL);
-    if (r != NULL)
-        freeReplyObject(r);
+    sw_stream_group(&store, EVENTS, group, "0");
     /* The live groups exist before the first alert is stored, so none is missed. */
     sw_store_init(&live.store, cfg);
     sw_live_init(&live.lv, cfg);
@@ -814,31 +810,30 @@ int main(int argc, char **argv)
         sw_error("pthread_create() failed (%s)", strerror(rc));
         return 1;
     }
-    snprintf(count, sizeof(count), "%lld", sw_config_int(cfg, "matcher.batch"));
-    snprintf(block, sizeof(block), "%lld", sw_config_int(cfg, "matcher.block_ms"));
     sw_info("matching as %s (group %s)", me, group);
     while (!stopping) {
         int64_t now = sw_mono_us() / 1000;
+        int i;
 
         follow_changes();
         if (now - last_claim >= sw_config_int(cfg, "matcher.claim_idle_ms") / 4 + 1) {
             claim_stale();
             last_claim = now;
         }
-        r = sw_store_cmd(&store, "XREADGROUP", "GROUP", group, me, "COUNT", count, "BLOCK", block,
-                         "STREAMS", EVENTS, ">", NULL);
-        if (r == NULL) {
+        if (sw_stream_read(&store, EVENTS, group, me, sw_config_int(cfg, "matcher.batch"),
+                           sw_config_int(cfg, "matcher.block_ms"), &batch) != SW_OK) {
             sw_warn("reading events failed (%s)", store.errstr);
             sleep(1);
             continue;
         }
-        if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
+        if (batch.n > 0) {
             /* A portfolio change stored before these events may have come while we waited:
              * take it in first, so the events meet the portfolio as it was when they came. */
             follow_changes();
-            process(r->element[0]->element[1]);
+            for (i = 0; i < batch.n; i++)
+                process(batch.entries[i], batch.shard[i]);
         }
-        freeReplyObject(r);
+        sw_stream_batch_free(&batch);
     }
     sw_info("stopping");
     pthread_join(live_thread, NULL);

@@ -61,6 +61,37 @@ SWK2(swk_stream, "sw:{%s:%d}", const char *, int)
 SWK2(swk_event_seen, "sw:{events:%d}:seen:%s", int, const char *)
 
 /* ---- Events, feeds, bulletins, sources (lib/feedreg.c, lib/bulletins.c) ------------------ */
+/* The events stream (SW_EVENTS_STREAM, feedreg.h) is sharded: swk_stream("events", N) above,
+ * with each event's seen mark swk_event_seen(N, id) in its shard's slot (sw_event_publish). */
+/* A feed: its settings (a document of kind sw_kind_feed, whose formats these are: the kind
+ * table needs them as constants), its status hash, its poller lease, a dated source's dates;
+ * each a key of its own, never joined in one script or MULTI. */
+#define SWK_FEED_FMT     "sw:feed:%lld"
+#define SWK_FEEDS_INDEX  "sw:idx:feeds"
+#define SWK_FEEDS_SEQ    "sw:seq:feed"
+SWK1(swk_feed, SWK_FEED_FMT, long long)
+SWK1(swk_feed_status, "sw:feed:%lld:status", long long)
+SWK1(swk_feed_lease, "sw:feed:%lld:lease", long long)
+SWK1(swk_feed_days, "sw:feed:%lld:days", long long)
+/* The schedule: sorted set of feed ids, score = when the next poll is due (ms). */
+SWK0(swk_feeds_due, "sw:feeds:due")
+/* The dated sources' test clock (poller.test_clock): an instant in ms. */
+SWK0(swk_feeds_test_clock, "sw:testclock:poller_at_ms")
+/* The source catalogue's feeds: hash name -> feed id. */
+SWK0(swk_sources, "sw:sources")
+/* A bulletin's keys share the tag {bulletin:N}: its document, the version out, its published
+ * versions, who had an alert of it; so one script changes them together. The indexes and the
+ * id counter are keys of their own. */
+SWK1(swk_bulletin, "sw:{bulletin:%lld}", long long)
+SWK1(swk_bulletin_live, "sw:{bulletin:%lld}:live", long long)
+SWK1(swk_bulletin_versions, "sw:{bulletin:%lld}:versions", long long)
+SWK1(swk_bulletin_alerted, "sw:{bulletin:%lld}:alerted", long long)
+SWK0(swk_bulletins_index, "sw:idx:bulletins")
+SWK0(swk_bulletin_drafts, "sw:idx:bulletin-drafts")
+SWK0(swk_bulletin_seq, "sw:seq:bulletin")
+/* A calendar feed token (by its SHA-256, hex) and a person's pointer to their live one. */
+SWK1(swk_caltok, "sw:caltok:%s", const char *)
+SWK1(swk_person_caltok, "sw:{person:%lld}:caltok", long long)
 
 /* ---- Alerts and deliveries of a subscriber, tag {sub:N} (lib/alerts.c, lib/delivery.c) -- */
 
