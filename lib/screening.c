@@ -9,7 +9,6 @@
 #include "seawall/json.h"
 #include "seawall/keys.h"
 #include "seawall/normalise.h"
-#include "seawall/portfolio.h"
 #include "seawall/regidx.h"
 #include "seawall/register.h"
 #include "seawall/screening.h"
@@ -412,78 +411,6 @@ int sw_screening_alive(struct sw_store *s, const char *me, size_t marks)
     snprintf(val, sizeof(val), "%s marks=%zu", sw_iso8601(sw_now_ms(), when, sizeof(when)),
              marks);
     if ((r = sw_store_cmd(s, "SET", key.s, val, "EX", "60", NULL)) == NULL)
-        return SW_EAGAIN;
-    freeReplyObject(r);
-    return SW_OK;
-}
-
-/* The portfolio changes are one stream today (SW_PORTFOLIO_CHANGES, written by
- * lib/portfolio.c); the back-fill reads it as shard 0 of a batch, so that reading it through
- * seawall/stream.h once it is split is a change here only. */
-int sw_screening_backfill_start(struct sw_store *s)
-{
-    redisReply *r = sw_store_cmd(s, "XGROUP", "CREATE", SW_PORTFOLIO_CHANGES,
-                                 SW_SCREENINGS_GROUP, "$", "MKSTREAM", NULL);
-
-    if (r == NULL)
-        return SW_EAGAIN;
-    freeReplyObject(r);   /* BUSYGROUP: it exists and goes on where it was */
-    return SW_OK;
-}
-
-int sw_screening_backfill_read(struct sw_store *s, const char *me, long long count,
-                               struct sw_stream_batch *b)
-{
-    char cnt[24];
-    redisReply *r;
-
-    memset(b, 0, sizeof(*b));
-    snprintf(cnt, sizeof(cnt), "%lld", count);
-    r = sw_store_cmd(s, "XREADGROUP", "GROUP", SW_SCREENINGS_GROUP, me, "COUNT", cnt,
-                     "STREAMS", SW_PORTFOLIO_CHANGES, ">", NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOGROUP", 7) == 0) {
-        redisReply *g = sw_store_cmd(s, "XGROUP", "CREATE", SW_PORTFOLIO_CHANGES,
-                                     SW_SCREENINGS_GROUP, "0", "MKSTREAM", NULL);
-
-        if (g != NULL)
-            freeReplyObject(g);
-    }
-    if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
-        r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2 &&
-        r->element[0]->element[1]->type == REDIS_REPLY_ARRAY &&
-        r->element[0]->element[1]->elements > 0) {
-        b->n = 1;
-        b->shard[0] = 0;
-        b->entries[0] = r->element[0]->element[1];
-        b->replies[0] = r;
-        b->total = r->element[0]->element[1]->elements;
-        return SW_OK;
-    }
-    freeReplyObject(r);
-    return SW_OK;
-}
-
-int sw_screening_backfill_ack(struct sw_store *s, int shard, int n, const char **ids)
-{
-    const char **argv;
-    redisReply *r;
-    int i;
-
-    (void)shard;
-    if (n <= 0)
-        return SW_OK;
-    if ((argv = calloc((size_t)n + 3, sizeof(*argv))) == NULL)
-        return SW_ERR;
-    argv[0] = "XACK";
-    argv[1] = SW_PORTFOLIO_CHANGES;
-    argv[2] = SW_SCREENINGS_GROUP;
-    for (i = 0; i < n; i++)
-        argv[3 + i] = ids[i];
-    r = sw_store_cmdv(s, n + 3, argv, NULL);
-    free(argv);
-    if (r == NULL)
         return SW_EAGAIN;
     freeReplyObject(r);
     return SW_OK;

@@ -22,7 +22,7 @@ def serve(s, rel, name):
 
 
 def push(s, ev):
-    return s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    return s.add_event(ev)
 
 
 def mark(s, tok, office, number, pred=lambda m: True, what=None):
@@ -123,11 +123,15 @@ def test_real_samples_make_mark_records(s):
 
 
 def party_named(s, name, cases=0):
-    """The register's party of that name (its doc) once it has at least cases cases."""
+    """The register's party known by that name (its doc) once it has at least cases cases.
+    The doc keeps the spelling met first, which depends on the order the register read the
+    events in (several shards); every spelling is in the party's names."""
     def find():
         for k in s.redis("KEYS", "sw:{pty:*}:doc"):
             d = json.loads(s.redis("GET", k))
-            if d["name"].lower() == name.lower() and \
+            spellings = {d["name"].lower()} | \
+                {n.lower() for n in s.redis("SMEMBERS", k.replace(":doc", ":names"))}
+            if name.lower() in spellings and \
                     int(s.redis("HLEN", k.replace(":doc", ":cases"))) >= cases:
                 return d
         return None
@@ -135,12 +139,9 @@ def party_named(s, name, cases=0):
 
 
 def registered_up_to(s, entry_id):
-    for g in s.redis("XINFO", "GROUPS", "events"):
-        info = dict(zip(g[::2], g[1::2]))
-        if info["name"] == "registers":
-            last = tuple(int(x) for x in info["last-delivered-id"].split("-"))
-            return info["pending"] == 0 and last >= tuple(int(x) for x in entry_id.split("-"))
-    return False
+    """The register has read and acknowledged everything in every shard of the events stream
+    (entry_id, an entry added before, among it)."""
+    return s.stream_settled("events", "registers")
 
 
 def test_mark_route_refusals(s):
