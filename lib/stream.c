@@ -87,7 +87,7 @@ int sw_stream_group(struct sw_store *s, const char *base, const char *group, con
         if (r == NULL)
             return SW_EAGAIN;
         if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "BUSYGROUP", 9) != 0) {
-            snprintf(s->errstr, sizeof(s->errstr), "XGROUP CREATE %.100s %.40s: %.100s", key.s, group,
+            snprintf(s->errstr, sizeof(s->errstr), "XGROUP CREATE %.90s %.40s: %.90s", key.s, group,
                      r->str);
             rc = SW_EAGAIN;
         }
