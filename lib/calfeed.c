@@ -54,7 +54,7 @@ static void hash_of(const char *token, char *hex)
 int sw_calfeed_token_new(struct sw_store *s, long long person, int64_t now_ms, char *token)
 {
     unsigned char raw[32];
-    char hash[65], key[SW_KEY_MAX], pkey[SW_KEY_MAX], when[32], *text;
+    char hash[65], key[SW_KEY_BYTES], pkey[SW_KEY_BYTES], when[32], *text;
     json_t *rec;
     redisReply *old;
     int rc = SW_OK;
@@ -77,7 +77,7 @@ int sw_calfeed_token_new(struct sw_store *s, long long person, int64_t now_ms, c
         return SW_EAGAIN;
     }
     if (old->type == REDIS_REPLY_STRING && old->len == 64) {
-        char okey[SW_KEY_MAX];
+        char okey[SW_KEY_BYTES];
 
         tok_key(okey, sizeof(okey), old->str);
         rc = one(s, "DEL", okey, NULL);
@@ -93,7 +93,7 @@ int sw_calfeed_token_new(struct sw_store *s, long long person, int64_t now_ms, c
 
 int sw_calfeed_token_status(struct sw_store *s, long long person, json_t **out)
 {
-    char pkey[SW_KEY_MAX], key[SW_KEY_MAX];
+    char pkey[SW_KEY_BYTES], key[SW_KEY_BYTES];
     redisReply *r;
     json_t *rec = NULL;
 
@@ -123,7 +123,7 @@ int sw_calfeed_token_status(struct sw_store *s, long long person, json_t **out)
 
 int sw_calfeed_token_revoke(struct sw_store *s, long long person)
 {
-    char pkey[SW_KEY_MAX], key[SW_KEY_MAX];
+    char pkey[SW_KEY_BYTES], key[SW_KEY_BYTES];
     redisReply *r;
     int had, rc = SW_OK;
 
@@ -144,7 +144,7 @@ int sw_calfeed_token_revoke(struct sw_store *s, long long person)
 
 int sw_calfeed_token_person(struct sw_store *s, const char *token, long long *person)
 {
-    char hash[65], key[SW_KEY_MAX];
+    char hash[65], key[SW_KEY_BYTES];
     redisReply *r;
     json_t *rec;
     size_t n = strlen(token), i;

@@ -388,7 +388,7 @@ int64_t sw_feedreg_now(struct sw_store *s, int test_clock)
 
     if (!test_clock)
         return now;
-    r = sw_store_cmd(s, "GET", swk_feeds_test_clock().s, NULL);
+    r = sw_store_cmd(s, "GET", swk_testclock_poller_at().s, NULL);
     if (r != NULL && r->type == REDIS_REPLY_STRING)
         now = strtoll(r->str, NULL, 10);
     if (r != NULL)
@@ -647,7 +647,7 @@ int sw_event_publish(struct sw_store *s, const json_t *ev, long ttl_s, long maxl
     char *text;
     int rc;
 
-    if (id == NULL || *id == '\0' || strlen(id) > SW_KEY_MAX / 2) {
+    if (id == NULL || *id == '\0' || strlen(id) > SW_KEY_BYTES / 2) {
         sw_strlcpy(s->errstr, "an event without a usable id", sizeof(s->errstr));
         return SW_ERR;
     }
