@@ -74,16 +74,20 @@ SWK2(swk_event_seen, "sw:{events:%d}:seen:%s", int, const char *)
 /* ---- Events, feeds, bulletins, sources (lib/feedreg.c, lib/bulletins.c) ------------------ */
 /* The events stream (SW_EVENTS_STREAM, feedreg.h) is sharded: swk_stream("events", N) above,
  * with each event's seen mark swk_event_seen(N, id) in its shard's slot (sw_event_publish). */
-/* A feed: its settings (a document of kind sw_kind_feed, whose formats these are: the kind
- * table needs them as constants), its status hash, its poller lease, a dated source's dates;
- * each a key of its own, never joined in one script or MULTI. */
+/* The feed documents' kind (sw_kind_feed, lib/feedreg.c) needs its key format, index and id
+ * counter as constants: the same texts as swk_feed, swk_feeds_index and swk_feeds_seq. */
 #define SWK_FEED_FMT     "sw:feed:%lld"
 #define SWK_FEEDS_INDEX  "sw:idx:feeds"
 #define SWK_FEEDS_SEQ    "sw:seq:feed"
-SWK1(swk_feed, SWK_FEED_FMT, long long)
+/* A feed's settings (a document), its status hash, its poller lease, a dated source's dates:
+ * each a key of its own, never joined in one script or MULTI. */
+SWK1(swk_feed, "sw:feed:%lld", long long)
 SWK1(swk_feed_status, "sw:feed:%lld:status", long long)
 SWK1(swk_feed_lease, "sw:feed:%lld:lease", long long)
 SWK1(swk_feed_days, "sw:feed:%lld:days", long long)
+/* Every feed id (score = id), and the last id given. */
+SWK0(swk_feeds_index, "sw:idx:feeds")
+SWK0(swk_feeds_seq, "sw:seq:feed")
 /* The schedule: sorted set of feed ids, score = when the next poll is due (ms). */
 SWK0(swk_feeds_due, "sw:feeds:due")
 /* The source catalogue's feeds: hash name -> feed id. */
@@ -95,8 +99,11 @@ SWK1(swk_bulletin, "sw:{bulletin:%lld}", long long)
 SWK1(swk_bulletin_live, "sw:{bulletin:%lld}:live", long long)
 SWK1(swk_bulletin_versions, "sw:{bulletin:%lld}:versions", long long)
 SWK1(swk_bulletin_alerted, "sw:{bulletin:%lld}:alerted", long long)
+/* Published and withdrawn bulletins (score = id; listings skip a draft found there). */
 SWK0(swk_bulletins_index, "sw:idx:bulletins")
+/* Drafts (score = id; listings skip what is no longer a draft). */
 SWK0(swk_bulletin_drafts, "sw:idx:bulletin-drafts")
+/* The last bulletin id given. */
 SWK0(swk_bulletin_seq, "sw:seq:bulletin")
 /* A calendar feed token (by its SHA-256, hex) and a person's pointer to their live one. */
 SWK1(swk_caltok, "sw:caltok:%s", const char *)

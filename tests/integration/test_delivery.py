@@ -5,7 +5,6 @@ every delivery after its restart with the same webhook-id; digests and unsubscri
 each tenant's digest time is in its own zone however many requests run at once."""
 import datetime
 import email.header
-import json
 import os
 import threading
 import time
