@@ -1498,7 +1498,7 @@ int sw_matcher_group_create(struct sw_store *s, const char *base, int partitions
         if (made == NULL)
             return SW_EAGAIN;
         if (made->type == REDIS_REPLY_ERROR && strncmp(made->str, "BUSYGROUP", 9) != 0) {
-            snprintf(s->errstr, sizeof(s->errstr), "XGROUP CREATE %s %s: %s", key.s, group,
+            snprintf(s->errstr, sizeof(s->errstr), "XGROUP CREATE %.90s %.40s: %.90s", key.s, group,
                      made->str);
             rc = SW_EAGAIN;
         } else if (have) {
