@@ -17,9 +17,9 @@
 #include <stdio.h>
 
 /* The longest key, with its NUL (SW_KEY_BYTES, not SW_KEY_MAX: that is normalise.h's longest
- * normalised text, and a file may include both). A kind whose parts can be longer cuts them
- * first, the same way for writer and reader (lib/register.c's party and docket indexes). */
-#define SW_KEY_BYTES 192
+ * normalised text, and a file may include both). Longest today: a follow's target key
+ * (SW_FOLLOW_TARGET_MAX 300 + "sw:{flw}:t:"). */
+#define SW_KEY_BYTES 320
 
 typedef struct sw_key {
     char s[SW_KEY_BYTES];
