@@ -1,9 +1,9 @@
 /* calfeed.c — a person's deadlines as an iCalendar feed (RFC 5545, written with libical) at a
  * secret URL: the feed's token is shown once and kept only as its SHA-256.
  *
- * Keys (seawall/keys.h): swk_caltok, the JSON {person, created_at} of a live feed token by
- * its SHA-256; swk_person_caltok, the hash of person N's live token (to replace or revoke
- * it). */
+ * Keys (keys.h), each in its own slot, so every change is single-key steps in a safe order:
+ *   sw:caltok:<sha256 hex>      JSON {person, created_at} of a live feed token
+ *   sw:{person:N}:caltok        the hash of person N's live token (to replace or revoke it) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +19,24 @@
 
 static void tok_key(char *out, size_t len, const char *hash)
 {
-    sw_strlcpy(out, swk_caltok(hash).s, len);
+    snprintf(out, len, "%s", swk_caltok(hash).s);
 }
 
 static void person_key(char *out, size_t len, long long person)
 {
-    sw_strlcpy(out, swk_person_caltok(person).s, len);
+    snprintf(out, len, "%s", swk_person_caltok(person).s);
+}
+
+/* One command on one key; SW_OK or SW_EAGAIN. */
+static int one(struct sw_store *s, const char *cmd, const char *key, const char *value)
+{
+    redisReply *r = value != NULL ? sw_store_cmd(s, cmd, key, value, NULL)
+                                  : sw_store_cmd(s, cmd, key, NULL);
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
 }
 
 static void hash_of(const char *token, char *hex)
@@ -35,25 +47,14 @@ static void hash_of(const char *token, char *hex)
     sw_hex(h, sizeof(h), hex);
 }
 
-/* Runs one command on key, freeing the reply: SW_OK or SW_EAGAIN. */
-static int run(struct sw_store *s, const char *verb, const char *key, const char *value)
-{
-    redisReply *r = sw_store_cmd(s, verb, key, value, NULL);
-
-    if (r == NULL)
-        return SW_EAGAIN;
-    freeReplyObject(r);
-    return SW_OK;
-}
-
-/* A new token replaces the old in three steps, each in one slot: (1) the old token's record
- * deleted, (2) the new one's written, (3) the person's pointer set to it. A crash after (1)
- * leaves no feed (the person asked for a new one anyway); after (2) a record nobody was shown
- * the token of. Never a live token the pointer does not name (it could not be revoked). */
+/* Three steps, one key each: (1) the old token deleted (the person asked for a new one: the
+ * old stops working first); (2) the new token's record; (3) the person's pointer to it. A
+ * crash after (1) leaves no live token (the status says so; asking again makes one); after
+ * (2), a token nobody was shown, which the pointer does not name. */
 int sw_calfeed_token_new(struct sw_store *s, long long person, int64_t now_ms, char *token)
 {
     unsigned char raw[32];
-    char hash[65], key[96], pkey[64], when[32], *text;
+    char hash[65], key[SW_KEY_BYTES], pkey[SW_KEY_BYTES], when[32], *text;
     json_t *rec;
     redisReply *old;
     int rc = SW_OK;
@@ -76,23 +77,23 @@ int sw_calfeed_token_new(struct sw_store *s, long long person, int64_t now_ms, c
         return SW_EAGAIN;
     }
     if (old->type == REDIS_REPLY_STRING && old->len == 64) {
-        char okey[96];
+        char okey[SW_KEY_BYTES];
 
         tok_key(okey, sizeof(okey), old->str);
-        rc = run(s, "DEL", okey, NULL);
+        rc = one(s, "DEL", okey, NULL);
     }
     freeReplyObject(old);
     if (rc == SW_OK)
-        rc = run(s, "SET", key, text);
+        rc = one(s, "SET", key, text);
     if (rc == SW_OK)
-        rc = run(s, "SET", pkey, hash);
+        rc = one(s, "SET", pkey, hash);
     free(text);
     return rc;
 }
 
 int sw_calfeed_token_status(struct sw_store *s, long long person, json_t **out)
 {
-    char pkey[64], key[96];
+    char pkey[SW_KEY_BYTES], key[SW_KEY_BYTES];
     redisReply *r;
     json_t *rec = NULL;
 
@@ -122,34 +123,28 @@ int sw_calfeed_token_status(struct sw_store *s, long long person, json_t **out)
 
 int sw_calfeed_token_revoke(struct sw_store *s, long long person)
 {
-    char pkey[64], key[96];
+    char pkey[SW_KEY_BYTES], key[SW_KEY_BYTES];
     redisReply *r;
-    int had;
+    int had, rc = SW_OK;
 
     person_key(pkey, sizeof(pkey), person);
     r = sw_store_cmd(s, "GET", pkey, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     had = r->type == REDIS_REPLY_STRING && r->len == 64;
-    if (had) {
-        int rc;
-
-        /* The token first, then the pointer (two slots): a crash between leaves a pointer to
-         * nothing, shown as no feed. */
+    if (had) {   /* the token first (it stops working), then the pointer to it */
         tok_key(key, sizeof(key), r->str);
-        freeReplyObject(r);
-        rc = run(s, "DEL", key, NULL);
+        rc = one(s, "DEL", key, NULL);
         if (rc == SW_OK)
-            rc = run(s, "DEL", pkey, NULL);
-        return rc;
+            rc = one(s, "DEL", pkey, NULL);
     }
     freeReplyObject(r);
-    return SW_NOTFOUND;
+    return rc != SW_OK ? rc : had ? SW_OK : SW_NOTFOUND;
 }
 
 int sw_calfeed_token_person(struct sw_store *s, const char *token, long long *person)
 {
-    char hash[65], key[96];
+    char hash[65], key[SW_KEY_BYTES];
     redisReply *r;
     json_t *rec;
     size_t n = strlen(token), i;

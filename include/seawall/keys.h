@@ -16,10 +16,13 @@
 
 #include <stdio.h>
 
-#define SW_KEY_MAX 192
+/* The longest key, with its NUL (SW_KEY_BYTES, not SW_KEY_MAX: that is normalise.h's longest
+ * normalised text, and a file may include both). Longest today: a follow's target key
+ * (SW_FOLLOW_TARGET_MAX 300 + "sw:{flw}:t:"). */
+#define SW_KEY_BYTES 320
 
 typedef struct sw_key {
-    char s[SW_KEY_MAX];
+    char s[SW_KEY_BYTES];
 } sw_key_t;
 
 /* SWK0(name, fmt) .. SWK4(name, fmt, T1, T2, T3, T4): the key kind name with arguments of those
@@ -69,10 +72,51 @@ SWK2(swk_stream, "sw:{%s:%d}", const char *, int)
 SWK2(swk_event_seen, "sw:{events:%d}:seen:%s", int, const char *)
 
 /* ---- Events, feeds, bulletins, sources (lib/feedreg.c, lib/bulletins.c) ------------------ */
+/* The events stream (SW_EVENTS_STREAM, feedreg.h) is sharded: swk_stream("events", N) above,
+ * with each event's seen mark swk_event_seen(N, id) in its shard's slot (sw_event_publish). */
+/* A feed: its settings (a document of kind sw_kind_feed, whose formats these are: the kind
+ * table needs them as constants), its status hash, its poller lease, a dated source's dates;
+ * each a key of its own, never joined in one script or MULTI. */
+#define SWK_FEED_FMT     "sw:feed:%lld"
+#define SWK_FEEDS_INDEX  "sw:idx:feeds"
+#define SWK_FEEDS_SEQ    "sw:seq:feed"
+SWK1(swk_feed, SWK_FEED_FMT, long long)
+SWK1(swk_feed_status, "sw:feed:%lld:status", long long)
+SWK1(swk_feed_lease, "sw:feed:%lld:lease", long long)
+SWK1(swk_feed_days, "sw:feed:%lld:days", long long)
+/* The schedule: sorted set of feed ids, score = when the next poll is due (ms). */
+SWK0(swk_feeds_due, "sw:feeds:due")
+/* The source catalogue's feeds: hash name -> feed id. */
+SWK0(swk_sources, "sw:sources")
+/* A bulletin's keys share the tag {bulletin:N}: its document, the version out, its published
+ * versions, who had an alert of it; so one script changes them together. The indexes and the
+ * id counter are keys of their own. */
+SWK1(swk_bulletin, "sw:{bulletin:%lld}", long long)
+SWK1(swk_bulletin_live, "sw:{bulletin:%lld}:live", long long)
+SWK1(swk_bulletin_versions, "sw:{bulletin:%lld}:versions", long long)
+SWK1(swk_bulletin_alerted, "sw:{bulletin:%lld}:alerted", long long)
+SWK0(swk_bulletins_index, "sw:idx:bulletins")
+SWK0(swk_bulletin_drafts, "sw:idx:bulletin-drafts")
+SWK0(swk_bulletin_seq, "sw:seq:bulletin")
+/* A calendar feed token (by its SHA-256, hex) and a person's pointer to their live one. */
+SWK1(swk_caltok, "sw:caltok:%s", const char *)
+SWK1(swk_person_caltok, "sw:{person:%lld}:caltok", long long)
 
 /* ---- Alerts and deliveries of a subscriber, tag {sub:N} (lib/alerts.c, lib/delivery.c) -- */
 
 /* ---- Portfolios and the matcher (lib/portfolio.c, lib/matchidx.c) ------------------------ */
+/* A subscriber's portfolio items, under its subscriber's tag: hash item id -> item JSON. */
+SWK1(swk_pf, "sw:{sub:%lld}:pf", long long)
+/* The portfolio's item ids in order (sorted set, scored by id). */
+SWK1(swk_pf_ids, "sw:{sub:%lld}:pf:ids", long long)
+/* The number of the portfolio's last change (each change is numbered, 1, 2, ...). */
+SWK1(swk_pf_seq, "sw:{sub:%lld}:pf:seq", long long)
+/* The portfolio's changes recorded but not yet appended to the portfolio-changes stream
+ * (sorted set: number -> "N upsert JSON" or "N delete ID"): what a writer that died between
+ * the two steps leaves for the next write to append. */
+SWK1(swk_pf_outbox, "sw:{sub:%lld}:pf:outbox", long long)
+/* The counter of portfolio item ids, one for every subscriber. */
+SWK0(swk_pf_item_seq, "sw:seq:pfitem")
 
 /* ---- Records: cases, centres, staff, evidence, insurance, associations ------------------- */
 
@@ -146,10 +190,6 @@ SWK0(swk_tokens_used, "sw:idx:tokens:used")
 SWK0(swk_token_seq, "sw:seq:token")
 /* The tokens a person made for themselves, by seq, written before the record. */
 SWK1(swk_person_tokens, "sw:{person:%lld}:tokens", long long)
-/* A live calendar feed token (JSON {person, created_at}) by its SHA-256 (lib/calfeed.c). */
-SWK1(swk_caltok, "sw:caltok:%s", const char *)
-/* The hash of a person's live calendar feed token. */
-SWK1(swk_person_caltok, "sw:{person:%lld}:caltok", long long)
 /* A client address's request count (lib/ratelimit.c). */
 SWK1(swk_rate_addr, "sw:rl:ip:%.64s", const char *)
 /* A record's request count, in the record's slot: the argument is the record's tag, or the
@@ -159,9 +199,59 @@ SWK1(swk_rate_count, "sw:rl:{%s}", const char *)
 SWK4(swk_idem, "sw:idem:%s:%lld:%lld:%s", const char *, long long, long long, const char *)
 
 /* ---- Register, parties, follows, screenings (lib/register.c, lib/screening.c) ------------ */
+/* A mark record (JSON), written whole by compare-and-set (seawall/register.h). */
+SWK2(swk_reg_mark, "sw:{reg:%s}:tm:%s", const char *, const char *)
+/* Set of an office's numbers, written in the record's script. */
+SWK1(swk_reg_numbers, "sw:{reg:%s}:tms", const char *)
+/* Hash number -> what the record was, for a write whose change is not yet announced. */
+SWK1(swk_reg_unannounced, "sw:{reg:%s}:unannounced", const char *)
+/* Set of the offices present (written before their records). */
+SWK0(swk_reg_offices, "sw:{reg}:offices")
+/* Counter of mark record ids (INCRBY per batch). */
+SWK0(swk_reg_rid_counter, "sw:{reg}:rid")
+/* Hash rid % 1000 -> "OFFICE:NUMBER" for rids in bucket rid / 1000 (written before records). */
+SWK1(swk_reg_rid_bucket, "sw:{reg}:rid:%lld", long long)
+/* An import's checkpoint, by the file's identity (path, size, done, finished, updated). */
+SWK1(swk_reg_import, "sw:{reg}:import:%s", const char *)
+/* A register writer's heartbeat (expires after 60 s). */
+SWK1(swk_reg_alive, "sw:{reg}:alive:%s", const char *)
+/* Ids of the litigation events seen on a docket (court, docket normalised). */
+SWK2(swk_docket_events, "sw:{dkt:%s:%s}:events", const char *, const char *)
+/* Counter of party ids. */
+SWK0(swk_party_counter, "sw:{pty}:id")
+/* Hash party id -> name for the parties under a name key (written before their docs). */
+SWK1(swk_party_namekey, "sw:{pty}:k:%s", const char *)
+/* A party: {"id","key","name"} (SET NX). */
+SWK1(swk_party_doc, "sw:{pty:%lld}:doc", long long)
+/* Hash case key -> case JSON of a party. */
+SWK1(swk_party_cases, "sw:{pty:%lld}:cases", long long)
+/* Set of the case keys a party brought. */
+SWK1(swk_party_plaintiff, "sw:{pty:%lld}:plaintiff", long long)
+/* Set of a party's spellings. */
+SWK1(swk_party_names, "sw:{pty:%lld}:names", long long)
+/* Set of "OFFICE:NUMBER" a party owns or applied for. */
+SWK1(swk_party_marks, "sw:{pty:%lld}:marks", long long)
+/* Hash follow id -> follow JSON of a subscriber. */
+SWK1(swk_follows, "sw:{sub:%lld}:follows", long long)
+/* Hash target -> follow id of a subscriber (one follow per target). */
+SWK1(swk_followkeys, "sw:{sub:%lld}:followkeys", long long)
+/* Counter of follow ids. */
+SWK0(swk_follow_counter, "sw:{flw}:id")
+/* Set of "SUB:ID" following a target ("mark:OFFICE:NUMBER", "docket:COURT:DOCKET"); written
+ * before the follow, so an entry without one is skipped. */
+SWK1(swk_follow_target, "sw:{flw}:t:%s", const char *)
+/* A screening job: hash doc, status, done, total, result, error, updated_at. */
+SWK2(swk_screening, "sw:{sub:%lld}:scr:%lld", long long, long long)
+/* Sorted set of a subscriber's screening ids (score: the id). */
+SWK1(swk_screenings, "sw:{sub:%lld}:scrs", long long)
+/* Counter of a subscriber's screening ids. */
+SWK1(swk_screening_next, "sw:{sub:%lld}:scr:next", long long)
+/* A screener's heartbeat ("TIME marks=N", expires after 60 s). */
+SWK1(swk_scr_alive, "sw:{scr}:alive:%s", const char *)
 
 /* ---- Test clock and configuration -------------------------------------------------------- */
-/* Clocks tests may set (tests only, with poller.test_clock / cases.test_clock on). */
+/* Clocks tests may set (tests only, with poller.test_clock / cases.test_clock on); the
+ * poller's is an instant in ms the dated sources take for now. */
 SWK0(swk_testclock_poller_at, "sw:testclock:poller_at_ms")
 SWK0(swk_testclock_offset, "sw:testclock:offset_ms")
 SWK0(swk_testclock_at, "sw:testclock:at_ms")
