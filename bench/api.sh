@@ -80,7 +80,11 @@ wait_for() {   # wait_for SECONDS WHAT COMMAND...: polls every 50 ms
     done
 }
 
-# The cluster side: nodes, then the API on it, then nginx in front of that API.
+# The cluster side: nodes, then the API on it, then nginx in front of that API. Each runs in
+# a session of its own (setsid), as scripts/stack.sh starts the single node's: with the
+# kernel's autogroup scheduling a session is what gets a share of the CPU, and processes left
+# in this script's session (with wrk) ran healthz 3.7 times as fast as the stack's on a loaded
+# machine (15,856 against 4,226 requests/s).
 if [ "$CLUSTER" = 1 ]; then
     C=$RUN/cluster
     mkdir -p "$C/logs" "$C/nginx" "$C/private"
@@ -91,7 +95,7 @@ if [ "$CLUSTER" = 1 ]; then
             port=$(python3 "$ROOT/scripts/free_port.py" --bus)
         done
         mkdir -p "$C/node-$port"
-        redis-server --port "$port" --bind 127.0.0.1 --dir "$C/node-$port" \
+        setsid redis-server --port "$port" --bind 127.0.0.1 --dir "$C/node-$port" \
             --cluster-enabled yes --cluster-config-file nodes.conf --appendonly yes \
             --appendfsync always --save "" --logfile "$C/node-$port/redis.log" \
             </dev/null >/dev/null 2>&1 &
@@ -119,7 +123,7 @@ if [ "$CLUSTER" = 1 ]; then
     }
     (set -a; . "$RUN/env"; unset SEAWALL_REDIS_HOST SEAWALL_REDIS_PORT
      SEAWALL_REDIS_URL=$CURL SEAWALL_API_LISTEN=$CSOCK
-     exec "$BUILD/bin/seawall-api" --config "$C/seawall.conf") \
+     exec setsid "$BUILD/bin/seawall-api" --config "$C/seawall.conf") \
         >>"$C/logs/seawall-api.log" 2>&1 </dev/null &
     CPIDS+=($!)
     wait_for 15 "seawall-api on the cluster" test -S "$CSOCK"
@@ -130,7 +134,7 @@ if [ "$CLUSTER" = 1 ]; then
         -e "s|@BODY_MAX_NGINX@|16m|" -e "s|@LIVE_SOCKET@|$C/private/live.sock|" \
         -e "s|@SSE_HEARTBEAT_S@|15|" "$ROOT/nginx/seawall.conf.in" >"$C/nginx.conf"
     nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-    "$nginx_bin" -p "$C/nginx" -c "$C/nginx.conf" -e "$C/logs/nginx-error.log" \
+    setsid "$nginx_bin" -p "$C/nginx" -c "$C/nginx.conf" -e "$C/logs/nginx-error.log" \
         -g "daemon off;" </dev/null >/dev/null 2>&1 &
     CPIDS+=($!)
     CBASE="http://127.0.0.1:$CPORT"
