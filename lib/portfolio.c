@@ -529,7 +529,9 @@ static int attends(const json_t *item, char *key, size_t n)
  * follower applies an entry only when its number is above the last it applied for that
  * subscriber (sw_pf_follow_read); upserts and deletes are idempotent anyway. */
 
-#define PF_CHANGES_MAXLEN "1000000"   /* entries kept per shard of the stream */
+#define PF_CHANGES_MAXLEN 1000000     /* entries kept per shard of the stream */
+#define PF_TEXT(x) PF_TEXT_(x)
+#define PF_TEXT_(x) #x
 #define PF_FLUSH_CHUNK 500            /* outbox entries appended in one round trip */
 
 /* Step a: sub joins the portfolios written lately and the attendance set of every show item
@@ -642,7 +644,7 @@ static int pf_flush(struct sw_store *s, long long sub)
             args[k][1] = stream.s;
             args[k][2] = "MAXLEN";
             args[k][3] = "~";
-            args[k][4] = PF_CHANGES_MAXLEN;
+            args[k][4] = PF_TEXT(PF_CHANGES_MAXLEN);
             args[k][5] = "*";
             args[k][6] = "sub";
             args[k][7] = subtxt;
@@ -697,8 +699,8 @@ static int pf_flush(struct sw_store *s, long long sub)
 static void pf_flush_or_leave(struct sw_store *s, long long sub)
 {
     if (pf_flush(s, sub) != SW_OK)
-        sw_warn("subscriber %lld: portfolio changes stored but not yet on the stream (%s); "
-                "the matchers' sweep appends them", sub, s->errstr);
+        sw_warn("subscriber %lld: portfolio changes not appended to the stream (%s); the "
+                "matchers' sweep appends any that were stored", sub, s->errstr);
 }
 
 /* Takes sub out of the portfolios written lately when its last write began no later than
@@ -1129,8 +1131,8 @@ int sw_portfolio_profile_changed(struct sw_store *s, long long sub)
     const char *fields[] = { "sub", id, "profile", "1" };
 
     snprintf(id, sizeof(id), "%lld", sub);
-    return sw_stream_add(s, SW_PORTFOLIO_CHANGES, id, strlen(id), 1000000, 2, fields, NULL,
-                         NULL, 0);
+    return sw_stream_add(s, SW_PORTFOLIO_CHANGES, id, strlen(id), PF_CHANGES_MAXLEN, 2, fields,
+                         NULL, NULL, 0);
 }
 
 /* --- Following the changes ------------------------------------------------------------------ */
