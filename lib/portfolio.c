@@ -666,7 +666,7 @@ static int pf_flush(struct sw_store *s, long long sub)
         } else {
             for (i = 0; i < k; i++) {
                 if (reps[i]->type != REDIS_REPLY_STRING && rc == SW_OK) {
-                    snprintf(s->errstr, sizeof(s->errstr), "XADD %s: %s", stream.s,
+                    snprintf(s->errstr, sizeof(s->errstr), "XADD %.100s: %.120s", stream.s,
                              reps[i]->type == REDIS_REPLY_ERROR ? reps[i]->str
                                                                 : "unexpected reply");
                     rc = SW_EAGAIN;
@@ -1407,7 +1407,7 @@ int sw_portfolio_load_all(struct sw_store *s, struct sw_pf_follow *f,
     int rc = SW_OK;
 
     for (;;) {
-        redisReply *ids = sw_store_cmd(s, "ZRANGEBYSCORE", sw_kind_subscriber.index_key, after,
+        redisReply *ids = sw_store_cmd(s, "ZRANGEBYSCORE", swk_subscribers().s, after,
                                        "+inf", "LIMIT", "0", "1000", NULL);
         size_t i, n;
 
@@ -1557,7 +1557,7 @@ int sw_matcher_group_create(struct sw_store *s, const char *base, int partitions
         if (made == NULL)
             return SW_EAGAIN;
         if (made->type == REDIS_REPLY_ERROR && strncmp(made->str, "BUSYGROUP", 9) != 0) {
-            snprintf(s->errstr, sizeof(s->errstr), "XGROUP CREATE %s %s: %s", key.s, group,
+            snprintf(s->errstr, sizeof(s->errstr), "XGROUP CREATE %.90s %.40s: %.90s", key.s, group,
                      made->str);
             rc = SW_EAGAIN;
         } else if (have) {

@@ -3,8 +3,10 @@
  *
  * A company asks to screen marks, names or its portfolio in some markets; the API resolves
  * the request into a job (its items, markets and classes) and queues it on the stream
- * SW_SCREENINGS; seawall-screener answers it from its index of the register (seawall/regidx.h)
- * and writes progress and the result back. Keys, under the company's hash tag:
+ * SW_SCREENINGS (seawall/stream.h: shards sw:{screenings:N}, routed by the company's id,
+ * fields sub and id); seawall-screener answers it from its index of the register
+ * (seawall/regidx.h) and writes progress and the result back. Keys (seawall/keys.h), under
+ * the company's hash tag:
  *   sw:{sub:N}:scr:ID     hash: doc (the job as JSON), status (queued|running|done|failed),
  *                         done, total, result (JSON array of conflicts), error, updated_at
  *   sw:{sub:N}:scrs       sorted set of the company's screening ids (score: the id)
@@ -22,7 +24,7 @@
 struct sw_store;
 struct sw_regidx;
 
-#define SW_SCREENINGS "screenings"          /* the jobs stream (fields sub, id) */
+#define SW_SCREENINGS "screenings"          /* the jobs stream's name (fields sub, id) */
 #define SW_SCREENINGS_GROUP "screeners"
 #define SW_SCREEN_ITEMS_MAX 200             /* marks, names and portfolio items in one job */
 #define SW_SCREEN_HITS_MAX 50               /* conflicts kept per item */
@@ -70,5 +72,9 @@ int sw_screening_find(struct sw_store *s, struct sw_regidx *ix, const char *kind
 
 /* Sorts conflicts in their ranking. */
 void sw_screening_rank(json_t *conflicts);
+
+/* The screener's heartbeat sw:{scr}:alive:ME ("TIME marks=N", expires after 60 s). SW_OK or
+ * SW_EAGAIN. */
+int sw_screening_alive(struct sw_store *s, const char *me, size_t marks);
 
 #endif
