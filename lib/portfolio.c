@@ -1413,7 +1413,13 @@ int sw_portfolio_load_all(struct sw_store *s, struct sw_pf_follow *f,
 
         if (ids == NULL)
             return SW_EAGAIN;
-        n = ids->type == REDIS_REPLY_ARRAY ? ids->elements : 0;
+        if (ids->type != REDIS_REPLY_ARRAY) {   /* not "nobody": a refused read */
+            snprintf(s->errstr, sizeof(s->errstr), "the subscribers not listed (%s)",
+                     ids->type == REDIS_REPLY_ERROR ? ids->str : "unexpected reply");
+            freeReplyObject(ids);
+            return SW_ERR;
+        }
+        n = ids->elements;
         for (i = 0; i < n && rc == SW_OK; i++) {
             long long sub = sw_reply_int(ids->element[i], 0), seq = 0;
             json_t *profile = NULL, *items = NULL;
