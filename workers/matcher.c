@@ -1,10 +1,11 @@
 /* matcher.c — seawall-matcher: every event against every portfolio of its partition. Builds
  * the index from Redis at start (only the subscribers of its partition, matcher.partition of
  * matcher.partitions: seawall/portfolio.h), follows every shard of the portfolio-changes
- * stream, reads the events stream in batches with its partition's consumer group ("matchers",
- * or "matchers.p<P>of<N>" when partitioned: each event is matched once per partition and each
- * subscriber by one partition), stores one alert per subscriber the event touches
- * (keyed by subscriber and event, every touched item in it) together with its entry in the
+ * stream (and every few seconds sweeps the portfolios written lately, appending the changes a
+ * writer that died left unsent), reads the events stream in batches with its partition's
+ * consumer group ("matchers", or "matchers.p<P>of<N>" when partitioned: each event is matched
+ * once per partition and each subscriber by one partition), stores one alert per subscriber
+ * the event touches (keyed by subscriber and event, every touched item in it) with its entry in the
  * deliveries stream, and acknowledges an event only after all its alerts are stored. A
  * bulletin's event alerts only while its version is out, and a correction or withdrawal tells
  * each exporter an earlier version alerted with one follow-up (seawall/bulletins.h). Entries a
@@ -46,6 +47,8 @@
 #include "seawall/worker.h"
 
 #define EVENTS SW_EVENTS_STREAM
+#define SWEEP_EVERY_MS 5000    /* how often the portfolios written lately are swept */
+#define SWEEP_IDLE_MS 10000    /* a write begun this long ago is over, or its writer gone */
 #define ALERT_MAX (16u << 20)   /* an alert embeds its event: the poller caps events far below */
 
 static const struct sw_config *cfg;
@@ -755,7 +758,7 @@ int main(int argc, char **argv)
 {
     struct sw_config *loaded;
     struct sw_stream_batch batch;
-    int64_t last_claim = 0;
+    int64_t last_claim = 0, last_sweep = 0;
     int rc = sw_worker_start("seawall-matcher", argc, argv, "matcher.id", &loaded, me,
                              sizeof(me), &stopping);
 
@@ -816,6 +819,13 @@ int main(int argc, char **argv)
         int64_t now = sw_mono_us() / 1000;
         int i;
 
+        if (now - last_sweep >= SWEEP_EVERY_MS) {
+            /* Portfolio changes a writer stored but did not append (it died, or lost the
+             * stream's node): appended now, read just below. */
+            if (sw_portfolio_sweep(&store, partitions, partition, SWEEP_IDLE_MS) > 0)
+                sw_info("portfolio changes left unsent by their writer appended");
+            last_sweep = now;
+        }
         follow_changes();
         if (now - last_claim >= sw_config_int(cfg, "matcher.claim_idle_ms") / 4 + 1) {
             claim_stale();

@@ -122,6 +122,9 @@ SWK1(swk_pf_seq, "sw:{sub:%lld}:pf:seq", long long)
  * (sorted set: number -> "N upsert JSON" or "N delete ID"): what a writer that died between
  * the two steps leaves for the next write to append. */
 SWK1(swk_pf_outbox, "sw:{sub:%lld}:pf:outbox", long long)
+/* Subscribers whose portfolio was written lately, scored by when the last write began (ms):
+ * the sweep (sw_portfolio_sweep) appends what a writer that died left in their outbox. */
+SWK0(swk_pf_unsent, "sw:pf:unsent")
 /* The counter of portfolio item ids, one for every subscriber. */
 SWK0(swk_pf_item_seq, "sw:seq:pfitem")
 
