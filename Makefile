@@ -216,8 +216,9 @@ $(BUILD)/bin/match-bench: $(BUILD)/bench/match_bench.o $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
+# N: watched terms, 1,000,000 when not given (`make bench-match N=3000000`).
 bench-match: $(BUILD)/bin/match-bench
-	taskset -c 0 $(BUILD)/bin/match-bench
+	taskset -c 0 $(BUILD)/bin/match-bench $(N)
 
 # The screening bench also talks to PostgreSQL (its peer): libpq only here, not in `make all`.
 $(BUILD)/bench/screen_bench.o: CFLAGS += $(shell pkg-config --cflags libpq)
