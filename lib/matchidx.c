@@ -709,7 +709,7 @@ static int lists_compact(struct sw_mindex *ix, size_t room)
     size_t cap = ix->nlists - ix->lgarbage + room, used = 0, i;
     struct post *np;
 
-    cap += cap / 4;
+    cap += cap / 2;
     if ((np = malloc(cap * sizeof(*np))) == NULL)
         return SW_ERR;
     huge_pages(np, cap * sizeof(*np));
@@ -739,7 +739,7 @@ static long list_take(struct sw_mindex *ix, size_t cap)
     size_t n = cap + 1;
 
     if (ix->nlists + n > ix->caplists) {
-        if (ix->lgarbage > ix->nlists / 4) {
+        if (ix->lgarbage > 4096 && ix->lgarbage > ix->nlists / 3) {
             if (lists_compact(ix, n) != SW_OK)
                 return -1;
         } else {
