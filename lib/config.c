@@ -110,8 +110,8 @@ static const struct cfg_key cfg_keys[] = {
       "request of a poll (never to a redirect's target): host=Header:value, comma-separated "
       "(api.uspto.gov=X-API-KEY:...)" },
     { "poller.test_clock", CFG_INT, "0", 0, 1,
-      "1: dated sources judge which days exist by the instant in Redis key "
-      "sw:testclock:poller_at_ms when it is set (tests only)" },
+      "1: dated sources judge which days exist by the instant "
+      "in the Redis key sw:testclock:poller_at_ms, when it is set (tests only)" },
     { "archive.max_entries", CFG_INT, "10000", 1, 100000000,
       "entries one archive may have (ZIP bombs of many entries)" },
     { "archive.max_entry_bytes", CFG_INT, "4294967296", 1024, 1099511627776LL,
@@ -128,6 +128,12 @@ static const struct cfg_key cfg_keys[] = {
     { "matcher.block_ms", CFG_INT, "1000", 10, 60000, "longest wait for new events" },
     { "matcher.claim_idle_ms", CFG_INT, "60000", 100, 86400000,
       "events another matcher read but did not acknowledge for this long are taken over" },
+    { "matcher.partitions", CFG_INT, "1", 1, 1024,
+      "partitions of the portfolios: a matcher holds only its partition's subscribers and "
+      "reads every event through its partition's group (\"matchers\" for one, "
+      "\"matchers.p<P>of<N>\" otherwise); run at least one matcher per partition" },
+    { "matcher.partition", CFG_INT, "0", 0, 1023,
+      "this matcher's partition, 0 .. matcher.partitions - 1" },
     { "screener.id", CFG_STR, "", 0, 120, "this screener's consumer name; empty: host:pid" },
     { "screener.block_ms", CFG_INT, "500", 10, 60000,
       "longest wait for a screening job (the register's and portfolios' changes are read "

@@ -639,7 +639,7 @@ int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *e
                        const char *key, long ttl_s, long maxlen, long long *id, int *dup)
 {
     const char *show = json_string_value(json_object_get(doc, "show"));
-    char ikey[160], hex[65], idtxt[24], evid[48], evkey[64], ttl[24], max[24], skey[96];
+    char ikey[160], hex[65], idtxt[24], evid[48], skey[96];
     char kindf[48];
     int attempt, rc = SW_EAGAIN;
 
@@ -653,7 +653,6 @@ int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *e
         struct sw_cmds c = { .n = 0 };
         struct sw_rec_keys k;
         redisReply *r;
-        char *evtext;
 
         if (ikey[0] != '\0') {
             if ((r = sw_store_cmd(s, "WATCH", ikey, NULL)) == NULL)
@@ -668,7 +667,11 @@ int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *e
                 r = sw_store_cmd(s, "UNWATCH", NULL);
                 if (r != NULL)
                     freeReplyObject(r);
-                return SW_OK;
+                /* A retry: the event goes out again (once only), in case it did not. */
+                snprintf(evid, sizeof(evid), "incident:%lld", *id);
+                json_object_set_new(ev, "id", json_string(evid));
+                json_object_set_new(ev, "incident_id", json_integer(*id));
+                return sw_event_publish(s, ev, ttl_s, maxlen) < 0 ? SW_EAGAIN : SW_OK;
             }
             freeReplyObject(r);
         }
@@ -698,20 +701,12 @@ int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *e
         sw_cmds_add(&c, "HINCRBY", skey, kindf, "1", NULL);
         if (ikey[0] != '\0')
             sw_cmds_add(&c, "SET", ikey, idtxt, NULL);
-        evtext = sw_json_dumps(ev);
-        snprintf(evkey, sizeof(evkey), "sw:ev:%s", evid);
-        snprintf(ttl, sizeof(ttl), "%ld", ttl_s);
-        snprintf(max, sizeof(max), "%ld", maxlen);
-        if (evtext != NULL) {
-            sw_cmds_add(&c, "SET", evkey, evtext, "EX", ttl, NULL);
-            sw_cmds_add(&c, "XADD", SW_EVENTS_STREAM, "MAXLEN", "~", max, "*", "id", evid,
-                        "event", evtext, NULL);
-        } else {
-            c.failed = 1;
-        }
-        free(evtext);
         rc = sw_cmds_exec(s, &c);
         sw_cmds_free(&c);
+        /* The incident written, its event goes out (sw_event_publish, once only); a retry
+         * with the same key publishes it again above when this did not. */
+        if (rc == SW_OK && sw_event_publish(s, ev, ttl_s, maxlen) < 0)
+            rc = SW_EAGAIN;
         if (rc != SW_CONFLICT)
             return rc;
     }
