@@ -71,7 +71,7 @@ static void settings_key(long long sub, char *out, size_t outlen)
 /* The settings as stored: only what the exporter set (an empty object when nothing). */
 static int settings_stored(struct sw_store *s, long long sub, json_t **out)
 {
-    char key[SW_REDIS_KEY_MAX];
+    char key[SW_KEY_BYTES];
     redisReply *r;
     json_t *doc = NULL;
 
@@ -215,7 +215,7 @@ int sw_delivery_view(struct sw_store *s, long long sub, json_t **out)
 
 int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, json_t **out)
 {
-    char key[SW_REDIS_KEY_MAX];
+    char key[SW_KEY_BYTES];
     const char *name;
     json_t *doc, *v;
     void *tmp;
@@ -319,7 +319,7 @@ static void hooks_key(long long sub, char *out, size_t outlen)
 
 int sw_webhook_put(struct sw_store *s, long long sub, const json_t *wh)
 {
-    char key[SW_REDIS_KEY_MAX], field[24];
+    char key[SW_KEY_BYTES], field[24];
     char *text = json_dumps(wh, JSON_COMPACT | JSON_PRESERVE_ORDER);
     redisReply *r;
 
@@ -339,7 +339,7 @@ int sw_webhook_put(struct sw_store *s, long long sub, const json_t *wh)
 int sw_webhook_create(struct sw_store *s, long long sub, const json_t *in, long long max,
                       json_t **out)
 {
-    char key[SW_REDIS_KEY_MAX], seq[SW_REDIS_KEY_MAX], secret[64], when[32];
+    char key[SW_KEY_BYTES], seq[SW_KEY_BYTES], secret[64], when[32];
     redisReply *r;
     json_t *wh;
     long long id;
@@ -394,7 +394,7 @@ int sw_webhook_create(struct sw_store *s, long long sub, const json_t *in, long 
 
 int sw_webhook_get(struct sw_store *s, long long sub, long long id, json_t **out)
 {
-    char key[SW_REDIS_KEY_MAX], field[24];
+    char key[SW_KEY_BYTES], field[24];
     redisReply *r;
 
     hooks_key(sub, key, sizeof(key));
@@ -417,7 +417,7 @@ static int id_order(const void *a, const void *b)
 
 int sw_webhook_all(struct sw_store *s, long long sub, json_t **out)
 {
-    char key[SW_REDIS_KEY_MAX];
+    char key[SW_KEY_BYTES];
     redisReply *r;
     json_t **v;
     size_t i, n = 0;
@@ -442,7 +442,7 @@ int sw_webhook_all(struct sw_store *s, long long sub, json_t **out)
 
 int sw_webhook_delete(struct sw_store *s, long long sub, long long id)
 {
-    char key[SW_REDIS_KEY_MAX], field[24], state[SW_REDIS_KEY_MAX];
+    char key[SW_KEY_BYTES], field[24], state[SW_KEY_BYTES];
     redisReply *r;
     long long gone;
 
@@ -477,7 +477,7 @@ json_t *sw_webhook_live_secrets(const json_t *wh, int64_t now_ms)
 json_t *sw_webhook_public(struct sw_store *s, long long sub, const json_t *wh)
 {
     json_t *out = json_deep_copy(wh), *v, *state = json_object();
-    char key[SW_REDIS_KEY_MAX], when[32];
+    char key[SW_KEY_BYTES], when[32];
     redisReply *r;
     size_t i;
     int64_t rotating_until = 0;
@@ -609,7 +609,7 @@ static int run_cmd(struct sw_store *s, int argc, const char **argv)
     if (r == NULL)
         return SW_EAGAIN;
     if (r->type == REDIS_REPLY_ERROR) {
-        snprintf(s->errstr, sizeof(s->errstr), "%s %s: %s", argv[0], argc > 1 ? argv[1] : "",
+        snprintf(s->errstr, sizeof(s->errstr), "%s %.64s: %.160s", argv[0], argc > 1 ? argv[1] : "",
                  r->str);
         freeReplyObject(r);
         return SW_EAGAIN;
@@ -903,7 +903,7 @@ int sw_dlv_claim(struct sw_store *s, int64_t now_ms, int64_t lease_ms, struct sw
         r = sw_store_eval(s, claim_lua, 2, keys, 3, args);
         if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
             if (r != NULL) {
-                snprintf(s->errstr, sizeof(s->errstr), "claiming from %s: %s", due.s,
+                snprintf(s->errstr, sizeof(s->errstr), "claiming from %.64s: %.160s", due.s,
                          r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
                 freeReplyObject(r);
             }

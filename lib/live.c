@@ -282,7 +282,7 @@ static void ids_key(long long sub, char *out, size_t outlen)
 int sw_live_remember(struct sw_store *s, const struct sw_config *cfg, long long sub,
                      const struct sw_live_id *id)
 {
-    char key[SW_REDIS_KEY_MAX], score[32], member[40], keep[24];
+    char key[SW_KEY_BYTES], score[32], member[40], keep[24];
     const char *zadd[] = { "ZADD", key, score, member };
     const char *trim[] = { "ZREMRANGEBYRANK", key, "0", keep };
     const char **argvs[2] = { zadd, trim };
@@ -367,7 +367,7 @@ int sw_live_resume(struct sw_store *s, long long sub, const struct sw_live_info 
                    struct sw_live_id *from)
 {
     const struct timespec wait = { 0, RESUME_WAIT_NS };
-    char key[SW_REDIS_KEY_MAX], stop[24];
+    char key[SW_KEY_BYTES], stop[24];
     struct sw_live_id rec[2], floor;
     int have_floor = 0, nrec = 0, tries;
     redisReply *r;
@@ -434,7 +434,7 @@ int sw_live_groups(struct sw_store *s)
     if (r == NULL)
         return SW_EAGAIN;
     if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "BUSYGROUP", 9) != 0) {
-        snprintf(s->errstr, sizeof(s->errstr), "XGROUP CREATE %s %s: %s", rkey.s,
+        snprintf(s->errstr, sizeof(s->errstr), "XGROUP CREATE %.64s %s: %.160s", rkey.s,
                  SW_LIVE_GROUP, r->str);
         rc = SW_EAGAIN;
     }

@@ -436,7 +436,7 @@ int sw_msgr_rate_take(struct sw_store *s, long long sub, const char *url, long l
                       long long per_s, int64_t now_ms, const char *member, int64_t *wait_ms)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
-    char key[SW_REDIS_KEY_MAX], hex[33], now[24], pm[24], ps[24];
+    char key[SW_KEY_BYTES], hex[33], now[24], pm[24], ps[24];
     const char *keys[1], *args[4];
     long long res = 0;
     int rc;

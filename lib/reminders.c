@@ -87,7 +87,7 @@ int sw_reminder_schedule(struct sw_store *s, long long sub, char (*members)[80],
     if ((r = sw_store_cmdv(s, argc, argv, NULL)) == NULL)
         return SW_EAGAIN;
     if (r->type == REDIS_REPLY_ERROR) {
-        snprintf(s->errstr, sizeof(s->errstr), "ZADD %s: %s", key.s, r->str);
+        snprintf(s->errstr, sizeof(s->errstr), "ZADD %.64s: %.160s", key.s, r->str);
         freeReplyObject(r);
         return SW_EAGAIN;
     }

@@ -110,7 +110,7 @@ static const char put_lua[] =
 
 int sw_template_put(struct sw_store *s, long long centre, long long id, const json_t *doc)
 {
-    char key[SW_REDIS_KEY_MAX], idt[24], cap[16], *text = sw_json_dumps(doc);
+    char key[SW_KEY_BYTES], idt[24], cap[16], *text = sw_json_dumps(doc);
     const char *keys[1] = { key }, *args[3] = { idt, text, cap };
     long long n;
     int rc;
@@ -130,7 +130,7 @@ int sw_template_put(struct sw_store *s, long long centre, long long id, const js
 
 int sw_template_get(struct sw_store *s, long long centre, long long id, json_t **out)
 {
-    char key[SW_REDIS_KEY_MAX], idt[24];
+    char key[SW_KEY_BYTES], idt[24];
     redisReply *r;
 
     tkey(key, sizeof(key), centre);
@@ -153,7 +153,7 @@ static int by_id(const void *a, const void *b)
 
 int sw_template_list(struct sw_store *s, long long centre, json_t **out)
 {
-    char key[SW_REDIS_KEY_MAX];
+    char key[SW_KEY_BYTES];
     redisReply *r;
     json_t **v;
     size_t i, n = 0;
@@ -179,7 +179,7 @@ int sw_template_list(struct sw_store *s, long long centre, json_t **out)
 
 int sw_template_delete(struct sw_store *s, long long centre, long long id)
 {
-    char key[SW_REDIS_KEY_MAX], idt[24];
+    char key[SW_KEY_BYTES], idt[24];
     redisReply *r;
     long long n;
 

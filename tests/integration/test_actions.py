@@ -14,7 +14,7 @@ import shutil
 import zoneinfo
 
 from harness import problem, wait_until
-from test_delivery import dshard
+from test_delivery import schedule_key
 from hookserver import Receiver
 
 SHARED = "/work/shared/feeds"
@@ -369,7 +369,7 @@ def test_reminders_seven_days_and_one_day_before_each_once(s):
         assert a["action"]["closes"] == "2027-01-05T22:59:59Z", a
         # Scheduled with the alert: 7 days and 1 day before it closes.
         m7, m1 = f"{sub['id']}|{a['id']}|7", f"{sub['id']}|{a['id']}|1"
-        due = f"sw:{{deliveries:{dshard(sub['id'])}}}:rem:due"   # the subscriber's shard's
+        due = schedule_key(s, sub["id"], "rem:due")
         assert int(float(s.redis("ZSCORE", due, m7))) == closes - 7 * DAY
         assert int(float(s.redis("ZSCORE", due, m1))) == closes - 1 * DAY
         # The alert itself went out by webhook (its mail waits for the digest); no reminder.

@@ -10,7 +10,6 @@ import time
 import urllib.parse
 
 from harness import pointers, problem, wait_until
-from test_delivery import dkeys
 from peoplelib import make_person, sign_in
 
 
@@ -472,10 +471,9 @@ def test_streams_outlive_restarts_and_no_alert_is_lost_to_them(s):
 
 
 def live_pending(s):
-    """Entries of the deliveries stream's shards the live publisher has read and not yet
+    """Entries of the deliveries stream the live publisher has read and not yet
     acknowledged."""
-    return sum(s.redis("XPENDING", key, "live")[0] for key in dkeys()
-               if s.redis("EXISTS", key))
+    return s.stream_pending("deliveries", "live")
 
 
 def _push(s, ev):

@@ -58,9 +58,7 @@ def delivered_to(s, event_id):
     stream, webhooks, mail, messengers) reads — carries for event_id, across every subscriber
     of the stack."""
     out = {}
-    entries = [e for k in range(4) for e in s.redis("XRANGE", f"sw:{{deliveries:{k}}}", "-", "+")]
-    for _, fields in entries:
-        f = dict(zip(fields[::2], fields[1::2]))
+    for _, f in s.stream_entries("deliveries"):
         if f.get("kind") == "alert" and f["alert"] == alert_id(f["sub"], event_id):
             out[int(f["sub"])] = out.get(int(f["sub"]), 0) + 1
     return out

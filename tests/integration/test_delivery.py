@@ -12,20 +12,14 @@ import time
 import urllib.parse
 import zoneinfo
 
-from harness import key_slot, pointers, problem, wait_until
+from harness import pointers, problem, wait_until
 from hookserver import Receiver, signatures
 
-SHARDS = 4   # redis.stream_shards as the stack runs: the deliveries stream's shards
 
-
-def dshard(sub):
-    """The deliveries shard of a subscriber (lib/stream.c: the CRC16 slot of its id)."""
-    return key_slot(str(sub)) % SHARDS
-
-
-def dkeys():
-    """The deliveries stream's shards."""
-    return [f"sw:{{deliveries:{k}}}" for k in range(SHARDS)]
+def schedule_key(s, sub, what):
+    """One of the notifier's schedules ("due", "leases", "digest:due", "rem:due") of the
+    deliveries shard that carries subscriber sub's alerts (keys.h), in that shard's slot."""
+    return f"{s.stream_key('deliveries', sub)}:{what}"
 
 
 def hook(s, tok, url, **kw):
@@ -365,7 +359,7 @@ def test_digest_groups_alerts_by_severity_and_settings_validate(s):
 def _entries_for(s, sub, alert):
     """The deliveries stream's entries (on the subscriber's shard) that announce alert."""
     out = []
-    for eid, fields in s.redis("XRANGE", f"sw:{{deliveries:{dshard(sub)}}}", "-", "+"):
+    for eid, fields in s.redis("XRANGE", s.stream_key("deliveries", sub), "-", "+"):
         f = dict(zip(fields[::2], fields[1::2]))
         if f.get("alert") == alert:
             out.append(eid)
@@ -402,7 +396,7 @@ def test_an_alert_not_yet_announced_is_announced_by_the_retry_and_delivered_once
         ev = {"id": "ev_announce_0", "source": "test", "type": "litigation",
               "jurisdiction": "US", "title": "Case 0: zqannouncex speaker dispute",
               "text": "complaint about zqannouncex speaker sales"}
-        s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+        s.add_event(ev)
         wait_until("the retry's announcement", lambda: s.redis("HEXISTS", mark, a["id"]) == 0)
         assert len(_entries_for(s, sub["id"], a["id"])) == 2
         wait_until("the notifiers through the stream", lambda: _notified_up_to_now(s))
@@ -485,7 +479,7 @@ def test_digest_times_stay_in_each_tenants_zone_under_concurrent_requests(s):
         s.make_alerts(sub, tok, 1, f"zone{sub['id']}")
         t1 = time.time()
         due = wait_until(f"the digest of {zone} scheduled", lambda: s.redis(
-            "ZSCORE", f"sw:{{deliveries:{dshard(sub['id'])}}}:digest:due", str(sub["id"])))
+            "ZSCORE", schedule_key(s, sub["id"], "digest:due"), str(sub["id"])))
         at = datetime.datetime.fromtimestamp(int(float(due)) / 1000, datetime.timezone.utc)
         assert at.strftime("%Y-%m-%dT%H:%M:%SZ") in {next_digest(zone, hour, t0),
                                                      next_digest(zone, hour, t1)}, (zone, at)
@@ -597,9 +591,8 @@ def test_webhook_to_a_name_inside_the_network_refused_at_connect(s):
 
 
 def _notified_up_to_now(s):
-    """The notifiers have taken (and acknowledged) every entry of the deliveries stream, on
-    every shard."""
-    return all(_shard_notified(s, key) for key in dkeys())
+    """The notifiers have taken (and acknowledged) every entry of the deliveries stream."""
+    return s.stream_settled("deliveries", "notifiers")
 
 
 def _shard_notified(s, key):
