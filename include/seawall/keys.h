@@ -110,6 +110,44 @@ SWK1(swk_caltok, "sw:caltok:%s", const char *)
 SWK1(swk_person_caltok, "sw:{person:%lld}:caltok", long long)
 
 /* ---- Alerts and deliveries of a subscriber, tag {sub:N} (lib/alerts.c, lib/delivery.c) -- */
+/* The inbox (seawall/alerts.h). */
+SWK2(swk_alert, "sw:{sub:%lld}:alert:%s", long long, const char *)
+SWK1(swk_alerts, "sw:{sub:%lld}:alerts", long long)
+SWK1(swk_alert_meta, "sw:{sub:%lld}:almeta", long long)
+SWK1(swk_alert_actions, "sw:{sub:%lld}:alactions", long long)
+SWK1(swk_alert_search, "sw:{sub:%lld}:alsearch", long long)
+SWK1(swk_alert_status, "sw:{sub:%lld}:alstatus", long long)
+SWK1(swk_alert_counts, "sw:{sub:%lld}:alcounts", long long)
+SWK1(swk_alert_seq, "sw:{sub:%lld}:alseq", long long)
+/* Alerts stored whose deliveries entry and reminders are not written yet (id -> "1"). */
+SWK1(swk_alert_unannounced, "sw:{sub:%lld}:alnew", long long)
+/* Where alerts go and the deliveries made (seawall/delivery.h, messenger.h). */
+SWK1(swk_delivery_settings, "sw:{sub:%lld}:delivery", long long)
+SWK1(swk_webhooks, "sw:{sub:%lld}:webhooks", long long)
+SWK1(swk_webhook_seq, "sw:{sub:%lld}:seq:webhook", long long)
+SWK2(swk_webhook_state, "sw:{sub:%lld}:whstate:%lld", long long, long long)
+SWK2(swk_msgr_rate, "sw:{sub:%lld}:mrate:%s", long long, const char *)
+SWK2(swk_dlv, "sw:{sub:%lld}:dlv:%s", long long, const char *)
+SWK2(swk_dlv_attempts, "sw:{sub:%lld}:dlv:%s:attempts", long long, const char *)
+SWK1(swk_dlvs, "sw:{sub:%lld}:dlvs", long long)
+SWK1(swk_dlv_seq, "sw:{sub:%lld}:dlvseq", long long)
+SWK1(swk_dlog, "sw:{sub:%lld}:dlog", long long)
+SWK1(swk_digest, "sw:{sub:%lld}:digest", long long)
+SWK1(swk_digest_seen, "sw:{sub:%lld}:digested", long long)
+SWK1(swk_live_ids, "sw:{sub:%lld}:live:ids", long long)
+/* The notifier's schedules, one of each per deliveries shard K (the shard of the subscriber
+ * id, sw_dlv_shard), under the tag of that shard's stream: a claim script joins a due set
+ * and its leases, never a subscriber's keys. */
+SWK1(swk_dlv_due, "sw:{deliveries:%d}:due", int)
+SWK1(swk_dlv_leases, "sw:{deliveries:%d}:leases", int)
+SWK1(swk_digest_due, "sw:{deliveries:%d}:digest:due", int)
+SWK1(swk_rem_due, "sw:{deliveries:%d}:rem:due", int)
+/* Revoked tokens and ended sessions for the live publisher (seawall/live.h): one stream. */
+SWK0(swk_live_revoked, "sw:live:revoked")
+SWK0(swk_unsub_secret, "sw:secret:unsubscribe")
+/* Reply templates of a centre (lib/templates.c). */
+SWK1(swk_templates, "sw:{centre:%lld}:templates", long long)
+SWK0(swk_template_seq, "sw:seq:template")
 
 /* ---- Portfolios and the matcher (lib/portfolio.c, lib/matchidx.c) ------------------------ */
 /* A subscriber's portfolio items, under its subscriber's tag: hash item id -> item JSON. */

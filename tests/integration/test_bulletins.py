@@ -58,8 +58,7 @@ def delivered_to(s, event_id):
     stream, webhooks, mail, messengers) reads — carries for event_id, across every subscriber
     of the stack."""
     out = {}
-    for _, fields in s.redis("XRANGE", "deliveries", "-", "+"):
-        f = dict(zip(fields[::2], fields[1::2]))
+    for _, f in s.stream_entries("deliveries"):
         if f.get("kind") == "alert" and f["alert"] == alert_id(f["sub"], event_id):
             out[int(f["sub"])] = out.get(int(f["sub"]), 0) + 1
     return out
