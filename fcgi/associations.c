@@ -439,18 +439,9 @@ void sw_h_me_associations_leave(struct sw_ctx *c)
 /* Every case of subscriber sub (at most CASES_MAX). */
 static int cases_of(struct sw_ctx *c, long long sub, json_t **docs)
 {
-    char key[64];
-    json_t *ids;
-    long long next;
-    int rc;
+    int truncated;
 
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:cases", sub);
-    rc = sw_case_ids(c->store, key, 0, 0, CASES_MAX, &ids, &next);
-    if (rc != SW_OK)
-        return rc;
-    rc = sw_case_load(c->store, ids, docs);
-    json_decref(ids);
-    return rc;
+    return sw_case_docs_of_subscriber(c->store, sub, CASES_MAX, docs, &truncated);
 }
 
 static void bump(json_t *counts, const char *k)

@@ -16,10 +16,10 @@
 
 #include <stdio.h>
 
-#define SW_KEY_MAX 192
+#define SW_REDIS_KEY_MAX 192
 
 typedef struct {
-    char s[SW_KEY_MAX];
+    char s[SW_REDIS_KEY_MAX];
 } sw_key_t;
 
 /* SWK0(name, fmt) .. SWK3(name, fmt, T1, T2, T3): the key kind name with arguments of those
@@ -67,6 +67,21 @@ SWK2(swk_event_seen, "sw:{events:%d}:seen:%s", int, const char *)
 /* ---- Portfolios and the matcher (lib/portfolio.c, lib/matchidx.c) ------------------------ */
 
 /* ---- Records: cases, centres, staff, evidence, insurance, associations ------------------- */
+/* A record (lib/record.c) is a document and its history under one tag, {<kind>:<id>}, so
+ * the record's own transaction is single-slot; its indexes live elsewhere and are changed in
+ * steps before and after it (record.h says in which order). */
+SWK2(swk_rec_doc, "sw:{%s:%lld}:doc", const char *, long long)
+SWK2(swk_rec_history, "sw:{%s:%lld}:history", const char *, long long)
+/* Case indexes (sorted sets, score = case id) and the case counter. */
+SWK0(swk_case_seq, "sw:seq:case")
+SWK0(swk_cases_all, "sw:idx:cases")
+SWK1(swk_sub_cases, "sw:{sub:%lld}:cases", long long)
+SWK1(swk_centre_cases, "sw:{centre:%lld}:cases", long long)
+SWK1(swk_centre_open, "sw:{centre:%lld}:open", long long)
+SWK1(swk_staff_open, "sw:staff:%lld:open", long long)
+SWK1(swk_staff_cases, "sw:staff:%lld:cases", long long)
+/* A person's saved queue views (hash name -> JSON), beside the person's other keys. */
+SWK1(swk_case_views, "sw:{person:%lld}:views", long long)
 
 /* ---- Shows, stations, incidents, attendees (lib/shows.c) --------------------------------- */
 
@@ -75,5 +90,8 @@ SWK2(swk_event_seen, "sw:{events:%d}:seen:%s", int, const char *)
 /* ---- Register, parties, follows, screenings (lib/register.c, lib/screening.c) ------------ */
 
 /* ---- Test clock and configuration -------------------------------------------------------- */
+/* The case clock's offset, and an instant it stands still at (sw_case_now, tests only). */
+SWK0(swk_testclock_offset, "sw:testclock:offset_ms")
+SWK0(swk_testclock_at, "sw:testclock:at_ms")
 
 #endif
