@@ -758,8 +758,6 @@ void sw_h_matters_notices(struct sw_ctx *c)
     json_t *doc, *subs = NULL, *members = NULL, *in = NULL, *recipients = json_array(), *v;
     struct sw_verrs errs;
     long long id, seq;
-    redisReply *r;
-    char key[64];
     size_t i;
     int rc, sent = 0;
 
@@ -781,14 +779,10 @@ void sw_h_matters_notices(struct sw_ctx *c)
         sw_reply_store(c, rc, "loading a matter");
         goto out;
     }
-    snprintf(key, sizeof(key), "sw:matter:%lld:notices", id);
-    r = sw_store_cmd(c->store, "INCR", key, NULL);
-    if (r == NULL) {
+    if (sw_matter_notice_seq(c->store, id, &seq) != SW_OK) {
         sw_reply_store(c, SW_EAGAIN, "sending a notice");
         goto out;
     }
-    seq = sw_reply_int(r, 0);
-    freeReplyObject(r);
     json_array_foreach(members, i, v) {
         long long sub = json_integer_value(json_object_get(v, "subscriber"));
         const json_t *cases = json_object_get(v, "cases");

@@ -480,19 +480,24 @@ int sw_case_new_id(struct sw_store *s, long long *id)
     return SW_OK;
 }
 
-int sw_case_create(struct sw_store *s, json_t *doc, json_t *entry, long long *id)
+int sw_case_create_as(struct sw_store *s, json_t *doc, json_t *entry, long long id)
 {
     struct sw_cmds c = { .n = 0 };
-    int rc = sw_case_new_id(s, id);
+    int rc;
 
-    if (rc != SW_OK)
-        return rc;
-    sw_case_create_cmds(&c, doc, entry, *id);
+    sw_case_create_cmds(&c, doc, entry, id);
     rc = sw_cmds_exec(s, &c);
     sw_cmds_free(&c);
     if (rc == SW_OK)
-        rc = sw_case_durable(s, *id);
+        rc = sw_case_durable(s, id);
     return rc == SW_CONFLICT ? SW_ERR : rc;
+}
+
+int sw_case_create(struct sw_store *s, json_t *doc, json_t *entry, long long *id)
+{
+    int rc = sw_case_new_id(s, id);
+
+    return rc != SW_OK ? rc : sw_case_create_as(s, doc, entry, *id);
 }
 
 /* In a state where the assigned expert is working on the case (counts towards their load). */

@@ -100,11 +100,31 @@ static int run_multi(struct sw_store *s, struct sw_cmds *c, const int *idx, int 
     return rc;
 }
 
-/* Runs the commands of step in order, consecutive ones of one slot as one MULTI. */
+/* Runs the commands of step in order: before the transaction one at a time (an EXEC would
+ * end the WATCH the transaction runs under), after it consecutive ones of one slot as one
+ * MULTI. */
 static int run_step(struct sw_store *s, struct sw_cmds *c, enum sw_cmd_step step)
 {
     int idx[SW_CMDS_MAX], n = 0, slot = -1, i, sl, rc;
 
+    for (i = 0; i < c->n && step == SW_STEP_BEFORE; i++) {
+        redisReply *r;
+
+        if (c->step[i] != step)
+            continue;
+        r = sw_store_cmdv(s, c->argcs[i], c->argvs[i], NULL);
+        if (r == NULL)
+            return SW_EAGAIN;
+        rc = r->type == REDIS_REPLY_ERROR ? SW_ERR : SW_OK;
+        if (rc != SW_OK)
+            sw_warn("record: %s %s refused (%s)", c->argvs[i][0],
+                    c->argcs[i] > 1 ? c->argvs[i][1] : "", r->str);
+        freeReplyObject(r);
+        if (rc != SW_OK)
+            return rc;
+    }
+    if (step == SW_STEP_BEFORE)
+        return SW_OK;
     for (i = 0; i <= c->n; i++) {
         if (i < c->n && c->step[i] != step)
             continue;
@@ -155,6 +175,11 @@ void sw_rec_keys(struct sw_rec_keys *k, const char *tag, long long id)
 {
     snprintf(k->doc, sizeof(k->doc), "%s", swk_rec_doc(tag, id).s);
     snprintf(k->hist, sizeof(k->hist), "%s", swk_rec_history(tag, id).s);
+}
+
+int sw_rec_durable(struct sw_store *s, const struct sw_rec_keys *k)
+{
+    return sw_store_durable(s, k->doc) == SW_OK ? SW_OK : SW_EAGAIN;
 }
 
 int sw_rec_get(struct sw_store *s, const struct sw_rec_keys *k, json_t **doc)

@@ -188,6 +188,9 @@ int sw_case_create(struct sw_store *s, json_t *doc, json_t *entry, long long *id
  * Queuing them again for the same id writes the same case. */
 struct sw_cmds;
 int sw_case_new_id(struct sw_store *s, long long *id);
+
+/* sw_case_create under a given id (sw_case_new_id's): writing it again writes the same. */
+int sw_case_create_as(struct sw_store *s, json_t *doc, json_t *entry, long long id);
 void sw_case_create_cmds(struct sw_cmds *c, json_t *doc, json_t *entry, long long id);
 
 /* Waits until case id's last write is on redis.wait_replicas replicas (sw_store_durable):

@@ -64,6 +64,10 @@ void sw_rec_keys(struct sw_rec_keys *k, const char *tag, long long id);
 
 int sw_rec_get(struct sw_store *s, const struct sw_rec_keys *k, json_t **doc);
 
+/* Waits until the record's last write is on redis.wait_replicas replicas (sw_store_durable),
+ * for a write people rely on: SW_OK, or SW_EAGAIN when they did not confirm in time. */
+int sw_rec_durable(struct sw_store *s, const struct sw_rec_keys *k);
+
 /* Queues a new record's document (given history_len 1) and first entry (seq 1), replacing
  * any history under the same keys, so queuing it again for the same id writes the same. */
 int sw_rec_create_cmds(struct sw_cmds *c, const struct sw_rec_keys *k, json_t *doc,
