@@ -107,7 +107,7 @@ int sw_doc_create(struct sw_store *s, const struct sw_kind *k, const json_t *in,
     char key[128], pkey[128], idtxt[32], when[32];
     const char *set[3], *zadd[4], *pzadd[4];
     const char **argvs[3];
-    int argcs[3], n = 2;
+    int argcs[3], n = 2, i;
     redisReply *r;
     json_t *doc;
     char *text;
@@ -156,9 +156,18 @@ int sw_doc_create(struct sw_store *s, const struct sw_kind *k, const json_t *in,
         argvs[2] = pzadd; argcs[2] = 4;
         n = 3;
     }
-    r = sw_store_multi(s, n, argcs, argvs, NULL);
+    /* One slot per step: the indexes first, then the document (a crash between them leaves
+     * index entries naming a missing document, which sw_doc_list skips). */
+    r = NULL;
+    for (i = 1; i <= n; i++) {   /* argvs[1..n-1], then argvs[0] */
+        r = sw_store_cmdv(s, argcs[i % n], argvs[i % n], NULL);
+        if (r == NULL || r->type == REDIS_REPLY_ERROR)
+            break;
+        freeReplyObject(r);
+        r = NULL;
+    }
     free(text);
-    if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+    if (i <= n) {
         int rc = r == NULL ? SW_EAGAIN : SW_ERR;
 
         if (r != NULL)
@@ -166,7 +175,6 @@ int sw_doc_create(struct sw_store *s, const struct sw_kind *k, const json_t *in,
         json_decref(doc);
         return rc;
     }
-    freeReplyObject(r);
     *out = doc;
     return SW_OK;
 }
@@ -303,8 +311,6 @@ int sw_doc_delete(struct sw_store *s, const struct sw_kind *k, long long id)
 {
     char key[128], idtxt[32];
     const char *del[2], *zrem[3];
-    const char **argvs[2];
-    int argcs[2];
     redisReply *r;
     long long n;
 
@@ -312,12 +318,18 @@ int sw_doc_delete(struct sw_store *s, const struct sw_kind *k, long long id)
     snprintf(idtxt, sizeof(idtxt), "%lld", id);
     del[0] = "DEL"; del[1] = key;
     zrem[0] = "ZREM"; zrem[1] = k->index_key; zrem[2] = idtxt;
-    argvs[0] = del; argcs[0] = 2;
-    argvs[1] = zrem; argcs[1] = 3;
-    r = sw_store_multi(s, 2, argcs, argvs, NULL);
+    /* The document first, then its index entry (each its own slot): a crash between them
+     * leaves an entry naming a missing document, which sw_doc_list skips. */
+    r = sw_store_cmdv(s, 2, del, NULL);
     if (r == NULL)
         return SW_EAGAIN;
-    n = r->type == REDIS_REPLY_ARRAY && r->elements == 2 ? sw_reply_int(r->element[0], 0) : -1;
+    n = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
     freeReplyObject(r);
-    return n == 1 ? SW_OK : n == 0 ? SW_NOTFOUND : SW_ERR;
+    if (n < 0)
+        return SW_ERR;
+    r = sw_store_cmdv(s, 3, zrem, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return n == 1 ? SW_OK : SW_NOTFOUND;
 }

@@ -143,13 +143,10 @@ static int run_step(struct sw_store *s, struct sw_cmds *c, enum sw_cmd_step step
     return SW_OK;
 }
 
-int sw_cmds_exec(struct sw_store *s, struct sw_cmds *c)
+int sw_cmds_plan(struct sw_cmds *c)
 {
-    int idx[SW_CMDS_MAX], n = 0, slot = -1, i, rc;
+    int n = 0, slot = -1, i;
 
-    if (c->failed)
-        return SW_ERR;
-    /* The transaction is the slot of its first command; the rest of step 2 moves to step 3. */
     for (i = 0; i < c->n; i++) {
         if (c->step[i] != SW_STEP_TXN)
             continue;
@@ -158,8 +155,21 @@ int sw_cmds_exec(struct sw_store *s, struct sw_cmds *c)
         if (n > 0 && cmd_slot(c, i) != slot)
             c->step[i] = SW_STEP_AFTER;
         else
-            idx[n++] = i;
+            n++;
     }
+    return n;
+}
+
+int sw_cmds_exec(struct sw_store *s, struct sw_cmds *c)
+{
+    int idx[SW_CMDS_MAX], n = 0, i, rc;
+
+    if (c->failed)
+        return SW_ERR;
+    sw_cmds_plan(c);
+    for (i = 0; i < c->n; i++)
+        if (c->step[i] == SW_STEP_TXN)
+            idx[n++] = i;
     rc = run_step(s, c, SW_STEP_BEFORE);
     if (rc != SW_OK)
         return rc;

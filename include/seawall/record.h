@@ -73,6 +73,11 @@ int sw_rec_durable(struct sw_store *s, const struct sw_rec_keys *k);
 int sw_rec_create_cmds(struct sw_cmds *c, const struct sw_rec_keys *k, json_t *doc,
                        json_t *entry);
 
+/* Settles each command's step as sw_cmds_exec will run it: a command queued for the
+ * transaction whose key lies outside the slot of the transaction's first command moves to step
+ * 3. Returns the number of commands left in the transaction. */
+int sw_cmds_plan(struct sw_cmds *c);
+
 /* Runs c in its three steps (the top of this file): SW_OK, SW_CONFLICT (a WATCH fired: step 3
  * not run), SW_EAGAIN (a connection failed; when in step 3 the transaction did run) or SW_ERR
  * (refused). */
