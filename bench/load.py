@@ -162,7 +162,7 @@ def main():
             for k in range(5):
                 ev = {"id": f"ev_load_{i}_{k}", "source": "bench", "type": "news",
                       "jurisdiction": "US", "title": f"loadword{i} lamp recall {k}"}
-                stack.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+                stack.add_event(ev)
             tokens.append(tok)
             subs.append(str(sub["id"]))
         harness.wait_until("the load alerts", lambda: all(

@@ -57,7 +57,7 @@ def main():
         stack.script("start-worker", "seawall-poller")
         harness.wait_until("the first pass", lambda: passes_done(1), timeout=600, interval=0.2)
         first = time.monotonic() - t0
-        events = stack.redis("XLEN", "events")
+        events = stack.stream_len("events")
         for fid in ids:
             stack.redis("ZADD", "sw:feeds:due", 0, fid)
         t1 = time.monotonic()

@@ -149,7 +149,7 @@ async def run(stack, n, nsubs, secs, nalerts):
         for k in range(nalerts):
             ev = {"id": f"ev_benchlive_{k}", "source": "bench", "type": "news",
                   "jurisdiction": "US", "title": f"benchlive lamp recall {k}"}
-            stack.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+            stack.add_event(ev)
         t0 = time.monotonic()
         deadline = t0 + 120
         live = [st for st in streams if st.status == 200]

@@ -128,6 +128,19 @@ static int publish(struct sw_ctx *c, const json_t *draft, json_t **out)
     return rc;
 }
 
+/* A request that finds its change already made (a retry): the change's event goes out again
+ * (a no-op when it went out before), so an event a crash kept back is not lost. SW_OK to answer
+ * doc; otherwise it has answered 503. */
+static int announced(struct sw_ctx *c, const json_t *doc)
+{
+    int rc = sw_bulletin_announce(c->store, doc, sw_config_int(c->cfg, "events.ttl_s"),
+                                  sw_config_int(c->cfg, "events.maxlen"));
+
+    if (rc != SW_OK)
+        sw_reply_store(c, rc, "announcing the bulletin");
+    return rc;
+}
+
 /* 400 naming what draft lacks to be published; SW_OK when it lacks nothing. */
 static int complete(struct sw_ctx *c, const json_t *doc)
 {
@@ -250,18 +263,23 @@ void sw_h_bulletins_publish(struct sw_ctx *c)
     if (strcmp(status_of(doc), "withdrawn") == 0) {
         reply_withdrawn(c, id);
     } else if (strcmp(status_of(doc), "published") == 0) {
-        sw_reply_json(c, 200, doc);
-        return;
+        if (announced(c, doc) == SW_OK) {
+            sw_reply_json(c, 200, doc);
+            return;
+        }
     } else if (complete(c, doc) == SW_OK) {
         rc = publish(c, doc, &out);
         if (rc == SW_CONFLICT) {   /* published by another request meanwhile: answer it */
             json_decref(doc);
             if (sw_bulletin_get(c->store, id, &doc) == SW_OK &&
                 strcmp(status_of(doc), "published") == 0) {
-                sw_reply_json(c, 200, doc);
-                return;
+                if (announced(c, doc) == SW_OK) {
+                    sw_reply_json(c, 200, doc);
+                    return;
+                }
+            } else {
+                sw_reply_store(c, SW_CONFLICT, "publishing the bulletin");
             }
-            sw_reply_store(c, SW_CONFLICT, "publishing the bulletin");
         } else if (rc != SW_OK) {
             sw_reply_store(c, rc, "publishing the bulletin");
         } else {
@@ -308,8 +326,10 @@ void sw_h_bulletins_correct(struct sw_ctx *c)
         /* Nothing changes: the same correction again (a retry) answers what it made. */
         if (json_equal(note, json_object_get(json_object_get(doc, "correction"), "note")) &&
             (ver == NULL || json_integer_value(ver) == v - 1)) {
-            sw_reply_json(c, 200, doc);
-            doc = NULL;
+            if (announced(c, doc) == SW_OK) {
+                sw_reply_json(c, 200, doc);
+                doc = NULL;
+            }
         } else {
             sw_reply_problem(c, 400, "validation", "Invalid request",
                              json_pack("[{s:s, s:s}]", "pointer", "", "message",
@@ -345,8 +365,10 @@ void sw_h_bulletins_correct(struct sw_ctx *c)
         } else if (sw_bulletin_same_content(now, after) &&
                    json_equal(note, json_object_get(json_object_get(now, "correction"),
                                                     "note"))) {
-            sw_reply_json(c, 200, now);
-            now = NULL;
+            if (announced(c, now) == SW_OK) {
+                sw_reply_json(c, 200, now);
+                now = NULL;
+            }
         } else if (strcmp(status_of(now), "withdrawn") == 0) {
             reply_withdrawn(c, id);
         } else {
@@ -395,8 +417,9 @@ void sw_h_bulletins_withdraw(struct sw_ctx *c)
                 break;
             rc = SW_CONFLICT;
         }
-        if (strcmp(status_of(doc), "withdrawn") == 0) {
-            rc = SW_OK;
+        if (strcmp(status_of(doc), "withdrawn") == 0) {   /* a retry, or another's */
+            rc = sw_bulletin_announce(c->store, doc, sw_config_int(c->cfg, "events.ttl_s"),
+                                      sw_config_int(c->cfg, "events.maxlen"));
             after = json_incref(doc);
             break;
         }

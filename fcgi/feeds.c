@@ -135,14 +135,7 @@ void sw_h_feeds_patch(struct sw_ctx *c)
         json_t *en = json_object_get(patch, "enabled");
 
         if (json_is_true(en) || json_object_get(patch, "url") != NULL) {
-            char key[64];
-            redisReply *r;
-
-            snprintf(key, sizeof(key), "sw:feed:%lld:status", id);
-            r = sw_store_cmd(c->store, "HDEL", key, "disabled_reason", "etag", "last_modified",
-                             NULL);
-            if (r != NULL)
-                freeReplyObject(r);
+            sw_feedreg_forget(c->store, id, 1);   /* on failure, the poll is conditional */
             if (json_is_true(json_object_get(out, "enabled")))
                 rc = sw_feedreg_schedule(c->store, id, 0);
         } else if (json_is_false(en)) {

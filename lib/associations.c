@@ -152,7 +152,7 @@ static const char leave_lua[] =
 
 int sw_assoc_invite(struct sw_store *s, long long a, long long sub, json_t **out)
 {
-    char mk[SW_REDIS_KEY_MAX], ak[SW_REDIS_KEY_MAX], subtxt[32], atxt[32], when[32];
+    char mk[SW_KEY_BYTES], ak[SW_KEY_BYTES], subtxt[32], atxt[32], when[32];
     const char *keys[1], *args[2];
     json_t *rec;
     char *text;
@@ -193,7 +193,7 @@ int sw_assoc_invite(struct sw_store *s, long long a, long long sub, json_t **out
 int sw_assoc_consent(struct sw_store *s, long long a, long long sub, const char *share,
                      json_t **out)
 {
-    char mk[SW_REDIS_KEY_MAX], ak[SW_REDIS_KEY_MAX], subtxt[32], atxt[32], when[32];
+    char mk[SW_KEY_BYTES], ak[SW_KEY_BYTES], subtxt[32], atxt[32], when[32];
     const char *keys[1], *args[3];
     const char *hset[] = { "HSET", ak, atxt, "member" };
     redisReply *r;
@@ -229,7 +229,7 @@ int sw_assoc_consent(struct sw_store *s, long long a, long long sub, const char 
 
 int sw_assoc_leave(struct sw_store *s, long long a, long long sub)
 {
-    char mk[SW_REDIS_KEY_MAX], ak[SW_REDIS_KEY_MAX], subtxt[32], atxt[32];
+    char mk[SW_KEY_BYTES], ak[SW_KEY_BYTES], subtxt[32], atxt[32];
     const char *keys[1], *args[1];
     const char *hdel[] = { "HDEL", ak, atxt };
     long long n;
@@ -274,7 +274,7 @@ static int hash_object(struct sw_store *s, const char *key, int json, json_t **o
 
 int sw_assoc_members(struct sw_store *s, long long a, json_t **out)
 {
-    char mk[SW_REDIS_KEY_MAX];
+    char mk[SW_KEY_BYTES];
 
     members_key(a, mk, sizeof(mk));
     return hash_object(s, mk, 1, out);
@@ -282,7 +282,7 @@ int sw_assoc_members(struct sw_store *s, long long a, json_t **out)
 
 int sw_assoc_of(struct sw_store *s, long long sub, json_t **out)
 {
-    char ak[SW_REDIS_KEY_MAX], mk[SW_REDIS_KEY_MAX];
+    char ak[SW_KEY_BYTES], mk[SW_KEY_BYTES];
     json_t *ids, *o, *rec, *v;
     const char *k;
     int rc;
@@ -383,7 +383,7 @@ void sw_matter_key(const json_t *event, char *out, size_t outlen)
 
 int sw_matter_get(struct sw_store *s, long long id, json_t **doc, json_t **subs)
 {
-    char key[SW_REDIS_KEY_MAX], skey[SW_REDIS_KEY_MAX];
+    char key[SW_KEY_BYTES], skey[SW_KEY_BYTES];
     redisReply *r;
     int rc;
 
@@ -412,7 +412,7 @@ int sw_matter_get(struct sw_store *s, long long id, json_t **doc, json_t **subs)
 
 int sw_matter_ids(struct sw_store *s, long long a, int limit, json_t **ids)
 {
-    char key[SW_REDIS_KEY_MAX], lim[16];
+    char key[SW_KEY_BYTES], lim[16];
     redisReply *r;
     json_t *list;
     size_t i;
@@ -583,7 +583,7 @@ static const char *eid_of(const json_t *event)
  * next event of that key (or the same event again) writes it; readers skip a missing one. */
 static int link_matter(struct sw_store *s, long long a, const json_t *event, json_t *subs)
 {
-    char key[600], mkey[SW_REDIS_KEY_MAX], skey[SW_REDIS_KEY_MAX], akey[SW_REDIS_KEY_MAX];
+    char key[600], mkey[SW_KEY_BYTES], skey[SW_KEY_BYTES], akey[SW_KEY_BYTES];
     char idtxt[32], when[32];
     sw_matter_key_t full;
     const char *k;

@@ -11,10 +11,9 @@
 #include "seawall/bulletins.h"
 #include "seawall/feedreg.h"
 #include "seawall/i18n.h"
+#include "seawall/keys.h"
 #include "seawall/store.h"
 
-#define INDEX_KEY "sw:idx:bulletins"
-#define DRAFTS_KEY "sw:idx:bulletin-drafts"
 #define BATCH 100
 #define EVENT_TEXT_MAX (256 * 1024)   /* both texts (20,000 characters each) and keywords */
 
@@ -24,11 +23,6 @@ static const char *const content[] = { "title", "text", "country", "severity", "
                                        "url" };
 static const char *const severities[] = { "low", "medium", "high", "critical", NULL };
 static const char *const statuses[] = { "draft", "published", NULL };
-
-static void key_of(long long id, const char *suffix, char *out, size_t outlen)
-{
-    snprintf(out, outlen, "sw:bulletin:%lld%s", id, suffix);
-}
 
 static const char *str(const json_t *o, const char *k)
 {
@@ -452,7 +446,7 @@ json_t *sw_bulletin_localise(const json_t *doc, const char *lang)
 
 int sw_bulletin_next_id(struct sw_store *s, long long *id)
 {
-    redisReply *r = sw_store_cmd(s, "INCR", "sw:seq:bulletin", NULL);
+    redisReply *r = sw_store_cmd(s, "INCR", swk_bulletin_seq().s, NULL);
 
     if (r == NULL)
         return SW_EAGAIN;
@@ -472,12 +466,10 @@ static json_t *load_doc(const char *p, size_t len)
 
 int sw_bulletin_get(struct sw_store *s, long long id, json_t **doc)
 {
-    char key[64];
     redisReply *r;
 
     *doc = NULL;
-    key_of(id, "", key, sizeof(key));
-    r = sw_store_cmd(s, "GET", key, NULL);
+    r = sw_store_cmd(s, "GET", swk_bulletin(id).s, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     *doc = r->type == REDIS_REPLY_STRING ? load_doc(r->str, r->len) : NULL;
@@ -486,24 +478,51 @@ int sw_bulletin_get(struct sw_store *s, long long id, json_t **doc)
 }
 
 /* The live version as the scripts read it: the live key, or "1" for a bulletin of an older
- * release that is in the public index without one. */
-#define LUA_LIVE(live, index, id)                                                              \
+ * release, which has a document that is not a draft and no live key (every publication since
+ * writes the live key with the document). doc and live share the slot {bulletin:N}. */
+#define LUA_LIVE(live, doc)                                                                    \
     "local live = redis.call('GET', " live ") "                                                \
-    "if not live and redis.call('ZSCORE', " index ", " id ") then live = '1' end "
+    "if not live then "                                                                        \
+    "  local d = redis.call('GET', " doc ") "                                                  \
+    "  if d then local ok, o = pcall(cjson.decode, d) "                                        \
+    "    if ok and type(o) == 'table' and o.status ~= 'draft' then live = '1' end end "        \
+    "end "
 
-/* KEYS: doc, live, index, drafts. ARGV: doc json, id. */
+/* KEYS: doc, live. ARGV: doc json. */
 static const char draft_lua[] =
-    LUA_LIVE("KEYS[2]", "KEYS[3]", "ARGV[2]")
+    LUA_LIVE("KEYS[2]", "KEYS[1]")
     "if live then return 0 end "
     "redis.call('SET', KEYS[1], ARGV[1]) "
-    "redis.call('ZADD', KEYS[4], ARGV[2], ARGV[2]) "
     "return 1";
 
+/* A one-key command on key with one argument; SW_OK or SW_EAGAIN. */
+static int cmd1(struct sw_store *s, const char *cmd, const char *key, const char *a1,
+                const char *a2)
+{
+    redisReply *r = a2 != NULL ? sw_store_cmd(s, cmd, key, a1, a2, NULL)
+                               : sw_store_cmd(s, cmd, key, a1, NULL);
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_ERROR) {
+        snprintf(s->errstr, sizeof(s->errstr), "%s %s: %s", cmd, key, r->str);
+        freeReplyObject(r);
+        return SW_EAGAIN;
+    }
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+/* Two steps: (1) the id into the drafts' index (the drafts' listing skips a document that is
+ * missing or no longer a draft); (2) the document, unless the bulletin was published
+ * meanwhile — then (3) the id comes out of the drafts' index again. A crash after (1) leaves
+ * an index entry the listing skips, and saving again completes it. */
 int sw_bulletin_save_draft(struct sw_store *s, const json_t *doc)
 {
     long long id = json_integer_value(json_object_get(doc, "id")), v = 0;
-    char key[64], live[64], idtxt[24];
-    const char *keys[4], *args[2];
+    sw_key_t key = swk_bulletin(id), live = swk_bulletin_live(id);
+    char idtxt[24];
+    const char *keys[2], *args[1];
     char *text = sw_json_dumps(doc);
     int rc;
 
@@ -511,38 +530,61 @@ int sw_bulletin_save_draft(struct sw_store *s, const json_t *doc)
         sw_strlcpy(s->errstr, "out of memory", sizeof(s->errstr));
         return SW_ERR;
     }
-    key_of(id, "", key, sizeof(key));
-    key_of(id, ":live", live, sizeof(live));
     snprintf(idtxt, sizeof(idtxt), "%lld", id);
-    keys[0] = key; keys[1] = live; keys[2] = INDEX_KEY; keys[3] = DRAFTS_KEY;
-    args[0] = text; args[1] = idtxt;
-    rc = sw_store_eval_int(s, draft_lua, 4, keys, 2, args, &v);
+    rc = cmd1(s, "ZADD", swk_bulletin_drafts().s, idtxt, idtxt);
+    if (rc == SW_OK) {
+        keys[0] = key.s; keys[1] = live.s;
+        args[0] = text;
+        rc = sw_store_eval_int(s, draft_lua, 2, keys, 1, args, &v);
+    }
     free(text);
-    return rc != SW_OK ? rc : v == 1 ? SW_OK : SW_CONFLICT;
+    if (rc != SW_OK)
+        return rc;
+    if (v == 1)
+        return SW_OK;
+    rc = cmd1(s, "ZREM", swk_bulletin_drafts().s, idtxt, NULL);
+    return rc != SW_OK ? rc : SW_CONFLICT;
 }
 
-/* KEYS: doc, live, versions, index, drafts, event key, events stream.
- * ARGV: live expected ("" for a draft), new live, doc json, version json ("": none), id,
- * event json, event id, event ttl, stream maxlen, versions max, the version before ("": none;
- * recorded first when the list is empty: a bulletin of an older release). */
+/* KEYS: doc, live, versions (one slot, {bulletin:N}).
+ * ARGV: live expected ("" for a draft), new live, doc json, version json ("": none), versions
+ * max, the version before ("": none; recorded first when the list is empty: a bulletin of an
+ * older release). Returns 1 done, 0 another change came first, -1 too many versions. */
 static const char commit_lua[] =
-    LUA_LIVE("KEYS[2]", "KEYS[4]", "ARGV[5]")
+    LUA_LIVE("KEYS[2]", "KEYS[1]")
     "if (live or '') ~= ARGV[1] then return 0 end "
     "if ARGV[4] ~= '' then "
     "  local n = redis.call('LLEN', KEYS[3]) "
-    "  if n == 0 and ARGV[11] ~= '' then redis.call('RPUSH', KEYS[3], ARGV[11]) n = 1 end "
-    "  if n >= tonumber(ARGV[10]) then return -1 end "
+    "  if n == 0 and ARGV[6] ~= '' then redis.call('RPUSH', KEYS[3], ARGV[6]) n = 1 end "
+    "  if n >= tonumber(ARGV[5]) then return -1 end "
     "  redis.call('RPUSH', KEYS[3], ARGV[4]) "
     "end "
     "redis.call('SET', KEYS[1], ARGV[3]) "
     "redis.call('SET', KEYS[2], ARGV[2]) "
-    "redis.call('ZREM', KEYS[5], ARGV[5]) "
-    "redis.call('ZADD', KEYS[4], ARGV[5], ARGV[5]) "
-    "if redis.call('SET', KEYS[6], ARGV[6], 'NX', 'EX', ARGV[8]) then "
-    "  redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[9], '*', 'id', ARGV[7], 'event', ARGV[6]) "
-    "end "
     "return 1";
 
+/* Step (3) of a change (see sw_bulletin_commit): out of the drafts, and its event out. */
+static int announce(struct sw_store *s, long long id, const json_t *ev, long long ttl_s,
+                    long long maxlen)
+{
+    char idtxt[24];
+    int rc;
+
+    snprintf(idtxt, sizeof(idtxt), "%lld", id);
+    rc = cmd1(s, "ZREM", swk_bulletin_drafts().s, idtxt, NULL);
+    if (rc == SW_OK && sw_event_publish(s, ev, (long)ttl_s, (long)maxlen) < 0)
+        rc = SW_EAGAIN;
+    return rc;
+}
+
+/* Three steps, each on one slot, in an order that a crash between any two leaves safe:
+ * (1) the id into the public index (ZADD; its listings show only published and withdrawn
+ * documents, so a draft there is skipped); (2) the script on {bulletin:N}: the document, the
+ * live key and the version list, only while before's version is still the one out; (3) the id
+ * out of the drafts' index and the event published (sw_event_publish: once, however often it
+ * runs). A crash after (1) leaves the draft a draft (publishing again completes it); after
+ * (2), the change is made but not yet announced: a retry finds it done and the handler calls
+ * sw_bulletin_announce, which does (3). */
 int sw_bulletin_commit(struct sw_store *s, const json_t *before, const json_t *doc,
                        const json_t *ev, long long ttl_s, long long maxlen)
 {
@@ -550,11 +592,12 @@ int sw_bulletin_commit(struct sw_store *s, const json_t *before, const json_t *d
     long long from = strcmp(str(before, "status") ?: "", "draft") == 0
                          ? 0 : json_integer_value(json_object_get(before, "version"));
     int withdrawn = strcmp(str(doc, "status") ?: "", "withdrawn") == 0;
-    char key[64], live[64], vkey[80], evkey[160], idtxt[24], expect[24], now_live[24];
-    char ttl[24], max[24], vmax[24];
-    const char *keys[7], *args[11];
+    sw_key_t key = swk_bulletin(id), live = swk_bulletin_live(id);
+    sw_key_t vkey = swk_bulletin_versions(id);
+    char idtxt[24], expect[24], now_live[24], vmax[24];
+    const char *keys[3], *args[6];
     json_t *ver = NULL, *prev = NULL;
-    char *text = sw_json_dumps(doc), *evtext = sw_json_dumps(ev), *vtext = NULL, *ptext = NULL;
+    char *text = sw_json_dumps(doc), *vtext = NULL, *ptext = NULL;
     int rc = SW_ERR;
 
     if (!withdrawn) {
@@ -565,15 +608,11 @@ int sw_bulletin_commit(struct sw_store *s, const json_t *before, const json_t *d
             ptext = prev != NULL ? sw_json_dumps(prev) : NULL;
         }
     }
-    if (text == NULL || evtext == NULL || str(ev, "id") == NULL || (!withdrawn && vtext == NULL)
-        || (prev != NULL && ptext == NULL)) {
+    if (text == NULL || str(ev, "id") == NULL || (!withdrawn && vtext == NULL) ||
+        (prev != NULL && ptext == NULL)) {
         sw_strlcpy(s->errstr, "out of memory", sizeof(s->errstr));
         goto out;
     }
-    key_of(id, "", key, sizeof(key));
-    key_of(id, ":live", live, sizeof(live));
-    key_of(id, ":versions", vkey, sizeof(vkey));
-    snprintf(evkey, sizeof(evkey), "sw:ev:%s", str(ev, "id"));
     snprintf(idtxt, sizeof(idtxt), "%lld", id);
     if (from > 0)
         snprintf(expect, sizeof(expect), "%lld", from);
@@ -584,20 +623,20 @@ int sw_bulletin_commit(struct sw_store *s, const json_t *before, const json_t *d
     else
         snprintf(now_live, sizeof(now_live), "%lld",
                  (long long)json_integer_value(json_object_get(doc, "version")));
-    snprintf(ttl, sizeof(ttl), "%lld", ttl_s);
-    snprintf(max, sizeof(max), "%lld", maxlen);
     snprintf(vmax, sizeof(vmax), "%d", SW_BULLETIN_VERSIONS_MAX);
-    keys[0] = key; keys[1] = live; keys[2] = vkey; keys[3] = INDEX_KEY; keys[4] = DRAFTS_KEY;
-    keys[5] = evkey; keys[6] = SW_EVENTS_STREAM;
+    rc = cmd1(s, "ZADD", swk_bulletins_index().s, idtxt, idtxt);
+    if (rc != SW_OK)
+        goto out;
+    keys[0] = key.s; keys[1] = live.s; keys[2] = vkey.s;
     args[0] = expect; args[1] = now_live; args[2] = text; args[3] = vtext ? vtext : "";
-    args[4] = idtxt; args[5] = evtext; args[6] = str(ev, "id"); args[7] = ttl; args[8] = max;
-    args[9] = vmax; args[10] = ptext ? ptext : "";
-    rc = sw_store_eval_int(s, commit_lua, 7, keys, 11, args, &v);
+    args[4] = vmax; args[5] = ptext ? ptext : "";
+    rc = sw_store_eval_int(s, commit_lua, 3, keys, 6, args, &v);
     if (rc == SW_OK)
         rc = v == 1 ? SW_OK : v == -1 ? SW_TOOBIG : SW_CONFLICT;
+    if (rc == SW_OK)
+        rc = announce(s, id, ev, ttl_s, maxlen);
 out:
     free(text);
-    free(evtext);
     free(vtext);
     free(ptext);
     json_decref(ver);
@@ -605,15 +644,45 @@ out:
     return rc;
 }
 
+int sw_bulletin_announce(struct sw_store *s, const json_t *doc, long long ttl_s,
+                         long long maxlen)
+{
+    const char *st = str(doc, "status") ?: "";
+    long long id = json_integer_value(json_object_get(doc, "id"));
+    const char *change, *when;
+    json_t *ev;
+    int rc;
+
+    if (strcmp(st, "withdrawn") == 0) {
+        change = "withdrawal";
+        when = str(json_object_get(doc, "withdrawal"), "at") ?: str(doc, "withdrawn_at");
+    } else if (strcmp(st, "published") == 0 &&
+               json_integer_value(json_object_get(doc, "version")) > 1) {
+        change = "correction";
+        when = str(json_object_get(doc, "correction"), "at") ?: str(doc, "corrected_at");
+    } else if (strcmp(st, "published") == 0) {
+        change = "publish";
+        when = str(doc, "published_at");
+    } else {
+        return SW_OK;   /* a draft: nothing is out */
+    }
+    ev = sw_bulletin_event(doc, change, when ?: "");
+    if (ev == NULL) {
+        sw_strlcpy(s->errstr, "out of memory", sizeof(s->errstr));
+        return SW_ERR;
+    }
+    rc = announce(s, id, ev, ttl_s, maxlen);
+    json_decref(ev);
+    return rc;
+}
+
 int sw_bulletin_versions(struct sw_store *s, long long id, json_t **out)
 {
-    char key[80];
     redisReply *r;
     size_t i;
 
     *out = NULL;
-    key_of(id, ":versions", key, sizeof(key));
-    r = sw_store_cmd(s, "LRANGE", key, "0", "-1", NULL);
+    r = sw_store_cmd(s, "LRANGE", swk_bulletin_versions(id).s, "0", "-1", NULL);
     if (r == NULL)
         return SW_EAGAIN;
     *out = json_array();
@@ -627,33 +696,41 @@ int sw_bulletin_versions(struct sw_store *s, long long id, json_t **out)
     return SW_OK;
 }
 
-/* The bulletins whose ids r (a ZREVRANGEBYSCORE reply) names, in one MGET; NULL when the
- * connection failed. */
-static redisReply *load_batch(struct sw_store *s, const redisReply *ids)
+/* The bulletins whose ids r (a ZREVRANGEBYSCORE reply) names, at most BATCH, one GET each in
+ * one pipeline (each document has its own slot) into docs (nil for a missing one; the caller
+ * frees them). Returns how many, or -1 when the connection failed. */
+static int load_batch(struct sw_store *s, const redisReply *ids, redisReply **docs)
 {
-    char keys[BATCH][32];
-    const char *argv[BATCH + 1];
-    size_t i;
+    sw_key_t keys[BATCH];
+    const char *argv[BATCH][2], **argvs[BATCH];
+    int argcs[BATCH];
+    size_t i, n = ids->elements < BATCH ? ids->elements : BATCH;
 
-    argv[0] = "MGET";
-    for (i = 0; i < ids->elements && i < BATCH; i++) {
-        key_of(strtoll(ids->element[i]->str, NULL, 10), "", keys[i], sizeof(keys[i]));
-        argv[i + 1] = keys[i];
+    for (i = 0; i < n; i++) {
+        keys[i] = swk_bulletin(strtoll(ids->element[i]->str, NULL, 10));
+        argv[i][0] = "GET";
+        argv[i][1] = keys[i].s;
+        argvs[i] = argv[i];
+        argcs[i] = 2;
     }
-    return sw_store_cmdv(s, (int)i + 1, argv, NULL);
+    if (n > 0 && sw_store_pipeline(s, (int)n, argcs, argvs, docs) != SW_OK)
+        return -1;
+    return (int)n;
 }
 
 int sw_bulletins_page(struct sw_store *s, int drafts, long long before, int limit,
                       sw_bulletin_keep keep, void *ud, json_t **items, long long *next)
 {
-    const char *index = drafts ? DRAFTS_KEY : INDEX_KEY;
+    sw_key_t ikey = drafts ? swk_bulletin_drafts() : swk_bulletins_index();
+    const char *index = ikey.s;
     char max[32], batch[16];
     const char *argv[7];
     json_t *out = json_array();
     long long last = 0;
     int scanned = 0, more = 0;
-    redisReply *r, *docs;
+    redisReply *r, *docs[BATCH];
     size_t i;
+    int nd, k;
 
     *items = NULL;
     *next = 0;
@@ -670,14 +747,14 @@ int sw_bulletins_page(struct sw_store *s, int drafts, long long before, int limi
             last = 0;
             break;
         }
-        docs = load_batch(s, r);
-        if (docs == NULL) {
+        nd = load_batch(s, r, docs);
+        if (nd < 0) {
             freeReplyObject(r);
             goto gone;
         }
-        for (i = 0; i < r->elements && i < docs->elements && json_array_size(out) < (size_t)limit;
+        for (i = 0; i < r->elements && i < (size_t)nd && json_array_size(out) < (size_t)limit;
              i++) {
-            const redisReply *d = docs->element[i];
+            const redisReply *d = docs[i];
             json_t *b;
 
             last = strtoll(r->element[i]->str, NULL, 10);
@@ -688,7 +765,8 @@ int sw_bulletins_page(struct sw_store *s, int drafts, long long before, int limi
             else
                 json_decref(b);
         }
-        freeReplyObject(docs);
+        for (k = 0; k < nd; k++)
+            freeReplyObject(docs[k]);
         freeReplyObject(r);
         snprintf(max, sizeof(max), "(%lld", last);
     }
@@ -709,14 +787,14 @@ gone:
 
 /* --- who hears of it -------------------------------------------------------------------------- */
 
-/* KEYS: live, index. ARGV: id. Answers the live version ("" for none). */
+/* KEYS: live, doc. Answers the live version ("" for none). */
 static const char live_lua[] =
-    LUA_LIVE("KEYS[1]", "KEYS[2]", "ARGV[1]")
+    LUA_LIVE("KEYS[1]", "KEYS[2]")
     "return live or ''";
 
-/* KEYS: live, alerted, index. ARGV: version, subscriber, alert id, bulletin id. */
+/* KEYS: live, alerted, doc (one slot). ARGV: version, subscriber, alert id. */
 static const char claim_lua[] =
-    LUA_LIVE("KEYS[1]", "KEYS[3]", "ARGV[4]")
+    LUA_LIVE("KEYS[1]", "KEYS[3]")
     "if live ~= ARGV[1] then return false end "
     "redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3]) "
     "return redis.call('HGET', KEYS[2], ARGV[2])";
@@ -724,8 +802,9 @@ static const char claim_lua[] =
 int sw_bulletin_fanout_begin(struct sw_store *s, const json_t *ev,
                              struct sw_bulletin_fanout *f)
 {
-    char live[64], alerted[64], idtxt[24], want[24], own[40];
-    const char *keys[2], *args[1], *change = str(ev, "change") ?: "publish";
+    sw_key_t live, doc;
+    char want[24], own[40];
+    const char *keys[2], *change = str(ev, "change") ?: "publish";
     redisReply *r;
     size_t i;
     int same;
@@ -742,11 +821,10 @@ int sw_bulletin_fanout_begin(struct sw_store *s, const json_t *ev,
         sw_strlcpy(s->errstr, "not a bulletin's event", sizeof(s->errstr));
         return SW_ERR;
     }
-    key_of(f->id, ":live", live, sizeof(live));
-    key_of(f->id, ":alerted", alerted, sizeof(alerted));
-    snprintf(idtxt, sizeof(idtxt), "%lld", f->id);
-    keys[0] = live; keys[1] = INDEX_KEY; args[0] = idtxt;
-    r = sw_store_eval(s, live_lua, 2, keys, 1, args);
+    live = swk_bulletin_live(f->id);
+    doc = swk_bulletin(f->id);
+    keys[0] = live.s; keys[1] = doc.s;
+    r = sw_store_eval(s, live_lua, 2, keys, 0, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     if (r->type != REDIS_REPLY_STRING) {
@@ -763,7 +841,7 @@ int sw_bulletin_fanout_begin(struct sw_store *s, const json_t *ev,
     freeReplyObject(r);
     if (!same)
         return SW_CONFLICT;
-    r = sw_store_cmd(s, "HGETALL", alerted, NULL);
+    r = sw_store_cmd(s, "HGETALL", swk_bulletin_alerted(f->id).s, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     f->followers = json_object();
@@ -791,19 +869,18 @@ void sw_bulletin_fanout_free(struct sw_bulletin_fanout *f)
 int sw_bulletin_claim(struct sw_store *s, const struct sw_bulletin_fanout *f, long long sub,
                       const char *alert_id, char *first, size_t firstlen)
 {
-    char live[64], alerted[64], idtxt[24], ver[24], subtxt[24];
-    const char *keys[3], *args[4];
+    sw_key_t live = swk_bulletin_live(f->id), alerted = swk_bulletin_alerted(f->id);
+    sw_key_t doc = swk_bulletin(f->id);
+    char ver[24], subtxt[24];
+    const char *keys[3], *args[3];
     redisReply *r;
     int rc;
 
-    key_of(f->id, ":live", live, sizeof(live));
-    key_of(f->id, ":alerted", alerted, sizeof(alerted));
-    snprintf(idtxt, sizeof(idtxt), "%lld", f->id);
     snprintf(ver, sizeof(ver), "%lld", f->version);
     snprintf(subtxt, sizeof(subtxt), "%lld", sub);
-    keys[0] = live; keys[1] = alerted; keys[2] = INDEX_KEY;
-    args[0] = ver; args[1] = subtxt; args[2] = alert_id; args[3] = idtxt;
-    r = sw_store_eval(s, claim_lua, 3, keys, 4, args);
+    keys[0] = live.s; keys[1] = alerted.s; keys[2] = doc.s;
+    args[0] = ver; args[1] = subtxt; args[2] = alert_id;
+    r = sw_store_eval(s, claim_lua, 3, keys, 3, args);
     if (r == NULL)
         return SW_EAGAIN;
     if (r->type == REDIS_REPLY_STRING) {

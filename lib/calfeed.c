@@ -1,7 +1,7 @@
 /* calfeed.c — a person's deadlines as an iCalendar feed (RFC 5545, written with libical) at a
  * secret URL: the feed's token is shown once and kept only as its SHA-256.
  *
- * Keys:
+ * Keys (keys.h), each in its own slot, so every change is single-key steps in a safe order:
  *   sw:caltok:<sha256 hex>      JSON {person, created_at} of a live feed token
  *   sw:{person:N}:caltok        the hash of person N's live token (to replace or revoke it) */
 #include <stdio.h>
@@ -14,16 +14,29 @@
 #include "seawall/calfeed.h"
 #include "seawall/date.h"
 #include "seawall/json.h"
+#include "seawall/keys.h"
 #include "seawall/store.h"
 
 static void tok_key(char *out, size_t len, const char *hash)
 {
-    snprintf(out, len, "sw:caltok:%s", hash);
+    snprintf(out, len, "%s", swk_caltok(hash).s);
 }
 
 static void person_key(char *out, size_t len, long long person)
 {
-    snprintf(out, len, "sw:{person:%lld}:caltok", person);
+    snprintf(out, len, "%s", swk_person_caltok(person).s);
+}
+
+/* One command on one key; SW_OK or SW_EAGAIN. */
+static int one(struct sw_store *s, const char *cmd, const char *key, const char *value)
+{
+    redisReply *r = value != NULL ? sw_store_cmd(s, cmd, key, value, NULL)
+                                  : sw_store_cmd(s, cmd, key, NULL);
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
 }
 
 static void hash_of(const char *token, char *hex)
@@ -34,15 +47,17 @@ static void hash_of(const char *token, char *hex)
     sw_hex(h, sizeof(h), hex);
 }
 
+/* Three steps, one key each: (1) the old token deleted (the person asked for a new one: the
+ * old stops working first); (2) the new token's record; (3) the person's pointer to it. A
+ * crash after (1) leaves no live token (the status says so; asking again makes one); after
+ * (2), a token nobody was shown, which the pointer does not name. */
 int sw_calfeed_token_new(struct sw_store *s, long long person, int64_t now_ms, char *token)
 {
     unsigned char raw[32];
-    char hash[65], key[96], pkey[64], when[32], *text;
-    const char *argv[12];
-    int argcs[3];
-    const char **argvs[3];
+    char hash[65], key[SW_KEY_BYTES], pkey[SW_KEY_BYTES], when[32], *text;
     json_t *rec;
-    redisReply *r, *old;
+    redisReply *old;
+    int rc = SW_OK;
 
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2base64(token, SW_CALFEED_TOKEN_MAX, raw, sizeof(raw),
@@ -61,36 +76,24 @@ int sw_calfeed_token_new(struct sw_store *s, long long person, int64_t now_ms, c
         free(text);
         return SW_EAGAIN;
     }
-    /* The new token, the person's pointer to it, and the old token gone, at once. */
-    argv[0] = "SET"; argv[1] = key; argv[2] = text;
-    argv[3] = "SET"; argv[4] = pkey; argv[5] = hash;
-    argv[6] = "DEL";
-    argcs[0] = 3;
-    argcs[1] = 3;
-    argvs[0] = argv;
-    argvs[1] = argv + 3;
     if (old->type == REDIS_REPLY_STRING && old->len == 64) {
-        char okey[96];
+        char okey[SW_KEY_BYTES];
 
         tok_key(okey, sizeof(okey), old->str);
-        argv[7] = okey;
-        argcs[2] = 2;
-        argvs[2] = argv + 6;
-        r = sw_store_multi(s, 3, argcs, argvs, NULL);
-    } else {
-        r = sw_store_multi(s, 2, argcs, argvs, NULL);
+        rc = one(s, "DEL", okey, NULL);
     }
     freeReplyObject(old);
+    if (rc == SW_OK)
+        rc = one(s, "SET", key, text);
+    if (rc == SW_OK)
+        rc = one(s, "SET", pkey, hash);
     free(text);
-    if (r == NULL)
-        return SW_EAGAIN;
-    freeReplyObject(r);
-    return SW_OK;
+    return rc;
 }
 
 int sw_calfeed_token_status(struct sw_store *s, long long person, json_t **out)
 {
-    char pkey[64], key[96];
+    char pkey[SW_KEY_BYTES], key[SW_KEY_BYTES];
     redisReply *r;
     json_t *rec = NULL;
 
@@ -120,33 +123,28 @@ int sw_calfeed_token_status(struct sw_store *s, long long person, json_t **out)
 
 int sw_calfeed_token_revoke(struct sw_store *s, long long person)
 {
-    char pkey[64], key[96];
+    char pkey[SW_KEY_BYTES], key[SW_KEY_BYTES];
     redisReply *r;
-    int had;
+    int had, rc = SW_OK;
 
     person_key(pkey, sizeof(pkey), person);
     r = sw_store_cmd(s, "GET", pkey, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     had = r->type == REDIS_REPLY_STRING && r->len == 64;
-    if (had) {
-        redisReply *d;
-
+    if (had) {   /* the token first (it stops working), then the pointer to it */
         tok_key(key, sizeof(key), r->str);
-        d = sw_store_cmd(s, "DEL", key, pkey, NULL);
-        if (d == NULL) {
-            freeReplyObject(r);
-            return SW_EAGAIN;
-        }
-        freeReplyObject(d);
+        rc = one(s, "DEL", key, NULL);
+        if (rc == SW_OK)
+            rc = one(s, "DEL", pkey, NULL);
     }
     freeReplyObject(r);
-    return had ? SW_OK : SW_NOTFOUND;
+    return rc != SW_OK ? rc : had ? SW_OK : SW_NOTFOUND;
 }
 
 int sw_calfeed_token_person(struct sw_store *s, const char *token, long long *person)
 {
-    char hash[65], key[96];
+    char hash[65], key[SW_KEY_BYTES];
     redisReply *r;
     json_t *rec;
     size_t n = strlen(token), i;

@@ -128,6 +128,12 @@ static const struct cfg_key cfg_keys[] = {
     { "matcher.block_ms", CFG_INT, "1000", 10, 60000, "longest wait for new events" },
     { "matcher.claim_idle_ms", CFG_INT, "60000", 100, 86400000,
       "events another matcher read but did not acknowledge for this long are taken over" },
+    { "matcher.partitions", CFG_INT, "1", 1, 1024,
+      "partitions of the portfolios: a matcher holds only its partition's subscribers and "
+      "reads every event through its partition's group (\"matchers\" for one, "
+      "\"matchers.p<P>of<N>\" otherwise); run at least one matcher per partition" },
+    { "matcher.partition", CFG_INT, "0", 0, 1023,
+      "this matcher's partition, 0 .. matcher.partitions - 1" },
     { "screener.id", CFG_STR, "", 0, 120, "this screener's consumer name; empty: host:pid" },
     { "screener.block_ms", CFG_INT, "500", 10, 60000,
       "longest wait for a screening job (the register's and portfolios' changes are read "

@@ -1,4 +1,7 @@
-/* feedreg.c — feed settings, status, schedule, leases and the once-only event store. */
+/* feedreg.c — feed settings, status, schedule, leases, and the one write path of the events
+ * stream (sw_event_publish). Every key comes from keys.h; no script or MULTI here touches two
+ * slots: a feed's status, its lease, its dates and the schedule are written one key at a
+ * time, in the order each function's comment gives. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +11,9 @@
 #include "seawall/dated.h"
 #include "seawall/feedreg.h"
 #include "seawall/fetch.h"
+#include "seawall/keys.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
 
 static const char *const formats[] = { "auto", "rss", "cmecf", "uspto-tm", "uspto-patent",
                                        "st66", "st96", "euipo", "ical", "json", "html", NULL };
@@ -55,8 +60,8 @@ static const struct sw_jfield html_fields[] = {
 };
 
 const struct sw_kind sw_kind_feed = {
-    .name = "feed", .key_fmt = "sw:feed:%lld",
-    .index_key = "sw:idx:feeds", .seq_key = "sw:seq:feed",
+    .name = "feed", .key_fmt = SWK_FEED_FMT,
+    .index_key = SWK_FEEDS_INDEX, .seq_key = SWK_FEEDS_SEQ,
     .fields = feed_fields,
 };
 
@@ -174,13 +179,10 @@ static const char *const counters[] = { "items_seen", "events_emitted", "consecu
 
 int sw_feedreg_status(struct sw_store *s, long long id, json_t **out)
 {
-    char key[64];
-    redisReply *r;
+    redisReply *r = sw_store_cmd(s, "HGETALL", swk_feed_status(id).s, NULL);
     json_t *st;
     size_t i;
 
-    snprintf(key, sizeof(key), "sw:feed:%lld:status", id);
-    r = sw_store_cmd(s, "HGETALL", key, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     st = json_object();
@@ -255,7 +257,7 @@ int sw_feedreg_schedule(struct sw_store *s, long long id, int64_t when_ms)
 
     snprintf(score, sizeof(score), "%lld", (long long)when_ms);
     snprintf(member, sizeof(member), "%lld", id);
-    r = sw_store_cmd(s, "ZADD", SW_FEEDS_DUE, score, member, NULL);
+    r = sw_store_cmd(s, "ZADD", swk_feeds_due().s, score, member, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     freeReplyObject(r);
@@ -268,28 +270,35 @@ int sw_feedreg_unschedule(struct sw_store *s, long long id)
     redisReply *r;
 
     snprintf(member, sizeof(member), "%lld", id);
-    r = sw_store_cmd(s, "ZREM", SW_FEEDS_DUE, member, NULL);
+    r = sw_store_cmd(s, "ZREM", swk_feeds_due().s, member, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     freeReplyObject(r);
     return SW_OK;
 }
 
+/* The document first (a poller that finds it gone unschedules the feed), then its status,
+ * lease and dates, one key each (three slots), then the schedule. A crash between leaves keys
+ * nobody reads; deleting again removes them. */
 int sw_feedreg_delete(struct sw_store *s, long long id)
 {
-    char status[64], lease[64], days[64];
-    redisReply *r;
-    int rc = sw_doc_delete(s, &sw_kind_feed, id);
+    sw_key_t keys[3] = { swk_feed_status(id), swk_feed_lease(id), swk_feed_days(id) };
+    const char *argv[3][2], **argvs[3];
+    int argcs[3], i, rc = sw_doc_delete(s, &sw_kind_feed, id);
+    redisReply *reps[3];
 
     if (rc != SW_OK)
         return rc;
-    snprintf(status, sizeof(status), "sw:feed:%lld:status", id);
-    snprintf(lease, sizeof(lease), "sw:feed:%lld:lease", id);
-    snprintf(days, sizeof(days), "sw:feed:%lld:days", id);
-    r = sw_store_cmd(s, "DEL", status, lease, days, NULL);
-    if (r == NULL)
+    for (i = 0; i < 3; i++) {
+        argv[i][0] = "DEL";
+        argv[i][1] = keys[i].s;
+        argvs[i] = argv[i];
+        argcs[i] = 2;
+    }
+    if (sw_store_pipeline(s, 3, argcs, argvs, reps) != SW_OK)
         return SW_EAGAIN;
-    freeReplyObject(r);
+    for (i = 0; i < 3; i++)
+        freeReplyObject(reps[i]);
     return sw_feedreg_unschedule(s, id);
 }
 
@@ -334,31 +343,27 @@ static void days_prune(struct sw_store *s, const char *key)
 
 int sw_feedreg_day_set(struct sw_store *s, long long id, const char *date, const json_t *outcome)
 {
-    char key[64];
+    sw_key_t key = swk_feed_days(id);
     char *text = json_dumps(outcome, JSON_COMPACT | JSON_PRESERVE_ORDER);
     redisReply *r;
 
     if (text == NULL)
         return SW_ERR;
-    snprintf(key, sizeof(key), "sw:feed:%lld:days", id);
-    r = sw_store_cmd(s, "HSET", key, date, text, NULL);
+    r = sw_store_cmd(s, "HSET", key.s, date, text, NULL);
     free(text);
     if (r == NULL)
         return SW_EAGAIN;
     freeReplyObject(r);
-    days_prune(s, key);
+    days_prune(s, key.s);
     return SW_OK;
 }
 
 int sw_feedreg_days(struct sw_store *s, long long id, json_t **out)
 {
-    char key[64];
-    redisReply *r;
+    redisReply *r = sw_store_cmd(s, "HGETALL", swk_feed_days(id).s, NULL);
     json_t *o;
     size_t i;
 
-    snprintf(key, sizeof(key), "sw:feed:%lld:days", id);
-    r = sw_store_cmd(s, "HGETALL", key, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     o = json_object();
@@ -383,7 +388,7 @@ int64_t sw_feedreg_now(struct sw_store *s, int test_clock)
 
     if (!test_clock)
         return now;
-    r = sw_store_cmd(s, "GET", "sw:testclock:poller_at_ms", NULL);
+    r = sw_store_cmd(s, "GET", swk_feeds_test_clock().s, NULL);
     if (r != NULL && r->type == REDIS_REPLY_STRING)
         now = strtoll(r->str, NULL, 10);
     if (r != NULL)
@@ -414,13 +419,12 @@ int sw_feedreg_dated_coverage(struct sw_store *s, const struct sw_config *cfg, c
 
 int sw_feedreg_lease_take(struct sw_store *s, long long id, const char *owner, long ttl_ms)
 {
-    char key[64], ttl[32];
+    char ttl[32];
     redisReply *r;
     int got;
 
-    snprintf(key, sizeof(key), "sw:feed:%lld:lease", id);
     snprintf(ttl, sizeof(ttl), "%ld", ttl_ms);
-    r = sw_store_cmd(s, "SET", key, owner, "NX", "PX", ttl, NULL);
+    r = sw_store_cmd(s, "SET", swk_feed_lease(id).s, owner, "NX", "PX", ttl, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     got = r->type == REDIS_REPLY_STATUS;
@@ -438,12 +442,12 @@ static const char lease_release_lua[] =
 static int lease_script(struct sw_store *s, const char *script, long long id, const char *owner,
                         long ttl_ms)
 {
-    char key[64], ttl[32];
-    const char *keys[] = { key }, *args[] = { owner, ttl };
+    sw_key_t key = swk_feed_lease(id);
+    char ttl[32];
+    const char *keys[] = { key.s }, *args[] = { owner, ttl };
     long long v = 0;
     int rc;
 
-    snprintf(key, sizeof(key), "sw:feed:%lld:lease", id);
     snprintf(ttl, sizeof(ttl), "%ld", ttl_ms);
     rc = sw_store_eval_int(s, script, 1, keys, 2, args, &v);
     return rc == SW_OK ? (int)v : rc;
@@ -459,34 +463,210 @@ int sw_feedreg_lease_release(struct sw_store *s, long long id, const char *owner
     return lease_script(s, lease_release_lua, id, owner, 0);
 }
 
-/* The event and its stream entry, or neither: SET NX decides, in the same script. */
-static const char events_store_lua[] =
+/* --- a poll's outcome ------------------------------------------------------------------ */
+
+const char *sw_feed_update_num(struct sw_feed_update *u, long long v)
+{
+    char *b;
+
+    if (u->nbufs >= (int)SW_ARRAY_LEN(u->bufs))
+        return "0";
+    b = u->bufs[u->nbufs++];
+    snprintf(b, sizeof(u->bufs[0]), "%lld", v);
+    return b;
+}
+
+void sw_feed_update_set(struct sw_feed_update *u, const char *field, const char *value)
+{
+    if (u->nset + 2 > (int)SW_ARRAY_LEN(u->set))
+        return;
+    u->set[u->nset++] = field;
+    u->set[u->nset++] = value;
+}
+
+void sw_feed_update_add(struct sw_feed_update *u, const char *field, long long by)
+{
+    if (u->nincr + 2 > (int)SW_ARRAY_LEN(u->incr))
+        return;
+    u->incr[u->nincr++] = field;
+    u->incr[u->nincr++] = sw_feed_update_num(u, by);
+}
+
+void sw_feed_update_del(struct sw_feed_update *u, const char *field)
+{
+    if (u->ndel < (int)SW_ARRAY_LEN(u->del))
+        u->del[u->ndel++] = field;
+}
+
+/* Three steps, each on one slot: (1) a new due time (ZADD sw:feeds:due): first, since an
+ * early due time is harmless, the lease keeps other pollers off until the poll is over;
+ * (2) the status hash, in one MULTI on its own key, so nobody reads half of it; (3) taking
+ * the feed off the schedule (ZREM), last. A crash after (1) leaves the next poll at its new
+ * time without this poll's validators (it is then unconditional); after (2), a feed that
+ * should be off the schedule stays on it until a poller finds it disabled and takes it off. */
+int sw_feedreg_update(struct sw_store *s, long long id, struct sw_feed_update *u)
+{
+    sw_key_t key = swk_feed_status(id);
+    char when[32];
+    const char *hset[2 + SW_ARRAY_LEN(u->set) + 2], *hdel[2 + SW_ARRAY_LEN(u->del)];
+    const char *incrs[SW_ARRAY_LEN(u->incr) / 2][4];
+    const char **argvs[2 + SW_ARRAY_LEN(u->incr) / 2];
+    int argcs[2 + SW_ARRAY_LEN(u->incr) / 2], n = 0, i, rc;
+    redisReply *r;
+
+    if (u->next_ms > 0) {
+        rc = sw_feedreg_schedule(s, id, u->next_ms);
+        if (rc != SW_OK)
+            return rc;
+        sw_iso8601(u->next_ms, when, sizeof(when));
+        sw_feed_update_set(u, "next_poll_at", when);
+    }
+    hset[0] = "HSET";
+    hset[1] = key.s;
+    for (i = 0; i < u->nset; i++)
+        hset[2 + i] = u->set[i];
+    if (u->nset > 0) {
+        argvs[n] = hset;
+        argcs[n++] = 2 + u->nset;
+    }
+    for (i = 0; i + 1 < u->nincr; i += 2) {
+        incrs[i / 2][0] = "HINCRBY";
+        incrs[i / 2][1] = key.s;
+        incrs[i / 2][2] = u->incr[i];
+        incrs[i / 2][3] = u->incr[i + 1];
+        argvs[n] = incrs[i / 2];
+        argcs[n++] = 4;
+    }
+    if (u->ndel > 0) {
+        hdel[0] = "HDEL";
+        hdel[1] = key.s;
+        for (i = 0; i < u->ndel; i++)
+            hdel[2 + i] = u->del[i];
+        argvs[n] = hdel;
+        argcs[n++] = 2 + u->ndel;
+    }
+    if (n > 0) {
+        r = sw_store_multi(s, n, argcs, argvs, NULL);
+        if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+            if (r != NULL && s->errstr[0] == '\0')
+                sw_strlcpy(s->errstr, "transaction refused", sizeof(s->errstr));
+            if (r != NULL)
+                freeReplyObject(r);
+            return SW_EAGAIN;
+        }
+        freeReplyObject(r);
+    }
+    return u->next_ms < 0 ? sw_feedreg_unschedule(s, id) : SW_OK;
+}
+
+long long sw_feedreg_status_int(struct sw_store *s, long long id, const char *field)
+{
+    redisReply *r = sw_store_cmd(s, "HGET", swk_feed_status(id).s, field, NULL);
+    long long v = sw_reply_int(r, 0);
+
+    if (r != NULL)
+        freeReplyObject(r);
+    return v;
+}
+
+int sw_feedreg_validators(struct sw_store *s, long long id, char *etag, size_t etaglen,
+                          char *last_modified, size_t lmlen, long long *polls)
+{
+    redisReply *r = sw_store_cmd(s, "HMGET", swk_feed_status(id).s, "etag", "last_modified",
+                                 "polls", NULL);
+
+    etag[0] = last_modified[0] = '\0';
+    *polls = 0;
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+        freeReplyObject(r);
+        return SW_ERR;
+    }
+    if (sw_reply_str(r->element[0]) != NULL)
+        sw_strlcpy(etag, r->element[0]->str, etaglen);
+    if (sw_reply_str(r->element[1]) != NULL)
+        sw_strlcpy(last_modified, r->element[1]->str, lmlen);
+    *polls = sw_reply_int(r->element[2], 0);
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_feedreg_forget(struct sw_store *s, long long id, int validators)
+{
+    redisReply *r = validators
+                        ? sw_store_cmd(s, "HDEL", swk_feed_status(id).s, "disabled_reason",
+                                       "etag", "last_modified", NULL)
+                        : sw_store_cmd(s, "HDEL", swk_feed_status(id).s, "disabled_reason",
+                                       NULL);
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_feedreg_due(struct sw_store *s, int64_t now_ms, int limit, long long *ids)
+{
+    char now[32], lim[16];
+    redisReply *r;
+    size_t i;
+    int n = 0;
+
+    if (limit <= 0)
+        return 0;
+    snprintf(now, sizeof(now), "%lld", (long long)now_ms);
+    snprintf(lim, sizeof(lim), "%d", limit);
+    r = sw_store_cmd(s, "ZRANGEBYSCORE", swk_feeds_due().s, "-inf", now, "LIMIT", "0", lim,
+                     NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && n < limit; i++)
+        ids[n++] = sw_reply_int(r->element[i], 0);
+    freeReplyObject(r);
+    return n;
+}
+
+/* --- the events stream ------------------------------------------------------------------ */
+
+/* The event's seen mark and its stream entry, or neither: SET NX decides, in the same script.
+ * KEYS: seen mark, the shard's stream (one slot: {events:N}). ARGV: id, event, ttl, maxlen. */
+static const char event_publish_lua[] =
     "if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'EX', ARGV[3]) then "
     "redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'id', ARGV[1], 'event', ARGV[2]) "
     "return 1 end return 0";
 
-int sw_events_store(struct sw_store *s, const json_t *ev, long ttl_s, long maxlen)
+int sw_event_publish(struct sw_store *s, const json_t *ev, long ttl_s, long maxlen)
 {
     const char *id = json_string_value(json_object_get(ev, "id"));
-    char key[96], ttl[32], max[32];
-    const char *keys[] = { key, SW_EVENTS_STREAM }, *args[4];
+    int shard, shards = sw_stream_shards(s);
+    sw_key_t seen, stream;
+    char ttl[32], max[32];
+    const char *keys[2], *args[4];
     long long v = 0;
     char *text;
     int rc;
 
-    if (id == NULL)
+    if (id == NULL || *id == '\0' || strlen(id) > SW_KEY_BYTES / 2) {
+        sw_strlcpy(s->errstr, "an event without a usable id", sizeof(s->errstr));
         return SW_ERR;
+    }
     text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (text == NULL)
         return SW_ERR;
-    snprintf(key, sizeof(key), "sw:ev:%s", id);
+    shard = sw_stream_shard_of(s, id, strlen(id));
+    seen = swk_event_seen(shard, id);
+    stream = swk_stream(SW_EVENTS_STREAM, shard);
     snprintf(ttl, sizeof(ttl), "%ld", ttl_s);
-    snprintf(max, sizeof(max), "%ld", maxlen);
+    /* events.maxlen is the whole stream's: each shard keeps its part. */
+    snprintf(max, sizeof(max), "%ld", maxlen / shards + 1);
+    keys[0] = seen.s;
+    keys[1] = stream.s;
     args[0] = id;
     args[1] = text;
     args[2] = ttl;
     args[3] = max;
-    rc = sw_store_eval_int(s, events_store_lua, 2, keys, 4, args, &v);
+    rc = sw_store_eval_int(s, event_publish_lua, 2, keys, 4, args, &v);
     free(text);
     return rc == SW_OK ? (int)v : rc;
 }

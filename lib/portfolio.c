@@ -1,13 +1,18 @@
-/* portfolio.c — portfolio items: checking, patent numbers, storage and the change stream. */
+/* portfolio.c — portfolio items: checking, patent numbers, storage, the change stream and
+ * following it. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "seawall/accounts.h"
+#include "seawall/keys.h"
 #include "seawall/normalise.h"
 #include "seawall/portfolio.h"
 #include "seawall/shows.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
+#include "seawall/worker.h"
 
 static const struct sw_jfield mark_fields[] = {
     { "kind", SW_J_STRING, SW_JF_REQUIRED, 1, 10, NULL },
@@ -211,12 +216,6 @@ size_t sw_portfolio_check(json_t *item, const char *prefix, int partial, struct 
     return sw_verrs_count(errs) - before;
 }
 
-static void pf_keys(long long sub, char *hash, char *ids, size_t len)
-{
-    snprintf(hash, len, "sw:{sub:%lld}:pf", sub);
-    snprintf(ids, len, "sw:{sub:%lld}:pf:ids", sub);
-}
-
 static int cmp_ll(const void *a, const void *b)
 {
     long long x = *(const long long *)a, y = *(const long long *)b;
@@ -227,8 +226,9 @@ static int cmp_ll(const void *a, const void *b)
 /* --- applying an import ---------------------------------------------------------------------
  * The portfolio is read under WATCH, the import is planned against it (which rows add, which
  * update, which change nothing, which items go), and every write with its change record is
- * sent in one MULTI/EXEC: all of it is stored or none. A WATCH that fired (someone changed the
- * portfolio meanwhile) plans again against what is there now. */
+ * sent in one MULTI/EXEC on the subscriber's slot: all of it is stored or none. A WATCH that
+ * fired (someone changed the portfolio meanwhile) plans again against what is there now. The
+ * change records go to the stream after it ("Storing a change", below). */
 
 /* A growing list of commands for one transaction; each argument is a copy it owns. */
 struct pf_cmds {
@@ -504,17 +504,195 @@ static int attends(const json_t *item, char *key, size_t n)
     return 1;
 }
 
-/* The transaction that carries out the plan: new and changed items stored with a change
- * record each, removed ones deleted with theirs. The rows to add take ids first, first+1, … */
-static void pf_writes(struct pf_cmds *c, long long sub, json_t *items, const char *act,
-                      const json_t *removed, long long first)
+/* --- Storing a change ----------------------------------------------------------------------
+ * A change touches three slots: the shows' attendance sets, the subscriber's portfolio
+ * ({sub:N}) and the subscriber's shard of the portfolio-changes stream. It is stored in three
+ * steps, each on one slot, in this order:
+ *   a. each show item's subscriber is added to its show's attendance set (pf_attend);
+ *   b. the record, in one MULTI/EXEC under WATCH: the items written or deleted, the
+ *      portfolio's change counter (pf:seq) raised by one per change, and each change, under
+ *      its number, put in the portfolio's outbox (pf:outbox); then sw_store_durable;
+ *   c. the outbox appended to the stream, oldest first, and taken out of the outbox up to the
+ *      last number appended (pf_flush); then sw_store_durable on the stream.
+ * A crash after a leaves a member in an attendance set without its item: readers check the
+ * item. A crash after b leaves changes in the outbox that no matcher has heard of: every
+ * write of this portfolio ends with step c, even one that finds nothing to change (the same
+ * request retried, with or without its Idempotency-Key) or a delete of an item already gone,
+ * so the next one appends them. A crash in c between the append and the trim appends them
+ * again, and two writers' step c may interleave: so every entry carries its number, and a
+ * follower applies an entry only when its number is above the last it applied for that
+ * subscriber (sw_pf_follow_read); upserts and deletes are idempotent anyway. */
+
+#define PF_CHANGES_MAXLEN "1000000"   /* entries kept per shard of the stream */
+#define PF_FLUSH_CHUNK 500            /* outbox entries appended in one round trip */
+
+/* Step a: sub joins the attendance set of every show item among items (an array). SW_OK or
+ * SW_EAGAIN. */
+static int pf_attend(struct sw_store *s, long long sub, const json_t *items)
 {
-    char hash[64], ids[64], subtxt[32], idtxt[24], akey[96];
+    char akey[96], subtxt[24];
+    const json_t *it;
+    redisReply *r;
+    size_t i;
+
+    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+    json_array_foreach(items, i, it) {
+        if (!attends(it, akey, sizeof(akey)))
+            continue;
+        if ((r = sw_store_cmd(s, "SADD", akey, subtxt, NULL)) == NULL)
+            return SW_EAGAIN;
+        freeReplyObject(r);
+    }
+    return SW_OK;
+}
+
+/* Adds to c the outbox entry of change number seq: "<seq> upsert <item JSON>" or
+ * "<seq> delete <id>", scored by its number. */
+static void pf_outbox_add(struct pf_cmds *c, const char *box, long long seq, const char *op,
+                          const char *value)
+{
+    size_t len = strlen(value) + 48;
+    char *member = malloc(len), score[24];
+
+    if (member == NULL) {
+        c->failed = 1;
+        return;
+    }
+    snprintf(score, sizeof(score), "%lld", seq);
+    snprintf(member, len, "%lld %s %s", seq, op, value);
+    {
+        const char *zadd[] = { "ZADD", box, score, member };
+
+        pf_cmd(c, 4, zadd);
+    }
+    free(member);
+}
+
+/* The portfolio's change counter, read under the caller's WATCH: SW_OK with *seq (0 when the
+ * portfolio never changed), or SW_EAGAIN. */
+static int pf_seq(struct sw_store *s, long long sub, long long *seq)
+{
+    redisReply *r = sw_store_cmd(s, "GET", swk_pf_seq(sub).s, NULL);
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    *seq = r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+/* Ends c with the change counter set to seq. */
+static void pf_seq_set(struct pf_cmds *c, long long sub, long long seq)
+{
+    sw_key_t k = swk_pf_seq(sub);
+    char v[24];
+    const char *set[] = { "SET", k.s, v };
+
+    snprintf(v, sizeof(v), "%lld", seq);
+    pf_cmd(c, 3, set);
+}
+
+/* Step c: appends subscriber sub's outbox to its shard of the stream, oldest first, in chunks
+ * of PF_FLUSH_CHUNK, each taken out of the outbox once appended. Each entry is
+ * {sub, seq, upsert: item JSON | delete: id}. SW_OK, or SW_EAGAIN (s->errstr says why; what
+ * was not appended stays in the outbox). */
+static int pf_flush(struct sw_store *s, long long sub)
+{
+    sw_key_t box = swk_pf_outbox(sub), stream;
+    char subtxt[24], last[24] = "0";
+    int argcs[PF_FLUSH_CHUNK], rc = SW_OK;
+    const char *args[PF_FLUSH_CHUNK][12], **argvs[PF_FLUSH_CHUNK];
+    char *copies[PF_FLUSH_CHUNK];
+    redisReply *reps[PF_FLUSH_CHUNK];
+
+    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+    stream = sw_stream_key(SW_PORTFOLIO_CHANGES,
+                           sw_stream_shard_of(s, subtxt, strlen(subtxt)));
+    while (rc == SW_OK) {
+        char count[16];
+        redisReply *r;
+        size_t n, i, k = 0;
+
+        snprintf(count, sizeof(count), "%d", PF_FLUSH_CHUNK - 1);
+        r = sw_store_cmd(s, "ZRANGE", box.s, "0", count, NULL);
+        if (r == NULL)
+            return SW_EAGAIN;
+        n = r->type == REDIS_REPLY_ARRAY ? r->elements : 0;
+        for (i = 0; i < n; i++) {
+            char *m = strndup(r->element[i]->str ?: "", r->element[i]->len);
+            char *op = m ? strchr(m, ' ') : NULL, *value = op ? strchr(op + 1, ' ') : NULL;
+
+            if (value == NULL) {   /* not an entry of ours: dropped with the chunk */
+                free(m);
+                continue;
+            }
+            *op++ = '\0';
+            *value++ = '\0';
+            args[k][0] = "XADD";
+            args[k][1] = stream.s;
+            args[k][2] = "MAXLEN";
+            args[k][3] = "~";
+            args[k][4] = PF_CHANGES_MAXLEN;
+            args[k][5] = "*";
+            args[k][6] = "sub";
+            args[k][7] = subtxt;
+            args[k][8] = "seq";
+            args[k][9] = m;
+            args[k][10] = op;
+            args[k][11] = value;
+            argcs[k] = 12;
+            argvs[k] = args[k];
+            copies[k++] = m;
+        }
+        if (n > 0)
+            sw_strlcpy(last, sw_reply_str(r->element[n - 1]) ?: "0", sizeof(last));
+        freeReplyObject(r);
+        if (n == 0)
+            break;
+        if (k > 0 && sw_store_pipeline(s, (int)k, argcs, argvs, reps) != SW_OK) {
+            rc = SW_EAGAIN;
+        } else {
+            for (i = 0; i < k; i++) {
+                if (reps[i]->type != REDIS_REPLY_STRING && rc == SW_OK) {
+                    snprintf(s->errstr, sizeof(s->errstr), "XADD %s: %s", stream.s,
+                             reps[i]->type == REDIS_REPLY_ERROR ? reps[i]->str
+                                                                : "unexpected reply");
+                    rc = SW_EAGAIN;
+                }
+                freeReplyObject(reps[i]);
+            }
+        }
+        for (i = 0; i < k; i++)
+            free(copies[i]);
+        if (rc == SW_OK)
+            rc = sw_store_durable(s, stream.s) == SW_OK ? SW_OK : SW_EAGAIN;
+        if (rc == SW_OK) {
+            /* The members' numbers lead them: "<seq> ..." read as a number is the score. */
+            char upto[24];
+
+            snprintf(upto, sizeof(upto), "%lld", strtoll(last, NULL, 10));
+            r = sw_store_cmd(s, "ZREMRANGEBYSCORE", box.s, "-inf", upto, NULL);
+            if (r == NULL)
+                return SW_EAGAIN;
+            freeReplyObject(r);
+        }
+        if (n < PF_FLUSH_CHUNK)
+            break;
+    }
+    return rc;
+}
+
+/* The transaction of step b that carries out the plan: new and changed items stored, removed
+ * ones deleted, each with its numbered outbox entry from seq + 1 on, and the counter set to
+ * the last. The rows to add take ids first, first+1, … */
+static void pf_writes(struct pf_cmds *c, long long sub, json_t *items, const char *act,
+                      const json_t *removed, long long first, long long seq)
+{
+    sw_key_t hash = swk_pf(sub), ids = swk_pf_ids(sub), box = swk_pf_outbox(sub);
+    char idtxt[24];
     size_t i;
     json_t *it, *v;
 
-    pf_keys(sub, hash, ids, sizeof(hash));
-    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
     json_array_foreach(items, i, it) {
         char *text;
 
@@ -530,42 +708,58 @@ static void pf_writes(struct pf_cmds *c, long long sub, json_t *items, const cha
             return;
         }
         {
-            const char *hset[] = { "HSET", hash, idtxt, text };
-            const char *zadd[] = { "ZADD", ids, idtxt, idtxt };
-            const char *xadd[] = { "XADD", SW_PORTFOLIO_CHANGES, "MAXLEN", "~", "1000000",
-                                   "*", "sub", subtxt, "upsert", text };
+            const char *hset[] = { "HSET", hash.s, idtxt, text };
+            const char *zadd[] = { "ZADD", ids.s, idtxt, idtxt };
 
             pf_cmd(c, 4, hset);
             if (act[i] == 'a')
                 pf_cmd(c, 4, zadd);
-            pf_cmd(c, 10, xadd);
-            if (attends(it, akey, sizeof(akey))) {
-                const char *sadd[] = { "SADD", akey, subtxt };
-
-                pf_cmd(c, 3, sadd);
-            }
+            pf_outbox_add(c, box.s, ++seq, "upsert", text);
         }
         free(text);
     }
     json_array_foreach(removed, i, v) {
         snprintf(idtxt, sizeof(idtxt), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         {
-            const char *hdel[] = { "HDEL", hash, idtxt }, *zrem[] = { "ZREM", ids, idtxt };
-            const char *xadd[] = { "XADD", SW_PORTFOLIO_CHANGES, "MAXLEN", "~", "1000000", "*",
-                                   "sub", subtxt, "delete", idtxt };
+            const char *hdel[] = { "HDEL", hash.s, idtxt }, *zrem[] = { "ZREM", ids.s, idtxt };
 
             pf_cmd(c, 3, hdel);
             pf_cmd(c, 3, zrem);
-            pf_cmd(c, 10, xadd);
+            pf_outbox_add(c, box.s, ++seq, "delete", idtxt);
         }
     }
+    pf_seq_set(c, sub, seq);
+}
+
+/* Runs the transaction c (under the caller's WATCH) and, when it ran, waits for it to be
+ * durable. SW_OK, SW_CONFLICT (the WATCH fired: nothing written), SW_EAGAIN or SW_ERR. */
+static int pf_commit(struct sw_store *s, long long sub, struct pf_cmds *c)
+{
+    redisReply *r;
+    int rc;
+
+    if (c->failed) {
+        pf_unwatch(s);
+        return SW_ERR;
+    }
+    r = sw_store_multi(s, c->n, c->argcs, c->argvs, NULL);
+    rc = r == NULL ? SW_EAGAIN : r->type == REDIS_REPLY_ARRAY ? SW_OK
+         : r->type == REDIS_REPLY_NIL ? SW_CONFLICT : SW_ERR;
+    if (rc == SW_ERR)
+        snprintf(s->errstr, sizeof(s->errstr), "portfolio of subscriber %lld not written (%s)",
+                 sub, r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+    if (r != NULL)
+        freeReplyObject(r);
+    if (rc == SW_OK && sw_store_durable(s, swk_pf(sub).s) != SW_OK)
+        rc = SW_EAGAIN;
+    return rc;
 }
 
 int sw_portfolio_apply(struct sw_store *s, long long sub, enum sw_pf_mode mode, json_t *items,
                        const json_t *prefixes, int dry_run, struct sw_pf_outcome *out,
                        struct sw_verrs *errs)
 {
-    char hash[64], ids[64];
+    sw_key_t hash = swk_pf(sub), ids = swk_pf_ids(sub), seqk = swk_pf_seq(sub);
     size_t n = json_array_size(items), i, nadd;
     long long first = 0, taken = 0;   /* new ids taken so far: first … first+taken-1 */
     char *act = malloc(n + 1), *given = malloc(n + 1);
@@ -575,17 +769,18 @@ int sw_portfolio_apply(struct sw_store *s, long long sub, enum sw_pf_mode mode, 
     memset(out, 0, sizeof(*out));
     if (act == NULL || given == NULL)
         goto out;
-    pf_keys(sub, hash, ids, sizeof(hash));
     json_array_foreach(items, i, it) {
         if (mode == SW_PF_ADD)
             json_object_del(it, "id");
         given[i] = json_object_get(it, "id") != NULL;
     }
+    if (!dry_run && (rc = pf_attend(s, sub, items)) != SW_OK)
+        goto out;
     for (attempt = 0; attempt < 16; attempt++) {
         json_t *stored = NULL, *removed = json_array();
         struct pf_cmds c = { 0, 0, 0, NULL, NULL };
-        redisReply *r = removed ? sw_store_cmd(s, "WATCH", hash, ids, NULL) : NULL;
-        long long have;
+        redisReply *r = removed ? sw_store_cmd(s, "WATCH", hash.s, ids.s, seqk.s, NULL) : NULL;
+        long long have, seq = 0;
 
         if (r == NULL) {
             rc = removed == NULL ? SW_ERR : SW_EAGAIN;
@@ -597,14 +792,14 @@ int sw_portfolio_apply(struct sw_store *s, long long sub, enum sw_pf_mode mode, 
         if (mode == SW_PF_ADD) {
             /* Adding needs only the count: a single item added to a full portfolio does not
              * read the portfolio. */
-            r = sw_store_cmd(s, "HLEN", hash, NULL);
+            r = sw_store_cmd(s, "HLEN", hash.s, NULL);
             rc = r == NULL ? SW_EAGAIN : r->type == REDIS_REPLY_INTEGER ? SW_OK : SW_ERR;
             have = rc == SW_OK ? r->integer : 0;
             if (r != NULL)
                 freeReplyObject(r);
             memset(act, 'a', n);
         } else {
-            rc = pf_load(s, hash, &stored);
+            rc = pf_load(s, hash.s, &stored);
             if (rc == SW_OK)
                 rc = pf_plan(mode, items, prefixes, stored, act, removed, errs);
             have = stored != NULL ? (long long)json_object_size(stored) : 0;
@@ -629,7 +824,7 @@ int sw_portfolio_apply(struct sw_store *s, long long sub, enum sw_pf_mode mode, 
             char by[32];
 
             snprintf(by, sizeof(by), "%zu", nadd);
-            r = sw_store_cmd(s, "INCRBY", "sw:seq:pfitem", by, NULL);
+            r = sw_store_cmd(s, "INCRBY", swk_pf_item_seq().s, by, NULL);
             if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
                 rc = r == NULL ? SW_EAGAIN : SW_ERR;
                 if (r != NULL)
@@ -642,16 +837,9 @@ int sw_portfolio_apply(struct sw_store *s, long long sub, enum sw_pf_mode mode, 
             taken = (long long)nadd;
             freeReplyObject(r);
         }
-        pf_writes(&c, sub, items, act, removed, first);
-        if (c.failed) {
-            rc = SW_ERR;
-            pf_unwatch(s);
-        } else {
-            r = sw_store_multi(s, c.n, c.argcs, c.argvs, NULL);
-            rc = r == NULL ? SW_EAGAIN : r->type == REDIS_REPLY_ARRAY ? SW_OK
-                 : r->type == REDIS_REPLY_NIL ? SW_CONFLICT : SW_ERR;
-            if (r != NULL)
-                freeReplyObject(r);
+        if ((rc = pf_seq(s, sub, &seq)) == SW_OK) {
+            pf_writes(&c, sub, items, act, removed, first, seq);
+            rc = pf_commit(s, sub, &c);
         }
         pf_cmds_free(&c);
         if (rc == SW_OK) {
@@ -667,6 +855,14 @@ int sw_portfolio_apply(struct sw_store *s, long long sub, enum sw_pf_mode mode, 
             if (!given[i])
                 json_object_del(it, "id");
         rc = SW_EAGAIN;
+    }
+    /* Step c, even when nothing was written: a change an earlier attempt recorded is
+     * appended now. */
+    if (!dry_run && (rc == SW_OK || rc == SW_CONFLICT || rc == SW_EAGAIN) &&
+        pf_flush(s, sub) != SW_OK && rc == SW_OK) {
+        rc = SW_EAGAIN;
+        json_decref(out->removed);
+        out->removed = NULL;
     }
 out:
     free(act);
@@ -689,12 +885,11 @@ int sw_portfolio_put(struct sw_store *s, long long sub, json_t *items)
 
 int sw_portfolio_get(struct sw_store *s, long long sub, long long id, json_t **out)
 {
-    char hash[64], ids[64], idtxt[24];
+    char idtxt[24];
     redisReply *r;
 
-    pf_keys(sub, hash, ids, sizeof(hash));
     snprintf(idtxt, sizeof(idtxt), "%lld", id);
-    r = sw_store_cmd(s, "HGET", hash, idtxt, NULL);
+    r = sw_store_cmd(s, "HGET", swk_pf(sub).s, idtxt, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     *out = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
@@ -702,81 +897,104 @@ int sw_portfolio_get(struct sw_store *s, long long sub, long long id, json_t **o
     return *out != NULL ? SW_OK : SW_NOTFOUND;
 }
 
+/* Steps a and b for one item: patch merged into item id, or (patch NULL) the item deleted,
+ * read and written under WATCH (tried again when the portfolio changed meanwhile). SW_OK with
+ * *out the item as stored (caller decrefs; not set for a delete), SW_NOTFOUND, SW_EAGAIN or
+ * SW_ERR. */
+static int pf_edit(struct sw_store *s, long long sub, long long id, const json_t *patch,
+                   json_t **out)
+{
+    sw_key_t hash = swk_pf(sub), ids = swk_pf_ids(sub), seqk = swk_pf_seq(sub);
+    sw_key_t box = swk_pf_outbox(sub);
+    char idtxt[24];
+    int attempt, rc = SW_EAGAIN;
+
+    snprintf(idtxt, sizeof(idtxt), "%lld", id);
+    for (attempt = 0; attempt < 16; attempt++) {
+        struct pf_cmds c = { 0, 0, 0, NULL, NULL };
+        redisReply *r = sw_store_cmd(s, "WATCH", hash.s, ids.s, seqk.s, NULL);
+        json_t *doc = NULL, *v, *one;
+        const char *k;
+        long long seq = 0;
+        char *text;
+
+        if (r == NULL)
+            return SW_EAGAIN;
+        freeReplyObject(r);
+        rc = sw_portfolio_get(s, sub, id, &doc);
+        rc = rc ?: pf_seq(s, sub, &seq);
+        if (rc != SW_OK) {
+            json_decref(doc);
+            pf_unwatch(s);
+            return rc;
+        }
+        if (patch == NULL) {
+            const char *hdel[] = { "HDEL", hash.s, idtxt }, *zrem[] = { "ZREM", ids.s, idtxt };
+
+            json_decref(doc);
+            doc = NULL;
+            pf_cmd(&c, 3, hdel);
+            pf_cmd(&c, 3, zrem);
+            pf_outbox_add(&c, box.s, ++seq, "delete", idtxt);
+        } else {
+            json_object_foreach((json_t *)patch, k, v) {
+                if (json_is_null(v))
+                    json_object_del(doc, k);
+                else
+                    json_object_set(doc, k, v);
+            }
+            one = json_pack("[O]", doc);
+            rc = one != NULL ? pf_attend(s, sub, one) : SW_ERR;
+            json_decref(one);
+            text = rc == SW_OK ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+            if (text == NULL) {
+                json_decref(doc);
+                pf_unwatch(s);
+                return rc == SW_OK ? SW_ERR : rc;
+            }
+            {
+                const char *hset[] = { "HSET", hash.s, idtxt, text };
+
+                pf_cmd(&c, 4, hset);
+                pf_outbox_add(&c, box.s, ++seq, "upsert", text);
+            }
+            free(text);
+        }
+        pf_seq_set(&c, sub, seq);
+        rc = pf_commit(s, sub, &c);
+        pf_cmds_free(&c);
+        if (rc == SW_OK && out != NULL)
+            *out = doc;
+        else
+            json_decref(doc);
+        if (rc != SW_CONFLICT)
+            return rc;
+    }
+    return SW_EAGAIN;
+}
+
 int sw_portfolio_update(struct sw_store *s, long long sub, long long id, const json_t *patch,
                         json_t **out)
 {
-    json_t *doc;
-    const char *k;
-    json_t *v;
-    int rc = sw_portfolio_get(s, sub, id, &doc);
-    char hash[64], ids[64], idtxt[24], subtxt[24], akey[96];
-    char *text;
-    redisReply *r;
+    int rc = pf_edit(s, sub, id, patch, out);
 
-    if (rc != SW_OK)
-        return rc;
-    json_object_foreach((json_t *)patch, k, v) {
-        if (json_is_null(v))
-            json_object_del(doc, k);
-        else
-            json_object_set(doc, k, v);
+    /* Step c, also for an item not found: a retry finds nothing to do but appends what the
+     * first attempt recorded. */
+    if (rc != SW_ERR && pf_flush(s, sub) != SW_OK && rc == SW_OK) {
+        json_decref(*out);
+        *out = NULL;
+        rc = SW_EAGAIN;
     }
-    pf_keys(sub, hash, ids, sizeof(hash));
-    snprintf(idtxt, sizeof(idtxt), "%lld", id);
-    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
-    text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (text == NULL) {
-        json_decref(doc);
-        return SW_ERR;
-    }
-    {
-        const char *hset[] = { "HSET", hash, idtxt, text };
-        const char *xadd[] = { "XADD", SW_PORTFOLIO_CHANGES, "MAXLEN", "~", "1000000", "*",
-                               "sub", subtxt, "upsert", text };
-        const char *sadd[] = { "SADD", akey, subtxt };
-        const char **argvs[] = { hset, xadd, sadd };
-        int argcs[] = { 4, 10, 3 };
-
-        r = sw_store_multi(s, attends(doc, akey, sizeof(akey)) ? 3 : 2, argcs, argvs, NULL);
-    }
-    free(text);
-    rc = r == NULL ? SW_EAGAIN : r->type == REDIS_REPLY_ARRAY ? SW_OK : SW_ERR;
-    if (r != NULL)
-        freeReplyObject(r);
-    if (rc != SW_OK) {
-        json_decref(doc);
-        return rc;
-    }
-    *out = doc;
-    return SW_OK;
+    return rc;
 }
 
 int sw_portfolio_delete(struct sw_store *s, long long sub, long long id)
 {
-    char hash[64], ids[64], idtxt[24], subtxt[24];
-    const char *hdel[] = { "HDEL", hash, idtxt }, *zrem[] = { "ZREM", ids, idtxt };
-    const char *xadd[] = { "XADD", SW_PORTFOLIO_CHANGES, "MAXLEN", "~", "1000000", "*", "sub",
-                           subtxt, "delete", idtxt };
-    const char **argvs[] = { hdel, zrem, xadd };
-    int argcs[] = { 3, 3, 10 };
-    redisReply *r;
-    long long n;
+    int rc = pf_edit(s, sub, id, NULL, NULL);
 
-    pf_keys(sub, hash, ids, sizeof(hash));
-    snprintf(idtxt, sizeof(idtxt), "%lld", id);
-    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
-    r = sw_store_cmd(s, "HEXISTS", hash, idtxt, NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    n = sw_reply_int(r, 0);
-    freeReplyObject(r);
-    if (n != 1)
-        return SW_NOTFOUND;
-    r = sw_store_multi(s, 3, argcs, argvs, NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    freeReplyObject(r);
-    return SW_OK;
+    if (rc != SW_ERR && pf_flush(s, sub) != SW_OK && rc == SW_OK)
+        rc = SW_EAGAIN;
+    return rc;
 }
 
 struct byid {
@@ -794,14 +1012,12 @@ static int by_id(const void *a, const void *b)
 int sw_portfolio_list(struct sw_store *s, long long sub, long long after, int limit,
                       const char *kind, json_t **items, long long *next)
 {
-    char hash[64], ids[64];
     redisReply *r;
     json_t *list = json_array();
     size_t i;
 
-    pf_keys(sub, hash, ids, sizeof(hash));
     *next = 0;
-    r = sw_store_cmd(s, "HGETALL", hash, NULL);
+    r = sw_store_cmd(s, "HGETALL", swk_pf(sub).s, NULL);
     if (r == NULL) {
         json_decref(list);
         return SW_EAGAIN;
@@ -852,13 +1068,312 @@ int sw_portfolio_list(struct sw_store *s, long long sub, long long after, int li
 int sw_portfolio_profile_changed(struct sw_store *s, long long sub)
 {
     char id[32];
-    redisReply *r;
+    const char *fields[] = { "sub", id, "profile", "1" };
 
     snprintf(id, sizeof(id), "%lld", sub);
-    r = sw_store_cmd(s, "XADD", SW_PORTFOLIO_CHANGES, "MAXLEN", "~", "1000000", "*", "sub", id,
-                     "profile", "1", NULL);
+    return sw_stream_add(s, SW_PORTFOLIO_CHANGES, id, strlen(id), 1000000, 2, fields, NULL,
+                         NULL, 0);
+}
+
+/* --- Following the changes ------------------------------------------------------------------ */
+
+int sw_portfolio_partition(long long sub, int partitions)
+{
+    char id[24];
+    int n = snprintf(id, sizeof(id), "%lld", sub);
+
+    return partitions > 1 ? sw_store_slot(id, (size_t)n) % partitions : 0;
+}
+
+int sw_pf_change_parse(const redisReply *e, struct sw_pf_change *c)
+{
+    const char *v;
+
+    memset(c, 0, sizeof(*c));
+    if (e == NULL || e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
+        (v = sw_stream_field(e, "sub")) == NULL || sw_parse_ll(v, 1, INT64_MAX, &c->sub) != SW_OK)
+        return SW_INVALID;
+    if ((v = sw_stream_field(e, "seq")) != NULL && sw_parse_ll(v, 1, INT64_MAX, &c->seq) != SW_OK)
+        return SW_INVALID;
+    if ((v = sw_stream_field(e, "upsert")) != NULL) {
+        c->kind = SW_PF_CHANGE_UPSERT;
+        c->item = v;
+    } else if ((v = sw_stream_field(e, "delete")) != NULL) {
+        c->kind = SW_PF_CHANGE_DELETE;
+        if (sw_parse_ll(v, 1, INT64_MAX, &c->id) != SW_OK)
+            return SW_INVALID;
+    } else if (sw_stream_field(e, "profile") != NULL) {
+        c->kind = SW_PF_CHANGE_PROFILE;
+    } else {
+        return SW_INVALID;
+    }
+    return SW_OK;
+}
+
+struct pf_seen {
+    long long sub;   /* 0: a free slot */
+    long long seq;
+};
+
+struct sw_pf_follow {
+    int partitions, partition, shards;
+    char last[SW_STREAM_SHARDS_MAX][48];   /* the last entry id read, per shard */
+    struct pf_seen *seen;                  /* open addressing, a power of two */
+    size_t cap, n;
+};
+
+struct sw_pf_follow *sw_pf_follow_new(int partitions, int partition)
+{
+    struct sw_pf_follow *f = calloc(1, sizeof(*f));
+    int i;
+
+    if (f == NULL)
+        return NULL;
+    f->partitions = partitions < 1 ? 1 : partitions;
+    f->partition = partition;
+    for (i = 0; i < SW_STREAM_SHARDS_MAX; i++)
+        sw_strlcpy(f->last[i], "0-0", sizeof(f->last[i]));
+    return f;
+}
+
+void sw_pf_follow_free(struct sw_pf_follow *f)
+{
+    if (f == NULL)
+        return;
+    free(f->seen);
+    free(f);
+}
+
+size_t sw_pf_follow_subscribers(const struct sw_pf_follow *f)
+{
+    return f->n;
+}
+
+static size_t seen_hash(long long sub, size_t cap)
+{
+    uint64_t h = (uint64_t)sub * 0x9E3779B97F4A7C15ull;
+
+    return (size_t)(h >> 17) & (cap - 1);
+}
+
+/* The entry of sub (inserted with seq 0 when absent); NULL when out of memory. *fresh says
+ * whether it was absent. */
+static struct pf_seen *seen_get(struct sw_pf_follow *f, long long sub, int *fresh)
+{
+    size_t i;
+
+    if (2 * (f->n + 1) > f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 1024, j;
+        struct pf_seen *t = calloc(cap, sizeof(*t));
+
+        if (t == NULL)
+            return NULL;
+        for (j = 0; j < f->cap; j++) {
+            if (f->seen[j].sub == 0)
+                continue;
+            for (i = seen_hash(f->seen[j].sub, cap); t[i].sub != 0; i = (i + 1) & (cap - 1))
+                continue;
+            t[i] = f->seen[j];
+        }
+        free(f->seen);
+        f->seen = t;
+        f->cap = cap;
+    }
+    for (i = seen_hash(sub, f->cap); f->seen[i].sub != 0; i = (i + 1) & (f->cap - 1))
+        if (f->seen[i].sub == sub) {
+            *fresh = 0;
+            return &f->seen[i];
+        }
+    f->seen[i].sub = sub;
+    f->seen[i].seq = 0;
+    f->n++;
+    *fresh = 1;
+    return &f->seen[i];
+}
+
+int sw_pf_follow_start(struct sw_store *s, struct sw_pf_follow *f)
+{
+    int n = sw_stream_shards(s), i, argcs[SW_STREAM_SHARDS_MAX];
+    const char *args[SW_STREAM_SHARDS_MAX][6], **argvs[SW_STREAM_SHARDS_MAX];
+    sw_key_t keys[SW_STREAM_SHARDS_MAX];
+    redisReply *reps[SW_STREAM_SHARDS_MAX];
+
+    for (i = 0; i < n; i++) {
+        keys[i] = sw_stream_key(SW_PORTFOLIO_CHANGES, i);
+        args[i][0] = "XREVRANGE";
+        args[i][1] = keys[i].s;
+        args[i][2] = "+";
+        args[i][3] = "-";
+        args[i][4] = "COUNT";
+        args[i][5] = "1";
+        argcs[i] = 6;
+        argvs[i] = args[i];
+    }
+    if (sw_store_pipeline(s, n, argcs, argvs, reps) != SW_OK)
+        return SW_EAGAIN;
+    f->shards = n;
+    for (i = 0; i < n; i++) {
+        const redisReply *r = reps[i];
+
+        sw_strlcpy(f->last[i], "0-0", sizeof(f->last[i]));
+        if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+            r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements > 0 &&
+            r->element[0]->element[0]->type == REDIS_REPLY_STRING)
+            sw_strlcpy(f->last[i], r->element[0]->element[0]->str, sizeof(f->last[i]));
+        freeReplyObject(reps[i]);
+    }
+    return SW_OK;
+}
+
+int sw_pf_follow_seen(struct sw_pf_follow *f, long long sub, long long seq)
+{
+    int fresh;
+    struct pf_seen *e = seen_get(f, sub, &fresh);
+
+    if (e == NULL)
+        return SW_ERR;
+    if (seq > e->seq)
+        e->seq = seq;
+    return SW_OK;
+}
+
+long long sw_pf_follow_read(struct sw_store *s, struct sw_pf_follow *f, int count,
+                            void (*fn)(void *ud, const struct sw_pf_change *c), void *ud)
+{
+    int n = f->shards > 0 ? f->shards : sw_stream_shards(s), i, argcs[SW_STREAM_SHARDS_MAX];
+    const char *args[SW_STREAM_SHARDS_MAX][6], **argvs[SW_STREAM_SHARDS_MAX];
+    sw_key_t keys[SW_STREAM_SHARDS_MAX];
+    redisReply *reps[SW_STREAM_SHARDS_MAX];
+    char cnt[16];
+    long long most = 0;
+
+    f->shards = n;
+    snprintf(cnt, sizeof(cnt), "%d", count > 0 ? count : 1);
+    for (i = 0; i < n; i++) {
+        keys[i] = sw_stream_key(SW_PORTFOLIO_CHANGES, i);
+        args[i][0] = "XREAD";
+        args[i][1] = "COUNT";
+        args[i][2] = cnt;
+        args[i][3] = "STREAMS";
+        args[i][4] = keys[i].s;
+        args[i][5] = f->last[i];
+        argcs[i] = 6;
+        argvs[i] = args[i];
+    }
+    if (sw_store_pipeline(s, n, argcs, argvs, reps) != SW_OK)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const redisReply *r = reps[i], *entries;
+        size_t j;
+
+        if (r->type != REDIS_REPLY_ARRAY || r->elements == 0 ||
+            r->element[0]->type != REDIS_REPLY_ARRAY || r->element[0]->elements != 2 ||
+            r->element[0]->element[1]->type != REDIS_REPLY_ARRAY) {
+            freeReplyObject(reps[i]);
+            continue;
+        }
+        entries = r->element[0]->element[1];
+        for (j = 0; j < entries->elements; j++) {
+            const redisReply *e = entries->element[j];
+            struct sw_pf_change c;
+            struct pf_seen *seen;
+            int fresh;
+
+            if (e->type != REDIS_REPLY_ARRAY || e->elements < 1 ||
+                e->element[0]->type != REDIS_REPLY_STRING)
+                continue;
+            sw_strlcpy(f->last[i], e->element[0]->str, sizeof(f->last[i]));
+            if (sw_pf_change_parse(e, &c) != SW_OK ||
+                sw_portfolio_partition(c.sub, f->partitions) != f->partition)
+                continue;   /* not ours (or not a change): another partition holds it */
+            if ((seen = seen_get(f, c.sub, &fresh)) == NULL)
+                continue;   /* out of memory: applied without its number */
+            if (c.seq > 0 && c.seq <= seen->seq)
+                continue;   /* applied already, or older than what is applied */
+            if (c.seq > 0)
+                seen->seq = c.seq;
+            c.first = fresh;
+            fn(ud, &c);
+        }
+        if ((long long)entries->elements > most)
+            most = (long long)entries->elements;
+        freeReplyObject(reps[i]);
+    }
+    return most;
+}
+
+/* Subscriber sub's items (an array, in no order) and the number of its portfolio's last
+ * change, read together. SW_OK, SW_EAGAIN or SW_ERR. */
+static int pf_snapshot(struct sw_store *s, long long sub, json_t **items, long long *seq)
+{
+    sw_key_t hash = swk_pf(sub), seqk = swk_pf_seq(sub);
+    const char *hgetall[] = { "HGETALL", hash.s }, *get[] = { "GET", seqk.s };
+    const char **argvs[] = { hgetall, get };
+    int argcs[] = { 2, 2 };
+    redisReply *r = sw_store_multi(s, 2, argcs, argvs, NULL), *all;
+    json_t *list;
+    size_t i;
+
     if (r == NULL)
         return SW_EAGAIN;
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+        snprintf(s->errstr, sizeof(s->errstr), "portfolio of subscriber %lld not read (%s)",
+                 sub, r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+        freeReplyObject(r);
+        return SW_ERR;
+    }
+    all = r->element[0];
+    list = json_array();
+    for (i = 0; list != NULL && all->type == REDIS_REPLY_ARRAY && i + 1 < all->elements; i += 2) {
+        json_t *it = json_loadb(all->element[i + 1]->str, all->element[i + 1]->len, 0, NULL);
+
+        if (it != NULL)
+            json_array_append_new(list, it);
+    }
+    *seq = r->element[1]->type == REDIS_REPLY_STRING ? strtoll(r->element[1]->str, NULL, 10) : 0;
     freeReplyObject(r);
+    if (list == NULL)
+        return SW_ERR;
+    *items = list;
     return SW_OK;
+}
+
+int sw_portfolio_load_all(struct sw_store *s, struct sw_pf_follow *f,
+                          int (*fn)(void *ud, long long sub, const json_t *profile,
+                                    const json_t *items),
+                          void *ud)
+{
+    char after[32] = "-inf";
+    int rc = SW_OK;
+
+    for (;;) {
+        redisReply *ids = sw_store_cmd(s, "ZRANGEBYSCORE", sw_kind_subscriber.index_key, after,
+                                       "+inf", "LIMIT", "0", "1000", NULL);
+        size_t i, n;
+
+        if (ids == NULL)
+            return SW_EAGAIN;
+        n = ids->type == REDIS_REPLY_ARRAY ? ids->elements : 0;
+        for (i = 0; i < n && rc == SW_OK; i++) {
+            long long sub = sw_reply_int(ids->element[i], 0), seq = 0;
+            json_t *profile = NULL, *items = NULL;
+
+            snprintf(after, sizeof(after), "(%lld", sub);
+            if (sub <= 0 || sw_portfolio_partition(sub, f->partitions) != f->partition)
+                continue;
+            rc = sw_doc_get(s, &sw_kind_subscriber, sub, &profile);
+            if (rc == SW_NOTFOUND) {   /* deleted since: nothing to hold */
+                rc = SW_OK;
+                continue;
+            }
+            rc = rc ?: pf_snapshot(s, sub, &items, &seq);
+            rc = rc ?: sw_pf_follow_seen(f, sub, seq);
+            rc = rc ?: fn(ud, sub, profile, items);
+            json_decref(profile);
+            json_decref(items);
+        }
+        freeReplyObject(ids);
+        if (rc != SW_OK || n < 1000)
+            return rc;
+    }
 }

@@ -198,7 +198,7 @@ static void show_key(const char *id, char *out, size_t n)
 
 int sw_show_get(struct sw_store *s, const char *id, json_t **doc)
 {
-    char key[SW_REDIS_KEY_MAX];
+    char key[SW_KEY_BYTES];
     redisReply *r;
 
     *doc = NULL;
@@ -275,7 +275,7 @@ int sw_show_put(struct sw_store *s, json_t *doc, const json_t *old)
     const char *id = json_string_value(json_object_get(doc, "id"));
     const char *series = json_string_value(json_object_get(doc, "series"));
     const char *old_series = old ? json_string_value(json_object_get(old, "series")) : NULL;
-    char key[SW_REDIS_KEY_MAX], score[24], skey[SW_REDIS_KEY_MAX], oskey[SW_REDIS_KEY_MAX];
+    char key[SW_KEY_BYTES], score[24], skey[SW_KEY_BYTES], oskey[SW_KEY_BYTES];
     struct sw_cmds c = { .n = 0 };
     char *text = sw_json_dumps(doc);
     int rc;
@@ -384,7 +384,7 @@ int sw_show_from_event(struct sw_store *s, json_t *ev, const char *source, const
     const char *uid = json_string_value(json_object_get(ev, "show"));
     const char *date = json_string_value(json_object_get(ev, "date"));
     int occurrence = json_is_true(json_object_get(ev, "recurrence"));
-    char ukey[SW_REDIS_KEY_MAX], base[SW_SHOW_ID_MAX + 1], series[SW_SHOW_ID_MAX + 1];
+    char ukey[SW_KEY_BYTES], base[SW_SHOW_ID_MAX + 1], series[SW_SHOW_ID_MAX + 1];
     json_t *doc = json_object(), *old = NULL;
     redisReply *r;
     int rc, n;
@@ -683,7 +683,7 @@ int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *e
                        const char *key, long ttl_s, long maxlen, long long *id, int *dup)
 {
     const char *show = json_string_value(json_object_get(doc, "show"));
-    char ikey[SW_REDIS_KEY_MAX], hex[65], idtxt[24], evid[48], evkey[64], ttl[24], max[24], skey[SW_REDIS_KEY_MAX];
+    char ikey[SW_KEY_BYTES], hex[65], idtxt[24], evid[48], skey[SW_KEY_BYTES];
     char kindf[48];
     int attempt, rc = SW_EAGAIN;
 
@@ -697,7 +697,6 @@ int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *e
         struct sw_cmds c = { .n = 0 };
         struct sw_rec_keys k;
         redisReply *r;
-        char *evtext;
         long long found = 0;
 
         if (ikey[0] != '\0') {
@@ -721,8 +720,15 @@ int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *e
             sw_rec_keys(&k, "inc", found);
             rc = sw_rec_get(s, &k, &had);
             json_decref(had);
+            if (rc == SW_OK) {   /* a retry: the event goes out again (once only), in case
+                                  * it did not */
+                snprintf(evid, sizeof(evid), "incident:%lld", *id);
+                json_object_set_new(ev, "id", json_string(evid));
+                json_object_set_new(ev, "incident_id", json_integer(*id));
+                return sw_event_publish(s, ev, ttl_s, maxlen) < 0 ? SW_EAGAIN : SW_OK;
+            }
             if (rc != SW_NOTFOUND)
-                return rc;   /* written (SW_OK) or unknown (SW_EAGAIN) */
+                return rc;
             /* Claimed by a request that ended before writing it: written now. */
         } else {
             r = sw_store_cmd(s, "INCR", swk_incident_seq().s, NULL);
@@ -760,21 +766,13 @@ int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *e
                  json_string_value(json_object_get(doc, "kind")) ?: "other");
         sw_cmds_after(&c, "HINCRBY", skey, "incidents", "1", NULL);
         sw_cmds_after(&c, "HINCRBY", skey, kindf, "1", NULL);
-        evtext = sw_json_dumps(ev);
-        snprintf(evkey, sizeof(evkey), "sw:ev:%s", evid);
-        snprintf(ttl, sizeof(ttl), "%ld", ttl_s);
-        snprintf(max, sizeof(max), "%ld", maxlen);
-        if (evtext != NULL) {
-            sw_cmds_add(&c, "SET", evkey, evtext, "EX", ttl, NULL);
-            sw_cmds_add(&c, "XADD", SW_EVENTS_STREAM, "MAXLEN", "~", max, "*", "id", evid,
-                        "event", evtext, NULL);
-        } else {
-            c.failed = 1;
-        }
-        free(evtext);
         rc = sw_cmds_exec(s, &c);
         sw_cmds_free(&c);
         if (rc == SW_OK && sw_store_durable(s, k.doc) != SW_OK)
+            rc = SW_EAGAIN;
+        /* The incident written, its event goes out (sw_event_publish, once only); a retry
+         * with the same key publishes it again above when this did not. */
+        if (rc == SW_OK && sw_event_publish(s, ev, ttl_s, maxlen) < 0)
             rc = SW_EAGAIN;
         if (rc != SW_CONFLICT)
             return rc;
@@ -827,7 +825,7 @@ static int attendees_build(struct sw_store *s)
     for (i = 0; subs->type == REDIS_REPLY_ARRAY && i < subs->elements && rc == SW_OK; i++) {
         long long sub = sw_reply_int(subs->element[i], 0), next = 0;
         json_t *items = NULL, *it;
-        char key[SW_REDIS_KEY_MAX], subtxt[24];
+        char key[SW_KEY_BYTES], subtxt[24];
 
         if (sw_portfolio_list(s, sub, 0, 0, "show", &items, &next) != SW_OK) {
             rc = SW_EAGAIN;
@@ -914,7 +912,7 @@ static int attendee_of(struct sw_store *s, long long sub, const char *show, json
 int sw_show_attendees(struct sw_store *s, const char *show, size_t max, json_t **out,
                       int *more)
 {
-    char key[SW_REDIS_KEY_MAX];
+    char key[SW_KEY_BYTES];
     redisReply *r;
     long long *subs = NULL;
     size_t i, n = 0;
@@ -1334,7 +1332,7 @@ static void recognised_key(long long id, char *out, size_t n)
 int sw_incident_recognised_put(struct sw_store *s, long long id, long long sub,
                                const json_t *what)
 {
-    char key[SW_REDIS_KEY_MAX], subtxt[24], *text = sw_json_dumps(what);
+    char key[SW_KEY_BYTES], subtxt[24], *text = sw_json_dumps(what);
     redisReply *r;
 
     if (text == NULL)
@@ -1359,7 +1357,7 @@ static int by_score(const void *a, const void *b)
 
 int sw_incident_recognised_get(struct sw_store *s, long long id, json_t **out)
 {
-    char key[SW_REDIS_KEY_MAX];
+    char key[SW_KEY_BYTES];
     redisReply *r;
     json_t **v = NULL;
     size_t i, n = 0;

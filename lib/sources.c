@@ -11,6 +11,7 @@
 #include "seawall/config.h"
 #include "seawall/dated.h"
 #include "seawall/feedreg.h"
+#include "seawall/keys.h"
 #include "seawall/sources.h"
 #include "seawall/store.h"
 
@@ -490,7 +491,7 @@ int sw_sources_feed_doc(const json_t *e, const char *url, const char *url_templa
 
 int sw_sources_feed_id(struct sw_store *s, const char *name, long long *id)
 {
-    redisReply *r = sw_store_cmd(s, "HGET", SW_SOURCES_KEY, name, NULL);
+    redisReply *r = sw_store_cmd(s, "HGET", swk_sources().s, name, NULL);
     int rc;
 
     if (r == NULL)
@@ -505,15 +506,9 @@ int sw_sources_feed_id(struct sw_store *s, const char *name, long long *id)
 /* Clears why a feed was off and polls it now (as enabling one through the API does). */
 static int poll_now(struct sw_store *s, long long id)
 {
-    char key[64];
-    redisReply *r;
+    int rc = sw_feedreg_forget(s, id, 0);
 
-    snprintf(key, sizeof(key), "sw:feed:%lld:status", id);
-    r = sw_store_cmd(s, "HDEL", key, "disabled_reason", NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    freeReplyObject(r);
-    return sw_feedreg_schedule(s, id, 0);
+    return rc != SW_OK ? rc : sw_feedreg_schedule(s, id, 0);
 }
 
 int sw_sources_enable(struct sw_store *s, const struct sw_config *cfg, const json_t *e,
@@ -548,7 +543,7 @@ int sw_sources_enable(struct sw_store *s, const struct sw_config *cfg, const jso
             return rc;
         id = json_integer_value(json_object_get(out, "id"));
         snprintf(idtext, sizeof(idtext), "%lld", id);
-        r = sw_store_cmd(s, "HSET", SW_SOURCES_KEY, name, idtext, NULL);
+        r = sw_store_cmd(s, "HSET", swk_sources().s, name, idtext, NULL);
         if (r == NULL) {
             json_decref(out);
             return SW_EAGAIN;

@@ -1165,9 +1165,13 @@ int sw_store_wait(struct sw_store *s, const char *key, int replicas, int timeout
     if (r->type == REDIS_REPLY_INTEGER && r->integer >= replicas) {
         rc = SW_OK;
     } else {
-        snprintf(s->errstr, sizeof(s->errstr), "%s",
-                 r->type == REDIS_REPLY_INTEGER ? "fewer replicas than asked acknowledged the write in time"
-                 : r->type == REDIS_REPLY_ERROR ? r->str : "WAIT answered no integer");
+        if (r->type == REDIS_REPLY_INTEGER)
+            snprintf(s->errstr, sizeof(s->errstr), "the write reached %lld of the %d replicas "
+                     "asked for within %d ms (WAIT on %s)", r->integer, replicas, timeout_ms,
+                     key);
+        else
+            snprintf(s->errstr, sizeof(s->errstr), "WAIT on %s: %s", key,
+                     r->type == REDIS_REPLY_ERROR ? r->str : "no integer in the answer");
         rc = SW_ERR;
     }
     freeReplyObject(r);

@@ -592,7 +592,7 @@ Try:
   curl -si -H 'Authorization: Bearer $EXPORTER_TOKEN' -H 'Content-Type: application/json' \\
        -d '{"marks":[{"text":"SUVENER"}],"portfolio":true,"markets":["US","EU"]}' http://127.0.0.1:$HTTP_PORT/api/v1/screenings
   curl -s -H 'Authorization: Bearer $ADMIN_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/feeds
-  redis-cli -p $REDIS_PORT XLEN events          # events the poller has stored
+  redis-cli -p $REDIS_PORT XLEN "sw:{events:0}"  # events the poller stored in shard 0 (of 4)
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
   curl -s -H 'Authorization: Bearer $EXPORTER2_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts
   curl -s -H 'Authorization: Bearer $EXPORTER_TOKEN' http://127.0.0.1:$HTTP_PORT/api/v1/alerts/counts

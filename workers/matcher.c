@@ -1,15 +1,18 @@
-/* matcher.c — seawall-matcher: every event against every portfolio. Builds the index from
- * Redis at start, follows the portfolio-changes stream, reads the events stream in batches
- * with the consumer group "matchers", stores one alert per subscriber the event touches
+/* matcher.c — seawall-matcher: every event against every portfolio of its partition. Builds
+ * the index from Redis at start (only the subscribers of its partition, matcher.partition of
+ * matcher.partitions: seawall/portfolio.h), follows every shard of the portfolio-changes
+ * stream, reads the events stream in batches with its partition's consumer group ("matchers",
+ * or "matchers.p<P>of<N>" when partitioned: each event is matched once per partition and each
+ * subscriber by one partition), stores one alert per subscriber the event touches
  * (keyed by subscriber and event, every touched item in it) together with its entry in the
  * deliveries stream, and acknowledges an event only after all its alerts are stored. A
  * bulletin's event alerts only while its version is out, and a correction or withdrawal tells
  * each exporter an earlier version alerted with one follow-up (seawall/bulletins.h). Entries a
  * crashed matcher read but never acknowledged are claimed after matcher.claim_idle_ms.
- * Several matchers share the events; each keeps its own index. Each alert carries its action
- * window where the deadline table has a rule for the event and the subscriber's part in it
- * (seawall/actions.h); its reminders are scheduled with it. A second thread, the live
- * publisher, hands each stored alert to nginx's live streams. */
+ * Several matchers of one partition share its events; each keeps its own index. Each alert
+ * carries its action window where the deadline table has a rule for the event and the
+ * subscriber's part in it (seawall/actions.h); its reminders are scheduled with it. A second
+ * thread, the live publisher, hands each stored alert to nginx's live streams. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -30,6 +33,7 @@
 #include "seawall/bulletins.h"
 #include "seawall/config.h"
 #include "seawall/deadlines.h"
+#include "seawall/feedreg.h"
 #include "seawall/i18n.h"
 #include "seawall/live.h"
 #include "seawall/log.h"
@@ -38,116 +42,83 @@
 #include "seawall/register.h"
 #include "seawall/shows.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
 #include "seawall/worker.h"
 
-#define EVENTS "events"
-#define GROUP "matchers"
+#define EVENTS SW_EVENTS_STREAM
 #define ALERT_MAX (16u << 20)   /* an alert embeds its event: the poller caps events far below */
 
 static const struct sw_config *cfg;
 static struct sw_store store;
 static struct sw_mindex *ix;
 static struct sw_deadlines *deadlines;   /* the action rules (cases.deadline_rules) */
+static struct sw_pf_follow *follow;     /* where we stand in the portfolio changes */
+static int partitions, partition;        /* matcher.partitions, matcher.partition */
+static char group[48];                   /* our partition's consumer group of the events */
 static char me[160];
-static char last_change[64] = "0-0";
 static volatile sig_atomic_t stopping;
 
-static int load_subscriber(long long sub, int with_items)
+/* Sets subscriber sub's settings in the index from its profile, read again. */
+static void load_profile(long long sub)
 {
-    json_t *profile = NULL, *items = NULL, *it;
-    long long next;
-    size_t i;
-    int rc = sw_doc_get(&store, &sw_kind_subscriber, sub, &profile);
+    json_t *profile = NULL;
 
-    if (rc == SW_NOTFOUND)
-        return SW_OK;
-    if (rc != SW_OK)
-        return rc;
+    if (sw_doc_get(&store, &sw_kind_subscriber, sub, &profile) == SW_OK) {
+        sw_mindex_subscriber(ix, sub, profile);
+        json_decref(profile);
+    }
+}
+
+/* One subscriber of our partition, as the build reads it. */
+static int put_subscriber(void *ud, long long sub, const json_t *profile, const json_t *items)
+{
+    const json_t *it;
+    size_t i;
+
+    (void)ud;
     sw_mindex_subscriber(ix, sub, profile);
-    json_decref(profile);
-    if (!with_items)
-        return SW_OK;
-    rc = sw_portfolio_list(&store, sub, 0, 0, NULL, &items, &next);
-    if (rc != SW_OK)
-        return rc;
     json_array_foreach(items, i, it)
         if (sw_mindex_put(ix, sub, it) != SW_OK)
             sw_warn("subscriber %lld: item %lld not indexed", sub,
                     (long long)json_integer_value(json_object_get(it, "id")));
-    json_decref(items);
     return SW_OK;
 }
 
-/* The whole index from Redis; changes made meanwhile are replayed from the stream position
- * taken before (replaying is harmless: puts and deletes are idempotent). */
+/* The whole index of our partition from Redis; changes made meanwhile are replayed from the
+ * streams' ends taken before, those the portfolios read already had skipped by their number
+ * (sw_pf_follow_read). */
 static int build(void)
 {
-    redisReply *r = sw_store_cmd(&store, "XREVRANGE", SW_PORTFOLIO_CHANGES, "+", "-", "COUNT",
-                                 "1", NULL);
-    size_t i, items, postings, bytes;
+    size_t items, postings, bytes;
     int64_t t0 = sw_mono_us();
 
-    if (r == NULL)
+    if (sw_pf_follow_start(&store, follow) != SW_OK ||
+        sw_portfolio_load_all(&store, follow, put_subscriber, NULL) != SW_OK)
         return SW_EAGAIN;
-    if (r->type == REDIS_REPLY_ARRAY && r->elements == 1)
-        sw_strlcpy(last_change, r->element[0]->element[0]->str, sizeof(last_change));
-    freeReplyObject(r);
-    r = sw_store_cmd(&store, "ZRANGE", "sw:idx:subscribers", "0", "-1", NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-        if (load_subscriber(sw_reply_int(r->element[i], 0), 1) != SW_OK) {
-            freeReplyObject(r);
-            return SW_EAGAIN;
-        }
-    }
-    freeReplyObject(r);
     sw_mindex_stats(ix, &items, &postings, &bytes);
-    sw_info("index built in %.2f s: %zu entries, %zu postings, %zu MB", (double)(sw_mono_us() - t0) / 1e6,
-            items, postings, bytes >> 20);
+    sw_info("index built in %.2f s: partition %d of %d, %zu subscribers, %zu entries, "
+            "%zu postings, %zu MB", (double)(sw_mono_us() - t0) / 1e6, partition, partitions,
+            sw_pf_follow_subscribers(follow), items, postings, bytes >> 20);
     return SW_OK;
 }
 
-/* Reads up to 1000 changes past last_change into the index; returns how many it read. */
-static size_t follow_some(void)
+/* One change of our partition into the index (idempotent: a put replaces, a delete of an
+ * absent item does nothing). */
+static void apply_change(void *ud, const struct sw_pf_change *c)
 {
-    redisReply *r = sw_store_cmd(&store, "XREAD", "COUNT", "1000", "STREAMS",
-                                 SW_PORTFOLIO_CHANGES, last_change, NULL);
-    redisReply *entries;
-    size_t i;
+    json_t *it;
 
-    if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
-        if (r != NULL)
-            freeReplyObject(r);
-        return 0;
+    (void)ud;
+    if (c->kind == SW_PF_CHANGE_PROFILE || c->first)
+        load_profile(c->sub);
+    if (c->kind == SW_PF_CHANGE_UPSERT) {
+        if ((it = json_loads(c->item, 0, NULL)) != NULL && sw_mindex_put(ix, c->sub, it) != SW_OK)
+            sw_warn("subscriber %lld: item %lld not indexed", c->sub,
+                    (long long)json_integer_value(json_object_get(it, "id")));
+        json_decref(it);
+    } else if (c->kind == SW_PF_CHANGE_DELETE) {
+        sw_mindex_del(ix, c->sub, c->id);
     }
-    entries = r->element[0]->element[1];
-    for (i = 0; i < entries->elements; i++) {
-        redisReply *e = entries->element[i];
-        long long sub = 0;
-        const char *v;
-
-        if (sw_stream_field(e, "sub") != NULL)
-            sw_parse_ll(sw_stream_field(e, "sub"), 1, INT64_MAX, &sub);
-        if ((v = sw_stream_field(e, "upsert")) != NULL) {
-            json_t *it = json_loads(v, 0, NULL);
-
-            load_subscriber(sub, 0);
-            if (it != NULL)
-                sw_mindex_put(ix, sub, it);
-            json_decref(it);
-        } else if ((v = sw_stream_field(e, "delete")) != NULL) {
-            long long id;
-
-            if (sw_parse_ll(v, 1, INT64_MAX, &id) == SW_OK)
-                sw_mindex_del(ix, sub, id);
-        } else if (sw_stream_field(e, "profile") != NULL) {
-            load_subscriber(sub, 0);
-        }
-        sw_strlcpy(last_change, e->element[0]->str, sizeof(last_change));
-    }
-    freeReplyObject(r);
-    return i;
 }
 
 /* Every change stored so far: the events read next meet the portfolios as they are (a bulk
@@ -155,7 +126,7 @@ static size_t follow_some(void)
  * behind for as many batches). */
 static void follow_changes(void)
 {
-    while (follow_some() == 1000 && !stopping)
+    while (sw_pf_follow_read(&store, follow, 1000, apply_change, NULL) == 1000 && !stopping)
         continue;
 }
 
@@ -517,7 +488,7 @@ static void bulletin_event(struct emit *e, const char *eid)
 
 /* Matches each entry and acknowledges it once its alerts are stored (and, for associations,
  * forwarded and joined into matters). */
-static void process(const redisReply *entries)
+static void process(const redisReply *entries, int shard)
 {
     struct sw_assoc_batch assocs = { 0, NULL };
     size_t i;
@@ -529,7 +500,6 @@ static void process(const redisReply *entries)
         const char *eid = entry->element[0]->str, *text;
         struct emit e;
         json_t *ev;
-        redisReply *r;
 
         if (entry->type != REDIS_REPLY_ARRAY || entry->elements < 2 ||
             entry->element[1]->type != REDIS_REPLY_ARRAY)
@@ -573,9 +543,7 @@ static void process(const redisReply *entries)
         }
         if (e.failed)
             break;   /* not acknowledged: it comes back, and stored alerts stay single */
-        r = sw_store_cmd(&store, "XACK", EVENTS, GROUP, eid, NULL);
-        if (r != NULL)
-            freeReplyObject(r);
+        sw_stream_ack(&store, EVENTS, shard, group, 1, &eid);
         if (e.stored > 0)
             sw_debug("event %s: %d alerts", eid, e.stored);
     }
@@ -583,16 +551,16 @@ static void process(const redisReply *entries)
 }
 
 /* A claimed batch: portfolio changes first, as for a fresh read. */
-static void take_claimed(void *ud, const redisReply *entries)
+static void take_claimed(void *ud, int shard, const redisReply *entries)
 {
     (void)ud;
     follow_changes();
-    process(entries);
+    process(entries, shard);
 }
 
 static void claim_stale(void)
 {
-    sw_worker_claim(&store, EVENTS, GROUP, me, sw_config_int(cfg, "matcher.claim_idle_ms"),
+    sw_stream_claim(&store, EVENTS, group, me, sw_config_int(cfg, "matcher.claim_idle_ms"),
                     sw_config_int(cfg, "matcher.batch"), "events", take_claimed, NULL,
                     &stopping);
 }
@@ -786,9 +754,8 @@ static void *live_run(void *arg)
 int main(int argc, char **argv)
 {
     struct sw_config *loaded;
-    char count[16], block[16];
+    struct sw_stream_batch batch;
     int64_t last_claim = 0;
-    redisReply *r;
     int rc = sw_worker_start("seawall-matcher", argc, argv, "matcher.id", &loaded, me,
                              sizeof(me), &stopping);
 
@@ -804,19 +771,35 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    partitions = (int)sw_config_int(cfg, "matcher.partitions");
+    partition = (int)sw_config_int(cfg, "matcher.partition");
+    if (partition >= partitions) {
+        sw_error("matcher.partition %d is not below matcher.partitions %d", partition,
+                 partitions);
+        return 2;
+    }
+    /* Each partition reads every event through its own group; one partition is the group
+     * every earlier matcher used. */
+    if (partitions == 1)
+        sw_strlcpy(group, "matchers", sizeof(group));
+    else
+        snprintf(group, sizeof(group), "matchers.p%dof%d", partition, partitions);
     if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-        (ix = sw_mindex_new()) == NULL)
+        (ix = sw_mindex_new()) == NULL ||
+        (follow = sw_pf_follow_new(partitions, partition)) == NULL)
         return 1;
     sw_store_init(&store, cfg);
     while (build() != SW_OK && !stopping) {
         sw_warn("building the index failed (%s); trying again", store.errstr);
         sw_mindex_free(ix);
+        sw_pf_follow_free(follow);
         ix = sw_mindex_new();
+        follow = sw_pf_follow_new(partitions, partition);
+        if (ix == NULL || follow == NULL)
+            return 1;
         sleep(1);
     }
-    r = sw_store_cmd(&store, "XGROUP", "CREATE", EVENTS, GROUP, "0", "MKSTREAM", NULL);
-    if (r != NULL)
-        freeReplyObject(r);
+    sw_stream_group(&store, EVENTS, group, "0");
     /* The live groups exist before the first alert is stored, so none is missed. */
     sw_store_init(&live.store, cfg);
     sw_live_init(&live.lv, cfg);
@@ -827,35 +810,35 @@ int main(int argc, char **argv)
         sw_error("pthread_create() failed (%s)", strerror(rc));
         return 1;
     }
-    snprintf(count, sizeof(count), "%lld", sw_config_int(cfg, "matcher.batch"));
-    snprintf(block, sizeof(block), "%lld", sw_config_int(cfg, "matcher.block_ms"));
-    sw_info("matching as %s", me);
+    sw_info("matching as %s (group %s)", me, group);
     while (!stopping) {
         int64_t now = sw_mono_us() / 1000;
+        int i;
 
         follow_changes();
         if (now - last_claim >= sw_config_int(cfg, "matcher.claim_idle_ms") / 4 + 1) {
             claim_stale();
             last_claim = now;
         }
-        r = sw_store_cmd(&store, "XREADGROUP", "GROUP", GROUP, me, "COUNT", count, "BLOCK", block,
-                         "STREAMS", EVENTS, ">", NULL);
-        if (r == NULL) {
+        if (sw_stream_read(&store, EVENTS, group, me, sw_config_int(cfg, "matcher.batch"),
+                           sw_config_int(cfg, "matcher.block_ms"), &batch) != SW_OK) {
             sw_warn("reading events failed (%s)", store.errstr);
             sleep(1);
             continue;
         }
-        if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
+        if (batch.n > 0) {
             /* A portfolio change stored before these events may have come while we waited:
              * take it in first, so the events meet the portfolio as it was when they came. */
             follow_changes();
-            process(r->element[0]->element[1]);
+            for (i = 0; i < batch.n; i++)
+                process(batch.entries[i], batch.shard[i]);
         }
-        freeReplyObject(r);
+        sw_stream_batch_free(&batch);
     }
     sw_info("stopping");
     pthread_join(live_thread, NULL);
     sw_mindex_free(ix);
+    sw_pf_follow_free(follow);
     sw_deadlines_free(deadlines);
     sw_store_close(&store);
     sw_i18n_free();

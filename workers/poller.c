@@ -70,110 +70,28 @@ static long long cfgi(const char *key)
     return sw_config_int(cfg, key);
 }
 
-static void status_key(long long feed, char *out, size_t outlen)
+/* One poll's effect on a feed's status and schedule (seawall/feedreg.h). */
+
+static const char *num(struct sw_feed_update *u, long long v)
 {
-    snprintf(out, outlen, "sw:feed:%lld:status", feed);
+    return sw_feed_update_num(u, v);
 }
 
-/* One poll's effect on a feed's status and schedule, written in one MULTI/EXEC so nobody
- * reads half of it. Only the lease holder writes a feed's status. */
-struct update {
-    const char *set[48];     /* HSET field, value, … */
-    int nset;
-    const char *incr[16];    /* HINCRBY field, amount, … */
-    int nincr;
-    const char *del[8];      /* HDEL fields */
-    int ndel;
-    int64_t next_ms;         /* > 0: schedule the next poll then; 0: leave; < 0: unschedule */
-    char bufs[12][32];       /* room for numbers */
-    int nbufs;
-};
-
-static const char *num(struct update *u, long long v)
+static void put(struct sw_feed_update *u, const char *field, const char *value)
 {
-    char *b = u->bufs[u->nbufs++];
-
-    snprintf(b, sizeof(u->bufs[0]), "%lld", v);
-    return b;
+    sw_feed_update_set(u, field, value);
 }
 
-static void put(struct update *u, const char *field, const char *value)
+static void add(struct sw_feed_update *u, const char *field, long long by)
 {
-    u->set[u->nset++] = field;
-    u->set[u->nset++] = value;
+    sw_feed_update_add(u, field, by);
 }
 
-static void add(struct update *u, const char *field, long long by)
+static void commit(long long feed, struct sw_feed_update *u)
 {
-    u->incr[u->nincr++] = field;
-    u->incr[u->nincr++] = num(u, by);
-}
-
-static void commit(long long feed, struct update *u)
-{
-    char key[64], when[32], member[32], score[32];
-    const char *hset[52], *hdel[10], *incrs[8][4], *z[4];
-    const char **argvs[12];
-    int argcs[12], n = 0, i;
-    redisReply *r;
-
-    status_key(feed, key, sizeof(key));
-    snprintf(member, sizeof(member), "%lld", feed);
-    if (u->next_ms > 0) {
-        sw_iso8601(u->next_ms, when, sizeof(when));
-        put(u, "next_poll_at", when);
-    }
-    hset[0] = "HSET";
-    hset[1] = key;
-    for (i = 0; i < u->nset; i++)
-        hset[2 + i] = u->set[i];
-    argvs[n] = hset;
-    argcs[n++] = 2 + u->nset;
-    for (i = 0; i + 1 < u->nincr; i += 2) {
-        incrs[i / 2][0] = "HINCRBY";
-        incrs[i / 2][1] = key;
-        incrs[i / 2][2] = u->incr[i];
-        incrs[i / 2][3] = u->incr[i + 1];
-        argvs[n] = incrs[i / 2];
-        argcs[n++] = 4;
-    }
-    if (u->ndel > 0) {
-        hdel[0] = "HDEL";
-        hdel[1] = key;
-        for (i = 0; i < u->ndel; i++)
-            hdel[2 + i] = u->del[i];
-        argvs[n] = hdel;
-        argcs[n++] = 2 + u->ndel;
-    }
-    if (u->next_ms != 0) {
-        snprintf(score, sizeof(score), "%lld", (long long)u->next_ms);
-        z[0] = u->next_ms > 0 ? "ZADD" : "ZREM";
-        z[1] = SW_FEEDS_DUE;
-        z[2] = u->next_ms > 0 ? score : member;
-        z[3] = member;
-        argvs[n] = z;
-        argcs[n++] = u->next_ms > 0 ? 4 : 3;
-    }
-    r = sw_store_multi(&store, n, argcs, argvs, NULL);
-    if (r == NULL || r->type != REDIS_REPLY_ARRAY)
+    if (sw_feedreg_update(&store, feed, u) != SW_OK)
         sw_warn("feed %lld: status and schedule not saved (%s); its old due time stands", feed,
-                r == NULL ? store.errstr : "transaction refused");
-    if (r != NULL)
-        freeReplyObject(r);
-}
-
-static long long status_get(long long feed, const char *field)
-{
-    char key[64];
-    redisReply *r;
-    long long v;
-
-    status_key(feed, key, sizeof(key));
-    r = sw_store_cmd(&store, "HGET", key, field, NULL);
-    v = sw_reply_int(r, 0);
-    if (r != NULL)
-        freeReplyObject(r);
-    return v;
+                store.errstr);
 }
 
 static void release(struct transfer *t)
@@ -245,7 +163,7 @@ static int dated_pick(long long feed, const json_t *doc, int64_t *day, char *url
         return -1;
     }
     if (rc == 0) {
-        struct update u = { .nset = 0 };
+        struct sw_feed_update u = { .nset = 0 };
         int64_t delta = wake - now_t;
 
         u.next_ms = sw_now_ms() + (delta < 1000 ? 1000 : delta);
@@ -277,7 +195,7 @@ static void day_record(struct transfer *t, json_t *outcome)
  * Neither is a failure of the source: its other dates go on. */
 static void day_absent(struct transfer *t, long http)
 {
-    struct update u = { .nset = 0 };
+    struct sw_feed_update u = { .nset = 0 };
     struct sw_dated d;
     json_t *days = NULL, *prev;
     int64_t now_t = dated_now(), due = 0;
@@ -314,9 +232,9 @@ static void day_absent(struct transfer *t, long http)
 static void failed(long long feed, long http, const char *why, long retry_after_s,
                    size_t records, long long fresh)
 {
-    struct update u = { .nset = 0 };
+    struct sw_feed_update u = { .nset = 0 };
     int64_t now = sw_now_ms(), delay_ms, max_ms = cfgi("poller.backoff_max_s") * 1000;
-    long long n = status_get(feed, "consecutive_failures") + 1;
+    long long n = sw_feedreg_status_int(&store, feed, "consecutive_failures") + 1;
     char when[32];
 
     if (retry_after_s >= 0) {
@@ -350,7 +268,7 @@ static void failed(long long feed, long http, const char *why, long retry_after_
  * poll again after the feed's interval. */
 static void succeeded(struct transfer *t, long http, size_t records, long long fresh)
 {
-    struct update u = { .nset = 0 };
+    struct sw_feed_update u = { .nset = 0 };
     int64_t now = sw_now_ms();
     char when[32], when_t[32], day[16];
     long long interval = json_integer_value(json_object_get(t->doc, "interval_s"));
@@ -389,15 +307,15 @@ static void succeeded(struct transfer *t, long http, size_t records, long long f
         if (t->f.etag[0] != '\0')
             put(&u, "etag", t->f.etag);
         else
-            u.del[u.ndel++] = "etag";
+            sw_feed_update_del(&u, "etag");
         if (t->f.last_modified[0] != '\0')
             put(&u, "last_modified", t->f.last_modified);
         else
-            u.del[u.ndel++] = "last_modified";
+            sw_feed_update_del(&u, "last_modified");
         if (t->warnings != NULL)
             put(&u, "warnings", t->warnings);
         else
-            u.del[u.ndel++] = "warnings";
+            sw_feed_update_del(&u, "warnings");
     }
     u.next_ms = t->day != NO_DAY ? dated_next_ms(t->feed, t->doc)
                                  : now + (interval > 0 ? interval : 900) * 1000;
@@ -407,7 +325,7 @@ static void succeeded(struct transfer *t, long http, size_t records, long long f
 /* 410 Gone: the feed is disabled with a reason a person can read; an admin may enable it. */
 static void gone(struct transfer *t)
 {
-    struct update u = { .nset = 0 };
+    struct sw_feed_update u = { .nset = 0 };
     json_t *patch = json_pack("{s:b}", "enabled", 0), *out = NULL;
     char when[32], why[256];
 
@@ -422,7 +340,7 @@ static void gone(struct transfer *t)
     put(&u, "last_error_at", when);
     put(&u, "disabled_reason", why);
     add(&u, "polls", 1);
-    u.del[u.ndel++] = "next_poll_at";
+    sw_feed_update_del(&u, "next_poll_at");
     u.next_ms = -1;
     commit(t->feed, &u);
     sw_warn("feed %lld: %s", t->feed, why);
@@ -455,7 +373,7 @@ static int store_event(void *ud, json_t *ev)
             return 1;
         }
     }
-    rc = sw_events_store(&store, ev, (long)cfgi("events.ttl_s"), (long)cfgi("events.maxlen"));
+    rc = sw_event_publish(&store, ev, (long)cfgi("events.ttl_s"), (long)cfgi("events.maxlen"));
 
     json_decref(ev);
     if (rc == 1)
@@ -599,30 +517,23 @@ static void finish(struct transfer *t, CURLcode rc)
 /* Headers for a conditional GET, unless this poll is one of the unconditional ones. */
 static struct curl_slist *conditional(long long feed)
 {
-    char key[64], h[400];
+    char etag[256], lm[64], h[400];
     struct curl_slist *list = NULL;
-    redisReply *r;
     long long polls;
 
-    status_key(feed, key, sizeof(key));
-    r = sw_store_cmd(&store, "HMGET", key, "etag", "last_modified", "polls", NULL);
-    if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
-        if (r != NULL)
-            freeReplyObject(r);
+    if (sw_feedreg_validators(&store, feed, etag, sizeof(etag), lm, sizeof(lm), &polls) !=
+        SW_OK)
         return NULL;
-    }
-    polls = sw_reply_int(r->element[2], 0);
     if ((polls + 1) % cfgi("poller.unconditional_every") != 0) {
-        if (sw_reply_str(r->element[0]) != NULL) {
-            snprintf(h, sizeof(h), "If-None-Match: %s", r->element[0]->str);
+        if (etag[0] != '\0') {
+            snprintf(h, sizeof(h), "If-None-Match: %s", etag);
             list = curl_slist_append(list, h);
         }
-        if (sw_reply_str(r->element[1]) != NULL) {
-            snprintf(h, sizeof(h), "If-Modified-Since: %s", r->element[1]->str);
+        if (lm[0] != '\0') {
+            snprintf(h, sizeof(h), "If-Modified-Since: %s", lm);
             list = curl_slist_append(list, h);
         }
     }
-    freeReplyObject(r);
     return list;
 }
 
@@ -716,25 +627,20 @@ static int is_running(long long feed)
  * *more is set when the schedule may hold further due feeds for this poller. */
 static int claim(int *more)
 {
-    char now[32], lim[16];
-    redisReply *ids;
-    size_t i;
-    int room = (int)cfgi("poller.concurrency") - nrunning, started = 0;
+    long long *ids;
+    int room = (int)cfgi("poller.concurrency") - nrunning, started = 0, n, i;
 
     *more = 0;
-    if (room <= 0)
+    if (room <= 0 || (ids = calloc((size_t)room * 4, sizeof(*ids))) == NULL)
         return 0;
-    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
-    snprintf(lim, sizeof(lim), "%d", room * 4);
-    ids = sw_store_cmd(&store, "ZRANGEBYSCORE", SW_FEEDS_DUE, "-inf", now, "LIMIT", "0", lim,
-                       NULL);
-    if (ids == NULL) {
+    n = sw_feedreg_due(&store, sw_now_ms(), room * 4, ids);
+    if (n < 0) {
         sw_warn("schedule unreadable (%s)", store.errstr);
+        free(ids);
         return 0;
     }
-    for (i = 0; ids->type == REDIS_REPLY_ARRAY && i < ids->elements && room > 0 && !stopping;
-         i++) {
-        long long feed = sw_reply_int(ids->element[i], 0);
+    for (i = 0; i < n && room > 0 && !stopping; i++) {
+        long long feed = ids[i];
         json_t *doc = NULL;
         char why[sizeof(((struct sw_fetch *)0)->refused)];
         int rc;
@@ -782,7 +688,7 @@ static int claim(int *more)
         json_decref(doc);
     }
     *more = started > 0 && room == 0;
-    freeReplyObject(ids);
+    free(ids);
     return started;
 }
 

@@ -13,14 +13,16 @@
 #include <unistd.h>
 
 #include "seawall/config.h"
+#include "seawall/feedreg.h"
 #include "seawall/follows.h"
 #include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/register.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
 #include "seawall/worker.h"
 
-#define EVENTS "events"
+#define EVENTS SW_EVENTS_STREAM
 #define GROUP "registers"
 
 static const struct sw_config *cfg;
@@ -44,7 +46,7 @@ static void on_docket(void *ud, const struct sw_reg_docket *d)
 }
 
 /* Writes the entries' events and acknowledges them; on failure nothing is acknowledged. */
-static void process(const redisReply *entries)
+static void process(const redisReply *entries, int shard)
 {
     struct sw_reg_writer *w;
     size_t i;
@@ -85,33 +87,27 @@ static void process(const redisReply *entries)
     if (follow_failed)   /* the records are written: reading the batch again would not help */
         sw_warn("register: a followed record's alert was not stored (%s)", store.errstr);
     {
-        const char **argv = calloc(entries->elements + 3, sizeof(*argv));
+        const char **ids = calloc(entries->elements, sizeof(*ids));
         size_t n = 0;
-        redisReply *r;
 
-        if (argv == NULL)
+        if (ids == NULL)
             return;
-        argv[n++] = "XACK";
-        argv[n++] = EVENTS;
-        argv[n++] = GROUP;
         for (i = 0; i < entries->elements; i++)
             if (entries->element[i]->type == REDIS_REPLY_ARRAY &&
                 entries->element[i]->elements > 0 &&
                 entries->element[i]->element[0]->type == REDIS_REPLY_STRING)
-                argv[n++] = entries->element[i]->element[0]->str;
-        r = sw_store_cmdv(&store, (int)n, argv, NULL);
-        if (r != NULL)
-            freeReplyObject(r);
-        free(argv);
+                ids[n++] = entries->element[i]->element[0]->str;
+        sw_stream_ack(&store, EVENTS, shard, GROUP, (int)n, ids);
+        free(ids);
     }
     if (marks > 0)
         sw_debug("register: %lld events, %lld marks written", events, marks);
 }
 
-static void take_claimed(void *ud, const redisReply *entries)
+static void take_claimed(void *ud, int shard, const redisReply *entries)
 {
     (void)ud;
-    process(entries);
+    process(entries, shard);
 }
 
 static void heartbeat(void)
@@ -129,9 +125,8 @@ static void heartbeat(void)
 int main(int argc, char **argv)
 {
     struct sw_config *loaded;
-    char count[16], block[16];
+    struct sw_stream_batch batch;
     int64_t last_claim = 0, last_beat = 0;
-    redisReply *r;
     int rc = sw_worker_start("seawall-register", argc, argv, "register.id", &loaded, me,
                              sizeof(me), &stopping);
 
@@ -139,36 +134,32 @@ int main(int argc, char **argv)
         return rc;
     cfg = loaded;
     sw_store_init(&store, cfg);
-    r = sw_store_cmd(&store, "XGROUP", "CREATE", EVENTS, GROUP, "0", "MKSTREAM", NULL);
-    if (r != NULL)
-        freeReplyObject(r);
-    snprintf(count, sizeof(count), "%lld", sw_config_int(cfg, "register.batch"));
-    snprintf(block, sizeof(block), "%lld", sw_config_int(cfg, "register.block_ms"));
+    sw_stream_group(&store, EVENTS, GROUP, "0");
     sw_info("registering as %s", me);
     while (!stopping) {
         int64_t now = sw_mono_us() / 1000;
+        int i;
 
         if (now - last_beat >= 10000) {
             heartbeat();
             last_beat = now;
         }
         if (now - last_claim >= sw_config_int(cfg, "register.claim_idle_ms") / 4 + 1) {
-            sw_worker_claim(&store, EVENTS, GROUP, me,
+            sw_stream_claim(&store, EVENTS, GROUP, me,
                             sw_config_int(cfg, "register.claim_idle_ms"),
                             sw_config_int(cfg, "register.batch"), "events", take_claimed, NULL,
                             &stopping);
             last_claim = now;
         }
-        r = sw_store_cmd(&store, "XREADGROUP", "GROUP", GROUP, me, "COUNT", count, "BLOCK",
-                         block, "STREAMS", EVENTS, ">", NULL);
-        if (r == NULL) {
+        if (sw_stream_read(&store, EVENTS, GROUP, me, sw_config_int(cfg, "register.batch"),
+                           sw_config_int(cfg, "register.block_ms"), &batch) != SW_OK) {
             sw_warn("reading events failed (%s)", store.errstr);
             sleep(1);
             continue;
         }
-        if (r->type == REDIS_REPLY_ARRAY && r->elements > 0)
-            process(r->element[0]->element[1]);
-        freeReplyObject(r);
+        for (i = 0; i < batch.n; i++)
+            process(batch.entries[i], batch.shard[i]);
+        sw_stream_batch_free(&batch);
     }
     sw_info("stopping");
     sw_store_close(&store);

@@ -31,6 +31,7 @@
 #include "seawall/register.h"
 #include "seawall/screening.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
 #include "seawall/worker.h"
 
 #define SCAN_COUNT "1000"
@@ -377,31 +378,44 @@ static int64_t stream_ms(const redisReply *e)
     return strtoll(id, NULL, 10);
 }
 
+/* The portfolio-changes stream, every shard (seawall/stream.h): each item saved is checked
+ * for back-fill. An entry may come twice (a writer that died before trimming its outbox):
+ * the back-fill alert is keyed by the item, so it is stored once. */
 static void follow_portfolio(void)
 {
-    redisReply *r, *entries;
-    size_t i;
+    struct sw_stream_batch b;
+    int k;
 
-    while (!stopping &&
-           (r = read_group(SW_PORTFOLIO_CHANGES, "200", NULL, ">", &entries)) != NULL) {
-        size_t n = entries->elements;
+    while (!stopping && sw_stream_read(&store, SW_PORTFOLIO_CHANGES, SW_SCREENINGS_GROUP, me,
+                                       200, 0, &b) == SW_OK && b.n > 0) {
+        size_t full = 0;
 
-        for (i = 0; i < n; i++) {
-            const redisReply *e = entries->element[i];
-            const char *v = sw_stream_field(e, "upsert");
-            long long sub = 0;
-            json_t *it;
+        for (k = 0; k < b.n; k++) {
+            const redisReply *entries = b.entries[k];
+            const char **ids = calloc(entries->elements + 1, sizeof(*ids));
+            size_t i, n = entries->elements;
 
-            if (v == NULL || sw_stream_field(e, "sub") == NULL ||
-                sw_parse_ll(sw_stream_field(e, "sub"), 1, INT64_MAX, &sub) != SW_OK)
-                continue;
-            if ((it = json_loads(v, 0, NULL)) != NULL)
-                backfill(sub, it, stream_ms(e));
-            json_decref(it);
+            for (i = 0; i < n; i++) {
+                const redisReply *e = entries->element[i];
+                struct sw_pf_change c;
+                json_t *it;
+
+                if (ids != NULL)
+                    ids[i] = e->element[0]->str;
+                if (sw_pf_change_parse(e, &c) != SW_OK || c.kind != SW_PF_CHANGE_UPSERT)
+                    continue;
+                if ((it = json_loads(c.item, 0, NULL)) != NULL)
+                    backfill(c.sub, it, stream_ms(e));
+                json_decref(it);
+            }
+            if (ids != NULL)
+                sw_stream_ack(&store, SW_PORTFOLIO_CHANGES, b.shard[k], SW_SCREENINGS_GROUP,
+                              (int)n, ids);
+            free(ids);
+            full += n == 200;
         }
-        ack(SW_PORTFOLIO_CHANGES, entries);
-        freeReplyObject(r);
-        if (n < 200)
+        sw_stream_batch_free(&b);
+        if (full == 0)
             break;
     }
 }
@@ -523,10 +537,7 @@ int main(int argc, char **argv)
                      "MKSTREAM", NULL);
     if (r != NULL)
         freeReplyObject(r);
-    r = sw_store_cmd(&store, "XGROUP", "CREATE", SW_PORTFOLIO_CHANGES, SW_SCREENINGS_GROUP, "$",
-                     "MKSTREAM", NULL);
-    if (r != NULL)
-        freeReplyObject(r);
+    sw_stream_group(&store, SW_PORTFOLIO_CHANGES, SW_SCREENINGS_GROUP, "$");
     snprintf(block, sizeof(block), "%lld", sw_config_int(cfg, "screener.block_ms"));
     /* jobs this consumer took before a crash and did not finish */
     if ((r = read_group(SW_SCREENINGS, "100", NULL, "0", &entries)) != NULL) {

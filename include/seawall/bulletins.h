@@ -14,22 +14,27 @@
  * A version (GET …/versions): {version, title, text, country, severity, keywords, url, at, by,
  * note (from version 2)}.
  *
- * Keys (spelled here and nowhere else):
- *   sw:bulletin:<id>            the bulletin as it is now (JSON)
- *   sw:bulletin:<id>:versions   list of its published versions, oldest first (JSON each)
- *   sw:bulletin:<id>:live       the number of the version that is out ("1", "2" …), or
- *                               "withdrawn"; absent while a draft
- *   sw:bulletin:<id>:alerted    hash subscriber -> the first alert a version of it gave them
- *   sw:seq:bulletin             the last id given
- *   sw:idx:bulletins            published and withdrawn bulletins, score = id
- *   sw:idx:bulletin-drafts      drafts, score = id
+ * Keys (keys.h; a bulletin's own keys share the tag {bulletin:N}, one Redis Cluster slot):
+ *   sw:{bulletin:<id>}            the bulletin as it is now (JSON)
+ *   sw:{bulletin:<id>}:versions   list of its published versions, oldest first (JSON each)
+ *   sw:{bulletin:<id>}:live       the number of the version that is out ("1", "2" …), or
+ *                                 "withdrawn"; absent while a draft
+ *   sw:{bulletin:<id>}:alerted    hash subscriber -> the first alert a version of it gave them
+ *   sw:seq:bulletin               the last id given
+ *   sw:idx:bulletins              published and withdrawn bulletins, score = id (a draft may
+ *                                 be there a moment: listings skip drafts)
+ *   sw:idx:bulletin-drafts        drafts, score = id (listings skip what is not a draft)
  * Bulletins stored before versions existed (a plain string title, no live key) read as version
- * 1 of a published bulletin: sw_bulletin_get upgrades them, and the scripts treat a bulletin in
- * sw:idx:bulletins without a live key as version 1.
+ * 1 of a published bulletin: sw_bulletin_get upgrades them, and the scripts treat a bulletin
+ * whose document is not a draft and has no live key as version 1.
  *
- * Who hears of a bulletin. Every publication, correction and withdrawal is one script: the
- * document, the live key, the version list, the indexes and the event ("bulletin:<id>",
- * "bulletin:<id>:v<n>", "bulletin:<id>:withdrawn") on the events stream, all or nothing. The
+ * Who hears of a bulletin. Every publication, correction and withdrawal is three steps, each
+ * on one slot (sw_bulletin_commit says what a crash between them leaves): the id into the
+ * public index; one script changing the document, the live key and the version list, all or
+ * nothing; then the id out of the drafts and the event ("bulletin:<id>", "bulletin:<id>:v<n>",
+ * "bulletin:<id>:withdrawn") published once (sw_event_publish). A request that finds its change
+ * already made announces it again (sw_bulletin_announce), so a crash before the event went out
+ * loses nothing. The
  * matcher (sw_bulletin_fanout_begin) drops the event of a version that is no longer out; it
  * claims each subscriber it matches (sw_bulletin_claim) before storing their alert, so the
  * alerted hash knows exactly who had some version. A correction then gives every subscriber in
@@ -134,12 +139,20 @@ int sw_bulletin_save_draft(struct sw_store *s, const json_t *doc);
 /* Commits doc (id in it), the bulletin before was (as loaded: a draft, or a published
  * version) now in the state doc says — published (a publication or a correction: its version
  * is recorded, and before's too when a bulletin of an older release has none) or withdrawn —
- * with event ev (from sw_bulletin_event), kept ttl_s seconds, on the events stream (about
- * maxlen long). All in one script, and only while before's version is still the one out:
- * SW_OK, SW_CONFLICT (it moved on: reload and decide), SW_TOOBIG (SW_BULLETIN_VERSIONS_MAX
- * reached), SW_EAGAIN or SW_ERR. */
+ * with event ev (from sw_bulletin_event; sw_event_publish with ttl_s and maxlen). The change
+ * is made only while before's version is still the one out: SW_OK, SW_CONFLICT (it moved on:
+ * reload and decide), SW_TOOBIG (SW_BULLETIN_VERSIONS_MAX reached), SW_EAGAIN (the change may
+ * be made and its event not yet out: a retry announces it) or SW_ERR. */
 int sw_bulletin_commit(struct sw_store *s, const json_t *before, const json_t *doc,
                        const json_t *ev, long long ttl_s, long long maxlen);
+
+/* Announces doc's latest change again (doc as stored: published, corrected or withdrawn; a
+ * draft has nothing to announce): the id out of the drafts' index and the change's event,
+ * dated as doc says, published (a no-op when it went out before). A request that finds its
+ * change already made calls it, so the event a crash kept back goes out. SW_OK, SW_EAGAIN,
+ * SW_ERR. */
+int sw_bulletin_announce(struct sw_store *s, const json_t *doc, long long ttl_s,
+                         long long maxlen);
 
 /* Every published version of bulletin id, oldest first. SW_OK with *out (an array) or
  * SW_EAGAIN. */

@@ -1,7 +1,8 @@
 /* feedreg.h — the registry of feeds the pollers keep fresh: each feed's settings (a document,
  * sw:feed:<id>), its status (a hash, sw:feed:<id>:status), the schedule (sorted set
  * sw:feeds:due, score = when the next poll is due, ms), the per-feed lease that lets only one
- * poller poll a feed at a time, and the once-only store for the events polls produce. */
+ * poller poll a feed at a time (keys: keys.h); and the one write path of the events stream,
+ * sw_event_publish, which every producer of events (the poller, bulletins, incidents) uses. */
 #ifndef SEAWALL_FEEDREG_H
 #define SEAWALL_FEEDREG_H
 
@@ -16,7 +17,8 @@ struct sw_archive_limits;
 
 extern const struct sw_kind sw_kind_feed;
 
-#define SW_FEEDS_DUE     "sw:feeds:due"
+/* The events stream's name for stream.h: shards sw:{events:0} … (keys.h). Readers use
+ * sw_stream_group/read/ack/claim with it; writers sw_event_publish. */
 #define SW_EVENTS_STREAM "events"
 
 /* Checks a new (partial 0) or changed (partial 1) feed beyond its field table: the URL
@@ -80,9 +82,56 @@ int64_t sw_feedreg_now(struct sw_store *s, int test_clock);
 int sw_feedreg_dated_coverage(struct sw_store *s, const struct sw_config *cfg, const json_t *doc,
                               json_t **out);
 
-/* Stores ev (sw:ev:<id>, kept ttl_s) and adds it to the events stream (about maxlen long)
- * only if no event with its id was stored before, in one script. Returns 1 new, 0 already
- * known, SW_EAGAIN when Redis is unreachable, SW_ERR otherwise. */
-int sw_events_store(struct sw_store *s, const json_t *ev, long ttl_s, long maxlen);
+/* Publishes event ev (its "id" a string): marks it seen (swk_event_seen(shard, id), holding
+ * the event's JSON for ttl_s seconds) and appends it to its shard of the events stream
+ * (shard = sw_stream_shard_of(id); entries "id" and "event"; each shard about maxlen/shards
+ * long), only if it was not seen before — both in one script on the shard's slot. So an event
+ * published twice (a retry) is in the stream once. Returns 1 new, 0 already published,
+ * SW_EAGAIN when Redis is unreachable, SW_ERR otherwise (s->errstr says why). */
+int sw_event_publish(struct sw_store *s, const json_t *ev, long ttl_s, long maxlen);
+
+/* --- what a poll changes (the poller) ------------------------------------------------------- */
+
+/* One poll's effect on a feed's status and schedule. Fill with the helpers below (strings
+ * are borrowed: they must outlive sw_feedreg_update; numbers are kept in bufs). */
+struct sw_feed_update {
+    const char *set[48];     /* HSET field, value, … */
+    int nset;
+    const char *incr[16];    /* HINCRBY field, amount, … */
+    int nincr;
+    const char *del[8];      /* HDEL fields */
+    int ndel;
+    int64_t next_ms;         /* > 0: schedule the next poll then; 0: leave; < 0: unschedule */
+    char bufs[12][32];       /* room for numbers */
+    int nbufs;
+};
+
+/* A number as text kept in u (valid as long as u). */
+const char *sw_feed_update_num(struct sw_feed_update *u, long long v);
+void sw_feed_update_set(struct sw_feed_update *u, const char *field, const char *value);
+void sw_feed_update_add(struct sw_feed_update *u, const char *field, long long by);
+void sw_feed_update_del(struct sw_feed_update *u, const char *field);
+
+/* Writes u for feed id (and "next_poll_at" when it schedules): the schedule, the status, the
+ * schedule's removal, in that order, each on one slot (the function's comment says what a
+ * crash between leaves). Only the lease holder writes a feed's status. SW_OK or SW_EAGAIN. */
+int sw_feedreg_update(struct sw_store *s, long long id, struct sw_feed_update *u);
+
+/* The integer status field of feed id (0 when absent or unreadable). */
+long long sw_feedreg_status_int(struct sw_store *s, long long id, const char *field);
+
+/* The validators of feed id's last full fetch (empty when none) and its poll count. SW_OK,
+ * SW_EAGAIN, SW_ERR. */
+int sw_feedreg_validators(struct sw_store *s, long long id, char *etag, size_t etaglen,
+                          char *last_modified, size_t lmlen, long long *polls);
+
+/* Forgets why feed id was off (disabled_reason), and with validators its validators too (the
+ * next poll is unconditional): done when a feed is enabled again or its URL changes. SW_OK or
+ * SW_EAGAIN. */
+int sw_feedreg_forget(struct sw_store *s, long long id, int validators);
+
+/* Up to limit ids of feeds due at now_ms, earliest first, into ids. Returns how many, or
+ * SW_EAGAIN. */
+int sw_feedreg_due(struct sw_store *s, int64_t now_ms, int limit, long long *ids);
 
 #endif

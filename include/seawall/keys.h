@@ -16,10 +16,10 @@
 
 #include <stdio.h>
 
-#define SW_REDIS_KEY_MAX 192
+#define SW_KEY_BYTES 192   /* (normalise.h's SW_KEY_MAX is the matching keys' size) */
 
 typedef struct {
-    char s[SW_REDIS_KEY_MAX];
+    char s[SW_KEY_BYTES];
 } sw_key_t;
 
 /* SWK0(name, fmt) .. SWK3(name, fmt, T1, T2, T3): the key kind name with arguments of those
@@ -61,10 +61,53 @@ SWK2(swk_stream, "sw:{%s:%d}", const char *, int)
 SWK2(swk_event_seen, "sw:{events:%d}:seen:%s", int, const char *)
 
 /* ---- Events, feeds, bulletins, sources (lib/feedreg.c, lib/bulletins.c) ------------------ */
+/* The events stream (SW_EVENTS_STREAM, feedreg.h) is sharded: swk_stream("events", N) above,
+ * with each event's seen mark swk_event_seen(N, id) in its shard's slot (sw_event_publish). */
+/* A feed: its settings (a document of kind sw_kind_feed, whose formats these are: the kind
+ * table needs them as constants), its status hash, its poller lease, a dated source's dates;
+ * each a key of its own, never joined in one script or MULTI. */
+#define SWK_FEED_FMT     "sw:feed:%lld"
+#define SWK_FEEDS_INDEX  "sw:idx:feeds"
+#define SWK_FEEDS_SEQ    "sw:seq:feed"
+SWK1(swk_feed, SWK_FEED_FMT, long long)
+SWK1(swk_feed_status, "sw:feed:%lld:status", long long)
+SWK1(swk_feed_lease, "sw:feed:%lld:lease", long long)
+SWK1(swk_feed_days, "sw:feed:%lld:days", long long)
+/* The schedule: sorted set of feed ids, score = when the next poll is due (ms). */
+SWK0(swk_feeds_due, "sw:feeds:due")
+/* The dated sources' test clock (poller.test_clock): an instant in ms. */
+SWK0(swk_feeds_test_clock, "sw:testclock:poller_at_ms")
+/* The source catalogue's feeds: hash name -> feed id. */
+SWK0(swk_sources, "sw:sources")
+/* A bulletin's keys share the tag {bulletin:N}: its document, the version out, its published
+ * versions, who had an alert of it; so one script changes them together. The indexes and the
+ * id counter are keys of their own. */
+SWK1(swk_bulletin, "sw:{bulletin:%lld}", long long)
+SWK1(swk_bulletin_live, "sw:{bulletin:%lld}:live", long long)
+SWK1(swk_bulletin_versions, "sw:{bulletin:%lld}:versions", long long)
+SWK1(swk_bulletin_alerted, "sw:{bulletin:%lld}:alerted", long long)
+SWK0(swk_bulletins_index, "sw:idx:bulletins")
+SWK0(swk_bulletin_drafts, "sw:idx:bulletin-drafts")
+SWK0(swk_bulletin_seq, "sw:seq:bulletin")
+/* A calendar feed token (by its SHA-256, hex) and a person's pointer to their live one. */
+SWK1(swk_caltok, "sw:caltok:%s", const char *)
+SWK1(swk_person_caltok, "sw:{person:%lld}:caltok", long long)
 
 /* ---- Alerts and deliveries of a subscriber, tag {sub:N} (lib/alerts.c, lib/delivery.c) -- */
 
 /* ---- Portfolios and the matcher (lib/portfolio.c, lib/matchidx.c) ------------------------ */
+/* A subscriber's portfolio items, under its subscriber's tag: hash item id -> item JSON. */
+SWK1(swk_pf, "sw:{sub:%lld}:pf", long long)
+/* The portfolio's item ids in order (sorted set, scored by id). */
+SWK1(swk_pf_ids, "sw:{sub:%lld}:pf:ids", long long)
+/* The number of the portfolio's last change (each change is numbered, 1, 2, ...). */
+SWK1(swk_pf_seq, "sw:{sub:%lld}:pf:seq", long long)
+/* The portfolio's changes recorded but not yet appended to the portfolio-changes stream
+ * (sorted set: number -> "N upsert JSON" or "N delete ID"): what a writer that died between
+ * the two steps leaves for the next write to append. */
+SWK1(swk_pf_outbox, "sw:{sub:%lld}:pf:outbox", long long)
+/* The counter of portfolio item ids, one for every subscriber. */
+SWK0(swk_pf_item_seq, "sw:seq:pfitem")
 
 /* ---- Records: cases, centres, staff, evidence, insurance, associations ------------------- */
 /* A record (lib/record.c) is a document and its history under one tag, {<kind>:<id>}, so
@@ -103,7 +146,7 @@ SWK1(swk_matter, "sw:matter:%lld", long long)
 SWK1(swk_matter_subs, "sw:matter:%lld:subs", long long)
 SWK1(swk_matter_notices, "sw:matter:%lld:notices", long long)
 typedef struct {
-    char s[SW_REDIS_KEY_MAX + 512];   /* the event key (sw_matter_key) is up to 480 bytes */
+    char s[SW_KEY_BYTES + 512];   /* the event key (sw_matter_key) is up to 480 bytes */
 } sw_matter_key_t;
 static inline sw_matter_key_t swk_matter_by_key(long long assoc, const char *key)
 {
@@ -139,7 +182,7 @@ SWK1(swk_incident_recognised, "sw:{inc:%lld}:recognised", long long)
  * every party key (lexical), whether it was built from the party indexes, and the pattern
  * that finds them. */
 typedef struct {
-    char s[SW_REDIS_KEY_MAX + 128];   /* the party key is a normalised name of up to 255 bytes */
+    char s[SW_KEY_BYTES + 128];   /* the party key is a normalised name of up to 255 bytes */
 } sw_party_key_t;
 static inline sw_party_key_t swk_party(const char *role, const char *party)
 {

@@ -196,9 +196,10 @@ json_t *sw_incident_deadline(const struct sw_deadlines *d, const json_t *show,
  * indexes (every incident, the show's, the parties'), the incident (document and history),
  * then the show's counts and the event. A crash after the claim leaves a key naming a missing
  * incident: the client's retry with the key writes it under that id. A crash after the
- * incident leaves the counts and the event not written; the retry finds the incident and
- * answers it (*dup) without them. Then waits for replicas (sw_store_durable). SW_OK or
- * SW_EAGAIN (also when the replicas did not confirm). */
+ * incident leaves the counts and the event not written; the retry finds the incident, answers
+ * it (*dup) and publishes the event again (sw_event_publish sends it once only); the counts
+ * stay one short. The incident waits for replicas (sw_store_durable) before its event goes
+ * out. SW_OK or SW_EAGAIN (also when the replicas did not confirm). */
 int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *ev,
                        const char *key, long ttl_s, long maxlen, long long *id, int *dup);
 

@@ -16,8 +16,6 @@
 struct sw_store;
 struct sw_config;
 
-#define SW_SOURCES_KEY "sw:sources"
-
 /* Reads every *.json file of dir, in name order: each {"sources": [entry, …]}. Every entry is
  * checked (sw_sources_check); names must be unique across the files. Returns SW_OK with *out
  * (an array of the entries sorted by name, each given "file": the file's name; caller

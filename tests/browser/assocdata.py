@@ -74,7 +74,7 @@ def demo(s):
           "title": f"Certain LED Filament Lamps and Components Thereof (Inv. No. {INVESTIGATION})",
           "text": f"Complaint under Section 337 naming sellers of LED {WORD} products",
           "numbers": {"investigation": INVESTIGATION}}
-    s.redis("XADD", "events", "*", "id", eid, "event", json.dumps(ev))
+    s.add_event(ev)
     matters = wait_until("the matter", lambda: s.get("/api/v1/matters", token=a_tok).json()["items"],
                          timeout=30)
     alerts = {}
@@ -103,7 +103,7 @@ def demo(s):
           "title": "Brightline Patent Holdings LLC v. The Partnerships Identified on Schedule A",
           "text": "Schedule A complaint against online sellers of LED lighting products",
           "parties": [{"name": "Brightline Patent Holdings LLC", "role": "plaintiff"}]}
-    s.redis("XADD", "events", "*", "id", sid, "event", json.dumps(ev))
+    s.add_event(ev)
     wait_until("the sector watch's alert", lambda: [
         x for x in s.get("/api/v1/alerts?limit=50", token=a_tok).json()["items"]
         if x["event_id"] == sid], timeout=30)

@@ -16,7 +16,7 @@ PAGE = 25    # the inbox's page (pages/app/inbox.js)
 
 
 def push(s, ev):
-    s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    s.add_event(ev)
 
 
 # Newest last: the lawsuit ends up first in the inbox.

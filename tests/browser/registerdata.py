@@ -77,10 +77,10 @@ def plant(s, lang="en", company=None):
                         {"name": against, "role": "defendant"}],
             "url": "https://www.ilnd.uscourts.gov/"})
     for ev in suits[:3] + [ev_tm]:
-        s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+        s.add_event(ev)
     wait_until("the register's record", lambda: s.get(
         f"/api/v1/register/marks/US/{number}", token=who["token"]).status == 200, timeout=30)
-    s.redis("XADD", "events", "*", "id", suits[3]["id"], "event", json.dumps(suits[3]))
+    s.add_event(suits[3])
     events = [ev_tm] + suits
 
     def alerts():

@@ -211,7 +211,7 @@ def test_case_from_an_alert(s):
           "marks": ["SONICWAVE"], "url": "https://www.ilnd.uscourts.gov/case/26-cv-1234",
           "parties": [{"name": "Brightstar Audio LLC", "role": "plaintiff"},
                       {"name": "Harbour Audio Co.", "role": "defendant"}]}
-    s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    s.add_event(ev)
     alert = wait_until("the alert", lambda: [
         a for a in s.get("/api/v1/alerts?limit=50", token=tok).json()["items"]
         if a["event_id"] == ev["id"]])[0]

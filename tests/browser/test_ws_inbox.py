@@ -415,9 +415,8 @@ def test_ten_thousand_alerts_page_by_page(s):
     r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio",
                {"kind": "keyword", "text": f"{word} lamp", "countries": ["US"]}, token=tok)
     assert r.status == 201, r
-    s.redis_many([("XADD", "events", "*", "id", f"ev_{word}_{i}", "event", json.dumps({
-        "id": f"ev_{word}_{i}", "source": "test", "type": "news", "jurisdiction": "US",
-        "title": f"Notice {i}: {word} lamp"})) for i in range(n)])
+    s.add_events([{"id": f"ev_{word}_{i}", "source": "test", "type": "news",
+                   "jurisdiction": "US", "title": f"Notice {i}: {word} lamp"} for i in range(n)])
     key = f"sw:{{sub:{sub['id']}}}:alerts"
     wait_until("10,000 alerts", lambda: s.redis("ZCARD", key) == n, timeout=300)
     with browser(s, lang="en") as b:

@@ -175,7 +175,7 @@ def demo(s):
           "text": "Complaint against online sellers of HARBOURLITE desk lamps.",
           "marks": ["HARBOURLITE"], "url": "https://www.ilnd.uscourts.gov/",
           "parties": [{"name": "Brightstar Lighting LLC", "role": "plaintiff"}]}
-    s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    s.add_event(ev)
     alert = wait_until("the demo alert", lambda: [
         a for a in s.get("/api/v1/alerts?limit=50", token=tok).json()["items"]
         if a["event_id"] == ev["id"]])[0]

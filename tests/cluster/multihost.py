@@ -423,7 +423,9 @@ class Run:
                  f"cases.deadline_rules = {ROOT}/etc/deadlines.json",
                  f"sources.dir = {ROOT}/etc/sources",
                  f"live.socket = {self.dir}/private/live.sock",
-                 f"net.allow_private = {self.subnet}.0/24"]
+                 f"net.allow_private = {self.subnet}.0/24",
+                 # A write people rely on is acknowledged once a replica has it.
+                 "redis.wait_replicas = 1"]
         if self.a.check_slots:
             lines.append("redis.check_slots = log")
         path = os.path.join(self.dir, f"seawall-{host}.conf")
@@ -758,7 +760,7 @@ class Run:
         keys, cursor = [], "0"
         while True:
             cursor, batch = redis(host, port, "SCAN", cursor, "COUNT", "1000", "TYPE", "stream")
-            keys += [k for k in batch if k == "events" or re.match(r"^(sw:)?events[:{]", k)]
+            keys += [k for k in batch if k == "events" or re.match(r"^(sw:)?\{?events[:{}]", k)]
             if cursor == "0":
                 return keys
 

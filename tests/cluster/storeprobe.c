@@ -4,7 +4,8 @@
  *
  *   storeprobe URL write FROM TO [WAIT [STOP]]
  *                                         SET sw:{p:i}:v i, one by one; with WAIT n, each
- *                                         write waits for n replicas (1 s at most); prints
+ *                                         write waits for n replicas (1 s at most, as
+ *                                         redis.wait_replicas n makes sw_store_durable); prints
  *                                         "acked i" lines; ends early once file STOP exists
  *   storeprobe URL read FROM TO           GET each; counts missing and wrong values
  *   storeprobe URL readlist FILE          the same for the numbers in FILE, one per line
@@ -17,7 +18,12 @@
  *                                         (more than its cache of SHA-1s holds), each answering
  *                                         its own number
  *   storeprobe URL crossslot FROM TO      the same with two keys of different slots (which a
- *                                         cluster refuses, and redis.check_slots=refuse too) */
+ *                                         cluster refuses, and redis.check_slots=refuse too)
+ *   storeprobe URL streams FROM TO        sharded streams (seawall/stream.h): entries routed by
+ *                                         i appended to stream "probe-FROM", read back by one
+ *                                         consumer over every shard, half acknowledged, the
+ *                                         rest claimed by a second consumer; counts entries
+ *                                         seen twice or never as wrong */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +32,8 @@
 
 #include "seawall/config.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
+#include "seawall/worker.h"
 
 #define BATCH 50
 
@@ -60,7 +68,7 @@ static int run_write(struct sw_store *s, long from, long to, int wait, const cha
         snprintf(val, sizeof(val), "%ld", i);
         r = sw_store_cmd(s, "SET", key, val, NULL);
         if (r == NULL || r->type == REDIS_REPLY_ERROR ||
-            (wait > 0 && sw_store_wait(s, key, wait, 1000) != SW_OK)) {
+            (wait > 0 && sw_store_durable(s, key) != SW_OK)) {
             fprintf(stderr, "write %ld: %s\n", i,
                     r != NULL && r->type == REDIS_REPLY_ERROR ? r->str : s->errstr);
             failed++;
@@ -284,6 +292,109 @@ static int run_script(struct sw_store *s, long from, long to, int multi, int cro
     return failed != 0 || wrong != 0;
 }
 
+struct claimed {
+    struct sw_store *s;
+    char base[64];
+    long n;
+};
+
+static void take_claimed(void *ud, int shard, const redisReply *entries)
+{
+    struct claimed *c = ud;
+    const char *ids[256];
+    size_t i;
+    int n = 0;
+
+    for (i = 0; i < entries->elements && n < 256; i++)
+        ids[n++] = entries->element[i]->element[0]->str;
+    if (sw_stream_ack(c->s, c->base, shard, "g", n, ids) == SW_OK)
+        c->n += n;
+}
+
+static int run_streams(struct sw_store *s, long from, long to)
+{
+    char base[64], route[32], val[32];
+    long ok = 0, failed = 0, wrong = 0, i, total = to - from, unacked = 0;
+    unsigned char *seen = calloc((size_t)(total > 0 ? total : 1), 1);
+    int shards_used[SW_STREAM_SHARDS_MAX] = { 0 }, used = 0, k, empty_rounds = 0;
+    struct claimed c = { .s = s, .n = 0 };
+    static volatile sig_atomic_t never;
+
+    snprintf(base, sizeof(base), "probe-%ld", from);
+    sw_strlcpy(c.base, base, sizeof(c.base));
+    if (seen == NULL || sw_stream_group(s, base, "g", "0") != SW_OK) {
+        fprintf(stderr, "group: %s\n", s->errstr);
+        return 1;
+    }
+    for (i = from; i < to; i++) {
+        const char *f[2] = { "i", val };
+
+        snprintf(route, sizeof(route), "r%ld", i);
+        snprintf(val, sizeof(val), "%ld", i);
+        if (sw_stream_add(s, base, route, strlen(route), 0, 1, f, NULL, NULL, 0) != SW_OK) {
+            fprintf(stderr, "add %ld: %s\n", i, s->errstr);
+            failed++;
+        }
+    }
+    /* One consumer reads everything; it acknowledges every other entry. */
+    while (empty_rounds < 3) {
+        struct sw_stream_batch b;
+        int j;
+
+        if (sw_stream_read(s, base, "g", "a", 100, 20, &b) != SW_OK) {
+            fprintf(stderr, "read: %s\n", s->errstr);
+            failed++;
+            break;
+        }
+        empty_rounds = b.n == 0 ? empty_rounds + 1 : 0;
+        for (j = 0; j < b.n; j++) {
+            const char *ids[100];
+            int n = 0;
+            size_t e;
+
+            shards_used[b.shard[j]] = 1;
+            for (e = 0; e < b.entries[j]->elements; e++) {
+                const redisReply *en = b.entries[j]->element[e];
+                const char *v = sw_stream_field(en, "i");
+                long x = v != NULL ? atol(v) : -1;
+
+                if (x < from || x >= to || seen[x - from]++)
+                    wrong++;
+                if (x % 2 == 0 && n < 100)
+                    ids[n++] = en->element[0]->str;
+                else
+                    unacked++;
+            }
+            if (sw_stream_ack(s, base, b.shard[j], "g", n, ids) != SW_OK)
+                failed++;
+        }
+        sw_stream_batch_free(&b);
+    }
+    for (i = 0; i < total; i++)
+        if (seen[i] == 1)
+            ok++;
+        else if (seen[i] == 0)
+            wrong++;
+    for (k = 0; k < SW_STREAM_SHARDS_MAX; k++)
+        used += shards_used[k];
+    /* What "a" left unacknowledged, a second consumer takes over and acknowledges. */
+    if (sw_stream_pending(s, base, "g") != unacked) {
+        fprintf(stderr, "pending %lld, expected %ld\n", sw_stream_pending(s, base, "g"), unacked);
+        wrong++;
+    }
+    sw_stream_claim(s, base, "g", "b", 0, 50, "probe entries", take_claimed, &c, &never);
+    if (c.n != unacked || sw_stream_pending(s, base, "g") != 0 ||
+        sw_stream_len(s, base) != total) {
+        fprintf(stderr, "claimed %ld of %ld; pending %lld; len %lld\n", c.n, unacked,
+                sw_stream_pending(s, base, "g"), sw_stream_len(s, base));
+        wrong++;
+    }
+    printf("shards %d used %d\n", sw_stream_shards(s), used);
+    free(seen);
+    report(s, "streams", ok, failed, wrong);
+    return failed != 0 || wrong != 0;
+}
+
 int main(int argc, char **argv)
 {
     struct sw_config *cfg = NULL;
@@ -303,6 +414,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "storeprobe: %s\n", err);
         return 2;
     }
+    if (strcmp(argv[2], "write") == 0 && argc > 5 &&
+        (sw_config_set(cfg, "redis.wait_replicas", argv[5], err, sizeof(err)) != SW_OK ||
+         sw_config_set(cfg, "redis.wait_timeout_ms", "1000", err, sizeof(err)) != SW_OK)) {
+        fprintf(stderr, "storeprobe: %s\n", err);
+        return 2;
+    }
     sw_store_init(&s, cfg);
     from = atol(argv[3]);
     to = argc > 4 ? atol(argv[4]) : 0;
@@ -318,6 +435,8 @@ int main(int argc, char **argv)
         rc = run_mget(&s, from, to);
     else if (strcmp(argv[2], "pipeline") == 0)
         rc = run_pipeline(&s, from, to);
+    else if (strcmp(argv[2], "streams") == 0)
+        rc = run_streams(&s, from, to);
     else if (strcmp(argv[2], "script") == 0 || strcmp(argv[2], "multi") == 0 ||
              strcmp(argv[2], "crossslot") == 0)
         rc = run_script(&s, from, to, argv[2][0] != 's', argv[2][0] == 'c');

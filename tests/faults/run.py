@@ -205,7 +205,7 @@ def main():
                 write_atomically(os.path.join(folder, f"f{f}.xml"), rss(items[f][-60:]))
             r.write_some(subs, show, station_tok, rnd)
             harness.wait_until(f"round {rnd}: the poller to store {n} events", lambda: int(
-                r.retry("XLEN", lambda: _Reply(stack.redis("XLEN", "events"))).value) >=
+                r.retry("XLEN", lambda: _Reply(stack.stream_len("events"))).value) >=
                 n + 0, timeout=120)
             if pending is not None:
                 stack.script("start-worker", pending)

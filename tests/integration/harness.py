@@ -184,6 +184,77 @@ class Stack:
             f = sock.makefile("rb")
             return [_resp(f) for _ in commands]
 
+    # --- sharded streams (lib/stream.c: sw:{events:0} … one stream per shard) --------------
+
+    def stream_shards(self):
+        """redis.stream_shards as the stack's programs have it."""
+        return int(self.env.get("SEAWALL_REDIS_STREAM_SHARDS")
+                   or os.environ.get("SEAWALL_REDIS_STREAM_SHARDS") or 4)
+
+    def stream_keys(self, base):
+        return [f"sw:{{{base}:{i}}}" for i in range(self.stream_shards())]
+
+    def stream_key(self, base, route):
+        """The shard of stream base that route (an event id, a subscriber id) is written to,
+        as sw_stream_shard_of decides."""
+        return f"sw:{{{base}:{key_slot(str(route)) % self.stream_shards()}}}"
+
+    def event_seen_key(self, event_id):
+        """The key that marks event_id published (and holds its JSON), in its shard's slot."""
+        shard = key_slot(str(event_id)) % self.stream_shards()
+        return f"sw:{{events:{shard}}}:seen:{event_id}"
+
+    def add_event(self, ev):
+        """Appends ev to its shard of the events stream, as a producer would (without marking
+        it seen: the same event may be added again). Returns the entry id."""
+        return self.redis("XADD", self.stream_key("events", ev["id"]), "*", "id", ev["id"],
+                          "event", json.dumps(ev))
+
+    def add_events(self, evs):
+        """add_event for many events, in one pipeline."""
+        return self.redis_many([("XADD", self.stream_key("events", ev["id"]), "*", "id",
+                                 ev["id"], "event", json.dumps(ev)) for ev in evs])
+
+    def stream_entries(self, base="events"):
+        """Every entry of every shard of base, oldest first: (entry id, {field: value})."""
+        out = []
+        for key in self.stream_keys(base):
+            for eid, fields in self.redis("XRANGE", key, "-", "+") or []:
+                out.append((eid, dict(zip(fields[::2], fields[1::2]))))
+        return sorted(out, key=lambda e: tuple(int(x) for x in e[0].split("-")))
+
+    def stream_len(self, base="events"):
+        return sum(self.redis("XLEN", key) for key in self.stream_keys(base))
+
+    def stream_pending(self, base, group):
+        """Entries of group read but not acknowledged, over base's shards."""
+        total = 0
+        for key in self.stream_keys(base):
+            try:
+                total += self.redis("XPENDING", key, group)[0]
+            except RuntimeError:   # no such stream or group yet
+                pass
+        return total
+
+    def stream_settled(self, base, group):
+        """True when group has read and acknowledged every entry of every shard of base."""
+        for key in self.stream_keys(base):
+            last = self.redis("XREVRANGE", key, "+", "-", "COUNT", "1")
+            if not last:
+                continue
+            try:
+                groups = self.redis("XINFO", "GROUPS", key)
+            except RuntimeError:
+                return False
+            info = next((dict(zip(g[::2], g[1::2])) for g in groups
+                         if dict(zip(g[::2], g[1::2]))["name"] == group), None)
+            if info is None or info["pending"] != 0:
+                return False
+            done = tuple(int(x) for x in info["last-delivered-id"].split("-"))
+            if done < tuple(int(x) for x in last[0][0].split("-")):
+                return False
+        return True
+
     def cli(self, *args, check=True, env=None):
         e = dict(os.environ)
         e.update(self.env_for_programs())
@@ -287,7 +358,7 @@ class Stack:
                 ev["numbers"] = {"patents": [item["number"]]}
             if kind == "name":
                 ev["parties"] = [{"name": item["text"], "role": "defendant"}]
-            self.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+            self.add_event(ev)
 
         def fresh():
             got = [a for a in self.get("/api/v1/alerts?limit=200", token=tok).json()["items"]

@@ -86,7 +86,7 @@ def fresh_events(s, path):
     out = s.cli("feed", "parse", path)
     evs = [json.loads(line) for line in out.splitlines() if line.strip()]
     for ev in evs:
-        s.redis("DEL", f"sw:ev:{ev['id']}")
+        s.redis("DEL", s.event_seen_key(ev["id"]))
     return evs
 
 
@@ -186,7 +186,7 @@ def test_real_samples_polled_get_windows_from_their_publication_dates(s):
         for f in feeds:
             s.request("DELETE", f"/api/v1/feeds/{f['id']}", token=s.admin)
         for ev in events.values():   # later tests poll the same samples
-            s.redis("DEL", f"sw:ev:{ev['id']}")
+            s.redis("DEL", s.event_seen_key(ev["id"]))
 
 
 # --- customs from a JSON feed, the inbox filter, the dashboard --------------------------------
@@ -272,7 +272,7 @@ def test_answer_to_a_complaint_once_served(s):
         ev = {"id": f"ev_zqdefendant_{i}", "source": "test", "type": "litigation",
               "jurisdiction": "US", "title": f"Brand Holdings v. Zqdefendant ({i})",
               "date": "2026-11-02", "parties": party, **extra}
-        s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+        s.add_event(ev)
     unknown = alert_for(s, tok, "ev_zqdefendant_0", "the docket's alert")["action"]
     assert unknown["kind"] == "answer" and unknown["rule"]["id"] == "us-answer-complaint"
     assert unknown["unknown"] == "the date of service is not in the record", unknown
@@ -363,7 +363,7 @@ def test_reminders_seven_days_and_one_day_before_each_once(s):
               "jurisdiction": "DE", "title": "Hamburg: zqreminder lamps detained",
               "notified": "2026-12-18",
               "parties": [{"name": "Zqreminder Lamps Co., Ltd.", "role": "respondent"}]}
-        s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+        s.add_event(ev)
         a = alert_for(s, tok, ev["id"], "the detention alert")
         assert a["action"]["closes"] == "2027-01-05T22:59:59Z", a
         # Scheduled with the alert: 7 days and 1 day before it closes.

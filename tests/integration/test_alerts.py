@@ -455,9 +455,8 @@ def test_streams_outlive_restarts_and_no_alert_is_lost_to_them(s):
             s.script("start-worker", "seawall-matcher")
         finally:
             del os.environ["SEAWALL_LIVE_SOCKET"]
-        s.redis("XADD", "events", "*", "id", "ev_steady_1", "event", json.dumps(
-            {"id": "ev_steady_1", "source": "test", "type": "litigation",
-             "jurisdiction": "US", "title": f"Case about {word} sales"}))
+        s.add_event({"id": "ev_steady_1", "source": "test", "type": "litigation",
+                     "jurisdiction": "US", "title": f"Case about {word} sales"})
         stored = wait_until("the alert stored", lambda: s.get(
             "/api/v1/alerts", token=tok).json()["items"], timeout=20)
         pending = wait_until("the publish failing", lambda: s.redis(
@@ -474,7 +473,7 @@ def test_streams_outlive_restarts_and_no_alert_is_lost_to_them(s):
 
 
 def _push(s, ev):
-    return s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    return s.add_event(ev)
 
 
 def test_one_alert_per_event_with_every_item_and_one_live_message(s):
@@ -561,8 +560,7 @@ def test_search_and_mark_all_over_ten_thousand_alerts(s):
     assert r.status == 201, r
     needles = {5: "深圳一家公司的蓝牙音箱被控侵权", 12: "The Quixotic ZEBRA umbrella affair"}
     evs, crit = _deep_events(word, n, needles)
-    s.redis_many([("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
-                  for ev in evs])
+    s.add_events(evs)
     key = f"sw:{{sub:{sub['id']}}}:alerts"
     wait_until("10,000 alerts", lambda: s.redis("ZCARD", key) == n, timeout=300)
     first = s.get("/api/v1/alerts?limit=50", token=tok).json()

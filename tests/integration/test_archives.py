@@ -59,8 +59,7 @@ def coverage_of(s, fid):
 
 
 def stream_events(s, fid):
-    return [f for _, f in s.redis("XRANGE", "events", "-", "+")
-            if f'"source":"feed:{fid}"' in dict(zip(f[::2], f[1::2]))["event"]]
+    return [f for _, f in s.stream_entries("events") if f'"source":"feed:{fid}"' in f["event"]]
 
 
 def ts(text):

@@ -72,7 +72,7 @@ class Sector:
         ev = {"id": eid, "source": "test", "type": "trade_investigation",
               "jurisdiction": country, "title": f"Certain {words} speaker devices",
               "text": f"complaint naming {words} speaker sellers", **extra}
-        self.s.redis("XADD", "events", "*", "id", eid, "event", json.dumps(ev))
+        self.s.add_event(ev)
         return ev
 
 
@@ -312,6 +312,6 @@ def test_sector_watch_forwards_to_affected_members_only(s):
         assert got[0]["summary"].endswith(f"sent on by {sec.assoc['name']}, which watches "
                                           "your sector"), got
     wait_until("the event acknowledged",
-               lambda: s.redis("XPENDING", "events", "matchers")[0] == 0)
+               lambda: s.stream_pending("events", "matchers") == 0)
     for n in ["japan", "invited", "outside"]:
         assert not [a for a in sec.alerts(n) if a["event_id"] == eid], n

@@ -42,21 +42,10 @@ def bulletin_alerts(s, tok, bid, headers=None):
     return [a for a in items if a["event"].get("bulletin_id") == bid]
 
 
-def matched_up_to(s, entry_id):
-    """The matchers have read and acknowledged every event up to entry_id."""
-    for g in s.redis("XINFO", "GROUPS", "events"):
-        info = dict(zip(g[::2], g[1::2]))
-        if info["name"] == "matchers":
-            last = tuple(int(x) for x in info["last-delivered-id"].split("-"))
-            return info["pending"] == 0 and last >= tuple(int(x) for x in entry_id.split("-"))
-    return False
-
-
 def settled(s):
-    """Waits until the matchers have handled every event stored so far."""
-    last = s.redis("XREVRANGE", "events", "+", "-", "COUNT", "1")
-    if last:
-        wait_until("the matchers to catch up", lambda: matched_up_to(s, last[0][0]), timeout=30)
+    """Waits until the matchers have handled every event stored so far, in every shard."""
+    wait_until("the matchers to catch up", lambda: s.stream_settled("events", "matchers"),
+               timeout=30)
 
 
 def alert_id(sub, event_id):
@@ -250,8 +239,8 @@ def test_bulletin_lifecycle_reaches_exactly_those_it_concerns(s):
     assert len(mails) == 1 and TITLE["zh-CN"] in str(mails[0]["Subject"])
     # The event delivered again (a matcher crashing before its acknowledgement) repeats
     # nothing.
-    ev = json.loads(s.redis("GET", f"sw:ev:bulletin:{bid}:v2"))
-    s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    ev = json.loads(s.redis("GET", s.event_seen_key(f"bulletin:{bid}:v2")))
+    s.add_event(ev)
     settled(s)
     assert delivered_to(s, f"bulletin:{bid}:v2") == {a["id"]: 1, b["id"]: 1, c["id"]: 1}
     assert len(bulletin_alerts(s, tok_a, bid)) == 2

@@ -75,6 +75,10 @@ def test_store_follows_a_cluster_through_reshard_and_failover(s):
         assert probe(s, cl, "read", 0, 3000)[0]["ok"] == 3000
         assert probe(s, cl, "pipeline", 3000, 6000)[0]["ok"] == 3000
         assert probe(s, cl, "script", 0, 500)[0]["ok"] == 500
+        # A sharded stream: entries of every shard (on several nodes) read by one consumer,
+        # each once; what it left unacknowledged taken over by another.
+        out, p = probe(s, cl, "streams", 0, 2000)
+        assert out["ok"] == 2000 and "shards 4 used 4" in p.stdout, (out, p.stdout[-500:])
         # MGET, EXISTS and DEL over keys of every node, answered as one command.
         assert probe(s, cl, "mget", 2936, 3000)[0]["ok"] == 64
         assert probe(s, cl, "write", 2936, 3000)[0]["ok"] == 64
@@ -139,9 +143,21 @@ def test_redis_url_naming_one_plain_server_and_a_bad_url(s):
     out, _ = probe(s, one, "write", 900_000, 900_050)
     assert out["cluster"] == 0 and out["ok"] == 50, out
     assert probe(s, one, "read", 900_000, 900_050)[0]["ok"] == 50
+    # redis.wait_replicas 1 on a server with no replica: the write is done but not
+    # acknowledged as safe, and the caller is told why.
+    out, p = probe(s, one, "write", 900_100, 900_101, 1, check=False)
+    assert out["failed"] == 1 and out["ok"] == 0, (out, p.stderr)
+    assert "the write reached 0 of the 1 replicas asked for within 1000 ms (WAIT on " \
+        "sw:{p:900100}:v)" in p.stderr, p.stderr
     # More scripts through one handle than its cache of SHA-1s holds: every one still runs.
     assert probe(s, one, "scripts", 1, 101)[0]["ok"] == 100
-    s.redis("DEL", *[f"sw:{{p:{i}}}:v" for i in range(900_000, 900_050)])
+    # Sharded streams on one server, with the cluster's one-slot rule enforced: every shard
+    # is read and acknowledged on its own.
+    out, p = probe(s, one, "streams", 900_000, 901_000,
+                   env={"SEAWALL_REDIS_CHECK_SLOTS": "refuse"})
+    assert out["ok"] == 1000 and "shards 4 used 4" in p.stdout, (out, p.stdout[-500:])
+    s.redis("DEL", *[f"sw:{{probe-900000:{i}}}" for i in range(4)])
+    s.redis("DEL", *[f"sw:{{p:{i}}}:v" for i in range(900_000, 900_050)], "sw:{p:900100}:v")
     # A list that is not host:port fails every command with the reason, naming the entry.
     out, p = probe(s, OneServer("redis://127.0.0.1:1,db.example"), "write", 0, 1, check=False)
     assert p.returncode == 1 and out["failed"] == 1, (out, p.stderr)

@@ -308,7 +308,7 @@ def test_mail_headers_cannot_be_injected_and_utf8_subjects_are_encoded(s):
     ev = {"id": "ev_inject_1", "source": "test", "type": "litigation", "jurisdiction": "US",
           "title": "Lampe «zqinjx lamp» Klage\r\nBcc: thief@evil.example\r\n\r\nbody",
           "text": "zqinjx lamp"}
-    s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    s.add_event(ev)
     m = wait_until("the mail", lambda: s.mail_to("safe@header.example"))[0]
     assert m["Bcc"] is None and "thief" not in m["X-Sink-To"]
     subject = str(email.header.make_header(email.header.decode_header(m["Subject"])))
@@ -564,12 +564,11 @@ def test_one_event_touching_three_items_is_one_call_and_one_mail_per_address(s):
               "parties": [{"name": "XIAMEN GROUPED AUDIO CO LTD", "role": "defendant"}],
               "numbers": {"patents": ["US7654321"]},
               "text": "the zqgroupedx speaker infringes U.S. Patent No. 7,654,321"}
-        s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+        s.add_event(ev)
         d = settle(s, tok, 3, "one webhook call and two mails")
         assert sorted(x["kind"] for x in d) == ["email", "email", "webhook"], d
         # A later event's deliveries settled too: nothing more came for the first one.
-        s.redis("XADD", "events", "*", "id", "ev_grouped_2", "event", json.dumps(
-            dict(ev, id="ev_grouped_2", parties=[], numbers={}, title="zqgroupedx news")))
+        s.add_event(dict(ev, id="ev_grouped_2", parties=[], numbers={}, title="zqgroupedx news"))
         settle(s, tok, 6, "the second event's deliveries")
         hooks = [h for h in rec.for_name("grouped") if h.json()["data"]["event_id"] ==
                  "ev_grouped_1"]

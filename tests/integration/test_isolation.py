@@ -119,7 +119,7 @@ class Other:
             assert r.status == 200, r
         ev = {"id": f"ev_{m}_matter", "type": "trademark_filing", "jurisdiction": "US",
               "title": f"{m}MARK filed", "marks": [f"{m}MARK"]}
-        s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+        s.add_event(ev)
         self.matter = wait_until("the other tenant's matter", lambda: s.get(
             "/api/v1/matters", token=a_tok).json()["items"])[0]["id"]
         r = s.post(f"/api/v1/cases/{self.case['id']}/deadlines",

@@ -162,7 +162,7 @@ def test_api_renders_alerts_in_the_readers_language(s):
     ev = {"id": "ev_langscore", "source": "test", "type": "litigation", "jurisdiction": "US",
           "title": "Brand v. Zqsc0rer Audio", "text": "complaint",
           "parties": [{"name": "SHENZHEN ZQSC0RER AUDIO CO LTD", "role": "defendant"}]}
-    s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    s.add_event(ev)
     got = wait_until("the near-name alert", lambda: [
         x for x in s.get("/api/v1/alerts?rule=named-as-defendant", token=tok,
                          headers={"Accept-Language": "zh-CN"}).json()["items"]] or None)[0]

@@ -36,17 +36,13 @@ def serve(s, rel, name):
 
 
 def push_event(s, ev):
-    return s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    return s.add_event(ev)
 
 
 def matched_up_to(s, entry_id):
-    """The matchers have read and acknowledged everything up to entry_id."""
-    for g in s.redis("XINFO", "GROUPS", "events"):
-        info = dict(zip(g[::2], g[1::2]))
-        if info["name"] == "matchers":
-            last = tuple(int(x) for x in info["last-delivered-id"].split("-"))
-            return info["pending"] == 0 and last >= tuple(int(x) for x in entry_id.split("-"))
-    return False
+    """The matchers have read and acknowledged everything in every shard of the events stream
+    (entry_id, an entry added before, among it)."""
+    return s.stream_settled("events", "matchers")
 
 
 def test_look_alike_mark_from_a_real_uspto_filing(s):
@@ -124,9 +120,10 @@ def test_pending_events_of_a_dead_matcher_are_claimed(s):
         for i in range(5):
             push_event(s, {"id": f"ev_claim_{i}", "source": "test", "type": "news",
                            "title": f"Photovoltaic inverter recall {i}"})
-        got = s.redis("XREADGROUP", "GROUP", "matchers", "dead-matcher", "COUNT", "100",
-                      "STREAMS", "events", ">")
-        assert got and len(got[0][1]) >= 5
+        got = [e for key in s.stream_keys("events")
+               for r in [s.redis("XREADGROUP", "GROUP", "matchers", "dead-matcher", "COUNT",
+                                 "100", "STREAMS", key, ">")] if r for e in r[0][1]]
+        assert len(got) >= 5
     finally:
         os.environ["SEAWALL_MATCHER_CLAIM_IDLE_MS"] = "1000"
         s.script("start-worker", "seawall-matcher")
@@ -134,8 +131,9 @@ def test_pending_events_of_a_dead_matcher_are_claimed(s):
     got = wait_alerts(s, tok, 5, "the claimed events to alert")
     assert sorted(a["event_id"] for a in got) == [f"ev_claim_{i}" for i in range(5)]
     assert all(a["severity"] == "low" and a["rule"] == "keyword-in-news" for a in got)
-    wait_until("nothing pending", lambda: s.redis("XPENDING", "events", "matchers")[0] == 0)
-    assert s.redis("XPENDING", "events", "matchers", "-", "+", "10", "dead-matcher") == []
+    wait_until("nothing pending", lambda: s.stream_pending("events", "matchers") == 0)
+    for key in s.stream_keys("events"):
+        assert s.redis("XPENDING", key, "matchers", "-", "+", "10", "dead-matcher") == []
     # Restarted with the usual settings for the tests after this one.
     s.script("stop-one", "seawall-matcher")
     s.script("start-worker", "seawall-matcher")

@@ -39,8 +39,7 @@ def ts(text):
 def stream_ids(s, fid):
     """Event ids in the events stream that came from this feed, in order."""
     out = []
-    for _, fields in s.redis("XRANGE", "events", "-", "+"):
-        ev = dict(zip(fields[::2], fields[1::2]))
+    for _, ev in s.stream_entries("events"):
         if f'"source":"feed:{fid}"' in ev["event"]:
             out.append(ev["id"])
     return out
@@ -277,7 +276,7 @@ def test_calendar_rule_that_can_never_occur_fails_its_feed_alone(s):
 def test_http_charset_and_deflate(s):
     f = add_feed(s, server().url("/cp1251"))
     wait_status(s, f["id"], lambda st: st.get("events_emitted", 0) == 1, "the event")
-    ev = s.redis("GET", f"sw:ev:{stream_ids(s, f['id'])[0]}")
+    ev = s.redis("GET", s.event_seen_key(stream_ids(s, f['id'])[0]))
     assert '"title":"Цитата"' in ev, ev
     f = add_feed(s, server().url("/deflate"))
     wait_status(s, f["id"], lambda st: st.get("events_emitted", 0) == 2, "two events")

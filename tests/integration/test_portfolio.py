@@ -19,6 +19,17 @@ def pf(sub):
     return f"/api/v1/subscribers/{sub['id']}/portfolio"
 
 
+def pf_changes(s, sub=None):
+    """The portfolio-changes stream's entries as dicts, shard by shard (redis.stream_shards,
+    4 unless set): a subscriber's are all in one shard, in order. With sub, only its."""
+    shards = int(os.environ.get("SEAWALL_REDIS_STREAM_SHARDS", "4"))
+    out = []
+    for i in range(shards):
+        out += [dict(zip(f[::2], f[1::2]))
+                for _, f in s.redis("XRANGE", f"sw:{{portfolio-changes:{i}}}", "-", "+")]
+    return [c for c in out if sub is None or c["sub"] == str(sub["id"])]
+
+
 def test_items_of_each_kind(s):
     sub, tok = s.tenant("Portfolio Owner Ltd")
     s.fair("ifa-berlin-2026")
@@ -43,12 +54,13 @@ def test_items_of_each_kind(s):
     assert s.request("DELETE", f"{pf(sub)}/{made[4]['id']}", token=tok).status == 204
     problem(s.get(f"{pf(sub)}/{made[4]['id']}", token=tok), 404)
     # Each change went to the stream the matchers follow.
-    changes = s.redis("XRANGE", "portfolio-changes", "-", "+")
-    mine = [dict(zip(f[::2], f[1::2])) for _, f in changes]
-    mine = [c for c in mine if c["sub"] == str(sub["id"])]
+    mine = pf_changes(s, sub)
     assert "profile" in mine[0], mine[0]          # the new subscriber itself, then its items
     mine = mine[1:]
     assert len(mine) == 7 and "delete" in mine[-1] and mine[-1]["delete"] == str(made[4]["id"])
+    # Numbered in order, one number per change; none left waiting in the outbox.
+    assert [int(c["seq"]) for c in mine] == list(range(1, 8)), mine
+    assert s.redis("ZCARD", f"sw:{{sub:{sub['id']}}}:pf:outbox") == 0
 
 
 def test_item_validation_names_fields(s):
@@ -439,8 +451,7 @@ ITEMS = [{"kind": "mark", "text": "BRIGHTSOUND", "classes": [9, 42], "countries"
 
 
 def change_count(s, sub):
-    return sum(1 for _, f in s.redis("XRANGE", "portfolio-changes", "-", "+")
-               if dict(zip(f[::2], f[1::2])).get("sub") == str(sub["id"]))
+    return len(pf_changes(s, sub))
 
 
 def filing(eid, mark):
@@ -740,3 +751,35 @@ def test_show_items_and_stations_name_a_fair_that_exists(s):
     out = s.cli("station", "create", "--name", "Real desk 2", "--show", "zqreal-fair-2026",
                 "--country", "DE")
     assert '"show": "zqreal-fair-2026"' in out or '"show":"zqreal-fair-2026"' in out, out
+
+
+def test_a_change_recorded_but_not_appended_goes_out_with_the_retry(s):
+    """A writer that died between its steps (lib/portfolio.c, "Storing a change") leaves its
+    change recorded in the portfolio's outbox, not on the stream: the same request again finds
+    nothing to change, appends it all the same, and the running matcher matches with it."""
+    from test_matching import push_event, wait_alerts
+    sub, tok = s.tenant("Outbox Retry Ltd")
+    item = s.post(pf(sub), {"kind": "keyword", "text": "tidal turbine"}, token=tok).json()
+    changed = dict(item, text="wave energy converter")
+    text = json.dumps(changed, separators=(",", ":"))
+    key = f"sw:{{sub:{sub['id']}}}:pf"
+    seq = int(s.redis("GET", key + ":seq")) + 1
+    before = len(pf_changes(s, sub))
+    # Step b of a PATCH to the item, as its writer left it when it died:
+    s.redis_many([["HSET", key, item["id"], text],
+                  ["ZADD", key + ":outbox", seq, f"{seq} upsert {text}"],
+                  ["SET", key + ":seq", seq]])
+    r = s.post(pf(sub) + "/import?mode=upsert", {"items": [changed]}, token=tok)
+    assert r.status == 200 and r.json()["unchanged"] == 1, r
+    mine = pf_changes(s, sub)
+    assert len(mine) == before + 1 and mine[-1]["seq"] == str(seq), mine
+    assert json.loads(mine[-1]["upsert"])["text"] == "wave energy converter"
+    assert s.redis("ZCARD", key + ":outbox") == 0
+    # Appended twice (a writer that died before trimming its outbox): applied once.
+    s.redis("ZADD", key + ":outbox", seq, f"{seq} upsert {text}")
+    assert s.request("DELETE", f"{pf(sub)}/999999999", token=tok).status == 404
+    assert len(pf_changes(s, sub)) == before + 2
+    push_event(s, {"id": "ev_outbox_retry", "source": "test", "type": "news",
+                   "title": "Wave energy converter recalled"})
+    got = wait_alerts(s, tok, 1, "the alert for the changed item")
+    assert [a["event_id"] for a in got] == ["ev_outbox_retry"], got

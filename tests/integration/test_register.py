@@ -22,7 +22,7 @@ def serve(s, rel, name):
 
 
 def push(s, ev):
-    return s.redis("XADD", "events", "*", "id", ev["id"], "event", json.dumps(ev))
+    return s.add_event(ev)
 
 
 def mark(s, tok, office, number, pred=lambda m: True, what=None):
@@ -121,12 +121,9 @@ def party_named(s, name, cases=0):
 
 
 def registered_up_to(s, entry_id):
-    for g in s.redis("XINFO", "GROUPS", "events"):
-        info = dict(zip(g[::2], g[1::2]))
-        if info["name"] == "registers":
-            last = tuple(int(x) for x in info["last-delivered-id"].split("-"))
-            return info["pending"] == 0 and last >= tuple(int(x) for x in entry_id.split("-"))
-    return False
+    """The register has read and acknowledged everything in every shard of the events stream
+    (entry_id, an entry added before, among it)."""
+    return s.stream_settled("events", "registers")
 
 
 def test_mark_route_refusals(s):

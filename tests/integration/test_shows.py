@@ -250,8 +250,7 @@ def test_calendar_feed_polled_makes_shows(s):
     fid = r.json()["id"]
 
     def event():
-        for _, fields in s.redis("XRANGE", "events", "-", "+"):
-            ev = dict(zip(fields[::2], fields[1::2]))
+        for _, ev in s.stream_entries("events"):
             if f'"source":"feed:{fid}"' in ev["event"]:
                 return ev["event"]
         return None

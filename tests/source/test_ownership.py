@@ -41,3 +41,18 @@ def test_the_check_finds_what_it_looks_for(ctx, tmp=None):
     finally:
         import shutil
         shutil.rmtree(d)
+
+
+def test_key_kinds_are_documented_and_distinct(ctx):
+    import keysdoc
+    kinds = keysdoc.kinds()
+    assert len(kinds) >= 2, kinds
+    names = [k[1] for k in kinds]
+    fmts = [k[2] for k in kinds]
+    assert len(set(names)) == len(names), "a key kind named twice in keys.h"
+    assert len(set(fmts)) == len(fmts), \
+        "two key kinds build the same key: " + ", ".join(f for f in fmts if fmts.count(f) > 1)
+    with open(keysdoc.DOC) as f:
+        doc = f.read()
+    assert keysdoc.BEGIN + "\n" + keysdoc.table() + keysdoc.END in doc, \
+        "docs/keys.md does not show keys.h's table: run tests/source/keysdoc.py --write"
