@@ -1,6 +1,7 @@
 /* health.c — GET /healthz (liveness and Redis reachability) and GET /metrics. */
 #include <string.h>
 
+#include "seawall/health.h"
 #include "seawall/store.h"
 #include "api.h"
 
@@ -17,7 +18,7 @@ void sw_h_healthz(struct sw_ctx *c)
     json_t *v;
 
     if (checked_us == 0 || now - checked_us >= HEALTH_FRESH_US) {
-        redis_up = sw_store_ping(c->store) == SW_OK;
+        redis_up = sw_health_redis(c->store) == SW_OK;
         checked_us = sw_mono_us();
     }
     v = json_pack("{s:s, s:s, s:I}", "status", redis_up ? "ok" : "degraded", "redis",

@@ -792,11 +792,6 @@ static int invite_scope(struct sw_ctx *c, const json_t *in, enum sw_role *role,
     return SW_OK;
 }
 
-static void invites_key(long long person, char *key, size_t keylen)
-{
-    snprintf(key, keylen, "sw:{person:%lld}:invites", person);
-}
-
 /* What an invitation shows (no token). */
 static json_t *invite_json(const json_t *p)
 {
@@ -813,13 +808,12 @@ static json_t *invite_json(const json_t *p)
 
 void sw_h_invitations_create(struct sw_ctx *c)
 {
-    char account[256], token[SW_OT_TOKEN_MAX], hash[65], link[600], key[64], pub[17];
+    char account[256], token[SW_OT_TOKEN_MAX], link[600], pub[SW_INVITE_ID_LEN + 1];
     char by[300], detail[700], when[32];
     const char *email, *team_role, *lang;
     enum sw_role role;
     long long subject, centre, id;
     json_t *in, *payload, *me = NULL, *out;
-    redisReply *r;
     int rc;
 
     if (sw_body_object(c, invite_fields, 0, &in) != SW_OK)
@@ -848,19 +842,13 @@ void sw_h_invitations_create(struct sw_ctx *c)
                         (json_int_t)centre, "team_role", team_role, "account", account,
                         "invited_by", "person", (json_int_t)c->who.person, "name", by,
                         "created_at", sw_iso8601(sw_now_ms(), when, sizeof(when)));
-    rc = sw_onetime_put(c->store, "invite", payload, sw_people_now(c),
-                        sw_config_int(c->cfg, "people.invitation_ttl_s"), token, hash);
+    rc = sw_invite_put(c->store, c->who.person, payload, sw_people_now(c),
+                       sw_config_int(c->cfg, "people.invitation_ttl_s"), token, pub);
     if (rc != SW_OK) {
         json_decref(payload);
         sw_reply_store(c, rc, "inviting");
         goto out;
     }
-    memcpy(pub, hash, 16);
-    pub[16] = '\0';
-    invites_key(c->who.person, key, sizeof(key));
-    r = sw_store_cmd(c->store, "HSET", key, pub, hash, NULL);
-    if (r != NULL)
-        freeReplyObject(r);
     mail_link(c, "/invite", token, link, sizeof(link));
     snprintf(detail, sizeof(detail), sw_tr(lang, "%s invites you to Seawall as %s of %s"), by,
              sw_role_name(role), account);
@@ -880,34 +868,18 @@ out:
 
 void sw_h_invitations_list(struct sw_ctx *c)
 {
-    char key[64];
-    redisReply *r;
-    json_t *items = json_array();
+    json_t *list, *items, *p;
     size_t i;
+    int rc = sw_invite_list(c->store, c->who.person, sw_people_now(c), &list);
 
-    invites_key(c->who.person, key, sizeof(key));
-    r = sw_store_cmd(c->store, "HGETALL", key, NULL);
-    if (r == NULL) {
-        json_decref(items);
-        sw_reply_store(c, SW_EAGAIN, "listing invitations");
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "listing invitations");
         return;
     }
-    for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
-        json_t *p;
-
-        if (sw_onetime_by_hash(c->store, "invite", r->element[i + 1]->str, sw_people_now(c),
-                               &p) != SW_OK) {
-            redisReply *d = sw_store_cmd(c->store, "HDEL", key, r->element[i]->str, NULL);
-
-            if (d != NULL)
-                freeReplyObject(d);
-            continue;
-        }
-        json_object_set_new(p, "id", json_string(r->element[i]->str));
+    items = json_array();
+    json_array_foreach(list, i, p)
         json_array_append_new(items, invite_json(p));
-        json_decref(p);
-    }
-    freeReplyObject(r);
+    json_decref(list);
     sw_reply_json(c, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -930,33 +902,13 @@ void sw_h_team_list(struct sw_ctx *c)
 
 void sw_h_invitations_delete(struct sw_ctx *c)
 {
-    char key[64];
     const char *id = sw_param(c, "token");
-    redisReply *r;
-    char hash[65];
-    int rc;
+    int rc = sw_invite_revoke(c->store, c->who.person, id);
 
-    invites_key(c->who.person, key, sizeof(key));
-    if (strlen(id) != 16) {
+    if (rc == SW_NOTFOUND) {
         sw_reply_not_found(c);
         return;
     }
-    r = sw_store_cmd(c->store, "HGET", key, id, NULL);
-    if (r == NULL) {
-        sw_reply_store(c, SW_EAGAIN, "revoking an invitation");
-        return;
-    }
-    if (r->type != REDIS_REPLY_STRING || r->len != 64) {
-        freeReplyObject(r);
-        sw_reply_not_found(c);
-        return;
-    }
-    memcpy(hash, r->str, 65);
-    freeReplyObject(r);
-    rc = sw_onetime_drop(c->store, "invite", hash);
-    r = sw_store_cmd(c->store, "HDEL", key, id, NULL);
-    if (r != NULL)
-        freeReplyObject(r);
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "revoking an invitation");
         return;
@@ -998,11 +950,10 @@ static const struct sw_jfield accept_fields[] = {
 
 void sw_h_invitations_accept(struct sw_ctx *c)
 {
-    char h[SW_PWHASH_MAX], err[256], key[64], pub[17];
+    char h[SW_PWHASH_MAX], err[256];
     json_t *in, *p = NULL, *person = NULL, *staff = NULL, *pin;
     const char *role;
     long long subject, inviter;
-    redisReply *r;
     int rc;
 
     if (sw_body_object(c, accept_fields, 0, &in) != SW_OK)
@@ -1053,14 +1004,7 @@ void sw_h_invitations_accept(struct sw_ctx *c)
         goto out;
     }
     inviter = json_integer_value(json_object_get(json_object_get(p, "invited_by"), "person"));
-    sw_token_hash(json_string_value(json_object_get(in, "token")),
-                  strlen(json_string_value(json_object_get(in, "token"))), err);
-    memcpy(pub, err, 16);
-    pub[16] = '\0';
-    invites_key(inviter, key, sizeof(key));
-    r = sw_store_cmd(c->store, "HDEL", key, pub, NULL);
-    if (r != NULL)
-        freeReplyObject(r);
+    sw_invite_forget(c->store, inviter, json_string_value(json_object_get(in, "token")));
     sw_people_audit(c, inviter, "invitation-accepted", json_string_value(json_object_get(p,
                                                                                    "email")));
     sw_person_seen(c->store, json_integer_value(json_object_get(person, "id")),

@@ -10,6 +10,7 @@
 #include "seawall/accounts.h"
 #include "seawall/config.h"
 #include "seawall/i18n.h"
+#include "seawall/idempotency.h"
 #include "seawall/log.h"
 #include "seawall/ratelimit.h"
 #include "seawall/session.h"
@@ -356,7 +357,7 @@ static int read_body(struct sw_ctx *c)
 #define IDEM_REPLAYED 1   /* idem_begin: the first result was replayed */
 
 struct idem {
-    char key[160];
+    char key[SW_IDEM_KEY_MAX];
     char fp[65];
     int active;      /* this request holds the key and must store or release it */
 };
@@ -379,9 +380,8 @@ static int idem_begin(struct sw_ctx *c, struct idem *im)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_state st;
-    char kh[65], pending[128];
+    char kh[65];
     const char *k = c->req->idempotency_key;
-    redisReply *r;
     json_t *prev;
     int rc = SW_ERR;
 
@@ -399,8 +399,7 @@ static int idem_begin(struct sw_ctx *c, struct idem *im)
     crypto_hash_sha256((unsigned char *)h, (const unsigned char *)k, strlen(k));
     sw_hex(h, sizeof(h), kh);
     /* Per caller: two people of one company do not share their keys. */
-    snprintf(im->key, sizeof(im->key), "sw:idem:%s:%lld:%lld:%s", sw_role_name(c->who.role),
-             c->who.subject, c->who.person, kh);
+    sw_idem_key(sw_role_name(c->who.role), c->who.subject, c->who.person, kh, im->key);
     crypto_hash_sha256_init(&st);
     crypto_hash_sha256_update(&st, (const unsigned char *)c->req->path, strlen(c->req->path) + 1);
     crypto_hash_sha256_update(&st, (const unsigned char *)(c->req->body ? c->req->body : ""),
@@ -408,25 +407,15 @@ static int idem_begin(struct sw_ctx *c, struct idem *im)
     crypto_hash_sha256_final(&st, h);
     sw_hex(h, sizeof(h), im->fp);
 
-    snprintf(pending, sizeof(pending), "{\"state\":\"pending\",\"fp\":\"%s\"}", im->fp);
-    r = sw_store_cmd(c->store, "SET", im->key, pending, "NX", "EX", "60", NULL);
-    if (r == NULL) {
-        sw_reply_store(c, SW_EAGAIN, "idempotency claim");
-        return SW_EAGAIN;
-    }
-    if (r->type == REDIS_REPLY_STATUS) {
-        freeReplyObject(r);
+    rc = sw_idem_claim(c->store, im->key, im->fp, &prev);
+    if (rc == SW_OK) {
         im->active = 1;
         return SW_OK;
     }
-    freeReplyObject(r);
-    r = sw_store_cmd(c->store, "GET", im->key, NULL);
-    if (r == NULL) {
-        sw_reply_store(c, SW_EAGAIN, "idempotency lookup");
+    if (rc != SW_CONFLICT) {
+        sw_reply_store(c, SW_EAGAIN, "idempotency claim");
         return SW_EAGAIN;
     }
-    prev = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
-    freeReplyObject(r);
     if (prev == NULL) {
         /* Expired between SET and GET: rare; ask the client to send it again. */
         sw_reply_problem(c, 409, "idempotency-retry", "Conflict", NULL,
@@ -477,17 +466,13 @@ static int idem_keepable(const struct sw_resp *resp)
  * (idem_keepable); otherwise gives the key back, so the request is answered afresh. */
 static void idem_end(struct sw_ctx *c, struct idem *im)
 {
-    char ttl[32];
-    redisReply *r;
     json_t *rec;
     char *text;
 
     if (!im->active)
         return;
     if (!idem_keepable(c->resp)) {
-        r = sw_store_cmd(c->store, "DEL", im->key, NULL);
-        if (r != NULL)
-            freeReplyObject(r);
+        sw_idem_release(c->store, im->key);
         return;
     }
     rec = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "state", "done", "fp", im->fp, "status",
@@ -498,12 +483,9 @@ static void idem_end(struct sw_ctx *c, struct idem *im)
     json_decref(rec);
     if (text == NULL)
         return;
-    snprintf(ttl, sizeof(ttl), "%lld", sw_config_int(c->cfg, "api.idempotency_ttl_s"));
-    r = sw_store_cmd(c->store, "SET", im->key, text, "EX", ttl, NULL);
-    if (r == NULL)
+    if (sw_idem_keep(c->store, im->key, text, sw_config_int(c->cfg, "api.idempotency_ttl_s")) !=
+        SW_OK)
         sw_warn("keeping the result for Idempotency-Key failed (%s)", c->store->errstr);
-    else
-        freeReplyObject(r);
     free(text);
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "seawall/accounts.h"
+#include "seawall/keys.h"
 #include "seawall/store.h"
 
 static const char *const staff_roles[] = { "triager", "expert", NULL };
@@ -43,26 +44,21 @@ static const struct sw_jfield station_fields[] = {
 };
 
 const struct sw_kind sw_kind_subscriber = {
-    .name = "subscriber", .key_fmt = "sw:{sub:%lld}:profile",
-    .index_key = "sw:idx:subscribers", .seq_key = "sw:seq:subscriber",
-    .fields = subscriber_fields,
+    .name = "subscriber", .doc_key = swk_sub_profile, .index = swk_subscribers,
+    .seq = swk_subscriber_seq, .fields = subscriber_fields,
 };
 const struct sw_kind sw_kind_centre = {
-    .name = "centre", .key_fmt = "sw:{centre:%lld}:profile",
-    .index_key = "sw:idx:centres", .seq_key = "sw:seq:centre",
-    .fields = centre_fields,
+    .name = "centre", .doc_key = swk_centre_profile, .index = swk_centres,
+    .seq = swk_centre_seq, .fields = centre_fields,
 };
 const struct sw_kind sw_kind_staff = {
-    .name = "staff", .key_fmt = "sw:staff:%lld",
-    .index_key = "sw:idx:staff", .seq_key = "sw:seq:staff",
-    .parent_field = "centre_id", .parent_key_fmt = "sw:{centre:%lld}:profile",
-    .parent_index_fmt = "sw:{centre:%lld}:staff",
-    .fields = staff_fields,
+    .name = "staff", .doc_key = swk_staff_doc, .index = swk_staff_index, .seq = swk_staff_seq,
+    .parent_field = "centre_id", .parent_doc = swk_centre_profile,
+    .parent_index = swk_centre_staff, .fields = staff_fields,
 };
 const struct sw_kind sw_kind_station = {
-    .name = "station", .key_fmt = "sw:station:%lld",
-    .index_key = "sw:idx:stations", .seq_key = "sw:seq:station",
-    .fields = station_fields,
+    .name = "station", .doc_key = swk_station_doc, .index = swk_stations,
+    .seq = swk_station_seq, .fields = station_fields,
 };
 
 /* Writes tmpl with its one "%lld" replaced by id (no printf on a format from data). */
@@ -74,9 +70,50 @@ static void kind_key(const char *tmpl, long long id, char *out, size_t outlen)
     snprintf(out, outlen, "%.*s%lld%s", n, tmpl, id, at ? at + 4 : "");
 }
 
+/* The kind's keys, from its key functions or else its formats. */
+static void doc_key(const struct sw_kind *k, long long id, char *out, size_t outlen)
+{
+    if (k->doc_key != NULL)
+        sw_strlcpy(out, k->doc_key(id).s, outlen);
+    else
+        kind_key(k->key_fmt, id, out, outlen);
+}
+
+static void index_key(const struct sw_kind *k, char *out, size_t outlen)
+{
+    sw_strlcpy(out, k->index != NULL ? k->index().s : k->index_key, outlen);
+}
+
+static void seq_key(const struct sw_kind *k, char *out, size_t outlen)
+{
+    sw_strlcpy(out, k->seq != NULL ? k->seq().s : k->seq_key, outlen);
+}
+
+static int has_parent_index(const struct sw_kind *k)
+{
+    return k->parent_index != NULL || k->parent_index_fmt != NULL;
+}
+
+static void parent_index_key(const struct sw_kind *k, long long parent, char *out,
+                             size_t outlen)
+{
+    if (k->parent_index != NULL)
+        sw_strlcpy(out, k->parent_index(parent).s, outlen);
+    else
+        kind_key(k->parent_index_fmt, parent, out, outlen);
+}
+
+static void parent_doc_key(const struct sw_kind *k, long long parent, char *out, size_t outlen)
+{
+    if (k->parent_doc != NULL)
+        sw_strlcpy(out, k->parent_doc(parent).s, outlen);
+    else
+        kind_key(k->parent_key_fmt, parent, out, outlen);
+}
+
 void sw_doc_key(const struct sw_kind *k, long long id, char *out, size_t outlen)
 {
-    kind_key(k->key_fmt, id, out, outlen);
+    doc_key(k, id, out, outlen);
 }
 
 int sw_doc_get(struct sw_store *s, const struct sw_kind *k, long long id, json_t **out)
@@ -85,7 +122,7 @@ int sw_doc_get(struct sw_store *s, const struct sw_kind *k, long long id, json_t
     redisReply *r;
     json_t *doc;
 
-    kind_key(k->key_fmt, id, key, sizeof(key));
+    doc_key(k, id, key, sizeof(key));
     r = sw_store_cmd(s, "GET", key, NULL);
     if (r == NULL)
         return SW_EAGAIN;
@@ -101,35 +138,48 @@ int sw_doc_get(struct sw_store *s, const struct sw_kind *k, long long id, json_t
     return SW_OK;
 }
 
-int sw_doc_create(struct sw_store *s, const struct sw_kind *k, const json_t *in,
-                  long long parent, json_t **out)
+int sw_doc_new_id(struct sw_store *s, const struct sw_kind *k, long long *id)
 {
-    char key[128], pkey[128], idtxt[32], when[32];
-    const char *set[3], *zadd[4], *pzadd[4];
-    const char **argvs[3];
-    int argcs[3], n = 2, i;
+    char seq[128];
     redisReply *r;
-    json_t *doc;
-    char *text;
-    long long id;
 
-    if (k->parent_field != NULL) {
-        kind_key(k->parent_key_fmt, parent, pkey, sizeof(pkey));
-        r = sw_store_cmd(s, "EXISTS", pkey, NULL);
-        if (r == NULL)
-            return SW_EAGAIN;
-        id = sw_reply_int(r, 0);
-        freeReplyObject(r);
-        if (id != 1)
-            return SW_NOTFOUND;
-    }
-    r = sw_store_cmd(s, "INCR", k->seq_key, NULL);
+    seq_key(k, seq, sizeof(seq));
+    r = sw_store_cmd(s, "INCR", seq, NULL);
     if (r == NULL)
         return SW_EAGAIN;
-    id = sw_reply_int(r, -1);
+    *id = sw_reply_int(r, -1);
     freeReplyObject(r);
-    if (id <= 0)
-        return SW_ERR;
+    return *id > 0 ? SW_OK : SW_ERR;
+}
+
+/* The document of a new id: (1) its parent is asked to exist; (2) the id goes into the kind's
+ * index and the parent's (other slots than the document's; one pipeline); (3) the document is
+ * written, SET NX under its own key. A crash after (2) leaves index entries without a
+ * document: sw_doc_list and every other reader skip them. Nothing names the id before (2), so
+ * no reader can find a document whose index entries are missing. */
+int sw_doc_create_id(struct sw_store *s, const struct sw_kind *k, const json_t *in,
+                     long long parent, long long id, json_t **out)
+{
+    char key[128], idx[128], pidx[128], idtxt[32], when[32];
+    const char *zadd[4], *pzadd[4], *set[4];
+    const char **argvs[2];
+    int argcs[2], n = 1, rc = SW_OK;
+    redisReply *r, *rep[2] = { NULL, NULL };
+    json_t *doc;
+    char *text;
+
+    if (k->parent_field != NULL) {
+        parent_doc_key(k, parent, key, sizeof(key));
+        r = sw_store_cmd(s, "EXISTS", key, NULL);
+        if (r == NULL)
+            return SW_EAGAIN;
+        rc = sw_reply_int(r, 0) == 1 ? SW_OK : SW_NOTFOUND;
+        freeReplyObject(r);
+        if (rc != SW_OK)
+            return rc;
+    }
+    if (id <= 0 && (rc = sw_doc_new_id(s, k, &id)) != SW_OK)
+        return rc;
 
     doc = json_deep_copy(in);
     if (doc == NULL)
@@ -144,39 +194,49 @@ int sw_doc_create(struct sw_store *s, const struct sw_kind *k, const json_t *in,
         json_decref(doc);
         return SW_ERR;
     }
-    kind_key(k->key_fmt, id, key, sizeof(key));
+    doc_key(k, id, key, sizeof(key));
+    index_key(k, idx, sizeof(idx));
     snprintf(idtxt, sizeof(idtxt), "%lld", id);
-    set[0] = "SET"; set[1] = key; set[2] = text;
-    zadd[0] = "ZADD"; zadd[1] = k->index_key; zadd[2] = idtxt; zadd[3] = idtxt;
-    argvs[0] = set; argcs[0] = 3;
-    argvs[1] = zadd; argcs[1] = 4;
-    if (k->parent_index_fmt != NULL) {
-        kind_key(k->parent_index_fmt, parent, pkey, sizeof(pkey));
-        pzadd[0] = "ZADD"; pzadd[1] = pkey; pzadd[2] = idtxt; pzadd[3] = idtxt;
-        argvs[2] = pzadd; argcs[2] = 4;
-        n = 3;
+    zadd[0] = "ZADD"; zadd[1] = idx; zadd[2] = idtxt; zadd[3] = idtxt;
+    argvs[0] = zadd; argcs[0] = 4;
+    if (has_parent_index(k) && parent != 0) {
+        parent_index_key(k, parent, pidx, sizeof(pidx));
+        pzadd[0] = "ZADD"; pzadd[1] = pidx; pzadd[2] = idtxt; pzadd[3] = idtxt;
+        argvs[1] = pzadd; argcs[1] = 4;
+        n = 2;
     }
-    /* One slot per step: the indexes first, then the document (a crash between them leaves
-     * index entries naming a missing document, which sw_doc_list skips). */
-    r = NULL;
-    for (i = 1; i <= n; i++) {   /* argvs[1..n-1], then argvs[0] */
-        r = sw_store_cmdv(s, argcs[i % n], argvs[i % n], NULL);
-        if (r == NULL || r->type == REDIS_REPLY_ERROR)
-            break;
+    if (sw_store_pipeline(s, n, argcs, argvs, rep) != SW_OK) {
+        rc = SW_EAGAIN;
+        goto out;
+    }
+    if (rep[0]->type == REDIS_REPLY_ERROR || (n == 2 && rep[1]->type == REDIS_REPLY_ERROR))
+        rc = SW_ERR;
+    freeReplyObject(rep[0]);
+    freeReplyObject(rep[1]);
+    if (rc != SW_OK)
+        goto out;
+    set[0] = "SET"; set[1] = key; set[2] = text; set[3] = "NX";
+    r = sw_store_cmdv(s, 4, set, NULL);
+    if (r == NULL)
+        rc = SW_EAGAIN;
+    else if (r->type != REDIS_REPLY_STATUS)
+        rc = SW_ERR;       /* an error, or NIL: a document under a fresh id is no retry */
+    if (r != NULL)
         freeReplyObject(r);
-        r = NULL;
-    }
+out:
     free(text);
-    if (i <= n) {
-        int rc = r == NULL ? SW_EAGAIN : SW_ERR;
-
-        if (r != NULL)
-            freeReplyObject(r);
+    if (rc != SW_OK) {
         json_decref(doc);
         return rc;
     }
     *out = doc;
     return SW_OK;
+}
+
+int sw_doc_create(struct sw_store *s, const struct sw_kind *k, const json_t *in,
+                  long long parent, json_t **out)
+{
+    return sw_doc_create_id(s, k, in, parent, 0, out);
 }
 
 int sw_doc_patch(struct sw_store *s, const struct sw_kind *k, long long id,
@@ -188,7 +248,7 @@ int sw_doc_patch(struct sw_store *s, const struct sw_kind *k, long long id,
     int argcs[1], attempt, rc;
     redisReply *r;
 
-    kind_key(k->key_fmt, id, key, sizeof(key));
+    doc_key(k, id, key, sizeof(key));
     for (attempt = 0; attempt < 8; attempt++) {
         json_t *doc, *v;
         const char *name;
@@ -249,10 +309,10 @@ int sw_doc_list(struct sw_store *s, const struct sw_kind *k, long long parent,
     size_t i, n;
     int rc = SW_OK;
 
-    if (parent != 0 && k->parent_index_fmt != NULL)
-        kind_key(k->parent_index_fmt, parent, idx, sizeof(idx));
+    if (parent != 0 && has_parent_index(k))
+        parent_index_key(k, parent, idx, sizeof(idx));
     else
-        sw_strlcpy(idx, k->index_key, sizeof(idx));
+        index_key(k, idx, sizeof(idx));
     snprintf(min, sizeof(min), "(%lld", after);
     snprintf(lim, sizeof(lim), "%d", limit + 1);
     ids = sw_store_cmd(s, "ZRANGEBYSCORE", idx, min, "+inf", "LIMIT", "0", lim, NULL);
@@ -273,7 +333,7 @@ int sw_doc_list(struct sw_store *s, const struct sw_kind *k, long long parent,
     for (i = 0; i < n; i++) {
         long long id = sw_reply_int(ids->element[i], 0);
 
-        kind_key(k->key_fmt, id, keys[i], sizeof(keys[i]));
+        doc_key(k, id, keys[i], sizeof(keys[i]));
         argv[i + 1] = keys[i];
     }
     docs = sw_store_cmdv(s, (int)n + 1, argv, NULL);
@@ -307,27 +367,26 @@ out:
     return SW_OK;
 }
 
+/* (1) the document, (2) its id out of the kind's index (another slot). A crash between
+ * leaves an index entry without a document, which readers skip; deleting again removes it
+ * (SW_NOTFOUND then, as the document was gone). */
 int sw_doc_delete(struct sw_store *s, const struct sw_kind *k, long long id)
 {
-    char key[128], idtxt[32];
-    const char *del[2], *zrem[3];
+    char key[128], idx[128], idtxt[32];
     redisReply *r;
     long long n;
 
-    kind_key(k->key_fmt, id, key, sizeof(key));
+    doc_key(k, id, key, sizeof(key));
+    index_key(k, idx, sizeof(idx));
     snprintf(idtxt, sizeof(idtxt), "%lld", id);
-    del[0] = "DEL"; del[1] = key;
-    zrem[0] = "ZREM"; zrem[1] = k->index_key; zrem[2] = idtxt;
-    /* The document first, then its index entry (each its own slot): a crash between them
-     * leaves an entry naming a missing document, which sw_doc_list skips. */
-    r = sw_store_cmdv(s, 2, del, NULL);
+    r = sw_store_cmd(s, "DEL", key, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     n = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
     freeReplyObject(r);
     if (n < 0)
         return SW_ERR;
-    r = sw_store_cmdv(s, 3, zrem, NULL);
+    r = sw_store_cmd(s, "ZREM", idx, idtxt, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     freeReplyObject(r);

@@ -25,8 +25,8 @@ static const struct sw_jfield association_fields[] = {
 
 /* The id sequence is the subscribers': an association's id is its subscriber's. */
 const struct sw_kind sw_kind_association = {
-    .name = "association", .key_fmt = SWK_ASSOCIATION_FMT,
-    .index_key = SWK_ASSOCIATIONS_INDEX, .seq_key = SWK_ASSOCIATION_SEQ,
+    .name = "association", .doc_key = swk_association, .index = swk_associations,
+    .seq = swk_subscriber_seq,
     .fields = association_fields,
 };
 
@@ -66,6 +66,7 @@ int sw_assoc_create(struct sw_store *s, const json_t *in, json_t **out)
     json_t *sub_in, *sub = NULL, *doc, *mark;
     char key[96], idtxt[32], when[32];
     const char *set[3], *zadd[4];
+    sw_key_t aidx = swk_associations();
     int rc;
     char *text;
     long long id;
@@ -107,7 +108,7 @@ int sw_assoc_create(struct sw_store *s, const json_t *in, json_t **out)
     /* The index first, then the document (each its own slot): a crash between them leaves an
      * index entry naming a missing association, which readers skip (batch_load). */
     set[0] = "SET"; set[1] = key; set[2] = text;
-    zadd[0] = "ZADD"; zadd[1] = sw_kind_association.index_key; zadd[2] = idtxt; zadd[3] = idtxt;
+    zadd[0] = "ZADD"; zadd[1] = aidx.s; zadd[2] = idtxt; zadd[3] = idtxt;
     rc = run1(s, zadd, 4);
     if (rc == SW_OK)
         rc = run1(s, set, 3);
@@ -471,7 +472,7 @@ static int batch_load(struct sw_store *s, struct sw_assoc_batch *b)
 
     if (b->loaded)
         return SW_OK;
-    r = sw_store_cmd(s, "ZRANGE", sw_kind_association.index_key, "0", "-1", NULL);
+    r = sw_store_cmd(s, "ZRANGE", swk_associations().s, "0", "-1", NULL);
     if (r == NULL)
         return SW_EAGAIN;
     b->assocs = json_object();
@@ -652,7 +653,8 @@ static int link_matter(struct sw_store *s, long long a, const json_t *event, jso
             return SW_ERR;
         snprintf(akey, sizeof(akey), "%s", swk_assoc_matters(a).s);
         {
-            const char *z1[] = { "ZADD", MATTERS, idtxt, idtxt };
+            sw_key_t all = swk_matters_all();
+            const char *z1[] = { "ZADD", all.s, idtxt, idtxt };
             const char *z2[] = { "ZADD", akey, idtxt, idtxt };
             const char *set[] = { "SET", mkey, text, "NX" };
 

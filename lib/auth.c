@@ -13,13 +13,14 @@
 #include "seawall/date.h"
 #include "seawall/live.h"
 #include "seawall/i18n.h"
+#include "seawall/keys.h"
 #include "seawall/ratelimit.h"
 #include "seawall/store.h"
 
 #define TOKEN_PREFIX "swt_"
 #define SECRET_BYTES 32
 #define SECRET_LEN   43     /* unpadded base64url of 32 bytes */
-#define USED_KEY     "sw:idx:tokens:used"   /* token id -> the minute it was last used (ms) */
+#define USED_KEY     used_key()   /* token id -> the minute it was last used (ms) */
 #define USED_EVERY_MS 60000
 
 static const struct { enum sw_role role; const char *name; } role_names[] = {
@@ -27,6 +28,16 @@ static const struct { enum sw_role role; const char *name; } role_names[] = {
     { SW_ROLE_EXPERT, "expert" },     { SW_ROLE_STATION, "station" },
     { SW_ROLE_ADMIN, "admin" },       { SW_ROLE_ASSOCIATION, "association" },
 };
+
+/* The key of the tokens' last uses; its text lives as long as the thread. */
+static const char *used_key(void)
+{
+    static __thread sw_key_t k;
+
+    if (k.s[0] == '\0')
+        k = swk_tokens_used();
+    return k.s;
+}
 
 const char *sw_role_name(enum sw_role r)
 {
@@ -176,6 +187,10 @@ int sw_auth_subject_check(struct sw_store *s, enum sw_role role, long long subje
     return SW_OK;
 }
 
+/* A token is written in two steps, each in one cluster slot: (1) its id into sw:idx:tokens
+ * and, for a person's own token, sw:{person:N}:tokens (ZADD, harmless again); (2) its record
+ * sw:tok:<id>. A crash between leaves index entries naming no record: the lists skip them
+ * (sw_auth_token_get answers SW_NOTFOUND) and no secret was shown, so nothing can use them. */
 int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subject,
                          long long person, const char *label, int64_t expires_ms, json_t **out,
                          char *err, size_t errlen)
@@ -201,7 +216,7 @@ int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subjec
         return SW_ERR;
     }
     sw_token_hash(token + strlen(TOKEN_PREFIX) + SW_TOKEN_ID_LEN + 1, SECRET_LEN, hash);
-    r = sw_store_cmd(s, "INCR", "sw:seq:token", NULL);
+    r = sw_store_cmd(s, "INCR", swk_token_seq().s, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     seq = sw_reply_int(r, 0);
@@ -212,25 +227,44 @@ int sw_auth_token_create(struct sw_store *s, enum sw_role role, long long subjec
     snprintf(cen, sizeof(cen), "%lld", centre);
     snprintf(seqtxt, sizeof(seqtxt), "%lld", seq);
     snprintf(ptxt, sizeof(ptxt), "%lld", person);
-    snprintf(pkey, sizeof(pkey), "sw:{person:%lld}:tokens", person);
+    sw_strlcpy(pkey, swk_person_tokens(person).s, sizeof(pkey));
     sw_iso8601(now, created, sizeof(created));
     {
-        /* A token that never expires has no expires_at field (it comes last). */
+        /* Step 1, the indexes (other slots than the record; one pipeline): every token's and
+         * the person's own. */
+        sw_key_t idx = swk_tokens();
+        const char *zadd[] = { "ZADD", idx.s, seqtxt, id };
+        const char *pzadd[] = { "ZADD", pkey, seqtxt, id };
+        const char **argvs[] = { zadd, pzadd };
+        int argcs[] = { 4, 4 }, i, n = person > 0 ? 2 : 1;
+        redisReply *rep[2] = { NULL, NULL };
+
+        if (sw_store_pipeline(s, n, argcs, argvs, rep) != SW_OK)
+            return SW_EAGAIN;
+        rc = SW_OK;
+        for (i = 0; i < n; i++) {
+            if (rep[i]->type == REDIS_REPLY_ERROR)
+                rc = SW_ERR;
+            freeReplyObject(rep[i]);
+        }
+        if (rc != SW_OK) {
+            snprintf(err, errlen, "storing the token failed");
+            return rc;
+        }
+    }
+    {
+        /* Step 2, the record, in its own slot. A token that never expires has no expires_at
+         * field (it comes last). */
         const char *hset[] = { "HSET", key, "hash", hash, "role", sw_role_name(role),
                                "subject", subj, "centre", cen, "label", label,
                                "created_at", created, "seq", seqtxt, "person", ptxt,
                                "expires_at", expires };
-        const char *zadd[] = { "ZADD", "sw:idx:tokens", seqtxt, id };
-        const char *pzadd[] = { "ZADD", pkey, seqtxt, id };
-        const char **argvs[] = { hset, zadd, pzadd };
-        int argcs[] = { (int)SW_ARRAY_LEN(hset) - (expires[0] ? 0 : 2),
-                        (int)SW_ARRAY_LEN(zadd), (int)SW_ARRAY_LEN(pzadd) };
 
-        r = sw_store_multi(s, person > 0 ? 3 : 2, argcs, argvs, NULL);
+        r = sw_store_cmdv(s, (int)SW_ARRAY_LEN(hset) - (expires[0] ? 0 : 2), hset, NULL);
     }
     if (r == NULL)
         return SW_EAGAIN;
-    rc = r->type == REDIS_REPLY_ARRAY ? SW_OK : SW_ERR;
+    rc = r->type == REDIS_REPLY_INTEGER ? SW_OK : SW_ERR;
     freeReplyObject(r);
     if (rc != SW_OK) {
         snprintf(err, errlen, "storing the token failed");
@@ -416,7 +450,7 @@ out:
 
 void sw_auth_token_key(const char *id, char *out, size_t outlen)
 {
-    snprintf(out, outlen, "sw:tok:%s", id);
+    sw_strlcpy(out, swk_token(id).s, outlen);
 }
 
 int sw_auth_bearer_id(const char *authorization, char *id)
@@ -447,36 +481,36 @@ int sw_auth_token_get(struct sw_store *s, const char *id, json_t **out)
     return rc;
 }
 
-/* KEYS: the token record, the revoked tokens' stream. ARGV: when, token id. The revocation
- * and the note that ends the token's live streams (seawall/live.h) are written together. */
-static const char revoke_lua[] =
-    "if redis.call('HSETNX', KEYS[1], 'revoked_at', ARGV[1]) == 1 then "
-    "  redis.call('XADD', KEYS[2], 'MAXLEN', '~', '10000', '*', 'token', ARGV[2]) "
-    "  return 1 end "
-    "return 0";
-
+/* Revokes in two steps: (1) revoked_at on the record (HSETNX: the first time stays), (2) the
+ * note that ends the token's live streams, appended to sw:live:revoked (another slot;
+ * seawall/live.h). A crash between leaves the token refused but its live streams open until
+ * they next check: revoking again redoes step 2 (the reader takes a note twice as once). */
 int sw_auth_token_revoke(struct sw_store *s, const char *id, json_t **out)
 {
     char key[64], when[32];
-    int rc;
+    redisReply *r;
 
-    rc = sw_auth_token_get(s, id, out);
-    if (rc != SW_OK)
-        return rc;
-    if (!json_is_null(json_object_get(*out, "revoked_at")))
-        return SW_OK;   /* revoking twice is harmless and keeps the first time */
-    json_decref(*out);
     *out = NULL;
     sw_auth_token_key(id, key, sizeof(key));
     sw_iso8601(sw_now_ms(), when, sizeof(when));
     {
-        const char *keys[2] = { key, SW_LIVE_REVOKED }, *args[2] = { when, id };
-        long long done;
+        /* Only a record that exists is marked: HSETNX would make one. */
+        static const char revoke_lua[] =
+            "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+            "return redis.call('HSETNX', KEYS[1], 'revoked_at', ARGV[1])\n";
+        const char *keys[1] = { key }, *args[1] = { when };
+        long long done = 0;
+        int rc = sw_store_eval_int(s, revoke_lua, 1, keys, 1, args, &done);
 
-        rc = sw_store_eval_int(s, revoke_lua, 2, keys, 2, args, &done);
         if (rc != SW_OK)
             return rc;
+        if (done < 0)
+            return SW_NOTFOUND;
     }
+    r = sw_store_cmd(s, "XADD", SW_LIVE_REVOKED, "MAXLEN", "~", "10000", "*", "token", id, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
     return sw_auth_token_get(s, id, out);
 }
 
@@ -490,7 +524,7 @@ int sw_auth_token_list(struct sw_store *s, long long after, int limit, json_t **
 
     snprintf(min, sizeof(min), "(%lld", after);
     snprintf(lim, sizeof(lim), "%d", limit + 1);
-    ids = sw_store_cmd(s, "ZRANGEBYSCORE", "sw:idx:tokens", min, "+inf", "WITHSCORES", "LIMIT",
+    ids = sw_store_cmd(s, "ZRANGEBYSCORE", swk_tokens().s, min, "+inf", "WITHSCORES", "LIMIT",
                        "0", lim, NULL);
     if (ids == NULL)
         return SW_EAGAIN;
@@ -714,7 +748,7 @@ int sw_auth_token_list_person(struct sw_store *s, long long person, int limit, j
     json_t *list;
     size_t i;
 
-    snprintf(key, sizeof(key), "sw:{person:%lld}:tokens", person);
+    sw_strlcpy(key, swk_person_tokens(person).s, sizeof(key));
     snprintf(lim, sizeof(lim), "%d", limit - 1);
     ids = sw_store_cmd(s, "ZREVRANGE", key, "0", lim, NULL);
     if (ids == NULL)

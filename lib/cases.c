@@ -656,7 +656,7 @@ int sw_case_staff_load(struct sw_store *s, long long staff, long long *open)
 
 int sw_case_default_centre(struct sw_store *s, long long *centre)
 {
-    redisReply *r = sw_store_cmd(s, "ZRANGE", sw_kind_centre.index_key, "0", "0", NULL);
+    redisReply *r = sw_store_cmd(s, "ZRANGE", swk_centres().s, "0", "0", NULL);
 
     *centre = 0;
     if (r == NULL)

@@ -110,8 +110,8 @@ static const struct cfg_key cfg_keys[] = {
       "request of a poll (never to a redirect's target): host=Header:value, comma-separated "
       "(api.uspto.gov=X-API-KEY:...)" },
     { "poller.test_clock", CFG_INT, "0", 0, 1,
-      "1: dated sources judge which days exist by the instant in Redis key "
-      "sw:testclock:poller_at_ms when it is set (tests only)" },
+      "1: dated sources judge which days exist by the instant "
+      "in the Redis key sw:testclock:poller_at_ms, when it is set (tests only)" },
     { "archive.max_entries", CFG_INT, "10000", 1, 100000000,
       "entries one archive may have (ZIP bombs of many entries)" },
     { "archive.max_entry_bytes", CFG_INT, "4294967296", 1024, 1099511627776LL,

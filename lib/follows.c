@@ -6,6 +6,7 @@
 
 #include "seawall/alerts.h"
 #include "seawall/follows.h"
+#include "seawall/keys.h"
 #include "seawall/log.h"
 #include "seawall/register.h"
 #include "seawall/store.h"
@@ -41,8 +42,8 @@ int sw_follow_target(const json_t *f, char *out, size_t n)
 
 static void keys_of(long long sub, char *follows, char *fkeys, size_t n)
 {
-    snprintf(follows, n, "sw:{sub:%lld}:follows", sub);
-    snprintf(fkeys, n, "sw:{sub:%lld}:followkeys", sub);
+    sw_strlcpy(follows, swk_follows(sub).s, n);
+    sw_strlcpy(fkeys, swk_followkeys(sub).s, n);
 }
 
 /* KEYS: follows, followkeys. ARGV: target, doc, max, id. Returns {1, id} (added), {0, id}
@@ -55,26 +56,52 @@ static const char add_lua[] =
     "redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])\n"
     "return {1, ARGV[4]}\n";
 
+/* SADD (add 1) or SREM (add 0) of member in the set of target's followers. */
+static int target_set(struct sw_store *s, const char *target, const char *member, int add)
+{
+    sw_key_t tkey = swk_follow_target(target);
+    redisReply *r = sw_store_cmd(s, add ? "SADD" : "SREM", tkey.s, member, NULL);
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+/* Adds a follow in single-slot steps: a. "SUB:ID" in the target's followers sw:{flw}:t:TARGET
+ * first, b. then the follow in the subscriber's hashes (one script in {sub:N}); when b finds
+ * the target followed already (or the limit reached), the new id's entry is taken out again
+ * and the existing follow's put in (which also repairs an entry lost before this order). A
+ * crash between a and b leaves an entry naming no follow: the alerts skip it (sw_follow_get
+ * finds nothing). */
 int sw_follow_add(struct sw_store *s, long long sub, const json_t *f, long long max,
                   json_t **out, int *created)
 {
     char target[SW_FOLLOW_TARGET_MAX], follows[64], fkeys[64], ids[24], maxs[24], when[32];
-    char tkey[SW_FOLLOW_TARGET_MAX + 16], member[64];
+    char member[64];
+    sw_key_t counter = swk_follow_counter();
     const char *keys[2], *args[4];
     json_t *doc;
     char *text;
     redisReply *r;
-    long long id, got;
+    long long id, got, had;
     int rc;
 
     *out = NULL;
     *created = 0;
     if (sw_follow_target(f, target, sizeof(target)) != SW_OK)
         return SW_INVALID;
-    if ((r = sw_store_cmd(s, "INCR", "sw:{flw}:id", NULL)) == NULL)
+    if ((r = sw_store_cmd(s, "INCR", counter.s, NULL)) == NULL)
         return SW_EAGAIN;
     id = sw_reply_int(r, 0);
     freeReplyObject(r);
+    if (id <= 0) {
+        sw_strlcpy(s->errstr, "INCR of the follow ids failed", sizeof(s->errstr));
+        return SW_ERR;
+    }
+    snprintf(member, sizeof(member), "%lld:%lld", sub, id);
+    if ((rc = target_set(s, target, member, 1)) != SW_OK)   /* a. */
+        return rc;
     doc = json_deep_copy(f);
     json_object_set_new(doc, "id", json_integer(id));
     json_object_set_new(doc, "created_at",
@@ -94,7 +121,7 @@ int sw_follow_add(struct sw_store *s, long long sub, const json_t *f, long long 
     args[1] = text;
     args[2] = maxs;
     args[3] = ids;
-    r = sw_store_eval(s, add_lua, 2, keys, 4, args);
+    r = sw_store_eval(s, add_lua, 2, keys, 4, args);   /* b. */
     free(text);
     if (r == NULL)
         return SW_EAGAIN;
@@ -105,20 +132,19 @@ int sw_follow_add(struct sw_store *s, long long sub, const json_t *f, long long 
         return SW_ERR;
     }
     got = sw_reply_int(r->element[0], -1);
-    id = strtoll(sw_reply_str(r->element[1]) ?: "0", NULL, 10);
+    had = strtoll(sw_reply_str(r->element[1]) ?: "0", NULL, 10);
     freeReplyObject(r);
-    if (got < 0)
-        return SW_TOOBIG;
-    if (got == 1) {
-        /* the record's side: who follows it (a follow that lost this on a crash is found
-         * again by adding it once more: the subscriber's side says it exists, this adds) */
-        *created = 1;
+    if (got != 1) {   /* the new id is unused: its entry goes */
+        if ((rc = target_set(s, target, member, 0)) != SW_OK)
+            return rc;
+        if (got < 0)
+            return SW_TOOBIG;
+        id = had;     /* and the existing follow's is made sure of */
+        snprintf(member, sizeof(member), "%lld:%lld", sub, id);
+        if ((rc = target_set(s, target, member, 1)) != SW_OK)
+            return rc;
     }
-    snprintf(tkey, sizeof(tkey), "sw:{flw}:t:%s", target);
-    snprintf(member, sizeof(member), "%lld:%lld", sub, id);
-    if ((r = sw_store_cmd(s, "SADD", tkey, member, NULL)) == NULL)
-        return SW_EAGAIN;
-    freeReplyObject(r);
+    *created = got == 1;
     rc = sw_follow_get(s, sub, id, out);
     return rc == SW_NOTFOUND ? SW_EAGAIN : rc;
 }
@@ -173,10 +199,13 @@ int sw_follow_get(struct sw_store *s, long long sub, long long id, json_t **out)
     return *out != NULL ? SW_OK : SW_NOTFOUND;
 }
 
+/* Ends a follow: the subscriber's hashes first (one MULTI in {sub:N}), then its entry in the
+ * target's followers. A crash between them leaves an entry naming no follow, which the
+ * alerts skip. */
 int sw_follow_delete(struct sw_store *s, long long sub, long long id)
 {
     char follows[64], fkeys[64], ids[24], target[SW_FOLLOW_TARGET_MAX];
-    char tkey[SW_FOLLOW_TARGET_MAX + 16], member[64];
+    char member[64];
     const char *a1[] = { "HDEL", follows, ids }, *a2[] = { "HDEL", fkeys, target };
     const char **argvs[] = { a1, a2 };
     int argcs[] = { 3, 3 };
@@ -198,21 +227,19 @@ int sw_follow_delete(struct sw_store *s, long long sub, long long id)
     freeReplyObject(r);
     if (target[0] == '\0')
         return SW_OK;
-    snprintf(tkey, sizeof(tkey), "sw:{flw}:t:%s", target);
     snprintf(member, sizeof(member), "%lld:%lld", sub, id);
-    if ((r = sw_store_cmd(s, "SREM", tkey, member, NULL)) == NULL)
-        return SW_EAGAIN;
-    freeReplyObject(r);
-    return SW_OK;
+    return target_set(s, target, member, 0);
 }
 
 /* --- alerts ---------------------------------------------------------------------------------- */
 
-/* Stores ev (the alert's event, whose id is per follow) for each follower in tkey. */
-static int alert_followers(struct sw_store *s, const struct sw_config *cfg, const char *tkey,
+/* Stores ev (the alert's event, whose id is per follow) for each follower of target; an entry
+ * whose follow is gone (or not yet written) is skipped. */
+static int alert_followers(struct sw_store *s, const struct sw_config *cfg, const char *target,
                            json_t *ev, const char *reason)
 {
-    redisReply *r = sw_store_cmd(s, "SMEMBERS", tkey, NULL);
+    sw_key_t tkey = swk_follow_target(target);
+    redisReply *r = sw_store_cmd(s, "SMEMBERS", tkey.s, NULL);
     char base[400];   /* the source event's id: ev's "id" is replaced for each follower */
     size_t i;
     int rc = SW_OK;
@@ -262,12 +289,12 @@ int sw_follow_mark_changed(struct sw_store *s, const struct sw_config *cfg,
                            const struct sw_reg_change *ch)
 {
     const json_t *src = ch->event;
-    char tkey[SW_FOLLOW_TARGET_MAX + 16], title[512], reason[512];
+    char target[SW_FOLLOW_TARGET_MAX], title[512], reason[512];
     const char *mark = json_string_value(json_array_get(json_object_get(src, "marks"), 0));
     json_t *ev;
     int rc;
 
-    snprintf(tkey, sizeof(tkey), "sw:{flw}:t:mark:%s:%s", ch->office, ch->number);
+    snprintf(target, sizeof(target), "mark:%s:%s", ch->office, ch->number);
     snprintf(title, sizeof(title), "Followed trademark %s %s (%s): now %s", ch->office,
              ch->number, mark ? mark : "-", ch->new_status[0] ? ch->new_status : "unknown");
     snprintf(reason, sizeof(reason), "Status %s%s%s (%s)",
@@ -282,7 +309,7 @@ int sw_follow_mark_changed(struct sw_store *s, const struct sw_config *cfg,
                    "date", json_object_get(src, "date"));
     if (ev == NULL)
         return SW_ERR;
-    rc = alert_followers(s, cfg, tkey, ev, reason);
+    rc = alert_followers(s, cfg, target, ev, reason);
     json_decref(ev);
     return rc;
 }
@@ -291,7 +318,7 @@ int sw_follow_docket_entry(struct sw_store *s, const struct sw_config *cfg,
                            const struct sw_reg_docket *d)
 {
     const json_t *src = d->event;
-    char court[128], docket[128], tkey[SW_FOLLOW_TARGET_MAX + 16], title[512], reason[512];
+    char court[128], docket[128], target[SW_FOLLOW_TARGET_MAX], title[512], reason[512];
     const char *what = json_string_value(json_object_get(src, "entry_type"));
     const char *name = json_string_value(json_object_get(src, "case_name"));
     json_t *ev;
@@ -313,12 +340,12 @@ int sw_follow_docket_entry(struct sw_store *s, const struct sw_config *cfg,
                    json_object_get(src, "parties"));
     if (ev == NULL)
         return SW_ERR;
-    snprintf(tkey, sizeof(tkey), "sw:{flw}:t:docket:%s:%s", court, docket);
-    rc = alert_followers(s, cfg, tkey, ev, reason);
+    snprintf(target, sizeof(target), "docket:%s:%s", court, docket);
+    rc = alert_followers(s, cfg, target, ev, reason);
     rc2 = SW_OK;
     if (court[0] != '\0') {
-        snprintf(tkey, sizeof(tkey), "sw:{flw}:t:docket::%s", docket);
-        rc2 = alert_followers(s, cfg, tkey, ev, reason);
+        snprintf(target, sizeof(target), "docket::%s", docket);
+        rc2 = alert_followers(s, cfg, target, ev, reason);
     }
     json_decref(ev);
     return rc != SW_OK ? rc : rc2;

@@ -11,6 +11,7 @@
 
 #include "seawall/config.h"
 #include "seawall/delivery.h"
+#include "seawall/keys.h"
 #include "seawall/log.h"
 #include "seawall/people.h"
 #include "seawall/store.h"
@@ -25,16 +26,14 @@ static const struct sw_jfield person_fields[] = {
 };
 
 const struct sw_kind sw_kind_person = {
-    .name = "person", .key_fmt = "sw:{person:%lld}:profile",
-    .index_key = "sw:idx:persons", .seq_key = "sw:seq:person",
-    .fields = person_fields,
+    .name = "person", .doc_key = swk_person_profile, .index = swk_persons,
+    .seq = swk_person_seq, .fields = person_fields,
 };
 
 /* The same documents for an exporter, indexed also under its subscriber: the team. */
 static const struct sw_kind team_person = {
-    .name = "person", .key_fmt = "sw:{person:%lld}:profile",
-    .index_key = "sw:idx:persons", .seq_key = "sw:seq:person",
-    .parent_index_fmt = "sw:{sub:%lld}:people", .fields = person_fields,
+    .name = "person", .doc_key = swk_person_profile, .index = swk_persons,
+    .seq = swk_person_seq, .parent_index = swk_sub_people, .fields = person_fields,
 };
 
 /* Members of the stored document nobody is shown. */
@@ -142,47 +141,105 @@ static void email_key(const char *email, char *key, size_t keylen)
     char hex[65];
 
     sw_email_hash(email, hex);
-    snprintf(key, keylen, "sw:person:email:%s", hex);
+    sw_strlcpy(key, swk_person_email(hex).s, keylen);
 }
 
-int sw_person_by_email(struct sw_store *s, const char *email, long long *id)
-{
-    char key[96];
-    redisReply *r;
+/* How long a claim of an address whose person was never written (a creation that died
+ * between its steps) keeps the address from anybody else. */
+#define EMAIL_CLAIM_STALE_MS 60000
 
-    email_key(email, key, sizeof(key));
-    r = sw_store_cmd(s, "GET", key, NULL);
+/* KEYS[1] an address's claim; ARGV[1] the value it must hold ("" none), ARGV[2] the value to
+ * give it ("" none). 1 when it held ARGV[1] and was changed. */
+static const char email_cas_lua[] =
+    "local v = redis.call('GET', KEYS[1]) or ''\n"
+    "if v ~= ARGV[1] then return 0 end\n"
+    "if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end\n"
+    "return 1\n";
+
+static int email_cas(struct sw_store *s, const char *key, const char *was, const char *now)
+{
+    const char *keys[1] = { key }, *args[2] = { was, now };
+    long long done = 0;
+    int rc = sw_store_eval_int(s, email_cas_lua, 1, keys, 2, args, &done);
+
+    return rc != SW_OK ? rc : done == 1 ? SW_OK : SW_CONFLICT;
+}
+
+/* 1 when person id's profile exists, 0 when not, -1 when Redis did not answer. */
+static int person_exists(struct sw_store *s, long long id)
+{
+    redisReply *r = sw_store_cmd(s, "EXISTS", swk_person_profile(id).s, NULL);
+    int n;
+
+    if (r == NULL)
+        return -1;
+    n = sw_reply_int(r, 0) == 1;
+    freeReplyObject(r);
+    return n;
+}
+
+/* The claim of key: its text into val (valsz), the person's id and when it was claimed (ms;
+ * 0 for a claim written before claims had a time). SW_OK, SW_NOTFOUND or SW_EAGAIN. */
+static int email_claim(struct sw_store *s, const char *key, char *val, size_t valsz,
+                       long long *id, long long *at)
+{
+    redisReply *r = sw_store_cmd(s, "GET", key, NULL);
+    char *end;
+
+    val[0] = '\0';
+    *id = *at = 0;
     if (r == NULL)
         return SW_EAGAIN;
-    *id = r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+    if (r->type == REDIS_REPLY_STRING) {
+        sw_strlcpy(val, r->str, valsz);
+        *id = strtoll(val, &end, 10);
+        if (*end == ':')
+            *at = strtoll(end + 1, NULL, 10);
+    }
     freeReplyObject(r);
     return *id > 0 ? SW_OK : SW_NOTFOUND;
 }
 
-/* Takes person id out of its subscriber's team index (best effort: a stale id lists nothing,
- * sw_doc_list skipping documents that are gone). */
-static void team_forget(struct sw_store *s, long long subscriber, long long id)
+int sw_person_by_email(struct sw_store *s, const char *email, long long *id)
 {
-    char key[64], idtxt[32];
-    redisReply *r;
+    char key[96], val[64];
+    long long at;
+    int rc, n;
 
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:people", subscriber);
-    snprintf(idtxt, sizeof(idtxt), "%lld", id);
-    r = sw_store_cmd(s, "ZREM", key, idtxt, NULL);
-    if (r != NULL)
-        freeReplyObject(r);
+    email_key(email, key, sizeof(key));
+    rc = email_claim(s, key, val, sizeof(val), id, &at);
+    if (rc != SW_OK)
+        return rc;
+    /* A claim whose person was never written (its creation died) names nobody. */
+    n = person_exists(s, *id);
+    if (n < 0)
+        return SW_EAGAIN;
+    if (n == 0)
+        *id = 0;
+    return n ? SW_OK : SW_NOTFOUND;
 }
 
+/* A person is written in steps, each in one slot, in this order:
+ *   1. a new id (sw:seq:person);
+ *   2. the address claimed for it: sw:person:email:<hash> = "<id>:<ms>", SET NX (or, over a
+ *      claim whose person was never written and that is older than EMAIL_CLAIM_STALE_MS,
+ *      compare-and-set);
+ *   3. the id into sw:idx:persons and, for an exporter, its team sw:{sub:N}:people;
+ *   4. the profile sw:{person:N}:profile (sw_doc_create_id).
+ * The claim comes first so two people cannot end up with one address. A crash after 2 or 3
+ * leaves a claim and index entries naming no profile: sw_person_by_email and sw_doc_list skip
+ * them, and the address is free again once the claim is stale. A failure at 3 or 4 gives the
+ * claim back. */
 int sw_person_create(struct sw_store *s, const json_t *in, const char *pwhash, json_t **out,
                      char *err, size_t errlen)
 {
     const char *email = json_string_value(json_object_get(in, "email"));
     const char *rolename = json_string_value(json_object_get(in, "role"));
     long long subject = json_integer_value(json_object_get(in, "subject")), centre = 0, id;
-    char key[96], idtxt[32];
+    long long old_id, old_at;
+    char key[96], old[64], mine[64];
     enum sw_role role;
     json_t *doc, *made = NULL;
-    redisReply *r;
     int rc;
 
     if (email == NULL || !sw_email_valid(email)) {
@@ -196,6 +253,20 @@ int sw_person_create(struct sw_store *s, const json_t *in, const char *pwhash, j
     rc = sw_auth_subject_check(s, role, subject, &centre, err, errlen);
     if (rc != SW_OK)
         return rc;
+    email_key(email, key, sizeof(key));
+    rc = email_claim(s, key, old, sizeof(old), &old_id, &old_at);
+    if (rc == SW_EAGAIN)
+        return rc;
+    if (rc == SW_OK) {
+        int n = person_exists(s, old_id);
+
+        if (n < 0)
+            return SW_EAGAIN;
+        if (n == 1 || sw_now_ms() - old_at < EMAIL_CLAIM_STALE_MS) {
+            snprintf(err, errlen, "a person with this email exists");
+            return SW_CONFLICT;
+        }
+    }
     doc = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:b, s:b}", "email", email, "name",
                     json_string_value(json_object_get(in, "name")) ?: email, "role", rolename,
                     "subject", (json_int_t)subject, "centre", (json_int_t)centre, "lang",
@@ -210,42 +281,23 @@ int sw_person_create(struct sw_store *s, const json_t *in, const char *pwhash, j
                                             ?: "owner"));
     if (pwhash != NULL)
         json_object_set_new(doc, "pwhash", json_string(pwhash));
-    email_key(email, key, sizeof(key));
-    /* Claim the address first so two people cannot end up with one. */
-    r = sw_store_cmd(s, "EXISTS", key, NULL);
-    if (r == NULL) {
-        json_decref(doc);
-        return SW_EAGAIN;
+    rc = sw_doc_new_id(s, &sw_kind_person, &id);
+    if (rc == SW_OK) {
+        snprintf(mine, sizeof(mine), "%lld:%lld", id, (long long)sw_now_ms());
+        rc = email_cas(s, key, old, mine);
+        if (rc == SW_CONFLICT)
+            snprintf(err, errlen, "a person with this email exists");
     }
-    id = sw_reply_int(r, 0);
-    freeReplyObject(r);
-    if (id != 0) {
-        json_decref(doc);
-        snprintf(err, errlen, "a person with this email exists");
-        return SW_CONFLICT;
+    if (rc == SW_OK) {
+        rc = sw_doc_create_id(s, role == SW_ROLE_EXPORTER ? &team_person : &sw_kind_person, doc,
+                              role == SW_ROLE_EXPORTER ? subject : 0, id, &made);
+        if (rc != SW_OK && email_cas(s, key, mine, "") != SW_OK)
+            sw_warn("person %lld: the claim of its address stays until it is stale (%s)", id,
+                    s->errstr);
     }
-    if (role == SW_ROLE_EXPORTER)
-        rc = sw_doc_create(s, &team_person, doc, subject, &made);
-    else
-        rc = sw_doc_create(s, &sw_kind_person, doc, 0, &made);
     json_decref(doc);
     if (rc != SW_OK)
         return rc;
-    id = json_integer_value(json_object_get(made, "id"));
-    snprintf(idtxt, sizeof(idtxt), "%lld", id);
-    r = sw_store_cmd(s, "SET", key, idtxt, "NX", NULL);
-    if (r == NULL || r->type != REDIS_REPLY_STATUS) {
-        rc = r == NULL ? SW_EAGAIN : SW_CONFLICT;
-        if (r != NULL)
-            freeReplyObject(r);
-        sw_doc_delete(s, &sw_kind_person, id);   /* another took the address meanwhile */
-        if (role == SW_ROLE_EXPORTER)
-            team_forget(s, subject, id);
-        json_decref(made);
-        snprintf(err, errlen, "a person with this email exists");
-        return rc;
-    }
-    freeReplyObject(r);
     *out = made;
     return SW_OK;
 }
@@ -337,7 +389,7 @@ int sw_person_seen(struct sw_store *s, long long person, const char *addr, const
     crypto_hash_sha256_update(&st, (const unsigned char *)(ua ?: ""), strlen(ua ?: ""));
     crypto_hash_sha256_final(&st, h);
     sw_hex(h, sizeof(h), hex);
-    snprintf(key, sizeof(key), "sw:{person:%lld}:seen", person);
+    sw_strlcpy(key, swk_person_seen(person).s, sizeof(key));
     {
         const char *a1[] = { "SCARD", key }, *a2[] = { "SADD", key, hex };
         const char **argvs[] = { a1, a2 };
@@ -374,7 +426,7 @@ void sw_audit(struct sw_store *s, long long person, long long max, const char *e
     json_decref(e);
     if (text == NULL)
         return;
-    snprintf(key, sizeof(key), "sw:{person:%lld}:audit", person);
+    sw_strlcpy(key, swk_person_audit(person).s, sizeof(key));
     snprintf(last, sizeof(last), "%lld", max > 0 ? max - 1 : 0);
     {
         const char *push[] = { "LPUSH", key, text }, *trim[] = { "LTRIM", key, "0", last };
@@ -397,7 +449,7 @@ int sw_audit_list(struct sw_store *s, long long person, long long offset, int li
     redisReply *r;
     size_t i;
 
-    snprintf(key, sizeof(key), "sw:{person:%lld}:audit", person);
+    sw_strlcpy(key, swk_person_audit(person).s, sizeof(key));
     snprintf(from, sizeof(from), "%lld", offset);
     snprintf(to, sizeof(to), "%lld", offset + limit);   /* one more: is there a next page */
     r = sw_store_cmd(s, "LRANGE", key, from, to, NULL);
@@ -433,9 +485,9 @@ static void throttle_keys(const char *email, const char *addr, char *acct, char 
     size_t i;
 
     sw_email_hash(email, hex);
-    snprintf(acct, len, "sw:thr:acct:%s", hex);
-    snprintf(ip, len, "sw:thr:ip:%.64s", addr != NULL ? addr : "-");
-    for (i = 10; ip[i] != '\0'; i++)
+    sw_strlcpy(acct, swk_throttle_acct(hex).s, len);
+    sw_strlcpy(ip, swk_throttle_ip(addr != NULL ? addr : "-").s, len);
+    for (i = strlen(swk_throttle_ip("").s); ip[i] != '\0'; i++)
         if ((unsigned char)ip[i] <= ' ' || (unsigned char)ip[i] >= 0x7f)
             ip[i] = '_';
 }
@@ -473,13 +525,19 @@ void sw_throttle_fail(struct sw_store *s, const struct sw_throttle *t, const cha
     const char *a3[] = { "SET", ip, "0", "EX", win, "NX" }, *a4[] = { "INCR", ip };
     const char **argvs[] = { a1, a2, a3, a4 };
     int argcs[] = { 6, 2, 6, 2 };
-    redisReply *r;
 
+    redisReply *rep[4];
+    int i;
+
+    /* The two counts lie in two slots: a pipeline (each key's SET NX before its INCR, on its
+     * node's one connection), not a transaction; a crash between leaves a count of 0 that
+     * expires. */
     throttle_keys(email, addr, acct, ip, sizeof(acct));
     snprintf(win, sizeof(win), "%lld", t->window_s);
-    r = sw_store_multi(s, 4, argcs, argvs, NULL);
-    if (r != NULL)
-        freeReplyObject(r);
+    if (sw_store_pipeline(s, 4, argcs, argvs, rep) != SW_OK)
+        return;
+    for (i = 0; i < 4; i++)
+        freeReplyObject(rep[i]);
 }
 
 void sw_throttle_clear(struct sw_store *s, const char *email)
@@ -506,26 +564,34 @@ static int ot_key(const char *kind, const char *token, char *key, size_t keylen,
         if (!isalnum((unsigned char)token[i]) && token[i] != '-' && token[i] != '_')
             return SW_NOTFOUND;
     sw_token_hash(token, n, h);
-    snprintf(key, keylen, "sw:ot:%s:%s", kind, h);
+    sw_strlcpy(key, swk_onetime(kind, h).s, keylen);
     if (hash != NULL)
         memcpy(hash, h, sizeof(h));
     return SW_OK;
 }
 
-int sw_onetime_put(struct sw_store *s, const char *kind, const json_t *payload, int64_t now_ms,
-                   long long ttl_s, char *token, char *hash)
+/* A new random token into token (SW_OT_TOKEN_MAX), its record's key into key and its hash
+ * into hash (65, may be NULL). */
+static void ot_new(const char *kind, char *token, char *key, size_t keylen, char *hash)
 {
     unsigned char raw[32];
-    char key[128], ex[24];
-    json_t *p;
-    char *text;
-    redisReply *r;
 
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2base64(token, SW_OT_TOKEN_MAX, raw, sizeof(raw),
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     sodium_memzero(raw, sizeof(raw));
-    ot_key(kind, token, key, sizeof(key), hash);
+    ot_key(kind, token, key, keylen, hash);
+}
+
+/* Writes payload with its expiry under key, kept ttl_s (and a minute) by Redis. */
+static int ot_write(struct sw_store *s, const char *key, const json_t *payload, int64_t now_ms,
+                    long long ttl_s)
+{
+    char ex[24];
+    json_t *p;
+    char *text;
+    redisReply *r;
+
     p = json_deep_copy(payload);
     if (p == NULL)
         return SW_ERR;
@@ -541,6 +607,15 @@ int sw_onetime_put(struct sw_store *s, const char *kind, const json_t *payload, 
         return SW_EAGAIN;
     freeReplyObject(r);
     return SW_OK;
+}
+
+int sw_onetime_put(struct sw_store *s, const char *kind, const json_t *payload, int64_t now_ms,
+                   long long ttl_s, char *token, char *hash)
+{
+    char key[128];
+
+    ot_new(kind, token, key, sizeof(key), hash);
+    return ot_write(s, key, payload, now_ms, ttl_s);
 }
 
 static int ot_get(struct sw_store *s, const char *cmd, const char *key, int64_t now_ms,
@@ -581,7 +656,7 @@ int sw_onetime_by_hash(struct sw_store *s, const char *kind, const char *hash, i
 {
     char key[128];
 
-    snprintf(key, sizeof(key), "sw:ot:%s:%.64s", kind, hash);
+    sw_strlcpy(key, swk_onetime(kind, hash).s, sizeof(key));
     return ot_get(s, "GET", key, now_ms, payload);
 }
 
@@ -603,13 +678,139 @@ int sw_onetime_drop(struct sw_store *s, const char *kind, const char *hash)
     redisReply *r;
     long long n;
 
-    snprintf(key, sizeof(key), "sw:ot:%s:%.64s", kind, hash);
+    sw_strlcpy(key, swk_onetime(kind, hash).s, sizeof(key));
     r = sw_store_cmd(s, "DEL", key, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     n = sw_reply_int(r, 0);
     freeReplyObject(r);
     return n == 1 ? SW_OK : SW_NOTFOUND;
+}
+
+/* --- invitations ------------------------------------------------------------------------ */
+
+/* An index entry of sw:{person:N}:invites is "<token hash>:<ms written>". An entry younger
+ * than this whose invitation is not there (yet) is left alone by the list. */
+#define INVITE_YOUNG_MS 60000
+
+/* Two steps, each in one slot: (1) the entry "<pub> -> <hash>:<ms>" into the inviter's index
+ * sw:{person:N}:invites, (2) the invitation's single-use token sw:ot:invite:<hash>. A crash
+ * between leaves an entry naming no invitation: the list skips it, and drops it once it is
+ * older than INVITE_YOUNG_MS (not before: step 2 of another request may be on its way). */
+int sw_invite_put(struct sw_store *s, long long person, const json_t *payload, int64_t now_ms,
+                  long long ttl_s, char *token, char *pub)
+{
+    char key[128], hash[65], val[96];
+    redisReply *r;
+    int rc;
+
+    ot_new("invite", token, key, sizeof(key), hash);
+    memcpy(pub, hash, SW_INVITE_ID_LEN);
+    pub[SW_INVITE_ID_LEN] = '\0';
+    snprintf(val, sizeof(val), "%s:%lld", hash, (long long)sw_now_ms());
+    r = sw_store_cmd(s, "HSET", swk_person_invites(person).s, pub, val, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    rc = ot_write(s, key, payload, now_ms, ttl_s);
+    if (rc != SW_OK) {
+        r = sw_store_cmd(s, "HDEL", swk_person_invites(person).s, pub, NULL);
+        if (r != NULL)
+            freeReplyObject(r);
+    }
+    return rc;
+}
+
+/* The hash and the time of an index entry's value (a value without a time is old). */
+static int invite_entry(const redisReply *v, char *hash, long long *at)
+{
+    if (v == NULL || v->type != REDIS_REPLY_STRING || v->len < 64)
+        return SW_NOTFOUND;
+    memcpy(hash, v->str, 64);
+    hash[64] = '\0';
+    *at = v->len > 65 && v->str[64] == ':' ? strtoll(v->str + 65, NULL, 10) : 0;
+    return SW_OK;
+}
+
+int sw_invite_list(struct sw_store *s, long long person, int64_t now_ms, json_t **items)
+{
+    sw_key_t key = swk_person_invites(person);
+    redisReply *r;
+    size_t i;
+
+    r = sw_store_cmd(s, "HGETALL", key.s, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *items = json_array();
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+        char hash[65];
+        long long at = 0;
+        json_t *p;
+        int rc = invite_entry(r->element[i + 1], hash, &at);
+
+        if (rc == SW_OK)
+            rc = sw_onetime_by_hash(s, "invite", hash, now_ms, &p);
+        if (rc == SW_EAGAIN) {
+            freeReplyObject(r);
+            json_decref(*items);
+            *items = NULL;
+            return rc;
+        }
+        if (rc != SW_OK) {
+            if (sw_now_ms() - at >= INVITE_YOUNG_MS) {
+                redisReply *d = sw_store_cmd(s, "HDEL", key.s, r->element[i]->str, NULL);
+
+                if (d != NULL)
+                    freeReplyObject(d);
+            }
+            continue;
+        }
+        json_object_set_new(p, "id", json_string(r->element[i]->str));
+        json_array_append_new(*items, p);
+    }
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+/* (1) the invitation's token, (2) its index entry: a crash between leaves an entry the list
+ * drops. */
+int sw_invite_revoke(struct sw_store *s, long long person, const char *pub)
+{
+    sw_key_t key = swk_person_invites(person);
+    char hash[65];
+    long long at;
+    redisReply *r;
+    int rc;
+
+    if (pub == NULL || strlen(pub) != SW_INVITE_ID_LEN)
+        return SW_NOTFOUND;
+    r = sw_store_cmd(s, "HGET", key.s, pub, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    rc = invite_entry(r, hash, &at);
+    freeReplyObject(r);
+    if (rc != SW_OK)
+        return rc;
+    rc = sw_onetime_drop(s, "invite", hash);
+    if (rc == SW_EAGAIN)
+        return rc;
+    r = sw_store_cmd(s, "HDEL", key.s, pub, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return rc;
+}
+
+void sw_invite_forget(struct sw_store *s, long long person, const char *token)
+{
+    char hash[65];
+    redisReply *r;
+
+    sw_token_hash(token, strlen(token), hash);
+    hash[SW_INVITE_ID_LEN] = '\0';
+    r = sw_store_cmd(s, "HDEL", swk_person_invites(person).s, hash, NULL);
+    if (r != NULL)
+        freeReplyObject(r);
 }
 
 /* --- TOTP -------------------------------------------------------------------------------- */
@@ -711,7 +912,7 @@ int sw_totp_use(struct sw_store *s, long long person, long long step)
     long long ok = 0;
     int rc;
 
-    snprintf(key, sizeof(key), "sw:{person:%lld}:totp_last", person);
+    sw_strlcpy(key, swk_person_totp_last(person).s, sizeof(key));
     snprintf(st, sizeof(st), "%lld", step);
     rc = sw_store_eval_int(s, totp_use_lua, 1, keys, 1, args, &ok);
     if (rc != SW_OK)

@@ -654,7 +654,7 @@ static int pf_flush(struct sw_store *s, long long sub)
         } else {
             for (i = 0; i < k; i++) {
                 if (reps[i]->type != REDIS_REPLY_STRING && rc == SW_OK) {
-                    snprintf(s->errstr, sizeof(s->errstr), "XADD %s: %s", stream.s,
+                    snprintf(s->errstr, sizeof(s->errstr), "XADD %.100s: %.120s", stream.s,
                              reps[i]->type == REDIS_REPLY_ERROR ? reps[i]->str
                                                                 : "unexpected reply");
                     rc = SW_EAGAIN;

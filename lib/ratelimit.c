@@ -6,6 +6,7 @@
 
 #include "seawall/auth.h"
 #include "seawall/accounts.h"
+#include "seawall/keys.h"
 #include "seawall/people.h"
 #include "seawall/ratelimit.h"
 #include "seawall/store.h"
@@ -73,19 +74,23 @@ void sw_rate_init(struct sw_rate *r, long long per_s, long long burst)
 static void count_key(const char *record, char *out, size_t outlen)
 {
     const char *open = strchr(record, '{'), *close = open ? strchr(open + 1, '}') : NULL;
+    char tag[48];
 
     if (open != NULL && close != NULL && close > open + 1)
-        snprintf(out, outlen, "sw:rl:{%.*s}", (int)(close - open - 1), open + 1);
+        snprintf(tag, sizeof(tag), "%.*s", (int)(close - open - 1), open + 1);
     else
-        snprintf(out, outlen, "sw:rl:{%s}", record);
+        sw_strlcpy(tag, record, sizeof(tag));
+    sw_strlcpy(out, swk_rate_count(tag).s, outlen);
 }
 
 static void set_addr(struct sw_rate_caller *rc, const char *remote_addr)
 {
     size_t i;
 
-    snprintf(rc->addr, sizeof(rc->addr), "sw:rl:ip:%.64s", remote_addr != NULL ? remote_addr : "-");
-    for (i = 9; rc->addr[i] != '\0'; i++)   /* an address is no key syntax: keep it printable */
+    sw_strlcpy(rc->addr, swk_rate_addr(remote_addr != NULL ? remote_addr : "-").s,
+               sizeof(rc->addr));
+    /* an address is no key syntax: keep it printable */
+    for (i = strlen(swk_rate_addr("").s); rc->addr[i] != '\0'; i++)
         if ((unsigned char)rc->addr[i] <= ' ' || (unsigned char)rc->addr[i] >= 0x7f ||
             rc->addr[i] == '{' || rc->addr[i] == '}')
             rc->addr[i] = '_';

@@ -6,13 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seawall/keys.h"
 #include "seawall/log.h"
 #include "seawall/normalise.h"
 #include "seawall/register.h"
 #include "seawall/shows.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
 
-#define CHANGES_MAXLEN "1000000"
+#define CHANGES_MAXLEN 1000000LL   /* entries kept on the changes stream, over all shards */
 #define PARTY_CACHE_MAX 20000      /* names remembered by a writer before it forgets them all */
 #define NAMES_MAX 20               /* spellings kept per party */
 
@@ -208,27 +210,41 @@ static void replies_free(redisReply **rep, int n)
     free(rep);
 }
 
+/* A pipeline's EVALSHA of script that a node did not know (NOSCRIPT: SCRIPT LOAD went to
+ * another node of a cluster, or the node restarted) is run again through sw_store_eval,
+ * which loads it there; its reply replaces the refusal. SW_OK or SW_EAGAIN. */
+static int evals_fix(struct sw_store *s, const struct pipe *p, redisReply **rep,
+                     const char *script)
+{
+    int i, nkeys;
+
+    for (i = 0; i < p->n; i++) {
+        const char **a = p->argvs[i];
+        redisReply *r;
+
+        if (rep[i] == NULL || rep[i]->type != REDIS_REPLY_ERROR ||
+            strncmp(rep[i]->str, "NOSCRIPT", 8) != 0 || p->argcs[i] < 3 ||
+            strcmp(a[0], "EVALSHA") != 0)
+            continue;
+        nkeys = atoi(a[2]);
+        if (nkeys < 0 || 3 + nkeys > p->argcs[i])
+            continue;
+        if ((r = sw_store_eval(s, script, nkeys, a + 3, p->argcs[i] - 3 - nkeys,
+                               a + 3 + nkeys)) == NULL)
+            return SW_EAGAIN;
+        freeReplyObject(rep[i]);
+        rep[i] = r;
+    }
+    return SW_OK;
+}
+
 /* --- keys ---------------------------------------------------------------------------------- */
 
-static void mark_key(const char *office, const char *number, char *out, size_t n)
-{
-    snprintf(out, n, "sw:{reg:%s}:tm:%s", office, number);
-}
-
-static void tms_key(const char *office, char *out, size_t n)
-{
-    snprintf(out, n, "sw:{reg:%s}:tms", office);
-}
-
+/* Every key comes from seawall/keys.h; these name the rid's bucket and its field. */
 static void rid_bucket(long long rid, char *key, size_t n, char *field, size_t fn)
 {
-    snprintf(key, n, "sw:{reg}:rid:%lld", rid / 1000);
+    sw_strlcpy(key, swk_reg_rid_bucket(rid / 1000).s, n);
     snprintf(field, fn, "%lld", rid % 1000);
-}
-
-static void party_key_of(long long id, const char *what, char *out, size_t n)
-{
-    snprintf(out, n, "sw:{pty:%lld}:%s", id, what);
 }
 
 static const char *str(const json_t *o, const char *k)
@@ -482,16 +498,25 @@ struct mrec {
     json_t *doc;
     json_t *evs;            /* events merged into it, in order (borrowed from the queue) */
     char old_status[16], old_text[128];
+    int created;            /* new before this batch's write (or the unannounced one's) */
+    int pending;            /* the store holds a marker: a write of it not yet announced */
     int changed;
-    int written;
+    int written;            /* stored, or nothing to store */
+    int announce;           /* step c to do: written, or found written but unannounced */
 };
 
+/* Compare-and-set of one record, leaving the marker of a change not yet announced. KEYS: the
+ * record, the office's numbers, the office's unannounced hash (one slot: {reg:OFFICE}). ARGV:
+ * "0" (must be new) or "1" (must still be ARGV[2]), the stored text, the new text, the
+ * number, the marker (what the record was; an older marker is kept). 1 written, 0 changed
+ * meanwhile. */
 static const char cas_lua[] =
     "local cur = redis.call('GET', KEYS[1])\n"
     "if ARGV[1] == '0' then if cur then return 0 end\n"
     "elseif cur ~= ARGV[2] then return 0 end\n"
     "redis.call('SET', KEYS[1], ARGV[3])\n"
     "redis.call('SADD', KEYS[2], ARGV[4])\n"
+    "redis.call('HSETNX', KEYS[3], ARGV[4], ARGV[5])\n"
     "return 1\n";
 
 static void mrecs_free(struct mrec *m, size_t n)
@@ -506,9 +531,306 @@ static void mrecs_free(struct mrec *m, size_t n)
     free(m);
 }
 
-/* Writes the mark events of the queue: read the records, merge, compare-and-set each, then
- * the changes stream. A record changed by another writer meanwhile is read and merged again
- * (up to five times). */
+static int no_memory(struct sw_store *s)
+{
+    sw_strlcpy(s->errstr, "out of memory", sizeof(s->errstr));
+    return SW_ERR;
+}
+
+/* Step 1: reads each record not yet written and its marker, and merges its events. A record
+ * the events leave as it was is done, unless a marker says its last write was never
+ * announced: then it is announced now (step c). */
+static int marks_read(struct sw_reg_writer *w, struct mrec *m, size_t n)
+{
+    struct sw_store *s = w->s;
+    struct pipe p = { 0 };
+    redisReply **rep = NULL;
+    size_t i, j, k;
+    json_t *ev;
+    int rc;
+
+    for (i = 0; i < n; i++)
+        if (!m[i].written) {
+            sw_key_t un = swk_reg_unannounced(m[i].office);
+
+            PIPE(&p, "GET", m[i].key);
+            PIPE(&p, "HGET", un.s, m[i].number);
+        }
+    rc = pipe_run(s, &p, &rep);
+    for (i = 0, j = 0; rc == SW_OK && i < n; i++) {
+        redisReply *r, *mk;
+        json_t *marker;
+
+        if (m[i].written)
+            continue;
+        r = rep[j++];
+        mk = rep[j++];
+        free(m[i].old);
+        m[i].old = NULL;
+        json_decref(m[i].doc);
+        m[i].doc = NULL;
+        m[i].old_status[0] = m[i].old_text[0] = '\0';
+        m[i].pending = 0;
+        if (r->type == REDIS_REPLY_STRING) {
+            m[i].old = strdup(r->str);
+            m[i].doc = json_loadb(r->str, r->len, 0, NULL);
+            if (m[i].doc == NULL) {
+                sw_warn("register: %s is not JSON; it is made again", m[i].key);
+                m[i].doc = json_object();
+            }
+            sw_strlcpy(m[i].old_status, str(m[i].doc, "status") ?: "", sizeof(m[i].old_status));
+            sw_strlcpy(m[i].old_text, str(m[i].doc, "status_text") ?: "", sizeof(m[i].old_text));
+            m[i].created = 0;
+        } else if (r->type == REDIS_REPLY_NIL) {
+            m[i].doc = json_object();
+            m[i].created = 1;
+        } else {
+            r = r->type == REDIS_REPLY_ERROR ? r : mk;
+            sw_strlcpy(s->errstr, r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply",
+                       sizeof(s->errstr));
+            rc = SW_ERR;
+            break;
+        }
+        if (m[i].doc == NULL || (r->type == REDIS_REPLY_STRING && m[i].old == NULL)) {
+            rc = no_memory(s);
+            break;
+        }
+        if (mk->type == REDIS_REPLY_STRING &&
+            (marker = json_loadb(mk->str, mk->len, 0, NULL)) != NULL) {
+            /* what the record was before the write that was not announced */
+            m[i].pending = 1;
+            m[i].created = json_is_true(json_object_get(marker, "created"));
+            sw_strlcpy(m[i].old_status, str(marker, "status") ?: "", sizeof(m[i].old_status));
+            sw_strlcpy(m[i].old_text, str(marker, "text") ?: "", sizeof(m[i].old_text));
+            json_decref(marker);
+        }
+        m[i].changed = 0;
+        json_array_foreach(m[i].evs, k, ev)
+            m[i].changed |= mark_merge(m[i].doc, ev, m[i].office, m[i].number);
+        if (!m[i].changed) {
+            m[i].written = 1;   /* nothing new: nothing to write */
+            m[i].announce = m[i].pending;
+        }
+    }
+    replies_free(rep, p.n);
+    pipe_free(&p);
+    return rc;
+}
+
+/* Step a: new rids from the counter, then the index entries readers look records up by (the
+ * office in the offices set, each new rid's bucket entry), before the records exist. */
+static int marks_index(struct sw_reg_writer *w, struct mrec *m, size_t n)
+{
+    struct sw_store *s = w->s;
+    sw_key_t offices = swk_reg_offices();
+    struct pipe p = { 0 };
+    redisReply **rep = NULL;
+    long long newids = 0, first = 0;
+    size_t i, j;
+    int rc;
+
+    for (i = 0; i < n; i++)
+        if (!m[i].written && (m[i].old == NULL ||
+                              json_integer_value(json_object_get(m[i].doc, "rid")) <= 0))
+            newids++;
+    if (newids > 0) {
+        sw_key_t counter = swk_reg_rid_counter();
+        char by[24];
+        redisReply *r;
+
+        snprintf(by, sizeof(by), "%lld", newids);
+        if ((r = sw_store_cmd(s, "INCRBY", counter.s, by, NULL)) == NULL)
+            return SW_EAGAIN;
+        first = sw_reply_int(r, 0) - newids + 1;
+        freeReplyObject(r);
+        if (first <= 0) {
+            sw_strlcpy(s->errstr, "INCRBY of the record ids failed", sizeof(s->errstr));
+            return SW_ERR;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if (m[i].written)
+            continue;
+        for (j = 0; j < i; j++)
+            if (!m[j].written && strcmp(m[j].office, m[i].office) == 0)
+                break;
+        if (j == i)
+            PIPE(&p, "SADD", offices.s, m[i].office);
+        if (m[i].old == NULL || json_integer_value(json_object_get(m[i].doc, "rid")) <= 0) {
+            char bkey[48], field[16], where[64];
+
+            json_object_set_new(m[i].doc, "rid", json_integer(first));
+            rid_bucket(first++, bkey, sizeof(bkey), field, sizeof(field));
+            snprintf(where, sizeof(where), "%s:%s", m[i].office, m[i].number);
+            PIPE(&p, "HSET", bkey, field, where);
+        }
+    }
+    rc = pipe_run(s, &p, &rep);
+    rc = replies_check(s, rep, p.n, rc);
+    replies_free(rep, p.n);
+    pipe_free(&p);
+    return rc;
+}
+
+/* Step b: each changed record by compare-and-set (with its marker); one that another writer
+ * changed meanwhile stays unwritten, for the next round. */
+static int marks_store(struct sw_reg_writer *w, struct mrec *m, size_t n)
+{
+    struct sw_store *s = w->s;
+    struct pipe c = { 0 };
+    redisReply **cr = NULL, *r;
+    char sha[48] = "";
+    size_t i, k, nw = 0, *which = calloc(n ? n : 1, sizeof(*which));
+    int rc = SW_OK;
+
+    if (which == NULL)
+        return no_memory(s);
+    if ((r = sw_store_cmd(s, "SCRIPT", "LOAD", cas_lua, NULL)) == NULL) {
+        free(which);
+        return SW_EAGAIN;
+    }
+    sw_strlcpy(sha, sw_reply_str(r) ?: "", sizeof(sha));
+    freeReplyObject(r);
+    for (i = 0; i < n && rc == SW_OK; i++) {
+        sw_key_t tms, un;
+        json_t *mk;
+        char *text, *mtext;
+
+        if (m[i].written)
+            continue;
+        tms = swk_reg_numbers(m[i].office);
+        un = swk_reg_unannounced(m[i].office);
+        mk = json_pack("{s:b, s:s, s:s}", "created", m[i].created, "status", m[i].old_status,
+                       "text", m[i].old_text);
+        mtext = mk ? json_dumps(mk, JSON_COMPACT) : NULL;
+        text = json_dumps(m[i].doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(mk);
+        if (text == NULL || mtext == NULL)
+            rc = no_memory(s);
+        else
+            PIPE(&c, "EVALSHA", sha, "3", m[i].key, tms.s, un.s, m[i].old ? "1" : "0",
+                 m[i].old ? m[i].old : "", text, m[i].number, mtext);
+        free(text);
+        free(mtext);
+        which[nw++] = i;
+    }
+    if (rc == SW_OK)
+        rc = pipe_run(s, &c, &cr);
+    if (rc == SW_OK)
+        rc = evals_fix(s, &c, cr, cas_lua);
+    rc = replies_check(s, cr, c.n, rc);
+    for (k = 0; rc == SW_OK && k < nw; k++)
+        if (cr[k]->type == REDIS_REPLY_INTEGER && cr[k]->integer == 1) {
+            m[which[k]].written = 1;
+            m[which[k]].announce = 1;
+            w->marks++;
+        }   /* else changed meanwhile: read again in the next round */
+    replies_free(cr, c.n);
+    pipe_free(&c);
+    free(which);
+    return rc;
+}
+
+/* Step c: each written record's change on the changes stream (its shard by office and
+ * number), its followers told, and only then its marker removed. A record whose followers
+ * could not be told (on_change's SW_EAGAIN) keeps its marker, and the flush fails with
+ * SW_EAGAIN: written again, its events find the marker and do step c again. */
+static int marks_announce(struct sw_reg_writer *w, struct mrec *m, size_t n)
+{
+    struct sw_store *s = w->s;
+    struct pipe p = { 0 }, d = { 0 };
+    redisReply **rep = NULL;
+    size_t i, untold = 0;
+    char max[24];
+    int rc;
+
+    snprintf(max, sizeof(max), "%lld", CHANGES_MAXLEN / sw_stream_shards(s));
+    for (i = 0; i < n; i++) {
+        char rid[24], route[64];
+        sw_key_t key;
+
+        if (!m[i].announce)
+            continue;
+        snprintf(rid, sizeof(rid), "%lld", json_integer_value(json_object_get(m[i].doc, "rid")));
+        snprintf(route, sizeof(route), "%s:%s", m[i].office, m[i].number);
+        key = sw_stream_key(SW_REG_CHANGES, sw_stream_shard_of(s, route, strlen(route)));
+        PIPE(&p, "XADD", key.s, "MAXLEN", "~", max, "*", "office", m[i].office,
+             "number", m[i].number, "rid", rid);
+    }
+    if (p.n == 0)
+        return SW_OK;
+    rc = pipe_run(s, &p, &rep);
+    rc = replies_check(s, rep, p.n, rc);
+    replies_free(rep, p.n);
+    pipe_free(&p);
+    if (rc != SW_OK)
+        return rc;
+    for (i = 0; i < n; i++) {
+        struct sw_reg_change ch;
+        sw_key_t un;
+
+        if (!m[i].announce)
+            continue;
+        un = swk_reg_unannounced(m[i].office);
+        if (w->on_change == NULL) {
+            PIPE(&d, "HDEL", un.s, m[i].number);
+            continue;
+        }
+        memset(&ch, 0, sizeof(ch));
+        sw_strlcpy(ch.office, m[i].office, sizeof(ch.office));
+        sw_strlcpy(ch.number, m[i].number, sizeof(ch.number));
+        ch.rid = json_integer_value(json_object_get(m[i].doc, "rid"));
+        ch.created = m[i].created;
+        sw_strlcpy(ch.old_status, m[i].old_status, sizeof(ch.old_status));
+        sw_strlcpy(ch.new_status, str(m[i].doc, "status") ?: "", sizeof(ch.new_status));
+        sw_strlcpy(ch.status_text, str(m[i].doc, "status_text") ?: "", sizeof(ch.status_text));
+        ch.event = json_array_get(m[i].evs, json_array_size(m[i].evs) - 1);
+        if (strcmp(m[i].old_status, ch.new_status) != 0 ||
+            strcmp(m[i].old_text, ch.status_text) != 0) {
+            int told = w->on_change(w->ud, &ch);
+
+            if (told == SW_EAGAIN) {   /* the marker stays: told again when written again */
+                sw_warn("register: the followers of %s %s not told (%s); the events are "
+                        "read again", m[i].office, m[i].number, s->errstr);
+                untold++;
+                continue;
+            }
+            if (told != SW_OK)
+                sw_warn("register: telling the followers of %s %s failed (%s)", m[i].office,
+                        m[i].number, s->errstr);
+        }
+        PIPE(&d, "HDEL", un.s, m[i].number);
+    }
+    rc = pipe_run(s, &d, &rep);
+    rc = replies_check(s, rep, d.n, rc);
+    replies_free(rep, d.n);
+    pipe_free(&d);
+    for (i = 0; rc == SW_OK && i < n; i++)
+        m[i].announce = 0;
+    if (rc == SW_OK && untold > 0) {
+        snprintf(s->errstr, sizeof(s->errstr), "the followers of %zu record%s not told",
+                 untold, untold == 1 ? "" : "s");
+        rc = SW_EAGAIN;
+    }
+    return rc;
+}
+
+/* Writes the mark events of the queue in single-slot steps (no script touches more than one
+ * record's slot, {reg:OFFICE}):
+ *   1. read each record and its marker, merge the events (marks_read);
+ *   a. new rids, and the index entries readers look records up by: the office set, the rid
+ *      buckets (marks_index; readers skip a bucket entry whose record is missing or has
+ *      another rid);
+ *   b. each changed record by compare-and-set, leaving a marker of what it was in
+ *      sw:{reg:OFFICE}:unannounced (marks_store); a record another writer changed meanwhile
+ *      is read and merged again, up to five rounds;
+ *   c. the change appended to the changes stream, the followers told, the marker removed
+ *      (marks_announce).
+ * A crash between b and c leaves the marker: the same events read again (the register
+ * worker's unacknowledged entry, an import run again) change nothing in the record but find
+ * the marker and do step c then. A crash inside c announces a change twice at worst (the
+ * screener re-reads the record; followed alerts are idempotent). A crash after a leaves an
+ * unused rid bucket entry or office, which readers skip. */
 static int flush_marks(struct sw_reg_writer *w)
 {
     struct sw_store *s = w->s;
@@ -517,10 +839,8 @@ static int flush_marks(struct sw_reg_writer *w)
     json_t *ev;
     int rc = SW_OK, round;
 
-    if (m == NULL) {
-        sw_strlcpy(s->errstr, "out of memory", sizeof(s->errstr));
-        return SW_ERR;
-    }
+    if (m == NULL)
+        return no_memory(s);
     json_array_foreach(w->queue, i, ev) {
         const char *office = str(ev, "jurisdiction");
         char number[SW_REG_NUMBER_MAX + 1];
@@ -538,211 +858,23 @@ static int flush_marks(struct sw_reg_writer *w)
         if (j == n) {
             sw_strlcpy(m[n].office, office, sizeof(m[n].office));
             sw_strlcpy(m[n].number, number, sizeof(m[n].number));
-            mark_key(office, number, m[n].key, sizeof(m[n].key));
+            sw_strlcpy(m[n].key, swk_reg_mark(office, number).s, sizeof(m[n].key));
             m[n].evs = json_array();
             n++;
         }
         json_array_append(m[j].evs, ev);
     }
     for (round = 0; round < 5 && rc == SW_OK; round++) {
-        struct pipe p = { 0 };
-        redisReply **rep = NULL;
-        long long newids = 0, first = 0;
-        size_t unwritten = 0;
+        size_t todo = 0;
 
         for (i = 0; i < n; i++)
-            if (!m[i].written) {
-                PIPE(&p, "GET", m[i].key);
-                unwritten++;
-            }
-        if (unwritten == 0)
+            todo += !m[i].written;
+        if (todo == 0)
             break;
-        rc = pipe_run(s, &p, &rep);
-        for (i = 0, j = 0; rc == SW_OK && i < n; i++) {
-            redisReply *r;
-
-            if (m[i].written)
-                continue;
-            r = rep[j++];
-            free(m[i].old);
-            m[i].old = NULL;
-            json_decref(m[i].doc);
-            m[i].doc = NULL;
-            m[i].old_status[0] = m[i].old_text[0] = '\0';
-            if (r->type == REDIS_REPLY_STRING) {
-                m[i].old = strdup(r->str);
-                m[i].doc = json_loadb(r->str, r->len, 0, NULL);
-                if (m[i].doc == NULL) {
-                    sw_warn("register: %s is not JSON; it is made again", m[i].key);
-                    m[i].doc = json_object();
-                }
-                sw_strlcpy(m[i].old_status, str(m[i].doc, "status") ?: "",
-                           sizeof(m[i].old_status));
-                sw_strlcpy(m[i].old_text, str(m[i].doc, "status_text") ?: "",
-                           sizeof(m[i].old_text));
-            } else if (r->type == REDIS_REPLY_NIL) {
-                m[i].doc = json_object();
-            } else {
-                sw_strlcpy(s->errstr, r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply",
-                           sizeof(s->errstr));
-                rc = SW_ERR;
-                break;
-            }
-            if (m[i].doc == NULL) {
-                sw_strlcpy(s->errstr, "out of memory", sizeof(s->errstr));
-                rc = SW_ERR;
-                break;
-            }
-            m[i].changed = 0;
-            {
-                size_t k;
-
-                json_array_foreach(m[i].evs, k, ev)
-                    m[i].changed |= mark_merge(m[i].doc, ev, m[i].office, m[i].number);
-            }
-            if (!m[i].changed)
-                m[i].written = 1;   /* nothing new: nothing to write */
-            else if (m[i].old == NULL ||
-                     json_integer_value(json_object_get(m[i].doc, "rid")) <= 0)
-                newids++;
-        }
-        replies_free(rep, p.n);
-        pipe_free(&p);
-        if (rc != SW_OK)
-            break;
-        if (newids > 0) {
-            char by[24];
-            redisReply *r;
-
-            snprintf(by, sizeof(by), "%lld", newids);
-            r = sw_store_cmd(s, "INCRBY", "sw:{reg}:rid", by, NULL);
-            if (r == NULL) {
-                rc = SW_EAGAIN;
-                break;
-            }
-            first = sw_reply_int(r, 0) - newids + 1;
-            freeReplyObject(r);
-        }
-        /* compare-and-set each changed record */
-        {
-            size_t *which = calloc(n ? n : 1, sizeof(*which)), nw = 0;
-            char **texts = calloc(n ? n : 1, sizeof(*texts));
-            int *ok = calloc(n ? n : 1, sizeof(*ok));
-
-            if (which == NULL || texts == NULL || ok == NULL) {
-                free(which);
-                free(texts);
-                free(ok);
-                sw_strlcpy(s->errstr, "out of memory", sizeof(s->errstr));
-                rc = SW_ERR;
-                break;
-            }
-            {
-                /* the script by its SHA, then every record's compare-and-set in one trip */
-                redisReply *r = sw_store_cmd(s, "SCRIPT", "LOAD", cas_lua, NULL);
-                char sha[48] = "";
-                struct pipe c = { 0 };
-                redisReply **cr = NULL;
-                size_t k;
-
-                if (r == NULL) {
-                    rc = SW_EAGAIN;
-                } else {
-                    sw_strlcpy(sha, sw_reply_str(r) ?: "", sizeof(sha));
-                    freeReplyObject(r);
-                }
-                for (i = 0; rc == SW_OK && i < n; i++) {
-                    char tms[64];
-
-                    if (m[i].written)
-                        continue;
-                    if (m[i].old == NULL || json_integer_value(json_object_get(m[i].doc, "rid")) <= 0)
-                        json_object_set_new(m[i].doc, "rid", json_integer(first++));
-                    texts[nw] = json_dumps(m[i].doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-                    if (texts[nw] == NULL) {
-                        sw_strlcpy(s->errstr, "out of memory", sizeof(s->errstr));
-                        rc = SW_ERR;
-                        break;
-                    }
-                    which[nw] = i;
-                    tms_key(m[i].office, tms, sizeof(tms));
-                    PIPE(&c, "EVALSHA", sha, "2", m[i].key, tms, m[i].old ? "1" : "0",
-                         m[i].old ? m[i].old : "", texts[nw], m[i].number);
-                    nw++;
-                }
-                if (rc == SW_OK)
-                    rc = pipe_run(s, &c, &cr);
-                for (k = 0; rc == SW_OK && k < nw; k++) {
-                    ok[k] = cr[k]->type == REDIS_REPLY_INTEGER && cr[k]->integer == 1;
-                    if (cr[k]->type == REDIS_REPLY_ERROR) {
-                        sw_strlcpy(s->errstr, cr[k]->str, sizeof(s->errstr));
-                        rc = SW_ERR;
-                    }
-                }
-                replies_free(cr, c.n);
-                pipe_free(&c);
-            }
-            if (rc == SW_OK) {
-                struct pipe q = { 0 };
-                redisReply **qr = NULL;
-                size_t k;
-
-                for (k = 0; k < nw; k++) {
-                    struct mrec *x = &m[which[k]];
-                    char rid[24], bkey[48], field[16];
-                    long long r = json_integer_value(json_object_get(x->doc, "rid"));
-
-                    if (!ok[k])
-                        continue;
-                    snprintf(rid, sizeof(rid), "%lld", r);
-                    rid_bucket(r, bkey, sizeof(bkey), field, sizeof(field));
-                    PIPE(&q, "XADD", SW_REG_CHANGES, "MAXLEN", "~", CHANGES_MAXLEN, "*",
-                         "office", x->office, "number", x->number, "rid", rid);
-                    PIPE(&q, "SADD", SW_REG_OFFICES, x->office);
-                    if (x->old == NULL) {
-                        char where[64];
-
-                        snprintf(where, sizeof(where), "%s:%s", x->office, x->number);
-                        PIPE(&q, "HSET", bkey, field, where);
-                    }
-                }
-                rc = pipe_run(s, &q, &qr);
-                rc = replies_check(s, qr, q.n, rc);
-                replies_free(qr, q.n);
-                pipe_free(&q);
-                for (k = 0; rc == SW_OK && k < nw; k++) {
-                    struct mrec *x = &m[which[k]];
-                    struct sw_reg_change ch;
-                    size_t e;
-
-                    if (!ok[k])
-                        continue;   /* changed meanwhile: read again in the next round */
-                    x->written = 1;
-                    w->marks++;
-                    if (w->on_change == NULL)
-                        continue;
-                    memset(&ch, 0, sizeof(ch));
-                    sw_strlcpy(ch.office, x->office, sizeof(ch.office));
-                    sw_strlcpy(ch.number, x->number, sizeof(ch.number));
-                    ch.rid = json_integer_value(json_object_get(x->doc, "rid"));
-                    ch.created = x->old == NULL;
-                    sw_strlcpy(ch.old_status, x->old_status, sizeof(ch.old_status));
-                    sw_strlcpy(ch.new_status, str(x->doc, "status") ?: "", sizeof(ch.new_status));
-                    sw_strlcpy(ch.status_text, str(x->doc, "status_text") ?: "",
-                               sizeof(ch.status_text));
-                    e = json_array_size(x->evs);
-                    ch.event = json_array_get(x->evs, e - 1);
-                    if (strcmp(x->old_status, ch.new_status) != 0 ||
-                        strcmp(x->old_text, ch.status_text) != 0)
-                        w->on_change(w->ud, &ch);
-                }
-            }
-            for (i = 0; i < nw; i++)
-                free(texts[i]);
-            free(texts);
-            free(which);
-            free(ok);
-        }
+        rc = marks_read(w, m, n);
+        rc = rc ?: marks_index(w, m, n);
+        rc = rc ?: marks_store(w, m, n);
+        rc = rc ?: marks_announce(w, m, n);
     }
     for (i = 0; rc == SW_OK && i < n; i++)
         if (!m[i].written) {
@@ -762,11 +894,33 @@ struct pname {
     long long id;
 };
 
-/* Finds the id of each name (cache, then the key's parties, else a new party). */
+/* Appends to q the party's record, written only when it is missing (SET NX). SW_OK or SW_ERR
+ * (no memory). */
+static int party_doc(struct sw_store *s, struct pipe *q, long long id, const char *key,
+                     const char *name)
+{
+    sw_key_t doc = swk_party_doc(id);
+    json_t *d = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "key", key, "name", name);
+    char *text = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+    json_decref(d);
+    if (text == NULL)
+        return no_memory(s);
+    PIPE(q, "SET", doc.s, text, "NX");
+    free(text);
+    return SW_OK;
+}
+
+/* Finds the id of each name (cache, then the key's parties, else a new party), in
+ * single-slot steps: a. a new party's entry in its name key's index sw:{pty}:k:KEY, b. then
+ * its record sw:{pty:ID}:doc (SET NX). A crash between a and b leaves an index entry without
+ * a record: readers skip it (no summary, 404), and the next writer that meets the name finds
+ * the id in the index and writes the missing record (every party found in an index gets its
+ * record written with NX, which changes nothing when it is there). */
 static int resolve_parties(struct sw_reg_writer *w, struct pname *pn, size_t n)
 {
     struct sw_store *s = w->s;
-    struct pipe p = { 0 };
+    struct pipe p = { 0 }, idx = { 0 }, docs = { 0 };
     redisReply **rep = NULL;
     size_t i, j, k, fresh = 0;
     int rc;
@@ -776,10 +930,9 @@ static int resolve_parties(struct sw_reg_writer *w, struct pname *pn, size_t n)
     for (i = 0; i < n; i++) {
         pn[i].id = json_integer_value(json_object_get(w->parties, pn[i].name));
         if (pn[i].id == 0) {
-            char k2[SW_KEY_MAX + 16];
+            sw_key_t nk = swk_party_namekey(pn[i].key);
 
-            snprintf(k2, sizeof(k2), "sw:{pty}:k:%s", pn[i].key);
-            PIPE(&p, "HGETALL", k2);
+            PIPE(&p, "HGETALL", nk.s);
         }
     }
     rc = pipe_run(s, &p, &rep);
@@ -794,6 +947,8 @@ static int resolve_parties(struct sw_reg_writer *w, struct pname *pn, size_t n)
 
             if (nm != NULL && (strcmp(nm, pn[i].name) == 0 || sw_party_same(nm, pn[i].name, NULL))) {
                 pn[i].id = strtoll(r->element[k]->str, NULL, 10);
+                if (pn[i].id > 0)
+                    rc = party_doc(s, &docs, pn[i].id, pn[i].key, nm);
                 break;
             }
         }
@@ -803,31 +958,28 @@ static int resolve_parties(struct sw_reg_writer *w, struct pname *pn, size_t n)
                 (strcmp(pn[k].name, pn[i].name) == 0 || sw_party_same(pn[k].name, pn[i].name,
                                                                        NULL)))
                 pn[i].id = pn[k].id;
-        if (pn[i].id == 0) {
+        if (pn[i].id == 0)
             pn[i].id = -(long long)(++fresh);   /* numbered below */
-        }
     }
     replies_free(rep, p.n);
     pipe_free(&p);
-    if (rc != SW_OK || fresh == 0)
-        goto cache;
-    {
+    if (rc == SW_OK && fresh > 0) {
+        sw_key_t counter = swk_party_counter();
         char by[24];
         redisReply *r;
         long long first;
-        struct pipe q = { 0 };
-        redisReply **qr = NULL;
 
         snprintf(by, sizeof(by), "%zu", fresh);
-        if ((r = sw_store_cmd(s, "INCRBY", "sw:{pty}:id", by, NULL)) == NULL)
+        if ((r = sw_store_cmd(s, "INCRBY", counter.s, by, NULL)) == NULL) {
+            pipe_free(&docs);
             return SW_EAGAIN;
+        }
         first = sw_reply_int(r, 0) - (long long)fresh + 1;
         freeReplyObject(r);
-        for (i = 0; i < n; i++) {
+        for (i = 0; i < n && rc == SW_OK; i++) {
+            sw_key_t nk;
+            char ids[24];
             long long id;
-            char k2[SW_KEY_MAX + 16], ids[24], doc[48];
-            json_t *d;
-            char *text;
 
             if (pn[i].id >= 0)
                 continue;
@@ -836,28 +988,24 @@ static int resolve_parties(struct sw_reg_writer *w, struct pname *pn, size_t n)
                 if (pn[k].id == pn[i].id)
                     pn[k].id = id;
             pn[i].id = id;
-            snprintf(k2, sizeof(k2), "sw:{pty}:k:%s", pn[i].key);
+            nk = swk_party_namekey(pn[i].key);
             snprintf(ids, sizeof(ids), "%lld", id);
-            party_key_of(id, "doc", doc, sizeof(doc));
-            d = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "key", pn[i].key, "name",
-                          pn[i].name);
-            text = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-            json_decref(d);
-            if (text == NULL) {
-                pipe_free(&q);
-                sw_strlcpy(s->errstr, "out of memory", sizeof(s->errstr));
-                return SW_ERR;
-            }
-            PIPE(&q, "HSET", k2, ids, pn[i].name);
-            PIPE(&q, "SET", doc, text, "NX");
-            free(text);
+            PIPE(&idx, "HSET", nk.s, ids, pn[i].name);
+            rc = party_doc(s, &docs, id, pn[i].key, pn[i].name);
         }
-        rc = pipe_run(s, &q, &qr);
-        rc = replies_check(s, qr, q.n, rc);
-        replies_free(qr, q.n);
-        pipe_free(&q);
+        if (rc == SW_OK) {   /* a. the index entries */
+            rc = pipe_run(s, &idx, &rep);
+            rc = replies_check(s, rep, idx.n, rc);
+            replies_free(rep, idx.n);
+        }
     }
-cache:
+    if (rc == SW_OK) {       /* b. the records */
+        rc = pipe_run(s, &docs, &rep);
+        rc = replies_check(s, rep, docs.n, rc);
+        replies_free(rep, docs.n);
+    }
+    pipe_free(&idx);
+    pipe_free(&docs);
     for (i = 0; rc == SW_OK && i < n; i++)
         if (pn[i].id > 0)
             json_object_set_new(w->parties, pn[i].name, json_integer(pn[i].id));
@@ -988,7 +1136,7 @@ static int flush_parties(struct sw_reg_writer *w)
             if (id <= 0)
                 continue;
             snprintf(ids, sizeof(ids), "%lld", id);
-            party_key_of(id, "names", key, sizeof(key));
+            sw_strlcpy(key, swk_party_names(id).s, sizeof(key));
             PIPE(&q, "SADD", key, name);
             if (mark) {
                 char where[64];
@@ -996,7 +1144,7 @@ static int flush_parties(struct sw_reg_writer *w)
                 if (number[0] == '\0' || strcmp(role, "complainant") == 0)
                     continue;
                 snprintf(where, sizeof(where), "%s:%s", str(ev, "jurisdiction"), number);
-                party_key_of(id, "marks", key, sizeof(key));
+                sw_strlcpy(key, swk_party_marks(id).s, sizeof(key));
                 PIPE(&q, "SADD", key, where);
             } else {
                 const json_t *nums = json_object_get(ev, "numbers");
@@ -1012,8 +1160,8 @@ static int flush_parties(struct sw_reg_writer *w)
                 json_decref(c);
                 if (text == NULL)
                     continue;
-                party_key_of(id, "cases", key, sizeof(key));
-                party_key_of(id, "plaintiff", pkey, sizeof(pkey));
+                sw_strlcpy(key, swk_party_cases(id).s, sizeof(key));
+                sw_strlcpy(pkey, swk_party_plaintiff(id).s, sizeof(pkey));
                 PIPE(&q, "EVALSHA", sha, "2", key, pkey, ckey, text, max,
                      brings(role) ? "1" : "0");
                 free(text);
@@ -1022,6 +1170,8 @@ static int flush_parties(struct sw_reg_writer *w)
     }
     free(pn);
     rc = pipe_run(s, &q, &qr);
+    if (rc == SW_OK)
+        rc = evals_fix(s, &q, qr, case_lua);
     rc = replies_check(s, qr, q.n, rc);
     replies_free(qr, q.n);
     pipe_free(&q);
@@ -1046,7 +1196,7 @@ static int flush_dockets(struct sw_reg_writer *w)
             continue;
         sw_register_docket_norm(str(nums, "court"), court, sizeof(court));
         sw_register_docket_norm(str(nums, "docket"), docket, sizeof(docket));
-        snprintf(key, sizeof(key), "sw:{dkt:%s:%s}:events", court, docket);
+        sw_strlcpy(key, swk_docket_events(court, docket).s, sizeof(key));
         PIPE(&q, "SADD", key, str(ev, "id"));
     }
     rc = pipe_run(w->s, &q, &qr);
@@ -1141,7 +1291,7 @@ int sw_register_mark_get(struct sw_store *s, const char *office, const char *num
     *out = NULL;
     if (!sw_register_office_valid(office) || !sw_register_number_valid(number))
         return SW_NOTFOUND;
-    mark_key(office, number, key, sizeof(key));
+    sw_strlcpy(key, swk_reg_mark(office, number).s, sizeof(key));
     return get_json(s, key, out);
 }
 
@@ -1168,6 +1318,13 @@ int sw_register_mark_by_rid(struct sw_store *s, long long rid, json_t **out)
     sw_strlcpy(number, colon + 1, sizeof(number));
     freeReplyObject(r);
     rc = sw_register_mark_get(s, office, number, out);
+    if (rc == SW_OK && json_integer_value(json_object_get(*out, "rid")) != rid) {
+        /* a bucket entry written before its record, which then got another rid (or was
+         * never written): not this rid's record */
+        json_decref(*out);
+        *out = NULL;
+        rc = SW_NOTFOUND;
+    }
     return rc;
 }
 
@@ -1181,7 +1338,7 @@ int sw_register_party_find(struct sw_store *s, const char *name, long long *id)
     *id = 0;
     if (name == NULL || sw_party_key(name, k, sizeof(k)) != SW_OK)
         return SW_NOTFOUND;
-    snprintf(key, sizeof(key), "sw:{pty}:k:%s", k);
+    sw_strlcpy(key, swk_party_namekey(k).s, sizeof(key));
     if ((r = sw_store_cmd(s, "HGETALL", key, NULL)) == NULL)
         return SW_EAGAIN;
     for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
@@ -1208,9 +1365,9 @@ int sw_register_party_summary_id(struct sw_store *s, long long id, json_t **out)
     long long n, np;
 
     *out = NULL;
-    party_key_of(id, "doc", doc, sizeof(doc));
-    party_key_of(id, "cases", cases, sizeof(cases));
-    party_key_of(id, "plaintiff", pl, sizeof(pl));
+    sw_strlcpy(doc, swk_party_doc(id).s, sizeof(doc));
+    sw_strlcpy(cases, swk_party_cases(id).s, sizeof(cases));
+    sw_strlcpy(pl, swk_party_plaintiff(id).s, sizeof(pl));
     if (sw_store_pipeline(s, 3, argcs, argvs, rep) != SW_OK)
         return SW_EAGAIN;
     d = rep[0]->type == REDIS_REPLY_STRING ? json_loadb(rep[0]->str, rep[0]->len, 0, NULL)
@@ -1274,11 +1431,11 @@ int sw_register_party_get(struct sw_store *s, long long id, size_t max_cases, si
     int rc = SW_OK;
 
     *out = NULL;
-    party_key_of(id, "doc", doc, sizeof(doc));
-    party_key_of(id, "cases", cases, sizeof(cases));
-    party_key_of(id, "names", names, sizeof(names));
-    party_key_of(id, "marks", marks, sizeof(marks));
-    party_key_of(id, "plaintiff", pl, sizeof(pl));
+    sw_strlcpy(doc, swk_party_doc(id).s, sizeof(doc));
+    sw_strlcpy(cases, swk_party_cases(id).s, sizeof(cases));
+    sw_strlcpy(names, swk_party_names(id).s, sizeof(names));
+    sw_strlcpy(marks, swk_party_marks(id).s, sizeof(marks));
+    sw_strlcpy(pl, swk_party_plaintiff(id).s, sizeof(pl));
     if (sw_store_pipeline(s, 5, argcs, argvs, rep) != SW_OK)
         return SW_EAGAIN;
     d = rep[0]->type == REDIS_REPLY_STRING ? json_loadb(rep[0]->str, rep[0]->len, 0, NULL)
@@ -1361,4 +1518,148 @@ out:
     for (i = 0; i < 5; i++)
         freeReplyObject(rep[i]);
     return rc;
+}
+
+/* --- the workers' and the import's own keys ------------------------------------------------- */
+
+int sw_register_alive(struct sw_store *s, const char *me)
+{
+    sw_key_t key = swk_reg_alive(me);
+    char when[32];
+    redisReply *r = sw_store_cmd(s, "SET", key.s, sw_iso8601(sw_now_ms(), when, sizeof(when)),
+                                 "EX", "60", NULL);
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_register_changes_from_now(struct sw_store *s, const char *group)
+{
+    int i, n = sw_stream_shards(s);
+
+    for (i = 0; i < n; i++) {
+        sw_key_t key = sw_stream_key(SW_REG_CHANGES, i);
+        redisReply *r = sw_store_cmd(s, "XGROUP", "CREATE", key.s, group, "$", "MKSTREAM",
+                                     NULL);
+
+        if (r == NULL)
+            return SW_EAGAIN;
+        if (r->type == REDIS_REPLY_ERROR) {   /* BUSYGROUP: it exists; moved to the end */
+            freeReplyObject(r);
+            if ((r = sw_store_cmd(s, "XGROUP", "SETID", key.s, group, "$", NULL)) == NULL)
+                return SW_EAGAIN;
+        }
+        freeReplyObject(r);
+    }
+    return SW_OK;
+}
+
+/* Reads the records of office's numbers (an SSCAN page) with one MGET (one slot: the
+ * office's), handing each to fn. */
+static int each_of_page(struct sw_store *s, const char *office, const redisReply *nums,
+                        sw_reg_mark_fn fn, void *ud)
+{
+    size_t i, n = nums->elements;
+    const char **argv = calloc(n + 1, sizeof(*argv));
+    sw_key_t *keys = calloc(n ? n : 1, sizeof(*keys));
+    redisReply *r;
+    int rc = SW_OK;
+
+    if (argv == NULL || keys == NULL) {
+        rc = no_memory(s);
+        goto out;
+    }
+    if (n == 0)
+        goto out;
+    argv[0] = "MGET";
+    for (i = 0; i < n; i++) {
+        keys[i] = swk_reg_mark(office, nums->element[i]->str ?: "");
+        argv[i + 1] = keys[i].s;
+    }
+    if ((r = sw_store_cmdv(s, (int)n + 1, argv, NULL)) == NULL) {
+        rc = SW_EAGAIN;
+        goto out;
+    }
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+        if (r->element[i]->type == REDIS_REPLY_STRING)
+            fn(ud, r->element[i]->str, r->element[i]->len);
+    freeReplyObject(r);
+out:
+    free(keys);
+    free(argv);
+    return rc;
+}
+
+int sw_register_each_mark(struct sw_store *s, sw_reg_mark_fn fn, void *ud,
+                          volatile sig_atomic_t *stopping)
+{
+    sw_key_t okey = swk_reg_offices();
+    redisReply *r, *offices;
+    size_t i;
+    int rc = SW_OK;
+
+    if ((offices = sw_store_cmd(s, "SMEMBERS", okey.s, NULL)) == NULL)
+        return SW_EAGAIN;
+    for (i = 0; offices->type == REDIS_REPLY_ARRAY && i < offices->elements && rc == SW_OK &&
+                !*stopping; i++) {
+        const char *office = offices->element[i]->str;
+        char cursor[32] = "0";
+        sw_key_t set;
+
+        if (office == NULL || !sw_register_office_valid(office))
+            continue;
+        set = swk_reg_numbers(office);
+        do {
+            if ((r = sw_store_cmd(s, "SSCAN", set.s, cursor, "COUNT", "1000", NULL)) == NULL) {
+                rc = SW_EAGAIN;
+                break;
+            }
+            if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+                freeReplyObject(r);
+                break;
+            }
+            sw_strlcpy(cursor, r->element[0]->str ?: "0", sizeof(cursor));
+            rc = each_of_page(s, office, r->element[1], fn, ud);
+            freeReplyObject(r);
+        } while (rc == SW_OK && strcmp(cursor, "0") != 0 && !*stopping);
+    }
+    freeReplyObject(offices);
+    return rc;
+}
+
+int sw_register_import_get(struct sw_store *s, const char *id, long long *done, int *finished)
+{
+    sw_key_t key = swk_reg_import(id);
+    redisReply *r = sw_store_cmd(s, "HMGET", key.s, "done", "finished", NULL);
+
+    *done = 0;
+    *finished = 0;
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
+        *done = strtoll(sw_reply_str(r->element[0]) ?: "0", NULL, 10);
+        *finished = strcmp(sw_reply_str(r->element[1]) ?: "0", "1") == 0;
+    }
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_register_import_put(struct sw_store *s, const char *id, const char *path,
+                           long long size, long long done, int finished)
+{
+    sw_key_t key = swk_reg_import(id);
+    char d[24], sz[24], when[32];
+    redisReply *r;
+
+    snprintf(d, sizeof(d), "%lld", done);
+    snprintf(sz, sizeof(sz), "%lld", size);
+    r = sw_store_cmd(s, "HSET", key.s, "path", path, "size", sz, "done", d, "finished",
+                     finished ? "1" : "0", "updated",
+                     sw_iso8601(sw_now_ms(), when, sizeof(when)), NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
 }

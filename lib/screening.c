@@ -7,21 +7,26 @@
 
 #include "seawall/country.h"
 #include "seawall/json.h"
+#include "seawall/keys.h"
 #include "seawall/normalise.h"
+#include "seawall/portfolio.h"
 #include "seawall/regidx.h"
 #include "seawall/register.h"
 #include "seawall/screening.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
+
+#define JOBS_MAXLEN 100000LL   /* entries kept on the jobs stream, over all shards */
 
 static void keys(long long sub, long long id, char *doc, size_t dn, char *list, size_t ln,
                  char *next, size_t nn)
 {
     if (doc != NULL)
-        snprintf(doc, dn, "sw:{sub:%lld}:scr:%lld", sub, id);
+        sw_strlcpy(doc, swk_screening(sub, id).s, dn);
     if (list != NULL)
-        snprintf(list, ln, "sw:{sub:%lld}:scrs", sub);
+        sw_strlcpy(list, swk_screenings(sub).s, ln);
     if (next != NULL)
-        snprintf(next, nn, "sw:{sub:%lld}:scr:next", sub);
+        sw_strlcpy(next, swk_screening_next(sub).s, nn);
 }
 
 static size_t add_code(const char **codes, size_t n, size_t max, const char *c)
@@ -62,6 +67,10 @@ static int fail_oom(struct sw_store *s)
     return SW_ERR;
 }
 
+/* Queues a job in single-slot steps: b. the job's hash and its place in the company's list
+ * (one MULTI in {sub:N}), c. then its entry on the jobs stream (shard by subscriber). A crash
+ * between them leaves a job that stays "queued" and no entry naming it; an entry never
+ * names a job not written. */
 int sw_screening_create(struct sw_store *s, long long sub, const json_t *job, long long *id)
 {
     char doc[64], list[64], next[64], idtxt[24], total[24], when[32], subtxt[24];
@@ -110,15 +119,12 @@ int sw_screening_create(struct sw_store *s, long long sub, const json_t *job, lo
         sw_strlcpy(s->errstr, "storing the screening failed", sizeof(s->errstr));
         return rc;
     }
-    r = sw_store_cmd(s, "XADD", SW_SCREENINGS, "MAXLEN", "~", "100000", "*", "sub", subtxt, "id",
-                     idtxt, NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    rc = r->type == REDIS_REPLY_ERROR ? SW_ERR : SW_OK;
-    if (rc != SW_OK)
-        sw_strlcpy(s->errstr, r->str, sizeof(s->errstr));
-    freeReplyObject(r);
-    return rc;
+    {
+        const char *fields[] = { "sub", subtxt, "id", idtxt };
+
+        return sw_stream_add(s, SW_SCREENINGS, subtxt, strlen(subtxt),
+                             JOBS_MAXLEN / sw_stream_shards(s), 2, fields, NULL, NULL, 0);
+    }
 }
 
 static const char *field(const redisReply *r, const char *name)
@@ -393,4 +399,39 @@ int sw_screening_find(struct sw_store *s, struct sw_regidx *ix, const char *kind
             return fail_oom(s);
     }
     return SW_OK;
+}
+
+/* --- the screener's own keys and streams ----------------------------------------------------- */
+
+int sw_screening_alive(struct sw_store *s, const char *me, size_t marks)
+{
+    sw_key_t key = swk_scr_alive(me);
+    char val[96], when[32];
+    redisReply *r;
+
+    snprintf(val, sizeof(val), "%s marks=%zu", sw_iso8601(sw_now_ms(), when, sizeof(when)),
+             marks);
+    if ((r = sw_store_cmd(s, "SET", key.s, val, "EX", "60", NULL)) == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+/* The portfolio changes (SW_PORTFOLIO_CHANGES, written by lib/portfolio.c), every shard,
+ * through the screeners' own group: it starts at the end ("$"), since a portfolio saved before
+ * the screener first ran was screened when it was saved. */
+int sw_screening_backfill_start(struct sw_store *s)
+{
+    return sw_stream_group(s, SW_PORTFOLIO_CHANGES, SW_SCREENINGS_GROUP, "$");
+}
+
+int sw_screening_backfill_read(struct sw_store *s, const char *me, long long count,
+                               struct sw_stream_batch *b)
+{
+    return sw_stream_read(s, SW_PORTFOLIO_CHANGES, SW_SCREENINGS_GROUP, me, count, 0, b);
+}
+
+int sw_screening_backfill_ack(struct sw_store *s, int shard, int n, const char **ids)
+{
+    return sw_stream_ack(s, SW_PORTFOLIO_CHANGES, shard, SW_SCREENINGS_GROUP, n, ids);
 }

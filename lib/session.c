@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "seawall/accounts.h"
+#include "seawall/keys.h"
 #include "seawall/live.h"
 #include "seawall/log.h"
 #include "seawall/ratelimit.h"
@@ -21,12 +22,12 @@ enum { SF_PERSON, SF_ROLE, SF_SUBJECT, SF_CENTRE, SF_CSRF, SF_CREATED, SF_LAST, 
 
 static void sess_key(const char *hash, char *key, size_t keylen)
 {
-    snprintf(key, keylen, "sw:sess:%.64s", hash);
+    sw_strlcpy(key, swk_session(hash).s, keylen);
 }
 
 static void person_key(long long person, char *key, size_t keylen)
 {
-    snprintf(key, keylen, "sw:{person:%lld}:sessions", person);
+    sw_strlcpy(key, swk_person_sessions(person).s, keylen);
 }
 
 static int id_valid(const char *id, size_t n)
@@ -80,6 +81,11 @@ static void random_b64(char *out, size_t outlen)
     sodium_memzero(raw, sizeof(raw));
 }
 
+/* A session is written in two steps, each in one slot: (1) its hash into the person's index
+ * sw:{person:N}:sessions, (2) the session sw:sess:<hash> with its TTL (MULTI). A crash between
+ * leaves an index entry naming no session (its cookie was never sent): sw_session_list skips
+ * it and drops it once it is a minute old. The index first, so "sign out everywhere" always
+ * finds every session that can be used. */
 int sw_session_create(struct sw_store *s, const json_t *person, const char *addr,
                       const char *ua, int limited, int64_t now_ms,
                       const struct sw_session_limits *lim, char *id, struct sw_session *out)
@@ -115,17 +121,25 @@ int sw_session_create(struct sw_store *s, const json_t *person, const char *addr
     snprintf(expires, sizeof(expires), "%lld", (long long)out->expires_ms);
     /* Redis forgets an idle session a minute after the idle limit; the times decide. */
     snprintf(ttl, sizeof(ttl), "%lld", (long long)(lim->idle_ms + 60000));
+    /* Step 1: the session's hash into its person's index (another slot). */
+    r = sw_store_cmd(s, "ZADD", pkey, created, out->key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    rc = r->type == REDIS_REPLY_INTEGER ? SW_OK : SW_ERR;
+    freeReplyObject(r);
+    if (rc != SW_OK)
+        return rc;
     {
+        /* Step 2: the session, with its TTL, in its own slot. */
         const char *hset[] = { "HSET", key, "person", ptxt, "role", role, "subject", subj,
                                "centre", cen, "csrf", out->csrf, "created", created, "last",
                                created, "expires", expires, "limited", limited ? "1" : "0",
                                "addr", addr != NULL ? addr : "", "ua", uabuf, "lang", lang };
         const char *pexp[] = { "PEXPIRE", key, ttl };
-        const char *zadd[] = { "ZADD", pkey, created, out->key };
-        const char **argvs[] = { hset, pexp, zadd };
-        int argcs[] = { (int)SW_ARRAY_LEN(hset), 3, 4 };
+        const char **argvs[] = { hset, pexp };
+        int argcs[] = { (int)SW_ARRAY_LEN(hset), 3 };
 
-        r = sw_store_multi(s, 3, argcs, argvs, NULL);
+        r = sw_store_multi(s, 2, argcs, argvs, NULL);
     }
     if (r == NULL)
         return SW_EAGAIN;
@@ -386,23 +400,33 @@ out:
     return rc;
 }
 
+/* Ends a session in three steps, each in one slot: (1) the session itself, (2) its entry in
+ * the person's index, (3) the note that ends its live streams on sw:live:revoked. A crash
+ * after (1) leaves an index entry naming no session (skipped, and dropped by the list) and
+ * live streams open until they next check; ending it again redoes (2) and (3) (the note's
+ * reader takes it twice as once). */
 int sw_session_end(struct sw_store *s, long long person, const char *key)
 {
     char skey[96], pkey[64], pub[SW_SESSION_PUBID_LEN + 1];
-    const char *del[] = { "DEL", skey }, *zrem[] = { "ZREM", pkey, key };
-    const char *xadd[] = { "XADD", SW_LIVE_REVOKED, "MAXLEN", "~", "10000", "*", "session", pub };
-    const char **argvs[] = { del, zrem, xadd };
-    int argcs[] = { 2, 3, 8 };
     redisReply *r;
     long long n;
 
     sess_key(key, skey, sizeof(skey));
     person_key(person, pkey, sizeof(pkey));
     sw_strlcpy(pub, key, sizeof(pub));
-    r = sw_store_multi(s, 3, argcs, argvs, NULL);
+    r = sw_store_cmd(s, "DEL", skey, NULL);
     if (r == NULL)
         return SW_EAGAIN;
-    n = r->type == REDIS_REPLY_ARRAY && r->elements == 3 ? sw_reply_int(r->element[0], 0) : 0;
+    n = sw_reply_int(r, 0);
+    freeReplyObject(r);
+    r = sw_store_cmd(s, "ZREM", pkey, key, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    r = sw_store_cmd(s, "XADD", SW_LIVE_REVOKED, "MAXLEN", "~", "10000", "*", "session", pub,
+                     NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
     freeReplyObject(r);
     return n == 1 ? SW_OK : SW_NOTFOUND;
 }
@@ -464,11 +488,11 @@ int sw_session_list(struct sw_store *s, long long person, const char *current, i
     size_t i;
 
     person_key(person, pkey, sizeof(pkey));
-    r = sw_store_cmd(s, "ZRANGE", pkey, "0", "-1", NULL);
+    r = sw_store_cmd(s, "ZRANGE", pkey, "0", "-1", "WITHSCORES", NULL);
     if (r == NULL)
         return SW_EAGAIN;
     list = json_array();
-    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
         struct sw_session ss;
         redisReply *raw = NULL;
         int rc = sess_read(s, r->element[i]->str, &ss, &raw);
@@ -478,6 +502,9 @@ int sw_session_list(struct sw_store *s, long long person, const char *current, i
             json_decref(list);
             return rc;
         }
+        if (rc == SW_NOTFOUND &&
+            now_ms - strtoll(sw_reply_str(r->element[i + 1]) ?: "0", NULL, 10) < 60000)
+            continue;   /* a session being written (sw_session_create's step 2 to come) */
         if (rc != SW_OK || !live(&ss, now_ms, lim)) {
             sw_session_end(s, person, r->element[i]->str);
             if (raw != NULL)

@@ -819,7 +819,7 @@ static int attendees_build(struct sw_store *s)
     freeReplyObject(r);
     if (i == 1)
         return SW_OK;
-    subs = sw_store_cmd(s, "ZRANGE", sw_kind_subscriber.index_key, "0", "-1", NULL);
+    subs = sw_store_cmd(s, "ZRANGE", swk_subscribers().s, "0", "-1", NULL);
     if (subs == NULL)
         return SW_EAGAIN;
     for (i = 0; subs->type == REDIS_REPLY_ARRAY && i < subs->elements && rc == SW_OK; i++) {
@@ -1091,6 +1091,7 @@ json_t *sw_attendees_rank(const json_t *attendees, const char *q, enum sw_surene
 static int party_keys_build(struct sw_store *s)
 {
     redisReply *r = sw_store_cmd(s, "EXISTS", PARTY_KEYS_BUILT, NULL);
+    sw_key_t pkeys = swk_party_keys();
     char cursor[32] = "0";
     int rc = SW_OK, done;
 
@@ -1117,7 +1118,7 @@ static int party_keys_build(struct sw_store *s)
             return SW_ERR;
         }
         argv[n++] = "ZADD";
-        argv[n++] = PARTY_KEYS;
+        argv[n++] = pkeys.s;
         for (i = 0; i < r->element[1]->elements; i++) {
             const char *k = sw_reply_str(r->element[1]->element[i]), *p;
 

@@ -35,7 +35,7 @@ struct imp {
     struct sw_reg_writer *w;
     int fd;
     long long size;
-    char key[96];
+    char id[96];              /* the file's identity: its checkpoint's name */
     long long skip;           /* events done by an earlier run (--resume) */
     long long seen;           /* events the parser gave */
     long long queued;         /* events handed to the writer */
@@ -119,18 +119,7 @@ static void progress(struct imp *m, int last)
 /* Stores the checkpoint: done events, and finished when the file has been read whole. */
 static int checkpoint(struct imp *m, const char *path, int finished)
 {
-    char done[24], size[24], when[32];
-    redisReply *r;
-
-    snprintf(done, sizeof(done), "%lld", m->done);
-    snprintf(size, sizeof(size), "%lld", m->size);
-    r = sw_store_cmd(m->s, "HSET", m->key, "path", path, "size", size, "done", done,
-                     "finished", finished ? "1" : "0", "updated",
-                     sw_iso8601(sw_now_ms(), when, sizeof(when)), NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    freeReplyObject(r);
-    return SW_OK;
+    return sw_register_import_put(m->s, m->id, path, m->size, m->done, finished);
 }
 
 /* Writes what the writer holds and moves the checkpoint on. */
@@ -189,9 +178,8 @@ int sw_tool_register(struct sw_store *s, const struct sw_config *cfg, int argc, 
     struct stat sb;
     const char *path = NULL;
     char id[40];
-    int i, resume = 0, rc;
-    redisReply *r;
-    long long events, marks;
+    int i, resume = 0, rc, finished;
+    long long events, marks, before;
 
     if (argc < 1 || strcmp(argv[0], "import") != 0)
         return sw_tool_fail("%s", "register takes: import FILE [--format F] [--resume]");
@@ -232,26 +220,19 @@ int sw_tool_register(struct sw_store *s, const struct sw_config *cfg, int argc, 
         close(m.fd);
         return sw_tool_fail("%s", "out of memory");
     }
-    snprintf(m.key, sizeof(m.key), "sw:{reg}:import:%s", id);
+    sw_strlcpy(m.id, id, sizeof(m.id));
     m.s = s;
-    r = sw_store_cmd(s, "HMGET", m.key, "done", "finished", NULL);
-    if (r == NULL) {
+    if (sw_register_import_get(s, m.id, &before, &finished) != SW_OK) {
         close(m.fd);
         return sw_tool_fail("Redis: %s", s->errstr);
     }
-    if (r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
-        long long before = strtoll(sw_reply_str(r->element[0]) ?: "0", NULL, 10);
-        int finished = strcmp(sw_reply_str(r->element[1]) ?: "0", "1") == 0;
-
-        if (resume)
-            m.skip = before;
-        else if (before > 0)
-            fprintf(stderr, "seawall: %s: an earlier import of this file %s after %lld "
-                    "records; importing it whole again (--resume skips them; either way "
-                    "the records come out the same)\n", path, finished ? "ended" : "stopped",
-                    before);
-    }
-    freeReplyObject(r);
+    if (resume)
+        m.skip = before;
+    else if (before > 0)
+        fprintf(stderr, "seawall: %s: an earlier import of this file %s after %lld "
+                "records; importing it whole again (--resume skips them; either way "
+                "the records come out the same)\n", path, finished ? "ended" : "stopped",
+                before);
     m.w = sw_register_writer_new(s, NULL, NULL, NULL);
     if (m.w == NULL) {
         close(m.fd);

@@ -4,7 +4,7 @@
  * docket (seawall/follows.h), and acknowledges the batch only once all of it is stored; a
  * batch that failed is read again (applying an event twice changes nothing). Entries a
  * crashed writer read but never acknowledged are claimed after register.claim_idle_ms. Its
- * heartbeat, sw:{reg}:alive:NAME (a key that expires), says when it last read. */
+ * heartbeat (sw_register_alive) says when it last read. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -31,11 +31,12 @@ static volatile sig_atomic_t stopping;
 static char me[128];
 static int follow_failed;
 
-static void on_change(void *ud, const struct sw_reg_change *ch)
+/* A followed mark's alerts not stored fail the batch (SW_EAGAIN): it is read again, and the
+ * record's marker has the alerts stored then (their ids make a second store harmless). */
+static int on_change(void *ud, const struct sw_reg_change *ch)
 {
     (void)ud;
-    if (sw_follow_mark_changed(&store, cfg, ch) != SW_OK)
-        follow_failed = 1;
+    return sw_follow_mark_changed(&store, cfg, ch);
 }
 
 static void on_docket(void *ud, const struct sw_reg_docket *d)
@@ -84,8 +85,8 @@ static void process(const redisReply *entries, int shard)
                 entries->elements, store.errstr);
         return;
     }
-    if (follow_failed)   /* the records are written: reading the batch again would not help */
-        sw_warn("register: a followed record's alert was not stored (%s)", store.errstr);
+    if (follow_failed)   /* the docket's set says it was seen: reading again would not help */
+        sw_warn("register: a followed docket's alert was not stored (%s)", store.errstr);
     {
         const char **ids = calloc(entries->elements, sizeof(*ids));
         size_t n = 0;
@@ -110,18 +111,6 @@ static void take_claimed(void *ud, int shard, const redisReply *entries)
     process(entries, shard);
 }
 
-static void heartbeat(void)
-{
-    char key[200], when[32];
-    redisReply *r;
-
-    snprintf(key, sizeof(key), "sw:{reg}:alive:%s", me);
-    r = sw_store_cmd(&store, "SET", key, sw_iso8601(sw_now_ms(), when, sizeof(when)), "EX",
-                     "60", NULL);
-    if (r != NULL)
-        freeReplyObject(r);
-}
-
 int main(int argc, char **argv)
 {
     struct sw_config *loaded;
@@ -141,7 +130,7 @@ int main(int argc, char **argv)
         int i;
 
         if (now - last_beat >= 10000) {
-            heartbeat();
+            sw_register_alive(&store, me);
             last_beat = now;
         }
         if (now - last_claim >= sw_config_int(cfg, "register.claim_idle_ms") / 4 + 1) {

@@ -1,18 +1,18 @@
 /* screener.c — seawall-screener: risk screening and back-fill over an index of the register
  * (seawall/regidx.h, seawall/screening.h).
  *
- * At start it builds its index from the register (every office's set of numbers, the records
- * read in batches), having first set its consumer group "screeners" on sw:{reg}:changes to
- * the stream's end, so a record changed during the build is read again after it (adding a
- * record twice changes nothing). Then, in turn: the register's changes (each record read
- * again and re-indexed, or taken out when gone); the portfolio-changes stream, where each
- * mark or name item saved is checked against the register's records in the subscriber's
- * markets (back-fill: one alert of type "backfill" listing all it found, none when nothing);
- * and one screening job from the stream "screenings", answered with progress written as it
- * goes. Jobs this consumer read before a crash are answered first. Its heartbeat,
- * sw:{scr}:alive:NAME (a key that expires), says when it last looked and how many marks it
- * holds. One screener per deployment: a second one would share the groups' entries and
- * each miss the other's register changes. */
+ * At start it builds its index from the register (sw_register_each_mark), having first set
+ * its consumer group "screeners" on every shard of the register's changes stream to the
+ * stream's end, so a record changed during the build is read again after it (adding a record
+ * twice changes nothing). Then, in turn: the register's changes, all shards (each record
+ * read again and re-indexed, or taken out when gone); the portfolio changes, where each mark
+ * or name item saved is checked against the register's records in the subscriber's markets
+ * (back-fill: one alert of type "backfill" listing all it found, none when nothing); and the
+ * screening jobs (SW_SCREENINGS, all shards), each answered with progress written as it
+ * goes. Jobs read but never acknowledged before a crash are taken over and answered first.
+ * Its heartbeat (sw_screening_alive) says when it last looked and how many marks it holds.
+ * One screener per deployment: a second one would share the groups' entries and each miss
+ * the other's register changes. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -34,8 +34,9 @@
 #include "seawall/stream.h"
 #include "seawall/worker.h"
 
-#define SCAN_COUNT "1000"
 #define OFFICES_MAX 64
+#define CHANGES_BATCH 1000
+#define BACKFILL_BATCH 200
 
 static const struct sw_config *cfg;
 static struct sw_store store;
@@ -56,9 +57,9 @@ static uint64_t classes_of(const json_t *arr)
 }
 
 /* Files one mark record (JSON text) in the index, or takes out its rid when it has no mark. */
-static void index_record(const char *text)
+static void index_record(const char *text, size_t len)
 {
-    json_t *rec = json_loads(text, 0, NULL);
+    json_t *rec = json_loadb(text, len, 0, NULL);
     long long rid = json_integer_value(json_object_get(rec, "rid"));
     const char *mark = json_string_value(json_object_get(rec, "mark"));
     const char *office = json_string_value(json_object_get(rec, "office"));
@@ -77,97 +78,21 @@ static void index_record(const char *text)
     json_decref(rec);
 }
 
-/* Reads the records of office's numbers in r (an SSCAN page) with one MGET. */
-static int index_numbers(const char *office, const redisReply *nums)
+static void index_each(void *ud, const char *text, size_t len)
 {
-    const char **argv;
-    char **keys;
-    size_t i, n = nums->elements;
-    redisReply *r;
-    int rc = SW_OK;
-
-    if (n == 0)
-        return SW_OK;
-    argv = calloc(n + 1, sizeof(*argv));
-    keys = calloc(n, sizeof(*keys));
-    if (argv == NULL || keys == NULL) {
-        free(argv);
-        free(keys);
-        return SW_ERR;
-    }
-    argv[0] = "MGET";
-    for (i = 0; i < n; i++) {
-        if (asprintf(&keys[i], "sw:{reg:%s}:tm:%s", office, nums->element[i]->str ?: "") < 0) {
-            keys[i] = NULL;
-            rc = SW_ERR;
-            break;
-        }
-        argv[i + 1] = keys[i];
-    }
-    if (rc == SW_OK) {
-        r = sw_store_cmdv(&store, (int)n + 1, argv, NULL);
-        if (r == NULL) {
-            rc = SW_EAGAIN;
-        } else {
-            for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
-                if (r->element[i]->type == REDIS_REPLY_STRING)
-                    index_record(r->element[i]->str);
-            freeReplyObject(r);
-        }
-    }
-    for (i = 0; i < n; i++)
-        free(keys[i]);
-    free(keys);
-    free(argv);
-    return rc;
+    (void)ud;
+    index_record(text, len);
 }
 
 /* The whole index from the register. */
 static int build(void)
 {
-    redisReply *r, *offices;
-    size_t i;
     int64_t t0 = sw_mono_us();
-    int rc = SW_OK;
+    int rc;
 
-    r = sw_store_cmd(&store, "XGROUP", "CREATE", SW_REG_CHANGES, SW_SCREENINGS_GROUP, "$",
-                     "MKSTREAM", NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    if (r->type == REDIS_REPLY_ERROR) {   /* BUSYGROUP: it exists; the build covers the past */
-        freeReplyObject(r);
-        r = sw_store_cmd(&store, "XGROUP", "SETID", SW_REG_CHANGES, SW_SCREENINGS_GROUP, "$",
-                         NULL);
-        if (r == NULL)
-            return SW_EAGAIN;
-    }
-    freeReplyObject(r);
-    if ((offices = sw_store_cmd(&store, "SMEMBERS", SW_REG_OFFICES, NULL)) == NULL)
-        return SW_EAGAIN;
-    for (i = 0; offices->type == REDIS_REPLY_ARRAY && i < offices->elements && rc == SW_OK; i++) {
-        const char *office = offices->element[i]->str;
-        char set[64], cursor[32] = "0";
-
-        if (office == NULL || !sw_register_office_valid(office))
-            continue;
-        snprintf(set, sizeof(set), "sw:{reg:%s}:tms", office);
-        do {
-            r = sw_store_cmd(&store, "SSCAN", set, cursor, "COUNT", SCAN_COUNT, NULL);
-            if (r == NULL) {
-                rc = SW_EAGAIN;
-                break;
-            }
-            if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
-                freeReplyObject(r);
-                break;
-            }
-            sw_strlcpy(cursor, r->element[0]->str ?: "0", sizeof(cursor));
-            rc = index_numbers(office, r->element[1]);
-            freeReplyObject(r);
-        } while (rc == SW_OK && strcmp(cursor, "0") != 0 && !stopping);
-    }
-    freeReplyObject(offices);
-    if (rc != SW_OK)
+    if ((rc = sw_register_changes_from_now(&store, SW_SCREENINGS_GROUP)) != SW_OK)
+        return rc;   /* from here on, every change is read after the build */
+    if ((rc = sw_register_each_mark(&store, index_each, NULL, &stopping)) != SW_OK)
         return rc;
     if (sw_regidx_build(ix) != SW_OK)
         return SW_ERR;
@@ -177,96 +102,82 @@ static int build(void)
     return SW_OK;
 }
 
-/* Acknowledges the entries of r (an XREADGROUP answer of one stream) on stream. */
-static void ack(const char *stream, const redisReply *entries)
+/* The ids of entries ([[id, fields], ...]) as an array (caller frees; the ids stay the
+ * entries'); NULL when there are none or no memory. */
+static const char **ids_of(const redisReply *entries, int *n)
 {
-    const char **argv;
-    size_t i, n = entries->elements;
-    redisReply *r;
-
-    if (n == 0 || (argv = calloc(n + 3, sizeof(*argv))) == NULL)
-        return;
-    argv[0] = "XACK";
-    argv[1] = stream;
-    argv[2] = SW_SCREENINGS_GROUP;
-    for (i = 0; i < n; i++)
-        argv[3 + i] = entries->element[i]->element[0]->str;
-    if ((r = sw_store_cmdv(&store, (int)n + 3, argv, NULL)) != NULL)
-        freeReplyObject(r);
-    free(argv);
-}
-
-/* Reads up to count entries of stream (new ones, or with from "0" this consumer's unanswered
- * ones) without waiting; NULL when there are none. */
-static redisReply *read_group(const char *stream, const char *count, const char *block,
-                              const char *from, redisReply **entries)
-{
-    redisReply *r;
-
-    *entries = NULL;
-    if (block != NULL)
-        r = sw_store_cmd(&store, "XREADGROUP", "GROUP", SW_SCREENINGS_GROUP, me, "COUNT", count,
-                         "BLOCK", block, "STREAMS", stream, from, NULL);
-    else
-        r = sw_store_cmd(&store, "XREADGROUP", "GROUP", SW_SCREENINGS_GROUP, me, "COUNT", count,
-                         "STREAMS", stream, from, NULL);
-    if (r == NULL) {
-        sw_warn("reading %s failed (%s)", stream, store.errstr);
-        return NULL;
-    }
-    if (r->type == REDIS_REPLY_ERROR && strstr(r->str ?: "", "NOGROUP") != NULL) {
-        redisReply *g = sw_store_cmd(&store, "XGROUP", "CREATE", stream, SW_SCREENINGS_GROUP,
-                                     "0", "MKSTREAM", NULL);
-
-        if (g != NULL)
-            freeReplyObject(g);
-    }
-    if (r->type != REDIS_REPLY_ARRAY || r->elements == 0 ||
-        r->element[0]->elements != 2 || r->element[0]->element[1]->elements == 0) {
-        freeReplyObject(r);
-        return NULL;
-    }
-    *entries = r->element[0]->element[1];
-    return r;
-}
-
-/* The register's changes since the last look: each record re-read and re-indexed. */
-static void follow_register(void)
-{
-    redisReply *r, *entries;
+    const char **ids = calloc(entries->elements + 1, sizeof(*ids));
     size_t i;
 
-    while (!stopping && (r = read_group(SW_REG_CHANGES, "1000", NULL, ">", &entries)) != NULL) {
-        size_t n = entries->elements;
+    *n = 0;
+    for (i = 0; ids != NULL && i < entries->elements; i++)
+        if (entries->element[i]->type == REDIS_REPLY_ARRAY &&
+            entries->element[i]->elements > 0 &&
+            entries->element[i]->element[0]->type == REDIS_REPLY_STRING)
+            ids[(*n)++] = entries->element[i]->element[0]->str;
+    return ids;
+}
 
-        for (i = 0; i < n; i++) {
-            const redisReply *e = entries->element[i];
-            const char *office = sw_stream_field(e, "office"), *number = sw_stream_field(e, "number");
-            long long rid = 0;
-            json_t *rec = NULL;
-            int rc;
+/* Acknowledges entries of stream base's shard as the screeners' group. */
+static void ack(const char *base, int shard, const redisReply *entries)
+{
+    int n;
+    const char **ids = ids_of(entries, &n);
 
-            if (office == NULL || number == NULL)
-                continue;
-            rc = sw_register_mark_get(&store, office, number, &rec);
-            if (rc == SW_OK) {
-                char *text = json_dumps(rec, JSON_COMPACT);
+    if (ids != NULL && sw_stream_ack(&store, base, shard, SW_SCREENINGS_GROUP, n, ids) != SW_OK)
+        sw_warn("acknowledging %d entries of %s failed (%s)", n, base, store.errstr);
+    free(ids);
+}
 
-                if (text != NULL)
-                    index_record(text);
-                free(text);
-                json_decref(rec);
-            } else if (rc == SW_NOTFOUND && sw_stream_field(e, "rid") != NULL &&
-                       sw_parse_ll(sw_stream_field(e, "rid"), 1, UINT32_MAX - 1, &rid) == SW_OK) {
-                sw_regidx_remove(ix, (uint32_t)rid);
-            } else if (rc != SW_NOTFOUND) {
-                sw_warn("register record %s %s not read (%s)", office, number, store.errstr);
-            }
+/* The register's changes since the last look, every shard: each record re-read and
+ * re-indexed, or taken out when gone. */
+static void follow_register(void)
+{
+    struct sw_stream_batch b;
+    int k, more = 1;
+
+    while (more && !stopping) {
+        more = 0;
+        if (sw_stream_read(&store, SW_REG_CHANGES, SW_SCREENINGS_GROUP, me, CHANGES_BATCH, 0,
+                           &b) != SW_OK) {
+            sw_warn("reading the register's changes failed (%s)", store.errstr);
+            return;
         }
-        ack(SW_REG_CHANGES, entries);
-        freeReplyObject(r);
-        if (n < 1000)
-            break;
+        for (k = 0; k < b.n; k++) {
+            const redisReply *entries = b.entries[k];
+            size_t i;
+
+            for (i = 0; i < entries->elements; i++) {
+                const redisReply *e = entries->element[i];
+                const char *office = sw_stream_field(e, "office");
+                const char *number = sw_stream_field(e, "number");
+                long long rid = 0;
+                json_t *rec = NULL;
+                int rc;
+
+                if (office == NULL || number == NULL)
+                    continue;
+                rc = sw_register_mark_get(&store, office, number, &rec);
+                if (rc == SW_OK) {
+                    char *text = json_dumps(rec, JSON_COMPACT);
+
+                    if (text != NULL)
+                        index_record(text, strlen(text));
+                    free(text);
+                    json_decref(rec);
+                } else if (rc == SW_NOTFOUND && sw_stream_field(e, "rid") != NULL &&
+                           sw_parse_ll(sw_stream_field(e, "rid"), 1, UINT32_MAX - 1, &rid) ==
+                               SW_OK) {
+                    sw_regidx_remove(ix, (uint32_t)rid);
+                } else if (rc != SW_NOTFOUND) {
+                    sw_warn("register record %s %s not read (%s)", office, number,
+                            store.errstr);
+                }
+            }
+            ack(SW_REG_CHANGES, b.shard[k], entries);
+            more |= entries->elements >= CHANGES_BATCH;
+        }
+        sw_stream_batch_free(&b);
     }
 }
 
@@ -378,45 +289,44 @@ static int64_t stream_ms(const redisReply *e)
     return strtoll(id, NULL, 10);
 }
 
-/* The portfolio-changes stream, every shard (seawall/stream.h): each item saved is checked
- * for back-fill. An entry may come twice (a writer that died before trimming its outbox):
- * the back-fill alert is keyed by the item, so it is stored once. */
+/* The portfolio items saved since the last look, each back-filled. */
 static void follow_portfolio(void)
 {
     struct sw_stream_batch b;
-    int k;
+    int k, more = 1;
 
-    while (!stopping && sw_stream_read(&store, SW_PORTFOLIO_CHANGES, SW_SCREENINGS_GROUP, me,
-                                       200, 0, &b) == SW_OK && b.n > 0) {
-        size_t full = 0;
-
+    while (more && !stopping) {
+        more = 0;
+        if (sw_screening_backfill_read(&store, me, BACKFILL_BATCH, &b) != SW_OK) {
+            sw_warn("reading the portfolio changes failed (%s)", store.errstr);
+            return;
+        }
         for (k = 0; k < b.n; k++) {
             const redisReply *entries = b.entries[k];
-            const char **ids = calloc(entries->elements + 1, sizeof(*ids));
-            size_t i, n = entries->elements;
+            const char **ids;
+            size_t i;
+            int n;
 
-            for (i = 0; i < n; i++) {
+            for (i = 0; i < entries->elements; i++) {
                 const redisReply *e = entries->element[i];
-                struct sw_pf_change c;
+                const char *v = sw_stream_field(e, "upsert");
+                long long sub = 0;
                 json_t *it;
 
-                if (ids != NULL)
-                    ids[i] = e->element[0]->str;
-                if (sw_pf_change_parse(e, &c) != SW_OK || c.kind != SW_PF_CHANGE_UPSERT)
+                if (v == NULL || sw_stream_field(e, "sub") == NULL ||
+                    sw_parse_ll(sw_stream_field(e, "sub"), 1, INT64_MAX, &sub) != SW_OK)
                     continue;
-                if ((it = json_loads(c.item, 0, NULL)) != NULL)
-                    backfill(c.sub, it, stream_ms(e));
+                if ((it = json_loads(v, 0, NULL)) != NULL)
+                    backfill(sub, it, stream_ms(e));
                 json_decref(it);
             }
-            if (ids != NULL)
-                sw_stream_ack(&store, SW_PORTFOLIO_CHANGES, b.shard[k], SW_SCREENINGS_GROUP,
-                              (int)n, ids);
+            if ((ids = ids_of(entries, &n)) != NULL &&
+                sw_screening_backfill_ack(&store, b.shard[k], n, ids) != SW_OK)
+                sw_warn("acknowledging %d portfolio changes failed (%s)", n, store.errstr);
             free(ids);
-            full += n == 200;
+            more |= entries->elements >= BACKFILL_BATCH;
         }
         sw_stream_batch_free(&b);
-        if (full == 0)
-            break;
     }
 }
 
@@ -480,7 +390,8 @@ out:
     json_decref(owners);
 }
 
-static void jobs(const redisReply *entries)
+/* Answers the jobs of entries, read from the jobs stream's shard, and acknowledges them. */
+static void jobs(int shard, const redisReply *entries)
 {
     size_t i;
 
@@ -495,30 +406,24 @@ static void jobs(const redisReply *entries)
             run_job(sub, id);
         }
     }
-    ack(SW_SCREENINGS, entries);
+    if (!stopping)
+        ack(SW_SCREENINGS, shard, entries);
 }
 
-static void heartbeat(void)
+static void take_claimed(void *ud, int shard, const redisReply *entries)
 {
-    char key[200], val[96], when[32];
-    redisReply *r;
-
-    snprintf(key, sizeof(key), "sw:{scr}:alive:%s", me);
-    snprintf(val, sizeof(val), "%s marks=%zu", sw_iso8601(sw_now_ms(), when, sizeof(when)),
-             sw_regidx_count(ix));
-    r = sw_store_cmd(&store, "SET", key, val, "EX", "60", NULL);
-    if (r != NULL)
-        freeReplyObject(r);
+    (void)ud;
+    jobs(shard, entries);
 }
 
 int main(int argc, char **argv)
 {
     struct sw_config *loaded;
-    char block[16];
     int64_t last_beat = 0;
-    redisReply *r, *entries;
+    struct sw_stream_batch b;
     int rc = sw_worker_start("seawall-screener", argc, argv, "screener.id", &loaded, me,
                              sizeof(me), &stopping);
+    int k;
 
     if (rc != 0)
         return rc;
@@ -533,33 +438,32 @@ int main(int argc, char **argv)
             return 1;
         sleep(1);
     }
-    r = sw_store_cmd(&store, "XGROUP", "CREATE", SW_SCREENINGS, SW_SCREENINGS_GROUP, "0",
-                     "MKSTREAM", NULL);
-    if (r != NULL)
-        freeReplyObject(r);
-    sw_stream_group(&store, SW_PORTFOLIO_CHANGES, SW_SCREENINGS_GROUP, "$");
-    snprintf(block, sizeof(block), "%lld", sw_config_int(cfg, "screener.block_ms"));
-    /* jobs this consumer took before a crash and did not finish */
-    if ((r = read_group(SW_SCREENINGS, "100", NULL, "0", &entries)) != NULL) {
-        jobs(entries);
-        freeReplyObject(r);
-    }
+    if (sw_stream_group(&store, SW_SCREENINGS, SW_SCREENINGS_GROUP, "0") != SW_OK)
+        sw_warn("making the jobs' group failed (%s)", store.errstr);
+    if (sw_screening_backfill_start(&store) != SW_OK)
+        sw_warn("making the back-fill's group failed (%s)", store.errstr);
+    /* jobs read before a crash (there is one screener: whoever read them is gone) */
+    sw_stream_claim(&store, SW_SCREENINGS, SW_SCREENINGS_GROUP, me, 0, 100, "screening jobs",
+                    take_claimed, NULL, &stopping);
     sw_info("screening as %s", me);
     while (!stopping) {
         int64_t now = sw_mono_us() / 1000;
 
         if (now - last_beat >= 10000) {
-            heartbeat();
+            sw_screening_alive(&store, me, sw_regidx_count(ix));
             last_beat = now;
         }
         follow_register();
         follow_portfolio();
-        if ((r = read_group(SW_SCREENINGS, "1", block, ">", &entries)) != NULL) {
-            jobs(entries);
-            freeReplyObject(r);
-        } else if (store.c == NULL) {
+        if (sw_stream_read(&store, SW_SCREENINGS, SW_SCREENINGS_GROUP, me, 1,
+                           sw_config_int(cfg, "screener.block_ms"), &b) != SW_OK) {
+            sw_warn("reading the screening jobs failed (%s)", store.errstr);
             sleep(1);
+            continue;
         }
+        for (k = 0; k < b.n && !stopping; k++)
+            jobs(b.shard[k], b.entries[k]);
+        sw_stream_batch_free(&b);
     }
     sw_info("stopping");
     sw_regidx_free(ix);

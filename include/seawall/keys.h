@@ -16,13 +16,16 @@
 
 #include <stdio.h>
 
-#define SW_KEY_BYTES 192   /* (normalise.h's SW_KEY_MAX is the matching keys' size) */
+/* The longest key, with its NUL (SW_KEY_BYTES, not SW_KEY_MAX: that is normalise.h's longest
+ * normalised text, and a file may include both). Longest today: a follow's target key
+ * (SW_FOLLOW_TARGET_MAX 300 + "sw:{flw}:t:"). */
+#define SW_KEY_BYTES 320
 
-typedef struct {
+typedef struct sw_key {
     char s[SW_KEY_BYTES];
 } sw_key_t;
 
-/* SWK0(name, fmt) .. SWK3(name, fmt, T1, T2, T3): the key kind name with arguments of those
+/* SWK0(name, fmt) .. SWK4(name, fmt, T1, T2, T3, T4): the key kind name with arguments of those
  * types, in the order fmt takes them. */
 #define SWK0(name, fmt)                                                                       \
     static inline sw_key_t name(void)                                                         \
@@ -50,6 +53,14 @@ typedef struct {
     {                                                                                         \
         sw_key_t k;                                                                           \
         snprintf(k.s, sizeof(k.s), fmt, a1, a2, a3);                                          \
+        return k;                                                                             \
+    }
+
+#define SWK4(name, fmt, T1, T2, T3, T4)                                                       \
+    static inline sw_key_t name(T1 a1, T2 a2, T3 a3, T4 a4)                                   \
+    {                                                                                         \
+        sw_key_t k;                                                                           \
+        snprintf(k.s, sizeof(k.s), fmt, a1, a2, a3, a4);                                      \
         return k;                                                                             \
     }
 
@@ -128,11 +139,10 @@ SWK1(swk_sub_evidence_bytes, "sw:{sub:%lld}:evidence:bytes", long long)
 /* Associations (lib/associations.c): an association's members (hash subscriber -> record, the
  * authority), a subscriber's associations (hash association -> status, an index re-checked
  * against the members hash), an association's joint matters (score = id). */
-/* The association kind of lib/accounts.c's table (struct sw_kind takes formats): its document,
- * index and counter (the subscribers': an association's id is its subscriber's). */
-#define SWK_ASSOCIATION_FMT "sw:{sub:%lld}:association"
-#define SWK_ASSOCIATIONS_INDEX "sw:idx:associations"
-#define SWK_ASSOCIATION_SEQ "sw:seq:subscriber"
+/* An association's document (its subscriber's tag: an association's id is its subscriber's),
+ * and the index of every association. */
+SWK1(swk_association, "sw:{sub:%lld}:association", long long)
+SWK0(swk_associations, "sw:idx:associations")
 SWK1(swk_assoc_members, "sw:{sub:%lld}:members", long long)
 SWK1(swk_sub_assocs, "sw:{sub:%lld}:assocs", long long)
 SWK1(swk_assoc_matters, "sw:{sub:%lld}:matters", long long)
@@ -196,11 +206,134 @@ SWK0(swk_party_keys_built, "sw:idx:party-keys:built")
 SWK0(swk_party_pattern, "sw:party:*")
 
 /* ---- People, accounts, sessions, tokens, rate limits, idempotency ------------------------ */
+/* Accounts (lib/accounts.c) are JSON documents, each kind with an index of every id (sorted
+ * set, score = id) and a counter for new ids; an index is written before its document. */
+/* A subscriber's profile (JSON), under the subscriber's tag. */
+SWK1(swk_sub_profile, "sw:{sub:%lld}:profile", long long)
+/* Every subscriber id. */
+SWK0(swk_subscribers, "sw:idx:subscribers")
+/* The counter of subscriber ids. */
+SWK0(swk_subscriber_seq, "sw:seq:subscriber")
+/* An assistance centre's profile (JSON). */
+SWK1(swk_centre_profile, "sw:{centre:%lld}:profile", long long)
+/* Every centre id. */
+SWK0(swk_centres, "sw:idx:centres")
+/* The counter of centre ids. */
+SWK0(swk_centre_seq, "sw:seq:centre")
+/* A staff member (JSON, with centre_id). */
+SWK1(swk_staff_doc, "sw:staff:%lld", long long)
+/* Every staff id. */
+SWK0(swk_staff_index, "sw:idx:staff")
+/* The counter of staff ids. */
+SWK0(swk_staff_seq, "sw:seq:staff")
+/* A centre's staff ids, under the centre's tag. */
+SWK1(swk_centre_staff, "sw:{centre:%lld}:staff", long long)
+/* A trade-show station (JSON). */
+SWK1(swk_station_doc, "sw:station:%lld", long long)
+/* Every station id. */
+SWK0(swk_stations, "sw:idx:stations")
+/* The counter of station ids. */
+SWK0(swk_station_seq, "sw:seq:station")
+/* A person's profile (JSON; secrets never shown), under the person's tag with the rest of
+ * the person's data (lib/people.c). */
+SWK1(swk_person_profile, "sw:{person:%lld}:profile", long long)
+/* Every person id. */
+SWK0(swk_persons, "sw:idx:persons")
+/* The counter of person ids. */
+SWK0(swk_person_seq, "sw:seq:person")
+/* A subscriber's team: its persons' ids. */
+SWK1(swk_sub_people, "sw:{sub:%lld}:people", long long)
+/* The claim of an address (SHA-256 of it lower-cased): "<person id>:<ms>", written first. */
+SWK1(swk_person_email, "sw:person:email:%s", const char *)
+/* A person's audit log (list of JSON entries, newest first, capped). */
+SWK1(swk_person_audit, "sw:{person:%lld}:audit", long long)
+/* Hashes of the (address, user agent) pairs a person signed in from. */
+SWK1(swk_person_seen, "sw:{person:%lld}:seen", long long)
+/* The last TOTP time step a person used. */
+SWK1(swk_person_totp_last, "sw:{person:%lld}:totp_last", long long)
+/* Invitations a person sent: public id -> "<token hash>:<ms>", written before the token. */
+SWK1(swk_person_invites, "sw:{person:%lld}:invites", long long)
+/* A single-use mail token (JSON, with TTL) by kind (invite, reset, ...) and SHA-256. */
+SWK2(swk_onetime, "sw:ot:%s:%.64s", const char *, const char *)
+/* Failed sign-ins for one address (SHA-256) in the window. */
+SWK1(swk_throttle_acct, "sw:thr:acct:%s", const char *)
+/* Failed sign-ins from one client address in the window. */
+SWK1(swk_throttle_ip, "sw:thr:ip:%.64s", const char *)
+/* A sign-in session (hash) by the SHA-256 of its cookie (lib/session.c). */
+SWK1(swk_session, "sw:sess:%.64s", const char *)
+/* A person's sessions' hashes (score: created, ms), written before the session. */
+SWK1(swk_person_sessions, "sw:{person:%lld}:sessions", long long)
+/* A bearer token's record (hash) by its public id (lib/auth.c). */
+SWK1(swk_token, "sw:tok:%s", const char *)
+/* Every token id by seq, written before the record. */
+SWK0(swk_tokens, "sw:idx:tokens")
+/* Every token id by the minute it was last used (ms). */
+SWK0(swk_tokens_used, "sw:idx:tokens:used")
+/* The counter of token seqs. */
+SWK0(swk_token_seq, "sw:seq:token")
+/* The tokens a person made for themselves, by seq, written before the record. */
+SWK1(swk_person_tokens, "sw:{person:%lld}:tokens", long long)
+/* A client address's request count (lib/ratelimit.c). */
+SWK1(swk_rate_addr, "sw:rl:ip:%.64s", const char *)
+/* A record's request count, in the record's slot: the argument is the record's tag, or the
+ * whole record key when it has none (sw:rl:{sw:tok:<id>}, sw:rl:{person:N}). */
+SWK1(swk_rate_count, "sw:rl:{%s}", const char *)
+/* A POST's answer kept for its Idempotency-Key: role, subject, person, SHA-256 of the key. */
+SWK4(swk_idem, "sw:idem:%s:%lld:%lld:%s", const char *, long long, long long, const char *)
 
 /* ---- Register, parties, follows, screenings (lib/register.c, lib/screening.c) ------------ */
+/* A mark record (JSON), written whole by compare-and-set (seawall/register.h). */
+SWK2(swk_reg_mark, "sw:{reg:%s}:tm:%s", const char *, const char *)
+/* Set of an office's numbers, written in the record's script. */
+SWK1(swk_reg_numbers, "sw:{reg:%s}:tms", const char *)
+/* Hash number -> what the record was, for a write whose change is not yet announced. */
+SWK1(swk_reg_unannounced, "sw:{reg:%s}:unannounced", const char *)
+/* Set of the offices present (written before their records). */
+SWK0(swk_reg_offices, "sw:{reg}:offices")
+/* Counter of mark record ids (INCRBY per batch). */
+SWK0(swk_reg_rid_counter, "sw:{reg}:rid")
+/* Hash rid % 1000 -> "OFFICE:NUMBER" for rids in bucket rid / 1000 (written before records). */
+SWK1(swk_reg_rid_bucket, "sw:{reg}:rid:%lld", long long)
+/* An import's checkpoint, by the file's identity (path, size, done, finished, updated). */
+SWK1(swk_reg_import, "sw:{reg}:import:%s", const char *)
+/* A register writer's heartbeat (expires after 60 s). */
+SWK1(swk_reg_alive, "sw:{reg}:alive:%s", const char *)
+/* Ids of the litigation events seen on a docket (court, docket normalised). */
+SWK2(swk_docket_events, "sw:{dkt:%s:%s}:events", const char *, const char *)
+/* Counter of party ids. */
+SWK0(swk_party_counter, "sw:{pty}:id")
+/* Hash party id -> name for the parties under a name key (written before their docs). */
+SWK1(swk_party_namekey, "sw:{pty}:k:%s", const char *)
+/* A party: {"id","key","name"} (SET NX). */
+SWK1(swk_party_doc, "sw:{pty:%lld}:doc", long long)
+/* Hash case key -> case JSON of a party. */
+SWK1(swk_party_cases, "sw:{pty:%lld}:cases", long long)
+/* Set of the case keys a party brought. */
+SWK1(swk_party_plaintiff, "sw:{pty:%lld}:plaintiff", long long)
+/* Set of a party's spellings. */
+SWK1(swk_party_names, "sw:{pty:%lld}:names", long long)
+/* Set of "OFFICE:NUMBER" a party owns or applied for. */
+SWK1(swk_party_marks, "sw:{pty:%lld}:marks", long long)
+/* Hash follow id -> follow JSON of a subscriber. */
+SWK1(swk_follows, "sw:{sub:%lld}:follows", long long)
+/* Hash target -> follow id of a subscriber (one follow per target). */
+SWK1(swk_followkeys, "sw:{sub:%lld}:followkeys", long long)
+/* Counter of follow ids. */
+SWK0(swk_follow_counter, "sw:{flw}:id")
+/* Set of "SUB:ID" following a target ("mark:OFFICE:NUMBER", "docket:COURT:DOCKET"); written
+ * before the follow, so an entry without one is skipped. */
+SWK1(swk_follow_target, "sw:{flw}:t:%s", const char *)
+/* A screening job: hash doc, status, done, total, result, error, updated_at. */
+SWK2(swk_screening, "sw:{sub:%lld}:scr:%lld", long long, long long)
+/* Sorted set of a subscriber's screening ids (score: the id). */
+SWK1(swk_screenings, "sw:{sub:%lld}:scrs", long long)
+/* Counter of a subscriber's screening ids. */
+SWK1(swk_screening_next, "sw:{sub:%lld}:scr:next", long long)
+/* A screener's heartbeat ("TIME marks=N", expires after 60 s). */
+SWK1(swk_scr_alive, "sw:{scr}:alive:%s", const char *)
 
 /* ---- Test clock and configuration -------------------------------------------------------- */
-/* The case clock's offset, and an instant it stands still at (sw_case_now, tests only). */
+/* Clocks tests may set (tests only, with poller.test_clock / cases.test_clock on). */
 SWK0(swk_testclock_offset, "sw:testclock:offset_ms")
 SWK0(swk_testclock_at, "sw:testclock:at_ms")
 

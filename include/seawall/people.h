@@ -7,12 +7,13 @@
  *   sw:{person:N}:profile       the person (JSON; secrets pwhash, totp_secret, totp_pending are
  *                               never shown: sw_person_public strips them)
  *   sw:idx:persons, sw:seq:person
- *   sw:person:email:<sha256>    id of the person with that address (lower-cased), unique
+ *   sw:person:email:<sha256>    "<id>:<ms claimed>" of the person with that address
+ *                               (lower-cased), unique; a claim naming no profile is skipped
  *   sw:{person:N}:audit         list of audit entries (JSON), newest first, capped
  *   sw:{person:N}:totp_last     the last TOTP time step accepted (no code is used twice)
  *   sw:{person:N}:seen          hashes of (address, user agent) pairs seen signing in
  *   sw:{person:N}:tokens        sorted set seq -> id of the API tokens the person made
- *   sw:{person:N}:invites       hash invitation id -> token hash of invitations sent
+ *   sw:{person:N}:invites       hash invitation id -> "<token hash>:<ms>" of invitations sent
  *   sw:ot:<kind>:<sha256>       a single-use mail token (signup, reset, invite), JSON, with TTL
  *   sw:thr:acct:<sha256>        sign-in failures of one address (email) in the window
  *   sw:thr:ip:<address>         sign-in failures from one client address in the window */
@@ -150,6 +151,26 @@ int sw_onetime_by_hash(struct sw_store *s, const char *kind, const char *hash, i
 
 /* Deletes the token stored under hash (a revoked invitation). */
 int sw_onetime_drop(struct sw_store *s, const char *kind, const char *hash);
+
+/* --- invitations ------------------------------------------------------------------------ */
+
+#define SW_INVITE_ID_LEN 16   /* an invitation's public id: the first hex digits of its hash */
+
+/* A new invitation from person: payload kept ttl_s as the single-use token of kind "invite"
+ * (token gets it, SW_OT_TOKEN_MAX) and listed in person's invitations under pub
+ * (SW_INVITE_ID_LEN + 1). SW_OK or SW_EAGAIN. */
+int sw_invite_put(struct sw_store *s, long long person, const json_t *payload, int64_t now_ms,
+                  long long ttl_s, char *token, char *pub);
+
+/* person's invitations still open: their payloads with "id" (the public id) added, into
+ * *items (caller decrefs). Entries whose invitation is gone are dropped. */
+int sw_invite_list(struct sw_store *s, long long person, int64_t now_ms, json_t **items);
+
+/* Revokes person's invitation pub: SW_OK, SW_NOTFOUND or SW_EAGAIN. */
+int sw_invite_revoke(struct sw_store *s, long long person, const char *pub);
+
+/* Takes the invitation of token (accepted) out of person's list; best effort. */
+void sw_invite_forget(struct sw_store *s, long long person, const char *token);
 
 /* --- TOTP (RFC 6238: SHA-1, 6 digits, 30 s steps) ---------------------------------------- */
 

@@ -57,8 +57,8 @@ void sw_cmds_free(struct sw_cmds *c);
 
 /* The record's keys: tag "case", id 7 give "sw:{case:7}:doc" and "sw:{case:7}:history". */
 struct sw_rec_keys {
-    char doc[192];              /* SW_KEY_BYTES */
-    char hist[192];
+    char doc[320];              /* SW_KEY_BYTES */
+    char hist[320];
 };
 void sw_rec_keys(struct sw_rec_keys *k, const char *tag, long long id);
 

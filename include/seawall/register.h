@@ -4,19 +4,30 @@
  * one record per party with its cases. Written by seawall-register and `seawall register
  * import`; read by the API, the screener and the following alerts.
  *
- * Keys (hash-tagged by office, so the register shards with the rest):
+ * Keys (seawall/keys.h; hash-tagged by office, so the register shards with the rest):
  *   sw:{reg:OFFICE}:tm:NUMBER   the mark record, JSON (below), written whole
  *   sw:{reg:OFFICE}:tms         set of the office's numbers (SSCAN to iterate)
+ *   sw:{reg:OFFICE}:unannounced hash NUMBER -> {"created","status","text"}: what a record
+ *                               was before a write whose change is not yet on the changes
+ *                               stream (empty but for a writer that stopped in between)
  *   sw:{reg}:offices            set of offices present
  *   sw:{reg}:rid                counter of record ids (INCR)
  *   sw:{reg}:rid:B              hash (rid % 1000) -> "OFFICE:NUMBER" for rids in bucket
- *                               B = rid / 1000 (small hashes stay compact)
- *   sw:{reg}:changes            stream of records made or changed: office, number, rid
- *                               (MAXLEN ~ 1,000,000); the screener's group is "screeners"
+ *                               B = rid / 1000 (small hashes stay compact); an entry whose
+ *                               record is missing or has another rid is skipped
+ *   sw:{reg:changes:S}          the changes stream, shard S (seawall/stream.h, route
+ *                               "OFFICE:NUMBER"): records made or changed: office, number,
+ *                               rid (MAXLEN ~ 1,000,000 over all shards); the screener's
+ *                               group is "screeners"
+ *   sw:{reg}:import:ID          an import's checkpoint (path, size, done, finished, updated)
+ *   sw:{reg}:alive:NAME         a register writer's heartbeat (expires after 60 s)
+ *   sw:{dkt:COURT:DOCKET}:events  ids of the litigation events seen on a docket
  *   sw:{pty}:id                 counter of party ids
  *   sw:{pty}:k:KEY              hash party id -> name, for the parties under name key KEY
  *                               (sw_party_key); parties under one key are told apart by
- *                               sw_party_same
+ *                               sw_party_same; written before the party's doc, so an entry
+ *                               without a doc is skipped (and its doc written by the next
+ *                               writer that meets the name)
  *   sw:{pty:ID}:doc             the party: {"id","key","name","names":[…]}
  *   sw:{pty:ID}:cases           hash case key -> case JSON {type,title,date,first,court,docket,
  *                               role,counsel,url,entries,events:[ids]}
@@ -37,13 +48,14 @@
 #define SEAWALL_REGISTER_H
 
 #include <jansson.h>
+#include <signal.h>
 
 #include "seawall/common.h"
 
 struct sw_store;
 
-#define SW_REG_CHANGES "sw:{reg}:changes"
-#define SW_REG_OFFICES "sw:{reg}:offices"
+/* The changes stream's name (seawall/stream.h): shards sw:{reg:changes:0..N-1}. */
+#define SW_REG_CHANGES "reg:changes"
 /* The member the register worker adds to an event it read: when the event entered the events
  * stream (ms, the entry id's time). A record made from it keeps that as "seen" (absent for
  * records made by an import), which the back-fill compares with when an item was saved. */
@@ -75,8 +87,11 @@ struct sw_reg_change {
     const json_t *event;        /* the event applied (borrowed for the callback) */
 };
 
-/* Called for each mark record an event made or changed. */
-typedef void (*sw_reg_change_fn)(void *ud, const struct sw_reg_change *ch);
+/* Called for each mark record an event made or changed, once its change is on the changes
+ * stream. Returns SW_OK, or SW_EAGAIN when what it does (the followed alerts) could not be
+ * stored: the record's marker is then kept and the flush fails with SW_EAGAIN, so the same
+ * events written again call it again (it must be idempotent). Any other value is logged. */
+typedef int (*sw_reg_change_fn)(void *ud, const struct sw_reg_change *ch);
 
 /* A docket that gained an entry (a litigation event not seen before on it). */
 struct sw_reg_docket {
@@ -144,5 +159,28 @@ int sw_register_party_summary_id(struct sw_store *s, long long id, json_t **out)
  * say how many there are). SW_OK with *out, SW_NOTFOUND, SW_EAGAIN. */
 int sw_register_party_get(struct sw_store *s, long long id, size_t max_cases, size_t max_marks,
                           json_t **out);
+
+/* A register writer's heartbeat: says it is alive (me, its name) for the next 60 s. SW_OK or
+ * SW_EAGAIN. */
+int sw_register_alive(struct sw_store *s, const char *me);
+
+/* Sets group on every shard of the changes stream to the stream's end (made when missing),
+ * so its reader sees only changes after this call. SW_OK or SW_EAGAIN. */
+int sw_register_changes_from_now(struct sw_store *s, const char *group);
+
+/* Calls fn(ud, text, len) with every mark record's JSON, office by office, read in batches
+ * of a thousand; the text is valid only during the call. Stops early when *stopping is set.
+ * SW_OK, SW_EAGAIN or SW_ERR. */
+typedef void (*sw_reg_mark_fn)(void *ud, const char *text, size_t len);
+int sw_register_each_mark(struct sw_store *s, sw_reg_mark_fn fn, void *ud,
+                          volatile sig_atomic_t *stopping);
+
+/* An import's checkpoint, by the file's identity id: *done events stored, *finished 1 when
+ * the file was read whole (0 and 0 when there is none). SW_OK or SW_EAGAIN. */
+int sw_register_import_get(struct sw_store *s, const char *id, long long *done, int *finished);
+
+/* Stores an import's checkpoint. SW_OK or SW_EAGAIN. */
+int sw_register_import_put(struct sw_store *s, const char *id, const char *path,
+                           long long size, long long done, int finished);
 
 #endif

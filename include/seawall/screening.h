@@ -3,8 +3,10 @@
  *
  * A company asks to screen marks, names or its portfolio in some markets; the API resolves
  * the request into a job (its items, markets and classes) and queues it on the stream
- * SW_SCREENINGS; seawall-screener answers it from its index of the register (seawall/regidx.h)
- * and writes progress and the result back. Keys, under the company's hash tag:
+ * SW_SCREENINGS (seawall/stream.h: shards sw:{screenings:N}, routed by the company's id,
+ * fields sub and id); seawall-screener answers it from its index of the register
+ * (seawall/regidx.h) and writes progress and the result back. Keys (seawall/keys.h), under
+ * the company's hash tag:
  *   sw:{sub:N}:scr:ID     hash: doc (the job as JSON), status (queued|running|done|failed),
  *                         done, total, result (JSON array of conflicts), error, updated_at
  *   sw:{sub:N}:scrs       sorted set of the company's screening ids (score: the id)
@@ -21,8 +23,9 @@
 
 struct sw_store;
 struct sw_regidx;
+struct sw_stream_batch;
 
-#define SW_SCREENINGS "screenings"          /* the jobs stream (fields sub, id) */
+#define SW_SCREENINGS "screenings"          /* the jobs stream's name (fields sub, id) */
 #define SW_SCREENINGS_GROUP "screeners"
 #define SW_SCREEN_ITEMS_MAX 200             /* marks, names and portfolio items in one job */
 #define SW_SCREEN_HITS_MAX 50               /* conflicts kept per item */
@@ -70,5 +73,18 @@ int sw_screening_find(struct sw_store *s, struct sw_regidx *ix, const char *kind
 
 /* Sorts conflicts in their ranking. */
 void sw_screening_rank(json_t *conflicts);
+
+/* The screener's heartbeat sw:{scr}:alive:ME ("TIME marks=N", expires after 60 s). SW_OK or
+ * SW_EAGAIN. */
+int sw_screening_alive(struct sw_store *s, const char *me, size_t marks);
+
+/* The back-fill's view of the portfolio changes (seawall/portfolio.h) as the screeners'
+ * group: _start makes the group at the stream's end when it is missing; _read gives up to
+ * count new entries as a batch (seawall/stream.h; free it with sw_stream_batch_free);
+ * _ack acknowledges n ids of a batch's shard. SW_OK, SW_EAGAIN (SW_ERR: no memory). */
+int sw_screening_backfill_start(struct sw_store *s);
+int sw_screening_backfill_read(struct sw_store *s, const char *me, long long count,
+                               struct sw_stream_batch *b);
+int sw_screening_backfill_ack(struct sw_store *s, int shard, int n, const char **ids);
 
 #endif

@@ -33,9 +33,11 @@ def mark(s, tok, office, number, pred=lambda m: True, what=None):
 
 
 def changes(s):
+    """Every entry of the register's changes stream, all its shards (sw:{reg:changes:N})."""
     out = []
-    for _, fields in s.redis("XRANGE", "sw:{reg}:changes", "-", "+"):
-        out.append(dict(zip(fields[::2], fields[1::2])))
+    for key in s.redis("KEYS", "sw:{reg:changes:*}"):
+        for _, fields in s.redis("XRANGE", key, "-", "+"):
+            out.append(dict(zip(fields[::2], fields[1::2])))
     return out
 
 
@@ -106,6 +108,18 @@ def test_real_samples_make_mark_records(s):
     wait_until("the register to read the repeated event", lambda: registered_up_to(s, entry))
     assert len(mark(s, tok, "US", "98763166")["history"]) == 1
     assert len(changes(s)) == before
+
+    # A writer that stopped between storing a record and announcing its change left the
+    # record's marker: the same event read again announces the change, and the marker goes.
+    mine = [c for c in changes(s) if c["number"] == "98763166"]
+    s.redis("HSET", "sw:{reg:US}:unannounced", "98763166",
+            json.dumps({"created": True, "status": "", "text": ""}))
+    entry = push(s, ev)
+    wait_until("the register to read the event once more", lambda: registered_up_to(s, entry))
+    again = [c for c in changes(s) if c["number"] == "98763166"]
+    assert len(again) == len(mine) + 1 and again[-1]["rid"] == str(m["rid"]), again
+    assert s.redis("HGET", "sw:{reg:US}:unannounced", "98763166") is None
+    assert len(mark(s, tok, "US", "98763166")["history"]) == 1
 
 
 def party_named(s, name, cases=0):
@@ -207,6 +221,8 @@ def test_follow_mark_and_docket(s):
     r = s.post("/api/v1/follows", {"kind": "mark", "office": "US", "number": "97000111"},
                token=tok)
     assert r.status == 200 and r.json()["id"] == f["id"], r
+    # ... and the mark's followers name that follow alone (the second try's id is taken out)
+    assert s.redis("SMEMBERS", "sw:{flw}:t:mark:US:97000111") == [f"{sub['id']}:{f['id']}"]
     r = s.post("/api/v1/follows", {"kind": "docket", "court": "NYSD",
                                    "docket": "1:26-cv-09999"}, token=tok)
     assert r.status == 201, r
@@ -284,6 +300,7 @@ def test_follow_refusals_and_limit(s):
                                            "number": "018000009"}, token=tok), 409,
                 "follows-full")
     assert "5" in p["detail"], p
+    assert s.redis("SMEMBERS", "sw:{flw}:t:mark:EM:018000009") == []   # refused: no entry
     # Following one already followed is still answered at the limit.
     r = s.post("/api/v1/follows", {"kind": "mark", "office": "EM", "number": "018000000"},
                token=tok)

@@ -225,7 +225,8 @@ def test_record_written_in_the_contract_layout_and_csv_guards_formulas(s):
     s.redis("SADD", "sw:{reg:EM}:tms", number)
     s.redis("SADD", "sw:{reg}:offices", "EM")
     s.redis("HSET", f"sw:{{reg}}:rid:{rid // 1000}", str(rid % 1000), f"EM:{number}")
-    s.redis("XADD", "sw:{reg}:changes", "*", "office", "EM", "number", number, "rid", str(rid))
+    # any shard of the changes stream: the screener reads them all
+    s.redis("XADD", "sw:{reg:changes:1}", "*", "office", "EM", "number", number, "rid", str(rid))
     r = s.post("/api/v1/screenings", {"marks": [{"text": "PLUMQVARTZ1", "classes": [9]}],
                                       "markets": ["DE"]}, token=tok)
     assert r.status == 202, r
