@@ -1375,8 +1375,15 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
     }
     sub = linked > 0 ? linked : named;
     if (json_is_integer(json_object_get(doc, "case_id"))) {
+        json_t *had = NULL;
+
         e.existing = json_integer_value(json_object_get(doc, "case_id"));
-        goto already;
+        rc = sw_case_get(c->store, e.existing, &had);
+        json_decref(had);
+        if (rc != SW_NOTFOUND)
+            goto already;
+        /* Escalated, but its case was not written (escalate_moves): the case is made below
+         * as before, and written under that id at "already". */
     }
     sw_verrs_init(&errs);
     if (linked > 0 && named > 0 && named != linked)
@@ -1526,9 +1533,11 @@ already:
     rc = sw_case_get(c->store, e.existing, &out);
     json_decref(out);
     out = NULL;
-    if (rc == SW_NOTFOUND) {
+    if (rc == SW_NOTFOUND && e.casedoc != NULL && e.caseentry != NULL) {
         json_object_set_new(e.casedoc, "evidence_refs", evidence_refs(c, id, e.existing));
         rc = sw_case_create_as(c->store, e.casedoc, e.caseentry, e.existing);
+    } else if (rc == SW_NOTFOUND) {
+        rc = SW_EAGAIN;
     }
     if (rc != SW_OK) {
         sw_reply_store(c, rc, "writing the escalated case");
