@@ -388,7 +388,7 @@ int64_t sw_feedreg_now(struct sw_store *s, int test_clock)
 
     if (!test_clock)
         return now;
-    r = sw_store_cmd(s, "GET", swk_feeds_test_clock().s, NULL);
+    r = sw_store_cmd(s, "GET", swk_testclock_poller_at().s, NULL);
     if (r != NULL && r->type == REDIS_REPLY_STRING)
         now = strtoll(r->str, NULL, 10);
     if (r != NULL)

@@ -1,20 +1,31 @@
 /* matchidx.c — the portfolio index and the matching rules.
  *
- * An event costs the index its cache misses more than its instructions, so the layout is
- * chosen for memory:
- * - Keys are 64-bit hashes in open-addressed tables of 16-byte slots. Mark and name keys
- *   (exact, look-alike, phonetic, bare, deletion neighbourhoods) share the big table;
- *   keywords, patents and shows have a small one of their own, which stays in cache while a
- *   1 KB text probes it with every word, pair and triple.
- * - A slot's postings lie side by side in one pool (a vector per key, doubled when full), so
- *   walking a popular key reads consecutive memory. Each posting carries, beside the entry it
- *   names, the entry's Nice classes folded into 32 bits: a filing in class 9 skips the marks
- *   of other classes without touching them.
+ * An event costs the index its cache misses more than its instructions, and a matcher holds
+ * every portfolio, so the layout is chosen for memory (docs: "bytes per term"):
+ * - Mark and name keys (exact, look-alike, phonetic, bare, deletion neighbourhoods: nine in
+ *   ten of them name a single entry) are 64-bit hashes in the key table: 4,096 regions of
+ *   8-byte slots, each a 32-bit fingerprint and either the one entry filed there or where its
+ *   posting list starts. The top 12 bits of a key's hash choose its region, the next 32 are
+ *   its fingerprint, and the fingerprint alone gives its home in the region, in order
+ *   (ordered linear probing): a region is sorted by fingerprint, a lookup stops at the first
+ *   larger one, and the table grows by a quarter at a time, refilled in one pass from the
+ *   fingerprints. Two keys are told apart by 44 bits of hash instead of 64 (see
+ *   key_table_bits below for what that costs).
+ * - Keywords, patents, shows and characters have a small table of their own (16-byte slots,
+ *   the whole 64-bit hash), which stays in cache while a 1 KB text probes it with every word,
+ *   pair and triple.
+ * - A key's postings lie side by side (a vector per key, doubled when full), so walking a
+ *   popular key reads consecutive memory. Each posting carries, beside the entry it names,
+ *   the entry's Nice classes folded into 32 bits: a filing in class 9 skips the marks of
+ *   other classes without touching them. A key of one entry has no posting: its slot names
+ *   the entry, and the entry's classes are checked when it is read.
  * - An event's keys are hashed first and their slots prefetched together, then read.
- * - Entries are 48 bytes with their keys packed in one block; subscribers are 24 bytes and
- *   name their markets, as items their countries, by an interned set of country bits.
- * Removing an item takes its postings out; the entry stays, marked dead, and its block is
- * freed. */
+ * - Entries are 32 bytes, in chunks of 65,536 (no copy, no half-empty array when they grow);
+ *   their texts and keys lie in one arena, a key equal to another stored once; subscribers
+ *   are 24 bytes and name their markets, as items their countries, by an interned set of
+ *   country bits.
+ * Removing an item takes its keys out; the entry stays, marked dead, and its strings become
+ *   garbage in the arena, which is compacted when half of it is. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <stdint.h>
@@ -41,15 +52,25 @@ struct cset {
     uint64_t w[CSET_WORDS];
 };
 
+/* An entry: an item, or one alias of a name. Its strings lie in the arena from str on, each
+ * NUL-terminated: the text, the exact key (unless I_EXACT_TEXT), the look-alike key (unless
+ * I_VIS_EXACT), the phonetic key, the bare key (unless I_BARE_EXACT), the characters (a
+ * keyword's folded characters, a name's packed parts, or ""). */
 struct item {
-    long long sub, id;
+    long long id;
     uint64_t classes;          /* Nice classes as bits 1..45; 0: any */
-    char *blk;                 /* text, then each key, NUL-terminated; NULL once dead */
-    uint16_t o_exact, o_visual, o_phon, o_bare, o_chars;   /* offsets of the keys in blk */
-    uint16_t cset;             /* countries watched; 0: the subscriber's markets */
+    uint32_t str;              /* where its strings start in the arena */
     uint32_t sref;             /* index into subs */
-    uint8_t kind, dead;
+    uint16_t cset;             /* countries watched; 0: the subscriber's markets */
+    uint8_t kind;
+    uint8_t flags;
 };
+
+enum { I_DEAD = 1, I_EXACT_TEXT = 2, I_VIS_EXACT = 4, I_BARE_EXACT = 8 };
+enum { S_TEXT, S_EXACT, S_VISUAL, S_PHON, S_BARE, S_CHARS, S_N };
+
+#define ICHUNK_BITS 16
+#define ICHUNK (1u << ICHUNK_BITS)     /* entries per chunk: 2 MB */
 
 struct sub {
     long long id;
@@ -57,6 +78,25 @@ struct sub {
     uint16_t cset;             /* markets; 0: none given */
 };
 
+/* The key table (marks and names). */
+#define KREGION_BITS 12
+#define KREGIONS (1u << KREGION_BITS)
+#define KLIST 0x80000000u      /* in a slot's ref: the rest is where its list starts */
+#define KLOAD_MAX 85           /* percent of the home positions used before it grows */
+
+struct kslot {
+    uint32_t fp;               /* 0: free */
+    uint32_t ref;              /* the entry filed here, or KLIST | its list in lists */
+};
+
+struct ktab {
+    struct kslot *s;           /* KREGIONS regions of span slots: homes home positions, room
+                                  for the runs past the last one, and one slot never used */
+    uint32_t homes, span;
+    size_t used;
+};
+
+/* The small table (keywords, patents, shows, characters). */
 struct slot {
     uint64_t h;                /* 0: free */
     uint32_t off;              /* first posting in the pool */
@@ -74,13 +114,25 @@ struct htab {
     size_t size, used;         /* size a power of two */
 };
 
+struct imap {                  /* (sub, id) → its first entry */
+    uint32_t fp;               /* high half of the pair's hash */
+    uint32_t idx;              /* entry index + 1; 0: free */
+};
+
 struct sw_mindex {
-    struct item *items;
-    size_t nitems, capitems, nlive;
-    struct htab big, small;
-    struct post *pool;
-    size_t npool, cappool, garbage, npost;
-    struct { uint64_t key; uint32_t idx; } *imap;   /* (sub, id) → item index + 1 */
+    struct item **chunk;       /* entry i is chunk[i >> ICHUNK_BITS][i & (ICHUNK - 1)] */
+    size_t nitems, capitems, nchunks, nlive;
+    char *arena;               /* the entries' strings */
+    size_t alen, acap, agarbage;
+    struct ktab big;
+    struct post *lists;        /* the key table's posting lists: a header {len, cap}, then
+                                  cap postings */
+    size_t nlists, caplists, lgarbage;   /* in postings */
+    struct htab small;
+    struct post *pool;         /* the small table's postings */
+    size_t npool, cappool, garbage;
+    size_t npost;              /* postings filed (a key of one entry counts one) */
+    struct imap *imap;
     size_t imsize, imused;
     struct sub *subs;          /* in order of arrival */
     size_t nsubs, capsubs;
@@ -91,8 +143,6 @@ struct sw_mindex {
     uint16_t *cmap;            /* set contents → csets index, open addressing */
     size_t cmsize;
     struct cset eu;            /* the whole EU: member states, EM and EU (eu_wide) */
-    uint32_t *stamp;           /* per entry: the candidate set that last took it */
-    uint32_t round;
     unsigned gram_sizes;       /* bit n: some keyword has n words */
     int chars_one;             /* some character keyword is a single character */
 };
@@ -116,7 +166,7 @@ static uint64_t mix(uint64_t x)
 }
 
 /* Asks for transparent huge pages over the 2 MB-aligned part of a large array: the tables
- * and the pool are read at random, and 4 KB pages made most probes a TLB miss as well. */
+ * and the lists are read at random, and 4 KB pages made most probes a TLB miss as well. */
 static void huge_pages(void *p, size_t bytes)
 {
     uintptr_t a = ((uintptr_t)p + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1);
@@ -140,6 +190,24 @@ static int htab_init(struct htab *t, size_t size)
         huge_pages(t->s, size * sizeof(*t->s));
     return t->s != NULL ? SW_OK : SW_ERR;
 }
+
+/* Room past a region's last home position for the run that reaches beyond it. */
+static uint32_t kpad(uint32_t homes)
+{
+    return 8 + homes / 32;
+}
+
+static int ktab_init(struct ktab *t, uint32_t homes)
+{
+    t->homes = homes;
+    t->span = homes + kpad(homes) + 1;
+    t->used = 0;
+    t->s = calloc((size_t)KREGIONS * t->span, sizeof(*t->s));
+    if (t->s != NULL)
+        huge_pages(t->s, (size_t)KREGIONS * t->span * sizeof(*t->s));
+    return t->s != NULL ? SW_OK : SW_ERR;
+}
+
 static void eu_wide(struct cset *s);
 
 struct sw_mindex *sw_mindex_new(void)
@@ -158,7 +226,7 @@ struct sw_mindex *sw_mindex_new(void)
     ix->csets = calloc(ix->capcsets, sizeof(*ix->csets));
     ix->ncsets = 1;
     eu_wide(&ix->eu);
-    if (htab_init(&ix->big, 1 << 16) != SW_OK || htab_init(&ix->small, 1 << 12) != SW_OK ||
+    if (ktab_init(&ix->big, 8) != SW_OK || htab_init(&ix->small, 1 << 12) != SW_OK ||
         ix->imap == NULL || ix->smap == NULL || ix->cmap == NULL || ix->csets == NULL) {
         sw_mindex_free(ix);
         return NULL;
@@ -172,10 +240,12 @@ void sw_mindex_free(struct sw_mindex *ix)
 
     if (ix == NULL)
         return;
-    for (i = 0; i < ix->nitems; i++)
-        free(ix->items[i].blk);
-    free(ix->items);
+    for (i = 0; i < ix->nchunks; i++)
+        free(ix->chunk[i]);
+    free(ix->chunk);
+    free(ix->arena);
     free(ix->big.s);
+    free(ix->lists);
     free(ix->small.s);
     free(ix->pool);
     free(ix->imap);
@@ -183,7 +253,6 @@ void sw_mindex_free(struct sw_mindex *ix)
     free(ix->smap);
     free(ix->csets);
     free(ix->cmap);
-    free(ix->stamp);
     free(ix);
 }
 
@@ -372,7 +441,430 @@ int sw_mindex_subscriber(struct sw_mindex *ix, long long sub, const json_t *prof
     return SW_OK;
 }
 
-/* --- postings --- */
+
+/* --- entries and their strings --- */
+
+static struct item *item_at(const struct sw_mindex *ix, size_t idx)
+{
+    return &ix->chunk[idx >> ICHUNK_BITS][idx & (ICHUNK - 1)];
+}
+
+/* Room for one more entry: the first chunk grows by doubling up to ICHUNK entries, then
+ * whole chunks are added. */
+static int item_room(struct sw_mindex *ix)
+{
+    if (ix->nitems < ix->capitems)
+        return SW_OK;
+    if (ix->nitems >= UINT32_MAX / 2)
+        return SW_ERR;   /* entry indexes are 31 bits in the key table */
+    if (ix->nchunks == 1 && ix->capitems < ICHUNK) {
+        size_t cap = ix->capitems * 2;
+        struct item *c = realloc(ix->chunk[0], cap * sizeof(*c));
+
+        if (c == NULL)
+            return SW_ERR;
+        ix->chunk[0] = c;
+        ix->capitems = cap;
+        return SW_OK;
+    } else {
+        struct item **a = realloc(ix->chunk, (ix->nchunks + 1) * sizeof(*a));
+        size_t cap = ix->nchunks == 0 ? 1024 : ICHUNK;
+
+        if (a == NULL)
+            return SW_ERR;
+        ix->chunk = a;
+        if ((a[ix->nchunks] = malloc(cap * sizeof(struct item))) == NULL)
+            return SW_ERR;
+        if (cap == ICHUNK)
+            huge_pages(a[ix->nchunks], cap * sizeof(struct item));
+        ix->nchunks++;
+        ix->capitems += cap;
+        return SW_OK;
+    }
+}
+
+/* The entry's strings (S_TEXT … S_CHARS), pointing into the arena: valid until the next
+ * change to the index. Returns the bytes they take there. */
+static size_t item_strs(const struct sw_mindex *ix, const struct item *it, const char *s[S_N])
+{
+    const char *p = ix->arena + it->str;
+
+    s[S_TEXT] = p;
+    p += strlen(p) + 1;
+    if (it->flags & I_EXACT_TEXT) {
+        s[S_EXACT] = s[S_TEXT];
+    } else {
+        s[S_EXACT] = p;
+        p += strlen(p) + 1;
+    }
+    if (it->flags & I_VIS_EXACT) {
+        s[S_VISUAL] = s[S_EXACT];
+    } else {
+        s[S_VISUAL] = p;
+        p += strlen(p) + 1;
+    }
+    s[S_PHON] = p;
+    p += strlen(p) + 1;
+    if (it->flags & I_BARE_EXACT) {
+        s[S_BARE] = s[S_EXACT];
+    } else {
+        s[S_BARE] = p;
+        p += strlen(p) + 1;
+    }
+    s[S_CHARS] = p;
+    p += strlen(p) + 1;
+    return (size_t)(p - (ix->arena + it->str));
+}
+
+static const char *item_text(const struct sw_mindex *ix, const struct item *it)
+{
+    return ix->arena + it->str;
+}
+
+/* Moves the live entries' strings together (in place: they lie in the order of the entries,
+ * so each moves only towards the start). */
+static void arena_compact(struct sw_mindex *ix)
+{
+    size_t i, to = 0;
+
+    for (i = 0; i < ix->nitems; i++) {
+        struct item *it = item_at(ix, i);
+        const char *s[S_N];
+        size_t n;
+
+        if (it->flags & I_DEAD)
+            continue;
+        n = item_strs(ix, it, s);
+        memmove(ix->arena + to, ix->arena + it->str, n);
+        it->str = (uint32_t)to;
+        to += n;
+    }
+    ix->alen = to;
+    ix->agarbage = 0;
+}
+
+/* Room for n more bytes in the arena (compacting it first when half of it is garbage);
+ * returns where they start, or -1. */
+static long arena_take(struct sw_mindex *ix, size_t n)
+{
+    if (ix->agarbage > (1u << 20) && ix->agarbage > ix->alen / 2)
+        arena_compact(ix);
+    if (ix->alen + n > ix->acap) {
+        size_t cap = ix->acap ? ix->acap + ix->acap / 2 : 1 << 16;
+        char *a;
+
+        while (ix->alen + n > cap)
+            cap += cap / 2;
+        if (cap > UINT32_MAX)
+            cap = UINT32_MAX;
+        if (ix->alen + n > cap || (a = realloc(ix->arena, cap)) == NULL)
+            return -1;
+        ix->arena = a;
+        ix->acap = cap;
+    }
+    ix->alen += n;
+    return (long)(ix->alen - n);
+}
+
+/* --- the key table --- */
+
+/* Where hash h's region starts and its fingerprint. */
+static size_t kregion(const struct ktab *t, uint64_t h, uint32_t *fp)
+{
+    uint64_t m = mix(h);
+
+    *fp = (uint32_t)(m >> (32 - KREGION_BITS));
+    if (*fp == 0)
+        *fp = 1;
+    return (size_t)(m >> (64 - KREGION_BITS)) * t->span;
+}
+
+/* The home of fingerprint fp in a region of homes positions: in the order of fp. */
+static size_t khome(uint32_t fp, uint32_t homes)
+{
+    return (size_t)(((uint64_t)fp * homes) >> 32);
+}
+
+/* The slot of fingerprint fp in the region at base, or the free or larger one where it
+ * would go. */
+static size_t kseek(const struct ktab *t, size_t base, uint32_t fp)
+{
+    size_t i = base + khome(fp, t->homes);
+
+    while (t->s[i].fp != 0 && t->s[i].fp < fp)
+        i++;
+    return i;
+}
+
+static struct kslot *kfind(const struct ktab *t, uint64_t h)
+{
+    uint32_t fp;
+    size_t base = kregion(t, h, &fp), i = kseek(t, base, fp);
+
+    return t->s[i].fp == fp ? &t->s[i] : NULL;
+}
+
+static void kprefetch(const struct ktab *t, uint64_t h)
+{
+    uint32_t fp;
+    size_t base = kregion(t, h, &fp);
+
+    __builtin_prefetch(&t->s[base + khome(fp, t->homes)]);
+}
+
+/* Refills the table with homes positions per region, region by region in one pass: each
+ * region is in fingerprint order, so each slot goes to its home or just past the one before.
+ * Grows further when a region's run would reach its last slot. */
+static int ktab_resize(struct ktab *t, uint32_t homes)
+{
+    for (;;) {
+        struct ktab n;
+        size_t r, k;
+        int ok = 1;
+
+        if (ktab_init(&n, homes) != SW_OK)
+            return SW_ERR;
+        for (r = 0; r < KREGIONS && ok; r++) {
+            size_t base = r * n.span, next = base, end = base + n.span - 1;
+
+            for (k = r * t->span; k < (r + 1) * t->span; k++) {
+                size_t pos;
+
+                if (t->s[k].fp == 0)
+                    continue;
+                pos = base + khome(t->s[k].fp, homes);
+                if (pos < next)
+                    pos = next;
+                if (pos >= end) {
+                    ok = 0;
+                    break;
+                }
+                n.s[pos] = t->s[k];
+                next = pos + 1;
+            }
+        }
+        if (ok) {
+            n.used = t->used;
+            free(t->s);
+            *t = n;
+            return SW_OK;
+        }
+        free(n.s);
+        homes += homes / 4 + 8;
+    }
+}
+
+static uint32_t kgrown(uint32_t homes)
+{
+    return homes + homes / 4 + 8;
+}
+
+/* The slot of hash h, made (naming entry item) when absent; *made says which. NULL when
+ * out of memory. */
+static struct kslot *kput(struct ktab *t, uint64_t h, uint32_t item, int *made)
+{
+    *made = 0;
+    if ((t->used + 1) * 100 > (size_t)KREGIONS * t->homes * KLOAD_MAX &&
+        ktab_resize(t, kgrown(t->homes)) != SW_OK)
+        return NULL;
+    for (;;) {
+        uint32_t fp;
+        size_t base = kregion(t, h, &fp), i = kseek(t, base, fp), j;
+
+        if (t->s[i].fp == fp)
+            return &t->s[i];
+        for (j = i; t->s[j].fp != 0; j++)
+            ;
+        if (j == base + t->span - 1) {   /* the region's last slot stays free */
+            if (ktab_resize(t, kgrown(t->homes)) != SW_OK)
+                return NULL;
+            continue;
+        }
+        memmove(&t->s[i + 1], &t->s[i], (j - i) * sizeof(*t->s));
+        t->s[i].fp = fp;
+        t->s[i].ref = item;
+        t->used++;
+        *made = 1;
+        return &t->s[i];
+    }
+}
+
+/* Takes slot sl out: the slots after it that are past their home move back one. */
+static void kdel(struct ktab *t, struct kslot *sl)
+{
+    size_t i = (size_t)(sl - t->s), base = i / t->span * t->span;
+
+    for (; t->s[i + 1].fp != 0 && base + khome(t->s[i + 1].fp, t->homes) <= i; i++)
+        t->s[i] = t->s[i + 1];
+    t->s[i].fp = 0;
+    t->s[i].ref = 0;
+    t->used--;
+}
+
+/* --- posting lists of the key table --- */
+
+/* Moves every list into a new array without the holes that growing left. */
+static int lists_compact(struct sw_mindex *ix, size_t room)
+{
+    size_t cap = ix->nlists - ix->lgarbage + room, used = 0, i;
+    struct post *np;
+
+    cap += cap / 4;
+    if ((np = malloc(cap * sizeof(*np))) == NULL)
+        return SW_ERR;
+    huge_pages(np, cap * sizeof(*np));
+    for (i = 0; i < (size_t)KREGIONS * ix->big.span; i++) {
+        struct kslot *sl = &ix->big.s[i];
+        size_t off, n;
+
+        if (sl->fp == 0 || !(sl->ref & KLIST))
+            continue;
+        off = sl->ref & ~KLIST;
+        n = (size_t)ix->lists[off].cls + 1;
+        memcpy(np + used, ix->lists + off, n * sizeof(*np));
+        sl->ref = KLIST | (uint32_t)used;
+        used += n;
+    }
+    free(ix->lists);
+    ix->lists = np;
+    ix->nlists = used;
+    ix->caplists = cap;
+    ix->lgarbage = 0;
+    return SW_OK;
+}
+
+/* Room for a list of cap postings; returns where it starts, or -1. May move every list. */
+static long list_take(struct sw_mindex *ix, size_t cap)
+{
+    size_t n = cap + 1;
+
+    if (ix->nlists + n > ix->caplists) {
+        if (ix->lgarbage > ix->nlists / 4) {
+            if (lists_compact(ix, n) != SW_OK)
+                return -1;
+        } else {
+            size_t c = ix->caplists ? ix->caplists + ix->caplists / 2 : 1 << 12;
+            struct post *np;
+
+            while (ix->nlists + n > c)
+                c += c / 2;
+            if (c > KLIST || (np = realloc(ix->lists, c * sizeof(*np))) == NULL)
+                return -1;
+            huge_pages(np, c * sizeof(*np));
+            ix->lists = np;
+            ix->caplists = c;
+        }
+    }
+    ix->nlists += n;
+    return (long)(ix->nlists - n);
+}
+
+static uint32_t fold_classes(uint64_t classes)
+{
+    uint32_t f = 0;
+    int c;
+
+    if (classes == 0)
+        return CLS_ANY;
+    for (c = 1; c <= 45; c++)
+        if (classes >> c & 1)
+            f |= 1u << (c % 32);
+    return f;
+}
+
+/* The posting filter of an entry: its classes folded (marks), CLS_ANY (everything else). */
+static uint32_t item_cls(const struct item *it)
+{
+    return it->kind == K_MARK ? fold_classes(it->classes) : CLS_ANY;
+}
+
+/* Files entry item under hash h in the key table; a key the entry already has (two
+ * deletions giving one string) is not filed twice. */
+static int kfile(struct sw_mindex *ix, uint64_t h, uint32_t item, uint32_t cls)
+{
+    struct kslot *sl;
+    uint32_t off, len, cap;
+    int made;
+    long o;
+
+    if ((sl = kput(&ix->big, h, item, &made)) == NULL)
+        return SW_ERR;
+    if (made) {
+        ix->npost++;
+        return SW_OK;
+    }
+    if (!(sl->ref & KLIST)) {
+        uint32_t other = sl->ref;
+
+        if (other == item)
+            return SW_OK;
+        if ((o = list_take(ix, 2)) < 0)
+            return SW_ERR;
+        ix->lists[o].item = 2;
+        ix->lists[o].cls = 2;
+        ix->lists[o + 1].item = other;
+        ix->lists[o + 1].cls = item_cls(item_at(ix, other));
+        ix->lists[o + 2].item = item;
+        ix->lists[o + 2].cls = cls;
+        sl->ref = KLIST | (uint32_t)o;
+        ix->npost++;
+        return SW_OK;
+    }
+    off = sl->ref & ~KLIST;
+    len = ix->lists[off].item;
+    cap = ix->lists[off].cls;
+    if (ix->lists[off + len].item == item)
+        return SW_OK;
+    if (len == cap) {
+        if ((o = list_take(ix, (size_t)cap * 2)) < 0)   /* may move the lists */
+            return SW_ERR;
+        off = sl->ref & ~KLIST;
+        memcpy(ix->lists + o, ix->lists + off, ((size_t)len + 1) * sizeof(*ix->lists));
+        ix->lgarbage += (size_t)cap + 1;
+        off = (uint32_t)o;
+        ix->lists[off].cls = cap * 2;
+        sl->ref = KLIST | off;
+    }
+    ix->lists[off + len + 1].item = item;
+    ix->lists[off + len + 1].cls = cls;
+    ix->lists[off].item = len + 1;
+    ix->npost++;
+    return SW_OK;
+}
+
+/* Takes entry item out of hash h's key. A list left with one entry becomes a slot naming
+ * it; a key left with none is taken out. */
+static void kunfile(struct sw_mindex *ix, uint64_t h, uint32_t item)
+{
+    struct kslot *sl = kfind(&ix->big, h);
+    uint32_t off, len, i, o = 0;
+    struct post *p;
+
+    if (sl == NULL)
+        return;
+    if (!(sl->ref & KLIST)) {
+        if (sl->ref == item) {
+            kdel(&ix->big, sl);
+            ix->npost--;
+        }
+        return;
+    }
+    off = sl->ref & ~KLIST;
+    p = ix->lists + off + 1;
+    len = ix->lists[off].item;
+    for (i = 0; i < len; i++)
+        if (p[i].item != item)
+            p[o++] = p[i];
+    ix->npost -= len - o;
+    if (o == 1) {
+        sl->ref = p[0].item;
+        ix->lgarbage += (size_t)ix->lists[off].cls + 1;
+    } else {
+        ix->lists[off].item = o;
+    }
+}
+
+/* --- the small table --- */
 
 static uint32_t slot_cap(const struct slot *sl)
 {
@@ -382,24 +874,19 @@ static uint32_t slot_cap(const struct slot *sl)
 /* Moves every slot's postings into a new pool without the holes that growing left. */
 static int pool_compact(struct sw_mindex *ix)
 {
-    struct htab *tabs[2] = { &ix->big, &ix->small };
     struct post *np = malloc(ix->cappool * sizeof(*np));
     size_t used = 0, i;
-    int t;
 
     if (np == NULL)
         return SW_ERR;
-    huge_pages(np, ix->cappool * sizeof(*np));
-    for (t = 0; t < 2; t++) {
-        for (i = 0; i < tabs[t]->size; i++) {
-            struct slot *sl = &tabs[t]->s[i];
+    for (i = 0; i < ix->small.size; i++) {
+        struct slot *sl = &ix->small.s[i];
 
-            if (sl->h == 0 || sl->lcap == 0)
-                continue;
-            memcpy(np + used, ix->pool + sl->off, sl->len * sizeof(*np));
-            sl->off = (uint32_t)used;
-            used += slot_cap(sl);
-        }
+        if (sl->h == 0 || sl->lcap == 0)
+            continue;
+        memcpy(np + used, ix->pool + sl->off, sl->len * sizeof(*np));
+        sl->off = (uint32_t)used;
+        used += slot_cap(sl);
     }
     free(ix->pool);
     ix->pool = np;
@@ -411,23 +898,19 @@ static int pool_compact(struct sw_mindex *ix)
 /* Room for n postings at the end of the pool; returns its offset, or -1. */
 static long pool_take(struct sw_mindex *ix, size_t n)
 {
-    if (ix->garbage > (1u << 20) && ix->garbage > ix->npool / 2 && pool_compact(ix) != SW_OK)
+    if (ix->garbage > (1u << 16) && ix->garbage > ix->npool / 2 && pool_compact(ix) != SW_OK)
         return -1;
     if (ix->npool + n > ix->cappool) {
-        size_t cap = ix->cappool ? ix->cappool : 1 << 16;
+        size_t cap = ix->cappool ? ix->cappool : 1 << 12;
         struct post *np;
 
         while (ix->npool + n > cap)
             cap *= 2;
         if (cap > UINT32_MAX)
             return -1;
-        np = malloc(cap * sizeof(*np));
+        np = realloc(ix->pool, cap * sizeof(*np));
         if (np == NULL)
             return -1;
-        huge_pages(np, cap * sizeof(*np));
-        if (ix->npool > 0)
-            memcpy(np, ix->pool, ix->npool * sizeof(*np));
-        free(ix->pool);
         ix->pool = np;
         ix->cappool = cap;
     }
@@ -465,18 +948,13 @@ static struct slot *slot_find(const struct htab *t, uint64_t h)
     return NULL;
 }
 
-/* Files entry item (whose classes fold to cls) under (tag, key); an empty key files nothing,
- * and a key the entry already has (two deletions giving one string) is not filed twice. */
-static int file_under(struct sw_mindex *ix, struct htab *t, char tag, const char *key,
-                      uint32_t item, uint32_t cls)
+/* Files entry item under hash h in the small table, once. */
+static int sfile(struct sw_mindex *ix, uint64_t h, uint32_t item, uint32_t cls)
 {
-    uint64_t h;
+    struct htab *t = &ix->small;
     size_t mask, i;
     struct slot *sl;
 
-    if (key[0] == '\0')
-        return SW_OK;
-    h = fnv(tag, key);
     if ((t->used + 1) * 10 > t->size * 7 && htab_grow(t) != SW_OK)
         return SW_ERR;
     mask = t->size - 1;
@@ -511,25 +989,50 @@ static int file_under(struct sw_mindex *ix, struct htab *t, char tag, const char
     return SW_OK;
 }
 
-/* Takes entry item's postings out of (tag, key). */
-static int unfile(struct sw_mindex *ix, struct htab *t, char tag, const char *key,
-                  uint32_t item, uint32_t cls)
+static void sunfile(struct sw_mindex *ix, uint64_t h, uint32_t item)
 {
-    struct slot *sl;
+    struct slot *sl = slot_find(&ix->small, h);
     uint32_t i, o = 0;
 
-    (void)cls;
-    if (key[0] == '\0' || (sl = slot_find(t, fnv(tag, key))) == NULL)
-        return SW_OK;
+    if (sl == NULL)
+        return;
     for (i = 0; i < sl->len; i++)
         if (ix->pool[sl->off + i].item != item)
             ix->pool[sl->off + o++] = ix->pool[sl->off + i];
     ix->npost -= sl->len - o;
     sl->len = o;
-    return SW_OK;
 }
 
-typedef int (*key_fn)(struct sw_mindex *, struct htab *, char, const char *, uint32_t, uint32_t);
+/* --- filing --- */
+
+enum { T_BIG, T_SMALL };
+
+typedef int (*key_fn)(struct sw_mindex *, int, char, const char *, uint32_t, uint32_t);
+
+/* Files entry item (whose classes fold to cls) under (tag, key) in table tab; an empty key
+ * files nothing. */
+static int file_under(struct sw_mindex *ix, int tab, char tag, const char *key, uint32_t item,
+                      uint32_t cls)
+{
+    if (key[0] == '\0')
+        return SW_OK;
+    return tab == T_BIG ? kfile(ix, fnv(tag, key), item, cls)
+                        : sfile(ix, fnv(tag, key), item, cls);
+}
+
+/* Takes entry item's postings out of (tag, key). */
+static int unfile(struct sw_mindex *ix, int tab, char tag, const char *key, uint32_t item,
+                  uint32_t cls)
+{
+    (void)cls;
+    if (key[0] == '\0')
+        return SW_OK;
+    if (tab == T_BIG)
+        kunfile(ix, fnv(tag, key), item);
+    else
+        sunfile(ix, fnv(tag, key), item);
+    return SW_OK;
+}
 
 /* What sw_mark_file_keys calls back with: the entry and what to do with each key. */
 struct filing {
@@ -542,20 +1045,7 @@ static int file_key(void *ud, char tag, const char *key)
 {
     struct filing *f = ud;
 
-    return f->fn(f->ix, &f->ix->big, tag, key, f->idx, f->cls);
-}
-
-static uint32_t fold_classes(uint64_t classes)
-{
-    uint32_t f = 0;
-    int c;
-
-    if (classes == 0)
-        return CLS_ANY;
-    for (c = 1; c <= 45; c++)
-        if (classes >> c & 1)
-            f |= 1u << (c % 32);
-    return f;
+    return f->fn(f->ix, T_BIG, tag, key, f->idx, f->cls);
 }
 
 /* Bytes of the UTF-8 character at p (not at the end). */
@@ -593,16 +1083,15 @@ static int trade_of(const char *name, char *out, size_t n)
  * kind of entry has, for filing and for taking out alike. */
 static int each_key(struct sw_mindex *ix, uint32_t idx, key_fn fn)
 {
-    const struct item *it = &ix->items[idx];
-    const char *exact = it->blk + it->o_exact, *visual = it->blk + it->o_visual;
-    const char *phon = it->blk + it->o_phon, *bare = it->blk + it->o_bare;
-    const char *chars = it->blk + it->o_chars;
-    uint32_t cls = fold_classes(it->classes);
+    const struct item *it = item_at(ix, idx);
+    const char *s[S_N];
+    uint32_t cls = item_cls(it);
     int rc = SW_OK;
 
+    item_strs(ix, it, s);
     switch (it->kind) {
     case K_MARK: {
-        struct sw_keyref ref = { exact, visual, phon, bare, NULL };
+        struct sw_keyref ref = { s[S_EXACT], s[S_VISUAL], s[S_PHON], s[S_BARE], NULL };
         struct filing f = { ix, idx, cls, fn };
 
         rc |= sw_mark_file_keys(&ref, file_key, &f);
@@ -611,35 +1100,35 @@ static int each_key(struct sw_mindex *ix, uint32_t idx, key_fn fn)
     case K_NAME: {
         char trade[SW_KEY_MAX];
 
-        rc |= fn(ix, &ix->big, 'N', exact, idx, CLS_ANY);
-        rc |= fn(ix, &ix->big, 'W', visual, idx, CLS_ANY);
+        rc |= fn(ix, T_BIG, 'N', s[S_EXACT], idx, CLS_ANY);
+        rc |= fn(ix, T_BIG, 'W', s[S_VISUAL], idx, CLS_ANY);
         /* and its trade name, where 万年青水泥 and "Wannianqing Cement" meet (a name that is
          * all trade name is found under 'N' already) */
-        if (trade_of(chars, trade, sizeof(trade)) && strcmp(trade, exact) != 0)
-            rc |= fn(ix, &ix->big, 'R', trade, idx, CLS_ANY);
+        if (trade_of(s[S_CHARS], trade, sizeof(trade)) && strcmp(trade, s[S_EXACT]) != 0)
+            rc |= fn(ix, T_BIG, 'R', trade, idx, CLS_ANY);
         break;
     }
     case K_PATENT:
-        rc |= fn(ix, &ix->small, 'T', exact, idx, CLS_ANY);
+        rc |= fn(ix, T_SMALL, 'T', s[S_EXACT], idx, CLS_ANY);
         break;
     case K_KEYWORD:
-        if (chars[0] != '\0') {
+        if (s[S_CHARS][0] != '\0') {
             /* Filed under its first two characters (one, when it has one); the match checks
              * the rest. */
-            size_t n = key_chars_len(chars);
+            size_t n = key_chars_len(s[S_CHARS]);
             char key[16];
 
             if (n >= sizeof(key))
                 n = sizeof(key) - 1;
-            memcpy(key, chars, n);
+            memcpy(key, s[S_CHARS], n);
             key[n] = '\0';
-            rc |= fn(ix, &ix->small, 'C', key, idx, CLS_ANY);
+            rc |= fn(ix, T_SMALL, 'C', key, idx, CLS_ANY);
         } else {
-            rc |= fn(ix, &ix->small, 'K', exact, idx, CLS_ANY);
+            rc |= fn(ix, T_SMALL, 'K', s[S_EXACT], idx, CLS_ANY);
         }
         break;
     case K_SHOW:
-        rc |= fn(ix, &ix->small, 'S', exact, idx, CLS_ANY);
+        rc |= fn(ix, T_SMALL, 'S', s[S_EXACT], idx, CLS_ANY);
         break;
     }
     return rc ? SW_ERR : SW_OK;
@@ -647,13 +1136,29 @@ static int each_key(struct sw_mindex *ix, uint32_t idx, key_fn fn)
 
 /* --- items --- */
 
+static uint64_t pair_hash(long long sub, long long id)
+{
+    return mix(((uint64_t)sub << 32) ^ (uint64_t)id ^ ((uint64_t)sub >> 32));
+}
+
+/* Whether entry idx is the first of (sub, id). */
+static int imap_is(const struct sw_mindex *ix, uint32_t idx, long long sub, long long id)
+{
+    const struct item *it = item_at(ix, idx);
+
+    return it->id == id && ix->subs[it->sref].id == sub;
+}
+
+/* The map's slot of (sub, id) (its idx is the first entry + 1), made when create is set;
+ * NULL when absent or out of memory. The home is the fingerprint's place in the table, so
+ * the table grows without the pairs' hashes. */
 static uint32_t *imap_slot(struct sw_mindex *ix, long long sub, long long id, int create)
 {
-    uint64_t key = mix(((uint64_t)sub << 32) ^ (uint64_t)id ^ ((uint64_t)sub >> 32));
+    uint32_t fp = (uint32_t)(pair_hash(sub, id) >> 32);
     size_t mask, i;
 
-    if (create && (ix->imused + 1) * 2 > ix->imsize) {
-        __typeof__(ix->imap) old = ix->imap;
+    if (create && (ix->imused + 1) * 4 > ix->imsize * 3) {
+        struct imap *old = ix->imap;
         size_t oldn = ix->imsize, k;
 
         ix->imap = calloc(oldn * 2, sizeof(*ix->imap));
@@ -665,7 +1170,7 @@ static uint32_t *imap_slot(struct sw_mindex *ix, long long sub, long long id, in
         for (k = 0; k < oldn; k++) {
             if (old[k].idx == 0)
                 continue;
-            for (i = (size_t)old[k].key & (ix->imsize - 1); ix->imap[i].idx != 0;
+            for (i = khome(old[k].fp, (uint32_t)ix->imsize); ix->imap[i].idx != 0;
                  i = (i + 1) & (ix->imsize - 1))
                 ;
             ix->imap[i] = old[k];
@@ -673,21 +1178,16 @@ static uint32_t *imap_slot(struct sw_mindex *ix, long long sub, long long id, in
         free(old);
     }
     mask = ix->imsize - 1;
-    for (i = (size_t)key & mask;; i = (i + 1) & mask) {
-        if (ix->imap[i].idx != 0 && ix->imap[i].key == key) {
-            struct item *it = &ix->items[ix->imap[i].idx - 1];
-
-            if (it->sub == sub && it->id == id)
-                return &ix->imap[i].idx;
-            continue;
-        }
+    for (i = khome(fp, (uint32_t)ix->imsize);; i = (i + 1) & mask) {
         if (ix->imap[i].idx == 0) {
             if (!create)
                 return NULL;
-            ix->imap[i].key = key;
+            ix->imap[i].fp = fp;
             ix->imused++;
             return &ix->imap[i].idx;
         }
+        if (ix->imap[i].fp == fp && imap_is(ix, ix->imap[i].idx - 1, sub, id))
+            return &ix->imap[i].idx;
     }
 }
 
@@ -699,16 +1199,15 @@ void sw_mindex_del(struct sw_mindex *ix, long long sub, long long id)
     if (slot == NULL || *slot == 0)
         return;
     /* The item and its aliases, filed one after the other. */
-    for (i = *slot - 1; i < ix->nitems && ix->items[i].sub == sub && ix->items[i].id == id;
-         i++) {
-        struct item *it = &ix->items[i];
+    for (i = *slot - 1; i < ix->nitems && imap_is(ix, (uint32_t)i, sub, id); i++) {
+        struct item *it = item_at(ix, i);
+        const char *s[S_N];
 
-        if (it->dead)
+        if (it->flags & I_DEAD)
             continue;
         each_key(ix, (uint32_t)i, unfile);
-        it->dead = 1;
-        free(it->blk);
-        it->blk = NULL;
+        ix->agarbage += item_strs(ix, it, s);
+        it->flags |= I_DEAD;
         ix->nlive--;
     }
 }
@@ -718,52 +1217,37 @@ void sw_mindex_del(struct sw_mindex *ix, long long sub, long long id)
 static int add_entry(struct sw_mindex *ix, long sub, long long id, int kind, const char *text,
                      const struct sw_keys *k, const char *chars, uint64_t classes, int cset)
 {
-    const char *keys[6] = { text, kind == K_KEYWORD ? k->words : k->exact, k->visual,
-                            k->phonetic, k->bare, chars };
-    size_t len[6], total = 0, o = 0, i;
-    uint16_t off[6];
+    const char *exact = kind == K_KEYWORD ? k->words : k->exact;
+    const char *keys[S_N] = { text, exact, k->visual, k->phonetic, k->bare, chars };
+    size_t len[S_N], total = 0, i;
+    uint8_t flags = 0;
     struct item *it;
+    long at;
+    char *p;
 
-    for (i = 0; i < 6; i++) {
+    if (strcmp(exact, text) == 0)
+        flags |= I_EXACT_TEXT;
+    if (strcmp(k->visual, exact) == 0)
+        flags |= I_VIS_EXACT;
+    if (strcmp(k->bare, exact) == 0)
+        flags |= I_BARE_EXACT;
+    for (i = 0; i < S_N; i++) {
         len[i] = strlen(keys[i]) + 1;
+        if ((i == S_EXACT && (flags & I_EXACT_TEXT)) || (i == S_VISUAL && (flags & I_VIS_EXACT)) ||
+            (i == S_BARE && (flags & I_BARE_EXACT)))
+            len[i] = 0;
         total += len[i];
     }
     if (total > UINT16_MAX)
         return SW_INVALID;
-    if (ix->nitems == ix->capitems) {
-        size_t cap = ix->capitems ? ix->capitems * 2 : 1024;
-        struct item *a;
-        uint32_t *st;
-
-        if (cap > UINT32_MAX)
-            return SW_ERR;
-        a = realloc(ix->items, cap * sizeof(*a));
-        if (a == NULL)
-            return SW_ERR;
-        ix->items = a;
-        st = realloc(ix->stamp, cap * sizeof(*st));
-        if (st == NULL)
-            return SW_ERR;
-        memset(st + ix->capitems, 0, (cap - ix->capitems) * sizeof(*st));
-        ix->stamp = st;
-        ix->capitems = cap;
-    }
-    it = &ix->items[ix->nitems];
-    memset(it, 0, sizeof(*it));
-    it->blk = malloc(total);
-    if (it->blk == NULL)
+    if (item_room(ix) != SW_OK || (at = arena_take(ix, total)) < 0)
         return SW_ERR;
-    for (i = 0; i < 6; i++) {
-        memcpy(it->blk + o, keys[i], len[i]);
-        off[i] = (uint16_t)o;
-        o += len[i];
-    }
-    it->o_exact = off[1];
-    it->o_visual = off[2];
-    it->o_phon = off[3];
-    it->o_bare = off[4];
-    it->o_chars = off[5];
-    it->sub = ix->subs[sub].id;
+    for (i = 0, p = ix->arena + at; i < S_N; p += len[i], i++)
+        memcpy(p, keys[i], len[i]);
+    it = item_at(ix, ix->nitems);
+    memset(it, 0, sizeof(*it));
+    it->str = (uint32_t)at;
+    it->flags = flags;
     it->sref = (uint32_t)sub;
     it->id = id;
     it->kind = (uint8_t)kind;
@@ -773,10 +1257,10 @@ static int add_entry(struct sw_mindex *ix, long sub, long long id, int kind, con
     ix->nlive++;
     if (kind == K_KEYWORD && chars[0] == '\0') {
         size_t words = 1;
-        const char *p;
+        const char *w;
 
-        for (p = k->words; *p != '\0'; p++)
-            words += *p == ' ';
+        for (w = k->words; *w != '\0'; w++)
+            words += *w == ' ';
         if (words <= GRAM_MAX)
             ix->gram_sizes |= 1u << words;
     } else if (kind == K_KEYWORD && chars[char_len(chars)] == '\0') {
@@ -869,22 +1353,15 @@ int sw_mindex_put(struct sw_mindex *ix, long long sub, const json_t *item)
 
 void sw_mindex_stats(const struct sw_mindex *ix, size_t *items, size_t *postings, size_t *bytes)
 {
-    size_t i, b = sizeof(*ix);
-
-    for (i = 0; i < ix->nitems; i++) {
-        const struct item *it = &ix->items[i];
-
-        if (it->blk != NULL)
-            b += (size_t)it->o_chars + strlen(it->blk + it->o_chars) + 1;
-    }
-    b += ix->capitems * (sizeof(*ix->items) + sizeof(*ix->stamp)) +
-         (ix->big.size + ix->small.size) * sizeof(struct slot) +
-         ix->cappool * sizeof(*ix->pool) + ix->imsize * sizeof(*ix->imap) +
-         ix->capsubs * sizeof(*ix->subs) + ix->smsize * sizeof(*ix->smap) +
-         ix->capcsets * sizeof(*ix->csets) + ix->cmsize * sizeof(*ix->cmap);
     *items = ix->nlive;
     *postings = ix->npost;
-    *bytes = b;
+    *bytes = sizeof(*ix) + ix->capitems * sizeof(struct item) +
+             ix->nchunks * sizeof(*ix->chunk) + ix->acap +
+             (size_t)KREGIONS * ix->big.span * sizeof(*ix->big.s) +
+             ix->caplists * sizeof(*ix->lists) + ix->small.size * sizeof(*ix->small.s) +
+             ix->cappool * sizeof(*ix->pool) + ix->imsize * sizeof(*ix->imap) +
+             ix->capsubs * sizeof(*ix->subs) + ix->smsize * sizeof(*ix->smap) +
+             ix->capcsets * sizeof(*ix->csets) + ix->cmsize * sizeof(*ix->cmap);
 }
 
 /* --- matching --- */
@@ -940,50 +1417,87 @@ struct run {
     int oom;                   /* memory ran out: something may be missing, alert nothing */
     uint32_t *cand;            /* candidates of the current probe set */
     size_t ncand, capcand;
-    int stamped;               /* the set is past SMALL_SET: stamps say who is in it */
+    uint32_t *seen;            /* past SMALL_SET: the set's entries + 1, open addressing */
+    size_t seensize;
+    int stamped;               /* the set is past SMALL_SET: seen says who is in it */
     long long owners[16];      /* subscribers that own the event's trademark */
     int nowners;
     uint64_t ph[PROBE_BATCH];  /* keys waiting to be probed */
     size_t nph;
-    struct htab *ptab;         /* the table they are probed in */
+    int ptab;                  /* the table they are probed in: T_BIG, T_SMALL */
     char *wbuf;                /* a text's normalised words, one space between */
     size_t wlen, wcap;
     uint32_t *wstart;          /* where each word starts in wbuf */
     size_t nwords, capwords;
 };
 
-/* Starts a new candidate set: earlier stamps no longer count. */
+/* Starts a new candidate set. */
 static void new_set(struct run *r)
 {
     r->ncand = 0;
     r->nph = 0;
+    if (r->stamped)
+        memset(r->seen, 0, r->seensize * sizeof(*r->seen));
     r->stamped = 0;
-    if (++r->ix->round == 0) {
-        memset(r->ix->stamp, 0, r->ix->capitems * sizeof(*r->ix->stamp));
-        r->ix->round = 1;
+}
+
+static uint32_t seen_home(uint32_t idx)
+{
+    return idx * 0x9e3779b1u;
+}
+
+/* Puts entry idx in the set's map; 0 when it was there already. */
+static int seen_add(struct run *r, uint32_t idx)
+{
+    size_t mask = r->seensize - 1, i;
+
+    for (i = seen_home(idx) & mask; r->seen[i] != 0; i = (i + 1) & mask)
+        if (r->seen[i] == idx + 1)
+            return 0;
+    r->seen[i] = idx + 1;
+    return 1;
+}
+
+/* Makes the set's map hold twice its entries (and one more) or more. */
+static int seen_room(struct run *r)
+{
+    size_t size = r->seensize ? r->seensize : 256, i;
+
+    if (r->stamped && (r->ncand + 1) * 2 <= r->seensize)
+        return SW_OK;
+    while ((r->ncand + 1) * 2 > size)
+        size *= 2;
+    if (size != r->seensize) {
+        uint32_t *m = calloc(size, sizeof(*m));
+
+        if (m == NULL) {
+            r->oom = 1;
+            return SW_ERR;
+        }
+        free(r->seen);
+        r->seen = m;
+        r->seensize = size;
+    } else {
+        memset(r->seen, 0, size * sizeof(*r->seen));
     }
+    for (i = 0; i < r->ncand; i++)
+        seen_add(r, r->cand[i]);
+    r->stamped = 1;
+    return SW_OK;
 }
 
 /* Adds entry idx to the candidate set once. A small set (a filing has a handful) is searched
- * as it is, which touches no other memory; past SMALL_SET the entries' stamps take over. */
+ * as it is; past SMALL_SET a map of the run's own, which stays in cache, takes over. */
 static void add_cand(struct run *r, uint32_t idx)
 {
-    struct sw_mindex *ix = r->ix;
     size_t i;
 
     if (r->ncand < SMALL_SET) {
         for (i = 0; i < r->ncand; i++)
             if (r->cand[i] == idx)
                 return;
-    } else {
-        if (!r->stamped) {
-            for (i = 0; i < r->ncand; i++)
-                ix->stamp[r->cand[i]] = ix->round;
-            r->stamped = 1;
-        }
-        if (ix->stamp[idx] == ix->round)
-            return;
-        ix->stamp[idx] = ix->round;
+    } else if (seen_room(r) != SW_OK || !seen_add(r, idx)) {
+        return;
     }
     if (r->ncand == r->capcand) {
         size_t cap = r->capcand ? r->capcand * 2 : 64;
@@ -999,41 +1513,74 @@ static void add_cand(struct run *r, uint32_t idx)
     r->cand[r->ncand++] = idx;
 }
 
+/* Adds the postings of list (its header first) whose class filter meets r->want. */
+static void add_list(struct run *r, const struct post *list)
+{
+    uint32_t p;
+
+    for (p = 1; p <= list[0].item; p++)
+        if ((list[p].cls & r->want) != 0)
+            add_cand(r, list[p].item);
+}
+
 /* Probes the keys queued in r->ph: every slot is prefetched before any is read, then every
- * found slot's postings, so the cache misses of one event overlap instead of queueing.
- * Postings whose class filter misses r->want are skipped unread. */
+ * found key's postings in the order of the keys, so the cache misses of one event overlap
+ * instead of queueing. Postings whose class filter misses r->want are skipped unread; a key
+ * of one entry adds it (its classes are checked when it is read). */
 static void probe_flush(struct run *r)
 {
-    const struct htab *t = r->ptab;
-    size_t mask, i, nf = 0;
-    const struct slot *found[PROBE_BATCH];
-    uint32_t p;
+    struct sw_mindex *ix = r->ix;
+    size_t i, nf = 0;
+    uint32_t found[PROBE_BATCH];
 
     if (r->nph == 0)
         return;   /* nothing queued (and maybe no table chosen yet) */
-    mask = t->size - 1;
-    for (i = 0; i < r->nph; i++)
-        __builtin_prefetch(&t->s[mix(r->ph[i]) & mask]);
-    for (i = 0; i < r->nph; i++) {
-        const struct slot *sl = slot_find(t, r->ph[i]);
+    if (r->ptab == T_BIG) {
+        for (i = 0; i < r->nph; i++)
+            kprefetch(&ix->big, r->ph[i]);
+        for (i = 0; i < r->nph; i++) {
+            const struct kslot *sl = kfind(&ix->big, r->ph[i]);
 
-        if (sl != NULL && sl->len > 0) {
-            __builtin_prefetch(&r->ix->pool[sl->off]);
-            found[nf++] = sl;
+            if (sl == NULL)
+                continue;
+            if (sl->ref & KLIST)
+                __builtin_prefetch(&ix->lists[sl->ref & ~KLIST]);
+            found[nf++] = sl->ref;
         }
-    }
-    for (i = 0; i < nf; i++) {
-        const struct post *ps = &r->ix->pool[found[i]->off];
+        for (i = 0; i < nf; i++) {
+            if (found[i] & KLIST)
+                add_list(r, &ix->lists[found[i] & ~KLIST]);
+            else
+                add_cand(r, found[i]);
+        }
+    } else {
+        const struct htab *t = &ix->small;
+        const struct slot *fs[PROBE_BATCH];
+        uint32_t p;
 
-        for (p = 0; p < found[i]->len; p++)
-            if ((ps[p].cls & r->want) != 0)
-                add_cand(r, ps[p].item);
+        for (i = 0; i < r->nph; i++)
+            __builtin_prefetch(&t->s[mix(r->ph[i]) & (t->size - 1)]);
+        for (i = 0; i < r->nph; i++) {
+            const struct slot *sl = slot_find(t, r->ph[i]);
+
+            if (sl != NULL && sl->len > 0) {
+                __builtin_prefetch(&ix->pool[sl->off]);
+                fs[nf++] = sl;
+            }
+        }
+        for (i = 0; i < nf; i++) {
+            const struct post *ps = &ix->pool[fs[i]->off];
+
+            for (p = 0; p < fs[i]->len; p++)
+                if ((ps[p].cls & r->want) != 0)
+                    add_cand(r, ps[p].item);
+        }
     }
     r->nph = 0;
 }
 
-/* Queues (tag, key) for probing in t; an empty key probes nothing. */
-static void probe_n(struct run *r, struct htab *t, char tag, const char *key, size_t n)
+/* Queues (tag, key) for probing in table t (T_BIG, T_SMALL); an empty key probes nothing. */
+static void probe_n(struct run *r, int t, char tag, const char *key, size_t n)
 {
     if (n == 0)
         return;
@@ -1045,7 +1592,7 @@ static void probe_n(struct run *r, struct htab *t, char tag, const char *key, si
         probe_flush(r);
 }
 
-static void probe(struct run *r, struct htab *t, char tag, const char *key)
+static void probe(struct run *r, int t, char tag, const char *key)
 {
     probe_n(r, t, tag, key, strlen(key));
 }
@@ -1074,13 +1621,21 @@ static double threshold_of(struct run *r, const struct item *it)
     return r->ix->subs[it->sref].threshold;
 }
 
-static void keys_of(const struct item *it, struct sw_keyref *k)
+static void keys_of(const struct sw_mindex *ix, const struct item *it, struct sw_keyref *k)
 {
-    k->exact = it->blk + it->o_exact;
-    k->visual = it->blk + it->o_visual;
-    k->phonetic = it->blk + it->o_phon;
-    k->bare = it->blk + it->o_bare;
-    k->name = it->kind == K_NAME ? it->blk + it->o_chars : NULL;
+    const char *s[S_N];
+
+    item_strs(ix, it, s);
+    k->exact = s[S_EXACT];
+    k->visual = s[S_VISUAL];
+    k->phonetic = s[S_PHON];
+    k->bare = s[S_BARE];
+    k->name = it->kind == K_NAME ? s[S_CHARS] : NULL;
+}
+
+static long long sub_of(const struct run *r, const struct item *it)
+{
+    return r->ix->subs[it->sref].id;
 }
 
 static void keyref(const struct sw_keys *k, struct sw_keyref *r)
@@ -1092,12 +1647,13 @@ static void keyref(const struct sw_keys *k, struct sw_keyref *r)
     r->name = k->name;
 }
 
-static int owner(struct run *r, long long sub)
+/* The item's subscriber owns the event's trademark. */
+static int owner(struct run *r, const struct item *it)
 {
     int i;
 
     for (i = 0; i < r->nowners; i++)
-        if (r->owners[i] == sub)
+        if (r->owners[i] == sub_of(r, it))
             return 1;
     return 0;
 }
@@ -1119,10 +1675,11 @@ static uint64_t hit_key(long long sub, long long item)
 }
 
 /* The hit of (sub, item), made when new; NULL when out of memory. Looked up by a scan while
- * there are few, through a map once a bulletin reaches many subscribers. */
-static struct hit *hit_slot(struct run *r, const struct item *it)
+ * there are few, through a map once a bulletin reaches many subscribers. text is the item's
+ * text. */
+static struct hit *hit_slot(struct run *r, const struct item *it, const char *text)
 {
-    long long sub = it->sub, item = it->id;
+    long long sub = sub_of(r, it), item = it->id;
     struct hit *h;
     size_t i, mask;
 
@@ -1179,14 +1736,14 @@ static struct hit *hit_slot(struct run *r, const struct item *it)
     h->n = 0;
     h->best = 0;
     h->classes = it->classes;
-    h->text = it->blk;
+    h->text = text;
     if (it->kind == K_NAME && it->id != 0) {
         /* An alias may be what met the event: the item is shown by its own text, which its
          * first entry holds (the reason names the alias). */
-        uint32_t *slot = imap_slot(r->ix, it->sub, it->id, 0);
+        uint32_t *slot = imap_slot(r->ix, sub, it->id, 0);
 
-        if (slot != NULL && *slot != 0 && r->ix->items[*slot - 1].blk != NULL)
-            h->text = r->ix->items[*slot - 1].blk;
+        if (slot != NULL && *slot != 0 && !(item_at(r->ix, *slot - 1)->flags & I_DEAD))
+            h->text = item_text(r->ix, item_at(r->ix, *slot - 1));
     }
     h->cset = it->cset;
     h->watch = it->cset ? it->cset : r->ix->subs[it->sref].cset;
@@ -1194,10 +1751,11 @@ static struct hit *hit_slot(struct run *r, const struct item *it)
     return h;
 }
 
-/* Records that item it alerts for this event, for this reason: the hit of (subscriber, item)
- * gains the reason, first when it is the strongest so far. */
-static void hit(struct run *r, const struct item *it, int sev, const char *rule, const char *field,
-                const char *event_text, double score, const char *why)
+/* Records that item it (whose text is text) alerts for this event, for this reason: the hit
+ * of (subscriber, item) gains the reason, first when it is the strongest so far. */
+static void hit_text(struct run *r, const struct item *it, const char *text, int sev,
+                     const char *rule, const char *field, const char *event_text, double score,
+                     const char *why)
 {
     struct hit *h;
     struct reason *re;
@@ -1214,7 +1772,7 @@ static void hit(struct run *r, const struct item *it, int sev, const char *rule,
         r->reasons = a;
         r->capreasons = cap;
     }
-    if ((h = hit_slot(r, it)) == NULL)
+    if ((h = hit_slot(r, it, text)) == NULL)
         return;
     idx = (int)r->nreasons++;
     re = &r->reasons[idx];
@@ -1227,7 +1785,7 @@ static void hit(struct run *r, const struct item *it, int sev, const char *rule,
     } else {
         re->event_text = event_text;
     }
-    re->item_text = it->blk;
+    re->item_text = text;
     re->item_id = it->id;
     re->score = score;
     re->kind = it->kind;
@@ -1249,6 +1807,13 @@ static void hit(struct run *r, const struct item *it, int sev, const char *rule,
     if (score > h->best)
         h->best = score;
     h->n++;
+}
+
+/* hit_text for an entry of the index. */
+static void hit(struct run *r, const struct item *it, int sev, const char *rule, const char *field,
+                const char *event_text, double score, const char *why)
+{
+    hit_text(r, it, item_text(r->ix, it), sev, rule, field, event_text, score, why);
 }
 
 /* Appends v in decimal (printf's number formatting was a third of writing an alert). */
@@ -1428,18 +1993,33 @@ int sw_match_json_members(const struct sw_match *m, struct sw_buf *b)
     return rc ?: sw_buf_add(b, "]", 1);
 }
 
-/* Brings the candidates' entries into cache together, then what each points to (its key
- * block and its subscriber), before they are verified one by one. */
-static void prefetch_candidates(struct run *r)
+static int classes_ok(struct run *r, const struct item *it)
+{
+    return it->classes == 0 || r->nice == 0 || (it->classes & r->nice) != 0;
+}
+
+/* The cheap filters of marks_rule, on the entry alone: a mark or a name, and a mark of the
+ * event's classes unless litigation. */
+static int mark_worth(struct run *r, const struct item *it, int litigation)
+{
+    return (it->kind == K_MARK || it->kind == K_NAME) &&
+           (litigation || it->kind != K_MARK || classes_ok(r, it));
+}
+
+/* Brings the candidates' entries into cache together, then, for those worth it, what each
+ * points to (its strings and its subscriber), before they are verified one by one. */
+static void prefetch_candidates(struct run *r, int litigation)
 {
     size_t c;
 
     for (c = 0; c < r->ncand; c++)
-        __builtin_prefetch(&r->ix->items[r->cand[c]]);
+        __builtin_prefetch(item_at(r->ix, r->cand[c]));
     for (c = 0; c < r->ncand; c++) {
-        const struct item *it = &r->ix->items[r->cand[c]];
+        const struct item *it = item_at(r->ix, r->cand[c]);
 
-        __builtin_prefetch(it->blk);
+        if (!mark_worth(r, it, litigation))
+            continue;
+        __builtin_prefetch(item_text(r->ix, it));
         __builtin_prefetch(&r->ix->subs[it->sref]);
     }
 }
@@ -1448,7 +2028,7 @@ static int probe_key(void *ud, char tag, const char *key)
 {
     struct run *r = ud;
 
-    probe(r, &r->ix->big, tag, key);
+    probe(r, T_BIG, tag, key);
     return 0;
 }
 
@@ -1461,14 +2041,9 @@ static void mark_candidates(struct run *r, const struct sw_keys *k)
     new_set(r);
     keyref(k, &ref);
     sw_mark_probe_keys(&ref, probe_key, r);
-    probe(r, &r->ix->big, 'N', k->exact);
-    probe(r, &r->ix->big, 'W', k->visual);
+    probe(r, T_BIG, 'N', k->exact);
+    probe(r, T_BIG, 'W', k->visual);
     probe_flush(r);
-}
-
-static int classes_ok(struct run *r, const struct item *it)
-{
-    return it->classes == 0 || r->nice == 0 || (it->classes & r->nice) != 0;
 }
 
 /* Marks in a trademark filing or status: look-alikes of watched marks, and watched company
@@ -1489,18 +2064,17 @@ static void marks_rule(struct run *r, int litigation)
         mark_candidates(r, &k);
         r->want = CLS_ANY;
         keyref(&k, &ek);
-        prefetch_candidates(r);
+        prefetch_candidates(r, litigation);
         snprintf(field, sizeof(field), "marks[%zu]", i);
         for (c = 0; c < r->ncand; c++) {
-            const struct item *it = &r->ix->items[r->cand[c]];
+            const struct item *it = item_at(r->ix, r->cand[c]);
             double score;
 
-            if ((it->kind != K_MARK && it->kind != K_NAME) || owner(r, it->sub))
+            /* The cheap filters first (kind, class bits, owner, the country list), the score
+             * last. */
+            if (!mark_worth(r, it, litigation) || owner(r, it) || !country_ok(r, it))
                 continue;
-            /* The cheap filters first (class bits, the country list), the score last. */
-            if ((!litigation && it->kind == K_MARK && !classes_ok(r, it)) || !country_ok(r, it))
-                continue;
-            keys_of(it, &ik);
+            keys_of(r->ix, it, &ik);
             score = sw_similarity_ref(&ek, &ik, why, sizeof(why));
             if (score < threshold_of(r, it))
                 continue;
@@ -1534,11 +2108,18 @@ static void find_owners(struct run *r)
             SW_OK)
             continue;
         new_set(r);
-        probe(r, &r->ix->big, 'N', k.exact);
+        probe(r, T_BIG, 'N', k.exact);
         probe_flush(r);
-        for (c = 0; c < r->ncand && r->nowners < 16; c++)
-            if (r->ix->items[r->cand[c]].kind == K_NAME)
-                r->owners[r->nowners++] = r->ix->items[r->cand[c]].sub;
+        for (c = 0; c < r->ncand && r->nowners < 16; c++) {
+            const struct item *it = item_at(r->ix, r->cand[c]);
+            const char *s[S_N];
+
+            if (it->kind != K_NAME)
+                continue;
+            item_strs(r->ix, it, s);
+            if (strcmp(s[S_EXACT], k.exact) == 0)   /* not just 44 bits of its hash */
+                r->owners[r->nowners++] = sub_of(r, it);
+        }
     }
 }
 
@@ -1567,24 +2148,24 @@ static void parties_rule(struct run *r)
         if (sw_normalise(name, SW_NORM_NAME, &k) != SW_OK)
             continue;
         new_set(r);
-        probe(r, &r->ix->big, 'N', k.exact);
-        probe(r, &r->ix->big, 'W', k.visual);
+        probe(r, T_BIG, 'N', k.exact);
+        probe(r, T_BIG, 'W', k.visual);
         if (trade_of(k.name, trade, sizeof(trade))) {
-            probe(r, &r->ix->big, 'R', trade);   /* names with this trade name */
+            probe(r, T_BIG, 'R', trade);   /* names with this trade name */
             if (strcmp(trade, k.exact) != 0)
-                probe(r, &r->ix->big, 'N', trade);   /* and names that are only it */
+                probe(r, T_BIG, 'N', trade);   /* and names that are only it */
         }
         probe_flush(r);
         keyref(&k, &ek);
         snprintf(field, sizeof(field), "parties[%zu]", i);
         snprintf(rule, sizeof(rule), "named-as-%s", role);
         for (c = 0; c < r->ncand; c++) {
-            const struct item *it = &r->ix->items[r->cand[c]];
+            const struct item *it = item_at(r->ix, r->cand[c]);
             double score;
 
             if (it->kind != K_NAME)
                 continue;
-            keys_of(it, &ik);
+            keys_of(r->ix, it, &ik);
             score = sw_similarity_ref(&ek, &ik, why, sizeof(why));
             if (score >= threshold_of(r, it))
                 hit(r, it, strcmp(role, "complainant") == 0 ? SEV_MEDIUM : SEV_CRITICAL, rule,
@@ -1601,10 +2182,10 @@ static void patent_probe(struct run *r, const char *number, const char *field)
     if (sw_patent_normalise(number, NULL, norm, sizeof(norm)) != SW_OK)
         return;
     new_set(r);
-    probe(r, &r->ix->small, 'T', norm);
+    probe(r, T_SMALL, 'T', norm);
     probe_flush(r);
     for (c = 0; c < r->ncand; c++) {
-        const struct item *it = &r->ix->items[r->cand[c]];
+        const struct item *it = item_at(r->ix, r->cand[c]);
 
         if (it->kind == K_PATENT)
             hit(r, it, SEV_HIGH, "patent-cited", field, number, 1.0, "same patent number");
@@ -1766,17 +2347,20 @@ static void chars_rule(struct run *r, const char *t, const char *f, int sev, con
         new_set(r);
         for (p = folded; *p != '\0'; p += char_len(p)) {
             if (p[char_len(p)] != '\0')
-                probe_n(r, &r->ix->small, 'C', p, key_chars_len(p));
+                probe_n(r, T_SMALL, 'C', p, key_chars_len(p));
             if (r->ix->chars_one)
-                probe_n(r, &r->ix->small, 'C', p, char_len(p));
+                probe_n(r, T_SMALL, 'C', p, char_len(p));
         }
         probe_flush(r);
         for (c = 0; c < r->ncand; c++) {
-            const struct item *it = &r->ix->items[r->cand[c]];
-            const char *kw = it->blk + it->o_chars;
+            const struct item *it = item_at(r->ix, r->cand[c]);
+            const char *s[S_N], *kw;
 
-            if (it->kind != K_KEYWORD || (!any_market && !country_ok(r, it)) ||
-                strstr(folded, kw) == NULL)
+            if (it->kind != K_KEYWORD || (!any_market && !country_ok(r, it)))
+                continue;
+            item_strs(r->ix, it, s);
+            kw = s[S_CHARS];
+            if (strstr(folded, kw) == NULL)
                 continue;
             hit(r, it, sev, rule, f, kw, 1.0, "keyword in the text");
         }
@@ -1815,16 +2399,19 @@ static void keywords_rule(struct run *r, int sev, const char *rule, int any_mark
                 size_t s = j + 1 - g;
 
                 if (r->ix->gram_sizes >> g & 1)
-                    probe_n(r, &r->ix->small, 'K', r->wbuf + r->wstart[s],
+                    probe_n(r, T_SMALL, 'K', r->wbuf + r->wstart[s],
                             r->wstart[j + 1] - 1 - r->wstart[s]);
             }
         }
         probe_flush(r);
         for (c = 0; c < r->ncand; c++) {
-            const struct item *it = &r->ix->items[r->cand[c]];
+            const struct item *it = item_at(r->ix, r->cand[c]);
+            const char *s[S_N];
 
-            if (it->kind == K_KEYWORD && (any_market || country_ok(r, it)))
-                hit(r, it, sev, rule, *f, it->blk + it->o_exact, 1.0, "keyword in the text");
+            if (it->kind != K_KEYWORD || (!any_market && !country_ok(r, it)))
+                continue;
+            item_strs(r->ix, it, s);
+            hit(r, it, sev, rule, *f, s[S_EXACT], 1.0, "keyword in the text");
         }
     }
 }
@@ -1841,10 +2428,10 @@ static void shows_rule(struct run *r)
         key[i] = (char)tolower((unsigned char)show[i]);
     key[i] = '\0';
     new_set(r);
-    probe(r, &r->ix->small, 'S', key);
+    probe(r, T_SMALL, 'S', key);
     probe_flush(r);
     for (c = 0; c < r->ncand; c++) {
-        const struct item *it = &r->ix->items[r->cand[c]];
+        const struct item *it = item_at(r->ix, r->cand[c]);
 
         if (it->kind == K_SHOW)
             hit(r, it, SEV_MEDIUM, "show-attended", "show", show, 1.0, "a show you attend");
@@ -1862,16 +2449,14 @@ static void bulletin_markets(struct run *r, int sev)
     snprintf(r->market, sizeof(r->market), "market %s", r->jur);
     memset(&market, 0, sizeof(market));
     market.kind = K_KEYWORD;
-    market.blk = r->market;
     for (i = 0; i < r->ix->nsubs; i++) {
         const struct sub *s = &r->ix->subs[i];
 
         if (s->cset == 0 || !jur_in(r, s->cset))
             continue;
-        market.sub = s->id;
         market.sref = (uint32_t)i;
-        hit(r, &market, sev, "bulletin-market", "jurisdiction", r->jur, 1.0,
-            "a market you trade in");
+        hit_text(r, &market, r->market, sev, "bulletin-market", "jurisdiction", r->jur, 1.0,
+                 "a market you trade in");
     }
 }
 
@@ -2019,6 +2604,7 @@ size_t sw_mindex_match(struct sw_mindex *ix, const json_t *event, sw_match_fn fn
     free(r.hmap);
     free(r.reasons);
     free(r.cand);
+    free(r.seen);
     free(r.wbuf);
     free(r.wstart);
     return n;

@@ -7,6 +7,7 @@
 
 #include "seawall/accounts.h"
 #include "seawall/keys.h"
+#include "seawall/log.h"
 #include "seawall/normalise.h"
 #include "seawall/portfolio.h"
 #include "seawall/shows.h"
@@ -1347,7 +1348,7 @@ int sw_portfolio_load_all(struct sw_store *s, struct sw_pf_follow *f,
     int rc = SW_OK;
 
     for (;;) {
-        redisReply *ids = sw_store_cmd(s, "ZRANGEBYSCORE", sw_kind_subscriber.index_key, after,
+        redisReply *ids = sw_store_cmd(s, "ZRANGEBYSCORE", swk_subscribers().s, after,
                                        "+inf", "LIMIT", "0", "1000", NULL);
         size_t i, n;
 
@@ -1376,4 +1377,135 @@ int sw_portfolio_load_all(struct sw_store *s, struct sw_pf_follow *f,
         if (rc != SW_OK || n < 1000)
             return rc;
     }
+}
+
+/* --- The matchers' consumer groups ---------------------------------------------------------- */
+
+void sw_matcher_group_name(int partitions, int partition, char *out, size_t len)
+{
+    if (partitions <= 1)
+        snprintf(out, len, "matchers");
+    else
+        snprintf(out, len, "matchers.p%dof%d", partition, partitions);
+}
+
+/* The partitions of a matchers' group by its name (1 for "matchers"), or 0 when name is no
+ * matchers' group. */
+static int group_partitions(const char *name)
+{
+    int p, n;
+    char end;
+
+    if (strcmp(name, "matchers") == 0)
+        return 1;
+    if (sscanf(name, "matchers.p%dof%d%c", &p, &n, &end) == 2 && n > 1 && p >= 0 && p < n)
+        return n;
+    return 0;
+}
+
+struct entry_id {
+    unsigned long long ms, seq;
+};
+
+static int id_parse(const char *s, struct entry_id *id)
+{
+    return s != NULL && sscanf(s, "%llu-%llu", &id->ms, &id->seq) == 2 ? SW_OK : SW_INVALID;
+}
+
+static int id_less(struct entry_id a, struct entry_id b)
+{
+    return a.ms < b.ms || (a.ms == b.ms && a.seq < b.seq);
+}
+
+/* Where a group stands on key: past the last entry it was handed, or just before its first
+ * entry not acknowledged. SW_OK with *at, SW_NOTFOUND (nothing to go by) or SW_EAGAIN. */
+static int group_at(struct sw_store *s, const char *key, const char *group,
+                    const char *last_delivered, struct entry_id *at)
+{
+    redisReply *r = sw_store_cmd(s, "XPENDING", key, group, NULL);
+    struct entry_id first;
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (id_parse(last_delivered, at) != SW_OK) {
+        freeReplyObject(r);
+        return SW_NOTFOUND;
+    }
+    if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2 && sw_reply_int(r->element[0], 0) > 0 &&
+        id_parse(sw_reply_str(r->element[1]), &first) == SW_OK && id_less(first, *at)) {
+        /* The id before first: the group made there is handed first again. */
+        if (first.seq > 0) {
+            first.seq--;
+        } else if (first.ms > 0) {
+            first.ms--;
+            first.seq = UINT64_MAX;
+        }
+        *at = first;
+    }
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_matcher_group_create(struct sw_store *s, const char *base, int partitions, int partition)
+{
+    int n = sw_stream_shards(s), i, rc = SW_OK;
+    char group[48];
+
+    sw_matcher_group_name(partitions, partition, group, sizeof(group));
+    for (i = 0; i < n && rc == SW_OK; i++) {
+        sw_key_t key = sw_stream_key(base, i);
+        redisReply *r = sw_store_cmd(s, "XINFO", "GROUPS", key.s, NULL), *made;
+        struct entry_id least = { 0, 0 };
+        int have = 0, exists = 0;
+        char start[48] = "0";
+        size_t g;
+
+        if (r == NULL)
+            return SW_EAGAIN;
+        for (g = 0; r->type == REDIS_REPLY_ARRAY && g < r->elements && !exists; g++) {
+            const redisReply *info = r->element[g];
+            const char *name = NULL, *last = NULL;
+            struct entry_id at;
+            size_t f;
+
+            for (f = 0; info->type == REDIS_REPLY_ARRAY && f + 1 < info->elements; f += 2) {
+                const char *k = sw_reply_str(info->element[f]) ?: "";
+
+                if (strcmp(k, "name") == 0)
+                    name = sw_reply_str(info->element[f + 1]);
+                else if (strcmp(k, "last-delivered-id") == 0)
+                    last = sw_reply_str(info->element[f + 1]);
+            }
+            if (name == NULL)
+                continue;
+            if (strcmp(name, group) == 0)
+                exists = 1;
+            else if (group_partitions(name) > 0 && group_partitions(name) != partitions) {
+                int got = group_at(s, key.s, name, last, &at);
+
+                if (got == SW_EAGAIN)
+                    rc = SW_EAGAIN;
+                else if (got == SW_OK && (!have || id_less(at, least)))
+                    least = at, have = 1;
+            }
+        }
+        freeReplyObject(r);
+        if (exists || rc != SW_OK)
+            continue;
+        if (have)
+            snprintf(start, sizeof(start), "%llu-%llu", least.ms, least.seq);
+        made = sw_store_cmd(s, "XGROUP", "CREATE", key.s, group, start, "MKSTREAM", NULL);
+        if (made == NULL)
+            return SW_EAGAIN;
+        if (made->type == REDIS_REPLY_ERROR && strncmp(made->str, "BUSYGROUP", 9) != 0) {
+            snprintf(s->errstr, sizeof(s->errstr), "XGROUP CREATE %.90s %.40s: %.90s", key.s, group,
+                     made->str);
+            rc = SW_EAGAIN;
+        } else if (have) {
+            sw_info("%s: group %s made at %s, where the matchers of another partitioning stood",
+                    key.s, group, start);
+        }
+        freeReplyObject(made);
+    }
+    return rc;
 }

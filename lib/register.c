@@ -240,7 +240,29 @@ static int evals_fix(struct sw_store *s, const struct pipe *p, redisReply **rep,
 
 /* --- keys ---------------------------------------------------------------------------------- */
 
-/* Every key comes from seawall/keys.h; these name the rid's bucket and its field. */
+/* Every key comes from seawall/keys.h. A party's name key (up to 255 bytes) or a docket (two
+ * normalised parts up to 127 bytes each) may be longer than a key holds (SW_KEY_BYTES): the
+ * index key is made from its first bytes, cut here the same way for every writer and reader.
+ * Parties under one cut key are told apart by sw_party_same, as under any key; a docket that
+ * long cannot be followed (the API takes 64 bytes), so sharing its set harms nothing. */
+static sw_key_t party_index(const char *key)
+{
+    char cut[SW_KEY_BYTES - 11];   /* the key's text before the name key takes 11 bytes */
+
+    sw_strlcpy(cut, key, sizeof(cut));
+    return swk_party_namekey(cut);
+}
+
+static sw_key_t docket_index(const char *court, const char *docket)
+{
+    char c[(SW_KEY_BYTES - 17) / 2], d[(SW_KEY_BYTES - 17) / 2];   /* 17: the key's own text */
+
+    sw_strlcpy(c, court, sizeof(c));
+    sw_strlcpy(d, docket, sizeof(d));
+    return swk_docket_events(c, d);
+}
+
+/* The rid's bucket and its field. */
 static void rid_bucket(long long rid, char *key, size_t n, char *field, size_t fn)
 {
     sw_strlcpy(key, swk_reg_rid_bucket(rid / 1000).s, n);
@@ -930,7 +952,7 @@ static int resolve_parties(struct sw_reg_writer *w, struct pname *pn, size_t n)
     for (i = 0; i < n; i++) {
         pn[i].id = json_integer_value(json_object_get(w->parties, pn[i].name));
         if (pn[i].id == 0) {
-            sw_key_t nk = swk_party_namekey(pn[i].key);
+            sw_key_t nk = party_index(pn[i].key);
 
             PIPE(&p, "HGETALL", nk.s);
         }
@@ -988,7 +1010,7 @@ static int resolve_parties(struct sw_reg_writer *w, struct pname *pn, size_t n)
                 if (pn[k].id == pn[i].id)
                     pn[k].id = id;
             pn[i].id = id;
-            nk = swk_party_namekey(pn[i].key);
+            nk = party_index(pn[i].key);
             snprintf(ids, sizeof(ids), "%lld", id);
             PIPE(&idx, "HSET", nk.s, ids, pn[i].name);
             rc = party_doc(s, &docs, id, pn[i].key, pn[i].name);
@@ -1196,7 +1218,7 @@ static int flush_dockets(struct sw_reg_writer *w)
             continue;
         sw_register_docket_norm(str(nums, "court"), court, sizeof(court));
         sw_register_docket_norm(str(nums, "docket"), docket, sizeof(docket));
-        sw_strlcpy(key, swk_docket_events(court, docket).s, sizeof(key));
+        sw_strlcpy(key, docket_index(court, docket).s, sizeof(key));
         PIPE(&q, "SADD", key, str(ev, "id"));
     }
     rc = pipe_run(w->s, &q, &qr);
@@ -1338,7 +1360,7 @@ int sw_register_party_find(struct sw_store *s, const char *name, long long *id)
     *id = 0;
     if (name == NULL || sw_party_key(name, k, sizeof(k)) != SW_OK)
         return SW_NOTFOUND;
-    sw_strlcpy(key, swk_party_namekey(k).s, sizeof(key));
+    sw_strlcpy(key, party_index(k).s, sizeof(key));
     if ((r = sw_store_cmd(s, "HGETALL", key, NULL)) == NULL)
         return SW_EAGAIN;
     for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {

@@ -9,7 +9,6 @@
 #include "seawall/json.h"
 #include "seawall/keys.h"
 #include "seawall/normalise.h"
-#include "seawall/portfolio.h"
 #include "seawall/regidx.h"
 #include "seawall/register.h"
 #include "seawall/screening.h"
@@ -415,23 +414,4 @@ int sw_screening_alive(struct sw_store *s, const char *me, size_t marks)
         return SW_EAGAIN;
     freeReplyObject(r);
     return SW_OK;
-}
-
-/* The portfolio changes (SW_PORTFOLIO_CHANGES, written by lib/portfolio.c), every shard,
- * through the screeners' own group: it starts at the end ("$"), since a portfolio saved before
- * the screener first ran was screened when it was saved. */
-int sw_screening_backfill_start(struct sw_store *s)
-{
-    return sw_stream_group(s, SW_PORTFOLIO_CHANGES, SW_SCREENINGS_GROUP, "$");
-}
-
-int sw_screening_backfill_read(struct sw_store *s, const char *me, long long count,
-                               struct sw_stream_batch *b)
-{
-    return sw_stream_read(s, SW_PORTFOLIO_CHANGES, SW_SCREENINGS_GROUP, me, count, 0, b);
-}
-
-int sw_screening_backfill_ack(struct sw_store *s, int shard, int n, const char **ids)
-{
-    return sw_stream_ack(s, SW_PORTFOLIO_CHANGES, shard, SW_SCREENINGS_GROUP, n, ids);
 }

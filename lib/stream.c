@@ -64,7 +64,7 @@ int sw_stream_add(struct sw_store *s, const char *base, const char *route, size_
     if (r == NULL)
         return SW_EAGAIN;
     if (r->type != REDIS_REPLY_STRING) {
-        snprintf(s->errstr, sizeof(s->errstr), "XADD %.120s: %s", key.s,
+        snprintf(s->errstr, sizeof(s->errstr), "XADD %.100s: %.120s", key.s,
                  r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
         freeReplyObject(r);
         return SW_EAGAIN;
@@ -87,7 +87,7 @@ int sw_stream_group(struct sw_store *s, const char *base, const char *group, con
         if (r == NULL)
             return SW_EAGAIN;
         if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "BUSYGROUP", 9) != 0) {
-            snprintf(s->errstr, sizeof(s->errstr), "XGROUP CREATE %.120s %s: %s", key.s, group,
+            snprintf(s->errstr, sizeof(s->errstr), "XGROUP CREATE %.90s %.40s: %.90s", key.s, group,
                      r->str);
             rc = SW_EAGAIN;
         }
@@ -209,7 +209,7 @@ int sw_stream_ack(struct sw_store *s, const char *base, int shard, const char *g
     if (r == NULL)
         return SW_EAGAIN;
     if (r->type == REDIS_REPLY_ERROR) {
-        snprintf(s->errstr, sizeof(s->errstr), "XACK %.120s: %s", key.s, r->str);
+        snprintf(s->errstr, sizeof(s->errstr), "XACK %.100s: %.120s", key.s, r->str);
         rc = SW_EAGAIN;
     }
     freeReplyObject(r);

@@ -780,10 +780,7 @@ int main(int argc, char **argv)
     }
     /* Each partition reads every event through its own group; one partition is the group
      * every earlier matcher used. */
-    if (partitions == 1)
-        sw_strlcpy(group, "matchers", sizeof(group));
-    else
-        snprintf(group, sizeof(group), "matchers.p%dof%d", partition, partitions);
+    sw_matcher_group_name(partitions, partition, group, sizeof(group));
     if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
         (ix = sw_mindex_new()) == NULL ||
         (follow = sw_pf_follow_new(partitions, partition)) == NULL)
@@ -799,7 +796,11 @@ int main(int argc, char **argv)
             return 1;
         sleep(1);
     }
-    sw_stream_group(&store, EVENTS, group, "0");
+    /* A new partitioning's group starts where the previous one's matchers stand. */
+    while (sw_matcher_group_create(&store, EVENTS, partitions, partition) != SW_OK && !stopping) {
+        sw_warn("the events group %s not made (%s); trying again", group, store.errstr);
+        sleep(1);
+    }
     /* The live groups exist before the first alert is stored, so none is missed. */
     sw_store_init(&live.store, cfg);
     sw_live_init(&live.lv, cfg);

@@ -289,44 +289,45 @@ static int64_t stream_ms(const redisReply *e)
     return strtoll(id, NULL, 10);
 }
 
-/* The portfolio items saved since the last look, each back-filled. */
+/* The portfolio-changes stream, every shard (seawall/stream.h): each item saved is checked
+ * for back-fill. An entry may come twice (a writer that died before trimming its outbox):
+ * the back-fill alert is keyed by the item, so it is stored once. */
 static void follow_portfolio(void)
 {
     struct sw_stream_batch b;
-    int k, more = 1;
+    int k;
 
-    while (more && !stopping) {
-        more = 0;
-        if (sw_screening_backfill_read(&store, me, BACKFILL_BATCH, &b) != SW_OK) {
-            sw_warn("reading the portfolio changes failed (%s)", store.errstr);
-            return;
-        }
+    while (!stopping && sw_stream_read(&store, SW_PORTFOLIO_CHANGES, SW_SCREENINGS_GROUP, me,
+                                       BACKFILL_BATCH, 0, &b) == SW_OK && b.n > 0) {
+        size_t full = 0;
+
         for (k = 0; k < b.n; k++) {
             const redisReply *entries = b.entries[k];
-            const char **ids;
-            size_t i;
-            int n;
+            const char **ids = calloc(entries->elements + 1, sizeof(*ids));
+            size_t i, n = entries->elements;
 
-            for (i = 0; i < entries->elements; i++) {
+            for (i = 0; i < n; i++) {
                 const redisReply *e = entries->element[i];
-                const char *v = sw_stream_field(e, "upsert");
-                long long sub = 0;
+                struct sw_pf_change c;
                 json_t *it;
 
-                if (v == NULL || sw_stream_field(e, "sub") == NULL ||
-                    sw_parse_ll(sw_stream_field(e, "sub"), 1, INT64_MAX, &sub) != SW_OK)
+                if (ids != NULL)
+                    ids[i] = e->element[0]->str;
+                if (sw_pf_change_parse(e, &c) != SW_OK || c.kind != SW_PF_CHANGE_UPSERT)
                     continue;
-                if ((it = json_loads(v, 0, NULL)) != NULL)
-                    backfill(sub, it, stream_ms(e));
+                if ((it = json_loads(c.item, 0, NULL)) != NULL)
+                    backfill(c.sub, it, stream_ms(e));
                 json_decref(it);
             }
-            if ((ids = ids_of(entries, &n)) != NULL &&
-                sw_screening_backfill_ack(&store, b.shard[k], n, ids) != SW_OK)
-                sw_warn("acknowledging %d portfolio changes failed (%s)", n, store.errstr);
+            if (ids != NULL)
+                sw_stream_ack(&store, SW_PORTFOLIO_CHANGES, b.shard[k], SW_SCREENINGS_GROUP,
+                              (int)n, ids);
             free(ids);
-            more |= entries->elements >= BACKFILL_BATCH;
+            full += n == BACKFILL_BATCH;
         }
         sw_stream_batch_free(&b);
+        if (full == 0)
+            break;
     }
 }
 
@@ -440,7 +441,7 @@ int main(int argc, char **argv)
     }
     if (sw_stream_group(&store, SW_SCREENINGS, SW_SCREENINGS_GROUP, "0") != SW_OK)
         sw_warn("making the jobs' group failed (%s)", store.errstr);
-    if (sw_screening_backfill_start(&store) != SW_OK)
+    if (sw_stream_group(&store, SW_PORTFOLIO_CHANGES, SW_SCREENINGS_GROUP, "$") != SW_OK)
         sw_warn("making the back-fill's group failed (%s)", store.errstr);
     /* jobs read before a crash (there is one screener: whoever read them is gone) */
     sw_stream_claim(&store, SW_SCREENINGS, SW_SCREENINGS_GROUP, me, 0, 100, "screening jobs",

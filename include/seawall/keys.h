@@ -86,8 +86,6 @@ SWK1(swk_feed_lease, "sw:feed:%lld:lease", long long)
 SWK1(swk_feed_days, "sw:feed:%lld:days", long long)
 /* The schedule: sorted set of feed ids, score = when the next poll is due (ms). */
 SWK0(swk_feeds_due, "sw:feeds:due")
-/* The dated sources' test clock (poller.test_clock): an instant in ms. */
-SWK0(swk_feeds_test_clock, "sw:testclock:poller_at_ms")
 /* The source catalogue's feeds: hash name -> feed id. */
 SWK0(swk_sources, "sw:sources")
 /* A bulletin's keys share the tag {bulletin:N}: its document, the version out, its published
@@ -333,7 +331,9 @@ SWK1(swk_screening_next, "sw:{sub:%lld}:scr:next", long long)
 SWK1(swk_scr_alive, "sw:{scr}:alive:%s", const char *)
 
 /* ---- Test clock and configuration -------------------------------------------------------- */
-/* Clocks tests may set (tests only, with poller.test_clock / cases.test_clock on). */
+/* Clocks tests may set (tests only, with poller.test_clock / cases.test_clock on); the
+ * poller's is an instant in ms the dated sources take for now. */
+SWK0(swk_testclock_poller_at, "sw:testclock:poller_at_ms")
 SWK0(swk_testclock_offset, "sw:testclock:offset_ms")
 SWK0(swk_testclock_at, "sw:testclock:at_ms")
 

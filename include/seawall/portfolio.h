@@ -155,4 +155,17 @@ int sw_portfolio_load_all(struct sw_store *s, struct sw_pf_follow *f,
                                     const json_t *items),
                           void *ud);
 
+/* The events stream's consumer group of matchers of partition (of partitions): "matchers"
+ * for one partition, "matchers.p<P>of<N>" otherwise, into out. */
+void sw_matcher_group_name(int partitions, int partition, char *out, size_t len);
+
+/* Makes that group on every shard of base that lacks it. It starts where the matchers of
+ * another partitioning stand on the shard — the least advanced of their groups, at its first
+ * entry not acknowledged or past the last it was handed — so a change of matcher.partitions
+ * neither replays the stream's history to the new groups (old events would alert subscribers
+ * of items added since) nor misses what came while the matchers were switched over; with no
+ * such group, at the shard's start. SW_OK or SW_EAGAIN (s->errstr). */
+int sw_matcher_group_create(struct sw_store *s, const char *base, int partitions,
+                            int partition);
+
 #endif

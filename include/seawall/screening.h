@@ -23,7 +23,6 @@
 
 struct sw_store;
 struct sw_regidx;
-struct sw_stream_batch;
 
 #define SW_SCREENINGS "screenings"          /* the jobs stream's name (fields sub, id) */
 #define SW_SCREENINGS_GROUP "screeners"
@@ -77,14 +76,5 @@ void sw_screening_rank(json_t *conflicts);
 /* The screener's heartbeat sw:{scr}:alive:ME ("TIME marks=N", expires after 60 s). SW_OK or
  * SW_EAGAIN. */
 int sw_screening_alive(struct sw_store *s, const char *me, size_t marks);
-
-/* The back-fill's view of the portfolio changes (seawall/portfolio.h) as the screeners'
- * group: _start makes the group at the stream's end when it is missing; _read gives up to
- * count new entries as a batch (seawall/stream.h; free it with sw_stream_batch_free);
- * _ack acknowledges n ids of a batch's shard. SW_OK, SW_EAGAIN (SW_ERR: no memory). */
-int sw_screening_backfill_start(struct sw_store *s);
-int sw_screening_backfill_read(struct sw_store *s, const char *me, long long count,
-                               struct sw_stream_batch *b);
-int sw_screening_backfill_ack(struct sw_store *s, int shard, int n, const char **ids);
 
 #endif

@@ -15,8 +15,9 @@ private /24 used by nothing else; the machine's own network namespace gains no i
     web         nginx (nginx/seawall.conf.in, filled as scripts/stack.sh fills it) with an
                 upstream of both API hosts, on its own address and its own 127.0.0.1; the
                 run's client (this program, re-run with `ip netns exec`) lives here
-    work1/2     seawall-poller, seawall-matcher, seawall-notifier, seawall-register each, and
-                work1 the one seawall-screener
+    work1/2     seawall-poller, seawall-notifier, seawall-register each, a seawall-matcher
+                for each of the two portfolio partitions (matcher.partitions = 2), and work1
+                the one seawall-screener
     source      the feed server the pollers fetch pages from and the webhook receiver
                 (tests/cluster/sourcehost.py)
 
@@ -74,6 +75,20 @@ HTTP_PORT = 8080
 SUBS = 20
 FEEDS = 20
 WORKERS = ("seawall-poller", "seawall-matcher", "seawall-notifier", "seawall-register")
+# The matchers hold the portfolios in two partitions (matcher.partitions): each worker host
+# runs a matcher of each, so losing a host loses no partition.
+PARTITIONS = 2
+
+
+def worker_names(host):
+    """The worker processes of a worker host, as the run names them."""
+    out = []
+    for w in WORKERS + (("seawall-screener",) if host == "work1" else ()):
+        if w == "seawall-matcher":
+            out += [f"{w}.p{p}@{host}" for p in range(PARTITIONS)]
+        else:
+            out.append(f"{w}@{host}")
+    return out
 # Until every script and transaction of the stack touches one slot (issue 22), the run's
 # default is one Redis; --cluster runs it on Redis Cluster.
 DEFAULT_MODE = "single"
@@ -580,23 +595,29 @@ class Run:
     def start_workers(self, host):
         conf = self.write_conf(host)
         # One screener per deployment (workers/screener.c): on the first worker host.
-        progs = WORKERS + (("seawall-screener",) if host == "work1" else ())
-        for w in progs:
+        names = worker_names(host)
+        for name in names:
+            w = name.split("@")[0].split(".")[0]
             env = self.common_env()
             env.update({"SEAWALL_POLLER_ID": f"poller-{host}",
                         "SEAWALL_MATCHER_ID": f"matcher-{host}",
                         "SEAWALL_NOTIFIER_ID": f"notifier-{host}",
                         "SEAWALL_REGISTER_ID": f"register-{host}",
                         "SEAWALL_SCREENER_ID": f"screener-{host}"})
-            name = f"{w}@{host}"
+            if ".p" in name:
+                part = name.split("@")[0].split(".p")[1]
+                env.update({"SEAWALL_MATCHER_PARTITIONS": str(PARTITIONS),
+                            "SEAWALL_MATCHER_PARTITION": part,
+                            "SEAWALL_MATCHER_ID": f"matcher-{host}-p{part}"})
             self.start(name, host, [os.path.join(self.build, "bin", w), "--config", conf],
                        env=env)
-        for w in progs:
-            self.wait_log(f"{w}@{host}", {"seawall-poller": "polling as",
-                                          "seawall-matcher": "matching as",
-                                          "seawall-notifier": "delivering as",
-                                          "seawall-register": "registering as",
-                                          "seawall-screener": "screening as"}[w])
+        for name in names:
+            w = name.split("@")[0].split(".")[0]
+            self.wait_log(name, {"seawall-poller": "polling as",
+                                 "seawall-matcher": "matching as",
+                                 "seawall-notifier": "delivering as",
+                                 "seawall-register": "registering as",
+                                 "seawall-screener": "screening as"}[w])
 
     def start_nginx(self):
         """nginx/seawall.conf.in filled as scripts/stack.sh fills it, then given an upstream of
@@ -837,8 +858,8 @@ class Run:
             self.kill("seawall-api@api2")
         elif action == "worker-host":
             self.log("fault: SIGKILL every worker on work2 (work1's go on)")
-            for w in WORKERS:
-                self.kill(f"{w}@work2")
+            for name in worker_names("work2"):
+                self.kill(name)
 
     def slot_counts(self):
         counts = {}
@@ -1165,7 +1186,7 @@ def inner(a):
             print("multihost.py: (Redis Cluster refuses a script or MULTI over several slots "
                   "with CROSSSLOT; `--single --check-slots` lists those this run makes)",
                   file=sys.stderr, flush=True)
-        for name in ("seawall-api@api1", "seawall-matcher@work1", "seawall-poller@work1",
+        for name in ("seawall-api@api1", "seawall-matcher.p0@work1", "seawall-poller@work1",
                      "seawall-notifier@work1"):
             t = tail(os.path.join(a.inside, "logs", f"{name}.log"), 8)
             if t:

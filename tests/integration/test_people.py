@@ -3,7 +3,10 @@ account exists, throttling per account and per address, the TOTP second factor (
 here by RFC 6238), admins held to setting one up, password reset by single-use mail, invitations
 by role, a person's own API tokens, the audit log, and the roles and scope of the tenant
 records persons are attached to."""
+import hashlib
 import json
+import os
+import subprocess
 import time
 
 from harness import problem, wait_until
@@ -437,3 +440,31 @@ def test_second_factor_removed_with_a_code(s):
     assert "totp-disabled" in audit_events(b)
     wait_until("the second-factor notices",
                lambda: len(mails_with(s, email, "second factor was changed")) == 2)
+
+
+def test_an_address_claimed_for_a_person_never_written(s):
+    """A person is written claim of the address first, then the indexes, then the profile
+    (three cluster slots). A claim naming no profile is nobody: sign-in fails as for an
+    unknown address; while it is fresh the address stays taken (a creation may be on its
+    way), and once it is a minute old the next creation takes it over."""
+    clear_throttle(s)
+    fresh, stale = unique_email("claimed"), unique_email("stale")
+    key = lambda e: "sw:person:email:" + hashlib.sha256(e.lower().encode()).hexdigest()
+    s.redis("SET", key(fresh), "%d:%d" % (10 ** 9, int(time.time() * 1000)))
+    s.redis("SET", key(stale), "%d:%d" % (10 ** 9 + 1, int(time.time() * 1000) - 120000))
+    try:
+        problem(Browser(s).post("/api/v1/session", {"email": fresh, "password": PASSWORD}),
+                401, "sign-in-failed")
+        taken = subprocess.run(
+            [os.path.join(s.build, "bin", "seawall"), "--config",
+             os.path.join(s.dir, "seawall.conf"), "person", "create", "--email", fresh,
+             "--role", "admin", "--subject", "0"],
+            capture_output=True, text=True, env=dict(os.environ, **s.env_for_programs()),
+            timeout=30)
+        assert taken.returncode != 0 and "exists" in taken.stderr, taken
+        sign_in(s, make_person(s, "admin", email=stale))
+        pid = int(s.redis("GET", key(stale)).split(":")[0])
+        assert pid != 10 ** 9 + 1 and s.redis("EXISTS", "sw:{person:%d}:profile" % pid) == 1
+    finally:
+        s.redis("DEL", key(fresh))
+        clear_throttle(s)

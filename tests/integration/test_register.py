@@ -123,11 +123,15 @@ def test_real_samples_make_mark_records(s):
 
 
 def party_named(s, name, cases=0):
-    """The register's party of that name (its doc) once it has at least cases cases."""
+    """The register's party known by that name (its doc) once it has at least cases cases.
+    The doc keeps the spelling met first, which depends on the order the register read the
+    events in (several shards); every spelling is in the party's names."""
     def find():
         for k in s.redis("KEYS", "sw:{pty:*}:doc"):
             d = json.loads(s.redis("GET", k))
-            if d["name"].lower() == name.lower() and \
+            spellings = {d["name"].lower()} | \
+                {n.lower() for n in s.redis("SMEMBERS", k.replace(":doc", ":names"))}
+            if name.lower() in spellings and \
                     int(s.redis("HLEN", k.replace(":doc", ":cases"))) >= cases:
                 return d
         return None
