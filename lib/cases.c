@@ -524,7 +524,7 @@ static long long assignee(const json_t *doc)
 /* The index changes that follow from old -> doc: additions before the case's transaction,
  * removals after it (record.h). A crash before the removals leaves the case in
  * sw:{centre:C}:open or sw:staff:E:open though it is closed or no longer E's; the readers of
- * those lists re-check each case's state and assignee from its document (sw_case_open_ids). */
+ * those lists re-check each case's state and assignee from its document (sw_case_load_in). */
 static void index_moves(struct sw_cmds *c, const json_t *old, const json_t *doc, void *ud)
 {
     long long a = assignee(old), b = assignee(doc);

@@ -269,7 +269,7 @@ static long long day_of(const json_t *doc, const char *field)
  * series), the document written, and the show taken out of its old series' index
  * (record.h's steps, each one slot). A crash before the indexes leaves a show that lists do not
  * show until it is saved again; one before the removal leaves it in its old series too, where
- * readers re-check each show's series (sw_show_series_ids). */
+ * readers re-check each show's series (sw_series_shows_before). */
 int sw_show_put(struct sw_store *s, json_t *doc, const json_t *old)
 {
     const char *id = json_string_value(json_object_get(doc, "id"));
