@@ -167,8 +167,89 @@ SWK0(swk_pf_unsent, "sw:pf:unsent")
 SWK0(swk_pf_item_seq, "sw:seq:pfitem")
 
 /* ---- Records: cases, centres, staff, evidence, insurance, associations ------------------- */
+/* A record (lib/record.c) is a document and its history under one tag, {<kind>:<id>}, so
+ * the record's own transaction is single-slot; its indexes live elsewhere and are changed in
+ * steps before and after it (record.h says in which order). */
+SWK2(swk_rec_doc, "sw:{%s:%lld}:doc", const char *, long long)
+SWK2(swk_rec_history, "sw:{%s:%lld}:history", const char *, long long)
+/* Case indexes (sorted sets, score = case id) and the case counter. */
+SWK0(swk_case_seq, "sw:seq:case")
+SWK0(swk_cases_all, "sw:idx:cases")
+SWK1(swk_sub_cases, "sw:{sub:%lld}:cases", long long)
+SWK1(swk_centre_cases, "sw:{centre:%lld}:cases", long long)
+SWK1(swk_centre_open, "sw:{centre:%lld}:open", long long)
+SWK1(swk_staff_open, "sw:staff:%lld:open", long long)
+SWK1(swk_staff_cases, "sw:staff:%lld:cases", long long)
+/* Bytes of evidence a subscriber keeps (lib/evidence.c). */
+SWK1(swk_sub_evidence_bytes, "sw:{sub:%lld}:evidence:bytes", long long)
+/* Associations (lib/associations.c): an association's members (hash subscriber -> record, the
+ * authority), a subscriber's associations (hash association -> status, an index re-checked
+ * against the members hash), an association's joint matters (score = id). */
+/* An association's document (its subscriber's tag: an association's id is its subscriber's),
+ * and the index of every association. */
+SWK1(swk_association, "sw:{sub:%lld}:association", long long)
+SWK0(swk_associations, "sw:idx:associations")
+SWK1(swk_assoc_members, "sw:{sub:%lld}:members", long long)
+SWK1(swk_sub_assocs, "sw:{sub:%lld}:assocs", long long)
+SWK1(swk_assoc_matters, "sw:{sub:%lld}:matters", long long)
+/* Joint matters: the counter, every matter, an alert's matter (hash alert -> id), a matter's
+ * document, its members' alerts (hash subscriber -> alert), its notice counter, and the
+ * matter an association's event key names. */
+SWK0(swk_matter_seq, "sw:seq:matter")
+SWK0(swk_matters_all, "sw:idx:matters")
+SWK0(swk_alert_matter, "sw:idx:alert-matter")
+SWK1(swk_matter, "sw:matter:%lld", long long)
+SWK1(swk_matter_subs, "sw:matter:%lld:subs", long long)
+SWK1(swk_matter_notices, "sw:matter:%lld:notices", long long)
+typedef struct {
+    char s[SW_KEY_BYTES + 512];   /* the event key (sw_matter_key) is up to 480 bytes */
+} sw_matter_key_t;
+static inline sw_matter_key_t swk_matter_by_key(long long assoc, const char *key)
+{
+    sw_matter_key_t k;
+
+    snprintf(k.s, sizeof(k.s), "sw:matter:key:%lld:%s", assoc, key);
+    return k;
+}
+/* A person's saved queue views (hash name -> JSON), beside the person's other keys. */
+SWK1(swk_case_views, "sw:{person:%lld}:views", long long)
 
 /* ---- Shows, stations, incidents, attendees (lib/shows.c) --------------------------------- */
+/* A show's document, and its indexes: every show (score = the day it ends), a series' shows
+ * (score = the day it starts), an iCalendar event's show. */
+SWK1(swk_show, "sw:show:%s", const char *)
+SWK0(swk_shows_all, "sw:idx:shows")
+SWK1(swk_series, "sw:series:%s", const char *)
+SWK1(swk_show_uid, "sw:show-uid:%s", const char *)
+/* A show's attendees (set of subscriber ids), its incidents (score = id), its counts (hash),
+ * an incident's Idempotency-Key (SHA-256 hex) -> incident id, the bytes of its evidence. */
+SWK1(swk_show_attendees, "sw:show:%s:attendees", const char *)
+SWK1(swk_show_incidents, "sw:show:%s:incidents", const char *)
+SWK1(swk_show_stats, "sw:show:%s:stats", const char *)
+SWK2(swk_show_inckey, "sw:show:%s:inckey:%s", const char *, const char *)
+SWK1(swk_show_evidence_bytes, "sw:show:%s:evidence:bytes", const char *)
+SWK0(swk_attendees_built, "sw:idx:attendees:built")
+/* Incidents (records tagged {inc:N}, swk_rec_doc): the counter, every incident, the
+ * subscribers who recognised one as theirs (hash). */
+SWK0(swk_incident_seq, "sw:seq:incident")
+SWK0(swk_incidents_all, "sw:idx:incidents")
+SWK1(swk_incident_recognised, "sw:{inc:%lld}:recognised", long long)
+/* Incidents by party: role ("exhibitor", "complainant") and party key (score = received_ms);
+ * every party key (lexical), whether it was built from the party indexes, and the pattern
+ * that finds them. */
+typedef struct {
+    char s[SW_KEY_BYTES + 128];   /* the party key is a normalised name of up to 255 bytes */
+} sw_party_key_t;
+static inline sw_party_key_t swk_party(const char *role, const char *party)
+{
+    sw_party_key_t k;
+
+    snprintf(k.s, sizeof(k.s), "sw:party:%s:%s", role, party);
+    return k;
+}
+SWK0(swk_party_keys, "sw:idx:party-keys")
+SWK0(swk_party_keys_built, "sw:idx:party-keys:built")
+SWK0(swk_party_pattern, "sw:party:*")
 
 /* ---- People, accounts, sessions, tokens, rate limits, idempotency ------------------------ */
 /* Accounts (lib/accounts.c) are JSON documents, each kind with an index of every id (sorted
