@@ -13,9 +13,9 @@
  * applicant's name), hashed beforehand, looked up in a plain open-addressing table holding the
  * keys the index files for the same items, sized by the same rule — every slot of an event
  * prefetched, then read, no postings, no candidates, no scores, no alerts: the memory bound
- * of any index that probes those keys. floor_ratio is mark_eps / floor_eps. The key recipes
- * below follow lib/matchidx.c's (each_key, each_deletion, mark_candidates, find_owners); the
- * bench keeps its own copy so as not to reach into the index. Prints
+ * of any index that probes those keys. floor_ratio is mark_eps / floor_eps. The keys come
+ * from lib/markkeys.c, the same recipes lib/matchidx.c files and probes with; which of them an
+ * event probes follows lib/matchidx.c (mark_candidates, find_owners). Prints
  * RESULT match mark_eps=… text_eps=… p99_us=… build_s=… bytes_per_term=… speedup_vs_scan=…
  *   floor_eps=… floor_ratio=… */
 #define _GNU_SOURCE

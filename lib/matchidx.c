@@ -1,7 +1,7 @@
 /* matchidx.c — the portfolio index and the matching rules.
  *
  * An event costs the index its cache misses more than its instructions, and a matcher holds
- * every portfolio, so the layout is chosen for memory (docs: "bytes per term"):
+ * every portfolio of its partition, so the layout is chosen for memory (docs: "bytes per term"):
  * - Mark and name keys (exact, look-alike, phonetic, bare, deletion neighbourhoods: nine in
  *   ten of them name a single entry) are 64-bit hashes in the key table: 4,096 regions of
  *   8-byte slots, each a 32-bit fingerprint and either the one entry filed there or where its
