@@ -507,7 +507,7 @@ int sw_auth_token_revoke(struct sw_store *s, const char *id, json_t **out)
         if (done < 0)
             return SW_NOTFOUND;
     }
-    r = sw_store_cmd(s, "XADD", SW_LIVE_REVOKED, "MAXLEN", "~", "10000", "*", "token", id, NULL);
+    r = sw_store_cmd(s, "XADD", swk_live_revoked().s, "MAXLEN", "~", "10000", "*", "token", id, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     freeReplyObject(r);

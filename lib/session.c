@@ -423,7 +423,7 @@ int sw_session_end(struct sw_store *s, long long person, const char *key)
     if (r == NULL)
         return SW_EAGAIN;
     freeReplyObject(r);
-    r = sw_store_cmd(s, "XADD", SW_LIVE_REVOKED, "MAXLEN", "~", "10000", "*", "session", pub,
+    r = sw_store_cmd(s, "XADD", swk_live_revoked().s, "MAXLEN", "~", "10000", "*", "session", pub,
                      NULL);
     if (r == NULL)
         return SW_EAGAIN;

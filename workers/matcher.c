@@ -692,11 +692,10 @@ static void live_again(struct live *l)
     }
 }
 
-/* Makes the group "live" on stream (SW_DELIVERIES or SW_LIVE_REVOKED): both are made at
- * once, at their ends, whichever is named. */
-static void live_group(struct live *l, const char *stream)
+/* Makes the group "live" on every deliveries shard and on the revoked stream, at their ends
+ * (a group that exists stays as it is). */
+static void live_groups(struct live *l)
 {
-    (void)stream;
     if (sw_live_groups(&l->store) != SW_OK)
         sw_warn("live streams: the group not made yet (%s)", l->store.errstr);
 }
@@ -722,7 +721,7 @@ static void *live_run(void *arg)
             if (!l->failing)
                 sw_warn("live streams: reading failed (%s)", l->store.errstr);
             l->failing = 1;
-            live_group(l, SW_DELIVERIES);   /* a group lost with its stream (FLUSHALL) */
+            live_groups(l);   /* a group lost with its stream (FLUSHALL) */
             sleep(1);
             continue;
         }
@@ -796,8 +795,7 @@ int main(int argc, char **argv)
     /* The live groups exist before the first alert is stored, so none is missed. */
     sw_store_init(&live.store, cfg);
     sw_live_init(&live.lv, cfg);
-    live_group(&live, SW_DELIVERIES);
-    live_group(&live, SW_LIVE_REVOKED);
+    live_groups(&live);
     snprintf(live.name, sizeof(live.name), "%s/live", me);
     if ((rc = pthread_create(&live_thread, NULL, live_run, &live)) != 0) {
         sw_error("pthread_create() failed (%s)", strerror(rc));

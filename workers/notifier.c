@@ -1,5 +1,5 @@
-/* notifier.c — seawall-notifier: takes each new alert from the deliveries stream (consumer
- * group "notifiers"), turns it into one delivery per webhook endpoint and mail address the
+/* notifier.c — seawall-notifier: takes each new alert from every shard of the deliveries
+ * stream (consumer group "notifiers"), turns it into one delivery per webhook endpoint and mail address the
  * subscriber set (or a place in the daily digest), and makes the deliveries: signed webhooks
  * (Standard Webhooks), group-messenger robots (WeCom, DingTalk, Feishu: the alert as the
  * platform's markdown card, signed as it documents, each robot held to its rate limit) and
@@ -7,9 +7,13 @@
  * rendered at send time in the subscriber's language and time zone (message.h).
  *
  * Nothing is lost to a crash: a stream entry is acknowledged only after its deliveries are
- * stored (storing is idempotent, delivery ids are derived from alert and target), and a
- * delivery being attempted carries a lease in the due set, so one whose notifier died is
- * attempted again, with the same webhook-id, once the lease runs out.
+ * stored (storing is idempotent, delivery ids are derived from alert and target, and storing
+ * again puts a pending delivery a crash left unscheduled back in its due set), and a
+ * delivery being attempted carries a lease in its shard's due set, so one whose notifier died
+ * is attempted again, with the same webhook-id, once the lease runs out. An entry seen twice
+ * (an alert announced again by a retry) makes nothing twice. Every change of the store is a
+ * lib/ operation (seawall/delivery.h) made of single-slot steps; delivery.h and lib/delivery.c
+ * say in which order and what a crash between them leaves.
  *
  * Reminders before an alert's action window closes (seawall/reminders.h) are claimed from
  * their schedule the same way and become ordinary deliveries of kind "reminder", one per

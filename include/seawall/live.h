@@ -35,9 +35,6 @@ struct sw_config;
 struct sw_stream_batch;
 struct redisReply;
 
-/* Still spelt here for lib/auth.c and lib/session.c, which write it (keys.h: swk_live_revoked
- * is the same key). */
-#define SW_LIVE_REVOKED "sw:live:revoked"
 #define SW_LIVE_GROUP "live"
 
 /* The "shard" that sw_live_read gives the revoked stream's entries. */
