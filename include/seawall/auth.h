@@ -61,6 +61,10 @@ int sw_auth_subject_check(struct sw_store *s, enum sw_role role, long long subje
 /* Makes a new random token. id gets SW_TOKEN_ID_LEN+1 bytes, token SW_TOKEN_MAX bytes. */
 int sw_token_generate(char *id, char *token);
 
+/* As sw_token_generate, with an id whose record (sw:tok:<id>) lies in cluster slot slot
+ * (0..16383; -1: any), so the record shares a node with another key of that slot. */
+int sw_token_generate_in_slot(char *id, char *token, int slot);
+
 /* Splits "swt_<id>_<secret>". Returns SW_OK with id copied and *secret pointing into token,
  * or SW_INVALID when the text is not of that form. */
 int sw_token_split(const char *token, char *id, const char **secret);
