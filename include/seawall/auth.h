@@ -1,7 +1,8 @@
 /* auth.h — bearer tokens: random, shown once, stored only as a SHA-256 hash, revocable.
  *
  * A token reads "swt_<id>_<secret>": <id> is 16 hex digits naming the record
- * (sw:tok:<id>), <secret> is 32 random bytes in unpadded base64url. Lookup goes by id, so the
+ * (sw:tok:<id>), drawn so that the record lies in its account's cluster slot (one node serves
+ * a request's record, count and account); <secret> is 32 random bytes in unpadded base64url. Lookup goes by id, so the
  * secret is never used as a key; the hash of the presented secret is compared with the stored
  * one in constant time. Tokens are high-entropy, so a fast hash is right here (Argon2id is for
  * passwords a person chooses). */
