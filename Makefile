@@ -216,8 +216,15 @@ $(BUILD)/bin/match-bench: $(BUILD)/bench/match_bench.o $(BUILD)/libseawall.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
-bench-match: $(BUILD)/bin/match-bench
-	taskset -c 0 $(BUILD)/bin/match-bench
+$(BUILD)/bin/match-store: $(BUILD)/bench/match_store.o $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
+# The index on one core (N: watched terms, 1,000,000 when not given: `make bench-match
+# N=3000000`), then the matcher through Redis: one server against a cluster.
+bench-match: $(BUILD)/bin/match-bench $(BUILD)/bin/match-store $(BINS)
+	taskset -c 0 $(BUILD)/bin/match-bench $(N)
+	$(PYTHON) bench/match_cluster.py $(BUILD)
 
 # The screening bench also talks to PostgreSQL (its peer): libpq only here, not in `make all`.
 $(BUILD)/bench/screen_bench.o: CFLAGS += $(shell pkg-config --cflags libpq)

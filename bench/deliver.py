@@ -145,12 +145,13 @@ def main():
             a = dict(ALERT, id=aid, subscriber=sid, status="new")
             cmds.append(["SET", f"sw:{{sub:{sid}}}:alert:{aid}", json.dumps(a)])
         pipeline(stack.redis_port, cmds)
+        key = stack.stream_key("deliveries", sid)   # the subscriber's shard of the stream
         t0 = time.monotonic()
         for start in range(0, n, 1000):
             batch = []
             for i in range(start, min(n, start + 1000)):
                 aid = "al_%032x" % (i + 1)
-                batch.append(["XADD", "deliveries", "*", "kind", "alert", "alert", aid,
+                batch.append(["XADD", key, "*", "kind", "alert", "alert", aid,
                               "sub", sid, "severity", "medium"])
             now = time.monotonic()
             for b in batch:

@@ -13,7 +13,6 @@ before and after each round, and Redis's used_memory.
 
 Prints per round: RESULT load conns=… rps=… p50_ms=… p99_ms=… errors=… limited=… and the
 memory lines."""
-import json
 import os
 import re
 import shutil

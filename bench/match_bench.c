@@ -1,8 +1,9 @@
 /* match_bench.c — the matching index on one core, against a brute-force scan of the same
  * items measured in the same run.
  *
- * Builds 100,000 subscribers with 10 items each (1,000,000 watched terms: marks, names,
- * patents, keywords) from a fixed seed, then runs two event mixes through sw_mindex_match:
+ * `match-bench [TERMS]` (`make bench-match N=TERMS`): builds TERMS / 10 subscribers with 10
+ * items each (1,000,000 watched terms by default: marks, names, patents, keywords) from a
+ * fixed seed, then runs two event mixes through sw_mindex_match:
  * short trademark filings (about 200 bytes of JSON) and 1 KB text events (docket entries with
  * parties, patent numbers and prose). The baseline compares each event with every item by
  * sw_similarity, timed on a sample of items and scaled to all.
@@ -12,9 +13,9 @@
  * applicant's name), hashed beforehand, looked up in a plain open-addressing table holding the
  * keys the index files for the same items, sized by the same rule — every slot of an event
  * prefetched, then read, no postings, no candidates, no scores, no alerts: the memory bound
- * of any index that probes those keys. floor_ratio is mark_eps / floor_eps. The key recipes
- * below follow lib/matchidx.c's (each_key, each_deletion, mark_candidates, find_owners); the
- * bench keeps its own copy so as not to reach into the index. Prints
+ * of any index that probes those keys. floor_ratio is mark_eps / floor_eps. The keys come
+ * from lib/markkeys.c, the same recipes lib/matchidx.c files and probes with; which of them an
+ * event probes follows lib/matchidx.c (mark_candidates, find_owners). Prints
  * RESULT match mark_eps=… text_eps=… p99_us=… build_s=… bytes_per_term=… speedup_vs_scan=…
  *   floor_eps=… floor_ratio=… */
 #define _GNU_SOURCE
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -259,6 +261,20 @@ static size_t floor_pass(const struct ftab *t, const struct hashes *probes, cons
     return found;
 }
 
+/* The process's resident memory in bytes (0 when /proc cannot say). */
+static size_t rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, resident = 0;
+
+    if (f == NULL)
+        return 0;
+    if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+        resident = 0;
+    fclose(f);
+    return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
 static int cmp64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -268,14 +284,14 @@ static int cmp64(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    long subs = argc > 1 ? atol(argv[1]) : 100000, per = 10, s, i;
+    long subs = (argc > 1 ? atol(argv[1]) : 1000000) / 10, per = 10, s, i;
     long nevents = 20000;
     struct sw_mindex *ix = sw_mindex_new();
     json_t **marks = malloc(sizeof(json_t *) * (size_t)nevents);
     json_t **texts = malloc(sizeof(json_t *) * (size_t)nevents);
     int64_t *lat = malloc(sizeof(int64_t) * (size_t)nevents * 2), t0, t1;
     struct sw_keys *sample = malloc(sizeof(struct sw_keys) * 20000);
-    size_t items, postings, bytes, nsample = 0;
+    size_t items, postings, bytes, nsample = 0, rss0, rss1;
     struct sink out = { 0, 0, { NULL, 0, 0, 0 } };
     double build_s, mark_eps, text_eps, scan_us, index_us, floor_eps;
     char w[64], buf[1200];
@@ -289,6 +305,11 @@ int main(int argc, char **argv)
     struct ftab ft;
 
     sw_buf_init(&out.text, 1 << 20);
+    if (subs < 1) {
+        fprintf(stderr, "usage: match-bench [TERMS] (10 or more; 1,000,000 when not given)\n");
+        return 2;
+    }
+    rss0 = rss_bytes();
     if (ix == NULL || marks == NULL || texts == NULL || lat == NULL || sample == NULL ||
         itext == NULL || ikind == NULL || first == NULL || ftab_init(&ft, 1 << 16) != 0)
         return 1;
@@ -338,6 +359,7 @@ int main(int argc, char **argv)
     }
     t1 = now_us();
     build_s = (double)(t1 - t0) / 1e6;
+    rss1 = rss_bytes();
     sw_mindex_stats(ix, &items, &postings, &bytes);
     /* Events: marks drawn from the same syllables (so some hit), and 1 KB texts. */
     for (i = 0; i < nevents; i++) {
@@ -452,6 +474,11 @@ int main(int argc, char **argv)
            "nothing)\n", items, postings, (double)bytes / 1048576, out.alerts, nevents * 2,
            (double)out.alerts / (double)(nevents * 2),
            out.alerts ? (double)out.bytes / (double)out.alerts : 0.0);
+    printf("memory: the index counts %.0f MB; the process grew by %.0f MB while building it, "
+           "%.0f MB of which are the bench's own (the texts for the floor, %zu bytes a term, and "
+           "the scan's sample)\n", (double)bytes / 1048576, (double)(rss1 - rss0) / 1048576,
+           ((double)(sizeof(*itext) + 1) * (double)(subs * per) +
+            (double)nsample * (double)sizeof(*sample)) / 1048576, sizeof(*itext) + 1);
     printf("mark events: %.0f/s (%.1f us each); scan of every mark: %.0f us per event\n",
            mark_eps, index_us, scan_us);
     printf("floor: %zu keys in a table of %zu slots (%.0f MB); %.1f probes per mark event, "

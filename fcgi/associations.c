@@ -439,18 +439,9 @@ void sw_h_me_associations_leave(struct sw_ctx *c)
 /* Every case of subscriber sub (at most CASES_MAX). */
 static int cases_of(struct sw_ctx *c, long long sub, json_t **docs)
 {
-    char key[64];
-    json_t *ids;
-    long long next;
-    int rc;
+    int truncated;
 
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:cases", sub);
-    rc = sw_case_ids(c->store, key, 0, 0, CASES_MAX, &ids, &next);
-    if (rc != SW_OK)
-        return rc;
-    rc = sw_case_load(c->store, ids, docs);
-    json_decref(ids);
-    return rc;
+    return sw_case_docs_of_subscriber(c->store, sub, CASES_MAX, docs, &truncated);
 }
 
 static void bump(json_t *counts, const char *k)
@@ -767,8 +758,6 @@ void sw_h_matters_notices(struct sw_ctx *c)
     json_t *doc, *subs = NULL, *members = NULL, *in = NULL, *recipients = json_array(), *v;
     struct sw_verrs errs;
     long long id, seq;
-    redisReply *r;
-    char key[64];
     size_t i;
     int rc, sent = 0;
 
@@ -790,14 +779,10 @@ void sw_h_matters_notices(struct sw_ctx *c)
         sw_reply_store(c, rc, "loading a matter");
         goto out;
     }
-    snprintf(key, sizeof(key), "sw:matter:%lld:notices", id);
-    r = sw_store_cmd(c->store, "INCR", key, NULL);
-    if (r == NULL) {
+    if (sw_matter_notice_seq(c->store, id, &seq) != SW_OK) {
         sw_reply_store(c, SW_EAGAIN, "sending a notice");
         goto out;
     }
-    seq = sw_reply_int(r, 0);
-    freeReplyObject(r);
     json_array_foreach(members, i, v) {
         long long sub = json_integer_value(json_object_get(v, "subscriber"));
         const json_t *cases = json_object_get(v, "cases");

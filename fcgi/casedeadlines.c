@@ -422,8 +422,8 @@ static void iso_week(int64_t day, char *out, size_t len)
  * SW_OK with *docs, or SW_EAGAIN. */
 static int calendar_cases(struct sw_ctx *c, long long centre, json_t **docs)
 {
-    long long max = sw_config_int(c->cfg, "cases.queue_max"), next;
-    char key[64];
+    long long max = sw_config_int(c->cfg, "cases.queue_max"), next, owner = 0;
+    enum sw_case_list list = SW_CASES_ALL;
     json_t *all, *ids, *d;
     size_t i;
     int rc;
@@ -431,15 +431,14 @@ static int calendar_cases(struct sw_ctx *c, long long centre, json_t **docs)
     *docs = NULL;
     if (c->who.role == SW_ROLE_EXPORTER)
         return sw_case_open_of(c->store, c->who.subject, max, docs);
-    if (c->who.role == SW_ROLE_ADMIN && centre == 0)
-        sw_strlcpy(key, "sw:idx:cases", sizeof(key));
-    else
-        snprintf(key, sizeof(key), "sw:{centre:%lld}:open",
-                 c->who.role == SW_ROLE_ADMIN ? centre : c->who.centre);
-    rc = sw_case_ids(c->store, key, 0, 0, max, &ids, &next);
+    if (c->who.role != SW_ROLE_ADMIN || centre != 0) {
+        list = SW_CASES_OPEN_OF_CENTRE;
+        owner = c->who.role == SW_ROLE_ADMIN ? centre : c->who.centre;
+    }
+    rc = sw_case_ids(c->store, list, owner, 0, 0, max, &ids, &next);
     if (rc != SW_OK)
         return rc;
-    rc = sw_case_load(c->store, ids, &all);
+    rc = sw_case_load_in(c->store, list, owner, ids, &all);
     json_decref(ids);
     if (rc != SW_OK)
         return rc;

@@ -205,7 +205,6 @@ int sw_case_choose_centre(struct sw_ctx *c, const json_t *in, long long *centre,
                           struct sw_verrs *errs)
 {
     json_t *doc = NULL;
-    redisReply *r;
     int rc;
 
     if (json_is_integer(json_object_get(in, "centre_id"))) {
@@ -216,13 +215,7 @@ int sw_case_choose_centre(struct sw_ctx *c, const json_t *in, long long *centre,
             sw_verrs_add(errs, "/centre_id", "no such assistance centre");
         return rc == SW_NOTFOUND ? SW_OK : rc;
     }
-    r = sw_store_cmd(c->store, "ZRANGE", sw_kind_centre.index_key, "0", "0", NULL);
-    if (r == NULL)
-        return SW_EAGAIN;
-    *centre = r->type == REDIS_REPLY_ARRAY && r->elements == 1
-                  ? strtoll(r->element[0]->str, NULL, 10) : 0;
-    freeReplyObject(r);
-    return *centre > 0 ? SW_OK : SW_NOTFOUND;
+    return sw_case_default_centre(c->store, centre);
 }
 
 /* Linked alerts must be the exporter's own. */
@@ -232,21 +225,24 @@ static int check_alert_links(struct sw_ctx *c, const json_t *in, struct sw_verrs
     size_t i;
 
     json_array_foreach(json_object_get(in, "alerts"), i, v) {
-        char key[96], ptr[32];
-        redisReply *r;
+        json_t *one, *found = NULL;
+        char ptr[32];
+        int rc;
 
         if (!sw_alert_id_valid(json_string_value(v)))
             continue;
-        snprintf(key, sizeof(key), "sw:{sub:%lld}:alert:%s", c->who.subject,
-                 json_string_value(v));
-        r = sw_store_cmd(c->store, "EXISTS", key, NULL);
-        if (r == NULL)
+        one = json_pack("[O]", v);
+        rc = sw_alert_load(c->store, c->who.subject, one, &found);
+        json_decref(one);
+        if (rc != SW_OK) {
+            json_decref(found);
             return SW_EAGAIN;
-        if (sw_reply_int(r, 0) == 0) {
+        }
+        if (json_array_size(found) == 0) {
             snprintf(ptr, sizeof(ptr), "/alerts/%zu", i);
             sw_verrs_add(errs, ptr, "no such alert in your inbox");
         }
-        freeReplyObject(r);
+        json_decref(found);
     }
     return SW_OK;
 }
@@ -476,8 +472,8 @@ static int matches(struct sw_ctx *c, const json_t *doc, const json_t *v, int64_t
 
 void sw_h_cases_list(struct sw_ctx *c)
 {
-    char key[64];
-    long long after, next, last_centre = 0, first_h = 0, resolve_h = 0;
+    enum sw_case_list list = SW_CASES_ALL;
+    long long after, next, last_centre = 0, first_h = 0, resolve_h = 0, owner = 0;
     json_t *ids, *docs, *items, *d;
     int limit, rc;
     size_t i;
@@ -487,20 +483,23 @@ void sw_h_cases_list(struct sw_ctx *c)
         return;
     switch (c->who.role) {
     case SW_ROLE_EXPORTER:
-        snprintf(key, sizeof(key), "sw:{sub:%lld}:cases", c->who.subject);
+        list = SW_CASES_OF_SUB;
+        owner = c->who.subject;
         break;
     case SW_ROLE_TRIAGER:
-        snprintf(key, sizeof(key), "sw:{centre:%lld}:cases", c->who.centre);
+        list = SW_CASES_OF_CENTRE;
+        owner = c->who.centre;
         break;
     case SW_ROLE_EXPERT:
-        snprintf(key, sizeof(key), "sw:staff:%lld:cases", c->who.subject);
+        list = SW_CASES_OF_STAFF;
+        owner = c->who.subject;
         break;
     default:
-        snprintf(key, sizeof(key), "sw:idx:cases");
+        break;
     }
-    rc = sw_case_ids(c->store, key, after, limit, 0, &ids, &next);
+    rc = sw_case_ids(c->store, list, owner, after, limit, 0, &ids, &next);
     if (rc == SW_OK) {
-        rc = sw_case_load(c->store, ids, &docs);
+        rc = sw_case_load_in(c->store, list, owner, ids, &docs);
         json_decref(ids);
     }
     if (rc != SW_OK) {
@@ -529,17 +528,16 @@ void sw_h_cases_list(struct sw_ctx *c)
     sw_reply_json(c, 200, sw_page_json(items, next));
 }
 
-/* Every case in sorted set key (up to max) with the time and the centre's targets to view
- * them by. Answers and returns the code on failure. */
-static int load_set(struct sw_ctx *c, const char *key, long long max, json_t **docs,
-                    long long *next, int64_t *now, long long centre, long long *first_h,
-                    long long *resolve_h)
+/* Every open case of centre (up to max) with the time and the centre's targets to view them
+ * by. Answers and returns the code on failure. */
+static int load_open(struct sw_ctx *c, long long max, json_t **docs, long long *next,
+                     int64_t *now, long long centre, long long *first_h, long long *resolve_h)
 {
     json_t *ids;
-    int rc = sw_case_ids(c->store, key, 0, 0, max, &ids, next);
+    int rc = sw_case_ids(c->store, SW_CASES_OPEN_OF_CENTRE, centre, 0, 0, max, &ids, next);
 
     if (rc == SW_OK) {
-        rc = sw_case_load(c->store, ids, docs);
+        rc = sw_case_load_in(c->store, SW_CASES_OPEN_OF_CENTRE, centre, ids, docs);
         json_decref(ids);
     }
     if (rc != SW_OK) {
@@ -617,7 +615,6 @@ static int queue_collect(struct sw_ctx *c, json_t **views, size_t *total, int *t
     long long centre = c->who.centre, next, first_h, resolve_h;
     long long max = sw_config_int(c->cfg, sw_query(c, "q") != NULL ? "cases.search_scan_max"
                                                                       : "cases.queue_max");
-    char key[64];
     json_t *docs, *d, *names = NULL;
     size_t i;
 
@@ -632,8 +629,7 @@ static int queue_collect(struct sw_ctx *c, json_t **views, size_t *total, int *t
         }
         centre = strtoll(sw_query(c, "centre"), NULL, 10);
     }
-    snprintf(key, sizeof(key), "sw:{centre:%lld}:open", centre);
-    if (load_set(c, key, max, &docs, &next, now, centre, &first_h, &resolve_h) != SW_OK)
+    if (load_open(c, max, &docs, &next, now, centre, &first_h, &resolve_h) != SW_OK)
         return SW_EAGAIN;
     if (sw_case_exporters(c->store, docs, &names) != SW_OK) {
         json_decref(docs);
@@ -1254,8 +1250,8 @@ void sw_h_cases_experts(struct sw_ctx *c)
         const char *lang;
         json_t *reasons;
         size_t j, k;
-        char key[64], path[80];
-        redisReply *rr;
+        char path[80];
+        long long load;
 
         if (list == NULL || strcmp(json_string_value(json_object_get(st, "role")) ?: "",
                                    "expert") != 0)
@@ -1277,9 +1273,9 @@ void sw_h_cases_experts(struct sw_ctx *c)
         json_array_foreach(tags, j, t)
             if (lang != NULL && strcasecmp(json_string_value(t), lang) == 0)
                 speaks = 1;
-        snprintf(key, sizeof(key), "sw:staff:%lld:open",
-                 (long long)json_integer_value(json_object_get(st, "id")));
-        rr = sw_store_cmd(c->store, "ZCARD", key, NULL);
+        if (sw_case_staff_load(c->store, json_integer_value(json_object_get(st, "id")),
+                               &load) != SW_OK)
+            load = 0;
         reasons = json_array();
         if (country)
             json_array_append_new(reasons, json_pack("{s:s, s:O, s:i}", "fit", "country",
@@ -1293,19 +1289,17 @@ void sw_h_cases_experts(struct sw_ctx *c)
             json_array_append_new(reasons, json_pack("{s:s, s:s, s:i}", "fit", "language",
                                                      "value", lang, "points", 1));
         json_array_append_new(reasons, json_pack("{s:s, s:I}", "fit", "load", "open_cases",
-                                                 (json_int_t)sw_reply_int(rr, 0)));
+                                                 (json_int_t)load));
         snprintf(path, sizeof(path), "/api/v1/cases/%lld/transition", id);
         list[n++] = json_pack("{s:O, s:O, s:O?, s:I, s:{s:b, s:i, s:i, s:b}, s:i, s:o, "
                               "s:{s:s, s:s, s:{s:s, s:O}}}", "id",
                               json_object_get(st, "id"), "name", json_object_get(st, "name"),
-                              "expertise", tags, "open_cases", (json_int_t)sw_reply_int(rr, 0),
+                              "expertise", tags, "open_cases", (json_int_t)load,
                               "fit", "country", country, "ip_types", types, "ip_types_wanted",
                               want_types, "language", speaks, "score",
                               country * 3 + (types > 0) * 2 + speaks, "reasons", reasons,
                               "assign", "method", "POST", "path", path, "body", "to",
                               "assigned", "expert_id", json_object_get(st, "id"));
-        if (rr != NULL)
-            freeReplyObject(rr);
     }
     json_decref(staff);
     json_decref(doc);

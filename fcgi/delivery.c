@@ -13,7 +13,6 @@
 #include "seawall/i18n.h"
 #include "seawall/log.h"
 #include "seawall/messenger.h"
-#include "seawall/store.h"
 #include "api.h"
 
 /* --- settings ---------------------------------------------------------------------------- */
@@ -73,9 +72,7 @@ void sw_h_delivery_patch(struct sw_ctx *c)
 /* Sends the waiting digest now instead of at its hour. */
 void sw_h_delivery_digest(struct sw_ctx *c)
 {
-    char sub[24], now[24], dkey[64];
     json_t *doc;
-    redisReply *r;
     long long waiting;
     int rc = sw_delivery_get(c->store, c->who.subject, &doc);
 
@@ -91,23 +88,9 @@ void sw_h_delivery_digest(struct sw_ctx *c)
         return;
     }
     json_decref(doc);
-    snprintf(dkey, sizeof(dkey), "sw:{sub:%lld}:digest", c->who.subject);
-    snprintf(sub, sizeof(sub), "%lld", c->who.subject);
-    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
-    r = sw_store_cmd(c->store, "ZCARD", dkey, NULL);
-    if (r == NULL) {
-        sw_reply_store(c, SW_EAGAIN, "counting the digest");
+    if ((rc = sw_digest_send_now(c->store, c->who.subject, &waiting)) != SW_OK) {
+        sw_reply_store(c, rc, "scheduling the digest");
         return;
-    }
-    waiting = sw_reply_int(r, 0);
-    freeReplyObject(r);
-    if (waiting > 0) {
-        r = sw_store_cmd(c->store, "ZADD", SW_DIGEST_DUE, now, sub, NULL);
-        if (r == NULL) {
-            sw_reply_store(c, SW_EAGAIN, "scheduling the digest");
-            return;
-        }
-        freeReplyObject(r);
     }
     sw_reply_json(c, 202, json_pack("{s:I, s:s}", "alerts", (json_int_t)waiting, "detail",
                                     waiting > 0 ? "the digest is being sent"
@@ -235,15 +218,7 @@ void sw_h_webhooks_patch(struct sw_ctx *c)
     rc = sw_webhook_put(c->store, c->who.subject, wh);
     if (rc == SW_OK && json_is_true(json_object_get(in, "enabled"))) {
         /* Enabled again by its owner: the failure record starts afresh. */
-        char key[80];
-        redisReply *r;
-
-        snprintf(key, sizeof(key), "sw:{sub:%lld}:whstate:%lld", c->who.subject, id);
-        r = sw_store_cmd(c->store, "HDEL", key, "disabled_at", "failing_since", NULL);
-        if (r == NULL)
-            rc = SW_EAGAIN;
-        else
-            freeReplyObject(r);
+        rc = sw_webhook_state_reset(c->store, c->who.subject, id);
     }
     json_decref(in);
     if (rc != SW_OK) {
@@ -374,9 +349,8 @@ static int one_of(const char *v, const char *const *set)
 void sw_h_deliveries_list(struct sw_ctx *c)
 {
     const char *status = sw_query(c, "status"), *kind = sw_query(c, "kind");
-    long long cursor, next = 0, scanned = 0;
+    long long cursor, next = 0;
     long long scan_max = sw_config_int(c->cfg, "alerts.scan_max");
-    char idx[64], max[40];
     struct sw_verrs errs;
     json_t *items;
     int limit;
@@ -390,74 +364,10 @@ void sw_h_deliveries_list(struct sw_ctx *c)
         sw_verrs_add(&errs, "kind", "must be webhook, email, digest or reminder");
     if (sw_reply_params_invalid(c, &errs) != SW_OK)
         return;
-    items = json_array();
-    snprintf(idx, sizeof(idx), "sw:{sub:%lld}:dlvs", c->who.subject);
-    for (;;) {
-        redisReply *ids, *docs;
-        const char *argv[130];
-        char keys[128][96];
-        size_t i, n;
-
-        if (cursor > 0)
-            snprintf(max, sizeof(max), "(%lld", cursor);
-        else
-            snprintf(max, sizeof(max), "+inf");
-        ids = sw_store_cmd(c->store, "ZREVRANGEBYSCORE", idx, max, "-inf", "WITHSCORES",
-                           "LIMIT", "0", "128", NULL);
-        if (ids == NULL) {
-            json_decref(items);
-            sw_reply_store(c, SW_EAGAIN, "listing deliveries");
-            return;
-        }
-        n = ids->type == REDIS_REPLY_ARRAY ? ids->elements / 2 : 0;
-        if (n == 0) {
-            freeReplyObject(ids);
-            next = 0;
-            break;
-        }
-        argv[0] = "MGET";
-        for (i = 0; i < n; i++) {
-            snprintf(keys[i], sizeof(keys[i]), "sw:{sub:%lld}:dlv:%s", c->who.subject,
-                     ids->element[2 * i]->str);
-            argv[i + 1] = keys[i];
-        }
-        docs = sw_store_cmdv(c->store, (int)n + 1, argv, NULL);
-        for (i = 0; docs != NULL && i < docs->elements; i++) {
-            json_t *d;
-
-            cursor = (long long)strtod(ids->element[2 * i + 1]->str, NULL);
-            scanned++;
-            if (docs->element[i]->type == REDIS_REPLY_STRING &&
-                (d = json_loadb(docs->element[i]->str, docs->element[i]->len, 0, NULL)) !=
-                    NULL) {
-                if ((status == NULL ||
-                     strcmp(json_string_value(json_object_get(d, "status")) ?: "", status) ==
-                         0) &&
-                    (kind == NULL ||
-                     strcmp(json_string_value(json_object_get(d, "kind")) ?: "", kind) == 0))
-                    json_array_append_new(items, d);
-                else
-                    json_decref(d);
-            }
-            if ((long long)json_array_size(items) == limit || scanned >= scan_max)
-                break;
-        }
-        if (docs != NULL)
-            freeReplyObject(docs);
-        freeReplyObject(ids);
-        if (docs == NULL) {
-            json_decref(items);
-            sw_reply_store(c, SW_EAGAIN, "loading deliveries");
-            return;
-        }
-        if ((long long)json_array_size(items) == limit || scanned >= scan_max) {
-            next = cursor;
-            break;
-        }
-        if (n < 128) {
-            next = 0;
-            break;
-        }
+    if (sw_dlv_page(c->store, c->who.subject, status, kind, cursor, limit, scan_max, &items,
+                    &next) != SW_OK) {
+        sw_reply_store(c, SW_EAGAIN, "listing deliveries");
+        return;
     }
     sw_reply_json(c, 200, sw_page_json(items, next));
 }
@@ -483,26 +393,17 @@ static json_t *path_delivery(struct sw_ctx *c)
 
 void sw_h_deliveries_get(struct sw_ctx *c)
 {
-    json_t *d = path_delivery(c), *attempts = json_array();
-    char key[112];
-    redisReply *r;
-    size_t i;
+    json_t *d = path_delivery(c), *attempts;
 
-    if (d == NULL) {
+    if (d == NULL)
+        return;
+    if (sw_dlv_attempts(c->store, c->who.subject, json_string_value(json_object_get(d, "id")),
+                        &attempts) != SW_OK) {
         json_decref(attempts);
+        json_decref(d);
+        sw_reply_store(c, SW_EAGAIN, "loading a delivery's attempts");
         return;
     }
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s:attempts", c->who.subject,
-             json_string_value(json_object_get(d, "id")));
-    r = sw_store_cmd(c->store, "LRANGE", key, "0", "-1", NULL);
-    for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-        json_t *a = json_loadb(r->element[i]->str, r->element[i]->len, 0, NULL);
-
-        if (a != NULL)
-            json_array_append_new(attempts, a);
-    }
-    if (r != NULL)
-        freeReplyObject(r);
     json_object_set_new(d, "attempt_log", attempts);
     sw_reply_json(c, 200, d);
 }
@@ -570,11 +471,8 @@ void sw_h_deliveries_retry(struct sw_ctx *c)
 void sw_h_delivery_log(struct sw_ctx *c)
 {
     const char *cur = sw_query(c, "cursor");
-    char key[64], max[48], count[24];
-    json_t *items, *page;
+    json_t *page;
     struct sw_verrs errs;
-    redisReply *r;
-    size_t i, j, n;
     int limit;
 
     /* The cursor here is a stream id ("<ms>-<n>"), so only the limit is read the common way. */
@@ -585,38 +483,10 @@ void sw_h_delivery_log(struct sw_ctx *c)
         return;
     if (sw_page_limit(c, &limit) != SW_OK)
         return;
-    items = json_array();
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlog", c->who.subject);
-    snprintf(max, sizeof(max), "%s%s", cur ? "(" : "", cur ? cur : "+");
-    snprintf(count, sizeof(count), "%d", limit + 1);
-    r = sw_store_cmd(c->store, "XREVRANGE", key, max, "-", "COUNT", count, NULL);
-    if (r == NULL) {
-        json_decref(items);
+    if (sw_dlv_log(c->store, c->who.subject, cur, limit, &page) != SW_OK) {
         sw_reply_store(c, SW_EAGAIN, "reading the delivery log");
         return;
     }
-    n = r->type == REDIS_REPLY_ARRAY ? r->elements : 0;
-    for (i = 0; i < n && i < (size_t)limit; i++) {
-        const redisReply *e = r->element[i], *f = e->element[1];
-        json_t *item = json_pack("{s:s}", "log_id", e->element[0]->str);
-
-        for (j = 0; j + 1 < f->elements; j += 2) {
-            const char *name = f->element[j]->str, *val = f->element[j + 1]->str;
-            long long num;
-
-            if ((strcmp(name, "status_code") == 0 || strcmp(name, "latency_ms") == 0 ||
-                 strcmp(name, "attempt") == 0) &&
-                sw_parse_ll(val, 0, INT64_MAX, &num) == SW_OK)
-                json_object_set_new(item, name, json_integer(num));
-            else
-                json_object_set_new(item, name, json_string(val));
-        }
-        json_array_append_new(items, item);
-    }
-    page = json_pack("{s:o, s:o}", "items", items, "next",
-                     n > (size_t)limit ? json_string(r->element[limit - 1]->element[0]->str)
-                                       : json_null());
-    freeReplyObject(r);
     sw_reply_json(c, 200, page);
 }
 

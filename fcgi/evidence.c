@@ -353,6 +353,10 @@ static void upload(struct sw_ctx *c, const struct owner *o)
     a.now = sw_cases_now(c);
     sw_rec_keys(&k, o->tag, id);
     rc = sw_rec_update(c->store, &k, sw_config_int(c->cfg, o->hist_key), do_add, NULL, &a, NULL);
+    if (rc == SW_OK && sw_rec_durable(c->store, &k) != SW_OK) {
+        kept = 1;   /* recorded, but not confirmed by the replicas: the bytes stay counted */
+        rc = SW_EAGAIN;
+    }
     if (rc == SW_TOOBIG) {
         if (strcmp(o->tag, "case") == 0)
             sw_reply_problem(c, 409, "evidence-full", "Too much evidence", NULL,

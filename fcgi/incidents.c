@@ -148,7 +148,7 @@ static json_t *earlier(struct sw_ctx *c, const json_t *doc, const char *role)
     static const char *const roles[] = { "exhibitor", "complainant" };
     const char *name = json_string_value(json_object_get(json_object_get(doc, role), "name"));
     long long self = json_integer_value(json_object_get(doc, "id"));
-    char keys[2][SW_KEY_MAX], key[2 * SW_KEY_MAX + 40], max[32];
+    char keys[2][SW_KEY_MAX];
     json_t *out = json_array(), *ids = json_array(), *docs = NULL, *d;
     size_t i, r, k, nkeys = 1;
 
@@ -157,31 +157,11 @@ static json_t *earlier(struct sw_ctx *c, const json_t *doc, const char *role)
     if (sw_party_key_v1(name, keys[1], sizeof(keys[1])) == SW_OK &&
         strcmp(keys[1], keys[0]) != 0)
         nkeys = 2;
-    snprintf(max, sizeof(max), "%lld",
-             (long long)json_integer_value(json_object_get(doc, "received_ms")));
-    for (k = 0; k < nkeys; k++) {
-        for (r = 0; r < SW_ARRAY_LEN(roles); r++) {
-            redisReply *rep;
-
-            snprintf(key, sizeof(key), "sw:party:%s:%s", roles[r], keys[k]);
-            rep = sw_store_cmd(c->store, "ZREVRANGEBYSCORE", key, max, "-inf", "LIMIT", "0",
-                               "21", NULL);
-            for (i = 0; rep != NULL && rep->type == REDIS_REPLY_ARRAY && i < rep->elements;
-                 i++) {
-                json_int_t id = strtoll(rep->element[i]->str, NULL, 10);
-                size_t j;
-                json_t *v;
-                int seen = id == self;
-
-                json_array_foreach(ids, j, v)
-                    seen |= json_integer_value(v) == id;
-                if (!seen)
-                    json_array_append_new(ids, json_integer(id));
-            }
-            if (rep != NULL)
-                freeReplyObject(rep);
-        }
-    }
+    for (k = 0; k < nkeys; k++)
+        for (r = 0; r < SW_ARRAY_LEN(roles); r++)
+            sw_party_incidents_before(c->store, roles[r], keys[k],
+                                      json_integer_value(json_object_get(doc, "received_ms")),
+                                      21, self, ids);
     if (sw_rec_load(c->store, "inc", ids, &docs) == SW_OK) {
         json_array_foreach(docs, i, d) {
             const char *as = NULL;
@@ -878,7 +858,6 @@ void sw_h_incidents_list(struct sw_ctx *c)
     json_t *show, *ids = NULL, *docs = NULL, *items, *d;
     long long after, next = 0;
     int64_t now;
-    char key[96];
     size_t i;
     int limit, rc;
 
@@ -887,8 +866,7 @@ void sw_h_incidents_list(struct sw_ctx *c)
     json_decref(show);
     if (sw_page_args(c, &after, &limit) != SW_OK || filters_ok(c) != SW_OK)
         return;
-    snprintf(key, sizeof(key), "sw:show:%s:incidents", sw_param(c, "show"));
-    rc = sw_rec_ids(c->store, key, after, limit, 0, &ids, &next);
+    rc = sw_show_incident_ids(c->store, sw_param(c, "show"), after, limit, 0, &ids, &next);
     if (rc == SW_OK)
         rc = sw_rec_load(c->store, "inc", ids, &docs);
     json_decref(ids);
@@ -1026,16 +1004,15 @@ static void patch_moves(struct sw_cmds *c, const json_t *old, const json_t *doc,
 {
     const char *ok = json_string_value(json_object_get(old, "kind"));
     const char *nk = json_string_value(json_object_get(doc, "kind"));
-    char key[96], f[48];
+    const char *show = json_string_value(json_object_get(doc, "show")) ?: "";
+    char f[48];
 
     (void)ud;
     if (ok != NULL && nk != NULL && strcmp(ok, nk) != 0) {
-        snprintf(key, sizeof(key), "sw:show:%s:stats",
-                 json_string_value(json_object_get(doc, "show")) ?: "");
         snprintf(f, sizeof(f), "kind:%s", ok);
-        sw_cmds_add(c, "HINCRBY", key, f, "-1", NULL);
+        sw_show_count_cmds(c, show, f, "-1");
         snprintf(f, sizeof(f), "kind:%s", nk);
-        sw_cmds_add(c, "HINCRBY", key, f, "1", NULL);
+        sw_show_count_cmds(c, show, f, "1");
     }
     if (!json_equal(json_object_get(old, "exhibitor"), json_object_get(doc, "exhibitor")) ||
         !json_equal(json_object_get(old, "complainant"), json_object_get(doc, "complainant")))
@@ -1067,7 +1044,6 @@ static void patch_suggestion(struct sw_ctx *c, json_t *in, const json_t *doc,
 void sw_h_incidents_patch(struct sw_ctx *c)
 {
     struct sw_verrs errs;
-    struct sw_rec_keys k;
     struct patch p = { .who = &c->who };
     long long id;
     json_t *doc, *in, *out = NULL, *v, *shape, *show = NULL;
@@ -1153,9 +1129,8 @@ void sw_h_incidents_patch(struct sw_ctx *c)
     p.answered_raw = raw;
     p.resolves = resolves;
     p.now = sw_cases_now(c);
-    sw_rec_keys(&k, "inc", id);
-    rc = sw_rec_update(c->store, &k, sw_config_int(c->cfg, "shows.incident_history_max"),
-                       do_patch, patch_moves, &p, &out);
+    rc = sw_incident_update(c->store, id, sw_config_int(c->cfg, "shows.incident_history_max"),
+                            do_patch, patch_moves, &p, &out);
     if (rc == SW_INVALID && p.refused != NULL)
         sw_reply_problem(c, 409, "incident-locked", "Incident cannot change", NULL, "%s",
                          sw_tr(c->lang, p.refused));
@@ -1210,18 +1185,21 @@ static int do_escalate(json_t *doc, json_t *hist, void *ud)
     return SW_OK;
 }
 
-/* The case is written by the same transaction as the incident's change. */
+/* The case follows from the incident's change, in steps (record.h): the case's indexes before
+ * the incident's transaction, the case itself (its own slot) and the show's count after it.
+ * A crash before the case is written leaves an escalated incident naming a missing case; the
+ * retried escalation finds the incident escalated and writes the case then (sw_h_incident_
+ * escalate, "already"). Index entries left by a transaction that lost to another escalation
+ * name a case that never exists; readers skip them. */
 static void escalate_moves(struct sw_cmds *c, const json_t *old, const json_t *doc, void *ud)
 {
     struct escalation *e = ud;
     json_t *cd = json_deep_copy(e->casedoc), *ce = json_deep_copy(e->caseentry);
-    char key[96];
 
     (void)old;
     sw_case_create_cmds(c, cd, ce, e->case_id);
-    snprintf(key, sizeof(key), "sw:show:%s:stats",
-             json_string_value(json_object_get(doc, "show")) ?: "");
-    sw_cmds_add(c, "HINCRBY", key, "escalated", "1", NULL);
+    sw_show_count_cmds(c, json_string_value(json_object_get(doc, "show")) ?: "", "escalated",
+                       "1");
     json_decref(cd);
     json_decref(ce);
 }
@@ -1357,7 +1335,6 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
 {
     struct escalation e = { .who = &c->who };
     struct sw_verrs errs;
-    struct sw_rec_keys k;
     long long id, sub, linked, named, centre = 0;
     json_t *doc, *in, *show = NULL, *subdoc = NULL, *out = NULL, *d;
     const char *country;
@@ -1398,8 +1375,15 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
     }
     sub = linked > 0 ? linked : named;
     if (json_is_integer(json_object_get(doc, "case_id"))) {
+        json_t *had = NULL;
+
         e.existing = json_integer_value(json_object_get(doc, "case_id"));
-        goto already;
+        rc = sw_case_get(c->store, e.existing, &had);
+        json_decref(had);
+        if (rc != SW_NOTFOUND)
+            goto already;
+        /* Escalated, but its case was not written (escalate_moves): the case is made below
+         * as before, and written under that id at "already". */
     }
     sw_verrs_init(&errs);
     if (linked > 0 && named > 0 && named != linked)
@@ -1514,9 +1498,10 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
     e.caseentry = sw_case_entry(&c->who, e.now, "created", 1,
                                 json_pack("{s:{s:s}, s:I}", "after", "state", "submitted",
                                           "from_incident", (json_int_t)id));
-    sw_rec_keys(&k, "inc", id);
-    rc = sw_rec_update(c->store, &k, sw_config_int(c->cfg, "shows.incident_history_max"),
-                       do_escalate, escalate_moves, &e, &out);
+    rc = sw_incident_update(c->store, id, sw_config_int(c->cfg, "shows.incident_history_max"),
+                            do_escalate, escalate_moves, &e, &out);
+    if (rc == SW_OK && sw_case_durable(c->store, e.case_id) != SW_OK)
+        rc = SW_EAGAIN;
     if (rc == SW_INVALID && e.existing > 0)
         goto already;
     if (rc == SW_INVALID) {
@@ -1541,8 +1526,23 @@ void sw_h_incidents_escalate(struct sw_ctx *c)
     }
     goto done;
 already:
-    /* A retried escalation answers with the case the first one made. */
+    /* A retried escalation answers with the case the first one made, writing it first when
+     * the first one ended between the incident's change and the case (escalate_moves). */
     json_decref(out);
+    out = NULL;
+    rc = sw_case_get(c->store, e.existing, &out);
+    json_decref(out);
+    out = NULL;
+    if (rc == SW_NOTFOUND && e.casedoc != NULL && e.caseentry != NULL) {
+        json_object_set_new(e.casedoc, "evidence_refs", evidence_refs(c, id, e.existing));
+        rc = sw_case_create_as(c->store, e.casedoc, e.caseentry, e.existing);
+    } else if (rc == SW_NOTFOUND) {
+        rc = SW_EAGAIN;
+    }
+    if (rc != SW_OK) {
+        sw_reply_store(c, rc, "writing the escalated case");
+        goto done;
+    }
     out = load_one(c, id);
     snprintf(loc, sizeof(loc), "/api/v1/cases/%lld", e.existing);
     sw_reply_header(c, "Location", loc);
@@ -1657,7 +1657,7 @@ void sw_h_incidents_export(struct sw_ctx *c)
     struct sw_buf out, part, rights, measures;
     struct sw_verrs errs;
     long long next = 0;
-    char key[96], cells[3][64], disp[160];
+    char cells[3][64], disp[160];
     const char *vals[CSV_COLS];
     int64_t now, from_ms = INT64_MIN, until_ms = INT64_MAX, at;
     size_t i, j, rows = 0;
@@ -1677,8 +1677,8 @@ void sw_h_incidents_export(struct sw_ctx *c)
         json_decref(show);
         return;
     }
-    snprintf(key, sizeof(key), "sw:show:%s:incidents", sw_param(c, "show"));
-    rc = sw_rec_ids(c->store, key, 0, 0, sw_config_int(c->cfg, "shows.export_max"), &ids, &next);
+    rc = sw_show_incident_ids(c->store, sw_param(c, "show"), 0, 0,
+                              sw_config_int(c->cfg, "shows.export_max"), &ids, &next);
     if (rc == SW_OK)
         rc = sw_rec_load(c->store, "inc", ids, &docs);
     json_decref(ids);

@@ -20,25 +20,7 @@
 /* One show's counts: {incidents, escalated, by_kind{}}. */
 static json_t *stats_of(struct sw_ctx *c, const char *id)
 {
-    char key[96];
-    json_t *out = json_pack("{s:i, s:i, s:{}}", "incidents", 0, "escalated", 0, "by_kind");
-    redisReply *r;
-    size_t i;
-
-    snprintf(key, sizeof(key), "sw:show:%s:stats", id);
-    r = sw_store_cmd(c->store, "HGETALL", key, NULL);
-    for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
-        const char *f = r->element[i]->str;
-        json_int_t v = strtoll(r->element[i + 1]->str, NULL, 10);
-
-        if (strncmp(f, "kind:", 5) == 0)
-            json_object_set_new(json_object_get(out, "by_kind"), f + 5, json_integer(v));
-        else
-            json_object_set_new(out, f, json_integer(v));
-    }
-    if (r != NULL)
-        freeReplyObject(r);
-    return out;
+    return sw_show_counts(c->store, id);
 }
 
 /* The incident record of the show's earlier editions (same series, starting before it),
@@ -47,34 +29,30 @@ static json_t *record_of(struct sw_ctx *c, const json_t *doc)
 {
     const char *series = json_string_value(json_object_get(doc, "series"));
     const char *starts = json_string_value(json_object_get(doc, "starts"));
-    char key[96], max[32], cnt[16];
-    json_t *eds = json_array();
+    json_t *eds = json_array(), *docs = NULL, *ed;
     json_int_t total = 0;
     int64_t ms = 0;
-    redisReply *r;
     size_t i;
 
     if (series == NULL || sw_date_ms(starts ?: "", &ms) != SW_OK)
         return json_pack("{s:o, s:i}", "editions", eds, "incidents", 0);
-    snprintf(key, sizeof(key), "sw:series:%s", series);
-    snprintf(max, sizeof(max), "(%lld", (long long)(ms / DAY_MS));
-    snprintf(cnt, sizeof(cnt), "%d", EDITIONS_MAX);
-    r = sw_store_cmd(c->store, "ZREVRANGEBYSCORE", key, max, "-inf", "LIMIT", "0", cnt, NULL);
-    for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-        json_t *ed = NULL, *st;
+    if (sw_series_shows_before(c->store, series, (long long)(ms / DAY_MS), EDITIONS_MAX,
+                               &docs) != SW_OK)
+        docs = json_array();
+    json_array_foreach(docs, i, ed) {
+        const char *sid = json_string_value(json_object_get(ed, "id"));
+        json_t *st;
 
-        if (sw_show_get(c->store, r->element[i]->str, &ed) != SW_OK)
+        if (sid == NULL)
             continue;
-        st = stats_of(c, r->element[i]->str);
+        st = stats_of(c, sid);
         total += json_integer_value(json_object_get(st, "incidents"));
-        json_object_set_new(st, "show", json_incref(json_object_get(ed, "id")));
+        json_object_set(st, "show", json_object_get(ed, "id"));
         json_object_set(st, "name", json_object_get(ed, "name"));
         json_object_set(st, "starts", json_object_get(ed, "starts"));
         json_array_append_new(eds, st);
-        json_decref(ed);
     }
-    if (r != NULL)
-        freeReplyObject(r);
+    json_decref(docs);
     return json_pack("{s:o, s:I}", "editions", eds, "incidents", total);
 }
 
@@ -272,11 +250,10 @@ void sw_h_shows_list(struct sw_ctx *c)
     const char *from = sw_query(c, "from"), *until = sw_query(c, "until");
     const char *country = sw_query(c, "country");
     struct sw_verrs errs;
-    char min[32], max[32], off[32], cnt[32];
+    char min[32], max[32];
     long long after, next = 0;
     int64_t ms, day;
-    json_t *items;
-    redisReply *r;
+    json_t *items, *ids = NULL, *sid;
     int limit;
     size_t i;
 
@@ -303,16 +280,12 @@ void sw_h_shows_list(struct sw_ctx *c)
         sw_verrs_add(&errs, "country", "must be country codes separated by commas");
     if (sw_reply_params_invalid(c, &errs) != SW_OK)
         return;
-    snprintf(off, sizeof(off), "%lld", after);
-    snprintf(cnt, sizeof(cnt), "%d", limit + 1);
-    r = sw_store_cmd(c->store, "ZRANGEBYSCORE", "sw:idx:shows", min, max, "LIMIT", off, cnt,
-                     NULL);
-    if (r == NULL) {
+    if (sw_shows_ending(c->store, min, max, after, limit + 1, &ids) != SW_OK) {
         sw_reply_store(c, SW_EAGAIN, "listing shows");
         return;
     }
     items = json_array();
-    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+    json_array_foreach(ids, i, sid) {
         json_t *doc = NULL;
         const char *cc;
 
@@ -320,14 +293,14 @@ void sw_h_shows_list(struct sw_ctx *c)
             next = after + limit;
             break;
         }
-        if (sw_show_get(c->store, r->element[i]->str, &doc) != SW_OK)
-            continue;
+        if (sw_show_get(c->store, json_string_value(sid), &doc) != SW_OK)
+            continue;   /* an index entry of a show being created or gone (sw_show_put) */
         cc = json_string_value(json_object_get(doc, "country"));
         if (country == NULL || (cc != NULL && sw_in_list(country, cc)))
             json_array_append_new(items, view(c, doc));
         json_decref(doc);
     }
-    freeReplyObject(r);
+    json_decref(ids);
     sw_reply_json(c, 200, sw_page_json(items, next));
 }
 

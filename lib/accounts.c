@@ -47,11 +47,9 @@ const struct sw_kind sw_kind_subscriber = {
     .name = "subscriber", .doc_key = swk_sub_profile, .index = swk_subscribers,
     .seq = swk_subscriber_seq, .fields = subscriber_fields,
 };
-/* index_key stays spelt until fcgi/cases.c asks lib for the first centre instead of reading
- * the index itself. */
 const struct sw_kind sw_kind_centre = {
     .name = "centre", .doc_key = swk_centre_profile, .index = swk_centres,
-    .seq = swk_centre_seq, .fields = centre_fields, .index_key = "sw:idx:centres",
+    .seq = swk_centre_seq, .fields = centre_fields,
 };
 const struct sw_kind sw_kind_staff = {
     .name = "staff", .doc_key = swk_staff_doc, .index = swk_staff_index, .seq = swk_staff_seq,

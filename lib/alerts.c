@@ -1,5 +1,6 @@
-/* alerts.c — the alert inbox: one Lua script per change so the alert, its index entries,
- * its search text, its counters and its delivery are written together or not at all; the
+/* alerts.c — the alert inbox: one Lua script per change, in the subscriber's slot, so the
+ * alert, its index entries, its search text and its counters are written together or not at
+ * all, and then its announcement to the deliveries stream (sw_alert_store_text); the
  * filter the list and the bulk status change share, run inside Redis in bounded steps. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,34 +11,37 @@
 
 #include "seawall/alerts.h"
 #include "seawall/buf.h"
+#include "seawall/keys.h"
 #include "seawall/config.h"
 #include "seawall/date.h"
 #include "seawall/normalise.h"
 #include "seawall/reminders.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
 
-/* KEYS: alert, inbox, deliveries, meta, counts, seq, search, actions, reminders due.
- * ARGV: id, json, now_ms, sub, severity, deliveries maxlen, meta, search text, when its action
- * closes ('' for none), then its reminders as due, member pairs.
+/* KEYS: alert, inbox, unannounced, meta, counts, seq, search, actions (all the subscriber's).
+ * ARGV: id, json, now_ms, severity, meta, search text, when its action closes ('' for none).
+ * Returns 1 when stored now, 2 when it was there but not announced yet (its deliveries entry
+ * or reminders may be missing: a crash or a failure after the script, see sw_alert_store_text),
+ * 0 when it was there and announced.
  * The inbox score is now_ms * 1000, or one past the last score given to this subscriber when
  * that is higher: alerts made in the same millisecond (a file of thousands) keep the order they
  * were made in, and a clock that steps back does not put new alerts under old ones. Scores stay
  * below 2^53, exact in Lua's numbers; written with %.0f, as tostring's %.14g would lose digits. */
 static const char store_lua[] =
-    "if not redis.call('SET', KEYS[1], ARGV[2], 'NX') then return 0 end "
+    "if not redis.call('SET', KEYS[1], ARGV[2], 'NX') then "
+    "  if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then return 2 end return 0 end "
     "local score = tonumber(ARGV[3]) * 1000 "
     "local last = tonumber(redis.call('GET', KEYS[6]) or '0') "
     "if score <= last then score = last + 1 end "
     "local s = string.format('%.0f', score) "
     "redis.call('SET', KEYS[6], s) "
     "redis.call('ZADD', KEYS[2], s, ARGV[1]) "
-    "redis.call('HSET', KEYS[4], ARGV[1], ARGV[7]) "
-    "if ARGV[8] ~= '' then redis.call('HSET', KEYS[7], ARGV[1], ARGV[8]) end "
-    "if ARGV[9] ~= '' then redis.call('ZADD', KEYS[8], ARGV[9], ARGV[1]) end "
-    "for i = 10, #ARGV - 1, 2 do redis.call('ZADD', KEYS[9], 'NX', ARGV[i], ARGV[i + 1]) end "
-    "redis.call('HINCRBY', KEYS[5], 'new:' .. ARGV[5], 1) "
-    "redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'kind', 'alert', 'alert', ARGV[1], "
-    "'sub', ARGV[4], 'severity', ARGV[5]) "
+    "redis.call('HSET', KEYS[3], ARGV[1], '1') "
+    "redis.call('HSET', KEYS[4], ARGV[1], ARGV[5]) "
+    "if ARGV[6] ~= '' then redis.call('HSET', KEYS[7], ARGV[1], ARGV[6]) end "
+    "if ARGV[7] ~= '' then redis.call('ZADD', KEYS[8], ARGV[7], ARGV[1]) end "
+    "redis.call('HINCRBY', KEYS[5], 'new:' .. ARGV[4], 1) "
     "return 1";
 
 /* One status change, shared by the scripts that make them. KEYS[2] status, KEYS[3] counts.
@@ -296,18 +300,68 @@ int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long su
     return rc;
 }
 
+/* Announces a stored alert: its reminders into the schedule and its entry into the deliveries
+ * stream (the notifier and the live publisher learn of it there), then clears its
+ * "unannounced" mark. Each step touches one slot. A crash or failure before the mark is
+ * cleared leaves the alert stored and marked: the next sw_alert_store_text for it (the
+ * matcher's retry of the event, a client's retry) finds the mark and announces it again, so
+ * the stream may carry an alert twice (its consumers are idempotent) but never misses one. */
+static int announce(struct sw_store *s, const struct sw_config *cfg, long long sub,
+                    const char *id, const char *sev, char (*members)[80], const int64_t *due,
+                    size_t nrem)
+{
+    char subtxt[24];
+    const char *fields[8];
+    sw_key_t mark = swk_alert_unannounced(sub);
+    redisReply *r;
+    int rc;
+
+    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+    if (nrem > 0 && (rc = sw_reminder_schedule(s, sub, members, due, nrem)) != SW_OK)
+        return rc;
+    fields[0] = "kind";
+    fields[1] = "alert";
+    fields[2] = "alert";
+    fields[3] = id;
+    fields[4] = "sub";
+    fields[5] = subtxt;
+    fields[6] = "severity";
+    fields[7] = sev;
+    if ((rc = sw_stream_add(s, SW_DELIVERIES, subtxt, strlen(subtxt),
+                            sw_config_int(cfg, "deliveries.maxlen"), 4, fields, NULL, NULL,
+                            0)) != SW_OK)
+        return SW_EAGAIN;
+    if ((r = sw_store_cmd(s, "HDEL", mark.s, id, NULL)) == NULL)
+        return SW_EAGAIN;   /* announced; a retry announces it once more */
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+/* Steps, each on one slot, in this order:
+ *   1. the script: the alert, its inbox entry, filters, search text, counters, and its
+ *      "unannounced" mark, all in the subscriber's slot, or nothing when it is there already;
+ *   2. sw_store_durable on the alert (redis.wait_replicas);
+ *   3. announce(): reminders into the schedule of the subscriber's deliveries shard, the entry
+ *      into that shard's stream, the mark cleared.
+ * A crash after 1 leaves an alert in the inbox that the notifier and the live streams have
+ * not heard of yet, marked; its writer's retry (the matcher processes an event until it is
+ * acknowledged, which it is only once every alert returned SW_OK) finds the mark and does 2
+ * and 3 again. */
 int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long long sub,
                         const struct sw_alert_meta *m, const char *text, int *stored)
 {
-    char key[96], zkey[64], mkey[64], ckey[64], seqkey[64], skey[64], akey[64];
-    char now[32], subtxt[32], maxlen[32], closes[32], act[32];
+    sw_key_t key = swk_alert(sub, m->id ? m->id : ""), zkey = swk_alerts(sub);
+    sw_key_t nkey = swk_alert_unannounced(sub), mkey = swk_alert_meta(sub);
+    sw_key_t ckey = swk_alert_counts(sub), seqkey = swk_alert_seq(sub);
+    sw_key_t skey = swk_alert_search(sub), akey = swk_alert_actions(sub);
+    char now[32], closes[32], act[32];
     char sev[16], rule[64], type[48], country[8];
-    char members[4][80], dues[4][24];
+    char members[4][80];
     int64_t due[4];
-    const char *keys[9], *args[9 + 2 * 4];
+    const char *keys[8], *args[7];
     struct sw_buf meta;
-    long long added = 0;
-    size_t nrem = 0, i;
+    long long res = 0;
+    size_t nrem = 0;
     int rc;
 
     *stored = 0;
@@ -337,43 +391,32 @@ int sw_alert_store_text(struct sw_store *s, const struct sw_config *cfg, long lo
         sw_strlcpy(s->errstr, "alert meta too long or out of memory", sizeof(s->errstr));
         return SW_ERR;
     }
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:alert:%s", sub, m->id);
-    snprintf(zkey, sizeof(zkey), "sw:{sub:%lld}:alerts", sub);
-    snprintf(mkey, sizeof(mkey), "sw:{sub:%lld}:almeta", sub);
-    snprintf(ckey, sizeof(ckey), "sw:{sub:%lld}:alcounts", sub);
-    snprintf(seqkey, sizeof(seqkey), "sw:{sub:%lld}:alseq", sub);
-    snprintf(skey, sizeof(skey), "sw:{sub:%lld}:alsearch", sub);
-    snprintf(akey, sizeof(akey), "sw:{sub:%lld}:alactions", sub);
     snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
-    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
-    snprintf(maxlen, sizeof(maxlen), "%lld", sw_config_int(cfg, "deliveries.maxlen"));
-    keys[0] = key;
-    keys[1] = zkey;
-    keys[2] = SW_DELIVERIES;
-    keys[3] = mkey;
-    keys[4] = ckey;
-    keys[5] = seqkey;
-    keys[6] = skey;
-    keys[7] = akey;
-    keys[8] = SW_REMINDERS_DUE;
+    keys[0] = key.s;
+    keys[1] = zkey.s;
+    keys[2] = nkey.s;
+    keys[3] = mkey.s;
+    keys[4] = ckey.s;
+    keys[5] = seqkey.s;
+    keys[6] = skey.s;
+    keys[7] = akey.s;
     args[0] = m->id;
     args[1] = text;
     args[2] = now;
-    args[3] = subtxt;
-    args[4] = sev;
-    args[5] = maxlen;
-    args[6] = meta.p;
-    args[7] = m->search ? m->search : "";
-    args[8] = closes;
-    for (i = 0; i < nrem; i++) {
-        snprintf(dues[i], sizeof(dues[i]), "%lld", (long long)due[i]);
-        args[9 + 2 * i] = dues[i];
-        args[10 + 2 * i] = members[i];
-    }
-    rc = sw_store_eval_int(s, store_lua, 9, keys, 9 + 2 * (int)nrem, args, &added);
+    args[3] = sev;
+    args[4] = meta.p;
+    args[5] = m->search ? m->search : "";
+    args[6] = closes;
+    rc = sw_store_eval_int(s, store_lua, 8, keys, 7, args, &res);
     sw_buf_free(&meta);
-    *stored = rc == SW_OK && added == 1;
-    return rc;
+    if (rc != SW_OK || res == 0)
+        return rc;
+    if (sw_store_durable(s, key.s) != SW_OK)
+        return SW_EAGAIN;
+    if ((rc = announce(s, cfg, sub, m->id, sev, members, due, nrem)) != SW_OK)
+        return rc;
+    *stored = res == 1;
+    return SW_OK;
 }
 
 /* ",a,b," from "a,b" (spaces dropped), "" from NULL or "". */
@@ -395,7 +438,7 @@ static void wrap_list(const char *in, char *out, size_t outlen)
 /* The arguments of FILTER_LUA for f from cursor, with one more (the page's limit or the new
  * status) after them; the strings live in a. */
 struct filter_args {
-    char zkey[64], skey[64], ckey[64], mkey[64], qkey[64];
+    sw_key_t zkey, skey, ckey, mkey, qkey;
     char max[40], min[40], cap[16], item[24], extra[16];
     char sev[128], status[64], type[256], rule[256], country[256];
     char action[8], due[24], now[24];
@@ -406,11 +449,11 @@ struct filter_args {
 static int filter_args(struct filter_args *a, long long sub, const struct sw_alert_filter *f,
                        long long cursor, int scan_max, const char *extra)
 {
-    snprintf(a->zkey, sizeof(a->zkey), "sw:{sub:%lld}:alerts", sub);
-    snprintf(a->skey, sizeof(a->skey), "sw:{sub:%lld}:alstatus", sub);
-    snprintf(a->ckey, sizeof(a->ckey), "sw:{sub:%lld}:alcounts", sub);
-    snprintf(a->mkey, sizeof(a->mkey), "sw:{sub:%lld}:almeta", sub);
-    snprintf(a->qkey, sizeof(a->qkey), "sw:{sub:%lld}:alsearch", sub);
+    a->zkey = swk_alerts(sub);
+    a->skey = swk_alert_status(sub);
+    a->ckey = swk_alert_counts(sub);
+    a->mkey = swk_alert_meta(sub);
+    a->qkey = swk_alert_search(sub);
     if (cursor > 0 && (f->until_ms <= 0 || cursor <= f->until_ms * 1000))
         snprintf(a->max, sizeof(a->max), "(%lld", cursor);
     else if (f->until_ms > 0)
@@ -445,11 +488,11 @@ static int filter_args(struct filter_args *a, long long sub, const struct sw_ale
         sw_buf_free(&a->q);
         return SW_ERR;
     }
-    a->keys[0] = a->zkey;
-    a->keys[1] = a->skey;
-    a->keys[2] = a->ckey;
-    a->keys[3] = a->mkey;
-    a->keys[4] = a->qkey;
+    a->keys[0] = a->zkey.s;
+    a->keys[1] = a->skey.s;
+    a->keys[2] = a->ckey.s;
+    a->keys[3] = a->mkey.s;
+    a->keys[4] = a->qkey.s;
     a->args[0] = a->max;
     a->args[1] = a->min;
     a->args[2] = a->cap;
@@ -540,8 +583,7 @@ int sw_alert_load(struct sw_store *s, long long sub, const json_t *ids, json_t *
 {
     size_t n = json_array_size(ids), i;
     const char **argv;
-    char (*keys)[96];
-    char skey[64];
+    sw_key_t *keys, skey = swk_alert_status(sub);
     redisReply *rep[2] = { NULL, NULL };
     int argcs[2];
     const char **argvs[2];
@@ -557,14 +599,12 @@ int sw_alert_load(struct sw_store *s, long long sub, const json_t *ids, json_t *
         free(keys);
         return SW_ERR;
     }
-    snprintf(skey, sizeof(skey), "sw:{sub:%lld}:alstatus", sub);
     argv[0] = "MGET";
     argv[n + 1] = "HMGET";
-    argv[n + 2] = skey;
+    argv[n + 2] = skey.s;
     for (i = 0; i < n; i++) {
-        snprintf(keys[i], sizeof(keys[i]), "sw:{sub:%lld}:alert:%s", sub,
-                 json_string_value(json_array_get(ids, i)));
-        argv[i + 1] = keys[i];
+        keys[i] = swk_alert(sub, json_string_value(json_array_get(ids, i)) ?: "");
+        argv[i + 1] = keys[i].s;
         argv[n + 3 + i] = json_string_value(json_array_get(ids, i));
     }
     argcs[0] = (int)n + 1;
@@ -599,7 +639,8 @@ int sw_alert_set_status(struct sw_store *s, long long sub, const char *status,
                         const json_t *ids, json_t **changed)
 {
     size_t n = json_array_size(ids), i;
-    char mkey[64], skey[64], ckey[64];
+    sw_key_t mkey = swk_alert_meta(sub), skey = swk_alert_status(sub);
+    sw_key_t ckey = swk_alert_counts(sub);
     const char *keys[3], **args;
     redisReply *r;
 
@@ -607,12 +648,9 @@ int sw_alert_set_status(struct sw_store *s, long long sub, const char *status,
     args = calloc(n + 1, sizeof(*args));
     if (args == NULL)
         return SW_ERR;
-    snprintf(mkey, sizeof(mkey), "sw:{sub:%lld}:almeta", sub);
-    snprintf(skey, sizeof(skey), "sw:{sub:%lld}:alstatus", sub);
-    snprintf(ckey, sizeof(ckey), "sw:{sub:%lld}:alcounts", sub);
-    keys[0] = mkey;
-    keys[1] = skey;
-    keys[2] = ckey;
+    keys[0] = mkey.s;
+    keys[1] = skey.s;
+    keys[2] = ckey.s;
     args[0] = status;
     for (i = 0; i < n; i++)
         args[i + 1] = json_string_value(json_array_get(ids, i));
@@ -634,14 +672,13 @@ int sw_alert_counts(struct sw_store *s, long long sub, json_t **out)
 {
     static const char *const statuses[] = { "new", "read", "dismissed" };
     static const char *const sevs[] = { "low", "medium", "high", "critical" };
-    char ckey[64];
+    sw_key_t ckey = swk_alert_counts(sub);
     json_t *by_status = json_object(), *by_sev = json_object(), *fresh = json_object();
     long long total = 0;
     redisReply *r;
     size_t i, j;
 
-    snprintf(ckey, sizeof(ckey), "sw:{sub:%lld}:alcounts", sub);
-    r = sw_store_cmd(s, "HGETALL", ckey, NULL);
+    r = sw_store_cmd(s, "HGETALL", ckey.s, NULL);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         if (r != NULL)
             freeReplyObject(r);
@@ -715,14 +752,13 @@ static const char actions_open_lua[] =
 int sw_alert_actions_open(struct sw_store *s, long long sub, int64_t now_ms, int limit,
                           json_t **ids)
 {
-    char akey[64], skey[64], now[24], lim[16];
-    const char *keys[2] = { akey, skey }, *args[2] = { now, lim };
+    sw_key_t akey = swk_alert_actions(sub), skey = swk_alert_status(sub);
+    char now[24], lim[16];
+    const char *keys[2] = { akey.s, skey.s }, *args[2] = { now, lim };
     redisReply *r;
     size_t i;
 
     *ids = NULL;
-    snprintf(akey, sizeof(akey), "sw:{sub:%lld}:alactions", sub);
-    snprintf(skey, sizeof(skey), "sw:{sub:%lld}:alstatus", sub);
     snprintf(now, sizeof(now), "%lld", (long long)now_ms);
     snprintf(lim, sizeof(lim), "%d", limit);
     r = sw_store_eval(s, actions_open_lua, 2, keys, 2, args);

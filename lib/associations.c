@@ -5,6 +5,7 @@
 
 #include "seawall/alerts.h"
 #include "seawall/associations.h"
+#include "seawall/keys.h"
 #include "seawall/log.h"
 #include "seawall/portfolio.h"
 #include "seawall/shows.h"
@@ -24,22 +25,33 @@ static const struct sw_jfield association_fields[] = {
 
 /* The id sequence is the subscribers': an association's id is its subscriber's. */
 const struct sw_kind sw_kind_association = {
-    .name = "association", .key_fmt = "sw:{sub:%lld}:association",
-    .index_key = "sw:idx:associations", .seq_key = "sw:seq:subscriber",
+    .name = "association", .doc_key = swk_association, .index = swk_associations,
+    .seq = swk_subscriber_seq,
     .fields = association_fields,
 };
 
-#define MATTERS "sw:idx:matters"
-#define ALERT_MATTER "sw:idx:alert-matter"
+#define MATTERS swk_matters_all().s
+#define ALERT_MATTER swk_alert_matter().s
 
 static void members_key(long long a, char *out, size_t len)
 {
-    snprintf(out, len, "sw:{sub:%lld}:members", a);
+    snprintf(out, len, "%s", swk_assoc_members(a).s);
 }
 
 static void assocs_key(long long sub, char *out, size_t len)
 {
-    snprintf(out, len, "sw:{sub:%lld}:assocs", sub);
+    snprintf(out, len, "%s", swk_sub_assocs(sub).s);
+}
+
+/* Runs one command whose reply is not needed: SW_OK, SW_EAGAIN or SW_ERR (refused). */
+static int run1(struct sw_store *s, const char *const *argv, int argc)
+{
+    redisReply *r = sw_store_cmdv(s, argc, (const char **)argv, NULL);
+    int rc = r == NULL ? SW_EAGAIN : r->type == REDIS_REPLY_ERROR ? SW_ERR : SW_OK;
+
+    if (r != NULL)
+        freeReplyObject(r);
+    return rc;
 }
 
 static int rc_of(redisReply *r)
@@ -54,9 +66,8 @@ int sw_assoc_create(struct sw_store *s, const json_t *in, json_t **out)
     json_t *sub_in, *sub = NULL, *doc, *mark;
     char key[96], idtxt[32], when[32];
     const char *set[3], *zadd[4];
-    const char **argvs[2];
-    int argcs[2], rc;
-    redisReply *r;
+    sw_key_t aidx = swk_associations();
+    int rc;
     char *text;
     long long id;
 
@@ -94,15 +105,14 @@ int sw_assoc_create(struct sw_store *s, const json_t *in, json_t **out)
     }
     sw_doc_key(&sw_kind_association, id, key, sizeof(key));
     snprintf(idtxt, sizeof(idtxt), "%lld", id);
+    /* The index first, then the document (each its own slot): a crash between them leaves an
+     * index entry naming a missing association, which readers skip (batch_load). */
     set[0] = "SET"; set[1] = key; set[2] = text;
-    zadd[0] = "ZADD"; zadd[1] = sw_kind_association.index_key; zadd[2] = idtxt; zadd[3] = idtxt;
-    argvs[0] = set; argcs[0] = 3;
-    argvs[1] = zadd; argcs[1] = 4;
-    r = sw_store_multi(s, 2, argcs, argvs, NULL);
+    zadd[0] = "ZADD"; zadd[1] = aidx.s; zadd[2] = idtxt; zadd[3] = idtxt;
+    rc = run1(s, zadd, 4);
+    if (rc == SW_OK)
+        rc = run1(s, set, 3);
     free(text);
-    rc = r == NULL ? SW_EAGAIN : r->type == REDIS_REPLY_ARRAY ? SW_OK : SW_ERR;
-    if (r != NULL)
-        freeReplyObject(r);
     if (rc != SW_OK) {
         json_decref(doc);
         return rc;
@@ -113,36 +123,38 @@ int sw_assoc_create(struct sw_store *s, const json_t *in, json_t **out)
 
 /* --- membership -------------------------------------------------------------------------- */
 
-/* KEYS: members, assocs. ARGV: sub, association, record. 0 when sub has a record already. */
+/* Membership lives in the association's members hash (its slot); the member's own hash of
+ * associations is an index beside it (the member's slot), added to before the members hash
+ * changes and taken from after (HSETNX / HSET / HDEL, one command each). A crash between the
+ * two leaves an index entry without a record, or one whose status is stale: sw_assoc_of reads
+ * each record from the members hash and leaves those out. */
+
+/* KEYS: members. ARGV: sub, record. 0 when sub has a record already. */
 static const char invite_lua[] =
     "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end "
-    "redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) "
-    "redis.call('HSET', KEYS[2], ARGV[2], 'invited') "
+    "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) "
     "return 1";
 
-/* KEYS: members, assocs. ARGV: sub, association, share, now. The new record, or nil. */
+/* KEYS: members. ARGV: sub, share, now. The new record, or nil. */
 static const char consent_lua[] =
     "local t = redis.call('HGET', KEYS[1], ARGV[1]) "
     "if not t then return false end "
     "local m = cjson.decode(t) "
-    "m.share = ARGV[3] "
-    "if m.status ~= 'member' then m.status = 'member' m.joined_at = ARGV[4] end "
-    "m.updated_at = ARGV[4] "
+    "m.share = ARGV[2] "
+    "if m.status ~= 'member' then m.status = 'member' m.joined_at = ARGV[3] end "
+    "m.updated_at = ARGV[3] "
     "t = cjson.encode(m) "
     "redis.call('HSET', KEYS[1], ARGV[1], t) "
-    "redis.call('HSET', KEYS[2], ARGV[2], 'member') "
     "return t";
 
-/* KEYS: members, assocs. ARGV: sub, association. 0 when there was no record. */
+/* KEYS: members. ARGV: sub. 0 when there was no record. */
 static const char leave_lua[] =
-    "if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end "
-    "redis.call('HDEL', KEYS[2], ARGV[2]) "
-    "return 1";
+    "return redis.call('HDEL', KEYS[1], ARGV[1])";
 
 int sw_assoc_invite(struct sw_store *s, long long a, long long sub, json_t **out)
 {
-    char mk[64], ak[64], subtxt[32], atxt[32], when[32];
-    const char *keys[2], *args[3];
+    char mk[SW_KEY_BYTES], ak[SW_KEY_BYTES], subtxt[32], atxt[32], when[32];
+    const char *keys[1], *args[2];
     json_t *rec;
     char *text;
     long long n;
@@ -159,9 +171,15 @@ int sw_assoc_invite(struct sw_store *s, long long a, long long sub, json_t **out
     assocs_key(sub, ak, sizeof(ak));
     snprintf(subtxt, sizeof(subtxt), "%lld", sub);
     snprintf(atxt, sizeof(atxt), "%lld", a);
-    keys[0] = mk; keys[1] = ak;
-    args[0] = subtxt; args[1] = atxt; args[2] = text;
-    rc = sw_store_eval_int(s, invite_lua, 2, keys, 3, args, &n);
+    keys[0] = mk;
+    args[0] = subtxt; args[1] = text;
+    {
+        const char *hsetnx[] = { "HSETNX", ak, atxt, "invited" };
+
+        rc = run1(s, hsetnx, 4);
+    }
+    if (rc == SW_OK)
+        rc = sw_store_eval_int(s, invite_lua, 1, keys, 2, args, &n);
     free(text);
     if (rc == SW_OK && n == 0)
         rc = SW_CONFLICT;
@@ -176,8 +194,9 @@ int sw_assoc_invite(struct sw_store *s, long long a, long long sub, json_t **out
 int sw_assoc_consent(struct sw_store *s, long long a, long long sub, const char *share,
                      json_t **out)
 {
-    char mk[64], ak[64], subtxt[32], atxt[32], when[32];
-    const char *keys[2], *args[4];
+    char mk[SW_KEY_BYTES], ak[SW_KEY_BYTES], subtxt[32], atxt[32], when[32];
+    const char *keys[1], *args[3];
+    const char *hset[] = { "HSET", ak, atxt, "member" };
     redisReply *r;
     int rc;
 
@@ -185,10 +204,10 @@ int sw_assoc_consent(struct sw_store *s, long long a, long long sub, const char 
     assocs_key(sub, ak, sizeof(ak));
     snprintf(subtxt, sizeof(subtxt), "%lld", sub);
     snprintf(atxt, sizeof(atxt), "%lld", a);
-    keys[0] = mk; keys[1] = ak;
-    args[0] = subtxt; args[1] = atxt; args[2] = share;
-    args[3] = sw_iso8601(sw_now_ms(), when, sizeof(when));
-    r = sw_store_eval(s, consent_lua, 2, keys, 4, args);
+    keys[0] = mk;
+    args[0] = subtxt; args[1] = share;
+    args[2] = sw_iso8601(sw_now_ms(), when, sizeof(when));
+    r = sw_store_eval(s, consent_lua, 1, keys, 3, args);
     if ((rc = rc_of(r)) != SW_OK) {
         if (r != NULL)
             freeReplyObject(r);
@@ -200,13 +219,20 @@ int sw_assoc_consent(struct sw_store *s, long long a, long long sub, const char 
     }
     *out = json_loadb(r->str, r->len, 0, NULL);
     freeReplyObject(r);
-    return *out != NULL ? SW_OK : SW_ERR;
+    if (*out == NULL)
+        return SW_ERR;
+    if ((rc = run1(s, hset, 4)) != SW_OK) {   /* the index's status, after the record */
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 int sw_assoc_leave(struct sw_store *s, long long a, long long sub)
 {
-    char mk[64], ak[64], subtxt[32], atxt[32];
-    const char *keys[2], *args[2];
+    char mk[SW_KEY_BYTES], ak[SW_KEY_BYTES], subtxt[32], atxt[32];
+    const char *keys[1], *args[1];
+    const char *hdel[] = { "HDEL", ak, atxt };
     long long n;
     int rc;
 
@@ -214,11 +240,11 @@ int sw_assoc_leave(struct sw_store *s, long long a, long long sub)
     assocs_key(sub, ak, sizeof(ak));
     snprintf(subtxt, sizeof(subtxt), "%lld", sub);
     snprintf(atxt, sizeof(atxt), "%lld", a);
-    keys[0] = mk; keys[1] = ak;
-    args[0] = subtxt; args[1] = atxt;
-    rc = sw_store_eval_int(s, leave_lua, 2, keys, 2, args, &n);
-    if (rc == SW_OK && n == 0)
-        rc = SW_NOTFOUND;
+    keys[0] = mk;
+    args[0] = subtxt;
+    rc = sw_store_eval_int(s, leave_lua, 1, keys, 1, args, &n);
+    if (rc == SW_OK)   /* the index entry goes after the record, also when it had none */
+        rc = run1(s, hdel, 3) == SW_OK ? (n == 0 ? SW_NOTFOUND : SW_OK) : SW_EAGAIN;
     return rc;
 }
 
@@ -249,7 +275,7 @@ static int hash_object(struct sw_store *s, const char *key, int json, json_t **o
 
 int sw_assoc_members(struct sw_store *s, long long a, json_t **out)
 {
-    char mk[64];
+    char mk[SW_KEY_BYTES];
 
     members_key(a, mk, sizeof(mk));
     return hash_object(s, mk, 1, out);
@@ -257,7 +283,7 @@ int sw_assoc_members(struct sw_store *s, long long a, json_t **out)
 
 int sw_assoc_of(struct sw_store *s, long long sub, json_t **out)
 {
-    char ak[64], mk[64];
+    char ak[SW_KEY_BYTES], mk[SW_KEY_BYTES];
     json_t *ids, *o, *rec, *v;
     const char *k;
     int rc;
@@ -358,11 +384,11 @@ void sw_matter_key(const json_t *event, char *out, size_t outlen)
 
 int sw_matter_get(struct sw_store *s, long long id, json_t **doc, json_t **subs)
 {
-    char key[64], skey[64];
+    char key[SW_KEY_BYTES], skey[SW_KEY_BYTES];
     redisReply *r;
     int rc;
 
-    snprintf(key, sizeof(key), "sw:matter:%lld", id);
+    snprintf(key, sizeof(key), "%s", swk_matter(id).s);
     r = sw_store_cmd(s, "GET", key, NULL);
     if (r == NULL)
         return SW_EAGAIN;
@@ -376,7 +402,7 @@ int sw_matter_get(struct sw_store *s, long long id, json_t **doc, json_t **subs)
         return SW_ERR;
     if (subs == NULL)
         return SW_OK;
-    snprintf(skey, sizeof(skey), "sw:matter:%lld:subs", id);
+    snprintf(skey, sizeof(skey), "%s", swk_matter_subs(id).s);
     rc = hash_object(s, skey, 0, subs);
     if (rc != SW_OK) {
         json_decref(*doc);
@@ -387,13 +413,13 @@ int sw_matter_get(struct sw_store *s, long long id, json_t **doc, json_t **subs)
 
 int sw_matter_ids(struct sw_store *s, long long a, int limit, json_t **ids)
 {
-    char key[64], lim[16];
+    char key[SW_KEY_BYTES], lim[16];
     redisReply *r;
     json_t *list;
     size_t i;
 
     if (a > 0)
-        snprintf(key, sizeof(key), "sw:{sub:%lld}:matters", a);
+        snprintf(key, sizeof(key), "%s", swk_assoc_matters(a).s);
     else
         sw_strlcpy(key, MATTERS, sizeof(key));
     snprintf(lim, sizeof(lim), "%d", limit > 0 ? limit - 1 : -1);
@@ -446,7 +472,7 @@ static int batch_load(struct sw_store *s, struct sw_assoc_batch *b)
 
     if (b->loaded)
         return SW_OK;
-    r = sw_store_cmd(s, "ZRANGE", sw_kind_association.index_key, "0", "-1", NULL);
+    r = sw_store_cmd(s, "ZRANGE", swk_associations().s, "0", "-1", NULL);
     if (r == NULL)
         return SW_EAGAIN;
     b->assocs = json_object();
@@ -550,88 +576,99 @@ static const char *eid_of(const json_t *event)
 }
 
 /* Links alert ids of subs (object sub -> alert id) to association a's matter for event. */
+/* Files event's alerts (subs: subscriber -> alert id) under the joint matter of association a
+ * that event's key names, making the matter when two members or more are concerned. Steps,
+ * each one slot: the key's claim (SET NX, so two matchers make one matter), the indexes (every
+ * matter, the association's), the matter's document (SET NX), then each member's alert and the
+ * alert's matter (HSETNX). A crash after the claim leaves a key naming a missing matter: the
+ * next event of that key (or the same event again) writes it; readers skip a missing one. */
 static int link_matter(struct sw_store *s, long long a, const json_t *event, json_t *subs)
 {
-    char key[600], mkey[64], skey[64], akey[64], idtxt[32], when[32];
+    char key[600], mkey[SW_KEY_BYTES], skey[SW_KEY_BYTES], akey[SW_KEY_BYTES];
+    char idtxt[32], when[32];
+    sw_matter_key_t full;
     const char *k;
     json_t *v, *doc;
     redisReply *r;
     long long id;
     char *text;
-    int rc = SW_OK;
+    int rc = SW_OK, claimed = 0;
 
     sw_matter_key(event, key, sizeof(key));
-    {
-        char full[700];
-
-        snprintf(full, sizeof(full), "sw:matter:key:%lld:%s", a, key);
-        r = sw_store_cmd(s, "GET", full, NULL);
+    full = swk_matter_by_key(a, key);
+    r = sw_store_cmd(s, "GET", full.s, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    id = r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+    freeReplyObject(r);
+    if (id == 0) {
+        if (json_object_size(subs) < 2)
+            return SW_OK;   /* one member alone is no joint matter */
+        r = sw_store_cmd(s, "INCR", swk_matter_seq().s, NULL);
         if (r == NULL)
             return SW_EAGAIN;
-        id = r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+        id = sw_reply_int(r, 0);
         freeReplyObject(r);
-        if (id == 0) {
-            if (json_object_size(subs) < 2)
-                return SW_OK;   /* one member alone is no joint matter */
-            r = sw_store_cmd(s, "INCR", "sw:seq:matter", NULL);
+        snprintf(idtxt, sizeof(idtxt), "%lld", id);
+        r = sw_store_cmd(s, "SET", full.s, idtxt, "NX", NULL);
+        if (r == NULL)
+            return SW_EAGAIN;
+        claimed = r->type == REDIS_REPLY_STATUS;
+        freeReplyObject(r);
+        if (!claimed) {   /* another matcher made it meanwhile */
+            r = sw_store_cmd(s, "GET", full.s, NULL);
             if (r == NULL)
                 return SW_EAGAIN;
-            id = sw_reply_int(r, 0);
+            id = r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
             freeReplyObject(r);
-            snprintf(idtxt, sizeof(idtxt), "%lld", id);
-            r = sw_store_cmd(s, "SET", full, idtxt, "NX", NULL);
-            if (r == NULL)
-                return SW_EAGAIN;
-            if (r->type != REDIS_REPLY_STATUS) {   /* another matcher made it meanwhile */
-                freeReplyObject(r);
-                r = sw_store_cmd(s, "GET", full, NULL);
-                if (r == NULL)
-                    return SW_EAGAIN;
-                id = r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
-                freeReplyObject(r);
-                if (id == 0)
-                    return SW_ERR;
-            } else {
-                const json_t *nums = json_object_get(event, "numbers");
-                const json_t *docket = json_object_get(nums, "investigation");
-
-                freeReplyObject(r);
-                if (docket == NULL)
-                    docket = json_object_get(nums, "docket");
-                doc = json_pack("{s:I, s:I, s:s, s:s, s:s, s:O?, s:O?, s:O?, s:s}",
-                                "id", (json_int_t)id, "association", (json_int_t)a,
-                                "title", json_string_value(json_object_get(event, "title")) ?: "",
-                                "key", key, "event_id", eid_of(event), "docket", docket,
-                                "jurisdiction", json_object_get(event, "jurisdiction"),
-                                "type", json_object_get(event, "type"),
-                                "created_at", sw_iso8601(sw_now_ms(), when, sizeof(when)));
-                text = doc ? sw_json_dumps(doc) : NULL;
-                json_decref(doc);
-                if (text == NULL)
-                    return SW_ERR;
-                snprintf(mkey, sizeof(mkey), "sw:matter:%lld", id);
-                snprintf(akey, sizeof(akey), "sw:{sub:%lld}:matters", a);
-                r = sw_store_cmd(s, "SET", mkey, text, NULL);
-                free(text);
-                if ((rc = rc_of(r)) == SW_OK) {
-                    freeReplyObject(r);
-                    r = sw_store_cmd(s, "ZADD", MATTERS, idtxt, idtxt, NULL);
-                    rc = rc_of(r);
-                }
-                if (rc == SW_OK) {
-                    freeReplyObject(r);
-                    r = sw_store_cmd(s, "ZADD", akey, idtxt, idtxt, NULL);
-                    rc = rc_of(r);
-                }
-                if (r != NULL)
-                    freeReplyObject(r);
-                if (rc != SW_OK)
-                    return rc;
-            }
+            if (id == 0)
+                return SW_ERR;
         }
     }
     snprintf(idtxt, sizeof(idtxt), "%lld", id);
-    snprintf(skey, sizeof(skey), "sw:matter:%lld:subs", id);
+    snprintf(mkey, sizeof(mkey), "%s", swk_matter(id).s);
+    if (!claimed) {   /* made before: written unless its maker ended after the claim */
+        r = sw_store_cmd(s, "EXISTS", mkey, NULL);
+        if (r == NULL)
+            return SW_EAGAIN;
+        claimed = sw_reply_int(r, 1) == 0;
+        freeReplyObject(r);
+    }
+    if (claimed) {
+        const json_t *nums = json_object_get(event, "numbers");
+        const json_t *docket = json_object_get(nums, "investigation");
+
+        if (docket == NULL)
+            docket = json_object_get(nums, "docket");
+        doc = json_pack("{s:I, s:I, s:s, s:s, s:s, s:O?, s:O?, s:O?, s:s}",
+                        "id", (json_int_t)id, "association", (json_int_t)a,
+                        "title", json_string_value(json_object_get(event, "title")) ?: "",
+                        "key", key, "event_id", eid_of(event), "docket", docket,
+                        "jurisdiction", json_object_get(event, "jurisdiction"),
+                        "type", json_object_get(event, "type"),
+                        "created_at", sw_iso8601(sw_now_ms(), when, sizeof(when)));
+        text = doc ? sw_json_dumps(doc) : NULL;
+        json_decref(doc);
+        if (text == NULL)
+            return SW_ERR;
+        snprintf(akey, sizeof(akey), "%s", swk_assoc_matters(a).s);
+        {
+            sw_key_t all = swk_matters_all();
+            const char *z1[] = { "ZADD", all.s, idtxt, idtxt };
+            const char *z2[] = { "ZADD", akey, idtxt, idtxt };
+            const char *set[] = { "SET", mkey, text, "NX" };
+
+            rc = run1(s, z1, 4);
+            if (rc == SW_OK)
+                rc = run1(s, z2, 4);
+            if (rc == SW_OK)
+                rc = run1(s, set, 4);
+        }
+        free(text);
+        if (rc != SW_OK)
+            return rc;
+    }
+    snprintf(skey, sizeof(skey), "%s", swk_matter_subs(id).s);
     json_object_foreach(subs, k, v) {
         r = sw_store_cmd(s, "HSETNX", skey, k, json_string_value(v), NULL);
         if ((rc = rc_of(r)) == SW_OK) {
@@ -644,6 +681,20 @@ static int link_matter(struct sw_store *s, long long a, const json_t *event, jso
         if (rc != SW_OK)
             return rc;
     }
+    return SW_OK;
+}
+
+int sw_matter_notice_seq(struct sw_store *s, long long id, long long *seq)
+{
+    redisReply *r = sw_store_cmd(s, "INCR", swk_matter_notices(id).s, NULL);
+
+    if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+        if (r != NULL)
+            freeReplyObject(r);
+        return SW_EAGAIN;
+    }
+    *seq = r->integer;
+    freeReplyObject(r);
     return SW_OK;
 }
 

@@ -10,6 +10,7 @@
 #include "seawall/cases.h"
 #include "seawall/date.h"
 #include "seawall/i18n.h"
+#include "seawall/keys.h"
 #include "seawall/normalise.h"
 #include "seawall/record.h"
 #include "seawall/store.h"
@@ -397,7 +398,7 @@ int64_t sw_case_now(struct sw_store *s, int test_clock)
 
     if (!test_clock)
         return now;
-    r = sw_store_cmd(s, "MGET", "sw:testclock:offset_ms", "sw:testclock:at_ms", NULL);
+    r = sw_store_cmd(s, "MGET", swk_testclock_offset().s, swk_testclock_at().s, NULL);
     if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
         if (r->element[1]->type == REDIS_REPLY_STRING)   /* a clock that stands still */
             now = strtoll(r->element[1]->str, NULL, 10);
@@ -437,29 +438,37 @@ int sw_case_get(struct sw_store *s, long long id, json_t **doc)
     return sw_rec_get(s, &k, doc);
 }
 
+/* The new case's indexes are additions (step 1 of record.h), its document and first entry the
+ * transaction. A crash between them leaves index entries naming a case that is missing:
+ * readers skip them (sw_rec_load), and the id is never given again. */
 void sw_case_create_cmds(struct sw_cmds *c, json_t *doc, json_t *entry, long long id)
 {
     struct sw_rec_keys k;
-    char idtxt[24], key[64];
+    char idtxt[24];
     long long centre = json_integer_value(json_object_get(doc, "centre_id"));
+    long long sub = json_integer_value(json_object_get(doc, "subscriber_id"));
 
     case_keys(&k, id);
     json_object_set_new(doc, "id", json_integer(id));
     snprintf(idtxt, sizeof(idtxt), "%lld", id);
+    sw_cmds_before(c, "ZADD", swk_cases_all().s, idtxt, idtxt, NULL);
+    sw_cmds_before(c, "ZADD", swk_sub_cases(sub).s, idtxt, idtxt, NULL);
+    sw_cmds_before(c, "ZADD", swk_centre_cases(centre).s, idtxt, idtxt, NULL);
+    sw_cmds_before(c, "ZADD", swk_centre_open(centre).s, idtxt, idtxt, NULL);
     sw_rec_create_cmds(c, &k, doc, entry);
-    sw_cmds_add(c, "ZADD", "sw:idx:cases", idtxt, idtxt, NULL);
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:cases",
-             (long long)json_integer_value(json_object_get(doc, "subscriber_id")));
-    sw_cmds_add(c, "ZADD", key, idtxt, idtxt, NULL);
-    snprintf(key, sizeof(key), "sw:{centre:%lld}:cases", centre);
-    sw_cmds_add(c, "ZADD", key, idtxt, idtxt, NULL);
-    snprintf(key, sizeof(key), "sw:{centre:%lld}:open", centre);
-    sw_cmds_add(c, "ZADD", key, idtxt, idtxt, NULL);
+}
+
+int sw_case_durable(struct sw_store *s, long long id)
+{
+    struct sw_rec_keys k;
+
+    case_keys(&k, id);
+    return sw_store_durable(s, k.doc) == SW_OK ? SW_OK : SW_EAGAIN;
 }
 
 int sw_case_new_id(struct sw_store *s, long long *id)
 {
-    redisReply *r = sw_store_cmd(s, "INCR", "sw:seq:case", NULL);
+    redisReply *r = sw_store_cmd(s, "INCR", swk_case_seq().s, NULL);
 
     if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
         if (r != NULL)
@@ -471,17 +480,24 @@ int sw_case_new_id(struct sw_store *s, long long *id)
     return SW_OK;
 }
 
-int sw_case_create(struct sw_store *s, json_t *doc, json_t *entry, long long *id)
+int sw_case_create_as(struct sw_store *s, json_t *doc, json_t *entry, long long id)
 {
     struct sw_cmds c = { .n = 0 };
-    int rc = sw_case_new_id(s, id);
+    int rc;
 
-    if (rc != SW_OK)
-        return rc;
-    sw_case_create_cmds(&c, doc, entry, *id);
+    sw_case_create_cmds(&c, doc, entry, id);
     rc = sw_cmds_exec(s, &c);
     sw_cmds_free(&c);
+    if (rc == SW_OK)
+        rc = sw_case_durable(s, id);
     return rc == SW_CONFLICT ? SW_ERR : rc;
+}
+
+int sw_case_create(struct sw_store *s, json_t *doc, json_t *entry, long long *id)
+{
+    int rc = sw_case_new_id(s, id);
+
+    return rc != SW_OK ? rc : sw_case_create_as(s, doc, entry, *id);
 }
 
 /* In a state where the assigned expert is working on the case (counts towards their load). */
@@ -505,41 +521,45 @@ static long long assignee(const json_t *doc)
     return json_integer_value(json_object_get(json_object_get(doc, "assignee"), "id"));
 }
 
-/* The index changes that follow from old -> doc. */
+/* The index changes that follow from old -> doc: additions before the case's transaction,
+ * removals after it (record.h). A crash before the removals leaves the case in
+ * sw:{centre:C}:open or sw:staff:E:open though it is closed or no longer E's; the readers of
+ * those lists re-check each case's state and assignee from its document (sw_case_load_in). */
 static void index_moves(struct sw_cmds *c, const json_t *old, const json_t *doc, void *ud)
 {
     long long a = assignee(old), b = assignee(doc);
     long long centre = json_integer_value(json_object_get(doc, "centre_id"));
-    char idtxt[24], key[64];
+    char idtxt[24];
 
     (void)ud;
     snprintf(idtxt, sizeof(idtxt), "%lld", (long long)json_integer_value(json_object_get(doc, "id")));
     if (is_open(old) != is_open(doc)) {
-        snprintf(key, sizeof(key), "sw:{centre:%lld}:open", centre);
         if (is_open(doc))
-            sw_cmds_add(c, "ZADD", key, idtxt, idtxt, NULL);
+            sw_cmds_before(c, "ZADD", swk_centre_open(centre).s, idtxt, idtxt, NULL);
         else
-            sw_cmds_add(c, "ZREM", key, idtxt, NULL);
-    }
-    if (a != 0 && holds_expert(old) && (a != b || !holds_expert(doc))) {
-        snprintf(key, sizeof(key), "sw:staff:%lld:open", a);
-        sw_cmds_add(c, "ZREM", key, idtxt, NULL);
+            sw_cmds_after(c, "ZREM", swk_centre_open(centre).s, idtxt, NULL);
     }
     if (b != 0 && holds_expert(doc)) {
-        snprintf(key, sizeof(key), "sw:staff:%lld:open", b);
-        sw_cmds_add(c, "ZADD", key, idtxt, idtxt, NULL);
-        snprintf(key, sizeof(key), "sw:staff:%lld:cases", b);
-        sw_cmds_add(c, "ZADD", key, idtxt, idtxt, NULL);
+        sw_cmds_before(c, "ZADD", swk_staff_open(b).s, idtxt, idtxt, NULL);
+        sw_cmds_before(c, "ZADD", swk_staff_cases(b).s, idtxt, idtxt, NULL);
     }
+    if (a != 0 && holds_expert(old) && (a != b || !holds_expert(doc)))
+        sw_cmds_after(c, "ZREM", swk_staff_open(a).s, idtxt, NULL);
 }
 
 int sw_case_update(struct sw_store *s, long long id, long long history_max, sw_case_edit_fn fn,
                    void *ud, json_t **out)
 {
     struct sw_rec_keys k;
+    int rc;
 
     case_keys(&k, id);
-    return sw_rec_update(s, &k, history_max, fn, index_moves, ud, out);
+    rc = sw_rec_update(s, &k, history_max, fn, index_moves, ud, out);
+    if (rc == SW_OK && (rc = sw_case_durable(s, id)) != SW_OK && out != NULL) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 int sw_case_history(struct sw_store *s, long long id, json_t **out)
@@ -555,25 +575,111 @@ int sw_case_load(struct sw_store *s, const json_t *ids, json_t **out)
     return sw_rec_load(s, "case", ids, out);
 }
 
-int sw_case_ids(struct sw_store *s, const char *key, long long after, int limit, long long max,
-                json_t **ids, long long *next)
+/* The sorted set of list. */
+static sw_key_t list_key(enum sw_case_list list, long long owner)
 {
-    return sw_rec_ids(s, key, after, limit, max, ids, next);
+    switch (list) {
+    case SW_CASES_OF_SUB:
+        return swk_sub_cases(owner);
+    case SW_CASES_OF_CENTRE:
+        return swk_centre_cases(owner);
+    case SW_CASES_OF_STAFF:
+        return swk_staff_cases(owner);
+    case SW_CASES_OPEN_OF_CENTRE:
+        return swk_centre_open(owner);
+    case SW_CASES_OPEN_OF_STAFF:
+        return swk_staff_open(owner);
+    case SW_CASES_ALL:
+        break;
+    }
+    return swk_cases_all();
 }
 
-/* The documents of the ids in sorted set key, oldest first, at most max. */
-static int docs_of(struct sw_store *s, const char *key, long long max, json_t **docs,
-                   int *truncated)
+/* 1 when doc belongs in list: what the index claims, checked against the document. */
+static int belongs(const json_t *doc, enum sw_case_list list, long long owner)
+{
+    switch (list) {
+    case SW_CASES_OF_SUB:
+        return json_integer_value(json_object_get(doc, "subscriber_id")) == owner;
+    case SW_CASES_OPEN_OF_CENTRE:
+        return is_open(doc) && json_integer_value(json_object_get(doc, "centre_id")) == owner;
+    case SW_CASES_OPEN_OF_STAFF:
+        return holds_expert(doc) && assignee(doc) == owner;
+    case SW_CASES_OF_CENTRE:   /* a case keeps its centre; "ever assigned" stays true */
+    case SW_CASES_OF_STAFF:
+    case SW_CASES_ALL:
+        break;
+    }
+    return 1;
+}
+
+int sw_case_ids(struct sw_store *s, enum sw_case_list list, long long owner, long long after,
+                int limit, long long max, json_t **ids, long long *next)
+{
+    return sw_rec_ids(s, list_key(list, owner).s, after, limit, max, ids, next);
+}
+
+int sw_case_load_in(struct sw_store *s, enum sw_case_list list, long long owner,
+                    const json_t *ids, json_t **out)
+{
+    json_t *docs, *d;
+    size_t i;
+    int rc = sw_case_load(s, ids, &docs);
+
+    *out = NULL;
+    if (rc != SW_OK)
+        return rc;
+    *out = json_array();
+    json_array_foreach(docs, i, d)
+        if (belongs(d, list, owner))
+            json_array_append(*out, d);
+    json_decref(docs);
+    return SW_OK;
+}
+
+int sw_case_staff_load(struct sw_store *s, long long staff, long long *open)
+{
+    json_t *ids, *docs;
+    long long next;
+    int rc = sw_case_ids(s, SW_CASES_OPEN_OF_STAFF, staff, 0, 0, 10000, &ids, &next);
+
+    *open = 0;
+    if (rc != SW_OK)
+        return rc;
+    rc = sw_case_load_in(s, SW_CASES_OPEN_OF_STAFF, staff, ids, &docs);
+    json_decref(ids);
+    if (rc == SW_OK)
+        *open = (long long)json_array_size(docs);
+    json_decref(docs);
+    return rc;
+}
+
+int sw_case_default_centre(struct sw_store *s, long long *centre)
+{
+    redisReply *r = sw_store_cmd(s, "ZRANGE", swk_centres().s, "0", "0", NULL);
+
+    *centre = 0;
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 && r->element[0]->str != NULL)
+        *centre = strtoll(r->element[0]->str, NULL, 10);
+    freeReplyObject(r);
+    return *centre > 0 ? SW_OK : SW_NOTFOUND;
+}
+
+/* The documents of list's cases, oldest first, at most max, re-checked. */
+static int docs_of(struct sw_store *s, enum sw_case_list list, long long owner, long long max,
+                   json_t **docs, int *truncated)
 {
     long long next = 0;
     json_t *ids;
     int rc;
 
     *docs = NULL;
-    rc = sw_case_ids(s, key, 0, 0, max, &ids, &next);
+    rc = sw_case_ids(s, list, owner, 0, 0, max, &ids, &next);
     if (rc != SW_OK)
         return rc;
-    rc = sw_case_load(s, ids, docs);
+    rc = sw_case_load_in(s, list, owner, ids, docs);
     json_decref(ids);
     *truncated = next != 0;
     return rc;
@@ -582,43 +688,34 @@ static int docs_of(struct sw_store *s, const char *key, long long max, json_t **
 int sw_case_docs_of_centre(struct sw_store *s, long long centre, long long max, json_t **docs,
                            int *truncated)
 {
-    char key[64];
-
-    if (centre > 0)
-        snprintf(key, sizeof(key), "sw:{centre:%lld}:cases", centre);
-    else
-        sw_strlcpy(key, "sw:idx:cases", sizeof(key));
-    return docs_of(s, key, max, docs, truncated);
+    return docs_of(s, centre > 0 ? SW_CASES_OF_CENTRE : SW_CASES_ALL, centre, max, docs,
+                   truncated);
 }
 
 int sw_case_docs_of_subscriber(struct sw_store *s, long long sub, long long max, json_t **docs,
                                int *truncated)
 {
-    char key[64];
-
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:cases", sub);
-    return docs_of(s, key, max, docs, truncated);
+    return docs_of(s, SW_CASES_OF_SUB, sub, max, docs, truncated);
 }
 
 int sw_case_open_of(struct sw_store *s, long long sub, long long max, json_t **out)
 {
-    char key[64], stop[24];
+    char stop[24];
     json_t *ids, *docs, *d;
     redisReply *r;
     size_t i;
     int rc;
 
     *out = NULL;
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:cases", sub);
     snprintf(stop, sizeof(stop), "%lld", max - 1);
-    r = sw_store_cmd(s, "ZREVRANGE", key, "0", stop, NULL);
+    r = sw_store_cmd(s, "ZREVRANGE", swk_sub_cases(sub).s, "0", stop, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     ids = json_array();
     for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
         json_array_append_new(ids, json_integer(strtoll(r->element[i]->str ?: "0", NULL, 10)));
     freeReplyObject(r);
-    rc = sw_case_load(s, ids, &docs);
+    rc = sw_case_load_in(s, SW_CASES_OF_SUB, sub, ids, &docs);
     json_decref(ids);
     if (rc != SW_OK)
         return rc;
@@ -785,22 +882,17 @@ static const char put_view_lua[] =
     "if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end "
     "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1";
 
-static void views_key(char *key, size_t len, long long person)
-{
-    snprintf(key, len, "sw:{person:%lld}:views", person);
-}
-
 int sw_case_view_put(struct sw_store *s, long long person, const char *name, const json_t *v,
                      int *created)
 {
-    char key[64], cap[16], *text = sw_json_dumps(v);
-    const char *keys[1] = { key }, *args[3];
+    sw_key_t key = swk_case_views(person);
+    char cap[16], *text = sw_json_dumps(v);
+    const char *keys[1] = { key.s }, *args[3];
     long long n;
     int rc;
 
     if (text == NULL)
         return SW_ERR;
-    views_key(key, sizeof(key), person);
     snprintf(cap, sizeof(cap), "%d", SW_CASE_SAVED_VIEWS_MAX);
     args[0] = name;
     args[1] = text;
@@ -817,12 +909,9 @@ int sw_case_view_put(struct sw_store *s, long long person, const char *name, con
 
 int sw_case_view_list(struct sw_store *s, long long person, json_t **out)
 {
-    char key[64];
-    redisReply *r;
+    redisReply *r = sw_store_cmd(s, "HGETALL", swk_case_views(person).s, NULL);
     size_t i;
 
-    views_key(key, sizeof(key), person);
-    r = sw_store_cmd(s, "HGETALL", key, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     *out = json_array();
@@ -838,12 +927,9 @@ int sw_case_view_list(struct sw_store *s, long long person, json_t **out)
 
 int sw_case_view_delete(struct sw_store *s, long long person, const char *name)
 {
-    char key[64];
-    redisReply *r;
+    redisReply *r = sw_store_cmd(s, "HDEL", swk_case_views(person).s, name, NULL);
     long long n;
 
-    views_key(key, sizeof(key), person);
-    r = sw_store_cmd(s, "HDEL", key, name, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     n = sw_reply_int(r, 0);

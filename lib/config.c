@@ -146,7 +146,7 @@ static const struct cfg_key cfg_keys[] = {
       "over" },
     { "follows.max", CFG_INT, "500", 1, 100000, "records one company may follow" },
     { "deliveries.maxlen", CFG_INT, "1000000", 1000, 1000000000,
-      "approximate length the deliveries stream is trimmed to" },
+      "approximate length each shard of the deliveries stream is trimmed to" },
     { "alerts.live_maxlen", CFG_INT, "1000", 10, 1000000,
       "ids of alerts published to live streams remembered per subscriber, to tell a resumable "
       "Last-Event-ID from a gap (keep it above nginx's nchan_message_buffer_length)" },

@@ -13,10 +13,12 @@
 #include "seawall/accounts.h"
 #include "seawall/delivery.h"
 #include "seawall/i18n.h"
+#include "seawall/keys.h"
 #include "seawall/messenger.h"
 #include "seawall/net.h"
 #include "seawall/people.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
 #include "seawall/zone.h"
 
 const char *const sw_severities[] = { "low", "medium", "high", "critical", NULL };
@@ -63,13 +65,13 @@ void sw_delivery_check(const json_t *in, struct sw_verrs *errs)
 
 static void settings_key(long long sub, char *out, size_t outlen)
 {
-    snprintf(out, outlen, "sw:{sub:%lld}:delivery", sub);
+    snprintf(out, outlen, "%s", swk_delivery_settings(sub).s);
 }
 
 /* The settings as stored: only what the exporter set (an empty object when nothing). */
 static int settings_stored(struct sw_store *s, long long sub, json_t **out)
 {
-    char key[64];
+    char key[SW_KEY_BYTES];
     redisReply *r;
     json_t *doc = NULL;
 
@@ -213,7 +215,7 @@ int sw_delivery_view(struct sw_store *s, long long sub, json_t **out)
 
 int sw_delivery_patch(struct sw_store *s, long long sub, const json_t *patch, json_t **out)
 {
-    char key[64];
+    char key[SW_KEY_BYTES];
     const char *name;
     json_t *doc, *v;
     void *tmp;
@@ -312,12 +314,12 @@ void sw_webhook_secret(char *out, size_t outlen)
 
 static void hooks_key(long long sub, char *out, size_t outlen)
 {
-    snprintf(out, outlen, "sw:{sub:%lld}:webhooks", sub);
+    snprintf(out, outlen, "%s", swk_webhooks(sub).s);
 }
 
 int sw_webhook_put(struct sw_store *s, long long sub, const json_t *wh)
 {
-    char key[64], field[24];
+    char key[SW_KEY_BYTES], field[24];
     char *text = json_dumps(wh, JSON_COMPACT | JSON_PRESERVE_ORDER);
     redisReply *r;
 
@@ -337,7 +339,7 @@ int sw_webhook_put(struct sw_store *s, long long sub, const json_t *wh)
 int sw_webhook_create(struct sw_store *s, long long sub, const json_t *in, long long max,
                       json_t **out)
 {
-    char key[64], seq[64], secret[64], when[32];
+    char key[SW_KEY_BYTES], seq[SW_KEY_BYTES], secret[64], when[32];
     redisReply *r;
     json_t *wh;
     long long id;
@@ -351,7 +353,7 @@ int sw_webhook_create(struct sw_store *s, long long sub, const json_t *in, long 
     freeReplyObject(r);
     if (id >= max)
         return SW_TOOBIG;
-    snprintf(seq, sizeof(seq), "sw:{sub:%lld}:seq:webhook", sub);
+    snprintf(seq, sizeof(seq), "%s", swk_webhook_seq(sub).s);
     r = sw_store_cmd(s, "INCR", seq, NULL);
     if (r == NULL)
         return SW_EAGAIN;
@@ -392,7 +394,7 @@ int sw_webhook_create(struct sw_store *s, long long sub, const json_t *in, long 
 
 int sw_webhook_get(struct sw_store *s, long long sub, long long id, json_t **out)
 {
-    char key[64], field[24];
+    char key[SW_KEY_BYTES], field[24];
     redisReply *r;
 
     hooks_key(sub, key, sizeof(key));
@@ -415,7 +417,7 @@ static int id_order(const void *a, const void *b)
 
 int sw_webhook_all(struct sw_store *s, long long sub, json_t **out)
 {
-    char key[64];
+    char key[SW_KEY_BYTES];
     redisReply *r;
     json_t **v;
     size_t i, n = 0;
@@ -440,13 +442,13 @@ int sw_webhook_all(struct sw_store *s, long long sub, json_t **out)
 
 int sw_webhook_delete(struct sw_store *s, long long sub, long long id)
 {
-    char key[64], field[24], state[80];
+    char key[SW_KEY_BYTES], field[24], state[SW_KEY_BYTES];
     redisReply *r;
     long long gone;
 
     hooks_key(sub, key, sizeof(key));
     snprintf(field, sizeof(field), "%lld", id);
-    snprintf(state, sizeof(state), "sw:{sub:%lld}:whstate:%lld", sub, id);
+    snprintf(state, sizeof(state), "%s", swk_webhook_state(sub, id).s);
     r = sw_store_cmd(s, "HDEL", key, field, NULL);
     if (r == NULL)
         return SW_EAGAIN;
@@ -475,7 +477,7 @@ json_t *sw_webhook_live_secrets(const json_t *wh, int64_t now_ms)
 json_t *sw_webhook_public(struct sw_store *s, long long sub, const json_t *wh)
 {
     json_t *out = json_deep_copy(wh), *v, *state = json_object();
-    char key[80], when[32];
+    char key[SW_KEY_BYTES], when[32];
     redisReply *r;
     size_t i;
     int64_t rotating_until = 0;
@@ -497,8 +499,8 @@ json_t *sw_webhook_public(struct sw_store *s, long long sub, const json_t *wh)
     if (rotating_until > 0)
         json_object_set_new(out, "previous_secret_expires_at",
                             json_string(sw_iso8601(rotating_until, when, sizeof(when))));
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:whstate:%lld", sub,
-             (long long)json_integer_value(json_object_get(wh, "id")));
+    snprintf(key, sizeof(key), "%s",
+             swk_webhook_state(sub, (long long)json_integer_value(json_object_get(wh, "id"))).s);
     r = sw_store_cmd(s, "HGETALL", key, NULL);
     for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
         const char *f = r->element[i]->str, *val = r->element[i + 1]->str;
@@ -585,20 +587,89 @@ int sw_dlv_id_valid(const char *text)
     return 1;
 }
 
-/* KEYS: job, index, seq, due. ARGV: json, id, now ms, due member, due ms. */
+int sw_dlv_shard(const struct sw_store *s, long long sub)
+{
+    char route[24];
+
+    snprintf(route, sizeof(route), "%lld", sub);
+    return sw_stream_shard_of(s, route, strlen(route));
+}
+
+/* "N|<id>": a delivery's member of its shard's due set and leases. */
+static void due_member(long long sub, const char *id, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%lld|%s", sub, id);
+}
+
+/* One command whose reply only says whether it ran: SW_OK, or SW_EAGAIN with errstr. */
+static int run_cmd(struct sw_store *s, int argc, const char **argv)
+{
+    redisReply *r = sw_store_cmdv(s, argc, argv, NULL);
+
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_ERROR) {
+        snprintf(s->errstr, sizeof(s->errstr), "%s %.64s: %.160s", argv[0], argc > 1 ? argv[1] : "",
+                 r->str);
+        freeReplyObject(r);
+        return SW_EAGAIN;
+    }
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+/* A MULTI whose replies are not needed: SW_OK, or SW_EAGAIN (also when it was refused). */
+static int run_multi(struct sw_store *s, int n, const int *argcs, const char ***argvs)
+{
+    redisReply *r = sw_store_multi(s, n, argcs, argvs, NULL);
+    int ok = r != NULL && r->type == REDIS_REPLY_ARRAY;
+
+    if (r != NULL && r->type == REDIS_REPLY_ERROR)
+        snprintf(s->errstr, sizeof(s->errstr), "MULTI: %s", r->str);
+    if (r != NULL)
+        freeReplyObject(r);
+    return ok ? SW_OK : SW_EAGAIN;
+}
+
+/* Makes sub's delivery id due at due_ms in its shard's due set; nx: only when it is not there
+ * (a due time or a lease it has stays). */
+static int due_add(struct sw_store *s, long long sub, const char *id, int64_t due_ms, int nx)
+{
+    sw_key_t key = swk_dlv_due(sw_dlv_shard(s, sub));
+    char member[80], due[24];
+    const char *nxv[] = { "ZADD", key.s, "NX", due, member };
+    const char *plain[] = { "ZADD", key.s, due, member };
+
+    due_member(sub, id, member, sizeof(member));
+    snprintf(due, sizeof(due), "%lld", (long long)due_ms);
+    return nx ? run_cmd(s, 5, nxv) : run_cmd(s, 4, plain);
+}
+
+/* KEYS: job, index, seq. ARGV: json, id, now ms. Returns 1 when stored now, 0 when it was
+ * there and is pending, -1 when it was there and is finished. */
 static const char enqueue_lua[] =
-    "if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end "
+    "if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then "
+    "  local ok, d = pcall(cjson.decode, redis.call('GET', KEYS[1])) "
+    "  if ok and type(d) == 'table' and d['status'] == 'pending' then return 0 end "
+    "  return -1 end "
     "local seq = redis.call('INCR', KEYS[3]) % 1000 "
     "redis.call('ZADD', KEYS[2], ARGV[3] .. string.format('%03d', seq), ARGV[2]) "
-    "redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4]) "
     "return 1";
 
+/* Two steps: the record with its index entry (the subscriber's slot), then its place in the
+ * due set (the shard's). A crash between them leaves a pending delivery that no notifier
+ * takes; the caller's retry (the notifier's intake re-reads an unacknowledged entry, a
+ * reminder or digest comes back after its lease) finds it pending and does the second step
+ * (ZADD NX: a delivery already due or being attempted keeps its time). Account mail and
+ * webhook tests have no such retry: "retry now" (sw_dlv_retry) puts such a delivery in the
+ * due set again. */
 int sw_dlv_enqueue(struct sw_store *s, long long sub, json_t *job, int64_t due_ms, int *created)
 {
     const char *id = json_string_value(json_object_get(job, "id"));
-    char key[96], idx[64], seq[64], member[80], now[24], due[24], when[32];
-    const char *keys[4], *args[5];
-    long long added = 0;
+    sw_key_t key = swk_dlv(sub, id ? id : ""), idx = swk_dlvs(sub), seq = swk_dlv_seq(sub);
+    char now[24], when[32];
+    const char *keys[3], *args[3];
+    long long res = 0;
     char *text;
     int rc;
 
@@ -617,34 +688,29 @@ int sw_dlv_enqueue(struct sw_store *s, long long sub, json_t *job, int64_t due_m
         free(text);
         return SW_ERR;
     }
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s", sub, id);
-    snprintf(idx, sizeof(idx), "sw:{sub:%lld}:dlvs", sub);
-    snprintf(seq, sizeof(seq), "sw:{sub:%lld}:dlvseq", sub);
-    snprintf(member, sizeof(member), "%lld|%s", sub, id);
     snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
-    snprintf(due, sizeof(due), "%lld", (long long)due_ms);
-    keys[0] = key;
-    keys[1] = idx;
-    keys[2] = seq;
-    keys[3] = SW_DLV_DUE;
+    keys[0] = key.s;
+    keys[1] = idx.s;
+    keys[2] = seq.s;
     args[0] = text;
     args[1] = id;
     args[2] = now;
-    args[3] = member;
-    args[4] = due;
-    rc = sw_store_eval_int(s, enqueue_lua, 4, keys, 5, args, &added);
+    rc = sw_store_eval_int(s, enqueue_lua, 3, keys, 3, args, &res);
     free(text);
-    *created = rc == SW_OK && added == 1;
-    return rc;
+    if (rc != SW_OK)
+        return rc;
+    if (res >= 0 && (rc = due_add(s, sub, id, due_ms, 1)) != SW_OK)
+        return rc;
+    *created = res == 1;
+    return SW_OK;
 }
 
 int sw_dlv_get(struct sw_store *s, long long sub, const char *id, json_t **out)
 {
-    char key[96];
+    sw_key_t key = swk_dlv(sub, id);
     redisReply *r;
 
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s", sub, id);
-    r = sw_store_cmd(s, "GET", key, NULL);
+    r = sw_store_cmd(s, "GET", key.s, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     *out = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
@@ -652,9 +718,13 @@ int sw_dlv_get(struct sw_store *s, long long sub, const char *id, json_t **out)
     return *out != NULL ? SW_OK : SW_NOTFOUND;
 }
 
+/* The record pending again (WATCHed, so a notifier's outcome stored meanwhile is not
+ * overwritten), then due now in its shard's due set. A crash between the two leaves it
+ * pending and not due: "retry now" (sw_dlv_retry) makes it due. */
 int sw_dlv_replay(struct sw_store *s, long long sub, const char *id, json_t **out)
 {
-    char key[96], member[80], due[24], when[32];
+    sw_key_t key = swk_dlv(sub, id);
+    char when[32];
     const char *status;
     redisReply *r;
     json_t *job, *wh;
@@ -662,10 +732,8 @@ int sw_dlv_replay(struct sw_store *s, long long sub, const char *id, json_t **ou
     char *text;
     int rc, tries;
 
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s", sub, id);
-    snprintf(member, sizeof(member), "%lld|%s", sub, id);
     for (tries = 0; tries < 5; tries++) {
-        if ((r = sw_store_cmd(s, "WATCH", key, NULL)) == NULL)
+        if ((r = sw_store_cmd(s, "WATCH", key.s, NULL)) == NULL)
             return SW_EAGAIN;
         freeReplyObject(r);
         if ((rc = sw_dlv_get(s, sub, id, &job)) != SW_OK) {
@@ -693,14 +761,12 @@ int sw_dlv_replay(struct sw_store *s, long long sub, const char *id, json_t **ou
         json_object_set_new(job, "next_attempt_at", json_string(sw_iso8601(sw_now_ms(), when,
                                                                            sizeof(when))));
         text = json_dumps(job, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        snprintf(due, sizeof(due), "%lld", (long long)sw_now_ms());
         {
-            const char *a1[] = { "SET", key, text ? text : "{}" };
-            const char *a2[] = { "ZADD", SW_DLV_DUE, due, member };
-            const char **argvs[] = { a1, a2 };
-            int argcs[] = { 3, 4 };
+            const char *a1[] = { "SET", key.s, text ? text : "{}" };
+            const char **argvs[] = { a1 };
+            int argcs[] = { 3 };
 
-            r = text ? sw_store_multi(s, 2, argcs, argvs, NULL) : NULL;
+            r = text ? sw_store_multi(s, 1, argcs, argvs, NULL) : NULL;
         }
         free(text);
         if (r == NULL) {
@@ -709,6 +775,10 @@ int sw_dlv_replay(struct sw_store *s, long long sub, const char *id, json_t **ou
         }
         if (r->type == REDIS_REPLY_ARRAY) {
             freeReplyObject(r);
+            if ((rc = due_add(s, sub, id, sw_now_ms(), 0)) != SW_OK) {
+                json_decref(job);
+                return rc;
+            }
             *out = job;
             return SW_OK;
         }
@@ -718,35 +788,40 @@ int sw_dlv_replay(struct sw_store *s, long long sub, const char *id, json_t **ou
     return SW_CONFLICT;
 }
 
-/* KEYS: delivery, due, leases. ARGV: the delivery as read, as it will be, due member, now.
- * Returns -1 when the delivery changed since it was read, 0 when a notifier holds its lease
- * (an attempt is being made), 1 when it is due now. */
+/* KEYS: due, leases (one shard's). ARGV: due member, now. Returns 0 when a notifier holds
+ * its lease (an attempt is being made), 1 when it is due now. */
 static const char retry_lua[] =
-    "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end "
-    "local l = tonumber(redis.call('HGET', KEYS[3], ARGV[3]) or '0') "
-    "if l > tonumber(ARGV[4]) then return 0 end "
-    "redis.call('SET', KEYS[1], ARGV[2]) "
-    "redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3]) "
+    "local l = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0') "
+    "if l > tonumber(ARGV[2]) then return 0 end "
+    "redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) "
     "return 1";
 
+/* KEYS: delivery. ARGV: as read, as it will be. Sets it unless it changed since it was read. */
+static const char swap_lua[] =
+    "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end "
+    "redis.call('SET', KEYS[1], ARGV[2]) return 1";
+
+/* Steps: the record read (pending?), then due now unless leased (one script in the shard's
+ * slot), then the record's next_attempt_at set to now unless it changed meanwhile (its slot).
+ * A crash after the second step leaves it due now with the old next_attempt_at shown until
+ * its attempt writes the record. */
 int sw_dlv_retry(struct sw_store *s, long long sub, const char *id, json_t **out)
 {
-    char key[96], member[80], now[24], when[32];
-    const char *keys[3], *args[4];
+    int shard = sw_dlv_shard(s, sub);
+    sw_key_t key = swk_dlv(sub, id), due = swk_dlv_due(shard), leases = swk_dlv_leases(shard);
+    char member[80], now[24], when[32];
+    const char *keys[2] = { due.s, leases.s }, *args[2] = { member, now };
+    const char *skeys[1] = { key.s }, *sargs[2];
     redisReply *r;
     json_t *job;
     char *text;
-    long long res = -1;
+    long long res = 0, swapped = 0;
     int rc, tries;
 
     *out = NULL;
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s", sub, id);
-    snprintf(member, sizeof(member), "%lld|%s", sub, id);
-    keys[0] = key;
-    keys[1] = SW_DLV_DUE;
-    keys[2] = SW_DLV_LEASES;
-    for (tries = 0; tries < 5 && res < 0; tries++) {
-        if ((r = sw_store_cmd(s, "GET", key, NULL)) == NULL)
+    due_member(sub, id, member, sizeof(member));
+    for (tries = 0; tries < 5; tries++) {
+        if ((r = sw_store_cmd(s, "GET", key.s, NULL)) == NULL)
             return SW_EAGAIN;
         job = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
         if (job == NULL) {
@@ -758,7 +833,19 @@ int sw_dlv_retry(struct sw_store *s, long long sub, const char *id, json_t **out
             *out = job;
             return SW_CONFLICT;
         }
-        snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+        if (tries == 0) {
+            snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+            rc = sw_store_eval_int(s, retry_lua, 2, keys, 2, args, &res);
+            if (rc != SW_OK || res == 0) {
+                freeReplyObject(r);
+                if (rc != SW_OK) {
+                    json_decref(job);
+                    return rc;
+                }
+                *out = job;
+                return SW_CONFLICT;
+            }
+        }
         json_object_set_new(job, "next_attempt_at", json_string(sw_iso8601(sw_now_ms(), when,
                                                                            sizeof(when))));
         text = json_dumps(job, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -767,23 +854,522 @@ int sw_dlv_retry(struct sw_store *s, long long sub, const char *id, json_t **out
             json_decref(job);
             return SW_ERR;
         }
-        args[0] = r->str;
-        args[1] = text;
-        args[2] = member;
-        args[3] = now;
-        rc = sw_store_eval_int(s, retry_lua, 3, keys, 4, args, &res);
+        sargs[0] = r->str;
+        sargs[1] = text;
+        rc = sw_store_eval_int(s, swap_lua, 1, skeys, 2, sargs, &swapped);
         free(text);
         freeReplyObject(r);
-        if (rc != SW_OK) {
-            json_decref(job);
+        if (rc != SW_OK || swapped == 1) {
+            if (rc != SW_OK)
+                json_decref(job);
+            else
+                *out = job;
             return rc;
         }
-        if (res >= 0)
-            *out = job;
-        else
-            json_decref(job);
+        json_decref(job);   /* changed meanwhile (an attempt ended): read it again */
     }
-    return res > 0 ? SW_OK : res == 0 ? SW_CONFLICT : SW_EAGAIN;
+    return SW_EAGAIN;
+}
+
+/* KEYS: one shard's due set and leases. ARGV: now, lease until, count. Takes due deliveries,
+ * pushing each past its lease so no other notifier takes it meanwhile, and noting the lease
+ * (so "retry now" can tell an attempt being made from one waiting for its time). */
+static const char claim_lua[] =
+    "local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3]) "
+    "for i = 1, #m do redis.call('ZADD', KEYS[1], ARGV[2], m[i]) "
+    "  redis.call('HSET', KEYS[2], m[i], ARGV[2]) end "
+    "return m";
+
+int sw_dlv_claim(struct sw_store *s, int64_t now_ms, int64_t lease_ms, struct sw_dlv_ref *out,
+                 size_t max, size_t *n)
+{
+    static __thread unsigned turn;
+    int shards = sw_stream_shards(s), i;
+    char now[24], until[24], count[24];
+    const char *args[3] = { now, until, count };
+    size_t j;
+
+    *n = 0;
+    snprintf(now, sizeof(now), "%lld", (long long)now_ms);
+    snprintf(until, sizeof(until), "%lld", (long long)(now_ms + lease_ms));
+    turn++;
+    for (i = 0; i < shards && *n < max; i++) {
+        int k = (int)((turn + (unsigned)i) % (unsigned)shards);
+        sw_key_t due = swk_dlv_due(k), leases = swk_dlv_leases(k);
+        const char *keys[2] = { due.s, leases.s };
+        redisReply *r;
+
+        snprintf(count, sizeof(count), "%zu", max - *n);
+        r = sw_store_eval(s, claim_lua, 2, keys, 3, args);
+        if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+            if (r != NULL) {
+                snprintf(s->errstr, sizeof(s->errstr), "claiming from %.64s: %.160s", due.s,
+                         r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+                freeReplyObject(r);
+            }
+            return *n > 0 ? SW_OK : SW_EAGAIN;
+        }
+        for (j = 0; j < r->elements && *n < max; j++) {
+            const char *m = r->element[j]->str, *bar;
+            char subtxt[24];
+            struct sw_dlv_ref *ref = &out[*n];
+
+            if (r->element[j]->type != REDIS_REPLY_STRING || (bar = strchr(m, '|')) == NULL ||
+                (size_t)(bar - m) >= sizeof(subtxt) || strlen(bar + 1) >= sizeof(ref->id))
+                continue;
+            memcpy(subtxt, m, (size_t)(bar - m));
+            subtxt[bar - m] = '\0';
+            if (sw_parse_ll(subtxt, 0, INT64_MAX, &ref->sub) != SW_OK)   /* 0: account mail */
+                continue;
+            sw_strlcpy(ref->id, bar + 1, sizeof(ref->id));
+            (*n)++;
+        }
+        freeReplyObject(r);
+    }
+    return SW_OK;
+}
+
+/* The shard's side of an outcome: due again at next_ms (0: out of the due set), the lease
+ * given up. One MULTI in the shard's slot. */
+static int due_settle(struct sw_store *s, long long sub, const char *id, int64_t next_ms)
+{
+    int shard = sw_dlv_shard(s, sub);
+    sw_key_t due = swk_dlv_due(shard), leases = swk_dlv_leases(shard);
+    char member[80], at[24];
+    const char *az[] = { "ZADD", due.s, at, member };
+    const char *ar[] = { "ZREM", due.s, member };
+    const char *ah[] = { "HDEL", leases.s, member };
+    const char **argvs[] = { next_ms > 0 ? az : ar, ah };
+    int argcs[] = { next_ms > 0 ? 4 : 3, 3 };
+
+    due_member(sub, id, member, sizeof(member));
+    snprintf(at, sizeof(at), "%lld", (long long)next_ms);
+    return run_multi(s, 2, argcs, argvs);
+}
+
+int sw_dlv_unqueue(struct sw_store *s, const struct sw_dlv_ref *ref)
+{
+    return due_settle(s, ref->sub, ref->id, 0);
+}
+
+/* Two steps: the record (its slot), then its due time and lease (the shard's). A crash
+ * between them leaves the lease's time as its due time: it is attempted when the lease runs
+ * out instead of at_ms. */
+int sw_dlv_postpone(struct sw_store *s, long long sub, json_t *job, int64_t at_ms)
+{
+    const char *id = json_string_value(json_object_get(job, "id")) ?: "";
+    sw_key_t key = swk_dlv(sub, id);
+    char when[32], *text;
+    int rc;
+
+    json_object_set_new(job, "next_attempt_at", json_string(sw_iso8601(at_ms, when,
+                                                                        sizeof(when))));
+    json_object_set_new(job, "waiting_for", json_string("rate_limit"));
+    if ((text = json_dumps(job, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+        return SW_ERR;
+    {
+        const char *a1[] = { "SET", key.s, text };
+
+        rc = run_cmd(s, 3, a1);
+    }
+    free(text);
+    return rc != SW_OK ? rc : due_settle(s, sub, id, at_ms);
+}
+
+/* Two steps: the record, its attempt and the delivery log in one MULTI (the subscriber's
+ * slot), then its due time and lease (the shard's). A crash between them leaves the
+ * delivery in the due set at its lease's end: a notifier then takes it, finds it finished
+ * (and drops it from the due set) or pending (and attempts it, late rather than lost). */
+int sw_dlv_record_attempt(struct sw_store *s, long long sub, const json_t *job,
+                          const json_t *attempt, int64_t next_ms)
+{
+    const char *id = json_string_value(json_object_get(job, "id")) ?: "";
+    const char *error = json_string_value(json_object_get(attempt, "error"));
+    sw_key_t key = swk_dlv(sub, id), akey = swk_dlv_attempts(sub, id), lkey = swk_dlog(sub);
+    char ntxt[24], ctxt[24], ltxt[24];
+    char *atext = json_dumps(attempt, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *jtext = json_dumps(job, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    int rc = SW_ERR;
+
+    snprintf(ntxt, sizeof(ntxt), "%lld",
+             (long long)json_integer_value(json_object_get(attempt, "attempt")));
+    snprintf(ctxt, sizeof(ctxt), "%lld",
+             (long long)json_integer_value(json_object_get(attempt, "status_code")));
+    snprintf(ltxt, sizeof(ltxt), "%lld",
+             (long long)json_integer_value(json_object_get(attempt, "latency_ms")));
+    if (atext != NULL && jtext != NULL) {
+        const char *a1[] = { "SET", key.s, jtext };
+        const char *a2[] = { "LPUSH", akey.s, atext };
+        const char *a3[] = { "LTRIM", akey.s, "0", "49" };
+        const char *a4[] = { "XADD", lkey.s, "MAXLEN", "~", "10000", "*", "delivery", id, "kind",
+                             json_string_value(json_object_get(job, "kind")) ?: "", "target",
+                             json_string_value(json_object_get(job, "to")) ?:
+                             json_string_value(json_object_get(job, "url")) ?: "", "attempt",
+                             ntxt, "outcome",
+                             json_string_value(json_object_get(attempt, "outcome")) ?: "",
+                             "status_code", ctxt, "latency_ms", ltxt, "error", error ? error : "" };
+        const char **argvs[] = { a1, a2, a3, a4 };
+        int argcs[] = { 3, 3, 4, 22 };
+
+        rc = run_multi(s, 4, argcs, argvs);
+    }
+    free(atext);
+    free(jtext);
+    return rc != SW_OK ? rc : due_settle(s, sub, id, next_ms);
+}
+
+/* --- what the API shows of deliveries --- */
+
+int sw_dlv_page(struct sw_store *s, long long sub, const char *status, const char *kind,
+                long long cursor, int limit, long long scan_max, json_t **items,
+                long long *next)
+{
+    sw_key_t idx = swk_dlvs(sub);
+    long long scanned = 0;
+    char max[40];
+
+    *next = 0;
+    *items = json_array();
+    for (;;) {
+        redisReply *ids, *docs;
+        const char *argv[130];
+        sw_key_t keys[128];
+        size_t i, n;
+
+        if (cursor > 0)
+            snprintf(max, sizeof(max), "(%lld", cursor);
+        else
+            snprintf(max, sizeof(max), "+inf");
+        ids = sw_store_cmd(s, "ZREVRANGEBYSCORE", idx.s, max, "-inf", "WITHSCORES", "LIMIT",
+                           "0", "128", NULL);
+        if (ids == NULL) {
+            json_decref(*items);
+            *items = NULL;
+            return SW_EAGAIN;
+        }
+        n = ids->type == REDIS_REPLY_ARRAY ? ids->elements / 2 : 0;
+        if (n == 0) {
+            freeReplyObject(ids);
+            *next = 0;
+            return SW_OK;
+        }
+        argv[0] = "MGET";
+        for (i = 0; i < n; i++) {
+            keys[i] = swk_dlv(sub, ids->element[2 * i]->str);
+            argv[i + 1] = keys[i].s;
+        }
+        docs = sw_store_cmdv(s, (int)n + 1, argv, NULL);
+        for (i = 0; docs != NULL && docs->type == REDIS_REPLY_ARRAY && i < docs->elements;
+             i++) {
+            json_t *d;
+
+            cursor = (long long)strtod(ids->element[2 * i + 1]->str, NULL);
+            scanned++;
+            if (docs->element[i]->type == REDIS_REPLY_STRING &&
+                (d = json_loadb(docs->element[i]->str, docs->element[i]->len, 0, NULL)) !=
+                    NULL) {
+                if ((status == NULL ||
+                     strcmp(json_string_value(json_object_get(d, "status")) ?: "", status) ==
+                         0) &&
+                    (kind == NULL ||
+                     strcmp(json_string_value(json_object_get(d, "kind")) ?: "", kind) == 0))
+                    json_array_append_new(*items, d);
+                else
+                    json_decref(d);
+            }
+            if ((long long)json_array_size(*items) == limit || scanned >= scan_max)
+                break;
+        }
+        if (docs != NULL)
+            freeReplyObject(docs);
+        freeReplyObject(ids);
+        if (docs == NULL) {
+            json_decref(*items);
+            *items = NULL;
+            return SW_EAGAIN;
+        }
+        if ((long long)json_array_size(*items) == limit || scanned >= scan_max) {
+            *next = cursor;
+            return SW_OK;
+        }
+        if (n < 128) {
+            *next = 0;
+            return SW_OK;
+        }
+    }
+}
+
+int sw_dlv_attempts(struct sw_store *s, long long sub, const char *id, json_t **out)
+{
+    sw_key_t key = swk_dlv_attempts(sub, id);
+    redisReply *r = sw_store_cmd(s, "LRANGE", key.s, "0", "-1", NULL);
+    size_t i;
+
+    *out = json_array();
+    if (r == NULL)
+        return SW_EAGAIN;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        json_t *a = json_loadb(r->element[i]->str, r->element[i]->len, 0, NULL);
+
+        if (a != NULL)
+            json_array_append_new(*out, a);
+    }
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_dlv_log(struct sw_store *s, long long sub, const char *cursor, int limit, json_t **out)
+{
+    sw_key_t key = swk_dlog(sub);
+    char max[48], count[24];
+    json_t *items;
+    redisReply *r;
+    size_t i, j, n;
+
+    *out = NULL;
+    snprintf(max, sizeof(max), "%s%s", cursor ? "(" : "", cursor ? cursor : "+");
+    snprintf(count, sizeof(count), "%d", limit + 1);
+    r = sw_store_cmd(s, "XREVRANGE", key.s, max, "-", "COUNT", count, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    items = json_array();
+    n = r->type == REDIS_REPLY_ARRAY ? r->elements : 0;
+    for (i = 0; i < n && i < (size_t)limit; i++) {
+        const redisReply *e = r->element[i], *f = e->element[1];
+        json_t *item = json_pack("{s:s}", "log_id", e->element[0]->str);
+
+        for (j = 0; j + 1 < f->elements; j += 2) {
+            const char *name = f->element[j]->str, *val = f->element[j + 1]->str;
+            long long num;
+
+            if ((strcmp(name, "status_code") == 0 || strcmp(name, "latency_ms") == 0 ||
+                 strcmp(name, "attempt") == 0) &&
+                sw_parse_ll(val, 0, INT64_MAX, &num) == SW_OK)
+                json_object_set_new(item, name, json_integer(num));
+            else
+                json_object_set_new(item, name, json_string(val));
+        }
+        json_array_append_new(items, item);
+    }
+    *out = json_pack("{s:o, s:o}", "items", items, "next",
+                     n > (size_t)limit && limit > 0
+                         ? json_string(r->element[limit - 1]->element[0]->str) : json_null());
+    freeReplyObject(r);
+    return *out != NULL ? SW_OK : SW_ERR;
+}
+
+/* --- an endpoint's failure record --- */
+
+int sw_webhook_disabled(struct sw_store *s, long long sub, long long wid)
+{
+    sw_key_t key = swk_webhook_state(sub, wid);
+    redisReply *r = sw_store_cmd(s, "HEXISTS", key.s, "disabled_at", NULL);
+    int off = r != NULL && sw_reply_int(r, 0) == 1;
+
+    if (r != NULL)
+        freeReplyObject(r);
+    return off;
+}
+
+int sw_webhook_state_reset(struct sw_store *s, long long sub, long long wid)
+{
+    sw_key_t key = swk_webhook_state(sub, wid);
+    const char *argv[] = { "HDEL", key.s, "disabled_at", "failing_since" };
+
+    return run_cmd(s, 4, argv);
+}
+
+int sw_webhook_succeeded(struct sw_store *s, long long sub, long long wid, int64_t now_ms)
+{
+    sw_key_t key = swk_webhook_state(sub, wid);
+    char now[24];
+    const char *a1[] = { "HDEL", key.s, "failing_since", "last_error" };
+    const char *a2[] = { "HSET", key.s, "last_success_at", now };
+    const char **argvs[] = { a1, a2 };
+    int argcs[] = { 4, 4 };
+
+    snprintf(now, sizeof(now), "%lld", (long long)now_ms);
+    return run_multi(s, 2, argcs, argvs);
+}
+
+int sw_webhook_failed(struct sw_store *s, long long sub, long long wid, const char *error,
+                      int64_t now_ms, long long *since)
+{
+    sw_key_t key = swk_webhook_state(sub, wid);
+    char now[24];
+    const char *a1[] = { "HSETNX", key.s, "failing_since", now };
+    const char *a2[] = { "HSET", key.s, "last_error", error };
+    const char *a3[] = { "HGET", key.s, "failing_since" };
+    const char **argvs[] = { a1, a2, a3 };
+    int argcs[] = { 4, 4, 3 };
+    redisReply *r;
+
+    *since = 0;
+    snprintf(now, sizeof(now), "%lld", (long long)now_ms);
+    r = sw_store_multi(s, 3, argcs, argvs, NULL);
+    if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+        if (r != NULL)
+            freeReplyObject(r);
+        return SW_EAGAIN;
+    }
+    *since = atoll(sw_reply_str(r->element[2]) ?: "0");
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_webhook_disable(struct sw_store *s, long long sub, long long wid, int64_t now_ms,
+                       int *now_disabled)
+{
+    sw_key_t key = swk_webhook_state(sub, wid);
+    char now[24];
+    redisReply *r;
+
+    *now_disabled = 0;
+    snprintf(now, sizeof(now), "%lld", (long long)now_ms);
+    if ((r = sw_store_cmd(s, "HSETNX", key.s, "disabled_at", now, NULL)) == NULL)
+        return SW_EAGAIN;
+    *now_disabled = sw_reply_int(r, 0) == 1;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+/* --- digests --- */
+
+#define DIGEST_SEEN_MS (7 * 86400000LL)
+
+/* KEYS: digest, digested. ARGV: alert, now, forget before. Adds alert to the digest unless it
+ * was added within the window already (a deliveries entry seen twice; one sent in an earlier
+ * digest must not come again). Returns 1 when added. */
+static const char digest_add_lua[] =
+    "redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3]) "
+    "if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end "
+    "redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1]) "
+    "redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1]) "
+    "return 1";
+
+/* Steps: the alert into the digest (the subscriber's slot), then the subscriber into its
+ * shard's digest schedule (ZADD NX). A crash between them leaves the alert waiting without a
+ * schedule; the caller's retry (an unacknowledged deliveries entry) does the second step. */
+int sw_digest_add(struct sw_store *s, long long sub, const char *alert, int64_t due_ms)
+{
+    sw_key_t dkey = swk_digest(sub), seen = swk_digest_seen(sub);
+    sw_key_t due = swk_digest_due(sw_dlv_shard(s, sub));
+    char now[24], before[24], at[24], subtxt[24];
+    const char *keys[2] = { dkey.s, seen.s }, *args[3] = { alert, now, before };
+    const char *zadd[] = { "ZADD", due.s, "NX", at, subtxt };
+    long long added;
+    int64_t t = sw_now_ms();
+    int rc;
+
+    snprintf(now, sizeof(now), "%lld", (long long)t);
+    snprintf(before, sizeof(before), "%lld", (long long)(t - DIGEST_SEEN_MS));
+    snprintf(at, sizeof(at), "%lld", (long long)due_ms);
+    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+    if ((rc = sw_store_eval_int(s, digest_add_lua, 2, keys, 3, args, &added)) != SW_OK)
+        return rc;
+    return run_cmd(s, 5, zadd);
+}
+
+int sw_digest_due(struct sw_store *s, int64_t now_ms, size_t max, long long *subs, size_t *n)
+{
+    int shards = sw_stream_shards(s), k;
+    char now[24], lim[24];
+    size_t i;
+
+    *n = 0;
+    snprintf(now, sizeof(now), "%lld", (long long)now_ms);
+    for (k = 0; k < shards && *n < max; k++) {
+        sw_key_t due = swk_digest_due(k);
+        redisReply *r;
+
+        snprintf(lim, sizeof(lim), "%zu", max - *n);
+        r = sw_store_cmd(s, "ZRANGEBYSCORE", due.s, "-inf", now, "LIMIT", "0", lim, NULL);
+        if (r == NULL)
+            return *n > 0 ? SW_OK : SW_EAGAIN;
+        for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && *n < max; i++)
+            if (sw_parse_ll(r->element[i]->str, 1, INT64_MAX, &subs[*n]) == SW_OK)
+                (*n)++;
+        freeReplyObject(r);
+    }
+    return SW_OK;
+}
+
+int sw_digest_pending(struct sw_store *s, long long sub, int max, json_t **ids, char *first,
+                      size_t firstlen, char *upto, size_t uptolen)
+{
+    sw_key_t dkey = swk_digest(sub);
+    char stop[24];
+    redisReply *r;
+    size_t i;
+
+    *ids = json_array();
+    snprintf(stop, sizeof(stop), "%d", max - 1);
+    if ((r = sw_store_cmd(s, "ZRANGE", dkey.s, "0", stop, "WITHSCORES", NULL)) == NULL)
+        return SW_EAGAIN;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+        json_array_append_new(*ids, json_string(r->element[i]->str));
+        if (i == 0)
+            sw_strlcpy(first, r->element[1]->str, firstlen);
+        sw_strlcpy(upto, r->element[i + 1]->str, uptolen);
+    }
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+/* KEYS: digest. ARGV: up to score. What is left after the alerts sent are taken off. */
+static const char digest_trim_lua[] =
+    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]) "
+    "return redis.call('ZCARD', KEYS[1])";
+
+/* Steps: the alerts sent off the digest (the subscriber's slot); then, when some are left, the
+ * next digest scheduled; when none, the subscriber off its shard's schedule and the digest
+ * counted once more, scheduling it again if an alert came between the two (its own
+ * sw_digest_add found the subscriber still scheduled). A crash after the first step leaves
+ * the subscriber due: the next look finds an empty digest and takes it off; a crash between
+ * the removal and the second count leaves an alert added in that instant waiting for the
+ * subscriber's next alert to schedule the digest again. */
+int sw_digest_done(struct sw_store *s, long long sub, const char *upto, int64_t next_ms)
+{
+    sw_key_t dkey = swk_digest(sub), due = swk_digest_due(sw_dlv_shard(s, sub));
+    char at[24], subtxt[24];
+    const char *keys[1] = { dkey.s }, *args[1] = { upto };
+    const char *zadd[] = { "ZADD", due.s, at, subtxt };
+    const char *zaddnx[] = { "ZADD", due.s, "NX", at, subtxt };
+    const char *zrem[] = { "ZREM", due.s, subtxt };
+    long long left = 0;
+    redisReply *r;
+    int rc;
+
+    snprintf(at, sizeof(at), "%lld", (long long)next_ms);
+    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+    if ((rc = sw_store_eval_int(s, digest_trim_lua, 1, keys, 1, args, &left)) != SW_OK)
+        return rc;
+    if (left > 0)
+        return run_cmd(s, 4, zadd);
+    if ((rc = run_cmd(s, 3, zrem)) != SW_OK)
+        return rc;
+    if ((r = sw_store_cmd(s, "ZCARD", dkey.s, NULL)) == NULL)
+        return SW_EAGAIN;
+    left = sw_reply_int(r, 0);
+    freeReplyObject(r);
+    return left > 0 ? run_cmd(s, 5, zaddnx) : SW_OK;
+}
+
+int sw_digest_send_now(struct sw_store *s, long long sub, long long *waiting)
+{
+    sw_key_t dkey = swk_digest(sub), due = swk_digest_due(sw_dlv_shard(s, sub));
+    char now[24], subtxt[24];
+    const char *zadd[] = { "ZADD", due.s, now, subtxt };
+    redisReply *r;
+
+    *waiting = 0;
+    if ((r = sw_store_cmd(s, "ZCARD", dkey.s, NULL)) == NULL)
+        return SW_EAGAIN;
+    *waiting = sw_reply_int(r, 0);
+    freeReplyObject(r);
+    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+    return *waiting > 0 ? run_cmd(s, 4, zadd) : SW_OK;
 }
 
 int sw_webhook_test(struct sw_store *s, long long sub, long long wid, json_t **out)
@@ -829,7 +1415,7 @@ int sw_unsub_token(struct sw_store *s, long long sub, const char *email, char *o
 
     randombytes_buf(key, sizeof(key));
     sw_hex(key, sizeof(key), hex);
-    r = sw_store_cmd(s, "SET", "sw:secret:unsubscribe", hex, "NX", "GET", NULL);
+    r = sw_store_cmd(s, "SET", swk_unsub_secret().s, hex, "NX", "GET", NULL);
     if (r == NULL)
         return SW_EAGAIN;
     if (r->type == REDIS_REPLY_STRING && r->len == 64)

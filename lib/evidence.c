@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "seawall/evidence.h"
+#include "seawall/keys.h"
 #include "seawall/store.h"
 
 /* KEYS[1] the counter; ARGV[1] bytes wanted, ARGV[2] the quota. Answers the new count, or
@@ -16,9 +17,9 @@ static const char reserve_lua[] =
 void sw_evidence_quota_key(long long sub, const char *show, char *out, size_t n)
 {
     if (sub > 0)
-        snprintf(out, n, "sw:{sub:%lld}:evidence:bytes", sub);
+        snprintf(out, n, "%s", swk_sub_evidence_bytes(sub).s);
     else
-        snprintf(out, n, "sw:show:%s:evidence:bytes", show ? show : "");
+        snprintf(out, n, "%s", swk_show_evidence_bytes(show ? show : "").s);
 }
 
 int sw_evidence_reserve(struct sw_store *s, const char *key, long long n, long long quota,

@@ -73,7 +73,8 @@ static int target_set(struct sw_store *s, const char *target, const char *member
  * the target followed already (or the limit reached), the new id's entry is taken out again
  * and the existing follow's put in (which also repairs an entry lost before this order). A
  * crash between a and b leaves an entry naming no follow: the alerts skip it (sw_follow_get
- * finds nothing). */
+ * finds nothing). SW_EAGAIN when no replica acknowledged the follow in time
+ * (redis.wait_replicas; the follow may be there: adding it again answers it). */
 int sw_follow_add(struct sw_store *s, long long sub, const json_t *f, long long max,
                   json_t **out, int *created)
 {
@@ -145,6 +146,10 @@ int sw_follow_add(struct sw_store *s, long long sub, const json_t *f, long long 
             return rc;
     }
     *created = got == 1;
+    /* a follow is a standing request people rely on, as a portfolio item: acknowledged once
+     * a replica has it (a retry finds it there and answers it) */
+    if (sw_store_durable(s, follows) != SW_OK)
+        return SW_EAGAIN;
     rc = sw_follow_get(s, sub, id, out);
     return rc == SW_NOTFOUND ? SW_EAGAIN : rc;
 }

@@ -12,10 +12,13 @@
 
 #include "seawall/alerts.h"
 #include "seawall/buf.h"
-#include "seawall/json.h"
 #include "seawall/config.h"
+#include "seawall/json.h"
+#include "seawall/keys.h"
 #include "seawall/live.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
+#include "seawall/worker.h"
 
 #define ANSWER_MAX 4096   /* Nchan's channel and status answers are a few hundred bytes */
 #define TAG_MAX 32767     /* Nchan's tags are 16-bit */
@@ -273,13 +276,13 @@ void sw_live_event_id(const struct sw_live_id *id, char *out, size_t outlen)
 
 static void ids_key(long long sub, char *out, size_t outlen)
 {
-    snprintf(out, outlen, "sw:{sub:%lld}:live:ids", sub);
+    snprintf(out, outlen, "%s", swk_live_ids(sub).s);
 }
 
 int sw_live_remember(struct sw_store *s, const struct sw_config *cfg, long long sub,
                      const struct sw_live_id *id)
 {
-    char key[64], score[32], member[40], keep[24];
+    char key[SW_KEY_BYTES], score[32], member[40], keep[24];
     const char *zadd[] = { "ZADD", key, score, member };
     const char *trim[] = { "ZREMRANGEBYRANK", key, "0", keep };
     const char **argvs[2] = { zadd, trim };
@@ -364,7 +367,7 @@ int sw_live_resume(struct sw_store *s, long long sub, const struct sw_live_info 
                    struct sw_live_id *from)
 {
     const struct timespec wait = { 0, RESUME_WAIT_NS };
-    char key[64], stop[24];
+    char key[SW_KEY_BYTES], stop[24];
     struct sw_live_id rec[2], floor;
     int have_floor = 0, nrec = 0, tries;
     redisReply *r;
@@ -417,4 +420,145 @@ int sw_live_resume(struct sw_store *s, long long sub, const struct sw_live_info 
         from->tag = TAG_MAX;
     }
     return SW_OK;
+}
+
+/* --- what the live publisher reads ------------------------------------------------------- */
+
+int sw_live_groups(struct sw_store *s)
+{
+    sw_key_t rkey = swk_live_revoked();
+    redisReply *r;
+    int rc = sw_stream_group(s, SW_DELIVERIES, SW_LIVE_GROUP, "$");
+
+    r = sw_store_cmd(s, "XGROUP", "CREATE", rkey.s, SW_LIVE_GROUP, "$", "MKSTREAM", NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "BUSYGROUP", 9) != 0) {
+        snprintf(s->errstr, sizeof(s->errstr), "XGROUP CREATE %.64s %s: %.160s", rkey.s,
+                 SW_LIVE_GROUP, r->str);
+        rc = SW_EAGAIN;
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
+/* Keeps the entries of one XREADGROUP reply (of one stream) in b as shard's; frees r
+ * otherwise. SW_OK, or SW_EAGAIN for an error reply (a lost group: FLUSHALL). */
+static int keep(struct sw_stream_batch *b, int shard, redisReply *r, char *errstr, size_t errlen)
+{
+    if (r != NULL && r->type == REDIS_REPLY_ERROR) {
+        snprintf(errstr, errlen, "%s", r->str);
+        freeReplyObject(r);
+        return SW_EAGAIN;
+    }
+    if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+        r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2 &&
+        r->element[0]->element[1]->type == REDIS_REPLY_ARRAY &&
+        r->element[0]->element[1]->elements > 0 && b->n < SW_STREAM_SHARDS_MAX) {
+        b->shard[b->n] = shard;
+        b->entries[b->n] = r->element[0]->element[1];
+        b->replies[b->n++] = r;
+        b->total += r->element[0]->element[1]->elements;
+        return SW_OK;
+    }
+    if (r != NULL)
+        freeReplyObject(r);
+    return SW_OK;
+}
+
+/* Our own unacknowledged entries ("0") of every deliveries shard and of the revoked stream,
+ * in one pipeline. */
+static int read_own(struct sw_store *s, const char *me, const char *cnt,
+                    struct sw_stream_batch *b)
+{
+    int n = sw_stream_shards(s), i, argcs[SW_STREAM_SHARDS_MAX + 1], rc = SW_OK;
+    const char *args[SW_STREAM_SHARDS_MAX + 1][9], **argvs[SW_STREAM_SHARDS_MAX + 1];
+    sw_key_t keys[SW_STREAM_SHARDS_MAX + 1];
+    redisReply *reps[SW_STREAM_SHARDS_MAX + 1];
+
+    for (i = 0; i <= n; i++) {
+        keys[i] = i < n ? sw_stream_key(SW_DELIVERIES, i) : swk_live_revoked();
+        args[i][0] = "XREADGROUP";
+        args[i][1] = "GROUP";
+        args[i][2] = SW_LIVE_GROUP;
+        args[i][3] = me;
+        args[i][4] = "COUNT";
+        args[i][5] = cnt;
+        args[i][6] = "STREAMS";
+        args[i][7] = keys[i].s;
+        args[i][8] = "0";
+        argvs[i] = args[i];
+        argcs[i] = 9;
+    }
+    if (sw_store_pipeline(s, n + 1, argcs, argvs, reps) != SW_OK)
+        return SW_EAGAIN;
+    for (i = 0; i <= n; i++)
+        if (keep(b, i < n ? i : SW_LIVE_REVOKED_SHARD, reps[i], s->errstr,
+                 sizeof(s->errstr)) != SW_OK)
+            rc = SW_EAGAIN;
+    if (rc != SW_OK)
+        sw_stream_batch_free(b);
+    return rc;
+}
+
+int sw_live_read(struct sw_store *s, const char *me, int own, long long count,
+                 long long block_ms, struct sw_stream_batch *b)
+{
+    sw_key_t rkey = swk_live_revoked();
+    char cnt[24];
+    redisReply *r;
+
+    memset(b, 0, sizeof(*b));
+    snprintf(cnt, sizeof(cnt), "%lld", count > 0 ? count : 1);
+    if (own)
+        return read_own(s, me, cnt, b);
+    /* Revocations first and without waiting: ending a stream is not kept waiting by alerts. */
+    r = sw_store_cmd(s, "XREADGROUP", "GROUP", SW_LIVE_GROUP, me, "COUNT", cnt, "STREAMS",
+                     rkey.s, ">", NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    if (keep(b, SW_LIVE_REVOKED_SHARD, r, s->errstr, sizeof(s->errstr)) != SW_OK)
+        return SW_EAGAIN;
+    if (b->n > 0)
+        return SW_OK;
+    return sw_stream_read(s, SW_DELIVERIES, SW_LIVE_GROUP, me, count, block_ms, b);
+}
+
+int sw_live_ack(struct sw_store *s, int shard, const char *id)
+{
+    sw_key_t rkey = swk_live_revoked();
+    redisReply *r;
+
+    if (shard != SW_LIVE_REVOKED_SHARD)
+        return sw_stream_ack(s, SW_DELIVERIES, shard, SW_LIVE_GROUP, 1, &id);
+    if ((r = sw_store_cmd(s, "XACK", rkey.s, SW_LIVE_GROUP, id, NULL)) == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+struct claim_ctx {
+    void (*take)(void *ud, int shard, const redisReply *entries);
+    void *ud;
+};
+
+static void take_revoked(void *ud, const redisReply *entries)
+{
+    struct claim_ctx *c = ud;
+
+    c->take(c->ud, SW_LIVE_REVOKED_SHARD, entries);
+}
+
+void sw_live_claim(struct sw_store *s, const char *me, long long idle_ms,
+                   void (*take)(void *ud, int shard, const redisReply *entries), void *ud,
+                   volatile sig_atomic_t *stopping)
+{
+    sw_key_t rkey = swk_live_revoked();
+    struct claim_ctx c = { take, ud };
+
+    sw_stream_claim(s, SW_DELIVERIES, SW_LIVE_GROUP, me, idle_ms, 100,
+                    "alerts for live streams", take, ud, stopping);
+    if (!*stopping)
+        sw_worker_claim(s, rkey.s, SW_LIVE_GROUP, me, idle_ms, 100, "revoked tokens",
+                        take_revoked, &c, stopping);
 }

@@ -1,7 +1,7 @@
 /* matchidx.c — the portfolio index and the matching rules.
  *
  * An event costs the index its cache misses more than its instructions, and a matcher holds
- * every portfolio, so the layout is chosen for memory (docs: "bytes per term"):
+ * every portfolio of its partition, so the layout is chosen for memory (docs: "bytes per term"):
  * - Mark and name keys (exact, look-alike, phonetic, bare, deletion neighbourhoods: nine in
  *   ten of them name a single entry) are 64-bit hashes in the key table: 4,096 regions of
  *   8-byte slots, each a 32-bit fingerprint and either the one entry filed there or where its
@@ -709,7 +709,7 @@ static int lists_compact(struct sw_mindex *ix, size_t room)
     size_t cap = ix->nlists - ix->lgarbage + room, used = 0, i;
     struct post *np;
 
-    cap += cap / 4;
+    cap += cap / 2;
     if ((np = malloc(cap * sizeof(*np))) == NULL)
         return SW_ERR;
     huge_pages(np, cap * sizeof(*np));
@@ -739,7 +739,7 @@ static long list_take(struct sw_mindex *ix, size_t cap)
     size_t n = cap + 1;
 
     if (ix->nlists + n > ix->caplists) {
-        if (ix->lgarbage > ix->nlists / 4) {
+        if (ix->lgarbage > 4096 && ix->lgarbage > ix->nlists / 3) {
             if (lists_compact(ix, n) != SW_OK)
                 return -1;
         } else {

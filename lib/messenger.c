@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "seawall/buf.h"
+#include "seawall/keys.h"
 #include "seawall/delivery.h"
 #include "seawall/i18n.h"
 #include "seawall/message.h"
@@ -435,7 +436,7 @@ int sw_msgr_rate_take(struct sw_store *s, long long sub, const char *url, long l
                       long long per_s, int64_t now_ms, const char *member, int64_t *wait_ms)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
-    char key[96], hex[33], now[24], pm[24], ps[24];
+    char key[SW_KEY_BYTES], hex[33], now[24], pm[24], ps[24];
     const char *keys[1], *args[4];
     long long res = 0;
     int rc;
@@ -445,7 +446,7 @@ int sw_msgr_rate_take(struct sw_store *s, long long sub, const char *url, long l
         return SW_OK;
     crypto_hash_sha256(h, (const unsigned char *)url, strlen(url));
     sw_hex(h, 16, hex);
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:mrate:%s", sub, hex);
+    snprintf(key, sizeof(key), "%s", swk_msgr_rate(sub, hex).s);
     snprintf(now, sizeof(now), "%lld", (long long)now_ms);
     snprintf(pm, sizeof(pm), "%lld", per_min);
     snprintf(ps, sizeof(ps), "%lld", per_s);

@@ -509,7 +509,8 @@ static int attends(const json_t *item, char *key, size_t n)
  * A change touches three slots: the shows' attendance sets, the subscriber's portfolio
  * ({sub:N}) and the subscriber's shard of the portfolio-changes stream. It is stored in three
  * steps, each on one slot, in this order:
- *   a. each show item's subscriber is added to its show's attendance set (pf_attend);
+ *   a. each show item's subscriber is added to its show's attendance set, and the subscriber
+ *      to the portfolios written lately (swk_pf_unsent, scored by the time; pf_attend);
  *   b. the record, in one MULTI/EXEC under WATCH: the items written or deleted, the
  *      portfolio's change counter (pf:seq) raised by one per change, and each change, under
  *      its number, put in the portfolio's outbox (pf:outbox); then sw_store_durable;
@@ -519,24 +520,34 @@ static int attends(const json_t *item, char *key, size_t n)
  * item. A crash after b leaves changes in the outbox that no matcher has heard of: every
  * write of this portfolio ends with step c, even one that finds nothing to change (the same
  * request retried, with or without its Idempotency-Key) or a delete of an item already gone,
- * so the next one appends them. A crash in c between the append and the trim appends them
+ * so the next one appends them; and the matchers sweep the portfolios written lately
+ * (sw_portfolio_sweep): one whose last write began a while ago has its outbox appended and
+ * leaves the set. So a write whose record is stored (and durable) is answered as done even
+ * when step c failed: it is appended by the sweep, not by a client retrying (which would add
+ * a POSTed item twice). A crash in c between the append and the trim appends them
  * again, and two writers' step c may interleave: so every entry carries its number, and a
  * follower applies an entry only when its number is above the last it applied for that
  * subscriber (sw_pf_follow_read); upserts and deletes are idempotent anyway. */
 
-#define PF_CHANGES_MAXLEN "1000000"   /* entries kept per shard of the stream */
+#define PF_CHANGES_MAXLEN 1000000     /* entries kept per shard of the stream */
+#define PF_TEXT(x) PF_TEXT_(x)
+#define PF_TEXT_(x) #x
 #define PF_FLUSH_CHUNK 500            /* outbox entries appended in one round trip */
 
-/* Step a: sub joins the attendance set of every show item among items (an array). SW_OK or
- * SW_EAGAIN. */
+/* Step a: sub joins the portfolios written lately and the attendance set of every show item
+ * among items (an array; may be NULL). SW_OK or SW_EAGAIN. */
 static int pf_attend(struct sw_store *s, long long sub, const json_t *items)
 {
-    char akey[96], subtxt[24];
+    char akey[96], subtxt[24], now[24];
     const json_t *it;
     redisReply *r;
     size_t i;
 
     snprintf(subtxt, sizeof(subtxt), "%lld", sub);
+    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
+    if ((r = sw_store_cmd(s, "ZADD", swk_pf_unsent().s, "GT", now, subtxt, NULL)) == NULL)
+        return SW_EAGAIN;
+    freeReplyObject(r);
     json_array_foreach(items, i, it) {
         if (!attends(it, akey, sizeof(akey)))
             continue;
@@ -633,7 +644,7 @@ static int pf_flush(struct sw_store *s, long long sub)
             args[k][1] = stream.s;
             args[k][2] = "MAXLEN";
             args[k][3] = "~";
-            args[k][4] = PF_CHANGES_MAXLEN;
+            args[k][4] = PF_TEXT(PF_CHANGES_MAXLEN);
             args[k][5] = "*";
             args[k][6] = "sub";
             args[k][7] = subtxt;
@@ -681,6 +692,59 @@ static int pf_flush(struct sw_store *s, long long sub)
             break;
     }
     return rc;
+}
+
+/* Step c after a write: when it fails the changes wait in the outbox for the sweep (or the
+ * next write), and the write stands. */
+static void pf_flush_or_leave(struct sw_store *s, long long sub)
+{
+    if (pf_flush(s, sub) != SW_OK)
+        sw_warn("subscriber %lld: portfolio changes not appended to the stream (%s); the "
+                "matchers' sweep appends any that were stored", sub, s->errstr);
+}
+
+/* Takes sub out of the portfolios written lately when its last write began no later than
+ * score: one begun since stays for a later sweep. */
+static const char unsent_forget_lua[] =
+    "local s = redis.call('ZSCORE', KEYS[1], ARGV[1])\n"
+    "if s and tonumber(s) <= tonumber(ARGV[2]) then\n"
+    "  return redis.call('ZREM', KEYS[1], ARGV[1])\n"
+    "end\n"
+    "return 0\n";
+
+int sw_portfolio_sweep(struct sw_store *s, int partitions, int partition, long long idle_ms)
+{
+    sw_key_t unsent = swk_pf_unsent();
+    char upto[32];
+    redisReply *r;
+    size_t i;
+    int swept = 0;
+
+    snprintf(upto, sizeof(upto), "(%lld", (long long)sw_now_ms() - idle_ms);
+    r = sw_store_cmd(s, "ZRANGEBYSCORE", unsent.s, "-inf", upto, "WITHSCORES", "LIMIT", "0",
+                     "100", NULL);
+    if (r == NULL)
+        return -1;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+        const char *subtxt = sw_reply_str(r->element[i]), *score = sw_reply_str(r->element[i + 1]);
+        const char *keys[] = { unsent.s }, *args[] = { subtxt, score };
+        long long sub, gone;
+
+        if (subtxt == NULL || score == NULL || sw_parse_ll(subtxt, 1, INT64_MAX, &sub) != SW_OK ||
+            sw_portfolio_partition(sub, partitions) != partition)
+            continue;   /* another partition's matchers sweep it */
+        if (pf_flush(s, sub) != SW_OK) {
+            freeReplyObject(r);
+            return -1;
+        }
+        if (sw_store_eval_int(s, unsent_forget_lua, 1, keys, 2, args, &gone) != SW_OK) {
+            freeReplyObject(r);
+            return -1;
+        }
+        swept++;
+    }
+    freeReplyObject(r);
+    return swept;
 }
 
 /* The transaction of step b that carries out the plan: new and changed items stored, removed
@@ -859,12 +923,8 @@ int sw_portfolio_apply(struct sw_store *s, long long sub, enum sw_pf_mode mode, 
     }
     /* Step c, even when nothing was written: a change an earlier attempt recorded is
      * appended now. */
-    if (!dry_run && (rc == SW_OK || rc == SW_CONFLICT || rc == SW_EAGAIN) &&
-        pf_flush(s, sub) != SW_OK && rc == SW_OK) {
-        rc = SW_EAGAIN;
-        json_decref(out->removed);
-        out->removed = NULL;
-    }
+    if (!dry_run && (rc == SW_OK || rc == SW_CONFLICT || rc == SW_EAGAIN))
+        pf_flush_or_leave(s, sub);
 out:
     free(act);
     free(given);
@@ -911,6 +971,8 @@ static int pf_edit(struct sw_store *s, long long sub, long long id, const json_t
     int attempt, rc = SW_EAGAIN;
 
     snprintf(idtxt, sizeof(idtxt), "%lld", id);
+    if (patch == NULL && (rc = pf_attend(s, sub, NULL)) != SW_OK)
+        return rc;
     for (attempt = 0; attempt < 16; attempt++) {
         struct pf_cmds c = { 0, 0, 0, NULL, NULL };
         redisReply *r = sw_store_cmd(s, "WATCH", hash.s, ids.s, seqk.s, NULL);
@@ -981,11 +1043,8 @@ int sw_portfolio_update(struct sw_store *s, long long sub, long long id, const j
 
     /* Step c, also for an item not found: a retry finds nothing to do but appends what the
      * first attempt recorded. */
-    if (rc != SW_ERR && pf_flush(s, sub) != SW_OK && rc == SW_OK) {
-        json_decref(*out);
-        *out = NULL;
-        rc = SW_EAGAIN;
-    }
+    if (rc != SW_ERR)
+        pf_flush_or_leave(s, sub);
     return rc;
 }
 
@@ -993,8 +1052,8 @@ int sw_portfolio_delete(struct sw_store *s, long long sub, long long id)
 {
     int rc = pf_edit(s, sub, id, NULL, NULL);
 
-    if (rc != SW_ERR && pf_flush(s, sub) != SW_OK && rc == SW_OK)
-        rc = SW_EAGAIN;
+    if (rc != SW_ERR)
+        pf_flush_or_leave(s, sub);
     return rc;
 }
 
@@ -1072,8 +1131,8 @@ int sw_portfolio_profile_changed(struct sw_store *s, long long sub)
     const char *fields[] = { "sub", id, "profile", "1" };
 
     snprintf(id, sizeof(id), "%lld", sub);
-    return sw_stream_add(s, SW_PORTFOLIO_CHANGES, id, strlen(id), 1000000, 2, fields, NULL,
-                         NULL, 0);
+    return sw_stream_add(s, SW_PORTFOLIO_CHANGES, id, strlen(id), PF_CHANGES_MAXLEN, 2, fields,
+                         NULL, NULL, 0);
 }
 
 /* --- Following the changes ------------------------------------------------------------------ */
@@ -1354,7 +1413,13 @@ int sw_portfolio_load_all(struct sw_store *s, struct sw_pf_follow *f,
 
         if (ids == NULL)
             return SW_EAGAIN;
-        n = ids->type == REDIS_REPLY_ARRAY ? ids->elements : 0;
+        if (ids->type != REDIS_REPLY_ARRAY) {   /* not "nobody": a refused read */
+            snprintf(s->errstr, sizeof(s->errstr), "the subscribers not listed (%s)",
+                     ids->type == REDIS_REPLY_ERROR ? ids->str : "unexpected reply");
+            freeReplyObject(ids);
+            return SW_ERR;
+        }
+        n = ids->elements;
         for (i = 0; i < n && rc == SW_OK; i++) {
             long long sub = sw_reply_int(ids->element[i], 0), seq = 0;
             json_t *profile = NULL, *items = NULL;

@@ -1,24 +1,25 @@
-/* record.c — JSON documents with an append-only history, changed under WATCH. */
+/* record.c — JSON documents with an append-only history, changed under WATCH; what follows
+ * from a change in other slots runs in steps around the record's own transaction. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "seawall/json.h"
+#include "seawall/keys.h"
+#include "seawall/log.h"
 #include "seawall/record.h"
 #include "seawall/store.h"
 
-void sw_cmds_add(struct sw_cmds *c, const char *verb, ...)
+static void cmds_vadd(struct sw_cmds *c, enum sw_cmd_step step, const char *verb, va_list ap)
 {
     const char *a = verb;
-    va_list ap;
     int i = 0;
 
     if (c->failed || c->n >= SW_CMDS_MAX) {
         c->failed = 1;
         return;
     }
-    va_start(ap, verb);
     for (; a != NULL; a = va_arg(ap, const char *)) {
         if (i == SW_CMD_ARGS || (c->args[c->n][i] = strdup(a)) == NULL) {
             c->failed = 1;
@@ -26,10 +27,37 @@ void sw_cmds_add(struct sw_cmds *c, const char *verb, ...)
         }
         i++;
     }
-    va_end(ap);
     c->argcs[c->n] = i;
     c->argvs[c->n] = (const char **)c->args[c->n];
+    c->step[c->n] = (unsigned char)step;
     c->n++;
+}
+
+void sw_cmds_add(struct sw_cmds *c, const char *verb, ...)
+{
+    va_list ap;
+
+    va_start(ap, verb);
+    cmds_vadd(c, SW_STEP_TXN, verb, ap);
+    va_end(ap);
+}
+
+void sw_cmds_before(struct sw_cmds *c, const char *verb, ...)
+{
+    va_list ap;
+
+    va_start(ap, verb);
+    cmds_vadd(c, SW_STEP_BEFORE, verb, ap);
+    va_end(ap);
+}
+
+void sw_cmds_after(struct sw_cmds *c, const char *verb, ...)
+{
+    va_list ap;
+
+    va_start(ap, verb);
+    cmds_vadd(c, SW_STEP_AFTER, verb, ap);
+    va_end(ap);
 }
 
 void sw_cmds_free(struct sw_cmds *c)
@@ -42,25 +70,126 @@ void sw_cmds_free(struct sw_cmds *c)
     c->n = 0;
 }
 
-int sw_cmds_exec(struct sw_store *s, struct sw_cmds *c)
+/* The slot of command i's key (its first argument), or -1 for a command without one. */
+static int cmd_slot(const struct sw_cmds *c, int i)
 {
-    redisReply *r;
-    int rc;
+    return c->argcs[i] > 1 ? sw_store_slot(c->argvs[i][1], strlen(c->argvs[i][1])) : -1;
+}
 
-    if (c->failed)
-        return SW_ERR;
-    r = sw_store_multi(s, c->n, c->argcs, c->argvs, NULL);
+/* Runs the n commands idx[] names (one slot) as one MULTI/EXEC: SW_OK, SW_CONFLICT, SW_EAGAIN,
+ * SW_ERR. */
+static int run_multi(struct sw_store *s, struct sw_cmds *c, const int *idx, int n)
+{
+    int argcs[SW_CMDS_MAX];
+    const char **argvs[SW_CMDS_MAX];
+    redisReply *r;
+    int i, rc;
+
+    for (i = 0; i < n; i++) {
+        argcs[i] = c->argcs[idx[i]];
+        argvs[i] = c->argvs[idx[i]];
+    }
+    r = sw_store_multi(s, n, argcs, argvs, NULL);
     if (r == NULL)
         return SW_EAGAIN;
     rc = r->type == REDIS_REPLY_ARRAY ? SW_OK : r->type == REDIS_REPLY_NIL ? SW_CONFLICT : SW_ERR;
+    if (rc == SW_ERR)
+        sw_warn("record: MULTI with %s %s refused (%s)", argvs[0][0],
+                argcs[0] > 1 ? argvs[0][1] : "", r->type == REDIS_REPLY_ERROR ? r->str : "?");
     freeReplyObject(r);
+    return rc;
+}
+
+/* Runs the commands of step in order: before the transaction one at a time (an EXEC would
+ * end the WATCH the transaction runs under), after it consecutive ones of one slot as one
+ * MULTI. */
+static int run_step(struct sw_store *s, struct sw_cmds *c, enum sw_cmd_step step)
+{
+    int idx[SW_CMDS_MAX], n = 0, slot = -1, i, sl, rc;
+
+    for (i = 0; i < c->n && step == SW_STEP_BEFORE; i++) {
+        redisReply *r;
+
+        if (c->step[i] != step)
+            continue;
+        r = sw_store_cmdv(s, c->argcs[i], c->argvs[i], NULL);
+        if (r == NULL)
+            return SW_EAGAIN;
+        rc = r->type == REDIS_REPLY_ERROR ? SW_ERR : SW_OK;
+        if (rc != SW_OK)
+            sw_warn("record: %s %s refused (%s)", c->argvs[i][0],
+                    c->argcs[i] > 1 ? c->argvs[i][1] : "", r->str);
+        freeReplyObject(r);
+        if (rc != SW_OK)
+            return rc;
+    }
+    if (step == SW_STEP_BEFORE)
+        return SW_OK;
+    for (i = 0; i <= c->n; i++) {
+        if (i < c->n && c->step[i] != step)
+            continue;
+        sl = i < c->n ? cmd_slot(c, i) : -2;
+        if (n > 0 && (i == c->n || sl != slot)) {
+            rc = run_multi(s, c, idx, n);
+            if (rc != SW_OK)
+                return rc == SW_CONFLICT ? SW_ERR : rc;
+            n = 0;
+        }
+        if (i < c->n) {
+            idx[n++] = i;
+            slot = sl;
+        }
+    }
+    return SW_OK;
+}
+
+int sw_cmds_plan(struct sw_cmds *c)
+{
+    int n = 0, slot = -1, i;
+
+    for (i = 0; i < c->n; i++) {
+        if (c->step[i] != SW_STEP_TXN)
+            continue;
+        if (n == 0)
+            slot = cmd_slot(c, i);
+        if (n > 0 && cmd_slot(c, i) != slot)
+            c->step[i] = SW_STEP_AFTER;
+        else
+            n++;
+    }
+    return n;
+}
+
+int sw_cmds_exec(struct sw_store *s, struct sw_cmds *c)
+{
+    int idx[SW_CMDS_MAX], n = 0, i, rc;
+
+    if (c->failed)
+        return SW_ERR;
+    sw_cmds_plan(c);
+    for (i = 0; i < c->n; i++)
+        if (c->step[i] == SW_STEP_TXN)
+            idx[n++] = i;
+    rc = run_step(s, c, SW_STEP_BEFORE);
+    if (rc != SW_OK)
+        return rc;
+    if (n > 0 && (rc = run_multi(s, c, idx, n)) != SW_OK)
+        return rc;
+    rc = run_step(s, c, SW_STEP_AFTER);
+    if (rc != SW_OK)
+        sw_warn("record: the steps after a written transaction failed (%s)", s->errstr);
     return rc;
 }
 
 void sw_rec_keys(struct sw_rec_keys *k, const char *tag, long long id)
 {
-    snprintf(k->doc, sizeof(k->doc), "sw:{%s:%lld}:doc", tag, id);
-    snprintf(k->hist, sizeof(k->hist), "sw:{%s:%lld}:history", tag, id);
+    snprintf(k->doc, sizeof(k->doc), "%s", swk_rec_doc(tag, id).s);
+    snprintf(k->hist, sizeof(k->hist), "%s", swk_rec_history(tag, id).s);
+}
+
+int sw_rec_durable(struct sw_store *s, const struct sw_rec_keys *k)
+{
+    return sw_store_durable(s, k->doc) == SW_OK ? SW_OK : SW_EAGAIN;
 }
 
 int sw_rec_get(struct sw_store *s, const struct sw_rec_keys *k, json_t **doc)
@@ -86,6 +215,7 @@ int sw_rec_create_cmds(struct sw_cmds *c, const struct sw_rec_keys *k, json_t *d
     etext = sw_json_dumps(entry);
     if (text != NULL && etext != NULL) {
         sw_cmds_add(c, "SET", k->doc, text, NULL);
+        sw_cmds_add(c, "DEL", k->hist, NULL);
         sw_cmds_add(c, "RPUSH", k->hist, etext, NULL);
     } else {
         c->failed = 1;

@@ -240,11 +240,12 @@ static int evals_fix(struct sw_store *s, const struct pipe *p, redisReply **rep,
 
 /* --- keys ---------------------------------------------------------------------------------- */
 
-/* Every key comes from seawall/keys.h. A party's name key (up to 255 bytes) or a docket (two
- * normalised parts up to 127 bytes each) may be longer than a key holds (SW_KEY_BYTES): the
- * index key is made from its first bytes, cut here the same way for every writer and reader.
- * Parties under one cut key are told apart by sw_party_same, as under any key; a docket that
- * long cannot be followed (the API takes 64 bytes), so sharing its set harms nothing. */
+/* Every key comes from seawall/keys.h. A party's name key (up to 255 bytes) and a docket (two
+ * normalised parts up to 127 bytes each) fit a key (SW_KEY_BYTES, 320); should that shrink,
+ * the index key is made from their first bytes, cut here the same way for every writer and
+ * reader (never by snprintf's silent cut of the whole key). Parties under one cut key are
+ * told apart by sw_party_same, as under any key; a docket that long cannot be followed (the
+ * API takes 64 bytes), so sharing its set would harm nothing. */
 static sw_key_t party_index(const char *key)
 {
     char cut[SW_KEY_BYTES - 11];   /* the key's text before the name key takes 11 bytes */

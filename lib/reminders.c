@@ -6,10 +6,13 @@
 #include <string.h>
 
 #include "seawall/buf.h"
+#include "seawall/keys.h"
 #include "seawall/date.h"
+#include "seawall/delivery.h"
 #include "seawall/i18n.h"
 #include "seawall/reminders.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
 #include "seawall/zone.h"
 
 #define DAY_MS 86400000LL
@@ -32,8 +35,8 @@ size_t sw_reminder_plan(long long sub, const char *alert, int64_t closes_ms, int
     return n;
 }
 
-/* KEYS: the due set. ARGV: now, lease until, count. Takes the due reminders, pushing each to
- * the end of its lease so that no other notifier takes it meanwhile. */
+/* KEYS: one shard's due set. ARGV: now, lease until, count. Takes the due reminders, pushing
+ * each to the end of its lease so that no other notifier takes it meanwhile. */
 static const char claim_lua[] =
     "local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3]) "
     "for i = 1, #m do redis.call('ZADD', KEYS[1], ARGV[2], m[i]) end "
@@ -61,43 +64,81 @@ static int parse_member(const char *m, struct sw_reminder *r)
     return SW_OK;
 }
 
-int sw_reminder_claim(struct sw_store *s, int64_t now_ms, int64_t lease_ms,
-                      struct sw_reminder *out, size_t max, size_t *n)
+int sw_reminder_schedule(struct sw_store *s, long long sub, char (*members)[80],
+                         const int64_t *due, size_t n)
 {
-    char now[24], until[24], count[24];
-    const char *keys[1] = { SW_REMINDERS_DUE }, *args[3] = { now, until, count };
+    sw_key_t key = swk_rem_due(sw_dlv_shard(s, sub));
+    const char *argv[3 + 2 * 4];
+    char dues[4][24];
     redisReply *r;
+    int argc = 0;
     size_t i;
 
-    *n = 0;
-    snprintf(now, sizeof(now), "%lld", (long long)now_ms);
-    snprintf(until, sizeof(until), "%lld", (long long)(now_ms + lease_ms));
-    snprintf(count, sizeof(count), "%zu", max);
-    r = sw_store_eval(s, claim_lua, 1, keys, 3, args);
-    if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-        if (r != NULL)
-            freeReplyObject(r);
-        return SW_EAGAIN;
+    if (n == 0)
+        return SW_OK;
+    argv[argc++] = "ZADD";
+    argv[argc++] = key.s;
+    argv[argc++] = "NX";
+    for (i = 0; i < n && i < 4; i++) {
+        snprintf(dues[i], sizeof(dues[i]), "%lld", (long long)due[i]);
+        argv[argc++] = dues[i];
+        argv[argc++] = members[i];
     }
-    for (i = 0; i < r->elements && *n < max; i++) {
-        if (r->element[i]->type != REDIS_REPLY_STRING)
-            continue;
-        if (parse_member(r->element[i]->str, &out[*n]) == SW_OK) {
-            (*n)++;
-        } else {   /* not ours to read: dropped, so it is not claimed for ever */
-            redisReply *z = sw_store_cmd(s, "ZREM", SW_REMINDERS_DUE, r->element[i]->str, NULL);
-
-            if (z != NULL)
-                freeReplyObject(z);
-        }
+    if ((r = sw_store_cmdv(s, argc, argv, NULL)) == NULL)
+        return SW_EAGAIN;
+    if (r->type == REDIS_REPLY_ERROR) {
+        snprintf(s->errstr, sizeof(s->errstr), "ZADD %.64s: %.160s", key.s, r->str);
+        freeReplyObject(r);
+        return SW_EAGAIN;
     }
     freeReplyObject(r);
     return SW_OK;
 }
 
+int sw_reminder_claim(struct sw_store *s, int64_t now_ms, int64_t lease_ms,
+                      struct sw_reminder *out, size_t max, size_t *n)
+{
+    char now[24], until[24], count[24];
+    const char *args[3] = { now, until, count };
+    int shards = sw_stream_shards(s), k;
+    size_t i;
+
+    *n = 0;
+    snprintf(now, sizeof(now), "%lld", (long long)now_ms);
+    snprintf(until, sizeof(until), "%lld", (long long)(now_ms + lease_ms));
+    for (k = 0; k < shards && *n < max; k++) {
+        sw_key_t key = swk_rem_due(k);
+        const char *keys[1] = { key.s };
+        redisReply *r;
+
+        snprintf(count, sizeof(count), "%zu", max - *n);
+        r = sw_store_eval(s, claim_lua, 1, keys, 3, args);
+        if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+            if (r != NULL)
+                freeReplyObject(r);
+            return *n > 0 ? SW_OK : SW_EAGAIN;
+        }
+        for (i = 0; i < r->elements && *n < max; i++) {
+            if (r->element[i]->type != REDIS_REPLY_STRING)
+                continue;
+            if (parse_member(r->element[i]->str, &out[*n]) == SW_OK) {
+                (*n)++;
+            } else {   /* not ours to read: dropped, so it is not claimed for ever */
+                redisReply *z = sw_store_cmd(s, "ZREM", key.s, r->element[i]->str, NULL);
+
+                if (z != NULL)
+                    freeReplyObject(z);
+            }
+        }
+        freeReplyObject(r);
+    }
+    return SW_OK;
+}
+
 int sw_reminder_done(struct sw_store *s, const struct sw_reminder *rem)
 {
-    redisReply *r = sw_store_cmd(s, "ZREM", SW_REMINDERS_DUE, rem->member, NULL);
+    sw_key_t key = swk_rem_due(sw_dlv_shard(s, rem->sub));
+    redisReply *r = sw_store_cmd(s, "ZREM", key.s, rem->member, NULL);
 
     if (r == NULL)
         return SW_EAGAIN;

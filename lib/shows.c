@@ -13,6 +13,7 @@
 #include "seawall/date.h"
 #include "seawall/deadlines.h"
 #include "seawall/feedreg.h"
+#include "seawall/keys.h"
 #include "seawall/normalise.h"
 #include "seawall/portfolio.h"
 #include "seawall/record.h"
@@ -21,9 +22,9 @@
 #include "seawall/zone.h"
 
 #define DAY_MS 86400000LL
-#define PARTY_KEYS "sw:idx:party-keys"
-#define PARTY_KEYS_BUILT "sw:idx:party-keys:built"
-#define ATTENDEES_BUILT "sw:idx:attendees:built"
+#define PARTY_KEYS swk_party_keys().s
+#define PARTY_KEYS_BUILT swk_party_keys_built().s
+#define ATTENDEES_BUILT swk_attendees_built().s
 
 const struct sw_jfield sw_show_fields[] = {
     { "id", SW_J_STRING, 0, 1, SW_SHOW_ID_MAX, NULL },
@@ -192,12 +193,12 @@ void sw_show_slug(const char *name, const char *starts, char *out, size_t n)
 
 static void show_key(const char *id, char *out, size_t n)
 {
-    snprintf(out, n, "sw:show:%s", id);
+    snprintf(out, n, "%s", swk_show(id).s);
 }
 
 int sw_show_get(struct sw_store *s, const char *id, json_t **doc)
 {
-    char key[96];
+    char key[SW_KEY_BYTES];
     redisReply *r;
 
     *doc = NULL;
@@ -263,12 +264,18 @@ static long long day_of(const json_t *doc, const char *field)
     return ms / DAY_MS;
 }
 
+/* A new show first claims its id (SET NX: the document, so a second POST of the id is told
+ * it exists); then, for new and changed shows alike, the indexes are added (every show, the
+ * series), the document written, and the show taken out of its old series' index
+ * (record.h's steps, each one slot). A crash before the indexes leaves a show that lists do not
+ * show until it is saved again; one before the removal leaves it in its old series too, where
+ * readers re-check each show's series (sw_series_shows_before). */
 int sw_show_put(struct sw_store *s, json_t *doc, const json_t *old)
 {
     const char *id = json_string_value(json_object_get(doc, "id"));
     const char *series = json_string_value(json_object_get(doc, "series"));
     const char *old_series = old ? json_string_value(json_object_get(old, "series")) : NULL;
-    char key[96], score[24], skey[96], oskey[96];
+    char key[SW_KEY_BYTES], score[24], skey[SW_KEY_BYTES], oskey[SW_KEY_BYTES];
     struct sw_cmds c = { .n = 0 };
     char *text = sw_json_dumps(doc);
     int rc;
@@ -290,14 +297,14 @@ int sw_show_put(struct sw_store *s, json_t *doc, const json_t *old)
     sw_cmds_add(&c, "SET", key, text, NULL);
     free(text);
     snprintf(score, sizeof(score), "%lld", day_of(doc, "ends"));
-    sw_cmds_add(&c, "ZADD", "sw:idx:shows", score, id, NULL);
-    snprintf(skey, sizeof(skey), "sw:series:%s", series);
+    sw_cmds_before(&c, "ZADD", swk_shows_all().s, score, id, NULL);
+    snprintf(skey, sizeof(skey), "%s", swk_series(series).s);
     if (old_series != NULL && strcmp(old_series, series) != 0) {
-        snprintf(oskey, sizeof(oskey), "sw:series:%s", old_series);
-        sw_cmds_add(&c, "ZREM", oskey, id, NULL);
+        snprintf(oskey, sizeof(oskey), "%s", swk_series(old_series).s);
+        sw_cmds_after(&c, "ZREM", oskey, id, NULL);
     }
     snprintf(score, sizeof(score), "%lld", day_of(doc, "starts"));
-    sw_cmds_add(&c, "ZADD", skey, score, id, NULL);
+    sw_cmds_before(&c, "ZADD", skey, score, id, NULL);
     rc = sw_cmds_exec(s, &c);
     sw_cmds_free(&c);
     return rc;
@@ -316,7 +323,7 @@ static void uid_key(const char *uid, const char *occurrence, char *out, size_t n
     crypto_hash_sha256_update(&st, (const unsigned char *)occurrence, strlen(occurrence));
     crypto_hash_sha256_final(&st, h);
     sw_hex(h, 16, hex);
-    snprintf(out, n, "sw:show-uid:%s", hex);
+    snprintf(out, n, "%s", swk_show_uid(hex).s);
 }
 
 /* The calendar day of an event's start or end: its local_date / local_end (the day where the
@@ -377,7 +384,7 @@ int sw_show_from_event(struct sw_store *s, json_t *ev, const char *source, const
     const char *uid = json_string_value(json_object_get(ev, "show"));
     const char *date = json_string_value(json_object_get(ev, "date"));
     int occurrence = json_is_true(json_object_get(ev, "recurrence"));
-    char ukey[96], base[SW_SHOW_ID_MAX + 1], series[SW_SHOW_ID_MAX + 1];
+    char ukey[SW_KEY_BYTES], base[SW_SHOW_ID_MAX + 1], series[SW_SHOW_ID_MAX + 1];
     json_t *doc = json_object(), *old = NULL;
     redisReply *r;
     int rc, n;
@@ -597,49 +604,86 @@ static void key_hash(const char *key, char *hex)
     sw_hex(h, sizeof(h), hex);
 }
 
-/* The party indexes an incident is filed under (ZADD), or taken out of (ZREM: under the key
- * of before as well, where it may have been filed). */
-static void party_cmds(struct sw_cmds *c, const char *verb, const json_t *doc)
+/* The party index keys of doc: per role, the key it is filed under (*filed) and, when
+ * with_v1, the key of before trade names too, where it may have been filed (*old_v1). */
+struct party_keys {
+    sw_party_key_t filed[2], v1[2];
+    int has_filed[2], has_v1[2];
+};
+static const char *const party_roles[] = { "exhibitor", "complainant" };
+
+static void party_keys_of(const json_t *doc, struct party_keys *pk)
 {
-    static const char *const roles[] = { "exhibitor", "complainant" };
-    char key[SW_KEY_MAX + 40], pk[SW_KEY_MAX], v1[SW_KEY_MAX], score[24], idtxt[24];
+    char k[SW_KEY_MAX], v1[SW_KEY_MAX];
     size_t i;
 
-    snprintf(idtxt, sizeof(idtxt), "%lld", (long long)json_integer_value(json_object_get(doc,
-                                                                                       "id")));
-    snprintf(score, sizeof(score), "%lld",
-             (long long)json_integer_value(json_object_get(doc, "received_ms")));
-    for (i = 0; i < SW_ARRAY_LEN(roles); i++) {
-        const char *name = json_string_value(json_object_get(json_object_get(doc, roles[i]),
+    memset(pk, 0, sizeof(*pk));
+    for (i = 0; i < SW_ARRAY_LEN(party_roles); i++) {
+        const char *name = json_string_value(json_object_get(json_object_get(doc,
+                                                                             party_roles[i]),
                                                              "name"));
 
-        if (sw_party_key(name, pk, sizeof(pk)) != SW_OK)
+        if (sw_party_key(name, k, sizeof(k)) != SW_OK)
             continue;
-        snprintf(key, sizeof(key), "sw:party:%s:%s", roles[i], pk);
-        if (strcmp(verb, "ZADD") == 0) {
-            sw_cmds_add(c, "ZADD", key, score, idtxt, NULL);
-            sw_cmds_add(c, "ZADD", PARTY_KEYS, "0", pk, NULL);
+        pk->filed[i] = swk_party(party_roles[i], k);
+        pk->has_filed[i] = 1;
+        if (sw_party_key_v1(name, v1, sizeof(v1)) == SW_OK && strcmp(v1, k) != 0) {
+            pk->v1[i] = swk_party(party_roles[i], v1);
+            pk->has_v1[i] = 1;
+        }
+    }
+}
+
+/* The party indexes an incident is filed under: added before its transaction (with the party
+ * key in PARTY_KEYS); those of old it is no longer filed under (the key of before trade names
+ * as well) are taken out after it (record.h). A stale entry names an incident whose party is
+ * another now: the party look-up re-checks each incident's names (fcgi/parties.c,
+ * sw_party_sureness). old or doc may be NULL. */
+static void party_cmds(struct sw_cmds *c, const json_t *old, const json_t *doc)
+{
+    struct party_keys now, was;
+    char score[24], idtxt[24], k[SW_KEY_MAX];
+    const json_t *d = doc != NULL ? doc : old;
+    size_t i;
+
+    snprintf(idtxt, sizeof(idtxt), "%lld", (long long)json_integer_value(json_object_get(d,
+                                                                                       "id")));
+    party_keys_of(doc, &now);
+    party_keys_of(old, &was);
+    if (doc != NULL)
+        snprintf(score, sizeof(score), "%lld",
+                 (long long)json_integer_value(json_object_get(doc, "received_ms")));
+    for (i = 0; doc != NULL && i < SW_ARRAY_LEN(party_roles); i++) {
+        const char *name = json_string_value(json_object_get(json_object_get(doc,
+                                                                             party_roles[i]),
+                                                             "name"));
+
+        if (!now.has_filed[i] || sw_party_key(name, k, sizeof(k)) != SW_OK)
             continue;
-        }
-        sw_cmds_add(c, "ZREM", key, idtxt, NULL);
-        if (sw_party_key_v1(name, v1, sizeof(v1)) == SW_OK && strcmp(v1, pk) != 0) {
-            snprintf(key, sizeof(key), "sw:party:%s:%s", roles[i], v1);
-            sw_cmds_add(c, "ZREM", key, idtxt, NULL);
-        }
+        sw_cmds_before(c, "ZADD", now.filed[i].s, score, idtxt, NULL);
+        sw_cmds_before(c, "ZADD", PARTY_KEYS, "0", k, NULL);
+    }
+    for (i = 0; old != NULL && i < SW_ARRAY_LEN(party_roles); i++) {
+        int same = now.has_filed[i] && strcmp(now.filed[i].s, was.filed[i].s) == 0;
+        int same_v1 = now.has_filed[i] && strcmp(now.filed[i].s, was.v1[i].s) == 0;
+
+        if (was.has_filed[i] && !same)
+            sw_cmds_after(c, "ZREM", was.filed[i].s, idtxt, NULL);
+        if (was.has_v1[i] && !same_v1)
+            sw_cmds_after(c, "ZREM", was.v1[i].s, idtxt, NULL);
     }
 }
 
 void sw_incident_party_moves(struct sw_cmds *c, const json_t *old, const json_t *doc)
 {
-    party_cmds(c, "ZREM", old);
-    party_cmds(c, "ZADD", doc);
+    party_cmds(c, old, doc);
 }
 
 int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *ev,
                        const char *key, long ttl_s, long maxlen, long long *id, int *dup)
 {
     const char *show = json_string_value(json_object_get(doc, "show"));
-    char ikey[160], hex[65], idtxt[24], evid[48], skey[96];
+    char ikey[SW_KEY_BYTES], hex[65], idtxt[24], evid[48], skey[SW_KEY_BYTES];
     char kindf[48];
     int attempt, rc = SW_EAGAIN;
 
@@ -647,12 +691,13 @@ int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *e
     ikey[0] = '\0';
     if (key != NULL) {
         key_hash(key, hex);
-        snprintf(ikey, sizeof(ikey), "sw:show:%s:inckey:%s", show, hex);
+        snprintf(ikey, sizeof(ikey), "%s", swk_show_inckey(show, hex).s);
     }
     for (attempt = 0; attempt < 16; attempt++) {
         struct sw_cmds c = { .n = 0 };
         struct sw_rec_keys k;
         redisReply *r;
+        long long found = 0;
 
         if (ikey[0] != '\0') {
             if ((r = sw_store_cmd(s, "WATCH", ikey, NULL)) == NULL)
@@ -660,29 +705,51 @@ int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *e
             freeReplyObject(r);
             if ((r = sw_store_cmd(s, "GET", ikey, NULL)) == NULL)
                 return SW_EAGAIN;
-            if (r->type == REDIS_REPLY_STRING) {
-                *id = strtoll(r->str, NULL, 10);
-                *dup = 1;
+            if (r->type == REDIS_REPLY_STRING)
+                found = strtoll(r->str, NULL, 10);
+            freeReplyObject(r);
+        }
+        if (found > 0) {
+            json_t *had = NULL;
+
+            r = sw_store_cmd(s, "UNWATCH", NULL);
+            if (r != NULL)
                 freeReplyObject(r);
-                r = sw_store_cmd(s, "UNWATCH", NULL);
-                if (r != NULL)
-                    freeReplyObject(r);
-                /* A retry: the event goes out again (once only), in case it did not. */
+            *id = found;
+            *dup = 1;
+            sw_rec_keys(&k, "inc", found);
+            rc = sw_rec_get(s, &k, &had);
+            json_decref(had);
+            if (rc == SW_OK) {   /* a retry: the event goes out again (once only), in case
+                                  * it did not */
                 snprintf(evid, sizeof(evid), "incident:%lld", *id);
                 json_object_set_new(ev, "id", json_string(evid));
                 json_object_set_new(ev, "incident_id", json_integer(*id));
                 return sw_event_publish(s, ev, ttl_s, maxlen) < 0 ? SW_EAGAIN : SW_OK;
             }
+            if (rc != SW_NOTFOUND)
+                return rc;
+            /* Claimed by a request that ended before writing it: written now. */
+        } else {
+            r = sw_store_cmd(s, "INCR", swk_incident_seq().s, NULL);
+            if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+                if (r != NULL)
+                    freeReplyObject(r);
+                return SW_EAGAIN;
+            }
+            *id = r->integer;
             freeReplyObject(r);
+            if (ikey[0] != '\0') {   /* the key's claim: its own slot, under the WATCH */
+                snprintf(idtxt, sizeof(idtxt), "%lld", *id);
+                sw_cmds_add(&c, "SET", ikey, idtxt, NULL);
+                rc = sw_cmds_exec(s, &c);
+                sw_cmds_free(&c);
+                if (rc == SW_CONFLICT)
+                    continue;
+                if (rc != SW_OK)
+                    return rc;
+            }
         }
-        r = sw_store_cmd(s, "INCR", "sw:seq:incident", NULL);
-        if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
-            if (r != NULL)
-                freeReplyObject(r);
-            return SW_EAGAIN;
-        }
-        *id = r->integer;
-        freeReplyObject(r);
         json_object_set_new(doc, "id", json_integer(*id));
         snprintf(idtxt, sizeof(idtxt), "%lld", *id);
         snprintf(evid, sizeof(evid), "incident:%lld", *id);
@@ -690,19 +757,19 @@ int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *e
         json_object_set_new(ev, "incident_id", json_integer(*id));
         sw_rec_keys(&k, "inc", *id);
         sw_rec_create_cmds(&c, &k, doc, entry);
-        sw_cmds_add(&c, "ZADD", "sw:idx:incidents", idtxt, idtxt, NULL);
-        snprintf(skey, sizeof(skey), "sw:show:%s:incidents", show);
-        sw_cmds_add(&c, "ZADD", skey, idtxt, idtxt, NULL);
-        party_cmds(&c, "ZADD", doc);
-        snprintf(skey, sizeof(skey), "sw:show:%s:stats", show);
+        sw_cmds_before(&c, "ZADD", swk_incidents_all().s, idtxt, idtxt, NULL);
+        snprintf(skey, sizeof(skey), "%s", swk_show_incidents(show).s);
+        sw_cmds_before(&c, "ZADD", skey, idtxt, idtxt, NULL);
+        party_cmds(&c, NULL, doc);
+        snprintf(skey, sizeof(skey), "%s", swk_show_stats(show).s);
         snprintf(kindf, sizeof(kindf), "kind:%s",
                  json_string_value(json_object_get(doc, "kind")) ?: "other");
-        sw_cmds_add(&c, "HINCRBY", skey, "incidents", "1", NULL);
-        sw_cmds_add(&c, "HINCRBY", skey, kindf, "1", NULL);
-        if (ikey[0] != '\0')
-            sw_cmds_add(&c, "SET", ikey, idtxt, NULL);
+        sw_cmds_after(&c, "HINCRBY", skey, "incidents", "1", NULL);
+        sw_cmds_after(&c, "HINCRBY", skey, kindf, "1", NULL);
         rc = sw_cmds_exec(s, &c);
         sw_cmds_free(&c);
+        if (rc == SW_OK && sw_store_durable(s, k.doc) != SW_OK)
+            rc = SW_EAGAIN;
         /* The incident written, its event goes out (sw_event_publish, once only); a retry
          * with the same key publishes it again above when this did not. */
         if (rc == SW_OK && sw_event_publish(s, ev, ttl_s, maxlen) < 0)
@@ -734,7 +801,7 @@ void sw_show_zone(const json_t *show, char *out, size_t n, const char **source)
 
 void sw_show_attendance_key(const char *show, char *out, size_t n)
 {
-    snprintf(out, n, "sw:show:%s:attendees", show);
+    snprintf(out, n, "%s", swk_show_attendees(show).s);
 }
 
 /* Files every subscriber's show items in the attendance sets, once (ATTENDEES_BUILT says it
@@ -752,13 +819,13 @@ static int attendees_build(struct sw_store *s)
     freeReplyObject(r);
     if (i == 1)
         return SW_OK;
-    subs = sw_store_cmd(s, "ZRANGE", "sw:idx:subscribers", "0", "-1", NULL);
+    subs = sw_store_cmd(s, "ZRANGE", swk_subscribers().s, "0", "-1", NULL);
     if (subs == NULL)
         return SW_EAGAIN;
     for (i = 0; subs->type == REDIS_REPLY_ARRAY && i < subs->elements && rc == SW_OK; i++) {
         long long sub = sw_reply_int(subs->element[i], 0), next = 0;
         json_t *items = NULL, *it;
-        char key[96], subtxt[24];
+        char key[SW_KEY_BYTES], subtxt[24];
 
         if (sw_portfolio_list(s, sub, 0, 0, "show", &items, &next) != SW_OK) {
             rc = SW_EAGAIN;
@@ -845,7 +912,7 @@ static int attendee_of(struct sw_store *s, long long sub, const char *show, json
 int sw_show_attendees(struct sw_store *s, const char *show, size_t max, json_t **out,
                       int *more)
 {
-    char key[96];
+    char key[SW_KEY_BYTES];
     redisReply *r;
     long long *subs = NULL;
     size_t i, n = 0;
@@ -1024,6 +1091,7 @@ json_t *sw_attendees_rank(const json_t *attendees, const char *q, enum sw_surene
 static int party_keys_build(struct sw_store *s)
 {
     redisReply *r = sw_store_cmd(s, "EXISTS", PARTY_KEYS_BUILT, NULL);
+    sw_key_t pkeys = swk_party_keys();
     char cursor[32] = "0";
     int rc = SW_OK, done;
 
@@ -1037,7 +1105,7 @@ static int party_keys_build(struct sw_store *s)
         const char **argv;
         size_t i, n = 0;
 
-        r = sw_store_cmd(s, "SCAN", cursor, "MATCH", "sw:party:*", "COUNT", "1000", NULL);
+        r = sw_store_cmd(s, "SCAN", cursor, "MATCH", swk_party_pattern().s, "COUNT", "1000", NULL);
         if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
             if (r != NULL)
                 freeReplyObject(r);
@@ -1050,7 +1118,7 @@ static int party_keys_build(struct sw_store *s)
             return SW_ERR;
         }
         argv[n++] = "ZADD";
-        argv[n++] = PARTY_KEYS;
+        argv[n++] = pkeys.s;
         for (i = 0; i < r->element[1]->elements; i++) {
             const char *k = sw_reply_str(r->element[1]->element[i]), *p;
 
@@ -1106,14 +1174,14 @@ int sw_party_keys_like(struct sw_store *s, const char *prefix, size_t max, json_
 int sw_party_incident_ids(struct sw_store *s, const char *key, size_t max, json_t *ids)
 {
     static const char *const roles[] = { "exhibitor", "complainant" };
-    char k[SW_KEY_MAX + 40], last[24];
+    char k[sizeof(sw_party_key_t)], last[24];
     size_t r, i, j;
 
     snprintf(last, sizeof(last), "%zu", max > 0 ? max - 1 : 0);
     for (r = 0; r < SW_ARRAY_LEN(roles); r++) {
         redisReply *rep;
 
-        snprintf(k, sizeof(k), "sw:party:%s:%s", roles[r], key);
+        snprintf(k, sizeof(k), "%s", swk_party(roles[r], key).s);
         rep = sw_store_cmd(s, "ZREVRANGE", k, "0", last, NULL);
         if (rep == NULL)
             return SW_EAGAIN;
@@ -1259,13 +1327,13 @@ json_t *sw_incident_event_public(const json_t *ev)
 
 static void recognised_key(long long id, char *out, size_t n)
 {
-    snprintf(out, n, "sw:{inc:%lld}:recognised", id);
+    snprintf(out, n, "%s", swk_incident_recognised(id).s);
 }
 
 int sw_incident_recognised_put(struct sw_store *s, long long id, long long sub,
                                const json_t *what)
 {
-    char key[64], subtxt[24], *text = sw_json_dumps(what);
+    char key[SW_KEY_BYTES], subtxt[24], *text = sw_json_dumps(what);
     redisReply *r;
 
     if (text == NULL)
@@ -1290,7 +1358,7 @@ static int by_score(const void *a, const void *b)
 
 int sw_incident_recognised_get(struct sw_store *s, long long id, json_t **out)
 {
-    char key[64];
+    char key[SW_KEY_BYTES];
     redisReply *r;
     json_t **v = NULL;
     size_t i, n = 0;
@@ -1318,5 +1386,143 @@ int sw_incident_recognised_get(struct sw_store *s, long long id, json_t **out)
     for (i = 0; i < n; i++)
         json_array_append_new(*out, v[i]);
     free(v);
+    return SW_OK;
+}
+
+/* --- reading and changing incidents, shows' lists and counts ---------------------------- */
+
+int sw_incident_durable(struct sw_store *s, long long id)
+{
+    struct sw_rec_keys k;
+
+    sw_rec_keys(&k, "inc", id);
+    return sw_store_durable(s, k.doc) == SW_OK ? SW_OK : SW_EAGAIN;
+}
+
+int sw_incident_update(struct sw_store *s, long long id, long long history_max,
+                       sw_incident_edit_fn fn, sw_incident_more_fn more, void *ud,
+                       json_t **out)
+{
+    struct sw_rec_keys k;
+    int rc;
+
+    sw_rec_keys(&k, "inc", id);
+    rc = sw_rec_update(s, &k, history_max, fn, more, ud, out);
+    if (rc == SW_OK && (rc = sw_incident_durable(s, id)) != SW_OK && out != NULL) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int sw_show_incident_ids(struct sw_store *s, const char *show, long long after, int limit,
+                         long long max, json_t **ids, long long *next)
+{
+    return sw_rec_ids(s, swk_show_incidents(show).s, after, limit, max, ids, next);
+}
+
+int sw_party_incidents_before(struct sw_store *s, const char *role, const char *key,
+                              long long max_ms, int count, long long skip, json_t *ids)
+{
+    char max[32], cnt[16];
+    redisReply *rep;
+    size_t i, j;
+
+    snprintf(max, sizeof(max), "%lld", max_ms);
+    snprintf(cnt, sizeof(cnt), "%d", count);
+    rep = sw_store_cmd(s, "ZREVRANGEBYSCORE", swk_party(role, key).s, max, "-inf", "LIMIT",
+                       "0", cnt, NULL);
+    if (rep == NULL)
+        return SW_EAGAIN;
+    for (i = 0; rep->type == REDIS_REPLY_ARRAY && i < rep->elements; i++) {
+        json_int_t id = sw_reply_int(rep->element[i], 0);
+        json_t *v;
+        int seen = id == skip || id <= 0;
+
+        json_array_foreach(ids, j, v)
+            seen |= json_integer_value(v) == id;
+        if (!seen)
+            json_array_append_new(ids, json_integer(id));
+    }
+    freeReplyObject(rep);
+    return SW_OK;
+}
+
+void sw_show_count_cmds(struct sw_cmds *c, const char *show, const char *field,
+                        const char *by)
+{
+    sw_cmds_after(c, "HINCRBY", swk_show_stats(show).s, field, by, NULL);
+}
+
+json_t *sw_show_counts(struct sw_store *s, const char *show)
+{
+    json_t *out = json_pack("{s:i, s:i, s:{}}", "incidents", 0, "escalated", 0, "by_kind");
+    redisReply *r = sw_store_cmd(s, "HGETALL", swk_show_stats(show).s, NULL);
+    size_t i;
+
+    for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+        const char *f = sw_reply_str(r->element[i]) ?: "";
+        json_int_t v = strtoll(sw_reply_str(r->element[i + 1]) ?: "0", NULL, 10);
+
+        if (strncmp(f, "kind:", 5) == 0)
+            json_object_set_new(json_object_get(out, "by_kind"), f + 5, json_integer(v));
+        else
+            json_object_set_new(out, f, json_integer(v));
+    }
+    if (r != NULL)
+        freeReplyObject(r);
+    return out;
+}
+
+int sw_series_shows_before(struct sw_store *s, const char *series, long long day, int max,
+                           json_t **docs)
+{
+    char before[32], cnt[16];
+    redisReply *r;
+    size_t i;
+
+    *docs = NULL;
+    snprintf(before, sizeof(before), "(%lld", day);
+    snprintf(cnt, sizeof(cnt), "%d", max);
+    r = sw_store_cmd(s, "ZREVRANGEBYSCORE", swk_series(series).s, before, "-inf", "LIMIT", "0",
+                     cnt, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *docs = json_array();
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        json_t *ed = NULL;
+
+        if (sw_reply_str(r->element[i]) == NULL ||
+            sw_show_get(s, sw_reply_str(r->element[i]), &ed) != SW_OK)
+            continue;
+        /* An entry left by a show that moved to another series (sw_show_put's last step). */
+        if (strcmp(json_string_value(json_object_get(ed, "series")) ?: "", series) != 0) {
+            json_decref(ed);
+            continue;
+        }
+        json_array_append_new(*docs, ed);
+    }
+    freeReplyObject(r);
+    return SW_OK;
+}
+
+int sw_shows_ending(struct sw_store *s, const char *min, const char *max, long long offset,
+                    int count, json_t **ids)
+{
+    char off[24], cnt[16];
+    redisReply *r;
+    size_t i;
+
+    *ids = NULL;
+    snprintf(off, sizeof(off), "%lld", offset);
+    snprintf(cnt, sizeof(cnt), "%d", count);
+    r = sw_store_cmd(s, "ZRANGEBYSCORE", swk_shows_all().s, min, max, "LIMIT", off, cnt, NULL);
+    if (r == NULL)
+        return SW_EAGAIN;
+    *ids = json_array();
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+        if (sw_reply_str(r->element[i]) != NULL)
+            json_array_append_new(*ids, json_string(sw_reply_str(r->element[i])));
+    freeReplyObject(r);
     return SW_OK;
 }

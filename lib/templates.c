@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "seawall/buf.h"
+#include "seawall/keys.h"
 #include "seawall/json.h"
 #include "seawall/store.h"
 #include "seawall/templates.h"
@@ -87,12 +88,12 @@ int sw_template_render(const char *text, const json_t *vals, const char *none,
 
 static void tkey(char *out, size_t len, long long centre)
 {
-    snprintf(out, len, "sw:{centre:%lld}:templates", centre);
+    snprintf(out, len, "%s", swk_templates(centre).s);
 }
 
 int sw_template_new_id(struct sw_store *s, long long *id)
 {
-    redisReply *r = sw_store_cmd(s, "INCR", "sw:seq:template", NULL);
+    redisReply *r = sw_store_cmd(s, "INCR", swk_template_seq().s, NULL);
 
     if (r == NULL)
         return SW_EAGAIN;
@@ -109,7 +110,7 @@ static const char put_lua[] =
 
 int sw_template_put(struct sw_store *s, long long centre, long long id, const json_t *doc)
 {
-    char key[64], idt[24], cap[16], *text = sw_json_dumps(doc);
+    char key[SW_KEY_BYTES], idt[24], cap[16], *text = sw_json_dumps(doc);
     const char *keys[1] = { key }, *args[3] = { idt, text, cap };
     long long n;
     int rc;
@@ -129,7 +130,7 @@ int sw_template_put(struct sw_store *s, long long centre, long long id, const js
 
 int sw_template_get(struct sw_store *s, long long centre, long long id, json_t **out)
 {
-    char key[64], idt[24];
+    char key[SW_KEY_BYTES], idt[24];
     redisReply *r;
 
     tkey(key, sizeof(key), centre);
@@ -152,7 +153,7 @@ static int by_id(const void *a, const void *b)
 
 int sw_template_list(struct sw_store *s, long long centre, json_t **out)
 {
-    char key[64];
+    char key[SW_KEY_BYTES];
     redisReply *r;
     json_t **v;
     size_t i, n = 0;
@@ -178,7 +179,7 @@ int sw_template_list(struct sw_store *s, long long centre, json_t **out)
 
 int sw_template_delete(struct sw_store *s, long long centre, long long id)
 {
-    char key[64], idt[24];
+    char key[SW_KEY_BYTES], idt[24];
     redisReply *r;
     long long n;
 

@@ -1,10 +1,11 @@
 /* matcher.c — seawall-matcher: every event against every portfolio of its partition. Builds
  * the index from Redis at start (only the subscribers of its partition, matcher.partition of
  * matcher.partitions: seawall/portfolio.h), follows every shard of the portfolio-changes
- * stream, reads the events stream in batches with its partition's consumer group ("matchers",
- * or "matchers.p<P>of<N>" when partitioned: each event is matched once per partition and each
- * subscriber by one partition), stores one alert per subscriber the event touches
- * (keyed by subscriber and event, every touched item in it) together with its entry in the
+ * stream (and every few seconds sweeps the portfolios written lately, appending the changes a
+ * writer that died left unsent), reads the events stream in batches with its partition's
+ * consumer group ("matchers", or "matchers.p<P>of<N>" when partitioned: each event is matched
+ * once per partition and each subscriber by one partition), stores one alert per subscriber
+ * the event touches (keyed by subscriber and event, every touched item in it) with its entry in the
  * deliveries stream, and acknowledges an event only after all its alerts are stored. A
  * bulletin's event alerts only while its version is out, and a correction or withdrawal tells
  * each exporter an earlier version alerted with one follow-up (seawall/bulletins.h). Entries a
@@ -46,6 +47,8 @@
 #include "seawall/worker.h"
 
 #define EVENTS SW_EVENTS_STREAM
+#define SWEEP_EVERY_MS 5000    /* how often the portfolios written lately are swept */
+#define SWEEP_IDLE_MS 10000    /* a write begun this long ago is over, or its writer gone */
 #define ALERT_MAX (16u << 20)   /* an alert embeds its event: the poller caps events far below */
 
 static const struct sw_config *cfg;
@@ -566,13 +569,13 @@ static void claim_stale(void)
 }
 
 /* --- the live publisher ------------------------------------------------------------------
- * A thread of its own, so matching never waits on nginx: it reads the deliveries stream and
- * the revoked tokens with the consumer group "live", publishes each new alert to its
- * subscriber's live streams and ends a revoked token's streams (seawall/live.h), and
- * acknowledges an entry only once nginx has taken it. When nginx does not answer it goes back
- * to its unacknowledged entries a second later, so an alert stored while nginx was down still
- * reaches the streams when it is back; a publisher that died leaves its entries to be claimed
- * after matcher.claim_idle_ms. */
+ * A thread of its own, so matching never waits on nginx: it reads the deliveries stream's
+ * shards and the revoked tokens (one after the other: they lie in different slots) with the
+ * consumer group "live", publishes each new alert to its subscriber's live streams and ends a
+ * revoked token's streams (seawall/live.h), and acknowledges an entry only once nginx has
+ * taken it. When nginx does not answer it goes back to its unacknowledged entries a second
+ * later, so an alert stored while nginx was down still reaches the streams when it is back; a
+ * publisher that died leaves its entries to be claimed after matcher.claim_idle_ms. */
 
 #define LIVE_AGAIN_MAX 64
 
@@ -580,7 +583,7 @@ struct live {
     struct sw_store store;
     struct sw_live lv;
     char name[200];
-    int pending;          /* read our unacknowledged entries ("0") before new ones (">") */
+    int pending;          /* read our unacknowledged entries before new ones */
     int failing;          /* nginx or Redis failed last time: log once per spell */
     struct {              /* revoked tokens and ended sessions to end once more a */
         char id[40];      /* heartbeat later: a stream admitted in the instant of the */
@@ -593,9 +596,9 @@ struct live {
 static struct live live;
 static pthread_t live_thread;
 
-/* One entry of either stream: SW_OK (done, acknowledge it), SW_ERR (it can never be done:
- * acknowledge it too) or SW_EAGAIN (try again later). */
-static int live_entry(struct live *l, const char *stream, const redisReply *entry)
+/* One entry of either stream (revoked: the revoked stream's): SW_OK (done, acknowledge it),
+ * SW_ERR (it can never be done: acknowledge it too) or SW_EAGAIN (try again later). */
+static int live_entry(struct live *l, int revoked, const redisReply *entry)
 {
     const char *token, *alert, *sub;
     long long subid;
@@ -604,7 +607,7 @@ static int live_entry(struct live *l, const char *stream, const redisReply *entr
     if (entry->type != REDIS_REPLY_ARRAY || entry->elements < 2 ||
         entry->element[1]->type != REDIS_REPLY_ARRAY)
         return SW_OK;   /* trimmed while pending */
-    if (strcmp(stream, SW_LIVE_REVOKED) == 0) {
+    if (revoked) {
         int session = (token = sw_stream_field(entry, "token")) == NULL;
 
         if (session && (token = sw_stream_field(entry, "session")) == NULL)
@@ -626,47 +629,47 @@ static int live_entry(struct live *l, const char *stream, const redisReply *entr
     return sw_live_publish_alert(&l->lv, &l->store, cfg, subid, alert);
 }
 
-/* Handles one XREADGROUP reply; returns the entries seen, or -1 when one must be retried. */
-static int live_batch(struct live *l, const redisReply *r)
+/* Handles the entries one stream (shard, as sw_live_read gives it) gave; returns how many
+ * were seen, or -1 when one must be retried (it and those after it stay unacknowledged). */
+static int live_entries(struct live *l, int shard, const redisReply *entries)
 {
-    size_t i, j;
+    const char *what = shard == SW_LIVE_REVOKED_SHARD ? "revoked" : "deliveries";
     int seen = 0, rc;
+    size_t j;
 
-    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-        const redisReply *st = r->element[i];
-        const char *stream = st->element[0]->str;
+    for (j = 0; entries->type == REDIS_REPLY_ARRAY && j < entries->elements && !stopping; j++) {
+        const redisReply *e = entries->element[j];
+        const char *id;
 
-        for (j = 0; j < st->element[1]->elements && !stopping; j++) {
-            const redisReply *e = st->element[1]->element[j];
-            redisReply *ack;
-
-            seen++;
-            rc = live_entry(l, stream, e);
-            if (rc == SW_ERR) {
-                sw_warn("live streams: %s entry %s skipped (%s)", stream, e->element[0]->str,
-                        l->lv.errstr);
-            } else if (rc != SW_OK) {
-                if (!l->failing)
-                    sw_warn("live streams: %s; trying again every second", l->lv.errstr);
-                l->failing = 1;
-                return -1;
-            }
-            if (l->failing)
-                sw_info("live streams: publishing again");
-            l->failing = 0;
-            ack = sw_store_cmd(&l->store, "XACK", stream, SW_LIVE_GROUP, e->element[0]->str,
-                               NULL);
-            if (ack != NULL)
-                freeReplyObject(ack);
+        if (e->type != REDIS_REPLY_ARRAY || e->elements < 1 ||
+            e->element[0]->type != REDIS_REPLY_STRING)
+            continue;
+        id = e->element[0]->str;
+        seen++;
+        rc = live_entry(l, shard == SW_LIVE_REVOKED_SHARD, e);
+        if (rc == SW_ERR) {
+            sw_warn("live streams: %s entry %s skipped (%s)", what, id, l->lv.errstr);
+        } else if (rc != SW_OK) {
+            if (!l->failing)
+                sw_warn("live streams: %s; trying again every second", l->lv.errstr);
+            l->failing = 1;
+            return -1;
         }
+        if (l->failing)
+            sw_info("live streams: publishing again");
+        l->failing = 0;
+        if (sw_live_ack(&l->store, shard, id) != SW_OK)
+            sw_warn("live streams: %s entry %s not acknowledged (%s)", what, id,
+                    l->store.errstr);
     }
     return seen;
 }
 
-static void live_claimed(void *ud, const redisReply *entries)
+static void live_claimed(void *ud, int shard, const redisReply *entries)
 {
     struct live *l = ud;
 
+    (void)shard;
     if (entries != NULL && entries->type == REDIS_REPLY_ARRAY && entries->elements > 0)
         l->pending = 1;   /* now ours: read with the rest of our unacknowledged entries */
 }
@@ -689,13 +692,13 @@ static void live_again(struct live *l)
     }
 }
 
+/* Makes the group "live" on stream (SW_DELIVERIES or SW_LIVE_REVOKED): both are made at
+ * once, at their ends, whichever is named. */
 static void live_group(struct live *l, const char *stream)
 {
-    redisReply *r = sw_store_cmd(&l->store, "XGROUP", "CREATE", stream, SW_LIVE_GROUP, "$",
-                                 "MKSTREAM", NULL);
-
-    if (r != NULL)
-        freeReplyObject(r);
+    (void)stream;
+    if (sw_live_groups(&l->store) != SW_OK)
+        sw_warn("live streams: the group not made yet (%s)", l->store.errstr);
 }
 
 static void *live_run(void *arg)
@@ -703,42 +706,31 @@ static void *live_run(void *arg)
     struct live *l = arg;
     long long idle = sw_config_int(cfg, "matcher.claim_idle_ms");
     int64_t last_claim = 0;
+    struct sw_stream_batch b;
 
     l->pending = 1;
     while (!stopping) {
         int64_t now = sw_mono_us() / 1000;
-        const char *from = l->pending ? "0" : ">";
-        redisReply *r;
-        int seen;
+        int seen = 0, i, n;
 
         live_again(l);
         if (now - last_claim >= idle / 4 + 1) {
-            sw_worker_claim(&l->store, SW_DELIVERIES, SW_LIVE_GROUP, l->name, idle, 100,
-                            "alerts for live streams", live_claimed, l, &stopping);
-            sw_worker_claim(&l->store, SW_LIVE_REVOKED, SW_LIVE_GROUP, l->name, idle, 100,
-                            "revoked tokens", live_claimed, l, &stopping);
+            sw_live_claim(&l->store, l->name, idle, live_claimed, l, &stopping);
             last_claim = now;
         }
-        r = sw_store_cmd(&l->store, "XREADGROUP", "GROUP", SW_LIVE_GROUP, l->name, "COUNT", "100",
-                         "BLOCK", "1000", "STREAMS", SW_DELIVERIES, SW_LIVE_REVOKED, from, from,
-                         NULL);
-        if (r == NULL) {
+        if (sw_live_read(&l->store, l->name, l->pending, 100, 200, &b) != SW_OK) {
             if (!l->failing)
                 sw_warn("live streams: reading failed (%s)", l->store.errstr);
             l->failing = 1;
+            live_group(l, SW_DELIVERIES);   /* a group lost with its stream (FLUSHALL) */
             sleep(1);
             continue;
         }
-        if (r->type == REDIS_REPLY_ERROR) {   /* a group lost with its stream (FLUSHALL) */
-            sw_warn("live streams: %s", r->str);
-            freeReplyObject(r);
-            live_group(l, SW_DELIVERIES);
-            live_group(l, SW_LIVE_REVOKED);
-            sleep(1);
-            continue;
+        for (i = 0; i < b.n && seen >= 0; i++) {
+            n = live_entries(l, b.shard[i], b.entries[i]);
+            seen = n < 0 ? -1 : seen + n;
         }
-        seen = live_batch(l, r);
-        freeReplyObject(r);
+        sw_stream_batch_free(&b);
         if (seen < 0) {
             l->pending = 1;
             sleep(1);
@@ -755,7 +747,7 @@ int main(int argc, char **argv)
 {
     struct sw_config *loaded;
     struct sw_stream_batch batch;
-    int64_t last_claim = 0;
+    int64_t last_claim = 0, last_sweep = 0;
     int rc = sw_worker_start("seawall-matcher", argc, argv, "matcher.id", &loaded, me,
                              sizeof(me), &stopping);
 
@@ -816,6 +808,13 @@ int main(int argc, char **argv)
         int64_t now = sw_mono_us() / 1000;
         int i;
 
+        if (now - last_sweep >= SWEEP_EVERY_MS) {
+            /* Portfolio changes a writer stored but did not append (it died, or lost the
+             * stream's node): appended now, read just below. */
+            if (sw_portfolio_sweep(&store, partitions, partition, SWEEP_IDLE_MS) > 0)
+                sw_info("portfolio changes left unsent by their writer appended");
+            last_sweep = now;
+        }
         follow_changes();
         if (now - last_claim >= sw_config_int(cfg, "matcher.claim_idle_ms") / 4 + 1) {
             claim_stale();

@@ -38,6 +38,7 @@
 #include "seawall/messenger.h"
 #include "seawall/reminders.h"
 #include "seawall/store.h"
+#include "seawall/stream.h"
 #include "seawall/worker.h"
 
 #define GROUP "notifiers"
@@ -63,7 +64,6 @@ struct run {
     int is_mail;
     int msgr;                  /* the endpoint's kind (messenger.h): how its answer reads */
     long long sub;
-    char member[80];
     json_t *job;
     int64_t started_us;
     int done;                  /* finish() ran: the outcome is stored */
@@ -116,20 +116,6 @@ static int parse_schedule(const char *text)
 
 /* --- intake: new alerts become deliveries ------------------------------------------------ */
 
-static int webhook_disabled(long long sub, long long id)
-{
-    char key[80];
-    redisReply *r;
-    int off;
-
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:whstate:%lld", sub, id);
-    r = sw_store_cmd(&store, "HEXISTS", key, "disabled_at", NULL);
-    off = r != NULL && sw_reply_int(r, 0) == 1;
-    if (r != NULL)
-        freeReplyObject(r);
-    return off;
-}
-
 /* 1 when a job goes out to a webhook endpoint (a generic one or a group robot): a webhook
  * delivery, or a reminder with no mail address; every other job goes by mail. */
 static int by_webhook(const json_t *job)
@@ -177,7 +163,7 @@ static int intake_alert(long long sub, const char *alert, const char *severity,
 
         if (!json_is_true(json_object_get(wh, "enabled")) ||
             rank < sw_severity_rank(json_string_value(json_object_get(wh, "severity_floor"))) ||
-            webhook_disabled(sub, wid))
+            sw_webhook_disabled(&store, sub, wid))
             continue;
         snprintf(target, sizeof(target), "webhook:%lld", wid);
         sw_dlv_id(sub, what, target, id, sizeof(id));
@@ -204,25 +190,12 @@ static int intake_alert(long long sub, const char *alert, const char *severity,
         strcmp(mode, "off") == 0) {
         rc = SW_OK;
     } else if (strcmp(mode, "digest") == 0 && rem == NULL) {
-        char dkey[64], now[24], due[24], subtxt[24];
         int64_t next = sw_digest_next((int)json_integer_value(json_object_get(settings,
                                                                               "digest_hour")),
                                       json_string_value(json_object_get(settings, "digest_tz")),
                                       sw_now_ms());
-        const char *a1[] = { "ZADD", dkey, "NX", now, alert };
-        const char *a2[] = { "ZADD", SW_DIGEST_DUE, "NX", due, subtxt };
-        const char **argvs[] = { a1, a2 };
-        int argcs[] = { 5, 5 };
-        redisReply *r;
 
-        snprintf(dkey, sizeof(dkey), "sw:{sub:%lld}:digest", sub);
-        snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
-        snprintf(due, sizeof(due), "%lld", (long long)(next > 0 ? next : sw_now_ms() + 86400000));
-        snprintf(subtxt, sizeof(subtxt), "%lld", sub);
-        r = sw_store_multi(&store, 2, argcs, argvs, NULL);
-        rc = r != NULL ? SW_OK : SW_EAGAIN;
-        if (r != NULL)
-            freeReplyObject(r);
+        rc = sw_digest_add(&store, sub, alert, next > 0 ? next : sw_now_ms() + 86400000);
     } else {
         json_array_foreach(json_object_get(settings, "emails"), i, v) {
             snprintf(target, sizeof(target), "email:%s", json_string_value(v));
@@ -247,46 +220,52 @@ out:
     return rc;
 }
 
-static void intake(const redisReply *entries)
+/* Makes the deliveries of each entry read from the deliveries stream's shard and acknowledges
+ * it. An entry may come twice (a matcher's retry announces an alert again; a notifier that
+ * died before acknowledging): delivery ids are derived from alert and target and a digest
+ * takes an alert once, so a second reading makes nothing again. On a failure the entry and
+ * those after it stay pending: claim_stale() takes them up again. */
+static void intake(int shard, const redisReply *entries)
 {
     size_t i;
 
     for (i = 0; entries != NULL && entries->type == REDIS_REPLY_ARRAY && i < entries->elements;
          i++) {
         const redisReply *e = entries->element[i];
-        const char *alert, *sub, *sev;
+        const char *alert, *sub, *sev, *id;
         long long subid;
-        redisReply *r;
 
-        if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
-            e->element[1]->type != REDIS_REPLY_ARRAY)
-            continue;   /* trimmed while pending */
-        alert = sw_stream_field(e, "alert");
-        sub = sw_stream_field(e, "sub");
-        sev = sw_stream_field(e, "severity");
-        if (alert != NULL && sub != NULL && sev != NULL &&
-            sw_parse_ll(sub, 1, INT64_MAX, &subid) == SW_OK &&
-            intake_alert(subid, alert, sev, NULL) != SW_OK) {
-            sw_warn("deliveries for alert %s not stored yet (%s); it stays pending", alert,
-                    store.errstr);
-            return;
+        if (e->type != REDIS_REPLY_ARRAY || e->elements < 1 ||
+            e->element[0]->type != REDIS_REPLY_STRING)
+            continue;
+        id = e->element[0]->str;
+        if (e->elements >= 2 && e->element[1]->type == REDIS_REPLY_ARRAY) {   /* else trimmed */
+            alert = sw_stream_field(e, "alert");
+            sub = sw_stream_field(e, "sub");
+            sev = sw_stream_field(e, "severity");
+            if (alert != NULL && sub != NULL && sev != NULL &&
+                sw_parse_ll(sub, 1, INT64_MAX, &subid) == SW_OK &&
+                intake_alert(subid, alert, sev, NULL) != SW_OK) {
+                sw_warn("deliveries for alert %s not stored yet (%s); it stays pending", alert,
+                        store.errstr);
+                return;
+            }
         }
-        r = sw_store_cmd(&store, "XACK", SW_DELIVERIES, GROUP, e->element[0]->str, NULL);
-        if (r != NULL)
-            freeReplyObject(r);
+        if (sw_stream_ack(&store, SW_DELIVERIES, shard, GROUP, 1, &id) != SW_OK)
+            sw_warn("new alert %s not acknowledged (%s); it will be read again", id,
+                    store.errstr);
     }
 }
 
-static void take_claimed(void *ud, const redisReply *entries)
+static void take_claimed(void *ud, int shard, const redisReply *entries)
 {
     (void)ud;
-    intake(entries);
+    intake(shard, entries);
 }
 
 static void claim_stale(void)
 {
-    sw_worker_claim(&store, SW_DELIVERIES, GROUP, me,
-                    sw_config_int(cfg, "notifier.claim_idle_ms"),
+    sw_stream_claim(&store, SW_DELIVERIES, GROUP, me, sw_config_int(cfg, "notifier.claim_idle_ms"),
                     sw_config_int(cfg, "notifier.batch"), "new alerts", take_claimed, NULL,
                     &stopping);
 }
@@ -335,35 +314,22 @@ static void reminders(void)
 
 /* --- digests ----------------------------------------------------------------------------- */
 
-/* KEYS: digest, digest due. ARGV: up to score, sub, next due. */
-static const char digest_done_lua[] =
-    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]) "
-    "if redis.call('ZCARD', KEYS[1]) > 0 then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2]) "
-    "else redis.call('ZREM', KEYS[2], ARGV[2]) end return 1";
-
+/* Makes sub's digest of the alerts waiting (at most 500), one delivery per address, and
+ * takes them off the list; the next digest is scheduled when some are left. A digest made
+ * before a crash (its id is derived from its first alert and the address) is found again and
+ * only what it holds is taken off. */
 static void make_digest(long long sub)
 {
-    char dkey[64], subtxt[24], upto[24] = "0", next[24], id[40], what[64], target[300];
-    json_t *settings = NULL, *ids = json_array(), *v;
-    redisReply *r;
-    const char *keys[2], *args[3];
+    char first[24] = "0", upto[24] = "0", id[40], what[64], target[300];
+    json_t *settings = NULL, *ids = NULL, *v;
     int64_t nxt;
     size_t i;
 
-    snprintf(dkey, sizeof(dkey), "sw:{sub:%lld}:digest", sub);
-    snprintf(subtxt, sizeof(subtxt), "%lld", sub);
-    if (sw_delivery_get(&store, sub, &settings) != SW_OK)
+    if (sw_delivery_get(&store, sub, &settings) != SW_OK ||
+        sw_digest_pending(&store, sub, 500, &ids, first, sizeof(first), upto,
+                          sizeof(upto)) != SW_OK)
         goto out;
-    r = sw_store_cmd(&store, "ZRANGE", dkey, "0", "499", "WITHSCORES", NULL);
-    if (r == NULL)
-        goto out;
-    for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
-        json_array_append_new(ids, json_string(r->element[i]->str));
-        sw_strlcpy(upto, r->element[i + 1]->str, sizeof(upto));
-    }
-    if (json_array_size(ids) > 0)
-        snprintf(what, sizeof(what), "digest:%s", r->element[1]->str);
-    freeReplyObject(r);
+    snprintf(what, sizeof(what), "digest:%s", first);
     if (json_array_size(ids) > 0 &&
         strcmp(json_string_value(json_object_get(settings, "email_mode")) ?: "", "digest") == 0) {
         json_array_foreach(json_object_get(settings, "emails"), i, v) {
@@ -390,15 +356,8 @@ static void make_digest(long long sub)
     nxt = sw_digest_next((int)json_integer_value(json_object_get(settings, "digest_hour")),
                          json_string_value(json_object_get(settings, "digest_tz")) ?: "UTC",
                          sw_now_ms());
-    snprintf(next, sizeof(next), "%lld", (long long)(nxt > 0 ? nxt : sw_now_ms() + 86400000));
-    keys[0] = dkey;
-    keys[1] = SW_DIGEST_DUE;
-    args[0] = upto;
-    args[1] = subtxt;
-    args[2] = next;
-    r = sw_store_eval(&store, digest_done_lua, 2, keys, 3, args);
-    if (r != NULL)
-        freeReplyObject(r);
+    if (sw_digest_done(&store, sub, upto, nxt > 0 ? nxt : sw_now_ms() + 86400000) != SW_OK)
+        sw_warn("digest of subscriber %lld: the list not updated (%s)", sub, store.errstr);
 out:
     json_decref(settings);
     json_decref(ids);
@@ -406,21 +365,13 @@ out:
 
 static void digests(void)
 {
-    char now[24];
-    redisReply *r;
-    size_t i;
+    long long subs[20];
+    size_t n, i;
 
-    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
-    r = sw_store_cmd(&store, "ZRANGEBYSCORE", SW_DIGEST_DUE, "-inf", now, "LIMIT", "0", "20",
-                     NULL);
-    for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-        long long sub;
-
-        if (sw_parse_ll(r->element[i]->str, 1, INT64_MAX, &sub) == SW_OK)
-            make_digest(sub);
-    }
-    if (r != NULL)
-        freeReplyObject(r);
+    if (sw_digest_due(&store, sw_now_ms(), SW_ARRAY_LEN(subs), subs, &n) != SW_OK)
+        return;
+    for (i = 0; i < n && !stopping; i++)
+        make_digest(subs[i]);
 }
 
 /* --- building messages ------------------------------------------------------------------- */
@@ -578,31 +529,11 @@ static void release(struct run *run);
  * no place for it until wait_ms from now (nothing is logged, nothing counted). */
 static void postpone(struct run *run, int64_t wait_ms)
 {
-    int64_t at = sw_now_ms() + wait_ms;
-    char key[96], due[24], when[32];
-    char *text;
-    redisReply *r;
-
     run->done = 1;
-    json_object_set_new(run->job, "next_attempt_at", json_string(sw_iso8601(at, when,
-                                                                             sizeof(when))));
-    json_object_set_new(run->job, "waiting_for", json_string("rate_limit"));
-    text = json_dumps(run->job, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s", run->sub,
-             json_string_value(json_object_get(run->job, "id")));
-    snprintf(due, sizeof(due), "%lld", (long long)at);
-    {
-        const char *a1[] = { "SET", key, text ? text : "{}" };
-        const char *a2[] = { "ZADD", SW_DLV_DUE, due, run->member };
-        const char *a3[] = { "HDEL", SW_DLV_LEASES, run->member };
-        const char **argvs[] = { a1, a2, a3 };
-        int argcs[] = { 3, 4, 3 };
-
-        r = text != NULL ? sw_store_multi(&store, 3, argcs, argvs, NULL) : NULL;
-    }
-    if (r != NULL)
-        freeReplyObject(r);
-    free(text);
+    if (sw_dlv_postpone(&store, run->sub, run->job, sw_now_ms() + wait_ms) != SW_OK)
+        sw_warn("delivery %s: its wait for the rate limit not stored (%s); it is attempted "
+                "after its lease", json_string_value(json_object_get(run->job, "id")),
+                store.errstr);
     sw_debug("delivery %s waits %lld ms for its robot's rate limit",
              json_string_value(json_object_get(run->job, "id")), (long long)wait_ms);
 }
@@ -682,7 +613,7 @@ static int start_webhook(struct run *run)
     /* A test goes out to a disabled endpoint too: that is how its owner checks it works. */
     if (rc == SW_NOTFOUND || (rc == SW_OK && !is_test(run->job) &&
                               (!json_is_true(json_object_get(wh, "enabled")) ||
-                               webhook_disabled(sub, wid)))) {
+                               sw_webhook_disabled(&store, sub, wid)))) {
         json_decref(wh);
         finish(run, -1, 0, rc == SW_NOTFOUND ? "the webhook was deleted"
                                              : "the webhook is disabled");
@@ -926,56 +857,29 @@ static int start_mail(struct run *run)
     return SW_OK;
 }
 
-/* KEYS: due, leases. ARGV: now, lease until, count. Takes due deliveries, pushing each past
- * its lease so no other notifier takes it meanwhile, and noting the lease (so "retry now"
- * can tell an attempt being made from one waiting for its time). */
-static const char claim_lua[] =
-    "local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3]) "
-    "for i = 1, #m do redis.call('ZADD', KEYS[1], ARGV[2], m[i]) "
-    "  redis.call('HSET', KEYS[2], m[i], ARGV[2]) end "
-    "return m";
-
 static void dispatch(void)
 {
     long long room = sw_config_int(cfg, "notifier.concurrency") - inflight;
-    char now[24], until[24], count[24];
-    const char *keys[2] = { SW_DLV_DUE, SW_DLV_LEASES }, *args[3] = { now, until, count };
-    redisReply *r;
-    size_t i;
+    struct sw_dlv_ref got[256];
+    size_t n = 0, i;
 
     if (room <= 0)
         return;
-    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
-    snprintf(until, sizeof(until), "%lld",
-             (long long)(sw_now_ms() + sw_config_int(cfg, "notifier.lease_ms")));
-    snprintf(count, sizeof(count), "%lld", room);
-    r = sw_store_eval(&store, claim_lua, 2, keys, 3, args);
-    for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-        const char *m = r->element[i]->str, *bar = strchr(m, '|');
+    if (room > (long long)SW_ARRAY_LEN(got))
+        room = SW_ARRAY_LEN(got);
+    if (sw_dlv_claim(&store, sw_now_ms(), sw_config_int(cfg, "notifier.lease_ms"), got,
+                     (size_t)room, &n) != SW_OK)
+        return;
+    for (i = 0; i < n; i++) {
+        long long sub = got[i].sub;
         struct run *run;
-        long long sub;
-        char subtxt[24];
-        json_t *job;
-        int rc;
+        json_t *job = NULL;
+        int rc = sw_dlv_get(&store, sub, got[i].id, &job);
 
-        if (bar == NULL || (size_t)(bar - m) >= sizeof(subtxt))
-            continue;
-        memcpy(subtxt, m, (size_t)(bar - m));
-        subtxt[bar - m] = '\0';
-        if (sw_parse_ll(subtxt, 0, INT64_MAX, &sub) != SW_OK)   /* 0: account mail */
-            continue;
-        rc = sw_dlv_get(&store, sub, bar + 1, &job);
         if (rc == SW_NOTFOUND ||
             (rc == SW_OK &&
              strcmp(json_string_value(json_object_get(job, "status")) ?: "", "pending") != 0)) {
-            const char *a1[] = { "ZREM", SW_DLV_DUE, m };
-            const char *a2[] = { "HDEL", SW_DLV_LEASES, m };
-            const char **argvs[] = { a1, a2 };
-            int argcs[] = { 3, 3 };
-            redisReply *z = sw_store_multi(&store, 2, argcs, argvs, NULL);
-
-            if (z != NULL)
-                freeReplyObject(z);
+            sw_dlv_unqueue(&store, &got[i]);
             json_decref(job);
             continue;
         }
@@ -988,7 +892,6 @@ static void dispatch(void)
         }
         run->sub = sub;
         run->job = job;
-        sw_strlcpy(run->member, m, sizeof(run->member));
         run->started_us = sw_mono_us();
         run->next = runs;
         if (runs != NULL)
@@ -1004,8 +907,6 @@ static void dispatch(void)
         if (rc != SW_OK || run->done)
             release(run);
     }
-    if (r != NULL)
-        freeReplyObject(r);
 }
 
 /* --- finishing attempts ------------------------------------------------------------------ */
@@ -1036,49 +937,22 @@ static void enqueue_disabled_notice(long long sub, long long wid, const char *ur
 static void webhook_state(long long sub, const json_t *job, int ok, const char *error)
 {
     long long wid = json_integer_value(json_object_get(job, "webhook"));
-    char key[80], now[24];
-    redisReply *r;
-    long long since;
+    long long since = 0;
+    int64_t now = sw_now_ms();
+    int disabled = 0;
 
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:whstate:%lld", sub, wid);
-    snprintf(now, sizeof(now), "%lld", (long long)sw_now_ms());
     if (ok) {
-        const char *a1[] = { "HDEL", key, "failing_since", "last_error" };
-        const char *a2[] = { "HSET", key, "last_success_at", now };
-        const char **argvs[] = { a1, a2 };
-        int argcs[] = { 4, 4 };
-
-        r = sw_store_multi(&store, 2, argcs, argvs, NULL);
-        if (r != NULL)
-            freeReplyObject(r);
+        sw_webhook_succeeded(&store, sub, wid, now);
         return;
     }
-    {
-        const char *a1[] = { "HSETNX", key, "failing_since", now };
-        const char *a2[] = { "HSET", key, "last_error", error };
-        const char *a3[] = { "HGET", key, "failing_since" };
-        const char **argvs[] = { a1, a2, a3 };
-        int argcs[] = { 4, 4, 3 };
-
-        r = sw_store_multi(&store, 3, argcs, argvs, NULL);
-        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
-            if (r != NULL)
-                freeReplyObject(r);
-            return;
-        }
-        since = atoll(sw_reply_str(r->element[2]) ?: "0");
-        freeReplyObject(r);
-    }
-    if (since > 0 && sw_now_ms() - since >= sw_config_int(cfg, "notifier.disable_after_s") * 1000) {
-        r = sw_store_cmd(&store, "HSETNX", key, "disabled_at", now, NULL);
-        if (r != NULL && sw_reply_int(r, 0) == 1) {
-            sw_warn("subscriber %lld: webhook %lld disabled after failing since %lld", sub, wid,
-                    since);
-            enqueue_disabled_notice(sub, wid, json_string_value(json_object_get(job, "url")) ?: "",
-                                    error);
-        }
-        if (r != NULL)
-            freeReplyObject(r);
+    if (sw_webhook_failed(&store, sub, wid, error, now, &since) != SW_OK)
+        return;
+    if (since > 0 && now - since >= sw_config_int(cfg, "notifier.disable_after_s") * 1000 &&
+        sw_webhook_disable(&store, sub, wid, now, &disabled) == SW_OK && disabled) {
+        sw_warn("subscriber %lld: webhook %lld disabled after failing since %lld", sub, wid,
+                since);
+        enqueue_disabled_notice(sub, wid, json_string_value(json_object_get(job, "url")) ?: "",
+                                error);
     }
 }
 
@@ -1091,10 +965,8 @@ static void finish(struct run *run, int delivered, long code, const char *error)
     long long n = json_integer_value(json_object_get(job, "attempts")) + 1;
     long long latency = (sw_mono_us() - run->started_us) / 1000;
     int64_t now = sw_now_ms(), next = 0;
-    char key[96], akey[112], lkey[64], when[32], due[24], ntxt[24], ctxt[24], ltxt[24];
+    char when[32];
     const char *outcome;
-    char *atext, *jtext;
-    redisReply *r;
 
     run->done = 1;
     if (delivered > 0) {
@@ -1132,44 +1004,14 @@ static void finish(struct run *run, int delivered, long code, const char *error)
                         json_string_value(json_object_get(job, "url")), "outcome", outcome,
                         "status_code", (json_int_t)code, "latency_ms", (json_int_t)latency,
                         "error", error);
-    atext = json_dumps(attempt, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    jtext = json_dumps(job, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(attempt);
-    snprintf(key, sizeof(key), "sw:{sub:%lld}:dlv:%s", run->sub, id);
-    snprintf(akey, sizeof(akey), "%s:attempts", key);
-    snprintf(lkey, sizeof(lkey), "sw:{sub:%lld}:dlog", run->sub);
-    snprintf(due, sizeof(due), "%lld", (long long)next);
-    snprintf(ntxt, sizeof(ntxt), "%lld", n);
-    snprintf(ctxt, sizeof(ctxt), "%ld", code);
-    snprintf(ltxt, sizeof(ltxt), "%lld", latency);
-    {
-        const char *a1[] = { "SET", key, jtext ? jtext : "{}" };
-        const char *a2[] = { "LPUSH", akey, atext ? atext : "{}" };
-        const char *a3[] = { "LTRIM", akey, "0", "49" };
-        const char *a4[] = { "XADD", lkey, "MAXLEN", "~", "10000", "*", "delivery", id, "kind",
-                             kind, "target", json_string_value(json_object_get(job, "to")) ?:
-                             json_string_value(json_object_get(job, "url")) ?: "", "attempt",
-                             ntxt, "outcome", outcome, "status_code", ctxt, "latency_ms", ltxt,
-                             "error", error ? error : "" };
-        const char *a5z[] = { "ZADD", SW_DLV_DUE, due, run->member };
-        const char *a5r[] = { "ZREM", SW_DLV_DUE, run->member };
-        const char *a6[] = { "HDEL", SW_DLV_LEASES, run->member };
-        const char **argvs[] = { a1, a2, a3, a4, next > 0 ? a5z : a5r, a6 };
-        int argcs[] = { 3, 3, 4, 22, next > 0 ? 4 : 3, 3 };
-
-        r = jtext && atext ? sw_store_multi(&store, 6, argcs, argvs, NULL) : NULL;
-    }
-    if (r == NULL)
+    if (attempt == NULL || sw_dlv_record_attempt(&store, run->sub, job, attempt, next) != SW_OK)
         sw_warn("delivery %s: the outcome (%s) was not stored (%s); it will be attempted again",
                 id, outcome, store.errstr);
-    else
-        freeReplyObject(r);
+    json_decref(attempt);
     if (by_webhook(job) && delivered >= 0 && !is_test(job))
         webhook_state(run->sub, job, delivered > 0, error ? error : "");
     sw_debug("delivery %s attempt %lld: %s (%ld, %lld ms%s%s)", id, n, outcome, code, latency,
              error ? ", " : "", error ? error : "");
-    free(atext);
-    free(jtext);
 }
 
 static void release(struct run *run)
@@ -1263,9 +1105,10 @@ static void pump(int wait_ms)
 int main(int argc, char **argv)
 {
     struct sw_config *loaded;
-    char count[16], block[16], err[256];
+    char err[256];
     int64_t last_claim = 0, last_digest = 0;
-    redisReply *r;
+    struct sw_stream_batch batch;
+    int i;
     int rc = sw_worker_start("seawall-notifier", argc, argv, "notifier.id", &loaded, me,
                              sizeof(me), &stopping);
 
@@ -1287,11 +1130,8 @@ int main(int argc, char **argv)
         return 1;
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 16L);
     sw_store_init(&store, cfg);
-    r = sw_store_cmd(&store, "XGROUP", "CREATE", SW_DELIVERIES, GROUP, "0", "MKSTREAM", NULL);
-    if (r != NULL)
-        freeReplyObject(r);
-    snprintf(count, sizeof(count), "%lld", sw_config_int(cfg, "notifier.batch"));
-    snprintf(block, sizeof(block), "%lld", sw_config_int(cfg, "notifier.idle_ms"));
+    if (sw_stream_group(&store, SW_DELIVERIES, GROUP, "0") != SW_OK)
+        sw_warn("the group %s of the deliveries stream not made yet (%s)", GROUP, store.errstr);
     sw_info("delivering as %s, up to %lld at once, %d retries", me,
             sw_config_int(cfg, "notifier.concurrency"), nschedule);
     while (!stopping) {
@@ -1307,19 +1147,16 @@ int main(int argc, char **argv)
             last_digest = now;
         }
         /* Idle: wait on the stream itself, so a new alert wakes us at once. */
-        r = inflight > 0
-                ? sw_store_cmd(&store, "XREADGROUP", "GROUP", GROUP, me, "COUNT", count,
-                               "STREAMS", SW_DELIVERIES, ">", NULL)
-                : sw_store_cmd(&store, "XREADGROUP", "GROUP", GROUP, me, "COUNT", count,
-                               "BLOCK", block, "STREAMS", SW_DELIVERIES, ">", NULL);
-        if (r == NULL) {
+        if (sw_stream_read(&store, SW_DELIVERIES, GROUP, me, sw_config_int(cfg, "notifier.batch"),
+                           inflight > 0 ? 0 : sw_config_int(cfg, "notifier.idle_ms"),
+                           &batch) != SW_OK) {
             sw_warn("reading new alerts failed (%s)", store.errstr);
             pump(1000);
             continue;
         }
-        if (r->type == REDIS_REPLY_ARRAY && r->elements > 0)
-            intake(r->element[0]->element[1]);
-        freeReplyObject(r);
+        for (i = 0; i < batch.n; i++)
+            intake(batch.shard[i], batch.entries[i]);
+        sw_stream_batch_free(&batch);
         dispatch();
         pump(inflight > 0 ? 20 : 0);
     }

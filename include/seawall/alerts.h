@@ -6,7 +6,7 @@
  * ("items", "item_ids"), its severity is the highest of theirs, and its id is derived from
  * subscriber and event alone, so a redelivered event never makes a second one.
  *
- * Keys, all under the subscriber's hash tag:
+ * Keys (keys.h), all under the subscriber's hash tag:
  *   sw:{sub:N}:alert:<id>   the alert as JSON, written once
  *   sw:{sub:N}:alerts       sorted set of ids; score = created ms * 1000 + a 3-digit sequence,
  *                           so scores are unique and double as the list cursor
@@ -18,9 +18,12 @@
  *   sw:{sub:N}:alsearch     hash id -> the alert's text as ?q= searches it (sw_fold_search)
  *   sw:{sub:N}:alstatus     hash id -> "read" | "dismissed" (absent: "new")
  *   sw:{sub:N}:alcounts     hash "<status>:<severity>" -> count, kept in step by the scripts
- * and the shared stream "deliveries", where the notifier (group "notifiers") and the live
- * publisher (group "live", seawall/live.h) learn of each new alert: one entry per alert; and
- * the shared reminder schedule (seawall/reminders.h). */
+ *   sw:{sub:N}:alnew        hash id -> "1": stored, not yet announced (see sw_alert_store)
+ * Once stored, an alert is announced on the sharded stream "deliveries" (seawall/stream.h;
+ * route: the subscriber id, so sw:{deliveries:K} with K = sw_dlv_shard(N)), where the
+ * notifier (group "notifiers") and the live publisher (group "live", seawall/live.h) learn of
+ * it: one entry per alert, two after a retry of an announcement cut short (both consumers are
+ * idempotent); its reminders go into the shard's schedule (seawall/reminders.h). */
 #ifndef SEAWALL_ALERTS_H
 #define SEAWALL_ALERTS_H
 
@@ -31,7 +34,7 @@
 struct sw_store;
 struct sw_config;
 
-#define SW_DELIVERIES "deliveries"
+#define SW_DELIVERIES "deliveries"   /* the stream's base name (seawall/stream.h) */
 
 #define SW_ALERT_SEARCH_MAX 8192   /* bytes of folded text ?q= searches in one alert */
 #define SW_ALERT_Q_MAX 200         /* bytes of a ?q= */
@@ -39,11 +42,14 @@ struct sw_config;
 struct sw_buf;
 
 /* Stores alert (which must carry "id" and "severity") for subscriber sub, with its inbox
- * entry, search text, counters and delivery, all or nothing, once: a second call with the
- * same id changes nothing. An "action" member (seawall/actions.h) is filed for the filters
- * and, when it has a window, the window and its reminders are scheduled with it. Returns
- * SW_OK with *stored 1 (new) or 0 (already there), or SW_EAGAIN / SW_ERR with the reason in
- * s->errstr. */
+ * entry, search text and counters, all or nothing, once (one script in the subscriber's
+ * slot; sw_store_durable on it), then announces it: its reminders scheduled and its entry
+ * appended to the deliveries stream. A second call with the same id changes nothing in the
+ * inbox, but announces the alert again when the first was cut short before its announcement
+ * was done (a crash, a failure: the call returned SW_EAGAIN), so a writer that retries until
+ * SW_OK loses no delivery. An "action" member (seawall/actions.h) is filed for the filters
+ * and, when it has a window, its reminders are scheduled. Returns SW_OK with *stored 1 (new)
+ * or 0 (already there), or SW_EAGAIN / SW_ERR with the reason in s->errstr. */
 int sw_alert_store(struct sw_store *s, const struct sw_config *cfg, long long sub,
                    const json_t *alert, int *stored);
 

@@ -91,6 +91,10 @@ int sw_matter_get(struct sw_store *s, long long id, json_t **doc, json_t **subs)
 /* Matter ids, newest first: of association a, or every one with a 0. */
 int sw_matter_ids(struct sw_store *s, long long a, int limit, json_t **ids);
 
+/* The next number of a notice sent about matter id (1, 2, ...): SW_OK with *seq or
+ * SW_EAGAIN. */
+int sw_matter_notice_seq(struct sw_store *s, long long id, long long *seq);
+
 /* The first matter any of the case's alerts (doc["alerts"]) is linked to, as {id, title}, or
  * NULL when none (new reference). */
 json_t *sw_matter_of_case(struct sw_store *s, const json_t *case_doc);

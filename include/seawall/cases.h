@@ -6,7 +6,7 @@
  *   sw:{case:N}:doc       the case as JSON (state, deadline, clocks, assignee, …)
  *   sw:{case:N}:history   list of JSON entries, appended only: every change, note, reply and
  *                         evidence file, each with who, when, before and after
- * Indexes (sorted sets, score = case id):
+ * Indexes (sorted sets, score = case id; readers re-check each entry, enum sw_case_list):
  *   sw:idx:cases, sw:{sub:S}:cases, sw:{centre:C}:cases   every case, by owner, by centre
  *   sw:{centre:C}:open                                    cases not closed or rejected
  *   sw:staff:E:open                                       open cases assigned to expert E
@@ -177,21 +177,34 @@ void sw_case_deadline_sync(json_t *doc);
 int64_t sw_case_now(struct sw_store *s, int test_clock);
 
 /* Stores a new case (doc complete but for "id", which is added) with its first history entry
- * and indexes, in one transaction. SW_OK with *id, or SW_EAGAIN. */
+ * and indexes: the indexes first, then the case in one transaction (record.h), then waits
+ * for the write to reach redis.wait_replicas replicas (sw_store_durable). SW_OK with *id, or
+ * SW_EAGAIN (also when the replicas did not confirm: the case may exist). */
 int sw_case_create(struct sw_store *s, json_t *doc, json_t *entry, long long *id);
 
-/* The parts of sw_case_create, for a case made in the same transaction as another change
- * (an escalated incident): a new case id, then the case's commands queued onto c. */
+/* The parts of sw_case_create, for a case made with another change (an escalated incident):
+ * a new case id, then the case's commands queued onto c — its indexes before c's transaction,
+ * its document and history as the transaction when c has none yet, else after it (record.h).
+ * Queuing them again for the same id writes the same case. */
 struct sw_cmds;
 int sw_case_new_id(struct sw_store *s, long long *id);
+
+/* sw_case_create under a given id (sw_case_new_id's): writing it again writes the same. */
+int sw_case_create_as(struct sw_store *s, json_t *doc, json_t *entry, long long id);
 void sw_case_create_cmds(struct sw_cmds *c, json_t *doc, json_t *entry, long long id);
+
+/* Waits until case id's last write is on redis.wait_replicas replicas (sw_store_durable):
+ * SW_OK, or SW_EAGAIN when they did not confirm in time. */
+int sw_case_durable(struct sw_store *s, long long id);
 
 int sw_case_get(struct sw_store *s, long long id, json_t **doc);
 
 /* Changes case id: fn edits doc (borrowed) and appends history entries to hist (an array);
- * returns SW_OK to commit or another code (returned unchanged, nothing written). The document,
- * the entries (given seq numbers) and the indexes that follow from the state and assignee are
- * written in one transaction, retried when the case changed meanwhile. SW_OK with *out (the
+ * returns SW_OK to commit or another code (returned unchanged, nothing written). The document
+ * and the entries (given seq numbers) are written in one transaction, retried when the case
+ * changed meanwhile; the indexes that follow from the state and assignee move in steps around
+ * it (record.h); then the write waits for replicas (sw_store_durable: SW_EAGAIN when they do
+ * not confirm). SW_OK with *out (the
  * stored document, caller decrefs; NULL allowed), SW_NOTFOUND, SW_EAGAIN, SW_TOOBIG (history
  * full), or fn's code. */
 typedef int (*sw_case_edit_fn)(json_t *doc, json_t *hist, void *ud);   /* sw_rec_edit_fn */
@@ -204,10 +217,33 @@ int sw_case_history(struct sw_store *s, long long id, json_t **out);
 /* Loads the documents of ids (an array of integers); missing ones are left out. */
 int sw_case_load(struct sw_store *s, const json_t *ids, json_t **out);
 
-/* Ids from sorted set key, ascending, above after, at most limit; *next as sw_doc_list. Pass
- * limit 0 for every id (up to max). */
-int sw_case_ids(struct sw_store *s, const char *key, long long after, int limit, long long max,
-                json_t **ids, long long *next);
+/* The lists cases are found by (sorted sets, score = case id): every case, a subscriber's
+ * (owner: its id), a centre's, those ever assigned to an expert, a centre's open ones (not
+ * closed or rejected), an expert's open ones (assigned, in progress, waiting on the exporter).
+ * An entry may name a case that is missing or no longer belongs (a crash between the steps of
+ * a change, record.h): sw_case_load_in leaves those out. */
+enum sw_case_list {
+    SW_CASES_ALL, SW_CASES_OF_SUB, SW_CASES_OF_CENTRE, SW_CASES_OF_STAFF,
+    SW_CASES_OPEN_OF_CENTRE, SW_CASES_OPEN_OF_STAFF
+};
+
+/* Ids from list, ascending, above after, at most limit; *next as sw_doc_list. Pass limit 0
+ * for every id (up to max). SW_OK with *ids (caller decrefs) or SW_EAGAIN. */
+int sw_case_ids(struct sw_store *s, enum sw_case_list list, long long owner, long long after,
+                int limit, long long max, json_t **ids, long long *next);
+
+/* As sw_case_load, leaving out the cases that do not belong in list (re-checked from each
+ * document: owner, centre, state, assignee). */
+int sw_case_load_in(struct sw_store *s, enum sw_case_list list, long long owner,
+                    const json_t *ids, json_t **out);
+
+/* The number of open cases expert staff holds (re-checked, at most 10000). SW_OK or
+ * SW_EAGAIN. */
+int sw_case_staff_load(struct sw_store *s, long long staff, long long *open);
+
+/* The first assistance centre (the default for a new case): SW_OK with *centre, SW_NOTFOUND
+ * when there is none, SW_EAGAIN. */
+int sw_case_default_centre(struct sw_store *s, long long *centre);
 
 /* Every case of centre (0: of every centre), oldest first, at most max. SW_OK with *docs (an
  * array, caller decrefs) and *truncated (1 when there were more), or SW_EAGAIN. */

@@ -74,16 +74,20 @@ SWK2(swk_event_seen, "sw:{events:%d}:seen:%s", int, const char *)
 /* ---- Events, feeds, bulletins, sources (lib/feedreg.c, lib/bulletins.c) ------------------ */
 /* The events stream (SW_EVENTS_STREAM, feedreg.h) is sharded: swk_stream("events", N) above,
  * with each event's seen mark swk_event_seen(N, id) in its shard's slot (sw_event_publish). */
-/* A feed: its settings (a document of kind sw_kind_feed, whose formats these are: the kind
- * table needs them as constants), its status hash, its poller lease, a dated source's dates;
- * each a key of its own, never joined in one script or MULTI. */
+/* The feed documents' kind (sw_kind_feed, lib/feedreg.c) needs its key format, index and id
+ * counter as constants: the same texts as swk_feed, swk_feeds_index and swk_feeds_seq. */
 #define SWK_FEED_FMT     "sw:feed:%lld"
 #define SWK_FEEDS_INDEX  "sw:idx:feeds"
 #define SWK_FEEDS_SEQ    "sw:seq:feed"
-SWK1(swk_feed, SWK_FEED_FMT, long long)
+/* A feed's settings (a document), its status hash, its poller lease, a dated source's dates:
+ * each a key of its own, never joined in one script or MULTI. */
+SWK1(swk_feed, "sw:feed:%lld", long long)
 SWK1(swk_feed_status, "sw:feed:%lld:status", long long)
 SWK1(swk_feed_lease, "sw:feed:%lld:lease", long long)
 SWK1(swk_feed_days, "sw:feed:%lld:days", long long)
+/* Every feed id (score = id), and the last id given. */
+SWK0(swk_feeds_index, "sw:idx:feeds")
+SWK0(swk_feeds_seq, "sw:seq:feed")
 /* The schedule: sorted set of feed ids, score = when the next poll is due (ms). */
 SWK0(swk_feeds_due, "sw:feeds:due")
 /* The source catalogue's feeds: hash name -> feed id. */
@@ -95,14 +99,55 @@ SWK1(swk_bulletin, "sw:{bulletin:%lld}", long long)
 SWK1(swk_bulletin_live, "sw:{bulletin:%lld}:live", long long)
 SWK1(swk_bulletin_versions, "sw:{bulletin:%lld}:versions", long long)
 SWK1(swk_bulletin_alerted, "sw:{bulletin:%lld}:alerted", long long)
+/* Published and withdrawn bulletins (score = id; listings skip a draft found there). */
 SWK0(swk_bulletins_index, "sw:idx:bulletins")
+/* Drafts (score = id; listings skip what is no longer a draft). */
 SWK0(swk_bulletin_drafts, "sw:idx:bulletin-drafts")
+/* The last bulletin id given. */
 SWK0(swk_bulletin_seq, "sw:seq:bulletin")
 /* A calendar feed token (by its SHA-256, hex) and a person's pointer to their live one. */
 SWK1(swk_caltok, "sw:caltok:%s", const char *)
 SWK1(swk_person_caltok, "sw:{person:%lld}:caltok", long long)
 
 /* ---- Alerts and deliveries of a subscriber, tag {sub:N} (lib/alerts.c, lib/delivery.c) -- */
+/* The inbox (seawall/alerts.h). */
+SWK2(swk_alert, "sw:{sub:%lld}:alert:%s", long long, const char *)
+SWK1(swk_alerts, "sw:{sub:%lld}:alerts", long long)
+SWK1(swk_alert_meta, "sw:{sub:%lld}:almeta", long long)
+SWK1(swk_alert_actions, "sw:{sub:%lld}:alactions", long long)
+SWK1(swk_alert_search, "sw:{sub:%lld}:alsearch", long long)
+SWK1(swk_alert_status, "sw:{sub:%lld}:alstatus", long long)
+SWK1(swk_alert_counts, "sw:{sub:%lld}:alcounts", long long)
+SWK1(swk_alert_seq, "sw:{sub:%lld}:alseq", long long)
+/* Alerts stored whose deliveries entry and reminders are not written yet (id -> "1"). */
+SWK1(swk_alert_unannounced, "sw:{sub:%lld}:alnew", long long)
+/* Where alerts go and the deliveries made (seawall/delivery.h, messenger.h). */
+SWK1(swk_delivery_settings, "sw:{sub:%lld}:delivery", long long)
+SWK1(swk_webhooks, "sw:{sub:%lld}:webhooks", long long)
+SWK1(swk_webhook_seq, "sw:{sub:%lld}:seq:webhook", long long)
+SWK2(swk_webhook_state, "sw:{sub:%lld}:whstate:%lld", long long, long long)
+SWK2(swk_msgr_rate, "sw:{sub:%lld}:mrate:%s", long long, const char *)
+SWK2(swk_dlv, "sw:{sub:%lld}:dlv:%s", long long, const char *)
+SWK2(swk_dlv_attempts, "sw:{sub:%lld}:dlv:%s:attempts", long long, const char *)
+SWK1(swk_dlvs, "sw:{sub:%lld}:dlvs", long long)
+SWK1(swk_dlv_seq, "sw:{sub:%lld}:dlvseq", long long)
+SWK1(swk_dlog, "sw:{sub:%lld}:dlog", long long)
+SWK1(swk_digest, "sw:{sub:%lld}:digest", long long)
+SWK1(swk_digest_seen, "sw:{sub:%lld}:digested", long long)
+SWK1(swk_live_ids, "sw:{sub:%lld}:live:ids", long long)
+/* The notifier's schedules, one of each per deliveries shard K (the shard of the subscriber
+ * id, sw_dlv_shard), under the tag of that shard's stream: a claim script joins a due set
+ * and its leases, never a subscriber's keys. */
+SWK1(swk_dlv_due, "sw:{deliveries:%d}:due", int)
+SWK1(swk_dlv_leases, "sw:{deliveries:%d}:leases", int)
+SWK1(swk_digest_due, "sw:{deliveries:%d}:digest:due", int)
+SWK1(swk_rem_due, "sw:{deliveries:%d}:rem:due", int)
+/* Revoked tokens and ended sessions for the live publisher (seawall/live.h): one stream. */
+SWK0(swk_live_revoked, "sw:live:revoked")
+SWK0(swk_unsub_secret, "sw:secret:unsubscribe")
+/* Reply templates of a centre (lib/templates.c). */
+SWK1(swk_templates, "sw:{centre:%lld}:templates", long long)
+SWK0(swk_template_seq, "sw:seq:template")
 
 /* ---- Portfolios and the matcher (lib/portfolio.c, lib/matchidx.c) ------------------------ */
 /* A subscriber's portfolio items, under its subscriber's tag: hash item id -> item JSON. */
@@ -115,12 +160,96 @@ SWK1(swk_pf_seq, "sw:{sub:%lld}:pf:seq", long long)
  * (sorted set: number -> "N upsert JSON" or "N delete ID"): what a writer that died between
  * the two steps leaves for the next write to append. */
 SWK1(swk_pf_outbox, "sw:{sub:%lld}:pf:outbox", long long)
+/* Subscribers whose portfolio was written lately, scored by when the last write began (ms):
+ * the sweep (sw_portfolio_sweep) appends what a writer that died left in their outbox. */
+SWK0(swk_pf_unsent, "sw:pf:unsent")
 /* The counter of portfolio item ids, one for every subscriber. */
 SWK0(swk_pf_item_seq, "sw:seq:pfitem")
 
 /* ---- Records: cases, centres, staff, evidence, insurance, associations ------------------- */
+/* A record (lib/record.c) is a document and its history under one tag, {<kind>:<id>}, so
+ * the record's own transaction is single-slot; its indexes live elsewhere and are changed in
+ * steps before and after it (record.h says in which order). */
+SWK2(swk_rec_doc, "sw:{%s:%lld}:doc", const char *, long long)
+SWK2(swk_rec_history, "sw:{%s:%lld}:history", const char *, long long)
+/* Case indexes (sorted sets, score = case id) and the case counter. */
+SWK0(swk_case_seq, "sw:seq:case")
+SWK0(swk_cases_all, "sw:idx:cases")
+SWK1(swk_sub_cases, "sw:{sub:%lld}:cases", long long)
+SWK1(swk_centre_cases, "sw:{centre:%lld}:cases", long long)
+SWK1(swk_centre_open, "sw:{centre:%lld}:open", long long)
+SWK1(swk_staff_open, "sw:staff:%lld:open", long long)
+SWK1(swk_staff_cases, "sw:staff:%lld:cases", long long)
+/* Bytes of evidence a subscriber keeps (lib/evidence.c). */
+SWK1(swk_sub_evidence_bytes, "sw:{sub:%lld}:evidence:bytes", long long)
+/* Associations (lib/associations.c): an association's members (hash subscriber -> record, the
+ * authority), a subscriber's associations (hash association -> status, an index re-checked
+ * against the members hash), an association's joint matters (score = id). */
+/* An association's document (its subscriber's tag: an association's id is its subscriber's),
+ * and the index of every association. */
+SWK1(swk_association, "sw:{sub:%lld}:association", long long)
+SWK0(swk_associations, "sw:idx:associations")
+SWK1(swk_assoc_members, "sw:{sub:%lld}:members", long long)
+SWK1(swk_sub_assocs, "sw:{sub:%lld}:assocs", long long)
+SWK1(swk_assoc_matters, "sw:{sub:%lld}:matters", long long)
+/* Joint matters: the counter, every matter, an alert's matter (hash alert -> id), a matter's
+ * document, its members' alerts (hash subscriber -> alert), its notice counter, and the
+ * matter an association's event key names. */
+SWK0(swk_matter_seq, "sw:seq:matter")
+SWK0(swk_matters_all, "sw:idx:matters")
+SWK0(swk_alert_matter, "sw:idx:alert-matter")
+SWK1(swk_matter, "sw:matter:%lld", long long)
+SWK1(swk_matter_subs, "sw:matter:%lld:subs", long long)
+SWK1(swk_matter_notices, "sw:matter:%lld:notices", long long)
+typedef struct {
+    char s[SW_KEY_BYTES + 512];   /* the event key (sw_matter_key) is up to 480 bytes */
+} sw_matter_key_t;
+static inline sw_matter_key_t swk_matter_by_key(long long assoc, const char *key)
+{
+    sw_matter_key_t k;
+
+    snprintf(k.s, sizeof(k.s), "sw:matter:key:%lld:%s", assoc, key);
+    return k;
+}
+/* A person's saved queue views (hash name -> JSON), beside the person's other keys. */
+SWK1(swk_case_views, "sw:{person:%lld}:views", long long)
 
 /* ---- Shows, stations, incidents, attendees (lib/shows.c) --------------------------------- */
+/* A show's document, and its indexes: every show (score = the day it ends), a series' shows
+ * (score = the day it starts), an iCalendar event's show. */
+SWK1(swk_show, "sw:show:%s", const char *)
+SWK0(swk_shows_all, "sw:idx:shows")
+SWK1(swk_series, "sw:series:%s", const char *)
+SWK1(swk_show_uid, "sw:show-uid:%s", const char *)
+/* A show's attendees (set of subscriber ids), its incidents (score = id), its counts (hash),
+ * an incident's Idempotency-Key (SHA-256 hex) -> incident id, the bytes of its evidence. */
+SWK1(swk_show_attendees, "sw:show:%s:attendees", const char *)
+SWK1(swk_show_incidents, "sw:show:%s:incidents", const char *)
+SWK1(swk_show_stats, "sw:show:%s:stats", const char *)
+SWK2(swk_show_inckey, "sw:show:%s:inckey:%s", const char *, const char *)
+SWK1(swk_show_evidence_bytes, "sw:show:%s:evidence:bytes", const char *)
+SWK0(swk_attendees_built, "sw:idx:attendees:built")
+/* Incidents (records tagged {inc:N}, swk_rec_doc): the counter, every incident, the
+ * subscribers who recognised one as theirs (hash). */
+SWK0(swk_incident_seq, "sw:seq:incident")
+SWK0(swk_incidents_all, "sw:idx:incidents")
+SWK1(swk_incident_recognised, "sw:{inc:%lld}:recognised", long long)
+/* Incidents by party: role ("exhibitor", "complainant") and party key (score = received_ms);
+ * every party key (lexical), whether it was built from the party indexes, and the pattern
+ * that finds them. */
+typedef struct {
+    char s[SW_KEY_BYTES + 128];   /* the party key is a normalised name of up to 255 bytes */
+} sw_party_key_t;
+static inline sw_party_key_t swk_party(const char *role, const char *party)
+{
+    sw_party_key_t k;
+
+    snprintf(k.s, sizeof(k.s), "sw:party:%s:%s", role, party);
+    return k;
+}
+SWK0(swk_party_keys, "sw:idx:party-keys")
+SWK0(swk_party_keys_built, "sw:idx:party-keys:built")
+SWK0(swk_party_pattern, "sw:party:*")
 
 /* ---- People, accounts, sessions, tokens, rate limits, idempotency ------------------------ */
 /* Accounts (lib/accounts.c) are JSON documents, each kind with an index of every id (sorted

@@ -12,26 +12,36 @@
  * GET /status. Its message ids are "<unix seconds>:<tag>"; a stream's event ids join its two
  * channels' positions as "<seconds>:[<tag>],-" (alerts) or "<seconds>:-,[<tag>]" (the end).
  *
- * Keys (Redis), spelled here only:
+ * Keys (Redis, keys.h):
  *   sw:{sub:N}:live:ids   sorted set of the Nchan ids published to "a<N>", score = seconds *
  *                         100000 + tag, the newest alerts.live_maxlen kept: which ids nginx
  *                         still holds, and so whether a Last-Event-ID can be resumed
  *   sw:live:revoked       stream of revoked token ids (field "token", written with the
  *                         revocation, lib/auth.c) and ended sessions' public ids (field
  *                         "session", written as the session ends, lib/session.c), read by the
- *                         live publisher's group "live" */
+ *                         live publisher's group "live"
+ * and the deliveries stream's shards (seawall/alerts.h), read by the same group. The two are
+ * read one after the other, never in one command (they lie in different slots). */
 #ifndef SEAWALL_LIVE_H
 #define SEAWALL_LIVE_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "seawall/common.h"
 
 struct sw_store;
 struct sw_config;
+struct sw_stream_batch;
+struct redisReply;
 
+/* Still spelt here for lib/auth.c and lib/session.c, which write it (keys.h: swk_live_revoked
+ * is the same key). */
 #define SW_LIVE_REVOKED "sw:live:revoked"
 #define SW_LIVE_GROUP "live"
+
+/* The "shard" that sw_live_read gives the revoked stream's entries. */
+#define SW_LIVE_REVOKED_SHARD (-1)
 
 /* One Nchan message id: seconds and tag; tag -1 means "no message" (an empty position). */
 struct sw_live_id {
@@ -117,5 +127,29 @@ int sw_live_remember(struct sw_store *s, const struct sw_config *cfg, long long 
 int sw_live_resume(struct sw_store *s, long long sub, const struct sw_live_info *info,
                    const struct sw_live_id *resume, long long now_s, int *gap,
                    struct sw_live_id *from);
+
+/* --- the live publisher's reading (seawall-matcher's live thread) --- */
+
+/* Makes the group "live" on every deliveries shard and on the revoked stream, starting at
+ * their ends ("$"): the streams start with what is stored from now on. SW_OK or SW_EAGAIN. */
+int sw_live_groups(struct sw_store *s);
+
+/* Reads, as consumer me of the group "live": with own, the entries read before and not yet
+ * acknowledged (of every deliveries shard and the revoked stream: after a restart, or after a
+ * failure to publish); else new revocations, or when there are none new alerts, waiting up to
+ * block_ms for one. Entries of the revoked stream come as shard SW_LIVE_REVOKED_SHARD, the
+ * others with their deliveries shard. Free the batch with sw_stream_batch_free. SW_OK, or
+ * SW_EAGAIN (errstr; a lost group too) with an empty batch. */
+int sw_live_read(struct sw_store *s, const char *me, int own, long long count,
+                 long long block_ms, struct sw_stream_batch *b);
+
+/* Acknowledges entry id that sw_live_read gave as shard's. SW_OK or SW_EAGAIN. */
+int sw_live_ack(struct sw_store *s, int shard, const char *id);
+
+/* Takes over the entries of the group "live" that another publisher read and left for idle_ms
+ * (a crashed matcher's), handing each batch to take(ud, shard, entries) as sw_live_read's. */
+void sw_live_claim(struct sw_store *s, const char *me, long long idle_ms,
+                   void (*take)(void *ud, int shard, const struct redisReply *entries), void *ud,
+                   volatile sig_atomic_t *stopping);
 
 #endif

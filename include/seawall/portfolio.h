@@ -63,8 +63,9 @@ struct sw_pf_outcome {
  * meanwhile; then (sw_store_durable) the change records are appended to the portfolio-changes
  * stream, so running matchers follow, together with any an earlier attempt recorded but did
  * not append. A row equal to its item (empty members aside) is left alone: no write, no change
- * record, nothing re-indexed. SW_EAGAIN after the write means it is stored but not yet
- * appended: the same call again appends it.
+ * record, nothing re-indexed. Changes stored but not appended (the stream could not be
+ * reached) are appended by the same call again, by any later write of the portfolio, or by
+ * the matchers' sweep (sw_portfolio_sweep); the write is answered as done.
  * prefixes (may be NULL: "/items/<i>") is an array of pointers naming each row, for the row
  * problems added to errs: an id that is not in the portfolio, an id given twice. dry_run
  * plans and counts without writing. Returns SW_OK (out filled), SW_INVALID, SW_TOOBIG (the
@@ -154,6 +155,12 @@ int sw_portfolio_load_all(struct sw_store *s, struct sw_pf_follow *f,
                           int (*fn)(void *ud, long long sub, const json_t *profile,
                                     const json_t *items),
                           void *ud);
+
+/* The sweep of partition's (of partitions) portfolios written lately: each one whose last
+ * write began idle_ms ago or more has what its outbox holds appended to the stream (what a
+ * writer that died, or could not reach the stream, left) and leaves the set. Up to 100 at a
+ * time. Returns how many it swept, or -1 when the store failed. */
+int sw_portfolio_sweep(struct sw_store *s, int partitions, int partition, long long idle_ms);
 
 /* The events stream's consumer group of matchers of partition (of partitions): "matchers"
  * for one partition, "matchers.p<P>of<N>" otherwise, into out. */

@@ -3,14 +3,16 @@
  * delivery of kind "reminder" (seawall/delivery.h), however many notifiers run and however
  * often they restart.
  *
- * They are scheduled with the alert, in the script that stores it (seawall/alerts.h); the
- * notifier's loop claims those that are due, makes their deliveries (ids derived from the
- * alert, the reminder and the target, so a second try makes none) and then marks them done.
+ * They are scheduled as the alert is announced (sw_alert_store_text, seawall/alerts.h), after
+ * the alert is stored and before its deliveries entry; the notifier's loop claims those that
+ * are due, makes their deliveries (ids derived from the alert, the reminder and the target,
+ * so a second try makes none) and then marks them done.
  *
- * Keys (shared, beside the delivery queue):
- *   sw:rem:due   sorted set "N|<alert id>|<days before>" -> when it is due (ms); claiming
- *                pushes a member to the end of its lease, so one whose notifier died comes
- *                back then and no other notifier takes it meanwhile.
+ * Keys, one per deliveries shard K (the subscriber's, sw_dlv_shard), beside the delivery
+ * queue of that shard (keys.h swk_rem_due):
+ *   sw:{deliveries:K}:rem:due   sorted set "N|<alert id>|<days before>" -> when it is due
+ *                (ms); claiming pushes a member to the end of its lease, so one whose notifier
+ *                died comes back then and no other notifier takes it meanwhile.
  * Times are the caller's: the notifier passes the cases' clock (sw_case_now), which tests
  * move with sw:testclock:offset_ms. */
 #ifndef SEAWALL_REMINDERS_H
@@ -25,8 +27,6 @@
 struct sw_store;
 struct sw_buf;
 
-#define SW_REMINDERS_DUE "sw:rem:due"
-
 /* Days before an action closes that a reminder goes out: 7 and 1, ended by 0. */
 extern const int sw_reminder_days[];
 
@@ -35,18 +35,22 @@ struct sw_reminder {
     long long sub;
     char alert[40];
     int days;
-    char member[80];   /* its member of SW_REMINDERS_DUE */
+    char member[80];   /* its member of the due set */
 };
 
 /* The reminders of alert (an alert id) of subscriber sub whose action closes at closes_ms:
  * each sw_reminder_days before that which is still after now_ms (an alert made three days
  * before the end gets the 1-day reminder only: it is its own 7-day notice), as members of
- * SW_REMINDERS_DUE (members[i], at most max) and when each is due (due[i]). Returns how many.
- * sw_alert_store_text adds them in the script that stores the alert, so they are scheduled
- * exactly when the alert is new: a redelivered event schedules nothing again, not even a
- * reminder already sent. */
+ * the due set (members[i], at most max) and when each is due (due[i]). Returns how many.
+ * sw_alert_store_text schedules them when the alert is new (or stored but not yet announced):
+ * a redelivered event schedules nothing again, not even a reminder already sent. */
 size_t sw_reminder_plan(long long sub, const char *alert, int64_t closes_ms, int64_t now_ms,
                         char (*members)[80], int64_t *due, size_t max);
+
+/* Adds n planned reminders of subscriber sub to the schedule (ZADD NX: one already there keeps
+ * its time, and its lease). SW_OK or SW_EAGAIN. */
+int sw_reminder_schedule(struct sw_store *s, long long sub, char (*members)[80],
+                         const int64_t *due, size_t n);
 
 /* Claims up to max reminders due at now_ms, each held until now_ms + lease_ms, into out; *n
  * gets how many. SW_OK or SW_EAGAIN. */

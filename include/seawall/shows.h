@@ -145,7 +145,8 @@ int sw_party_keys_like(struct sw_store *s, const char *prefix, size_t max, json_
  * appended to ids (an array of integers) when not there yet. SW_OK or SW_EAGAIN. */
 int sw_party_incident_ids(struct sw_store *s, const char *key, size_t max, json_t *ids);
 
-/* Queues the party index changes from old to doc (names edited). */
+/* Queues the party index changes from old to doc (names edited): additions before the
+ * incident's transaction, removals after (record.h). */
 struct sw_cmds;
 void sw_incident_party_moves(struct sw_cmds *c, const json_t *old, const json_t *doc);
 
@@ -189,10 +190,66 @@ json_t *sw_incident_deadline(const struct sw_deadlines *d, const json_t *show,
                              int64_t received_ms);
 
 /* Stores a new incident (doc complete but for "id") with its first history entry, indexes,
- * the show's counts and ev (its show_incident event, given the id) — all in one transaction,
- * unless the submission key (may be NULL) already made one: then *dup is 1 and *id that
- * incident. SW_OK or SW_EAGAIN. */
+ * the show's counts and ev (its show_incident event, given the id), unless the submission key
+ * (may be NULL) already made one: then *dup is 1 and *id that incident. Steps, each one slot
+ * (record.h): the key's claim (SET under WATCH, so two submissions make one incident), the
+ * indexes (every incident, the show's, the parties'), the incident (document and history),
+ * then the show's counts and the event. A crash after the claim leaves a key naming a missing
+ * incident: the client's retry with the key writes it under that id. A crash after the
+ * incident leaves the counts and the event not written; the retry finds the incident, answers
+ * it (*dup) and publishes the event again (sw_event_publish sends it once only); the counts
+ * stay one short. The incident waits for replicas (sw_store_durable) before its event goes
+ * out. SW_OK or SW_EAGAIN (also when the replicas did not confirm). */
 int sw_incident_create(struct sw_store *s, json_t *doc, json_t *entry, json_t *ev,
                        const char *key, long ttl_s, long maxlen, long long *id, int *dup);
+
+/* --- reading and changing incidents, shows' lists and counts ---------------------------- */
+
+/* Changes incident id as sw_rec_update does (fn, more, ud), then waits for replicas
+ * (sw_store_durable): SW_OK with *out (may be NULL), SW_NOTFOUND, SW_EAGAIN (also when the
+ * replicas did not confirm), SW_TOOBIG or fn's code. */
+typedef int (*sw_incident_edit_fn)(json_t *doc, json_t *hist, void *ud);
+typedef void (*sw_incident_more_fn)(struct sw_cmds *c, const json_t *old, const json_t *doc,
+                                    void *ud);
+int sw_incident_update(struct sw_store *s, long long id, long long history_max,
+                       sw_incident_edit_fn fn, sw_incident_more_fn more, void *ud,
+                       json_t **out);
+
+/* Waits until incident id's last write is on redis.wait_replicas replicas: SW_OK or
+ * SW_EAGAIN. */
+int sw_incident_durable(struct sw_store *s, long long id);
+
+/* Ids of show's incidents, ascending, above after, at most limit (0: every one up to max);
+ * *next as sw_rec_ids. SW_OK with *ids (caller decrefs) or SW_EAGAIN. Ids of missing incidents
+ * may be among them (sw_rec_load leaves those out). */
+int sw_show_incident_ids(struct sw_store *s, const char *show, long long after, int limit,
+                         long long max, json_t **ids, long long *next);
+
+/* Ids of the incidents filed under party key in role ("exhibitor", "complainant") received at
+ * or before max_ms, newest first, at most count, appended to ids (integers; those already in
+ * ids or equal to skip are left out). The caller re-checks each incident's names. SW_OK or
+ * SW_EAGAIN. */
+int sw_party_incidents_before(struct sw_store *s, const char *role, const char *key,
+                              long long max_ms, int count, long long skip, json_t *ids);
+
+/* Queues, after the transaction, adding by to field of show's counts (HINCRBY). */
+void sw_show_count_cmds(struct sw_cmds *c, const char *show, const char *field,
+                        const char *by);
+
+/* Show's counts as {incidents, escalated, by_kind{kind: n}} (new reference; zeros when the
+ * store fails). */
+json_t *sw_show_counts(struct sw_store *s, const char *show);
+
+/* The documents of series' shows starting before day (days since 1970), newest first, at
+ * most max; shows since moved to another series or removed are left out. SW_OK with *docs
+ * (caller decrefs) or SW_EAGAIN. */
+int sw_series_shows_before(struct sw_store *s, const char *series, long long day, int max,
+                           json_t **docs);
+
+/* Ids (strings) of the shows ending between min and max (ZRANGEBYSCORE bounds on the day they
+ * end: "-inf", "(123", "456"), from offset, at most count. SW_OK with *ids (caller decrefs) or
+ * SW_EAGAIN. */
+int sw_shows_ending(struct sw_store *s, const char *min, const char *max, long long offset,
+                    int count, json_t **ids);
 
 #endif

@@ -5,7 +5,6 @@ warnings, one nothing), a Section 337 investigation that names three of them thr
 matcher (one matter, cases opened from two members' alerts), a sector watch that alerts the association to a Schedule A lawsuit (forwarded to
 the members in the market), and an exporter
 person invited by it and a member of a second association (the consent page)."""
-import json
 
 from harness import wait_until
 from peoplelib import make_person, unique_email

@@ -4,7 +4,6 @@ them, a similar mark, a lawsuit naming the company, a Chinese filing, a hostile 
 with deadlines; signing in through the portal's own form; and the session's CSRF token asked
 of the API from inside the page, as the account page would."""
 import datetime
-import json
 import urllib.parse
 
 from harness import wait_until

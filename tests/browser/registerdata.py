@@ -5,7 +5,6 @@ register worker records the mark and the party (a frequent plaintiff) and the ma
 the exporter's early warnings; then a screening through the API, waited for until done.
 Every name carries a tag of letters unique to the call, so runs on one stack never meet."""
 import itertools
-import json
 import os
 import string
 

@@ -4,7 +4,6 @@ refuses and why, a notice the centre sends by moving the case, a reply; a case t
 from an early warning; the list filtered by state; both languages, a phone and a desktop,
 keyboard use and the budgets."""
 import hashlib
-import json
 import os
 
 from browser import DESKTOP, PHONE, browser

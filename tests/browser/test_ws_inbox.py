@@ -4,7 +4,6 @@ that never loads them all, bulk and "mark all" status changes, new alerts arrivi
 a "N new" button, the side-by-side comparison with its differences marked character by
 character, both languages at both widths, keyboard use, and the budgets (first load ≤ 150 KB
 compressed, ≤ 4 API requests)."""
-import json
 import urllib.parse
 
 from browser import DESKTOP, PHONE, browser

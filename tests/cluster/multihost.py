@@ -34,8 +34,8 @@ alerts per (subscriber, event), deliveries the receiver got and acknowledged wri
     RESULT cluster events=… lost=… duplicate_alerts=… acked_writes_lost=… failovers=…
            slots_moved=… alerts=… deliveries=…
 
-(one line; "single" instead of "cluster" with --single, the default until every script and
-transaction of the stack touches one slot). lost counts events not stored,
+(one line; "single" instead of "cluster" with --single: one Redis primary and its replica
+behind a service address that moves at the failover). lost counts events not stored,
 expected alerts missing and alerts no webhook delivery reached. Exits 0 only when lost,
 duplicate_alerts and acked_writes_lost are 0; 2 (one line) when not root or `ip netns` is
 missing. Every process is started by pid; on exit, error, SIGINT or SIGTERM every process left
@@ -89,9 +89,9 @@ def worker_names(host):
         else:
             out.append(f"{w}@{host}")
     return out
-# Until every script and transaction of the stack touches one slot (issue 22), the run's
-# default is one Redis; --cluster runs it on Redis Cluster.
-DEFAULT_MODE = "single"
+# Every script and transaction of the stack touches one slot (redis.check_slots, issue 22), so
+# the run's default is Redis Cluster; --single runs it on one primary with a replica.
+DEFAULT_MODE = "cluster"
 
 
 def refuse(msg):
@@ -1183,8 +1183,8 @@ def inner(a):
     except Exception as e:  # noqa: BLE001 - the run's logs say more; print where they are
         print(f"multihost.py: the run failed: {e}", file=sys.stderr, flush=True)
         if not a.single:
-            print("multihost.py: (Redis Cluster refuses a script or MULTI over several slots "
-                  "with CROSSSLOT; `--single --check-slots` lists those this run makes)",
+            print("multihost.py: (a CROSSSLOT in the logs is a script or MULTI over several "
+                  "slots; `--single --check-slots` lists those this run makes)",
                   file=sys.stderr, flush=True)
         for name in ("seawall-api@api1", "seawall-matcher.p0@work1", "seawall-poller@work1",
                      "seawall-notifier@work1"):

@@ -22,9 +22,10 @@ def free_ports(n):
 
 
 class Cluster:
-    def __init__(self, root, primaries=3, node_timeout_ms=1000):
+    def __init__(self, root, primaries=3, node_timeout_ms=1000, replicas=1):
         self.root = root
-        self.n = primaries * 2
+        self.replicas = replicas
+        self.n = primaries * (1 + replicas)
         self.primaries = primaries
         self.node_timeout_ms = node_timeout_ms
         self.ports = free_ports(self.n)
@@ -60,7 +61,7 @@ class Cluster:
         for p in self.ports:
             self.start_node(p)
         self.cli("--cluster", "create", *[f"127.0.0.1:{p}" for p in self.ports],
-                 "--cluster-replicas", "1", "--cluster-yes")
+                 "--cluster-replicas", str(self.replicas), "--cluster-yes")
         for p in self.ports:
             wait_until(f"node {p} to see the cluster ok",
                        lambda p=p: "cluster_state:ok" in self.cli("cluster", "info", port=p,

@@ -14,6 +14,7 @@ import shutil
 import zoneinfo
 
 from harness import problem, wait_until
+from test_delivery import schedule_key
 from hookserver import Receiver
 
 SHARED = "/work/shared/feeds"
@@ -368,8 +369,9 @@ def test_reminders_seven_days_and_one_day_before_each_once(s):
         assert a["action"]["closes"] == "2027-01-05T22:59:59Z", a
         # Scheduled with the alert: 7 days and 1 day before it closes.
         m7, m1 = f"{sub['id']}|{a['id']}|7", f"{sub['id']}|{a['id']}|1"
-        assert int(float(s.redis("ZSCORE", "sw:rem:due", m7))) == closes - 7 * DAY
-        assert int(float(s.redis("ZSCORE", "sw:rem:due", m1))) == closes - 1 * DAY
+        due = schedule_key(s, sub["id"], "rem:due")
+        assert int(float(s.redis("ZSCORE", due, m7))) == closes - 7 * DAY
+        assert int(float(s.redis("ZSCORE", due, m1))) == closes - 1 * DAY
         # The alert itself went out by webhook (its mail waits for the digest); no reminder.
         rec.wait("the alert's webhook", lambda hs: [h for h in hs if h.path == "/ok/zqrem" and
                                                     h.json()["type"] == "alert.created"])
@@ -380,7 +382,7 @@ def test_reminders_seven_days_and_one_day_before_each_once(s):
             x["status"] == "delivered" for x in d) else None)(_reminders(s, tok)), timeout=30)
         assert sorted(x["channel"] for x in got) == ["email", "generic"], got   # generic: the endpoint's kind
         assert {x["days_before"] for x in got} == {7} and {x["alert"] for x in got} == {a["id"]}
-        assert s.redis("ZSCORE", "sw:rem:due", m7) is None
+        assert s.redis("ZSCORE", due, m7) is None
         hooks = rec.wait("the 7-day webhook", lambda hs: [h for h in hs
                                                           if h.path == "/ok/zqrem" and
                                                           h.json()["type"] ==
@@ -396,13 +398,13 @@ def test_reminders_seven_days_and_one_day_before_each_once(s):
         assert "608/2013" in plain and f"/app/alerts/{a['id']}" in plain, plain
         # A notifier that died after making the deliveries but before marking the reminder
         # done: its lease runs out and another takes it; the same deliveries, none new.
-        s.redis("ZADD", "sw:rem:due", str(closes - 7 * DAY), m7)
+        s.redis("ZADD", due, str(closes - 7 * DAY), m7)
         s.script("stop-one", "seawall-notifier", "--kill")
         s.script("start-worker", "seawall-notifier")
         s.script("start-worker", "seawall-notifier-2")
         second = True
         wait_until("the re-claimed reminder done",
-                   lambda: s.redis("ZSCORE", "sw:rem:due", m7) is None, timeout=30)
+                   lambda: s.redis("ZSCORE", due, m7) is None, timeout=30)
         assert len(_reminders(s, tok)) == 2
         # One day before, with two notifiers running: once again per channel.
         set_clock(s, closes - DAY + 60_000)
@@ -410,7 +412,7 @@ def test_reminders_seven_days_and_one_day_before_each_once(s):
             x["status"] == "delivered" for x in d) else None)(_reminders(s, tok)), timeout=30)
         assert sorted((x["days_before"], x["channel"]) for x in got) == [
             (1, "email"), (1, "generic"), (7, "email"), (7, "generic")], got
-        assert s.redis("ZSCORE", "sw:rem:due", m1) is None
+        assert s.redis("ZSCORE", due, m1) is None
         mail = wait_until("the 1-day mail", lambda: (lambda m: m if len(m) == 2 else None)(
             reminder_mail(s)))
         subjects = sorted(str(m["Subject"]) for m in mail)
@@ -421,18 +423,18 @@ def test_reminders_seven_days_and_one_day_before_each_once(s):
         # alert does not concern it) is done with none.
         s.request("PATCH", f"/api/v1/alerts/{a['id']}", body={"status": "dismissed"}, token=tok)
         m2 = f"{sub['id']}|{a['id']}|2"
-        s.redis("ZADD", "sw:rem:due", str(closes - 2 * DAY), m2)
+        s.redis("ZADD", due, str(closes - 2 * DAY), m2)
         wait_until("the dismissed alert's reminder dropped",
-                   lambda: s.redis("ZSCORE", "sw:rem:due", m2) is None, timeout=30)
+                   lambda: s.redis("ZSCORE", due, m2) is None, timeout=30)
         assert len(_reminders(s, tok)) == 4
         # A reminder claimed only after its window closed (the notifiers were down past it) is
         # done with none too, for an alert still in the inbox.
         s.request("PATCH", f"/api/v1/alerts/{a['id']}", body={"status": "read"}, token=tok)
         set_clock(s, closes + 60_000)
         late = f"{sub['id']}|{a['id']}|3"
-        s.redis("ZADD", "sw:rem:due", str(closes - 3 * DAY), late)
+        s.redis("ZADD", due, str(closes - 3 * DAY), late)
         wait_until("the late reminder dropped",
-                   lambda: s.redis("ZSCORE", "sw:rem:due", late) is None, timeout=30)
+                   lambda: s.redis("ZSCORE", due, late) is None, timeout=30)
         assert len(_reminders(s, tok)) == 4
     finally:
         s.redis("DEL", "sw:testclock:offset_ms")

@@ -459,17 +459,21 @@ def test_streams_outlive_restarts_and_no_alert_is_lost_to_them(s):
                      "jurisdiction": "US", "title": f"Case about {word} sales"})
         stored = wait_until("the alert stored", lambda: s.get(
             "/api/v1/alerts", token=tok).json()["items"], timeout=20)
-        pending = wait_until("the publish failing", lambda: s.redis(
-            "XPENDING", "deliveries", "live")[0], timeout=20)
+        pending = wait_until("the publish failing", lambda: live_pending(s), timeout=20)
         assert pending >= 1
         s.script("stop-one", "seawall-matcher")
         s.script("start-worker", "seawall-matcher")
         ev = c.event(timeout=30)
         assert ev["event"] == "alert" and json.loads(ev["data"])["id"] == stored[0]["id"], ev
-        wait_until("the entry acknowledged",
-                   lambda: s.redis("XPENDING", "deliveries", "live")[0] == 0, timeout=20)
+        wait_until("the entry acknowledged", lambda: live_pending(s) == 0, timeout=20)
     finally:
         c.close()
+
+
+def live_pending(s):
+    """Entries of the deliveries stream the live publisher has read and not yet
+    acknowledged."""
+    return s.stream_pending("deliveries", "live")
 
 
 def _push(s, ev):

@@ -1,7 +1,6 @@
 """Matching end to end: portfolios stored through the API, real sample feeds served by nginx
 and polled, and events added to the stream directly; alerts appear once, with reasons, only
 for their own tenant; a matcher that died holding events loses none of them."""
-import json
 import os
 import shutil
 

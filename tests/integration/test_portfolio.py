@@ -783,3 +783,30 @@ def test_a_change_recorded_but_not_appended_goes_out_with_the_retry(s):
                    "title": "Wave energy converter recalled"})
     got = wait_alerts(s, tok, 1, "the alert for the changed item")
     assert [a["event_id"] for a in got] == ["ev_outbox_retry"], got
+
+
+def test_a_change_its_writer_left_unsent_is_swept_to_the_matcher(s):
+    """A writer that died after recording a change, and no retry: the matchers' sweep of the
+    portfolios written lately appends it, and the matcher matches with it."""
+    import time
+    from test_matching import push_event, wait_alerts
+    sub, tok = s.tenant("Outbox Sweep Ltd")
+    item = s.post(pf(sub), {"kind": "keyword", "text": "kelp farm"}, token=tok).json()
+    changed = dict(item, text="oyster reef restoration")
+    text = json.dumps(changed, separators=(",", ":"))
+    key = f"sw:{{sub:{sub['id']}}}:pf"
+    seq = int(s.redis("GET", key + ":seq")) + 1
+    # Steps a and b of a PATCH, begun a minute ago by a writer that died then:
+    s.redis_many([["ZADD", "sw:pf:unsent", int(time.time() * 1000) - 60000, sub["id"]],
+                  ["HSET", key, item["id"], text],
+                  ["ZADD", key + ":outbox", seq, f"{seq} upsert {text}"],
+                  ["SET", key + ":seq", seq]])
+    wait_until("the sweep to append the change",
+               lambda: any(c.get("seq") == str(seq) for c in pf_changes(s, sub)))
+    wait_until("the sweep to forget the portfolio",
+               lambda: s.redis("ZSCORE", "sw:pf:unsent", sub["id"]) is None)
+    assert s.redis("ZCARD", key + ":outbox") == 0
+    push_event(s, {"id": "ev_outbox_sweep", "source": "test", "type": "news",
+                   "title": "Oyster reef restoration funded"})
+    got = wait_alerts(s, tok, 1, "the alert for the changed item")
+    assert [a["event_id"] for a in got] == ["ev_outbox_sweep"], got

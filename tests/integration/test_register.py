@@ -212,6 +212,22 @@ def test_frequent_plaintiff_party_and_alert_flag(s):
     assert fp["name"].lower().startswith("trollbridge"), fp
 
 
+def test_party_index_entry_without_its_doc(s):
+    """A writer that stopped between a new party's name-key entry and its doc left an entry
+    naming no party: readers skip it (no owner summary, 404), and the next event naming the
+    party writes the missing doc under the same id."""
+    _, tok = s.tenant("Dangling Reader Ltd")
+    push(s, lit(7101, "Quillmoor Fasteners GmbH", "Someone Ltd", docket="1:26-cv-07101"))
+    d = party_named(s, "Quillmoor Fasteners GmbH", cases=1)
+    s.redis("DEL", f"sw:{{pty:{d['id']}}}:doc")
+    problem(s.get(f"/api/v1/parties/{d['id']}", token=tok), 404)
+    push(s, lit(7102, "Quillmoor Fasteners GmbH", "Another Ltd", docket="1:26-cv-07102"))
+    again = party_named(s, "Quillmoor Fasteners GmbH", cases=2)
+    assert again["id"] == d["id"] and again["name"] == "Quillmoor Fasteners GmbH", again
+    r = s.get(f"/api/v1/parties/{d['id']}", token=tok)
+    assert r.status == 200 and r.json()["cases_total"] == 2, r
+
+
 def test_follow_mark_and_docket(s):
     sub, tok = s.tenant("Follower Exporter Ltd")
     # A mark the register does not hold yet may be followed; its record is null until then.

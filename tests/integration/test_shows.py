@@ -435,6 +435,27 @@ def test_answer_deadline_counts_down_and_goes_overdue(s):
         clock(s, 0)
 
 
+def test_an_incident_claimed_but_not_written_is_written_by_the_retry(s):
+    # A station's submission claims its key first (its own slot), then writes the incident: a
+    # process that ended between the two left the claim alone; the retry with the same key
+    # writes the incident under the claimed id.
+    f = Fair(s, "claimed")
+    iid = s.redis("INCR", "sw:seq:incident")
+    hexkey = hashlib.sha256(b"claimed-1").hexdigest()
+    s.redis("SET", f"sw:show:{f.id}:inckey:{hexkey}", str(iid))
+    r = s.post(f"/api/v1/shows/{f.id}/incidents", Fair.body(), token=f.tok,
+               headers={"Idempotency-Key": "claimed-1"})
+    assert r.status in (200, 201) and r.json()["id"] == iid, r
+    got = s.get(f"/api/v1/incidents/{iid}", token=f.tok)
+    assert got.status == 200 and got.json()["booth"] == "5.1 C12", got
+    assert [i["id"] for i in f.list()] == [iid]
+    # Sent again: the same incident.
+    r = s.post(f"/api/v1/shows/{f.id}/incidents", Fair.body(), token=f.tok,
+               headers={"Idempotency-Key": "claimed-1"})
+    assert r.status == 200 and r.json()["id"] == iid, r
+    assert [i["id"] for i in f.list()] == [iid]
+
+
 def test_escalation_makes_exactly_one_case_with_the_facts(s):
     centre = s.make("/api/v1/centres", {"name": "Fair Desk Centre", "country": "CN"})
     sub, etok = s.tenant("Ningbo Lamp Works Co., Ltd.")
@@ -467,6 +488,15 @@ def test_escalation_makes_exactly_one_case_with_the_facts(s):
     # Retried: the same case, no second one.
     r = s.post(f"/api/v1/incidents/{inc['id']}/escalate", {}, token=f.tok)
     assert r.status == 200 and r.json()["case"]["id"] == cid and r.json()["created"] is False
+    # The first escalation ended between the incident's change and its case (the case is written
+    # in a step after the incident's transaction): the retry writes the case it names.
+    s.redis("DEL", f"sw:{{case:{cid}}}:doc", f"sw:{{case:{cid}}}:history")
+    assert s.get(f"/api/v1/cases/{cid}", token=etok).status == 404
+    r = s.post(f"/api/v1/incidents/{inc['id']}/escalate", {}, token=f.tok)
+    assert r.status == 200 and r.json()["case"]["id"] == cid and r.json()["created"] is False, r
+    again = s.get(f"/api/v1/cases/{cid}", token=etok).json()
+    assert again["from_incident"] == inc["id"] and again["state"] == "submitted"
+    assert again["evidence_refs"][0]["url"].startswith(f"/api/v1/cases/{cid}/evidence/")
     # Escalated at once from two places: one case.
     inc2 = f.incident("esc-2", exhibitor={"name": "Ningbo Lamp Works", "subscriber_id": sub["id"]})
     answers = []

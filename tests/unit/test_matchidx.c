@@ -579,6 +579,111 @@ static void json_escapes(void **state)
     sw_buf_free(&b);
 }
 
+/* The i-th invented mark of a variant: three consonant-vowel syllables numbered by i in base
+ * 95 (distinct for every i below 857,375), a fourth for one in three. */
+static void word_of(size_t i, size_t variant, char *w)
+{
+    static const char cons[] = "bcdfghjklmnprstvwxz", vow[] = "aeiou";
+    size_t j = i + variant * 200000, k, o = 0;
+
+    for (k = 0; k < 3; k++, j /= 95) {
+        w[o++] = cons[j % 95 / 5];
+        w[o++] = vow[j % 5];
+    }
+    if (i % 3 == 0) {
+        w[o++] = 'r';
+        w[o++] = 'a';
+    }
+    w[o] = '\0';
+}
+
+static void put_mark(struct sw_mindex *ix, size_t i, size_t variant)
+{
+    char w[16], item[128];
+
+    word_of(i, variant, w);
+    snprintf(item, sizeof(item), "{\"id\": %zu, \"kind\": \"mark\", \"text\": \"%s\"}", 1 + i / 70,
+             w);
+    put(ix, (long long)(1 + i % 70), item);
+}
+
+/* Whether item i's own mark (of variant) alerts it. */
+static int found(struct sw_mindex *ix, size_t i, size_t variant)
+{
+    char w[16];
+
+    word_of(i, variant, w);
+    return alert_of(match(ix, filing(w, "US", 0)), (long long)(1 + i % 70),
+                    (long long)(1 + i / 70)) != NULL;
+}
+
+/* Past one chunk of entries, through many growths of the key table, its lists and the
+ * strings' arena, with every item replaced twice and then taken out: each item is found under
+ * its own mark and nothing taken out is, and the postings come back to what they were. */
+static void many_items_replaced(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    size_t items, postings, postings2, bytes, n = 70000, i, v;
+    long long sub;
+
+    for (sub = 1; sub <= 70; sub++)
+        subscriber(ix, sub, "[]");
+    for (i = 0; i < n; i++)
+        put_mark(ix, i, 0);
+    sw_mindex_stats(ix, &items, &postings, &bytes);
+    assert_int_equal(items, n);
+    for (v = 1; v <= 2; v++)
+        for (i = 0; i < n; i++)
+            put_mark(ix, i, v);
+    for (i = 0; i < n; i += 997) {
+        assert_true(found(ix, i, 2));
+        assert_false(found(ix, i, 0));
+    }
+    for (i = 0; i < n; i++)
+        put_mark(ix, i, 0);
+    sw_mindex_stats(ix, &items, &postings2, &bytes);
+    assert_int_equal(items, n);
+    assert_int_equal(postings2, postings);
+    for (i = 1; i < n; i += 2)
+        sw_mindex_del(ix, (long long)(1 + i % 70), (long long)(1 + i / 70));
+    for (i = 0; i < n; i += 331)
+        assert_int_equal(found(ix, i, 0), i % 2 == 0);
+    for (i = 0; i < n; i += 2)
+        sw_mindex_del(ix, (long long)(1 + i % 70), (long long)(1 + i / 70));
+    sw_mindex_stats(ix, &items, &postings, &bytes);
+    assert_int_equal(items, 0);
+    assert_int_equal(postings, 0);
+    assert_false(found(ix, 0, 0));
+    sw_mindex_free(ix);
+}
+
+/* Two items under one key share a list; taking one out leaves a key that names the other
+ * alone, found as before; taking that out leaves nothing. */
+static void shared_key_and_back(void **state)
+{
+    struct sw_mindex *ix = sw_mindex_new();
+    size_t items, postings, bytes;
+    struct got *g;
+
+    subscriber(ix, 1, "[]");
+    subscriber(ix, 2, "[]");
+    put(ix, 1, "{\"id\": 1, \"kind\": \"mark\", \"text\": \"KORVALINE\"}");
+    put(ix, 2, "{\"id\": 1, \"kind\": \"mark\", \"text\": \"KORVALINE\"}");
+    g = match(ix, filing("KORVALINE", "US", 0));
+    assert_int_equal(g->nalerts, 2);
+    sw_mindex_del(ix, 1, 1);
+    g = match(ix, filing("KORVALINE", "US", 0));
+    assert_int_equal(g->nalerts, 1);
+    assert_non_null(alert_of(g, 2, 1));
+    assert_non_null(alert_of(match(ix, filing("KORVALIME", "US", 0)), 2, 1));
+    sw_mindex_del(ix, 2, 1);
+    sw_mindex_stats(ix, &items, &postings, &bytes);
+    assert_int_equal(items, 0);
+    assert_int_equal(postings, 0);
+    assert_int_equal(match(ix, filing("KORVALINE", "US", 0))->n, 0);
+    sw_mindex_free(ix);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -586,6 +691,8 @@ int main(void)
         cmocka_unit_test(classes_filter),
         cmocka_unit_test(countries_and_markets),
         cmocka_unit_test(replace_and_delete),
+        cmocka_unit_test(many_items_replaced),
+        cmocka_unit_test(shared_key_and_back),
         cmocka_unit_test(keywords_in_any_script),
         cmocka_unit_test(one_alert_with_reasons),
         cmocka_unit_test(bulletin_to_many),
