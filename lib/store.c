@@ -281,6 +281,48 @@ static int one_pipeline(struct sw_store *s, int n, const int *argcs, const char 
     return pipeline_once(s, n, argcs, argvs, replies);
 }
 
+/* The first half of a pipeline on the current connection (connecting when it has none): the
+ * n commands written out, no reply read. SW_OK, or SW_EAGAIN with the connection dropped. */
+static int pipeline_send(struct sw_store *s, int n, const int *argcs, const char ***argvs)
+{
+    int i, done = 0;
+
+    if (store_connect(s) != SW_OK)
+        return SW_EAGAIN;
+    for (i = 0; i < n; i++)
+        if (redisAppendCommandArgv(s->c, argcs[i], argvs[i], NULL) != REDIS_OK) {
+            store_check(s, NULL);
+            return SW_EAGAIN;
+        }
+    while (!done)
+        if (redisBufferWrite(s->c, &done) != REDIS_OK) {
+            store_check(s, NULL);
+            return SW_EAGAIN;
+        }
+    return SW_OK;
+}
+
+/* The second half: the n replies of what pipeline_send wrote, into replies. SW_OK, or
+ * SW_EAGAIN with none kept and the connection dropped. */
+static int pipeline_recv(struct sw_store *s, int n, redisReply **replies)
+{
+    void *reply;
+    int i, k;
+
+    if (s->c == NULL)
+        return SW_EAGAIN;
+    for (i = 0; i < n; i++) {
+        if (redisGetReply(s->c, &reply) != REDIS_OK) {
+            for (k = 0; k < i; k++)
+                freeReplyObject(replies[k]);
+            store_check(s, NULL);
+            return SW_EAGAIN;
+        }
+        replies[i] = reply;
+    }
+    return SW_OK;
+}
+
 static int pipeline_once(struct sw_store *s, int n, const int *argcs, const char ***argvs,
                          redisReply **replies)
 {
@@ -1057,7 +1099,7 @@ int sw_store_pipeline(struct sw_store *s, int n, const int *argcs, const char **
                       redisReply **replies)
 {
     struct sw_cluster *cl;
-    int *slot, *node, *idx, *sub_argc, i, j, m, d, to;
+    int *slot, *node, *idx, *sub_argc, *gnode, *gstart, *sent, i, j, k, g, m, d, to;
     const char ***sub_argv;
     redisReply **sub;
     int rc = SW_OK;
@@ -1075,7 +1117,11 @@ int sw_store_pipeline(struct sw_store *s, int n, const int *argcs, const char **
     sub_argc = calloc((size_t)n, sizeof(*sub_argc));
     sub_argv = calloc((size_t)n, sizeof(*sub_argv));
     sub = calloc((size_t)n, sizeof(*sub));
-    if (n > 0 && (!slot || !node || !idx || !sub_argc || !sub_argv || !sub)) {
+    gnode = calloc((size_t)n + 1, sizeof(*gnode));
+    gstart = calloc((size_t)n + 1, sizeof(*gstart));
+    sent = calloc((size_t)n + 1, sizeof(*sent));
+    if (n > 0 && (!slot || !node || !idx || !sub_argc || !sub_argv || !sub || !gnode ||
+                  !gstart || !sent)) {
         rc = SW_EAGAIN;
         goto out;
     }
@@ -1084,23 +1130,40 @@ int sw_store_pipeline(struct sw_store *s, int n, const int *argcs, const char **
         node[i] = cl_pick(cl, slot[i]);
         replies[i] = NULL;
     }
-    /* One round trip per node, in the order the nodes first appear. */
-    for (i = 0; i < n; i++) {
+    /* Each node's commands are sent, to every node in turn, before any reply is read: the
+     * nodes answer at the same time, so a pipeline over several nodes costs one round trip's
+     * wait, not one per node. The commands are grouped by node in idx (group g is
+     * idx[gstart[g]] .. idx[gstart[g + 1] - 1]), in the order the nodes first appear. */
+    for (g = 0, m = 0, i = 0; i < n; i++) {
         if (node[i] < 0)
-            continue;           /* no node known (sent alone below) or sent already */
+            continue;           /* no node known (sent alone below) or grouped already */
         d = node[i];
-        for (m = 0, j = i; j < n; j++)
+        gnode[g] = d;
+        gstart[g] = m;
+        for (j = i; j < n; j++)
             if (node[j] == d) {
-                idx[m] = j;
-                sub_argc[m] = argcs[j];
-                sub_argv[m++] = argvs[j];
+                idx[m++] = j;
+                node[j] = -2;   /* grouped (answered or to be sent alone) */
             }
-        cl_use(s, d);
-        if (one_pipeline(s, m, sub_argc, sub_argv, sub) == SW_OK)
-            for (j = 0; j < m; j++)
+        g++;
+    }
+    gstart[g] = m;
+    for (k = 0; k < g; k++) {
+        for (j = gstart[k]; j < gstart[k + 1]; j++) {
+            sub_argc[j] = argcs[idx[j]];
+            sub_argv[j] = argvs[idx[j]];
+        }
+        cl_use(s, gnode[k]);
+        sent[k] = pipeline_send(s, gstart[k + 1] - gstart[k], sub_argc + gstart[k],
+                                sub_argv + gstart[k]) == SW_OK;
+    }
+    for (k = 0; k < g; k++) {
+        if (!sent[k])
+            continue;
+        cl_use(s, gnode[k]);
+        if (pipeline_recv(s, gstart[k + 1] - gstart[k], sub + gstart[k]) == SW_OK)
+            for (j = gstart[k]; j < gstart[k + 1]; j++)
                 replies[idx[j]] = sub[j];
-        for (j = 0; j < m; j++)
-            node[idx[j]] = -2;        /* sent (answered or to be sent alone) */
     }
     /* What a node did not answer, or answered with a redirection, goes again on its own. */
     for (i = 0; i < n; i++) {
@@ -1126,6 +1189,9 @@ out:
     free(sub_argc);
     free(sub_argv);
     free(sub);
+    free(gnode);
+    free(gstart);
+    free(sent);
     return rc;
 }
 

@@ -1,7 +1,8 @@
 /* auth.h — bearer tokens: random, shown once, stored only as a SHA-256 hash, revocable.
  *
  * A token reads "swt_<id>_<secret>": <id> is 16 hex digits naming the record
- * (sw:tok:<id>), <secret> is 32 random bytes in unpadded base64url. Lookup goes by id, so the
+ * (sw:tok:<id>), drawn so that the record lies in its account's cluster slot (one node serves
+ * a request's record, count and account); <secret> is 32 random bytes in unpadded base64url. Lookup goes by id, so the
  * secret is never used as a key; the hash of the presented secret is compared with the stored
  * one in constant time. Tokens are high-entropy, so a fast hash is right here (Argon2id is for
  * passwords a person chooses). */
@@ -60,6 +61,10 @@ int sw_auth_subject_check(struct sw_store *s, enum sw_role role, long long subje
 
 /* Makes a new random token. id gets SW_TOKEN_ID_LEN+1 bytes, token SW_TOKEN_MAX bytes. */
 int sw_token_generate(char *id, char *token);
+
+/* As sw_token_generate, with an id whose record (sw:tok:<id>) lies in cluster slot slot
+ * (0..16383; -1: any), so the record shares a node with another key of that slot. */
+int sw_token_generate_in_slot(char *id, char *token, int slot);
 
 /* Splits "swt_<id>_<secret>". Returns SW_OK with id copied and *secret pointing into token,
  * or SW_INVALID when the text is not of that form. */

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "seawall/auth.h"
+#include "seawall/store.h"
 
 static void generate_and_split(void **state)
 {
@@ -22,6 +23,29 @@ static void generate_and_split(void **state)
     assert_int_equal(sw_token_split(tok, back, &secret), SW_OK);
     assert_string_equal(back, id);
     assert_int_equal(strlen(secret), 43);
+}
+
+/* A token drawn for a slot has its record (sw:tok:<id>) in that slot, and is a token like
+ * any other. */
+static void generate_in_slot(void **state)
+{
+    static const char *const accounts[] = { "sw:{sub:1}:profile", "sw:{sub:42}:profile",
+                                            "sw:staff:7" };
+    char id[SW_TOKEN_ID_LEN + 1], tok[SW_TOKEN_MAX], back[SW_TOKEN_ID_LEN + 1],
+        key[64];
+    const char *secret;
+    size_t i;
+
+    for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
+        int slot = sw_store_slot(accounts[i], strlen(accounts[i]));
+
+        assert_int_equal(sw_token_generate_in_slot(id, tok, slot), SW_OK);
+        sw_auth_token_key(id, key, sizeof(key));
+        assert_int_equal(sw_store_slot(key, strlen(key)), slot);
+        assert_int_equal(sw_token_split(tok, back, &secret), SW_OK);
+        assert_string_equal(back, id);
+        assert_int_equal(strlen(secret), 43);
+    }
 }
 
 static void split_refuses_malformed(void **state)
@@ -84,6 +108,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(generate_and_split),
+        cmocka_unit_test(generate_in_slot),
         cmocka_unit_test(split_refuses_malformed),
         cmocka_unit_test(hash_is_sha256_hex),
         cmocka_unit_test(verify_matches_only_the_secret),
