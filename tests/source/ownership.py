@@ -84,16 +84,6 @@ def sources():
                 yield os.path.join(ROOT, folder, name)
 
 
-def known():
-    """The findings still to be moved into lib/, as "path: what" lines (ownership-known.txt),
-    each as many times as it occurs."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ownership-known.txt")
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
-
-
 def main(argv):
     paths = [os.path.abspath(p) for p in argv] or list(sources())
     found = [f for p in paths for f in findings(p)]
