@@ -686,16 +686,7 @@ static int link_matter(struct sw_store *s, long long a, const json_t *event, jso
 
 int sw_matter_notice_seq(struct sw_store *s, long long id, long long *seq)
 {
-    redisReply *r = sw_store_cmd(s, "INCR", swk_matter_notices(id).s, NULL);
-
-    if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
-        if (r != NULL)
-            freeReplyObject(r);
-        return SW_EAGAIN;
-    }
-    *seq = r->integer;
-    freeReplyObject(r);
-    return SW_OK;
+    return sw_store_incr(s, swk_matter_notices(id).s, seq);
 }
 
 int sw_assoc_event(struct sw_store *s, const struct sw_config *cfg, struct sw_assoc_batch *b,

@@ -446,13 +446,7 @@ json_t *sw_bulletin_localise(const json_t *doc, const char *lang)
 
 int sw_bulletin_next_id(struct sw_store *s, long long *id)
 {
-    redisReply *r = sw_store_cmd(s, "INCR", swk_bulletin_seq().s, NULL);
-
-    if (r == NULL)
-        return SW_EAGAIN;
-    *id = sw_reply_int(r, 0);
-    freeReplyObject(r);
-    return *id > 0 ? SW_OK : SW_ERR;
+    return sw_store_incr(s, swk_bulletin_seq().s, id);
 }
 
 static json_t *load_doc(const char *p, size_t len)

@@ -468,16 +468,7 @@ int sw_case_durable(struct sw_store *s, long long id)
 
 int sw_case_new_id(struct sw_store *s, long long *id)
 {
-    redisReply *r = sw_store_cmd(s, "INCR", swk_case_seq().s, NULL);
-
-    if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
-        if (r != NULL)
-            freeReplyObject(r);
-        return SW_EAGAIN;
-    }
-    *id = r->integer;
-    freeReplyObject(r);
-    return SW_OK;
+    return sw_store_incr(s, swk_case_seq().s, id);
 }
 
 int sw_case_create_as(struct sw_store *s, json_t *doc, json_t *entry, long long id)

@@ -326,25 +326,9 @@ static int pipeline_recv(struct sw_store *s, int n, redisReply **replies)
 static int pipeline_once(struct sw_store *s, int n, const int *argcs, const char ***argvs,
                          redisReply **replies)
 {
-    void *reply;
-    int i, k;
-
-    for (i = 0; i < n; i++)
-        if (redisAppendCommandArgv(s->c, argcs[i], argvs[i], NULL) != REDIS_OK)
-        {
-            store_check(s, NULL);
-            return SW_EAGAIN;
-        }
-    for (i = 0; i < n; i++) {
-        if (redisGetReply(s->c, &reply) != REDIS_OK) {
-            for (k = 0; k < i; k++)
-                freeReplyObject(replies[k]);
-            store_check(s, NULL);
-            return SW_EAGAIN;
-        }
-        replies[i] = reply;
-    }
-    return SW_OK;
+    if (pipeline_send(s, n, argcs, argvs) != SW_OK)
+        return SW_EAGAIN;
+    return pipeline_recv(s, n, replies);
 }
 
 const char *sw_store_script_sha(const struct sw_store *s, const char *script)
@@ -1192,6 +1176,23 @@ out:
     free(gnode);
     free(gstart);
     free(sent);
+    return rc;
+}
+
+int sw_store_incr(struct sw_store *s, const char *key, long long *out)
+{
+    redisReply *r = sw_store_cmd(s, "INCR", key, NULL);
+    int rc = SW_EAGAIN;
+
+    if (r != NULL && r->type == REDIS_REPLY_INTEGER) {
+        *out = r->integer;
+        rc = SW_OK;
+    } else if (r != NULL) {
+        snprintf(s->errstr, sizeof(s->errstr), "INCR %.100s: %.120s", key,
+                 r->type == REDIS_REPLY_ERROR ? r->str : "no integer in the answer");
+    }
+    if (r != NULL)
+        freeReplyObject(r);
     return rc;
 }
 

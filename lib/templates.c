@@ -93,13 +93,7 @@ static void tkey(char *out, size_t len, long long centre)
 
 int sw_template_new_id(struct sw_store *s, long long *id)
 {
-    redisReply *r = sw_store_cmd(s, "INCR", swk_template_seq().s, NULL);
-
-    if (r == NULL)
-        return SW_EAGAIN;
-    *id = sw_reply_int(r, 0);
-    freeReplyObject(r);
-    return *id > 0 ? SW_OK : SW_EAGAIN;
+    return sw_store_incr(s, swk_template_seq().s, id);
 }
 
 /* Sets the template unless the centre has SW_TEMPLATES_MAX others: 1 set, -1 full. */

@@ -99,6 +99,10 @@ const char *sw_store_script_sha(const struct sw_store *s, const char *script);
  * how many), SW_EAGAIN when the connection failed. replicas 0: SW_OK at once. */
 int sw_store_wait(struct sw_store *s, const char *key, int replicas, int timeout_ms);
 
+/* INCR key: SW_OK with *out the new value, SW_EAGAIN when the connection failed or the key
+ * holds no counter (errstr says which). */
+int sw_store_incr(struct sw_store *s, const char *key, long long *out);
+
 /* A write people rely on was just sent for key: waits for redis.wait_replicas replicas for at
  * most redis.wait_timeout_ms (sw_store_wait). SW_OK at once when wait_replicas is 0. */
 int sw_store_durable(struct sw_store *s, const char *key);
