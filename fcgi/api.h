@@ -190,8 +190,10 @@ void sw_reply_invalid_with(struct sw_ctx *c, struct sw_verrs *errs, json_t *extr
  * Frees errs either way. */
 int sw_reply_if_invalid(struct sw_ctx *c, struct sw_verrs *errs);
 
-/* The answer for a failed store call: 503 when Redis is unreachable, 404 for SW_NOTFOUND,
- * 409 for SW_CONFLICT, else 500 without internals (the reason goes to the log). */
+/* The answer for a failed store call: 503 with Retry-After when Redis is unreachable, or
+ * when a write people rely on reached too few replicas in time (store->unconfirmed), saying
+ * which; 404 for SW_NOTFOUND, 409 for SW_CONFLICT, else 500 without internals (the reason
+ * goes to the log). */
 void sw_reply_store(struct sw_ctx *c, int rc, const char *what);
 
 /* 404 that says nothing about whether the thing exists for someone else. */

@@ -369,8 +369,15 @@ void sw_reply_store(struct sw_ctx *c, int rc, const char *what)
         sw_reply_not_found(c);
         return;
     case SW_EAGAIN:
-        sw_warn("%s: storage unavailable (%s)", what, c->store->errstr);
         sw_reply_header(c, "Retry-After", "1");
+        if (c->store->unconfirmed) {   /* sw_store_durable: written, but on too few replicas */
+            sw_warn("%s: not confirmed by a replica (%s)", what, c->store->errstr);
+            sw_reply_problem(c, 503, "unavailable", "Service unavailable", NULL,
+                             "no replica of the data store confirmed the change in time (it "
+                             "may still have been saved); retry shortly");
+            return;
+        }
+        sw_warn("%s: storage unavailable (%s)", what, c->store->errstr);
         sw_reply_problem(c, 503, "unavailable", "Service unavailable", NULL,
                          "the data store is unreachable; retry shortly");
         return;

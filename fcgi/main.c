@@ -134,6 +134,7 @@ static void handle(FCGX_Request *r, struct sw_store *store)
                          "Content-Length is not a number");
         sw_metrics_observe((int)sw_nroutes, 400, 0);
     } else {
+        store->unconfirmed = 0;   /* a 503 below tells "not confirmed" from "unreachable" */
         sw_dispatch(&c);
     }
     sw_metrics_inflight(-1);

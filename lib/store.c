@@ -1198,9 +1198,13 @@ int sw_store_incr(struct sw_store *s, const char *key, long long *out)
 
 int sw_store_durable(struct sw_store *s, const char *key)
 {
+    int rc;
+
     if (s->wait_replicas <= 0)
         return SW_OK;
-    return sw_store_wait(s, key, s->wait_replicas, s->wait_timeout_ms);
+    rc = sw_store_wait(s, key, s->wait_replicas, s->wait_timeout_ms);
+    s->unconfirmed = rc == SW_ERR;
+    return rc;
 }
 
 int sw_store_wait(struct sw_store *s, const char *key, int replicas, int timeout_ms)

@@ -49,6 +49,8 @@ struct sw_store {
     int stream_shards;         /* redis.stream_shards (seawall/stream.h) */
     int wait_replicas;         /* redis.wait_replicas: replicas a durable write waits for */
     int wait_timeout_ms;       /* redis.wait_timeout_ms */
+    int unconfirmed;           /* 1 when the last sw_store_durable found too few replicas in
+                                  time (the write was sent; the API clears it per request) */
 };
 
 /* What a handle has seen of a cluster: redirections followed and map refreshes made. */
@@ -104,7 +106,8 @@ int sw_store_wait(struct sw_store *s, const char *key, int replicas, int timeout
 int sw_store_incr(struct sw_store *s, const char *key, long long *out);
 
 /* A write people rely on was just sent for key: waits for redis.wait_replicas replicas for at
- * most redis.wait_timeout_ms (sw_store_wait). SW_OK at once when wait_replicas is 0. */
+ * most redis.wait_timeout_ms (sw_store_wait). SW_OK at once when wait_replicas is 0. Sets
+ * s->unconfirmed when fewer replicas than that had the write in time (SW_ERR). */
 int sw_store_durable(struct sw_store *s, const char *key);
 
 /* 1 when the handle talks to a Redis Cluster (after its first command), else 0; with st,

@@ -87,11 +87,14 @@ class Response:
 
 
 class Stack:
-    def __init__(self, root, build, run_dir):
+    def __init__(self, root, build, run_dir, env=None):
+        """env: settings for this stack's programs and CLI only (e.g. SEAWALL_REDIS_URL of a
+        Redis Cluster), over the process environment, which other stacks share."""
         self.root = root
         self.build = build
         self.dir = run_dir
         self.env = {}
+        self.extra_env = dict(env or {})
         self.tokens = {}
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -99,7 +102,8 @@ class Stack:
     def script(self, *args, check=True):
         p = subprocess.run([os.path.join(self.root, "scripts", "stack.sh"), *args,
                             "--dir", self.dir, "--build", self.build],
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=120,
+                           env={**os.environ, **self.extra_env})
         if check and p.returncode != 0:
             raise RuntimeError(f"stack.sh {' '.join(args)} failed ({p.returncode}):\n"
                                f"{p.stdout}{p.stderr}")
@@ -261,6 +265,7 @@ class Stack:
     def cli(self, *args, check=True, env=None):
         e = dict(os.environ)
         e.update(self.env_for_programs())
+        e.update(self.extra_env)
         e.update(env or {})
         p = subprocess.run([os.path.join(self.build, "bin", "seawall"), "--config",
                             os.path.join(self.dir, "seawall.conf"), *args],
