@@ -5,6 +5,7 @@
 
 #include "seawall/alerts.h"
 #include "seawall/associations.h"
+#include "seawall/config.h"
 #include "seawall/keys.h"
 #include "seawall/log.h"
 #include "seawall/portfolio.h"
@@ -689,69 +690,208 @@ int sw_matter_notice_seq(struct sw_store *s, long long id, long long *seq)
     return sw_store_incr(s, swk_matter_notices(id).s, seq);
 }
 
+/* The event's hash (swk_assoc_event) lives this long (s) while a partition has not said it is
+ * done with the event (a matcher down that long loses its part of the forwarding), and this
+ * long once every one has (past the longest matcher.claim_idle_ms, so a retry still finds it). */
+#define EVENT_OPEN_TTL "604800"
+#define EVENT_DONE_TTL "172800"
+
+/* KEYS: the event's hash. ARGV: partitions, open ttl, done ttl, then field, value pairs. Sets
+ * the fields and answers the whole hash (HGETALL); its lifetime is the done one once it has
+ * a "p:" field per partition. */
+static const char event_lua[] =
+    "for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
+    "local all = redis.call('HGETALL', KEYS[1]) "
+    "local done = 0 "
+    "for i = 1, #all, 2 do "
+    "  if string.sub(all[i], 1, 2) == 'p:' then done = done + 1 end "
+    "end "
+    "redis.call('EXPIRE', KEYS[1], done >= tonumber(ARGV[1]) and ARGV[3] or ARGV[2]) "
+    "return all";
+
+/* What this partition's hits tell the associations (b loaded): "m:<sub>" for each hit that is
+ * in an association's members hash, "a:<A>" = severity for each association hit. */
+static json_t *own_fields(const struct sw_assoc_batch *b, const long long *hits,
+                          const char *const *severities, size_t n)
+{
+    json_t *o = json_object(), *entry;
+    const char *ak;
+    size_t i;
+
+    for (i = 0; o != NULL && i < n; i++) {
+        char subtxt[32], f[40];
+
+        snprintf(subtxt, sizeof(subtxt), "%lld", hits[i]);
+        if (json_object_get(b->assocs, subtxt) != NULL) {
+            snprintf(f, sizeof(f), "a:%s", subtxt);
+            json_object_set_new(o, f, json_string(severities[i] ? severities[i] : "medium"));
+        }
+        json_object_foreach(b->assocs, ak, entry)
+            if (json_object_get(json_object_get(entry, "members"), subtxt) != NULL) {
+                snprintf(f, sizeof(f), "m:%s", subtxt);
+                json_object_set_new(o, f, json_string("1"));
+                break;
+            }
+    }
+    return o;
+}
+
+/* Adds mine (field -> string) to the event's hash and answers the whole hash in *seen
+ * (caller decrefs) with *done the number of partitions done with the event. */
+static int event_share(struct sw_store *s, const char *eid, int partitions, json_t *mine,
+                       json_t **seen, int *done)
+{
+    sw_matter_key_t key = swk_assoc_event(eid);
+    char parts[16];
+    const char *keys[1], **args;
+    const char *f;
+    json_t *v, *o;
+    redisReply *r;
+    size_t i, nargs = 3;
+    int rc;
+
+    args = calloc(3 + 2 * json_object_size(mine), sizeof(*args));
+    if (args == NULL)
+        return SW_ERR;
+    snprintf(parts, sizeof(parts), "%d", partitions);
+    keys[0] = key.s;
+    args[0] = parts;
+    args[1] = EVENT_OPEN_TTL;
+    args[2] = EVENT_DONE_TTL;
+    json_object_foreach(mine, f, v) {
+        args[nargs++] = f;
+        args[nargs++] = json_string_value(v);
+    }
+    r = sw_store_eval(s, event_lua, 1, keys, (int)nargs, args);
+    free(args);
+    if ((rc = rc_of(r)) != SW_OK) {
+        if (r != NULL)
+            freeReplyObject(r);
+        return rc;
+    }
+    o = json_object();
+    *done = 0;
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+        const redisReply *k = r->element[i], *val = r->element[i + 1];
+
+        if (k->type != REDIS_REPLY_STRING || val->type != REDIS_REPLY_STRING)
+            continue;
+        json_object_set_new(o, k->str, json_stringn(val->str, val->len));
+        if (strncmp(k->str, "p:", 2) == 0)
+            (*done)++;
+    }
+    freeReplyObject(r);
+    *seen = o;
+    return SW_OK;
+}
+
+/* Matters and forwarding must come out the same whatever the number of matcher partitions,
+ * though each partition's matcher sees only its own subscribers' hits. So each partition
+ * writes what its hits tell the associations into the event's hash (swk_assoc_event), one
+ * script in the event's slot that answers everything every partition wrote so far:
+ *   - matters: a partition whose hits concern an association's sharing members links every
+ *     member the hash names (link_matter: made at two, extended after). The hash only grows
+ *     and the script is atomic, so the last partition to add a member sees them all;
+ *   - forwarding needs to know who was NOT alerted, which only every partition together
+ *     knows: each partition adds "p:<P>" (done) for an event with a jurisdiction, after all
+ *     its own alerts of the event are stored, and the call that finds every partition done
+ *     forwards. Every member alerted by its own portfolio is then named in the hash and
+ *     skipped; one whose own alert was stored anyway holds it under the same alert id
+ *     (sw_alert_id: subscriber and event), so a copy never replaces it nor comes twice.
+ * With one partition the hash is not written: the hits are all there is.
+ * Steps, in order, each one slot: the event's hash (idempotent: the same fields again), then
+ * link_matter's steps, then each forwarded copy (sw_alert_store: the alert, then its
+ * announcement). A crash between them leaves the event unacknowledged; its retry writes the
+ * same fields, finds at least as much and redoes what follows, every part idempotent (a
+ * retry after the last partition finds every partition done, and forwards again: the copies
+ * already stored change nothing). */
 int sw_assoc_event(struct sw_store *s, const struct sw_config *cfg, struct sw_assoc_batch *b,
                    const json_t *event, const long long *hits, const char *const *severities,
                    size_t n, int *stored)
 {
     const char *eid = json_string_value(json_object_get(event, "id"));
     const char *country = json_string_value(json_object_get(event, "jurisdiction"));
+    int partitions = (int)sw_config_int(cfg, "matcher.partitions");
+    int partition = (int)sw_config_int(cfg, "matcher.partition");
+    json_t *mine = NULL, *seen = NULL, *entry;
     const char *ak;
-    json_t *entry;
-    size_t i;
-    int rc;
+    int rc, done = 1;
 
-    if (n == 0 || eid == NULL)
+    if (eid == NULL || (n == 0 && (partitions <= 1 || country == NULL)))
         return SW_OK;
     if ((rc = batch_load(s, b)) != SW_OK)
         return rc;
+    if (json_object_size(b->assocs) == 0)
+        return SW_OK;
+    if ((mine = own_fields(b, hits, severities, n)) == NULL)
+        return SW_ERR;
+    if (partitions > 1) {
+        if (country != NULL) {
+            char f[24];
+
+            snprintf(f, sizeof(f), "p:%d", partition);
+            json_object_set_new(mine, f, json_string("1"));
+        }
+        if (json_object_size(mine) == 0) {
+            json_decref(mine);
+            return SW_OK;   /* nothing to tell, and no forwarding waits on us */
+        }
+        rc = event_share(s, eid, partitions, mine, &seen, &done);
+        if (rc != SW_OK) {
+            json_decref(mine);
+            return rc;
+        }
+    } else {
+        seen = json_incref(mine);
+    }
     json_object_foreach(b->assocs, ak, entry) {
         long long a = strtoll(ak, NULL, 10);
         const json_t *doc = json_object_get(entry, "doc");
         const json_t *members = json_object_get(entry, "members");
         const char *fwd = json_string_value(json_object_get(doc, "forward_to_members"));
-        const char *sev = NULL;
-        json_t *concerned = json_object();
-        int alerted = 0;
+        const char *f, *sev;
+        json_t *concerned = json_object(), *v, *rec;
+        int ours = 0;
+        char af[40];
 
-        for (i = 0; i < n; i++) {
-            char subtxt[32], id[40];
+        /* Its sharing members the event alerted, in any partition. */
+        json_object_foreach(seen, f, v) {
+            char id[40];
 
-            if (hits[i] == a) {
-                alerted = 1;
-                sev = severities[i];
+            if (strncmp(f, "m:", 2) != 0 ||
+                sw_assoc_share_of(json_object_get(members, f + 2)) < SW_SHARE_ALERTS)
                 continue;
-            }
-            snprintf(subtxt, sizeof(subtxt), "%lld", hits[i]);
-            if (sw_assoc_share_of(json_object_get(members, subtxt)) >= SW_SHARE_ALERTS) {
-                sw_alert_id(hits[i], eid, id, sizeof(id));
-                json_object_set_new(concerned, subtxt, json_string(id));
-            }
+            sw_alert_id(strtoll(f + 2, NULL, 10), eid, id, sizeof(id));
+            json_object_set_new(concerned, f + 2, json_string(id));
+            ours |= json_object_get(mine, f) != NULL;
         }
-        rc = link_matter(s, a, event, concerned);
+        rc = ours ? link_matter(s, a, event, concerned) : SW_OK;
         json_decref(concerned);
         if (rc != SW_OK)
-            return rc;
-        if (alerted && country != NULL && fwd != NULL && strcmp(fwd, "affected") == 0) {
-            const char *mk;
-            json_t *rec;
+            break;
+        /* Its alert, sent on to the members in the market that had none of their own. */
+        snprintf(af, sizeof(af), "a:%lld", a);
+        sev = json_string_value(json_object_get(seen, af));
+        if (done < partitions || sev == NULL || country == NULL || fwd == NULL ||
+            strcmp(fwd, "affected") != 0)
+            continue;
+        json_object_foreach((json_t *)members, f, rec) {
+            char mf[40];
 
-            json_object_foreach((json_t *)members, mk, rec) {
-                long long sub = strtoll(mk, NULL, 10);
-                int hit = 0;
-
-                if (strcmp(json_string_value(json_object_get(rec, "status")) ?: "",
-                           "member") != 0)
-                    continue;
-                for (i = 0; i < n; i++)
-                    hit |= hits[i] == sub;
-                if (hit)
-                    continue;   /* it has its own alert of the event */
-                if (member_watches(s, sub, country, &rc) && rc == SW_OK)
-                    rc = forward(s, cfg, doc, event, sub, sev, stored);
-                if (rc != SW_OK)
-                    return rc;
-            }
+            if (strcmp(json_string_value(json_object_get(rec, "status")) ?: "", "member") != 0)
+                continue;
+            snprintf(mf, sizeof(mf), "m:%s", f);
+            if (json_object_get(seen, mf) != NULL)
+                continue;   /* it has its own alert of the event */
+            if (member_watches(s, strtoll(f, NULL, 10), country, &rc) && rc == SW_OK)
+                rc = forward(s, cfg, doc, event, strtoll(f, NULL, 10), sev, stored);
+            if (rc != SW_OK)
+                break;
         }
+        if (rc != SW_OK)
+            break;
     }
-    return SW_OK;
+    json_decref(mine);
+    json_decref(seen);
+    return rc;
 }

@@ -526,7 +526,7 @@ static void process(const redisReply *entries, int shard)
                 e.failed = 1;
                 sw_warn("event %s: matching ran out of memory; it stays pending", eid);
             }
-            if (!e.failed && e.nhits > 0 &&
+            if (!e.failed && e.event_id != NULL &&   /* with no hits too: see the header */
                 sw_assoc_event(&store, cfg, &assocs, ev, e.hits, e.hit_severities, e.nhits,
                                &e.stored) != SW_OK) {
                 e.failed = 1;

@@ -23,7 +23,10 @@
  *   sw:matter:key:<A>:<key>  the matter of association A for an event key (docket, 337
  *                            investigation or event id)
  *   sw:idx:alert-matter      hash alert id -> matter id
- *   sw:seq:matter */
+ *   sw:seq:matter
+ *   sw:{aev:EVENT}           with partitioned matchers: what each partition's hits of the event
+ *                            told the associations (sw_assoc_event), kept 7 days, 2 once every
+ *                            partition is done with it */
 #ifndef SEAWALL_ASSOCIATIONS_H
 #define SEAWALL_ASSOCIATIONS_H
 
@@ -108,13 +111,17 @@ struct sw_assoc_batch {
     json_t *assocs;    /* object association id -> {doc, members} */
 };
 
-/* After an event's alerts are stored: hits are the subscribers it alerted (n of them) with
- * their alerts' severities. Forwards a copy to each member of an association that chose
+/* After an event's alerts are stored: hits are the subscribers it alerted (n of them, 0 too)
+ * with their alerts' severities. Forwards a copy to each member of an association that chose
  * forward_to_members "affected" whose markets or portfolio countries include the event's
- * jurisdiction, and links the alerts of two or more sharing members of one association into
- * a matter (or into the matter already made for the same docket or investigation). *stored
- * counts the alerts stored. SW_OK, or SW_EAGAIN / SW_ERR (s->errstr): the event should be
- * tried again (everything done is idempotent). */
+ * jurisdiction and that the event did not alert itself, and links the alerts of two or more
+ * sharing members of one association into a matter (or into the matter already made for the
+ * same docket or investigation). With partitioned matchers (matcher.partitions > 1; cfg's
+ * matcher.partition is ours) hits are our partition's only: every partition's matcher calls
+ * this for every event it processes, hits or not, and the result is the same as with one
+ * partition (the partitions meet in the event's hash; forwarding waits until every partition
+ * is done with the event). *stored counts the alerts stored. SW_OK, or SW_EAGAIN / SW_ERR
+ * (s->errstr): the event should be tried again (everything done is idempotent). */
 int sw_assoc_event(struct sw_store *s, const struct sw_config *cfg, struct sw_assoc_batch *b,
                    const json_t *event, const long long *hits, const char *const *severities,
                    size_t n, int *stored);

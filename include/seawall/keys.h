@@ -211,6 +211,17 @@ static inline sw_matter_key_t swk_matter_by_key(long long assoc, const char *key
     snprintf(k.s, sizeof(k.s), "sw:matter:key:%lld:%s", assoc, key);
     return k;
 }
+/* What the matcher's partitions learnt of one event for the associations (hash: "p:<P>" the
+ * partition P is done with it, "m:<sub>" a member alerted by its own portfolio, "a:<A>" the
+ * association A alerted, with its severity; see sw_assoc_event): its own slot, tagged by the
+ * event id, so every partition's script on it is single-slot. */
+static inline sw_matter_key_t swk_assoc_event(const char *event_id)
+{
+    sw_matter_key_t k;
+
+    snprintf(k.s, sizeof(k.s), "sw:{aev:%.480s}", event_id);
+    return k;
+}
 /* A person's saved queue views (hash name -> JSON), beside the person's other keys. */
 SWK1(swk_case_views, "sw:{person:%lld}:views", long long)
 
