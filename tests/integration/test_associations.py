@@ -315,3 +315,126 @@ def test_sector_watch_forwards_to_affected_members_only(s):
                lambda: s.stream_pending("events", "matchers") == 0)
     for n in ["japan", "invited", "outside"]:
         assert not [a for a in sec.alerts(n) if a["event_id"] == eid], n
+
+
+def test_partitioned_matchers_join_and_forward_as_one(s):
+    """Two partitioned matchers, each holding half of the subscribers: members of one
+    association in different partitions named in one 337 event get one joint matter with both,
+    and the sector watch's alert reaches each member in the market exactly once, its own where
+    its portfolio matched. The partition without the association runs late on purpose, so
+    neither result can depend on which partition comes first."""
+    from test_matching_partitions import PARTITIONS, partition_of, start_matcher
+
+    tag = uuid.uuid4().hex[:6]
+    joint, sector_word = f"zq{tag}pjoint", f"zq{tag}psector"
+    s.make("/api/v1/centres", {"name": f"Centre P{tag}", "country": "CN"})
+    assoc = s.make("/api/v1/associations", {"name": f"Partitioned Association {tag}",
+                                            "country": "CN", "email": f"p-{tag}@assoc.example",
+                                            "forward_to_members": "affected"})
+    a, atok = assoc["id"], s.token_for("association", assoc["id"])
+    r = s.post(f"/api/v1/subscribers/{a}/portfolio",
+               {"kind": "keyword", "text": f"{sector_word} speaker", "countries": ["US"]},
+               token=atok)
+    assert r.status == 201, r
+    # Roles in each partition: "joint" (shares cases, named in the 337 event), "own" (its own
+    # portfolio matches the sector event), "fwd" (shares nothing, hears of the sector event
+    # only through the association).
+    roles = {"joint": ("cases", f"{joint} speaker"), "own": ("alerts", f"{sector_word} speaker"),
+             "fwd": ("none", f"zq{tag}pother speaker")}
+    members, n = {}, 0
+    while len(members) < len(roles) * PARTITIONS:
+        sub = s.make("/api/v1/subscribers", {"name": f"Partitioned {n} {tag} Ltd",
+                                             "country": "CN", "markets": ["US"],
+                                             "email": f"p{n}-{tag}@ex.example"})
+        n += 1
+        p = partition_of(sub["id"])
+        role = next((x for x in roles if (x, p) not in members), None)
+        if role is None:
+            continue
+        share, text = roles[role]
+        tok = s.token_for("exporter", sub["id"])
+        r = s.post(f"/api/v1/subscribers/{sub['id']}/portfolio",
+                   {"kind": "keyword", "text": text, "countries": ["US"]}, token=tok)
+        assert r.status == 201, r
+        r = s.post(f"/api/v1/associations/{a}/invitations", {"subscriber": sub["id"]},
+                   token=atok)
+        assert r.status == 201, r
+        r = s.post(f"/api/v1/me/associations/{a}/consent", {"share": share}, token=tok)
+        assert r.status == 200, r
+        members[(role, p)] = (sub["id"], tok)
+
+    def inbox(tok, eid):
+        r = s.get("/api/v1/alerts?limit=200", token=tok)
+        assert r.status == 200, r
+        return [x for x in r.json()["items"] if x["event_id"] == eid]
+
+    first = partition_of(a)          # the association's partition: runs throughout
+    late = (first + 1) % PARTITIONS  # the other one starts after the events are in
+    names = {p: f"seawall-matcher-{p + 2}" for p in range(PARTITIONS)}
+    groups = {p: f"matchers.p{p}of{PARTITIONS}" for p in range(PARTITIONS)}
+    s.script("stop-one", "seawall-matcher")
+    try:
+        start_matcher(s, names[first], first)
+        eid337 = f"ev_p337_{tag}"
+        s.add_event({"id": eid337, "source": "test", "type": "trade_investigation",
+                     "jurisdiction": "US", "title": f"Certain {joint} speaker devices",
+                     "numbers": {"investigation": f"337-TA-P{tag}"}})
+        eid = f"ev_psector_{tag}"
+        s.add_event({"id": eid, "source": "test", "type": "trade_investigation",
+                     "jurisdiction": "US", "title": f"Certain {sector_word} speaker devices"})
+        wait_until("the first partition to have read both events",
+                   lambda: s.stream_settled("events", groups[first]), timeout=60)
+        assert inbox(atok, eid), "the association's own alert"
+        # The late partition's members are not known yet: no matter of one member, and no
+        # copy sent on (it would take the place of a late member's own alert).
+        assert s.get("/api/v1/matters", token=atok).json()["items"] == []
+        for (role, p), (sub, tok) in members.items():
+            assert all(x["rule"] != "association-forward" for x in inbox(tok, eid)), (role, p)
+        start_matcher(s, names[late], late)
+        wait_until("both partitions to have read both events",
+                   lambda: all(s.stream_settled("events", g) for g in groups.values()),
+                   timeout=60)
+        # One matter per event, each joining its two members from both partitions: the 337
+        # investigation's joint members (their cases side by side), the sector event's "own"
+        # ones (they share alerts; the copies sent on join nothing).
+        matters = {x["event_id"]: x for x in
+                   s.get("/api/v1/matters", token=atok).json()["items"]}
+        assert sorted(matters) == sorted([eid337, eid]), matters
+        assert matters[eid337]["docket"] == f"337-TA-P{tag}", matters
+        assert matters[eid337]["members"] == 2 and matters[eid]["members"] == 2, matters
+        m = s.get(f"/api/v1/matters/{matters[eid]['id']}", token=atok).json()
+        assert sorted(x["subscriber"] for x in m["members"]) == \
+            sorted(members[("own", p)][0] for p in range(PARTITIONS)), m
+        case = {}
+        for p in range(PARTITIONS):
+            sub, tok = members[("joint", p)]
+            got = inbox(tok, eid337)
+            assert len(got) == 1, got
+            r = s.post("/api/v1/cases", {"type": "trade_investigation", "country": "US",
+                                         "opposing_party": "Acme Audio Inc.",
+                                         "own_role": "respondent",
+                                         "description": "named in a Section 337 complaint",
+                                         "alerts": [got[0]["id"]]}, token=tok)
+            assert r.status == 201, r
+            case[sub] = r.json()["id"]
+        m = s.get(f"/api/v1/matters/{matters[eid337]['id']}", token=atok).json()
+        assert {x["subscriber"]: [c["id"] for c in x.get("cases", [])]
+                for x in m["members"]} == {sub: [c] for sub, c in case.items()}, m
+        # The sector event: one alert per member, its own where its portfolio matched.
+        for (role, p), (sub, tok) in members.items():
+            got = inbox(tok, eid)
+            assert len(got) == 1, (role, p, got)
+            if role == "own":
+                assert got[0]["rule"] != "association-forward", (p, got)
+                assert got[0]["item_ids"], (p, got)
+                assert "forwarded_by" not in got[0], (p, got)
+            else:
+                assert got[0]["rule"] == "association-forward", (role, p, got)
+                assert got[0]["forwarded_by"]["association"] == a, (role, p, got)
+    finally:
+        for name in names.values():
+            s.script("stop-one", name, check=False)
+        for key in s.stream_keys("events"):
+            for g in groups.values():
+                s.redis("XGROUP", "DESTROY", key, g)
+        s.script("start-worker", "seawall-matcher")
