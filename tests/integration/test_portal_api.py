@@ -94,13 +94,17 @@ def test_bulletins_atom_feed(s):
 def test_coverage_is_public_and_names_no_url(s):
     secret = "zqcoverage-secret-token"
     base = f"http://127.0.0.1:{s.port}/feeds"
-    good = s.make("/api/v1/feeds", {"url": f"{base}/customs-zqcov.json?key={secret}",
-                                    "format": "json", "name": "zqcov works", "interval_s": 3600})
+    # The file is in place, whole, before the feed that names it is registered (and polled at
+    # once): written after, a poll could meet it missing or half written.
     with open(os.path.join(os.path.dirname(__file__), "..", "..", "demo", "feeds",
                            "customs-notices.json"), "rb") as f:
         data = f.read()
-    with open(os.path.join(s.dir, "feeds", "customs-zqcov.json"), "wb") as f:
+    path = os.path.join(s.dir, "feeds", "customs-zqcov.json")
+    with open(path + ".tmp", "wb") as f:
         f.write(data)
+    os.replace(path + ".tmp", path)
+    good = s.make("/api/v1/feeds", {"url": f"{base}/customs-zqcov.json?key={secret}",
+                                    "format": "json", "name": "zqcov works", "interval_s": 3600})
     bad = s.make("/api/v1/feeds", {"url": f"{base}/zqcov-missing.xml?key={secret}",
                                    "format": "rss", "name": "zqcov fails", "interval_s": 3600})
     paused = s.make("/api/v1/feeds", {"url": f"{base}/zqcov-paused.xml", "name": "zqcov paused",
@@ -118,7 +122,8 @@ def test_coverage_is_public_and_names_no_url(s):
     # Neither came from the catalogue, nor has one file per date (test_archives has those).
     assert g["source"] is None and g["dates"] is None
     assert g["name"] == "zqcov works" and g["format"] == "json" and g["enabled"] is True
-    assert g["last_error"] is None and g["consecutive_failures"] == 0 and g["items_seen"] >= 1
+    assert g["last_error"] is None and g["consecutive_failures"] == 0 and g["items_seen"] >= 1, \
+        (g, s.get(f"/api/v1/feeds/{good['id']}").json())
     assert b["last_success_at"] is None and b["consecutive_failures"] >= 1
     assert b["last_error"] == "the source answered with an error", b
     assert p["enabled"] is False and p["last_success_at"] is None and p["last_error"] is None
