@@ -17,22 +17,36 @@ def partition_of(sub_id):
     return key_slot(str(sub_id)) % PARTITIONS
 
 
+def builds(s, name):
+    """Every index build the matcher name logged, oldest first: (partition, of, subscribers,
+    entries). The log outlives the process: another test's matcher of the same name wrote the
+    first lines."""
+    try:
+        with open(os.path.join(s.dir, "logs", f"{name}.log")) as f:
+            found = re.findall(r"index built in [0-9.]+ s: partition (\d+) of (\d+), (\d+) "
+                               r"subscribers, (\d+) entries", f.read())
+    except FileNotFoundError:
+        return []
+    return [tuple(int(x) for x in b) for b in found]
+
+
 def built(s, name):
-    """What the matcher logged when its index was built: (partition, of, subscribers, entries)."""
-    with open(os.path.join(s.dir, "logs", f"{name}.log")) as f:
-        found = re.findall(r"index built in [0-9.]+ s: partition (\d+) of (\d+), (\d+) "
-                           r"subscribers, (\d+) entries", f.read())
+    """What the matcher logged when its index was last built."""
+    found = builds(s, name)
     assert found, f"{name} logged no build"
-    return tuple(int(x) for x in found[-1])
+    return found[-1]
 
 
 def start_matcher(s, name, partition):
+    """Starts matcher name in partition and waits for its own index build to be logged."""
+    before = len(builds(s, name))
     os.environ.update(SEAWALL_MATCHER_PARTITIONS=str(PARTITIONS),
                       SEAWALL_MATCHER_PARTITION=str(partition))
     try:
         s.script("start-worker", name)
     finally:
         del os.environ["SEAWALL_MATCHER_PARTITIONS"], os.environ["SEAWALL_MATCHER_PARTITION"]
+    wait_until(f"{name} to build its index", lambda: len(builds(s, name)) > before)
 
 
 def test_two_partitions_alert_each_subscriber_once(s):
