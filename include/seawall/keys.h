@@ -3,8 +3,8 @@
  * This header is the table of key kinds. Each line names one kind, its format and, through
  * the part in braces, its hash tag: keys with the same tag live in the same Redis Cluster slot,
  * so one script or MULTI may join them; keys with different tags may not (see docs/keys.md).
- * Only lib/ includes this header; fcgi/ and workers/ call lib's data operations instead
- * (tests/source/test_ownership.py fails the build otherwise).
+ * Only lib/ builds keys with it (a few headers include it for sw_key_t); fcgi/, workers/ and
+ * tools/ call lib's data operations instead (tests/source/test_ownership.py fails otherwise).
  *
  * A kind is a function returning the key by value:
  *     sw_store_cmd(s, "HGET", swk_sub_profile(42).s, "name", NULL);
