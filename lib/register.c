@@ -888,11 +888,11 @@ static int flush_marks(struct sw_reg_writer *w)
         json_array_append(m[j].evs, ev);
     }
     for (round = 0; round < 5 && rc == SW_OK; round++) {
-        size_t todo = 0;
+        size_t unwritten = 0;
 
         for (i = 0; i < n; i++)
-            todo += !m[i].written;
-        if (todo == 0)
+            unwritten += !m[i].written;
+        if (unwritten == 0)
             break;
         rc = marks_read(w, m, n);
         rc = rc ?: marks_index(w, m, n);
