@@ -94,3 +94,16 @@ def test_two_partitions_alert_each_subscriber_once(s):
             for g in groups:
                 s.redis("XGROUP", "DESTROY", key, g)
         s.script("start-worker", "seawall-matcher")
+
+
+def test_a_partition_outside_the_partitions_is_refused(s):
+    """matcher.partition must be below matcher.partitions: the matcher says so and exits 2
+    before it reads anything."""
+    import subprocess
+    env = dict(os.environ, **s.env, SEAWALL_MATCHER_PARTITIONS="2",
+               SEAWALL_MATCHER_PARTITION="2")
+    p = subprocess.run([os.path.join(s.build, "bin", "seawall-matcher"), "--config",
+                        os.path.join(s.dir, "seawall.conf")], env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 2, (p.returncode, p.stderr[-2000:])
+    assert "matcher.partition 2 is not below matcher.partitions 2" in p.stderr, p.stderr[-2000:]
