@@ -176,7 +176,8 @@ int sw_live_streams(struct sw_live *lv, long long *out)
     int rc = SW_EAGAIN;
 
     if (status == 200 && a.p != NULL) {
-        /* Nchan's stub status: "name: value" lines, one of them "subscribers: N". */
+        /* Nchan's status page (its nchan_stub_status directive): "name: value" lines, one of
+         * them "subscribers: N". */
         for (line = a.p; line != NULL && rc != SW_OK; line = strchr(line, '\n')) {
             line += *line == '\n';
             if (strncmp(line, "subscribers: ", 13) == 0) {
